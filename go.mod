@@ -1,0 +1,3 @@
+module github.com/exphub/exphub
+
+go 1.26.8
