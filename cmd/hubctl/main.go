@@ -1,0 +1,142 @@
+// Command hubctl is a command-line client for exphub.
+//
+// Subcommands:
+//
+//	hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]
+//
+// "token" prints a signed HS256 development token, and nothing else, on
+// stdout. It signs with the secret in the named environment variable
+// (EXPHUB_JWT_SECRET by default) or, when that is unset or empty, with
+// auth.DevSecret, which a dev-mode server also accepts.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/exphub/exphub/internal/auth"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // the command was well-formed but failed
+	exitUsage = 2 // bad command line
+)
+
+const (
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token   print a signed development token\n"
+	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run executes the hubctl command line args (without the program name),
+// reading the environment through getenv, and returns the exit code.
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "hubctl: no command given\n"+mainUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "token":
+		return runToken(args[1:], getenv, time.Now(), stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stderr, mainUsage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "hubctl: unknown command %q\n"+mainUsage, args[0])
+		return exitUsage
+	}
+}
+
+// roleFlags collects repeated --role PROJECT=ROLE flags.
+type roleFlags map[string]auth.Role
+
+// String implements flag.Value.
+func (r roleFlags) String() string {
+	parts := make([]string, 0, len(r))
+	for p, role := range r {
+		parts = append(parts, p+"="+role.String())
+	}
+	return strings.Join(parts, ",")
+}
+
+// Set implements flag.Value; it parses one PROJECT=ROLE pair.
+func (r roleFlags) Set(s string) error {
+	project, name, ok := strings.Cut(s, "=")
+	if !ok {
+		return fmt.Errorf("%q is not PROJECT=ROLE", s)
+	}
+	if project == "" {
+		return fmt.Errorf("%q has an empty project (use * for all projects)", s)
+	}
+	if _, dup := r[project]; dup {
+		return fmt.Errorf("project %q given more than once", project)
+	}
+	role, err := auth.ParseRole(name)
+	if err != nil {
+		return fmt.Errorf("project %q: %w", project, err)
+	}
+	r[project] = role
+	return nil
+}
+
+// runToken implements "hubctl token".
+func runToken(args []string, getenv func(string) string, now time.Time, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("hubctl token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), tokenUsage)
+		fs.PrintDefaults()
+	}
+	sub := fs.String("sub", "", "subject (user name) the token is for (required)")
+	roles := roleFlags{}
+	fs.Var(roles, "role", "grant ROLE (viewer, contributor, approver or admin) in PROJECT; PROJECT * means all projects; repeatable, at least one: `PROJECT=ROLE`")
+	ttl := fs.Duration("ttl", time.Hour, "token lifetime")
+	secretEnv := fs.String("secret-env", "EXPHUB_JWT_SECRET", "environment variable holding the HMAC secret; if unset, the built-in development secret is used")
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		// flag has already printed the error and the usage.
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "hubctl token: "+format+"\n", a...)
+		fmt.Fprint(stderr, tokenUsage)
+		return exitUsage
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	case *sub == "":
+		return usageErr("--sub is required")
+	case len(roles) == 0:
+		return usageErr("at least one --role PROJECT=ROLE is required")
+	case *ttl <= 0:
+		return usageErr("--ttl must be positive, got %s", *ttl)
+	case *secretEnv == "":
+		return usageErr("--secret-env must name an environment variable")
+	}
+
+	secret := getenv(*secretEnv)
+	if secret == "" {
+		secret = auth.DevSecret
+	}
+	token, err := auth.NewDevToken([]byte(secret), *sub, roles, *ttl, now)
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl token: cannot sign with the secret from $%s: %v\n", *secretEnv, err)
+		return exitError
+	}
+	fmt.Fprintln(stdout, token)
+	return exitOK
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"maps"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exphub/exphub/internal/auth"
+)
+
+// env returns a getenv over a fixed map.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// runCapture runs hubctl with args and returns its exit code and outputs.
+func runCapture(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(args, getenv, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func verifyWith(t *testing.T, secret, token string) *auth.Principal {
+	t.Helper()
+	v, err := auth.NewHMACVerifier([]byte(secret), auth.Options{})
+	if err != nil {
+		t.Fatalf("NewHMACVerifier: %v", err)
+	}
+	p, err := v.Verify(t.Context(), token)
+	if err != nil {
+		t.Fatalf("token does not verify: %v", err)
+	}
+	return p
+}
+
+func TestTokenPrintsVerifiableToken(t *testing.T) {
+	customSecret := "a-custom-secret-of-at-least-32-bytes!!"
+	tests := []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		secret string
+		sub    string
+		roles  map[string]auth.Role
+		ttl    time.Duration
+	}{
+		{
+			name:   "dev secret",
+			args:   []string{"token", "--sub", "alice", "--role", "fraud=contributor", "--role", "*=viewer"},
+			secret: auth.DevSecret, sub: "alice",
+			roles: map[string]auth.Role{"fraud": auth.RoleContributor, "*": auth.RoleViewer},
+			ttl:   time.Hour,
+		},
+		{
+			name:   "single dash flags and ttl",
+			args:   []string{"token", "-sub=bob", "-role=risk=approver", "-ttl=15m"},
+			secret: auth.DevSecret, sub: "bob",
+			roles: map[string]auth.Role{"risk": auth.RoleApprover},
+			ttl:   15 * time.Minute,
+		},
+		{
+			name:   "EXPHUB_JWT_SECRET override",
+			env:    map[string]string{"EXPHUB_JWT_SECRET": customSecret},
+			args:   []string{"token", "--sub", "carol", "--role", "*=admin"},
+			secret: customSecret, sub: "carol",
+			roles: map[string]auth.Role{"*": auth.RoleAdmin},
+			ttl:   time.Hour,
+		},
+		{
+			name:   "custom --secret-env",
+			env:    map[string]string{"OTHER_SECRET": customSecret, "EXPHUB_JWT_SECRET": "ignored-ignored-ignored-ignored-ignored"},
+			args:   []string{"token", "--sub", "dave", "--role", "fraud=viewer", "--secret-env", "OTHER_SECRET"},
+			secret: customSecret, sub: "dave",
+			roles: map[string]auth.Role{"fraud": auth.RoleViewer},
+			ttl:   time.Hour,
+		},
+		{
+			name:   "empty variable falls back to dev secret",
+			env:    map[string]string{"EXPHUB_JWT_SECRET": ""},
+			args:   []string{"token", "--sub", "erin", "--role", "fraud=viewer"},
+			secret: auth.DevSecret, sub: "erin",
+			roles: map[string]auth.Role{"fraud": auth.RoleViewer},
+			ttl:   time.Hour,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := time.Now().Truncate(time.Second)
+			code, stdout, stderr := runCapture(t, env(tc.env), tc.args...)
+			after := time.Now()
+			if code != 0 {
+				t.Fatalf("exit %d, stderr: %s", code, stderr)
+			}
+			if stderr != "" {
+				t.Errorf("unexpected stderr: %q", stderr)
+			}
+			token, ok := strings.CutSuffix(stdout, "\n")
+			if !ok || token == "" || strings.ContainsAny(token, " \n") {
+				t.Fatalf("stdout is not one token and a newline: %q", stdout)
+			}
+			p := verifyWith(t, tc.secret, token)
+			if p.Subject != tc.sub {
+				t.Errorf("Subject = %q, want %q", p.Subject, tc.sub)
+			}
+			if !maps.Equal(p.Roles, tc.roles) {
+				t.Errorf("Roles = %v, want %v", p.Roles, tc.roles)
+			}
+			if p.ExpiresAt.Before(before.Add(tc.ttl)) || p.ExpiresAt.After(after.Add(tc.ttl)) {
+				t.Errorf("ExpiresAt = %v, want about now+%s", p.ExpiresAt, tc.ttl)
+			}
+		})
+	}
+}
+
+func TestTokenOverrideIsNotDevSecret(t *testing.T) {
+	code, stdout, _ := runCapture(t, env(map[string]string{"EXPHUB_JWT_SECRET": "a-custom-secret-of-at-least-32-bytes!!"}),
+		"token", "--sub", "alice", "--role", "fraud=viewer")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	v, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(t.Context(), strings.TrimSpace(stdout)); err == nil {
+		t.Fatal("token signed with EXPHUB_JWT_SECRET verified with the dev secret")
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string // substring of stderr
+	}{
+		{"no command", nil, nil, 2, "no command"},
+		{"unknown command", nil, []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"no --sub", nil, []string{"token", "--role", "fraud=viewer"}, 2, "--sub is required"},
+		{"empty --sub", nil, []string{"token", "--sub", "", "--role", "fraud=viewer"}, 2, "--sub is required"},
+		{"no --role", nil, []string{"token", "--sub", "alice"}, 2, "at least one --role"},
+		{"role without =", nil, []string{"token", "--sub", "alice", "--role", "fraud"}, 2, `"fraud" is not PROJECT=ROLE`},
+		{"role with empty project", nil, []string{"token", "--sub", "alice", "--role", "=viewer"}, 2, "empty project"},
+		{"unknown role", nil, []string{"token", "--sub", "alice", "--role", "fraud=owner"}, 2, `unknown role "owner"`},
+		{"role none", nil, []string{"token", "--sub", "alice", "--role", "fraud=none"}, 2, `unknown role "none"`},
+		{"duplicate project", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "--role", "fraud=admin"}, 2, "more than once"},
+		{"bad ttl", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "--ttl", "soon"}, 2, "-ttl"},
+		{"zero ttl", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "--ttl", "0s"}, 2, "--ttl must be positive"},
+		{"negative ttl", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "--ttl", "-1h"}, 2, "--ttl must be positive"},
+		{"unknown flag", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "--admin"}, 2, "-admin"},
+		{"stray argument", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "extra"}, 2, `unexpected argument "extra"`},
+		{"empty --secret-env", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "--secret-env", ""}, 2, "--secret-env"},
+		{"short secret", map[string]string{"EXPHUB_JWT_SECRET": "tiny-secret-XYZ"}, []string{"token", "--sub", "alice", "--role", "fraud=viewer"}, 1, "$EXPHUB_JWT_SECRET"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCapture(t, env(tc.env), tc.args...)
+			if code != tc.code {
+				t.Errorf("exit code = %d, want %d", code, tc.code)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want empty", stdout)
+			}
+			if !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q does not mention %q", stderr, tc.want)
+			}
+			if tc.code == 2 && !strings.Contains(stderr, "usage: hubctl") {
+				t.Errorf("stderr %q has no usage line", stderr)
+			}
+			if secret := tc.env["EXPHUB_JWT_SECRET"]; secret != "" && strings.Contains(stderr, secret) {
+				t.Errorf("stderr leaks the secret: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"help command", []string{"help"}},
+		{"-h", []string{"-h"}},
+		{"token -h", []string{"token", "-h"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCapture(t, env(nil), tc.args...)
+			if code != 0 || stdout != "" || !strings.Contains(stderr, "usage: hubctl") {
+				t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+			}
+		})
+	}
+}
