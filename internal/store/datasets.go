@@ -1,0 +1,352 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Dataset is a logical dataset, named the OpenLineage way: a namespace (the
+// data source) and a name within it.
+type Dataset struct {
+	ID          string
+	ProjectKey  string
+	Namespace   string
+	Name        string
+	Description string
+	CreatedAt   time.Time
+	CreatedBy   string
+}
+
+func decodeDataset(m map[string]any) (*Dataset, error) {
+	p := props{m: m}
+	v := &Dataset{ID: p.str("id"), ProjectKey: p.str("projectKey"), Namespace: p.str("namespace"), Name: p.str("name"),
+		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+	return v, p.err
+}
+
+// SchemaField is one column of a dataset version.
+type SchemaField struct {
+	Name     string
+	Type     string
+	Nullable bool
+}
+
+// DatasetVersion is an immutable version of a dataset.
+type DatasetVersion struct {
+	ID         string
+	ProjectKey string
+	DatasetID  string
+	Version    string
+	URI        string
+	Digest     string
+	Schema     []SchemaField
+	RowCount   *int64
+	CreatedAt  time.Time
+	CreatedBy  string
+}
+
+func decodeDatasetVersion(m map[string]any) (*DatasetVersion, error) {
+	p := props{m: m}
+	v := &DatasetVersion{ID: p.str("id"), ProjectKey: p.str("projectKey"), DatasetID: p.str("datasetId"),
+		Version: p.str("version"), URI: p.str("uri"), Digest: p.str("digest"), RowCount: p.optInt("rowCount"),
+		CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+	names, types, nulls := p.strs("schemaNames"), p.strs("schemaTypes"), p.bools("schemaNullable")
+	for i := range names {
+		if i < len(types) && i < len(nulls) {
+			v.Schema = append(v.Schema, SchemaField{names[i], types[i], nulls[i]})
+		}
+	}
+	return v, p.err
+}
+
+// RegisterDatasetInput holds the fields of a new dataset.
+type RegisterDatasetInput struct {
+	ProjectKey, Namespace, Name, Description string
+}
+
+// RegisterDataset creates a dataset; (project, namespace, name) is unique
+// (ErrConflict).
+func (s *Store) RegisterDataset(ctx context.Context, actor string, in RegisterDatasetInput) (*Dataset, error) {
+	if err := checkText("namespace", in.Namespace, MaxURILen, true); err != nil {
+		return nil, err
+	}
+	if err := checkText("name", in.Name, MaxURILen, true); err != nil {
+		return nil, err
+	}
+	if err := checkText("description", in.Description, MaxDescriptionLen, false); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*Dataset, error) {
+		rec, err := tx.single(`
+			OPTIONAL MATCH (p:Project {key: $projectKey})
+			OPTIONAL MATCH (dup:Dataset {projectKey: $projectKey, namespace: $namespace, name: $name})
+			RETURN p IS NOT NULL AS project, dup IS NOT NULL AS dup`,
+			map[string]any{"projectKey": in.ProjectKey, "namespace": in.Namespace, "name": in.Name})
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := recBool(rec, "project"); err != nil || !ok {
+			return nil, orErr(err, notFound(KindProject, in.ProjectKey))
+		}
+		if dup, err := recBool(rec, "dup"); err != nil || dup {
+			return nil, orErr(err, conflict("dataset %s %s already exists in project %q", in.Namespace, in.Name, in.ProjectKey))
+		}
+		rec, err = tx.single(`
+			MATCH (p:Project {key: $projectKey})
+			CREATE (d:Dataset:Node {id: $id, projectKey: $projectKey, namespace: $namespace, name: $name,
+			        displayName: $name, description: $description, createdAt: $now, createdBy: $actor, versionCount: 0})
+			CREATE (p)-[:HAS_DATASET]->(d)
+			RETURN d{.*} AS d`,
+			map[string]any{"id": newID(KindDataset), "projectKey": in.ProjectKey, "namespace": in.Namespace, "name": in.Name,
+				"description": in.Description, "now": s.now().UTC(), "actor": actor})
+		if err != nil {
+			return nil, err
+		}
+		m, err := recMap(rec, "d")
+		if err != nil {
+			return nil, err
+		}
+		return decodeDataset(m)
+	})
+}
+
+// orErr returns err when it is set, else fallback.
+func orErr(err, fallback error) error {
+	if err != nil {
+		return err
+	}
+	return fallback
+}
+
+// RegisterDatasetVersionInput holds the fields of a new dataset version.
+type RegisterDatasetVersionInput struct {
+	DatasetID   string
+	Version     string
+	URI         string
+	Digest      string
+	Schema      []SchemaField
+	RowCount    *int64
+	DerivedFrom []string
+}
+
+func (in *RegisterDatasetVersionInput) validate() error {
+	if err := checkID("datasetId", in.DatasetID, KindDataset); err != nil {
+		return err
+	}
+	if err := checkText("version", in.Version, MaxNameLen, true); err != nil {
+		return err
+	}
+	if err := checkText("uri", in.URI, MaxURILen, true); err != nil {
+		return err
+	}
+	d, err := NormalizeDigest("digest", in.Digest)
+	if err != nil {
+		return err
+	}
+	in.Digest = d
+	if len(in.Schema) > MaxSchemaFields {
+		return invalid("schema: at most %d fields, got %d", MaxSchemaFields, len(in.Schema))
+	}
+	seen := map[string]bool{}
+	for i, f := range in.Schema {
+		if err := checkText(fmt.Sprintf("schema[%d].name", i), f.Name, MaxNameLen, true); err != nil {
+			return err
+		}
+		if err := checkText(fmt.Sprintf("schema[%d].type", i), f.Type, MaxNameLen, true); err != nil {
+			return err
+		}
+		if seen[f.Name] {
+			return invalid("schema: field %q given twice", f.Name)
+		}
+		seen[f.Name] = true
+	}
+	if in.RowCount != nil && *in.RowCount < 0 {
+		return invalid("rowCount: must not be negative, got %d", *in.RowCount)
+	}
+	if len(in.DerivedFrom) > MaxItemsPerCall {
+		return invalid("derivedFrom: at most %d, got %d", MaxItemsPerCall, len(in.DerivedFrom))
+	}
+	for i, id := range in.DerivedFrom {
+		if err := checkID(fmt.Sprintf("derivedFrom[%d]", i), id, KindDatasetVersion); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RegisterDatasetVersion registers an immutable version. Registering the
+// same version again with identical content is a no-op (created=false);
+// with a different digest, uri, schema or row count it is ErrConflict.
+func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in RegisterDatasetVersionInput) (*DatasetVersion, bool, error) {
+	if err := in.validate(); err != nil {
+		return nil, false, err
+	}
+	type result struct {
+		v       *DatasetVersion
+		created bool
+	}
+	names, types, nulls := make([]string, len(in.Schema)), make([]string, len(in.Schema)), make([]bool, len(in.Schema))
+	for i, f := range in.Schema {
+		names[i], types[i], nulls[i] = f.Name, f.Type, f.Nullable
+	}
+	var rowCount any
+	if in.RowCount != nil {
+		rowCount = *in.RowCount
+	}
+	derived := in.DerivedFrom
+	if derived == nil {
+		derived = []string{}
+	}
+	res, err := write(ctx, s, func(tx *txn) (result, error) {
+		// Lock the dataset so two registrations of one label serialise.
+		rec, err := tx.single(`
+			MATCH (d:Dataset {id: $datasetId}) SET d.versionCount = coalesce(d.versionCount, 0)
+			WITH d
+			OPTIONAL MATCH (d)-[:HAS_VERSION]->(v:DatasetVersion {version: $version})
+			RETURN d{.*} AS d, v{.*} AS v`, map[string]any{"datasetId": in.DatasetID, "version": in.Version})
+		if err != nil {
+			return result{}, err
+		}
+		if rec == nil {
+			return result{}, notFound(KindDataset, in.DatasetID)
+		}
+		existing, err := recMap(rec, "v")
+		if err != nil {
+			return result{}, err
+		}
+		if existing != nil {
+			old, err := decodeDatasetVersion(existing)
+			if err != nil {
+				return result{}, err
+			}
+			if err := sameVersion(old, in); err != nil {
+				return result{}, err
+			}
+			return result{old, false}, nil
+		}
+		if len(derived) > 0 {
+			rec, err := tx.single(`UNWIND $ids AS id OPTIONAL MATCH (v:DatasetVersion {id: id}) WITH id, v WHERE v IS NULL RETURN collect(id) AS missing`,
+				map[string]any{"ids": derived})
+			if err != nil {
+				return result{}, err
+			}
+			missing, _, err := getList(rec, "missing")
+			if err != nil {
+				return result{}, err
+			}
+			if len(missing) > 0 {
+				return result{}, fmt.Errorf("derivedFrom: dataset version %v: %w", missing[0], ErrNotFound)
+			}
+		}
+		rec, err = tx.single(`
+			MATCH (d:Dataset {id: $datasetId})
+			SET d.versionCount = d.versionCount + 1
+			CREATE (v:DatasetVersion:Node {id: $id, projectKey: d.projectKey, datasetId: d.id, version: $version,
+			        displayName: d.name + '@' + $version, uri: $uri, digest: $digest,
+			        schemaNames: $names, schemaTypes: $types, schemaNullable: $nulls, rowCount: $rowCount,
+			        createdAt: $now, createdBy: $actor})
+			CREATE (d)-[:HAS_VERSION]->(v)
+			WITH v
+			CALL {
+			  WITH v
+			  UNWIND $derived AS src
+			  MATCH (s:DatasetVersion {id: src})
+			  MERGE (s)-[e:DERIVED_INTO]->(v) ON CREATE SET e.createdAt = $now
+			}
+			RETURN v{.*} AS v`,
+			map[string]any{"datasetId": in.DatasetID, "id": newID(KindDatasetVersion), "version": in.Version, "uri": in.URI,
+				"digest": in.Digest, "names": names, "types": types, "nulls": nulls, "rowCount": rowCount,
+				"now": s.now().UTC(), "actor": actor, "derived": derived})
+		if err != nil {
+			return result{}, err
+		}
+		m, err := recMap(rec, "v")
+		if err != nil {
+			return result{}, err
+		}
+		v, err := decodeDatasetVersion(m)
+		return result{v, true}, err
+	})
+	return res.v, res.created, err
+}
+
+func getList(rec interface{ Get(string) (any, bool) }, key string) ([]any, bool, error) {
+	v, ok := rec.Get(key)
+	if !ok {
+		return nil, false, fmt.Errorf("decode %s: missing", key)
+	}
+	if v == nil {
+		return nil, true, nil
+	}
+	l, ok := v.([]any)
+	if !ok {
+		return nil, false, fmt.Errorf("decode %s: want list, got %T", key, v)
+	}
+	return l, false, nil
+}
+
+// sameVersion reports, as ErrConflict naming the field, how in differs
+// from an already registered version.
+func sameVersion(old *DatasetVersion, in RegisterDatasetVersionInput) error {
+	what := ""
+	switch {
+	case old.Digest != in.Digest:
+		what = fmt.Sprintf("digest %s (registered: %s)", in.Digest, old.Digest)
+	case old.URI != in.URI:
+		what = fmt.Sprintf("uri %q (registered: %q)", in.URI, old.URI)
+	case (old.RowCount == nil) != (in.RowCount == nil) || (old.RowCount != nil && *old.RowCount != *in.RowCount):
+		what = "row count"
+	case in.Schema != nil && !slices.Equal(old.Schema, in.Schema):
+		what = "schema"
+	}
+	if what != "" {
+		return conflict("version %q of this dataset is already registered with different content: %s; versions are immutable, register a new version label", in.Version, what)
+	}
+	return nil
+}
+
+// Datasets lists a project's datasets, newest first.
+func (s *Store) Datasets(ctx context.Context, projectKey string, page Page) (Conn[*Dataset], error) {
+	limit, after, err := page.limit()
+	if err != nil {
+		return Conn[*Dataset]{}, err
+	}
+	return read(ctx, s, func(tx *txn) (Conn[*Dataset], error) {
+		rec, err := tx.single(`
+			CALL { MATCH (d:Dataset {projectKey: $pk}) RETURN count(d) AS total }
+			CALL {
+			  MATCH (d:Dataset {projectKey: $pk}) WHERE $after IS NULL OR d.id < $after
+			  WITH d ORDER BY d.id DESC LIMIT $limit
+			  RETURN collect(d{.*}) AS items
+			}
+			RETURN total, items`, map[string]any{"pk": projectKey, "after": afterID(after), "limit": limit})
+		if err != nil {
+			return Conn[*Dataset]{}, err
+		}
+		return decodeConn(rec, decodeDataset, limit-1, func(d *Dataset) (any, string) { return nil, d.ID })
+	})
+}
+
+// DatasetVersions lists a dataset's versions, newest first.
+func (s *Store) DatasetVersions(ctx context.Context, datasetID string, page Page) (Conn[*DatasetVersion], error) {
+	limit, after, err := page.limit()
+	if err != nil {
+		return Conn[*DatasetVersion]{}, err
+	}
+	return read(ctx, s, func(tx *txn) (Conn[*DatasetVersion], error) {
+		rec, err := tx.single(`
+			CALL { MATCH (:Dataset {id: $id})-[:HAS_VERSION]->(v) RETURN count(v) AS total }
+			CALL {
+			  MATCH (:Dataset {id: $id})-[:HAS_VERSION]->(v) WHERE $after IS NULL OR v.id < $after
+			  WITH v ORDER BY v.id DESC LIMIT $limit
+			  RETURN collect(v{.*}) AS items
+			}
+			RETURN total, items`, map[string]any{"id": datasetID, "after": afterID(after), "limit": limit})
+		if err != nil {
+			return Conn[*DatasetVersion]{}, err
+		}
+		return decodeConn(rec, decodeDatasetVersion, limit-1, func(v *DatasetVersion) (any, string) { return nil, v.ID })
+	})
+}

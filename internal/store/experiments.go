@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Experiment groups runs that answer one question.
+type Experiment struct {
+	ID          string
+	ProjectKey  string
+	Name        string
+	Description string
+	CreatedAt   time.Time
+	CreatedBy   string
+}
+
+func decodeExperiment(m map[string]any) (*Experiment, error) {
+	p := props{m: m}
+	v := &Experiment{ID: p.str("id"), ProjectKey: p.str("projectKey"), Name: p.str("name"),
+		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+	return v, p.err
+}
+
+// CreateExperimentInput holds the fields of a new experiment.
+type CreateExperimentInput struct {
+	ProjectKey, Name, Description string
+}
+
+// CreateExperiment creates an experiment in an existing project. Names are
+// unique within a project (ErrConflict).
+func (s *Store) CreateExperiment(ctx context.Context, actor string, in CreateExperimentInput) (*Experiment, error) {
+	if err := checkText("name", in.Name, MaxNameLen, true); err != nil {
+		return nil, err
+	}
+	if err := checkText("description", in.Description, MaxDescriptionLen, false); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*Experiment, error) {
+		rec, err := tx.single(`
+			MATCH (p:Project {key: $projectKey})
+			OPTIONAL MATCH (dup:Experiment {projectKey: $projectKey, name: $name})
+			WITH p, dup
+			CALL {
+			  WITH p, dup
+			  WITH p WHERE dup IS NULL
+			  CREATE (e:Experiment:Node {id: $id, projectKey: $projectKey, name: $name, displayName: $name,
+			          description: $description, createdAt: $now, createdBy: $actor})
+			  CREATE (p)-[:HAS_EXPERIMENT]->(e)
+			  RETURN e
+			}
+			RETURN e{.*} AS e`,
+			map[string]any{"id": newID(KindExperiment), "projectKey": in.ProjectKey, "name": in.Name,
+				"description": in.Description, "now": s.now().UTC(), "actor": actor})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, s.whyNoExperiment(tx, in)
+		}
+		m, err := recMap(rec, "e")
+		if err != nil {
+			return nil, err
+		}
+		return decodeExperiment(m)
+	})
+}
+
+func (s *Store) whyNoExperiment(tx *txn, in CreateExperimentInput) error {
+	rec, err := tx.single(`OPTIONAL MATCH (p:Project {key: $k}) RETURN p IS NOT NULL AS exists`, map[string]any{"k": in.ProjectKey})
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return notFound(KindProject, in.ProjectKey)
+	}
+	exists, err := recBool(rec, "exists")
+	if err != nil {
+		return err
+	}
+	if !exists {
+		return notFound(KindProject, in.ProjectKey)
+	}
+	return conflict("experiment %q already exists in project %q", in.Name, in.ProjectKey)
+}
+
+// ExperimentFilter narrows an experiment list.
+type ExperimentFilter struct {
+	NameContains string
+}
+
+// Experiments lists a project's experiments, newest first.
+func (s *Store) Experiments(ctx context.Context, projectKey string, f ExperimentFilter, page Page) (Conn[*Experiment], error) {
+	limit, after, err := page.limit()
+	if err != nil {
+		return Conn[*Experiment]{}, err
+	}
+	params := map[string]any{"pk": projectKey, "name": nilIfEmpty(f.NameContains), "after": afterID(after), "limit": limit}
+	return read(ctx, s, func(tx *txn) (Conn[*Experiment], error) {
+		rec, err := tx.single(`
+			CALL {
+			  MATCH (e:Experiment {projectKey: $pk})
+			  WHERE $name IS NULL OR toLower(e.name) CONTAINS toLower($name)
+			  RETURN count(e) AS total
+			}
+			CALL {
+			  MATCH (e:Experiment {projectKey: $pk})
+			  WHERE ($name IS NULL OR toLower(e.name) CONTAINS toLower($name)) AND ($after IS NULL OR e.id < $after)
+			  WITH e ORDER BY e.id DESC LIMIT $limit
+			  RETURN collect(e{.*}) AS items
+			}
+			RETURN total, items`, params)
+		if err != nil {
+			return Conn[*Experiment]{}, err
+		}
+		return decodeConn(rec, decodeExperiment, limit-1, func(e *Experiment) (any, string) { return nil, e.ID })
+	})
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

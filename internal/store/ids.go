@@ -1,0 +1,102 @@
+package store
+
+import (
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Kind names the type of a node in the graph.
+type Kind string
+
+// The node kinds. Their string values are the GraphQL NodeKind values.
+const (
+	KindProject        Kind = "PROJECT"
+	KindExperiment     Kind = "EXPERIMENT"
+	KindRun            Kind = "RUN"
+	KindDataset        Kind = "DATASET"
+	KindDatasetVersion Kind = "DATASET_VERSION"
+	KindModel          Kind = "MODEL"
+	KindModelVersion   Kind = "MODEL_VERSION"
+	// KindRedacted marks a lineage node of a project the caller may not read.
+	KindRedacted Kind = "REDACTED"
+)
+
+// kinds maps each kind to its ID prefix and Neo4j label. Labels in Cypher
+// come only from this table.
+var kinds = []struct {
+	kind   Kind
+	prefix string
+	label  string
+}{
+	{KindProject, "prj_", "Project"},
+	{KindExperiment, "exp_", "Experiment"},
+	{KindRun, "run_", "Run"},
+	{KindDataset, "ds_", "Dataset"},
+	{KindDatasetVersion, "dsv_", "DatasetVersion"},
+	{KindModel, "mdl_", "Model"},
+	{KindModelVersion, "mv_", "ModelVersion"},
+}
+
+func (k Kind) label() string {
+	for _, e := range kinds {
+		if e.kind == k {
+			return e.label
+		}
+	}
+	return string(k)
+}
+
+func kindOfLabel(label string) (Kind, bool) {
+	for _, e := range kinds {
+		if e.label == label {
+			return e.kind, true
+		}
+	}
+	return "", false
+}
+
+// newID returns a fresh global ID for kind: a prefix naming the kind and a
+// time-ordered UUIDv7, so IDs sort in creation order.
+func newID(k Kind) string {
+	for _, e := range kinds {
+		if e.kind == k {
+			return e.prefix + uuid.Must(uuid.NewV7()).String()
+		}
+	}
+	panic("store: unknown kind " + string(k))
+}
+
+// KindOf returns the kind a global ID names. It reports false for anything
+// that is not a well-formed exphub ID, so callers can answer
+// BAD_USER_INPUT without a database round-trip.
+func KindOf(id string) (Kind, bool) {
+	for _, e := range kinds {
+		if rest, ok := strings.CutPrefix(id, e.prefix); ok {
+			if _, err := uuid.Parse(rest); err != nil || len(rest) != 36 {
+				return "", false
+			}
+			return e.kind, true
+		}
+	}
+	return "", false
+}
+
+// checkID validates that id is a well-formed ID of kind want; field names
+// the input field for the error message.
+func checkID(field, id string, want ...Kind) error {
+	k, ok := KindOf(id)
+	if !ok {
+		return invalid("%s: %q is not a valid ID", field, id)
+	}
+	for _, w := range want {
+		if k == w {
+			return nil
+		}
+	}
+	names := make([]string, len(want))
+	for i, w := range want {
+		names[i] = w.label()
+	}
+	return invalid("%s: %q is a %s ID, expected %s", field, id, k.label(), strings.Join(names, " or "))
+}

@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"time"
+)
+
+// A metric series is stored as one Metric node per (run, key) holding the
+// latest value and counters, and MetricChunk nodes holding up to chunkSize
+// points each as parallel lists. A point per node would cost a node and a
+// relationship per point (100,000 points: 200,000 records to write and
+// read); chunks make a 100,000-point history 100 records. New points fill
+// the last chunk first, so small batches do not leave many small chunks.
+const chunkSize = 1000
+
+// MetricPoint is one logged value.
+type MetricPoint struct {
+	Key       string
+	Value     float64
+	Step      int64
+	Timestamp time.Time
+}
+
+// Metric summarises one key of a run.
+type Metric struct {
+	RunID  string
+	Key    string
+	Latest MetricPoint
+	Count  int64
+}
+
+// MetricRef names one series.
+type MetricRef struct {
+	RunID, Key string
+}
+
+func decodeMetric(m map[string]any) (*Metric, error) {
+	p := props{m: m}
+	v := &Metric{RunID: p.str("runId"), Key: p.str("key"), Count: p.int("count"),
+		Latest: MetricPoint{Key: p.str("key"), Value: floatOf(&p, "latestValue"), Step: p.int("latestStep"),
+			Timestamp: time.UnixMilli(p.int("latestTs")).UTC()}}
+	return v, p.err
+}
+
+func floatOf(p *props, key string) float64 {
+	v, ok := p.m[key]
+	if !ok || v == nil {
+		return 0
+	}
+	f, ok := v.(float64)
+	if !ok {
+		p.fail(key, "float", v)
+	}
+	return f
+}
+
+// later reports whether a supersedes b as a series' latest point: the
+// higher step wins, then the later timestamp, then the later logged.
+func later(a, b MetricPoint) bool {
+	if a.Step != b.Step {
+		return a.Step > b.Step
+	}
+	return !a.Timestamp.Before(b.Timestamp)
+}
+
+// LogMetrics appends points to a run's metric series. Values must be finite
+// (NaN and ±Inf are rejected: JSON cannot carry them and they poison
+// aggregates); a zero Timestamp means now. It is all or nothing: an invalid
+// point rejects the whole call. Metrics can only be logged while the run is
+// SCHEDULED or RUNNING.
+func (s *Store) LogMetrics(ctx context.Context, runID string, points []MetricPoint) (int, error) {
+	if err := checkID("runId", runID, KindRun); err != nil {
+		return 0, err
+	}
+	if len(points) == 0 {
+		return 0, invalid("points: at least one point is required")
+	}
+	if len(points) > MaxPointsPerCall {
+		return 0, invalid("points: at most %d per call, got %d", MaxPointsPerCall, len(points))
+	}
+	now := s.now().UTC()
+	byKey := map[string][]MetricPoint{}
+	var keys []string
+	for i, pt := range points {
+		if err := checkText("points["+strconv.Itoa(i)+"].key", pt.Key, MaxNameLen, true); err != nil {
+			return 0, err
+		}
+		if math.IsNaN(pt.Value) || math.IsInf(pt.Value, 0) {
+			return 0, invalid("points[%d].value: must be a finite number, got %v", i, pt.Value)
+		}
+		if pt.Timestamp.IsZero() {
+			pt.Timestamp = now
+		}
+		if _, ok := byKey[pt.Key]; !ok {
+			keys = append(keys, pt.Key)
+		}
+		byKey[pt.Key] = append(byKey[pt.Key], pt)
+	}
+	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+		r, err := lockRun(tx, runID)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if r.Status.Terminal() {
+			return struct{}{}, conflict("run %q is %s: metrics can no longer be logged", runID, r.Status)
+		}
+		recs, err := tx.run(`
+			MATCH (r:Run {id: $runId})
+			UNWIND $keys AS key
+			MERGE (m:Metric {runId: $runId, key: key})
+			  ON CREATE SET m.id = randomUUID(), m.projectKey = r.projectKey, m.count = 0, m.chunks = 0, m.lastChunkSize = 0
+			MERGE (r)-[:HAS_METRIC]->(m)
+			RETURN m{.*} AS m`, map[string]any{"runId": runID, "keys": keys})
+		if err != nil {
+			return struct{}{}, err
+		}
+		var appends, creates, updates []map[string]any
+		for _, rec := range recs {
+			mm, err := recMap(rec, "m")
+			if err != nil {
+				return struct{}{}, err
+			}
+			p := props{m: mm}
+			metricID, key := p.str("id"), p.str("key")
+			count, chunks, last := p.int("count"), p.int("chunks"), p.int("lastChunkSize")
+			cur, err := decodeMetric(mm)
+			if err != nil {
+				return struct{}{}, err
+			}
+			if p.err != nil {
+				return struct{}{}, p.err
+			}
+			pts := byKey[key]
+			latest, hasLatest := cur.Latest, count > 0
+			for _, pt := range pts {
+				if !hasLatest || later(pt, latest) {
+					latest, hasLatest = pt, true
+				}
+			}
+			rest := pts
+			if chunks > 0 && last < chunkSize {
+				n := min(int(chunkSize-last), len(rest))
+				appends = append(appends, chunkParams(metricID, chunks-1, rest[:n]))
+				last += int64(n)
+				rest = rest[n:]
+			}
+			for len(rest) > 0 {
+				n := min(chunkSize, len(rest))
+				creates = append(creates, chunkParams(metricID, chunks, rest[:n]))
+				chunks++
+				last = int64(n)
+				rest = rest[n:]
+			}
+			updates = append(updates, map[string]any{"id": metricID, "count": count + int64(len(pts)), "chunks": chunks,
+				"lastChunkSize": last, "latestValue": latest.Value, "latestStep": latest.Step, "latestTs": latest.Timestamp.UnixMilli()})
+		}
+		if len(appends) > 0 {
+			if _, err := tx.run(`
+				UNWIND $chunks AS a
+				MATCH (c:MetricChunk {metricId: a.metricId, seq: a.seq})
+				SET c.steps = c.steps + a.steps, c.values = c.values + a.values, c.ts = c.ts + a.ts`,
+				map[string]any{"chunks": appends}); err != nil {
+				return struct{}{}, err
+			}
+		}
+		if len(creates) > 0 {
+			if _, err := tx.run(`
+				UNWIND $chunks AS a
+				MATCH (m:Metric {runId: $runId, id: a.metricId})
+				CREATE (m)-[:HAS_CHUNK]->(:MetricChunk {metricId: a.metricId, seq: a.seq, steps: a.steps, values: a.values, ts: a.ts})`,
+				map[string]any{"runId": runID, "chunks": creates}); err != nil {
+				return struct{}{}, err
+			}
+		}
+		_, err = tx.run(`
+			UNWIND $updates AS u
+			MATCH (m:Metric {runId: $runId, id: u.id})
+			SET m.count = u.count, m.chunks = u.chunks, m.lastChunkSize = u.lastChunkSize,
+			    m.latestValue = u.latestValue, m.latestStep = u.latestStep, m.latestTs = u.latestTs`,
+			map[string]any{"runId": runID, "updates": updates})
+		return struct{}{}, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(points), nil
+}
+
+func chunkParams(metricID string, seq int64, pts []MetricPoint) map[string]any {
+	steps, values, ts := make([]int64, len(pts)), make([]float64, len(pts)), make([]int64, len(pts))
+	for i, p := range pts {
+		steps[i], values[i], ts[i] = p.Step, p.Value, p.Timestamp.UnixMilli()
+	}
+	return map[string]any{"metricId": metricID, "seq": seq, "steps": steps, "values": values, "ts": ts}
+}
+
+// MetricsOfRuns returns the metric summaries of each run, in the order of
+// runIDs, each sorted by key.
+func (s *Store) MetricsOfRuns(ctx context.Context, runIDs []string) ([][]*Metric, error) {
+	return read(ctx, s, func(tx *txn) ([][]*Metric, error) {
+		recs, err := tx.run(`
+			UNWIND $ids AS rid
+			MATCH (:Run {id: rid})-[:HAS_METRIC]->(m:Metric)
+			WITH rid, m ORDER BY m.key
+			RETURN rid, collect(m{.*}) AS metrics`, map[string]any{"ids": runIDs})
+		if err != nil {
+			return nil, err
+		}
+		byRun := make(map[string][]*Metric, len(recs))
+		for _, rec := range recs {
+			rid, err := recStr(rec, "rid")
+			if err != nil {
+				return nil, err
+			}
+			ms, err := recMaps(rec, "metrics")
+			if err != nil {
+				return nil, err
+			}
+			if byRun[rid], err = decodeAll(ms, decodeMetric); err != nil {
+				return nil, err
+			}
+		}
+		out := make([][]*Metric, len(runIDs))
+		for i, id := range runIDs {
+			out[i] = byRun[id]
+		}
+		return out, nil
+	})
+}
+
+// MetricHistories returns the full history of each series, in logging
+// order, in the order of refs.
+func (s *Store) MetricHistories(ctx context.Context, refs []MetricRef) ([][]MetricPoint, error) {
+	pairs := make([]map[string]any, len(refs))
+	for i, r := range refs {
+		pairs[i] = map[string]any{"i": i, "runId": r.RunID, "key": r.Key}
+	}
+	return read(ctx, s, func(tx *txn) ([][]MetricPoint, error) {
+		recs, err := tx.run(`
+			UNWIND $pairs AS p
+			MATCH (m:Metric {runId: p.runId, key: p.key})-[:HAS_CHUNK]->(c:MetricChunk)
+			WITH p, c ORDER BY c.seq
+			RETURN p.i AS i, collect(c{.steps, .values, .ts}) AS chunks`, map[string]any{"pairs": pairs})
+		if err != nil {
+			return nil, err
+		}
+		out := make([][]MetricPoint, len(refs))
+		for _, rec := range recs {
+			i, err := recInt(rec, "i")
+			if err != nil {
+				return nil, err
+			}
+			chunks, err := recMaps(rec, "chunks")
+			if err != nil {
+				return nil, err
+			}
+			if i < 0 || int(i) >= len(refs) {
+				continue
+			}
+			var pts []MetricPoint
+			for _, c := range chunks {
+				p := props{m: c}
+				steps, values, ts := p.ints("steps"), p.floats("values"), p.ints("ts")
+				if p.err != nil {
+					return nil, p.err
+				}
+				for j := range steps {
+					if j < len(values) && j < len(ts) {
+						pts = append(pts, MetricPoint{Key: refs[i].Key, Step: steps[j], Value: values[j], Timestamp: time.UnixMilli(ts[j]).UTC()})
+					}
+				}
+			}
+			out[i] = pts
+		}
+		return out, nil
+	})
+}

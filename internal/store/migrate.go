@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// migrations are idempotent schema statements applied in order at start-up.
+// Each is safe to run again (IF NOT EXISTS), so a replica starting beside a
+// running one changes nothing.
+var migrations = []string{
+	"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT project_key IF NOT EXISTS FOR (n:Project) REQUIRE n.key IS UNIQUE",
+	"CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT experiment_id IF NOT EXISTS FOR (n:Experiment) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT experiment_name IF NOT EXISTS FOR (n:Experiment) REQUIRE (n.projectKey, n.name) IS UNIQUE",
+	"CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:Run) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT dataset_id IF NOT EXISTS FOR (n:Dataset) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT dataset_name IF NOT EXISTS FOR (n:Dataset) REQUIRE (n.projectKey, n.namespace, n.name) IS UNIQUE",
+	"CREATE CONSTRAINT dataset_version_id IF NOT EXISTS FOR (n:DatasetVersion) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT dataset_version_label IF NOT EXISTS FOR (n:DatasetVersion) REQUIRE (n.datasetId, n.version) IS UNIQUE",
+	"CREATE CONSTRAINT model_id IF NOT EXISTS FOR (n:Model) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT model_name IF NOT EXISTS FOR (n:Model) REQUIRE (n.projectKey, n.name) IS UNIQUE",
+	"CREATE CONSTRAINT model_version_id IF NOT EXISTS FOR (n:ModelVersion) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT model_version_number IF NOT EXISTS FOR (n:ModelVersion) REQUIRE (n.modelId, n.version) IS UNIQUE",
+	"CREATE CONSTRAINT metric_key IF NOT EXISTS FOR (n:Metric) REQUIRE (n.runId, n.key) IS UNIQUE",
+	"CREATE INDEX experiment_project IF NOT EXISTS FOR (n:Experiment) ON (n.projectKey)",
+	"CREATE INDEX run_experiment IF NOT EXISTS FOR (n:Run) ON (n.experimentId)",
+	"CREATE INDEX dataset_project IF NOT EXISTS FOR (n:Dataset) ON (n.projectKey)",
+	"CREATE INDEX model_project IF NOT EXISTS FOR (n:Model) ON (n.projectKey)",
+	"CREATE INDEX metric_chunk IF NOT EXISTS FOR (n:MetricChunk) ON (n.metricId, n.seq)",
+}
+
+// Migrate applies the schema migrations. It is idempotent and safe to call
+// from several processes at once.
+func (s *Store) Migrate(ctx context.Context) error {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.WithoutCancel(ctx))
+	for _, m := range append(migrations, "CALL db.awaitIndexes(120)") {
+		res, err := sess.Run(ctx, m, nil)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err = classify(err); err != nil {
+			return fmt.Errorf("migrate %q: %w", m, err)
+		}
+	}
+	return nil
+}

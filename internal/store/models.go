@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ModelStage is where a model version is in its lifecycle.
+type ModelStage string
+
+// Model stages.
+const (
+	StageNone       ModelStage = "NONE"
+	StageStaging    ModelStage = "STAGING"
+	StageProduction ModelStage = "PRODUCTION"
+	StageArchived   ModelStage = "ARCHIVED"
+)
+
+// Model is a named model with numbered versions.
+type Model struct {
+	ID         string
+	ProjectKey string
+	Name       string
+	CreatedAt  time.Time
+	CreatedBy  string
+}
+
+func decodeModel(m map[string]any) (*Model, error) {
+	p := props{m: m}
+	v := &Model{ID: p.str("id"), ProjectKey: p.str("projectKey"), Name: p.str("name"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+	return v, p.err
+}
+
+// ModelVersion is one registered version of a model.
+type ModelVersion struct {
+	ID         string
+	ProjectKey string
+	ModelID    string
+	Version    int64
+	URI        string
+	Stage      ModelStage
+	CreatedAt  time.Time
+	CreatedBy  string
+}
+
+func decodeModelVersion(m map[string]any) (*ModelVersion, error) {
+	p := props{m: m}
+	v := &ModelVersion{ID: p.str("id"), ProjectKey: p.str("projectKey"), ModelID: p.str("modelId"), Version: p.int("version"),
+		URI: p.str("uri"), Stage: ModelStage(p.str("stage")), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+	return v, p.err
+}
+
+// RegisterModelVersionInput holds the fields of a new model version.
+type RegisterModelVersionInput struct {
+	ProjectKey, ModelName, RunID, URI string
+}
+
+// RegisterModelVersion creates the next version of a model, creating the
+// model on first use. When RunID is set the run is linked as the version's
+// producer. Versions are numbered 1, 2, 3… per model, with no gaps under
+// concurrent registration.
+func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in RegisterModelVersionInput) (*ModelVersion, error) {
+	if err := checkText("modelName", in.ModelName, MaxNameLen, true); err != nil {
+		return nil, err
+	}
+	if err := checkText("uri", in.URI, MaxURILen, true); err != nil {
+		return nil, err
+	}
+	var runID any
+	if in.RunID != "" {
+		if err := checkID("runId", in.RunID, KindRun); err != nil {
+			return nil, err
+		}
+		runID = in.RunID
+	}
+	return write(ctx, s, func(tx *txn) (*ModelVersion, error) {
+		rec, err := tx.single(`
+			OPTIONAL MATCH (p:Project {key: $projectKey})
+			OPTIONAL MATCH (r:Run {id: $runId})
+			RETURN p IS NOT NULL AS project, ($runId IS NULL OR r IS NOT NULL) AS run`,
+			map[string]any{"projectKey": in.ProjectKey, "runId": runID})
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := recBool(rec, "project"); err != nil || !ok {
+			return nil, orErr(err, notFound(KindProject, in.ProjectKey))
+		}
+		if ok, err := recBool(rec, "run"); err != nil || !ok {
+			return nil, orErr(err, fmt.Errorf("runId: %w", notFound(KindRun, in.RunID)))
+		}
+		now := s.now().UTC()
+		rec, err = tx.single(`
+			MATCH (p:Project {key: $projectKey})
+			MERGE (m:Model {projectKey: $projectKey, name: $name})
+			  ON CREATE SET m:Node, m.id = $modelId, m.displayName = $name, m.createdAt = $now, m.createdBy = $actor, m.versionCount = 0
+			MERGE (p)-[:HAS_MODEL]->(m)
+			SET m.versionCount = m.versionCount + 1
+			CREATE (v:ModelVersion:Node {id: $id, projectKey: $projectKey, modelId: m.id, version: m.versionCount,
+			        displayName: m.name + ' v' + toString(m.versionCount), uri: $uri, stage: 'NONE', createdAt: $now, createdBy: $actor})
+			CREATE (m)-[:HAS_VERSION]->(v)
+			WITH v
+			CALL {
+			  WITH v
+			  MATCH (r:Run {id: $runId})
+			  MERGE (r)-[e:PRODUCED]->(v) ON CREATE SET e.createdAt = $now
+			}
+			RETURN v{.*} AS v`,
+			map[string]any{"projectKey": in.ProjectKey, "name": in.ModelName, "modelId": newID(KindModel), "id": newID(KindModelVersion),
+				"uri": in.URI, "now": now, "actor": actor, "runId": runID})
+		if err != nil {
+			return nil, err
+		}
+		m, err := recMap(rec, "v")
+		if err != nil {
+			return nil, err
+		}
+		return decodeModelVersion(m)
+	})
+}
+
+// Models lists a project's models, newest first.
+func (s *Store) Models(ctx context.Context, projectKey string, page Page) (Conn[*Model], error) {
+	limit, after, err := page.limit()
+	if err != nil {
+		return Conn[*Model]{}, err
+	}
+	return read(ctx, s, func(tx *txn) (Conn[*Model], error) {
+		rec, err := tx.single(`
+			CALL { MATCH (m:Model {projectKey: $pk}) RETURN count(m) AS total }
+			CALL {
+			  MATCH (m:Model {projectKey: $pk}) WHERE $after IS NULL OR m.id < $after
+			  WITH m ORDER BY m.id DESC LIMIT $limit
+			  RETURN collect(m{.*}) AS items
+			}
+			RETURN total, items`, map[string]any{"pk": projectKey, "after": afterID(after), "limit": limit})
+		if err != nil {
+			return Conn[*Model]{}, err
+		}
+		return decodeConn(rec, decodeModel, limit-1, func(m *Model) (any, string) { return nil, m.ID })
+	})
+}
+
+// ModelVersions lists a model's versions, newest first.
+func (s *Store) ModelVersions(ctx context.Context, modelID string, page Page) (Conn[*ModelVersion], error) {
+	limit, after, err := page.limit()
+	if err != nil {
+		return Conn[*ModelVersion]{}, err
+	}
+	return read(ctx, s, func(tx *txn) (Conn[*ModelVersion], error) {
+		rec, err := tx.single(`
+			CALL { MATCH (:Model {id: $id})-[:HAS_VERSION]->(v) RETURN count(v) AS total }
+			CALL {
+			  MATCH (:Model {id: $id})-[:HAS_VERSION]->(v) WHERE $after IS NULL OR v.version < $after
+			  WITH v ORDER BY v.version DESC LIMIT $limit
+			  RETURN collect(v{.*}) AS items
+			}
+			RETURN total, items`, map[string]any{"id": modelID, "after": afterVersion(after), "limit": limit})
+		if err != nil {
+			return Conn[*ModelVersion]{}, err
+		}
+		return decodeConn(rec, decodeModelVersion, limit-1, func(v *ModelVersion) (any, string) { return v.Version, v.ID })
+	})
+}
+
+func afterVersion(c *cursor) any {
+	if c == nil {
+		return nil
+	}
+	if f, ok := c.V.(float64); ok {
+		return int64(f)
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+)
+
+// Page limits: a list returns DefaultPageSize items unless asked, and never
+// more than MaxPageSize; asking for more is an error, not a silent clamp.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// Page asks for one page of a list: First items after the cursor After.
+type Page struct {
+	First int
+	After string
+}
+
+// Conn is one page of a list plus what a Relay connection needs.
+type Conn[T any] struct {
+	Items   []T
+	Cursors []string
+	HasNext bool
+	Total   int64
+}
+
+// EndCursor returns the cursor of the last item, or "" for an empty page.
+func (c Conn[T]) EndCursor() string {
+	if len(c.Cursors) == 0 {
+		return ""
+	}
+	return c.Cursors[len(c.Cursors)-1]
+}
+
+// Scope is the set of projects a caller may read.
+type Scope struct {
+	All  bool
+	Keys []string
+}
+
+// Allows reports whether the scope includes project key.
+func (s Scope) Allows(key string) bool { return s.All || slices.Contains(s.Keys, key) }
+
+func (s Scope) params() map[string]any {
+	keys := s.Keys
+	if keys == nil {
+		keys = []string{}
+	}
+	return map[string]any{"allProjects": s.All, "projectKeys": keys}
+}
+
+// cursor is the decoded form of a keyset cursor: the sort value of the
+// last item seen and its ID as the tie-breaker.
+type cursor struct {
+	V  any    `json:"v,omitempty"`
+	ID string `json:"id"`
+}
+
+func encodeCursor(v any, id string) string {
+	b, _ := json.Marshal(cursor{V: v, ID: id})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (*cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, invalid("after: %q is not a cursor from this list", s)
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" {
+		return nil, invalid("after: %q is not a cursor from this list", s)
+	}
+	return &c, nil
+}
+
+// limit validates p and returns the number of items to fetch (one more
+// than asked, to learn whether a next page exists) and the cursor.
+func (p Page) limit() (int, *cursor, error) {
+	first := p.First
+	if first < 0 {
+		return 0, nil, invalid("first: must not be negative, got %d", first)
+	}
+	if first > MaxPageSize {
+		return 0, nil, invalid("first: at most %d, got %d", MaxPageSize, first)
+	}
+	c, err := decodeCursor(p.After)
+	if err != nil {
+		return 0, nil, err
+	}
+	return first + 1, c, nil
+}
+
+// afterID returns the cursor's ID or nil, as a Cypher parameter.
+func afterID(c *cursor) any {
+	if c == nil {
+		return nil
+	}
+	return c.ID
+}
+
+// pageOf cuts items fetched with limit() down to the page and computes
+// cursors with key.
+func pageOf[T any](items []T, first int, total int64, key func(T) (any, string)) Conn[T] {
+	c := Conn[T]{Total: total}
+	if len(items) > first {
+		items = items[:first]
+		c.HasNext = true
+	}
+	c.Items = items
+	c.Cursors = make([]string, len(items))
+	for i, it := range items {
+		v, id := key(it)
+		c.Cursors[i] = encodeCursor(v, id)
+	}
+	return c
+}

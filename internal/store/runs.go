@@ -1,0 +1,545 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RunStatus is the lifecycle state of a run.
+type RunStatus string
+
+// Run states. A run starts SCHEDULED or RUNNING and ends in one of the
+// terminal states; see CanTransition.
+const (
+	StatusScheduled RunStatus = "SCHEDULED"
+	StatusRunning   RunStatus = "RUNNING"
+	StatusFinished  RunStatus = "FINISHED"
+	StatusFailed    RunStatus = "FAILED"
+	StatusKilled    RunStatus = "KILLED"
+)
+
+// Terminal reports whether no transition leaves st.
+func (st RunStatus) Terminal() bool {
+	return st == StatusFinished || st == StatusFailed || st == StatusKilled
+}
+
+var transitions = map[RunStatus][]RunStatus{
+	StatusScheduled: {StatusRunning, StatusFailed, StatusKilled},
+	StatusRunning:   {StatusFinished, StatusFailed, StatusKilled},
+}
+
+// CanTransition reports whether a run may move from one status to another.
+func CanTransition(from, to RunStatus) bool {
+	for _, t := range transitions[from] {
+		if t == to {
+			return true
+		}
+	}
+	return false
+}
+
+// KeyValue is one param or tag.
+type KeyValue struct {
+	Key, Value string
+}
+
+// CodeRef is the source a run executed.
+type CodeRef struct {
+	Repo, Commit string
+	Dirty        bool
+}
+
+// Environment is where a run executed.
+type Environment struct {
+	ImageDigest, LockfileHash, Platform *string
+}
+
+// Run is one execution of an experiment's code (or of a pipeline job).
+type Run struct {
+	ID           string
+	ProjectKey   string
+	ExperimentID string
+	Name         string
+	Status       RunStatus
+	StartedAt    time.Time
+	EndedAt      *time.Time
+	CreatedBy    string
+	Params       []KeyValue
+	Tags         []KeyValue
+	Code         *CodeRef
+	Environment  *Environment
+	Seed         *int64
+}
+
+func zipKV(keys, values []string) []KeyValue {
+	out := make([]KeyValue, 0, len(keys))
+	for i, k := range keys {
+		if i < len(values) {
+			out = append(out, KeyValue{k, values[i]})
+		}
+	}
+	return out
+}
+
+func unzipKV(kvs []KeyValue) (keys, values []string) {
+	keys, values = make([]string, len(kvs)), make([]string, len(kvs))
+	for i, kv := range kvs {
+		keys[i], values[i] = kv.Key, kv.Value
+	}
+	return keys, values
+}
+
+func decodeRun(m map[string]any) (*Run, error) {
+	p := props{m: m}
+	r := &Run{
+		ID: p.str("id"), ProjectKey: p.str("projectKey"), ExperimentID: p.str("experimentId"),
+		Name: p.str("name"), Status: RunStatus(p.str("status")), StartedAt: p.time("startedAt"),
+		EndedAt: p.optTime("endedAt"), CreatedBy: p.str("createdBy"),
+		Params: zipKV(p.strs("paramKeys"), p.strs("paramValues")),
+		Tags:   zipKV(p.strs("tagKeys"), p.strs("tagValues")),
+		Seed:   p.optInt("seed"),
+	}
+	if repo := p.optStr("codeRepo"); repo != nil {
+		r.Code = &CodeRef{Repo: *repo, Commit: p.str("codeCommit"), Dirty: p.bool("codeDirty")}
+	}
+	if env := (Environment{p.optStr("envImageDigest"), p.optStr("envLockfileHash"), p.optStr("envPlatform")}); env != (Environment{}) {
+		r.Environment = &env
+	}
+	return r, p.err
+}
+
+// StartRunInput holds the fields of a new run.
+type StartRunInput struct {
+	ExperimentID string
+	Name         string
+	Status       RunStatus
+	Params       []KeyValue
+	Tags         []KeyValue
+	Code         *CodeRef
+	Environment  *Environment
+	Seed         *int64
+}
+
+func (in *StartRunInput) validate() error {
+	if err := checkID("experimentId", in.ExperimentID, KindExperiment); err != nil {
+		return err
+	}
+	if in.Status == "" {
+		in.Status = StatusRunning
+	}
+	if in.Status != StatusRunning && in.Status != StatusScheduled {
+		return invalid("status: a run starts SCHEDULED or RUNNING, not %s", in.Status)
+	}
+	if err := checkText("name", in.Name, MaxNameLen, false); err != nil {
+		return err
+	}
+	if err := checkKeyValues("params", in.Params, MaxParamValueLen); err != nil {
+		return err
+	}
+	if err := checkKeyValues("tags", in.Tags, MaxTagValueLen); err != nil {
+		return err
+	}
+	if c := in.Code; c != nil {
+		if err := checkText("code.repo", c.Repo, MaxURILen, true); err != nil {
+			return err
+		}
+		if err := checkText("code.commit", c.Commit, MaxNameLen, true); err != nil {
+			return err
+		}
+	}
+	if e := in.Environment; e != nil {
+		for _, f := range []struct {
+			name string
+			v    *string
+		}{{"environment.imageDigest", e.ImageDigest}, {"environment.lockfileHash", e.LockfileHash}, {"environment.platform", e.Platform}} {
+			if f.v != nil {
+				if err := checkText(f.name, *f.v, MaxNameLen, true); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// StartRun creates a run in an experiment, in status SCHEDULED or RUNNING.
+func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*Run, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	id := newID(KindRun)
+	name := in.Name
+	if name == "" {
+		name = "run-" + id[len(id)-8:]
+	}
+	pk, pv := unzipKV(in.Params)
+	tk, tv := unzipKV(in.Tags)
+	params := map[string]any{
+		"id": id, "experimentId": in.ExperimentID, "name": name, "status": string(in.Status),
+		"now": s.now().UTC(), "actor": actor, "paramKeys": pk, "paramValues": pv, "tagKeys": tk, "tagValues": tv,
+		"codeRepo": nil, "codeCommit": nil, "codeDirty": nil, "seed": nil,
+		"envImageDigest": nil, "envLockfileHash": nil, "envPlatform": nil,
+	}
+	if c := in.Code; c != nil {
+		params["codeRepo"], params["codeCommit"], params["codeDirty"] = c.Repo, c.Commit, c.Dirty
+	}
+	if e := in.Environment; e != nil {
+		params["envImageDigest"], params["envLockfileHash"], params["envPlatform"] = derefOrNil(e.ImageDigest), derefOrNil(e.LockfileHash), derefOrNil(e.Platform)
+	}
+	if in.Seed != nil {
+		params["seed"] = *in.Seed
+	}
+	return write(ctx, s, func(tx *txn) (*Run, error) {
+		rec, err := tx.single(`
+			MATCH (e:Experiment {id: $experimentId})
+			CREATE (r:Run:Node {id: $id, projectKey: e.projectKey, experimentId: e.id, name: $name, displayName: $name,
+			        status: $status, startedAt: $now, createdBy: $actor, revision: 0,
+			        paramKeys: $paramKeys, paramValues: $paramValues, tagKeys: $tagKeys, tagValues: $tagValues,
+			        codeRepo: $codeRepo, codeCommit: $codeCommit, codeDirty: $codeDirty, seed: $seed,
+			        envImageDigest: $envImageDigest, envLockfileHash: $envLockfileHash, envPlatform: $envPlatform})
+			CREATE (e)-[:HAS_RUN]->(r)
+			RETURN r{.*} AS r`, params)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, notFound(KindExperiment, in.ExperimentID)
+		}
+		m, err := recMap(rec, "r")
+		if err != nil {
+			return nil, err
+		}
+		return decodeRun(m)
+	})
+}
+
+func derefOrNil(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+// lockRun takes the run's write lock for the rest of the transaction (by
+// bumping its revision) and returns the run as committed, so checks made on
+// it cannot race a concurrent writer.
+func lockRun(tx *txn, id string) (*Run, error) {
+	rec, err := tx.single(`MATCH (r:Run {id: $id}) SET r.revision = coalesce(r.revision, 0) + 1 RETURN r{.*} AS r`, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		return nil, notFound(KindRun, id)
+	}
+	m, err := recMap(rec, "r")
+	if err != nil {
+		return nil, err
+	}
+	return decodeRun(m)
+}
+
+// UpdateRunStatus moves a run to status to. Only legal transitions are
+// accepted (ErrConflict otherwise); asking for the status the run already
+// has is a no-op, so a retried request succeeds. A terminal status sets
+// endedAt.
+func (s *Store) UpdateRunStatus(ctx context.Context, runID string, to RunStatus) (*Run, error) {
+	if err := checkID("runId", runID, KindRun); err != nil {
+		return nil, err
+	}
+	if _, ok := transitions[to]; !ok && !to.Terminal() {
+		return nil, invalid("status: unknown run status %q", to)
+	}
+	return write(ctx, s, func(tx *txn) (*Run, error) {
+		r, err := lockRun(tx, runID)
+		if err != nil {
+			return nil, err
+		}
+		if r.Status == to {
+			return r, nil
+		}
+		if !CanTransition(r.Status, to) {
+			return nil, conflict("run %q is %s and cannot become %s", runID, r.Status, to)
+		}
+		var ended any
+		if to.Terminal() {
+			ended = s.now().UTC()
+		}
+		rec, err := tx.single(`MATCH (r:Run {id: $id}) SET r.status = $to, r.endedAt = $ended RETURN r{.*} AS r`,
+			map[string]any{"id": runID, "to": string(to), "ended": ended})
+		if err != nil {
+			return nil, err
+		}
+		m, err := recMap(rec, "r")
+		if err != nil {
+			return nil, err
+		}
+		return decodeRun(m)
+	})
+}
+
+// LogParams records params. Params are write-once, as in MLflow: logging a
+// key again with the same value is a no-op, with a different value it is
+// ErrConflict and nothing of the call is written. Params can only be logged
+// while the run is SCHEDULED or RUNNING.
+func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) (*Run, error) {
+	if err := checkID("runId", runID, KindRun); err != nil {
+		return nil, err
+	}
+	if len(params) == 0 {
+		return nil, invalid("params: at least one param is required")
+	}
+	if err := checkKeyValues("params", params, MaxParamValueLen); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*Run, error) {
+		r, err := lockRun(tx, runID)
+		if err != nil {
+			return nil, err
+		}
+		if r.Status.Terminal() {
+			return nil, conflict("run %q is %s: params can no longer be logged", runID, r.Status)
+		}
+		have := make(map[string]string, len(r.Params))
+		for _, kv := range r.Params {
+			have[kv.Key] = kv.Value
+		}
+		merged := r.Params
+		for _, kv := range params {
+			old, ok := have[kv.Key]
+			switch {
+			case ok && old != kv.Value:
+				return nil, conflict("param %q is already logged as %q; params are write-once", kv.Key, old)
+			case !ok:
+				merged = append(merged, kv)
+			}
+		}
+		keys, values := unzipKV(merged)
+		return setRunLists(tx, runID, "params", keys, values)
+	})
+}
+
+// SetRunTags sets tags, overwriting the values of keys already present.
+func (s *Store) SetRunTags(ctx context.Context, runID string, tags []KeyValue) (*Run, error) {
+	if err := checkID("runId", runID, KindRun); err != nil {
+		return nil, err
+	}
+	if len(tags) == 0 {
+		return nil, invalid("tags: at least one tag is required")
+	}
+	if err := checkKeyValues("tags", tags, MaxTagValueLen); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*Run, error) {
+		r, err := lockRun(tx, runID)
+		if err != nil {
+			return nil, err
+		}
+		merged := r.Tags
+		for _, kv := range tags {
+			replaced := false
+			for i := range merged {
+				if merged[i].Key == kv.Key {
+					merged[i].Value, replaced = kv.Value, true
+				}
+			}
+			if !replaced {
+				merged = append(merged, kv)
+			}
+		}
+		if len(merged) > MaxItemsPerCall*10 {
+			return nil, invalid("tags: a run holds at most %d tags", MaxItemsPerCall*10)
+		}
+		keys, values := unzipKV(merged)
+		return setRunLists(tx, runID, "tags", keys, values)
+	})
+}
+
+// setRunLists writes a run's params or tags lists.
+func setRunLists(tx *txn, runID, which string, keys, values []string) (*Run, error) {
+	q := `MATCH (r:Run {id: $id}) SET r.paramKeys = $keys, r.paramValues = $values RETURN r{.*} AS r`
+	if which == "tags" {
+		q = `MATCH (r:Run {id: $id}) SET r.tagKeys = $keys, r.tagValues = $values RETURN r{.*} AS r`
+	}
+	rec, err := tx.single(q, map[string]any{"id": runID, "keys": keys, "values": values})
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		return nil, notFound(KindRun, runID)
+	}
+	m, err := recMap(rec, "r")
+	if err != nil {
+		return nil, err
+	}
+	return decodeRun(m)
+}
+
+// RunFilter narrows a run list.
+type RunFilter struct {
+	Statuses     []RunStatus
+	NameContains string
+	Param        *KeyValue
+}
+
+// RunOrderField is what a run list is sorted by.
+type RunOrderField string
+
+// Run sort fields.
+const (
+	RunOrderStartedAt RunOrderField = "STARTED_AT"
+	RunOrderName      RunOrderField = "NAME"
+)
+
+// RunOrder sorts a run list.
+type RunOrder struct {
+	Field RunOrderField
+	Desc  bool
+}
+
+// RunListKey identifies one page of one experiment's runs; it is the key a
+// dataloader batches on, so it is comparable.
+type RunListKey struct {
+	ExperimentID string
+	Statuses     string // comma-joined, so the key stays comparable
+	NameContains string
+	ParamKey     string
+	ParamValue   string
+	HasParam     bool
+	Order        RunOrder
+	First        int
+	After        string
+}
+
+// NewRunListKey builds the batch key for a run list.
+func NewRunListKey(experimentID string, f RunFilter, o RunOrder, page Page) RunListKey {
+	if o.Field == "" {
+		o = RunOrder{Field: RunOrderStartedAt, Desc: true}
+	}
+	st := make([]string, len(f.Statuses))
+	for i, s := range f.Statuses {
+		st[i] = string(s)
+	}
+	k := RunListKey{ExperimentID: experimentID, Statuses: strings.Join(st, ","), NameContains: f.NameContains, Order: o, First: page.First, After: page.After}
+	if f.Param != nil {
+		k.ParamKey, k.ParamValue, k.HasParam = f.Param.Key, f.Param.Value, true
+	}
+	return k
+}
+
+// runListQueries holds the statement for each sort order. The order
+// expression comes from this table, never from a request.
+var runListQueries = func() map[RunOrder]string {
+	const q = `
+		UNWIND $experimentIds AS eid
+		CALL {
+		  WITH eid
+		  MATCH (r:Run {experimentId: eid})
+		  WHERE (size($statuses) = 0 OR r.status IN $statuses)
+		    AND ($name IS NULL OR toLower(r.name) CONTAINS toLower($name))
+		    AND ($paramKey IS NULL OR any(i IN range(0, size(r.paramKeys) - 1) WHERE r.paramKeys[i] = $paramKey AND r.paramValues[i] = $paramValue))
+		  RETURN count(r) AS total
+		}
+		CALL {
+		  WITH eid
+		  MATCH (r:Run {experimentId: eid})
+		  WHERE (size($statuses) = 0 OR r.status IN $statuses)
+		    AND ($name IS NULL OR toLower(r.name) CONTAINS toLower($name))
+		    AND ($paramKey IS NULL OR any(i IN range(0, size(r.paramKeys) - 1) WHERE r.paramKeys[i] = $paramKey AND r.paramValues[i] = $paramValue))
+		    AND ($afterId IS NULL OR %s)
+		  WITH r ORDER BY %s LIMIT $limit
+		  RETURN collect(r{.*}) AS items
+		}
+		RETURN eid, total, items`
+	return map[RunOrder]string{
+		{RunOrderStartedAt, true}:  fmt.Sprintf(q, "r.id < $afterId", "r.id DESC"),
+		{RunOrderStartedAt, false}: fmt.Sprintf(q, "r.id > $afterId", "r.id ASC"),
+		{RunOrderName, true}:       fmt.Sprintf(q, "(r.name < $afterV OR (r.name = $afterV AND r.id < $afterId))", "r.name DESC, r.id DESC"),
+		{RunOrderName, false}:      fmt.Sprintf(q, "(r.name > $afterV OR (r.name = $afterV AND r.id > $afterId))", "r.name ASC, r.id ASC"),
+	}
+}()
+
+// RunLists returns one page of runs for each key, in one round-trip per
+// distinct filter/order/page among the keys. Results are in key order.
+func (s *Store) RunLists(ctx context.Context, keys []RunListKey) ([]Conn[*Run], error) {
+	type group struct {
+		proto RunListKey
+		idx   []int
+	}
+	groups := map[RunListKey]*group{}
+	var order []RunListKey
+	for i, k := range keys {
+		g := k
+		g.ExperimentID = ""
+		if groups[g] == nil {
+			groups[g] = &group{proto: k}
+			order = append(order, g)
+		}
+		groups[g].idx = append(groups[g].idx, i)
+	}
+	out := make([]Conn[*Run], len(keys))
+	for _, gk := range order {
+		g := groups[gk]
+		ids := make([]string, len(g.idx))
+		for j, i := range g.idx {
+			ids[j] = keys[i].ExperimentID
+		}
+		conns, err := s.runLists(ctx, g.proto, ids)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range g.idx {
+			out[i] = conns[ids[j]]
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) runLists(ctx context.Context, k RunListKey, experimentIDs []string) (map[string]Conn[*Run], error) {
+	limit, after, err := Page{First: k.First, After: k.After}.limit()
+	if err != nil {
+		return nil, err
+	}
+	q, ok := runListQueries[k.Order]
+	if !ok {
+		return nil, invalid("orderBy: unknown order %v", k.Order)
+	}
+	statuses := []string{}
+	if k.Statuses != "" {
+		statuses = strings.Split(k.Statuses, ",")
+	}
+	params := map[string]any{
+		"experimentIds": experimentIDs, "statuses": statuses, "name": nilIfEmpty(k.NameContains),
+		"paramKey": nil, "paramValue": nil, "afterId": afterID(after), "afterV": nil, "limit": limit,
+	}
+	if k.HasParam {
+		params["paramKey"], params["paramValue"] = k.ParamKey, k.ParamValue
+	}
+	if after != nil {
+		params["afterV"] = after.V
+	}
+	key := func(r *Run) (any, string) { return nil, r.ID }
+	if k.Order.Field == RunOrderName {
+		key = func(r *Run) (any, string) { return r.Name, r.ID }
+	}
+	return read(ctx, s, func(tx *txn) (map[string]Conn[*Run], error) {
+		recs, err := tx.run(q, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]Conn[*Run], len(recs))
+		for _, rec := range recs {
+			eid, err := recStr(rec, "eid")
+			if err != nil {
+				return nil, err
+			}
+			c, err := decodeConn(rec, decodeRun, limit-1, key)
+			if err != nil {
+				return nil, err
+			}
+			out[eid] = c
+		}
+		return out, nil
+	})
+}
