@@ -1,0 +1,151 @@
+// Package api assembles exphub's HTTP surface: the GraphQL endpoint (built
+// explicitly from gqlgen's parts, with a query cache, persisted queries and
+// a complexity limit), the GraphiQL page, health and readiness probes,
+// Prometheus metrics, CORS and request limits. It holds no business logic.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/exphub/exphub/graph"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/resolvers"
+)
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Options configures the handler.
+type Options struct {
+	Store           *store.Store
+	Verifier        auth.Verifier
+	Ready           Pinger
+	CORSOrigins     []string
+	MaxBodyBytes    int64
+	ComplexityLimit int
+	Logger          *slog.Logger
+}
+
+// NewHandler returns the hub's HTTP handler.
+func NewHandler(o Options) http.Handler {
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	gql := NewGraphQLServer(o.Store, o.ComplexityLimit, log)
+	c := cors.New(cors.Options{
+		AllowedOrigins:   o.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Authorization", "Content-Type"},
+		AllowCredentials: false,
+		MaxAge:           600,
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", m.instrument("graphql", c.Handler(limitBody(o.MaxBodyBytes, auth.Middleware(o.Verifier, gql)))))
+	mux.Handle("/playground", m.instrument("playground", playground.Handler("exphub", "/graphql")))
+	mux.Handle("GET /healthz", m.instrument("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})))
+	mux.Handle("GET /readyz", m.instrument("readyz", readyHandler(o.Ready, log)))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// NewGraphQLServer builds the gqlgen server explicitly: POST and GET
+// transports, a parsed-query cache, automatic persisted queries, and a
+// complexity limit in which a connection's first argument multiplies the
+// cost of what is selected under it.
+func NewGraphQLServer(s *store.Store, complexityLimit int, log *slog.Logger) *handler.Server {
+	r := &resolvers.Resolver{Store: s}
+	cfg := graph.Config{Resolvers: r}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(graph.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(complexityLimit))
+	srv.AroundOperations(r.AroundOperations)
+	srv.SetErrorPresenter(presenter(log))
+	srv.SetRecoverFunc(recoverer(log))
+	return srv
+}
+
+// limitBody rejects request bodies over max bytes with 413 before anything
+// parses them.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > max {
+			writeError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, "request body over the limit of "+strconv.FormatInt(max, 10)+" bytes")
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, CodeBadUserInput, "could not read the request body")
+			return
+		}
+		if int64(len(body)) > max {
+			writeError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, "request body over the limit of "+strconv.FormatInt(max, 10)+" bytes")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func readyHandler(p Pinger, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := p.Ping(ctx); err != nil {
+			log.WarnContext(ctx, "readyz: not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "database unreachable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeError writes a GraphQL-shaped error body, so GraphQL clients can
+// read errors raised before GraphQL runs.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": code}}}})
+}

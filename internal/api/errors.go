@@ -1,0 +1,95 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// Error codes carried in extensions.code.
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeNotFound        = "NOT_FOUND"
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeConflict        = "CONFLICT"
+	CodeUnavailable     = "UNAVAILABLE"
+	CodeInternal        = "INTERNAL"
+)
+
+// classify maps an error onto an extensions.code and reports whether its
+// message may be shown to the caller. Errors the domain produced carry
+// their own explanation; anything else is internal.
+func classify(err error) (code string, public bool) {
+	switch {
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return CodeUnauthenticated, true
+	case errors.Is(err, auth.ErrForbidden):
+		return CodeForbidden, true
+	case errors.Is(err, store.ErrNotFound):
+		return CodeNotFound, true
+	case errors.Is(err, store.ErrInvalid):
+		return CodeBadUserInput, true
+	case errors.Is(err, store.ErrConflict):
+		return CodeConflict, true
+	case errors.Is(err, store.ErrUnavailable):
+		return CodeUnavailable, false
+	}
+	// Scalars that failed to parse (a Time or a number in a string).
+	var numErr *strconv.NumError
+	var timeErr *time.ParseError
+	if errors.As(err, &numErr) || errors.As(err, &timeErr) {
+		return CodeBadUserInput, true
+	}
+	return CodeInternal, false
+}
+
+// presenter is the one place GraphQL errors are classified. Driver
+// messages, Cypher and stack traces never reach the caller: an
+// unclassified error is logged with its cause and sent as "internal error".
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if gqlErr.Err == nil {
+			// Produced by the parser, the validator or an extension
+			// (complexity limit): the request itself is wrong.
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			if detail, ok := gqlErr.Extensions["code"]; ok {
+				gqlErr.Extensions["detail"] = detail
+			}
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			return gqlErr
+		}
+		code, public := classify(gqlErr.Err)
+		out := &gqlerror.Error{Message: gqlErr.Message, Path: gqlErr.Path, Locations: gqlErr.Locations,
+			Extensions: map[string]any{"code": code}}
+		switch {
+		case code == CodeUnavailable:
+			out.Message = "the database is unavailable; retry later"
+			log.WarnContext(ctx, "graphql: database unavailable", "path", gqlErr.Path.String(), "err", gqlErr.Err)
+		case !public:
+			out.Message = "internal error"
+			log.ErrorContext(ctx, "graphql: internal error", "path", gqlErr.Path.String(), "err", gqlErr.Err)
+		}
+		return out
+	}
+}
+
+// recoverer turns a resolver panic into an internal error and logs it.
+func recoverer(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "graphql: panic", "panic", p, "stack", string(debug.Stack()))
+		return errors.New("internal error")
+	}
+}

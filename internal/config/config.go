@@ -1,0 +1,241 @@
+// Package config loads the server's configuration: defaults, then EXPHUB_*
+// environment variables, then command-line flags. It is strict: an unknown
+// EXPHUB_* variable, an unknown flag or a malformed value stops start-up
+// with a message naming the key.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exphub/exphub/internal/auth"
+)
+
+// DevNeo4jPassword is the password deploy/neo4j/neo4j.sh sets by default;
+// dev mode uses it when EXPHUB_NEO4J_PASSWORD is unset.
+const DevNeo4jPassword = "exphub-dev-password"
+
+// Config is the validated server configuration.
+type Config struct {
+	Addr            string
+	Neo4jURI        string
+	Neo4jUser       string
+	Neo4jPassword   string
+	Neo4jDatabase   string
+	JWTSecret       string
+	JWKSURL         string
+	JWTIssuer       string
+	JWTAudience     string
+	JWTAlgorithms   []string
+	CORSOrigins     []string
+	MaxBodyBytes    int64
+	ComplexityLimit int
+	LogLevel        string
+	LogFormat       string
+	ShutdownTimeout time.Duration
+	// Dev enables development defaults (the dev JWT secret and Neo4j
+	// password), seeds the demo data and prints a sign-in banner.
+	Dev bool
+}
+
+// setting is one configuration key, settable as EXPHUB_<NAME> and as the
+// flag -<flag>.
+type setting struct {
+	env, flag, def, help string
+	set               func(c *Config, v string) error
+}
+
+func str(dst func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *dst(c) = v; return nil }
+}
+
+func list(dst func(*Config) *[]string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var out []string
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		*dst(c) = out
+		return nil
+	}
+}
+
+var settings = []setting{
+	{"EXPHUB_ADDR", "addr", "127.0.0.1:8080", "listen address (host:port)", str(func(c *Config) *string { return &c.Addr })},
+	{"EXPHUB_NEO4J_URI", "neo4j-uri", "bolt://127.0.0.1:7687", "Neo4j URI (bolt://, neo4j://, +s/+ssc variants)", str(func(c *Config) *string { return &c.Neo4jURI })},
+	{"EXPHUB_NEO4J_USER", "neo4j-user", "neo4j", "Neo4j user", str(func(c *Config) *string { return &c.Neo4jUser })},
+	{"EXPHUB_NEO4J_PASSWORD", "neo4j-password", "", "Neo4j password (dev mode default: " + DevNeo4jPassword + ")", str(func(c *Config) *string { return &c.Neo4jPassword })},
+	{"EXPHUB_NEO4J_DATABASE", "neo4j-database", "neo4j", "Neo4j database name", str(func(c *Config) *string { return &c.Neo4jDatabase })},
+	{"EXPHUB_JWT_SECRET", "jwt-secret", "", "HS256 secret for development tokens (at least 32 bytes)", str(func(c *Config) *string { return &c.JWTSecret })},
+	{"EXPHUB_JWT_JWKS_URL", "jwt-jwks-url", "", "JWKS URL of the OIDC provider (production; RS256/ES256)", str(func(c *Config) *string { return &c.JWKSURL })},
+	{"EXPHUB_JWT_ISSUER", "jwt-issuer", "", "required token issuer (iss)", str(func(c *Config) *string { return &c.JWTIssuer })},
+	{"EXPHUB_JWT_AUDIENCE", "jwt-audience", "", "required token audience (aud)", str(func(c *Config) *string { return &c.JWTAudience })},
+	{"EXPHUB_JWT_ALGORITHMS", "jwt-algorithms", "RS256,ES256", "accepted JWKS algorithms, comma-separated", list(func(c *Config) *[]string { return &c.JWTAlgorithms })},
+	{"EXPHUB_CORS_ORIGINS", "cors-origins", "http://localhost:5173", "allowed browser origins, comma-separated", list(func(c *Config) *[]string { return &c.CORSOrigins })},
+	{"EXPHUB_MAX_BODY_BYTES", "max-body-bytes", "4194304", "largest accepted request body", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			return errors.New("must be an integer of at least 1024")
+		}
+		c.MaxBodyBytes = n
+		return nil
+	}},
+	{"EXPHUB_COMPLEXITY_LIMIT", "complexity-limit", "50000", "largest accepted GraphQL query complexity", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 100 {
+			return errors.New("must be an integer of at least 100")
+		}
+		c.ComplexityLimit = n
+		return nil
+	}},
+	{"EXPHUB_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error {
+		if !slices.Contains([]string{"debug", "info", "warn", "error"}, v) {
+			return errors.New("must be debug, info, warn or error")
+		}
+		c.LogLevel = v
+		return nil
+	}},
+	{"EXPHUB_LOG_FORMAT", "log-format", "json", "json or text", func(c *Config, v string) error {
+		if v != "json" && v != "text" {
+			return errors.New("must be json or text")
+		}
+		c.LogFormat = v
+		return nil
+	}},
+	{"EXPHUB_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long shutdown waits for requests in flight", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errors.New("must be a positive duration such as 15s")
+		}
+		c.ShutdownTimeout = d
+		return nil
+	}},
+	{"EXPHUB_DEV", "dev", "false", "development mode: dev secrets, demo data, sign-in banner", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		c.Dev = b
+		return nil
+	}},
+}
+
+// Load builds the configuration from defaults, the environment (environ
+// as from os.Environ) and args (flags, without the program name).
+func Load(args []string, environ []string, stderr io.Writer) (*Config, error) {
+	c := &Config{}
+	for _, s := range settings {
+		if err := s.set(c, s.def); err != nil {
+			return nil, fmt.Errorf("default of %s: %w", s.env, err)
+		}
+	}
+	known := map[string]setting{}
+	for _, s := range settings {
+		known[s.env] = s
+	}
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(k, "EXPHUB_") {
+			continue
+		}
+		s, ok := known[k]
+		if !ok {
+			return nil, fmt.Errorf("unknown setting %s in the environment (known: %s)", k, knownNames())
+		}
+		if err := s.set(c, v); err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", k, v, err)
+		}
+	}
+	fs := flag.NewFlagSet("exphub-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, s := range settings {
+		s := s
+		fs.Func(s.flag, s.help+" (env "+s.env+", default "+strconv.Quote(s.def)+")", func(v string) error {
+			if err := s.set(c, v); err != nil {
+				return fmt.Errorf("%s: %w", s.env, err)
+			}
+			return nil
+		})
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return c, c.validate()
+}
+
+func knownNames() string {
+	names := make([]string, len(settings))
+	for i, s := range settings {
+		names[i] = s.env
+	}
+	return strings.Join(names, ", ")
+}
+
+func (c *Config) validate() error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return fmt.Errorf("EXPHUB_ADDR=%q: must be host:port", c.Addr)
+	}
+	u, err := url.Parse(c.Neo4jURI)
+	if err != nil || !slices.Contains([]string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}, u.Scheme) || u.Host == "" {
+		return fmt.Errorf("EXPHUB_NEO4J_URI=%q: must be a bolt:// or neo4j:// URI with a host", c.Neo4jURI)
+	}
+	if c.Neo4jUser == "" {
+		return errors.New("EXPHUB_NEO4J_USER: must not be empty")
+	}
+	if c.Neo4jPassword == "" {
+		if !c.Dev {
+			return errors.New("EXPHUB_NEO4J_PASSWORD: required (or run with EXPHUB_DEV=true for the development default)")
+		}
+		c.Neo4jPassword = DevNeo4jPassword
+	}
+	switch {
+	case c.JWKSURL != "" && c.JWTSecret != "":
+		return errors.New("EXPHUB_JWT_SECRET and EXPHUB_JWT_JWKS_URL: set one, not both")
+	case c.JWKSURL != "":
+		if c.JWTIssuer == "" || c.JWTAudience == "" {
+			return errors.New("EXPHUB_JWT_ISSUER and EXPHUB_JWT_AUDIENCE: required with EXPHUB_JWT_JWKS_URL")
+		}
+		for _, a := range c.JWTAlgorithms {
+			if !slices.Contains([]string{"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"}, a) {
+				return fmt.Errorf("EXPHUB_JWT_ALGORITHMS: %q is not an asymmetric JWS algorithm", a)
+			}
+		}
+	case c.JWTSecret == "":
+		if !c.Dev {
+			return errors.New("EXPHUB_JWT_SECRET or EXPHUB_JWT_JWKS_URL: one is required (or run with EXPHUB_DEV=true for the development secret)")
+		}
+		c.JWTSecret = auth.DevSecret
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < auth.MinSecretLen {
+		return fmt.Errorf("EXPHUB_JWT_SECRET: must be at least %d bytes", auth.MinSecretLen)
+	}
+	for _, o := range c.CORSOrigins {
+		if o == "*" {
+			return errors.New("EXPHUB_CORS_ORIGINS: \"*\" is not allowed; list the explorer's origins")
+		}
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("EXPHUB_CORS_ORIGINS: %q is not an origin such as https://hub.example.com", o)
+		}
+	}
+	return nil
+}
+
+// Usage writes the settings table, for -h and the README.
+func Usage(w io.Writer) {
+	for _, s := range settings {
+		fmt.Fprintf(w, "  %-26s -%-18s %s (default %q)\n", s.env, s.flag, s.help, s.def)
+	}
+}

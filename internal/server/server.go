@@ -1,0 +1,201 @@
+// Package server wires the hub together: Neo4j driver, store, migrations,
+// token verifier and HTTP handler, and runs the HTTP server until its
+// context ends. It keeps serving while Neo4j is down: /readyz answers 503,
+// requests get UNAVAILABLE, and migrations are retried until Neo4j returns.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/exphub/exphub/internal/api"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/config"
+	"github.com/exphub/exphub/internal/demo"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// Run serves the hub until ctx ends, then shuts down gracefully.
+func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
+	log := newLogger(cfg, os.Stderr)
+	driver, err := NewDriver(cfg)
+	if err != nil {
+		return err
+	}
+	defer driver.Close(context.WithoutCancel(ctx))
+	st := store.New(driver, cfg.Neo4jDatabase)
+
+	verifier, closeVerifier, err := newVerifier(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeVerifier()
+
+	ready := &readiness{store: st, log: log}
+	migrated := make(chan struct{})
+	go ready.migrateUntilDone(ctx, migrated)
+
+	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
+		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("exphub listening", "addr", ln.Addr().String(), "neo4j", cfg.Neo4jURI, "dev", cfg.Dev)
+
+	if cfg.Dev {
+		go devSetup(ctx, st, cfg, ln.Addr().String(), migrated, stdout, log)
+	}
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// NewDriver opens a Neo4j driver for cfg. It does not connect: the driver
+// connects on first use and reconnects by itself.
+func NewDriver(cfg *config.Config) (neo4j.DriverWithContext, error) {
+	d, err := neo4j.NewDriverWithContext(cfg.Neo4jURI, neo4j.BasicAuth(cfg.Neo4jUser, cfg.Neo4jPassword, ""),
+		func(c *neo4jconfig.Config) {
+			c.SocketConnectTimeout = 5 * time.Second
+			c.ConnectionAcquisitionTimeout = 10 * time.Second
+			c.MaxTransactionRetryTime = 10 * time.Second
+			c.MaxConnectionPoolSize = 100
+		})
+	if err != nil {
+		return nil, fmt.Errorf("EXPHUB_NEO4J_URI: %w", err)
+	}
+	return d, nil
+}
+
+func newVerifier(ctx context.Context, cfg *config.Config) (auth.Verifier, func(), error) {
+	opts := auth.Options{Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, Algorithms: cfg.JWTAlgorithms}
+	if cfg.JWKSURL != "" {
+		v, err := auth.NewJWKSVerifier(ctx, cfg.JWKSURL, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("EXPHUB_JWT_JWKS_URL: %w", err)
+		}
+		return v, v.Close, nil
+	}
+	opts.Algorithms = nil
+	v, err := auth.NewHMACVerifier([]byte(cfg.JWTSecret), opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("EXPHUB_JWT_SECRET: %w", err)
+	}
+	return v, func() {}, nil
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// readiness answers /readyz: ready once migrations have been applied and
+// while Neo4j answers.
+type readiness struct {
+	store    *store.Store
+	log      *slog.Logger
+	migrated atomic.Bool
+}
+
+func (r *readiness) Ping(ctx context.Context) error {
+	if !r.migrated.Load() {
+		return errors.New("schema migrations not applied yet")
+	}
+	return r.store.Ping(ctx)
+}
+
+// migrateUntilDone applies the schema migrations, retrying with backoff
+// while Neo4j is unreachable, and closes done when they are applied.
+func (r *readiness) migrateUntilDone(ctx context.Context, done chan<- struct{}) {
+	backoff := 500 * time.Millisecond
+	for {
+		err := r.store.Migrate(ctx)
+		if err == nil {
+			r.migrated.Store(true)
+			close(done)
+			r.log.Info("schema migrations applied")
+			return
+		}
+		r.log.Warn("schema migrations failed; retrying", "err", err, "in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 10*time.Second)
+	}
+}
+
+// devSetup seeds the demo data once and prints the sign-in banner.
+func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr string, migrated <-chan struct{}, stdout io.Writer, log *slog.Logger) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-migrated:
+	}
+	if _, err := demo.Seed(ctx, st, time.Now()); err != nil {
+		if !errors.Is(err, store.ErrConflict) {
+			log.Error("demo seed failed", "err", err)
+		}
+	} else {
+		log.Info("demo data seeded", "projects", "fraud, churn")
+	}
+	token, err := auth.NewDevToken([]byte(cfg.JWTSecret), "demo", map[string]auth.Role{"*": auth.RoleAdmin}, 24*time.Hour, time.Now())
+	if err != nil {
+		log.Error("dev token", "err", err)
+		return
+	}
+	base := "http://" + displayAddr(addr)
+	fmt.Fprintf(stdout, `
+exphub is running (development mode)
+  GraphQL     %[1]s/graphql
+  GraphiQL    %[1]s/playground   (add the header  Authorization: Bearer <token>)
+  health      %[1]s/healthz   %[1]s/readyz   %[1]s/metrics
+
+Development token (user "demo", admin of every project, valid 24h):
+%[2]s
+
+Try:
+  curl -s %[1]s/graphql -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"query":"{ me { subject } projects { edges { node { key name } } } }"}'
+More tokens: go run ./cmd/hubctl token --sub alice --role fraud=contributor
+`, base, token)
+}
+
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "127.0.0.1" || host == "::" || host == "" || host == "0.0.0.0" || host == "::1" {
+		return "localhost:" + port
+	}
+	return addr
+}

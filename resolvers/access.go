@@ -1,0 +1,62 @@
+package resolvers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// principal returns the caller, or ErrUnauthenticated. The HTTP and
+// websocket paths both put it in the context before any resolver runs.
+func principal(ctx context.Context) (*auth.Principal, error) {
+	p, ok := auth.FromContext(ctx)
+	if !ok || p == nil {
+		return nil, auth.ErrUnauthenticated
+	}
+	return p, nil
+}
+
+// scope returns the projects the caller may read.
+func scope(ctx context.Context) store.Scope {
+	p, ok := auth.FromContext(ctx)
+	if !ok || p == nil {
+		return store.Scope{Keys: []string{}}
+	}
+	if p.CanReadAll() {
+		return store.Scope{All: true}
+	}
+	return store.Scope{Keys: p.ReadableProjects()}
+}
+
+// require checks that the caller holds at least role min in project. The
+// answer does not depend on whether the project exists, so it reveals
+// nothing about projects the caller may not read.
+func require(ctx context.Context, project string, min auth.Role) (*auth.Principal, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Can(project, min) {
+		return nil, fmt.Errorf("%w: this needs the %s role in project %q", auth.ErrForbidden, min, project)
+	}
+	return p, nil
+}
+
+// canRead reports whether the caller may read project.
+func canRead(ctx context.Context, project string) bool {
+	p, ok := auth.FromContext(ctx)
+	return ok && p != nil && p.Can(project, auth.RoleViewer)
+}
+
+// visible drops the items of projects the caller may not read.
+func visible[T any](ctx context.Context, items []T, project func(T) string) []T {
+	out := items[:0:0]
+	for _, it := range items {
+		if canRead(ctx, project(it)) {
+			out = append(out, it)
+		}
+	}
+	return out
+}

@@ -1,0 +1,353 @@
+package resolvers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/store"
+)
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// values turns a list of input pointers into values.
+func values[T any](in []*T) []T {
+	out := make([]T, 0, len(in))
+	for _, v := range in {
+		if v != nil {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func page(first *int, after *string) store.Page {
+	p := store.Page{First: store.DefaultPageSize}
+	if first != nil {
+		p.First = *first
+	}
+	p.After = deref(after)
+	return p
+}
+
+// connection maps a store page onto a generated Relay connection type.
+func connection[T, E, C any](c store.Conn[T], edge func(string, T) E, conn func([]E, *model.PageInfo, int) C) C {
+	edges := make([]E, len(c.Items))
+	for i, it := range c.Items {
+		edges[i] = edge(c.Cursors[i], it)
+	}
+	pi := &model.PageInfo{HasNextPage: c.HasNext}
+	if end := c.EndCursor(); end != "" {
+		pi.EndCursor = &end
+	}
+	return conn(edges, pi, int(c.Total))
+}
+
+func roleOf(r auth.Role) model.Role {
+	switch r {
+	case auth.RoleAdmin:
+		return model.RoleAdmin
+	case auth.RoleApprover:
+		return model.RoleApprover
+	case auth.RoleContributor:
+		return model.RoleContributor
+	}
+	return model.RoleViewer
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func forbiddenRead(project string) error {
+	return fmt.Errorf("%w: this needs the viewer role in project %q", auth.ErrForbidden, project)
+}
+
+// checkID validates an ID argument before any database round-trip.
+func checkID(field, id string, want store.Kind) error {
+	if k, ok := store.KindOf(id); !ok || k != want {
+		return fmt.Errorf("%w: %s: %q is not a %s ID", store.ErrInvalid, field, id, want)
+	}
+	return nil
+}
+
+// experimentFor loads an experiment the caller may read; an experiment of a
+// hidden project is reported as not found.
+func (r *Resolver) experimentFor(ctx context.Context, field, id string) (*store.Experiment, error) {
+	if err := checkID(field, id, store.KindExperiment); err != nil {
+		return nil, err
+	}
+	e, err := loadersFor(ctx, r.Store).experiment.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canRead(ctx, e.ProjectKey) {
+		return nil, fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
+	}
+	return e, nil
+}
+
+// runFor loads a run and checks the caller holds min in its project.
+func (r *Resolver) runFor(ctx context.Context, id string, min auth.Role) (*store.Run, error) {
+	if err := checkID("runId", id, store.KindRun); err != nil {
+		return nil, err
+	}
+	run, err := loadersFor(ctx, r.Store).run.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canRead(ctx, run.ProjectKey) {
+		return nil, fmt.Errorf("runId %q: %w", id, store.ErrNotFound)
+	}
+	if _, err := require(ctx, run.ProjectKey, min); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// reloadRun reads a run after a write, bypassing the operation's cache.
+func (r *Resolver) reloadRun(ctx context.Context, id string) (*store.Run, error) {
+	runs, err := r.Store.RunsByIDs(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	run, ok := runs[id]
+	if !ok {
+		return nil, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
+	}
+	return run, nil
+}
+
+// readableVersions checks that every dataset version exists and is
+// readable by the caller.
+func (r *Resolver) readableVersions(ctx context.Context, field string, ids []string) error {
+	return r.versionsIn(ctx, field, ids, auth.RoleViewer)
+}
+
+// writableVersions checks that the caller may write every dataset version.
+func (r *Resolver) writableVersions(ctx context.Context, field string, ids []string) error {
+	return r.versionsIn(ctx, field, ids, auth.RoleContributor)
+}
+
+func (r *Resolver) versionsIn(ctx context.Context, field string, ids []string, min auth.Role) error {
+	for i, id := range ids {
+		if err := checkID(fmt.Sprintf("%s[%d]", field, i), id, store.KindDatasetVersion); err != nil {
+			return err
+		}
+	}
+	vs, err := loadersFor(ctx, r.Store).datasetVersion.LoadAll(ctx, ids)
+	for i, id := range ids {
+		if err != nil && (i >= len(vs) || vs[i] == nil) {
+			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
+		}
+		if !canRead(ctx, vs[i].ProjectKey) {
+			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
+		}
+		if _, err := require(ctx, vs[i].ProjectKey, min); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Resolver) writableModelVersions(ctx context.Context, field string, ids []string) error {
+	for i, id := range ids {
+		if err := checkID(fmt.Sprintf("%s[%d]", field, i), id, store.KindModelVersion); err != nil {
+			return err
+		}
+	}
+	vs, err := loadersFor(ctx, r.Store).modelVersion.LoadAll(ctx, ids)
+	for i, id := range ids {
+		if err != nil && (i >= len(vs) || vs[i] == nil) {
+			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
+		}
+		if !canRead(ctx, vs[i].ProjectKey) {
+			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
+		}
+		if _, err := require(ctx, vs[i].ProjectKey, auth.RoleContributor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// node resolves any global ID; objects of hidden projects are not found.
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	kind, ok := store.KindOf(id)
+	if !ok {
+		return nil, fmt.Errorf("%w: id: %q is not a valid ID", store.ErrInvalid, id)
+	}
+	l := loadersFor(ctx, r.Store)
+	var (
+		n       model.Node
+		project string
+		err     error
+	)
+	switch kind {
+	case store.KindProject:
+		var m map[string]*store.Project
+		if m, err = r.Store.ProjectsByIDs(ctx, []string{id}); err == nil {
+			p, found := m[id]
+			if !found {
+				return nil, store.ErrNotFound
+			}
+			n, project = p, p.Key
+		}
+	case store.KindExperiment:
+		n, project, err = loadNode(ctx, l.experiment.Load, id, func(v *store.Experiment) string { return v.ProjectKey })
+	case store.KindRun:
+		n, project, err = loadNode(ctx, l.run.Load, id, func(v *store.Run) string { return v.ProjectKey })
+	case store.KindDataset:
+		n, project, err = loadNode(ctx, l.dataset.Load, id, func(v *store.Dataset) string { return v.ProjectKey })
+	case store.KindDatasetVersion:
+		n, project, err = loadNode(ctx, l.datasetVersion.Load, id, func(v *store.DatasetVersion) string { return v.ProjectKey })
+	case store.KindModel:
+		n, project, err = loadNode(ctx, l.model.Load, id, func(v *store.Model) string { return v.ProjectKey })
+	case store.KindModelVersion:
+		n, project, err = loadNode(ctx, l.modelVersion.Load, id, func(v *store.ModelVersion) string { return v.ProjectKey })
+	default:
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !canRead(ctx, project) {
+		return nil, store.ErrNotFound
+	}
+	return n, nil
+}
+
+func loadNode[T any](ctx context.Context, load func(context.Context, string) (T, error), id string, project func(T) string) (model.Node, string, error) {
+	v, err := load(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	return v, project(v), nil
+}
+
+// runs lists an experiment's runs through the batching loader.
+func (r *Resolver) runs(ctx context.Context, exp *store.Experiment, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error) {
+	if !canRead(ctx, exp.ProjectKey) {
+		return nil, forbiddenRead(exp.ProjectKey)
+	}
+	f := store.RunFilter{}
+	if filter != nil {
+		f.NameContains = deref(filter.NameContains)
+		for _, s := range filter.Status {
+			f.Statuses = append(f.Statuses, store.RunStatus(s))
+		}
+		if filter.Param != nil {
+			f.Param = filter.Param
+		}
+	}
+	o := store.RunOrder{Field: store.RunOrderStartedAt, Desc: true}
+	if orderBy != nil {
+		o = store.RunOrder{Field: store.RunOrderField(orderBy.Field), Desc: orderBy.Direction == model.SortDirectionDesc}
+	}
+	c, err := loadersFor(ctx, r.Store).runList.Load(ctx, store.NewRunListKey(exp.ID, f, o, page(first, after)))
+	if err != nil {
+		return nil, err
+	}
+	return connection(c, func(cur string, n *store.Run) *model.RunEdge { return &model.RunEdge{Cursor: cur, Node: n} },
+		func(e []*model.RunEdge, pi *model.PageInfo, t int) *model.RunConnection {
+			return &model.RunConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
+}
+
+func (r *Resolver) neighbourRuns(ctx context.Context, n store.Neighbourhood, id string) ([]*store.Run, error) {
+	runs, err := loadersFor(ctx, r.Store).runs[n].Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return nonNil(visible(ctx, runs, func(v *store.Run) string { return v.ProjectKey })), nil
+}
+
+func (r *Resolver) neighbourVersions(ctx context.Context, n store.Neighbourhood, id string) ([]*store.DatasetVersion, error) {
+	vs, err := loadersFor(ctx, r.Store).versions[n].Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return nonNil(visible(ctx, vs, func(v *store.DatasetVersion) string { return v.ProjectKey })), nil
+}
+
+func lineageGraph(g *store.LineageGraph) *model.LineageGraph {
+	out := &model.LineageGraph{Root: g.Root, Truncated: g.Truncated(), Nodes: []*model.LineageNode{}, Edges: []*model.LineageEdge{},
+		TruncatedBy: []model.TruncationReason{}}
+	for _, n := range g.Nodes {
+		ln := &model.LineageNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, Distance: n.Distance, HasMore: n.HasMore}
+		if n.Kind != store.KindRedacted {
+			pk := n.ProjectKey
+			ln.ProjectKey = &pk
+		}
+		out.Nodes = append(out.Nodes, ln)
+	}
+	for _, e := range g.Edges {
+		out.Edges = append(out.Edges, &model.LineageEdge{From: e.From, To: e.To, Kind: e.Kind})
+	}
+	for _, t := range g.TruncatedBy {
+		out.TruncatedBy = append(out.TruncatedBy, model.TruncationReason(t))
+	}
+	return out
+}
+
+func impactReport(g *store.LineageGraph) *model.ImpactReport {
+	rep := &model.ImpactReport{Root: g.Root, Runs: []*model.ImpactedNode{}, DatasetVersions: []*model.ImpactedNode{},
+		ModelVersions: []*model.ImpactedModelVersion{}, OpenPromotionRequests: []string{}, Owners: []string{}, Truncated: g.Truncated()}
+	owners := map[string]bool{}
+	for _, n := range g.Nodes {
+		if n.ID == g.Root {
+			continue
+		}
+		if n.Kind == store.KindRedacted {
+			rep.HiddenAffected = true
+			continue
+		}
+		rep.TotalAffected++
+		if n.Owner != "" {
+			owners[n.Owner] = true
+		}
+		in := &model.ImpactedNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, ProjectKey: n.ProjectKey, Distance: n.Distance, Owner: n.Owner}
+		switch n.Kind {
+		case store.KindRun:
+			rep.Runs = append(rep.Runs, in)
+		case store.KindDatasetVersion:
+			rep.DatasetVersions = append(rep.DatasetVersions, in)
+		case store.KindModelVersion:
+			rep.ModelVersions = append(rep.ModelVersions, &model.ImpactedModelVersion{ID: n.ID, Name: n.Name, ProjectKey: n.ProjectKey,
+				Distance: n.Distance, Owner: n.Owner, Stage: model.ModelStage(n.Stage), InProduction: n.Stage == store.StageProduction})
+		}
+	}
+	// Production models first: they are what a data incident breaks.
+	slices.SortStableFunc(rep.ModelVersions, func(a, b *model.ImpactedModelVersion) int {
+		switch {
+		case a.InProduction && !b.InProduction:
+			return -1
+		case b.InProduction && !a.InProduction:
+			return 1
+		}
+		return a.Distance - b.Distance
+	})
+	rep.Owners = sortedKeys(owners)
+	return rep
+}

@@ -1,0 +1,14 @@
+// Package resolvers implements the GraphQL schema. Resolvers are thin: they
+// check the caller's access, call the store (through per-request
+// dataloaders where a field is resolved for many parents), and map the
+// result onto the generated types.
+package resolvers
+
+import (
+	"github.com/exphub/exphub/internal/store"
+)
+
+// Resolver is the root resolver. It is safe for concurrent use.
+type Resolver struct {
+	Store *store.Store
+}
