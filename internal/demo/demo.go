@@ -34,21 +34,30 @@ func digest(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// Keys names the two demo projects; tests pass unique keys so they can
+// seed beside each other in one database.
+type Keys struct {
+	Fraud, Churn string
+}
+
+// DefaultKeys are the project keys `make run` seeds.
+var DefaultKeys = Keys{Fraud: "fraud", Churn: "churn"}
+
 // Seed creates the demo scenario. It returns store.ErrConflict (wrapped)
 // when the fraud project already exists, so callers can seed "once".
-func Seed(ctx context.Context, s *store.Store, now time.Time) (*Scenario, error) {
+func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scenario, error) {
 	sc := &Scenario{}
-	if _, err := s.CreateProject(ctx, Actor, store.CreateProjectInput{Key: "fraud", Name: "Fraud detection"}); err != nil {
+	if _, err := s.CreateProject(ctx, Actor, store.CreateProjectInput{Key: keys.Fraud, Name: "Fraud detection"}); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	if _, err := s.CreateProject(ctx, Actor, store.CreateProjectInput{Key: "churn", Name: "Churn prediction"}); err != nil && !errors.Is(err, store.ErrConflict) {
+	if _, err := s.CreateProject(ctx, Actor, store.CreateProjectInput{Key: keys.Churn, Name: "Churn prediction"}); err != nil && !errors.Is(err, store.ErrConflict) {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	txSchema := []store.SchemaField{field("transaction_id", "string", false), field("account_id", "string", false), field("amount", "double", false),
 		field("merchant", "string", true), field("ts", "timestamp", false), field("is_fraud", "boolean", false)}
 	featSchema := []store.SchemaField{field("account_id", "string", false), field("amount_z", "double", false), field("tx_per_hour", "double", false),
 		field("merchant_risk", "double", true), field("is_fraud", "boolean", false)}
-	raw, err := s.RegisterDataset(ctx, "alice", store.RegisterDatasetInput{ProjectKey: "fraud", Namespace: "s3://fraud-lake", Name: "raw/transactions",
+	raw, err := s.RegisterDataset(ctx, "alice", store.RegisterDatasetInput{ProjectKey: keys.Fraud, Namespace: "s3://fraud-lake", Name: "raw/transactions",
 		Description: "Card transactions as landed from the payment processor."})
 	if err != nil {
 		return nil, err
@@ -65,7 +74,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Scenario, error)
 	}
 	sc.FraudRawV1, sc.FraudRawV2 = v1.ID, v2.ID
 
-	etl, err := s.CreateExperiment(ctx, "bob", store.CreateExperimentInput{ProjectKey: "fraud", Name: "transactions-etl",
+	etl, err := s.CreateExperiment(ctx, "bob", store.CreateExperimentInput{ProjectKey: keys.Fraud, Name: "transactions-etl",
 		Description: "Nightly cleaning and feature build."})
 	if err != nil {
 		return nil, err
@@ -81,7 +90,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Scenario, error)
 	if _, err := s.AddRunInputs(ctx, clean.ID, []string{v1.ID, v2.ID}); err != nil {
 		return nil, err
 	}
-	featDS, err := s.RegisterDataset(ctx, "bob", store.RegisterDatasetInput{ProjectKey: "fraud", Namespace: "s3://fraud-lake", Name: "features/transactions",
+	featDS, err := s.RegisterDataset(ctx, "bob", store.RegisterDatasetInput{ProjectKey: keys.Fraud, Namespace: "s3://fraud-lake", Name: "features/transactions",
 		Description: "Per-account features for the fraud model."})
 	if err != nil {
 		return nil, err
@@ -99,7 +108,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Scenario, error)
 		return nil, err
 	}
 
-	train, err := s.CreateExperiment(ctx, "carol", store.CreateExperimentInput{ProjectKey: "fraud", Name: "fraud-gbm",
+	train, err := s.CreateExperiment(ctx, "carol", store.CreateExperimentInput{ProjectKey: keys.Fraud, Name: "fraud-gbm",
 		Description: "Gradient-boosted trees on transaction features."})
 	if err != nil {
 		return nil, err
@@ -138,7 +147,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Scenario, error)
 			return nil, err
 		}
 		if c.status == store.StatusFinished {
-			mv, err := s.RegisterModelVersion(ctx, "carol", store.RegisterModelVersionInput{ProjectKey: "fraud", ModelName: "fraud-classifier",
+			mv, err := s.RegisterModelVersion(ctx, "carol", store.RegisterModelVersionInput{ProjectKey: keys.Fraud, ModelName: "fraud-classifier",
 				RunID: run.ID, URI: fmt.Sprintf("s3://fraud-models/fraud-classifier/%s/", c.name)})
 			if err != nil {
 				return nil, err
@@ -151,7 +160,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Scenario, error)
 		sc.TrainingRuns = append(sc.TrainingRuns, run.ID)
 	}
 
-	customers, err := s.RegisterDataset(ctx, "dave", store.RegisterDatasetInput{ProjectKey: "churn", Namespace: "postgres://warehouse:5432", Name: "crm.public.customers"})
+	customers, err := s.RegisterDataset(ctx, "dave", store.RegisterDatasetInput{ProjectKey: keys.Churn, Namespace: "postgres://warehouse:5432", Name: "crm.public.customers"})
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +170,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Scenario, error)
 	if err != nil {
 		return nil, err
 	}
-	churnExp, err := s.CreateExperiment(ctx, "dave", store.CreateExperimentInput{ProjectKey: "churn", Name: "churn-baseline"})
+	churnExp, err := s.CreateExperiment(ctx, "dave", store.CreateExperimentInput{ProjectKey: keys.Churn, Name: "churn-baseline"})
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +185,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Scenario, error)
 	if _, err := s.LogMetrics(ctx, cr.ID, []store.MetricPoint{{Key: "auc", Value: 0.71, Step: 0, Timestamp: now}}); err != nil {
 		return nil, err
 	}
-	cm, err := s.RegisterModelVersion(ctx, "dave", store.RegisterModelVersionInput{ProjectKey: "churn", ModelName: "churn-model", RunID: cr.ID, URI: "s3://churn-models/v1/"})
+	cm, err := s.RegisterModelVersion(ctx, "dave", store.RegisterModelVersionInput{ProjectKey: keys.Churn, ModelName: "churn-model", RunID: cr.ID, URI: "s3://churn-models/v1/"})
 	if err != nil {
 		return nil, err
 	}

@@ -163,7 +163,7 @@ func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr str
 		return
 	case <-migrated:
 	}
-	if _, err := demo.Seed(ctx, st, time.Now()); err != nil {
+	if _, err := demo.Seed(ctx, st, demo.DefaultKeys, time.Now()); err != nil {
 		if !errors.Is(err, store.ErrConflict) {
 			log.Error("demo seed failed", "err", err)
 		}

@@ -1,0 +1,54 @@
+# exphub — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NEO4J        := deploy/neo4j/neo4j.sh
+# The test instance never touches development data: its own port and folder.
+TEST_NEO4J_PORT ?= 7688
+TEST_NEO4J   := NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-test $(NEO4J)
+GO_TEST_FLAGS ?= -race -count=1 -timeout 30m
+
+.PHONY: help run test test-go neo4j-start neo4j-stop neo4j-status generate check-generated build
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+run: ## start Neo4j, migrate, seed the demo once, serve on http://localhost:8080
+	$(NEO4J) start
+	EXPHUB_DEV=true go run ./cmd/server
+
+test: ## run every test against a fresh test Neo4j (port 7688)
+	$(TEST_NEO4J) stop
+	rm -rf .data/neo4j-test
+	$(TEST_NEO4J) start
+	@status=0; \
+	$(MAKE) --no-print-directory check-generated test-go || status=$$?; \
+	$(TEST_NEO4J) stop; \
+	exit $$status
+
+test-go: ## go vet and go test -race against a running test Neo4j
+	go vet ./...
+	NEO4J_TEST_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) go test $(GO_TEST_FLAGS) ./...
+
+generate: ## regenerate GraphQL code from schema.graphqls
+	go tool gqlgen generate
+
+check-generated: ## fail when generated code is stale against schema.graphqls
+	@tmp=$$(mktemp -d); cp graph/generated.go graph/model/models_gen.go $$tmp/; \
+	go tool gqlgen generate; \
+	if ! cmp -s $$tmp/generated.go graph/generated.go || ! cmp -s $$tmp/models_gen.go graph/model/models_gen.go; then \
+	  echo "generated GraphQL code is stale: run 'make generate' and commit the result"; rm -rf $$tmp; exit 1; fi; \
+	rm -rf $$tmp; echo "generated code is up to date"
+
+build: ## build the server and hubctl into bin/
+	go build -o bin/exphub-server ./cmd/server
+	go build -o bin/hubctl ./cmd/hubctl
+
+neo4j-start: ## start the development Neo4j (port 7687)
+	$(NEO4J) start
+
+neo4j-stop: ## stop the development Neo4j
+	$(NEO4J) stop
+
+neo4j-status: ## is the development Neo4j running?
+	$(NEO4J) status
