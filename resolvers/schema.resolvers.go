@@ -26,8 +26,12 @@ func (r *datasetResolver) Versions(ctx context.Context, obj *store.Dataset, firs
 	if err != nil {
 		return nil, err
 	}
-	return connection(c, func(cur string, n *store.DatasetVersion) *model.DatasetVersionEdge { return &model.DatasetVersionEdge{Cursor: cur, Node: n} },
-		func(e []*model.DatasetVersionEdge, pi *model.PageInfo, t int) *model.DatasetVersionConnection { return &model.DatasetVersionConnection{Edges: e, PageInfo: pi, TotalCount: t} }), nil
+	return connection(c, func(cur string, n *store.DatasetVersion) *model.DatasetVersionEdge {
+		return &model.DatasetVersionEdge{Cursor: cur, Node: n}
+	},
+		func(e []*model.DatasetVersionEdge, pi *model.PageInfo, t int) *model.DatasetVersionConnection {
+			return &model.DatasetVersionConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
 }
 
 // Dataset is the resolver for the dataset field.
@@ -74,8 +78,12 @@ func (r *modelResolver) Versions(ctx context.Context, obj *store.Model, first *i
 	if err != nil {
 		return nil, err
 	}
-	return connection(c, func(cur string, n *store.ModelVersion) *model.ModelVersionEdge { return &model.ModelVersionEdge{Cursor: cur, Node: n} },
-		func(e []*model.ModelVersionEdge, pi *model.PageInfo, t int) *model.ModelVersionConnection { return &model.ModelVersionConnection{Edges: e, PageInfo: pi, TotalCount: t} }), nil
+	return connection(c, func(cur string, n *store.ModelVersion) *model.ModelVersionEdge {
+		return &model.ModelVersionEdge{Cursor: cur, Node: n}
+	},
+		func(e []*model.ModelVersionEdge, pi *model.PageInfo, t int) *model.ModelVersionConnection {
+			return &model.ModelVersionConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
 }
 
 // Model is the resolver for the model field.
@@ -387,7 +395,9 @@ func (r *queryResolver) Projects(ctx context.Context, first *int, after *string)
 		return nil, err
 	}
 	return connection(c, func(cur string, n *store.Project) *model.ProjectEdge { return &model.ProjectEdge{Cursor: cur, Node: n} },
-		func(e []*model.ProjectEdge, pi *model.PageInfo, t int) *model.ProjectConnection { return &model.ProjectConnection{Edges: e, PageInfo: pi, TotalCount: t} }), nil
+		func(e []*model.ProjectEdge, pi *model.PageInfo, t int) *model.ProjectConnection {
+			return &model.ProjectConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
 }
 
 // Project is the resolver for the project field.
@@ -418,8 +428,12 @@ func (r *queryResolver) Experiments(ctx context.Context, projectKey string, filt
 	if err != nil {
 		return nil, err
 	}
-	return connection(c, func(cur string, n *store.Experiment) *model.ExperimentEdge { return &model.ExperimentEdge{Cursor: cur, Node: n} },
-		func(e []*model.ExperimentEdge, pi *model.PageInfo, t int) *model.ExperimentConnection { return &model.ExperimentConnection{Edges: e, PageInfo: pi, TotalCount: t} }), nil
+	return connection(c, func(cur string, n *store.Experiment) *model.ExperimentEdge {
+		return &model.ExperimentEdge{Cursor: cur, Node: n}
+	},
+		func(e []*model.ExperimentEdge, pi *model.PageInfo, t int) *model.ExperimentConnection {
+			return &model.ExperimentConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
 }
 
 // Runs is the resolver for the runs field.
@@ -441,7 +455,9 @@ func (r *queryResolver) Datasets(ctx context.Context, projectKey string, first *
 		return nil, err
 	}
 	return connection(c, func(cur string, n *store.Dataset) *model.DatasetEdge { return &model.DatasetEdge{Cursor: cur, Node: n} },
-		func(e []*model.DatasetEdge, pi *model.PageInfo, t int) *model.DatasetConnection { return &model.DatasetConnection{Edges: e, PageInfo: pi, TotalCount: t} }), nil
+		func(e []*model.DatasetEdge, pi *model.PageInfo, t int) *model.DatasetConnection {
+			return &model.DatasetConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
 }
 
 // Models is the resolver for the models field.
@@ -454,7 +470,9 @@ func (r *queryResolver) Models(ctx context.Context, projectKey string, first *in
 		return nil, err
 	}
 	return connection(c, func(cur string, n *store.Model) *model.ModelEdge { return &model.ModelEdge{Cursor: cur, Node: n} },
-		func(e []*model.ModelEdge, pi *model.PageInfo, t int) *model.ModelConnection { return &model.ModelConnection{Edges: e, PageInfo: pi, TotalCount: t} }), nil
+		func(e []*model.ModelEdge, pi *model.PageInfo, t int) *model.ModelConnection {
+			return &model.ModelConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
 }
 
 // Lineage is the resolver for the lineage field.

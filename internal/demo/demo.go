@@ -80,8 +80,8 @@ func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scena
 		return nil, err
 	}
 	clean, err := s.StartRun(ctx, "bob", store.StartRunInput{ExperimentID: etl.ID, Name: "clean-transactions",
-		Params: []store.KeyValue{kv("dedupe_window", "24h"), kv("drop_null_merchant", "false")},
-		Code:   &store.CodeRef{Repo: "git@example.com:fraud/pipelines.git", Commit: "9f2c1e7", Dirty: false},
+		Params:      []store.KeyValue{kv("dedupe_window", "24h"), kv("drop_null_merchant", "false")},
+		Code:        &store.CodeRef{Repo: "git@example.com:fraud/pipelines.git", Commit: "9f2c1e7", Dirty: false},
 		Environment: &store.Environment{ImageDigest: ptr("sha256:" + digest("etl-image")), Platform: ptr("linux/amd64")}})
 	if err != nil {
 		return nil, err
@@ -124,11 +124,11 @@ func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scena
 	}
 	for i, c := range configs {
 		run, err := s.StartRun(ctx, "carol", store.StartRunInput{ExperimentID: train.ID, Name: c.name,
-			Params: []store.KeyValue{kv("learning_rate", c.lr), kv("max_depth", c.depth), kv("n_estimators", "400")},
-			Tags:   []store.KeyValue{kv("team", "risk-ml")},
-			Code:   &store.CodeRef{Repo: "git@example.com:fraud/models.git", Commit: fmt.Sprintf("a1b2c3%d", i)},
+			Params:      []store.KeyValue{kv("learning_rate", c.lr), kv("max_depth", c.depth), kv("n_estimators", "400")},
+			Tags:        []store.KeyValue{kv("team", "risk-ml")},
+			Code:        &store.CodeRef{Repo: "git@example.com:fraud/models.git", Commit: fmt.Sprintf("a1b2c3%d", i)},
 			Environment: &store.Environment{LockfileHash: ptr(digest("uv.lock")), Platform: ptr("linux/amd64")},
-			Seed:   ptr(int64(42 + i))})
+			Seed:        ptr(int64(42 + i))})
 		if err != nil {
 			return nil, err
 		}

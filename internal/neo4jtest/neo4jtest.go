@@ -125,7 +125,9 @@ type startError struct {
 	err error
 }
 
-func (e *startError) Error() string { return "starting the test Neo4j failed: " + e.err.Error() + "\n" + e.out }
+func (e *startError) Error() string {
+	return "starting the test Neo4j failed: " + e.err.Error() + "\n" + e.out
+}
 
 // Store returns a store over the test instance with the migrations applied.
 func Store(t testing.TB, opts ...store.Option) *store.Store {
