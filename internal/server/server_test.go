@@ -1,0 +1,171 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/exphub/exphub/internal/config"
+	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/server"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer goroutine and a polling
+// reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func poll(t *testing.T, what string, timeout time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestDevServerServesSeedsAndShutsDown runs the server the way `make run`
+// does: dev mode prints URLs and a token that works, /readyz turns ready
+// after migrations, and cancelling the context shuts it down cleanly.
+func TestDevServerServesSeedsAndShutsDown(t *testing.T) {
+	neo4jtest.Driver(t) // make sure the test instance runs
+	addr := freeAddr(t)
+	cfg, err := config.Load(nil, []string{"EXPHUB_DEV=true", "EXPHUB_ADDR=" + addr, "EXPHUB_NEO4J_URI=" + neo4jtest.URI(),
+		"EXPHUB_NEO4J_PASSWORD=" + neo4jtest.Password(), "EXPHUB_LOG_LEVEL=error"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- server.Run(ctx, cfg, out) }()
+
+	poll(t, "the banner", 60*time.Second, func() bool { return strings.Contains(out.String(), "Development token") })
+	banner := out.String()
+	base := "http://localhost:" + addr[strings.LastIndex(addr, ":")+1:]
+	for _, want := range []string{base + "/graphql", base + "/playground", base + "/readyz"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner does not show %s:\n%s", want, banner)
+		}
+	}
+	token := regexp.MustCompile(`eyJ[\w-]+\.[\w-]+\.[\w-]+`).FindString(banner)
+	if token == "" {
+		t.Fatalf("no token in banner:\n%s", banner)
+	}
+
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/readyz after migrations: %d", resp.StatusCode)
+	}
+
+	body := `{"query":"{ me { subject } project(key: \"fraud\") { key experiments { totalCount } } }"}`
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Data struct {
+			Me      struct{ Subject string }
+			Project *struct {
+				Key         string
+				Experiments struct{ TotalCount int }
+			}
+		}
+		Errors []any
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(got.Errors) > 0 || got.Data.Me.Subject != "demo" {
+		t.Fatalf("banner token does not work: %+v", got)
+	}
+	if got.Data.Project == nil || got.Data.Project.Experiments.TotalCount < 2 {
+		t.Errorf("demo project fraud not seeded: %+v", got.Data.Project)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		t.Error("still listening after shutdown")
+	}
+}
+
+// TestServerStartsWithoutNeo4j: with Neo4j unreachable the server still
+// serves /healthz, and /readyz says 503.
+func TestServerStartsWithoutNeo4j(t *testing.T) {
+	addr := freeAddr(t)
+	dead := freeAddr(t) // nothing listens there
+	cfg, err := config.Load(nil, []string{"EXPHUB_DEV=true", "EXPHUB_ADDR=" + addr, "EXPHUB_NEO4J_URI=bolt://" + dead, "EXPHUB_LOG_LEVEL=error"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- server.Run(ctx, cfg, io.Discard) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	status := func(path string) int {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	poll(t, "/healthz", 10*time.Second, func() bool { return status("/healthz") == http.StatusOK })
+	if got := status("/readyz"); got != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with Neo4j down: %d, want 503", got)
+	}
+}
