@@ -2,9 +2,12 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
+
+	"github.com/vikstrous/dataloadgen"
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
@@ -92,6 +95,28 @@ func checkID(field, id string, want store.Kind) error {
 	return nil
 }
 
+// notFoundAs names the input field in a loader's not-found error, so the
+// message says which argument was wrong ("runId …: not found"); other
+// errors (an unavailable database) pass through unchanged.
+func notFoundAs(field, id string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
+	}
+	return err
+}
+
+// loadedAt returns the loader error of item i of a LoadAll call.
+func loadedAt(err error, i int) error {
+	var es dataloadgen.ErrorSlice
+	if errors.As(err, &es) {
+		if i < len(es) {
+			return es[i]
+		}
+		return nil
+	}
+	return err
+}
+
 // experimentFor loads an experiment the caller may read; an experiment of a
 // hidden project is reported as not found.
 func (r *Resolver) experimentFor(ctx context.Context, field, id string) (*store.Experiment, error) {
@@ -100,7 +125,7 @@ func (r *Resolver) experimentFor(ctx context.Context, field, id string) (*store.
 	}
 	e, err := loadersFor(ctx, r.Store).experiment.Load(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, notFoundAs(field, id, err)
 	}
 	if !canRead(ctx, e.ProjectKey) {
 		return nil, fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
@@ -115,7 +140,7 @@ func (r *Resolver) runFor(ctx context.Context, id string, min auth.Role) (*store
 	}
 	run, err := loadersFor(ctx, r.Store).run.Load(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, notFoundAs("runId", id, err)
 	}
 	if !canRead(ctx, run.ProjectKey) {
 		return nil, fmt.Errorf("runId %q: %w", id, store.ErrNotFound)
@@ -158,8 +183,8 @@ func (r *Resolver) versionsIn(ctx context.Context, field string, ids []string, m
 	}
 	vs, err := loadersFor(ctx, r.Store).datasetVersion.LoadAll(ctx, ids)
 	for i, id := range ids {
-		if err != nil && (i >= len(vs) || vs[i] == nil) {
-			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
+		if err := loadedAt(err, i); err != nil {
+			return notFoundAs(fmt.Sprintf("%s[%d]", field, i), id, err)
 		}
 		if !canRead(ctx, vs[i].ProjectKey) {
 			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
@@ -179,8 +204,8 @@ func (r *Resolver) writableModelVersions(ctx context.Context, field string, ids 
 	}
 	vs, err := loadersFor(ctx, r.Store).modelVersion.LoadAll(ctx, ids)
 	for i, id := range ids {
-		if err != nil && (i >= len(vs) || vs[i] == nil) {
-			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
+		if err := loadedAt(err, i); err != nil {
+			return notFoundAs(fmt.Sprintf("%s[%d]", field, i), id, err)
 		}
 		if !canRead(ctx, vs[i].ProjectKey) {
 			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
@@ -265,7 +290,8 @@ func (r *Resolver) runs(ctx context.Context, exp *store.Experiment, filter *mode
 	if orderBy != nil {
 		o = store.RunOrder{Field: store.RunOrderField(orderBy.Field), Desc: orderBy.Direction == model.SortDirectionDesc}
 	}
-	c, err := loadersFor(ctx, r.Store).runList.Load(ctx, store.NewRunListKey(exp.ID, f, o, page(first, after)))
+	key := runListKey{RunListKey: store.NewRunListKey(exp.ID, f, o, page(first, after)), prefetch: runFieldsSelected(ctx)}
+	c, err := loadersFor(ctx, r.Store).runList.Load(ctx, key)
 	if err != nil {
 		return nil, err
 	}

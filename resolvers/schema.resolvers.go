@@ -255,7 +255,7 @@ func (r *mutationResolver) RegisterDatasetVersion(ctx context.Context, input mod
 	}
 	d, err := loadersFor(ctx, r.Store).dataset.Load(ctx, input.DatasetID)
 	if err != nil {
-		return nil, err
+		return nil, notFoundAs("datasetId", input.DatasetID, err)
 	}
 	if !canRead(ctx, d.ProjectKey) {
 		return nil, fmt.Errorf("datasetId %q: %w", input.DatasetID, store.ErrNotFound)

@@ -55,7 +55,7 @@ func NewHandler(o Options) http.Handler {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := newMetrics(reg)
+	m := newMetrics(reg, log)
 
 	gql := NewGraphQLServer(o.Store, o.ComplexityLimit, log)
 	c := cors.New(cors.Options{

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/exphub/exphub/internal/auth"
@@ -67,6 +68,11 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			if detail, ok := gqlErr.Extensions["code"]; ok {
 				gqlErr.Extensions["detail"] = detail
+			}
+			// A variable that failed coercion carries the field only in
+			// its path; messages name the field that was wrong.
+			if len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable") {
+				gqlErr.Message = gqlErr.Path.String() + ": " + gqlErr.Message
 			}
 			gqlErr.Extensions["code"] = CodeBadUserInput
 			return gqlErr

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -8,14 +9,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// metrics are the HTTP server's Prometheus instruments.
+// metrics are the HTTP server's Prometheus instruments and access log.
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	log      *slog.Logger
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
-	m := &metrics{
+func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
+	m := &metrics{log: log,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "exphub_http_requests_total", Help: "HTTP requests by route and status code.",
 		}, []string{"route", "code"}),
@@ -47,7 +49,15 @@ func (m *metrics) instrument(route string, next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		took := time.Since(start)
 		m.requests.WithLabelValues(route, strconv.Itoa(rec.code)).Inc()
-		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		m.duration.WithLabelValues(route).Observe(took.Seconds())
+		// Probes and scrapes would drown the log; they stay at debug.
+		level := slog.LevelInfo
+		if route == "healthz" || route == "readyz" {
+			level = slog.LevelDebug
+		}
+		m.log.Log(r.Context(), level, "http request", "method", r.Method, "route", route, "status", rec.code,
+			"duration_ms", float64(took.Microseconds())/1000, "bytes_in", r.ContentLength)
 	})
 }
