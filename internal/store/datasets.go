@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -74,6 +75,9 @@ func (s *Store) RegisterDataset(ctx context.Context, actor string, in RegisterDa
 	}
 	if err := checkText("name", in.Name, MaxURILen, true); err != nil {
 		return nil, err
+	}
+	if n := len(in.Namespace) + len(in.Name); n > MaxDatasetIdentityLen {
+		return nil, invalid("name: namespace and name together at most %d bytes, got %d", MaxDatasetIdentityLen, n)
 	}
 	if err := checkText("description", in.Description, MaxDescriptionLen, false); err != nil {
 		return nil, err
@@ -297,7 +301,7 @@ func sameVersion(old *DatasetVersion, in RegisterDatasetVersionInput) error {
 	case old.URI != in.URI:
 		what = fmt.Sprintf("uri %q (registered: %q)", in.URI, old.URI)
 	case (old.RowCount == nil) != (in.RowCount == nil) || (old.RowCount != nil && *old.RowCount != *in.RowCount):
-		what = "row count"
+		what = fmt.Sprintf("rowCount %s (registered: %s)", optInt(in.RowCount), optInt(old.RowCount))
 	case in.Schema != nil && !slices.Equal(old.Schema, in.Schema):
 		what = "schema"
 	}
@@ -305,6 +309,14 @@ func sameVersion(old *DatasetVersion, in RegisterDatasetVersionInput) error {
 		return conflict("version %q of this dataset is already registered with different content: %s; versions are immutable, register a new version label", in.Version, what)
 	}
 	return nil
+}
+
+// optInt formats an optional integer for a message.
+func optInt(n *int64) string {
+	if n == nil {
+		return "none"
+	}
+	return strconv.FormatInt(*n, 10)
 }
 
 // Datasets lists a project's datasets, newest first.

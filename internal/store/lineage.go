@@ -130,8 +130,8 @@ type walkState struct {
 	req      LineageRequest
 	nodes    map[string]*LineageNode
 	order    []string
-	dirs     map[string][]Direction // the walks that reached each node
-	hidden   map[string][]Direction // visible nodes with hidden neighbours, per direction
+	reached  map[string]map[Direction]int // per node, the walks that reached it and at what distance
+	hidden   map[string][]Direction       // visible nodes with hidden neighbours, per direction
 	maxCut   bool
 	maxNodes int
 }
@@ -139,8 +139,8 @@ type walkState struct {
 func (w *walkState) add(n LineageNode, dir Direction) bool {
 	if old, ok := w.nodes[n.ID]; ok {
 		old.Distance = min(old.Distance, n.Distance)
-		if !slices.Contains(w.dirs[n.ID], dir) {
-			w.dirs[n.ID] = append(w.dirs[n.ID], dir)
+		if _, seen := w.reached[n.ID][dir]; !seen {
+			w.reached[n.ID][dir] = n.Distance
 		}
 		return false
 	}
@@ -150,7 +150,7 @@ func (w *walkState) add(n LineageNode, dir Direction) bool {
 	}
 	w.nodes[n.ID] = &n
 	w.order = append(w.order, n.ID)
-	w.dirs[n.ID] = []Direction{dir}
+	w.reached[n.ID] = map[Direction]int{dir: n.Distance}
 	return true
 }
 
@@ -196,7 +196,7 @@ func (s *Store) walk(ctx context.Context, req LineageRequest) (*LineageGraph, er
 		if !req.Scope.Allows(root.ProjectKey) {
 			return nil, fmt.Errorf("lineage root %q: %w", req.Root, ErrNotFound)
 		}
-		w := &walkState{req: req, nodes: map[string]*LineageNode{}, dirs: map[string][]Direction{},
+		w := &walkState{req: req, nodes: map[string]*LineageNode{}, reached: map[string]map[Direction]int{},
 			hidden: map[string][]Direction{}, maxNodes: req.MaxNodes}
 		for _, dir := range []Direction{Downstream, Upstream} {
 			if req.Direction != Both && req.Direction != dir {
@@ -306,10 +306,22 @@ func (w *walkState) finish(tx *txn) (*LineageGraph, error) {
 		if n == nil {
 			continue
 		}
-		dirs := w.dirs[id]
-		n.HasMore = (moreDown && slices.Contains(dirs, Downstream)) || (moreUp && slices.Contains(dirs, Upstream))
-		if n.HasMore && n.Distance >= w.req.Depth {
-			depthCut = true
+		// A node has more when a walk that reached it left neighbours
+		// out. It is a depth cut when that walk reached it at the depth
+		// bound: in a loop the same node can sit at the bound of one walk
+		// while its shortest distance (from the other walk) is smaller.
+		for _, c := range []struct {
+			dir  Direction
+			more bool
+		}{{Downstream, moreDown}, {Upstream, moreUp}} {
+			d, ok := w.reached[id][c.dir]
+			if !ok || !c.more {
+				continue
+			}
+			n.HasMore = true
+			if d >= w.req.Depth {
+				depthCut = true
+			}
 		}
 	}
 	for _, id := range w.order {

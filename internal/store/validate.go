@@ -20,6 +20,10 @@ const (
 	MaxItemsPerCall   = 1_000
 	MaxPointsPerCall  = 10_000
 	MaxSchemaFields   = 2_000
+	// MaxDatasetIdentityLen bounds a dataset's namespace and name together:
+	// both are in one uniqueness index, whose entries Neo4j caps at about
+	// 8 kB, so two values of MaxURILen each cannot be stored.
+	MaxDatasetIdentityLen = 8_000
 )
 
 var projectKeyRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,39}$`)

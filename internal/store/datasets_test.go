@@ -1,0 +1,353 @@
+package store_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/store"
+)
+
+func readVersion(t testing.TB, s *store.Store, id string) *store.DatasetVersion {
+	t.Helper()
+	vs, err := s.DatasetVersionsByIDs(t.Context(), []string{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, ok := vs[id]
+	if !ok {
+		t.Fatalf("dataset version %s not found", id)
+	}
+	return v
+}
+
+func countVersions(t testing.TB, datasetID string) int64 {
+	t.Helper()
+	return neo4jtest.Count(t, `MATCH (v:DatasetVersion {datasetId: $id}) RETURN count(v) AS n`, map[string]any{"id": datasetID})
+}
+
+func TestRegisterDatasetVersionIsImmutable(t *testing.T) {
+	s := neo4jtest.Store(t)
+	key := newProject(t, s, "dsv")
+	rows := func(n int64) *int64 { return &n }
+	base := func(datasetID string) store.RegisterDatasetVersionInput {
+		return store.RegisterDatasetVersionInput{DatasetID: datasetID, Version: "2025-01-01", URI: "s3://bucket/x/2025-01-01/",
+			Digest: digest('a'), RowCount: rows(100),
+			Schema: []store.SchemaField{{Name: "id", Type: "int64"}, {Name: "label", Type: "string", Nullable: true}}}
+	}
+	cases := []struct {
+		name   string
+		change func(in *store.RegisterDatasetVersionInput)
+		field  string // "" means accepted as the same version
+	}{
+		{"identical", func(in *store.RegisterDatasetVersionInput) {}, ""},
+		{"same digest, prefixed and upper case", func(in *store.RegisterDatasetVersionInput) { in.Digest = "sha256:" + strings.Repeat("A", 64) }, ""},
+		{"different digest", func(in *store.RegisterDatasetVersionInput) { in.Digest = digest('b') }, "digest"},
+		{"different uri", func(in *store.RegisterDatasetVersionInput) { in.URI += "v2" }, "uri"},
+		{"different row count", func(in *store.RegisterDatasetVersionInput) { in.RowCount = rows(101) }, "rowCount"},
+		{"row count dropped", func(in *store.RegisterDatasetVersionInput) { in.RowCount = nil }, "rowCount"},
+		{"different schema type", func(in *store.RegisterDatasetVersionInput) { in.Schema[0].Type = "int32" }, "schema"},
+		{"schema field added", func(in *store.RegisterDatasetVersionInput) {
+			in.Schema = append(in.Schema, store.SchemaField{Name: "extra", Type: "bool"})
+		}, "schema"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ds := newDataset(t, s, key, c.name)
+			orig, created, err := s.RegisterDatasetVersion(t.Context(), actor, base(ds.ID))
+			if err != nil || !created {
+				t.Fatalf("first registration: created=%v, err=%v", created, err)
+			}
+			in := base(ds.ID)
+			c.change(&in)
+			again, created, err := s.RegisterDatasetVersion(t.Context(), actor, in)
+			if c.field == "" {
+				if err != nil {
+					t.Fatalf("want the existing version, got %v", err)
+				}
+				if created || again.ID != orig.ID {
+					t.Fatalf("created=%v id=%s, want created=false and id %s", created, again.ID, orig.ID)
+				}
+			} else {
+				wantErr(t, err, store.ErrConflict)
+				if !strings.Contains(err.Error(), "content: "+c.field) {
+					t.Fatalf("conflict %q does not name field %q", err, c.field)
+				}
+			}
+			stored := readVersion(t, s, orig.ID)
+			if stored.Digest != orig.Digest || stored.URI != orig.URI || *stored.RowCount != *orig.RowCount ||
+				!slices.Equal(stored.Schema, orig.Schema) || !stored.CreatedAt.Equal(orig.CreatedAt) {
+				t.Fatalf("stored version changed: %+v, was %+v", stored, orig)
+			}
+			if n := countVersions(t, ds.ID); n != 1 {
+				t.Fatalf("dataset has %d versions, want 1", n)
+			}
+		})
+	}
+}
+
+func TestDatasetVersionDigest(t *testing.T) {
+	s := neo4jtest.Store(t)
+	key := newProject(t, s, "digest")
+	hexLower := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	cases := []struct {
+		name, digest, want string // want "" means ErrInvalid
+	}{
+		{"lowercase hex", hexLower, hexLower},
+		{"uppercase hex", strings.ToUpper(hexLower), hexLower},
+		{"sha256 prefix", "sha256:" + hexLower, hexLower},
+		{"sha256 prefix, uppercase hex", "sha256:" + strings.ToUpper(hexLower), hexLower},
+		{"empty", "", ""},
+		{"63 chars", hexLower[1:], ""},
+		{"65 chars", hexLower + "0", ""},
+		{"not hex", strings.Repeat("g", 64), ""},
+		{"prefix only", "sha256:", ""},
+		{"other algorithm", "sha512:" + hexLower, ""},
+		{"leading space", " " + hexLower, ""},
+		{"md5 length", hexLower[:32], ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ds := newDataset(t, s, key, c.name)
+			v, _, err := s.RegisterDatasetVersion(t.Context(), actor, store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://x", Digest: c.digest})
+			if c.want == "" {
+				wantInvalidField(t, err, "digest")
+				if n := countVersions(t, ds.ID); n != 0 {
+					t.Fatalf("%d versions written", n)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Digest != c.want || readVersion(t, s, v.ID).Digest != c.want {
+				t.Fatalf("digest stored as %q, want %q", readVersion(t, s, v.ID).Digest, c.want)
+			}
+		})
+	}
+}
+
+func TestRegisterDatasetUniqueness(t *testing.T) {
+	s := neo4jtest.Store(t)
+	key, other := newProject(t, s, "dsuniq"), newProject(t, s, "dsuniq")
+	if _, err := s.RegisterDataset(t.Context(), actor, store.RegisterDatasetInput{ProjectKey: key, Namespace: "pg://db", Name: "public.events"}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		in      store.RegisterDatasetInput
+		wantErr error
+		stored  int64 // datasets with that identity afterwards
+	}{
+		{"same project, namespace and name", store.RegisterDatasetInput{ProjectKey: key, Namespace: "pg://db", Name: "public.events"}, store.ErrConflict, 1},
+		{"same name, other namespace", store.RegisterDatasetInput{ProjectKey: key, Namespace: "pg://db2", Name: "public.events"}, nil, 1},
+		{"same namespace, other name", store.RegisterDatasetInput{ProjectKey: key, Namespace: "pg://db", Name: "public.users"}, nil, 1},
+		{"same namespace and name, other project", store.RegisterDatasetInput{ProjectKey: other, Namespace: "pg://db", Name: "public.events"}, nil, 1},
+		{"unknown project", store.RegisterDatasetInput{ProjectKey: neo4jtest.Key(t, "nope"), Namespace: "pg://db", Name: "public.events"}, store.ErrNotFound, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := s.RegisterDataset(t.Context(), actor, c.in)
+			if c.wantErr != nil {
+				wantErr(t, err, c.wantErr)
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			n := neo4jtest.Count(t, `MATCH (d:Dataset {projectKey: $p, namespace: $ns, name: $n}) RETURN count(d) AS n`,
+				map[string]any{"p": c.in.ProjectKey, "ns": c.in.Namespace, "n": c.in.Name})
+			if n != c.stored {
+				t.Fatalf("%d datasets with that identity, want %d", n, c.stored)
+			}
+		})
+	}
+	t.Run("concurrent duplicates", func(t *testing.T) {
+		const n = 8
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				_, errs[i] = s.RegisterDataset(t.Context(), actor, store.RegisterDatasetInput{ProjectKey: key, Namespace: "kafka://c", Name: "topic"})
+			})
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, store.ErrConflict):
+				t.Fatalf("want nil or ErrConflict, got %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d registrations succeeded, want 1", ok)
+		}
+	})
+}
+
+func TestDerivedFromUnknownVersionWritesNothing(t *testing.T) {
+	s := neo4jtest.Store(t)
+	key := newProject(t, s, "derived")
+	src := newDataset(t, s, key, "src")
+	parent, _, err := s.RegisterDatasetVersion(t.Context(), actor, store.RegisterDatasetVersionInput{DatasetID: src.ID, Version: "v1", URI: "s3://src", Digest: digest('a')})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		derived []string
+	}{
+		{"only unknown", []string{unknownID("dsv_")}},
+		{"known then unknown", []string{parent.ID, unknownID("dsv_")}},
+		{"unknown then known", []string{unknownID("dsv_"), parent.ID}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ds := newDataset(t, s, key, c.name)
+			_, _, err := s.RegisterDatasetVersion(t.Context(), actor, store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://d",
+				Digest: digest('b'), DerivedFrom: c.derived})
+			wantErr(t, err, store.ErrNotFound)
+			if !strings.Contains(err.Error(), "derivedFrom") {
+				t.Fatalf("error %q does not name derivedFrom", err)
+			}
+			if n := countVersions(t, ds.ID); n != 0 {
+				t.Fatalf("%d versions written", n)
+			}
+			if n := neo4jtest.Count(t, `MATCH (:DatasetVersion {id: $id})-[e:DERIVED_INTO]->() RETURN count(e) AS n`, map[string]any{"id": parent.ID}); n != 0 {
+				t.Fatalf("%d DERIVED_INTO edges written", n)
+			}
+			if n := neo4jtest.Count(t, `MATCH (d:Dataset {id: $id}) RETURN d.versionCount AS n`, map[string]any{"id": ds.ID}); n != 0 {
+				t.Fatalf("versionCount = %d, want 0", n)
+			}
+		})
+	}
+	t.Run("known parent is linked", func(t *testing.T) {
+		ds := newDataset(t, s, key, "child")
+		child, _, err := s.RegisterDatasetVersion(t.Context(), actor, store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://d",
+			Digest: digest('b'), DerivedFrom: []string{parent.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.NeighbourDatasetVersions(t.Context(), store.VersionDerivedFrom, []string{child.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got[0]) != 1 || got[0][0].ID != parent.ID {
+			t.Fatalf("derived from %v, want %s", got[0], parent.ID)
+		}
+	})
+}
+
+func TestConcurrentSameVersionRegistersOnce(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ds := newDataset(t, s, newProject(t, s, "dsvconc"), "conc")
+	const n = 8
+	type result struct {
+		id      string
+		created bool
+		err     error
+	}
+	res := make([]result, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			v, created, err := s.RegisterDatasetVersion(t.Context(), actor, store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://x", Digest: digest('e')})
+			res[i] = result{created: created, err: err}
+			if v != nil {
+				res[i].id = v.ID
+			}
+		})
+	}
+	wg.Wait()
+	created := 0
+	for i, r := range res {
+		if r.err != nil {
+			t.Fatalf("registration %d: %v", i, r.err)
+		}
+		if r.id != res[0].id {
+			t.Fatalf("registrations returned different versions: %s and %s", r.id, res[0].id)
+		}
+		if r.created {
+			created++
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d registrations report created, want 1", created)
+	}
+	if c := countVersions(t, ds.ID); c != 1 {
+		t.Fatalf("%d versions stored, want 1", c)
+	}
+}
+
+func TestModelVersionNumbers(t *testing.T) {
+	s := neo4jtest.Store(t)
+	key := newProject(t, s, "models")
+	register := func(t *testing.T, model string) *store.ModelVersion {
+		t.Helper()
+		v, err := s.RegisterModelVersion(t.Context(), actor, store.RegisterModelVersionInput{ProjectKey: key, ModelName: model, URI: "s3://models/" + model})
+		if err != nil {
+			t.Fatalf("register %s: %v", model, err)
+		}
+		return v
+	}
+	t.Run("sequential", func(t *testing.T) {
+		var got []int64
+		for range 3 {
+			got = append(got, register(t, "gbm").Version)
+		}
+		if !slices.Equal(got, []int64{1, 2, 3}) {
+			t.Fatalf("versions %v, want [1 2 3]", got)
+		}
+		if v := register(t, "other").Version; v != 1 {
+			t.Fatalf("another model starts at %d, want 1", v)
+		}
+	})
+	for _, c := range []struct {
+		name  string
+		model string
+		first int64
+	}{
+		{"concurrent on a new model", "fresh", 1},
+		{"concurrent on an existing model", "gbm", 4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			const n = 8
+			got := make([]int64, n)
+			errs := make([]error, n)
+			ids := make([]string, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					v, err := s.RegisterModelVersion(t.Context(), actor, store.RegisterModelVersionInput{ProjectKey: key, ModelName: c.model, URI: "s3://m"})
+					errs[i] = err
+					if v != nil {
+						got[i], ids[i] = v.Version, v.ModelID
+					}
+				})
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("registration %d: %v", i, err)
+				}
+				if ids[i] != ids[0] {
+					t.Fatalf("versions went to different models %s and %s", ids[i], ids[0])
+				}
+			}
+			slices.Sort(got)
+			for i, v := range got {
+				if v != c.first+int64(i) {
+					t.Fatalf("versions %v, want %d..%d without gaps or repeats", got, c.first, c.first+n-1)
+				}
+			}
+			if m := neo4jtest.Count(t, `MATCH (m:Model {projectKey: $k, name: $n}) RETURN count(m) AS n`, map[string]any{"k": key, "n": c.model}); m != 1 {
+				t.Fatalf("%d models named %s", m, c.model)
+			}
+		})
+	}
+}
