@@ -519,7 +519,10 @@ func (r *queryResolver) LineagePath(ctx context.Context, from string, to string)
 		return nil, err
 	}
 	g, err := r.Store.LineagePath(ctx, from, to, scope(ctx))
-	if err != nil || g == nil {
+	if errors.Is(err, store.ErrNoPath) {
+		return nil, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	return lineageGraph(g), nil

@@ -302,7 +302,7 @@ func sameVersion(old *DatasetVersion, in RegisterDatasetVersionInput) error {
 		what = fmt.Sprintf("uri %q (registered: %q)", in.URI, old.URI)
 	case (old.RowCount == nil) != (in.RowCount == nil) || (old.RowCount != nil && *old.RowCount != *in.RowCount):
 		what = fmt.Sprintf("rowCount %s (registered: %s)", optInt(in.RowCount), optInt(old.RowCount))
-	case in.Schema != nil && !slices.Equal(old.Schema, in.Schema):
+	case !slices.Equal(old.Schema, in.Schema) && (len(old.Schema) > 0 || len(in.Schema) > 0):
 		what = "schema"
 	}
 	if what != "" {

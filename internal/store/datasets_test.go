@@ -50,6 +50,7 @@ func TestRegisterDatasetVersionIsImmutable(t *testing.T) {
 		{"different row count", func(in *store.RegisterDatasetVersionInput) { in.RowCount = rows(101) }, "rowCount"},
 		{"row count dropped", func(in *store.RegisterDatasetVersionInput) { in.RowCount = nil }, "rowCount"},
 		{"different schema type", func(in *store.RegisterDatasetVersionInput) { in.Schema[0].Type = "int32" }, "schema"},
+		{"schema dropped", func(in *store.RegisterDatasetVersionInput) { in.Schema = nil }, "schema"},
 		{"schema field added", func(in *store.RegisterDatasetVersionInput) {
 			in.Schema = append(in.Schema, store.SchemaField{Name: "extra", Type: "bool"})
 		}, "schema"},

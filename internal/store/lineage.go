@@ -395,8 +395,10 @@ const pathQuery = `
 	       [r IN relationships(path) | type(r)] AS rels`
 
 // LineagePath returns one shortest lineage path between two nodes, trying
-// from→to downstream and to→from, as a graph rooted at from; nil when there
-// is none. Nodes on the path outside scope are redacted placeholders.
+// from→to downstream and to→from, as a graph rooted at from. It returns
+// ErrNoPath when the nodes are not connected within MaxPathLength hops, and
+// ErrNotFound when either node does not exist or is out of scope. Nodes on
+// the path outside scope are redacted placeholders.
 func (s *Store) LineagePath(ctx context.Context, from, to string, scope Scope) (*LineageGraph, error) {
 	if err := checkID("from", from, lineageKinds...); err != nil {
 		return nil, err
@@ -443,8 +445,11 @@ func (s *Store) LineagePath(ctx context.Context, from, to string, scope Scope) (
 			return &LineageGraph{Root: from, Nodes: []LineageNode{n}}, nil
 		}
 		rec, err := tx.single(pathQuery, map[string]any{"from": from, "to": to})
-		if err != nil || rec == nil {
+		if err != nil {
 			return nil, err
+		}
+		if rec == nil {
+			return nil, fmt.Errorf("%q and %q: %w", from, to, ErrNoPath)
 		}
 		ms, err := recMaps(rec, "nodes")
 		if err != nil {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -270,14 +271,14 @@ func TestLineageScenarios(t *testing.T) {
 			default:
 				t.Fatalf("unknown op kind %q", sc.Op.Kind)
 			}
-			if err != nil {
-				t.Fatalf("%s: %v", sc.Op.Kind, err)
-			}
 			if sc.Expect.NoPath {
-				if res != nil {
-					t.Fatalf("want no path, got %+v", res)
+				if !errors.Is(err, store.ErrNoPath) || res != nil {
+					t.Fatalf("want ErrNoPath, got %+v, %v", res, err)
 				}
 				return
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", sc.Op.Kind, err)
 			}
 			if res == nil {
 				t.Fatal("got nil graph")

@@ -90,14 +90,45 @@ func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in Regis
 			return nil, orErr(err, fmt.Errorf("runId: %w", notFound(KindRun, in.RunID)))
 		}
 		now := s.now().UTC()
+		params := map[string]any{"projectKey": in.ProjectKey, "name": in.ModelName, "modelId": newID(KindModel), "id": newID(KindModelVersion),
+			"uri": in.URI, "now": now, "actor": actor, "runId": runID}
+		// Take the model's write lock first thing, so concurrent
+		// registrations queue on it. Neo4j still reports some of them as
+		// deadlocks under heavy contention on one model; the driver retries
+		// those, so numbering stays gap-free, only slower.
 		rec, err = tx.single(`
-			MATCH (p:Project {key: $projectKey})
-			MERGE (m:Model {projectKey: $projectKey, name: $name})
-			  ON CREATE SET m:Node, m.id = $modelId, m.displayName = $name, m.createdAt = $now, m.createdBy = $actor, m.versionCount = 0
-			MERGE (p)-[:HAS_MODEL]->(m)
+			MATCH (:Project {key: $projectKey})-[:HAS_MODEL]->(m:Model {name: $name})
 			SET m.versionCount = m.versionCount + 1
-			CREATE (v:ModelVersion:Node {id: $id, projectKey: $projectKey, modelId: m.id, version: m.versionCount,
-			        displayName: m.name + ' v' + toString(m.versionCount), uri: $uri, stage: 'NONE', createdAt: $now, createdBy: $actor})
+			RETURN m.id AS id, m.versionCount AS n`, params)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			// First version: create the model. Concurrent creators queue
+			// on the uniqueness constraint's lock; the losers match.
+			rec, err = tx.single(`
+				MATCH (p:Project {key: $projectKey})
+				MERGE (m:Model {projectKey: $projectKey, name: $name})
+				  ON CREATE SET m:Node, m.id = $modelId, m.displayName = $name, m.createdAt = $now, m.createdBy = $actor, m.versionCount = 1
+				  ON MATCH SET m.versionCount = m.versionCount + 1
+				FOREACH (_ IN CASE WHEN m.id = $modelId THEN [1] ELSE [] END | CREATE (p)-[:HAS_MODEL]->(m))
+				RETURN m.id AS id, m.versionCount AS n`, params)
+			if err != nil {
+				return nil, err
+			}
+		}
+		modelID, err := recStr(rec, "id")
+		if err != nil {
+			return nil, err
+		}
+		if params["version"], err = recInt(rec, "n"); err != nil {
+			return nil, err
+		}
+		params["modelId"] = modelID
+		rec, err = tx.single(`
+			MATCH (m:Model {id: $modelId})
+			CREATE (v:ModelVersion:Node {id: $id, projectKey: $projectKey, modelId: m.id, version: $version,
+			        displayName: m.name + ' v' + toString($version), uri: $uri, stage: 'NONE', createdAt: $now, createdBy: $actor})
 			CREATE (m)-[:HAS_VERSION]->(v)
 			WITH v
 			CALL {
@@ -105,9 +136,7 @@ func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in Regis
 			  MATCH (r:Run {id: $runId})
 			  MERGE (r)-[e:PRODUCED]->(v) ON CREATE SET e.createdAt = $now
 			}
-			RETURN v{.*} AS v`,
-			map[string]any{"projectKey": in.ProjectKey, "name": in.ModelName, "modelId": newID(KindModel), "id": newID(KindModelVersion),
-				"uri": in.URI, "now": now, "actor": actor, "runId": runID})
+			RETURN v{.*} AS v`, params)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -251,13 +252,15 @@ func (s *Store) UpdateRunStatus(ctx context.Context, runID string, to RunStatus)
 	if _, ok := transitions[to]; !ok && !to.Terminal() {
 		return nil, invalid("status: unknown run status %q", to)
 	}
-	return write(ctx, s, func(tx *txn) (*Run, error) {
+	var unchanged *Run
+	run, err := write(ctx, s, func(tx *txn) (*Run, error) {
 		r, err := lockRun(tx, runID)
 		if err != nil {
 			return nil, err
 		}
 		if r.Status == to {
-			return r, nil
+			unchanged = r
+			return nil, errUnchanged
 		}
 		if !CanTransition(r.Status, to) {
 			return nil, conflict("run %q is %s and cannot become %s", runID, r.Status, to)
@@ -277,6 +280,20 @@ func (s *Store) UpdateRunStatus(ctx context.Context, runID string, to RunStatus)
 		}
 		return decodeRun(m)
 	})
+	return orUnchanged(run, unchanged, err)
+}
+
+// errUnchanged rolls back a write transaction that turned out to change
+// nothing (its lock bumped the revision), so a no-op leaves no trace.
+var errUnchanged = errors.New("unchanged")
+
+// orUnchanged returns the unchanged value when the transaction was rolled
+// back by errUnchanged.
+func orUnchanged[T any](v, unchanged T, err error) (T, error) {
+	if errors.Is(err, errUnchanged) {
+		return unchanged, nil
+	}
+	return v, err
 }
 
 // LogParams records params. Params are write-once, as in MLflow: logging a
@@ -293,7 +310,8 @@ func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) 
 	if err := checkKeyValues("params", params, MaxParamValueLen); err != nil {
 		return nil, err
 	}
-	return write(ctx, s, func(tx *txn) (*Run, error) {
+	var unchanged *Run
+	run, err := write(ctx, s, func(tx *txn) (*Run, error) {
 		r, err := lockRun(tx, runID)
 		if err != nil {
 			return nil, err
@@ -315,9 +333,14 @@ func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) 
 				merged = append(merged, kv)
 			}
 		}
+		if len(merged) == len(r.Params) {
+			unchanged = r
+			return nil, errUnchanged
+		}
 		keys, values := unzipKV(merged)
 		return setRunLists(tx, runID, "params", keys, values)
 	})
+	return orUnchanged(run, unchanged, err)
 }
 
 // SetRunTags sets tags, overwriting the values of keys already present.

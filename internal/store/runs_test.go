@@ -256,3 +256,46 @@ func TestStartRunRejectsTerminalStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestNoOpWritesLeaveNoTrace: a retried finish or a repeated param changes
+// nothing at all, not even the run's revision counter.
+func TestNoOpWritesLeaveNoTrace(t *testing.T) {
+	s := neo4jtest.Store(t)
+	r := newRun(t, s, "noop", store.StatusRunning)
+	if _, err := s.LogParams(t.Context(), r.ID, []store.KeyValue{{Key: "lr", Value: "0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateRunStatus(t.Context(), r.ID, store.StatusFinished); err != nil {
+		t.Fatal(err)
+	}
+	revision := func() int64 {
+		return neo4jtest.Count(t, `MATCH (r:Run {id: $id}) RETURN r.revision AS n`, map[string]any{"id": r.ID})
+	}
+	before := revision()
+	again, err := s.UpdateRunStatus(t.Context(), r.ID, store.StatusFinished)
+	if err != nil {
+		t.Fatalf("repeated finish: %v", err)
+	}
+	if again.Status != store.StatusFinished || again.EndedAt == nil {
+		t.Fatalf("repeated finish returned %+v", again)
+	}
+	if after := revision(); after != before {
+		t.Errorf("repeated finish bumped the revision from %d to %d", before, after)
+	}
+
+	r2 := newRun(t, s, "noop", store.StatusRunning)
+	if _, err := s.LogParams(t.Context(), r2.ID, []store.KeyValue{{Key: "lr", Value: "0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	before = neo4jtest.Count(t, `MATCH (r:Run {id: $id}) RETURN r.revision AS n`, map[string]any{"id": r2.ID})
+	got, err := s.LogParams(t.Context(), r2.ID, []store.KeyValue{{Key: "lr", Value: "0.1"}})
+	if err != nil {
+		t.Fatalf("repeated param: %v", err)
+	}
+	if len(got.Params) != 1 || got.Params[0].Value != "0.1" {
+		t.Errorf("repeated param returned %+v", got.Params)
+	}
+	if after := neo4jtest.Count(t, `MATCH (r:Run {id: $id}) RETURN r.revision AS n`, map[string]any{"id": r2.ID}); after != before {
+		t.Errorf("repeated param bumped the revision from %d to %d", before, after)
+	}
+}

@@ -31,6 +31,8 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrInvalid means the input is malformed; the message says which field.
 	ErrInvalid = errors.New("invalid input")
+	// ErrNoPath means two nodes are not connected by lineage.
+	ErrNoPath = errors.New("no lineage path")
 	// ErrUnavailable means Neo4j could not be reached.
 	ErrUnavailable = errors.New("database unavailable")
 )
@@ -145,7 +147,7 @@ func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, s := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrUnavailable} {
+	for _, s := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrNoPath, ErrUnavailable} {
 		if errors.Is(err, s) {
 			return err
 		}
