@@ -176,41 +176,34 @@ func (r *Resolver) writableVersions(ctx context.Context, field string, ids []str
 }
 
 func (r *Resolver) versionsIn(ctx context.Context, field string, ids []string, min auth.Role) error {
-	for i, id := range ids {
-		if err := checkID(fmt.Sprintf("%s[%d]", field, i), id, store.KindDatasetVersion); err != nil {
-			return err
-		}
-	}
-	vs, err := loadersFor(ctx, r.Store).datasetVersion.LoadAll(ctx, ids)
-	for i, id := range ids {
-		if err := loadedAt(err, i); err != nil {
-			return notFoundAs(fmt.Sprintf("%s[%d]", field, i), id, err)
-		}
-		if !canRead(ctx, vs[i].ProjectKey) {
-			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
-		}
-		if _, err := require(ctx, vs[i].ProjectKey, min); err != nil {
-			return err
-		}
-	}
-	return nil
+	return checkAll(ctx, field, ids, store.KindDatasetVersion, min, loadersFor(ctx, r.Store).datasetVersion.LoadAll,
+		func(v *store.DatasetVersion) string { return v.ProjectKey })
 }
 
 func (r *Resolver) writableModelVersions(ctx context.Context, field string, ids []string) error {
+	return checkAll(ctx, field, ids, store.KindModelVersion, auth.RoleContributor, loadersFor(ctx, r.Store).modelVersion.LoadAll,
+		func(v *store.ModelVersion) string { return v.ProjectKey })
+}
+
+// checkAll validates a list of IDs of one kind, loads them in one batch and
+// checks the caller holds min in each one's project. An object of a project
+// the caller may not read is reported as not found, like a missing one.
+func checkAll[T any](ctx context.Context, field string, ids []string, kind store.Kind, min auth.Role,
+	loadAll func(context.Context, []string) ([]T, error), project func(T) string) error {
 	for i, id := range ids {
-		if err := checkID(fmt.Sprintf("%s[%d]", field, i), id, store.KindModelVersion); err != nil {
+		if err := checkID(fmt.Sprintf("%s[%d]", field, i), id, kind); err != nil {
 			return err
 		}
 	}
-	vs, err := loadersFor(ctx, r.Store).modelVersion.LoadAll(ctx, ids)
+	vs, err := loadAll(ctx, ids)
 	for i, id := range ids {
 		if err := loadedAt(err, i); err != nil {
 			return notFoundAs(fmt.Sprintf("%s[%d]", field, i), id, err)
 		}
-		if !canRead(ctx, vs[i].ProjectKey) {
+		if !canRead(ctx, project(vs[i])) {
 			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
 		}
-		if _, err := require(ctx, vs[i].ProjectKey, auth.RoleContributor); err != nil {
+		if _, err := require(ctx, project(vs[i]), min); err != nil {
 			return err
 		}
 	}

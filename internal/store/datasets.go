@@ -321,44 +321,26 @@ func optInt(n *int64) string {
 
 // Datasets lists a project's datasets, newest first.
 func (s *Store) Datasets(ctx context.Context, projectKey string, page Page) (Conn[*Dataset], error) {
-	limit, after, err := page.limit()
-	if err != nil {
-		return Conn[*Dataset]{}, err
-	}
-	return read(ctx, s, func(tx *txn) (Conn[*Dataset], error) {
-		rec, err := tx.single(`
+	return listPage(ctx, s, page, `
 			CALL { MATCH (d:Dataset {projectKey: $pk}) RETURN count(d) AS total }
 			CALL {
 			  MATCH (d:Dataset {projectKey: $pk}) WHERE $after IS NULL OR d.id < $after
 			  WITH d ORDER BY d.id DESC LIMIT $limit
 			  RETURN collect(d{.*}) AS items
 			}
-			RETURN total, items`, map[string]any{"pk": projectKey, "after": afterID(after), "limit": limit})
-		if err != nil {
-			return Conn[*Dataset]{}, err
-		}
-		return decodeConn(rec, decodeDataset, limit-1, func(d *Dataset) (any, string) { return nil, d.ID })
-	})
+			RETURN total, items`,
+		map[string]any{"pk": projectKey}, afterID, decodeDataset, func(d *Dataset) (any, string) { return nil, d.ID })
 }
 
 // DatasetVersions lists a dataset's versions, newest first.
 func (s *Store) DatasetVersions(ctx context.Context, datasetID string, page Page) (Conn[*DatasetVersion], error) {
-	limit, after, err := page.limit()
-	if err != nil {
-		return Conn[*DatasetVersion]{}, err
-	}
-	return read(ctx, s, func(tx *txn) (Conn[*DatasetVersion], error) {
-		rec, err := tx.single(`
+	return listPage(ctx, s, page, `
 			CALL { MATCH (:Dataset {id: $id})-[:HAS_VERSION]->(v) RETURN count(v) AS total }
 			CALL {
 			  MATCH (:Dataset {id: $id})-[:HAS_VERSION]->(v) WHERE $after IS NULL OR v.id < $after
 			  WITH v ORDER BY v.id DESC LIMIT $limit
 			  RETURN collect(v{.*}) AS items
 			}
-			RETURN total, items`, map[string]any{"id": datasetID, "after": afterID(after), "limit": limit})
-		if err != nil {
-			return Conn[*DatasetVersion]{}, err
-		}
-		return decodeConn(rec, decodeDatasetVersion, limit-1, func(v *DatasetVersion) (any, string) { return nil, v.ID })
-	})
+			RETURN total, items`,
+		map[string]any{"id": datasetID}, afterID, decodeDatasetVersion, func(v *DatasetVersion) (any, string) { return nil, v.ID })
 }

@@ -101,15 +101,7 @@ func (s *Store) addRunEdges(ctx context.Context, runID string, versionIDs, model
 		if _, err := tx.run(q, params); err != nil {
 			return nil, err
 		}
-		rec, err = tx.single(`MATCH (r:Run {id: $id}) RETURN r{.*} AS r`, map[string]any{"id": runID})
-		if err != nil {
-			return nil, err
-		}
-		m, err := recMap(rec, "r")
-		if err != nil {
-			return nil, err
-		}
-		return decodeRun(m)
+		return runRecord(tx, runID, `MATCH (r:Run {id: $id}) RETURN r{.*} AS r`, nil)
 	})
 }
 

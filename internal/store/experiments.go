@@ -91,13 +91,7 @@ type ExperimentFilter struct {
 
 // Experiments lists a project's experiments, newest first.
 func (s *Store) Experiments(ctx context.Context, projectKey string, f ExperimentFilter, page Page) (Conn[*Experiment], error) {
-	limit, after, err := page.limit()
-	if err != nil {
-		return Conn[*Experiment]{}, err
-	}
-	params := map[string]any{"pk": projectKey, "name": nilIfEmpty(f.NameContains), "after": afterID(after), "limit": limit}
-	return read(ctx, s, func(tx *txn) (Conn[*Experiment], error) {
-		rec, err := tx.single(`
+	return listPage(ctx, s, page, `
 			CALL {
 			  MATCH (e:Experiment {projectKey: $pk})
 			  WHERE $name IS NULL OR toLower(e.name) CONTAINS toLower($name)
@@ -109,12 +103,8 @@ func (s *Store) Experiments(ctx context.Context, projectKey string, f Experiment
 			  WITH e ORDER BY e.id DESC LIMIT $limit
 			  RETURN collect(e{.*}) AS items
 			}
-			RETURN total, items`, params)
-		if err != nil {
-			return Conn[*Experiment]{}, err
-		}
-		return decodeConn(rec, decodeExperiment, limit-1, func(e *Experiment) (any, string) { return nil, e.ID })
-	})
+			RETURN total, items`,
+		map[string]any{"pk": projectKey, "name": nilIfEmpty(f.NameContains)}, afterID, decodeExperiment, func(e *Experiment) (any, string) { return nil, e.ID })
 }
 
 func nilIfEmpty(s string) any {

@@ -150,46 +150,28 @@ func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in Regis
 
 // Models lists a project's models, newest first.
 func (s *Store) Models(ctx context.Context, projectKey string, page Page) (Conn[*Model], error) {
-	limit, after, err := page.limit()
-	if err != nil {
-		return Conn[*Model]{}, err
-	}
-	return read(ctx, s, func(tx *txn) (Conn[*Model], error) {
-		rec, err := tx.single(`
+	return listPage(ctx, s, page, `
 			CALL { MATCH (m:Model {projectKey: $pk}) RETURN count(m) AS total }
 			CALL {
 			  MATCH (m:Model {projectKey: $pk}) WHERE $after IS NULL OR m.id < $after
 			  WITH m ORDER BY m.id DESC LIMIT $limit
 			  RETURN collect(m{.*}) AS items
 			}
-			RETURN total, items`, map[string]any{"pk": projectKey, "after": afterID(after), "limit": limit})
-		if err != nil {
-			return Conn[*Model]{}, err
-		}
-		return decodeConn(rec, decodeModel, limit-1, func(m *Model) (any, string) { return nil, m.ID })
-	})
+			RETURN total, items`,
+		map[string]any{"pk": projectKey}, afterID, decodeModel, func(m *Model) (any, string) { return nil, m.ID })
 }
 
 // ModelVersions lists a model's versions, newest first.
 func (s *Store) ModelVersions(ctx context.Context, modelID string, page Page) (Conn[*ModelVersion], error) {
-	limit, after, err := page.limit()
-	if err != nil {
-		return Conn[*ModelVersion]{}, err
-	}
-	return read(ctx, s, func(tx *txn) (Conn[*ModelVersion], error) {
-		rec, err := tx.single(`
+	return listPage(ctx, s, page, `
 			CALL { MATCH (:Model {id: $id})-[:HAS_VERSION]->(v) RETURN count(v) AS total }
 			CALL {
 			  MATCH (:Model {id: $id})-[:HAS_VERSION]->(v) WHERE $after IS NULL OR v.version < $after
 			  WITH v ORDER BY v.version DESC LIMIT $limit
 			  RETURN collect(v{.*}) AS items
 			}
-			RETURN total, items`, map[string]any{"id": modelID, "after": afterVersion(after), "limit": limit})
-		if err != nil {
-			return Conn[*ModelVersion]{}, err
-		}
-		return decodeConn(rec, decodeModelVersion, limit-1, func(v *ModelVersion) (any, string) { return v.Version, v.ID })
-	})
+			RETURN total, items`,
+		map[string]any{"id": modelID}, afterVersion, decodeModelVersion, func(v *ModelVersion) (any, string) { return v.Version, v.ID })
 }
 
 func afterVersion(c *cursor) any {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"slices"
@@ -102,6 +103,33 @@ func afterID(c *cursor) any {
 		return nil
 	}
 	return c.ID
+}
+
+// afterValue returns the cursor's sort value or nil, as a Cypher parameter.
+func afterValue(c *cursor) any {
+	if c == nil {
+		return nil
+	}
+	return c.V
+}
+
+// listPage runs a list statement that returns the columns total and items,
+// with $limit (one more than the page) and $after (from the cursor by
+// after) added to params, and cuts the result into a page.
+func listPage[T any](ctx context.Context, s *Store, page Page, cypher string, params map[string]any,
+	after func(*cursor) any, decode func(map[string]any) (T, error), key func(T) (any, string)) (Conn[T], error) {
+	limit, c, err := page.limit()
+	if err != nil {
+		return Conn[T]{}, err
+	}
+	params["limit"], params["after"] = limit, after(c)
+	return read(ctx, s, func(tx *txn) (Conn[T], error) {
+		rec, err := tx.single(cypher, params)
+		if err != nil {
+			return Conn[T]{}, err
+		}
+		return decodeConn(rec, decode, limit-1, key)
+	})
 }
 
 // pageOf cuts items fetched with limit() down to the page and computes

@@ -95,19 +95,7 @@ func (s *Store) ProjectsByKeys(ctx context.Context, keys []string) (map[string]*
 
 // Projects lists the projects in scope, ordered by key.
 func (s *Store) Projects(ctx context.Context, scope Scope, page Page) (Conn[*Project], error) {
-	limit, after, err := page.limit()
-	if err != nil {
-		return Conn[*Project]{}, err
-	}
-	var afterKey any
-	if after != nil {
-		afterKey = after.V
-	}
-	params := scope.params()
-	params["after"] = afterKey
-	params["limit"] = limit
-	return read(ctx, s, func(tx *txn) (Conn[*Project], error) {
-		rec, err := tx.single(`
+	return listPage(ctx, s, page, `
 			CALL {
 			  MATCH (p:Project) WHERE $allProjects OR p.key IN $projectKeys
 			  RETURN count(p) AS total
@@ -117,10 +105,6 @@ func (s *Store) Projects(ctx context.Context, scope Scope, page Page) (Conn[*Pro
 			  WITH p ORDER BY p.key LIMIT $limit
 			  RETURN collect(p{.*}) AS items
 			}
-			RETURN total, items`, params)
-		if err != nil {
-			return Conn[*Project]{}, err
-		}
-		return decodeConn(rec, decodeProject, limit-1, func(p *Project) (any, string) { return p.Key, p.ID })
-	})
+			RETURN total, items`,
+		scope.params(), afterValue, decodeProject, func(p *Project) (any, string) { return p.Key, p.ID })
 }

@@ -227,7 +227,17 @@ func derefOrNil(s *string) any {
 // bumping its revision) and returns the run as committed, so checks made on
 // it cannot race a concurrent writer.
 func lockRun(tx *txn, id string) (*Run, error) {
-	rec, err := tx.single(`MATCH (r:Run {id: $id}) SET r.revision = coalesce(r.revision, 0) + 1 RETURN r{.*} AS r`, map[string]any{"id": id})
+	return runRecord(tx, id, `MATCH (r:Run {id: $id}) SET r.revision = coalesce(r.revision, 0) + 1 RETURN r{.*} AS r`, nil)
+}
+
+// runRecord runs a statement returning one run as column r; params gets
+// the run's ID as $id. No record is ErrNotFound.
+func runRecord(tx *txn, id, cypher string, params map[string]any) (*Run, error) {
+	if params == nil {
+		params = map[string]any{}
+	}
+	params["id"] = id
+	rec, err := tx.single(cypher, params)
 	if err != nil {
 		return nil, err
 	}
@@ -269,16 +279,8 @@ func (s *Store) UpdateRunStatus(ctx context.Context, runID string, to RunStatus)
 		if to.Terminal() {
 			ended = s.now().UTC()
 		}
-		rec, err := tx.single(`MATCH (r:Run {id: $id}) SET r.status = $to, r.endedAt = $ended RETURN r{.*} AS r`,
-			map[string]any{"id": runID, "to": string(to), "ended": ended})
-		if err != nil {
-			return nil, err
-		}
-		m, err := recMap(rec, "r")
-		if err != nil {
-			return nil, err
-		}
-		return decodeRun(m)
+		return runRecord(tx, runID, `MATCH (r:Run {id: $id}) SET r.status = $to, r.endedAt = $ended RETURN r{.*} AS r`,
+			map[string]any{"to": string(to), "ended": ended})
 	})
 	return orUnchanged(run, unchanged, err)
 }
@@ -385,18 +387,7 @@ func setRunLists(tx *txn, runID, which string, keys, values []string) (*Run, err
 	if which == "tags" {
 		q = `MATCH (r:Run {id: $id}) SET r.tagKeys = $keys, r.tagValues = $values RETURN r{.*} AS r`
 	}
-	rec, err := tx.single(q, map[string]any{"id": runID, "keys": keys, "values": values})
-	if err != nil {
-		return nil, err
-	}
-	if rec == nil {
-		return nil, notFound(KindRun, runID)
-	}
-	m, err := recMap(rec, "r")
-	if err != nil {
-		return nil, err
-	}
-	return decodeRun(m)
+	return runRecord(tx, runID, q, map[string]any{"keys": keys, "values": values})
 }
 
 // RunFilter narrows a run list.
