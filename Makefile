@@ -33,12 +33,14 @@ test-go: ## go vet and go test -race against a running test Neo4j
 generate: ## regenerate GraphQL code from schema.graphqls
 	go tool gqlgen generate
 
-check-generated: ## fail when generated code is stale against schema.graphqls
-	@tmp=$$(mktemp -d); cp graph/generated.go graph/model/models_gen.go $$tmp/; \
-	go tool gqlgen generate; \
-	if ! cmp -s $$tmp/generated.go graph/generated.go || ! cmp -s $$tmp/models_gen.go graph/model/models_gen.go; then \
-	  echo "generated GraphQL code is stale: run 'make generate' and commit the result"; rm -rf $$tmp; exit 1; fi; \
-	rm -rf $$tmp; echo "generated code is up to date"
+check-generated: ## fail when generated code is stale against schema.graphqls (changes nothing)
+	@tmp=$$(mktemp -d); files="graph/generated.go graph/model/models_gen.go resolvers/schema.resolvers.go"; \
+	for f in $$files; do mkdir -p $$tmp/$$(dirname $$f); cp $$f $$tmp/$$f; done; \
+	go tool gqlgen generate; stale=""; \
+	for f in $$files; do cmp -s $$tmp/$$f $$f || stale="$$stale $$f"; cp $$tmp/$$f $$f; done; \
+	rm -rf $$tmp; \
+	if [ -n "$$stale" ]; then echo "generated code is stale:$$stale; run 'make generate' and commit the result"; exit 1; fi; \
+	echo "generated code is up to date"
 
 build: ## build the server and hubctl into bin/
 	go build -o bin/exphub-server ./cmd/server

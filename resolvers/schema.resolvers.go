@@ -324,7 +324,9 @@ func (r *mutationResolver) RegisterModelVersion(ctx context.Context, input model
 	}
 	in := store.RegisterModelVersionInput{ProjectKey: input.ProjectKey, ModelName: input.ModelName, URI: input.URI}
 	if input.RunID != nil {
-		if _, err := r.runFor(ctx, *input.RunID, auth.RoleViewer); err != nil {
+		// Linking the run writes a lineage edge from it, so the caller must
+		// be able to write the run's project too.
+		if _, err := r.runFor(ctx, *input.RunID, auth.RoleContributor); err != nil {
 			return nil, err
 		}
 		in.RunID = *input.RunID

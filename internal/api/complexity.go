@@ -42,4 +42,22 @@ func setComplexity(c *graph.ComplexityRoot) {
 	}
 	c.Dataset.Versions = func(child int, first *int, _ *string) int { return listCost(child, first) }
 	c.Model.Versions = func(child int, first *int, _ *string) int { return listCost(child, first) }
+
+	// Traversals cost what they may return: lineage its maxNodes, impact
+	// and paths a share of their server-side maxima, a metric history a
+	// long series.
+	c.Query.Lineage = func(child int, _ string, _ *model.LineageDirection, _ *int, maxNodes *int) int {
+		n := 500
+		if maxNodes != nil && *maxNodes > 0 {
+			n = *maxNodes
+		}
+		return child + n
+	}
+	c.Query.Impact = func(child int, _ string, _ *int) int { return child + ImpactCost }
+	c.Query.LineagePath = func(child int, _, _ string) int { return child + 500 }
+	c.Metric.History = func(child int) int { return child + 1000 }
 }
+
+// ImpactCost is the complexity of one impact query: ten fit in the default
+// limit.
+const ImpactCost = 5_000

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -390,6 +391,8 @@ func TestComplexityLimit(t *testing.T) {
 		{"a query three pages deep", `query($k: String!) { experiments(projectKey: $k, first: 100) { edges { node { runs(first: 100) { edges { node {
 			id name status inputs { id } outputs { id } } } } } } } }`},
 		{"projects × experiments × runs", `{ projects(first: 100) { edges { node { experiments(first: 100) { edges { node { runs(first: 100) { totalCount } } } } } } } }`},
+		{"eleven aliased impact walks", aliased(11, fmt.Sprintf("impact(id: %q) { totalAffected }", f.dsv))},
+		{"eleven lineage walks of 5,000 nodes", aliased(11, fmt.Sprintf("lineage(id: %q, maxNodes: 5000) { root }", f.dsv))},
 		{"a mutation whose payload is too deep", `mutation($k: String!) { createExperiment(input: {projectKey: $k, name: "too-complex"}) { experiment {
 			runs(first: 100) { edges { node { experiment { runs(first: 100) { edges { node { id name status inputs { id } } } } } } } } } } }`},
 	}
@@ -415,6 +418,18 @@ func TestComplexityLimit(t *testing.T) {
 			totalCount edges { node { id name status inputs { id version } } } } } } } }`, map[string]any{"k": f.key})
 		res.ok(t, nil)
 	})
+}
+
+// aliased repeats field n times under aliases in one query (that also
+// declares $k, which the test passes).
+func aliased(n int, field string) string {
+	var b strings.Builder
+	b.WriteString("query($k: String!) { p: project(key: $k) { key }")
+	for i := range n {
+		fmt.Fprintf(&b, " a%d: %s", i, field)
+	}
+	b.WriteString(" }")
+	return b.String()
 }
 
 // getStatus fetches path and returns the status code and body.

@@ -209,7 +209,9 @@ func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in Reg
 			MATCH (d:Dataset {id: $datasetId}) SET d.versionCount = coalesce(d.versionCount, 0)
 			WITH d
 			OPTIONAL MATCH (d)-[:HAS_VERSION]->(v:DatasetVersion {version: $version})
-			RETURN d{.*} AS d, v{.*} AS v`, map[string]any{"datasetId": in.DatasetID, "version": in.Version})
+			RETURN d{.*} AS d, v{.*} AS v,
+			       CASE WHEN v IS NULL THEN [] ELSE [(s:DatasetVersion)-[:DERIVED_INTO]->(v) | s.id] END AS sources`,
+			map[string]any{"datasetId": in.DatasetID, "version": in.Version})
 		if err != nil {
 			return result{}, err
 		}
@@ -225,7 +227,11 @@ func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in Reg
 			if err != nil {
 				return result{}, err
 			}
-			if err := sameVersion(old, in); err != nil {
+			sources, _, err := getList(rec, "sources")
+			if err != nil {
+				return result{}, err
+			}
+			if err := sameVersion(old, sources, in); err != nil {
 				return result{}, err
 			}
 			return result{old, false}, nil
@@ -293,7 +299,17 @@ func getList(rec interface{ Get(string) (any, bool) }, key string) ([]any, bool,
 
 // sameVersion reports, as ErrConflict naming the field, how in differs
 // from an already registered version.
-func sameVersion(old *DatasetVersion, in RegisterDatasetVersionInput) error {
+func sameVersion(old *DatasetVersion, sources []any, in RegisterDatasetVersionInput) error {
+	had := make([]string, 0, len(sources))
+	for _, src := range sources {
+		if id, ok := src.(string); ok {
+			had = append(had, id)
+		}
+	}
+	want := slices.Clone(in.DerivedFrom)
+	slices.Sort(had)
+	slices.Sort(want)
+	want = slices.Compact(want)
 	what := ""
 	switch {
 	case old.Digest != in.Digest:
@@ -304,6 +320,8 @@ func sameVersion(old *DatasetVersion, in RegisterDatasetVersionInput) error {
 		what = fmt.Sprintf("rowCount %s (registered: %s)", optInt(in.RowCount), optInt(old.RowCount))
 	case !slices.Equal(old.Schema, in.Schema) && (len(old.Schema) > 0 || len(in.Schema) > 0):
 		what = "schema"
+	case !slices.Equal(had, want) && (len(had) > 0 || len(want) > 0):
+		what = fmt.Sprintf("derivedFrom %v (registered: %v)", want, had)
 	}
 	if what != "" {
 		return conflict("version %q of this dataset is already registered with different content: %s; versions are immutable, register a new version label", in.Version, what)
@@ -321,7 +339,7 @@ func optInt(n *int64) string {
 
 // Datasets lists a project's datasets, newest first.
 func (s *Store) Datasets(ctx context.Context, projectKey string, page Page) (Conn[*Dataset], error) {
-	return listPage(ctx, s, page, `
+	return listPage(ctx, s, "datasets", page, `
 			CALL { MATCH (d:Dataset {projectKey: $pk}) RETURN count(d) AS total }
 			CALL {
 			  MATCH (d:Dataset {projectKey: $pk}) WHERE $after IS NULL OR d.id < $after
@@ -334,7 +352,7 @@ func (s *Store) Datasets(ctx context.Context, projectKey string, page Page) (Con
 
 // DatasetVersions lists a dataset's versions, newest first.
 func (s *Store) DatasetVersions(ctx context.Context, datasetID string, page Page) (Conn[*DatasetVersion], error) {
-	return listPage(ctx, s, page, `
+	return listPage(ctx, s, "datasetVersions", page, `
 			CALL { MATCH (:Dataset {id: $id})-[:HAS_VERSION]->(v) RETURN count(v) AS total }
 			CALL {
 			  MATCH (:Dataset {id: $id})-[:HAS_VERSION]->(v) WHERE $after IS NULL OR v.id < $after

@@ -38,11 +38,17 @@ func TestRegisterDatasetVersionIsImmutable(t *testing.T) {
 			Digest: digest('a'), RowCount: rows(100),
 			Schema: []store.SchemaField{{Name: "id", Type: "int64"}, {Name: "label", Type: "string", Nullable: true}}}
 	}
+	srcDS := newDataset(t, s, key, "source")
+	src, _, err := s.RegisterDatasetVersion(t.Context(), actor, base(srcDS.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		change func(in *store.RegisterDatasetVersionInput)
 		field  string // "" means accepted as the same version
 	}{
+		{"derivedFrom added", func(in *store.RegisterDatasetVersionInput) { in.DerivedFrom = []string{src.ID} }, "derivedFrom"},
 		{"identical", func(in *store.RegisterDatasetVersionInput) {}, ""},
 		{"same digest, prefixed and upper case", func(in *store.RegisterDatasetVersionInput) { in.Digest = "sha256:" + strings.Repeat("A", 64) }, ""},
 		{"different digest", func(in *store.RegisterDatasetVersionInput) { in.Digest = digest('b') }, "digest"},
@@ -350,5 +356,40 @@ func TestModelVersionNumbers(t *testing.T) {
 				t.Fatalf("%d models named %s", m, c.model)
 			}
 		})
+	}
+}
+
+// TestUniquenessRaceIsAPlainConflict: when concurrent creators race on a
+// unique key, the losers get ErrConflict with a message that shows nothing
+// of Neo4j's internals.
+func TestUniquenessRaceIsAPlainConflict(t *testing.T) {
+	s := neo4jtest.Store(t)
+	key := neo4jtest.Key(t, "race")
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, errs[i] = s.CreateProject(t.Context(), actor, store.CreateProjectInput{Key: key, Name: "race"})
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			created++
+		case errors.Is(err, store.ErrConflict):
+			for _, leak := range []string{"Neo", "label", "Node(", "Constraint"} {
+				if strings.Contains(err.Error(), leak) {
+					t.Errorf("conflict message leaks %q: %v", leak, err)
+				}
+			}
+		default:
+			t.Errorf("want ErrConflict, got %v", err)
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d creators succeeded, want exactly 1", created)
 	}
 }

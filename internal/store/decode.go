@@ -230,7 +230,7 @@ func decodeAll[T any](ms []map[string]any, fn func(map[string]any) (T, error)) (
 }
 
 // decodeConn decodes a record with columns total and items into a page.
-func decodeConn[T any](rec *neo4j.Record, decode func(map[string]any) (T, error), first int, key func(T) (any, string)) (Conn[T], error) {
+func decodeConn[T any](rec *neo4j.Record, list string, decode func(map[string]any) (T, error), first int, key func(T) (any, string)) (Conn[T], error) {
 	total, err := recInt(rec, "total")
 	if err != nil {
 		return Conn[T]{}, err
@@ -243,7 +243,7 @@ func decodeConn[T any](rec *neo4j.Record, decode func(map[string]any) (T, error)
 	if err != nil {
 		return Conn[T]{}, err
 	}
-	return pageOf(items, first, total, key), nil
+	return pageOf(items, list, first, total, key), nil
 }
 
 // recBool reads a boolean column of a record.

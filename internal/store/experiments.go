@@ -91,7 +91,7 @@ type ExperimentFilter struct {
 
 // Experiments lists a project's experiments, newest first.
 func (s *Store) Experiments(ctx context.Context, projectKey string, f ExperimentFilter, page Page) (Conn[*Experiment], error) {
-	return listPage(ctx, s, page, `
+	return listPage(ctx, s, "experiments", page, `
 			CALL {
 			  MATCH (e:Experiment {projectKey: $pk})
 			  WHERE $name IS NULL OR toLower(e.name) CONTAINS toLower($name)

@@ -387,8 +387,10 @@ func (s *Store) Impact(ctx context.Context, req ImpactRequest) (*LineageGraph, e
 const pathQuery = `
 	MATCH (a:Node {id: $from}), (b:Node {id: $to})
 	OPTIONAL MATCH p = shortestPath((a)-[:CONSUMED_BY|PRODUCED|DERIVED_INTO*..50]->(b))
+	  WHERE all(n IN nodes(p) WHERE $allProjects OR n.projectKey IN $projectKeys)
 	WITH a, b, p
 	OPTIONAL MATCH q = shortestPath((b)-[:CONSUMED_BY|PRODUCED|DERIVED_INTO*..50]->(a))
+	  WHERE all(n IN nodes(q) WHERE $allProjects OR n.projectKey IN $projectKeys)
 	WITH CASE WHEN p IS NULL THEN q WHEN q IS NULL THEN p WHEN length(q) < length(p) THEN q ELSE p END AS path
 	WHERE path IS NOT NULL
 	RETURN [n IN nodes(path) | n` + `{.id, .displayName, .projectKey, .createdBy, .stage, labels: labels(n)}] AS nodes,
@@ -397,8 +399,9 @@ const pathQuery = `
 // LineagePath returns one shortest lineage path between two nodes, trying
 // from→to downstream and to→from, as a graph rooted at from. It returns
 // ErrNoPath when the nodes are not connected within MaxPathLength hops, and
-// ErrNotFound when either node does not exist or is out of scope. Nodes on
-// the path outside scope are redacted placeholders.
+// ErrNotFound when either node does not exist or is out of scope. The path
+// only runs through nodes in scope, so a route through a hidden project is
+// neither shown nor hinted at.
 func (s *Store) LineagePath(ctx context.Context, from, to string, scope Scope) (*LineageGraph, error) {
 	if err := checkID("from", from, lineageKinds...); err != nil {
 		return nil, err
@@ -444,7 +447,9 @@ func (s *Store) LineagePath(ctx context.Context, from, to string, scope Scope) (
 			}
 			return &LineageGraph{Root: from, Nodes: []LineageNode{n}}, nil
 		}
-		rec, err := tx.single(pathQuery, map[string]any{"from": from, "to": to})
+		params := scope.params()
+		params["from"], params["to"] = from, to
+		rec, err := tx.single(pathQuery, params)
 		if err != nil {
 			return nil, err
 		}

@@ -150,7 +150,7 @@ func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in Regis
 
 // Models lists a project's models, newest first.
 func (s *Store) Models(ctx context.Context, projectKey string, page Page) (Conn[*Model], error) {
-	return listPage(ctx, s, page, `
+	return listPage(ctx, s, "models", page, `
 			CALL { MATCH (m:Model {projectKey: $pk}) RETURN count(m) AS total }
 			CALL {
 			  MATCH (m:Model {projectKey: $pk}) WHERE $after IS NULL OR m.id < $after
@@ -163,7 +163,7 @@ func (s *Store) Models(ctx context.Context, projectKey string, page Page) (Conn[
 
 // ModelVersions lists a model's versions, newest first.
 func (s *Store) ModelVersions(ctx context.Context, modelID string, page Page) (Conn[*ModelVersion], error) {
-	return listPage(ctx, s, page, `
+	return listPage(ctx, s, "modelVersions", page, `
 			CALL { MATCH (:Model {id: $id})-[:HAS_VERSION]->(v) RETURN count(v) AS total }
 			CALL {
 			  MATCH (:Model {id: $id})-[:HAS_VERSION]->(v) WHERE $after IS NULL OR v.version < $after

@@ -55,34 +55,39 @@ func (s Scope) params() map[string]any {
 
 // cursor is the decoded form of a keyset cursor: the sort value of the
 // last item seen and its ID as the tie-breaker.
+//
+// L names the list (and its order) the cursor came from, so a cursor handed
+// to another list is rejected instead of silently restarting or ending it.
 type cursor struct {
+	L  string `json:"l"`
 	V  any    `json:"v,omitempty"`
 	ID string `json:"id"`
 }
 
-func encodeCursor(v any, id string) string {
-	b, _ := json.Marshal(cursor{V: v, ID: id})
+func encodeCursor(list string, v any, id string) string {
+	b, _ := json.Marshal(cursor{L: list, V: v, ID: id})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s string) (*cursor, error) {
+func decodeCursor(list, s string) (*cursor, error) {
 	if s == "" {
 		return nil, nil
 	}
+	bad := invalid("after: %q is not a cursor from this list", s)
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return nil, invalid("after: %q is not a cursor from this list", s)
+		return nil, bad
 	}
 	var c cursor
-	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" {
-		return nil, invalid("after: %q is not a cursor from this list", s)
+	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" || c.L != list {
+		return nil, bad
 	}
 	return &c, nil
 }
 
 // limit validates p and returns the number of items to fetch (one more
 // than asked, to learn whether a next page exists) and the cursor.
-func (p Page) limit() (int, *cursor, error) {
+func (p Page) limit(list string) (int, *cursor, error) {
 	first := p.First
 	if first < 0 {
 		return 0, nil, invalid("first: must not be negative, got %d", first)
@@ -90,7 +95,7 @@ func (p Page) limit() (int, *cursor, error) {
 	if first > MaxPageSize {
 		return 0, nil, invalid("first: at most %d, got %d", MaxPageSize, first)
 	}
-	c, err := decodeCursor(p.After)
+	c, err := decodeCursor(list, p.After)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -116,25 +121,28 @@ func afterValue(c *cursor) any {
 // listPage runs a list statement that returns the columns total and items,
 // with $limit (one more than the page) and $after (from the cursor by
 // after) added to params, and cuts the result into a page.
-func listPage[T any](ctx context.Context, s *Store, page Page, cypher string, params map[string]any,
+func listPage[T any](ctx context.Context, s *Store, list string, page Page, cypher string, params map[string]any,
 	after func(*cursor) any, decode func(map[string]any) (T, error), key func(T) (any, string)) (Conn[T], error) {
-	limit, c, err := page.limit()
+	limit, c, err := page.limit(list)
 	if err != nil {
 		return Conn[T]{}, err
 	}
 	params["limit"], params["after"] = limit, after(c)
+	if c != nil && params["after"] == nil {
+		return Conn[T]{}, invalid("after: %q is not a cursor from this list", page.After)
+	}
 	return read(ctx, s, func(tx *txn) (Conn[T], error) {
 		rec, err := tx.single(cypher, params)
 		if err != nil {
 			return Conn[T]{}, err
 		}
-		return decodeConn(rec, decode, limit-1, key)
+		return decodeConn(rec, list, decode, limit-1, key)
 	})
 }
 
 // pageOf cuts items fetched with limit() down to the page and computes
 // cursors with key.
-func pageOf[T any](items []T, first int, total int64, key func(T) (any, string)) Conn[T] {
+func pageOf[T any](items []T, list string, first int, total int64, key func(T) (any, string)) Conn[T] {
 	c := Conn[T]{Total: total}
 	if len(items) > first {
 		items = items[:first]
@@ -144,7 +152,7 @@ func pageOf[T any](items []T, first int, total int64, key func(T) (any, string))
 	c.Cursors = make([]string, len(items))
 	for i, it := range items {
 		v, id := key(it)
-		c.Cursors[i] = encodeCursor(v, id)
+		c.Cursors[i] = encodeCursor(list, v, id)
 	}
 	return c
 }

@@ -95,7 +95,7 @@ func (s *Store) ProjectsByKeys(ctx context.Context, keys []string) (map[string]*
 
 // Projects lists the projects in scope, ordered by key.
 func (s *Store) Projects(ctx context.Context, scope Scope, page Page) (Conn[*Project], error) {
-	return listPage(ctx, s, page, `
+	return listPage(ctx, s, "projects", page, `
 			CALL {
 			  MATCH (p:Project) WHERE $allProjects OR p.key IN $projectKeys
 			  RETURN count(p) AS total

@@ -511,7 +511,8 @@ func (s *Store) RunLists(ctx context.Context, keys []RunListKey) ([]Conn[*Run], 
 }
 
 func (s *Store) runLists(ctx context.Context, k RunListKey, experimentIDs []string) (map[string]Conn[*Run], error) {
-	limit, after, err := Page{First: k.First, After: k.After}.limit()
+	list := fmt.Sprintf("runs:%s:%t", k.Order.Field, k.Order.Desc)
+	limit, after, err := Page{First: k.First, After: k.After}.limit(list)
 	if err != nil {
 		return nil, err
 	}
@@ -530,8 +531,12 @@ func (s *Store) runLists(ctx context.Context, k RunListKey, experimentIDs []stri
 	if k.HasParam {
 		params["paramKey"], params["paramValue"] = k.ParamKey, k.ParamValue
 	}
-	if after != nil {
-		params["afterV"] = after.V
+	if after != nil && k.Order.Field == RunOrderName {
+		name, ok := after.V.(string)
+		if !ok {
+			return nil, invalid("after: %q is not a cursor from this list", k.After)
+		}
+		params["afterV"] = name
 	}
 	key := func(r *Run) (any, string) { return nil, r.ID }
 	if k.Order.Field == RunOrderName {
@@ -548,7 +553,7 @@ func (s *Store) runLists(ctx context.Context, k RunListKey, experimentIDs []stri
 			if err != nil {
 				return nil, err
 			}
-			c, err := decodeConn(rec, decodeRun, limit-1, key)
+			c, err := decodeConn(rec, list, decodeRun, limit-1, key)
 			if err != nil {
 				return nil, err
 			}

@@ -159,7 +159,9 @@ func classify(err error) error {
 	if errors.As(err, &nerr) {
 		switch {
 		case nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
-			return fmt.Errorf("%w: already exists (%v)", ErrConflict, err)
+			// A concurrent writer won a uniqueness race. The driver's text
+			// names labels and node numbers: keep it as the cause only.
+			return &hiddenCause{msg: ErrConflict.Error() + ": already exists", sentinel: ErrConflict, cause: err}
 		case strings.HasPrefix(nerr.Code, "Neo.ClientError.Security."),
 			strings.HasPrefix(nerr.Code, "Neo.TransientError.General.DatabaseUnavailable"),
 			strings.HasPrefix(nerr.Code, "Neo.ClientError.Database.DatabaseNotFound"):
@@ -172,6 +174,16 @@ func classify(err error) error {
 	}
 	return err
 }
+
+// hiddenCause is an error whose message is safe to show a client while
+// its cause, kept for errors.Is/As and logs, is not.
+type hiddenCause struct {
+	msg             string
+	sentinel, cause error
+}
+
+func (e *hiddenCause) Error() string   { return e.msg }
+func (e *hiddenCause) Unwrap() []error { return []error{e.sentinel, e.cause} }
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -427,6 +428,66 @@ func TestDatasetIdentityOverIndexLimitIsInvalid(t *testing.T) {
 			wantInvalidField(t, err, "name")
 			if n := countProjectNodes(t, key); n != 1 {
 				t.Fatalf("project has %d nodes, want only itself", n)
+			}
+		})
+	}
+}
+
+// TestCursorsBelongToTheirList: a cursor handed to another list (or the
+// same list in another order) is rejected, never a silent restart.
+func TestCursorsBelongToTheirList(t *testing.T) {
+	s := neo4jtest.Store(t)
+	key := newProject(t, s, "cursor")
+	e := newExperiment(t, s, key)
+	if _, err := s.CreateExperiment(t.Context(), actor, store.CreateExperimentInput{ProjectKey: key, Name: "second"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a", "b"} {
+		if _, err := s.StartRun(t.Context(), actor, store.StartRunInput{ExperimentID: e.ID, Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exps, err := s.Experiments(t.Context(), key, store.ExperimentFilter{}, store.Page{First: 1})
+	if err != nil || !exps.HasNext {
+		t.Fatalf("first page: %+v, %v", exps, err)
+	}
+	expCursor := exps.EndCursor()
+	if next, err := s.Experiments(t.Context(), key, store.ExperimentFilter{}, store.Page{First: 1, After: expCursor}); err != nil || len(next.Items) != 1 || next.HasNext {
+		t.Fatalf("the cursor must work on its own list: %+v, %v", next, err)
+	}
+	byStart := store.RunOrder{Field: store.RunOrderStartedAt, Desc: true}
+	runs, err := s.RunLists(t.Context(), []store.RunListKey{store.NewRunListKey(e.ID, store.RunFilter{}, byStart, store.Page{First: 1})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCursor := runs[0].EndCursor()
+	cases := []struct {
+		name string
+		call func() error
+	}{
+		{"experiments cursor on projects", func() error {
+			_, err := s.Projects(t.Context(), store.Scope{All: true}, store.Page{First: 1, After: expCursor})
+			return err
+		}},
+		{"experiments cursor on datasets", func() error {
+			_, err := s.Datasets(t.Context(), key, store.Page{First: 1, After: expCursor})
+			return err
+		}},
+		{"started-at cursor on the name order", func() error {
+			_, err := s.RunLists(t.Context(), []store.RunListKey{store.NewRunListKey(e.ID, store.RunFilter{},
+				store.RunOrder{Field: store.RunOrderName}, store.Page{First: 1, After: runCursor})})
+			return err
+		}},
+		{"garbage", func() error {
+			_, err := s.Experiments(t.Context(), key, store.ExperimentFilter{}, store.Page{First: 1, After: "not-a-cursor"})
+			return err
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call()
+			if !errors.Is(err, store.ErrInvalid) || !strings.Contains(err.Error(), "after") {
+				t.Fatalf("want ErrInvalid naming after, got %v", err)
 			}
 		})
 	}
