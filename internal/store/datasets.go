@@ -206,7 +206,7 @@ func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in Reg
 	res, err := write(ctx, s, func(tx *txn) (result, error) {
 		// Lock the dataset so two registrations of one label serialise.
 		rec, err := tx.single(`
-			MATCH (d:Dataset {id: $datasetId}) SET d.versionCount = coalesce(d.versionCount, 0)
+			MATCH (d:Dataset {id: $datasetId}) `+lockClause("d")+`
 			WITH d
 			OPTIONAL MATCH (d)-[:HAS_VERSION]->(v:DatasetVersion {version: $version})
 			RETURN d{.*} AS d, v{.*} AS v,

@@ -92,12 +92,11 @@ func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in Regis
 		now := s.now().UTC()
 		params := map[string]any{"projectKey": in.ProjectKey, "name": in.ModelName, "modelId": newID(KindModel), "id": newID(KindModelVersion),
 			"uri": in.URI, "now": now, "actor": actor, "runId": runID}
-		// Take the model's write lock first thing, so concurrent
-		// registrations queue on it. Neo4j still reports some of them as
-		// deadlocks under heavy contention on one model; the driver retries
-		// those, so numbering stays gap-free, only slower.
+		// Take the model's write lock before reading it (see lockClause),
+		// so concurrent registrations queue on it and number gap-free.
 		rec, err = tx.single(`
-			MATCH (:Project {key: $projectKey})-[:HAS_MODEL]->(m:Model {name: $name})
+			MATCH (m:Model {projectKey: $projectKey, name: $name})
+			`+lockClause("m")+`
 			SET m.versionCount = m.versionCount + 1
 			RETURN m.id AS id, m.versionCount AS n`, params)
 		if err != nil {

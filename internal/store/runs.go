@@ -223,11 +223,12 @@ func derefOrNil(s *string) any {
 	return *s
 }
 
-// lockRun takes the run's write lock for the rest of the transaction (by
-// bumping its revision) and returns the run as committed, so checks made on
-// it cannot race a concurrent writer.
+// lockRun takes the run's write lock for the rest of the transaction and
+// returns the run as committed, so checks made on it cannot race a
+// concurrent writer. It counts the change in the run's revision (a no-op
+// rolls back, so the revision counts real changes).
 func lockRun(tx *txn, id string) (*Run, error) {
-	return runRecord(tx, id, `MATCH (r:Run {id: $id}) SET r.revision = coalesce(r.revision, 0) + 1 RETURN r{.*} AS r`, nil)
+	return runRecord(tx, id, `MATCH (r:Run {id: $id}) `+lockClause("r")+` SET r.revision = coalesce(r.revision, 0) + 1 RETURN r{.*} AS r`, nil)
 }
 
 // runRecord runs a statement returning one run as column r; params gets

@@ -185,6 +185,17 @@ type hiddenCause struct {
 func (e *hiddenCause) Error() string   { return e.msg }
 func (e *hiddenCause) Unwrap() []error { return []error{e.sentinel, e.cause} }
 
+// lockClause takes the exclusive lock of node variable v by a write that
+// reads nothing: setting and removing a scratch property (Neo4j elides a
+// write that sets a property to its own value, so that would not lock).
+// Taking the lock with a read-modify-write such as SET n.x = n.x + 1
+// instead makes concurrent waiters deadlock with a holder that then creates
+// a relationship on the node; locking without a read first does not.
+// v comes from the calling statement's constant text, never a request.
+func lockClause(v string) string {
+	return "SET " + v + "._lock = true REMOVE " + v + "._lock"
+}
+
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }
