@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Direction is the way a lineage walk goes.
@@ -136,13 +137,15 @@ type walkState struct {
 	maxNodes int
 }
 
+// add records that the walk in dir reached n. It reports false, and notes
+// the cut, when n is new and the node budget is spent.
 func (w *walkState) add(n LineageNode, dir Direction) bool {
 	if old, ok := w.nodes[n.ID]; ok {
 		old.Distance = min(old.Distance, n.Distance)
 		if _, seen := w.reached[n.ID][dir]; !seen {
 			w.reached[n.ID][dir] = n.Distance
 		}
-		return false
+		return true
 	}
 	if len(w.nodes) >= w.maxNodes {
 		w.maxCut = true
@@ -249,11 +252,9 @@ func (w *walkState) walkOne(tx *txn, root string, dir Direction) error {
 				continue
 			}
 			n.Distance = d + 1
-			if _, known := w.nodes[n.ID]; !known && len(w.nodes) >= w.maxNodes {
-				w.maxCut = true
+			if !w.add(n, dir) {
 				continue
 			}
-			w.add(n, dir)
 			seen[n.ID] = true
 			next = append(next, n.ID)
 		}
@@ -350,22 +351,12 @@ func (w *walkState) finish(tx *txn) (*LineageGraph, error) {
 		g.TruncatedBy = append(g.TruncatedBy, TruncatedMaxNodes)
 	}
 	slices.SortFunc(g.Edges, func(a, b LineageEdge) int {
-		if c := cmpStr(a.From, b.From); c != 0 {
+		if c := strings.Compare(a.From, b.From); c != 0 {
 			return c
 		}
-		return cmpStr(a.To, b.To)
+		return strings.Compare(a.To, b.To)
 	})
 	return g, nil
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // ImpactRequest asks what is downstream of Root.

@@ -304,13 +304,7 @@ func orUnchanged[T any](v, unchanged T, err error) (T, error) {
 // ErrConflict and nothing of the call is written. Params can only be logged
 // while the run is SCHEDULED or RUNNING.
 func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) (*Run, error) {
-	if err := checkID("runId", runID, KindRun); err != nil {
-		return nil, err
-	}
-	if len(params) == 0 {
-		return nil, invalid("params: at least one param is required")
-	}
-	if err := checkKeyValues("params", params, MaxParamValueLen); err != nil {
+	if err := checkRunKeyValues(runID, "params", params, MaxParamValueLen); err != nil {
 		return nil, err
 	}
 	var unchanged *Run
@@ -346,15 +340,21 @@ func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) 
 	return orUnchanged(run, unchanged, err)
 }
 
+// checkRunKeyValues validates the arguments of LogParams and SetRunTags:
+// a run ID and a non-empty list of key/value pairs named field.
+func checkRunKeyValues(runID, field string, kvs []KeyValue, maxValue int) error {
+	if err := checkID("runId", runID, KindRun); err != nil {
+		return err
+	}
+	if len(kvs) == 0 {
+		return invalid("%s: at least one is required", field)
+	}
+	return checkKeyValues(field, kvs, maxValue)
+}
+
 // SetRunTags sets tags, overwriting the values of keys already present.
 func (s *Store) SetRunTags(ctx context.Context, runID string, tags []KeyValue) (*Run, error) {
-	if err := checkID("runId", runID, KindRun); err != nil {
-		return nil, err
-	}
-	if len(tags) == 0 {
-		return nil, invalid("tags: at least one tag is required")
-	}
-	if err := checkKeyValues("tags", tags, MaxTagValueLen); err != nil {
+	if err := checkRunKeyValues(runID, "tags", tags, MaxTagValueLen); err != nil {
 		return nil, err
 	}
 	return write(ctx, s, func(tx *txn) (*Run, error) {
