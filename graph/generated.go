@@ -163,6 +163,7 @@ type ComplexityRoot struct {
 		Runs                  func(childComplexity int) int
 		TotalAffected         func(childComplexity int) int
 		Truncated             func(childComplexity int) int
+		TruncatedBy           func(childComplexity int) int
 	}
 
 	ImpactedModelVersion struct {
@@ -186,6 +187,7 @@ type ComplexityRoot struct {
 
 	LineageEdge struct {
 		From func(childComplexity int) int
+		Hops func(childComplexity int) int
 		Kind func(childComplexity int) int
 		To   func(childComplexity int) int
 	}
@@ -324,9 +326,9 @@ type ComplexityRoot struct {
 	Query struct {
 		Datasets    func(childComplexity int, projectKey string, first *int, after *string) int
 		Experiments func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
-		Impact      func(childComplexity int, id string, depth *int) int
-		Lineage     func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int) int
-		LineagePath func(childComplexity int, from string, to string) int
+		Impact      func(childComplexity int, id string, depth *int, asOf *time.Time) int
+		Lineage     func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
+		LineagePath func(childComplexity int, from string, to string, asOf *time.Time) int
 		Me          func(childComplexity int) int
 		Models      func(childComplexity int, projectKey string, first *int, after *string) int
 		Node        func(childComplexity int, id string) int
@@ -469,9 +471,9 @@ type QueryResolver interface {
 	Runs(ctx context.Context, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
 	Datasets(ctx context.Context, projectKey string, first *int, after *string) (*model.DatasetConnection, error)
 	Models(ctx context.Context, projectKey string, first *int, after *string) (*model.ModelConnection, error)
-	Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int) (*model.LineageGraph, error)
-	Impact(ctx context.Context, id string, depth *int) (*model.ImpactReport, error)
-	LineagePath(ctx context.Context, from string, to string) (*model.LineageGraph, error)
+	Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error)
+	Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error)
+	LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error)
 }
 type RunResolver interface {
 	Experiment(ctx context.Context, obj *store.Run) (*store.Experiment, error)
@@ -919,6 +921,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImpactReport.Truncated(childComplexity), true
+	case "ImpactReport.truncatedBy":
+		if e.ComplexityRoot.ImpactReport.TruncatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactReport.TruncatedBy(childComplexity), true
 
 	case "ImpactedModelVersion.distance":
 		if e.ComplexityRoot.ImpactedModelVersion.Distance == nil {
@@ -1006,6 +1014,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LineageEdge.From(childComplexity), true
+	case "LineageEdge.hops":
+		if e.ComplexityRoot.LineageEdge.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageEdge.Hops(childComplexity), true
 	case "LineageEdge.kind":
 		if e.ComplexityRoot.LineageEdge.Kind == nil {
 			break
@@ -1616,7 +1630,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Impact(childComplexity, args["id"].(string), args["depth"].(*int)), true
+		return e.ComplexityRoot.Query.Impact(childComplexity, args["id"].(string), args["depth"].(*int), args["asOf"].(*time.Time)), true
 
 	case "Query.lineage":
 		if e.ComplexityRoot.Query.Lineage == nil {
@@ -1628,7 +1642,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Lineage(childComplexity, args["id"].(string), args["direction"].(*model.LineageDirection), args["depth"].(*int), args["maxNodes"].(*int)), true
+		return e.ComplexityRoot.Query.Lineage(childComplexity, args["id"].(string), args["direction"].(*model.LineageDirection), args["depth"].(*int), args["maxNodes"].(*int), args["kinds"].([]model.NodeKind), args["asOf"].(*time.Time)), true
 	case "Query.lineagePath":
 		if e.ComplexityRoot.Query.LineagePath == nil {
 			break
@@ -1639,7 +1653,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.LineagePath(childComplexity, args["from"].(string), args["to"].(string)), true
+		return e.ComplexityRoot.Query.LineagePath(childComplexity, args["from"].(string), args["to"].(string), args["asOf"].(*time.Time)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2416,12 +2430,20 @@ type LineageNode {
 type LineageEdge {
   from: ID!
   to: ID!
-  "CONSUMED_BY, PRODUCED or DERIVED_INTO; edges always point downstream."
+  """
+  CONSUMED_BY, PRODUCED or DERIVED_INTO for edges of the graph; HAS_VERSION or
+  HAS_RUN from a dataset, model or experiment root to its members; INDIRECT
+  between returned nodes joined only through nodes a kinds filter left out;
+  REDACTED to a placeholder. Edges always point downstream.
+  """
   kind: String!
+  "1, or the number of hops an INDIRECT edge stands for."
+  hops: Int!
 }
 
 type ImpactReport {
   root: ID!
+  "Runs and dataset versions are nearest first; model versions in PRODUCTION come first."
   runs: [ImpactedNode!]!
   datasetVersions: [ImpactedNode!]!
   modelVersions: [ImpactedModelVersion!]!
@@ -2433,7 +2455,9 @@ type ImpactReport {
   totalAffected: Int!
   "True when the walk reached nodes in projects the caller may not read (not counted)."
   hiddenAffected: Boolean!
+  "True when the walk was cut (by depth, or at 50,000 nodes); totalAffected is then a lower bound."
   truncated: Boolean!
+  truncatedBy: [TruncationReason!]!
 }
 
 type ImpactedNode {
@@ -2469,12 +2493,21 @@ type Query {
   datasets(projectKey: String!, first: Int = 20, after: String): DatasetConnection!
   models(projectKey: String!, first: Int = 20, after: String): ModelConnection!
 
-  "Nodes reachable from id along lineage edges, bounded by depth and maxNodes."
-  lineage(id: ID!, direction: LineageDirection = BOTH, depth: Int = 3, maxNodes: Int = 500): LineageGraph!
-  "Everything downstream of a node, grouped by kind."
-  impact(id: ID!, depth: Int = 10): ImpactReport!
-  "A shortest lineage path between two nodes (either direction), or null when none exists."
-  lineagePath(from: ID!, to: ID!): LineageGraph
+  """
+  Nodes reachable from id along lineage edges, nearest first, bounded by depth
+  (at most 20) and maxNodes (at most 5,000). id is a run, dataset version or
+  model version, or a dataset, model or experiment (the walk starts at its
+  versions or runs, one hop away). BOTH is the union of the upstream and the
+  downstream walk. kinds returns only those kinds while the walk passes through
+  the others (INDIRECT edges join what it returns; such a walk passes through
+  at most 20,000 nodes). asOf shows the lineage as it was then: only the nodes
+  and edges that existed at that moment.
+  """
+  lineage(id: ID!, direction: LineageDirection = BOTH, depth: Int = 3, maxNodes: Int = 500, kinds: [NodeKind!], asOf: Time): LineageGraph!
+  "Everything downstream of a node (at most 50 hops and 50,000 nodes), grouped by kind; asOf as in lineage."
+  impact(id: ID!, depth: Int = 10, asOf: Time): ImpactReport!
+  "A shortest lineage path between two nodes (either direction), or null when none exists; asOf as in lineage."
+  lineagePath(from: ID!, to: ID!, asOf: Time): LineageGraph
 }
 
 # ---------------------------------------------------------------- mutations
@@ -2917,6 +2950,8 @@ func (ec *executionContext) childFields_ImpactReport(ctx context.Context, field 
 		return ec.fieldContext_ImpactReport_hiddenAffected(ctx, field)
 	case "truncated":
 		return ec.fieldContext_ImpactReport_truncated(ctx, field)
+	case "truncatedBy":
+		return ec.fieldContext_ImpactReport_truncatedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImpactReport", field.Name)
 }
@@ -2967,6 +3002,8 @@ func (ec *executionContext) childFields_LineageEdge(ctx context.Context, field g
 		return ec.fieldContext_LineageEdge_to(ctx, field)
 	case "kind":
 		return ec.fieldContext_LineageEdge_kind(ctx, field)
+	case "hops":
+		return ec.fieldContext_LineageEdge_hops(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LineageEdge", field.Name)
 }
@@ -3902,6 +3939,14 @@ func (ec *executionContext) field_Query_impact_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -3924,6 +3969,14 @@ func (ec *executionContext) field_Query_lineagePath_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -3962,6 +4015,22 @@ func (ec *executionContext) field_Query_lineage_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["maxNodes"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg5
 	return args, nil
 }
 
@@ -5914,6 +5983,29 @@ func (ec *executionContext) fieldContext_ImpactReport_truncated(_ context.Contex
 	return graphql.NewScalarFieldContext("ImpactReport", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _ImpactReport_truncatedBy(ctx context.Context, field graphql.CollectedField, obj *model.ImpactReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactReport_truncatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TruncatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TruncationReason) graphql.Marshaler {
+			return ec.marshalNTruncationReason2ᚕgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTruncationReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactReport_truncatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactReport", field, false, false, "TruncationReason")
+}
+
 func (ec *executionContext) _ImpactedModelVersion_id(ctx context.Context, field graphql.CollectedField, obj *model.ImpactedModelVersion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6280,6 +6372,29 @@ func (ec *executionContext) _LineageEdge_kind(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_LineageEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LineageEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LineageEdge_hops(ctx context.Context, field graphql.CollectedField, obj *model.LineageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageEdge_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageEdge_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LineageGraph_root(ctx context.Context, field graphql.CollectedField, obj *model.LineageGraph) (ret graphql.Marshaler) {
@@ -8913,7 +9028,7 @@ func (ec *executionContext) _Query_lineage(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Lineage(ctx, fc.Args["id"].(string), fc.Args["direction"].(*model.LineageDirection), fc.Args["depth"].(*int), fc.Args["maxNodes"].(*int))
+			return ec.Resolvers.Query().Lineage(ctx, fc.Args["id"].(string), fc.Args["direction"].(*model.LineageDirection), fc.Args["depth"].(*int), fc.Args["maxNodes"].(*int), fc.Args["kinds"].([]model.NodeKind), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LineageGraph) graphql.Marshaler {
@@ -8957,7 +9072,7 @@ func (ec *executionContext) _Query_impact(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Impact(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int))
+			return ec.Resolvers.Query().Impact(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImpactReport) graphql.Marshaler {
@@ -9001,7 +9116,7 @@ func (ec *executionContext) _Query_lineagePath(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().LineagePath(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+			return ec.Resolvers.Query().LineagePath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LineageGraph) graphql.Marshaler {
@@ -13365,6 +13480,11 @@ func (ec *executionContext) _ImpactReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "truncatedBy":
+			out.Values[i] = ec._ImpactReport_truncatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13526,6 +13646,11 @@ func (ec *executionContext) _LineageEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "kind":
 			out.Values[i] = ec._LineageEdge_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._LineageEdge_hops(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16889,6 +17014,42 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋexphubᚋexphubᚋgraph�
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONodeKind2ᚕgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐNodeKindᚄ(ctx context.Context, v any) ([]model.NodeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NodeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNodeKind2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐNodeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐNodeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NodeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeKind2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐNodeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOParamInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, v any) ([]*store.KeyValue, error) {

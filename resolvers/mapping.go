@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 
 	"github.com/vikstrous/dataloadgen"
@@ -322,51 +321,36 @@ func lineageGraph(g *store.LineageGraph) *model.LineageGraph {
 		out.Nodes = append(out.Nodes, ln)
 	}
 	for _, e := range g.Edges {
-		out.Edges = append(out.Edges, &model.LineageEdge{From: e.From, To: e.To, Kind: e.Kind})
+		out.Edges = append(out.Edges, &model.LineageEdge{From: e.From, To: e.To, Kind: e.Kind, Hops: e.Hops})
 	}
-	for _, t := range g.TruncatedBy {
-		out.TruncatedBy = append(out.TruncatedBy, model.TruncationReason(t))
+	out.TruncatedBy = truncationReasons(g.TruncatedBy)
+	return out
+}
+
+func impactReport(g *store.ImpactReport) *model.ImpactReport {
+	rep := &model.ImpactReport{Root: g.Root, Runs: impactedNodes(g.Runs), DatasetVersions: impactedNodes(g.DatasetVersions),
+		ModelVersions: make([]*model.ImpactedModelVersion, 0, len(g.ModelVersions)), OpenPromotionRequests: []string{},
+		Owners: g.Owners, TotalAffected: g.TotalAffected, HiddenAffected: g.HiddenAffected, Truncated: len(g.TruncatedBy) > 0,
+		TruncatedBy: truncationReasons(g.TruncatedBy)}
+	for _, n := range g.ModelVersions {
+		rep.ModelVersions = append(rep.ModelVersions, &model.ImpactedModelVersion{ID: n.ID, Name: n.Name, ProjectKey: n.ProjectKey,
+			Distance: n.Distance, Owner: n.Owner, Stage: model.ModelStage(n.Stage), InProduction: n.Stage == store.StageProduction})
+	}
+	return rep
+}
+
+func impactedNodes(ns []store.LineageNode) []*model.ImpactedNode {
+	out := make([]*model.ImpactedNode, len(ns))
+	for i, n := range ns {
+		out[i] = &model.ImpactedNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, ProjectKey: n.ProjectKey, Distance: n.Distance, Owner: n.Owner}
 	}
 	return out
 }
 
-func impactReport(g *store.LineageGraph) *model.ImpactReport {
-	rep := &model.ImpactReport{Root: g.Root, Runs: []*model.ImpactedNode{}, DatasetVersions: []*model.ImpactedNode{},
-		ModelVersions: []*model.ImpactedModelVersion{}, OpenPromotionRequests: []string{}, Owners: []string{}, Truncated: g.Truncated()}
-	owners := map[string]bool{}
-	for _, n := range g.Nodes {
-		if n.ID == g.Root {
-			continue
-		}
-		if n.Kind == store.KindRedacted {
-			rep.HiddenAffected = true
-			continue
-		}
-		rep.TotalAffected++
-		if n.Owner != "" {
-			owners[n.Owner] = true
-		}
-		in := &model.ImpactedNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, ProjectKey: n.ProjectKey, Distance: n.Distance, Owner: n.Owner}
-		switch n.Kind {
-		case store.KindRun:
-			rep.Runs = append(rep.Runs, in)
-		case store.KindDatasetVersion:
-			rep.DatasetVersions = append(rep.DatasetVersions, in)
-		case store.KindModelVersion:
-			rep.ModelVersions = append(rep.ModelVersions, &model.ImpactedModelVersion{ID: n.ID, Name: n.Name, ProjectKey: n.ProjectKey,
-				Distance: n.Distance, Owner: n.Owner, Stage: model.ModelStage(n.Stage), InProduction: n.Stage == store.StageProduction})
-		}
+func truncationReasons(rs []string) []model.TruncationReason {
+	out := make([]model.TruncationReason, len(rs))
+	for i, r := range rs {
+		out[i] = model.TruncationReason(r)
 	}
-	// Production models first: they are what a data incident breaks.
-	slices.SortStableFunc(rep.ModelVersions, func(a, b *model.ImpactedModelVersion) int {
-		switch {
-		case a.InProduction && !b.InProduction:
-			return -1
-		case b.InProduction && !a.InProduction:
-			return 1
-		}
-		return a.Distance - b.Distance
-	})
-	rep.Owners = sortedKeys(owners)
-	return rep
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
@@ -478,11 +479,14 @@ func (r *queryResolver) Models(ctx context.Context, projectKey string, first *in
 }
 
 // Lineage is the resolver for the lineage field.
-func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int) (*model.LineageGraph, error) {
+func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error) {
 	if _, err := principal(ctx); err != nil {
 		return nil, err
 	}
-	req := store.LineageRequest{Root: id, Direction: store.Both, Depth: 3, MaxNodes: 500, Scope: scope(ctx)}
+	req := store.LineageRequest{Root: id, Direction: store.Both, Depth: 3, MaxNodes: 500, AsOf: asOf, Scope: scope(ctx)}
+	for _, k := range kinds {
+		req.Kinds = append(req.Kinds, store.Kind(k))
+	}
 	if direction != nil {
 		req.Direction = store.Direction(*direction)
 	}
@@ -500,7 +504,7 @@ func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model
 }
 
 // Impact is the resolver for the impact field.
-func (r *queryResolver) Impact(ctx context.Context, id string, depth *int) (*model.ImpactReport, error) {
+func (r *queryResolver) Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error) {
 	if _, err := principal(ctx); err != nil {
 		return nil, err
 	}
@@ -508,19 +512,19 @@ func (r *queryResolver) Impact(ctx context.Context, id string, depth *int) (*mod
 	if depth != nil {
 		d = *depth
 	}
-	g, err := r.Store.Impact(ctx, store.ImpactRequest{Root: id, Depth: d, Scope: scope(ctx)})
+	rep, err := r.Store.Impact(ctx, store.ImpactRequest{Root: id, Depth: d, AsOf: asOf, Scope: scope(ctx)})
 	if err != nil {
 		return nil, err
 	}
-	return impactReport(g), nil
+	return impactReport(rep), nil
 }
 
 // LineagePath is the resolver for the lineagePath field.
-func (r *queryResolver) LineagePath(ctx context.Context, from string, to string) (*model.LineageGraph, error) {
+func (r *queryResolver) LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error) {
 	if _, err := principal(ctx); err != nil {
 		return nil, err
 	}
-	g, err := r.Store.LineagePath(ctx, from, to, scope(ctx))
+	g, err := r.Store.LineagePath(ctx, store.PathRequest{From: from, To: to, AsOf: asOf, Scope: scope(ctx)})
 	if errors.Is(err, store.ErrNoPath) {
 		return nil, nil
 	}

@@ -8,6 +8,12 @@
 // stdout. It signs with the secret in the named environment variable
 // (EXPHUB_JWT_SECRET by default) or, when that is unset or empty, with
 // auth.DevSecret, which a dev-mode server also accepts.
+//
+//	hubctl generate [--nodes 1000000] [--seed 1] [--prefix lg] [--neo4j-uri URI]
+//
+// "generate" writes a deterministic synthetic lineage graph of about the
+// given size straight into Neo4j (layered pipelines, hub datasets, training
+// sweeps), for benchmarks and demos.
 package main
 
 import (
@@ -30,7 +36,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token   print a signed development token\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -48,6 +54,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch args[0] {
 	case "token":
 		return runToken(args[1:], getenv, time.Now(), stdout, stderr)
+	case "generate":
+		return runGenerate(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK

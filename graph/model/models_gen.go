@@ -105,7 +105,8 @@ type Grant struct {
 }
 
 type ImpactReport struct {
-	Root            string                  `json:"root"`
+	Root string `json:"root"`
+	// Runs and dataset versions are nearest first; model versions in PRODUCTION come first.
 	Runs            []*ImpactedNode         `json:"runs"`
 	DatasetVersions []*ImpactedNode         `json:"datasetVersions"`
 	ModelVersions   []*ImpactedModelVersion `json:"modelVersions"`
@@ -117,7 +118,9 @@ type ImpactReport struct {
 	TotalAffected int `json:"totalAffected"`
 	// True when the walk reached nodes in projects the caller may not read (not counted).
 	HiddenAffected bool `json:"hiddenAffected"`
-	Truncated      bool `json:"truncated"`
+	// True when the walk was cut (by depth, or at 50,000 nodes); totalAffected is then a lower bound.
+	Truncated   bool               `json:"truncated"`
+	TruncatedBy []TruncationReason `json:"truncatedBy"`
 }
 
 type ImpactedModelVersion struct {
@@ -142,8 +145,13 @@ type ImpactedNode struct {
 type LineageEdge struct {
 	From string `json:"from"`
 	To   string `json:"to"`
-	// CONSUMED_BY, PRODUCED or DERIVED_INTO; edges always point downstream.
+	// CONSUMED_BY, PRODUCED or DERIVED_INTO for edges of the graph; HAS_VERSION or
+	// HAS_RUN from a dataset, model or experiment root to its members; INDIRECT
+	// between returned nodes joined only through nodes a kinds filter left out;
+	// REDACTED to a placeholder. Edges always point downstream.
 	Kind string `json:"kind"`
+	// 1, or the number of hops an INDIRECT edge stands for.
+	Hops int `json:"hops"`
 }
 
 type LineageGraph struct {

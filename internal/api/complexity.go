@@ -1,8 +1,11 @@
 package api
 
 import (
+	"time"
+
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // DefaultComplexityLimit admits a page of 100 experiments with 20 runs
@@ -46,15 +49,20 @@ func setComplexity(c *graph.ComplexityRoot) {
 	// Traversals cost what they may return: lineage its maxNodes, impact
 	// and paths a share of their server-side maxima, a metric history a
 	// long series.
-	c.Query.Lineage = func(child int, _ string, _ *model.LineageDirection, _ *int, maxNodes *int) int {
+	// A kinds filter lets the walk pass through ten times more nodes than
+	// it returns, up to store.MaxLineageWalk.
+	c.Query.Lineage = func(child int, _ string, _ *model.LineageDirection, _ *int, maxNodes *int, kinds []model.NodeKind, _ *time.Time) int {
 		n := 500
 		if maxNodes != nil && *maxNodes > 0 {
 			n = *maxNodes
 		}
+		if len(kinds) > 0 {
+			n = min(store.MaxLineageWalk, 10*n)
+		}
 		return child + n
 	}
-	c.Query.Impact = func(child int, _ string, _ *int) int { return child + ImpactCost }
-	c.Query.LineagePath = func(child int, _, _ string) int { return child + 500 }
+	c.Query.Impact = func(child int, _ string, _ *int, _ *time.Time) int { return child + ImpactCost }
+	c.Query.LineagePath = func(child int, _, _ string, _ *time.Time) int { return child + 500 }
 	c.Metric.History = func(child int) int { return child + 1000 }
 }
 

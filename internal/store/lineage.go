@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Direction is the way a lineage walk goes.
@@ -41,7 +42,14 @@ type LineageRequest struct {
 	Direction Direction
 	Depth     int
 	MaxNodes  int
-	Scope     Scope
+	// Kinds, when not empty, are the node kinds returned; the walk still
+	// passes through the others, and returned nodes joined only through
+	// them are linked by INDIRECT edges.
+	Kinds []Kind
+	// AsOf, when set, restricts the walk to the nodes and edges that
+	// existed at that moment.
+	AsOf  *time.Time
+	Scope Scope
 }
 
 // LineageNode is one node of a lineage graph.
@@ -56,10 +64,19 @@ type LineageNode struct {
 	HasMore    bool
 }
 
-// LineageEdge is one lineage edge; it always points downstream.
+// LineageEdge is one lineage edge; it always points downstream. Hops is 1
+// for an edge of the graph and the number of hops an INDIRECT edge stands
+// for.
 type LineageEdge struct {
 	From, To, Kind string
+	Hops           int
 }
+
+// Edge kinds a lineage graph carries beside the graph's own.
+const (
+	EdgeIndirect = "INDIRECT"
+	EdgeRedacted = "REDACTED"
+)
 
 // LineageGraph is the result of a walk.
 type LineageGraph struct {
@@ -75,41 +92,83 @@ func (g *LineageGraph) Truncated() bool { return len(g.TruncatedBy) > 0 }
 // lineageKinds are the node kinds lineage edges connect.
 var lineageKinds = []Kind{KindRun, KindDatasetVersion, KindModelVersion}
 
+// containerEdges maps the kinds that group lineage nodes to the edge to
+// their members. A lineage walk from a container starts at its members,
+// one hop away.
+var containerEdges = map[Kind]string{KindDataset: "HAS_VERSION", KindModel: "HAS_VERSION", KindExperiment: "HAS_RUN"}
+
+// LineageRootKinds are the kinds a walk may start from.
+var LineageRootKinds = []Kind{KindRun, KindDatasetVersion, KindModelVersion, KindDataset, KindModel, KindExperiment}
+
 const nodeFields = `{.id, .displayName, .projectKey, .createdBy, .stage, labels: labels(%s)}`
 
-var (
-	levelDown = fmt.Sprintf(`
-		UNWIND $ids AS id
-		MATCH (n:Node {id: id})
-		CALL {
-		  WITH n
-		  MATCH (n)-[e:CONSUMED_BY|PRODUCED|DERIVED_INTO]->(m:Node)
-		  RETURN m, type(e) AS rel ORDER BY m.id LIMIT $cap
-		}
-		RETURN id, rel, m`+nodeFields+` AS m`, "m")
-	levelUp = fmt.Sprintf(`
-		UNWIND $ids AS id
-		MATCH (n:Node {id: id})
-		CALL {
-		  WITH n
-		  MATCH (n)<-[e:CONSUMED_BY|PRODUCED|DERIVED_INTO]-(m:Node)
-		  RETURN m, type(e) AS rel ORDER BY m.id LIMIT $cap
-		}
-		RETURN id, rel, m`+nodeFields+` AS m`, "m")
-	rootQuery = fmt.Sprintf(`MATCH (n:Node {id: $id}) RETURN n`+nodeFields+` AS n`, "n")
+// The predicates every walk statement applies: nodes in scope and, with
+// $asOf, nodes and edges that existed then.
+const (
+	visibleAt   = `($allProjects OR %[1]s.projectKey IN $projectKeys) AND ($asOf IS NULL OR %[1]s.createdAt <= $asOf)`
+	edgeAt      = `($asOf IS NULL OR %s.createdAt <= $asOf)`
+	lineageRels = `CONSUMED_BY|PRODUCED|DERIVED_INTO`
 )
 
-// finishQuery finds the edges among the returned nodes and whether each
-// node has readable neighbours that were not returned.
-const finishQuery = `
+// walkQuery returns the statement that walks from $id in dir up to depth
+// hops. The pattern is a variable-length expansion whose only use of the
+// path is its shortest length per end node, so Neo4j plans it as a
+// breadth-first pruning expansion: each node is visited once, results
+// come out nearest first, and LIMIT stops the walk inside the database.
+// depth is an int the caller has bounds-checked; Cypher takes no parameter
+// for a path length.
+func walkQuery(dir Direction, depth int) string {
+	left, right := "-", "->"
+	if dir == Upstream {
+		left, right = "<-", "-"
+	}
+	return fmt.Sprintf(`
+		MATCH (r:Node {id: $id})
+		MATCH p = (r)%s[rs:`+lineageRels+`*1..%d]%s(m)
+		WHERE all(x IN nodes(p) WHERE `+fmt.Sprintf(visibleAt, "x")+`)
+		  AND all(e IN rs WHERE `+fmt.Sprintf(edgeAt, "e")+`)
+		WITH m, min(size(rs)) AS d
+		LIMIT $limit
+		RETURN m`+nodeFields+` AS m, d`, left, depth, right, "m")
+}
+
+// memberWalkQuery is walkQuery for a container root: the walk starts at
+// the container's members (distance 1). It runs one breadth-first walk per
+// member and keeps each node's shortest distance over all of them, so it
+// sorts before it cuts.
+func memberWalkQuery(dir Direction, depth int, rel string) string {
+	left, right := "-", "->"
+	if dir == Upstream {
+		left, right = "<-", "-"
+	}
+	return fmt.Sprintf(`
+		MATCH (c:Node {id: $id})-[:%s]->(r)
+		WHERE `+fmt.Sprintf(visibleAt, "r")+`
+		MATCH p = (r)%s[rs:`+lineageRels+`*0..%d]%s(m)
+		WHERE all(x IN nodes(p) WHERE `+fmt.Sprintf(visibleAt, "x")+`)
+		  AND all(e IN rs WHERE `+fmt.Sprintf(edgeAt, "e")+`)
+		WITH m, min(size(rs)) + 1 AS d
+		ORDER BY d, m.id
+		LIMIT $limit
+		RETURN m`+nodeFields+` AS m, d`, rel, left, depth-1, right, "m")
+}
+
+var rootQuery = fmt.Sprintf(`MATCH (n:Node {id: $id}) WHERE $asOf IS NULL OR n.createdAt <= $asOf RETURN n`+nodeFields+` AS n`, "n")
+
+// finishQuery reads, for the walked nodes, the edges among them and which
+// neighbours were left out: visible ones (hasMore) and hidden ones
+// (placeholders), per direction.
+var finishQuery = `
 	UNWIND $ids AS id
 	MATCH (n:Node {id: id})
 	RETURN id,
-	  [(n)-[e:CONSUMED_BY|PRODUCED|DERIVED_INTO]->(m:Node) WHERE m.id IN $ids | [m.id, type(e)]] AS out,
-	  EXISTS { MATCH (n)-[:CONSUMED_BY|PRODUCED|DERIVED_INTO]->(m:Node)
-	           WHERE NOT m.id IN $ids AND ($allProjects OR m.projectKey IN $projectKeys) } AS moreDown,
-	  EXISTS { MATCH (n)<-[:CONSUMED_BY|PRODUCED|DERIVED_INTO]-(m:Node)
-	           WHERE NOT m.id IN $ids AND ($allProjects OR m.projectKey IN $projectKeys) } AS moreUp`
+	  CASE WHEN $edges THEN [(n)-[e:` + lineageRels + `]->(m) WHERE m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` | [m.id, type(e)]] ELSE [] END AS out,
+	  EXISTS { MATCH (n)-[e:` + lineageRels + `]->(m) WHERE NOT m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` AND ` + fmt.Sprintf(visibleAt, "m") + ` } AS moreDown,
+	  EXISTS { MATCH (n)<-[e:` + lineageRels + `]-(m) WHERE NOT m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` AND ` + fmt.Sprintf(visibleAt, "m") + ` } AS moreUp,
+	  EXISTS { MATCH (n)-[e:` + lineageRels + `]->(m) WHERE ` + fmt.Sprintf(edgeAt, "e") + ` AND ($asOf IS NULL OR m.createdAt <= $asOf)
+	           AND NOT ($allProjects OR m.projectKey IN $projectKeys) } AS hiddenDown,
+	  EXISTS { MATCH (n)<-[e:` + lineageRels + `]-(m) WHERE ` + fmt.Sprintf(edgeAt, "e") + ` AND ($asOf IS NULL OR m.createdAt <= $asOf)
+	           AND NOT ($allProjects OR m.projectKey IN $projectKeys) } AS hiddenUp`
 
 func decodeLineageNode(m map[string]any) (LineageNode, error) {
 	p := props{m: m}
@@ -126,43 +185,58 @@ func decodeLineageNode(m map[string]any) (LineageNode, error) {
 	return n, p.err
 }
 
-// walkState is one lineage walk in progress.
-type walkState struct {
-	req      LineageRequest
-	nodes    map[string]*LineageNode
-	order    []string
-	reached  map[string]map[Direction]int // per node, the walks that reached it and at what distance
-	hidden   map[string][]Direction       // visible nodes with hidden neighbours, per direction
-	maxCut   bool
-	maxNodes int
+// walked is one node a walk reached.
+type walked struct {
+	LineageNode
+	reached              map[Direction]int // the walks that reached it, at what distance
+	moreDown, moreUp     bool
+	hiddenDown, hiddenUp bool
+	out                  []LineageEdge
+	returned             bool
 }
 
-// add records that the walk in dir reached n. It reports false, and notes
-// the cut, when n is new and the node budget is spent.
-func (w *walkState) add(n LineageNode, dir Direction) bool {
-	if old, ok := w.nodes[n.ID]; ok {
-		old.Distance = min(old.Distance, n.Distance)
-		if _, seen := w.reached[n.ID][dir]; !seen {
-			w.reached[n.ID][dir] = n.Distance
-		}
-		return true
-	}
-	if len(w.nodes) >= w.maxNodes {
-		w.maxCut = true
+// more reports whether the walk in dir reached n and left visible
+// neighbours of n in that direction out.
+func (n *walked) more(dir Direction) bool {
+	if _, ok := n.reached[dir]; !ok {
 		return false
 	}
-	w.nodes[n.ID] = &n
-	w.order = append(w.order, n.ID)
-	w.reached[n.ID] = map[Direction]int{dir: n.Distance}
-	return true
+	if dir == Downstream {
+		return n.moreDown
+	}
+	return n.moreUp
+}
+
+// hidden reports whether the walk in dir expanded n (reached it before the
+// depth bound) and n has neighbours in dir of hidden projects.
+func (n *walked) hidden(dir Direction, depth int) bool {
+	d, ok := n.reached[dir]
+	if !ok || d >= depth {
+		return false
+	}
+	if dir == Downstream {
+		return n.hiddenDown
+	}
+	return n.hiddenUp
+}
+
+// walk is one lineage walk in progress.
+type walk struct {
+	req    LineageRequest
+	budget int // nodes the walk may reach, root included
+	nodes  map[string]*walked
+	order  []string            // in walk order: root, then nearest first
+	edges  bool                // whether to read edges
+	cut    bool                // the node budget cut the walk
+	in     map[string][]string // reverse edges among walked nodes, for kinds filters
 }
 
 // Lineage walks lineage edges from req.Root. Each node appears once, at its
 // shortest distance; nodes of projects outside req.Scope are not returned
 // and not walked through: a visible node with hidden neighbours gets one
 // redacted placeholder per direction, which reveals neither names nor
-// counts. It returns ErrNotFound when the root does not exist or is out of
-// scope, and ErrInvalid for bounds above the maxima.
+// counts. It returns ErrNotFound when the root does not exist (at
+// req.AsOf) or is out of scope, and ErrInvalid for bounds above the maxima.
 func (s *Store) Lineage(ctx context.Context, req LineageRequest) (*LineageGraph, error) {
 	if req.Depth < 0 || req.Depth > MaxLineageDepth {
 		return nil, invalid("depth: must be between 0 and %d, got %d", MaxLineageDepth, req.Depth)
@@ -170,22 +244,53 @@ func (s *Store) Lineage(ctx context.Context, req LineageRequest) (*LineageGraph,
 	if req.MaxNodes < 1 || req.MaxNodes > MaxLineageNodes {
 		return nil, invalid("maxNodes: must be between 1 and %d, got %d", MaxLineageNodes, req.MaxNodes)
 	}
-	return s.walk(ctx, req)
-}
-
-func (s *Store) walk(ctx context.Context, req LineageRequest) (*LineageGraph, error) {
-	if err := checkID("id", req.Root, lineageKinds...); err != nil {
+	for _, k := range req.Kinds {
+		if !slices.Contains(LineageRootKinds, k) {
+			return nil, invalid("kinds: %q is not a lineage node kind", k)
+		}
+	}
+	budget := req.MaxNodes
+	if len(req.Kinds) > 0 {
+		// A filtered walk passes through nodes it does not return.
+		budget = min(MaxLineageWalk, 10*req.MaxNodes)
+	}
+	w, err := s.walk(ctx, req, budget, true)
+	if err != nil {
 		return nil, err
 	}
-	if req.Direction == "" {
-		req.Direction = Both
+	return w.graph(), nil
+}
+
+// MaxLineageWalk bounds the nodes a kinds-filtered lineage walk passes
+// through.
+const MaxLineageWalk = 20_000
+
+func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges bool) (*walk, error) {
+	if err := checkID("id", req.Root, LineageRootKinds...); err != nil {
+		return nil, err
 	}
-	return read(ctx, s, func(tx *txn) (*LineageGraph, error) {
-		rec, err := tx.single(rootQuery, map[string]any{"id": req.Root})
+	switch req.Direction {
+	case "":
+		req.Direction = Both
+	case Upstream, Downstream, Both:
+	default:
+		return nil, invalid("direction: %q is not UPSTREAM, DOWNSTREAM or BOTH", req.Direction)
+	}
+	params := req.Scope.params()
+	params["id"] = req.Root
+	params["asOf"] = nil
+	if req.AsOf != nil {
+		params["asOf"] = req.AsOf.UTC()
+	}
+	return read(ctx, s, func(tx *txn) (*walk, error) {
+		rec, err := tx.single(rootQuery, params)
 		if err != nil {
 			return nil, err
 		}
 		if rec == nil {
+			if req.AsOf != nil {
+				return nil, fmt.Errorf("lineage root %q at %s: %w", req.Root, req.AsOf.UTC().Format(time.RFC3339), ErrNotFound)
+			}
 			return nil, fmt.Errorf("lineage root %q: %w", req.Root, ErrNotFound)
 		}
 		m, err := recMap(rec, "n")
@@ -199,235 +304,416 @@ func (s *Store) walk(ctx context.Context, req LineageRequest) (*LineageGraph, er
 		if !req.Scope.Allows(root.ProjectKey) {
 			return nil, fmt.Errorf("lineage root %q: %w", req.Root, ErrNotFound)
 		}
-		w := &walkState{req: req, nodes: map[string]*LineageNode{}, reached: map[string]map[Direction]int{},
-			hidden: map[string][]Direction{}, maxNodes: req.MaxNodes}
+		w := &walk{req: req, budget: budget, nodes: map[string]*walked{}, edges: edges}
+		w.add(root, "")
 		for _, dir := range []Direction{Downstream, Upstream} {
 			if req.Direction != Both && req.Direction != dir {
 				continue
 			}
-			w.add(root, dir)
-			if err := w.walkOne(tx, root.ID, dir); err != nil {
+			w.nodes[root.ID].reached[dir] = 0
+			if req.Depth == 0 {
+				continue
+			}
+			q := walkQuery(dir, req.Depth)
+			if rel, ok := containerEdges[root.Kind]; ok {
+				q = memberWalkQuery(dir, req.Depth, rel)
+			}
+			params["limit"] = budget // the root is not a result row: one more than fits
+			recs, err := tx.run(q, params)
+			if err != nil {
 				return nil, err
 			}
+			if len(recs) >= budget {
+				w.cut = true
+			}
+			for _, rec := range recs {
+				m, err := recMap(rec, "m")
+				if err != nil {
+					return nil, err
+				}
+				n, err := decodeLineageNode(m)
+				if err != nil {
+					return nil, err
+				}
+				d, err := recInt(rec, "d")
+				if err != nil {
+					return nil, err
+				}
+				n.Distance = int(d)
+				w.add(n, dir)
+			}
 		}
-		return w.finish(tx)
+		return w, w.finish(tx, params)
 	})
 }
 
-// walkOne runs a breadth-first walk in one direction, one round-trip per
-// level.
-func (w *walkState) walkOne(tx *txn, root string, dir Direction) error {
-	q := levelDown
-	if dir == Upstream {
-		q = levelUp
-	}
-	seen := map[string]bool{root: true}
-	frontier := []string{root}
-	for d := 0; d < w.req.Depth && len(frontier) > 0; d++ {
-		recs, err := tx.run(q, map[string]any{"ids": frontier, "cap": w.maxNodes + 1})
-		if err != nil {
-			return err
+// add records that the walk in dir reached n (dir "" for the root). A new
+// node beyond the budget is left out and cuts the walk.
+func (w *walk) add(n LineageNode, dir Direction) {
+	if old, ok := w.nodes[n.ID]; ok {
+		old.Distance = min(old.Distance, n.Distance)
+		if _, seen := old.reached[dir]; !seen && dir != "" {
+			old.reached[dir] = n.Distance
 		}
-		var next []string
-		for _, rec := range recs {
-			from, err := recStr(rec, "id")
-			if err != nil {
-				return err
-			}
-			m, err := recMap(rec, "m")
-			if err != nil {
-				return err
-			}
-			n, err := decodeLineageNode(m)
-			if err != nil {
-				return err
-			}
-			if !w.req.Scope.Allows(n.ProjectKey) {
-				if !slices.Contains(w.hidden[from], dir) {
-					w.hidden[from] = append(w.hidden[from], dir)
-				}
-				continue
-			}
-			if seen[n.ID] {
-				continue
-			}
-			n.Distance = d + 1
-			if !w.add(n, dir) {
-				continue
-			}
-			seen[n.ID] = true
-			next = append(next, n.ID)
-		}
-		frontier = next
+		return
 	}
-	return nil
+	if len(w.nodes) >= w.budget {
+		w.cut = true
+		return
+	}
+	wn := &walked{LineageNode: n, reached: map[Direction]int{}}
+	if dir != "" {
+		wn.reached[dir] = n.Distance
+	}
+	w.nodes[n.ID] = wn
+	w.order = append(w.order, n.ID)
 }
 
-// finish computes edges among the returned nodes, hasMore flags,
-// placeholders for hidden neighbours and the truncation reasons.
-func (w *walkState) finish(tx *txn) (*LineageGraph, error) {
-	params := w.req.Scope.params()
+// finish reads edges and left-out neighbours of the walked nodes.
+func (w *walk) finish(tx *txn, params map[string]any) error {
 	params["ids"] = w.order
+	params["edges"] = w.edges
 	recs, err := tx.run(finishQuery, params)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	g := &LineageGraph{Root: w.req.Root}
-	depthCut := false
 	for _, rec := range recs {
 		id, err := recStr(rec, "id")
 		if err != nil {
-			return nil, err
-		}
-		out, _, err := getList(rec, "out")
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range out {
-			pair, ok := o.([]any)
-			if !ok || len(pair) != 2 {
-				return nil, fmt.Errorf("decode lineage edge: got %T", o)
-			}
-			to, ok1 := pair[0].(string)
-			rel, ok2 := pair[1].(string)
-			if !ok1 || !ok2 {
-				return nil, fmt.Errorf("decode lineage edge: got %T, %T", pair[0], pair[1])
-			}
-			g.Edges = append(g.Edges, LineageEdge{From: id, To: to, Kind: rel})
-		}
-		moreDown, err := recBool(rec, "moreDown")
-		if err != nil {
-			return nil, err
-		}
-		moreUp, err := recBool(rec, "moreUp")
-		if err != nil {
-			return nil, err
+			return err
 		}
 		n := w.nodes[id]
 		if n == nil {
 			continue
 		}
-		// A node has more when a walk that reached it left neighbours
-		// out. It is a depth cut when that walk reached it at the depth
-		// bound: in a loop the same node can sit at the bound of one walk
-		// while its shortest distance (from the other walk) is smaller.
+		out, _, err := getList(rec, "out")
+		if err != nil {
+			return err
+		}
+		for _, o := range out {
+			pair, ok := o.([]any)
+			if !ok || len(pair) != 2 {
+				return fmt.Errorf("decode lineage edge: got %T", o)
+			}
+			to, ok1 := pair[0].(string)
+			rel, ok2 := pair[1].(string)
+			if !ok1 || !ok2 {
+				return fmt.Errorf("decode lineage edge: got %T, %T", pair[0], pair[1])
+			}
+			n.out = append(n.out, LineageEdge{From: id, To: to, Kind: rel, Hops: 1})
+		}
+		for _, f := range []struct {
+			name string
+			dst  *bool
+		}{{"moreDown", &n.moreDown}, {"moreUp", &n.moreUp}, {"hiddenDown", &n.hiddenDown}, {"hiddenUp", &n.hiddenUp}} {
+			if *f.dst, err = recBool(rec, f.name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// returns reports whether a kinds filter lets n through; the root always
+// is.
+func (w *walk) returns(n *walked) bool {
+	return n.ID == w.req.Root || len(w.req.Kinds) == 0 || slices.Contains(w.req.Kinds, n.Kind)
+}
+
+// graph builds the result: the returned nodes (at most MaxNodes), the
+// edges among them (INDIRECT through nodes the kinds filter left out),
+// hasMore, placeholders and the truncation reasons.
+func (w *walk) graph() *LineageGraph {
+	g := &LineageGraph{Root: w.req.Root}
+	// Nearest first; the walk order breaks ties.
+	order := slices.Clone(w.order)
+	slices.SortStableFunc(order, func(a, b string) int { return w.nodes[a].Distance - w.nodes[b].Distance })
+	kept := 0
+	for _, id := range order {
+		if n := w.nodes[id]; w.returns(n) {
+			if kept < w.req.MaxNodes {
+				n.returned = true
+				kept++
+			} else {
+				w.cut = true
+			}
+		}
+	}
+	depthCut, maxCut := false, w.cut
+	// Cuts seen from each walked node: a node the walk in dir reached at
+	// the depth bound with more beyond is a depth cut; with more before
+	// the bound it is the budget.
+	for _, id := range w.order {
+		n := w.nodes[id]
+		for _, dir := range []Direction{Downstream, Upstream} {
+			if n.more(dir) {
+				if n.reached[dir] >= w.req.Depth {
+					depthCut = true
+				} else {
+					maxCut = true
+				}
+			}
+		}
+	}
+	if len(w.req.Kinds) > 0 {
+		w.in = map[string][]string{}
+		for _, id := range w.order {
+			for _, e := range w.nodes[id].out {
+				w.in[e.To] = append(w.in[e.To], e.From)
+			}
+		}
+	}
+	type flags struct{ more, hiddenDown, hiddenUp bool }
+	summary := map[string]*flags{}
+	var edges []LineageEdge
+	for _, id := range order {
+		u := w.nodes[id]
+		if !u.returned {
+			continue
+		}
+		f := &flags{more: u.more(Downstream) || u.more(Upstream), hiddenDown: u.hidden(Downstream, w.req.Depth), hiddenUp: u.hidden(Upstream, w.req.Depth)}
+		summary[id] = f
+		for _, e := range u.out {
+			if w.nodes[e.To] != nil && w.nodes[e.To].returned {
+				edges = append(edges, e)
+			}
+		}
+		if len(w.req.Kinds) == 0 {
+			continue
+		}
+		// Walk on through left-out nodes, both ways, to the next returned
+		// nodes; what the left-out nodes hide or leave out shows on u.
+		w.through(u, Downstream, func(v *walked, hops int) {
+			edges = append(edges, LineageEdge{From: u.ID, To: v.ID, Kind: EdgeIndirect, Hops: hops})
+		}, func(x *walked) {
+			f.more = f.more || x.more(Downstream)
+			f.hiddenDown = f.hiddenDown || x.hidden(Downstream, w.req.Depth)
+		})
+		w.through(u, Upstream, nil, func(x *walked) {
+			f.more = f.more || x.more(Upstream)
+			f.hiddenUp = f.hiddenUp || x.hidden(Upstream, w.req.Depth)
+		})
+	}
+	rootKind := w.nodes[w.req.Root].Kind
+	for _, id := range order {
+		if f := summary[id]; f != nil {
+			n := w.nodes[id].LineageNode
+			n.HasMore = f.more
+			g.Nodes = append(g.Nodes, n)
+			// A container root's members are the nodes one hop away.
+			if rel, ok := containerEdges[rootKind]; ok && n.Distance == 1 {
+				edges = append(edges, LineageEdge{From: w.req.Root, To: n.ID, Kind: rel, Hops: 1})
+			}
+		}
+	}
+	// Placeholders, while they fit; a parent whose placeholder does not
+	// fit has more.
+	for i := range len(g.Nodes) {
+		parent := &g.Nodes[i]
+		f := summary[parent.ID]
 		for _, c := range []struct {
-			dir  Direction
-			more bool
-		}{{Downstream, moreDown}, {Upstream, moreUp}} {
-			d, ok := w.reached[id][c.dir]
-			if !ok || !c.more {
+			dir    Direction
+			hidden bool
+		}{{Downstream, f.hiddenDown}, {Upstream, f.hiddenUp}} {
+			if !c.hidden {
 				continue
 			}
-			n.HasMore = true
-			if d >= w.req.Depth {
-				depthCut = true
+			if len(g.Nodes) >= w.req.MaxNodes {
+				parent.HasMore = true
+				maxCut = true
+				continue
 			}
-		}
-	}
-	for _, id := range w.order {
-		g.Nodes = append(g.Nodes, *w.nodes[id])
-	}
-	for _, id := range w.order {
-		parent := w.nodes[id]
-		for _, dir := range w.hidden[id] {
-			if len(g.Nodes) >= w.maxNodes {
-				w.maxCut = true
-				break
+			ph := LineageNode{ID: RedactedNamePrefix + parent.ID + ":" + string(c.dir), Kind: KindRedacted, Distance: parent.Distance + 1}
+			e := LineageEdge{From: parent.ID, To: ph.ID, Kind: EdgeRedacted, Hops: 1}
+			if c.dir == Upstream {
+				e.From, e.To = ph.ID, parent.ID
 			}
-			ph := LineageNode{ID: RedactedNamePrefix + id + ":" + string(dir), Kind: KindRedacted, Distance: parent.Distance + 1}
 			g.Nodes = append(g.Nodes, ph)
-			e := LineageEdge{From: id, To: ph.ID, Kind: "REDACTED"}
-			if dir == Upstream {
-				e = LineageEdge{From: ph.ID, To: id, Kind: "REDACTED"}
-			}
-			g.Edges = append(g.Edges, e)
+			edges = append(edges, e)
 		}
 	}
-	if depthCut {
-		g.TruncatedBy = append(g.TruncatedBy, TruncatedDepth)
-	}
-	if w.maxCut {
-		g.TruncatedBy = append(g.TruncatedBy, TruncatedMaxNodes)
-	}
-	slices.SortFunc(g.Edges, func(a, b LineageEdge) int {
+	slices.SortFunc(edges, func(a, b LineageEdge) int {
 		if c := strings.Compare(a.From, b.From); c != 0 {
 			return c
 		}
 		return strings.Compare(a.To, b.To)
 	})
-	return g, nil
+	g.Edges = slices.CompactFunc(edges, func(a, b LineageEdge) bool { return a.From == b.From && a.To == b.To && a.Kind == b.Kind })
+	if depthCut {
+		g.TruncatedBy = append(g.TruncatedBy, TruncatedDepth)
+	}
+	if maxCut {
+		g.TruncatedBy = append(g.TruncatedBy, TruncatedMaxNodes)
+	}
+	return g
+}
+
+// through walks from returned node u in dir over walked nodes that are
+// not returned, calling found for each returned node it reaches (with the
+// hops it took) and passed for each node it walks through. A walked node
+// that the kinds filter lets through but MaxNodes did not counts as more.
+func (w *walk) through(u *walked, dir Direction, found func(v *walked, hops int), passed func(x *walked)) {
+	next := func(id string) []string {
+		if dir == Upstream {
+			return w.in[id]
+		}
+		var out []string
+		for _, e := range w.nodes[id].out {
+			out = append(out, e.To)
+		}
+		return out
+	}
+	seen := map[string]bool{u.ID: true}
+	frontier := []string{u.ID}
+	for hops := 1; len(frontier) > 0; hops++ {
+		var level []string
+		for _, id := range frontier {
+			for _, nb := range next(id) {
+				if seen[nb] {
+					continue
+				}
+				seen[nb] = true
+				v := w.nodes[nb]
+				switch {
+				case v.returned:
+					if found != nil && hops > 1 {
+						found(v, hops)
+					}
+				case w.returns(v):
+					// Cut by MaxNodes: more lies beyond u.
+					passed(&walked{moreDown: true, moreUp: true, reached: map[Direction]int{dir: 0}})
+				default:
+					passed(v)
+					level = append(level, nb)
+				}
+			}
+		}
+		frontier = level
+	}
 }
 
 // ImpactRequest asks what is downstream of Root.
 type ImpactRequest struct {
 	Root  string
 	Depth int
+	AsOf  *time.Time
 	Scope Scope
 }
 
-// Impact returns everything downstream of Root up to depth hops, as a
-// lineage graph whose nodes carry owners and model stages.
-func (s *Store) Impact(ctx context.Context, req ImpactRequest) (*LineageGraph, error) {
+// ImpactReport is what is downstream of a node, grouped by kind.
+type ImpactReport struct {
+	Root string
+	// Runs, DatasetVersions and ModelVersions are nearest first; model
+	// versions in production come first.
+	Runs, DatasetVersions, ModelVersions []LineageNode
+	// Owners are the creators of the affected nodes, sorted.
+	Owners []string
+	// TotalAffected counts the affected nodes the caller may see.
+	TotalAffected int
+	// HiddenAffected is true when the walk reached projects the caller
+	// may not read; what lies there is neither counted nor named.
+	HiddenAffected bool
+	TruncatedBy    []string
+}
+
+// Impact returns everything downstream of Root up to depth hops (at most
+// MaxImpactNodes nodes), grouped by kind.
+func (s *Store) Impact(ctx context.Context, req ImpactRequest) (*ImpactReport, error) {
 	if req.Depth < 1 || req.Depth > MaxImpactDepth {
 		return nil, invalid("depth: must be between 1 and %d, got %d", MaxImpactDepth, req.Depth)
 	}
-	return s.walk(ctx, LineageRequest{Root: req.Root, Direction: Downstream, Depth: req.Depth, MaxNodes: MaxImpactNodes, Scope: req.Scope})
+	lr := LineageRequest{Root: req.Root, Direction: Downstream, Depth: req.Depth, MaxNodes: MaxImpactNodes, AsOf: req.AsOf, Scope: req.Scope}
+	w, err := s.walk(ctx, lr, MaxImpactNodes, false)
+	if err != nil {
+		return nil, err
+	}
+	g := w.graph()
+	rep := &ImpactReport{Root: g.Root, Runs: []LineageNode{}, DatasetVersions: []LineageNode{}, ModelVersions: []LineageNode{},
+		Owners: []string{}, TruncatedBy: g.TruncatedBy}
+	owners := map[string]bool{}
+	for _, n := range g.Nodes {
+		switch {
+		case n.ID == g.Root:
+			continue
+		case n.Kind == KindRedacted:
+			rep.HiddenAffected = true
+			continue
+		}
+		rep.TotalAffected++
+		if n.Owner != "" && !owners[n.Owner] {
+			owners[n.Owner] = true
+			rep.Owners = append(rep.Owners, n.Owner)
+		}
+		switch n.Kind {
+		case KindRun:
+			rep.Runs = append(rep.Runs, n)
+		case KindDatasetVersion:
+			rep.DatasetVersions = append(rep.DatasetVersions, n)
+		case KindModelVersion:
+			rep.ModelVersions = append(rep.ModelVersions, n)
+		}
+	}
+	slices.Sort(rep.Owners)
+	// Production models first: they are what a data incident breaks.
+	slices.SortStableFunc(rep.ModelVersions, func(a, b LineageNode) int {
+		if pa, pb := a.Stage == StageProduction, b.Stage == StageProduction; pa != pb {
+			if pa {
+				return -1
+			}
+			return 1
+		}
+		return a.Distance - b.Distance
+	})
+	return rep, nil
 }
 
-const pathQuery = `
+var pathQuery = `
 	MATCH (a:Node {id: $from}), (b:Node {id: $to})
-	OPTIONAL MATCH p = shortestPath((a)-[:CONSUMED_BY|PRODUCED|DERIVED_INTO*..50]->(b))
-	  WHERE all(n IN nodes(p) WHERE $allProjects OR n.projectKey IN $projectKeys)
+	OPTIONAL MATCH p = shortestPath((a)-[:` + lineageRels + `*..50]->(b))
+	  WHERE all(x IN nodes(p) WHERE ` + fmt.Sprintf(visibleAt, "x") + `) AND all(e IN relationships(p) WHERE ` + fmt.Sprintf(edgeAt, "e") + `)
 	WITH a, b, p
-	OPTIONAL MATCH q = shortestPath((b)-[:CONSUMED_BY|PRODUCED|DERIVED_INTO*..50]->(a))
-	  WHERE all(n IN nodes(q) WHERE $allProjects OR n.projectKey IN $projectKeys)
+	OPTIONAL MATCH q = shortestPath((b)-[:` + lineageRels + `*..50]->(a))
+	  WHERE all(x IN nodes(q) WHERE ` + fmt.Sprintf(visibleAt, "x") + `) AND all(e IN relationships(q) WHERE ` + fmt.Sprintf(edgeAt, "e") + `)
 	WITH CASE WHEN p IS NULL THEN q WHEN q IS NULL THEN p WHEN length(q) < length(p) THEN q ELSE p END AS path
 	WHERE path IS NOT NULL
-	RETURN [n IN nodes(path) | n` + `{.id, .displayName, .projectKey, .createdBy, .stage, labels: labels(n)}] AS nodes,
+	RETURN [n IN nodes(path) | n` + fmt.Sprintf(nodeFields, "n") + `] AS nodes,
 	       [r IN relationships(path) | type(r)] AS rels`
+
+// PathRequest asks for a shortest lineage path between two nodes.
+type PathRequest struct {
+	From, To string
+	// AsOf, when set, only uses nodes and edges that existed then.
+	AsOf  *time.Time
+	Scope Scope
+}
 
 // LineagePath returns one shortest lineage path between two nodes, trying
 // from→to downstream and to→from, as a graph rooted at from. It returns
 // ErrNoPath when the nodes are not connected within MaxPathLength hops, and
-// ErrNotFound when either node does not exist or is out of scope. The path
-// only runs through nodes in scope, so a route through a hidden project is
-// neither shown nor hinted at.
-func (s *Store) LineagePath(ctx context.Context, from, to string, scope Scope) (*LineageGraph, error) {
+// ErrNotFound when either node does not exist (at AsOf) or is out of
+// scope. The path only runs through nodes in scope, so a route through a
+// hidden project is neither shown nor hinted at.
+func (s *Store) LineagePath(ctx context.Context, req PathRequest) (*LineageGraph, error) {
+	from, to, scope := req.From, req.To, req.Scope
 	if err := checkID("from", from, lineageKinds...); err != nil {
 		return nil, err
 	}
 	if err := checkID("to", to, lineageKinds...); err != nil {
 		return nil, err
 	}
+	params := scope.params()
+	params["from"], params["to"], params["asOf"] = from, to, nil
+	if req.AsOf != nil {
+		params["asOf"] = req.AsOf.UTC()
+	}
 	return read(ctx, s, func(tx *txn) (*LineageGraph, error) {
-		ends, err := tx.run(`UNWIND [$from, $to] AS id MATCH (n:Node {id: id}) RETURN n.id AS id, n.projectKey AS pk`,
-			map[string]any{"from": from, "to": to})
+		ends, err := tx.run(`UNWIND [$from, $to] AS id MATCH (n:Node {id: id})
+			RETURN n`+fmt.Sprintf(nodeFields, "n")+` AS n, $asOf IS NULL OR n.createdAt <= $asOf AS existed`, params)
 		if err != nil {
 			return nil, err
 		}
-		found := map[string]bool{}
+		found := map[string]*LineageNode{}
 		for _, rec := range ends {
-			id, err := recStr(rec, "id")
-			if err != nil {
-				return nil, err
-			}
-			pk, err := recStr(rec, "pk")
-			if err != nil {
-				return nil, err
-			}
-			found[id] = scope.Allows(pk)
-		}
-		for _, id := range []string{from, to} {
-			if !found[id] {
-				return nil, fmt.Errorf("lineage node %q: %w", id, ErrNotFound)
-			}
-		}
-		if from == to {
-			rec, err := tx.single(rootQuery, map[string]any{"id": from})
-			if err != nil {
-				return nil, err
-			}
 			m, err := recMap(rec, "n")
 			if err != nil {
 				return nil, err
@@ -436,10 +722,22 @@ func (s *Store) LineagePath(ctx context.Context, from, to string, scope Scope) (
 			if err != nil {
 				return nil, err
 			}
-			return &LineageGraph{Root: from, Nodes: []LineageNode{n}}, nil
+			existed, err := recBool(rec, "existed")
+			if err != nil {
+				return nil, err
+			}
+			if existed && scope.Allows(n.ProjectKey) {
+				found[n.ID] = &n
+			}
 		}
-		params := scope.params()
-		params["from"], params["to"] = from, to
+		for _, id := range []string{from, to} {
+			if found[id] == nil {
+				return nil, fmt.Errorf("lineage node %q: %w", id, ErrNotFound)
+			}
+		}
+		if from == to {
+			return &LineageGraph{Root: from, Nodes: []LineageNode{*found[from]}}, nil
+		}
 		rec, err := tx.single(pathQuery, params)
 		if err != nil {
 			return nil, err
@@ -484,7 +782,7 @@ func pathGraph(root string, nodes []LineageNode, rels []any, reversed bool, scop
 		if !ok {
 			return nil, fmt.Errorf("decode path relationship: got %T", r)
 		}
-		e := LineageEdge{From: nodes[i].ID, To: nodes[i+1].ID, Kind: rel}
+		e := LineageEdge{From: nodes[i].ID, To: nodes[i+1].ID, Kind: rel, Hops: 1}
 		if reversed {
 			e.From, e.To = e.To, e.From
 		}

@@ -10,7 +10,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
@@ -22,15 +24,29 @@ import (
 type lineageScenario struct {
 	Description string         `json:"description"`
 	Nodes       []scenarioNode `json:"nodes"`
-	Edges       [][3]string    `json:"edges"` // from, consumed_by|produced|derived_into, to
-	Op          scenarioOp     `json:"op"`
-	Expect      scenarioExpect `json:"expect"`
+	// Edges are [from, consumed_by|produced|derived_into, to] with an
+	// optional fourth element: the minute the edge was created at
+	// (default: when its later end was).
+	Edges  [][]any        `json:"edges"`
+	FanOut []fanOut       `json:"fanOut"`
+	Op     scenarioOp     `json:"op"`
+	Expect scenarioExpect `json:"expect"`
 }
 
 type scenarioNode struct {
 	Name    string `json:"name"`
-	Kind    string `json:"kind"`    // run | dsv | mv
+	Kind    string `json:"kind"`    // run | dsv | mv | ds (a dataset: its versions name it in "dataset")
 	Project string `json:"project"` // a | b
+	Dataset string `json:"dataset"` // dsv: the ds node it is a version of (default: the project's dataset "ds")
+	T       int    `json:"t"`       // the minute it was created at
+	Stage   string `json:"stage"`   // mv: its stage (default NONE)
+}
+
+// fanOut adds Count runs named Prefix00001... that all consume From.
+type fanOut struct {
+	From   string `json:"from"`
+	Prefix string `json:"prefix"`
+	Count  int    `json:"count"`
 }
 
 type scenarioOp struct {
@@ -39,6 +55,8 @@ type scenarioOp struct {
 	Direction string   `json:"direction"`
 	Depth     int      `json:"depth"`
 	MaxNodes  int      `json:"maxNodes"`
+	Kinds     []string `json:"kinds"` // run | dsv | mv | ds
+	AsOf      *int     `json:"asOf"`  // minute
 	From      string   `json:"from"`
 	To        string   `json:"to"`
 	Visible   []string `json:"visible"` // projects in scope; omitted means all
@@ -65,6 +83,18 @@ type scenarioExpect struct {
 	// Path is the ordered node list of a path operation; NoPath expects nil.
 	Path   []string `json:"path"`
 	NoPath bool     `json:"noPath"`
+	// NotFound expects ErrNotFound (e.g. a root that did not exist at asOf).
+	NotFound bool `json:"notFound"`
+	// Impact is the grouped report of an impact operation, by local name.
+	Impact *struct {
+		Runs            []string `json:"runs"`
+		DatasetVersions []string `json:"datasetVersions"`
+		ModelVersions   []string `json:"modelVersions"` // production ones first
+		TotalAffected   int      `json:"totalAffected"`
+		HiddenAffected  bool     `json:"hiddenAffected"`
+		// SampledRuns counts runs beyond Runs, all from the fan-outs.
+		SampledRuns int `json:"sampledRuns"`
+	} `json:"impact"`
 }
 
 type expectNode struct {
@@ -73,6 +103,65 @@ type expectNode struct {
 }
 
 var edgeKinds = map[string]string{"consumed_by": "CONSUMED_BY", "produced": "PRODUCED", "derived_into": "DERIVED_INTO"}
+
+// scenarioEdge is a decoded seed edge.
+type scenarioEdge struct {
+	from, kind, to string
+	t              *int
+}
+
+func (sc lineageScenario) edges(t *testing.T) []scenarioEdge {
+	t.Helper()
+	var out []scenarioEdge
+	for _, e := range sc.Edges {
+		if len(e) != 3 && len(e) != 4 {
+			t.Fatalf("edge %v: want [from, kind, to] or [from, kind, to, minute]", e)
+		}
+		var se scenarioEdge
+		var ok [3]bool
+		se.from, ok[0] = e[0].(string)
+		se.kind, ok[1] = e[1].(string)
+		se.to, ok[2] = e[2].(string)
+		if ok != [3]bool{true, true, true} {
+			t.Fatalf("edge %v: from, kind and to must be strings", e)
+		}
+		if len(e) == 4 {
+			f, isNum := e[3].(float64)
+			if !isNum {
+				t.Fatalf("edge %v: the minute must be a number", e)
+			}
+			m := int(f)
+			se.t = &m
+		}
+		out = append(out, se)
+	}
+	for _, f := range sc.FanOut {
+		for i := 1; i <= f.Count; i++ {
+			out = append(out, scenarioEdge{from: f.From, kind: "consumed_by", to: fmt.Sprintf("%s%05d", f.Prefix, i)})
+		}
+	}
+	return out
+}
+
+// scenarioClock is the clock of one scenario's store: minute m of a
+// scenario is base + m minutes.
+type scenarioClock struct {
+	base time.Time
+	mu   sync.Mutex
+	at   time.Time
+}
+
+func (c *scenarioClock) set(minute int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = c.base.Add(time.Duration(minute) * time.Minute)
+}
+
+func (c *scenarioClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.at
+}
 
 // seededGraph maps local names to what the store created.
 type seededGraph struct {
@@ -97,12 +186,14 @@ func loadScenario(t *testing.T, path string) lineageScenario {
 	return sc
 }
 
-// seed builds the scenario's graph through the store's public API.
-func seed(t *testing.T, s *store.Store, sc lineageScenario) *seededGraph {
+// seed builds the scenario's graph through the store's public API (the
+// fan-outs in bulk), at the minutes the scenario gives.
+func seed(t *testing.T, s *store.Store, clock *scenarioClock, sc lineageScenario) *seededGraph {
 	t.Helper()
 	ctx := t.Context()
 	g := &seededGraph{projects: map[string]string{}, ids: map[string]string{}, names: map[string]string{}, nodes: map[string]scenarioNode{}}
 	exps, datasets := map[string]string{}, map[string]string{}
+	clock.set(-1)
 	for _, n := range sc.Nodes {
 		if _, dup := g.nodes[n.Name]; dup {
 			t.Fatalf("node %q declared twice", n.Name)
@@ -116,20 +207,33 @@ func seed(t *testing.T, s *store.Store, sc lineageScenario) *seededGraph {
 		exps[n.Project] = newExperiment(t, s, key).ID
 		datasets[n.Project] = newDataset(t, s, key, "ds").ID
 	}
+	edges := sc.edges(t)
 	derivedFrom := map[string][]string{}
-	for _, e := range sc.Edges {
-		from, kind, to := e[0], e[1], e[2]
-		fk, tk := g.nodes[from].Kind, g.nodes[to].Kind
-		ok := map[string]bool{"dsv consumed_by run": true, "run produced dsv": true, "run produced mv": true, "dsv derived_into dsv": true}
-		if !ok[fk+" "+kind+" "+tk] {
-			t.Fatalf("edge %v: %q %s %q is not a lineage edge", e, fk, kind, tk)
+	fanned := map[string]bool{}
+	for _, f := range sc.FanOut {
+		for i := 1; i <= f.Count; i++ {
+			fanned[fmt.Sprintf("%s%05d", f.Prefix, i)] = true
 		}
-		if kind == "derived_into" {
-			derivedFrom[to] = append(derivedFrom[to], from)
+	}
+	for _, e := range edges {
+		if fanned[e.to] {
+			continue
+		}
+		fk, tk := g.nodes[e.from].Kind, g.nodes[e.to].Kind
+		ok := map[string]bool{"dsv consumed_by run": true, "run produced dsv": true, "run produced mv": true, "dsv derived_into dsv": true}
+		if !ok[fk+" "+e.kind+" "+tk] {
+			t.Fatalf("edge %v: %q %s %q is not a lineage edge", e, fk, e.kind, tk)
+		}
+		if e.kind == "derived_into" {
+			if e.t != nil {
+				t.Fatalf("edge %v: a derived_into edge is created with its target version", e)
+			}
+			derivedFrom[e.to] = append(derivedFrom[e.to], e.from)
 		}
 	}
 	set := func(name, id string) { g.ids[name], g.names[id] = id, name }
 	for _, n := range sc.Nodes {
+		clock.set(n.T)
 		switch n.Kind {
 		case "run":
 			r, err := s.StartRun(ctx, actor, store.StartRunInput{ExperimentID: exps[n.Project], Name: n.Name})
@@ -143,6 +247,14 @@ func seed(t *testing.T, s *store.Store, sc lineageScenario) *seededGraph {
 				t.Fatal(err)
 			}
 			set(n.Name, v.ID)
+			if n.Stage != "" {
+				if err := s.SetModelStage(ctx, v.ID, store.ModelStage(n.Stage)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		case "ds":
+			d := newDataset(t, s, g.projects[n.Project], n.Name)
+			set(n.Name, d.ID)
 		case "dsv":
 		default:
 			t.Fatalf("node %q: unknown kind %q", n.Name, n.Kind)
@@ -164,7 +276,12 @@ func seed(t *testing.T, s *store.Store, sc lineageScenario) *seededGraph {
 				pending = true
 				continue
 			}
-			v, _, err := s.RegisterDatasetVersion(ctx, actor, store.RegisterDatasetVersionInput{DatasetID: datasets[n.Project], Version: n.Name,
+			ds := datasets[n.Project]
+			if n.Dataset != "" {
+				ds = g.id(t, n.Dataset)
+			}
+			clock.set(n.T)
+			v, _, err := s.RegisterDatasetVersion(ctx, actor, store.RegisterDatasetVersionInput{DatasetID: ds, Version: n.Name,
 				URI: "s3://d/" + n.Name, Digest: digest('d'), DerivedFrom: srcs})
 			if err != nil {
 				t.Fatal(err)
@@ -176,20 +293,43 @@ func seed(t *testing.T, s *store.Store, sc lineageScenario) *seededGraph {
 			t.Fatal("derived_into edges form a cycle")
 		}
 	}
-	for _, e := range sc.Edges {
+	for _, e := range edges {
+		if fanned[e.to] {
+			continue
+		}
+		at := max(g.nodes[e.from].T, g.nodes[e.to].T)
+		if e.t != nil {
+			at = *e.t
+		}
+		clock.set(at)
 		var err error
-		switch e[1] {
+		switch e.kind {
 		case "consumed_by":
-			_, err = s.AddRunInputs(ctx, g.ids[e[2]], []string{g.ids[e[0]]})
+			_, err = s.AddRunInputs(ctx, g.ids[e.to], []string{g.ids[e.from]})
 		case "produced":
-			if g.nodes[e[2]].Kind == "mv" {
-				_, err = s.AddRunOutputs(ctx, g.ids[e[0]], nil, []string{g.ids[e[2]]})
+			if g.nodes[e.to].Kind == "mv" {
+				_, err = s.AddRunOutputs(ctx, g.ids[e.from], nil, []string{g.ids[e.to]})
 			} else {
-				_, err = s.AddRunOutputs(ctx, g.ids[e[0]], []string{g.ids[e[2]]}, nil)
+				_, err = s.AddRunOutputs(ctx, g.ids[e.from], []string{g.ids[e.to]}, nil)
 			}
 		}
 		if err != nil {
 			t.Fatalf("edge %v: %v", e, err)
+		}
+	}
+	for _, f := range sc.FanOut {
+		src := g.nodes[f.From]
+		names := make([]string, f.Count)
+		for i := range names {
+			names[i] = fmt.Sprintf("%s%05d", f.Prefix, i+1)
+			g.nodes[names[i]] = scenarioNode{Name: names[i], Kind: "run", Project: src.Project, T: src.T}
+		}
+		ids, err := s.BulkConsumers(ctx, actor, exps[src.Project], g.id(t, f.From), names, clock.base.Add(time.Duration(src.T)*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, id := range ids {
+			set(name, id)
 		}
 	}
 	return g
@@ -239,10 +379,10 @@ func (g *seededGraph) scope(sc lineageScenario) (store.Scope, map[string]bool) {
 	return store.Scope{Keys: keys}, visible
 }
 
-var kindOfLocal = map[string]store.Kind{"run": store.KindRun, "dsv": store.KindDatasetVersion, "mv": store.KindModelVersion}
+var kindOfLocal = map[string]store.Kind{"run": store.KindRun, "dsv": store.KindDatasetVersion, "mv": store.KindModelVersion, "ds": store.KindDataset}
 
 func TestLineageScenarios(t *testing.T) {
-	s := neo4jtest.Store(t)
+	neo4jtest.Store(t) // migrates once, before the parallel subtests
 	files, err := filepath.Glob(filepath.Join("testdata", "lineage", "*.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -254,37 +394,117 @@ func TestLineageScenarios(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
 			t.Parallel()
 			sc := loadScenario(t, f)
-			g := seed(t, s, sc)
+			clock := &scenarioClock{base: time.Now().UTC().Truncate(time.Minute).Add(-24 * time.Hour)}
+			s := neo4jtest.Store(t, store.WithClock(clock.now))
+			g := seed(t, s, clock, sc)
 			scope, visible := g.scope(sc)
+			var asOf *time.Time
+			if sc.Op.AsOf != nil {
+				at := clock.base.Add(time.Duration(*sc.Op.AsOf) * time.Minute)
+				asOf = &at
+			}
+			var kinds []store.Kind
+			for _, k := range sc.Op.Kinds {
+				kind, ok := kindOfLocal[k]
+				if !ok {
+					t.Fatalf("op kinds: unknown kind %q", k)
+				}
+				kinds = append(kinds, kind)
+			}
 			var (
 				res *store.LineageGraph
+				rep *store.ImpactReport
 				err error
 			)
 			switch sc.Op.Kind {
 			case "lineage":
 				res, err = s.Lineage(t.Context(), store.LineageRequest{Root: g.id(t, sc.Op.Root), Direction: store.Direction(sc.Op.Direction),
-					Depth: sc.Op.Depth, MaxNodes: sc.Op.MaxNodes, Scope: scope})
+					Depth: sc.Op.Depth, MaxNodes: sc.Op.MaxNodes, Kinds: kinds, AsOf: asOf, Scope: scope})
 			case "impact":
-				res, err = s.Impact(t.Context(), store.ImpactRequest{Root: g.id(t, sc.Op.Root), Depth: sc.Op.Depth, Scope: scope})
+				rep, err = s.Impact(t.Context(), store.ImpactRequest{Root: g.id(t, sc.Op.Root), Depth: sc.Op.Depth, AsOf: asOf, Scope: scope})
 			case "path":
-				res, err = s.LineagePath(t.Context(), g.id(t, sc.Op.From), g.id(t, sc.Op.To), scope)
+				res, err = s.LineagePath(t.Context(), store.PathRequest{From: g.id(t, sc.Op.From), To: g.id(t, sc.Op.To), AsOf: asOf, Scope: scope})
 			default:
 				t.Fatalf("unknown op kind %q", sc.Op.Kind)
 			}
-			if sc.Expect.NoPath {
+			switch {
+			case sc.Expect.NoPath:
 				if !errors.Is(err, store.ErrNoPath) || res != nil {
 					t.Fatalf("want ErrNoPath, got %+v, %v", res, err)
 				}
 				return
-			}
-			if err != nil {
+			case sc.Expect.NotFound:
+				if !errors.Is(err, store.ErrNotFound) || res != nil || rep != nil {
+					t.Fatalf("want ErrNotFound, got %+v %+v, %v", res, rep, err)
+				}
+				return
+			case err != nil:
 				t.Fatalf("%s: %v", sc.Op.Kind, err)
-			}
-			if res == nil {
+			case rep != nil:
+				checkImpact(t, g, sc, rep, visible)
+				return
+			case res == nil:
 				t.Fatal("got nil graph")
 			}
 			checkGraph(t, g, sc, res, visible)
 		})
+	}
+}
+
+// checkImpact compares an impact report with the scenario's expectation.
+func checkImpact(t *testing.T, g *seededGraph, sc lineageScenario, rep *store.ImpactReport, visible map[string]bool) {
+	t.Helper()
+	want := sc.Expect.Impact
+	if want == nil {
+		t.Fatal("an impact scenario needs expect.impact")
+	}
+	if rep.Root != g.ids[sc.Op.Root] {
+		t.Errorf("root = %s, want %s", rep.Root, sc.Op.Root)
+	}
+	names := func(ns []store.LineageNode) []string {
+		var out []string
+		for _, n := range ns {
+			out = append(out, g.local(t, n.ID))
+			if !visible[g.nodes[g.local(t, n.ID)].Project] {
+				t.Errorf("impact names %s of a hidden project", g.local(t, n.ID))
+			}
+		}
+		return out
+	}
+	runs := names(rep.Runs)
+	sampled := 0
+	var named []string
+	for _, r := range runs {
+		if slices.Contains(want.Runs, r) {
+			named = append(named, r)
+		} else {
+			sampled++
+		}
+	}
+	slices.Sort(named)
+	wantRuns := slices.Sorted(slices.Values(want.Runs))
+	if !slices.Equal(named, wantRuns) || sampled != want.SampledRuns {
+		t.Errorf("runs = %v (+%d sampled), want %v (+%d sampled)", named, sampled, wantRuns, want.SampledRuns)
+	}
+	if got := slices.Sorted(slices.Values(names(rep.DatasetVersions))); !slices.Equal(got, slices.Sorted(slices.Values(want.DatasetVersions))) {
+		t.Errorf("datasetVersions = %v, want %v", got, want.DatasetVersions)
+	}
+	// Model versions in order: production first.
+	if got := names(rep.ModelVersions); !slices.Equal(got, want.ModelVersions) {
+		t.Errorf("modelVersions = %v, want %v", got, want.ModelVersions)
+	}
+	if rep.TotalAffected != want.TotalAffected || rep.HiddenAffected != want.HiddenAffected {
+		t.Errorf("totalAffected %d hiddenAffected %v, want %d %v", rep.TotalAffected, rep.HiddenAffected, want.TotalAffected, want.HiddenAffected)
+	}
+	if rep.TotalAffected != len(rep.Runs)+len(rep.DatasetVersions)+len(rep.ModelVersions) {
+		t.Errorf("totalAffected %d is not the sum of the groups", rep.TotalAffected)
+	}
+	if wantOwners := []string{actor}; rep.TotalAffected > 0 && !slices.Equal(rep.Owners, wantOwners) {
+		t.Errorf("owners = %v, want %v", rep.Owners, wantOwners)
+	}
+	gotTrunc, wantTrunc := slices.Sorted(slices.Values(rep.TruncatedBy)), slices.Sorted(slices.Values(sc.Expect.TruncatedBy))
+	if !slices.Equal(gotTrunc, wantTrunc) {
+		t.Errorf("truncatedBy = %v, want %v", rep.TruncatedBy, sc.Expect.TruncatedBy)
 	}
 }
 
@@ -330,7 +550,10 @@ func checkGraph(t *testing.T, g *seededGraph, sc lineageScenario, res *store.Lin
 			continue
 		}
 		seeded := g.nodes[name]
-		wantName := map[string]string{"run": name, "dsv": "ds@" + name, "mv": name + " v1"}[seeded.Kind]
+		wantName := map[string]string{"run": name, "dsv": "ds@" + name, "mv": name + " v1", "ds": name}[seeded.Kind]
+		if seeded.Kind == "dsv" && seeded.Dataset != "" {
+			wantName = seeded.Dataset + "@" + name
+		}
 		if n.Kind != kindOfLocal[seeded.Kind] || n.Name != wantName || n.ProjectKey != g.projects[seeded.Project] || n.Owner != actor {
 			t.Errorf("node %s = %+v, want kind %s, name %q, project %s", name, n, kindOfLocal[seeded.Kind], wantName, g.projects[seeded.Project])
 		}
@@ -387,10 +610,10 @@ func checkGraph(t *testing.T, g *seededGraph, sc lineageScenario, res *store.Lin
 	wantEdges := sc.Expect.Edges
 	if sc.Expect.EdgesInduced {
 		wantEdges = nil
-		for _, e := range sc.Edges {
-			if _, ok := got[e[0]]; ok {
-				if _, ok := got[e[2]]; ok {
-					wantEdges = append(wantEdges, [3]string{e[0], edgeKinds[e[1]], e[2]})
+		for _, e := range sc.edges(t) {
+			if _, ok := got[e.from]; ok {
+				if _, ok := got[e.to]; ok {
+					wantEdges = append(wantEdges, [3]string{e.from, edgeKinds[e.kind], e.to})
 				}
 			}
 		}
@@ -488,7 +711,7 @@ func TestLineageHiddenRootIsNotFound(t *testing.T) {
 			return err
 		}},
 		{"path", func() error {
-			_, err := s.LineagePath(t.Context(), r.ID, r.ID, store.Scope{Keys: []string{other}})
+			_, err := s.LineagePath(t.Context(), store.PathRequest{From: r.ID, To: r.ID, Scope: store.Scope{Keys: []string{other}}})
 			return err
 		}},
 		{"empty scope", func() error {

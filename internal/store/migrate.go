@@ -7,7 +7,8 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// migrations are idempotent schema statements applied in order at start-up.
+// migrations are idempotent schema and data statements applied in order at
+// start-up.
 // Each is safe to run again (IF NOT EXISTS), so a replica starting beside a
 // running one changes nothing.
 var migrations = []string{
@@ -31,6 +32,9 @@ var migrations = []string{
 	"CREATE INDEX dataset_project IF NOT EXISTS FOR (n:Dataset) ON (n.projectKey)",
 	"CREATE INDEX model_project IF NOT EXISTS FOR (n:Model) ON (n.projectKey)",
 	"CREATE INDEX metric_chunk IF NOT EXISTS FOR (n:MetricChunk) ON (n.metricId, n.seq)",
+	// Every lineage node has createdAt, which lineage asOf reads; runs
+	// created before they had one take their start time.
+	"MATCH (r:Run) WHERE r.createdAt IS NULL SET r.createdAt = r.startedAt",
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call

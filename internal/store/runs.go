@@ -196,7 +196,7 @@ func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*
 		rec, err := tx.single(`
 			MATCH (e:Experiment {id: $experimentId})
 			CREATE (r:Run:Node {id: $id, projectKey: e.projectKey, experimentId: e.id, name: $name, displayName: $name,
-			        status: $status, startedAt: $now, createdBy: $actor, revision: 0,
+			        status: $status, startedAt: $now, createdAt: $now, createdBy: $actor, revision: 0,
 			        paramKeys: $paramKeys, paramValues: $paramValues, tagKeys: $tagKeys, tagValues: $tagValues,
 			        codeRepo: $codeRepo, codeCommit: $codeCommit, codeDirty: $codeDirty, seed: $seed,
 			        envImageDigest: $envImageDigest, envLockfileHash: $envLockfileHash, envPlatform: $envPlatform})

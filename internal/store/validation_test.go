@@ -358,11 +358,11 @@ func TestMalformedAndUnknownIDs(t *testing.T) {
 			return err
 		}},
 		{"LineagePath", "from", "mv_", func(id string) error {
-			_, err := s.LineagePath(ctx, id, dsv.ID, all)
+			_, err := s.LineagePath(ctx, store.PathRequest{From: id, To: dsv.ID, Scope: all})
 			return err
 		}},
 		{"LineagePath", "to", "run_", func(id string) error {
-			_, err := s.LineagePath(ctx, dsv.ID, id, all)
+			_, err := s.LineagePath(ctx, store.PathRequest{From: dsv.ID, To: id, Scope: all})
 			return err
 		}},
 	}

@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// BulkConsumers creates one finished run per name in experiment expID,
+// each consuming dataset version input, with batched writes: the lineage
+// scenarios seed fan-outs of 10,000 with it. The runs carry the properties
+// StartRun gives a run.
+func (s *Store) BulkConsumers(ctx context.Context, actor, expID, input string, names []string, at time.Time) (map[string]string, error) {
+	ids := map[string]string{}
+	for start := 0; start < len(names); start += 5_000 {
+		var rows []map[string]any
+		for _, name := range names[start:min(len(names), start+5_000)] {
+			ids[name] = newID(KindRun)
+			rows = append(rows, map[string]any{"id": ids[name], "name": name})
+		}
+		_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+			_, err := tx.run(`
+				MATCH (e:Experiment {id: $exp}), (v:DatasetVersion {id: $input})
+				UNWIND $rows AS row
+				CREATE (r:Run:Node {id: row.id, projectKey: e.projectKey, experimentId: e.id, name: row.name, displayName: row.name,
+				        status: 'FINISHED', startedAt: $at, createdAt: $at, endedAt: $at, createdBy: $actor, revision: 0,
+				        paramKeys: [], paramValues: [], tagKeys: [], tagValues: []})
+				CREATE (e)-[:HAS_RUN]->(r)
+				CREATE (v)-[:CONSUMED_BY {createdAt: $at}]->(r)`,
+				map[string]any{"exp": expID, "input": input, "rows": rows, "at": at.UTC(), "actor": actor})
+			return struct{}{}, err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// SetModelStage sets a model version's stage directly; promotions are the
+// only way in production code.
+func (s *Store) SetModelStage(ctx context.Context, id string, stage ModelStage) error {
+	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+		_, err := tx.run(`MATCH (v:ModelVersion {id: $id}) SET v.stage = $stage`, map[string]any{"id": id, "stage": string(stage)})
+		return struct{}{}, err
+	})
+	return err
+}
