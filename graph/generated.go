@@ -2495,7 +2495,7 @@ type Query {
 
   """
   Nodes reachable from id along lineage edges, nearest first, bounded by depth
-  (at most 20) and maxNodes (at most 5,000). id is a run, dataset version or
+  (at most 50) and maxNodes (at most 5,000). id is a run, dataset version or
   model version, or a dataset, model or experiment (the walk starts at its
   versions or runs, one hop away). BOTH is the union of the upstream and the
   downstream walk. kinds returns only those kinds while the walk passes through

@@ -70,6 +70,9 @@ type gen struct {
 	// their properties, for later edits (version counts, stages).
 	projects map[string]string
 	rows     map[string]map[string]any
+	// unit is the generator's "minute": scaled so that a graph of any size
+	// spans about two months from genStart.
+	unit time.Duration
 }
 
 // GenerateLineage writes a realistic, deterministic lineage graph of about
@@ -121,7 +124,8 @@ func (s *Store) GenerateLineage(ctx context.Context, spec GenSpec) (*GenStats, e
 	h.Write([]byte(spec.Prefix))
 	g := &gen{spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, h.Sum64())), clock: genStart,
 		nodes: map[Kind][]map[string]any{}, edges: map[string][]map[string]any{}, finals: make([][]string, spec.Projects),
-		projects: map[string]string{}, rows: map[string]map[string]any{}}
+		projects: map[string]string{}, rows: map[string]map[string]any{},
+		unit: time.Minute * 20_000 / time.Duration(max(20_000, spec.Nodes))}
 	if err := g.run(ctx, s); err != nil {
 		return nil, err
 	}
@@ -276,7 +280,7 @@ func (g *gen) pipeline(n int) {
 	executions := 1 + g.pick(8)
 	var lastMV []string
 	for x := range executions {
-		g.tick(time.Duration(1+g.rng.IntN(120)) * time.Minute)
+		g.tick(time.Duration(1+g.rng.IntN(120)) * g.unit)
 		version := fmt.Sprintf("v%d", x+1)
 		prev := make([]string, 0, len(shape[0]))
 		for _, ds := range shape[0] {
@@ -297,7 +301,7 @@ func (g *gen) pipeline(n int) {
 			}
 		}
 		for l := 1; l <= layers; l++ {
-			g.tick(time.Duration(1+g.rng.IntN(30)) * time.Minute)
+			g.tick(time.Duration(1+g.rng.IntN(30)) * g.unit)
 			var next []string
 			for j, ds := range shape[l] {
 				out := g.version(project, ds, version)
@@ -333,7 +337,7 @@ func (g *gen) pipeline(n int) {
 		}
 		// A training sweep: every run reads the features, the best few
 		// register a model version.
-		g.tick(time.Duration(1+g.rng.IntN(60)) * time.Minute)
+		g.tick(time.Duration(1+g.rng.IntN(60)) * g.unit)
 		sweep := 1 + g.pick(24)
 		for k := range sweep {
 			run := g.runNode(project, exp, fmt.Sprintf("p%d/train #%d.%d", n, x+1, k), owner)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // Direction is the way a lineage walk goes.
@@ -22,7 +24,7 @@ const (
 // Server-side maxima for traversals. A request above them is ErrInvalid,
 // never a silent clamp.
 const (
-	MaxLineageDepth    = 20
+	MaxLineageDepth    = 50
 	MaxLineageNodes    = 5_000
 	MaxImpactDepth     = 50
 	MaxImpactNodes     = 50_000
@@ -100,7 +102,11 @@ var containerEdges = map[Kind]string{KindDataset: "HAS_VERSION", KindModel: "HAS
 // LineageRootKinds are the kinds a walk may start from.
 var LineageRootKinds = []Kind{KindRun, KindDatasetVersion, KindModelVersion, KindDataset, KindModel, KindExperiment}
 
-const nodeFields = `{.id, .displayName, .projectKey, .createdBy, .stage, labels: labels(%s)}`
+// nodeRow is how every lineage statement returns a node: a list, not a map
+// (no key strings to encode and decode), without labels (an ID names its
+// kind). Results are collected into one record per statement, because
+// Bolt's cost per record, not the walk, dominates large results.
+const nodeRow = `[%[1]s.id, %[1]s.displayName, %[1]s.projectKey, %[1]s.createdBy, %[1]s.stage]`
 
 // The predicates every walk statement applies: nodes in scope and, with
 // $asOf, nodes and edges that existed then.
@@ -129,7 +135,7 @@ func walkQuery(dir Direction, depth int) string {
 		  AND all(e IN rs WHERE `+fmt.Sprintf(edgeAt, "e")+`)
 		WITH m, min(size(rs)) AS d
 		LIMIT $limit
-		RETURN m`+nodeFields+` AS m, d`, left, depth, right, "m")
+		RETURN collect(`+fmt.Sprintf(nodeRow, "m")+` + d) AS rows`, left, depth, right)
 }
 
 // memberWalkQuery is walkQuery for a container root: the walk starts at
@@ -150,55 +156,116 @@ func memberWalkQuery(dir Direction, depth int, rel string) string {
 		WITH m, min(size(rs)) + 1 AS d
 		ORDER BY d, m.id
 		LIMIT $limit
-		RETURN m`+nodeFields+` AS m, d`, rel, left, depth-1, right, "m")
+		RETURN collect(`+fmt.Sprintf(nodeRow, "m")+` + d) AS rows`, rel, left, depth-1, right)
 }
 
-var rootQuery = fmt.Sprintf(`MATCH (n:Node {id: $id}) WHERE $asOf IS NULL OR n.createdAt <= $asOf RETURN n`+nodeFields+` AS n`, "n")
+var rootQuery = `MATCH (n:Node {id: $id}) WHERE $asOf IS NULL OR n.createdAt <= $asOf RETURN ` + fmt.Sprintf(nodeRow, "n") + ` + 0 AS row`
 
 // finishQuery reads, for the walked nodes, the edges among them and which
 // neighbours were left out: visible ones (hasMore) and hidden ones
-// (placeholders), per direction.
+// (placeholders), per direction. Each row of $rows says which of these
+// questions its node needs answered, so none is asked in vain: a walk
+// that was not cut by the budget only leaves visible neighbours out at
+// the depth bound, and hidden neighbours only matter for a caller who may
+// not read everything. Edges are read at their targets: fan-in is small
+// everywhere (a run reads a few inputs, a version has one producer), while
+// fan-out is not (a hub version has thousands of readers), so looking
+// inward never scans a hub's readers.
 var finishQuery = `
-	UNWIND $ids AS id
-	MATCH (n:Node {id: id})
-	RETURN id,
-	  CASE WHEN $edges THEN [(n)-[e:` + lineageRels + `]->(m) WHERE m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` | [m.id, type(e)]] ELSE [] END AS out,
-	  EXISTS { MATCH (n)-[e:` + lineageRels + `]->(m) WHERE NOT m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` AND ` + fmt.Sprintf(visibleAt, "m") + ` } AS moreDown,
-	  EXISTS { MATCH (n)<-[e:` + lineageRels + `]-(m) WHERE NOT m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` AND ` + fmt.Sprintf(visibleAt, "m") + ` } AS moreUp,
-	  EXISTS { MATCH (n)-[e:` + lineageRels + `]->(m) WHERE ` + fmt.Sprintf(edgeAt, "e") + ` AND ($asOf IS NULL OR m.createdAt <= $asOf)
-	           AND NOT ($allProjects OR m.projectKey IN $projectKeys) } AS hiddenDown,
-	  EXISTS { MATCH (n)<-[e:` + lineageRels + `]-(m) WHERE ` + fmt.Sprintf(edgeAt, "e") + ` AND ($asOf IS NULL OR m.createdAt <= $asOf)
-	           AND NOT ($allProjects OR m.projectKey IN $projectKeys) } AS hiddenUp`
+	UNWIND $rows AS row
+	MATCH (n:Node {id: row.id})
+	WITH row.id AS id,
+	  CASE WHEN $edges THEN [(n)<-[e:` + lineageRels + `]-(m) WHERE m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` | [m.id, type(e)]] ELSE [] END AS inbound,
+	  CASE WHEN row.moreDown THEN EXISTS { MATCH (n)-[e:` + lineageRels + `]->(m) WHERE NOT m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` AND ` + fmt.Sprintf(visibleAt, "m") + ` } ELSE false END AS moreDown,
+	  CASE WHEN row.moreUp THEN EXISTS { MATCH (n)<-[e:` + lineageRels + `]-(m) WHERE NOT m.id IN $ids AND ` + fmt.Sprintf(edgeAt, "e") + ` AND ` + fmt.Sprintf(visibleAt, "m") + ` } ELSE false END AS moreUp,
+	  CASE WHEN row.hiddenDown THEN EXISTS { MATCH (n)-[e:` + lineageRels + `]->(m) WHERE ` + fmt.Sprintf(edgeAt, "e") + ` AND ($asOf IS NULL OR m.createdAt <= $asOf)
+	           AND NOT m.projectKey IN $projectKeys } ELSE false END AS hiddenDown,
+	  CASE WHEN row.hiddenUp THEN EXISTS { MATCH (n)<-[e:` + lineageRels + `]-(m) WHERE ` + fmt.Sprintf(edgeAt, "e") + ` AND ($asOf IS NULL OR m.createdAt <= $asOf)
+	           AND NOT m.projectKey IN $projectKeys } ELSE false END AS hiddenUp
+	WHERE size(inbound) > 0 OR moreDown OR moreUp OR hiddenDown OR hiddenUp
+	RETURN collect([id, inbound, moreDown, moreUp, hiddenDown, hiddenUp]) AS rows`
 
-func decodeLineageNode(m map[string]any) (LineageNode, error) {
-	p := props{m: m}
-	n := LineageNode{ID: p.str("id"), Name: p.str("displayName"), ProjectKey: p.str("projectKey"),
-		Owner: p.str("createdBy"), Stage: ModelStage(p.str("stage"))}
-	for _, l := range p.strs("labels") {
-		if k, ok := kindOfLabel(l); ok {
-			n.Kind = k
+// decodeNodeRow decodes a nodeRow, with the distance appended when
+// withDistance.
+func decodeNodeRow(v any, withDistance bool) (LineageNode, error) {
+	row, ok := v.([]any)
+	want := 5
+	if withDistance {
+		want = 6
+	}
+	if !ok || len(row) != want {
+		return LineageNode{}, fmt.Errorf("decode lineage node: got %T of %d", v, len(row))
+	}
+	var n LineageNode
+	var okID, okName, okKey bool
+	n.ID, okID = row[0].(string)
+	n.Name, okName = row[1].(string)
+	n.ProjectKey, okKey = row[2].(string)
+	n.Owner, _ = row[3].(string)
+	stage, _ := row[4].(string)
+	n.Stage = ModelStage(stage)
+	if withDistance {
+		d, okD := row[5].(int64)
+		if !okD {
+			return LineageNode{}, fmt.Errorf("decode lineage node %q: distance is %T", n.ID, row[5])
 		}
+		n.Distance = int(d)
 	}
-	if p.err == nil && n.Kind == "" {
-		p.err = fmt.Errorf("decode lineage node %q: no known label", n.ID)
+	k, okKind := KindOf(n.ID)
+	if !okID || !okName || !okKey || !okKind {
+		return LineageNode{}, fmt.Errorf("decode lineage node %v: want id, name and project key", row)
 	}
-	return n, p.err
+	n.Kind = k
+	return n, nil
+}
+
+// recRows returns the list of rows a collecting statement returned under
+// key (nil when the statement returned no record).
+func recRows(recs []*neo4j.Record, key string) ([]any, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	rows, _, err := getList(recs[0], key)
+	return rows, err
+}
+
+// reach records which walks reached a node and at what distance: index 0
+// for downstream, 1 for upstream, -1 when that walk did not reach it.
+type reach [2]int
+
+var unreached = reach{-1, -1}
+
+func dirIndex(dir Direction) int {
+	if dir == Upstream {
+		return 1
+	}
+	return 0
+}
+
+// at returns the distance at which the walk in dir reached the node.
+func (r reach) at(dir Direction) (int, bool) {
+	d := r[dirIndex(dir)]
+	return d, d >= 0
 }
 
 // walked is one node a walk reached.
 type walked struct {
 	LineageNode
-	reached              map[Direction]int // the walks that reached it, at what distance
+	reached              reach // the walks that reached it, at what distance
 	moreDown, moreUp     bool
 	hiddenDown, hiddenUp bool
 	out                  []LineageEdge
 	returned             bool
+	// showDown and showUp: a returned node gets a placeholder for hidden
+	// neighbours in that direction (its own, or those of left-out nodes
+	// behind it).
+	showDown, showUp bool
 }
 
 // more reports whether the walk in dir reached n and left visible
 // neighbours of n in that direction out.
 func (n *walked) more(dir Direction) bool {
-	if _, ok := n.reached[dir]; !ok {
+	if _, ok := n.reached.at(dir); !ok {
 		return false
 	}
 	if dir == Downstream {
@@ -210,7 +277,7 @@ func (n *walked) more(dir Direction) bool {
 // hidden reports whether the walk in dir expanded n (reached it before the
 // depth bound) and n has neighbours in dir of hidden projects.
 func (n *walked) hidden(dir Direction, depth int) bool {
-	d, ok := n.reached[dir]
+	d, ok := n.reached.at(dir)
 	if !ok || d >= depth {
 		return false
 	}
@@ -293,11 +360,8 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 			}
 			return nil, fmt.Errorf("lineage root %q: %w", req.Root, ErrNotFound)
 		}
-		m, err := recMap(rec, "n")
-		if err != nil {
-			return nil, err
-		}
-		root, err := decodeLineageNode(m)
+		v, _ := rec.Get("row")
+		root, err := decodeNodeRow(v, true)
 		if err != nil {
 			return nil, err
 		}
@@ -310,7 +374,7 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 			if req.Direction != Both && req.Direction != dir {
 				continue
 			}
-			w.nodes[root.ID].reached[dir] = 0
+			w.nodes[root.ID].reached[dirIndex(dir)] = 0
 			if req.Depth == 0 {
 				continue
 			}
@@ -323,23 +387,18 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 			if err != nil {
 				return nil, err
 			}
-			if len(recs) >= budget {
+			rows, err := recRows(recs, "rows")
+			if err != nil {
+				return nil, err
+			}
+			if len(rows) >= budget {
 				w.cut = true
 			}
-			for _, rec := range recs {
-				m, err := recMap(rec, "m")
+			for _, row := range rows {
+				n, err := decodeNodeRow(row, true)
 				if err != nil {
 					return nil, err
 				}
-				n, err := decodeLineageNode(m)
-				if err != nil {
-					return nil, err
-				}
-				d, err := recInt(rec, "d")
-				if err != nil {
-					return nil, err
-				}
-				n.Distance = int(d)
 				w.add(n, dir)
 			}
 		}
@@ -352,8 +411,8 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 func (w *walk) add(n LineageNode, dir Direction) {
 	if old, ok := w.nodes[n.ID]; ok {
 		old.Distance = min(old.Distance, n.Distance)
-		if _, seen := old.reached[dir]; !seen && dir != "" {
-			old.reached[dir] = n.Distance
+		if _, seen := old.reached.at(dir); !seen && dir != "" {
+			old.reached[dirIndex(dir)] = n.Distance
 		}
 		return
 	}
@@ -361,9 +420,9 @@ func (w *walk) add(n LineageNode, dir Direction) {
 		w.cut = true
 		return
 	}
-	wn := &walked{LineageNode: n, reached: map[Direction]int{}}
+	wn := &walked{LineageNode: n, reached: unreached}
 	if dir != "" {
-		wn.reached[dir] = n.Distance
+		wn.reached[dirIndex(dir)] = n.Distance
 	}
 	w.nodes[n.ID] = wn
 	w.order = append(w.order, n.ID)
@@ -371,47 +430,73 @@ func (w *walk) add(n LineageNode, dir Direction) {
 
 // finish reads edges and left-out neighbours of the walked nodes.
 func (w *walk) finish(tx *txn, params map[string]any) error {
-	params["ids"] = w.order
-	params["edges"] = w.edges
+	rows := w.questions()
+	if len(rows) == 0 {
+		return nil
+	}
+	params["ids"], params["edges"], params["rows"] = w.order, w.edges, rows
 	recs, err := tx.run(finishQuery, params)
 	if err != nil {
 		return err
 	}
-	for _, rec := range recs {
-		id, err := recStr(rec, "id")
-		if err != nil {
-			return err
+	answers, err := recRows(recs, "rows")
+	if err != nil {
+		return err
+	}
+	for _, a := range answers {
+		row, ok := a.([]any)
+		if !ok || len(row) != 6 {
+			return fmt.Errorf("decode lineage answer: got %T", a)
 		}
+		id, _ := row[0].(string)
 		n := w.nodes[id]
-		if n == nil {
-			continue
+		inbound, okIn := row[1].([]any)
+		if n == nil || !okIn {
+			return fmt.Errorf("decode lineage answer for %q", id)
 		}
-		out, _, err := getList(rec, "out")
-		if err != nil {
-			return err
-		}
-		for _, o := range out {
+		for _, o := range inbound {
 			pair, ok := o.([]any)
 			if !ok || len(pair) != 2 {
 				return fmt.Errorf("decode lineage edge: got %T", o)
 			}
-			to, ok1 := pair[0].(string)
+			from, ok1 := pair[0].(string)
 			rel, ok2 := pair[1].(string)
-			if !ok1 || !ok2 {
-				return fmt.Errorf("decode lineage edge: got %T, %T", pair[0], pair[1])
+			if !ok1 || !ok2 || w.nodes[from] == nil {
+				return fmt.Errorf("decode lineage edge into %q: got %v", id, pair)
 			}
-			n.out = append(n.out, LineageEdge{From: id, To: to, Kind: rel, Hops: 1})
+			src := w.nodes[from]
+			src.out = append(src.out, LineageEdge{From: from, To: id, Kind: rel, Hops: 1})
 		}
-		for _, f := range []struct {
-			name string
-			dst  *bool
-		}{{"moreDown", &n.moreDown}, {"moreUp", &n.moreUp}, {"hiddenDown", &n.hiddenDown}, {"hiddenUp", &n.hiddenUp}} {
-			if *f.dst, err = recBool(rec, f.name); err != nil {
-				return err
+		for i, dst := range []*bool{&n.moreDown, &n.moreUp, &n.hiddenDown, &n.hiddenUp} {
+			if *dst, ok = row[2+i].(bool); !ok {
+				return fmt.Errorf("decode lineage answer for %q: got %T", id, row[2+i])
 			}
 		}
 	}
 	return nil
+}
+
+// questions says, per walked node, which left-out neighbours finishQuery
+// must look for (nodes with nothing to ask are left out): visible ones in a direction that reached the node, at
+// the depth bound or anywhere once the budget cut the walk; hidden ones in
+// a direction that expanded the node, unless the caller may read every
+// project.
+func (w *walk) questions() []map[string]any {
+	var rows []map[string]any
+	for _, id := range w.order {
+		n := w.nodes[id]
+		var more, hidden [2]bool
+		ask := w.edges
+		for i, dir := range []Direction{Downstream, Upstream} {
+			d, ok := n.reached.at(dir)
+			more[i], hidden[i] = ok && (w.cut || d >= w.req.Depth), ok && d < w.req.Depth && !w.req.Scope.All
+			ask = ask || more[i] || hidden[i]
+		}
+		if ask {
+			rows = append(rows, map[string]any{"id": id, "moreDown": more[0], "moreUp": more[1], "hiddenDown": hidden[0], "hiddenUp": hidden[1]})
+		}
+	}
+	return rows
 }
 
 // returns reports whether a kinds filter lets n through; the root always
@@ -426,11 +511,14 @@ func (w *walk) returns(n *walked) bool {
 func (w *walk) graph() *LineageGraph {
 	g := &LineageGraph{Root: w.req.Root}
 	// Nearest first; the walk order breaks ties.
-	order := slices.Clone(w.order)
-	slices.SortStableFunc(order, func(a, b string) int { return w.nodes[a].Distance - w.nodes[b].Distance })
+	order := make([]*walked, len(w.order))
+	for i, id := range w.order {
+		order[i] = w.nodes[id]
+	}
+	slices.SortStableFunc(order, func(a, b *walked) int { return a.Distance - b.Distance })
 	kept := 0
-	for _, id := range order {
-		if n := w.nodes[id]; w.returns(n) {
+	for _, n := range order {
+		if w.returns(n) {
 			if kept < w.req.MaxNodes {
 				n.returned = true
 				kept++
@@ -443,11 +531,10 @@ func (w *walk) graph() *LineageGraph {
 	// Cuts seen from each walked node: a node the walk in dir reached at
 	// the depth bound with more beyond is a depth cut; with more before
 	// the bound it is the budget.
-	for _, id := range w.order {
-		n := w.nodes[id]
+	for _, n := range order {
 		for _, dir := range []Direction{Downstream, Upstream} {
 			if n.more(dir) {
-				if n.reached[dir] >= w.req.Depth {
+				if d, _ := n.reached.at(dir); d >= w.req.Depth {
 					depthCut = true
 				} else {
 					maxCut = true
@@ -457,24 +544,21 @@ func (w *walk) graph() *LineageGraph {
 	}
 	if len(w.req.Kinds) > 0 {
 		w.in = map[string][]string{}
-		for _, id := range w.order {
-			for _, e := range w.nodes[id].out {
+		for _, n := range order {
+			for _, e := range n.out {
 				w.in[e.To] = append(w.in[e.To], e.From)
 			}
 		}
 	}
-	type flags struct{ more, hiddenDown, hiddenUp bool }
-	summary := map[string]*flags{}
 	var edges []LineageEdge
-	for _, id := range order {
-		u := w.nodes[id]
+	for _, u := range order {
 		if !u.returned {
 			continue
 		}
-		f := &flags{more: u.more(Downstream) || u.more(Upstream), hiddenDown: u.hidden(Downstream, w.req.Depth), hiddenUp: u.hidden(Upstream, w.req.Depth)}
-		summary[id] = f
+		u.HasMore = u.more(Downstream) || u.more(Upstream)
+		u.showDown, u.showUp = u.hidden(Downstream, w.req.Depth), u.hidden(Upstream, w.req.Depth)
 		for _, e := range u.out {
-			if w.nodes[e.To] != nil && w.nodes[e.To].returned {
+			if to := w.nodes[e.To]; to != nil && to.returned {
 				edges = append(edges, e)
 			}
 		}
@@ -486,40 +570,46 @@ func (w *walk) graph() *LineageGraph {
 		w.through(u, Downstream, func(v *walked, hops int) {
 			edges = append(edges, LineageEdge{From: u.ID, To: v.ID, Kind: EdgeIndirect, Hops: hops})
 		}, func(x *walked) {
-			f.more = f.more || x.more(Downstream)
-			f.hiddenDown = f.hiddenDown || x.hidden(Downstream, w.req.Depth)
+			u.HasMore = u.HasMore || x.more(Downstream)
+			u.showDown = u.showDown || x.hidden(Downstream, w.req.Depth)
 		})
 		w.through(u, Upstream, nil, func(x *walked) {
-			f.more = f.more || x.more(Upstream)
-			f.hiddenUp = f.hiddenUp || x.hidden(Upstream, w.req.Depth)
+			u.HasMore = u.HasMore || x.more(Upstream)
+			u.showUp = u.showUp || x.hidden(Upstream, w.req.Depth)
 		})
 	}
-	rootKind := w.nodes[w.req.Root].Kind
-	for _, id := range order {
-		if f := summary[id]; f != nil {
-			n := w.nodes[id].LineageNode
-			n.HasMore = f.more
-			g.Nodes = append(g.Nodes, n)
-			// A container root's members are the nodes one hop away.
-			if rel, ok := containerEdges[rootKind]; ok && n.Distance == 1 {
-				edges = append(edges, LineageEdge{From: w.req.Root, To: n.ID, Kind: rel, Hops: 1})
-			}
+	rel, container := containerEdges[w.nodes[w.req.Root].Kind]
+	g.Nodes = make([]LineageNode, 0, kept)
+	var parents []*walked
+	for _, n := range order {
+		if !n.returned {
+			continue
+		}
+		g.Nodes = append(g.Nodes, n.LineageNode)
+		// A container root's members are the nodes one hop away.
+		if container && n.Distance == 1 {
+			edges = append(edges, LineageEdge{From: w.req.Root, To: n.ID, Kind: rel, Hops: 1})
+		}
+		if n.showDown || n.showUp {
+			parents = append(parents, n)
 		}
 	}
 	// Placeholders, while they fit; a parent whose placeholder does not
 	// fit has more.
-	for i := range len(g.Nodes) {
-		parent := &g.Nodes[i]
-		f := summary[parent.ID]
+	for _, parent := range parents {
 		for _, c := range []struct {
 			dir    Direction
 			hidden bool
-		}{{Downstream, f.hiddenDown}, {Upstream, f.hiddenUp}} {
+		}{{Downstream, parent.showDown}, {Upstream, parent.showUp}} {
 			if !c.hidden {
 				continue
 			}
 			if len(g.Nodes) >= w.req.MaxNodes {
-				parent.HasMore = true
+				for i := range g.Nodes {
+					if g.Nodes[i].ID == parent.ID {
+						g.Nodes[i].HasMore = true
+					}
+				}
 				maxCut = true
 				continue
 			}
@@ -581,7 +671,9 @@ func (w *walk) through(u *walked, dir Direction, found func(v *walked, hops int)
 					}
 				case w.returns(v):
 					// Cut by MaxNodes: more lies beyond u.
-					passed(&walked{moreDown: true, moreUp: true, reached: map[Direction]int{dir: 0}})
+					cut := &walked{moreDown: true, moreUp: true, reached: unreached}
+					cut.reached[dirIndex(dir)] = 0
+					passed(cut)
 				default:
 					passed(v)
 					level = append(level, nb)
@@ -676,8 +768,11 @@ var pathQuery = `
 	  WHERE all(x IN nodes(q) WHERE ` + fmt.Sprintf(visibleAt, "x") + `) AND all(e IN relationships(q) WHERE ` + fmt.Sprintf(edgeAt, "e") + `)
 	WITH CASE WHEN p IS NULL THEN q WHEN q IS NULL THEN p WHEN length(q) < length(p) THEN q ELSE p END AS path
 	WHERE path IS NOT NULL
-	RETURN [n IN nodes(path) | n` + fmt.Sprintf(nodeFields, "n") + `] AS nodes,
+	RETURN [n IN nodes(path) | ` + fmt.Sprintf(nodeRow, "n") + `] AS nodes,
 	       [r IN relationships(path) | type(r)] AS rels`
+
+var pathEndsQuery = `UNWIND [$from, $to] AS id MATCH (n:Node {id: id})
+	RETURN ` + fmt.Sprintf(nodeRow, "n") + ` AS n, $asOf IS NULL OR n.createdAt <= $asOf AS existed`
 
 // PathRequest asks for a shortest lineage path between two nodes.
 type PathRequest struct {
@@ -707,18 +802,14 @@ func (s *Store) LineagePath(ctx context.Context, req PathRequest) (*LineageGraph
 		params["asOf"] = req.AsOf.UTC()
 	}
 	return read(ctx, s, func(tx *txn) (*LineageGraph, error) {
-		ends, err := tx.run(`UNWIND [$from, $to] AS id MATCH (n:Node {id: id})
-			RETURN n`+fmt.Sprintf(nodeFields, "n")+` AS n, $asOf IS NULL OR n.createdAt <= $asOf AS existed`, params)
+		ends, err := tx.run(pathEndsQuery, params)
 		if err != nil {
 			return nil, err
 		}
 		found := map[string]*LineageNode{}
 		for _, rec := range ends {
-			m, err := recMap(rec, "n")
-			if err != nil {
-				return nil, err
-			}
-			n, err := decodeLineageNode(m)
+			v, _ := rec.Get("n")
+			n, err := decodeNodeRow(v, false)
 			if err != nil {
 				return nil, err
 			}
@@ -745,7 +836,7 @@ func (s *Store) LineagePath(ctx context.Context, req PathRequest) (*LineageGraph
 		if rec == nil {
 			return nil, fmt.Errorf("%q and %q: %w", from, to, ErrNoPath)
 		}
-		ms, err := recMaps(rec, "nodes")
+		rows, _, err := getList(rec, "nodes")
 		if err != nil {
 			return nil, err
 		}
@@ -753,9 +844,11 @@ func (s *Store) LineagePath(ctx context.Context, req PathRequest) (*LineageGraph
 		if err != nil {
 			return nil, err
 		}
-		nodes, err := decodeAll(ms, decodeLineageNode)
-		if err != nil {
-			return nil, err
+		nodes := make([]LineageNode, len(rows))
+		for i, row := range rows {
+			if nodes[i], err = decodeNodeRow(row, false); err != nil {
+				return nil, err
+			}
 		}
 		if len(nodes) > 0 && nodes[0].ID != from {
 			slices.Reverse(nodes)

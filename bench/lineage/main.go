@@ -1,0 +1,362 @@
+// Command lineage benchmarks lineage, impact and lineagePath on a large
+// generated graph: each operation through the GraphQL endpoint (HTTP, auth,
+// complexity, resolvers, JSON) and, alternating with it on the same roots,
+// the same Cypher statements straight through the driver (the floor). It
+// generates the graph first when the database does not hold it yet.
+//
+//	go run ./bench/lineage [--nodes 1000000] [--roots 200] [--neo4j-uri bolt://127.0.0.1:7689]
+//
+// bench/README.md has the latest figures and how to start the Neo4j
+// instance they came from.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/exphub/exphub/internal/api"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/store"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/lineage:", err)
+		os.Exit(1)
+	}
+}
+
+type op struct {
+	name  string
+	query string
+	vars  func(root string) map[string]any
+	raw   func(ctx context.Context, root string) (int, error)
+	roots []string
+}
+
+type sample struct{ gql, raw time.Duration }
+
+func run() error {
+	nodes := flag.Int("nodes", 1_000_000, "graph size to generate when the database has none with --prefix")
+	seed := flag.Uint64("seed", 1, "seed of the generated graph and of the root sample")
+	prefix := flag.String("prefix", "lg", "project key prefix of the generated graph")
+	nRoots := flag.Int("roots", 200, "roots per operation")
+	warmup := flag.Int("warmup", 50, "unmeasured calls per operation before measuring")
+	uri := flag.String("neo4j-uri", "bolt://127.0.0.1:7689", "Neo4j Bolt URI")
+	passwordEnv := flag.String("password-env", "EXPHUB_NEO4J_PASSWORD", "environment variable with the Neo4j password (exphub-dev-password when unset)")
+	only := flag.String("only", "", "run only the operations whose name contains this")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured calls to this file")
+	flag.Parse()
+
+	ctx := context.Background()
+	password := os.Getenv(*passwordEnv)
+	if password == "" {
+		password = "exphub-dev-password"
+	}
+	driver, err := neo4j.NewDriverWithContext(*uri, neo4j.BasicAuth("neo4j", password, ""))
+	if err != nil {
+		return err
+	}
+	defer driver.Close(ctx)
+	s := store.New(driver, "")
+	if err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	gen, err := s.GenerateLineage(ctx, store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix,
+		Progress: func(st store.GenStats) { fmt.Fprintf(os.Stderr, "\rgenerating: %d nodes, %d edges", st.Nodes, st.Edges) }})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		fmt.Printf("graph %s-* already loaded\n", *prefix)
+	case err != nil:
+		return err
+	default:
+		fmt.Fprintln(os.Stderr)
+		fmt.Printf("generated %d nodes and %d edges in %s (%.0f nodes/s)\n", gen.Nodes, gen.Edges, gen.Elapsed.Round(time.Second),
+			float64(gen.Nodes)/gen.Elapsed.Seconds())
+	}
+	size, err := s.CountGraph(ctx, *prefix)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("graph: %d nodes, %d relationships with prefix %s\n", size.Nodes, size.Edges, *prefix)
+
+	verifier, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
+	if err != nil {
+		return err
+	}
+	srv := httptest.NewServer(api.NewHandler(api.Options{Store: s, Verifier: verifier, Ready: s, MaxBodyBytes: 1 << 20, ComplexityLimit: api.DefaultComplexityLimit,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	token, err := auth.NewDevToken([]byte(auth.DevSecret), "bench", map[string]auth.Role{"*": auth.RoleViewer}, 24*time.Hour, time.Now())
+	if err != nil {
+		return err
+	}
+	client := &gqlClient{url: srv.URL + "/graphql", token: token, http: srv.Client()}
+
+	roots, err := s.SampleLineageRoots(ctx, *prefix, *nRoots+*warmup, *seed)
+	if err != nil {
+		return err
+	}
+	hubs, err := s.Hubs(ctx, *prefix, 12)
+	if err != nil {
+		return err
+	}
+	all := store.Scope{All: true}
+	const lineageQ = `query($id: ID!, $depth: Int!, $max: Int!) { lineage(id: $id, direction: BOTH, depth: $depth, maxNodes: $max) {
+		root truncated truncatedBy nodes { id kind name distance projectKey hasMore } edges { from to kind hops } } }`
+	lineageOp := func(depth, maxNodes int, what string, roots []string) op {
+		return op{
+			name: fmt.Sprintf("lineage BOTH depth %d maxNodes %d, %s", depth, maxNodes, what), query: lineageQ, roots: roots,
+			vars: func(root string) map[string]any { return map[string]any{"id": root, "depth": depth, "max": maxNodes} },
+			raw: func(ctx context.Context, root string) (int, error) {
+				return s.RawLineage(ctx, store.LineageRequest{Root: root, Direction: store.Both, Depth: depth, MaxNodes: maxNodes, Scope: all})
+			},
+		}
+	}
+	const impactQ = `query($id: ID!, $depth: Int!) { impact(id: $id, depth: $depth) { totalAffected hiddenAffected truncated owners
+		runs { id name distance owner } datasetVersions { id name distance owner } modelVersions { id name stage inProduction distance owner } } }`
+	impactOp := func(name string, rs []string, depth func(string) int) op {
+		return op{name: name, query: impactQ, roots: rs,
+			vars: func(root string) map[string]any { return map[string]any{"id": root, "depth": depth(root)} },
+			raw: func(ctx context.Context, root string) (int, error) {
+				return s.RawImpact(ctx, store.ImpactRequest{Root: root, Depth: depth(root), Scope: all})
+			},
+		}
+	}
+	ten := func(string) int { return 10 }
+	// Impact that reaches about 10,000 nodes: for each hub, the smallest
+	// depth at which its impact reaches 10,000.
+	reach := map[string]int{}
+	var reaching []string
+	for _, h := range hubs {
+		for d := 1; d <= 10; d++ {
+			rep, err := s.Impact(ctx, store.ImpactRequest{Root: h, Depth: d, Scope: all})
+			if err != nil {
+				return err
+			}
+			if rep.TotalAffected >= 10_000 {
+				reach[h] = d
+				reaching = append(reaching, h)
+				break
+			}
+		}
+	}
+	// Path ends: each root and the farthest node of its downstream walk,
+	// so every pair is connected.
+	pairs := map[string]string{}
+	var pathRoots []string
+	for _, r := range roots {
+		g, err := s.Lineage(ctx, store.LineageRequest{Root: r, Direction: store.Downstream, Depth: 10, MaxNodes: 200, Scope: all})
+		if err != nil {
+			return err
+		}
+		if last := g.Nodes[len(g.Nodes)-1]; last.ID != r && !strings.HasPrefix(last.ID, store.RedactedNamePrefix) {
+			pairs[r] = last.ID
+			pathRoots = append(pathRoots, r)
+		}
+	}
+	const pathQ = `query($from: ID!, $to: ID!) { lineagePath(from: $from, to: $to) { nodes { id kind name distance } edges { from to kind } } }`
+	ops := []op{
+		lineageOp(3, 500, "random roots", roots), lineageOp(5, 500, "random roots", roots), lineageOp(10, 500, "random roots", roots),
+		lineageOp(5, 500, "hub dataset versions", hubs),
+		impactOp("impact depth 10, random roots", roots, ten),
+		impactOp("impact depth 10, hub dataset versions", hubs, ten),
+		impactOp("impact reaching 10,000 nodes (hubs, smallest such depth)", reaching, func(r string) int { return reach[r] }),
+		{name: "lineagePath, connected pairs", query: pathQ, roots: pathRoots,
+			vars: func(root string) map[string]any { return map[string]any{"from": root, "to": pairs[root]} },
+			raw: func(ctx context.Context, root string) (int, error) {
+				return s.RawLineagePath(ctx, store.PathRequest{From: root, To: pairs[root], Scope: all})
+			}},
+	}
+
+	fmt.Printf("\n%s\n\n", machine())
+	fmt.Println("| operation | calls | nodes/call | GraphQL p50 | GraphQL p99 | raw Cypher p50 | raw Cypher p99 | ratio p50 | ratio p99 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	for _, o := range ops {
+		if !strings.Contains(o.name, *only) {
+			continue
+		}
+		if len(o.roots) == 0 {
+			fmt.Printf("| %s | 0 | no such roots in the sample | | | | | | |\n", o.name)
+			continue
+		}
+		// Small root sets are walked twice, the first time unmeasured.
+		if len(o.roots) <= *warmup {
+			o.roots = append(slices.Clone(o.roots), o.roots...)
+		}
+		warm := min(*warmup, len(o.roots)/2)
+		var samples []sample
+		var nodesSeen int
+		for i, root := range o.roots {
+			// Each root's pages are warmed by one unmeasured call, and the
+			// two paths take turns going first.
+			if _, err := o.raw(ctx, root); err != nil {
+				return fmt.Errorf("%s raw on %s: %w", o.name, root, err)
+			}
+			var smp sample
+			var n int
+			for turn := range 2 {
+				if (turn+i)%2 == 0 {
+					t0 := time.Now()
+					if n, err = client.do(ctx, o.query, o.vars(root)); err != nil {
+						return fmt.Errorf("%s on %s: %w", o.name, root, err)
+					}
+					smp.gql = time.Since(t0)
+				} else {
+					t0 := time.Now()
+					if _, err := o.raw(ctx, root); err != nil {
+						return fmt.Errorf("%s raw on %s: %w", o.name, root, err)
+					}
+					smp.raw = time.Since(t0)
+				}
+			}
+			if i >= warm {
+				samples = append(samples, smp)
+				nodesSeen += n
+			}
+		}
+		gq := pct(samples, func(s sample) time.Duration { return s.gql })
+		rq := pct(samples, func(s sample) time.Duration { return s.raw })
+		fmt.Printf("| %s | %d | %d | %s | %s | %s | %s | %.2f | %.2f |\n", o.name, len(samples), nodesSeen/max(1, len(samples)),
+			ms(gq[0]), ms(gq[1]), ms(rq[0]), ms(rq[1]), gq[0].Seconds()/rq[0].Seconds(), gq[1].Seconds()/rq[1].Seconds())
+	}
+
+	// Memory: the deepest, widest requests on the most-read hub.
+	fmt.Println()
+	for _, m := range []struct {
+		name, query string
+		vars        map[string]any
+	}{
+		{fmt.Sprintf("lineage BOTH depth %d maxNodes %d", store.MaxLineageDepth, store.MaxLineageNodes), lineageQ,
+			map[string]any{"id": hubs[0], "depth": store.MaxLineageDepth, "max": store.MaxLineageNodes}},
+		{fmt.Sprintf("impact depth %d", store.MaxImpactDepth), impactQ, map[string]any{"id": hubs[0], "depth": store.MaxImpactDepth}},
+	} {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		t0 := time.Now()
+		n, err := client.do(ctx, m.query, m.vars)
+		if err != nil {
+			return err
+		}
+		took := time.Since(t0)
+		runtime.ReadMemStats(&after)
+		fmt.Printf("- %s on the most-read hub: %d nodes in %s; %.1f MiB allocated during the call, %.1f MiB heap in use after it\n",
+			m.name, n, ms(took), float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), float64(after.HeapInuse)/(1<<20))
+	}
+	fmt.Printf("- peak RSS of the whole benchmark process (server, client and root sampling): %s\n", peakRSS())
+	return nil
+}
+
+type gqlClient struct {
+	url, token string
+	http       *http.Client
+}
+
+// do posts one GraphQL request and returns how many lineage or impact
+// nodes came back.
+func (c *gqlClient) do(ctx context.Context, query string, vars map[string]any) (int, error) {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	// One pass over the response: count the nodes, keep the errors.
+	type counted struct {
+		Nodes         []struct{} `json:"nodes"`
+		TotalAffected int        `json:"totalAffected"`
+	}
+	var out struct {
+		Data struct {
+			Lineage, Impact, LineagePath *counted
+		} `json:"data"`
+		Errors []json.RawMessage `json:"errors"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return 0, err
+	}
+	if len(out.Errors) > 0 {
+		return 0, fmt.Errorf("GraphQL errors: %s", out.Errors)
+	}
+	n := 0
+	for _, c := range []*counted{out.Data.Lineage, out.Data.Impact, out.Data.LineagePath} {
+		if c != nil {
+			n += len(c.Nodes) + c.TotalAffected
+		}
+	}
+	return n, nil
+}
+
+func pct(ss []sample, f func(sample) time.Duration) [2]time.Duration {
+	ds := make([]time.Duration, len(ss))
+	for i, s := range ss {
+		ds[i] = f(s)
+	}
+	slices.Sort(ds)
+	at := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	return [2]time.Duration{at(0.50), at(0.99)}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func machine() string {
+	cpu := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				cpu = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("machine: %d cores (%s), %s, Go %s", runtime.NumCPU(), cpu, runtime.GOOS+"/"+runtime.GOARCH, runtime.Version())
+}
+
+func peakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
