@@ -79,7 +79,9 @@ func run() error {
 		return err
 	}
 	gen, err := s.GenerateLineage(ctx, store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix,
-		Progress: func(st store.GenStats) { fmt.Fprintf(os.Stderr, "\rgenerating: %d nodes, %d edges", st.Nodes, st.Edges) }})
+		Progress: func(st store.GenStats) {
+			fmt.Fprintf(os.Stderr, "\rgenerating: %d nodes, %d edges", st.Nodes, st.Edges)
+		}})
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		fmt.Printf("graph %s-* already loaded\n", *prefix)

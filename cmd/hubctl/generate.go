@@ -44,6 +44,18 @@ func runGenerate(args []string, getenv func(string) string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "hubctl generate: unexpected argument %q\n%s", fs.Arg(0), generateUsage)
 		return exitUsage
 	}
+	spec := store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix, Projects: *projects, Hubs: *hubs}
+	err := spec.Validate()
+	switch {
+	case *projects < 1: // a zero spec field means the default; a zero flag is a mistake
+		err = fmt.Errorf("--projects: at least 1, got %d", *projects)
+	case *hubs < 1:
+		err = fmt.Errorf("--hubs: at least 1, got %d", *hubs)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl generate: %v\n%s", err, generateUsage)
+		return exitUsage
+	}
 	password := getenv(*passwordEnv)
 	if password == "" {
 		password = "exphub-dev-password"
@@ -61,7 +73,6 @@ func runGenerate(args []string, getenv func(string) string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "hubctl generate: %v\n", err)
 		return exitError
 	}
-	spec := store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix, Projects: *projects, Hubs: *hubs}
 	if !*quiet {
 		spec.Progress = func(st store.GenStats) {
 			fmt.Fprintf(stderr, "\r%d nodes, %d edges", st.Nodes, st.Edges)

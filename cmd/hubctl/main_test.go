@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/neo4jtest"
 )
 
 // env returns a getenv over a fixed map.
@@ -155,6 +157,13 @@ func TestBadInput(t *testing.T) {
 		{"stray argument", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "extra"}, 2, `unexpected argument "extra"`},
 		{"empty --secret-env", nil, []string{"token", "--sub", "alice", "--role", "fraud=viewer", "--secret-env", ""}, 2, "--secret-env"},
 		{"short secret", map[string]string{"EXPHUB_JWT_SECRET": "tiny-secret-XYZ"}, []string{"token", "--sub", "alice", "--role", "fraud=viewer"}, 1, "$EXPHUB_JWT_SECRET"},
+		// generate checks its flags before it connects: the URI below is
+		// never dialled.
+		{"generate too few nodes", nil, []string{"generate", "--nodes", "5", "--neo4j-uri", "bolt://192.0.2.1:1"}, 2, "nodes: between 100"},
+		{"generate bad prefix", nil, []string{"generate", "--prefix", "No Caps", "--neo4j-uri", "bolt://192.0.2.1:1"}, 2, "prefix"},
+		{"generate no projects", nil, []string{"generate", "--projects", "0", "--nodes", "500", "--neo4j-uri", "bolt://192.0.2.1:1"}, 2, "projects"},
+		{"generate stray argument", nil, []string{"generate", "now"}, 2, `unexpected argument "now"`},
+		{"generate bad number", nil, []string{"generate", "--nodes", "lots"}, 2, "-nodes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -186,6 +195,7 @@ func TestHelp(t *testing.T) {
 		{"help command", []string{"help"}},
 		{"-h", []string{"-h"}},
 		{"token -h", []string{"token", "-h"}},
+		{"generate -h", []string{"generate", "-h"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -194,5 +204,27 @@ func TestHelp(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 			}
 		})
+	}
+}
+
+func TestGenerateWritesTheGraph(t *testing.T) {
+	prefix := neo4jtest.Key(t, "hg")
+	vars := map[string]string{"EXPHUB_NEO4J_PASSWORD": neo4jtest.Password()}
+	code, stdout, stderr := runCapture(t, env(vars), "generate", "--nodes", "300", "--seed", "5", "--prefix", prefix,
+		"--projects", "2", "--hubs", "1", "--neo4j-uri", neo4jtest.URI(), "--quiet")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	n := neo4jtest.Count(t, `MATCH (v:Node) WHERE v.projectKey STARTS WITH $p RETURN count(v) AS n`, map[string]any{"p": prefix + "-"})
+	if want := fmt.Sprintf("generated %d nodes", n); n < 300 || !strings.Contains(stdout, want) {
+		t.Errorf("stdout %q, want %q (and at least 300 nodes)", stdout, want)
+	}
+	// Again with the same prefix: refused, exit 1, nothing written.
+	code, _, stderr = runCapture(t, env(vars), "generate", "--nodes", "300", "--prefix", prefix, "--projects", "2", "--neo4j-uri", neo4jtest.URI(), "--quiet")
+	if code != 1 || !strings.Contains(stderr, "already exist") {
+		t.Errorf("second run: exit %d, stderr %q", code, stderr)
+	}
+	if again := neo4jtest.Count(t, `MATCH (v:Node) WHERE v.projectKey STARTS WITH $p RETURN count(v) AS n`, map[string]any{"p": prefix + "-"}); again != n {
+		t.Errorf("the refused run changed the node count from %d to %d", n, again)
 	}
 }

@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -45,10 +45,9 @@ func classify(err error) (code string, public bool) {
 	case errors.Is(err, store.ErrUnavailable):
 		return CodeUnavailable, false
 	}
-	// Scalars that failed to parse (a Time or a number in a string).
+	// Scalars that failed to parse (a Time, or a number in a string).
 	var numErr *strconv.NumError
-	var timeErr *time.ParseError
-	if errors.As(err, &numErr) || errors.As(err, &timeErr) {
+	if errors.Is(err, model.ErrScalar) || errors.As(err, &numErr) {
 		return CodeBadUserInput, true
 	}
 	return CodeInternal, false
@@ -80,6 +79,13 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		code, public := classify(gqlErr.Err)
 		out := &gqlerror.Error{Message: gqlErr.Message, Path: gqlErr.Path, Locations: gqlErr.Locations,
 			Extensions: map[string]any{"code": code}}
+		// A scalar argument that failed to parse names itself last in the
+		// path; the message names it too.
+		if errors.Is(gqlErr.Err, model.ErrScalar) && len(gqlErr.Path) > 0 {
+			if arg, ok := gqlErr.Path[len(gqlErr.Path)-1].(ast.PathName); ok {
+				out.Message = string(arg) + ": " + out.Message
+			}
+		}
 		switch {
 		case code == CodeUnavailable:
 			out.Message = "the database is unavailable; retry later"

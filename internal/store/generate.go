@@ -35,6 +35,42 @@ type GenSpec struct {
 	Progress func(GenStats)
 }
 
+func (spec GenSpec) withDefaults() GenSpec {
+	if spec.Prefix == "" {
+		spec.Prefix = "lg"
+	}
+	if spec.Projects == 0 {
+		spec.Projects = 8
+	}
+	if spec.Hubs == 0 {
+		spec.Hubs = 12
+	}
+	if spec.Batch == 0 {
+		spec.Batch = 10_000
+	}
+	return spec
+}
+
+// Validate reports what is wrong with a spec (zero values take their
+// defaults), naming the field.
+func (spec GenSpec) Validate() error {
+	spec = spec.withDefaults()
+	switch {
+	case spec.Nodes < 100 || spec.Nodes > 100_000_000:
+		return invalid("nodes: between 100 and 100,000,000, got %d", spec.Nodes)
+	case spec.Projects < 1 || spec.Projects > 1000:
+		return invalid("projects: between 1 and 1,000, got %d", spec.Projects)
+	case spec.Hubs < 1 || spec.Hubs > 1000:
+		return invalid("hubs: between 1 and 1,000, got %d", spec.Hubs)
+	case spec.Batch < 100:
+		return invalid("batch: at least 100, got %d", spec.Batch)
+	}
+	if err := checkProjectKey("prefix", fmt.Sprintf("%s-%d", spec.Prefix, spec.Projects-1)); err != nil {
+		return err
+	}
+	return nil
+}
+
 // GenStats counts what GenerateLineage wrote.
 type GenStats struct {
 	Nodes, Edges, Runs, DatasetVersions, ModelVersions int
@@ -54,7 +90,8 @@ var genEdgeTypes = []string{"HAS_EXPERIMENT", "HAS_DATASET", "HAS_MODEL", "HAS_R
 // gen is one generation in progress.
 type gen struct {
 	spec  GenSpec
-	rng   *rand.Rand
+	rng   *rand.Rand // the shape
+	ids   *rand.Rand // the random bits of IDs
 	clock time.Time
 	nodes map[Kind][]map[string]any
 	edges map[string][]map[string]any
@@ -86,22 +123,8 @@ type gen struct {
 // when projects with the prefix already exist.
 func (s *Store) GenerateLineage(ctx context.Context, spec GenSpec) (*GenStats, error) {
 	start := time.Now()
-	if spec.Nodes < 100 {
-		return nil, invalid("nodes: at least 100, got %d", spec.Nodes)
-	}
-	if spec.Prefix == "" {
-		spec.Prefix = "lg"
-	}
-	if spec.Projects == 0 {
-		spec.Projects = 8
-	}
-	if spec.Hubs == 0 {
-		spec.Hubs = 12
-	}
-	if spec.Batch == 0 {
-		spec.Batch = 10_000
-	}
-	if err := checkProjectKey("prefix", spec.Prefix+"-0"); err != nil {
+	spec = spec.withDefaults()
+	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
 	existing, err := read(ctx, s, func(tx *txn) (int64, error) {
@@ -118,11 +141,11 @@ func (s *Store) GenerateLineage(ctx context.Context, spec GenSpec) (*GenStats, e
 	if existing > 0 {
 		return nil, conflict("prefix: %d projects with keys %s-* already exist", existing, spec.Prefix)
 	}
-	// The prefix is part of the seed, so two graphs in one database never
-	// share an ID.
+	// The seed alone decides the graph's shape; the prefix is part of the
+	// seed of the IDs, so two graphs in one database never share an ID.
 	h := fnv.New64a()
 	h.Write([]byte(spec.Prefix))
-	g := &gen{spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, h.Sum64())), clock: genStart,
+	g := &gen{spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, 0x9e3779b97f4a7c15)), ids: rand.New(rand.NewPCG(spec.Seed, h.Sum64())), clock: genStart,
 		nodes: map[Kind][]map[string]any{}, edges: map[string][]map[string]any{}, finals: make([][]string, spec.Projects),
 		projects: map[string]string{}, rows: map[string]map[string]any{},
 		unit: time.Minute * 20_000 / time.Duration(max(20_000, spec.Nodes))}
@@ -171,9 +194,9 @@ func (g *gen) id(k Kind) string {
 	var b [16]byte
 	ms := uint64(g.clock.UnixMilli())
 	binary.BigEndian.PutUint64(b[0:8], ms<<16)
-	binary.BigEndian.PutUint64(b[8:16], g.rng.Uint64())
-	b[6] = 0x70 | byte(g.rng.IntN(16))
-	b[7] = byte(g.rng.IntN(256))
+	binary.BigEndian.PutUint64(b[8:16], g.ids.Uint64())
+	b[6] = 0x70 | byte(g.ids.IntN(16))
+	b[7] = byte(g.ids.IntN(256))
 	b[8] = 0x80 | (b[8] & 0x3f)
 	for _, e := range kinds {
 		if e.kind == k {
