@@ -7,8 +7,13 @@ NEO4J        := deploy/neo4j/neo4j.sh
 TEST_NEO4J_PORT ?= 7688
 TEST_NEO4J   := NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-test $(NEO4J)
 GO_TEST_FLAGS ?= -race -count=1 -timeout 30m
+# The benchmark instance: its own port and folder, memory for a graph of a
+# million nodes (the store is about 1 GiB).
+BENCH_NEO4J_PORT ?= 7689
+BENCH_NEO4J  := NEO4J_BOLT_PORT=$(BENCH_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-bench NEO4J_HEAP=4g NEO4J_PAGECACHE=3g $(NEO4J)
+BENCH_ARGS   ?=
 
-.PHONY: help run test test-go neo4j-start neo4j-stop neo4j-status generate check-generated build
+.PHONY: help run test test-go neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-neo4j-stop
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,6 +50,13 @@ check-generated: ## fail when generated code is stale against schema.graphqls (c
 build: ## build the server and hubctl into bin/
 	go build -o bin/exphub-server ./cmd/server
 	go build -o bin/hubctl ./cmd/hubctl
+
+bench-lineage: ## lineage/impact/path latency, GraphQL against raw Cypher, on a generated 1M-node graph (port 7689)
+	$(BENCH_NEO4J) start
+	go run ./bench/lineage --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
+
+bench-neo4j-stop: ## stop the benchmark Neo4j (its graph stays in .data/neo4j-bench)
+	$(BENCH_NEO4J) stop
 
 neo4j-start: ## start the development Neo4j (port 7687)
 	$(NEO4J) start

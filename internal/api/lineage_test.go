@@ -209,4 +209,6 @@ func sameGraph[T any](a, b []T) bool {
 	return slices.Equal(enc(a), enc(b))
 }
 
-func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
