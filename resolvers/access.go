@@ -18,6 +18,16 @@ func principal(ctx context.Context) (*auth.Principal, error) {
 	return p, nil
 }
 
+// subject is the caller's name, as events and created objects record it
+// (empty only when a resolver runs without a principal, which access
+// checks rule out first).
+func subject(ctx context.Context) string {
+	if p, ok := auth.FromContext(ctx); ok && p != nil {
+		return p.Subject
+	}
+	return ""
+}
+
 // scope returns the projects the caller may read.
 func scope(ctx context.Context) store.Scope {
 	p, ok := auth.FromContext(ctx)

@@ -210,7 +210,7 @@ func (r *mutationResolver) UpdateRunStatus(ctx context.Context, input model.Upda
 	if _, err := r.runFor(ctx, input.RunID, auth.RoleContributor); err != nil {
 		return nil, err
 	}
-	run, err := r.Store.UpdateRunStatus(ctx, input.RunID, store.RunStatus(input.Status))
+	run, err := r.Store.UpdateRunStatus(ctx, subject(ctx), input.RunID, store.RunStatus(input.Status))
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (r *mutationResolver) FinishRun(ctx context.Context, input model.FinishRunI
 	if !status.Terminal() {
 		return nil, fmt.Errorf("%w: status: finishRun takes FINISHED, FAILED or KILLED, not %s", store.ErrInvalid, status)
 	}
-	run, err := r.Store.UpdateRunStatus(ctx, input.RunID, status)
+	run, err := r.Store.UpdateRunStatus(ctx, subject(ctx), input.RunID, status)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (r *mutationResolver) AddRunInputs(ctx context.Context, input model.AddRunI
 	if err := r.readableVersions(ctx, "datasetVersionIds", input.DatasetVersionIds); err != nil {
 		return nil, err
 	}
-	run, err := r.Store.AddRunInputs(ctx, input.RunID, input.DatasetVersionIds)
+	run, err := r.Store.AddRunInputs(ctx, subject(ctx), input.RunID, input.DatasetVersionIds)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ func (r *mutationResolver) AddRunOutputs(ctx context.Context, input model.AddRun
 	if err := r.writableModelVersions(ctx, "modelVersionIds", input.ModelVersionIds); err != nil {
 		return nil, err
 	}
-	run, err = r.Store.AddRunOutputs(ctx, run.ID, input.DatasetVersionIds, input.ModelVersionIds)
+	run, err = r.Store.AddRunOutputs(ctx, subject(ctx), run.ID, input.DatasetVersionIds, input.ModelVersionIds)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	v, _, err := st.RegisterDatasetVersion(ctx, owner, store.RegisterDatasetVersionInput{DatasetID: f.ds, Version: "v1", URI: "s3://b/tbl/v1", Digest: sha(f.key)})
 	f.dsv = must(v, err).of(t).ID
 	f.run = f.freshRun(t, st)
-	must(st.AddRunInputs(ctx, f.run, []string{f.dsv})).of(t)
+	must(st.AddRunInputs(ctx, "alice", f.run, []string{f.dsv})).of(t)
 	f.mv = must(st.RegisterModelVersion(ctx, owner, store.RegisterModelVersionInput{ProjectKey: f.key, ModelName: "m", RunID: f.run, URI: "s3://m/1"})).of(t).ID
 	return f
 }
@@ -366,15 +366,15 @@ func newIsolation(t *testing.T, st *store.Store) *isolation {
 	// B's secret pipeline reads A's features and writes a version into A.
 	bExp := must(st.CreateExperiment(ctx, "mallory-b", store.CreateExperimentInput{ProjectKey: iso.b, Name: "secret-bridge-experiment"})).of(t)
 	iso.bridge = must(st.StartRun(ctx, "mallory-b", store.StartRunInput{ExperimentID: bExp.ID, Name: "secret-bridge-run"})).of(t).ID
-	must(st.AddRunInputs(ctx, iso.bridge, []string{sc.FraudFeatures})).of(t)
+	must(st.AddRunInputs(ctx, "alice", iso.bridge, []string{sc.FraudFeatures})).of(t)
 	aDS := must(st.RegisterDataset(ctx, "alice", store.RegisterDatasetInput{ProjectKey: iso.a, Namespace: "s3://fraud-lake", Name: "derived/scores"})).of(t)
 	v, _, err := st.RegisterDatasetVersion(ctx, "alice", store.RegisterDatasetVersionInput{DatasetID: aDS.ID, Version: "v1", URI: "s3://fraud-lake/derived/v1", Digest: sha("derived" + iso.a)})
 	iso.derived = must(v, err).of(t).ID
-	must(st.AddRunOutputs(ctx, iso.bridge, []string{iso.derived}, nil)).of(t)
+	must(st.AddRunOutputs(ctx, "alice", iso.bridge, []string{iso.derived}, nil)).of(t)
 	// One of A's runs also reads B's customers.
 	aExp := must(st.CreateExperiment(ctx, "carol", store.CreateExperimentInput{ProjectKey: iso.a, Name: "mixed-inputs"})).of(t)
 	iso.mixedRun = must(st.StartRun(ctx, "carol", store.StartRunInput{ExperimentID: aExp.ID, Name: "mixed"})).of(t).ID
-	must(st.AddRunInputs(ctx, iso.mixedRun, []string{sc.FraudFeatures, sc.ChurnData})).of(t)
+	must(st.AddRunInputs(ctx, "alice", iso.mixedRun, []string{sc.FraudFeatures, sc.ChurnData})).of(t)
 
 	// Everything of B that must never reach the A-only caller.
 	res := must(neo4jQuery(t, `MATCH (n:Node) WHERE n.projectKey = $pk RETURN n.id AS id, coalesce(n.name, '') AS name, coalesce(n.displayName, '') AS dn`,

@@ -86,7 +86,7 @@ func TestExperimentPageRoundTrips(t *testing.T) {
 				return err
 			}
 			a, b := versions[(e+r)%budgetVersions].ID, versions[(e+r+7)%budgetVersions].ID
-			if _, err := st.AddRunInputs(ctx, run.ID, []string{a, b}); err != nil {
+			if _, err := st.AddRunInputs(ctx, "alice", run.ID, []string{a, b}); err != nil {
 				return err
 			}
 			ins := []string{a, b}

@@ -183,17 +183,19 @@ func (r *gqlResponse) fails(t *testing.T, code string, mentions ...string) {
 }
 
 // projectState fingerprints everything a write can change in a project:
-// its nodes, the relationships touching them, and the counters every write
-// bumps (run revisions, version counters, metric point counts).
-type projectState struct{ Nodes, Rels, Writes int64 }
+// its graph nodes, the relationships touching them, the counters every
+// write bumps (run revisions, version counters, metric point counts) and
+// its events in the log.
+type projectState struct{ Nodes, Rels, Writes, Events int64 }
 
 func stateOf(t *testing.T, key string) projectState {
 	t.Helper()
 	p := map[string]any{"pk": key}
 	return projectState{
-		Nodes: neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey = $pk RETURN count(n) AS n`, p),
+		Nodes:  neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey = $pk AND NOT n:Event RETURN count(n) AS n`, p),
+		Events: neo4jtest.Count(t, `MATCH (e:Event) WHERE e.projectKey = $pk RETURN count(e) AS n`, p),
 		Rels:  neo4jtest.Count(t, `MATCH (n)-[r]-() WHERE n.projectKey = $pk RETURN count(DISTINCT r) AS n`, p),
-		Writes: neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey = $pk
+		Writes: neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey = $pk AND NOT n:Event
 			RETURN sum(coalesce(n.revision, 0)) + sum(coalesce(n.versionCount, 0)) + sum(coalesce(n.count, 0)) AS n`, p),
 	}
 }

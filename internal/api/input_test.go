@@ -33,7 +33,7 @@ func newInputFixture(t *testing.T, st *store.Store) *inputFixture {
 	must(st.LogParams(ctx, f.run, []store.KeyValue{{Key: "lr", Value: "0.1"}})).of(t)
 	must(st.LogMetrics(ctx, f.run, []store.MetricPoint{{Key: "auc", Value: 0.5, Step: 0}})).of(t)
 	f.finished = f.freshRun(t, st)
-	must(st.UpdateRunStatus(ctx, f.finished, store.StatusFinished)).of(t)
+	must(st.UpdateRunStatus(ctx, "alice", f.finished, store.StatusFinished)).of(t)
 	return f
 }
 
@@ -187,7 +187,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			if tc.code == "" {
 				// An accepted no-op adds nothing. (It may bump the run's
 				// lock revision: the store locks a run by writing to it.)
-				if after := stateOf(t, f.key); after.Nodes != before.Nodes || after.Rels != before.Rels {
+				if after := stateOf(t, f.key); after.Nodes != before.Nodes || after.Rels != before.Rels || after.Events != before.Events {
 					t.Errorf("a no-op added nodes or edges: %+v → %+v", before, after)
 				}
 			} else {

@@ -70,16 +70,16 @@ func TestLineageOptionsOverGraphQL(t *testing.T) {
 	}
 	v1, r1, r2 := version("v1"), run("r1"), run("r2")
 	clock.set(10)
-	if _, err := st.AddRunInputs(ctx, r1, []string{v1}); err != nil {
+	if _, err := st.AddRunInputs(ctx, "alice", r1, []string{v1}); err != nil {
 		t.Fatal(err)
 	}
 	clock.set(20)
 	v2 := version("v2")
-	if _, err := st.AddRunOutputs(ctx, r1, []string{v2}, nil); err != nil {
+	if _, err := st.AddRunOutputs(ctx, "alice", r1, []string{v2}, nil); err != nil {
 		t.Fatal(err)
 	}
 	clock.set(30)
-	if _, err := st.AddRunInputs(ctx, r2, []string{v2}); err != nil {
+	if _, err := st.AddRunInputs(ctx, "alice", r2, []string{v2}); err != nil {
 		t.Fatal(err)
 	}
 	at := func(m int) string { return clock.base.Add(time.Duration(m) * time.Minute).Format(time.RFC3339) }

@@ -87,7 +87,7 @@ func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scena
 		return nil, err
 	}
 	sc.CleaningRun = clean.ID
-	if _, err := s.AddRunInputs(ctx, clean.ID, []string{v1.ID, v2.ID}); err != nil {
+	if _, err := s.AddRunInputs(ctx, Actor, clean.ID, []string{v1.ID, v2.ID}); err != nil {
 		return nil, err
 	}
 	featDS, err := s.RegisterDataset(ctx, "bob", store.RegisterDatasetInput{ProjectKey: keys.Fraud, Namespace: "s3://fraud-lake", Name: "features/transactions",
@@ -101,10 +101,10 @@ func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scena
 		return nil, err
 	}
 	sc.FraudFeatures = feat.ID
-	if _, err := s.AddRunOutputs(ctx, clean.ID, []string{feat.ID}, nil); err != nil {
+	if _, err := s.AddRunOutputs(ctx, Actor, clean.ID, []string{feat.ID}, nil); err != nil {
 		return nil, err
 	}
-	if _, err := s.UpdateRunStatus(ctx, clean.ID, store.StatusFinished); err != nil {
+	if _, err := s.UpdateRunStatus(ctx, Actor, clean.ID, store.StatusFinished); err != nil {
 		return nil, err
 	}
 
@@ -132,7 +132,7 @@ func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scena
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.AddRunInputs(ctx, run.ID, []string{feat.ID}); err != nil {
+		if _, err := s.AddRunInputs(ctx, Actor, run.ID, []string{feat.ID}); err != nil {
 			return nil, err
 		}
 		var pts []store.MetricPoint
@@ -154,7 +154,7 @@ func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scena
 			}
 			sc.ModelVersions = append(sc.ModelVersions, mv.ID)
 		}
-		if _, err := s.UpdateRunStatus(ctx, run.ID, c.status); err != nil {
+		if _, err := s.UpdateRunStatus(ctx, Actor, run.ID, c.status); err != nil {
 			return nil, err
 		}
 		sc.TrainingRuns = append(sc.TrainingRuns, run.ID)
@@ -179,7 +179,7 @@ func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scena
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.AddRunInputs(ctx, cr.ID, []string{cv.ID}); err != nil {
+	if _, err := s.AddRunInputs(ctx, Actor, cr.ID, []string{cv.ID}); err != nil {
 		return nil, err
 	}
 	if _, err := s.LogMetrics(ctx, cr.ID, []store.MetricPoint{{Key: "auc", Value: 0.71, Step: 0, Timestamp: now}}); err != nil {
@@ -189,7 +189,7 @@ func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scena
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.UpdateRunStatus(ctx, cr.ID, store.StatusFinished); err != nil {
+	if _, err := s.UpdateRunStatus(ctx, Actor, cr.ID, store.StatusFinished); err != nil {
 		return nil, err
 	}
 	sc.ChurnRun, sc.ChurnData, sc.ChurnModel = cr.ID, cv.ID, cm.ID

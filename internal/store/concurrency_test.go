@@ -57,7 +57,7 @@ func TestConcurrentWritersDoNotDeadlock(t *testing.T) {
 			return err
 		}},
 		{"inputs of one run", func(i int) error {
-			_, err := s.AddRunInputs(t.Context(), run.ID, []string{inputs[i]})
+			_, err := s.AddRunInputs(t.Context(), actor, run.ID, []string{inputs[i]})
 			return err
 		}},
 		{"versions of one dataset", func(i int) error {

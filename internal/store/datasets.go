@@ -112,7 +112,12 @@ func (s *Store) RegisterDataset(ctx context.Context, actor string, in RegisterDa
 		if err != nil {
 			return nil, err
 		}
-		return decodeDataset(m)
+		d, err := decodeDataset(m)
+		if err != nil {
+			return nil, err
+		}
+		return d, s.appendEvents(tx, actor, eventDraft{EventDatasetRegistered, d.ProjectKey, d.ID,
+			map[string]any{"namespace": d.Namespace, "name": d.Name}})
 	})
 }
 
@@ -277,7 +282,11 @@ func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in Reg
 			return result{}, err
 		}
 		v, err := decodeDatasetVersion(m)
-		return result{v, true}, err
+		if err != nil {
+			return result{}, err
+		}
+		return result{v, true}, s.appendEvents(tx, actor, eventDraft{EventDatasetVersionRegister, v.ProjectKey, v.ID,
+			map[string]any{"datasetId": v.DatasetID, "version": v.Version, "digest": v.Digest}})
 	})
 	return res.v, res.created, err
 }

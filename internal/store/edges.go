@@ -17,13 +17,13 @@ import (
 // AddRunInputs records that a run read dataset versions. Adding an input
 // twice is a no-op. Every ID must exist (ErrNotFound names the first that
 // does not) or nothing is written.
-func (s *Store) AddRunInputs(ctx context.Context, runID string, versionIDs []string) (*Run, error) {
-	return s.addRunEdges(ctx, runID, versionIDs, nil)
+func (s *Store) AddRunInputs(ctx context.Context, actor, runID string, versionIDs []string) (*Run, error) {
+	return s.addRunEdges(ctx, actor, runID, versionIDs, nil)
 }
 
 // AddRunOutputs records that a run wrote dataset versions and produced
 // model versions. Adding an output twice is a no-op; all or nothing.
-func (s *Store) AddRunOutputs(ctx context.Context, runID string, versionIDs, modelVersionIDs []string) (*Run, error) {
+func (s *Store) AddRunOutputs(ctx context.Context, actor, runID string, versionIDs, modelVersionIDs []string) (*Run, error) {
 	if len(versionIDs) == 0 && len(modelVersionIDs) == 0 {
 		return nil, invalid("datasetVersionIds, modelVersionIds: at least one output is required")
 	}
@@ -33,11 +33,11 @@ func (s *Store) AddRunOutputs(ctx context.Context, runID string, versionIDs, mod
 	if modelVersionIDs == nil {
 		modelVersionIDs = []string{}
 	}
-	return s.addRunEdges(ctx, runID, versionIDs, modelVersionIDs)
+	return s.addRunEdges(ctx, actor, runID, versionIDs, modelVersionIDs)
 }
 
 // addRunEdges writes inputs (when outputs and models are nil) or outputs.
-func (s *Store) addRunEdges(ctx context.Context, runID string, versionIDs, modelVersionIDs []string) (*Run, error) {
+func (s *Store) addRunEdges(ctx context.Context, actor, runID string, versionIDs, modelVersionIDs []string) (*Run, error) {
 	inputs := modelVersionIDs == nil
 	field := "datasetVersionIds"
 	if err := checkID("runId", runID, KindRun); err != nil {
@@ -60,7 +60,8 @@ func (s *Store) addRunEdges(ctx context.Context, runID string, versionIDs, model
 		}
 	}
 	all := append(append([]string{}, versionIDs...), modelVersionIDs...)
-	return write(ctx, s, func(tx *txn) (*Run, error) {
+	var unchanged *Run
+	run, err := write(ctx, s, func(tx *txn) (*Run, error) {
 		if _, err := lockRun(tx, runID); err != nil {
 			return nil, err
 		}
@@ -77,11 +78,14 @@ func (s *Store) addRunEdges(ctx context.Context, runID string, versionIDs, model
 			return nil, fmt.Errorf("%v: %w", missing[0], ErrNotFound)
 		}
 		params := map[string]any{"runId": runID, "versions": versionIDs, "models": modelVersionIDs, "now": s.now().UTC()}
+		// An edge whose createdAt is this call's $now was created by it;
+		// the others existed already.
 		q := `
 			MATCH (r:Run {id: $runId})
 			UNWIND $versions AS vid
 			MATCH (v:DatasetVersion {id: vid})
-			MERGE (v)-[e:CONSUMED_BY]->(r) ON CREATE SET e.createdAt = $now`
+			MERGE (v)-[e:CONSUMED_BY]->(r) ON CREATE SET e.createdAt = $now
+			RETURN [x IN collect(CASE WHEN e.createdAt = $now THEN v.id END) WHERE x IS NOT NULL] AS added`
 		if !inputs {
 			q = `
 			MATCH (r:Run {id: $runId})
@@ -90,19 +94,46 @@ func (s *Store) addRunEdges(ctx context.Context, runID string, versionIDs, model
 			  UNWIND $versions AS vid
 			  MATCH (v:DatasetVersion {id: vid})
 			  MERGE (r)-[e:PRODUCED]->(v) ON CREATE SET e.createdAt = $now
+			  RETURN collect(CASE WHEN e.createdAt = $now THEN v.id END) AS a
 			}
 			CALL {
 			  WITH r
 			  UNWIND $models AS mid
 			  MATCH (v:ModelVersion {id: mid})
 			  MERGE (r)-[e:PRODUCED]->(v) ON CREATE SET e.createdAt = $now
-			}`
+			  RETURN collect(CASE WHEN e.createdAt = $now THEN v.id END) AS b
+			}
+			RETURN a + b AS added`
 		}
-		if _, err := tx.run(q, params); err != nil {
+		rec, err = tx.single(q, params)
+		if err != nil {
 			return nil, err
 		}
-		return runRecord(tx, runID, `MATCH (r:Run {id: $id}) RETURN r{.*} AS r`, nil)
+		added, _, err := getList(rec, "added")
+		if err != nil {
+			return nil, err
+		}
+		run, err := runRecord(tx, runID, `MATCH (r:Run {id: $id}) RETURN r{.*} AS r`, nil)
+		if err != nil {
+			return nil, err
+		}
+		if len(added) == 0 {
+			// Every edge existed: roll back the lock's revision bump too.
+			unchanged = run
+			return nil, errUnchanged
+		}
+		ids := make([]string, len(added))
+		for i, a := range added {
+			ids[i], _ = a.(string)
+		}
+		key := "outputs"
+		if inputs {
+			key = "inputs"
+		}
+		return run, s.appendEvents(tx, actor, eventDraft{EventRunLineageChanged, run.ProjectKey, run.ID,
+			map[string]any{"experimentId": run.ExperimentID, key: ids}})
 	})
+	return orUnchanged(run, unchanged, err)
 }
 
 // Neighbourhood names a one-hop relation the API exposes as a field.

@@ -36,34 +36,34 @@ func TestRunEdgesAreIdempotentAndAllOrNothing(t *testing.T) {
 		wantErr         error
 		wantIn, wantOut int64
 	}{
-		{"inputs", func(id string) error { _, err := s.AddRunInputs(ctx, id, []string{v1.ID, v2.ID}); return err }, nil, 2, 0},
+		{"inputs", func(id string) error { _, err := s.AddRunInputs(ctx, actor, id, []string{v1.ID, v2.ID}); return err }, nil, 2, 0},
 		{"inputs twice", func(id string) error {
-			if _, err := s.AddRunInputs(ctx, id, []string{v1.ID}); err != nil {
+			if _, err := s.AddRunInputs(ctx, actor, id, []string{v1.ID}); err != nil {
 				return err
 			}
-			_, err := s.AddRunInputs(ctx, id, []string{v1.ID, v1.ID})
+			_, err := s.AddRunInputs(ctx, actor, id, []string{v1.ID, v1.ID})
 			return err
 		}, nil, 1, 0},
 		{"outputs twice", func(id string) error {
-			if _, err := s.AddRunOutputs(ctx, id, []string{v2.ID}, []string{mv.ID}); err != nil {
+			if _, err := s.AddRunOutputs(ctx, actor, id, []string{v2.ID}, []string{mv.ID}); err != nil {
 				return err
 			}
-			_, err := s.AddRunOutputs(ctx, id, []string{v2.ID}, []string{mv.ID})
+			_, err := s.AddRunOutputs(ctx, actor, id, []string{v2.ID}, []string{mv.ID})
 			return err
 		}, nil, 0, 2},
 		{"input known then unknown", func(id string) error {
-			_, err := s.AddRunInputs(ctx, id, []string{v1.ID, unknownID("dsv_")})
+			_, err := s.AddRunInputs(ctx, actor, id, []string{v1.ID, unknownID("dsv_")})
 			return err
 		}, store.ErrNotFound, 0, 0},
 		{"outputs with unknown model version", func(id string) error {
-			_, err := s.AddRunOutputs(ctx, id, []string{v1.ID}, []string{unknownID("mv_")})
+			_, err := s.AddRunOutputs(ctx, actor, id, []string{v1.ID}, []string{unknownID("mv_")})
 			return err
 		}, store.ErrNotFound, 0, 0},
 		{"model version given as dataset version", func(id string) error {
-			_, err := s.AddRunOutputs(ctx, id, []string{mv.ID}, nil)
+			_, err := s.AddRunOutputs(ctx, actor, id, []string{mv.ID}, nil)
 			return err
 		}, store.ErrInvalid, 0, 0},
-		{"no outputs", func(id string) error { _, err := s.AddRunOutputs(ctx, id, nil, nil); return err }, store.ErrInvalid, 0, 0},
+		{"no outputs", func(id string) error { _, err := s.AddRunOutputs(ctx, actor, id, nil, nil); return err }, store.ErrInvalid, 0, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -62,7 +62,11 @@ func (s *Store) CreateExperiment(ctx context.Context, actor string, in CreateExp
 		if err != nil {
 			return nil, err
 		}
-		return decodeExperiment(m)
+		e, err := decodeExperiment(m)
+		if err != nil {
+			return nil, err
+		}
+		return e, s.appendEvents(tx, actor, eventDraft{EventExperimentCreated, e.ProjectKey, e.ID, map[string]any{"name": e.Name}})
 	})
 }
 

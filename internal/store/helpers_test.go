@@ -95,10 +95,16 @@ func wantInvalidField(t testing.TB, err error, field string) {
 	}
 }
 
-// countProjectNodes counts every node of project key (the project node
-// included), to prove a rejected write wrote nothing and an odd name
+// countProjectNodes counts every node of project key but its events (the project
+// node included), to prove a rejected write wrote nothing and an odd name
 // touched nothing else.
 func countProjectNodes(t testing.TB, key string) int64 {
 	t.Helper()
-	return neo4jtest.Count(t, `MATCH (n {projectKey: $k}) RETURN count(n) AS n`, map[string]any{"k": key})
+	return neo4jtest.Count(t, `MATCH (n {projectKey: $k}) WHERE NOT n:Event RETURN count(n) AS n`, map[string]any{"k": key})
+}
+
+// countProjectEvents counts the events of project key in the log.
+func countProjectEvents(t testing.TB, key string) int64 {
+	t.Helper()
+	return neo4jtest.Count(t, `MATCH (e:Event {projectKey: $k}) RETURN count(e) AS n`, map[string]any{"k": key})
 }

@@ -305,12 +305,12 @@ func seed(t *testing.T, s *store.Store, clock *scenarioClock, sc lineageScenario
 		var err error
 		switch e.kind {
 		case "consumed_by":
-			_, err = s.AddRunInputs(ctx, g.ids[e.to], []string{g.ids[e.from]})
+			_, err = s.AddRunInputs(ctx, actor, g.ids[e.to], []string{g.ids[e.from]})
 		case "produced":
 			if g.nodes[e.to].Kind == "mv" {
-				_, err = s.AddRunOutputs(ctx, g.ids[e.from], nil, []string{g.ids[e.to]})
+				_, err = s.AddRunOutputs(ctx, actor, g.ids[e.from], nil, []string{g.ids[e.to]})
 			} else {
-				_, err = s.AddRunOutputs(ctx, g.ids[e.from], []string{g.ids[e.to]}, nil)
+				_, err = s.AddRunOutputs(ctx, actor, g.ids[e.from], []string{g.ids[e.to]}, nil)
 			}
 		}
 		if err != nil {

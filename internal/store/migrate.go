@@ -32,6 +32,12 @@ var migrations = []string{
 	"CREATE INDEX dataset_project IF NOT EXISTS FOR (n:Dataset) ON (n.projectKey)",
 	"CREATE INDEX model_project IF NOT EXISTS FOR (n:Model) ON (n.projectKey)",
 	"CREATE INDEX metric_chunk IF NOT EXISTS FOR (n:MetricChunk) ON (n.metricId, n.seq)",
+	"CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
+	"CREATE CONSTRAINT event_log_name IF NOT EXISTS FOR (h:EventLog) REQUIRE h.name IS UNIQUE",
+	"CREATE INDEX event_project IF NOT EXISTS FOR (e:Event) ON (e.projectKey, e.seq)",
+	// The head of the hash-chained event log: the latest sequence number
+	// and hash. Every appending transaction locks it.
+	"MERGE (h:EventLog {name: 'main'}) ON CREATE SET h.seq = 0, h.hash = '" + GenesisHash + "'",
 	// Every lineage node has createdAt, which lineage asOf reads; runs
 	// created before they had one take their start time.
 	"MATCH (r:Run) WHERE r.createdAt IS NULL SET r.createdAt = r.startedAt",

@@ -143,7 +143,12 @@ func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in Regis
 		if err != nil {
 			return nil, err
 		}
-		return decodeModelVersion(m)
+		v, err := decodeModelVersion(m)
+		if err != nil {
+			return nil, err
+		}
+		return v, s.appendEvents(tx, actor, eventDraft{EventModelVersionRegistered, v.ProjectKey, v.ID,
+			map[string]any{"modelId": v.ModelID, "version": int64(v.Version), "runId": in.RunID}})
 	})
 }
 

@@ -53,7 +53,11 @@ func (s *Store) CreateProject(ctx context.Context, actor string, in CreateProjec
 		if err != nil {
 			return nil, err
 		}
-		return decodeProject(m)
+		p, err := decodeProject(m)
+		if err != nil {
+			return nil, err
+		}
+		return p, s.appendEvents(tx, actor, eventDraft{EventProjectCreated, p.Key, p.ID, map[string]any{"name": p.Name}})
 	})
 }
 

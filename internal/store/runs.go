@@ -212,7 +212,12 @@ func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*
 		if err != nil {
 			return nil, err
 		}
-		return decodeRun(m)
+		r, err := decodeRun(m)
+		if err != nil {
+			return nil, err
+		}
+		return r, s.appendEvents(tx, actor, eventDraft{EventRunStarted, r.ProjectKey, r.ID,
+			map[string]any{"experimentId": r.ExperimentID, "name": r.Name, "status": string(r.Status)}})
 	})
 }
 
@@ -256,7 +261,7 @@ func runRecord(tx *txn, id, cypher string, params map[string]any) (*Run, error) 
 // accepted (ErrConflict otherwise); asking for the status the run already
 // has is a no-op, so a retried request succeeds. A terminal status sets
 // endedAt.
-func (s *Store) UpdateRunStatus(ctx context.Context, runID string, to RunStatus) (*Run, error) {
+func (s *Store) UpdateRunStatus(ctx context.Context, actor, runID string, to RunStatus) (*Run, error) {
 	if err := checkID("runId", runID, KindRun); err != nil {
 		return nil, err
 	}
@@ -280,8 +285,13 @@ func (s *Store) UpdateRunStatus(ctx context.Context, runID string, to RunStatus)
 		if to.Terminal() {
 			ended = s.now().UTC()
 		}
-		return runRecord(tx, runID, `MATCH (r:Run {id: $id}) SET r.status = $to, r.endedAt = $ended RETURN r{.*} AS r`,
+		run, err := runRecord(tx, runID, `MATCH (r:Run {id: $id}) SET r.status = $to, r.endedAt = $ended RETURN r{.*} AS r`,
 			map[string]any{"to": string(to), "ended": ended})
+		if err != nil {
+			return nil, err
+		}
+		return run, s.appendEvents(tx, actor, eventDraft{EventRunStatusChanged, run.ProjectKey, run.ID,
+			map[string]any{"experimentId": run.ExperimentID, "name": run.Name, "from": string(r.Status), "status": string(to)}})
 	})
 	return orUnchanged(run, unchanged, err)
 }

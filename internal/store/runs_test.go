@@ -19,7 +19,7 @@ func runAt(t *testing.T, s *store.Store, st store.RunStatus) *store.Run {
 	r := newRun(t, s, "runs", start)
 	if st.Terminal() {
 		var err error
-		if r, err = s.UpdateRunStatus(t.Context(), r.ID, st); err != nil {
+		if r, err = s.UpdateRunStatus(t.Context(), actor, r.ID, st); err != nil {
 			t.Fatalf("move run to %s: %v", st, err)
 		}
 	}
@@ -53,7 +53,7 @@ func TestRunStatusTransitions(t *testing.T) {
 			t.Parallel()
 			r := runAt(t, s, c.from)
 			before := readRun(t, s, r.ID)
-			got, err := s.UpdateRunStatus(t.Context(), r.ID, c.to)
+			got, err := s.UpdateRunStatus(t.Context(), actor, r.ID, c.to)
 			after := readRun(t, s, r.ID)
 			switch c.want {
 			case conflict:
@@ -97,7 +97,7 @@ func TestRunStatusRejectsUnknownStatus(t *testing.T) {
 	r := runAt(t, s, store.StatusRunning)
 	for _, st := range []store.RunStatus{"PAUSED", "", "running"} {
 		t.Run("status="+string(st), func(t *testing.T) {
-			_, err := s.UpdateRunStatus(t.Context(), r.ID, st)
+			_, err := s.UpdateRunStatus(t.Context(), actor, r.ID, st)
 			wantInvalidField(t, err, "status")
 			if got := readRun(t, s, r.ID).Status; got != store.StatusRunning {
 				t.Fatalf("status changed to %s", got)
@@ -265,14 +265,14 @@ func TestNoOpWritesLeaveNoTrace(t *testing.T) {
 	if _, err := s.LogParams(t.Context(), r.ID, []store.KeyValue{{Key: "lr", Value: "0.1"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpdateRunStatus(t.Context(), r.ID, store.StatusFinished); err != nil {
+	if _, err := s.UpdateRunStatus(t.Context(), actor, r.ID, store.StatusFinished); err != nil {
 		t.Fatal(err)
 	}
 	revision := func() int64 {
 		return neo4jtest.Count(t, `MATCH (r:Run {id: $id}) RETURN r.revision AS n`, map[string]any{"id": r.ID})
 	}
 	before := revision()
-	again, err := s.UpdateRunStatus(t.Context(), r.ID, store.StatusFinished)
+	again, err := s.UpdateRunStatus(t.Context(), actor, r.ID, store.StatusFinished)
 	if err != nil {
 		t.Fatalf("repeated finish: %v", err)
 	}

@@ -305,7 +305,7 @@ func TestMalformedAndUnknownIDs(t *testing.T) {
 	all := store.Scope{All: true}
 	ops := []idOp{
 		{"UpdateRunStatus", "runId", "run_", func(id string) error {
-			_, err := s.UpdateRunStatus(ctx, id, store.StatusFinished)
+			_, err := s.UpdateRunStatus(ctx, actor, id, store.StatusFinished)
 			return err
 		}},
 		{"LogParams", "runId", "run_", func(id string) error {
@@ -321,15 +321,15 @@ func TestMalformedAndUnknownIDs(t *testing.T) {
 			return err
 		}},
 		{"AddRunInputs", "runId", "run_", func(id string) error {
-			_, err := s.AddRunInputs(ctx, id, []string{dsv.ID})
+			_, err := s.AddRunInputs(ctx, actor, id, []string{dsv.ID})
 			return err
 		}},
 		{"AddRunInputs", "datasetVersionIds[0]", "dsv_", func(id string) error {
-			_, err := s.AddRunInputs(ctx, run.ID, []string{id})
+			_, err := s.AddRunInputs(ctx, actor, run.ID, []string{id})
 			return err
 		}},
 		{"AddRunOutputs", "modelVersionIds[0]", "mv_", func(id string) error {
-			_, err := s.AddRunOutputs(ctx, run.ID, nil, []string{id})
+			_, err := s.AddRunOutputs(ctx, actor, run.ID, nil, []string{id})
 			return err
 		}},
 		{"StartRun", "experimentId", "exp_", func(id string) error {
@@ -405,6 +405,10 @@ func TestMalformedAndUnknownIDs(t *testing.T) {
 		if n := countProjectNodes(t, key); n != 5 {
 			t.Fatalf("project has %d nodes, want 5", n)
 		}
+		// And the events of creating them, no more.
+		if n := countProjectEvents(t, key); n != 5 {
+			t.Fatalf("project has %d events, want 5", n)
+		}
 		if n := neo4jtest.Count(t, `MATCH (:Run {id: $id})-[e]-() WHERE type(e) <> 'HAS_RUN' RETURN count(e) AS n`, map[string]any{"id": run.ID}); n != 0 {
 			t.Fatalf("run has %d edges besides its experiment's", n)
 		}
@@ -426,8 +430,8 @@ func TestDatasetIdentityOverIndexLimitIsInvalid(t *testing.T) {
 			_, err := s.RegisterDataset(t.Context(), actor, store.RegisterDatasetInput{ProjectKey: key,
 				Namespace: strings.Repeat("n", c.ns), Name: strings.Repeat("x", c.name)})
 			wantInvalidField(t, err, "name")
-			if n := countProjectNodes(t, key); n != 1 {
-				t.Fatalf("project has %d nodes, want only itself", n)
+			if n, e := countProjectNodes(t, key), countProjectEvents(t, key); n != 1 || e != 1 {
+				t.Fatalf("project has %d nodes and %d events, want only itself and its creation", n, e)
 			}
 		})
 	}

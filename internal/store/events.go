@@ -1,0 +1,311 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// EventKind names a state change in the event log.
+type EventKind string
+
+// The kinds of events. Their values are the GraphQL EventKind values.
+const (
+	EventProjectCreated         EventKind = "PROJECT_CREATED"
+	EventExperimentCreated      EventKind = "EXPERIMENT_CREATED"
+	EventRunStarted             EventKind = "RUN_STARTED"
+	EventRunStatusChanged       EventKind = "RUN_STATUS_CHANGED"
+	EventRunLineageChanged      EventKind = "RUN_LINEAGE_CHANGED"
+	EventDatasetRegistered      EventKind = "DATASET_REGISTERED"
+	EventDatasetVersionRegister EventKind = "DATASET_VERSION_REGISTERED"
+	EventModelVersionRegistered EventKind = "MODEL_VERSION_REGISTERED"
+)
+
+// EventKinds lists every kind, for validation.
+var EventKinds = []EventKind{EventProjectCreated, EventExperimentCreated, EventRunStarted, EventRunStatusChanged,
+	EventRunLineageChanged, EventDatasetRegistered, EventDatasetVersionRegister, EventModelVersionRegistered}
+
+// GenesisHash is the previous hash of the first event.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Event is one entry of the append-only, hash-chained event log. Seq is
+// strictly increasing without gaps, in commit order: the log head is
+// locked by every appending transaction until it commits.
+type Event struct {
+	Seq        int64
+	At         time.Time
+	Actor      string
+	ProjectKey string
+	Kind       EventKind
+	TargetID   string
+	// Payload is small and flat: strings, numbers, booleans and lists of
+	// strings.
+	Payload  map[string]any
+	PrevHash string
+	Hash     string
+}
+
+// Cursor is the event's position as an opaque resume token.
+func (e *Event) Cursor() string { return strconv.FormatInt(e.Seq, 10) }
+
+// ParseCursor reads an event cursor; field names the argument.
+func ParseCursor(field, c string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(c, 10, 64)
+	if err != nil || n < 0 {
+		return 0, invalid("%s: %q is not an event cursor", field, c)
+	}
+	return n, nil
+}
+
+// hashedEvent is the content an event's hash covers, in a fixed field
+// order; encoding/json writes map keys sorted, so the encoding is canonical.
+type hashedEvent struct {
+	Seq        int64          `json:"seq"`
+	At         string         `json:"at"`
+	Actor      string         `json:"actor"`
+	ProjectKey string         `json:"projectKey"`
+	Kind       EventKind      `json:"kind"`
+	TargetID   string         `json:"targetId"`
+	Payload    map[string]any `json:"payload"`
+	PrevHash   string         `json:"prevHash"`
+}
+
+// ComputeHash returns the hash an event must carry: the hex SHA-256 of the
+// canonical JSON of its content and its previous hash (see hashedEvent).
+func (e *Event) ComputeHash() (string, error) {
+	b, err := json.Marshal(hashedEvent{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, ProjectKey: e.ProjectKey,
+		Kind: e.Kind, TargetID: e.TargetID, Payload: e.Payload, PrevHash: e.PrevHash})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// VerifyChain checks that events, consecutive in the log and starting
+// after prev (GenesisHash for the first event), form an unbroken chain:
+// consecutive sequence numbers, each prevHash the hash before it, each hash
+// the hash of its content. It names the first event that breaks it.
+func VerifyChain(prev string, events []*Event) error {
+	for i, e := range events {
+		if i > 0 && e.Seq != events[i-1].Seq+1 {
+			return fmt.Errorf("event %d follows %d: a gap in the log", e.Seq, events[i-1].Seq)
+		}
+		if e.PrevHash != prev {
+			return fmt.Errorf("event %d: prevHash %s does not match the hash before it %s", e.Seq, e.PrevHash, prev)
+		}
+		h, err := e.ComputeHash()
+		if err != nil {
+			return err
+		}
+		if h != e.Hash {
+			return fmt.Errorf("event %d: content does not match its hash", e.Seq)
+		}
+		prev = e.Hash
+	}
+	return nil
+}
+
+// eventDraft is an event a write transaction appends.
+type eventDraft struct {
+	kind    EventKind
+	project string
+	target  string
+	payload map[string]any
+}
+
+// appendEvents appends drafts to the event log inside the calling write
+// transaction, as its last statements: the log head stays locked until the
+// transaction commits, which orders the log by commit, and a transaction
+// that rolls back leaves no event.
+func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error {
+	rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) `+lockClause("h")+` RETURN h.seq AS seq, h.hash AS hash`, nil)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return fmt.Errorf("event log head missing: %w", ErrUnavailable)
+	}
+	seq, err := recInt(rec, "seq")
+	if err != nil {
+		return err
+	}
+	prev, err := recStr(rec, "hash")
+	if err != nil {
+		return err
+	}
+	rows := make([]map[string]any, len(drafts))
+	for i, d := range drafts {
+		e := &Event{Seq: seq + int64(i) + 1, At: s.now().UTC(), Actor: actor, ProjectKey: d.project, Kind: d.kind,
+			TargetID: d.target, Payload: d.payload, PrevHash: prev}
+		if e.Payload == nil {
+			e.Payload = map[string]any{}
+		}
+		if e.Hash, err = e.ComputeHash(); err != nil {
+			return err
+		}
+		payload, err := json.Marshal(e.Payload)
+		if err != nil {
+			return err
+		}
+		rows[i] = map[string]any{"seq": e.Seq, "at": e.At, "actor": e.Actor, "projectKey": e.ProjectKey, "kind": string(e.Kind),
+			"targetId": e.TargetID, "payload": string(payload), "prevHash": e.PrevHash, "hash": e.Hash}
+		prev = e.Hash
+	}
+	_, err = tx.run(`
+		MATCH (h:EventLog {name: 'main'})
+		SET h.seq = $seq, h.hash = $hash
+		WITH h
+		UNWIND $rows AS row
+		CREATE (e:Event) SET e = row`, map[string]any{"seq": seq + int64(len(drafts)), "hash": prev, "rows": rows})
+	return err
+}
+
+func decodeEvent(m map[string]any) (*Event, error) {
+	p := props{m: m}
+	e := &Event{Seq: p.int("seq"), At: p.time("at"), Actor: p.str("actor"), ProjectKey: p.str("projectKey"),
+		Kind: EventKind(p.str("kind")), TargetID: p.str("targetId"), PrevHash: p.str("prevHash"), Hash: p.str("hash")}
+	if p.err != nil {
+		return nil, p.err
+	}
+	if err := json.Unmarshal([]byte(p.str("payload")), &e.Payload); err != nil {
+		return nil, fmt.Errorf("decode event %d payload: %w", e.Seq, err)
+	}
+	// JSON numbers come back as float64; the payloads hold integers only.
+	for k, v := range e.Payload {
+		if f, ok := v.(float64); ok && f == float64(int64(f)) {
+			e.Payload[k] = int64(f)
+		}
+	}
+	return e, nil
+}
+
+// EventFilter narrows an event query. Empty fields match everything.
+type EventFilter struct {
+	// Scope is what the caller may read; events of other projects are
+	// never returned.
+	Scope       Scope
+	ProjectKeys []string
+	Kinds       []EventKind
+	TargetID    string
+}
+
+// Check validates the filter's fields.
+func (f EventFilter) Check() error {
+	for _, k := range f.ProjectKeys {
+		if err := checkProjectKey("filter.projectKeys", k); err != nil {
+			return err
+		}
+	}
+	for _, k := range f.Kinds {
+		if !contains(EventKinds, k) {
+			return invalid("filter.kinds: unknown event kind %q", k)
+		}
+	}
+	if f.TargetID != "" {
+		if _, ok := KindOf(f.TargetID); !ok {
+			return invalid("filter.targetId: %q is not a valid ID", f.TargetID)
+		}
+	}
+	return nil
+}
+
+// Matches reports whether e passes the filter, scope included.
+func (f EventFilter) Matches(e *Event) bool {
+	return f.Scope.Allows(e.ProjectKey) &&
+		(len(f.ProjectKeys) == 0 || contains(f.ProjectKeys, e.ProjectKey)) &&
+		(len(f.Kinds) == 0 || contains(f.Kinds, e.Kind)) &&
+		(f.TargetID == "" || f.TargetID == e.TargetID)
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (f EventFilter) params() map[string]any {
+	p := f.Scope.params()
+	kinds := make([]string, len(f.Kinds))
+	for i, k := range f.Kinds {
+		kinds[i] = string(k)
+	}
+	keys := f.ProjectKeys
+	if keys == nil {
+		keys = []string{}
+	}
+	p["filterKeys"], p["kinds"], p["targetId"] = keys, kinds, f.TargetID
+	return p
+}
+
+const eventWhere = `($allProjects OR e.projectKey IN $projectKeys)
+	AND (size($filterKeys) = 0 OR e.projectKey IN $filterKeys)
+	AND (size($kinds) = 0 OR e.kind IN $kinds)
+	AND ($targetId = '' OR e.targetId = $targetId)`
+
+// MaxEventPage bounds one read of the log.
+const MaxEventPage = 1_000
+
+// EventsAfter returns up to limit events with a sequence above after, in
+// order, that pass f.
+func (s *Store) EventsAfter(ctx context.Context, after int64, limit int, f EventFilter) ([]*Event, error) {
+	if limit < 1 || limit > MaxEventPage {
+		return nil, invalid("first: must be between 1 and %d, got %d", MaxEventPage, limit)
+	}
+	params := f.params()
+	params["after"], params["limit"] = after, limit
+	return read(ctx, s, func(tx *txn) ([]*Event, error) {
+		recs, err := tx.run(`MATCH (e:Event) WHERE e.seq > $after AND `+eventWhere+`
+			RETURN e{.*} AS e ORDER BY e.seq LIMIT $limit`, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*Event, 0, len(recs))
+		for _, rec := range recs {
+			m, err := recMap(rec, "e")
+			if err != nil {
+				return nil, err
+			}
+			e, err := decodeEvent(m)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		return out, nil
+	})
+}
+
+// EventHead returns the sequence number of the latest event (0 for an
+// empty log).
+func (s *Store) EventHead(ctx context.Context) (int64, error) {
+	return read(ctx, s, func(tx *txn) (int64, error) {
+		rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) RETURN h.seq AS seq`, nil)
+		if err != nil || rec == nil {
+			return 0, err
+		}
+		return recInt(rec, "seq")
+	})
+}
+
+// CountEvents counts the events that pass f.
+func (s *Store) CountEvents(ctx context.Context, f EventFilter) (int, error) {
+	return read(ctx, s, func(tx *txn) (int, error) {
+		rec, err := tx.single(`MATCH (e:Event) WHERE `+eventWhere+` RETURN count(e) AS n`, f.params())
+		if err != nil {
+			return 0, err
+		}
+		n, err := recInt(rec, "n")
+		return int(n), err
+	})
+}
