@@ -194,7 +194,7 @@ func stateOf(t *testing.T, key string) projectState {
 	return projectState{
 		Nodes:  neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey = $pk AND NOT n:Event RETURN count(n) AS n`, p),
 		Events: neo4jtest.Count(t, `MATCH (e:Event) WHERE e.projectKey = $pk RETURN count(e) AS n`, p),
-		Rels:  neo4jtest.Count(t, `MATCH (n)-[r]-() WHERE n.projectKey = $pk RETURN count(DISTINCT r) AS n`, p),
+		Rels:   neo4jtest.Count(t, `MATCH (n)-[r]-() WHERE n.projectKey = $pk RETURN count(DISTINCT r) AS n`, p),
 		Writes: neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey = $pk AND NOT n:Event
 			RETURN sum(coalesce(n.revision, 0)) + sum(coalesce(n.versionCount, 0)) + sum(coalesce(n.count, 0)) AS n`, p),
 	}
