@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/exphub/exphub/internal/store"
@@ -200,6 +201,12 @@ func runFieldsSelected(ctx context.Context) runPrefetch {
 // AroundOperations gives each GraphQL operation, over HTTP or a websocket,
 // its own loaders, so nothing is cached across operations or callers.
 func (r *Resolver) AroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	// A subscription lives for many responses: cached loaders would serve
+	// the first event's objects to every later one, so each of its fields
+	// reads afresh.
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		return next(ctx)
+	}
 	return next(context.WithValue(ctx, loadersKey{}, newLoaders(r.Store)))
 }
 

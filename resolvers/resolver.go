@@ -5,10 +5,13 @@
 package resolvers
 
 import (
+	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
 )
 
 // Resolver is the root resolver. It is safe for concurrent use.
 type Resolver struct {
 	Store *store.Store
+	// Events serves subscriptions; without it they are UNAVAILABLE.
+	Events *events.Hub
 }

@@ -55,6 +55,20 @@ func (r *datasetVersionResolver) DerivedFrom(ctx context.Context, obj *store.Dat
 	return r.neighbourVersions(ctx, store.VersionDerivedFrom, obj.ID)
 }
 
+// Cursor is the resolver for the cursor field.
+func (r *eventResolver) Cursor(ctx context.Context, obj *store.Event) (string, error) {
+	return obj.Cursor(), nil
+}
+
+// Target is the resolver for the target field.
+func (r *eventResolver) Target(ctx context.Context, obj *store.Event) (model.Node, error) {
+	n, err := r.node(ctx, obj.TargetID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return n, err
+}
+
 // Runs is the resolver for the runs field.
 func (r *experimentResolver) Runs(ctx context.Context, obj *store.Experiment, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error) {
 	return r.runs(ctx, obj, filter, orderBy, first, after)
@@ -534,6 +548,54 @@ func (r *queryResolver) LineagePath(ctx context.Context, from string, to string,
 	return lineageGraph(g), nil
 }
 
+// AuditEvents is the resolver for the auditEvents field.
+func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := eventFilter(ctx, filter, approverScope(p))
+	if err != nil {
+		return nil, err
+	}
+	n := store.DefaultPageSize
+	if first != nil {
+		n = *first
+	}
+	if n < 0 || n > store.MaxPageSize {
+		return nil, fmt.Errorf("%w: first: must be between 0 and %d, got %d", store.ErrInvalid, store.MaxPageSize, n)
+	}
+	var cursor int64
+	if c, err := r.eventCursor(ctx, after); err != nil {
+		return nil, err
+	} else if c != nil {
+		cursor = *c
+	}
+	conn := &model.EventConnection{Edges: []*model.EventEdge{}, PageInfo: &model.PageInfo{}}
+	if conn.TotalCount, err = r.Store.CountEvents(ctx, f); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return conn, nil
+	}
+	evs, err := r.Store.EventsAfter(ctx, cursor, n+1, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) > n {
+		conn.PageInfo.HasNextPage = true
+		evs = evs[:n]
+	}
+	for _, e := range evs {
+		conn.Edges = append(conn.Edges, &model.EventEdge{Cursor: e.Cursor(), Node: e})
+	}
+	if len(evs) > 0 {
+		end := evs[len(evs)-1].Cursor()
+		conn.PageInfo.EndCursor = &end
+	}
+	return conn, nil
+}
+
 // Experiment is the resolver for the experiment field.
 func (r *runResolver) Experiment(ctx context.Context, obj *store.Run) (*store.Experiment, error) {
 	return loadersFor(ctx, r.Store).experiment.Load(ctx, obj.ExperimentID)
@@ -581,11 +643,39 @@ func (r *runResolver) ModelOutputs(ctx context.Context, obj *store.Run) ([]*stor
 	return nonNil(visible(ctx, ms, func(v *store.ModelVersion) string { return v.ProjectKey })), nil
 }
 
+// Events is the resolver for the events field.
+func (r *subscriptionResolver) Events(ctx context.Context, filter *model.EventFilter, after *string) (<-chan *store.Event, error) {
+	return r.subscribe(ctx, filter, after, nil, nil)
+}
+
+// RunStatusChanged is the resolver for the runStatusChanged field.
+func (r *subscriptionResolver) RunStatusChanged(ctx context.Context, experimentID string, after *string) (<-chan *store.Event, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	n, err := r.node(ctx, experimentID)
+	if err != nil {
+		return nil, err
+	}
+	exp, ok := n.(*store.Experiment)
+	if !ok {
+		return nil, fmt.Errorf("%w: experimentId: %q is not an experiment", store.ErrInvalid, experimentID)
+	}
+	return r.subscribe(ctx, nil, after, func(e *store.Event) bool { return e.Payload["experimentId"] == exp.ID },
+		func(f *store.EventFilter) {
+			f.ProjectKeys = []string{exp.ProjectKey}
+			f.Kinds = []store.EventKind{store.EventRunStarted, store.EventRunStatusChanged}
+		})
+}
+
 // Dataset returns graph.DatasetResolver implementation.
 func (r *Resolver) Dataset() graph.DatasetResolver { return &datasetResolver{r} }
 
 // DatasetVersion returns graph.DatasetVersionResolver implementation.
 func (r *Resolver) DatasetVersion() graph.DatasetVersionResolver { return &datasetVersionResolver{r} }
+
+// Event returns graph.EventResolver implementation.
+func (r *Resolver) Event() graph.EventResolver { return &eventResolver{r} }
 
 // Experiment returns graph.ExperimentResolver implementation.
 func (r *Resolver) Experiment() graph.ExperimentResolver { return &experimentResolver{r} }
@@ -611,9 +701,13 @@ func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 // Run returns graph.RunResolver implementation.
 func (r *Resolver) Run() graph.RunResolver { return &runResolver{r} }
 
+// Subscription returns graph.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
 	datasetResolver        struct{ *Resolver }
 	datasetVersionResolver struct{ *Resolver }
+	eventResolver          struct{ *Resolver }
 	experimentResolver     struct{ *Resolver }
 	metricResolver         struct{ *Resolver }
 	modelResolver          struct{ *Resolver }
@@ -622,4 +716,5 @@ type (
 	projectResolver        struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
 	runResolver            struct{ *Resolver }
+	subscriptionResolver   struct{ *Resolver }
 )

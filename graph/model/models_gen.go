@@ -73,6 +73,24 @@ type DatasetVersionEdge struct {
 	Node   *store.DatasetVersion `json:"node"`
 }
 
+type EventConnection struct {
+	Edges      []*EventEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type EventEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *store.Event `json:"node"`
+}
+
+type EventFilter struct {
+	// Only these projects (of those the caller may read).
+	ProjectKeys []string          `json:"projectKeys,omitempty"`
+	Kinds       []store.EventKind `json:"kinds,omitempty"`
+	TargetID    *string           `json:"targetId,omitempty"`
+}
+
 type ExperimentConnection struct {
 	Edges      []*ExperimentEdge `json:"edges"`
 	PageInfo   *PageInfo         `json:"pageInfo"`
@@ -334,6 +352,9 @@ type StartRunInput struct {
 
 type StartRunPayload struct {
 	Run *store.Run `json:"run"`
+}
+
+type Subscription struct {
 }
 
 type UpdateRunStatusInput struct {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/resolvers"
 )
@@ -45,6 +46,9 @@ type Options struct {
 	MaxBodyBytes    int64
 	ComplexityLimit int
 	Logger          *slog.Logger
+	// Events serves subscriptions over websockets; without it they are
+	// UNAVAILABLE.
+	Events *events.Hub
 }
 
 // NewHandler returns the hub's HTTP handler.
@@ -57,7 +61,7 @@ func NewHandler(o Options) http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg, log)
 
-	gql := NewGraphQLServer(o.Store, o.ComplexityLimit, log)
+	gql := newGraphQLServer(o, log)
 	c := cors.New(cors.Options{
 		AllowedOrigins:   o.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
@@ -67,7 +71,17 @@ func NewHandler(o Options) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", m.instrument("graphql", c.Handler(limitBody(o.MaxBodyBytes, auth.Middleware(o.Verifier, gql)))))
+	// A websocket carries its token in connection_init (browsers cannot
+	// set headers on one), so upgrades skip the HTTP token check; the
+	// websocket transport checks the origin and the token itself.
+	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, auth.Middleware(o.Verifier, gql)))
+	mux.Handle("/graphql", m.instrument("graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebsocketUpgrade(r) {
+			gql.ServeHTTP(w, r)
+			return
+		}
+		httpGQL.ServeHTTP(w, r)
+	})))
 	mux.Handle("/playground", m.instrument("playground", playground.Handler("exphub", "/graphql")))
 	mux.Handle("GET /healthz", m.instrument("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -77,22 +91,24 @@ func NewHandler(o Options) http.Handler {
 	return mux
 }
 
-// NewGraphQLServer builds the gqlgen server explicitly: POST and GET
-// transports, a parsed-query cache, automatic persisted queries, and a
-// complexity limit in which a connection's first argument multiplies the
-// cost of what is selected under it.
-func NewGraphQLServer(s *store.Store, complexityLimit int, log *slog.Logger) *handler.Server {
-	r := &resolvers.Resolver{Store: s}
+// newGraphQLServer builds the gqlgen server explicitly: POST, GET and
+// websocket (graphql-transport-ws) transports, a parsed-query cache,
+// automatic persisted queries, and a complexity limit in which a
+// connection's first argument multiplies the cost of what is selected
+// under it.
+func newGraphQLServer(o Options, log *slog.Logger) *handler.Server {
+	r := &resolvers.Resolver{Store: o.Store, Events: o.Events}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
+	srv.AddTransport(websocketTransport(o, log))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(complexityLimit))
+	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.AroundOperations(r.AroundOperations)
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -37,11 +38,14 @@ func newHub(t *testing.T, edit func(*api.Options)) *hub {
 	if err != nil {
 		t.Fatalf("verifier: %v", err)
 	}
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	o := api.Options{Store: st, Verifier: v, Ready: st, CORSOrigins: []string{"http://localhost:5173"},
-		MaxBodyBytes: 4 << 20, ComplexityLimit: api.DefaultComplexityLimit,
-		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		MaxBodyBytes: 4 << 20, ComplexityLimit: api.DefaultComplexityLimit, Logger: log}
 	if edit != nil {
 		edit(&o)
+	}
+	if o.Events == nil {
+		o.Events = runHub(t, o.Store, events.Options{Logger: log})
 	}
 	h := &hub{st: o.Store}
 	handler := api.NewHandler(o)
@@ -58,6 +62,19 @@ func newHub(t *testing.T, edit func(*api.Options)) *hub {
 	})
 	h.srv = httptest.NewServer(counted)
 	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// runHub runs an event hub over st until the test ends; st's writes wake
+// it.
+func runHub(t *testing.T, st *store.Store, opts events.Options) *events.Hub {
+	t.Helper()
+	h := events.New(st, opts)
+	st.OnAppend(h.Notify)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); h.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 	return h
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/config"
 	"github.com/exphub/exphub/internal/demo"
+	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -46,8 +47,17 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	migrated := make(chan struct{})
 	go ready.migrateUntilDone(ctx, migrated)
 
+	// One follower of the event log per process serves every subscriber;
+	// local writes wake it at once, other replicas' writes within a poll.
+	hub := events.New(st, events.Options{Logger: log})
+	st.OnAppend(hub.Notify)
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	hubDone := make(chan struct{})
+	go func() { defer close(hubDone); hub.Run(hubCtx) }()
+	defer func() { stopHub(); <-hubDone }()
+
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
-		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log})
+		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log, Events: hub})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)
@@ -68,6 +78,8 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	// Subscriptions end first, each told where to resume.
+	stopHub()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

@@ -165,6 +165,9 @@ func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error 
 		WITH h
 		UNWIND $rows AS row
 		CREATE (e:Event) SET e = row`, map[string]any{"seq": seq + int64(len(drafts)), "hash": prev, "rows": rows})
+	if err == nil {
+		tx.appended = true
+	}
 	return err
 }
 

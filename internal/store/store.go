@@ -42,7 +42,13 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
 	now      func() time.Time
+	onAppend atomic.Pointer[func()]
 }
+
+// OnAppend registers f to be called after every committed transaction
+// that appended to the event log, so a follower of the log can read it at
+// once instead of at its next poll. f must not block.
+func (s *Store) OnAppend(f func()) { s.onAppend.Store(&f) }
 
 // Option configures a Store.
 type Option func(*Store)
@@ -90,6 +96,8 @@ func CountQueries(ctx context.Context) (context.Context, *QueryCounter) {
 type txn struct {
 	ctx context.Context
 	tx  neo4j.ManagedTransaction
+	// appended is set when the transaction appended events.
+	appended bool
 }
 
 func (t *txn) run(cypher string, params map[string]any) ([]*neo4j.Record, error) {
@@ -135,9 +143,18 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 func write[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (T, error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
+	appended := false
 	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-		return work(&txn{ctx: ctx, tx: tx})
+		t := &txn{ctx: ctx, tx: tx}
+		v, err := work(t)
+		appended = t.appended // the last attempt is the one that committed
+		return v, err
 	}, neo4j.WithTxTimeout(txTimeout))
+	if err == nil && appended {
+		if f := s.onAppend.Load(); f != nil {
+			(*f)()
+		}
+	}
 	return v, classify(err)
 }
 

@@ -1,0 +1,437 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/exphub/exphub/internal/api"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/events"
+	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/wsclient"
+)
+
+const eventsSub = `subscription($after: String, $keys: [String!], $kinds: [EventKind!]) {
+	events(after: $after, filter: {projectKeys: $keys, kinds: $kinds}) { cursor seq kind projectKey targetId actor payload hash prevHash } }`
+
+type wsEvent struct {
+	Cursor     string
+	Seq        int64
+	Kind       string
+	ProjectKey string
+	TargetID   string `json:"targetId"`
+	Actor      string
+	Payload    map[string]any
+	Hash       string
+	PrevHash   string
+}
+
+// dial opens a subscription connection to h as the holder of tok.
+func dial(t *testing.T, h *hub, tok string) *wsclient.Client {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	c, err := wsclient.Dial(ctx, h.srv.URL+"/graphql", tok, nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	return c
+}
+
+// next reads the next event of operation id, failing on anything else.
+func next(t *testing.T, c *wsclient.Client, id string) wsEvent {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	m, err := c.Next(ctx)
+	if err != nil {
+		t.Fatalf("waiting for an event: %v", err)
+	}
+	if m.ID != id || m.Type != "next" {
+		t.Fatalf("want next for %s, got %s %s %s", id, m.Type, m.ID, m.Payload)
+	}
+	var d struct {
+		Events, RunStatusChanged *wsEvent
+	}
+	errs, err := m.Data(&d)
+	if err != nil || len(errs) > 0 {
+		t.Fatalf("event: %v %+v", err, errs)
+	}
+	if d.Events != nil {
+		return *d.Events
+	}
+	return *d.RunStatusChanged
+}
+
+// expectQuiet fails when operation id delivers anything within d.
+func expectQuiet(t *testing.T, c *wsclient.Client, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), d)
+	defer cancel()
+	if m, err := c.Next(ctx); err == nil {
+		t.Fatalf("want nothing, got %s %s", m.Type, m.Payload)
+	}
+}
+
+// projectLog is what the store holds for a project, in order.
+func projectLog(t *testing.T, st *store.Store, key string, after int64) []*store.Event {
+	t.Helper()
+	evs, err := st.EventsAfter(t.Context(), after, store.MaxEventPage, store.EventFilter{Scope: store.Scope{All: true}, ProjectKeys: []string{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+func startRun(t *testing.T, st *store.Store, expID, name string) *store.Run {
+	t.Helper()
+	r, err := st.StartRun(t.Context(), "alice", store.StartRunInput{ExperimentID: expID, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func newProjectWithExperiment(t *testing.T, st *store.Store, prefix string) (string, *store.Experiment) {
+	t.Helper()
+	key := neo4jtest.Key(t, prefix)
+	if _, err := st.CreateProject(t.Context(), "alice", store.CreateProjectInput{Key: key, Name: key}); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := st.CreateExperiment(t.Context(), "alice", store.CreateExperimentInput{ProjectKey: key, Name: "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, exp
+}
+
+func TestEventsReplayThenLive(t *testing.T) {
+	h := newHub(t, nil)
+	key, exp := newProjectWithExperiment(t, h.st, "evl")
+	startRun(t, h.st, exp.ID, "r1")
+	logged := projectLog(t, h.st, key, 0)
+	tok := token(t, "viewer", map[string]auth.Role{key: auth.RoleViewer})
+	c := dial(t, h, tok)
+	if err := c.Subscribe(t.Context(), "1", eventsSub, map[string]any{"after": "0", "keys": []string{key}}); err != nil {
+		t.Fatal(err)
+	}
+	// Replay: the project's whole log, in order, with the stored content.
+	for _, want := range logged {
+		got := next(t, c, "1")
+		if got.Seq != want.Seq || got.Kind != string(want.Kind) || got.Hash != want.Hash || got.Cursor != want.Cursor() ||
+			got.TargetID != want.TargetID || got.Actor != "alice" {
+			t.Fatalf("replayed %+v, want %+v", got, want)
+		}
+	}
+	// Live: a run started through the API arrives next.
+	res := h.gql(t, token(t, "carol", map[string]auth.Role{key: auth.RoleContributor}),
+		`mutation($e: ID!) { startRun(input: {experimentId: $e, name: "live"}) { run { id } } }`, map[string]any{"e": exp.ID})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	got := next(t, c, "1")
+	if got.Kind != "RUN_STARTED" || got.Actor != "carol" || got.Payload["name"] != "live" || got.Seq <= logged[len(logged)-1].Seq {
+		t.Fatalf("live event %+v", got)
+	}
+	if got.PrevHash == "" || len(got.Hash) != 64 {
+		t.Errorf("hashes %q %q", got.PrevHash, got.Hash)
+	}
+}
+
+func TestEventsResumeWithoutGapOrRepeat(t *testing.T) {
+	h := newHub(t, nil)
+	key, exp := newProjectWithExperiment(t, h.st, "evr")
+	tok := token(t, "viewer", map[string]auth.Role{key: auth.RoleViewer})
+	c := dial(t, h, tok)
+	if err := c.Subscribe(t.Context(), "a", eventsSub, map[string]any{"after": "0", "keys": []string{key}}); err != nil {
+		t.Fatal(err)
+	}
+	first := next(t, c, "a")
+	second := next(t, c, "a")
+	c.CloseNow()
+	// Written while nobody listened.
+	for i := range 3 {
+		startRun(t, h.st, exp.ID, fmt.Sprint(i))
+	}
+	// A restarted server: a new hub and handler over the same Neo4j.
+	h2 := newHub(t, nil)
+	c2 := dial(t, h2, tok)
+	if err := c2.Subscribe(t.Context(), "b", eventsSub, map[string]any{"after": second.Cursor, "keys": []string{key}}); err != nil {
+		t.Fatal(err)
+	}
+	want := projectLog(t, h.st, key, second.Seq)
+	if len(want) != 3 {
+		t.Fatalf("log after %d: %d events", second.Seq, len(want))
+	}
+	for _, w := range want {
+		if got := next(t, c2, "b"); got.Seq != w.Seq {
+			t.Fatalf("resumed at %d, want %d (first was %d)", got.Seq, w.Seq, first.Seq)
+		}
+	}
+	expectQuiet(t, c2, 300*time.Millisecond)
+}
+
+func TestEventsReachSubscribersOfAnotherReplica(t *testing.T) {
+	a := newHub(t, func(o *api.Options) { o.Events = nil })
+	b := newHub(t, nil) // its own store, hub and handler: another process
+	key, exp := newProjectWithExperiment(t, a.st, "evx")
+	tok := token(t, "viewer", map[string]auth.Role{key: auth.RoleViewer})
+	c := dial(t, b, tok)
+	if err := c.Subscribe(t.Context(), "x", eventsSub, map[string]any{"keys": []string{key}}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the subscription is live from now
+	start := time.Now()
+	res := a.gql(t, token(t, "carol", map[string]auth.Role{key: auth.RoleContributor}),
+		`mutation($e: ID!) { startRun(input: {experimentId: $e, name: "via-a"}) { run { id } } }`, map[string]any{"e": exp.ID})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	got := next(t, c, "x")
+	if got.Kind != "RUN_STARTED" || got.Payload["name"] != "via-a" {
+		t.Fatalf("got %+v", got)
+	}
+	t.Logf("delivered across replicas in %s", time.Since(start))
+}
+
+func TestEventsOnlyWhatTheSubscriberMayRead(t *testing.T) {
+	h := newHub(t, nil)
+	mine, myExp := newProjectWithExperiment(t, h.st, "evm")
+	theirs, theirExp := newProjectWithExperiment(t, h.st, "evt")
+	c := dial(t, h, token(t, "viewer", map[string]auth.Role{mine: auth.RoleViewer}))
+	if err := c.Subscribe(t.Context(), "all", eventsSub, nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	startRun(t, h.st, theirExp.ID, "hidden")
+	startRun(t, h.st, myExp.ID, "visible")
+	got := next(t, c, "all")
+	if got.ProjectKey != mine || got.Payload["name"] != "visible" {
+		t.Fatalf("got %+v", got)
+	}
+	// Naming a project one cannot read is refused, not silently empty.
+	if err := c.Subscribe(t.Context(), "theirs", eventsSub, map[string]any{"keys": []string{theirs}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	m, err := c.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, _ := m.Data(nil)
+	if m.Type == "error" {
+		errs = m.Errors()
+	}
+	if m.ID != "theirs" || len(errs) == 0 || errs[0].Extensions["code"] != "FORBIDDEN" {
+		t.Fatalf("want FORBIDDEN, got %s %s", m.Type, m.Payload)
+	}
+	// The audit log is for approvers and admins.
+	viewer := h.gql(t, token(t, "v", map[string]auth.Role{mine: auth.RoleViewer}), `query($k: [String!]) { auditEvents(filter: {projectKeys: $k}) { totalCount } }`,
+		map[string]any{"k": []string{mine}})
+	if len(viewer.Errors) == 0 || viewer.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("viewer reads the audit log: %s", viewer.Raw)
+	}
+	approver := h.gql(t, token(t, "a", map[string]auth.Role{mine: auth.RoleApprover, theirs: auth.RoleViewer}),
+		`{ auditEvents(first: 100) { totalCount edges { node { projectKey kind } } } }`, nil)
+	var d struct {
+		AuditEvents struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct{ ProjectKey, Kind string }
+			}
+		}
+	}
+	if err := decodeData(approver, &d); err != nil {
+		t.Fatal(err)
+	}
+	// Project and experiment created, one run started.
+	if d.AuditEvents.TotalCount != 3 || len(d.AuditEvents.Edges) != 3 {
+		t.Errorf("approver sees %d events (%d edges), want the 3 of %s", d.AuditEvents.TotalCount, len(d.AuditEvents.Edges), mine)
+	}
+	for _, e := range d.AuditEvents.Edges {
+		if e.Node.ProjectKey != mine {
+			t.Errorf("approver sees an event of %s", e.Node.ProjectKey)
+		}
+	}
+}
+
+func TestBadSubscriptionsSayWhy(t *testing.T) {
+	h := newHub(t, nil)
+	key, exp := newProjectWithExperiment(t, h.st, "evb")
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	// A bad token in connection_init closes the socket with 4403.
+	_, err := wsclient.Dial(ctx, h.srv.URL+"/graphql", "not-a-token", nil)
+	var ce *wsclient.CloseError
+	if !errors.As(err, &ce) || ce.Code != 4403 || ce.Reason == "" {
+		t.Fatalf("bad token: %v", err)
+	}
+	// A browser page from an origin outside the allowlist is refused.
+	_, err = wsclient.Dial(ctx, h.srv.URL+"/graphql", token(t, "v", map[string]auth.Role{key: auth.RoleViewer}),
+		http.Header{"Origin": []string{"https://evil.example"}})
+	if err == nil {
+		t.Fatal("a foreign origin connected")
+	}
+	if c, err := wsclient.Dial(ctx, h.srv.URL+"/graphql", token(t, "v", map[string]auth.Role{key: auth.RoleViewer}),
+		http.Header{"Origin": []string{"http://localhost:5173"}}); err != nil {
+		t.Fatalf("an allowed origin: %v", err)
+	} else {
+		c.CloseNow()
+	}
+	c := dial(t, h, token(t, "v", map[string]auth.Role{key: auth.RoleViewer}))
+	head, err := h.st.EventHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct {
+		vars map[string]any
+		want string
+	}{
+		{map[string]any{"after": "yesterday"}, "after"},
+		{map[string]any{"after": strconv.FormatInt(head+1000, 10)}, "beyond the end of the log"},
+		{map[string]any{"kinds": []string{"NOPE"}}, "NOPE"},
+	} {
+		id := strconv.Itoa(i)
+		if err := c.Subscribe(ctx, id, eventsSub, tc.vars); err != nil {
+			t.Fatal(err)
+		}
+		m, err := c.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.ID != id || !containsFold(string(m.Payload), tc.want) {
+			t.Errorf("%v: got %s %s, want an error naming %q", tc.vars, m.Type, m.Payload, tc.want)
+		}
+		if m.Type == "next" { // an error inside a result: the completion follows
+			if m, err = c.Next(ctx); err != nil || m.Type != "complete" {
+				t.Fatalf("want complete, got %v %v", m, err)
+			}
+		}
+	}
+	_ = exp
+}
+
+func TestExpiredTokenEndsTheSubscription(t *testing.T) {
+	h := newHub(t, nil)
+	key, exp := newProjectWithExperiment(t, h.st, "eve")
+	tok, err := auth.NewDevToken([]byte(auth.DevSecret), "short", map[string]auth.Role{key: auth.RoleViewer}, 2*time.Second, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, h, tok)
+	if err := c.Subscribe(t.Context(), "s", `subscription($e: ID!) { runStatusChanged(experimentId: $e) { cursor kind } }`, map[string]any{"e": exp.ID}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	startRun(t, h.st, exp.ID, "before-expiry")
+	if got := next(t, c, "s"); got.Kind != "RUN_STARTED" {
+		t.Fatalf("got %+v", got)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	m, err := c.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := m.Errors()
+	if m.Type != "error" || len(errs) == 0 || errs[0].Extensions["code"] != "UNAUTHENTICATED" || errs[0].Extensions["reason"] != "TOKEN_EXPIRED" ||
+		errs[0].Extensions["resumeAfter"] == "" || !containsFold(errs[0].Message, "token expired") {
+		t.Fatalf("want a token-expired error, got %s %s", m.Type, m.Payload)
+	}
+	// And a new subscription on the same connection is refused.
+	if err := c.Subscribe(ctx, "t", eventsSub, nil); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = c.Next(ctx); err != nil || !containsFold(string(m.Payload), "UNAUTHENTICATED") {
+		t.Fatalf("after expiry: %v %s", err, m.Payload)
+	}
+}
+
+func TestSubscriptionsEndOnShutdownAndLeaveNothingBehind(t *testing.T) {
+	baseline := goleak.IgnoreCurrent()
+	st := neo4jtest.Store(t)
+	hub := events.New(st, events.Options{})
+	st.OnAppend(hub.Notify)
+	hctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); hub.Run(hctx) }()
+	h := newHub(t, func(o *api.Options) { o.Store = st; o.Events = hub })
+	key, exp := newProjectWithExperiment(t, st, "evs")
+	tok := token(t, "v", map[string]auth.Role{key: auth.RoleViewer})
+	var clients []*wsclient.Client
+	for i := range 20 {
+		c := dial(t, h, tok)
+		if err := c.Subscribe(t.Context(), "s", eventsSub, map[string]any{"keys": []string{key}}); err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+		_ = i
+	}
+	time.Sleep(200 * time.Millisecond)
+	r := startRun(t, st, exp.ID, "x")
+	for _, c := range clients[:10] {
+		if got := next(t, c, "s"); got.TargetID != r.ID {
+			t.Fatalf("got %+v", got)
+		}
+		c.Close()
+	}
+	// Shutdown ends the others with where to resume.
+	stop()
+	<-done
+	for _, c := range clients[10:] {
+		got := next(t, c, "s")
+		if got.TargetID != r.ID {
+			t.Fatalf("got %+v", got)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		m, err := c.Next(ctx)
+		cancel()
+		errs := m.Errors()
+		if err != nil || m.Type != "error" || len(errs) == 0 || errs[0].Extensions["reason"] != "SHUTDOWN" || errs[0].Extensions["resumeAfter"] != strconv.FormatInt(mustSeq(t, st, r.ID), 10) {
+			t.Fatalf("want a shutdown error naming the cursor, got %v %s", err, m.Payload)
+		}
+		c.Close()
+	}
+	h.srv.Close()
+	// Every subscription, connection and hub goroutine is gone.
+	var err error
+	for range 50 {
+		if err = goleak.Find(baseline, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Errorf("goroutines left behind: %v (now %d)", err, runtime.NumGoroutine())
+	}
+}
+
+// mustSeq is the sequence of the event about target.
+func mustSeq(t *testing.T, st *store.Store, target string) int64 {
+	t.Helper()
+	evs, err := st.EventsAfter(t.Context(), 0, store.MaxEventPage, store.EventFilter{Scope: store.Scope{All: true}, TargetID: target})
+	if err != nil || len(evs) == 0 {
+		t.Fatalf("events of %s: %v", target, err)
+	}
+	return evs[len(evs)-1].Seq
+}
+
+// decodeData decodes a response's data, failing on errors.
+func decodeData(res *gqlResponse, v any) error {
+	if len(res.Errors) > 0 {
+		return fmt.Errorf("errors: %+v", res.Errors)
+	}
+	return json.Unmarshal(res.Data, v)
+}

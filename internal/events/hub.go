@@ -1,0 +1,333 @@
+// Package events delivers the hub's event log to subscribers: one poller
+// per server process follows the log in Neo4j into a bounded ring, and
+// every subscriber reads from the ring (or, when it is behind the ring,
+// from Neo4j) at its own cursor. Writers never wait for subscribers, a
+// slow subscriber costs only its own cursor, and a replica learns about
+// events written through another one from the shared log.
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/exphub/exphub/internal/store"
+)
+
+// Source is the event log: the store.
+type Source interface {
+	EventsAfter(ctx context.Context, after int64, limit int, f store.EventFilter) ([]*store.Event, error)
+	EventHead(ctx context.Context) (int64, error)
+}
+
+// Options tune a Hub. Zero values take the defaults in brackets.
+type Options struct {
+	// PollInterval is how often the log is read when no local write says
+	// it changed: the delivery delay of events written through another
+	// replica [100ms].
+	PollInterval time.Duration
+	// RingSize is how many recent events stay in memory [8192].
+	RingSize int
+	// MaxLag ends a subscription that, once it had caught up with the
+	// log, falls this many events behind its head [10000]. Catching up
+	// from an old cursor is not lag.
+	MaxLag int64
+	// SendTimeout ends a subscription whose client has not taken an event
+	// for this long [15s].
+	SendTimeout time.Duration
+	// Buffer is each subscriber's queue of events on their way out [64].
+	Buffer int
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.PollInterval <= 0 {
+		o.PollInterval = 100 * time.Millisecond
+	}
+	if o.RingSize <= 0 {
+		o.RingSize = 8192
+	}
+	if o.MaxLag <= 0 {
+		o.MaxLag = 10_000
+	}
+	if o.SendTimeout <= 0 {
+		o.SendTimeout = 15 * time.Second
+	}
+	if o.Buffer <= 0 {
+		o.Buffer = 64
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// ErrTooSlow ends a subscription that fell too far behind; it can resume
+// from its cursor.
+var ErrTooSlow = errors.New("subscriber too slow")
+
+// LagError says where a subscription that fell behind may resume.
+type LagError struct {
+	Cursor int64
+	Reason string
+}
+
+func (e *LagError) Error() string {
+	return fmt.Sprintf("%s: %s; subscribe again with after: %q to resume", ErrTooSlow, e.Reason, fmt.Sprint(e.Cursor))
+}
+
+func (e *LagError) Unwrap() error { return ErrTooSlow }
+
+// Hub follows the log and serves subscribers.
+type Hub struct {
+	src  Source
+	opts Options
+
+	mu      sync.RWMutex
+	ring    []*store.Event // ring[seq % len(ring)]
+	head    int64          // latest sequence read from the log
+	oldest  int64          // oldest sequence in the ring (head+1 when empty)
+	ready   bool           // head was read from the log
+	changed chan struct{}  // closed and replaced whenever head moves
+	wake    chan struct{}
+	done    chan struct{} // closed when Run returns
+	subs    sync.WaitGroup
+}
+
+// ErrStopped ends the subscriptions of a hub that stopped (the server is
+// shutting down); they can resume from their cursor on another replica.
+var ErrStopped = errors.New("the server is shutting down")
+
+// New returns a hub over src; Run starts it.
+func New(src Source, opts Options) *Hub {
+	opts = opts.withDefaults()
+	return &Hub{src: src, opts: opts, ring: make([]*store.Event, opts.RingSize), changed: make(chan struct{}),
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// Notify tells the hub the log has grown (a local write committed), so it
+// reads it now rather than at the next poll. It never blocks.
+func (h *Hub) Notify() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run follows the log until ctx ends, then waits for the subscribers to
+// leave. Read errors are logged and retried at the next poll.
+func (h *Hub) Run(ctx context.Context) {
+	defer h.subs.Wait()
+	defer close(h.done)
+	t := time.NewTicker(h.opts.PollInterval)
+	defer t.Stop()
+	for {
+		more, err := h.poll(ctx)
+		if err != nil && ctx.Err() == nil {
+			h.opts.Logger.WarnContext(ctx, "events: reading the log", "err", err)
+		}
+		if more {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-h.wake:
+		}
+	}
+}
+
+// poll reads what the log has beyond head into the ring. It reports
+// whether a full page came back (there may be more).
+func (h *Hub) poll(ctx context.Context) (bool, error) {
+	h.mu.RLock()
+	ready, head := h.ready, h.head
+	h.mu.RUnlock()
+	if !ready {
+		// Start at the log's head: older events are served from Neo4j.
+		n, err := h.src.EventHead(ctx)
+		if err != nil {
+			return false, err
+		}
+		h.mu.Lock()
+		h.head, h.oldest, h.ready = n, n+1, true
+		h.broadcast()
+		h.mu.Unlock()
+		return false, nil
+	}
+	const page = 1000
+	evs, err := h.src.EventsAfter(ctx, head, page, store.EventFilter{Scope: store.Scope{All: true}})
+	if err != nil || len(evs) == 0 {
+		return false, err
+	}
+	h.mu.Lock()
+	for _, e := range evs {
+		if e.Seq != h.head+1 {
+			// The log has no gaps; a gap means a reader raced a writer's
+			// commit, so stop here and read on at the next poll.
+			break
+		}
+		h.ring[e.Seq%int64(len(h.ring))] = e
+		h.head = e.Seq
+		if h.head-h.oldest >= int64(len(h.ring)) {
+			h.oldest = h.head - int64(len(h.ring)) + 1
+		}
+	}
+	h.broadcast()
+	h.mu.Unlock()
+	return len(evs) == page, nil
+}
+
+// broadcast wakes every waiting subscriber; h.mu is held.
+func (h *Hub) broadcast() {
+	close(h.changed)
+	h.changed = make(chan struct{})
+}
+
+// Head returns the latest sequence the hub has read, and whether it has
+// read the log at all yet.
+func (h *Hub) Head() (int64, bool) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.head, h.ready
+}
+
+// Subscription is one subscriber's stream.
+type Subscription struct {
+	// C delivers the events after the cursor that pass the filter, in
+	// order, without gaps or repeats; it is closed when the subscription
+	// ends.
+	C <-chan *store.Event
+	// err is why it ended (nil: the context ended); read it after C closes.
+	err error
+}
+
+// Err is why the subscription ended: nil when its context ended, a
+// *LagError when it fell behind, or the error that reading the log kept
+// returning.
+func (s *Subscription) Err() error { return s.err }
+
+// Subscribe streams the events after cursor (nil: from now on) that pass
+// f and, when set, match. It ends when ctx ends, calling end with the
+// reason (nil for ctx) and the cursor to resume from, then closing C.
+func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, match func(*store.Event) bool, end func(err error, cursor int64)) (*Subscription, error) {
+	cursor, err := h.start(ctx, after)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *store.Event, h.opts.Buffer)
+	sub := &Subscription{C: out}
+	h.subs.Add(1)
+	go func() {
+		defer h.subs.Done()
+		defer close(out)
+		var last int64
+		last, sub.err = h.follow(ctx, cursor, f, match, out)
+		if end != nil {
+			end(sub.err, last)
+		}
+	}()
+	return sub, nil
+}
+
+// start returns the cursor a subscription begins at: after, or the log's
+// head now (read from the log itself, which may be ahead of the hub).
+func (h *Hub) start(ctx context.Context, after *int64) (int64, error) {
+	if after != nil {
+		return *after, nil
+	}
+	return h.src.EventHead(ctx)
+}
+
+// follow delivers events to out until ctx ends or the subscriber falls
+// behind.
+func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, match func(*store.Event) bool, out chan<- *store.Event) (int64, error) {
+	timer := time.NewTimer(h.opts.SendTimeout)
+	defer timer.Stop()
+	live := false // caught up with the log once: lag from now on is slowness
+	send := func(e *store.Event) error {
+		if !f.Matches(e) || (match != nil && !match(e)) {
+			return nil
+		}
+		select {
+		case out <- e:
+			return nil
+		default:
+		}
+		// The client is not keeping up: wait for it, but not forever, and
+		// not while the log runs away from it.
+		timer.Reset(h.opts.SendTimeout)
+		for {
+			h.mu.RLock()
+			head, changed := h.head, h.changed
+			h.mu.RUnlock()
+			if live && head-e.Seq+1 > h.opts.MaxLag {
+				return &LagError{Cursor: e.Seq - 1, Reason: fmt.Sprintf("%d events behind the log", head-e.Seq+1)}
+			}
+			select {
+			case out <- e:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-h.done:
+				return ErrStopped
+			case <-timer.C:
+				return &LagError{Cursor: e.Seq - 1, Reason: fmt.Sprintf("the client took no event for %s", h.opts.SendTimeout)}
+			case <-changed:
+			}
+		}
+	}
+	var batch []*store.Event
+	for {
+		h.mu.RLock()
+		ready, head, oldest, changed := h.ready, h.head, h.oldest, h.changed
+		batch = batch[:0]
+		inRing := ready && cursor+1 >= oldest
+		if inRing {
+			for seq := cursor + 1; seq <= head; seq++ {
+				batch = append(batch, h.ring[seq%int64(len(h.ring))])
+			}
+		}
+		h.mu.RUnlock()
+		if ready && cursor >= head {
+			live = true
+		}
+		if live && head-cursor > h.opts.MaxLag {
+			return cursor, &LagError{Cursor: cursor, Reason: fmt.Sprintf("%d events behind the log", head-cursor)}
+		}
+		if !inRing && ready {
+			// Behind the ring: catch up from the log itself.
+			evs, err := h.src.EventsAfter(ctx, cursor, 500, store.EventFilter{Scope: store.Scope{All: true}})
+			if err != nil {
+				if ctx.Err() != nil {
+					return cursor, nil
+				}
+				return cursor, err
+			}
+			batch = append(batch, evs...)
+		}
+		for _, e := range batch {
+			if err := send(e); err != nil {
+				if ctx.Err() != nil {
+					return cursor, nil
+				}
+				return cursor, err
+			}
+			cursor = e.Seq
+		}
+		if len(batch) > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return cursor, nil
+		case <-h.done:
+			return cursor, ErrStopped
+		case <-changed:
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/exphub/exphub/internal/events"
+	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/store"
+)
+
+type fixture struct {
+	st  *store.Store
+	hub *events.Hub
+	key string
+	exp string
+}
+
+func setup(t *testing.T, opts events.Options) *fixture {
+	t.Helper()
+	st := neo4jtest.Store(t)
+	hub := events.New(st, opts)
+	st.OnAppend(hub.Notify)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); hub.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	key := neo4jtest.Key(t, "hub")
+	if _, err := st.CreateProject(t.Context(), "t", store.CreateProjectInput{Key: key, Name: key}); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := st.CreateExperiment(t.Context(), "t", store.CreateExperimentInput{ProjectKey: key, Name: "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{st: st, hub: hub, key: key, exp: exp.ID}
+}
+
+func (f *fixture) runs(t *testing.T, n int) {
+	t.Helper()
+	for i := range n {
+		if _, err := f.st.StartRun(t.Context(), "t", store.StartRunInput{ExperimentID: f.exp, Name: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (f *fixture) filter() store.EventFilter {
+	return store.EventFilter{Scope: store.Scope{All: true}, ProjectKeys: []string{f.key}}
+}
+
+func TestSlowConsumerIsClosedWithItsCursorAndResumes(t *testing.T) {
+	f := setup(t, events.Options{Buffer: 2, SendTimeout: 300 * time.Millisecond})
+	zero := int64(0)
+	var endErr error
+	var endCursor int64
+	ended := make(chan struct{})
+	sub, err := f.hub.Subscribe(t.Context(), &zero, f.filter(), nil, func(err error, c int64) { endErr, endCursor = err, c; close(ended) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.runs(t, 10)
+	// Take one event, then stop reading: the writer is not held up.
+	first := <-sub.C
+	start := time.Now()
+	f.runs(t, 5)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("writes took %s while a subscriber stalled", d)
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stalled subscriber was never closed")
+	}
+	var lag *events.LagError
+	if !errors.As(endErr, &lag) || !errors.Is(endErr, events.ErrTooSlow) || lag.Cursor != endCursor {
+		t.Fatalf("ended with %v at %d", endErr, endCursor)
+	}
+	// What it had taken plus the buffer are delivered; it resumes right
+	// after the last event handed over.
+	var got []int64
+	got = append(got, first.Seq)
+	for e := range sub.C {
+		got = append(got, e.Seq)
+	}
+	if got[len(got)-1] != endCursor {
+		t.Fatalf("received up to %d, told to resume after %d", got[len(got)-1], endCursor)
+	}
+	resumed, err := f.hub.Subscribe(t.Context(), &endCursor, f.filter(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := f.st.EventsAfter(t.Context(), 0, store.MaxEventPage, f.filter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range log {
+		if want.Seq <= endCursor {
+			continue
+		}
+		select {
+		case e := <-resumed.C:
+			if e.Seq != want.Seq {
+				t.Fatalf("resumed with %d, want %d", e.Seq, want.Seq)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("event %d never came", want.Seq)
+		}
+	}
+}
+
+func TestLiveSubscriberFallingBehindIsClosed(t *testing.T) {
+	f := setup(t, events.Options{Buffer: 1, MaxLag: 5, SendTimeout: time.Minute})
+	var endErr error
+	ended := make(chan struct{})
+	sub, err := f.hub.Subscribe(t.Context(), nil, store.EventFilter{Scope: store.Scope{All: true}}, nil, func(err error, _ int64) { endErr = err; close(ended) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.runs(t, 20) // nobody reads
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("never closed")
+	}
+	if !errors.Is(endErr, events.ErrTooSlow) {
+		t.Fatalf("ended with %v", endErr)
+	}
+	for range sub.C {
+	}
+}
+
+func TestCatchUpBeyondTheRing(t *testing.T) {
+	// A ring of 4: a subscriber from the start of the project reads the
+	// older events from Neo4j, then the ring, with no gap or repeat.
+	f := setup(t, events.Options{RingSize: 4})
+	f.runs(t, 12)
+	log, err := f.st.EventsAfter(t.Context(), 0, store.MaxEventPage, f.filter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := log[0].Seq - 1
+	sub, err := f.hub.Subscribe(t.Context(), &from, f.filter(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeErr := make(chan error, 1)
+	go func() {
+		for i := range 6 {
+			if _, err := f.st.StartRun(context.Background(), "t", store.StartRunInput{ExperimentID: f.exp, Name: fmt.Sprint("late", i)}); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+		writeErr <- nil
+	}()
+	defer func() {
+		if err := <-writeErr; err != nil {
+			t.Error(err)
+		}
+	}()
+	want := len(log) + 6
+	var prev int64
+	for i := range want {
+		select {
+		case e := <-sub.C:
+			if e.ProjectKey != f.key || e.Seq <= prev {
+				t.Fatalf("event %d: %+v after %d", i, e, prev)
+			}
+			if i < len(log) && e.Seq != log[i].Seq {
+				t.Fatalf("event %d is %d, want %d", i, e.Seq, log[i].Seq)
+			}
+			prev = e.Seq
+		case <-time.After(10 * time.Second):
+			t.Fatalf("only %d of %d events", i, want)
+		}
+	}
+}
+
+func TestSubscribersLeaveNoGoroutines(t *testing.T) {
+	baseline := goleak.IgnoreCurrent()
+	st := neo4jtest.Store(t)
+	hub := events.New(st, events.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); hub.Run(ctx) }()
+	for range 100 {
+		sctx, scancel := context.WithCancel(t.Context())
+		sub, err := hub.Subscribe(sctx, nil, store.EventFilter{Scope: store.Scope{All: true}}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scancel()
+		for range sub.C {
+		}
+	}
+	cancel()
+	<-done
+	if err := goleak.Find(baseline, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,127 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/events"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// eventFilter turns the GraphQL filter into the store's, limited to scope.
+// Naming a project outside scope is FORBIDDEN, as for lists.
+func eventFilter(ctx context.Context, f *model.EventFilter, scope store.Scope) (store.EventFilter, error) {
+	out := store.EventFilter{Scope: scope}
+	if f != nil {
+		out.ProjectKeys = f.ProjectKeys
+		out.Kinds = f.Kinds
+		out.TargetID = deref(f.TargetID)
+	}
+	if err := out.Check(); err != nil {
+		return out, err
+	}
+	for _, k := range out.ProjectKeys {
+		if !scope.Allows(k) {
+			return out, fmt.Errorf("%w: filter.projectKeys: no access to project %q", auth.ErrForbidden, k)
+		}
+	}
+	return out, nil
+}
+
+// approverScope is the projects whose audit log the caller may read: those
+// where it is approver or admin.
+func approverScope(p *auth.Principal) store.Scope {
+	if p.Can(auth.AllProjects, auth.RoleApprover) {
+		return store.Scope{All: true}
+	}
+	keys := []string{}
+	for k := range p.Roles {
+		if k != auth.AllProjects && p.Can(k, auth.RoleApprover) {
+			keys = append(keys, k)
+		}
+	}
+	return store.Scope{Keys: keys}
+}
+
+// eventCursor reads an after argument and checks it against the log.
+func (r *Resolver) eventCursor(ctx context.Context, after *string) (*int64, error) {
+	if after == nil {
+		return nil, nil
+	}
+	n, err := store.ParseCursor("after", *after)
+	if err != nil {
+		return nil, err
+	}
+	head, err := r.Store.EventHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n > head {
+		return nil, fmt.Errorf("%w: after: %d is beyond the end of the log (%d)", store.ErrInvalid, n, head)
+	}
+	return &n, nil
+}
+
+// subscribe serves an event subscription: the caller's token decides what
+// it may see, and its expiry ends the subscription.
+func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, after *string, match func(*store.Event) bool,
+	narrow func(*store.EventFilter)) (<-chan *store.Event, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.ExpiresAt.IsZero() && !time.Now().Before(p.ExpiresAt) {
+		return nil, fmt.Errorf("%w: token expired at %s", auth.ErrUnauthenticated, p.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	if r.Events == nil {
+		return nil, fmt.Errorf("%w: subscriptions are not served here", store.ErrUnavailable)
+	}
+	f, err := eventFilter(ctx, filter, scope(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if narrow != nil {
+		narrow(&f)
+	}
+	cursor, err := r.eventCursor(ctx, after)
+	if err != nil {
+		return nil, err
+	}
+	subCtx, cancel := ctx, context.CancelFunc(func() {})
+	if !p.ExpiresAt.IsZero() {
+		subCtx, cancel = context.WithDeadline(ctx, p.ExpiresAt)
+	}
+	sub, err := r.Events.Subscribe(subCtx, cursor, f, match, func(err error, last int64) {
+		defer cancel()
+		resume := strconv.FormatInt(last, 10)
+		var lag *events.LagError
+		switch {
+		case errors.As(err, &lag):
+			transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: lag.Error(),
+				Extensions: map[string]any{"code": "UNAVAILABLE", "reason": "SLOW_CONSUMER", "resumeAfter": resume}})
+		case errors.Is(err, events.ErrStopped):
+			transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: err.Error() + "; subscribe again with after: " + strconv.Quote(resume),
+				Extensions: map[string]any{"code": "UNAVAILABLE", "reason": "SHUTDOWN", "resumeAfter": resume}})
+		case err != nil:
+			transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: "the event log is unavailable; subscribe again with after: " + strconv.Quote(resume),
+				Extensions: map[string]any{"code": "UNAVAILABLE", "resumeAfter": resume}})
+		case ctx.Err() == nil && subCtx.Err() == context.DeadlineExceeded:
+			transport.AddSubscriptionError(ctx, &gqlerror.Error{
+				Message:    fmt.Sprintf("token expired at %s; subscribe again with a new token and after: %q", p.ExpiresAt.UTC().Format(time.RFC3339), resume),
+				Extensions: map[string]any{"code": "UNAUTHENTICATED", "reason": "TOKEN_EXPIRED", "resumeAfter": resume}})
+		}
+	})
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return sub.C, nil
+}
