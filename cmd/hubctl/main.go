@@ -14,6 +14,12 @@
 // "generate" writes a deterministic synthetic lineage graph of about the
 // given size straight into Neo4j (layered pipelines, hub datasets, training
 // sweeps), for benchmarks and demos.
+//
+//	hubctl watch [--url URL] [--project P ...] [--kind K ...] [--after CURSOR] [--count N] [--json]
+//
+// "watch" subscribes to the hub's events over a websocket with the token in
+// $EXPHUB_TOKEN and prints them as they happen; it reconnects and resumes
+// from its cursor when the connection drops.
 package main
 
 import (
@@ -36,7 +42,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -56,6 +62,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runToken(args[1:], getenv, time.Now(), stdout, stderr)
 	case "generate":
 		return runGenerate(args[1:], getenv, stdout, stderr)
+	case "watch":
+		return runWatch(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK

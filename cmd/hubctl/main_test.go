@@ -2,14 +2,23 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"maps"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // env returns a getenv over a fixed map.
@@ -226,5 +235,100 @@ func TestGenerateWritesTheGraph(t *testing.T) {
 	}
 	if again := neo4jtest.Count(t, `MATCH (v:Node) WHERE v.projectKey STARTS WITH $p RETURN count(v) AS n`, map[string]any{"p": prefix + "-"}); again != n {
 		t.Errorf("the refused run changed the node count from %d to %d", n, again)
+	}
+}
+
+func TestWatchReplaysThenFollows(t *testing.T) {
+	st := neo4jtest.Store(t)
+	hub := events.New(st, events.Options{})
+	st.OnAppend(hub.Notify)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); hub.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	v, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.NewHandler(api.Options{Store: st, Verifier: v, Ready: st, MaxBodyBytes: 1 << 20,
+		ComplexityLimit: api.DefaultComplexityLimit, Events: hub, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	key := neo4jtest.Key(t, "watch")
+	if _, err := st.CreateProject(t.Context(), "alice", store.CreateProjectInput{Key: key, Name: key}); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := st.CreateExperiment(t.Context(), "alice", store.CreateExperimentInput{ProjectKey: key, Name: "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := auth.NewDevToken([]byte(auth.DevSecret), "bob", map[string]auth.Role{key: auth.RoleViewer}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	res := make(chan result, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"watch", "--url", srv.URL + "/graphql", "--project", key, "--after", "0", "--count", "3", "--json"},
+			env(map[string]string{"EXPHUB_TOKEN": tok}), &stdout, &stderr)
+		res <- result{code, stdout.String(), stderr.String()}
+	}()
+	time.Sleep(500 * time.Millisecond) // replayed the two, waits for a third
+	r1, err := st.StartRun(t.Context(), "carol", store.StartRunInput{ExperimentID: exp.ID, Name: "r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r result
+	select {
+	case r = <-res:
+	case <-time.After(15 * time.Second):
+		t.Fatal("watch did not finish")
+	}
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	var kinds, targets []string
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var e struct{ Kind, TargetID string }
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		kinds, targets = append(kinds, e.Kind), append(targets, e.TargetID)
+	}
+	if want := []string{"PROJECT_CREATED", "EXPERIMENT_CREATED", "RUN_STARTED"}; !slices.Equal(kinds, want) || targets[2] != r1.ID {
+		t.Errorf("printed %v %v, want %v ending with %s", kinds, targets, want, r1.ID)
+	}
+}
+
+func TestWatchBadInput(t *testing.T) {
+	tok := map[string]string{"EXPHUB_TOKEN": "x"}
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"watch"}, "$EXPHUB_TOKEN is empty"},
+		{tok, []string{"watch", "--url", "localhost:8080"}, "--url"},
+		{tok, []string{"watch", "--count", "-1"}, "--count"},
+		{tok, []string{"watch", "--kind", "run_started"}, "upper case"},
+		{tok, []string{"watch", "extra"}, `unexpected argument "extra"`},
+	} {
+		code, stdout, stderr := runCapture(t, env(c.env), c.args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "usage: hubctl watch") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q (want %q)", c.args, code, stdout, stderr, c.want)
+		}
+	}
+	// A token the server refuses ends the watch at once (exit 1).
+	st := neo4jtest.Store(t)
+	v, _ := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
+	srv := httptest.NewServer(api.NewHandler(api.Options{Store: st, Verifier: v, Ready: st, MaxBodyBytes: 1 << 20,
+		ComplexityLimit: api.DefaultComplexityLimit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	code, _, stderr := runCapture(t, env(map[string]string{"EXPHUB_TOKEN": "forged"}), "watch", "--url", srv.URL+"/graphql")
+	if code != 1 || !strings.Contains(stderr, "refused the token") {
+		t.Errorf("forged token: exit %d, stderr %q", code, stderr)
 	}
 }
