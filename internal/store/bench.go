@@ -60,6 +60,9 @@ func (s *Store) RawImpact(ctx context.Context, req ImpactRequest) (int, error) {
 func (s *Store) RawLineagePath(ctx context.Context, req PathRequest) (int, error) {
 	params := req.Scope.params()
 	params["from"], params["to"], params["asOf"] = req.From, req.To, nil
+	if req.AsOf != nil {
+		params["asOf"] = req.AsOf.UTC()
+	}
 	return read(ctx, s, func(tx *txn) (int, error) {
 		n := 0
 		for _, q := range []string{pathEndsQuery, pathQuery} {
@@ -76,6 +79,9 @@ func (s *Store) RawLineagePath(ctx context.Context, req PathRequest) (int, error
 func (s *Store) rawWalk(ctx context.Context, req LineageRequest, budget int, edges bool) (int, error) {
 	params := req.Scope.params()
 	params["id"], params["asOf"] = req.Root, nil
+	if req.AsOf != nil {
+		params["asOf"] = req.AsOf.UTC()
+	}
 	if req.Direction == "" {
 		req.Direction = Both
 	}

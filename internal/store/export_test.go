@@ -45,3 +45,9 @@ func (s *Store) SetModelStage(ctx context.Context, id string, stage ModelStage) 
 	})
 	return err
 }
+
+// WalkQuery and MemberWalkQuery expose the walk statements, to pin their
+// plans.
+func WalkQuery(d Direction, depth int) string { return walkQuery(d, depth) }
+
+func MemberWalkQuery(d Direction, depth int, rel string) string { return memberWalkQuery(d, depth, rel) }

@@ -124,6 +124,7 @@ const (
 // depth is an int the caller has bounds-checked; Cypher takes no parameter
 // for a path length.
 func walkQuery(dir Direction, depth int) string {
+	mustDepth(depth)
 	left, right := "-", "->"
 	if dir == Upstream {
 		left, right = "<-", "-"
@@ -131,35 +132,56 @@ func walkQuery(dir Direction, depth int) string {
 	return fmt.Sprintf(`
 		MATCH (r:Node {id: $id})
 		MATCH p = (r)%s[rs:`+lineageRels+`*1..%d]%s(m)
-		WHERE all(x IN nodes(p) WHERE `+fmt.Sprintf(visibleAt, "x")+`)
+		WHERE m <> r AND all(x IN nodes(p) WHERE `+fmt.Sprintf(visibleAt, "x")+`)
 		  AND all(e IN rs WHERE `+fmt.Sprintf(edgeAt, "e")+`)
 		WITH m, min(size(rs)) AS d
 		LIMIT $limit
 		RETURN collect(`+fmt.Sprintf(nodeRow, "m")+` + d) AS rows`, left, depth, right)
 }
 
-// memberWalkQuery is walkQuery for a container root: the walk starts at
-// the container's members (distance 1). It runs one breadth-first walk per
-// member and keeps each node's shortest distance over all of them, so it
-// sorts before it cuts.
+// mustDepth guards the one number formatted into Cypher: callers check
+// depth against the maxima, this catches a caller that did not.
+func mustDepth(depth int) {
+	if depth < 1 || depth > MaxImpactDepth {
+		panic(fmt.Sprintf("store: walk depth %d outside 1..%d", depth, MaxImpactDepth))
+	}
+}
+
+// memberWalkQuery is walkQuery for a container root, whose walk starts at
+// its members (distance 1). Downstream it is one breadth-first walk from
+// the container: only containers have outgoing HAS_VERSION/HAS_RUN edges
+// and no lineage edge enters one, so the walk crosses a membership edge
+// only at its first hop, and streams into the LIMIT like walkQuery.
+// Membership edges carry no createdAt; the member's own createdAt stands
+// for it. Upstream it runs one walk per member and keeps each node's
+// shortest distance over all of them, so it sorts before it cuts.
 func memberWalkQuery(dir Direction, depth int, rel string) string {
-	left, right := "-", "->"
-	if dir == Upstream {
-		left, right = "<-", "-"
+	mustDepth(depth)
+	if dir == Downstream {
+		return fmt.Sprintf(`
+		MATCH (r:Node {id: $id})
+		MATCH p = (r)-[rs:%s|`+lineageRels+`*1..%d]->(m)
+		WHERE m <> r AND all(x IN nodes(p) WHERE `+fmt.Sprintf(visibleAt, "x")+`)
+		  AND all(e IN rs WHERE e.createdAt IS NULL OR `+fmt.Sprintf(edgeAt, "e")+`)
+		WITH m, min(size(rs)) AS d
+		LIMIT $limit
+		RETURN collect(`+fmt.Sprintf(nodeRow, "m")+` + d) AS rows`, rel, depth)
 	}
 	return fmt.Sprintf(`
 		MATCH (c:Node {id: $id})-[:%s]->(r)
 		WHERE `+fmt.Sprintf(visibleAt, "r")+`
-		MATCH p = (r)%s[rs:`+lineageRels+`*0..%d]%s(m)
+		MATCH p = (r)<-[rs:`+lineageRels+`*0..%d]-(m)
 		WHERE all(x IN nodes(p) WHERE `+fmt.Sprintf(visibleAt, "x")+`)
 		  AND all(e IN rs WHERE `+fmt.Sprintf(edgeAt, "e")+`)
 		WITH m, min(size(rs)) + 1 AS d
 		ORDER BY d, m.id
 		LIMIT $limit
-		RETURN collect(`+fmt.Sprintf(nodeRow, "m")+` + d) AS rows`, rel, left, depth-1, right)
+		RETURN collect(`+fmt.Sprintf(nodeRow, "m")+` + d) AS rows`, rel, depth-1)
 }
 
-var rootQuery = `MATCH (n:Node {id: $id}) WHERE $asOf IS NULL OR n.createdAt <= $asOf RETURN ` + fmt.Sprintf(nodeRow, "n") + ` + 0 AS row`
+// rootQuery finds the root when it exists (at $asOf) and is in scope; the
+// caller cannot tell which of the two it was not.
+var rootQuery = `MATCH (n:Node {id: $id}) WHERE ` + fmt.Sprintf(visibleAt, "n") + ` RETURN ` + fmt.Sprintf(nodeRow, "n") + ` + 0 AS row`
 
 // finishQuery reads, for the walked nodes, the edges among them and which
 // neighbours were left out: visible ones (hasMore) and hidden ones
@@ -181,9 +203,10 @@ var finishQuery = `
 	  CASE WHEN row.hiddenDown THEN EXISTS { MATCH (n)-[e:` + lineageRels + `]->(m) WHERE ` + fmt.Sprintf(edgeAt, "e") + ` AND ($asOf IS NULL OR m.createdAt <= $asOf)
 	           AND NOT m.projectKey IN $projectKeys } ELSE false END AS hiddenDown,
 	  CASE WHEN row.hiddenUp THEN EXISTS { MATCH (n)<-[e:` + lineageRels + `]-(m) WHERE ` + fmt.Sprintf(edgeAt, "e") + ` AND ($asOf IS NULL OR m.createdAt <= $asOf)
-	           AND NOT m.projectKey IN $projectKeys } ELSE false END AS hiddenUp
-	WHERE size(inbound) > 0 OR moreDown OR moreUp OR hiddenDown OR hiddenUp
-	RETURN collect([id, inbound, moreDown, moreUp, hiddenDown, hiddenUp]) AS rows`
+	           AND NOT m.projectKey IN $projectKeys } ELSE false END AS hiddenUp,
+	  CASE WHEN row.members THEN EXISTS { MATCH (n)-[:HAS_VERSION|HAS_RUN]->(m) WHERE NOT m.id IN $ids AND ` + fmt.Sprintf(visibleAt, "m") + ` } ELSE false END AS moreMembers
+	WHERE size(inbound) > 0 OR moreDown OR moreUp OR hiddenDown OR hiddenUp OR moreMembers
+	RETURN collect([id, inbound, moreDown, moreUp, hiddenDown, hiddenUp, moreMembers]) AS rows`
 
 // decodeNodeRow decodes a nodeRow, with the distance appended when
 // withDistance.
@@ -254,6 +277,9 @@ type walked struct {
 	reached              reach // the walks that reached it, at what distance
 	moreDown, moreUp     bool
 	hiddenDown, hiddenUp bool
+	// moreMembers: a container root has versions or runs (one hop away
+	// in either direction) that were not walked.
+	moreMembers bool
 	out                  []LineageEdge
 	returned             bool
 	// showDown and showUp: a returned node gets a placeholder for hidden
@@ -269,9 +295,9 @@ func (n *walked) more(dir Direction) bool {
 		return false
 	}
 	if dir == Downstream {
-		return n.moreDown
+		return n.moreDown || n.moreMembers
 	}
-	return n.moreUp
+	return n.moreUp || n.moreMembers
 }
 
 // hidden reports whether the walk in dir expanded n (reached it before the
@@ -354,10 +380,9 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 		if err != nil {
 			return nil, err
 		}
+		// Unknown, not yet created at asOf, or hidden: one answer, so an
+		// error never tells a hidden node from a missing one.
 		if rec == nil {
-			if req.AsOf != nil {
-				return nil, fmt.Errorf("lineage root %q at %s: %w", req.Root, req.AsOf.UTC().Format(time.RFC3339), ErrNotFound)
-			}
 			return nil, fmt.Errorf("lineage root %q: %w", req.Root, ErrNotFound)
 		}
 		v, _ := rec.Get("row")
@@ -370,6 +395,14 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 		}
 		w := &walk{req: req, budget: budget, nodes: map[string]*walked{}, edges: edges}
 		w.add(root, "")
+		// Each direction's walk comes back nearest first; merged by
+		// distance they are nearest first over the union, so the budget
+		// keeps the nearest nodes whichever side they lie on.
+		type row struct {
+			n   LineageNode
+			dir Direction
+		}
+		var rows []row
 		for _, dir := range []Direction{Downstream, Upstream} {
 			if req.Direction != Both && req.Direction != dir {
 				continue
@@ -387,20 +420,24 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 			if err != nil {
 				return nil, err
 			}
-			rows, err := recRows(recs, "rows")
+			got, err := recRows(recs, "rows")
 			if err != nil {
 				return nil, err
 			}
-			if len(rows) >= budget {
+			if len(got) >= budget {
 				w.cut = true
 			}
-			for _, row := range rows {
-				n, err := decodeNodeRow(row, true)
+			for _, r := range got {
+				n, err := decodeNodeRow(r, true)
 				if err != nil {
 					return nil, err
 				}
-				w.add(n, dir)
+				rows = append(rows, row{n, dir})
 			}
+		}
+		slices.SortStableFunc(rows, func(a, b row) int { return a.n.Distance - b.n.Distance })
+		for _, r := range rows {
+			w.add(r.n, r.dir)
 		}
 		return w, w.finish(tx, params)
 	})
@@ -445,7 +482,7 @@ func (w *walk) finish(tx *txn, params map[string]any) error {
 	}
 	for _, a := range answers {
 		row, ok := a.([]any)
-		if !ok || len(row) != 6 {
+		if !ok || len(row) != 7 {
 			return fmt.Errorf("decode lineage answer: got %T", a)
 		}
 		id, _ := row[0].(string)
@@ -467,7 +504,7 @@ func (w *walk) finish(tx *txn, params map[string]any) error {
 			src := w.nodes[from]
 			src.out = append(src.out, LineageEdge{From: from, To: id, Kind: rel, Hops: 1})
 		}
-		for i, dst := range []*bool{&n.moreDown, &n.moreUp, &n.hiddenDown, &n.hiddenUp} {
+		for i, dst := range []*bool{&n.moreDown, &n.moreUp, &n.hiddenDown, &n.hiddenUp, &n.moreMembers} {
 			if *dst, ok = row[2+i].(bool); !ok {
 				return fmt.Errorf("decode lineage answer for %q: got %T", id, row[2+i])
 			}
@@ -492,8 +529,11 @@ func (w *walk) questions() []map[string]any {
 			more[i], hidden[i] = ok && (w.cut || d >= w.req.Depth), ok && d < w.req.Depth && !w.req.Scope.All
 			ask = ask || more[i] || hidden[i]
 		}
-		if ask {
-			rows = append(rows, map[string]any{"id": id, "moreDown": more[0], "moreUp": more[1], "hiddenDown": hidden[0], "hiddenUp": hidden[1]})
+		_, container := containerEdges[n.Kind]
+		members := container && id == w.req.Root && (w.cut || w.req.Depth == 0)
+		if ask || members {
+			rows = append(rows, map[string]any{"id": id, "moreDown": more[0], "moreUp": more[1], "hiddenDown": hidden[0], "hiddenUp": hidden[1],
+				"members": members})
 		}
 	}
 	return rows
@@ -542,6 +582,18 @@ func (w *walk) graph() *LineageGraph {
 			}
 		}
 	}
+	// A container root's members are the walked nodes one hop away; its
+	// edges to them join the walk's own edges, so filters and placeholders
+	// see through them like any other.
+	rel, container := containerEdges[w.nodes[w.req.Root].Kind]
+	if container {
+		root := w.nodes[w.req.Root]
+		for _, n := range order {
+			if n.Distance == 1 {
+				root.out = append(root.out, LineageEdge{From: root.ID, To: n.ID, Kind: rel, Hops: 1})
+			}
+		}
+	}
 	if len(w.req.Kinds) > 0 {
 		w.in = map[string][]string{}
 		for _, n := range order {
@@ -578,7 +630,6 @@ func (w *walk) graph() *LineageGraph {
 			u.showUp = u.showUp || x.hidden(Upstream, w.req.Depth)
 		})
 	}
-	rel, container := containerEdges[w.nodes[w.req.Root].Kind]
 	g.Nodes = make([]LineageNode, 0, kept)
 	var parents []*walked
 	for _, n := range order {
@@ -586,10 +637,6 @@ func (w *walk) graph() *LineageGraph {
 			continue
 		}
 		g.Nodes = append(g.Nodes, n.LineageNode)
-		// A container root's members are the nodes one hop away.
-		if container && n.Distance == 1 {
-			edges = append(edges, LineageEdge{From: w.req.Root, To: n.ID, Kind: rel, Hops: 1})
-		}
 		if n.showDown || n.showUp {
 			parents = append(parents, n)
 		}
@@ -643,8 +690,10 @@ func (w *walk) graph() *LineageGraph {
 // hops it took) and passed for each node it walks through. A walked node
 // that the kinds filter lets through but MaxNodes did not counts as more.
 func (w *walk) through(u *walked, dir Direction, found func(v *walked, hops int), passed func(x *walked)) {
+	_, container := containerEdges[w.nodes[w.req.Root].Kind]
 	next := func(id string) []string {
-		if dir == Upstream {
+		if dir == Upstream && !(container && id == w.req.Root) {
+			// A container's members are one hop away upstream too.
 			return w.in[id]
 		}
 		var out []string
@@ -728,7 +777,6 @@ func (s *Store) Impact(ctx context.Context, req ImpactRequest) (*ImpactReport, e
 		case n.ID == g.Root:
 			continue
 		case n.Kind == KindRedacted:
-			rep.HiddenAffected = true
 			continue
 		}
 		rep.TotalAffected++
@@ -744,6 +792,11 @@ func (s *Store) Impact(ctx context.Context, req ImpactRequest) (*ImpactReport, e
 		case KindModelVersion:
 			rep.ModelVersions = append(rep.ModelVersions, n)
 		}
+	}
+	// From the walk, not the placeholders: at the node budget there is no
+	// room left for them.
+	for _, n := range w.nodes {
+		rep.HiddenAffected = rep.HiddenAffected || n.hidden(Downstream, req.Depth)
 	}
 	slices.Sort(rep.Owners)
 	// Production models first: they are what a data incident breaks.

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -721,5 +723,77 @@ func TestLineageHiddenRootIsNotFound(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { wantErr(t, c.call(), store.ErrNotFound) })
+	}
+}
+
+// A hidden root and an unknown one give the same error, with or without
+// asOf, so errors never reveal that a hidden node exists or when it was
+// created.
+func TestLineageHiddenRootSameErrorAsUnknown(t *testing.T) {
+	s := neo4jtest.Store(t)
+	r := runAt(t, s, store.StatusRunning)
+	scope := store.Scope{Keys: []string{newProject(t, s, "other")}}
+	at := time.Now().Add(time.Hour)
+	missing := unknownID("run_")
+	for _, asOf := range []*time.Time{nil, &at} {
+		for _, impact := range []bool{false, true} {
+			call := func(id string) error {
+				if impact {
+					_, err := s.Impact(t.Context(), store.ImpactRequest{Root: id, Depth: 1, AsOf: asOf, Scope: scope})
+					return err
+				}
+				_, err := s.Lineage(t.Context(), store.LineageRequest{Root: id, Direction: store.Both, Depth: 1, MaxNodes: 10, AsOf: asOf, Scope: scope})
+				return err
+			}
+			hidden, unknown := call(r.ID), call(missing)
+			wantErr(t, hidden, store.ErrNotFound)
+			if h, m := strings.ReplaceAll(hidden.Error(), r.ID, "ID"), strings.ReplaceAll(unknown.Error(), missing, "ID"); h != m {
+				t.Errorf("asOf=%v impact=%v: hidden %q vs unknown %q", asOf != nil, impact, h, m)
+			}
+		}
+	}
+}
+
+// The walks must stay breadth-first pruning expansions that stream into
+// their LIMIT: anything else is exponential on diamonds or reads past the
+// node budget.
+func TestLineageWalkIsPruningBFS(t *testing.T) {
+	sess := neo4jtest.Driver(t).NewSession(t.Context(), neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(t.Context())
+	params := map[string]any{"id": "x", "allProjects": true, "projectKeys": []string{}, "asOf": nil, "limit": 10}
+	var ops func(p neo4j.Plan) []string
+	ops = func(p neo4j.Plan) []string {
+		out := []string{p.Operator()}
+		for _, c := range p.Children() {
+			out = append(out, ops(c)...)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		q         string
+		streaming bool
+	}{
+		{store.WalkQuery(store.Downstream, 5), true},
+		{store.WalkQuery(store.Upstream, 50), true},
+		{store.MemberWalkQuery(store.Downstream, 5, "HAS_VERSION"), true},
+		{store.MemberWalkQuery(store.Upstream, 5, "HAS_RUN"), false},
+	} {
+		res, err := sess.Run(t.Context(), "EXPLAIN "+c.q, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := res.Consume(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(ops(sum.Plan()), " ")
+		if !strings.Contains(got, "VarLengthExpand(Pruning,BFS") {
+			t.Errorf("walk is not a pruning BFS: %s", got)
+		}
+		if c.streaming {
+			if below := got[strings.Index(got, "Limit"):]; strings.Contains(below, "Aggregation") {
+				t.Errorf("an aggregation sits below the LIMIT: %s", got)
+			}
+		}
 	}
 }
