@@ -50,4 +50,6 @@ func (s *Store) SetModelStage(ctx context.Context, id string, stage ModelStage) 
 // plans.
 func WalkQuery(d Direction, depth int) string { return walkQuery(d, depth) }
 
-func MemberWalkQuery(d Direction, depth int, rel string) string { return memberWalkQuery(d, depth, rel) }
+func MemberWalkQuery(d Direction, depth int, rel string) string {
+	return memberWalkQuery(d, depth, rel)
+}

@@ -280,8 +280,8 @@ type walked struct {
 	// moreMembers: a container root has versions or runs (one hop away
 	// in either direction) that were not walked.
 	moreMembers bool
-	out                  []LineageEdge
-	returned             bool
+	out         []LineageEdge
+	returned    bool
 	// showDown and showUp: a returned node gets a placeholder for hidden
 	// neighbours in that direction (its own, or those of left-out nodes
 	// behind it).
