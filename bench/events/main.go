@@ -104,7 +104,9 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		var out struct{ CreateExperiment struct{ Experiment struct{ ID string } } }
+		var out struct {
+			CreateExperiment struct{ Experiment struct{ ID string } }
+		}
 		if err := json.Unmarshal(d, &out); err != nil {
 			return err
 		}

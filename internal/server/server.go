@@ -53,7 +53,18 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	st.OnAppend(hub.Notify)
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	hubDone := make(chan struct{})
-	go func() { defer close(hubDone); hub.Run(hubCtx) }()
+	go func() {
+		defer close(hubDone)
+		// The log's head exists once migrations ran; waiting for them also
+		// keeps the driver's first connections from racing each other
+		// (neo4j-go-driver v5.28.4 initialises its dialer lazily).
+		select {
+		case <-migrated:
+		case <-hubCtx.Done():
+			return
+		}
+		hub.Run(hubCtx)
+	}()
 	defer func() { stopHub(); <-hubDone }()
 
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
