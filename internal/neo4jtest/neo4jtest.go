@@ -33,10 +33,11 @@ const (
 )
 
 var (
-	once      sync.Once
-	driver    neo4j.DriverWithContext
-	setupErr  error
-	migrateMu sync.Once
+	once       sync.Once
+	driver     neo4j.DriverWithContext
+	setupErr   error
+	migrateMu  sync.Once
+	migrateErr error
 )
 
 // URI returns the test instance's Bolt URI.
@@ -134,14 +135,15 @@ func Store(t testing.TB, opts ...store.Option) *store.Store {
 	t.Helper()
 	d := Driver(t)
 	s := store.New(d, "", opts...)
-	var err error
 	migrateMu.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		err = s.Migrate(ctx)
+		migrateErr = s.Migrate(ctx)
 	})
-	if err != nil {
-		t.Fatalf("neo4jtest: migrate: %v", err)
+	// Every test of a process that could not migrate fails, not only the
+	// first: the others would run against a half-made schema.
+	if migrateErr != nil {
+		t.Fatalf("neo4jtest: migrate: %v", migrateErr)
 	}
 	return s
 }

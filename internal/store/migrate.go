@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -44,17 +45,29 @@ var migrations = []string{
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call
-// from several processes at once.
+// from several processes at once: schema statements racing each other on
+// a fresh database can deadlock inside Neo4j, and such transient errors are
+// retried with backoff until ctx ends.
 func (s *Store) Migrate(ctx context.Context) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
 	for _, m := range append(migrations, "CALL db.awaitIndexes(120)") {
-		res, err := sess.Run(ctx, m, nil)
-		if err == nil {
-			_, err = res.Consume(ctx)
-		}
-		if err = classify(err); err != nil {
-			return fmt.Errorf("migrate %q: %w", m, err)
+		for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, 2*time.Second) {
+			res, err := sess.Run(ctx, m, nil)
+			if err == nil {
+				_, err = res.Consume(ctx)
+			}
+			if err == nil {
+				break
+			}
+			if !neo4j.IsRetryable(err) || ctx.Err() != nil {
+				return fmt.Errorf("migrate %q: %w", m, classify(err))
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("migrate %q: %w", m, classify(err))
+			case <-time.After(backoff):
+			}
 		}
 	}
 	return nil
