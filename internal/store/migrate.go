@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -57,7 +58,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			if err == nil {
 				_, err = res.Consume(ctx)
 			}
-			if err == nil {
+			if err == nil || createdMeanwhile(err) {
 				break
 			}
 			if !neo4j.IsRetryable(err) || ctx.Err() != nil {
@@ -71,4 +72,21 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// createdMeanwhile reports whether err says that another process created
+// the same index or constraint between our IF NOT EXISTS check and our
+// creation: the migration is done.
+func createdMeanwhile(err error) bool {
+	var nerr *neo4j.Neo4jError
+	if !errors.As(err, &nerr) {
+		return false
+	}
+	switch nerr.Code {
+	case "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+		"Neo.ClientError.Schema.ConstraintAlreadyExists",
+		"Neo.ClientError.Schema.IndexAlreadyExists":
+		return true
+	}
+	return false
 }
