@@ -13,16 +13,16 @@ BENCH_NEO4J_PORT ?= 7689
 BENCH_NEO4J  := NEO4J_BOLT_PORT=$(BENCH_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-bench NEO4J_HEAP=4g NEO4J_PAGECACHE=3g $(NEO4J)
 BENCH_ARGS   ?=
 
-.PHONY: help run test test-go neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop
+.PHONY: help run test test-go frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-run: ## start Neo4j, migrate, seed the demo once, serve on http://localhost:8080
+run: frontend ## start Neo4j, migrate, seed the demo once, serve the API and the explorer on http://localhost:8080
 	$(NEO4J) start
 	EXPHUB_DEV=true go run ./cmd/server
 
-test: ## run every test against a fresh test Neo4j (port 7688)
+test: frontend-test ## run every test against a fresh test Neo4j (port 7688)
 	$(TEST_NEO4J) stop
 	rm -rf .data/neo4j-test
 	$(TEST_NEO4J) start
@@ -35,8 +35,19 @@ test-go: ## go vet and go test -race against a running test Neo4j
 	go vet ./...
 	NEO4J_TEST_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) go test $(GO_TEST_FLAGS) ./...
 
-generate: ## regenerate GraphQL code from schema.graphqls
+generate: ## regenerate GraphQL code (Go and the explorer's typed operations) from schema.graphqls
 	go tool gqlgen generate
+	cd frontend && npm ci --no-audit --no-fund && npm run codegen
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend: frontend/node_modules/.package-lock.json ## build the explorer into frontend/static/app (embedded by the server)
+	cd frontend && npm run build
+
+frontend-test: frontend/node_modules/.package-lock.json ## the explorer: typed operations up to date, type check, unit tests, build
+	cd frontend && npm run codegen -- --check
+	cd frontend && npm run typecheck && npm test && npm run build
 
 check-generated: ## fail when generated code is stale against schema.graphqls (changes nothing)
 	@tmp=$$(mktemp -d); files="graph/generated.go graph/model/models_gen.go resolvers/schema.resolvers.go"; \
@@ -47,7 +58,7 @@ check-generated: ## fail when generated code is stale against schema.graphqls (c
 	if [ -n "$$stale" ]; then echo "generated code is stale:$$stale; run 'make generate' and commit the result"; exit 1; fi; \
 	echo "generated code is up to date"
 
-build: ## build the server and hubctl into bin/
+build: frontend ## build the server (with the explorer) and hubctl into bin/
 	go build -o bin/exphub-server ./cmd/server
 	go build -o bin/hubctl ./cmd/hubctl
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -49,6 +50,9 @@ type Options struct {
 	// Events serves subscriptions over websockets; without it they are
 	// UNAVAILABLE.
 	Events *events.Hub
+	// Explorer is the built React explorer served at /; nil serves a page
+	// that says how to build it.
+	Explorer fs.FS
 }
 
 // NewHandler returns the hub's HTTP handler.
@@ -88,6 +92,7 @@ func NewHandler(o Options) http.Handler {
 	})))
 	mux.Handle("GET /readyz", m.instrument("readyz", readyHandler(o.Ready, log)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/", m.instrument("explorer", explorerHandler(o.Explorer)))
 	return mux
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
+	"github.com/exphub/exphub/frontend"
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/config"
@@ -68,7 +69,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	defer func() { stopHub(); <-hubDone }()
 
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
-		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log, Events: hub})
+		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log, Events: hub, Explorer: frontend.App()})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)
@@ -201,6 +202,8 @@ func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr str
 	base := "http://" + displayAddr(addr)
 	fmt.Fprintf(stdout, `
 exphub is running (development mode)
+  Explorer    %[1]s/?token=%[2]s
+              (signs you in as the demo user)
   GraphQL     %[1]s/graphql
   GraphiQL    %[1]s/playground   (add the header  Authorization: Bearer <token>)
   health      %[1]s/healthz   %[1]s/readyz   %[1]s/metrics
@@ -212,6 +215,7 @@ Try:
   curl -s %[1]s/graphql -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d '{"query":"{ me { subject } projects { edges { node { key name } } } }"}'
 More tokens: go run ./cmd/hubctl token --sub alice --role fraud=contributor
+Live events: EXPHUB_TOKEN=<token> go run ./cmd/hubctl watch
 `, base, token)
 }
 

@@ -1,0 +1,64 @@
+import { lazy, Suspense, useMemo, useState } from "react";
+import { Link, NavLink, Navigate, Route, Routes, useSearchParams } from "react-router-dom";
+import { Provider } from "urql";
+import { getToken, makeClient, setToken } from "./api";
+import { SignIn } from "./views/SignIn";
+import { Experiments } from "./views/Experiments";
+import { Experiment } from "./views/Experiment";
+import { Activity } from "./views/Activity";
+
+// The lineage view carries React Flow and the layout engine: loaded when
+// first opened.
+const Lineage = lazy(() => import("./views/Lineage"));
+
+export function App() {
+  const [params] = useSearchParams();
+  // The make run banner links here with ?token=…: sign in and drop it
+  // from the address bar.
+  const linked = params.get("token");
+  if (linked) {
+    setToken(linked);
+    params.delete("token");
+    window.history.replaceState(null, "", `${window.location.pathname}${params.size ? `?${params}` : ""}`);
+  }
+  const [token, setTok] = useState<string | null>(getToken());
+  const client = useMemo(() => makeClient(token), [token]);
+  const signOut = () => {
+    setToken(null);
+    setTok(null);
+  };
+  return (
+    <Provider value={client}>
+      <header className="bar">
+        <Link to="/" className="brand">exphub</Link>
+        {token && (
+          <nav>
+            <NavLink to="/experiments">Experiments</NavLink>
+            <NavLink to="/activity">Activity</NavLink>
+          </nav>
+        )}
+        <span className="spacer" />
+        {token ? <button onClick={signOut}>Sign out</button> : <NavLink to="/signin">Sign in</NavLink>}
+      </header>
+      <main>
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Routes>
+            <Route path="/signin" element={<SignIn onSignIn={(t) => { setToken(t); setTok(t); }} />} />
+            {token ? (
+              <>
+                <Route path="/" element={<Navigate to="/experiments" replace />} />
+                <Route path="/experiments" element={<Experiments />} />
+                <Route path="/experiments/:id" element={<Experiment />} />
+                <Route path="/lineage/:id" element={<Lineage />} />
+                <Route path="/activity" element={<Activity />} />
+                <Route path="*" element={<p>Nothing here. <Link to="/">Back to the start</Link>.</p>} />
+              </>
+            ) : (
+              <Route path="*" element={<Navigate to="/signin" replace />} />
+            )}
+          </Routes>
+        </Suspense>
+      </main>
+    </Provider>
+  );
+}

@@ -1,0 +1,1004 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A JSON object. */
+  JSON: { input: Record<string, unknown>; output: Record<string, unknown>; }
+  /** An RFC 3339 timestamp. */
+  Time: { input: string; output: string; }
+};
+
+export type AddRunInputsInput = {
+  datasetVersionIds: Array<Scalars['ID']['input']>;
+  runId: Scalars['ID']['input'];
+};
+
+export type AddRunInputsPayload = {
+  __typename?: 'AddRunInputsPayload';
+  run: Run;
+};
+
+export type AddRunOutputsInput = {
+  datasetVersionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  modelVersionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  runId: Scalars['ID']['input'];
+};
+
+export type AddRunOutputsPayload = {
+  __typename?: 'AddRunOutputsPayload';
+  run: Run;
+};
+
+export type CodeRef = {
+  __typename?: 'CodeRef';
+  commit: Scalars['String']['output'];
+  /** True when the working tree had uncommitted changes. */
+  dirty: Scalars['Boolean']['output'];
+  repo: Scalars['String']['output'];
+};
+
+export type CodeRefInput = {
+  commit: Scalars['String']['input'];
+  dirty?: Scalars['Boolean']['input'];
+  repo: Scalars['String']['input'];
+};
+
+export type CreateExperimentInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  projectKey: Scalars['String']['input'];
+};
+
+export type CreateExperimentPayload = {
+  __typename?: 'CreateExperimentPayload';
+  experiment: Experiment;
+};
+
+export type CreateProjectInput = {
+  /** Lowercase letters, digits and dashes, 2–40 characters, starting with a letter. */
+  key: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+};
+
+export type CreateProjectPayload = {
+  __typename?: 'CreateProjectPayload';
+  project: Project;
+};
+
+export type Dataset = Node & {
+  __typename?: 'Dataset';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** OpenLineage name within the namespace, e.g. db.schema.table or a path. */
+  name: Scalars['String']['output'];
+  /** OpenLineage namespace: the data source, e.g. s3://bucket or postgres://host:5432. */
+  namespace: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+  versions: DatasetVersionConnection;
+};
+
+
+export type DatasetVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type DatasetConnection = {
+  __typename?: 'DatasetConnection';
+  edges: Array<DatasetEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DatasetEdge = {
+  __typename?: 'DatasetEdge';
+  cursor: Scalars['String']['output'];
+  node: Dataset;
+};
+
+/** An immutable version of a dataset. */
+export type DatasetVersion = Node & {
+  __typename?: 'DatasetVersion';
+  /** Runs that read this version. */
+  consumedBy: Array<Run>;
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  dataset: Dataset;
+  /** Versions this one was derived from without a recorded run. */
+  derivedFrom: Array<DatasetVersion>;
+  /** sha256 of the content, lowercase hex. */
+  digest: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Runs that wrote this version. */
+  producedBy: Array<Run>;
+  projectKey: Scalars['String']['output'];
+  rowCount?: Maybe<Scalars['Int']['output']>;
+  schema: Array<SchemaField>;
+  uri: Scalars['String']['output'];
+  version: Scalars['String']['output'];
+};
+
+export type DatasetVersionConnection = {
+  __typename?: 'DatasetVersionConnection';
+  edges: Array<DatasetVersionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DatasetVersionEdge = {
+  __typename?: 'DatasetVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: DatasetVersion;
+};
+
+export type Environment = {
+  __typename?: 'Environment';
+  imageDigest?: Maybe<Scalars['String']['output']>;
+  lockfileHash?: Maybe<Scalars['String']['output']>;
+  platform?: Maybe<Scalars['String']['output']>;
+};
+
+export type EnvironmentInput = {
+  imageDigest?: InputMaybe<Scalars['String']['input']>;
+  lockfileHash?: InputMaybe<Scalars['String']['input']>;
+  platform?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * One state change, appended to the log in the same transaction as the change
+ * itself. The log is a hash chain: hash is the hex SHA-256 of the canonical JSON
+ * {"seq","at","actor","projectKey","kind","targetId","payload","prevHash"} (in
+ * that order, payload keys sorted, at in RFC 3339 with nanoseconds, UTC), and
+ * prevHash is the hash of the event before it (64 zeros for the first).
+ */
+export type Event = {
+  __typename?: 'Event';
+  /** Who made the change (the token's subject). */
+  actor: Scalars['String']['output'];
+  at: Scalars['Time']['output'];
+  /** Pass as after to resume right after this event. */
+  cursor: Scalars['String']['output'];
+  hash: Scalars['String']['output'];
+  kind: EventKind;
+  /** A few fields of the change, e.g. {from, status} of a run status change. */
+  payload: Scalars['JSON']['output'];
+  prevHash: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+  /** Strictly increasing without gaps, in commit order. */
+  seq: Scalars['Int']['output'];
+  /** The object that changed, when the caller may read it. */
+  target?: Maybe<Node>;
+  /** The ID of the object that changed. */
+  targetId: Scalars['ID']['output'];
+};
+
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  edges: Array<EventEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  cursor: Scalars['String']['output'];
+  node: Event;
+};
+
+export type EventFilter = {
+  kinds?: InputMaybe<Array<EventKind>>;
+  /** Only these projects (of those the caller may read). */
+  projectKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+  targetId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type EventKind =
+  | 'DATASET_REGISTERED'
+  | 'DATASET_VERSION_REGISTERED'
+  | 'EXPERIMENT_CREATED'
+  | 'MODEL_VERSION_REGISTERED'
+  | 'PROJECT_CREATED'
+  /** Inputs or outputs were linked to a run. */
+  | 'RUN_LINEAGE_CHANGED'
+  | 'RUN_STARTED'
+  | 'RUN_STATUS_CHANGED';
+
+export type Experiment = Node & {
+  __typename?: 'Experiment';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+  runs: RunConnection;
+};
+
+
+export type ExperimentRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<RunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<RunOrder>;
+};
+
+export type ExperimentConnection = {
+  __typename?: 'ExperimentConnection';
+  edges: Array<ExperimentEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ExperimentEdge = {
+  __typename?: 'ExperimentEdge';
+  cursor: Scalars['String']['output'];
+  node: Experiment;
+};
+
+export type ExperimentFilter = {
+  /** Case-insensitive substring of the name. */
+  nameContains?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type FinishRunInput = {
+  runId: Scalars['ID']['input'];
+  /** FINISHED (the default), FAILED or KILLED. */
+  status?: InputMaybe<RunStatus>;
+};
+
+export type FinishRunPayload = {
+  __typename?: 'FinishRunPayload';
+  run: Run;
+};
+
+export type Grant = {
+  __typename?: 'Grant';
+  projectKey: Scalars['String']['output'];
+  role: Role;
+};
+
+export type ImpactReport = {
+  __typename?: 'ImpactReport';
+  datasetVersions: Array<ImpactedNode>;
+  /** True when the walk reached nodes in projects the caller may not read (not counted). */
+  hiddenAffected: Scalars['Boolean']['output'];
+  modelVersions: Array<ImpactedModelVersion>;
+  /** Open promotion requests of affected model versions. */
+  openPromotionRequests: Array<Scalars['ID']['output']>;
+  /** Who created the affected nodes, to notify. */
+  owners: Array<Scalars['String']['output']>;
+  root: Scalars['ID']['output'];
+  /** Runs and dataset versions are nearest first; model versions in PRODUCTION come first. */
+  runs: Array<ImpactedNode>;
+  /** Affected nodes the caller may see. */
+  totalAffected: Scalars['Int']['output'];
+  /** True when the walk was cut (by depth, or at 50,000 nodes); totalAffected is then a lower bound. */
+  truncated: Scalars['Boolean']['output'];
+  truncatedBy: Array<TruncationReason>;
+};
+
+export type ImpactedModelVersion = {
+  __typename?: 'ImpactedModelVersion';
+  distance: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  inProduction: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  owner: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+  stage: ModelStage;
+};
+
+export type ImpactedNode = {
+  __typename?: 'ImpactedNode';
+  distance: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  kind: NodeKind;
+  name: Scalars['String']['output'];
+  owner: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+};
+
+export type LineageDirection =
+  | 'BOTH'
+  | 'DOWNSTREAM'
+  | 'UPSTREAM';
+
+export type LineageEdge = {
+  __typename?: 'LineageEdge';
+  from: Scalars['ID']['output'];
+  /** 1, or the number of hops an INDIRECT edge stands for. */
+  hops: Scalars['Int']['output'];
+  /**
+   * CONSUMED_BY, PRODUCED or DERIVED_INTO for edges of the graph; HAS_VERSION or
+   * HAS_RUN from a dataset, model or experiment root to its members; INDIRECT
+   * between returned nodes joined only through nodes a kinds filter left out;
+   * REDACTED to a placeholder. Edges always point downstream.
+   */
+  kind: Scalars['String']['output'];
+  to: Scalars['ID']['output'];
+};
+
+export type LineageGraph = {
+  __typename?: 'LineageGraph';
+  edges: Array<LineageEdge>;
+  nodes: Array<LineageNode>;
+  root: Scalars['ID']['output'];
+  /** True when the walk was cut; truncatedBy says why. */
+  truncated: Scalars['Boolean']['output'];
+  truncatedBy: Array<TruncationReason>;
+};
+
+export type LineageNode = {
+  __typename?: 'LineageNode';
+  /** Shortest number of lineage hops from the root. */
+  distance: Scalars['Int']['output'];
+  /** True when this node has neighbours in the walked direction that were not returned. */
+  hasMore: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  kind: NodeKind;
+  name: Scalars['String']['output'];
+  projectKey?: Maybe<Scalars['String']['output']>;
+};
+
+export type LogMetricsInput = {
+  points: Array<MetricPointInput>;
+  runId: Scalars['ID']['input'];
+};
+
+export type LogMetricsPayload = {
+  __typename?: 'LogMetricsPayload';
+  /** Points written. */
+  accepted: Scalars['Int']['output'];
+  run: Run;
+};
+
+export type LogParamsInput = {
+  params: Array<ParamInput>;
+  runId: Scalars['ID']['input'];
+};
+
+export type LogParamsPayload = {
+  __typename?: 'LogParamsPayload';
+  run: Run;
+};
+
+/** One metric key of a run: its latest value and its full history. */
+export type Metric = {
+  __typename?: 'Metric';
+  count: Scalars['Int']['output'];
+  /** Every point in logging order. */
+  history: Array<MetricPoint>;
+  key: Scalars['String']['output'];
+  /** The value at the highest step (ties: the latest timestamp), as MLflow defines it. */
+  latest: MetricPoint;
+};
+
+export type MetricPoint = {
+  __typename?: 'MetricPoint';
+  step: Scalars['Int']['output'];
+  timestamp: Scalars['Time']['output'];
+  value: Scalars['Float']['output'];
+};
+
+export type MetricPointInput = {
+  key: Scalars['String']['input'];
+  step?: Scalars['Int']['input'];
+  /** Defaults to the time the server received the batch. */
+  timestamp?: InputMaybe<Scalars['Time']['input']>;
+  /** Must be finite: NaN and ±Inf are rejected. */
+  value: Scalars['Float']['input'];
+};
+
+export type Model = Node & {
+  __typename?: 'Model';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+  versions: ModelVersionConnection;
+};
+
+
+export type ModelVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ModelConnection = {
+  __typename?: 'ModelConnection';
+  edges: Array<ModelEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ModelEdge = {
+  __typename?: 'ModelEdge';
+  cursor: Scalars['String']['output'];
+  node: Model;
+};
+
+export type ModelStage =
+  | 'ARCHIVED'
+  | 'NONE'
+  | 'PRODUCTION'
+  | 'STAGING';
+
+export type ModelVersion = Node & {
+  __typename?: 'ModelVersion';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  model: Model;
+  projectKey: Scalars['String']['output'];
+  /** The run that trained this version, when it was recorded. */
+  run?: Maybe<Run>;
+  stage: ModelStage;
+  uri: Scalars['String']['output'];
+  /** 1, 2, 3… per model, in registration order. */
+  version: Scalars['Int']['output'];
+};
+
+export type ModelVersionConnection = {
+  __typename?: 'ModelVersionConnection';
+  edges: Array<ModelVersionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ModelVersionEdge = {
+  __typename?: 'ModelVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: ModelVersion;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  addRunInputs: AddRunInputsPayload;
+  addRunOutputs: AddRunOutputsPayload;
+  createExperiment: CreateExperimentPayload;
+  createProject: CreateProjectPayload;
+  finishRun: FinishRunPayload;
+  logMetrics: LogMetricsPayload;
+  logParams: LogParamsPayload;
+  registerDataset: RegisterDatasetPayload;
+  registerDatasetVersion: RegisterDatasetVersionPayload;
+  registerModelVersion: RegisterModelVersionPayload;
+  setRunTags: SetRunTagsPayload;
+  startRun: StartRunPayload;
+  updateRunStatus: UpdateRunStatusPayload;
+};
+
+
+export type MutationAddRunInputsArgs = {
+  input: AddRunInputsInput;
+};
+
+
+export type MutationAddRunOutputsArgs = {
+  input: AddRunOutputsInput;
+};
+
+
+export type MutationCreateExperimentArgs = {
+  input: CreateExperimentInput;
+};
+
+
+export type MutationCreateProjectArgs = {
+  input: CreateProjectInput;
+};
+
+
+export type MutationFinishRunArgs = {
+  input: FinishRunInput;
+};
+
+
+export type MutationLogMetricsArgs = {
+  input: LogMetricsInput;
+};
+
+
+export type MutationLogParamsArgs = {
+  input: LogParamsInput;
+};
+
+
+export type MutationRegisterDatasetArgs = {
+  input: RegisterDatasetInput;
+};
+
+
+export type MutationRegisterDatasetVersionArgs = {
+  input: RegisterDatasetVersionInput;
+};
+
+
+export type MutationRegisterModelVersionArgs = {
+  input: RegisterModelVersionInput;
+};
+
+
+export type MutationSetRunTagsArgs = {
+  input: SetRunTagsInput;
+};
+
+
+export type MutationStartRunArgs = {
+  input: StartRunInput;
+};
+
+
+export type MutationUpdateRunStatusArgs = {
+  input: UpdateRunStatusInput;
+};
+
+/** Anything with an opaque global ID that node(id:) can fetch. */
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
+export type NodeKind =
+  | 'DATASET'
+  | 'DATASET_VERSION'
+  | 'EXPERIMENT'
+  | 'MODEL'
+  | 'MODEL_VERSION'
+  | 'PROJECT'
+  /** A node in a project the caller may not read; it has no name and no real id. */
+  | 'REDACTED'
+  | 'RUN';
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Param = {
+  __typename?: 'Param';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type ParamInput = {
+  key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type Project = Node & {
+  __typename?: 'Project';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  datasets: DatasetConnection;
+  experiments: ExperimentConnection;
+  id: Scalars['ID']['output'];
+  key: Scalars['String']['output'];
+  models: ModelConnection;
+  /** The caller's role in this project. */
+  myRole: Role;
+  name: Scalars['String']['output'];
+};
+
+
+export type ProjectDatasetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ProjectExperimentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ExperimentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ProjectModelsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ProjectConnection = {
+  __typename?: 'ProjectConnection';
+  edges: Array<ProjectEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ProjectEdge = {
+  __typename?: 'ProjectEdge';
+  cursor: Scalars['String']['output'];
+  node: Project;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * The event log, oldest first, for approvers and admins: only events of the
+   * projects where the caller is approver or admin (FORBIDDEN when filter names
+   * another). after is an event cursor.
+   */
+  auditEvents: EventConnection;
+  datasets: DatasetConnection;
+  experiments: ExperimentConnection;
+  /** Everything downstream of a node (at most 50 hops and 50,000 nodes), grouped by kind; asOf as in lineage. */
+  impact: ImpactReport;
+  /**
+   * Nodes reachable from id along lineage edges, nearest first, bounded by depth
+   * (at most 50) and maxNodes (at most 5,000). id is a run, dataset version or
+   * model version, or a dataset, model or experiment (the walk starts at its
+   * versions or runs, one hop away). BOTH is the union of the upstream and the
+   * downstream walk. kinds returns only those kinds while the walk passes through
+   * the others (INDIRECT edges join what it returns; such a walk passes through
+   * at most 20,000 nodes). asOf shows the lineage as it was then: only the nodes
+   * and edges that existed at that moment.
+   */
+  lineage: LineageGraph;
+  /** A shortest lineage path between two nodes (either direction), or null when none exists; asOf as in lineage. */
+  lineagePath?: Maybe<LineageGraph>;
+  me: Viewer;
+  models: ModelConnection;
+  /** Fetches any object by its global ID; null when it does not exist or the caller may not read it. */
+  node?: Maybe<Node>;
+  project?: Maybe<Project>;
+  /** Projects the caller may read. */
+  projects: ProjectConnection;
+  runs: RunConnection;
+};
+
+
+export type QueryAuditEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDatasetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  projectKey: Scalars['String']['input'];
+};
+
+
+export type QueryExperimentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ExperimentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  projectKey: Scalars['String']['input'];
+};
+
+
+export type QueryImpactArgs = {
+  asOf?: InputMaybe<Scalars['Time']['input']>;
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryLineageArgs = {
+  asOf?: InputMaybe<Scalars['Time']['input']>;
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  direction?: InputMaybe<LineageDirection>;
+  id: Scalars['ID']['input'];
+  kinds?: InputMaybe<Array<NodeKind>>;
+  maxNodes?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryLineagePathArgs = {
+  asOf?: InputMaybe<Scalars['Time']['input']>;
+  from: Scalars['ID']['input'];
+  to: Scalars['ID']['input'];
+};
+
+
+export type QueryModelsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  projectKey: Scalars['String']['input'];
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProjectArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+export type QueryProjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  experimentId: Scalars['ID']['input'];
+  filter?: InputMaybe<RunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<RunOrder>;
+};
+
+export type RegisterDatasetInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  projectKey: Scalars['String']['input'];
+};
+
+export type RegisterDatasetPayload = {
+  __typename?: 'RegisterDatasetPayload';
+  dataset: Dataset;
+};
+
+export type RegisterDatasetVersionInput = {
+  datasetId: Scalars['ID']['input'];
+  /** Versions this one was derived from, when no run recorded the step. */
+  derivedFrom?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** sha256 of the content: 64 hex characters. */
+  digest: Scalars['String']['input'];
+  rowCount?: InputMaybe<Scalars['Int']['input']>;
+  schema?: InputMaybe<Array<SchemaFieldInput>>;
+  uri: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+export type RegisterDatasetVersionPayload = {
+  __typename?: 'RegisterDatasetVersionPayload';
+  /** False when an identical version was already registered. */
+  created: Scalars['Boolean']['output'];
+  datasetVersion: DatasetVersion;
+};
+
+export type RegisterModelVersionInput = {
+  modelName: Scalars['String']['input'];
+  projectKey: Scalars['String']['input'];
+  /** The training run, when known. */
+  runId?: InputMaybe<Scalars['ID']['input']>;
+  uri: Scalars['String']['input'];
+};
+
+export type RegisterModelVersionPayload = {
+  __typename?: 'RegisterModelVersionPayload';
+  modelVersion: ModelVersion;
+};
+
+export type Role =
+  | 'ADMIN'
+  | 'APPROVER'
+  | 'CONTRIBUTOR'
+  | 'VIEWER';
+
+export type Run = Node & {
+  __typename?: 'Run';
+  code?: Maybe<CodeRef>;
+  createdBy: Scalars['String']['output'];
+  endedAt?: Maybe<Scalars['Time']['output']>;
+  environment?: Maybe<Environment>;
+  experiment: Experiment;
+  id: Scalars['ID']['output'];
+  /** Dataset versions this run read. */
+  inputs: Array<DatasetVersion>;
+  /** Metrics of this run; keys limits the result to those keys. */
+  metrics: Array<Metric>;
+  /** Model versions this run produced. */
+  modelOutputs: Array<ModelVersion>;
+  name: Scalars['String']['output'];
+  /** Dataset versions this run wrote. */
+  outputs: Array<DatasetVersion>;
+  params: Array<Param>;
+  projectKey: Scalars['String']['output'];
+  seed?: Maybe<Scalars['Int']['output']>;
+  startedAt: Scalars['Time']['output'];
+  status: RunStatus;
+  tags: Array<Tag>;
+};
+
+
+export type RunMetricsArgs = {
+  keys?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type RunConnection = {
+  __typename?: 'RunConnection';
+  edges: Array<RunEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type RunEdge = {
+  __typename?: 'RunEdge';
+  cursor: Scalars['String']['output'];
+  node: Run;
+};
+
+export type RunFilter = {
+  nameContains?: InputMaybe<Scalars['String']['input']>;
+  /** Runs whose param of this key has exactly this value. */
+  param?: InputMaybe<ParamInput>;
+  status?: InputMaybe<Array<RunStatus>>;
+};
+
+export type RunOrder = {
+  direction?: SortDirection;
+  field?: RunOrderField;
+};
+
+export type RunOrderField =
+  | 'NAME'
+  | 'STARTED_AT';
+
+export type RunStatus =
+  | 'FAILED'
+  | 'FINISHED'
+  | 'KILLED'
+  | 'RUNNING'
+  | 'SCHEDULED';
+
+export type SchemaField = {
+  __typename?: 'SchemaField';
+  name: Scalars['String']['output'];
+  nullable: Scalars['Boolean']['output'];
+  type: Scalars['String']['output'];
+};
+
+export type SchemaFieldInput = {
+  name: Scalars['String']['input'];
+  nullable?: Scalars['Boolean']['input'];
+  type: Scalars['String']['input'];
+};
+
+export type SetRunTagsInput = {
+  runId: Scalars['ID']['input'];
+  tags: Array<TagInput>;
+};
+
+export type SetRunTagsPayload = {
+  __typename?: 'SetRunTagsPayload';
+  run: Run;
+};
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+export type StartRunInput = {
+  code?: InputMaybe<CodeRefInput>;
+  environment?: InputMaybe<EnvironmentInput>;
+  experimentId: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  params?: InputMaybe<Array<ParamInput>>;
+  seed?: InputMaybe<Scalars['Int']['input']>;
+  /** SCHEDULED or RUNNING (the default). */
+  status?: InputMaybe<RunStatus>;
+  tags?: InputMaybe<Array<TagInput>>;
+};
+
+export type StartRunPayload = {
+  __typename?: 'StartRunPayload';
+  run: Run;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Events of the projects the caller may read that pass filter: first every
+   * event after the cursor after (none when omitted: from now on; "0" for the
+   * whole log), then each new one as it commits, in order, without gaps or
+   * repeats. A subscription that falls too far behind, or whose token expires,
+   * ends with an error that says so and names the cursor to resume from.
+   */
+  events: Event;
+  /** RUN_STARTED and RUN_STATUS_CHANGED events of the runs of an experiment; after as in events. */
+  runStatusChanged: Event;
+};
+
+
+export type SubscriptionEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EventFilter>;
+};
+
+
+export type SubscriptionRunStatusChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  experimentId: Scalars['ID']['input'];
+};
+
+export type Tag = {
+  __typename?: 'Tag';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type TagInput = {
+  key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type TruncationReason =
+  | 'DEPTH'
+  | 'MAX_NODES';
+
+export type UpdateRunStatusInput = {
+  runId: Scalars['ID']['input'];
+  status: RunStatus;
+};
+
+export type UpdateRunStatusPayload = {
+  __typename?: 'UpdateRunStatusPayload';
+  run: Run;
+};
+
+/** The caller, as its token says. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  expiresAt: Scalars['Time']['output'];
+  /** Explicit per-project grants; a grant for project '*' applies to every project. */
+  grants: Array<Grant>;
+  subject: Scalars['String']['output'];
+};
+
+export type EventsSubscriptionVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type EventsSubscription = { __typename?: 'Subscription', events: { __typename?: 'Event', cursor: string, seq: number, at: string, actor: string, projectKey: string, kind: EventKind, targetId: string, payload: Record<string, unknown> } };
+
+export type ExperimentQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ExperimentQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment', id: string, name: string, description: string, projectKey: string, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number } }> } }> } } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | null };
+
+export type ProjectsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProjectsQuery = { __typename?: 'Query', projects: { __typename?: 'ProjectConnection', edges: Array<{ __typename?: 'ProjectEdge', node: { __typename?: 'Project', key: string, name: string, myRole: Role, experiments: { __typename?: 'ExperimentConnection', totalCount: number, edges: Array<{ __typename?: 'ExperimentEdge', node: { __typename?: 'Experiment', id: string, name: string, description: string, createdAt: string, runs: { __typename?: 'RunConnection', totalCount: number } } }> } } }> } };
+
+export type LineageQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  direction?: InputMaybe<LineageDirection>;
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  maxNodes?: InputMaybe<Scalars['Int']['input']>;
+  kinds?: InputMaybe<Array<NodeKind> | NodeKind>;
+  asOf?: InputMaybe<Scalars['Time']['input']>;
+}>;
+
+
+export type LineageQuery = { __typename?: 'Query', lineage: { __typename?: 'LineageGraph', root: string, truncated: boolean, truncatedBy: Array<TruncationReason>, nodes: Array<{ __typename?: 'LineageNode', id: string, kind: NodeKind, name: string, distance: number, hasMore: boolean, projectKey?: string | null }>, edges: Array<{ __typename?: 'LineageEdge', from: string, to: string, kind: string, hops: number }> } };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { __typename?: 'Query', me: { __typename?: 'Viewer', subject: string, expiresAt: string, grants: Array<{ __typename?: 'Grant', projectKey: string, role: Role }> } };
+
+
+export const EventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Events"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]} as unknown as DocumentNode<EventsSubscription, EventsSubscriptionVariables>;
+export const ExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Experiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"params"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentQuery, ExperimentQueryVariables>;
+export const ProjectsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Projects"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projects"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"myRole"}},{"kind":"Field","name":{"kind":"Name","value":"experiments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProjectsQuery, ProjectsQueryVariables>;
+export const LineageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Lineage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"direction"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"LineageDirection"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"depth"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"maxNodes"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NodeKind"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"direction"},"value":{"kind":"Variable","name":{"kind":"Name","value":"direction"}}},{"kind":"Argument","name":{"kind":"Name","value":"depth"},"value":{"kind":"Variable","name":{"kind":"Name","value":"depth"}}},{"kind":"Argument","name":{"kind":"Name","value":"maxNodes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"maxNodes"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"hops"}}]}}]}}]}}]} as unknown as DocumentNode<LineageQuery, LineageQueryVariables>;
+export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"grants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;

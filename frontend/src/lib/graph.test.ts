@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { elkInput, mergeGraphs, toFlow, type LGraph } from "./graph";
+
+const g: LGraph = {
+  root: "d0",
+  nodes: [
+    { id: "d0", kind: "DATASET_VERSION", name: "raw@v1", distance: 0, hasMore: false },
+    { id: "r1", kind: "RUN", name: "clean", distance: 1, hasMore: true },
+    { id: "d1", kind: "DATASET_VERSION", name: "clean@v1", distance: 2, hasMore: false },
+  ],
+  edges: [
+    { from: "d0", to: "r1", kind: "CONSUMED_BY", hops: 1 },
+    { from: "r1", to: "d1", kind: "PRODUCED", hops: 1 },
+    { from: "d1", to: "gone", kind: "CONSUMED_BY", hops: 1 },
+  ],
+  truncated: true,
+  truncatedBy: ["DEPTH"],
+};
+
+describe("elkInput", () => {
+  it("has every node and only the edges it can draw", () => {
+    const e = elkInput(g);
+    expect(e.children.map((c) => c.id)).toEqual(["d0", "r1", "d1"]);
+    expect(e.edges.map((x) => [x.sources[0], x.targets[0]])).toEqual([
+      ["d0", "r1"],
+      ["r1", "d1"],
+    ]);
+    expect(e.layoutOptions["elk.direction"]).toBe("RIGHT");
+  });
+});
+
+describe("toFlow", () => {
+  it("uses layout positions and marks the root", () => {
+    const f = toFlow(g, [{ id: "r1", x: 300, y: 40 }]);
+    expect(f.nodes.find((n) => n.id === "r1")?.position).toEqual({ x: 300, y: 40 });
+    expect(f.nodes.find((n) => n.id === "d0")?.data.isRoot).toBe(true);
+    expect(f.nodes.find((n) => n.id === "d1")?.data.isRoot).toBe(false);
+  });
+  it("places unplaced nodes by distance, without overlap", () => {
+    const f = toFlow(g, []);
+    const xs = f.nodes.map((n) => n.position.x);
+    expect(new Set(xs).size).toBe(3);
+  });
+  it("highlights a path's nodes and edges, in either direction", () => {
+    const f = toFlow(g, [], ["d1", "r1", "d0"]);
+    expect(f.nodes.every((n) => n.data.onPath)).toBe(true);
+    expect(f.edges.filter((e) => e.animated).map((e) => e.id)).toEqual(["d0->r1:CONSUMED_BY", "r1->d1:PRODUCED"]);
+  });
+  it("labels indirect edges with their hops", () => {
+    const f = toFlow({ ...g, edges: [{ from: "d0", to: "d1", kind: "INDIRECT", hops: 2 }] }, []);
+    expect(f.edges[0]?.label).toBe("2 hops");
+  });
+});
+
+describe("mergeGraphs", () => {
+  it("adds an expansion once, at the shortest distance from the first root", () => {
+    const more: LGraph = {
+      root: "r1",
+      nodes: [
+        { id: "r1", kind: "RUN", name: "clean", distance: 0, hasMore: false },
+        { id: "d1", kind: "DATASET_VERSION", name: "clean@v1", distance: 1, hasMore: false },
+        { id: "m1", kind: "MODEL_VERSION", name: "m v1", distance: 2, hasMore: false },
+      ],
+      edges: [
+        { from: "r1", to: "d1", kind: "PRODUCED", hops: 1 },
+        { from: "d1", to: "m1", kind: "CONSUMED_BY", hops: 1 },
+      ],
+      truncated: false,
+      truncatedBy: [],
+    };
+    const m = mergeGraphs(g, more);
+    expect(m.nodes.map((n) => [n.id, n.distance])).toEqual([
+      ["d0", 0],
+      ["r1", 1],
+      ["d1", 2],
+      ["m1", 3],
+    ]);
+    expect(m.nodes.find((n) => n.id === "r1")?.hasMore).toBe(false);
+    expect(m.edges).toHaveLength(4);
+    expect(m.truncatedBy).toEqual(["DEPTH"]);
+  });
+});

@@ -1,0 +1,148 @@
+// Pure transforms from the API's lineage graph to what the layout engine
+// and React Flow take.
+
+export interface LNode {
+  id: string;
+  kind: string;
+  name: string;
+  distance: number;
+  hasMore: boolean;
+  projectKey?: string | null;
+}
+
+export interface LEdge {
+  from: string;
+  to: string;
+  kind: string;
+  hops: number;
+}
+
+export interface LGraph {
+  root: string;
+  nodes: LNode[];
+  edges: LEdge[];
+  truncated: boolean;
+  truncatedBy: string[];
+}
+
+export const NODE_WIDTH = 220;
+export const NODE_HEIGHT = 56;
+
+export interface ElkGraph {
+  id: string;
+  layoutOptions: Record<string, string>;
+  children: { id: string; width: number; height: number }[];
+  edges: { id: string; sources: string[]; targets: string[] }[];
+}
+
+export function edgeId(e: LEdge): string {
+  return `${e.from}->${e.to}:${e.kind}`;
+}
+
+// elkInput lays data flow left to right in layers; edges whose ends are
+// not both in the graph are dropped (they cannot be drawn).
+export function elkInput(g: LGraph): ElkGraph {
+  const ids = new Set(g.nodes.map((n) => n.id));
+  return {
+    id: "root",
+    layoutOptions: {
+      "elk.algorithm": "layered",
+      "elk.direction": "RIGHT",
+      "elk.layered.spacing.nodeNodeBetweenLayers": "80",
+      "elk.spacing.nodeNode": "24",
+      "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+    },
+    children: g.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
+    edges: g.edges
+      .filter((e) => ids.has(e.from) && ids.has(e.to))
+      .map((e) => ({ id: edgeId(e), sources: [e.from], targets: [e.to] })),
+  };
+}
+
+export interface Positioned {
+  id: string;
+  x: number;
+  y: number;
+}
+
+export type FlowNodeData = LNode & { isRoot: boolean; onPath: boolean } & Record<string, unknown>;
+
+export interface FlowNode {
+  id: string;
+  position: { x: number; y: number };
+  data: FlowNodeData;
+  type: "lineage";
+}
+
+export interface FlowEdge {
+  id: string;
+  source: string;
+  target: string;
+  label?: string;
+  animated: boolean;
+  data: { kind: string; hops: number };
+}
+
+// toFlow places the nodes where the layout put them (unplaced nodes by
+// distance, so a graph is usable before the layout returns) and marks the
+// root and the nodes and edges of a highlighted path.
+export function toFlow(g: LGraph, positions: Positioned[], path: string[] = []): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  const pos = new Map(positions.map((p) => [p.id, p]));
+  const onPath = new Set(path);
+  const perDistance = new Map<number, number>();
+  const nodes = g.nodes.map((n) => {
+    let p = pos.get(n.id);
+    if (!p) {
+      const row = perDistance.get(n.distance) ?? 0;
+      perDistance.set(n.distance, row + 1);
+      p = { id: n.id, x: n.distance * (NODE_WIDTH + 80), y: row * (NODE_HEIGHT + 24) };
+    }
+    return {
+      id: n.id,
+      type: "lineage" as const,
+      position: { x: p.x, y: p.y },
+      data: { ...n, isRoot: n.id === g.root, onPath: onPath.has(n.id) },
+    };
+  });
+  const pathEdges = new Set<string>();
+  for (let i = 0; i + 1 < path.length; i++) {
+    pathEdges.add(`${path[i]}|${path[i + 1]}`);
+    pathEdges.add(`${path[i + 1]}|${path[i]}`);
+  }
+  const edges = g.edges.map((e) => ({
+    id: edgeId(e),
+    source: e.from,
+    target: e.to,
+    label: e.kind === "INDIRECT" ? `${e.hops} hops` : undefined,
+    animated: pathEdges.has(`${e.from}|${e.to}`),
+    data: { kind: e.kind, hops: e.hops },
+  }));
+  return { nodes, edges };
+}
+
+// mergeGraphs adds an expansion (a node's hidden neighbours) to a graph:
+// nodes keep their shortest distance from the original root, and nothing
+// appears twice.
+export function mergeGraphs(base: LGraph, more: LGraph): LGraph {
+  const byId = new Map(base.nodes.map((n) => [n.id, { ...n }]));
+  const offset = byId.get(more.root)?.distance ?? 0;
+  for (const n of more.nodes) {
+    const d = n.distance + offset;
+    const have = byId.get(n.id);
+    if (!have) {
+      byId.set(n.id, { ...n, distance: d });
+    } else {
+      have.distance = Math.min(have.distance, d);
+      have.hasMore = n.id === more.root ? n.hasMore : have.hasMore && n.hasMore;
+    }
+  }
+  const edges = new Map(base.edges.map((e) => [edgeId(e), e]));
+  for (const e of more.edges) edges.set(edgeId(e), e);
+  return {
+    root: base.root,
+    nodes: [...byId.values()].sort((a, b) => a.distance - b.distance),
+    edges: [...edges.values()],
+    truncated: base.truncated || more.truncated,
+    truncatedBy: [...new Set([...base.truncatedBy, ...more.truncatedBy])],
+  };
+}

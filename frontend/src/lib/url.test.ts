@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { defaultLineageState, parseLineageState, serializeLineageState } from "./url";
+
+describe("lineage URL state", () => {
+  it("round-trips every field", () => {
+    const s = { depth: 7, direction: "UPSTREAM" as const, maxNodes: 1000, kinds: ["RUN", "DATASET_VERSION"], asOf: "2026-03-01T00:00:00Z", selected: "run_x" };
+    const back = parseLineageState(serializeLineageState(s));
+    expect(back).toEqual({ ...s, kinds: ["DATASET_VERSION", "RUN"] });
+  });
+  it("writes nothing for the defaults", () => {
+    expect(serializeLineageState(defaultLineageState).toString()).toBe("");
+  });
+  it("falls back to defaults for malformed values", () => {
+    const s = parseLineageState(new URLSearchParams("depth=-3&direction=SIDEWAYS&maxNodes=99999&kinds=run,RUN&asOf=yesterday"));
+    expect(s).toEqual({ ...defaultLineageState, kinds: ["RUN"] });
+  });
+  it("accepts the bounds", () => {
+    expect(parseLineageState(new URLSearchParams("depth=50&maxNodes=5000")).depth).toBe(50);
+    expect(parseLineageState(new URLSearchParams("depth=51")).depth).toBe(3);
+  });
+});

@@ -1,0 +1,57 @@
+// The lineage view's state lives in the URL, so every view is a link.
+
+export type Direction = "UPSTREAM" | "DOWNSTREAM" | "BOTH";
+
+export interface LineageState {
+  depth: number;
+  direction: Direction;
+  maxNodes: number;
+  kinds: string[];
+  asOf: string | null;
+  selected: string | null;
+}
+
+export const defaultLineageState: LineageState = {
+  depth: 3,
+  direction: "BOTH",
+  maxNodes: 500,
+  kinds: [],
+  asOf: null,
+  selected: null,
+};
+
+const directions: Direction[] = ["UPSTREAM", "DOWNSTREAM", "BOTH"];
+
+function intIn(v: string | null, min: number, max: number, fallback: number): number {
+  if (v === null || !/^\d+$/.test(v)) return fallback;
+  const n = Number(v);
+  return n >= min && n <= max ? n : fallback;
+}
+
+// parseLineageState reads the state from query parameters; anything
+// malformed falls back to its default rather than breaking the view.
+export function parseLineageState(params: URLSearchParams): LineageState {
+  const dir = params.get("direction");
+  const asOf = params.get("asOf");
+  return {
+    depth: intIn(params.get("depth"), 0, 50, defaultLineageState.depth),
+    direction: directions.includes(dir as Direction) ? (dir as Direction) : defaultLineageState.direction,
+    maxNodes: intIn(params.get("maxNodes"), 1, 5000, defaultLineageState.maxNodes),
+    kinds: (params.get("kinds") ?? "").split(",").filter((k) => /^[A-Z_]+$/.test(k)),
+    asOf: asOf !== null && !Number.isNaN(Date.parse(asOf)) ? asOf : null,
+    selected: params.get("selected"),
+  };
+}
+
+// serializeLineageState writes only what differs from the defaults, so
+// links stay short and stable.
+export function serializeLineageState(s: LineageState): URLSearchParams {
+  const p = new URLSearchParams();
+  if (s.depth !== defaultLineageState.depth) p.set("depth", String(s.depth));
+  if (s.direction !== defaultLineageState.direction) p.set("direction", s.direction);
+  if (s.maxNodes !== defaultLineageState.maxNodes) p.set("maxNodes", String(s.maxNodes));
+  if (s.kinds.length > 0) p.set("kinds", [...s.kinds].sort().join(","));
+  if (s.asOf) p.set("asOf", s.asOf);
+  if (s.selected) p.set("selected", s.selected);
+  return p;
+}

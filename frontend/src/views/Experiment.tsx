@@ -1,0 +1,72 @@
+import { useMemo, useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useQuery } from "urql";
+import { graphql } from "../gql";
+import { columns, sortRuns, type RunRow } from "../lib/runs";
+
+const ExperimentQuery = graphql(`
+  query Experiment($id: ID!) {
+    node(id: $id) {
+      ... on Experiment {
+        id name description projectKey
+        runs(first: 100) {
+          totalCount
+          edges { node { id name status startedAt params { key value } metrics { key latest { value step } } } }
+        }
+      }
+    }
+  }
+`);
+
+export function Experiment() {
+  const { id = "" } = useParams();
+  const [{ data, error, fetching }] = useQuery({ query: ExperimentQuery, variables: { id } });
+  const [sort, setSort] = useState<{ col: string; desc: boolean }>({ col: "startedAt", desc: true });
+  const exp = data?.node && data.node.__typename === "Experiment" ? data.node : null;
+  const runs: RunRow[] = useMemo(() => exp?.runs.edges.map((e) => e.node) ?? [], [exp]);
+  const cols = useMemo(() => columns(runs), [runs]);
+  const sorted = useMemo(() => {
+    const c = cols.find((x) => x.id === sort.col) ?? cols[0];
+    return c ? sortRuns(runs, c, sort.desc) : runs;
+  }, [runs, cols, sort]);
+  if (fetching) return <p className="muted">Loading…</p>;
+  if (error) return <p className="error">{error.message}</p>;
+  if (!exp) return <p>No such experiment, or you may not read it. <Link to="/experiments">All experiments</Link></p>;
+  return (
+    <section>
+      <p><Link to="/experiments">Experiments</Link> / {exp.projectKey}</p>
+      <h1>{exp.name}</h1>
+      <p className="muted">{exp.description}</p>
+      <p><Link to={`/lineage/${exp.id}`}>Lineage of this experiment</Link> · {exp.runs.totalCount} runs</p>
+      {runs.length === 0 ? (
+        <p className="muted">No runs yet.</p>
+      ) : (
+        <div className="scroll">
+          <table className="runs">
+            <thead>
+              <tr>
+                {cols.map((c) => (
+                  <th key={c.id} onClick={() => setSort((s) => ({ col: c.id, desc: s.col === c.id ? !s.desc : false }))} aria-sort={sort.col === c.id ? (sort.desc ? "descending" : "ascending") : "none"}>
+                    {c.label}{sort.col === c.id ? (sort.desc ? " ▼" : " ▲") : ""}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((r) => (
+                <tr key={r.id}>
+                  {cols.map((c) => {
+                    const v = c.value(r);
+                    if (c.id === "name") return <td key={c.id}><Link to={`/lineage/${r.id}`}>{r.name}</Link></td>;
+                    if (c.id === "startedAt") return <td key={c.id}>{new Date(r.startedAt).toLocaleString()}</td>;
+                    return <td key={c.id} className={typeof v === "number" ? "num" : undefined}>{v === null ? "" : typeof v === "number" ? v.toPrecision(4) : v}</td>;
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
