@@ -13,7 +13,7 @@ BENCH_NEO4J_PORT ?= 7689
 BENCH_NEO4J  := NEO4J_BOLT_PORT=$(BENCH_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-bench NEO4J_HEAP=4g NEO4J_PAGECACHE=3g $(NEO4J)
 BENCH_ARGS   ?=
 
-.PHONY: help run test test-go frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop
+.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -27,9 +27,12 @@ test: frontend-test ## run every test against a fresh test Neo4j (port 7688)
 	rm -rf .data/neo4j-test
 	$(TEST_NEO4J) start
 	@status=0; \
-	$(MAKE) --no-print-directory check-generated test-go || status=$$?; \
+	$(MAKE) --no-print-directory check-generated test-go e2e || status=$$?; \
 	$(TEST_NEO4J) stop; \
 	exit $$status
+
+e2e: ## the explorer in Debian's Chromium (installed when missing) against a dev server on the running test Neo4j
+	cd frontend && NEO4J_TEST_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) npm run e2e
 
 test-go: ## go vet and go test -race against a running test Neo4j
 	go vet ./...

@@ -101,6 +101,11 @@ func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, aft
 	}
 	sub, err := r.Events.Subscribe(subCtx, cursor, f, match, func(err error, last int64) {
 		defer cancel()
+		// A client that left needs no reason, and gqlgen reads the errors
+		// of a cancelled operation concurrently: add none then.
+		if ctx.Err() != nil {
+			return
+		}
 		resume := strconv.FormatInt(last, 10)
 		var lag *events.LagError
 		switch {

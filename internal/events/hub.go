@@ -274,6 +274,9 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 			case <-ctx.Done():
 				return ctx.Err()
 			case <-h.done:
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
 				return ErrStopped
 			case <-timer.C:
 				return &LagError{Cursor: e.Seq - 1, Reason: fmt.Sprintf("the client took no event for %s", h.opts.SendTimeout)}
@@ -326,6 +329,9 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 		case <-ctx.Done():
 			return cursor, nil
 		case <-h.done:
+			if ctx.Err() != nil {
+				return cursor, nil
+			}
 			return cursor, ErrStopped
 		case <-changed:
 		}

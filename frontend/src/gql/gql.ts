@@ -16,14 +16,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  subscription Events($after: String) {\n    events(after: $after) { cursor seq at actor projectKey kind targetId payload }\n  }\n": typeof types.EventsDocument,
     "\n  query Experiment($id: ID!) {\n    node(id: $id) {\n      ... on Experiment {\n        id name description projectKey\n        runs(first: 100) {\n          totalCount\n          edges { node { id name status startedAt params { key value } metrics { key latest { value step } } } }\n        }\n      }\n    }\n  }\n": typeof types.ExperimentDocument,
-    "\n  query Projects {\n    projects(first: 100) {\n      edges { node { key name myRole experiments(first: 100) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }\n    }\n  }\n": typeof types.ProjectsDocument,
+    "\n  query Projects {\n    projects(first: 20) {\n      edges { node { key name myRole experiments(first: 50) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }\n    }\n  }\n": typeof types.ProjectsDocument,
     "\n  query Lineage($id: ID!, $direction: LineageDirection, $depth: Int, $maxNodes: Int, $kinds: [NodeKind!], $asOf: Time) {\n    lineage(id: $id, direction: $direction, depth: $depth, maxNodes: $maxNodes, kinds: $kinds, asOf: $asOf) {\n      root truncated truncatedBy\n      nodes { id kind name distance hasMore projectKey }\n      edges { from to kind hops }\n    }\n  }\n": typeof types.LineageDocument,
     "\n  query Me {\n    me { subject expiresAt grants { projectKey role } }\n  }\n": typeof types.MeDocument,
 };
 const documents: Documents = {
     "\n  subscription Events($after: String) {\n    events(after: $after) { cursor seq at actor projectKey kind targetId payload }\n  }\n": types.EventsDocument,
     "\n  query Experiment($id: ID!) {\n    node(id: $id) {\n      ... on Experiment {\n        id name description projectKey\n        runs(first: 100) {\n          totalCount\n          edges { node { id name status startedAt params { key value } metrics { key latest { value step } } } }\n        }\n      }\n    }\n  }\n": types.ExperimentDocument,
-    "\n  query Projects {\n    projects(first: 100) {\n      edges { node { key name myRole experiments(first: 100) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }\n    }\n  }\n": types.ProjectsDocument,
+    "\n  query Projects {\n    projects(first: 20) {\n      edges { node { key name myRole experiments(first: 50) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }\n    }\n  }\n": types.ProjectsDocument,
     "\n  query Lineage($id: ID!, $direction: LineageDirection, $depth: Int, $maxNodes: Int, $kinds: [NodeKind!], $asOf: Time) {\n    lineage(id: $id, direction: $direction, depth: $depth, maxNodes: $maxNodes, kinds: $kinds, asOf: $asOf) {\n      root truncated truncatedBy\n      nodes { id kind name distance hasMore projectKey }\n      edges { from to kind hops }\n    }\n  }\n": types.LineageDocument,
     "\n  query Me {\n    me { subject expiresAt grants { projectKey role } }\n  }\n": types.MeDocument,
 };
@@ -53,7 +53,7 @@ export function graphql(source: "\n  query Experiment($id: ID!) {\n    node(id: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Projects {\n    projects(first: 100) {\n      edges { node { key name myRole experiments(first: 100) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }\n    }\n  }\n"): (typeof documents)["\n  query Projects {\n    projects(first: 100) {\n      edges { node { key name myRole experiments(first: 100) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }\n    }\n  }\n"];
+export function graphql(source: "\n  query Projects {\n    projects(first: 20) {\n      edges { node { key name myRole experiments(first: 50) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }\n    }\n  }\n"): (typeof documents)["\n  query Projects {\n    projects(first: 20) {\n      edges { node { key name myRole experiments(first: 50) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

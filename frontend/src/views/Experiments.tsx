@@ -6,8 +6,8 @@ import { Me } from "./SignIn";
 
 const ProjectsQuery = graphql(`
   query Projects {
-    projects(first: 100) {
-      edges { node { key name myRole experiments(first: 100) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }
+    projects(first: 20) {
+      edges { node { key name myRole experiments(first: 50) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }
     }
   }
 `);

@@ -50,7 +50,10 @@ export default function Lineage() {
   });
   const client = useClient();
   const [extra, setExtra] = useState<LGraph[]>([]);
-  useEffect(() => setExtra([]), [id, params]);
+  // Expansions belong to one walk: a new root or walk setting drops them,
+  // selecting a node does not.
+  const walkKey = JSON.stringify([id, state.direction, state.depth, state.maxNodes, state.kinds, state.asOf]);
+  useEffect(() => setExtra([]), [walkKey]);
   const graph = useMemo(() => {
     if (!data) return null;
     return extra.reduce<LGraph>((g, more) => mergeGraphs(g, more), data.lineage as LGraph);
@@ -121,7 +124,7 @@ export default function Lineage() {
           {selected && (
             <aside className="details">
               <h3>{selected.name}</h3>
-              <p>{kindLabel(selected.kind)} · {selected.projectKey} · {selected.distance} hops from the root</p>
+              <p>{kindLabel(selected.kind)} · {selected.projectKey} · {selected.distance} {selected.distance === 1 ? "hop" : "hops"} from the root</p>
               <p><code>{selected.id}</code></p>
               <p>
                 <Link to={`/lineage/${selected.id}?${serializeLineageState({ ...state, selected: null })}`}>Center the graph here</Link>

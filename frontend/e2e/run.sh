@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the explorer's browser tests: installs Debian's Chromium when it is
+# missing, starts the server (built with the explorer) in dev mode against
+# the test Neo4j on NEO4J_TEST_URI, and runs e2e/explorer.mjs against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "e2e: installing chromium"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+tmp=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+(cd .. && go build -o "$tmp/exphub-server" ./cmd/server)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+EXPHUB_ADDR=127.0.0.1:$port EXPHUB_DEV=true EXPHUB_LOG_LEVEL=warn \
+  EXPHUB_NEO4J_URI=${NEO4J_TEST_URI:-bolt://127.0.0.1:7688} "$tmp/exphub-server" >"$tmp/out.log" 2>"$tmp/err.log" &
+pid=$!
+for _ in $(seq 1 120); do
+  if grep -q "token=" "$tmp/out.log" 2>/dev/null; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then cat "$tmp/err.log"; exit 1; fi
+  sleep 0.5
+done
+token=$(sed -n 's/.*?token=\([^ ]*\).*/\1/p' "$tmp/out.log" | head -n 1)
+[ -n "$token" ] || { echo "e2e: the server printed no token"; cat "$tmp/out.log" "$tmp/err.log"; exit 1; }
+EXPHUB_URL=http://127.0.0.1:$port EXPHUB_TOKEN=$token node e2e/explorer.mjs
