@@ -1,25 +1,18 @@
 import type { ElkGraph, Positioned } from "./graph";
 
-let worker: Worker | null = null;
-let seq = 0;
-const pending = new Map<number, { resolve: (p: Positioned[]) => void; reject: (e: Error) => void }>();
+type ElkApi = { layout(g: ElkGraph): Promise<{ children?: { id: string; x?: number; y?: number }[] }> };
 
-// layout lays a graph out in a web worker (loaded on first use, so the
-// layout engine is not part of the first page load).
-export function layout(graph: ElkGraph): Promise<Positioned[]> {
-  if (!worker) {
-    worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
-    worker.onmessage = (ev: MessageEvent<{ id: number; positions?: Positioned[]; error?: string }>) => {
-      const p = pending.get(ev.data.id);
-      pending.delete(ev.data.id);
-      if (!p) return;
-      if (ev.data.error) p.reject(new Error(ev.data.error));
-      else p.resolve(ev.data.positions ?? []);
-    };
-  }
-  const id = ++seq;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker?.postMessage({ id, graph });
-  });
+let elk: Promise<ElkApi> | null = null;
+
+// layout lays a graph out with ELK running in its own web worker. The
+// layout engine loads on first use, so it is not part of the first page.
+export async function layout(graph: ElkGraph): Promise<Positioned[]> {
+  elk ??= import("elkjs/lib/elk-api.js").then(
+    ({ default: ELK }) =>
+      new ELK({
+        workerFactory: () => new Worker(new URL("elkjs/lib/elk-worker.min.js", import.meta.url)),
+      }) as unknown as ElkApi,
+  );
+  const out = await (await elk).layout(graph);
+  return (out.children ?? []).map((c) => ({ id: c.id, x: c.x ?? 0, y: c.y ?? 0 }));
 }

@@ -60,16 +60,20 @@ export default function Lineage() {
   }, [data, extra]);
   const [positions, setPositions] = useState<Positioned[]>([]);
   const [layoutMs, setLayoutMs] = useState<number | null>(null);
+  const [layoutError, setLayoutError] = useState<string | null>(null);
   useEffect(() => {
     if (!graph) return;
     let live = true;
     const t0 = performance.now();
-    layout(elkInput(graph)).then((p) => {
-      if (live) {
-        setPositions(p);
-        setLayoutMs(Math.round(performance.now() - t0));
-      }
-    });
+    layout(elkInput(graph)).then(
+      (p) => {
+        if (live) {
+          setPositions(p);
+          setLayoutMs(Math.round(performance.now() - t0));
+        }
+      },
+      (err: unknown) => live && setLayoutError(String(err)),
+    );
     return () => {
       live = false;
     };
@@ -98,9 +102,10 @@ export default function Lineage() {
           ))}
         </fieldset>
         <label>As of <input aria-label="as of" type="datetime-local" value={state.asOf ? state.asOf.slice(0, 16) : ""} onChange={(e) => update({ asOf: e.target.value ? new Date(e.target.value).toISOString() : null })} /></label>
-        {layoutMs !== null && <span className="muted">{graph?.nodes.length} nodes, laid out in {layoutMs} ms</span>}
+        {layoutMs !== null && <span className="muted" data-testid="node-count" data-count={graph?.nodes.length}>{graph?.nodes.length} nodes, laid out in {layoutMs} ms</span>}
       </div>
       {fetching && <p className="muted">Walking the graph…</p>}
+      {layoutError && <p className="error">The layout failed ({layoutError}); nodes are placed by distance.</p>}
       {error && <p className="error">{error.message}</p>}
       {graph?.truncated && (
         <p className="warn" role="status">This graph was cut ({graph.truncatedBy.map((r) => (r === "DEPTH" ? "by depth" : "at the node limit")).join(", ")}): nodes marked “+ more” have neighbours not shown. Double-click one to expand it.</p>
