@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -46,7 +47,13 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 
 	ready := &readiness{store: st, log: log}
 	migrated := make(chan struct{})
-	go ready.migrateUntilDone(ctx, migrated)
+	// Background work that uses the driver ends before the driver closes
+	// (defers run last first).
+	var background sync.WaitGroup
+	defer background.Wait()
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	background.Go(func() { ready.migrateUntilDone(bgCtx, migrated) })
 
 	// One follower of the event log per process serves every subscriber;
 	// local writes wake it at once, other replicas' writes within a poll.
@@ -81,7 +88,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	log.Info("exphub listening", "addr", ln.Addr().String(), "neo4j", cfg.Neo4jURI, "dev", cfg.Dev)
 
 	if cfg.Dev {
-		go devSetup(ctx, st, cfg, ln.Addr().String(), migrated, stdout, log)
+		background.Go(func() { devSetup(bgCtx, st, cfg, ln.Addr().String(), migrated, stdout, log) })
 	}
 
 	select {
