@@ -13,8 +13,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync/atomic"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
