@@ -42,13 +42,7 @@ func approverScope(p *auth.Principal) store.Scope {
 	if p.Can(auth.AllProjects, auth.RoleApprover) {
 		return store.Scope{All: true}
 	}
-	keys := []string{}
-	for k := range p.Roles {
-		if k != auth.AllProjects && p.Can(k, auth.RoleApprover) {
-			keys = append(keys, k)
-		}
-	}
-	return store.Scope{Keys: keys}
+	return store.Scope{Keys: p.ProjectsWith(auth.RoleApprover)}
 }
 
 // eventCursor reads an after argument and checks it against the log.

@@ -242,10 +242,7 @@ func TestWatchReplaysThenFollows(t *testing.T) {
 	st := neo4jtest.Store(t)
 	hub := events.New(st, events.Options{})
 	st.OnAppend(hub.Notify)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); hub.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer hub.Start(context.Background())()
 	v, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -71,10 +71,7 @@ func runHub(t *testing.T, st *store.Store, opts events.Options) *events.Hub {
 	t.Helper()
 	h := events.New(st, opts)
 	st.OnAppend(h.Notify)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); h.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(h.Start(context.Background()))
 	return h
 }
 

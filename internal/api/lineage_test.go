@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,34 +13,15 @@ import (
 	"github.com/exphub/exphub/internal/store"
 )
 
-// minuteClock is a store clock set to minute m after its base.
-type minuteClock struct {
-	mu   sync.Mutex
-	base time.Time
-	at   time.Time
-}
-
-func (c *minuteClock) set(m int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = c.base.Add(time.Duration(m) * time.Minute)
-}
-
-func (c *minuteClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
-}
-
 // TestLineageOptionsOverGraphQL drives kinds, asOf, hops and dataset roots
 // through the endpoint: v1 --(min 10)--> r1 --(min 20)--> v2 --(min 30)--> r2.
 func TestLineageOptionsOverGraphQL(t *testing.T) {
-	clock := &minuteClock{base: time.Now().UTC().Truncate(time.Minute).Add(-time.Hour)}
-	st := store.New(neo4jtest.Driver(t), "", store.WithClock(clock.now))
+	clock := &neo4jtest.MinuteClock{Base: time.Now().UTC().Truncate(time.Minute).Add(-time.Hour)}
+	st := store.New(neo4jtest.Driver(t), "", store.WithClock(clock.Now))
 	h := newHub(t, func(o *api.Options) { o.Store = st })
 	ctx := t.Context()
 	key := neo4jtest.Key(t, "lin")
-	clock.set(0)
+	clock.Set(0)
 	if _, err := st.CreateProject(ctx, "alice", store.CreateProjectInput{Key: key, Name: key}); err != nil {
 		t.Fatal(err)
 	}
@@ -69,20 +49,20 @@ func TestLineageOptionsOverGraphQL(t *testing.T) {
 		return r.ID
 	}
 	v1, r1, r2 := version("v1"), run("r1"), run("r2")
-	clock.set(10)
+	clock.Set(10)
 	if _, err := st.AddRunInputs(ctx, "alice", r1, []string{v1}); err != nil {
 		t.Fatal(err)
 	}
-	clock.set(20)
+	clock.Set(20)
 	v2 := version("v2")
 	if _, err := st.AddRunOutputs(ctx, "alice", r1, []string{v2}, nil); err != nil {
 		t.Fatal(err)
 	}
-	clock.set(30)
+	clock.Set(30)
 	if _, err := st.AddRunInputs(ctx, "alice", r2, []string{v2}); err != nil {
 		t.Fatal(err)
 	}
-	at := func(m int) string { return clock.base.Add(time.Duration(m) * time.Minute).Format(time.RFC3339) }
+	at := func(m int) string { return clock.At(m).Format(time.RFC3339) }
 	tok := token(t, "bob", map[string]auth.Role{key: auth.RoleViewer})
 
 	type node struct {

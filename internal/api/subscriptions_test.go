@@ -364,9 +364,7 @@ func TestSubscriptionsEndOnShutdownAndLeaveNothingBehind(t *testing.T) {
 	st := neo4jtest.Store(t)
 	hub := events.New(st, events.Options{})
 	st.OnAppend(hub.Notify)
-	hctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); hub.Run(hctx) }()
+	stop := hub.Start(context.Background())
 	h := newHub(t, func(o *api.Options) { o.Store = st; o.Events = hub })
 	key, exp := newProjectWithExperiment(t, st, "evs")
 	tok := token(t, "v", map[string]auth.Role{key: auth.RoleViewer})
@@ -389,7 +387,6 @@ func TestSubscriptionsEndOnShutdownAndLeaveNothingBehind(t *testing.T) {
 	}
 	// Shutdown ends the others with where to resume.
 	stop()
-	<-done
 	for _, c := range clients[10:] {
 		got := next(t, c, "s")
 		if got.TargetID != r.ID {

@@ -103,13 +103,17 @@ func (p *Principal) CanReadAll() bool {
 // which the caller has at least RoleViewer. It never includes AllProjects;
 // callers must check CanReadAll first, because a caller that can read all
 // projects may have an empty list here.
-func (p *Principal) ReadableProjects() []string {
+func (p *Principal) ReadableProjects() []string { return p.ProjectsWith(RoleViewer) }
+
+// ProjectsWith returns, sorted, the projects named in the caller's grants
+// (not AllProjects) where its own grant is at least min.
+func (p *Principal) ProjectsWith(min Role) []string {
 	if p == nil {
 		return nil
 	}
 	out := make([]string, 0, len(p.Roles))
 	for project, r := range p.Roles {
-		if project != AllProjects && r >= RoleViewer {
+		if project != AllProjects && r >= min {
 			out = append(out, project)
 		}
 	}

@@ -141,6 +141,15 @@ func (h *Hub) Run(ctx context.Context) {
 	}
 }
 
+// Start runs the hub in the background until stop is called; stop waits
+// for it (and its subscribers) to finish.
+func (h *Hub) Start(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); h.Run(ctx) }()
+	return func() { cancel(); <-done }
+}
+
 // poll reads what the log has beyond head into the ring. It reports
 // whether a full page came back (there may be more).
 func (h *Hub) poll(ctx context.Context) (bool, error) {

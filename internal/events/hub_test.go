@@ -26,10 +26,7 @@ func setup(t *testing.T, opts events.Options) *fixture {
 	st := neo4jtest.Store(t)
 	hub := events.New(st, opts)
 	st.OnAppend(hub.Notify)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); hub.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(hub.Start(context.Background()))
 	key := neo4jtest.Key(t, "hub")
 	if _, err := st.CreateProject(t.Context(), "t", store.CreateProjectInput{Key: key, Name: key}); err != nil {
 		t.Fatal(err)
@@ -194,9 +191,7 @@ func TestSubscribersLeaveNoGoroutines(t *testing.T) {
 	baseline := goleak.IgnoreCurrent()
 	st := neo4jtest.Store(t)
 	hub := events.New(st, events.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); hub.Run(ctx) }()
+	stop := hub.Start(context.Background())
 	for range 100 {
 		sctx, scancel := context.WithCancel(t.Context())
 		sub, err := hub.Subscribe(sctx, nil, store.EventFilter{Scope: store.Scope{All: true}}, nil, nil)
@@ -207,8 +202,7 @@ func TestSubscribersLeaveNoGoroutines(t *testing.T) {
 		for range sub.C {
 		}
 	}
-	cancel()
-	<-done
+	stop()
 	if err := goleak.Find(baseline, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")); err != nil {
 		t.Error(err)
 	}

@@ -177,3 +177,28 @@ func Count(t testing.TB, cypher string, params map[string]any) int64 {
 	}
 	return n
 }
+
+// MinuteClock is a store clock for tests that control time: minute m of a
+// test is Base plus m minutes. Pass Now to store.WithClock.
+type MinuteClock struct {
+	Base time.Time
+	mu   sync.Mutex
+	at   time.Time
+}
+
+// Set moves the clock to minute m.
+func (c *MinuteClock) Set(m int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = c.At(m)
+}
+
+// At is the time of minute m.
+func (c *MinuteClock) At(m int) time.Time { return c.Base.Add(time.Duration(m) * time.Minute) }
+
+// Now is the clock's current time.
+func (c *MinuteClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.at
+}

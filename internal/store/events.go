@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -208,7 +209,7 @@ func (f EventFilter) Check() error {
 		}
 	}
 	for _, k := range f.Kinds {
-		if !contains(EventKinds, k) {
+		if !slices.Contains(EventKinds, k) {
 			return invalid("filter.kinds: unknown event kind %q", k)
 		}
 	}
@@ -223,18 +224,9 @@ func (f EventFilter) Check() error {
 // Matches reports whether e passes the filter, scope included.
 func (f EventFilter) Matches(e *Event) bool {
 	return f.Scope.Allows(e.ProjectKey) &&
-		(len(f.ProjectKeys) == 0 || contains(f.ProjectKeys, e.ProjectKey)) &&
-		(len(f.Kinds) == 0 || contains(f.Kinds, e.Kind)) &&
+		(len(f.ProjectKeys) == 0 || slices.Contains(f.ProjectKeys, e.ProjectKey)) &&
+		(len(f.Kinds) == 0 || slices.Contains(f.Kinds, e.Kind)) &&
 		(f.TargetID == "" || f.TargetID == e.TargetID)
-}
-
-func contains[T comparable](xs []T, x T) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (f EventFilter) params() map[string]any {

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -145,26 +144,6 @@ func (sc lineageScenario) edges(t *testing.T) []scenarioEdge {
 	return out
 }
 
-// scenarioClock is the clock of one scenario's store: minute m of a
-// scenario is base + m minutes.
-type scenarioClock struct {
-	base time.Time
-	mu   sync.Mutex
-	at   time.Time
-}
-
-func (c *scenarioClock) set(minute int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = c.base.Add(time.Duration(minute) * time.Minute)
-}
-
-func (c *scenarioClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
-}
-
 // seededGraph maps local names to what the store created.
 type seededGraph struct {
 	projects map[string]string // local project → key
@@ -190,12 +169,12 @@ func loadScenario(t *testing.T, path string) lineageScenario {
 
 // seed builds the scenario's graph through the store's public API (the
 // fan-outs in bulk), at the minutes the scenario gives.
-func seed(t *testing.T, s *store.Store, clock *scenarioClock, sc lineageScenario) *seededGraph {
+func seed(t *testing.T, s *store.Store, clock *neo4jtest.MinuteClock, sc lineageScenario) *seededGraph {
 	t.Helper()
 	ctx := t.Context()
 	g := &seededGraph{projects: map[string]string{}, ids: map[string]string{}, names: map[string]string{}, nodes: map[string]scenarioNode{}}
 	exps, datasets := map[string]string{}, map[string]string{}
-	clock.set(-1)
+	clock.Set(-1)
 	for _, n := range sc.Nodes {
 		if _, dup := g.nodes[n.Name]; dup {
 			t.Fatalf("node %q declared twice", n.Name)
@@ -235,7 +214,7 @@ func seed(t *testing.T, s *store.Store, clock *scenarioClock, sc lineageScenario
 	}
 	set := func(name, id string) { g.ids[name], g.names[id] = id, name }
 	for _, n := range sc.Nodes {
-		clock.set(n.T)
+		clock.Set(n.T)
 		switch n.Kind {
 		case "run":
 			r, err := s.StartRun(ctx, actor, store.StartRunInput{ExperimentID: exps[n.Project], Name: n.Name})
@@ -282,7 +261,7 @@ func seed(t *testing.T, s *store.Store, clock *scenarioClock, sc lineageScenario
 			if n.Dataset != "" {
 				ds = g.id(t, n.Dataset)
 			}
-			clock.set(n.T)
+			clock.Set(n.T)
 			v, _, err := s.RegisterDatasetVersion(ctx, actor, store.RegisterDatasetVersionInput{DatasetID: ds, Version: n.Name,
 				URI: "s3://d/" + n.Name, Digest: digest('d'), DerivedFrom: srcs})
 			if err != nil {
@@ -303,7 +282,7 @@ func seed(t *testing.T, s *store.Store, clock *scenarioClock, sc lineageScenario
 		if e.t != nil {
 			at = *e.t
 		}
-		clock.set(at)
+		clock.Set(at)
 		var err error
 		switch e.kind {
 		case "consumed_by":
@@ -326,7 +305,7 @@ func seed(t *testing.T, s *store.Store, clock *scenarioClock, sc lineageScenario
 			names[i] = fmt.Sprintf("%s%05d", f.Prefix, i+1)
 			g.nodes[names[i]] = scenarioNode{Name: names[i], Kind: "run", Project: src.Project, T: src.T}
 		}
-		ids, err := s.BulkConsumers(ctx, actor, exps[src.Project], g.id(t, f.From), names, clock.base.Add(time.Duration(src.T)*time.Minute))
+		ids, err := s.BulkConsumers(ctx, actor, exps[src.Project], g.id(t, f.From), names, clock.At(src.T))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -396,13 +375,13 @@ func TestLineageScenarios(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
 			t.Parallel()
 			sc := loadScenario(t, f)
-			clock := &scenarioClock{base: time.Now().UTC().Truncate(time.Minute).Add(-24 * time.Hour)}
-			s := neo4jtest.Store(t, store.WithClock(clock.now))
+			clock := &neo4jtest.MinuteClock{Base: time.Now().UTC().Truncate(time.Minute).Add(-24 * time.Hour)}
+			s := neo4jtest.Store(t, store.WithClock(clock.Now))
 			g := seed(t, s, clock, sc)
 			scope, visible := g.scope(sc)
 			var asOf *time.Time
 			if sc.Op.AsOf != nil {
-				at := clock.base.Add(time.Duration(*sc.Op.AsOf) * time.Minute)
+				at := clock.At(*sc.Op.AsOf)
 				asOf = &at
 			}
 			var kinds []store.Kind

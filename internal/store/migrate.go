@@ -41,8 +41,13 @@ var migrations = []string{
 	// and hash. Every appending transaction locks it.
 	"MERGE (h:EventLog {name: 'main'}) ON CREATE SET h.seq = 0, h.hash = '" + GenesisHash + "'",
 	// Every lineage node has createdAt, which lineage asOf reads; runs
-	// created before they had one take their start time.
-	"MATCH (r:Run) WHERE r.createdAt IS NULL SET r.createdAt = r.startedAt",
+	// created before they had one take their start time. Data migrations
+	// leave a marker, so later start-ups skip their scan.
+	"CREATE CONSTRAINT schema_migration_name IF NOT EXISTS FOR (m:SchemaMigration) REQUIRE m.name IS UNIQUE",
+	`OPTIONAL MATCH (done:SchemaMigration {name: 'run_created_at'})
+	 WITH done WHERE done IS NULL
+	 CALL { MATCH (r:Run) WHERE r.createdAt IS NULL SET r.createdAt = r.startedAt }
+	 MERGE (:SchemaMigration {name: 'run_created_at'})`,
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call
