@@ -94,6 +94,8 @@ func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, aft
 		subCtx, cancel = context.WithDeadline(ctx, p.ExpiresAt)
 	}
 	sub, err := r.Events.Subscribe(subCtx, cursor, f, match, func(err error, last int64) {
+		// errors are added from this goroutine: only safe while the client
+		// is still there (see ErrStopped below).
 		defer cancel()
 		// A client that left needs no reason, and gqlgen reads the errors
 		// of a cancelled operation concurrently: add none then.
@@ -107,8 +109,11 @@ func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, aft
 			transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: lag.Error(),
 				Extensions: map[string]any{"code": "UNAVAILABLE", "reason": "SLOW_CONSUMER", "resumeAfter": resume}})
 		case errors.Is(err, events.ErrStopped):
-			transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: err.Error() + "; subscribe again with after: " + strconv.Quote(resume),
-				Extensions: map[string]any{"code": "UNAVAILABLE", "reason": "SHUTDOWN", "resumeAfter": resume}})
+			// A stopping server completes its subscriptions without an
+			// error: its clients are leaving too, and gqlgen reads the errors
+			// of an operation whose client left concurrently with this
+			// goroutine, a data race. The client resumes from its last
+			// cursor.
 		case err != nil:
 			transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: "the event log is unavailable; subscribe again with after: " + strconv.Quote(resume),
 				Extensions: map[string]any{"code": "UNAVAILABLE", "resumeAfter": resume}})

@@ -184,7 +184,9 @@ func (w *watcher) once(ctx context.Context) error {
 			}
 			return &errFatal{errs[0].Message}
 		case "complete":
-			return &errFatal{"the server completed the subscription"}
+			// A server that shuts down completes subscriptions: resume
+			// from the cursor, on whichever replica answers.
+			return errors.New("the server completed the subscription")
 		}
 	}
 }
