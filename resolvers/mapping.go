@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/vikstrous/dataloadgen"
 
@@ -353,4 +354,31 @@ func truncationReasons(rs []string) []model.TruncationReason {
 		out[i] = model.TruncationReason(r)
 	}
 	return out
+}
+
+// MaxNodesPerQuery bounds Query.nodes.
+const MaxNodesPerQuery = 100
+
+// nodes fetches ids concurrently, so the dataloaders batch them into one
+// statement per kind; missing and unreadable ids are nil.
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	out := make([]model.Node, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() {
+			n, err := r.node(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				err = nil
+			}
+			out[i], errs[i] = n, err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

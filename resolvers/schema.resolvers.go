@@ -389,6 +389,17 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return n, err
 }
 
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	if len(ids) > MaxNodesPerQuery {
+		return nil, fmt.Errorf("%w: ids: at most %d, got %d", store.ErrInvalid, MaxNodesPerQuery, len(ids))
+	}
+	return r.nodes(ctx, ids)
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.Viewer, error) {
 	p, err := principal(ctx)

@@ -420,6 +420,36 @@ func TestIsolationAcrossProjects(t *testing.T) {
 			iso.leaks(t, res.Raw)
 		}
 	})
+	t.Run("nodes keeps order and nulls B", func(t *testing.T) {
+		ids := append([]string{iso.sc.CleaningRun}, iso.bIDs...)
+		ids = append(ids, iso.sc.FraudFeatures)
+		res := h.gql(t, tok, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids})
+		var d struct{ Nodes []*struct{ ID string } }
+		res.ok(t, &d)
+		if len(d.Nodes) != len(ids) {
+			t.Fatalf("want %d entries, got %s", len(ids), res.Raw)
+		}
+		for i, n := range d.Nodes {
+			readable := i == 0 || i == len(ids)-1
+			switch {
+			case readable && (n == nil || n.ID != ids[i]):
+				t.Errorf("nodes[%d]: want %s, got %+v", i, ids[i], n)
+			case !readable && n != nil:
+				t.Errorf("nodes[%d]: want null for B's %s, got %+v", i, ids[i], n)
+			}
+		}
+		iso.leaks(t, res.Raw)
+	})
+	t.Run("nodes refuses more than 100 ids", func(t *testing.T) {
+		ids := make([]string, 101)
+		for i := range ids {
+			ids[i] = iso.sc.CleaningRun
+		}
+		res := h.gql(t, tok, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids})
+		if res.code() != "BAD_USER_INPUT" || !strings.Contains(string(res.Raw), "ids: at most 100") {
+			t.Errorf("want BAD_USER_INPUT naming ids, got %s", res.Raw)
+		}
+	})
 	t.Run("projects lists A, not B", func(t *testing.T) {
 		res := h.gql(t, tok, `{ projects(first: 100) { totalCount edges { node { key name } } } }`, nil)
 		var d struct {

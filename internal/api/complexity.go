@@ -33,6 +33,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.Runs = func(child int, _ string, _ *model.RunFilter, _ *model.RunOrder, first *int, _ *string) int {
 		return listCost(child, first)
 	}
+	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
 	c.Query.Datasets = func(child int, _ string, first *int, _ *string) int { return listCost(child, first) }
 	c.Query.Models = func(child int, _ string, first *int, _ *string) int { return listCost(child, first) }
 	c.Project.Experiments = func(child int, _ *model.ExperimentFilter, first *int, _ *string) int {
