@@ -330,11 +330,11 @@ type ComplexityRoot struct {
 	Project struct {
 		CreatedAt   func(childComplexity int) int
 		CreatedBy   func(childComplexity int) int
-		Datasets    func(childComplexity int, first *int, after *string) int
+		Datasets    func(childComplexity int, filter *model.DatasetFilter, first *int, after *string) int
 		Experiments func(childComplexity int, filter *model.ExperimentFilter, first *int, after *string) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
-		Models      func(childComplexity int, first *int, after *string) int
+		Models      func(childComplexity int, filter *model.ModelFilter, first *int, after *string) int
 		MyRole      func(childComplexity int) int
 		Name        func(childComplexity int) int
 	}
@@ -351,19 +351,25 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditEvents func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
-		Datasets    func(childComplexity int, projectKey string, first *int, after *string) int
-		Experiments func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
-		Impact      func(childComplexity int, id string, depth *int, asOf *time.Time) int
-		Lineage     func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
-		LineagePath func(childComplexity int, from string, to string, asOf *time.Time) int
-		Me          func(childComplexity int) int
-		Models      func(childComplexity int, projectKey string, first *int, after *string) int
-		Node        func(childComplexity int, id string) int
-		Nodes       func(childComplexity int, ids []string) int
-		Project     func(childComplexity int, key string) int
-		Projects    func(childComplexity int, first *int, after *string) int
-		Runs        func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
+		AuditEvents  func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
+		Datasets     func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
+		Experiments  func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
+		Impact       func(childComplexity int, id string, depth *int, asOf *time.Time) int
+		Lineage      func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
+		LineagePath  func(childComplexity int, from string, to string, asOf *time.Time) int
+		Me           func(childComplexity int) int
+		Models       func(childComplexity int, projectKey string, filter *model.ModelFilter, first *int, after *string) int
+		Node         func(childComplexity int, id string) int
+		Nodes        func(childComplexity int, ids []string) int
+		Project      func(childComplexity int, key string) int
+		Projects     func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
+		RecentEvents func(childComplexity int, filter *model.EventFilter, last *int) int
+		Runs         func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
+	}
+
+	RecentEvents struct {
+		Cursor func(childComplexity int) int
+		Events func(childComplexity int) int
 	}
 
 	RegisterDatasetPayload struct {
@@ -498,23 +504,24 @@ type MutationResolver interface {
 type ProjectResolver interface {
 	MyRole(ctx context.Context, obj *store.Project) (model.Role, error)
 	Experiments(ctx context.Context, obj *store.Project, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
-	Datasets(ctx context.Context, obj *store.Project, first *int, after *string) (*model.DatasetConnection, error)
-	Models(ctx context.Context, obj *store.Project, first *int, after *string) (*model.ModelConnection, error)
+	Datasets(ctx context.Context, obj *store.Project, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error)
+	Models(ctx context.Context, obj *store.Project, filter *model.ModelFilter, first *int, after *string) (*model.ModelConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Me(ctx context.Context) (*model.Viewer, error)
-	Projects(ctx context.Context, first *int, after *string) (*model.ProjectConnection, error)
+	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
 	Project(ctx context.Context, key string) (*store.Project, error)
 	Experiments(ctx context.Context, projectKey string, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
 	Runs(ctx context.Context, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
-	Datasets(ctx context.Context, projectKey string, first *int, after *string) (*model.DatasetConnection, error)
-	Models(ctx context.Context, projectKey string, first *int, after *string) (*model.ModelConnection, error)
+	Datasets(ctx context.Context, projectKey string, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error)
+	Models(ctx context.Context, projectKey string, filter *model.ModelFilter, first *int, after *string) (*model.ModelConnection, error)
 	Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error)
 	Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error)
 	LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error)
 	AuditEvents(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error)
+	RecentEvents(ctx context.Context, filter *model.EventFilter, last *int) (*model.RecentEvents, error)
 }
 type RunResolver interface {
 	Experiment(ctx context.Context, obj *store.Run) (*store.Experiment, error)
@@ -1662,7 +1669,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Datasets(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Project.Datasets(childComplexity, args["filter"].(*model.DatasetFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Project.experiments":
 		if e.ComplexityRoot.Project.Experiments == nil {
 			break
@@ -1696,7 +1703,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Models(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Project.Models(childComplexity, args["filter"].(*model.ModelFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Project.myRole":
 		if e.ComplexityRoot.Project.MyRole == nil {
 			break
@@ -1763,7 +1770,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Datasets(childComplexity, args["projectKey"].(string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Datasets(childComplexity, args["projectKey"].(string), args["filter"].(*model.DatasetFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.experiments":
 		if e.ComplexityRoot.Query.Experiments == nil {
 			break
@@ -1825,7 +1832,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Models(childComplexity, args["projectKey"].(string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Models(childComplexity, args["projectKey"].(string), args["filter"].(*model.ModelFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1869,7 +1876,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Projects(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Projects(childComplexity, args["filter"].(*model.ProjectFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.recentEvents":
+		if e.ComplexityRoot.Query.RecentEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recentEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecentEvents(childComplexity, args["filter"].(*model.EventFilter), args["last"].(*int)), true
 	case "Query.runs":
 		if e.ComplexityRoot.Query.Runs == nil {
 			break
@@ -1881,6 +1899,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Runs(childComplexity, args["experimentId"].(string), args["filter"].(*model.RunFilter), args["orderBy"].(*model.RunOrder), args["first"].(*int), args["after"].(*string)), true
+
+	case "RecentEvents.cursor":
+		if e.ComplexityRoot.RecentEvents.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecentEvents.Cursor(childComplexity), true
+	case "RecentEvents.events":
+		if e.ComplexityRoot.RecentEvents.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecentEvents.Events(childComplexity), true
 
 	case "RegisterDatasetPayload.dataset":
 		if e.ComplexityRoot.RegisterDatasetPayload.Dataset == nil {
@@ -2158,6 +2189,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CodeRefInput", ec.unmarshalInputCodeRefInput),
 			graphql.NewInputUnmarshaler("CreateExperimentInput", ec.unmarshalInputCreateExperimentInput),
 			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
+			graphql.NewInputUnmarshaler("DatasetFilter", ec.unmarshalInputDatasetFilter),
 			graphql.NewInputUnmarshaler("EnvironmentInput", ec.unmarshalInputEnvironmentInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
 			graphql.NewInputUnmarshaler("ExperimentFilter", ec.unmarshalInputExperimentFilter),
@@ -2165,7 +2197,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LogMetricsInput", ec.unmarshalInputLogMetricsInput),
 			graphql.NewInputUnmarshaler("LogParamsInput", ec.unmarshalInputLogParamsInput),
 			graphql.NewInputUnmarshaler("MetricPointInput", ec.unmarshalInputMetricPointInput),
+			graphql.NewInputUnmarshaler("ModelFilter", ec.unmarshalInputModelFilter),
 			graphql.NewInputUnmarshaler("ParamInput", ec.unmarshalInputParamInput),
+			graphql.NewInputUnmarshaler("ProjectFilter", ec.unmarshalInputProjectFilter),
 			graphql.NewInputUnmarshaler("RegisterDatasetInput", ec.unmarshalInputRegisterDatasetInput),
 			graphql.NewInputUnmarshaler("RegisterDatasetVersionInput", ec.unmarshalInputRegisterDatasetVersionInput),
 			graphql.NewInputUnmarshaler("RegisterModelVersionInput", ec.unmarshalInputRegisterModelVersionInput),
@@ -2358,8 +2392,13 @@ type Project implements Node {
   "The caller's role in this project."
   myRole: Role!
   experiments(filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
-  datasets(first: Int = 20, after: String): DatasetConnection!
-  models(first: Int = 20, after: String): ModelConnection!
+  datasets(filter: DatasetFilter, first: Int = 20, after: String): DatasetConnection!
+  models(filter: ModelFilter, first: Int = 20, after: String): ModelConnection!
+}
+
+input ProjectFilter {
+  "Case-insensitive substring of the key or the name."
+  nameContains: String
 }
 
 type ProjectConnection {
@@ -2534,6 +2573,11 @@ type DatasetVersion implements Node {
   derivedFrom: [DatasetVersion!]!
 }
 
+input DatasetFilter {
+  "Case-insensitive substring of the name or the namespace."
+  nameContains: String
+}
+
 type DatasetConnection {
   edges: [DatasetEdge!]!
   pageInfo: PageInfo!
@@ -2579,6 +2623,11 @@ type ModelVersion implements Node {
   createdBy: String!
   "The run that trained this version, when it was recorded."
   run: Run
+}
+
+input ModelFilter {
+  "Case-insensitive substring of the name."
+  nameContains: String
 }
 
 type ModelConnection {
@@ -2697,12 +2746,12 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
   me: Viewer!
   "Projects the caller may read."
-  projects(first: Int = 20, after: String): ProjectConnection!
+  projects(filter: ProjectFilter, first: Int = 20, after: String): ProjectConnection!
   project(key: String!): Project
   experiments(projectKey: String!, filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
   runs(experimentId: ID!, filter: RunFilter, orderBy: RunOrder, first: Int = 20, after: String): RunConnection!
-  datasets(projectKey: String!, first: Int = 20, after: String): DatasetConnection!
-  models(projectKey: String!, first: Int = 20, after: String): ModelConnection!
+  datasets(projectKey: String!, filter: DatasetFilter, first: Int = 20, after: String): DatasetConnection!
+  models(projectKey: String!, filter: ModelFilter, first: Int = 20, after: String): ModelConnection!
 
   """
   Nodes reachable from id along lineage edges, nearest first, bounded by depth
@@ -2726,6 +2775,8 @@ type Query {
   another). after is an event cursor.
   """
   auditEvents(filter: EventFilter, first: Int = 20, after: String): EventConnection!
+  "The last events (at most 1,000) of the projects the caller may read that pass filter, newest first; subscribe to events with after: cursor to continue from there without a gap."
+  recentEvents(filter: EventFilter, last: Int = 50): RecentEvents!
 }
 
 # ---------------------------------------------------------------- events
@@ -2767,6 +2818,13 @@ type Event {
   payload: JSON!
   prevHash: String!
   hash: String!
+}
+
+type RecentEvents {
+  "Newest first."
+  events: [Event!]!
+  "The log's position when they were read: pass it as after to the events subscription."
+  cursor: String!
 }
 
 input EventFilter {
@@ -3578,6 +3636,16 @@ func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProjectEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RecentEvents(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "events":
+		return ec.fieldContext_RecentEvents_events(ctx, field)
+	case "cursor":
+		return ec.fieldContext_RecentEvents_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecentEvents", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterDatasetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "dataset":
@@ -4107,22 +4175,30 @@ func (ec *executionContext) field_Mutation_updateRunStatus_args(ctx context.Cont
 func (ec *executionContext) field_Project_datasets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DatasetFilter, error) {
+			return ec.unmarshalODatasetFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDatasetFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -4159,22 +4235,30 @@ func (ec *executionContext) field_Project_experiments_args(ctx context.Context, 
 func (ec *executionContext) field_Project_models_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ModelFilter, error) {
+			return ec.unmarshalOModelFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐModelFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -4233,22 +4317,30 @@ func (ec *executionContext) field_Query_datasets_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["projectKey"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DatasetFilter, error) {
+			return ec.unmarshalODatasetFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDatasetFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -4415,22 +4507,30 @@ func (ec *executionContext) field_Query_models_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["projectKey"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ModelFilter, error) {
+			return ec.unmarshalOModelFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐModelFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -4479,22 +4579,52 @@ func (ec *executionContext) field_Query_project_args(ctx context.Context, rawArg
 func (ec *executionContext) field_Query_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ProjectFilter, error) {
+			return ec.unmarshalOProjectFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐProjectFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_recentEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EventFilter, error) {
+			return ec.unmarshalOEventFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg1
 	return args, nil
 }
 
@@ -9290,7 +9420,7 @@ func (ec *executionContext) _Project_datasets(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Datasets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Project().Datasets(ctx, obj, fc.Args["filter"].(*model.DatasetFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DatasetConnection) graphql.Marshaler {
@@ -9334,7 +9464,7 @@ func (ec *executionContext) _Project_models(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Models(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Project().Models(ctx, obj, fc.Args["filter"].(*model.ModelFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ModelConnection) graphql.Marshaler {
@@ -9640,7 +9770,7 @@ func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Projects(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Projects(ctx, fc.Args["filter"].(*model.ProjectFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectConnection) graphql.Marshaler {
@@ -9816,7 +9946,7 @@ func (ec *executionContext) _Query_datasets(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Datasets(ctx, fc.Args["projectKey"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Datasets(ctx, fc.Args["projectKey"].(string), fc.Args["filter"].(*model.DatasetFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DatasetConnection) graphql.Marshaler {
@@ -9860,7 +9990,7 @@ func (ec *executionContext) _Query_models(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Models(ctx, fc.Args["projectKey"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Models(ctx, fc.Args["projectKey"].(string), fc.Args["filter"].(*model.ModelFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ModelConnection) graphql.Marshaler {
@@ -10070,6 +10200,50 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_recentEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recentEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RecentEvents(ctx, fc.Args["filter"].(*model.EventFilter), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecentEvents) graphql.Marshaler {
+			return ec.marshalNRecentEvents2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecentEvents(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recentEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecentEvents(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recentEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10144,6 +10318,61 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RecentEvents_events(ctx context.Context, field graphql.CollectedField, obj *model.RecentEvents) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecentEvents_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecentEvents_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecentEvents",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecentEvents_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RecentEvents) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecentEvents_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecentEvents_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecentEvents", field, false, false, "String")
 }
 
 func (ec *executionContext) _RegisterDatasetPayload_dataset(ctx context.Context, field graphql.CollectedField, obj *model.RegisterDatasetPayload) (ret graphql.Marshaler) {
@@ -12611,6 +12840,48 @@ func UnmarshalCreateProjectInput(ctx context.Context, raw any) (model.CreateProj
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDatasetFilter(ctx context.Context, obj any) (model.DatasetFilter, error) {
+	var it model.DatasetFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nameContains"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatasetFilter unmarshals raw into the DatasetFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatasetFilter(ctx context.Context, raw any) (model.DatasetFilter, error) {
+	var out model.DatasetFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEnvironmentInput(ctx context.Context, obj any) (store.Environment, error) {
 	var it store.Environment
 	if obj == nil {
@@ -12983,6 +13254,48 @@ func UnmarshalMetricPointInput(ctx context.Context, raw any) (model.MetricPointI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputModelFilter(ctx context.Context, obj any) (model.ModelFilter, error) {
+	var it model.ModelFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nameContains"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalModelFilter unmarshals raw into the ModelFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalModelFilter(ctx context.Context, raw any) (model.ModelFilter, error) {
+	var out model.ModelFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModelFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputParamInput(ctx context.Context, obj any) (store.KeyValue, error) {
 	var it store.KeyValue
 	if obj == nil {
@@ -13029,6 +13342,48 @@ func (ec *executionContext) unmarshalInputParamInput(ctx context.Context, obj an
 func UnmarshalParamInput(ctx context.Context, raw any) (store.KeyValue, error) {
 	var out store.KeyValue
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProjectFilter(ctx context.Context, obj any) (model.ProjectFilter, error) {
+	var it model.ProjectFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nameContains"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProjectFilter unmarshals raw into the ProjectFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProjectFilter(ctx context.Context, raw any) (model.ProjectFilter, error) {
+	var out model.ProjectFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProjectFilter", raw, &out)
 	return out, err
 }
 
@@ -15930,6 +16285,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
 				})
+		case "recentEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recentEvents(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -15943,6 +16304,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recentEventsImplementors = []string{"RecentEvents"}
+
+func (ec *executionContext) _RecentEvents(ctx context.Context, sel ast.SelectionSet, obj *model.RecentEvents) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recentEventsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecentEvents")
+		case "events":
+			out.Values[i] = ec._RecentEvents_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RecentEvents_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17034,6 +17433,22 @@ func (ec *executionContext) marshalNDatasetVersionEdge2ᚖgithubᚗcomᚋexphub�
 	return ec._DatasetVersionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvent2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEvent(ctx context.Context, sel ast.SelectionSet, v *store.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Event!")
@@ -17691,6 +18106,14 @@ func (ec *executionContext) marshalNProjectEdge2ᚖgithubᚗcomᚋexphubᚋexphu
 	return ec._ProjectEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRecentEvents2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecentEvents(ctx context.Context, sel ast.SelectionSet, v *model.RecentEvents) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecentEvents!")
+		return graphql.Null
+	}
+	return ec._RecentEvents(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterDatasetInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRegisterDatasetInput(ctx context.Context, v any) (model.RegisterDatasetInput, error) {
 	res, err := ec.unmarshalInputRegisterDatasetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18221,6 +18644,14 @@ func (ec *executionContext) unmarshalOCodeRefInput2ᚖgithubᚗcomᚋexphubᚋex
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODatasetFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDatasetFilter(ctx context.Context, v any) (*model.DatasetFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatasetFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOEnvironment2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *store.Environment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18400,6 +18831,14 @@ func (ec *executionContext) marshalOLineageGraph2ᚖgithubᚗcomᚋexphubᚋexph
 	return ec._LineageGraph(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOModelFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐModelFilter(ctx context.Context, v any) (*model.ModelFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputModelFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18473,6 +18912,14 @@ func (ec *executionContext) marshalOProject2ᚖgithubᚗcomᚋexphubᚋexphubᚋ
 		return graphql.Null
 	}
 	return ec._Project(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProjectFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐProjectFilter(ctx context.Context, v any) (*model.ProjectFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProjectFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalORun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRun(ctx context.Context, sel ast.SelectionSet, v *store.Run) graphql.Marshaler {

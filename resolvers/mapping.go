@@ -382,3 +382,31 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 	}
 	return out, nil
 }
+
+func nameFilter(contains *string) store.NameFilter {
+	if contains == nil {
+		return store.NameFilter{}
+	}
+	return store.NameFilter{NameContains: *contains}
+}
+
+func datasetFilter(f *model.DatasetFilter) store.NameFilter {
+	if f == nil {
+		return store.NameFilter{}
+	}
+	return nameFilter(f.NameContains)
+}
+
+func modelFilter(f *model.ModelFilter) store.NameFilter {
+	if f == nil {
+		return store.NameFilter{}
+	}
+	return nameFilter(f.NameContains)
+}
+
+func projectFilter(f *model.ProjectFilter) store.NameFilter {
+	if f == nil {
+		return store.NameFilter{}
+	}
+	return nameFilter(f.NameContains)
+}

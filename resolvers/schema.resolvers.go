@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/exphub/exphub/graph"
@@ -368,13 +369,13 @@ func (r *projectResolver) Experiments(ctx context.Context, obj *store.Project, f
 }
 
 // Datasets is the resolver for the datasets field.
-func (r *projectResolver) Datasets(ctx context.Context, obj *store.Project, first *int, after *string) (*model.DatasetConnection, error) {
-	return (&queryResolver{r.Resolver}).Datasets(ctx, obj.Key, first, after)
+func (r *projectResolver) Datasets(ctx context.Context, obj *store.Project, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error) {
+	return (&queryResolver{r.Resolver}).Datasets(ctx, obj.Key, filter, first, after)
 }
 
 // Models is the resolver for the models field.
-func (r *projectResolver) Models(ctx context.Context, obj *store.Project, first *int, after *string) (*model.ModelConnection, error) {
-	return (&queryResolver{r.Resolver}).Models(ctx, obj.Key, first, after)
+func (r *projectResolver) Models(ctx context.Context, obj *store.Project, filter *model.ModelFilter, first *int, after *string) (*model.ModelConnection, error) {
+	return (&queryResolver{r.Resolver}).Models(ctx, obj.Key, filter, first, after)
 }
 
 // Node is the resolver for the node field.
@@ -414,11 +415,11 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Viewer, error) {
 }
 
 // Projects is the resolver for the projects field.
-func (r *queryResolver) Projects(ctx context.Context, first *int, after *string) (*model.ProjectConnection, error) {
+func (r *queryResolver) Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error) {
 	if _, err := principal(ctx); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.Projects(ctx, scope(ctx), page(first, after))
+	c, err := r.Store.Projects(ctx, scope(ctx), projectFilter(filter), page(first, after))
 	if err != nil {
 		return nil, err
 	}
@@ -474,11 +475,11 @@ func (r *queryResolver) Runs(ctx context.Context, experimentID string, filter *m
 }
 
 // Datasets is the resolver for the datasets field.
-func (r *queryResolver) Datasets(ctx context.Context, projectKey string, first *int, after *string) (*model.DatasetConnection, error) {
+func (r *queryResolver) Datasets(ctx context.Context, projectKey string, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error) {
 	if _, err := require(ctx, projectKey, auth.RoleViewer); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.Datasets(ctx, projectKey, page(first, after))
+	c, err := r.Store.Datasets(ctx, projectKey, datasetFilter(filter), page(first, after))
 	if err != nil {
 		return nil, err
 	}
@@ -489,11 +490,11 @@ func (r *queryResolver) Datasets(ctx context.Context, projectKey string, first *
 }
 
 // Models is the resolver for the models field.
-func (r *queryResolver) Models(ctx context.Context, projectKey string, first *int, after *string) (*model.ModelConnection, error) {
+func (r *queryResolver) Models(ctx context.Context, projectKey string, filter *model.ModelFilter, first *int, after *string) (*model.ModelConnection, error) {
 	if _, err := require(ctx, projectKey, auth.RoleViewer); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.Models(ctx, projectKey, page(first, after))
+	c, err := r.Store.Models(ctx, projectKey, modelFilter(filter), page(first, after))
 	if err != nil {
 		return nil, err
 	}
@@ -605,6 +606,26 @@ func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.EventFilt
 		conn.PageInfo.EndCursor = &end
 	}
 	return conn, nil
+}
+
+// RecentEvents is the resolver for the recentEvents field.
+func (r *queryResolver) RecentEvents(ctx context.Context, filter *model.EventFilter, last *int) (*model.RecentEvents, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	f, err := eventFilter(ctx, filter, scope(ctx))
+	if err != nil {
+		return nil, err
+	}
+	n := 50
+	if last != nil {
+		n = *last
+	}
+	evs, head, err := r.Store.RecentEvents(ctx, n, f)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RecentEvents{Events: evs, Cursor: strconv.FormatInt(head, 10)}, nil
 }
 
 // Experiment is the resolver for the experiment field.

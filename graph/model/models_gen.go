@@ -62,6 +62,11 @@ type DatasetEdge struct {
 	Node   *store.Dataset `json:"node"`
 }
 
+type DatasetFilter struct {
+	// Case-insensitive substring of the name or the namespace.
+	NameContains *string `json:"nameContains,omitempty"`
+}
+
 type DatasetVersionConnection struct {
 	Edges      []*DatasetVersionEdge `json:"edges"`
 	PageInfo   *PageInfo             `json:"pageInfo"`
@@ -232,6 +237,11 @@ type ModelEdge struct {
 	Node   *store.Model `json:"node"`
 }
 
+type ModelFilter struct {
+	// Case-insensitive substring of the name.
+	NameContains *string `json:"nameContains,omitempty"`
+}
+
 type ModelVersionConnection struct {
 	Edges      []*ModelVersionEdge `json:"edges"`
 	PageInfo   *PageInfo           `json:"pageInfo"`
@@ -262,7 +272,19 @@ type ProjectEdge struct {
 	Node   *store.Project `json:"node"`
 }
 
+type ProjectFilter struct {
+	// Case-insensitive substring of the key or the name.
+	NameContains *string `json:"nameContains,omitempty"`
+}
+
 type Query struct {
+}
+
+type RecentEvents struct {
+	// Newest first.
+	Events []*store.Event `json:"events"`
+	// The log's position when they were read: pass it as after to the events subscription.
+	Cursor string `json:"cursor"`
 }
 
 type RegisterDatasetInput struct {

@@ -26,7 +26,7 @@ func listCost(child int, first *int) int {
 // setComplexity makes every connection's first argument multiply the cost
 // of its selection, so the limit bounds the work a query can cause.
 func setComplexity(c *graph.ComplexityRoot) {
-	c.Query.Projects = func(child int, first *int, _ *string) int { return listCost(child, first) }
+	c.Query.Projects = func(child int, _ *model.ProjectFilter, first *int, _ *string) int { return listCost(child, first) }
 	c.Query.Experiments = func(child int, _ string, _ *model.ExperimentFilter, first *int, _ *string) int {
 		return listCost(child, first)
 	}
@@ -34,13 +34,19 @@ func setComplexity(c *graph.ComplexityRoot) {
 		return listCost(child, first)
 	}
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
-	c.Query.Datasets = func(child int, _ string, first *int, _ *string) int { return listCost(child, first) }
-	c.Query.Models = func(child int, _ string, first *int, _ *string) int { return listCost(child, first) }
+	c.Query.Datasets = func(child int, _ string, _ *model.DatasetFilter, first *int, _ *string) int {
+		return listCost(child, first)
+	}
+	c.Query.Models = func(child int, _ string, _ *model.ModelFilter, first *int, _ *string) int {
+		return listCost(child, first)
+	}
 	c.Project.Experiments = func(child int, _ *model.ExperimentFilter, first *int, _ *string) int {
 		return listCost(child, first)
 	}
-	c.Project.Datasets = func(child int, first *int, _ *string) int { return listCost(child, first) }
-	c.Project.Models = func(child int, first *int, _ *string) int { return listCost(child, first) }
+	c.Project.Datasets = func(child int, _ *model.DatasetFilter, first *int, _ *string) int {
+		return listCost(child, first)
+	}
+	c.Project.Models = func(child int, _ *model.ModelFilter, first *int, _ *string) int { return listCost(child, first) }
 	c.Experiment.Runs = func(child int, _ *model.RunFilter, _ *model.RunOrder, first *int, _ *string) int {
 		return listCost(child, first)
 	}
@@ -65,6 +71,13 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.Impact = func(child int, _ string, _ *int, _ *time.Time) int { return child + ImpactCost }
 	c.Query.LineagePath = func(child int, _, _ string, _ *time.Time) int { return child + 500 }
 	c.Metric.History = func(child int) int { return child + 1000 }
+	c.Query.RecentEvents = func(child int, _ *model.EventFilter, last *int) int {
+		n := 50
+		if last != nil && *last > 0 {
+			n = *last
+		}
+		return 1 + n*child
+	}
 }
 
 // ImpactCost is the complexity of one impact query: ten fit in the default

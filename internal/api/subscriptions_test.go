@@ -188,10 +188,11 @@ func TestEventsReachSubscribersOfAnotherReplica(t *testing.T) {
 	key, exp := newProjectWithExperiment(t, a.st, "evx")
 	tok := token(t, "viewer", map[string]auth.Role{key: auth.RoleViewer})
 	c := dial(t, b, tok)
-	if err := c.Subscribe(t.Context(), "x", eventsSub, map[string]any{"keys": []string{key}}); err != nil {
+	// Subscribing after the head sees everything from now on, however long
+	// the subscription takes to start.
+	if err := c.Subscribe(t.Context(), "x", eventsSub, map[string]any{"keys": []string{key}, "after": head(t, b, tok)}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // the subscription is live from now
 	start := time.Now()
 	res := a.gql(t, token(t, "carol", map[string]auth.Role{key: auth.RoleContributor}),
 		`mutation($e: ID!) { startRun(input: {experimentId: $e, name: "via-a"}) { run { id } } }`, map[string]any{"e": exp.ID})
@@ -209,11 +210,11 @@ func TestEventsOnlyWhatTheSubscriberMayRead(t *testing.T) {
 	h := newHub(t, nil)
 	mine, myExp := newProjectWithExperiment(t, h.st, "evm")
 	theirs, theirExp := newProjectWithExperiment(t, h.st, "evt")
-	c := dial(t, h, token(t, "viewer", map[string]auth.Role{mine: auth.RoleViewer}))
-	if err := c.Subscribe(t.Context(), "all", eventsSub, nil); err != nil {
+	viewerTok := token(t, "viewer", map[string]auth.Role{mine: auth.RoleViewer})
+	c := dial(t, h, viewerTok)
+	if err := c.Subscribe(t.Context(), "all", eventsSub, map[string]any{"after": head(t, h, viewerTok)}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
 	startRun(t, h.st, theirExp.ID, "hidden")
 	startRun(t, h.st, myExp.ID, "visible")
 	got := next(t, c, "all")
@@ -331,10 +332,10 @@ func TestExpiredTokenEndsTheSubscription(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := dial(t, h, tok)
-	if err := c.Subscribe(t.Context(), "s", `subscription($e: ID!) { runStatusChanged(experimentId: $e) { cursor kind } }`, map[string]any{"e": exp.ID}); err != nil {
+	if err := c.Subscribe(t.Context(), "s", `subscription($e: ID!, $after: String) { runStatusChanged(experimentId: $e, after: $after) { cursor kind } }`,
+		map[string]any{"e": exp.ID, "after": head(t, h, tok)}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
 	startRun(t, h.st, exp.ID, "before-expiry")
 	if got := next(t, c, "s"); got.Kind != "RUN_STARTED" {
 		t.Fatalf("got %+v", got)
@@ -369,15 +370,14 @@ func TestSubscriptionsEndOnShutdownAndLeaveNothingBehind(t *testing.T) {
 	key, exp := newProjectWithExperiment(t, st, "evs")
 	tok := token(t, "v", map[string]auth.Role{key: auth.RoleViewer})
 	var clients []*wsclient.Client
-	for i := range 20 {
+	after := head(t, h, tok)
+	for range 20 {
 		c := dial(t, h, tok)
-		if err := c.Subscribe(t.Context(), "s", eventsSub, map[string]any{"keys": []string{key}}); err != nil {
+		if err := c.Subscribe(t.Context(), "s", eventsSub, map[string]any{"keys": []string{key}, "after": after}); err != nil {
 			t.Fatal(err)
 		}
 		clients = append(clients, c)
-		_ = i
 	}
-	time.Sleep(200 * time.Millisecond)
 	r := startRun(t, st, exp.ID, "x")
 	for _, c := range clients[:10] {
 		if got := next(t, c, "s"); got.TargetID != r.ID {
@@ -411,6 +411,62 @@ func TestSubscriptionsEndOnShutdownAndLeaveNothingBehind(t *testing.T) {
 	}
 	if err != nil {
 		t.Errorf("goroutines left behind: %v (now %d)", err, runtime.NumGoroutine())
+	}
+}
+
+// head is the event log's position now, as recentEvents reports it.
+func head(t *testing.T, h *hub, tok string) string {
+	t.Helper()
+	var d struct{ RecentEvents struct{ Cursor string } }
+	h.gql(t, tok, `{ recentEvents(last: 0) { cursor } }`, nil).ok(t, &d)
+	if d.RecentEvents.Cursor == "" {
+		t.Fatal("recentEvents gave no cursor")
+	}
+	return d.RecentEvents.Cursor
+}
+
+func TestRecentEventsThenSubscribeHasNoGap(t *testing.T) {
+	h := newHub(t, nil)
+	mine, myExp := newProjectWithExperiment(t, h.st, "evr")
+	_, theirExp := newProjectWithExperiment(t, h.st, "evq")
+	tok := token(t, "viewer", map[string]auth.Role{mine: auth.RoleViewer})
+	for _, n := range []string{"one", "two", "three"} {
+		startRun(t, h.st, myExp.ID, n)
+	}
+	hidden := startRun(t, h.st, theirExp.ID, "hidden")
+	res := h.gql(t, tok, `{ recentEvents(last: 2) { cursor events { seq kind projectKey payload } } }`, nil)
+	var d struct {
+		RecentEvents struct {
+			Cursor string
+			Events []struct {
+				Seq        int64
+				Kind       string
+				ProjectKey string
+				Payload    map[string]any
+			}
+		}
+	}
+	res.ok(t, &d)
+	evs := d.RecentEvents.Events
+	if len(evs) != 2 || evs[0].Payload["name"] != "three" || evs[1].Payload["name"] != "two" || evs[0].Seq <= evs[1].Seq {
+		t.Fatalf("want runs three then two, newest first: %s", res.Raw)
+	}
+	// The cursor is the head, past the hidden project's later event: a
+	// subscription after it starts with what happens next.
+	if cur, err := strconv.ParseInt(d.RecentEvents.Cursor, 10, 64); err != nil || cur < mustSeq(t, h.st, hidden.ID) {
+		t.Errorf("cursor %s is before the hidden project's later event", d.RecentEvents.Cursor)
+	}
+	c := dial(t, h, tok)
+	if err := c.Subscribe(t.Context(), "s", eventsSub, map[string]any{"after": d.RecentEvents.Cursor}); err != nil {
+		t.Fatal(err)
+	}
+	startRun(t, h.st, myExp.ID, "four")
+	if got := next(t, c, "s"); got.Payload["name"] != "four" {
+		t.Fatalf("first event after the cursor: %+v", got)
+	}
+	bad := h.gql(t, tok, `{ recentEvents(last: 1001) { cursor } }`, nil)
+	if bad.code() != "BAD_USER_INPUT" || !containsFold(string(bad.Raw), "last") {
+		t.Errorf("last: 1001: %s", bad.Raw)
 	}
 }
 

@@ -347,16 +347,22 @@ func optInt(n *int64) string {
 }
 
 // Datasets lists a project's datasets, newest first.
-func (s *Store) Datasets(ctx context.Context, projectKey string, page Page) (Conn[*Dataset], error) {
+func (s *Store) Datasets(ctx context.Context, projectKey string, f NameFilter, page Page) (Conn[*Dataset], error) {
 	return listPage(ctx, s, "datasets", page, `
-			CALL { MATCH (d:Dataset {projectKey: $pk}) RETURN count(d) AS total }
 			CALL {
-			  MATCH (d:Dataset {projectKey: $pk}) WHERE $after IS NULL OR d.id < $after
+			  MATCH (d:Dataset {projectKey: $pk})
+			  WHERE $name IS NULL OR toLower(d.name) CONTAINS toLower($name) OR toLower(d.namespace) CONTAINS toLower($name)
+			  RETURN count(d) AS total
+			}
+			CALL {
+			  MATCH (d:Dataset {projectKey: $pk})
+			  WHERE ($name IS NULL OR toLower(d.name) CONTAINS toLower($name) OR toLower(d.namespace) CONTAINS toLower($name))
+			    AND ($after IS NULL OR d.id < $after)
 			  WITH d ORDER BY d.id DESC LIMIT $limit
 			  RETURN collect(d{.*}) AS items
 			}
 			RETURN total, items`,
-		map[string]any{"pk": projectKey}, afterID, decodeDataset, func(d *Dataset) (any, string) { return nil, d.ID })
+		map[string]any{"pk": projectKey, "name": nilIfEmpty(f.NameContains)}, afterID, decodeDataset, func(d *Dataset) (any, string) { return nil, d.ID })
 }
 
 // DatasetVersions lists a dataset's versions, newest first.

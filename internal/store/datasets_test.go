@@ -393,3 +393,70 @@ func TestUniquenessRaceIsAPlainConflict(t *testing.T) {
 		t.Fatalf("%d creators succeeded, want exactly 1", created)
 	}
 }
+
+func TestCatalogNameFilter(t *testing.T) {
+	s := neo4jtest.Store(t)
+	key := newProject(t, s, "catalog")
+	for _, in := range []store.RegisterDatasetInput{
+		{ProjectKey: key, Namespace: "s3://fraud-lake", Name: "raw/transactions"},
+		{ProjectKey: key, Namespace: "postgres://warehouse:5432", Name: "features.accounts"},
+		{ProjectKey: key, Namespace: "s3://other", Name: "Features/Merchants"},
+	} {
+		if _, err := s.RegisterDataset(t.Context(), actor, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range []string{"fraud-gbm", "churn-lr"} {
+		if _, err := s.RegisterModelVersion(t.Context(), actor, store.RegisterModelVersionInput{ProjectKey: key, ModelName: m, URI: "s3://models/" + m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		filter string
+		want   []string
+	}{
+		{"", []string{"Features/Merchants", "features.accounts", "raw/transactions"}},
+		{"FEATURES", []string{"Features/Merchants", "features.accounts"}},
+		{"lake", []string{"raw/transactions"}}, // the namespace counts too
+		{"nothing like it", nil},
+	} {
+		t.Run("datasets "+c.filter, func(t *testing.T) {
+			conn, err := s.Datasets(t.Context(), key, store.NameFilter{NameContains: c.filter}, store.Page{First: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range conn.Items {
+				got = append(got, d.Name)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) || conn.Total != int64(len(c.want)) {
+				t.Fatalf("filter %q: got %v (total %d), want %v", c.filter, got, conn.Total, c.want)
+			}
+		})
+	}
+	for _, c := range []struct {
+		scope  store.Scope
+		filter string
+		want   int
+	}{
+		{store.Scope{Keys: []string{key}}, strings.ToUpper(key), 1},
+		{store.Scope{Keys: []string{key}}, "no such project", 0},
+		{store.Scope{Keys: []string{"someone-else"}}, key, 0}, // the filter never widens the scope
+	} {
+		projects, err := s.Projects(t.Context(), c.scope, store.NameFilter{NameContains: c.filter}, store.Page{First: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(projects.Items) != c.want || projects.Total != int64(c.want) {
+			t.Errorf("projects in %+v containing %q: got %d (total %d), want %d", c.scope, c.filter, len(projects.Items), projects.Total, c.want)
+		}
+	}
+	conn, err := s.Models(t.Context(), key, store.NameFilter{NameContains: "GBM"}, store.Page{First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conn.Items) != 1 || conn.Items[0].Name != "fraud-gbm" || conn.Total != 1 {
+		t.Fatalf("models filtered by GBM: got %+v (total %d)", conn.Items, conn.Total)
+	}
+}

@@ -281,6 +281,50 @@ func (s *Store) EventsAfter(ctx context.Context, after int64, limit int, f Event
 	})
 }
 
+// RecentEvents returns the last events that pass f, newest first, and the
+// log's head at that moment: subscribing after the head then continues
+// exactly where this list ends.
+func (s *Store) RecentEvents(ctx context.Context, last int, f EventFilter) ([]*Event, int64, error) {
+	if last < 0 || last > MaxEventPage {
+		return nil, 0, invalid("last: must be between 0 and %d, got %d", MaxEventPage, last)
+	}
+	params := f.params()
+	params["limit"] = last
+	type page struct {
+		events []*Event
+		head   int64
+	}
+	p, err := read(ctx, s, func(tx *txn) (page, error) {
+		var out page
+		rec, err := tx.single(`OPTIONAL MATCH (h:EventLog {name: 'main'}) RETURN coalesce(h.seq, 0) AS seq`, nil)
+		if err != nil {
+			return out, err
+		}
+		if out.head, err = recInt(rec, "seq"); err != nil {
+			return out, err
+		}
+		params["head"] = out.head
+		recs, err := tx.run(`MATCH (e:Event) WHERE e.seq <= $head AND `+eventWhere+`
+			RETURN e{.*} AS e ORDER BY e.seq DESC LIMIT $limit`, params)
+		if err != nil {
+			return out, err
+		}
+		for _, rec := range recs {
+			m, err := recMap(rec, "e")
+			if err != nil {
+				return out, err
+			}
+			e, err := decodeEvent(m)
+			if err != nil {
+				return out, err
+			}
+			out.events = append(out.events, e)
+		}
+		return out, nil
+	})
+	return p.events, p.head, err
+}
+
 // EventHead returns the sequence number of the latest event (0 for an
 // empty log).
 func (s *Store) EventHead(ctx context.Context) (int64, error) {

@@ -93,6 +93,13 @@ type ExperimentFilter struct {
 	NameContains string
 }
 
+// NameFilter narrows a list of projects (by key or name), datasets (by name
+// or namespace) or models (by name) to those containing NameContains,
+// ignoring case.
+type NameFilter struct {
+	NameContains string
+}
+
 // Experiments lists a project's experiments, newest first.
 func (s *Store) Experiments(ctx context.Context, projectKey string, f ExperimentFilter, page Page) (Conn[*Experiment], error) {
 	return listPage(ctx, s, "experiments", page, `

@@ -153,16 +153,17 @@ func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in Regis
 }
 
 // Models lists a project's models, newest first.
-func (s *Store) Models(ctx context.Context, projectKey string, page Page) (Conn[*Model], error) {
+func (s *Store) Models(ctx context.Context, projectKey string, f NameFilter, page Page) (Conn[*Model], error) {
 	return listPage(ctx, s, "models", page, `
-			CALL { MATCH (m:Model {projectKey: $pk}) RETURN count(m) AS total }
+			CALL { MATCH (m:Model {projectKey: $pk}) WHERE $name IS NULL OR toLower(m.name) CONTAINS toLower($name) RETURN count(m) AS total }
 			CALL {
-			  MATCH (m:Model {projectKey: $pk}) WHERE $after IS NULL OR m.id < $after
+			  MATCH (m:Model {projectKey: $pk})
+			  WHERE ($name IS NULL OR toLower(m.name) CONTAINS toLower($name)) AND ($after IS NULL OR m.id < $after)
 			  WITH m ORDER BY m.id DESC LIMIT $limit
 			  RETURN collect(m{.*}) AS items
 			}
 			RETURN total, items`,
-		map[string]any{"pk": projectKey}, afterID, decodeModel, func(m *Model) (any, string) { return nil, m.ID })
+		map[string]any{"pk": projectKey, "name": nilIfEmpty(f.NameContains)}, afterID, decodeModel, func(m *Model) (any, string) { return nil, m.ID })
 }
 
 // ModelVersions lists a model's versions, newest first.

@@ -98,17 +98,21 @@ func (s *Store) ProjectsByKeys(ctx context.Context, keys []string) (map[string]*
 }
 
 // Projects lists the projects in scope, ordered by key.
-func (s *Store) Projects(ctx context.Context, scope Scope, page Page) (Conn[*Project], error) {
+func (s *Store) Projects(ctx context.Context, scope Scope, f NameFilter, page Page) (Conn[*Project], error) {
+	params := scope.params()
+	params["name"] = nilIfEmpty(f.NameContains)
 	return listPage(ctx, s, "projects", page, `
 			CALL {
-			  MATCH (p:Project) WHERE $allProjects OR p.key IN $projectKeys
+			  MATCH (p:Project) WHERE ($allProjects OR p.key IN $projectKeys)
+			    AND ($name IS NULL OR toLower(p.key) CONTAINS toLower($name) OR toLower(p.name) CONTAINS toLower($name))
 			  RETURN count(p) AS total
 			}
 			CALL {
 			  MATCH (p:Project) WHERE ($allProjects OR p.key IN $projectKeys) AND ($after IS NULL OR p.key > $after)
+			    AND ($name IS NULL OR toLower(p.key) CONTAINS toLower($name) OR toLower(p.name) CONTAINS toLower($name))
 			  WITH p ORDER BY p.key LIMIT $limit
 			  RETURN collect(p{.*}) AS items
 			}
 			RETURN total, items`,
-		scope.params(), afterValue, decodeProject, func(p *Project) (any, string) { return p.Key, p.ID })
+		params, afterValue, decodeProject, func(p *Project) (any, string) { return p.Key, p.ID })
 }

@@ -470,11 +470,11 @@ func TestCursorsBelongToTheirList(t *testing.T) {
 		call func() error
 	}{
 		{"experiments cursor on projects", func() error {
-			_, err := s.Projects(t.Context(), store.Scope{All: true}, store.Page{First: 1, After: expCursor})
+			_, err := s.Projects(t.Context(), store.Scope{All: true}, store.NameFilter{}, store.Page{First: 1, After: expCursor})
 			return err
 		}},
 		{"experiments cursor on datasets", func() error {
-			_, err := s.Datasets(t.Context(), key, store.Page{First: 1, After: expCursor})
+			_, err := s.Datasets(t.Context(), key, store.NameFilter{}, store.Page{First: 1, After: expCursor})
 			return err
 		}},
 		{"started-at cursor on the name order", func() error {
