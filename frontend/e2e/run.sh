@@ -12,10 +12,17 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-(cd .. && go build -o "$tmp/exphub-server" ./cmd/server)
+(cd .. && go build -o "$tmp/exphub-server" ./cmd/server && go build -o "$tmp/hubctl" ./cmd/hubctl)
+# A generated graph for the 1,000-node lineage check (project perf-0's
+# reference.table_0 is its most-read dataset). It is kept between runs on
+# the same database: a second generate is refused, which is fine.
+uri=${NEO4J_TEST_URI:-bolt://127.0.0.1:7688}
+if ! gen=$("$tmp/hubctl" generate --nodes 20000 --seed 5 --prefix perf --neo4j-uri "$uri" 2>&1); then
+  grep -q "already exist" <<<"$gen" || { echo "$gen"; exit 1; }
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 EXPHUB_ADDR=127.0.0.1:$port EXPHUB_DEV=true EXPHUB_LOG_LEVEL=warn \
-  EXPHUB_NEO4J_URI=${NEO4J_TEST_URI:-bolt://127.0.0.1:7688} "$tmp/exphub-server" >"$tmp/out.log" 2>"$tmp/err.log" &
+  EXPHUB_NEO4J_URI=$uri "$tmp/exphub-server" >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
 for _ in $(seq 1 120); do
   if grep -q "token=" "$tmp/out.log" 2>/dev/null; then break; fi

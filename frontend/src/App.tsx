@@ -6,10 +6,18 @@ import { SignIn } from "./views/SignIn";
 import { Experiments } from "./views/Experiments";
 import { Experiment } from "./views/Experiment";
 import { Activity } from "./views/Activity";
+import { Loading } from "./components/States";
+import { LineageRoute } from "./views/LineageRoute";
 
-// The lineage view carries React Flow and the layout engine: loaded when
-// first opened.
-const Lineage = lazy(() => import("./views/Lineage"));
+// Views with charts carry uPlot; the rest are small but rarely the first
+// page, so every view but the experiments list loads when first opened.
+const Run = lazy(() => import("./views/Run"));
+const Compare = lazy(() => import("./views/Compare"));
+const Catalog = lazy(() => import("./views/Catalog"));
+const Dataset = lazy(() => import("./views/Dataset"));
+const Model = lazy(() => import("./views/Model"));
+const Impact = lazy(() => import("./views/Impact"));
+const Audit = lazy(() => import("./views/Audit"));
 
 export function App() {
   const [params] = useSearchParams();
@@ -34,14 +42,16 @@ export function App() {
         {token && (
           <nav>
             <NavLink to="/experiments">Experiments</NavLink>
+            <NavLink to="/catalog">Datasets and models</NavLink>
             <NavLink to="/activity">Activity</NavLink>
+            <NavLink to="/audit">Audit log</NavLink>
           </nav>
         )}
         <span className="spacer" />
         {token ? <button onClick={signOut}>Sign out</button> : <NavLink to="/signin">Sign in</NavLink>}
       </header>
       <main>
-        <Suspense fallback={<p className="muted">Loading…</p>}>
+        <Suspense fallback={<Loading what="the view" />}>
           <Routes>
             <Route path="/signin" element={<SignIn onSignIn={(t) => { setToken(t); setTok(t); }} />} />
             {token ? (
@@ -49,7 +59,14 @@ export function App() {
                 <Route path="/" element={<Navigate to="/experiments" replace />} />
                 <Route path="/experiments" element={<Experiments />} />
                 <Route path="/experiments/:id" element={<Experiment />} />
-                <Route path="/lineage/:id" element={<Lineage />} />
+                <Route path="/runs/:id" element={<Run />} />
+                <Route path="/compare" element={<Compare />} />
+                <Route path="/catalog" element={<Catalog />} />
+                <Route path="/datasets/:id" element={<Dataset />} />
+                <Route path="/models/:id" element={<Model />} />
+                <Route path="/lineage/:id" element={<LineageRoute />} />
+                <Route path="/impact/:id" element={<Impact />} />
+                <Route path="/audit" element={<Audit />} />
                 <Route path="/activity" element={<Activity />} />
                 <Route path="*" element={<p>Nothing here. <Link to="/">Back to the start</Link>.</p>} />
               </>

@@ -1,5 +1,7 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "urql";
 import { createClient as createWSClient } from "graphql-ws";
+import { setConnection } from "./lib/connection";
+import { resumable, type Sink, type Subscribe } from "./lib/resume";
 
 const TOKEN_KEY = "exphub.token";
 
@@ -14,8 +16,10 @@ export function setToken(token: string | null): void {
 
 // makeClient builds the GraphQL client: queries and mutations over HTTP,
 // subscriptions over graphql-transport-ws on the same URL, both with the
-// signed-in user's token. graphql-ws reconnects by itself; the activity
-// view resumes from its last cursor.
+// signed-in user's token. Subscriptions that take an after cursor resume
+// from the last event they delivered when the connection drops or the
+// server restarts (lib/resume); graphql-ws itself does not retry, since it
+// would replay the original cursor.
 export function makeClient(token: string | null): Client {
   const http = new URL("/graphql", window.location.href);
   const ws = new URL(http);
@@ -23,9 +27,11 @@ export function makeClient(token: string | null): Client {
   const wsClient = createWSClient({
     url: ws.toString(),
     connectionParams: token ? { Authorization: `Bearer ${token}` } : {},
-    retryAttempts: Infinity,
-    shouldRetry: () => true,
+    retryAttempts: 0,
     lazy: true,
+    on: {
+      connected: () => setConnection({ status: "live", resumeFrom: null }),
+    },
   });
   return new Client({
     url: http.toString(),
@@ -34,10 +40,16 @@ export function makeClient(token: string | null): Client {
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {
-          const input = { ...request, query: request.query ?? "" };
+          const query = request.query ?? "";
+          const variables = (request.variables ?? {}) as Record<string, unknown>;
           return {
             subscribe(sink) {
-              const unsubscribe = wsClient.subscribe(input, sink);
+              const send: Subscribe = (vars, s) => wsClient.subscribe({ ...request, query, variables: vars }, s as Parameters<typeof wsClient.subscribe>[1]);
+              const unsubscribe = "after" in variables
+                ? resumable(send, variables, sink as Sink, {
+                    onRetry: (after) => setConnection({ status: "reconnecting", resumeFrom: after == null ? null : String(after) }),
+                  })
+                : send(variables, sink as Sink);
               return { unsubscribe };
             },
           };

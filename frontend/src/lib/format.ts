@@ -36,3 +36,9 @@ export function csv(rows: (string | number | boolean | null | undefined)[][]): s
     )
     .join("\r\n");
 }
+
+// shortDigest shows the first 12 hex digits of a sha256, as git does for
+// commits; the full digest goes in a title.
+export function shortDigest(d: string): string {
+  return d.length > 12 ? d.slice(0, 12) : d;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elkInput, mergeGraphs, toFlow, type LGraph } from "./graph";
+import { elkInput, mergeGraphs, toFlow, warmUpGraph, type LGraph } from "./graph";
 
 const g: LGraph = {
   root: "d0",
@@ -26,6 +26,7 @@ describe("elkInput", () => {
       ["r1", "d1"],
     ]);
     expect(e.layoutOptions["elk.direction"]).toBe("RIGHT");
+    expect(e.layoutOptions["elk.layered.thoroughness"]).toBe("7");
   });
 });
 
@@ -78,5 +79,14 @@ describe("mergeGraphs", () => {
     expect(m.nodes.find((n) => n.id === "r1")?.hasMore).toBe(false);
     expect(m.edges).toHaveLength(4);
     expect(m.truncatedBy).toEqual(["DEPTH"]);
+  });
+});
+
+describe("warmUpGraph", () => {
+  it("is a connected graph whose edges all have both ends", () => {
+    const g = warmUpGraph(20);
+    expect(g.nodes).toHaveLength(20);
+    expect(elkInput(g).edges.length).toBe(g.edges.length);
+    expect(new Set(g.edges.map((e) => e.to)).size).toBe(19);
   });
 });

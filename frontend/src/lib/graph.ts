@@ -39,8 +39,14 @@ export function edgeId(e: LEdge): string {
   return `${e.from}->${e.to}:${e.kind}`;
 }
 
+// LARGE_GRAPH is the size above which the layout trades fewer edge
+// crossings for speed: ELK's crossing minimisation dominates its time, and
+// at thoroughness 1 a 1,000-node graph lays out about 3 times faster.
+export const LARGE_GRAPH = 300;
+
 // elkInput lays data flow left to right in layers; edges whose ends are
-// not both in the graph are dropped (they cannot be drawn).
+// not both in the graph are dropped (they cannot be drawn). React Flow
+// draws the edges itself, so ELK routes them the cheapest way (polyline).
 export function elkInput(g: LGraph): ElkGraph {
   const ids = new Set(g.nodes.map((n) => n.id));
   return {
@@ -51,6 +57,8 @@ export function elkInput(g: LGraph): ElkGraph {
       "elk.layered.spacing.nodeNodeBetweenLayers": "80",
       "elk.spacing.nodeNode": "24",
       "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+      "elk.edgeRouting": "POLYLINE",
+      "elk.layered.thoroughness": g.nodes.length > LARGE_GRAPH ? "1" : "7",
     },
     children: g.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
     edges: g.edges
@@ -145,4 +153,18 @@ export function mergeGraphs(base: LGraph, more: LGraph): LGraph {
     truncated: base.truncated || more.truncated,
     truncatedBy: [...new Set([...base.truncatedBy, ...more.truncatedBy])],
   };
+}
+
+// warmUpGraph is a small layered graph (a binary tree of n nodes with a
+// few cross edges) for warming the layout engine up before a real graph
+// arrives.
+export function warmUpGraph(n = 20): LGraph {
+  const nodes: LNode[] = [];
+  const edges: LEdge[] = [];
+  for (let i = 0; i < n; i++) {
+    nodes.push({ id: `w${i}`, kind: "RUN", name: "", distance: Math.floor(Math.log2(i + 1)), hasMore: false });
+    if (i > 0) edges.push({ from: `w${(i - 1) >> 1}`, to: `w${i}`, kind: "PRODUCED", hops: 1 });
+    if (i > 4 && i % 3 === 0) edges.push({ from: `w${i - 4}`, to: `w${i}`, kind: "CONSUMED_BY", hops: 1 });
+  }
+  return { root: "w0", nodes, edges, truncated: false, truncatedBy: [] };
 }

@@ -9,6 +9,8 @@ export interface LineageState {
   kinds: string[];
   asOf: string | null;
   selected: string | null;
+  // The two ends of a highlighted path, in the order they were picked.
+  path: [string, string] | null;
 }
 
 export const defaultLineageState: LineageState = {
@@ -18,6 +20,7 @@ export const defaultLineageState: LineageState = {
   kinds: [],
   asOf: null,
   selected: null,
+  path: null,
 };
 
 const directions: Direction[] = ["UPSTREAM", "DOWNSTREAM", "BOTH"];
@@ -26,6 +29,11 @@ function intIn(v: string | null, min: number, max: number, fallback: number): nu
   if (v === null || !/^\d+$/.test(v)) return fallback;
   const n = Number(v);
   return n >= min && n <= max ? n : fallback;
+}
+
+function parsePath(v: string | null): [string, string] | null {
+  const ends = (v ?? "").split(",");
+  return ends.length === 2 && ends[0] && ends[1] && ends[0] !== ends[1] ? [ends[0], ends[1]] : null;
 }
 
 // parseLineageState reads the state from query parameters; anything
@@ -40,6 +48,7 @@ export function parseLineageState(params: URLSearchParams): LineageState {
     kinds: (params.get("kinds") ?? "").split(",").filter((k) => /^[A-Z_]+$/.test(k)),
     asOf: asOf !== null && !Number.isNaN(Date.parse(asOf)) ? asOf : null,
     selected: params.get("selected"),
+    path: parsePath(params.get("path")),
   };
 }
 
@@ -53,5 +62,6 @@ export function serializeLineageState(s: LineageState): URLSearchParams {
   if (s.kinds.length > 0) p.set("kinds", [...s.kinds].sort().join(","));
   if (s.asOf) p.set("asOf", s.asOf);
   if (s.selected) p.set("selected", s.selected);
+  if (s.path) p.set("path", s.path.join(","));
   return p;
 }

@@ -1,8 +1,9 @@
 import { useMemo, useState } from "react";
-import { Link, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
 import { columns, sortRuns, type RunRow } from "../lib/runs";
+import { Loading, Problem } from "../components/States";
 
 const ExperimentQuery = graphql(`
   query Experiment($id: ID!) {
@@ -22,6 +23,8 @@ export function Experiment() {
   const { id = "" } = useParams();
   const [{ data, error, fetching }] = useQuery({ query: ExperimentQuery, variables: { id } });
   const [sort, setSort] = useState<{ col: string; desc: boolean }>({ col: "startedAt", desc: true });
+  const [picked, setPicked] = useState<string[]>([]);
+  const navigate = useNavigate();
   const exp = data?.node && data.node.__typename === "Experiment" ? data.node : null;
   const runs: RunRow[] = useMemo(() => exp?.runs.edges.map((e) => e.node) ?? [], [exp]);
   const cols = useMemo(() => columns(runs), [runs]);
@@ -29,15 +32,21 @@ export function Experiment() {
     const c = cols.find((x) => x.id === sort.col) ?? cols[0];
     return c ? sortRuns(runs, c, sort.desc) : runs;
   }, [runs, cols, sort]);
-  if (fetching) return <p className="muted">Loading…</p>;
-  if (error) return <p className="error">{error.message}</p>;
+  if (fetching && !data) return <Loading what="the experiment" />;
+  if (error) return <Problem error={error} />;
   if (!exp) return <p>No such experiment, or you may not read it. <Link to="/experiments">All experiments</Link></p>;
   return (
     <section>
       <p><Link to="/experiments">Experiments</Link> / {exp.projectKey}</p>
       <h1>{exp.name}</h1>
       <p className="muted">{exp.description}</p>
-      <p><Link to={`/lineage/${exp.id}`}>Lineage of this experiment</Link> · {exp.runs.totalCount} runs</p>
+      <div className="row">
+        <p><Link to={`/lineage/${exp.id}`}>Lineage of this experiment</Link> · {exp.runs.totalCount} runs{exp.runs.totalCount > runs.length && <> (the latest {runs.length} shown)</>}</p>
+        <span className="spacer" />
+        <button disabled={picked.length < 2} onClick={() => navigate(`/compare?runs=${picked.join(",")}`)}>
+          Compare {picked.length >= 2 ? `${picked.length} runs` : "(pick two or more)"}
+        </button>
+      </div>
       {runs.length === 0 ? (
         <p className="muted">No runs yet.</p>
       ) : (
@@ -45,6 +54,7 @@ export function Experiment() {
           <table className="runs">
             <thead>
               <tr>
+                <th aria-label="pick"></th>
                 {cols.map((c) => (
                   <th key={c.id} onClick={() => setSort((s) => ({ col: c.id, desc: s.col === c.id ? !s.desc : false }))} aria-sort={sort.col === c.id ? (sort.desc ? "descending" : "ascending") : "none"}>
                     {c.label}{sort.col === c.id ? (sort.desc ? " ▼" : " ▲") : ""}
@@ -55,9 +65,10 @@ export function Experiment() {
             <tbody>
               {sorted.map((r) => (
                 <tr key={r.id}>
+                  <td><input type="checkbox" aria-label={`pick ${r.name}`} checked={picked.includes(r.id)} onChange={(e) => setPicked((p) => (e.target.checked ? [...p, r.id] : p.filter((x) => x !== r.id)))} /></td>
                   {cols.map((c) => {
                     const v = c.value(r);
-                    if (c.id === "name") return <td key={c.id}><Link to={`/lineage/${r.id}`}>{r.name}</Link></td>;
+                    if (c.id === "name") return <td key={c.id}><Link to={`/runs/${r.id}`}>{r.name}</Link></td>;
                     if (c.id === "startedAt") return <td key={c.id}>{new Date(r.startedAt).toLocaleString()}</td>;
                     return <td key={c.id} className={typeof v === "number" ? "num" : undefined}>{v === null ? "" : typeof v === "number" ? v.toPrecision(4) : v}</td>;
                   })}

@@ -1,55 +1,79 @@
 import { useState } from "react";
-import { Link } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
 import { Me } from "./SignIn";
+import { useProject } from "../components/ProjectPicker";
+import { Loading, Problem } from "../components/States";
 
-const ProjectsQuery = graphql(`
-  query Projects {
-    projects(first: 20) {
-      edges { node { key name myRole experiments(first: 50) { totalCount edges { node { id name description createdAt runs(first: 1) { totalCount } } } } } }
+const ExperimentsQuery = graphql(`
+  query Experiments($projectKey: String!, $q: String, $after: String) {
+    experiments(projectKey: $projectKey, filter: { nameContains: $q }, first: 50, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id name description createdAt createdBy runs(first: 1) { totalCount } } }
     }
   }
 `);
 
+// Page is one page of 50 experiments; the last page offers the next.
+function Page({ projectKey, q, after, onMore }: { projectKey: string; q: string | null; after: string | null; onMore: ((cursor: string) => void) | null }) {
+  const [{ data, error, fetching }] = useQuery({ query: ExperimentsQuery, variables: { projectKey, q, after } });
+  if (fetching && !data) return <tr><td colSpan={4}><Loading what="experiments" /></td></tr>;
+  if (error) return <tr><td colSpan={4}><Problem error={error} /></td></tr>;
+  const c = data!.experiments;
+  return (
+    <>
+      {after === null && c.totalCount === 0 && <tr><td colSpan={4} className="muted">{q ? `No experiment's name contains “${q}”.` : "No experiments yet."}</td></tr>}
+      {c.edges.map(({ node: e }) => (
+        <tr key={e.id}>
+          <td><Link to={`/experiments/${e.id}`}>{e.name}</Link><div className="muted">{e.description}</div></td>
+          <td className="num">{e.runs.totalCount}</td>
+          <td>{e.createdBy}</td>
+          <td>{new Date(e.createdAt).toLocaleDateString()}</td>
+        </tr>
+      ))}
+      {onMore && c.pageInfo.hasNextPage && c.pageInfo.endCursor && (
+        <tr><td colSpan={4}><button onClick={() => onMore(c.pageInfo.endCursor!)}>Show 50 more of {c.totalCount}</button></td></tr>
+      )}
+    </>
+  );
+}
+
+// Experiments lists a project's experiments, newest first, with a search
+// by name; the project and the search are in the URL.
 export function Experiments() {
-  const [{ data, error, fetching }] = useQuery({ query: ProjectsQuery });
-  const [search, setSearch] = useState("");
-  const q = search.trim().toLowerCase();
+  const [params, setParams] = useSearchParams();
+  const { project, picker } = useProject();
+  const q = params.get("q") || null;
+  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({ key: "", cursors: [null] });
+  const listKey = `${project?.key}|${q}`;
+  const cursors = pages.key === listKey ? pages.cursors : [null];
   return (
     <section>
       <Me />
       <div className="row">
         <h1>Experiments</h1>
-        <input aria-label="search experiments" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        {picker}
+        <form onSubmit={(e) => { e.preventDefault(); const v = new FormData(e.currentTarget).get("q")?.toString().trim(); const p = new URLSearchParams(params); if (v) p.set("q", v); else p.delete("q"); setParams(p); }}>
+          <input name="q" aria-label="search experiments" placeholder="Search by name, then Enter" defaultValue={q ?? ""} key={q} />
+        </form>
       </div>
-      {fetching && <p className="muted">Loading…</p>}
-      {error && <p className="error">{error.message}</p>}
-      {data?.projects.edges.length === 0 && <p className="muted">You can read no project yet: ask an admin for a role.</p>}
-      {data?.projects.edges.map(({ node: p }) => {
-        const exps = p.experiments.edges.filter(({ node: e }) => !q || e.name.toLowerCase().includes(q) || e.description.toLowerCase().includes(q));
-        return (
-          <div key={p.key} className="card">
-            <h2>{p.name} <small className="muted">{p.key} · {p.myRole.toLowerCase()}</small></h2>
-            {exps.length === 0 ? (
-              <p className="muted">{q ? "No experiment matches." : "No experiments yet."}</p>
-            ) : (
-              <table>
-                <thead><tr><th>Experiment</th><th>Runs</th><th>Created</th></tr></thead>
-                <tbody>
-                  {exps.map(({ node: e }) => (
-                    <tr key={e.id}>
-                      <td><Link to={`/experiments/${e.id}`}>{e.name}</Link><div className="muted">{e.description}</div></td>
-                      <td>{e.runs.totalCount}</td>
-                      <td>{new Date(e.createdAt).toLocaleDateString()}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
-        );
-      })}
+      {project && (
+        <div className="card">
+          <h2>{project.name} <small className="muted">{project.key}{project.myRole && ` · ${project.myRole.toLowerCase()}`}</small></h2>
+          <p><Link to={`/catalog?project=${project.key}`}>Its datasets and models</Link></p>
+          <table>
+            <thead><tr><th>Experiment</th><th>Runs</th><th>Created by</th><th>Created</th></tr></thead>
+            <tbody>
+              {cursors.map((after, i) => (
+                <Page key={after ?? "first"} projectKey={project.key} q={q} after={after}
+                  onMore={i === cursors.length - 1 ? (c) => setPages({ key: listKey, cursors: [...cursors, c] }) : null} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }

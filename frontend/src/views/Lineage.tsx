@@ -1,30 +1,20 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { useClient, useQuery } from "urql";
 import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Node, type NodeProps } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { graphql } from "../gql";
-import type { NodeKind } from "../gql/graphql";
-import { elkInput, mergeGraphs, toFlow, type FlowNodeData, type LGraph, type Positioned } from "../lib/graph";
+import { LARGE_GRAPH, elkInput, mergeGraphs, toFlow, type FlowNodeData, type LGraph, type Positioned } from "../lib/graph";
 import { layout } from "../lib/layout";
+import { LineageQuery, PathQuery, lineageVariables } from "./lineageQueries";
 import { kindLabel } from "../lib/format";
 import { parseLineageState, serializeLineageState, type LineageState } from "../lib/url";
 
-const LineageQuery = graphql(`
-  query Lineage($id: ID!, $direction: LineageDirection, $depth: Int, $maxNodes: Int, $kinds: [NodeKind!], $asOf: Time) {
-    lineage(id: $id, direction: $direction, depth: $depth, maxNodes: $maxNodes, kinds: $kinds, asOf: $asOf) {
-      root truncated truncatedBy
-      nodes { id kind name distance hasMore projectKey }
-      edges { from to kind hops }
-    }
-  }
-`);
-
 const kinds = ["RUN", "DATASET_VERSION", "MODEL_VERSION"];
+
 
 type LineageFlowNode = Node<FlowNodeData, "lineage">;
 
-function LineageNodeView({ data }: NodeProps<LineageFlowNode>) {
+const LineageNodeView = memo(function LineageNodeView({ data }: NodeProps<LineageFlowNode>) {
   const cls = ["lnode", data.kind.toLowerCase(), data.isRoot ? "root" : "", data.onPath ? "path" : "", data.hasMore ? "more" : ""].join(" ");
   return (
     <div className={cls} title={data.id}>
@@ -35,7 +25,7 @@ function LineageNodeView({ data }: NodeProps<LineageFlowNode>) {
       <Handle type="source" position={Position.Right} />
     </div>
   );
-}
+});
 
 const nodeTypes = { lineage: LineageNodeView };
 
@@ -46,7 +36,7 @@ export default function Lineage() {
   const update = (patch: Partial<LineageState>) => setParams(serializeLineageState({ ...state, ...patch }), { replace: true });
   const [{ data, error, fetching }] = useQuery({
     query: LineageQuery,
-    variables: { id, direction: state.direction, depth: state.depth, maxNodes: state.maxNodes, kinds: state.kinds.length ? (state.kinds as NodeKind[]) : null, asOf: state.asOf },
+    variables: lineageVariables(id, state),
   });
   const client = useClient();
   const [extra, setExtra] = useState<LGraph[]>([]);
@@ -54,36 +44,66 @@ export default function Lineage() {
   // selecting a node does not.
   const walkKey = JSON.stringify([id, state.direction, state.depth, state.maxNodes, state.kinds, state.asOf]);
   useEffect(() => setExtra([]), [walkKey]);
+  const [pathRes] = useQuery({
+    query: PathQuery,
+    variables: { from: state.path?.[0] ?? "", to: state.path?.[1] ?? "", asOf: state.asOf },
+    pause: !state.path,
+  });
+  const pathGraph = state.path ? (pathRes.data?.lineagePath as LGraph | null | undefined) : undefined;
+  // The path's nodes in order from its first end; they join the graph when
+  // the walk did not reach them.
+  const path = useMemo(() => (pathGraph ? [...pathGraph.nodes].sort((a, b) => a.distance - b.distance).map((n) => n.id) : []), [pathGraph]);
   const graph = useMemo(() => {
     if (!data) return null;
-    return extra.reduce<LGraph>((g, more) => mergeGraphs(g, more), data.lineage as LGraph);
-  }, [data, extra]);
-  const [positions, setPositions] = useState<Positioned[]>([]);
-  const [layoutMs, setLayoutMs] = useState<number | null>(null);
+    const g = extra.reduce<LGraph>((acc, more) => mergeGraphs(acc, more), data.lineage as LGraph);
+    return pathGraph ? mergeGraphs(g, pathGraph) : g;
+  }, [data, extra, pathGraph]);
+  const [pathStart, setPathStart] = useState<string | null>(null);
+  // The canvas appears once the walk's first layout is done: drawing a
+  // thousand nodes twice (placed by distance, then laid out) would cost
+  // more than the layout. Later layouts of the same walk (expansions, a
+  // path) move the nodes already drawn.
+  const [placed, setPlaced] = useState<{ walk: string; positions: Positioned[]; ms: number } | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
   useEffect(() => {
     if (!graph) return;
     let live = true;
     const t0 = performance.now();
     layout(elkInput(graph)).then(
-      (p) => {
-        if (live) {
-          setPositions(p);
-          setLayoutMs(Math.round(performance.now() - t0));
-        }
-      },
+      (p) => live && setPlaced({ walk: walkKey, positions: p, ms: Math.round(performance.now() - t0) }),
       (err: unknown) => live && setLayoutError(String(err)),
     );
     return () => {
       live = false;
     };
+  }, [graph, walkKey]);
+  const current = placed?.walk === walkKey ? placed : null;
+  const positions = current?.positions;
+  const layoutMs = current?.ms ?? null;
+  // Marks the browser tests read: when the graph arrived, and when it is
+  // on screen, laid out.
+  useEffect(() => {
+    if (data) performance.mark("exphub:lineage-data");
+  }, [data]);
+  useEffect(() => {
+    if (positions) performance.mark("exphub:lineage-laid-out", { detail: positions.length });
+  }, [positions]);
+  const showCanvas = !!graph && (!!positions || !!layoutError);
+  const flow = useMemo(() => (graph && showCanvas ? toFlow(graph, positions ?? [], path) : { nodes: [], edges: [] }), [graph, showCanvas, positions, path]);
+  // A large graph opens on its root and nearest neighbours, readable, with
+  // the whole graph in the minimap; drawing only what is on screen keeps
+  // the first paint fast.
+  const fitOptions = useMemo(() => {
+    if (!graph || graph.nodes.length <= LARGE_GRAPH) return undefined;
+    const near = graph.nodes.filter((n) => n.distance <= 1).slice(0, 40).map((n) => ({ id: n.id }));
+    return { nodes: near, maxZoom: 1 };
   }, [graph]);
-  const flow = useMemo(() => (graph ? toFlow(graph, positions) : { nodes: [], edges: [] }), [graph, positions]);
+  const nameOf = (nid: string) => graph?.nodes.find((n) => n.id === nid)?.name ?? nid;
   const selected = graph?.nodes.find((n) => n.id === state.selected) ?? null;
   const expand = useCallback(
     async (nodeId: string) => {
       const res = await client
-        .query(LineageQuery, { id: nodeId, direction: state.direction, depth: 2, maxNodes: state.maxNodes, kinds: state.kinds.length ? (state.kinds as NodeKind[]) : null, asOf: state.asOf })
+        .query(LineageQuery, { ...lineageVariables(nodeId, state), depth: 2 })
         .toPromise();
       if (res.data) setExtra((x) => [...x, res.data!.lineage as LGraph]);
     },
@@ -104,19 +124,30 @@ export default function Lineage() {
         <label>As of <input aria-label="as of" type="datetime-local" value={state.asOf ? state.asOf.slice(0, 16) : ""} onChange={(e) => update({ asOf: e.target.value ? new Date(e.target.value).toISOString() : null })} /></label>
         {layoutMs !== null && <span className="muted" data-testid="node-count" data-count={graph?.nodes.length}>{graph?.nodes.length} nodes, laid out in {layoutMs} ms</span>}
       </div>
-      {fetching && <p className="muted">Walking the graph…</p>}
+      {fetching && <p className="muted loading" role="status">Walking the graph…</p>}
+      {graph && !showCanvas && <p className="muted loading" role="status">Laying out {graph.nodes.length} nodes…</p>}
       {layoutError && <p className="error">The layout failed ({layoutError}); nodes are placed by distance.</p>}
       {error && <p className="error">{error.message}</p>}
+      {state.path && pathRes.data && !pathGraph && (
+        <p className="warn" role="status">No lineage path joins {nameOf(state.path[0])} and {nameOf(state.path[1])}. <button onClick={() => update({ path: null })}>Clear</button></p>
+      )}
+      {state.path && pathGraph && (
+        <p className="info" role="status" data-testid="path" data-length={path.length}>
+          Path of {path.length - 1} {path.length === 2 ? "hop" : "hops"} from {nameOf(state.path[0])} to {nameOf(state.path[1])} highlighted. <button onClick={() => update({ path: null })}>Clear</button>
+        </p>
+      )}
+      {pathRes.error && <p className="error">{pathRes.error.message}</p>}
       {graph?.truncated && (
         <p className="warn" role="status">This graph was cut ({graph.truncatedBy.map((r) => (r === "DEPTH" ? "by depth" : "at the node limit")).join(", ")}): nodes marked “+ more” have neighbours not shown. Double-click one to expand it.</p>
       )}
-      {graph && (
+      {graph && showCanvas && (
         <div className="canvas">
           <ReactFlow<LineageFlowNode>
             nodes={flow.nodes}
             edges={flow.edges}
             nodeTypes={nodeTypes}
             fitView
+            fitViewOptions={fitOptions}
             minZoom={0.05}
             onlyRenderVisibleElements
             onNodeClick={(_, n) => update({ selected: n.id })}
@@ -134,7 +165,13 @@ export default function Lineage() {
               <p>
                 <Link to={`/lineage/${selected.id}?${serializeLineageState({ ...state, selected: null })}`}>Center the graph here</Link>
               </p>
+              <p><Link to={`/impact/${selected.id}`}>Impact: what depends on it</Link>{selected.kind === "RUN" && <> · <Link to={`/runs/${selected.id}`}>The run</Link></>}</p>
               {selected.hasMore && <button onClick={() => expand(selected.id)}>Show its hidden neighbours</button>}
+              {pathStart && pathStart !== selected.id ? (
+                <button onClick={() => { update({ path: [pathStart, selected.id] }); setPathStart(null); }}>Highlight the path from {nameOf(pathStart)} to here</button>
+              ) : (
+                <button onClick={() => setPathStart(selected.id)} disabled={pathStart === selected.id}>{pathStart === selected.id ? "Now select the other end" : "Find a path from here…"}</button>
+              )}
             </aside>
           )}
         </div>

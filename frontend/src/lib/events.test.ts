@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { eventLink } from "./events";
+
+describe("eventLink", () => {
+  it("opens each kind of target in its view", () => {
+    const at = (kind: string) => eventLink({ kind, targetId: "x_1", projectKey: "fraud" });
+    expect(at("PROJECT_CREATED")).toBe("/experiments?project=fraud");
+    expect(at("EXPERIMENT_CREATED")).toBe("/experiments/x_1");
+    expect(at("RUN_STATUS_CHANGED")).toBe("/runs/x_1");
+    expect(at("DATASET_REGISTERED")).toBe("/datasets/x_1");
+    expect(at("DATASET_VERSION_REGISTERED")).toBe("/lineage/x_1");
+    expect(at("MODEL_VERSION_REGISTERED")).toBe("/lineage/x_1");
+  });
+});

@@ -1,0 +1,18 @@
+// Which project a project-scoped view shows: the one in the URL, else the
+// one last picked (if the caller may still read it), else the first.
+
+const LAST_KEY = "exphub.project";
+
+export function chooseProject(fromUrl: string | null, readable: string[], last: string | null): string | null {
+  if (fromUrl) return fromUrl;
+  if (last && readable.includes(last)) return last;
+  return readable[0] ?? null;
+}
+
+export function lastProject(): string | null {
+  return localStorage.getItem(LAST_KEY);
+}
+
+export function rememberProject(key: string): void {
+  localStorage.setItem(LAST_KEY, key);
+}

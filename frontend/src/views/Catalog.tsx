@@ -1,0 +1,86 @@
+import { Link, useSearchParams } from "react-router-dom";
+import { useQuery } from "urql";
+import { graphql } from "../gql";
+import { useProject } from "../components/ProjectPicker";
+import { Loading, Problem } from "../components/States";
+
+const CatalogQuery = graphql(`
+  query Catalog($projectKey: String!, $q: String) {
+    datasets(projectKey: $projectKey, filter: { nameContains: $q }, first: 100) {
+      totalCount
+      edges { node { id namespace name description versions(first: 1) { totalCount edges { node { version createdAt } } } } }
+    }
+    models(projectKey: $projectKey, filter: { nameContains: $q }, first: 100) {
+      totalCount
+      edges { node { id name versions(first: 1) { totalCount edges { node { version stage createdAt } } } } }
+    }
+  }
+`);
+
+// Catalog lists a project's datasets and models with their latest
+// version; the project and the search are in the URL.
+export default function Catalog() {
+  const [params, setParams] = useSearchParams();
+  const { project, picker } = useProject();
+  const q = params.get("q") || null;
+  const [{ data, error, fetching }] = useQuery({ query: CatalogQuery, variables: { projectKey: project?.key ?? "", q }, pause: !project });
+  const datasets = data?.datasets.edges.map((e) => e.node) ?? [];
+  const models = data?.models.edges.map((e) => e.node) ?? [];
+  return (
+    <section>
+      <div className="row">
+        <h1>Datasets and models</h1>
+        {picker}
+        <form onSubmit={(e) => { e.preventDefault(); const v = new FormData(e.currentTarget).get("q")?.toString().trim(); const p = new URLSearchParams(params); if (v) p.set("q", v); else p.delete("q"); setParams(p); }}>
+          <input name="q" aria-label="search the catalog" placeholder="Name or namespace, then Enter" defaultValue={q ?? ""} key={q} />
+        </form>
+      </div>
+      {fetching && !data && <Loading what="the catalog" />}
+      {error && <Problem error={error} />}
+      {data && (
+        <div className="grid">
+          <div className="card">
+            <h3>Datasets <small className="muted">{data.datasets.totalCount}{datasets.length < data.datasets.totalCount && `, newest ${datasets.length} shown`}</small></h3>
+            {datasets.length === 0 ? <p className="muted">{q ? `No dataset's name or namespace contains “${q}”.` : "No datasets registered."}</p> : (
+              <table className="catalog">
+                <thead><tr><th>Dataset</th><th>Versions</th><th>Latest</th></tr></thead>
+                <tbody>
+                  {datasets.map((d) => {
+                    const latest = d.versions.edges[0]?.node;
+                    return (
+                      <tr key={d.id}>
+                        <td><Link to={`/datasets/${d.id}`}>{d.name}</Link><div className="muted"><code>{d.namespace}</code></div></td>
+                        <td className="num">{d.versions.totalCount}</td>
+                        <td>{latest ? <><code>{latest.version}</code> <span className="muted">{new Date(latest.createdAt).toLocaleDateString()}</span></> : "—"}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+          </div>
+          <div className="card">
+            <h3>Models <small className="muted">{data.models.totalCount}{models.length < data.models.totalCount && `, newest ${models.length} shown`}</small></h3>
+            {models.length === 0 ? <p className="muted">{q ? `No model's name contains “${q}”.` : "No models registered."}</p> : (
+              <table className="catalog">
+                <thead><tr><th>Model</th><th>Versions</th><th>Latest</th></tr></thead>
+                <tbody>
+                  {models.map((m) => {
+                    const latest = m.versions.edges[0]?.node;
+                    return (
+                      <tr key={m.id}>
+                        <td><Link to={`/models/${m.id}`}>{m.name}</Link></td>
+                        <td className="num">{m.versions.totalCount}</td>
+                        <td>{latest ? <>v{latest.version} <span className={`stage ${latest.stage.toLowerCase()}`}>{latest.stage.toLowerCase()}</span></> : "—"}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+import { Link, useParams, useSearchParams } from "react-router-dom";
+import { useQuery } from "urql";
+import { graphql } from "../gql";
+import { Loading, Problem } from "../components/States";
+import { shortDigest } from "../lib/format";
+
+const DatasetQuery = graphql(`
+  query Dataset($id: ID!) {
+    node(id: $id) {
+      ... on Dataset {
+        id namespace name description projectKey createdAt createdBy
+        versions(first: 50) {
+          totalCount
+          edges {
+            node {
+              id version uri digest rowCount createdAt createdBy
+              schema { name type nullable }
+              producedBy { id name experiment { id name } }
+              consumedBy { id name projectKey experiment { id name } }
+              derivedFrom { id version dataset { id name } }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+type RunRef = { id: string; name: string; experiment: { id: string; name: string } };
+
+function Runs({ runs, empty }: { runs: RunRef[]; empty: string }) {
+  if (runs.length === 0) return <p className="muted">{empty}</p>;
+  return <ul className="plain">{runs.map((r) => <li key={r.id}><Link to={`/runs/${r.id}`}>{r.name}</Link> <span className="muted">in {r.experiment.name}</span></li>)}</ul>;
+}
+
+// Dataset is one dataset: its versions (newest first) with digest, schema
+// and row count, and the runs that wrote and read each. ?version= picks
+// the version shown in full.
+export default function Dataset() {
+  const { id = "" } = useParams();
+  const [params, setParams] = useSearchParams();
+  const [{ data, error, fetching }] = useQuery({ query: DatasetQuery, variables: { id } });
+  if (fetching && !data) return <Loading what="the dataset" />;
+  if (error) return <Problem error={error} />;
+  const ds = data?.node?.__typename === "Dataset" ? data.node : null;
+  if (!ds) return <p>No such dataset, or you may not read its project. <Link to="/catalog">The catalog</Link></p>;
+  const versions = ds.versions.edges.map((e) => e.node);
+  const current = versions.find((v) => v.id === params.get("version")) ?? versions[0];
+  return (
+    <section>
+      <p className="crumbs"><Link to="/catalog">Catalog</Link> / {ds.projectKey}</p>
+      <h1>{ds.name}</h1>
+      <p className="muted"><code>{ds.namespace}</code> · registered by {ds.createdBy} {new Date(ds.createdAt).toLocaleDateString()}</p>
+      {ds.description && <p>{ds.description}</p>}
+      <p><Link to={`/lineage/${ds.id}`}>Lineage of every version</Link> · <Link to={`/impact/${ds.id}`}>Impact: what breaks if this is wrong?</Link></p>
+      <h2>Versions <small className="muted">{ds.versions.totalCount}</small></h2>
+      {versions.length === 0 ? <p className="muted">No versions registered yet.</p> : (
+        <table className="versions">
+          <thead><tr><th>Version</th><th>Digest (sha256)</th><th>Rows</th><th>Created</th><th>Read by</th></tr></thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.id} className={v.id === current?.id ? "picked" : undefined} onClick={() => setParams({ version: v.id }, { replace: true })}>
+                <td><code>{v.version}</code></td>
+                <td><code title={v.digest}>{shortDigest(v.digest)}</code></td>
+                <td className="num">{v.rowCount?.toLocaleString() ?? "—"}</td>
+                <td>{new Date(v.createdAt).toLocaleString()} <span className="muted">by {v.createdBy}</span></td>
+                <td className="num">{v.consumedBy.length}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {current && (
+        <div className="card" data-testid="version-details">
+          <h3>Version <code>{current.version}</code></h3>
+          <p><code>{current.uri}</code></p>
+          <p className="muted">sha256 <code>{current.digest}</code></p>
+          <p><Link to={`/lineage/${current.id}`}>Lineage</Link> · <Link to={`/impact/${current.id}`}>Impact</Link></p>
+          <div className="grid">
+            <div>
+              <h4>Schema</h4>
+              {current.schema.length === 0 ? <p className="muted">No schema recorded.</p> : (
+                <table className="kv"><tbody>{current.schema.map((f) => <tr key={f.name}><th scope="row">{f.name}</th><td><code>{f.type}</code>{f.nullable ? <span className="muted"> nullable</span> : ""}</td></tr>)}</tbody></table>
+              )}
+            </div>
+            <div>
+              <h4>Produced by</h4>
+              <Runs runs={current.producedBy} empty="No recorded run wrote it (registered directly)." />
+              {current.derivedFrom.length > 0 && <>
+                <h4>Derived from</h4>
+                <ul className="plain">{current.derivedFrom.map((d) => <li key={d.id}><Link to={`/datasets/${d.dataset.id}?version=${d.id}`}>{d.dataset.name}</Link> <code>{d.version}</code></li>)}</ul>
+              </>}
+              <h4>Consumed by</h4>
+              <Runs runs={current.consumedBy} empty="No recorded run has read it." />
+            </div>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

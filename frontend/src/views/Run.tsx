@@ -1,0 +1,118 @@
+import { useMemo } from "react";
+import { Link, useParams, useSearchParams } from "react-router-dom";
+import { useQuery } from "urql";
+import { graphql } from "../gql";
+import { AxisToggle, MetricChart, axisFrom } from "../components/MetricChart";
+import { Loading, Problem } from "../components/States";
+import { shortDigest } from "../lib/format";
+
+const RunQuery = graphql(`
+  query Run($id: ID!) {
+    node(id: $id) {
+      ... on Run {
+        id name status projectKey startedAt endedAt createdBy seed
+        experiment { id name }
+        params { key value }
+        tags { key value }
+        code { repo commit dirty }
+        environment { imageDigest lockfileHash platform }
+        metrics { key count latest { value step } history { step value timestamp } }
+        inputs { id version digest dataset { id name namespace } }
+        outputs { id version digest dataset { id name namespace } }
+        modelOutputs { id version stage model { id name } }
+      }
+    }
+  }
+`);
+
+function KeyValues({ title, rows }: { title: string; rows: { key: string; value: string }[] }) {
+  return (
+    <div className="card">
+      <h3>{title}</h3>
+      {rows.length === 0 ? (
+        <p className="muted">None recorded.</p>
+      ) : (
+        <table className="kv">
+          <tbody>{rows.map((r) => <tr key={r.key}><th scope="row">{r.key}</th><td><code>{r.value}</code></td></tr>)}</tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+// Run is one run: what it was given, what it logged, what it read and wrote.
+export default function Run() {
+  const { id = "" } = useParams();
+  const [params, setParams] = useSearchParams();
+  const axis = axisFrom(params);
+  const [{ data, error, fetching }] = useQuery({ query: RunQuery, variables: { id } });
+  const run = data?.node?.__typename === "Run" ? data.node : null;
+  const series = useMemo(() => run?.metrics.map((m) => ({ key: m.key, series: [{ label: run.name, points: m.history }] })) ?? [], [run]);
+  if (fetching && !data) return <Loading what="the run" />;
+  if (error) return <Problem error={error} />;
+  if (!run) return <p>No such run, or you may not read its project. <Link to="/experiments">All experiments</Link></p>;
+  return (
+    <section>
+      <p className="crumbs"><Link to="/experiments">Experiments</Link> / <Link to={`/experiments/${run.experiment.id}`}>{run.experiment.name}</Link></p>
+      <h1>{run.name} <span className={`status ${run.status.toLowerCase()}`}>{run.status.toLowerCase()}</span></h1>
+      <p className="muted">
+        {run.projectKey} · started by {run.createdBy} {new Date(run.startedAt).toLocaleString()}
+        {run.endedAt && <>, ended {new Date(run.endedAt).toLocaleString()}</>}
+        {run.seed !== null && run.seed !== undefined && <> · seed {run.seed}</>}
+      </p>
+      <p><Link to={`/lineage/${run.id}`}>Lineage</Link> · <Link to={`/impact/${run.id}`}>Impact</Link></p>
+      <div className="grid">
+        <KeyValues title="Params" rows={run.params} />
+        <KeyValues title="Tags" rows={run.tags} />
+        <div className="card">
+          <h3>Code and environment</h3>
+          {run.code ? (
+            <p><code>{run.code.repo}</code> @ <code>{run.code.commit}</code>{run.code.dirty && <span className="warn-inline"> uncommitted changes</span>}</p>
+          ) : <p className="muted">No code reference recorded.</p>}
+          {run.environment ? (
+            <table className="kv"><tbody>
+              {run.environment.imageDigest && <tr><th scope="row">image</th><td><code>{run.environment.imageDigest}</code></td></tr>}
+              {run.environment.lockfileHash && <tr><th scope="row">lockfile</th><td><code>{run.environment.lockfileHash}</code></td></tr>}
+              {run.environment.platform && <tr><th scope="row">platform</th><td>{run.environment.platform}</td></tr>}
+            </tbody></table>
+          ) : <p className="muted">No environment recorded.</p>}
+        </div>
+      </div>
+      <div className="grid">
+        <div className="card">
+          <h3>Inputs</h3>
+          <VersionList versions={run.inputs} empty="Read no recorded dataset version." />
+        </div>
+        <div className="card">
+          <h3>Outputs</h3>
+          <VersionList versions={run.outputs} empty="Wrote no recorded dataset version." />
+          {run.modelOutputs.map((m) => (
+            <p key={m.id}><Link to={`/models/${m.model.id}`}>{m.model.name}</Link> v{m.version} <span className={`stage ${m.stage.toLowerCase()}`}>{m.stage.toLowerCase()}</span> · <Link to={`/lineage/${m.id}`}>lineage</Link></p>
+          ))}
+        </div>
+      </div>
+      <div className="row">
+        <h2>Metrics</h2>
+        <AxisToggle axis={axis} onChange={(a) => setParams(a === "step" ? {} : { axis: a }, { replace: true })} />
+      </div>
+      {series.length === 0 ? <p className="muted">This run logged no metrics.</p> : (
+        <div className="charts">
+          {series.map((s) => <MetricChart key={s.key} title={s.key} series={s.series} axis={axis} />)}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function VersionList({ versions, empty }: { versions: { id: string; version: string; digest: string; dataset: { id: string; name: string; namespace: string } }[]; empty: string }) {
+  if (versions.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <ul className="plain">
+      {versions.map((v) => (
+        <li key={v.id}>
+          <Link to={`/datasets/${v.dataset.id}`}>{v.dataset.name}</Link> <code>{v.version}</code> <code className="muted" title={v.digest}>{shortDigest(v.digest)}</code> · <Link to={`/lineage/${v.id}`}>lineage</Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
