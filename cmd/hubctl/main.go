@@ -20,6 +20,13 @@
 // "watch" subscribes to the hub's events over a websocket with the token in
 // $EXPHUB_TOKEN and prints them as they happen; it reconnects and resumes
 // from its cursor when the connection drops.
+//
+//	hubctl validate --suite SUITE.yaml --data PATH|URI [--json] [--digest SHA256] [--format F] [CSV flags]
+//
+// "validate" runs a data-quality suite over one file with the engine of
+// internal/quality, in this process, and prints a table or the JSON
+// result; it exits 1 when an error-severity rule fails or the run ends in
+// ERROR.
 package main
 
 import (
@@ -42,7 +49,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -64,6 +71,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runGenerate(args[1:], getenv, stdout, stderr)
 	case "watch":
 		return runWatch(args[1:], getenv, stdout, stderr)
+	case "validate":
+		return runValidate(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK

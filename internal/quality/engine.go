@@ -1,0 +1,449 @@
+package quality
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults for Options.
+const (
+	DefaultSampleSize  = 20
+	DefaultMaxDistinct = 5_000_000
+	DefaultMaxValues   = 10_000_000
+	defaultBatchRows   = 4096
+)
+
+// Options configure an Engine. The zero value is usable.
+type Options struct {
+	// Now returns the current time, for freshness rules and timestamps in
+	// the result; nil means time.Now.
+	Now func() time.Time
+	// Resolver finds the files referred to by referential_integrity and
+	// distribution_drift rules; nil means DirResolver("") (paths relative
+	// to the working directory).
+	Resolver Resolver
+	// HTTPClient fetches http(s) sources; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// SampleSize bounds the failing values kept per rule; 0 means
+	// DefaultSampleSize.
+	SampleSize int
+	// MaxDistinct bounds the distinct values (or keys) one set-based rule
+	// (unique, primary_key, distinct_count_between, categorical drift,
+	// in the reference of referential_integrity) keeps, exactly, in
+	// memory; past it the rule ends in ERROR rather than approximating.
+	// 0 means DefaultMaxDistinct.
+	MaxDistinct int
+	// MaxValues bounds the numbers one rule keeps for median, quantile and
+	// KS (8 bytes each); past it the rule ends in ERROR. 0 means
+	// DefaultMaxValues.
+	MaxValues int
+	// BatchRows is the number of rows read per batch; 0 means 4096.
+	BatchRows int
+}
+
+// Engine runs suites over data files. It is safe for concurrent use; each
+// Run is independent.
+type Engine struct {
+	opts Options
+}
+
+// New returns an engine with the given options.
+func New(opts Options) *Engine {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Resolver == nil {
+		opts.Resolver = DirResolver("")
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = http.DefaultClient
+	}
+	if opts.SampleSize <= 0 {
+		opts.SampleSize = DefaultSampleSize
+	}
+	if opts.MaxDistinct <= 0 {
+		opts.MaxDistinct = DefaultMaxDistinct
+	}
+	if opts.MaxValues <= 0 {
+		opts.MaxValues = DefaultMaxValues
+	}
+	if opts.BatchRows <= 0 {
+		opts.BatchRows = defaultBatchRows
+	}
+	return &Engine{opts: opts}
+}
+
+// evaluator computes one rule over the rows of a file.
+type evaluator interface {
+	// observe reads a batch; cols holds the batch index of each column of
+	// columnsUsed (-1 when the batch lacks it: all null). An error ends
+	// the rule in ERROR.
+	observe(b *batch, cols []int) error
+	// finish fills in the verdict, observed value and counts.
+	finish(rr *RuleResult)
+}
+
+// ruleState is a rule during a run.
+type ruleState struct {
+	rule  *Rule
+	ev    evaluator // nil for rules decided from the schema alone
+	names []string  // columns read
+	cols  []int
+	err   error // the rule's ERROR, once set the rule reads no more
+}
+
+// Run validates src against the suite in one pass over the file and
+// returns the result.
+//
+// Problems with the data (it cannot be opened, cannot be parsed, does not
+// match ExpectedSHA256) do not return an error: the result has Status
+// ERROR and Error set (see Result.Err), and every rule is ERROR, so no
+// partial verdicts are reported. Run returns an error only when there is
+// no result to give: the suite is invalid (a *SuiteError) or ctx ended.
+func (e *Engine) Run(ctx context.Context, suite *Suite, src Source) (*Result, error) {
+	// Validate prepares the rules in place; work on a copy so one suite
+	// can serve concurrent runs.
+	suite = &Suite{Name: suite.Name, Dataset: suite.Dataset, Rules: slices.Clone(suite.Rules)}
+	if err := suite.Validate(); err != nil {
+		return nil, err
+	}
+	res := &Result{Engine: "exphub", Suite: suite.Name, Dataset: suite.Dataset, Source: src.URI, StartedAt: e.opts.Now().UTC()}
+	states := make([]*ruleState, len(suite.Rules))
+	res.Rules = make([]RuleResult, len(suite.Rules))
+	for i := range suite.Rules {
+		r := &suite.Rules[i]
+		res.Rules[i] = RuleResult{Index: i, Type: r.Type, Name: r.Name, Column: r.Column, Columns: ruleColumns(r), Severity: r.severity()}
+		states[i] = &ruleState{rule: r, names: r.columnsUsed()}
+	}
+	done := func() (*Result, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		res.FinishedAt = e.opts.Now().UTC()
+		res.finalize()
+		return res, nil
+	}
+	runErr := func(err error) (*Result, error) {
+		var re *RunError
+		if !errors.As(err, &re) {
+			re = &RunError{Code: CodeSource, Message: err.Error()}
+		}
+		res.failAll(re)
+		return done()
+	}
+
+	format, err := formatOf(src)
+	if err != nil {
+		return runErr(&RunError{Code: CodeSource, Message: err.Error()})
+	}
+	res.Format = format
+	csvOpts := csvOptions(src)
+
+	// References are read before the data, so the data is read once.
+	for _, st := range states {
+		st.ev, st.err = e.newEvaluator(ctx, st.rule)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+
+	o, err := open(ctx, e.opts.HTTPClient, src.URI)
+	if err != nil {
+		return runErr(&RunError{Code: CodeSource, Message: err.Error()})
+	}
+	defer o.Close()
+
+	var rd tableReader
+	digestc := make(chan digestResult, 1)
+	switch format {
+	case FormatCSV:
+		var cr *csvReader
+		if cr, err = newCSVReader(o.r, csvOpts); err == nil {
+			rd = cr
+		}
+	case FormatJSONL:
+		rd = newJSONLReader(o.r)
+	case FormatParquet:
+		if err = o.spool(); err != nil {
+			return runErr(&RunError{Code: CodeSource, Message: fmt.Sprintf("fetch %s: %v", src.URI, err)})
+		}
+		// Parquet is read with random access (the footer first), so the
+		// digest comes from a sequential read beside the parser.
+		go func() {
+			d, err := o.digest()
+			digestc <- digestResult{d, err}
+		}()
+		var pr *parquetReader
+		pr, err = newParquetReader(o.file, o.size)
+		if err == nil {
+			defer pr.close()
+			rd = pr
+		}
+	}
+	if rd != nil {
+		err = e.scan(ctx, rd, states, res)
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if format != FormatParquet {
+		d, derr := o.digest()
+		digestc <- digestResult{d, derr}
+	}
+	dg := <-digestc
+	if dg.err != nil {
+		return runErr(&RunError{Code: CodeSource, Message: fmt.Sprintf("read %s: %v", src.URI, dg.err)})
+	}
+	res.SHA256 = dg.sum
+	if want := strings.ToLower(strings.TrimPrefix(src.ExpectedSHA256, "sha256:")); want != "" && want != dg.sum {
+		return runErr(&RunError{Code: CodeIntegrity, Message: fmt.Sprintf("the data's sha256 is %s, expected %s; every verdict is discarded", dg.sum, want)})
+	}
+	if err != nil {
+		return runErr(err)
+	}
+	e.finish(rd, states, res)
+	return done()
+}
+
+type digestResult struct {
+	sum string
+	err error
+}
+
+// ruleColumns returns the Columns field of a rule's result.
+func ruleColumns(r *Rule) []string {
+	switch r.Type {
+	case TypePrimaryKey:
+		return r.Columns
+	case TypePairComparison:
+		return []string{r.ColumnA, r.ColumnB}
+	}
+	return nil
+}
+
+// scan reads the whole file once, feeding every rule each batch. The
+// reader runs in its own goroutine so parsing overlaps with evaluation.
+func (e *Engine) scan(ctx context.Context, rd tableReader, states []*ruleState, res *Result) error {
+	var tracker *typeTracker
+	for _, st := range states {
+		if st.rule.Type == TypeSchemaMatch && !typedSchema(rd) {
+			tracker = &typeTracker{}
+			break
+		}
+	}
+	index := map[string]int{}
+	known := 0
+	bind := func(names []string, final bool) {
+		if len(names) == known && !final {
+			return
+		}
+		for i := known; i < len(names); i++ {
+			index[names[i]] = i
+		}
+		known = len(names)
+		for _, st := range states {
+			if st.ev == nil || st.err != nil {
+				continue
+			}
+			st.cols = st.cols[:0]
+			for _, n := range st.names {
+				c, ok := index[n]
+				if !ok {
+					c = -1
+				}
+				st.cols = append(st.cols, c)
+			}
+		}
+	}
+	// A fixed schema is known now: rules on missing columns end at once.
+	infos := rd.columns()
+	if rd.fixedSchema() {
+		e.checkColumns(infos, states)
+		names := make([]string, len(infos))
+		for i, c := range infos {
+			names[i] = c.Name
+		}
+		bind(names, true)
+	} else {
+		bind(nil, true) // every column absent until a batch names it
+	}
+
+	const inFlight = 4
+	free := make(chan *batch, inFlight)
+	for range inFlight {
+		free <- &batch{}
+	}
+	full := make(chan *batch, inFlight)
+	errc := make(chan error, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(full)
+		for {
+			var b *batch
+			select {
+			case b = <-free:
+			case <-stop:
+				errc <- nil
+				return
+			}
+			err := rd.next(b, e.opts.BatchRows)
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+				errc <- err
+				return
+			}
+			cols := rd.columns()
+			b.names = b.names[:0]
+			for _, c := range cols[:len(b.cols)] {
+				b.names = append(b.names, c.Name)
+			}
+			select {
+			case full <- b:
+			case <-stop:
+				errc <- nil
+				return
+			}
+		}
+	}()
+	var rows int64
+	canceled := false
+	for b := range full {
+		if canceled {
+			continue // drain so the reader can finish
+		}
+		if ctx.Err() != nil {
+			canceled = true
+			close(stop)
+			continue
+		}
+		bind(b.names, false)
+		rows += int64(b.n)
+		for _, st := range states {
+			if st.ev == nil || st.err != nil {
+				continue
+			}
+			if err := st.ev.observe(b, st.cols); err != nil {
+				st.err = err
+			}
+		}
+		if tracker != nil {
+			tracker.observe(b)
+		}
+		free <- b
+	}
+	err := <-errc
+	if canceled {
+		return ctx.Err()
+	}
+	res.RowCount = rows
+	res.Columns = rd.columns()
+	if tracker != nil {
+		res.Columns = tracker.columns(res.Columns)
+	}
+	return err
+}
+
+// typedSchema reports whether the reader knows column types up front.
+func typedSchema(rd tableReader) bool {
+	_, ok := rd.(*parquetReader)
+	return ok
+}
+
+// checkColumns ends rules whose columns are not in a fixed schema.
+func (e *Engine) checkColumns(infos []ColumnInfo, states []*ruleState) {
+	byName := map[string]ColumnInfo{}
+	for _, c := range infos {
+		byName[c.Name] = c
+	}
+	for _, st := range states {
+		if st.err != nil {
+			continue
+		}
+		for _, n := range st.names {
+			c, ok := byName[n]
+			if !ok {
+				st.err = missingColumn(n, infos)
+				break
+			}
+			if c.Type == "unsupported" {
+				st.err = fmt.Errorf("column %q is a repeated (list) Parquet column, which the engine does not read", n)
+				break
+			}
+		}
+	}
+}
+
+func missingColumn(name string, infos []ColumnInfo) error {
+	names := make([]string, len(infos))
+	for i, c := range infos {
+		names[i] = c.Name
+	}
+	const maxListed = 20
+	list := strings.Join(names, ", ")
+	if len(names) > maxListed {
+		list = strings.Join(names[:maxListed], ", ") + fmt.Sprintf(", and %d more", len(names)-maxListed)
+	}
+	if len(names) == 0 {
+		list = "none"
+	}
+	return fmt.Errorf("column %q not found (columns: %s)", name, list)
+}
+
+// finish turns every rule's state into its result.
+func (e *Engine) finish(rd tableReader, states []*ruleState, res *Result) {
+	if !rd.fixedSchema() {
+		e.checkColumns(res.Columns, states)
+	}
+	for i, st := range states {
+		rr := &res.Rules[i]
+		if st.err != nil {
+			rr.Verdict, rr.Message = VerdictError, st.err.Error()
+			continue
+		}
+		switch st.rule.Type {
+		case TypeRowCountBetween:
+			n := float64(res.RowCount)
+			rr.Observed = res.RowCount
+			rr.ElementCount = res.RowCount
+			rr.Verdict = verdict(inBounds(n, st.rule.Min, st.rule.Max, false, false))
+		case TypeColumnExists:
+			ok := slices.ContainsFunc(res.Columns, func(c ColumnInfo) bool { return c.Name == st.rule.Column })
+			rr.Observed = ok
+			rr.Verdict = verdict(ok)
+			if !ok {
+				rr.Message = missingColumn(st.rule.Column, res.Columns).Error()
+			}
+		case TypeSchemaMatch:
+			schemaMatch(st.rule, res.Columns, rr)
+		default:
+			st.ev.finish(rr)
+		}
+	}
+}
+
+func verdict(ok bool) Verdict {
+	if ok {
+		return VerdictPassed
+	}
+	return VerdictFailed
+}
+
+// inBounds checks min <= x <= max, with strict bounds when asked; a nil
+// bound is open.
+func inBounds(x float64, lo, hi *float64, strictLo, strictHi bool) bool {
+	if lo != nil && (x < *lo || strictLo && x == *lo) {
+		return false
+	}
+	if hi != nil && (x > *hi || strictHi && x == *hi) {
+		return false
+	}
+	return true
+}

@@ -1,0 +1,237 @@
+package quality
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Format is a data file format.
+type Format string
+
+// Formats.
+const (
+	FormatCSV     Format = "csv"
+	FormatJSONL   Format = "jsonl"
+	FormatParquet Format = "parquet"
+)
+
+// CSVOptions configure the CSV reader. The zero value means: a header row,
+// comma-delimited, double-quote quoting, and only the empty field is null.
+type CSVOptions struct {
+	// Delimiter separates fields; one ASCII character. Zero means ','.
+	Delimiter byte `json:"delimiter,omitempty"`
+	// Quote encloses fields that contain the delimiter, the quote or a
+	// newline; a doubled quote inside is one quote. Zero means '"';
+	// NoQuote turns quoting off.
+	Quote byte `json:"quote,omitempty"`
+	// NoQuote reads every quote character as data.
+	NoQuote bool `json:"no_quote,omitempty"`
+	// NoHeader says the first row is data; columns are then named
+	// column_1, column_2, ...
+	NoHeader bool `json:"no_header,omitempty"`
+	// NullValues are the field texts read as null, compared exactly.
+	// Nil means only the empty field; list "" to keep it null when adding
+	// others such as "NA".
+	NullValues []string `json:"null_values,omitempty"`
+}
+
+// Source is a data file to validate.
+type Source struct {
+	// URI is a local path, a file:// URI or an http(s):// URL.
+	URI string
+	// Format is the file's format; empty means from the extension of the
+	// path (.csv and .tsv, .jsonl and .ndjson, .parquet and .pq). A .tsv
+	// file is tab-separated unless CSV.Delimiter says otherwise.
+	Format Format
+	// CSV configures the CSV reader.
+	CSV CSVOptions
+	// ExpectedSHA256 is the hex sha256 the file must have; empty skips the
+	// check. A mismatch makes the run ERROR with CodeIntegrity.
+	ExpectedSHA256 string
+}
+
+// Resolver finds the other files a suite refers to (the reference of
+// referential_integrity and distribution_drift rules).
+type Resolver interface {
+	Resolve(ctx context.Context, ref string) (Source, error)
+}
+
+// ResolverFunc adapts a function to Resolver.
+type ResolverFunc func(ctx context.Context, ref string) (Source, error)
+
+// Resolve calls f.
+func (f ResolverFunc) Resolve(ctx context.Context, ref string) (Source, error) { return f(ctx, ref) }
+
+// DirResolver resolves references that are relative paths against dir and
+// passes absolute paths and URIs through; the format comes from the
+// extension and CSV files use the default options.
+func DirResolver(dir string) Resolver {
+	return ResolverFunc(func(_ context.Context, ref string) (Source, error) {
+		if isURL(ref) || filepath.IsAbs(ref) || dir == "" {
+			return Source{URI: ref}, nil
+		}
+		return Source{URI: filepath.Join(dir, ref)}, nil
+	})
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "file://") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// formatOf returns the source's format, from the extension when unset.
+func formatOf(src Source) (Format, error) {
+	switch src.Format {
+	case FormatCSV, FormatJSONL, FormatParquet:
+		return src.Format, nil
+	case "":
+	default:
+		return "", fmt.Errorf("unknown format %q (csv, jsonl or parquet)", src.Format)
+	}
+	p := src.URI
+	if u, err := url.Parse(p); err == nil && u.Scheme != "" && len(u.Scheme) > 1 {
+		p = u.Path
+	}
+	switch strings.ToLower(path.Ext(p)) {
+	case ".csv", ".tsv":
+		return FormatCSV, nil
+	case ".jsonl", ".ndjson":
+		return FormatJSONL, nil
+	case ".parquet", ".pq":
+		return FormatParquet, nil
+	}
+	return "", fmt.Errorf("cannot tell the format of %q from its extension; set the format", src.URI)
+}
+
+// csvOptions returns the source's CSV options; a .tsv file without an
+// explicit delimiter is tab-separated.
+func csvOptions(src Source) CSVOptions {
+	o := src.CSV
+	if o.Delimiter == 0 && strings.HasSuffix(strings.ToLower(src.URI), ".tsv") {
+		o.Delimiter = '\t'
+	}
+	return o
+}
+
+// opened is an open data file: a sequential reader that hashes what it
+// reads, and, for local files, random access for Parquet.
+type opened struct {
+	r      io.Reader // sequential; hashing
+	h      hash.Hash
+	file   *os.File // local files only
+	size   int64
+	closer io.Closer
+}
+
+func (o *opened) Close() error {
+	if o.closer != nil {
+		return o.closer.Close()
+	}
+	return nil
+}
+
+// digest finishes the hash: it reads what the parser left unread, so the
+// digest covers the whole file, and returns it in hex.
+func (o *opened) digest() (string, error) {
+	if _, err := io.Copy(io.Discard, o.r); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(o.h.Sum(nil)), nil
+}
+
+// open opens a local path, file:// URI or http(s):// URL.
+func open(ctx context.Context, client *http.Client, uri string) (*opened, error) {
+	h := sha256.New()
+	if strings.HasPrefix(uri, "http://") || strings.HasPrefix(uri, "https://") {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", uri, err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", uri, err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			return nil, fmt.Errorf("fetch %s: HTTP %s", uri, resp.Status)
+		}
+		return &opened{r: io.TeeReader(resp.Body, h), h: h, size: resp.ContentLength, closer: resp.Body}, nil
+	}
+	p := uri
+	if strings.HasPrefix(uri, "file://") {
+		u, err := url.Parse(uri)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", uri, err)
+		}
+		if u.Host != "" && u.Host != "localhost" {
+			return nil, fmt.Errorf("open %s: file URIs must name a local path (file:///path)", uri)
+		}
+		p = filepath.FromSlash(u.Path)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", uri, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open %s: %w", uri, err)
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("open %s: is a directory", uri)
+	}
+	return &opened{r: io.TeeReader(f, h), h: h, file: f, size: st.Size(), closer: f}, nil
+}
+
+// spool copies a remote stream into a temporary file (hashing it on the
+// way) so Parquet can read it with random access. The file is removed on
+// Close.
+func (o *opened) spool() error {
+	if o.file != nil {
+		return nil
+	}
+	tmp, err := os.CreateTemp("", "exphub-quality-*.parquet")
+	if err != nil {
+		return err
+	}
+	n, err := io.Copy(tmp, o.r)
+	if err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if o.closer != nil {
+		o.closer.Close()
+	}
+	o.file, o.size = tmp, n
+	o.closer = closerFunc(func() error {
+		err := tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	})
+	// The hash already covers the whole file; further sequential reads
+	// must not add to it.
+	o.r = eofReader{}
+	return nil
+}
+
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
