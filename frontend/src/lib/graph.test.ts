@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elkInput, mergeGraphs, toFlow, warmUpGraph, type LGraph } from "./graph";
+import { elkInput, mergeGraphs, quickLayout, toFlow, warmUpGraph, type LGraph } from "./graph";
 
 const g: LGraph = {
   root: "d0",
@@ -88,5 +88,30 @@ describe("warmUpGraph", () => {
     expect(g.nodes).toHaveLength(20);
     expect(elkInput(g).edges.length).toBe(g.edges.length);
     expect(new Set(g.edges.map((e) => e.to)).size).toBe(19);
+  });
+});
+
+describe("quickLayout", () => {
+  // u -> r -> a -> c, r -> b -> c, and x -> b: upstream of the root to
+  // its left, downstream to its right, every node placed once.
+  const q: LGraph = {
+    root: "r",
+    nodes: ["r", "u", "a", "b", "c", "x"].map((id, i) => ({ id, kind: "RUN", name: id, distance: i === 0 ? 0 : 1, hasMore: false })),
+    edges: [["u", "r"], ["r", "a"], ["r", "b"], ["a", "c"], ["b", "c"], ["x", "b"]].map(([from, to]) => ({ from: from!, to: to!, kind: "PRODUCED", hops: 1 })),
+    truncated: false,
+    truncatedBy: [],
+  };
+  const at = new Map(quickLayout(q).map((p) => [p.id, p]));
+  it("places every node once, upstream left and downstream right of the root", () => {
+    expect(at.size).toBe(6);
+    expect(at.get("u")!.x).toBeLessThan(at.get("r")!.x);
+    expect(at.get("a")!.x).toBeGreaterThan(at.get("r")!.x);
+    expect(at.get("c")!.x).toBeGreaterThan(at.get("a")!.x);
+    // x feeds b, which is downstream of the root: x sits in the root's layer.
+    expect(at.get("x")!.x).toBe(at.get("r")!.x);
+  });
+  it("never stacks two nodes of a layer on each other", () => {
+    const seen = new Set([...at.values()].map((p) => `${p.x},${p.y}`));
+    expect(seen.size).toBe(6);
   });
 });

@@ -168,3 +168,54 @@ export function warmUpGraph(n = 20): LGraph {
   }
   return { root: "w0", nodes, edges, truncated: false, truncatedBy: [] };
 }
+
+// quickLayout places a graph at once, before ELK has finished: layers by
+// signed distance from the root along the edges (upstream to the left,
+// downstream to the right), each layer ordered by the mean position of
+// its neighbours in the layer nearer the root, so related nodes sit
+// together and few edges cross. It is linear in the graph's size; ELK's
+// layout replaces it when ready.
+export function quickLayout(g: LGraph): Positioned[] {
+  const out = new Map<string, { from: string; kind: string }[]>();
+  const into = new Map<string, { from: string; kind: string }[]>();
+  const ids = new Set(g.nodes.map((n) => n.id));
+  for (const e of g.edges) {
+    if (!ids.has(e.from) || !ids.has(e.to)) continue;
+    (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push({ from: e.to, kind: e.kind });
+    (into.get(e.to) ?? into.set(e.to, []).get(e.to)!).push({ from: e.from, kind: e.kind });
+  }
+  const layer = new Map<string, number>([[g.root, 0]]);
+  const queue = [g.root];
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i]!;
+    const l = layer.get(id)!;
+    for (const n of out.get(id) ?? []) if (!layer.has(n.from)) { layer.set(n.from, l + 1); queue.push(n.from); }
+    for (const n of into.get(id) ?? []) if (!layer.has(n.from)) { layer.set(n.from, l - 1); queue.push(n.from); }
+  }
+  for (const n of g.nodes) if (!layer.has(n.id)) layer.set(n.id, n.distance);
+  const byLayer = new Map<number, string[]>();
+  const reached = new Set(queue);
+  for (const id of queue.concat(g.nodes.map((n) => n.id).filter((id) => !reached.has(id)))) {
+    const l = layer.get(id)!;
+    (byLayer.get(l) ?? byLayer.set(l, []).get(l)!).push(id);
+  }
+  const order = new Map<string, number>();
+  const layers = [...byLayer.keys()].sort((a, b) => Math.abs(a) - Math.abs(b) || a - b);
+  const positions: Positioned[] = [];
+  for (const l of layers) {
+    const nodes = byLayer.get(l)!;
+    const toward = l > 0 ? into : out; // neighbours on the root's side
+    const bary = new Map(
+      nodes.map((id, i) => {
+        const ps = (toward.get(id) ?? []).map((n) => order.get(n.from)).filter((p): p is number => p !== undefined);
+        return [id, ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : i] as const;
+      }),
+    );
+    nodes.sort((a, b) => bary.get(a)! - bary.get(b)!);
+    nodes.forEach((id, i) => {
+      order.set(id, i - (nodes.length - 1) / 2);
+      positions.push({ id, x: l * (NODE_WIDTH + 80), y: (i - (nodes.length - 1) / 2) * (NODE_HEIGHT + 24) });
+    });
+  }
+  return positions;
+}

@@ -1,9 +1,9 @@
-import { memo, useCallback, useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { useClient, useQuery } from "urql";
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Node, type NodeProps } from "@xyflow/react";
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { LARGE_GRAPH, elkInput, mergeGraphs, toFlow, type FlowNodeData, type LGraph, type Positioned } from "../lib/graph";
+import { LARGE_GRAPH, elkInput, mergeGraphs, quickLayout, toFlow, type FlowNodeData, type LGraph, type Positioned } from "../lib/graph";
 import { layout } from "../lib/layout";
 import { LineageQuery, PathQuery, lineageVariables } from "./lineageQueries";
 import { kindLabel } from "../lib/format";
@@ -85,11 +85,29 @@ export default function Lineage() {
   useEffect(() => {
     if (data) performance.mark("exphub:lineage-data");
   }, [data]);
+  // A large graph is drawn at once in a quick layered placement, usable
+  // while ELK works (about a second for 1,000 nodes); ELK's layout then
+  // replaces it. A small one waits the few milliseconds ELK needs.
+  const preview = useMemo(() => (graph && !positions && graph.nodes.length > LARGE_GRAPH ? quickLayout(graph) : null), [graph, positions]);
+  const shown = positions ?? preview;
+  useEffect(() => {
+    if (shown) performance.mark("exphub:lineage-interactive", { detail: shown.length });
+  }, [shown]);
   useEffect(() => {
     if (positions) performance.mark("exphub:lineage-laid-out", { detail: positions.length });
   }, [positions]);
-  const showCanvas = !!graph && (!!positions || !!layoutError);
-  const flow = useMemo(() => (graph && showCanvas ? toFlow(graph, positions ?? [], path) : { nodes: [], edges: [] }), [graph, showCanvas, positions, path]);
+  const showCanvas = !!graph && (!!shown || !!layoutError);
+  const flow = useMemo(() => (graph && showCanvas ? toFlow(graph, shown ?? [], path) : { nodes: [], edges: [] }), [graph, showCanvas, shown, path]);
+  // When ELK's layout replaces the preview, frame the root again, unless
+  // the user has already moved the view.
+  const rf = useRef<ReactFlowInstance<LineageFlowNode> | null>(null);
+  const userMoved = useRef(false);
+  useEffect(() => {
+    userMoved.current = false;
+  }, [walkKey]);
+  useEffect(() => {
+    if (positions && !userMoved.current) void rf.current?.fitView(fitOptionsRef.current);
+  }, [positions]);
   // A large graph opens on its root and nearest neighbours, readable, with
   // the whole graph in the minimap; drawing only what is on screen keeps
   // the first paint fast.
@@ -98,6 +116,8 @@ export default function Lineage() {
     const near = graph.nodes.filter((n) => n.distance <= 1).slice(0, 40).map((n) => ({ id: n.id }));
     return { nodes: near, maxZoom: 1 };
   }, [graph]);
+  const fitOptionsRef = useRef(fitOptions);
+  fitOptionsRef.current = fitOptions;
   const nameOf = (nid: string) => graph?.nodes.find((n) => n.id === nid)?.name ?? nid;
   const selected = graph?.nodes.find((n) => n.id === state.selected) ?? null;
   const expand = useCallback(
@@ -126,6 +146,7 @@ export default function Lineage() {
       </div>
       {fetching && <p className="muted loading" role="status">Walking the graph…</p>}
       {graph && !showCanvas && <p className="muted loading" role="status">Laying out {graph.nodes.length} nodes…</p>}
+      {graph && showCanvas && !positions && !layoutError && <p className="muted loading" role="status">Refining the layout of {graph.nodes.length} nodes…</p>}
       {layoutError && <p className="error">The layout failed ({layoutError}); nodes are placed by distance.</p>}
       {error && <p className="error">{error.message}</p>}
       {state.path && pathRes.data && !pathGraph && (
@@ -148,6 +169,8 @@ export default function Lineage() {
             nodeTypes={nodeTypes}
             fitView
             fitViewOptions={fitOptions}
+            onInit={(instance) => { rf.current = instance; }}
+            onMoveStart={(event) => { if (event) userMoved.current = true; }}
             minZoom={0.05}
             onlyRenderVisibleElements
             onNodeClick={(_, n) => update({ selected: n.id })}
