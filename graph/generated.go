@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -40,8 +41,12 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Project() ProjectResolver
 	Query() QueryResolver
+	RuleResult() RuleResultResolver
 	Run() RunResolver
 	Subscription() SubscriptionResolver
+	ValidationRun() ValidationRunResolver
+	ValidationRunError() ValidationRunErrorResolver
+	ValidationSuite() ValidationSuiteResolver
 }
 
 type DirectiveRoot struct {
@@ -70,15 +75,20 @@ type ComplexityRoot struct {
 		Project func(childComplexity int) int
 	}
 
+	CreateValidationSuitePayload struct {
+		ValidationSuite func(childComplexity int) int
+	}
+
 	Dataset struct {
-		CreatedAt   func(childComplexity int) int
-		CreatedBy   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Namespace   func(childComplexity int) int
-		ProjectKey  func(childComplexity int) int
-		Versions    func(childComplexity int, first *int, after *string) int
+		CreatedAt        func(childComplexity int) int
+		CreatedBy        func(childComplexity int) int
+		Description      func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Namespace        func(childComplexity int) int
+		ProjectKey       func(childComplexity int) int
+		ValidationSuites func(childComplexity int, first *int, after *string) int
+		Versions         func(childComplexity int, first *int, after *string) int
 	}
 
 	DatasetConnection struct {
@@ -93,19 +103,22 @@ type ComplexityRoot struct {
 	}
 
 	DatasetVersion struct {
-		ConsumedBy  func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		CreatedBy   func(childComplexity int) int
-		Dataset     func(childComplexity int) int
-		DerivedFrom func(childComplexity int) int
-		Digest      func(childComplexity int) int
-		ID          func(childComplexity int) int
-		ProducedBy  func(childComplexity int) int
-		ProjectKey  func(childComplexity int) int
-		RowCount    func(childComplexity int) int
-		Schema      func(childComplexity int) int
-		URI         func(childComplexity int) int
-		Version     func(childComplexity int) int
+		ConsumedBy     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		Dataset        func(childComplexity int) int
+		DerivedFrom    func(childComplexity int) int
+		Digest         func(childComplexity int) int
+		Health         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		ProducedBy     func(childComplexity int) int
+		ProjectKey     func(childComplexity int) int
+		QualityStatus  func(childComplexity int) int
+		RowCount       func(childComplexity int) int
+		Schema         func(childComplexity int) int
+		URI            func(childComplexity int) int
+		ValidationRuns func(childComplexity int, first *int, after *string) int
+		Version        func(childComplexity int) int
 	}
 
 	DatasetVersionConnection struct {
@@ -181,6 +194,7 @@ type ComplexityRoot struct {
 	}
 
 	ImpactReport struct {
+		AtRisk                func(childComplexity int) int
 		DatasetVersions       func(childComplexity int) int
 		HiddenAffected        func(childComplexity int) int
 		ModelVersions         func(childComplexity int) int
@@ -230,6 +244,7 @@ type ComplexityRoot struct {
 	LineageNode struct {
 		Distance   func(childComplexity int) int
 		HasMore    func(childComplexity int) int
+		Health     func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Name       func(childComplexity int) int
@@ -306,15 +321,19 @@ type ComplexityRoot struct {
 		AddRunOutputs          func(childComplexity int, input model.AddRunOutputsInput) int
 		CreateExperiment       func(childComplexity int, input model.CreateExperimentInput) int
 		CreateProject          func(childComplexity int, input model.CreateProjectInput) int
+		CreateValidationSuite  func(childComplexity int, input model.CreateValidationSuiteInput) int
 		FinishRun              func(childComplexity int, input model.FinishRunInput) int
 		LogMetrics             func(childComplexity int, input model.LogMetricsInput) int
 		LogParams              func(childComplexity int, input model.LogParamsInput) int
+		RecordValidationResult func(childComplexity int, input model.RecordValidationResultInput) int
 		RegisterDataset        func(childComplexity int, input model.RegisterDatasetInput) int
 		RegisterDatasetVersion func(childComplexity int, input model.RegisterDatasetVersionInput) int
 		RegisterModelVersion   func(childComplexity int, input model.RegisterModelVersionInput) int
+		RunValidation          func(childComplexity int, input model.RunValidationInput) int
 		SetRunTags             func(childComplexity int, input model.SetRunTagsInput) int
 		StartRun               func(childComplexity int, input model.StartRunInput) int
 		UpdateRunStatus        func(childComplexity int, input model.UpdateRunStatusInput) int
+		UpdateValidationSuite  func(childComplexity int, input model.UpdateValidationSuiteInput) int
 	}
 
 	PageInfo struct {
@@ -350,26 +369,40 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	QualityIssue struct {
+		DatasetVersion func(childComplexity int) int
+		Distance       func(childComplexity int) int
+		FailingRules   func(childComplexity int) int
+		FailingRuns    func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
 	Query struct {
-		AuditEvents  func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
-		Datasets     func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
-		Experiments  func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
-		Impact       func(childComplexity int, id string, depth *int, asOf *time.Time) int
-		Lineage      func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
-		LineagePath  func(childComplexity int, from string, to string, asOf *time.Time) int
-		Me           func(childComplexity int) int
-		Models       func(childComplexity int, projectKey string, filter *model.ModelFilter, first *int, after *string) int
-		Node         func(childComplexity int, id string) int
-		Nodes        func(childComplexity int, ids []string) int
-		Project      func(childComplexity int, key string) int
-		Projects     func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
-		RecentEvents func(childComplexity int, filter *model.EventFilter, last *int) int
-		Runs         func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
+		AuditEvents           func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
+		Datasets              func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
+		Experiments           func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
+		Impact                func(childComplexity int, id string, depth *int, asOf *time.Time) int
+		Lineage               func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
+		LineagePath           func(childComplexity int, from string, to string, asOf *time.Time) int
+		Me                    func(childComplexity int) int
+		Models                func(childComplexity int, projectKey string, filter *model.ModelFilter, first *int, after *string) int
+		Node                  func(childComplexity int, id string) int
+		Nodes                 func(childComplexity int, ids []string) int
+		Project               func(childComplexity int, key string) int
+		Projects              func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
+		QualityIssuesUpstream func(childComplexity int, id string) int
+		RecentEvents          func(childComplexity int, filter *model.EventFilter, last *int) int
+		Runs                  func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
+		ValidationRuns        func(childComplexity int, datasetID *string, datasetVersionID *string, first *int, after *string) int
 	}
 
 	RecentEvents struct {
 		Cursor func(childComplexity int) int
 		Events func(childComplexity int) int
+	}
+
+	RecordValidationResultPayload struct {
+		ValidationRun func(childComplexity int) int
 	}
 
 	RegisterDatasetPayload struct {
@@ -383,6 +416,23 @@ type ComplexityRoot struct {
 
 	RegisterModelVersionPayload struct {
 		ModelVersion func(childComplexity int) int
+	}
+
+	RuleResult struct {
+		Column            func(childComplexity int) int
+		Columns           func(childComplexity int) int
+		ElementCount      func(childComplexity int) int
+		Index             func(childComplexity int) int
+		Message           func(childComplexity int) int
+		MissingCount      func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Observed          func(childComplexity int) int
+		Severity          func(childComplexity int) int
+		Type              func(childComplexity int) int
+		UnexpectedCount   func(childComplexity int) int
+		UnexpectedPercent func(childComplexity int) int
+		UnexpectedSample  func(childComplexity int) int
+		Verdict           func(childComplexity int) int
 	}
 
 	Run struct {
@@ -416,6 +466,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	RunValidationPayload struct {
+		ValidationRun func(childComplexity int) int
+	}
+
 	SchemaField struct {
 		Name     func(childComplexity int) int
 		Nullable func(childComplexity int) int
@@ -431,8 +485,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		Events           func(childComplexity int, filter *model.EventFilter, after *string) int
-		RunStatusChanged func(childComplexity int, experimentID string, after *string) int
+		Events              func(childComplexity int, filter *model.EventFilter, after *string) int
+		RunStatusChanged    func(childComplexity int, experimentID string, after *string) int
+		ValidationCompleted func(childComplexity int, datasetID string, after *string) int
 	}
 
 	Tag struct {
@@ -442,6 +497,84 @@ type ComplexityRoot struct {
 
 	UpdateRunStatusPayload struct {
 		Run func(childComplexity int) int
+	}
+
+	UpdateValidationSuitePayload struct {
+		Changed         func(childComplexity int) int
+		ValidationSuite func(childComplexity int) int
+	}
+
+	ValidationRun struct {
+		CreatedBy      func(childComplexity int) int
+		DatasetVersion func(childComplexity int) int
+		Definition     func(childComplexity int) int
+		Engine         func(childComplexity int) int
+		EngineVersion  func(childComplexity int) int
+		Error          func(childComplexity int) int
+		FinishedAt     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		ProjectKey     func(childComplexity int) int
+		Results        func(childComplexity int) int
+		RowCount       func(childComplexity int) int
+		SHA256         func(childComplexity int) int
+		StartedAt      func(childComplexity int) int
+		Statistics     func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Suite          func(childComplexity int) int
+		SuiteName      func(childComplexity int) int
+		SuiteVersion   func(childComplexity int) int
+	}
+
+	ValidationRunConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ValidationRunEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ValidationRunError struct {
+		Code    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
+	}
+
+	ValidationStatistics struct {
+		Errored        func(childComplexity int) int
+		Evaluated      func(childComplexity int) int
+		Failed         func(childComplexity int) int
+		Passed         func(childComplexity int) int
+		SuccessPercent func(childComplexity int) int
+	}
+
+	ValidationSuite struct {
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		Dataset    func(childComplexity int) int
+		Definition func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		ProjectKey func(childComplexity int) int
+		RuleCount  func(childComplexity int) int
+		Runs       func(childComplexity int, first *int, after *string) int
+		UpdatedAt  func(childComplexity int) int
+		UpdatedBy  func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	ValidationSuiteConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ValidationSuiteEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -457,6 +590,7 @@ type ComplexityRoot struct {
 
 type DatasetResolver interface {
 	Versions(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.DatasetVersionConnection, error)
+	ValidationSuites(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.ValidationSuiteConnection, error)
 }
 type DatasetVersionResolver interface {
 	Dataset(ctx context.Context, obj *store.DatasetVersion) (*store.Dataset, error)
@@ -464,6 +598,9 @@ type DatasetVersionResolver interface {
 	ProducedBy(ctx context.Context, obj *store.DatasetVersion) ([]*store.Run, error)
 	ConsumedBy(ctx context.Context, obj *store.DatasetVersion) ([]*store.Run, error)
 	DerivedFrom(ctx context.Context, obj *store.DatasetVersion) ([]*store.DatasetVersion, error)
+	QualityStatus(ctx context.Context, obj *store.DatasetVersion) (*model.ValidationStatus, error)
+	Health(ctx context.Context, obj *store.DatasetVersion) (model.Health, error)
+	ValidationRuns(ctx context.Context, obj *store.DatasetVersion, first *int, after *string) (*model.ValidationRunConnection, error)
 }
 type EventResolver interface {
 	Cursor(ctx context.Context, obj *store.Event) (string, error)
@@ -500,6 +637,10 @@ type MutationResolver interface {
 	AddRunInputs(ctx context.Context, input model.AddRunInputsInput) (*model.AddRunInputsPayload, error)
 	AddRunOutputs(ctx context.Context, input model.AddRunOutputsInput) (*model.AddRunOutputsPayload, error)
 	RegisterModelVersion(ctx context.Context, input model.RegisterModelVersionInput) (*model.RegisterModelVersionPayload, error)
+	CreateValidationSuite(ctx context.Context, input model.CreateValidationSuiteInput) (*model.CreateValidationSuitePayload, error)
+	UpdateValidationSuite(ctx context.Context, input model.UpdateValidationSuiteInput) (*model.UpdateValidationSuitePayload, error)
+	RunValidation(ctx context.Context, input model.RunValidationInput) (*model.RunValidationPayload, error)
+	RecordValidationResult(ctx context.Context, input model.RecordValidationResultInput) (*model.RecordValidationResultPayload, error)
 }
 type ProjectResolver interface {
 	MyRole(ctx context.Context, obj *store.Project) (model.Role, error)
@@ -520,8 +661,20 @@ type QueryResolver interface {
 	Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error)
 	Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error)
 	LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error)
+	ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error)
+	QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error)
 	AuditEvents(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error)
 	RecentEvents(ctx context.Context, filter *model.EventFilter, last *int) (*model.RecentEvents, error)
+}
+type RuleResultResolver interface {
+	Name(ctx context.Context, obj *quality.RuleResult) (*string, error)
+	Column(ctx context.Context, obj *quality.RuleResult) (*string, error)
+	Columns(ctx context.Context, obj *quality.RuleResult) ([]string, error)
+	Severity(ctx context.Context, obj *quality.RuleResult) (model.RuleSeverity, error)
+	Verdict(ctx context.Context, obj *quality.RuleResult) (model.RuleVerdict, error)
+
+	UnexpectedSample(ctx context.Context, obj *quality.RuleResult) ([]map[string]any, error)
+	Message(ctx context.Context, obj *quality.RuleResult) (*string, error)
 }
 type RunResolver interface {
 	Experiment(ctx context.Context, obj *store.Run) (*store.Experiment, error)
@@ -536,6 +689,26 @@ type RunResolver interface {
 type SubscriptionResolver interface {
 	Events(ctx context.Context, filter *model.EventFilter, after *string) (<-chan *store.Event, error)
 	RunStatusChanged(ctx context.Context, experimentID string, after *string) (<-chan *store.Event, error)
+	ValidationCompleted(ctx context.Context, datasetID string, after *string) (<-chan *store.Event, error)
+}
+type ValidationRunResolver interface {
+	Suite(ctx context.Context, obj *store.ValidationRun) (*store.ValidationSuite, error)
+
+	Definition(ctx context.Context, obj *store.ValidationRun) (map[string]any, error)
+	DatasetVersion(ctx context.Context, obj *store.ValidationRun) (*store.DatasetVersion, error)
+	Status(ctx context.Context, obj *store.ValidationRun) (model.ValidationStatus, error)
+
+	Results(ctx context.Context, obj *store.ValidationRun) ([]*quality.RuleResult, error)
+}
+type ValidationRunErrorResolver interface {
+	Code(ctx context.Context, obj *store.RunError) (model.ValidationErrorCode, error)
+}
+type ValidationSuiteResolver interface {
+	Dataset(ctx context.Context, obj *store.ValidationSuite) (*store.Dataset, error)
+
+	Definition(ctx context.Context, obj *store.ValidationSuite) (map[string]any, error)
+
+	Runs(ctx context.Context, obj *store.ValidationSuite, first *int, after *string) (*model.ValidationRunConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -603,6 +776,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateProjectPayload.Project(childComplexity), true
 
+	case "CreateValidationSuitePayload.validationSuite":
+		if e.ComplexityRoot.CreateValidationSuitePayload.ValidationSuite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateValidationSuitePayload.ValidationSuite(childComplexity), true
+
 	case "Dataset.createdAt":
 		if e.ComplexityRoot.Dataset.CreatedAt == nil {
 			break
@@ -645,6 +825,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dataset.ProjectKey(childComplexity), true
+	case "Dataset.validationSuites":
+		if e.ComplexityRoot.Dataset.ValidationSuites == nil {
+			break
+		}
+
+		args, err := ec.field_Dataset_validationSuites_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dataset.ValidationSuites(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Dataset.versions":
 		if e.ComplexityRoot.Dataset.Versions == nil {
 			break
@@ -725,6 +916,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetVersion.Digest(childComplexity), true
+	case "DatasetVersion.health":
+		if e.ComplexityRoot.DatasetVersion.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Health(childComplexity), true
 	case "DatasetVersion.id":
 		if e.ComplexityRoot.DatasetVersion.ID == nil {
 			break
@@ -743,6 +940,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetVersion.ProjectKey(childComplexity), true
+	case "DatasetVersion.qualityStatus":
+		if e.ComplexityRoot.DatasetVersion.QualityStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.QualityStatus(childComplexity), true
 	case "DatasetVersion.rowCount":
 		if e.ComplexityRoot.DatasetVersion.RowCount == nil {
 			break
@@ -761,6 +964,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetVersion.URI(childComplexity), true
+	case "DatasetVersion.validationRuns":
+		if e.ComplexityRoot.DatasetVersion.ValidationRuns == nil {
+			break
+		}
+
+		args, err := ec.field_DatasetVersion_validationRuns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DatasetVersion.ValidationRuns(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "DatasetVersion.version":
 		if e.ComplexityRoot.DatasetVersion.Version == nil {
 			break
@@ -1018,6 +1232,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Grant.Role(childComplexity), true
 
+	case "ImpactReport.atRisk":
+		if e.ComplexityRoot.ImpactReport.AtRisk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactReport.AtRisk(childComplexity), true
 	case "ImpactReport.datasetVersions":
 		if e.ComplexityRoot.ImpactReport.DatasetVersions == nil {
 			break
@@ -1227,6 +1447,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LineageNode.HasMore(childComplexity), true
+	case "LineageNode.health":
+		if e.ComplexityRoot.LineageNode.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageNode.Health(childComplexity), true
 	case "LineageNode.id":
 		if e.ComplexityRoot.LineageNode.ID == nil {
 			break
@@ -1521,6 +1747,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProject(childComplexity, args["input"].(model.CreateProjectInput)), true
+	case "Mutation.createValidationSuite":
+		if e.ComplexityRoot.Mutation.CreateValidationSuite == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createValidationSuite_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateValidationSuite(childComplexity, args["input"].(model.CreateValidationSuiteInput)), true
 	case "Mutation.finishRun":
 		if e.ComplexityRoot.Mutation.FinishRun == nil {
 			break
@@ -1554,6 +1791,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogParams(childComplexity, args["input"].(model.LogParamsInput)), true
+	case "Mutation.recordValidationResult":
+		if e.ComplexityRoot.Mutation.RecordValidationResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordValidationResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordValidationResult(childComplexity, args["input"].(model.RecordValidationResultInput)), true
 	case "Mutation.registerDataset":
 		if e.ComplexityRoot.Mutation.RegisterDataset == nil {
 			break
@@ -1587,6 +1835,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterModelVersion(childComplexity, args["input"].(model.RegisterModelVersionInput)), true
+	case "Mutation.runValidation":
+		if e.ComplexityRoot.Mutation.RunValidation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_runValidation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RunValidation(childComplexity, args["input"].(model.RunValidationInput)), true
 	case "Mutation.setRunTags":
 		if e.ComplexityRoot.Mutation.SetRunTags == nil {
 			break
@@ -1620,6 +1879,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateRunStatus(childComplexity, args["input"].(model.UpdateRunStatusInput)), true
+	case "Mutation.updateValidationSuite":
+		if e.ComplexityRoot.Mutation.UpdateValidationSuite == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateValidationSuite_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateValidationSuite(childComplexity, args["input"].(model.UpdateValidationSuiteInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1749,6 +2019,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectEdge.Node(childComplexity), true
 
+	case "QualityIssue.datasetVersion":
+		if e.ComplexityRoot.QualityIssue.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityIssue.DatasetVersion(childComplexity), true
+	case "QualityIssue.distance":
+		if e.ComplexityRoot.QualityIssue.Distance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityIssue.Distance(childComplexity), true
+	case "QualityIssue.failingRules":
+		if e.ComplexityRoot.QualityIssue.FailingRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityIssue.FailingRules(childComplexity), true
+	case "QualityIssue.failingRuns":
+		if e.ComplexityRoot.QualityIssue.FailingRuns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityIssue.FailingRuns(childComplexity), true
+	case "QualityIssue.status":
+		if e.ComplexityRoot.QualityIssue.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityIssue.Status(childComplexity), true
+
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -1877,6 +2178,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Projects(childComplexity, args["filter"].(*model.ProjectFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.qualityIssuesUpstream":
+		if e.ComplexityRoot.Query.QualityIssuesUpstream == nil {
+			break
+		}
+
+		args, err := ec.field_Query_qualityIssuesUpstream_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QualityIssuesUpstream(childComplexity, args["id"].(string)), true
 	case "Query.recentEvents":
 		if e.ComplexityRoot.Query.RecentEvents == nil {
 			break
@@ -1899,6 +2211,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Runs(childComplexity, args["experimentId"].(string), args["filter"].(*model.RunFilter), args["orderBy"].(*model.RunOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.validationRuns":
+		if e.ComplexityRoot.Query.ValidationRuns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_validationRuns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ValidationRuns(childComplexity, args["datasetId"].(*string), args["datasetVersionId"].(*string), args["first"].(*int), args["after"].(*string)), true
 
 	case "RecentEvents.cursor":
 		if e.ComplexityRoot.RecentEvents.Cursor == nil {
@@ -1912,6 +2235,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecentEvents.Events(childComplexity), true
+
+	case "RecordValidationResultPayload.validationRun":
+		if e.ComplexityRoot.RecordValidationResultPayload.ValidationRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordValidationResultPayload.ValidationRun(childComplexity), true
 
 	case "RegisterDatasetPayload.dataset":
 		if e.ComplexityRoot.RegisterDatasetPayload.Dataset == nil {
@@ -1939,6 +2269,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterModelVersionPayload.ModelVersion(childComplexity), true
+
+	case "RuleResult.column":
+		if e.ComplexityRoot.RuleResult.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Column(childComplexity), true
+	case "RuleResult.columns":
+		if e.ComplexityRoot.RuleResult.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Columns(childComplexity), true
+	case "RuleResult.elementCount":
+		if e.ComplexityRoot.RuleResult.ElementCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.ElementCount(childComplexity), true
+	case "RuleResult.index":
+		if e.ComplexityRoot.RuleResult.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Index(childComplexity), true
+	case "RuleResult.message":
+		if e.ComplexityRoot.RuleResult.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Message(childComplexity), true
+	case "RuleResult.missingCount":
+		if e.ComplexityRoot.RuleResult.MissingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.MissingCount(childComplexity), true
+	case "RuleResult.name":
+		if e.ComplexityRoot.RuleResult.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Name(childComplexity), true
+	case "RuleResult.observed":
+		if e.ComplexityRoot.RuleResult.Observed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Observed(childComplexity), true
+	case "RuleResult.severity":
+		if e.ComplexityRoot.RuleResult.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Severity(childComplexity), true
+	case "RuleResult.type":
+		if e.ComplexityRoot.RuleResult.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Type(childComplexity), true
+	case "RuleResult.unexpectedCount":
+		if e.ComplexityRoot.RuleResult.UnexpectedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.UnexpectedCount(childComplexity), true
+	case "RuleResult.unexpectedPercent":
+		if e.ComplexityRoot.RuleResult.UnexpectedPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.UnexpectedPercent(childComplexity), true
+	case "RuleResult.unexpectedSample":
+		if e.ComplexityRoot.RuleResult.UnexpectedSample == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.UnexpectedSample(childComplexity), true
+	case "RuleResult.verdict":
+		if e.ComplexityRoot.RuleResult.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Verdict(childComplexity), true
 
 	case "Run.code":
 		if e.ComplexityRoot.Run.Code == nil {
@@ -2080,6 +2495,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RunEdge.Node(childComplexity), true
 
+	case "RunValidationPayload.validationRun":
+		if e.ComplexityRoot.RunValidationPayload.ValidationRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunValidationPayload.ValidationRun(childComplexity), true
+
 	case "SchemaField.name":
 		if e.ComplexityRoot.SchemaField.Name == nil {
 			break
@@ -2135,6 +2557,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.RunStatusChanged(childComplexity, args["experimentId"].(string), args["after"].(*string)), true
+	case "Subscription.validationCompleted":
+		if e.ComplexityRoot.Subscription.ValidationCompleted == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_validationCompleted_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ValidationCompleted(childComplexity, args["datasetId"].(string), args["after"].(*string)), true
 
 	case "Tag.key":
 		if e.ComplexityRoot.Tag.Key == nil {
@@ -2155,6 +2588,326 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateRunStatusPayload.Run(childComplexity), true
+
+	case "UpdateValidationSuitePayload.changed":
+		if e.ComplexityRoot.UpdateValidationSuitePayload.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateValidationSuitePayload.Changed(childComplexity), true
+	case "UpdateValidationSuitePayload.validationSuite":
+		if e.ComplexityRoot.UpdateValidationSuitePayload.ValidationSuite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateValidationSuitePayload.ValidationSuite(childComplexity), true
+
+	case "ValidationRun.createdBy":
+		if e.ComplexityRoot.ValidationRun.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.CreatedBy(childComplexity), true
+	case "ValidationRun.datasetVersion":
+		if e.ComplexityRoot.ValidationRun.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.DatasetVersion(childComplexity), true
+	case "ValidationRun.definition":
+		if e.ComplexityRoot.ValidationRun.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.Definition(childComplexity), true
+	case "ValidationRun.engine":
+		if e.ComplexityRoot.ValidationRun.Engine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.Engine(childComplexity), true
+	case "ValidationRun.engineVersion":
+		if e.ComplexityRoot.ValidationRun.EngineVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.EngineVersion(childComplexity), true
+	case "ValidationRun.error":
+		if e.ComplexityRoot.ValidationRun.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.Error(childComplexity), true
+	case "ValidationRun.finishedAt":
+		if e.ComplexityRoot.ValidationRun.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.FinishedAt(childComplexity), true
+	case "ValidationRun.id":
+		if e.ComplexityRoot.ValidationRun.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.ID(childComplexity), true
+	case "ValidationRun.projectKey":
+		if e.ComplexityRoot.ValidationRun.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.ProjectKey(childComplexity), true
+	case "ValidationRun.results":
+		if e.ComplexityRoot.ValidationRun.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.Results(childComplexity), true
+	case "ValidationRun.rowCount":
+		if e.ComplexityRoot.ValidationRun.RowCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.RowCount(childComplexity), true
+	case "ValidationRun.sha256":
+		if e.ComplexityRoot.ValidationRun.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.SHA256(childComplexity), true
+	case "ValidationRun.startedAt":
+		if e.ComplexityRoot.ValidationRun.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.StartedAt(childComplexity), true
+	case "ValidationRun.statistics":
+		if e.ComplexityRoot.ValidationRun.Statistics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.Statistics(childComplexity), true
+	case "ValidationRun.status":
+		if e.ComplexityRoot.ValidationRun.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.Status(childComplexity), true
+	case "ValidationRun.suite":
+		if e.ComplexityRoot.ValidationRun.Suite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.Suite(childComplexity), true
+	case "ValidationRun.suiteName":
+		if e.ComplexityRoot.ValidationRun.SuiteName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.SuiteName(childComplexity), true
+	case "ValidationRun.suiteVersion":
+		if e.ComplexityRoot.ValidationRun.SuiteVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.SuiteVersion(childComplexity), true
+
+	case "ValidationRunConnection.edges":
+		if e.ComplexityRoot.ValidationRunConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunConnection.Edges(childComplexity), true
+	case "ValidationRunConnection.pageInfo":
+		if e.ComplexityRoot.ValidationRunConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunConnection.PageInfo(childComplexity), true
+	case "ValidationRunConnection.totalCount":
+		if e.ComplexityRoot.ValidationRunConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunConnection.TotalCount(childComplexity), true
+
+	case "ValidationRunEdge.cursor":
+		if e.ComplexityRoot.ValidationRunEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunEdge.Cursor(childComplexity), true
+	case "ValidationRunEdge.node":
+		if e.ComplexityRoot.ValidationRunEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunEdge.Node(childComplexity), true
+
+	case "ValidationRunError.code":
+		if e.ComplexityRoot.ValidationRunError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunError.Code(childComplexity), true
+	case "ValidationRunError.column":
+		if e.ComplexityRoot.ValidationRunError.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunError.Column(childComplexity), true
+	case "ValidationRunError.message":
+		if e.ComplexityRoot.ValidationRunError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunError.Message(childComplexity), true
+	case "ValidationRunError.row":
+		if e.ComplexityRoot.ValidationRunError.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRunError.Row(childComplexity), true
+
+	case "ValidationStatistics.errored":
+		if e.ComplexityRoot.ValidationStatistics.Errored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationStatistics.Errored(childComplexity), true
+	case "ValidationStatistics.evaluated":
+		if e.ComplexityRoot.ValidationStatistics.Evaluated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationStatistics.Evaluated(childComplexity), true
+	case "ValidationStatistics.failed":
+		if e.ComplexityRoot.ValidationStatistics.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationStatistics.Failed(childComplexity), true
+	case "ValidationStatistics.passed":
+		if e.ComplexityRoot.ValidationStatistics.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationStatistics.Passed(childComplexity), true
+	case "ValidationStatistics.successPercent":
+		if e.ComplexityRoot.ValidationStatistics.SuccessPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationStatistics.SuccessPercent(childComplexity), true
+
+	case "ValidationSuite.createdAt":
+		if e.ComplexityRoot.ValidationSuite.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.CreatedAt(childComplexity), true
+	case "ValidationSuite.createdBy":
+		if e.ComplexityRoot.ValidationSuite.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.CreatedBy(childComplexity), true
+	case "ValidationSuite.dataset":
+		if e.ComplexityRoot.ValidationSuite.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.Dataset(childComplexity), true
+	case "ValidationSuite.definition":
+		if e.ComplexityRoot.ValidationSuite.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.Definition(childComplexity), true
+	case "ValidationSuite.id":
+		if e.ComplexityRoot.ValidationSuite.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.ID(childComplexity), true
+	case "ValidationSuite.name":
+		if e.ComplexityRoot.ValidationSuite.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.Name(childComplexity), true
+	case "ValidationSuite.projectKey":
+		if e.ComplexityRoot.ValidationSuite.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.ProjectKey(childComplexity), true
+	case "ValidationSuite.ruleCount":
+		if e.ComplexityRoot.ValidationSuite.RuleCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.RuleCount(childComplexity), true
+	case "ValidationSuite.runs":
+		if e.ComplexityRoot.ValidationSuite.Runs == nil {
+			break
+		}
+
+		args, err := ec.field_ValidationSuite_runs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ValidationSuite.Runs(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ValidationSuite.updatedAt":
+		if e.ComplexityRoot.ValidationSuite.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.UpdatedAt(childComplexity), true
+	case "ValidationSuite.updatedBy":
+		if e.ComplexityRoot.ValidationSuite.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.UpdatedBy(childComplexity), true
+	case "ValidationSuite.version":
+		if e.ComplexityRoot.ValidationSuite.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.Version(childComplexity), true
+
+	case "ValidationSuiteConnection.edges":
+		if e.ComplexityRoot.ValidationSuiteConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuiteConnection.Edges(childComplexity), true
+	case "ValidationSuiteConnection.pageInfo":
+		if e.ComplexityRoot.ValidationSuiteConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuiteConnection.PageInfo(childComplexity), true
+	case "ValidationSuiteConnection.totalCount":
+		if e.ComplexityRoot.ValidationSuiteConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuiteConnection.TotalCount(childComplexity), true
+
+	case "ValidationSuiteEdge.cursor":
+		if e.ComplexityRoot.ValidationSuiteEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuiteEdge.Cursor(childComplexity), true
+	case "ValidationSuiteEdge.node":
+		if e.ComplexityRoot.ValidationSuiteEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuiteEdge.Node(childComplexity), true
 
 	case "Viewer.expiresAt":
 		if e.ComplexityRoot.Viewer.ExpiresAt == nil {
@@ -2189,6 +2942,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CodeRefInput", ec.unmarshalInputCodeRefInput),
 			graphql.NewInputUnmarshaler("CreateExperimentInput", ec.unmarshalInputCreateExperimentInput),
 			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
+			graphql.NewInputUnmarshaler("CreateValidationSuiteInput", ec.unmarshalInputCreateValidationSuiteInput),
 			graphql.NewInputUnmarshaler("DatasetFilter", ec.unmarshalInputDatasetFilter),
 			graphql.NewInputUnmarshaler("EnvironmentInput", ec.unmarshalInputEnvironmentInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
@@ -2200,16 +2954,19 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ModelFilter", ec.unmarshalInputModelFilter),
 			graphql.NewInputUnmarshaler("ParamInput", ec.unmarshalInputParamInput),
 			graphql.NewInputUnmarshaler("ProjectFilter", ec.unmarshalInputProjectFilter),
+			graphql.NewInputUnmarshaler("RecordValidationResultInput", ec.unmarshalInputRecordValidationResultInput),
 			graphql.NewInputUnmarshaler("RegisterDatasetInput", ec.unmarshalInputRegisterDatasetInput),
 			graphql.NewInputUnmarshaler("RegisterDatasetVersionInput", ec.unmarshalInputRegisterDatasetVersionInput),
 			graphql.NewInputUnmarshaler("RegisterModelVersionInput", ec.unmarshalInputRegisterModelVersionInput),
 			graphql.NewInputUnmarshaler("RunFilter", ec.unmarshalInputRunFilter),
 			graphql.NewInputUnmarshaler("RunOrder", ec.unmarshalInputRunOrder),
+			graphql.NewInputUnmarshaler("RunValidationInput", ec.unmarshalInputRunValidationInput),
 			graphql.NewInputUnmarshaler("SchemaFieldInput", ec.unmarshalInputSchemaFieldInput),
 			graphql.NewInputUnmarshaler("SetRunTagsInput", ec.unmarshalInputSetRunTagsInput),
 			graphql.NewInputUnmarshaler("StartRunInput", ec.unmarshalInputStartRunInput),
 			graphql.NewInputUnmarshaler("TagInput", ec.unmarshalInputTagInput),
 			graphql.NewInputUnmarshaler("UpdateRunStatusInput", ec.unmarshalInputUpdateRunStatusInput),
+			graphql.NewInputUnmarshaler("UpdateValidationSuiteInput", ec.unmarshalInputUpdateValidationSuiteInput),
 		)
 	}
 	first := true
@@ -2313,7 +3070,7 @@ var sources = []*ast.Source{
 
 "An RFC 3339 timestamp."
 scalar Time
-"A JSON object."
+"A JSON value: an object where a field says so (event payloads, suite definitions), else any value."
 scalar JSON
 
 
@@ -2342,6 +3099,8 @@ enum NodeKind {
   DATASET_VERSION
   MODEL
   MODEL_VERSION
+  VALIDATION_SUITE
+  VALIDATION_RUN
   "A node in a project the caller may not read; it has no name and no real id."
   REDACTED
 }
@@ -2550,6 +3309,8 @@ type Dataset implements Node {
   createdAt: Time!
   createdBy: String!
   versions(first: Int = 20, after: String): DatasetVersionConnection!
+  "The data-quality suites of this dataset, newest first."
+  validationSuites(first: Int = 20, after: String): ValidationSuiteConnection!
 }
 
 "An immutable version of a dataset."
@@ -2571,6 +3332,15 @@ type DatasetVersion implements Node {
   consumedBy: [Run!]!
   "Versions this one was derived from without a recorded run."
   derivedFrom: [DatasetVersion!]!
+  """
+  The worst status among the latest finished run of each suite (hub suites
+  and recorded external ones) of this version; null when none finished.
+  """
+  qualityStatus: ValidationStatus
+  "Data-quality health, as on LineageNode.health."
+  health: Health!
+  "Validation runs of this version, newest first."
+  validationRuns(first: Int = 20, after: String): ValidationRunConnection!
 }
 
 input DatasetFilter {
@@ -2683,6 +3453,27 @@ type LineageNode {
   projectKey: String
   "True when this node has neighbours in the walked direction that were not returned."
   hasMore: Boolean!
+  """
+  Data-quality health (today's, also with asOf). A dataset version is FAILED
+  when its own latest validation status (qualityStatus) is FAILED or ERROR;
+  else AT_RISK when a dataset version upstream of it (at most 50 lineage hops,
+  through projects the caller may read) is FAILED; else OK (PASSED), WARN
+  (WARNED) or UNKNOWN (never validated). A run or model version is AT_RISK
+  when a FAILED dataset version is upstream of it, else OK when some upstream
+  version was validated, else UNKNOWN. Datasets, models, experiments and
+  redacted placeholders are UNKNOWN. Computed for all nodes of the response
+  at once, only when selected.
+  """
+  health: Health!
+}
+
+"Data-quality health of a lineage node; see LineageNode.health."
+enum Health {
+  OK
+  WARN
+  FAILED
+  AT_RISK
+  UNKNOWN
 }
 
 type LineageEdge {
@@ -2716,6 +3507,8 @@ type ImpactReport {
   "True when the walk was cut (by depth, or at 50,000 nodes); totalAffected is then a lower bound."
   truncated: Boolean!
   truncatedBy: [TruncationReason!]!
+  "IDs of the affected runs, dataset versions and model versions whose health is AT_RISK or FAILED, nearest first."
+  atRisk: [ID!]!
 }
 
 type ImpactedNode {
@@ -2769,6 +3562,16 @@ type Query {
   "A shortest lineage path between two nodes (either direction), or null when none exists; asOf as in lineage."
   lineagePath(from: ID!, to: ID!, asOf: Time): LineageGraph
 
+  "Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first."
+  validationRuns(datasetId: ID, datasetVersionId: ID, first: Int = 20, after: String): ValidationRunConnection!
+  """
+  Why is this node at risk? The FAILED dataset versions upstream of a run,
+  dataset version or model version (and the node itself when it is one),
+  nearest first, at most 100, each with the latest run of each failing suite
+  and its failing rules. Only paths through projects the caller may read count.
+  """
+  qualityIssuesUpstream(id: ID!): [QualityIssue!]!
+
   """
   The event log, oldest first, for approvers and admins: only events of the
   projects where the caller is approver or admin (FORBIDDEN when filter names
@@ -2791,6 +3594,12 @@ enum EventKind {
   DATASET_REGISTERED
   DATASET_VERSION_REGISTERED
   MODEL_VERSION_REGISTERED
+  VALIDATION_SUITE_CREATED
+  "A suite's definition changed; payload.version is the new version."
+  VALIDATION_SUITE_UPDATED
+  VALIDATION_STARTED
+  "A validation run finished (or a result was recorded); payload has datasetId, datasetVersionId, status and the version's qualityStatus."
+  VALIDATION_COMPLETED
 }
 
 """
@@ -2856,6 +3665,8 @@ type Subscription {
   events(filter: EventFilter, after: String): Event!
   "RUN_STARTED and RUN_STATUS_CHANGED events of the runs of an experiment; after as in events."
   runStatusChanged(experimentId: ID!, after: String): Event!
+  "VALIDATION_COMPLETED events of the versions of a dataset (target: the ValidationRun); after as in events."
+  validationCompleted(datasetId: ID!, after: String): Event!
 }
 
 # ---------------------------------------------------------------- mutations
@@ -3055,6 +3866,223 @@ type Mutation {
   addRunInputs(input: AddRunInputsInput!): AddRunInputsPayload!
   addRunOutputs(input: AddRunOutputsInput!): AddRunOutputsPayload!
   registerModelVersion(input: RegisterModelVersionInput!): RegisterModelVersionPayload!
+  createValidationSuite(input: CreateValidationSuiteInput!): CreateValidationSuitePayload!
+  updateValidationSuite(input: UpdateValidationSuiteInput!): UpdateValidationSuitePayload!
+  "Starts a run of a suite on a version of its dataset and returns it at once, RUNNING; validationCompleted, the event log and node(id) show when it finished."
+  runValidation(input: RunValidationInput!): RunValidationPayload!
+  "Records a validation result produced elsewhere (Great Expectations) as a finished run."
+  recordValidationResult(input: RecordValidationResultInput!): RecordValidationResultPayload!
+}
+
+# ---------------------------------------------------------------- data quality
+
+enum ValidationStatus {
+  RUNNING
+  PASSED
+  WARNED
+  FAILED
+  ERROR
+}
+
+enum RuleVerdict {
+  PASSED
+  FAILED
+  ERROR
+}
+
+enum RuleSeverity {
+  "A failure fails the run."
+  ERROR
+  "A failure only warns."
+  WARN
+}
+
+"Why a run ended in ERROR as a whole."
+enum ValidationErrorCode {
+  "The data's sha256 differs from the dataset version's registered digest: it changed under an immutable version."
+  INTEGRITY
+  "The data could not be parsed (ragged rows, bad UTF-8, malformed JSON or Parquet)."
+  INPUT
+  "The data could not be opened or fetched."
+  SOURCE
+  "The run did not finish within the server's validation timeout."
+  TIMEOUT
+  "The server stopped while the run was in flight."
+  INTERRUPTED
+}
+
+"A named, versioned set of data-quality rules over a dataset."
+type ValidationSuite implements Node {
+  id: ID!
+  projectKey: String!
+  dataset: Dataset!
+  "Unique per dataset."
+  name: String!
+  "1 at creation, one more with each change of the definition."
+  version: Int!
+  "The suite as the engine reads it (canonical JSON of the YAML or JSON given)."
+  definition: JSON!
+  ruleCount: Int!
+  createdAt: Time!
+  createdBy: String!
+  updatedAt: Time!
+  updatedBy: String!
+  "Runs of this suite, newest first."
+  runs(first: Int = 20, after: String): ValidationRunConnection!
+}
+
+"One validation of one dataset version."
+type ValidationRun implements Node {
+  id: ID!
+  projectKey: String!
+  "The hub suite it ran; null for a recorded external result (or a suite the caller may not read)."
+  suite: ValidationSuite
+  suiteName: String!
+  "The suite's version it ran; null for a recorded result."
+  suiteVersion: Int
+  "The suite definition it ran (a copy); null for a recorded result."
+  definition: JSON
+  datasetVersion: DatasetVersion!
+  status: ValidationStatus!
+  "exphub or great_expectations."
+  engine: String!
+  "The external engine's version, when its result said."
+  engineVersion: String
+  startedAt: Time!
+  finishedAt: Time
+  createdBy: String!
+  "Rows read; null while running, for an ERROR before any row, and for recorded results."
+  rowCount: Int
+  "sha256 of the data read, lowercase hex."
+  sha256: String
+  error: ValidationRunError
+  statistics: ValidationStatistics
+  "One per rule, in the suite's order; empty while running."
+  results: [RuleResult!]!
+}
+
+type ValidationRunError {
+  code: ValidationErrorCode!
+  message: String!
+  "1-based data row, when known."
+  row: Int
+  column: String
+}
+
+type ValidationStatistics {
+  evaluated: Int!
+  passed: Int!
+  failed: Int!
+  errored: Int!
+  successPercent: Float!
+}
+
+"The outcome of one rule of a run."
+type RuleResult {
+  index: Int!
+  type: String!
+  name: String
+  column: String
+  columns: [String!]!
+  severity: RuleSeverity!
+  verdict: RuleVerdict!
+  "The observed value: a number, or a structured value per rule type; null when nothing was observed."
+  observed: JSON
+  "Rows the rule looked at."
+  elementCount: Int!
+  missingCount: Int!
+  unexpectedCount: Int!
+  "unexpectedCount over the rule's denominator (non-null rows for most rules), in percent; null when not row-wise or the denominator is 0."
+  unexpectedPercent: Float
+  "A few failing values, never the whole column: objects {value, row} (row 1-based, when known)."
+  unexpectedSample: [JSON!]!
+  message: String
+}
+
+"A FAILED dataset version upstream of a node: why the node is at risk."
+type QualityIssue {
+  datasetVersion: DatasetVersion!
+  "FAILED or ERROR."
+  status: ValidationStatus!
+  "Fewest lineage hops from the failed version down to the node (0: the node itself)."
+  distance: Int!
+  "The latest run of each suite whose latest run failed, latest first."
+  failingRuns: [ValidationRun!]!
+  "The FAILED and ERROR rules of those runs."
+  failingRules: [RuleResult!]!
+}
+
+type ValidationSuiteConnection {
+  edges: [ValidationSuiteEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ValidationSuiteEdge {
+  cursor: String!
+  node: ValidationSuite!
+}
+
+type ValidationRunConnection {
+  edges: [ValidationRunEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ValidationRunEdge {
+  cursor: String!
+  node: ValidationRun!
+}
+
+input CreateValidationSuiteInput {
+  datasetId: ID!
+  "Unique per dataset; replaces a name inside the definition."
+  name: String!
+  """
+  The suite as YAML or JSON text: {rules: [{type, column, severity, mostly, ...}]}
+  (see internal/quality/RULES.md). references of referential_integrity and
+  distribution_drift rules are dataset version IDs.
+  """
+  definition: String!
+}
+
+type CreateValidationSuitePayload {
+  validationSuite: ValidationSuite!
+}
+
+input UpdateValidationSuiteInput {
+  suiteId: ID!
+  "The new definition; the same definition again changes nothing."
+  definition: String!
+}
+
+type UpdateValidationSuitePayload {
+  validationSuite: ValidationSuite!
+  "False when the definition was already this one (no new version)."
+  changed: Boolean!
+}
+
+input RunValidationInput {
+  suiteId: ID!
+  "A version of the suite's dataset."
+  datasetVersionId: ID!
+}
+
+type RunValidationPayload {
+  "The run, RUNNING."
+  validationRun: ValidationRun!
+}
+
+input RecordValidationResultInput {
+  datasetVersionId: ID!
+  "Names the external suite: the latest result of each name counts towards the version's qualityStatus."
+  suiteName: String!
+  "A Great Expectations validation result (ExpectationSuiteValidationResult, 0.x or 1.x JSON), or the JSON of hubctl validate --json."
+  result: String!
+}
+
+type RecordValidationResultPayload {
+  validationRun: ValidationRun!
 }
 `, BuiltIn: false},
 }
@@ -3108,6 +4136,14 @@ func (ec *executionContext) childFields_CreateProjectPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type CreateProjectPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateValidationSuitePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validationSuite":
+		return ec.fieldContext_CreateValidationSuitePayload_validationSuite(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateValidationSuitePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3126,6 +4162,8 @@ func (ec *executionContext) childFields_Dataset(ctx context.Context, field graph
 		return ec.fieldContext_Dataset_createdBy(ctx, field)
 	case "versions":
 		return ec.fieldContext_Dataset_versions(ctx, field)
+	case "validationSuites":
+		return ec.fieldContext_Dataset_validationSuites(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
 }
@@ -3180,6 +4218,12 @@ func (ec *executionContext) childFields_DatasetVersion(ctx context.Context, fiel
 		return ec.fieldContext_DatasetVersion_consumedBy(ctx, field)
 	case "derivedFrom":
 		return ec.fieldContext_DatasetVersion_derivedFrom(ctx, field)
+	case "qualityStatus":
+		return ec.fieldContext_DatasetVersion_qualityStatus(ctx, field)
+	case "health":
+		return ec.fieldContext_DatasetVersion_health(ctx, field)
+	case "validationRuns":
+		return ec.fieldContext_DatasetVersion_validationRuns(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetVersion", field.Name)
 }
@@ -3350,6 +4394,8 @@ func (ec *executionContext) childFields_ImpactReport(ctx context.Context, field 
 		return ec.fieldContext_ImpactReport_truncated(ctx, field)
 	case "truncatedBy":
 		return ec.fieldContext_ImpactReport_truncatedBy(ctx, field)
+	case "atRisk":
+		return ec.fieldContext_ImpactReport_atRisk(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImpactReport", field.Name)
 }
@@ -3436,6 +4482,8 @@ func (ec *executionContext) childFields_LineageNode(ctx context.Context, field g
 		return ec.fieldContext_LineageNode_projectKey(ctx, field)
 	case "hasMore":
 		return ec.fieldContext_LineageNode_hasMore(ctx, field)
+	case "health":
+		return ec.fieldContext_LineageNode_health(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LineageNode", field.Name)
 }
@@ -3636,6 +4684,22 @@ func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProjectEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_QualityIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "datasetVersion":
+		return ec.fieldContext_QualityIssue_datasetVersion(ctx, field)
+	case "status":
+		return ec.fieldContext_QualityIssue_status(ctx, field)
+	case "distance":
+		return ec.fieldContext_QualityIssue_distance(ctx, field)
+	case "failingRuns":
+		return ec.fieldContext_QualityIssue_failingRuns(ctx, field)
+	case "failingRules":
+		return ec.fieldContext_QualityIssue_failingRules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QualityIssue", field.Name)
+}
+
 func (ec *executionContext) childFields_RecentEvents(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "events":
@@ -3644,6 +4708,14 @@ func (ec *executionContext) childFields_RecentEvents(ctx context.Context, field 
 		return ec.fieldContext_RecentEvents_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecentEvents", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordValidationResultPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validationRun":
+		return ec.fieldContext_RecordValidationResultPayload_validationRun(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordValidationResultPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RegisterDatasetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3670,6 +4742,40 @@ func (ec *executionContext) childFields_RegisterModelVersionPayload(ctx context.
 		return ec.fieldContext_RegisterModelVersionPayload_modelVersion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegisterModelVersionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_RuleResult_index(ctx, field)
+	case "type":
+		return ec.fieldContext_RuleResult_type(ctx, field)
+	case "name":
+		return ec.fieldContext_RuleResult_name(ctx, field)
+	case "column":
+		return ec.fieldContext_RuleResult_column(ctx, field)
+	case "columns":
+		return ec.fieldContext_RuleResult_columns(ctx, field)
+	case "severity":
+		return ec.fieldContext_RuleResult_severity(ctx, field)
+	case "verdict":
+		return ec.fieldContext_RuleResult_verdict(ctx, field)
+	case "observed":
+		return ec.fieldContext_RuleResult_observed(ctx, field)
+	case "elementCount":
+		return ec.fieldContext_RuleResult_elementCount(ctx, field)
+	case "missingCount":
+		return ec.fieldContext_RuleResult_missingCount(ctx, field)
+	case "unexpectedCount":
+		return ec.fieldContext_RuleResult_unexpectedCount(ctx, field)
+	case "unexpectedPercent":
+		return ec.fieldContext_RuleResult_unexpectedPercent(ctx, field)
+	case "unexpectedSample":
+		return ec.fieldContext_RuleResult_unexpectedSample(ctx, field)
+	case "message":
+		return ec.fieldContext_RuleResult_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Run(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3734,6 +4840,14 @@ func (ec *executionContext) childFields_RunEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type RunEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RunValidationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validationRun":
+		return ec.fieldContext_RunValidationPayload_validationRun(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RunValidationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SchemaField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3778,6 +4892,162 @@ func (ec *executionContext) childFields_UpdateRunStatusPayload(ctx context.Conte
 		return ec.fieldContext_UpdateRunStatusPayload_run(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateRunStatusPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateValidationSuitePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validationSuite":
+		return ec.fieldContext_UpdateValidationSuitePayload_validationSuite(ctx, field)
+	case "changed":
+		return ec.fieldContext_UpdateValidationSuitePayload_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateValidationSuitePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ValidationRun_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_ValidationRun_projectKey(ctx, field)
+	case "suite":
+		return ec.fieldContext_ValidationRun_suite(ctx, field)
+	case "suiteName":
+		return ec.fieldContext_ValidationRun_suiteName(ctx, field)
+	case "suiteVersion":
+		return ec.fieldContext_ValidationRun_suiteVersion(ctx, field)
+	case "definition":
+		return ec.fieldContext_ValidationRun_definition(ctx, field)
+	case "datasetVersion":
+		return ec.fieldContext_ValidationRun_datasetVersion(ctx, field)
+	case "status":
+		return ec.fieldContext_ValidationRun_status(ctx, field)
+	case "engine":
+		return ec.fieldContext_ValidationRun_engine(ctx, field)
+	case "engineVersion":
+		return ec.fieldContext_ValidationRun_engineVersion(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_ValidationRun_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_ValidationRun_finishedAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ValidationRun_createdBy(ctx, field)
+	case "rowCount":
+		return ec.fieldContext_ValidationRun_rowCount(ctx, field)
+	case "sha256":
+		return ec.fieldContext_ValidationRun_sha256(ctx, field)
+	case "error":
+		return ec.fieldContext_ValidationRun_error(ctx, field)
+	case "statistics":
+		return ec.fieldContext_ValidationRun_statistics(ctx, field)
+	case "results":
+		return ec.fieldContext_ValidationRun_results(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationRun", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationRunConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ValidationRunConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ValidationRunConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ValidationRunConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationRunConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationRunEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ValidationRunEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ValidationRunEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationRunEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationRunError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ValidationRunError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ValidationRunError_message(ctx, field)
+	case "row":
+		return ec.fieldContext_ValidationRunError_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ValidationRunError_column(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationRunError", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "evaluated":
+		return ec.fieldContext_ValidationStatistics_evaluated(ctx, field)
+	case "passed":
+		return ec.fieldContext_ValidationStatistics_passed(ctx, field)
+	case "failed":
+		return ec.fieldContext_ValidationStatistics_failed(ctx, field)
+	case "errored":
+		return ec.fieldContext_ValidationStatistics_errored(ctx, field)
+	case "successPercent":
+		return ec.fieldContext_ValidationStatistics_successPercent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationStatistics", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationSuite(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ValidationSuite_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_ValidationSuite_projectKey(ctx, field)
+	case "dataset":
+		return ec.fieldContext_ValidationSuite_dataset(ctx, field)
+	case "name":
+		return ec.fieldContext_ValidationSuite_name(ctx, field)
+	case "version":
+		return ec.fieldContext_ValidationSuite_version(ctx, field)
+	case "definition":
+		return ec.fieldContext_ValidationSuite_definition(ctx, field)
+	case "ruleCount":
+		return ec.fieldContext_ValidationSuite_ruleCount(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ValidationSuite_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ValidationSuite_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ValidationSuite_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_ValidationSuite_updatedBy(ctx, field)
+	case "runs":
+		return ec.fieldContext_ValidationSuite_runs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationSuite", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationSuiteConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ValidationSuiteConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ValidationSuiteConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ValidationSuiteConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationSuiteConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationSuiteEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ValidationSuiteEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ValidationSuiteEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationSuiteEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3907,6 +5177,50 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_DatasetVersion_validationRuns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Dataset_validationSuites_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Dataset_versions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -4046,6 +5360,20 @@ func (ec *executionContext) field_Mutation_createProject_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createValidationSuite_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateValidationSuiteInput, error) {
+			return ec.unmarshalNCreateValidationSuiteInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationSuiteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_finishRun_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4080,6 +5408,20 @@ func (ec *executionContext) field_Mutation_logParams_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LogParamsInput, error) {
 			return ec.unmarshalNLogParamsInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLogParamsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordValidationResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordValidationResultInput, error) {
+			return ec.unmarshalNRecordValidationResultInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordValidationResultInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4130,6 +5472,20 @@ func (ec *executionContext) field_Mutation_registerModelVersion_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_runValidation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RunValidationInput, error) {
+			return ec.unmarshalNRunValidationInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunValidationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setRunTags_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4164,6 +5520,20 @@ func (ec *executionContext) field_Mutation_updateRunStatus_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateRunStatusInput, error) {
 			return ec.unmarshalNUpdateRunStatusInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateRunStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateValidationSuite_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateValidationSuiteInput, error) {
+			return ec.unmarshalNUpdateValidationSuiteInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationSuiteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4606,6 +5976,20 @@ func (ec *executionContext) field_Query_projects_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_qualityIssuesUpstream_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_recentEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4674,6 +6058,44 @@ func (ec *executionContext) field_Query_runs_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_validationRuns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "datasetId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["datasetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "datasetVersionId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["datasetVersionId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Run_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4721,6 +6143,50 @@ func (ec *executionContext) field_Subscription_runStatusChanged_args(ctx context
 		return nil, err
 	}
 	args["experimentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_validationCompleted_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "datasetId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["datasetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ValidationSuite_runs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
@@ -5003,6 +6469,38 @@ func (ec *executionContext) fieldContext_CreateProjectPayload_project(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateValidationSuitePayload_validationSuite(ctx context.Context, field graphql.CollectedField, obj *model.CreateValidationSuitePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateValidationSuitePayload_validationSuite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationSuite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalNValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateValidationSuitePayload_validationSuite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateValidationSuitePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Dataset_id(ctx context.Context, field graphql.CollectedField, obj *store.Dataset) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5202,6 +6700,50 @@ func (ec *executionContext) fieldContext_Dataset_versions(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Dataset_versions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_validationSuites(ctx context.Context, field graphql.CollectedField, obj *store.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_validationSuites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Dataset().ValidationSuites(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ValidationSuiteConnection) graphql.Marshaler {
+			return ec.marshalNValidationSuiteConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationSuiteConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_validationSuites(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuiteConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dataset_validationSuites_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5690,6 +7232,96 @@ func (ec *executionContext) fieldContext_DatasetVersion_derivedFrom(_ context.Co
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DatasetVersion(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetVersion_qualityStatus(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_qualityStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetVersion().QualityStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ValidationStatus) graphql.Marshaler {
+			return ec.marshalOValidationStatus2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_qualityStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, true, true, "ValidationStatus")
+}
+
+func (ec *executionContext) _DatasetVersion_health(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetVersion().Health(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Health) graphql.Marshaler {
+			return ec.marshalNHealth2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, true, true, "Health")
+}
+
+func (ec *executionContext) _DatasetVersion_validationRuns(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_validationRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DatasetVersion().ValidationRuns(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ValidationRunConnection) graphql.Marshaler {
+			return ec.marshalNValidationRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_validationRuns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DatasetVersion_validationRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6968,6 +8600,29 @@ func (ec *executionContext) fieldContext_ImpactReport_truncatedBy(_ context.Cont
 	return graphql.NewScalarFieldContext("ImpactReport", field, false, false, "TruncationReason")
 }
 
+func (ec *executionContext) _ImpactReport_atRisk(ctx context.Context, field graphql.CollectedField, obj *model.ImpactReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactReport_atRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtRisk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactReport_atRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactReport", field, false, false, "ID")
+}
+
 func (ec *executionContext) _ImpactedModelVersion_id(ctx context.Context, field graphql.CollectedField, obj *model.ImpactedModelVersion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7628,6 +9283,29 @@ func (ec *executionContext) _LineageNode_hasMore(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_LineageNode_hasMore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LineageNode", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LineageNode_health(ctx context.Context, field graphql.CollectedField, obj *model.LineageNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageNode_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Health, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Health) graphql.Marshaler {
+			return ec.marshalNHealth2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageNode_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageNode", field, false, false, "Health")
 }
 
 func (ec *executionContext) _LogMetricsPayload_run(ctx context.Context, field graphql.CollectedField, obj *model.LogMetricsPayload) (ret graphql.Marshaler) {
@@ -9136,6 +10814,182 @@ func (ec *executionContext) fieldContext_Mutation_registerModelVersion(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createValidationSuite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createValidationSuite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateValidationSuite(ctx, fc.Args["input"].(model.CreateValidationSuiteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateValidationSuitePayload) graphql.Marshaler {
+			return ec.marshalNCreateValidationSuitePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationSuitePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createValidationSuite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateValidationSuitePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createValidationSuite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateValidationSuite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateValidationSuite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateValidationSuite(ctx, fc.Args["input"].(model.UpdateValidationSuiteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateValidationSuitePayload) graphql.Marshaler {
+			return ec.marshalNUpdateValidationSuitePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationSuitePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateValidationSuite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateValidationSuitePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateValidationSuite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_runValidation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_runValidation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RunValidation(ctx, fc.Args["input"].(model.RunValidationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RunValidationPayload) graphql.Marshaler {
+			return ec.marshalNRunValidationPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunValidationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_runValidation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunValidationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_runValidation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordValidationResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordValidationResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordValidationResult(ctx, fc.Args["input"].(model.RecordValidationResultInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordValidationResultPayload) graphql.Marshaler {
+			return ec.marshalNRecordValidationResultPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordValidationResultPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordValidationResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordValidationResultPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordValidationResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9635,6 +11489,148 @@ func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QualityIssue_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *model.QualityIssue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityIssue_datasetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatasetVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DatasetVersion) graphql.Marshaler {
+			return ec.marshalNDatasetVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityIssue_datasetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityIssue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QualityIssue_status(ctx context.Context, field graphql.CollectedField, obj *model.QualityIssue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityIssue_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ValidationStatus) graphql.Marshaler {
+			return ec.marshalNValidationStatus2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityIssue_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityIssue", field, false, false, "ValidationStatus")
+}
+
+func (ec *executionContext) _QualityIssue_distance(ctx context.Context, field graphql.CollectedField, obj *model.QualityIssue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityIssue_distance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityIssue_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityIssue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityIssue_failingRuns(ctx context.Context, field graphql.CollectedField, obj *model.QualityIssue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityIssue_failingRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailingRuns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ValidationRun) graphql.Marshaler {
+			return ec.marshalNValidationRun2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationRunᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityIssue_failingRuns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityIssue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRun(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QualityIssue_failingRules(ctx context.Context, field graphql.CollectedField, obj *model.QualityIssue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityIssue_failingRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailingRules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*quality.RuleResult) graphql.Marshaler {
+			return ec.marshalNRuleResult2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityIssue_failingRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityIssue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleResult(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10156,6 +12152,94 @@ func (ec *executionContext) fieldContext_Query_lineagePath(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_validationRuns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_validationRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ValidationRuns(ctx, fc.Args["datasetId"].(*string), fc.Args["datasetVersionId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ValidationRunConnection) graphql.Marshaler {
+			return ec.marshalNValidationRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_validationRuns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_validationRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_qualityIssuesUpstream(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_qualityIssuesUpstream(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QualityIssuesUpstream(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QualityIssue) graphql.Marshaler {
+			return ec.marshalNQualityIssue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐQualityIssueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_qualityIssuesUpstream(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QualityIssue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_qualityIssuesUpstream_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_auditEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10375,6 +12459,38 @@ func (ec *executionContext) fieldContext_RecentEvents_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("RecentEvents", field, false, false, "String")
 }
 
+func (ec *executionContext) _RecordValidationResultPayload_validationRun(ctx context.Context, field graphql.CollectedField, obj *model.RecordValidationResultPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordValidationResultPayload_validationRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationRun) graphql.Marshaler {
+			return ec.marshalNValidationRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordValidationResultPayload_validationRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordValidationResultPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRun(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RegisterDatasetPayload_dataset(ctx context.Context, field graphql.CollectedField, obj *model.RegisterDatasetPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10492,6 +12608,328 @@ func (ec *executionContext) fieldContext_RegisterModelVersionPayload_modelVersio
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RuleResult_index(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleResult_type(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleResult_name(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleResult().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, true, true, "String")
+}
+
+func (ec *executionContext) _RuleResult_column(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleResult().Column(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, true, true, "String")
+}
+
+func (ec *executionContext) _RuleResult_columns(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleResult().Columns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, true, true, "String")
+}
+
+func (ec *executionContext) _RuleResult_severity(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleResult().Severity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RuleSeverity) graphql.Marshaler {
+			return ec.marshalNRuleSeverity2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRuleSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, true, true, "RuleSeverity")
+}
+
+func (ec *executionContext) _RuleResult_verdict(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleResult().Verdict(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RuleVerdict) graphql.Marshaler {
+			return ec.marshalNRuleVerdict2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRuleVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, true, true, "RuleVerdict")
+}
+
+func (ec *executionContext) _RuleResult_observed(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_observed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Observed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_observed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _RuleResult_elementCount(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_elementCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ElementCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_elementCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleResult_missingCount(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_missingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_missingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleResult_unexpectedCount(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_unexpectedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnexpectedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_unexpectedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleResult_unexpectedPercent(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_unexpectedPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnexpectedPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_unexpectedPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RuleResult_unexpectedSample(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_unexpectedSample(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleResult().UnexpectedSample(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2ᚕmapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_unexpectedSample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _RuleResult_message(ctx context.Context, field graphql.CollectedField, obj *quality.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleResult().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, true, true, "String")
 }
 
 func (ec *executionContext) _Run_id(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
@@ -11120,6 +13558,38 @@ func (ec *executionContext) fieldContext_RunEdge_node(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _RunValidationPayload_validationRun(ctx context.Context, field graphql.CollectedField, obj *model.RunValidationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunValidationPayload_validationRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationRun) graphql.Marshaler {
+			return ec.marshalNValidationRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunValidationPayload_validationRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunValidationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRun(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SchemaField_name(ctx context.Context, field graphql.CollectedField, obj *store.SchemaField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11341,6 +13811,50 @@ func (ec *executionContext) fieldContext_Subscription_runStatusChanged(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_validationCompleted(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_validationCompleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ValidationCompleted(ctx, fc.Args["datasetId"].(string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_validationCompleted(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_validationCompleted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Tag_key(ctx context.Context, field graphql.CollectedField, obj *store.KeyValue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11414,6 +13928,1317 @@ func (ec *executionContext) fieldContext_UpdateRunStatusPayload_run(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateValidationSuitePayload_validationSuite(ctx context.Context, field graphql.CollectedField, obj *model.UpdateValidationSuitePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateValidationSuitePayload_validationSuite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationSuite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalNValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateValidationSuitePayload_validationSuite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateValidationSuitePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateValidationSuitePayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.UpdateValidationSuitePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateValidationSuitePayload_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateValidationSuitePayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateValidationSuitePayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ValidationRun_id(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ValidationRun_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRun_suite(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_suite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationRun().Suite(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalOValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_suite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationRun_suiteName(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_suiteName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuiteName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_suiteName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRun_suiteVersion(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_suiteVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuiteVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_suiteVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationRun_definition(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationRun().Definition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSON2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _ValidationRun_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_datasetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationRun().DatasetVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DatasetVersion) graphql.Marshaler {
+			return ec.marshalNDatasetVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_datasetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationRun_status(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationRun().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ValidationStatus) graphql.Marshaler {
+			return ec.marshalNValidationStatus2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, true, true, "ValidationStatus")
+}
+
+func (ec *executionContext) _ValidationRun_engine(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_engine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Engine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_engine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRun_engineVersion(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_engineVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EngineVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_engineVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRun_startedAt(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ValidationRun_finishedAt(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ValidationRun_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRun_rowCount(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_rowCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationRun_sha256(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRun_error(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.RunError) graphql.Marshaler {
+			return ec.marshalOValidationRunError2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRunError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRunError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationRun_statistics(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_statistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statistics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *quality.Statistics) graphql.Marshaler {
+			return ec.marshalOValidationStatistics2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐStatistics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_statistics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationRun",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationStatistics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationRun_results(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationRun().Results(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*quality.RuleResult) graphql.Marshaler {
+			return ec.marshalNRuleResult2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationRunConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ValidationRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ValidationRunEdge) graphql.Marshaler {
+			return ec.marshalNValidationRunEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationRunConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRunEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationRunConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ValidationRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationRunConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationRunConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ValidationRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRunConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationRunEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ValidationRunEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRunEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRunEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ValidationRunEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationRun) graphql.Marshaler {
+			return ec.marshalNValidationRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationRunEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRun(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationRunError_code(ctx context.Context, field graphql.CollectedField, obj *store.RunError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationRunError().Code(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ValidationErrorCode) graphql.Marshaler {
+			return ec.marshalNValidationErrorCode2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationErrorCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRunError", field, true, true, "ValidationErrorCode")
+}
+
+func (ec *executionContext) _ValidationRunError_message(ctx context.Context, field graphql.CollectedField, obj *store.RunError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRunError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRunError_row(ctx context.Context, field graphql.CollectedField, obj *store.RunError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunError_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunError_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRunError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationRunError_column(ctx context.Context, field graphql.CollectedField, obj *store.RunError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRunError_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRunError_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRunError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationStatistics_evaluated(ctx context.Context, field graphql.CollectedField, obj *quality.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationStatistics_evaluated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evaluated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationStatistics_evaluated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationStatistics_passed(ctx context.Context, field graphql.CollectedField, obj *quality.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationStatistics_passed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationStatistics_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationStatistics_failed(ctx context.Context, field graphql.CollectedField, obj *quality.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationStatistics_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationStatistics_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationStatistics_errored(ctx context.Context, field graphql.CollectedField, obj *quality.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationStatistics_errored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationStatistics_errored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationStatistics_successPercent(ctx context.Context, field graphql.CollectedField, obj *quality.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationStatistics_successPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuccessPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationStatistics_successPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ValidationSuite_id(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ValidationSuite_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationSuite_dataset(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationSuite().Dataset(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationSuite",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationSuite_name(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationSuite_version(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationSuite_definition(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationSuite().Definition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _ValidationSuite_ruleCount(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_ruleCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_ruleCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationSuite_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ValidationSuite_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationSuite_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ValidationSuite_updatedBy(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationSuite_runs(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ValidationSuite().Runs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ValidationRunConnection) graphql.Marshaler {
+			return ec.marshalNValidationRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_runs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationSuite",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ValidationSuite_runs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationSuiteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ValidationSuiteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuiteConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ValidationSuiteEdge) graphql.Marshaler {
+			return ec.marshalNValidationSuiteEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationSuiteEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuiteConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationSuiteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuiteEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationSuiteConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ValidationSuiteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuiteConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuiteConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationSuiteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationSuiteConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ValidationSuiteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuiteConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuiteConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuiteConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationSuiteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ValidationSuiteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuiteEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuiteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuiteEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationSuiteEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ValidationSuiteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuiteEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalNValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuiteEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationSuiteEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12840,6 +16665,62 @@ func UnmarshalCreateProjectInput(ctx context.Context, raw any) (model.CreateProj
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateValidationSuiteInput(ctx context.Context, obj any) (model.CreateValidationSuiteInput, error) {
+	var it model.CreateValidationSuiteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"datasetId", "name", "definition"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "datasetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "definition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Definition = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateValidationSuiteInput unmarshals raw into the CreateValidationSuiteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateValidationSuiteInput(ctx context.Context, raw any) (model.CreateValidationSuiteInput, error) {
+	var out model.CreateValidationSuiteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateValidationSuiteInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDatasetFilter(ctx context.Context, obj any) (model.DatasetFilter, error) {
 	var it model.DatasetFilter
 	if obj == nil {
@@ -13387,6 +17268,62 @@ func UnmarshalProjectFilter(ctx context.Context, raw any) (model.ProjectFilter, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordValidationResultInput(ctx context.Context, obj any) (model.RecordValidationResultInput, error) {
+	var it model.RecordValidationResultInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"datasetVersionId", "suiteName", "result"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "datasetVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetVersionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetVersionID = data
+		case "suiteName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("suiteName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuiteName = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordValidationResultInput unmarshals raw into the RecordValidationResultInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordValidationResultInput(ctx context.Context, raw any) (model.RecordValidationResultInput, error) {
+	var out model.RecordValidationResultInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordValidationResultInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegisterDatasetInput(ctx context.Context, obj any) (model.RegisterDatasetInput, error) {
 	var it model.RegisterDatasetInput
 	if obj == nil {
@@ -13709,6 +17646,55 @@ func UnmarshalRunOrder(ctx context.Context, raw any) (model.RunOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRunValidationInput(ctx context.Context, obj any) (model.RunValidationInput, error) {
+	var it model.RunValidationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"suiteId", "datasetVersionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "suiteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("suiteId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuiteID = data
+		case "datasetVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetVersionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetVersionID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRunValidationInput unmarshals raw into the RunValidationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRunValidationInput(ctx context.Context, raw any) (model.RunValidationInput, error) {
+	var out model.RunValidationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RunValidationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSchemaFieldInput(ctx context.Context, obj any) (store.SchemaField, error) {
 	var it store.SchemaField
 	if obj == nil {
@@ -14011,6 +17997,55 @@ func UnmarshalUpdateRunStatusInput(ctx context.Context, raw any) (model.UpdateRu
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateValidationSuiteInput(ctx context.Context, obj any) (model.UpdateValidationSuiteInput, error) {
+	var it model.UpdateValidationSuiteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"suiteId", "definition"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "suiteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("suiteId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuiteID = data
+		case "definition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Definition = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateValidationSuiteInput unmarshals raw into the UpdateValidationSuiteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateValidationSuiteInput(ctx context.Context, raw any) (model.UpdateValidationSuiteInput, error) {
+	var out model.UpdateValidationSuiteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateValidationSuiteInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -14019,6 +18054,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case store.ValidationSuite:
+		return ec._ValidationSuite(ctx, sel, &obj)
+	case *store.ValidationSuite:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationSuite(ctx, sel, obj)
+	case store.ValidationRun:
+		return ec._ValidationRun(ctx, sel, &obj)
+	case *store.ValidationRun:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ValidationRun(ctx, sel, obj)
 	case store.Run:
 		return ec._Run(ctx, sel, &obj)
 	case *store.Run:
@@ -14256,6 +18305,39 @@ func (ec *executionContext) _CreateProjectPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var createValidationSuitePayloadImplementors = []string{"CreateValidationSuitePayload"}
+
+func (ec *executionContext) _CreateValidationSuitePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateValidationSuitePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createValidationSuitePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateValidationSuitePayload")
+		case "validationSuite":
+			out.Values[i] = ec._CreateValidationSuitePayload_validationSuite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var datasetImplementors = []string{"Dataset", "Node"}
 
 func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *store.Dataset) graphql.Marshaler {
@@ -14307,6 +18389,12 @@ func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Dataset_versions(ctx, field, obj)
+				})
+		case "validationSuites":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_validationSuites(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14485,6 +18573,24 @@ func (ec *executionContext) _DatasetVersion(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DatasetVersion_derivedFrom(ctx, field, obj)
+				})
+		case "qualityStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_qualityStatus(ctx, field, obj)
+				})
+		case "health":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_health(ctx, field, obj)
+				})
+		case "validationRuns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_validationRuns(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15070,6 +19176,11 @@ func (ec *executionContext) _ImpactReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "atRisk":
+			out.Values[i] = ec._ImpactReport_atRisk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15347,6 +19458,11 @@ func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionS
 			}
 		case "hasMore":
 			out.Values[i] = ec._LineageNode_hasMore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "health":
+			out.Values[i] = ec._LineageNode_health(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15937,6 +20053,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createValidationSuite":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createValidationSuite(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateValidationSuite":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateValidationSuite(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runValidation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_runValidation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordValidationResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordValidationResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16188,6 +20332,59 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var qualityIssueImplementors = []string{"QualityIssue"}
+
+func (ec *executionContext) _QualityIssue(ctx context.Context, sel ast.SelectionSet, obj *model.QualityIssue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qualityIssueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QualityIssue")
+		case "datasetVersion":
+			out.Values[i] = ec._QualityIssue_datasetVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._QualityIssue_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "distance":
+			out.Values[i] = ec._QualityIssue_distance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failingRuns":
+			out.Values[i] = ec._QualityIssue_failingRuns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failingRules":
+			out.Values[i] = ec._QualityIssue_failingRules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -16279,6 +20476,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_lineagePath(ctx, field)
 				})
+		case "validationRuns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_validationRuns(ctx, field)
+				})
+		case "qualityIssuesUpstream":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_qualityIssuesUpstream(ctx, field)
+				})
 		case "auditEvents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -16340,6 +20549,39 @@ func (ec *executionContext) _RecentEvents(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._RecentEvents_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordValidationResultPayloadImplementors = []string{"RecordValidationResultPayload"}
+
+func (ec *executionContext) _RecordValidationResultPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordValidationResultPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordValidationResultPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordValidationResultPayload")
+		case "validationRun":
+			out.Values[i] = ec._RecordValidationResultPayload_validationRun(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16447,6 +20689,111 @@ func (ec *executionContext) _RegisterModelVersionPayload(ctx context.Context, se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleResultImplementors = []string{"RuleResult"}
+
+func (ec *executionContext) _RuleResult(ctx context.Context, sel ast.SelectionSet, obj *quality.RuleResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleResult")
+		case "index":
+			out.Values[i] = ec._RuleResult_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._RuleResult_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleResult_name(ctx, field, obj)
+				})
+		case "column":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleResult_column(ctx, field, obj)
+				})
+		case "columns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleResult_columns(ctx, field, obj)
+				})
+		case "severity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleResult_severity(ctx, field, obj)
+				})
+		case "verdict":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleResult_verdict(ctx, field, obj)
+				})
+		case "observed":
+			out.Values[i] = ec._RuleResult_observed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "elementCount":
+			out.Values[i] = ec._RuleResult_elementCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "missingCount":
+			out.Values[i] = ec._RuleResult_missingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unexpectedCount":
+			out.Values[i] = ec._RuleResult_unexpectedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unexpectedPercent":
+			out.Values[i] = ec._RuleResult_unexpectedPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unexpectedSample":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleResult_unexpectedSample(ctx, field, obj)
+				})
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleResult_message(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16664,6 +21011,39 @@ func (ec *executionContext) _RunEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var runValidationPayloadImplementors = []string{"RunValidationPayload"}
+
+func (ec *executionContext) _RunValidationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RunValidationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runValidationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RunValidationPayload")
+		case "validationRun":
+			out.Values[i] = ec._RunValidationPayload_validationRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var schemaFieldImplementors = []string{"SchemaField"}
 
 func (ec *executionContext) _SchemaField(ctx context.Context, sel ast.SelectionSet, obj *store.SchemaField) graphql.Marshaler {
@@ -16790,6 +21170,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_events(ctx, fields[0])
 	case "runStatusChanged":
 		return ec._Subscription_runStatusChanged(ctx, fields[0])
+	case "validationCompleted":
+		return ec._Subscription_validationCompleted(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -16846,6 +21228,522 @@ func (ec *executionContext) _UpdateRunStatusPayload(ctx context.Context, sel ast
 			out.Values[i] = graphql.MarshalString("UpdateRunStatusPayload")
 		case "run":
 			out.Values[i] = ec._UpdateRunStatusPayload_run(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateValidationSuitePayloadImplementors = []string{"UpdateValidationSuitePayload"}
+
+func (ec *executionContext) _UpdateValidationSuitePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateValidationSuitePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateValidationSuitePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateValidationSuitePayload")
+		case "validationSuite":
+			out.Values[i] = ec._UpdateValidationSuitePayload_validationSuite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._UpdateValidationSuitePayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationRunImplementors = []string{"ValidationRun", "Node"}
+
+func (ec *executionContext) _ValidationRun(ctx context.Context, sel ast.SelectionSet, obj *store.ValidationRun) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationRunImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationRun")
+		case "id":
+			out.Values[i] = ec._ValidationRun_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._ValidationRun_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suite":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationRun_suite(ctx, field, obj)
+				})
+		case "suiteName":
+			out.Values[i] = ec._ValidationRun_suiteName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suiteVersion":
+			out.Values[i] = ec._ValidationRun_suiteVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "definition":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationRun_definition(ctx, field, obj)
+				})
+		case "datasetVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationRun_datasetVersion(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationRun_status(ctx, field, obj)
+				})
+		case "engine":
+			out.Values[i] = ec._ValidationRun_engine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "engineVersion":
+			out.Values[i] = ec._ValidationRun_engineVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._ValidationRun_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._ValidationRun_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._ValidationRun_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowCount":
+			out.Values[i] = ec._ValidationRun_rowCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.Values[i] = ec._ValidationRun_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._ValidationRun_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statistics":
+			out.Values[i] = ec._ValidationRun_statistics(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "results":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationRun_results(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationRunConnectionImplementors = []string{"ValidationRunConnection"}
+
+func (ec *executionContext) _ValidationRunConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ValidationRunConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationRunConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationRunConnection")
+		case "edges":
+			out.Values[i] = ec._ValidationRunConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ValidationRunConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ValidationRunConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationRunEdgeImplementors = []string{"ValidationRunEdge"}
+
+func (ec *executionContext) _ValidationRunEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ValidationRunEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationRunEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationRunEdge")
+		case "cursor":
+			out.Values[i] = ec._ValidationRunEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ValidationRunEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationRunErrorImplementors = []string{"ValidationRunError"}
+
+func (ec *executionContext) _ValidationRunError(ctx context.Context, sel ast.SelectionSet, obj *store.RunError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationRunErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationRunError")
+		case "code":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationRunError_code(ctx, field, obj)
+				})
+		case "message":
+			out.Values[i] = ec._ValidationRunError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "row":
+			out.Values[i] = ec._ValidationRunError_row(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "column":
+			out.Values[i] = ec._ValidationRunError_column(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationStatisticsImplementors = []string{"ValidationStatistics"}
+
+func (ec *executionContext) _ValidationStatistics(ctx context.Context, sel ast.SelectionSet, obj *quality.Statistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationStatistics")
+		case "evaluated":
+			out.Values[i] = ec._ValidationStatistics_evaluated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passed":
+			out.Values[i] = ec._ValidationStatistics_passed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._ValidationStatistics_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errored":
+			out.Values[i] = ec._ValidationStatistics_errored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "successPercent":
+			out.Values[i] = ec._ValidationStatistics_successPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationSuiteImplementors = []string{"ValidationSuite", "Node"}
+
+func (ec *executionContext) _ValidationSuite(ctx context.Context, sel ast.SelectionSet, obj *store.ValidationSuite) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationSuiteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationSuite")
+		case "id":
+			out.Values[i] = ec._ValidationSuite_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._ValidationSuite_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dataset":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationSuite_dataset(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._ValidationSuite_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ValidationSuite_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "definition":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationSuite_definition(ctx, field, obj)
+				})
+		case "ruleCount":
+			out.Values[i] = ec._ValidationSuite_ruleCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ValidationSuite_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._ValidationSuite_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ValidationSuite_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.Values[i] = ec._ValidationSuite_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "runs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationSuite_runs(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationSuiteConnectionImplementors = []string{"ValidationSuiteConnection"}
+
+func (ec *executionContext) _ValidationSuiteConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ValidationSuiteConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationSuiteConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationSuiteConnection")
+		case "edges":
+			out.Values[i] = ec._ValidationSuiteConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ValidationSuiteConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ValidationSuiteConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationSuiteEdgeImplementors = []string{"ValidationSuiteEdge"}
+
+func (ec *executionContext) _ValidationSuiteEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ValidationSuiteEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationSuiteEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationSuiteEdge")
+		case "cursor":
+			out.Values[i] = ec._ValidationSuiteEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ValidationSuiteEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17337,6 +22235,19 @@ func (ec *executionContext) marshalNCreateProjectPayload2ᚖgithubᚗcomᚋexphu
 	return ec._CreateProjectPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateValidationSuiteInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationSuiteInput(ctx context.Context, v any) (model.CreateValidationSuiteInput, error) {
+	res, err := ec.unmarshalInputCreateValidationSuiteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateValidationSuitePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationSuitePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateValidationSuitePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateValidationSuitePayload!")
+		return graphql.Null
+	}
+	return ec._CreateValidationSuitePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDataset(ctx context.Context, sel ast.SelectionSet, v *store.Dataset) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Dataset!")
@@ -17595,6 +22506,16 @@ func (ec *executionContext) marshalNGrant2ᚖgithubᚗcomᚋexphubᚋexphubᚋgr
 	return ec._Grant(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNHealth2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐHealth(ctx context.Context, v any) (model.Health, error) {
+	var res model.Health
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHealth2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐHealth(ctx context.Context, sel ast.SelectionSet, v model.Health) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17738,6 +22659,35 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNJSON2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNJSON2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNJSON2ᚕmapᚄ(ctx context.Context, sel ast.SelectionSet, v []map[string]any) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNJSON2map(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLineageEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineageEdge) graphql.Marshaler {
@@ -18106,12 +23056,49 @@ func (ec *executionContext) marshalNProjectEdge2ᚖgithubᚗcomᚋexphubᚋexphu
 	return ec._ProjectEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQualityIssue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐQualityIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QualityIssue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQualityIssue2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐQualityIssue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQualityIssue2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐQualityIssue(ctx context.Context, sel ast.SelectionSet, v *model.QualityIssue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QualityIssue!")
+		return graphql.Null
+	}
+	return ec._QualityIssue(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRecentEvents2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecentEvents(ctx context.Context, sel ast.SelectionSet, v *model.RecentEvents) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RecentEvents!")
 		return graphql.Null
 	}
 	return ec._RecentEvents(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordValidationResultInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordValidationResultInput(ctx context.Context, v any) (model.RecordValidationResultInput, error) {
+	res, err := ec.unmarshalInputRecordValidationResultInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordValidationResultPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordValidationResultPayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordValidationResultPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordValidationResultPayload!")
+		return graphql.Null
+	}
+	return ec._RecordValidationResultPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRegisterDatasetInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRegisterDatasetInput(ctx context.Context, v any) (model.RegisterDatasetInput, error) {
@@ -18160,6 +23147,50 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋexphubᚋexphubᚋgrap
 }
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRuleResult2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*quality.RuleResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleResult2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRuleResult2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleResult(ctx context.Context, sel ast.SelectionSet, v *quality.RuleResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RuleResult!")
+		return graphql.Null
+	}
+	return ec._RuleResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRuleSeverity2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRuleSeverity(ctx context.Context, v any) (model.RuleSeverity, error) {
+	var res model.RuleSeverity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRuleSeverity2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRuleSeverity(ctx context.Context, sel ast.SelectionSet, v model.RuleSeverity) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRuleVerdict2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRuleVerdict(ctx context.Context, v any) (model.RuleVerdict, error) {
+	var res model.RuleVerdict
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRuleVerdict2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRuleVerdict(ctx context.Context, sel ast.SelectionSet, v model.RuleVerdict) graphql.Marshaler {
 	return v
 }
 
@@ -18237,6 +23268,19 @@ func (ec *executionContext) unmarshalNRunStatus2githubᚗcomᚋexphubᚋexphub�
 
 func (ec *executionContext) marshalNRunStatus2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunStatus(ctx context.Context, sel ast.SelectionSet, v model.RunStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRunValidationInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunValidationInput(ctx context.Context, v any) (model.RunValidationInput, error) {
+	res, err := ec.unmarshalInputRunValidationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRunValidationPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunValidationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RunValidationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RunValidationPayload!")
+		return graphql.Null
+	}
+	return ec._RunValidationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSchemaField2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSchemaField(ctx context.Context, sel ast.SelectionSet, v store.SchemaField) graphql.Marshaler {
@@ -18447,6 +23491,135 @@ func (ec *executionContext) marshalNUpdateRunStatusPayload2ᚖgithubᚗcomᚋexp
 		return graphql.Null
 	}
 	return ec._UpdateRunStatusPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateValidationSuiteInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationSuiteInput(ctx context.Context, v any) (model.UpdateValidationSuiteInput, error) {
+	res, err := ec.unmarshalInputUpdateValidationSuiteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateValidationSuitePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationSuitePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateValidationSuitePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateValidationSuitePayload!")
+		return graphql.Null
+	}
+	return ec._UpdateValidationSuitePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNValidationErrorCode2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationErrorCode(ctx context.Context, v any) (model.ValidationErrorCode, error) {
+	var res model.ValidationErrorCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNValidationErrorCode2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationErrorCode(ctx context.Context, sel ast.SelectionSet, v model.ValidationErrorCode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNValidationRun2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationRunᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ValidationRun) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValidationRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationRun(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNValidationRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationRun(ctx context.Context, sel ast.SelectionSet, v *store.ValidationRun) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValidationRun!")
+		return graphql.Null
+	}
+	return ec._ValidationRun(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNValidationRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunConnection(ctx context.Context, sel ast.SelectionSet, v *model.ValidationRunConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValidationRunConnection!")
+		return graphql.Null
+	}
+	return ec._ValidationRunConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNValidationRunEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ValidationRunEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValidationRunEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNValidationRunEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunEdge(ctx context.Context, sel ast.SelectionSet, v *model.ValidationRunEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValidationRunEdge!")
+		return graphql.Null
+	}
+	return ec._ValidationRunEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNValidationStatus2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationStatus(ctx context.Context, v any) (model.ValidationStatus, error) {
+	var res model.ValidationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNValidationStatus2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationStatus(ctx context.Context, sel ast.SelectionSet, v model.ValidationStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx context.Context, sel ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValidationSuite!")
+		return graphql.Null
+	}
+	return ec._ValidationSuite(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNValidationSuiteConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationSuiteConnection(ctx context.Context, sel ast.SelectionSet, v *model.ValidationSuiteConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValidationSuiteConnection!")
+		return graphql.Null
+	}
+	return ec._ValidationSuiteConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNValidationSuiteEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationSuiteEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ValidationSuiteEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValidationSuiteEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationSuiteEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNValidationSuiteEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationSuiteEdge(ctx context.Context, sel ast.SelectionSet, v *model.ValidationSuiteEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValidationSuiteEdge!")
+		return graphql.Null
+	}
+	return ec._ValidationSuiteEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
@@ -18719,6 +23892,23 @@ func (ec *executionContext) unmarshalOExperimentFilter2ᚖgithubᚗcomᚋexphub�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -18805,6 +23995,42 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalAny(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJSON2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalMap(v)
 	return res
 }
 
@@ -19100,6 +24326,43 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := model.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOValidationRunError2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRunError(ctx context.Context, sel ast.SelectionSet, v *store.RunError) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ValidationRunError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOValidationStatistics2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *quality.Statistics) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ValidationStatistics(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOValidationStatus2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationStatus(ctx context.Context, v any) (*model.ValidationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ValidationStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOValidationStatus2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationStatus(ctx context.Context, sel ast.SelectionSet, v *model.ValidationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx context.Context, sel ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ValidationSuite(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

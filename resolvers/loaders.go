@@ -14,18 +14,21 @@ import (
 // loaders batch the lookups of one GraphQL operation: a field resolved for
 // a hundred parents costs one round-trip, not a hundred.
 type loaders struct {
-	experiment     *dataloadgen.Loader[string, *store.Experiment]
-	run            *dataloadgen.Loader[string, *store.Run]
-	dataset        *dataloadgen.Loader[string, *store.Dataset]
-	datasetVersion *dataloadgen.Loader[string, *store.DatasetVersion]
-	model          *dataloadgen.Loader[string, *store.Model]
-	modelVersion   *dataloadgen.Loader[string, *store.ModelVersion]
-	runList        *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
-	metrics        *dataloadgen.Loader[string, []*store.Metric]
-	history        *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
-	runs           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
-	versions       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
-	modelVersions  map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
+	experiment      *dataloadgen.Loader[string, *store.Experiment]
+	run             *dataloadgen.Loader[string, *store.Run]
+	dataset         *dataloadgen.Loader[string, *store.Dataset]
+	datasetVersion  *dataloadgen.Loader[string, *store.DatasetVersion]
+	model           *dataloadgen.Loader[string, *store.Model]
+	modelVersion    *dataloadgen.Loader[string, *store.ModelVersion]
+	validationSuite *dataloadgen.Loader[string, *store.ValidationSuite]
+	validationRun   *dataloadgen.Loader[string, *store.ValidationRun]
+	health          *dataloadgen.Loader[string, store.Health]
+	runList         *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
+	metrics         *dataloadgen.Loader[string, []*store.Metric]
+	history         *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
+	runs            map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
+	versions        map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
+	modelVersions   map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
 }
 
 type loadersKey struct{}
@@ -67,17 +70,26 @@ func ordered[K comparable, T any](fetch func(context.Context, []K) ([]T, error))
 
 func newLoaders(s *store.Store) *loaders {
 	l := &loaders{
-		experiment:     dataloadgen.NewLoader(byID(store.KindExperiment, s.ExperimentsByIDs)),
-		run:            dataloadgen.NewLoader(byID(store.KindRun, s.RunsByIDs)),
-		dataset:        dataloadgen.NewLoader(byID(store.KindDataset, s.DatasetsByIDs)),
-		datasetVersion: dataloadgen.NewLoader(byID(store.KindDatasetVersion, s.DatasetVersionsByIDs)),
-		model:          dataloadgen.NewLoader(byID(store.KindModel, s.ModelsByIDs)),
-		modelVersion:   dataloadgen.NewLoader(byID(store.KindModelVersion, s.ModelVersionsByIDs)),
-		metrics:        dataloadgen.NewLoader(ordered(s.MetricsOfRuns)),
-		history:        dataloadgen.NewLoader(ordered(s.MetricHistories)),
-		runs:           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]{},
-		versions:       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]{},
-		modelVersions:  map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]{},
+		experiment:      dataloadgen.NewLoader(byID(store.KindExperiment, s.ExperimentsByIDs)),
+		run:             dataloadgen.NewLoader(byID(store.KindRun, s.RunsByIDs)),
+		dataset:         dataloadgen.NewLoader(byID(store.KindDataset, s.DatasetsByIDs)),
+		datasetVersion:  dataloadgen.NewLoader(byID(store.KindDatasetVersion, s.DatasetVersionsByIDs)),
+		model:           dataloadgen.NewLoader(byID(store.KindModel, s.ModelsByIDs)),
+		modelVersion:    dataloadgen.NewLoader(byID(store.KindModelVersion, s.ModelVersionsByIDs)),
+		validationSuite: dataloadgen.NewLoader(byID(store.KindValidationSuite, s.ValidationSuitesByIDs)),
+		validationRun:   dataloadgen.NewLoader(byID(store.KindValidationRun, s.ValidationRunsByIDs)),
+		// Health is asked as the caller: the batch's context carries the
+		// operation's principal, the same for every key.
+		health: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]store.Health, []error) {
+			return byID("health", func(ctx context.Context, ids []string) (map[string]store.Health, error) {
+				return s.Health(ctx, ids, scope(ctx))
+			})(ctx, ids)
+		}),
+		metrics:       dataloadgen.NewLoader(ordered(s.MetricsOfRuns)),
+		history:       dataloadgen.NewLoader(ordered(s.MetricHistories)),
+		runs:          map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]{},
+		versions:      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]{},
+		modelVersions: map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]{},
 	}
 	for _, n := range []store.Neighbourhood{store.VersionProducedBy, store.VersionConsumedBy, store.ModelVersionRun} {
 		l.runs[n] = dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([][]*store.Run, error) {

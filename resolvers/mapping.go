@@ -244,6 +244,10 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		n, project, err = loadNode(ctx, l.model.Load, id, func(v *store.Model) string { return v.ProjectKey })
 	case store.KindModelVersion:
 		n, project, err = loadNode(ctx, l.modelVersion.Load, id, func(v *store.ModelVersion) string { return v.ProjectKey })
+	case store.KindValidationSuite:
+		n, project, err = loadNode(ctx, l.validationSuite.Load, id, func(v *store.ValidationSuite) string { return v.ProjectKey })
+	case store.KindValidationRun:
+		n, project, err = loadNode(ctx, l.validationRun.Load, id, func(v *store.ValidationRun) string { return v.ProjectKey })
 	default:
 		return nil, store.ErrNotFound
 	}

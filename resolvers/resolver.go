@@ -14,4 +14,7 @@ type Resolver struct {
 	Store *store.Store
 	// Events serves subscriptions; without it they are UNAVAILABLE.
 	Events *events.Hub
+	// Validations runs validation suites; without it runValidation is
+	// UNAVAILABLE.
+	Validations Validator
 }

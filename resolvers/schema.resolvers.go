@@ -16,6 +16,7 @@ import (
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -36,6 +37,18 @@ func (r *datasetResolver) Versions(ctx context.Context, obj *store.Dataset, firs
 		}), nil
 }
 
+// ValidationSuites is the resolver for the validationSuites field.
+func (r *datasetResolver) ValidationSuites(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.ValidationSuiteConnection, error) {
+	if !canRead(ctx, obj.ProjectKey) {
+		return nil, forbiddenRead(obj.ProjectKey)
+	}
+	c, err := r.Store.ValidationSuites(ctx, obj.ID, page(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return suiteConnection(c), nil
+}
+
 // Dataset is the resolver for the dataset field.
 func (r *datasetVersionResolver) Dataset(ctx context.Context, obj *store.DatasetVersion) (*store.Dataset, error) {
 	return loadersFor(ctx, r.Store).dataset.Load(ctx, obj.DatasetID)
@@ -54,6 +67,32 @@ func (r *datasetVersionResolver) ConsumedBy(ctx context.Context, obj *store.Data
 // DerivedFrom is the resolver for the derivedFrom field.
 func (r *datasetVersionResolver) DerivedFrom(ctx context.Context, obj *store.DatasetVersion) ([]*store.DatasetVersion, error) {
 	return r.neighbourVersions(ctx, store.VersionDerivedFrom, obj.ID)
+}
+
+// QualityStatus is the resolver for the qualityStatus field.
+func (r *datasetVersionResolver) QualityStatus(ctx context.Context, obj *store.DatasetVersion) (*model.ValidationStatus, error) {
+	if obj.QualityStatus == "" {
+		return nil, nil
+	}
+	st := model.ValidationStatus(obj.QualityStatus)
+	return &st, nil
+}
+
+// Health is the resolver for the health field.
+func (r *datasetVersionResolver) Health(ctx context.Context, obj *store.DatasetVersion) (model.Health, error) {
+	h, err := loadersFor(ctx, r.Store).health.Load(ctx, obj.ID)
+	if err != nil {
+		return "", err
+	}
+	return model.Health(h), nil
+}
+
+// ValidationRuns is the resolver for the validationRuns field.
+func (r *datasetVersionResolver) ValidationRuns(ctx context.Context, obj *store.DatasetVersion, first *int, after *string) (*model.ValidationRunConnection, error) {
+	if !canRead(ctx, obj.ProjectKey) {
+		return nil, forbiddenRead(obj.ProjectKey)
+	}
+	return r.validationRuns(ctx, store.ValidationRunFilter{DatasetVersionID: obj.ID}, first, after)
 }
 
 // Cursor is the resolver for the cursor field.
@@ -354,6 +393,72 @@ func (r *mutationResolver) RegisterModelVersion(ctx context.Context, input model
 	return &model.RegisterModelVersionPayload{ModelVersion: v}, nil
 }
 
+// CreateValidationSuite is the resolver for the createValidationSuite field.
+func (r *mutationResolver) CreateValidationSuite(ctx context.Context, input model.CreateValidationSuiteInput) (*model.CreateValidationSuitePayload, error) {
+	d, err := r.datasetFor(ctx, "datasetId", input.DatasetID, auth.RoleContributor)
+	if err != nil {
+		return nil, err
+	}
+	// A rule's reference is read by the run: the caller must be able to
+	// read it.
+	if err := r.readableVersions(ctx, "definition.reference", store.SuiteReferences(input.Definition)); err != nil {
+		return nil, err
+	}
+	s, err := r.Store.CreateValidationSuite(ctx, subject(ctx), store.CreateValidationSuiteInput{DatasetID: d.ID, Name: input.Name, Definition: input.Definition})
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateValidationSuitePayload{ValidationSuite: s}, nil
+}
+
+// UpdateValidationSuite is the resolver for the updateValidationSuite field.
+func (r *mutationResolver) UpdateValidationSuite(ctx context.Context, input model.UpdateValidationSuiteInput) (*model.UpdateValidationSuitePayload, error) {
+	if _, err := r.suiteFor(ctx, "suiteId", input.SuiteID, auth.RoleContributor); err != nil {
+		return nil, err
+	}
+	if err := r.readableVersions(ctx, "definition.reference", store.SuiteReferences(input.Definition)); err != nil {
+		return nil, err
+	}
+	s, changed, err := r.Store.UpdateValidationSuite(ctx, subject(ctx), input.SuiteID, input.Definition)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateValidationSuitePayload{ValidationSuite: s, Changed: changed}, nil
+}
+
+// RunValidation is the resolver for the runValidation field.
+func (r *mutationResolver) RunValidation(ctx context.Context, input model.RunValidationInput) (*model.RunValidationPayload, error) {
+	s, err := r.suiteFor(ctx, "suiteId", input.SuiteID, auth.RoleContributor)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.versionFor(ctx, "datasetVersionId", input.DatasetVersionID, auth.RoleViewer); err != nil {
+		return nil, err
+	}
+	if r.Validations == nil {
+		return nil, fmt.Errorf("%w: validation runs are not served here", store.ErrUnavailable)
+	}
+	run, err := r.Validations.Submit(ctx, subject(ctx), s.ID, input.DatasetVersionID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RunValidationPayload{ValidationRun: run}, nil
+}
+
+// RecordValidationResult is the resolver for the recordValidationResult field.
+func (r *mutationResolver) RecordValidationResult(ctx context.Context, input model.RecordValidationResultInput) (*model.RecordValidationResultPayload, error) {
+	v, err := r.versionFor(ctx, "datasetVersionId", input.DatasetVersionID, auth.RoleContributor)
+	if err != nil {
+		return nil, err
+	}
+	run, err := r.Store.RecordValidationResult(ctx, subject(ctx), store.RecordValidationResultInput{DatasetVersionID: v.ID,
+		SuiteName: input.SuiteName, Result: input.Result})
+	if err != nil {
+		return nil, err
+	}
+	return &model.RecordValidationResultPayload{ValidationRun: run}, nil
+}
+
 // MyRole is the resolver for the myRole field.
 func (r *projectResolver) MyRole(ctx context.Context, obj *store.Project) (model.Role, error) {
 	p, err := principal(ctx)
@@ -526,7 +631,11 @@ func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model
 	if err != nil {
 		return nil, err
 	}
-	return lineageGraph(g), nil
+	out := lineageGraph(g)
+	if err := r.withHealth(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Impact is the resolver for the impact field.
@@ -542,7 +651,11 @@ func (r *queryResolver) Impact(ctx context.Context, id string, depth *int, asOf 
 	if err != nil {
 		return nil, err
 	}
-	return impactReport(rep), nil
+	out := impactReport(rep)
+	if err := r.withAtRisk(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // LineagePath is the resolver for the lineagePath field.
@@ -557,7 +670,45 @@ func (r *queryResolver) LineagePath(ctx context.Context, from string, to string,
 	if err != nil {
 		return nil, err
 	}
-	return lineageGraph(g), nil
+	out := lineageGraph(g)
+	if err := r.withHealth(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ValidationRuns is the resolver for the validationRuns field.
+func (r *queryResolver) ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	switch {
+	case (datasetID == nil) == (datasetVersionID == nil):
+		return nil, fmt.Errorf("%w: datasetId, datasetVersionId: give exactly one", store.ErrInvalid)
+	case datasetID != nil:
+		d, err := r.datasetFor(ctx, "datasetId", *datasetID, auth.RoleViewer)
+		if err != nil {
+			return nil, err
+		}
+		return r.validationRuns(ctx, store.ValidationRunFilter{DatasetID: d.ID}, first, after)
+	}
+	v, err := r.versionFor(ctx, "datasetVersionId", *datasetVersionID, auth.RoleViewer)
+	if err != nil {
+		return nil, err
+	}
+	return r.validationRuns(ctx, store.ValidationRunFilter{DatasetVersionID: v.ID}, first, after)
+}
+
+// QualityIssuesUpstream is the resolver for the qualityIssuesUpstream field.
+func (r *queryResolver) QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	issues, err := r.Store.QualityIssuesUpstream(ctx, id, scope(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return r.qualityIssues(ctx, issues)
 }
 
 // AuditEvents is the resolver for the auditEvents field.
@@ -626,6 +777,51 @@ func (r *queryResolver) RecentEvents(ctx context.Context, filter *model.EventFil
 		return nil, err
 	}
 	return &model.RecentEvents{Events: evs, Cursor: strconv.FormatInt(head, 10)}, nil
+}
+
+// Name is the resolver for the name field.
+func (r *ruleResultResolver) Name(ctx context.Context, obj *quality.RuleResult) (*string, error) {
+	return optString(obj.Name), nil
+}
+
+// Column is the resolver for the column field.
+func (r *ruleResultResolver) Column(ctx context.Context, obj *quality.RuleResult) (*string, error) {
+	return optString(obj.Column), nil
+}
+
+// Columns is the resolver for the columns field.
+func (r *ruleResultResolver) Columns(ctx context.Context, obj *quality.RuleResult) ([]string, error) {
+	return nonNil(obj.Columns), nil
+}
+
+// Severity is the resolver for the severity field.
+func (r *ruleResultResolver) Severity(ctx context.Context, obj *quality.RuleResult) (model.RuleSeverity, error) {
+	if obj.Severity == quality.SeverityWarn {
+		return model.RuleSeverityWarn, nil
+	}
+	return model.RuleSeverityError, nil
+}
+
+// Verdict is the resolver for the verdict field.
+func (r *ruleResultResolver) Verdict(ctx context.Context, obj *quality.RuleResult) (model.RuleVerdict, error) {
+	return model.RuleVerdict(obj.Verdict), nil
+}
+
+// UnexpectedSample is the resolver for the unexpectedSample field.
+func (r *ruleResultResolver) UnexpectedSample(ctx context.Context, obj *quality.RuleResult) ([]map[string]any, error) {
+	out := make([]map[string]any, len(obj.UnexpectedSample))
+	for i, s := range obj.UnexpectedSample {
+		out[i] = map[string]any{"value": s.Value}
+		if s.Row > 0 {
+			out[i]["row"] = s.Row
+		}
+	}
+	return out, nil
+}
+
+// Message is the resolver for the message field.
+func (r *ruleResultResolver) Message(ctx context.Context, obj *quality.RuleResult) (*string, error) {
+	return optString(obj.Message), nil
 }
 
 // Experiment is the resolver for the experiment field.
@@ -700,6 +896,77 @@ func (r *subscriptionResolver) RunStatusChanged(ctx context.Context, experimentI
 		})
 }
 
+// ValidationCompleted is the resolver for the validationCompleted field.
+func (r *subscriptionResolver) ValidationCompleted(ctx context.Context, datasetID string, after *string) (<-chan *store.Event, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	d, err := r.datasetFor(ctx, "datasetId", datasetID, auth.RoleViewer)
+	if err != nil {
+		return nil, err
+	}
+	return r.subscribe(ctx, nil, after, func(e *store.Event) bool { return e.Payload["datasetId"] == d.ID },
+		func(f *store.EventFilter) {
+			f.ProjectKeys = []string{d.ProjectKey}
+			f.Kinds = []store.EventKind{store.EventValidationCompleted}
+		})
+}
+
+// Suite is the resolver for the suite field.
+func (r *validationRunResolver) Suite(ctx context.Context, obj *store.ValidationRun) (*store.ValidationSuite, error) {
+	if obj.SuiteID == "" {
+		return nil, nil
+	}
+	s, err := loadersFor(ctx, r.Store).validationSuite.Load(ctx, obj.SuiteID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !canRead(ctx, s.ProjectKey)) {
+		return nil, nil
+	}
+	return s, err
+}
+
+// Definition is the resolver for the definition field.
+func (r *validationRunResolver) Definition(ctx context.Context, obj *store.ValidationRun) (map[string]any, error) {
+	return jsonObject(obj.Definition)
+}
+
+// DatasetVersion is the resolver for the datasetVersion field.
+func (r *validationRunResolver) DatasetVersion(ctx context.Context, obj *store.ValidationRun) (*store.DatasetVersion, error) {
+	return loadersFor(ctx, r.Store).datasetVersion.Load(ctx, obj.DatasetVersionID)
+}
+
+// Status is the resolver for the status field.
+func (r *validationRunResolver) Status(ctx context.Context, obj *store.ValidationRun) (model.ValidationStatus, error) {
+	return model.ValidationStatus(obj.Status), nil
+}
+
+// Results is the resolver for the results field.
+func (r *validationRunResolver) Results(ctx context.Context, obj *store.ValidationRun) ([]*quality.RuleResult, error) {
+	return ruleResults(obj.Results), nil
+}
+
+// Code is the resolver for the code field.
+func (r *validationRunErrorResolver) Code(ctx context.Context, obj *store.RunError) (model.ValidationErrorCode, error) {
+	return model.ValidationErrorCode(obj.Code), nil
+}
+
+// Dataset is the resolver for the dataset field.
+func (r *validationSuiteResolver) Dataset(ctx context.Context, obj *store.ValidationSuite) (*store.Dataset, error) {
+	return loadersFor(ctx, r.Store).dataset.Load(ctx, obj.DatasetID)
+}
+
+// Definition is the resolver for the definition field.
+func (r *validationSuiteResolver) Definition(ctx context.Context, obj *store.ValidationSuite) (map[string]any, error) {
+	return jsonObject(obj.Definition)
+}
+
+// Runs is the resolver for the runs field.
+func (r *validationSuiteResolver) Runs(ctx context.Context, obj *store.ValidationSuite, first *int, after *string) (*model.ValidationRunConnection, error) {
+	if !canRead(ctx, obj.ProjectKey) {
+		return nil, forbiddenRead(obj.ProjectKey)
+	}
+	return r.validationRuns(ctx, store.ValidationRunFilter{SuiteID: obj.ID}, first, after)
+}
+
 // Dataset returns graph.DatasetResolver implementation.
 func (r *Resolver) Dataset() graph.DatasetResolver { return &datasetResolver{r} }
 
@@ -730,23 +997,43 @@ func (r *Resolver) Project() graph.ProjectResolver { return &projectResolver{r} 
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
+// RuleResult returns graph.RuleResultResolver implementation.
+func (r *Resolver) RuleResult() graph.RuleResultResolver { return &ruleResultResolver{r} }
+
 // Run returns graph.RunResolver implementation.
 func (r *Resolver) Run() graph.RunResolver { return &runResolver{r} }
 
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 
+// ValidationRun returns graph.ValidationRunResolver implementation.
+func (r *Resolver) ValidationRun() graph.ValidationRunResolver { return &validationRunResolver{r} }
+
+// ValidationRunError returns graph.ValidationRunErrorResolver implementation.
+func (r *Resolver) ValidationRunError() graph.ValidationRunErrorResolver {
+	return &validationRunErrorResolver{r}
+}
+
+// ValidationSuite returns graph.ValidationSuiteResolver implementation.
+func (r *Resolver) ValidationSuite() graph.ValidationSuiteResolver {
+	return &validationSuiteResolver{r}
+}
+
 type (
-	datasetResolver        struct{ *Resolver }
-	datasetVersionResolver struct{ *Resolver }
-	eventResolver          struct{ *Resolver }
-	experimentResolver     struct{ *Resolver }
-	metricResolver         struct{ *Resolver }
-	modelResolver          struct{ *Resolver }
-	modelVersionResolver   struct{ *Resolver }
-	mutationResolver       struct{ *Resolver }
-	projectResolver        struct{ *Resolver }
-	queryResolver          struct{ *Resolver }
-	runResolver            struct{ *Resolver }
-	subscriptionResolver   struct{ *Resolver }
+	datasetResolver            struct{ *Resolver }
+	datasetVersionResolver     struct{ *Resolver }
+	eventResolver              struct{ *Resolver }
+	experimentResolver         struct{ *Resolver }
+	metricResolver             struct{ *Resolver }
+	modelResolver              struct{ *Resolver }
+	modelVersionResolver       struct{ *Resolver }
+	mutationResolver           struct{ *Resolver }
+	projectResolver            struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	ruleResultResolver         struct{ *Resolver }
+	runResolver                struct{ *Resolver }
+	subscriptionResolver       struct{ *Resolver }
+	validationRunResolver      struct{ *Resolver }
+	validationRunErrorResolver struct{ *Resolver }
+	validationSuiteResolver    struct{ *Resolver }
 )

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -49,6 +50,20 @@ type CreateProjectInput struct {
 
 type CreateProjectPayload struct {
 	Project *store.Project `json:"project"`
+}
+
+type CreateValidationSuiteInput struct {
+	DatasetID string `json:"datasetId"`
+	// Unique per dataset; replaces a name inside the definition.
+	Name string `json:"name"`
+	// The suite as YAML or JSON text: {rules: [{type, column, severity, mostly, ...}]}
+	// (see internal/quality/RULES.md). references of referential_integrity and
+	// distribution_drift rules are dataset version IDs.
+	Definition string `json:"definition"`
+}
+
+type CreateValidationSuitePayload struct {
+	ValidationSuite *store.ValidationSuite `json:"validationSuite"`
 }
 
 type DatasetConnection struct {
@@ -144,6 +159,8 @@ type ImpactReport struct {
 	// True when the walk was cut (by depth, or at 50,000 nodes); totalAffected is then a lower bound.
 	Truncated   bool               `json:"truncated"`
 	TruncatedBy []TruncationReason `json:"truncatedBy"`
+	// IDs of the affected runs, dataset versions and model versions whose health is AT_RISK or FAILED, nearest first.
+	AtRisk []string `json:"atRisk"`
 }
 
 type ImpactedModelVersion struct {
@@ -195,6 +212,16 @@ type LineageNode struct {
 	ProjectKey *string `json:"projectKey,omitempty"`
 	// True when this node has neighbours in the walked direction that were not returned.
 	HasMore bool `json:"hasMore"`
+	// Data-quality health (today's, also with asOf). A dataset version is FAILED
+	// when its own latest validation status (qualityStatus) is FAILED or ERROR;
+	// else AT_RISK when a dataset version upstream of it (at most 50 lineage hops,
+	// through projects the caller may read) is FAILED; else OK (PASSED), WARN
+	// (WARNED) or UNKNOWN (never validated). A run or model version is AT_RISK
+	// when a FAILED dataset version is upstream of it, else OK when some upstream
+	// version was validated, else UNKNOWN. Datasets, models, experiments and
+	// redacted placeholders are UNKNOWN. Computed for all nodes of the response
+	// at once, only when selected.
+	Health Health `json:"health"`
 }
 
 type LogMetricsInput struct {
@@ -277,6 +304,19 @@ type ProjectFilter struct {
 	NameContains *string `json:"nameContains,omitempty"`
 }
 
+// A FAILED dataset version upstream of a node: why the node is at risk.
+type QualityIssue struct {
+	DatasetVersion *store.DatasetVersion `json:"datasetVersion"`
+	// FAILED or ERROR.
+	Status ValidationStatus `json:"status"`
+	// Fewest lineage hops from the failed version down to the node (0: the node itself).
+	Distance int `json:"distance"`
+	// The latest run of each suite whose latest run failed, latest first.
+	FailingRuns []*store.ValidationRun `json:"failingRuns"`
+	// The FAILED and ERROR rules of those runs.
+	FailingRules []*quality.RuleResult `json:"failingRules"`
+}
+
 type Query struct {
 }
 
@@ -285,6 +325,18 @@ type RecentEvents struct {
 	Events []*store.Event `json:"events"`
 	// The log's position when they were read: pass it as after to the events subscription.
 	Cursor string `json:"cursor"`
+}
+
+type RecordValidationResultInput struct {
+	DatasetVersionID string `json:"datasetVersionId"`
+	// Names the external suite: the latest result of each name counts towards the version's qualityStatus.
+	SuiteName string `json:"suiteName"`
+	// A Great Expectations validation result (ExpectationSuiteValidationResult, 0.x or 1.x JSON), or the JSON of hubctl validate --json.
+	Result string `json:"result"`
+}
+
+type RecordValidationResultPayload struct {
+	ValidationRun *store.ValidationRun `json:"validationRun"`
 }
 
 type RegisterDatasetInput struct {
@@ -351,6 +403,17 @@ type RunOrder struct {
 	Direction SortDirection `json:"direction"`
 }
 
+type RunValidationInput struct {
+	SuiteID string `json:"suiteId"`
+	// A version of the suite's dataset.
+	DatasetVersionID string `json:"datasetVersionId"`
+}
+
+type RunValidationPayload struct {
+	// The run, RUNNING.
+	ValidationRun *store.ValidationRun `json:"validationRun"`
+}
+
 type SetRunTagsInput struct {
 	RunID string            `json:"runId"`
 	Tags  []*store.KeyValue `json:"tags"`
@@ -388,12 +451,108 @@ type UpdateRunStatusPayload struct {
 	Run *store.Run `json:"run"`
 }
 
+type UpdateValidationSuiteInput struct {
+	SuiteID string `json:"suiteId"`
+	// The new definition; the same definition again changes nothing.
+	Definition string `json:"definition"`
+}
+
+type UpdateValidationSuitePayload struct {
+	ValidationSuite *store.ValidationSuite `json:"validationSuite"`
+	// False when the definition was already this one (no new version).
+	Changed bool `json:"changed"`
+}
+
+type ValidationRunConnection struct {
+	Edges      []*ValidationRunEdge `json:"edges"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+type ValidationRunEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *store.ValidationRun `json:"node"`
+}
+
+type ValidationSuiteConnection struct {
+	Edges      []*ValidationSuiteEdge `json:"edges"`
+	PageInfo   *PageInfo              `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+type ValidationSuiteEdge struct {
+	Cursor string                 `json:"cursor"`
+	Node   *store.ValidationSuite `json:"node"`
+}
+
 // The caller, as its token says.
 type Viewer struct {
 	Subject string `json:"subject"`
 	// Explicit per-project grants; a grant for project '*' applies to every project.
 	Grants    []*Grant  `json:"grants"`
 	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Data-quality health of a lineage node; see LineageNode.health.
+type Health string
+
+const (
+	HealthOk      Health = "OK"
+	HealthWarn    Health = "WARN"
+	HealthFailed  Health = "FAILED"
+	HealthAtRisk  Health = "AT_RISK"
+	HealthUnknown Health = "UNKNOWN"
+)
+
+var AllHealth = []Health{
+	HealthOk,
+	HealthWarn,
+	HealthFailed,
+	HealthAtRisk,
+	HealthUnknown,
+}
+
+func (e Health) IsValid() bool {
+	switch e {
+	case HealthOk, HealthWarn, HealthFailed, HealthAtRisk, HealthUnknown:
+		return true
+	}
+	return false
+}
+
+func (e Health) String() string {
+	return string(e)
+}
+
+func (e *Health) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Health(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Health", str)
+	}
+	return nil
+}
+
+func (e Health) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Health) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Health) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type LineageDirection string
@@ -515,13 +674,15 @@ func (e ModelStage) MarshalJSON() ([]byte, error) {
 type NodeKind string
 
 const (
-	NodeKindProject        NodeKind = "PROJECT"
-	NodeKindExperiment     NodeKind = "EXPERIMENT"
-	NodeKindRun            NodeKind = "RUN"
-	NodeKindDataset        NodeKind = "DATASET"
-	NodeKindDatasetVersion NodeKind = "DATASET_VERSION"
-	NodeKindModel          NodeKind = "MODEL"
-	NodeKindModelVersion   NodeKind = "MODEL_VERSION"
+	NodeKindProject         NodeKind = "PROJECT"
+	NodeKindExperiment      NodeKind = "EXPERIMENT"
+	NodeKindRun             NodeKind = "RUN"
+	NodeKindDataset         NodeKind = "DATASET"
+	NodeKindDatasetVersion  NodeKind = "DATASET_VERSION"
+	NodeKindModel           NodeKind = "MODEL"
+	NodeKindModelVersion    NodeKind = "MODEL_VERSION"
+	NodeKindValidationSuite NodeKind = "VALIDATION_SUITE"
+	NodeKindValidationRun   NodeKind = "VALIDATION_RUN"
 	// A node in a project the caller may not read; it has no name and no real id.
 	NodeKindRedacted NodeKind = "REDACTED"
 )
@@ -534,12 +695,14 @@ var AllNodeKind = []NodeKind{
 	NodeKindDatasetVersion,
 	NodeKindModel,
 	NodeKindModelVersion,
+	NodeKindValidationSuite,
+	NodeKindValidationRun,
 	NodeKindRedacted,
 }
 
 func (e NodeKind) IsValid() bool {
 	switch e {
-	case NodeKindProject, NodeKindExperiment, NodeKindRun, NodeKindDataset, NodeKindDatasetVersion, NodeKindModel, NodeKindModelVersion, NodeKindRedacted:
+	case NodeKindProject, NodeKindExperiment, NodeKindRun, NodeKindDataset, NodeKindDatasetVersion, NodeKindModel, NodeKindModelVersion, NodeKindValidationSuite, NodeKindValidationRun, NodeKindRedacted:
 		return true
 	}
 	return false
@@ -634,6 +797,120 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RuleSeverity string
+
+const (
+	// A failure fails the run.
+	RuleSeverityError RuleSeverity = "ERROR"
+	// A failure only warns.
+	RuleSeverityWarn RuleSeverity = "WARN"
+)
+
+var AllRuleSeverity = []RuleSeverity{
+	RuleSeverityError,
+	RuleSeverityWarn,
+}
+
+func (e RuleSeverity) IsValid() bool {
+	switch e {
+	case RuleSeverityError, RuleSeverityWarn:
+		return true
+	}
+	return false
+}
+
+func (e RuleSeverity) String() string {
+	return string(e)
+}
+
+func (e *RuleSeverity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RuleSeverity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RuleSeverity", str)
+	}
+	return nil
+}
+
+func (e RuleSeverity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RuleSeverity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RuleSeverity) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RuleVerdict string
+
+const (
+	RuleVerdictPassed RuleVerdict = "PASSED"
+	RuleVerdictFailed RuleVerdict = "FAILED"
+	RuleVerdictError  RuleVerdict = "ERROR"
+)
+
+var AllRuleVerdict = []RuleVerdict{
+	RuleVerdictPassed,
+	RuleVerdictFailed,
+	RuleVerdictError,
+}
+
+func (e RuleVerdict) IsValid() bool {
+	switch e {
+	case RuleVerdictPassed, RuleVerdictFailed, RuleVerdictError:
+		return true
+	}
+	return false
+}
+
+func (e RuleVerdict) String() string {
+	return string(e)
+}
+
+func (e *RuleVerdict) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RuleVerdict(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RuleVerdict", str)
+	}
+	return nil
+}
+
+func (e RuleVerdict) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RuleVerdict) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RuleVerdict) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -860,6 +1137,134 @@ func (e *TruncationReason) UnmarshalJSON(b []byte) error {
 }
 
 func (e TruncationReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a run ended in ERROR as a whole.
+type ValidationErrorCode string
+
+const (
+	// The data's sha256 differs from the dataset version's registered digest: it changed under an immutable version.
+	ValidationErrorCodeIntegrity ValidationErrorCode = "INTEGRITY"
+	// The data could not be parsed (ragged rows, bad UTF-8, malformed JSON or Parquet).
+	ValidationErrorCodeInput ValidationErrorCode = "INPUT"
+	// The data could not be opened or fetched.
+	ValidationErrorCodeSource ValidationErrorCode = "SOURCE"
+	// The run did not finish within the server's validation timeout.
+	ValidationErrorCodeTimeout ValidationErrorCode = "TIMEOUT"
+	// The server stopped while the run was in flight.
+	ValidationErrorCodeInterrupted ValidationErrorCode = "INTERRUPTED"
+)
+
+var AllValidationErrorCode = []ValidationErrorCode{
+	ValidationErrorCodeIntegrity,
+	ValidationErrorCodeInput,
+	ValidationErrorCodeSource,
+	ValidationErrorCodeTimeout,
+	ValidationErrorCodeInterrupted,
+}
+
+func (e ValidationErrorCode) IsValid() bool {
+	switch e {
+	case ValidationErrorCodeIntegrity, ValidationErrorCodeInput, ValidationErrorCodeSource, ValidationErrorCodeTimeout, ValidationErrorCodeInterrupted:
+		return true
+	}
+	return false
+}
+
+func (e ValidationErrorCode) String() string {
+	return string(e)
+}
+
+func (e *ValidationErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ValidationErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ValidationErrorCode", str)
+	}
+	return nil
+}
+
+func (e ValidationErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ValidationErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ValidationErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ValidationStatus string
+
+const (
+	ValidationStatusRunning ValidationStatus = "RUNNING"
+	ValidationStatusPassed  ValidationStatus = "PASSED"
+	ValidationStatusWarned  ValidationStatus = "WARNED"
+	ValidationStatusFailed  ValidationStatus = "FAILED"
+	ValidationStatusError   ValidationStatus = "ERROR"
+)
+
+var AllValidationStatus = []ValidationStatus{
+	ValidationStatusRunning,
+	ValidationStatusPassed,
+	ValidationStatusWarned,
+	ValidationStatusFailed,
+	ValidationStatusError,
+}
+
+func (e ValidationStatus) IsValid() bool {
+	switch e {
+	case ValidationStatusRunning, ValidationStatusPassed, ValidationStatusWarned, ValidationStatusFailed, ValidationStatusError:
+		return true
+	}
+	return false
+}
+
+func (e ValidationStatus) String() string {
+	return string(e)
+}
+
+func (e *ValidationStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ValidationStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ValidationStatus", str)
+	}
+	return nil
+}
+
+func (e ValidationStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ValidationStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ValidationStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -50,6 +50,9 @@ type Options struct {
 	// Events serves subscriptions over websockets; without it they are
 	// UNAVAILABLE.
 	Events *events.Hub
+	// Validations runs validation suites (runValidation); without it
+	// runValidation is UNAVAILABLE.
+	Validations resolvers.Validator
 	// Explorer is the built React explorer served at /; nil serves a page
 	// that says how to build it.
 	Explorer fs.FS
@@ -102,7 +105,7 @@ func NewHandler(o Options) http.Handler {
 // connection's first argument multiplies the cost of what is selected
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger) *handler.Server {
-	r := &resolvers.Resolver{Store: o.Store, Events: o.Events}
+	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))

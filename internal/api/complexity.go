@@ -52,6 +52,15 @@ func setComplexity(c *graph.ComplexityRoot) {
 	}
 	c.Dataset.Versions = func(child int, first *int, _ *string) int { return listCost(child, first) }
 	c.Model.Versions = func(child int, first *int, _ *string) int { return listCost(child, first) }
+	c.Dataset.ValidationSuites = func(child int, first *int, _ *string) int { return listCost(child, first) }
+	c.DatasetVersion.ValidationRuns = func(child int, first *int, _ *string) int { return listCost(child, first) }
+	c.ValidationSuite.Runs = func(child int, first *int, _ *string) int { return listCost(child, first) }
+	c.Query.ValidationRuns = func(child int, _, _ *string, first *int, _ *string) int { return listCost(child, first) }
+	// A run's results hold one entry per rule (suites have tens of rules).
+	c.ValidationRun.Results = func(child int) int { return 1 + 20*child }
+	// Issues walk everything upstream of a node, like a path query, and
+	// return at most store.MaxQualityIssues.
+	c.Query.QualityIssuesUpstream = func(child int, _ string) int { return 500 + store.MaxQualityIssues*child }
 
 	// Traversals cost what they may return: lineage its maxNodes, impact
 	// and paths a share of their server-side maxima, a metric history a

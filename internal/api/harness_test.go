@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // hub is the real handler over the real store, served over HTTP.
@@ -46,6 +48,12 @@ func newHub(t *testing.T, edit func(*api.Options)) *hub {
 	}
 	if o.Events == nil {
 		o.Events = runHub(t, o.Store, events.Options{Logger: log})
+	}
+	if o.Validations == nil {
+		// Tests write their data under the temporary directory.
+		r := validation.New(o.Store, validation.Options{FileRoots: []string{os.TempDir()}, Logger: log})
+		t.Cleanup(r.Stop)
+		o.Validations = r
 	}
 	h := &hub{st: o.Store}
 	handler := api.NewHandler(o)

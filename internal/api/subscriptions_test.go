@@ -62,14 +62,17 @@ func next(t *testing.T, c *wsclient.Client, id string) wsEvent {
 		t.Fatalf("want next for %s, got %s %s %s", id, m.Type, m.ID, m.Payload)
 	}
 	var d struct {
-		Events, RunStatusChanged *wsEvent
+		Events, RunStatusChanged, ValidationCompleted *wsEvent
 	}
 	errs, err := m.Data(&d)
 	if err != nil || len(errs) > 0 {
 		t.Fatalf("event: %v %+v", err, errs)
 	}
-	if d.Events != nil {
+	switch {
+	case d.Events != nil:
 		return *d.Events
+	case d.ValidationCompleted != nil:
+		return *d.ValidationCompleted
 	}
 	return *d.RunStatusChanged
 }

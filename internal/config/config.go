@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,6 +42,14 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	// ValidationFileRoots are the directories whose files validation runs
+	// may read through a local path or file:// URI; none means local files
+	// are refused (dev mode: "/", any file).
+	ValidationFileRoots []string
+	// ValidationConcurrency bounds the validation runs evaluated at once.
+	ValidationConcurrency int
+	// ValidationTimeout bounds one validation run, queueing included.
+	ValidationTimeout time.Duration
 	// Dev enables development defaults (the dev JWT secret and Neo4j
 	// password), seeds the demo data and prints a sign-in banner.
 	Dev bool
@@ -120,6 +129,24 @@ var settings = []setting{
 		c.ShutdownTimeout = d
 		return nil
 	}},
+	{"EXPHUB_VALIDATION_FILE_ROOTS", "validation-file-roots", "", "absolute directories whose files validation runs may read (local paths, file://), comma-separated; empty refuses local files (dev mode: any)",
+		list(func(c *Config) *[]string { return &c.ValidationFileRoots })},
+	{"EXPHUB_VALIDATION_CONCURRENCY", "validation-concurrency", "2", "validation runs evaluated at once", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return errors.New("must be an integer between 1 and 64")
+		}
+		c.ValidationConcurrency = n
+		return nil
+	}},
+	{"EXPHUB_VALIDATION_TIMEOUT", "validation-timeout", "10m", "longest a validation run may take, queueing included", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return errors.New("must be a duration of at least 1s such as 10m")
+		}
+		c.ValidationTimeout = d
+		return nil
+	}},
 	{"EXPHUB_DEV", "dev", "false", "development mode: dev secrets, demo data, sign-in banner", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -185,6 +212,14 @@ func knownNames() string {
 }
 
 func (c *Config) validate() error {
+	for _, r := range c.ValidationFileRoots {
+		if !filepath.IsAbs(r) {
+			return fmt.Errorf("EXPHUB_VALIDATION_FILE_ROOTS=%q: %q is not an absolute path", strings.Join(c.ValidationFileRoots, ","), r)
+		}
+	}
+	if c.Dev && len(c.ValidationFileRoots) == 0 {
+		c.ValidationFileRoots = []string{"/"}
+	}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		return fmt.Errorf("EXPHUB_ADDR=%q: must be host:port", c.Addr)
 	}

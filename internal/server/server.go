@@ -27,6 +27,7 @@ import (
 	"github.com/exphub/exphub/internal/demo"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // Run serves the hub until ctx ends, then shuts down gracefully.
@@ -75,8 +76,25 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	}()
 	defer func() { stopHub(); <-hubDone }()
 
+	// Validation runs are evaluated in the background, a few at a time.
+	// Stopping the runner (deferred after the driver's close, so it runs
+	// first) cancels the runs in flight and waits until each recorded
+	// itself as ERROR INTERRUPTED; its sweep, started once migrations ran,
+	// ends runs that a dead replica left RUNNING.
+	runner := validation.New(st, validation.Options{Concurrency: cfg.ValidationConcurrency, Timeout: cfg.ValidationTimeout,
+		FileRoots: cfg.ValidationFileRoots, Logger: log})
+	defer runner.Stop()
+	background.Go(func() {
+		select {
+		case <-migrated:
+			runner.Run(bgCtx)
+		case <-bgCtx.Done():
+		}
+	})
+
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
-		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log, Events: hub, Explorer: frontend.App()})
+		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log, Events: hub, Validations: runner,
+		Explorer: frontend.App()})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)

@@ -46,13 +46,18 @@ type DatasetVersion struct {
 	RowCount   *int64
 	CreatedAt  time.Time
 	CreatedBy  string
+	// QualityStatus is the worst status among the latest finished
+	// validation run of each suite (and of each recorded external suite)
+	// of this version; "" when none finished. It is kept up to date in the
+	// transaction that finishes a run.
+	QualityStatus ValidationStatus
 }
 
 func decodeDatasetVersion(m map[string]any) (*DatasetVersion, error) {
 	p := props{m: m}
 	v := &DatasetVersion{ID: p.str("id"), ProjectKey: p.str("projectKey"), DatasetID: p.str("datasetId"),
 		Version: p.str("version"), URI: p.str("uri"), Digest: p.str("digest"), RowCount: p.optInt("rowCount"),
-		CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+		CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), QualityStatus: ValidationStatus(p.str("qualityStatus"))}
 	names, types, nulls := p.strs("schemaNames"), p.strs("schemaTypes"), p.bools("schemaNullable")
 	for i := range names {
 		if i < len(types) && i < len(nulls) {

@@ -24,11 +24,16 @@ const (
 	EventDatasetRegistered      EventKind = "DATASET_REGISTERED"
 	EventDatasetVersionRegister EventKind = "DATASET_VERSION_REGISTERED"
 	EventModelVersionRegistered EventKind = "MODEL_VERSION_REGISTERED"
+	EventValidationSuiteCreated EventKind = "VALIDATION_SUITE_CREATED"
+	EventValidationSuiteUpdated EventKind = "VALIDATION_SUITE_UPDATED"
+	EventValidationStarted      EventKind = "VALIDATION_STARTED"
+	EventValidationCompleted    EventKind = "VALIDATION_COMPLETED"
 )
 
 // EventKinds lists every kind, for validation.
 var EventKinds = []EventKind{EventProjectCreated, EventExperimentCreated, EventRunStarted, EventRunStatusChanged,
-	EventRunLineageChanged, EventDatasetRegistered, EventDatasetVersionRegister, EventModelVersionRegistered}
+	EventRunLineageChanged, EventDatasetRegistered, EventDatasetVersionRegister, EventModelVersionRegistered,
+	EventValidationSuiteCreated, EventValidationSuiteUpdated, EventValidationStarted, EventValidationCompleted}
 
 // GenesisHash is the previous hash of the first event.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"

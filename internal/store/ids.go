@@ -18,6 +18,11 @@ const (
 	KindDatasetVersion Kind = "DATASET_VERSION"
 	KindModel          Kind = "MODEL"
 	KindModelVersion   Kind = "MODEL_VERSION"
+	// KindValidationSuite and KindValidationRun are data-quality nodes;
+	// they hang off datasets and their versions and are never part of a
+	// lineage walk.
+	KindValidationSuite Kind = "VALIDATION_SUITE"
+	KindValidationRun   Kind = "VALIDATION_RUN"
 	// KindRedacted marks a lineage node of a project the caller may not read.
 	KindRedacted Kind = "REDACTED"
 )
@@ -36,6 +41,8 @@ var kinds = []struct {
 	{KindDatasetVersion, "dsv_", "DatasetVersion"},
 	{KindModel, "mdl_", "Model"},
 	{KindModelVersion, "mv_", "ModelVersion"},
+	{KindValidationSuite, "vs_", "ValidationSuite"},
+	{KindValidationRun, "vr_", "ValidationRun"},
 }
 
 func (k Kind) label() string {

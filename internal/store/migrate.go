@@ -37,6 +37,14 @@ var migrations = []string{
 	"CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
 	"CREATE CONSTRAINT event_log_name IF NOT EXISTS FOR (h:EventLog) REQUIRE h.name IS UNIQUE",
 	"CREATE INDEX event_project IF NOT EXISTS FOR (e:Event) ON (e.projectKey, e.seq)",
+	"CREATE CONSTRAINT validation_suite_id IF NOT EXISTS FOR (n:ValidationSuite) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT validation_suite_name IF NOT EXISTS FOR (n:ValidationSuite) REQUIRE (n.datasetId, n.name) IS UNIQUE",
+	"CREATE CONSTRAINT validation_run_id IF NOT EXISTS FOR (n:ValidationRun) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX validation_run_version IF NOT EXISTS FOR (n:ValidationRun) ON (n.datasetVersionId)",
+	"CREATE INDEX validation_run_dataset IF NOT EXISTS FOR (n:ValidationRun) ON (n.datasetId)",
+	"CREATE INDEX validation_run_suite IF NOT EXISTS FOR (n:ValidationRun) ON (n.suiteId)",
+	// The sweep that ends runs whose server died reads RUNNING runs.
+	"CREATE INDEX validation_run_status IF NOT EXISTS FOR (n:ValidationRun) ON (n.status)",
 	// The head of the hash-chained event log: the latest sequence number
 	// and hash. Every appending transaction locks it.
 	"MERGE (h:EventLog {name: 'main'}) ON CREATE SET h.seq = 0, h.hash = '" + GenesisHash + "'",

@@ -1,0 +1,778 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/exphub/exphub/internal/quality"
+)
+
+// Data-quality validations on the graph:
+//
+//	(Dataset)-[:HAS_SUITE]->(ValidationSuite)
+//	(ValidationRun)-[:VALIDATES]->(DatasetVersion)
+//	(ValidationRun)-[:RAN_SUITE]->(ValidationSuite)
+//
+// None of these is a lineage edge, so lineage walks never enter them. A
+// suite is versioned: each change of its definition bumps version, and a
+// run keeps the version and a copy of the definition it ran. Each dataset
+// version carries qualityStatus, the worst of the latest finished run of
+// each suite, written in the transaction that finishes a run, so health
+// costs a property read.
+
+// ValidationStatus is the state of a validation run.
+type ValidationStatus string
+
+// Validation run states. A run of the hub's engine starts RUNNING and
+// ends in one of the others; a recorded external result is created
+// finished.
+const (
+	ValidationRunning ValidationStatus = "RUNNING"
+	ValidationPassed  ValidationStatus = "PASSED"
+	ValidationWarned  ValidationStatus = "WARNED"
+	ValidationFailed  ValidationStatus = "FAILED"
+	ValidationError   ValidationStatus = "ERROR"
+)
+
+// Failing reports whether st makes a dataset version FAILED (and its
+// downstream AT_RISK): FAILED, or ERROR (it could not be checked as
+// written, e.g. its content no longer matches its digest).
+func (st ValidationStatus) Failing() bool { return st == ValidationFailed || st == ValidationError }
+
+// Run-level error codes the hub adds to the engine's (INTEGRITY, INPUT,
+// SOURCE).
+const (
+	// CodeTimeout: the run did not finish within the runner's timeout.
+	CodeTimeout = "TIMEOUT"
+	// CodeInterrupted: the server stopped (or died) while the run was in
+	// flight.
+	CodeInterrupted = "INTERRUPTED"
+)
+
+// Engines a validation run records.
+const (
+	EngineExphub            = "exphub"
+	EngineGreatExpectations = "great_expectations"
+)
+
+// Limits of validation inputs.
+const (
+	// MaxSuiteDefinitionLen bounds a suite's definition text.
+	MaxSuiteDefinitionLen = 1 << 20
+	// MaxValidationResultLen bounds a recorded result's JSON text.
+	MaxValidationResultLen = 4 << 20
+)
+
+// ValidationSuite is a named, versioned set of data-quality rules over one
+// dataset.
+type ValidationSuite struct {
+	ID         string
+	ProjectKey string
+	DatasetID  string
+	Name       string
+	// Version is 1 at creation and grows by one with each change of the
+	// definition.
+	Version int64
+	// Definition is the canonical JSON of the suite (quality.Suite).
+	Definition string
+	RuleCount  int64
+	CreatedAt  time.Time
+	CreatedBy  string
+	UpdatedAt  time.Time
+	UpdatedBy  string
+}
+
+func decodeValidationSuite(m map[string]any) (*ValidationSuite, error) {
+	p := props{m: m}
+	v := &ValidationSuite{ID: p.str("id"), ProjectKey: p.str("projectKey"), DatasetID: p.str("datasetId"), Name: p.str("name"),
+		Version: p.int("version"), Definition: p.str("definition"), RuleCount: p.int("ruleCount"),
+		CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), UpdatedAt: p.time("updatedAt"), UpdatedBy: p.str("updatedBy")}
+	return v, p.err
+}
+
+// RunError is why a validation run ended in ERROR as a whole.
+type RunError struct {
+	// Code is INTEGRITY, INPUT or SOURCE (from the engine), TIMEOUT or
+	// INTERRUPTED.
+	Code    string
+	Message string
+	Row     *int64
+	Column  *string
+}
+
+// ValidationRun is one validation of one dataset version: a run of the
+// hub's engine with a suite, or a result recorded from elsewhere (Great
+// Expectations).
+type ValidationRun struct {
+	ID               string
+	ProjectKey       string
+	DatasetID        string
+	DatasetVersionID string
+	// SuiteID is the hub suite the run used; "" for a recorded result.
+	SuiteID   string
+	SuiteName string
+	// SuiteVersion is the suite's version the run used; nil for a
+	// recorded result.
+	SuiteVersion *int64
+	// Definition is a copy of the suite's canonical JSON as run; "" for a
+	// recorded result.
+	Definition string
+	Status     ValidationStatus
+	// Engine is "exphub" or "great_expectations"; EngineVersion the
+	// external engine's version when it said.
+	Engine        string
+	EngineVersion *string
+	StartedAt     time.Time
+	FinishedAt    *time.Time
+	CreatedBy     string
+	RowCount      *int64
+	SHA256        *string
+	Error         *RunError
+	Statistics    *quality.Statistics
+	// Results holds one entry per rule, in the suite's order.
+	Results []quality.RuleResult
+}
+
+func decodeValidationRun(m map[string]any) (*ValidationRun, error) {
+	p := props{m: m}
+	v := &ValidationRun{ID: p.str("id"), ProjectKey: p.str("projectKey"), DatasetID: p.str("datasetId"),
+		DatasetVersionID: p.str("datasetVersionId"), SuiteID: p.str("suiteId"), SuiteName: p.str("suiteName"),
+		SuiteVersion: p.optInt("suiteVersion"), Definition: p.str("definition"), Status: ValidationStatus(p.str("status")),
+		Engine: p.str("engine"), EngineVersion: p.optStr("engineVersion"), StartedAt: p.time("startedAt"),
+		FinishedAt: p.optTime("finishedAt"), CreatedBy: p.str("createdBy"), RowCount: p.optInt("rowCount"), SHA256: p.optStr("sha256")}
+	if code := p.str("errorCode"); code != "" {
+		v.Error = &RunError{Code: code, Message: p.str("errorMessage"), Row: p.optInt("errorRow"), Column: p.optStr("errorColumn")}
+	}
+	stats, results := p.str("statistics"), p.str("results")
+	if p.err != nil {
+		return nil, p.err
+	}
+	if stats != "" {
+		v.Statistics = &quality.Statistics{}
+		if err := json.Unmarshal([]byte(stats), v.Statistics); err != nil {
+			return nil, fmt.Errorf("decode validation run %s statistics: %w", v.ID, err)
+		}
+	}
+	if results != "" {
+		if err := json.Unmarshal([]byte(results), &v.Results); err != nil {
+			return nil, fmt.Errorf("decode validation run %s results: %w", v.ID, err)
+		}
+	}
+	return v, nil
+}
+
+// parseDefinition parses and checks a suite definition (YAML or JSON) for
+// the suite named name and returns the suite with its canonical JSON. The
+// definition's own name, if any, is replaced by name. References of
+// referential_integrity and distribution_drift rules must be dataset
+// version IDs; whether they exist is checked in the write.
+func parseDefinition(name, text string) (*quality.Suite, string, []string, error) {
+	if err := checkText("definition", text, MaxSuiteDefinitionLen, true); err != nil {
+		return nil, "", nil, err
+	}
+	suite, err := quality.ParseSuite([]byte(text))
+	if err != nil {
+		// A *SuiteError names the rule index and field of every problem.
+		return nil, "", nil, invalid("definition: %s", strings.TrimPrefix(err.Error(), "invalid suite: "))
+	}
+	suite.Name = name
+	var refs []string
+	for i, r := range suite.Rules {
+		if r.Reference == "" {
+			continue
+		}
+		if k, ok := KindOf(r.Reference); !ok || k != KindDatasetVersion {
+			return nil, "", nil, invalid("definition: rules[%d].reference: %q is not a dataset version ID (dsv_…); in the hub a reference names a registered version", i, r.Reference)
+		}
+		refs = append(refs, r.Reference)
+	}
+	canon, err := json.Marshal(suite)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("encode suite: %w", err)
+	}
+	return suite, string(canon), refs, nil
+}
+
+// SuiteReferences returns the dataset version IDs a suite definition's
+// rules refer to, so a caller can check access to them before writing; a
+// definition that does not parse has none (the write reports why).
+func SuiteReferences(text string) []string {
+	_, _, refs, err := parseDefinition("x", text)
+	if err != nil {
+		return nil
+	}
+	return refs
+}
+
+// checkSuiteTarget checks, inside a write, that the suite's dataset
+// reference (when the definition names one) is the dataset it is attached
+// to, and that its references exist.
+func checkSuiteTarget(tx *txn, suite *quality.Suite, d *Dataset, refs []string) error {
+	if ds := suite.Dataset; ds != nil && (ds.Namespace != d.Namespace || ds.Name != d.Name) {
+		return invalid("definition: dataset: the suite is written for %s %s, not for dataset %s %s", ds.Namespace, ds.Name, d.Namespace, d.Name)
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	rec, err := tx.single(`UNWIND range(0, size($ids) - 1) AS i
+		OPTIONAL MATCH (v:DatasetVersion {id: $ids[i]}) WITH i, v WHERE v IS NULL RETURN collect(i) AS missing`,
+		map[string]any{"ids": refs})
+	if err != nil {
+		return err
+	}
+	missing, _, err := getList(rec, "missing")
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		i, _ := missing[0].(int64)
+		return fmt.Errorf("definition: reference %q: dataset version %w", refs[i], ErrNotFound)
+	}
+	return nil
+}
+
+// CreateValidationSuiteInput holds the fields of a new suite.
+type CreateValidationSuiteInput struct {
+	DatasetID string
+	Name      string
+	// Definition is the suite as YAML or JSON text (see quality.ParseSuite).
+	Definition string
+}
+
+// CreateValidationSuite attaches a new suite, at version 1, to a dataset.
+// A definition the engine rejects is ErrInvalid naming the rule index and
+// field; a name already used by a suite of the dataset is ErrConflict; an
+// unknown dataset or reference is ErrNotFound. Nothing is written then.
+func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in CreateValidationSuiteInput) (*ValidationSuite, error) {
+	if err := checkID("datasetId", in.DatasetID, KindDataset); err != nil {
+		return nil, err
+	}
+	if err := checkText("name", in.Name, MaxNameLen, true); err != nil {
+		return nil, err
+	}
+	suite, canon, refs, err := parseDefinition(in.Name, in.Definition)
+	if err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*ValidationSuite, error) {
+		// The dataset's lock serialises suites created at once, so a
+		// duplicate name is a CONFLICT that names it.
+		rec, err := tx.single(`
+			MATCH (d:Dataset {id: $datasetId}) `+lockClause("d")+`
+			WITH d
+			OPTIONAL MATCH (d)-[:HAS_SUITE]->(dup:ValidationSuite {name: $name})
+			RETURN d{.*} AS d, dup IS NOT NULL AS dup`, map[string]any{"datasetId": in.DatasetID, "name": in.Name})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, fmt.Errorf("datasetId: %w", notFound(KindDataset, in.DatasetID))
+		}
+		dm, err := recMap(rec, "d")
+		if err != nil {
+			return nil, err
+		}
+		d, err := decodeDataset(dm)
+		if err != nil {
+			return nil, err
+		}
+		if dup, err := recBool(rec, "dup"); err != nil || dup {
+			return nil, orErr(err, conflict("name: dataset %s %s already has a suite named %q; update it instead", d.Namespace, d.Name, in.Name))
+		}
+		if err := checkSuiteTarget(tx, suite, d, refs); err != nil {
+			return nil, err
+		}
+		rec, err = tx.single(`
+			MATCH (d:Dataset {id: $datasetId})
+			CREATE (s:ValidationSuite:Node {id: $id, projectKey: d.projectKey, datasetId: d.id, name: $name, displayName: $name,
+			        version: 1, definition: $definition, ruleCount: $ruleCount,
+			        createdAt: $now, createdBy: $actor, updatedAt: $now, updatedBy: $actor})
+			CREATE (d)-[:HAS_SUITE]->(s)
+			RETURN s{.*} AS s`,
+			map[string]any{"datasetId": d.ID, "id": newID(KindValidationSuite), "name": in.Name, "definition": canon,
+				"ruleCount": int64(len(suite.Rules)), "now": s.now().UTC(), "actor": actor})
+		if err != nil {
+			return nil, err
+		}
+		vs, err := decodeSuiteRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		return vs, s.appendEvents(tx, actor, eventDraft{EventValidationSuiteCreated, vs.ProjectKey, vs.ID,
+			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount}})
+	})
+}
+
+func decodeSuiteRecord(rec interface {
+	Get(string) (any, bool)
+}) (*ValidationSuite, error) {
+	v, _ := rec.Get("s")
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("decode s: want map, got %T", v)
+	}
+	return decodeValidationSuite(m)
+}
+
+// UpdateValidationSuite replaces a suite's definition and bumps its
+// version; runs already made keep the version they used. A definition
+// equal to the current one (after canonicalisation) changes nothing and
+// reports changed=false, with no event. Errors as CreateValidationSuite.
+func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID, definition string) (*ValidationSuite, bool, error) {
+	if err := checkID("suiteId", suiteID, KindValidationSuite); err != nil {
+		return nil, false, err
+	}
+	type result struct {
+		s       *ValidationSuite
+		changed bool
+	}
+	res, err := write(ctx, s, func(tx *txn) (result, error) {
+		// Lock before reading the version, so concurrent updates number
+		// without gaps or repeats.
+		rec, err := tx.single(`
+			MATCH (s:ValidationSuite {id: $id}) `+lockClause("s")+`
+			WITH s
+			MATCH (d:Dataset {id: s.datasetId})
+			RETURN s{.*} AS s, d{.*} AS d`, map[string]any{"id": suiteID})
+		if err != nil {
+			return result{}, err
+		}
+		if rec == nil {
+			return result{}, fmt.Errorf("suiteId: %w", notFound(KindValidationSuite, suiteID))
+		}
+		old, err := decodeSuiteRecord(rec)
+		if err != nil {
+			return result{}, err
+		}
+		dm, err := recMap(rec, "d")
+		if err != nil {
+			return result{}, err
+		}
+		d, err := decodeDataset(dm)
+		if err != nil {
+			return result{}, err
+		}
+		suite, canon, refs, err := parseDefinition(old.Name, definition)
+		if err != nil {
+			return result{}, err
+		}
+		if err := checkSuiteTarget(tx, suite, d, refs); err != nil {
+			return result{}, err
+		}
+		if canon == old.Definition {
+			return result{old, false}, nil
+		}
+		rec, err = tx.single(`
+			MATCH (s:ValidationSuite {id: $id})
+			SET s.version = s.version + 1, s.definition = $definition, s.ruleCount = $ruleCount, s.updatedAt = $now, s.updatedBy = $actor
+			RETURN s{.*} AS s`,
+			map[string]any{"id": suiteID, "definition": canon, "ruleCount": int64(len(suite.Rules)), "now": s.now().UTC(), "actor": actor})
+		if err != nil {
+			return result{}, err
+		}
+		vs, err := decodeSuiteRecord(rec)
+		if err != nil {
+			return result{}, err
+		}
+		return result{vs, true}, s.appendEvents(tx, actor, eventDraft{EventValidationSuiteUpdated, vs.ProjectKey, vs.ID,
+			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount}})
+	})
+	return res.s, res.changed, err
+}
+
+// StartValidationRunInput asks for a run of a suite on a dataset version.
+type StartValidationRunInput struct {
+	SuiteID          string
+	DatasetVersionID string
+	// Deadline is when the run is certainly over; a sweep ends runs still
+	// RUNNING after it (their server died) as ERROR INTERRUPTED.
+	Deadline time.Time
+}
+
+// StartValidationRun creates a RUNNING run of the suite's current version
+// on a version of the suite's dataset, and appends VALIDATION_STARTED. An
+// unknown suite or version is ErrNotFound, a version of another dataset
+// ErrInvalid; nothing is written then. The caller evaluates it and calls
+// CompleteValidationRun.
+func (s *Store) StartValidationRun(ctx context.Context, actor string, in StartValidationRunInput) (*ValidationRun, error) {
+	if err := checkID("suiteId", in.SuiteID, KindValidationSuite); err != nil {
+		return nil, err
+	}
+	if err := checkID("datasetVersionId", in.DatasetVersionID, KindDatasetVersion); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*ValidationRun, error) {
+		rec, err := tx.single(`
+			OPTIONAL MATCH (s:ValidationSuite {id: $suiteId})
+			OPTIONAL MATCH (v:DatasetVersion {id: $versionId})
+			RETURN s{.*} AS s, v{.*} AS v`, map[string]any{"suiteId": in.SuiteID, "versionId": in.DatasetVersionID})
+		if err != nil {
+			return nil, err
+		}
+		sm, err := recMap(rec, "s")
+		if err != nil {
+			return nil, err
+		}
+		vm, err := recMap(rec, "v")
+		if err != nil {
+			return nil, err
+		}
+		if sm == nil {
+			return nil, fmt.Errorf("suiteId: %w", notFound(KindValidationSuite, in.SuiteID))
+		}
+		if vm == nil {
+			return nil, fmt.Errorf("datasetVersionId: %w", notFound(KindDatasetVersion, in.DatasetVersionID))
+		}
+		suite, err := decodeValidationSuite(sm)
+		if err != nil {
+			return nil, err
+		}
+		v, err := decodeDatasetVersion(vm)
+		if err != nil {
+			return nil, err
+		}
+		if v.DatasetID != suite.DatasetID {
+			return nil, invalid("datasetVersionId: %q is a version of dataset %q, but suite %q validates dataset %q",
+				v.ID, v.DatasetID, suite.Name, suite.DatasetID)
+		}
+		now := s.now().UTC()
+		// The version and definition come from the one read above, so the
+		// run records exactly the definition it will run.
+		rec, err = tx.single(`
+			MATCH (s:ValidationSuite {id: $suiteId}), (v:DatasetVersion {id: $versionId})
+			CREATE (r:ValidationRun:Node {id: $id, projectKey: v.projectKey, datasetId: v.datasetId, datasetVersionId: v.id,
+			        suiteId: s.id, suiteKey: s.id, suiteName: $suiteName, suiteVersion: $suiteVersion, definition: $definition,
+			        displayName: $suiteName + ' v' + toString($suiteVersion) + ' on ' + v.displayName,
+			        status: 'RUNNING', engine: $engine, startedAt: $now, createdAt: $now, createdBy: $actor, deadline: $deadline})
+			CREATE (r)-[:VALIDATES]->(v)
+			CREATE (r)-[:RAN_SUITE]->(s)
+			RETURN r{.*} AS r`,
+			map[string]any{"suiteId": suite.ID, "versionId": v.ID, "id": newID(KindValidationRun), "suiteName": suite.Name,
+				"suiteVersion": suite.Version, "definition": suite.Definition, "engine": EngineExphub, "now": now, "actor": actor,
+				"deadline": in.Deadline.UTC()})
+		if err != nil {
+			return nil, err
+		}
+		run, err := decodeRunRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		return run, s.appendEvents(tx, actor, eventDraft{EventValidationStarted, run.ProjectKey, run.ID,
+			map[string]any{"datasetId": run.DatasetID, "datasetVersionId": run.DatasetVersionID, "suiteId": run.SuiteID,
+				"suiteVersion": suite.Version, "status": string(ValidationRunning)}})
+	})
+}
+
+func decodeRunRecord(rec interface {
+	Get(string) (any, bool)
+}) (*ValidationRun, error) {
+	v, _ := rec.Get("r")
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("decode r: want map, got %T", v)
+	}
+	return decodeValidationRun(m)
+}
+
+// resultProps maps an engine result onto a run's stored properties.
+func resultProps(res *quality.Result) (map[string]any, error) {
+	status := ValidationStatus(res.Status)
+	switch status {
+	case ValidationPassed, ValidationWarned, ValidationFailed, ValidationError:
+	default:
+		return nil, invalid("result: status %q is not PASSED, WARNED, FAILED or ERROR", res.Status)
+	}
+	rules := res.Rules
+	if rules == nil {
+		rules = []quality.RuleResult{}
+	}
+	results, err := json.Marshal(rules)
+	if err != nil {
+		return nil, invalid("result: rules cannot be stored as JSON: %v", err)
+	}
+	stats, err := json.Marshal(res.Statistics)
+	if err != nil {
+		return nil, invalid("result: statistics cannot be stored as JSON: %v", err)
+	}
+	p := map[string]any{"status": string(status), "rowCount": res.RowCount, "sha256": nilIfEmpty(res.SHA256),
+		"statistics": string(stats), "results": string(results),
+		"errorCode": nil, "errorMessage": nil, "errorRow": nil, "errorColumn": nil}
+	if status == ValidationError && res.RowCount == 0 {
+		p["rowCount"] = nil // nothing was read
+	}
+	if e := res.Error; e != nil {
+		p["errorCode"], p["errorMessage"], p["errorColumn"] = string(e.Code), e.Message, nilIfEmpty(e.Column)
+		if e.Row > 0 {
+			p["errorRow"] = e.Row
+		}
+	}
+	return p, nil
+}
+
+// refreshQualityStatus recomputes a dataset version's qualityStatus from
+// the latest finished run of each suite (a hub suite by ID, a recorded
+// one by name) inside the calling write. The version's lock serialises
+// runs finishing at once, so each sees the others' committed results.
+func refreshQualityStatus(tx *txn, versionID string) (ValidationStatus, error) {
+	rec, err := tx.single(`
+		MATCH (v:DatasetVersion {id: $id}) `+lockClause("v")+`
+		WITH v
+		OPTIONAL MATCH (r:ValidationRun)-[:VALIDATES]->(v) WHERE r.status <> 'RUNNING'
+		WITH v, r ORDER BY r.finishedAt DESC, r.id DESC
+		WITH v, r.suiteKey AS suite, collect(r.status)[0] AS latest
+		WITH v, collect(latest) AS statuses
+		WITH v, CASE WHEN 'ERROR' IN statuses THEN 'ERROR' WHEN 'FAILED' IN statuses THEN 'FAILED'
+		             WHEN 'WARNED' IN statuses THEN 'WARNED' WHEN 'PASSED' IN statuses THEN 'PASSED' END AS q
+		SET v.qualityStatus = q
+		RETURN coalesce(q, '') AS q`, map[string]any{"id": versionID})
+	if err != nil {
+		return "", err
+	}
+	if rec == nil {
+		return "", notFound(KindDatasetVersion, versionID)
+	}
+	q, err := recStr(rec, "q")
+	return ValidationStatus(q), err
+}
+
+// completedEvent is the VALIDATION_COMPLETED event of a finished run.
+func completedEvent(run *ValidationRun, quality ValidationStatus) eventDraft {
+	p := map[string]any{"datasetId": run.DatasetID, "datasetVersionId": run.DatasetVersionID, "suiteId": run.SuiteID,
+		"suiteName": run.SuiteName, "status": string(run.Status), "engine": run.Engine, "qualityStatus": string(quality)}
+	if run.SuiteVersion != nil {
+		p["suiteVersion"] = *run.SuiteVersion
+	}
+	if run.Error != nil {
+		p["errorCode"] = run.Error.Code
+	}
+	return eventDraft{EventValidationCompleted, run.ProjectKey, run.ID, p}
+}
+
+// CompleteValidationRun stores the result of a RUNNING run, refreshes its
+// dataset version's qualityStatus and appends VALIDATION_COMPLETED (as the
+// run's creator), all in one transaction. A run that already finished is
+// ErrConflict.
+func (s *Store) CompleteValidationRun(ctx context.Context, runID string, res *quality.Result) (*ValidationRun, error) {
+	if err := checkID("runId", runID, KindValidationRun); err != nil {
+		return nil, err
+	}
+	p, err := resultProps(res)
+	if err != nil {
+		return nil, err
+	}
+	p["finishedAt"] = s.now().UTC()
+	return write(ctx, s, func(tx *txn) (*ValidationRun, error) {
+		rec, err := tx.single(`MATCH (r:ValidationRun {id: $id}) `+lockClause("r")+` RETURN r{.*} AS r`, map[string]any{"id": runID})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, notFound(KindValidationRun, runID)
+		}
+		old, err := decodeRunRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		if old.Status != ValidationRunning {
+			return nil, conflict("validation run %q already finished (%s)", runID, old.Status)
+		}
+		rec, err = tx.single(`MATCH (r:ValidationRun {id: $id}) SET r += $props RETURN r{.*} AS r`, map[string]any{"id": runID, "props": p})
+		if err != nil {
+			return nil, err
+		}
+		run, err := decodeRunRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		q, err := refreshQualityStatus(tx, run.DatasetVersionID)
+		if err != nil {
+			return nil, err
+		}
+		return run, s.appendEvents(tx, run.CreatedBy, completedEvent(run, q))
+	})
+}
+
+// RecordValidationResultInput is a validation result produced elsewhere.
+type RecordValidationResultInput struct {
+	DatasetVersionID string
+	// SuiteName groups the results of one external suite: the latest
+	// result of each name counts towards the version's qualityStatus.
+	SuiteName string
+	// Result is the JSON of a Great Expectations validation result (0.x
+	// or 1.x shape), or of an exphub engine result (hubctl validate
+	// --json).
+	Result string
+}
+
+// parseResult reads a recorded result's JSON.
+func parseResult(text string) (*quality.Result, error) {
+	var probe struct {
+		Engine string `json:"engine"`
+	}
+	if err := json.Unmarshal([]byte(text), &probe); err != nil {
+		return nil, invalid("result: not JSON: %v", err)
+	}
+	if probe.Engine == EngineExphub {
+		var res quality.Result
+		d := json.NewDecoder(bytes.NewReader([]byte(text)))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&res); err != nil {
+			return nil, invalid("result: not an exphub engine result: %v", err)
+		}
+		return &res, nil
+	}
+	res, err := quality.ParseGreatExpectations([]byte(text))
+	if err != nil {
+		return nil, invalid("result: %v", err)
+	}
+	return res, nil
+}
+
+// RecordValidationResult stores a finished validation run of a result
+// produced elsewhere (engine great_expectations, or exphub for a local
+// hubctl run), refreshes the version's qualityStatus and appends
+// VALIDATION_COMPLETED, in one transaction. A result that does not parse
+// is ErrInvalid, an unknown version ErrNotFound; nothing is written then.
+func (s *Store) RecordValidationResult(ctx context.Context, actor string, in RecordValidationResultInput) (*ValidationRun, error) {
+	if err := checkID("datasetVersionId", in.DatasetVersionID, KindDatasetVersion); err != nil {
+		return nil, err
+	}
+	if err := checkText("suiteName", in.SuiteName, MaxNameLen, true); err != nil {
+		return nil, err
+	}
+	if err := checkText("result", in.Result, MaxValidationResultLen, true); err != nil {
+		return nil, err
+	}
+	res, err := parseResult(in.Result)
+	if err != nil {
+		return nil, err
+	}
+	p, err := resultProps(res)
+	if err != nil {
+		return nil, err
+	}
+	engine, version, _ := strings.Cut(res.Engine, " ")
+	if engine != EngineExphub {
+		engine = EngineGreatExpectations
+	}
+	now := s.now().UTC()
+	p["engine"], p["engineVersion"], p["startedAt"], p["finishedAt"], p["createdAt"] = engine, nilIfEmpty(version), now, now, now
+	if engine == EngineGreatExpectations {
+		p["rowCount"] = nil // GE results do not say how many rows the batch had
+	}
+	p["createdBy"], p["suiteName"], p["suiteKey"] = actor, in.SuiteName, "external:"+in.SuiteName
+	return write(ctx, s, func(tx *txn) (*ValidationRun, error) {
+		rec, err := tx.single(`
+			MATCH (v:DatasetVersion {id: $versionId})
+			CREATE (r:ValidationRun:Node {id: $id})
+			SET r += $props, r.projectKey = v.projectKey, r.datasetId = v.datasetId, r.datasetVersionId = v.id,
+			    r.displayName = $suiteName + ' on ' + v.displayName
+			CREATE (r)-[:VALIDATES]->(v)
+			RETURN r{.*} AS r`,
+			map[string]any{"versionId": in.DatasetVersionID, "id": newID(KindValidationRun), "props": p, "suiteName": in.SuiteName})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, fmt.Errorf("datasetVersionId: %w", notFound(KindDatasetVersion, in.DatasetVersionID))
+		}
+		run, err := decodeRunRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		q, err := refreshQualityStatus(tx, run.DatasetVersionID)
+		if err != nil {
+			return nil, err
+		}
+		return run, s.appendEvents(tx, actor, completedEvent(run, q))
+	})
+}
+
+// StaleValidationRuns returns the IDs of runs still RUNNING after their
+// deadline: their server stopped without finishing them.
+func (s *Store) StaleValidationRuns(ctx context.Context, limit int) ([]string, error) {
+	return read(ctx, s, func(tx *txn) ([]string, error) {
+		rec, err := tx.single(`MATCH (r:ValidationRun {status: 'RUNNING'}) WHERE r.deadline < $now
+			WITH r ORDER BY r.id LIMIT $limit RETURN collect(r.id) AS ids`, map[string]any{"now": s.now().UTC(), "limit": limit})
+		if err != nil {
+			return nil, err
+		}
+		l, _, err := getList(rec, "ids")
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(l))
+		for _, v := range l {
+			if id, ok := v.(string); ok {
+				out = append(out, id)
+			}
+		}
+		return out, nil
+	})
+}
+
+// ValidationSuitesByIDs returns suites by ID.
+func (s *Store) ValidationSuitesByIDs(ctx context.Context, ids []string) (map[string]*ValidationSuite, error) {
+	return byIDs(ctx, s, KindValidationSuite, ids, decodeValidationSuite, func(v *ValidationSuite) string { return v.ID })
+}
+
+// ValidationRunsByIDs returns validation runs by ID.
+func (s *Store) ValidationRunsByIDs(ctx context.Context, ids []string) (map[string]*ValidationRun, error) {
+	return byIDs(ctx, s, KindValidationRun, ids, decodeValidationRun, func(v *ValidationRun) string { return v.ID })
+}
+
+// ValidationSuites lists a dataset's suites, newest first.
+func (s *Store) ValidationSuites(ctx context.Context, datasetID string, page Page) (Conn[*ValidationSuite], error) {
+	return listPage(ctx, s, "validationSuites", page, `
+			CALL { MATCH (:Dataset {id: $id})-[:HAS_SUITE]->(s) RETURN count(s) AS total }
+			CALL {
+			  MATCH (:Dataset {id: $id})-[:HAS_SUITE]->(s) WHERE $after IS NULL OR s.id < $after
+			  WITH s ORDER BY s.id DESC LIMIT $limit
+			  RETURN collect(s{.*}) AS items
+			}
+			RETURN total, items`,
+		map[string]any{"id": datasetID}, afterID, decodeValidationSuite, func(v *ValidationSuite) (any, string) { return nil, v.ID })
+}
+
+// ValidationRunFilter selects the runs of a dataset (all its versions), of
+// one dataset version, or of one suite: exactly one field is set.
+type ValidationRunFilter struct {
+	DatasetID, DatasetVersionID, SuiteID string
+}
+
+// validationRunLists holds one list statement per filter field; the
+// property name comes from this table, never from a request.
+var validationRunLists = func() map[string]string {
+	m := map[string]string{}
+	for _, f := range []string{"datasetId", "datasetVersionId", "suiteId"} {
+		m[f] = `
+			CALL { MATCH (r:ValidationRun {` + f + `: $key}) RETURN count(r) AS total }
+			CALL {
+			  MATCH (r:ValidationRun {` + f + `: $key}) WHERE $after IS NULL OR r.id < $after
+			  WITH r ORDER BY r.id DESC LIMIT $limit
+			  RETURN collect(r{.*}) AS items
+			}
+			RETURN total, items`
+	}
+	return m
+}()
+
+// ValidationRuns lists validation runs, newest first (IDs are
+// time-ordered, so by start).
+func (s *Store) ValidationRuns(ctx context.Context, f ValidationRunFilter, page Page) (Conn[*ValidationRun], error) {
+	field, key, n := "", "", 0
+	for _, c := range []struct{ field, key string }{{"datasetId", f.DatasetID}, {"datasetVersionId", f.DatasetVersionID}, {"suiteId", f.SuiteID}} {
+		if c.key != "" {
+			field, key, n = c.field, c.key, n+1
+		}
+	}
+	if n != 1 {
+		return Conn[*ValidationRun]{}, invalid("datasetId, datasetVersionId: give exactly one")
+	}
+	return listPage(ctx, s, "validationRuns:"+field, page, validationRunLists[field], map[string]any{"key": key}, afterID,
+		decodeValidationRun, func(v *ValidationRun) (any, string) { return nil, v.ID })
+}

@@ -1,0 +1,288 @@
+package store_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/quality"
+	"github.com/exphub/exphub/internal/store"
+)
+
+const suiteYAML = `
+rules:
+  - type: not_null
+    column: id
+  - type: value_between
+    column: amount
+    min: 0
+    max: 100
+`
+
+// newDatasetVersion registers a dataset with one version in a fresh
+// project and returns both.
+func newDatasetVersion(t *testing.T, s *store.Store, prefix string) (*store.Dataset, *store.DatasetVersion) {
+	t.Helper()
+	key := newProject(t, s, prefix)
+	d, err := s.RegisterDataset(t.Context(), actor, store.RegisterDatasetInput{ProjectKey: key, Namespace: "file://" + key, Name: "orders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, addVersion(t, s, d, "v1")
+}
+
+func addVersion(t *testing.T, s *store.Store, d *store.Dataset, label string) *store.DatasetVersion {
+	t.Helper()
+	v, _, err := s.RegisterDatasetVersion(t.Context(), actor, store.RegisterDatasetVersionInput{DatasetID: d.ID, Version: label,
+		URI: "/data/" + label + ".csv", Digest: strings.Repeat("a", 64)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// finish completes a run with a result of the given status.
+func finish(t *testing.T, s *store.Store, runID string, status quality.Status) *store.ValidationRun {
+	t.Helper()
+	res := &quality.Result{Engine: "exphub", Status: status, RowCount: 3, SHA256: strings.Repeat("a", 64),
+		Rules: []quality.RuleResult{{Index: 0, Type: "not_null", Column: "id", Severity: quality.SeverityError, Verdict: quality.VerdictPassed}}}
+	run, err := s.CompleteValidationRun(t.Context(), runID, res)
+	if err != nil {
+		t.Fatalf("complete %s: %v", runID, err)
+	}
+	return run
+}
+
+func startValidation(t *testing.T, s *store.Store, suiteID, versionID string) *store.ValidationRun {
+	t.Helper()
+	run, err := s.StartValidationRun(t.Context(), actor, store.StartValidationRunInput{SuiteID: suiteID, DatasetVersionID: versionID,
+		Deadline: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatalf("start validation: %v", err)
+	}
+	return run
+}
+
+func qualityStatus(t *testing.T, s *store.Store, versionID string) store.ValidationStatus {
+	t.Helper()
+	vs, err := s.DatasetVersionsByIDs(t.Context(), []string{versionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vs[versionID].QualityStatus
+}
+
+func TestValidationSuiteVersions(t *testing.T) {
+	s := neo4jtest.Store(t)
+	d, v := newDatasetVersion(t, s, "vsv")
+	suite, err := s.CreateValidationSuite(t.Context(), actor, store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "orders-basic", Definition: suiteYAML})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if suite.Version != 1 || suite.RuleCount != 2 || suite.ProjectKey != d.ProjectKey || !strings.Contains(suite.Definition, `"name":"orders-basic"`) {
+		t.Fatalf("created %+v", suite)
+	}
+	first := startValidation(t, s, suite.ID, v.ID)
+
+	// The same rules again, as JSON: the canonical form is equal, so
+	// nothing changes and no event is written.
+	before := neo4jtest.Count(t, `MATCH (e:Event {targetId: $id}) RETURN count(e) AS n`, map[string]any{"id": suite.ID})
+	same, changed, err := s.UpdateValidationSuite(t.Context(), actor, suite.ID,
+		`{"rules": [{"type": "not_null", "column": "id"}, {"type": "value_between", "column": "amount", "min": 0, "max": 100}]}`)
+	if err != nil || changed || same.Version != 1 {
+		t.Fatalf("identical update: changed=%v version=%d err=%v", changed, same.Version, err)
+	}
+	if after := neo4jtest.Count(t, `MATCH (e:Event {targetId: $id}) RETURN count(e) AS n`, map[string]any{"id": suite.ID}); after != before {
+		t.Errorf("an update that changed nothing wrote %d events", after-before)
+	}
+	updated, changed, err := s.UpdateValidationSuite(t.Context(), "bob", suite.ID, suiteYAML+"  - type: unique\n    column: id\n")
+	if err != nil || !changed {
+		t.Fatalf("update: changed=%v err=%v", changed, err)
+	}
+	if updated.Version != 2 || updated.RuleCount != 3 || updated.UpdatedBy != "bob" || updated.CreatedBy != actor {
+		t.Fatalf("updated %+v", updated)
+	}
+	second := startValidation(t, s, suite.ID, v.ID)
+	if *first.SuiteVersion != 1 || *second.SuiteVersion != 2 || first.Status != store.ValidationRunning {
+		t.Fatalf("runs recorded suite versions %d and %d (status %s)", *first.SuiteVersion, *second.SuiteVersion, first.Status)
+	}
+	if strings.Contains(first.Definition, "unique") || !strings.Contains(second.Definition, "unique") {
+		t.Errorf("runs did not keep the definition they ran:\n%s\n%s", first.Definition, second.Definition)
+	}
+	finish(t, s, first.ID, quality.StatusPassed)
+	if _, err := s.CompleteValidationRun(t.Context(), first.ID, &quality.Result{Status: quality.StatusFailed}); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("completing a finished run again: want ErrConflict, got %v", err)
+	}
+
+	evs, err := s.EventsAfter(t.Context(), 0, store.MaxEventPage, store.EventFilter{Scope: store.Scope{All: true}, ProjectKeys: []string{d.ProjectKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range evs {
+		if strings.HasPrefix(string(e.Kind), "VALIDATION_") {
+			kinds = append(kinds, string(e.Kind))
+		}
+	}
+	want := "VALIDATION_SUITE_CREATED VALIDATION_STARTED VALIDATION_SUITE_UPDATED VALIDATION_STARTED VALIDATION_COMPLETED"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("events %s, want %s", got, want)
+	}
+	last := evs[len(evs)-1]
+	if last.Payload["datasetVersionId"] != v.ID || last.Payload["datasetId"] != d.ID || last.Payload["status"] != "PASSED" ||
+		last.Payload["suiteVersion"] != int64(1) || last.Actor != actor {
+		t.Errorf("completion event %+v", last)
+	}
+}
+
+func TestValidationBadInputWritesNothing(t *testing.T) {
+	s := neo4jtest.Store(t)
+	d, v := newDatasetVersion(t, s, "vbad")
+	other, otherV := newDatasetVersion(t, s, "vbad2")
+	suite, err := s.CreateValidationSuite(t.Context(), actor, store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "basic", Definition: suiteYAML})
+	if err != nil {
+		t.Fatal(err)
+	}
+	missingDS := "ds_" + "0190a000-0000-7000-8000-000000000000"
+	missingV := "dsv_" + "0190a000-0000-7000-8000-000000000000"
+	missingS := "vs_" + "0190a000-0000-7000-8000-000000000000"
+	create := func(in store.CreateValidationSuiteInput) func() error {
+		return func() error { _, err := s.CreateValidationSuite(t.Context(), actor, in); return err }
+	}
+	cases := []struct {
+		name     string
+		write    func() error
+		sentinel error
+		mentions []string
+	}{
+		{"unknown dataset", create(store.CreateValidationSuiteInput{DatasetID: missingDS, Name: "x", Definition: suiteYAML}), store.ErrNotFound, []string{"datasetId"}},
+		{"rule without its column", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x", Definition: "rules:\n  - type: not_null\n"}),
+			store.ErrInvalid, []string{"definition", "rules[0].column"}},
+		{"unknown rule type", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x", Definition: "rules:\n  - type: not_null\n    column: a\n  - type: nope\n"}),
+			store.ErrInvalid, []string{"rules[1].type"}},
+		{"a field of another rule type", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x", Definition: `{"rules": [{"type": "unique", "column": "a", "pattern": "x"}]}`}),
+			store.ErrInvalid, []string{"rules[0].pattern"}},
+		{"reference not a version ID", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x",
+			Definition: "rules:\n  - type: referential_integrity\n    column: a\n    reference: ref.csv\n"}), store.ErrInvalid, []string{"rules[0].reference"}},
+		{"reference to a missing version", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x",
+			Definition: "rules:\n  - type: referential_integrity\n    column: a\n    reference: " + missingV + "\n"}), store.ErrNotFound, []string{"reference"}},
+		{"suite written for another dataset", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x",
+			Definition: "dataset: {namespace: s3://x, name: other}\nrules:\n  - type: not_null\n    column: a\n"}), store.ErrInvalid, []string{"definition: dataset"}},
+		{"duplicate name", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "basic", Definition: suiteYAML}), store.ErrConflict, []string{"name", "basic"}},
+		{"empty name", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: " ", Definition: suiteYAML}), store.ErrInvalid, []string{"name"}},
+		{"bad update", func() error {
+			_, _, err := s.UpdateValidationSuite(t.Context(), actor, suite.ID, "rules: []")
+			return err
+		}, store.ErrInvalid, []string{"definition", "rules"}},
+		{"update of an unknown suite", func() error {
+			_, _, err := s.UpdateValidationSuite(t.Context(), actor, missingS, suiteYAML)
+			return err
+		}, store.ErrNotFound, []string{"suiteId"}},
+		{"run on a version of another dataset", func() error {
+			_, err := s.StartValidationRun(t.Context(), actor, store.StartValidationRunInput{SuiteID: suite.ID, DatasetVersionID: otherV.ID})
+			return err
+		}, store.ErrInvalid, []string{"datasetVersionId", other.ID}},
+		{"run on an unknown version", func() error {
+			_, err := s.StartValidationRun(t.Context(), actor, store.StartValidationRunInput{SuiteID: suite.ID, DatasetVersionID: missingV})
+			return err
+		}, store.ErrNotFound, []string{"datasetVersionId"}},
+		{"run of an unknown suite", func() error {
+			_, err := s.StartValidationRun(t.Context(), actor, store.StartValidationRunInput{SuiteID: missingS, DatasetVersionID: v.ID})
+			return err
+		}, store.ErrNotFound, []string{"suiteId"}},
+		{"result that is not a validation result", func() error {
+			_, err := s.RecordValidationResult(t.Context(), actor, store.RecordValidationResultInput{DatasetVersionID: v.ID, SuiteName: "ge", Result: `{"success": true}`})
+			return err
+		}, store.ErrInvalid, []string{"result"}},
+		{"result for an unknown version", func() error {
+			_, err := s.RecordValidationResult(t.Context(), actor, store.RecordValidationResultInput{DatasetVersionID: missingV, SuiteName: "ge",
+				Result: `{"success": true, "results": []}`})
+			return err
+		}, store.ErrNotFound, []string{"datasetVersionId"}},
+	}
+	// Nodes (events included), relationships and suite versions of both
+	// projects.
+	count := func(t *testing.T) int64 {
+		t.Helper()
+		keys := map[string]any{"keys": []string{d.ProjectKey, other.ProjectKey}}
+		return neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey IN $keys
+			RETURN count(n) + sum(CASE WHEN n:ValidationSuite THEN n.version ELSE 0 END) + sum(COUNT { (n)--() }) AS n`, keys)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := count(t)
+			err := c.write()
+			if !errors.Is(err, c.sentinel) {
+				t.Fatalf("want %v, got %v", c.sentinel, err)
+			}
+			for _, m := range c.mentions {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error %q does not name %q", err, m)
+				}
+			}
+			if after := count(t); after != before {
+				t.Errorf("a rejected write changed the graph (%d → %d)", before, after)
+			}
+		})
+	}
+}
+
+func TestQualityStatusIsWorstOfLatestPerSuite(t *testing.T) {
+	s := neo4jtest.Store(t)
+	d, v := newDatasetVersion(t, s, "vqs")
+	a, err := s.CreateValidationSuite(t.Context(), actor, store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "a", Definition: suiteYAML})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.CreateValidationSuite(t.Context(), actor, store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "b", Definition: suiteYAML})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ge := func(success bool) {
+		t.Helper()
+		res := `{"success": false, "results": [{"success": false, "expectation_config": {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}}, "result": {"unexpected_count": 1}}]}`
+		if success {
+			res = `{"success": true, "results": [{"success": true, "expectation_config": {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}}, "result": {}}]}`
+		}
+		run, err := s.RecordValidationResult(t.Context(), actor, store.RecordValidationResultInput{DatasetVersionID: v.ID, SuiteName: "ge", Result: res})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Engine != store.EngineGreatExpectations || run.SuiteID != "" || run.SuiteVersion != nil {
+			t.Errorf("recorded run %+v", run)
+		}
+	}
+	steps := []struct {
+		name string
+		do   func()
+		want store.ValidationStatus
+	}{
+		{"no run finished", func() { startValidation(t, s, a.ID, v.ID) }, ""},
+		{"a fails", func() { finish(t, s, startValidation(t, s, a.ID, v.ID).ID, quality.StatusFailed) }, store.ValidationFailed},
+		{"b passes, a's failure is still its latest", func() { finish(t, s, startValidation(t, s, b.ID, v.ID).ID, quality.StatusPassed) }, store.ValidationFailed},
+		{"a passes now", func() { finish(t, s, startValidation(t, s, a.ID, v.ID).ID, quality.StatusPassed) }, store.ValidationPassed},
+		{"b warns", func() { finish(t, s, startValidation(t, s, b.ID, v.ID).ID, quality.StatusWarned) }, store.ValidationWarned},
+		{"an external suite fails", func() { ge(false) }, store.ValidationFailed},
+		{"the external suite passes", func() { ge(true) }, store.ValidationWarned},
+		{"a errors", func() { finish(t, s, startValidation(t, s, a.ID, v.ID).ID, quality.StatusError) }, store.ValidationError},
+	}
+	for _, st := range steps {
+		st.do()
+		if got := qualityStatus(t, s, v.ID); got != st.want {
+			t.Fatalf("%s: qualityStatus %q, want %q", st.name, got, st.want)
+		}
+	}
+	// Another version of the dataset is untouched.
+	if got := qualityStatus(t, s, addVersion(t, s, d, "v2").ID); got != "" {
+		t.Errorf("an unvalidated version has qualityStatus %q", got)
+	}
+	runs, err := s.ValidationRuns(t.Context(), store.ValidationRunFilter{DatasetVersionID: v.ID}, store.Page{First: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs.Total != 8 || len(runs.Items) != 3 || !runs.HasNext || runs.Items[0].Status != store.ValidationError {
+		t.Errorf("runs of the version: total %d, page %d, newest %s", runs.Total, len(runs.Items), runs.Items[0].Status)
+	}
+}

@@ -1,0 +1,334 @@
+// Package validation runs data-quality suites for the hub: runValidation
+// records a RUNNING run and returns at once, and a bounded pool evaluates
+// it in the background with the quality engine against the dataset
+// version's uri, checking the version's registered digest on the way, and
+// records the result, its event and the version's new quality status in
+// one transaction.
+//
+// Runs in flight when the server stops are cancelled and recorded as
+// ERROR with code INTERRUPTED before the driver closes. A run whose server
+// died without recording it stays RUNNING until its deadline (start +
+// timeout + a minute); every runner sweeps such runs to ERROR INTERRUPTED
+// at start and then every minute, so with N replicas any survivor cleans
+// up after a dead one.
+package validation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/exphub/exphub/internal/quality"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// Store is what the runner needs of the store.
+type Store interface {
+	StartValidationRun(ctx context.Context, actor string, in store.StartValidationRunInput) (*store.ValidationRun, error)
+	CompleteValidationRun(ctx context.Context, runID string, res *quality.Result) (*store.ValidationRun, error)
+	DatasetVersionsByIDs(ctx context.Context, ids []string) (map[string]*store.DatasetVersion, error)
+	StaleValidationRuns(ctx context.Context, limit int) ([]string, error)
+}
+
+// Options tune a Runner. Zero values take the defaults in brackets.
+type Options struct {
+	// Concurrency is the number of runs evaluated at once [2]; the others
+	// wait for a slot.
+	Concurrency int
+	// MaxQueued bounds the runs accepted and not yet finished [100]; past
+	// it runValidation is UNAVAILABLE.
+	MaxQueued int
+	// Timeout bounds a run from its submission, queueing included [10m];
+	// a run past it ends in ERROR with code TIMEOUT.
+	Timeout time.Duration
+	// SweepInterval is how often runs left RUNNING by a dead server are
+	// ended [1m].
+	SweepInterval time.Duration
+	// FileRoots are the directories whose files a run may read through a
+	// local path or file:// URI (the data and its references); none means
+	// local files are refused, so a caller who may register a version
+	// cannot make the server read its own files. http(s) URIs are always
+	// allowed.
+	FileRoots []string
+	// HTTPClient fetches http(s) data [http.DefaultClient].
+	HTTPClient *http.Client
+	// Now is the clock [time.Now].
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 2
+	}
+	if o.MaxQueued <= 0 {
+		o.MaxQueued = 100
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	if o.SweepInterval <= 0 {
+		o.SweepInterval = time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// deadlineGrace is added to the timeout for a run's recorded deadline: a
+// run past it is certainly not being evaluated any more.
+const deadlineGrace = time.Minute
+
+// completeTimeout bounds recording a result, which happens after the run's
+// own context ended when it was cancelled or timed out.
+const completeTimeout = 15 * time.Second
+
+// ErrStopped is returned by Submit once the runner stopped.
+var ErrStopped = fmt.Errorf("%w: the server is shutting down; retry on another replica", store.ErrUnavailable)
+
+// Runner evaluates validation runs in the background. It is safe for
+// concurrent use.
+type Runner struct {
+	st   Store
+	opts Options
+
+	base   context.Context // cancelled by Stop
+	cancel context.CancelFunc
+	slots  chan struct{} // evaluations at once
+	queued chan struct{} // runs accepted and not finished
+
+	mu       sync.Mutex
+	stopped  bool
+	inFlight sync.WaitGroup
+}
+
+// New returns a runner over st. Submit works at once; Run sweeps stale
+// runs; Stop ends everything.
+func New(st Store, opts Options) *Runner {
+	opts = opts.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Runner{st: st, opts: opts, base: ctx, cancel: cancel,
+		slots: make(chan struct{}, opts.Concurrency), queued: make(chan struct{}, opts.MaxQueued)}
+}
+
+// Submit records a RUNNING run of the suite on the dataset version as
+// actor and schedules its evaluation; it returns the run at once. Input
+// errors are the store's (nothing is written then); a full queue or a
+// stopping runner is store.ErrUnavailable.
+func (r *Runner) Submit(ctx context.Context, actor, suiteID, datasetVersionID string) (*store.ValidationRun, error) {
+	r.mu.Lock()
+	if r.stopped {
+		r.mu.Unlock()
+		return nil, ErrStopped
+	}
+	select {
+	case r.queued <- struct{}{}:
+	default:
+		r.mu.Unlock()
+		return nil, fmt.Errorf("%w: %d validation runs are queued; retry later", store.ErrUnavailable, r.opts.MaxQueued)
+	}
+	r.inFlight.Add(1)
+	r.mu.Unlock()
+	submitted := r.opts.Now()
+	run, err := r.st.StartValidationRun(ctx, actor, store.StartValidationRunInput{SuiteID: suiteID, DatasetVersionID: datasetVersionID,
+		Deadline: submitted.Add(r.opts.Timeout + deadlineGrace)})
+	if err != nil {
+		<-r.queued
+		r.inFlight.Done()
+		return nil, err
+	}
+	go r.evaluate(run)
+	return run, nil
+}
+
+// evaluate runs one validation and records its result.
+func (r *Runner) evaluate(run *store.ValidationRun) {
+	defer r.inFlight.Done()
+	defer func() { <-r.queued }()
+	ctx, cancel := context.WithTimeout(r.base, r.opts.Timeout)
+	defer cancel()
+	suite, perr := quality.ParseSuite([]byte(run.Definition))
+	var res *quality.Result
+	select {
+	case r.slots <- struct{}{}:
+		res = r.validate(ctx, run, suite, perr)
+		<-r.slots
+	case <-ctx.Done():
+	}
+	if res == nil {
+		res = r.ended(ctx, suite)
+	}
+	cctx, ccancel := context.WithTimeout(context.WithoutCancel(r.base), completeTimeout)
+	defer ccancel()
+	if _, err := r.st.CompleteValidationRun(cctx, run.ID, res); err != nil {
+		// The sweep ends it after its deadline.
+		r.opts.Logger.Error("validation: recording a result failed", "run", run.ID, "status", res.Status, "err", err)
+	}
+}
+
+// validate evaluates the run; it returns nil when ctx ended first.
+func (r *Runner) validate(ctx context.Context, run *store.ValidationRun, suite *quality.Suite, perr error) *quality.Result {
+	if perr != nil {
+		// The store only keeps definitions the engine accepts; this is an
+		// engine that changed its mind.
+		return errorResult(nil, quality.CodeInput, "the suite definition no longer parses: "+perr.Error())
+	}
+	vs, err := r.st.DatasetVersionsByIDs(ctx, []string{run.DatasetVersionID})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return errorResult(suite, quality.CodeSource, "reading the dataset version failed")
+	}
+	v, ok := vs[run.DatasetVersionID]
+	if !ok {
+		return errorResult(suite, quality.CodeSource, fmt.Sprintf("dataset version %s does not exist", run.DatasetVersionID))
+	}
+	if err := r.allowed(v.URI); err != nil {
+		return errorResult(suite, quality.CodeSource, err.Error())
+	}
+	engine := quality.New(quality.Options{Resolver: r.resolver(), HTTPClient: r.opts.HTTPClient, Now: r.opts.Now})
+	res, err := engine.Run(ctx, suite, quality.Source{URI: v.URI, ExpectedSHA256: v.Digest})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return errorResult(suite, quality.CodeInput, err.Error())
+	}
+	return res
+}
+
+// ended is the result of a run whose context ended: the timeout, or the
+// runner stopping.
+func (r *Runner) ended(ctx context.Context, suite *quality.Suite) *quality.Result {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && r.base.Err() == nil {
+		return errorResult(suite, store.CodeTimeout, fmt.Sprintf("the run did not finish within %s", r.opts.Timeout))
+	}
+	return errorResult(suite, store.CodeInterrupted, "the server stopped while the run was in flight; run it again")
+}
+
+// errorResult is a run that ended in ERROR as a whole: every rule of the
+// suite (when known) is ERROR and carries the reason.
+func errorResult(suite *quality.Suite, code quality.ErrorCode, msg string) *quality.Result {
+	res := &quality.Result{Engine: store.EngineExphub, Status: quality.StatusError, Error: &quality.RunError{Code: code, Message: msg},
+		Rules: []quality.RuleResult{}}
+	if suite != nil {
+		res.Suite = suite.Name
+		for i, rule := range suite.Rules {
+			sev := rule.Severity
+			if sev == "" {
+				sev = quality.SeverityError
+			}
+			res.Rules = append(res.Rules, quality.RuleResult{Index: i, Type: rule.Type, Name: rule.Name, Column: rule.Column,
+				Severity: sev, Verdict: quality.VerdictError, Message: "not evaluated: " + msg})
+		}
+	}
+	res.Statistics = quality.Statistics{Evaluated: len(res.Rules), Errored: len(res.Rules)}
+	return res
+}
+
+// resolver finds a rule's reference, a dataset version ID, through the
+// store: its uri, read under the same file roots, with its digest checked.
+func (r *Runner) resolver() quality.Resolver {
+	return quality.ResolverFunc(func(ctx context.Context, ref string) (quality.Source, error) {
+		if k, ok := store.KindOf(ref); !ok || k != store.KindDatasetVersion {
+			return quality.Source{}, fmt.Errorf("reference %q is not a dataset version ID", ref)
+		}
+		vs, err := r.st.DatasetVersionsByIDs(ctx, []string{ref})
+		if err != nil {
+			return quality.Source{}, fmt.Errorf("reference %s: reading it failed", ref)
+		}
+		v, ok := vs[ref]
+		if !ok {
+			return quality.Source{}, fmt.Errorf("reference %s: no such dataset version", ref)
+		}
+		if err := r.allowed(v.URI); err != nil {
+			return quality.Source{}, fmt.Errorf("reference %s: %w", ref, err)
+		}
+		return quality.Source{URI: v.URI, ExpectedSHA256: v.Digest}, nil
+	})
+}
+
+// allowed checks a data URI against the file roots.
+func (r *Runner) allowed(uri string) error {
+	if strings.HasPrefix(uri, "http://") || strings.HasPrefix(uri, "https://") {
+		return nil
+	}
+	p := uri
+	if strings.HasPrefix(uri, "file://") {
+		u, err := url.Parse(uri)
+		if err != nil {
+			return fmt.Errorf("%s is not a valid file URI", uri)
+		}
+		p = filepath.FromSlash(u.Path)
+	} else if strings.Contains(uri, "://") {
+		return fmt.Errorf("%s: the hub reads local paths, file:// and http(s):// URIs only", uri)
+	}
+	if !filepath.IsAbs(p) {
+		return fmt.Errorf("%s: a local path must be absolute", uri)
+	}
+	p = filepath.Clean(p)
+	for _, root := range r.opts.FileRoots {
+		if rel, err := filepath.Rel(filepath.Clean(root), p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: this server reads no local files outside EXPHUB_VALIDATION_FILE_ROOTS", uri)
+}
+
+// Run ends runs left RUNNING by a dead server, now and every
+// SweepInterval, until ctx ends; then it stops the runner.
+func (r *Runner) Run(ctx context.Context) {
+	defer r.Stop()
+	t := time.NewTicker(r.opts.SweepInterval)
+	defer t.Stop()
+	for {
+		r.sweep(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.base.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sweep records runs past their deadline as ERROR INTERRUPTED.
+func (r *Runner) sweep(ctx context.Context) {
+	ids, err := r.st.StaleValidationRuns(ctx, 100)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.opts.Logger.Warn("validation: reading stale runs failed", "err", err)
+		}
+		return
+	}
+	for _, id := range ids {
+		res := errorResult(nil, store.CodeInterrupted, "the server evaluating this run stopped before it finished; run it again")
+		if _, err := r.st.CompleteValidationRun(ctx, id, res); err != nil && !errors.Is(err, store.ErrConflict) {
+			r.opts.Logger.Warn("validation: ending a stale run failed", "run", id, "err", err)
+		}
+	}
+}
+
+// Stop refuses new runs, cancels those in flight and waits until each has
+// recorded its result (ERROR INTERRUPTED); call it before the driver
+// closes. It is idempotent.
+func (r *Runner) Stop() {
+	r.mu.Lock()
+	r.stopped = true
+	r.mu.Unlock()
+	r.cancel()
+	r.inFlight.Wait()
+}
