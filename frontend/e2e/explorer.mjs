@@ -2,7 +2,10 @@
 // Chromium against a real server with the demo data (e2e/run.sh starts
 // it). Screenshots of each view go to e2e/artifacts/.
 import { chromium } from "playwright-core";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
 import assert from "node:assert/strict";
 
 const base = process.env.EXPHUB_URL;
@@ -195,6 +198,49 @@ await step("open impact and export it as CSV", async () => {
   assert.equal(lines.length - 1, want.impact.totalAffected, "one CSV row per affected node");
   assert.ok(lines[1].startsWith("MODEL_VERSION,"), "model versions come first");
   await page.screenshot({ path: `${artifacts}impact.png`, fullPage: true });
+});
+
+await step("validate a dataset version, see the result live and the risk downstream", async () => {
+  // A dataset version whose data the server can read, a run that reads it
+  // and the model version that run trains.
+  const dir = mkdtempSync(join(tmpdir(), "exphub-e2e-"));
+  const file = join(dir, "payments.csv");
+  const csvText = "id,amount,currency\n1,10.5,EUR\n2,-3,USD\n3,7,XXX\n";
+  writeFileSync(file, csvText);
+  const digest = createHash("sha256").update(csvText).digest("hex");
+  const name = `payments-${Date.now()}`;
+  const ds = (await gql(`mutation($n: String!) { registerDataset(input: {projectKey: "fraud", namespace: "file://e2e", name: $n}) { dataset { id } } }`, { n: name })).registerDataset.dataset.id;
+  const dv = (await gql(`mutation($d: ID!, $u: String!, $g: String!) { registerDatasetVersion(input: {datasetId: $d, version: "v1", uri: $u, digest: $g, rowCount: 3}) { datasetVersion { id } } }`,
+    { d: ds, u: `file://${file}`, g: digest })).registerDatasetVersion.datasetVersion.id;
+  const found = await gql(`{ experiments(projectKey: "fraud", filter: {nameContains: "e2e-live"}, first: 1) { edges { node { id } } } }`);
+  const expId = found.experiments.edges[0]?.node.id ??
+    (await gql(`mutation { createExperiment(input: {projectKey: "fraud", name: "e2e-live"}) { experiment { id } } }`)).createExperiment.experiment.id;
+  const run = (await gql(`mutation($e: ID!, $n: String!) { startRun(input: {experimentId: $e, name: $n}) { run { id } } }`, { e: expId, n: `train-on-${name}` })).startRun.run.id;
+  await gql(`mutation($r: ID!, $v: ID!) { addRunInputs(input: {runId: $r, datasetVersionIds: [$v]}) { run { id } } }`, { r: run, v: dv });
+  const mv = (await gql(`mutation($r: ID!, $m: String!) { registerModelVersion(input: {projectKey: "fraud", modelName: $m, runId: $r, uri: "s3://models/e2e"}) { modelVersion { id } } }`,
+    { r: run, m: `model-${name}` })).registerModelVersion.modelVersion.id;
+  await gql(`mutation($d: ID!, $def: String!) { createValidationSuite(input: {datasetId: $d, name: "payments", definition: $def}) { validationSuite { id } } }`, {
+    d: ds,
+    def: "rules:\n  - {type: not_null, column: id}\n  - {type: value_between, column: amount, min: 0}\n  - {type: in_set, column: currency, values: [EUR, USD], severity: warn}\n",
+  });
+  await page.goto(`${base}/datasets/${ds}`);
+  await page.getByRole("heading", { name: "Data quality" }).waitFor();
+  assert.equal(await page.getByTestId("health").getAttribute("data-health"), "UNKNOWN", "not validated yet");
+  await page.getByRole("button", { name: "Validate v1" }).click();
+  // The page updates by itself when the run finishes.
+  await page.locator("[data-testid=validation-runs] tr[data-status=FAILED]").waitFor();
+  const verdicts = await page.locator("[data-testid=validation-run] tr[data-verdict]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-verdict")));
+  assert.deepEqual(verdicts, ["PASSED", "FAILED", "FAILED"]);
+  await page.locator("[data-testid=validation-run] tr[data-verdict=FAILED] code.sample", { hasText: "-3" }).waitFor();
+  await page.locator("[data-testid=health][data-health=FAILED]").waitFor();
+  await page.screenshot({ path: `${artifacts}quality.png`, fullPage: true });
+  // Downstream, the model version is at risk, and says why.
+  await page.goto(`${base}/lineage/${dv}?direction=DOWNSTREAM&selected=${mv}`);
+  await page.locator(`.react-flow__node[data-id="${mv}"] .lnode.h-at_risk`).waitFor();
+  await page.locator(`.react-flow__node[data-id="${dv}"] .lnode.h-failed`).waitFor();
+  await page.getByTestId("quality-issues").getByText(name).waitFor();
+  await page.screenshot({ path: `${artifacts}lineage-health.png` });
+  rmSync(dir, { recursive: true, force: true });
 });
 
 await step("lay out a 1,000-node lineage graph and pan and zoom it", async () => {

@@ -14,7 +14,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A JSON object. */
+  /** A JSON value: an object where a field says so (event payloads, suite definitions), else any value. */
   JSON: { input: Record<string, unknown>; output: Record<string, unknown>; }
   /** An RFC 3339 timestamp. */
   Time: { input: string; output: string; }
@@ -77,6 +77,23 @@ export type CreateProjectPayload = {
   project: Project;
 };
 
+export type CreateValidationSuiteInput = {
+  datasetId: Scalars['ID']['input'];
+  /**
+   * The suite as YAML or JSON text: {rules: [{type, column, severity, mostly, ...}]}
+   * (see internal/quality/RULES.md). references of referential_integrity and
+   * distribution_drift rules are dataset version IDs.
+   */
+  definition: Scalars['String']['input'];
+  /** Unique per dataset; replaces a name inside the definition. */
+  name: Scalars['String']['input'];
+};
+
+export type CreateValidationSuitePayload = {
+  __typename?: 'CreateValidationSuitePayload';
+  validationSuite: ValidationSuite;
+};
+
 export type Dataset = Node & {
   __typename?: 'Dataset';
   createdAt: Scalars['Time']['output'];
@@ -88,7 +105,15 @@ export type Dataset = Node & {
   /** OpenLineage namespace: the data source, e.g. s3://bucket or postgres://host:5432. */
   namespace: Scalars['String']['output'];
   projectKey: Scalars['String']['output'];
+  /** The data-quality suites of this dataset, newest first. */
+  validationSuites: ValidationSuiteConnection;
   versions: DatasetVersionConnection;
+};
+
+
+export type DatasetValidationSuitesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -127,14 +152,30 @@ export type DatasetVersion = Node & {
   derivedFrom: Array<DatasetVersion>;
   /** sha256 of the content, lowercase hex. */
   digest: Scalars['String']['output'];
+  /** Data-quality health, as on LineageNode.health. */
+  health: Health;
   id: Scalars['ID']['output'];
   /** Runs that wrote this version. */
   producedBy: Array<Run>;
   projectKey: Scalars['String']['output'];
+  /**
+   * The worst status among the latest finished run of each suite (hub suites
+   * and recorded external ones) of this version; null when none finished.
+   */
+  qualityStatus?: Maybe<ValidationStatus>;
   rowCount?: Maybe<Scalars['Int']['output']>;
   schema: Array<SchemaField>;
   uri: Scalars['String']['output'];
+  /** Validation runs of this version, newest first. */
+  validationRuns: ValidationRunConnection;
   version: Scalars['String']['output'];
+};
+
+
+/** An immutable version of a dataset. */
+export type DatasetVersionValidationRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type DatasetVersionConnection = {
@@ -220,7 +261,13 @@ export type EventKind =
   /** Inputs or outputs were linked to a run. */
   | 'RUN_LINEAGE_CHANGED'
   | 'RUN_STARTED'
-  | 'RUN_STATUS_CHANGED';
+  | 'RUN_STATUS_CHANGED'
+  /** A validation run finished (or a result was recorded); payload has datasetId, datasetVersionId, status and the version's qualityStatus. */
+  | 'VALIDATION_COMPLETED'
+  | 'VALIDATION_STARTED'
+  | 'VALIDATION_SUITE_CREATED'
+  /** A suite's definition changed; payload.version is the new version. */
+  | 'VALIDATION_SUITE_UPDATED';
 
 export type Experiment = Node & {
   __typename?: 'Experiment';
@@ -276,8 +323,18 @@ export type Grant = {
   role: Role;
 };
 
+/** Data-quality health of a lineage node; see LineageNode.health. */
+export type Health =
+  | 'AT_RISK'
+  | 'FAILED'
+  | 'OK'
+  | 'UNKNOWN'
+  | 'WARN';
+
 export type ImpactReport = {
   __typename?: 'ImpactReport';
+  /** IDs of the affected runs, dataset versions and model versions whose health is AT_RISK or FAILED, nearest first. */
+  atRisk: Array<Scalars['ID']['output']>;
   datasetVersions: Array<ImpactedNode>;
   /** True when the walk reached nodes in projects the caller may not read (not counted). */
   hiddenAffected: Scalars['Boolean']['output'];
@@ -353,6 +410,18 @@ export type LineageNode = {
   distance: Scalars['Int']['output'];
   /** True when this node has neighbours in the walked direction that were not returned. */
   hasMore: Scalars['Boolean']['output'];
+  /**
+   * Data-quality health (today's, also with asOf). A dataset version is FAILED
+   * when its own latest validation status (qualityStatus) is FAILED or ERROR;
+   * else AT_RISK when a dataset version upstream of it (at most 50 lineage hops,
+   * through projects the caller may read) is FAILED; else OK (PASSED), WARN
+   * (WARNED) or UNKNOWN (never validated). A run or model version is AT_RISK
+   * when a FAILED dataset version is upstream of it, else OK when some upstream
+   * version was validated, else UNKNOWN. Datasets, models, experiments and
+   * redacted placeholders are UNKNOWN. Computed for all nodes of the response
+   * at once, only when selected.
+   */
+  health: Health;
   id: Scalars['ID']['output'];
   kind: NodeKind;
   name: Scalars['String']['output'];
@@ -482,15 +551,21 @@ export type Mutation = {
   addRunOutputs: AddRunOutputsPayload;
   createExperiment: CreateExperimentPayload;
   createProject: CreateProjectPayload;
+  createValidationSuite: CreateValidationSuitePayload;
   finishRun: FinishRunPayload;
   logMetrics: LogMetricsPayload;
   logParams: LogParamsPayload;
+  /** Records a validation result produced elsewhere (Great Expectations) as a finished run. */
+  recordValidationResult: RecordValidationResultPayload;
   registerDataset: RegisterDatasetPayload;
   registerDatasetVersion: RegisterDatasetVersionPayload;
   registerModelVersion: RegisterModelVersionPayload;
+  /** Starts a run of a suite on a version of its dataset and returns it at once, RUNNING; validationCompleted, the event log and node(id) show when it finished. */
+  runValidation: RunValidationPayload;
   setRunTags: SetRunTagsPayload;
   startRun: StartRunPayload;
   updateRunStatus: UpdateRunStatusPayload;
+  updateValidationSuite: UpdateValidationSuitePayload;
 };
 
 
@@ -514,6 +589,11 @@ export type MutationCreateProjectArgs = {
 };
 
 
+export type MutationCreateValidationSuiteArgs = {
+  input: CreateValidationSuiteInput;
+};
+
+
 export type MutationFinishRunArgs = {
   input: FinishRunInput;
 };
@@ -526,6 +606,11 @@ export type MutationLogMetricsArgs = {
 
 export type MutationLogParamsArgs = {
   input: LogParamsInput;
+};
+
+
+export type MutationRecordValidationResultArgs = {
+  input: RecordValidationResultInput;
 };
 
 
@@ -544,6 +629,11 @@ export type MutationRegisterModelVersionArgs = {
 };
 
 
+export type MutationRunValidationArgs = {
+  input: RunValidationInput;
+};
+
+
 export type MutationSetRunTagsArgs = {
   input: SetRunTagsInput;
 };
@@ -556,6 +646,11 @@ export type MutationStartRunArgs = {
 
 export type MutationUpdateRunStatusArgs = {
   input: UpdateRunStatusInput;
+};
+
+
+export type MutationUpdateValidationSuiteArgs = {
+  input: UpdateValidationSuiteInput;
 };
 
 /** Anything with an opaque global ID that node(id:) can fetch. */
@@ -572,7 +667,9 @@ export type NodeKind =
   | 'PROJECT'
   /** A node in a project the caller may not read; it has no name and no real id. */
   | 'REDACTED'
-  | 'RUN';
+  | 'RUN'
+  | 'VALIDATION_RUN'
+  | 'VALIDATION_SUITE';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -644,6 +741,20 @@ export type ProjectFilter = {
   nameContains?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A FAILED dataset version upstream of a node: why the node is at risk. */
+export type QualityIssue = {
+  __typename?: 'QualityIssue';
+  datasetVersion: DatasetVersion;
+  /** Fewest lineage hops from the failed version down to the node (0: the node itself). */
+  distance: Scalars['Int']['output'];
+  /** The FAILED and ERROR rules of those runs. */
+  failingRules: Array<RuleResult>;
+  /** The latest run of each suite whose latest run failed, latest first. */
+  failingRuns: Array<ValidationRun>;
+  /** FAILED or ERROR. */
+  status: ValidationStatus;
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -678,9 +789,18 @@ export type Query = {
   project?: Maybe<Project>;
   /** Projects the caller may read. */
   projects: ProjectConnection;
+  /**
+   * Why is this node at risk? The FAILED dataset versions upstream of a run,
+   * dataset version or model version (and the node itself when it is one),
+   * nearest first, at most 100, each with the latest run of each failing suite
+   * and its failing rules. Only paths through projects the caller may read count.
+   */
+  qualityIssuesUpstream: Array<QualityIssue>;
   /** The last events (at most 1,000) of the projects the caller may read that pass filter, newest first; subscribe to events with after: cursor to continue from there without a gap. */
   recentEvents: RecentEvents;
   runs: RunConnection;
+  /** Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first. */
+  validationRuns: ValidationRunConnection;
 };
 
 
@@ -761,6 +881,11 @@ export type QueryProjectsArgs = {
 };
 
 
+export type QueryQualityIssuesUpstreamArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryRecentEventsArgs = {
   filter?: InputMaybe<EventFilter>;
   last?: InputMaybe<Scalars['Int']['input']>;
@@ -775,12 +900,33 @@ export type QueryRunsArgs = {
   orderBy?: InputMaybe<RunOrder>;
 };
 
+
+export type QueryValidationRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  datasetId?: InputMaybe<Scalars['ID']['input']>;
+  datasetVersionId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type RecentEvents = {
   __typename?: 'RecentEvents';
   /** The log's position when they were read: pass it as after to the events subscription. */
   cursor: Scalars['String']['output'];
   /** Newest first. */
   events: Array<Event>;
+};
+
+export type RecordValidationResultInput = {
+  datasetVersionId: Scalars['ID']['input'];
+  /** A Great Expectations validation result (ExpectationSuiteValidationResult, 0.x or 1.x JSON), or the JSON of hubctl validate --json. */
+  result: Scalars['String']['input'];
+  /** Names the external suite: the latest result of each name counts towards the version's qualityStatus. */
+  suiteName: Scalars['String']['input'];
+};
+
+export type RecordValidationResultPayload = {
+  __typename?: 'RecordValidationResultPayload';
+  validationRun: ValidationRun;
 };
 
 export type RegisterDatasetInput = {
@@ -832,6 +978,40 @@ export type Role =
   | 'APPROVER'
   | 'CONTRIBUTOR'
   | 'VIEWER';
+
+/** The outcome of one rule of a run. */
+export type RuleResult = {
+  __typename?: 'RuleResult';
+  column?: Maybe<Scalars['String']['output']>;
+  columns: Array<Scalars['String']['output']>;
+  /** Rows the rule looked at. */
+  elementCount: Scalars['Int']['output'];
+  index: Scalars['Int']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  missingCount: Scalars['Int']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  /** The observed value: a number, or a structured value per rule type; null when nothing was observed. */
+  observed?: Maybe<Scalars['JSON']['output']>;
+  severity: RuleSeverity;
+  type: Scalars['String']['output'];
+  unexpectedCount: Scalars['Int']['output'];
+  /** unexpectedCount over the rule's denominator (non-null rows for most rules), in percent; null when not row-wise or the denominator is 0. */
+  unexpectedPercent?: Maybe<Scalars['Float']['output']>;
+  /** A few failing values, never the whole column: objects {value, row} (row 1-based, when known). */
+  unexpectedSample: Array<Scalars['JSON']['output']>;
+  verdict: RuleVerdict;
+};
+
+export type RuleSeverity =
+  /** A failure fails the run. */
+  | 'ERROR'
+  /** A failure only warns. */
+  | 'WARN';
+
+export type RuleVerdict =
+  | 'ERROR'
+  | 'FAILED'
+  | 'PASSED';
 
 export type Run = Node & {
   __typename?: 'Run';
@@ -899,6 +1079,18 @@ export type RunStatus =
   | 'RUNNING'
   | 'SCHEDULED';
 
+export type RunValidationInput = {
+  /** A version of the suite's dataset. */
+  datasetVersionId: Scalars['ID']['input'];
+  suiteId: Scalars['ID']['input'];
+};
+
+export type RunValidationPayload = {
+  __typename?: 'RunValidationPayload';
+  /** The run, RUNNING. */
+  validationRun: ValidationRun;
+};
+
 export type SchemaField = {
   __typename?: 'SchemaField';
   name: Scalars['String']['output'];
@@ -955,6 +1147,8 @@ export type Subscription = {
   events: Event;
   /** RUN_STARTED and RUN_STATUS_CHANGED events of the runs of an experiment; after as in events. */
   runStatusChanged: Event;
+  /** VALIDATION_COMPLETED events of the versions of a dataset (target: the ValidationRun); after as in events. */
+  validationCompleted: Event;
 };
 
 
@@ -967,6 +1161,12 @@ export type SubscriptionEventsArgs = {
 export type SubscriptionRunStatusChangedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   experimentId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionValidationCompletedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  datasetId: Scalars['ID']['input'];
 };
 
 export type Tag = {
@@ -994,6 +1194,142 @@ export type UpdateRunStatusPayload = {
   run: Run;
 };
 
+export type UpdateValidationSuiteInput = {
+  /** The new definition; the same definition again changes nothing. */
+  definition: Scalars['String']['input'];
+  suiteId: Scalars['ID']['input'];
+};
+
+export type UpdateValidationSuitePayload = {
+  __typename?: 'UpdateValidationSuitePayload';
+  /** False when the definition was already this one (no new version). */
+  changed: Scalars['Boolean']['output'];
+  validationSuite: ValidationSuite;
+};
+
+/** Why a run ended in ERROR as a whole. */
+export type ValidationErrorCode =
+  /** The data could not be parsed (ragged rows, bad UTF-8, malformed JSON or Parquet). */
+  | 'INPUT'
+  /** The data's sha256 differs from the dataset version's registered digest: it changed under an immutable version. */
+  | 'INTEGRITY'
+  /** The server stopped while the run was in flight. */
+  | 'INTERRUPTED'
+  /** The data could not be opened or fetched. */
+  | 'SOURCE'
+  /** The run did not finish within the server's validation timeout. */
+  | 'TIMEOUT';
+
+/** One validation of one dataset version. */
+export type ValidationRun = Node & {
+  __typename?: 'ValidationRun';
+  createdBy: Scalars['String']['output'];
+  datasetVersion: DatasetVersion;
+  /** The suite definition it ran (a copy); null for a recorded result. */
+  definition?: Maybe<Scalars['JSON']['output']>;
+  /** exphub or great_expectations. */
+  engine: Scalars['String']['output'];
+  /** The external engine's version, when its result said. */
+  engineVersion?: Maybe<Scalars['String']['output']>;
+  error?: Maybe<ValidationRunError>;
+  finishedAt?: Maybe<Scalars['Time']['output']>;
+  id: Scalars['ID']['output'];
+  projectKey: Scalars['String']['output'];
+  /** One per rule, in the suite's order; empty while running. */
+  results: Array<RuleResult>;
+  /** Rows read; null while running, for an ERROR before any row, and for recorded results. */
+  rowCount?: Maybe<Scalars['Int']['output']>;
+  /** sha256 of the data read, lowercase hex. */
+  sha256?: Maybe<Scalars['String']['output']>;
+  startedAt: Scalars['Time']['output'];
+  statistics?: Maybe<ValidationStatistics>;
+  status: ValidationStatus;
+  /** The hub suite it ran; null for a recorded external result (or a suite the caller may not read). */
+  suite?: Maybe<ValidationSuite>;
+  suiteName: Scalars['String']['output'];
+  /** The suite's version it ran; null for a recorded result. */
+  suiteVersion?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ValidationRunConnection = {
+  __typename?: 'ValidationRunConnection';
+  edges: Array<ValidationRunEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ValidationRunEdge = {
+  __typename?: 'ValidationRunEdge';
+  cursor: Scalars['String']['output'];
+  node: ValidationRun;
+};
+
+export type ValidationRunError = {
+  __typename?: 'ValidationRunError';
+  code: ValidationErrorCode;
+  column?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+  /** 1-based data row, when known. */
+  row?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ValidationStatistics = {
+  __typename?: 'ValidationStatistics';
+  errored: Scalars['Int']['output'];
+  evaluated: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  passed: Scalars['Int']['output'];
+  successPercent: Scalars['Float']['output'];
+};
+
+export type ValidationStatus =
+  | 'ERROR'
+  | 'FAILED'
+  | 'PASSED'
+  | 'RUNNING'
+  | 'WARNED';
+
+/** A named, versioned set of data-quality rules over a dataset. */
+export type ValidationSuite = Node & {
+  __typename?: 'ValidationSuite';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  dataset: Dataset;
+  /** The suite as the engine reads it (canonical JSON of the YAML or JSON given). */
+  definition: Scalars['JSON']['output'];
+  id: Scalars['ID']['output'];
+  /** Unique per dataset. */
+  name: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+  ruleCount: Scalars['Int']['output'];
+  /** Runs of this suite, newest first. */
+  runs: ValidationRunConnection;
+  updatedAt: Scalars['Time']['output'];
+  updatedBy: Scalars['String']['output'];
+  /** 1 at creation, one more with each change of the definition. */
+  version: Scalars['Int']['output'];
+};
+
+
+/** A named, versioned set of data-quality rules over a dataset. */
+export type ValidationSuiteRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ValidationSuiteConnection = {
+  __typename?: 'ValidationSuiteConnection';
+  edges: Array<ValidationSuiteEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ValidationSuiteEdge = {
+  __typename?: 'ValidationSuiteEdge';
+  cursor: Scalars['String']['output'];
+  node: ValidationSuite;
+};
+
 /** The caller, as its token says. */
 export type Viewer = {
   __typename?: 'Viewer';
@@ -1016,6 +1352,20 @@ export type PickedProjectQueryVariables = Exact<{
 
 
 export type PickedProjectQuery = { __typename?: 'Query', project?: { __typename?: 'Project', key: string, name: string, myRole: Role } | null };
+
+export type QualityIssuesUpstreamQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type QualityIssuesUpstreamQuery = { __typename?: 'Query', qualityIssuesUpstream: Array<{ __typename?: 'QualityIssue', status: ValidationStatus, distance: number, datasetVersion: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } }, failingRuns: Array<{ __typename?: 'ValidationRun', id: string, suiteName: string }>, failingRules: Array<{ __typename?: 'RuleResult', index: number, type: string, column?: string | null, verdict: RuleVerdict, observed?: Record<string, unknown> | null }> }> };
+
+export type VersionValidationRunsQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type VersionValidationRunsQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion', id: string, qualityStatus?: ValidationStatus | null, health: Health, validationRuns: { __typename?: 'ValidationRunConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationRunEdge', node: { __typename?: 'ValidationRun', id: string, status: ValidationStatus, suiteName: string, suiteVersion?: number | null, engine: string, engineVersion?: string | null, startedAt: string, finishedAt?: string | null, createdBy: string, rowCount?: number | null, sha256?: string | null, error?: { __typename?: 'ValidationRunError', code: ValidationErrorCode, message: string, row?: number | null, column?: string | null } | null, statistics?: { __typename?: 'ValidationStatistics', evaluated: number, passed: number, failed: number, errored: number } | null, results: Array<{ __typename?: 'RuleResult', index: number, type: string, name?: string | null, column?: string | null, columns: Array<string>, severity: RuleSeverity, verdict: RuleVerdict, observed?: Record<string, unknown> | null, elementCount: number, unexpectedCount: number, unexpectedPercent?: number | null, unexpectedSample: Array<Record<string, unknown>>, message?: string | null }> } }> } } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type RecentEventsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1050,21 +1400,42 @@ export type CompareRunsQueryVariables = Exact<{
 }>;
 
 
-export type CompareRunsQuery = { __typename?: 'Query', nodes: Array<{ __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, experiment: { __typename?: 'Experiment', id: string, name: string }, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }> } | null> };
+export type CompareRunsQuery = { __typename?: 'Query', nodes: Array<{ __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, experiment: { __typename?: 'Experiment', id: string, name: string }, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }> } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null> };
 
 export type DatasetQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DatasetQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset', id: string, namespace: string, name: string, description: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'DatasetVersionConnection', totalCount: number, edges: Array<{ __typename?: 'DatasetVersionEdge', node: { __typename?: 'DatasetVersion', id: string, version: string, uri: string, digest: string, rowCount?: number | null, createdAt: string, createdBy: string, schema: Array<{ __typename?: 'SchemaField', name: string, type: string, nullable: boolean }>, producedBy: Array<{ __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } }>, consumedBy: Array<{ __typename?: 'Run', id: string, name: string, projectKey: string, experiment: { __typename?: 'Experiment', id: string, name: string } }>, derivedFrom: Array<{ __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } }> } }> } } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | null };
+export type DatasetQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset', id: string, namespace: string, name: string, description: string, projectKey: string, createdAt: string, createdBy: string, validationSuites: { __typename?: 'ValidationSuiteConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationSuiteEdge', node: { __typename?: 'ValidationSuite', id: string, name: string, version: number, ruleCount: number, updatedAt: string, updatedBy: string } }> }, versions: { __typename?: 'DatasetVersionConnection', totalCount: number, edges: Array<{ __typename?: 'DatasetVersionEdge', node: { __typename?: 'DatasetVersion', id: string, version: string, uri: string, digest: string, rowCount?: number | null, createdAt: string, createdBy: string, qualityStatus?: ValidationStatus | null, health: Health, schema: Array<{ __typename?: 'SchemaField', name: string, type: string, nullable: boolean }>, producedBy: Array<{ __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } }>, consumedBy: Array<{ __typename?: 'Run', id: string, name: string, projectKey: string, experiment: { __typename?: 'Experiment', id: string, name: string } }>, derivedFrom: Array<{ __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } }> } }> } } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+
+export type EventHeadQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EventHeadQuery = { __typename?: 'Query', recentEvents: { __typename?: 'RecentEvents', cursor: string } };
+
+export type ValidationCompletedSubscriptionVariables = Exact<{
+  datasetId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ValidationCompletedSubscription = { __typename?: 'Subscription', validationCompleted: { __typename?: 'Event', cursor: string, seq: number, payload: Record<string, unknown> } };
+
+export type RunValidationMutationVariables = Exact<{
+  suiteId: Scalars['ID']['input'];
+  versionId: Scalars['ID']['input'];
+}>;
+
+
+export type RunValidationMutation = { __typename?: 'Mutation', runValidation: { __typename?: 'RunValidationPayload', validationRun: { __typename?: 'ValidationRun', id: string, status: ValidationStatus } } };
 
 export type ExperimentQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ExperimentQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment', id: string, name: string, description: string, projectKey: string, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number } }> } }> } } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | null };
+export type ExperimentQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment', id: string, name: string, description: string, projectKey: string, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number } }> } }> } } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ExperimentsQueryVariables = Exact<{
   projectKey: Scalars['String']['input'];
@@ -1082,28 +1453,28 @@ export type ImpactQueryVariables = Exact<{
 }>;
 
 
-export type ImpactQuery = { __typename?: 'Query', impact: { __typename?: 'ImpactReport', root: string, totalAffected: number, hiddenAffected: boolean, truncated: boolean, truncatedBy: Array<TruncationReason>, openPromotionRequests: Array<string>, owners: Array<string>, runs: Array<{ __typename?: 'ImpactedNode', id: string, kind: NodeKind, name: string, projectKey: string, distance: number, owner: string }>, datasetVersions: Array<{ __typename?: 'ImpactedNode', id: string, kind: NodeKind, name: string, projectKey: string, distance: number, owner: string }>, modelVersions: Array<{ __typename?: 'ImpactedModelVersion', id: string, name: string, projectKey: string, distance: number, owner: string, stage: ModelStage, inProduction: boolean }> } };
+export type ImpactQuery = { __typename?: 'Query', impact: { __typename?: 'ImpactReport', root: string, totalAffected: number, hiddenAffected: boolean, truncated: boolean, truncatedBy: Array<TruncationReason>, openPromotionRequests: Array<string>, owners: Array<string>, atRisk: Array<string>, runs: Array<{ __typename?: 'ImpactedNode', id: string, kind: NodeKind, name: string, projectKey: string, distance: number, owner: string }>, datasetVersions: Array<{ __typename?: 'ImpactedNode', id: string, kind: NodeKind, name: string, projectKey: string, distance: number, owner: string }>, modelVersions: Array<{ __typename?: 'ImpactedModelVersion', id: string, name: string, projectKey: string, distance: number, owner: string, stage: ModelStage, inProduction: boolean }> } };
 
 export type ImpactRootQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ImpactRootQuery = { __typename?: 'Query', node?: { __typename: 'Dataset', name: string } | { __typename: 'DatasetVersion', version: string, dataset: { __typename?: 'Dataset', name: string } } | { __typename: 'Experiment', name: string } | { __typename: 'Model', name: string } | { __typename: 'ModelVersion', number: number, model: { __typename?: 'Model', name: string } } | { __typename: 'Project' } | { __typename: 'Run', name: string } | null };
+export type ImpactRootQuery = { __typename?: 'Query', node?: { __typename: 'Dataset', name: string } | { __typename: 'DatasetVersion', version: string, dataset: { __typename?: 'Dataset', name: string } } | { __typename: 'Experiment', name: string } | { __typename: 'Model', name: string } | { __typename: 'ModelVersion', number: number, model: { __typename?: 'Model', name: string } } | { __typename: 'Project' } | { __typename: 'Run', name: string } | { __typename: 'ValidationRun' } | { __typename: 'ValidationSuite' } | null };
 
 export type ModelQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ModelQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model', id: string, name: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'ModelVersionConnection', totalCount: number, edges: Array<{ __typename?: 'ModelVersionEdge', node: { __typename?: 'ModelVersion', id: string, version: number, uri: string, stage: ModelStage, createdAt: string, createdBy: string, run?: { __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } } | null } }> } } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | null };
+export type ModelQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model', id: string, name: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'ModelVersionConnection', totalCount: number, edges: Array<{ __typename?: 'ModelVersionEdge', node: { __typename?: 'ModelVersion', id: string, version: number, uri: string, stage: ModelStage, createdAt: string, createdBy: string, run?: { __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } } | null } }> } } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type RunQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type RunQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, endedAt?: string | null, createdBy: string, seed?: number | null, experiment: { __typename?: 'Experiment', id: string, name: string }, params: Array<{ __typename?: 'Param', key: string, value: string }>, tags: Array<{ __typename?: 'Tag', key: string, value: string }>, code?: { __typename?: 'CodeRef', repo: string, commit: string, dirty: boolean } | null, environment?: { __typename?: 'Environment', imageDigest?: string | null, lockfileHash?: string | null, platform?: string | null } | null, metrics: Array<{ __typename?: 'Metric', key: string, count: number, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }>, inputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest: string, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, outputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest: string, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, modelOutputs: Array<{ __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string } }> } | null };
+export type RunQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, endedAt?: string | null, createdBy: string, seed?: number | null, experiment: { __typename?: 'Experiment', id: string, name: string }, params: Array<{ __typename?: 'Param', key: string, value: string }>, tags: Array<{ __typename?: 'Tag', key: string, value: string }>, code?: { __typename?: 'CodeRef', repo: string, commit: string, dirty: boolean } | null, environment?: { __typename?: 'Environment', imageDigest?: string | null, lockfileHash?: string | null, platform?: string | null } | null, metrics: Array<{ __typename?: 'Metric', key: string, count: number, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }>, inputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest: string, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, outputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest: string, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, modelOutputs: Array<{ __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string } }> } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1120,7 +1491,7 @@ export type LineageQueryVariables = Exact<{
 }>;
 
 
-export type LineageQuery = { __typename?: 'Query', lineage: { __typename?: 'LineageGraph', root: string, truncated: boolean, truncatedBy: Array<TruncationReason>, nodes: Array<{ __typename?: 'LineageNode', id: string, kind: NodeKind, name: string, distance: number, hasMore: boolean, projectKey?: string | null }>, edges: Array<{ __typename?: 'LineageEdge', from: string, to: string, kind: string, hops: number }> } };
+export type LineageQuery = { __typename?: 'Query', lineage: { __typename?: 'LineageGraph', root: string, truncated: boolean, truncatedBy: Array<TruncationReason>, nodes: Array<{ __typename?: 'LineageNode', id: string, kind: NodeKind, name: string, distance: number, hasMore: boolean, projectKey?: string | null, health: Health }>, edges: Array<{ __typename?: 'LineageEdge', from: string, to: string, kind: string, hops: number }> } };
 
 export type LineagePathQueryVariables = Exact<{
   from: Scalars['ID']['input'];
@@ -1134,18 +1505,23 @@ export type LineagePathQuery = { __typename?: 'Query', lineagePath?: { __typenam
 
 export const ProjectPickerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProjectPicker"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"q"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projects"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"nameContains"},"value":{"kind":"Variable","name":{"kind":"Name","value":"q"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"myRole"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProjectPickerQuery, ProjectPickerQueryVariables>;
 export const PickedProjectDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PickedProject"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"project"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"myRole"}}]}}]}}]} as unknown as DocumentNode<PickedProjectQuery, PickedProjectQueryVariables>;
+export const QualityIssuesUpstreamDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"QualityIssuesUpstream"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"qualityIssuesUpstream"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"datasetVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"failingRuns"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"suiteName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"failingRules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"observed"}}]}}]}}]}}]} as unknown as DocumentNode<QualityIssuesUpstreamQuery, QualityIssuesUpstreamQueryVariables>;
+export const VersionValidationRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VersionValidationRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatasetVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"qualityStatus"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"validationRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"suiteName"}},{"kind":"Field","name":{"kind":"Name","value":"suiteVersion"}},{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"engineVersion"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"rowCount"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"row"}},{"kind":"Field","name":{"kind":"Name","value":"column"}}]}},{"kind":"Field","name":{"kind":"Name","value":"statistics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluated"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"errored"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"columns"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"observed"}},{"kind":"Field","name":{"kind":"Name","value":"elementCount"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedCount"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedPercent"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedSample"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<VersionValidationRunsQuery, VersionValidationRunsQueryVariables>;
 export const RecentEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RecentEvents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]}}]} as unknown as DocumentNode<RecentEventsQuery, RecentEventsQueryVariables>;
 export const EventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Events"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]} as unknown as DocumentNode<EventsSubscription, EventsSubscriptionVariables>;
 export const AuditDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Audit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EventFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}},{"kind":"Field","name":{"kind":"Name","value":"prevHash"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AuditQuery, AuditQueryVariables>;
 export const CatalogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Catalog"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"q"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"datasets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"nameContains"},"value":{"kind":"Variable","name":{"kind":"Name","value":"q"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"models"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"nameContains"},"value":{"kind":"Variable","name":{"kind":"Name","value":"q"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CatalogQuery, CatalogQueryVariables>;
 export const CompareRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompareRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Run"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"params"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompareRunsQuery, CompareRunsQueryVariables>;
-export const DatasetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Dataset"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Dataset"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"uri"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"rowCount"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"schema"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"nullable"}}]}},{"kind":"Field","name":{"kind":"Name","value":"producedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"consumedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"derivedFrom"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<DatasetQuery, DatasetQueryVariables>;
+export const DatasetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Dataset"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Dataset"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"validationSuites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"ruleCount"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedBy"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"uri"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"rowCount"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"qualityStatus"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"schema"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"nullable"}}]}},{"kind":"Field","name":{"kind":"Name","value":"producedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"consumedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"derivedFrom"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<DatasetQuery, DatasetQueryVariables>;
+export const EventHeadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EventHead"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"0"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}}]}}]} as unknown as DocumentNode<EventHeadQuery, EventHeadQueryVariables>;
+export const ValidationCompletedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ValidationCompleted"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"datasetId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validationCompleted"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"datasetId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"datasetId"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]} as unknown as DocumentNode<ValidationCompletedSubscription, ValidationCompletedSubscriptionVariables>;
+export const RunValidationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RunValidation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"suiteId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runValidation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"suiteId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"suiteId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"datasetVersionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validationRun"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<RunValidationMutation, RunValidationMutationVariables>;
 export const ExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Experiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"params"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentQuery, ExperimentQueryVariables>;
 export const ExperimentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Experiments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"q"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"nameContains"},"value":{"kind":"Variable","name":{"kind":"Name","value":"q"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentsQuery, ExperimentsQueryVariables>;
-export const ImpactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Impact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"depth"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"impact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"depth"},"value":{"kind":"Variable","name":{"kind":"Name","value":"depth"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"totalAffected"}},{"kind":"Field","name":{"kind":"Name","value":"hiddenAffected"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"openPromotionRequests"}},{"kind":"Field","name":{"kind":"Name","value":"owners"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}}]}},{"kind":"Field","name":{"kind":"Name","value":"datasetVersions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}}]}},{"kind":"Field","name":{"kind":"Name","value":"modelVersions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"inProduction"}}]}}]}}]}}]} as unknown as DocumentNode<ImpactQuery, ImpactQueryVariables>;
+export const ImpactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Impact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"depth"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"impact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"depth"},"value":{"kind":"Variable","name":{"kind":"Name","value":"depth"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"totalAffected"}},{"kind":"Field","name":{"kind":"Name","value":"hiddenAffected"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"openPromotionRequests"}},{"kind":"Field","name":{"kind":"Name","value":"owners"}},{"kind":"Field","name":{"kind":"Name","value":"atRisk"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}}]}},{"kind":"Field","name":{"kind":"Name","value":"datasetVersions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}}]}},{"kind":"Field","name":{"kind":"Name","value":"modelVersions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"inProduction"}}]}}]}}]}}]} as unknown as DocumentNode<ImpactQuery, ImpactQueryVariables>;
 export const ImpactRootDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ImpactRoot"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Run"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Dataset"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatasetVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Model"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ModelVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"number"},"name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<ImpactRootQuery, ImpactRootQueryVariables>;
 export const ModelDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Model"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Model"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"uri"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"run"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ModelQuery, ModelQueryVariables>;
 export const RunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Run"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Run"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"params"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"code"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"repo"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"dirty"}}]}},{"kind":"Field","name":{"kind":"Name","value":"environment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imageDigest"}},{"kind":"Field","name":{"kind":"Name","value":"lockfileHash"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"inputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"outputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"modelOutputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RunQuery, RunQueryVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"grants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
-export const LineageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Lineage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"direction"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"LineageDirection"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"depth"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"maxNodes"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NodeKind"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"direction"},"value":{"kind":"Variable","name":{"kind":"Name","value":"direction"}}},{"kind":"Argument","name":{"kind":"Name","value":"depth"},"value":{"kind":"Variable","name":{"kind":"Name","value":"depth"}}},{"kind":"Argument","name":{"kind":"Name","value":"maxNodes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"maxNodes"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"hops"}}]}}]}}]}}]} as unknown as DocumentNode<LineageQuery, LineageQueryVariables>;
+export const LineageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Lineage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"direction"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"LineageDirection"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"depth"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"maxNodes"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NodeKind"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"direction"},"value":{"kind":"Variable","name":{"kind":"Name","value":"direction"}}},{"kind":"Argument","name":{"kind":"Name","value":"depth"},"value":{"kind":"Variable","name":{"kind":"Name","value":"depth"}}},{"kind":"Argument","name":{"kind":"Name","value":"maxNodes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"maxNodes"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"health"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"hops"}}]}}]}}]}}]} as unknown as DocumentNode<LineageQuery, LineageQueryVariables>;
 export const LineagePathDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LineagePath"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineagePath"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"hops"}}]}}]}}]}}]} as unknown as DocumentNode<LineagePathQuery, LineagePathQueryVariables>;

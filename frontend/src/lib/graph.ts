@@ -8,6 +8,8 @@ export interface LNode {
   distance: number;
   hasMore: boolean;
   projectKey?: string | null;
+  // Data-quality health (OK, WARN, FAILED, AT_RISK, UNKNOWN), when asked for.
+  health?: string | null;
 }
 
 export interface LEdge {

@@ -1,5 +1,8 @@
+import { useEffect, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
-import { useQuery } from "urql";
+import { useMutation, useQuery, useSubscription } from "urql";
+import { ValidationRuns } from "../components/ValidationRuns";
+import { healthLabels } from "../lib/quality";
 import { graphql } from "../gql";
 import { Loading, Problem } from "../components/States";
 import { shortDigest } from "../lib/format";
@@ -9,11 +12,12 @@ const DatasetQuery = graphql(`
     node(id: $id) {
       ... on Dataset {
         id namespace name description projectKey createdAt createdBy
+        validationSuites(first: 20) { totalCount edges { node { id name version ruleCount updatedAt updatedBy } } }
         versions(first: 50) {
           totalCount
           edges {
             node {
-              id version uri digest rowCount createdAt createdBy
+              id version uri digest rowCount createdAt createdBy qualityStatus health
               schema { name type nullable }
               producedBy { id name experiment { id name } }
               consumedBy { id name projectKey experiment { id name } }
@@ -23,6 +27,24 @@ const DatasetQuery = graphql(`
         }
       }
     }
+  }
+`);
+
+const HeadQuery = graphql(`
+  query EventHead {
+    recentEvents(last: 0) { cursor }
+  }
+`);
+
+const CompletedSubscription = graphql(`
+  subscription ValidationCompleted($datasetId: ID!, $after: String) {
+    validationCompleted(datasetId: $datasetId, after: $after) { cursor seq payload }
+  }
+`);
+
+const RunValidation = graphql(`
+  mutation RunValidation($suiteId: ID!, $versionId: ID!) {
+    runValidation(input: { suiteId: $suiteId, datasetVersionId: $versionId }) { validationRun { id status } }
   }
 `);
 
@@ -39,7 +61,20 @@ function Runs({ runs, empty }: { runs: RunRef[]; empty: string }) {
 export default function Dataset() {
   const { id = "" } = useParams();
   const [params, setParams] = useSearchParams();
-  const [{ data, error, fetching }] = useQuery({ query: DatasetQuery, variables: { id } });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: DatasetQuery, variables: { id } });
+  // Validations finishing update the page live: the subscription starts at
+  // the log's position when the page opened, so none is missed.
+  const [head] = useQuery({ query: HeadQuery, requestPolicy: "network-only" });
+  const after = head.data?.recentEvents.cursor ?? null;
+  const [completed] = useSubscription(
+    { query: CompletedSubscription, variables: { datasetId: id, after }, pause: after === null },
+    (n: number = 0) => n + 1,
+  );
+  useEffect(() => {
+    if (completed.data) reexecute({ requestPolicy: "network-only" });
+  }, [completed.data, reexecute]);
+  const [runState, runValidation] = useMutation(RunValidation);
+  const [started, setStarted] = useState<string | null>(null);
   if (fetching && !data) return <Loading what="the dataset" />;
   if (error) return <Problem error={error} />;
   const ds = data?.node?.__typename === "Dataset" ? data.node : null;
@@ -56,13 +91,14 @@ export default function Dataset() {
       <h2>Versions <small className="muted">{ds.versions.totalCount}</small></h2>
       {versions.length === 0 ? <p className="muted">No versions registered yet.</p> : (
         <table className="versions">
-          <thead><tr><th>Version</th><th>Digest (sha256)</th><th>Rows</th><th>Created</th><th>Read by</th></tr></thead>
+          <thead><tr><th>Version</th><th>Digest (sha256)</th><th>Rows</th><th>Quality</th><th>Created</th><th>Read by</th></tr></thead>
           <tbody>
             {versions.map((v) => (
               <tr key={v.id} className={v.id === current?.id ? "picked" : undefined} onClick={() => setParams({ version: v.id }, { replace: true })}>
                 <td><code>{v.version}</code></td>
                 <td><code title={v.digest}>{shortDigest(v.digest)}</code></td>
                 <td className="num">{v.rowCount?.toLocaleString() ?? "—"}</td>
+                <td>{v.qualityStatus ? <span className={`vstatus ${v.qualityStatus.toLowerCase()}`}>{v.qualityStatus.toLowerCase()}</span> : <span className="muted">not validated</span>}{v.health === "AT_RISK" && <span className="health h-at_risk"> at risk</span>}</td>
                 <td>{new Date(v.createdAt).toLocaleString()} <span className="muted">by {v.createdBy}</span></td>
                 <td className="num">{v.consumedBy.length}</td>
               </tr>
@@ -70,9 +106,30 @@ export default function Dataset() {
           </tbody>
         </table>
       )}
+      <h2>Data quality</h2>
+      {ds.validationSuites.totalCount === 0 ? (
+        <p className="muted">No validation suite yet. Create one with <code>createValidationSuite</code>, or record results from CI with <code>hubctl validate --push</code>.</p>
+      ) : (
+        <table className="suites">
+          <thead><tr><th>Suite</th><th>Version</th><th>Rules</th><th>Changed</th><th></th></tr></thead>
+          <tbody>
+            {ds.validationSuites.edges.map(({ node: s }) => (
+              <tr key={s.id}>
+                <td>{s.name}</td>
+                <td>v{s.version}</td>
+                <td className="num">{s.ruleCount}</td>
+                <td>{new Date(s.updatedAt).toLocaleString()} <span className="muted">by {s.updatedBy}</span></td>
+                <td>{current && <button disabled={runState.fetching} onClick={() => runValidation({ suiteId: s.id, versionId: current.id }).then((r) => r.data && setStarted(r.data.runValidation.validationRun.id))}>Validate {current.version}</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {runState.error && <Problem error={runState.error} />}
+      {started && <p className="muted" role="status">Validation started; its result appears below when it finishes.</p>}
       {current && (
         <div className="card" data-testid="version-details">
-          <h3>Version <code>{current.version}</code></h3>
+          <h3>Version <code>{current.version}</code> <span className={`health h-${current.health.toLowerCase()}`} data-testid="health" data-health={current.health}>{healthLabels[current.health] ?? current.health}</span></h3>
           <p><code>{current.uri}</code></p>
           <p className="muted">sha256 <code>{current.digest}</code></p>
           <p><Link to={`/lineage/${current.id}`}>Lineage</Link> · <Link to={`/impact/${current.id}`}>Impact</Link></p>
@@ -94,6 +151,8 @@ export default function Dataset() {
               <Runs runs={current.consumedBy} empty="No recorded run has read it." />
             </div>
           </div>
+          <h4>Validations</h4>
+          <ValidationRuns versionId={current.id} refresh={completed.data ?? 0} />
         </div>
       )}
     </section>

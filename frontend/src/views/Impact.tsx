@@ -9,7 +9,7 @@ import { impactHeader, impactRows, ownersToNotify, type ImpactNode } from "../li
 const ImpactQuery = graphql(`
   query Impact($id: ID!, $depth: Int, $asOf: Time) {
     impact(id: $id, depth: $depth, asOf: $asOf) {
-      root totalAffected hiddenAffected truncated truncatedBy openPromotionRequests owners
+      root totalAffected hiddenAffected truncated truncatedBy openPromotionRequests owners atRisk
       runs { id kind name projectKey distance owner }
       datasetVersions { id kind name projectKey distance owner }
       modelVersions { id name projectKey distance owner stage inProduction }
@@ -40,14 +40,14 @@ function download(name: string, text: string) {
   URL.revokeObjectURL(url);
 }
 
-function NodeTable({ title, nodes }: { title: string; nodes: ImpactNode[] }) {
+function NodeTable({ title, nodes, atRisk }: { title: string; nodes: ImpactNode[]; atRisk: Set<string> }) {
   return (
     <div className="card">
       <h3>{title} <small className="muted">{nodes.length}</small></h3>
       {nodes.length === 0 ? <p className="muted">None affected.</p> : (
         <table>
           <thead><tr><th>Name</th><th>Project</th><th>Hops</th><th>Owner</th></tr></thead>
-          <tbody>{nodes.map((n) => <tr key={n.id}><td><Link to={n.kind === "RUN" ? `/runs/${n.id}` : `/lineage/${n.id}`}>{n.name}</Link></td><td>{n.projectKey}</td><td className="num">{n.distance}</td><td>{n.owner}</td></tr>)}</tbody>
+          <tbody>{nodes.map((n) => <tr key={n.id}><td><Link to={n.kind === "RUN" ? `/runs/${n.id}` : `/lineage/${n.id}`}>{n.name}</Link>{atRisk.has(n.id) && <span className="health h-at_risk"> at risk</span>}</td><td>{n.projectKey}</td><td className="num">{n.distance}</td><td>{n.owner}</td></tr>)}</tbody>
         </table>
       )}
     </div>
@@ -82,10 +82,12 @@ export default function Impact() {
       {data && (() => {
         const r = data.impact;
         const prod = r.modelVersions.filter((m) => m.inProduction);
+        const atRisk = new Set(r.atRisk);
         return (
           <>
             <p className="summary" data-testid="impact-total" data-total={r.totalAffected}>
               <strong>{r.totalAffected}</strong> affected: {r.modelVersions.length} model versions ({prod.length} in production), {r.datasetVersions.length} dataset versions, {r.runs.length} runs.
+              {atRisk.size > 0 && <> <span className="health h-at_risk" data-testid="at-risk" data-count={atRisk.size}>{atRisk.size} already at risk from failed data</span></>}
             </p>
             {r.truncated && <p className="warn" role="status">The walk was cut ({r.truncatedBy.map((t) => (t === "DEPTH" ? "at this depth" : "at 50,000 nodes")).join(", ")}): the count is a lower bound.</p>}
             {r.hiddenAffected && <p className="warn" role="status">It also reaches projects you may not read; their owners are not listed.</p>}
@@ -97,7 +99,7 @@ export default function Impact() {
                   <thead><tr><th>Model version</th><th>Stage</th><th>Project</th><th>Hops</th><th>Owner</th></tr></thead>
                   <tbody>{r.modelVersions.map((m) => (
                     <tr key={m.id} className={m.inProduction ? "production" : undefined}>
-                      <td><Link to={`/lineage/${m.id}?direction=UPSTREAM`}>{m.name}</Link></td>
+                      <td><Link to={`/lineage/${m.id}?direction=UPSTREAM`}>{m.name}</Link>{atRisk.has(m.id) && <span className="health h-at_risk"> at risk</span>}</td>
                       <td><span className={`stage ${m.stage.toLowerCase()}`}>{m.stage.toLowerCase()}</span></td>
                       <td>{m.projectKey}</td><td className="num">{m.distance}</td><td>{m.owner}</td>
                     </tr>
@@ -112,8 +114,8 @@ export default function Impact() {
               )}
             </div>
             <div className="grid">
-              <NodeTable title={kindLabel("DATASET_VERSION") + "s"} nodes={r.datasetVersions} />
-              <NodeTable title="Runs" nodes={r.runs} />
+              <NodeTable title={kindLabel("DATASET_VERSION") + "s"} nodes={r.datasetVersions} atRisk={atRisk} />
+              <NodeTable title="Runs" nodes={r.runs} atRisk={atRisk} />
             </div>
           </>
         );

@@ -7,6 +7,8 @@ import { LARGE_GRAPH, elkInput, mergeGraphs, quickLayout, toFlow, type FlowNodeD
 import { layout } from "../lib/layout";
 import { LineageQuery, PathQuery, lineageVariables } from "./lineageQueries";
 import { kindLabel } from "../lib/format";
+import { healthLabels } from "../lib/quality";
+import { QualityIssues } from "../components/QualityIssues";
 import { parseLineageState, serializeLineageState, type LineageState } from "../lib/url";
 
 const kinds = ["RUN", "DATASET_VERSION", "MODEL_VERSION"];
@@ -15,9 +17,9 @@ const kinds = ["RUN", "DATASET_VERSION", "MODEL_VERSION"];
 type LineageFlowNode = Node<FlowNodeData, "lineage">;
 
 const LineageNodeView = memo(function LineageNodeView({ data }: NodeProps<LineageFlowNode>) {
-  const cls = ["lnode", data.kind.toLowerCase(), data.isRoot ? "root" : "", data.onPath ? "path" : "", data.hasMore ? "more" : ""].join(" ");
+  const cls = ["lnode", data.kind.toLowerCase(), data.isRoot ? "root" : "", data.onPath ? "path" : "", data.hasMore ? "more" : "", data.health ? `h-${data.health.toLowerCase()}` : ""].join(" ");
   return (
-    <div className={cls} title={data.id}>
+    <div className={cls} title={data.health ? `${data.id}: ${healthLabels[data.health] ?? data.health}` : data.id} data-health={data.health ?? undefined}>
       <Handle type="target" position={Position.Left} />
       <div className="kind">{kindLabel(data.kind)}</div>
       <div className="name">{data.kind === "REDACTED" ? "hidden project" : data.name}</div>
@@ -189,6 +191,10 @@ export default function Lineage() {
                 <Link to={`/lineage/${selected.id}?${serializeLineageState({ ...state, selected: null })}`}>Center the graph here</Link>
               </p>
               <p><Link to={`/impact/${selected.id}`}>Impact: what depends on it</Link>{selected.kind === "RUN" && <> · <Link to={`/runs/${selected.id}`}>The run</Link></>}</p>
+              {selected.health && selected.health !== "UNKNOWN" && (
+                <p>Data quality: <span className={`health h-${selected.health.toLowerCase()}`}>{healthLabels[selected.health] ?? selected.health}</span></p>
+              )}
+              {(selected.health === "AT_RISK" || selected.health === "FAILED") && <QualityIssues id={selected.id} />}
               {selected.hasMore && <button onClick={() => expand(selected.id)}>Show its hidden neighbours</button>}
               {pathStart && pathStart !== selected.id ? (
                 <button onClick={() => { update({ path: [pathStart, selected.id] }); setPathStart(null); }}>Highlight the path from {nameOf(pathStart)} to here</button>

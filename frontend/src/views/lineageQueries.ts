@@ -8,7 +8,7 @@ export const LineageQuery = graphql(`
   query Lineage($id: ID!, $direction: LineageDirection, $depth: Int, $maxNodes: Int, $kinds: [NodeKind!], $asOf: Time) {
     lineage(id: $id, direction: $direction, depth: $depth, maxNodes: $maxNodes, kinds: $kinds, asOf: $asOf) {
       root truncated truncatedBy
-      nodes { id kind name distance hasMore projectKey }
+      nodes { id kind name distance hasMore projectKey health }
       edges { from to kind hops }
     }
   }
