@@ -379,6 +379,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditEvents           func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
+		DatasetVersionByName  func(childComplexity int, namespace string, name string, version string, projectKey *string) int
 		Datasets              func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
 		Experiments           func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
 		Impact                func(childComplexity int, id string, depth *int, asOf *time.Time) int
@@ -658,6 +659,7 @@ type QueryResolver interface {
 	Runs(ctx context.Context, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
 	Datasets(ctx context.Context, projectKey string, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error)
 	Models(ctx context.Context, projectKey string, filter *model.ModelFilter, first *int, after *string) (*model.ModelConnection, error)
+	DatasetVersionByName(ctx context.Context, namespace string, name string, version string, projectKey *string) (*store.DatasetVersion, error)
 	Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error)
 	Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error)
 	LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error)
@@ -2061,6 +2063,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["filter"].(*model.EventFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.datasetVersionByName":
+		if e.ComplexityRoot.Query.DatasetVersionByName == nil {
+			break
+		}
+
+		args, err := ec.field_Query_datasetVersionByName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DatasetVersionByName(childComplexity, args["namespace"].(string), args["name"].(string), args["version"].(string), args["projectKey"].(*string)), true
 	case "Query.datasets":
 		if e.ComplexityRoot.Query.Datasets == nil {
 			break
@@ -3545,6 +3558,12 @@ type Query {
   runs(experimentId: ID!, filter: RunFilter, orderBy: RunOrder, first: Int = 20, after: String): RunConnection!
   datasets(projectKey: String!, filter: DatasetFilter, first: Int = 20, after: String): DatasetConnection!
   models(projectKey: String!, filter: ModelFilter, first: Int = 20, after: String): ModelConnection!
+  """
+  A dataset version by its dataset's OpenLineage name and its version label,
+  in projectKey or, when omitted, in the one project the caller may read that
+  has such a dataset (BAD_USER_INPUT when several do); null when none.
+  """
+  datasetVersionByName(namespace: String!, name: String!, version: String!, projectKey: String): DatasetVersion
 
   """
   Nodes reachable from id along lineage edges, nearest first, bounded by depth
@@ -5673,6 +5692,44 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_datasetVersionByName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "namespace",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["namespace"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg3
 	return args, nil
 }
 
@@ -12014,6 +12071,50 @@ func (ec *executionContext) fieldContext_Query_models(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_models_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_datasetVersionByName(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_datasetVersionByName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DatasetVersionByName(ctx, fc.Args["namespace"].(string), fc.Args["name"].(string), fc.Args["version"].(string), fc.Args["projectKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DatasetVersion) graphql.Marshaler {
+			return ec.marshalODatasetVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_datasetVersionByName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_datasetVersionByName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20458,6 +20559,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_models(ctx, field)
 				})
+		case "datasetVersionByName":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_datasetVersionByName(ctx, field)
+				})
 		case "lineage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -23823,6 +23930,13 @@ func (ec *executionContext) unmarshalODatasetFilter2ᚖgithubᚗcomᚋexphubᚋe
 	}
 	res, err := ec.unmarshalInputDatasetFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODatasetVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersion(ctx context.Context, sel ast.SelectionSet, v *store.DatasetVersion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DatasetVersion(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOEnvironment2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *store.Environment) graphql.Marshaler {

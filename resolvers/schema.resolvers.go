@@ -609,6 +609,22 @@ func (r *queryResolver) Models(ctx context.Context, projectKey string, filter *m
 		}), nil
 }
 
+// DatasetVersionByName is the resolver for the datasetVersionByName field.
+func (r *queryResolver) DatasetVersionByName(ctx context.Context, namespace string, name string, version string, projectKey *string) (*store.DatasetVersion, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	pk := deref(projectKey)
+	if pk != "" && !canRead(ctx, pk) {
+		return nil, nil
+	}
+	v, err := r.Store.DatasetVersionByName(ctx, scope(ctx), pk, namespace, name, version)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
 // Lineage is the resolver for the lineage field.
 func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error) {
 	if _, err := principal(ctx); err != nil {

@@ -72,7 +72,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "watch":
 		return runWatch(args[1:], getenv, stdout, stderr)
 	case "validate":
-		return runValidate(args[1:], stdout, stderr)
+		return runValidate(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK

@@ -19,10 +19,17 @@ import (
 
 const validateUsage = `usage: hubctl validate --suite SUITE.yaml --data PATH|URI [--json] [--digest SHA256]
                       [--format csv|jsonl|parquet] [--delimiter C] [--quote C] [--no-quote] [--no-header] [--null TEXT ...]
+                      [--push --version V [--dataset NAMESPACE/NAME] [--project KEY] [--url URL] [--token-env VAR]]
 
 Runs a data-quality suite over one file locally and prints a table (or, with
 --json, the result). References in the suite (referential_integrity,
 distribution_drift) are resolved relative to the suite file.
+
+With --push, the result is recorded in the hub as a validation run of the
+dataset version (the suite's dataset unless --dataset names another), and
+the data must match that version's registered digest (unless --digest says
+otherwise): a file that changed under an immutable version is an ERROR.
+The token comes from $EXPHUB_TOKEN.
 
 Exit status: 0 when the run PASSED or only WARNED, 1 when an error-severity
 rule FAILED or the run ended in ERROR (unreadable data, digest mismatch, a
@@ -35,11 +42,14 @@ type validateOptions struct {
 	suitePath string
 	source    quality.Source
 	asJSON    bool
+	push      bool
+	dataset   string
+	target    pushTarget
 }
 
 // runValidate implements "hubctl validate".
-func runValidate(args []string, stdout, stderr io.Writer) int {
-	opts, code, ok := parseValidateFlags(args, stderr)
+func runValidate(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	opts, code, ok := parseValidateFlags(args, getenv, stderr)
 	if !ok {
 		return code
 	}
@@ -50,13 +60,27 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	var hub *hubClient
+	var version *pushedVersion
+	if opts.push {
+		if opts.target, err = pushTargetFrom(opts.target, opts.dataset, suite); err != nil {
+			fmt.Fprintf(stderr, "hubctl validate: %v\n", err)
+			return exitUsage
+		}
+		hub = newHubClient(opts.target)
+		if version, err = findVersion(ctx, hub, opts.target); err != nil {
+			fmt.Fprintf(stderr, "hubctl validate: %v\n", err)
+			return exitError
+		}
+		if opts.source.ExpectedSHA256 == "" {
+			opts.source.ExpectedSHA256 = version.Digest
+		}
+	}
 	res, err := validateLocal(ctx, suite, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "hubctl validate: %v\n", err)
 		return exitError
 	}
-	// A --push step (send the result to the hub as a ValidationRun) goes
-	// here, after the local run and before printing; it is not built yet.
 	if opts.asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -66,6 +90,14 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		printResult(stdout, res)
+	}
+	if opts.push {
+		id, status, err := recordResult(ctx, hub, version.ID, suite.Name, res)
+		if err != nil {
+			fmt.Fprintf(stderr, "hubctl validate: recording the result: %v\n", err)
+			return exitError
+		}
+		fmt.Fprintf(stderr, "recorded in the hub as %s (%s) on %s %s@%s\n", id, status, opts.target.namespace, opts.target.name, opts.target.vers)
 	}
 	switch res.Status {
 	case quality.StatusFailed, quality.StatusError:
@@ -86,7 +118,7 @@ type nullFlags []string
 func (n *nullFlags) String() string     { return strings.Join(*n, ",") }
 func (n *nullFlags) Set(s string) error { *n = append(*n, s); return nil }
 
-func parseValidateFlags(args []string, stderr io.Writer) (validateOptions, int, bool) {
+func parseValidateFlags(args []string, getenv func(string) string, stderr io.Writer) (validateOptions, int, bool) {
 	fs := flag.NewFlagSet("hubctl validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -102,6 +134,12 @@ func parseValidateFlags(args []string, stderr io.Writer) (validateOptions, int, 
 	quote := fs.String("quote", "", "CSV quote character (default \")")
 	noQuote := fs.Bool("no-quote", false, "CSV: read quote characters as data")
 	noHeader := fs.Bool("no-header", false, "CSV: the first row is data; columns are column_1, column_2, ...")
+	push := fs.Bool("push", false, "record the result in the hub as a validation run of the dataset version")
+	dataset := fs.String("dataset", "", "with --push: the dataset as NAMESPACE/NAME, e.g. s3://lake/raw/orders (default: the suite's dataset)")
+	version := fs.String("version", "", "with --push: the dataset version the data is (required)")
+	project := fs.String("project", "", "with --push: the dataset's project, when its name exists in several")
+	url := fs.String("url", "http://127.0.0.1:8080/graphql", "with --push: the hub's GraphQL endpoint")
+	tokenEnv := fs.String("token-env", "EXPHUB_TOKEN", "with --push: environment variable holding the bearer token")
 	var nulls nullFlags
 	fs.Var(&nulls, "null", "CSV: a field `TEXT` read as null (repeatable; the empty field stays null only if --null '' is given too)")
 	if err := fs.Parse(args); err != nil {
@@ -161,7 +199,11 @@ func parseValidateFlags(args []string, stderr io.Writer) (validateOptions, int, 
 	if len(nulls) > 0 {
 		src.CSV.NullValues = nulls
 	}
-	return validateOptions{suitePath: *suitePath, source: src, asJSON: *asJSON}, exitOK, true
+	if !*push && (*dataset != "" || *version != "" || *project != "") {
+		return usageErr("--dataset, --version and --project only go with --push")
+	}
+	return validateOptions{suitePath: *suitePath, source: src, asJSON: *asJSON, push: *push, dataset: *dataset,
+		target: pushTarget{url: *url, token: getenv(*tokenEnv), project: *project, vers: *version}}, exitOK, true
 }
 
 // hexLen returns the number of bytes a hex string encodes.

@@ -95,7 +95,10 @@ func TestValidate(t *testing.T) {
 		{name: "bad delimiter", args: []string{"--suite", suite("pass.yaml"), "--data", data, "--delimiter", ";;"}, code: exitUsage, stderr: []string{"--delimiter must be one ASCII character"}},
 		{name: "invalid suite", args: []string{"--suite", suite("invalid.yaml"), "--data", data}, code: exitUsage, stderr: []string{"rules[0].min: min (5) is greater than max (1)"}},
 		{name: "missing suite", args: []string{"--suite", suite("nope.yaml"), "--data", data}, code: exitUsage, stderr: []string{"read suite"}},
-		{name: "push is not a flag yet", args: []string{"--suite", suite("pass.yaml"), "--data", data, "--push"}, code: exitUsage, stderr: []string{"flag provided but not defined: -push"}},
+		{name: "push without a version", args: []string{"--suite", suite("pass.yaml"), "--data", data, "--push", "--dataset", "s3://lake/orders"}, code: exitUsage, stderr: []string{"--push needs --version"}},
+		{name: "push without a dataset", args: []string{"--suite", suite("pass.yaml"), "--data", data, "--push", "--version", "v1"}, code: exitUsage, stderr: []string{"--push needs --dataset"}},
+		{name: "a malformed dataset name", args: []string{"--suite", suite("pass.yaml"), "--data", data, "--push", "--version", "v1", "--dataset", "orders"}, code: exitUsage, stderr: []string{"--dataset must be NAMESPACE/NAME"}},
+		{name: "version without push", args: []string{"--suite", suite("pass.yaml"), "--data", data, "--version", "v1"}, code: exitUsage, stderr: []string{"only go with --push"}},
 		{name: "extra argument", args: []string{"--suite", suite("pass.yaml"), "--data", data, "more"}, code: exitUsage, stderr: []string{`unexpected argument "more"`}},
 	}
 	for _, tt := range tests {

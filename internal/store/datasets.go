@@ -382,3 +382,43 @@ func (s *Store) DatasetVersions(ctx context.Context, datasetID string, page Page
 			RETURN total, items`,
 		map[string]any{"id": datasetID}, afterID, decodeDatasetVersion, func(v *DatasetVersion) (any, string) { return nil, v.ID })
 }
+
+// DatasetVersionByName finds a version by its dataset's OpenLineage name
+// and its version label, among the projects in scope (only projectKey's
+// when it is not empty). It returns ErrNotFound when there is none, and
+// ErrInvalid naming projectKey when the dataset exists in several projects.
+func (s *Store) DatasetVersionByName(ctx context.Context, scope Scope, projectKey, namespace, name, version string) (*DatasetVersion, error) {
+	params := scope.params()
+	params["pk"], params["ns"], params["name"], params["version"] = nilIfEmpty(projectKey), namespace, name, version
+	vs, err := read(ctx, s, func(tx *txn) ([]*DatasetVersion, error) {
+		recs, err := tx.run(`MATCH (d:Dataset {namespace: $ns, name: $name})
+			WHERE ($pk IS NULL OR d.projectKey = $pk) AND ($allProjects OR d.projectKey IN $projectKeys)
+			MATCH (d)-[:HAS_VERSION]->(v:DatasetVersion {version: $version})
+			RETURN v{.*} AS v LIMIT 2`, params)
+		if err != nil {
+			return nil, err
+		}
+		var out []*DatasetVersion
+		for _, rec := range recs {
+			m, err := recMap(rec, "v")
+			if err != nil {
+				return nil, err
+			}
+			v, err := decodeDatasetVersion(m)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	})
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("dataset version %s %s@%s: %w", namespace, name, version, err)
+	case len(vs) == 0:
+		return nil, fmt.Errorf("dataset version %s %s@%s: %w", namespace, name, version, ErrNotFound)
+	case len(vs) > 1:
+		return nil, invalid("projectKey: dataset %s %s exists in projects %s and %s; name one", namespace, name, vs[0].ProjectKey, vs[1].ProjectKey)
+	}
+	return vs[0], nil
+}

@@ -763,6 +763,12 @@ export type Query = {
    * another). after is an event cursor.
    */
   auditEvents: EventConnection;
+  /**
+   * A dataset version by its dataset's OpenLineage name and its version label,
+   * in projectKey or, when omitted, in the one project the caller may read that
+   * has such a dataset (BAD_USER_INPUT when several do); null when none.
+   */
+  datasetVersionByName?: Maybe<DatasetVersion>;
   datasets: DatasetConnection;
   experiments: ExperimentConnection;
   /** Everything downstream of a node (at most 50 hops and 50,000 nodes), grouped by kind; asOf as in lineage. */
@@ -808,6 +814,14 @@ export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDatasetVersionByNameArgs = {
+  name: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  projectKey?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['String']['input'];
 };
 
 
