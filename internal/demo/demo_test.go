@@ -44,3 +44,31 @@ func TestSeedBuildsTheScenarioOnce(t *testing.T) {
 		t.Errorf("fraud lineage reaches the churn project")
 	}
 }
+
+// The demo's quality story: raw v2 failed its contract, so the models
+// trained downstream of it are at risk.
+func TestSeedQualityPutsTheModelsAtRisk(t *testing.T) {
+	s := neo4jtest.Store(t)
+	keys := demo.Keys{Fraud: neo4jtest.Key(t, "fraud"), Churn: neo4jtest.Key(t, "churn")}
+	sc, err := demo.Seed(t.Context(), s, keys, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.SeedQuality(t.Context(), s, sc, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ids := append([]string{sc.FraudRawV1, sc.FraudRawV2}, sc.ModelVersions...)
+	health, err := s.Health(t.Context(), ids, store.Scope{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]store.Health{sc.FraudRawV1: "OK", sc.FraudRawV2: "FAILED"}
+	for _, mv := range sc.ModelVersions {
+		want[mv] = "AT_RISK"
+	}
+	for id, h := range want {
+		if health[id] != h {
+			t.Errorf("%s: health %s, want %s", id, health[id], h)
+		}
+	}
+}

@@ -212,10 +212,12 @@ func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr str
 		return
 	case <-migrated:
 	}
-	if _, err := demo.Seed(ctx, st, demo.DefaultKeys, time.Now()); err != nil {
+	if sc, err := demo.Seed(ctx, st, demo.DefaultKeys, time.Now()); err != nil {
 		if !errors.Is(err, store.ErrConflict) {
 			log.Error("demo seed failed", "err", err)
 		}
+	} else if err := demo.SeedQuality(ctx, st, sc, time.Now()); err != nil {
+		log.Error("demo quality seed failed", "err", err)
 	} else {
 		log.Info("demo data seeded", "projects", "fraud, churn")
 	}
