@@ -65,16 +65,19 @@ export default function Dataset() {
   // Validations finishing update the page live: the subscription starts at
   // the log's position when the page opened, so none is missed.
   const [head] = useQuery({ query: HeadQuery, requestPolicy: "network-only" });
+  const [started, setStarted] = useState<string | null>(null);
   const after = head.data?.recentEvents.cursor ?? null;
   const [completed] = useSubscription(
     { query: CompletedSubscription, variables: { datasetId: id, after }, pause: after === null },
     (n: number = 0) => n + 1,
   );
   useEffect(() => {
-    if (completed.data) reexecute({ requestPolicy: "network-only" });
+    if (completed.data) {
+      reexecute({ requestPolicy: "network-only" });
+      setStarted(null);
+    }
   }, [completed.data, reexecute]);
   const [runState, runValidation] = useMutation(RunValidation);
-  const [started, setStarted] = useState<string | null>(null);
   if (fetching && !data) return <Loading what="the dataset" />;
   if (error) return <Problem error={error} />;
   const ds = data?.node?.__typename === "Dataset" ? data.node : null;
