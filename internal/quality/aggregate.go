@@ -15,18 +15,7 @@ type nullRatioEval struct {
 }
 
 func (e *nullRatioEval) observe(b *batch, cols []int) error {
-	e.rows += int64(b.n)
-	col := column0(b, cols)
-	if col == nil {
-		e.nulls += int64(b.n)
-		return nil
-	}
-	for _, v := range col {
-		if v.k == kindNull {
-			e.nulls++
-		}
-	}
-	return nil
+	return eachNonNull(b, cols, &e.rows, &e.nulls, nil)
 }
 
 func (e *nullRatioEval) finish(rr *RuleResult) {
@@ -162,17 +151,7 @@ type distinctEval struct {
 }
 
 func (e *distinctEval) observe(b *batch, cols []int) error {
-	e.rows += int64(b.n)
-	col := column0(b, cols)
-	if col == nil {
-		e.nulls += int64(b.n)
-		return nil
-	}
-	for _, v := range col {
-		if v.k == kindNull {
-			e.nulls++
-			continue
-		}
+	return eachNonNull(b, cols, &e.rows, &e.nulls, func(_ int, v value) error {
 		var k string
 		k, e.scratch = v.key(e.scratch)
 		if _, ok := e.seen[k]; !ok {
@@ -181,8 +160,8 @@ func (e *distinctEval) observe(b *batch, cols []int) error {
 			}
 			e.seen[strings.Clone(k)] = struct{}{}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (e *distinctEval) finish(rr *RuleResult) {
@@ -202,17 +181,7 @@ type freshnessEval struct {
 }
 
 func (e *freshnessEval) observe(b *batch, cols []int) error {
-	e.rows += int64(b.n)
-	col := column0(b, cols)
-	if col == nil {
-		e.nulls += int64(b.n)
-		return nil
-	}
-	for i, v := range col {
-		if v.k == kindNull {
-			e.nulls++
-			continue
-		}
+	return eachNonNull(b, cols, &e.rows, &e.nulls, func(i int, v value) error {
 		t, ok := v.timestamp()
 		if !ok {
 			return typeError(b, i, e.rule.Column, v, "a timestamp (RFC 3339, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)")
@@ -220,8 +189,8 @@ func (e *freshnessEval) observe(b *batch, cols []int) error {
 		if !e.seen || t.After(e.latest) {
 			e.latest, e.seen = t, true
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (e *freshnessEval) finish(rr *RuleResult) {

@@ -97,6 +97,31 @@ func (m *mapCounter) finish(rr *RuleResult) {
 // column0 returns the batch column of a single-column rule (nil: all null).
 func column0(b *batch, cols []int) []value { return b.col(cols[0]) }
 
+// eachNonNull counts a batch's rows into rows and the nulls of the rule's
+// column into nulls (all of them when the batch lacks the column), and
+// calls f, when not nil, with each non-null value and its index in the
+// batch; it stops at f's first error.
+func eachNonNull(b *batch, cols []int, rows, nulls *int64, f func(i int, v value) error) error {
+	*rows += int64(b.n)
+	col := column0(b, cols)
+	if col == nil {
+		*nulls += int64(b.n)
+		return nil
+	}
+	for i, v := range col {
+		if v.k == kindNull {
+			*nulls++
+			continue
+		}
+		if f != nil {
+			if err := f(i, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 type notNullEval struct{ mapCounter }
 
 func (e *notNullEval) observe(b *batch, cols []int) error {
@@ -151,24 +176,14 @@ func (e *uniqueEval) add(key string, row int64, v func() any) error {
 }
 
 func (e *uniqueEval) observe(b *batch, cols []int) error {
-	col := column0(b, cols)
-	e.elements += int64(b.n)
-	if col == nil {
-		e.nulls += int64(b.n)
-		return nil
-	}
-	for i, v := range col {
-		if v.k == kindNull {
-			e.nulls++
-			continue
-		}
+	return eachNonNull(b, cols, &e.elements, &e.nulls, func(i int, v value) error {
 		var k string
 		k, e.scratch = v.key(e.scratch)
 		if err := e.add(k, b.rowNum(i), v.export); err != nil {
 			return err
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // primaryKeyEval: every row needs all key columns non-null and a key tuple
@@ -298,22 +313,12 @@ type setEval struct {
 }
 
 func (e *setEval) observe(b *batch, cols []int) error {
-	col := column0(b, cols)
-	e.elements += int64(b.n)
-	if col == nil {
-		e.nulls += int64(b.n)
-		return nil
-	}
-	for i, v := range col {
-		if v.k == kindNull {
-			e.nulls++
-			continue
-		}
+	return eachNonNull(b, cols, &e.elements, &e.nulls, func(i int, v value) error {
 		if e.set.contains(v) == e.negate {
 			e.fail(b.rowNum(i), v.export())
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 type betweenEval struct {
@@ -351,25 +356,15 @@ type regexEval struct {
 }
 
 func (e *regexEval) observe(b *batch, cols []int) error {
-	col := column0(b, cols)
-	e.elements += int64(b.n)
-	if col == nil {
-		e.nulls += int64(b.n)
-		return nil
-	}
-	for i, v := range col {
-		if v.k == kindNull {
-			e.nulls++
-			continue
-		}
+	return eachNonNull(b, cols, &e.elements, &e.nulls, func(i int, v value) error {
 		if !v.isText() {
 			return typeError(b, i, e.column, v, "a string")
 		}
 		if !e.re.MatchString(v.s) {
 			e.fail(b.rowNum(i), strings.Clone(v.s))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 type lengthEval struct {
@@ -378,17 +373,7 @@ type lengthEval struct {
 }
 
 func (e *lengthEval) observe(b *batch, cols []int) error {
-	col := column0(b, cols)
-	e.elements += int64(b.n)
-	if col == nil {
-		e.nulls += int64(b.n)
-		return nil
-	}
-	for i, v := range col {
-		if v.k == kindNull {
-			e.nulls++
-			continue
-		}
+	return eachNonNull(b, cols, &e.elements, &e.nulls, func(i int, v value) error {
 		if !v.isText() {
 			return typeError(b, i, e.rule.Column, v, "a string")
 		}
@@ -402,8 +387,8 @@ func (e *lengthEval) observe(b *batch, cols []int) error {
 		if !inBounds(float64(n), e.rule.Min, e.rule.Max, false, false) {
 			e.fail(b.rowNum(i), strings.Clone(v.s))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // pairEval compares two columns row by row. Rows where either side is null
@@ -491,22 +476,12 @@ type refEval struct {
 }
 
 func (e *refEval) observe(b *batch, cols []int) error {
-	col := column0(b, cols)
-	e.elements += int64(b.n)
-	if col == nil {
-		e.nulls += int64(b.n)
-		return nil
-	}
-	for i, v := range col {
-		if v.k == kindNull {
-			e.nulls++
-			continue
-		}
+	return eachNonNull(b, cols, &e.elements, &e.nulls, func(i int, v value) error {
 		var k string
 		k, e.scratch = v.key(e.scratch)
 		if _, ok := e.set[k]; !ok {
 			e.fail(b.rowNum(i), v.export())
 		}
-	}
-	return nil
+		return nil
+	})
 }
