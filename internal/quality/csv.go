@@ -144,23 +144,9 @@ func (c *csvReader) next(b *batch, maxRows int) error {
 
 // readLine returns the next physical line without its line ending.
 func (c *csvReader) readLine() ([]byte, error) {
-	line, err := c.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		c.long = append(c.long[:0], line...)
-		for errors.Is(err, bufio.ErrBufferFull) {
-			line, err = c.br.ReadSlice('\n')
-			c.long = append(c.long, line...)
-		}
-		line = c.long
-	}
-	if err == io.EOF && len(line) > 0 {
-		err = nil
-	}
+	line, err := readPhysicalLine(c.br, &c.long, 0)
 	if err != nil {
-		if err != io.EOF {
-			return nil, &RunError{Code: CodeSource, Message: fmt.Sprintf("read: %v", err)}
-		}
-		return nil, io.EOF
+		return nil, err
 	}
 	c.line++
 	if n := len(line); n > 0 && line[n-1] == '\n' {

@@ -38,26 +38,12 @@ func (j *jsonlReader) columns() []ColumnInfo { return j.cols }
 func (j *jsonlReader) fixedSchema() bool     { return false }
 
 func (j *jsonlReader) readLine() ([]byte, error) {
-	line, err := j.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		j.long = append(j.long[:0], line...)
-		for errors.Is(err, bufio.ErrBufferFull) {
-			if len(j.long) > maxJSONLine {
-				return nil, inputError(j.rows+1, "", "row %d (line %d) is longer than %d bytes", j.rows+1, j.line+1, maxJSONLine)
-			}
-			line, err = j.br.ReadSlice('\n')
-			j.long = append(j.long, line...)
-		}
-		line = j.long
-	}
-	if err == io.EOF && len(line) > 0 {
-		err = nil
+	line, err := readPhysicalLine(j.br, &j.long, maxJSONLine)
+	if errors.Is(err, errLineTooLong) {
+		return nil, inputError(j.rows+1, "", "row %d (line %d) is longer than %d bytes", j.rows+1, j.line+1, maxJSONLine)
 	}
 	if err != nil {
-		if err != io.EOF {
-			return nil, &RunError{Code: CodeSource, Message: fmt.Sprintf("read: %v", err)}
-		}
-		return nil, io.EOF
+		return nil, err
 	}
 	j.line++
 	return line, nil
@@ -224,4 +210,37 @@ func jsonValue(raw json.RawMessage) (value, error) {
 		return value{}, fmt.Errorf("%s is out of range", s)
 	}
 	return value{k: kindFloat, f: f}, nil
+}
+
+// errLineTooLong: a line over readPhysicalLine's limit.
+var errLineTooLong = errors.New("line too long")
+
+// readPhysicalLine returns the next line of br, '\n' included when there
+// is one, however long it is (a line longer than br's buffer is assembled
+// in *long, which is reused), or io.EOF after the last. With limit > 0, a
+// line that grows past limit bytes is errLineTooLong; a read error is a
+// SOURCE RunError.
+func readPhysicalLine(br *bufio.Reader, long *[]byte, limit int) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		*long = append((*long)[:0], line...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			if limit > 0 && len(*long) > limit {
+				return nil, errLineTooLong
+			}
+			line, err = br.ReadSlice('\n')
+			*long = append(*long, line...)
+		}
+		line = *long
+	}
+	if err == io.EOF && len(line) > 0 {
+		err = nil
+	}
+	if err != nil {
+		if err != io.EOF {
+			return nil, &RunError{Code: CodeSource, Message: fmt.Sprintf("read: %v", err)}
+		}
+		return nil, io.EOF
+	}
+	return line, nil
 }
