@@ -398,19 +398,7 @@ func (s *Store) DatasetVersionByName(ctx context.Context, scope Scope, projectKe
 		if err != nil {
 			return nil, err
 		}
-		var out []*DatasetVersion
-		for _, rec := range recs {
-			m, err := recMap(rec, "v")
-			if err != nil {
-				return nil, err
-			}
-			v, err := decodeDatasetVersion(m)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
+		return recsDecode(recs, "v", decodeDatasetVersion)
 	})
 	switch {
 	case err != nil:

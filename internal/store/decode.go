@@ -187,6 +187,33 @@ func recMap(rec *neo4j.Record, key string) (map[string]any, error) {
 	return m, nil
 }
 
+// recDecode decodes a map-valued column of a record with fn; a null there
+// is an error.
+func recDecode[T any](rec *neo4j.Record, key string, fn func(map[string]any) (T, error)) (T, error) {
+	m, err := recMap(rec, key)
+	if err == nil && m == nil {
+		err = fmt.Errorf("decode %s: want a map, got null", key)
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return fn(m)
+}
+
+// recsDecode decodes the map-valued column key of every record with fn.
+func recsDecode[T any](recs []*neo4j.Record, key string, fn func(map[string]any) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(recs))
+	for _, rec := range recs {
+		v, err := recDecode(rec, key, fn)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // recInt reads an integer column of a record.
 func recInt(rec *neo4j.Record, key string) (int64, error) {
 	n, _, err := neo4j.GetRecordValue[int64](rec, key)

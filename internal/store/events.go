@@ -270,19 +270,7 @@ func (s *Store) EventsAfter(ctx context.Context, after int64, limit int, f Event
 		if err != nil {
 			return nil, err
 		}
-		out := make([]*Event, 0, len(recs))
-		for _, rec := range recs {
-			m, err := recMap(rec, "e")
-			if err != nil {
-				return nil, err
-			}
-			e, err := decodeEvent(m)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-		return out, nil
+		return recsDecode(recs, "e", decodeEvent)
 	})
 }
 
@@ -314,18 +302,8 @@ func (s *Store) RecentEvents(ctx context.Context, last int, f EventFilter) ([]*E
 		if err != nil {
 			return out, err
 		}
-		for _, rec := range recs {
-			m, err := recMap(rec, "e")
-			if err != nil {
-				return out, err
-			}
-			e, err := decodeEvent(m)
-			if err != nil {
-				return out, err
-			}
-			out.events = append(out.events, e)
-		}
-		return out, nil
+		out.events, err = recsDecode(recs, "e", decodeEvent)
+		return out, err
 	})
 	return p.events, p.head, err
 }

@@ -20,16 +20,12 @@ func byIDs[T any](ctx context.Context, s *Store, k Kind, ids []string, decode fu
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]T, len(recs))
-		for _, rec := range recs {
-			m, err := recMap(rec, "n")
-			if err != nil {
-				return nil, err
-			}
-			v, err := decode(m)
-			if err != nil {
-				return nil, err
-			}
+		vs, err := recsDecode(recs, "n", decode)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]T, len(vs))
+		for _, v := range vs {
 			out[id(v)] = v
 		}
 		return out, nil

@@ -81,16 +81,12 @@ func (s *Store) ProjectsByKeys(ctx context.Context, keys []string) (map[string]*
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]*Project, len(recs))
-		for _, rec := range recs {
-			m, err := recMap(rec, "p")
-			if err != nil {
-				return nil, err
-			}
-			p, err := decodeProject(m)
-			if err != nil {
-				return nil, err
-			}
+		ps, err := recsDecode(recs, "p", decodeProject)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]*Project, len(ps))
+		for _, p := range ps {
 			out[p.Key] = p
 		}
 		return out, nil

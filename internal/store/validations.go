@@ -298,24 +298,13 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 		if err != nil {
 			return nil, err
 		}
-		vs, err := decodeSuiteRecord(rec)
+		vs, err := recDecode(rec, "s", decodeValidationSuite)
 		if err != nil {
 			return nil, err
 		}
 		return vs, s.appendEvents(tx, actor, eventDraft{EventValidationSuiteCreated, vs.ProjectKey, vs.ID,
 			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount}})
 	})
-}
-
-func decodeSuiteRecord(rec interface {
-	Get(string) (any, bool)
-}) (*ValidationSuite, error) {
-	v, _ := rec.Get("s")
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("decode s: want map, got %T", v)
-	}
-	return decodeValidationSuite(m)
 }
 
 // UpdateValidationSuite replaces a suite's definition and bumps its
@@ -344,7 +333,7 @@ func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID, defin
 		if rec == nil {
 			return result{}, fmt.Errorf("suiteId: %w", notFound(KindValidationSuite, suiteID))
 		}
-		old, err := decodeSuiteRecord(rec)
+		old, err := recDecode(rec, "s", decodeValidationSuite)
 		if err != nil {
 			return result{}, err
 		}
@@ -374,7 +363,7 @@ func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID, defin
 		if err != nil {
 			return result{}, err
 		}
-		vs, err := decodeSuiteRecord(rec)
+		vs, err := recDecode(rec, "s", decodeValidationSuite)
 		if err != nil {
 			return result{}, err
 		}
@@ -457,7 +446,7 @@ func (s *Store) StartValidationRun(ctx context.Context, actor string, in StartVa
 		if err != nil {
 			return nil, err
 		}
-		run, err := decodeRunRecord(rec)
+		run, err := recDecode(rec, "r", decodeValidationRun)
 		if err != nil {
 			return nil, err
 		}
@@ -465,17 +454,6 @@ func (s *Store) StartValidationRun(ctx context.Context, actor string, in StartVa
 			map[string]any{"datasetId": run.DatasetID, "datasetVersionId": run.DatasetVersionID, "suiteId": run.SuiteID,
 				"suiteVersion": suite.Version, "status": string(ValidationRunning)}})
 	})
-}
-
-func decodeRunRecord(rec interface {
-	Get(string) (any, bool)
-}) (*ValidationRun, error) {
-	v, _ := rec.Get("r")
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("decode r: want map, got %T", v)
-	}
-	return decodeValidationRun(m)
 }
 
 // resultProps maps an engine result onto a run's stored properties.
@@ -573,7 +551,7 @@ func (s *Store) CompleteValidationRun(ctx context.Context, runID string, res *qu
 		if rec == nil {
 			return nil, notFound(KindValidationRun, runID)
 		}
-		old, err := decodeRunRecord(rec)
+		old, err := recDecode(rec, "r", decodeValidationRun)
 		if err != nil {
 			return nil, err
 		}
@@ -584,7 +562,7 @@ func (s *Store) CompleteValidationRun(ctx context.Context, runID string, res *qu
 		if err != nil {
 			return nil, err
 		}
-		run, err := decodeRunRecord(rec)
+		run, err := recDecode(rec, "r", decodeValidationRun)
 		if err != nil {
 			return nil, err
 		}
@@ -680,7 +658,7 @@ func (s *Store) RecordValidationResult(ctx context.Context, actor string, in Rec
 		if rec == nil {
 			return nil, fmt.Errorf("datasetVersionId: %w", notFound(KindDatasetVersion, in.DatasetVersionID))
 		}
-		run, err := decodeRunRecord(rec)
+		run, err := recDecode(rec, "r", decodeValidationRun)
 		if err != nil {
 			return nil, err
 		}
