@@ -120,17 +120,29 @@ func loadedAt(err error, i int) error {
 // experimentFor loads an experiment the caller may read; an experiment of a
 // hidden project is reported as not found.
 func (r *Resolver) experimentFor(ctx context.Context, field, id string) (*store.Experiment, error) {
-	if err := checkID(field, id, store.KindExperiment); err != nil {
-		return nil, err
+	return loadReadable(ctx, field, id, store.KindExperiment, loadersFor(ctx, r.Store).experiment.Load,
+		func(e *store.Experiment) string { return e.ProjectKey }, auth.RoleViewer)
+}
+
+// loadReadable loads id (of kind) through load, and checks that the caller
+// may read its project — an object of a hidden project is not found — and
+// holds min there; field names the argument in errors.
+func loadReadable[T any](ctx context.Context, field, id string, kind store.Kind, load func(context.Context, string) (T, error), project func(T) string, min auth.Role) (T, error) {
+	var zero T
+	if err := checkID(field, id, kind); err != nil {
+		return zero, err
 	}
-	e, err := loadersFor(ctx, r.Store).experiment.Load(ctx, id)
+	v, err := load(ctx, id)
 	if err != nil {
-		return nil, notFoundAs(field, id, err)
+		return zero, notFoundAs(field, id, err)
 	}
-	if !canRead(ctx, e.ProjectKey) {
-		return nil, fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
+	if !canRead(ctx, project(v)) {
+		return zero, fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
 	}
-	return e, nil
+	if _, err := require(ctx, project(v), min); err != nil {
+		return zero, err
+	}
+	return v, nil
 }
 
 // runFor loads a run and checks the caller holds min in its project.

@@ -25,56 +25,20 @@ type Validator interface {
 // datasetFor loads a dataset the caller may read and checks it holds min
 // in its project; a dataset of a hidden project is not found.
 func (r *Resolver) datasetFor(ctx context.Context, field, id string, min auth.Role) (*store.Dataset, error) {
-	if err := checkID(field, id, store.KindDataset); err != nil {
-		return nil, err
-	}
-	d, err := loadersFor(ctx, r.Store).dataset.Load(ctx, id)
-	if err != nil {
-		return nil, notFoundAs(field, id, err)
-	}
-	if !canRead(ctx, d.ProjectKey) {
-		return nil, fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
-	}
-	if _, err := require(ctx, d.ProjectKey, min); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return loadReadable(ctx, field, id, store.KindDataset, loadersFor(ctx, r.Store).dataset.Load,
+		func(d *store.Dataset) string { return d.ProjectKey }, min)
 }
 
 // versionFor is datasetFor for a dataset version.
 func (r *Resolver) versionFor(ctx context.Context, field, id string, min auth.Role) (*store.DatasetVersion, error) {
-	if err := checkID(field, id, store.KindDatasetVersion); err != nil {
-		return nil, err
-	}
-	v, err := loadersFor(ctx, r.Store).datasetVersion.Load(ctx, id)
-	if err != nil {
-		return nil, notFoundAs(field, id, err)
-	}
-	if !canRead(ctx, v.ProjectKey) {
-		return nil, fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
-	}
-	if _, err := require(ctx, v.ProjectKey, min); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return loadReadable(ctx, field, id, store.KindDatasetVersion, loadersFor(ctx, r.Store).datasetVersion.Load,
+		func(v *store.DatasetVersion) string { return v.ProjectKey }, min)
 }
 
 // suiteFor is datasetFor for a validation suite.
 func (r *Resolver) suiteFor(ctx context.Context, field, id string, min auth.Role) (*store.ValidationSuite, error) {
-	if err := checkID(field, id, store.KindValidationSuite); err != nil {
-		return nil, err
-	}
-	s, err := loadersFor(ctx, r.Store).validationSuite.Load(ctx, id)
-	if err != nil {
-		return nil, notFoundAs(field, id, err)
-	}
-	if !canRead(ctx, s.ProjectKey) {
-		return nil, fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
-	}
-	if _, err := require(ctx, s.ProjectKey, min); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return loadReadable(ctx, field, id, store.KindValidationSuite, loadersFor(ctx, r.Store).validationSuite.Load,
+		func(s *store.ValidationSuite) string { return s.ProjectKey }, min)
 }
 
 // jsonObject decodes stored canonical JSON for a JSON field.
