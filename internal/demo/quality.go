@@ -37,23 +37,14 @@ func SeedQuality(ctx context.Context, s *store.Store, sc *Scenario, now time.Tim
 	for _, v := range []struct {
 		id            string
 		rows, missing int64
-		status        quality.Status
 		at            time.Duration
 	}{
-		{sc.FraudRawV1, 1_204_331, 0, quality.StatusPassed, -27 * 24 * time.Hour},
-		{sc.FraudRawV2, 1_318_002, 16_970, quality.StatusFailed, -26 * 24 * time.Hour},
+		{sc.FraudRawV1, 1_204_331, 0, -27 * 24 * time.Hour},
+		{sc.FraudRawV2, 1_318_002, 16_970, -26 * 24 * time.Hour},
 	} {
 		res := quality.Result{Engine: "exphub", Suite: "transactions-contract", Format: quality.FormatParquet, RowCount: v.rows,
-			Status: v.status, Rules: rules(v.missing, v.rows), StartedAt: now.Add(v.at), FinishedAt: now.Add(v.at + 40*time.Second)}
-		for _, r := range res.Rules {
-			res.Statistics.Evaluated++
-			if r.Verdict == quality.VerdictPassed {
-				res.Statistics.Passed++
-			} else {
-				res.Statistics.Failed++
-			}
-		}
-		res.Statistics.SuccessPercent = 100 * float64(res.Statistics.Passed) / float64(res.Statistics.Evaluated)
+			Rules: rules(v.missing, v.rows), StartedAt: now.Add(v.at), FinishedAt: now.Add(v.at + 40*time.Second)}
+		res.Finalize()
 		raw, err := json.Marshal(res)
 		if err != nil {
 			return err

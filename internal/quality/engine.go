@@ -126,7 +126,7 @@ func (e *Engine) Run(ctx context.Context, suite *Suite, src Source) (*Result, er
 			return nil, err
 		}
 		res.FinishedAt = e.opts.Now().UTC()
-		res.finalize()
+		res.Finalize()
 		return res, nil
 	}
 	runErr := func(err error) (*Result, error) {

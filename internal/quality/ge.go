@@ -181,7 +181,7 @@ func ParseGreatExpectations(data []byte) (*Result, error) {
 		}
 		res.Rules = append(res.Rules, rr)
 	}
-	res.finalize()
+	res.Finalize()
 	return res, nil
 }
 

@@ -153,8 +153,9 @@ func (r *Result) Err() error {
 	return r.Error
 }
 
-// finalize computes the statistics and the run status from the rules.
-func (r *Result) finalize() {
+// Finalize computes the statistics and the run status from the rules
+// (and Error), as the engine does at the end of a run.
+func (r *Result) Finalize() {
 	st := Statistics{Evaluated: len(r.Rules)}
 	failedErr, failedWarn := false, false
 	for i := range r.Rules {
