@@ -25,6 +25,15 @@ async function gql(query, variables = {}) {
   return body.data;
 }
 
+// testExperiment is where the tests start runs: an experiment of their
+// own, so that the demo's experiments stay as they are when the tests run
+// again on one database.
+async function testExperiment() {
+  const found = await gql(`{ experiments(projectKey: "fraud", filter: {nameContains: "e2e-live"}, first: 1) { edges { node { id } } } }`);
+  return found.experiments.edges[0]?.node.id ??
+    (await gql(`mutation { createExperiment(input: {projectKey: "fraud", name: "e2e-live"}) { experiment { id } } }`)).createExperiment.experiment.id;
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
@@ -212,9 +221,7 @@ await step("validate a dataset version, see the result live and the risk downstr
   const ds = (await gql(`mutation($n: String!) { registerDataset(input: {projectKey: "fraud", namespace: "file://e2e", name: $n}) { dataset { id } } }`, { n: name })).registerDataset.dataset.id;
   const dv = (await gql(`mutation($d: ID!, $u: String!, $g: String!) { registerDatasetVersion(input: {datasetId: $d, version: "v1", uri: $u, digest: $g, rowCount: 3}) { datasetVersion { id } } }`,
     { d: ds, u: `file://${file}`, g: digest })).registerDatasetVersion.datasetVersion.id;
-  const found = await gql(`{ experiments(projectKey: "fraud", filter: {nameContains: "e2e-live"}, first: 1) { edges { node { id } } } }`);
-  const expId = found.experiments.edges[0]?.node.id ??
-    (await gql(`mutation { createExperiment(input: {projectKey: "fraud", name: "e2e-live"}) { experiment { id } } }`)).createExperiment.experiment.id;
+  const expId = await testExperiment();
   const run = (await gql(`mutation($e: ID!, $n: String!) { startRun(input: {experimentId: $e, name: $n}) { run { id } } }`, { e: expId, n: `train-on-${name}` })).startRun.run.id;
   await gql(`mutation($r: ID!, $v: ID!) { addRunInputs(input: {runId: $r, datasetVersionIds: [$v]}) { run { id } } }`, { r: run, v: dv });
   const mv = (await gql(`mutation($r: ID!, $m: String!) { registerModelVersion(input: {projectKey: "fraud", modelName: $m, runId: $r, uri: "s3://models/e2e"}) { modelVersion { id } } }`,
@@ -313,11 +320,7 @@ await step("see live events, and resume without a gap after the connection drops
   await live.getByRole("heading", { name: "Activity" }).waitFor();
   await live.locator("[data-testid=connection][data-status=live]").waitFor();
   await live.locator(".feed li").first().waitFor(); // the recent history is there
-  // Runs of this test go to an experiment of their own, so that the demo's
-  // experiments stay as they are when the tests run again on one database.
-  const found = await gql(`{ experiments(projectKey: "fraud", filter: {nameContains: "e2e-live"}, first: 1) { edges { node { id } } } }`);
-  const expId = found.experiments.edges[0]?.node.id ??
-    (await gql(`mutation { createExperiment(input: {projectKey: "fraud", name: "e2e-live"}) { experiment { id } } }`)).createExperiment.experiment.id;
+  const expId = await testExperiment();
   const name = `e2e-${Date.now()}`;
   const started = await gql(`mutation($e: ID!, $n: String!) { startRun(input: {experimentId: $e, name: $n}) { run { id } } }`, { e: expId, n: name });
   await live.locator(".feed li[data-kind=RUN_STARTED]", { hasText: name }).waitFor();

@@ -2,6 +2,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
 import { useProject } from "../components/ProjectPicker";
+import { SearchBox } from "../components/SearchBox";
 import { Loading, Problem } from "../components/States";
 
 const CatalogQuery = graphql(`
@@ -20,7 +21,7 @@ const CatalogQuery = graphql(`
 // Catalog lists a project's datasets and models with their latest
 // version; the project and the search are in the URL.
 export default function Catalog() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const { project, picker } = useProject();
   const q = params.get("q") || null;
   const [{ data, error, fetching }] = useQuery({ query: CatalogQuery, variables: { projectKey: project?.key ?? "", q }, pause: !project });
@@ -31,9 +32,7 @@ export default function Catalog() {
       <div className="row">
         <h1>Datasets and models</h1>
         {picker}
-        <form onSubmit={(e) => { e.preventDefault(); const v = new FormData(e.currentTarget).get("q")?.toString().trim(); const p = new URLSearchParams(params); if (v) p.set("q", v); else p.delete("q"); setParams(p); }}>
-          <input name="q" aria-label="search the catalog" placeholder="Name or namespace, then Enter" defaultValue={q ?? ""} key={q} />
-        </form>
+        <SearchBox label="search the catalog" placeholder="Name or namespace, then Enter" />
       </div>
       {fetching && !data && <Loading what="the catalog" />}
       {error && <Problem error={error} />}

@@ -4,6 +4,7 @@ import { useQuery } from "urql";
 import { graphql } from "../gql";
 import { Me } from "./SignIn";
 import { useProject } from "../components/ProjectPicker";
+import { SearchBox } from "../components/SearchBox";
 import { Loading, Problem } from "../components/States";
 
 const ExperimentsQuery = graphql(`
@@ -43,7 +44,7 @@ function Page({ projectKey, q, after, onMore }: { projectKey: string; q: string 
 // Experiments lists a project's experiments, newest first, with a search
 // by name; the project and the search are in the URL.
 export function Experiments() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const { project, picker } = useProject();
   const q = params.get("q") || null;
   const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({ key: "", cursors: [null] });
@@ -55,9 +56,7 @@ export function Experiments() {
       <div className="row">
         <h1>Experiments</h1>
         {picker}
-        <form onSubmit={(e) => { e.preventDefault(); const v = new FormData(e.currentTarget).get("q")?.toString().trim(); const p = new URLSearchParams(params); if (v) p.set("q", v); else p.delete("q"); setParams(p); }}>
-          <input name="q" aria-label="search experiments" placeholder="Search by name, then Enter" defaultValue={q ?? ""} key={q} />
-        </form>
+        <SearchBox label="search experiments" placeholder="Search by name, then Enter" />
       </div>
       {project && (
         <div className="card">
