@@ -138,13 +138,6 @@ func (e *Engine) Run(ctx context.Context, suite *Suite, src Source) (*Result, er
 		return done()
 	}
 
-	format, err := formatOf(src)
-	if err != nil {
-		return runErr(&RunError{Code: CodeSource, Message: err.Error()})
-	}
-	res.Format = format
-	csvOpts := csvOptions(src)
-
 	// References are read before the data, so the data is read once.
 	for _, st := range states {
 		st.ev, st.err = e.newEvaluator(ctx, st.rule)
@@ -153,61 +146,34 @@ func (e *Engine) Run(ctx context.Context, suite *Suite, src Source) (*Result, er
 		}
 	}
 
-	o, err := open(ctx, e.opts.HTTPClient, src.URI)
+	t, err := openTable(ctx, e.opts.HTTPClient, src)
 	if err != nil {
-		return runErr(&RunError{Code: CodeSource, Message: err.Error()})
+		return runErr(err)
 	}
-	defer o.Close()
-
-	var rd tableReader
-	digestc := make(chan digestResult, 1)
-	switch format {
-	case FormatCSV:
-		var cr *csvReader
-		if cr, err = newCSVReader(o.r, csvOpts); err == nil {
-			rd = cr
-		}
-	case FormatJSONL:
-		rd = newJSONLReader(o.r)
-	case FormatParquet:
-		if err = o.spool(); err != nil {
-			return runErr(&RunError{Code: CodeSource, Message: fmt.Sprintf("fetch %s: %v", src.URI, err)})
-		}
-		// Parquet is read with random access (the footer first), so the
-		// digest comes from a sequential read beside the parser.
-		go func() {
-			d, err := o.digest()
-			digestc <- digestResult{d, err}
-		}()
-		var pr *parquetReader
-		pr, err = newParquetReader(o.file, o.size)
-		if err == nil {
-			defer pr.close()
-			rd = pr
-		}
-	}
-	if rd != nil {
-		err = e.scan(ctx, rd, states, res)
+	defer t.close()
+	res.Format = t.format
+	err = t.err
+	if t.rd != nil {
+		err = e.scan(ctx, t.rd, states, res)
 	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if format != FormatParquet {
-		d, derr := o.digest()
-		digestc <- digestResult{d, derr}
+	sum, derr := t.sum(src.URI)
+	if derr != nil {
+		return runErr(derr)
 	}
-	dg := <-digestc
-	if dg.err != nil {
-		return runErr(&RunError{Code: CodeSource, Message: fmt.Sprintf("read %s: %v", src.URI, dg.err)})
-	}
-	res.SHA256 = dg.sum
-	if want := strings.ToLower(strings.TrimPrefix(src.ExpectedSHA256, "sha256:")); want != "" && want != dg.sum {
-		return runErr(&RunError{Code: CodeIntegrity, Message: fmt.Sprintf("the data's sha256 is %s, expected %s; every verdict is discarded", dg.sum, want)})
+	res.SHA256 = sum
+	if derr := checkDigest(src, sum); derr != nil {
+		var re *RunError
+		errors.As(derr, &re)
+		re.Message += "; every verdict is discarded"
+		return runErr(re)
 	}
 	if err != nil {
 		return runErr(err)
 	}
-	e.finish(rd, states, res)
+	e.finish(t.rd, states, res)
 	return done()
 }
 
