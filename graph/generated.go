@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/fairness"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -31,6 +32,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	BiasCheck() BiasCheckResolver
 	Dataset() DatasetResolver
 	DatasetVersion() DatasetVersionResolver
 	Event() EventResolver
@@ -39,8 +41,12 @@ type ResolverRoot interface {
 	Model() ModelResolver
 	ModelVersion() ModelVersionResolver
 	Mutation() MutationResolver
+	Policy() PolicyResolver
 	Project() ProjectResolver
+	PromotionRequest() PromotionRequestResolver
 	Query() QueryResolver
+	Reproducibility() ReproducibilityResolver
+	Reproduction() ReproductionResolver
 	RuleResult() RuleResultResolver
 	Run() RunResolver
 	Subscription() SubscriptionResolver
@@ -59,6 +65,80 @@ type ComplexityRoot struct {
 
 	AddRunOutputsPayload struct {
 		Run func(childComplexity int) int
+	}
+
+	Approval struct {
+		Actor    func(childComplexity int) int
+		At       func(childComplexity int) int
+		Comment  func(childComplexity int) int
+		Decision func(childComplexity int) int
+	}
+
+	AuditVerification struct {
+		Checked       func(childComplexity int) int
+		FirstBroken   func(childComplexity int) int
+		HeadHash      func(childComplexity int) int
+		HeadSeq       func(childComplexity int) int
+		Ok            func(childComplexity int) int
+		ProjectEvents func(childComplexity int) int
+	}
+
+	BiasCheck struct {
+		CreatedAt                   func(childComplexity int) int
+		CreatedBy                   func(childComplexity int) int
+		DatasetVersion              func(childComplexity int) int
+		DemographicParityDifference func(childComplexity int) int
+		DemographicParityRatio      func(childComplexity int) int
+		EqualOpportunityDifference  func(childComplexity int) int
+		EqualizedOddsDifference     func(childComplexity int) int
+		EqualizedOddsRatio          func(childComplexity int) int
+		FourFifths                  func(childComplexity int) int
+		Groups                      func(childComplexity int) int
+		ID                          func(childComplexity int) int
+		Inconclusive                func(childComplexity int) int
+		LabelColumn                 func(childComplexity int) int
+		MinGroupSize                func(childComplexity int) int
+		ModelVersion                func(childComplexity int) int
+		Notes                       func(childComplexity int) int
+		PositiveLabel               func(childComplexity int) int
+		PredictionColumn            func(childComplexity int) int
+		ProjectKey                  func(childComplexity int) int
+		RowCount                    func(childComplexity int) int
+		SHA256                      func(childComplexity int) int
+		SensitiveColumns            func(childComplexity int) int
+		WeightColumn                func(childComplexity int) int
+	}
+
+	BiasCheckConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BiasCheckEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BiasGroup struct {
+		Count             func(childComplexity int) int
+		FalsePositiveRate func(childComplexity int) int
+		SelectionRate     func(childComplexity int) int
+		Small             func(childComplexity int) int
+		TruePositiveRate  func(childComplexity int) int
+		Values            func(childComplexity int) int
+		Weight            func(childComplexity int) int
+	}
+
+	BiasRule struct {
+		Metric    func(childComplexity int) int
+		Threshold func(childComplexity int) int
+	}
+
+	BrokenLink struct {
+		ProjectKey func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Seq        func(childComplexity int) int
 	}
 
 	CodeRef struct {
@@ -132,6 +212,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DecidePromotionPayload struct {
+		Promoted         func(childComplexity int) int
+		PromotionRequest func(childComplexity int) int
+	}
+
 	Environment struct {
 		ImageDigest  func(childComplexity int) int
 		LockfileHash func(childComplexity int) int
@@ -182,6 +267,11 @@ type ComplexityRoot struct {
 	ExperimentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FairnessValue struct {
+		Reason func(childComplexity int) int
+		Value  func(childComplexity int) int
 	}
 
 	FinishRunPayload struct {
@@ -267,6 +357,14 @@ type ComplexityRoot struct {
 		Latest  func(childComplexity int) int
 	}
 
+	MetricComparison struct {
+		Difference func(childComplexity int) int
+		Key        func(childComplexity int) int
+		Original   func(childComplexity int) int
+		Reproduced func(childComplexity int) int
+		Status     func(childComplexity int) int
+	}
+
 	MetricPoint struct {
 		Step      func(childComplexity int) int
 		Timestamp func(childComplexity int) int
@@ -294,15 +392,17 @@ type ComplexityRoot struct {
 	}
 
 	ModelVersion struct {
-		CreatedAt  func(childComplexity int) int
-		CreatedBy  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Model      func(childComplexity int) int
-		ProjectKey func(childComplexity int) int
-		Run        func(childComplexity int) int
-		Stage      func(childComplexity int) int
-		URI        func(childComplexity int) int
-		Version    func(childComplexity int) int
+		BiasChecks        func(childComplexity int, first *int, after *string) int
+		CreatedAt         func(childComplexity int) int
+		CreatedBy         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Model             func(childComplexity int) int
+		ProjectKey        func(childComplexity int) int
+		PromotionRequests func(childComplexity int, first *int, after *string) int
+		Run               func(childComplexity int) int
+		Stage             func(childComplexity int) int
+		URI               func(childComplexity int) int
+		Version           func(childComplexity int) int
 	}
 
 	ModelVersionConnection struct {
@@ -319,17 +419,25 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddRunInputs           func(childComplexity int, input model.AddRunInputsInput) int
 		AddRunOutputs          func(childComplexity int, input model.AddRunOutputsInput) int
+		ApprovePromotion       func(childComplexity int, input model.DecidePromotionInput) int
+		CancelPromotion        func(childComplexity int, input model.CancelPromotionInput) int
 		CreateExperiment       func(childComplexity int, input model.CreateExperimentInput) int
 		CreateProject          func(childComplexity int, input model.CreateProjectInput) int
 		CreateValidationSuite  func(childComplexity int, input model.CreateValidationSuiteInput) int
 		FinishRun              func(childComplexity int, input model.FinishRunInput) int
 		LogMetrics             func(childComplexity int, input model.LogMetricsInput) int
 		LogParams              func(childComplexity int, input model.LogParamsInput) int
+		RecordReproduction     func(childComplexity int, input model.RecordReproductionInput) int
 		RecordValidationResult func(childComplexity int, input model.RecordValidationResultInput) int
+		ReevaluatePromotion    func(childComplexity int, input model.ReevaluatePromotionInput) int
 		RegisterDataset        func(childComplexity int, input model.RegisterDatasetInput) int
 		RegisterDatasetVersion func(childComplexity int, input model.RegisterDatasetVersionInput) int
 		RegisterModelVersion   func(childComplexity int, input model.RegisterModelVersionInput) int
+		RejectPromotion        func(childComplexity int, input model.DecidePromotionInput) int
+		RequestPromotion       func(childComplexity int, input model.RequestPromotionInput) int
+		RunBiasCheck           func(childComplexity int, input model.RunBiasCheckInput) int
 		RunValidation          func(childComplexity int, input model.RunValidationInput) int
+		SetPolicy              func(childComplexity int, input model.SetPolicyInput) int
 		SetRunTags             func(childComplexity int, input model.SetRunTagsInput) int
 		StartRun               func(childComplexity int, input model.StartRunInput) int
 		UpdateRunStatus        func(childComplexity int, input model.UpdateRunStatusInput) int
@@ -344,6 +452,30 @@ type ComplexityRoot struct {
 	Param struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
+	}
+
+	Policy struct {
+		AllowWarnedValidations           func(childComplexity int) int
+		ApproverRole                     func(childComplexity int) int
+		BiasRules                        func(childComplexity int) int
+		CreatedAt                        func(childComplexity int) int
+		CreatedBy                        func(childComplexity int) int
+		ID                               func(childComplexity int) int
+		ProjectKey                       func(childComplexity int) int
+		RequireReproduced                func(childComplexity int) int
+		RequireReproducible              func(childComplexity int) int
+		RequireUpstreamValidationsPassed func(childComplexity int) int
+		RequiredApprovals                func(childComplexity int) int
+		SeparationOfDuties               func(childComplexity int) int
+		Stages                           func(childComplexity int) int
+		Version                          func(childComplexity int) int
+	}
+
+	PolicyCheck struct {
+		Detail      func(childComplexity int) int
+		EvidenceIDs func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Verdict     func(childComplexity int) int
 	}
 
 	Project struct {
@@ -369,6 +501,42 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PromotionRequest struct {
+		ApprovalCount     func(childComplexity int) int
+		Approvals         func(childComplexity int) int
+		CheckedAt         func(childComplexity int) int
+		Checks            func(childComplexity int) int
+		ClosedAt          func(childComplexity int) int
+		FromStage         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Justification     func(childComplexity int) int
+		ModelVersion      func(childComplexity int) int
+		Policy            func(childComplexity int) int
+		ProjectKey        func(childComplexity int) int
+		RequestedAt       func(childComplexity int) int
+		RequestedBy       func(childComplexity int) int
+		RequiredApprovals func(childComplexity int) int
+		Status            func(childComplexity int) int
+		TargetStage       func(childComplexity int) int
+		TrainedBy         func(childComplexity int) int
+		ViewerCanDecide   func(childComplexity int) int
+	}
+
+	PromotionRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PromotionRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PromotionRequestPayload struct {
+		PromotionRequest func(childComplexity int) int
+	}
+
 	QualityIssue struct {
 		DatasetVersion func(childComplexity int) int
 		Distance       func(childComplexity int) int
@@ -381,6 +549,7 @@ type ComplexityRoot struct {
 		AuditEvents           func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
 		DatasetVersionByName  func(childComplexity int, namespace string, name string, version string, projectKey *string) int
 		Datasets              func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
+		EvidencePack          func(childComplexity int, promotionRequestID string) int
 		Experiments           func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
 		Impact                func(childComplexity int, id string, depth *int, asOf *time.Time) int
 		Lineage               func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
@@ -389,17 +558,26 @@ type ComplexityRoot struct {
 		Models                func(childComplexity int, projectKey string, filter *model.ModelFilter, first *int, after *string) int
 		Node                  func(childComplexity int, id string) int
 		Nodes                 func(childComplexity int, ids []string) int
+		Policy                func(childComplexity int, projectKey string, version *int) int
 		Project               func(childComplexity int, key string) int
 		Projects              func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
+		PromotionRequests     func(childComplexity int, projectKey *string, filter *model.PromotionRequestFilter, first *int, after *string) int
 		QualityIssuesUpstream func(childComplexity int, id string) int
 		RecentEvents          func(childComplexity int, filter *model.EventFilter, last *int) int
+		ReproduceSpec         func(childComplexity int, runID string) int
+		ReproducibilityAudit  func(childComplexity int, experimentID string) int
 		Runs                  func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
 		ValidationRuns        func(childComplexity int, datasetID *string, datasetVersionID *string, first *int, after *string) int
+		VerifyAuditLog        func(childComplexity int, projectKey string) int
 	}
 
 	RecentEvents struct {
 		Cursor func(childComplexity int) int
 		Events func(childComplexity int) int
+	}
+
+	RecordReproductionPayload struct {
+		Reproduction func(childComplexity int) int
 	}
 
 	RecordValidationResultPayload struct {
@@ -417,6 +595,38 @@ type ComplexityRoot struct {
 
 	RegisterModelVersionPayload struct {
 		ModelVersion func(childComplexity int) int
+	}
+
+	Reproducibility struct {
+		Complete           func(childComplexity int) int
+		LatestReproduction func(childComplexity int) int
+		Missing            func(childComplexity int) int
+	}
+
+	ReproducibilityAudit struct {
+		CompleteCount   func(childComplexity int) int
+		DivergedCount   func(childComplexity int) int
+		Experiment      func(childComplexity int) int
+		ReproducedCount func(childComplexity int) int
+		Runs            func(childComplexity int) int
+		TotalCount      func(childComplexity int) int
+	}
+
+	Reproduction struct {
+		CreatedAt         func(childComplexity int) int
+		CreatedBy         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Metrics           func(childComplexity int) int
+		OriginalRun       func(childComplexity int) int
+		ProjectKey        func(childComplexity int) int
+		RelativeTolerance func(childComplexity int) int
+		ReproductionRun   func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Tolerance         func(childComplexity int) int
+	}
+
+	RequestPromotionPayload struct {
+		PromotionRequest func(childComplexity int) int
 	}
 
 	RuleResult struct {
@@ -437,23 +647,28 @@ type ComplexityRoot struct {
 	}
 
 	Run struct {
-		Code         func(childComplexity int) int
-		CreatedBy    func(childComplexity int) int
-		EndedAt      func(childComplexity int) int
-		Environment  func(childComplexity int) int
-		Experiment   func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Inputs       func(childComplexity int) int
-		Metrics      func(childComplexity int, keys []string) int
-		ModelOutputs func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Outputs      func(childComplexity int) int
-		Params       func(childComplexity int) int
-		ProjectKey   func(childComplexity int) int
-		Seed         func(childComplexity int) int
-		StartedAt    func(childComplexity int) int
-		Status       func(childComplexity int) int
-		Tags         func(childComplexity int) int
+		Code            func(childComplexity int) int
+		CreatedBy       func(childComplexity int) int
+		EndedAt         func(childComplexity int) int
+		Environment     func(childComplexity int) int
+		Experiment      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Inputs          func(childComplexity int) int
+		Metrics         func(childComplexity int, keys []string) int
+		ModelOutputs    func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Outputs         func(childComplexity int) int
+		Params          func(childComplexity int) int
+		ProjectKey      func(childComplexity int) int
+		Reproducibility func(childComplexity int) int
+		Seed            func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Tags            func(childComplexity int) int
+	}
+
+	RunBiasCheckPayload struct {
+		BiasCheck func(childComplexity int) int
 	}
 
 	RunConnection struct {
@@ -467,6 +682,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	RunReproducibilityEntry struct {
+		Complete func(childComplexity int) int
+		Missing  func(childComplexity int) int
+		Run      func(childComplexity int) int
+		Status   func(childComplexity int) int
+	}
+
 	RunValidationPayload struct {
 		ValidationRun func(childComplexity int) int
 	}
@@ -475,6 +697,11 @@ type ComplexityRoot struct {
 		Name     func(childComplexity int) int
 		Nullable func(childComplexity int) int
 		Type     func(childComplexity int) int
+	}
+
+	SetPolicyPayload struct {
+		Changed func(childComplexity int) int
+		Policy  func(childComplexity int) int
 	}
 
 	SetRunTagsPayload struct {
@@ -486,7 +713,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		ApprovalRequested   func(childComplexity int, after *string) int
 		Events              func(childComplexity int, filter *model.EventFilter, after *string) int
+		PromotionUpdated    func(childComplexity int, projectKey string, after *string) int
 		RunStatusChanged    func(childComplexity int, experimentID string, after *string) int
 		ValidationCompleted func(childComplexity int, datasetID string, after *string) int
 	}
@@ -589,6 +818,12 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type BiasCheckResolver interface {
+	ModelVersion(ctx context.Context, obj *store.BiasCheck) (*store.ModelVersion, error)
+	DatasetVersion(ctx context.Context, obj *store.BiasCheck) (*store.DatasetVersion, error)
+
+	WeightColumn(ctx context.Context, obj *store.BiasCheck) (*string, error)
+}
 type DatasetResolver interface {
 	Versions(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.DatasetVersionConnection, error)
 	ValidationSuites(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.ValidationSuiteConnection, error)
@@ -620,9 +855,9 @@ type ModelResolver interface {
 type ModelVersionResolver interface {
 	Model(ctx context.Context, obj *store.ModelVersion) (*store.Model, error)
 
-	Stage(ctx context.Context, obj *store.ModelVersion) (model.ModelStage, error)
-
 	Run(ctx context.Context, obj *store.ModelVersion) (*store.Run, error)
+	PromotionRequests(ctx context.Context, obj *store.ModelVersion, first *int, after *string) (*model.PromotionRequestConnection, error)
+	BiasChecks(ctx context.Context, obj *store.ModelVersion, first *int, after *string) (*model.BiasCheckConnection, error)
 }
 type MutationResolver interface {
 	CreateProject(ctx context.Context, input model.CreateProjectInput) (*model.CreateProjectPayload, error)
@@ -642,12 +877,31 @@ type MutationResolver interface {
 	UpdateValidationSuite(ctx context.Context, input model.UpdateValidationSuiteInput) (*model.UpdateValidationSuitePayload, error)
 	RunValidation(ctx context.Context, input model.RunValidationInput) (*model.RunValidationPayload, error)
 	RecordValidationResult(ctx context.Context, input model.RecordValidationResultInput) (*model.RecordValidationResultPayload, error)
+	SetPolicy(ctx context.Context, input model.SetPolicyInput) (*model.SetPolicyPayload, error)
+	RequestPromotion(ctx context.Context, input model.RequestPromotionInput) (*model.RequestPromotionPayload, error)
+	ApprovePromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error)
+	RejectPromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error)
+	CancelPromotion(ctx context.Context, input model.CancelPromotionInput) (*model.PromotionRequestPayload, error)
+	ReevaluatePromotion(ctx context.Context, input model.ReevaluatePromotionInput) (*model.DecidePromotionPayload, error)
+	RunBiasCheck(ctx context.Context, input model.RunBiasCheckInput) (*model.RunBiasCheckPayload, error)
+	RecordReproduction(ctx context.Context, input model.RecordReproductionInput) (*model.RecordReproductionPayload, error)
+}
+type PolicyResolver interface {
+	ApproverRole(ctx context.Context, obj *store.Policy) (model.Role, error)
 }
 type ProjectResolver interface {
 	MyRole(ctx context.Context, obj *store.Project) (model.Role, error)
 	Experiments(ctx context.Context, obj *store.Project, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
 	Datasets(ctx context.Context, obj *store.Project, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error)
 	Models(ctx context.Context, obj *store.Project, filter *model.ModelFilter, first *int, after *string) (*model.ModelConnection, error)
+}
+type PromotionRequestResolver interface {
+	ModelVersion(ctx context.Context, obj *store.PromotionRequest) (*store.ModelVersion, error)
+
+	TrainedBy(ctx context.Context, obj *store.PromotionRequest) (*string, error)
+	Policy(ctx context.Context, obj *store.PromotionRequest) (*store.Policy, error)
+
+	ViewerCanDecide(ctx context.Context, obj *store.PromotionRequest) (bool, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -667,6 +921,19 @@ type QueryResolver interface {
 	QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error)
 	AuditEvents(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error)
 	RecentEvents(ctx context.Context, filter *model.EventFilter, last *int) (*model.RecentEvents, error)
+	Policy(ctx context.Context, projectKey string, version *int) (*store.Policy, error)
+	PromotionRequests(ctx context.Context, projectKey *string, filter *model.PromotionRequestFilter, first *int, after *string) (*model.PromotionRequestConnection, error)
+	ReproducibilityAudit(ctx context.Context, experimentID string) (*model.ReproducibilityAudit, error)
+	ReproduceSpec(ctx context.Context, runID string) (map[string]any, error)
+	VerifyAuditLog(ctx context.Context, projectKey string) (*model.AuditVerification, error)
+	EvidencePack(ctx context.Context, promotionRequestID string) (map[string]any, error)
+}
+type ReproducibilityResolver interface {
+	LatestReproduction(ctx context.Context, obj *store.Reproducibility) (*store.Reproduction, error)
+}
+type ReproductionResolver interface {
+	OriginalRun(ctx context.Context, obj *store.Reproduction) (*store.Run, error)
+	ReproductionRun(ctx context.Context, obj *store.Reproduction) (*store.Run, error)
 }
 type RuleResultResolver interface {
 	Name(ctx context.Context, obj *quality.RuleResult) (*string, error)
@@ -687,11 +954,14 @@ type RunResolver interface {
 	Inputs(ctx context.Context, obj *store.Run) ([]*store.DatasetVersion, error)
 	Outputs(ctx context.Context, obj *store.Run) ([]*store.DatasetVersion, error)
 	ModelOutputs(ctx context.Context, obj *store.Run) ([]*store.ModelVersion, error)
+	Reproducibility(ctx context.Context, obj *store.Run) (*store.Reproducibility, error)
 }
 type SubscriptionResolver interface {
 	Events(ctx context.Context, filter *model.EventFilter, after *string) (<-chan *store.Event, error)
 	RunStatusChanged(ctx context.Context, experimentID string, after *string) (<-chan *store.Event, error)
 	ValidationCompleted(ctx context.Context, datasetID string, after *string) (<-chan *store.Event, error)
+	PromotionUpdated(ctx context.Context, projectKey string, after *string) (<-chan *store.Event, error)
+	ApprovalRequested(ctx context.Context, after *string) (<-chan *store.Event, error)
 }
 type ValidationRunResolver interface {
 	Suite(ctx context.Context, obj *store.ValidationRun) (*store.ValidationSuite, error)
@@ -744,6 +1014,314 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddRunOutputsPayload.Run(childComplexity), true
+
+	case "Approval.actor":
+		if e.ComplexityRoot.Approval.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Actor(childComplexity), true
+	case "Approval.at":
+		if e.ComplexityRoot.Approval.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.At(childComplexity), true
+	case "Approval.comment":
+		if e.ComplexityRoot.Approval.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Comment(childComplexity), true
+	case "Approval.decision":
+		if e.ComplexityRoot.Approval.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Decision(childComplexity), true
+
+	case "AuditVerification.checked":
+		if e.ComplexityRoot.AuditVerification.Checked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.Checked(childComplexity), true
+	case "AuditVerification.firstBroken":
+		if e.ComplexityRoot.AuditVerification.FirstBroken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.FirstBroken(childComplexity), true
+	case "AuditVerification.headHash":
+		if e.ComplexityRoot.AuditVerification.HeadHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.HeadHash(childComplexity), true
+	case "AuditVerification.headSeq":
+		if e.ComplexityRoot.AuditVerification.HeadSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.HeadSeq(childComplexity), true
+	case "AuditVerification.ok":
+		if e.ComplexityRoot.AuditVerification.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.Ok(childComplexity), true
+	case "AuditVerification.projectEvents":
+		if e.ComplexityRoot.AuditVerification.ProjectEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.ProjectEvents(childComplexity), true
+
+	case "BiasCheck.createdAt":
+		if e.ComplexityRoot.BiasCheck.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.CreatedAt(childComplexity), true
+	case "BiasCheck.createdBy":
+		if e.ComplexityRoot.BiasCheck.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.CreatedBy(childComplexity), true
+	case "BiasCheck.datasetVersion":
+		if e.ComplexityRoot.BiasCheck.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.DatasetVersion(childComplexity), true
+	case "BiasCheck.demographicParityDifference":
+		if e.ComplexityRoot.BiasCheck.DemographicParityDifference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.DemographicParityDifference(childComplexity), true
+	case "BiasCheck.demographicParityRatio":
+		if e.ComplexityRoot.BiasCheck.DemographicParityRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.DemographicParityRatio(childComplexity), true
+	case "BiasCheck.equalOpportunityDifference":
+		if e.ComplexityRoot.BiasCheck.EqualOpportunityDifference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.EqualOpportunityDifference(childComplexity), true
+	case "BiasCheck.equalizedOddsDifference":
+		if e.ComplexityRoot.BiasCheck.EqualizedOddsDifference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.EqualizedOddsDifference(childComplexity), true
+	case "BiasCheck.equalizedOddsRatio":
+		if e.ComplexityRoot.BiasCheck.EqualizedOddsRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.EqualizedOddsRatio(childComplexity), true
+	case "BiasCheck.fourFifths":
+		if e.ComplexityRoot.BiasCheck.FourFifths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.FourFifths(childComplexity), true
+	case "BiasCheck.groups":
+		if e.ComplexityRoot.BiasCheck.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.Groups(childComplexity), true
+	case "BiasCheck.id":
+		if e.ComplexityRoot.BiasCheck.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.ID(childComplexity), true
+	case "BiasCheck.inconclusive":
+		if e.ComplexityRoot.BiasCheck.Inconclusive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.Inconclusive(childComplexity), true
+	case "BiasCheck.labelColumn":
+		if e.ComplexityRoot.BiasCheck.LabelColumn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.LabelColumn(childComplexity), true
+	case "BiasCheck.minGroupSize":
+		if e.ComplexityRoot.BiasCheck.MinGroupSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.MinGroupSize(childComplexity), true
+	case "BiasCheck.modelVersion":
+		if e.ComplexityRoot.BiasCheck.ModelVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.ModelVersion(childComplexity), true
+	case "BiasCheck.notes":
+		if e.ComplexityRoot.BiasCheck.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.Notes(childComplexity), true
+	case "BiasCheck.positiveLabel":
+		if e.ComplexityRoot.BiasCheck.PositiveLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.PositiveLabel(childComplexity), true
+	case "BiasCheck.predictionColumn":
+		if e.ComplexityRoot.BiasCheck.PredictionColumn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.PredictionColumn(childComplexity), true
+	case "BiasCheck.projectKey":
+		if e.ComplexityRoot.BiasCheck.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.ProjectKey(childComplexity), true
+	case "BiasCheck.rowCount":
+		if e.ComplexityRoot.BiasCheck.RowCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.RowCount(childComplexity), true
+	case "BiasCheck.sha256":
+		if e.ComplexityRoot.BiasCheck.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.SHA256(childComplexity), true
+	case "BiasCheck.sensitiveColumns":
+		if e.ComplexityRoot.BiasCheck.SensitiveColumns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.SensitiveColumns(childComplexity), true
+	case "BiasCheck.weightColumn":
+		if e.ComplexityRoot.BiasCheck.WeightColumn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.WeightColumn(childComplexity), true
+
+	case "BiasCheckConnection.edges":
+		if e.ComplexityRoot.BiasCheckConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheckConnection.Edges(childComplexity), true
+	case "BiasCheckConnection.pageInfo":
+		if e.ComplexityRoot.BiasCheckConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheckConnection.PageInfo(childComplexity), true
+	case "BiasCheckConnection.totalCount":
+		if e.ComplexityRoot.BiasCheckConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheckConnection.TotalCount(childComplexity), true
+
+	case "BiasCheckEdge.cursor":
+		if e.ComplexityRoot.BiasCheckEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheckEdge.Cursor(childComplexity), true
+	case "BiasCheckEdge.node":
+		if e.ComplexityRoot.BiasCheckEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheckEdge.Node(childComplexity), true
+
+	case "BiasGroup.count":
+		if e.ComplexityRoot.BiasGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasGroup.Count(childComplexity), true
+	case "BiasGroup.falsePositiveRate":
+		if e.ComplexityRoot.BiasGroup.FalsePositiveRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasGroup.FalsePositiveRate(childComplexity), true
+	case "BiasGroup.selectionRate":
+		if e.ComplexityRoot.BiasGroup.SelectionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasGroup.SelectionRate(childComplexity), true
+	case "BiasGroup.small":
+		if e.ComplexityRoot.BiasGroup.Small == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasGroup.Small(childComplexity), true
+	case "BiasGroup.truePositiveRate":
+		if e.ComplexityRoot.BiasGroup.TruePositiveRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasGroup.TruePositiveRate(childComplexity), true
+	case "BiasGroup.values":
+		if e.ComplexityRoot.BiasGroup.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasGroup.Values(childComplexity), true
+	case "BiasGroup.weight":
+		if e.ComplexityRoot.BiasGroup.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasGroup.Weight(childComplexity), true
+
+	case "BiasRule.metric":
+		if e.ComplexityRoot.BiasRule.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasRule.Metric(childComplexity), true
+	case "BiasRule.threshold":
+		if e.ComplexityRoot.BiasRule.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasRule.Threshold(childComplexity), true
+
+	case "BrokenLink.projectKey":
+		if e.ComplexityRoot.BrokenLink.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.ProjectKey(childComplexity), true
+	case "BrokenLink.reason":
+		if e.ComplexityRoot.BrokenLink.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.Reason(childComplexity), true
+	case "BrokenLink.seq":
+		if e.ComplexityRoot.BrokenLink.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.Seq(childComplexity), true
 
 	case "CodeRef.commit":
 		if e.ComplexityRoot.CodeRef.Commit == nil {
@@ -1016,6 +1594,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DatasetVersionEdge.Node(childComplexity), true
 
+	case "DecidePromotionPayload.promoted":
+		if e.ComplexityRoot.DecidePromotionPayload.Promoted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecidePromotionPayload.Promoted(childComplexity), true
+	case "DecidePromotionPayload.promotionRequest":
+		if e.ComplexityRoot.DecidePromotionPayload.PromotionRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecidePromotionPayload.PromotionRequest(childComplexity), true
+
 	case "Environment.imageDigest":
 		if e.ComplexityRoot.Environment.ImageDigest == nil {
 			break
@@ -1213,6 +1804,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentEdge.Node(childComplexity), true
+
+	case "FairnessValue.reason":
+		if e.ComplexityRoot.FairnessValue.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FairnessValue.Reason(childComplexity), true
+	case "FairnessValue.value":
+		if e.ComplexityRoot.FairnessValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FairnessValue.Value(childComplexity), true
 
 	case "FinishRunPayload.run":
 		if e.ComplexityRoot.FinishRunPayload.Run == nil {
@@ -1525,6 +2129,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Metric.Latest(childComplexity), true
 
+	case "MetricComparison.difference":
+		if e.ComplexityRoot.MetricComparison.Difference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Difference(childComplexity), true
+	case "MetricComparison.key":
+		if e.ComplexityRoot.MetricComparison.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Key(childComplexity), true
+	case "MetricComparison.original":
+		if e.ComplexityRoot.MetricComparison.Original == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Original(childComplexity), true
+	case "MetricComparison.reproduced":
+		if e.ComplexityRoot.MetricComparison.Reproduced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Reproduced(childComplexity), true
+	case "MetricComparison.status":
+		if e.ComplexityRoot.MetricComparison.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Status(childComplexity), true
+
 	case "MetricPoint.step":
 		if e.ComplexityRoot.MetricPoint.Step == nil {
 			break
@@ -1618,6 +2253,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelEdge.Node(childComplexity), true
 
+	case "ModelVersion.biasChecks":
+		if e.ComplexityRoot.ModelVersion.BiasChecks == nil {
+			break
+		}
+
+		args, err := ec.field_ModelVersion_biasChecks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ModelVersion.BiasChecks(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "ModelVersion.createdAt":
 		if e.ComplexityRoot.ModelVersion.CreatedAt == nil {
 			break
@@ -1648,6 +2294,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.ProjectKey(childComplexity), true
+	case "ModelVersion.promotionRequests":
+		if e.ComplexityRoot.ModelVersion.PromotionRequests == nil {
+			break
+		}
+
+		args, err := ec.field_ModelVersion_promotionRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ModelVersion.PromotionRequests(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "ModelVersion.run":
 		if e.ComplexityRoot.ModelVersion.Run == nil {
 			break
@@ -1727,6 +2384,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddRunOutputs(childComplexity, args["input"].(model.AddRunOutputsInput)), true
+	case "Mutation.approvePromotion":
+		if e.ComplexityRoot.Mutation.ApprovePromotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approvePromotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApprovePromotion(childComplexity, args["input"].(model.DecidePromotionInput)), true
+	case "Mutation.cancelPromotion":
+		if e.ComplexityRoot.Mutation.CancelPromotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelPromotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelPromotion(childComplexity, args["input"].(model.CancelPromotionInput)), true
 	case "Mutation.createExperiment":
 		if e.ComplexityRoot.Mutation.CreateExperiment == nil {
 			break
@@ -1793,6 +2472,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogParams(childComplexity, args["input"].(model.LogParamsInput)), true
+	case "Mutation.recordReproduction":
+		if e.ComplexityRoot.Mutation.RecordReproduction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordReproduction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordReproduction(childComplexity, args["input"].(model.RecordReproductionInput)), true
 	case "Mutation.recordValidationResult":
 		if e.ComplexityRoot.Mutation.RecordValidationResult == nil {
 			break
@@ -1804,6 +2494,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordValidationResult(childComplexity, args["input"].(model.RecordValidationResultInput)), true
+	case "Mutation.reevaluatePromotion":
+		if e.ComplexityRoot.Mutation.ReevaluatePromotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reevaluatePromotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReevaluatePromotion(childComplexity, args["input"].(model.ReevaluatePromotionInput)), true
 	case "Mutation.registerDataset":
 		if e.ComplexityRoot.Mutation.RegisterDataset == nil {
 			break
@@ -1837,6 +2538,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterModelVersion(childComplexity, args["input"].(model.RegisterModelVersionInput)), true
+	case "Mutation.rejectPromotion":
+		if e.ComplexityRoot.Mutation.RejectPromotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectPromotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectPromotion(childComplexity, args["input"].(model.DecidePromotionInput)), true
+	case "Mutation.requestPromotion":
+		if e.ComplexityRoot.Mutation.RequestPromotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestPromotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestPromotion(childComplexity, args["input"].(model.RequestPromotionInput)), true
+	case "Mutation.runBiasCheck":
+		if e.ComplexityRoot.Mutation.RunBiasCheck == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_runBiasCheck_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RunBiasCheck(childComplexity, args["input"].(model.RunBiasCheckInput)), true
 	case "Mutation.runValidation":
 		if e.ComplexityRoot.Mutation.RunValidation == nil {
 			break
@@ -1848,6 +2582,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunValidation(childComplexity, args["input"].(model.RunValidationInput)), true
+	case "Mutation.setPolicy":
+		if e.ComplexityRoot.Mutation.SetPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPolicy(childComplexity, args["input"].(model.SetPolicyInput)), true
 	case "Mutation.setRunTags":
 		if e.ComplexityRoot.Mutation.SetRunTags == nil {
 			break
@@ -1918,6 +2663,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Param.Value(childComplexity), true
+
+	case "Policy.allowWarnedValidations":
+		if e.ComplexityRoot.Policy.AllowWarnedValidations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.AllowWarnedValidations(childComplexity), true
+	case "Policy.approverRole":
+		if e.ComplexityRoot.Policy.ApproverRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.ApproverRole(childComplexity), true
+	case "Policy.biasRules":
+		if e.ComplexityRoot.Policy.BiasRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.BiasRules(childComplexity), true
+	case "Policy.createdAt":
+		if e.ComplexityRoot.Policy.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.CreatedAt(childComplexity), true
+	case "Policy.createdBy":
+		if e.ComplexityRoot.Policy.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.CreatedBy(childComplexity), true
+	case "Policy.id":
+		if e.ComplexityRoot.Policy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.ID(childComplexity), true
+	case "Policy.projectKey":
+		if e.ComplexityRoot.Policy.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.ProjectKey(childComplexity), true
+	case "Policy.requireReproduced":
+		if e.ComplexityRoot.Policy.RequireReproduced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.RequireReproduced(childComplexity), true
+	case "Policy.requireReproducible":
+		if e.ComplexityRoot.Policy.RequireReproducible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.RequireReproducible(childComplexity), true
+	case "Policy.requireUpstreamValidationsPassed":
+		if e.ComplexityRoot.Policy.RequireUpstreamValidationsPassed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.RequireUpstreamValidationsPassed(childComplexity), true
+	case "Policy.requiredApprovals":
+		if e.ComplexityRoot.Policy.RequiredApprovals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.RequiredApprovals(childComplexity), true
+	case "Policy.separationOfDuties":
+		if e.ComplexityRoot.Policy.SeparationOfDuties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.SeparationOfDuties(childComplexity), true
+	case "Policy.stages":
+		if e.ComplexityRoot.Policy.Stages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Stages(childComplexity), true
+	case "Policy.version":
+		if e.ComplexityRoot.Policy.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Version(childComplexity), true
+
+	case "PolicyCheck.detail":
+		if e.ComplexityRoot.PolicyCheck.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyCheck.Detail(childComplexity), true
+	case "PolicyCheck.evidenceIds":
+		if e.ComplexityRoot.PolicyCheck.EvidenceIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyCheck.EvidenceIDs(childComplexity), true
+	case "PolicyCheck.name":
+		if e.ComplexityRoot.PolicyCheck.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyCheck.Name(childComplexity), true
+	case "PolicyCheck.verdict":
+		if e.ComplexityRoot.PolicyCheck.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyCheck.Verdict(childComplexity), true
 
 	case "Project.createdAt":
 		if e.ComplexityRoot.Project.CreatedAt == nil {
@@ -2021,6 +2876,154 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectEdge.Node(childComplexity), true
 
+	case "PromotionRequest.approvalCount":
+		if e.ComplexityRoot.PromotionRequest.ApprovalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.ApprovalCount(childComplexity), true
+	case "PromotionRequest.approvals":
+		if e.ComplexityRoot.PromotionRequest.Approvals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.Approvals(childComplexity), true
+	case "PromotionRequest.checkedAt":
+		if e.ComplexityRoot.PromotionRequest.CheckedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.CheckedAt(childComplexity), true
+	case "PromotionRequest.checks":
+		if e.ComplexityRoot.PromotionRequest.Checks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.Checks(childComplexity), true
+	case "PromotionRequest.closedAt":
+		if e.ComplexityRoot.PromotionRequest.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.ClosedAt(childComplexity), true
+	case "PromotionRequest.fromStage":
+		if e.ComplexityRoot.PromotionRequest.FromStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.FromStage(childComplexity), true
+	case "PromotionRequest.id":
+		if e.ComplexityRoot.PromotionRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.ID(childComplexity), true
+	case "PromotionRequest.justification":
+		if e.ComplexityRoot.PromotionRequest.Justification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.Justification(childComplexity), true
+	case "PromotionRequest.modelVersion":
+		if e.ComplexityRoot.PromotionRequest.ModelVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.ModelVersion(childComplexity), true
+	case "PromotionRequest.policy":
+		if e.ComplexityRoot.PromotionRequest.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.Policy(childComplexity), true
+	case "PromotionRequest.projectKey":
+		if e.ComplexityRoot.PromotionRequest.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.ProjectKey(childComplexity), true
+	case "PromotionRequest.requestedAt":
+		if e.ComplexityRoot.PromotionRequest.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.RequestedAt(childComplexity), true
+	case "PromotionRequest.requestedBy":
+		if e.ComplexityRoot.PromotionRequest.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.RequestedBy(childComplexity), true
+	case "PromotionRequest.requiredApprovals":
+		if e.ComplexityRoot.PromotionRequest.RequiredApprovals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.RequiredApprovals(childComplexity), true
+	case "PromotionRequest.status":
+		if e.ComplexityRoot.PromotionRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.Status(childComplexity), true
+	case "PromotionRequest.targetStage":
+		if e.ComplexityRoot.PromotionRequest.TargetStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.TargetStage(childComplexity), true
+	case "PromotionRequest.trainedBy":
+		if e.ComplexityRoot.PromotionRequest.TrainedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.TrainedBy(childComplexity), true
+	case "PromotionRequest.viewerCanDecide":
+		if e.ComplexityRoot.PromotionRequest.ViewerCanDecide == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.ViewerCanDecide(childComplexity), true
+
+	case "PromotionRequestConnection.edges":
+		if e.ComplexityRoot.PromotionRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequestConnection.Edges(childComplexity), true
+	case "PromotionRequestConnection.pageInfo":
+		if e.ComplexityRoot.PromotionRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequestConnection.PageInfo(childComplexity), true
+	case "PromotionRequestConnection.totalCount":
+		if e.ComplexityRoot.PromotionRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequestConnection.TotalCount(childComplexity), true
+
+	case "PromotionRequestEdge.cursor":
+		if e.ComplexityRoot.PromotionRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequestEdge.Cursor(childComplexity), true
+	case "PromotionRequestEdge.node":
+		if e.ComplexityRoot.PromotionRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequestEdge.Node(childComplexity), true
+
+	case "PromotionRequestPayload.promotionRequest":
+		if e.ComplexityRoot.PromotionRequestPayload.PromotionRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequestPayload.PromotionRequest(childComplexity), true
+
 	case "QualityIssue.datasetVersion":
 		if e.ComplexityRoot.QualityIssue.DatasetVersion == nil {
 			break
@@ -2085,6 +3088,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Datasets(childComplexity, args["projectKey"].(string), args["filter"].(*model.DatasetFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.evidencePack":
+		if e.ComplexityRoot.Query.EvidencePack == nil {
+			break
+		}
+
+		args, err := ec.field_Query_evidencePack_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EvidencePack(childComplexity, args["promotionRequestId"].(string)), true
 	case "Query.experiments":
 		if e.ComplexityRoot.Query.Experiments == nil {
 			break
@@ -2169,6 +3183,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.policy":
+		if e.ComplexityRoot.Query.Policy == nil {
+			break
+		}
+
+		args, err := ec.field_Query_policy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Policy(childComplexity, args["projectKey"].(string), args["version"].(*int)), true
 	case "Query.project":
 		if e.ComplexityRoot.Query.Project == nil {
 			break
@@ -2191,6 +3216,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Projects(childComplexity, args["filter"].(*model.ProjectFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.promotionRequests":
+		if e.ComplexityRoot.Query.PromotionRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_promotionRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PromotionRequests(childComplexity, args["projectKey"].(*string), args["filter"].(*model.PromotionRequestFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.qualityIssuesUpstream":
 		if e.ComplexityRoot.Query.QualityIssuesUpstream == nil {
 			break
@@ -2213,6 +3249,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RecentEvents(childComplexity, args["filter"].(*model.EventFilter), args["last"].(*int)), true
+	case "Query.reproduceSpec":
+		if e.ComplexityRoot.Query.ReproduceSpec == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reproduceSpec_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReproduceSpec(childComplexity, args["runId"].(string)), true
+	case "Query.reproducibilityAudit":
+		if e.ComplexityRoot.Query.ReproducibilityAudit == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reproducibilityAudit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReproducibilityAudit(childComplexity, args["experimentId"].(string)), true
 	case "Query.runs":
 		if e.ComplexityRoot.Query.Runs == nil {
 			break
@@ -2235,6 +3293,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ValidationRuns(childComplexity, args["datasetId"].(*string), args["datasetVersionId"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.verifyAuditLog":
+		if e.ComplexityRoot.Query.VerifyAuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyAuditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyAuditLog(childComplexity, args["projectKey"].(string)), true
 
 	case "RecentEvents.cursor":
 		if e.ComplexityRoot.RecentEvents.Cursor == nil {
@@ -2248,6 +3317,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecentEvents.Events(childComplexity), true
+
+	case "RecordReproductionPayload.reproduction":
+		if e.ComplexityRoot.RecordReproductionPayload.Reproduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordReproductionPayload.Reproduction(childComplexity), true
 
 	case "RecordValidationResultPayload.validationRun":
 		if e.ComplexityRoot.RecordValidationResultPayload.ValidationRun == nil {
@@ -2282,6 +3358,130 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterModelVersionPayload.ModelVersion(childComplexity), true
+
+	case "Reproducibility.complete":
+		if e.ComplexityRoot.Reproducibility.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproducibility.Complete(childComplexity), true
+	case "Reproducibility.latestReproduction":
+		if e.ComplexityRoot.Reproducibility.LatestReproduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproducibility.LatestReproduction(childComplexity), true
+	case "Reproducibility.missing":
+		if e.ComplexityRoot.Reproducibility.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproducibility.Missing(childComplexity), true
+
+	case "ReproducibilityAudit.completeCount":
+		if e.ComplexityRoot.ReproducibilityAudit.CompleteCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReproducibilityAudit.CompleteCount(childComplexity), true
+	case "ReproducibilityAudit.divergedCount":
+		if e.ComplexityRoot.ReproducibilityAudit.DivergedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReproducibilityAudit.DivergedCount(childComplexity), true
+	case "ReproducibilityAudit.experiment":
+		if e.ComplexityRoot.ReproducibilityAudit.Experiment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReproducibilityAudit.Experiment(childComplexity), true
+	case "ReproducibilityAudit.reproducedCount":
+		if e.ComplexityRoot.ReproducibilityAudit.ReproducedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReproducibilityAudit.ReproducedCount(childComplexity), true
+	case "ReproducibilityAudit.runs":
+		if e.ComplexityRoot.ReproducibilityAudit.Runs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReproducibilityAudit.Runs(childComplexity), true
+	case "ReproducibilityAudit.totalCount":
+		if e.ComplexityRoot.ReproducibilityAudit.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReproducibilityAudit.TotalCount(childComplexity), true
+
+	case "Reproduction.createdAt":
+		if e.ComplexityRoot.Reproduction.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.CreatedAt(childComplexity), true
+	case "Reproduction.createdBy":
+		if e.ComplexityRoot.Reproduction.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.CreatedBy(childComplexity), true
+	case "Reproduction.id":
+		if e.ComplexityRoot.Reproduction.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.ID(childComplexity), true
+	case "Reproduction.metrics":
+		if e.ComplexityRoot.Reproduction.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.Metrics(childComplexity), true
+	case "Reproduction.originalRun":
+		if e.ComplexityRoot.Reproduction.OriginalRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.OriginalRun(childComplexity), true
+	case "Reproduction.projectKey":
+		if e.ComplexityRoot.Reproduction.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.ProjectKey(childComplexity), true
+	case "Reproduction.relativeTolerance":
+		if e.ComplexityRoot.Reproduction.RelativeTolerance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.RelativeTolerance(childComplexity), true
+	case "Reproduction.reproductionRun":
+		if e.ComplexityRoot.Reproduction.ReproductionRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.ReproductionRun(childComplexity), true
+	case "Reproduction.status":
+		if e.ComplexityRoot.Reproduction.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.Status(childComplexity), true
+	case "Reproduction.tolerance":
+		if e.ComplexityRoot.Reproduction.Tolerance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reproduction.Tolerance(childComplexity), true
+
+	case "RequestPromotionPayload.promotionRequest":
+		if e.ComplexityRoot.RequestPromotionPayload.PromotionRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestPromotionPayload.PromotionRequest(childComplexity), true
 
 	case "RuleResult.column":
 		if e.ComplexityRoot.RuleResult.Column == nil {
@@ -2451,6 +3651,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Run.ProjectKey(childComplexity), true
+	case "Run.reproducibility":
+		if e.ComplexityRoot.Run.Reproducibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Reproducibility(childComplexity), true
 	case "Run.seed":
 		if e.ComplexityRoot.Run.Seed == nil {
 			break
@@ -2475,6 +3681,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Run.Tags(childComplexity), true
+
+	case "RunBiasCheckPayload.biasCheck":
+		if e.ComplexityRoot.RunBiasCheckPayload.BiasCheck == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunBiasCheckPayload.BiasCheck(childComplexity), true
 
 	case "RunConnection.edges":
 		if e.ComplexityRoot.RunConnection.Edges == nil {
@@ -2508,6 +3721,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RunEdge.Node(childComplexity), true
 
+	case "RunReproducibilityEntry.complete":
+		if e.ComplexityRoot.RunReproducibilityEntry.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunReproducibilityEntry.Complete(childComplexity), true
+	case "RunReproducibilityEntry.missing":
+		if e.ComplexityRoot.RunReproducibilityEntry.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunReproducibilityEntry.Missing(childComplexity), true
+	case "RunReproducibilityEntry.run":
+		if e.ComplexityRoot.RunReproducibilityEntry.Run == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunReproducibilityEntry.Run(childComplexity), true
+	case "RunReproducibilityEntry.status":
+		if e.ComplexityRoot.RunReproducibilityEntry.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunReproducibilityEntry.Status(childComplexity), true
+
 	case "RunValidationPayload.validationRun":
 		if e.ComplexityRoot.RunValidationPayload.ValidationRun == nil {
 			break
@@ -2534,6 +3772,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SchemaField.Type(childComplexity), true
 
+	case "SetPolicyPayload.changed":
+		if e.ComplexityRoot.SetPolicyPayload.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetPolicyPayload.Changed(childComplexity), true
+	case "SetPolicyPayload.policy":
+		if e.ComplexityRoot.SetPolicyPayload.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetPolicyPayload.Policy(childComplexity), true
+
 	case "SetRunTagsPayload.run":
 		if e.ComplexityRoot.SetRunTagsPayload.Run == nil {
 			break
@@ -2548,6 +3799,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StartRunPayload.Run(childComplexity), true
 
+	case "Subscription.approvalRequested":
+		if e.ComplexityRoot.Subscription.ApprovalRequested == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_approvalRequested_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ApprovalRequested(childComplexity, args["after"].(*string)), true
 	case "Subscription.events":
 		if e.ComplexityRoot.Subscription.Events == nil {
 			break
@@ -2559,6 +3821,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.Events(childComplexity, args["filter"].(*model.EventFilter), args["after"].(*string)), true
+	case "Subscription.promotionUpdated":
+		if e.ComplexityRoot.Subscription.PromotionUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_promotionUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PromotionUpdated(childComplexity, args["projectKey"].(string), args["after"].(*string)), true
 	case "Subscription.runStatusChanged":
 		if e.ComplexityRoot.Subscription.RunStatusChanged == nil {
 			break
@@ -2952,11 +4225,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddRunInputsInput", ec.unmarshalInputAddRunInputsInput),
 			graphql.NewInputUnmarshaler("AddRunOutputsInput", ec.unmarshalInputAddRunOutputsInput),
+			graphql.NewInputUnmarshaler("BiasRuleInput", ec.unmarshalInputBiasRuleInput),
+			graphql.NewInputUnmarshaler("CancelPromotionInput", ec.unmarshalInputCancelPromotionInput),
 			graphql.NewInputUnmarshaler("CodeRefInput", ec.unmarshalInputCodeRefInput),
 			graphql.NewInputUnmarshaler("CreateExperimentInput", ec.unmarshalInputCreateExperimentInput),
 			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
 			graphql.NewInputUnmarshaler("CreateValidationSuiteInput", ec.unmarshalInputCreateValidationSuiteInput),
 			graphql.NewInputUnmarshaler("DatasetFilter", ec.unmarshalInputDatasetFilter),
+			graphql.NewInputUnmarshaler("DecidePromotionInput", ec.unmarshalInputDecidePromotionInput),
 			graphql.NewInputUnmarshaler("EnvironmentInput", ec.unmarshalInputEnvironmentInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
 			graphql.NewInputUnmarshaler("ExperimentFilter", ec.unmarshalInputExperimentFilter),
@@ -2967,14 +4243,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ModelFilter", ec.unmarshalInputModelFilter),
 			graphql.NewInputUnmarshaler("ParamInput", ec.unmarshalInputParamInput),
 			graphql.NewInputUnmarshaler("ProjectFilter", ec.unmarshalInputProjectFilter),
+			graphql.NewInputUnmarshaler("PromotionRequestFilter", ec.unmarshalInputPromotionRequestFilter),
+			graphql.NewInputUnmarshaler("RecordReproductionInput", ec.unmarshalInputRecordReproductionInput),
 			graphql.NewInputUnmarshaler("RecordValidationResultInput", ec.unmarshalInputRecordValidationResultInput),
+			graphql.NewInputUnmarshaler("ReevaluatePromotionInput", ec.unmarshalInputReevaluatePromotionInput),
 			graphql.NewInputUnmarshaler("RegisterDatasetInput", ec.unmarshalInputRegisterDatasetInput),
 			graphql.NewInputUnmarshaler("RegisterDatasetVersionInput", ec.unmarshalInputRegisterDatasetVersionInput),
 			graphql.NewInputUnmarshaler("RegisterModelVersionInput", ec.unmarshalInputRegisterModelVersionInput),
+			graphql.NewInputUnmarshaler("RequestPromotionInput", ec.unmarshalInputRequestPromotionInput),
+			graphql.NewInputUnmarshaler("RunBiasCheckInput", ec.unmarshalInputRunBiasCheckInput),
 			graphql.NewInputUnmarshaler("RunFilter", ec.unmarshalInputRunFilter),
 			graphql.NewInputUnmarshaler("RunOrder", ec.unmarshalInputRunOrder),
 			graphql.NewInputUnmarshaler("RunValidationInput", ec.unmarshalInputRunValidationInput),
 			graphql.NewInputUnmarshaler("SchemaFieldInput", ec.unmarshalInputSchemaFieldInput),
+			graphql.NewInputUnmarshaler("SetPolicyInput", ec.unmarshalInputSetPolicyInput),
 			graphql.NewInputUnmarshaler("SetRunTagsInput", ec.unmarshalInputSetRunTagsInput),
 			graphql.NewInputUnmarshaler("StartRunInput", ec.unmarshalInputStartRunInput),
 			graphql.NewInputUnmarshaler("TagInput", ec.unmarshalInputTagInput),
@@ -3114,6 +4396,10 @@ enum NodeKind {
   MODEL_VERSION
   VALIDATION_SUITE
   VALIDATION_RUN
+  PROMOTION_REQUEST
+  BIAS_CHECK
+  POLICY
+  REPRODUCTION
   "A node in a project the caller may not read; it has no name and no real id."
   REDACTED
 }
@@ -3273,6 +4559,8 @@ type Run implements Node {
   outputs: [DatasetVersion!]!
   "Model versions this run produced."
   modelOutputs: [ModelVersion!]!
+  "What a rerun of this run would need that was not recorded."
+  reproducibility: Reproducibility!
 }
 
 input RunFilter {
@@ -3406,6 +4694,10 @@ type ModelVersion implements Node {
   createdBy: String!
   "The run that trained this version, when it was recorded."
   run: Run
+  "Promotion requests of this version, newest first."
+  promotionRequests(first: Int = 20, after: String): PromotionRequestConnection!
+  "Bias checks of this version, newest first."
+  biasChecks(first: Int = 20, after: String): BiasCheckConnection!
 }
 
 input ModelFilter {
@@ -3619,6 +4911,22 @@ enum EventKind {
   VALIDATION_STARTED
   "A validation run finished (or a result was recorded); payload has datasetId, datasetVersionId, status and the version's qualityStatus."
   VALIDATION_COMPLETED
+  "A project's promotion policy changed; payload.version is the new version."
+  POLICY_SET
+  "payload: modelVersionId, targetStage, status, requestedBy, trainedBy, failingChecks."
+  PROMOTION_REQUESTED
+  "An approver approved (payload: approvals, required)."
+  PROMOTION_APPROVED
+  PROMOTION_REJECTED
+  PROMOTION_CANCELLED
+  "The request's checks were evaluated again and its status changed between PENDING and BLOCKED (payload: from, status, failingChecks)."
+  PROMOTION_CHECKS_CHANGED
+  "The request was carried out: the model version moved to the target stage."
+  PROMOTION_COMPLETED
+  "A model version changed stage (payload: from, stage, promotionRequestId); the previous PRODUCTION version is archived this way."
+  MODEL_STAGE_CHANGED
+  BIAS_CHECK_RECORDED
+  REPRODUCTION_RECORDED
 }
 
 """
@@ -4103,6 +5411,453 @@ input RecordValidationResultInput {
 type RecordValidationResultPayload {
   validationRun: ValidationRun!
 }
+
+# ---------------------------------------------------------------- governance
+
+"""
+What a promotion in a project needs. Versioned: setPolicy makes a new
+version; a promotion request is held to the version current when it was made.
+A project that never set one has version 0, the default shown by policy().
+"""
+type Policy implements Node {
+  id: ID!
+  projectKey: String!
+  "0 for the default, then 1, 2, 3… per project."
+  version: Int!
+  "Approvals a promotion needs, from distinct people holding approverRole or higher (ADMIN counts as every role)."
+  requiredApprovals: Int!
+  approverRole: Role!
+  "Every dataset version upstream of the model version (through lineage, transitively) must have a latest validation that PASSED."
+  requireUpstreamValidationsPassed: Boolean!
+  "With requireUpstreamValidationsPassed: WARNED counts as passed."
+  allowWarnedValidations: Boolean!
+  "The latest bias check of the model version must meet every rule; empty: no bias check needed."
+  biasRules: [BiasRule!]!
+  "The training run must be reproducible-complete (see Run.reproducibility)."
+  requireReproducible: Boolean!
+  "The training run must have a recorded reproduction that REPRODUCED."
+  requireReproduced: Boolean!
+  "The requester, and whoever started the training run, cannot approve."
+  separationOfDuties: Boolean!
+  "Stages a promotion request may target."
+  stages: [ModelStage!]!
+  createdAt: Time
+  createdBy: String
+}
+
+enum BiasMetric {
+  "max − min over groups of the selection rate; the rule holds when the value ≤ threshold."
+  DEMOGRAPHIC_PARITY_DIFFERENCE
+  "min / max over groups of the selection rate; holds when ≥ threshold."
+  DEMOGRAPHIC_PARITY_RATIO
+  "The larger of the TPR and FPR differences; holds when ≤ threshold."
+  EQUALIZED_ODDS_DIFFERENCE
+  "The smaller of the TPR and FPR ratios; holds when ≥ threshold."
+  EQUALIZED_ODDS_RATIO
+  "max − min over groups of the TPR; holds when ≤ threshold."
+  EQUAL_OPPORTUNITY_DIFFERENCE
+}
+
+type BiasRule {
+  metric: BiasMetric!
+  threshold: Float!
+}
+
+input BiasRuleInput {
+  metric: BiasMetric!
+  "Differences: the largest allowed value, in [0, 1]. Ratios: the smallest allowed value, in [0, 1]."
+  threshold: Float!
+}
+
+input SetPolicyInput {
+  projectKey: String!
+  "1 to 10."
+  requiredApprovals: Int!
+  "APPROVER or ADMIN."
+  approverRole: Role! = APPROVER
+  requireUpstreamValidationsPassed: Boolean! = true
+  allowWarnedValidations: Boolean! = false
+  biasRules: [BiasRuleInput!]! = []
+  requireReproducible: Boolean! = false
+  requireReproduced: Boolean! = false
+  separationOfDuties: Boolean! = true
+  "STAGING and/or PRODUCTION."
+  stages: [ModelStage!]! = [STAGING, PRODUCTION]
+}
+
+type SetPolicyPayload {
+  policy: Policy!
+  "False when the policy was already this one (no new version)."
+  changed: Boolean!
+}
+
+enum PromotionStatus {
+  "Open; every check passes, waiting for approvals."
+  PENDING
+  "Open; a check fails. Approvals are still recorded; the promotion waits until the checks pass."
+  BLOCKED
+  "Closed: approved and carried out; the model version is in the target stage."
+  APPROVED
+  "Closed by an approver."
+  REJECTED
+  "Closed by the requester."
+  CANCELLED
+}
+
+enum CheckName {
+  UPSTREAM_VALIDATIONS
+  BIAS
+  REPRODUCIBILITY
+  REPRODUCED
+}
+
+enum CheckVerdict {
+  PASSED
+  FAILED
+}
+
+"One policy check of a promotion request, as last evaluated."
+type PolicyCheck {
+  name: CheckName!
+  verdict: CheckVerdict!
+  "Why, in a sentence."
+  detail: String!
+  "The objects the verdict rests on (dataset versions and validation runs, a bias check, a run, a reproduction)."
+  evidenceIds: [ID!]!
+}
+
+enum ApprovalDecision {
+  APPROVED
+  REJECTED
+}
+
+type Approval {
+  "The approver (the token's subject)."
+  actor: String!
+  decision: ApprovalDecision!
+  comment: String!
+  at: Time!
+}
+
+type PromotionRequest implements Node {
+  id: ID!
+  projectKey: String!
+  modelVersion: ModelVersion!
+  "The stage the version had when the request was made."
+  fromStage: ModelStage!
+  targetStage: ModelStage!
+  status: PromotionStatus!
+  justification: String!
+  requestedBy: String!
+  requestedAt: Time!
+  "Who started the training run, when known (separation of duties)."
+  trainedBy: String
+  "The policy version the request is held to."
+  policy: Policy!
+  checks: [PolicyCheck!]!
+  "When the checks were last evaluated."
+  checkedAt: Time!
+  approvals: [Approval!]!
+  approvalCount: Int!
+  requiredApprovals: Int!
+  "Closing time (APPROVED, REJECTED, CANCELLED)."
+  closedAt: Time
+  "Whether the caller may approve or reject it now (open, approver, not already decided, separation of duties)."
+  viewerCanDecide: Boolean!
+}
+
+input PromotionRequestFilter {
+  "Only these statuses; default: all."
+  statuses: [PromotionStatus!]
+  "Only requests the caller may decide now."
+  decidableByViewer: Boolean
+}
+
+type PromotionRequestConnection {
+  edges: [PromotionRequestEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PromotionRequestEdge {
+  cursor: String!
+  node: PromotionRequest!
+}
+
+input RequestPromotionInput {
+  modelVersionId: ID!
+  "STAGING or PRODUCTION, as the policy allows."
+  targetStage: ModelStage!
+  "Why: 1 to 4,000 characters."
+  justification: String!
+}
+
+type RequestPromotionPayload {
+  promotionRequest: PromotionRequest!
+}
+
+input DecidePromotionInput {
+  promotionRequestId: ID!
+  "Up to 4,000 characters; required to reject."
+  comment: String! = ""
+}
+
+type DecidePromotionPayload {
+  promotionRequest: PromotionRequest!
+  "True when this decision carried out the promotion."
+  promoted: Boolean!
+}
+
+input CancelPromotionInput {
+  promotionRequestId: ID!
+}
+
+input ReevaluatePromotionInput {
+  promotionRequestId: ID!
+}
+
+type PromotionRequestPayload {
+  promotionRequest: PromotionRequest!
+}
+
+# ---------------------------------------------------------------- fairness
+
+"A metric value; null with a reason when it is undefined (a zero denominator, a single group)."
+type FairnessValue {
+  value: Float
+  reason: String
+}
+
+type BiasGroup {
+  "The sensitive columns' values, in sensitiveColumns order."
+  values: [String!]!
+  count: Int!
+  "Sum of weights (count when unweighted)."
+  weight: Float!
+  selectionRate: FairnessValue!
+  truePositiveRate: FairnessValue!
+  falsePositiveRate: FairnessValue!
+  "Smaller than minGroupSize: its rates are noisy."
+  small: Boolean!
+}
+
+enum FourFifthsVerdict {
+  "Demographic parity ratio ≥ 0.8."
+  PASSED
+  FAILED
+  "The ratio is undefined."
+  UNDEFINED
+}
+
+"Fairness metrics of a model version's predictions on an evaluation dataset version (Fairlearn's between-groups definitions)."
+type BiasCheck implements Node {
+  id: ID!
+  projectKey: String!
+  modelVersion: ModelVersion!
+  datasetVersion: DatasetVersion!
+  labelColumn: String!
+  predictionColumn: String!
+  sensitiveColumns: [String!]!
+  positiveLabel: String!
+  weightColumn: String
+  minGroupSize: Int!
+  rowCount: Int!
+  "sha256 of the data read."
+  sha256: String!
+  "Groups: each combination of the sensitive columns' values, in value order."
+  groups: [BiasGroup!]!
+  demographicParityDifference: FairnessValue!
+  demographicParityRatio: FairnessValue!
+  equalizedOddsDifference: FairnessValue!
+  equalizedOddsRatio: FairnessValue!
+  equalOpportunityDifference: FairnessValue!
+  fourFifths: FourFifthsVerdict!
+  "True when the data has a single group: nothing to compare."
+  inconclusive: Boolean!
+  "Warnings: small groups, the reason for inconclusive."
+  notes: [String!]!
+  createdAt: Time!
+  createdBy: String!
+}
+
+type BiasCheckConnection {
+  edges: [BiasCheckEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type BiasCheckEdge {
+  cursor: String!
+  node: BiasCheck!
+}
+
+input RunBiasCheckInput {
+  modelVersionId: ID!
+  "The evaluation data: a dataset version with the label, prediction and sensitive columns, read like a validation."
+  datasetVersionId: ID!
+  labelColumn: String!
+  predictionColumn: String!
+  "1 to 5 columns; groups are the combinations of their values."
+  sensitiveColumns: [String!]!
+  "The label and prediction value that means positive; labels and predictions must take at most two values."
+  positiveLabel: String!
+  "Optional non-negative sample weights."
+  weightColumn: String
+  "Groups with fewer rows are flagged small. Default 30."
+  minGroupSize: Int = 30
+}
+
+type RunBiasCheckPayload {
+  biasCheck: BiasCheck!
+}
+
+# ---------------------------------------------------------------- reproducibility
+
+"Whether a run records everything a rerun needs."
+type Reproducibility {
+  complete: Boolean!
+  """
+  What is missing, one line each: code.commit, code.clean (the tree was dirty),
+  environment (no image digest or lockfile hash), seed, params, inputs (none
+  recorded), input <id> digest.
+  """
+  missing: [String!]!
+  "The latest recorded reproduction of this run, if any."
+  latestReproduction: Reproduction
+}
+
+enum ReproductionStatus {
+  REPRODUCED
+  DIVERGED
+}
+
+type MetricComparison {
+  key: String!
+  original: Float
+  reproduced: Float
+  "|reproduced − original|; null when either is missing."
+  difference: Float
+  status: ReproductionStatus!
+}
+
+"A rerun of a run compared with it on their final metrics."
+type Reproduction implements Node {
+  id: ID!
+  projectKey: String!
+  originalRun: Run!
+  reproductionRun: Run!
+  "Absolute tolerance: a metric is REPRODUCED when |reproduced − original| ≤ tolerance + relativeTolerance · |original|."
+  tolerance: Float!
+  relativeTolerance: Float!
+  "REPRODUCED when every metric is."
+  status: ReproductionStatus!
+  metrics: [MetricComparison!]!
+  createdAt: Time!
+  createdBy: String!
+}
+
+input RecordReproductionInput {
+  originalRunId: ID!
+  "A FINISHED run of the same project."
+  reproductionRunId: ID!
+  tolerance: Float! = 0
+  relativeTolerance: Float! = 0
+}
+
+type RecordReproductionPayload {
+  reproduction: Reproduction!
+}
+
+enum RunReproductionStatus {
+  REPRODUCED
+  DIVERGED
+  NOT_ATTEMPTED
+}
+
+type RunReproducibilityEntry {
+  run: Run!
+  complete: Boolean!
+  missing: [String!]!
+  status: RunReproductionStatus!
+}
+
+type ReproducibilityAudit {
+  experiment: Experiment!
+  "Runs, newest first (at most 1,000)."
+  runs: [RunReproducibilityEntry!]!
+  completeCount: Int!
+  reproducedCount: Int!
+  divergedCount: Int!
+  totalCount: Int!
+}
+
+# ---------------------------------------------------------------- audit
+
+type BrokenLink {
+  seq: Int!
+  "Null when the event belongs to a project the caller may not read."
+  projectKey: String
+  reason: String!
+}
+
+"The result of walking the whole hash chain (a project's events are links of the one global chain)."
+type AuditVerification {
+  ok: Boolean!
+  "Events checked."
+  checked: Int!
+  "Events of the project among them."
+  projectEvents: Int!
+  headSeq: Int!
+  headHash: String!
+  firstBroken: BrokenLink
+}
+
+extend type Query {
+  "The project's current policy (version 0, the default, when none was set), or the given version."
+  policy(projectKey: String!, version: Int): Policy!
+  "Promotion requests of the projects the caller may read (or of projectKey), newest first."
+  promotionRequests(projectKey: String, filter: PromotionRequestFilter, first: Int = 20, after: String): PromotionRequestConnection!
+  "Every run of an experiment with its reproducibility and latest reproduction status."
+  reproducibilityAudit(experimentId: ID!): ReproducibilityAudit!
+  "Everything needed to rerun a run, as one JSON document (format exphub.reproduce/v1)."
+  reproduceSpec(runId: ID!): JSON!
+  "Walks the event log's hash chain and reports the first broken link; approvers and admins of projectKey."
+  verifyAuditLog(projectKey: String!): AuditVerification!
+  """
+  The evidence of a promotion request as one JSON document (format
+  exphub.evidence/v1): model version, lineage back to the raw data with
+  digests, validations, bias checks, reproducibility, policy, approvals and the
+  audit events with their hash chain. Approvers and admins of its project.
+  Check it offline with hubctl evidence verify.
+  """
+  evidencePack(promotionRequestId: ID!): JSON!
+}
+
+extend type Mutation {
+  "Sets a project's promotion policy (admins); a new version when it differs from the current one."
+  setPolicy(input: SetPolicyInput!): SetPolicyPayload!
+  "Asks for a model version to move to a stage (contributors); the policy's checks are evaluated and stored."
+  requestPromotion(input: RequestPromotionInput!): RequestPromotionPayload!
+  "Approves an open request (approvers); the last approval needed carries out the promotion when the checks pass."
+  approvePromotion(input: DecidePromotionInput!): DecidePromotionPayload!
+  "Rejects and closes an open request (approvers); comment required."
+  rejectPromotion(input: DecidePromotionInput!): DecidePromotionPayload!
+  "Withdraws an open request (its requester, or an admin)."
+  cancelPromotion(input: CancelPromotionInput!): PromotionRequestPayload!
+  "Evaluates an open request's checks again now (contributors); a request that has its approvals is carried out when they pass."
+  reevaluatePromotion(input: ReevaluatePromotionInput!): DecidePromotionPayload!
+  "Computes fairness metrics of a model version on an evaluation dataset version and stores them (contributors)."
+  runBiasCheck(input: RunBiasCheckInput!): RunBiasCheckPayload!
+  "Compares a rerun's final metrics with the original run's and stores the outcome (contributors)."
+  recordReproduction(input: RecordReproductionInput!): RecordReproductionPayload!
+}
+
+extend type Subscription {
+  "PROMOTION_* and MODEL_STAGE_CHANGED events of a project (target: the PromotionRequest or ModelVersion); after as in events."
+  promotionUpdated(projectKey: String!, after: String): Event!
+  "PROMOTION_REQUESTED events of requests the caller may decide (approver role, separation of duties); after as in events."
+  approvalRequested(after: String): Event!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4125,6 +5880,154 @@ func (ec *executionContext) childFields_AddRunOutputsPayload(ctx context.Context
 		return ec.fieldContext_AddRunOutputsPayload_run(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AddRunOutputsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Approval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_Approval_actor(ctx, field)
+	case "decision":
+		return ec.fieldContext_Approval_decision(ctx, field)
+	case "comment":
+		return ec.fieldContext_Approval_comment(ctx, field)
+	case "at":
+		return ec.fieldContext_Approval_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Approval", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_AuditVerification_ok(ctx, field)
+	case "checked":
+		return ec.fieldContext_AuditVerification_checked(ctx, field)
+	case "projectEvents":
+		return ec.fieldContext_AuditVerification_projectEvents(ctx, field)
+	case "headSeq":
+		return ec.fieldContext_AuditVerification_headSeq(ctx, field)
+	case "headHash":
+		return ec.fieldContext_AuditVerification_headHash(ctx, field)
+	case "firstBroken":
+		return ec.fieldContext_AuditVerification_firstBroken(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditVerification", field.Name)
+}
+
+func (ec *executionContext) childFields_BiasCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BiasCheck_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_BiasCheck_projectKey(ctx, field)
+	case "modelVersion":
+		return ec.fieldContext_BiasCheck_modelVersion(ctx, field)
+	case "datasetVersion":
+		return ec.fieldContext_BiasCheck_datasetVersion(ctx, field)
+	case "labelColumn":
+		return ec.fieldContext_BiasCheck_labelColumn(ctx, field)
+	case "predictionColumn":
+		return ec.fieldContext_BiasCheck_predictionColumn(ctx, field)
+	case "sensitiveColumns":
+		return ec.fieldContext_BiasCheck_sensitiveColumns(ctx, field)
+	case "positiveLabel":
+		return ec.fieldContext_BiasCheck_positiveLabel(ctx, field)
+	case "weightColumn":
+		return ec.fieldContext_BiasCheck_weightColumn(ctx, field)
+	case "minGroupSize":
+		return ec.fieldContext_BiasCheck_minGroupSize(ctx, field)
+	case "rowCount":
+		return ec.fieldContext_BiasCheck_rowCount(ctx, field)
+	case "sha256":
+		return ec.fieldContext_BiasCheck_sha256(ctx, field)
+	case "groups":
+		return ec.fieldContext_BiasCheck_groups(ctx, field)
+	case "demographicParityDifference":
+		return ec.fieldContext_BiasCheck_demographicParityDifference(ctx, field)
+	case "demographicParityRatio":
+		return ec.fieldContext_BiasCheck_demographicParityRatio(ctx, field)
+	case "equalizedOddsDifference":
+		return ec.fieldContext_BiasCheck_equalizedOddsDifference(ctx, field)
+	case "equalizedOddsRatio":
+		return ec.fieldContext_BiasCheck_equalizedOddsRatio(ctx, field)
+	case "equalOpportunityDifference":
+		return ec.fieldContext_BiasCheck_equalOpportunityDifference(ctx, field)
+	case "fourFifths":
+		return ec.fieldContext_BiasCheck_fourFifths(ctx, field)
+	case "inconclusive":
+		return ec.fieldContext_BiasCheck_inconclusive(ctx, field)
+	case "notes":
+		return ec.fieldContext_BiasCheck_notes(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BiasCheck_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_BiasCheck_createdBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BiasCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_BiasCheckConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BiasCheckConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BiasCheckConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BiasCheckConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BiasCheckConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BiasCheckEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BiasCheckEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BiasCheckEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BiasCheckEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BiasGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "values":
+		return ec.fieldContext_BiasGroup_values(ctx, field)
+	case "count":
+		return ec.fieldContext_BiasGroup_count(ctx, field)
+	case "weight":
+		return ec.fieldContext_BiasGroup_weight(ctx, field)
+	case "selectionRate":
+		return ec.fieldContext_BiasGroup_selectionRate(ctx, field)
+	case "truePositiveRate":
+		return ec.fieldContext_BiasGroup_truePositiveRate(ctx, field)
+	case "falsePositiveRate":
+		return ec.fieldContext_BiasGroup_falsePositiveRate(ctx, field)
+	case "small":
+		return ec.fieldContext_BiasGroup_small(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BiasGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_BiasRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_BiasRule_metric(ctx, field)
+	case "threshold":
+		return ec.fieldContext_BiasRule_threshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BiasRule", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokenLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_BrokenLink_seq(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_BrokenLink_projectKey(ctx, field)
+	case "reason":
+		return ec.fieldContext_BrokenLink_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokenLink", field.Name)
 }
 
 func (ec *executionContext) childFields_CodeRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4269,6 +6172,16 @@ func (ec *executionContext) childFields_DatasetVersionEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type DatasetVersionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_DecidePromotionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "promotionRequest":
+		return ec.fieldContext_DecidePromotionPayload_promotionRequest(ctx, field)
+	case "promoted":
+		return ec.fieldContext_DecidePromotionPayload_promoted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecidePromotionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Environment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "imageDigest":
@@ -4371,6 +6284,16 @@ func (ec *executionContext) childFields_ExperimentEdge(ctx context.Context, fiel
 		return ec.fieldContext_ExperimentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FairnessValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_FairnessValue_value(ctx, field)
+	case "reason":
+		return ec.fieldContext_FairnessValue_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FairnessValue", field.Name)
 }
 
 func (ec *executionContext) childFields_FinishRunPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4539,6 +6462,22 @@ func (ec *executionContext) childFields_Metric(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Metric", field.Name)
 }
 
+func (ec *executionContext) childFields_MetricComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_MetricComparison_key(ctx, field)
+	case "original":
+		return ec.fieldContext_MetricComparison_original(ctx, field)
+	case "reproduced":
+		return ec.fieldContext_MetricComparison_reproduced(ctx, field)
+	case "difference":
+		return ec.fieldContext_MetricComparison_difference(ctx, field)
+	case "status":
+		return ec.fieldContext_MetricComparison_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricComparison", field.Name)
+}
+
 func (ec *executionContext) childFields_MetricPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "step":
@@ -4611,6 +6550,10 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_createdBy(ctx, field)
 	case "run":
 		return ec.fieldContext_ModelVersion_run(ctx, field)
+	case "promotionRequests":
+		return ec.fieldContext_ModelVersion_promotionRequests(ctx, field)
+	case "biasChecks":
+		return ec.fieldContext_ModelVersion_biasChecks(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ModelVersion", field.Name)
 }
@@ -4655,6 +6598,54 @@ func (ec *executionContext) childFields_Param(ctx context.Context, field graphql
 		return ec.fieldContext_Param_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Param", field.Name)
+}
+
+func (ec *executionContext) childFields_Policy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Policy_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_Policy_projectKey(ctx, field)
+	case "version":
+		return ec.fieldContext_Policy_version(ctx, field)
+	case "requiredApprovals":
+		return ec.fieldContext_Policy_requiredApprovals(ctx, field)
+	case "approverRole":
+		return ec.fieldContext_Policy_approverRole(ctx, field)
+	case "requireUpstreamValidationsPassed":
+		return ec.fieldContext_Policy_requireUpstreamValidationsPassed(ctx, field)
+	case "allowWarnedValidations":
+		return ec.fieldContext_Policy_allowWarnedValidations(ctx, field)
+	case "biasRules":
+		return ec.fieldContext_Policy_biasRules(ctx, field)
+	case "requireReproducible":
+		return ec.fieldContext_Policy_requireReproducible(ctx, field)
+	case "requireReproduced":
+		return ec.fieldContext_Policy_requireReproduced(ctx, field)
+	case "separationOfDuties":
+		return ec.fieldContext_Policy_separationOfDuties(ctx, field)
+	case "stages":
+		return ec.fieldContext_Policy_stages(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Policy_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Policy_createdBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicyCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_PolicyCheck_name(ctx, field)
+	case "verdict":
+		return ec.fieldContext_PolicyCheck_verdict(ctx, field)
+	case "detail":
+		return ec.fieldContext_PolicyCheck_detail(ctx, field)
+	case "evidenceIds":
+		return ec.fieldContext_PolicyCheck_evidenceIds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyCheck", field.Name)
 }
 
 func (ec *executionContext) childFields_Project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4703,6 +6694,78 @@ func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProjectEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PromotionRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PromotionRequest_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_PromotionRequest_projectKey(ctx, field)
+	case "modelVersion":
+		return ec.fieldContext_PromotionRequest_modelVersion(ctx, field)
+	case "fromStage":
+		return ec.fieldContext_PromotionRequest_fromStage(ctx, field)
+	case "targetStage":
+		return ec.fieldContext_PromotionRequest_targetStage(ctx, field)
+	case "status":
+		return ec.fieldContext_PromotionRequest_status(ctx, field)
+	case "justification":
+		return ec.fieldContext_PromotionRequest_justification(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_PromotionRequest_requestedBy(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_PromotionRequest_requestedAt(ctx, field)
+	case "trainedBy":
+		return ec.fieldContext_PromotionRequest_trainedBy(ctx, field)
+	case "policy":
+		return ec.fieldContext_PromotionRequest_policy(ctx, field)
+	case "checks":
+		return ec.fieldContext_PromotionRequest_checks(ctx, field)
+	case "checkedAt":
+		return ec.fieldContext_PromotionRequest_checkedAt(ctx, field)
+	case "approvals":
+		return ec.fieldContext_PromotionRequest_approvals(ctx, field)
+	case "approvalCount":
+		return ec.fieldContext_PromotionRequest_approvalCount(ctx, field)
+	case "requiredApprovals":
+		return ec.fieldContext_PromotionRequest_requiredApprovals(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_PromotionRequest_closedAt(ctx, field)
+	case "viewerCanDecide":
+		return ec.fieldContext_PromotionRequest_viewerCanDecide(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromotionRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_PromotionRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PromotionRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PromotionRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PromotionRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromotionRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PromotionRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PromotionRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PromotionRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromotionRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PromotionRequestPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "promotionRequest":
+		return ec.fieldContext_PromotionRequestPayload_promotionRequest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromotionRequestPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_QualityIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "datasetVersion":
@@ -4727,6 +6790,14 @@ func (ec *executionContext) childFields_RecentEvents(ctx context.Context, field 
 		return ec.fieldContext_RecentEvents_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecentEvents", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordReproductionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reproduction":
+		return ec.fieldContext_RecordReproductionPayload_reproduction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordReproductionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordValidationResultPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4761,6 +6832,70 @@ func (ec *executionContext) childFields_RegisterModelVersionPayload(ctx context.
 		return ec.fieldContext_RegisterModelVersionPayload_modelVersion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegisterModelVersionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Reproducibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "complete":
+		return ec.fieldContext_Reproducibility_complete(ctx, field)
+	case "missing":
+		return ec.fieldContext_Reproducibility_missing(ctx, field)
+	case "latestReproduction":
+		return ec.fieldContext_Reproducibility_latestReproduction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reproducibility", field.Name)
+}
+
+func (ec *executionContext) childFields_ReproducibilityAudit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "experiment":
+		return ec.fieldContext_ReproducibilityAudit_experiment(ctx, field)
+	case "runs":
+		return ec.fieldContext_ReproducibilityAudit_runs(ctx, field)
+	case "completeCount":
+		return ec.fieldContext_ReproducibilityAudit_completeCount(ctx, field)
+	case "reproducedCount":
+		return ec.fieldContext_ReproducibilityAudit_reproducedCount(ctx, field)
+	case "divergedCount":
+		return ec.fieldContext_ReproducibilityAudit_divergedCount(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReproducibilityAudit_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReproducibilityAudit", field.Name)
+}
+
+func (ec *executionContext) childFields_Reproduction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Reproduction_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_Reproduction_projectKey(ctx, field)
+	case "originalRun":
+		return ec.fieldContext_Reproduction_originalRun(ctx, field)
+	case "reproductionRun":
+		return ec.fieldContext_Reproduction_reproductionRun(ctx, field)
+	case "tolerance":
+		return ec.fieldContext_Reproduction_tolerance(ctx, field)
+	case "relativeTolerance":
+		return ec.fieldContext_Reproduction_relativeTolerance(ctx, field)
+	case "status":
+		return ec.fieldContext_Reproduction_status(ctx, field)
+	case "metrics":
+		return ec.fieldContext_Reproduction_metrics(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Reproduction_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Reproduction_createdBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reproduction", field.Name)
+}
+
+func (ec *executionContext) childFields_RequestPromotionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "promotionRequest":
+		return ec.fieldContext_RequestPromotionPayload_promotionRequest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestPromotionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RuleResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4833,8 +6968,18 @@ func (ec *executionContext) childFields_Run(ctx context.Context, field graphql.C
 		return ec.fieldContext_Run_outputs(ctx, field)
 	case "modelOutputs":
 		return ec.fieldContext_Run_modelOutputs(ctx, field)
+	case "reproducibility":
+		return ec.fieldContext_Run_reproducibility(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Run", field.Name)
+}
+
+func (ec *executionContext) childFields_RunBiasCheckPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "biasCheck":
+		return ec.fieldContext_RunBiasCheckPayload_biasCheck(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RunBiasCheckPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RunConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4859,6 +7004,20 @@ func (ec *executionContext) childFields_RunEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type RunEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RunReproducibilityEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "run":
+		return ec.fieldContext_RunReproducibilityEntry_run(ctx, field)
+	case "complete":
+		return ec.fieldContext_RunReproducibilityEntry_complete(ctx, field)
+	case "missing":
+		return ec.fieldContext_RunReproducibilityEntry_missing(ctx, field)
+	case "status":
+		return ec.fieldContext_RunReproducibilityEntry_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RunReproducibilityEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_RunValidationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "validationRun":
@@ -4877,6 +7036,16 @@ func (ec *executionContext) childFields_SchemaField(ctx context.Context, field g
 		return ec.fieldContext_SchemaField_nullable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SchemaField", field.Name)
+}
+
+func (ec *executionContext) childFields_SetPolicyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_SetPolicyPayload_policy(ctx, field)
+	case "changed":
+		return ec.fieldContext_SetPolicyPayload_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetPolicyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetRunTagsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5301,6 +7470,50 @@ func (ec *executionContext) field_Experiment_runs_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_ModelVersion_biasChecks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ModelVersion_promotionRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Model_versions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5343,6 +7556,34 @@ func (ec *executionContext) field_Mutation_addRunOutputs_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AddRunOutputsInput, error) {
 			return ec.unmarshalNAddRunOutputsInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐAddRunOutputsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_approvePromotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DecidePromotionInput, error) {
+			return ec.unmarshalNDecidePromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDecidePromotionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelPromotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelPromotionInput, error) {
+			return ec.unmarshalNCancelPromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCancelPromotionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5435,12 +7676,40 @@ func (ec *executionContext) field_Mutation_logParams_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordReproduction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordReproductionInput, error) {
+			return ec.unmarshalNRecordReproductionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordReproductionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordValidationResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RecordValidationResultInput, error) {
 			return ec.unmarshalNRecordValidationResultInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordValidationResultInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reevaluatePromotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReevaluatePromotionInput, error) {
+			return ec.unmarshalNReevaluatePromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐReevaluatePromotionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5491,12 +7760,68 @@ func (ec *executionContext) field_Mutation_registerModelVersion_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rejectPromotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DecidePromotionInput, error) {
+			return ec.unmarshalNDecidePromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDecidePromotionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestPromotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestPromotionInput, error) {
+			return ec.unmarshalNRequestPromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRequestPromotionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_runBiasCheck_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RunBiasCheckInput, error) {
+			return ec.unmarshalNRunBiasCheckInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunBiasCheckInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_runValidation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RunValidationInput, error) {
 			return ec.unmarshalNRunValidationInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunValidationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetPolicyInput, error) {
+			return ec.unmarshalNSetPolicyInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetPolicyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5771,6 +8096,20 @@ func (ec *executionContext) field_Query_datasets_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_evidencePack_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "promotionRequestId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["promotionRequestId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_experiments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5989,6 +8328,28 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_policy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_project_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6033,6 +8394,44 @@ func (ec *executionContext) field_Query_projects_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_promotionRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PromotionRequestFilter, error) {
+			return ec.unmarshalOPromotionRequestFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_qualityIssuesUpstream_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6066,6 +8465,34 @@ func (ec *executionContext) field_Query_recentEvents_args(ctx context.Context, r
 		return nil, err
 	}
 	args["last"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reproduceSpec_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "runId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["runId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reproducibilityAudit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "experimentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["experimentId"] = arg0
 	return args, nil
 }
 
@@ -6153,6 +8580,20 @@ func (ec *executionContext) field_Query_validationRuns_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_verifyAuditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Run_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6167,6 +8608,20 @@ func (ec *executionContext) field_Run_metrics_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_approvalRequested_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6178,6 +8633,28 @@ func (ec *executionContext) field_Subscription_events_args(ctx context.Context, 
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_promotionUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
@@ -6391,6 +8868,1291 @@ func (ec *executionContext) fieldContext_AddRunOutputsPayload_run(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Approval_actor(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _Approval_decision(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Decision) graphql.Marshaler {
+			return ec.marshalNApprovalDecision2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "ApprovalDecision")
+}
+
+func (ec *executionContext) _Approval_comment(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _Approval_at(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuditVerification_ok(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuditVerification_checked(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_checked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_checked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditVerification_projectEvents(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_projectEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectEvents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_projectEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditVerification_headSeq(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_headSeq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadSeq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_headSeq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditVerification_headHash(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_headHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_headHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditVerification_firstBroken(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_firstBroken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstBroken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokenLink) graphql.Marshaler {
+			return ec.marshalOBrokenLink2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBrokenLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_firstBroken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditVerification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokenLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_id(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BiasCheck_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheck_modelVersion(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_modelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BiasCheck().ModelVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ModelVersion) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_modelVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheck",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_datasetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BiasCheck().DatasetVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DatasetVersion) graphql.Marshaler {
+			return ec.marshalNDatasetVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_datasetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheck",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_labelColumn(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_labelColumn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelColumn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_labelColumn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheck_predictionColumn(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_predictionColumn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PredictionColumn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_predictionColumn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheck_sensitiveColumns(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_sensitiveColumns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SensitiveColumns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_sensitiveColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheck_positiveLabel(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_positiveLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PositiveLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_positiveLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheck_weightColumn(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_weightColumn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BiasCheck().WeightColumn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_weightColumn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, true, true, "String")
+}
+
+func (ec *executionContext) _BiasCheck_minGroupSize(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_minGroupSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinGroupSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_minGroupSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BiasCheck_rowCount(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_rowCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BiasCheck_sha256(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheck_groups(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fairness.Group) graphql.Marshaler {
+			return ec.marshalNBiasGroup2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BiasGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_demographicParityDifference(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_demographicParityDifference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemographicParityDifference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+			return ec.marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_demographicParityDifference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FairnessValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_demographicParityRatio(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_demographicParityRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemographicParityRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+			return ec.marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_demographicParityRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FairnessValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_equalizedOddsDifference(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_equalizedOddsDifference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EqualizedOddsDifference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+			return ec.marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_equalizedOddsDifference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FairnessValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_equalizedOddsRatio(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_equalizedOddsRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EqualizedOddsRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+			return ec.marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_equalizedOddsRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FairnessValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_equalOpportunityDifference(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_equalOpportunityDifference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EqualOpportunityDifference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+			return ec.marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_equalOpportunityDifference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FairnessValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheck_fourFifths(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_fourFifths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FourFifths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Verdict) graphql.Marshaler {
+			return ec.marshalNFourFifthsVerdict2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_fourFifths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "FourFifthsVerdict")
+}
+
+func (ec *executionContext) _BiasCheck_inconclusive(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_inconclusive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inconclusive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_inconclusive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BiasCheck_notes(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheck_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BiasCheck_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheck_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheck_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheckConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BiasCheckConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheckConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BiasCheckEdge) graphql.Marshaler {
+			return ec.marshalNBiasCheckEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasCheckEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheckConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheckConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BiasCheckEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheckConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BiasCheckConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheckConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheckConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheckConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasCheckConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BiasCheckConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheckConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheckConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheckConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BiasCheckEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BiasCheckEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheckEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheckEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasCheckEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasCheckEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BiasCheckEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasCheckEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.BiasCheck) graphql.Marshaler {
+			return ec.marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasCheckEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasCheckEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BiasCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasGroup_values(ctx context.Context, field graphql.CollectedField, obj *fairness.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasGroup_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasGroup_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _BiasGroup_count(ctx context.Context, field graphql.CollectedField, obj *fairness.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BiasGroup_weight(ctx context.Context, field graphql.CollectedField, obj *fairness.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasGroup_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasGroup_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BiasGroup_selectionRate(ctx context.Context, field graphql.CollectedField, obj *fairness.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasGroup_selectionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelectionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+			return ec.marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasGroup_selectionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FairnessValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasGroup_truePositiveRate(ctx context.Context, field graphql.CollectedField, obj *fairness.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasGroup_truePositiveRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TruePositiveRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+			return ec.marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasGroup_truePositiveRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FairnessValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasGroup_falsePositiveRate(ctx context.Context, field graphql.CollectedField, obj *fairness.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasGroup_falsePositiveRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FalsePositiveRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+			return ec.marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasGroup_falsePositiveRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BiasGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FairnessValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BiasGroup_small(ctx context.Context, field graphql.CollectedField, obj *fairness.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasGroup_small(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Small, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasGroup_small(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BiasRule_metric(ctx context.Context, field graphql.CollectedField, obj *store.BiasRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasRule_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.BiasMetric) graphql.Marshaler {
+			return ec.marshalNBiasMetric2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasRule_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasRule", field, false, false, "BiasMetric")
+}
+
+func (ec *executionContext) _BiasRule_threshold(ctx context.Context, field graphql.CollectedField, obj *store.BiasRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BiasRule_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BiasRule_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BiasRule", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokenLink_seq(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokenLink_projectKey(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _BrokenLink_reason(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "String")
 }
 
 func (ec *executionContext) _CodeRef_repo(ctx context.Context, field graphql.CollectedField, obj *store.CodeRef) (ret graphql.Marshaler) {
@@ -7525,6 +11287,61 @@ func (ec *executionContext) fieldContext_DatasetVersionEdge_node(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _DecidePromotionPayload_promotionRequest(ctx context.Context, field graphql.CollectedField, obj *model.DecidePromotionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecidePromotionPayload_promotionRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotionRequest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PromotionRequest) graphql.Marshaler {
+			return ec.marshalNPromotionRequest2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecidePromotionPayload_promotionRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecidePromotionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DecidePromotionPayload_promoted(ctx context.Context, field graphql.CollectedField, obj *model.DecidePromotionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecidePromotionPayload_promoted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Promoted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecidePromotionPayload_promoted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DecidePromotionPayload", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Environment_imageDigest(ctx context.Context, field graphql.CollectedField, obj *store.Environment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8322,6 +12139,52 @@ func (ec *executionContext) fieldContext_ExperimentEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _FairnessValue_value(ctx context.Context, field graphql.CollectedField, obj *fairness.Value) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FairnessValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FairnessValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FairnessValue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FairnessValue_reason(ctx context.Context, field graphql.CollectedField, obj *fairness.Value) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FairnessValue_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FairnessValue_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FairnessValue", field, false, false, "String")
+}
+
 func (ec *executionContext) _FinishRunPayload_run(ctx context.Context, field graphql.CollectedField, obj *model.FinishRunPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8807,8 +12670,8 @@ func (ec *executionContext) _ImpactedModelVersion_stage(ctx context.Context, fie
 			return obj.Stage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ModelStage) graphql.Marshaler {
-			return ec.marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐModelStage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.ModelStage) graphql.Marshaler {
+			return ec.marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9562,6 +13425,121 @@ func (ec *executionContext) fieldContext_Metric_history(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _MetricComparison_key(ctx context.Context, field graphql.CollectedField, obj *store.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_original(ctx context.Context, field graphql.CollectedField, obj *store.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_original(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Original, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_original(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricComparison_reproduced(ctx context.Context, field graphql.CollectedField, obj *store.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_reproduced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reproduced, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_reproduced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricComparison_difference(ctx context.Context, field graphql.CollectedField, obj *store.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_difference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Difference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_difference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricComparison_status(ctx context.Context, field graphql.CollectedField, obj *store.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ReproductionStatus) graphql.Marshaler {
+			return ec.marshalNReproductionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproductionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "ReproductionStatus")
+}
+
 func (ec *executionContext) _MetricPoint_step(ctx context.Context, field graphql.CollectedField, obj *store.MetricPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10065,18 +14043,18 @@ func (ec *executionContext) _ModelVersion_stage(ctx context.Context, field graph
 			return ec.fieldContext_ModelVersion_stage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ModelVersion().Stage(ctx, obj)
+			return obj.Stage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ModelStage) graphql.Marshaler {
-			return ec.marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐModelStage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.ModelStage) graphql.Marshaler {
+			return ec.marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ModelVersion_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ModelVersion", field, true, true, "ModelStage")
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "ModelStage")
 }
 
 func (ec *executionContext) _ModelVersion_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
@@ -10153,6 +14131,94 @@ func (ec *executionContext) fieldContext_ModelVersion_run(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Run(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModelVersion_promotionRequests(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_promotionRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ModelVersion().PromotionRequests(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PromotionRequestConnection) graphql.Marshaler {
+			return ec.marshalNPromotionRequestConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_promotionRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ModelVersion_promotionRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModelVersion_biasChecks(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_biasChecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ModelVersion().BiasChecks(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BiasCheckConnection) graphql.Marshaler {
+			return ec.marshalNBiasCheckConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasCheckConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_biasChecks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BiasCheckConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ModelVersion_biasChecks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11047,6 +15113,358 @@ func (ec *executionContext) fieldContext_Mutation_recordValidationResult(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPolicy(ctx, fc.Args["input"].(model.SetPolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetPolicyPayload) graphql.Marshaler {
+			return ec.marshalNSetPolicyPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetPolicyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetPolicyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestPromotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestPromotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestPromotion(ctx, fc.Args["input"].(model.RequestPromotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestPromotionPayload) graphql.Marshaler {
+			return ec.marshalNRequestPromotionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRequestPromotionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestPromotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestPromotionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestPromotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approvePromotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approvePromotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApprovePromotion(ctx, fc.Args["input"].(model.DecidePromotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DecidePromotionPayload) graphql.Marshaler {
+			return ec.marshalNDecidePromotionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDecidePromotionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approvePromotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecidePromotionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approvePromotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectPromotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectPromotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectPromotion(ctx, fc.Args["input"].(model.DecidePromotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DecidePromotionPayload) graphql.Marshaler {
+			return ec.marshalNDecidePromotionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDecidePromotionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectPromotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecidePromotionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectPromotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelPromotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelPromotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelPromotion(ctx, fc.Args["input"].(model.CancelPromotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PromotionRequestPayload) graphql.Marshaler {
+			return ec.marshalNPromotionRequestPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelPromotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelPromotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reevaluatePromotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reevaluatePromotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReevaluatePromotion(ctx, fc.Args["input"].(model.ReevaluatePromotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DecidePromotionPayload) graphql.Marshaler {
+			return ec.marshalNDecidePromotionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDecidePromotionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reevaluatePromotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecidePromotionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reevaluatePromotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_runBiasCheck(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_runBiasCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RunBiasCheck(ctx, fc.Args["input"].(model.RunBiasCheckInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RunBiasCheckPayload) graphql.Marshaler {
+			return ec.marshalNRunBiasCheckPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunBiasCheckPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_runBiasCheck(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunBiasCheckPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_runBiasCheck_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordReproduction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordReproduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordReproduction(ctx, fc.Args["input"].(model.RecordReproductionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordReproductionPayload) graphql.Marshaler {
+			return ec.marshalNRecordReproductionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordReproductionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordReproduction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordReproductionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordReproduction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11137,6 +15555,429 @@ func (ec *executionContext) _Param_value(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Param_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Param", field, false, false, "String")
+}
+
+func (ec *executionContext) _Policy_id(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Policy_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
+}
+
+func (ec *executionContext) _Policy_version(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Policy_requiredApprovals(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_requiredApprovals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredApprovals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_requiredApprovals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Policy_approverRole(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_approverRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Policy().ApproverRole(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_approverRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, true, true, "Role")
+}
+
+func (ec *executionContext) _Policy_requireUpstreamValidationsPassed(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_requireUpstreamValidationsPassed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireUpstreamValidationsPassed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_requireUpstreamValidationsPassed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Policy_allowWarnedValidations(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_allowWarnedValidations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowWarnedValidations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_allowWarnedValidations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Policy_biasRules(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_biasRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BiasRules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.BiasRule) graphql.Marshaler {
+			return ec.marshalNBiasRule2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_biasRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Policy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BiasRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Policy_requireReproducible(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_requireReproducible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireReproducible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_requireReproducible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Policy_requireReproduced(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_requireReproduced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireReproduced, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_requireReproduced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Policy_separationOfDuties(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_separationOfDuties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeparationOfDuties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_separationOfDuties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Policy_stages(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_stages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.ModelStage) graphql.Marshaler {
+			return ec.marshalNModelStage2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_stages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "ModelStage")
+}
+
+func (ec *executionContext) _Policy_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Policy_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyCheck_name(ctx context.Context, field graphql.CollectedField, obj *store.PolicyCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyCheck_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.CheckName) graphql.Marshaler {
+			return ec.marshalNCheckName2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐCheckName(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyCheck_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyCheck", field, false, false, "CheckName")
+}
+
+func (ec *executionContext) _PolicyCheck_verdict(ctx context.Context, field graphql.CollectedField, obj *store.PolicyCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyCheck_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.CheckVerdict) graphql.Marshaler {
+			return ec.marshalNCheckVerdict2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐCheckVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyCheck_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyCheck", field, false, false, "CheckVerdict")
+}
+
+func (ec *executionContext) _PolicyCheck_detail(ctx context.Context, field graphql.CollectedField, obj *store.PolicyCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyCheck_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyCheck_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyCheck_evidenceIds(ctx context.Context, field graphql.CollectedField, obj *store.PolicyCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyCheck_evidenceIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EvidenceIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyCheck_evidenceIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyCheck", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *store.Project) (ret graphql.Marshaler) {
@@ -11546,6 +16387,630 @@ func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequest_id(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PromotionRequest_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromotionRequest_modelVersion(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_modelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PromotionRequest().ModelVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ModelVersion) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_modelVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequest_fromStage(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_fromStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromStage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ModelStage) graphql.Marshaler {
+			return ec.marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_fromStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "ModelStage")
+}
+
+func (ec *executionContext) _PromotionRequest_targetStage(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_targetStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetStage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ModelStage) graphql.Marshaler {
+			return ec.marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_targetStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "ModelStage")
+}
+
+func (ec *executionContext) _PromotionRequest_status(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.PromotionStatus) graphql.Marshaler {
+			return ec.marshalNPromotionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "PromotionStatus")
+}
+
+func (ec *executionContext) _PromotionRequest_justification(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_justification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Justification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_justification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromotionRequest_requestedBy(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_requestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromotionRequest_requestedAt(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_requestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_requestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PromotionRequest_trainedBy(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_trainedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PromotionRequest().TrainedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_trainedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, true, true, "String")
+}
+
+func (ec *executionContext) _PromotionRequest_policy(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PromotionRequest().Policy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Policy) graphql.Marshaler {
+			return ec.marshalNPolicy2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Policy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequest_checks(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_checks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.PolicyCheck) graphql.Marshaler {
+			return ec.marshalNPolicyCheck2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPolicyCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_checks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequest_checkedAt(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_checkedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_checkedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PromotionRequest_approvals(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_approvals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approvals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApprovalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_approvals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Approval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequest_approvalCount(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_approvalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_approvalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PromotionRequest_requiredApprovals(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_requiredApprovals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredApprovals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_requiredApprovals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PromotionRequest_closedAt(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PromotionRequest_viewerCanDecide(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_viewerCanDecide(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PromotionRequest().ViewerCanDecide(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_viewerCanDecide(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PromotionRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PromotionRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PromotionRequestEdge) graphql.Marshaler {
+			return ec.marshalNPromotionRequestEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PromotionRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PromotionRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PromotionRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PromotionRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequestEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PromotionRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PromotionRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PromotionRequest) graphql.Marshaler {
+			return ec.marshalNPromotionRequest2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequestPayload_promotionRequest(ctx context.Context, field graphql.CollectedField, obj *model.PromotionRequestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequestPayload_promotionRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotionRequest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PromotionRequest) graphql.Marshaler {
+			return ec.marshalNPromotionRequest2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequestPayload_promotionRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequest(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12429,6 +17894,270 @@ func (ec *executionContext) fieldContext_Query_recentEvents(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_policy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Policy(ctx, fc.Args["projectKey"].(string), fc.Args["version"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Policy) graphql.Marshaler {
+			return ec.marshalNPolicy2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Policy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_policy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_promotionRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_promotionRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PromotionRequests(ctx, fc.Args["projectKey"].(*string), fc.Args["filter"].(*model.PromotionRequestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PromotionRequestConnection) graphql.Marshaler {
+			return ec.marshalNPromotionRequestConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_promotionRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_promotionRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reproducibilityAudit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reproducibilityAudit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReproducibilityAudit(ctx, fc.Args["experimentId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReproducibilityAudit) graphql.Marshaler {
+			return ec.marshalNReproducibilityAudit2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐReproducibilityAudit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reproducibilityAudit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReproducibilityAudit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reproducibilityAudit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reproduceSpec(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reproduceSpec(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReproduceSpec(ctx, fc.Args["runId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reproduceSpec(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type JSON does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reproduceSpec_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyAuditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyAuditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().VerifyAuditLog(ctx, fc.Args["projectKey"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditVerification) graphql.Marshaler {
+			return ec.marshalNAuditVerification2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐAuditVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyAuditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditVerification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_verifyAuditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_evidencePack(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_evidencePack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EvidencePack(ctx, fc.Args["promotionRequestId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_evidencePack(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type JSON does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_evidencePack_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12558,6 +18287,38 @@ func (ec *executionContext) _RecentEvents_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_RecentEvents_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecentEvents", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordReproductionPayload_reproduction(ctx context.Context, field graphql.CollectedField, obj *model.RecordReproductionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordReproductionPayload_reproduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reproduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Reproduction) graphql.Marshaler {
+			return ec.marshalNReproduction2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproduction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordReproductionPayload_reproduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordReproductionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reproduction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RecordValidationResultPayload_validationRun(ctx context.Context, field graphql.CollectedField, obj *model.RecordValidationResultPayload) (ret graphql.Marshaler) {
@@ -12706,6 +18467,529 @@ func (ec *executionContext) fieldContext_RegisterModelVersionPayload_modelVersio
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reproducibility_complete(ctx context.Context, field graphql.CollectedField, obj *store.Reproducibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproducibility_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproducibility_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproducibility", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Reproducibility_missing(ctx context.Context, field graphql.CollectedField, obj *store.Reproducibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproducibility_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproducibility_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproducibility", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reproducibility_latestReproduction(ctx context.Context, field graphql.CollectedField, obj *store.Reproducibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproducibility_latestReproduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reproducibility().LatestReproduction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Reproduction) graphql.Marshaler {
+			return ec.marshalOReproduction2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproduction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reproducibility_latestReproduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reproducibility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reproduction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReproducibilityAudit_experiment(ctx context.Context, field graphql.CollectedField, obj *model.ReproducibilityAudit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReproducibilityAudit_experiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Experiment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReproducibilityAudit_experiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReproducibilityAudit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReproducibilityAudit_runs(ctx context.Context, field graphql.CollectedField, obj *model.ReproducibilityAudit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReproducibilityAudit_runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Runs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RunReproducibilityEntry) graphql.Marshaler {
+			return ec.marshalNRunReproducibilityEntry2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunReproducibilityEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReproducibilityAudit_runs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReproducibilityAudit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunReproducibilityEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReproducibilityAudit_completeCount(ctx context.Context, field graphql.CollectedField, obj *model.ReproducibilityAudit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReproducibilityAudit_completeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompleteCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReproducibilityAudit_completeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReproducibilityAudit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReproducibilityAudit_reproducedCount(ctx context.Context, field graphql.CollectedField, obj *model.ReproducibilityAudit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReproducibilityAudit_reproducedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReproducedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReproducibilityAudit_reproducedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReproducibilityAudit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReproducibilityAudit_divergedCount(ctx context.Context, field graphql.CollectedField, obj *model.ReproducibilityAudit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReproducibilityAudit_divergedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DivergedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReproducibilityAudit_divergedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReproducibilityAudit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReproducibilityAudit_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ReproducibilityAudit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReproducibilityAudit_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReproducibilityAudit_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReproducibilityAudit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reproduction_id(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproduction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Reproduction_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproduction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reproduction_originalRun(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_originalRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reproduction().OriginalRun(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Run) graphql.Marshaler {
+			return ec.marshalNRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_originalRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reproduction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reproduction_reproductionRun(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_reproductionRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reproduction().ReproductionRun(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Run) graphql.Marshaler {
+			return ec.marshalNRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_reproductionRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reproduction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reproduction_tolerance(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_tolerance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tolerance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_tolerance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproduction", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Reproduction_relativeTolerance(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_relativeTolerance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelativeTolerance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_relativeTolerance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproduction", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Reproduction_status(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ReproductionStatus) graphql.Marshaler {
+			return ec.marshalNReproductionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproductionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproduction", field, false, false, "ReproductionStatus")
+}
+
+func (ec *executionContext) _Reproduction_metrics(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.MetricComparison) graphql.Marshaler {
+			return ec.marshalNMetricComparison2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐMetricComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reproduction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reproduction_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproduction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Reproduction_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.Reproduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reproduction_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reproduction_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reproduction", field, false, false, "String")
+}
+
+func (ec *executionContext) _RequestPromotionPayload_promotionRequest(ctx context.Context, field graphql.CollectedField, obj *model.RequestPromotionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestPromotionPayload_promotionRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotionRequest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PromotionRequest) graphql.Marshaler {
+			return ec.marshalNPromotionRequest2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestPromotionPayload_promotionRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RequestPromotionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequest(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13517,6 +19801,70 @@ func (ec *executionContext) fieldContext_Run_modelOutputs(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Run_reproducibility(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_reproducibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Run().Reproducibility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Reproducibility) graphql.Marshaler {
+			return ec.marshalNReproducibility2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproducibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_reproducibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Run",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reproducibility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RunBiasCheckPayload_biasCheck(ctx context.Context, field graphql.CollectedField, obj *model.RunBiasCheckPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunBiasCheckPayload_biasCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BiasCheck, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.BiasCheck) graphql.Marshaler {
+			return ec.marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunBiasCheckPayload_biasCheck(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunBiasCheckPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BiasCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RunConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RunConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13659,6 +20007,107 @@ func (ec *executionContext) fieldContext_RunEdge_node(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _RunReproducibilityEntry_run(ctx context.Context, field graphql.CollectedField, obj *model.RunReproducibilityEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunReproducibilityEntry_run(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Run, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Run) graphql.Marshaler {
+			return ec.marshalNRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunReproducibilityEntry_run(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RunReproducibilityEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RunReproducibilityEntry_complete(ctx context.Context, field graphql.CollectedField, obj *model.RunReproducibilityEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunReproducibilityEntry_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunReproducibilityEntry_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunReproducibilityEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RunReproducibilityEntry_missing(ctx context.Context, field graphql.CollectedField, obj *model.RunReproducibilityEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunReproducibilityEntry_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunReproducibilityEntry_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunReproducibilityEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _RunReproducibilityEntry_status(ctx context.Context, field graphql.CollectedField, obj *model.RunReproducibilityEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunReproducibilityEntry_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RunReproductionStatus) graphql.Marshaler {
+			return ec.marshalNRunReproductionStatus2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunReproductionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunReproducibilityEntry_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunReproducibilityEntry", field, false, false, "RunReproductionStatus")
+}
+
 func (ec *executionContext) _RunValidationPayload_validationRun(ctx context.Context, field graphql.CollectedField, obj *model.RunValidationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13758,6 +20207,61 @@ func (ec *executionContext) _SchemaField_nullable(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_SchemaField_nullable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SchemaField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SetPolicyPayload_policy(ctx context.Context, field graphql.CollectedField, obj *model.SetPolicyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetPolicyPayload_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Policy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Policy) graphql.Marshaler {
+			return ec.marshalNPolicy2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetPolicyPayload_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetPolicyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Policy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetPolicyPayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.SetPolicyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetPolicyPayload_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetPolicyPayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetPolicyPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SetRunTagsPayload_run(ctx context.Context, field graphql.CollectedField, obj *model.SetRunTagsPayload) (ret graphql.Marshaler) {
@@ -13950,6 +20454,94 @@ func (ec *executionContext) fieldContext_Subscription_validationCompleted(ctx co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_validationCompleted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_promotionUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_promotionUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PromotionUpdated(ctx, fc.Args["projectKey"].(string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_promotionUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_promotionUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_approvalRequested(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_approvalRequested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ApprovalRequested(ctx, fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_approvalRequested(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_approvalRequested_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16601,6 +23193,97 @@ func UnmarshalAddRunOutputsInput(ctx context.Context, raw any) (model.AddRunOutp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBiasRuleInput(ctx context.Context, obj any) (model.BiasRuleInput, error) {
+	var it model.BiasRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"metric", "threshold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalNBiasMetric2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "threshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threshold"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threshold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBiasRuleInput unmarshals raw into the BiasRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBiasRuleInput(ctx context.Context, raw any) (model.BiasRuleInput, error) {
+	var out model.BiasRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BiasRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCancelPromotionInput(ctx context.Context, obj any) (model.CancelPromotionInput, error) {
+	var it model.CancelPromotionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"promotionRequestId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "promotionRequestId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("promotionRequestId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PromotionRequestID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelPromotionInput unmarshals raw into the CancelPromotionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelPromotionInput(ctx context.Context, raw any) (model.CancelPromotionInput, error) {
+	var out model.CancelPromotionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelPromotionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCodeRefInput(ctx context.Context, obj any) (store.CodeRef, error) {
 	var it store.CodeRef
 	if obj == nil {
@@ -16861,6 +23544,59 @@ func (ec *executionContext) unmarshalInputDatasetFilter(ctx context.Context, obj
 func UnmarshalDatasetFilter(ctx context.Context, raw any) (model.DatasetFilter, error) {
 	var out model.DatasetFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDecidePromotionInput(ctx context.Context, obj any) (model.DecidePromotionInput, error) {
+	var it model.DecidePromotionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["comment"]; !present {
+		asMap["comment"] = ""
+	}
+
+	fieldsInOrder := [...]string{"promotionRequestId", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "promotionRequestId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("promotionRequestId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PromotionRequestID = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDecidePromotionInput unmarshals raw into the DecidePromotionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDecidePromotionInput(ctx context.Context, raw any) (model.DecidePromotionInput, error) {
+	var out model.DecidePromotionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecidePromotionInput", raw, &out)
 	return out, err
 }
 
@@ -17369,6 +24105,125 @@ func UnmarshalProjectFilter(ctx context.Context, raw any) (model.ProjectFilter, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPromotionRequestFilter(ctx context.Context, obj any) (model.PromotionRequestFilter, error) {
+	var it model.PromotionRequestFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"statuses", "decidableByViewer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOPromotionStatus2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "decidableByViewer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidableByViewer"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidableByViewer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPromotionRequestFilter unmarshals raw into the PromotionRequestFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPromotionRequestFilter(ctx context.Context, raw any) (model.PromotionRequestFilter, error) {
+	var out model.PromotionRequestFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PromotionRequestFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordReproductionInput(ctx context.Context, obj any) (model.RecordReproductionInput, error) {
+	var it model.RecordReproductionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["tolerance"]; !present {
+		asMap["tolerance"] = 0
+	}
+	if _, present := asMap["relativeTolerance"]; !present {
+		asMap["relativeTolerance"] = 0
+	}
+
+	fieldsInOrder := [...]string{"originalRunId", "reproductionRunId", "tolerance", "relativeTolerance"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "originalRunId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originalRunId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OriginalRunID = data
+		case "reproductionRunId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproductionRunId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproductionRunID = data
+		case "tolerance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tolerance"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tolerance = data
+		case "relativeTolerance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relativeTolerance"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelativeTolerance = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordReproductionInput unmarshals raw into the RecordReproductionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordReproductionInput(ctx context.Context, raw any) (model.RecordReproductionInput, error) {
+	var out model.RecordReproductionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordReproductionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRecordValidationResultInput(ctx context.Context, obj any) (model.RecordValidationResultInput, error) {
 	var it model.RecordValidationResultInput
 	if obj == nil {
@@ -17422,6 +24277,48 @@ func (ec *executionContext) unmarshalInputRecordValidationResultInput(ctx contex
 func UnmarshalRecordValidationResultInput(ctx context.Context, raw any) (model.RecordValidationResultInput, error) {
 	var out model.RecordValidationResultInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordValidationResultInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReevaluatePromotionInput(ctx context.Context, obj any) (model.ReevaluatePromotionInput, error) {
+	var it model.ReevaluatePromotionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"promotionRequestId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "promotionRequestId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("promotionRequestId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PromotionRequestID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReevaluatePromotionInput unmarshals raw into the ReevaluatePromotionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReevaluatePromotionInput(ctx context.Context, raw any) (model.ReevaluatePromotionInput, error) {
+	var out model.ReevaluatePromotionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReevaluatePromotionInput", raw, &out)
 	return out, err
 }
 
@@ -17632,6 +24529,157 @@ func (ec *executionContext) unmarshalInputRegisterModelVersionInput(ctx context.
 func UnmarshalRegisterModelVersionInput(ctx context.Context, raw any) (model.RegisterModelVersionInput, error) {
 	var out model.RegisterModelVersionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterModelVersionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRequestPromotionInput(ctx context.Context, obj any) (model.RequestPromotionInput, error) {
+	var it model.RequestPromotionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelVersionId", "targetStage", "justification"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelVersionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelVersionID = data
+		case "targetStage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetStage"))
+			data, err := ec.unmarshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetStage = data
+		case "justification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("justification"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Justification = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestPromotionInput unmarshals raw into the RequestPromotionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestPromotionInput(ctx context.Context, raw any) (model.RequestPromotionInput, error) {
+	var out model.RequestPromotionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestPromotionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRunBiasCheckInput(ctx context.Context, obj any) (model.RunBiasCheckInput, error) {
+	var it model.RunBiasCheckInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["minGroupSize"]; !present {
+		asMap["minGroupSize"] = 30
+	}
+
+	fieldsInOrder := [...]string{"modelVersionId", "datasetVersionId", "labelColumn", "predictionColumn", "sensitiveColumns", "positiveLabel", "weightColumn", "minGroupSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelVersionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelVersionID = data
+		case "datasetVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetVersionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetVersionID = data
+		case "labelColumn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelColumn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelColumn = data
+		case "predictionColumn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predictionColumn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PredictionColumn = data
+		case "sensitiveColumns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sensitiveColumns"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SensitiveColumns = data
+		case "positiveLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("positiveLabel"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PositiveLabel = data
+		case "weightColumn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightColumn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightColumn = data
+		case "minGroupSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minGroupSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinGroupSize = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRunBiasCheckInput unmarshals raw into the RunBiasCheckInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRunBiasCheckInput(ctx context.Context, raw any) (model.RunBiasCheckInput, error) {
+	var out model.RunBiasCheckInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RunBiasCheckInput", raw, &out)
 	return out, err
 }
 
@@ -17853,6 +24901,136 @@ func (ec *executionContext) unmarshalInputSchemaFieldInput(ctx context.Context, 
 func UnmarshalSchemaFieldInput(ctx context.Context, raw any) (store.SchemaField, error) {
 	var out store.SchemaField
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchemaFieldInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetPolicyInput(ctx context.Context, obj any) (model.SetPolicyInput, error) {
+	var it model.SetPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["approverRole"]; !present {
+		asMap["approverRole"] = "APPROVER"
+	}
+	if _, present := asMap["requireUpstreamValidationsPassed"]; !present {
+		asMap["requireUpstreamValidationsPassed"] = true
+	}
+	if _, present := asMap["allowWarnedValidations"]; !present {
+		asMap["allowWarnedValidations"] = false
+	}
+	if _, present := asMap["biasRules"]; !present {
+		asMap["biasRules"] = []any{}
+	}
+	if _, present := asMap["requireReproducible"]; !present {
+		asMap["requireReproducible"] = false
+	}
+	if _, present := asMap["requireReproduced"]; !present {
+		asMap["requireReproduced"] = false
+	}
+	if _, present := asMap["separationOfDuties"]; !present {
+		asMap["separationOfDuties"] = true
+	}
+	if _, present := asMap["stages"]; !present {
+		asMap["stages"] = []any{"STAGING", "PRODUCTION"}
+	}
+
+	fieldsInOrder := [...]string{"projectKey", "requiredApprovals", "approverRole", "requireUpstreamValidationsPassed", "allowWarnedValidations", "biasRules", "requireReproducible", "requireReproduced", "separationOfDuties", "stages"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectKey = data
+		case "requiredApprovals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredApprovals"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredApprovals = data
+		case "approverRole":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverRole"))
+			data, err := ec.unmarshalNRole2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverRole = data
+		case "requireUpstreamValidationsPassed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireUpstreamValidationsPassed"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireUpstreamValidationsPassed = data
+		case "allowWarnedValidations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowWarnedValidations"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowWarnedValidations = data
+		case "biasRules":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("biasRules"))
+			data, err := ec.unmarshalNBiasRuleInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasRuleInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BiasRules = data
+		case "requireReproducible":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireReproducible"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireReproducible = data
+		case "requireReproduced":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireReproduced"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireReproduced = data
+		case "separationOfDuties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("separationOfDuties"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeparationOfDuties = data
+		case "stages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stages"))
+			data, err := ec.unmarshalNModelStage2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stages = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetPolicyInput unmarshals raw into the SetPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetPolicyInput(ctx context.Context, raw any) (model.SetPolicyInput, error) {
+	var out model.SetPolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetPolicyInput", raw, &out)
 	return out, err
 }
 
@@ -18176,6 +25354,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Run(ctx, sel, obj)
+	case store.Reproduction:
+		return ec._Reproduction(ctx, sel, &obj)
+	case *store.Reproduction:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Reproduction(ctx, sel, obj)
+	case store.PromotionRequest:
+		return ec._PromotionRequest(ctx, sel, &obj)
+	case *store.PromotionRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PromotionRequest(ctx, sel, obj)
 	case store.Project:
 		return ec._Project(ctx, sel, &obj)
 	case *store.Project:
@@ -18183,6 +25375,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Project(ctx, sel, obj)
+	case store.Policy:
+		return ec._Policy(ctx, sel, &obj)
+	case *store.Policy:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Policy(ctx, sel, obj)
 	case store.ModelVersion:
 		return ec._ModelVersion(ctx, sel, &obj)
 	case *store.ModelVersion:
@@ -18218,6 +25417,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Dataset(ctx, sel, obj)
+	case store.BiasCheck:
+		return ec._BiasCheck(ctx, sel, &obj)
+	case *store.BiasCheck:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BiasCheck(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -18277,6 +25483,483 @@ func (ec *executionContext) _AddRunOutputsPayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("AddRunOutputsPayload")
 		case "run":
 			out.Values[i] = ec._AddRunOutputsPayload_run(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approvalImplementors = []string{"Approval"}
+
+func (ec *executionContext) _Approval(ctx context.Context, sel ast.SelectionSet, obj *store.Approval) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approvalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Approval")
+		case "actor":
+			out.Values[i] = ec._Approval_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decision":
+			out.Values[i] = ec._Approval_decision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comment":
+			out.Values[i] = ec._Approval_comment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Approval_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditVerificationImplementors = []string{"AuditVerification"}
+
+func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.SelectionSet, obj *model.AuditVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditVerification")
+		case "ok":
+			out.Values[i] = ec._AuditVerification_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checked":
+			out.Values[i] = ec._AuditVerification_checked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "projectEvents":
+			out.Values[i] = ec._AuditVerification_projectEvents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headSeq":
+			out.Values[i] = ec._AuditVerification_headSeq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headHash":
+			out.Values[i] = ec._AuditVerification_headHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstBroken":
+			out.Values[i] = ec._AuditVerification_firstBroken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var biasCheckImplementors = []string{"BiasCheck", "Node"}
+
+func (ec *executionContext) _BiasCheck(ctx context.Context, sel ast.SelectionSet, obj *store.BiasCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, biasCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BiasCheck")
+		case "id":
+			out.Values[i] = ec._BiasCheck_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._BiasCheck_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modelVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BiasCheck_modelVersion(ctx, field, obj)
+				})
+		case "datasetVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BiasCheck_datasetVersion(ctx, field, obj)
+				})
+		case "labelColumn":
+			out.Values[i] = ec._BiasCheck_labelColumn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "predictionColumn":
+			out.Values[i] = ec._BiasCheck_predictionColumn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sensitiveColumns":
+			out.Values[i] = ec._BiasCheck_sensitiveColumns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "positiveLabel":
+			out.Values[i] = ec._BiasCheck_positiveLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weightColumn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BiasCheck_weightColumn(ctx, field, obj)
+				})
+		case "minGroupSize":
+			out.Values[i] = ec._BiasCheck_minGroupSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowCount":
+			out.Values[i] = ec._BiasCheck_rowCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.Values[i] = ec._BiasCheck_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groups":
+			out.Values[i] = ec._BiasCheck_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "demographicParityDifference":
+			out.Values[i] = ec._BiasCheck_demographicParityDifference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "demographicParityRatio":
+			out.Values[i] = ec._BiasCheck_demographicParityRatio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equalizedOddsDifference":
+			out.Values[i] = ec._BiasCheck_equalizedOddsDifference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equalizedOddsRatio":
+			out.Values[i] = ec._BiasCheck_equalizedOddsRatio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equalOpportunityDifference":
+			out.Values[i] = ec._BiasCheck_equalOpportunityDifference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fourFifths":
+			out.Values[i] = ec._BiasCheck_fourFifths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inconclusive":
+			out.Values[i] = ec._BiasCheck_inconclusive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._BiasCheck_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BiasCheck_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._BiasCheck_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var biasCheckConnectionImplementors = []string{"BiasCheckConnection"}
+
+func (ec *executionContext) _BiasCheckConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BiasCheckConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, biasCheckConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BiasCheckConnection")
+		case "edges":
+			out.Values[i] = ec._BiasCheckConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BiasCheckConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BiasCheckConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var biasCheckEdgeImplementors = []string{"BiasCheckEdge"}
+
+func (ec *executionContext) _BiasCheckEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BiasCheckEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, biasCheckEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BiasCheckEdge")
+		case "cursor":
+			out.Values[i] = ec._BiasCheckEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BiasCheckEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var biasGroupImplementors = []string{"BiasGroup"}
+
+func (ec *executionContext) _BiasGroup(ctx context.Context, sel ast.SelectionSet, obj *fairness.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, biasGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BiasGroup")
+		case "values":
+			out.Values[i] = ec._BiasGroup_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._BiasGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._BiasGroup_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selectionRate":
+			out.Values[i] = ec._BiasGroup_selectionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truePositiveRate":
+			out.Values[i] = ec._BiasGroup_truePositiveRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "falsePositiveRate":
+			out.Values[i] = ec._BiasGroup_falsePositiveRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "small":
+			out.Values[i] = ec._BiasGroup_small(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var biasRuleImplementors = []string{"BiasRule"}
+
+func (ec *executionContext) _BiasRule(ctx context.Context, sel ast.SelectionSet, obj *store.BiasRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, biasRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BiasRule")
+		case "metric":
+			out.Values[i] = ec._BiasRule_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threshold":
+			out.Values[i] = ec._BiasRule_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokenLinkImplementors = []string{"BrokenLink"}
+
+func (ec *executionContext) _BrokenLink(ctx context.Context, sel ast.SelectionSet, obj *model.BrokenLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokenLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokenLink")
+		case "seq":
+			out.Values[i] = ec._BrokenLink_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "projectKey":
+			out.Values[i] = ec._BrokenLink_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._BrokenLink_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18791,6 +26474,44 @@ func (ec *executionContext) _DatasetVersionEdge(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var decidePromotionPayloadImplementors = []string{"DecidePromotionPayload"}
+
+func (ec *executionContext) _DecidePromotionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DecidePromotionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, decidePromotionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DecidePromotionPayload")
+		case "promotionRequest":
+			out.Values[i] = ec._DecidePromotionPayload_promotionRequest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "promoted":
+			out.Values[i] = ec._DecidePromotionPayload_promoted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var environmentImplementors = []string{"Environment"}
 
 func (ec *executionContext) _Environment(ctx context.Context, sel ast.SelectionSet, obj *store.Environment) graphql.Marshaler {
@@ -19126,6 +26847,44 @@ func (ec *executionContext) _ExperimentEdge(ctx context.Context, sel ast.Selecti
 		case "node":
 			out.Values[i] = ec._ExperimentEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fairnessValueImplementors = []string{"FairnessValue"}
+
+func (ec *executionContext) _FairnessValue(ctx context.Context, sel ast.SelectionSet, obj *fairness.Value) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fairnessValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FairnessValue")
+		case "value":
+			out.Values[i] = ec._FairnessValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._FairnessValue_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -19704,6 +27463,59 @@ func (ec *executionContext) _Metric(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var metricComparisonImplementors = []string{"MetricComparison"}
+
+func (ec *executionContext) _MetricComparison(ctx context.Context, sel ast.SelectionSet, obj *store.MetricComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricComparison")
+		case "key":
+			out.Values[i] = ec._MetricComparison_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "original":
+			out.Values[i] = ec._MetricComparison_original(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reproduced":
+			out.Values[i] = ec._MetricComparison_reproduced(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "difference":
+			out.Values[i] = ec._MetricComparison_difference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._MetricComparison_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var metricPointImplementors = []string{"MetricPoint"}
 
 func (ec *executionContext) _MetricPoint(ctx context.Context, sel ast.SelectionSet, obj *store.MetricPoint) graphql.Marshaler {
@@ -19925,11 +27737,10 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "stage":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ModelVersion_stage(ctx, field, obj)
-				})
+			out.Values[i] = ec._ModelVersion_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdAt":
 			out.Values[i] = ec._ModelVersion_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19945,6 +27756,18 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ModelVersion_run(ctx, field, obj)
+				})
+		case "promotionRequests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ModelVersion_promotionRequests(ctx, field, obj)
+				})
+		case "biasChecks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ModelVersion_biasChecks(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20182,6 +28005,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestPromotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestPromotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approvePromotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approvePromotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectPromotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectPromotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelPromotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelPromotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reevaluatePromotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reevaluatePromotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runBiasCheck":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_runBiasCheck(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordReproduction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordReproduction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20255,6 +28134,153 @@ func (ec *executionContext) _Param(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "value":
 			out.Values[i] = ec._Param_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var policyImplementors = []string{"Policy", "Node"}
+
+func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, obj *store.Policy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Policy")
+		case "id":
+			out.Values[i] = ec._Policy_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._Policy_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Policy_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requiredApprovals":
+			out.Values[i] = ec._Policy_requiredApprovals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approverRole":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Policy_approverRole(ctx, field, obj)
+				})
+		case "requireUpstreamValidationsPassed":
+			out.Values[i] = ec._Policy_requireUpstreamValidationsPassed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "allowWarnedValidations":
+			out.Values[i] = ec._Policy_allowWarnedValidations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "biasRules":
+			out.Values[i] = ec._Policy_biasRules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requireReproducible":
+			out.Values[i] = ec._Policy_requireReproducible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requireReproduced":
+			out.Values[i] = ec._Policy_requireReproduced(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "separationOfDuties":
+			out.Values[i] = ec._Policy_separationOfDuties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stages":
+			out.Values[i] = ec._Policy_stages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Policy_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Policy_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var policyCheckImplementors = []string{"PolicyCheck"}
+
+func (ec *executionContext) _PolicyCheck(ctx context.Context, sel ast.SelectionSet, obj *store.PolicyCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PolicyCheck")
+		case "name":
+			out.Values[i] = ec._PolicyCheck_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._PolicyCheck_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._PolicyCheck_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidenceIds":
+			out.Values[i] = ec._PolicyCheck_evidenceIds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20413,6 +28439,242 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._ProjectEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var promotionRequestImplementors = []string{"PromotionRequest", "Node"}
+
+func (ec *executionContext) _PromotionRequest(ctx context.Context, sel ast.SelectionSet, obj *store.PromotionRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promotionRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromotionRequest")
+		case "id":
+			out.Values[i] = ec._PromotionRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._PromotionRequest_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modelVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PromotionRequest_modelVersion(ctx, field, obj)
+				})
+		case "fromStage":
+			out.Values[i] = ec._PromotionRequest_fromStage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetStage":
+			out.Values[i] = ec._PromotionRequest_targetStage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PromotionRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "justification":
+			out.Values[i] = ec._PromotionRequest_justification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedBy":
+			out.Values[i] = ec._PromotionRequest_requestedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedAt":
+			out.Values[i] = ec._PromotionRequest_requestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trainedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PromotionRequest_trainedBy(ctx, field, obj)
+				})
+		case "policy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PromotionRequest_policy(ctx, field, obj)
+				})
+		case "checks":
+			out.Values[i] = ec._PromotionRequest_checks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "checkedAt":
+			out.Values[i] = ec._PromotionRequest_checkedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvals":
+			out.Values[i] = ec._PromotionRequest_approvals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalCount":
+			out.Values[i] = ec._PromotionRequest_approvalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requiredApprovals":
+			out.Values[i] = ec._PromotionRequest_requiredApprovals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._PromotionRequest_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "viewerCanDecide":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PromotionRequest_viewerCanDecide(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var promotionRequestConnectionImplementors = []string{"PromotionRequestConnection"}
+
+func (ec *executionContext) _PromotionRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PromotionRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promotionRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromotionRequestConnection")
+		case "edges":
+			out.Values[i] = ec._PromotionRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PromotionRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PromotionRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var promotionRequestEdgeImplementors = []string{"PromotionRequestEdge"}
+
+func (ec *executionContext) _PromotionRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PromotionRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promotionRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromotionRequestEdge")
+		case "cursor":
+			out.Values[i] = ec._PromotionRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PromotionRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var promotionRequestPayloadImplementors = []string{"PromotionRequestPayload"}
+
+func (ec *executionContext) _PromotionRequestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PromotionRequestPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promotionRequestPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromotionRequestPayload")
+		case "promotionRequest":
+			out.Values[i] = ec._PromotionRequestPayload_promotionRequest(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20607,6 +28869,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_recentEvents(ctx, field)
 				})
+		case "policy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policy(ctx, field)
+				})
+		case "promotionRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_promotionRequests(ctx, field)
+				})
+		case "reproducibilityAudit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reproducibilityAudit(ctx, field)
+				})
+		case "reproduceSpec":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reproduceSpec(ctx, field)
+				})
+		case "verifyAuditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyAuditLog(ctx, field)
+				})
+		case "evidencePack":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_evidencePack(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -20656,6 +28954,39 @@ func (ec *executionContext) _RecentEvents(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._RecentEvents_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordReproductionPayloadImplementors = []string{"RecordReproductionPayload"}
+
+func (ec *executionContext) _RecordReproductionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordReproductionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordReproductionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordReproductionPayload")
+		case "reproduction":
+			out.Values[i] = ec._RecordReproductionPayload_reproduction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20793,6 +29124,221 @@ func (ec *executionContext) _RegisterModelVersionPayload(ctx context.Context, se
 			out.Values[i] = graphql.MarshalString("RegisterModelVersionPayload")
 		case "modelVersion":
 			out.Values[i] = ec._RegisterModelVersionPayload_modelVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reproducibilityImplementors = []string{"Reproducibility"}
+
+func (ec *executionContext) _Reproducibility(ctx context.Context, sel ast.SelectionSet, obj *store.Reproducibility) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reproducibilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reproducibility")
+		case "complete":
+			out.Values[i] = ec._Reproducibility_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "missing":
+			out.Values[i] = ec._Reproducibility_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "latestReproduction":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reproducibility_latestReproduction(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reproducibilityAuditImplementors = []string{"ReproducibilityAudit"}
+
+func (ec *executionContext) _ReproducibilityAudit(ctx context.Context, sel ast.SelectionSet, obj *model.ReproducibilityAudit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reproducibilityAuditImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReproducibilityAudit")
+		case "experiment":
+			out.Values[i] = ec._ReproducibilityAudit_experiment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runs":
+			out.Values[i] = ec._ReproducibilityAudit_runs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeCount":
+			out.Values[i] = ec._ReproducibilityAudit_completeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reproducedCount":
+			out.Values[i] = ec._ReproducibilityAudit_reproducedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "divergedCount":
+			out.Values[i] = ec._ReproducibilityAudit_divergedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ReproducibilityAudit_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reproductionImplementors = []string{"Reproduction", "Node"}
+
+func (ec *executionContext) _Reproduction(ctx context.Context, sel ast.SelectionSet, obj *store.Reproduction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reproductionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reproduction")
+		case "id":
+			out.Values[i] = ec._Reproduction_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._Reproduction_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "originalRun":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reproduction_originalRun(ctx, field, obj)
+				})
+		case "reproductionRun":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reproduction_reproductionRun(ctx, field, obj)
+				})
+		case "tolerance":
+			out.Values[i] = ec._Reproduction_tolerance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relativeTolerance":
+			out.Values[i] = ec._Reproduction_relativeTolerance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Reproduction_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "metrics":
+			out.Values[i] = ec._Reproduction_metrics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Reproduction_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Reproduction_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var requestPromotionPayloadImplementors = []string{"RequestPromotionPayload"}
+
+func (ec *executionContext) _RequestPromotionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestPromotionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestPromotionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestPromotionPayload")
+		case "promotionRequest":
+			out.Values[i] = ec._RequestPromotionPayload_promotionRequest(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21020,6 +29566,45 @@ func (ec *executionContext) _Run(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Run_modelOutputs(ctx, field, obj)
 				})
+		case "reproducibility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Run_reproducibility(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var runBiasCheckPayloadImplementors = []string{"RunBiasCheckPayload"}
+
+func (ec *executionContext) _RunBiasCheckPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RunBiasCheckPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runBiasCheckPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RunBiasCheckPayload")
+		case "biasCheck":
+			out.Values[i] = ec._RunBiasCheckPayload_biasCheck(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21118,6 +29703,54 @@ func (ec *executionContext) _RunEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var runReproducibilityEntryImplementors = []string{"RunReproducibilityEntry"}
+
+func (ec *executionContext) _RunReproducibilityEntry(ctx context.Context, sel ast.SelectionSet, obj *model.RunReproducibilityEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runReproducibilityEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RunReproducibilityEntry")
+		case "run":
+			out.Values[i] = ec._RunReproducibilityEntry_run(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "complete":
+			out.Values[i] = ec._RunReproducibilityEntry_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missing":
+			out.Values[i] = ec._RunReproducibilityEntry_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._RunReproducibilityEntry_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var runValidationPayloadImplementors = []string{"RunValidationPayload"}
 
 func (ec *executionContext) _RunValidationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RunValidationPayload) graphql.Marshaler {
@@ -21174,6 +29807,44 @@ func (ec *executionContext) _SchemaField(ctx context.Context, sel ast.SelectionS
 			}
 		case "nullable":
 			out.Values[i] = ec._SchemaField_nullable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setPolicyPayloadImplementors = []string{"SetPolicyPayload"}
+
+func (ec *executionContext) _SetPolicyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetPolicyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setPolicyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetPolicyPayload")
+		case "policy":
+			out.Values[i] = ec._SetPolicyPayload_policy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._SetPolicyPayload_changed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21279,6 +29950,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_runStatusChanged(ctx, fields[0])
 	case "validationCompleted":
 		return ec._Subscription_validationCompleted(ctx, fields[0])
+	case "promotionUpdated":
+		return ec._Subscription_promotionUpdated(ctx, fields[0])
+	case "approvalRequested":
+		return ec._Subscription_approvalRequested(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -22302,6 +30977,163 @@ func (ec *executionContext) marshalNAddRunOutputsPayload2ᚖgithubᚗcomᚋexphu
 	return ec._AddRunOutputsPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNApproval2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApproval(ctx context.Context, sel ast.SelectionSet, v store.Approval) graphql.Marshaler {
+	return ec._Approval(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApproval2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApprovalᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Approval) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApproval2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApproval(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNApprovalDecision2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDecision(ctx context.Context, v any) (store.Decision, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.Decision(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApprovalDecision2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDecision(ctx context.Context, sel ast.SelectionSet, v store.Decision) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ApprovalDecision!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNAuditVerification2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐAuditVerification(ctx context.Context, sel ast.SelectionSet, v *model.AuditVerification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditVerification!")
+		return graphql.Null
+	}
+	return ec._AuditVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasCheck(ctx context.Context, sel ast.SelectionSet, v *store.BiasCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BiasCheck!")
+		return graphql.Null
+	}
+	return ec._BiasCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBiasCheckConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasCheckConnection(ctx context.Context, sel ast.SelectionSet, v *model.BiasCheckConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BiasCheckConnection!")
+		return graphql.Null
+	}
+	return ec._BiasCheckConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBiasCheckEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasCheckEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BiasCheckEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBiasCheckEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasCheckEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBiasCheckEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasCheckEdge(ctx context.Context, sel ast.SelectionSet, v *model.BiasCheckEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BiasCheckEdge!")
+		return graphql.Null
+	}
+	return ec._BiasCheckEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBiasGroup2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐGroup(ctx context.Context, sel ast.SelectionSet, v fairness.Group) graphql.Marshaler {
+	return ec._BiasGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBiasGroup2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []fairness.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBiasGroup2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBiasMetric2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasMetric(ctx context.Context, v any) (store.BiasMetric, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.BiasMetric(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBiasMetric2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasMetric(ctx context.Context, sel ast.SelectionSet, v store.BiasMetric) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BiasMetric!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNBiasRule2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasRule(ctx context.Context, sel ast.SelectionSet, v store.BiasRule) graphql.Marshaler {
+	return ec._BiasRule(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBiasRule2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []store.BiasRule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBiasRule2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBiasRuleInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasRuleInputᚄ(ctx context.Context, v any) ([]*model.BiasRuleInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BiasRuleInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBiasRuleInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasRuleInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBiasRuleInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBiasRuleInput(ctx context.Context, v any) (*model.BiasRuleInput, error) {
+	res, err := ec.unmarshalInputBiasRuleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22312,6 +31144,41 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCancelPromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCancelPromotionInput(ctx context.Context, v any) (model.CancelPromotionInput, error) {
+	res, err := ec.unmarshalInputCancelPromotionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCheckName2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐCheckName(ctx context.Context, v any) (store.CheckName, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.CheckName(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckName2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐCheckName(ctx context.Context, sel ast.SelectionSet, v store.CheckName) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CheckName!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCheckVerdict2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐCheckVerdict(ctx context.Context, v any) (store.CheckVerdict, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.CheckVerdict(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckVerdict2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐCheckVerdict(ctx context.Context, sel ast.SelectionSet, v store.CheckVerdict) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CheckVerdict!")
 	}
 	return res
 }
@@ -22451,6 +31318,19 @@ func (ec *executionContext) marshalNDatasetVersionEdge2ᚖgithubᚗcomᚋexphub�
 	return ec._DatasetVersionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDecidePromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDecidePromotionInput(ctx context.Context, v any) (model.DecidePromotionInput, error) {
+	res, err := ec.unmarshalInputDecidePromotionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecidePromotionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDecidePromotionPayload(ctx context.Context, sel ast.SelectionSet, v *model.DecidePromotionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DecidePromotionPayload!")
+		return graphql.Null
+	}
+	return ec._DecidePromotionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Event) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22562,6 +31442,10 @@ func (ec *executionContext) marshalNExperimentEdge2ᚖgithubᚗcomᚋexphubᚋex
 	return ec._ExperimentEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx context.Context, sel ast.SelectionSet, v fairness.Value) graphql.Marshaler {
+	return ec._FairnessValue(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNFinishRunInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFinishRunInput(ctx context.Context, v any) (model.FinishRunInput, error) {
 	res, err := ec.unmarshalInputFinishRunInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22587,6 +31471,21 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNFourFifthsVerdict2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐVerdict(ctx context.Context, v any) (fairness.Verdict, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := fairness.Verdict(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFourFifthsVerdict2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐVerdict(ctx context.Context, sel ast.SelectionSet, v fairness.Verdict) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FourFifthsVerdict!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNGrant2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Grant) graphql.Marshaler {
@@ -22903,6 +31802,26 @@ func (ec *executionContext) marshalNMetric2ᚖgithubᚗcomᚋexphubᚋexphubᚋi
 	return ec._Metric(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMetricComparison2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐMetricComparison(ctx context.Context, sel ast.SelectionSet, v store.MetricComparison) graphql.Marshaler {
+	return ec._MetricComparison(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMetricComparison2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐMetricComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []store.MetricComparison) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetricComparison2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐMetricComparison(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMetricPoint2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐMetricPoint(ctx context.Context, sel ast.SelectionSet, v store.MetricPoint) graphql.Marshaler {
 	return ec._MetricPoint(ctx, sel, &v)
 }
@@ -22990,14 +31909,49 @@ func (ec *executionContext) marshalNModelEdge2ᚖgithubᚗcomᚋexphubᚋexphub�
 	return ec._ModelEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐModelStage(ctx context.Context, v any) (model.ModelStage, error) {
-	var res model.ModelStage
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx context.Context, v any) (store.ModelStage, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.ModelStage(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐModelStage(ctx context.Context, sel ast.SelectionSet, v model.ModelStage) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx context.Context, sel ast.SelectionSet, v store.ModelStage) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ModelStage!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNModelStage2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStageᚄ(ctx context.Context, v any) ([]store.ModelStage, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]store.ModelStage, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNModelStage2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStageᚄ(ctx context.Context, sel ast.SelectionSet, v []store.ModelStage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNModelStage2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNModelVersion2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ModelVersion) graphql.Marshaler {
@@ -23123,6 +32077,34 @@ func (ec *executionContext) unmarshalNParamInput2ᚖgithubᚗcomᚋexphubᚋexph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPolicy(ctx context.Context, sel ast.SelectionSet, v *store.Policy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Policy!")
+		return graphql.Null
+	}
+	return ec._Policy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPolicyCheck2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPolicyCheck(ctx context.Context, sel ast.SelectionSet, v store.PolicyCheck) graphql.Marshaler {
+	return ec._PolicyCheck(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPolicyCheck2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPolicyCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []store.PolicyCheck) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicyCheck2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPolicyCheck(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNProject2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐProject(ctx context.Context, sel ast.SelectionSet, v *store.Project) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Project!")
@@ -23163,6 +32145,69 @@ func (ec *executionContext) marshalNProjectEdge2ᚖgithubᚗcomᚋexphubᚋexphu
 	return ec._ProjectEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPromotionRequest2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionRequest(ctx context.Context, sel ast.SelectionSet, v *store.PromotionRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PromotionRequest!")
+		return graphql.Null
+	}
+	return ec._PromotionRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPromotionRequestConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.PromotionRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PromotionRequestConnection!")
+		return graphql.Null
+	}
+	return ec._PromotionRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPromotionRequestEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PromotionRequestEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPromotionRequestEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPromotionRequestEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestEdge(ctx context.Context, sel ast.SelectionSet, v *model.PromotionRequestEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PromotionRequestEdge!")
+		return graphql.Null
+	}
+	return ec._PromotionRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPromotionRequestPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestPayload(ctx context.Context, sel ast.SelectionSet, v *model.PromotionRequestPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PromotionRequestPayload!")
+		return graphql.Null
+	}
+	return ec._PromotionRequestPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPromotionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionStatus(ctx context.Context, v any) (store.PromotionStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.PromotionStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPromotionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionStatus(ctx context.Context, sel ast.SelectionSet, v store.PromotionStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PromotionStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNQualityIssue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐQualityIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QualityIssue) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23195,6 +32240,19 @@ func (ec *executionContext) marshalNRecentEvents2ᚖgithubᚗcomᚋexphubᚋexph
 	return ec._RecentEvents(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordReproductionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordReproductionInput(ctx context.Context, v any) (model.RecordReproductionInput, error) {
+	res, err := ec.unmarshalInputRecordReproductionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordReproductionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordReproductionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordReproductionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordReproductionPayload!")
+		return graphql.Null
+	}
+	return ec._RecordReproductionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRecordValidationResultInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordValidationResultInput(ctx context.Context, v any) (model.RecordValidationResultInput, error) {
 	res, err := ec.unmarshalInputRecordValidationResultInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23206,6 +32264,11 @@ func (ec *executionContext) marshalNRecordValidationResultPayload2ᚖgithubᚗco
 		return graphql.Null
 	}
 	return ec._RecordValidationResultPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReevaluatePromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐReevaluatePromotionInput(ctx context.Context, v any) (model.ReevaluatePromotionInput, error) {
+	res, err := ec.unmarshalInputReevaluatePromotionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRegisterDatasetInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRegisterDatasetInput(ctx context.Context, v any) (model.RegisterDatasetInput, error) {
@@ -23245,6 +32308,58 @@ func (ec *executionContext) marshalNRegisterModelVersionPayload2ᚖgithubᚗcom�
 		return graphql.Null
 	}
 	return ec._RegisterModelVersionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReproducibility2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproducibility(ctx context.Context, sel ast.SelectionSet, v *store.Reproducibility) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reproducibility!")
+		return graphql.Null
+	}
+	return ec._Reproducibility(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReproducibilityAudit2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐReproducibilityAudit(ctx context.Context, sel ast.SelectionSet, v *model.ReproducibilityAudit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReproducibilityAudit!")
+		return graphql.Null
+	}
+	return ec._ReproducibilityAudit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReproduction2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproduction(ctx context.Context, sel ast.SelectionSet, v *store.Reproduction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reproduction!")
+		return graphql.Null
+	}
+	return ec._Reproduction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReproductionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproductionStatus(ctx context.Context, v any) (store.ReproductionStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.ReproductionStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReproductionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproductionStatus(ctx context.Context, sel ast.SelectionSet, v store.ReproductionStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReproductionStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNRequestPromotionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRequestPromotionInput(ctx context.Context, v any) (model.RequestPromotionInput, error) {
+	res, err := ec.unmarshalInputRequestPromotionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequestPromotionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRequestPromotionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequestPromotionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RequestPromotionPayload!")
+		return graphql.Null
+	}
+	return ec._RequestPromotionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
@@ -23325,6 +32440,19 @@ func (ec *executionContext) marshalNRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinte
 	return ec._Run(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRunBiasCheckInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunBiasCheckInput(ctx context.Context, v any) (model.RunBiasCheckInput, error) {
+	res, err := ec.unmarshalInputRunBiasCheckInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRunBiasCheckPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunBiasCheckPayload(ctx context.Context, sel ast.SelectionSet, v *model.RunBiasCheckPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RunBiasCheckPayload!")
+		return graphql.Null
+	}
+	return ec._RunBiasCheckPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunConnection(ctx context.Context, sel ast.SelectionSet, v *model.RunConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RunConnection!")
@@ -23364,6 +32492,40 @@ func (ec *executionContext) unmarshalNRunOrderField2githubᚗcomᚋexphubᚋexph
 }
 
 func (ec *executionContext) marshalNRunOrderField2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunOrderField(ctx context.Context, sel ast.SelectionSet, v model.RunOrderField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRunReproducibilityEntry2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunReproducibilityEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RunReproducibilityEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRunReproducibilityEntry2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunReproducibilityEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRunReproducibilityEntry2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunReproducibilityEntry(ctx context.Context, sel ast.SelectionSet, v *model.RunReproducibilityEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RunReproducibilityEntry!")
+		return graphql.Null
+	}
+	return ec._RunReproducibilityEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRunReproductionStatus2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunReproductionStatus(ctx context.Context, v any) (model.RunReproductionStatus, error) {
+	var res model.RunReproductionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRunReproductionStatus2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunReproductionStatus(ctx context.Context, sel ast.SelectionSet, v model.RunReproductionStatus) graphql.Marshaler {
 	return v
 }
 
@@ -23413,6 +32575,19 @@ func (ec *executionContext) marshalNSchemaField2ᚕgithubᚗcomᚋexphubᚋexphu
 func (ec *executionContext) unmarshalNSchemaFieldInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSchemaField(ctx context.Context, v any) (*store.SchemaField, error) {
 	res, err := ec.unmarshalInputSchemaFieldInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSetPolicyInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetPolicyInput(ctx context.Context, v any) (model.SetPolicyInput, error) {
+	res, err := ec.unmarshalInputSetPolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetPolicyPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetPolicyPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetPolicyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetPolicyPayload!")
+		return graphql.Null
+	}
+	return ec._SetPolicyPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetRunTagsInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetRunTagsInput(ctx context.Context, v any) (model.SetRunTagsInput, error) {
@@ -23909,6 +33084,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBrokenLink2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐBrokenLink(ctx context.Context, sel ast.SelectionSet, v *model.BrokenLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BrokenLink(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCodeRef2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐCodeRef(ctx context.Context, sel ast.SelectionSet, v *store.CodeRef) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -24262,6 +33444,57 @@ func (ec *executionContext) unmarshalOProjectFilter2ᚖgithubᚗcomᚋexphubᚋe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOPromotionRequestFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestFilter(ctx context.Context, v any) (*model.PromotionRequestFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPromotionRequestFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPromotionStatus2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionStatusᚄ(ctx context.Context, v any) ([]store.PromotionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]store.PromotionStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPromotionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPromotionStatus2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []store.PromotionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPromotionStatus2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOReproduction2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproduction(ctx context.Context, sel ast.SelectionSet, v *store.Reproduction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Reproduction(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalORun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRun(ctx context.Context, sel ast.SelectionSet, v *store.Run) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -24352,6 +33585,18 @@ func (ec *executionContext) unmarshalOSchemaFieldInput2ᚕᚖgithubᚗcomᚋexph
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

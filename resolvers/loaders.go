@@ -22,6 +22,10 @@ type loaders struct {
 	modelVersion    *dataloadgen.Loader[string, *store.ModelVersion]
 	validationSuite *dataloadgen.Loader[string, *store.ValidationSuite]
 	validationRun   *dataloadgen.Loader[string, *store.ValidationRun]
+	promotion       *dataloadgen.Loader[string, *store.PromotionRequest]
+	policy          *dataloadgen.Loader[string, *store.Policy]
+	biasCheck       *dataloadgen.Loader[string, *store.BiasCheck]
+	reproduction    *dataloadgen.Loader[string, *store.Reproduction]
 	health          *dataloadgen.Loader[string, store.Health]
 	runList         *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
 	metrics         *dataloadgen.Loader[string, []*store.Metric]
@@ -78,6 +82,10 @@ func newLoaders(s *store.Store) *loaders {
 		modelVersion:    dataloadgen.NewLoader(byID(store.KindModelVersion, s.ModelVersionsByIDs)),
 		validationSuite: dataloadgen.NewLoader(byID(store.KindValidationSuite, s.ValidationSuitesByIDs)),
 		validationRun:   dataloadgen.NewLoader(byID(store.KindValidationRun, s.ValidationRunsByIDs)),
+		promotion:       dataloadgen.NewLoader(byID(store.KindPromotionRequest, s.PromotionRequestsByIDs)),
+		policy:          dataloadgen.NewLoader(byID(store.KindPolicy, s.PoliciesByIDs)),
+		biasCheck:       dataloadgen.NewLoader(byID(store.KindBiasCheck, s.BiasChecksByIDs)),
+		reproduction:    dataloadgen.NewLoader(byID(store.KindReproduction, s.ReproductionsByIDs)),
 		// Health is asked as the caller: the batch's context carries the
 		// operation's principal, the same for every key.
 		health: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]store.Health, []error) {

@@ -260,6 +260,14 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		n, project, err = loadNode(ctx, l.validationSuite.Load, id, func(v *store.ValidationSuite) string { return v.ProjectKey })
 	case store.KindValidationRun:
 		n, project, err = loadNode(ctx, l.validationRun.Load, id, func(v *store.ValidationRun) string { return v.ProjectKey })
+	case store.KindPromotionRequest:
+		n, project, err = loadNode(ctx, l.promotion.Load, id, func(v *store.PromotionRequest) string { return v.ProjectKey })
+	case store.KindPolicy:
+		n, project, err = loadNode(ctx, l.policy.Load, id, func(v *store.Policy) string { return v.ProjectKey })
+	case store.KindBiasCheck:
+		n, project, err = loadNode(ctx, l.biasCheck.Load, id, func(v *store.BiasCheck) string { return v.ProjectKey })
+	case store.KindReproduction:
+		n, project, err = loadNode(ctx, l.reproduction.Load, id, func(v *store.Reproduction) string { return v.ProjectKey })
 	default:
 		return nil, store.ErrNotFound
 	}
@@ -351,7 +359,7 @@ func impactReport(g *store.ImpactReport) *model.ImpactReport {
 		TruncatedBy: truncationReasons(g.TruncatedBy)}
 	for _, n := range g.ModelVersions {
 		rep.ModelVersions = append(rep.ModelVersions, &model.ImpactedModelVersion{ID: n.ID, Name: n.Name, ProjectKey: n.ProjectKey,
-			Distance: n.Distance, Owner: n.Owner, Stage: model.ModelStage(n.Stage), InProduction: n.Stage == store.StageProduction})
+			Distance: n.Distance, Owner: n.Owner, Stage: n.Stage, InProduction: n.Stage == store.StageProduction})
 	}
 	return rep
 }

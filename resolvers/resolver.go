@@ -17,4 +17,7 @@ type Resolver struct {
 	// Validations runs validation suites; without it runValidation is
 	// UNAVAILABLE.
 	Validations Validator
+	// Data opens dataset versions' data for bias checks; without it
+	// runBiasCheck is UNAVAILABLE.
+	Data DataSource
 }

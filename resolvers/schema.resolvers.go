@@ -20,6 +20,21 @@ import (
 	"github.com/exphub/exphub/internal/store"
 )
 
+// ModelVersion is the resolver for the modelVersion field.
+func (r *biasCheckResolver) ModelVersion(ctx context.Context, obj *store.BiasCheck) (*store.ModelVersion, error) {
+	return loadersFor(ctx, r.Store).modelVersion.Load(ctx, obj.ModelVersionID)
+}
+
+// DatasetVersion is the resolver for the datasetVersion field.
+func (r *biasCheckResolver) DatasetVersion(ctx context.Context, obj *store.BiasCheck) (*store.DatasetVersion, error) {
+	return loadersFor(ctx, r.Store).datasetVersion.Load(ctx, obj.DatasetVersionID)
+}
+
+// WeightColumn is the resolver for the weightColumn field.
+func (r *biasCheckResolver) WeightColumn(ctx context.Context, obj *store.BiasCheck) (*string, error) {
+	return optional(obj.WeightColumn), nil
+}
+
 // Versions is the resolver for the versions field.
 func (r *datasetResolver) Versions(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.DatasetVersionConnection, error) {
 	if !canRead(ctx, obj.ProjectKey) {
@@ -146,11 +161,6 @@ func (r *modelVersionResolver) Model(ctx context.Context, obj *store.ModelVersio
 	return loadersFor(ctx, r.Store).model.Load(ctx, obj.ModelID)
 }
 
-// Stage is the resolver for the stage field.
-func (r *modelVersionResolver) Stage(ctx context.Context, obj *store.ModelVersion) (model.ModelStage, error) {
-	return model.ModelStage(obj.Stage), nil
-}
-
 // Run is the resolver for the run field.
 func (r *modelVersionResolver) Run(ctx context.Context, obj *store.ModelVersion) (*store.Run, error) {
 	runs, err := r.neighbourRuns(ctx, store.ModelVersionRun, obj.ID)
@@ -158,6 +168,24 @@ func (r *modelVersionResolver) Run(ctx context.Context, obj *store.ModelVersion)
 		return nil, err
 	}
 	return runs[0], nil
+}
+
+// PromotionRequests is the resolver for the promotionRequests field.
+func (r *modelVersionResolver) PromotionRequests(ctx context.Context, obj *store.ModelVersion, first *int, after *string) (*model.PromotionRequestConnection, error) {
+	c, err := r.Store.PromotionRequests(ctx, store.PromotionFilter{Scope: scope(ctx), ModelVersionID: obj.ID}, page(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return promotionConnection(c), nil
+}
+
+// BiasChecks is the resolver for the biasChecks field.
+func (r *modelVersionResolver) BiasChecks(ctx context.Context, obj *store.ModelVersion, first *int, after *string) (*model.BiasCheckConnection, error) {
+	c, err := r.Store.BiasChecks(ctx, obj.ID, page(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return biasCheckConnection(c), nil
 }
 
 // CreateProject is the resolver for the createProject field.
@@ -459,6 +487,51 @@ func (r *mutationResolver) RecordValidationResult(ctx context.Context, input mod
 	return &model.RecordValidationResultPayload{ValidationRun: run}, nil
 }
 
+// SetPolicy is the resolver for the setPolicy field.
+func (r *mutationResolver) SetPolicy(ctx context.Context, input model.SetPolicyInput) (*model.SetPolicyPayload, error) {
+	return r.setPolicy(ctx, input)
+}
+
+// RequestPromotion is the resolver for the requestPromotion field.
+func (r *mutationResolver) RequestPromotion(ctx context.Context, input model.RequestPromotionInput) (*model.RequestPromotionPayload, error) {
+	return r.requestPromotion(ctx, input)
+}
+
+// ApprovePromotion is the resolver for the approvePromotion field.
+func (r *mutationResolver) ApprovePromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error) {
+	return r.decide(ctx, input, store.DecisionApproved)
+}
+
+// RejectPromotion is the resolver for the rejectPromotion field.
+func (r *mutationResolver) RejectPromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error) {
+	return r.decide(ctx, input, store.DecisionRejected)
+}
+
+// CancelPromotion is the resolver for the cancelPromotion field.
+func (r *mutationResolver) CancelPromotion(ctx context.Context, input model.CancelPromotionInput) (*model.PromotionRequestPayload, error) {
+	return r.cancelPromotion(ctx, input.PromotionRequestID)
+}
+
+// ReevaluatePromotion is the resolver for the reevaluatePromotion field.
+func (r *mutationResolver) ReevaluatePromotion(ctx context.Context, input model.ReevaluatePromotionInput) (*model.DecidePromotionPayload, error) {
+	return r.reevaluatePromotion(ctx, input.PromotionRequestID)
+}
+
+// RunBiasCheck is the resolver for the runBiasCheck field.
+func (r *mutationResolver) RunBiasCheck(ctx context.Context, input model.RunBiasCheckInput) (*model.RunBiasCheckPayload, error) {
+	return r.runBiasCheck(ctx, input)
+}
+
+// RecordReproduction is the resolver for the recordReproduction field.
+func (r *mutationResolver) RecordReproduction(ctx context.Context, input model.RecordReproductionInput) (*model.RecordReproductionPayload, error) {
+	return r.recordReproduction(ctx, input)
+}
+
+// ApproverRole is the resolver for the approverRole field.
+func (r *policyResolver) ApproverRole(ctx context.Context, obj *store.Policy) (model.Role, error) {
+	return model.Role(obj.ApproverRole), nil
+}
+
 // MyRole is the resolver for the myRole field.
 func (r *projectResolver) MyRole(ctx context.Context, obj *store.Project) (model.Role, error) {
 	p, err := principal(ctx)
@@ -481,6 +554,30 @@ func (r *projectResolver) Datasets(ctx context.Context, obj *store.Project, filt
 // Models is the resolver for the models field.
 func (r *projectResolver) Models(ctx context.Context, obj *store.Project, filter *model.ModelFilter, first *int, after *string) (*model.ModelConnection, error) {
 	return (&queryResolver{r.Resolver}).Models(ctx, obj.Key, filter, first, after)
+}
+
+// ModelVersion is the resolver for the modelVersion field.
+func (r *promotionRequestResolver) ModelVersion(ctx context.Context, obj *store.PromotionRequest) (*store.ModelVersion, error) {
+	return loadersFor(ctx, r.Store).modelVersion.Load(ctx, obj.ModelVersionID)
+}
+
+// TrainedBy is the resolver for the trainedBy field.
+func (r *promotionRequestResolver) TrainedBy(ctx context.Context, obj *store.PromotionRequest) (*string, error) {
+	return optional(obj.TrainedBy), nil
+}
+
+// Policy is the resolver for the policy field.
+func (r *promotionRequestResolver) Policy(ctx context.Context, obj *store.PromotionRequest) (*store.Policy, error) {
+	return loadersFor(ctx, r.Store).policy.Load(ctx, obj.PolicyID)
+}
+
+// ViewerCanDecide is the resolver for the viewerCanDecide field.
+func (r *promotionRequestResolver) ViewerCanDecide(ctx context.Context, obj *store.PromotionRequest) (bool, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return false, err
+	}
+	return canDecide(p, obj) == "", nil
 }
 
 // Node is the resolver for the node field.
@@ -795,6 +892,55 @@ func (r *queryResolver) RecentEvents(ctx context.Context, filter *model.EventFil
 	return &model.RecentEvents{Events: evs, Cursor: strconv.FormatInt(head, 10)}, nil
 }
 
+// Policy is the resolver for the policy field.
+func (r *queryResolver) Policy(ctx context.Context, projectKey string, version *int) (*store.Policy, error) {
+	return r.policy(ctx, projectKey, version)
+}
+
+// PromotionRequests is the resolver for the promotionRequests field.
+func (r *queryResolver) PromotionRequests(ctx context.Context, projectKey *string, filter *model.PromotionRequestFilter, first *int, after *string) (*model.PromotionRequestConnection, error) {
+	return r.promotionRequests(ctx, projectKey, filter, page(first, after))
+}
+
+// ReproducibilityAudit is the resolver for the reproducibilityAudit field.
+func (r *queryResolver) ReproducibilityAudit(ctx context.Context, experimentID string) (*model.ReproducibilityAudit, error) {
+	return r.reproducibilityAudit(ctx, experimentID)
+}
+
+// ReproduceSpec is the resolver for the reproduceSpec field.
+func (r *queryResolver) ReproduceSpec(ctx context.Context, runID string) (map[string]any, error) {
+	return r.reproduceSpec(ctx, runID)
+}
+
+// VerifyAuditLog is the resolver for the verifyAuditLog field.
+func (r *queryResolver) VerifyAuditLog(ctx context.Context, projectKey string) (*model.AuditVerification, error) {
+	return r.verifyAuditLog(ctx, projectKey)
+}
+
+// EvidencePack is the resolver for the evidencePack field.
+func (r *queryResolver) EvidencePack(ctx context.Context, promotionRequestID string) (map[string]any, error) {
+	return r.evidencePack(ctx, promotionRequestID)
+}
+
+// LatestReproduction is the resolver for the latestReproduction field.
+func (r *reproducibilityResolver) LatestReproduction(ctx context.Context, obj *store.Reproducibility) (*store.Reproduction, error) {
+	reps, err := r.Store.LatestReproductions(ctx, []string{obj.RunID})
+	if err != nil {
+		return nil, err
+	}
+	return reps[obj.RunID], nil
+}
+
+// OriginalRun is the resolver for the originalRun field.
+func (r *reproductionResolver) OriginalRun(ctx context.Context, obj *store.Reproduction) (*store.Run, error) {
+	return loadersFor(ctx, r.Store).run.Load(ctx, obj.OriginalRunID)
+}
+
+// ReproductionRun is the resolver for the reproductionRun field.
+func (r *reproductionResolver) ReproductionRun(ctx context.Context, obj *store.Reproduction) (*store.Run, error) {
+	return loadersFor(ctx, r.Store).run.Load(ctx, obj.ReproductionRunID)
+}
+
 // Name is the resolver for the name field.
 func (r *ruleResultResolver) Name(ctx context.Context, obj *quality.RuleResult) (*string, error) {
 	return optString(obj.Name), nil
@@ -887,6 +1033,11 @@ func (r *runResolver) ModelOutputs(ctx context.Context, obj *store.Run) ([]*stor
 	return nonNil(visible(ctx, ms, func(v *store.ModelVersion) string { return v.ProjectKey })), nil
 }
 
+// Reproducibility is the resolver for the reproducibility field.
+func (r *runResolver) Reproducibility(ctx context.Context, obj *store.Run) (*store.Reproducibility, error) {
+	return r.Store.RunReproducibility(ctx, obj.ID)
+}
+
 // Events is the resolver for the events field.
 func (r *subscriptionResolver) Events(ctx context.Context, filter *model.EventFilter, after *string) (<-chan *store.Event, error) {
 	return r.subscribe(ctx, filter, after, nil, nil)
@@ -926,6 +1077,16 @@ func (r *subscriptionResolver) ValidationCompleted(ctx context.Context, datasetI
 			f.ProjectKeys = []string{d.ProjectKey}
 			f.Kinds = []store.EventKind{store.EventValidationCompleted}
 		})
+}
+
+// PromotionUpdated is the resolver for the promotionUpdated field.
+func (r *subscriptionResolver) PromotionUpdated(ctx context.Context, projectKey string, after *string) (<-chan *store.Event, error) {
+	return r.promotionUpdated(ctx, projectKey, after)
+}
+
+// ApprovalRequested is the resolver for the approvalRequested field.
+func (r *subscriptionResolver) ApprovalRequested(ctx context.Context, after *string) (<-chan *store.Event, error) {
+	return r.approvalRequested(ctx, after)
 }
 
 // Suite is the resolver for the suite field.
@@ -983,6 +1144,9 @@ func (r *validationSuiteResolver) Runs(ctx context.Context, obj *store.Validatio
 	return r.validationRuns(ctx, store.ValidationRunFilter{SuiteID: obj.ID}, first, after)
 }
 
+// BiasCheck returns graph.BiasCheckResolver implementation.
+func (r *Resolver) BiasCheck() graph.BiasCheckResolver { return &biasCheckResolver{r} }
+
 // Dataset returns graph.DatasetResolver implementation.
 func (r *Resolver) Dataset() graph.DatasetResolver { return &datasetResolver{r} }
 
@@ -1007,11 +1171,27 @@ func (r *Resolver) ModelVersion() graph.ModelVersionResolver { return &modelVers
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
+// Policy returns graph.PolicyResolver implementation.
+func (r *Resolver) Policy() graph.PolicyResolver { return &policyResolver{r} }
+
 // Project returns graph.ProjectResolver implementation.
 func (r *Resolver) Project() graph.ProjectResolver { return &projectResolver{r} }
 
+// PromotionRequest returns graph.PromotionRequestResolver implementation.
+func (r *Resolver) PromotionRequest() graph.PromotionRequestResolver {
+	return &promotionRequestResolver{r}
+}
+
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
+
+// Reproducibility returns graph.ReproducibilityResolver implementation.
+func (r *Resolver) Reproducibility() graph.ReproducibilityResolver {
+	return &reproducibilityResolver{r}
+}
+
+// Reproduction returns graph.ReproductionResolver implementation.
+func (r *Resolver) Reproduction() graph.ReproductionResolver { return &reproductionResolver{r} }
 
 // RuleResult returns graph.RuleResultResolver implementation.
 func (r *Resolver) RuleResult() graph.RuleResultResolver { return &ruleResultResolver{r} }
@@ -1036,6 +1216,7 @@ func (r *Resolver) ValidationSuite() graph.ValidationSuiteResolver {
 }
 
 type (
+	biasCheckResolver          struct{ *Resolver }
 	datasetResolver            struct{ *Resolver }
 	datasetVersionResolver     struct{ *Resolver }
 	eventResolver              struct{ *Resolver }
@@ -1044,8 +1225,12 @@ type (
 	modelResolver              struct{ *Resolver }
 	modelVersionResolver       struct{ *Resolver }
 	mutationResolver           struct{ *Resolver }
+	policyResolver             struct{ *Resolver }
 	projectResolver            struct{ *Resolver }
+	promotionRequestResolver   struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
+	reproducibilityResolver    struct{ *Resolver }
+	reproductionResolver       struct{ *Resolver }
 	ruleResultResolver         struct{ *Resolver }
 	runResolver                struct{ *Resolver }
 	subscriptionResolver       struct{ *Resolver }
@@ -1053,3 +1238,15 @@ type (
 	validationRunErrorResolver struct{ *Resolver }
 	validationSuiteResolver    struct{ *Resolver }
 )
+
+// !!! WARNING !!!
+// The code below was going to be deleted when updating resolvers. It has been copied here so you have
+// one last chance to move it out of harms way if you want. There are two reasons this happens:
+//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
+//    it when you're done.
+//  - You have helper methods in this file. Move them out to keep these resolver files clean.
+/*
+	func (r *modelVersionResolver) Stage(ctx context.Context, obj *store.ModelVersion) (model.ModelStage, error) {
+	return model.ModelStage(obj.Stage), nil
+}
+*/

@@ -32,6 +32,46 @@ type AddRunOutputsPayload struct {
 	Run *store.Run `json:"run"`
 }
 
+// The result of walking the whole hash chain (a project's events are links of the one global chain).
+type AuditVerification struct {
+	Ok bool `json:"ok"`
+	// Events checked.
+	Checked int `json:"checked"`
+	// Events of the project among them.
+	ProjectEvents int         `json:"projectEvents"`
+	HeadSeq       int         `json:"headSeq"`
+	HeadHash      string      `json:"headHash"`
+	FirstBroken   *BrokenLink `json:"firstBroken,omitempty"`
+}
+
+type BiasCheckConnection struct {
+	Edges      []*BiasCheckEdge `json:"edges"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type BiasCheckEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *store.BiasCheck `json:"node"`
+}
+
+type BiasRuleInput struct {
+	Metric store.BiasMetric `json:"metric"`
+	// Differences: the largest allowed value, in [0, 1]. Ratios: the smallest allowed value, in [0, 1].
+	Threshold float64 `json:"threshold"`
+}
+
+type BrokenLink struct {
+	Seq int `json:"seq"`
+	// Null when the event belongs to a project the caller may not read.
+	ProjectKey *string `json:"projectKey,omitempty"`
+	Reason     string  `json:"reason"`
+}
+
+type CancelPromotionInput struct {
+	PromotionRequestID string `json:"promotionRequestId"`
+}
+
 type CreateExperimentInput struct {
 	ProjectKey  string  `json:"projectKey"`
 	Name        string  `json:"name"`
@@ -91,6 +131,18 @@ type DatasetVersionConnection struct {
 type DatasetVersionEdge struct {
 	Cursor string                `json:"cursor"`
 	Node   *store.DatasetVersion `json:"node"`
+}
+
+type DecidePromotionInput struct {
+	PromotionRequestID string `json:"promotionRequestId"`
+	// Up to 4,000 characters; required to reject.
+	Comment string `json:"comment"`
+}
+
+type DecidePromotionPayload struct {
+	PromotionRequest *store.PromotionRequest `json:"promotionRequest"`
+	// True when this decision carried out the promotion.
+	Promoted bool `json:"promoted"`
 }
 
 type EventConnection struct {
@@ -164,13 +216,13 @@ type ImpactReport struct {
 }
 
 type ImpactedModelVersion struct {
-	ID           string     `json:"id"`
-	Name         string     `json:"name"`
-	ProjectKey   string     `json:"projectKey"`
-	Distance     int        `json:"distance"`
-	Owner        string     `json:"owner"`
-	Stage        ModelStage `json:"stage"`
-	InProduction bool       `json:"inProduction"`
+	ID           string           `json:"id"`
+	Name         string           `json:"name"`
+	ProjectKey   string           `json:"projectKey"`
+	Distance     int              `json:"distance"`
+	Owner        string           `json:"owner"`
+	Stage        store.ModelStage `json:"stage"`
+	InProduction bool             `json:"inProduction"`
 }
 
 type ImpactedNode struct {
@@ -304,6 +356,28 @@ type ProjectFilter struct {
 	NameContains *string `json:"nameContains,omitempty"`
 }
 
+type PromotionRequestConnection struct {
+	Edges      []*PromotionRequestEdge `json:"edges"`
+	PageInfo   *PageInfo               `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+type PromotionRequestEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   *store.PromotionRequest `json:"node"`
+}
+
+type PromotionRequestFilter struct {
+	// Only these statuses; default: all.
+	Statuses []store.PromotionStatus `json:"statuses,omitempty"`
+	// Only requests the caller may decide now.
+	DecidableByViewer *bool `json:"decidableByViewer,omitempty"`
+}
+
+type PromotionRequestPayload struct {
+	PromotionRequest *store.PromotionRequest `json:"promotionRequest"`
+}
+
 // A FAILED dataset version upstream of a node: why the node is at risk.
 type QualityIssue struct {
 	DatasetVersion *store.DatasetVersion `json:"datasetVersion"`
@@ -327,6 +401,18 @@ type RecentEvents struct {
 	Cursor string `json:"cursor"`
 }
 
+type RecordReproductionInput struct {
+	OriginalRunID string `json:"originalRunId"`
+	// A FINISHED run of the same project.
+	ReproductionRunID string  `json:"reproductionRunId"`
+	Tolerance         float64 `json:"tolerance"`
+	RelativeTolerance float64 `json:"relativeTolerance"`
+}
+
+type RecordReproductionPayload struct {
+	Reproduction *store.Reproduction `json:"reproduction"`
+}
+
 type RecordValidationResultInput struct {
 	DatasetVersionID string `json:"datasetVersionId"`
 	// Names the external suite: the latest result of each name counts towards the version's qualityStatus.
@@ -337,6 +423,10 @@ type RecordValidationResultInput struct {
 
 type RecordValidationResultPayload struct {
 	ValidationRun *store.ValidationRun `json:"validationRun"`
+}
+
+type ReevaluatePromotionInput struct {
+	PromotionRequestID string `json:"promotionRequestId"`
 }
 
 type RegisterDatasetInput struct {
@@ -380,6 +470,48 @@ type RegisterModelVersionPayload struct {
 	ModelVersion *store.ModelVersion `json:"modelVersion"`
 }
 
+type ReproducibilityAudit struct {
+	Experiment *store.Experiment `json:"experiment"`
+	// Runs, newest first (at most 1,000).
+	Runs            []*RunReproducibilityEntry `json:"runs"`
+	CompleteCount   int                        `json:"completeCount"`
+	ReproducedCount int                        `json:"reproducedCount"`
+	DivergedCount   int                        `json:"divergedCount"`
+	TotalCount      int                        `json:"totalCount"`
+}
+
+type RequestPromotionInput struct {
+	ModelVersionID string `json:"modelVersionId"`
+	// STAGING or PRODUCTION, as the policy allows.
+	TargetStage store.ModelStage `json:"targetStage"`
+	// Why: 1 to 4,000 characters.
+	Justification string `json:"justification"`
+}
+
+type RequestPromotionPayload struct {
+	PromotionRequest *store.PromotionRequest `json:"promotionRequest"`
+}
+
+type RunBiasCheckInput struct {
+	ModelVersionID string `json:"modelVersionId"`
+	// The evaluation data: a dataset version with the label, prediction and sensitive columns, read like a validation.
+	DatasetVersionID string `json:"datasetVersionId"`
+	LabelColumn      string `json:"labelColumn"`
+	PredictionColumn string `json:"predictionColumn"`
+	// 1 to 5 columns; groups are the combinations of their values.
+	SensitiveColumns []string `json:"sensitiveColumns"`
+	// The label and prediction value that means positive; labels and predictions must take at most two values.
+	PositiveLabel string `json:"positiveLabel"`
+	// Optional non-negative sample weights.
+	WeightColumn *string `json:"weightColumn,omitempty"`
+	// Groups with fewer rows are flagged small. Default 30.
+	MinGroupSize *int `json:"minGroupSize,omitempty"`
+}
+
+type RunBiasCheckPayload struct {
+	BiasCheck *store.BiasCheck `json:"biasCheck"`
+}
+
 type RunConnection struct {
 	Edges      []*RunEdge `json:"edges"`
 	PageInfo   *PageInfo  `json:"pageInfo"`
@@ -403,6 +535,13 @@ type RunOrder struct {
 	Direction SortDirection `json:"direction"`
 }
 
+type RunReproducibilityEntry struct {
+	Run      *store.Run            `json:"run"`
+	Complete bool                  `json:"complete"`
+	Missing  []string              `json:"missing"`
+	Status   RunReproductionStatus `json:"status"`
+}
+
 type RunValidationInput struct {
 	SuiteID string `json:"suiteId"`
 	// A version of the suite's dataset.
@@ -412,6 +551,28 @@ type RunValidationInput struct {
 type RunValidationPayload struct {
 	// The run, RUNNING.
 	ValidationRun *store.ValidationRun `json:"validationRun"`
+}
+
+type SetPolicyInput struct {
+	ProjectKey string `json:"projectKey"`
+	// 1 to 10.
+	RequiredApprovals int `json:"requiredApprovals"`
+	// APPROVER or ADMIN.
+	ApproverRole                     Role             `json:"approverRole"`
+	RequireUpstreamValidationsPassed bool             `json:"requireUpstreamValidationsPassed"`
+	AllowWarnedValidations           bool             `json:"allowWarnedValidations"`
+	BiasRules                        []*BiasRuleInput `json:"biasRules"`
+	RequireReproducible              bool             `json:"requireReproducible"`
+	RequireReproduced                bool             `json:"requireReproduced"`
+	SeparationOfDuties               bool             `json:"separationOfDuties"`
+	// STAGING and/or PRODUCTION.
+	Stages []store.ModelStage `json:"stages"`
+}
+
+type SetPolicyPayload struct {
+	Policy *store.Policy `json:"policy"`
+	// False when the policy was already this one (no new version).
+	Changed bool `json:"changed"`
 }
 
 type SetRunTagsInput struct {
@@ -612,77 +773,22 @@ func (e LineageDirection) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-type ModelStage string
-
-const (
-	ModelStageNone       ModelStage = "NONE"
-	ModelStageStaging    ModelStage = "STAGING"
-	ModelStageProduction ModelStage = "PRODUCTION"
-	ModelStageArchived   ModelStage = "ARCHIVED"
-)
-
-var AllModelStage = []ModelStage{
-	ModelStageNone,
-	ModelStageStaging,
-	ModelStageProduction,
-	ModelStageArchived,
-}
-
-func (e ModelStage) IsValid() bool {
-	switch e {
-	case ModelStageNone, ModelStageStaging, ModelStageProduction, ModelStageArchived:
-		return true
-	}
-	return false
-}
-
-func (e ModelStage) String() string {
-	return string(e)
-}
-
-func (e *ModelStage) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = ModelStage(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid ModelStage", str)
-	}
-	return nil
-}
-
-func (e ModelStage) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ModelStage) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ModelStage) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type NodeKind string
 
 const (
-	NodeKindProject         NodeKind = "PROJECT"
-	NodeKindExperiment      NodeKind = "EXPERIMENT"
-	NodeKindRun             NodeKind = "RUN"
-	NodeKindDataset         NodeKind = "DATASET"
-	NodeKindDatasetVersion  NodeKind = "DATASET_VERSION"
-	NodeKindModel           NodeKind = "MODEL"
-	NodeKindModelVersion    NodeKind = "MODEL_VERSION"
-	NodeKindValidationSuite NodeKind = "VALIDATION_SUITE"
-	NodeKindValidationRun   NodeKind = "VALIDATION_RUN"
+	NodeKindProject          NodeKind = "PROJECT"
+	NodeKindExperiment       NodeKind = "EXPERIMENT"
+	NodeKindRun              NodeKind = "RUN"
+	NodeKindDataset          NodeKind = "DATASET"
+	NodeKindDatasetVersion   NodeKind = "DATASET_VERSION"
+	NodeKindModel            NodeKind = "MODEL"
+	NodeKindModelVersion     NodeKind = "MODEL_VERSION"
+	NodeKindValidationSuite  NodeKind = "VALIDATION_SUITE"
+	NodeKindValidationRun    NodeKind = "VALIDATION_RUN"
+	NodeKindPromotionRequest NodeKind = "PROMOTION_REQUEST"
+	NodeKindBiasCheck        NodeKind = "BIAS_CHECK"
+	NodeKindPolicy           NodeKind = "POLICY"
+	NodeKindReproduction     NodeKind = "REPRODUCTION"
 	// A node in a project the caller may not read; it has no name and no real id.
 	NodeKindRedacted NodeKind = "REDACTED"
 )
@@ -697,12 +803,16 @@ var AllNodeKind = []NodeKind{
 	NodeKindModelVersion,
 	NodeKindValidationSuite,
 	NodeKindValidationRun,
+	NodeKindPromotionRequest,
+	NodeKindBiasCheck,
+	NodeKindPolicy,
+	NodeKindReproduction,
 	NodeKindRedacted,
 }
 
 func (e NodeKind) IsValid() bool {
 	switch e {
-	case NodeKindProject, NodeKindExperiment, NodeKindRun, NodeKindDataset, NodeKindDatasetVersion, NodeKindModel, NodeKindModelVersion, NodeKindValidationSuite, NodeKindValidationRun, NodeKindRedacted:
+	case NodeKindProject, NodeKindExperiment, NodeKindRun, NodeKindDataset, NodeKindDatasetVersion, NodeKindModel, NodeKindModelVersion, NodeKindValidationSuite, NodeKindValidationRun, NodeKindPromotionRequest, NodeKindBiasCheck, NodeKindPolicy, NodeKindReproduction, NodeKindRedacted:
 		return true
 	}
 	return false
@@ -966,6 +1076,63 @@ func (e *RunOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e RunOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RunReproductionStatus string
+
+const (
+	RunReproductionStatusReproduced   RunReproductionStatus = "REPRODUCED"
+	RunReproductionStatusDiverged     RunReproductionStatus = "DIVERGED"
+	RunReproductionStatusNotAttempted RunReproductionStatus = "NOT_ATTEMPTED"
+)
+
+var AllRunReproductionStatus = []RunReproductionStatus{
+	RunReproductionStatusReproduced,
+	RunReproductionStatusDiverged,
+	RunReproductionStatusNotAttempted,
+}
+
+func (e RunReproductionStatus) IsValid() bool {
+	switch e {
+	case RunReproductionStatusReproduced, RunReproductionStatusDiverged, RunReproductionStatusNotAttempted:
+		return true
+	}
+	return false
+}
+
+func (e RunReproductionStatus) String() string {
+	return string(e)
+}
+
+func (e *RunReproductionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RunReproductionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RunReproductionStatus", str)
+	}
+	return nil
+}
+
+func (e RunReproductionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RunReproductionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RunReproductionStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -53,6 +53,9 @@ type Options struct {
 	// Validations runs validation suites (runValidation); without it
 	// runValidation is UNAVAILABLE.
 	Validations resolvers.Validator
+	// Data opens dataset versions' data (runBiasCheck); without it bias
+	// checks are UNAVAILABLE.
+	Data resolvers.DataSource
 	// Explorer is the built React explorer served at /; nil serves a page
 	// that says how to build it.
 	Explorer fs.FS
@@ -105,7 +108,7 @@ func NewHandler(o Options) http.Handler {
 // connection's first argument multiplies the cost of what is selected
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger) *handler.Server {
-	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations}
+	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Data: o.Data}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))

@@ -54,6 +54,9 @@ func newHub(t *testing.T, edit func(*api.Options)) *hub {
 		r := validation.New(o.Store, validation.Options{FileRoots: []string{os.TempDir()}, Logger: log})
 		t.Cleanup(r.Stop)
 		o.Validations = r
+		if o.Data == nil {
+			o.Data = r
+		}
 	}
 	h := &hub{st: o.Store}
 	handler := api.NewHandler(o)

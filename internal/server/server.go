@@ -93,7 +93,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	})
 
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
-		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log, Events: hub, Validations: runner,
+		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log, Events: hub, Validations: runner, Data: runner,
 		Explorer: frontend.App()})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -2,13 +2,13 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/exphub/exphub/internal/hashchain"
 )
 
 // EventKind names a state change in the event log.
@@ -28,15 +28,31 @@ const (
 	EventValidationSuiteUpdated EventKind = "VALIDATION_SUITE_UPDATED"
 	EventValidationStarted      EventKind = "VALIDATION_STARTED"
 	EventValidationCompleted    EventKind = "VALIDATION_COMPLETED"
+	EventPolicySet              EventKind = "POLICY_SET"
+	EventPromotionRequested     EventKind = "PROMOTION_REQUESTED"
+	EventPromotionApproved      EventKind = "PROMOTION_APPROVED"
+	EventPromotionRejected      EventKind = "PROMOTION_REJECTED"
+	EventPromotionCancelled     EventKind = "PROMOTION_CANCELLED"
+	EventPromotionChecksChanged EventKind = "PROMOTION_CHECKS_CHANGED"
+	EventPromotionCompleted     EventKind = "PROMOTION_COMPLETED"
+	EventModelStageChanged      EventKind = "MODEL_STAGE_CHANGED"
+	EventBiasCheckRecorded      EventKind = "BIAS_CHECK_RECORDED"
+	EventReproductionRecorded   EventKind = "REPRODUCTION_RECORDED"
 )
 
 // EventKinds lists every kind, for validation.
 var EventKinds = []EventKind{EventProjectCreated, EventExperimentCreated, EventRunStarted, EventRunStatusChanged,
 	EventRunLineageChanged, EventDatasetRegistered, EventDatasetVersionRegister, EventModelVersionRegistered,
-	EventValidationSuiteCreated, EventValidationSuiteUpdated, EventValidationStarted, EventValidationCompleted}
+	EventValidationSuiteCreated, EventValidationSuiteUpdated, EventValidationStarted, EventValidationCompleted,
+	EventPolicySet, EventPromotionRequested, EventPromotionApproved, EventPromotionRejected, EventPromotionCancelled,
+	EventPromotionChecksChanged, EventPromotionCompleted, EventModelStageChanged, EventBiasCheckRecorded, EventReproductionRecorded}
+
+// PromotionEventKinds are the kinds promotionUpdated delivers.
+var PromotionEventKinds = []EventKind{EventPromotionRequested, EventPromotionApproved, EventPromotionRejected,
+	EventPromotionCancelled, EventPromotionChecksChanged, EventPromotionCompleted, EventModelStageChanged}
 
 // GenesisHash is the previous hash of the first event.
-const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+const GenesisHash = hashchain.Genesis
 
 // Event is one entry of the append-only, hash-chained event log. Seq is
 // strictly increasing without gaps, in commit order: the log head is
@@ -70,29 +86,12 @@ func ParseCursor(field, c string) (int64, error) {
 	return n, nil
 }
 
-// hashedEvent is the content an event's hash covers, in a fixed field
-// order; encoding/json writes map keys sorted, so the encoding is canonical.
-type hashedEvent struct {
-	Seq        int64          `json:"seq"`
-	At         string         `json:"at"`
-	Actor      string         `json:"actor"`
-	ProjectKey string         `json:"projectKey"`
-	Kind       EventKind      `json:"kind"`
-	TargetID   string         `json:"targetId"`
-	Payload    map[string]any `json:"payload"`
-	PrevHash   string         `json:"prevHash"`
-}
-
 // ComputeHash returns the hash an event must carry: the hex SHA-256 of the
-// canonical JSON of its content and its previous hash (see hashedEvent).
+// canonical JSON of its content and its previous hash (see
+// hashchain.Content).
 func (e *Event) ComputeHash() (string, error) {
-	b, err := json.Marshal(hashedEvent{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, ProjectKey: e.ProjectKey,
-		Kind: e.Kind, TargetID: e.TargetID, Payload: e.Payload, PrevHash: e.PrevHash})
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	return hashchain.Content{Seq: e.Seq, At: hashchain.FormatTime(e.At), Actor: e.Actor, ProjectKey: e.ProjectKey,
+		Kind: string(e.Kind), TargetID: e.TargetID, Payload: e.Payload, PrevHash: e.PrevHash}.Hash()
 }
 
 // VerifyChain checks that events, consecutive in the log and starting

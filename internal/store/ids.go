@@ -23,6 +23,12 @@ const (
 	// lineage walk.
 	KindValidationSuite Kind = "VALIDATION_SUITE"
 	KindValidationRun   Kind = "VALIDATION_RUN"
+	// Governance nodes: they hang off projects, model versions and runs
+	// and are never part of a lineage walk either.
+	KindPromotionRequest Kind = "PROMOTION_REQUEST"
+	KindBiasCheck        Kind = "BIAS_CHECK"
+	KindPolicy           Kind = "POLICY"
+	KindReproduction     Kind = "REPRODUCTION"
 	// KindRedacted marks a lineage node of a project the caller may not read.
 	KindRedacted Kind = "REDACTED"
 )
@@ -43,6 +49,10 @@ var kinds = []struct {
 	{KindModelVersion, "mv_", "ModelVersion"},
 	{KindValidationSuite, "vs_", "ValidationSuite"},
 	{KindValidationRun, "vr_", "ValidationRun"},
+	{KindPromotionRequest, "pr_", "PromotionRequest"},
+	{KindBiasCheck, "bc_", "BiasCheck"},
+	{KindPolicy, "pol_", "Policy"},
+	{KindReproduction, "rep_", "Reproduction"},
 }
 
 func (k Kind) label() string {

@@ -45,6 +45,18 @@ var migrations = []string{
 	"CREATE INDEX validation_run_suite IF NOT EXISTS FOR (n:ValidationRun) ON (n.suiteId)",
 	// The sweep that ends runs whose server died reads RUNNING runs.
 	"CREATE INDEX validation_run_status IF NOT EXISTS FOR (n:ValidationRun) ON (n.status)",
+	"CREATE INDEX event_target IF NOT EXISTS FOR (e:Event) ON (e.targetId)",
+	"CREATE CONSTRAINT policy_id IF NOT EXISTS FOR (n:Policy) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT policy_version IF NOT EXISTS FOR (n:Policy) REQUIRE (n.projectKey, n.version) IS UNIQUE",
+	"CREATE CONSTRAINT promotion_request_id IF NOT EXISTS FOR (n:PromotionRequest) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX promotion_request_open IF NOT EXISTS FOR (n:PromotionRequest) ON (n.open)",
+	"CREATE INDEX promotion_request_project IF NOT EXISTS FOR (n:PromotionRequest) ON (n.projectKey)",
+	"CREATE INDEX promotion_request_version IF NOT EXISTS FOR (n:PromotionRequest) ON (n.modelVersionId)",
+	"CREATE CONSTRAINT approval_once IF NOT EXISTS FOR (n:Approval) REQUIRE (n.requestId, n.actor) IS UNIQUE",
+	"CREATE CONSTRAINT bias_check_id IF NOT EXISTS FOR (n:BiasCheck) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX bias_check_version IF NOT EXISTS FOR (n:BiasCheck) ON (n.modelVersionId)",
+	"CREATE CONSTRAINT reproduction_id IF NOT EXISTS FOR (n:Reproduction) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX reproduction_original IF NOT EXISTS FOR (n:Reproduction) ON (n.originalRunId)",
 	// The head of the hash-chained event log: the latest sequence number
 	// and hash. Every appending transaction locks it.
 	"MERGE (h:EventLog {name: 'main'}) ON CREATE SET h.seq = 0, h.hash = '" + GenesisHash + "'",
@@ -56,6 +68,10 @@ var migrations = []string{
 	 WITH done WHERE done IS NULL
 	 CALL { MATCH (r:Run) WHERE r.createdAt IS NULL SET r.createdAt = r.startedAt }
 	 MERGE (:SchemaMigration {name: 'run_created_at'})`,
+	// Every project has a policy; projects created before policies existed
+	// get the default as version 0 (CreateProject makes it for new ones).
+	`MATCH (p:Project) WHERE NOT (p)-[:HAS_POLICY]->()
+	 CREATE (p)-[:HAS_POLICY]->(:Policy:Node {id: 'pol_' + randomUUID(), projectKey: p.key, version: 0})`,
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call

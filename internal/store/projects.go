@@ -41,8 +41,9 @@ func (s *Store) CreateProject(ctx context.Context, actor string, in CreateProjec
 			WITH existing WHERE existing IS NULL
 			CREATE (p:Project:Node {id: $id, key: $key, projectKey: $key, name: $name,
 			        displayName: $name, createdAt: $now, createdBy: $actor})
+			CREATE (p)-[:HAS_POLICY]->(:Policy:Node {id: $policyId, projectKey: $key, version: 0})
 			RETURN p{.*} AS p`,
-			map[string]any{"id": newID(KindProject), "key": in.Key, "name": in.Name, "now": s.now().UTC(), "actor": actor})
+			map[string]any{"id": newID(KindProject), "policyId": newID(KindPolicy), "key": in.Key, "name": in.Name, "now": s.now().UTC(), "actor": actor})
 		if err != nil {
 			return nil, err
 		}

@@ -517,6 +517,21 @@ func refreshQualityStatus(tx *txn, versionID string) (ValidationStatus, error) {
 	return ValidationStatus(q), err
 }
 
+// completed refreshes a finished run's dataset version's qualityStatus,
+// evaluates again the open promotion requests downstream of it, and
+// appends VALIDATION_COMPLETED and what the evaluation changed.
+func (s *Store) completed(tx *txn, actor string, run *ValidationRun) error {
+	q, err := refreshQualityStatus(tx, run.DatasetVersionID)
+	if err != nil {
+		return err
+	}
+	drafts, err := s.reevaluateOpen(tx, "datasetVersionId", run.DatasetVersionID)
+	if err != nil {
+		return err
+	}
+	return s.appendEvents(tx, actor, append([]eventDraft{completedEvent(run, q)}, drafts...)...)
+}
+
 // completedEvent is the VALIDATION_COMPLETED event of a finished run.
 func completedEvent(run *ValidationRun, quality ValidationStatus) eventDraft {
 	p := map[string]any{"datasetId": run.DatasetID, "datasetVersionId": run.DatasetVersionID, "suiteId": run.SuiteID,
@@ -566,11 +581,7 @@ func (s *Store) CompleteValidationRun(ctx context.Context, runID string, res *qu
 		if err != nil {
 			return nil, err
 		}
-		q, err := refreshQualityStatus(tx, run.DatasetVersionID)
-		if err != nil {
-			return nil, err
-		}
-		return run, s.appendEvents(tx, run.CreatedBy, completedEvent(run, q))
+		return run, s.completed(tx, run.CreatedBy, run)
 	})
 }
 
@@ -662,11 +673,7 @@ func (s *Store) RecordValidationResult(ctx context.Context, actor string, in Rec
 		if err != nil {
 			return nil, err
 		}
-		q, err := refreshQualityStatus(tx, run.DatasetVersionID)
-		if err != nil {
-			return nil, err
-		}
-		return run, s.appendEvents(tx, actor, completedEvent(run, q))
+		return run, s.completed(tx, actor, run)
 	})
 }
 

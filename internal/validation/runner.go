@@ -238,25 +238,34 @@ func errorResult(suite *quality.Suite, code quality.ErrorCode, msg string) *qual
 	return res
 }
 
-// resolver finds a rule's reference, a dataset version ID, through the
-// store: its uri, read under the same file roots, with its digest checked.
+// Source opens the data of a dataset version as validations read it: its
+// uri, under the file roots, with its registered digest to check.
+func (r *Runner) Source(ctx context.Context, datasetVersionID string) (quality.Source, error) {
+	if k, ok := store.KindOf(datasetVersionID); !ok || k != store.KindDatasetVersion {
+		return quality.Source{}, fmt.Errorf("%q is not a dataset version ID", datasetVersionID)
+	}
+	vs, err := r.st.DatasetVersionsByIDs(ctx, []string{datasetVersionID})
+	if err != nil {
+		return quality.Source{}, fmt.Errorf("%s: reading it failed", datasetVersionID)
+	}
+	v, ok := vs[datasetVersionID]
+	if !ok {
+		return quality.Source{}, fmt.Errorf("%s: no such dataset version", datasetVersionID)
+	}
+	if err := r.allowed(v.URI); err != nil {
+		return quality.Source{}, fmt.Errorf("%s: %w", datasetVersionID, err)
+	}
+	return quality.Source{URI: v.URI, ExpectedSHA256: v.Digest}, nil
+}
+
+// resolver finds a rule's reference, a dataset version ID, through Source.
 func (r *Runner) resolver() quality.Resolver {
 	return quality.ResolverFunc(func(ctx context.Context, ref string) (quality.Source, error) {
-		if k, ok := store.KindOf(ref); !ok || k != store.KindDatasetVersion {
-			return quality.Source{}, fmt.Errorf("reference %q is not a dataset version ID", ref)
-		}
-		vs, err := r.st.DatasetVersionsByIDs(ctx, []string{ref})
+		src, err := r.Source(ctx, ref)
 		if err != nil {
-			return quality.Source{}, fmt.Errorf("reference %s: reading it failed", ref)
+			return quality.Source{}, fmt.Errorf("reference %w", err)
 		}
-		v, ok := vs[ref]
-		if !ok {
-			return quality.Source{}, fmt.Errorf("reference %s: no such dataset version", ref)
-		}
-		if err := r.allowed(v.URI); err != nil {
-			return quality.Source{}, fmt.Errorf("reference %s: %w", ref, err)
-		}
-		return quality.Source{URI: v.URI, ExpectedSHA256: v.Digest}, nil
+		return src, nil
 	})
 }
 

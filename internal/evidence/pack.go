@@ -1,0 +1,235 @@
+// Package evidence defines the evidence pack of a promotion request — one
+// JSON document with everything a compliance reviewer needs — and checks
+// and renders it offline, without trusting the server that produced it.
+package evidence
+
+import (
+	"time"
+
+	"github.com/exphub/exphub/internal/fairness"
+)
+
+// Format names the pack's format and version.
+const Format = "exphub.evidence/v1"
+
+// Pack is the evidence of one promotion request.
+type Pack struct {
+	Format      string    `json:"format"`
+	GeneratedAt time.Time `json:"generatedAt"`
+	GeneratedBy string    `json:"generatedBy"`
+
+	Request      Request       `json:"promotionRequest"`
+	Policy       Policy        `json:"policy"`
+	ModelVersion ModelVersion  `json:"modelVersion"`
+	TrainingRun  *Run          `json:"trainingRun"`
+	Lineage      Lineage       `json:"lineage"`
+	Validations  []Validation  `json:"validations"`
+	BiasChecks   []BiasCheck   `json:"biasChecks"`
+	Reproduction *Reproduction `json:"reproducibility"`
+	Audit        Audit         `json:"audit"`
+}
+
+// Request is the promotion request with its stored checks and decisions.
+type Request struct {
+	ID            string     `json:"id"`
+	ProjectKey    string     `json:"projectKey"`
+	ModelVersion  string     `json:"modelVersionId"`
+	FromStage     string     `json:"fromStage"`
+	TargetStage   string     `json:"targetStage"`
+	Status        string     `json:"status"`
+	Justification string     `json:"justification"`
+	RequestedBy   string     `json:"requestedBy"`
+	RequestedAt   time.Time  `json:"requestedAt"`
+	TrainedBy     string     `json:"trainedBy,omitempty"`
+	PolicyVersion int64      `json:"policyVersion"`
+	Checks        []Check    `json:"checks"`
+	CheckedAt     time.Time  `json:"checkedAt"`
+	Approvals     []Approval `json:"approvals"`
+	ClosedAt      *time.Time `json:"closedAt,omitempty"`
+}
+
+// Check is one policy check as last evaluated.
+type Check struct {
+	Name        string   `json:"name"`
+	Verdict     string   `json:"verdict"`
+	Detail      string   `json:"detail"`
+	EvidenceIDs []string `json:"evidenceIds"`
+}
+
+// Approval is one approver's decision.
+type Approval struct {
+	Actor    string    `json:"actor"`
+	Decision string    `json:"decision"`
+	Comment  string    `json:"comment"`
+	At       time.Time `json:"at"`
+}
+
+// Policy is the policy version the request is held to.
+type Policy struct {
+	Version                          int64      `json:"version"`
+	RequiredApprovals                int        `json:"requiredApprovals"`
+	ApproverRole                     string     `json:"approverRole"`
+	RequireUpstreamValidationsPassed bool       `json:"requireUpstreamValidationsPassed"`
+	AllowWarnedValidations           bool       `json:"allowWarnedValidations"`
+	BiasRules                        []BiasRule `json:"biasRules"`
+	RequireReproducible              bool       `json:"requireReproducible"`
+	RequireReproduced                bool       `json:"requireReproduced"`
+	SeparationOfDuties               bool       `json:"separationOfDuties"`
+	Stages                           []string   `json:"stages"`
+	CreatedAt                        *time.Time `json:"createdAt,omitempty"`
+	CreatedBy                        string     `json:"createdBy,omitempty"`
+}
+
+// BiasRule is one fairness bound of a policy.
+type BiasRule struct {
+	Metric    string  `json:"metric"`
+	Threshold float64 `json:"threshold"`
+}
+
+// ModelVersion is the version being promoted.
+type ModelVersion struct {
+	ID        string    `json:"id"`
+	Model     string    `json:"model"`
+	Version   int64     `json:"version"`
+	URI       string    `json:"uri"`
+	Stage     string    `json:"stage"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
+}
+
+// Run is the training run (or any run in the lineage).
+type Run struct {
+	ID           string             `json:"id"`
+	Name         string             `json:"name"`
+	ExperimentID string             `json:"experimentId"`
+	Status       string             `json:"status"`
+	CreatedBy    string             `json:"createdBy"`
+	StartedAt    time.Time          `json:"startedAt"`
+	EndedAt      *time.Time         `json:"endedAt,omitempty"`
+	Code         map[string]any     `json:"code,omitempty"`
+	Environment  map[string]string  `json:"environment,omitempty"`
+	Seed         *int64             `json:"seed,omitempty"`
+	Params       map[string]string  `json:"params"`
+	Metrics      map[string]float64 `json:"metrics"`
+	Inputs       []string           `json:"inputs"`
+}
+
+// Lineage is everything upstream of the model version, back to the raw data.
+type Lineage struct {
+	Nodes []LineageNode `json:"nodes"`
+	Edges []LineageEdge `json:"edges"`
+	// Truncated is true when the walk was cut; the pack then does not reach
+	// the raw data.
+	Truncated bool `json:"truncated"`
+}
+
+// LineageNode is one node upstream of the model version. Digest and URI are
+// set for dataset versions; Name is empty for a node of a project the pack's
+// reader may not see (Kind REDACTED).
+type LineageNode struct {
+	ID         string `json:"id"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	ProjectKey string `json:"projectKey,omitempty"`
+	Distance   int    `json:"distance"`
+	URI        string `json:"uri,omitempty"`
+	Digest     string `json:"digest,omitempty"`
+	// QualityStatus is a dataset version's worst latest validation status
+	// (PASSED, WARNED, FAILED, ERROR, or UNKNOWN when never validated).
+	QualityStatus string `json:"qualityStatus,omitempty"`
+}
+
+// LineageEdge is a data-flow edge, from upstream to downstream.
+type LineageEdge struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Kind string `json:"kind"`
+}
+
+// Validation is one validation run of an upstream dataset version.
+type Validation struct {
+	ID               string     `json:"id"`
+	DatasetVersionID string     `json:"datasetVersionId"`
+	SuiteName        string     `json:"suiteName"`
+	SuiteVersion     *int64     `json:"suiteVersion,omitempty"`
+	Status           string     `json:"status"`
+	Engine           string     `json:"engine"`
+	StartedAt        time.Time  `json:"startedAt"`
+	FinishedAt       *time.Time `json:"finishedAt,omitempty"`
+	// SHA256 is the digest of the data the validation read; it must equal
+	// the dataset version's digest.
+	SHA256 string `json:"sha256,omitempty"`
+	Failed int    `json:"failedRules"`
+}
+
+// BiasCheck is a stored bias check of the model version.
+type BiasCheck struct {
+	ID               string          `json:"id"`
+	DatasetVersionID string          `json:"datasetVersionId"`
+	Spec             fairness.Spec   `json:"spec"`
+	Report           fairness.Report `json:"report"`
+	CreatedAt        time.Time       `json:"createdAt"`
+	CreatedBy        string          `json:"createdBy"`
+}
+
+// Reproduction is the training run's reproducibility.
+type Reproduction struct {
+	Complete bool     `json:"complete"`
+	Missing  []string `json:"missing"`
+	// Latest is the latest recorded rerun comparison, if any.
+	Latest *ReproductionRecord `json:"latest,omitempty"`
+}
+
+// ReproductionRecord is one recorded rerun comparison.
+type ReproductionRecord struct {
+	ID                string             `json:"id"`
+	ReproductionRunID string             `json:"reproductionRunId"`
+	Status            string             `json:"status"`
+	Tolerance         float64            `json:"tolerance"`
+	RelativeTolerance float64            `json:"relativeTolerance"`
+	Metrics           []MetricComparison `json:"metrics"`
+	CreatedAt         time.Time          `json:"createdAt"`
+	CreatedBy         string             `json:"createdBy"`
+}
+
+// MetricComparison is one metric of a reproduction.
+type MetricComparison struct {
+	Key        string   `json:"key"`
+	Original   *float64 `json:"original"`
+	Reproduced *float64 `json:"reproduced"`
+	Difference *float64 `json:"difference"`
+	Status     string   `json:"status"`
+}
+
+// Audit is the part of the event log's hash chain that covers the evidence.
+type Audit struct {
+	// Events are the events about the evidence, in full, oldest first.
+	Events []Event `json:"events"`
+	// Chain is every link of the log from the first of Events to the last,
+	// consecutive in seq: the events in full are among them, the others
+	// (other objects, other projects) appear as their seq and hashes only.
+	Chain []Link `json:"chain"`
+	// Head is the log's last link when the pack was made; a reviewer can
+	// compare it with verifyAuditLog's headHash on the live hub.
+	Head Link `json:"head"`
+}
+
+// Event is an event of the log in full.
+type Event struct {
+	Seq        int64          `json:"seq"`
+	At         time.Time      `json:"at"`
+	Actor      string         `json:"actor"`
+	ProjectKey string         `json:"projectKey"`
+	Kind       string         `json:"kind"`
+	TargetID   string         `json:"targetId"`
+	Payload    map[string]any `json:"payload"`
+	PrevHash   string         `json:"prevHash"`
+	Hash       string         `json:"hash"`
+}
+
+// Link is one link of the chain.
+type Link struct {
+	Seq      int64  `json:"seq"`
+	PrevHash string `json:"prevHash"`
+	Hash     string `json:"hash"`
+}

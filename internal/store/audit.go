@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// BrokenLink is the first place the event log's hash chain does not hold.
+type BrokenLink struct {
+	Seq        int64
+	ProjectKey string
+	Reason     string
+}
+
+// LogVerification is the outcome of walking the whole hash chain.
+type LogVerification struct {
+	OK bool
+	// Checked counts the events read; ProjectEvents those of the project
+	// asked about.
+	Checked, ProjectEvents int
+	HeadSeq                int64
+	HeadHash               string
+	FirstBroken            *BrokenLink
+}
+
+// verifyBatch is how many events one read of the walk fetches.
+const verifyBatch = 5000
+
+// VerifyLog walks the event log from the first event to the head as it
+// was when the walk began, recomputing every hash, and reports the first
+// link that does not hold: an event whose content no longer matches its
+// hash, whose prevHash is not the hash before it, a gap where an event was
+// removed, or a head that does not match the last event. A project's
+// events are links of the one global chain, so the whole chain is walked;
+// projectKey only selects what ProjectEvents counts.
+func (s *Store) VerifyLog(ctx context.Context, projectKey string) (*LogVerification, error) {
+	head, err := read(ctx, s, func(tx *txn) (*Event, error) {
+		rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) RETURN h.seq AS seq, h.hash AS hash`, nil)
+		if err != nil || rec == nil {
+			return nil, orErr(err, fmt.Errorf("event log head missing: %w", ErrUnavailable))
+		}
+		seq, err := recInt(rec, "seq")
+		if err != nil {
+			return nil, err
+		}
+		hash, err := recStr(rec, "hash")
+		return &Event{Seq: seq, Hash: hash}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	v := &LogVerification{HeadSeq: head.Seq, HeadHash: head.Hash}
+	broken := func(seq int64, project, format string, a ...any) (*LogVerification, error) {
+		v.FirstBroken = &BrokenLink{Seq: seq, ProjectKey: project, Reason: fmt.Sprintf(format, a...)}
+		return v, nil
+	}
+	prev, last := GenesisHash, int64(0)
+	for last < head.Seq {
+		recs, err := read(ctx, s, func(tx *txn) ([]map[string]any, error) {
+			recs, err := tx.run(`
+				MATCH (e:Event) WHERE e.seq > $after AND e.seq <= $head
+				RETURN e{.*} AS e ORDER BY e.seq LIMIT $limit`, map[string]any{"after": last, "head": head.Seq, "limit": verifyBatch})
+			if err != nil {
+				return nil, err
+			}
+			out := make([]map[string]any, len(recs))
+			for i, rec := range recs {
+				if out[i], err = recMap(rec, "e"); err != nil {
+					return nil, err
+				}
+			}
+			return out, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return broken(last+1, "", "events %d to %d are missing: the log ends before its head", last+1, head.Seq)
+		}
+		for _, m := range recs {
+			e, err := decodeEvent(m)
+			if err != nil {
+				seq, _ := m["seq"].(int64)
+				project, _ := m["projectKey"].(string)
+				return broken(seq, project, "event %d cannot be read: its stored fields were altered", seq)
+			}
+			v.Checked++
+			if e.ProjectKey == projectKey {
+				v.ProjectEvents++
+			}
+			switch h, err := e.ComputeHash(); {
+			case e.Seq != last+1:
+				return broken(last+1, "", "event %d is missing: the log jumps from %d to %d", last+1, last, e.Seq)
+			case e.PrevHash != prev:
+				return broken(e.Seq, e.ProjectKey, "event %d: prevHash does not match the hash of event %d", e.Seq, last)
+			case err != nil || h != e.Hash:
+				return broken(e.Seq, e.ProjectKey, "event %d: its content does not match its hash (it was altered)", e.Seq)
+			}
+			prev, last = e.Hash, e.Seq
+		}
+	}
+	if head.Seq > 0 && prev != head.Hash {
+		return broken(head.Seq, "", "the log head's hash does not match event %d", head.Seq)
+	}
+	v.OK = true
+	return v, nil
+}

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/exphub/exphub/internal/fairness"
+)
+
+// BiasCheck is a stored fairness evaluation of a model version on an
+// evaluation dataset version.
+type BiasCheck struct {
+	ID               string
+	ProjectKey       string
+	ModelVersionID   string
+	DatasetVersionID string
+	fairness.Spec
+	fairness.Report
+	CreatedAt time.Time
+	CreatedBy string
+}
+
+func decodeBiasCheck(m map[string]any) (*BiasCheck, error) {
+	p := props{m: m}
+	b := &BiasCheck{ID: p.str("id"), ProjectKey: p.str("projectKey"), ModelVersionID: p.str("modelVersionId"),
+		DatasetVersionID: p.str("datasetVersionId"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+	if p.err != nil {
+		return nil, p.err
+	}
+	if err := json.Unmarshal([]byte(p.str("spec")), &b.Spec); err != nil {
+		return nil, fmt.Errorf("bias check %s: stored spec is not JSON", b.ID)
+	}
+	if err := json.Unmarshal([]byte(p.str("report")), &b.Report); err != nil {
+		return nil, fmt.Errorf("bias check %s: stored report is not JSON", b.ID)
+	}
+	return b, p.err
+}
+
+// RecordBiasCheckInput is a computed bias report to store.
+type RecordBiasCheckInput struct {
+	ModelVersionID, DatasetVersionID string
+	Spec                             fairness.Spec
+	Report                           *fairness.Report
+}
+
+// RecordBiasCheck stores a bias check of a model version, in the version's
+// project, and evaluates the version's open promotion requests again.
+func (s *Store) RecordBiasCheck(ctx context.Context, actor string, in RecordBiasCheckInput) (*BiasCheck, error) {
+	if err := checkID("modelVersionId", in.ModelVersionID, KindModelVersion); err != nil {
+		return nil, err
+	}
+	if err := checkID("datasetVersionId", in.DatasetVersionID, KindDatasetVersion); err != nil {
+		return nil, err
+	}
+	if in.Report == nil {
+		return nil, invalid("report: missing")
+	}
+	spec, err := json.Marshal(in.Spec)
+	if err != nil {
+		return nil, err
+	}
+	report, err := json.Marshal(in.Report)
+	if err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*BiasCheck, error) {
+		rec, err := tx.single(`
+			OPTIONAL MATCH (v:ModelVersion {id: $mv})
+			OPTIONAL MATCH (d:DatasetVersion {id: $dv})
+			WITH v, d
+			FOREACH (_ IN CASE WHEN v IS NOT NULL AND d IS NOT NULL THEN [1] ELSE [] END |
+			  CREATE (b:BiasCheck:Node {id: $id, projectKey: v.projectKey, modelVersionId: v.id, datasetVersionId: d.id,
+			          displayName: 'bias check of ' + v.displayName, spec: $spec, report: $report,
+			          fourFifths: $fourFifths, inconclusive: $inconclusive, createdAt: $now, createdBy: $actor})
+			  CREATE (b)-[:EVALUATES]->(v)
+			  CREATE (b)-[:ON_DATA]->(d))
+			RETURN v IS NOT NULL AS mv, d IS NOT NULL AS dv, v.projectKey AS projectKey`,
+			map[string]any{"mv": in.ModelVersionID, "dv": in.DatasetVersionID, "id": newID(KindBiasCheck), "spec": string(spec),
+				"report": string(report), "fourFifths": string(in.Report.FourFifths), "inconclusive": in.Report.Inconclusive,
+				"now": s.now().UTC(), "actor": actor})
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := recBool(rec, "mv"); err != nil || !ok {
+			return nil, orErr(err, fmt.Errorf("modelVersionId: %w", notFound(KindModelVersion, in.ModelVersionID)))
+		}
+		if ok, err := recBool(rec, "dv"); err != nil || !ok {
+			return nil, orErr(err, fmt.Errorf("datasetVersionId: %w", notFound(KindDatasetVersion, in.DatasetVersionID)))
+		}
+		b, err := latestBiasCheck(tx, in.ModelVersionID)
+		if err != nil {
+			return nil, err
+		}
+		drafts, err := s.reevaluateOpen(tx, "modelVersionId", in.ModelVersionID)
+		if err != nil {
+			return nil, err
+		}
+		ev := eventDraft{EventBiasCheckRecorded, b.ProjectKey, b.ID, map[string]any{"modelVersionId": b.ModelVersionID,
+			"datasetVersionId": b.DatasetVersionID, "fourFifths": string(b.Report.FourFifths), "inconclusive": b.Report.Inconclusive}}
+		return b, s.appendEvents(tx, actor, append([]eventDraft{ev}, drafts...)...)
+	})
+}
+
+// latestBiasCheck returns a model version's newest bias check, or nil.
+// IDs are time-ordered, so the greatest is the newest.
+func latestBiasCheck(tx *txn, modelVersionID string) (*BiasCheck, error) {
+	rec, err := tx.single(`
+		MATCH (b:BiasCheck {modelVersionId: $id})
+		RETURN b{.*} AS b ORDER BY b.id DESC LIMIT 1`, map[string]any{"id": modelVersionID})
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	return recDecode(rec, "b", decodeBiasCheck)
+}
+
+// BiasChecksByIDs returns bias checks by ID.
+func (s *Store) BiasChecksByIDs(ctx context.Context, ids []string) (map[string]*BiasCheck, error) {
+	return byIDs(ctx, s, KindBiasCheck, ids, decodeBiasCheck, func(v *BiasCheck) string { return v.ID })
+}
+
+// BiasChecks lists a model version's bias checks, newest first.
+func (s *Store) BiasChecks(ctx context.Context, modelVersionID string, page Page) (Conn[*BiasCheck], error) {
+	return listPage(ctx, s, "biasChecks", page, `
+			CALL { MATCH (b:BiasCheck {modelVersionId: $id}) RETURN count(b) AS total }
+			CALL {
+			  MATCH (b:BiasCheck {modelVersionId: $id}) WHERE $after IS NULL OR b.id < $after
+			  WITH b ORDER BY b.id DESC LIMIT $limit
+			  RETURN collect(b{.*}) AS items
+			}
+			RETURN total, items`,
+		map[string]any{"id": modelVersionID}, afterID, decodeBiasCheck, func(v *BiasCheck) (any, string) { return nil, v.ID })
+}

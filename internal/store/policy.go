@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// BiasMetric names a fairness summary a policy can bound.
+type BiasMetric string
+
+// Bias metrics. Differences are bounded from above, ratios from below.
+const (
+	DemographicParityDifference BiasMetric = "DEMOGRAPHIC_PARITY_DIFFERENCE"
+	DemographicParityRatio      BiasMetric = "DEMOGRAPHIC_PARITY_RATIO"
+	EqualizedOddsDifference     BiasMetric = "EQUALIZED_ODDS_DIFFERENCE"
+	EqualizedOddsRatio          BiasMetric = "EQUALIZED_ODDS_RATIO"
+	EqualOpportunityDifference  BiasMetric = "EQUAL_OPPORTUNITY_DIFFERENCE"
+)
+
+var biasMetrics = []BiasMetric{DemographicParityDifference, DemographicParityRatio, EqualizedOddsDifference,
+	EqualizedOddsRatio, EqualOpportunityDifference}
+
+// IsRatio reports whether m is a ratio (a lower bound) rather than a
+// difference (an upper bound).
+func (m BiasMetric) IsRatio() bool { return m == DemographicParityRatio || m == EqualizedOddsRatio }
+
+// BiasRule bounds one fairness metric.
+type BiasRule struct {
+	Metric    BiasMetric `json:"metric"`
+	Threshold float64    `json:"threshold"`
+}
+
+// Approver roles a policy may require.
+const (
+	ApproverRoleApprover = "APPROVER"
+	ApproverRoleAdmin    = "ADMIN"
+)
+
+// Policy says what a promotion in a project needs. Version 0 is the
+// default every project starts with.
+type Policy struct {
+	ID                               string
+	ProjectKey                       string
+	Version                          int64
+	RequiredApprovals                int
+	ApproverRole                     string
+	RequireUpstreamValidationsPassed bool
+	AllowWarnedValidations           bool
+	BiasRules                        []BiasRule
+	RequireReproducible              bool
+	RequireReproduced                bool
+	SeparationOfDuties               bool
+	Stages                           []ModelStage
+	CreatedAt                        *time.Time
+	CreatedBy                        *string
+}
+
+// PolicyInput is the content of a policy version.
+type PolicyInput struct {
+	RequiredApprovals                int
+	ApproverRole                     string
+	RequireUpstreamValidationsPassed bool
+	AllowWarnedValidations           bool
+	BiasRules                        []BiasRule
+	RequireReproducible              bool
+	RequireReproduced                bool
+	SeparationOfDuties               bool
+	Stages                           []ModelStage
+}
+
+// DefaultPolicy is version 0: one approver, upstream validations passed,
+// separation of duties, promotion to staging or production.
+var DefaultPolicy = PolicyInput{RequiredApprovals: 1, ApproverRole: ApproverRoleApprover, RequireUpstreamValidationsPassed: true,
+	SeparationOfDuties: true, BiasRules: []BiasRule{}, Stages: []ModelStage{StageStaging, StageProduction}}
+
+func decodePolicy(m map[string]any) (*Policy, error) {
+	p := props{m: m}
+	pol := &Policy{ID: p.str("id"), ProjectKey: p.str("projectKey"), Version: p.int("version")}
+	if pol.Version == 0 {
+		pol.apply(DefaultPolicy)
+		return pol, p.err
+	}
+	in := PolicyInput{RequiredApprovals: int(p.int("requiredApprovals")), ApproverRole: p.str("approverRole"),
+		RequireUpstreamValidationsPassed: p.bool("requireUpstreamValidationsPassed"), AllowWarnedValidations: p.bool("allowWarnedValidations"),
+		RequireReproducible: p.bool("requireReproducible"), RequireReproduced: p.bool("requireReproduced"),
+		SeparationOfDuties: p.bool("separationOfDuties")}
+	for _, st := range p.strs("stages") {
+		in.Stages = append(in.Stages, ModelStage(st))
+	}
+	if text := p.str("biasRules"); p.err == nil && json.Unmarshal([]byte(text), &in.BiasRules) != nil {
+		return nil, fmt.Errorf("policy %s: stored biasRules are not JSON", pol.ID)
+	}
+	pol.apply(in)
+	pol.CreatedAt, pol.CreatedBy = p.optTime("createdAt"), p.optStr("createdBy")
+	return pol, p.err
+}
+
+func (p *Policy) apply(in PolicyInput) {
+	p.RequiredApprovals, p.ApproverRole = in.RequiredApprovals, in.ApproverRole
+	p.RequireUpstreamValidationsPassed, p.AllowWarnedValidations = in.RequireUpstreamValidationsPassed, in.AllowWarnedValidations
+	p.BiasRules = slices.Clone(in.BiasRules)
+	p.RequireReproducible, p.RequireReproduced, p.SeparationOfDuties = in.RequireReproducible, in.RequireReproduced, in.SeparationOfDuties
+	p.Stages = slices.Clone(in.Stages)
+}
+
+// Input returns the content of p.
+func (p *Policy) Input() PolicyInput {
+	return PolicyInput{RequiredApprovals: p.RequiredApprovals, ApproverRole: p.ApproverRole,
+		RequireUpstreamValidationsPassed: p.RequireUpstreamValidationsPassed, AllowWarnedValidations: p.AllowWarnedValidations,
+		BiasRules: p.BiasRules, RequireReproducible: p.RequireReproducible, RequireReproduced: p.RequireReproduced,
+		SeparationOfDuties: p.SeparationOfDuties, Stages: p.Stages}
+}
+
+// normalize validates in and puts its lists in a canonical order, so equal
+// policies compare equal.
+func (in *PolicyInput) normalize() error {
+	if in.RequiredApprovals < 1 || in.RequiredApprovals > 10 {
+		return invalid("requiredApprovals: must be 1 to 10, got %d", in.RequiredApprovals)
+	}
+	if in.ApproverRole != ApproverRoleApprover && in.ApproverRole != ApproverRoleAdmin {
+		return invalid("approverRole: must be APPROVER or ADMIN, got %q", in.ApproverRole)
+	}
+	if in.AllowWarnedValidations && !in.RequireUpstreamValidationsPassed {
+		return invalid("allowWarnedValidations: only meaningful with requireUpstreamValidationsPassed")
+	}
+	if in.RequireReproduced && !in.RequireReproducible {
+		return invalid("requireReproduced: needs requireReproducible (a rerun of an incomplete run proves little)")
+	}
+	in.BiasRules = slices.Clone(in.BiasRules)
+	for i, r := range in.BiasRules {
+		if !slices.Contains(biasMetrics, r.Metric) {
+			return invalid("biasRules[%d].metric: unknown metric %q", i, r.Metric)
+		}
+		if math.IsNaN(r.Threshold) || r.Threshold < 0 || r.Threshold > 1 {
+			return invalid("biasRules[%d].threshold: must be in [0, 1], got %v", i, r.Threshold)
+		}
+	}
+	slices.SortFunc(in.BiasRules, func(a, b BiasRule) int { return compareStrings(string(a.Metric), string(b.Metric)) })
+	for i := 1; i < len(in.BiasRules); i++ {
+		if in.BiasRules[i].Metric == in.BiasRules[i-1].Metric {
+			return invalid("biasRules: %s appears twice", in.BiasRules[i].Metric)
+		}
+	}
+	if len(in.Stages) == 0 {
+		return invalid("stages: name at least one of STAGING, PRODUCTION")
+	}
+	in.Stages = slices.Clone(in.Stages)
+	for i, st := range in.Stages {
+		if st != StageStaging && st != StageProduction {
+			return invalid("stages[%d]: a promotion targets STAGING or PRODUCTION, got %s", i, st)
+		}
+	}
+	slices.Sort(in.Stages)
+	in.Stages = slices.Compact(in.Stages)
+	return nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (in PolicyInput) equal(o PolicyInput) bool {
+	return in.RequiredApprovals == o.RequiredApprovals && in.ApproverRole == o.ApproverRole &&
+		in.RequireUpstreamValidationsPassed == o.RequireUpstreamValidationsPassed && in.AllowWarnedValidations == o.AllowWarnedValidations &&
+		slices.Equal(in.BiasRules, o.BiasRules) && in.RequireReproducible == o.RequireReproducible &&
+		in.RequireReproduced == o.RequireReproduced && in.SeparationOfDuties == o.SeparationOfDuties && slices.Equal(in.Stages, o.Stages)
+}
+
+// currentPolicy is the statement that returns a project's latest policy.
+const currentPolicy = `
+	MATCH (:Project {key: $projectKey})-[:HAS_POLICY]->(pol:Policy)
+	RETURN pol{.*} AS pol ORDER BY pol.version DESC LIMIT 1`
+
+// SetPolicy makes in the project's policy: a new version when it differs
+// from the current one (changed reports which). Open promotion requests
+// stay held to the version they were made under.
+func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in PolicyInput) (*Policy, bool, error) {
+	if err := in.normalize(); err != nil {
+		return nil, false, err
+	}
+	rules, err := json.Marshal(in.BiasRules)
+	if err != nil {
+		return nil, false, err
+	}
+	type result struct {
+		p       *Policy
+		changed bool
+	}
+	r, err := write(ctx, s, func(tx *txn) (result, error) {
+		rec, err := tx.single(`MATCH (p:Project {key: $projectKey}) `+lockClause("p")+` RETURN p.key AS key`, map[string]any{"projectKey": projectKey})
+		if err != nil {
+			return result{}, err
+		}
+		if rec == nil {
+			return result{}, notFound(KindProject, projectKey)
+		}
+		rec, err = tx.single(currentPolicy, map[string]any{"projectKey": projectKey})
+		if err != nil {
+			return result{}, err
+		}
+		version := int64(0)
+		if rec != nil {
+			cur, err := recDecode(rec, "pol", decodePolicy)
+			if err != nil {
+				return result{}, err
+			}
+			if cur.Input().equal(in) {
+				return result{cur, false}, nil
+			}
+			version = cur.Version
+		}
+		stages := make([]string, len(in.Stages))
+		for i, st := range in.Stages {
+			stages[i] = string(st)
+		}
+		rec, err = tx.single(`
+			MATCH (p:Project {key: $projectKey})
+			CREATE (p)-[:HAS_POLICY]->(pol:Policy:Node {id: $id, projectKey: $projectKey, version: $version,
+			        requiredApprovals: $requiredApprovals, approverRole: $approverRole,
+			        requireUpstreamValidationsPassed: $upstream, allowWarnedValidations: $warned, biasRules: $rules,
+			        requireReproducible: $reproducible, requireReproduced: $reproduced, separationOfDuties: $sod,
+			        stages: $stages, createdAt: $now, createdBy: $actor})
+			RETURN pol{.*} AS pol`,
+			map[string]any{"projectKey": projectKey, "id": newID(KindPolicy), "version": version + 1, "requiredApprovals": in.RequiredApprovals,
+				"approverRole": in.ApproverRole, "upstream": in.RequireUpstreamValidationsPassed, "warned": in.AllowWarnedValidations,
+				"rules": string(rules), "reproducible": in.RequireReproducible, "reproduced": in.RequireReproduced,
+				"sod": in.SeparationOfDuties, "stages": stages, "now": s.now().UTC(), "actor": actor})
+		if err != nil {
+			return result{}, err
+		}
+		pol, err := recDecode(rec, "pol", decodePolicy)
+		if err != nil {
+			return result{}, err
+		}
+		return result{pol, true}, s.appendEvents(tx, actor, eventDraft{EventPolicySet, projectKey, pol.ID,
+			map[string]any{"version": pol.Version, "requiredApprovals": pol.RequiredApprovals}})
+	})
+	return r.p, r.changed, err
+}
+
+// PolicyOf returns a project's policy: the current one, or version when
+// it is not nil. ErrNotFound when the project or the version does not
+// exist.
+func (s *Store) PolicyOf(ctx context.Context, projectKey string, version *int64) (*Policy, error) {
+	return read(ctx, s, func(tx *txn) (*Policy, error) {
+		rec, err := tx.single(`
+			MATCH (:Project {key: $projectKey})-[:HAS_POLICY]->(pol:Policy)
+			WHERE $version IS NULL OR pol.version = $version
+			RETURN pol{.*} AS pol ORDER BY pol.version DESC LIMIT 1`, map[string]any{"projectKey": projectKey, "version": anyInt(version)})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			if version != nil {
+				return nil, fmt.Errorf("policy version %d of project %q: %w", *version, projectKey, ErrNotFound)
+			}
+			return nil, notFound(KindProject, projectKey)
+		}
+		return recDecode(rec, "pol", decodePolicy)
+	})
+}
+
+func anyInt(v *int64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
+}
+
+// PoliciesByIDs returns policies by ID.
+func (s *Store) PoliciesByIDs(ctx context.Context, ids []string) (map[string]*Policy, error) {
+	return byIDs(ctx, s, KindPolicy, ids, decodePolicy, func(v *Policy) string { return v.ID })
+}
