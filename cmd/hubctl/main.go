@@ -27,6 +27,13 @@
 // internal/quality, in this process, and prints a table or the JSON
 // result; it exits 1 when an error-severity rule fails or the run ends in
 // ERROR.
+//
+//	hubctl evidence verify [--json] PACK.json|-
+//	hubctl evidence render [--format markdown|html] [-o FILE] PACK.json|-
+//
+// "evidence" checks a promotion request's evidence pack offline (hash
+// chain, digests, approvals; exit 1 when it finds problems) or renders it
+// as a Markdown or HTML report for a compliance reviewer.
 package main
 
 import (
@@ -49,7 +56,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   verify or render a promotion request's evidence pack, offline\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -73,6 +80,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runWatch(args[1:], getenv, stdout, stderr)
 	case "validate":
 		return runValidate(args[1:], getenv, stdout, stderr)
+	case "evidence":
+		return runEvidence(args[1:], os.Stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK

@@ -34,17 +34,25 @@ const verifyBatch = 5000
 // events are links of the one global chain, so the whole chain is walked;
 // projectKey only selects what ProjectEvents counts.
 func (s *Store) VerifyLog(ctx context.Context, projectKey string) (*LogVerification, error) {
-	head, err := read(ctx, s, func(tx *txn) (*Event, error) {
+	return verifyLog(projectKey, func(work func(tx *txn) error) error {
+		_, err := read(ctx, s, func(tx *txn) (struct{}, error) { return struct{}{}, work(tx) })
+		return err
+	})
+}
+
+// verifyLog walks the log with one read per batch through inTx.
+func verifyLog(projectKey string, inTx func(work func(tx *txn) error) error) (*LogVerification, error) {
+	var head Event
+	err := inTx(func(tx *txn) error {
 		rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) RETURN h.seq AS seq, h.hash AS hash`, nil)
 		if err != nil || rec == nil {
-			return nil, orErr(err, fmt.Errorf("event log head missing: %w", ErrUnavailable))
+			return orErr(err, fmt.Errorf("event log head missing: %w", ErrUnavailable))
 		}
-		seq, err := recInt(rec, "seq")
-		if err != nil {
-			return nil, err
+		if head.Seq, err = recInt(rec, "seq"); err != nil {
+			return err
 		}
-		hash, err := recStr(rec, "hash")
-		return &Event{Seq: seq, Hash: hash}, err
+		head.Hash, err = recStr(rec, "hash")
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -56,20 +64,21 @@ func (s *Store) VerifyLog(ctx context.Context, projectKey string) (*LogVerificat
 	}
 	prev, last := GenesisHash, int64(0)
 	for last < head.Seq {
-		recs, err := read(ctx, s, func(tx *txn) ([]map[string]any, error) {
-			recs, err := tx.run(`
+		var recs []map[string]any
+		err := inTx(func(tx *txn) error {
+			rs, err := tx.run(`
 				MATCH (e:Event) WHERE e.seq > $after AND e.seq <= $head
 				RETURN e{.*} AS e ORDER BY e.seq LIMIT $limit`, map[string]any{"after": last, "head": head.Seq, "limit": verifyBatch})
 			if err != nil {
-				return nil, err
+				return err
 			}
-			out := make([]map[string]any, len(recs))
-			for i, rec := range recs {
-				if out[i], err = recMap(rec, "e"); err != nil {
-					return nil, err
+			recs = make([]map[string]any, len(rs))
+			for i, rec := range rs {
+				if recs[i], err = recMap(rec, "e"); err != nil {
+					return err
 				}
 			}
-			return out, nil
+			return nil
 		})
 		if err != nil {
 			return nil, err

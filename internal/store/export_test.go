@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -52,4 +53,28 @@ func WalkQuery(d Direction, depth int) string { return walkQuery(d, depth) }
 
 func MemberWalkQuery(d Direction, depth int, rel string) string {
 	return memberWalkQuery(d, depth, rel)
+}
+
+var errRollback = errors.New("rolled back on purpose")
+
+// VerifyLogTampered runs tamper (Cypher that alters the event log) and
+// then VerifyLog's walk in one write transaction that is rolled back: the
+// walk sees the tampered log, and no other test ever does.
+func (s *Store) VerifyLogTampered(ctx context.Context, projectKey, tamper string, params map[string]any) (*LogVerification, error) {
+	var out *LogVerification
+	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+		if _, err := tx.run(tamper, params); err != nil {
+			return struct{}{}, err
+		}
+		v, err := verifyLog(projectKey, func(work func(*txn) error) error { return work(tx) })
+		if err != nil {
+			return struct{}{}, err
+		}
+		out = v
+		return struct{}{}, errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		return nil, err
+	}
+	return out, nil
 }

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/exphub/exphub/internal/evidence"
+)
+
+const evidenceUsage = `usage: hubctl evidence verify [--json] PACK.json|-
+       hubctl evidence render [--format markdown|html] [-o FILE] PACK.json|-
+
+Checks or renders the evidence pack of a promotion request — the JSON
+document the hub's evidencePack query returns — offline, trusting nothing
+but the hash function. - reads the pack from standard input.
+
+"verify" recomputes every audit event's hash, follows the hash chain, and
+checks that the lineage digests, validations, bias checks, approvals and
+their audit events agree. It prints "pack consistent: ..." with the chain's
+head (compare it with verifyAuditLog's headHash on the live hub), or each
+problem on a line of its own. With --json it prints
+{"ok", "problems", "events", "chainFrom", "chainTo", "head"}.
+
+"render" writes a report for a compliance reviewer, Markdown (the default)
+or one self-contained HTML page, to standard output or FILE. It verifies the
+pack first; the report opens with the outcome and lists any problems.
+
+Exit status: verify exits 0 when the pack is consistent and 1 when it found
+problems; render exits 0 when the report is written, problems or not, and 1
+when it cannot be written; both exit 2 for a bad command line or a pack that
+cannot be read or decoded (not JSON, another format, unknown fields).
+`
+
+// runEvidence implements "hubctl evidence"; stdin is read for the pack "-".
+func runEvidence(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "hubctl evidence: no subcommand given\n"+evidenceUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "verify":
+		return runEvidenceVerify(args[1:], stdin, stdout, stderr)
+	case "render":
+		return runEvidenceRender(args[1:], stdin, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stderr, evidenceUsage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "hubctl evidence: unknown subcommand %q\n"+evidenceUsage, args[0])
+		return exitUsage
+	}
+}
+
+// evidenceFlags is a flag set of an evidence subcommand.
+func evidenceFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("hubctl evidence "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), evidenceUsage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseEvidenceArgs parses flags, which may come before or after the pack's
+// path, and returns the path. ok is false when the command should exit
+// with code.
+func parseEvidenceArgs(fs *flag.FlagSet, args []string, stderr io.Writer) (path string, code int, ok bool) {
+	var paths []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", exitOK, false
+			}
+			// flag has already printed the error and the usage.
+			return "", exitUsage, false
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		paths = append(paths, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	usageErr := func(format string, a ...any) (string, int, bool) {
+		fmt.Fprintf(stderr, "%s: "+format+"\n", append([]any{fs.Name()}, a...)...)
+		fmt.Fprint(stderr, evidenceUsage)
+		return "", exitUsage, false
+	}
+	switch len(paths) {
+	case 0:
+		return usageErr("the pack file is required (- for standard input)")
+	case 1:
+		return paths[0], exitOK, true
+	}
+	return usageErr("unexpected argument %q: give one pack file", paths[1])
+}
+
+// readEvidencePack reads and decodes the pack at path, or stdin for "-".
+func readEvidencePack(path string, stdin io.Reader) (*evidence.Pack, error) {
+	if path == "-" {
+		p, err := evidence.Read(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("standard input: %w", err)
+		}
+		return p, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p, err := evidence.Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// evidenceVerifyReport is the output of "hubctl evidence verify --json".
+type evidenceVerifyReport struct {
+	OK        bool               `json:"ok"`
+	Problems  []evidence.Problem `json:"problems"`
+	Events    int                `json:"events"`
+	ChainFrom int64              `json:"chainFrom"`
+	ChainTo   int64              `json:"chainTo"`
+	Head      evidence.Link      `json:"head"`
+}
+
+// runEvidenceVerify implements "hubctl evidence verify".
+func runEvidenceVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := evidenceFlags("verify", stderr)
+	asJSON := fs.Bool("json", false, "print the outcome as JSON")
+	path, code, ok := parseEvidenceArgs(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	p, err := readEvidencePack(path, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence verify: %v\n", err)
+		return exitUsage
+	}
+	problems := evidence.Verify(p)
+	from, to := p.Audit.ChainSpan()
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(evidenceVerifyReport{OK: len(problems) == 0, Problems: append([]evidence.Problem{}, problems...),
+			Events: len(p.Audit.Events), ChainFrom: from, ChainTo: to, Head: p.Audit.Head})
+		if err != nil {
+			fmt.Fprintf(stderr, "hubctl evidence verify: %v\n", err)
+			return exitError
+		}
+	} else if len(problems) == 0 {
+		fmt.Fprintf(stdout, "pack consistent: %d events, chain seq %d..%d, head %d (%s)\n", len(p.Audit.Events), from, to, p.Audit.Head.Seq, p.Audit.Head.Hash)
+	} else {
+		for _, pr := range problems {
+			fmt.Fprintln(stdout, pr)
+		}
+	}
+	if len(problems) > 0 {
+		if !*asJSON {
+			fmt.Fprintf(stderr, "hubctl evidence verify: %d problem(s) found\n", len(problems))
+		}
+		return exitError
+	}
+	return exitOK
+}
+
+// runEvidenceRender implements "hubctl evidence render".
+func runEvidenceRender(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := evidenceFlags("render", stderr)
+	format := fs.String("format", "markdown", "the report's format: markdown or html")
+	out := fs.String("o", "", "write the report to `FILE` instead of standard output")
+	path, code, ok := parseEvidenceArgs(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	var render func(io.Writer, *evidence.Pack, []evidence.Problem) error
+	switch *format {
+	case "markdown", "md":
+		render = evidence.RenderMarkdown
+	case "html":
+		render = evidence.RenderHTML
+	default:
+		fmt.Fprintf(stderr, "hubctl evidence render: --format must be markdown or html, got %q\n"+evidenceUsage, *format)
+		return exitUsage
+	}
+	p, err := readEvidencePack(path, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence render: %v\n", err)
+		return exitUsage
+	}
+	problems := evidence.Verify(p)
+	var b bytes.Buffer
+	if err := render(&b, p, problems); err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence render: %v\n", err)
+		return exitError
+	}
+	if *out == "" {
+		_, err = b.WriteTo(stdout)
+	} else {
+		err = os.WriteFile(*out, b.Bytes(), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence render: write the report: %v\n", err)
+		return exitError
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "hubctl evidence render: the pack has %d problem(s); the report lists them\n", len(problems))
+	}
+	return exitOK
+}
