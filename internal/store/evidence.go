@@ -249,9 +249,15 @@ func (s *Store) packAudit(ctx context.Context, targets []string) (evidence.Audit
 	targets = slices.Compact(targets)
 	return read(ctx, s, func(tx *txn) (evidence.Audit, error) {
 		a := evidence.Audit{Events: []evidence.Event{}, Chain: []evidence.Link{}}
-		rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) RETURN h.seq AS seq, h.hash AS hash`, nil)
+		rec, err := tx.single(`
+			MATCH (h:EventLog {name: 'main'})
+			OPTIONAL MATCH (e:Event {seq: h.seq})
+			RETURN h.seq AS seq, h.hash AS hash, coalesce(e.prevHash, '') AS prevHash`, nil)
 		if err != nil || rec == nil {
 			return a, orErr(err, fmt.Errorf("event log head missing: %w", ErrUnavailable))
+		}
+		if a.Head.PrevHash, err = recStr(rec, "prevHash"); err != nil {
+			return a, err
 		}
 		if a.Head.Seq, err = recInt(rec, "seq"); err != nil {
 			return a, err
