@@ -61,20 +61,19 @@ func next(t *testing.T, c *wsclient.Client, id string) wsEvent {
 	if m.ID != id || m.Type != "next" {
 		t.Fatalf("want next for %s, got %s %s %s", id, m.Type, m.ID, m.Payload)
 	}
-	var d struct {
-		Events, RunStatusChanged, ValidationCompleted *wsEvent
-	}
+	// One subscription field per message, whichever it is.
+	var d map[string]*wsEvent
 	errs, err := m.Data(&d)
 	if err != nil || len(errs) > 0 {
 		t.Fatalf("event: %v %+v", err, errs)
 	}
-	switch {
-	case d.Events != nil:
-		return *d.Events
-	case d.ValidationCompleted != nil:
-		return *d.ValidationCompleted
+	for _, ev := range d {
+		if ev != nil {
+			return *ev
+		}
 	}
-	return *d.RunStatusChanged
+	t.Fatalf("empty event %s", m.Payload)
+	return wsEvent{}
 }
 
 // expectQuiet fails when operation id delivers anything within d.

@@ -136,9 +136,10 @@ func TestOddNamesAreStoredVerbatim(t *testing.T) {
 		if n := countProjectNodes(t, bystander); n != bystanderNodes {
 			t.Fatalf("bystander project has %d nodes, had %d", n, bystanderNodes)
 		}
-		// The project node plus, per name, an experiment, a run, a metric,
-		// a dataset, a version, a model and a model version.
-		if n, want := countProjectNodes(t, key), int64(1+7*len(oddNames)); n != want {
+		// The project node and its default policy plus, per name, an
+		// experiment, a run, a metric, a dataset, a version, a model and a
+		// model version.
+		if n, want := countProjectNodes(t, key), int64(2+7*len(oddNames)); n != want {
 			t.Fatalf("project has %d nodes, want %d", n, want)
 		}
 	})
@@ -401,9 +402,10 @@ func TestMalformedAndUnknownIDs(t *testing.T) {
 		if r.Status != store.StatusRunning || len(r.Params) != 0 || len(r.Tags) != 0 {
 			t.Fatalf("run changed: %+v", r)
 		}
-		// Project, experiment, run, dataset and its one version.
-		if n := countProjectNodes(t, key); n != 5 {
-			t.Fatalf("project has %d nodes, want 5", n)
+		// Project, its default policy, experiment, run, dataset and its
+		// one version.
+		if n := countProjectNodes(t, key); n != 6 {
+			t.Fatalf("project has %d nodes, want 6", n)
 		}
 		// And the events of creating them, no more.
 		if n := countProjectEvents(t, key); n != 5 {
@@ -430,8 +432,8 @@ func TestDatasetIdentityOverIndexLimitIsInvalid(t *testing.T) {
 			_, err := s.RegisterDataset(t.Context(), actor, store.RegisterDatasetInput{ProjectKey: key,
 				Namespace: strings.Repeat("n", c.ns), Name: strings.Repeat("x", c.name)})
 			wantInvalidField(t, err, "name")
-			if n, e := countProjectNodes(t, key), countProjectEvents(t, key); n != 1 || e != 1 {
-				t.Fatalf("project has %d nodes and %d events, want only itself and its creation", n, e)
+			if n, e := countProjectNodes(t, key), countProjectEvents(t, key); n != 2 || e != 1 {
+				t.Fatalf("project has %d nodes and %d events, want only itself, its default policy and its creation", n, e)
 			}
 		})
 	}
