@@ -346,6 +346,19 @@ func (r *Resolver) evidencePack(ctx context.Context, id string) (map[string]any,
 	return asJSON(pack)
 }
 
+// openPromotionRequests returns the open requests of the affected model
+// versions (all of projects the caller reads: the report holds no others).
+func (r *Resolver) openPromotionRequests(ctx context.Context, mvs []*model.ImpactedModelVersion) ([]string, error) {
+	ids := make([]string, len(mvs))
+	for i, v := range mvs {
+		ids[i] = v.ID
+	}
+	if len(ids) == 0 {
+		return []string{}, nil
+	}
+	return r.Store.OpenPromotionRequestsOf(ctx, ids)
+}
+
 // promotionUpdated follows a project's promotion events.
 func (r *Resolver) promotionUpdated(ctx context.Context, projectKey string, after *string) (<-chan *store.Event, error) {
 	if _, err := principal(ctx); err != nil {

@@ -768,6 +768,9 @@ func (r *queryResolver) Impact(ctx context.Context, id string, depth *int, asOf 
 	if err := r.withAtRisk(ctx, out); err != nil {
 		return nil, err
 	}
+	if out.OpenPromotionRequests, err = r.openPromotionRequests(ctx, out.ModelVersions); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -80,6 +80,19 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.Impact = func(child int, _ string, _ *int, _ *time.Time) int { return child + ImpactCost }
 	c.Query.LineagePath = func(child int, _, _ string, _ *time.Time) int { return child + 500 }
 	c.Metric.History = func(child int) int { return child + 1000 }
+	c.Query.PromotionRequests = func(child int, _ *string, _ *model.PromotionRequestFilter, first *int, _ *string) int {
+		return listCost(child, first)
+	}
+	c.ModelVersion.PromotionRequests = func(child int, first *int, _ *string) int { return listCost(child, first) }
+	c.ModelVersion.BiasChecks = func(child int, first *int, _ *string) int { return listCost(child, first) }
+	// A bias check has a group per combination of its sensitive values.
+	c.BiasCheck.Groups = func(child int) int { return 1 + 20*child }
+	// The audit walks every run of an experiment (at most
+	// store.MaxAuditRuns); verification walks the whole event log; an
+	// evidence pack walks the lineage upstream and a span of the log.
+	c.Query.ReproducibilityAudit = func(child int, _ string) int { return child + store.MaxAuditRuns }
+	c.Query.VerifyAuditLog = func(child int, _ string) int { return child + ImpactCost }
+	c.Query.EvidencePack = func(child int, _ string) int { return child + ImpactCost }
 	c.Query.RecentEvents = func(child int, _ *model.EventFilter, last *int) int {
 		n := 50
 		if last != nil && *last > 0 {

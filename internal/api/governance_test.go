@@ -282,6 +282,13 @@ func TestGovernanceRefusals(t *testing.T) {
 	unchanged(t, g.key, before)
 
 	id := requestPromotion(t, h, alice, g.mv.ID, "STAGING").ID
+	// What breaks if the data is wrong: the open request is listed.
+	var impact struct{ Impact struct{ OpenPromotionRequests []string } }
+	const impactQ = `query($id: ID!) { impact(id: $id) { openPromotionRequests } }`
+	h.gql(t, viewer, impactQ, map[string]any{"id": g.data.ID}).ok(t, &impact)
+	if !slices.Equal(impact.Impact.OpenPromotionRequests, []string{id}) {
+		t.Fatalf("impact lists open requests %v, want [%s]", impact.Impact.OpenPromotionRequests, id)
+	}
 	before = stateOf(t, g.key)
 	h.gql(t, dan, `mutation($id: ID!) { cancelPromotion(input: {promotionRequestId: $id}) { promotionRequest { status } } }`,
 		map[string]any{"id": id}).fails(t, "FORBIDDEN", "requester")
@@ -302,6 +309,10 @@ func TestGovernanceRefusals(t *testing.T) {
 		map[string]any{"id": id}).ok(t, &cancelled)
 	if cancelled.CancelPromotion.PromotionRequest.Status != "CANCELLED" {
 		t.Fatalf("cancel %+v", cancelled)
+	}
+	h.gql(t, viewer, impactQ, map[string]any{"id": g.data.ID}).ok(t, &impact)
+	if len(impact.Impact.OpenPromotionRequests) != 0 {
+		t.Fatalf("impact lists closed requests %v", impact.Impact.OpenPromotionRequests)
 	}
 }
 

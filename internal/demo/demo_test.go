@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/demo"
+	"github.com/exphub/exphub/internal/evidence"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -70,5 +71,57 @@ func TestSeedQualityPutsTheModelsAtRisk(t *testing.T) {
 		if health[id] != h {
 			t.Errorf("%s: health %s, want %s", id, health[id], h)
 		}
+	}
+}
+
+// The demo's governance story: the fraud request is blocked by the failed
+// contract and the bias check, churn went to staging (its evidence pack
+// verifies) and waits for approval to production.
+func TestSeedGovernanceTellsItsStory(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := t.Context()
+	keys := demo.Keys{Fraud: neo4jtest.Key(t, "fraud"), Churn: neo4jtest.Key(t, "churn")}
+	sc, err := demo.Seed(ctx, s, keys, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.SeedQuality(ctx, s, sc, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	g, err := demo.SeedGovernance(ctx, s, keys, sc, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs, err := s.PromotionRequestsByIDs(ctx, []string{g.FraudRequest, g.ChurnStaging, g.ChurnProduction})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fraud := reqs[g.FraudRequest]
+	verdicts := map[store.CheckName]store.CheckVerdict{}
+	for _, c := range fraud.Checks {
+		verdicts[c.Name] = c.Verdict
+	}
+	if fraud.Status != store.PromotionBlocked || verdicts[store.CheckUpstreamValidations] != store.CheckFailed || verdicts[store.CheckBias] != store.CheckFailed {
+		t.Fatalf("fraud request %s, checks %+v", fraud.Status, fraud.Checks)
+	}
+	bias, err := s.BiasChecksByIDs(ctx, []string{g.FraudBiasCheck})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := bias[g.FraudBiasCheck]; b == nil || b.DemographicParityRatio.Value == nil || *b.DemographicParityRatio.Value >= 0.8 || b.RowCount != 2000 {
+		t.Fatalf("fraud bias check %+v", bias[g.FraudBiasCheck])
+	}
+	if st := reqs[g.ChurnStaging].Status; st != store.PromotionApproved {
+		t.Fatalf("churn staging request %s", st)
+	}
+	if st := reqs[g.ChurnProduction].Status; st != store.PromotionPending {
+		t.Fatalf("churn production request %s: %+v", st, reqs[g.ChurnProduction].Checks)
+	}
+	pack, err := s.EvidencePack(ctx, g.ChurnStaging, "auditor", store.Scope{Keys: []string{keys.Churn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems := evidence.Verify(pack); len(problems) > 0 {
+		t.Fatalf("churn evidence pack: %v", problems)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -218,6 +219,8 @@ func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr str
 		}
 	} else if err := demo.SeedQuality(ctx, st, sc, time.Now()); err != nil {
 		log.Error("demo quality seed failed", "err", err)
+	} else if _, err := demo.SeedGovernance(ctx, st, demo.DefaultKeys, sc, demoDir()); err != nil {
+		log.Error("demo governance seed failed", "err", err)
 	} else {
 		log.Info("demo data seeded", "projects", "fraud, churn")
 	}
@@ -244,6 +247,13 @@ Try:
 More tokens: go run ./cmd/hubctl token --sub alice --role fraud=contributor
 Live events: EXPHUB_TOKEN=<token> go run ./cmd/hubctl watch
 `, base, token)
+}
+
+// demoDir is where the demo writes the files its bias check reads.
+func demoDir() string {
+	dir := filepath.Join(os.TempDir(), "exphub-demo")
+	_ = os.MkdirAll(dir, 0o755)
+	return dir
 }
 
 func displayAddr(addr string) string {

@@ -85,7 +85,7 @@ type GenStats struct {
 var genStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // lineage edge and container edge types the generator writes.
-var genEdgeTypes = []string{"HAS_EXPERIMENT", "HAS_DATASET", "HAS_MODEL", "HAS_RUN", "HAS_VERSION", "CONSUMED_BY", "PRODUCED", "DERIVED_INTO"}
+var genEdgeTypes = []string{"HAS_POLICY", "HAS_EXPERIMENT", "HAS_DATASET", "HAS_MODEL", "HAS_RUN", "HAS_VERSION", "CONSUMED_BY", "PRODUCED", "DERIVED_INTO"}
 
 // gen is one generation in progress.
 type gen struct {
@@ -160,6 +160,8 @@ func (g *gen) run(ctx context.Context, s *Store) error {
 	for i := range g.spec.Projects {
 		key := fmt.Sprintf("%s-%d", g.spec.Prefix, i)
 		g.projects[key] = g.node(KindProject, map[string]any{"key": key, "projectKey": key, "name": key, "displayName": key})
+		// Every project has its default policy, as CreateProject makes it.
+		g.edge("HAS_POLICY", g.projects[key], g.node(KindPolicy, map[string]any{"projectKey": key, "version": int64(0)}))
 		g.stats.Projects = append(g.stats.Projects, key)
 	}
 	// Hubs: reference tables of the first project that everyone reads.
