@@ -157,6 +157,9 @@ func runEvidenceVerify(args []string, stdin io.Reader, stdout, stderr io.Writer)
 		}
 	} else if len(problems) == 0 {
 		fmt.Fprintf(stdout, "pack consistent: %d events, chain seq %d..%d, head %d (%s)\n", len(p.Audit.Events), from, to, p.Audit.Head.Seq, p.Audit.Head.Hash)
+		if n := len(p.Audit.Earlier); n > 0 {
+			fmt.Fprintf(stdout, "%d earlier events before the chain: their hashes check; look them up on the hub (auditEvents) to place them in the log\n", n)
+		}
 	} else {
 		for _, pr := range problems {
 			fmt.Fprintln(stdout, pr)

@@ -212,6 +212,12 @@ type Audit struct {
 	// Head is the log's last link when the pack was made; a reviewer can
 	// compare it with verifyAuditLog's headHash on the live hub.
 	Head Link `json:"head"`
+	// Earlier are events about the evidence older than the chain's window
+	// (a pack carries at most a bounded stretch of the log, ending at its
+	// newest event): each is checked against its own hash, and its place
+	// in the log can be looked up on the hub (auditEvents) or vouched for
+	// by verifyAuditLog.
+	Earlier []Event `json:"earlier"`
 }
 
 // Event is an event of the log in full.

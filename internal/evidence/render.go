@@ -471,9 +471,12 @@ func reproductionBlocks(r *Reproduction) []block {
 }
 
 func auditSection(a *Audit) section {
-	rows := make([][]string, len(a.Events))
-	for i, e := range a.Events {
-		rows[i] = []string{strconv.FormatInt(e.Seq, 10), formatTime(e.At), e.Actor, e.Kind, e.TargetID, short(e.Hash)}
+	rows := make([][]string, 0, len(a.Earlier)+len(a.Events))
+	for _, e := range a.Earlier {
+		rows = append(rows, []string{strconv.FormatInt(e.Seq, 10) + " (before the chain)", formatTime(e.At), e.Actor, e.Kind, e.TargetID, short(e.Hash)})
+	}
+	for _, e := range a.Events {
+		rows = append(rows, []string{strconv.FormatInt(e.Seq, 10), formatTime(e.At), e.Actor, e.Kind, e.TargetID, short(e.Hash)})
 	}
 	trail := tableBlock("", "The pack has no audit events.", []string{"Seq", "Time", "Actor", "Kind", "Target", "Hash"}, rows)
 	link := func(l Link) string {

@@ -149,6 +149,7 @@ func Verify(p *Pack) []Problem {
 	}
 	v.chain()
 	v.events()
+	v.earlier()
 	v.head()
 	v.lineage()
 	v.validations()
@@ -195,6 +196,26 @@ func (v *verifier) chain() {
 			v.add(where, "seq %d follows seq %d: links %d to %d are missing", l.Seq, prev.Seq, prev.Seq+1, l.Seq-1)
 		case l.PrevHash != prev.Hash:
 			v.add(where, "seq %d: prevHash %s is not the hash of link seq %d (%s)", l.Seq, l.PrevHash, prev.Seq, prev.Hash)
+		}
+	}
+}
+
+// earlier checks the events older than the chain's window: their hashes
+// and their order, all before the chain.
+func (v *verifier) earlier() {
+	a := &v.p.Audit
+	first, _ := a.ChainSpan()
+	for i, e := range a.Earlier {
+		where := fmt.Sprintf("audit.earlier[%d]", i)
+		switch h, err := e.ComputeHash(); {
+		case i > 0 && e.Seq <= a.Earlier[i-1].Seq:
+			v.add(where, "seq %d comes after seq %d: events must be in seq order, oldest first, without repeats", e.Seq, a.Earlier[i-1].Seq)
+		case len(a.Chain) > 0 && e.Seq >= first:
+			v.add(where, "seq %d (%s) is not before the chain (it starts at seq %d): it belongs in audit.events", e.Seq, e.Kind, first)
+		case err != nil:
+			v.add(where, "seq %d (%s): cannot hash its content: %v", e.Seq, e.Kind, err)
+		case h != e.Hash:
+			v.add(where, "seq %d (%s): content does not match its hash: it hashes to %s, the event says %s", e.Seq, e.Kind, h, e.Hash)
 		}
 	}
 }

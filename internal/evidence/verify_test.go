@@ -103,6 +103,27 @@ func TestVerifyFindsTampering(t *testing.T) {
 			want: "content does not match its hash",
 		},
 		{
+			name: "edited earlier event",
+			tamper: func(t *testing.T, p *evidence.Pack) string {
+				// The chain's first event moves out of the window, then is
+				// edited.
+				e := p.Audit.Events[0]
+				p.Audit.Events, p.Audit.Chain = p.Audit.Events[1:], p.Audit.Chain[1:]
+				e.Actor = "mallory"
+				p.Audit.Earlier = append(p.Audit.Earlier, e)
+				return indexed("audit.earlier", 0)
+			},
+			want: "content does not match its hash",
+		},
+		{
+			name: "earlier event inside the chain",
+			tamper: func(t *testing.T, p *evidence.Pack) string {
+				p.Audit.Earlier = append(p.Audit.Earlier, p.Audit.Events[len(p.Audit.Events)-1])
+				return indexed("audit.earlier", 0)
+			},
+			want: "is not before the chain",
+		},
+		{
 			name: "edited actor",
 			tamper: func(t *testing.T, p *evidence.Pack) string {
 				i := evidencetest.EventIndex(t, p, "PROMOTION_REQUESTED", "")

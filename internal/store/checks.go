@@ -145,6 +145,8 @@ func upstreamCheck(tx *txn, modelVersionID string, allowWarned bool) (PolicyChec
 		}
 		c.Verdict, c.Detail = CheckFailed, fmt.Sprintf("%d of %d upstream dataset versions have no passing latest validation: %s",
 			len(bad), len(recs), strings.Join(badNames, ", "))
+	case len(recs) == 1:
+		c.Verdict, c.Detail = CheckPassed, "the one upstream dataset version passed its latest validations"
 	default:
 		c.Verdict, c.Detail = CheckPassed, fmt.Sprintf("all %d upstream dataset versions passed their latest validations", len(recs))
 	}

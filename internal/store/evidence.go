@@ -9,8 +9,14 @@ import (
 )
 
 // MaxEvidenceChain bounds the links of the hash chain an evidence pack
-// carries (from the first event about the evidence to the last).
-const MaxEvidenceChain = 200_000
+// carries (about 160 bytes of JSON each). The chain runs from the first
+// event about the evidence to the last; when that is longer, it starts at
+// the request's first event or this many links before the last event,
+// whichever is earlier, and older events go in Audit.Earlier.
+const MaxEvidenceChain = 50_000
+
+// evidenceWindow is MaxEvidenceChain; tests shrink it.
+var evidenceWindow int64 = MaxEvidenceChain
 
 // EvidencePack gathers the evidence of a promotion request: the request
 // with its checks and approvals, its policy version, the model version and
@@ -84,7 +90,7 @@ func (s *Store) EvidencePack(ctx context.Context, requestID, generatedBy string,
 			Report: b.Report, CreatedAt: b.CreatedAt, CreatedBy: b.CreatedBy})
 		targets = append(targets, b.ID)
 	}
-	if pack.Audit, err = s.packAudit(ctx, targets); err != nil {
+	if pack.Audit, err = s.packAudit(ctx, req.ID, targets); err != nil {
 		return nil, err
 	}
 	return pack, nil
@@ -243,12 +249,12 @@ func (s *Store) packValidations(ctx context.Context, dvIDs []string) ([]evidence
 }
 
 // packAudit returns the events about targets in full, and the chain of
-// links from the first to the last of them.
-func (s *Store) packAudit(ctx context.Context, targets []string) (evidence.Audit, error) {
+// links from the first to the last of them (see MaxEvidenceChain).
+func (s *Store) packAudit(ctx context.Context, requestID string, targets []string) (evidence.Audit, error) {
 	slices.Sort(targets)
 	targets = slices.Compact(targets)
 	return read(ctx, s, func(tx *txn) (evidence.Audit, error) {
-		a := evidence.Audit{Events: []evidence.Event{}, Chain: []evidence.Link{}}
+		a := evidence.Audit{Events: []evidence.Event{}, Chain: []evidence.Link{}, Earlier: []evidence.Event{}}
 		rec, err := tx.single(`
 			MATCH (h:EventLog {name: 'main'})
 			OPTIONAL MATCH (e:Event {seq: h.seq})
@@ -276,13 +282,22 @@ func (s *Store) packAudit(ctx context.Context, targets []string) (evidence.Audit
 		if err != nil || len(events) == 0 {
 			return a, err
 		}
+		to := events[len(events)-1].Seq
+		from := max(events[0].Seq, to-evidenceWindow+1)
 		for _, e := range events {
-			a.Events = append(a.Events, evidence.Event{Seq: e.Seq, At: e.At, Actor: e.Actor, ProjectKey: e.ProjectKey, Kind: string(e.Kind),
-				TargetID: e.TargetID, Payload: e.Payload, PrevHash: e.PrevHash, Hash: e.Hash})
+			if e.TargetID == requestID {
+				from = min(from, e.Seq)
+				break
+			}
 		}
-		from, to := events[0].Seq, events[len(events)-1].Seq
-		if to-from+1 > MaxEvidenceChain {
-			return a, invalid("promotionRequestId: its evidence spans %d events of the log, more than a pack carries (%d)", to-from+1, MaxEvidenceChain)
+		for _, e := range events {
+			pe := evidence.Event{Seq: e.Seq, At: e.At, Actor: e.Actor, ProjectKey: e.ProjectKey, Kind: string(e.Kind),
+				TargetID: e.TargetID, Payload: e.Payload, PrevHash: e.PrevHash, Hash: e.Hash}
+			if e.Seq < from {
+				a.Earlier = append(a.Earlier, pe)
+			} else {
+				a.Events = append(a.Events, pe)
+			}
 		}
 		recs, err = tx.run(`
 			MATCH (e:Event) WHERE e.seq >= $from AND e.seq <= $to

@@ -291,6 +291,23 @@ func TestPromotionLifecycle(t *testing.T) {
 	if problems := evidence.Verify(read); len(problems) == 0 {
 		t.Fatal("an edited approval went unnoticed")
 	}
+
+	// With a window shorter than the evidence's stretch of the log, the
+	// chain still covers the whole request, older events come as earlier
+	// ones, and the pack still verifies.
+	store.SetEvidenceWindow(t, 2)
+	short, err := s.EvidencePack(ctx, req.ID, "auditor", store.Scope{Keys: []string{w.key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems := evidence.Verify(short); len(problems) > 0 {
+		t.Fatalf("windowed evidence pack problems: %v", problems)
+	}
+	first, _ := short.Audit.ChainSpan()
+	if len(short.Audit.Earlier) == 0 || short.Audit.Events[0].Kind != "PROMOTION_REQUESTED" || first != short.Audit.Events[0].Seq ||
+		len(short.Audit.Earlier)+len(short.Audit.Events) != len(read.Audit.Events) {
+		t.Fatalf("windowed pack: %d earlier, events from %s, chain from %d", len(short.Audit.Earlier), short.Audit.Events[0].Kind, first)
+	}
 }
 
 func TestRejectAndCancel(t *testing.T) {
