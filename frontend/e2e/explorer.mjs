@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 
 const base = process.env.EXPHUB_URL;
@@ -14,10 +15,11 @@ if (!base || !token) throw new Error("EXPHUB_URL and EXPHUB_TOKEN must be set (e
 const artifacts = new URL("./artifacts/", import.meta.url).pathname;
 mkdirSync(artifacts, { recursive: true });
 
-async function gql(query, variables = {}) {
+// gql asks the hub as the demo admin, or as the holder of another token.
+async function gql(query, variables = {}, as = token) {
   const res = await fetch(`${base}/graphql`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${as}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = await res.json();
@@ -339,6 +341,196 @@ await step("see live events, and resume without a gap after the connection drops
   assert.equal(await live.locator(".feed li[data-kind=RUN_STARTED]", { hasText: name }).count(), 1, "nothing was delivered twice");
   assert.equal(await live.locator(".feed li[data-kind=RUN_STATUS_CHANGED]", { hasText: name }).count(), 1);
   await live.close();
+});
+
+// Governance: besides the demo admin, two people whose tokens run.sh mints
+// with the server's secret, both with a role in the governance project
+// only: one who asks for promotions (a contributor) and one who approves
+// them. Separation of duties keeps a requester from approving their own
+// request, so it takes two.
+const governance = process.env.EXPHUB_GOVERNANCE_PROJECT ?? "e2e-governance";
+const requesterToken = process.env.EXPHUB_TOKEN_REQUESTER;
+const approverToken = process.env.EXPHUB_TOKEN_APPROVER;
+const gov = {};
+
+// badgeShows waits until the nav's count of requests to decide is n (the
+// badge is absent at 0).
+function badgeShows(p, n) {
+  return p.waitForFunction((want) => Number(document.querySelector("[data-testid=approvals-badge]")?.getAttribute("data-count") ?? 0) === want, n);
+}
+
+await step("approve a promotion request that arrives live, and download its evidence", async () => {
+  assert.ok(requesterToken && approverToken, "EXPHUB_TOKEN_REQUESTER and EXPHUB_TOKEN_APPROVER must be set (e2e/run.sh sets them)");
+  // The project and its policy, as the demo admin: one approval, and every
+  // dataset version upstream of the model must have passed its validation.
+  if (!(await gql(`query($k: String!) { project(key: $k) { key } }`, { k: governance })).project) {
+    await gql(`mutation($k: String!) { createProject(input: {key: $k, name: "e2e governance"}) { project { key } } }`, { k: governance });
+  }
+  await gql(`mutation($k: String!) { setPolicy(input: {projectKey: $k, requiredApprovals: 1, requireUpstreamValidationsPassed: true, separationOfDuties: true}) { policy { version } } }`, { k: governance });
+  // As the requester: a model version trained on a dataset version whose
+  // validation (recorded from CI) passed.
+  const asRequester = (q, v) => gql(q, v, requesterToken);
+  const name = `gov-${Date.now()}`;
+  const exp = (await asRequester(`mutation($k: String!, $n: String!) { createExperiment(input: {projectKey: $k, name: $n}) { experiment { id } } }`, { k: governance, n: name })).createExperiment.experiment.id;
+  gov.dataset = (await asRequester(`mutation($k: String!, $n: String!) { registerDataset(input: {projectKey: $k, namespace: "s3://e2e", name: $n}) { dataset { id } } }`, { k: governance, n: `training-${name}` })).registerDataset.dataset.id;
+  gov.datasetVersion = (await asRequester(`mutation($d: ID!, $g: String!) { registerDatasetVersion(input: {datasetId: $d, version: "v1", uri: "s3://e2e/training.csv", digest: $g, rowCount: 3}) { datasetVersion { id } } }`,
+    { d: gov.dataset, g: createHash("sha256").update(name).digest("hex") })).registerDatasetVersion.datasetVersion.id;
+  const passed = { engine: "exphub", suite: "ci", row_count: 3, status: "PASSED", statistics: { evaluated: 1, passed: 1, failed: 0, errored: 0, success_percent: 100 },
+    rules: [{ index: 0, type: "not_null", column: "id", severity: "error", verdict: "PASSED", observed: null, element_count: 3, missing_count: 0, unexpected_count: 0, unexpected_percent: 0 }] };
+  await asRequester(`mutation($v: ID!, $r: String!) { recordValidationResult(input: {datasetVersionId: $v, suiteName: "ci", result: $r}) { validationRun { id } } }`, { v: gov.datasetVersion, r: JSON.stringify(passed) });
+  gov.run = (await asRequester(`mutation($e: ID!) { startRun(input: {experimentId: $e, name: "train"}) { run { id } } }`, { e: exp })).startRun.run.id;
+  await asRequester(`mutation($r: ID!, $v: ID!) { addRunInputs(input: {runId: $r, datasetVersionIds: [$v]}) { run { id } } }`, { r: gov.run, v: gov.datasetVersion });
+  await asRequester(`mutation($r: ID!) { logMetrics(input: {runId: $r, points: [{key: "auc", value: 0.91}]}) { accepted } }`, { r: gov.run });
+  await asRequester(`mutation($r: ID!) { finishRun(input: {runId: $r}) { run { id } } }`, { r: gov.run });
+  const registered = [];
+  for (let i = 0; i < 2; i++) {
+    registered.push((await asRequester(`mutation($k: String!, $r: ID!, $m: String!) { registerModelVersion(input: {projectKey: $k, modelName: $m, runId: $r, uri: "s3://models/e2e"}) { modelVersion { id model { id } } } }`,
+      { k: governance, r: gov.run, m: `model-${name}` })).registerModelVersion.modelVersion);
+  }
+  [gov.version, gov.second] = registered.map((v) => v.id);
+  gov.model = registered[0].model.id;
+  // And a version with no recorded lineage, whose request is blocked: its
+  // upstream check fails. It is withdrawn at the end.
+  const untraced = (await asRequester(`mutation($k: String!, $m: String!) { registerModelVersion(input: {projectKey: $k, modelName: $m, uri: "s3://models/untraced"}) { modelVersion { id } } }`,
+    { k: governance, m: `untraced-${name}` })).registerModelVersion.modelVersion.id;
+  const blocked = (await asRequester(`mutation($m: ID!) { requestPromotion(input: {modelVersionId: $m, targetStage: STAGING, justification: "Quick fix; e2e"}) { promotionRequest { id status } } }`,
+    { m: untraced })).requestPromotion.promotionRequest;
+  assert.equal(blocked.status, "BLOCKED");
+
+  // The approver signs in (a browser of their own) and opens the inbox
+  // before the request exists.
+  const approverContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const inbox = await approverContext.newPage();
+  inbox.setDefaultTimeout(15_000);
+  try {
+    await inbox.goto(`${base}/?token=${approverToken}`);
+    await inbox.getByText("Signed in as").waitFor();
+    await inbox.getByRole("link", { name: /^Approvals/ }).click();
+    await inbox.getByRole("heading", { name: "Approvals" }).waitFor();
+    await inbox.getByRole("button", { name: "To decide" }).and(inbox.locator("[aria-pressed=true]")).waitFor();
+    await inbox.getByTestId("request-count").waitFor(); // the list has been read
+    await inbox.locator("[data-testid=connection][data-status=live]").waitFor();
+    const decidable = async () => (await gql(`{ promotionRequests(filter: {decidableByViewer: true}, first: 0) { totalCount } }`, {}, approverToken)).promotionRequests.totalCount;
+    const before = await decidable();
+    await badgeShows(inbox, before);
+
+    // The requester asks for production: the checks pass, it waits for an
+    // approval. The approver's inbox and nav badge show it without a reload.
+    const made = (await asRequester(`mutation($m: ID!) { requestPromotion(input: {modelVersionId: $m, targetStage: PRODUCTION, justification: "AUC up 2 points on the holdout; e2e"}) { promotionRequest { id status viewerCanDecide } } }`,
+      { m: gov.version })).requestPromotion.promotionRequest;
+    assert.equal(made.status, "PENDING");
+    assert.equal(made.viewerCanDecide, false, "the requester may not decide their own request");
+    const row = inbox.locator(`table.requests tr[data-request="${made.id}"]`);
+    await row.waitFor();
+    // Open requests come first, a blocked one naming its failing check.
+    assert.match(await inbox.locator(`table.requests tr[data-request="${blocked.id}"][data-status=BLOCKED]`).textContent(), /Upstream validations/);
+    const order = await inbox.locator("table.requests tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-request")));
+    assert.ok(order.indexOf(blocked.id) < order.indexOf(made.id), "the blocked request is listed before the pending one");
+    assert.equal(await row.getAttribute("data-status"), "PENDING");
+    assert.match(await row.textContent(), /e2e-requester/);
+    await badgeShows(inbox, before + 1);
+
+    // Open it: the request is in the URL, its check and the evidence it
+    // rests on (the dataset version, linked) are shown.
+    await row.getByRole("link").click();
+    const detail = inbox.locator(`[data-testid=request][data-request="${made.id}"]`);
+    await detail.waitFor();
+    assert.equal(new URL(inbox.url()).searchParams.get("request"), made.id, "the open request is in the URL");
+    const check = detail.locator("tr[data-check=UPSTREAM_VALIDATIONS][data-verdict=PASSED]");
+    await check.locator(`a[href="/datasets/${gov.dataset}?version=${gov.datasetVersion}"]`).waitFor();
+    assert.equal(await detail.getByRole("button", { name: "Reject" }).isDisabled(), true, "a rejection needs a comment");
+    await detail.getByLabel("comment").fill("Validated upstream data; approved for production.");
+    assert.equal(await detail.getByRole("button", { name: "Reject" }).isDisabled(), false);
+    await detail.getByRole("button", { name: "Approve" }).click();
+
+    // Approved and carried out: the request closes, leaves "To decide" and
+    // the badge, and the version is in production.
+    await inbox.locator(`[data-testid=request][data-request="${made.id}"][data-status=APPROVED]`).waitFor();
+    await detail.locator("li[data-actor=e2e-approver][data-decision=APPROVED]", { hasText: "approved for production" }).waitFor();
+    assert.equal(await detail.getByRole("button", { name: "Approve" }).count(), 0, "no decision once it is closed");
+    await row.waitFor({ state: "detached" });
+    await badgeShows(inbox, before);
+    await inbox.getByRole("button", { name: "All" }).click();
+    await row.and(inbox.locator("[data-status=APPROVED]")).waitFor();
+    assert.equal(new URL(inbox.url()).searchParams.get("tab"), "all");
+    await inbox.screenshot({ path: `${artifacts}approvals.png` });
+    await asRequester(`mutation($r: ID!) { cancelPromotion(input: {promotionRequestId: $r}) { promotionRequest { status } } }`, { r: blocked.id });
+    await inbox.locator(`table.requests tr[data-request="${blocked.id}"][data-status=CANCELLED]`).waitFor();
+    await badgeShows(inbox, before - 1); // withdrawn by the requester: nothing to decide
+
+    // The evidence pack, saved by the browser, is the hub's document and
+    // checks out offline.
+    const [download] = await Promise.all([inbox.waitForEvent("download"), detail.getByRole("button", { name: "Download evidence pack" }).click()]);
+    assert.equal(download.suggestedFilename(), `evidence-${made.id}.json`);
+    const file = await download.path();
+    const pack = JSON.parse(readFileSync(file, "utf8"));
+    assert.equal(pack.format, "exphub.evidence/v1");
+    assert.equal(pack.promotionRequest.id, made.id);
+    assert.equal(pack.promotionRequest.status, "APPROVED");
+    assert.deepEqual(pack.promotionRequest.approvals.map((a) => [a.actor, a.decision]), [["e2e-approver", "APPROVED"]]);
+    if (process.env.HUBCTL) assert.match(execFileSync(process.env.HUBCTL, ["evidence", "verify", file], { encoding: "utf8" }), /^pack consistent/);
+
+    // The model page shows the version in production, and the request.
+    await detail.getByRole("link", { name: `model-${name}` }).click();
+    await inbox.locator(`table.versions tr[data-version="${gov.version}"][data-stage=PRODUCTION]`).waitFor();
+    await inbox.locator(`table.versions tr[data-version="${gov.version}"]`).click();
+    await inbox.locator(`[data-testid=version-requests] li[data-request="${made.id}"][data-status=APPROVED]`).waitFor();
+  } finally {
+    await approverContext.close();
+  }
+});
+
+await step("ask for a promotion on the model page, be refused a second one, and cancel it", async () => {
+  assert.ok(gov.second, "the governance step registered the model");
+  await page.goto(`${base}/models/${gov.model}?version=${gov.second}`);
+  const form = page.getByTestId("request-promotion");
+  await form.waitFor();
+  await form.getByLabel("target stage").selectOption("PRODUCTION");
+  await form.getByLabel("justification").fill("Retrained on the same data; e2e.");
+  await form.getByRole("button", { name: "Request promotion" }).click();
+  const made = form.getByTestId("requested");
+  await made.waitFor();
+  assert.equal(await made.getAttribute("data-status"), "PENDING");
+  await made.locator("tr[data-check=UPSTREAM_VALIDATIONS][data-verdict=PASSED]").waitFor();
+  // The version has an open request: a second is refused, with the hub's reason.
+  await form.getByLabel("justification").fill("Again.");
+  await form.getByRole("button", { name: "Request promotion" }).click();
+  await form.getByRole("alert").getByText(/already has an open promotion request/).waitFor();
+  // The page follows promotions live: the request is listed on its own.
+  await page.locator(`[data-testid=version-requests] li[data-status=PENDING]`).waitFor();
+  await page.screenshot({ path: `${artifacts}model-governance.png`, fullPage: true });
+  // The requester may withdraw it; deciding it is for someone else.
+  await page.locator("[data-testid=version-requests] li[data-status=PENDING]").getByRole("link", { name: "details" }).click();
+  const detail = page.getByTestId("request");
+  await detail.and(page.locator("[data-status=PENDING]")).waitFor();
+  assert.equal(await detail.getByRole("button", { name: "Approve" }).count(), 0, "separation of duties: no approving one's own request");
+  await detail.getByRole("button", { name: "Cancel the request" }).click();
+  await detail.and(page.locator("[data-status=CANCELLED]")).waitFor();
+});
+
+await step("see a run's reproducibility and download its reproduce spec", async () => {
+  assert.ok(gov.run, "the governance step started a run");
+  await page.goto(`${base}/runs/${gov.run}`);
+  const box = page.getByTestId("reproducibility");
+  await box.waitFor();
+  assert.equal(await box.getAttribute("data-complete"), "false");
+  const want = await gql(`query($id: ID!) { node(id: $id) { ... on Run { experiment { id } reproducibility { missing } } } }`, { id: gov.run });
+  assert.deepEqual(await box.locator("ul.missing li").allTextContents(), want.node.reproducibility.missing);
+  await box.getByText("Never reproduced.").waitFor();
+  // A rerun, compared with it: the box shows the outcome and links the rerun.
+  const asRequester = (q, v) => gql(q, v, requesterToken);
+  const rerun = (await asRequester(`mutation($e: ID!) { startRun(input: {experimentId: $e, name: "rerun"}) { run { id } } }`, { e: want.node.experiment.id })).startRun.run.id;
+  await asRequester(`mutation($r: ID!) { logMetrics(input: {runId: $r, points: [{key: "auc", value: 0.91}]}) { accepted } }`, { r: rerun });
+  await asRequester(`mutation($r: ID!) { finishRun(input: {runId: $r}) { run { id } } }`, { r: rerun });
+  const rep = (await asRequester(`mutation($o: ID!, $r: ID!) { recordReproduction(input: {originalRunId: $o, reproductionRunId: $r}) { reproduction { status } } }`, { o: gov.run, r: rerun })).recordReproduction.reproduction;
+  await page.reload();
+  assert.equal(rep.status, "REPRODUCED", "the same AUC");
+  await box.getByTestId("reproduction").and(page.locator("[data-status=REPRODUCED]")).locator(`a[href="/runs/${rerun}"]`).waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), box.getByRole("button", { name: "Reproduce spec" }).click()]);
+  assert.equal(download.suggestedFilename(), `reproduce-${gov.run}.json`);
+  const spec = JSON.parse(readFileSync(await download.path(), "utf8"));
+  assert.equal(spec.format, "exphub.reproduce/v1");
+  assert.deepEqual(spec.inputs.map((i) => i.datasetVersionId), [gov.datasetVersion]);
 });
 
 await browser.close();

@@ -21,7 +21,15 @@ if ! gen=$("$tmp/hubctl" generate --nodes 20000 --seed 5 --prefix perf --neo4j-u
   grep -q "already exist" <<<"$gen" || { echo "$gen"; exit 1; }
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-EXPHUB_ADDR=127.0.0.1:$port EXPHUB_DEV=true EXPHUB_LOG_LEVEL=warn \
+# The server signs and checks tokens with a secret of this run's own (not
+# the built-in development one), and hubctl mints, with the same secret,
+# the tokens of the two people of the governance test: one who asks for
+# promotions and one who approves them (never the same person).
+secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+governance=e2e-governance
+requester=$(EXPHUB_JWT_SECRET=$secret "$tmp/hubctl" token --sub e2e-requester --role "$governance=contributor" --ttl 2h)
+approver=$(EXPHUB_JWT_SECRET=$secret "$tmp/hubctl" token --sub e2e-approver --role "$governance=approver" --ttl 2h)
+EXPHUB_ADDR=127.0.0.1:$port EXPHUB_DEV=true EXPHUB_LOG_LEVEL=warn EXPHUB_JWT_SECRET=$secret \
   EXPHUB_NEO4J_URI=$uri "$tmp/exphub-server" >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
 for _ in $(seq 1 120); do
@@ -31,4 +39,6 @@ for _ in $(seq 1 120); do
 done
 token=$(sed -n 's/.*?token=\([^ ]*\).*/\1/p' "$tmp/out.log" | head -n 1)
 [ -n "$token" ] || { echo "e2e: the server printed no token"; cat "$tmp/out.log" "$tmp/err.log"; exit 1; }
-EXPHUB_URL=http://127.0.0.1:$port EXPHUB_TOKEN=$token node e2e/explorer.mjs
+EXPHUB_URL=http://127.0.0.1:$port EXPHUB_TOKEN=$token \
+  EXPHUB_GOVERNANCE_PROJECT=$governance EXPHUB_TOKEN_REQUESTER=$requester EXPHUB_TOKEN_APPROVER=$approver HUBCTL=$tmp/hubctl \
+  node e2e/explorer.mjs

@@ -8,6 +8,7 @@ import { Experiment } from "./views/Experiment";
 import { Activity } from "./views/Activity";
 import { Loading } from "./components/States";
 import { LineageRoute } from "./views/LineageRoute";
+import { ApprovalsNav } from "./components/ApprovalsNav";
 
 // Views with charts carry uPlot; the rest are small but rarely the first
 // page, so every view but the experiments list loads when first opened.
@@ -18,6 +19,7 @@ const Dataset = lazy(() => import("./views/Dataset"));
 const Model = lazy(() => import("./views/Model"));
 const Impact = lazy(() => import("./views/Impact"));
 const Audit = lazy(() => import("./views/Audit"));
+const Approvals = lazy(() => import("./views/Approvals"));
 
 export function App() {
   const [params] = useSearchParams();
@@ -44,6 +46,7 @@ export function App() {
             <NavLink to="/experiments">Experiments</NavLink>
             <NavLink to="/catalog">Datasets and models</NavLink>
             <NavLink to="/activity">Activity</NavLink>
+            <ApprovalsNav />
             <NavLink to="/audit">Audit log</NavLink>
           </nav>
         )}
@@ -68,6 +71,7 @@ export function App() {
                 <Route path="/impact/:id" element={<Impact />} />
                 <Route path="/audit" element={<Audit />} />
                 <Route path="/activity" element={<Activity />} />
+                <Route path="/approvals" element={<Approvals />} />
                 <Route path="*" element={<p>Nothing here. <Link to="/">Back to the start</Link>.</p>} />
               </>
             ) : (

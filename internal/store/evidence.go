@@ -151,13 +151,8 @@ func (s *Store) packTraining(ctx context.Context, runID string) (*evidence.Run, 
 	if r.Code != nil {
 		run.Code = map[string]any{"repo": r.Code.Repo, "commit": r.Code.Commit, "dirty": r.Code.Dirty}
 	}
-	if e := r.Environment; e != nil {
-		run.Environment = map[string]string{}
-		for k, v := range map[string]*string{"imageDigest": e.ImageDigest, "lockfileHash": e.LockfileHash, "platform": e.Platform} {
-			if v != nil {
-				run.Environment[k] = *v
-			}
-		}
+	if r.Environment != nil {
+		run.Environment = r.Environment.Map()
 	}
 	for _, kv := range r.Params {
 		run.Params[kv.Key] = kv.Value

@@ -82,6 +82,21 @@ func (st *runState) missingItems() []string {
 	return missing
 }
 
+// Map returns the recorded fields of e by their GraphQL names; empty for
+// a nil e.
+func (e *Environment) Map() map[string]string {
+	out := map[string]string{}
+	if e == nil {
+		return out
+	}
+	for k, v := range map[string]*string{"imageDigest": e.ImageDigest, "lockfileHash": e.LockfileHash, "platform": e.Platform} {
+		if v != nil {
+			out[k] = *v
+		}
+	}
+	return out
+}
+
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -164,13 +179,7 @@ func (s *Store) RunReproduceSpec(ctx context.Context, runID string) (*ReproduceS
 	if r.Code != nil {
 		spec.Code = &SpecCode{Repo: r.Code.Repo, Commit: r.Code.Commit, Dirty: r.Code.Dirty}
 	}
-	if e := r.Environment; e != nil {
-		for k, v := range map[string]*string{"imageDigest": e.ImageDigest, "lockfileHash": e.LockfileHash, "platform": e.Platform} {
-			if v != nil {
-				spec.Environment[k] = *v
-			}
-		}
-	}
+	spec.Environment = r.Environment.Map()
 	for _, kv := range r.Params {
 		spec.Params[kv.Key] = kv.Value
 	}

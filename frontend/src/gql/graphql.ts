@@ -41,6 +41,137 @@ export type AddRunOutputsPayload = {
   run: Run;
 };
 
+export type Approval = {
+  __typename?: 'Approval';
+  /** The approver (the token's subject). */
+  actor: Scalars['String']['output'];
+  at: Scalars['Time']['output'];
+  comment: Scalars['String']['output'];
+  decision: ApprovalDecision;
+};
+
+export type ApprovalDecision =
+  | 'APPROVED'
+  | 'REJECTED';
+
+/** The result of walking the whole hash chain (a project's events are links of the one global chain). */
+export type AuditVerification = {
+  __typename?: 'AuditVerification';
+  /** Events checked. */
+  checked: Scalars['Int']['output'];
+  firstBroken?: Maybe<BrokenLink>;
+  headHash: Scalars['String']['output'];
+  headSeq: Scalars['Int']['output'];
+  ok: Scalars['Boolean']['output'];
+  /** Events of the project among them. */
+  projectEvents: Scalars['Int']['output'];
+};
+
+/** Fairness metrics of a model version's predictions on an evaluation dataset version (Fairlearn's between-groups definitions). */
+export type BiasCheck = Node & {
+  __typename?: 'BiasCheck';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  datasetVersion: DatasetVersion;
+  demographicParityDifference: FairnessValue;
+  demographicParityRatio: FairnessValue;
+  equalOpportunityDifference: FairnessValue;
+  equalizedOddsDifference: FairnessValue;
+  equalizedOddsRatio: FairnessValue;
+  fourFifths: FourFifthsVerdict;
+  /** Groups: each combination of the sensitive columns' values, in value order. */
+  groups: Array<BiasGroup>;
+  id: Scalars['ID']['output'];
+  /** True when the data has a single group: nothing to compare. */
+  inconclusive: Scalars['Boolean']['output'];
+  labelColumn: Scalars['String']['output'];
+  minGroupSize: Scalars['Int']['output'];
+  modelVersion: ModelVersion;
+  /** Warnings: small groups, the reason for inconclusive. */
+  notes: Array<Scalars['String']['output']>;
+  positiveLabel: Scalars['String']['output'];
+  predictionColumn: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+  rowCount: Scalars['Int']['output'];
+  sensitiveColumns: Array<Scalars['String']['output']>;
+  /** sha256 of the data read. */
+  sha256: Scalars['String']['output'];
+  weightColumn?: Maybe<Scalars['String']['output']>;
+};
+
+export type BiasCheckConnection = {
+  __typename?: 'BiasCheckConnection';
+  edges: Array<BiasCheckEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type BiasCheckEdge = {
+  __typename?: 'BiasCheckEdge';
+  cursor: Scalars['String']['output'];
+  node: BiasCheck;
+};
+
+export type BiasGroup = {
+  __typename?: 'BiasGroup';
+  count: Scalars['Int']['output'];
+  falsePositiveRate: FairnessValue;
+  selectionRate: FairnessValue;
+  /** Smaller than minGroupSize: its rates are noisy. */
+  small: Scalars['Boolean']['output'];
+  truePositiveRate: FairnessValue;
+  /** The sensitive columns' values, in sensitiveColumns order. */
+  values: Array<Scalars['String']['output']>;
+  /** Sum of weights (count when unweighted). */
+  weight: Scalars['Float']['output'];
+};
+
+export type BiasMetric =
+  /** max − min over groups of the selection rate; the rule holds when the value ≤ threshold. */
+  | 'DEMOGRAPHIC_PARITY_DIFFERENCE'
+  /** min / max over groups of the selection rate; holds when ≥ threshold. */
+  | 'DEMOGRAPHIC_PARITY_RATIO'
+  /** The larger of the TPR and FPR differences; holds when ≤ threshold. */
+  | 'EQUALIZED_ODDS_DIFFERENCE'
+  /** The smaller of the TPR and FPR ratios; holds when ≥ threshold. */
+  | 'EQUALIZED_ODDS_RATIO'
+  /** max − min over groups of the TPR; holds when ≤ threshold. */
+  | 'EQUAL_OPPORTUNITY_DIFFERENCE';
+
+export type BiasRule = {
+  __typename?: 'BiasRule';
+  metric: BiasMetric;
+  threshold: Scalars['Float']['output'];
+};
+
+export type BiasRuleInput = {
+  metric: BiasMetric;
+  /** Differences: the largest allowed value, in [0, 1]. Ratios: the smallest allowed value, in [0, 1]. */
+  threshold: Scalars['Float']['input'];
+};
+
+export type BrokenLink = {
+  __typename?: 'BrokenLink';
+  /** Null when the event belongs to a project the caller may not read. */
+  projectKey?: Maybe<Scalars['String']['output']>;
+  reason: Scalars['String']['output'];
+  seq: Scalars['Int']['output'];
+};
+
+export type CancelPromotionInput = {
+  promotionRequestId: Scalars['ID']['input'];
+};
+
+export type CheckName =
+  | 'BIAS'
+  | 'REPRODUCED'
+  | 'REPRODUCIBILITY'
+  | 'UPSTREAM_VALIDATIONS';
+
+export type CheckVerdict =
+  | 'FAILED'
+  | 'PASSED';
+
 export type CodeRef = {
   __typename?: 'CodeRef';
   commit: Scalars['String']['output'];
@@ -191,6 +322,19 @@ export type DatasetVersionEdge = {
   node: DatasetVersion;
 };
 
+export type DecidePromotionInput = {
+  /** Up to 4,000 characters; required to reject. */
+  comment?: Scalars['String']['input'];
+  promotionRequestId: Scalars['ID']['input'];
+};
+
+export type DecidePromotionPayload = {
+  __typename?: 'DecidePromotionPayload';
+  /** True when this decision carried out the promotion. */
+  promoted: Scalars['Boolean']['output'];
+  promotionRequest: PromotionRequest;
+};
+
 export type Environment = {
   __typename?: 'Environment';
   imageDigest?: Maybe<Scalars['String']['output']>;
@@ -253,11 +397,27 @@ export type EventFilter = {
 };
 
 export type EventKind =
+  | 'BIAS_CHECK_RECORDED'
   | 'DATASET_REGISTERED'
   | 'DATASET_VERSION_REGISTERED'
   | 'EXPERIMENT_CREATED'
+  /** A model version changed stage (payload: from, stage, promotionRequestId); the previous PRODUCTION version is archived this way. */
+  | 'MODEL_STAGE_CHANGED'
   | 'MODEL_VERSION_REGISTERED'
+  /** A project's promotion policy changed; payload.version is the new version. */
+  | 'POLICY_SET'
   | 'PROJECT_CREATED'
+  /** An approver approved (payload: approvals, required). */
+  | 'PROMOTION_APPROVED'
+  | 'PROMOTION_CANCELLED'
+  /** The request's checks were evaluated again and its status changed between PENDING and BLOCKED (payload: from, status, failingChecks). */
+  | 'PROMOTION_CHECKS_CHANGED'
+  /** The request was carried out: the model version moved to the target stage. */
+  | 'PROMOTION_COMPLETED'
+  | 'PROMOTION_REJECTED'
+  /** payload: modelVersionId, targetStage, status, requestedBy, trainedBy, failingChecks. */
+  | 'PROMOTION_REQUESTED'
+  | 'REPRODUCTION_RECORDED'
   /** Inputs or outputs were linked to a run. */
   | 'RUN_LINEAGE_CHANGED'
   | 'RUN_STARTED'
@@ -306,6 +466,13 @@ export type ExperimentFilter = {
   nameContains?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A metric value; null with a reason when it is undefined (a zero denominator, a single group). */
+export type FairnessValue = {
+  __typename?: 'FairnessValue';
+  reason?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
 export type FinishRunInput = {
   runId: Scalars['ID']['input'];
   /** FINISHED (the default), FAILED or KILLED. */
@@ -316,6 +483,13 @@ export type FinishRunPayload = {
   __typename?: 'FinishRunPayload';
   run: Run;
 };
+
+export type FourFifthsVerdict =
+  | 'FAILED'
+  /** Demographic parity ratio ≥ 0.8. */
+  | 'PASSED'
+  /** The ratio is undefined. */
+  | 'UNDEFINED';
 
 export type Grant = {
   __typename?: 'Grant';
@@ -461,6 +635,16 @@ export type Metric = {
   latest: MetricPoint;
 };
 
+export type MetricComparison = {
+  __typename?: 'MetricComparison';
+  /** |reproduced − original|; null when either is missing. */
+  difference?: Maybe<Scalars['Float']['output']>;
+  key: Scalars['String']['output'];
+  original?: Maybe<Scalars['Float']['output']>;
+  reproduced?: Maybe<Scalars['Float']['output']>;
+  status: ReproductionStatus;
+};
+
 export type MetricPoint = {
   __typename?: 'MetricPoint';
   step: Scalars['Int']['output'];
@@ -519,17 +703,33 @@ export type ModelStage =
 
 export type ModelVersion = Node & {
   __typename?: 'ModelVersion';
+  /** Bias checks of this version, newest first. */
+  biasChecks: BiasCheckConnection;
   createdAt: Scalars['Time']['output'];
   createdBy: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   model: Model;
   projectKey: Scalars['String']['output'];
+  /** Promotion requests of this version, newest first. */
+  promotionRequests: PromotionRequestConnection;
   /** The run that trained this version, when it was recorded. */
   run?: Maybe<Run>;
   stage: ModelStage;
   uri: Scalars['String']['output'];
   /** 1, 2, 3… per model, in registration order. */
   version: Scalars['Int']['output'];
+};
+
+
+export type ModelVersionBiasChecksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ModelVersionPromotionRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ModelVersionConnection = {
@@ -549,19 +749,35 @@ export type Mutation = {
   __typename?: 'Mutation';
   addRunInputs: AddRunInputsPayload;
   addRunOutputs: AddRunOutputsPayload;
+  /** Approves an open request (approvers); the last approval needed carries out the promotion when the checks pass. */
+  approvePromotion: DecidePromotionPayload;
+  /** Withdraws an open request (its requester, or an admin). */
+  cancelPromotion: PromotionRequestPayload;
   createExperiment: CreateExperimentPayload;
   createProject: CreateProjectPayload;
   createValidationSuite: CreateValidationSuitePayload;
   finishRun: FinishRunPayload;
   logMetrics: LogMetricsPayload;
   logParams: LogParamsPayload;
+  /** Compares a rerun's final metrics with the original run's and stores the outcome (contributors). */
+  recordReproduction: RecordReproductionPayload;
   /** Records a validation result produced elsewhere (Great Expectations) as a finished run. */
   recordValidationResult: RecordValidationResultPayload;
+  /** Evaluates an open request's checks again now (contributors); a request that has its approvals is carried out when they pass. */
+  reevaluatePromotion: DecidePromotionPayload;
   registerDataset: RegisterDatasetPayload;
   registerDatasetVersion: RegisterDatasetVersionPayload;
   registerModelVersion: RegisterModelVersionPayload;
+  /** Rejects and closes an open request (approvers); comment required. */
+  rejectPromotion: DecidePromotionPayload;
+  /** Asks for a model version to move to a stage (contributors); the policy's checks are evaluated and stored. */
+  requestPromotion: RequestPromotionPayload;
+  /** Computes fairness metrics of a model version on an evaluation dataset version and stores them (contributors). */
+  runBiasCheck: RunBiasCheckPayload;
   /** Starts a run of a suite on a version of its dataset and returns it at once, RUNNING; validationCompleted, the event log and node(id) show when it finished. */
   runValidation: RunValidationPayload;
+  /** Sets a project's promotion policy (admins); a new version when it differs from the current one. */
+  setPolicy: SetPolicyPayload;
   setRunTags: SetRunTagsPayload;
   startRun: StartRunPayload;
   updateRunStatus: UpdateRunStatusPayload;
@@ -576,6 +792,16 @@ export type MutationAddRunInputsArgs = {
 
 export type MutationAddRunOutputsArgs = {
   input: AddRunOutputsInput;
+};
+
+
+export type MutationApprovePromotionArgs = {
+  input: DecidePromotionInput;
+};
+
+
+export type MutationCancelPromotionArgs = {
+  input: CancelPromotionInput;
 };
 
 
@@ -609,8 +835,18 @@ export type MutationLogParamsArgs = {
 };
 
 
+export type MutationRecordReproductionArgs = {
+  input: RecordReproductionInput;
+};
+
+
 export type MutationRecordValidationResultArgs = {
   input: RecordValidationResultInput;
+};
+
+
+export type MutationReevaluatePromotionArgs = {
+  input: ReevaluatePromotionInput;
 };
 
 
@@ -629,8 +865,28 @@ export type MutationRegisterModelVersionArgs = {
 };
 
 
+export type MutationRejectPromotionArgs = {
+  input: DecidePromotionInput;
+};
+
+
+export type MutationRequestPromotionArgs = {
+  input: RequestPromotionInput;
+};
+
+
+export type MutationRunBiasCheckArgs = {
+  input: RunBiasCheckInput;
+};
+
+
 export type MutationRunValidationArgs = {
   input: RunValidationInput;
+};
+
+
+export type MutationSetPolicyArgs = {
+  input: SetPolicyInput;
 };
 
 
@@ -659,14 +915,18 @@ export type Node = {
 };
 
 export type NodeKind =
+  | 'BIAS_CHECK'
   | 'DATASET'
   | 'DATASET_VERSION'
   | 'EXPERIMENT'
   | 'MODEL'
   | 'MODEL_VERSION'
+  | 'POLICY'
   | 'PROJECT'
+  | 'PROMOTION_REQUEST'
   /** A node in a project the caller may not read; it has no name and no real id. */
   | 'REDACTED'
+  | 'REPRODUCTION'
   | 'RUN'
   | 'VALIDATION_RUN'
   | 'VALIDATION_SUITE';
@@ -686,6 +946,49 @@ export type Param = {
 export type ParamInput = {
   key: Scalars['String']['input'];
   value: Scalars['String']['input'];
+};
+
+/**
+ * What a promotion in a project needs. Versioned: setPolicy makes a new
+ * version; a promotion request is held to the version current when it was made.
+ * A project that never set one has version 0, the default shown by policy().
+ */
+export type Policy = Node & {
+  __typename?: 'Policy';
+  /** With requireUpstreamValidationsPassed: WARNED counts as passed. */
+  allowWarnedValidations: Scalars['Boolean']['output'];
+  approverRole: Role;
+  /** The latest bias check of the model version must meet every rule; empty: no bias check needed. */
+  biasRules: Array<BiasRule>;
+  createdAt?: Maybe<Scalars['Time']['output']>;
+  createdBy?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  projectKey: Scalars['String']['output'];
+  /** The training run must have a recorded reproduction that REPRODUCED. */
+  requireReproduced: Scalars['Boolean']['output'];
+  /** The training run must be reproducible-complete (see Run.reproducibility). */
+  requireReproducible: Scalars['Boolean']['output'];
+  /** Every dataset version upstream of the model version (through lineage, transitively) must have a latest validation that PASSED. */
+  requireUpstreamValidationsPassed: Scalars['Boolean']['output'];
+  /** Approvals a promotion needs, from distinct people holding approverRole or higher (ADMIN counts as every role). */
+  requiredApprovals: Scalars['Int']['output'];
+  /** The requester, and whoever started the training run, cannot approve. */
+  separationOfDuties: Scalars['Boolean']['output'];
+  /** Stages a promotion request may target. */
+  stages: Array<ModelStage>;
+  /** 0 for the default, then 1, 2, 3… per project. */
+  version: Scalars['Int']['output'];
+};
+
+/** One policy check of a promotion request, as last evaluated. */
+export type PolicyCheck = {
+  __typename?: 'PolicyCheck';
+  /** Why, in a sentence. */
+  detail: Scalars['String']['output'];
+  /** The objects the verdict rests on (dataset versions and validation runs, a bias check, a run, a reproduction). */
+  evidenceIds: Array<Scalars['ID']['output']>;
+  name: CheckName;
+  verdict: CheckVerdict;
 };
 
 export type Project = Node & {
@@ -741,6 +1044,71 @@ export type ProjectFilter = {
   nameContains?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type PromotionRequest = Node & {
+  __typename?: 'PromotionRequest';
+  approvalCount: Scalars['Int']['output'];
+  approvals: Array<Approval>;
+  /** When the checks were last evaluated. */
+  checkedAt: Scalars['Time']['output'];
+  checks: Array<PolicyCheck>;
+  /** Closing time (APPROVED, REJECTED, CANCELLED). */
+  closedAt?: Maybe<Scalars['Time']['output']>;
+  /** The stage the version had when the request was made. */
+  fromStage: ModelStage;
+  id: Scalars['ID']['output'];
+  justification: Scalars['String']['output'];
+  modelVersion: ModelVersion;
+  /** The policy version the request is held to. */
+  policy: Policy;
+  projectKey: Scalars['String']['output'];
+  requestedAt: Scalars['Time']['output'];
+  requestedBy: Scalars['String']['output'];
+  requiredApprovals: Scalars['Int']['output'];
+  status: PromotionStatus;
+  targetStage: ModelStage;
+  /** Who started the training run, when known (separation of duties). */
+  trainedBy?: Maybe<Scalars['String']['output']>;
+  /** Whether the caller may approve or reject it now (open, approver, not already decided, separation of duties). */
+  viewerCanDecide: Scalars['Boolean']['output'];
+};
+
+export type PromotionRequestConnection = {
+  __typename?: 'PromotionRequestConnection';
+  edges: Array<PromotionRequestEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type PromotionRequestEdge = {
+  __typename?: 'PromotionRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: PromotionRequest;
+};
+
+export type PromotionRequestFilter = {
+  /** Only requests the caller may decide now. */
+  decidableByViewer?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only these statuses; default: all. */
+  statuses?: InputMaybe<Array<PromotionStatus>>;
+};
+
+export type PromotionRequestPayload = {
+  __typename?: 'PromotionRequestPayload';
+  promotionRequest: PromotionRequest;
+};
+
+export type PromotionStatus =
+  /** Closed: approved and carried out; the model version is in the target stage. */
+  | 'APPROVED'
+  /** Open; a check fails. Approvals are still recorded; the promotion waits until the checks pass. */
+  | 'BLOCKED'
+  /** Closed by the requester. */
+  | 'CANCELLED'
+  /** Open; every check passes, waiting for approvals. */
+  | 'PENDING'
+  /** Closed by an approver. */
+  | 'REJECTED';
+
 /** A FAILED dataset version upstream of a node: why the node is at risk. */
 export type QualityIssue = {
   __typename?: 'QualityIssue';
@@ -770,6 +1138,14 @@ export type Query = {
    */
   datasetVersionByName?: Maybe<DatasetVersion>;
   datasets: DatasetConnection;
+  /**
+   * The evidence of a promotion request as one JSON document (format
+   * exphub.evidence/v1): model version, lineage back to the raw data with
+   * digests, validations, bias checks, reproducibility, policy, approvals and the
+   * audit events with their hash chain. Approvers and admins of its project.
+   * Check it offline with hubctl evidence verify.
+   */
+  evidencePack: Scalars['JSON']['output'];
   experiments: ExperimentConnection;
   /** Everything downstream of a node (at most 50 hops and 50,000 nodes), grouped by kind; asOf as in lineage. */
   impact: ImpactReport;
@@ -792,9 +1168,13 @@ export type Query = {
   node?: Maybe<Node>;
   /** Fetches up to 100 objects by their global IDs, in the order given, with null for each that does not exist or the caller may not read. */
   nodes: Array<Maybe<Node>>;
+  /** The project's current policy (version 0, the default, when none was set), or the given version. */
+  policy: Policy;
   project?: Maybe<Project>;
   /** Projects the caller may read. */
   projects: ProjectConnection;
+  /** Promotion requests of the projects the caller may read (or of projectKey), newest first. */
+  promotionRequests: PromotionRequestConnection;
   /**
    * Why is this node at risk? The FAILED dataset versions upstream of a run,
    * dataset version or model version (and the node itself when it is one),
@@ -804,9 +1184,15 @@ export type Query = {
   qualityIssuesUpstream: Array<QualityIssue>;
   /** The last events (at most 1,000) of the projects the caller may read that pass filter, newest first; subscribe to events with after: cursor to continue from there without a gap. */
   recentEvents: RecentEvents;
+  /** Everything needed to rerun a run, as one JSON document (format exphub.reproduce/v1). */
+  reproduceSpec: Scalars['JSON']['output'];
+  /** Every run of an experiment with its reproducibility and latest reproduction status. */
+  reproducibilityAudit: ReproducibilityAudit;
   runs: RunConnection;
   /** Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first. */
   validationRuns: ValidationRunConnection;
+  /** Walks the event log's hash chain and reports the first broken link; approvers and admins of projectKey. */
+  verifyAuditLog: AuditVerification;
 };
 
 
@@ -830,6 +1216,11 @@ export type QueryDatasetsArgs = {
   filter?: InputMaybe<DatasetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   projectKey: Scalars['String']['input'];
+};
+
+
+export type QueryEvidencePackArgs = {
+  promotionRequestId: Scalars['ID']['input'];
 };
 
 
@@ -883,6 +1274,12 @@ export type QueryNodesArgs = {
 };
 
 
+export type QueryPolicyArgs = {
+  projectKey: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryProjectArgs = {
   key: Scalars['String']['input'];
 };
@@ -895,6 +1292,14 @@ export type QueryProjectsArgs = {
 };
 
 
+export type QueryPromotionRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PromotionRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  projectKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryQualityIssuesUpstreamArgs = {
   id: Scalars['ID']['input'];
 };
@@ -903,6 +1308,16 @@ export type QueryQualityIssuesUpstreamArgs = {
 export type QueryRecentEventsArgs = {
   filter?: InputMaybe<EventFilter>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryReproduceSpecArgs = {
+  runId: Scalars['ID']['input'];
+};
+
+
+export type QueryReproducibilityAuditArgs = {
+  experimentId: Scalars['ID']['input'];
 };
 
 
@@ -922,12 +1337,30 @@ export type QueryValidationRunsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryVerifyAuditLogArgs = {
+  projectKey: Scalars['String']['input'];
+};
+
 export type RecentEvents = {
   __typename?: 'RecentEvents';
   /** The log's position when they were read: pass it as after to the events subscription. */
   cursor: Scalars['String']['output'];
   /** Newest first. */
   events: Array<Event>;
+};
+
+export type RecordReproductionInput = {
+  originalRunId: Scalars['ID']['input'];
+  relativeTolerance?: Scalars['Float']['input'];
+  /** A FINISHED run of the same project. */
+  reproductionRunId: Scalars['ID']['input'];
+  tolerance?: Scalars['Float']['input'];
+};
+
+export type RecordReproductionPayload = {
+  __typename?: 'RecordReproductionPayload';
+  reproduction: Reproduction;
 };
 
 export type RecordValidationResultInput = {
@@ -941,6 +1374,10 @@ export type RecordValidationResultInput = {
 export type RecordValidationResultPayload = {
   __typename?: 'RecordValidationResultPayload';
   validationRun: ValidationRun;
+};
+
+export type ReevaluatePromotionInput = {
+  promotionRequestId: Scalars['ID']['input'];
 };
 
 export type RegisterDatasetInput = {
@@ -985,6 +1422,65 @@ export type RegisterModelVersionInput = {
 export type RegisterModelVersionPayload = {
   __typename?: 'RegisterModelVersionPayload';
   modelVersion: ModelVersion;
+};
+
+/** Whether a run records everything a rerun needs. */
+export type Reproducibility = {
+  __typename?: 'Reproducibility';
+  complete: Scalars['Boolean']['output'];
+  /** The latest recorded reproduction of this run, if any. */
+  latestReproduction?: Maybe<Reproduction>;
+  /**
+   * What is missing, one line each: code.commit, code.clean (the tree was dirty),
+   * environment (no image digest or lockfile hash), seed, params, inputs (none
+   * recorded), input <id> digest.
+   */
+  missing: Array<Scalars['String']['output']>;
+};
+
+export type ReproducibilityAudit = {
+  __typename?: 'ReproducibilityAudit';
+  completeCount: Scalars['Int']['output'];
+  divergedCount: Scalars['Int']['output'];
+  experiment: Experiment;
+  reproducedCount: Scalars['Int']['output'];
+  /** Runs, newest first (at most 1,000). */
+  runs: Array<RunReproducibilityEntry>;
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A rerun of a run compared with it on their final metrics. */
+export type Reproduction = Node & {
+  __typename?: 'Reproduction';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  metrics: Array<MetricComparison>;
+  originalRun: Run;
+  projectKey: Scalars['String']['output'];
+  relativeTolerance: Scalars['Float']['output'];
+  reproductionRun: Run;
+  /** REPRODUCED when every metric is. */
+  status: ReproductionStatus;
+  /** Absolute tolerance: a metric is REPRODUCED when |reproduced − original| ≤ tolerance + relativeTolerance · |original|. */
+  tolerance: Scalars['Float']['output'];
+};
+
+export type ReproductionStatus =
+  | 'DIVERGED'
+  | 'REPRODUCED';
+
+export type RequestPromotionInput = {
+  /** Why: 1 to 4,000 characters. */
+  justification: Scalars['String']['input'];
+  modelVersionId: Scalars['ID']['input'];
+  /** STAGING or PRODUCTION, as the policy allows. */
+  targetStage: ModelStage;
+};
+
+export type RequestPromotionPayload = {
+  __typename?: 'RequestPromotionPayload';
+  promotionRequest: PromotionRequest;
 };
 
 export type Role =
@@ -1046,6 +1542,8 @@ export type Run = Node & {
   outputs: Array<DatasetVersion>;
   params: Array<Param>;
   projectKey: Scalars['String']['output'];
+  /** What a rerun of this run would need that was not recorded. */
+  reproducibility: Reproducibility;
   seed?: Maybe<Scalars['Int']['output']>;
   startedAt: Scalars['Time']['output'];
   status: RunStatus;
@@ -1055,6 +1553,27 @@ export type Run = Node & {
 
 export type RunMetricsArgs = {
   keys?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type RunBiasCheckInput = {
+  /** The evaluation data: a dataset version with the label, prediction and sensitive columns, read like a validation. */
+  datasetVersionId: Scalars['ID']['input'];
+  labelColumn: Scalars['String']['input'];
+  /** Groups with fewer rows are flagged small. Default 30. */
+  minGroupSize?: InputMaybe<Scalars['Int']['input']>;
+  modelVersionId: Scalars['ID']['input'];
+  /** The label and prediction value that means positive; labels and predictions must take at most two values. */
+  positiveLabel: Scalars['String']['input'];
+  predictionColumn: Scalars['String']['input'];
+  /** 1 to 5 columns; groups are the combinations of their values. */
+  sensitiveColumns: Array<Scalars['String']['input']>;
+  /** Optional non-negative sample weights. */
+  weightColumn?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RunBiasCheckPayload = {
+  __typename?: 'RunBiasCheckPayload';
+  biasCheck: BiasCheck;
 };
 
 export type RunConnection = {
@@ -1086,6 +1605,19 @@ export type RunOrderField =
   | 'NAME'
   | 'STARTED_AT';
 
+export type RunReproducibilityEntry = {
+  __typename?: 'RunReproducibilityEntry';
+  complete: Scalars['Boolean']['output'];
+  missing: Array<Scalars['String']['output']>;
+  run: Run;
+  status: RunReproductionStatus;
+};
+
+export type RunReproductionStatus =
+  | 'DIVERGED'
+  | 'NOT_ATTEMPTED'
+  | 'REPRODUCED';
+
 export type RunStatus =
   | 'FAILED'
   | 'FINISHED'
@@ -1116,6 +1648,29 @@ export type SchemaFieldInput = {
   name: Scalars['String']['input'];
   nullable?: Scalars['Boolean']['input'];
   type: Scalars['String']['input'];
+};
+
+export type SetPolicyInput = {
+  allowWarnedValidations?: Scalars['Boolean']['input'];
+  /** APPROVER or ADMIN. */
+  approverRole?: Role;
+  biasRules?: Array<BiasRuleInput>;
+  projectKey: Scalars['String']['input'];
+  requireReproduced?: Scalars['Boolean']['input'];
+  requireReproducible?: Scalars['Boolean']['input'];
+  requireUpstreamValidationsPassed?: Scalars['Boolean']['input'];
+  /** 1 to 10. */
+  requiredApprovals: Scalars['Int']['input'];
+  separationOfDuties?: Scalars['Boolean']['input'];
+  /** STAGING and/or PRODUCTION. */
+  stages?: Array<ModelStage>;
+};
+
+export type SetPolicyPayload = {
+  __typename?: 'SetPolicyPayload';
+  /** False when the policy was already this one (no new version). */
+  changed: Scalars['Boolean']['output'];
+  policy: Policy;
 };
 
 export type SetRunTagsInput = {
@@ -1151,6 +1706,8 @@ export type StartRunPayload = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** PROMOTION_REQUESTED events of requests the caller may decide (approver role, separation of duties); after as in events. */
+  approvalRequested: Event;
   /**
    * Events of the projects the caller may read that pass filter: first every
    * event after the cursor after (none when omitted: from now on; "0" for the
@@ -1159,6 +1716,8 @@ export type Subscription = {
    * ends with an error that says so and names the cursor to resume from.
    */
   events: Event;
+  /** PROMOTION_* and MODEL_STAGE_CHANGED events of a project (target: the PromotionRequest or ModelVersion); after as in events. */
+  promotionUpdated: Event;
   /** RUN_STARTED and RUN_STATUS_CHANGED events of the runs of an experiment; after as in events. */
   runStatusChanged: Event;
   /** VALIDATION_COMPLETED events of the versions of a dataset (target: the ValidationRun); after as in events. */
@@ -1166,9 +1725,20 @@ export type Subscription = {
 };
 
 
+export type SubscriptionApprovalRequestedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type SubscriptionEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EventFilter>;
+};
+
+
+export type SubscriptionPromotionUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  projectKey: Scalars['String']['input'];
 };
 
 
@@ -1353,6 +1923,45 @@ export type Viewer = {
   subject: Scalars['String']['output'];
 };
 
+export type DecidableCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DecidableCountQuery = { __typename?: 'Query', promotionRequests: { __typename?: 'PromotionRequestConnection', totalCount: number } };
+
+export type ApprovalRequestedSubscriptionVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ApprovalRequestedSubscription = { __typename?: 'Subscription', approvalRequested: { __typename?: 'Event', cursor: string, seq: number } };
+
+export type PromotionClosedSubscriptionVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type PromotionClosedSubscription = { __typename?: 'Subscription', events: { __typename?: 'Event', cursor: string, seq: number } };
+
+export type EvidenceObjectsQueryVariables = Exact<{
+  ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+}>;
+
+
+export type EvidenceObjectsQuery = { __typename?: 'Query', nodes: Array<{ __typename: 'BiasCheck', id: string } | { __typename: 'Dataset', id: string } | { __typename: 'DatasetVersion', version: string, id: string, dataset: { __typename?: 'Dataset', id: string, name: string } } | { __typename: 'Experiment', id: string } | { __typename: 'Model', id: string } | { __typename: 'ModelVersion', id: string } | { __typename: 'Policy', id: string } | { __typename: 'Project', id: string } | { __typename: 'PromotionRequest', id: string } | { __typename: 'Reproduction', id: string } | { __typename: 'Run', name: string, id: string } | { __typename: 'ValidationRun', suiteName: string, id: string, datasetVersion: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } } } | { __typename: 'ValidationSuite', id: string } | null> };
+
+export type PromotionUpdatedSubscriptionVariables = Exact<{
+  projectKey: Scalars['String']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type PromotionUpdatedSubscription = { __typename?: 'Subscription', promotionUpdated: { __typename?: 'Event', cursor: string, seq: number, kind: EventKind, targetId: string } };
+
+export type EventHeadQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EventHeadQuery = { __typename?: 'Query', recentEvents: { __typename?: 'RecentEvents', cursor: string } };
+
 export type ProjectPickerQueryVariables = Exact<{
   q?: InputMaybe<Scalars['String']['input']>;
 }>;
@@ -1379,7 +1988,7 @@ export type VersionValidationRunsQueryVariables = Exact<{
 }>;
 
 
-export type VersionValidationRunsQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion', id: string, qualityStatus?: ValidationStatus | null, health: Health, validationRuns: { __typename?: 'ValidationRunConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationRunEdge', node: { __typename?: 'ValidationRun', id: string, status: ValidationStatus, suiteName: string, suiteVersion?: number | null, engine: string, engineVersion?: string | null, startedAt: string, finishedAt?: string | null, createdBy: string, rowCount?: number | null, sha256?: string | null, error?: { __typename?: 'ValidationRunError', code: ValidationErrorCode, message: string, row?: number | null, column?: string | null } | null, statistics?: { __typename?: 'ValidationStatistics', evaluated: number, passed: number, failed: number, errored: number } | null, results: Array<{ __typename?: 'RuleResult', index: number, type: string, name?: string | null, column?: string | null, columns: Array<string>, severity: RuleSeverity, verdict: RuleVerdict, observed?: Record<string, unknown> | null, elementCount: number, unexpectedCount: number, unexpectedPercent?: number | null, unexpectedSample: Array<Record<string, unknown>>, message?: string | null }> } }> } } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type VersionValidationRunsQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion', id: string, qualityStatus?: ValidationStatus | null, health: Health, validationRuns: { __typename?: 'ValidationRunConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationRunEdge', node: { __typename?: 'ValidationRun', id: string, status: ValidationStatus, suiteName: string, suiteVersion?: number | null, engine: string, engineVersion?: string | null, startedAt: string, finishedAt?: string | null, createdBy: string, rowCount?: number | null, sha256?: string | null, error?: { __typename?: 'ValidationRunError', code: ValidationErrorCode, message: string, row?: number | null, column?: string | null } | null, statistics?: { __typename?: 'ValidationStatistics', evaluated: number, passed: number, failed: number, errored: number } | null, results: Array<{ __typename?: 'RuleResult', index: number, type: string, name?: string | null, column?: string | null, columns: Array<string>, severity: RuleSeverity, verdict: RuleVerdict, observed?: Record<string, unknown> | null, elementCount: number, unexpectedCount: number, unexpectedPercent?: number | null, unexpectedSample: Array<Record<string, unknown>>, message?: string | null }> } }> } } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type RecentEventsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1392,6 +2001,58 @@ export type EventsSubscriptionVariables = Exact<{
 
 
 export type EventsSubscription = { __typename?: 'Subscription', events: { __typename?: 'Event', cursor: string, seq: number, at: string, actor: string, projectKey: string, kind: EventKind, targetId: string, payload: Record<string, unknown> } };
+
+export type PromotionRequestsQueryVariables = Exact<{
+  projectKey?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PromotionRequestFilter>;
+}>;
+
+
+export type PromotionRequestsQuery = { __typename?: 'Query', promotionRequests: { __typename?: 'PromotionRequestConnection', totalCount: number, edges: Array<{ __typename?: 'PromotionRequestEdge', node: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus, targetStage: ModelStage, requestedBy: string, requestedAt: string, approvalCount: number, requiredApprovals: number, modelVersion: { __typename?: 'ModelVersion', id: string, version: number, model: { __typename?: 'Model', id: string, name: string } }, checks: Array<{ __typename?: 'PolicyCheck', name: CheckName, verdict: CheckVerdict }> } }> } };
+
+export type PromotionRequestQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type PromotionRequestQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest', id: string, projectKey: string, status: PromotionStatus, fromStage: ModelStage, targetStage: ModelStage, justification: string, requestedBy: string, requestedAt: string, trainedBy?: string | null, checkedAt: string, closedAt?: string | null, approvalCount: number, requiredApprovals: number, viewerCanDecide: boolean, modelVersion: { __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string }, run?: { __typename?: 'Run', id: string, name: string } | null }, policy: { __typename?: 'Policy', id: string, version: number, approverRole: Role, separationOfDuties: boolean }, checks: Array<{ __typename?: 'PolicyCheck', name: CheckName, verdict: CheckVerdict, detail: string, evidenceIds: Array<string> }>, approvals: Array<{ __typename?: 'Approval', actor: string, decision: ApprovalDecision, comment: string, at: string }> } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+
+export type ApprovePromotionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  comment: Scalars['String']['input'];
+}>;
+
+
+export type ApprovePromotionMutation = { __typename?: 'Mutation', approvePromotion: { __typename?: 'DecidePromotionPayload', promoted: boolean, promotionRequest: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus, modelVersion: { __typename?: 'ModelVersion', id: string, stage: ModelStage } } } };
+
+export type RejectPromotionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  comment: Scalars['String']['input'];
+}>;
+
+
+export type RejectPromotionMutation = { __typename?: 'Mutation', rejectPromotion: { __typename?: 'DecidePromotionPayload', promotionRequest: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus } } };
+
+export type CancelPromotionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type CancelPromotionMutation = { __typename?: 'Mutation', cancelPromotion: { __typename?: 'PromotionRequestPayload', promotionRequest: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus } } };
+
+export type ReevaluatePromotionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ReevaluatePromotionMutation = { __typename?: 'Mutation', reevaluatePromotion: { __typename?: 'DecidePromotionPayload', promoted: boolean, promotionRequest: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus, checkedAt: string, modelVersion: { __typename?: 'ModelVersion', id: string, stage: ModelStage } } } };
+
+export type EvidencePackQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type EvidencePackQuery = { __typename?: 'Query', evidencePack: Record<string, unknown> };
 
 export type AuditQueryVariables = Exact<{
   filter?: InputMaybe<EventFilter>;
@@ -1414,19 +2075,14 @@ export type CompareRunsQueryVariables = Exact<{
 }>;
 
 
-export type CompareRunsQuery = { __typename?: 'Query', nodes: Array<{ __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, experiment: { __typename?: 'Experiment', id: string, name: string }, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }> } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null> };
+export type CompareRunsQuery = { __typename?: 'Query', nodes: Array<{ __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, experiment: { __typename?: 'Experiment', id: string, name: string }, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }> } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null> };
 
 export type DatasetQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DatasetQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset', id: string, namespace: string, name: string, description: string, projectKey: string, createdAt: string, createdBy: string, validationSuites: { __typename?: 'ValidationSuiteConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationSuiteEdge', node: { __typename?: 'ValidationSuite', id: string, name: string, version: number, ruleCount: number, updatedAt: string, updatedBy: string } }> }, versions: { __typename?: 'DatasetVersionConnection', totalCount: number, edges: Array<{ __typename?: 'DatasetVersionEdge', node: { __typename?: 'DatasetVersion', id: string, version: string, uri: string, digest: string, rowCount?: number | null, createdAt: string, createdBy: string, qualityStatus?: ValidationStatus | null, health: Health, schema: Array<{ __typename?: 'SchemaField', name: string, type: string, nullable: boolean }>, producedBy: Array<{ __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } }>, consumedBy: Array<{ __typename?: 'Run', id: string, name: string, projectKey: string, experiment: { __typename?: 'Experiment', id: string, name: string } }>, derivedFrom: Array<{ __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } }> } }> } } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
-
-export type EventHeadQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type EventHeadQuery = { __typename?: 'Query', recentEvents: { __typename?: 'RecentEvents', cursor: string } };
+export type DatasetQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset', id: string, namespace: string, name: string, description: string, projectKey: string, createdAt: string, createdBy: string, validationSuites: { __typename?: 'ValidationSuiteConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationSuiteEdge', node: { __typename?: 'ValidationSuite', id: string, name: string, version: number, ruleCount: number, updatedAt: string, updatedBy: string } }> }, versions: { __typename?: 'DatasetVersionConnection', totalCount: number, edges: Array<{ __typename?: 'DatasetVersionEdge', node: { __typename?: 'DatasetVersion', id: string, version: string, uri: string, digest: string, rowCount?: number | null, createdAt: string, createdBy: string, qualityStatus?: ValidationStatus | null, health: Health, schema: Array<{ __typename?: 'SchemaField', name: string, type: string, nullable: boolean }>, producedBy: Array<{ __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } }>, consumedBy: Array<{ __typename?: 'Run', id: string, name: string, projectKey: string, experiment: { __typename?: 'Experiment', id: string, name: string } }>, derivedFrom: Array<{ __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } }> } }> } } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ValidationCompletedSubscriptionVariables = Exact<{
   datasetId: Scalars['ID']['input'];
@@ -1449,7 +2105,7 @@ export type ExperimentQueryVariables = Exact<{
 }>;
 
 
-export type ExperimentQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment', id: string, name: string, description: string, projectKey: string, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number } }> } }> } } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type ExperimentQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment', id: string, name: string, description: string, projectKey: string, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number } }> } }> } } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ExperimentsQueryVariables = Exact<{
   projectKey: Scalars['String']['input'];
@@ -1474,21 +2130,35 @@ export type ImpactRootQueryVariables = Exact<{
 }>;
 
 
-export type ImpactRootQuery = { __typename?: 'Query', node?: { __typename: 'Dataset', name: string } | { __typename: 'DatasetVersion', version: string, dataset: { __typename?: 'Dataset', name: string } } | { __typename: 'Experiment', name: string } | { __typename: 'Model', name: string } | { __typename: 'ModelVersion', number: number, model: { __typename?: 'Model', name: string } } | { __typename: 'Project' } | { __typename: 'Run', name: string } | { __typename: 'ValidationRun' } | { __typename: 'ValidationSuite' } | null };
+export type ImpactRootQuery = { __typename?: 'Query', node?: { __typename: 'BiasCheck' } | { __typename: 'Dataset', name: string } | { __typename: 'DatasetVersion', version: string, dataset: { __typename?: 'Dataset', name: string } } | { __typename: 'Experiment', name: string } | { __typename: 'Model', name: string } | { __typename: 'ModelVersion', number: number, model: { __typename?: 'Model', name: string } } | { __typename: 'Policy' } | { __typename: 'Project' } | { __typename: 'PromotionRequest' } | { __typename: 'Reproduction' } | { __typename: 'Run', name: string } | { __typename: 'ValidationRun' } | { __typename: 'ValidationSuite' } | null };
 
 export type ModelQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ModelQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model', id: string, name: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'ModelVersionConnection', totalCount: number, edges: Array<{ __typename?: 'ModelVersionEdge', node: { __typename?: 'ModelVersion', id: string, version: number, uri: string, stage: ModelStage, createdAt: string, createdBy: string, run?: { __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } } | null } }> } } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type ModelQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model', id: string, name: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'ModelVersionConnection', totalCount: number, edges: Array<{ __typename?: 'ModelVersionEdge', node: { __typename?: 'ModelVersion', id: string, version: number, uri: string, stage: ModelStage, createdAt: string, createdBy: string, run?: { __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } } | null, promotionRequests: { __typename?: 'PromotionRequestConnection', totalCount: number, edges: Array<{ __typename?: 'PromotionRequestEdge', node: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus, targetStage: ModelStage, requestedBy: string, requestedAt: string } }> }, biasChecks: { __typename?: 'BiasCheckConnection', edges: Array<{ __typename?: 'BiasCheckEdge', node: { __typename?: 'BiasCheck', id: string, createdAt: string, createdBy: string, fourFifths: FourFifthsVerdict, inconclusive: boolean, notes: Array<string>, demographicParityDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, demographicParityRatio: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, equalizedOddsDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, datasetVersion: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } } } }> } } }> } } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+
+export type RequestPromotionMutationVariables = Exact<{
+  input: RequestPromotionInput;
+}>;
+
+
+export type RequestPromotionMutation = { __typename?: 'Mutation', requestPromotion: { __typename?: 'RequestPromotionPayload', promotionRequest: { __typename?: 'PromotionRequest', id: string, projectKey: string, status: PromotionStatus, targetStage: ModelStage, checks: Array<{ __typename?: 'PolicyCheck', name: CheckName, verdict: CheckVerdict, detail: string, evidenceIds: Array<string> }> } } };
 
 export type RunQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type RunQuery = { __typename?: 'Query', node?: { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Project' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, endedAt?: string | null, createdBy: string, seed?: number | null, experiment: { __typename?: 'Experiment', id: string, name: string }, params: Array<{ __typename?: 'Param', key: string, value: string }>, tags: Array<{ __typename?: 'Tag', key: string, value: string }>, code?: { __typename?: 'CodeRef', repo: string, commit: string, dirty: boolean } | null, environment?: { __typename?: 'Environment', imageDigest?: string | null, lockfileHash?: string | null, platform?: string | null } | null, metrics: Array<{ __typename?: 'Metric', key: string, count: number, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }>, inputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest: string, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, outputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest: string, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, modelOutputs: Array<{ __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string } }> } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type RunQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, endedAt?: string | null, createdBy: string, seed?: number | null, experiment: { __typename?: 'Experiment', id: string, name: string }, params: Array<{ __typename?: 'Param', key: string, value: string }>, tags: Array<{ __typename?: 'Tag', key: string, value: string }>, code?: { __typename?: 'CodeRef', repo: string, commit: string, dirty: boolean } | null, environment?: { __typename?: 'Environment', imageDigest?: string | null, lockfileHash?: string | null, platform?: string | null } | null, metrics: Array<{ __typename?: 'Metric', key: string, count: number, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }>, inputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest: string, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, outputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest: string, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, modelOutputs: Array<{ __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string } }>, reproducibility: { __typename?: 'Reproducibility', complete: boolean, missing: Array<string>, latestReproduction?: { __typename?: 'Reproduction', id: string, status: ReproductionStatus, createdAt: string, createdBy: string, reproductionRun: { __typename?: 'Run', id: string, name: string }, metrics: Array<{ __typename?: 'MetricComparison', key: string, status: ReproductionStatus }> } | null } } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+
+export type ReproduceSpecQueryVariables = Exact<{
+  runId: Scalars['ID']['input'];
+}>;
+
+
+export type ReproduceSpecQuery = { __typename?: 'Query', reproduceSpec: Record<string, unknown> };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1517,25 +2187,39 @@ export type LineagePathQueryVariables = Exact<{
 export type LineagePathQuery = { __typename?: 'Query', lineagePath?: { __typename?: 'LineageGraph', root: string, truncated: boolean, truncatedBy: Array<TruncationReason>, nodes: Array<{ __typename?: 'LineageNode', id: string, kind: NodeKind, name: string, distance: number, hasMore: boolean, projectKey?: string | null }>, edges: Array<{ __typename?: 'LineageEdge', from: string, to: string, kind: string, hops: number }> } | null };
 
 
+export const DecidableCountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DecidableCount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promotionRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"decidableByViewer"},"value":{"kind":"BooleanValue","value":true}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"0"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<DecidableCountQuery, DecidableCountQueryVariables>;
+export const ApprovalRequestedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ApprovalRequested"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approvalRequested"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}}]}}]}}]} as unknown as DocumentNode<ApprovalRequestedSubscription, ApprovalRequestedSubscriptionVariables>;
+export const PromotionClosedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"PromotionClosed"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"kinds"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"PROMOTION_APPROVED"},{"kind":"EnumValue","value":"PROMOTION_REJECTED"},{"kind":"EnumValue","value":"PROMOTION_CANCELLED"},{"kind":"EnumValue","value":"PROMOTION_COMPLETED"},{"kind":"EnumValue","value":"PROMOTION_CHECKS_CHANGED"}]}}]}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}}]}}]}}]} as unknown as DocumentNode<PromotionClosedSubscription, PromotionClosedSubscriptionVariables>;
+export const EvidenceObjectsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EvidenceObjects"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatasetVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"suiteName"}},{"kind":"Field","name":{"kind":"Name","value":"datasetVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Run"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<EvidenceObjectsQuery, EvidenceObjectsQueryVariables>;
+export const PromotionUpdatedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"PromotionUpdated"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promotionUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}}]}}]}}]} as unknown as DocumentNode<PromotionUpdatedSubscription, PromotionUpdatedSubscriptionVariables>;
+export const EventHeadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EventHead"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"0"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}}]}}]} as unknown as DocumentNode<EventHeadQuery, EventHeadQueryVariables>;
 export const ProjectPickerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProjectPicker"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"q"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projects"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"nameContains"},"value":{"kind":"Variable","name":{"kind":"Name","value":"q"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"myRole"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProjectPickerQuery, ProjectPickerQueryVariables>;
 export const PickedProjectDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PickedProject"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"project"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"myRole"}}]}}]}}]} as unknown as DocumentNode<PickedProjectQuery, PickedProjectQueryVariables>;
 export const QualityIssuesUpstreamDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"QualityIssuesUpstream"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"qualityIssuesUpstream"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"datasetVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"failingRuns"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"suiteName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"failingRules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"observed"}}]}}]}}]}}]} as unknown as DocumentNode<QualityIssuesUpstreamQuery, QualityIssuesUpstreamQueryVariables>;
 export const VersionValidationRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VersionValidationRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatasetVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"qualityStatus"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"validationRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"suiteName"}},{"kind":"Field","name":{"kind":"Name","value":"suiteVersion"}},{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"engineVersion"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"rowCount"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"row"}},{"kind":"Field","name":{"kind":"Name","value":"column"}}]}},{"kind":"Field","name":{"kind":"Name","value":"statistics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluated"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"errored"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"columns"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"observed"}},{"kind":"Field","name":{"kind":"Name","value":"elementCount"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedCount"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedPercent"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedSample"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<VersionValidationRunsQuery, VersionValidationRunsQueryVariables>;
 export const RecentEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RecentEvents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]}}]} as unknown as DocumentNode<RecentEventsQuery, RecentEventsQueryVariables>;
 export const EventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Events"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]} as unknown as DocumentNode<EventsSubscription, EventsSubscriptionVariables>;
+export const PromotionRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PromotionRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PromotionRequestFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promotionRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"targetStage"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalCount"}},{"kind":"Field","name":{"kind":"Name","value":"requiredApprovals"}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PromotionRequestsQuery, PromotionRequestsQueryVariables>;
+export const PromotionRequestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PromotionRequest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PromotionRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"fromStage"}},{"kind":"Field","name":{"kind":"Name","value":"targetStage"}},{"kind":"Field","name":{"kind":"Name","value":"justification"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"trainedBy"}},{"kind":"Field","name":{"kind":"Name","value":"checkedAt"}},{"kind":"Field","name":{"kind":"Name","value":"closedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalCount"}},{"kind":"Field","name":{"kind":"Name","value":"requiredApprovals"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCanDecide"}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"run"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"policy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"approverRole"}},{"kind":"Field","name":{"kind":"Name","value":"separationOfDuties"}}]}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}},{"kind":"Field","name":{"kind":"Name","value":"evidenceIds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"approvals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"decision"}},{"kind":"Field","name":{"kind":"Name","value":"comment"}},{"kind":"Field","name":{"kind":"Name","value":"at"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PromotionRequestQuery, PromotionRequestQueryVariables>;
+export const ApprovePromotionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApprovePromotion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"comment"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approvePromotion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"promotionRequestId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"comment"},"value":{"kind":"Variable","name":{"kind":"Name","value":"comment"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promoted"}},{"kind":"Field","name":{"kind":"Name","value":"promotionRequest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ApprovePromotionMutation, ApprovePromotionMutationVariables>;
+export const RejectPromotionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RejectPromotion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"comment"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rejectPromotion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"promotionRequestId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"comment"},"value":{"kind":"Variable","name":{"kind":"Name","value":"comment"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promotionRequest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<RejectPromotionMutation, RejectPromotionMutationVariables>;
+export const CancelPromotionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelPromotion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelPromotion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"promotionRequestId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promotionRequest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<CancelPromotionMutation, CancelPromotionMutationVariables>;
+export const ReevaluatePromotionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReevaluatePromotion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reevaluatePromotion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"promotionRequestId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promoted"}},{"kind":"Field","name":{"kind":"Name","value":"promotionRequest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"checkedAt"}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReevaluatePromotionMutation, ReevaluatePromotionMutationVariables>;
+export const EvidencePackDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EvidencePack"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evidencePack"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"promotionRequestId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<EvidencePackQuery, EvidencePackQueryVariables>;
 export const AuditDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Audit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EventFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}},{"kind":"Field","name":{"kind":"Name","value":"prevHash"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AuditQuery, AuditQueryVariables>;
 export const CatalogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Catalog"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"q"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"datasets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"nameContains"},"value":{"kind":"Variable","name":{"kind":"Name","value":"q"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"models"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"nameContains"},"value":{"kind":"Variable","name":{"kind":"Name","value":"q"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CatalogQuery, CatalogQueryVariables>;
 export const CompareRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompareRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Run"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"params"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompareRunsQuery, CompareRunsQueryVariables>;
 export const DatasetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Dataset"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Dataset"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"validationSuites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"ruleCount"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedBy"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"uri"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"rowCount"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"qualityStatus"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"schema"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"nullable"}}]}},{"kind":"Field","name":{"kind":"Name","value":"producedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"consumedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"derivedFrom"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<DatasetQuery, DatasetQueryVariables>;
-export const EventHeadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EventHead"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"0"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}}]}}]} as unknown as DocumentNode<EventHeadQuery, EventHeadQueryVariables>;
 export const ValidationCompletedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ValidationCompleted"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"datasetId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validationCompleted"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"datasetId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"datasetId"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]} as unknown as DocumentNode<ValidationCompletedSubscription, ValidationCompletedSubscriptionVariables>;
 export const RunValidationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RunValidation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"suiteId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runValidation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"suiteId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"suiteId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"datasetVersionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validationRun"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<RunValidationMutation, RunValidationMutationVariables>;
 export const ExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Experiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"params"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentQuery, ExperimentQueryVariables>;
 export const ExperimentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Experiments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"q"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"nameContains"},"value":{"kind":"Variable","name":{"kind":"Name","value":"q"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentsQuery, ExperimentsQueryVariables>;
 export const ImpactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Impact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"depth"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"impact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"depth"},"value":{"kind":"Variable","name":{"kind":"Name","value":"depth"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"totalAffected"}},{"kind":"Field","name":{"kind":"Name","value":"hiddenAffected"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"openPromotionRequests"}},{"kind":"Field","name":{"kind":"Name","value":"owners"}},{"kind":"Field","name":{"kind":"Name","value":"atRisk"}},{"kind":"Field","name":{"kind":"Name","value":"runs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}}]}},{"kind":"Field","name":{"kind":"Name","value":"datasetVersions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}}]}},{"kind":"Field","name":{"kind":"Name","value":"modelVersions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"inProduction"}}]}}]}}]}}]} as unknown as DocumentNode<ImpactQuery, ImpactQueryVariables>;
 export const ImpactRootDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ImpactRoot"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Run"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Dataset"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatasetVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Model"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ModelVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"number"},"name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<ImpactRootQuery, ImpactRootQueryVariables>;
-export const ModelDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Model"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Model"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"uri"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"run"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ModelQuery, ModelQueryVariables>;
-export const RunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Run"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Run"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"params"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"code"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"repo"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"dirty"}}]}},{"kind":"Field","name":{"kind":"Name","value":"environment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imageDigest"}},{"kind":"Field","name":{"kind":"Name","value":"lockfileHash"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"inputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"outputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"modelOutputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RunQuery, RunQueryVariables>;
+export const ModelDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Model"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Model"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"uri"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"run"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"promotionRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"targetStage"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"biasChecks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"fourFifths"}},{"kind":"Field","name":{"kind":"Name","value":"inconclusive"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"demographicParityDifference"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"Field","name":{"kind":"Name","value":"demographicParityRatio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"Field","name":{"kind":"Name","value":"equalizedOddsDifference"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"Field","name":{"kind":"Name","value":"datasetVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ModelQuery, ModelQueryVariables>;
+export const RequestPromotionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestPromotion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestPromotionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestPromotion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promotionRequest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"targetStage"}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}},{"kind":"Field","name":{"kind":"Name","value":"evidenceIds"}}]}}]}}]}}]}}]} as unknown as DocumentNode<RequestPromotionMutation, RequestPromotionMutationVariables>;
+export const RunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Run"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Run"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"params"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"code"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"repo"}},{"kind":"Field","name":{"kind":"Name","value":"commit"}},{"kind":"Field","name":{"kind":"Name","value":"dirty"}}]}},{"kind":"Field","name":{"kind":"Name","value":"environment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imageDigest"}},{"kind":"Field","name":{"kind":"Name","value":"lockfileHash"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"latest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"inputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"outputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"modelOutputs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reproducibility"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"complete"}},{"kind":"Field","name":{"kind":"Name","value":"missing"}},{"kind":"Field","name":{"kind":"Name","value":"latestReproduction"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"reproductionRun"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RunQuery, RunQueryVariables>;
+export const ReproduceSpecDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReproduceSpec"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"runId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reproduceSpec"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"runId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"runId"}}}]}]}}]} as unknown as DocumentNode<ReproduceSpecQuery, ReproduceSpecQueryVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"grants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const LineageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Lineage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"direction"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"LineageDirection"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"depth"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"maxNodes"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NodeKind"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"direction"},"value":{"kind":"Variable","name":{"kind":"Name","value":"direction"}}},{"kind":"Argument","name":{"kind":"Name","value":"depth"},"value":{"kind":"Variable","name":{"kind":"Name","value":"depth"}}},{"kind":"Argument","name":{"kind":"Name","value":"maxNodes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"maxNodes"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"health"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"hops"}}]}}]}}]}}]} as unknown as DocumentNode<LineageQuery, LineageQueryVariables>;
 export const LineagePathDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LineagePath"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Time"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineagePath"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"root"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"truncatedBy"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"distance"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"hops"}}]}}]}}]}}]} as unknown as DocumentNode<LineagePathQuery, LineagePathQueryVariables>;

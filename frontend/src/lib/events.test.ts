@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventLink } from "./events";
+import { approvalsLink, eventLink } from "./events";
 
 describe("eventLink", () => {
   it("opens each kind of target in its view", () => {
@@ -10,5 +10,15 @@ describe("eventLink", () => {
     expect(at("DATASET_REGISTERED")).toBe("/datasets/x_1");
     expect(at("DATASET_VERSION_REGISTERED")).toBe("/lineage/x_1");
     expect(at("MODEL_VERSION_REGISTERED")).toBe("/lineage/x_1");
+    expect(at("PROMOTION_APPROVED")).toBe("/approvals?project=fraud&tab=all&request=x_1");
+    expect(at("MODEL_STAGE_CHANGED")).toBe("/lineage/x_1");
+  });
+});
+
+describe("approvalsLink", () => {
+  it("opens a request under All, so it is listed whatever its status", () => {
+    const u = new URL(approvalsLink("fraud team", "pr_1"), "http://x");
+    expect(u.pathname).toBe("/approvals");
+    expect(Object.fromEntries(u.searchParams)).toEqual({ project: "fraud team", tab: "all", request: "pr_1" });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultLineageState, parseLineageState, serializeLineageState } from "./url";
+import { defaultLineageState, parseLineageState, serializeLineageState, withParams } from "./url";
 
 describe("lineage URL state", () => {
   it("round-trips every field", () => {
@@ -22,5 +22,14 @@ describe("lineage URL state", () => {
     expect(parseLineageState(new URLSearchParams("path=a,b")).path).toEqual(["a", "b"]);
     expect(parseLineageState(new URLSearchParams("path=a")).path).toBeNull();
     expect(parseLineageState(new URLSearchParams("path=a,b,c")).path).toBeNull();
+  });
+});
+
+describe("withParams", () => {
+  it("sets, replaces and removes keys, leaving the original alone", () => {
+    const before = new URLSearchParams("project=fraud&tab=open&request=pr_1");
+    const after = withParams(before, { tab: "all", request: null, q: "x y", after: "" });
+    expect(after.toString()).toBe("project=fraud&tab=all&q=x+y");
+    expect(before.toString()).toBe("project=fraud&tab=open&request=pr_1");
   });
 });

@@ -65,3 +65,14 @@ export function serializeLineageState(s: LineageState): URLSearchParams {
   if (s.path) p.set("path", s.path.join(","));
   return p;
 }
+
+// withParams is params with patch applied: a value sets its key, null or
+// "" removes it. params itself is left as it is.
+export function withParams(params: URLSearchParams, patch: Record<string, string | null>): URLSearchParams {
+  const p = new URLSearchParams(params);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v) p.set(k, v);
+    else p.delete(k);
+  }
+  return p;
+}

@@ -1,9 +1,9 @@
-import { useMemo, useSyncExternalStore } from "react";
+import { useMemo } from "react";
 import { Link } from "react-router-dom";
 import { useQuery, useSubscription } from "urql";
 import { graphql } from "../gql";
 import { Loading, Problem } from "../components/States";
-import { getConnection, onConnection } from "../lib/connection";
+import { LiveStatus } from "../components/Live";
 import { eventLink } from "../lib/events";
 import { kindLabel, relativeTime } from "../lib/format";
 
@@ -41,15 +41,12 @@ export function Activity() {
     { query: EventsSubscription, variables: { after }, pause: after === null },
     (prev = [], data) => [data.events, ...prev].slice(0, 200),
   );
-  const conn = useSyncExternalStore(onConnection, getConnection);
   const feed = useMemo(() => [...(live.data ?? []), ...((recent.data?.recentEvents.events ?? []) as Ev[])], [live.data, recent.data]);
   return (
     <section>
       <div className="row">
         <h1>Activity</h1>
-        <span className={`live ${conn.status}`} data-testid="connection" data-status={conn.status}>
-          {conn.status === "live" ? "● live" : conn.status === "reconnecting" ? `reconnecting… will resume after event ${conn.resumeFrom ?? "(none yet)"}` : "connecting…"}
-        </span>
+        <LiveStatus />
       </div>
       {recent.fetching && !recent.data && <Loading what="recent activity" />}
       {recent.error && <Problem error={recent.error} />}

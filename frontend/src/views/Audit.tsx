@@ -5,6 +5,7 @@ import type { EventKind } from "../gql/graphql";
 import { Loading, Problem } from "../components/States";
 import { eventLink } from "../lib/events";
 import { kindLabel, shortDigest } from "../lib/format";
+import { withParams } from "../lib/url";
 
 const AuditQuery = graphql(`
   query Audit($filter: EventFilter, $after: String) {
@@ -16,7 +17,8 @@ const AuditQuery = graphql(`
   }
 `);
 
-const eventKinds = ["PROJECT_CREATED", "EXPERIMENT_CREATED", "RUN_STARTED", "RUN_STATUS_CHANGED", "RUN_LINEAGE_CHANGED", "DATASET_REGISTERED", "DATASET_VERSION_REGISTERED", "MODEL_VERSION_REGISTERED"];
+const eventKinds = ["PROJECT_CREATED", "EXPERIMENT_CREATED", "RUN_STARTED", "RUN_STATUS_CHANGED", "RUN_LINEAGE_CHANGED", "DATASET_REGISTERED", "DATASET_VERSION_REGISTERED", "MODEL_VERSION_REGISTERED",
+  "POLICY_SET", "PROMOTION_REQUESTED", "PROMOTION_APPROVED", "PROMOTION_REJECTED", "PROMOTION_CANCELLED", "PROMOTION_CHECKS_CHANGED", "PROMOTION_COMPLETED", "MODEL_STAGE_CHANGED"];
 
 // Audit is the hash-chained event log for approvers and admins, oldest
 // first, 50 events a page. Project, kind and page live in the URL.
@@ -27,14 +29,8 @@ export default function Audit() {
   const after = params.get("after") || null;
   const filter = project || kind ? { projectKeys: project ? [project] : null, kinds: kind ? [kind as EventKind] : null } : null;
   const [{ data, error, fetching }] = useQuery({ query: AuditQuery, variables: { filter, after } });
-  const set = (patch: Record<string, string | null>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries({ ...patch, after: "after" in patch ? patch["after"] ?? null : null })) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    setParams(p);
-  };
+  // Any change but paging goes back to the first page.
+  const set = (patch: Record<string, string | null>) => setParams(withParams(params, { ...patch, after: patch["after"] ?? null }));
   const page = data?.auditEvents;
   return (
     <section>

@@ -1,10 +1,11 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
-import { useMutation, useQuery, useSubscription } from "urql";
+import { useMutation, useQuery } from "urql";
 import { ValidationRuns } from "../components/ValidationRuns";
 import { healthLabels } from "../lib/quality";
 import { graphql } from "../gql";
 import { Loading, Problem } from "../components/States";
+import { useLiveTicks, useRefreshOn } from "../components/Live";
 import { shortDigest } from "../lib/format";
 
 const DatasetQuery = graphql(`
@@ -27,12 +28,6 @@ const DatasetQuery = graphql(`
         }
       }
     }
-  }
-`);
-
-const HeadQuery = graphql(`
-  query EventHead {
-    recentEvents(last: 0) { cursor }
   }
 `);
 
@@ -64,19 +59,11 @@ export default function Dataset() {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: DatasetQuery, variables: { id } });
   // Validations finishing update the page live: the subscription starts at
   // the log's position when the page opened, so none is missed.
-  const [head] = useQuery({ query: HeadQuery, requestPolicy: "network-only" });
-  const [started, setStarted] = useState<string | null>(null);
-  const after = head.data?.recentEvents.cursor ?? null;
-  const [completed] = useSubscription(
-    { query: CompletedSubscription, variables: { datasetId: id, after }, pause: after === null },
-    (n: number = 0) => n + 1,
-  );
-  useEffect(() => {
-    if (completed.data) {
-      reexecute({ requestPolicy: "network-only" });
-      setStarted(null);
-    }
-  }, [completed.data, reexecute]);
+  const completed = useLiveTicks(CompletedSubscription, { datasetId: id });
+  useRefreshOn(completed.ticks, reexecute);
+  // A validation started here waits for the next one to complete.
+  const [startedAt, setStartedAt] = useState<number | null>(null);
+  const started = startedAt !== null && startedAt === completed.ticks;
   const [runState, runValidation] = useMutation(RunValidation);
   if (fetching && !data) return <Loading what="the dataset" />;
   if (error) return <Problem error={error} />;
@@ -122,7 +109,7 @@ export default function Dataset() {
                 <td>v{s.version}</td>
                 <td className="num">{s.ruleCount}</td>
                 <td>{new Date(s.updatedAt).toLocaleString()} <span className="muted">by {s.updatedBy}</span></td>
-                <td>{current && <button disabled={runState.fetching} onClick={() => runValidation({ suiteId: s.id, versionId: current.id }).then((r) => r.data && setStarted(r.data.runValidation.validationRun.id))}>Validate {current.version}</button>}</td>
+                <td>{current && <button disabled={runState.fetching} onClick={() => runValidation({ suiteId: s.id, versionId: current.id }).then((r) => r.data && setStartedAt(completed.ticks))}>Validate {current.version}</button>}</td>
               </tr>
             ))}
           </tbody>
@@ -155,7 +142,7 @@ export default function Dataset() {
             </div>
           </div>
           <h4>Validations</h4>
-          <ValidationRuns versionId={current.id} refresh={completed.data ?? 0} />
+          <ValidationRuns versionId={current.id} refresh={completed.ticks} />
         </div>
       )}
     </section>

@@ -3,6 +3,7 @@ import { Link, useParams, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
 import { Loading, Problem } from "../components/States";
+import { saveFile } from "../components/Download";
 import { csv, kindLabel } from "../lib/format";
 import { impactHeader, impactRows, ownersToNotify, type ImpactNode } from "../lib/impact";
 
@@ -30,15 +31,6 @@ const RootQuery = graphql(`
     }
   }
 `);
-
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
-}
 
 function NodeTable({ title, nodes, atRisk }: { title: string; nodes: ImpactNode[]; atRisk: Set<string> }) {
   return (
@@ -74,7 +66,7 @@ export default function Impact() {
         <Link to={`/lineage/${id}?direction=DOWNSTREAM`}>See it as a graph</Link>
         <span className="spacer" />
         {data && (
-          <button onClick={() => download(`impact-${id}.csv`, csv([impactHeader, ...impactRows(data.impact)]))}>Export CSV</button>
+          <button onClick={() => saveFile(`impact-${id}.csv`, csv([impactHeader, ...impactRows(data.impact)]), "text/csv;charset=utf-8")}>Export CSV</button>
         )}
       </div>
       {fetching && !data && <Loading what="everything downstream" />}

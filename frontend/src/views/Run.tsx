@@ -2,9 +2,12 @@ import { useMemo } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
+import type { RunQuery as RunData } from "../gql/graphql";
 import { AxisToggle, MetricChart, axisFrom } from "../components/MetricChart";
 import { Loading, Problem } from "../components/States";
 import { shortDigest } from "../lib/format";
+import { DownloadJson } from "../components/Download";
+import { Stage } from "../components/Governance";
 
 const RunQuery = graphql(`
   query Run($id: ID!) {
@@ -20,8 +23,18 @@ const RunQuery = graphql(`
         inputs { id version digest dataset { id name namespace } }
         outputs { id version digest dataset { id name namespace } }
         modelOutputs { id version stage model { id name } }
+        reproducibility {
+          complete missing
+          latestReproduction { id status createdAt createdBy reproductionRun { id name } metrics { key status } }
+        }
       }
     }
+  }
+`);
+
+const ReproduceSpecQuery = graphql(`
+  query ReproduceSpec($runId: ID!) {
+    reproduceSpec(runId: $runId)
   }
 `);
 
@@ -36,6 +49,33 @@ function KeyValues({ title, rows }: { title: string; rows: { key: string; value:
           <tbody>{rows.map((r) => <tr key={r.key}><th scope="row">{r.key}</th><td><code>{r.value}</code></td></tr>)}</tbody>
         </table>
       )}
+    </div>
+  );
+}
+
+type ReproducibilityData = Extract<NonNullable<RunData["node"]>, { __typename?: "Run" }>["reproducibility"];
+
+// Reproducibility says whether a rerun of the run would have everything it
+// needs, how the last rerun compared, and offers the rerun's spec.
+function Reproducibility({ runId, r }: { runId: string; r: ReproducibilityData }) {
+  const rep = r.latestReproduction;
+  return (
+    <div className="card" data-testid="reproducibility" data-complete={r.complete}>
+      <h3>Reproducibility</h3>
+      {r.complete ? <p><span className="verdict passed">✓ complete</span> <span className="muted">everything a rerun needs is recorded</span></p> : (
+        <>
+          <p><span className="verdict failed">incomplete</span> <span className="muted">a rerun would be missing:</span></p>
+          <ul className="plain missing">{r.missing.map((m) => <li key={m}><code>{m}</code></li>)}</ul>
+        </>
+      )}
+      {rep ? (
+        <p data-testid="reproduction" data-status={rep.status}>
+          Latest reproduction: <span className={`verdict ${rep.status === "REPRODUCED" ? "passed" : "failed"}`}>{rep.status.toLowerCase()}</span>{" "}
+          by <Link to={`/runs/${rep.reproductionRun.id}`}>{rep.reproductionRun.name}</Link>{" "}
+          <span className="muted">({rep.metrics.filter((m) => m.status === "REPRODUCED").length}/{rep.metrics.length} metrics within tolerance; recorded by {rep.createdBy} {new Date(rep.createdAt).toLocaleString()})</span>
+        </p>
+      ) : <p className="muted">Never reproduced.</p>}
+      <DownloadJson label="Reproduce spec" query={ReproduceSpecQuery} variables={{ runId }} field="reproduceSpec" prefix="reproduce" id={runId} />
     </div>
   );
 }
@@ -87,9 +127,10 @@ export default function Run() {
           <h3>Outputs</h3>
           <VersionList versions={run.outputs} empty="Wrote no recorded dataset version." />
           {run.modelOutputs.map((m) => (
-            <p key={m.id}><Link to={`/models/${m.model.id}`}>{m.model.name}</Link> v{m.version} <span className={`stage ${m.stage.toLowerCase()}`}>{m.stage.toLowerCase()}</span> · <Link to={`/lineage/${m.id}`}>lineage</Link></p>
+            <p key={m.id}><Link to={`/models/${m.model.id}`}>{m.model.name}</Link> v{m.version} <Stage stage={m.stage} /> · <Link to={`/lineage/${m.id}`}>lineage</Link></p>
           ))}
         </div>
+        <Reproducibility runId={run.id} r={run.reproducibility} />
       </div>
       <div className="row">
         <h2>Metrics</h2>

@@ -3,7 +3,7 @@ import { useNavigate } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
 
-const MeQuery = graphql(`
+export const MeQuery = graphql(`
   query Me {
     me { subject expiresAt grants { projectKey role } }
   }
