@@ -2,22 +2,30 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/exphub/exphub/internal/evidence"
 )
 
-const evidenceUsage = `usage: hubctl evidence verify [--json] PACK.json|-
+const evidenceUsage = `usage: hubctl evidence fetch --request ID [-o FILE] [--url URL] [--token-env VAR]
+       hubctl evidence verify [--json] PACK.json|-
        hubctl evidence render [--format markdown|html] [-o FILE] PACK.json|-
 
 Checks or renders the evidence pack of a promotion request — the JSON
 document the hub's evidencePack query returns — offline, trusting nothing
 but the hash function. - reads the pack from standard input.
+
+"fetch" asks the hub (as the holder of the token in $EXPHUB_TOKEN, an
+approver of the request's project) for the evidence pack of a promotion
+request and writes it to FILE (standard output without -o), then verifies
+it like "verify" does.
 
 "verify" recomputes every audit event's hash, follows the hash chain, and
 checks that the lineage digests, validations, bias checks, approvals and
@@ -37,12 +45,14 @@ cannot be read or decoded (not JSON, another format, unknown fields).
 `
 
 // runEvidence implements "hubctl evidence"; stdin is read for the pack "-".
-func runEvidence(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runEvidence(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, "hubctl evidence: no subcommand given\n"+evidenceUsage)
 		return exitUsage
 	}
 	switch args[0] {
+	case "fetch":
+		return runEvidenceFetch(args[1:], getenv, stdout, stderr)
 	case "verify":
 		return runEvidenceVerify(args[1:], stdin, stdout, stderr)
 	case "render":
@@ -216,5 +226,66 @@ func runEvidenceRender(args []string, stdin io.Reader, stdout, stderr io.Writer)
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "hubctl evidence render: the pack has %d problem(s); the report lists them\n", len(problems))
 	}
+	return exitOK
+}
+
+// runEvidenceFetch implements "hubctl evidence fetch".
+func runEvidenceFetch(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := evidenceFlags("fetch", stderr)
+	request := fs.String("request", "", "the promotion request's `ID` (pr_…)")
+	out := fs.String("o", "", "write the pack to `FILE` instead of standard output")
+	url := fs.String("url", "http://127.0.0.1:8080/graphql", "the hub's GraphQL endpoint")
+	tokenEnv := fs.String("token-env", "EXPHUB_TOKEN", "environment variable holding the bearer token")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "hubctl evidence fetch: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	case *request == "":
+		fmt.Fprintln(stderr, "hubctl evidence fetch: --request is required")
+		return exitUsage
+	case getenv(*tokenEnv) == "":
+		fmt.Fprintf(stderr, "hubctl evidence fetch: $%s holds no token\n", *tokenEnv)
+		return exitUsage
+	}
+	c := newHubClient(pushTarget{url: *url, token: getenv(*tokenEnv)})
+	var res struct{ EvidencePack json.RawMessage }
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := c.do(ctx, `query($id: ID!) { evidencePack(promotionRequestId: $id) }`, map[string]any{"id": *request}, &res); err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence fetch: %v\n", err)
+		return exitError
+	}
+	p, err := evidence.Read(bytes.NewReader(res.EvidencePack))
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence fetch: the hub's pack: %v\n", err)
+		return exitError
+	}
+	text, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence fetch: %v\n", err)
+		return exitError
+	}
+	if *out == "" {
+		fmt.Fprintf(stdout, "%s\n", text)
+	} else if err := os.WriteFile(*out, append(text, '\n'), 0o644); err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence fetch: %v\n", err)
+		return exitError
+	}
+	// The outcome goes to stderr: stdout may be the pack.
+	w := stderr
+	if problems := evidence.Verify(p); len(problems) > 0 {
+		for _, pr := range problems {
+			fmt.Fprintln(w, pr)
+		}
+		return exitError
+	}
+	first, last := p.Audit.ChainSpan()
+	fmt.Fprintf(w, "fetched %s: consistent, %d events, chain seq %d..%d, head %d\n", *request, len(p.Audit.Events), first, last, p.Audit.Head.Seq)
 	return exitOK
 }

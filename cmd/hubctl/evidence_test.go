@@ -48,7 +48,7 @@ func evidenceFixture(t *testing.T) (dir string, good []byte) {
 func runEvidenceCapture(t *testing.T, stdin []byte, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := runEvidence(args, bytes.NewReader(stdin), &stdout, &stderr)
+	code := runEvidence(args, func(string) string { return "" }, bytes.NewReader(stdin), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -87,7 +87,7 @@ func TestEvidenceVerify(t *testing.T) {
 		{name: "missing file", args: []string{"verify", file("nope.json")}, code: exitUsage, stderr: []string{"no such file"}},
 		{name: "graphql response", args: []string{"verify", file("foreign.json")}, code: exitUsage, stderr: []string{"not an evidence pack", "data.evidencePack"}},
 		{name: "not JSON on stdin", args: []string{"verify", "-"}, stdin: []byte("hello"), code: exitUsage, stderr: []string{"standard input: not an evidence pack"}},
-		{name: "no file", args: []string{"verify"}, code: exitUsage, stderr: []string{"the pack file is required", "usage: hubctl evidence verify"}},
+		{name: "no file", args: []string{"verify"}, code: exitUsage, stderr: []string{"the pack file is required", "hubctl evidence verify [--json]"}},
 		{name: "two files", args: []string{"verify", file("pack.json"), file("tampered.json")}, code: exitUsage, stderr: []string{"unexpected argument"}},
 		{name: "unknown flag", args: []string{"verify", "--yaml", file("pack.json")}, code: exitUsage, stderr: []string{"flag provided but not defined: -yaml"}},
 		{name: "help", args: []string{"verify", "-h"}, code: exitOK, stderr: []string{"Exit status"}},

@@ -81,7 +81,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "validate":
 		return runValidate(args[1:], getenv, stdout, stderr)
 	case "evidence":
-		return runEvidence(args[1:], os.Stdin, stdout, stderr)
+		return runEvidence(args[1:], getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK

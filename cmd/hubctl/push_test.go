@@ -119,3 +119,60 @@ func fileDigest(t *testing.T, path string) string {
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:])
 }
+
+// hubctl evidence fetch gets a real request's pack from a real hub, writes
+// it, and verifies it; the written file verifies again offline.
+func TestEvidenceFetchFromTheHub(t *testing.T) {
+	st := neo4jtest.Store(t)
+	ctx := t.Context()
+	v, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.NewHandler(api.Options{Store: st, Verifier: v, Ready: st, MaxBodyBytes: 8 << 20,
+		ComplexityLimit: api.DefaultComplexityLimit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	key := neo4jtest.Key(t, "fetch")
+	if _, err := st.CreateProject(ctx, "alice", store.CreateProjectInput{Key: key, Name: key}); err != nil {
+		t.Fatal(err)
+	}
+	policy := store.DefaultPolicy
+	policy.RequireUpstreamValidationsPassed = false
+	if _, _, err := st.SetPolicy(ctx, "root", key, policy); err != nil {
+		t.Fatal(err)
+	}
+	mv, err := st.RegisterModelVersion(ctx, "alice", store.RegisterModelVersionInput{ProjectKey: key, ModelName: "m", URI: "s3://m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := st.RequestPromotion(ctx, "alice", store.RequestPromotionInput{ModelVersionID: mv.ID, TargetStage: store.StageStaging, Justification: "j"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.Decide(ctx, "bob", req.ID, store.DecisionApproved, "ok"); err != nil {
+		t.Fatal(err)
+	}
+	token := func(role auth.Role) string {
+		tok, err := auth.NewDevToken([]byte(auth.DevSecret), "carol", map[string]auth.Role{key: role}, time.Hour, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	out := filepath.Join(t.TempDir(), "pack.json")
+	fetch := func(role auth.Role) (int, string, string) {
+		return runCapture(t, env(map[string]string{"EXPHUB_TOKEN": token(role)}), "evidence", "fetch", "--request", req.ID,
+			"--url", srv.URL+"/graphql", "-o", out)
+	}
+	if code, _, stderr := fetch(auth.RoleContributor); code != exitError || !strings.Contains(stderr, "FORBIDDEN") {
+		t.Fatalf("a contributor fetching: exit %d, %s", code, stderr)
+	}
+	code, _, stderr := fetch(auth.RoleApprover)
+	if code != exitOK || !strings.Contains(stderr, "fetched "+req.ID+": consistent") {
+		t.Fatalf("fetch: exit %d, %s", code, stderr)
+	}
+	code, stdout, _ := runCapture(t, env(nil), "evidence", "verify", out)
+	if code != exitOK || !strings.Contains(stdout, "pack consistent") {
+		t.Fatalf("verify the fetched file: exit %d, %s", code, stdout)
+	}
+}
