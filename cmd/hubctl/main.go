@@ -28,10 +28,12 @@
 // result; it exits 1 when an error-severity rule fails or the run ends in
 // ERROR.
 //
+//	hubctl evidence fetch --request ID [-o FILE]
 //	hubctl evidence verify [--json] PACK.json|-
 //	hubctl evidence render [--format markdown|html] [-o FILE] PACK.json|-
 //
-// "evidence" checks a promotion request's evidence pack offline (hash
+// "evidence" fetches a promotion request's evidence pack from the hub, and
+// checks one offline (hash
 // chain, digests, approvals; exit 1 when it finds problems) or renders it
 // as a Markdown or HTML report for a compliance reviewer.
 package main
@@ -56,7 +58,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   verify or render a promotion request's evidence pack, offline\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
