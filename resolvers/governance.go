@@ -231,12 +231,15 @@ func (r *Resolver) runBiasCheck(ctx context.Context, in model.RunBiasCheckInput)
 	defer cancel()
 	report, err := fairness.Evaluate(ectx, src, spec)
 	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return nil, err
+	case ectx.Err() != nil:
+		return nil, fmt.Errorf("%w: the bias check did not finish within %s", store.ErrUnavailable, BiasCheckTimeout)
 	case errors.Is(err, fairness.ErrInput):
 		return nil, fmt.Errorf("%w: %v", store.ErrInvalid, err)
-	case err != nil && ctx.Err() == nil:
+	default:
 		return nil, fmt.Errorf("%w: datasetVersionId: reading the evaluation data failed: %v", store.ErrInvalid, err)
-	case err != nil:
-		return nil, err
 	}
 	b, err := r.Store.RecordBiasCheck(ctx, subject(ctx), store.RecordBiasCheckInput{ModelVersionID: mv.ID,
 		DatasetVersionID: in.DatasetVersionID, Spec: spec, Report: report})
