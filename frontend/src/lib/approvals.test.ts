@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import {
+  checkLabel, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
+  jsonDownload, justificationProblem, parseTab, requestActions, roleIn, sortChecks, statusClass, statusLabel, tabFilter,
+} from "./approvals";
+import type { PromotionStatus } from "../gql/graphql";
+
+describe("tabs", () => {
+  it("read ?tab= with To decide as the default", () => {
+    expect(parseTab(null)).toBe("decide");
+    expect(parseTab("open")).toBe("open");
+    expect(parseTab("all")).toBe("all");
+    expect(parseTab("ALL")).toBe("decide");
+  });
+  it("filter the list the way each tab says", () => {
+    expect(tabFilter("decide")).toEqual({ decidableByViewer: true });
+    expect(tabFilter("open")).toEqual({ statuses: ["PENDING", "BLOCKED"] });
+    expect(tabFilter("all")).toBeNull();
+  });
+});
+
+describe("statuses", () => {
+  it("sort open requests first, blocked before pending", () => {
+    const all: PromotionStatus[] = ["APPROVED", "PENDING", "CANCELLED", "BLOCKED", "REJECTED"];
+    expect([...all].sort(compareStatus)).toEqual(["BLOCKED", "PENDING", "APPROVED", "REJECTED", "CANCELLED"]);
+  });
+  it("have a badge class each, and BLOCKED says why", () => {
+    expect(statusClass("BLOCKED")).toBe("pstatus blocked");
+    expect(statusClass("APPROVED")).toBe("pstatus approved");
+    expect(statusLabel("BLOCKED")).toBe("blocked: a check fails");
+    expect(statusLabel("PENDING")).toBe("pending");
+  });
+});
+
+describe("checks", () => {
+  const checks = [
+    { name: "UPSTREAM_VALIDATIONS" as const, verdict: "PASSED" as const },
+    { name: "BIAS" as const, verdict: "FAILED" as const },
+    { name: "REPRODUCIBILITY" as const, verdict: "PASSED" as const },
+    { name: "REPRODUCED" as const, verdict: "FAILED" as const },
+  ];
+  it("put failing checks first and keep the order otherwise", () => {
+    expect(sortChecks(checks).map((c) => c.name)).toEqual(["BIAS", "REPRODUCED", "UPSTREAM_VALIDATIONS", "REPRODUCIBILITY"]);
+    expect(checks[0]!.name).toBe("UPSTREAM_VALIDATIONS"); // not sorted in place
+  });
+  it("name the failing ones for a list row", () => {
+    expect(failingChecks(checks)).toBe("Bias, Reproduced");
+    expect(failingChecks(checks.filter((c) => c.verdict === "PASSED"))).toBe("");
+    expect(checkLabel("UPSTREAM_VALIDATIONS")).toBe("Upstream validations");
+  });
+  it("are summed up in words", () => {
+    expect(checksSummary([])).toBe("the policy asks for no check");
+    expect(checksSummary([checks[0]!])).toBe("the check passes");
+    expect(checksSummary([checks[0]!, checks[2]!])).toBe("all 2 checks pass");
+    expect(checksSummary([checks[1]!])).toBe("1 of 1 check fails");
+    expect(checksSummary(checks)).toBe("2 of 4 checks fail");
+  });
+});
+
+describe("who may do what", () => {
+  it("takes the higher of a project's grant and the grant for every project", () => {
+    const grants = [{ projectKey: "fraud", role: "CONTRIBUTOR" as const }, { projectKey: "*", role: "VIEWER" as const }];
+    expect(roleIn(grants, "fraud")).toBe("CONTRIBUTOR");
+    expect(roleIn(grants, "churn")).toBe("VIEWER");
+    expect(roleIn([{ projectKey: "*", role: "ADMIN" }, { projectKey: "fraud", role: "VIEWER" }], "fraud")).toBe("ADMIN");
+    expect(roleIn([{ projectKey: "fraud", role: "APPROVER" }], "churn")).toBeNull();
+  });
+  const open = { status: "PENDING" as const, requestedBy: "alice", viewerCanDecide: false };
+  it("shows the requester cancel but not approve", () => {
+    expect(requestActions(open, { subject: "alice", role: "CONTRIBUTOR" })).toEqual({ decide: false, cancel: true, reevaluate: true, evidence: false });
+  });
+  it("shows an approver the decision only when the hub says they may decide", () => {
+    expect(requestActions({ ...open, viewerCanDecide: true }, { subject: "bob", role: "APPROVER" })).toEqual({ decide: true, cancel: false, reevaluate: true, evidence: true });
+    // Separation of duties: an approver who trained the model may not decide.
+    expect(requestActions(open, { subject: "bob", role: "APPROVER" }).decide).toBe(false);
+  });
+  it("lets an admin cancel anyone's request, and a viewer do nothing", () => {
+    expect(requestActions(open, { subject: "root", role: "ADMIN" }).cancel).toBe(true);
+    expect(requestActions(open, { subject: "vic", role: "VIEWER" })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: false });
+  });
+  it("offers only the evidence once a request is closed", () => {
+    const closed = { status: "APPROVED" as const, requestedBy: "alice", viewerCanDecide: true };
+    expect(requestActions(closed, { subject: "alice", role: "ADMIN" })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: true });
+  });
+  it("requires a comment to reject, not to approve", () => {
+    expect(decisionProblem("APPROVED", "")).toBeNull();
+    expect(decisionProblem("REJECTED", "  \n")).toMatch(/needs a comment/);
+    expect(decisionProblem("REJECTED", "bias too high")).toBeNull();
+    expect(decisionProblem("APPROVED", "x".repeat(4001))).toMatch(/4,000/);
+    expect(justificationProblem(" ")).not.toBeNull();
+    expect(justificationProblem("ready for production")).toBeNull();
+  });
+});
+
+describe("fairness values", () => {
+  it("show the value, or why it is undefined", () => {
+    expect(formatFairness({ value: 0.12345, reason: null })).toBe("0.123");
+    expect(formatFairness({ value: 0, reason: null })).toBe("0.000");
+    expect(formatFairness({ value: null, reason: "a single group" })).toBe("undefined: a single group");
+    expect(formatFairness({ value: null, reason: null })).toBe("undefined: no reason given");
+  });
+});
+
+describe("evidence", () => {
+  it("links dataset versions, validation runs and runs, and shows the rest by ID", () => {
+    expect(evidenceLink("dsv_1", { __typename: "DatasetVersion", id: "dsv_1", version: "v2", dataset: { id: "ds_1", name: "payments" } }))
+      .toEqual({ href: "/datasets/ds_1?version=dsv_1", label: "payments v2" });
+    expect(evidenceLink("vr_1", { __typename: "ValidationRun", id: "vr_1", suiteName: "ci", datasetVersion: { id: "dsv_1", version: "v2", dataset: { id: "ds_1", name: "payments" } } }))
+      .toEqual({ href: "/datasets/ds_1?version=dsv_1", label: "ci validation of payments v2" });
+    expect(evidenceLink("run_1", { __typename: "Run", id: "run_1", name: "train" })).toEqual({ href: "/runs/run_1", label: "run train" });
+    expect(evidenceLink("bc_1", { __typename: "BiasCheck", id: "bc_1" })).toEqual({ href: null, label: "bc_1" });
+    expect(evidenceLink("dsv_9", null)).toEqual({ href: null, label: "dsv_9" });
+  });
+  it("are saved as prefix-id.json, pretty-printed, and read back the same", () => {
+    const pack = { format: "exphub.evidence/v1", promotionRequest: { approvals: [{ actor: "bob" }] } };
+    const f = jsonDownload("evidence", "pr_01a2", pack);
+    expect(f.name).toBe("evidence-pr_01a2.json");
+    expect(f.text.endsWith("}\n")).toBe(true);
+    expect(f.text).toContain('\n  "format": "exphub.evidence/v1"');
+    expect(JSON.parse(f.text)).toEqual(pack);
+    expect(jsonDownload("reproduce", "../run 1", {}).name).toBe("reproduce-.._run_1.json");
+  });
+});

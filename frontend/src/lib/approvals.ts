@@ -1,0 +1,213 @@
+// Governance in the explorer: promotion requests, their checks and who may
+// act on them, fairness values, and the JSON documents the views download.
+import type { CheckName, CheckVerdict, PromotionRequestFilter, PromotionStatus, Role } from "../gql/graphql";
+
+// ---------------------------------------------------------------- the inbox's tabs
+
+export type Tab = "decide" | "open" | "all";
+
+export const tabs: { tab: Tab; label: string }[] = [
+  { tab: "decide", label: "To decide" },
+  { tab: "open", label: "Open" },
+  { tab: "all", label: "All" },
+];
+
+// parseTab reads ?tab=; anything else is the default, "To decide".
+export function parseTab(v: string | null): Tab {
+  return v === "open" || v === "all" ? v : "decide";
+}
+
+// tabFilter is the promotionRequests filter a tab lists.
+export function tabFilter(tab: Tab): PromotionRequestFilter | null {
+  switch (tab) {
+    case "decide":
+      return { decidableByViewer: true };
+    case "open":
+      return { statuses: ["PENDING", "BLOCKED"] };
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------- statuses
+
+// Open requests first (the ones that need someone), then the closed ones.
+const statusRank: Record<PromotionStatus, number> = { BLOCKED: 0, PENDING: 1, APPROVED: 2, REJECTED: 3, CANCELLED: 4 };
+
+export function isOpen(status: PromotionStatus): boolean {
+  return status === "PENDING" || status === "BLOCKED";
+}
+
+// compareStatus orders requests by status (open first, blocked before
+// pending), for sorting.
+export function compareStatus(a: PromotionStatus, b: PromotionStatus): number {
+  return statusRank[a] - statusRank[b];
+}
+
+// statusClass is the badge class of a status: "pstatus blocked" etc.
+export function statusClass(status: PromotionStatus): string {
+  return `pstatus ${status.toLowerCase()}`;
+}
+
+// statusLabel says a status in words, for a badge.
+export function statusLabel(status: PromotionStatus): string {
+  return status === "BLOCKED" ? "blocked: a check fails" : status.toLowerCase();
+}
+
+// ---------------------------------------------------------------- checks
+
+export interface CheckLike {
+  name: CheckName;
+  verdict: CheckVerdict;
+}
+
+const checkLabels: Record<CheckName, string> = {
+  UPSTREAM_VALIDATIONS: "Upstream validations",
+  BIAS: "Bias",
+  REPRODUCIBILITY: "Reproducibility",
+  REPRODUCED: "Reproduced",
+};
+
+export function checkLabel(name: CheckName): string {
+  return checkLabels[name] ?? name;
+}
+
+// sortChecks puts failing checks first, otherwise keeping the server's order.
+export function sortChecks<C extends CheckLike>(checks: readonly C[]): C[] {
+  return checks.map((c, i) => ({ c, i })).sort((x, y) => Number(x.c.verdict === "PASSED") - Number(y.c.verdict === "PASSED") || x.i - y.i).map((x) => x.c);
+}
+
+// failingChecks names the checks that fail, for a list row: "" when all pass.
+export function failingChecks(checks: readonly CheckLike[]): string {
+  return checks.filter((c) => c.verdict === "FAILED").map((c) => checkLabel(c.name)).join(", ");
+}
+
+// checksSummary says how the checks stand in a few words.
+export function checksSummary(checks: readonly CheckLike[]): string {
+  if (checks.length === 0) return "the policy asks for no check";
+  const failing = checks.filter((c) => c.verdict === "FAILED").length;
+  if (failing === 0) return checks.length === 1 ? "the check passes" : `all ${checks.length} checks pass`;
+  return `${failing} of ${checks.length} ${checks.length === 1 ? "check fails" : "checks fail"}`;
+}
+
+// ---------------------------------------------------------------- who may do what
+
+const roleRank: Record<Role, number> = { VIEWER: 1, CONTRIBUTOR: 2, APPROVER: 3, ADMIN: 4 };
+
+export function atLeast(role: Role | null, min: Role): boolean {
+  return role !== null && roleRank[role] >= roleRank[min];
+}
+
+// roleIn is the caller's role in a project from its token's grants, as the
+// hub decides it: the higher of the project's grant and the grant for
+// every project ("*"); null for none.
+export function roleIn(grants: readonly { projectKey: string; role: Role }[], projectKey: string): Role | null {
+  let best: Role | null = null;
+  for (const g of grants) {
+    if ((g.projectKey === projectKey || g.projectKey === "*") && !atLeast(best, g.role)) best = g.role;
+  }
+  return best;
+}
+
+export interface RequestForActions {
+  status: PromotionStatus;
+  requestedBy: string;
+  viewerCanDecide: boolean;
+}
+
+export interface Actions {
+  // Approve and reject: only when the hub says the caller may decide now.
+  decide: boolean;
+  // Withdraw: the requester, or an admin, while it is open.
+  cancel: boolean;
+  // Evaluate the checks again: contributors, while it is open.
+  reevaluate: boolean;
+  // The evidence pack: approvers and admins, whatever the status.
+  evidence: boolean;
+}
+
+// requestActions decides which buttons a request shows to the viewer with
+// the given subject and role in the request's project. The hub checks each
+// again; this only keeps buttons that would be refused off the page.
+export function requestActions(r: RequestForActions, viewer: { subject: string; role: Role | null }): Actions {
+  const open = isOpen(r.status);
+  return {
+    decide: open && r.viewerCanDecide,
+    cancel: open && (r.requestedBy === viewer.subject || viewer.role === "ADMIN"),
+    reevaluate: open && atLeast(viewer.role, "CONTRIBUTOR"),
+    evidence: atLeast(viewer.role, "APPROVER"),
+  };
+}
+
+export const maxComment = 4000;
+
+// decisionProblem says why a decision cannot be sent as it is, or null:
+// a rejection needs a comment, and comments have a limit.
+export function decisionProblem(decision: "APPROVED" | "REJECTED", comment: string): string | null {
+  if (comment.length > maxComment) return `A comment can have at most ${maxComment.toLocaleString("en-US")} characters.`;
+  if (decision === "REJECTED" && comment.trim() === "") return "Say why you reject it: a rejection needs a comment.";
+  return null;
+}
+
+// justificationProblem is decisionProblem for a promotion request's
+// justification: 1 to 4,000 characters.
+export function justificationProblem(text: string): string | null {
+  if (text.trim() === "") return "Say why this version should be promoted.";
+  if (text.length > maxComment) return `A justification can have at most ${maxComment.toLocaleString("en-US")} characters.`;
+  return null;
+}
+
+// ---------------------------------------------------------------- fairness
+
+export interface FairnessValueLike {
+  value?: number | null;
+  reason?: string | null;
+}
+
+// formatFairness shows a fairness metric: the value to three decimals, or
+// "undefined: reason" when the metric is undefined for this data.
+export function formatFairness(v: FairnessValueLike): string {
+  if (v.value === null || v.value === undefined || !Number.isFinite(v.value)) return `undefined: ${v.reason || "no reason given"}`;
+  return v.value.toFixed(3);
+}
+
+// ---------------------------------------------------------------- evidence
+
+export interface EvidenceNode {
+  __typename?: string;
+  id: string;
+  version?: string | number;
+  name?: string;
+  dataset?: { id: string; name: string };
+  datasetVersion?: { id: string; version: string; dataset: { id: string; name: string } };
+  suiteName?: string;
+}
+
+// evidenceLink is where an object a check rests on opens in the explorer,
+// with a label: dataset versions (and validation runs, on their version's
+// page) and runs link; anything else (a bias check, a reproduction, an
+// object the caller may not read) is shown by its ID only.
+export function evidenceLink(id: string, node: EvidenceNode | null | undefined): { href: string | null; label: string } {
+  switch (node?.__typename) {
+    case "DatasetVersion":
+      return node.dataset ? { href: `/datasets/${node.dataset.id}?version=${node.id}`, label: `${node.dataset.name} ${node.version}` } : { href: null, label: id };
+    case "ValidationRun": {
+      const v = node.datasetVersion;
+      if (!v) return { href: null, label: id };
+      return { href: `/datasets/${v.dataset.id}?version=${v.id}`, label: `${node.suiteName ? `${node.suiteName} validation` : "validation"} of ${v.dataset.name} ${v.version}` };
+    }
+    case "Run":
+      return { href: `/runs/${node.id}`, label: `run ${node.name ?? node.id}` };
+    default:
+      return { href: null, label: id };
+  }
+}
+
+// ---------------------------------------------------------------- downloads
+
+// jsonDownload is the file a JSON document the hub returns is saved as:
+// prefix-id.json (characters a file name should not have become "_"),
+// pretty-printed, with a final newline.
+export function jsonDownload(prefix: string, id: string, value: unknown): { name: string; text: string } {
+  return { name: `${prefix}-${id.replace(/[^A-Za-z0-9._-]/g, "_")}.json`, text: `${JSON.stringify(value, null, 2)}\n` };
+}
