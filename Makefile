@@ -13,7 +13,7 @@ BENCH_NEO4J_PORT ?= 7689
 BENCH_NEO4J  := NEO4J_BOLT_PORT=$(BENCH_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-bench NEO4J_HEAP=4g NEO4J_PAGECACHE=3g $(NEO4J)
 BENCH_ARGS   ?=
 
-.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality
+.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ bench-events: ## subscription delivery latency and server memory: 1,000 subscrib
 
 bench-quality: ## data-quality engine: a 10-rule suite over 1,000,000 rows as CSV and Parquet (no Neo4j); wall time and peak RSS
 	go run ./bench/quality $(BENCH_ARGS)
+
+bench-governance: ## promotions, approvals, re-evaluation on validation, evidence packs, audit verification on the 1M-node graph (port 7689)
+	$(BENCH_NEO4J) start
+	go run ./bench/governance --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
 
 bench-neo4j-stop: ## stop the benchmark Neo4j (its graph stays in .data/neo4j-bench)
 	$(BENCH_NEO4J) stop

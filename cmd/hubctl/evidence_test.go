@@ -205,7 +205,7 @@ func TestEvidenceRender(t *testing.T) {
 
 func TestEvidenceInMainUsage(t *testing.T) {
 	code, _, stderr := runCapture(t, env(nil), "help")
-	if code != exitOK || !strings.Contains(stderr, "evidence   verify or render") {
+	if code != exitOK || !strings.Contains(stderr, "\n  evidence   fetch") {
 		t.Errorf("help = %d, %q; want the evidence command listed", code, stderr)
 	}
 }
