@@ -283,7 +283,9 @@ func TestGovernanceRefusals(t *testing.T) {
 
 	id := requestPromotion(t, h, alice, g.mv.ID, "STAGING").ID
 	// What breaks if the data is wrong: the open request is listed.
-	var impact struct{ Impact struct{ OpenPromotionRequests []string } }
+	var impact struct {
+		Impact struct{ OpenPromotionRequests []string }
+	}
 	const impactQ = `query($id: ID!) { impact(id: $id) { openPromotionRequests } }`
 	h.gql(t, viewer, impactQ, map[string]any{"id": g.data.ID}).ok(t, &impact)
 	if !slices.Equal(impact.Impact.OpenPromotionRequests, []string{id}) {

@@ -20,6 +20,7 @@ import (
 // Source is the event log: the store.
 type Source interface {
 	EventsAfter(ctx context.Context, after int64, limit int, f store.EventFilter) ([]*store.Event, error)
+	EventsBetween(ctx context.Context, after, upto int64, limit int, f store.EventFilter) ([]*store.Event, error)
 	EventHead(ctx context.Context) (int64, error)
 }
 
@@ -311,9 +312,13 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 		if live && head-cursor > h.opts.MaxLag {
 			return cursor, &LagError{Cursor: cursor, Reason: fmt.Sprintf("%d events behind the log", head-cursor)}
 		}
+		caughtUp := int64(0)
 		if !inRing && ready {
-			// Behind the ring: catch up from the log itself.
-			evs, err := h.src.EventsAfter(ctx, cursor, 500, store.EventFilter{Scope: store.Scope{All: true}})
+			// Behind the ring: catch up from the log itself, up to where
+			// the ring starts, with the subscriber's filter applied there,
+			// so a replay reads what it delivers rather than the whole log.
+			const page = 500
+			evs, err := h.src.EventsBetween(ctx, cursor, oldest-1, page, f)
 			if err != nil {
 				if ctx.Err() != nil {
 					return cursor, nil
@@ -321,6 +326,9 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 				return cursor, err
 			}
 			batch = append(batch, evs...)
+			if len(evs) < page {
+				caughtUp = oldest - 1 // nothing else up to there passes f
+			}
 		}
 		for _, e := range batch {
 			if err := send(e); err != nil {
@@ -330,6 +338,10 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 				return cursor, err
 			}
 			cursor = e.Seq
+		}
+		if caughtUp > cursor {
+			cursor = caughtUp
+			continue
 		}
 		if len(batch) > 0 {
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -258,14 +259,27 @@ const MaxEventPage = 1_000
 // EventsAfter returns up to limit events with a sequence above after, in
 // order, that pass f.
 func (s *Store) EventsAfter(ctx context.Context, after int64, limit int, f EventFilter) ([]*Event, error) {
+	return s.EventsBetween(ctx, after, math.MaxInt64, limit, f)
+}
+
+// EventsBetween returns up to limit events with after < seq ≤ upto, in
+// order, that pass f. With project keys in f it seeks the (projectKey,
+// seq) index, so replaying one project's events from far back reads those
+// events, not the whole log.
+func (s *Store) EventsBetween(ctx context.Context, after, upto int64, limit int, f EventFilter) ([]*Event, error) {
 	if limit < 1 || limit > MaxEventPage {
 		return nil, invalid("first: must be between 1 and %d, got %d", MaxEventPage, limit)
 	}
 	params := f.params()
-	params["after"], params["limit"] = after, limit
+	params["after"], params["upto"], params["limit"] = after, upto, limit
+	cypher := `MATCH (e:Event) WHERE e.seq > $after AND e.seq <= $upto AND ` + eventWhere + `
+		RETURN e{.*} AS e ORDER BY e.seq LIMIT $limit`
+	if len(f.ProjectKeys) > 0 {
+		cypher = `MATCH (e:Event) WHERE e.projectKey IN $filterKeys AND e.seq > $after AND e.seq <= $upto AND ` + eventWhere + `
+		RETURN e{.*} AS e ORDER BY e.seq LIMIT $limit`
+	}
 	return read(ctx, s, func(tx *txn) ([]*Event, error) {
-		recs, err := tx.run(`MATCH (e:Event) WHERE e.seq > $after AND `+eventWhere+`
-			RETURN e{.*} AS e ORDER BY e.seq LIMIT $limit`, params)
+		recs, err := tx.run(cypher, params)
 		if err != nil {
 			return nil, err
 		}

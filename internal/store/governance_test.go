@@ -166,11 +166,13 @@ func TestPolicyVersions(t *testing.T) {
 		edit  func(*store.PolicyInput)
 		field string
 	}{
-		"no approvals":      {func(p *store.PolicyInput) { p.RequiredApprovals = 0 }, "requiredApprovals"},
-		"too many":          {func(p *store.PolicyInput) { p.RequiredApprovals = 11 }, "requiredApprovals"},
-		"viewer approves":   {func(p *store.PolicyInput) { p.ApproverRole = "VIEWER" }, "approverRole"},
-		"unknown metric":    {func(p *store.PolicyInput) { p.BiasRules = []store.BiasRule{{Metric: "ACCURACY", Threshold: 0.5}} }, "biasRules[0].metric"},
-		"threshold above 1": {func(p *store.PolicyInput) { p.BiasRules = []store.BiasRule{{Metric: store.EqualizedOddsRatio, Threshold: 1.5}} }, "biasRules[0].threshold"},
+		"no approvals":    {func(p *store.PolicyInput) { p.RequiredApprovals = 0 }, "requiredApprovals"},
+		"too many":        {func(p *store.PolicyInput) { p.RequiredApprovals = 11 }, "requiredApprovals"},
+		"viewer approves": {func(p *store.PolicyInput) { p.ApproverRole = "VIEWER" }, "approverRole"},
+		"unknown metric":  {func(p *store.PolicyInput) { p.BiasRules = []store.BiasRule{{Metric: "ACCURACY", Threshold: 0.5}} }, "biasRules[0].metric"},
+		"threshold above 1": {func(p *store.PolicyInput) {
+			p.BiasRules = []store.BiasRule{{Metric: store.EqualizedOddsRatio, Threshold: 1.5}}
+		}, "biasRules[0].threshold"},
 		"metric twice": {func(p *store.PolicyInput) {
 			p.BiasRules = []store.BiasRule{{Metric: store.EqualizedOddsRatio, Threshold: 0.5}, {Metric: store.EqualizedOddsRatio, Threshold: 0.6}}
 		}, "biasRules"},
@@ -514,7 +516,7 @@ func TestBiasRulesGatePromotion(t *testing.T) {
 	record := func(report fairness.Report) *store.BiasCheck {
 		t.Helper()
 		b, err := s.RecordBiasCheck(ctx, "alice", store.RecordBiasCheckInput{ModelVersionID: w.mv.ID, DatasetVersionID: w.raw.ID,
-			Spec: fairness.Spec{LabelColumn: "y", PredictionColumn: "p", SensitiveColumns: []string{"sex"}, PositiveLabel: "1", MinGroupSize: 30},
+			Spec:   fairness.Spec{LabelColumn: "y", PredictionColumn: "p", SensitiveColumns: []string{"sex"}, PositiveLabel: "1", MinGroupSize: 30},
 			Report: &report})
 		if err != nil {
 			t.Fatal(err)
@@ -607,9 +609,9 @@ func TestReproducibility(t *testing.T) {
 	running := newRun(t, s, "repro-running", store.StatusRunning)
 	nodes, events := countProjectNodes(t, w.key), countProjectEvents(t, w.key)
 	for name, in := range map[string]store.RecordReproductionInput{
-		"itself":             {OriginalRunID: orig.ID, ReproductionRunID: orig.ID},
-		"negative tolerance": {OriginalRunID: orig.ID, ReproductionRunID: close.ID, Tolerance: -1},
-		"rerun not finished": {OriginalRunID: orig.ID, ReproductionRunID: running.ID},
+		"itself":              {OriginalRunID: orig.ID, ReproductionRunID: orig.ID},
+		"negative tolerance":  {OriginalRunID: orig.ID, ReproductionRunID: close.ID, Tolerance: -1},
+		"rerun not finished":  {OriginalRunID: orig.ID, ReproductionRunID: running.ID},
 		"original unfinished": {OriginalRunID: w.train.ID, ReproductionRunID: close.ID},
 		"no metrics":          {OriginalRunID: finished("empty", nil).ID, ReproductionRunID: close.ID},
 	} {
