@@ -26,13 +26,16 @@ type loaders struct {
 	policy          *dataloadgen.Loader[string, *store.Policy]
 	biasCheck       *dataloadgen.Loader[string, *store.BiasCheck]
 	reproduction    *dataloadgen.Loader[string, *store.Reproduction]
-	health          *dataloadgen.Loader[string, store.Health]
-	runList         *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
-	metrics         *dataloadgen.Loader[string, []*store.Metric]
-	history         *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
-	runs            map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
-	versions        map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
-	modelVersions   map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
+	reproducibility *dataloadgen.Loader[string, *store.Reproducibility]
+	// latestReproduction is nil for a run never reproduced.
+	latestReproduction *dataloadgen.Loader[string, *store.Reproduction]
+	health             *dataloadgen.Loader[string, store.Health]
+	runList            *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
+	metrics            *dataloadgen.Loader[string, []*store.Metric]
+	history            *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
+	runs               map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
+	versions           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
+	modelVersions      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
 }
 
 type loadersKey struct{}
@@ -86,6 +89,15 @@ func newLoaders(s *store.Store) *loaders {
 		policy:          dataloadgen.NewLoader(byID(store.KindPolicy, s.PoliciesByIDs)),
 		biasCheck:       dataloadgen.NewLoader(byID(store.KindBiasCheck, s.BiasChecksByIDs)),
 		reproduction:    dataloadgen.NewLoader(byID(store.KindReproduction, s.ReproductionsByIDs)),
+		reproducibility: dataloadgen.NewLoader(ordered(s.RunsReproducibility)),
+		latestReproduction: dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([]*store.Reproduction, error) {
+			m, err := s.LatestReproductions(ctx, ids)
+			out := make([]*store.Reproduction, len(ids))
+			for i, id := range ids {
+				out[i] = m[id]
+			}
+			return out, err
+		})),
 		// Health is asked as the caller: the batch's context carries the
 		// operation's principal, the same for every key.
 		health: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]store.Health, []error) {

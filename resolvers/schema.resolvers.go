@@ -927,11 +927,7 @@ func (r *queryResolver) EvidencePack(ctx context.Context, promotionRequestID str
 
 // LatestReproduction is the resolver for the latestReproduction field.
 func (r *reproducibilityResolver) LatestReproduction(ctx context.Context, obj *store.Reproducibility) (*store.Reproduction, error) {
-	reps, err := r.Store.LatestReproductions(ctx, []string{obj.RunID})
-	if err != nil {
-		return nil, err
-	}
-	return reps[obj.RunID], nil
+	return loadersFor(ctx, r.Store).latestReproduction.Load(ctx, obj.RunID)
 }
 
 // OriginalRun is the resolver for the originalRun field.
@@ -1038,7 +1034,7 @@ func (r *runResolver) ModelOutputs(ctx context.Context, obj *store.Run) ([]*stor
 
 // Reproducibility is the resolver for the reproducibility field.
 func (r *runResolver) Reproducibility(ctx context.Context, obj *store.Run) (*store.Reproducibility, error) {
-	return r.Store.RunReproducibility(ctx, obj.ID)
+	return loadersFor(ctx, r.Store).reproducibility.Load(ctx, obj.ID)
 }
 
 // Events is the resolver for the events field.

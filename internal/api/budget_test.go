@@ -192,4 +192,52 @@ func TestExperimentPageRoundTrips(t *testing.T) {
 			t.Errorf("want %d runs of %s, got %s", budgetRuns, exp, res.Raw)
 		}
 	})
+
+	t.Run("the reproducibility of 100 experiments' runs", func(t *testing.T) {
+		// The experiment page, the run lists, then batches for
+		// reproducibility and for the latest reproductions: a loader's
+		// batch closes after a short wait, so 2,000 loads may take a few
+		// batches, but never one per run.
+		const budget = 10
+		res := h.gql(t, tok, `query($k: String!) { experiments(projectKey: $k, first: 100) { edges { node {
+			runs(first: 20) { edges { node { id reproducibility { complete missing latestReproduction { status } } } } } } } } }`,
+			map[string]any{"k": key})
+		var d struct {
+			Experiments struct {
+				Edges []struct {
+					Node struct {
+						Runs struct {
+							Edges []struct {
+								Node struct {
+									ID              string
+									Reproducibility struct {
+										Complete           bool
+										Missing            []string
+										LatestReproduction *struct{ Status string }
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		res.ok(t, &d)
+		if n := h.lastQueryCount(t); n > budget {
+			t.Errorf("2,000 runs' reproducibility cost %d statements, budget %d", n, budget)
+		}
+		runs := 0
+		for _, e := range d.Experiments.Edges {
+			for _, r := range e.Node.Runs.Edges {
+				runs++
+				rep := r.Node.Reproducibility
+				if rep.Complete || !slices.Equal(rep.Missing, []string{"code.commit", "environment", "seed", "params"}) || rep.LatestReproduction != nil {
+					t.Fatalf("run %s: %+v", r.Node.ID, rep)
+				}
+			}
+		}
+		if runs != budgetExperiments*budgetRuns {
+			t.Fatalf("%d runs", runs)
+		}
+	})
 }

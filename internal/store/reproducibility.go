@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // Reproducibility says whether a run records everything a rerun needs.
@@ -24,20 +26,30 @@ type runState struct {
 	inputs []*DatasetVersion
 }
 
-const runStateQuery = `
-	MATCH (r:Run {id: $id})
-	OPTIONAL MATCH (dv:DatasetVersion)-[:CONSUMED_BY]->(r)
-	WITH r, dv ORDER BY dv.id
-	RETURN r{.*} AS run, collect(dv{.*}) AS inputs`
-
-func loadRunState(tx *txn, runID string) (*runState, error) {
-	rec, err := tx.single(runStateQuery, map[string]any{"id": runID})
+// runStates loads runs with their inputs, by ID; missing runs are absent.
+func runStates(tx *txn, ids []string) (map[string]*runState, error) {
+	recs, err := tx.run(`
+		UNWIND $ids AS id
+		MATCH (r:Run {id: id})
+		OPTIONAL MATCH (dv:DatasetVersion)-[:CONSUMED_BY]->(r)
+		WITH r, dv ORDER BY dv.id
+		RETURN r{.*} AS run, collect(dv{.*}) AS inputs`, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
-	if rec == nil {
-		return nil, notFound(KindRun, runID)
+	out := make(map[string]*runState, len(recs))
+	for _, rec := range recs {
+		st, err := decodeRunState(rec)
+		if err != nil {
+			return nil, err
+		}
+		out[st.run.ID] = st
 	}
+	return out, nil
+}
+
+// decodeRunState reads a record with a run and its inputs.
+func decodeRunState(rec *neo4j.Record) (*runState, error) {
 	run, err := recDecode(rec, "run", decodeRun)
 	if err != nil {
 		return nil, err
@@ -48,6 +60,23 @@ func loadRunState(tx *txn, runID string) (*runState, error) {
 	}
 	inputs, err := decodeAll(ms, decodeDatasetVersion)
 	return &runState{run: run, inputs: inputs}, err
+}
+
+func loadRunState(tx *txn, runID string) (*runState, error) {
+	sts, err := runStates(tx, []string{runID})
+	if err != nil {
+		return nil, err
+	}
+	if sts[runID] == nil {
+		return nil, notFound(KindRun, runID)
+	}
+	return sts[runID], nil
+}
+
+// reproducibility is what st's rerun would need.
+func (st *runState) reproducibility() *Reproducibility {
+	m := st.missingItems()
+	return &Reproducibility{RunID: st.run.ID, Complete: len(m) == 0, Missing: m}
 }
 
 // missingItems lists what a rerun would need that st does not record:
@@ -109,14 +138,37 @@ func runReproducibility(tx *txn, runID string) (*Reproducibility, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := st.missingItems()
-	return &Reproducibility{RunID: runID, Complete: len(m) == 0, Missing: m}, nil
+	return st.reproducibility(), nil
 }
 
 // RunReproducibility says what a rerun of a run would need that was not
 // recorded.
 func (s *Store) RunReproducibility(ctx context.Context, runID string) (*Reproducibility, error) {
-	return read(ctx, s, func(tx *txn) (*Reproducibility, error) { return runReproducibility(tx, runID) })
+	rs, err := s.RunsReproducibility(ctx, []string{runID})
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// RunsReproducibility says, for each run in runIDs (in that order, in one
+// round-trip), what a rerun would need that was not recorded; a run that
+// does not exist is ErrNotFound.
+func (s *Store) RunsReproducibility(ctx context.Context, runIDs []string) ([]*Reproducibility, error) {
+	return read(ctx, s, func(tx *txn) ([]*Reproducibility, error) {
+		sts, err := runStates(tx, runIDs)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*Reproducibility, len(runIDs))
+		for i, id := range runIDs {
+			if sts[id] == nil {
+				return nil, notFound(KindRun, id)
+			}
+			out[i] = sts[id].reproducibility()
+		}
+		return out, nil
+	})
 }
 
 // ReproduceSpec is everything needed to rerun a run.
@@ -425,21 +477,11 @@ func (s *Store) ReproducibilityAudit(ctx context.Context, experimentID string) (
 		}
 		out := make([]AuditEntry, 0, len(recs))
 		for _, rec := range recs {
-			run, err := recDecode(rec, "run", decodeRun)
+			st, err := decodeRunState(rec)
 			if err != nil {
 				return nil, err
 			}
-			ms, err := recMaps(rec, "inputs")
-			if err != nil {
-				return nil, err
-			}
-			inputs, err := decodeAll(ms, decodeDatasetVersion)
-			if err != nil {
-				return nil, err
-			}
-			st := runState{run: run, inputs: inputs}
-			e := AuditEntry{Run: run, Reproducibility: Reproducibility{RunID: run.ID, Missing: st.missingItems()}}
-			e.Reproducibility.Complete = len(e.Reproducibility.Missing) == 0
+			e := AuditEntry{Run: st.run, Reproducibility: *st.reproducibility()}
 			if v, _ := rec.Get("rep"); v != nil {
 				if e.Latest, err = recDecode(rec, "rep", decodeReproduction); err != nil {
 					return nil, err
