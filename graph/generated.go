@@ -4919,7 +4919,7 @@ enum EventKind {
   PROMOTION_APPROVED
   PROMOTION_REJECTED
   PROMOTION_CANCELLED
-  "The request's checks were evaluated again and its status changed between PENDING and BLOCKED (payload: from, status, failingChecks)."
+  "The request's checks were evaluated again with another outcome (payload: from and status, PENDING or BLOCKED, and failingChecks)."
   PROMOTION_CHECKS_CHANGED
   "The request was carried out: the model version moved to the target stage."
   PROMOTION_COMPLETED
@@ -5500,7 +5500,7 @@ enum PromotionStatus {
   APPROVED
   "Closed by an approver."
   REJECTED
-  "Closed by the requester."
+  "Closed by the requester or an admin."
   CANCELLED
 }
 
@@ -5522,7 +5522,11 @@ type PolicyCheck {
   verdict: CheckVerdict!
   "Why, in a sentence."
   detail: String!
-  "The objects the verdict rests on (dataset versions and validation runs, a bias check, a run, a reproduction)."
+  """
+  The objects the verdict rests on: the upstream dataset versions of the
+  request's project (failing first; those of other projects are counted in
+  detail, not named), a bias check, the training run, a reproduction.
+  """
   evidenceIds: [ID!]!
 }
 
@@ -5555,7 +5559,7 @@ type PromotionRequest implements Node {
   "The policy version the request is held to."
   policy: Policy!
   checks: [PolicyCheck!]!
-  "When the checks were last evaluated."
+  "When the stored checks were set: at the request, then whenever an evaluation changed them."
   checkedAt: Time!
   approvals: [Approval!]!
   approvalCount: Int!
@@ -5654,7 +5658,8 @@ type BiasCheck implements Node {
   id: ID!
   projectKey: String!
   modelVersion: ModelVersion!
-  datasetVersion: DatasetVersion!
+  "The evaluation data; null when it is in a project the caller may not read."
+  datasetVersion: DatasetVersion
   labelColumn: String!
   predictionColumn: String!
   sensitiveColumns: [String!]!
@@ -9200,10 +9205,10 @@ func (ec *executionContext) _BiasCheck_datasetVersion(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *store.DatasetVersion) graphql.Marshaler {
-			return ec.marshalNDatasetVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersion(ctx, selections, v)
+			return ec.marshalODatasetVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersion(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_BiasCheck_datasetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25638,7 +25643,7 @@ func (ec *executionContext) _BiasCheck(ctx context.Context, sel ast.SelectionSet
 				})
 		case "datasetVersion":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BiasCheck_datasetVersion(ctx, field, obj)
 				})

@@ -224,7 +224,10 @@ func (r *Resolver) runBiasCheck(ctx context.Context, in model.RunBiasCheckInput)
 		spec.MinGroupSize = *in.MinGroupSize
 	}
 	src, err := r.Data.Source(ctx, in.DatasetVersionID)
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrUnavailable) || ctx.Err() != nil:
+		return nil, err
+	case err != nil:
 		return nil, fmt.Errorf("%w: datasetVersionId: %v", store.ErrInvalid, err)
 	}
 	ectx, cancel := context.WithTimeout(ctx, BiasCheckTimeout)
@@ -309,7 +312,7 @@ func (r *Resolver) reproduceSpec(ctx context.Context, runID string) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	spec, err := r.Store.RunReproduceSpec(ctx, run.ID)
+	spec, err := r.Store.RunReproduceSpec(ctx, run.ID, scope(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,11 @@ func (r *biasCheckResolver) ModelVersion(ctx context.Context, obj *store.BiasChe
 
 // DatasetVersion is the resolver for the datasetVersion field.
 func (r *biasCheckResolver) DatasetVersion(ctx context.Context, obj *store.BiasCheck) (*store.DatasetVersion, error) {
-	return loadersFor(ctx, r.Store).datasetVersion.Load(ctx, obj.DatasetVersionID)
+	v, err := loadersFor(ctx, r.Store).datasetVersion.Load(ctx, obj.DatasetVersionID)
+	if err != nil || !canRead(ctx, v.ProjectKey) {
+		return nil, err
+	}
+	return v, nil
 }
 
 // WeightColumn is the resolver for the weightColumn field.

@@ -65,21 +65,15 @@ func (s *Store) RecordBiasCheck(ctx context.Context, actor string, in RecordBias
 	if err != nil {
 		return nil, err
 	}
+	id := newID(KindBiasCheck)
 	return write(ctx, s, func(tx *txn) (*BiasCheck, error) {
+		// The model's lock first, as every writer of its requests takes
+		// it (see lockRequest), then the nodes this check links.
 		rec, err := tx.single(`
 			OPTIONAL MATCH (v:ModelVersion {id: $mv})
+			OPTIONAL MATCH (m:Model {id: v.modelId})
 			OPTIONAL MATCH (d:DatasetVersion {id: $dv})
-			WITH v, d
-			FOREACH (_ IN CASE WHEN v IS NOT NULL AND d IS NOT NULL THEN [1] ELSE [] END |
-			  CREATE (b:BiasCheck:Node {id: $id, projectKey: v.projectKey, modelVersionId: v.id, datasetVersionId: d.id,
-			          displayName: 'bias check of ' + v.displayName, spec: $spec, report: $report,
-			          fourFifths: $fourFifths, inconclusive: $inconclusive, createdAt: $now, createdBy: $actor})
-			  CREATE (b)-[:EVALUATES]->(v)
-			  CREATE (b)-[:ON_DATA]->(d))
-			RETURN v IS NOT NULL AS mv, d IS NOT NULL AS dv, v.projectKey AS projectKey`,
-			map[string]any{"mv": in.ModelVersionID, "dv": in.DatasetVersionID, "id": newID(KindBiasCheck), "spec": string(spec),
-				"report": string(report), "fourFifths": string(in.Report.FourFifths), "inconclusive": in.Report.Inconclusive,
-				"now": s.now().UTC(), "actor": actor})
+			RETURN v IS NOT NULL AS mv, d IS NOT NULL AS dv, m.id AS model`, map[string]any{"mv": in.ModelVersionID, "dv": in.DatasetVersionID})
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +83,30 @@ func (s *Store) RecordBiasCheck(ctx context.Context, actor string, in RecordBias
 		if ok, err := recBool(rec, "dv"); err != nil || !ok {
 			return nil, orErr(err, fmt.Errorf("datasetVersionId: %w", notFound(KindDatasetVersion, in.DatasetVersionID)))
 		}
-		b, err := latestBiasCheck(tx, in.ModelVersionID)
+		model, err := recStr(rec, "model")
+		if err != nil {
+			return nil, err
+		}
+		rec, err = tx.single(`
+			MATCH (m:Model {id: $model}) `+lockClause("m")+`
+			WITH m
+			MATCH (v:ModelVersion {id: $mv}), (d:DatasetVersion {id: $dv})
+			CREATE (b:BiasCheck:Node {id: $id, projectKey: v.projectKey, modelVersionId: v.id, datasetVersionId: d.id,
+			        displayName: 'bias check of ' + v.displayName, spec: $spec, report: $report,
+			        fourFifths: $fourFifths, inconclusive: $inconclusive, createdAt: $now, createdBy: $actor})
+			CREATE (b)-[:EVALUATES]->(v)
+			CREATE (b)-[:ON_DATA]->(d)
+			RETURN b{.*} AS b`,
+			map[string]any{"model": model, "mv": in.ModelVersionID, "dv": in.DatasetVersionID, "id": id, "spec": string(spec),
+				"report": string(report), "fourFifths": string(in.Report.FourFifths), "inconclusive": in.Report.Inconclusive,
+				"now": s.now().UTC(), "actor": actor})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, fmt.Errorf("modelVersionId: %w", notFound(KindModelVersion, in.ModelVersionID))
+		}
+		b, err := recDecode(rec, "b", decodeBiasCheck)
 		if err != nil {
 			return nil, err
 		}

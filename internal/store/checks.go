@@ -51,7 +51,7 @@ func verdictOf(ok bool) CheckVerdict {
 func evaluateChecks(tx *txn, pol *Policy, req *PromotionRequest) ([]PolicyCheck, error) {
 	checks := []PolicyCheck{}
 	if pol.RequireUpstreamValidationsPassed {
-		c, err := upstreamCheck(tx, req.ModelVersionID, pol.AllowWarnedValidations)
+		c, err := upstreamCheck(tx, req.ProjectKey, req.ModelVersionID, pol.AllowWarnedValidations)
 		if err != nil {
 			return nil, err
 		}
@@ -102,20 +102,26 @@ func evaluateChecks(tx *txn, pol *Policy, req *PromotionRequest) ([]PolicyCheck,
 // upstreamCheck: every dataset version upstream of the model version must
 // have a latest validation that PASSED (or WARNED when allowed). A model
 // version with no recorded upstream data fails: its lineage is unknown.
-func upstreamCheck(tx *txn, modelVersionID string, allowWarned bool) (PolicyCheck, error) {
+// The stored check names and lists only dataset versions of the request's
+// project: its readers may not read the others, which are counted.
+func upstreamCheck(tx *txn, projectKey, modelVersionID string, allowWarned bool) (PolicyCheck, error) {
 	recs, err := tx.run(`
 		MATCH (dv:DatasetVersion)-[:CONSUMED_BY|PRODUCED|DERIVED_INTO*1..`+upstreamDepthText+`]->(:ModelVersion {id: $id})
 		WITH DISTINCT dv
-		RETURN dv.id AS id, dv.displayName AS name, coalesce(dv.qualityStatus, '') AS status
+		RETURN dv.id AS id, dv.displayName AS name, dv.projectKey AS projectKey, coalesce(dv.qualityStatus, '') AS status
 		ORDER BY id`, map[string]any{"id": modelVersionID})
 	if err != nil {
 		return PolicyCheck{}, err
 	}
 	c := PolicyCheck{Name: CheckUpstreamValidations, EvidenceIDs: []string{}}
-	var bad, good []string
-	var badNames []string
+	var bad, good, badNames []string
+	badElsewhere := 0
 	for _, rec := range recs {
 		id, err := recStr(rec, "id")
+		if err != nil {
+			return c, err
+		}
+		project, err := recStr(rec, "projectKey")
 		if err != nil {
 			return c, err
 		}
@@ -125,26 +131,33 @@ func upstreamCheck(tx *txn, modelVersionID string, allowWarned bool) (PolicyChec
 			return c, err
 		}
 		ok := status == string(ValidationPassed) || (allowWarned && status == string(ValidationWarned))
-		if ok {
+		switch {
+		case ok && project == projectKey:
 			good = append(good, id)
-			continue
+		case ok:
+		case project != projectKey:
+			badElsewhere++
+		default:
+			if status == "" {
+				status = "never validated"
+			}
+			bad = append(bad, id)
+			badNames = append(badNames, fmt.Sprintf("%v (%s)", name, status))
 		}
-		if status == "" {
-			status = "never validated"
-		}
-		bad = append(bad, id)
-		badNames = append(badNames, fmt.Sprintf("%v (%s)", name, status))
 	}
 	c.EvidenceIDs = append(append(c.EvidenceIDs, bad...), good...)
-	switch {
+	if len(badNames) > 5 {
+		badNames = append(badNames[:5], fmt.Sprintf("and %d more", len(badNames)-5))
+	}
+	if badElsewhere > 0 {
+		badNames = append(badNames, fmt.Sprintf("%d in other projects", badElsewhere))
+	}
+	switch failed := len(bad) + badElsewhere; {
 	case len(recs) == 0:
 		c.Verdict, c.Detail = CheckFailed, "no dataset version is recorded upstream of this model version: its data lineage is unknown"
-	case len(bad) > 0:
-		if len(badNames) > 5 {
-			badNames = append(badNames[:5], fmt.Sprintf("and %d more", len(badNames)-5))
-		}
+	case failed > 0:
 		c.Verdict, c.Detail = CheckFailed, fmt.Sprintf("%d of %d upstream dataset versions have no passing latest validation: %s",
-			len(bad), len(recs), strings.Join(badNames, ", "))
+			failed, len(recs), strings.Join(badNames, ", "))
 	case len(recs) == 1:
 		c.Verdict, c.Detail = CheckPassed, "the one upstream dataset version passed its latest validations"
 	default:

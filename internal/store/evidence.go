@@ -24,18 +24,45 @@ var evidenceWindow int64 = MaxEvidenceChain
 // see it), the latest validation of each suite of each upstream dataset
 // version, the bias checks, the reproducibility, and the audit events
 // about all of it with the hash chain that links them.
+//
+// The pack is gathered in several reads; it is consistent when the request
+// did not change between the first read and a last one (a decision or a
+// re-evaluation committing meanwhile), else it is gathered again.
 func (s *Store) EvidencePack(ctx context.Context, requestID, generatedBy string, scope Scope) (*evidence.Pack, error) {
 	if err := checkID("promotionRequestId", requestID, KindPromotionRequest); err != nil {
 		return nil, err
 	}
-	reqs, err := s.PromotionRequestsByIDs(ctx, []string{requestID})
-	if err != nil {
-		return nil, err
+	load := func() (*PromotionRequest, error) {
+		reqs, err := s.PromotionRequestsByIDs(ctx, []string{requestID})
+		if err != nil {
+			return nil, err
+		}
+		if reqs[requestID] == nil {
+			return nil, notFound(KindPromotionRequest, requestID)
+		}
+		return reqs[requestID], nil
 	}
-	req := reqs[requestID]
-	if req == nil {
-		return nil, notFound(KindPromotionRequest, requestID)
+	req, err := load()
+	for attempt := 0; ; attempt++ {
+		if err != nil {
+			return nil, err
+		}
+		pack, err := s.evidencePack(ctx, req, generatedBy, scope)
+		if err != nil {
+			return nil, err
+		}
+		again, err := load()
+		if err == nil && again.Status == req.Status && len(again.Approvals) == len(req.Approvals) && again.CheckedAt.Equal(req.CheckedAt) {
+			return pack, nil
+		}
+		if attempt == 4 {
+			return nil, fmt.Errorf("%w: promotion request %s kept changing while its evidence was gathered; try again", ErrConflict, requestID)
+		}
+		req = again
 	}
+}
+
+func (s *Store) evidencePack(ctx context.Context, req *PromotionRequest, generatedBy string, scope Scope) (*evidence.Pack, error) {
 	pack := &evidence.Pack{Format: evidence.Format, GeneratedAt: s.now().UTC(), GeneratedBy: generatedBy,
 		Request: packRequest(req), Validations: []evidence.Validation{}, BiasChecks: []evidence.BiasCheck{}}
 	pols, err := s.PoliciesByIDs(ctx, []string{req.PolicyID})
@@ -63,9 +90,11 @@ func (s *Store) EvidencePack(ctx context.Context, requestID, generatedBy string,
 	}
 	targets := []string{req.ID, mv.ID, req.PolicyID}
 	if req.TrainingRunID != "" {
-		if pack.TrainingRun, pack.Reproduction, err = s.packTraining(ctx, req.TrainingRunID); err != nil {
+		if pack.TrainingRun, pack.Reproduction, err = s.packTraining(ctx, req.TrainingRunID, scope); err != nil {
 			return nil, err
 		}
+	}
+	if pack.TrainingRun != nil {
 		targets = append(targets, req.TrainingRunID)
 		if pack.Reproduction.Latest != nil {
 			targets = append(targets, pack.Reproduction.Latest.ID)
@@ -84,6 +113,24 @@ func (s *Store) EvidencePack(ctx context.Context, requestID, generatedBy string,
 	checks, err := s.BiasChecks(ctx, mv.ID, Page{First: MaxPageSize})
 	if err != nil {
 		return nil, err
+	}
+	// The checks the request's verdicts rest on, however old.
+	var cited []string
+	for _, c := range req.Checks {
+		for _, id := range c.EvidenceIDs {
+			if k, _ := KindOf(id); k == KindBiasCheck && !slices.ContainsFunc(checks.Items, func(b *BiasCheck) bool { return b.ID == id }) {
+				cited = append(cited, id)
+			}
+		}
+	}
+	older, err := s.BiasChecksByIDs(ctx, cited)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range cited {
+		if b := older[id]; b != nil {
+			checks.Items = append(checks.Items, b)
+		}
 	}
 	for _, b := range checks.Items {
 		pack.BiasChecks = append(pack.BiasChecks, evidence.BiasCheck{ID: b.ID, DatasetVersionID: b.DatasetVersionID, Spec: b.Spec,
@@ -124,8 +171,9 @@ func packPolicy(p *Policy) evidence.Policy {
 	return out
 }
 
-// packTraining describes the training run and its reproducibility.
-func (s *Store) packTraining(ctx context.Context, runID string) (*evidence.Run, *evidence.Reproduction, error) {
+// packTraining describes the training run and its reproducibility; a run
+// of a project outside scope is left out (nil).
+func (s *Store) packTraining(ctx context.Context, runID string, scope Scope) (*evidence.Run, *evidence.Reproduction, error) {
 	type training struct {
 		st  *runState
 		rep *Reproduction
@@ -140,6 +188,9 @@ func (s *Store) packTraining(ctx context.Context, runID string) (*evidence.Run, 
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if !scope.Allows(t.st.run.ProjectKey) {
+		return nil, nil, nil
 	}
 	metrics, err := s.MetricsOfRuns(ctx, []string{runID})
 	if err != nil {

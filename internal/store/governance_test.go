@@ -561,10 +561,15 @@ func TestReproducibility(t *testing.T) {
 	if want := []string{"code.commit", "environment", "seed", "params", "inputs"}; err != nil || rep.Complete || !slices.Equal(rep.Missing, want) {
 		t.Fatalf("bare run: %+v %v, want missing %v", rep, err, want)
 	}
-	spec, err := s.RunReproduceSpec(ctx, w.train.ID)
+	spec, err := s.RunReproduceSpec(ctx, w.train.ID, store.Scope{Keys: []string{w.key}})
 	if err != nil || !spec.Complete || spec.Code.Commit != w.train.Code.Commit || spec.Params["lr"] != "0.1" || *spec.Seed != 7 ||
 		len(spec.Inputs) != 1 || spec.Inputs[0].SHA256 != w.raw.Digest || spec.Format != store.ReproduceSpecFormat {
 		t.Fatalf("spec %+v", spec)
+	}
+	// A reader of another project learns that an input exists, not which.
+	hidden, err := s.RunReproduceSpec(ctx, w.train.ID, store.Scope{Keys: []string{"elsewhere"}})
+	if err != nil || len(hidden.Inputs) != 0 || hidden.HiddenInputs != 1 {
+		t.Fatalf("spec for another project's reader: %+v %v", hidden, err)
 	}
 
 	finished := func(name string, metrics map[string]float64) *store.Run {
@@ -695,5 +700,58 @@ func TestVerifyLogFindsTampering(t *testing.T) {
 	// Nothing of it was committed.
 	if again, err := s.VerifyLog(ctx, w.key); err != nil || !again.OK {
 		t.Fatalf("after the rolled-back tampering: %+v %v", again, err)
+	}
+}
+
+// Whoever started a run linked as the version's producer after the
+// request was made cannot approve it either.
+func TestSeparationOfDutiesCountsLateProducers(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := t.Context()
+	w := newPromotionWorld(t, s, "sodlate", policyWith(func(p *store.PolicyInput) { p.RequireUpstreamValidationsPassed = false }))
+	mv, err := s.RegisterModelVersion(ctx, "alice", store.RegisterModelVersionInput{ProjectKey: w.key, ModelName: "fraud", URI: "s3://m/late"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := request(t, s, "alice", mv.ID, store.StageStaging)
+	if req.TrainedBy != "" {
+		t.Fatalf("trainedBy %q before any producer run", req.TrainedBy)
+	}
+	late, err := s.StartRun(ctx, "mallory", store.StartRunInput{ExperimentID: w.train.ExperimentID, Name: "late"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddRunOutputs(ctx, "mallory", late.ID, nil, []string{mv.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Decide(ctx, "mallory", req.ID, store.DecisionApproved, ""); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "separation of duties") {
+		t.Fatalf("the late trainer approving: %v", err)
+	}
+	if got := promotion(t, s, req.ID); got.ApprovalCount() != 0 || got.Status.Open() != true {
+		t.Fatalf("request after the refusal: %+v", got)
+	}
+}
+
+// The stored check names only dataset versions of the request's project;
+// those of other projects are counted.
+func TestUpstreamCheckNamesOnlyItsOwnProject(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := t.Context()
+	w := newPromotionWorld(t, s, "own", nil)
+	other := newProject(t, s, "other")
+	d, err := s.RegisterDataset(ctx, actor, store.RegisterDatasetInput{ProjectKey: other, Namespace: "file://" + other, Name: "secret-source"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := addVersion(t, s, d, "v1")
+	validate(t, s, secret.ID, geFailed)
+	if _, err := s.AddRunInputs(ctx, "trainer", w.train.ID, []string{secret.ID}); err != nil {
+		t.Fatal(err)
+	}
+	req := request(t, s, "alice", w.mv.ID, store.StageStaging)
+	c := check(t, req, store.CheckUpstreamValidations)
+	if c.Verdict != store.CheckFailed || !strings.Contains(c.Detail, "1 in other projects") || strings.Contains(c.Detail, "secret-source") ||
+		slices.Contains(c.EvidenceIDs, secret.ID) || !slices.Contains(c.EvidenceIDs, w.raw.ID) {
+		t.Fatalf("check %+v", c)
 	}
 }

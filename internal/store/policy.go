@@ -214,7 +214,10 @@ func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in Poli
 			if err != nil {
 				return result{}, err
 			}
-			if cur.Input().equal(in) {
+			// Compare in canonical form: version 0 and older versions
+			// may list rules and stages in another order.
+			curIn := cur.Input()
+			if curIn.normalize() == nil && curIn.equal(in) {
 				return result{cur, false}, nil
 			}
 			version = cur.Version

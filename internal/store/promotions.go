@@ -297,6 +297,20 @@ func (s *Store) Decide(ctx context.Context, actor, requestID string, decision De
 		if why := req.Conflicted(actor); why != "" {
 			return result{}, conflict("%s", why)
 		}
+		if req.SeparationOfDuties {
+			// A producer run linked after the request was made counts
+			// too: whoever started any run that produced the version.
+			rec, err := tx.single(`
+				MATCH (run:Run)-[:PRODUCED]->(:ModelVersion {id: $id})
+				WHERE run.createdBy = $actor
+				RETURN count(run) AS n`, map[string]any{"id": req.ModelVersionID, "actor": actor})
+			if err != nil {
+				return result{}, err
+			}
+			if n, err := recInt(rec, "n"); err != nil || n > 0 {
+				return result{}, orErr(err, conflict("whoever started the training run cannot approve or reject its promotion (separation of duties)"))
+			}
+		}
 		now := s.now().UTC()
 		_, err = tx.run(`
 			MATCH (r:PromotionRequest {id: $id})
@@ -333,9 +347,10 @@ func clip(s string) string {
 	return s
 }
 
-// settle evaluates a locked open request's checks again and stores them;
-// when they pass and the approvals are complete it carries out the
-// promotion. It returns the events that record what changed.
+// settle evaluates a locked open request's checks again and, when they
+// changed, stores them with a PROMOTION_CHECKS_CHANGED event; when they
+// pass and the approvals are complete it carries out the promotion. It
+// returns the events that record what changed.
 func (s *Store) settle(tx *txn, req *PromotionRequest, now time.Time) ([]eventDraft, bool, error) {
 	prec, err := tx.single(`MATCH (pol:Policy {id: $id}) RETURN pol{.*} AS pol`, map[string]any{"id": req.PolicyID})
 	if err != nil {
@@ -348,22 +363,26 @@ func (s *Store) settle(tx *txn, req *PromotionRequest, now time.Time) ([]eventDr
 	if err != nil {
 		return nil, false, err
 	}
+	before, err := json.Marshal(req.Checks)
+	if err != nil {
+		return nil, false, err
+	}
 	if req.Checks, err = evaluateChecks(tx, pol, req); err != nil {
 		return nil, false, err
 	}
-	req.CheckedAt = now
 	from := req.Status
 	req.Status = statusOf(req.Checks)
 	checks, err := json.Marshal(req.Checks)
 	if err != nil {
 		return nil, false, err
 	}
-	if _, err := tx.run(`MATCH (r:PromotionRequest {id: $id}) SET r.checks = $checks, r.checkedAt = $now, r.status = $status`,
-		map[string]any{"id": req.ID, "checks": string(checks), "now": now, "status": string(req.Status)}); err != nil {
-		return nil, false, err
-	}
 	var drafts []eventDraft
-	if req.Status != from {
+	if string(checks) != string(before) || req.Status != from {
+		req.CheckedAt = now
+		if _, err := tx.run(`MATCH (r:PromotionRequest {id: $id}) SET r.checks = $checks, r.checkedAt = $now, r.status = $status`,
+			map[string]any{"id": req.ID, "checks": string(checks), "now": now, "status": string(req.Status)}); err != nil {
+			return nil, false, err
+		}
 		drafts = append(drafts, eventDraft{EventPromotionChecksChanged, req.ProjectKey, req.ID,
 			map[string]any{"from": string(from), "status": string(req.Status), "failingChecks": failing(req.Checks)}})
 	}
@@ -510,9 +529,17 @@ func (s *Store) reevaluateOpen(tx *txn, param string, id string) ([]eventDraft, 
 // openRequestsBy finds the open requests an evidence change may affect,
 // one statement per kind of evidence.
 var openRequestsBy = map[string]string{
+	// Each open request walks upstream from its model version, visiting
+	// each node once (the aggregation keeps the planner from binding the
+	// dataset version first and enumerating every path between the two).
 	"datasetVersionId": `
 		MATCH (r:PromotionRequest {open: true})
-		WHERE EXISTS { MATCH (:DatasetVersion {id: $id})-[:CONSUMED_BY|PRODUCED|DERIVED_INTO*1..` + upstreamDepthText + `]->(:ModelVersion {id: r.modelVersionId}) }
+		CALL {
+		  WITH r
+		  MATCH (dv:DatasetVersion)-[:CONSUMED_BY|PRODUCED|DERIVED_INTO*1..` + upstreamDepthText + `]->(:ModelVersion {id: r.modelVersionId})
+		  RETURN collect(DISTINCT dv.id) AS upstream
+		}
+		WITH r, upstream WHERE $id IN upstream
 		RETURN r.id AS id ORDER BY r.id`,
 	"modelVersionId": `MATCH (r:PromotionRequest {open: true, modelVersionId: $id}) RETURN r.id AS id ORDER BY r.id`,
 	"runId":          `MATCH (r:PromotionRequest {open: true, trainingRunId: $id}) RETURN r.id AS id ORDER BY r.id`,

@@ -180,6 +180,9 @@ type ReproduceSpec struct {
 	Seed        *int64            `json:"seed"`
 	Params      map[string]string `json:"params"`
 	Inputs      []SpecInput       `json:"inputs"`
+	// HiddenInputs counts the inputs in projects the reader may not read:
+	// they are needed too, and not listed.
+	HiddenInputs int `json:"hiddenInputs,omitempty"`
 	// Metrics are the final values a rerun should reproduce.
 	Metrics  map[string]float64 `json:"metrics"`
 	Complete bool               `json:"complete"`
@@ -213,8 +216,9 @@ type SpecInput struct {
 // ReproduceSpecFormat names the reproduce spec's format and version.
 const ReproduceSpecFormat = "exphub.reproduce/v1"
 
-// RunReproduceSpec returns the document a rerun of a run starts from.
-func (s *Store) RunReproduceSpec(ctx context.Context, runID string) (*ReproduceSpec, error) {
+// RunReproduceSpec returns the document a rerun of a run starts from, as
+// a reader with scope sees it.
+func (s *Store) RunReproduceSpec(ctx context.Context, runID string, scope Scope) (*ReproduceSpec, error) {
 	st, err := read(ctx, s, func(tx *txn) (*runState, error) { return loadRunState(tx, runID) })
 	if err != nil {
 		return nil, err
@@ -236,6 +240,10 @@ func (s *Store) RunReproduceSpec(ctx context.Context, runID string) (*ReproduceS
 		spec.Params[kv.Key] = kv.Value
 	}
 	for _, in := range st.inputs {
+		if !scope.Allows(in.ProjectKey) {
+			spec.HiddenInputs++
+			continue
+		}
 		spec.Inputs = append(spec.Inputs, SpecInput{DatasetVersionID: in.ID, Version: in.Version, URI: in.URI, SHA256: in.Digest})
 	}
 	for _, m := range metrics[0] {

@@ -246,6 +246,11 @@ func (r *Runner) Source(ctx context.Context, datasetVersionID string) (quality.S
 	}
 	vs, err := r.st.DatasetVersionsByIDs(ctx, []string{datasetVersionID})
 	if err != nil {
+		// The cause stays out of the message: it may end up in a rule's
+		// result, which users read.
+		if errors.Is(err, store.ErrUnavailable) {
+			return quality.Source{}, fmt.Errorf("%s: reading it failed: %w", datasetVersionID, store.ErrUnavailable)
+		}
 		return quality.Source{}, fmt.Errorf("%s: reading it failed", datasetVersionID)
 	}
 	v, ok := vs[datasetVersionID]

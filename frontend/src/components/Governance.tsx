@@ -87,7 +87,8 @@ export interface BiasCheckSummary {
   demographicParityDifference: FairnessValueLike;
   demographicParityRatio: FairnessValueLike;
   equalizedOddsDifference: FairnessValueLike;
-  datasetVersion: { id: string; version: string; dataset: { id: string; name: string } };
+  // null when the evaluation data is in a project the viewer cannot read.
+  datasetVersion?: { id: string; version: string; dataset: { id: string; name: string } } | null;
 }
 
 // BiasSummary is the gist of a model version's latest bias check.
@@ -105,7 +106,7 @@ export function BiasSummary({ check }: { check: BiasCheckSummary | null | undefi
         </tbody>
       </table>
       <p className="muted">
-        On <Link to={`/datasets/${dv.dataset.id}?version=${dv.id}`}>{dv.dataset.name} <code>{dv.version}</code></Link>, by {check.createdBy} {new Date(check.createdAt).toLocaleString()}
+        On {dv ? <Link to={`/datasets/${dv.dataset.id}?version=${dv.id}`}>{dv.dataset.name} <code>{dv.version}</code></Link> : "data in a project you cannot read"}, by {check.createdBy} {new Date(check.createdAt).toLocaleString()}
         {check.inconclusive && <> · <span className="warn-inline">inconclusive</span></>}
       </p>
       {check.notes.length > 0 && <ul className="plain muted">{check.notes.map((n) => <li key={n}>{n}</li>)}</ul>}

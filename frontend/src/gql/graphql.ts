@@ -72,7 +72,8 @@ export type BiasCheck = Node & {
   __typename?: 'BiasCheck';
   createdAt: Scalars['Time']['output'];
   createdBy: Scalars['String']['output'];
-  datasetVersion: DatasetVersion;
+  /** The evaluation data; null when it is in a project the caller may not read. */
+  datasetVersion?: Maybe<DatasetVersion>;
   demographicParityDifference: FairnessValue;
   demographicParityRatio: FairnessValue;
   equalOpportunityDifference: FairnessValue;
@@ -410,7 +411,7 @@ export type EventKind =
   /** An approver approved (payload: approvals, required). */
   | 'PROMOTION_APPROVED'
   | 'PROMOTION_CANCELLED'
-  /** The request's checks were evaluated again and its status changed between PENDING and BLOCKED (payload: from, status, failingChecks). */
+  /** The request's checks were evaluated again with another outcome (payload: from and status, PENDING or BLOCKED, and failingChecks). */
   | 'PROMOTION_CHECKS_CHANGED'
   /** The request was carried out: the model version moved to the target stage. */
   | 'PROMOTION_COMPLETED'
@@ -985,7 +986,11 @@ export type PolicyCheck = {
   __typename?: 'PolicyCheck';
   /** Why, in a sentence. */
   detail: Scalars['String']['output'];
-  /** The objects the verdict rests on (dataset versions and validation runs, a bias check, a run, a reproduction). */
+  /**
+   * The objects the verdict rests on: the upstream dataset versions of the
+   * request's project (failing first; those of other projects are counted in
+   * detail, not named), a bias check, the training run, a reproduction.
+   */
   evidenceIds: Array<Scalars['ID']['output']>;
   name: CheckName;
   verdict: CheckVerdict;
@@ -1048,7 +1053,7 @@ export type PromotionRequest = Node & {
   __typename?: 'PromotionRequest';
   approvalCount: Scalars['Int']['output'];
   approvals: Array<Approval>;
-  /** When the checks were last evaluated. */
+  /** When the stored checks were set: at the request, then whenever an evaluation changed them. */
   checkedAt: Scalars['Time']['output'];
   checks: Array<PolicyCheck>;
   /** Closing time (APPROVED, REJECTED, CANCELLED). */
@@ -1102,7 +1107,7 @@ export type PromotionStatus =
   | 'APPROVED'
   /** Open; a check fails. Approvals are still recorded; the promotion waits until the checks pass. */
   | 'BLOCKED'
-  /** Closed by the requester. */
+  /** Closed by the requester or an admin. */
   | 'CANCELLED'
   /** Open; every check passes, waiting for approvals. */
   | 'PENDING'
@@ -2137,7 +2142,7 @@ export type ModelQueryVariables = Exact<{
 }>;
 
 
-export type ModelQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model', id: string, name: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'ModelVersionConnection', totalCount: number, edges: Array<{ __typename?: 'ModelVersionEdge', node: { __typename?: 'ModelVersion', id: string, version: number, uri: string, stage: ModelStage, createdAt: string, createdBy: string, run?: { __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } } | null, promotionRequests: { __typename?: 'PromotionRequestConnection', totalCount: number, edges: Array<{ __typename?: 'PromotionRequestEdge', node: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus, targetStage: ModelStage, requestedBy: string, requestedAt: string } }> }, biasChecks: { __typename?: 'BiasCheckConnection', edges: Array<{ __typename?: 'BiasCheckEdge', node: { __typename?: 'BiasCheck', id: string, createdAt: string, createdBy: string, fourFifths: FourFifthsVerdict, inconclusive: boolean, notes: Array<string>, demographicParityDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, demographicParityRatio: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, equalizedOddsDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, datasetVersion: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } } } }> } } }> } } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type ModelQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Model', id: string, name: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'ModelVersionConnection', totalCount: number, edges: Array<{ __typename?: 'ModelVersionEdge', node: { __typename?: 'ModelVersion', id: string, version: number, uri: string, stage: ModelStage, createdAt: string, createdBy: string, run?: { __typename?: 'Run', id: string, name: string, experiment: { __typename?: 'Experiment', id: string, name: string } } | null, promotionRequests: { __typename?: 'PromotionRequestConnection', totalCount: number, edges: Array<{ __typename?: 'PromotionRequestEdge', node: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus, targetStage: ModelStage, requestedBy: string, requestedAt: string } }> }, biasChecks: { __typename?: 'BiasCheckConnection', edges: Array<{ __typename?: 'BiasCheckEdge', node: { __typename?: 'BiasCheck', id: string, createdAt: string, createdBy: string, fourFifths: FourFifthsVerdict, inconclusive: boolean, notes: Array<string>, demographicParityDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, demographicParityRatio: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, equalizedOddsDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, datasetVersion?: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } } | null } }> } } }> } } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type RequestPromotionMutationVariables = Exact<{
   input: RequestPromotionInput;
