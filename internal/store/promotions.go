@@ -545,6 +545,11 @@ var openRequestsBy = map[string]string{
 	"runId":          `MATCH (r:PromotionRequest {open: true, trainingRunId: $id}) RETURN r.id AS id ORDER BY r.id`,
 }
 
+// ReevaluationQuery is the statement that finds the open requests a
+// validation of dataset version $id may affect, for a benchmark that times
+// and profiles it on its own.
+func ReevaluationQuery() string { return openRequestsBy["datasetVersionId"] }
+
 // statusOf is PENDING when every check passes, else BLOCKED.
 func statusOf(checks []PolicyCheck) PromotionStatus {
 	if len(failing(checks)) > 0 {
