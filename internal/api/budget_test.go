@@ -195,10 +195,12 @@ func TestExperimentPageRoundTrips(t *testing.T) {
 
 	t.Run("the reproducibility of 100 experiments' runs", func(t *testing.T) {
 		// The experiment page, the run lists, then batches for
-		// reproducibility and for the latest reproductions: a loader's
-		// batch closes after a short wait, so 2,000 loads may take a few
-		// batches, but never one per run.
-		const budget = 10
+		// reproducibility and for the latest reproductions. A loader's
+		// batch closes after a short wait, and 2,000 resolvers under -race
+		// on a loaded machine take longer than that to ask, so the loads
+		// spread over a few batches (3 to 12 seen); one statement per run
+		// would be 4,000.
+		const budget = 30
 		res := h.gql(t, tok, `query($k: String!) { experiments(projectKey: $k, first: 100) { edges { node {
 			runs(first: 20) { edges { node { id reproducibility { complete missing latestReproduction { status } } } } } } } } }`,
 			map[string]any{"k": key})
