@@ -5762,6 +5762,7 @@ type Reproduction implements Node {
 }
 
 input RecordReproductionInput {
+  "A FINISHED run with at least one metric: its final metrics are what a rerun must reproduce."
   originalRunId: ID!
   "A FINISHED run of the same project."
   reproductionRunId: ID!

@@ -402,6 +402,7 @@ type RecentEvents struct {
 }
 
 type RecordReproductionInput struct {
+	// A FINISHED run with at least one metric: its final metrics are what a rerun must reproduce.
 	OriginalRunID string `json:"originalRunId"`
 	// A FINISHED run of the same project.
 	ReproductionRunID string  `json:"reproductionRunId"`

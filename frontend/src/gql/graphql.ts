@@ -1356,6 +1356,7 @@ export type RecentEvents = {
 };
 
 export type RecordReproductionInput = {
+  /** A FINISHED run with at least one metric: its final metrics are what a rerun must reproduce. */
   originalRunId: Scalars['ID']['input'];
   relativeTolerance?: Scalars['Float']['input'];
   /** A FINISHED run of the same project. */
