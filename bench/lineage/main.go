@@ -14,7 +14,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,8 +27,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
+	"github.com/exphub/exphub/bench/benchgraph"
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/store"
@@ -65,38 +63,11 @@ func run() error {
 	flag.Parse()
 
 	ctx := context.Background()
-	password := os.Getenv(*passwordEnv)
-	if password == "" {
-		password = "exphub-dev-password"
-	}
-	driver, err := neo4j.NewDriverWithContext(*uri, neo4j.BasicAuth("neo4j", password, ""))
+	driver, s, err := benchgraph.Open(ctx, *uri, *passwordEnv, store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix})
 	if err != nil {
 		return err
 	}
 	defer driver.Close(ctx)
-	s := store.New(driver, "")
-	if err := s.Migrate(ctx); err != nil {
-		return err
-	}
-	gen, err := s.GenerateLineage(ctx, store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix,
-		Progress: func(st store.GenStats) {
-			fmt.Fprintf(os.Stderr, "\rgenerating: %d nodes, %d edges", st.Nodes, st.Edges)
-		}})
-	switch {
-	case errors.Is(err, store.ErrConflict):
-		fmt.Printf("graph %s-* already loaded\n", *prefix)
-	case err != nil:
-		return err
-	default:
-		fmt.Fprintln(os.Stderr)
-		fmt.Printf("generated %d nodes and %d edges in %s (%.0f nodes/s)\n", gen.Nodes, gen.Edges, gen.Elapsed.Round(time.Second),
-			float64(gen.Nodes)/gen.Elapsed.Seconds())
-	}
-	size, err := s.CountGraph(ctx, *prefix)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("graph: %d nodes, %d relationships with prefix %s\n", size.Nodes, size.Edges, *prefix)
 
 	verifier, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
 	if err != nil {
