@@ -810,22 +810,16 @@ func profile(sb *strings.Builder, p neo4j.ProfiledPlan, depth int) int64 {
 
 // ids runs a read statement that returns an id column.
 func (b *bench) ids(ctx context.Context, q string, params map[string]any) ([]string, error) {
-	res, err := neo4j.ExecuteQuery(ctx, b.driver, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithReadersRouting())
-	if err != nil {
-		return nil, err
+	rows, err := b.modelVersions(ctx, q, params)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.id
 	}
-	out := make([]string, 0, len(res.Records))
-	for _, rec := range res.Records {
-		id, _, err := neo4j.GetRecordValue[string](rec, "id")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, nil
+	return out, err
 }
 
-// modelVersions runs a read statement that returns id and stage columns.
+// modelVersions runs a read statement that returns an id column and,
+// optionally, a stage column.
 func (b *bench) modelVersions(ctx context.Context, q string, params map[string]any) ([]mv, error) {
 	res, err := neo4j.ExecuteQuery(ctx, b.driver, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithReadersRouting())
 	if err != nil {
