@@ -45,14 +45,6 @@ func (r *Resolver) modelVersionFor(ctx context.Context, id string, min auth.Role
 		func(v *store.ModelVersion) string { return v.ProjectKey }, min)
 }
 
-// optional maps "" to null.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // canDecide says why the caller may not decide req now, or "" when it may.
 func canDecide(p *auth.Principal, req *store.PromotionRequest) string {
 	role := approverRole(req.ApproverRole)

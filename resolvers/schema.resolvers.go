@@ -36,7 +36,7 @@ func (r *biasCheckResolver) DatasetVersion(ctx context.Context, obj *store.BiasC
 
 // WeightColumn is the resolver for the weightColumn field.
 func (r *biasCheckResolver) WeightColumn(ctx context.Context, obj *store.BiasCheck) (*string, error) {
-	return optional(obj.WeightColumn), nil
+	return optString(obj.WeightColumn), nil
 }
 
 // Versions is the resolver for the versions field.
@@ -567,7 +567,7 @@ func (r *promotionRequestResolver) ModelVersion(ctx context.Context, obj *store.
 
 // TrainedBy is the resolver for the trainedBy field.
 func (r *promotionRequestResolver) TrainedBy(ctx context.Context, obj *store.PromotionRequest) (*string, error) {
-	return optional(obj.TrainedBy), nil
+	return optString(obj.TrainedBy), nil
 }
 
 // Policy is the resolver for the policy field.

@@ -13,8 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml"
-
+	"github.com/exphub/exphub/internal/casefiles"
 	"github.com/exphub/exphub/internal/quality"
 )
 
@@ -70,31 +69,10 @@ type expectGroup struct {
 }
 
 func TestCases(t *testing.T) {
-	files, err := filepath.Glob("testdata/cases/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no cases in testdata/cases")
-	}
-	for _, f := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
-			t.Parallel()
-			runCase(t, f)
-		})
-	}
+	casefiles.Run(t, "testdata/cases", runCase)
 }
 
-func runCase(t *testing.T, path string) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tc testCase
-	if err := yaml.UnmarshalWithOptions(raw, &tc, yaml.DisallowUnknownField()); err != nil {
-		t.Fatalf("case file: %v", err)
-	}
+func runCase(t *testing.T, name string, tc testCase) {
 	var spec Spec
 	j, err := json.Marshal(tc.Spec)
 	if err != nil {

@@ -16,8 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goccy/go-yaml"
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/exphub/exphub/internal/casefiles"
 )
 
 // testCase is one file of testdata/cases: input data, a suite, and the
@@ -105,37 +106,15 @@ type parquetSpec struct {
 }
 
 func TestCases(t *testing.T) {
-	files, err := filepath.Glob("testdata/cases/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no cases in testdata/cases")
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			runCase(t, f)
-		})
-	}
+	casefiles.Run(t, "testdata/cases", runCase)
 }
 
-func runCase(t *testing.T, path string) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tc testCase
-	if err := yaml.UnmarshalWithOptions(raw, &tc, yaml.DisallowUnknownField()); err != nil {
-		t.Fatalf("case file: %v", err)
-	}
+func runCase(t *testing.T, name string, tc testCase) {
 
 	// The suite goes through the same parser as a suite file.
 	text := []byte(tc.SuiteText)
 	if len(text) == 0 {
-		j, err := json.Marshal(map[string]any{"name": strings.TrimSuffix(filepath.Base(path), ".yaml"), "rules": tc.Rules})
+		j, err := json.Marshal(map[string]any{"name": name, "rules": tc.Rules})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -198,18 +198,12 @@ func (s *Store) packTraining(ctx context.Context, runID string, scope Scope) (*e
 	}
 	r := t.st.run
 	run := &evidence.Run{ID: r.ID, Name: r.Name, ExperimentID: r.ExperimentID, Status: string(r.Status), CreatedBy: r.CreatedBy,
-		StartedAt: r.StartedAt, EndedAt: r.EndedAt, Seed: r.Seed, Params: map[string]string{}, Metrics: map[string]float64{}, Inputs: []string{}}
+		StartedAt: r.StartedAt, EndedAt: r.EndedAt, Seed: r.Seed, Params: r.paramMap(), Metrics: finalValues(metrics[0]), Inputs: []string{}}
 	if r.Code != nil {
 		run.Code = map[string]any{"repo": r.Code.Repo, "commit": r.Code.Commit, "dirty": r.Code.Dirty}
 	}
 	if r.Environment != nil {
 		run.Environment = r.Environment.Map()
-	}
-	for _, kv := range r.Params {
-		run.Params[kv.Key] = kv.Value
-	}
-	for _, m := range metrics[0] {
-		run.Metrics[m.Key] = m.Latest.Value
 	}
 	for _, in := range t.st.inputs {
 		run.Inputs = append(run.Inputs, in.ID)

@@ -66,6 +66,20 @@ func newPromotionWorld(t *testing.T, s *store.Store, prefix string, policy *stor
 	return w
 }
 
+// inProduction registers another version of w's model and puts it in
+// production, for a promotion to archive.
+func inProduction(t *testing.T, s *store.Store, w *promotionWorld) *store.ModelVersion {
+	t.Helper()
+	old, err := s.RegisterModelVersion(t.Context(), "trainer", store.RegisterModelVersionInput{ProjectKey: w.key, ModelName: "fraud", URI: "s3://m/0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetModelStage(t.Context(), old.ID, store.StageProduction); err != nil {
+		t.Fatal(err)
+	}
+	return old
+}
+
 func validate(t *testing.T, s *store.Store, versionID, result string) {
 	t.Helper()
 	if _, err := s.RecordValidationResult(t.Context(), actor, store.RecordValidationResultInput{DatasetVersionID: versionID, SuiteName: "ge", Result: result}); err != nil {
@@ -205,13 +219,7 @@ func TestPromotionLifecycle(t *testing.T) {
 	w := newPromotionWorld(t, s, "prom", policyWith(func(p *store.PolicyInput) { p.RequiredApprovals = 2 }))
 	// An older version of the model is in production: the promotion
 	// archives it.
-	old, err := s.RegisterModelVersion(ctx, "trainer", store.RegisterModelVersionInput{ProjectKey: w.key, ModelName: "fraud", URI: "s3://m/0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetModelStage(ctx, old.ID, store.StageProduction); err != nil {
-		t.Fatal(err)
-	}
+	old := inProduction(t, s, w)
 
 	req := request(t, s, "alice", w.mv.ID, store.StageProduction)
 	if req.Status != store.PromotionPending || req.TrainedBy != "trainer" || req.TrainingRunID != w.train.ID || req.PolicyVersion != 1 || req.RequiredApprovals != 2 {
@@ -441,13 +449,7 @@ func TestConcurrentApprovalsPromoteOnce(t *testing.T) {
 	s := neo4jtest.Store(t)
 	ctx := t.Context()
 	w := newPromotionWorld(t, s, "race", policyWith(func(p *store.PolicyInput) { p.RequiredApprovals = 3 }))
-	old, err := s.RegisterModelVersion(ctx, "trainer", store.RegisterModelVersionInput{ProjectKey: w.key, ModelName: "fraud", URI: "s3://m/0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetModelStage(ctx, old.ID, store.StageProduction); err != nil {
-		t.Fatal(err)
-	}
+	old := inProduction(t, s, w)
 	req := request(t, s, "alice", w.mv.ID, store.StageProduction)
 	const approvers = 20
 	var (

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -43,20 +44,12 @@ const (
 // Policy says what a promotion in a project needs. Version 0 is the
 // default every project starts with.
 type Policy struct {
-	ID                               string
-	ProjectKey                       string
-	Version                          int64
-	RequiredApprovals                int
-	ApproverRole                     string
-	RequireUpstreamValidationsPassed bool
-	AllowWarnedValidations           bool
-	BiasRules                        []BiasRule
-	RequireReproducible              bool
-	RequireReproduced                bool
-	SeparationOfDuties               bool
-	Stages                           []ModelStage
-	CreatedAt                        *time.Time
-	CreatedBy                        *string
+	ID         string
+	ProjectKey string
+	Version    int64
+	PolicyInput
+	CreatedAt *time.Time
+	CreatedBy *string
 }
 
 // PolicyInput is the content of a policy version.
@@ -100,19 +93,8 @@ func decodePolicy(m map[string]any) (*Policy, error) {
 }
 
 func (p *Policy) apply(in PolicyInput) {
-	p.RequiredApprovals, p.ApproverRole = in.RequiredApprovals, in.ApproverRole
-	p.RequireUpstreamValidationsPassed, p.AllowWarnedValidations = in.RequireUpstreamValidationsPassed, in.AllowWarnedValidations
-	p.BiasRules = slices.Clone(in.BiasRules)
-	p.RequireReproducible, p.RequireReproduced, p.SeparationOfDuties = in.RequireReproducible, in.RequireReproduced, in.SeparationOfDuties
-	p.Stages = slices.Clone(in.Stages)
-}
-
-// Input returns the content of p.
-func (p *Policy) Input() PolicyInput {
-	return PolicyInput{RequiredApprovals: p.RequiredApprovals, ApproverRole: p.ApproverRole,
-		RequireUpstreamValidationsPassed: p.RequireUpstreamValidationsPassed, AllowWarnedValidations: p.AllowWarnedValidations,
-		BiasRules: p.BiasRules, RequireReproducible: p.RequireReproducible, RequireReproduced: p.RequireReproduced,
-		SeparationOfDuties: p.SeparationOfDuties, Stages: p.Stages}
+	p.PolicyInput = in
+	p.BiasRules, p.Stages = slices.Clone(in.BiasRules), slices.Clone(in.Stages)
 }
 
 // normalize validates in and puts its lists in a canonical order, so equal
@@ -139,7 +121,7 @@ func (in *PolicyInput) normalize() error {
 			return invalid("biasRules[%d].threshold: must be in [0, 1], got %v", i, r.Threshold)
 		}
 	}
-	slices.SortFunc(in.BiasRules, func(a, b BiasRule) int { return compareStrings(string(a.Metric), string(b.Metric)) })
+	slices.SortFunc(in.BiasRules, func(a, b BiasRule) int { return cmp.Compare(a.Metric, b.Metric) })
 	for i := 1; i < len(in.BiasRules); i++ {
 		if in.BiasRules[i].Metric == in.BiasRules[i-1].Metric {
 			return invalid("biasRules: %s appears twice", in.BiasRules[i].Metric)
@@ -157,16 +139,6 @@ func (in *PolicyInput) normalize() error {
 	slices.Sort(in.Stages)
 	in.Stages = slices.Compact(in.Stages)
 	return nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (in PolicyInput) equal(o PolicyInput) bool {
@@ -216,7 +188,7 @@ func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in Poli
 			}
 			// Compare in canonical form: version 0 and older versions
 			// may list rules and stages in another order.
-			curIn := cur.Input()
+			curIn := cur.PolicyInput
 			if curIn.normalize() == nil && curIn.equal(in) {
 				return result{cur, false}, nil
 			}
@@ -259,7 +231,7 @@ func (s *Store) PolicyOf(ctx context.Context, projectKey string, version *int64)
 		rec, err := tx.single(`
 			MATCH (:Project {key: $projectKey})-[:HAS_POLICY]->(pol:Policy)
 			WHERE $version IS NULL OR pol.version = $version
-			RETURN pol{.*} AS pol ORDER BY pol.version DESC LIMIT 1`, map[string]any{"projectKey": projectKey, "version": anyInt(version)})
+			RETURN pol{.*} AS pol ORDER BY pol.version DESC LIMIT 1`, map[string]any{"projectKey": projectKey, "version": derefOrNil(version)})
 		if err != nil {
 			return nil, err
 		}
@@ -271,13 +243,6 @@ func (s *Store) PolicyOf(ctx context.Context, projectKey string, version *int64)
 		}
 		return recDecode(rec, "pol", decodePolicy)
 	})
-}
-
-func anyInt(v *int64) any {
-	if v == nil {
-		return nil
-	}
-	return *v
 }
 
 // PoliciesByIDs returns policies by ID.

@@ -329,6 +329,11 @@ func (s *Store) Decide(ctx context.Context, actor, requestID string, decision De
 		}
 		drafts := []eventDraft{{EventPromotionApproved, req.ProjectKey, req.ID, map[string]any{"modelVersionId": req.ModelVersionID,
 			"approvals": req.ApprovalCount(), "required": req.RequiredApprovals, "comment": clip(comment)}}}
+		// Evidence changes keep the checks current; the approval that
+		// completes the count evaluates them once more, under the lock.
+		if req.ApprovalCount() < req.RequiredApprovals {
+			return result{req, false}, s.appendEvents(tx, actor, drafts...)
+		}
 		more, promoted, err := s.settle(tx, req, now)
 		if err != nil {
 			return result{}, err

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -126,6 +127,24 @@ func (e *Environment) Map() map[string]string {
 	return out
 }
 
+// paramMap is the run's params by key.
+func (r *Run) paramMap() map[string]string {
+	out := make(map[string]string, len(r.Params))
+	for _, kv := range r.Params {
+		out[kv.Key] = kv.Value
+	}
+	return out
+}
+
+// finalValues is each metric's latest value by key.
+func finalValues(ms []*Metric) map[string]float64 {
+	out := make(map[string]float64, len(ms))
+	for _, m := range ms {
+		out[m.Key] = m.Latest.Value
+	}
+	return out
+}
+
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -229,15 +248,11 @@ func (s *Store) RunReproduceSpec(ctx context.Context, runID string, scope Scope)
 	}
 	r := st.run
 	spec := &ReproduceSpec{Format: ReproduceSpecFormat, Run: SpecRun{ID: r.ID, Name: r.Name, ProjectKey: r.ProjectKey,
-		ExperimentID: r.ExperimentID, Status: string(r.Status)}, Environment: map[string]string{}, Seed: r.Seed,
-		Params: map[string]string{}, Inputs: []SpecInput{}, Metrics: map[string]float64{}, Missing: st.missingItems()}
+		ExperimentID: r.ExperimentID, Status: string(r.Status)}, Environment: r.Environment.Map(), Seed: r.Seed,
+		Params: r.paramMap(), Inputs: []SpecInput{}, Metrics: finalValues(metrics[0]), Missing: st.missingItems()}
 	spec.Complete = len(spec.Missing) == 0
 	if r.Code != nil {
 		spec.Code = &SpecCode{Repo: r.Code.Repo, Commit: r.Code.Commit, Dirty: r.Code.Dirty}
-	}
-	spec.Environment = r.Environment.Map()
-	for _, kv := range r.Params {
-		spec.Params[kv.Key] = kv.Value
 	}
 	for _, in := range st.inputs {
 		if !scope.Allows(in.ProjectKey) {
@@ -245,9 +260,6 @@ func (s *Store) RunReproduceSpec(ctx context.Context, runID string, scope Scope)
 			continue
 		}
 		spec.Inputs = append(spec.Inputs, SpecInput{DatasetVersionID: in.ID, Version: in.Version, URI: in.URI, SHA256: in.Digest})
-	}
-	for _, m := range metrics[0] {
-		spec.Metrics[m.Key] = m.Latest.Value
 	}
 	return spec, nil
 }
@@ -331,7 +343,7 @@ func Compare(original, rerun []*Metric, atol, rtol float64) ([]MetricComparison,
 		}
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(x, y MetricComparison) int { return compareStrings(x.Key, y.Key) })
+	slices.SortFunc(out, func(x, y MetricComparison) int { return cmp.Compare(x.Key, y.Key) })
 	return out, status
 }
 

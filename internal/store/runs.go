@@ -221,7 +221,7 @@ func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*
 	})
 }
 
-func derefOrNil(s *string) any {
+func derefOrNil[T any](s *T) any {
 	if s == nil {
 		return nil
 	}
