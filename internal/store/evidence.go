@@ -132,8 +132,21 @@ func (s *Store) evidencePack(ctx context.Context, req *PromotionRequest, generat
 			checks.Items = append(checks.Items, b)
 		}
 	}
+	// Evaluation data of a project outside scope is not named.
+	evalIDs := make([]string, len(checks.Items))
+	for i, b := range checks.Items {
+		evalIDs[i] = b.DatasetVersionID
+	}
+	evals, err := s.DatasetVersionsByIDs(ctx, evalIDs)
+	if err != nil {
+		return nil, err
+	}
 	for _, b := range checks.Items {
-		pack.BiasChecks = append(pack.BiasChecks, evidence.BiasCheck{ID: b.ID, DatasetVersionID: b.DatasetVersionID, Spec: b.Spec,
+		dv := b.DatasetVersionID
+		if v := evals[dv]; v == nil || !scope.Allows(v.ProjectKey) {
+			dv = ""
+		}
+		pack.BiasChecks = append(pack.BiasChecks, evidence.BiasCheck{ID: b.ID, DatasetVersionID: dv, Spec: b.Spec,
 			Report: b.Report, CreatedAt: b.CreatedAt, CreatedBy: b.CreatedBy})
 		targets = append(targets, b.ID)
 	}
@@ -206,7 +219,9 @@ func (s *Store) packTraining(ctx context.Context, runID string, scope Scope) (*e
 		run.Environment = r.Environment.Map()
 	}
 	for _, in := range t.st.inputs {
-		run.Inputs = append(run.Inputs, in.ID)
+		if scope.Allows(in.ProjectKey) {
+			run.Inputs = append(run.Inputs, in.ID)
+		}
 	}
 	missing := t.st.missingItems()
 	rep := &evidence.Reproduction{Complete: len(missing) == 0, Missing: missing}

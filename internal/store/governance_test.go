@@ -756,4 +756,28 @@ func TestUpstreamCheckNamesOnlyItsOwnProject(t *testing.T) {
 		slices.Contains(c.EvidenceIDs, secret.ID) || !slices.Contains(c.EvidenceIDs, w.raw.ID) {
 		t.Fatalf("check %+v", c)
 	}
+	// Nor does the evidence pack of a reader of this project only, beyond
+	// the audit events of this project, which carry the IDs they were
+	// written with (hashed, so never edited) and which that reader already
+	// gets from the event log.
+	pack, err := s.EvidencePack(ctx, req.ID, "auditor", store.Scope{Keys: []string{w.key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := json.Marshal(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withoutAudit := *pack
+	withoutAudit.Audit = evidence.Audit{}
+	rest, err := json.Marshal(withoutAudit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(rest, []byte(secret.ID)) || bytes.Contains(all, []byte("secret-source")) {
+		t.Fatal("the pack names the hidden input")
+	}
+	if problems := evidence.Verify(pack); len(problems) > 0 {
+		t.Fatalf("pack problems: %v", problems)
+	}
 }
