@@ -11,10 +11,18 @@ so it does not show up in `ps`.
 
 Exit codes:
   0  logged in and RETURN 1 returned 1
-  1  not (yet) reachable: connection refused/reset, timeout, handshake or
-     protocol trouble, database not available... (worth retrying)
-  2  the server answered but rejected the credentials (Neo.ClientError.Security.*)
+  1  not (yet) ready: connection refused/reset, timeout, handshake or
+     protocol trouble, database not available, login rate-limited
+     (Neo.ClientError.Security.AuthenticationRateLimit)... (worth retrying)
+  2  the server rejected the credentials (Neo.ClientError.Security.Unauthorized)
   64 usage error
+
+Only Unauthorized means "wrong user or password". A rate-limit answer says
+nothing about our password: after dbms.security.auth_max_failed_attempts
+failed logins by anyone, Neo4j refuses every login as that user for
+dbms.security.auth_lock_time, the right password included, and the lock then
+lapses. Treating it as fatal made a start fail because some other client had
+tried too early or with a wrong password.
 """
 
 import argparse
@@ -30,6 +38,10 @@ PROPOSALS = bytes([0, 4, 4, 5, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0])
 
 SUCCESS, RECORD, IGNORED, FAILURE = 0x70, 0x71, 0x7E, 0x7F
 MSG_HELLO, MSG_LOGON, MSG_GOODBYE, MSG_RUN, MSG_PULL = 0x01, 0x6A, 0x02, 0x10, 0x3F
+
+
+# The one answer that is final: wrong user or password.
+UNAUTHORIZED = "Neo.ClientError.Security.Unauthorized"
 
 
 class AuthError(Exception):
@@ -197,7 +209,7 @@ class Conn:
                 meta = fields[0] if fields else {}
                 code = meta.get("code", "?")
                 text = "%s failed: %s: %s" % (what, code, meta.get("message", ""))
-                if str(code).startswith("Neo.ClientError.Security."):
+                if code == UNAUTHORIZED:
                     raise AuthError(text)
                 raise BoltError(text)
             elif sig == IGNORED:

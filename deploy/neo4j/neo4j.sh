@@ -7,22 +7,47 @@
 # Usage:  deploy/neo4j/neo4j.sh start|stop|status|wait|restart
 #
 #   start    fetch the jars if not cached, start Neo4j in the background and
-#            wait until Bolt accepts a login + RETURN 1. No-op (exit 0) if the
-#            instance of NEO4J_DATA_DIR is already running.
+#            wait until Bolt accepts a login + RETURN 1 (see "Waiting" below).
+#            No-op (exit 0) if the instance of NEO4J_DATA_DIR is already
+#            running; if it is still starting, wait for it like a new start.
 #   stop     SIGTERM, wait up to NEO4J_STOP_SECONDS for a clean shutdown.
 #            Never SIGKILLs: on timeout it fails and says so. No-op if stopped.
 #   status   "running ..." (exit 0) or "stopped ..." (exit 3).
 #   wait     block until Bolt on 127.0.0.1:NEO4J_BOLT_PORT accepts a login as
-#            neo4j/NEO4J_PASSWORD and RETURN 1 (works for any server there,
-#            e.g. a Docker one); fails after NEO4J_WAIT_SECONDS.
+#            neo4j/NEO4J_PASSWORD and RETURN 1. With a pid file in
+#            NEO4J_DATA_DIR it waits for that instance as start does; without
+#            one (any other server there, e.g. a Docker one) it fails after a
+#            fixed NEO4J_WAIT_SECONDS.
 #   restart  stop, then start.
+#
+# Waiting (start, and wait on an instance of NEO4J_DATA_DIR): a start can take
+# far longer than usual -- after a crash or kill -9 Neo4j first recovers the
+# store from its transaction log, on a loaded machine for minutes -- and that
+# is progress, not a hang. So there is no fixed deadline. It fails:
+#   - at once when the launcher process exits (its log tail is shown);
+#   - at once when Bolt rejects neo4j/NEO4J_PASSWORD (Unauthorized) after the
+#     launcher has set that password; a rate-limited login is retried;
+#   - when the instance made NO progress for NEO4J_WAIT_SECONDS. Progress is
+#     a new line in the launcher output (neo4j.log) or in Neo4j's
+#     logs/debug.log (recovery logs every 10% there), lines of the Bolt
+#     server aside (other clients' failed logins write those), or a tick in
+#     neo4j.progress, where the launcher reports that the thread starting
+#     Neo4j is running rather than blocked (see ProgressReporter in
+#     Launcher.java); before the launcher's main() runs (the JVM compiling
+#     Launcher.java: 1-2 s, over 10 s on a loaded machine), CPU time the JVM
+#     uses. The launcher's first Cypher statements log nothing for up to
+#     ~20 s under load; the ticks cover them;
+#   - after NEO4J_MAX_WAIT_SECONDS in all, even with progress: a bound for CI
+#     on a start that runs but never gets ready (a livelock, a GC spiral).
+# Polled every 0.5 s.
+# A start that fails stops the half-started instance (SIGTERM, clean).
 #
 # Environment (defaults in brackets):
 #   NEO4J_BOLT_PORT     Bolt port on 127.0.0.1 [7687]
 #   NEO4J_DATA_DIR      instance directory: store (data/), Neo4j logs (logs/),
 #                       neo4j.log (launcher output), neo4j.pid, neo4j.ready,
-#                       neo4j.generated.conf. Relative paths are taken from the
-#                       repository root. [<repo>/.data/neo4j]
+#                       neo4j.progress, neo4j.generated.conf. Relative paths
+#                       are taken from the repository root. [<repo>/.data/neo4j]
 #   NEO4J_PASSWORD      password of user neo4j, set on every start (>= 8 chars);
 #                       falls back to EXPHUB_NEO4J_PASSWORD [exphub-dev-password]
 #   NEO4J_CACHE_DIR     where the jars are cached (relative: from the repo root)
@@ -32,7 +57,12 @@
 #   NEO4J_PAGECACHE     page cache size, e.g. 2g; replaces neo4j.conf's value
 #                       [256m, from neo4j.conf]
 #   NEO4J_JAVA_OPTS     extra JVM flags, split on whitespace []
-#   NEO4J_WAIT_SECONDS  how long start/wait wait for Bolt [120]
+#   NEO4J_WAIT_SECONDS  start/wait on our instance: fail after this long
+#                       without progress; wait on another server: fail
+#                       after this long [120]
+#   NEO4J_MAX_WAIT_SECONDS  start/wait on our instance: fail after this long
+#                       even with progress; raise it to recover a big store
+#                       [3600]
 #   NEO4J_STOP_SECONDS  how long stop waits after SIGTERM [60]
 #
 # Two instances run side by side with different NEO4J_DATA_DIR and
@@ -76,11 +106,13 @@ DATA_DIR=$(abs_path "${NEO4J_DATA_DIR:-.data/neo4j}")
 PASSWORD=${NEO4J_PASSWORD:-${EXPHUB_NEO4J_PASSWORD:-exphub-dev-password}}
 CACHE_DIR=$(abs_path "${NEO4J_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/exphub/neo4j-$NEO4J_VERSION}")
 WAIT_SECONDS=${NEO4J_WAIT_SECONDS:-120}
+MAX_WAIT_SECONDS=${NEO4J_MAX_WAIT_SECONDS:-3600}
 STOP_SECONDS=${NEO4J_STOP_SECONDS:-60}
 
 case $BOLT_PORT in ''|*[!0-9]*) die "NEO4J_BOLT_PORT must be a port number, got '$BOLT_PORT'" ;; esac
 [ "$BOLT_PORT" -ge 1 ] && [ "$BOLT_PORT" -le 65535 ] || die "NEO4J_BOLT_PORT out of range: $BOLT_PORT"
 case $WAIT_SECONDS in ''|*[!0-9]*) die "NEO4J_WAIT_SECONDS must be a whole number of seconds" ;; esac
+case $MAX_WAIT_SECONDS in ''|*[!0-9]*) die "NEO4J_MAX_WAIT_SECONDS must be a whole number of seconds" ;; esac
 case $STOP_SECONDS in ''|*[!0-9]*) die "NEO4J_STOP_SECONDS must be a whole number of seconds" ;; esac
 
 LIB_DIR=$CACHE_DIR/lib
@@ -88,7 +120,9 @@ MAIN_JAR=$LIB_DIR/org.neo4j.neo4j-$NEO4J_VERSION.jar
 PID_FILE=$DATA_DIR/neo4j.pid
 LOG_FILE=$DATA_DIR/neo4j.log
 READY_FILE=$DATA_DIR/neo4j.ready
+PROGRESS_FILE=$DATA_DIR/neo4j.progress
 GEN_CONF=$DATA_DIR/neo4j.generated.conf
+DEBUG_LOG=$DATA_DIR/logs/debug.log
 LOCK_FILE=$DATA_DIR/.neo4j.sh.lock
 
 need() { # need <command> <why>
@@ -149,7 +183,7 @@ log_tail() {
     if [ -f "$LOG_FILE" ]; then
         echo "---- last 40 lines of $LOG_FILE ----" >&2
         tail -n 40 "$LOG_FILE" >&2
-        echo "---- (Neo4j's own log: $DATA_DIR/logs/debug.log) ----" >&2
+        echo "---- (Neo4j's own log: $DEBUG_LOG) ----" >&2
     else
         echo "(no log file at $LOG_FILE)" >&2
     fi
@@ -159,7 +193,7 @@ lock_data_dir() { # serialise start/stop on one data dir (fd 9, closed for java)
     mkdir -p "$DATA_DIR"
     if command -v flock >/dev/null 2>&1; then
         exec 9>"$LOCK_FILE"
-        flock -w $((WAIT_SECONDS + STOP_SECONDS + 60)) 9 ||
+        flock -w $((MAX_WAIT_SECONDS + STOP_SECONDS + 60)) 9 ||
             die "another neo4j.sh is busy with $DATA_DIR (lock $LOCK_FILE)"
     fi
 }
@@ -259,20 +293,94 @@ write_conf() {
     mv -f "$GEN_CONF.tmp" "$GEN_CONF"
 }
 
-# Wait until Bolt answers a login + RETURN 1. With a pid file (our instance),
-# also fail fast when the process dies, and only start probing once the
-# launcher has set the password (neo4j.ready), so that no login attempt is
-# made with a password that is not set yet.
+# What wait_ready takes as progress, as one string that changes when there
+# is any: the number of lines in the launcher output and in Neo4j's debug
+# log, not counting the Bolt server's lines (loggers o.n.b.*), and the
+# launcher's progress file (see ProgressReporter in Launcher.java). Neo4j logs
+# to debug.log all through a start, store recovery included ("Recovery ...
+# 10% completed"); the progress file covers the stretches it does not log
+# (the first Cypher statements: >10 s on a loaded machine). The Bolt lines
+# are other clients' doing -- every failed login adds a WARN to both logs --
+# and a client retrying a wrong password must not keep a stuck start alive.
+# Before the launcher's main() runs there is no progress file: the JVM is
+# compiling Launcher.java (source mode), seconds that nothing reports, so
+# until then (pre_main=1) the CPU time the JVM has used stands in for it. Only
+# then: later "alive and using CPU" is also true of a JVM stuck on a lock
+# (its timers, GC, JIT), which is what the window must catch.
+# Any change counts (a rotated debug.log has fewer lines).
+progress_mark() { # progress_mark <pid> <pre_main>
+    local f n
+    for f in "$LOG_FILE" "$DEBUG_LOG"; do
+        n=-
+        if [ -f "$f" ]; then
+            n=$(grep -c -v -F '[o.n.b.' "$f" 2>/dev/null) || true
+        fi
+        printf '%s/' "$n"
+    done
+    cat "$PROGRESS_FILE" 2>/dev/null || true
+    if [ "$2" = 1 ]; then
+        cpu_time "$1"
+    fi
+}
+
+# CPU time process $1 has used, in a form that changes when it grows.
+cpu_time() {
+    local stat
+    local -a f
+    if stat=$(cat "/proc/$1/stat" 2>/dev/null); then
+        # Fields after "pid (comm) ": state is field 3, utime 14, stime 15.
+        read -r -a f <<<"${stat##*) }"
+        echo "cpu:$((f[11] + f[12]))"
+    else
+        ps -p "$1" -o time= 2>/dev/null || true
+    fi
+}
+
+# Milliseconds since the epoch: the no-progress window is measured finer than
+# in whole seconds, or a window of a few seconds could be up to 1 s shorter.
+# EPOCHREALTIME is bash 5+ (its separator follows the locale); else seconds.
+now_ms() {
+    local t=${EPOCHREALTIME:-}
+    if [ -n "$t" ]; then
+        t=${t/[.,]/}
+        echo $((10#$t / 1000))
+    else
+        echo $(($(date +%s) * 1000))
+    fi
+}
+
+# The launcher's current step while it starts, for messages.
+launcher_step() {
+    local ticks step=""
+    if [ -f "$PROGRESS_FILE" ]; then
+        read -r ticks step <"$PROGRESS_FILE" 2>/dev/null || true
+    fi
+    echo "${step:-the JVM is not running Launcher.java yet}"
+}
+
+# Wait until Bolt answers a login + RETURN 1. With a pid file (our instance)
+# follow the launcher's progress (see "Waiting" in the header): fail at once
+# when the process dies, after NEO4J_WAIT_SECONDS without progress, or after
+# NEO4J_MAX_WAIT_SECONDS in all; and only start probing once the launcher has
+# set the password (neo4j.ready), so that no login attempt is made with a
+# password that is not set yet. Without a pid file (someone else's server)
+# fail after a fixed NEO4J_WAIT_SECONDS.
 wait_ready() {
     need_python
-    local deadline now pid="" rc out last="" managed=0 port
+    local start now pid="" rc out last="" managed=0 port mark seen progress_at noted=0 pre_main=0
+    local window_ms=$((WAIT_SECONDS * 1000)) max_ms=$((MAX_WAIT_SECONDS * 1000))
     if [ -f "$PID_FILE" ]; then
         managed=1
         pid=$(tr -dc '0-9' <"$PID_FILE")
         port=$(running_port)
         BOLT_PORT=${port:-$BOLT_PORT}
     fi
-    deadline=$(($(date +%s) + WAIT_SECONDS))
+    if [ "$managed" = 1 ] && [ ! -f "$PROGRESS_FILE" ]; then
+        pre_main=1
+    fi
+    start=$(now_ms)
+    progress_at=$start
+    seen=$(progress_mark "$pid" "$pre_main")
     while :; do
         if [ "$managed" = 1 ] && ! kill -0 "$pid" 2>/dev/null; then
             log_tail
@@ -292,12 +400,34 @@ wait_ready() {
         else
             last="launcher not ready yet (no $READY_FILE)"
         fi
-        now=$(date +%s)
-        if [ "$now" -ge "$deadline" ]; then
-            [ "$managed" = 1 ] && log_tail
-            die "Bolt on 127.0.0.1:$BOLT_PORT not ready after ${WAIT_SECONDS}s (last: ${last:-none}); log: $LOG_FILE"
+        now=$(now_ms)
+        if [ "$managed" = 0 ]; then
+            if [ $((now - start)) -ge "$window_ms" ]; then
+                die "Bolt on 127.0.0.1:$BOLT_PORT not ready after ${WAIT_SECONDS}s (last: ${last:-none})"
+            fi
+        else
+            if [ "$pre_main" = 1 ] && [ -f "$PROGRESS_FILE" ]; then
+                pre_main=0
+            fi
+            mark=$(progress_mark "$pid" "$pre_main")
+            if [ "$mark" != "$seen" ]; then
+                seen=$mark
+                progress_at=$now
+            fi
+            if [ $((now - progress_at)) -ge "$window_ms" ]; then
+                log_tail
+                die "Neo4j (pid $pid) not ready on bolt://127.0.0.1:$BOLT_PORT and no progress for ${WAIT_SECONDS}s (NEO4J_WAIT_SECONDS): no new line in $LOG_FILE or $DEBUG_LOG, and the launcher's thread made no headway (step: $(launcher_step)) (last: ${last:-none})"
+            fi
+            if [ $((now - start)) -ge "$max_ms" ]; then
+                log_tail
+                die "Neo4j (pid $pid) not ready on bolt://127.0.0.1:$BOLT_PORT after ${MAX_WAIT_SECONDS}s (NEO4J_MAX_WAIT_SECONDS), though it kept making progress (step: $(launcher_step)) (last: ${last:-none}); see $DEBUG_LOG"
+            fi
+            if [ "$noted" = 0 ] && [ $((now - start)) -ge "$window_ms" ]; then
+                noted=1
+                info "not ready after $(((now - start) / 1000))s but still making progress (e.g. recovering the store after a crash), waiting on; see $DEBUG_LOG"
+            fi
         fi
-        sleep 1
+        sleep 0.5
     done
 }
 
@@ -320,7 +450,7 @@ cmd_status() {
 do_stop() {
     local pid offset i
     if ! pid=$(running_pid); then
-        rm -f "$PID_FILE" "$READY_FILE"
+        rm -f "$PID_FILE" "$READY_FILE" "$PROGRESS_FILE"
         info "not running (data $DATA_DIR)"
         return 0
     fi
@@ -335,7 +465,7 @@ do_stop() {
         log_tail
         die "Neo4j (pid $pid) still running ${STOP_SECONDS}s after SIGTERM; NOT killed. Look at $LOG_FILE, then 'kill -9 $pid' if it is really stuck (the store then recovers on the next start)"
     fi
-    rm -f "$PID_FILE" "$READY_FILE"
+    rm -f "$PID_FILE" "$READY_FILE" "$PROGRESS_FILE"
     if tail -c +$((offset + 1)) "$LOG_FILE" 2>/dev/null | grep -q 'NEO4J STOPPED'; then
         info "stopped (clean shutdown, data $DATA_DIR)"
     else
@@ -360,7 +490,7 @@ cmd_start() {
         info "already running (pid $pid, bolt://127.0.0.1:$BOLT_PORT, data $DATA_DIR)"
         return 0
     fi
-    rm -f "$PID_FILE" "$READY_FILE"
+    rm -f "$PID_FILE" "$READY_FILE" "$PROGRESS_FILE"
     if port_in_use "$BOLT_PORT"; then
         die "port $BOLT_PORT on 127.0.0.1 is already in use by another process (not the instance of $DATA_DIR); stop it or set NEO4J_BOLT_PORT"
     fi
@@ -384,7 +514,7 @@ cmd_start() {
             info "stopping the half-started instance (pid $pid)"
             do_stop || true
         else
-            rm -f "$PID_FILE" "$READY_FILE"
+            rm -f "$PID_FILE" "$READY_FILE" "$PROGRESS_FILE"
         fi
         exit 1
     fi
