@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,25 @@ import (
 // env returns a getenv over a fixed map.
 func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
+}
+
+// lockedBuffer is a bytes.Buffer a test may read while a command writes
+// to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // runCapture runs hubctl with args and returns its exit code and outputs.
@@ -267,13 +287,27 @@ func TestWatchReplaysThenFollows(t *testing.T) {
 		stdout, stderr string
 	}
 	res := make(chan result, 1)
+	var stdout lockedBuffer
 	go func() {
-		var stdout, stderr bytes.Buffer
+		var stderr bytes.Buffer
 		code := run([]string{"watch", "--url", srv.URL + "/graphql", "--project", key, "--after", "0", "--count", "3", "--json"},
 			env(map[string]string{"EXPHUB_TOKEN": tok}), &stdout, &stderr)
 		res <- result{code, stdout.String(), stderr.String()}
 	}()
-	time.Sleep(500 * time.Millisecond) // replayed the two, waits for a third
+	// The third event is written only once the two replayed ones are
+	// printed, so it reaches the watch live. The deadlines are generous: a
+	// -race binary beside other packages' tests may take many seconds to
+	// connect and replay; waiting costs nothing when it is quick.
+	for deadline := time.Now().Add(60 * time.Second); strings.Count(stdout.String(), "\n") < 2; time.Sleep(20 * time.Millisecond) {
+		select {
+		case r := <-res:
+			t.Fatalf("watch ended before the replay was printed: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the watch did not print the two replayed events in 60 s: %q", stdout.String())
+		}
+	}
 	r1, err := st.StartRun(t.Context(), "carol", store.StartRunInput{ExperimentID: exp.ID, Name: "r"})
 	if err != nil {
 		t.Fatal(err)
@@ -281,8 +315,8 @@ func TestWatchReplaysThenFollows(t *testing.T) {
 	var r result
 	select {
 	case r = <-res:
-	case <-time.After(15 * time.Second):
-		t.Fatal("watch did not finish")
+	case <-time.After(60 * time.Second):
+		t.Fatalf("watch did not finish after the third event; printed %q", stdout.String())
 	}
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)

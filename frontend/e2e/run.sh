@@ -32,9 +32,28 @@ approver=$(EXPHUB_JWT_SECRET=$secret "$tmp/hubctl" token --sub e2e-approver --ro
 EXPHUB_ADDR=127.0.0.1:$port EXPHUB_DEV=true EXPHUB_LOG_LEVEL=warn EXPHUB_JWT_SECRET=$secret \
   EXPHUB_NEO4J_URI=$uri "$tmp/exphub-server" >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
-for _ in $(seq 1 120); do
-  if grep -q "token=" "$tmp/out.log" 2>/dev/null; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then cat "$tmp/err.log"; exit 1; fi
+# The server migrates and seeds the demo before it prints its sign-in link,
+# which takes minutes on a busy machine. Wait on the server, not a clock:
+# while it runs and has not printed the link, it is still working; when it
+# exits, fail at once with its output. The cap only ends a server that hangs.
+wait_cap=${E2E_SERVER_WAIT:-1200} # seconds
+started=$SECONDS
+next_note=$((SECONDS + 30))
+until grep -q "token=" "$tmp/out.log" 2>/dev/null; do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "e2e: the server exited before printing its sign-in token"
+    cat "$tmp/out.log" "$tmp/err.log"
+    exit 1
+  fi
+  if (( SECONDS - started >= wait_cap )); then
+    echo "e2e: the server is running but printed no sign-in token in ${wait_cap}s"
+    cat "$tmp/out.log" "$tmp/err.log"
+    exit 1
+  fi
+  if (( SECONDS >= next_note )); then
+    echo "e2e: waiting for the server to seed the demo ($((SECONDS - started))s)"
+    next_note=$((SECONDS + 30))
+  fi
   sleep 0.5
 done
 token=$(sed -n 's/.*?token=\([^ ]*\).*/\1/p' "$tmp/out.log" | head -n 1)

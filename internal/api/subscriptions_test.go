@@ -39,7 +39,7 @@ type wsEvent struct {
 // dial opens a subscription connection to h as the holder of tok.
 func dial(t *testing.T, h *hub, tok string) *wsclient.Client {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	c, err := wsclient.Dial(ctx, h.srv.URL+"/graphql", tok, nil)
 	if err != nil {
@@ -52,7 +52,7 @@ func dial(t *testing.T, h *hub, tok string) *wsclient.Client {
 // next reads the next event of operation id, failing on anything else.
 func next(t *testing.T, c *wsclient.Client, id string) wsEvent {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	m, err := c.Next(ctx)
 	if err != nil {
@@ -227,7 +227,7 @@ func TestEventsOnlyWhatTheSubscriberMayRead(t *testing.T) {
 	if err := c.Subscribe(t.Context(), "theirs", eventsSub, map[string]any{"keys": []string{theirs}}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	m, err := c.Next(ctx)
 	if err != nil {
@@ -329,23 +329,49 @@ func TestBadSubscriptionsSayWhy(t *testing.T) {
 func TestExpiredTokenEndsTheSubscription(t *testing.T) {
 	h := newHub(t, nil)
 	key, exp := newProjectWithExperiment(t, h.st, "eve")
-	tok, err := auth.NewDevToken([]byte(auth.DevSecret), "short", map[string]auth.Role{key: auth.RoleViewer}, 2*time.Second, time.Now())
+	// The token must outlive the first event and then expire while the
+	// subscription is open. A machine too busy to deliver the event before
+	// the token expires tries again with a token that lives twice as long.
+	for ttl := 2 * time.Second; ; ttl *= 2 {
+		if expiredTokenEnds(t, h, key, exp.ID, ttl) {
+			return
+		}
+		if ttl > time.Minute {
+			t.Fatalf("the first event never arrived before the token expired, even with a token of %s", ttl)
+		}
+		t.Logf("the token of %s expired before the first event arrived; again with a longer one", ttl)
+	}
+}
+
+// expiredTokenEnds runs the scenario with a token of ttl; false means the
+// token expired before the first event arrived.
+func expiredTokenEnds(t *testing.T, h *hub, key, expID string, ttl time.Duration) bool {
+	t.Helper()
+	tok, err := auth.NewDevToken([]byte(auth.DevSecret), "short", map[string]auth.Role{key: auth.RoleViewer}, ttl, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := dial(t, h, tok)
+	defer c.CloseNow()
 	if err := c.Subscribe(t.Context(), "s", `subscription($e: ID!, $after: String) { runStatusChanged(experimentId: $e, after: $after) { cursor kind } }`,
-		map[string]any{"e": exp.ID, "after": head(t, h, tok)}); err != nil {
+		map[string]any{"e": expID, "after": head(t, h, token(t, "long", map[string]auth.Role{key: auth.RoleViewer}))}); err != nil {
 		t.Fatal(err)
 	}
-	startRun(t, h.st, exp.ID, "before-expiry")
-	if got := next(t, c, "s"); got.Kind != "RUN_STARTED" {
-		t.Fatalf("got %+v", got)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	startRun(t, h.st, expID, "before-expiry")
+	ctx, cancel := context.WithTimeout(t.Context(), ttl+time.Minute)
 	defer cancel()
 	m, err := c.Next(ctx)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Type == "error" {
+		return false
+	}
+	var d struct{ RunStatusChanged struct{ Kind string } }
+	if errs, err := m.Data(&d); err != nil || len(errs) > 0 || d.RunStatusChanged.Kind != "RUN_STARTED" {
+		t.Fatalf("want the run's start, got %s %s", m.Type, m.Payload)
+	}
+	if m, err = c.Next(ctx); err != nil {
 		t.Fatal(err)
 	}
 	errs := m.Errors()
@@ -360,6 +386,7 @@ func TestExpiredTokenEndsTheSubscription(t *testing.T) {
 	if m, err = c.Next(ctx); err != nil || !containsFold(string(m.Payload), "UNAUTHENTICATED") {
 		t.Fatalf("after expiry: %v %s", err, m.Payload)
 	}
+	return true
 }
 
 func TestSubscriptionsEndOnShutdownAndLeaveNothingBehind(t *testing.T) {
@@ -394,7 +421,7 @@ func TestSubscriptionsEndOnShutdownAndLeaveNothingBehind(t *testing.T) {
 		if got.TargetID != r.ID {
 			t.Fatalf("got %+v", got)
 		}
-		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 		m, err := c.Next(ctx)
 		cancel()
 		if err != nil || m.Type != "complete" {
@@ -405,11 +432,10 @@ func TestSubscriptionsEndOnShutdownAndLeaveNothingBehind(t *testing.T) {
 	h.srv.Close()
 	// Every subscription, connection and hub goroutine is gone.
 	var err error
-	for range 50 {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if err = goleak.Find(baseline, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")); err == nil {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	if err != nil {
 		t.Errorf("goroutines left behind: %v (now %d)", err, runtime.NumGoroutine())
