@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/fairness"
+	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -104,8 +105,8 @@ type ComplexityRoot struct {
 		PredictionColumn            func(childComplexity int) int
 		ProjectKey                  func(childComplexity int) int
 		RowCount                    func(childComplexity int) int
-		SHA256                      func(childComplexity int) int
 		SensitiveColumns            func(childComplexity int) int
+		Sha256                      func(childComplexity int) int
 		WeightColumn                func(childComplexity int) int
 	}
 
@@ -224,23 +225,30 @@ type ComplexityRoot struct {
 	}
 
 	Event struct {
-		Actor      func(childComplexity int) int
-		At         func(childComplexity int) int
-		Cursor     func(childComplexity int) int
-		Hash       func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Payload    func(childComplexity int) int
-		PrevHash   func(childComplexity int) int
-		ProjectKey func(childComplexity int) int
-		Seq        func(childComplexity int) int
-		Target     func(childComplexity int) int
-		TargetID   func(childComplexity int) int
+		Actor       func(childComplexity int) int
+		At          func(childComplexity int) int
+		Cursor      func(childComplexity int) int
+		Disclosures func(childComplexity int) int
+		Hash        func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Payload     func(childComplexity int) int
+		PrevHash    func(childComplexity int) int
+		ProjectKey  func(childComplexity int) int
+		Seq         func(childComplexity int) int
+		Target      func(childComplexity int) int
+		TargetID    func(childComplexity int) int
+		Withheld    func(childComplexity int) int
 	}
 
 	EventConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	EventDisclosure struct {
+		Path func(childComplexity int) int
+		Salt func(childComplexity int) int
 	}
 
 	EventEdge struct {
@@ -823,6 +831,8 @@ type BiasCheckResolver interface {
 	DatasetVersion(ctx context.Context, obj *store.BiasCheck) (*store.DatasetVersion, error)
 
 	WeightColumn(ctx context.Context, obj *store.BiasCheck) (*string, error)
+
+	Sha256(ctx context.Context, obj *store.BiasCheck) (*string, error)
 }
 type DatasetResolver interface {
 	Versions(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.DatasetVersionConnection, error)
@@ -842,6 +852,9 @@ type EventResolver interface {
 	Cursor(ctx context.Context, obj *store.Event) (string, error)
 
 	Target(ctx context.Context, obj *store.Event) (model.Node, error)
+	Payload(ctx context.Context, obj *store.Event) (map[string]any, error)
+	Disclosures(ctx context.Context, obj *store.Event) ([]*hashchain.Disclosure, error)
+	Withheld(ctx context.Context, obj *store.Event) (bool, error)
 }
 type ExperimentResolver interface {
 	Runs(ctx context.Context, obj *store.Experiment, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
@@ -1197,18 +1210,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BiasCheck.RowCount(childComplexity), true
-	case "BiasCheck.sha256":
-		if e.ComplexityRoot.BiasCheck.SHA256 == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BiasCheck.SHA256(childComplexity), true
 	case "BiasCheck.sensitiveColumns":
 		if e.ComplexityRoot.BiasCheck.SensitiveColumns == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BiasCheck.SensitiveColumns(childComplexity), true
+	case "BiasCheck.sha256":
+		if e.ComplexityRoot.BiasCheck.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BiasCheck.Sha256(childComplexity), true
 	case "BiasCheck.weightColumn":
 		if e.ComplexityRoot.BiasCheck.WeightColumn == nil {
 			break
@@ -1644,6 +1657,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Cursor(childComplexity), true
+	case "Event.disclosures":
+		if e.ComplexityRoot.Event.Disclosures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Disclosures(childComplexity), true
 	case "Event.hash":
 		if e.ComplexityRoot.Event.Hash == nil {
 			break
@@ -1692,6 +1711,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.TargetID(childComplexity), true
+	case "Event.withheld":
+		if e.ComplexityRoot.Event.Withheld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Withheld(childComplexity), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -1711,6 +1736,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+
+	case "EventDisclosure.path":
+		if e.ComplexityRoot.EventDisclosure.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventDisclosure.Path(childComplexity), true
+	case "EventDisclosure.salt":
+		if e.ComplexityRoot.EventDisclosure.Salt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventDisclosure.Salt(childComplexity), true
 
 	case "EventEdge.cursor":
 		if e.ComplexityRoot.EventEdge.Cursor == nil {
@@ -4935,6 +4973,13 @@ itself. The log is a hash chain: hash is the hex SHA-256 of the canonical JSON
 {"seq","at","actor","projectKey","kind","targetId","payload","prevHash"} (in
 that order, payload keys sorted, at in RFC 3339 with nanoseconds, UTC), and
 prevHash is the hash of the event before it (64 zeros for the first).
+
+A payload that refers to an object of another project commits to it through
+a salted digest: the hash covers {"redacted": "<hex SHA-256 of the JSON array
+[salt, id]>"} in its place. A reader who may not read that project gets that
+marker; a reader who may gets the ID and a disclosure with the salt. To
+verify the hash, replace the value at each disclosure's path with its marker
+first.
 """
 type Event {
   "Pass as after to resume right after this event."
@@ -4950,10 +4995,28 @@ type Event {
   targetId: ID!
   "The object that changed, when the caller may read it."
   target: Node
-  "A few fields of the change, e.g. {from, status} of a run status change."
+  """
+  A few fields of the change, e.g. {from, status} of a run status change.
+  References to objects of projects the caller may not read are markers
+  ({"redacted": digest}), never IDs.
+  """
   payload: JSON!
+  "The salts of the references to other projects' objects the caller may see (see Event)."
+  disclosures: [EventDisclosure!]!
+  """
+  True for an event written before references were sealed that names a
+  project the caller may not read: its payload is left out (empty), and
+  only its hash vouches for it.
+  """
+  withheld: Boolean!
   prevHash: String!
   hash: String!
+}
+
+"Opens one reference in an event's payload: the value at path (a JSON pointer) is committed to by the hex SHA-256 of the JSON array [salt, value]."
+type EventDisclosure {
+  path: String!
+  salt: String!
 }
 
 type RecentEvents {
@@ -5667,8 +5730,8 @@ type BiasCheck implements Node {
   weightColumn: String
   minGroupSize: Int!
   rowCount: Int!
-  "sha256 of the data read."
-  sha256: String!
+  "sha256 of the data read; null when the data is in a project the caller may not read."
+  sha256: String
   "Groups: each combination of the sensitive columns' values, in value order."
   groups: [BiasGroup!]!
   demographicParityDifference: FairnessValue!
@@ -5831,7 +5894,7 @@ extend type Query {
   verifyAuditLog(projectKey: String!): AuditVerification!
   """
   The evidence of a promotion request as one JSON document (format
-  exphub.evidence/v1): model version, lineage back to the raw data with
+  exphub.evidence/v2): model version, lineage back to the raw data with
   digests, validations, bias checks, reproducibility, policy, approvals and the
   audit events with their hash chain. Approvers and admins of its project.
   Check it offline with hubctl evidence verify.
@@ -6220,6 +6283,10 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_target(ctx, field)
 	case "payload":
 		return ec.fieldContext_Event_payload(ctx, field)
+	case "disclosures":
+		return ec.fieldContext_Event_disclosures(ctx, field)
+	case "withheld":
+		return ec.fieldContext_Event_withheld(ctx, field)
 	case "prevHash":
 		return ec.fieldContext_Event_prevHash(ctx, field)
 	case "hash":
@@ -6238,6 +6305,16 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EventDisclosure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_EventDisclosure_path(ctx, field)
+	case "salt":
+		return ec.fieldContext_EventDisclosure_salt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventDisclosure", field.Name)
 }
 
 func (ec *executionContext) childFields_EventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9395,18 +9472,18 @@ func (ec *executionContext) _BiasCheck_sha256(ctx context.Context, field graphql
 			return ec.fieldContext_BiasCheck_sha256(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SHA256, nil
+			return ec.Resolvers.BiasCheck().Sha256(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_BiasCheck_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BiasCheck", field, true, true, "String")
 }
 
 func (ec *executionContext) _BiasCheck_groups(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
@@ -11619,7 +11696,7 @@ func (ec *executionContext) _Event_payload(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Event_payload(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Payload, nil
+			return ec.Resolvers.Event().Payload(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
@@ -11630,7 +11707,62 @@ func (ec *executionContext) _Event_payload(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Event_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Event", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _Event_disclosures(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_disclosures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Disclosures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*hashchain.Disclosure) graphql.Marshaler {
+			return ec.marshalNEventDisclosure2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋhashchainᚐDisclosureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_disclosures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventDisclosure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_withheld(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_withheld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Withheld(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Event_prevHash(ctx context.Context, field graphql.CollectedField, obj *store.Event) (ret graphql.Marshaler) {
@@ -11764,6 +11896,52 @@ func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EventDisclosure_path(ctx context.Context, field graphql.CollectedField, obj *hashchain.Disclosure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventDisclosure_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventDisclosure_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventDisclosure", field, false, false, "String")
+}
+
+func (ec *executionContext) _EventDisclosure_salt(ctx context.Context, field graphql.CollectedField, obj *hashchain.Disclosure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventDisclosure_salt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Salt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventDisclosure_salt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventDisclosure", field, false, false, "String")
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
@@ -25685,10 +25863,11 @@ func (ec *executionContext) _BiasCheck(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sha256":
-			out.Values[i] = ec._BiasCheck_sha256(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BiasCheck_sha256(ctx, field, obj)
+				})
 		case "groups":
 			out.Values[i] = ec._BiasCheck_groups(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26615,10 +26794,23 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 					return ec._Event_target(ctx, field, obj)
 				})
 		case "payload":
-			out.Values[i] = ec._Event_payload(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_payload(ctx, field, obj)
+				})
+		case "disclosures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_disclosures(ctx, field, obj)
+				})
+		case "withheld":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_withheld(ctx, field, obj)
+				})
 		case "prevHash":
 			out.Values[i] = ec._Event_prevHash(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26669,6 +26861,44 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 			}
 		case "totalCount":
 			out.Values[i] = ec._EventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eventDisclosureImplementors = []string{"EventDisclosure"}
+
+func (ec *executionContext) _EventDisclosure(ctx context.Context, sel ast.SelectionSet, obj *hashchain.Disclosure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventDisclosureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventDisclosure")
+		case "path":
+			out.Values[i] = ec._EventDisclosure_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "salt":
+			out.Values[i] = ec._EventDisclosure_salt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31367,6 +31597,30 @@ func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋexphubᚋe
 		return graphql.Null
 	}
 	return ec._EventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventDisclosure2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋhashchainᚐDisclosureᚄ(ctx context.Context, sel ast.SelectionSet, v []*hashchain.Disclosure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventDisclosure2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋhashchainᚐDisclosure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEventDisclosure2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋhashchainᚐDisclosure(ctx context.Context, sel ast.SelectionSet, v *hashchain.Disclosure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventDisclosure!")
+		return graphql.Null
+	}
+	return ec._EventDisclosure(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/store"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // principal returns the caller, or ErrUnauthenticated. The HTTP and
@@ -49,7 +51,7 @@ func require(ctx context.Context, project string, min auth.Role) (*auth.Principa
 		return nil, err
 	}
 	if !p.Can(project, min) {
-		return nil, fmt.Errorf("%w: this needs the %s role in project %q", auth.ErrForbidden, min, project)
+		return nil, fmt.Errorf("%w: this needs the %s role in project %s", auth.ErrForbidden, min, errs.Quote(project))
 	}
 	return p, nil
 }
@@ -69,4 +71,38 @@ func visible[T any](ctx context.Context, items []T, project func(T) string) []T 
 		}
 	}
 	return out
+}
+
+// redactForeign replaces, in a JSON document of a readable object (a suite
+// definition, say), every ID of an object the caller may not read with the
+// marker {"redacted": true}: a document written by someone who could read
+// another project may name that project's objects.
+func (r *Resolver) redactForeign(ctx context.Context, doc map[string]any) (map[string]any, error) {
+	ids := store.IDsIn(doc)
+	if len(ids) == 0 {
+		return doc, nil
+	}
+	projects, err := r.Store.ProjectsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch c := v.(type) {
+		case string:
+			if k, ok := projects[c]; ok && !canRead(ctx, k) {
+				return map[string]any{"redacted": true}
+			}
+		case []any:
+			for i, x := range c {
+				c[i] = walk(x)
+			}
+		case map[string]any:
+			for k, x := range c {
+				c[k] = walk(x)
+			}
+		}
+		return v
+	}
+	return walk(doc).(map[string]any), nil
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // eventFilter turns the GraphQL filter into the store's, limited to scope.
@@ -30,7 +32,7 @@ func eventFilter(ctx context.Context, f *model.EventFilter, scope store.Scope) (
 	}
 	for _, k := range out.ProjectKeys {
 		if !scope.Allows(k) {
-			return out, fmt.Errorf("%w: filter.projectKeys: no access to project %q", auth.ErrForbidden, k)
+			return out, fmt.Errorf("%w: filter.projectKeys: no access to project %s", auth.ErrForbidden, errs.Quote(k))
 		}
 	}
 	return out, nil
@@ -119,7 +121,7 @@ func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, aft
 				Extensions: map[string]any{"code": "UNAVAILABLE", "resumeAfter": resume}})
 		case ctx.Err() == nil && subCtx.Err() == context.DeadlineExceeded:
 			transport.AddSubscriptionError(ctx, &gqlerror.Error{
-				Message:    fmt.Sprintf("token expired at %s; subscribe again with a new token and after: %q", p.ExpiresAt.UTC().Format(time.RFC3339), resume),
+				Message:    fmt.Sprintf("token expired at %s; subscribe again with a new token and after: %s", p.ExpiresAt.UTC().Format(time.RFC3339), errs.Quote(resume)),
 				Extensions: map[string]any{"code": "UNAUTHENTICATED", "reason": "TOKEN_EXPIRED", "resumeAfter": resume}})
 		}
 	})

@@ -13,6 +13,8 @@ import (
 	"github.com/exphub/exphub/internal/fairness"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // DataSource opens the data of a dataset version the way validations read
@@ -52,7 +54,7 @@ func canDecide(p *auth.Principal, req *store.PromotionRequest) string {
 	case !req.Status.Open():
 		return fmt.Sprintf("promotion request %s is closed (%s)", req.ID, req.Status)
 	case !p.Can(req.ProjectKey, role):
-		return fmt.Sprintf("deciding promotion requests in project %q needs the %s role", req.ProjectKey, role)
+		return fmt.Sprintf("deciding promotion requests in project %s needs the %s role", errs.Quote(req.ProjectKey), role)
 	case req.Decided(p.Subject):
 		return fmt.Sprintf("%s already decided on promotion request %s", p.Subject, req.ID)
 	}

@@ -9,11 +9,15 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/exphub/exphub/internal/store"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // loaders batch the lookups of one GraphQL operation: a field resolved for
 // a hundred parents costs one round-trip, not a hundred.
 type loaders struct {
+	project         *dataloadgen.Loader[string, *store.Project]
+	projectByKey    *dataloadgen.Loader[string, *store.Project]
 	experiment      *dataloadgen.Loader[string, *store.Experiment]
 	run             *dataloadgen.Loader[string, *store.Run]
 	dataset         *dataloadgen.Loader[string, *store.Dataset]
@@ -45,18 +49,18 @@ type loadersKey struct{}
 func byID[T any](kind store.Kind, fetch func(context.Context, []string) (map[string]T, error)) func(context.Context, []string) ([]T, []error) {
 	return func(ctx context.Context, ids []string) ([]T, []error) {
 		m, err := fetch(ctx, ids)
-		out, errs := make([]T, len(ids)), make([]error, len(ids))
+		out, failed := make([]T, len(ids)), make([]error, len(ids))
 		for i, id := range ids {
 			switch v, ok := m[id]; {
 			case err != nil:
-				errs[i] = err
+				failed[i] = err
 			case !ok:
-				errs[i] = fmt.Errorf("%s %q: %w", kind, id, store.ErrNotFound)
+				failed[i] = fmt.Errorf("%s %s: %w", kind, errs.Quote(id), store.ErrNotFound)
 			default:
 				out[i] = v
 			}
 		}
-		return out, errs
+		return out, failed
 	}
 }
 
@@ -77,6 +81,8 @@ func ordered[K comparable, T any](fetch func(context.Context, []K) ([]T, error))
 
 func newLoaders(s *store.Store) *loaders {
 	l := &loaders{
+		project:         dataloadgen.NewLoader(byID(store.KindProject, s.ProjectsByIDs)),
+		projectByKey:    dataloadgen.NewLoader(byID(store.KindProject, s.ProjectsByKeys)),
 		experiment:      dataloadgen.NewLoader(byID(store.KindExperiment, s.ExperimentsByIDs)),
 		run:             dataloadgen.NewLoader(byID(store.KindRun, s.RunsByIDs)),
 		dataset:         dataloadgen.NewLoader(byID(store.KindDataset, s.DatasetsByIDs)),
@@ -147,6 +153,7 @@ const (
 	prefetchModelOutputs
 	prefetchMetrics
 	prefetchExperiment
+	prefetchReproducibility
 )
 
 // runListKey is a page of runs plus the per-run fields selected under it.
@@ -175,6 +182,11 @@ func (l *loaders) prefetchRuns(ctx context.Context, keys []runListKey, conns []s
 		if k.prefetch&prefetchExperiment != 0 {
 			ids[prefetchExperiment] = append(ids[prefetchExperiment], k.ExperimentID)
 		}
+		if k.prefetch&prefetchReproducibility != 0 {
+			for _, r := range conns[i].Items {
+				ids[prefetchReproducibility] = append(ids[prefetchReproducibility], r.ID)
+			}
+		}
 	}
 	// LoadAllThunk queues the keys without waiting; the field resolvers
 	// later find them in the loaders' caches.
@@ -192,6 +204,12 @@ func (l *loaders) prefetchRuns(ctx context.Context, keys []runListKey, conns []s
 	}
 	if len(ids[prefetchExperiment]) > 0 {
 		l.experiment.LoadAllThunk(ctx, ids[prefetchExperiment])
+	}
+	if len(ids[prefetchReproducibility]) > 0 {
+		// A run's reproducibility and its latest reproduction, which the
+		// reproducibility's own field asks for, are both keyed by run.
+		l.reproducibility.LoadAllThunk(ctx, ids[prefetchReproducibility])
+		l.latestReproduction.LoadAllThunk(ctx, ids[prefetchReproducibility])
 	}
 }
 
@@ -223,6 +241,8 @@ func runFieldsSelected(ctx context.Context) runPrefetch {
 					p |= prefetchMetrics
 				case "experiment":
 					p |= prefetchExperiment
+				case "reproducibility":
+					p |= prefetchReproducibility
 				}
 			}
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/store"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 func deref[T any](p *T) T {
@@ -84,13 +86,13 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func forbiddenRead(project string) error {
-	return fmt.Errorf("%w: this needs the viewer role in project %q", auth.ErrForbidden, project)
+	return fmt.Errorf("%w: this needs the viewer role in project %s", auth.ErrForbidden, errs.Quote(project))
 }
 
 // checkID validates an ID argument before any database round-trip.
 func checkID(field, id string, want store.Kind) error {
 	if k, ok := store.KindOf(id); !ok || k != want {
-		return fmt.Errorf("%w: %s: %q is not a %s ID", store.ErrInvalid, field, id, want)
+		return fmt.Errorf("%w: %s: %s is not a %s ID", store.ErrInvalid, field, errs.Quote(id), want)
 	}
 	return nil
 }
@@ -100,7 +102,7 @@ func checkID(field, id string, want store.Kind) error {
 // errors (an unavailable database) pass through unchanged.
 func notFoundAs(field, id string, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
+		return fmt.Errorf("%s %s: %w", field, errs.Quote(id), store.ErrNotFound)
 	}
 	return err
 }
@@ -137,7 +139,7 @@ func loadReadable[T any](ctx context.Context, field, id string, kind store.Kind,
 		return zero, notFoundAs(field, id, err)
 	}
 	if !canRead(ctx, project(v)) {
-		return zero, fmt.Errorf("%s %q: %w", field, id, store.ErrNotFound)
+		return zero, fmt.Errorf("%s %s: %w", field, errs.Quote(id), store.ErrNotFound)
 	}
 	if _, err := require(ctx, project(v), min); err != nil {
 		return zero, err
@@ -155,7 +157,7 @@ func (r *Resolver) runFor(ctx context.Context, id string, min auth.Role) (*store
 		return nil, notFoundAs("runId", id, err)
 	}
 	if !canRead(ctx, run.ProjectKey) {
-		return nil, fmt.Errorf("runId %q: %w", id, store.ErrNotFound)
+		return nil, fmt.Errorf("runId %s: %w", errs.Quote(id), store.ErrNotFound)
 	}
 	if _, err := require(ctx, run.ProjectKey, min); err != nil {
 		return nil, err
@@ -171,7 +173,7 @@ func (r *Resolver) reloadRun(ctx context.Context, id string) (*store.Run, error)
 	}
 	run, ok := runs[id]
 	if !ok {
-		return nil, fmt.Errorf("run %q: %w", id, store.ErrNotFound)
+		return nil, fmt.Errorf("run %s: %w", errs.Quote(id), store.ErrNotFound)
 	}
 	return run, nil
 }
@@ -213,7 +215,7 @@ func checkAll[T any](ctx context.Context, field string, ids []string, kind store
 			return notFoundAs(fmt.Sprintf("%s[%d]", field, i), id, err)
 		}
 		if !canRead(ctx, project(vs[i])) {
-			return fmt.Errorf("%s[%d] %q: %w", field, i, id, store.ErrNotFound)
+			return fmt.Errorf("%s[%d] %s: %w", field, i, errs.Quote(id), store.ErrNotFound)
 		}
 		if _, err := require(ctx, project(vs[i]), min); err != nil {
 			return err
@@ -226,7 +228,7 @@ func checkAll[T any](ctx context.Context, field string, ids []string, kind store
 func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	kind, ok := store.KindOf(id)
 	if !ok {
-		return nil, fmt.Errorf("%w: id: %q is not a valid ID", store.ErrInvalid, id)
+		return nil, fmt.Errorf("%w: id: %s is not a valid ID", store.ErrInvalid, errs.Quote(id))
 	}
 	l := loadersFor(ctx, r.Store)
 	var (
@@ -236,14 +238,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	)
 	switch kind {
 	case store.KindProject:
-		var m map[string]*store.Project
-		if m, err = r.Store.ProjectsByIDs(ctx, []string{id}); err == nil {
-			p, found := m[id]
-			if !found {
-				return nil, store.ErrNotFound
-			}
-			n, project = p, p.Key
-		}
+		n, project, err = loadNode(ctx, l.project.Load, id, func(v *store.Project) string { return v.Key })
 	case store.KindExperiment:
 		n, project, err = loadNode(ctx, l.experiment.Load, id, func(v *store.Experiment) string { return v.ProjectKey })
 	case store.KindRun:

@@ -16,8 +16,11 @@ import (
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // ModelVersion is the resolver for the modelVersion field.
@@ -37,6 +40,17 @@ func (r *biasCheckResolver) DatasetVersion(ctx context.Context, obj *store.BiasC
 // WeightColumn is the resolver for the weightColumn field.
 func (r *biasCheckResolver) WeightColumn(ctx context.Context, obj *store.BiasCheck) (*string, error) {
 	return optString(obj.WeightColumn), nil
+}
+
+// Sha256 is the resolver for the sha256 field.
+func (r *biasCheckResolver) Sha256(ctx context.Context, obj *store.BiasCheck) (*string, error) {
+	// The digest of the data read is its dataset version's digest: it is
+	// shown only to those who may read that version.
+	v, err := r.DatasetVersion(ctx, obj)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return optString(obj.SHA256), nil
 }
 
 // Versions is the resolver for the versions field.
@@ -126,6 +140,26 @@ func (r *eventResolver) Target(ctx context.Context, obj *store.Event) (model.Nod
 		return nil, nil
 	}
 	return n, err
+}
+
+// Payload is the resolver for the payload field.
+func (r *eventResolver) Payload(ctx context.Context, obj *store.Event) (map[string]any, error) {
+	return obj.For(scope(ctx)).Payload, nil
+}
+
+// Disclosures is the resolver for the disclosures field.
+func (r *eventResolver) Disclosures(ctx context.Context, obj *store.Event) ([]*hashchain.Disclosure, error) {
+	ds := obj.For(scope(ctx)).Disclosures
+	out := make([]*hashchain.Disclosure, len(ds))
+	for i := range ds {
+		out[i] = &ds[i].Disclosure
+	}
+	return out, nil
+}
+
+// Withheld is the resolver for the withheld field.
+func (r *eventResolver) Withheld(ctx context.Context, obj *store.Event) (bool, error) {
+	return obj.For(scope(ctx)).Withheld, nil
 }
 
 // Runs is the resolver for the runs field.
@@ -345,7 +379,7 @@ func (r *mutationResolver) RegisterDatasetVersion(ctx context.Context, input mod
 		return nil, notFoundAs("datasetId", input.DatasetID, err)
 	}
 	if !canRead(ctx, d.ProjectKey) {
-		return nil, fmt.Errorf("datasetId %q: %w", input.DatasetID, store.ErrNotFound)
+		return nil, fmt.Errorf("datasetId %s: %w", errs.Quote(input.DatasetID), store.ErrNotFound)
 	}
 	p, err := require(ctx, d.ProjectKey, auth.RoleContributor)
 	if err != nil {
@@ -567,6 +601,17 @@ func (r *promotionRequestResolver) ModelVersion(ctx context.Context, obj *store.
 
 // TrainedBy is the resolver for the trainedBy field.
 func (r *promotionRequestResolver) TrainedBy(ctx context.Context, obj *store.PromotionRequest) (*string, error) {
+	// Who trained the model is data of the training run's project.
+	if obj.TrainingRunID == "" {
+		return optString(obj.TrainedBy), nil
+	}
+	run, err := loadersFor(ctx, r.Store).run.Load(ctx, obj.TrainingRunID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !canRead(ctx, run.ProjectKey)) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
 	return optString(obj.TrainedBy), nil
 }
 
@@ -640,10 +685,13 @@ func (r *queryResolver) Project(ctx context.Context, key string) (*store.Project
 	if _, err := principal(ctx); err != nil {
 		return nil, err
 	}
+	if err := store.CheckProjectKey("key", key); err != nil {
+		return nil, err
+	}
 	if !canRead(ctx, key) {
 		return nil, nil
 	}
-	p, err := r.Store.ProjectByKey(ctx, key)
+	p, err := loadersFor(ctx, r.Store).projectByKey.Load(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -716,8 +764,13 @@ func (r *queryResolver) DatasetVersionByName(ctx context.Context, namespace stri
 		return nil, err
 	}
 	pk := deref(projectKey)
-	if pk != "" && !canRead(ctx, pk) {
-		return nil, nil
+	if pk != "" {
+		if err := store.CheckProjectKey("projectKey", pk); err != nil {
+			return nil, err
+		}
+		if !canRead(ctx, pk) {
+			return nil, nil
+		}
 	}
 	v, err := r.Store.DatasetVersionByName(ctx, scope(ctx), pk, namespace, name, version)
 	if errors.Is(err, store.ErrNotFound) {
@@ -1057,7 +1110,7 @@ func (r *subscriptionResolver) RunStatusChanged(ctx context.Context, experimentI
 	}
 	exp, ok := n.(*store.Experiment)
 	if !ok {
-		return nil, fmt.Errorf("%w: experimentId: %q is not an experiment", store.ErrInvalid, experimentID)
+		return nil, fmt.Errorf("%w: experimentId: %s is not an experiment", store.ErrInvalid, errs.Quote(experimentID))
 	}
 	return r.subscribe(ctx, nil, after, func(e *store.Event) bool { return e.Payload["experimentId"] == exp.ID },
 		func(f *store.EventFilter) {
@@ -1106,7 +1159,11 @@ func (r *validationRunResolver) Suite(ctx context.Context, obj *store.Validation
 
 // Definition is the resolver for the definition field.
 func (r *validationRunResolver) Definition(ctx context.Context, obj *store.ValidationRun) (map[string]any, error) {
-	return jsonObject(obj.Definition)
+	doc, err := jsonObject(obj.Definition)
+	if err != nil || doc == nil {
+		return doc, err
+	}
+	return r.redactForeign(ctx, doc)
 }
 
 // DatasetVersion is the resolver for the datasetVersion field.
@@ -1136,7 +1193,11 @@ func (r *validationSuiteResolver) Dataset(ctx context.Context, obj *store.Valida
 
 // Definition is the resolver for the definition field.
 func (r *validationSuiteResolver) Definition(ctx context.Context, obj *store.ValidationSuite) (map[string]any, error) {
-	return jsonObject(obj.Definition)
+	doc, err := jsonObject(obj.Definition)
+	if err != nil || doc == nil {
+		return doc, err
+	}
+	return r.redactForeign(ctx, doc)
 }
 
 // Runs is the resolver for the runs field.

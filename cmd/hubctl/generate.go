@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"github.com/exphub/exphub/internal/store"
 )
@@ -62,7 +63,11 @@ func runGenerate(args []string, getenv func(string) string, stdout, stderr io.Wr
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	driver, err := neo4j.NewDriverWithContext(*uri, neo4j.BasicAuth(*user, password, ""))
+	// Each batch's transaction has a timeout that grows with the batch
+	// (set by the generator); the driver retries a batch that fails
+	// transiently for as long as one may run, not its default 30 s.
+	driver, err := neo4j.NewDriverWithContext(*uri, neo4j.BasicAuth(*user, password, ""),
+		func(c *neo4jconfig.Config) { c.MaxTransactionRetryTime = spec.BatchTimeout() })
 	if err != nil {
 		fmt.Fprintf(stderr, "hubctl generate: %v\n", err)
 		return exitError

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -46,7 +47,13 @@ type Options struct {
 	CORSOrigins     []string
 	MaxBodyBytes    int64
 	ComplexityLimit int
-	Logger          *slog.Logger
+	// Limits bound one GraphQL document and its response; zero fields
+	// take DefaultLimits.
+	Limits Limits
+	// Callers bound what one caller may run at once and per second; zero
+	// fields take DefaultCallerLimits.
+	Callers CallerLimits
+	Logger  *slog.Logger
 	// Events serves subscriptions over websockets; without it they are
 	// UNAVAILABLE.
 	Events *events.Hub
@@ -84,7 +91,7 @@ func NewHandler(o Options) http.Handler {
 	// A websocket carries its token in connection_init (browsers cannot
 	// set headers on one), so upgrades skip the HTTP token check; the
 	// websocket transport checks the origin and the token itself.
-	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, auth.Middleware(o.Verifier, gql)))
+	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, auth.Middleware(o.Verifier, limitCallers(newCallerLimiter(o.Callers), codedErrors(gql)))))
 	mux.Handle("/graphql", m.instrument("graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebsocketUpgrade(r) {
 			gql.ServeHTTP(w, r)
@@ -111,15 +118,24 @@ func newGraphQLServer(o Options, log *slog.Logger) *handler.Server {
 	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Data: o.Data}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
+	limits, callers := o.Limits.withDefaults(), o.Callers.withDefaults()
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(websocketTransport(o, log))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	// After persisted queries put the document in place, before gqlgen
+	// parses and validates it.
+	srv.Use(newDocumentLimits(limits))
+	srv.Use(&costLimit{limit: o.ComplexityLimit})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return limits.aroundOperations(store.LimitConcurrency(ctx, callers.DBConcurrency), next)
+	})
+	srv.AroundFields(aroundFields)
 	srv.AroundOperations(r.AroundOperations)
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
@@ -174,5 +190,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeError writes a GraphQL-shaped error body, so GraphQL clients can
 // read errors raised before GraphQL runs.
 func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": code}}}})
+	writeErrorExt(w, status, code, msg, nil)
+}
+
+// writeErrorExt is writeError with more extensions beside the code.
+func writeErrorExt(w http.ResponseWriter, status int, code, msg string, ext map[string]any) {
+	e := map[string]any{"code": code}
+	for k, v := range ext {
+		e[k] = v
+	}
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": e}}})
 }

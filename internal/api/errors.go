@@ -13,6 +13,7 @@ import (
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -25,7 +26,15 @@ const (
 	CodeConflict        = "CONFLICT"
 	CodeUnavailable     = "UNAVAILABLE"
 	CodeInternal        = "INTERNAL"
+	// CodeRateLimited answers a caller over its limits (HTTP 429, with
+	// Retry-After and extensions.retryAfter in seconds).
+	CodeRateLimited = "RATE_LIMITED"
 )
+
+// maxMessage bounds an error message: messages quote at most a short
+// prefix of what the caller sent (errs.Quote), and this catches any that
+// does not.
+const maxMessage = 1024
 
 // classify maps an error onto an extensions.code and reports whether its
 // message may be shown to the caller. Errors the domain produced carry
@@ -58,6 +67,23 @@ func classify(err error) (code string, public bool) {
 // unclassified error is logged with its cause and sent as "internal error".
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
+		out := present(ctx, log, err)
+		if len(out.Message) > maxMessage {
+			out.Message = errs.Truncate(out.Message, maxMessage)
+		}
+		return out
+	}
+}
+
+func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
+	{
+		// A request whose client went away or ran out of time: not the
+		// hub's fault, and nobody is waiting for the message.
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			log.DebugContext(ctx, "graphql: request ended before its answer", "err", err)
+			return &gqlerror.Error{Message: "the request was cancelled or timed out before it completed", Path: graphql.GetPath(ctx),
+				Extensions: map[string]any{"code": CodeUnavailable, "reason": "CANCELLED"}}
+		}
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if gqlErr.Err == nil {
 			// Produced by the parser, the validator or an extension

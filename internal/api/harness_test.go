@@ -27,8 +27,8 @@ type hub struct {
 	st  *store.Store
 	srv *httptest.Server
 
-	mu      sync.Mutex
-	queries []int64 // Cypher statements per /graphql request, when counting
+	mu       sync.Mutex
+	counters []*store.QueryCounter // every /graphql request's store counter, in order
 }
 
 // newHub builds the handler with api.NewHandler over the test Neo4j. edit
@@ -67,7 +67,7 @@ func newHub(t *testing.T, edit func(*api.Options)) *hub {
 		handler.ServeHTTP(w, r.WithContext(ctx))
 		if r.URL.Path == "/graphql" {
 			h.mu.Lock()
-			h.queries = append(h.queries, c.Count())
+			h.counters = append(h.counters, c)
 			h.mu.Unlock()
 		}
 	})
@@ -90,12 +90,19 @@ func runHub(t *testing.T, st *store.Store, opts events.Options) *events.Hub {
 // /graphql request sent.
 func (h *hub) lastQueryCount(t *testing.T) int64 {
 	t.Helper()
+	return h.lastCounter(t).Count()
+}
+
+// lastCounter returns the store counter of the latest /graphql request:
+// its statements, transactions and their peak concurrency.
+func (h *hub) lastCounter(t *testing.T) *store.QueryCounter {
+	t.Helper()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if len(h.queries) == 0 {
+	if len(h.counters) == 0 {
 		t.Fatal("no /graphql request was counted")
 	}
-	return h.queries[len(h.queries)-1]
+	return h.counters[len(h.counters)-1]
 }
 
 // token mints a development token for subject with roles.
@@ -216,11 +223,13 @@ type projectState struct{ Nodes, Rels, Writes, Events int64 }
 func stateOf(t *testing.T, key string) projectState {
 	t.Helper()
 	p := map[string]any{"pk": key}
+	// Every node that carries a projectKey is a :Node (events aside), and
+	// the node_project index finds them without scanning the graph.
 	return projectState{
-		Nodes:  neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey = $pk AND NOT n:Event RETURN count(n) AS n`, p),
-		Events: neo4jtest.Count(t, `MATCH (e:Event) WHERE e.projectKey = $pk RETURN count(e) AS n`, p),
-		Rels:   neo4jtest.Count(t, `MATCH (n)-[r]-() WHERE n.projectKey = $pk RETURN count(DISTINCT r) AS n`, p),
-		Writes: neo4jtest.Count(t, `MATCH (n) WHERE n.projectKey = $pk AND NOT n:Event
+		Nodes:  neo4jtest.Count(t, `MATCH (n:Node {projectKey: $pk}) RETURN count(n) AS n`, p),
+		Events: neo4jtest.Count(t, `MATCH (e:Event {projectKey: $pk}) RETURN count(e) AS n`, p),
+		Rels:   neo4jtest.Count(t, `MATCH (n:Node {projectKey: $pk})-[r]-() RETURN count(DISTINCT r) AS n`, p),
+		Writes: neo4jtest.Count(t, `MATCH (n:Node {projectKey: $pk})
 			RETURN sum(coalesce(n.revision, 0)) + sum(coalesce(n.versionCount, 0)) + sum(coalesce(n.count, 0)) AS n`, p),
 	}
 }

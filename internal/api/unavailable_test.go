@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -213,6 +214,17 @@ func TestUnavailableAndRecovery(t *testing.T) {
 			t.Errorf("want a GraphQL answer (HTTP 200), got %d", res.Status)
 		}
 		res.fails(t, "UNAVAILABLE")
+		// The store knows Neo4j is away: the next requests fail at once,
+		// without handing a transaction to the driver (each would wait out
+		// its connect timeouts and retries), until a probe gets through.
+		poll(t, 20*time.Second, "requests failing without a transaction", func() (bool, string) {
+			res := h.gql(t, tok, query, map[string]any{"k": key})
+			n := h.lastCounter(t).Transactions()
+			return res.code() == "UNAVAILABLE" && n == 0, fmt.Sprintf("%d transactions: %s", n, res.Raw)
+		})
+		if proxied.Reachable() {
+			t.Error("the store reports Neo4j reachable while it fails requests")
+		}
 		for _, e := range res.Errors {
 			if c := e.Extensions["code"]; c != "UNAVAILABLE" {
 				t.Errorf("every error should be UNAVAILABLE, got %v: %s", c, e.Message)

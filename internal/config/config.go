@@ -39,9 +39,14 @@ type Config struct {
 	CORSOrigins     []string
 	MaxBodyBytes    int64
 	ComplexityLimit int
-	LogLevel        string
-	LogFormat       string
-	ShutdownTimeout time.Duration
+	// GraphQL document and response limits (see api.Limits).
+	MaxTokens, MaxDepth, MaxFragments, MaxSpreads, MaxSelections, MaxRepeats, MaxObjects int
+	// Per-caller limits (see api.CallerLimits).
+	CallerConcurrency, CallerBurst, OperationDBConcurrency int
+	CallerRate                                             float64
+	LogLevel                                               string
+	LogFormat                                              string
+	ShutdownTimeout                                        time.Duration
 	// ValidationFileRoots are the directories whose files validation runs
 	// may read through a local path or file:// URI; none means local files
 	// are refused (dev mode: "/", any file).
@@ -64,6 +69,18 @@ type setting struct {
 
 func str(dst func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error { *dst(c) = v; return nil }
+}
+
+// intIn parses an integer between lo and hi into dst.
+func intIn(lo, hi int, dst func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be an integer between %d and %d", lo, hi)
+		}
+		*dst(c) = n
+		return nil
+	}
 }
 
 func list(dst func(*Config) *[]string) func(*Config, string) error {
@@ -107,6 +124,24 @@ var settings = []setting{
 		c.ComplexityLimit = n
 		return nil
 	}},
+	{"EXPHUB_GRAPHQL_MAX_TOKENS", "graphql-max-tokens", "5000", "largest GraphQL document, in parser tokens", intIn(100, 1_000_000, func(c *Config) *int { return &c.MaxTokens })},
+	{"EXPHUB_GRAPHQL_MAX_DEPTH", "graphql-max-depth", "20", "deepest nesting of selections, fragments expanded", intIn(5, 1000, func(c *Config) *int { return &c.MaxDepth })},
+	{"EXPHUB_GRAPHQL_MAX_FRAGMENTS", "graphql-max-fragments", "50", "most fragment definitions in a document", intIn(0, 10_000, func(c *Config) *int { return &c.MaxFragments })},
+	{"EXPHUB_GRAPHQL_MAX_SPREADS", "graphql-max-spreads", "200", "most fragment spreads in a document", intIn(0, 100_000, func(c *Config) *int { return &c.MaxSpreads })},
+	{"EXPHUB_GRAPHQL_MAX_SELECTIONS", "graphql-max-selections", "2000", "most fields in a document, fragments expanded", intIn(10, 1_000_000, func(c *Config) *int { return &c.MaxSelections })},
+	{"EXPHUB_GRAPHQL_MAX_REPEATS", "graphql-max-repeats", "50", "most fields of one response name in one selection set", intIn(2, 100_000, func(c *Config) *int { return &c.MaxRepeats })},
+	{"EXPHUB_GRAPHQL_MAX_OBJECTS", "graphql-max-objects", "100000", "most objects one response may carry", intIn(100, 100_000_000, func(c *Config) *int { return &c.MaxObjects })},
+	{"EXPHUB_CALLER_CONCURRENCY", "caller-concurrency", "8", "GraphQL requests one caller may have in flight", intIn(1, 10_000, func(c *Config) *int { return &c.CallerConcurrency })},
+	{"EXPHUB_CALLER_RATE", "caller-rate", "100", "requests per second one caller may send, sustained", func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0) || f > 1e6 {
+			return errors.New("must be a number of requests per second above 0")
+		}
+		c.CallerRate = f
+		return nil
+	}},
+	{"EXPHUB_CALLER_BURST", "caller-burst", "500", "requests one caller may send at once after a quiet spell", intIn(1, 1_000_000, func(c *Config) *int { return &c.CallerBurst })},
+	{"EXPHUB_OPERATION_DB_CONCURRENCY", "operation-db-concurrency", "4", "database transactions one GraphQL operation keeps open at once", intIn(1, 100, func(c *Config) *int { return &c.OperationDBConcurrency })},
 	{"EXPHUB_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error {
 		if !slices.Contains([]string{"debug", "info", "warn", "error"}, v) {
 			return errors.New("must be debug, info, warn or error")

@@ -7,10 +7,16 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/fairness"
+	"github.com/exphub/exphub/internal/hashchain"
 )
 
-// Format names the pack's format and version.
-const Format = "exphub.evidence/v1"
+// Format names the pack's format and version. Version 2 added the
+// disclosures of events; Read also reads version 1 packs (FormatV1),
+// which have none.
+const Format = "exphub.evidence/v2"
+
+// FormatV1 is the previous format, read and verified as well.
+const FormatV1 = "exphub.evidence/v1"
 
 // Pack is the evidence of one promotion request.
 type Pack struct {
@@ -229,8 +235,12 @@ type Event struct {
 	Kind       string         `json:"kind"`
 	TargetID   string         `json:"targetId"`
 	Payload    map[string]any `json:"payload"`
-	PrevHash   string         `json:"prevHash"`
-	Hash       string         `json:"hash"`
+	// Disclosures open the references of Payload to objects of other
+	// projects that the pack's reader may see; references it may not see
+	// are markers in Payload (see hashchain).
+	Disclosures []hashchain.Disclosure `json:"disclosures,omitempty"`
+	PrevHash    string                 `json:"prevHash"`
+	Hash        string                 `json:"hash"`
 }
 
 // Link is one link of the chain.

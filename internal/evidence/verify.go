@@ -78,8 +78,8 @@ func Read(r io.Reader) (*Pack, error) {
 		return nil, fmt.Errorf("not an evidence pack: no \"format\" field; this looks like a GraphQL response — save its data.evidencePack")
 	case probe.Format == nil:
 		return nil, fmt.Errorf("not an evidence pack: no \"format\" field (want %q)", Format)
-	case *probe.Format != Format:
-		return nil, fmt.Errorf("unsupported evidence pack format %q (this version reads %q)", *probe.Format, Format)
+	case *probe.Format != Format && *probe.Format != FormatV1:
+		return nil, fmt.Errorf("unsupported evidence pack format %q (this version reads %q and %q)", *probe.Format, Format, FormatV1)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -93,9 +93,15 @@ func Read(r io.Reader) (*Pack, error) {
 // ComputeHash returns the hash the event must carry: the hex SHA-256 of
 // the canonical JSON of its content and its previous hash, as the hub
 // computes it (see hashchain.Content).
+// References the event discloses are sealed again first: the hash covers
+// their markers.
 func (e *Event) ComputeHash() (string, error) {
+	payload, err := hashchain.Seal(e.Payload, e.Disclosures)
+	if err != nil {
+		return "", err
+	}
 	return hashchain.Content{Seq: e.Seq, At: hashchain.FormatTime(e.At), Actor: e.Actor, ProjectKey: e.ProjectKey,
-		Kind: e.Kind, TargetID: e.TargetID, Payload: e.Payload, PrevHash: e.PrevHash}.Hash()
+		Kind: e.Kind, TargetID: e.TargetID, Payload: payload, PrevHash: e.PrevHash}.Hash()
 }
 
 // ChainSpan returns the seq of the chain's first and last links, or 0, 0
@@ -144,7 +150,7 @@ func (r *Request) ApprovedBy() []string {
 // pack's lists. None means the pack is consistent.
 func Verify(p *Pack) []Problem {
 	v := &verifier{p: p}
-	if p.Format != Format {
+	if p.Format != Format && p.Format != FormatV1 {
 		v.add("format", "is %q, want %q", p.Format, Format)
 	}
 	v.chain()

@@ -385,7 +385,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 				p.Format = "exphub.evidence/v0"
 				return "format"
 			},
-			want: `is "exphub.evidence/v0", want "exphub.evidence/v1"`,
+			want: `is "exphub.evidence/v0", want "exphub.evidence/v2"`,
 		},
 	}
 	for _, tt := range tests {
@@ -446,7 +446,8 @@ func TestRead(t *testing.T) {
 		{name: "pack", doc: string(good)},
 		{name: "pack and whitespace", doc: string(good) + "\n\n"},
 		{name: "unknown field", doc: string(withField), wantErr: `unknown field "signedBy"`},
-		{name: "other format", doc: `{"format":"exphub.evidence/v2"}`, wantErr: `unsupported evidence pack format "exphub.evidence/v2"`},
+		{name: "version 1 pack", doc: string(bytes.Replace(good, []byte(`"exphub.evidence/v2"`), []byte(`"exphub.evidence/v1"`), 1))},
+		{name: "other format", doc: `{"format":"exphub.evidence/v3"}`, wantErr: `unsupported evidence pack format "exphub.evidence/v3"`},
 		{name: "no format", doc: `{"promotionRequest":{}}`, wantErr: `no "format" field`},
 		{name: "graphql response", doc: `{"data":{"evidencePack":{}}}`, wantErr: "data.evidencePack"},
 		{name: "array", doc: `[1]`, wantErr: "JSON array, not an object"},
@@ -468,5 +469,46 @@ func TestRead(t *testing.T) {
 				t.Errorf("Read error = %v, want one containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestVerifyDisclosedEvents: an event whose payload refers to another
+// project's object verifies for a reader who sees the reference (value and
+// disclosure) and for one who sees only its marker; changing the disclosed
+// value breaks it.
+func TestVerifyDisclosedEvents(t *testing.T) {
+	const salt, other = "0123456789abcdef0123456789abcdef", "dsv_01960c2e-0000-7000-8000-0000000000ff"
+	p := evidencetest.Pack(t)
+	// The training run's lineage event read a version of another project.
+	i := len(p.Audit.Events) - 1
+	e := &p.Audit.Events[i]
+	e.Payload = map[string]any{"inputs": []any{evidencetest.FeatVersionID, hashchain.Marker(hashchain.Digest(salt, other))}}
+	evidencetest.Reseal(t, p, i)
+	// Re-link the chain after the edited event, as the hub wrote it.
+	for j := range p.Audit.Chain {
+		if p.Audit.Chain[j].Seq == e.Seq+1 {
+			t.Fatalf("the edited event must be the chain's last for this test")
+		}
+	}
+	if p.Audit.Head.Seq == e.Seq {
+		p.Audit.Head = p.Audit.Chain[len(p.Audit.Chain)-1]
+	}
+	if problems := evidence.Verify(p); len(problems) > 0 {
+		t.Fatalf("the redacted form does not verify:\n%s", list(problems))
+	}
+	opened := *e
+	opened.Payload = map[string]any{"inputs": []any{evidencetest.FeatVersionID, other}}
+	opened.Disclosures = []hashchain.Disclosure{{Path: "/inputs/1", Salt: salt}}
+	p.Audit.Events[i] = opened
+	if problems := evidence.Verify(p); len(problems) > 0 {
+		t.Fatalf("the opened form does not verify:\n%s", list(problems))
+	}
+	forged := opened
+	forged.Payload = map[string]any{"inputs": []any{evidencetest.FeatVersionID, "dsv_01960c2e-0000-7000-8000-0000000000fe"}}
+	p.Audit.Events[i] = forged
+	if problems := evidence.Verify(p); !slices.ContainsFunc(problems, func(pr evidence.Problem) bool {
+		return strings.Contains(pr.Message, "content does not match its hash")
+	}) {
+		t.Errorf("a forged disclosed value verifies:\n%s", list(problems))
 	}
 }

@@ -56,6 +56,16 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	background.Go(func() { ready.migrateUntilDone(bgCtx, migrated) })
+	background.Go(func() {
+		// Not before the migrations' first connection: neo4j-go-driver
+		// v5.28.4 initialises its dialer lazily, and two first connections
+		// race.
+		select {
+		case <-migrated:
+			ready.monitor(bgCtx, probeEvery, probeTimeout)
+		case <-bgCtx.Done():
+		}
+	})
 
 	// One follower of the event log per process serves every subscriber;
 	// local writes wake it at once, other replicas' writes within a poll.
@@ -94,7 +104,8 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	})
 
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
-		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Logger: log, Events: hub, Validations: runner, Data: runner,
+		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
+		Logger: log, Events: hub, Validations: runner, Data: runner,
 		Explorer: frontend.App()})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -124,6 +135,17 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// Limits are the GraphQL document and response limits of cfg.
+func Limits(cfg *config.Config) api.Limits {
+	return api.Limits{MaxTokens: cfg.MaxTokens, MaxDepth: cfg.MaxDepth, MaxFragments: cfg.MaxFragments, MaxSpreads: cfg.MaxSpreads,
+		MaxSelections: cfg.MaxSelections, MaxRepeats: cfg.MaxRepeats, MaxObjects: cfg.MaxObjects}
+}
+
+// CallerLimits are the per-caller limits of cfg.
+func CallerLimits(cfg *config.Config) api.CallerLimits {
+	return api.CallerLimits{Concurrent: cfg.CallerConcurrency, Rate: cfg.CallerRate, Burst: cfg.CallerBurst, DBConcurrency: cfg.OperationDBConcurrency}
 }
 
 // NewDriver opens a Neo4j driver for cfg. It does not connect: the driver
@@ -169,19 +191,74 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// readiness answers /readyz: ready once migrations have been applied and
-// while Neo4j answers.
-type readiness struct {
-	store    *store.Store
-	log      *slog.Logger
-	migrated atomic.Bool
+// Readiness probing: Neo4j is probed every probeEvery, and a probe it does
+// not answer within probeTimeout counts as an outage.
+const (
+	probeEvery   = time.Second
+	probeTimeout = 2 * time.Second
+)
+
+// prober is what readiness asks Neo4j through.
+type prober interface {
+	Migrate(ctx context.Context) error
+	Probe(ctx context.Context) error
+	Reachable() bool
 }
 
-func (r *readiness) Ping(ctx context.Context) error {
+// readiness answers /readyz: ready once migrations have been applied and
+// while Neo4j answers. A background monitor probes Neo4j; /readyz reads
+// its latest answer and never waits on the database, so it answers at
+// once even while Neo4j hangs.
+type readiness struct {
+	store    prober
+	log      *slog.Logger
+	migrated atomic.Bool
+	// last holds the latest probe's error (nil when Neo4j answered); it is
+	// unset until the first probe ends.
+	last atomic.Pointer[error]
+}
+
+// Ping reports readiness without any I/O.
+func (r *readiness) Ping(context.Context) error {
 	if !r.migrated.Load() {
 		return errors.New("schema migrations not applied yet")
 	}
-	return r.store.Ping(ctx)
+	last := r.last.Load()
+	switch {
+	case last == nil:
+		return errors.New("Neo4j not probed yet")
+	case *last != nil:
+		return *last
+	case !r.store.Reachable():
+		return errors.New("Neo4j was unreachable moments ago")
+	}
+	return nil
+}
+
+// monitor probes Neo4j until ctx ends.
+func (r *readiness) monitor(ctx context.Context, every, timeout time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		pctx, cancel := context.WithTimeout(ctx, timeout)
+		err := r.store.Probe(pctx)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if prev := r.last.Swap(&err); (prev == nil || *prev == nil) != (err == nil) {
+			if err != nil {
+				r.log.Warn("Neo4j does not answer", "err", err)
+			} else {
+				r.log.Info("Neo4j answers")
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // migrateUntilDone applies the schema migrations, retrying with backoff

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/config"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/server"
@@ -75,7 +76,16 @@ func TestDevServerServesSeedsAndShutsDown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- server.Run(ctx, cfg, out) }()
 
-	poll(t, "the banner", 60*time.Second, func() bool { return strings.Contains(out.String(), "Development token") })
+	// The banner comes after migrations and the demo seed: wait as long as
+	// the server runs and has not printed it (with a generous cap).
+	poll(t, "the banner", 5*time.Minute, func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("the server stopped before printing its banner: %v", err)
+		default:
+		}
+		return strings.Contains(out.String(), "Development token")
+	})
 	banner := out.String()
 	base := "http://localhost:" + addr[strings.LastIndex(addr, ":")+1:]
 	for _, want := range []string{base + "/graphql", base + "/playground", base + "/readyz"} {
@@ -88,20 +98,21 @@ func TestDevServerServesSeedsAndShutsDown(t *testing.T) {
 		t.Fatalf("no token in banner:\n%s", banner)
 	}
 
-	resp, err := http.Get("http://" + addr + "/readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("/readyz after migrations: %d", resp.StatusCode)
-	}
+	// Readiness follows the monitor's probes, about one a second.
+	poll(t, "/readyz after migrations", time.Minute, func() bool {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 
 	body := `{"query":"{ me { subject } project(key: \"fraud\") { key experiments { totalCount } } }"}`
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,8 +175,26 @@ func TestServerStartsWithoutNeo4j(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	poll(t, "/healthz", 10*time.Second, func() bool { return status("/healthz") == http.StatusOK })
+	poll(t, "/healthz", time.Minute, func() bool { return status("/healthz") == http.StatusOK })
 	if got := status("/readyz"); got != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with Neo4j down: %d, want 503", got)
+	}
+}
+
+// TestDefaultLimitsAreTheAPIs: the configuration's defaults are the limits
+// the API documents and measures (api.DefaultLimits, DefaultCallerLimits).
+func TestDefaultLimitsAreTheAPIs(t *testing.T) {
+	cfg, err := config.Load(nil, []string{"EXPHUB_DEV=true"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := server.Limits(cfg); got != api.DefaultLimits {
+		t.Errorf("config defaults %+v, api.DefaultLimits %+v", got, api.DefaultLimits)
+	}
+	if got := server.CallerLimits(cfg); got != api.DefaultCallerLimits {
+		t.Errorf("config defaults %+v, api.DefaultCallerLimits %+v", got, api.DefaultCallerLimits)
+	}
+	if cfg.ComplexityLimit != api.DefaultComplexityLimit {
+		t.Errorf("complexity limit %d, api.DefaultComplexityLimit %d", cfg.ComplexityLimit, api.DefaultComplexityLimit)
 	}
 }

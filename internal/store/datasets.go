@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Dataset is a logical dataset, named the OpenLineage way: a namespace (the
@@ -100,7 +102,7 @@ func (s *Store) RegisterDataset(ctx context.Context, actor string, in RegisterDa
 			return nil, orErr(err, notFound(KindProject, in.ProjectKey))
 		}
 		if dup, err := recBool(rec, "dup"); err != nil || dup {
-			return nil, orErr(err, conflict("dataset %s %s already exists in project %q", in.Namespace, in.Name, in.ProjectKey))
+			return nil, orErr(err, conflict("dataset %s %s already exists in project %s", in.Namespace, in.Name, errs.Quote(in.ProjectKey)))
 		}
 		rec, err = tx.single(`
 			MATCH (p:Project {key: $projectKey})
@@ -172,7 +174,7 @@ func (in *RegisterDatasetVersionInput) validate() error {
 			return err
 		}
 		if seen[f.Name] {
-			return invalid("schema: field %q given twice", f.Name)
+			return invalid("schema: field %s given twice", errs.Quote(f.Name))
 		}
 		seen[f.Name] = true
 	}
@@ -329,7 +331,7 @@ func sameVersion(old *DatasetVersion, sources []any, in RegisterDatasetVersionIn
 	case old.Digest != in.Digest:
 		what = fmt.Sprintf("digest %s (registered: %s)", in.Digest, old.Digest)
 	case old.URI != in.URI:
-		what = fmt.Sprintf("uri %q (registered: %q)", in.URI, old.URI)
+		what = fmt.Sprintf("uri %s (registered: %s)", errs.Quote(in.URI), errs.Quote(old.URI))
 	case (old.RowCount == nil) != (in.RowCount == nil) || (old.RowCount != nil && *old.RowCount != *in.RowCount):
 		what = fmt.Sprintf("rowCount %s (registered: %s)", optInt(in.RowCount), optInt(old.RowCount))
 	case !slices.Equal(old.Schema, in.Schema) && (len(old.Schema) > 0 || len(in.Schema) > 0):
@@ -338,7 +340,7 @@ func sameVersion(old *DatasetVersion, sources []any, in RegisterDatasetVersionIn
 		what = fmt.Sprintf("derivedFrom %v (registered: %v)", want, had)
 	}
 	if what != "" {
-		return conflict("version %q of this dataset is already registered with different content: %s; versions are immutable, register a new version label", in.Version, what)
+		return conflict("version %s of this dataset is already registered with different content: %s; versions are immutable, register a new version label", errs.Quote(in.Version), what)
 	}
 	return nil
 }
@@ -353,6 +355,9 @@ func optInt(n *int64) string {
 
 // Datasets lists a project's datasets, newest first.
 func (s *Store) Datasets(ctx context.Context, projectKey string, f NameFilter, page Page) (Conn[*Dataset], error) {
+	if err := f.check(); err != nil {
+		return Conn[*Dataset]{}, err
+	}
 	return listPage(ctx, s, "datasets", page, `
 			CALL {
 			  MATCH (d:Dataset {projectKey: $pk})
@@ -388,6 +393,19 @@ func (s *Store) DatasetVersions(ctx context.Context, datasetID string, page Page
 // when it is not empty). It returns ErrNotFound when there is none, and
 // ErrInvalid naming projectKey when the dataset exists in several projects.
 func (s *Store) DatasetVersionByName(ctx context.Context, scope Scope, projectKey, namespace, name, version string) (*DatasetVersion, error) {
+	if projectKey != "" {
+		if err := checkProjectKey("projectKey", projectKey); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range []struct {
+		field, v string
+		max      int
+	}{{"namespace", namespace, MaxURILen}, {"name", name, MaxURILen}, {"version", version, MaxNameLen}} {
+		if err := checkText(c.field, c.v, c.max, true); err != nil {
+			return nil, err
+		}
+	}
 	params := scope.params()
 	params["pk"], params["ns"], params["name"], params["version"] = nilIfEmpty(projectKey), namespace, name, version
 	vs, err := read(ctx, s, func(tx *txn) ([]*DatasetVersion, error) {
@@ -402,9 +420,9 @@ func (s *Store) DatasetVersionByName(ctx context.Context, scope Scope, projectKe
 	})
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("dataset version %s %s@%s: %w", namespace, name, version, err)
+		return nil, fmt.Errorf("dataset version %s %s@%s: %w", errs.Clip(namespace), errs.Clip(name), errs.Clip(version), err)
 	case len(vs) == 0:
-		return nil, fmt.Errorf("dataset version %s %s@%s: %w", namespace, name, version, ErrNotFound)
+		return nil, fmt.Errorf("dataset version %s %s@%s: %w", errs.Clip(namespace), errs.Clip(name), errs.Clip(version), ErrNotFound)
 	case len(vs) > 1:
 		return nil, invalid("projectKey: dataset %s %s exists in projects %s and %s; name one", namespace, name, vs[0].ProjectKey, vs[1].ProjectKey)
 	}

@@ -2,14 +2,20 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/exphub/exphub/internal/hashchain"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // EventKind names a state change in the event log.
@@ -66,10 +72,58 @@ type Event struct {
 	Kind       EventKind
 	TargetID   string
 	// Payload is small and flat: strings, numbers, booleans and lists of
-	// strings.
-	Payload  map[string]any
+	// strings. As stored, and as the hash covers it, every ID of an object
+	// of another project is sealed: a hashchain.Marker in its place, opened
+	// by one of Disclosures. For reads, For opens what a reader may see.
+	Payload map[string]any
+	// Disclosures open the sealed references of Payload.
+	Disclosures []Disclosure
+	// WithheldFrom lists the projects an event written before references
+	// were sealed refers to (beside its own): a reader of its project who
+	// may not read all of them gets the event without its payload.
+	WithheldFrom []string
+	// Withheld is set on a copy made by For whose payload was left out.
+	Withheld bool
 	PrevHash string
 	Hash     string
+}
+
+// Disclosure opens one sealed reference of an event's payload: the ID at
+// Path, of an object of project ProjectKey.
+type Disclosure struct {
+	hashchain.Disclosure
+	Value      string `json:"value"`
+	ProjectKey string `json:"projectKey"`
+}
+
+// For returns the event as a reader with scope may see it: the references
+// to objects it may read opened, with the disclosures that prove them,
+// the others left sealed. The hash verifies either way (hashchain.Seal of
+// the payload with the disclosures is the stored payload). An event
+// written before sealing that names a project outside scope comes without
+// its payload. e itself is not changed.
+func (e *Event) For(s Scope) *Event {
+	out := *e
+	out.Disclosures = nil
+	for _, k := range e.WithheldFrom {
+		if !s.Allows(k) {
+			out.Payload, out.Withheld = map[string]any{}, true
+			return &out
+		}
+	}
+	if len(e.Disclosures) == 0 {
+		return &out
+	}
+	out.Payload = hashchain.Copy(e.Payload)
+	for _, d := range e.Disclosures {
+		if !s.Allows(d.ProjectKey) {
+			continue
+		}
+		if err := hashchain.Set(out.Payload, d.Path, d.Value); err == nil {
+			out.Disclosures = append(out.Disclosures, Disclosure{Disclosure: d.Disclosure})
+		}
+	}
+	return &out
 }
 
 // Cursor is the event's position as an opaque resume token.
@@ -82,7 +136,7 @@ func ParseCursor(field, c string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(c, 10, 64)
 	if err != nil || n < 0 {
-		return 0, invalid("%s: %q is not an event cursor", field, c)
+		return 0, invalid("%s: %s is not an event cursor", field, errs.Quote(c))
 	}
 	return n, nil
 }
@@ -130,9 +184,21 @@ type eventDraft struct {
 // appendEvents appends drafts to the event log inside the calling write
 // transaction, as its last statements: the log head stays locked until the
 // transaction commits, which orders the log by commit, and a transaction
-// that rolls back leaves no event.
+// that rolls back leaves no event. IDs in a draft's payload that name
+// objects of another project than the draft's are sealed (see Event).
 func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error {
-	rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) `+lockClause("h")+` RETURN h.seq AS seq, h.hash AS hash`, nil)
+	refs := map[string]bool{}
+	for _, d := range drafts {
+		eachID(d.payload, nil, func(_ []any, id string) { refs[id] = true })
+	}
+	ids := make([]string, 0, len(refs))
+	for id := range refs {
+		ids = append(ids, id)
+	}
+	rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) `+lockClause("h")+`
+		WITH h
+		OPTIONAL MATCH (n:Node) WHERE n.id IN $ids
+		RETURN h.seq AS seq, h.hash AS hash, collect([n.id, n.projectKey]) AS refs`, map[string]any{"ids": ids})
 	if err != nil {
 		return err
 	}
@@ -147,12 +213,16 @@ func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error 
 	if err != nil {
 		return err
 	}
+	projectOf, err := refProjects(rec)
+	if err != nil {
+		return err
+	}
 	rows := make([]map[string]any, len(drafts))
 	for i, d := range drafts {
 		e := &Event{Seq: seq + int64(i) + 1, At: s.now().UTC(), Actor: actor, ProjectKey: d.project, Kind: d.kind,
-			TargetID: d.target, Payload: d.payload, PrevHash: prev}
-		if e.Payload == nil {
-			e.Payload = map[string]any{}
+			TargetID: d.target, PrevHash: prev}
+		if e.Payload, e.Disclosures, err = seal(d.payload, d.project, projectOf); err != nil {
+			return err
 		}
 		if e.Hash, err = e.ComputeHash(); err != nil {
 			return err
@@ -161,8 +231,12 @@ func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error 
 		if err != nil {
 			return err
 		}
+		disclosures, err := json.Marshal(e.Disclosures)
+		if err != nil {
+			return err
+		}
 		rows[i] = map[string]any{"seq": e.Seq, "at": e.At, "actor": e.Actor, "projectKey": e.ProjectKey, "kind": string(e.Kind),
-			"targetId": e.TargetID, "payload": string(payload), "prevHash": e.PrevHash, "hash": e.Hash}
+			"targetId": e.TargetID, "payload": string(payload), "disclosures": string(disclosures), "prevHash": e.PrevHash, "hash": e.Hash}
 		prev = e.Hash
 	}
 	_, err = tx.run(`
@@ -177,6 +251,106 @@ func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error 
 	return err
 }
 
+// refProjects reads the [id, projectKey] pairs of the head's statement.
+func refProjects(rec interface{ Get(string) (any, bool) }) (map[string]string, error) {
+	pairs, _, err := getList(rec, "refs")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, p := range pairs {
+		pair, ok := p.([]any)
+		if !ok || len(pair) != 2 {
+			continue
+		}
+		id, _ := pair[0].(string)
+		key, _ := pair[1].(string)
+		if id != "" {
+			out[id] = key
+		}
+	}
+	return out, nil
+}
+
+// eachID calls f with the path and value of every string in v (a payload,
+// or a value in it) that is a node ID.
+func eachID(v any, path []any, f func(path []any, id string)) {
+	switch c := v.(type) {
+	case string:
+		if _, ok := KindOf(c); ok {
+			f(path, c)
+		}
+	case []string:
+		for i, x := range c {
+			eachID(x, append(path[:len(path):len(path)], i), f)
+		}
+	case []any:
+		for i, x := range c {
+			eachID(x, append(path[:len(path):len(path)], i), f)
+		}
+	case map[string]any:
+		for k, x := range c {
+			eachID(x, append(path[:len(path):len(path)], k), f)
+		}
+	}
+}
+
+// ownedValue is a payload value that belongs to a project, such as the
+// name of whoever trained a model in another project: sealed like an ID of
+// that project when it is not the event's.
+type ownedValue struct{ value, project string }
+
+// owned marks value as data of project in an event payload.
+func owned(value, project string) ownedValue { return ownedValue{value, project} }
+
+// seal returns the payload as the log stores and hashes it: each ID of an
+// object of another project than project replaced by a marker, and the
+// disclosures that open them.
+func seal(payload map[string]any, project string, projectOf map[string]string) (map[string]any, []Disclosure, error) {
+	if payload == nil {
+		return map[string]any{}, nil, nil
+	}
+	var ds []Disclosure
+	var owned map[string]any
+	for k, v := range payload {
+		if o, ok := v.(ownedValue); ok {
+			if owned == nil {
+				owned = maps.Clone(payload)
+			}
+			owned[k] = o.value
+			if o.project != "" && o.project != project && o.value != "" {
+				ds = append(ds, Disclosure{Disclosure: hashchain.Disclosure{Path: hashchain.Pointer(k)}, Value: o.value, ProjectKey: o.project})
+			}
+		}
+	}
+	if owned != nil {
+		payload = owned
+	}
+	eachID(payload, nil, func(path []any, id string) {
+		if k, ok := projectOf[id]; ok && k != project {
+			ds = append(ds, Disclosure{Disclosure: hashchain.Disclosure{Path: hashchain.Pointer(path...)}, Value: id, ProjectKey: k})
+		}
+	})
+	if len(ds) == 0 {
+		return payload, nil, nil
+	}
+	// Payload maps are iterated in random order; sorted disclosures keep
+	// the stored form stable.
+	slices.SortFunc(ds, func(a, b Disclosure) int { return strings.Compare(a.Path, b.Path) })
+	out := hashchain.Copy(payload)
+	for i := range ds {
+		salt := make([]byte, 16)
+		if _, err := rand.Read(salt); err != nil {
+			return nil, nil, err
+		}
+		ds[i].Salt = hex.EncodeToString(salt)
+		if err := hashchain.Set(out, ds[i].Path, hashchain.Marker(hashchain.Digest(ds[i].Salt, ds[i].Value))); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, ds, nil
+}
+
 func decodeEvent(m map[string]any) (*Event, error) {
 	p := props{m: m}
 	e := &Event{Seq: p.int("seq"), At: p.time("at"), Actor: p.str("actor"), ProjectKey: p.str("projectKey"),
@@ -186,6 +360,18 @@ func decodeEvent(m map[string]any) (*Event, error) {
 	}
 	if err := json.Unmarshal([]byte(p.str("payload")), &e.Payload); err != nil {
 		return nil, fmt.Errorf("decode event %d payload: %w", e.Seq, err)
+	}
+	if d, ok := m["disclosures"].(string); ok && d != "" {
+		if err := json.Unmarshal([]byte(d), &e.Disclosures); err != nil {
+			return nil, fmt.Errorf("decode event %d disclosures: %w", e.Seq, err)
+		}
+	}
+	if w, ok := m["withheldFrom"].([]any); ok {
+		for _, k := range w {
+			if s, ok := k.(string); ok {
+				e.WithheldFrom = append(e.WithheldFrom, s)
+			}
+		}
 	}
 	// JSON numbers come back as float64; the payloads hold integers only.
 	for k, v := range e.Payload {
@@ -215,12 +401,12 @@ func (f EventFilter) Check() error {
 	}
 	for _, k := range f.Kinds {
 		if !slices.Contains(EventKinds, k) {
-			return invalid("filter.kinds: unknown event kind %q", k)
+			return invalid("filter.kinds: unknown event kind %s", errs.Quote(k))
 		}
 	}
 	if f.TargetID != "" {
 		if _, ok := KindOf(f.TargetID); !ok {
-			return invalid("filter.targetId: %q is not a valid ID", f.TargetID)
+			return invalid("filter.targetId: %s is not a valid ID", errs.Quote(f.TargetID))
 		}
 	}
 	return nil

@@ -94,6 +94,11 @@ func (s *Store) evidencePack(ctx context.Context, req *PromotionRequest, generat
 			return nil, err
 		}
 	}
+	if req.TrainingRunID != "" && pack.TrainingRun == nil {
+		// The training run is in a project the reader may not read: who
+		// started it is that project's data.
+		pack.Request.TrainedBy = ""
+	}
 	if pack.TrainingRun != nil {
 		targets = append(targets, req.TrainingRunID)
 		if pack.Reproduction.Latest != nil {
@@ -142,15 +147,16 @@ func (s *Store) evidencePack(ctx context.Context, req *PromotionRequest, generat
 		return nil, err
 	}
 	for _, b := range checks.Items {
-		dv := b.DatasetVersionID
+		dv, report := b.DatasetVersionID, b.Report
 		if v := evals[dv]; v == nil || !scope.Allows(v.ProjectKey) {
-			dv = ""
+			// The digest of the data read is the hidden version's digest.
+			dv, report.SHA256 = "", ""
 		}
 		pack.BiasChecks = append(pack.BiasChecks, evidence.BiasCheck{ID: b.ID, DatasetVersionID: dv, Spec: b.Spec,
-			Report: b.Report, CreatedAt: b.CreatedAt, CreatedBy: b.CreatedBy})
+			Report: report, CreatedAt: b.CreatedAt, CreatedBy: b.CreatedBy})
 		targets = append(targets, b.ID)
 	}
-	if pack.Audit, err = s.packAudit(ctx, req.ID, targets); err != nil {
+	if pack.Audit, err = s.packAudit(ctx, req.ID, targets, scope); err != nil {
 		return nil, err
 	}
 	return pack, nil
@@ -305,7 +311,11 @@ func (s *Store) packValidations(ctx context.Context, dvIDs []string) ([]evidence
 
 // packAudit returns the events about targets in full, and the chain of
 // links from the first to the last of them (see MaxEvidenceChain).
-func (s *Store) packAudit(ctx context.Context, requestID string, targets []string) (evidence.Audit, error) {
+// packAudit gathers the events about targets and the stretch of the chain
+// that links them, as a reader with scope may see them: references to
+// objects outside scope stay sealed, and an event that cannot be shown
+// (see Event.For) appears in the chain only.
+func (s *Store) packAudit(ctx context.Context, requestID string, targets []string, scope Scope) (evidence.Audit, error) {
 	slices.Sort(targets)
 	targets = slices.Compact(targets)
 	return read(ctx, s, func(tx *txn) (evidence.Audit, error) {
@@ -346,8 +356,15 @@ func (s *Store) packAudit(ctx context.Context, requestID string, targets []strin
 			}
 		}
 		for _, e := range events {
+			e = e.For(scope)
+			if e.Withheld {
+				continue
+			}
 			pe := evidence.Event{Seq: e.Seq, At: e.At, Actor: e.Actor, ProjectKey: e.ProjectKey, Kind: string(e.Kind),
 				TargetID: e.TargetID, Payload: e.Payload, PrevHash: e.PrevHash, Hash: e.Hash}
+			for _, d := range e.Disclosures {
+				pe.Disclosures = append(pe.Disclosures, d.Disclosure)
+			}
 			if e.Seq < from {
 				a.Earlier = append(a.Earlier, pe)
 			} else {

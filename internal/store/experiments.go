@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Experiment groups runs that answer one question.
@@ -85,7 +87,7 @@ func (s *Store) whyNoExperiment(tx *txn, in CreateExperimentInput) error {
 	if !exists {
 		return notFound(KindProject, in.ProjectKey)
 	}
-	return conflict("experiment %q already exists in project %q", in.Name, in.ProjectKey)
+	return conflict("experiment %s already exists in project %s", errs.Quote(in.Name), errs.Quote(in.ProjectKey))
 }
 
 // ExperimentFilter narrows an experiment list.
@@ -100,8 +102,20 @@ type NameFilter struct {
 	NameContains string
 }
 
+// MaxFilterLen bounds the text of a list filter: longer than any name or
+// namespace a filter could match.
+const MaxFilterLen = MaxURILen
+
+// check validates the filter's text.
+func (f NameFilter) check() error {
+	return checkText("filter.nameContains", f.NameContains, MaxFilterLen, false)
+}
+
 // Experiments lists a project's experiments, newest first.
 func (s *Store) Experiments(ctx context.Context, projectKey string, f ExperimentFilter, page Page) (Conn[*Experiment], error) {
+	if err := (NameFilter(f)).check(); err != nil {
+		return Conn[*Experiment]{}, err
+	}
 	return listPage(ctx, s, "experiments", page, `
 			CALL {
 			  MATCH (e:Experiment {projectKey: $pk})

@@ -29,7 +29,8 @@ type GenSpec struct {
 	// when zero).
 	Projects, Hubs int
 	// Batch is the number of nodes written per transaction (10,000 when
-	// zero).
+	// zero). Each batch's transaction may run for a time that grows with
+	// the nodes it writes; see BatchTimeout.
 	Batch int
 	// Progress, when set, is called after every batch.
 	Progress func(GenStats)
@@ -69,6 +70,33 @@ func (spec GenSpec) Validate() error {
 		return err
 	}
 	return nil
+}
+
+// A batch's transaction may run for genTxBase plus genTxPerNode for each
+// node it writes, its edges (about two per node) included. An idle
+// machine writes a node and its edges in about 0.5 ms; the allowance is
+// twenty times that, so a batch on a machine busy with other work is not
+// cut off, while a transaction that hangs still ends. A timeout per batch,
+// not one for the whole graph, keeps any graph size within reach.
+const (
+	genTxBase    = 2 * time.Minute
+	genTxPerNode = 10 * time.Millisecond
+	// genMaxPipelineNodes bounds the nodes one pipeline adds (24 datasets
+	// and at most 8 executions of 24 versions, 21 runs, a sweep of 24 and
+	// 2 model versions); a batch is flushed after the pipeline that fills
+	// it, so it may exceed Batch by this much.
+	genMaxPipelineNodes = 600
+)
+
+// genTxTimeout is the transaction timeout of a batch of n nodes.
+func genTxTimeout(n int) time.Duration { return genTxBase + time.Duration(n)*genTxPerNode }
+
+// BatchTimeout is the longest any transaction of the spec's generation
+// may run: the timeout of a full batch. A caller that owns the driver
+// sizes its MaxTransactionRetryTime with it, so a batch that fails
+// transiently is retried for as long as a batch may take.
+func (spec GenSpec) BatchTimeout() time.Duration {
+	return genTxTimeout(spec.withDefaults().Batch + genMaxPipelineNodes)
 }
 
 // GenStats counts what GenerateLineage wrote.
@@ -403,10 +431,11 @@ func (g *gen) modelVersion(project, model, run, owner string) string {
 	return id
 }
 
-// flush writes the pending nodes, then the edges, in one transaction.
+// flush writes the pending nodes, then the edges, in one transaction
+// whose timeout is sized to them.
 func (g *gen) flush(ctx context.Context, s *Store) error {
 	edges := 0
-	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+	_, err := writeWithin(ctx, s, genTxTimeout(g.pending), func(tx *txn) (struct{}, error) {
 		for _, e := range kinds {
 			rows := g.nodes[e.kind]
 			if len(rows) == 0 {

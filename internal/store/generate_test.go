@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -137,5 +138,18 @@ func TestGenerateLineageBadSpec(t *testing.T) {
 	}
 	if n := neo4jtest.Count(t, `MATCH (p:Project) WHERE p.key STARTS WITH 'lg-' OR p.key STARTS WITH 'Bad' RETURN count(p) AS n`, nil); n != 0 {
 		t.Errorf("a bad spec wrote %d projects", n)
+	}
+}
+
+// TestGenerateBatchTimeoutGrowsWithTheBatch: a batch's transaction may
+// run longer the more it writes, and never less than the minutes a busy
+// machine may take over a small one.
+func TestGenerateBatchTimeoutGrowsWithTheBatch(t *testing.T) {
+	small, large := store.GenSpec{Batch: 500}.BatchTimeout(), store.GenSpec{Batch: 100_000}.BatchTimeout()
+	if small < time.Minute || large < small+10*time.Minute {
+		t.Errorf("batch timeouts: %s for 500 nodes, %s for 100,000", small, large)
+	}
+	if def, full := (store.GenSpec{}).BatchTimeout(), (store.GenSpec{Batch: 10_000}).BatchTimeout(); def != full {
+		t.Errorf("the default batch's timeout is %s, a batch of 10,000's %s", def, full)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Health is the data-quality health of a lineage node.
@@ -231,7 +233,7 @@ func (s *Store) QualityIssuesUpstream(ctx context.Context, id string, scope Scop
 		return nil, err
 	}
 	if !u.visible[id] {
-		return nil, fmt.Errorf("node %q: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("node %s: %w", errs.Quote(id), ErrNotFound)
 	}
 	var issues []QualityIssue
 	for n, st := range u.status {

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Kind names the type of a node in the graph.
@@ -104,7 +106,7 @@ func KindOf(id string) (Kind, bool) {
 func checkID(field, id string, want ...Kind) error {
 	k, ok := KindOf(id)
 	if !ok {
-		return invalid("%s: %q is not a valid ID", field, id)
+		return invalid("%s: %s is not a valid ID", field, errs.Quote(id))
 	}
 	for _, w := range want {
 		if k == w {
@@ -115,5 +117,5 @@ func checkID(field, id string, want ...Kind) error {
 	for i, w := range want {
 		names[i] = w.label()
 	}
-	return invalid("%s: %q is a %s ID, expected %s", field, id, k.label(), strings.Join(names, " or "))
+	return invalid("%s: %s is a %s ID, expected %s", field, errs.Quote(id), k.label(), strings.Join(names, " or "))
 }

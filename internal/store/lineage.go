@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Direction is the way a lineage walk goes.
@@ -339,7 +341,7 @@ func (s *Store) Lineage(ctx context.Context, req LineageRequest) (*LineageGraph,
 	}
 	for _, k := range req.Kinds {
 		if !slices.Contains(LineageRootKinds, k) {
-			return nil, invalid("kinds: %q is not a lineage node kind", k)
+			return nil, invalid("kinds: %s is not a lineage node kind", errs.Quote(k))
 		}
 	}
 	budget := req.MaxNodes
@@ -367,7 +369,7 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 		req.Direction = Both
 	case Upstream, Downstream, Both:
 	default:
-		return nil, invalid("direction: %q is not UPSTREAM, DOWNSTREAM or BOTH", req.Direction)
+		return nil, invalid("direction: %s is not UPSTREAM, DOWNSTREAM or BOTH", errs.Quote(req.Direction))
 	}
 	params := req.Scope.params()
 	params["id"] = req.Root
@@ -383,7 +385,7 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 		// Unknown, not yet created at asOf, or hidden: one answer, so an
 		// error never tells a hidden node from a missing one.
 		if rec == nil {
-			return nil, fmt.Errorf("lineage root %q: %w", req.Root, ErrNotFound)
+			return nil, fmt.Errorf("lineage root %s: %w", errs.Quote(req.Root), ErrNotFound)
 		}
 		v, _ := rec.Get("row")
 		root, err := decodeNodeRow(v, true)
@@ -391,7 +393,7 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 			return nil, err
 		}
 		if !req.Scope.Allows(root.ProjectKey) {
-			return nil, fmt.Errorf("lineage root %q: %w", req.Root, ErrNotFound)
+			return nil, fmt.Errorf("lineage root %s: %w", errs.Quote(req.Root), ErrNotFound)
 		}
 		w := &walk{req: req, budget: budget, nodes: map[string]*walked{}, edges: edges}
 		w.add(root, "")
@@ -876,7 +878,7 @@ func (s *Store) LineagePath(ctx context.Context, req PathRequest) (*LineageGraph
 		}
 		for _, id := range []string{from, to} {
 			if found[id] == nil {
-				return nil, fmt.Errorf("lineage node %q: %w", id, ErrNotFound)
+				return nil, fmt.Errorf("lineage node %s: %w", errs.Quote(id), ErrNotFound)
 			}
 		}
 		if from == to {
@@ -887,7 +889,7 @@ func (s *Store) LineagePath(ctx context.Context, req PathRequest) (*LineageGraph
 			return nil, err
 		}
 		if rec == nil {
-			return nil, fmt.Errorf("%q and %q: %w", from, to, ErrNoPath)
+			return nil, fmt.Errorf("%s and %s: %w", errs.Quote(from), errs.Quote(to), ErrNoPath)
 		}
 		rows, _, err := getList(rec, "nodes")
 		if err != nil {

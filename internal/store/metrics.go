@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // A metric series is stored as one Metric node per (run, key) holding the
@@ -104,7 +106,7 @@ func (s *Store) LogMetrics(ctx context.Context, runID string, points []MetricPoi
 			return struct{}{}, err
 		}
 		if r.Status.Terminal() {
-			return struct{}{}, conflict("run %q is %s: metrics can no longer be logged", runID, r.Status)
+			return struct{}{}, conflict("run %s is %s: metrics can no longer be logged", errs.Quote(runID), r.Status)
 		}
 		recs, err := tx.run(`
 			MATCH (r:Run {id: $runId})

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -46,6 +48,9 @@ var migrations = []string{
 	// The sweep that ends runs whose server died reads RUNNING runs.
 	"CREATE INDEX validation_run_status IF NOT EXISTS FOR (n:ValidationRun) ON (n.status)",
 	"CREATE INDEX event_target IF NOT EXISTS FOR (e:Event) ON (e.targetId)",
+	// Everything of one project, whatever its label (a project's export,
+	// the checks that a refused write changed nothing).
+	"CREATE INDEX node_project IF NOT EXISTS FOR (n:Node) ON (n.projectKey)",
 	"CREATE CONSTRAINT policy_id IF NOT EXISTS FOR (n:Policy) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT policy_version IF NOT EXISTS FOR (n:Policy) REQUIRE (n.projectKey, n.version) IS UNIQUE",
 	"CREATE CONSTRAINT promotion_request_id IF NOT EXISTS FOR (n:PromotionRequest) REQUIRE n.id IS UNIQUE",
@@ -100,7 +105,89 @@ func (s *Store) Migrate(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return s.markLegacyEventRefs(ctx)
+}
+
+// markLegacyEventRefs finds the events written before payload references
+// to other projects were sealed and records, on each, the other projects
+// its payload names (WithheldFrom). Their hashes cover the plain IDs, so
+// they cannot be redacted; Event.For leaves their payload out for readers
+// of fewer projects. It runs once per database, in batches.
+func (s *Store) markLegacyEventRefs(ctx context.Context) error {
+	const batch = 1000
+	for {
+		done, err := write(ctx, s, func(tx *txn) (bool, error) {
+			rec, err := tx.single(`OPTIONAL MATCH (m:SchemaMigration {name: 'event_refs_sealed'}) RETURN m IS NOT NULL AS done`, nil)
+			if err != nil {
+				return false, err
+			}
+			if done, _ := rec.Get("done"); done == true {
+				return true, nil
+			}
+			recs, err := tx.run(`MATCH (e:Event) WHERE e.disclosures IS NULL AND e.refsChecked IS NULL
+				RETURN e.seq AS seq, e.projectKey AS projectKey, e.payload AS payload LIMIT $n`, map[string]any{"n": batch})
+			if err != nil {
+				return false, err
+			}
+			if len(recs) == 0 {
+				_, err := tx.run(`MERGE (:SchemaMigration {name: 'event_refs_sealed'})`, nil)
+				return true, err
+			}
+			type legacy struct {
+				seq     int64
+				project string
+				ids     []string
+			}
+			events := make([]legacy, 0, len(recs))
+			all := map[string]bool{}
+			for _, r := range recs {
+				var e legacy
+				if e.seq, err = recInt(r, "seq"); err != nil {
+					return false, err
+				}
+				if e.project, err = recStr(r, "projectKey"); err != nil {
+					return false, err
+				}
+				raw, err := recStr(r, "payload")
+				if err != nil {
+					return false, err
+				}
+				var payload map[string]any
+				if json.Unmarshal([]byte(raw), &payload) == nil {
+					eachID(payload, nil, func(_ []any, id string) { e.ids = append(e.ids, id); all[id] = true })
+				}
+				events = append(events, e)
+			}
+			ids := make([]string, 0, len(all))
+			for id := range all {
+				ids = append(ids, id)
+			}
+			rec, err = tx.single(`OPTIONAL MATCH (n:Node) WHERE n.id IN $ids RETURN collect([n.id, n.projectKey]) AS refs`, map[string]any{"ids": ids})
+			if err != nil {
+				return false, err
+			}
+			projectOf, err := refProjects(rec)
+			if err != nil {
+				return false, err
+			}
+			rows := make([]map[string]any, len(events))
+			for i, e := range events {
+				var other []string
+				for _, id := range e.ids {
+					if k, ok := projectOf[id]; ok && k != e.project && !slices.Contains(other, k) {
+						other = append(other, k)
+					}
+				}
+				rows[i] = map[string]any{"seq": e.seq, "other": other}
+			}
+			_, err = tx.run(`UNWIND $rows AS row MATCH (e:Event {seq: row.seq})
+				SET e.refsChecked = true, e.withheldFrom = CASE WHEN size(row.other) > 0 THEN row.other END`, map[string]any{"rows": rows})
+			return false, err
+		})
+		if err != nil || done {
+			return err
+		}
+	}
 }
 
 // createdMeanwhile reports whether err says that another process created

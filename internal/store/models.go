@@ -154,6 +154,9 @@ func (s *Store) RegisterModelVersion(ctx context.Context, actor string, in Regis
 
 // Models lists a project's models, newest first.
 func (s *Store) Models(ctx context.Context, projectKey string, f NameFilter, page Page) (Conn[*Model], error) {
+	if err := f.check(); err != nil {
+		return Conn[*Model]{}, err
+	}
 	return listPage(ctx, s, "models", page, `
 			CALL { MATCH (m:Model {projectKey: $pk}) WHERE $name IS NULL OR toLower(m.name) CONTAINS toLower($name) RETURN count(m) AS total }
 			CALL {

@@ -66,3 +66,25 @@ func (s *Store) ModelsByIDs(ctx context.Context, ids []string) (map[string]*Mode
 func (s *Store) ModelVersionsByIDs(ctx context.Context, ids []string) (map[string]*ModelVersion, error) {
 	return byIDs(ctx, s, KindModelVersion, ids, decodeModelVersion, func(v *ModelVersion) string { return v.ID })
 }
+
+// ProjectsOf returns the project key of each of ids that names a node;
+// IDs of nothing are absent from the map.
+func (s *Store) ProjectsOf(ctx context.Context, ids []string) (map[string]string, error) {
+	if len(ids) == 0 {
+		return map[string]string{}, nil
+	}
+	return read(ctx, s, func(tx *txn) (map[string]string, error) {
+		rec, err := tx.single(`OPTIONAL MATCH (n:Node) WHERE n.id IN $ids RETURN collect([n.id, n.projectKey]) AS refs`, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		return refProjects(rec)
+	})
+}
+
+// IDsIn returns the node IDs among the strings of a JSON document.
+func IDsIn(doc any) []string {
+	var ids []string
+	eachID(doc, nil, func(_ []any, id string) { ids = append(ids, id) })
+	return ids
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Page limits: a list returns DefaultPageSize items unless asked, and never
@@ -73,7 +75,7 @@ func decodeCursor(list, s string) (*cursor, error) {
 	if s == "" {
 		return nil, nil
 	}
-	bad := invalid("after: %q is not a cursor from this list", s)
+	bad := invalid("after: %s is not a cursor from this list", errs.Quote(s))
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, bad
@@ -129,7 +131,7 @@ func listPage[T any](ctx context.Context, s *Store, list string, page Page, cyph
 	}
 	params["limit"], params["after"] = limit, after(c)
 	if c != nil && params["after"] == nil {
-		return Conn[T]{}, invalid("after: %q is not a cursor from this list", page.After)
+		return Conn[T]{}, invalid("after: %s is not a cursor from this list", errs.Quote(page.After))
 	}
 	return read(ctx, s, func(tx *txn) (Conn[T], error) {
 		rec, err := tx.single(cypher, params)

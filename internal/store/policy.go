@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // BiasMetric names a fairness summary a policy can bound.
@@ -104,7 +106,7 @@ func (in *PolicyInput) normalize() error {
 		return invalid("requiredApprovals: must be 1 to 10, got %d", in.RequiredApprovals)
 	}
 	if in.ApproverRole != ApproverRoleApprover && in.ApproverRole != ApproverRoleAdmin {
-		return invalid("approverRole: must be APPROVER or ADMIN, got %q", in.ApproverRole)
+		return invalid("approverRole: must be APPROVER or ADMIN, got %s", errs.Quote(in.ApproverRole))
 	}
 	if in.AllowWarnedValidations && !in.RequireUpstreamValidationsPassed {
 		return invalid("allowWarnedValidations: only meaningful with requireUpstreamValidationsPassed")
@@ -115,7 +117,7 @@ func (in *PolicyInput) normalize() error {
 	in.BiasRules = slices.Clone(in.BiasRules)
 	for i, r := range in.BiasRules {
 		if !slices.Contains(biasMetrics, r.Metric) {
-			return invalid("biasRules[%d].metric: unknown metric %q", i, r.Metric)
+			return invalid("biasRules[%d].metric: unknown metric %s", i, errs.Quote(r.Metric))
 		}
 		if math.IsNaN(r.Threshold) || r.Threshold < 0 || r.Threshold > 1 {
 			return invalid("biasRules[%d].threshold: must be in [0, 1], got %v", i, r.Threshold)
@@ -237,7 +239,7 @@ func (s *Store) PolicyOf(ctx context.Context, projectKey string, version *int64)
 		}
 		if rec == nil {
 			if version != nil {
-				return nil, fmt.Errorf("policy version %d of project %q: %w", *version, projectKey, ErrNotFound)
+				return nil, fmt.Errorf("policy version %d of project %s: %w", *version, errs.Quote(projectKey), ErrNotFound)
 			}
 			return nil, notFound(KindProject, projectKey)
 		}

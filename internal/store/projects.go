@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Project is the tenant boundary: every other node belongs to one project.
@@ -48,7 +50,7 @@ func (s *Store) CreateProject(ctx context.Context, actor string, in CreateProjec
 			return nil, err
 		}
 		if rec == nil {
-			return nil, conflict("project %q already exists", in.Key)
+			return nil, conflict("project %s already exists", errs.Quote(in.Key))
 		}
 		m, err := recMap(rec, "p")
 		if err != nil {
@@ -71,7 +73,7 @@ func (s *Store) ProjectByKey(ctx context.Context, key string) (*Project, error) 
 	if p, ok := ps[key]; ok {
 		return p, nil
 	}
-	return nil, fmt.Errorf("project %q: %w", key, ErrNotFound)
+	return nil, fmt.Errorf("project %s: %w", errs.Quote(key), ErrNotFound)
 }
 
 // ProjectsByKeys returns the projects with the given keys; missing keys are
@@ -96,6 +98,9 @@ func (s *Store) ProjectsByKeys(ctx context.Context, keys []string) (map[string]*
 
 // Projects lists the projects in scope, ordered by key.
 func (s *Store) Projects(ctx context.Context, scope Scope, f NameFilter, page Page) (Conn[*Project], error) {
+	if err := f.check(); err != nil {
+		return Conn[*Project]{}, err
+	}
 	params := scope.params()
 	params["name"] = nilIfEmpty(f.NameContains)
 	return listPage(ctx, s, "projects", page, `

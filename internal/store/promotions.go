@@ -175,7 +175,7 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 			OPTIONAL MATCH (run:Run)-[:PRODUCED]->(v)
 			WITH v, run ORDER BY run.id LIMIT 1
 			OPTIONAL MATCH (open:PromotionRequest {modelVersionId: v.id, open: true})
-			RETURN v{.*} AS v, run.id AS runId, run.createdBy AS trainedBy, open.id AS openId`, map[string]any{"id": in.ModelVersionID})
+			RETURN v{.*} AS v, run.id AS runId, run.createdBy AS trainedBy, run.projectKey AS trainingProject, open.id AS openId`, map[string]any{"id": in.ModelVersionID})
 		if err != nil {
 			return nil, err
 		}
@@ -214,6 +214,8 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 			SeparationOfDuties: pol.SeparationOfDuties}
 		req.TrainingRunID, _ = runID.(string)
 		req.TrainedBy, _ = trainedBy.(string)
+		trainingProject, _ := rec.Get("trainingProject")
+		tp, _ := trainingProject.(string)
 		if req.Checks, err = evaluateChecks(tx, pol, req); err != nil {
 			return nil, err
 		}
@@ -242,7 +244,7 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 		}
 		return req, s.appendEvents(tx, actor, eventDraft{EventPromotionRequested, req.ProjectKey, req.ID, map[string]any{
 			"modelVersionId": req.ModelVersionID, "targetStage": string(req.TargetStage), "status": string(req.Status),
-			"requestedBy": actor, "trainedBy": req.TrainedBy, "approverRole": req.ApproverRole, "separationOfDuties": req.SeparationOfDuties,
+			"requestedBy": actor, "trainedBy": owned(req.TrainedBy, tp), "approverRole": req.ApproverRole, "separationOfDuties": req.SeparationOfDuties,
 			"requiredApprovals": req.RequiredApprovals, "policyVersion": pol.Version, "failingChecks": failing(req.Checks)}})
 	})
 }

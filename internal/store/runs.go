@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // RunStatus is the lifecycle state of a run.
@@ -266,7 +268,7 @@ func (s *Store) UpdateRunStatus(ctx context.Context, actor, runID string, to Run
 		return nil, err
 	}
 	if _, ok := transitions[to]; !ok && !to.Terminal() {
-		return nil, invalid("status: unknown run status %q", to)
+		return nil, invalid("status: unknown run status %s", errs.Quote(to))
 	}
 	var unchanged *Run
 	run, err := write(ctx, s, func(tx *txn) (*Run, error) {
@@ -279,7 +281,7 @@ func (s *Store) UpdateRunStatus(ctx context.Context, actor, runID string, to Run
 			return nil, errUnchanged
 		}
 		if !CanTransition(r.Status, to) {
-			return nil, conflict("run %q is %s and cannot become %s", runID, r.Status, to)
+			return nil, conflict("run %s is %s and cannot become %s", errs.Quote(runID), r.Status, to)
 		}
 		var ended any
 		if to.Terminal() {
@@ -324,7 +326,7 @@ func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) 
 			return nil, err
 		}
 		if r.Status.Terminal() {
-			return nil, conflict("run %q is %s: params can no longer be logged", runID, r.Status)
+			return nil, conflict("run %s is %s: params can no longer be logged", errs.Quote(runID), r.Status)
 		}
 		have := make(map[string]string, len(r.Params))
 		for _, kv := range r.Params {
@@ -335,7 +337,7 @@ func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) 
 			old, ok := have[kv.Key]
 			switch {
 			case ok && old != kv.Value:
-				return nil, conflict("param %q is already logged as %q; params are write-once", kv.Key, old)
+				return nil, conflict("param %s is already logged as %s; params are write-once", errs.Quote(kv.Key), errs.Quote(old))
 			case !ok:
 				merged = append(merged, kv)
 			}
@@ -531,6 +533,17 @@ func (s *Store) runLists(ctx context.Context, k RunListKey, experimentIDs []stri
 	if !ok {
 		return nil, invalid("orderBy: unknown order %v", k.Order)
 	}
+	if err := (NameFilter{NameContains: k.NameContains}).check(); err != nil {
+		return nil, err
+	}
+	if k.HasParam {
+		if err := checkText("filter.param.key", k.ParamKey, MaxNameLen, true); err != nil {
+			return nil, err
+		}
+		if err := checkText("filter.param.value", k.ParamValue, MaxParamValueLen, false); err != nil {
+			return nil, err
+		}
+	}
 	statuses := []string{}
 	if k.Statuses != "" {
 		statuses = strings.Split(k.Statuses, ",")
@@ -545,7 +558,7 @@ func (s *Store) runLists(ctx context.Context, k RunListKey, experimentIDs []stri
 	if after != nil && k.Order.Field == RunOrderName {
 		name, ok := after.V.(string)
 		if !ok {
-			return nil, invalid("after: %q is not a cursor from this list", k.After)
+			return nil, invalid("after: %s is not a cursor from this list", errs.Quote(k.After))
 		}
 		params["afterV"] = name
 	}

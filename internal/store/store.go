@@ -14,11 +14,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Sentinel errors. Callers test them with errors.Is; every error the store
@@ -43,6 +49,12 @@ type Store struct {
 	database string
 	now      func() time.Time
 	onAppend atomic.Pointer[func()]
+	// breakerOpenFor is how long the breaker stays open.
+	breakerOpenFor time.Duration
+	// breaker fails operations at once while Neo4j is known to be
+	// unreachable, instead of letting each wait out the driver's connect
+	// timeouts and retries; one operation at a time probes for its return.
+	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
 }
 
 // OnAppend registers f to be called after every committed transaction
@@ -59,12 +71,30 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // New returns a Store over driver, using the named database ("" means the
 // server's default database).
 func New(driver neo4j.DriverWithContext, database string, opts ...Option) *Store {
-	s := &Store{driver: driver, database: database, now: time.Now}
+	s := &Store{driver: driver, database: database, now: time.Now, breakerOpenFor: time.Second}
 	for _, o := range opts {
 		o(s)
 	}
+	s.breaker = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
+		Name:        "neo4j",
+		MaxRequests: 1,
+		Timeout:     s.breakerOpenFor,
+		// The driver has already retried a transaction for its
+		// MaxTransactionRetryTime when it reports Neo4j unreachable: one
+		// such failure is enough to stop sending more.
+		ReadyToTrip:  func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= 1 },
+		IsSuccessful: func(err error) bool { return !errors.Is(err, errUnreachable) },
+		// A caller that gave up says nothing about the database.
+		IsExcluded: func(err error) bool {
+			return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+		},
+	})
 	return s
 }
+
+// WithBreakerOpenFor sets how long operations fail at once after Neo4j was
+// found unreachable, before one operation probes it again (default 1 s).
+func WithBreakerOpenFor(d time.Duration) Option { return func(s *Store) { s.breakerOpenFor = d } }
 
 // Ping reports whether Neo4j answers a query.
 func (s *Store) Ping(ctx context.Context) error {
@@ -75,12 +105,73 @@ func (s *Store) Ping(ctx context.Context) error {
 	return err
 }
 
-// QueryCounter counts the Cypher statements a context's operations send.
+// Probe is Ping for a monitor that calls it with a deadline of its own:
+// when Neo4j does not answer within it, the store treats Neo4j as
+// unreachable and fails operations at once until a probe or an operation
+// gets through again.
+func (s *Store) Probe(ctx context.Context) error {
+	err := s.Ping(ctx)
+	if err != nil && !errors.Is(err, ErrUnavailable) && ctx.Err() != nil {
+		// The probe's own deadline passed: that is an unanswered database,
+		// unlike a request whose caller went away.
+		if done, aerr := s.breaker.Allow(); aerr == nil {
+			done(errUnreachable)
+		}
+		return fmt.Errorf("%w: no answer within the probe's deadline", ErrUnavailable)
+	}
+	return err
+}
+
+// Reachable reports whether the store currently sends operations to Neo4j
+// (false while it fails them at once after an outage).
+func (s *Store) Reachable() bool { return s.breaker.State() == gobreaker.StateClosed }
+
+// QueryCounter counts the Cypher statements a context's operations send,
+// the transactions they open, and how many of those were open at once.
 // It is safe for concurrent use.
-type QueryCounter struct{ n atomic.Int64 }
+type QueryCounter struct {
+	n, txs, open, peak atomic.Int64
+}
 
 // Count returns the number of statements sent so far.
 func (c *QueryCounter) Count() int64 { return c.n.Load() }
+
+// Transactions returns the number of transactions handed to the driver so
+// far (an operation refused while Neo4j is unreachable opens none).
+func (c *QueryCounter) Transactions() int64 { return c.txs.Load() }
+
+// Peak returns the largest number of transactions that were open at once.
+func (c *QueryCounter) Peak() int64 { return c.peak.Load() }
+
+func (c *QueryCounter) begin() {
+	c.txs.Add(1)
+	n := c.open.Add(1)
+	for {
+		p := c.peak.Load()
+		if n <= p || c.peak.CompareAndSwap(p, n) {
+			return
+		}
+	}
+}
+
+func (c *QueryCounter) end() { c.open.Add(-1) }
+
+// LimitConcurrency returns a context whose store operations keep at most n
+// transactions open at once, the others waiting for a turn: one GraphQL
+// operation of a thousand root fields then holds n connections of the
+// pool, not a thousand.
+func LimitConcurrency(ctx context.Context, n int) context.Context {
+	if n < 1 {
+		return ctx
+	}
+	return context.WithValue(ctx, slotsKey{}, make(chan struct{}, n))
+}
+
+type slotsKey struct{}
+
+// heldKey marks a context whose operation already holds a slot, so an
+// operation started from within another waits for none.
+type heldKey struct{}
 
 type counterKey struct{}
 
@@ -131,31 +222,118 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: mode})
 }
 
+// begin admits one transaction of ctx's operation: it fails at once while
+// Neo4j is known to be unreachable, and waits for a slot when the
+// operation's concurrency is limited. end reports the outcome.
+func (s *Store) begin(ctx context.Context) (context.Context, func(error), error) {
+	done, err := s.breaker.Allow()
+	if err != nil {
+		return ctx, nil, fmt.Errorf("%w: Neo4j was unreachable moments ago (%v)", ErrUnavailable, err)
+	}
+	release := func() {}
+	if slots, ok := ctx.Value(slotsKey{}).(chan struct{}); ok && ctx.Value(heldKey{}) == nil {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			done(ctx.Err())
+			return ctx, nil, ctx.Err()
+		}
+		ctx = context.WithValue(ctx, heldKey{}, true)
+		release = func() { <-slots }
+	}
+	c, _ := ctx.Value(counterKey{}).(*QueryCounter)
+	if c != nil {
+		c.begin()
+	}
+	return ctx, func(err error) {
+		if c != nil {
+			c.end()
+		}
+		release()
+		if unreachable(err) {
+			err = errUnreachable
+		}
+		done(err)
+	}, nil
+}
+
+// errUnreachable is what the breaker counts as a failure: Neo4j could not
+// be reached over the network. Other unavailability — the pool's
+// connections all busy, a transaction that timed out, a refused login —
+// says nothing about whether Neo4j is there, and must not make every other
+// request fail: one caller exhausting the pool would otherwise fail all.
+var errUnreachable = errors.New("neo4j unreachable")
+
+// unreachable reports whether a driver error comes from the network: a
+// dial, read or write that failed, found through the driver's wrappers
+// (which do not implement Unwrap).
+func unreachable(err error) bool {
+	for err != nil {
+		// Not net.Error: context.DeadlineExceeded implements it too.
+		var op *net.OpError
+		var dns *net.DNSError
+		if errors.As(err, &op) || errors.As(err, &dns) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return true
+		}
+		switch e := err.(type) {
+		case *neo4j.ConnectivityError:
+			err = e.Inner
+		case *neo4j.TransactionExecutionLimit:
+			return slices.ContainsFunc(e.Errors, unreachable)
+		case interface{ Unwrap() error }:
+			err = e.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
+}
+
 func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (T, error) {
+	ctx, end, err := s.begin(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
-	defer sess.Close(context.WithoutCancel(ctx))
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		return work(&txn{ctx: ctx, tx: tx})
 	}, neo4j.WithTxTimeout(txTimeout))
+	sess.Close(context.WithoutCancel(ctx))
+	end(err)
 	return v, classify(err)
 }
 
 func write[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (T, error) {
+	return writeWithin(ctx, s, txTimeout, work)
+}
+
+// writeWithin is write with a transaction timeout of its own: write's
+// bounds the short transactions of requests, and a batch of a generator
+// or a walk over the whole log needs one sized to its work.
+func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, work func(tx *txn) (T, error)) (T, error) {
+	ctx, end, err := s.begin(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(context.WithoutCancel(ctx))
 	appended := false
 	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		t := &txn{ctx: ctx, tx: tx}
 		v, err := work(t)
 		appended = t.appended // the last attempt is the one that committed
 		return v, err
-	}, neo4j.WithTxTimeout(txTimeout))
+	}, neo4j.WithTxTimeout(timeout))
+	sess.Close(context.WithoutCancel(ctx))
+	end(err)
+	err = classify(err)
 	if err == nil && appended {
 		if f := s.onAppend.Load(); f != nil {
 			(*f)()
 		}
 	}
-	return v, classify(err)
+	return v, err
 }
 
 // classify maps driver errors onto the sentinels, keeping the cause for
@@ -222,5 +400,5 @@ func conflict(format string, args ...any) error {
 }
 
 func notFound(kind Kind, id string) error {
-	return fmt.Errorf("%s %q: %w", kind.label(), id, ErrNotFound)
+	return fmt.Errorf("%s %s: %w", kind.label(), errs.Quote(id), ErrNotFound)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Input limits. They follow MLflow's where MLflow has one, so clients that
@@ -51,9 +53,13 @@ func checkText(field, s string, max int, required bool) error {
 }
 
 // checkProjectKey validates a project key.
+// CheckProjectKey reports whether key is a well-formed project key; the
+// error names field.
+func CheckProjectKey(field, key string) error { return checkProjectKey(field, key) }
+
 func checkProjectKey(field, key string) error {
 	if !projectKeyRE.MatchString(key) {
-		return invalid("%s: %q must be 2–40 lowercase letters, digits or dashes, starting with a letter", field, key)
+		return invalid("%s: %s must be 2–40 lowercase letters, digits or dashes, starting with a letter", field, errs.Quote(key))
 	}
 	return nil
 }
@@ -63,10 +69,10 @@ func checkProjectKey(field, key string) error {
 func NormalizeDigest(field, d string) (string, error) {
 	h := strings.ToLower(strings.TrimPrefix(d, "sha256:"))
 	if len(h) != 64 {
-		return "", invalid("%s: %q is not a sha256 digest (64 hex characters)", field, d)
+		return "", invalid("%s: %s is not a sha256 digest (64 hex characters)", field, errs.Quote(d))
 	}
 	if _, err := hex.DecodeString(h); err != nil {
-		return "", invalid("%s: %q is not a sha256 digest (64 hex characters)", field, d)
+		return "", invalid("%s: %s is not a sha256 digest (64 hex characters)", field, errs.Quote(d))
 	}
 	return h, nil
 }
@@ -86,7 +92,7 @@ func checkKeyValues(field string, kvs []KeyValue, maxValue int) error {
 			return err
 		}
 		if seen[kv.Key] {
-			return invalid("%s: key %q given twice", field, kv.Key)
+			return invalid("%s: key %s given twice", field, errs.Quote(kv.Key))
 		}
 		seen[kv.Key] = true
 	}

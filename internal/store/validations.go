@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/quality"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Data-quality validations on the graph:
@@ -186,7 +188,7 @@ func parseDefinition(name, text string) (*quality.Suite, string, []string, error
 			continue
 		}
 		if k, ok := KindOf(r.Reference); !ok || k != KindDatasetVersion {
-			return nil, "", nil, invalid("definition: rules[%d].reference: %q is not a dataset version ID (dsv_…); in the hub a reference names a registered version", i, r.Reference)
+			return nil, "", nil, invalid("definition: rules[%d].reference: %s is not a dataset version ID (dsv_…); in the hub a reference names a registered version", i, errs.Quote(r.Reference))
 		}
 		refs = append(refs, r.Reference)
 	}
@@ -230,7 +232,7 @@ func checkSuiteTarget(tx *txn, suite *quality.Suite, d *Dataset, refs []string) 
 	}
 	if len(missing) > 0 {
 		i, _ := missing[0].(int64)
-		return fmt.Errorf("definition: reference %q: dataset version %w", refs[i], ErrNotFound)
+		return fmt.Errorf("definition: reference %s: dataset version %w", errs.Quote(refs[i]), ErrNotFound)
 	}
 	return nil
 }
@@ -281,7 +283,7 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 			return nil, err
 		}
 		if dup, err := recBool(rec, "dup"); err != nil || dup {
-			return nil, orErr(err, conflict("name: dataset %s %s already has a suite named %q; update it instead", d.Namespace, d.Name, in.Name))
+			return nil, orErr(err, conflict("name: dataset %s %s already has a suite named %s; update it instead", d.Namespace, d.Name, errs.Quote(in.Name)))
 		}
 		if err := checkSuiteTarget(tx, suite, d, refs); err != nil {
 			return nil, err
@@ -425,8 +427,8 @@ func (s *Store) StartValidationRun(ctx context.Context, actor string, in StartVa
 			return nil, err
 		}
 		if v.DatasetID != suite.DatasetID {
-			return nil, invalid("datasetVersionId: %q is a version of dataset %q, but suite %q validates dataset %q",
-				v.ID, v.DatasetID, suite.Name, suite.DatasetID)
+			return nil, invalid("datasetVersionId: %s is a version of dataset %s, but suite %s validates dataset %s",
+				errs.Quote(v.ID), errs.Quote(v.DatasetID), errs.Quote(suite.Name), errs.Quote(suite.DatasetID))
 		}
 		now := s.now().UTC()
 		// The version and definition come from the one read above, so the
@@ -462,7 +464,7 @@ func resultProps(res *quality.Result) (map[string]any, error) {
 	switch status {
 	case ValidationPassed, ValidationWarned, ValidationFailed, ValidationError:
 	default:
-		return nil, invalid("result: status %q is not PASSED, WARNED, FAILED or ERROR", res.Status)
+		return nil, invalid("result: status %s is not PASSED, WARNED, FAILED or ERROR", errs.Quote(res.Status))
 	}
 	rules := res.Rules
 	if rules == nil {
@@ -571,7 +573,7 @@ func (s *Store) CompleteValidationRun(ctx context.Context, runID string, res *qu
 			return nil, err
 		}
 		if old.Status != ValidationRunning {
-			return nil, conflict("validation run %q already finished (%s)", runID, old.Status)
+			return nil, conflict("validation run %s already finished (%s)", errs.Quote(runID), old.Status)
 		}
 		rec, err = tx.single(`MATCH (r:ValidationRun {id: $id}) SET r += $props RETURN r{.*} AS r`, map[string]any{"id": runID, "props": p})
 		if err != nil {

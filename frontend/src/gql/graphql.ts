@@ -95,8 +95,8 @@ export type BiasCheck = Node & {
   projectKey: Scalars['String']['output'];
   rowCount: Scalars['Int']['output'];
   sensitiveColumns: Array<Scalars['String']['output']>;
-  /** sha256 of the data read. */
-  sha256: Scalars['String']['output'];
+  /** sha256 of the data read; null when the data is in a project the caller may not read. */
+  sha256?: Maybe<Scalars['String']['output']>;
   weightColumn?: Maybe<Scalars['String']['output']>;
 };
 
@@ -355,6 +355,13 @@ export type EnvironmentInput = {
  * {"seq","at","actor","projectKey","kind","targetId","payload","prevHash"} (in
  * that order, payload keys sorted, at in RFC 3339 with nanoseconds, UTC), and
  * prevHash is the hash of the event before it (64 zeros for the first).
+ *
+ * A payload that refers to an object of another project commits to it through
+ * a salted digest: the hash covers {"redacted": "<hex SHA-256 of the JSON array
+ * [salt, id]>"} in its place. A reader who may not read that project gets that
+ * marker; a reader who may gets the ID and a disclosure with the salt. To
+ * verify the hash, replace the value at each disclosure's path with its marker
+ * first.
  */
 export type Event = {
   __typename?: 'Event';
@@ -363,9 +370,15 @@ export type Event = {
   at: Scalars['Time']['output'];
   /** Pass as after to resume right after this event. */
   cursor: Scalars['String']['output'];
+  /** The salts of the references to other projects' objects the caller may see (see Event). */
+  disclosures: Array<EventDisclosure>;
   hash: Scalars['String']['output'];
   kind: EventKind;
-  /** A few fields of the change, e.g. {from, status} of a run status change. */
+  /**
+   * A few fields of the change, e.g. {from, status} of a run status change.
+   * References to objects of projects the caller may not read are markers
+   * ({"redacted": digest}), never IDs.
+   */
   payload: Scalars['JSON']['output'];
   prevHash: Scalars['String']['output'];
   projectKey: Scalars['String']['output'];
@@ -375,6 +388,12 @@ export type Event = {
   target?: Maybe<Node>;
   /** The ID of the object that changed. */
   targetId: Scalars['ID']['output'];
+  /**
+   * True for an event written before references were sealed that names a
+   * project the caller may not read: its payload is left out (empty), and
+   * only its hash vouches for it.
+   */
+  withheld: Scalars['Boolean']['output'];
 };
 
 export type EventConnection = {
@@ -382,6 +401,13 @@ export type EventConnection = {
   edges: Array<EventEdge>;
   pageInfo: PageInfo;
   totalCount: Scalars['Int']['output'];
+};
+
+/** Opens one reference in an event's payload: the value at path (a JSON pointer) is committed to by the hex SHA-256 of the JSON array [salt, value]. */
+export type EventDisclosure = {
+  __typename?: 'EventDisclosure';
+  path: Scalars['String']['output'];
+  salt: Scalars['String']['output'];
 };
 
 export type EventEdge = {
@@ -1145,7 +1171,7 @@ export type Query = {
   datasets: DatasetConnection;
   /**
    * The evidence of a promotion request as one JSON document (format
-   * exphub.evidence/v1): model version, lineage back to the raw data with
+   * exphub.evidence/v2): model version, lineage back to the raw data with
    * digests, validations, bias checks, reproducibility, policy, approvals and the
    * audit events with their hash chain. Approvers and admins of its project.
    * Check it offline with hubctl evidence verify.

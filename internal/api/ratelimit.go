@@ -1,0 +1,139 @@
+package api
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
+)
+
+// CallerLimits bound what one caller (a token's subject) may ask of the
+// hub, so that one caller cannot starve the others: requests in flight at
+// once, and a sustained rate with a burst. A request over either gets HTTP
+// 429 with Retry-After.
+type CallerLimits struct {
+	// Concurrent is the number of GraphQL requests a caller may have in
+	// flight at once.
+	Concurrent int
+	// Rate is the sustained requests per second a caller may send, Burst
+	// how many it may send at once after a quiet spell.
+	Rate  float64
+	Burst int
+	// DBConcurrency is the number of database transactions one operation
+	// keeps open at once; its other root fields wait for a turn.
+	DBConcurrency int
+}
+
+// DefaultCallerLimits leave the explorer (a handful of requests per page)
+// and scripts far inside them: 8 requests in flight, 100 per second with
+// bursts of 500, 4 transactions per operation — at most 32 of the
+// database pool's 100 connections for one caller.
+var DefaultCallerLimits = CallerLimits{Concurrent: 8, Rate: 100, Burst: 500, DBConcurrency: 4}
+
+func (l CallerLimits) withDefaults() CallerLimits {
+	d := DefaultCallerLimits
+	if l.Concurrent <= 0 {
+		l.Concurrent = d.Concurrent
+	}
+	if l.Rate <= 0 {
+		l.Rate = d.Rate
+	}
+	if l.Burst <= 0 {
+		l.Burst = d.Burst
+	}
+	if l.DBConcurrency <= 0 {
+		l.DBConcurrency = d.DBConcurrency
+	}
+	return l
+}
+
+// callerLimiter keeps a token bucket and an in-flight count per caller.
+// Callers idle for a while are forgotten, so the map stays the size of the
+// active callers. It is safe for concurrent use.
+type callerLimiter struct {
+	limits CallerLimits
+	now    func() time.Time
+
+	mu      sync.Mutex
+	callers map[string]*callerState
+	swept   time.Time
+}
+
+type callerState struct {
+	bucket   *rate.Limiter
+	inFlight int
+	seen     time.Time
+}
+
+const callerIdle = 10 * time.Minute
+
+func newCallerLimiter(l CallerLimits) *callerLimiter {
+	return &callerLimiter{limits: l.withDefaults(), now: time.Now, callers: map[string]*callerState{}}
+}
+
+// admit takes a turn for caller; it returns a release function, or how long
+// to wait before trying again.
+func (cl *callerLimiter) admit(caller string) (release func(), retryAfter time.Duration) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	now := cl.now()
+	if now.Sub(cl.swept) > callerIdle {
+		for k, c := range cl.callers {
+			if c.inFlight == 0 && now.Sub(c.seen) > callerIdle {
+				delete(cl.callers, k)
+			}
+		}
+		cl.swept = now
+	}
+	c := cl.callers[caller]
+	if c == nil {
+		c = &callerState{bucket: rate.NewLimiter(rate.Limit(cl.limits.Rate), cl.limits.Burst)}
+		cl.callers[caller] = c
+	}
+	c.seen = now
+	if c.inFlight >= cl.limits.Concurrent {
+		// A turn frees up when a request ends; a second is a fair guess.
+		return nil, time.Second
+	}
+	r := c.bucket.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return nil, d
+	}
+	c.inFlight++
+	return func() {
+		cl.mu.Lock()
+		defer cl.mu.Unlock()
+		c.inFlight--
+	}, 0
+}
+
+// limitCallers refuses a caller's request with 429 and Retry-After when
+// the caller is over its limits. It runs after the token check, which puts
+// the caller in the context.
+func limitCallers(cl *callerLimiter, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := auth.FromContext(r.Context())
+		if !ok || p == nil || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		release, wait := cl.admit(p.Subject)
+		if release == nil {
+			secs := max(1, int(math.Ceil(wait.Seconds())))
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			writeErrorExt(w, http.StatusTooManyRequests, CodeRateLimited,
+				"too many requests from "+errs.Quote(p.Subject)+"; retry after "+strconv.Itoa(secs)+" s",
+				map[string]any{"retryAfter": secs})
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r)
+	})
+}
