@@ -13,7 +13,7 @@ BENCH_NEO4J_PORT ?= 7689
 BENCH_NEO4J  := NEO4J_BOLT_PORT=$(BENCH_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-bench NEO4J_HEAP=4g NEO4J_PAGECACHE=3g $(NEO4J)
 BENCH_ARGS   ?=
 
-.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance
+.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance bench-abuse bench-documents
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -79,6 +79,13 @@ bench-quality: ## data-quality engine: a 10-rule suite over 1,000,000 rows as CS
 bench-governance: ## promotions, approvals, re-evaluation on validation, evidence packs, audit verification on the 1M-node graph (port 7689)
 	$(BENCH_NEO4J) start
 	go run ./bench/governance --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
+
+bench-abuse: ## a victim's latency while one caller floods the hub with alias fan-outs, default limits against lifted ones (port 7689)
+	$(BENCH_NEO4J) start
+	go run ./bench/abuse --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
+
+bench-documents: ## the worst GraphQL document the limits admit: check, parse, validate, cost (no Neo4j)
+	go test ./internal/api -run '^$$' -bench 'WorstAllowedDocument|RefusedFragmentBomb' -benchtime 20x
 
 bench-neo4j-stop: ## stop the benchmark Neo4j (its graph stays in .data/neo4j-bench)
 	$(BENCH_NEO4J) stop

@@ -13,14 +13,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -29,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/exphub/exphub/bench/benchserver"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/wsclient"
 )
@@ -61,30 +58,16 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "exphub-server")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/server").CombinedOutput(); err != nil {
-		return fmt.Errorf("build server: %v\n%s", err, out)
-	}
-	addr, err := freeAddr()
+	bin, err := benchserver.Build(dir)
 	if err != nil {
 		return err
 	}
-	srv := exec.Command(bin)
-	password := os.Getenv("EXPHUB_NEO4J_PASSWORD")
-	if password == "" {
-		password = "exphub-dev-password"
-	}
-	srv.Env = append(os.Environ(), "EXPHUB_ADDR="+addr, "EXPHUB_NEO4J_URI="+*uri, "EXPHUB_NEO4J_PASSWORD="+password,
-		"EXPHUB_JWT_SECRET="+secret, "EXPHUB_LOG_LEVEL=warn")
-	srv.Stderr = os.Stderr
-	if err := srv.Start(); err != nil {
+	srv, err := benchserver.Start(bin, *uri, os.Stderr, "EXPHUB_JWT_SECRET="+secret, "EXPHUB_LOG_LEVEL=warn")
+	if err != nil {
 		return err
 	}
-	defer func() { _ = srv.Process.Signal(os.Interrupt); _ = srv.Wait() }()
-	base := "http://" + addr
-	if err := waitReady(base+"/readyz", 60*time.Second); err != nil {
-		return err
-	}
+	defer srv.Stop()
+	base := srv.Base
 	admin, err := auth.NewDevToken([]byte(secret), "bench", map[string]auth.Role{"*": auth.RoleAdmin}, 2*time.Hour, time.Now())
 	if err != nil {
 		return err
@@ -178,7 +161,7 @@ func run() error {
 		t := time.NewTicker(200 * time.Millisecond)
 		defer t.Stop()
 		for {
-			if kb := rssKB(srv.Process.Pid); kb > peakRSS.Load() {
+			if kb := rssKB(srv.Pid()); kb > peakRSS.Load() {
 				peakRSS.Store(kb)
 			}
 			select {
@@ -188,7 +171,7 @@ func run() error {
 			}
 		}
 	}()
-	idle := rssKB(srv.Process.Pid)
+	idle := rssKB(srv.Pid())
 
 	// The writer: startRun at a fixed rate, round robin over projects.
 	interval := time.Second / time.Duration(*rate)
@@ -277,29 +260,6 @@ func (c *client) do(ctx context.Context, query string, vars map[string]any) (jso
 		return nil, fmt.Errorf("GraphQL errors: %s", out.Errors)
 	}
 	return out.Data, nil
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-func waitReady(url string, d time.Duration) error {
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(url); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return errors.New("the server never became ready at " + url)
 }
 
 func rssKB(pid int) int64 {

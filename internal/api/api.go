@@ -78,7 +78,8 @@ func NewHandler(o Options) http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg, log)
 
-	gql := newGraphQLServer(o, log)
+	callers := newCallerLimiter(o.Callers)
+	gql := newGraphQLServer(o, log, callers)
 	c := cors.New(cors.Options{
 		AllowedOrigins:   o.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
@@ -91,7 +92,7 @@ func NewHandler(o Options) http.Handler {
 	// A websocket carries its token in connection_init (browsers cannot
 	// set headers on one), so upgrades skip the HTTP token check; the
 	// websocket transport checks the origin and the token itself.
-	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, auth.Middleware(o.Verifier, limitCallers(newCallerLimiter(o.Callers), codedErrors(gql)))))
+	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, auth.Middleware(o.Verifier, limitCallers(callers, codedErrors(gql)))))
 	mux.Handle("/graphql", m.instrument("graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebsocketUpgrade(r) {
 			gql.ServeHTTP(w, r)
@@ -114,11 +115,11 @@ func NewHandler(o Options) http.Handler {
 // automatic persisted queries, and a complexity limit in which a
 // connection's first argument multiplies the cost of what is selected
 // under it.
-func newGraphQLServer(o Options, log *slog.Logger) *handler.Server {
+func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
 	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Data: o.Data}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
-	limits, callers := o.Limits.withDefaults(), o.Callers.withDefaults()
+	limits := o.Limits.withDefaults()
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(websocketTransport(o, log))
 	srv.AddTransport(transport.Options{})
@@ -131,9 +132,9 @@ func newGraphQLServer(o Options, log *slog.Logger) *handler.Server {
 	// After persisted queries put the document in place, before gqlgen
 	// parses and validates it.
 	srv.Use(newDocumentLimits(limits))
-	srv.Use(&costLimit{limit: o.ComplexityLimit})
+	srv.Use(&costLimit{limit: o.ComplexityLimit, callers: callers})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return limits.aroundOperations(store.LimitConcurrency(ctx, callers.DBConcurrency), next)
+		return limits.aroundOperations(store.LimitConcurrency(ctx, callers.limits.DBConcurrency), next)
 	})
 	srv.AroundFields(aroundFields)
 	srv.AroundOperations(r.AroundOperations)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -210,6 +212,9 @@ func rootFields(set ast.SelectionSet) int {
 type costLimit struct {
 	limit int
 	es    graphql.ExecutableSchema
+	// callers, when set, charges each operation's cost to its caller's
+	// cost budget.
+	callers *callerLimiter
 }
 
 var _ interface {
@@ -236,6 +241,14 @@ func (c *costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 			msg = fmt.Sprintf("operation has a complexity too large to count, which exceeds the limit of %d", c.limit)
 		}
 		return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": "COMPLEXITY_LIMIT_EXCEEDED"}}
+	}
+	if p, ok := auth.FromContext(ctx); ok && p != nil && c.callers != nil {
+		if wait := c.callers.spend(p.Subject, cost); wait > 0 {
+			e := &RateLimitedError{RetryAfter: wait}
+			e.Msg = fmt.Sprintf("%s has spent its budget of operation cost (%d, then %g a second); this operation costs %d: retry after %d s",
+				errs.Quote(p.Subject), c.callers.limits.CostBurst, c.callers.limits.CostRate, cost, e.retrySeconds())
+			return &gqlerror.Error{Message: e.Msg, Err: e}
+		}
 	}
 	return nil
 }

@@ -54,6 +54,10 @@ func classify(err error) (code string, public bool) {
 	case errors.Is(err, store.ErrUnavailable):
 		return CodeUnavailable, false
 	}
+	var limited *RateLimitedError
+	if errors.As(err, &limited) {
+		return CodeRateLimited, true
+	}
 	// Scalars that failed to parse (a Time, or a number in a string).
 	var numErr *strconv.NumError
 	if errors.Is(err, model.ErrScalar) || errors.As(err, &numErr) {
@@ -111,6 +115,10 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 			if arg, ok := gqlErr.Path[len(gqlErr.Path)-1].(ast.PathName); ok {
 				out.Message = string(arg) + ": " + out.Message
 			}
+		}
+		var limited *RateLimitedError
+		if errors.As(gqlErr.Err, &limited) {
+			out.Extensions["retryAfter"] = limited.retrySeconds()
 		}
 		switch {
 		case code == CodeUnavailable:

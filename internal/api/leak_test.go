@@ -153,7 +153,7 @@ func raiseAllLimits(o *api.Options) {
 	o.ComplexityLimit = math.MaxInt
 	o.MaxBodyBytes = 256 << 20
 	o.Limits = api.Limits{MaxTokens: big, MaxDepth: big, MaxFragments: big, MaxSpreads: big, MaxSelections: big, MaxRepeats: big, MaxObjects: big}
-	o.Callers = api.CallerLimits{Concurrent: big, Rate: 1e9, Burst: big}
+	o.Callers = api.CallerLimits{Concurrent: big, Rate: 1e9, Burst: big, CostRate: 1e12, CostBurst: 1 << 40}
 }
 
 // ---------------------------------------------------------------- fixture

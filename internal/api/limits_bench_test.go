@@ -91,3 +91,16 @@ func TestWorstDocumentsAreAdmitted(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRefusedFragmentBomb measures the refusal of the document that
+// took 83 s to validate before the limits: 4,000 spreads of a fragment,
+// 177 KB.
+func BenchmarkRefusedFragmentBomb(b *testing.B) {
+	doc := "query { me { " + strings.Repeat("...f ", 4000) + strings.Repeat(" ", 157_000) + "} } fragment f on Viewer { subject }"
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := MeasureDocument(doc, DefaultLimits); err == nil {
+			b.Fatal("the bomb was admitted")
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -248,6 +250,42 @@ func TestCallerLimits(t *testing.T) {
 		t.Errorf("extensions.retryAfter: %v", res.Errors[0].Extensions["retryAfter"])
 	}
 	h.gql(t, other, `{ me { subject } }`, nil).ok(t, nil)
+}
+
+// TestCallerCostBudget: a caller's operations spend a budget of cost; past
+// it an operation is refused before it runs, with RATE_LIMITED and when to
+// retry, while another caller is served.
+func TestCallerCostBudget(t *testing.T) {
+	t.Parallel()
+	h := newHub(t, func(o *api.Options) { o.Callers = api.CallerLimits{CostRate: 0.001, CostBurst: 1000} })
+	f := newFixture(t, h.st)
+	hog := token(t, "spender", map[string]auth.Role{f.key: auth.RoleViewer})
+	other := token(t, "saver", map[string]auth.Role{f.key: auth.RoleViewer})
+	const q = `query($k: String!) { experiments(projectKey: $k) { edges { node { id } } } }`
+	var res *gqlResponse
+	served := 0
+	for range 1000 {
+		if res = h.gql(t, hog, q, map[string]any{"k": f.key}); len(res.Errors) > 0 {
+			break
+		}
+		served++
+	}
+	res.fails(t, "RATE_LIMITED", "spender")
+	m := regexp.MustCompile(`costs (\d+)`).FindStringSubmatch(res.Errors[0].Message)
+	if m == nil {
+		t.Fatalf("the refusal does not say what the operation costs: %s", res.Errors[0].Message)
+	}
+	cost, _ := strconv.Atoi(m[1])
+	if served*cost > 1000 || (served+1)*cost <= 1000 {
+		t.Errorf("served %d operations of cost %d from a budget of 1000", served, cost)
+	}
+	if ra, ok := res.Errors[0].Extensions["retryAfter"].(float64); !ok || ra < 1 {
+		t.Errorf("extensions.retryAfter: %v", res.Errors[0].Extensions["retryAfter"])
+	}
+	if n := h.lastQueryCount(t); n != 0 {
+		t.Errorf("a refused operation ran %d statements", n)
+	}
+	h.gql(t, other, q, map[string]any{"k": f.key}).ok(t, nil)
 }
 
 // TestTransportErrorsHaveCodes: requests gqlgen's transports refuse before

@@ -28,13 +28,20 @@ type CallerLimits struct {
 	// DBConcurrency is the number of database transactions one operation
 	// keeps open at once; its other root fields wait for a turn.
 	DBConcurrency int
+	// CostRate is the operation cost (see the complexity limit) a caller
+	// may spend per second, sustained, CostBurst how much at once: a
+	// request counts what it costs, not one, so a caller of thousand-field
+	// operations gets fewer of them than a caller of small ones.
+	CostRate  float64
+	CostBurst int
 }
 
-// DefaultCallerLimits leave the explorer (a handful of requests per page)
-// and scripts far inside them: 8 requests in flight, 100 per second with
-// bursts of 500, 4 transactions per operation — at most 32 of the
-// database pool's 100 connections for one caller.
-var DefaultCallerLimits = CallerLimits{Concurrent: 8, Rate: 100, Burst: 500, DBConcurrency: 4}
+// DefaultCallerLimits leave the explorer (a handful of requests per page,
+// the heaviest page costing 20,423) and scripts far inside them: 8 requests
+// in flight, 100 per second with bursts of 500, 4 transactions per
+// operation — at most 32 of the database pool's 100 connections for one
+// caller — and a cost of 20,000 per second with bursts of 200,000.
+var DefaultCallerLimits = CallerLimits{Concurrent: 8, Rate: 100, Burst: 500, DBConcurrency: 4, CostRate: 20_000, CostBurst: 200_000}
 
 func (l CallerLimits) withDefaults() CallerLimits {
 	d := DefaultCallerLimits
@@ -49,6 +56,12 @@ func (l CallerLimits) withDefaults() CallerLimits {
 	}
 	if l.DBConcurrency <= 0 {
 		l.DBConcurrency = d.DBConcurrency
+	}
+	if l.CostRate <= 0 {
+		l.CostRate = d.CostRate
+	}
+	if l.CostBurst <= 0 {
+		l.CostBurst = d.CostBurst
 	}
 	return l
 }
@@ -66,9 +79,9 @@ type callerLimiter struct {
 }
 
 type callerState struct {
-	bucket   *rate.Limiter
-	inFlight int
-	seen     time.Time
+	bucket, cost *rate.Limiter
+	inFlight     int
+	seen         time.Time
 }
 
 const callerIdle = 10 * time.Minute
@@ -91,12 +104,7 @@ func (cl *callerLimiter) admit(caller string) (release func(), retryAfter time.D
 		}
 		cl.swept = now
 	}
-	c := cl.callers[caller]
-	if c == nil {
-		c = &callerState{bucket: rate.NewLimiter(rate.Limit(cl.limits.Rate), cl.limits.Burst)}
-		cl.callers[caller] = c
-	}
-	c.seen = now
+	c := cl.caller(caller, now)
 	if c.inFlight >= cl.limits.Concurrent {
 		// A turn frees up when a request ends; a second is a fair guess.
 		return nil, time.Second
@@ -114,6 +122,45 @@ func (cl *callerLimiter) admit(caller string) (release func(), retryAfter time.D
 	}, 0
 }
 
+// caller returns a caller's state, made on first sight; cl.mu is held.
+func (cl *callerLimiter) caller(name string, now time.Time) *callerState {
+	c := cl.callers[name]
+	if c == nil {
+		c = &callerState{bucket: rate.NewLimiter(rate.Limit(cl.limits.Rate), cl.limits.Burst),
+			cost: rate.NewLimiter(rate.Limit(cl.limits.CostRate), cl.limits.CostBurst)}
+		cl.callers[name] = c
+	}
+	c.seen = now
+	return c
+}
+
+// spend takes cost from caller's cost budget; it returns how long to wait
+// before the budget covers it, and takes nothing then.
+func (cl *callerLimiter) spend(caller string, cost int) time.Duration {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	now := cl.now()
+	c := cl.caller(caller, now)
+	r := c.cost.ReserveN(now, min(cost, cl.limits.CostBurst))
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d
+	}
+	return 0
+}
+
+// RateLimitedError refuses a caller over its limits; RetryAfter says when
+// to try again.
+type RateLimitedError struct {
+	Msg        string
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitedError) Error() string { return e.Msg }
+
+// retrySeconds is RetryAfter in whole seconds, at least 1.
+func (e *RateLimitedError) retrySeconds() int { return max(1, int(math.Ceil(e.RetryAfter.Seconds()))) }
+
 // limitCallers refuses a caller's request with 429 and Retry-After when
 // the caller is over its limits. It runs after the token check, which puts
 // the caller in the context.
@@ -126,7 +173,8 @@ func limitCallers(cl *callerLimiter, next http.Handler) http.Handler {
 		}
 		release, wait := cl.admit(p.Subject)
 		if release == nil {
-			secs := max(1, int(math.Ceil(wait.Seconds())))
+			e := &RateLimitedError{RetryAfter: wait}
+			secs := e.retrySeconds()
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			writeErrorExt(w, http.StatusTooManyRequests, CodeRateLimited,
 				"too many requests from "+errs.Quote(p.Subject)+"; retry after "+strconv.Itoa(secs)+" s",

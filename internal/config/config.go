@@ -42,11 +42,11 @@ type Config struct {
 	// GraphQL document and response limits (see api.Limits).
 	MaxTokens, MaxDepth, MaxFragments, MaxSpreads, MaxSelections, MaxRepeats, MaxObjects int
 	// Per-caller limits (see api.CallerLimits).
-	CallerConcurrency, CallerBurst, OperationDBConcurrency int
-	CallerRate                                             float64
-	LogLevel                                               string
-	LogFormat                                              string
-	ShutdownTimeout                                        time.Duration
+	CallerConcurrency, CallerBurst, OperationDBConcurrency, CallerCostBurst int
+	CallerRate, CallerCostRate                                              float64
+	LogLevel                                                                string
+	LogFormat                                                               string
+	ShutdownTimeout                                                         time.Duration
 	// ValidationFileRoots are the directories whose files validation runs
 	// may read through a local path or file:// URI; none means local files
 	// are refused (dev mode: "/", any file).
@@ -141,6 +141,15 @@ var settings = []setting{
 		return nil
 	}},
 	{"EXPHUB_CALLER_BURST", "caller-burst", "500", "requests one caller may send at once after a quiet spell", intIn(1, 1_000_000, func(c *Config) *int { return &c.CallerBurst })},
+	{"EXPHUB_CALLER_COST_RATE", "caller-cost-rate", "20000", "operation cost one caller may spend per second, sustained", func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0) || f > 1e12 {
+			return errors.New("must be a number above 0")
+		}
+		c.CallerCostRate = f
+		return nil
+	}},
+	{"EXPHUB_CALLER_COST_BURST", "caller-cost-burst", "200000", "operation cost one caller may spend at once after a quiet spell", intIn(1000, 1_000_000_000, func(c *Config) *int { return &c.CallerCostBurst })},
 	{"EXPHUB_OPERATION_DB_CONCURRENCY", "operation-db-concurrency", "4", "database transactions one GraphQL operation keeps open at once", intIn(1, 100, func(c *Config) *int { return &c.OperationDBConcurrency })},
 	{"EXPHUB_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error {
 		if !slices.Contains([]string{"debug", "info", "warn", "error"}, v) {

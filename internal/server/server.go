@@ -145,7 +145,8 @@ func Limits(cfg *config.Config) api.Limits {
 
 // CallerLimits are the per-caller limits of cfg.
 func CallerLimits(cfg *config.Config) api.CallerLimits {
-	return api.CallerLimits{Concurrent: cfg.CallerConcurrency, Rate: cfg.CallerRate, Burst: cfg.CallerBurst, DBConcurrency: cfg.OperationDBConcurrency}
+	return api.CallerLimits{Concurrent: cfg.CallerConcurrency, Rate: cfg.CallerRate, Burst: cfg.CallerBurst, DBConcurrency: cfg.OperationDBConcurrency,
+		CostRate: cfg.CallerCostRate, CostBurst: cfg.CallerCostBurst}
 }
 
 // NewDriver opens a Neo4j driver for cfg. It does not connect: the driver

@@ -55,6 +55,21 @@ type Store struct {
 	// unreachable, instead of letting each wait out the driver's connect
 	// timeouts and retries; one operation at a time probes for its return.
 	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
+	// outage is cancelled when the breaker opens: the transactions in
+	// flight then stop waiting on the driver's retries too.
+	outage atomic.Pointer[outage]
+}
+
+// outage is the context the transactions of one period of availability
+// share.
+type outage struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+}
+
+func newOutage() *outage {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	return &outage{ctx, cancel}
 }
 
 // OnAppend registers f to be called after every committed transaction
@@ -88,7 +103,13 @@ func New(driver neo4j.DriverWithContext, database string, opts ...Option) *Store
 		IsExcluded: func(err error) bool {
 			return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 		},
+		OnStateChange: func(_ string, _, to gobreaker.State) {
+			if to == gobreaker.StateOpen {
+				s.outage.Swap(newOutage()).cancel(errUnreachable)
+			}
+		},
 	})
+	s.outage.Store(newOutage())
 	return s
 }
 
@@ -245,7 +266,12 @@ func (s *Store) begin(ctx context.Context) (context.Context, func(error), error)
 	if c != nil {
 		c.begin()
 	}
+	// When another operation finds Neo4j gone, this one stops too.
+	ctx, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(s.outage.Load().ctx, func() { cancel(errUnreachable) })
 	return ctx, func(err error) {
+		stop()
+		cancel(nil)
 		if c != nil {
 			c.end()
 		}
@@ -255,6 +281,15 @@ func (s *Store) begin(ctx context.Context) (context.Context, func(error), error)
 		}
 		done(err)
 	}, nil
+}
+
+// outageErr returns err, or ErrUnavailable when the transaction was
+// stopped because Neo4j was found unreachable meanwhile.
+func outageErr(ctx context.Context, err error) error {
+	if err != nil && errors.Is(context.Cause(ctx), errUnreachable) {
+		return fmt.Errorf("%w: Neo4j became unreachable", ErrUnavailable)
+	}
+	return err
 }
 
 // errUnreachable is what the breaker counts as a failure: Neo4j could not
@@ -300,6 +335,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 		return work(&txn{ctx: ctx, tx: tx})
 	}, neo4j.WithTxTimeout(txTimeout))
 	sess.Close(context.WithoutCancel(ctx))
+	err = outageErr(ctx, err)
 	end(err)
 	return v, classify(err)
 }
@@ -326,6 +362,7 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 		return v, err
 	}, neo4j.WithTxTimeout(timeout))
 	sess.Close(context.WithoutCancel(ctx))
+	err = outageErr(ctx, err)
 	end(err)
 	err = classify(err)
 	if err == nil && appended {
