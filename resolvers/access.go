@@ -5,9 +5,8 @@ import (
 	"fmt"
 
 	"github.com/exphub/exphub/internal/auth"
-	"github.com/exphub/exphub/internal/store"
-
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // principal returns the caller, or ErrUnauthenticated. The HTTP and

@@ -12,10 +12,9 @@ import (
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
-
-	"github.com/exphub/exphub/internal/errs"
 )
 
 // eventFilter turns the GraphQL filter into the store's, limited to scope.

@@ -10,11 +10,10 @@ import (
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/fairness"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
-
-	"github.com/exphub/exphub/internal/errs"
 )
 
 // DataSource opens the data of a dataset version the way validations read

@@ -8,9 +8,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
-	"github.com/exphub/exphub/internal/store"
-
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // loaders batch the lookups of one GraphQL operation: a field resolved for

@@ -11,9 +11,8 @@ import (
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
-	"github.com/exphub/exphub/internal/store"
-
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/store"
 )
 
 func deref[T any](p *T) T {

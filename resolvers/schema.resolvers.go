@@ -16,11 +16,10 @@ import (
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
-
-	"github.com/exphub/exphub/internal/errs"
 )
 
 // ModelVersion is the resolver for the modelVersion field.

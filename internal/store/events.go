@@ -13,9 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/exphub/exphub/internal/hashchain"
-
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/hashchain"
 )
 
 // EventKind names a state change in the event log.

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/exphub/exphub/internal/quality"
-
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/quality"
 )
 
 // Data-quality validations on the graph:
