@@ -385,12 +385,15 @@ func (r *Resolver) approvalRequested(ctx context.Context, after *string) (<-chan
 		return nil, fmt.Errorf("%w: approvalRequested needs the approver role in some project", auth.ErrForbidden)
 	}
 	return r.subscribe(ctx, nil, after, func(e *store.Event) bool {
-		role, _ := e.Payload["approverRole"].(string)
+		// The server matches on the payload as written: a trainer of
+		// another project is sealed in what readers get.
+		payload := e.For(store.Scope{All: true}).Payload
+		role, _ := payload["approverRole"].(string)
 		if !p.Can(e.ProjectKey, approverRole(role)) {
 			return false
 		}
-		sod, _ := e.Payload["separationOfDuties"].(bool)
-		return !sod || !slices.Contains([]any{e.Payload["requestedBy"], e.Payload["trainedBy"]}, any(p.Subject))
+		sod, _ := payload["separationOfDuties"].(bool)
+		return !sod || !slices.Contains([]any{payload["requestedBy"], payload["trainedBy"]}, any(p.Subject))
 	}, func(f *store.EventFilter) {
 		f.Scope = approvers
 		f.Kinds = []store.EventKind{store.EventPromotionRequested}

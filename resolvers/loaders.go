@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -9,6 +10,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -218,9 +220,59 @@ func runFieldsSelected(ctx context.Context) runPrefetch {
 	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
 		return 0
 	}
+	return runFieldsIn(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field)
+}
+
+// prefetchExperimentRuns queues, before a page of experiments is handed to
+// their resolvers, the run list each experiment's runs field will ask for,
+// so that the run lists of the whole page are one batch however the
+// resolvers get scheduled. A key it cannot rebuild exactly (an argument
+// it fails to read) is left to the field resolver.
+func (l *loaders) prefetchExperimentRuns(ctx context.Context, exps []*store.Experiment) {
+	if len(exps) == 0 || !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
+		return
+	}
 	op := graphql.GetOperationContext(ctx)
+	var keys []runListKey
+	for _, edges := range graphql.CollectFieldsCtx(ctx, []string{"ExperimentConnection"}) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(op, edges.Selections, []string{"ExperimentEdge"}) {
+			if node.Name != "node" {
+				continue
+			}
+			for _, runs := range graphql.CollectFields(op, node.Selections, []string{"Experiment", "Node"}) {
+				if runs.Name != "runs" {
+					continue
+				}
+				var args struct {
+					Filter  *model.RunFilter `json:"filter"`
+					OrderBy *model.RunOrder  `json:"orderBy"`
+					First   *int             `json:"first"`
+					After   *string          `json:"after"`
+				}
+				b, err := json.Marshal(runs.ArgumentMap(op.Variables))
+				if err != nil || json.Unmarshal(b, &args) != nil {
+					continue
+				}
+				prefetch := runFieldsIn(op, runs)
+				for _, e := range exps {
+					keys = append(keys, runListKey{RunListKey: runListOf(e.ID, args.Filter, args.OrderBy, args.First, args.After), prefetch: prefetch})
+				}
+			}
+		}
+	}
+	if len(keys) > 0 {
+		l.runList.LoadAllThunk(ctx, keys)
+	}
+}
+
+// runFieldsIn reports which prefetchable Run fields a run connection
+// field selects under edges.node.
+func runFieldsIn(op *graphql.OperationContext, field graphql.CollectedField) runPrefetch {
 	var p runPrefetch
-	for _, edges := range graphql.CollectFieldsCtx(ctx, []string{"RunConnection"}) {
+	for _, edges := range graphql.CollectFields(op, field.Selections, []string{"RunConnection"}) {
 		if edges.Name != "edges" {
 			continue
 		}

@@ -287,6 +287,19 @@ func (r *Resolver) runs(ctx context.Context, exp *store.Experiment, filter *mode
 	if !canRead(ctx, exp.ProjectKey) {
 		return nil, forbiddenRead(exp.ProjectKey)
 	}
+	key := runListKey{RunListKey: runListOf(exp.ID, filter, orderBy, first, after), prefetch: runFieldsSelected(ctx)}
+	c, err := loadersFor(ctx, r.Store).runList.Load(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return connection(c, func(cur string, n *store.Run) *model.RunEdge { return &model.RunEdge{Cursor: cur, Node: n} },
+		func(e []*model.RunEdge, pi *model.PageInfo, t int) *model.RunConnection {
+			return &model.RunConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
+}
+
+// runListOf is the store's key for an experiment's runs field.
+func runListOf(expID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) store.RunListKey {
 	f := store.RunFilter{}
 	if filter != nil {
 		f.NameContains = deref(filter.NameContains)
@@ -301,15 +314,7 @@ func (r *Resolver) runs(ctx context.Context, exp *store.Experiment, filter *mode
 	if orderBy != nil {
 		o = store.RunOrder{Field: store.RunOrderField(orderBy.Field), Desc: orderBy.Direction == model.SortDirectionDesc}
 	}
-	key := runListKey{RunListKey: store.NewRunListKey(exp.ID, f, o, page(first, after)), prefetch: runFieldsSelected(ctx)}
-	c, err := loadersFor(ctx, r.Store).runList.Load(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	return connection(c, func(cur string, n *store.Run) *model.RunEdge { return &model.RunEdge{Cursor: cur, Node: n} },
-		func(e []*model.RunEdge, pi *model.PageInfo, t int) *model.RunConnection {
-			return &model.RunConnection{Edges: e, PageInfo: pi, TotalCount: t}
-		}), nil
+	return store.NewRunListKey(expID, f, o, page(first, after))
 }
 
 func (r *Resolver) neighbourRuns(ctx context.Context, n store.Neighbourhood, id string) ([]*store.Run, error) {

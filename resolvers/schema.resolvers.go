@@ -710,6 +710,7 @@ func (r *queryResolver) Experiments(ctx context.Context, projectKey string, filt
 	if err != nil {
 		return nil, err
 	}
+	loadersFor(ctx, r.Store).prefetchExperimentRuns(ctx, c.Items)
 	return connection(c, func(cur string, n *store.Experiment) *model.ExperimentEdge {
 		return &model.ExperimentEdge{Cursor: cur, Node: n}
 	},
