@@ -873,23 +873,9 @@ type ModelVersionResolver interface {
 	BiasChecks(ctx context.Context, obj *store.ModelVersion, first *int, after *string) (*model.BiasCheckConnection, error)
 }
 type MutationResolver interface {
-	CreateProject(ctx context.Context, input model.CreateProjectInput) (*model.CreateProjectPayload, error)
-	CreateExperiment(ctx context.Context, input model.CreateExperimentInput) (*model.CreateExperimentPayload, error)
-	StartRun(ctx context.Context, input model.StartRunInput) (*model.StartRunPayload, error)
-	LogMetrics(ctx context.Context, input model.LogMetricsInput) (*model.LogMetricsPayload, error)
-	LogParams(ctx context.Context, input model.LogParamsInput) (*model.LogParamsPayload, error)
-	SetRunTags(ctx context.Context, input model.SetRunTagsInput) (*model.SetRunTagsPayload, error)
-	UpdateRunStatus(ctx context.Context, input model.UpdateRunStatusInput) (*model.UpdateRunStatusPayload, error)
-	FinishRun(ctx context.Context, input model.FinishRunInput) (*model.FinishRunPayload, error)
 	RegisterDataset(ctx context.Context, input model.RegisterDatasetInput) (*model.RegisterDatasetPayload, error)
 	RegisterDatasetVersion(ctx context.Context, input model.RegisterDatasetVersionInput) (*model.RegisterDatasetVersionPayload, error)
-	AddRunInputs(ctx context.Context, input model.AddRunInputsInput) (*model.AddRunInputsPayload, error)
-	AddRunOutputs(ctx context.Context, input model.AddRunOutputsInput) (*model.AddRunOutputsPayload, error)
 	RegisterModelVersion(ctx context.Context, input model.RegisterModelVersionInput) (*model.RegisterModelVersionPayload, error)
-	CreateValidationSuite(ctx context.Context, input model.CreateValidationSuiteInput) (*model.CreateValidationSuitePayload, error)
-	UpdateValidationSuite(ctx context.Context, input model.UpdateValidationSuiteInput) (*model.UpdateValidationSuitePayload, error)
-	RunValidation(ctx context.Context, input model.RunValidationInput) (*model.RunValidationPayload, error)
-	RecordValidationResult(ctx context.Context, input model.RecordValidationResultInput) (*model.RecordValidationResultPayload, error)
 	SetPolicy(ctx context.Context, input model.SetPolicyInput) (*model.SetPolicyPayload, error)
 	RequestPromotion(ctx context.Context, input model.RequestPromotionInput) (*model.RequestPromotionPayload, error)
 	ApprovePromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error)
@@ -898,6 +884,20 @@ type MutationResolver interface {
 	ReevaluatePromotion(ctx context.Context, input model.ReevaluatePromotionInput) (*model.DecidePromotionPayload, error)
 	RunBiasCheck(ctx context.Context, input model.RunBiasCheckInput) (*model.RunBiasCheckPayload, error)
 	RecordReproduction(ctx context.Context, input model.RecordReproductionInput) (*model.RecordReproductionPayload, error)
+	CreateValidationSuite(ctx context.Context, input model.CreateValidationSuiteInput) (*model.CreateValidationSuitePayload, error)
+	UpdateValidationSuite(ctx context.Context, input model.UpdateValidationSuiteInput) (*model.UpdateValidationSuitePayload, error)
+	RunValidation(ctx context.Context, input model.RunValidationInput) (*model.RunValidationPayload, error)
+	RecordValidationResult(ctx context.Context, input model.RecordValidationResultInput) (*model.RecordValidationResultPayload, error)
+	CreateProject(ctx context.Context, input model.CreateProjectInput) (*model.CreateProjectPayload, error)
+	CreateExperiment(ctx context.Context, input model.CreateExperimentInput) (*model.CreateExperimentPayload, error)
+	StartRun(ctx context.Context, input model.StartRunInput) (*model.StartRunPayload, error)
+	LogMetrics(ctx context.Context, input model.LogMetricsInput) (*model.LogMetricsPayload, error)
+	LogParams(ctx context.Context, input model.LogParamsInput) (*model.LogParamsPayload, error)
+	SetRunTags(ctx context.Context, input model.SetRunTagsInput) (*model.SetRunTagsPayload, error)
+	UpdateRunStatus(ctx context.Context, input model.UpdateRunStatusInput) (*model.UpdateRunStatusPayload, error)
+	FinishRun(ctx context.Context, input model.FinishRunInput) (*model.FinishRunPayload, error)
+	AddRunInputs(ctx context.Context, input model.AddRunInputsInput) (*model.AddRunInputsPayload, error)
+	AddRunOutputs(ctx context.Context, input model.AddRunOutputsInput) (*model.AddRunOutputsPayload, error)
 }
 type PolicyResolver interface {
 	ApproverRole(ctx context.Context, obj *store.Policy) (model.Role, error)
@@ -920,18 +920,9 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Me(ctx context.Context) (*model.Viewer, error)
-	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
-	Project(ctx context.Context, key string) (*store.Project, error)
-	Experiments(ctx context.Context, projectKey string, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
-	Runs(ctx context.Context, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
 	Datasets(ctx context.Context, projectKey string, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error)
 	Models(ctx context.Context, projectKey string, filter *model.ModelFilter, first *int, after *string) (*model.ModelConnection, error)
 	DatasetVersionByName(ctx context.Context, namespace string, name string, version string, projectKey *string) (*store.DatasetVersion, error)
-	Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error)
-	Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error)
-	LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error)
-	ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error)
-	QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error)
 	AuditEvents(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error)
 	RecentEvents(ctx context.Context, filter *model.EventFilter, last *int) (*model.RecentEvents, error)
 	Policy(ctx context.Context, projectKey string, version *int) (*store.Policy, error)
@@ -940,6 +931,15 @@ type QueryResolver interface {
 	ReproduceSpec(ctx context.Context, runID string) (map[string]any, error)
 	VerifyAuditLog(ctx context.Context, projectKey string) (*model.AuditVerification, error)
 	EvidencePack(ctx context.Context, promotionRequestID string) (map[string]any, error)
+	Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error)
+	Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error)
+	LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error)
+	QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error)
+	ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error)
+	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
+	Project(ctx context.Context, key string) (*store.Project, error)
+	Experiments(ctx context.Context, projectKey string, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
+	Runs(ctx context.Context, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
 }
 type ReproducibilityResolver interface {
 	LatestReproduction(ctx context.Context, obj *store.Reproducibility) (*store.Reproduction, error)
@@ -4393,19 +4393,22 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
-	{Name: "../schema.graphqls", Input: `# exphub GraphQL schema: the single source of truth for the API.
+	{Name: "../schema.graphqls", Input: `# exphub GraphQL schema: the single source of truth for the API. This root
+# holds what every domain shares; each domain's types and root fields are in
+# schema/<domain>.graphqls (tracking, catalog, lineage, quality, governance,
+# events), which gqlgen and the explorer's codegen read with it.
 #
 # Conventions: every timestamp is a Time (RFC 3339); every object with an
 # identity implements Node with an opaque global ID; lists are Relay cursor
 # connections (first/after, pageInfo, totalCount); mutations take one input and
 # return a payload. Errors carry extensions.code: UNAUTHENTICATED, FORBIDDEN,
-# NOT_FOUND, BAD_USER_INPUT, CONFLICT, UNAVAILABLE, INTERNAL.
+# NOT_FOUND, BAD_USER_INPUT, CONFLICT, UNAVAILABLE, RATE_LIMITED, INTERNAL.
 
 "An RFC 3339 timestamp."
 scalar Time
+
 "A JSON value: an object where a field says so (event payloads, suite definitions), else any value."
 scalar JSON
-
 
 "Anything with an opaque global ID that node(id:) can fetch."
 interface Node {
@@ -4442,27 +4445,10 @@ enum NodeKind {
   REDACTED
 }
 
-enum RunStatus {
-  SCHEDULED
-  RUNNING
-  FINISHED
-  FAILED
-  KILLED
-}
-
-enum ModelStage {
-  NONE
-  STAGING
-  PRODUCTION
-  ARCHIVED
-}
-
 enum SortDirection {
   ASC
   DESC
 }
-
-# ---------------------------------------------------------------- identity
 
 "The caller, as its token says."
 type Viewer {
@@ -4477,159 +4463,28 @@ type Grant {
   role: Role!
 }
 
-# ---------------------------------------------------------------- projects
-
-type Project implements Node {
-  id: ID!
-  key: String!
-  name: String!
-  createdAt: Time!
-  createdBy: String!
-  "The caller's role in this project."
-  myRole: Role!
-  experiments(filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
-  datasets(filter: DatasetFilter, first: Int = 20, after: String): DatasetConnection!
-  models(filter: ModelFilter, first: Int = 20, after: String): ModelConnection!
+type Query {
+  "Fetches any object by its global ID; null when it does not exist or the caller may not read it."
+  node(id: ID!): Node
+  "Fetches up to 100 objects by their global IDs, in the order given, with null for each that does not exist or the caller may not read."
+  nodes(ids: [ID!]!): [Node]!
+  me: Viewer!
 }
 
-input ProjectFilter {
-  "Case-insensitive substring of the key or the name."
-  nameContains: String
+type Mutation
+
+type Subscription
+`, BuiltIn: false},
+	{Name: "../schema/catalog.graphqls", Input: `# Datasets and their immutable versions (OpenLineage naming), models and their versions.
+# Part of the exphub schema; schema.graphqls at the top level is its root.
+
+
+enum ModelStage {
+  NONE
+  STAGING
+  PRODUCTION
+  ARCHIVED
 }
-
-type ProjectConnection {
-  edges: [ProjectEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type ProjectEdge {
-  cursor: String!
-  node: Project!
-}
-
-# ---------------------------------------------------------------- experiments and runs
-
-type Experiment implements Node {
-  id: ID!
-  projectKey: String!
-  name: String!
-  description: String!
-  createdAt: Time!
-  createdBy: String!
-  runs(filter: RunFilter, orderBy: RunOrder, first: Int = 20, after: String): RunConnection!
-}
-
-input ExperimentFilter {
-  "Case-insensitive substring of the name."
-  nameContains: String
-}
-
-type ExperimentConnection {
-  edges: [ExperimentEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type ExperimentEdge {
-  cursor: String!
-  node: Experiment!
-}
-
-type Param {
-  key: String!
-  value: String!
-}
-
-type Tag {
-  key: String!
-  value: String!
-}
-
-type CodeRef {
-  repo: String!
-  commit: String!
-  "True when the working tree had uncommitted changes."
-  dirty: Boolean!
-}
-
-type Environment {
-  imageDigest: String
-  lockfileHash: String
-  platform: String
-}
-
-type MetricPoint {
-  step: Int!
-  value: Float!
-  timestamp: Time!
-}
-
-"One metric key of a run: its latest value and its full history."
-type Metric {
-  key: String!
-  "The value at the highest step (ties: the latest timestamp), as MLflow defines it."
-  latest: MetricPoint!
-  count: Int!
-  "Every point in logging order."
-  history: [MetricPoint!]!
-}
-
-type Run implements Node {
-  id: ID!
-  projectKey: String!
-  experiment: Experiment!
-  name: String!
-  status: RunStatus!
-  startedAt: Time!
-  endedAt: Time
-  createdBy: String!
-  params: [Param!]!
-  tags: [Tag!]!
-  code: CodeRef
-  environment: Environment
-  seed: Int
-  "Metrics of this run; keys limits the result to those keys."
-  metrics(keys: [String!]): [Metric!]!
-  "Dataset versions this run read."
-  inputs: [DatasetVersion!]!
-  "Dataset versions this run wrote."
-  outputs: [DatasetVersion!]!
-  "Model versions this run produced."
-  modelOutputs: [ModelVersion!]!
-  "What a rerun of this run would need that was not recorded."
-  reproducibility: Reproducibility!
-}
-
-input RunFilter {
-  status: [RunStatus!]
-  nameContains: String
-  "Runs whose param of this key has exactly this value."
-  param: ParamInput
-}
-
-enum RunOrderField {
-  STARTED_AT
-  NAME
-}
-
-input RunOrder {
-  field: RunOrderField! = STARTED_AT
-  direction: SortDirection! = DESC
-}
-
-type RunConnection {
-  edges: [RunEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type RunEdge {
-  cursor: String!
-  node: Run!
-}
-
-# ---------------------------------------------------------------- datasets
 
 type SchemaField {
   name: String!
@@ -4709,8 +4564,6 @@ type DatasetVersionEdge {
   node: DatasetVersion!
 }
 
-# ---------------------------------------------------------------- models
-
 type Model implements Node {
   id: ID!
   projectKey: String!
@@ -4765,127 +4618,54 @@ type ModelVersionEdge {
   node: ModelVersion!
 }
 
-# ---------------------------------------------------------------- lineage
-
-enum LineageDirection {
-  UPSTREAM
-  DOWNSTREAM
-  BOTH
-}
-
-enum TruncationReason {
-  DEPTH
-  MAX_NODES
-}
-
-type LineageGraph {
-  root: ID!
-  nodes: [LineageNode!]!
-  edges: [LineageEdge!]!
-  "True when the walk was cut; truncatedBy says why."
-  truncated: Boolean!
-  truncatedBy: [TruncationReason!]!
-}
-
-type LineageNode {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  "Shortest number of lineage hops from the root."
-  distance: Int!
-  projectKey: String
-  "True when this node has neighbours in the walked direction that were not returned."
-  hasMore: Boolean!
-  """
-  Data-quality health (today's, also with asOf). A dataset version is FAILED
-  when its own latest validation status (qualityStatus) is FAILED or ERROR;
-  else AT_RISK when a dataset version upstream of it (at most 50 lineage hops,
-  through projects the caller may read) is FAILED; else OK (PASSED), WARN
-  (WARNED) or UNKNOWN (never validated). A run or model version is AT_RISK
-  when a FAILED dataset version is upstream of it, else OK when some upstream
-  version was validated, else UNKNOWN. Datasets, models, experiments and
-  redacted placeholders are UNKNOWN. Computed for all nodes of the response
-  at once, only when selected.
-  """
-  health: Health!
-}
-
-"Data-quality health of a lineage node; see LineageNode.health."
-enum Health {
-  OK
-  WARN
-  FAILED
-  AT_RISK
-  UNKNOWN
-}
-
-type LineageEdge {
-  from: ID!
-  to: ID!
-  """
-  CONSUMED_BY, PRODUCED or DERIVED_INTO for edges of the graph; HAS_VERSION or
-  HAS_RUN from a dataset, model or experiment root to its members; INDIRECT
-  between returned nodes joined only through nodes a kinds filter left out;
-  REDACTED to a placeholder. Edges always point downstream.
-  """
-  kind: String!
-  "1, or the number of hops an INDIRECT edge stands for."
-  hops: Int!
-}
-
-type ImpactReport {
-  root: ID!
-  "Runs and dataset versions are nearest first; model versions in PRODUCTION come first."
-  runs: [ImpactedNode!]!
-  datasetVersions: [ImpactedNode!]!
-  modelVersions: [ImpactedModelVersion!]!
-  "Open promotion requests of affected model versions."
-  openPromotionRequests: [ID!]!
-  "Who created the affected nodes, to notify."
-  owners: [String!]!
-  "Affected nodes the caller may see."
-  totalAffected: Int!
-  "True when the walk reached nodes in projects the caller may not read (not counted)."
-  hiddenAffected: Boolean!
-  "True when the walk was cut (by depth, or at 50,000 nodes); totalAffected is then a lower bound."
-  truncated: Boolean!
-  truncatedBy: [TruncationReason!]!
-  "IDs of the affected runs, dataset versions and model versions whose health is AT_RISK or FAILED, nearest first."
-  atRisk: [ID!]!
-}
-
-type ImpactedNode {
-  id: ID!
-  kind: NodeKind!
-  name: String!
+input RegisterDatasetInput {
   projectKey: String!
-  distance: Int!
-  owner: String!
-}
-
-type ImpactedModelVersion {
-  id: ID!
+  namespace: String!
   name: String!
-  projectKey: String!
-  distance: Int!
-  owner: String!
-  stage: ModelStage!
-  inProduction: Boolean!
+  description: String
 }
 
-# ---------------------------------------------------------------- queries
+type RegisterDatasetPayload {
+  dataset: Dataset!
+}
 
-type Query {
-  "Fetches any object by its global ID; null when it does not exist or the caller may not read it."
-  node(id: ID!): Node
-  "Fetches up to 100 objects by their global IDs, in the order given, with null for each that does not exist or the caller may not read."
-  nodes(ids: [ID!]!): [Node]!
-  me: Viewer!
-  "Projects the caller may read."
-  projects(filter: ProjectFilter, first: Int = 20, after: String): ProjectConnection!
-  project(key: String!): Project
-  experiments(projectKey: String!, filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
-  runs(experimentId: ID!, filter: RunFilter, orderBy: RunOrder, first: Int = 20, after: String): RunConnection!
+input SchemaFieldInput {
+  name: String!
+  type: String!
+  nullable: Boolean! = true
+}
+
+input RegisterDatasetVersionInput {
+  datasetId: ID!
+  version: String!
+  uri: String!
+  "sha256 of the content: 64 hex characters."
+  digest: String!
+  schema: [SchemaFieldInput!]
+  rowCount: Int
+  "Versions this one was derived from, when no run recorded the step."
+  derivedFrom: [ID!]
+}
+
+type RegisterDatasetVersionPayload {
+  datasetVersion: DatasetVersion!
+  "False when an identical version was already registered."
+  created: Boolean!
+}
+
+input RegisterModelVersionInput {
+  projectKey: String!
+  modelName: String!
+  "The training run, when known."
+  runId: ID
+  uri: String!
+}
+
+type RegisterModelVersionPayload {
+  modelVersion: ModelVersion!
+}
+
+extend type Query {
   datasets(projectKey: String!, filter: DatasetFilter, first: Int = 20, after: String): DatasetConnection!
   models(projectKey: String!, filter: ModelFilter, first: Int = 20, after: String): ModelConnection!
   """
@@ -4894,44 +4674,17 @@ type Query {
   has such a dataset (BAD_USER_INPUT when several do); null when none.
   """
   datasetVersionByName(namespace: String!, name: String!, version: String!, projectKey: String): DatasetVersion
-
-  """
-  Nodes reachable from id along lineage edges, nearest first, bounded by depth
-  (at most 50) and maxNodes (at most 5,000). id is a run, dataset version or
-  model version, or a dataset, model or experiment (the walk starts at its
-  versions or runs, one hop away). BOTH is the union of the upstream and the
-  downstream walk. kinds returns only those kinds while the walk passes through
-  the others (INDIRECT edges join what it returns; such a walk passes through
-  at most 20,000 nodes). asOf shows the lineage as it was then: only the nodes
-  and edges that existed at that moment.
-  """
-  lineage(id: ID!, direction: LineageDirection = BOTH, depth: Int = 3, maxNodes: Int = 500, kinds: [NodeKind!], asOf: Time): LineageGraph!
-  "Everything downstream of a node (at most 50 hops and 50,000 nodes), grouped by kind; asOf as in lineage."
-  impact(id: ID!, depth: Int = 10, asOf: Time): ImpactReport!
-  "A shortest lineage path between two nodes (either direction), or null when none exists; asOf as in lineage."
-  lineagePath(from: ID!, to: ID!, asOf: Time): LineageGraph
-
-  "Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first."
-  validationRuns(datasetId: ID, datasetVersionId: ID, first: Int = 20, after: String): ValidationRunConnection!
-  """
-  Why is this node at risk? The FAILED dataset versions upstream of a run,
-  dataset version or model version (and the node itself when it is one),
-  nearest first, at most 100, each with the latest run of each failing suite
-  and its failing rules. Only paths through projects the caller may read count.
-  """
-  qualityIssuesUpstream(id: ID!): [QualityIssue!]!
-
-  """
-  The event log, oldest first, for approvers and admins: only events of the
-  projects where the caller is approver or admin (FORBIDDEN when filter names
-  another). after is an event cursor.
-  """
-  auditEvents(filter: EventFilter, first: Int = 20, after: String): EventConnection!
-  "The last events (at most 1,000) of the projects the caller may read that pass filter, newest first; subscribe to events with after: cursor to continue from there without a gap."
-  recentEvents(filter: EventFilter, last: Int = 50): RecentEvents!
 }
 
-# ---------------------------------------------------------------- events
+extend type Mutation {
+  registerDataset(input: RegisterDatasetInput!): RegisterDatasetPayload!
+  registerDatasetVersion(input: RegisterDatasetVersionInput!): RegisterDatasetVersionPayload!
+  registerModelVersion(input: RegisterModelVersionInput!): RegisterModelVersionPayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/events.graphqls", Input: `# The hash-chained event log, and subscriptions to it.
+# Part of the exphub schema; schema.graphqls at the top level is its root.
+
 
 enum EventKind {
   PROJECT_CREATED
@@ -5044,7 +4797,18 @@ type EventConnection {
   totalCount: Int!
 }
 
-type Subscription {
+extend type Query {
+  """
+  The event log, oldest first, for approvers and admins: only events of the
+  projects where the caller is approver or admin (FORBIDDEN when filter names
+  another). after is an event cursor.
+  """
+  auditEvents(filter: EventFilter, first: Int = 20, after: String): EventConnection!
+  "The last events (at most 1,000) of the projects the caller may read that pass filter, newest first; subscribe to events with after: cursor to continue from there without a gap."
+  recentEvents(filter: EventFilter, last: Int = 50): RecentEvents!
+}
+
+extend type Subscription {
   """
   Events of the projects the caller may read that pass filter: first every
   event after the cursor after (none when omitted: from now on; "0" for the
@@ -5058,424 +4822,10 @@ type Subscription {
   "VALIDATION_COMPLETED events of the versions of a dataset (target: the ValidationRun); after as in events."
   validationCompleted(datasetId: ID!, after: String): Event!
 }
+`, BuiltIn: false},
+	{Name: "../schema/governance.graphqls", Input: `# Policies, promotion requests and approvals, bias checks, reproducibility, audit and evidence.
+# Part of the exphub schema; schema.graphqls at the top level is its root.
 
-# ---------------------------------------------------------------- mutations
-
-input CreateProjectInput {
-  "Lowercase letters, digits and dashes, 2–40 characters, starting with a letter."
-  key: String!
-  name: String!
-}
-
-type CreateProjectPayload {
-  project: Project!
-}
-
-input CreateExperimentInput {
-  projectKey: String!
-  name: String!
-  description: String
-}
-
-type CreateExperimentPayload {
-  experiment: Experiment!
-}
-
-input ParamInput {
-  key: String!
-  value: String!
-}
-
-input TagInput {
-  key: String!
-  value: String!
-}
-
-input CodeRefInput {
-  repo: String!
-  commit: String!
-  dirty: Boolean! = false
-}
-
-input EnvironmentInput {
-  imageDigest: String
-  lockfileHash: String
-  platform: String
-}
-
-input StartRunInput {
-  experimentId: ID!
-  name: String
-  "SCHEDULED or RUNNING (the default)."
-  status: RunStatus = RUNNING
-  params: [ParamInput!]
-  tags: [TagInput!]
-  code: CodeRefInput
-  environment: EnvironmentInput
-  seed: Int
-}
-
-type StartRunPayload {
-  run: Run!
-}
-
-input MetricPointInput {
-  key: String!
-  "Must be finite: NaN and ±Inf are rejected."
-  value: Float!
-  step: Int! = 0
-  "Defaults to the time the server received the batch."
-  timestamp: Time
-}
-
-input LogMetricsInput {
-  runId: ID!
-  points: [MetricPointInput!]!
-}
-
-type LogMetricsPayload {
-  run: Run!
-  "Points written."
-  accepted: Int!
-}
-
-input LogParamsInput {
-  runId: ID!
-  params: [ParamInput!]!
-}
-
-type LogParamsPayload {
-  run: Run!
-}
-
-input SetRunTagsInput {
-  runId: ID!
-  tags: [TagInput!]!
-}
-
-type SetRunTagsPayload {
-  run: Run!
-}
-
-input UpdateRunStatusInput {
-  runId: ID!
-  status: RunStatus!
-}
-
-type UpdateRunStatusPayload {
-  run: Run!
-}
-
-input FinishRunInput {
-  runId: ID!
-  "FINISHED (the default), FAILED or KILLED."
-  status: RunStatus = FINISHED
-}
-
-type FinishRunPayload {
-  run: Run!
-}
-
-input RegisterDatasetInput {
-  projectKey: String!
-  namespace: String!
-  name: String!
-  description: String
-}
-
-type RegisterDatasetPayload {
-  dataset: Dataset!
-}
-
-input SchemaFieldInput {
-  name: String!
-  type: String!
-  nullable: Boolean! = true
-}
-
-input RegisterDatasetVersionInput {
-  datasetId: ID!
-  version: String!
-  uri: String!
-  "sha256 of the content: 64 hex characters."
-  digest: String!
-  schema: [SchemaFieldInput!]
-  rowCount: Int
-  "Versions this one was derived from, when no run recorded the step."
-  derivedFrom: [ID!]
-}
-
-type RegisterDatasetVersionPayload {
-  datasetVersion: DatasetVersion!
-  "False when an identical version was already registered."
-  created: Boolean!
-}
-
-input AddRunInputsInput {
-  runId: ID!
-  datasetVersionIds: [ID!]!
-}
-
-type AddRunInputsPayload {
-  run: Run!
-}
-
-input AddRunOutputsInput {
-  runId: ID!
-  datasetVersionIds: [ID!]
-  modelVersionIds: [ID!]
-}
-
-type AddRunOutputsPayload {
-  run: Run!
-}
-
-input RegisterModelVersionInput {
-  projectKey: String!
-  modelName: String!
-  "The training run, when known."
-  runId: ID
-  uri: String!
-}
-
-type RegisterModelVersionPayload {
-  modelVersion: ModelVersion!
-}
-
-type Mutation {
-  createProject(input: CreateProjectInput!): CreateProjectPayload!
-  createExperiment(input: CreateExperimentInput!): CreateExperimentPayload!
-  startRun(input: StartRunInput!): StartRunPayload!
-  logMetrics(input: LogMetricsInput!): LogMetricsPayload!
-  logParams(input: LogParamsInput!): LogParamsPayload!
-  setRunTags(input: SetRunTagsInput!): SetRunTagsPayload!
-  updateRunStatus(input: UpdateRunStatusInput!): UpdateRunStatusPayload!
-  finishRun(input: FinishRunInput!): FinishRunPayload!
-  registerDataset(input: RegisterDatasetInput!): RegisterDatasetPayload!
-  registerDatasetVersion(input: RegisterDatasetVersionInput!): RegisterDatasetVersionPayload!
-  addRunInputs(input: AddRunInputsInput!): AddRunInputsPayload!
-  addRunOutputs(input: AddRunOutputsInput!): AddRunOutputsPayload!
-  registerModelVersion(input: RegisterModelVersionInput!): RegisterModelVersionPayload!
-  createValidationSuite(input: CreateValidationSuiteInput!): CreateValidationSuitePayload!
-  updateValidationSuite(input: UpdateValidationSuiteInput!): UpdateValidationSuitePayload!
-  "Starts a run of a suite on a version of its dataset and returns it at once, RUNNING; validationCompleted, the event log and node(id) show when it finished."
-  runValidation(input: RunValidationInput!): RunValidationPayload!
-  "Records a validation result produced elsewhere (Great Expectations) as a finished run."
-  recordValidationResult(input: RecordValidationResultInput!): RecordValidationResultPayload!
-}
-
-# ---------------------------------------------------------------- data quality
-
-enum ValidationStatus {
-  RUNNING
-  PASSED
-  WARNED
-  FAILED
-  ERROR
-}
-
-enum RuleVerdict {
-  PASSED
-  FAILED
-  ERROR
-}
-
-enum RuleSeverity {
-  "A failure fails the run."
-  ERROR
-  "A failure only warns."
-  WARN
-}
-
-"Why a run ended in ERROR as a whole."
-enum ValidationErrorCode {
-  "The data's sha256 differs from the dataset version's registered digest: it changed under an immutable version."
-  INTEGRITY
-  "The data could not be parsed (ragged rows, bad UTF-8, malformed JSON or Parquet)."
-  INPUT
-  "The data could not be opened or fetched."
-  SOURCE
-  "The run did not finish within the server's validation timeout."
-  TIMEOUT
-  "The server stopped while the run was in flight."
-  INTERRUPTED
-}
-
-"A named, versioned set of data-quality rules over a dataset."
-type ValidationSuite implements Node {
-  id: ID!
-  projectKey: String!
-  dataset: Dataset!
-  "Unique per dataset."
-  name: String!
-  "1 at creation, one more with each change of the definition."
-  version: Int!
-  "The suite as the engine reads it (canonical JSON of the YAML or JSON given)."
-  definition: JSON!
-  ruleCount: Int!
-  createdAt: Time!
-  createdBy: String!
-  updatedAt: Time!
-  updatedBy: String!
-  "Runs of this suite, newest first."
-  runs(first: Int = 20, after: String): ValidationRunConnection!
-}
-
-"One validation of one dataset version."
-type ValidationRun implements Node {
-  id: ID!
-  projectKey: String!
-  "The hub suite it ran; null for a recorded external result (or a suite the caller may not read)."
-  suite: ValidationSuite
-  suiteName: String!
-  "The suite's version it ran; null for a recorded result."
-  suiteVersion: Int
-  "The suite definition it ran (a copy); null for a recorded result."
-  definition: JSON
-  datasetVersion: DatasetVersion!
-  status: ValidationStatus!
-  "exphub or great_expectations."
-  engine: String!
-  "The external engine's version, when its result said."
-  engineVersion: String
-  startedAt: Time!
-  finishedAt: Time
-  createdBy: String!
-  "Rows read; null while running, for an ERROR before any row, and for recorded results."
-  rowCount: Int
-  "sha256 of the data read, lowercase hex."
-  sha256: String
-  error: ValidationRunError
-  statistics: ValidationStatistics
-  "One per rule, in the suite's order; empty while running."
-  results: [RuleResult!]!
-}
-
-type ValidationRunError {
-  code: ValidationErrorCode!
-  message: String!
-  "1-based data row, when known."
-  row: Int
-  column: String
-}
-
-type ValidationStatistics {
-  evaluated: Int!
-  passed: Int!
-  failed: Int!
-  errored: Int!
-  successPercent: Float!
-}
-
-"The outcome of one rule of a run."
-type RuleResult {
-  index: Int!
-  type: String!
-  name: String
-  column: String
-  columns: [String!]!
-  severity: RuleSeverity!
-  verdict: RuleVerdict!
-  "The observed value: a number, or a structured value per rule type; null when nothing was observed."
-  observed: JSON
-  "Rows the rule looked at."
-  elementCount: Int!
-  missingCount: Int!
-  unexpectedCount: Int!
-  "unexpectedCount over the rule's denominator (non-null rows for most rules), in percent; null when not row-wise or the denominator is 0."
-  unexpectedPercent: Float
-  "A few failing values, never the whole column: objects {value, row} (row 1-based, when known)."
-  unexpectedSample: [JSON!]!
-  message: String
-}
-
-"A FAILED dataset version upstream of a node: why the node is at risk."
-type QualityIssue {
-  datasetVersion: DatasetVersion!
-  "FAILED or ERROR."
-  status: ValidationStatus!
-  "Fewest lineage hops from the failed version down to the node (0: the node itself)."
-  distance: Int!
-  "The latest run of each suite whose latest run failed, latest first."
-  failingRuns: [ValidationRun!]!
-  "The FAILED and ERROR rules of those runs."
-  failingRules: [RuleResult!]!
-}
-
-type ValidationSuiteConnection {
-  edges: [ValidationSuiteEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type ValidationSuiteEdge {
-  cursor: String!
-  node: ValidationSuite!
-}
-
-type ValidationRunConnection {
-  edges: [ValidationRunEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type ValidationRunEdge {
-  cursor: String!
-  node: ValidationRun!
-}
-
-input CreateValidationSuiteInput {
-  datasetId: ID!
-  "Unique per dataset; replaces a name inside the definition."
-  name: String!
-  """
-  The suite as YAML or JSON text: {rules: [{type, column, severity, mostly, ...}]}
-  (see internal/quality/RULES.md). references of referential_integrity and
-  distribution_drift rules are dataset version IDs.
-  """
-  definition: String!
-}
-
-type CreateValidationSuitePayload {
-  validationSuite: ValidationSuite!
-}
-
-input UpdateValidationSuiteInput {
-  suiteId: ID!
-  "The new definition; the same definition again changes nothing."
-  definition: String!
-}
-
-type UpdateValidationSuitePayload {
-  validationSuite: ValidationSuite!
-  "False when the definition was already this one (no new version)."
-  changed: Boolean!
-}
-
-input RunValidationInput {
-  suiteId: ID!
-  "A version of the suite's dataset."
-  datasetVersionId: ID!
-}
-
-type RunValidationPayload {
-  "The run, RUNNING."
-  validationRun: ValidationRun!
-}
-
-input RecordValidationResultInput {
-  datasetVersionId: ID!
-  "Names the external suite: the latest result of each name counts towards the version's qualityStatus."
-  suiteName: String!
-  "A Great Expectations validation result (ExpectationSuiteValidationResult, 0.x or 1.x JSON), or the JSON of hubctl validate --json."
-  result: String!
-}
-
-type RecordValidationResultPayload {
-  validationRun: ValidationRun!
-}
-
-# ---------------------------------------------------------------- governance
 
 """
 What a promotion in a project needs. Versioned: setPolicy makes a new
@@ -5687,8 +5037,6 @@ type PromotionRequestPayload {
   promotionRequest: PromotionRequest!
 }
 
-# ---------------------------------------------------------------- fairness
-
 "A metric value; null with a reason when it is undefined (a zero denominator, a single group)."
 type FairnessValue {
   value: Float
@@ -5779,8 +5127,6 @@ type RunBiasCheckPayload {
   biasCheck: BiasCheck!
 }
 
-# ---------------------------------------------------------------- reproducibility
-
 "Whether a run records everything a rerun needs."
 type Reproducibility {
   complete: Boolean!
@@ -5860,8 +5206,6 @@ type ReproducibilityAudit {
   totalCount: Int!
 }
 
-# ---------------------------------------------------------------- audit
-
 type BrokenLink {
   seq: Int!
   "Null when the event belongs to a project the caller may not read."
@@ -5926,6 +5270,683 @@ extend type Subscription {
   promotionUpdated(projectKey: String!, after: String): Event!
   "PROMOTION_REQUESTED events of requests the caller may decide (approver role, separation of duties); after as in events."
   approvalRequested(after: String): Event!
+}
+`, BuiltIn: false},
+	{Name: "../schema/lineage.graphqls", Input: `# Lineage walks, impact, paths, and the health they carry.
+# Part of the exphub schema; schema.graphqls at the top level is its root.
+
+
+enum LineageDirection {
+  UPSTREAM
+  DOWNSTREAM
+  BOTH
+}
+
+enum TruncationReason {
+  DEPTH
+  MAX_NODES
+}
+
+type LineageGraph {
+  root: ID!
+  nodes: [LineageNode!]!
+  edges: [LineageEdge!]!
+  "True when the walk was cut; truncatedBy says why."
+  truncated: Boolean!
+  truncatedBy: [TruncationReason!]!
+}
+
+type LineageNode {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  "Shortest number of lineage hops from the root."
+  distance: Int!
+  projectKey: String
+  "True when this node has neighbours in the walked direction that were not returned."
+  hasMore: Boolean!
+  """
+  Data-quality health (today's, also with asOf). A dataset version is FAILED
+  when its own latest validation status (qualityStatus) is FAILED or ERROR;
+  else AT_RISK when a dataset version upstream of it (at most 50 lineage hops,
+  through projects the caller may read) is FAILED; else OK (PASSED), WARN
+  (WARNED) or UNKNOWN (never validated). A run or model version is AT_RISK
+  when a FAILED dataset version is upstream of it, else OK when some upstream
+  version was validated, else UNKNOWN. Datasets, models, experiments and
+  redacted placeholders are UNKNOWN. Computed for all nodes of the response
+  at once, only when selected.
+  """
+  health: Health!
+}
+
+"Data-quality health of a lineage node; see LineageNode.health."
+enum Health {
+  OK
+  WARN
+  FAILED
+  AT_RISK
+  UNKNOWN
+}
+
+type LineageEdge {
+  from: ID!
+  to: ID!
+  """
+  CONSUMED_BY, PRODUCED or DERIVED_INTO for edges of the graph; HAS_VERSION or
+  HAS_RUN from a dataset, model or experiment root to its members; INDIRECT
+  between returned nodes joined only through nodes a kinds filter left out;
+  REDACTED to a placeholder. Edges always point downstream.
+  """
+  kind: String!
+  "1, or the number of hops an INDIRECT edge stands for."
+  hops: Int!
+}
+
+type ImpactReport {
+  root: ID!
+  "Runs and dataset versions are nearest first; model versions in PRODUCTION come first."
+  runs: [ImpactedNode!]!
+  datasetVersions: [ImpactedNode!]!
+  modelVersions: [ImpactedModelVersion!]!
+  "Open promotion requests of affected model versions."
+  openPromotionRequests: [ID!]!
+  "Who created the affected nodes, to notify."
+  owners: [String!]!
+  "Affected nodes the caller may see."
+  totalAffected: Int!
+  "True when the walk reached nodes in projects the caller may not read (not counted)."
+  hiddenAffected: Boolean!
+  "True when the walk was cut (by depth, or at 50,000 nodes); totalAffected is then a lower bound."
+  truncated: Boolean!
+  truncatedBy: [TruncationReason!]!
+  "IDs of the affected runs, dataset versions and model versions whose health is AT_RISK or FAILED, nearest first."
+  atRisk: [ID!]!
+}
+
+type ImpactedNode {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  projectKey: String!
+  distance: Int!
+  owner: String!
+}
+
+type ImpactedModelVersion {
+  id: ID!
+  name: String!
+  projectKey: String!
+  distance: Int!
+  owner: String!
+  stage: ModelStage!
+  inProduction: Boolean!
+}
+
+extend type Query {
+  """
+  Nodes reachable from id along lineage edges, nearest first, bounded by depth
+  (at most 50) and maxNodes (at most 5,000). id is a run, dataset version or
+  model version, or a dataset, model or experiment (the walk starts at its
+  versions or runs, one hop away). BOTH is the union of the upstream and the
+  downstream walk. kinds returns only those kinds while the walk passes through
+  the others (INDIRECT edges join what it returns; such a walk passes through
+  at most 20,000 nodes). asOf shows the lineage as it was then: only the nodes
+  and edges that existed at that moment.
+  """
+  lineage(id: ID!, direction: LineageDirection = BOTH, depth: Int = 3, maxNodes: Int = 500, kinds: [NodeKind!], asOf: Time): LineageGraph!
+  "Everything downstream of a node (at most 50 hops and 50,000 nodes), grouped by kind; asOf as in lineage."
+  impact(id: ID!, depth: Int = 10, asOf: Time): ImpactReport!
+  "A shortest lineage path between two nodes (either direction), or null when none exists; asOf as in lineage."
+  lineagePath(from: ID!, to: ID!, asOf: Time): LineageGraph
+  """
+  Why is this node at risk? The FAILED dataset versions upstream of a run,
+  dataset version or model version (and the node itself when it is one),
+  nearest first, at most 100, each with the latest run of each failing suite
+  and its failing rules. Only paths through projects the caller may read count.
+  """
+  qualityIssuesUpstream(id: ID!): [QualityIssue!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/quality.graphqls", Input: `# Validation suites, validation runs and their results.
+# Part of the exphub schema; schema.graphqls at the top level is its root.
+
+
+enum ValidationStatus {
+  RUNNING
+  PASSED
+  WARNED
+  FAILED
+  ERROR
+}
+
+enum RuleVerdict {
+  PASSED
+  FAILED
+  ERROR
+}
+
+enum RuleSeverity {
+  "A failure fails the run."
+  ERROR
+  "A failure only warns."
+  WARN
+}
+
+"Why a run ended in ERROR as a whole."
+enum ValidationErrorCode {
+  "The data's sha256 differs from the dataset version's registered digest: it changed under an immutable version."
+  INTEGRITY
+  "The data could not be parsed (ragged rows, bad UTF-8, malformed JSON or Parquet)."
+  INPUT
+  "The data could not be opened or fetched."
+  SOURCE
+  "The run did not finish within the server's validation timeout."
+  TIMEOUT
+  "The server stopped while the run was in flight."
+  INTERRUPTED
+}
+
+"A named, versioned set of data-quality rules over a dataset."
+type ValidationSuite implements Node {
+  id: ID!
+  projectKey: String!
+  dataset: Dataset!
+  "Unique per dataset."
+  name: String!
+  "1 at creation, one more with each change of the definition."
+  version: Int!
+  "The suite as the engine reads it (canonical JSON of the YAML or JSON given)."
+  definition: JSON!
+  ruleCount: Int!
+  createdAt: Time!
+  createdBy: String!
+  updatedAt: Time!
+  updatedBy: String!
+  "Runs of this suite, newest first."
+  runs(first: Int = 20, after: String): ValidationRunConnection!
+}
+
+"One validation of one dataset version."
+type ValidationRun implements Node {
+  id: ID!
+  projectKey: String!
+  "The hub suite it ran; null for a recorded external result (or a suite the caller may not read)."
+  suite: ValidationSuite
+  suiteName: String!
+  "The suite's version it ran; null for a recorded result."
+  suiteVersion: Int
+  "The suite definition it ran (a copy); null for a recorded result."
+  definition: JSON
+  datasetVersion: DatasetVersion!
+  status: ValidationStatus!
+  "exphub or great_expectations."
+  engine: String!
+  "The external engine's version, when its result said."
+  engineVersion: String
+  startedAt: Time!
+  finishedAt: Time
+  createdBy: String!
+  "Rows read; null while running, for an ERROR before any row, and for recorded results."
+  rowCount: Int
+  "sha256 of the data read, lowercase hex."
+  sha256: String
+  error: ValidationRunError
+  statistics: ValidationStatistics
+  "One per rule, in the suite's order; empty while running."
+  results: [RuleResult!]!
+}
+
+type ValidationRunError {
+  code: ValidationErrorCode!
+  message: String!
+  "1-based data row, when known."
+  row: Int
+  column: String
+}
+
+type ValidationStatistics {
+  evaluated: Int!
+  passed: Int!
+  failed: Int!
+  errored: Int!
+  successPercent: Float!
+}
+
+"The outcome of one rule of a run."
+type RuleResult {
+  index: Int!
+  type: String!
+  name: String
+  column: String
+  columns: [String!]!
+  severity: RuleSeverity!
+  verdict: RuleVerdict!
+  "The observed value: a number, or a structured value per rule type; null when nothing was observed."
+  observed: JSON
+  "Rows the rule looked at."
+  elementCount: Int!
+  missingCount: Int!
+  unexpectedCount: Int!
+  "unexpectedCount over the rule's denominator (non-null rows for most rules), in percent; null when not row-wise or the denominator is 0."
+  unexpectedPercent: Float
+  "A few failing values, never the whole column: objects {value, row} (row 1-based, when known)."
+  unexpectedSample: [JSON!]!
+  message: String
+}
+
+"A FAILED dataset version upstream of a node: why the node is at risk."
+type QualityIssue {
+  datasetVersion: DatasetVersion!
+  "FAILED or ERROR."
+  status: ValidationStatus!
+  "Fewest lineage hops from the failed version down to the node (0: the node itself)."
+  distance: Int!
+  "The latest run of each suite whose latest run failed, latest first."
+  failingRuns: [ValidationRun!]!
+  "The FAILED and ERROR rules of those runs."
+  failingRules: [RuleResult!]!
+}
+
+type ValidationSuiteConnection {
+  edges: [ValidationSuiteEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ValidationSuiteEdge {
+  cursor: String!
+  node: ValidationSuite!
+}
+
+type ValidationRunConnection {
+  edges: [ValidationRunEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ValidationRunEdge {
+  cursor: String!
+  node: ValidationRun!
+}
+
+input CreateValidationSuiteInput {
+  datasetId: ID!
+  "Unique per dataset; replaces a name inside the definition."
+  name: String!
+  """
+  The suite as YAML or JSON text: {rules: [{type, column, severity, mostly, ...}]}
+  (see internal/quality/RULES.md). references of referential_integrity and
+  distribution_drift rules are dataset version IDs.
+  """
+  definition: String!
+}
+
+type CreateValidationSuitePayload {
+  validationSuite: ValidationSuite!
+}
+
+input UpdateValidationSuiteInput {
+  suiteId: ID!
+  "The new definition; the same definition again changes nothing."
+  definition: String!
+}
+
+type UpdateValidationSuitePayload {
+  validationSuite: ValidationSuite!
+  "False when the definition was already this one (no new version)."
+  changed: Boolean!
+}
+
+input RunValidationInput {
+  suiteId: ID!
+  "A version of the suite's dataset."
+  datasetVersionId: ID!
+}
+
+type RunValidationPayload {
+  "The run, RUNNING."
+  validationRun: ValidationRun!
+}
+
+input RecordValidationResultInput {
+  datasetVersionId: ID!
+  "Names the external suite: the latest result of each name counts towards the version's qualityStatus."
+  suiteName: String!
+  "A Great Expectations validation result (ExpectationSuiteValidationResult, 0.x or 1.x JSON), or the JSON of hubctl validate --json."
+  result: String!
+}
+
+type RecordValidationResultPayload {
+  validationRun: ValidationRun!
+}
+
+extend type Query {
+  "Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first."
+  validationRuns(datasetId: ID, datasetVersionId: ID, first: Int = 20, after: String): ValidationRunConnection!
+}
+
+extend type Mutation {
+  createValidationSuite(input: CreateValidationSuiteInput!): CreateValidationSuitePayload!
+  updateValidationSuite(input: UpdateValidationSuiteInput!): UpdateValidationSuitePayload!
+  "Starts a run of a suite on a version of its dataset and returns it at once, RUNNING; validationCompleted, the event log and node(id) show when it finished."
+  runValidation(input: RunValidationInput!): RunValidationPayload!
+  "Records a validation result produced elsewhere (Great Expectations) as a finished run."
+  recordValidationResult(input: RecordValidationResultInput!): RecordValidationResultPayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/tracking.graphqls", Input: `# Projects, experiments and runs: params, metric series, tags, code, environment, and the dataset and model versions a run read and wrote.
+# Part of the exphub schema; schema.graphqls at the top level is its root.
+
+
+enum RunStatus {
+  SCHEDULED
+  RUNNING
+  FINISHED
+  FAILED
+  KILLED
+}
+
+type Project implements Node {
+  id: ID!
+  key: String!
+  name: String!
+  createdAt: Time!
+  createdBy: String!
+  "The caller's role in this project."
+  myRole: Role!
+  experiments(filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
+  datasets(filter: DatasetFilter, first: Int = 20, after: String): DatasetConnection!
+  models(filter: ModelFilter, first: Int = 20, after: String): ModelConnection!
+}
+
+input ProjectFilter {
+  "Case-insensitive substring of the key or the name."
+  nameContains: String
+}
+
+type ProjectConnection {
+  edges: [ProjectEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ProjectEdge {
+  cursor: String!
+  node: Project!
+}
+
+type Experiment implements Node {
+  id: ID!
+  projectKey: String!
+  name: String!
+  description: String!
+  createdAt: Time!
+  createdBy: String!
+  runs(filter: RunFilter, orderBy: RunOrder, first: Int = 20, after: String): RunConnection!
+}
+
+input ExperimentFilter {
+  "Case-insensitive substring of the name."
+  nameContains: String
+}
+
+type ExperimentConnection {
+  edges: [ExperimentEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ExperimentEdge {
+  cursor: String!
+  node: Experiment!
+}
+
+type Param {
+  key: String!
+  value: String!
+}
+
+type Tag {
+  key: String!
+  value: String!
+}
+
+type CodeRef {
+  repo: String!
+  commit: String!
+  "True when the working tree had uncommitted changes."
+  dirty: Boolean!
+}
+
+type Environment {
+  imageDigest: String
+  lockfileHash: String
+  platform: String
+}
+
+type MetricPoint {
+  step: Int!
+  value: Float!
+  timestamp: Time!
+}
+
+"One metric key of a run: its latest value and its full history."
+type Metric {
+  key: String!
+  "The value at the highest step (ties: the latest timestamp), as MLflow defines it."
+  latest: MetricPoint!
+  count: Int!
+  "Every point in logging order."
+  history: [MetricPoint!]!
+}
+
+type Run implements Node {
+  id: ID!
+  projectKey: String!
+  experiment: Experiment!
+  name: String!
+  status: RunStatus!
+  startedAt: Time!
+  endedAt: Time
+  createdBy: String!
+  params: [Param!]!
+  tags: [Tag!]!
+  code: CodeRef
+  environment: Environment
+  seed: Int
+  "Metrics of this run; keys limits the result to those keys."
+  metrics(keys: [String!]): [Metric!]!
+  "Dataset versions this run read."
+  inputs: [DatasetVersion!]!
+  "Dataset versions this run wrote."
+  outputs: [DatasetVersion!]!
+  "Model versions this run produced."
+  modelOutputs: [ModelVersion!]!
+  "What a rerun of this run would need that was not recorded."
+  reproducibility: Reproducibility!
+}
+
+input RunFilter {
+  status: [RunStatus!]
+  nameContains: String
+  "Runs whose param of this key has exactly this value."
+  param: ParamInput
+}
+
+enum RunOrderField {
+  STARTED_AT
+  NAME
+}
+
+input RunOrder {
+  field: RunOrderField! = STARTED_AT
+  direction: SortDirection! = DESC
+}
+
+type RunConnection {
+  edges: [RunEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type RunEdge {
+  cursor: String!
+  node: Run!
+}
+
+input CreateProjectInput {
+  "Lowercase letters, digits and dashes, 2–40 characters, starting with a letter."
+  key: String!
+  name: String!
+}
+
+type CreateProjectPayload {
+  project: Project!
+}
+
+input CreateExperimentInput {
+  projectKey: String!
+  name: String!
+  description: String
+}
+
+type CreateExperimentPayload {
+  experiment: Experiment!
+}
+
+input ParamInput {
+  key: String!
+  value: String!
+}
+
+input TagInput {
+  key: String!
+  value: String!
+}
+
+input CodeRefInput {
+  repo: String!
+  commit: String!
+  dirty: Boolean! = false
+}
+
+input EnvironmentInput {
+  imageDigest: String
+  lockfileHash: String
+  platform: String
+}
+
+input StartRunInput {
+  experimentId: ID!
+  name: String
+  "SCHEDULED or RUNNING (the default)."
+  status: RunStatus = RUNNING
+  params: [ParamInput!]
+  tags: [TagInput!]
+  code: CodeRefInput
+  environment: EnvironmentInput
+  seed: Int
+}
+
+type StartRunPayload {
+  run: Run!
+}
+
+input MetricPointInput {
+  key: String!
+  "Must be finite: NaN and ±Inf are rejected."
+  value: Float!
+  step: Int! = 0
+  "Defaults to the time the server received the batch."
+  timestamp: Time
+}
+
+input LogMetricsInput {
+  runId: ID!
+  points: [MetricPointInput!]!
+}
+
+type LogMetricsPayload {
+  run: Run!
+  "Points written."
+  accepted: Int!
+}
+
+input LogParamsInput {
+  runId: ID!
+  params: [ParamInput!]!
+}
+
+type LogParamsPayload {
+  run: Run!
+}
+
+input SetRunTagsInput {
+  runId: ID!
+  tags: [TagInput!]!
+}
+
+type SetRunTagsPayload {
+  run: Run!
+}
+
+input UpdateRunStatusInput {
+  runId: ID!
+  status: RunStatus!
+}
+
+type UpdateRunStatusPayload {
+  run: Run!
+}
+
+input FinishRunInput {
+  runId: ID!
+  "FINISHED (the default), FAILED or KILLED."
+  status: RunStatus = FINISHED
+}
+
+type FinishRunPayload {
+  run: Run!
+}
+
+input AddRunInputsInput {
+  runId: ID!
+  datasetVersionIds: [ID!]!
+}
+
+type AddRunInputsPayload {
+  run: Run!
+}
+
+input AddRunOutputsInput {
+  runId: ID!
+  datasetVersionIds: [ID!]
+  modelVersionIds: [ID!]
+}
+
+type AddRunOutputsPayload {
+  run: Run!
+}
+
+extend type Query {
+  "Projects the caller may read."
+  projects(filter: ProjectFilter, first: Int = 20, after: String): ProjectConnection!
+  project(key: String!): Project
+  experiments(projectKey: String!, filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
+  runs(experimentId: ID!, filter: RunFilter, orderBy: RunOrder, first: Int = 20, after: String): RunConnection!
+}
+
+extend type Mutation {
+  createProject(input: CreateProjectInput!): CreateProjectPayload!
+  createExperiment(input: CreateExperimentInput!): CreateExperimentPayload!
+  startRun(input: StartRunInput!): StartRunPayload!
+  logMetrics(input: LogMetricsInput!): LogMetricsPayload!
+  logParams(input: LogParamsInput!): LogParamsPayload!
+  setRunTags(input: SetRunTagsInput!): SetRunTagsPayload!
+  updateRunStatus(input: UpdateRunStatusInput!): UpdateRunStatusPayload!
+  finishRun(input: FinishRunInput!): FinishRunPayload!
+  addRunInputs(input: AddRunInputsInput!): AddRunInputsPayload!
+  addRunOutputs(input: AddRunOutputsInput!): AddRunOutputsPayload!
 }
 `, BuiltIn: false},
 }
@@ -14549,358 +14570,6 @@ func (ec *executionContext) fieldContext_ModelVersionEdge_node(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_createProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createProject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateProject(ctx, fc.Args["input"].(model.CreateProjectInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateProjectPayload) graphql.Marshaler {
-			return ec.marshalNCreateProjectPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateProjectPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CreateProjectPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_createExperiment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createExperiment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateExperiment(ctx, fc.Args["input"].(model.CreateExperimentInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateExperimentPayload) graphql.Marshaler {
-			return ec.marshalNCreateExperimentPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateExperimentPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_createExperiment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CreateExperimentPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createExperiment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_startRun(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_startRun(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().StartRun(ctx, fc.Args["input"].(model.StartRunInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StartRunPayload) graphql.Marshaler {
-			return ec.marshalNStartRunPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐStartRunPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_startRun(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_StartRunPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_startRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_logMetrics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_logMetrics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().LogMetrics(ctx, fc.Args["input"].(model.LogMetricsInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LogMetricsPayload) graphql.Marshaler {
-			return ec.marshalNLogMetricsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLogMetricsPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_logMetrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LogMetricsPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_logMetrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_logParams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_logParams(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().LogParams(ctx, fc.Args["input"].(model.LogParamsInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LogParamsPayload) graphql.Marshaler {
-			return ec.marshalNLogParamsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLogParamsPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_logParams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LogParamsPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_logParams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_setRunTags(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_setRunTags(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetRunTags(ctx, fc.Args["input"].(model.SetRunTagsInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SetRunTagsPayload) graphql.Marshaler {
-			return ec.marshalNSetRunTagsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetRunTagsPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_setRunTags(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SetRunTagsPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setRunTags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_updateRunStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateRunStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateRunStatus(ctx, fc.Args["input"].(model.UpdateRunStatusInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateRunStatusPayload) graphql.Marshaler {
-			return ec.marshalNUpdateRunStatusPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateRunStatusPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_updateRunStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UpdateRunStatusPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateRunStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_finishRun(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_finishRun(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().FinishRun(ctx, fc.Args["input"].(model.FinishRunInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FinishRunPayload) graphql.Marshaler {
-			return ec.marshalNFinishRunPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFinishRunPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_finishRun(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_FinishRunPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_finishRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_registerDataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14989,94 +14658,6 @@ func (ec *executionContext) fieldContext_Mutation_registerDatasetVersion(ctx con
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_addRunInputs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_addRunInputs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddRunInputs(ctx, fc.Args["input"].(model.AddRunInputsInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AddRunInputsPayload) graphql.Marshaler {
-			return ec.marshalNAddRunInputsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐAddRunInputsPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_addRunInputs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AddRunInputsPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addRunInputs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_addRunOutputs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_addRunOutputs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddRunOutputs(ctx, fc.Args["input"].(model.AddRunOutputsInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AddRunOutputsPayload) graphql.Marshaler {
-			return ec.marshalNAddRunOutputsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐAddRunOutputsPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_addRunOutputs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AddRunOutputsPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addRunOutputs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_registerModelVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15115,182 +14696,6 @@ func (ec *executionContext) fieldContext_Mutation_registerModelVersion(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_registerModelVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_createValidationSuite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createValidationSuite(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateValidationSuite(ctx, fc.Args["input"].(model.CreateValidationSuiteInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateValidationSuitePayload) graphql.Marshaler {
-			return ec.marshalNCreateValidationSuitePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationSuitePayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_createValidationSuite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CreateValidationSuitePayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createValidationSuite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_updateValidationSuite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateValidationSuite(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateValidationSuite(ctx, fc.Args["input"].(model.UpdateValidationSuiteInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateValidationSuitePayload) graphql.Marshaler {
-			return ec.marshalNUpdateValidationSuitePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationSuitePayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_updateValidationSuite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UpdateValidationSuitePayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateValidationSuite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_runValidation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_runValidation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RunValidation(ctx, fc.Args["input"].(model.RunValidationInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RunValidationPayload) graphql.Marshaler {
-			return ec.marshalNRunValidationPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunValidationPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_runValidation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RunValidationPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_runValidation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_recordValidationResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_recordValidationResult(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordValidationResult(ctx, fc.Args["input"].(model.RecordValidationResultInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordValidationResultPayload) graphql.Marshaler {
-			return ec.marshalNRecordValidationResultPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordValidationResultPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_recordValidationResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RecordValidationResultPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_recordValidationResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15643,6 +15048,622 @@ func (ec *executionContext) fieldContext_Mutation_recordReproduction(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordReproduction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createValidationSuite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createValidationSuite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateValidationSuite(ctx, fc.Args["input"].(model.CreateValidationSuiteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateValidationSuitePayload) graphql.Marshaler {
+			return ec.marshalNCreateValidationSuitePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationSuitePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createValidationSuite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateValidationSuitePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createValidationSuite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateValidationSuite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateValidationSuite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateValidationSuite(ctx, fc.Args["input"].(model.UpdateValidationSuiteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateValidationSuitePayload) graphql.Marshaler {
+			return ec.marshalNUpdateValidationSuitePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationSuitePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateValidationSuite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateValidationSuitePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateValidationSuite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_runValidation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_runValidation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RunValidation(ctx, fc.Args["input"].(model.RunValidationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RunValidationPayload) graphql.Marshaler {
+			return ec.marshalNRunValidationPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunValidationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_runValidation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunValidationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_runValidation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordValidationResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordValidationResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordValidationResult(ctx, fc.Args["input"].(model.RecordValidationResultInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordValidationResultPayload) graphql.Marshaler {
+			return ec.marshalNRecordValidationResultPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRecordValidationResultPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordValidationResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordValidationResultPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordValidationResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProject(ctx, fc.Args["input"].(model.CreateProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateProjectPayload) graphql.Marshaler {
+			return ec.marshalNCreateProjectPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateProjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateProjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createExperiment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createExperiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateExperiment(ctx, fc.Args["input"].(model.CreateExperimentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateExperimentPayload) graphql.Marshaler {
+			return ec.marshalNCreateExperimentPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateExperimentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createExperiment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateExperimentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createExperiment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startRun(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartRun(ctx, fc.Args["input"].(model.StartRunInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StartRunPayload) graphql.Marshaler {
+			return ec.marshalNStartRunPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐStartRunPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startRun(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartRunPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_logMetrics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_logMetrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LogMetrics(ctx, fc.Args["input"].(model.LogMetricsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LogMetricsPayload) graphql.Marshaler {
+			return ec.marshalNLogMetricsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLogMetricsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_logMetrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LogMetricsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_logMetrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_logParams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_logParams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LogParams(ctx, fc.Args["input"].(model.LogParamsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LogParamsPayload) graphql.Marshaler {
+			return ec.marshalNLogParamsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLogParamsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_logParams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LogParamsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_logParams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRunTags(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setRunTags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetRunTags(ctx, fc.Args["input"].(model.SetRunTagsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetRunTagsPayload) graphql.Marshaler {
+			return ec.marshalNSetRunTagsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetRunTagsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setRunTags(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetRunTagsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRunTags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRunStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRunStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRunStatus(ctx, fc.Args["input"].(model.UpdateRunStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateRunStatusPayload) graphql.Marshaler {
+			return ec.marshalNUpdateRunStatusPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateRunStatusPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRunStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateRunStatusPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRunStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_finishRun(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_finishRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FinishRun(ctx, fc.Args["input"].(model.FinishRunInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FinishRunPayload) graphql.Marshaler {
+			return ec.marshalNFinishRunPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFinishRunPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_finishRun(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinishRunPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_finishRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addRunInputs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addRunInputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddRunInputs(ctx, fc.Args["input"].(model.AddRunInputsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddRunInputsPayload) graphql.Marshaler {
+			return ec.marshalNAddRunInputsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐAddRunInputsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addRunInputs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddRunInputsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addRunInputs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addRunOutputs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addRunOutputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddRunOutputs(ctx, fc.Args["input"].(model.AddRunOutputsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddRunOutputsPayload) graphql.Marshaler {
+			return ec.marshalNAddRunOutputsPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐAddRunOutputsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addRunOutputs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddRunOutputsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addRunOutputs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17462,182 +17483,6 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Projects(ctx, fc.Args["filter"].(*model.ProjectFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectConnection) graphql.Marshaler {
-			return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐProjectConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ProjectConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_project(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_project(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Project(ctx, fc.Args["key"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Project) graphql.Marshaler {
-			return ec.marshalOProject2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐProject(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_project(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Project(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_experiments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_experiments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Experiments(ctx, fc.Args["projectKey"].(string), fc.Args["filter"].(*model.ExperimentFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ExperimentConnection) graphql.Marshaler {
-			return ec.marshalNExperimentConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐExperimentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_experiments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ExperimentConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_experiments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_runs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_runs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Runs(ctx, fc.Args["experimentId"].(string), fc.Args["filter"].(*model.RunFilter), fc.Args["orderBy"].(*model.RunOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RunConnection) graphql.Marshaler {
-			return ec.marshalNRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_runs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RunConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_runs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_datasets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17764,226 +17609,6 @@ func (ec *executionContext) fieldContext_Query_datasetVersionByName(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_datasetVersionByName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_lineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_lineage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Lineage(ctx, fc.Args["id"].(string), fc.Args["direction"].(*model.LineageDirection), fc.Args["depth"].(*int), fc.Args["maxNodes"].(*int), fc.Args["kinds"].([]model.NodeKind), fc.Args["asOf"].(*time.Time))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LineageGraph) graphql.Marshaler {
-			return ec.marshalNLineageGraph2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageGraph(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LineageGraph(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_lineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_impact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_impact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Impact(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["asOf"].(*time.Time))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ImpactReport) graphql.Marshaler {
-			return ec.marshalNImpactReport2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐImpactReport(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_impact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ImpactReport(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_impact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_lineagePath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_lineagePath(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().LineagePath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["asOf"].(*time.Time))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LineageGraph) graphql.Marshaler {
-			return ec.marshalOLineageGraph2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageGraph(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_lineagePath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LineageGraph(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_lineagePath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_validationRuns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_validationRuns(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ValidationRuns(ctx, fc.Args["datasetId"].(*string), fc.Args["datasetVersionId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ValidationRunConnection) graphql.Marshaler {
-			return ec.marshalNValidationRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_validationRuns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ValidationRunConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_validationRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_qualityIssuesUpstream(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_qualityIssuesUpstream(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().QualityIssuesUpstream(ctx, fc.Args["id"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.QualityIssue) graphql.Marshaler {
-			return ec.marshalNQualityIssue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐQualityIssueᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_qualityIssuesUpstream(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_QualityIssue(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_qualityIssuesUpstream_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18336,6 +17961,402 @@ func (ec *executionContext) fieldContext_Query_evidencePack(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_evidencePack_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Lineage(ctx, fc.Args["id"].(string), fc.Args["direction"].(*model.LineageDirection), fc.Args["depth"].(*int), fc.Args["maxNodes"].(*int), fc.Args["kinds"].([]model.NodeKind), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LineageGraph) graphql.Marshaler {
+			return ec.marshalNLineageGraph2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageGraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineageGraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_impact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_impact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Impact(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImpactReport) graphql.Marshaler {
+			return ec.marshalNImpactReport2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐImpactReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_impact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImpactReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_impact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lineagePath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lineagePath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LineagePath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["asOf"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LineageGraph) graphql.Marshaler {
+			return ec.marshalOLineageGraph2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageGraph(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lineagePath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineageGraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lineagePath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_qualityIssuesUpstream(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_qualityIssuesUpstream(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QualityIssuesUpstream(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QualityIssue) graphql.Marshaler {
+			return ec.marshalNQualityIssue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐQualityIssueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_qualityIssuesUpstream(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QualityIssue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_qualityIssuesUpstream_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_validationRuns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_validationRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ValidationRuns(ctx, fc.Args["datasetId"].(*string), fc.Args["datasetVersionId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ValidationRunConnection) graphql.Marshaler {
+			return ec.marshalNValidationRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_validationRuns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_validationRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Projects(ctx, fc.Args["filter"].(*model.ProjectFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectConnection) graphql.Marshaler {
+			return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐProjectConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_project(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Project(ctx, fc.Args["key"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Project) graphql.Marshaler {
+			return ec.marshalOProject2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐProject(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_project(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_experiments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_experiments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Experiments(ctx, fc.Args["projectKey"].(string), fc.Args["filter"].(*model.ExperimentFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExperimentConnection) graphql.Marshaler {
+			return ec.marshalNExperimentConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐExperimentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_experiments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_experiments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_runs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Runs(ctx, fc.Args["experimentId"].(string), fc.Args["filter"].(*model.RunFilter), fc.Args["orderBy"].(*model.RunOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RunConnection) graphql.Marshaler {
+			return ec.marshalNRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_runs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_runs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28122,62 +28143,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
-		case "createProject":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_createProject(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "createExperiment":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_createExperiment(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "startRun":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_startRun(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "logMetrics":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_logMetrics(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "logParams":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_logParams(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "setRunTags":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_setRunTags(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "updateRunStatus":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_updateRunStatus(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "finishRun":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_finishRun(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "registerDataset":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_registerDataset(ctx, field)
@@ -28192,51 +28157,9 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "addRunInputs":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_addRunInputs(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "addRunOutputs":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_addRunOutputs(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "registerModelVersion":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_registerModelVersion(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "createValidationSuite":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_createValidationSuite(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "updateValidationSuite":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_updateValidationSuite(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "runValidation":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_runValidation(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "recordValidationResult":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_recordValidationResult(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -28293,6 +28216,104 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordReproduction":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordReproduction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createValidationSuite":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createValidationSuite(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateValidationSuite":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateValidationSuite(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runValidation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_runValidation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordValidationResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordValidationResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createExperiment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createExperiment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startRun":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startRun(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logMetrics":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logMetrics(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logParams":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logParams(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRunTags":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRunTags(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRunStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRunStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finishRun":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_finishRun(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addRunInputs":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addRunInputs(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addRunOutputs":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addRunOutputs(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -29021,30 +29042,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
-		case "projects":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_projects(ctx, field)
-				})
-		case "project":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_project(ctx, field)
-				})
-		case "experiments":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_experiments(ctx, field)
-				})
-		case "runs":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_runs(ctx, field)
-				})
 		case "datasets":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -29062,36 +29059,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_datasetVersionByName(ctx, field)
-				})
-		case "lineage":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_lineage(ctx, field)
-				})
-		case "impact":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_impact(ctx, field)
-				})
-		case "lineagePath":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_lineagePath(ctx, field)
-				})
-		case "validationRuns":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_validationRuns(ctx, field)
-				})
-		case "qualityIssuesUpstream":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_qualityIssuesUpstream(ctx, field)
 				})
 		case "auditEvents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -29140,6 +29107,60 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_evidencePack(ctx, field)
+				})
+		case "lineage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lineage(ctx, field)
+				})
+		case "impact":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_impact(ctx, field)
+				})
+		case "lineagePath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lineagePath(ctx, field)
+				})
+		case "qualityIssuesUpstream":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_qualityIssuesUpstream(ctx, field)
+				})
+		case "validationRuns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_validationRuns(ctx, field)
+				})
+		case "projects":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_projects(ctx, field)
+				})
+		case "project":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_project(ctx, field)
+				})
+		case "experiments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_experiments(ctx, field)
+				})
+		case "runs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_runs(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

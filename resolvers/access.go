@@ -14,7 +14,7 @@ import (
 func principal(ctx context.Context) (*auth.Principal, error) {
 	p, ok := auth.FromContext(ctx)
 	if !ok || p == nil {
-		return nil, auth.ErrUnauthenticated
+		return nil, errs.Unauthenticated
 	}
 	return p, nil
 }
@@ -50,7 +50,7 @@ func require(ctx context.Context, project string, min auth.Role) (*auth.Principa
 		return nil, err
 	}
 	if !p.Can(project, min) {
-		return nil, fmt.Errorf("%w: this needs the %s role in project %s", auth.ErrForbidden, min, errs.Quote(project))
+		return nil, fmt.Errorf("%w: this needs the %s role in project %s", errs.Forbidden, min, errs.Quote(project))
 	}
 	return p, nil
 }

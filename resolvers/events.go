@@ -31,7 +31,7 @@ func eventFilter(ctx context.Context, f *model.EventFilter, scope store.Scope) (
 	}
 	for _, k := range out.ProjectKeys {
 		if !scope.Allows(k) {
-			return out, fmt.Errorf("%w: filter.projectKeys: no access to project %s", auth.ErrForbidden, errs.Quote(k))
+			return out, fmt.Errorf("%w: filter.projectKeys: no access to project %s", errs.Forbidden, errs.Quote(k))
 		}
 	}
 	return out, nil
@@ -60,7 +60,7 @@ func (r *Resolver) eventCursor(ctx context.Context, after *string) (*int64, erro
 		return nil, err
 	}
 	if n > head {
-		return nil, fmt.Errorf("%w: after: %d is beyond the end of the log (%d)", store.ErrInvalid, n, head)
+		return nil, fmt.Errorf("%w: after: %d is beyond the end of the log (%d)", errs.Invalid, n, head)
 	}
 	return &n, nil
 }
@@ -74,10 +74,10 @@ func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, aft
 		return nil, err
 	}
 	if !p.ExpiresAt.IsZero() && !time.Now().Before(p.ExpiresAt) {
-		return nil, fmt.Errorf("%w: token expired at %s", auth.ErrUnauthenticated, p.ExpiresAt.UTC().Format(time.RFC3339))
+		return nil, fmt.Errorf("%w: token expired at %s", errs.Unauthenticated, p.ExpiresAt.UTC().Format(time.RFC3339))
 	}
 	if r.Events == nil {
-		return nil, fmt.Errorf("%w: subscriptions are not served here", store.ErrUnavailable)
+		return nil, fmt.Errorf("%w: subscriptions are not served here", errs.Unavailable)
 	}
 	f, err := eventFilter(ctx, filter, scope(ctx))
 	if err != nil {

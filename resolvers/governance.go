@@ -85,7 +85,7 @@ func (r *Resolver) policy(ctx context.Context, projectKey string, version *int) 
 	var v *int64
 	if version != nil {
 		if *version < 0 {
-			return nil, fmt.Errorf("%w: version: must not be negative, got %d", store.ErrInvalid, *version)
+			return nil, fmt.Errorf("%w: version: must not be negative, got %d", errs.Invalid, *version)
 		}
 		n := int64(*version)
 		v = &n
@@ -130,7 +130,7 @@ func (r *Resolver) cancelPromotion(ctx context.Context, id string) (*model.Promo
 	}
 	p, _ := principal(ctx)
 	if req.RequestedBy != p.Subject && !p.Can(req.ProjectKey, auth.RoleAdmin) {
-		return nil, fmt.Errorf("%w: only the requester (%s) or an admin may cancel promotion request %s", auth.ErrForbidden, req.RequestedBy, req.ID)
+		return nil, fmt.Errorf("%w: only the requester (%s) or an admin may cancel promotion request %s", errs.Forbidden, req.RequestedBy, req.ID)
 	}
 	req, err = r.Store.CancelPromotion(ctx, p.Subject, req.ID)
 	if err != nil {
@@ -206,22 +206,20 @@ func (r *Resolver) runBiasCheck(ctx context.Context, in model.RunBiasCheckInput)
 		return nil, err
 	}
 	if r.Data == nil {
-		return nil, fmt.Errorf("%w: bias checks are not served here", store.ErrUnavailable)
+		return nil, fmt.Errorf("%w: bias checks are not served here", errs.Unavailable)
 	}
 	spec := fairness.Spec{LabelColumn: in.LabelColumn, PredictionColumn: in.PredictionColumn, SensitiveColumns: in.SensitiveColumns,
 		PositiveLabel: in.PositiveLabel, WeightColumn: deref(in.WeightColumn)}
 	if in.MinGroupSize != nil {
 		if *in.MinGroupSize < 1 {
-			return nil, fmt.Errorf("%w: minGroupSize: must be at least 1, got %d", store.ErrInvalid, *in.MinGroupSize)
+			return nil, fmt.Errorf("%w: minGroupSize: must be at least 1, got %d", errs.Invalid, *in.MinGroupSize)
 		}
 		spec.MinGroupSize = *in.MinGroupSize
 	}
 	src, err := r.Data.Source(ctx, in.DatasetVersionID)
-	switch {
-	case errors.Is(err, store.ErrUnavailable) || ctx.Err() != nil:
-		return nil, err
-	case err != nil:
-		return nil, fmt.Errorf("%w: datasetVersionId: %v", store.ErrInvalid, err)
+	if err != nil {
+		// The data source's errors are written for the caller.
+		return nil, fmt.Errorf("datasetVersionId: %w", err)
 	}
 	ectx, cancel := context.WithTimeout(ctx, BiasCheckTimeout)
 	defer cancel()
@@ -231,11 +229,12 @@ func (r *Resolver) runBiasCheck(ctx context.Context, in model.RunBiasCheckInput)
 	case ctx.Err() != nil:
 		return nil, err
 	case ectx.Err() != nil:
-		return nil, fmt.Errorf("%w: the bias check did not finish within %s", store.ErrUnavailable, BiasCheckTimeout)
-	case errors.Is(err, fairness.ErrInput):
-		return nil, fmt.Errorf("%w: %v", store.ErrInvalid, err)
+		return nil, errs.Unavailablef("the bias check did not finish within %s", BiasCheckTimeout)
+	case errors.Is(err, errs.Invalid), errors.Is(err, errs.Integrity):
+		// What the data cannot answer, said for the caller.
+		return nil, err
 	default:
-		return nil, fmt.Errorf("%w: datasetVersionId: reading the evaluation data failed: %v", store.ErrInvalid, err)
+		return nil, errs.Hide(errs.Invalid, "datasetVersionId: reading the evaluation data failed", err)
 	}
 	b, err := r.Store.RecordBiasCheck(ctx, subject(ctx), store.RecordBiasCheckInput{ModelVersionID: mv.ID,
 		DatasetVersionID: in.DatasetVersionID, Spec: spec, Report: report})
@@ -382,7 +381,7 @@ func (r *Resolver) approvalRequested(ctx context.Context, after *string) (<-chan
 	}
 	approvers := approverScope(p)
 	if !approvers.All && len(approvers.Keys) == 0 {
-		return nil, fmt.Errorf("%w: approvalRequested needs the approver role in some project", auth.ErrForbidden)
+		return nil, fmt.Errorf("%w: approvalRequested needs the approver role in some project", errs.Forbidden)
 	}
 	return r.subscribe(ctx, nil, after, func(e *store.Event) bool {
 		// The server matches on the payload as written: a trainer of

@@ -9,8 +9,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
-	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -56,7 +56,7 @@ func byID[T any](kind store.Kind, fetch func(context.Context, []string) (map[str
 			case err != nil:
 				failed[i] = err
 			case !ok:
-				failed[i] = fmt.Errorf("%s %s: %w", kind, errs.Quote(id), store.ErrNotFound)
+				failed[i] = fmt.Errorf("%s %s: %w", kind, errs.Quote(id), errs.NotFound)
 			default:
 				out[i] = v
 			}

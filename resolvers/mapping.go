@@ -85,13 +85,13 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func forbiddenRead(project string) error {
-	return fmt.Errorf("%w: this needs the viewer role in project %s", auth.ErrForbidden, errs.Quote(project))
+	return fmt.Errorf("%w: this needs the viewer role in project %s", errs.Forbidden, errs.Quote(project))
 }
 
 // checkID validates an ID argument before any database round-trip.
 func checkID(field, id string, want store.Kind) error {
 	if k, ok := store.KindOf(id); !ok || k != want {
-		return fmt.Errorf("%w: %s: %s is not a %s ID", store.ErrInvalid, field, errs.Quote(id), want)
+		return fmt.Errorf("%w: %s: %s is not a %s ID", errs.Invalid, field, errs.Quote(id), want)
 	}
 	return nil
 }
@@ -100,8 +100,8 @@ func checkID(field, id string, want store.Kind) error {
 // message says which argument was wrong ("runId …: not found"); other
 // errors (an unavailable database) pass through unchanged.
 func notFoundAs(field, id string, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%s %s: %w", field, errs.Quote(id), store.ErrNotFound)
+	if errors.Is(err, errs.NotFound) {
+		return fmt.Errorf("%s %s: %w", field, errs.Quote(id), errs.NotFound)
 	}
 	return err
 }
@@ -138,7 +138,7 @@ func loadReadable[T any](ctx context.Context, field, id string, kind store.Kind,
 		return zero, notFoundAs(field, id, err)
 	}
 	if !canRead(ctx, project(v)) {
-		return zero, fmt.Errorf("%s %s: %w", field, errs.Quote(id), store.ErrNotFound)
+		return zero, fmt.Errorf("%s %s: %w", field, errs.Quote(id), errs.NotFound)
 	}
 	if _, err := require(ctx, project(v), min); err != nil {
 		return zero, err
@@ -156,7 +156,7 @@ func (r *Resolver) runFor(ctx context.Context, id string, min auth.Role) (*store
 		return nil, notFoundAs("runId", id, err)
 	}
 	if !canRead(ctx, run.ProjectKey) {
-		return nil, fmt.Errorf("runId %s: %w", errs.Quote(id), store.ErrNotFound)
+		return nil, fmt.Errorf("runId %s: %w", errs.Quote(id), errs.NotFound)
 	}
 	if _, err := require(ctx, run.ProjectKey, min); err != nil {
 		return nil, err
@@ -172,7 +172,7 @@ func (r *Resolver) reloadRun(ctx context.Context, id string) (*store.Run, error)
 	}
 	run, ok := runs[id]
 	if !ok {
-		return nil, fmt.Errorf("run %s: %w", errs.Quote(id), store.ErrNotFound)
+		return nil, fmt.Errorf("run %s: %w", errs.Quote(id), errs.NotFound)
 	}
 	return run, nil
 }
@@ -214,7 +214,7 @@ func checkAll[T any](ctx context.Context, field string, ids []string, kind store
 			return notFoundAs(fmt.Sprintf("%s[%d]", field, i), id, err)
 		}
 		if !canRead(ctx, project(vs[i])) {
-			return fmt.Errorf("%s[%d] %s: %w", field, i, errs.Quote(id), store.ErrNotFound)
+			return fmt.Errorf("%s[%d] %s: %w", field, i, errs.Quote(id), errs.NotFound)
 		}
 		if _, err := require(ctx, project(vs[i]), min); err != nil {
 			return err
@@ -227,7 +227,7 @@ func checkAll[T any](ctx context.Context, field string, ids []string, kind store
 func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	kind, ok := store.KindOf(id)
 	if !ok {
-		return nil, fmt.Errorf("%w: id: %s is not a valid ID", store.ErrInvalid, errs.Quote(id))
+		return nil, fmt.Errorf("%w: id: %s is not a valid ID", errs.Invalid, errs.Quote(id))
 	}
 	l := loadersFor(ctx, r.Store)
 	var (
@@ -263,13 +263,13 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	case store.KindReproduction:
 		n, project, err = loadNode(ctx, l.reproduction.Load, id, func(v *store.Reproduction) string { return v.ProjectKey })
 	default:
-		return nil, store.ErrNotFound
+		return nil, errs.NotFound
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !canRead(ctx, project) {
-		return nil, store.ErrNotFound
+		return nil, errs.NotFound
 	}
 	return n, nil
 }
@@ -386,19 +386,19 @@ const MaxNodesPerQuery = 100
 // statement per kind; missing and unreadable ids are nil.
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	out := make([]model.Node, len(ids))
-	errs := make([]error, len(ids))
+	failed := make([]error, len(ids))
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		wg.Go(func() {
 			n, err := r.node(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, errs.NotFound) {
 				err = nil
 			}
-			out[i], errs[i] = n, err
+			out[i], failed[i] = n, err
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
+	for _, err := range failed {
 		if err != nil {
 			return nil, err
 		}

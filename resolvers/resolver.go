@@ -5,6 +5,10 @@
 package resolvers
 
 import (
+	"context"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -20,4 +24,16 @@ type Resolver struct {
 	// Data opens dataset versions' data for bias checks; without it
 	// runBiasCheck is UNAVAILABLE.
 	Data DataSource
+	// Present turns an error into what the client gets, as the server's
+	// error presenter does; subscriptions use it for the errors that end
+	// them, which do not pass through gqlgen's presenter.
+	Present func(ctx context.Context, err error) *gqlerror.Error
+}
+
+// present is Present, or a bare message when none is set.
+func (r *Resolver) present(ctx context.Context, err error) *gqlerror.Error {
+	if r.Present != nil {
+		return r.Present(ctx, err)
+	}
+	return &gqlerror.Error{Message: err.Error()}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -46,7 +47,7 @@ func prepare(ctx context.Context, driver neo4j.DriverWithContext, spec store.Gen
 	}
 	gen, err := s.GenerateLineage(ctx, spec)
 	switch {
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, errs.Conflict):
 		fmt.Printf("graph %s-* already loaded\n", spec.Prefix)
 	case err != nil:
 		return nil, err

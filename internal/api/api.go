@@ -7,12 +7,11 @@ package api
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -29,6 +28,7 @@ import (
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/resolvers"
@@ -92,7 +92,7 @@ func NewHandler(o Options) http.Handler {
 	// A websocket carries its token in connection_init (browsers cannot
 	// set headers on one), so upgrades skip the HTTP token check; the
 	// websocket transport checks the origin and the token itself.
-	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, auth.Middleware(o.Verifier, limitCallers(callers, codedErrors(gql)))))
+	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, log, authenticate(o.Verifier, log, limitCallers(callers, log, codedErrors(gql)))))
 	mux.Handle("/graphql", m.instrument("graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebsocketUpgrade(r) {
 			gql.ServeHTTP(w, r)
@@ -116,7 +116,7 @@ func NewHandler(o Options) http.Handler {
 // connection's first argument multiplies the cost of what is selected
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
-	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Data: o.Data}
+	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Data: o.Data, Present: presenter(log)}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	limits := o.Limits.withDefaults()
@@ -145,27 +145,48 @@ func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *hand
 
 // limitBody rejects request bodies over max bytes with 413 before anything
 // parses them.
-func limitBody(max int64, next http.Handler) http.Handler {
+func limitBody(max int64, log *slog.Logger, next http.Handler) http.Handler {
+	tooLarge := fmt.Errorf("%w: request body over the limit of %d bytes", errs.TooLarge, max)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
 			return
 		}
 		if r.ContentLength > max {
-			writeError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, "request body over the limit of "+strconv.FormatInt(max, 10)+" bytes")
+			writeError(w, r, log, tooLarge)
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, CodeBadUserInput, "could not read the request body")
+			writeError(w, r, log, errs.Invalidf("could not read the request body"))
 			return
 		}
 		if int64(len(body)) > max {
-			writeError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, "request body over the limit of "+strconv.FormatInt(max, 10)+" bytes")
+			writeError(w, r, log, tooLarge)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate verifies the request's token with v (auth.Authenticate,
+// the path websockets take too) and puts its principal in the context;
+// a request without a good one gets 401.
+func authenticate(v auth.Verifier, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p *auth.Principal
+		var err error
+		if vals := r.Header.Values("Authorization"); len(vals) > 1 {
+			err = fmt.Errorf("%w: more than one Authorization header", errs.Unauthenticated)
+		} else {
+			p, err = auth.Authenticate(r.Context(), v, r.Header.Get("Authorization"))
+		}
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 	})
 }
 
@@ -180,25 +201,4 @@ func readyHandler(p Pinger, log *slog.Logger) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// writeError writes a GraphQL-shaped error body, so GraphQL clients can
-// read errors raised before GraphQL runs.
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeErrorExt(w, status, code, msg, nil)
-}
-
-// writeErrorExt is writeError with more extensions beside the code.
-func writeErrorExt(w http.ResponseWriter, status int, code, msg string, ext map[string]any) {
-	e := map[string]any{"code": code}
-	for k, v := range ext {
-		e[k] = v
-	}
-	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": e}}})
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // codedErrors gives every error of a refused GraphQL request an
@@ -71,12 +73,11 @@ func (c *codingWriter) finish() {
 		changed := false
 		for _, e := range resp.Errors {
 			ext, _ := e["extensions"].(map[string]any)
-			if ext == nil {
-				ext = map[string]any{}
-			}
 			if _, ok := ext["code"]; !ok {
-				ext["code"] = CodeBadUserInput
-				e["extensions"] = ext
+				// What gqlgen said, presented as any refusal of a request.
+				msg, _ := e["message"].(string)
+				presented := requestError(&gqlerror.Error{Message: msg})
+				e["message"], e["extensions"] = presented.Message, presented.Extensions
 				changed = true
 			}
 		}

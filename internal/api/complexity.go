@@ -244,9 +244,9 @@ func (c *costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	}
 	if p, ok := auth.FromContext(ctx); ok && p != nil && c.callers != nil {
 		if wait := c.callers.spend(p.Subject, cost); wait > 0 {
-			e := &RateLimitedError{RetryAfter: wait}
+			e := &errs.RateLimited{RetryAfter: wait}
 			e.Msg = fmt.Sprintf("%s has spent its budget of operation cost (%d, then %g a second); this operation costs %d: retry after %d s",
-				errs.Quote(p.Subject), c.callers.limits.CostBurst, c.callers.limits.CostRate, cost, e.retrySeconds())
+				errs.Quote(p.Subject), c.callers.limits.CostBurst, c.callers.limits.CostRate, cost, retrySeconds(e))
 			return &gqlerror.Error{Message: e.Msg, Err: e}
 		}
 	}

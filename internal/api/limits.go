@@ -333,10 +333,8 @@ func (l Limits) aroundOperations(ctx context.Context, next graphql.OperationHand
 	return func(ctx context.Context) *graphql.Response {
 		resp := h(ctx)
 		if resp != nil && b.over.Load() {
-			// This response skips the error presenter: give it its codes.
-			e := b.err()
-			e.Extensions = map[string]any{"code": CodeBadUserInput, "detail": detailObjects}
-			return &graphql.Response{Errors: gqlerror.List{e}}
+			// This response skips the error presenter: present its error.
+			return &graphql.Response{Errors: gqlerror.List{requestError(b.err())}}
 		}
 		return resp
 	}

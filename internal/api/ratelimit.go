@@ -1,9 +1,9 @@
 package api
 
 import (
-	"math"
+	"fmt"
+	"log/slog"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -149,22 +149,10 @@ func (cl *callerLimiter) spend(caller string, cost int) time.Duration {
 	return 0
 }
 
-// RateLimitedError refuses a caller over its limits; RetryAfter says when
-// to try again.
-type RateLimitedError struct {
-	Msg        string
-	RetryAfter time.Duration
-}
-
-func (e *RateLimitedError) Error() string { return e.Msg }
-
-// retrySeconds is RetryAfter in whole seconds, at least 1.
-func (e *RateLimitedError) retrySeconds() int { return max(1, int(math.Ceil(e.RetryAfter.Seconds()))) }
-
 // limitCallers refuses a caller's request with 429 and Retry-After when
 // the caller is over its limits. It runs after the token check, which puts
 // the caller in the context.
-func limitCallers(cl *callerLimiter, next http.Handler) http.Handler {
+func limitCallers(cl *callerLimiter, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := auth.FromContext(r.Context())
 		if !ok || p == nil || r.Method == http.MethodOptions {
@@ -173,12 +161,8 @@ func limitCallers(cl *callerLimiter, next http.Handler) http.Handler {
 		}
 		release, wait := cl.admit(p.Subject)
 		if release == nil {
-			e := &RateLimitedError{RetryAfter: wait}
-			secs := e.retrySeconds()
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeErrorExt(w, http.StatusTooManyRequests, CodeRateLimited,
-				"too many requests from "+errs.Quote(p.Subject)+"; retry after "+strconv.Itoa(secs)+" s",
-				map[string]any{"retryAfter": secs})
+			writeError(w, r, log, &errs.RateLimited{RetryAfter: wait,
+				Msg: fmt.Sprintf("too many requests from %s; retry after %d s", errs.Quote(p.Subject), retrySeconds(&errs.RateLimited{RetryAfter: wait}))})
 			return
 		}
 		defer release()

@@ -8,7 +8,7 @@
 // (NewJWKSVerifier, for production). Middleware and Authenticate put the
 // Principal into the request context; resolvers read it with FromContext.
 //
-// Every verification failure wraps ErrUnauthenticated and carries a short
+// Every verification failure wraps errs.Unauthenticated and carries a short
 // reason the caller can act on ("token expired", "signature invalid", …).
 package auth
 
@@ -41,7 +41,7 @@ const maxTokenLen = 16 << 10
 // Verifier turns a raw bearer token into a Principal.
 type Verifier interface {
 	// Verify checks the token's signature and claims and returns the
-	// Principal it describes. Every failure wraps ErrUnauthenticated.
+	// Principal it describes. Every failure wraps errs.Unauthenticated.
 	Verify(ctx context.Context, token string) (*Principal, error)
 }
 

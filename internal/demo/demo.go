@@ -14,6 +14,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -43,14 +44,14 @@ type Keys struct {
 // DefaultKeys are the project keys `make run` seeds.
 var DefaultKeys = Keys{Fraud: "fraud", Churn: "churn"}
 
-// Seed creates the demo scenario. It returns store.ErrConflict (wrapped)
+// Seed creates the demo scenario. It returns errs.Conflict (wrapped)
 // when the fraud project already exists, so callers can seed "once".
 func Seed(ctx context.Context, s *store.Store, keys Keys, now time.Time) (*Scenario, error) {
 	sc := &Scenario{}
 	if _, err := s.CreateProject(ctx, Actor, store.CreateProjectInput{Key: keys.Fraud, Name: "Fraud detection"}); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	if _, err := s.CreateProject(ctx, Actor, store.CreateProjectInput{Key: keys.Churn, Name: "Churn prediction"}); err != nil && !errors.Is(err, store.ErrConflict) {
+	if _, err := s.CreateProject(ctx, Actor, store.CreateProjectInput{Key: keys.Churn, Name: "Churn prediction"}); err != nil && !errors.Is(err, errs.Conflict) {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	txSchema := []store.SchemaField{field("transaction_id", "string", false), field("account_id", "string", false), field("amount", "double", false),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/demo"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/evidence"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
@@ -23,7 +24,7 @@ func TestSeedBuildsTheScenarioOnce(t *testing.T) {
 	if len(sc.TrainingRuns) != 3 || len(sc.ModelVersions) != 2 {
 		t.Fatalf("want 3 training runs and 2 model versions, got %d and %d", len(sc.TrainingRuns), len(sc.ModelVersions))
 	}
-	if _, err := demo.Seed(ctx, s, keys, time.Now()); !errors.Is(err, store.ErrConflict) {
+	if _, err := demo.Seed(ctx, s, keys, time.Now()); !errors.Is(err, errs.Conflict) {
 		t.Fatalf("second seed: want ErrConflict, got %v", err)
 	}
 	// The features version is downstream of both raw versions, and the

@@ -5,12 +5,13 @@
 // such, with the reason, and never as 0 or 1.
 package fairness
 
-import "errors"
+import "github.com/exphub/exphub/internal/errs"
 
 // ErrInput marks a request the data cannot answer: a missing column, labels
 // or predictions that are not binary, a bad weight. The message names the
-// column (and the row, when one is at fault).
-var ErrInput = errors.New("invalid bias check input")
+// column (and the row, when one is at fault) and is written for the caller;
+// it is an errs.Invalid.
+var ErrInput error = &errs.Hidden{Kind: errs.Invalid, Msg: "invalid bias check input"}
 
 // Value is a metric that may be undefined: Value is nil exactly when Reason
 // says why.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Status is the outcome of a whole validation run.
@@ -64,13 +66,15 @@ type RunError struct {
 // Error returns the message.
 func (e *RunError) Error() string { return string(e.Code) + ": " + e.Message }
 
-// Is matches the sentinel of the error's code.
+// Is matches the sentinel of the error's code, and the kind of the hub's
+// error vocabulary it is: a changed file is an errs.Integrity, data that
+// cannot be parsed an errs.Invalid.
 func (e *RunError) Is(target error) bool {
 	switch e.Code {
 	case CodeIntegrity:
-		return target == ErrIntegrity
+		return target == ErrIntegrity || target == errs.Integrity
 	case CodeInput:
-		return target == ErrInput
+		return target == ErrInput || target == errs.Invalid
 	case CodeSource:
 		return target == ErrSource
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/config"
 	"github.com/exphub/exphub/internal/demo"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/validation"
@@ -292,7 +293,7 @@ func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr str
 	case <-migrated:
 	}
 	if sc, err := demo.Seed(ctx, st, demo.DefaultKeys, time.Now()); err != nil {
-		if !errors.Is(err, store.ErrConflict) {
+		if !errors.Is(err, errs.Conflict) {
 			log.Error("demo seed failed", "err", err)
 		}
 	} else if err := demo.SeedQuality(ctx, st, sc, time.Now()); err != nil {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // BrokenLink is the first place the event log's hash chain does not hold.
@@ -46,7 +48,7 @@ func verifyLog(projectKey string, inTx func(work func(tx *txn) error) error) (*L
 	err := inTx(func(tx *txn) error {
 		rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) RETURN h.seq AS seq, h.hash AS hash`, nil)
 		if err != nil || rec == nil {
-			return orErr(err, fmt.Errorf("event log head missing: %w", ErrUnavailable))
+			return orErr(err, fmt.Errorf("event log head missing: %w", errs.Unavailable))
 		}
 		if head.Seq, err = recInt(rec, "seq"); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
@@ -30,7 +31,7 @@ func TestOnlyNetworkFailuresOpenTheBreaker(t *testing.T) {
 		{"the pool's connections all busy", &neo4j.ConnectivityError{Inner: fmt.Errorf("waiting for a connection: %w", context.DeadlineExceeded)}, false},
 		{"a refused login", &neo4j.Neo4jError{Code: "Neo.ClientError.Security.Unauthorized"}, false},
 		{"a caller that gave up", context.Canceled, false},
-		{"a conflict", ErrConflict, false},
+		{"a conflict", errs.Conflict, false},
 		{"retries of conflicts", &neo4j.TransactionExecutionLimit{Cause: "timeout", Errors: []error{errors.New("deadlock")}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

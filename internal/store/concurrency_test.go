@@ -72,13 +72,13 @@ func TestConcurrentWritersDoNotDeadlock(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			errs := make([]error, n)
+			failed := make([]error, n)
 			var wg sync.WaitGroup
 			for i := range n {
-				wg.Go(func() { errs[i] = c.write(i) })
+				wg.Go(func() { failed[i] = c.write(i) })
 			}
 			wg.Wait()
-			for i, err := range errs {
+			for i, err := range failed {
 				if err != nil {
 					t.Errorf("writer %d: %v", i, err)
 				}

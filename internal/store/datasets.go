@@ -75,7 +75,7 @@ type RegisterDatasetInput struct {
 }
 
 // RegisterDataset creates a dataset; (project, namespace, name) is unique
-// (ErrConflict).
+// (errs.Conflict).
 func (s *Store) RegisterDataset(ctx context.Context, actor string, in RegisterDatasetInput) (*Dataset, error) {
 	if err := checkText("namespace", in.Namespace, MaxURILen, true); err != nil {
 		return nil, err
@@ -194,7 +194,7 @@ func (in *RegisterDatasetVersionInput) validate() error {
 
 // RegisterDatasetVersion registers an immutable version. Registering the
 // same version again with identical content is a no-op (created=false);
-// with a different digest, uri, schema or row count it is ErrConflict.
+// with a different digest, uri, schema or row count it is errs.Conflict.
 func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in RegisterDatasetVersionInput) (*DatasetVersion, bool, error) {
 	if err := in.validate(); err != nil {
 		return nil, false, err
@@ -259,7 +259,7 @@ func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in Reg
 				return result{}, err
 			}
 			if len(missing) > 0 {
-				return result{}, fmt.Errorf("derivedFrom: dataset version %v: %w", missing[0], ErrNotFound)
+				return result{}, fmt.Errorf("derivedFrom: dataset version %v: %w", missing[0], errs.NotFound)
 			}
 		}
 		rec, err = tx.single(`
@@ -313,7 +313,7 @@ func getList(rec interface{ Get(string) (any, bool) }, key string) ([]any, bool,
 	return l, false, nil
 }
 
-// sameVersion reports, as ErrConflict naming the field, how in differs
+// sameVersion reports, as errs.Conflict naming the field, how in differs
 // from an already registered version.
 func sameVersion(old *DatasetVersion, sources []any, in RegisterDatasetVersionInput) error {
 	had := make([]string, 0, len(sources))
@@ -390,8 +390,8 @@ func (s *Store) DatasetVersions(ctx context.Context, datasetID string, page Page
 
 // DatasetVersionByName finds a version by its dataset's OpenLineage name
 // and its version label, among the projects in scope (only projectKey's
-// when it is not empty). It returns ErrNotFound when there is none, and
-// ErrInvalid naming projectKey when the dataset exists in several projects.
+// when it is not empty). It returns errs.NotFound when there is none, and
+// errs.Invalid naming projectKey when the dataset exists in several projects.
 func (s *Store) DatasetVersionByName(ctx context.Context, scope Scope, projectKey, namespace, name, version string) (*DatasetVersion, error) {
 	if projectKey != "" {
 		if err := checkProjectKey("projectKey", projectKey); err != nil {
@@ -422,7 +422,7 @@ func (s *Store) DatasetVersionByName(ctx context.Context, scope Scope, projectKe
 	case err != nil:
 		return nil, fmt.Errorf("dataset version %s %s@%s: %w", errs.Clip(namespace), errs.Clip(name), errs.Clip(version), err)
 	case len(vs) == 0:
-		return nil, fmt.Errorf("dataset version %s %s@%s: %w", errs.Clip(namespace), errs.Clip(name), errs.Clip(version), ErrNotFound)
+		return nil, fmt.Errorf("dataset version %s %s@%s: %w", errs.Clip(namespace), errs.Clip(name), errs.Clip(version), errs.NotFound)
 	case len(vs) > 1:
 		return nil, invalid("projectKey: dataset %s %s exists in projects %s and %s; name one", namespace, name, vs[0].ProjectKey, vs[1].ProjectKey)
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -80,7 +81,7 @@ func TestRegisterDatasetVersionIsImmutable(t *testing.T) {
 					t.Fatalf("created=%v id=%s, want created=false and id %s", created, again.ID, orig.ID)
 				}
 			} else {
-				wantErr(t, err, store.ErrConflict)
+				wantErr(t, err, errs.Conflict)
 				if !strings.Contains(err.Error(), "content: "+c.field) {
 					t.Fatalf("conflict %q does not name field %q", err, c.field)
 				}
@@ -102,7 +103,7 @@ func TestDatasetVersionDigest(t *testing.T) {
 	key := newProject(t, s, "digest")
 	hexLower := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 	cases := []struct {
-		name, digest, want string // want "" means ErrInvalid
+		name, digest, want string // want "" means errs.Invalid
 	}{
 		{"lowercase hex", hexLower, hexLower},
 		{"uppercase hex", strings.ToUpper(hexLower), hexLower},
@@ -151,11 +152,11 @@ func TestRegisterDatasetUniqueness(t *testing.T) {
 		wantErr error
 		stored  int64 // datasets with that identity afterwards
 	}{
-		{"same project, namespace and name", store.RegisterDatasetInput{ProjectKey: key, Namespace: "pg://db", Name: "public.events"}, store.ErrConflict, 1},
+		{"same project, namespace and name", store.RegisterDatasetInput{ProjectKey: key, Namespace: "pg://db", Name: "public.events"}, errs.Conflict, 1},
 		{"same name, other namespace", store.RegisterDatasetInput{ProjectKey: key, Namespace: "pg://db2", Name: "public.events"}, nil, 1},
 		{"same namespace, other name", store.RegisterDatasetInput{ProjectKey: key, Namespace: "pg://db", Name: "public.users"}, nil, 1},
 		{"same namespace and name, other project", store.RegisterDatasetInput{ProjectKey: other, Namespace: "pg://db", Name: "public.events"}, nil, 1},
-		{"unknown project", store.RegisterDatasetInput{ProjectKey: neo4jtest.Key(t, "nope"), Namespace: "pg://db", Name: "public.events"}, store.ErrNotFound, 0},
+		{"unknown project", store.RegisterDatasetInput{ProjectKey: neo4jtest.Key(t, "nope"), Namespace: "pg://db", Name: "public.events"}, errs.NotFound, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -174,21 +175,21 @@ func TestRegisterDatasetUniqueness(t *testing.T) {
 	}
 	t.Run("concurrent duplicates", func(t *testing.T) {
 		const n = 8
-		errs := make([]error, n)
+		failed := make([]error, n)
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				_, errs[i] = s.RegisterDataset(t.Context(), actor, store.RegisterDatasetInput{ProjectKey: key, Namespace: "kafka://c", Name: "topic"})
+				_, failed[i] = s.RegisterDataset(t.Context(), actor, store.RegisterDatasetInput{ProjectKey: key, Namespace: "kafka://c", Name: "topic"})
 			})
 		}
 		wg.Wait()
 		ok := 0
-		for _, err := range errs {
+		for _, err := range failed {
 			switch {
 			case err == nil:
 				ok++
-			case !errors.Is(err, store.ErrConflict):
-				t.Fatalf("want nil or ErrConflict, got %v", err)
+			case !errors.Is(err, errs.Conflict):
+				t.Fatalf("want nil or errs.Conflict, got %v", err)
 			}
 		}
 		if ok != 1 {
@@ -218,7 +219,7 @@ func TestDerivedFromUnknownVersionWritesNothing(t *testing.T) {
 			ds := newDataset(t, s, key, c.name)
 			_, _, err := s.RegisterDatasetVersion(t.Context(), actor, store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://d",
 				Digest: digest('b'), DerivedFrom: c.derived})
-			wantErr(t, err, store.ErrNotFound)
+			wantErr(t, err, errs.NotFound)
 			if !strings.Contains(err.Error(), "derivedFrom") {
 				t.Fatalf("error %q does not name derivedFrom", err)
 			}
@@ -325,20 +326,20 @@ func TestModelVersionNumbers(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			const n = 8
 			got := make([]int64, n)
-			errs := make([]error, n)
+			failed := make([]error, n)
 			ids := make([]string, n)
 			var wg sync.WaitGroup
 			for i := range n {
 				wg.Go(func() {
 					v, err := s.RegisterModelVersion(t.Context(), actor, store.RegisterModelVersionInput{ProjectKey: key, ModelName: c.model, URI: "s3://m"})
-					errs[i] = err
+					failed[i] = err
 					if v != nil {
 						got[i], ids[i] = v.Version, v.ModelID
 					}
 				})
 			}
 			wg.Wait()
-			for i, err := range errs {
+			for i, err := range failed {
 				if err != nil {
 					t.Fatalf("registration %d: %v", i, err)
 				}
@@ -360,33 +361,33 @@ func TestModelVersionNumbers(t *testing.T) {
 }
 
 // TestUniquenessRaceIsAPlainConflict: when concurrent creators race on a
-// unique key, the losers get ErrConflict with a message that shows nothing
+// unique key, the losers get errs.Conflict with a message that shows nothing
 // of Neo4j's internals.
 func TestUniquenessRaceIsAPlainConflict(t *testing.T) {
 	s := neo4jtest.Store(t)
 	key := neo4jtest.Key(t, "race")
 	const n = 8
-	errs := make([]error, n)
+	failed := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			_, errs[i] = s.CreateProject(t.Context(), actor, store.CreateProjectInput{Key: key, Name: "race"})
+			_, failed[i] = s.CreateProject(t.Context(), actor, store.CreateProjectInput{Key: key, Name: "race"})
 		})
 	}
 	wg.Wait()
 	created := 0
-	for _, err := range errs {
+	for _, err := range failed {
 		switch {
 		case err == nil:
 			created++
-		case errors.Is(err, store.ErrConflict):
+		case errors.Is(err, errs.Conflict):
 			for _, leak := range []string{"Neo", "label", "Node(", "Constraint"} {
 				if strings.Contains(err.Error(), leak) {
 					t.Errorf("conflict message leaks %q: %v", leak, err)
 				}
 			}
 		default:
-			t.Errorf("want ErrConflict, got %v", err)
+			t.Errorf("want errs.Conflict, got %v", err)
 		}
 	}
 	if created != 1 {

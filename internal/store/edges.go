@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Lineage edges point downstream, the way data flows:
@@ -15,7 +17,7 @@ import (
 // ones, with no reverse copies. Each edge records when it was created.
 
 // AddRunInputs records that a run read dataset versions. Adding an input
-// twice is a no-op. Every ID must exist (ErrNotFound names the first that
+// twice is a no-op. Every ID must exist (errs.NotFound names the first that
 // does not) or nothing is written.
 func (s *Store) AddRunInputs(ctx context.Context, actor, runID string, versionIDs []string) (*Run, error) {
 	return s.addRunEdges(ctx, actor, runID, versionIDs, nil)
@@ -75,7 +77,7 @@ func (s *Store) addRunEdges(ctx context.Context, actor, runID string, versionIDs
 			return nil, err
 		}
 		if len(missing) > 0 {
-			return nil, fmt.Errorf("%v: %w", missing[0], ErrNotFound)
+			return nil, fmt.Errorf("%v: %w", missing[0], errs.NotFound)
 		}
 		params := map[string]any{"runId": runID, "versions": versionIDs, "models": modelVersionIDs, "now": s.now().UTC()}
 		// An edge whose createdAt is this call's $now was created by it;

@@ -3,6 +3,7 @@ package store_test
 import (
 	"testing"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -54,16 +55,16 @@ func TestRunEdgesAreIdempotentAndAllOrNothing(t *testing.T) {
 		{"input known then unknown", func(id string) error {
 			_, err := s.AddRunInputs(ctx, actor, id, []string{v1.ID, unknownID("dsv_")})
 			return err
-		}, store.ErrNotFound, 0, 0},
+		}, errs.NotFound, 0, 0},
 		{"outputs with unknown model version", func(id string) error {
 			_, err := s.AddRunOutputs(ctx, actor, id, []string{v1.ID}, []string{unknownID("mv_")})
 			return err
-		}, store.ErrNotFound, 0, 0},
+		}, errs.NotFound, 0, 0},
 		{"model version given as dataset version", func(id string) error {
 			_, err := s.AddRunOutputs(ctx, actor, id, []string{mv.ID}, nil)
 			return err
-		}, store.ErrInvalid, 0, 0},
-		{"no outputs", func(id string) error { _, err := s.AddRunOutputs(ctx, actor, id, nil, nil); return err }, store.ErrInvalid, 0, 0},
+		}, errs.Invalid, 0, 0},
+		{"no outputs", func(id string) error { _, err := s.AddRunOutputs(ctx, actor, id, nil, nil); return err }, errs.Invalid, 0, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -202,7 +202,7 @@ func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error 
 		return err
 	}
 	if rec == nil {
-		return fmt.Errorf("event log head missing: %w", ErrUnavailable)
+		return fmt.Errorf("event log head missing: %w", errs.Unavailable)
 	}
 	seq, err := recInt(rec, "seq")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -97,9 +98,9 @@ func TestEveryStateChangeAppendsOneEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.UpdateRunStatus(ctx, "erin", run.ID, store.StatusRunning)
-	wantErr(t, err, store.ErrConflict)
+	wantErr(t, err, errs.Conflict)
 	_, _, err = s.RegisterDatasetVersion(ctx, "bob", store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://x/v1", Digest: digest('b')})
-	wantErr(t, err, store.ErrConflict)
+	wantErr(t, err, errs.Conflict)
 	if after := len(projectEvents(t, s, key)); after != before {
 		t.Errorf("no-ops and refused writes appended %d events", after-before)
 	}

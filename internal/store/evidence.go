@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/evidence"
 )
 
@@ -56,7 +57,7 @@ func (s *Store) EvidencePack(ctx context.Context, requestID, generatedBy string,
 			return pack, nil
 		}
 		if attempt == 4 {
-			return nil, fmt.Errorf("%w: promotion request %s kept changing while its evidence was gathered; try again", ErrConflict, requestID)
+			return nil, fmt.Errorf("%w: promotion request %s kept changing while its evidence was gathered; try again", errs.Conflict, requestID)
 		}
 		req = again
 	}
@@ -325,7 +326,7 @@ func (s *Store) packAudit(ctx context.Context, requestID string, targets []strin
 			OPTIONAL MATCH (e:Event {seq: h.seq})
 			RETURN h.seq AS seq, h.hash AS hash, coalesce(e.prevHash, '') AS prevHash`, nil)
 		if err != nil || rec == nil {
-			return a, orErr(err, fmt.Errorf("event log head missing: %w", ErrUnavailable))
+			return a, orErr(err, fmt.Errorf("event log head missing: %w", errs.Unavailable))
 		}
 		if a.Head.PrevHash, err = recStr(rec, "prevHash"); err != nil {
 			return a, err

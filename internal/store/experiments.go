@@ -30,7 +30,7 @@ type CreateExperimentInput struct {
 }
 
 // CreateExperiment creates an experiment in an existing project. Names are
-// unique within a project (ErrConflict).
+// unique within a project (errs.Conflict).
 func (s *Store) CreateExperiment(ctx context.Context, actor string, in CreateExperimentInput) (*Experiment, error) {
 	if err := checkText("name", in.Name, MaxNameLen, true); err != nil {
 		return nil, err

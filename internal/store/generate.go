@@ -147,7 +147,7 @@ type gen struct {
 // register model versions, outputs of one pipeline read by others (a few
 // across projects), copies recorded as DERIVED_INTO, a few runs that
 // rewrite their own input (cycles), and hub dataset versions read by
-// thousands of runs with a Zipf-skewed popularity. It refuses (ErrConflict)
+// thousands of runs with a Zipf-skewed popularity. It refuses (errs.Conflict)
 // when projects with the prefix already exist.
 func (s *Store) GenerateLineage(ctx context.Context, spec GenSpec) (*GenStats, error) {
 	start := time.Now()

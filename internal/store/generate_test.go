@@ -9,6 +9,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -115,7 +116,7 @@ func TestGenerateLineageShape(t *testing.T) {
 	// A second graph with the same prefix is refused, and adds nothing.
 	before := neo4jtest.Count(t, `MATCH (n:Node) WHERE n.projectKey STARTS WITH $p RETURN count(n) AS n`, p)
 	_, err = s.GenerateLineage(ctx, store.GenSpec{Nodes: 200, Seed: 4, Prefix: prefix})
-	wantErr(t, err, store.ErrConflict)
+	wantErr(t, err, errs.Conflict)
 	if after := neo4jtest.Count(t, `MATCH (n:Node) WHERE n.projectKey STARTS WITH $p RETURN count(n) AS n`, p); after != before {
 		t.Errorf("a refused generation wrote %d nodes", after-before)
 	}

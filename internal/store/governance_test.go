@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/evidence"
 	"github.com/exphub/exphub/internal/fairness"
 	"github.com/exphub/exphub/internal/neo4jtest"
@@ -169,7 +170,7 @@ func TestPolicyVersions(t *testing.T) {
 	if err != nil || old.ID != p0.ID || old.RequiredApprovals != 1 {
 		t.Fatalf("version 0 afterwards: %+v %v", old, err)
 	}
-	if _, err := s.PolicyOf(ctx, key, new(int64(9))); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.PolicyOf(ctx, key, new(int64(9))); !errors.Is(err, errs.NotFound) {
 		t.Fatalf("version 9: %v", err)
 	}
 	if n := countKind(t, key, store.EventPolicySet, ""); n != 1 {
@@ -199,13 +200,13 @@ func TestPolicyVersions(t *testing.T) {
 	for name, c := range bad {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := s.SetPolicy(ctx, "admin", key, *policyWith(c.edit))
-			wantErr(t, err, store.ErrInvalid)
+			wantErr(t, err, errs.Invalid)
 			if !strings.Contains(err.Error(), c.field+":") {
 				t.Fatalf("error %q does not name %s", err, c.field)
 			}
 		})
 	}
-	if _, _, err := s.SetPolicy(ctx, "admin", "no-such-project", store.DefaultPolicy); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.SetPolicy(ctx, "admin", "no-such-project", store.DefaultPolicy); !errors.Is(err, errs.NotFound) {
 		t.Fatalf("unknown project: %v", err)
 	}
 	if n, e := countProjectNodes(t, key), countProjectEvents(t, key); n != nodes || e != events {
@@ -228,12 +229,12 @@ func TestPromotionLifecycle(t *testing.T) {
 	if c := check(t, req, store.CheckUpstreamValidations); c.Verdict != store.CheckPassed || !slices.Contains(c.EvidenceIDs, w.raw.ID) {
 		t.Fatalf("upstream check %+v", c)
 	}
-	if _, err := s.RequestPromotion(ctx, "alice", store.RequestPromotionInput{ModelVersionID: w.mv.ID, TargetStage: store.StageStaging, Justification: "x"}); !errors.Is(err, store.ErrConflict) {
+	if _, err := s.RequestPromotion(ctx, "alice", store.RequestPromotionInput{ModelVersionID: w.mv.ID, TargetStage: store.StageStaging, Justification: "x"}); !errors.Is(err, errs.Conflict) {
 		t.Fatalf("second open request: %v", err)
 	}
 
 	for _, who := range []string{"alice", "trainer"} {
-		if _, _, err := s.Decide(ctx, who, req.ID, store.DecisionApproved, ""); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "separation of duties") {
+		if _, _, err := s.Decide(ctx, who, req.ID, store.DecisionApproved, ""); !errors.Is(err, errs.Conflict) || !strings.Contains(err.Error(), "separation of duties") {
 			t.Fatalf("%s approving: %v", who, err)
 		}
 	}
@@ -241,7 +242,7 @@ func TestPromotionLifecycle(t *testing.T) {
 	if err != nil || promoted || got.ApprovalCount() != 1 || got.Status != store.PromotionPending {
 		t.Fatalf("first approval: %+v %v %v", got, promoted, err)
 	}
-	if _, _, err := s.Decide(ctx, "bob", req.ID, store.DecisionApproved, ""); !errors.Is(err, store.ErrConflict) {
+	if _, _, err := s.Decide(ctx, "bob", req.ID, store.DecisionApproved, ""); !errors.Is(err, errs.Conflict) {
 		t.Fatalf("approving twice: %v", err)
 	}
 	if modelStage(t, s, w.mv.ID) != store.StageNone {
@@ -257,10 +258,10 @@ func TestPromotionLifecycle(t *testing.T) {
 	if st := modelStage(t, s, old.ID); st != store.StageArchived {
 		t.Fatalf("previous production version is %s", st)
 	}
-	if _, _, err := s.Decide(ctx, "dave", req.ID, store.DecisionApproved, ""); !errors.Is(err, store.ErrConflict) {
+	if _, _, err := s.Decide(ctx, "dave", req.ID, store.DecisionApproved, ""); !errors.Is(err, errs.Conflict) {
 		t.Fatalf("approving a closed request: %v", err)
 	}
-	if _, err := s.CancelPromotion(ctx, "alice", req.ID); !errors.Is(err, store.ErrConflict) {
+	if _, err := s.CancelPromotion(ctx, "alice", req.ID); !errors.Is(err, errs.Conflict) {
 		t.Fatalf("cancelling a closed request: %v", err)
 	}
 	for kind, want := range map[store.EventKind]int64{store.EventPromotionRequested: 1, store.EventPromotionApproved: 2,
@@ -325,7 +326,7 @@ func TestRejectAndCancel(t *testing.T) {
 	ctx := t.Context()
 	w := newPromotionWorld(t, s, "rej", nil)
 	req := request(t, s, "alice", w.mv.ID, store.StageStaging)
-	if _, _, err := s.Decide(ctx, "bob", req.ID, store.DecisionRejected, " "); !errors.Is(err, store.ErrInvalid) {
+	if _, _, err := s.Decide(ctx, "bob", req.ID, store.DecisionRejected, " "); !errors.Is(err, errs.Invalid) {
 		t.Fatalf("rejecting without a comment: %v", err)
 	}
 	got, promoted, err := s.Decide(ctx, "bob", req.ID, store.DecisionRejected, "no holdout evaluation")
@@ -340,7 +341,7 @@ func TestRejectAndCancel(t *testing.T) {
 	if err != nil || cancelled.Status != store.PromotionCancelled {
 		t.Fatalf("cancel: %+v %v", cancelled, err)
 	}
-	if _, _, err := s.Decide(ctx, "bob", again.ID, store.DecisionApproved, ""); !errors.Is(err, store.ErrConflict) {
+	if _, _, err := s.Decide(ctx, "bob", again.ID, store.DecisionApproved, ""); !errors.Is(err, errs.Conflict) {
 		t.Fatalf("approving a cancelled request: %v", err)
 	}
 }
@@ -364,18 +365,18 @@ func TestPromotionBadInputWritesNothing(t *testing.T) {
 		want error
 		text string
 	}{
-		"malformed id":        {req("mv_nope", store.StageStaging, "x"), store.ErrInvalid, "modelVersionId:"},
-		"a run id":            {req(w.train.ID, store.StageStaging, "x"), store.ErrInvalid, "modelVersionId:"},
-		"unknown version":     {req(unknownID("mv_"), store.StageStaging, "x"), store.ErrNotFound, "modelVersionId:"},
-		"stage NONE":          {req(other.ID, store.StageNone, "x"), store.ErrInvalid, "targetStage:"},
-		"stage ARCHIVED":      {req(other.ID, store.StageArchived, "x"), store.ErrInvalid, "targetStage:"},
-		"stage not allowed":   {req(other.ID, store.StageProduction, "x"), store.ErrInvalid, "targetStage:"},
-		"no justification":    {req(other.ID, store.StageStaging, "  "), store.ErrInvalid, "justification:"},
-		"justification long":  {req(other.ID, store.StageStaging, strings.Repeat("x", store.MaxCommentLen+1)), store.ErrInvalid, "justification:"},
-		"already open":        {req(w.mv.ID, store.StageStaging, "x"), store.ErrConflict, "open promotion request"},
-		"comment too long":    {decideErr(s, t, open.ID, store.DecisionApproved, strings.Repeat("x", store.MaxCommentLen+1)), store.ErrInvalid, "comment:"},
-		"decide unknown":      {decideErr(s, t, unknownID("pr_"), store.DecisionApproved, ""), store.ErrNotFound, ""},
-		"decide malformed id": {decideErr(s, t, "pr_1", store.DecisionApproved, ""), store.ErrInvalid, "promotionRequestId:"},
+		"malformed id":        {req("mv_nope", store.StageStaging, "x"), errs.Invalid, "modelVersionId:"},
+		"a run id":            {req(w.train.ID, store.StageStaging, "x"), errs.Invalid, "modelVersionId:"},
+		"unknown version":     {req(unknownID("mv_"), store.StageStaging, "x"), errs.NotFound, "modelVersionId:"},
+		"stage NONE":          {req(other.ID, store.StageNone, "x"), errs.Invalid, "targetStage:"},
+		"stage ARCHIVED":      {req(other.ID, store.StageArchived, "x"), errs.Invalid, "targetStage:"},
+		"stage not allowed":   {req(other.ID, store.StageProduction, "x"), errs.Invalid, "targetStage:"},
+		"no justification":    {req(other.ID, store.StageStaging, "  "), errs.Invalid, "justification:"},
+		"justification long":  {req(other.ID, store.StageStaging, strings.Repeat("x", store.MaxCommentLen+1)), errs.Invalid, "justification:"},
+		"already open":        {req(w.mv.ID, store.StageStaging, "x"), errs.Conflict, "open promotion request"},
+		"comment too long":    {decideErr(s, t, open.ID, store.DecisionApproved, strings.Repeat("x", store.MaxCommentLen+1)), errs.Invalid, "comment:"},
+		"decide unknown":      {decideErr(s, t, unknownID("pr_"), store.DecisionApproved, ""), errs.NotFound, ""},
+		"decide malformed id": {decideErr(s, t, "pr_1", store.DecisionApproved, ""), errs.Invalid, "promotionRequestId:"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -471,7 +472,7 @@ func TestConcurrentApprovalsPromoteOnce(t *testing.T) {
 				if p {
 					promoted++
 				}
-			case errors.Is(err, store.ErrConflict):
+			case errors.Is(err, errs.Conflict):
 				refused++
 			default:
 				other = append(other, err)
@@ -625,7 +626,7 @@ func TestReproducibility(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			nodes, events = countProjectNodes(t, w.key), countProjectEvents(t, w.key)
 			_, err := s.RecordReproduction(ctx, "alice", in)
-			wantErr(t, err, store.ErrInvalid)
+			wantErr(t, err, errs.Invalid)
 			if n, e := countProjectNodes(t, w.key), countProjectEvents(t, w.key); n != nodes || e != events {
 				t.Fatalf("a refused reproduction wrote: nodes %d→%d, events %d→%d", nodes, n, events, e)
 			}
@@ -726,7 +727,7 @@ func TestSeparationOfDutiesCountsLateProducers(t *testing.T) {
 	if _, err := s.AddRunOutputs(ctx, "mallory", late.ID, nil, []string{mv.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Decide(ctx, "mallory", req.ID, store.DecisionApproved, ""); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "separation of duties") {
+	if _, _, err := s.Decide(ctx, "mallory", req.ID, store.DecisionApproved, ""); !errors.Is(err, errs.Conflict) || !strings.Contains(err.Error(), "separation of duties") {
 		t.Fatalf("the late trainer approving: %v", err)
 	}
 	if got := promotion(t, s, req.ID); got.ApprovalCount() != 0 || got.Status.Open() != true {

@@ -223,7 +223,7 @@ var failingRunsQuery = `
 // QualityIssuesUpstream answers "why is this node at risk?": the failed
 // dataset versions upstream of id (and id itself when it is one), nearest
 // first, at most MaxQualityIssues, with their failing runs. Walks and
-// scope as Health. An unknown or hidden id is ErrNotFound.
+// scope as Health. An unknown or hidden id is errs.NotFound.
 func (s *Store) QualityIssuesUpstream(ctx context.Context, id string, scope Scope) ([]QualityIssue, error) {
 	if err := checkID("id", id, lineageKinds...); err != nil {
 		return nil, err
@@ -233,7 +233,7 @@ func (s *Store) QualityIssuesUpstream(ctx context.Context, id string, scope Scop
 		return nil, err
 	}
 	if !u.visible[id] {
-		return nil, fmt.Errorf("node %s: %w", errs.Quote(id), ErrNotFound)
+		return nil, fmt.Errorf("node %s: %w", errs.Quote(id), errs.NotFound)
 	}
 	var issues []QualityIssue
 	for n, st := range u.status {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -85,11 +86,11 @@ func wantErr(t testing.TB, err, sentinel error) {
 	}
 }
 
-// wantInvalidField fails unless err is ErrInvalid and its message names
+// wantInvalidField fails unless err is errs.Invalid and its message names
 // field the way the store does ("<field>: ...").
 func wantInvalidField(t testing.TB, err error, field string) {
 	t.Helper()
-	wantErr(t, err, store.ErrInvalid)
+	wantErr(t, err, errs.Invalid)
 	if !strings.Contains(err.Error(), ": "+field+":") {
 		t.Fatalf("error %q does not name field %q", err, field)
 	}

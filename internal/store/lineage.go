@@ -23,7 +23,7 @@ const (
 	Both       Direction = "BOTH"
 )
 
-// Server-side maxima for traversals. A request above them is ErrInvalid,
+// Server-side maxima for traversals. A request above them is errs.Invalid,
 // never a silent clamp.
 const (
 	MaxLineageDepth    = 50
@@ -330,8 +330,8 @@ type walk struct {
 // shortest distance; nodes of projects outside req.Scope are not returned
 // and not walked through: a visible node with hidden neighbours gets one
 // redacted placeholder per direction, which reveals neither names nor
-// counts. It returns ErrNotFound when the root does not exist (at
-// req.AsOf) or is out of scope, and ErrInvalid for bounds above the maxima.
+// counts. It returns errs.NotFound when the root does not exist (at
+// req.AsOf) or is out of scope, and errs.Invalid for bounds above the maxima.
 func (s *Store) Lineage(ctx context.Context, req LineageRequest) (*LineageGraph, error) {
 	if req.Depth < 0 || req.Depth > MaxLineageDepth {
 		return nil, invalid("depth: must be between 0 and %d, got %d", MaxLineageDepth, req.Depth)
@@ -385,7 +385,7 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 		// Unknown, not yet created at asOf, or hidden: one answer, so an
 		// error never tells a hidden node from a missing one.
 		if rec == nil {
-			return nil, fmt.Errorf("lineage root %s: %w", errs.Quote(req.Root), ErrNotFound)
+			return nil, fmt.Errorf("lineage root %s: %w", errs.Quote(req.Root), errs.NotFound)
 		}
 		v, _ := rec.Get("row")
 		root, err := decodeNodeRow(v, true)
@@ -393,7 +393,7 @@ func (s *Store) walk(ctx context.Context, req LineageRequest, budget int, edges 
 			return nil, err
 		}
 		if !req.Scope.Allows(root.ProjectKey) {
-			return nil, fmt.Errorf("lineage root %s: %w", errs.Quote(req.Root), ErrNotFound)
+			return nil, fmt.Errorf("lineage root %s: %w", errs.Quote(req.Root), errs.NotFound)
 		}
 		w := &walk{req: req, budget: budget, nodes: map[string]*walked{}, edges: edges}
 		w.add(root, "")
@@ -840,7 +840,7 @@ type PathRequest struct {
 // LineagePath returns one shortest lineage path between two nodes, trying
 // from→to downstream and to→from, as a graph rooted at from. It returns
 // ErrNoPath when the nodes are not connected within MaxPathLength hops, and
-// ErrNotFound when either node does not exist (at AsOf) or is out of
+// errs.NotFound when either node does not exist (at AsOf) or is out of
 // scope. The path only runs through nodes in scope, so a route through a
 // hidden project is neither shown nor hinted at.
 func (s *Store) LineagePath(ctx context.Context, req PathRequest) (*LineageGraph, error) {
@@ -878,7 +878,7 @@ func (s *Store) LineagePath(ctx context.Context, req PathRequest) (*LineageGraph
 		}
 		for _, id := range []string{from, to} {
 			if found[id] == nil {
-				return nil, fmt.Errorf("lineage node %s: %w", errs.Quote(id), ErrNotFound)
+				return nil, fmt.Errorf("lineage node %s: %w", errs.Quote(id), errs.NotFound)
 			}
 		}
 		if from == to {

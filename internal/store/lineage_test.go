@@ -15,6 +15,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -84,7 +85,7 @@ type scenarioExpect struct {
 	// Path is the ordered node list of a path operation; NoPath expects nil.
 	Path   []string `json:"path"`
 	NoPath bool     `json:"noPath"`
-	// NotFound expects ErrNotFound (e.g. a root that did not exist at asOf).
+	// NotFound expects errs.NotFound (e.g. a root that did not exist at asOf).
 	NotFound bool `json:"notFound"`
 	// Impact is the grouped report of an impact operation, by local name.
 	Impact *struct {
@@ -415,8 +416,8 @@ func TestLineageScenarios(t *testing.T) {
 				}
 				return
 			case sc.Expect.NotFound:
-				if !errors.Is(err, store.ErrNotFound) || res != nil || rep != nil {
-					t.Fatalf("want ErrNotFound, got %+v %+v, %v", res, rep, err)
+				if !errors.Is(err, errs.NotFound) || res != nil || rep != nil {
+					t.Fatalf("want errs.NotFound, got %+v %+v, %v", res, rep, err)
 				}
 				return
 			case err != nil:
@@ -701,7 +702,7 @@ func TestLineageHiddenRootIsNotFound(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { wantErr(t, c.call(), store.ErrNotFound) })
+		t.Run(c.name, func(t *testing.T) { wantErr(t, c.call(), errs.NotFound) })
 	}
 }
 
@@ -725,7 +726,7 @@ func TestLineageHiddenRootSameErrorAsUnknown(t *testing.T) {
 				return err
 			}
 			hidden, unknown := call(r.ID), call(missing)
-			wantErr(t, hidden, store.ErrNotFound)
+			wantErr(t, hidden, errs.NotFound)
 			if h, m := strings.ReplaceAll(hidden.Error(), r.ID, "ID"), strings.ReplaceAll(unknown.Error(), missing, "ID"); h != m {
 				t.Errorf("asOf=%v impact=%v: hidden %q vs unknown %q", asOf != nil, impact, h, m)
 			}

@@ -226,7 +226,7 @@ func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in Poli
 }
 
 // PolicyOf returns a project's policy: the current one, or version when
-// it is not nil. ErrNotFound when the project or the version does not
+// it is not nil. errs.NotFound when the project or the version does not
 // exist.
 func (s *Store) PolicyOf(ctx context.Context, projectKey string, version *int64) (*Policy, error) {
 	return read(ctx, s, func(tx *txn) (*Policy, error) {
@@ -239,7 +239,7 @@ func (s *Store) PolicyOf(ctx context.Context, projectKey string, version *int64)
 		}
 		if rec == nil {
 			if version != nil {
-				return nil, fmt.Errorf("policy version %d of project %s: %w", *version, errs.Quote(projectKey), ErrNotFound)
+				return nil, fmt.Errorf("policy version %d of project %s: %w", *version, errs.Quote(projectKey), errs.NotFound)
 			}
 			return nil, notFound(KindProject, projectKey)
 		}

@@ -28,8 +28,8 @@ type CreateProjectInput struct {
 	Key, Name string
 }
 
-// CreateProject creates a project. It returns ErrConflict when the key is
-// taken and ErrInvalid for a malformed key or name.
+// CreateProject creates a project. It returns errs.Conflict when the key is
+// taken and errs.Invalid for a malformed key or name.
 func (s *Store) CreateProject(ctx context.Context, actor string, in CreateProjectInput) (*Project, error) {
 	if err := checkProjectKey("key", in.Key); err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func (s *Store) CreateProject(ctx context.Context, actor string, in CreateProjec
 	})
 }
 
-// ProjectByKey returns the project with key, or ErrNotFound.
+// ProjectByKey returns the project with key, or errs.NotFound.
 func (s *Store) ProjectByKey(ctx context.Context, key string) (*Project, error) {
 	ps, err := s.ProjectsByKeys(ctx, []string{key})
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Store) ProjectByKey(ctx context.Context, key string) (*Project, error) 
 	if p, ok := ps[key]; ok {
 		return p, nil
 	}
-	return nil, fmt.Errorf("project %s: %w", errs.Quote(key), ErrNotFound)
+	return nil, fmt.Errorf("project %s: %w", errs.Quote(key), errs.NotFound)
 }
 
 // ProjectsByKeys returns the projects with the given keys; missing keys are

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // PromotionStatus is where a promotion request is.
@@ -155,7 +157,7 @@ type RequestPromotionInput struct {
 // RequestPromotion opens a request held to the project's current policy,
 // with every check the policy asks for evaluated and stored: PENDING when
 // they pass, BLOCKED when one fails. A version already in the target stage
-// is ErrInvalid; a second open request for the same version is ErrConflict.
+// is errs.Invalid; a second open request for the same version is errs.Conflict.
 func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPromotionInput) (*PromotionRequest, error) {
 	if err := checkID("modelVersionId", in.ModelVersionID, KindModelVersion); err != nil {
 		return nil, err
@@ -197,7 +199,7 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 			return nil, err
 		}
 		if prec == nil {
-			return nil, fmt.Errorf("project %q has no policy: %w", v.ProjectKey, ErrUnavailable)
+			return nil, fmt.Errorf("project %q has no policy: %w", v.ProjectKey, errs.Unavailable)
 		}
 		pol, err := recDecode(prec, "pol", decodePolicy)
 		if err != nil {
@@ -270,7 +272,7 @@ func lockRequest(tx *txn, id string) (*PromotionRequest, error) {
 // Decide records an approver's decision on an open request. The caller
 // has checked that actor holds the request's approver role. Approving
 // twice, deciding a closed request, and separation-of-duties conflicts are
-// ErrConflict. The approval that completes the required count carries out
+// errs.Conflict. The approval that completes the required count carries out
 // the promotion when the checks, evaluated again under the lock, pass:
 // concurrent approvals are serialised on the request's lock, so it happens
 // exactly once. promoted reports whether this decision carried it out.

@@ -172,7 +172,7 @@ func (s *Store) RunReproducibility(ctx context.Context, runID string) (*Reproduc
 
 // RunsReproducibility says, for each run in runIDs (in that order, in one
 // round-trip), what a rerun would need that was not recorded; a run that
-// does not exist is ErrNotFound.
+// does not exist is errs.NotFound.
 func (s *Store) RunsReproducibility(ctx context.Context, runIDs []string) ([]*Reproducibility, error) {
 	return read(ctx, s, func(tx *txn) ([]*Reproducibility, error) {
 		sts, err := runStates(tx, runIDs)

@@ -239,7 +239,7 @@ func lockRun(tx *txn, id string) (*Run, error) {
 }
 
 // runRecord runs a statement returning one run as column r; params gets
-// the run's ID as $id. No record is ErrNotFound.
+// the run's ID as $id. No record is errs.NotFound.
 func runRecord(tx *txn, id, cypher string, params map[string]any) (*Run, error) {
 	if params == nil {
 		params = map[string]any{}
@@ -260,7 +260,7 @@ func runRecord(tx *txn, id, cypher string, params map[string]any) (*Run, error) 
 }
 
 // UpdateRunStatus moves a run to status to. Only legal transitions are
-// accepted (ErrConflict otherwise); asking for the status the run already
+// accepted (errs.Conflict otherwise); asking for the status the run already
 // has is a no-op, so a retried request succeeds. A terminal status sets
 // endedAt.
 func (s *Store) UpdateRunStatus(ctx context.Context, actor, runID string, to RunStatus) (*Run, error) {
@@ -313,7 +313,7 @@ func orUnchanged[T any](v, unchanged T, err error) (T, error) {
 
 // LogParams records params. Params are write-once, as in MLflow: logging a
 // key again with the same value is a no-op, with a different value it is
-// ErrConflict and nothing of the call is written. Params can only be logged
+// errs.Conflict and nothing of the call is written. Params can only be logged
 // while the run is SCHEDULED or RUNNING.
 func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) (*Run, error) {
 	if err := checkRunKeyValues(runID, "params", params, MaxParamValueLen); err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -57,7 +58,7 @@ func TestRunStatusTransitions(t *testing.T) {
 			after := readRun(t, s, r.ID)
 			switch c.want {
 			case conflict:
-				wantErr(t, err, store.ErrConflict)
+				wantErr(t, err, errs.Conflict)
 				if after.Status != c.from {
 					t.Fatalf("rejected transition changed status to %s", after.Status)
 				}
@@ -124,10 +125,10 @@ func TestLogParamsWriteOnce(t *testing.T) {
 		{"same value is a no-op", kv("lr", "0.1"), nil, kv("lr", "0.1", "depth", "6")},
 		{"new key is appended", kv("seed", "42"), nil, kv("lr", "0.1", "depth", "6", "seed", "42")},
 		{"same value plus new key", kv("depth", "6", "trees", "100"), nil, kv("lr", "0.1", "depth", "6", "trees", "100")},
-		{"different value conflicts", kv("lr", "0.2"), store.ErrConflict, kv("lr", "0.1", "depth", "6")},
-		{"new key with a conflicting key writes neither", kv("seed", "42", "lr", "0.2"), store.ErrConflict, kv("lr", "0.1", "depth", "6")},
-		{"conflicting key before a new key writes neither", kv("depth", "7", "seed", "42"), store.ErrConflict, kv("lr", "0.1", "depth", "6")},
-		{"value differing by a trailing space conflicts", kv("lr", "0.1 "), store.ErrConflict, kv("lr", "0.1", "depth", "6")},
+		{"different value conflicts", kv("lr", "0.2"), errs.Conflict, kv("lr", "0.1", "depth", "6")},
+		{"new key with a conflicting key writes neither", kv("seed", "42", "lr", "0.2"), errs.Conflict, kv("lr", "0.1", "depth", "6")},
+		{"conflicting key before a new key writes neither", kv("depth", "7", "seed", "42"), errs.Conflict, kv("lr", "0.1", "depth", "6")},
+		{"value differing by a trailing space conflicts", kv("lr", "0.1 "), errs.Conflict, kv("lr", "0.1", "depth", "6")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -155,12 +156,12 @@ func TestTerminalRunRejectsParamsAndMetrics(t *testing.T) {
 			t.Parallel()
 			r := runAt(t, s, st)
 			_, err := s.LogParams(t.Context(), r.ID, []store.KeyValue{{Key: "lr", Value: "0.1"}})
-			wantErr(t, err, store.ErrConflict)
+			wantErr(t, err, errs.Conflict)
 			if got := readRun(t, s, r.ID).Params; len(got) != 0 {
 				t.Fatalf("params written on a %s run: %v", st, got)
 			}
 			_, err = s.LogMetrics(t.Context(), r.ID, []store.MetricPoint{{Key: "auc", Value: 0.9, Step: 1}})
-			wantErr(t, err, store.ErrConflict)
+			wantErr(t, err, errs.Conflict)
 			if n := countMetricNodes(t, r.ID); n != 0 {
 				t.Fatalf("%d metric nodes written on a %s run", n, st)
 			}

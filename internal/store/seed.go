@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // This file is a fixture writer for tests and benchmarks that need a large
@@ -52,8 +54,8 @@ const seedBatchRuns = 500
 // measured on it is the real one. TestSeedExperimentsWritesWhatTheOperationsWrite
 // holds the two paths together.
 //
-// It returns ErrNotFound when the project or an input does not exist,
-// ErrConflict when an experiment name is taken, and ErrInvalid for a
+// It returns errs.NotFound when the project or an input does not exist,
+// errs.Conflict when an experiment name is taken, and errs.Invalid for a
 // malformed name or ID. Batches written before a failing one stay written.
 func (s *Store) SeedExperiments(ctx context.Context, actor, projectKey string, exps []ExperimentSeed) ([]SeededExperiment, error) {
 	if err := checkProjectKey("projectKey", projectKey); err != nil {
@@ -200,7 +202,7 @@ func (s *Store) seedBatch(ctx context.Context, actor, projectKey string, exps []
 				return struct{}{}, err
 			}
 			if len(missing) > 0 {
-				return struct{}{}, fmt.Errorf("%v: %w", missing[0], ErrNotFound)
+				return struct{}{}, fmt.Errorf("%v: %w", missing[0], errs.NotFound)
 			}
 		}
 		rec, err := tx.single(seedExperimentsQuery, map[string]any{"projectKey": projectKey, "actor": actor, "experiments": rows})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -222,11 +223,11 @@ func TestSeedExperimentsRefuses(t *testing.T) {
 		sentinel error
 		field    string
 	}{
-		{"unknown project", neo4jtest.Key(t, "nope"), one("e", v.ID), store.ErrNotFound, ""},
-		{"unknown input", key, one("e", v.ID, unknownID("dsv_")), store.ErrNotFound, ""},
-		{"taken name", key, one("exp", v.ID), store.ErrConflict, ""},
-		{"no name", key, one(""), store.ErrInvalid, "experiments[0].name"},
-		{"input of another kind", key, one("e", ds.ID), store.ErrInvalid, "experiments[0].runs[0].inputs[0]"},
+		{"unknown project", neo4jtest.Key(t, "nope"), one("e", v.ID), errs.NotFound, ""},
+		{"unknown input", key, one("e", v.ID, unknownID("dsv_")), errs.NotFound, ""},
+		{"taken name", key, one("exp", v.ID), errs.Conflict, ""},
+		{"no name", key, one(""), errs.Invalid, "experiments[0].name"},
+		{"input of another kind", key, one("e", ds.ID), errs.Invalid, "experiments[0].runs[0].inputs[0]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := s.SeedExperiments(ctx, actor, c.key, c.exps)

@@ -27,21 +27,9 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 )
 
-// Sentinel errors. Callers test them with errors.Is; every error the store
-// returns wraps at most one of them.
-var (
-	// ErrNotFound means the addressed object does not exist.
-	ErrNotFound = errors.New("not found")
-	// ErrConflict means the write contradicts what is stored (a duplicate
-	// key, a changed immutable value, an illegal state transition).
-	ErrConflict = errors.New("conflict")
-	// ErrInvalid means the input is malformed; the message says which field.
-	ErrInvalid = errors.New("invalid input")
-	// ErrNoPath means two nodes are not connected by lineage.
-	ErrNoPath = errors.New("no lineage path")
-	// ErrUnavailable means Neo4j could not be reached.
-	ErrUnavailable = errors.New("database unavailable")
-)
+// ErrNoPath means two nodes are not connected by lineage: lineagePath
+// answers null, not an error. The kinds of failure are internal/errs's.
+var ErrNoPath = errors.New("no lineage path")
 
 // Store reads and writes the exphub graph. It is safe for concurrent use.
 type Store struct {
@@ -132,13 +120,13 @@ func (s *Store) Ping(ctx context.Context) error {
 // gets through again.
 func (s *Store) Probe(ctx context.Context) error {
 	err := s.Ping(ctx)
-	if err != nil && !errors.Is(err, ErrUnavailable) && ctx.Err() != nil {
+	if err != nil && !errors.Is(err, errs.Unavailable) && ctx.Err() != nil {
 		// The probe's own deadline passed: that is an unanswered database,
 		// unlike a request whose caller went away.
 		if done, aerr := s.breaker.Allow(); aerr == nil {
 			done(errUnreachable)
 		}
-		return fmt.Errorf("%w: no answer within the probe's deadline", ErrUnavailable)
+		return fmt.Errorf("%w: no answer within the probe's deadline", errs.Unavailable)
 	}
 	return err
 }
@@ -225,7 +213,7 @@ func (t *txn) run(cypher string, params map[string]any) ([]*neo4j.Record, error)
 
 // single runs a statement that returns at most one record; it returns
 // (nil, nil) when there is none — internal only, callers map that to
-// ErrNotFound.
+// errs.NotFound.
 func (t *txn) single(cypher string, params map[string]any) (*neo4j.Record, error) {
 	recs, err := t.run(cypher, params)
 	if err != nil {
@@ -249,7 +237,7 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 func (s *Store) begin(ctx context.Context) (context.Context, func(error), error) {
 	done, err := s.breaker.Allow()
 	if err != nil {
-		return ctx, nil, fmt.Errorf("%w: Neo4j was unreachable moments ago (%v)", ErrUnavailable, err)
+		return ctx, nil, fmt.Errorf("%w: Neo4j was unreachable moments ago (%v)", errs.Unavailable, err)
 	}
 	release := func() {}
 	if slots, ok := ctx.Value(slotsKey{}).(chan struct{}); ok && ctx.Value(heldKey{}) == nil {
@@ -283,11 +271,11 @@ func (s *Store) begin(ctx context.Context) (context.Context, func(error), error)
 	}, nil
 }
 
-// outageErr returns err, or ErrUnavailable when the transaction was
+// outageErr returns err, or errs.Unavailable when the transaction was
 // stopped because Neo4j was found unreachable meanwhile.
 func outageErr(ctx context.Context, err error) error {
 	if err != nil && errors.Is(context.Cause(ctx), errUnreachable) {
-		return fmt.Errorf("%w: Neo4j became unreachable", ErrUnavailable)
+		return fmt.Errorf("%w: Neo4j became unreachable", errs.Unavailable)
 	}
 	return err
 }
@@ -379,7 +367,7 @@ func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, s := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrNoPath, ErrUnavailable} {
+	for _, s := range []error{errs.NotFound, errs.Conflict, errs.Invalid, ErrNoPath, errs.Unavailable} {
 		if errors.Is(err, s) {
 			return err
 		}
@@ -393,16 +381,16 @@ func classify(err error) error {
 		case nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 			// A concurrent writer won a uniqueness race. The driver's text
 			// names labels and node numbers: keep it as the cause only.
-			return &hiddenCause{msg: ErrConflict.Error() + ": already exists", sentinel: ErrConflict, cause: err}
+			return &hiddenCause{msg: errs.Conflict.Error() + ": already exists", sentinel: errs.Conflict, cause: err}
 		case strings.HasPrefix(nerr.Code, "Neo.ClientError.Security."),
 			strings.HasPrefix(nerr.Code, "Neo.TransientError.General.DatabaseUnavailable"),
 			strings.HasPrefix(nerr.Code, "Neo.ClientError.Database.DatabaseNotFound"):
-			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+			return fmt.Errorf("%w: %v", errs.Unavailable, err)
 		}
 		return err
 	}
 	if neo4j.IsConnectivityError(err) || neo4j.IsTransactionExecutionLimit(err) {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return fmt.Errorf("%w: %v", errs.Unavailable, err)
 	}
 	return err
 }
@@ -429,13 +417,13 @@ func lockClause(v string) string {
 }
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", errs.Invalid, fmt.Sprintf(format, args...))
 }
 
 func conflict(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrConflict, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", errs.Conflict, fmt.Sprintf(format, args...))
 }
 
 func notFound(kind Kind, id string) error {
-	return fmt.Errorf("%s %s: %w", kind.label(), errs.Quote(id), ErrNotFound)
+	return fmt.Errorf("%s %s: %w", kind.label(), errs.Quote(id), errs.NotFound)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -393,7 +394,7 @@ func TestMalformedAndUnknownIDs(t *testing.T) {
 				})
 			}
 			t.Run("unknown", func(t *testing.T) {
-				wantErr(t, op.call(unknownID(op.prefix)), store.ErrNotFound)
+				wantErr(t, op.call(unknownID(op.prefix)), errs.NotFound)
 			})
 		})
 	}
@@ -492,8 +493,8 @@ func TestCursorsBelongToTheirList(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := c.call()
-			if !errors.Is(err, store.ErrInvalid) || !strings.Contains(err.Error(), "after") {
-				t.Fatalf("want ErrInvalid naming after, got %v", err)
+			if !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "after") {
+				t.Fatalf("want errs.Invalid naming after, got %v", err)
 			}
 		})
 	}

@@ -231,7 +231,7 @@ func checkSuiteTarget(tx *txn, suite *quality.Suite, d *Dataset, refs []string) 
 	}
 	if len(missing) > 0 {
 		i, _ := missing[0].(int64)
-		return fmt.Errorf("definition: reference %s: dataset version %w", errs.Quote(refs[i]), ErrNotFound)
+		return fmt.Errorf("definition: reference %s: dataset version %w", errs.Quote(refs[i]), errs.NotFound)
 	}
 	return nil
 }
@@ -245,9 +245,9 @@ type CreateValidationSuiteInput struct {
 }
 
 // CreateValidationSuite attaches a new suite, at version 1, to a dataset.
-// A definition the engine rejects is ErrInvalid naming the rule index and
-// field; a name already used by a suite of the dataset is ErrConflict; an
-// unknown dataset or reference is ErrNotFound. Nothing is written then.
+// A definition the engine rejects is errs.Invalid naming the rule index and
+// field; a name already used by a suite of the dataset is errs.Conflict; an
+// unknown dataset or reference is errs.NotFound. Nothing is written then.
 func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in CreateValidationSuiteInput) (*ValidationSuite, error) {
 	if err := checkID("datasetId", in.DatasetID, KindDataset); err != nil {
 		return nil, err
@@ -385,8 +385,8 @@ type StartValidationRunInput struct {
 
 // StartValidationRun creates a RUNNING run of the suite's current version
 // on a version of the suite's dataset, and appends VALIDATION_STARTED. An
-// unknown suite or version is ErrNotFound, a version of another dataset
-// ErrInvalid; nothing is written then. The caller evaluates it and calls
+// unknown suite or version is errs.NotFound, a version of another dataset
+// errs.Invalid; nothing is written then. The caller evaluates it and calls
 // CompleteValidationRun.
 func (s *Store) StartValidationRun(ctx context.Context, actor string, in StartValidationRunInput) (*ValidationRun, error) {
 	if err := checkID("suiteId", in.SuiteID, KindValidationSuite); err != nil {
@@ -549,7 +549,7 @@ func completedEvent(run *ValidationRun, quality ValidationStatus) eventDraft {
 // CompleteValidationRun stores the result of a RUNNING run, refreshes its
 // dataset version's qualityStatus and appends VALIDATION_COMPLETED (as the
 // run's creator), all in one transaction. A run that already finished is
-// ErrConflict.
+// errs.Conflict.
 func (s *Store) CompleteValidationRun(ctx context.Context, runID string, res *quality.Result) (*ValidationRun, error) {
 	if err := checkID("runId", runID, KindValidationRun); err != nil {
 		return nil, err
@@ -626,7 +626,7 @@ func parseResult(text string) (*quality.Result, error) {
 // produced elsewhere (engine great_expectations, or exphub for a local
 // hubctl run), refreshes the version's qualityStatus and appends
 // VALIDATION_COMPLETED, in one transaction. A result that does not parse
-// is ErrInvalid, an unknown version ErrNotFound; nothing is written then.
+// is errs.Invalid, an unknown version errs.NotFound; nothing is written then.
 func (s *Store) RecordValidationResult(ctx context.Context, actor string, in RecordValidationResultInput) (*ValidationRun, error) {
 	if err := checkID("datasetVersionId", in.DatasetVersionID, KindDatasetVersion); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
@@ -112,8 +113,8 @@ func TestValidationSuiteVersions(t *testing.T) {
 		t.Errorf("runs did not keep the definition they ran:\n%s\n%s", first.Definition, second.Definition)
 	}
 	finish(t, s, first.ID, quality.StatusPassed)
-	if _, err := s.CompleteValidationRun(t.Context(), first.ID, &quality.Result{Status: quality.StatusFailed}); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("completing a finished run again: want ErrConflict, got %v", err)
+	if _, err := s.CompleteValidationRun(t.Context(), first.ID, &quality.Result{Status: quality.StatusFailed}); !errors.Is(err, errs.Conflict) {
+		t.Errorf("completing a finished run again: want errs.Conflict, got %v", err)
 	}
 
 	evs, err := s.EventsAfter(t.Context(), 0, store.MaxEventPage, store.EventFilter{Scope: store.Scope{All: true}, ProjectKeys: []string{d.ProjectKey}})
@@ -157,50 +158,50 @@ func TestValidationBadInputWritesNothing(t *testing.T) {
 		sentinel error
 		mentions []string
 	}{
-		{"unknown dataset", create(store.CreateValidationSuiteInput{DatasetID: missingDS, Name: "x", Definition: suiteYAML}), store.ErrNotFound, []string{"datasetId"}},
+		{"unknown dataset", create(store.CreateValidationSuiteInput{DatasetID: missingDS, Name: "x", Definition: suiteYAML}), errs.NotFound, []string{"datasetId"}},
 		{"rule without its column", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x", Definition: "rules:\n  - type: not_null\n"}),
-			store.ErrInvalid, []string{"definition", "rules[0].column"}},
+			errs.Invalid, []string{"definition", "rules[0].column"}},
 		{"unknown rule type", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x", Definition: "rules:\n  - type: not_null\n    column: a\n  - type: nope\n"}),
-			store.ErrInvalid, []string{"rules[1].type"}},
+			errs.Invalid, []string{"rules[1].type"}},
 		{"a field of another rule type", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x", Definition: `{"rules": [{"type": "unique", "column": "a", "pattern": "x"}]}`}),
-			store.ErrInvalid, []string{"rules[0].pattern"}},
+			errs.Invalid, []string{"rules[0].pattern"}},
 		{"reference not a version ID", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x",
-			Definition: "rules:\n  - type: referential_integrity\n    column: a\n    reference: ref.csv\n"}), store.ErrInvalid, []string{"rules[0].reference"}},
+			Definition: "rules:\n  - type: referential_integrity\n    column: a\n    reference: ref.csv\n"}), errs.Invalid, []string{"rules[0].reference"}},
 		{"reference to a missing version", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x",
-			Definition: "rules:\n  - type: referential_integrity\n    column: a\n    reference: " + missingV + "\n"}), store.ErrNotFound, []string{"reference"}},
+			Definition: "rules:\n  - type: referential_integrity\n    column: a\n    reference: " + missingV + "\n"}), errs.NotFound, []string{"reference"}},
 		{"suite written for another dataset", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "x",
-			Definition: "dataset: {namespace: s3://x, name: other}\nrules:\n  - type: not_null\n    column: a\n"}), store.ErrInvalid, []string{"definition: dataset"}},
-		{"duplicate name", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "basic", Definition: suiteYAML}), store.ErrConflict, []string{"name", "basic"}},
-		{"empty name", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: " ", Definition: suiteYAML}), store.ErrInvalid, []string{"name"}},
+			Definition: "dataset: {namespace: s3://x, name: other}\nrules:\n  - type: not_null\n    column: a\n"}), errs.Invalid, []string{"definition: dataset"}},
+		{"duplicate name", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "basic", Definition: suiteYAML}), errs.Conflict, []string{"name", "basic"}},
+		{"empty name", create(store.CreateValidationSuiteInput{DatasetID: d.ID, Name: " ", Definition: suiteYAML}), errs.Invalid, []string{"name"}},
 		{"bad update", func() error {
 			_, _, err := s.UpdateValidationSuite(t.Context(), actor, suite.ID, "rules: []")
 			return err
-		}, store.ErrInvalid, []string{"definition", "rules"}},
+		}, errs.Invalid, []string{"definition", "rules"}},
 		{"update of an unknown suite", func() error {
 			_, _, err := s.UpdateValidationSuite(t.Context(), actor, missingS, suiteYAML)
 			return err
-		}, store.ErrNotFound, []string{"suiteId"}},
+		}, errs.NotFound, []string{"suiteId"}},
 		{"run on a version of another dataset", func() error {
 			_, err := s.StartValidationRun(t.Context(), actor, store.StartValidationRunInput{SuiteID: suite.ID, DatasetVersionID: otherV.ID})
 			return err
-		}, store.ErrInvalid, []string{"datasetVersionId", other.ID}},
+		}, errs.Invalid, []string{"datasetVersionId", other.ID}},
 		{"run on an unknown version", func() error {
 			_, err := s.StartValidationRun(t.Context(), actor, store.StartValidationRunInput{SuiteID: suite.ID, DatasetVersionID: missingV})
 			return err
-		}, store.ErrNotFound, []string{"datasetVersionId"}},
+		}, errs.NotFound, []string{"datasetVersionId"}},
 		{"run of an unknown suite", func() error {
 			_, err := s.StartValidationRun(t.Context(), actor, store.StartValidationRunInput{SuiteID: missingS, DatasetVersionID: v.ID})
 			return err
-		}, store.ErrNotFound, []string{"suiteId"}},
+		}, errs.NotFound, []string{"suiteId"}},
 		{"result that is not a validation result", func() error {
 			_, err := s.RecordValidationResult(t.Context(), actor, store.RecordValidationResultInput{DatasetVersionID: v.ID, SuiteName: "ge", Result: `{"success": true}`})
 			return err
-		}, store.ErrInvalid, []string{"result"}},
+		}, errs.Invalid, []string{"result"}},
 		{"result for an unknown version", func() error {
 			_, err := s.RecordValidationResult(t.Context(), actor, store.RecordValidationResultInput{DatasetVersionID: missingV, SuiteName: "ge",
 				Result: `{"success": true, "results": []}`})
 			return err
-		}, store.ErrNotFound, []string{"datasetVersionId"}},
+		}, errs.NotFound, []string{"datasetVersionId"}},
 	}
 	// Nodes (events included), relationships and suite versions of both
 	// projects.

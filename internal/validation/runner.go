@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -95,7 +96,7 @@ const deadlineGrace = time.Minute
 const completeTimeout = 15 * time.Second
 
 // ErrStopped is returned by Submit once the runner stopped.
-var ErrStopped = fmt.Errorf("%w: the server is shutting down; retry on another replica", store.ErrUnavailable)
+var ErrStopped = fmt.Errorf("%w: the server is shutting down; retry on another replica", errs.Unavailable)
 
 // Runner evaluates validation runs in the background. It is safe for
 // concurrent use.
@@ -125,7 +126,7 @@ func New(st Store, opts Options) *Runner {
 // Submit records a RUNNING run of the suite on the dataset version as
 // actor and schedules its evaluation; it returns the run at once. Input
 // errors are the store's (nothing is written then); a full queue or a
-// stopping runner is store.ErrUnavailable.
+// stopping runner is errs.Unavailable.
 func (r *Runner) Submit(ctx context.Context, actor, suiteID, datasetVersionID string) (*store.ValidationRun, error) {
 	r.mu.Lock()
 	if r.stopped {
@@ -136,7 +137,7 @@ func (r *Runner) Submit(ctx context.Context, actor, suiteID, datasetVersionID st
 	case r.queued <- struct{}{}:
 	default:
 		r.mu.Unlock()
-		return nil, fmt.Errorf("%w: %d validation runs are queued; retry later", store.ErrUnavailable, r.opts.MaxQueued)
+		return nil, fmt.Errorf("%w: %d validation runs are queued; retry later", errs.Unavailable, r.opts.MaxQueued)
 	}
 	r.inFlight.Add(1)
 	r.mu.Unlock()
@@ -240,25 +241,27 @@ func errorResult(suite *quality.Suite, code quality.ErrorCode, msg string) *qual
 
 // Source opens the data of a dataset version as validations read it: its
 // uri, under the file roots, with its registered digest to check.
+//
+// Its errors are written for users (they may end up in a rule's result):
+// an errs.Unavailable when the store does not answer, else errs.Invalid.
 func (r *Runner) Source(ctx context.Context, datasetVersionID string) (quality.Source, error) {
 	if k, ok := store.KindOf(datasetVersionID); !ok || k != store.KindDatasetVersion {
-		return quality.Source{}, fmt.Errorf("%q is not a dataset version ID", datasetVersionID)
+		return quality.Source{}, errs.Hide(errs.Invalid, errs.Quote(datasetVersionID)+" is not a dataset version ID", nil)
 	}
 	vs, err := r.st.DatasetVersionsByIDs(ctx, []string{datasetVersionID})
 	if err != nil {
-		// The cause stays out of the message: it may end up in a rule's
-		// result, which users read.
-		if errors.Is(err, store.ErrUnavailable) {
-			return quality.Source{}, fmt.Errorf("%s: reading it failed: %w", datasetVersionID, store.ErrUnavailable)
+		// The cause stays out of the message.
+		if errors.Is(err, errs.Unavailable) {
+			return quality.Source{}, errs.Hide(errs.Unavailable, datasetVersionID+": reading it failed", err)
 		}
-		return quality.Source{}, fmt.Errorf("%s: reading it failed", datasetVersionID)
+		return quality.Source{}, errs.Hide(errs.Invalid, datasetVersionID+": reading it failed", err)
 	}
 	v, ok := vs[datasetVersionID]
 	if !ok {
-		return quality.Source{}, fmt.Errorf("%s: no such dataset version", datasetVersionID)
+		return quality.Source{}, errs.Hide(errs.Invalid, datasetVersionID+": no such dataset version", nil)
 	}
 	if err := r.allowed(v.URI); err != nil {
-		return quality.Source{}, fmt.Errorf("%s: %w", datasetVersionID, err)
+		return quality.Source{}, errs.Hide(errs.Invalid, datasetVersionID+": "+err.Error(), nil)
 	}
 	return quality.Source{URI: v.URI, ExpectedSHA256: v.Digest}, nil
 }
@@ -330,7 +333,7 @@ func (r *Runner) sweep(ctx context.Context) {
 	}
 	for _, id := range ids {
 		res := errorResult(nil, store.CodeInterrupted, "the server evaluating this run stopped before it finished; run it again")
-		if _, err := r.st.CompleteValidationRun(ctx, id, res); err != nil && !errors.Is(err, store.ErrConflict) {
+		if _, err := r.st.CompleteValidationRun(ctx, id, res); err != nil && !errors.Is(err, errs.Conflict) {
 			r.opts.Logger.Warn("validation: ending a stale run failed", "run", id, "err", err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -73,7 +74,7 @@ func TestStopInterruptsRunsInFlight(t *testing.T) {
 		}
 	}
 	r.Stop()
-	if _, err := r.Submit(t.Context(), "alice", "c", "dsv_x"); !errors.Is(err, store.ErrUnavailable) {
+	if _, err := r.Submit(t.Context(), "alice", "c", "dsv_x"); !errors.Is(err, errs.Unavailable) {
 		t.Errorf("submit after stop: %v", err)
 	}
 	for _, id := range []string{"vr_a", "vr_b"} {
