@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/fairness"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
@@ -827,12 +828,12 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type BiasCheckResolver interface {
-	ModelVersion(ctx context.Context, obj *store.BiasCheck) (*store.ModelVersion, error)
-	DatasetVersion(ctx context.Context, obj *store.BiasCheck) (*store.DatasetVersion, error)
+	ModelVersion(ctx context.Context, obj *governance.BiasCheck) (*store.ModelVersion, error)
+	DatasetVersion(ctx context.Context, obj *governance.BiasCheck) (*store.DatasetVersion, error)
 
-	WeightColumn(ctx context.Context, obj *store.BiasCheck) (*string, error)
+	WeightColumn(ctx context.Context, obj *governance.BiasCheck) (*string, error)
 
-	Sha256(ctx context.Context, obj *store.BiasCheck) (*string, error)
+	Sha256(ctx context.Context, obj *governance.BiasCheck) (*string, error)
 }
 type DatasetResolver interface {
 	Versions(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.DatasetVersionConnection, error)
@@ -942,7 +943,7 @@ type QueryResolver interface {
 	Runs(ctx context.Context, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
 }
 type ReproducibilityResolver interface {
-	LatestReproduction(ctx context.Context, obj *store.Reproducibility) (*store.Reproduction, error)
+	LatestReproduction(ctx context.Context, obj *governance.Reproducibility) (*store.Reproduction, error)
 }
 type ReproductionResolver interface {
 	OriginalRun(ctx context.Context, obj *store.Reproduction) (*store.Run, error)
@@ -967,7 +968,7 @@ type RunResolver interface {
 	Inputs(ctx context.Context, obj *store.Run) ([]*store.DatasetVersion, error)
 	Outputs(ctx context.Context, obj *store.Run) ([]*store.DatasetVersion, error)
 	ModelOutputs(ctx context.Context, obj *store.Run) ([]*store.ModelVersion, error)
-	Reproducibility(ctx context.Context, obj *store.Run) (*store.Reproducibility, error)
+	Reproducibility(ctx context.Context, obj *store.Run) (*governance.Reproducibility, error)
 }
 type SubscriptionResolver interface {
 	Events(ctx context.Context, filter *model.EventFilter, after *string) (<-chan *store.Event, error)
@@ -983,6 +984,7 @@ type ValidationRunResolver interface {
 	DatasetVersion(ctx context.Context, obj *store.ValidationRun) (*store.DatasetVersion, error)
 	Status(ctx context.Context, obj *store.ValidationRun) (model.ValidationStatus, error)
 
+	Statistics(ctx context.Context, obj *store.ValidationRun) (*quality.Statistics, error)
 	Results(ctx context.Context, obj *store.ValidationRun) ([]*quality.RuleResult, error)
 }
 type ValidationRunErrorResolver interface {
@@ -9213,7 +9215,7 @@ func (ec *executionContext) fieldContext_AuditVerification_firstBroken(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_id(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_id(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9236,7 +9238,7 @@ func (ec *executionContext) fieldContext_BiasCheck_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "ID")
 }
 
-func (ec *executionContext) _BiasCheck_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_projectKey(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9259,7 +9261,7 @@ func (ec *executionContext) fieldContext_BiasCheck_projectKey(_ context.Context,
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
 }
 
-func (ec *executionContext) _BiasCheck_modelVersion(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_modelVersion(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9291,7 +9293,7 @@ func (ec *executionContext) fieldContext_BiasCheck_modelVersion(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9323,7 +9325,7 @@ func (ec *executionContext) fieldContext_BiasCheck_datasetVersion(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_labelColumn(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_labelColumn(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9346,7 +9348,7 @@ func (ec *executionContext) fieldContext_BiasCheck_labelColumn(_ context.Context
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
 }
 
-func (ec *executionContext) _BiasCheck_predictionColumn(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_predictionColumn(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9369,7 +9371,7 @@ func (ec *executionContext) fieldContext_BiasCheck_predictionColumn(_ context.Co
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
 }
 
-func (ec *executionContext) _BiasCheck_sensitiveColumns(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_sensitiveColumns(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9392,7 +9394,7 @@ func (ec *executionContext) fieldContext_BiasCheck_sensitiveColumns(_ context.Co
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
 }
 
-func (ec *executionContext) _BiasCheck_positiveLabel(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_positiveLabel(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9415,7 +9417,7 @@ func (ec *executionContext) fieldContext_BiasCheck_positiveLabel(_ context.Conte
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
 }
 
-func (ec *executionContext) _BiasCheck_weightColumn(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_weightColumn(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9438,7 +9440,7 @@ func (ec *executionContext) fieldContext_BiasCheck_weightColumn(_ context.Contex
 	return graphql.NewScalarFieldContext("BiasCheck", field, true, true, "String")
 }
 
-func (ec *executionContext) _BiasCheck_minGroupSize(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_minGroupSize(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9461,7 +9463,7 @@ func (ec *executionContext) fieldContext_BiasCheck_minGroupSize(_ context.Contex
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BiasCheck_rowCount(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_rowCount(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9484,7 +9486,7 @@ func (ec *executionContext) fieldContext_BiasCheck_rowCount(_ context.Context, f
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BiasCheck_sha256(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_sha256(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9507,7 +9509,7 @@ func (ec *executionContext) fieldContext_BiasCheck_sha256(_ context.Context, fie
 	return graphql.NewScalarFieldContext("BiasCheck", field, true, true, "String")
 }
 
-func (ec *executionContext) _BiasCheck_groups(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_groups(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9539,7 +9541,7 @@ func (ec *executionContext) fieldContext_BiasCheck_groups(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_demographicParityDifference(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_demographicParityDifference(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9571,7 +9573,7 @@ func (ec *executionContext) fieldContext_BiasCheck_demographicParityDifference(_
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_demographicParityRatio(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_demographicParityRatio(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9603,7 +9605,7 @@ func (ec *executionContext) fieldContext_BiasCheck_demographicParityRatio(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_equalizedOddsDifference(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_equalizedOddsDifference(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9635,7 +9637,7 @@ func (ec *executionContext) fieldContext_BiasCheck_equalizedOddsDifference(_ con
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_equalizedOddsRatio(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_equalizedOddsRatio(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9667,7 +9669,7 @@ func (ec *executionContext) fieldContext_BiasCheck_equalizedOddsRatio(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_equalOpportunityDifference(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_equalOpportunityDifference(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9699,7 +9701,7 @@ func (ec *executionContext) fieldContext_BiasCheck_equalOpportunityDifference(_ 
 	return fc, nil
 }
 
-func (ec *executionContext) _BiasCheck_fourFifths(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_fourFifths(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9722,7 +9724,7 @@ func (ec *executionContext) fieldContext_BiasCheck_fourFifths(_ context.Context,
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "FourFifthsVerdict")
 }
 
-func (ec *executionContext) _BiasCheck_inconclusive(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_inconclusive(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9745,7 +9747,7 @@ func (ec *executionContext) fieldContext_BiasCheck_inconclusive(_ context.Contex
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _BiasCheck_notes(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_notes(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9768,7 +9770,7 @@ func (ec *executionContext) fieldContext_BiasCheck_notes(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "String")
 }
 
-func (ec *executionContext) _BiasCheck_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_createdAt(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9791,7 +9793,7 @@ func (ec *executionContext) fieldContext_BiasCheck_createdAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("BiasCheck", field, false, false, "Time")
 }
 
-func (ec *executionContext) _BiasCheck_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.BiasCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _BiasCheck_createdBy(ctx context.Context, field graphql.CollectedField, obj *governance.BiasCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9936,8 +9938,8 @@ func (ec *executionContext) _BiasCheckEdge_node(ctx context.Context, field graph
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.BiasCheck) graphql.Marshaler {
-			return ec.marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasCheck(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *governance.BiasCheck) graphql.Marshaler {
+			return ec.marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋgovernanceᚐBiasCheck(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18677,7 +18679,7 @@ func (ec *executionContext) fieldContext_RegisterModelVersionPayload_modelVersio
 	return fc, nil
 }
 
-func (ec *executionContext) _Reproducibility_complete(ctx context.Context, field graphql.CollectedField, obj *store.Reproducibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reproducibility_complete(ctx context.Context, field graphql.CollectedField, obj *governance.Reproducibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18700,7 +18702,7 @@ func (ec *executionContext) fieldContext_Reproducibility_complete(_ context.Cont
 	return graphql.NewScalarFieldContext("Reproducibility", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Reproducibility_missing(ctx context.Context, field graphql.CollectedField, obj *store.Reproducibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reproducibility_missing(ctx context.Context, field graphql.CollectedField, obj *governance.Reproducibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18723,7 +18725,7 @@ func (ec *executionContext) fieldContext_Reproducibility_missing(_ context.Conte
 	return graphql.NewScalarFieldContext("Reproducibility", field, false, false, "String")
 }
 
-func (ec *executionContext) _Reproducibility_latestReproduction(ctx context.Context, field graphql.CollectedField, obj *store.Reproducibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Reproducibility_latestReproduction(ctx context.Context, field graphql.CollectedField, obj *governance.Reproducibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20018,8 +20020,8 @@ func (ec *executionContext) _Run_reproducibility(ctx context.Context, field grap
 			return ec.Resolvers.Run().Reproducibility(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Reproducibility) graphql.Marshaler {
-			return ec.marshalNReproducibility2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproducibility(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *governance.Reproducibility) graphql.Marshaler {
+			return ec.marshalNReproducibility2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋgovernanceᚐReproducibility(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20050,8 +20052,8 @@ func (ec *executionContext) _RunBiasCheckPayload_biasCheck(ctx context.Context, 
 			return obj.BiasCheck, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.BiasCheck) graphql.Marshaler {
-			return ec.marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasCheck(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *governance.BiasCheck) graphql.Marshaler {
+			return ec.marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋgovernanceᚐBiasCheck(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21290,7 +21292,7 @@ func (ec *executionContext) _ValidationRun_statistics(ctx context.Context, field
 			return ec.fieldContext_ValidationRun_statistics(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Statistics, nil
+			return ec.Resolvers.ValidationRun().Statistics(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *quality.Statistics) graphql.Marshaler {
@@ -21304,8 +21306,8 @@ func (ec *executionContext) fieldContext_ValidationRun_statistics(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "ValidationRun",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ValidationStatistics(ctx, field)
 		},
@@ -25622,9 +25624,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Dataset(ctx, sel, obj)
-	case store.BiasCheck:
+	case governance.BiasCheck:
 		return ec._BiasCheck(ctx, sel, &obj)
-	case *store.BiasCheck:
+	case *governance.BiasCheck:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -25816,7 +25818,7 @@ func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.Sele
 
 var biasCheckImplementors = []string{"BiasCheck", "Node"}
 
-func (ec *executionContext) _BiasCheck(ctx context.Context, sel ast.SelectionSet, obj *store.BiasCheck) graphql.Marshaler {
+func (ec *executionContext) _BiasCheck(ctx context.Context, sel ast.SelectionSet, obj *governance.BiasCheck) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, biasCheckImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -29403,7 +29405,7 @@ func (ec *executionContext) _RegisterModelVersionPayload(ctx context.Context, se
 
 var reproducibilityImplementors = []string{"Reproducibility"}
 
-func (ec *executionContext) _Reproducibility(ctx context.Context, sel ast.SelectionSet, obj *store.Reproducibility) graphql.Marshaler {
+func (ec *executionContext) _Reproducibility(ctx context.Context, sel ast.SelectionSet, obj *governance.Reproducibility) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reproducibilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -30421,10 +30423,11 @@ func (ec *executionContext) _ValidationRun(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "statistics":
-			out.Values[i] = ec._ValidationRun_statistics(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationRun_statistics(ctx, field, obj)
+				})
 		case "results":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -31277,7 +31280,7 @@ func (ec *executionContext) marshalNAuditVerification2ᚖgithubᚗcomᚋexphub�
 	return ec._AuditVerification(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐBiasCheck(ctx context.Context, sel ast.SelectionSet, v *store.BiasCheck) graphql.Marshaler {
+func (ec *executionContext) marshalNBiasCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋgovernanceᚐBiasCheck(ctx context.Context, sel ast.SelectionSet, v *governance.BiasCheck) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BiasCheck!")
 		return graphql.Null
@@ -32591,7 +32594,7 @@ func (ec *executionContext) marshalNRegisterModelVersionPayload2ᚖgithubᚗcom�
 	return ec._RegisterModelVersionPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReproducibility2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐReproducibility(ctx context.Context, sel ast.SelectionSet, v *store.Reproducibility) graphql.Marshaler {
+func (ec *executionContext) marshalNReproducibility2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋgovernanceᚐReproducibility(ctx context.Context, sel ast.SelectionSet, v *governance.Reproducibility) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Reproducibility!")
 		return graphql.Null

@@ -2,63 +2,40 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
-	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
 
-// principal returns the caller, or ErrUnauthenticated. The HTTP and
-// websocket paths both put it in the context before any resolver runs.
-func principal(ctx context.Context) (*auth.Principal, error) {
-	p, ok := auth.FromContext(ctx)
-	if !ok || p == nil {
-		return nil, errs.Unauthenticated
-	}
-	return p, nil
-}
+// The access rule is internal/access; these read the caller from ctx.
 
-// subject is the caller's name, as events and created objects record it
-// (empty only when a resolver runs without a principal, which access
-// checks rule out first).
-func subject(ctx context.Context) string {
-	if p, ok := auth.FromContext(ctx); ok && p != nil {
-		return p.Subject
-	}
-	return ""
-}
+func principal(ctx context.Context) (*auth.Principal, error) { return access.Caller(ctx) }
+
+func subject(ctx context.Context) string { return access.Subject(ctx) }
 
 // scope returns the projects the caller may read.
 func scope(ctx context.Context) store.Scope {
-	p, ok := auth.FromContext(ctx)
-	if !ok || p == nil {
-		return store.Scope{Keys: []string{}}
-	}
-	if p.CanReadAll() {
-		return store.Scope{All: true}
-	}
-	return store.Scope{Keys: p.ReadableProjects()}
+	p, _ := auth.FromContext(ctx)
+	return access.Scope(p)
 }
 
-// require checks that the caller holds at least role min in project. The
-// answer does not depend on whether the project exists, so it reveals
-// nothing about projects the caller may not read.
+// require checks that the caller holds at least role min in project.
 func require(ctx context.Context, project string, min auth.Role) (*auth.Principal, error) {
-	p, err := principal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !p.Can(project, min) {
-		return nil, fmt.Errorf("%w: this needs the %s role in project %s", errs.Forbidden, min, errs.Quote(project))
-	}
-	return p, nil
+	p, _ := auth.FromContext(ctx)
+	return p, access.Require(p, project, min)
 }
 
 // canRead reports whether the caller may read project.
 func canRead(ctx context.Context, project string) bool {
-	p, ok := auth.FromContext(ctx)
-	return ok && p != nil && p.Can(project, auth.RoleViewer)
+	p, _ := auth.FromContext(ctx)
+	return access.CanRead(p, project)
+}
+
+// loadReadable is access.Load for the caller in ctx.
+func loadReadable[T any](ctx context.Context, field, id string, kind store.Kind, load func(context.Context, string) (T, error), project func(T) string, min auth.Role) (T, error) {
+	p, _ := auth.FromContext(ctx)
+	return access.Load(ctx, p, field, id, kind, load, project, min)
 }
 
 // visible drops the items of projects the caller may not read.

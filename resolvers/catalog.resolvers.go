@@ -135,7 +135,7 @@ func (r *modelVersionResolver) BiasChecks(ctx context.Context, obj *store.ModelV
 	if err != nil {
 		return nil, err
 	}
-	return biasCheckConnection(c), nil
+	return biasCheckConnection(c)
 }
 
 // RegisterDataset is the resolver for the registerDataset field.

@@ -11,7 +11,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/exphub/exphub/graph/model"
-	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/store"
@@ -35,15 +34,6 @@ func eventFilter(ctx context.Context, f *model.EventFilter, scope store.Scope) (
 		}
 	}
 	return out, nil
-}
-
-// approverScope is the projects whose audit log the caller may read: those
-// where it is approver or admin.
-func approverScope(p *auth.Principal) store.Scope {
-	if p.Can(auth.AllProjects, auth.RoleApprover) {
-		return store.Scope{All: true}
-	}
-	return store.Scope{Keys: p.ProjectsWith(auth.RoleApprover)}
 }
 
 // eventCursor reads an after argument and checks it against the log.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/hashchain"
@@ -59,7 +60,7 @@ func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.EventFilt
 	if err != nil {
 		return nil, err
 	}
-	f, err := eventFilter(ctx, filter, approverScope(p))
+	f, err := eventFilter(ctx, filter, access.ScopeWith(p, auth.RoleApprover))
 	if err != nil {
 		return nil, err
 	}

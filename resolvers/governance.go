@@ -3,35 +3,16 @@ package resolvers
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/fairness"
-	"github.com/exphub/exphub/internal/quality"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 )
-
-// DataSource opens the data of a dataset version the way validations read
-// it: under the server's file roots, with the registered digest checked.
-type DataSource interface {
-	Source(ctx context.Context, datasetVersionID string) (quality.Source, error)
-}
-
-// BiasCheckTimeout bounds how long runBiasCheck reads its data.
-const BiasCheckTimeout = 5 * time.Minute
-
-// approverRole is the auth role a policy's approver role names.
-func approverRole(s string) auth.Role {
-	if s == store.ApproverRoleAdmin {
-		return auth.RoleAdmin
-	}
-	return auth.RoleApprover
-}
 
 // promotionFor loads a promotion request the caller may read and checks
 // it holds min in its project.
@@ -40,30 +21,7 @@ func (r *Resolver) promotionFor(ctx context.Context, id string, min auth.Role) (
 		func(v *store.PromotionRequest) string { return v.ProjectKey }, min)
 }
 
-// modelVersionFor is promotionFor for a model version.
-func (r *Resolver) modelVersionFor(ctx context.Context, id string, min auth.Role) (*store.ModelVersion, error) {
-	return loadReadable(ctx, "modelVersionId", id, store.KindModelVersion, loadersFor(ctx, r.Store).modelVersion.Load,
-		func(v *store.ModelVersion) string { return v.ProjectKey }, min)
-}
-
-// canDecide says why the caller may not decide req now, or "" when it may.
-func canDecide(p *auth.Principal, req *store.PromotionRequest) string {
-	role := approverRole(req.ApproverRole)
-	switch {
-	case !req.Status.Open():
-		return fmt.Sprintf("promotion request %s is closed (%s)", req.ID, req.Status)
-	case !p.Can(req.ProjectKey, role):
-		return fmt.Sprintf("deciding promotion requests in project %s needs the %s role", errs.Quote(req.ProjectKey), role)
-	case req.Decided(p.Subject):
-		return fmt.Sprintf("%s already decided on promotion request %s", p.Subject, req.ID)
-	}
-	return req.Conflicted(p.Subject)
-}
-
 func (r *Resolver) setPolicy(ctx context.Context, in model.SetPolicyInput) (*model.SetPolicyPayload, error) {
-	if _, err := require(ctx, in.ProjectKey, auth.RoleAdmin); err != nil {
-		return nil, err
-	}
 	pi := store.PolicyInput{RequiredApprovals: in.RequiredApprovals, ApproverRole: string(in.ApproverRole),
 		RequireUpstreamValidationsPassed: in.RequireUpstreamValidationsPassed, AllowWarnedValidations: in.AllowWarnedValidations,
 		RequireReproducible: in.RequireReproducible, RequireReproduced: in.RequireReproduced, SeparationOfDuties: in.SeparationOfDuties,
@@ -71,7 +29,11 @@ func (r *Resolver) setPolicy(ctx context.Context, in model.SetPolicyInput) (*mod
 	for i, b := range in.BiasRules {
 		pi.BiasRules[i] = store.BiasRule{Metric: b.Metric, Threshold: b.Threshold}
 	}
-	pol, changed, err := r.Store.SetPolicy(ctx, subject(ctx), in.ProjectKey, pi)
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pol, changed, err := r.Governance.SetPolicy(ctx, p, in.ProjectKey, pi)
 	if err != nil {
 		return nil, err
 	}
@@ -79,25 +41,19 @@ func (r *Resolver) setPolicy(ctx context.Context, in model.SetPolicyInput) (*mod
 }
 
 func (r *Resolver) policy(ctx context.Context, projectKey string, version *int) (*store.Policy, error) {
-	if !canRead(ctx, projectKey) {
-		return nil, forbiddenRead(projectKey)
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
 	}
-	var v *int64
-	if version != nil {
-		if *version < 0 {
-			return nil, fmt.Errorf("%w: version: must not be negative, got %d", errs.Invalid, *version)
-		}
-		n := int64(*version)
-		v = &n
-	}
-	return r.Store.PolicyOf(ctx, projectKey, v)
+	return r.Governance.Policy(ctx, p, projectKey, version)
 }
 
 func (r *Resolver) requestPromotion(ctx context.Context, in model.RequestPromotionInput) (*model.RequestPromotionPayload, error) {
-	if _, err := r.modelVersionFor(ctx, in.ModelVersionID, auth.RoleContributor); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
-	req, err := r.Store.RequestPromotion(ctx, subject(ctx), store.RequestPromotionInput{ModelVersionID: in.ModelVersionID,
+	req, err := r.Governance.RequestPromotion(ctx, p, store.RequestPromotionInput{ModelVersionID: in.ModelVersionID,
 		TargetStage: in.TargetStage, Justification: in.Justification})
 	if err != nil {
 		return nil, err
@@ -105,18 +61,12 @@ func (r *Resolver) requestPromotion(ctx context.Context, in model.RequestPromoti
 	return &model.RequestPromotionPayload{PromotionRequest: req}, nil
 }
 
-// decide approves or rejects: the caller must read the request and hold
-// its policy's approver role; the store checks the rest under the
-// request's lock.
 func (r *Resolver) decide(ctx context.Context, in model.DecidePromotionInput, d store.Decision) (*model.DecidePromotionPayload, error) {
-	req, err := r.promotionFor(ctx, in.PromotionRequestID, auth.RoleViewer)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := require(ctx, req.ProjectKey, approverRole(req.ApproverRole)); err != nil {
-		return nil, err
-	}
-	req, promoted, err := r.Store.Decide(ctx, subject(ctx), req.ID, d, in.Comment)
+	req, promoted, err := r.Governance.Decide(ctx, p, in.PromotionRequestID, d, in.Comment)
 	if err != nil {
 		return nil, err
 	}
@@ -124,15 +74,11 @@ func (r *Resolver) decide(ctx context.Context, in model.DecidePromotionInput, d 
 }
 
 func (r *Resolver) cancelPromotion(ctx context.Context, id string) (*model.PromotionRequestPayload, error) {
-	req, err := r.promotionFor(ctx, id, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, _ := principal(ctx)
-	if req.RequestedBy != p.Subject && !p.Can(req.ProjectKey, auth.RoleAdmin) {
-		return nil, fmt.Errorf("%w: only the requester (%s) or an admin may cancel promotion request %s", errs.Forbidden, req.RequestedBy, req.ID)
-	}
-	req, err = r.Store.CancelPromotion(ctx, p.Subject, req.ID)
+	req, err := r.Governance.Cancel(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -140,11 +86,11 @@ func (r *Resolver) cancelPromotion(ctx context.Context, id string) (*model.Promo
 }
 
 func (r *Resolver) reevaluatePromotion(ctx context.Context, id string) (*model.DecidePromotionPayload, error) {
-	req, err := r.promotionFor(ctx, id, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	req, promoted, err := r.Store.ReevaluatePromotion(ctx, subject(ctx), req.ID)
+	req, promoted, err := r.Governance.Reevaluate(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -156,29 +102,16 @@ func (r *Resolver) promotionRequests(ctx context.Context, projectKey *string, fi
 	if err != nil {
 		return nil, err
 	}
-	f := store.PromotionFilter{Scope: scope(ctx), ProjectKey: deref(projectKey)}
-	if f.ProjectKey != "" && !canRead(ctx, f.ProjectKey) {
-		return nil, forbiddenRead(f.ProjectKey)
-	}
+	f := governance.RequestFilter{ProjectKey: deref(projectKey)}
 	if filter != nil {
 		f.Statuses = filter.Statuses
-		if filter.DecidableByViewer != nil && *filter.DecidableByViewer {
-			f.DecidableBy, f.Approvers, f.Admins = p.Subject, approverScope(p), roleScope(p, auth.RoleAdmin)
-		}
+		f.DecidableByCaller = filter.DecidableByViewer != nil && *filter.DecidableByViewer
 	}
-	c, err := r.Store.PromotionRequests(ctx, f, pg)
+	c, err := r.Governance.PromotionRequests(ctx, p, f, pg)
 	if err != nil {
 		return nil, err
 	}
 	return promotionConnection(c), nil
-}
-
-// roleScope is the projects where the caller holds at least min.
-func roleScope(p *auth.Principal, min auth.Role) store.Scope {
-	if p.Can(auth.AllProjects, min) {
-		return store.Scope{All: true}
-	}
-	return store.Scope{Keys: p.ProjectsWith(min)}
 }
 
 func promotionConnection(c store.Conn[*store.PromotionRequest]) *model.PromotionRequestConnection {
@@ -189,55 +122,44 @@ func promotionConnection(c store.Conn[*store.PromotionRequest]) *model.Promotion
 	})
 }
 
-func biasCheckConnection(c store.Conn[*store.BiasCheck]) *model.BiasCheckConnection {
-	return connection(c, func(cur string, n *store.BiasCheck) *model.BiasCheckEdge {
-		return &model.BiasCheckEdge{Cursor: cur, Node: n}
-	}, func(e []*model.BiasCheckEdge, pi *model.PageInfo, t int) *model.BiasCheckConnection {
-		return &model.BiasCheckConnection{Edges: e, PageInfo: pi, TotalCount: t}
-	})
+// biasChecks reads stored bias checks for the API.
+func biasChecks(items []*store.BiasCheck) ([]*governance.BiasCheck, error) {
+	out := make([]*governance.BiasCheck, len(items))
+	for i, b := range items {
+		var err error
+		if out[i], err = governance.DecodeBiasCheck(b); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func biasCheckConnection(c store.Conn[*store.BiasCheck]) (*model.BiasCheckConnection, error) {
+	items, err := biasChecks(c.Items)
+	if err != nil {
+		return nil, err
+	}
+	return connection(store.Conn[*governance.BiasCheck]{Items: items, Total: c.Total, HasNext: c.HasNext, Cursors: c.Cursors},
+		func(cur string, n *governance.BiasCheck) *model.BiasCheckEdge {
+			return &model.BiasCheckEdge{Cursor: cur, Node: n}
+		}, func(e []*model.BiasCheckEdge, pi *model.PageInfo, t int) *model.BiasCheckConnection {
+			return &model.BiasCheckConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
 }
 
 func (r *Resolver) runBiasCheck(ctx context.Context, in model.RunBiasCheckInput) (*model.RunBiasCheckPayload, error) {
-	mv, err := r.modelVersionFor(ctx, in.ModelVersionID, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := r.versionFor(ctx, "datasetVersionId", in.DatasetVersionID, auth.RoleViewer); err != nil {
-		return nil, err
-	}
-	if r.Data == nil {
-		return nil, fmt.Errorf("%w: bias checks are not served here", errs.Unavailable)
-	}
-	spec := fairness.Spec{LabelColumn: in.LabelColumn, PredictionColumn: in.PredictionColumn, SensitiveColumns: in.SensitiveColumns,
-		PositiveLabel: in.PositiveLabel, WeightColumn: deref(in.WeightColumn)}
-	if in.MinGroupSize != nil {
-		if *in.MinGroupSize < 1 {
-			return nil, fmt.Errorf("%w: minGroupSize: must be at least 1, got %d", errs.Invalid, *in.MinGroupSize)
-		}
-		spec.MinGroupSize = *in.MinGroupSize
-	}
-	src, err := r.Data.Source(ctx, in.DatasetVersionID)
+	stored, err := r.Governance.RunBiasCheck(ctx, p, governance.BiasCheckInput{ModelVersionID: in.ModelVersionID,
+		DatasetVersionID: in.DatasetVersionID, MinGroupSize: in.MinGroupSize, Spec: fairness.Spec{LabelColumn: in.LabelColumn,
+			PredictionColumn: in.PredictionColumn, SensitiveColumns: in.SensitiveColumns, PositiveLabel: in.PositiveLabel,
+			WeightColumn: deref(in.WeightColumn)}})
 	if err != nil {
-		// The data source's errors are written for the caller.
-		return nil, fmt.Errorf("datasetVersionId: %w", err)
-	}
-	ectx, cancel := context.WithTimeout(ctx, BiasCheckTimeout)
-	defer cancel()
-	report, err := fairness.Evaluate(ectx, src, spec)
-	switch {
-	case err == nil:
-	case ctx.Err() != nil:
 		return nil, err
-	case ectx.Err() != nil:
-		return nil, errs.Unavailablef("the bias check did not finish within %s", BiasCheckTimeout)
-	case errors.Is(err, errs.Invalid), errors.Is(err, errs.Integrity):
-		// What the data cannot answer, said for the caller.
-		return nil, err
-	default:
-		return nil, errs.Hide(errs.Invalid, "datasetVersionId: reading the evaluation data failed", err)
 	}
-	b, err := r.Store.RecordBiasCheck(ctx, subject(ctx), store.RecordBiasCheckInput{ModelVersionID: mv.ID,
-		DatasetVersionID: in.DatasetVersionID, Spec: spec, Report: report})
+	b, err := governance.DecodeBiasCheck(stored)
 	if err != nil {
 		return nil, err
 	}
@@ -245,15 +167,11 @@ func (r *Resolver) runBiasCheck(ctx context.Context, in model.RunBiasCheckInput)
 }
 
 func (r *Resolver) recordReproduction(ctx context.Context, in model.RecordReproductionInput) (*model.RecordReproductionPayload, error) {
-	orig, err := r.runFor(ctx, in.OriginalRunID, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := r.runFor(ctx, in.ReproductionRunID, auth.RoleViewer); err != nil {
-		return nil, err
-	}
-	rep, err := r.Store.RecordReproduction(ctx, subject(ctx), store.RecordReproductionInput{OriginalRunID: orig.ID,
-		ReproductionRunID: in.ReproductionRunID, Tolerance: in.Tolerance, RelativeTolerance: in.RelativeTolerance})
+	rep, err := r.Governance.RecordReproduction(ctx, p, in.OriginalRunID, in.ReproductionRunID, in.Tolerance, in.RelativeTolerance)
 	if err != nil {
 		return nil, err
 	}
@@ -261,11 +179,11 @@ func (r *Resolver) recordReproduction(ctx context.Context, in model.RecordReprod
 }
 
 func (r *Resolver) reproducibilityAudit(ctx context.Context, experimentID string) (*model.ReproducibilityAudit, error) {
-	exp, err := r.experimentFor(ctx, "experimentId", experimentID)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := r.Store.ReproducibilityAudit(ctx, exp.ID)
+	exp, entries, err := r.Governance.ReproducibilityAudit(ctx, p, experimentID)
 	if err != nil {
 		return nil, err
 	}
@@ -275,8 +193,8 @@ func (r *Resolver) reproducibilityAudit(ctx context.Context, experimentID string
 		if e.Latest != nil {
 			st = model.RunReproductionStatus(e.Latest.Status)
 		}
-		out.Runs[i] = &model.RunReproducibilityEntry{Run: e.Run, Complete: e.Reproducibility.Complete, Missing: e.Reproducibility.Missing, Status: st}
-		if e.Reproducibility.Complete {
+		out.Runs[i] = &model.RunReproducibilityEntry{Run: e.Run, Complete: e.Complete, Missing: e.Missing, Status: st}
+		if e.Complete {
 			out.CompleteCount++
 		}
 		switch st {
@@ -300,11 +218,11 @@ func asJSON(v any) (map[string]any, error) {
 }
 
 func (r *Resolver) reproduceSpec(ctx context.Context, runID string) (map[string]any, error) {
-	run, err := r.runFor(ctx, runID, auth.RoleViewer)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	spec, err := r.Store.RunReproduceSpec(ctx, run.ID, scope(ctx))
+	spec, err := r.Governance.ReproduceSpec(ctx, p, runID)
 	if err != nil {
 		return nil, err
 	}
@@ -312,32 +230,27 @@ func (r *Resolver) reproduceSpec(ctx context.Context, runID string) (map[string]
 }
 
 func (r *Resolver) verifyAuditLog(ctx context.Context, projectKey string) (*model.AuditVerification, error) {
-	if _, err := require(ctx, projectKey, auth.RoleApprover); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
-	v, err := r.Store.VerifyLog(ctx, projectKey)
+	v, err := r.Governance.VerifyAuditLog(ctx, p, projectKey)
 	if err != nil {
 		return nil, err
 	}
 	out := &model.AuditVerification{Ok: v.OK, Checked: v.Checked, ProjectEvents: v.ProjectEvents, HeadSeq: int(v.HeadSeq), HeadHash: v.HeadHash}
 	if b := v.FirstBroken; b != nil {
-		out.FirstBroken = &model.BrokenLink{Seq: int(b.Seq), Reason: b.Reason}
-		if b.ProjectKey != "" && canRead(ctx, b.ProjectKey) {
-			out.FirstBroken.ProjectKey = &b.ProjectKey
-		}
+		out.FirstBroken = &model.BrokenLink{Seq: int(b.Seq), Reason: b.Reason, ProjectKey: optString(b.ProjectKey)}
 	}
 	return out, nil
 }
 
 func (r *Resolver) evidencePack(ctx context.Context, id string) (map[string]any, error) {
-	req, err := r.promotionFor(ctx, id, auth.RoleViewer)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := require(ctx, req.ProjectKey, auth.RoleApprover); err != nil {
-		return nil, err
-	}
-	pack, err := r.Store.EvidencePack(ctx, req.ID, subject(ctx), scope(ctx))
+	pack, err := r.Governance.EvidencePack(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -371,28 +284,19 @@ func (r *Resolver) promotionUpdated(ctx context.Context, projectKey string, afte
 	})
 }
 
-// approvalRequested follows new requests the caller may decide: its role
-// is checked against each request's approver role, and separation of
-// duties against the requester and trainer the event names.
+// approvalRequested follows new requests the caller may decide, by the
+// decision rule applied to what each request's event says of it.
 func (r *Resolver) approvalRequested(ctx context.Context, after *string) (<-chan *store.Event, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	approvers := approverScope(p)
+	approvers := access.ScopeWith(p, auth.RoleApprover)
 	if !approvers.All && len(approvers.Keys) == 0 {
 		return nil, fmt.Errorf("%w: approvalRequested needs the approver role in some project", errs.Forbidden)
 	}
 	return r.subscribe(ctx, nil, after, func(e *store.Event) bool {
-		// The server matches on the payload as written: a trainer of
-		// another project is sealed in what readers get.
-		payload := e.For(store.Scope{All: true}).Payload
-		role, _ := payload["approverRole"].(string)
-		if !p.Can(e.ProjectKey, approverRole(role)) {
-			return false
-		}
-		sod, _ := payload["separationOfDuties"].(bool)
-		return !sod || !slices.Contains([]any{payload["requestedBy"], payload["trainedBy"]}, any(p.Subject))
+		return governance.CanDecide(p, governance.RequestedEvent(e))
 	}, func(f *store.EventFilter) {
 		f.Scope = approvers
 		f.Kinds = []store.EventKind{store.EventPromotionRequested}

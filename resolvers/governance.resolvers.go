@@ -12,16 +12,17 @@ import (
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 )
 
 // ModelVersion is the resolver for the modelVersion field.
-func (r *biasCheckResolver) ModelVersion(ctx context.Context, obj *store.BiasCheck) (*store.ModelVersion, error) {
+func (r *biasCheckResolver) ModelVersion(ctx context.Context, obj *governance.BiasCheck) (*store.ModelVersion, error) {
 	return loadersFor(ctx, r.Store).modelVersion.Load(ctx, obj.ModelVersionID)
 }
 
 // DatasetVersion is the resolver for the datasetVersion field.
-func (r *biasCheckResolver) DatasetVersion(ctx context.Context, obj *store.BiasCheck) (*store.DatasetVersion, error) {
+func (r *biasCheckResolver) DatasetVersion(ctx context.Context, obj *governance.BiasCheck) (*store.DatasetVersion, error) {
 	v, err := loadersFor(ctx, r.Store).datasetVersion.Load(ctx, obj.DatasetVersionID)
 	if err != nil || !canRead(ctx, v.ProjectKey) {
 		return nil, err
@@ -30,12 +31,12 @@ func (r *biasCheckResolver) DatasetVersion(ctx context.Context, obj *store.BiasC
 }
 
 // WeightColumn is the resolver for the weightColumn field.
-func (r *biasCheckResolver) WeightColumn(ctx context.Context, obj *store.BiasCheck) (*string, error) {
+func (r *biasCheckResolver) WeightColumn(ctx context.Context, obj *governance.BiasCheck) (*string, error) {
 	return optString(obj.WeightColumn), nil
 }
 
 // Sha256 is the resolver for the sha256 field.
-func (r *biasCheckResolver) Sha256(ctx context.Context, obj *store.BiasCheck) (*string, error) {
+func (r *biasCheckResolver) Sha256(ctx context.Context, obj *governance.BiasCheck) (*string, error) {
 	// The digest of the data read is its dataset version's digest: it is
 	// shown only to those who may read that version.
 	v, err := r.DatasetVersion(ctx, obj)
@@ -122,7 +123,7 @@ func (r *promotionRequestResolver) ViewerCanDecide(ctx context.Context, obj *sto
 	if err != nil {
 		return false, err
 	}
-	return canDecide(p, obj) == "", nil
+	return governance.CanDecide(p, obj), nil
 }
 
 // Policy is the resolver for the policy field.
@@ -156,7 +157,7 @@ func (r *queryResolver) EvidencePack(ctx context.Context, promotionRequestID str
 }
 
 // LatestReproduction is the resolver for the latestReproduction field.
-func (r *reproducibilityResolver) LatestReproduction(ctx context.Context, obj *store.Reproducibility) (*store.Reproduction, error) {
+func (r *reproducibilityResolver) LatestReproduction(ctx context.Context, obj *governance.Reproducibility) (*store.Reproduction, error) {
 	return loadersFor(ctx, r.Store).latestReproduction.Load(ctx, obj.RunID)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -29,9 +30,9 @@ type loaders struct {
 	validationRun   *dataloadgen.Loader[string, *store.ValidationRun]
 	promotion       *dataloadgen.Loader[string, *store.PromotionRequest]
 	policy          *dataloadgen.Loader[string, *store.Policy]
-	biasCheck       *dataloadgen.Loader[string, *store.BiasCheck]
+	biasCheck       *dataloadgen.Loader[string, *governance.BiasCheck]
 	reproduction    *dataloadgen.Loader[string, *store.Reproduction]
-	reproducibility *dataloadgen.Loader[string, *store.Reproducibility]
+	reproducibility *dataloadgen.Loader[string, *governance.Reproducibility]
 	// latestReproduction is nil for a run never reproduced.
 	latestReproduction *dataloadgen.Loader[string, *store.Reproduction]
 	health             *dataloadgen.Loader[string, store.Health]
@@ -94,9 +95,25 @@ func newLoaders(s *store.Store) *loaders {
 		validationRun:   dataloadgen.NewLoader(byID(store.KindValidationRun, s.ValidationRunsByIDs)),
 		promotion:       dataloadgen.NewLoader(byID(store.KindPromotionRequest, s.PromotionRequestsByIDs)),
 		policy:          dataloadgen.NewLoader(byID(store.KindPolicy, s.PoliciesByIDs)),
-		biasCheck:       dataloadgen.NewLoader(byID(store.KindBiasCheck, s.BiasChecksByIDs)),
-		reproduction:    dataloadgen.NewLoader(byID(store.KindReproduction, s.ReproductionsByIDs)),
-		reproducibility: dataloadgen.NewLoader(ordered(s.RunsReproducibility)),
+		biasCheck: dataloadgen.NewLoader(byID(store.KindBiasCheck, func(ctx context.Context, ids []string) (map[string]*governance.BiasCheck, error) {
+			m, err := s.BiasChecksByIDs(ctx, ids)
+			out := make(map[string]*governance.BiasCheck, len(m))
+			for id, b := range m {
+				if out[id], err = governance.DecodeBiasCheck(b); err != nil {
+					break
+				}
+			}
+			return out, err
+		})),
+		reproduction: dataloadgen.NewLoader(byID(store.KindReproduction, s.ReproductionsByIDs)),
+		reproducibility: dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([]*governance.Reproducibility, error) {
+			sts, err := s.RunStates(ctx, ids)
+			out := make([]*governance.Reproducibility, len(sts))
+			for i, st := range sts {
+				out[i] = governance.ReproducibilityOf(st)
+			}
+			return out, err
+		})),
 		latestReproduction: dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([]*store.Reproduction, error) {
 			m, err := s.LatestReproductions(ctx, ids)
 			out := make([]*store.Reproduction, len(ids))

@@ -10,8 +10,10 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -84,27 +86,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func forbiddenRead(project string) error {
-	return fmt.Errorf("%w: this needs the viewer role in project %s", errs.Forbidden, errs.Quote(project))
-}
-
-// checkID validates an ID argument before any database round-trip.
-func checkID(field, id string, want store.Kind) error {
-	if k, ok := store.KindOf(id); !ok || k != want {
-		return fmt.Errorf("%w: %s: %s is not a %s ID", errs.Invalid, field, errs.Quote(id), want)
-	}
-	return nil
-}
-
-// notFoundAs names the input field in a loader's not-found error, so the
-// message says which argument was wrong ("runId …: not found"); other
-// errors (an unavailable database) pass through unchanged.
-func notFoundAs(field, id string, err error) error {
-	if errors.Is(err, errs.NotFound) {
-		return fmt.Errorf("%s %s: %w", field, errs.Quote(id), errs.NotFound)
-	}
-	return err
-}
+var (
+	forbiddenRead = access.ForbiddenRead
+	checkID       = access.CheckID
+	notFoundAs    = access.NotFoundAs
+)
 
 // loadedAt returns the loader error of item i of a LoadAll call.
 func loadedAt(err error, i int) error {
@@ -125,43 +111,10 @@ func (r *Resolver) experimentFor(ctx context.Context, field, id string) (*store.
 		func(e *store.Experiment) string { return e.ProjectKey }, auth.RoleViewer)
 }
 
-// loadReadable loads id (of kind) through load, and checks that the caller
-// may read its project — an object of a hidden project is not found — and
-// holds min there; field names the argument in errors.
-func loadReadable[T any](ctx context.Context, field, id string, kind store.Kind, load func(context.Context, string) (T, error), project func(T) string, min auth.Role) (T, error) {
-	var zero T
-	if err := checkID(field, id, kind); err != nil {
-		return zero, err
-	}
-	v, err := load(ctx, id)
-	if err != nil {
-		return zero, notFoundAs(field, id, err)
-	}
-	if !canRead(ctx, project(v)) {
-		return zero, fmt.Errorf("%s %s: %w", field, errs.Quote(id), errs.NotFound)
-	}
-	if _, err := require(ctx, project(v), min); err != nil {
-		return zero, err
-	}
-	return v, nil
-}
-
 // runFor loads a run and checks the caller holds min in its project.
 func (r *Resolver) runFor(ctx context.Context, id string, min auth.Role) (*store.Run, error) {
-	if err := checkID("runId", id, store.KindRun); err != nil {
-		return nil, err
-	}
-	run, err := loadersFor(ctx, r.Store).run.Load(ctx, id)
-	if err != nil {
-		return nil, notFoundAs("runId", id, err)
-	}
-	if !canRead(ctx, run.ProjectKey) {
-		return nil, fmt.Errorf("runId %s: %w", errs.Quote(id), errs.NotFound)
-	}
-	if _, err := require(ctx, run.ProjectKey, min); err != nil {
-		return nil, err
-	}
-	return run, nil
+	return loadReadable(ctx, "runId", id, store.KindRun, loadersFor(ctx, r.Store).run.Load,
+		func(v *store.Run) string { return v.ProjectKey }, min)
 }
 
 // reloadRun reads a run after a write, bypassing the operation's cache.
@@ -259,7 +212,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	case store.KindPolicy:
 		n, project, err = loadNode(ctx, l.policy.Load, id, func(v *store.Policy) string { return v.ProjectKey })
 	case store.KindBiasCheck:
-		n, project, err = loadNode(ctx, l.biasCheck.Load, id, func(v *store.BiasCheck) string { return v.ProjectKey })
+		n, project, err = loadNode(ctx, l.biasCheck.Load, id, func(v *governance.BiasCheck) string { return v.ProjectKey })
 	case store.KindReproduction:
 		n, project, err = loadNode(ctx, l.reproduction.Load, id, func(v *store.Reproduction) string { return v.ProjectKey })
 	default:

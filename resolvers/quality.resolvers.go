@@ -16,6 +16,7 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // CreateValidationSuite is the resolver for the createValidationSuite field.
@@ -24,12 +25,16 @@ func (r *mutationResolver) CreateValidationSuite(ctx context.Context, input mode
 	if err != nil {
 		return nil, err
 	}
-	// A rule's reference is read by the run: the caller must be able to
-	// read it.
-	if err := r.readableVersions(ctx, "definition.reference", store.SuiteReferences(input.Definition)); err != nil {
+	def, err := validation.ParseDefinition(input.Name, input.Definition)
+	if err != nil {
 		return nil, err
 	}
-	s, err := r.Store.CreateValidationSuite(ctx, subject(ctx), store.CreateValidationSuiteInput{DatasetID: d.ID, Name: input.Name, Definition: input.Definition})
+	// A rule's reference is read by the run: the caller must be able to
+	// read it.
+	if err := r.readableVersions(ctx, "definition.reference", def.VersionIDs()); err != nil {
+		return nil, err
+	}
+	s, err := r.Store.CreateValidationSuite(ctx, subject(ctx), store.CreateValidationSuiteInput{DatasetID: d.ID, Name: input.Name, Definition: def})
 	if err != nil {
 		return nil, err
 	}
@@ -38,13 +43,18 @@ func (r *mutationResolver) CreateValidationSuite(ctx context.Context, input mode
 
 // UpdateValidationSuite is the resolver for the updateValidationSuite field.
 func (r *mutationResolver) UpdateValidationSuite(ctx context.Context, input model.UpdateValidationSuiteInput) (*model.UpdateValidationSuitePayload, error) {
-	if _, err := r.suiteFor(ctx, "suiteId", input.SuiteID, auth.RoleContributor); err != nil {
+	old, err := r.suiteFor(ctx, "suiteId", input.SuiteID, auth.RoleContributor)
+	if err != nil {
 		return nil, err
 	}
-	if err := r.readableVersions(ctx, "definition.reference", store.SuiteReferences(input.Definition)); err != nil {
+	def, err := validation.ParseDefinition(old.Name, input.Definition)
+	if err != nil {
 		return nil, err
 	}
-	s, changed, err := r.Store.UpdateValidationSuite(ctx, subject(ctx), input.SuiteID, input.Definition)
+	if err := r.readableVersions(ctx, "definition.reference", def.VersionIDs()); err != nil {
+		return nil, err
+	}
+	s, changed, err := r.Store.UpdateValidationSuite(ctx, subject(ctx), input.SuiteID, def)
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +86,11 @@ func (r *mutationResolver) RecordValidationResult(ctx context.Context, input mod
 	if err != nil {
 		return nil, err
 	}
-	run, err := r.Store.RecordValidationResult(ctx, subject(ctx), store.RecordValidationResultInput{DatasetVersionID: v.ID,
-		SuiteName: input.SuiteName, Result: input.Result})
+	in, err := validation.RecordInput(v.ID, input.SuiteName, input.Result)
+	if err != nil {
+		return nil, err
+	}
+	run, err := r.Store.RecordValidationResult(ctx, subject(ctx), in)
 	if err != nil {
 		return nil, err
 	}
@@ -182,9 +195,22 @@ func (r *validationRunResolver) Status(ctx context.Context, obj *store.Validatio
 	return model.ValidationStatus(obj.Status), nil
 }
 
+// Statistics is the resolver for the statistics field.
+func (r *validationRunResolver) Statistics(ctx context.Context, obj *store.ValidationRun) (*quality.Statistics, error) {
+	st, ok, err := validation.Statistics(obj)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &st, nil
+}
+
 // Results is the resolver for the results field.
 func (r *validationRunResolver) Results(ctx context.Context, obj *store.ValidationRun) ([]*quality.RuleResult, error) {
-	return ruleResults(obj.Results), nil
+	rs, err := validation.Results(obj)
+	if err != nil {
+		return nil, err
+	}
+	return ruleResults(rs), nil
 }
 
 // Code is the resolver for the code field.

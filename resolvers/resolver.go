@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/exphub/exphub/internal/events"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -21,9 +22,9 @@ type Resolver struct {
 	// Validations runs validation suites; without it runValidation is
 	// UNAVAILABLE.
 	Validations Validator
-	// Data opens dataset versions' data for bias checks; without it
-	// runBiasCheck is UNAVAILABLE.
-	Data DataSource
+	// Governance carries out policies, promotions, bias checks,
+	// reproductions and evidence packs.
+	Governance *governance.Service
 	// Present turns an error into what the client gets, as the server's
 	// error presenter does; subscriptions use it for the errors that end
 	// them, which do not pass through gqlgen's presenter.

@@ -15,6 +15,7 @@ import (
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -338,7 +339,7 @@ func (r *runResolver) ModelOutputs(ctx context.Context, obj *store.Run) ([]*stor
 }
 
 // Reproducibility is the resolver for the reproducibility field.
-func (r *runResolver) Reproducibility(ctx context.Context, obj *store.Run) (*store.Reproducibility, error) {
+func (r *runResolver) Reproducibility(ctx context.Context, obj *store.Run) (*governance.Reproducibility, error) {
 	return loadersFor(ctx, r.Store).reproducibility.Load(ctx, obj.ID)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // Validator runs validation suites in the background (the
@@ -109,9 +110,13 @@ func (r *Resolver) qualityIssues(ctx context.Context, issues []store.QualityIssu
 		qi := &model.QualityIssue{DatasetVersion: vs[i], Status: model.ValidationStatus(is.Status), Distance: is.Distance,
 			FailingRuns: is.Runs, FailingRules: []*quality.RuleResult{}}
 		for _, run := range is.Runs {
-			for j := range run.Results {
-				if v := run.Results[j].Verdict; v == quality.VerdictFailed || v == quality.VerdictError {
-					qi.FailingRules = append(qi.FailingRules, &run.Results[j])
+			rs, err := validation.Results(run)
+			if err != nil {
+				return nil, err
+			}
+			for j := range rs {
+				if v := rs[j].Verdict; v == quality.VerdictFailed || v == quality.VerdictError {
+					qi.FailingRules = append(qi.FailingRules, &rs[j])
 				}
 			}
 		}

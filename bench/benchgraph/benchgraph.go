@@ -12,7 +12,9 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/storegen"
 )
 
 // Open connects to uri as neo4j with the password in the environment
@@ -20,7 +22,7 @@ import (
 // generates the graph of spec unless one with its prefix is already there.
 // It reports what it found or made on stdout (progress on stderr). The
 // caller closes the driver.
-func Open(ctx context.Context, uri, passwordEnv string, spec store.GenSpec) (neo4j.DriverWithContext, *store.Store, error) {
+func Open(ctx context.Context, uri, passwordEnv string, spec storegen.GenSpec) (neo4j.DriverWithContext, *store.Store, error) {
 	password := os.Getenv(passwordEnv)
 	if password == "" {
 		password = "exphub-dev-password"
@@ -37,15 +39,16 @@ func Open(ctx context.Context, uri, passwordEnv string, spec store.GenSpec) (neo
 	return driver, s, nil
 }
 
-func prepare(ctx context.Context, driver neo4j.DriverWithContext, spec store.GenSpec) (*store.Store, error) {
-	s := store.New(driver, "")
+func prepare(ctx context.Context, driver neo4j.DriverWithContext, spec storegen.GenSpec) (*store.Store, error) {
+	s := store.New(driver, "", store.WithRules(governance.Rules))
 	if err := s.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	spec.Progress = func(st store.GenStats) {
+	graphs := storegen.New(driver, "")
+	spec.Progress = func(st storegen.GenStats) {
 		fmt.Fprintf(os.Stderr, "\rgenerating: %d nodes, %d edges", st.Nodes, st.Edges)
 	}
-	gen, err := s.GenerateLineage(ctx, spec)
+	gen, err := graphs.GenerateLineage(ctx, spec)
 	switch {
 	case errors.Is(err, errs.Conflict):
 		fmt.Printf("graph %s-* already loaded\n", spec.Prefix)
@@ -56,7 +59,7 @@ func prepare(ctx context.Context, driver neo4j.DriverWithContext, spec store.Gen
 		fmt.Printf("generated %d nodes and %d edges in %s (%.0f nodes/s)\n", gen.Nodes, gen.Edges, gen.Elapsed.Round(time.Second),
 			float64(gen.Nodes)/gen.Elapsed.Seconds())
 	}
-	size, err := s.CountGraph(ctx, spec.Prefix)
+	size, err := graphs.CountGraph(ctx, spec.Prefix)
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,7 @@ import (
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/storegen"
 )
 
 func main() {
@@ -138,11 +139,12 @@ func run() (err error) {
 	}
 
 	ctx := context.Background()
-	driver, s, err := benchgraph.Open(ctx, *uri, *passwordEnv, store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix})
+	driver, s, err := benchgraph.Open(ctx, *uri, *passwordEnv, storegen.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix})
 	if err != nil {
 		return err
 	}
 	defer driver.Close(ctx)
+	graphs := storegen.New(driver, "")
 
 	verifier, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
 	if err != nil {
@@ -207,7 +209,7 @@ func run() (err error) {
 	if err != nil {
 		return err
 	}
-	hubs, err := s.Hubs(ctx, *prefix, 12)
+	hubs, err := graphs.Hubs(ctx, *prefix, 12)
 	if err != nil {
 		return err
 	}
@@ -297,7 +299,7 @@ func run() (err error) {
 		return err
 	}
 	var randomDVs []string
-	dvRoots, err := s.SampleLineageRoots(ctx, *prefix, 20*(*warmup+*nValidations), *seed+1)
+	dvRoots, err := graphs.SampleLineageRoots(ctx, *prefix, 20*(*warmup+*nValidations), *seed+1)
 	if err != nil {
 		return err
 	}

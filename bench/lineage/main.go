@@ -31,6 +31,7 @@ import (
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/storegen"
 )
 
 func main() {
@@ -63,11 +64,12 @@ func run() error {
 	flag.Parse()
 
 	ctx := context.Background()
-	driver, s, err := benchgraph.Open(ctx, *uri, *passwordEnv, store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix})
+	driver, s, err := benchgraph.Open(ctx, *uri, *passwordEnv, storegen.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix})
 	if err != nil {
 		return err
 	}
 	defer driver.Close(ctx)
+	graphs := storegen.New(driver, "")
 
 	verifier, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
 	if err != nil {
@@ -82,11 +84,11 @@ func run() error {
 	}
 	client := &gqlClient{url: srv.URL + "/graphql", token: token, http: srv.Client()}
 
-	roots, err := s.SampleLineageRoots(ctx, *prefix, *nRoots+*warmup, *seed)
+	roots, err := graphs.SampleLineageRoots(ctx, *prefix, *nRoots+*warmup, *seed)
 	if err != nil {
 		return err
 	}
-	hubs, err := s.Hubs(ctx, *prefix, 12)
+	hubs, err := graphs.Hubs(ctx, *prefix, 12)
 	if err != nil {
 		return err
 	}

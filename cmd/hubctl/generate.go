@@ -13,6 +13,7 @@ import (
 	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/storegen"
 )
 
 const generateUsage = "usage: hubctl generate [--nodes 1000000] [--seed 1] [--prefix lg] [--neo4j-uri bolt://127.0.0.1:7687] [--neo4j-user neo4j] [--password-env EXPHUB_NEO4J_PASSWORD]\n"
@@ -45,7 +46,7 @@ func runGenerate(args []string, getenv func(string) string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "hubctl generate: unexpected argument %q\n%s", fs.Arg(0), generateUsage)
 		return exitUsage
 	}
-	spec := store.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix, Projects: *projects, Hubs: *hubs}
+	spec := storegen.GenSpec{Nodes: *nodes, Seed: *seed, Prefix: *prefix, Projects: *projects, Hubs: *hubs}
 	err := spec.Validate()
 	switch {
 	case *projects < 1: // a zero spec field means the default; a zero flag is a mistake
@@ -79,11 +80,11 @@ func runGenerate(args []string, getenv func(string) string, stdout, stderr io.Wr
 		return exitError
 	}
 	if !*quiet {
-		spec.Progress = func(st store.GenStats) {
+		spec.Progress = func(st storegen.GenStats) {
 			fmt.Fprintf(stderr, "\r%d nodes, %d edges", st.Nodes, st.Edges)
 		}
 	}
-	st, err := s.GenerateLineage(ctx, spec)
+	st, err := storegen.New(driver, "").GenerateLineage(ctx, spec)
 	if !*quiet {
 		fmt.Fprintln(stderr)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -149,7 +150,8 @@ func TestEvidenceFetchFromTheHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.Decide(ctx, "bob", req.ID, store.DecisionApproved, "ok"); err != nil {
+	bob := &auth.Principal{Subject: "bob", Roles: map[string]auth.Role{key: auth.RoleApprover}}
+	if _, _, err := governance.New(st, nil).Decide(ctx, bob, req.ID, store.DecisionApproved, "ok"); err != nil {
 		t.Fatal(err)
 	}
 	token := func(role auth.Role) string {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -51,8 +52,8 @@ type BiasCheckConnection struct {
 }
 
 type BiasCheckEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *store.BiasCheck `json:"node"`
+	Cursor string                `json:"cursor"`
+	Node   *governance.BiasCheck `json:"node"`
 }
 
 type BiasRuleInput struct {
@@ -510,7 +511,7 @@ type RunBiasCheckInput struct {
 }
 
 type RunBiasCheckPayload struct {
-	BiasCheck *store.BiasCheck `json:"biasCheck"`
+	BiasCheck *governance.BiasCheck `json:"biasCheck"`
 }
 
 type RunConnection struct {

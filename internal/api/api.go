@@ -30,6 +30,7 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/resolvers"
 )
@@ -62,7 +63,7 @@ type Options struct {
 	Validations resolvers.Validator
 	// Data opens dataset versions' data (runBiasCheck); without it bias
 	// checks are UNAVAILABLE.
-	Data resolvers.DataSource
+	Data governance.DataSource
 	// Explorer is the built React explorer served at /; nil serves a page
 	// that says how to build it.
 	Explorer fs.FS
@@ -116,7 +117,8 @@ func NewHandler(o Options) http.Handler {
 // connection's first argument multiplies the cost of what is selected
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
-	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Data: o.Data, Present: presenter(log)}
+	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Governance: governance.New(o.Store, o.Data),
+		Present: presenter(log)}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	limits := o.Limits.withDefaults()

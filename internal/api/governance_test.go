@@ -10,7 +10,9 @@ import (
 
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/evidence"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // evalCSV is a model's predictions on an evaluation set: selection rates
@@ -33,8 +35,7 @@ func newGoverned(t *testing.T, h *hub, prefix string) *governed {
 	key, d := newDataset(t, h.st, prefix)
 	path, sum := writeData(t, "eval.csv", evalCSV)
 	g := &governed{key: key, data: registerVersion(t, h.st, d, "v1", path, sum)}
-	must(h.st.RecordValidationResult(ctx, "alice", store.RecordValidationResultInput{DatasetVersionID: g.data.ID, SuiteName: "ge",
-		Result: `{"success": true, "results": []}`})).of(t)
+	must(h.st.RecordValidationResult(ctx, "alice", must(validation.RecordInput(g.data.ID, "ge", `{"success": true, "results": []}`)).of(t))).of(t)
 	exp := must(h.st.CreateExperiment(ctx, "trainer", store.CreateExperimentInput{ProjectKey: key, Name: "e"})).of(t)
 	g.train = must(h.st.StartRun(ctx, "trainer", store.StartRunInput{ExperimentID: exp.ID, Name: "train"})).of(t)
 	must(h.st.AddRunInputs(ctx, "trainer", g.train.ID, []string{g.data.ID})).of(t)
@@ -339,7 +340,7 @@ func TestReproducibilityOverTheAPI(t *testing.T) {
 	var spec struct{ ReproduceSpec map[string]any }
 	h.gql(t, alice, `query($id: ID!) { reproduceSpec(runId: $id) }`, map[string]any{"id": g.train.ID}).ok(t, &spec)
 	inputs, _ := spec.ReproduceSpec["inputs"].([]any)
-	if spec.ReproduceSpec["format"] != store.ReproduceSpecFormat || len(inputs) != 1 || !strings.Contains(string(must(json.Marshal(inputs)).of(t)), g.data.Digest) {
+	if spec.ReproduceSpec["format"] != governance.ReproduceSpecFormat || len(inputs) != 1 || !strings.Contains(string(must(json.Marshal(inputs)).of(t)), g.data.Digest) {
 		t.Fatalf("reproduce spec %v", spec.ReproduceSpec)
 	}
 	ctx := t.Context()

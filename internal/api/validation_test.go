@@ -14,6 +14,7 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // ordersCSV has one amount out of [0, 100] (row 3) and a null id (row 4).
@@ -366,7 +367,11 @@ func setQuality(t *testing.T, st *store.Store, versionID, suite, status string) 
 	res := `{"engine":"exphub","suite":"` + suite + `","row_count":1,"status":"` + status + `","statistics":{"evaluated":1,"passed":0,"failed":1,"errored":0,"success_percent":0},
 		"rules":[{"index":0,"type":"not_null","column":"id","severity":"error","verdict":"` + map[string]string{"PASSED": "PASSED", "WARNED": "FAILED", "FAILED": "FAILED", "ERROR": "ERROR"}[status] +
 		`","observed":null,"element_count":1,"missing_count":0,"unexpected_count":1,"unexpected_percent":100}]}`
-	if _, err := st.RecordValidationResult(t.Context(), "alice", store.RecordValidationResultInput{DatasetVersionID: versionID, SuiteName: suite, Result: res}); err != nil {
+	in, err := validation.RecordInput(versionID, suite, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RecordValidationResult(t.Context(), "alice", in); err != nil {
 		t.Fatal(err)
 	}
 }

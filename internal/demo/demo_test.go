@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/demo"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/evidence"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -109,8 +111,15 @@ func TestSeedGovernanceTellsItsStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := bias[g.FraudBiasCheck]; b == nil || b.DemographicParityRatio.Value == nil || *b.DemographicParityRatio.Value >= 0.8 || b.RowCount != 2000 {
-		t.Fatalf("fraud bias check %+v", bias[g.FraudBiasCheck])
+	if bias[g.FraudBiasCheck] == nil {
+		t.Fatalf("fraud bias check %s not stored", g.FraudBiasCheck)
+	}
+	b, err := governance.DecodeBiasCheck(bias[g.FraudBiasCheck])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.DemographicParityRatio.Value == nil || *b.DemographicParityRatio.Value >= 0.8 || b.RowCount != 2000 {
+		t.Fatalf("fraud bias check %+v", b)
 	}
 	if st := reqs[g.ChurnStaging].Status; st != store.PromotionApproved {
 		t.Fatalf("churn staging request %s", st)
@@ -118,7 +127,8 @@ func TestSeedGovernanceTellsItsStory(t *testing.T) {
 	if st := reqs[g.ChurnProduction].Status; st != store.PromotionPending {
 		t.Fatalf("churn production request %s: %+v", st, reqs[g.ChurnProduction].Checks)
 	}
-	pack, err := s.EvidencePack(ctx, g.ChurnStaging, "auditor", store.Scope{Keys: []string{keys.Churn}})
+	auditor := &auth.Principal{Subject: "auditor", Roles: map[string]auth.Role{keys.Churn: auth.RoleApprover}}
+	pack, err := governance.New(s, nil).EvidencePack(ctx, auditor, g.ChurnStaging)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/fairness"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // Governance names what SeedGovernance created.
@@ -34,11 +37,18 @@ type Governance struct {
 // dir, where the bias check reads it.
 func SeedGovernance(ctx context.Context, s *store.Store, keys Keys, sc *Scenario, dir string) (*Governance, error) {
 	g := &Governance{}
+	// The story's people, with the roles it needs in both projects.
+	as := func(subject string, role auth.Role) *auth.Principal {
+		return &auth.Principal{Subject: subject, Roles: map[string]auth.Role{keys.Fraud: role, keys.Churn: role}}
+	}
+	carol, dave, erin := as("carol", auth.RoleContributor), as("dave", auth.RoleContributor), as("erin", auth.RoleAdmin)
+	data := &holdoutData{}
+	gov := governance.New(s, data)
 	fraudPolicy := store.DefaultPolicy
 	fraudPolicy.RequiredApprovals = 2
 	fraudPolicy.BiasRules = []store.BiasRule{{Metric: store.DemographicParityRatio, Threshold: 0.8},
 		{Metric: store.EqualizedOddsDifference, Threshold: 0.1}}
-	if _, _, err := s.SetPolicy(ctx, "erin", keys.Fraud, fraudPolicy); err != nil {
+	if _, _, err := gov.SetPolicy(ctx, erin, keys.Fraud, fraudPolicy); err != nil {
 		return nil, err
 	}
 
@@ -62,17 +72,14 @@ func SeedGovernance(ctx context.Context, s *store.Store, keys Keys, sc *Scenario
 		return nil, err
 	}
 	best := sc.ModelVersions[len(sc.ModelVersions)-1]
+	data.src = quality.Source{URI: path, ExpectedSHA256: sum}
 	spec := fairness.Spec{LabelColumn: "is_fraud", PredictionColumn: "flagged", SensitiveColumns: []string{"region"}, PositiveLabel: "1", MinGroupSize: 30}
-	report, err := fairness.Evaluate(ctx, quality.Source{URI: path, ExpectedSHA256: sum}, spec)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.RecordBiasCheck(ctx, "carol", store.RecordBiasCheckInput{ModelVersionID: best, DatasetVersionID: hv.ID, Spec: spec, Report: report})
+	b, err := gov.RunBiasCheck(ctx, carol, governance.BiasCheckInput{ModelVersionID: best, DatasetVersionID: hv.ID, Spec: spec})
 	if err != nil {
 		return nil, err
 	}
 	g.FraudBiasCheck = b.ID
-	req, err := s.RequestPromotion(ctx, "carol", store.RequestPromotionInput{ModelVersionID: best, TargetStage: store.StageProduction,
+	req, err := gov.RequestPromotion(ctx, carol, store.RequestPromotionInput{ModelVersionID: best, TargetStage: store.StageProduction,
 		Justification: "AUC 0.931 on the November features, +1.9 points over the current model."})
 	if err != nil {
 		return nil, err
@@ -81,20 +88,24 @@ func SeedGovernance(ctx context.Context, s *store.Store, keys Keys, sc *Scenario
 
 	// Churn: the customers snapshot passed its checks; the model went to
 	// staging with erin's approval and now asks for production.
-	if _, err := s.RecordValidationResult(ctx, "dave", store.RecordValidationResultInput{DatasetVersionID: sc.ChurnData, SuiteName: "customers-contract",
-		Result: `{"success": true, "results": [{"success": true, "expectation_config": {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "customer_id"}}, "result": {}}]}`}); err != nil {
+	churnChecks, err := validation.RecordInput(sc.ChurnData, "customers-contract",
+		`{"success": true, "results": [{"success": true, "expectation_config": {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "customer_id"}}, "result": {}}]}`)
+	if err != nil {
 		return nil, err
 	}
-	staging, err := s.RequestPromotion(ctx, "dave", store.RequestPromotionInput{ModelVersionID: sc.ChurnModel, TargetStage: store.StageStaging,
+	if _, err := s.RecordValidationResult(ctx, "dave", churnChecks); err != nil {
+		return nil, err
+	}
+	staging, err := gov.RequestPromotion(ctx, dave, store.RequestPromotionInput{ModelVersionID: sc.ChurnModel, TargetStage: store.StageStaging,
 		Justification: "Baseline for the retention team's shadow test."})
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := s.Decide(ctx, "erin", staging.ID, store.DecisionApproved, "Shadow test only; fine."); err != nil {
+	if _, _, err := gov.Decide(ctx, erin, staging.ID, store.DecisionApproved, "Shadow test only; fine."); err != nil {
 		return nil, err
 	}
 	g.ChurnStaging = staging.ID
-	prod, err := s.RequestPromotion(ctx, "dave", store.RequestPromotionInput{ModelVersionID: sc.ChurnModel, TargetStage: store.StageProduction,
+	prod, err := gov.RequestPromotion(ctx, dave, store.RequestPromotionInput{ModelVersionID: sc.ChurnModel, TargetStage: store.StageProduction,
 		Justification: "Two weeks in shadow: precision held at 0.64."})
 	if err != nil {
 		return nil, err
@@ -105,6 +116,11 @@ func SeedGovernance(ctx context.Context, s *store.Store, keys Keys, sc *Scenario
 
 // holdout is 2,000 deterministic rows: the model flags region "south"
 // more often than "north" for the same fraud rate.
+// holdoutData serves the holdout set the bias check reads.
+type holdoutData struct{ src quality.Source }
+
+func (h *holdoutData) Source(context.Context, string) (quality.Source, error) { return h.src, nil }
+
 func holdout() []byte {
 	r := rand.New(rand.NewPCG(7, 11))
 	var b strings.Builder

@@ -7,6 +7,7 @@ import (
 
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // SeedQuality records the demo's data-quality story on a seeded scenario:
@@ -49,8 +50,11 @@ func SeedQuality(ctx context.Context, s *store.Store, sc *Scenario, now time.Tim
 		if err != nil {
 			return err
 		}
-		if _, err := s.RecordValidationResult(ctx, "bob", store.RecordValidationResultInput{DatasetVersionID: v.id,
-			SuiteName: "transactions-contract", Result: string(raw)}); err != nil {
+		in, err := validation.RecordInput(v.id, "transactions-contract", string(raw))
+		if err != nil {
+			return err
+		}
+		if _, err := s.RecordValidationResult(ctx, "bob", in); err != nil {
 			return err
 		}
 	}

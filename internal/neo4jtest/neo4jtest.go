@@ -22,6 +22,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/exphub/exphub/internal/config"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -134,11 +135,12 @@ func (e *startError) Error() string {
 	return "starting the test Neo4j failed: " + e.err.Error() + "\n" + e.out
 }
 
-// Store returns a store over the test instance with the migrations applied.
+// Store returns a store over the test instance with the migrations applied
+// and the governance rules the server gives it.
 func Store(t testing.TB, opts ...store.Option) *store.Store {
 	t.Helper()
 	d := Driver(t)
-	s := store.New(d, "", opts...)
+	s := store.New(d, "", append([]store.Option{store.WithRules(governance.Rules)}, opts...)...)
 	migrateMu.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()

@@ -28,6 +28,7 @@ import (
 	"github.com/exphub/exphub/internal/demo"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/validation"
 )
@@ -40,7 +41,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		return err
 	}
 	defer driver.Close(context.WithoutCancel(ctx))
-	st := store.New(driver, cfg.Neo4jDatabase)
+	st := store.New(driver, cfg.Neo4jDatabase, store.WithRules(governance.Rules))
 
 	verifier, closeVerifier, err := newVerifier(ctx, cfg)
 	if err != nil {

@@ -1,43 +1,11 @@
 package store
 
-import (
-	"context"
-	"math/rand/v2"
-)
+import "context"
 
-// This file serves the lineage benchmark (bench/lineage): sampling roots
-// from a generated graph and the raw-Cypher floor it compares the API with.
-
-// SampleLineageRoots returns n IDs of lineage nodes (runs, dataset and
-// model versions) of the projects whose keys start with prefix+"-",
-// chosen with a generator seeded by seed, so every run of the benchmark
-// asks about the same nodes.
-func (s *Store) SampleLineageRoots(ctx context.Context, prefix string, n int, seed uint64) ([]string, error) {
-	ids, err := read(ctx, s, func(tx *txn) ([]string, error) {
-		recs, err := tx.run(`
-			MATCH (v:Node) WHERE v.projectKey STARTS WITH $prefix AND (v:Run OR v:DatasetVersion OR v:ModelVersion)
-			RETURN v.id AS id ORDER BY id`, map[string]any{"prefix": prefix + "-"})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]string, len(recs))
-		for i, rec := range recs {
-			if out[i], err = recStr(rec, "id"); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	})
-	if err != nil || len(ids) == 0 {
-		return nil, err
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	out := make([]string, n)
-	for i := range out {
-		out[i] = ids[rng.IntN(len(ids))]
-	}
-	return out, nil
-}
+// This file serves the lineage benchmark (bench/lineage): the raw-Cypher
+// floor it compares the API with. It stays in the store because it runs
+// the store's own lineage statements; the benchmark's other reads and the
+// graph generator are in internal/store/storegen.
 
 // RawLineage runs the statements Lineage runs for req, with the same
 // parameters, and only counts the records: the floor that the API's
@@ -138,48 +106,5 @@ func (s *Store) rawWalk(ctx context.Context, req LineageRequest, budget int, edg
 		params["ids"], params["edges"], params["rows"] = ids, edges, questions
 		recs, err = tx.run(finishQuery, params)
 		return len(ids) + len(recs), err
-	})
-}
-
-// GraphSize counts the nodes and relationships of a generated graph.
-type GraphSize struct{ Nodes, Edges int64 }
-
-// CountGraph counts the nodes of the projects whose keys start with
-// prefix+"-" and the relationships that start at them.
-func (s *Store) CountGraph(ctx context.Context, prefix string) (GraphSize, error) {
-	return read(ctx, s, func(tx *txn) (GraphSize, error) {
-		rec, err := tx.single(`
-			MATCH (v:Node) WHERE v.projectKey STARTS WITH $prefix
-			RETURN count(v) AS nodes, sum(COUNT { (v)-->() }) AS edges`, map[string]any{"prefix": prefix + "-"})
-		if err != nil {
-			return GraphSize{}, err
-		}
-		n, err := recInt(rec, "nodes")
-		if err != nil {
-			return GraphSize{}, err
-		}
-		e, err := recInt(rec, "edges")
-		return GraphSize{n, e}, err
-	})
-}
-
-// Hubs returns the n most-read dataset versions of the graph.
-func (s *Store) Hubs(ctx context.Context, prefix string, n int) ([]string, error) {
-	return read(ctx, s, func(tx *txn) ([]string, error) {
-		recs, err := tx.run(`
-			MATCH (v:DatasetVersion) WHERE v.projectKey STARTS WITH $prefix
-			WITH v, COUNT { (v)-[:CONSUMED_BY]->() } AS readers
-			ORDER BY readers DESC, v.id LIMIT $n
-			RETURN v.id AS id`, map[string]any{"prefix": prefix + "-", "n": n})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]string, len(recs))
-		for i, rec := range recs {
-			if out[i], err = recStr(rec, "id"); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
 	})
 }

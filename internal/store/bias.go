@@ -5,44 +5,40 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/exphub/exphub/internal/fairness"
 )
 
 // BiasCheck is a stored fairness evaluation of a model version on an
-// evaluation dataset version.
+// evaluation dataset version. Its spec and report are documents the store
+// keeps as JSON (governance.DecodeBiasCheck reads them).
 type BiasCheck struct {
 	ID               string
 	ProjectKey       string
 	ModelVersionID   string
 	DatasetVersionID string
-	fairness.Spec
-	fairness.Report
-	CreatedAt time.Time
-	CreatedBy string
+	Spec, Report     string
+	// FourFifths and Inconclusive are the report's verdicts, which events
+	// carry.
+	FourFifths   string
+	Inconclusive bool
+	CreatedAt    time.Time
+	CreatedBy    string
 }
 
 func decodeBiasCheck(m map[string]any) (*BiasCheck, error) {
 	p := props{m: m}
 	b := &BiasCheck{ID: p.str("id"), ProjectKey: p.str("projectKey"), ModelVersionID: p.str("modelVersionId"),
-		DatasetVersionID: p.str("datasetVersionId"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
-	if p.err != nil {
-		return nil, p.err
-	}
-	if err := json.Unmarshal([]byte(p.str("spec")), &b.Spec); err != nil {
-		return nil, fmt.Errorf("bias check %s: stored spec is not JSON", b.ID)
-	}
-	if err := json.Unmarshal([]byte(p.str("report")), &b.Report); err != nil {
-		return nil, fmt.Errorf("bias check %s: stored report is not JSON", b.ID)
-	}
+		DatasetVersionID: p.str("datasetVersionId"), Spec: p.str("spec"), Report: p.str("report"), FourFifths: p.str("fourFifths"),
+		Inconclusive: p.bool("inconclusive"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
 	return b, p.err
 }
 
-// RecordBiasCheckInput is a computed bias report to store.
+// RecordBiasCheckInput is a computed bias check to store: its spec and
+// report as JSON documents, and the report's verdicts.
 type RecordBiasCheckInput struct {
 	ModelVersionID, DatasetVersionID string
-	Spec                             fairness.Spec
-	Report                           *fairness.Report
+	Spec, Report                     string
+	FourFifths                       string
+	Inconclusive                     bool
 }
 
 // RecordBiasCheck stores a bias check of a model version, in the version's
@@ -54,16 +50,8 @@ func (s *Store) RecordBiasCheck(ctx context.Context, actor string, in RecordBias
 	if err := checkID("datasetVersionId", in.DatasetVersionID, KindDatasetVersion); err != nil {
 		return nil, err
 	}
-	if in.Report == nil {
-		return nil, invalid("report: missing")
-	}
-	spec, err := json.Marshal(in.Spec)
-	if err != nil {
-		return nil, err
-	}
-	report, err := json.Marshal(in.Report)
-	if err != nil {
-		return nil, err
+	if !json.Valid([]byte(in.Spec)) || !json.Valid([]byte(in.Report)) {
+		return nil, invalid("spec, report: must be JSON documents")
 	}
 	id := newID(KindBiasCheck)
 	return write(ctx, s, func(tx *txn) (*BiasCheck, error) {
@@ -97,8 +85,8 @@ func (s *Store) RecordBiasCheck(ctx context.Context, actor string, in RecordBias
 			CREATE (b)-[:EVALUATES]->(v)
 			CREATE (b)-[:ON_DATA]->(d)
 			RETURN b{.*} AS b`,
-			map[string]any{"model": model, "mv": in.ModelVersionID, "dv": in.DatasetVersionID, "id": id, "spec": string(spec),
-				"report": string(report), "fourFifths": string(in.Report.FourFifths), "inconclusive": in.Report.Inconclusive,
+			map[string]any{"model": model, "mv": in.ModelVersionID, "dv": in.DatasetVersionID, "id": id, "spec": in.Spec,
+				"report": in.Report, "fourFifths": in.FourFifths, "inconclusive": in.Inconclusive,
 				"now": s.now().UTC(), "actor": actor})
 		if err != nil {
 			return nil, err
@@ -115,7 +103,7 @@ func (s *Store) RecordBiasCheck(ctx context.Context, actor string, in RecordBias
 			return nil, err
 		}
 		ev := eventDraft{EventBiasCheckRecorded, b.ProjectKey, b.ID, map[string]any{"modelVersionId": b.ModelVersionID,
-			"datasetVersionId": b.DatasetVersionID, "fourFifths": string(b.Report.FourFifths), "inconclusive": b.Report.Inconclusive}}
+			"datasetVersionId": b.DatasetVersionID, "fourFifths": b.FourFifths, "inconclusive": b.Inconclusive}}
 		return b, s.appendEvents(tx, actor, append([]eventDraft{ev}, drafts...)...)
 	})
 }

@@ -2,9 +2,6 @@ package store
 
 import (
 	"fmt"
-	"strings"
-
-	"github.com/exphub/exphub/internal/fairness"
 )
 
 // CheckName names a policy check.
@@ -35,188 +32,106 @@ type PolicyCheck struct {
 	EvidenceIDs []string     `json:"evidenceIds"`
 }
 
+// Rules are the governance rules the store applies inside the
+// transactions that evaluate a request's checks (requesting a promotion,
+// a decision, and every change of its evidence: a validation, a bias
+// check, a reproduction). internal/governance provides them; a store
+// without them refuses those writes.
+type Rules struct {
+	// Checks evaluates the checks pol asks of req against ev.
+	Checks func(pol *Policy, req *PromotionRequest, ev *CheckEvidence) []PolicyCheck
+	// Status is the status of an open request with these checks.
+	Status func(checks []PolicyCheck) PromotionStatus
+}
+
+// WithRules gives the store the governance rules it applies.
+func WithRules(r Rules) Option { return func(s *Store) { s.rules = r } }
+
+// errNoRules refuses a write that needs rules the store was not given.
+var errNoRules = fmt.Errorf("promotion checks: the store was built without governance rules (store.WithRules)")
+
+// CheckEvidence is what a request's checks are evaluated on, as stored in
+// the transaction that evaluates them; only what the policy asks for is
+// read.
+type CheckEvidence struct {
+	// Upstream are the dataset versions upstream of the model version (at
+	// most 50 hops), ordered by ID.
+	Upstream []UpstreamVersion
+	// LatestBias is the version's newest bias check, or nil.
+	LatestBias *BiasCheck
+	// Training is the training run with its inputs, nil when none is
+	// recorded; LatestReproduction is its newest reproduction, or nil.
+	Training           *RunState
+	LatestReproduction *Reproduction
+}
+
+// UpstreamVersion is a dataset version upstream of a model version with
+// its quality status (empty: never validated).
+type UpstreamVersion struct {
+	ID, Name, ProjectKey string
+	Status               ValidationStatus
+}
+
 // upstreamDepthText bounds how far upstream of a model version the
 // validations check looks; lineage walks allow at most 50 hops too.
 const upstreamDepthText = "50"
 
-func verdictOf(ok bool) CheckVerdict {
-	if ok {
-		return CheckPassed
+// checks evaluates the checks pol asks of req in tx, with the store's rules.
+func (s *Store) checks(tx *txn, pol *Policy, req *PromotionRequest) ([]PolicyCheck, error) {
+	if s.rules.Checks == nil || s.rules.Status == nil {
+		return nil, errNoRules
 	}
-	return CheckFailed
-}
-
-// evaluateChecks evaluates every check pol asks for against the evidence
-// stored now.
-func evaluateChecks(tx *txn, pol *Policy, req *PromotionRequest) ([]PolicyCheck, error) {
-	checks := []PolicyCheck{}
+	ev := &CheckEvidence{}
+	var err error
 	if pol.RequireUpstreamValidationsPassed {
-		c, err := upstreamCheck(tx, req.ProjectKey, req.ModelVersionID, pol.AllowWarnedValidations)
-		if err != nil {
+		if ev.Upstream, err = upstreamVersions(tx, req.ModelVersionID); err != nil {
 			return nil, err
 		}
-		checks = append(checks, c)
 	}
 	if len(pol.BiasRules) > 0 {
-		c, err := biasCheck(tx, req.ModelVersionID, pol.BiasRules)
-		if err != nil {
+		if ev.LatestBias, err = latestBiasCheck(tx, req.ModelVersionID); err != nil {
 			return nil, err
 		}
-		checks = append(checks, c)
 	}
-	if pol.RequireReproducible {
-		c := PolicyCheck{Name: CheckReproducibility, Verdict: CheckFailed, EvidenceIDs: []string{},
-			Detail: "no training run is recorded as this version's producer"}
-		if req.TrainingRunID != "" {
-			rep, err := runReproducibility(tx, req.TrainingRunID)
-			if err != nil {
-				return nil, err
-			}
-			c.Verdict, c.EvidenceIDs = verdictOf(rep.Complete), []string{req.TrainingRunID}
-			c.Detail = "the training run records everything a rerun needs"
-			if !rep.Complete {
-				c.Detail = "the training run is missing: " + strings.Join(rep.Missing, ", ")
-			}
+	if (pol.RequireReproducible || pol.RequireReproduced) && req.TrainingRunID != "" {
+		if ev.Training, err = loadRunState(tx, req.TrainingRunID); err != nil {
+			return nil, err
 		}
-		checks = append(checks, c)
-	}
-	if pol.RequireReproduced {
-		c := PolicyCheck{Name: CheckReproduced, Verdict: CheckFailed, EvidenceIDs: []string{},
-			Detail: "no training run is recorded as this version's producer"}
-		if req.TrainingRunID != "" {
-			rep, err := latestReproduction(tx, req.TrainingRunID)
-			if err != nil {
-				return nil, err
-			}
-			c.Detail = "no reproduction of the training run is recorded"
-			if rep != nil {
-				c.Verdict, c.EvidenceIDs = verdictOf(rep.Status == Reproduced), []string{rep.ID}
-				c.Detail = fmt.Sprintf("the latest reproduction (run %s) %s", rep.ReproductionRunID, strings.ToLower(string(rep.Status)))
-			}
+		if ev.LatestReproduction, err = latestReproduction(tx, req.TrainingRunID); err != nil {
+			return nil, err
 		}
-		checks = append(checks, c)
 	}
-	return checks, nil
+	return s.rules.Checks(pol, req, ev), nil
 }
 
-// upstreamCheck: every dataset version upstream of the model version must
-// have a latest validation that PASSED (or WARNED when allowed). A model
-// version with no recorded upstream data fails: its lineage is unknown.
-// The stored check names and lists only dataset versions of the request's
-// project: its readers may not read the others, which are counted.
-func upstreamCheck(tx *txn, projectKey, modelVersionID string, allowWarned bool) (PolicyCheck, error) {
+// upstreamVersions reads the dataset versions upstream of a model version.
+func upstreamVersions(tx *txn, modelVersionID string) ([]UpstreamVersion, error) {
 	recs, err := tx.run(`
 		MATCH (dv:DatasetVersion)-[:CONSUMED_BY|PRODUCED|DERIVED_INTO*1..`+upstreamDepthText+`]->(:ModelVersion {id: $id})
 		WITH DISTINCT dv
-		RETURN dv.id AS id, dv.displayName AS name, dv.projectKey AS projectKey, coalesce(dv.qualityStatus, '') AS status
+		RETURN dv.id AS id, coalesce(dv.displayName, '') AS name, dv.projectKey AS projectKey, coalesce(dv.qualityStatus, '') AS status
 		ORDER BY id`, map[string]any{"id": modelVersionID})
 	if err != nil {
-		return PolicyCheck{}, err
+		return nil, err
 	}
-	c := PolicyCheck{Name: CheckUpstreamValidations, EvidenceIDs: []string{}}
-	var bad, good, badNames []string
-	badElsewhere := 0
+	out := make([]UpstreamVersion, 0, len(recs))
 	for _, rec := range recs {
-		id, err := recStr(rec, "id")
-		if err != nil {
-			return c, err
+		var u UpstreamVersion
+		var status string
+		if u.ID, err = recStr(rec, "id"); err != nil {
+			return nil, err
 		}
-		project, err := recStr(rec, "projectKey")
-		if err != nil {
-			return c, err
+		if u.Name, err = recStr(rec, "name"); err != nil {
+			return nil, err
 		}
-		name, _ := rec.Get("name")
-		status, err := recStr(rec, "status")
-		if err != nil {
-			return c, err
+		if u.ProjectKey, err = recStr(rec, "projectKey"); err != nil {
+			return nil, err
 		}
-		ok := status == string(ValidationPassed) || (allowWarned && status == string(ValidationWarned))
-		switch {
-		case ok && project == projectKey:
-			good = append(good, id)
-		case ok:
-		case project != projectKey:
-			badElsewhere++
-		default:
-			if status == "" {
-				status = "never validated"
-			}
-			bad = append(bad, id)
-			badNames = append(badNames, fmt.Sprintf("%v (%s)", name, status))
+		if status, err = recStr(rec, "status"); err != nil {
+			return nil, err
 		}
+		u.Status = ValidationStatus(status)
+		out = append(out, u)
 	}
-	c.EvidenceIDs = append(append(c.EvidenceIDs, bad...), good...)
-	if len(badNames) > 5 {
-		badNames = append(badNames[:5], fmt.Sprintf("and %d more", len(badNames)-5))
-	}
-	if badElsewhere > 0 {
-		badNames = append(badNames, fmt.Sprintf("%d in other projects", badElsewhere))
-	}
-	switch failed := len(bad) + badElsewhere; {
-	case len(recs) == 0:
-		c.Verdict, c.Detail = CheckFailed, "no dataset version is recorded upstream of this model version: its data lineage is unknown"
-	case failed > 0:
-		c.Verdict, c.Detail = CheckFailed, fmt.Sprintf("%d of %d upstream dataset versions have no passing latest validation: %s",
-			failed, len(recs), strings.Join(badNames, ", "))
-	case len(recs) == 1:
-		c.Verdict, c.Detail = CheckPassed, "the one upstream dataset version passed its latest validations"
-	default:
-		c.Verdict, c.Detail = CheckPassed, fmt.Sprintf("all %d upstream dataset versions passed their latest validations", len(recs))
-	}
-	return c, nil
-}
-
-// biasCheck: the version's latest bias check must meet every rule.
-func biasCheck(tx *txn, modelVersionID string, rules []BiasRule) (PolicyCheck, error) {
-	c := PolicyCheck{Name: CheckBias, Verdict: CheckFailed, EvidenceIDs: []string{}}
-	b, err := latestBiasCheck(tx, modelVersionID)
-	if err != nil {
-		return c, err
-	}
-	if b == nil {
-		c.Detail = "no bias check of this model version is recorded"
-		return c, nil
-	}
-	c.EvidenceIDs = []string{b.ID}
-	if b.Report.Inconclusive {
-		c.Detail = "the latest bias check is inconclusive: " + strings.Join(b.Report.Notes, "; ")
-		return c, nil
-	}
-	var broken, held []string
-	for _, r := range rules {
-		v := b.Metric(r.Metric)
-		switch {
-		case v.Value == nil:
-			broken = append(broken, fmt.Sprintf("%s is undefined (%s)", r.Metric, v.Reason))
-		case r.Metric.IsRatio() && *v.Value < r.Threshold:
-			broken = append(broken, fmt.Sprintf("%s %.4g < %.4g", r.Metric, *v.Value, r.Threshold))
-		case !r.Metric.IsRatio() && *v.Value > r.Threshold:
-			broken = append(broken, fmt.Sprintf("%s %.4g > %.4g", r.Metric, *v.Value, r.Threshold))
-		default:
-			held = append(held, fmt.Sprintf("%s %.4g", r.Metric, *v.Value))
-		}
-	}
-	if len(broken) > 0 {
-		c.Detail = "the latest bias check breaks the policy: " + strings.Join(broken, "; ")
-		return c, nil
-	}
-	c.Verdict, c.Detail = CheckPassed, "the latest bias check meets every rule: "+strings.Join(held, ", ")
-	return c, nil
-}
-
-// Metric returns the summary named m.
-func (b *BiasCheck) Metric(m BiasMetric) fairness.Value {
-	switch m {
-	case DemographicParityDifference:
-		return b.Report.DemographicParityDifference
-	case DemographicParityRatio:
-		return b.Report.DemographicParityRatio
-	case EqualizedOddsDifference:
-		return b.Report.EqualizedOddsDifference
-	case EqualizedOddsRatio:
-		return b.Report.EqualizedOddsRatio
-	case EqualOpportunityDifference:
-		return b.Report.EqualOpportunityDifference
-	}
-	return fairness.Value{Reason: "unknown metric " + string(m)}
+	return out, nil
 }

@@ -80,11 +80,3 @@ func (s *Store) VerifyLogTampered(ctx context.Context, projectKey, tamper string
 	}
 	return out, nil
 }
-
-// SetEvidenceWindow shrinks the stretch of the log an evidence pack
-// carries, until the test ends.
-func SetEvidenceWindow(t interface{ Cleanup(func()) }, n int64) {
-	old := evidenceWindow
-	evidenceWindow = n
-	t.Cleanup(func() { evidenceWindow = old })
-}

@@ -57,6 +57,30 @@ var kinds = []struct {
 	{KindReproduction, "rep_", "Reproduction"},
 }
 
+// IDPrefix returns the prefix that starts every global ID of kind k
+// ("run_" for KindRun), or "" for a kind that has no nodes of its own
+// (KindRedacted, or a value that is not a kind).
+func IDPrefix(k Kind) string {
+	for _, e := range kinds {
+		if e.kind == k {
+			return e.prefix
+		}
+	}
+	return ""
+}
+
+// Label returns the Neo4j label of the nodes of kind k ("Run" for
+// KindRun), or "" for a kind that has no nodes of its own. Its result is
+// safe to write into Cypher text: it comes only from the kinds table.
+func Label(k Kind) string {
+	for _, e := range kinds {
+		if e.kind == k {
+			return e.label
+		}
+	}
+	return ""
+}
+
 func (k Kind) label() string {
 	for _, e := range kinds {
 		if e.kind == k {

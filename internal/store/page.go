@@ -142,6 +142,25 @@ func listPage[T any](ctx context.Context, s *Store, list string, page Page, cyph
 	})
 }
 
+// pageInMemory pages items already sorted by ID, newest first, with the
+// keyset cursors listPage gives the same list.
+func pageInMemory[T any](list string, items []T, page Page, key func(T) (any, string)) (Conn[T], error) {
+	limit, c, err := page.limit(list)
+	if err != nil {
+		return Conn[T]{}, err
+	}
+	start := 0
+	if c != nil {
+		for start < len(items) {
+			if _, id := key(items[start]); id < c.ID {
+				break
+			}
+			start++
+		}
+	}
+	return pageOf(items[start:min(len(items), start+limit)], list, limit-1, int64(len(items)), key), nil
+}
+
 // pageOf cuts items fetched with limit() down to the page and computes
 // cursors with key.
 func pageOf[T any](items []T, list string, first int, total int64, key func(T) (any, string)) Conn[T] {

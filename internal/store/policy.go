@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -24,7 +23,8 @@ const (
 	EqualOpportunityDifference  BiasMetric = "EQUAL_OPPORTUNITY_DIFFERENCE"
 )
 
-var biasMetrics = []BiasMetric{DemographicParityDifference, DemographicParityRatio, EqualizedOddsDifference,
+// BiasMetrics lists every bias metric a policy can bound.
+var BiasMetrics = []BiasMetric{DemographicParityDifference, DemographicParityRatio, EqualizedOddsDifference,
 	EqualizedOddsRatio, EqualOpportunityDifference}
 
 // IsRatio reports whether m is a ratio (a lower bound) rather than a
@@ -99,48 +99,14 @@ func (p *Policy) apply(in PolicyInput) {
 	p.BiasRules, p.Stages = slices.Clone(in.BiasRules), slices.Clone(in.Stages)
 }
 
-// normalize validates in and puts its lists in a canonical order, so equal
-// policies compare equal.
-func (in *PolicyInput) normalize() error {
-	if in.RequiredApprovals < 1 || in.RequiredApprovals > 10 {
-		return invalid("requiredApprovals: must be 1 to 10, got %d", in.RequiredApprovals)
-	}
-	if in.ApproverRole != ApproverRoleApprover && in.ApproverRole != ApproverRoleAdmin {
-		return invalid("approverRole: must be APPROVER or ADMIN, got %s", errs.Quote(in.ApproverRole))
-	}
-	if in.AllowWarnedValidations && !in.RequireUpstreamValidationsPassed {
-		return invalid("allowWarnedValidations: only meaningful with requireUpstreamValidationsPassed")
-	}
-	if in.RequireReproduced && !in.RequireReproducible {
-		return invalid("requireReproduced: needs requireReproducible (a rerun of an incomplete run proves little)")
-	}
+// Canonical returns in with its bias rules ordered by metric and its
+// stages sorted without repeats, so equal policies compare equal.
+// (internal/governance decides what a valid policy is.)
+func (in PolicyInput) Canonical() PolicyInput {
 	in.BiasRules = slices.Clone(in.BiasRules)
-	for i, r := range in.BiasRules {
-		if !slices.Contains(biasMetrics, r.Metric) {
-			return invalid("biasRules[%d].metric: unknown metric %s", i, errs.Quote(r.Metric))
-		}
-		if math.IsNaN(r.Threshold) || r.Threshold < 0 || r.Threshold > 1 {
-			return invalid("biasRules[%d].threshold: must be in [0, 1], got %v", i, r.Threshold)
-		}
-	}
-	slices.SortFunc(in.BiasRules, func(a, b BiasRule) int { return cmp.Compare(a.Metric, b.Metric) })
-	for i := 1; i < len(in.BiasRules); i++ {
-		if in.BiasRules[i].Metric == in.BiasRules[i-1].Metric {
-			return invalid("biasRules: %s appears twice", in.BiasRules[i].Metric)
-		}
-	}
-	if len(in.Stages) == 0 {
-		return invalid("stages: name at least one of STAGING, PRODUCTION")
-	}
-	in.Stages = slices.Clone(in.Stages)
-	for i, st := range in.Stages {
-		if st != StageStaging && st != StageProduction {
-			return invalid("stages[%d]: a promotion targets STAGING or PRODUCTION, got %s", i, st)
-		}
-	}
-	slices.Sort(in.Stages)
-	in.Stages = slices.Compact(in.Stages)
-	return nil
+	slices.SortStableFunc(in.BiasRules, func(a, b BiasRule) int { return cmp.Compare(a.Metric, b.Metric) })
+	in.Stages = slices.Compact(slices.Sorted(slices.Values(in.Stages)))
+	return in
 }
 
 func (in PolicyInput) equal(o PolicyInput) bool {
@@ -157,11 +123,10 @@ const currentPolicy = `
 
 // SetPolicy makes in the project's policy: a new version when it differs
 // from the current one (changed reports which). Open promotion requests
-// stay held to the version they were made under.
+// stay held to the version they were made under. in is a valid policy
+// (see governance.CheckPolicy).
 func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in PolicyInput) (*Policy, bool, error) {
-	if err := in.normalize(); err != nil {
-		return nil, false, err
-	}
+	in = in.Canonical()
 	rules, err := json.Marshal(in.BiasRules)
 	if err != nil {
 		return nil, false, err
@@ -190,8 +155,7 @@ func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in Poli
 			}
 			// Compare in canonical form: version 0 and older versions
 			// may list rules and stages in another order.
-			curIn := cur.PolicyInput
-			if curIn.normalize() == nil && curIn.equal(in) {
+			if cur.PolicyInput.Canonical().equal(in) {
 				return result{cur, false}, nil
 			}
 			version = cur.Version

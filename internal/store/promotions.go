@@ -60,8 +60,11 @@ type PromotionRequest struct {
 	// TrainedBy started the training run; TrainingRunID is that run.
 	// Both are empty when no run is recorded as the version's producer.
 	TrainedBy, TrainingRunID string
-	PolicyID                 string
-	PolicyVersion            int64
+	// ProducedBy are whoever started the runs that produced the version,
+	// as stored now (a producer linked after the request was made too).
+	ProducedBy    []string
+	PolicyID      string
+	PolicyVersion int64
 	// RequiredApprovals, ApproverRole and SeparationOfDuties are copied
 	// from the policy version at request time.
 	RequiredApprovals  int
@@ -90,20 +93,6 @@ func (r *PromotionRequest) Decided(actor string) bool {
 	return slices.ContainsFunc(r.Approvals, func(a Approval) bool { return a.Actor == actor })
 }
 
-// Conflicted reports why actor may not decide on r under separation of
-// duties, or "" when it may.
-func (r *PromotionRequest) Conflicted(actor string) string {
-	switch {
-	case !r.SeparationOfDuties:
-		return ""
-	case actor == r.RequestedBy:
-		return "the requester cannot approve or reject their own request (separation of duties)"
-	case r.TrainedBy != "" && actor == r.TrainedBy:
-		return "whoever started the training run cannot approve or reject its promotion (separation of duties)"
-	}
-	return ""
-}
-
 func decodePromotionRequest(m map[string]any) (*PromotionRequest, error) {
 	p := props{m: m}
 	r := &PromotionRequest{ID: p.str("id"), ProjectKey: p.str("projectKey"), ModelVersionID: p.str("modelVersionId"), ModelID: p.str("modelId"),
@@ -118,6 +107,7 @@ func decodePromotionRequest(m map[string]any) (*PromotionRequest, error) {
 	if v := p.optStr("trainingRunId"); v != nil {
 		r.TrainingRunID = *v
 	}
+	r.ProducedBy = p.strs("producedBy")
 	if p.err == nil {
 		if err := json.Unmarshal([]byte(p.str("checks")), &r.Checks); err != nil {
 			return nil, fmt.Errorf("promotion request %s: stored checks are not JSON", r.ID)
@@ -135,8 +125,10 @@ func decodePromotionRequest(m map[string]any) (*PromotionRequest, error) {
 	return r, p.err
 }
 
-// requestProjection returns a request with its approvals.
-const requestProjection = `r{.*, approvals: [(a:Approval)-[:DECIDES]->(r) | a{.*}]}`
+// requestProjection returns a request with its approvals and whoever
+// started the runs that produced its version.
+const requestProjection = `r{.*, approvals: [(a:Approval)-[:DECIDES]->(r) | a{.*}],
+	producedBy: [(run:Run)-[:PRODUCED]->(:ModelVersion {id: r.modelVersionId}) | run.createdBy]}`
 
 func init() {
 	byIDQueries[KindPromotionRequest] = "UNWIND $ids AS id MATCH (r:PromotionRequest {id: id}) RETURN " + requestProjection + " AS n"
@@ -218,10 +210,10 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 		req.TrainedBy, _ = trainedBy.(string)
 		trainingProject, _ := rec.Get("trainingProject")
 		tp, _ := trainingProject.(string)
-		if req.Checks, err = evaluateChecks(tx, pol, req); err != nil {
+		if req.Checks, err = s.checks(tx, pol, req); err != nil {
 			return nil, err
 		}
-		req.CheckedAt, req.Status = req.RequestedAt, statusOf(req.Checks)
+		req.CheckedAt, req.Status = req.RequestedAt, s.rules.Status(req.Checks)
 		checks, err := json.Marshal(req.Checks)
 		if err != nil {
 			return nil, err
@@ -247,7 +239,7 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 		return req, s.appendEvents(tx, actor, eventDraft{EventPromotionRequested, req.ProjectKey, req.ID, map[string]any{
 			"modelVersionId": req.ModelVersionID, "targetStage": string(req.TargetStage), "status": string(req.Status),
 			"requestedBy": actor, "trainedBy": owned(req.TrainedBy, tp), "approverRole": req.ApproverRole, "separationOfDuties": req.SeparationOfDuties,
-			"requiredApprovals": req.RequiredApprovals, "policyVersion": pol.Version, "failingChecks": failing(req.Checks)}})
+			"requiredApprovals": req.RequiredApprovals, "policyVersion": pol.Version, "failingChecks": FailingChecks(req.Checks)}})
 	})
 }
 
@@ -269,14 +261,16 @@ func lockRequest(tx *txn, id string) (*PromotionRequest, error) {
 	return recDecode(rec, "r", decodePromotionRequest)
 }
 
-// Decide records an approver's decision on an open request. The caller
-// has checked that actor holds the request's approver role. Approving
-// twice, deciding a closed request, and separation-of-duties conflicts are
-// errs.Conflict. The approval that completes the required count carries out
-// the promotion when the checks, evaluated again under the lock, pass:
-// concurrent approvals are serialised on the request's lock, so it happens
-// exactly once. promoted reports whether this decision carried it out.
-func (s *Store) Decide(ctx context.Context, actor, requestID string, decision Decision, comment string) (req *PromotionRequest, promoted bool, err error) {
+// Decide records a decision of actor on a request. allow is the decision
+// rule (governance.Decision for the caller): it sees the request as it is
+// under the request's lock, with its approvals and producers, and a
+// refusal writes nothing. The approval that completes the required count
+// carries out the promotion when the checks, evaluated again under the
+// lock, pass: concurrent approvals are serialised on the request's lock,
+// so it happens exactly once. promoted reports whether this decision
+// carried it out.
+func (s *Store) Decide(ctx context.Context, actor, requestID string, decision Decision, comment string,
+	allow func(*PromotionRequest) error) (req *PromotionRequest, promoted bool, err error) {
 	if err := checkID("promotionRequestId", requestID, KindPromotionRequest); err != nil {
 		return nil, false, err
 	}
@@ -292,28 +286,8 @@ func (s *Store) Decide(ctx context.Context, actor, requestID string, decision De
 		if err != nil {
 			return result{}, err
 		}
-		switch {
-		case !req.Status.Open():
-			return result{}, conflict("promotion request %s is closed (%s)", req.ID, req.Status)
-		case req.Decided(actor):
-			return result{}, conflict("%s already decided on promotion request %s", actor, req.ID)
-		}
-		if why := req.Conflicted(actor); why != "" {
-			return result{}, conflict("%s", why)
-		}
-		if req.SeparationOfDuties {
-			// A producer run linked after the request was made counts
-			// too: whoever started any run that produced the version.
-			rec, err := tx.single(`
-				MATCH (run:Run)-[:PRODUCED]->(:ModelVersion {id: $id})
-				WHERE run.createdBy = $actor
-				RETURN count(run) AS n`, map[string]any{"id": req.ModelVersionID, "actor": actor})
-			if err != nil {
-				return result{}, err
-			}
-			if n, err := recInt(rec, "n"); err != nil || n > 0 {
-				return result{}, orErr(err, conflict("whoever started the training run cannot approve or reject its promotion (separation of duties)"))
-			}
+		if err := allow(req); err != nil {
+			return result{}, err
 		}
 		now := s.now().UTC()
 		_, err = tx.run(`
@@ -376,11 +350,11 @@ func (s *Store) settle(tx *txn, req *PromotionRequest, now time.Time) ([]eventDr
 	if err != nil {
 		return nil, false, err
 	}
-	if req.Checks, err = evaluateChecks(tx, pol, req); err != nil {
+	if req.Checks, err = s.checks(tx, pol, req); err != nil {
 		return nil, false, err
 	}
 	from := req.Status
-	req.Status = statusOf(req.Checks)
+	req.Status = s.rules.Status(req.Checks)
 	checks, err := json.Marshal(req.Checks)
 	if err != nil {
 		return nil, false, err
@@ -393,7 +367,7 @@ func (s *Store) settle(tx *txn, req *PromotionRequest, now time.Time) ([]eventDr
 			return nil, false, err
 		}
 		drafts = append(drafts, eventDraft{EventPromotionChecksChanged, req.ProjectKey, req.ID,
-			map[string]any{"from": string(from), "status": string(req.Status), "failingChecks": failing(req.Checks)}})
+			map[string]any{"from": string(from), "status": string(req.Status), "failingChecks": FailingChecks(req.Checks)}})
 	}
 	if req.Status != PromotionPending || req.ApprovalCount() < req.RequiredApprovals {
 		return drafts, false, nil
@@ -451,9 +425,9 @@ func closeRequest(tx *txn, req *PromotionRequest, status PromotionStatus, now ti
 	return err
 }
 
-// CancelPromotion withdraws an open request; the caller has checked that
-// actor is its requester or an admin.
-func (s *Store) CancelPromotion(ctx context.Context, actor, requestID string) (*PromotionRequest, error) {
+// CancelPromotion withdraws a request; allow is the rule of who may
+// (governance.Cancellation for the caller), applied under the lock.
+func (s *Store) CancelPromotion(ctx context.Context, actor, requestID string, allow func(*PromotionRequest) error) (*PromotionRequest, error) {
 	if err := checkID("promotionRequestId", requestID, KindPromotionRequest); err != nil {
 		return nil, err
 	}
@@ -462,8 +436,8 @@ func (s *Store) CancelPromotion(ctx context.Context, actor, requestID string) (*
 		if err != nil {
 			return nil, err
 		}
-		if !req.Status.Open() {
-			return nil, conflict("promotion request %s is closed (%s)", req.ID, req.Status)
+		if err := allow(req); err != nil {
+			return nil, err
 		}
 		if err := closeRequest(tx, req, PromotionCancelled, s.now().UTC()); err != nil {
 			return nil, err
@@ -473,9 +447,10 @@ func (s *Store) CancelPromotion(ctx context.Context, actor, requestID string) (*
 	})
 }
 
-// ReevaluatePromotion evaluates an open request's checks again now and,
-// when they pass and the approvals are complete, carries it out.
-func (s *Store) ReevaluatePromotion(ctx context.Context, actor, requestID string) (*PromotionRequest, bool, error) {
+// ReevaluatePromotion evaluates a request's checks again now and, when
+// they pass and the approvals are complete, carries it out; allow
+// (governance.Reevaluation) decides under the lock whether it may be.
+func (s *Store) ReevaluatePromotion(ctx context.Context, actor, requestID string, allow func(*PromotionRequest) error) (*PromotionRequest, bool, error) {
 	if err := checkID("promotionRequestId", requestID, KindPromotionRequest); err != nil {
 		return nil, false, err
 	}
@@ -488,8 +463,8 @@ func (s *Store) ReevaluatePromotion(ctx context.Context, actor, requestID string
 		if err != nil {
 			return result{}, err
 		}
-		if !req.Status.Open() {
-			return result{}, conflict("promotion request %s is closed (%s)", req.ID, req.Status)
+		if err := allow(req); err != nil {
+			return result{}, err
 		}
 		drafts, promoted, err := s.settle(tx, req, s.now().UTC())
 		if err != nil {
@@ -559,15 +534,8 @@ var openRequestsBy = map[string]string{
 // and profiles it on its own.
 func ReevaluationQuery() string { return openRequestsBy["datasetVersionId"] }
 
-// statusOf is PENDING when every check passes, else BLOCKED.
-func statusOf(checks []PolicyCheck) PromotionStatus {
-	if len(failing(checks)) > 0 {
-		return PromotionBlocked
-	}
-	return PromotionPending
-}
-
-func failing(checks []PolicyCheck) []string {
+// FailingChecks names the checks that did not pass.
+func FailingChecks(checks []PolicyCheck) []string {
 	out := []string{}
 	for _, c := range checks {
 		if c.Verdict != CheckPassed {
@@ -584,12 +552,8 @@ type PromotionFilter struct {
 	ProjectKey     string
 	ModelVersionID string
 	Statuses       []PromotionStatus
-	// DecidableBy, when set, keeps the open requests that actor may decide
-	// now: in a project of Approvers (or of Admins when the request needs
-	// an admin), not already decided by it, and not its own under
-	// separation of duties.
-	DecidableBy       string
-	Approvers, Admins Scope
+	// OpenOnly keeps the open requests.
+	OpenOnly bool
 }
 
 const promotionWhere = `
@@ -597,16 +561,11 @@ const promotionWhere = `
 	AND ($project IS NULL OR r.projectKey = $project)
 	AND ($modelVersionId IS NULL OR r.modelVersionId = $modelVersionId)
 	AND ($statuses IS NULL OR r.status IN $statuses)
-	AND ($actor IS NULL OR (r.open
-	  AND CASE r.approverRole WHEN 'ADMIN' THEN ($adminAll OR r.projectKey IN $adminKeys)
-	                          ELSE ($approverAll OR r.projectKey IN $approverKeys) END
-	  AND NOT (r.separationOfDuties AND (r.requestedBy = $actor OR coalesce(r.trainedBy, '') = $actor))
-	  AND NOT EXISTS { MATCH (:Approval {requestId: r.id, actor: $actor}) }))`
+	AND (NOT $openOnly OR r.open)`
 
-// PromotionRequests lists promotion requests, newest first.
-func (s *Store) PromotionRequests(ctx context.Context, f PromotionFilter, page Page) (Conn[*PromotionRequest], error) {
+func (f PromotionFilter) params() map[string]any {
 	params := f.Scope.params()
-	params["project"], params["modelVersionId"], params["actor"] = nilIfEmpty(f.ProjectKey), nilIfEmpty(f.ModelVersionID), nilIfEmpty(f.DecidableBy)
+	params["project"], params["modelVersionId"], params["openOnly"] = nilIfEmpty(f.ProjectKey), nilIfEmpty(f.ModelVersionID), f.OpenOnly
 	params["statuses"] = nil
 	if f.Statuses != nil {
 		st := make([]string, len(f.Statuses))
@@ -615,8 +574,11 @@ func (s *Store) PromotionRequests(ctx context.Context, f PromotionFilter, page P
 		}
 		params["statuses"] = st
 	}
-	ap, ad := f.Approvers.params(), f.Admins.params()
-	params["approverAll"], params["approverKeys"], params["adminAll"], params["adminKeys"] = ap["allProjects"], ap["projectKeys"], ad["allProjects"], ad["projectKeys"]
+	return params
+}
+
+// PromotionRequests lists promotion requests, newest first.
+func (s *Store) PromotionRequests(ctx context.Context, f PromotionFilter, page Page) (Conn[*PromotionRequest], error) {
 	return listPage(ctx, s, "promotionRequests", page, `
 			CALL { MATCH (r:PromotionRequest) WHERE `+promotionWhere+` RETURN count(r) AS total }
 			CALL {
@@ -625,7 +587,37 @@ func (s *Store) PromotionRequests(ctx context.Context, f PromotionFilter, page P
 			  RETURN collect(`+requestProjection+`) AS items
 			}
 			RETURN total, items`,
-		params, afterID, decodePromotionRequest, func(v *PromotionRequest) (any, string) { return nil, v.ID })
+		f.params(), afterID, decodePromotionRequest, promotionKey)
+}
+
+func promotionKey(v *PromotionRequest) (any, string) { return nil, v.ID }
+
+// MaxOpenPromotionRequests bounds AllPromotionRequests: open requests are
+// few (one per model version at most), so a caller's decidable ones are
+// filtered in memory.
+const MaxOpenPromotionRequests = 10_000
+
+// AllPromotionRequests returns every request that passes f, newest first,
+// up to MaxOpenPromotionRequests; PagePromotionRequests pages a filtered
+// selection of them like PromotionRequests pages its own.
+func (s *Store) AllPromotionRequests(ctx context.Context, f PromotionFilter) ([]*PromotionRequest, error) {
+	params := f.params()
+	params["limit"] = MaxOpenPromotionRequests
+	return read(ctx, s, func(tx *txn) ([]*PromotionRequest, error) {
+		recs, err := tx.run(`MATCH (r:PromotionRequest) WHERE `+promotionWhere+`
+			WITH r ORDER BY r.id DESC LIMIT $limit
+			RETURN `+requestProjection+` AS r`, params)
+		if err != nil {
+			return nil, err
+		}
+		return recsDecode(recs, "r", decodePromotionRequest)
+	})
+}
+
+// PagePromotionRequests returns one page of items (newest first, as
+// AllPromotionRequests returns them) with the cursors of PromotionRequests.
+func PagePromotionRequests(items []*PromotionRequest, page Page) (Conn[*PromotionRequest], error) {
+	return pageInMemory("promotionRequests", items, page, promotionKey)
 }
 
 // OpenPromotionRequestsOf returns the IDs of the open requests of model

@@ -1,34 +1,23 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
-	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// Reproducibility says whether a run records everything a rerun needs.
-type Reproducibility struct {
-	RunID    string
-	Complete bool
-	// Missing lists what is not recorded, one item each (see
-	// missingItems).
-	Missing []string
-}
-
-// runState is a run with what reproducing it needs.
-type runState struct {
-	run    *Run
-	inputs []*DatasetVersion
+// RunState is a run with what reproducing it needs: its inputs, in ID
+// order.
+type RunState struct {
+	Run    *Run
+	Inputs []*DatasetVersion
 }
 
 // runStates loads runs with their inputs, by ID; missing runs are absent.
-func runStates(tx *txn, ids []string) (map[string]*runState, error) {
+func runStates(tx *txn, ids []string) (map[string]*RunState, error) {
 	recs, err := tx.run(`
 		UNWIND $ids AS id
 		MATCH (r:Run {id: id})
@@ -38,19 +27,19 @@ func runStates(tx *txn, ids []string) (map[string]*runState, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*runState, len(recs))
+	out := make(map[string]*RunState, len(recs))
 	for _, rec := range recs {
 		st, err := decodeRunState(rec)
 		if err != nil {
 			return nil, err
 		}
-		out[st.run.ID] = st
+		out[st.Run.ID] = st
 	}
 	return out, nil
 }
 
 // decodeRunState reads a record with a run and its inputs.
-func decodeRunState(rec *neo4j.Record) (*runState, error) {
+func decodeRunState(rec *neo4j.Record) (*RunState, error) {
 	run, err := recDecode(rec, "run", decodeRun)
 	if err != nil {
 		return nil, err
@@ -60,10 +49,10 @@ func decodeRunState(rec *neo4j.Record) (*runState, error) {
 		return nil, err
 	}
 	inputs, err := decodeAll(ms, decodeDatasetVersion)
-	return &runState{run: run, inputs: inputs}, err
+	return &RunState{Run: run, Inputs: inputs}, err
 }
 
-func loadRunState(tx *txn, runID string) (*runState, error) {
+func loadRunState(tx *txn, runID string) (*RunState, error) {
 	sts, err := runStates(tx, []string{runID})
 	if err != nil {
 		return nil, err
@@ -74,42 +63,24 @@ func loadRunState(tx *txn, runID string) (*runState, error) {
 	return sts[runID], nil
 }
 
-// reproducibility is what st's rerun would need.
-func (st *runState) reproducibility() *Reproducibility {
-	m := st.missingItems()
-	return &Reproducibility{RunID: st.run.ID, Complete: len(m) == 0, Missing: m}
-}
-
-// missingItems lists what a rerun would need that st does not record:
-// code.commit, code.clean (the tree was dirty), environment (neither an
-// image digest nor a lockfile hash), seed, params (none logged), inputs
-// (none linked), and "input <id> digest" for an input without one.
-func (st *runState) missingItems() []string {
-	r := st.run
-	missing := []string{}
-	if r.Code == nil || r.Code.Commit == "" {
-		missing = append(missing, "code.commit")
-	} else if r.Code.Dirty {
-		missing = append(missing, "code.clean")
-	}
-	if e := r.Environment; e == nil || (deref(e.ImageDigest) == "" && deref(e.LockfileHash) == "") {
-		missing = append(missing, "environment")
-	}
-	if r.Seed == nil {
-		missing = append(missing, "seed")
-	}
-	if len(r.Params) == 0 {
-		missing = append(missing, "params")
-	}
-	if len(st.inputs) == 0 {
-		missing = append(missing, "inputs")
-	}
-	for _, in := range st.inputs {
-		if in.Digest == "" {
-			missing = append(missing, "input "+in.ID+" digest")
+// RunStates returns, for each run in runIDs (in that order, in one
+// round-trip), the run with its inputs; a run that does not exist is
+// errs.NotFound.
+func (s *Store) RunStates(ctx context.Context, runIDs []string) ([]*RunState, error) {
+	return read(ctx, s, func(tx *txn) ([]*RunState, error) {
+		sts, err := runStates(tx, runIDs)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return missing
+		out := make([]*RunState, len(runIDs))
+		for i, id := range runIDs {
+			if sts[id] == nil {
+				return nil, notFound(KindRun, id)
+			}
+			out[i] = sts[id]
+		}
+		return out, nil
+	})
 }
 
 // Map returns the recorded fields of e by their GraphQL names; empty for
@@ -127,8 +98,8 @@ func (e *Environment) Map() map[string]string {
 	return out
 }
 
-// paramMap is the run's params by key.
-func (r *Run) paramMap() map[string]string {
+// ParamMap is the run's params by key.
+func (r *Run) ParamMap() map[string]string {
 	out := make(map[string]string, len(r.Params))
 	for _, kv := range r.Params {
 		out[kv.Key] = kv.Value
@@ -136,8 +107,8 @@ func (r *Run) paramMap() map[string]string {
 	return out
 }
 
-// finalValues is each metric's latest value by key.
-func finalValues(ms []*Metric) map[string]float64 {
+// FinalValues is each metric's latest value by key.
+func FinalValues(ms []*Metric) map[string]float64 {
 	out := make(map[string]float64, len(ms))
 	for _, m := range ms {
 		out[m.Key] = m.Latest.Value
@@ -150,118 +121,6 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-func runReproducibility(tx *txn, runID string) (*Reproducibility, error) {
-	st, err := loadRunState(tx, runID)
-	if err != nil {
-		return nil, err
-	}
-	return st.reproducibility(), nil
-}
-
-// RunReproducibility says what a rerun of a run would need that was not
-// recorded.
-func (s *Store) RunReproducibility(ctx context.Context, runID string) (*Reproducibility, error) {
-	rs, err := s.RunsReproducibility(ctx, []string{runID})
-	if err != nil {
-		return nil, err
-	}
-	return rs[0], nil
-}
-
-// RunsReproducibility says, for each run in runIDs (in that order, in one
-// round-trip), what a rerun would need that was not recorded; a run that
-// does not exist is errs.NotFound.
-func (s *Store) RunsReproducibility(ctx context.Context, runIDs []string) ([]*Reproducibility, error) {
-	return read(ctx, s, func(tx *txn) ([]*Reproducibility, error) {
-		sts, err := runStates(tx, runIDs)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]*Reproducibility, len(runIDs))
-		for i, id := range runIDs {
-			if sts[id] == nil {
-				return nil, notFound(KindRun, id)
-			}
-			out[i] = sts[id].reproducibility()
-		}
-		return out, nil
-	})
-}
-
-// ReproduceSpec is everything needed to rerun a run.
-type ReproduceSpec struct {
-	Format      string            `json:"format"`
-	Run         SpecRun           `json:"run"`
-	Code        *SpecCode         `json:"code"`
-	Environment map[string]string `json:"environment"`
-	Seed        *int64            `json:"seed"`
-	Params      map[string]string `json:"params"`
-	Inputs      []SpecInput       `json:"inputs"`
-	// HiddenInputs counts the inputs in projects the reader may not read:
-	// they are needed too, and not listed.
-	HiddenInputs int `json:"hiddenInputs,omitempty"`
-	// Metrics are the final values a rerun should reproduce.
-	Metrics  map[string]float64 `json:"metrics"`
-	Complete bool               `json:"complete"`
-	Missing  []string           `json:"missing"`
-}
-
-// SpecRun identifies the run a spec reproduces.
-type SpecRun struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	ProjectKey   string `json:"projectKey"`
-	ExperimentID string `json:"experimentId"`
-	Status       string `json:"status"`
-}
-
-// SpecCode is the code a run executed.
-type SpecCode struct {
-	Repo   string `json:"repo"`
-	Commit string `json:"commit"`
-	Dirty  bool   `json:"dirty"`
-}
-
-// SpecInput is one input of a run.
-type SpecInput struct {
-	DatasetVersionID string `json:"datasetVersionId"`
-	Version          string `json:"version"`
-	URI              string `json:"uri"`
-	SHA256           string `json:"sha256"`
-}
-
-// ReproduceSpecFormat names the reproduce spec's format and version.
-const ReproduceSpecFormat = "exphub.reproduce/v1"
-
-// RunReproduceSpec returns the document a rerun of a run starts from, as
-// a reader with scope sees it.
-func (s *Store) RunReproduceSpec(ctx context.Context, runID string, scope Scope) (*ReproduceSpec, error) {
-	st, err := read(ctx, s, func(tx *txn) (*runState, error) { return loadRunState(tx, runID) })
-	if err != nil {
-		return nil, err
-	}
-	metrics, err := s.MetricsOfRuns(ctx, []string{runID})
-	if err != nil {
-		return nil, err
-	}
-	r := st.run
-	spec := &ReproduceSpec{Format: ReproduceSpecFormat, Run: SpecRun{ID: r.ID, Name: r.Name, ProjectKey: r.ProjectKey,
-		ExperimentID: r.ExperimentID, Status: string(r.Status)}, Environment: r.Environment.Map(), Seed: r.Seed,
-		Params: r.paramMap(), Inputs: []SpecInput{}, Metrics: finalValues(metrics[0]), Missing: st.missingItems()}
-	spec.Complete = len(spec.Missing) == 0
-	if r.Code != nil {
-		spec.Code = &SpecCode{Repo: r.Code.Repo, Commit: r.Code.Commit, Dirty: r.Code.Dirty}
-	}
-	for _, in := range st.inputs {
-		if !scope.Allows(in.ProjectKey) {
-			spec.HiddenInputs++
-			continue
-		}
-		spec.Inputs = append(spec.Inputs, SpecInput{DatasetVersionID: in.ID, Version: in.Version, URI: in.URI, SHA256: in.Digest})
-	}
-	return spec, nil
 }
 
 // ReproductionStatus is the outcome of a rerun comparison.
@@ -309,47 +168,18 @@ func decodeReproduction(m map[string]any) (*Reproduction, error) {
 	return r, p.err
 }
 
-// RecordReproductionInput names a run and its rerun and the tolerance
-// their final metrics must agree within: |b − a| ≤ Tolerance +
-// RelativeTolerance·|a| (numpy.isclose).
+// RecordReproductionInput is a rerun comparison to store: the runs, the
+// tolerances and the outcome governance.Compare gave.
 type RecordReproductionInput struct {
 	OriginalRunID, ReproductionRunID string
 	Tolerance, RelativeTolerance     float64
+	Status                           ReproductionStatus
+	Metrics                          []MetricComparison
 }
 
-// Compare compares the original's final metrics with the rerun's: each of
-// the original's metrics is REPRODUCED when the rerun has it within the
-// tolerance, else DIVERGED (also when the rerun lacks it). The rerun's
-// extra metrics are ignored.
-func Compare(original, rerun []*Metric, atol, rtol float64) ([]MetricComparison, ReproductionStatus) {
-	byKey := make(map[string]float64, len(rerun))
-	for _, m := range rerun {
-		byKey[m.Key] = m.Latest.Value
-	}
-	out := make([]MetricComparison, 0, len(original))
-	status := Reproduced
-	for _, m := range original {
-		a := m.Latest.Value
-		c := MetricComparison{Key: m.Key, Original: &a, Status: Diverged}
-		if b, ok := byKey[m.Key]; ok {
-			d := math.Abs(b - a)
-			c.Reproduced, c.Difference = &b, &d
-			if d <= atol+rtol*math.Abs(a) || (math.IsNaN(a) && math.IsNaN(b)) {
-				c.Status = Reproduced
-			}
-		}
-		if c.Status == Diverged {
-			status = Diverged
-		}
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(x, y MetricComparison) int { return cmp.Compare(x.Key, y.Key) })
-	return out, status
-}
-
-// RecordReproduction compares a FINISHED rerun with a FINISHED run of the
-// same project, stores the outcome, and evaluates again the open
-// promotion requests whose training run is the original.
+// RecordReproduction stores a rerun comparison in the original's project
+// and evaluates again the open promotion requests whose training run is
+// the original.
 func (s *Store) RecordReproduction(ctx context.Context, actor string, in RecordReproductionInput) (*Reproduction, error) {
 	if err := checkID("originalRunId", in.OriginalRunID, KindRun); err != nil {
 		return nil, err
@@ -357,43 +187,7 @@ func (s *Store) RecordReproduction(ctx context.Context, actor string, in RecordR
 	if err := checkID("reproductionRunId", in.ReproductionRunID, KindRun); err != nil {
 		return nil, err
 	}
-	if in.OriginalRunID == in.ReproductionRunID {
-		return nil, invalid("reproductionRunId: a run cannot reproduce itself")
-	}
-	for _, t := range []struct {
-		field string
-		v     float64
-	}{{"tolerance", in.Tolerance}, {"relativeTolerance", in.RelativeTolerance}} {
-		if math.IsNaN(t.v) || math.IsInf(t.v, 0) || t.v < 0 {
-			return nil, invalid("%s: must be a finite number ≥ 0, got %v", t.field, t.v)
-		}
-	}
-	runs, err := s.RunsByIDs(ctx, []string{in.OriginalRunID, in.ReproductionRunID})
-	if err != nil {
-		return nil, err
-	}
-	orig, rerun := runs[in.OriginalRunID], runs[in.ReproductionRunID]
-	switch {
-	case orig == nil:
-		return nil, fmt.Errorf("originalRunId: %w", notFound(KindRun, in.OriginalRunID))
-	case rerun == nil:
-		return nil, fmt.Errorf("reproductionRunId: %w", notFound(KindRun, in.ReproductionRunID))
-	case orig.ProjectKey != rerun.ProjectKey:
-		return nil, invalid("reproductionRunId: run %s is in project %q, the original in %q", rerun.ID, rerun.ProjectKey, orig.ProjectKey)
-	case orig.Status != StatusFinished:
-		return nil, invalid("originalRunId: run %s is %s; only a FINISHED run can be reproduced", orig.ID, orig.Status)
-	case rerun.Status != StatusFinished:
-		return nil, invalid("reproductionRunId: run %s is %s; it must be FINISHED", rerun.ID, rerun.Status)
-	}
-	metrics, err := s.MetricsOfRuns(ctx, []string{orig.ID, rerun.ID})
-	if err != nil {
-		return nil, err
-	}
-	if len(metrics[0]) == 0 {
-		return nil, invalid("originalRunId: run %s has no metrics to compare", orig.ID)
-	}
-	cmp, status := Compare(metrics[0], metrics[1], in.Tolerance, in.RelativeTolerance)
-	text, err := json.Marshal(cmp)
+	text, err := json.Marshal(in.Metrics)
 	if err != nil {
 		return nil, err
 	}
@@ -406,19 +200,19 @@ func (s *Store) RecordReproduction(ctx context.Context, actor string, in RecordR
 			CREATE (rep)-[:REPRODUCES]->(a)
 			CREATE (rep)-[:RERUN]->(b)
 			RETURN rep{.*} AS rep`,
-			map[string]any{"orig": orig.ID, "rerun": rerun.ID, "id": newID(KindReproduction), "atol": in.Tolerance, "rtol": in.RelativeTolerance,
-				"status": string(status), "metrics": string(text), "now": s.now().UTC(), "actor": actor})
+			map[string]any{"orig": in.OriginalRunID, "rerun": in.ReproductionRunID, "id": newID(KindReproduction), "atol": in.Tolerance,
+				"rtol": in.RelativeTolerance, "status": string(in.Status), "metrics": string(text), "now": s.now().UTC(), "actor": actor})
 		if err != nil {
 			return nil, err
 		}
 		if rec == nil {
-			return nil, fmt.Errorf("originalRunId: %w", notFound(KindRun, orig.ID))
+			return nil, fmt.Errorf("originalRunId: %w", notFound(KindRun, in.OriginalRunID))
 		}
 		rep, err := recDecode(rec, "rep", decodeReproduction)
 		if err != nil {
 			return nil, err
 		}
-		drafts, err := s.reevaluateOpen(tx, "runId", orig.ID)
+		drafts, err := s.reevaluateOpen(tx, "runId", in.OriginalRunID)
 		if err != nil {
 			return nil, err
 		}
@@ -466,11 +260,10 @@ func (s *Store) ReproductionsByIDs(ctx context.Context, ids []string) (map[strin
 	return byIDs(ctx, s, KindReproduction, ids, decodeReproduction, func(v *Reproduction) string { return v.ID })
 }
 
-// AuditEntry is one run of an experiment's reproducibility audit.
-type AuditEntry struct {
-	Run             *Run
-	Reproducibility Reproducibility
-	// Latest is the run's newest reproduction, or nil.
+// AuditRun is one run of an experiment's reproducibility audit: the run
+// with its inputs, and its newest reproduction (nil when none).
+type AuditRun struct {
+	RunState
 	Latest *Reproduction
 }
 
@@ -478,10 +271,10 @@ type AuditEntry struct {
 const MaxAuditRuns = 1000
 
 // ReproducibilityAudit lists an experiment's runs, newest first (at most
-// MaxAuditRuns), each with its reproducibility and newest reproduction, in
-// two round-trips.
-func (s *Store) ReproducibilityAudit(ctx context.Context, experimentID string) ([]AuditEntry, error) {
-	return read(ctx, s, func(tx *txn) ([]AuditEntry, error) {
+// MaxAuditRuns), each with its inputs and newest reproduction, in one
+// round-trip.
+func (s *Store) ReproducibilityAudit(ctx context.Context, experimentID string) ([]AuditRun, error) {
+	return read(ctx, s, func(tx *txn) ([]AuditRun, error) {
 		recs, err := tx.run(`
 			MATCH (:Experiment {id: $id})-[:HAS_RUN]->(r:Run)
 			WITH r ORDER BY r.startedAt DESC, r.id DESC LIMIT $limit
@@ -495,13 +288,13 @@ func (s *Store) ReproducibilityAudit(ctx context.Context, experimentID string) (
 		if err != nil {
 			return nil, err
 		}
-		out := make([]AuditEntry, 0, len(recs))
+		out := make([]AuditRun, 0, len(recs))
 		for _, rec := range recs {
 			st, err := decodeRunState(rec)
 			if err != nil {
 				return nil, err
 			}
-			e := AuditEntry{Run: st.run, Reproducibility: *st.reproducibility()}
+			e := AuditRun{RunState: *st}
 			if v, _ := rec.Get("rep"); v != nil {
 				if e.Latest, err = recDecode(rec, "rep", decodeReproduction); err != nil {
 					return nil, err

@@ -43,6 +43,10 @@ type Store struct {
 	// unreachable, instead of letting each wait out the driver's connect
 	// timeouts and retries; one operation at a time probes for its return.
 	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
+	// rules are the governance rules applied inside transactions.
+	rules Rules
+	// evidenceWindow bounds an evidence pack's chain (MaxEvidenceChain).
+	evidenceWindow int64
 	// outage is cancelled when the breaker opens: the transactions in
 	// flight then stop waiting on the driver's retries too.
 	outage atomic.Pointer[outage]
@@ -74,7 +78,7 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // New returns a Store over driver, using the named database ("" means the
 // server's default database).
 func New(driver neo4j.DriverWithContext, database string, opts ...Option) *Store {
-	s := &Store{driver: driver, database: database, now: time.Now, breakerOpenFor: time.Second}
+	s := &Store{driver: driver, database: database, now: time.Now, breakerOpenFor: time.Second, evidenceWindow: MaxEvidenceChain}
 	for _, o := range opts {
 		o(s)
 	}

@@ -1,15 +1,12 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/exphub/exphub/internal/errs"
-	"github.com/exphub/exphub/internal/quality"
 )
 
 // Data-quality validations on the graph:
@@ -24,6 +21,11 @@ import (
 // version carries qualityStatus, the worst of the latest finished run of
 // each suite, written in the transaction that finishes a run, so health
 // costs a property read.
+//
+// What a definition or a result says is the validation domain's business
+// (internal/validation parses both and decodes what runs keep): the store
+// takes a suite as a SuiteDefinition and a result as a ValidationOutcome,
+// checks its own limits, and keeps the documents as JSON text.
 
 // ValidationStatus is the state of a validation run.
 type ValidationStatus string
@@ -78,7 +80,8 @@ type ValidationSuite struct {
 	// Version is 1 at creation and grows by one with each change of the
 	// definition.
 	Version int64
-	// Definition is the canonical JSON of the suite (quality.Suite).
+	// Definition is the canonical JSON of the suite, as the validation
+	// domain wrote it (see SuiteDefinition).
 	Definition string
 	RuleCount  int64
 	CreatedAt  time.Time
@@ -133,9 +136,12 @@ type ValidationRun struct {
 	RowCount      *int64
 	SHA256        *string
 	Error         *RunError
-	Statistics    *quality.Statistics
-	// Results holds one entry per rule, in the suite's order.
-	Results []quality.RuleResult
+	// Statistics is the JSON object counting the rule outcomes of a
+	// finished run (validation.Statistics decodes it); "" while running.
+	Statistics string
+	// Results is the JSON array of the rule results, one per rule in the
+	// suite's order (validation.Results decodes it); "" while running.
+	Results string
 }
 
 func decodeValidationRun(m map[string]any) (*ValidationRun, error) {
@@ -148,74 +154,101 @@ func decodeValidationRun(m map[string]any) (*ValidationRun, error) {
 	if code := p.str("errorCode"); code != "" {
 		v.Error = &RunError{Code: code, Message: p.str("errorMessage"), Row: p.optInt("errorRow"), Column: p.optStr("errorColumn")}
 	}
-	stats, results := p.str("statistics"), p.str("results")
-	if p.err != nil {
-		return nil, p.err
-	}
-	if stats != "" {
-		v.Statistics = &quality.Statistics{}
-		if err := json.Unmarshal([]byte(stats), v.Statistics); err != nil {
-			return nil, fmt.Errorf("decode validation run %s statistics: %w", v.ID, err)
-		}
-	}
-	if results != "" {
-		if err := json.Unmarshal([]byte(results), &v.Results); err != nil {
-			return nil, fmt.Errorf("decode validation run %s results: %w", v.ID, err)
-		}
-	}
-	return v, nil
+	v.Statistics, v.Results = p.str("statistics"), p.str("results")
+	return v, p.err
 }
 
-// parseDefinition parses and checks a suite definition (YAML or JSON) for
-// the suite named name and returns the suite with its canonical JSON. The
-// definition's own name, if any, is replaced by name. References of
-// referential_integrity and distribution_drift rules must be dataset
-// version IDs; whether they exist is checked in the write.
-func parseDefinition(name, text string) (*quality.Suite, string, []string, error) {
-	if err := checkText("definition", text, MaxSuiteDefinitionLen, true); err != nil {
-		return nil, "", nil, err
-	}
-	suite, err := quality.ParseSuite([]byte(text))
-	if err != nil {
-		// A *SuiteError names the rule index and field of every problem.
-		return nil, "", nil, invalid("definition: %s", strings.TrimPrefix(err.Error(), "invalid suite: "))
-	}
-	suite.Name = name
-	var refs []string
-	for i, r := range suite.Rules {
-		if r.Reference == "" {
-			continue
-		}
-		if k, ok := KindOf(r.Reference); !ok || k != KindDatasetVersion {
-			return nil, "", nil, invalid("definition: rules[%d].reference: %s is not a dataset version ID (dsv_…); in the hub a reference names a registered version", i, errs.Quote(r.Reference))
-		}
-		refs = append(refs, r.Reference)
-	}
-	canon, err := json.Marshal(suite)
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("encode suite: %w", err)
-	}
-	return suite, string(canon), refs, nil
+// SuiteDefinition is a suite definition as the validation domain parsed
+// it (validation.ParseDefinition): the text a suite keeps and what a write
+// checks against the graph.
+type SuiteDefinition struct {
+	// Name is the suite's name, which Text carries.
+	Name string
+	// Text is the canonical JSON of the suite; its runs keep a copy.
+	Text string
+	// RuleCount is the number of rules.
+	RuleCount int
+	// References are the dataset version IDs the rules read besides the
+	// data (referential_integrity, distribution_drift), in rule order.
+	References []SuiteReference
+	// Dataset is the dataset the definition says it is written for; nil
+	// when it names none.
+	Dataset *SuiteDataset
 }
 
-// SuiteReferences returns the dataset version IDs a suite definition's
-// rules refer to, so a caller can check access to them before writing; a
-// definition that does not parse has none (the write reports why).
-func SuiteReferences(text string) []string {
-	_, _, refs, err := parseDefinition("x", text)
-	if err != nil {
-		return nil
+// SuiteReference is a dataset version a suite's rule refers to.
+type SuiteReference struct {
+	// Rule is the index of the rule in the suite.
+	Rule             int
+	DatasetVersionID string
+}
+
+// SuiteDataset names a dataset in OpenLineage naming.
+type SuiteDataset struct {
+	Namespace, Name string
+}
+
+// VersionIDs returns the dataset version IDs d's rules refer to, in rule
+// order, so a caller can check access to them before writing.
+func (d SuiteDefinition) VersionIDs() []string {
+	ids := make([]string, len(d.References))
+	for i, r := range d.References {
+		ids[i] = r.DatasetVersionID
 	}
-	return refs
+	return ids
+}
+
+// Check reports, as a write would, a reference of d that is not a
+// dataset version ID (errs.Invalid naming the rule); whether the versions
+// exist is checked in the write.
+func (d SuiteDefinition) Check() error {
+	for _, r := range d.References {
+		if k, ok := KindOf(r.DatasetVersionID); !ok || k != KindDatasetVersion {
+			return invalid("definition: rules[%d].reference: %s is not a dataset version ID (dsv_…); in the hub a reference names a registered version", r.Rule, errs.Quote(r.DatasetVersionID))
+		}
+	}
+	return nil
+}
+
+// checkWrite checks d before a write of the suite named name.
+func (d SuiteDefinition) checkWrite(name string) error {
+	if d.Text == "" || !json.Valid([]byte(d.Text)) {
+		return fmt.Errorf("definition: not a parsed definition (see validation.ParseDefinition)")
+	}
+	if d.Name != name {
+		return fmt.Errorf("definition: parsed for a suite named %s, written to the suite named %s", errs.Quote(d.Name), errs.Quote(name))
+	}
+	return d.Check()
+}
+
+// CheckSuiteName checks the name of a suite (or, with field "suiteName",
+// of a recorded result's suite) as a write does, first of its fields. A
+// caller that parses a document before writing calls it to report a bad
+// name first, as the write would.
+func CheckSuiteName(field, name string) error { return checkText(field, name, MaxNameLen, true) }
+
+// CheckSuiteDefinition checks the text of a suite definition against the
+// store's limits (MaxSuiteDefinitionLen, UTF-8, no control characters);
+// the validation domain calls it before parsing the text.
+func CheckSuiteDefinition(text string) error {
+	return checkText("definition", text, MaxSuiteDefinitionLen, true)
+}
+
+// CheckValidationResult checks the text of a recorded result against the
+// store's limits (MaxValidationResultLen, UTF-8, no control characters);
+// the validation domain calls it before parsing the text.
+func CheckValidationResult(text string) error {
+	return checkText("result", text, MaxValidationResultLen, true)
 }
 
 // checkSuiteTarget checks, inside a write, that the suite's dataset
 // reference (when the definition names one) is the dataset it is attached
 // to, and that its references exist.
-func checkSuiteTarget(tx *txn, suite *quality.Suite, d *Dataset, refs []string) error {
-	if ds := suite.Dataset; ds != nil && (ds.Namespace != d.Namespace || ds.Name != d.Name) {
+func checkSuiteTarget(tx *txn, def SuiteDefinition, d *Dataset) error {
+	if ds := def.Dataset; ds != nil && (ds.Namespace != d.Namespace || ds.Name != d.Name) {
 		return invalid("definition: dataset: the suite is written for %s %s, not for dataset %s %s", ds.Namespace, ds.Name, d.Namespace, d.Name)
 	}
+	refs := def.VersionIDs()
 	if len(refs) == 0 {
 		return nil
 	}
@@ -240,25 +273,26 @@ func checkSuiteTarget(tx *txn, suite *quality.Suite, d *Dataset, refs []string) 
 type CreateValidationSuiteInput struct {
 	DatasetID string
 	Name      string
-	// Definition is the suite as YAML or JSON text (see quality.ParseSuite).
-	Definition string
+	// Definition is the suite parsed for Name (validation.ParseDefinition).
+	Definition SuiteDefinition
 }
 
 // CreateValidationSuite attaches a new suite, at version 1, to a dataset.
-// A definition the engine rejects is errs.Invalid naming the rule index and
-// field; a name already used by a suite of the dataset is errs.Conflict; an
-// unknown dataset or reference is errs.NotFound. Nothing is written then.
+// A reference that is not a dataset version ID or a definition written for
+// another dataset is errs.Invalid naming the rule or field; a name already
+// used by a suite of the dataset is errs.Conflict; an unknown dataset or
+// reference is errs.NotFound. Nothing is written then.
 func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in CreateValidationSuiteInput) (*ValidationSuite, error) {
 	if err := checkID("datasetId", in.DatasetID, KindDataset); err != nil {
 		return nil, err
 	}
-	if err := checkText("name", in.Name, MaxNameLen, true); err != nil {
+	if err := CheckSuiteName("name", in.Name); err != nil {
 		return nil, err
 	}
-	suite, canon, refs, err := parseDefinition(in.Name, in.Definition)
-	if err != nil {
+	if err := in.Definition.checkWrite(in.Name); err != nil {
 		return nil, err
 	}
+	def := in.Definition
 	return write(ctx, s, func(tx *txn) (*ValidationSuite, error) {
 		// The dataset's lock serialises suites created at once, so a
 		// duplicate name is a CONFLICT that names it.
@@ -284,7 +318,7 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 		if dup, err := recBool(rec, "dup"); err != nil || dup {
 			return nil, orErr(err, conflict("name: dataset %s %s already has a suite named %s; update it instead", d.Namespace, d.Name, errs.Quote(in.Name)))
 		}
-		if err := checkSuiteTarget(tx, suite, d, refs); err != nil {
+		if err := checkSuiteTarget(tx, def, d); err != nil {
 			return nil, err
 		}
 		rec, err = tx.single(`
@@ -294,8 +328,8 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 			        createdAt: $now, createdBy: $actor, updatedAt: $now, updatedBy: $actor})
 			CREATE (d)-[:HAS_SUITE]->(s)
 			RETURN s{.*} AS s`,
-			map[string]any{"datasetId": d.ID, "id": newID(KindValidationSuite), "name": in.Name, "definition": canon,
-				"ruleCount": int64(len(suite.Rules)), "now": s.now().UTC(), "actor": actor})
+			map[string]any{"datasetId": d.ID, "id": newID(KindValidationSuite), "name": in.Name, "definition": def.Text,
+				"ruleCount": int64(def.RuleCount), "now": s.now().UTC(), "actor": actor})
 		if err != nil {
 			return nil, err
 		}
@@ -309,10 +343,11 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 }
 
 // UpdateValidationSuite replaces a suite's definition and bumps its
-// version; runs already made keep the version they used. A definition
-// equal to the current one (after canonicalisation) changes nothing and
-// reports changed=false, with no event. Errors as CreateValidationSuite.
-func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID, definition string) (*ValidationSuite, bool, error) {
+// version; runs already made keep the version they used. def is parsed
+// for the suite's name (names do not change). A definition equal to the
+// current one (after canonicalisation) changes nothing and reports
+// changed=false, with no event. Errors as CreateValidationSuite.
+func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID string, def SuiteDefinition) (*ValidationSuite, bool, error) {
 	if err := checkID("suiteId", suiteID, KindValidationSuite); err != nil {
 		return nil, false, err
 	}
@@ -346,21 +381,20 @@ func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID, defin
 		if err != nil {
 			return result{}, err
 		}
-		suite, canon, refs, err := parseDefinition(old.Name, definition)
-		if err != nil {
+		if err := def.checkWrite(old.Name); err != nil {
 			return result{}, err
 		}
-		if err := checkSuiteTarget(tx, suite, d, refs); err != nil {
+		if err := checkSuiteTarget(tx, def, d); err != nil {
 			return result{}, err
 		}
-		if canon == old.Definition {
+		if def.Text == old.Definition {
 			return result{old, false}, nil
 		}
 		rec, err = tx.single(`
 			MATCH (s:ValidationSuite {id: $id})
 			SET s.version = s.version + 1, s.definition = $definition, s.ruleCount = $ruleCount, s.updatedAt = $now, s.updatedBy = $actor
 			RETURN s{.*} AS s`,
-			map[string]any{"id": suiteID, "definition": canon, "ruleCount": int64(len(suite.Rules)), "now": s.now().UTC(), "actor": actor})
+			map[string]any{"id": suiteID, "definition": def.Text, "ruleCount": int64(def.RuleCount), "now": s.now().UTC(), "actor": actor})
 		if err != nil {
 			return result{}, err
 		}
@@ -457,36 +491,55 @@ func (s *Store) StartValidationRun(ctx context.Context, actor string, in StartVa
 	})
 }
 
-// resultProps maps an engine result onto a run's stored properties.
-func resultProps(res *quality.Result) (map[string]any, error) {
-	status := ValidationStatus(res.Status)
-	switch status {
+// ValidationOutcome is how a validation run ended, as the store keeps it.
+// The validation domain builds it from an engine's result
+// (validation.Outcome); the store checks what it queries on and keeps the
+// documents as given.
+type ValidationOutcome struct {
+	// Status is PASSED, WARNED, FAILED or ERROR.
+	Status ValidationStatus
+	// RowCount is the number of rows read; nil when unknown (an ERROR
+	// before any row, or an engine that does not say).
+	RowCount *int64
+	// SHA256 is the digest of the data read, lowercase hex; "" when
+	// unknown.
+	SHA256 string
+	// Error is why the run ended in ERROR as a whole, if it did.
+	Error *RunError
+	// Statistics is a JSON object counting the rule outcomes.
+	Statistics string
+	// Results is a JSON array of the rule results, one per rule.
+	Results string
+	// Engine (EngineExphub or EngineGreatExpectations) and EngineVersion
+	// name what produced a recorded result (RecordValidationResult); a
+	// run of the hub's engine keeps EngineExphub and ignores them.
+	Engine        string
+	EngineVersion string
+}
+
+// outcomeProps maps an outcome onto a run's stored properties.
+func outcomeProps(out ValidationOutcome) (map[string]any, error) {
+	switch out.Status {
 	case ValidationPassed, ValidationWarned, ValidationFailed, ValidationError:
 	default:
-		return nil, invalid("result: status %s is not PASSED, WARNED, FAILED or ERROR", errs.Quote(res.Status))
+		return nil, invalid("result: status %s is not PASSED, WARNED, FAILED or ERROR", errs.Quote(string(out.Status)))
 	}
-	rules := res.Rules
-	if rules == nil {
-		rules = []quality.RuleResult{}
+	if !json.Valid([]byte(out.Statistics)) || !json.Valid([]byte(out.Results)) {
+		return nil, fmt.Errorf("result: statistics and results must be JSON documents (see validation.Outcome)")
 	}
-	results, err := json.Marshal(rules)
-	if err != nil {
-		return nil, invalid("result: rules cannot be stored as JSON: %v", err)
-	}
-	stats, err := json.Marshal(res.Statistics)
-	if err != nil {
-		return nil, invalid("result: statistics cannot be stored as JSON: %v", err)
-	}
-	p := map[string]any{"status": string(status), "rowCount": res.RowCount, "sha256": nilIfEmpty(res.SHA256),
-		"statistics": string(stats), "results": string(results),
+	p := map[string]any{"status": string(out.Status), "rowCount": nil, "sha256": nilIfEmpty(out.SHA256),
+		"statistics": out.Statistics, "results": out.Results,
 		"errorCode": nil, "errorMessage": nil, "errorRow": nil, "errorColumn": nil}
-	if status == ValidationError && res.RowCount == 0 {
-		p["rowCount"] = nil // nothing was read
+	if out.RowCount != nil {
+		p["rowCount"] = *out.RowCount
 	}
-	if e := res.Error; e != nil {
-		p["errorCode"], p["errorMessage"], p["errorColumn"] = string(e.Code), e.Message, nilIfEmpty(e.Column)
-		if e.Row > 0 {
-			p["errorRow"] = e.Row
+	if e := out.Error; e != nil {
+		p["errorCode"], p["errorMessage"] = e.Code, e.Message
+		if e.Row != nil {
+			p["errorRow"] = *e.Row
+		}
+		if e.Column != nil {
+			p["errorColumn"] = nilIfEmpty(*e.Column)
 		}
 	}
 	return p, nil
@@ -550,11 +603,11 @@ func completedEvent(run *ValidationRun, quality ValidationStatus) eventDraft {
 // dataset version's qualityStatus and appends VALIDATION_COMPLETED (as the
 // run's creator), all in one transaction. A run that already finished is
 // errs.Conflict.
-func (s *Store) CompleteValidationRun(ctx context.Context, runID string, res *quality.Result) (*ValidationRun, error) {
+func (s *Store) CompleteValidationRun(ctx context.Context, runID string, out ValidationOutcome) (*ValidationRun, error) {
 	if err := checkID("runId", runID, KindValidationRun); err != nil {
 		return nil, err
 	}
-	p, err := resultProps(res)
+	p, err := outcomeProps(out)
 	if err != nil {
 		return nil, err
 	}
@@ -592,68 +645,33 @@ type RecordValidationResultInput struct {
 	// SuiteName groups the results of one external suite: the latest
 	// result of each name counts towards the version's qualityStatus.
 	SuiteName string
-	// Result is the JSON of a Great Expectations validation result (0.x
-	// or 1.x shape), or of an exphub engine result (hubctl validate
-	// --json).
-	Result string
-}
-
-// parseResult reads a recorded result's JSON.
-func parseResult(text string) (*quality.Result, error) {
-	var probe struct {
-		Engine string `json:"engine"`
-	}
-	if err := json.Unmarshal([]byte(text), &probe); err != nil {
-		return nil, invalid("result: not JSON: %v", err)
-	}
-	if probe.Engine == EngineExphub {
-		var res quality.Result
-		d := json.NewDecoder(bytes.NewReader([]byte(text)))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&res); err != nil {
-			return nil, invalid("result: not an exphub engine result: %v", err)
-		}
-		return &res, nil
-	}
-	res, err := quality.ParseGreatExpectations([]byte(text))
-	if err != nil {
-		return nil, invalid("result: %v", err)
-	}
-	return res, nil
+	// Outcome is the result as the validation domain read it from a Great
+	// Expectations or exphub engine result (validation.RecordInput).
+	Outcome ValidationOutcome
 }
 
 // RecordValidationResult stores a finished validation run of a result
 // produced elsewhere (engine great_expectations, or exphub for a local
 // hubctl run), refreshes the version's qualityStatus and appends
-// VALIDATION_COMPLETED, in one transaction. A result that does not parse
-// is errs.Invalid, an unknown version errs.NotFound; nothing is written then.
+// VALIDATION_COMPLETED, in one transaction. An unknown version is
+// errs.NotFound; nothing is written then.
 func (s *Store) RecordValidationResult(ctx context.Context, actor string, in RecordValidationResultInput) (*ValidationRun, error) {
 	if err := checkID("datasetVersionId", in.DatasetVersionID, KindDatasetVersion); err != nil {
 		return nil, err
 	}
-	if err := checkText("suiteName", in.SuiteName, MaxNameLen, true); err != nil {
+	if err := CheckSuiteName("suiteName", in.SuiteName); err != nil {
 		return nil, err
 	}
-	if err := checkText("result", in.Result, MaxValidationResultLen, true); err != nil {
-		return nil, err
-	}
-	res, err := parseResult(in.Result)
+	p, err := outcomeProps(in.Outcome)
 	if err != nil {
 		return nil, err
 	}
-	p, err := resultProps(res)
-	if err != nil {
-		return nil, err
-	}
-	engine, version, _ := strings.Cut(res.Engine, " ")
-	if engine != EngineExphub {
-		engine = EngineGreatExpectations
+	engine := in.Outcome.Engine
+	if engine != EngineExphub && engine != EngineGreatExpectations {
+		return nil, fmt.Errorf("result: engine %s is not %s or %s", errs.Quote(engine), EngineExphub, EngineGreatExpectations)
 	}
 	now := s.now().UTC()
-	p["engine"], p["engineVersion"], p["startedAt"], p["finishedAt"], p["createdAt"] = engine, nilIfEmpty(version), now, now, now
-	if engine == EngineGreatExpectations {
-		p["rowCount"] = nil // GE results do not say how many rows the batch had
-	}
+	p["engine"], p["engineVersion"], p["startedAt"], p["finishedAt"], p["createdAt"] = engine, nilIfEmpty(in.Outcome.EngineVersion), now, now, now
 	p["createdBy"], p["suiteName"], p["suiteKey"] = actor, in.SuiteName, "external:"+in.SuiteName
 	return write(ctx, s, func(tx *txn) (*ValidationRun, error) {
 		rec, err := tx.single(`

@@ -33,7 +33,7 @@ import (
 // Store is what the runner needs of the store.
 type Store interface {
 	StartValidationRun(ctx context.Context, actor string, in store.StartValidationRunInput) (*store.ValidationRun, error)
-	CompleteValidationRun(ctx context.Context, runID string, res *quality.Result) (*store.ValidationRun, error)
+	CompleteValidationRun(ctx context.Context, runID string, out store.ValidationOutcome) (*store.ValidationRun, error)
 	DatasetVersionsByIDs(ctx context.Context, ids []string) (map[string]*store.DatasetVersion, error)
 	StaleValidationRuns(ctx context.Context, limit int) ([]string, error)
 }
@@ -172,10 +172,20 @@ func (r *Runner) evaluate(run *store.ValidationRun) {
 	}
 	cctx, ccancel := context.WithTimeout(context.WithoutCancel(r.base), completeTimeout)
 	defer ccancel()
-	if _, err := r.st.CompleteValidationRun(cctx, run.ID, res); err != nil {
+	if err := r.complete(cctx, run.ID, res); err != nil {
 		// The sweep ends it after its deadline.
 		r.opts.Logger.Error("validation: recording a result failed", "run", run.ID, "status", res.Status, "err", err)
 	}
+}
+
+// complete records res as the result of the run.
+func (r *Runner) complete(ctx context.Context, runID string, res *quality.Result) error {
+	out, err := Outcome(res)
+	if err != nil {
+		return err
+	}
+	_, err = r.st.CompleteValidationRun(ctx, runID, out)
+	return err
 }
 
 // validate evaluates the run; it returns nil when ctx ended first.
@@ -333,7 +343,7 @@ func (r *Runner) sweep(ctx context.Context) {
 	}
 	for _, id := range ids {
 		res := errorResult(nil, store.CodeInterrupted, "the server evaluating this run stopped before it finished; run it again")
-		if _, err := r.st.CompleteValidationRun(ctx, id, res); err != nil && !errors.Is(err, errs.Conflict) {
+		if err := r.complete(ctx, id, res); err != nil && !errors.Is(err, errs.Conflict) {
 			r.opts.Logger.Warn("validation: ending a stale run failed", "run", id, "err", err)
 		}
 	}

@@ -38,7 +38,7 @@ func TestAllowedFiles(t *testing.T) {
 // Neo4j is tested through the API (internal/api/validation_test.go).
 type fakeStore struct {
 	mu        sync.Mutex
-	completed map[string]*quality.Result
+	completed map[string]store.ValidationOutcome
 	block     chan struct{}
 }
 
@@ -47,10 +47,10 @@ func (f *fakeStore) StartValidationRun(_ context.Context, _ string, in store.Sta
 		Definition: `{"rules":[{"type":"row_count_between","min":1}]}`}, nil
 }
 
-func (f *fakeStore) CompleteValidationRun(_ context.Context, id string, res *quality.Result) (*store.ValidationRun, error) {
+func (f *fakeStore) CompleteValidationRun(_ context.Context, id string, out store.ValidationOutcome) (*store.ValidationRun, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.completed[id] = res
+	f.completed[id] = out
 	return &store.ValidationRun{ID: id}, nil
 }
 
@@ -66,7 +66,7 @@ func (f *fakeStore) DatasetVersionsByIDs(ctx context.Context, ids []string) (map
 func (f *fakeStore) StaleValidationRuns(context.Context, int) ([]string, error) { return nil, nil }
 
 func TestStopInterruptsRunsInFlight(t *testing.T) {
-	f := &fakeStore{completed: map[string]*quality.Result{}, block: make(chan struct{})}
+	f := &fakeStore{completed: map[string]store.ValidationOutcome{}, block: make(chan struct{})}
 	r := New(f, Options{Concurrency: 1})
 	for _, s := range []string{"a", "b"} {
 		if _, err := r.Submit(t.Context(), "alice", s, "dsv_x"); err != nil {
@@ -78,16 +78,17 @@ func TestStopInterruptsRunsInFlight(t *testing.T) {
 		t.Errorf("submit after stop: %v", err)
 	}
 	for _, id := range []string{"vr_a", "vr_b"} {
-		res := f.completed[id]
-		if res == nil || res.Status != quality.StatusError || res.Error.Code != store.CodeInterrupted || len(res.Rules) != 1 ||
-			!strings.HasPrefix(res.Rules[0].Message, "not evaluated") {
-			t.Errorf("%s: %+v", id, res)
+		out, ok := f.completed[id]
+		rules, err := Results(&store.ValidationRun{ID: id, Results: out.Results})
+		if !ok || err != nil || out.Status != store.ValidationError || out.Error == nil || out.Error.Code != store.CodeInterrupted ||
+			len(rules) != 1 || !strings.HasPrefix(rules[0].Message, "not evaluated") || rules[0].Verdict != quality.VerdictError {
+			t.Errorf("%s: %+v (%v)", id, out, err)
 		}
 	}
 }
 
 func TestTimeout(t *testing.T) {
-	f := &fakeStore{completed: map[string]*quality.Result{}, block: make(chan struct{})}
+	f := &fakeStore{completed: map[string]store.ValidationOutcome{}, block: make(chan struct{})}
 	r := New(f, Options{Timeout: 50 * time.Millisecond})
 	defer r.Stop()
 	if _, err := r.Submit(t.Context(), "alice", "a", "dsv_x"); err != nil {
@@ -96,11 +97,11 @@ func TestTimeout(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		f.mu.Lock()
-		res := f.completed["vr_a"]
+		out, ok := f.completed["vr_a"]
 		f.mu.Unlock()
-		if res != nil {
-			if res.Error == nil || res.Error.Code != store.CodeTimeout {
-				t.Errorf("timed-out run: %+v", res)
+		if ok {
+			if out.Error == nil || out.Error.Code != store.CodeTimeout {
+				t.Errorf("timed-out run: %+v", out)
 			}
 			return
 		}

@@ -1,4 +1,4 @@
-package store
+package storegen
 
 import (
 	"context"
@@ -7,9 +7,14 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // GenSpec describes a synthetic lineage graph for GenerateLineage.
@@ -58,15 +63,15 @@ func (spec GenSpec) Validate() error {
 	spec = spec.withDefaults()
 	switch {
 	case spec.Nodes < 100 || spec.Nodes > 100_000_000:
-		return invalid("nodes: between 100 and 100,000,000, got %d", spec.Nodes)
+		return errs.Invalidf("nodes: between 100 and 100,000,000, got %d", spec.Nodes)
 	case spec.Projects < 1 || spec.Projects > 1000:
-		return invalid("projects: between 1 and 1,000, got %d", spec.Projects)
+		return errs.Invalidf("projects: between 1 and 1,000, got %d", spec.Projects)
 	case spec.Hubs < 1 || spec.Hubs > 1000:
-		return invalid("hubs: between 1 and 1,000, got %d", spec.Hubs)
+		return errs.Invalidf("hubs: between 1 and 1,000, got %d", spec.Hubs)
 	case spec.Batch < 100:
-		return invalid("batch: at least 100, got %d", spec.Batch)
+		return errs.Invalidf("batch: at least 100, got %d", spec.Batch)
 	}
-	if err := checkProjectKey("prefix", fmt.Sprintf("%s-%d", spec.Prefix, spec.Projects-1)); err != nil {
+	if err := store.CheckProjectKey("prefix", fmt.Sprintf("%s-%d", spec.Prefix, spec.Projects-1)); err != nil {
 		return err
 	}
 	return nil
@@ -112,7 +117,13 @@ type GenStats struct {
 // move forward from it, one pipeline execution after another.
 var genStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// lineage edge and container edge types the generator writes.
+// genKinds are the node kinds the generator writes, in the order the
+// store's kinds table lists them; a batch writes its nodes in this order.
+var genKinds = []store.Kind{store.KindProject, store.KindExperiment, store.KindRun, store.KindDataset,
+	store.KindDatasetVersion, store.KindModel, store.KindModelVersion, store.KindPolicy}
+
+// genEdgeTypes are the lineage and container edge types the generator
+// writes.
 var genEdgeTypes = []string{"HAS_POLICY", "HAS_EXPERIMENT", "HAS_DATASET", "HAS_MODEL", "HAS_RUN", "HAS_VERSION", "CONSUMED_BY", "PRODUCED", "DERIVED_INTO"}
 
 // gen is one generation in progress.
@@ -121,7 +132,7 @@ type gen struct {
 	rng   *rand.Rand // the shape
 	ids   *rand.Rand // the random bits of IDs
 	clock time.Time
-	nodes map[Kind][]map[string]any
+	nodes map[store.Kind][]map[string]any
 	edges map[string][]map[string]any
 	stats GenStats
 	// pending counts nodes not yet written.
@@ -149,15 +160,15 @@ type gen struct {
 // rewrite their own input (cycles), and hub dataset versions read by
 // thousands of runs with a Zipf-skewed popularity. It refuses (errs.Conflict)
 // when projects with the prefix already exist.
-func (s *Store) GenerateLineage(ctx context.Context, spec GenSpec) (*GenStats, error) {
+func (gs *Graphs) GenerateLineage(ctx context.Context, spec GenSpec) (*GenStats, error) {
 	start := time.Now()
 	spec = spec.withDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	existing, err := read(ctx, s, func(tx *txn) (int64, error) {
-		rec, err := tx.single(`MATCH (p:Project) WHERE p.key STARTS WITH $prefix RETURN count(p) AS n`,
-			map[string]any{"prefix": spec.Prefix + "-"})
+	existing, err := read(ctx, gs, func(tx neo4j.ManagedTransaction) (int64, error) {
+		rec, err := one(run(ctx, tx, `MATCH (p:Project) WHERE p.key STARTS WITH $prefix RETURN count(p) AS n`,
+			map[string]any{"prefix": spec.Prefix + "-"}))
 		if err != nil {
 			return 0, err
 		}
@@ -167,29 +178,29 @@ func (s *Store) GenerateLineage(ctx context.Context, spec GenSpec) (*GenStats, e
 		return nil, err
 	}
 	if existing > 0 {
-		return nil, conflict("prefix: %d projects with keys %s-* already exist", existing, spec.Prefix)
+		return nil, errs.Conflictf("prefix: %d projects with keys %s-* already exist", existing, spec.Prefix)
 	}
 	// The seed alone decides the graph's shape; the prefix is part of the
 	// seed of the IDs, so two graphs in one database never share an ID.
 	h := fnv.New64a()
 	h.Write([]byte(spec.Prefix))
 	g := &gen{spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, 0x9e3779b97f4a7c15)), ids: rand.New(rand.NewPCG(spec.Seed, h.Sum64())), clock: genStart,
-		nodes: map[Kind][]map[string]any{}, edges: map[string][]map[string]any{}, finals: make([][]string, spec.Projects),
+		nodes: map[store.Kind][]map[string]any{}, edges: map[string][]map[string]any{}, finals: make([][]string, spec.Projects),
 		projects: map[string]string{}, rows: map[string]map[string]any{},
 		unit: time.Minute * 20_000 / time.Duration(max(20_000, spec.Nodes))}
-	if err := g.run(ctx, s); err != nil {
+	if err := g.run(ctx, gs); err != nil {
 		return nil, err
 	}
 	g.stats.Elapsed = time.Since(start)
 	return &g.stats, nil
 }
 
-func (g *gen) run(ctx context.Context, s *Store) error {
+func (g *gen) run(ctx context.Context, gs *Graphs) error {
 	for i := range g.spec.Projects {
 		key := fmt.Sprintf("%s-%d", g.spec.Prefix, i)
-		g.projects[key] = g.node(KindProject, map[string]any{"key": key, "projectKey": key, "name": key, "displayName": key})
+		g.projects[key] = g.node(store.KindProject, map[string]any{"key": key, "projectKey": key, "name": key, "displayName": key})
 		// Every project has its default policy, as CreateProject makes it.
-		g.edge("HAS_POLICY", g.projects[key], g.node(KindPolicy, map[string]any{"projectKey": key, "version": int64(0)}))
+		g.edge("HAS_POLICY", g.projects[key], g.node(store.KindPolicy, map[string]any{"projectKey": key, "version": int64(0)}))
 		g.stats.Projects = append(g.stats.Projects, key)
 	}
 	// Hubs: reference tables of the first project that everyone reads.
@@ -210,17 +221,17 @@ func (g *gen) run(ctx context.Context, s *Store) error {
 	for pipeline := 0; g.stats.Nodes+g.pending < g.spec.Nodes; pipeline++ {
 		g.pipeline(pipeline)
 		if g.pending >= g.spec.Batch {
-			if err := g.flush(ctx, s); err != nil {
+			if err := g.flush(ctx, gs); err != nil {
 				return err
 			}
 		}
 	}
-	return g.flush(ctx, s)
+	return g.flush(ctx, gs)
 }
 
 // id returns a deterministic, time-ordered ID of kind k at the current
 // generator time: the UUIDv7 layout with the generator's random bits.
-func (g *gen) id(k Kind) string {
+func (g *gen) id(k store.Kind) string {
 	var b [16]byte
 	ms := uint64(g.clock.UnixMilli())
 	binary.BigEndian.PutUint64(b[0:8], ms<<16)
@@ -228,17 +239,19 @@ func (g *gen) id(k Kind) string {
 	b[6] = 0x70 | byte(g.ids.IntN(16))
 	b[7] = byte(g.ids.IntN(256))
 	b[8] = 0x80 | (b[8] & 0x3f)
-	for _, e := range kinds {
-		if e.kind == k {
-			return e.prefix + uuid.UUID(b).String()
-		}
+	prefix := store.IDPrefix(k)
+	if prefix == "" {
+		panic("storegen: unknown kind " + string(k))
 	}
-	panic("store: unknown kind " + string(k))
+	return prefix + uuid.UUID(b).String()
 }
 
 func (g *gen) tick(d time.Duration) { g.clock = g.clock.Add(d) }
 
-func (g *gen) node(k Kind, props map[string]any) string {
+func (g *gen) node(k store.Kind, props map[string]any) string {
+	if !slices.Contains(genKinds, k) {
+		panic("storegen: the generator does not write kind " + string(k))
+	}
 	id := g.id(k)
 	props["id"] = id
 	props["createdAt"] = g.clock
@@ -256,7 +269,7 @@ func (g *gen) edge(typ, from, to string) {
 }
 
 func (g *gen) dataset(project, name string) string {
-	id := g.node(KindDataset, map[string]any{"projectKey": project, "namespace": "s3://" + project, "name": name,
+	id := g.node(store.KindDataset, map[string]any{"projectKey": project, "namespace": "s3://" + project, "name": name,
 		"displayName": name, "description": "", "versionCount": 0})
 	g.edge("HAS_DATASET", g.projectID(project), id)
 	return id
@@ -271,7 +284,7 @@ func (g *gen) version(project, ds, version string) string {
 	for i := range 4 {
 		binary.BigEndian.PutUint64(digest[i*8:], g.rng.Uint64())
 	}
-	id := g.node(KindDatasetVersion, map[string]any{"projectKey": project, "datasetId": ds, "version": version,
+	id := g.node(store.KindDatasetVersion, map[string]any{"projectKey": project, "datasetId": ds, "version": version,
 		"displayName": name + "@" + version, "uri": fmt.Sprintf("s3://%s/%s/%s", project, name, version),
 		"digest": fmt.Sprintf("sha256:%x", digest), "rowCount": int64(1000 + g.rng.IntN(10_000_000)),
 		"schemaNames": []string{"id", "value"}, "schemaTypes": []string{"string", "double"}, "schemaNullable": []bool{false, true}})
@@ -284,8 +297,8 @@ func (g *gen) version(project, ds, version string) string {
 }
 
 func (g *gen) runNode(project, exp, name, owner string) string {
-	id := g.node(KindRun, map[string]any{"projectKey": project, "experimentId": exp, "name": name, "displayName": name,
-		"status": string(StatusFinished), "startedAt": g.clock, "endedAt": g.clock.Add(20 * time.Minute), "createdBy": owner,
+	id := g.node(store.KindRun, map[string]any{"projectKey": project, "experimentId": exp, "name": name, "displayName": name,
+		"status": string(store.StatusFinished), "startedAt": g.clock, "endedAt": g.clock.Add(20 * time.Minute), "createdBy": owner,
 		"revision": 0, "paramKeys": []string{"seed"}, "paramValues": []string{fmt.Sprint(g.rng.IntN(1000))},
 		"tagKeys": []string{}, "tagValues": []string{}})
 	g.edge("HAS_RUN", exp, id)
@@ -313,7 +326,7 @@ func (g *gen) pipeline(n int) {
 	p := g.pick(g.spec.Projects)
 	project := g.stats.Projects[p]
 	owner := fmt.Sprintf("team-%d@%s", g.rng.IntN(5), project)
-	exp := g.node(KindExperiment, map[string]any{"projectKey": project, "name": fmt.Sprintf("pipeline-%d", n),
+	exp := g.node(store.KindExperiment, map[string]any{"projectKey": project, "name": fmt.Sprintf("pipeline-%d", n),
 		"displayName": fmt.Sprintf("pipeline-%d", n), "description": "", "createdBy": owner})
 	g.edge("HAS_EXPERIMENT", g.projectID(project), exp)
 	layers := 2 + g.rng.IntN(6)
@@ -327,7 +340,7 @@ func (g *gen) pipeline(n int) {
 	var model string
 	if g.rng.Float64() < 0.8 {
 		name := fmt.Sprintf("model-%d", n)
-		model = g.node(KindModel, map[string]any{"projectKey": project, "name": name, "displayName": name, "versionCount": 0, "createdBy": owner})
+		model = g.node(store.KindModel, map[string]any{"projectKey": project, "name": name, "displayName": name, "versionCount": 0, "createdBy": owner})
 		g.edge("HAS_MODEL", g.projectID(project), model)
 	}
 	executions := 1 + g.pick(8)
@@ -405,14 +418,14 @@ func (g *gen) pipeline(n int) {
 	// Stages: the latest version in production for most models, the one
 	// before archived.
 	for i, mv := range lastMV {
-		stage := StageNone
+		stage := store.StageNone
 		switch {
 		case i == len(lastMV)-1 && g.rng.Float64() < 0.6:
-			stage = StageProduction
+			stage = store.StageProduction
 		case i == len(lastMV)-1:
-			stage = StageStaging
+			stage = store.StageStaging
 		case i == len(lastMV)-2:
-			stage = StageArchived
+			stage = store.StageArchived
 		}
 		g.rows[mv]["stage"] = string(stage)
 	}
@@ -422,9 +435,9 @@ func (g *gen) modelVersion(project, model, run, owner string) string {
 	m := g.rows[model]
 	v := m["versionCount"].(int) + 1
 	m["versionCount"] = v
-	id := g.node(KindModelVersion, map[string]any{"projectKey": project, "modelId": model, "version": int64(v),
+	id := g.node(store.KindModelVersion, map[string]any{"projectKey": project, "modelId": model, "version": int64(v),
 		"displayName": fmt.Sprintf("%s v%d", m["name"], v), "uri": fmt.Sprintf("s3://%s/models/%s/%d", project, m["name"], v),
-		"stage": string(StageNone), "createdBy": owner})
+		"stage": string(store.StageNone), "createdBy": owner})
 	g.edge("HAS_VERSION", model, id)
 	g.edge("PRODUCED", run, id)
 	g.stats.ModelVersions++
@@ -433,16 +446,16 @@ func (g *gen) modelVersion(project, model, run, owner string) string {
 
 // flush writes the pending nodes, then the edges, in one transaction
 // whose timeout is sized to them.
-func (g *gen) flush(ctx context.Context, s *Store) error {
+func (g *gen) flush(ctx context.Context, gs *Graphs) error {
 	edges := 0
-	_, err := writeWithin(ctx, s, genTxTimeout(g.pending), func(tx *txn) (struct{}, error) {
-		for _, e := range kinds {
-			rows := g.nodes[e.kind]
+	_, err := writeWithin(ctx, gs, genTxTimeout(g.pending), func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		for _, k := range genKinds {
+			rows := g.nodes[k]
 			if len(rows) == 0 {
 				continue
 			}
-			// The label comes from the kinds table, never from input.
-			if _, err := tx.run(`UNWIND $rows AS r CREATE (n:Node:`+e.label+`) SET n = r`, map[string]any{"rows": rows}); err != nil {
+			// The label comes from the store's kinds table, never from input.
+			if _, err := run(ctx, tx, `UNWIND $rows AS r CREATE (n:Node:`+store.Label(k)+`) SET n = r`, map[string]any{"rows": rows}); err != nil {
 				return struct{}{}, err
 			}
 		}
@@ -453,7 +466,7 @@ func (g *gen) flush(ctx context.Context, s *Store) error {
 				continue
 			}
 			// typ comes from genEdgeTypes, never from input.
-			if _, err := tx.run(`UNWIND $rows AS r MATCH (a:Node {id: r.f}) MATCH (b:Node {id: r.t})
+			if _, err := run(ctx, tx, `UNWIND $rows AS r MATCH (a:Node {id: r.f}) MATCH (b:Node {id: r.t})
 				CREATE (a)-[:`+typ+` {createdAt: r.c}]->(b)`, map[string]any{"rows": rows}); err != nil {
 				return struct{}{}, err
 			}

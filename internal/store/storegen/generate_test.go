@@ -1,6 +1,7 @@
-package store_test
+package storegen_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,7 +13,35 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/storegen"
 )
+
+// graphs returns the generator over the test instance, its migrations
+// applied (the store's uniqueness constraints and indexes), and the store
+// over the same instance.
+func graphs(t *testing.T) (*storegen.Graphs, *store.Store) {
+	t.Helper()
+	s := neo4jtest.Store(t)
+	return storegen.New(neo4jtest.Driver(t), ""), s
+}
+
+// wantErr fails unless err is sentinel.
+func wantErr(t testing.TB, err, sentinel error) {
+	t.Helper()
+	if !errors.Is(err, sentinel) {
+		t.Fatalf("want %v, got %v", sentinel, err)
+	}
+}
+
+// wantInvalidField fails unless err is errs.Invalid and its message names
+// field ("<field>: ...").
+func wantInvalidField(t testing.TB, err error, field string) {
+	t.Helper()
+	wantErr(t, err, errs.Invalid)
+	if !strings.Contains(err.Error(), ": "+field+":") {
+		t.Fatalf("error %q does not name field %q", err, field)
+	}
+}
 
 // graphSignature describes a generated graph without its IDs or project
 // keys: every node as label and name, every edge as type and end names.
@@ -39,17 +68,17 @@ func graphSignature(t *testing.T, prefix string) []string {
 }
 
 func TestGenerateLineageIsDeterministic(t *testing.T) {
-	s := neo4jtest.Store(t)
+	gs, _ := graphs(t)
 	ctx := t.Context()
 	a, b := neo4jtest.Key(t, "ga"), neo4jtest.Key(t, "gb")
-	spec := store.GenSpec{Nodes: 2_000, Seed: 7, Projects: 3, Hubs: 2, Batch: 500}
+	spec := storegen.GenSpec{Nodes: 2_000, Seed: 7, Projects: 3, Hubs: 2, Batch: 500}
 	spec.Prefix = a
-	sa, err := s.GenerateLineage(ctx, spec)
+	sa, err := gs.GenerateLineage(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	spec.Prefix = b
-	sb, err := s.GenerateLineage(ctx, spec)
+	sb, err := gs.GenerateLineage(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +93,7 @@ func TestGenerateLineageIsDeterministic(t *testing.T) {
 	}
 	// Different seed, different graph.
 	spec.Prefix, spec.Seed = neo4jtest.Key(t, "gc"), 8
-	if _, err := s.GenerateLineage(ctx, spec); err != nil {
+	if _, err := gs.GenerateLineage(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
 	if slices.Equal(graphSignature(t, a), graphSignature(t, spec.Prefix)) {
@@ -73,10 +102,10 @@ func TestGenerateLineageIsDeterministic(t *testing.T) {
 }
 
 func TestGenerateLineageShape(t *testing.T) {
-	s := neo4jtest.Store(t)
+	gs, s := graphs(t)
 	ctx := t.Context()
 	prefix := neo4jtest.Key(t, "gs")
-	st, err := s.GenerateLineage(ctx, store.GenSpec{Nodes: 5_000, Seed: 3, Prefix: prefix, Projects: 4, Hubs: 3})
+	st, err := gs.GenerateLineage(ctx, storegen.GenSpec{Nodes: 5_000, Seed: 3, Prefix: prefix, Projects: 4, Hubs: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +144,7 @@ func TestGenerateLineageShape(t *testing.T) {
 	}
 	// A second graph with the same prefix is refused, and adds nothing.
 	before := neo4jtest.Count(t, `MATCH (n:Node) WHERE n.projectKey STARTS WITH $p RETURN count(n) AS n`, p)
-	_, err = s.GenerateLineage(ctx, store.GenSpec{Nodes: 200, Seed: 4, Prefix: prefix})
+	_, err = gs.GenerateLineage(ctx, storegen.GenSpec{Nodes: 200, Seed: 4, Prefix: prefix})
 	wantErr(t, err, errs.Conflict)
 	if after := neo4jtest.Count(t, `MATCH (n:Node) WHERE n.projectKey STARTS WITH $p RETURN count(n) AS n`, p); after != before {
 		t.Errorf("a refused generation wrote %d nodes", after-before)
@@ -123,18 +152,18 @@ func TestGenerateLineageShape(t *testing.T) {
 }
 
 func TestGenerateLineageBadSpec(t *testing.T) {
-	s := neo4jtest.Store(t)
+	gs, _ := graphs(t)
 	for _, c := range []struct {
-		spec  store.GenSpec
+		spec  storegen.GenSpec
 		field string
 	}{
-		{store.GenSpec{Nodes: 99}, "nodes"},
-		{store.GenSpec{Nodes: 1000, Projects: -1}, "projects"},
-		{store.GenSpec{Nodes: 1000, Hubs: 5000}, "hubs"},
-		{store.GenSpec{Nodes: 1000, Prefix: "Bad Prefix"}, "prefix"},
-		{store.GenSpec{Nodes: 1000, Batch: 10}, "batch"},
+		{storegen.GenSpec{Nodes: 99}, "nodes"},
+		{storegen.GenSpec{Nodes: 1000, Projects: -1}, "projects"},
+		{storegen.GenSpec{Nodes: 1000, Hubs: 5000}, "hubs"},
+		{storegen.GenSpec{Nodes: 1000, Prefix: "Bad Prefix"}, "prefix"},
+		{storegen.GenSpec{Nodes: 1000, Batch: 10}, "batch"},
 	} {
-		_, err := s.GenerateLineage(t.Context(), c.spec)
+		_, err := gs.GenerateLineage(t.Context(), c.spec)
 		wantInvalidField(t, err, c.field)
 	}
 	if n := neo4jtest.Count(t, `MATCH (p:Project) WHERE p.key STARTS WITH 'lg-' OR p.key STARTS WITH 'Bad' RETURN count(p) AS n`, nil); n != 0 {
@@ -146,11 +175,11 @@ func TestGenerateLineageBadSpec(t *testing.T) {
 // run longer the more it writes, and never less than the minutes a busy
 // machine may take over a small one.
 func TestGenerateBatchTimeoutGrowsWithTheBatch(t *testing.T) {
-	small, large := store.GenSpec{Batch: 500}.BatchTimeout(), store.GenSpec{Batch: 100_000}.BatchTimeout()
+	small, large := storegen.GenSpec{Batch: 500}.BatchTimeout(), storegen.GenSpec{Batch: 100_000}.BatchTimeout()
 	if small < time.Minute || large < small+10*time.Minute {
 		t.Errorf("batch timeouts: %s for 500 nodes, %s for 100,000", small, large)
 	}
-	if def, full := (store.GenSpec{}).BatchTimeout(), (store.GenSpec{Batch: 10_000}).BatchTimeout(); def != full {
+	if def, full := (storegen.GenSpec{}).BatchTimeout(), (storegen.GenSpec{Batch: 10_000}).BatchTimeout(); def != full {
 		t.Errorf("the default batch's timeout is %s, a batch of 10,000's %s", def, full)
 	}
 }
