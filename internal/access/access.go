@@ -3,6 +3,9 @@
 // there allows; an object of a project it may not read does not exist for
 // it (errs.NotFound, never errs.Forbidden, so a probe learns nothing).
 // Resolvers and domain services alike check through it.
+//
+// It must not read the store on its own: callers pass the loader, so one
+// batch serves a whole operation.
 package access
 
 import (

@@ -138,6 +138,11 @@ var benchImportAllowed = map[[2]string]string{
 	{"cmd/hubctl", "internal/store/storegen"}: "hubctl generate is a benchmark tool",
 }
 
+// storeFree are the domain packages that work on facts alone, never the
+// store, as their doc comments say: the quality engine, the fairness
+// metrics, the evidence format and its offline verifier, and identity.
+var storeFree = []string{"internal/auth", "internal/quality", "internal/fairness", "internal/evidence"}
+
 // driverPath is the Neo4j driver module; any package under it counts.
 const driverPath = "github.com/neo4j/neo4j-go-driver"
 
@@ -236,6 +241,8 @@ func importRule(from string, ff floor, to string, tf floor) string {
 		return "kernel packages import no package of the module"
 	case ff == floorStore && tf != floorStore && tf != floorKernel:
 		return "store packages import only store and kernel packages"
+	case tf == floorStore && slices.Contains(storeFree, from):
+		return "this package works on facts alone and never imports the store"
 	case ff == floorDomain && (tf == floorEdge || tf == floorWiring):
 		return "domain packages never import edge, wiring or cmd"
 	case rank[tf] > rank[ff]:
@@ -544,6 +551,9 @@ func TestCheckImports(t *testing.T) {
 			"internal/auth (domain) imports internal/neo4jtest (testing): production packages never import bench or testing packages",
 			"internal/server (wiring) imports internal/evidence/evidencetest (testing): production packages never import bench or testing packages",
 			"internal/server (wiring) imports internal/store/storegen (bench): production packages never import bench or testing packages",
+		}},
+		{"a store-free domain imports the store", with(add("internal/quality", m("internal/store"))), []string{
+			"internal/quality (domain) imports internal/store (store): this package works on facts alone and never imports the store",
 		}},
 		{"kernel imports module", with(add("internal/errs", m("internal/hashchain"))), []string{
 			"internal/errs (kernel) imports internal/hashchain (kernel): kernel packages import no package of the module",

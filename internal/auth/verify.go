@@ -10,6 +10,9 @@
 //
 // Every verification failure wraps errs.Unauthenticated and carries a short
 // reason the caller can act on ("token expired", "signature invalid", …).
+//
+// It owns identity and roles, not what a role allows on an object: that
+// is internal/access. It must not import the store or any domain package.
 package auth
 
 import (

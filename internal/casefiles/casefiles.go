@@ -1,6 +1,8 @@
 // Package casefiles runs behaviour specified as data: a folder of YAML
 // case files, one subtest each, decoded strictly (an unknown field is a
 // mistake in the case, not something to ignore). A new case is a new file.
+//
+// It is a test kernel: it must not import anything of the hub's.
 package casefiles
 
 import (

@@ -2,6 +2,9 @@
 // environment variables, then command-line flags. It is strict: an unknown
 // EXPHUB_* variable, an unknown flag or a malformed value stops start-up
 // with a message naming the key.
+//
+// It owns the server's settings, not what they do: wiring (internal/
+// server) reads them. It must not import the store or a domain package.
 package config
 
 import (

@@ -3,6 +3,9 @@
 // dataset, three training runs with params and metric histories, and the
 // model versions they produced) and project churn, kept separate to show
 // isolation. `make run` seeds it once; tests reuse it.
+//
+// It is wiring: it writes through the domain services and the store as a
+// real client would, and must not hold rules of its own.
 package demo
 
 import (

@@ -4,6 +4,10 @@
 // from Neo4j) at its own cursor. Writers never wait for subscribers, a
 // slow subscriber costs only its own cursor, and a replica learns about
 // events written through another one from the shared log.
+//
+// It owns delivery only: what an event says and who may see it are the
+// store's log and the edge's filters. It holds no Cypher (the store reads
+// the log for it) and must not speak GraphQL.
 package events
 
 import (

@@ -1,6 +1,10 @@
 // Package evidence defines the evidence pack of a promotion request — one
 // JSON document with everything a compliance reviewer needs — and checks
 // and renders it offline, without trusting the server that produced it.
+//
+// It owns the pack's format and its offline verification; internal/
+// governance assembles a pack from the store. It must not import the
+// store, so a reviewer's verifier links nothing of the server.
 package evidence
 
 import (

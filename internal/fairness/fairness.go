@@ -3,6 +3,9 @@
 // the between-groups summaries Fairlearn defines (differences are max − min
 // over groups, ratios min / max). A value that is undefined is reported as
 // such, with the reason, and never as 0 or 1.
+//
+// It owns the metrics only: which thresholds a promotion needs is
+// internal/governance's policy. It must not import the store or the API.
 package fairness
 
 import "github.com/exphub/exphub/internal/errs"

@@ -1,6 +1,9 @@
 // Package hashchain defines how an event of the hub's log is hashed, so the
 // server that appends events and an offline verifier of an evidence pack
 // compute the same hash from the same content.
+//
+// It is a kernel package: it must not import anything of the hub's, so an
+// offline verifier and the store link the same few lines.
 package hashchain
 
 import (

@@ -3,6 +3,10 @@
 // otherwise), started here through deploy/neo4j/neo4j.sh when it is not
 // running, so `go test ./...` works on its own too. Tests never mock the
 // store; they isolate themselves by working in projects with unique keys.
+//
+// Its fixtures (fixtures.go) write through the store's API, never around
+// it but for set-ups the API has no way to make (Exec). Production code
+// must not import it.
 package neo4jtest
 
 import (

@@ -7,8 +7,10 @@
 // values. It also reads Great Expectations validation results into the
 // same Result (ParseGreatExpectations).
 //
-// The engine is pure Go and knows nothing of Neo4j or the API: callers
-// (hubctl validate, later the server) store or push its results.
+// The engine is pure Go and knows nothing of Neo4j, the API or the hub's
+// projects: internal/validation runs it for the server, hubctl validate on
+// a workstation. It must stay that way, so it can be reasoned about and
+// tested on files alone.
 //
 // A run reads the file once. All rules of a suite are fed the same
 // batches of rows, which a reader goroutine parses while the rules

@@ -2,6 +2,9 @@
 // token verifier and HTTP handler, and runs the HTTP server until its
 // context ends. It keeps serving while Neo4j is down: /readyz answers 503,
 // requests get UNAVAILABLE, and migrations are retried until Neo4j returns.
+//
+// It owns wiring and the process's lifecycle only: every rule it relies on
+// lives in a domain package, every wire format at the edge.
 package server
 
 import (

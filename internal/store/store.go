@@ -1,8 +1,15 @@
-// Package store is exphub's Neo4j persistence layer: the only package that
-// holds Cypher. It owns the graph model (projects, experiments, runs, metric
-// series, datasets and their versions, models and their versions, and the
-// lineage edges between them), the schema migrations, and the mapping of
-// driver errors to the sentinels below.
+// Package store is exphub's Neo4j persistence: with its bench-only
+// subpackage storegen, the only code that holds Cypher. It owns the graph
+// model (projects, experiments, runs, metric series, datasets and their
+// versions, models and their versions, the lineage edges, governance
+// records and the hash-chained event log), the schema migrations, typed
+// units of work, decoding, and the mapping of driver failures to the kinds
+// of internal/errs.
+//
+// It holds facts, not rules: what a domain decides (who may approve, which
+// checks a promotion needs, how a result parses) is the domain's, passed in
+// where it must hold under a lock (an allow function, store.WithRules). It
+// must not import a domain or edge package.
 //
 // Every Cypher string is constant text with $parameters. Reads run in read
 // transactions and writes in write transactions, through the driver's

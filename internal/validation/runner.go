@@ -1,9 +1,13 @@
-// Package validation runs data-quality suites for the hub: runValidation
-// records a RUNNING run and returns at once, and a bounded pool evaluates
-// it in the background with the quality engine against the dataset
-// version's uri, checking the version's registered digest on the way, and
-// records the result, its event and the version's new quality status in
-// one transaction.
+// Package validation owns running data-quality suites for the hub and
+// reading what they say: suite definitions and results (exphub's own and
+// Great Expectations') are parsed here into what the store keeps, and the
+// stored statistics and rule results are decoded here.
+//
+// runValidation records a RUNNING run and returns at once, and a bounded
+// pool evaluates it in the background with the quality engine against the
+// dataset version's uri, checking the version's registered digest on the
+// way, and records the result, its event and the version's new quality
+// status in one transaction.
 //
 // Runs in flight when the server stops are cancelled and recorded as
 // ERROR with code INTERRUPTED before the driver closes. A run whose server
@@ -11,6 +15,8 @@
 // timeout + a minute); every runner sweeps such runs to ERROR INTERRUPTED
 // at start and then every minute, so with N replicas any survivor cleans
 // up after a dead one.
+//
+// It must not speak HTTP or GraphQL, and holds no Cypher.
 package validation
 
 import (

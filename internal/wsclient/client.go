@@ -1,6 +1,8 @@
 // Package wsclient is a small GraphQL subscription client speaking
 // graphql-transport-ws over a websocket: hubctl watch uses it, and so do
 // the tests and the benchmark.
+//
+// It is a client: it must not import the server's packages.
 package wsclient
 
 import (
