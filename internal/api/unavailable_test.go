@@ -1,132 +1,17 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
-
-// proxy forwards TCP connections to a backend; stop cuts every connection
-// and stops listening, start listens again on the same address.
-type proxy struct {
-	t       *testing.T
-	addr    string
-	backend string
-
-	mu    sync.Mutex
-	ln    net.Listener
-	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup
-}
-
-func newProxy(t *testing.T, backend string) *proxy {
-	t.Helper()
-	p := &proxy{t: t, backend: backend, conns: map[net.Conn]struct{}{}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.addr = ln.Addr().String()
-	p.serve(ln)
-	t.Cleanup(func() {
-		p.stop()
-		p.wg.Wait()
-	})
-	return p
-}
-
-// start listens again on the proxy's address.
-func (p *proxy) start() {
-	p.t.Helper()
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatalf("re-listen on %s: %v", p.addr, err)
-	}
-	p.serve(ln)
-}
-
-func (p *proxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	p.wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			p.wg.Go(func() { p.forward(c) })
-		}
-	})
-}
-
-func (p *proxy) track(c net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln == nil {
-		return false
-	}
-	p.conns[c] = struct{}{}
-	return true
-}
-
-func (p *proxy) forward(client net.Conn) {
-	if !p.track(client) {
-		client.Close()
-		return
-	}
-	server, err := net.DialTimeout("tcp", p.backend, 5*time.Second)
-	if err != nil || !p.track(server) {
-		client.Close()
-		if server != nil {
-			server.Close()
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	pipe := func(dst, src net.Conn) {
-		_, _ = io.Copy(dst, src)
-		// Either side ending ends both.
-		dst.Close()
-		src.Close()
-	}
-	wg.Go(func() { pipe(server, client) })
-	wg.Go(func() { pipe(client, server) })
-	wg.Wait()
-	p.mu.Lock()
-	delete(p.conns, client)
-	delete(p.conns, server)
-	p.mu.Unlock()
-}
-
-// stop closes the listener and every live connection.
-func (p *proxy) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		c.Close()
-		delete(p.conns, c)
-	}
-}
 
 // poll calls cond until it returns true or the deadline passes.
 func poll(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
@@ -151,22 +36,8 @@ func poll(t *testing.T, timeout time.Duration, what string, cond func() (bool, s
 // text, keeps its liveness probe green, and recovers by itself.
 func TestUnavailableAndRecovery(t *testing.T) {
 	t.Parallel()
-	backend, err := url.Parse(neo4jtest.URI())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newProxy(t, backend.Host)
-	driver, err := neo4j.NewDriverWithContext("bolt://"+p.addr, neo4j.BasicAuth("neo4j", neo4jtest.Password(), ""),
-		func(c *neo4jconfig.Config) {
-			c.SocketConnectTimeout = time.Second
-			c.ConnectionAcquisitionTimeout = 2 * time.Second
-			c.MaxTransactionRetryTime = time.Second
-			c.MaxConnectionPoolSize = 10
-		})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = driver.Close(context.Background()) })
+	p := neo4jtest.NewProxy(t)
+	driver := p.Driver()
 	proxied := store.New(driver, "")
 
 	h := newHub(t, func(o *api.Options) { o.Store, o.Ready = proxied, proxied })
@@ -200,7 +71,7 @@ func TestUnavailableAndRecovery(t *testing.T) {
 	})
 
 	t.Run("down", func(t *testing.T) {
-		p.stop()
+		p.Stop()
 		poll(t, 20*time.Second, "/readyz saying 503", func() (bool, string) {
 			code, body := status("/readyz")
 			return code == http.StatusServiceUnavailable, body
@@ -231,7 +102,7 @@ func TestUnavailableAndRecovery(t *testing.T) {
 			}
 		}
 		lower := strings.ToLower(string(res.Raw))
-		for _, leak := range []string{"neo4j", "bolt", "connectivity", "dial", "refused", "tcp", p.addr, strings.Split(p.addr, ":")[1], "pool", "driver"} {
+		for _, leak := range []string{"neo4j", "bolt", "connectivity", "dial", "refused", "tcp", p.Addr(), strings.Split(p.Addr(), ":")[1], "pool", "driver"} {
 			if strings.Contains(lower, strings.ToLower(leak)) {
 				t.Errorf("the response mentions %q: %s", leak, res.Raw)
 			}
@@ -244,7 +115,7 @@ func TestUnavailableAndRecovery(t *testing.T) {
 	})
 
 	t.Run("back", func(t *testing.T) {
-		p.start()
+		p.Start()
 		poll(t, 30*time.Second, "recovery after Neo4j returns", works)
 		healthy(t)
 		if n := neo4jtest.Count(t, `MATCH (e:Experiment {projectKey: $k}) RETURN count(e) AS n`, map[string]any{"k": key}); n != 0 {
