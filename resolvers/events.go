@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/errs"
@@ -95,10 +94,10 @@ func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, aft
 		}
 		resume := strconv.FormatInt(last, 10)
 		var lag *events.LagError
+		var end error
 		switch {
 		case errors.As(err, &lag):
-			transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: lag.Error(),
-				Extensions: map[string]any{"code": "UNAVAILABLE", "reason": "SLOW_CONSUMER", "resumeAfter": resume}})
+			end = errs.WithDetails(fmt.Errorf("%w: %w", errs.Unavailable, lag), map[string]any{"reason": "SLOW_CONSUMER", "resumeAfter": resume})
 		case errors.Is(err, events.ErrStopped):
 			// A stopping server completes its subscriptions without an
 			// error: its clients are leaving too, and gqlgen reads the errors
@@ -106,12 +105,14 @@ func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, aft
 			// goroutine, a data race. The client resumes from its last
 			// cursor.
 		case err != nil:
-			transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: "the event log is unavailable; subscribe again with after: " + strconv.Quote(resume),
-				Extensions: map[string]any{"code": "UNAVAILABLE", "resumeAfter": resume}})
+			end = errs.WithDetails(errs.Unavailablef("the event log is unavailable; subscribe again with after: %s", strconv.Quote(resume)),
+				map[string]any{"resumeAfter": resume})
 		case ctx.Err() == nil && subCtx.Err() == context.DeadlineExceeded:
-			transport.AddSubscriptionError(ctx, &gqlerror.Error{
-				Message:    fmt.Sprintf("token expired at %s; subscribe again with a new token and after: %s", p.ExpiresAt.UTC().Format(time.RFC3339), errs.Quote(resume)),
-				Extensions: map[string]any{"code": "UNAUTHENTICATED", "reason": "TOKEN_EXPIRED", "resumeAfter": resume}})
+			end = errs.WithDetails(fmt.Errorf("%w: token expired at %s; subscribe again with a new token and after: %s", errs.Unauthenticated,
+				p.ExpiresAt.UTC().Format(time.RFC3339), errs.Quote(resume)), map[string]any{"reason": "TOKEN_EXPIRED", "resumeAfter": resume})
+		}
+		if end != nil {
+			transport.AddSubscriptionError(ctx, r.present(ctx, end))
 		}
 	})
 	if err != nil {
