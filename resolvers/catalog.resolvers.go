@@ -8,11 +8,11 @@ package resolvers
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/catalog"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -140,11 +140,11 @@ func (r *modelVersionResolver) BiasChecks(ctx context.Context, obj *store.ModelV
 
 // RegisterDataset is the resolver for the registerDataset field.
 func (r *mutationResolver) RegisterDataset(ctx context.Context, input model.RegisterDatasetInput) (*model.RegisterDatasetPayload, error) {
-	p, err := require(ctx, input.ProjectKey, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d, err := r.Store.RegisterDataset(ctx, p.Subject, store.RegisterDatasetInput{ProjectKey: input.ProjectKey, Namespace: input.Namespace, Name: input.Name, Description: deref(input.Description)})
+	d, err := r.Catalog.RegisterDataset(ctx, p, store.RegisterDatasetInput{ProjectKey: input.ProjectKey, Namespace: input.Namespace, Name: input.Name, Description: deref(input.Description)})
 	if err != nil {
 		return nil, err
 	}
@@ -153,30 +153,17 @@ func (r *mutationResolver) RegisterDataset(ctx context.Context, input model.Regi
 
 // RegisterDatasetVersion is the resolver for the registerDatasetVersion field.
 func (r *mutationResolver) RegisterDatasetVersion(ctx context.Context, input model.RegisterDatasetVersionInput) (*model.RegisterDatasetVersionPayload, error) {
-	if err := checkID("datasetId", input.DatasetID, store.KindDataset); err != nil {
-		return nil, err
-	}
-	d, err := loadersFor(ctx, r.Store).dataset.Load(ctx, input.DatasetID)
-	if err != nil {
-		return nil, notFoundAs("datasetId", input.DatasetID, err)
-	}
-	if !canRead(ctx, d.ProjectKey) {
-		return nil, fmt.Errorf("datasetId %s: %w", errs.Quote(input.DatasetID), errs.NotFound)
-	}
-	p, err := require(ctx, d.ProjectKey, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.readableVersions(ctx, "derivedFrom", input.DerivedFrom); err != nil {
-		return nil, err
-	}
-	in := store.RegisterDatasetVersionInput{DatasetID: d.ID, Version: input.Version, URI: input.URI, Digest: input.Digest,
+	in := store.RegisterDatasetVersionInput{DatasetID: input.DatasetID, Version: input.Version, URI: input.URI, Digest: input.Digest,
 		Schema: values(input.Schema), DerivedFrom: input.DerivedFrom}
 	if input.RowCount != nil {
 		n := int64(*input.RowCount)
 		in.RowCount = &n
 	}
-	v, created, err := r.Store.RegisterDatasetVersion(ctx, p.Subject, in)
+	v, created, err := r.Catalog.RegisterDatasetVersion(ctx, p, in)
 	if err != nil {
 		return nil, err
 	}
@@ -185,20 +172,12 @@ func (r *mutationResolver) RegisterDatasetVersion(ctx context.Context, input mod
 
 // RegisterModelVersion is the resolver for the registerModelVersion field.
 func (r *mutationResolver) RegisterModelVersion(ctx context.Context, input model.RegisterModelVersionInput) (*model.RegisterModelVersionPayload, error) {
-	p, err := require(ctx, input.ProjectKey, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	in := store.RegisterModelVersionInput{ProjectKey: input.ProjectKey, ModelName: input.ModelName, URI: input.URI}
-	if input.RunID != nil {
-		// Linking the run writes a lineage edge from it, so the caller must
-		// be able to write the run's project too.
-		if _, err := r.runFor(ctx, *input.RunID, auth.RoleContributor); err != nil {
-			return nil, err
-		}
-		in.RunID = *input.RunID
-	}
-	v, err := r.Store.RegisterModelVersion(ctx, p.Subject, in)
+	v, err := r.Catalog.RegisterModelVersion(ctx, p, catalog.ModelVersionInput{ProjectKey: input.ProjectKey, ModelName: input.ModelName,
+		URI: input.URI, RunID: input.RunID})
 	if err != nil {
 		return nil, err
 	}

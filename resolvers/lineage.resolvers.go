@@ -7,92 +7,27 @@ package resolvers
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/exphub/exphub/graph/model"
-	"github.com/exphub/exphub/internal/store"
 )
 
 // Lineage is the resolver for the lineage field.
 func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error) {
-	if _, err := principal(ctx); err != nil {
-		return nil, err
-	}
-	req := store.LineageRequest{Root: id, Direction: store.Both, Depth: 3, MaxNodes: 500, AsOf: asOf, Scope: scope(ctx)}
-	for _, k := range kinds {
-		req.Kinds = append(req.Kinds, store.Kind(k))
-	}
-	if direction != nil {
-		req.Direction = store.Direction(*direction)
-	}
-	if depth != nil {
-		req.Depth = *depth
-	}
-	if maxNodes != nil {
-		req.MaxNodes = *maxNodes
-	}
-	g, err := r.Store.Lineage(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	out := lineageGraph(g)
-	if err := r.withHealth(ctx, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return r.lineageAround(ctx, id, direction, depth, maxNodes, kinds, asOf)
 }
 
 // Impact is the resolver for the impact field.
 func (r *queryResolver) Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error) {
-	if _, err := principal(ctx); err != nil {
-		return nil, err
-	}
-	d := 10
-	if depth != nil {
-		d = *depth
-	}
-	rep, err := r.Store.Impact(ctx, store.ImpactRequest{Root: id, Depth: d, AsOf: asOf, Scope: scope(ctx)})
-	if err != nil {
-		return nil, err
-	}
-	out := impactReport(rep)
-	if err := r.withAtRisk(ctx, out); err != nil {
-		return nil, err
-	}
-	if out.OpenPromotionRequests, err = r.openPromotionRequests(ctx, out.ModelVersions); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return r.impact(ctx, id, depth, asOf)
 }
 
 // LineagePath is the resolver for the lineagePath field.
 func (r *queryResolver) LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error) {
-	if _, err := principal(ctx); err != nil {
-		return nil, err
-	}
-	g, err := r.Store.LineagePath(ctx, store.PathRequest{From: from, To: to, AsOf: asOf, Scope: scope(ctx)})
-	if errors.Is(err, store.ErrNoPath) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := lineageGraph(g)
-	if err := r.withHealth(ctx, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return r.lineagePath(ctx, from, to, asOf)
 }
 
 // QualityIssuesUpstream is the resolver for the qualityIssuesUpstream field.
 func (r *queryResolver) QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error) {
-	if _, err := principal(ctx); err != nil {
-		return nil, err
-	}
-	issues, err := r.Store.QualityIssuesUpstream(ctx, id, scope(ctx))
-	if err != nil {
-		return nil, err
-	}
-	return r.qualityIssues(ctx, issues)
+	return r.qualityIssuesUpstream(ctx, id)
 }

@@ -10,8 +10,10 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -35,7 +37,7 @@ type loaders struct {
 	reproducibility *dataloadgen.Loader[string, *governance.Reproducibility]
 	// latestReproduction is nil for a run never reproduced.
 	latestReproduction *dataloadgen.Loader[string, *store.Reproduction]
-	health             *dataloadgen.Loader[string, store.Health]
+	health             *dataloadgen.Loader[string, lineage.Health]
 	runList            *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
 	metrics            *dataloadgen.Loader[string, []*store.Metric]
 	history            *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
@@ -124,9 +126,10 @@ func newLoaders(s *store.Store) *loaders {
 		})),
 		// Health is asked as the caller: the batch's context carries the
 		// operation's principal, the same for every key.
-		health: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]store.Health, []error) {
-			return byID("health", func(ctx context.Context, ids []string) (map[string]store.Health, error) {
-				return s.Health(ctx, ids, scope(ctx))
+		health: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]lineage.Health, []error) {
+			return byID("health", func(ctx context.Context, ids []string) (map[string]lineage.Health, error) {
+				p, _ := auth.FromContext(ctx)
+				return lineage.New(s).Health(ctx, p, ids)
 			})(ctx, ids)
 		}),
 		metrics:       dataloadgen.NewLoader(ordered(s.MetricsOfRuns)),

@@ -14,6 +14,7 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -111,44 +112,11 @@ func (r *Resolver) experimentFor(ctx context.Context, field, id string) (*store.
 		func(e *store.Experiment) string { return e.ProjectKey }, auth.RoleViewer)
 }
 
-// runFor loads a run and checks the caller holds min in its project.
-func (r *Resolver) runFor(ctx context.Context, id string, min auth.Role) (*store.Run, error) {
-	return loadReadable(ctx, "runId", id, store.KindRun, loadersFor(ctx, r.Store).run.Load,
-		func(v *store.Run) string { return v.ProjectKey }, min)
-}
-
-// reloadRun reads a run after a write, bypassing the operation's cache.
-func (r *Resolver) reloadRun(ctx context.Context, id string) (*store.Run, error) {
-	runs, err := r.Store.RunsByIDs(ctx, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	run, ok := runs[id]
-	if !ok {
-		return nil, fmt.Errorf("run %s: %w", errs.Quote(id), errs.NotFound)
-	}
-	return run, nil
-}
-
 // readableVersions checks that every dataset version exists and is
 // readable by the caller.
 func (r *Resolver) readableVersions(ctx context.Context, field string, ids []string) error {
-	return r.versionsIn(ctx, field, ids, auth.RoleViewer)
-}
-
-// writableVersions checks that the caller may write every dataset version.
-func (r *Resolver) writableVersions(ctx context.Context, field string, ids []string) error {
-	return r.versionsIn(ctx, field, ids, auth.RoleContributor)
-}
-
-func (r *Resolver) versionsIn(ctx context.Context, field string, ids []string, min auth.Role) error {
-	return checkAll(ctx, field, ids, store.KindDatasetVersion, min, loadersFor(ctx, r.Store).datasetVersion.LoadAll,
+	return checkAll(ctx, field, ids, store.KindDatasetVersion, auth.RoleViewer, loadersFor(ctx, r.Store).datasetVersion.LoadAll,
 		func(v *store.DatasetVersion) string { return v.ProjectKey })
-}
-
-func (r *Resolver) writableModelVersions(ctx context.Context, field string, ids []string) error {
-	return checkAll(ctx, field, ids, store.KindModelVersion, auth.RoleContributor, loadersFor(ctx, r.Store).modelVersion.LoadAll,
-		func(v *store.ModelVersion) string { return v.ProjectKey })
 }
 
 // checkAll validates a list of IDs of one kind, loads them in one batch and
@@ -286,7 +254,7 @@ func (r *Resolver) neighbourVersions(ctx context.Context, n store.Neighbourhood,
 	return nonNil(visible(ctx, vs, func(v *store.DatasetVersion) string { return v.ProjectKey })), nil
 }
 
-func lineageGraph(g *store.LineageGraph) *model.LineageGraph {
+func lineageGraph(g *lineage.Graph) *model.LineageGraph {
 	out := &model.LineageGraph{Root: g.Root, Truncated: g.Truncated(), Nodes: []*model.LineageNode{}, Edges: []*model.LineageEdge{},
 		TruncatedBy: []model.TruncationReason{}}
 	for _, n := range g.Nodes {
@@ -304,7 +272,7 @@ func lineageGraph(g *store.LineageGraph) *model.LineageGraph {
 	return out
 }
 
-func impactReport(g *store.ImpactReport) *model.ImpactReport {
+func impactReport(g *lineage.Report) *model.ImpactReport {
 	rep := &model.ImpactReport{Root: g.Root, Runs: impactedNodes(g.Runs), DatasetVersions: impactedNodes(g.DatasetVersions),
 		ModelVersions: make([]*model.ImpactedModelVersion, 0, len(g.ModelVersions)), OpenPromotionRequests: []string{},
 		Owners: g.Owners, TotalAffected: g.TotalAffected, HiddenAffected: g.HiddenAffected, Truncated: len(g.TruncatedBy) > 0,
@@ -316,7 +284,7 @@ func impactReport(g *store.ImpactReport) *model.ImpactReport {
 	return rep
 }
 
-func impactedNodes(ns []store.LineageNode) []*model.ImpactedNode {
+func impactedNodes(ns []lineage.Node) []*model.ImpactedNode {
 	out := make([]*model.ImpactedNode, len(ns))
 	for i, n := range ns {
 		out[i] = &model.ImpactedNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, ProjectKey: n.ProjectKey, Distance: n.Distance, Owner: n.Owner}

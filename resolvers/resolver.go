@@ -9,9 +9,12 @@ import (
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/exphub/exphub/internal/catalog"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/tracking"
 )
 
 // Resolver is the root resolver. It is safe for concurrent use.
@@ -25,6 +28,14 @@ type Resolver struct {
 	// Governance carries out policies, promotions, bias checks,
 	// reproductions and evidence packs.
 	Governance *governance.Service
+	// Lineage answers lineage, impact, paths and data-quality health.
+	Lineage *lineage.Service
+	// Tracking carries out experiments and runs: starting, status
+	// changes, params, metrics, tags, inputs and outputs.
+	Tracking *tracking.Service
+	// Catalog carries out projects, datasets, dataset versions and model
+	// versions.
+	Catalog *catalog.Service
 	// Present turns an error into what the client gets, as the server's
 	// error presenter does; subscriptions use it for the errors that end
 	// them, which do not pass through gqlgen's presenter.

@@ -8,7 +8,6 @@ package resolvers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/exphub/exphub/graph"
@@ -39,11 +38,11 @@ func (r *metricResolver) History(ctx context.Context, obj *store.Metric) ([]*sto
 
 // CreateProject is the resolver for the createProject field.
 func (r *mutationResolver) CreateProject(ctx context.Context, input model.CreateProjectInput) (*model.CreateProjectPayload, error) {
-	p, err := require(ctx, input.Key, auth.RoleAdmin)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	project, err := r.Store.CreateProject(ctx, p.Subject, store.CreateProjectInput{Key: input.Key, Name: input.Name})
+	project, err := r.Catalog.CreateProject(ctx, p, store.CreateProjectInput{Key: input.Key, Name: input.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -52,11 +51,11 @@ func (r *mutationResolver) CreateProject(ctx context.Context, input model.Create
 
 // CreateExperiment is the resolver for the createExperiment field.
 func (r *mutationResolver) CreateExperiment(ctx context.Context, input model.CreateExperimentInput) (*model.CreateExperimentPayload, error) {
-	p, err := require(ctx, input.ProjectKey, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.Store.CreateExperiment(ctx, p.Subject, store.CreateExperimentInput{ProjectKey: input.ProjectKey, Name: input.Name, Description: deref(input.Description)})
+	e, err := r.Tracking.CreateExperiment(ctx, p, store.CreateExperimentInput{ProjectKey: input.ProjectKey, Name: input.Name, Description: deref(input.Description)})
 	if err != nil {
 		return nil, err
 	}
@@ -65,15 +64,11 @@ func (r *mutationResolver) CreateExperiment(ctx context.Context, input model.Cre
 
 // StartRun is the resolver for the startRun field.
 func (r *mutationResolver) StartRun(ctx context.Context, input model.StartRunInput) (*model.StartRunPayload, error) {
-	exp, err := r.experimentFor(ctx, "experimentId", input.ExperimentID)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, err := require(ctx, exp.ProjectKey, auth.RoleContributor)
-	if err != nil {
-		return nil, err
-	}
-	in := store.StartRunInput{ExperimentID: exp.ID, Name: deref(input.Name), Params: values(input.Params), Tags: values(input.Tags),
+	in := store.StartRunInput{ExperimentID: input.ExperimentID, Name: deref(input.Name), Params: values(input.Params), Tags: values(input.Tags),
 		Code: input.Code, Environment: input.Environment}
 	if input.Status != nil {
 		in.Status = store.RunStatus(*input.Status)
@@ -82,7 +77,7 @@ func (r *mutationResolver) StartRun(ctx context.Context, input model.StartRunInp
 		seed := int64(*input.Seed)
 		in.Seed = &seed
 	}
-	run, err := r.Store.StartRun(ctx, p.Subject, in)
+	run, err := r.Tracking.StartRun(ctx, p, in)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +86,8 @@ func (r *mutationResolver) StartRun(ctx context.Context, input model.StartRunInp
 
 // LogMetrics is the resolver for the logMetrics field.
 func (r *mutationResolver) LogMetrics(ctx context.Context, input model.LogMetricsInput) (*model.LogMetricsPayload, error) {
-	if _, err := r.runFor(ctx, input.RunID, auth.RoleContributor); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
 	pts := make([]store.MetricPoint, len(input.Points))
@@ -101,11 +97,7 @@ func (r *mutationResolver) LogMetrics(ctx context.Context, input model.LogMetric
 			pts[i].Timestamp = *pt.Timestamp
 		}
 	}
-	n, err := r.Store.LogMetrics(ctx, input.RunID, pts)
-	if err != nil {
-		return nil, err
-	}
-	run, err := r.reloadRun(ctx, input.RunID)
+	run, n, err := r.Tracking.LogMetrics(ctx, p, input.RunID, pts)
 	if err != nil {
 		return nil, err
 	}
@@ -114,10 +106,11 @@ func (r *mutationResolver) LogMetrics(ctx context.Context, input model.LogMetric
 
 // LogParams is the resolver for the logParams field.
 func (r *mutationResolver) LogParams(ctx context.Context, input model.LogParamsInput) (*model.LogParamsPayload, error) {
-	if _, err := r.runFor(ctx, input.RunID, auth.RoleContributor); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
-	run, err := r.Store.LogParams(ctx, input.RunID, values(input.Params))
+	run, err := r.Tracking.LogParams(ctx, p, input.RunID, values(input.Params))
 	if err != nil {
 		return nil, err
 	}
@@ -126,10 +119,11 @@ func (r *mutationResolver) LogParams(ctx context.Context, input model.LogParamsI
 
 // SetRunTags is the resolver for the setRunTags field.
 func (r *mutationResolver) SetRunTags(ctx context.Context, input model.SetRunTagsInput) (*model.SetRunTagsPayload, error) {
-	if _, err := r.runFor(ctx, input.RunID, auth.RoleContributor); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
-	run, err := r.Store.SetRunTags(ctx, input.RunID, values(input.Tags))
+	run, err := r.Tracking.SetRunTags(ctx, p, input.RunID, values(input.Tags))
 	if err != nil {
 		return nil, err
 	}
@@ -138,10 +132,11 @@ func (r *mutationResolver) SetRunTags(ctx context.Context, input model.SetRunTag
 
 // UpdateRunStatus is the resolver for the updateRunStatus field.
 func (r *mutationResolver) UpdateRunStatus(ctx context.Context, input model.UpdateRunStatusInput) (*model.UpdateRunStatusPayload, error) {
-	if _, err := r.runFor(ctx, input.RunID, auth.RoleContributor); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
-	run, err := r.Store.UpdateRunStatus(ctx, subject(ctx), input.RunID, store.RunStatus(input.Status))
+	run, err := r.Tracking.UpdateRunStatus(ctx, p, input.RunID, store.RunStatus(input.Status))
 	if err != nil {
 		return nil, err
 	}
@@ -150,17 +145,16 @@ func (r *mutationResolver) UpdateRunStatus(ctx context.Context, input model.Upda
 
 // FinishRun is the resolver for the finishRun field.
 func (r *mutationResolver) FinishRun(ctx context.Context, input model.FinishRunInput) (*model.FinishRunPayload, error) {
-	if _, err := r.runFor(ctx, input.RunID, auth.RoleContributor); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
-	status := store.StatusFinished
+	var status *store.RunStatus
 	if input.Status != nil {
-		status = store.RunStatus(*input.Status)
+		st := store.RunStatus(*input.Status)
+		status = &st
 	}
-	if !status.Terminal() {
-		return nil, fmt.Errorf("%w: status: finishRun takes FINISHED, FAILED or KILLED, not %s", errs.Invalid, status)
-	}
-	run, err := r.Store.UpdateRunStatus(ctx, subject(ctx), input.RunID, status)
+	run, err := r.Tracking.FinishRun(ctx, p, input.RunID, status)
 	if err != nil {
 		return nil, err
 	}
@@ -169,13 +163,11 @@ func (r *mutationResolver) FinishRun(ctx context.Context, input model.FinishRunI
 
 // AddRunInputs is the resolver for the addRunInputs field.
 func (r *mutationResolver) AddRunInputs(ctx context.Context, input model.AddRunInputsInput) (*model.AddRunInputsPayload, error) {
-	if _, err := r.runFor(ctx, input.RunID, auth.RoleContributor); err != nil {
+	p, err := principal(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if err := r.readableVersions(ctx, "datasetVersionIds", input.DatasetVersionIds); err != nil {
-		return nil, err
-	}
-	run, err := r.Store.AddRunInputs(ctx, subject(ctx), input.RunID, input.DatasetVersionIds)
+	run, err := r.Tracking.AddRunInputs(ctx, p, input.RunID, input.DatasetVersionIds)
 	if err != nil {
 		return nil, err
 	}
@@ -184,19 +176,11 @@ func (r *mutationResolver) AddRunInputs(ctx context.Context, input model.AddRunI
 
 // AddRunOutputs is the resolver for the addRunOutputs field.
 func (r *mutationResolver) AddRunOutputs(ctx context.Context, input model.AddRunOutputsInput) (*model.AddRunOutputsPayload, error) {
-	run, err := r.runFor(ctx, input.RunID, auth.RoleContributor)
+	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// Outputs are written by the run, so they must live where the caller
-	// may write.
-	if err := r.writableVersions(ctx, "datasetVersionIds", input.DatasetVersionIds); err != nil {
-		return nil, err
-	}
-	if err := r.writableModelVersions(ctx, "modelVersionIds", input.ModelVersionIds); err != nil {
-		return nil, err
-	}
-	run, err = r.Store.AddRunOutputs(ctx, subject(ctx), run.ID, input.DatasetVersionIds, input.ModelVersionIds)
+	run, err := r.Tracking.AddRunOutputs(ctx, p, input.RunID, input.DatasetVersionIds, input.ModelVersionIds)
 	if err != nil {
 		return nil, err
 	}

@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/validation"
@@ -94,9 +93,9 @@ func optString(s string) *string {
 	return &s
 }
 
-// qualityIssues maps the store's issues, with their versions loaded in one
+// qualityIssues maps lineage's issues, with their versions loaded in one
 // batch and the failing rules of their runs.
-func (r *Resolver) qualityIssues(ctx context.Context, issues []store.QualityIssue) ([]*model.QualityIssue, error) {
+func (r *Resolver) qualityIssues(ctx context.Context, issues []lineage.QualityIssue) ([]*model.QualityIssue, error) {
 	ids := make([]string, len(issues))
 	for i, is := range issues {
 		ids[i] = is.DatasetVersionID
@@ -150,71 +149,4 @@ func selects(ctx context.Context, path ...string) bool {
 		fields = next
 	}
 	return true
-}
-
-// withHealth fills in the health of every node of a lineage graph, in one
-// batch, when the operation selects it.
-func (r *Resolver) withHealth(ctx context.Context, g *model.LineageGraph) error {
-	if !selects(ctx, "nodes", "health") {
-		return nil
-	}
-	ids := make([]string, len(g.Nodes))
-	for i, n := range g.Nodes {
-		ids[i] = n.ID
-	}
-	h, err := r.Store.Health(ctx, ids, scope(ctx))
-	if err != nil {
-		return err
-	}
-	for _, n := range g.Nodes {
-		n.Health = model.Health(h[n.ID])
-		if n.Health == "" {
-			n.Health = model.HealthUnknown
-		}
-	}
-	return nil
-}
-
-// withAtRisk fills in an impact report's atRisk list when the operation
-// selects it: the affected nodes whose health is AT_RISK or FAILED, nearest
-// first.
-func (r *Resolver) withAtRisk(ctx context.Context, rep *model.ImpactReport) error {
-	rep.AtRisk = []string{}
-	if !selects(ctx, "atRisk") {
-		return nil
-	}
-	type node struct {
-		id       string
-		distance int
-	}
-	var nodes []node
-	for _, n := range rep.Runs {
-		nodes = append(nodes, node{n.ID, n.Distance})
-	}
-	for _, n := range rep.DatasetVersions {
-		nodes = append(nodes, node{n.ID, n.Distance})
-	}
-	for _, n := range rep.ModelVersions {
-		nodes = append(nodes, node{n.ID, n.Distance})
-	}
-	slices.SortStableFunc(nodes, func(a, b node) int {
-		if a.distance != b.distance {
-			return a.distance - b.distance
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	ids := make([]string, len(nodes))
-	for i, n := range nodes {
-		ids[i] = n.id
-	}
-	h, err := r.Store.Health(ctx, ids, scope(ctx))
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if h[id] == store.HealthAtRisk || h[id] == store.HealthFailed {
-			rep.AtRisk = append(rep.AtRisk, id)
-		}
-	}
-	return nil
 }

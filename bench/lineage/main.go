@@ -1,8 +1,9 @@
 // Command lineage benchmarks lineage, impact and lineagePath on a large
 // generated graph: each operation through the GraphQL endpoint (HTTP, auth,
 // complexity, resolvers, JSON) and, alternating with it on the same roots,
-// the same Cypher statements straight through the driver (the floor). It
-// generates the graph first when the database does not hold it yet.
+// the same Cypher statements straight through the driver (the floor: what
+// the store sent for that root, recorded once and replayed). It generates
+// the graph first when the database does not hold it yet.
 //
 //	go run ./bench/lineage [--nodes 1000000] [--roots 200] [--neo4j-uri bolt://127.0.0.1:7689]
 //
@@ -30,6 +31,7 @@ import (
 	"github.com/exphub/exphub/bench/benchgraph"
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/store/storegen"
 )
@@ -45,7 +47,10 @@ type op struct {
 	name  string
 	query string
 	vars  func(root string) map[string]any
-	raw   func(ctx context.Context, root string) (int, error)
+	// call runs the operation through the lineage domain and the store,
+	// as the resolver does: run with a recording context, it yields the
+	// statements the floor replays.
+	call  func(ctx context.Context, root string) error
 	roots []string
 }
 
@@ -75,8 +80,12 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	// One caller sends every call, one at a time, as fast as they return:
+	// the per-caller cost budget, which bounds what a caller may spend per
+	// second, would refuse them, and latency is what is measured here.
+	callers := api.CallerLimits{CostRate: 1e12, CostBurst: 1e9}
 	srv := httptest.NewServer(api.NewHandler(api.Options{Store: s, Verifier: verifier, Ready: s, MaxBodyBytes: 1 << 20, ComplexityLimit: api.DefaultComplexityLimit,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+		Callers: callers, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	token, err := auth.NewDevToken([]byte(auth.DevSecret), "bench", map[string]auth.Role{"*": auth.RoleViewer}, 24*time.Hour, time.Now())
 	if err != nil {
@@ -92,15 +101,21 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	all := store.Scope{All: true}
+	// The caller reads every project, as the GraphQL token does. lin
+	// answers the setup's questions; recorded runs the operations on a
+	// store whose statements are kept for the floor.
+	reader := &auth.Principal{Subject: "bench", Roles: map[string]auth.Role{auth.AllProjects: auth.RoleViewer}}
+	lin := lineage.New(s)
+	recorded := lineage.New(store.New(storegen.Recording(driver), ""))
 	const lineageQ = `query($id: ID!, $depth: Int!, $max: Int!) { lineage(id: $id, direction: BOTH, depth: $depth, maxNodes: $max) {
 		root truncated truncatedBy nodes { id kind name distance projectKey hasMore } edges { from to kind hops } } }`
 	lineageOp := func(depth, maxNodes int, what string, roots []string) op {
 		return op{
 			name: fmt.Sprintf("lineage BOTH depth %d maxNodes %d, %s", depth, maxNodes, what), query: lineageQ, roots: roots,
 			vars: func(root string) map[string]any { return map[string]any{"id": root, "depth": depth, "max": maxNodes} },
-			raw: func(ctx context.Context, root string) (int, error) {
-				return s.RawLineage(ctx, store.LineageRequest{Root: root, Direction: store.Both, Depth: depth, MaxNodes: maxNodes, Scope: all})
+			call: func(ctx context.Context, root string) error {
+				_, err := recorded.Lineage(ctx, reader, lineage.Request{Root: root, Direction: store.Both, Depth: &depth, MaxNodes: &maxNodes})
+				return err
 			},
 		}
 	}
@@ -109,8 +124,10 @@ func run() error {
 	impactOp := func(name string, rs []string, depth func(string) int) op {
 		return op{name: name, query: impactQ, roots: rs,
 			vars: func(root string) map[string]any { return map[string]any{"id": root, "depth": depth(root)} },
-			raw: func(ctx context.Context, root string) (int, error) {
-				return s.RawImpact(ctx, store.ImpactRequest{Root: root, Depth: depth(root), Scope: all})
+			call: func(ctx context.Context, root string) error {
+				d := depth(root)
+				_, err := recorded.Impact(ctx, reader, lineage.ImpactRequest{Root: root, Depth: &d})
+				return err
 			},
 		}
 	}
@@ -121,7 +138,7 @@ func run() error {
 	var reaching []string
 	for _, h := range hubs {
 		for d := 1; d <= 10; d++ {
-			rep, err := s.Impact(ctx, store.ImpactRequest{Root: h, Depth: d, Scope: all})
+			rep, err := lin.Impact(ctx, reader, lineage.ImpactRequest{Root: h, Depth: &d})
 			if err != nil {
 				return err
 			}
@@ -137,11 +154,12 @@ func run() error {
 	pairs := map[string]string{}
 	var pathRoots []string
 	for _, r := range roots {
-		g, err := s.Lineage(ctx, store.LineageRequest{Root: r, Direction: store.Downstream, Depth: 10, MaxNodes: 200, Scope: all})
+		depth, maxNodes := 10, 200
+		g, err := lin.Lineage(ctx, reader, lineage.Request{Root: r, Direction: store.Downstream, Depth: &depth, MaxNodes: &maxNodes})
 		if err != nil {
 			return err
 		}
-		if last := g.Nodes[len(g.Nodes)-1]; last.ID != r && !strings.HasPrefix(last.ID, store.RedactedNamePrefix) {
+		if last := g.Nodes[len(g.Nodes)-1]; last.ID != r && !strings.HasPrefix(last.ID, lineage.RedactedNamePrefix) {
 			pairs[r] = last.ID
 			pathRoots = append(pathRoots, r)
 		}
@@ -155,8 +173,9 @@ func run() error {
 		impactOp("impact reaching 10,000 nodes (hubs, smallest such depth)", reaching, func(r string) int { return reach[r] }),
 		{name: "lineagePath, connected pairs", query: pathQ, roots: pathRoots,
 			vars: func(root string) map[string]any { return map[string]any{"from": root, "to": pairs[root]} },
-			raw: func(ctx context.Context, root string) (int, error) {
-				return s.RawLineagePath(ctx, store.PathRequest{From: root, To: pairs[root], Scope: all})
+			call: func(ctx context.Context, root string) error {
+				_, err := recorded.Path(ctx, reader, lineage.PathRequest{From: root, To: pairs[root]})
+				return err
 			}},
 	}
 
@@ -189,11 +208,14 @@ func run() error {
 		var samples []sample
 		var nodesSeen int
 		for i, root := range o.roots {
-			// Each root's pages are warmed by one unmeasured call, and the
-			// two paths take turns going first.
-			if _, err := o.raw(ctx, root); err != nil {
-				return fmt.Errorf("%s raw on %s: %w", o.name, root, err)
+			// Each root's pages are warmed by one unmeasured call, which
+			// records the statements the floor sends, and the two paths
+			// take turns going first.
+			rctx, log := storegen.Record(ctx)
+			if err := o.call(rctx, root); err != nil {
+				return fmt.Errorf("%s on %s: %w", o.name, root, err)
 			}
+			statements := log.Transactions()
 			var smp sample
 			var n int
 			for turn := range 2 {
@@ -205,7 +227,7 @@ func run() error {
 					smp.gql = time.Since(t0)
 				} else {
 					t0 := time.Now()
-					if _, err := o.raw(ctx, root); err != nil {
+					if _, err := graphs.Replay(ctx, statements); err != nil {
 						return fmt.Errorf("%s raw on %s: %w", o.name, root, err)
 					}
 					smp.raw = time.Since(t0)
@@ -228,9 +250,9 @@ func run() error {
 		name, query string
 		vars        map[string]any
 	}{
-		{fmt.Sprintf("lineage BOTH depth %d maxNodes %d", store.MaxLineageDepth, store.MaxLineageNodes), lineageQ,
-			map[string]any{"id": hubs[0], "depth": store.MaxLineageDepth, "max": store.MaxLineageNodes}},
-		{fmt.Sprintf("impact depth %d", store.MaxImpactDepth), impactQ, map[string]any{"id": hubs[0], "depth": store.MaxImpactDepth}},
+		{fmt.Sprintf("lineage BOTH depth %d maxNodes %d", lineage.MaxDepth, lineage.MaxNodes), lineageQ,
+			map[string]any{"id": hubs[0], "depth": lineage.MaxDepth, "max": lineage.MaxNodes}},
+		{fmt.Sprintf("impact depth %d", lineage.MaxImpactDepth), impactQ, map[string]any{"id": hubs[0], "depth": lineage.MaxImpactDepth}},
 	} {
 		runtime.GC()
 		var before, after runtime.MemStats

@@ -28,10 +28,13 @@ import (
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/catalog"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/tracking"
 	"github.com/exphub/exphub/resolvers"
 )
 
@@ -118,7 +121,8 @@ func NewHandler(o Options) http.Handler {
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
 	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Governance: governance.New(o.Store, o.Data),
-		Present: presenter(log)}
+		Lineage:  lineage.New(o.Store),
+		Tracking: tracking.New(o.Store), Catalog: catalog.New(o.Store), Present: presenter(log)}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	limits := o.Limits.withDefaults()

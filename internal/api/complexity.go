@@ -16,6 +16,7 @@ import (
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -146,14 +147,14 @@ func setComplexity(c *graph.ComplexityRoot) {
 	// long series. Their results hold no further lists of objects, they
 	// are root fields only, and their size is bounded on the server.
 	// A kinds filter lets the walk pass through ten times more nodes than
-	// it returns, up to store.MaxLineageWalk.
+	// it returns, up to lineage.MaxWalk.
 	c.Query.Lineage = func(child int, _ string, _ *model.LineageDirection, _ *int, maxNodes *int, kinds []model.NodeKind, _ *time.Time) int {
-		n := 500
+		n := lineage.DefaultMaxNodes
 		if maxNodes != nil && *maxNodes > 0 {
 			n = *maxNodes
 		}
 		if len(kinds) > 0 {
-			n = min(store.MaxLineageWalk, satMul(10, n))
+			n = min(lineage.MaxWalk, satMul(10, n))
 		}
 		return costAdd(child, n)
 	}
@@ -161,9 +162,9 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.LineagePath = func(child int, _, _ string, _ *time.Time) int { return costAdd(child, 500) }
 	c.Metric.History = func(child int) int { return costAdd(child, 1000) }
 	// Issues walk everything upstream of a node, like a path query, and
-	// return at most store.MaxQualityIssues.
+	// return at most lineage.MaxQualityIssues.
 	c.Query.QualityIssuesUpstream = func(child int, _ string) int {
-		return costAdd(500, satMul(store.MaxQualityIssues, child))
+		return costAdd(500, satMul(lineage.MaxQualityIssues, child))
 	}
 	// The audit walks every run of an experiment (at most
 	// store.MaxAuditRuns); verification walks the whole event log; an

@@ -11,6 +11,7 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/evidence"
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -31,7 +32,9 @@ func TestSeedBuildsTheScenarioOnce(t *testing.T) {
 	}
 	// The features version is downstream of both raw versions, and the
 	// production-bound model versions are downstream of the features.
-	g, err := s.Lineage(ctx, store.LineageRequest{Root: sc.FraudRawV1, Direction: store.Downstream, Depth: 4, MaxNodes: 100, Scope: store.Scope{Keys: []string{keys.Fraud}}})
+	depth, maxNodes := 4, 100
+	g, err := lineage.New(s).LineageIn(ctx, store.Scope{Keys: []string{keys.Fraud}},
+		lineage.Request{Root: sc.FraudRawV1, Direction: store.Downstream, Depth: &depth, MaxNodes: &maxNodes})
 	if err != nil {
 		t.Fatalf("lineage: %v", err)
 	}
@@ -62,11 +65,12 @@ func TestSeedQualityPutsTheModelsAtRisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := append([]string{sc.FraudRawV1, sc.FraudRawV2}, sc.ModelVersions...)
-	health, err := s.Health(t.Context(), ids, store.Scope{All: true})
+	everything := &auth.Principal{Subject: "auditor", Roles: map[string]auth.Role{auth.AllProjects: auth.RoleViewer}}
+	health, err := lineage.New(s).Health(t.Context(), everything, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]store.Health{sc.FraudRawV1: "OK", sc.FraudRawV2: "FAILED"}
+	want := map[string]lineage.Health{sc.FraudRawV1: "OK", sc.FraudRawV2: "FAILED"}
 	for _, mv := range sc.ModelVersions {
 		want[mv] = "AT_RISK"
 	}

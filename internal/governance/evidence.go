@@ -7,6 +7,7 @@ import (
 
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/evidence"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/validation"
 )
@@ -246,8 +247,8 @@ func (s *Service) packTraining(ctx context.Context, runID string, scope store.Sc
 // packLineage fills the lineage upstream of the model version and returns
 // the dataset versions in it that scope may read.
 func (s *Service) packLineage(ctx context.Context, pack *evidence.Pack, modelVersionID string, scope store.Scope) ([]string, error) {
-	g, err := s.store.Lineage(ctx, store.LineageRequest{Root: modelVersionID, Direction: store.Upstream, Depth: store.MaxLineageDepth,
-		MaxNodes: store.MaxLineageNodes, Scope: scope})
+	depth, maxNodes := lineage.MaxDepth, lineage.MaxNodes
+	g, err := s.lineage.LineageIn(ctx, scope, lineage.Request{Root: modelVersionID, Direction: store.Upstream, Depth: &depth, MaxNodes: &maxNodes})
 	if err != nil {
 		return nil, err
 	}

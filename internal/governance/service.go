@@ -13,6 +13,7 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/evidence"
 	"github.com/exphub/exphub/internal/fairness"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -36,7 +37,9 @@ type Store interface {
 	DatasetVersionsByIDs(ctx context.Context, ids []string) (map[string]*store.DatasetVersion, error)
 	RunsByIDs(ctx context.Context, ids []string) (map[string]*store.Run, error)
 	ExperimentsByIDs(ctx context.Context, ids []string) (map[string]*store.Experiment, error)
-	Lineage(ctx context.Context, req store.LineageRequest) (*store.LineageGraph, error)
+	// The evidence pack's lineage is the lineage domain's answer, read
+	// through the same store.
+	lineage.Store
 
 	RecordBiasCheck(ctx context.Context, actor string, in store.RecordBiasCheckInput) (*store.BiasCheck, error)
 	BiasChecks(ctx context.Context, modelVersionID string, page store.Page) (store.Conn[*store.BiasCheck], error)
@@ -65,15 +68,18 @@ const BiasCheckTimeout = 5 * time.Minute
 // Service carries out governance operations for a caller: each checks the
 // caller's access, applies the rules and writes through the store.
 type Service struct {
-	store Store
-	data  DataSource
-	now   func() time.Time
+	store   Store
+	lineage *lineage.Service
+	data    DataSource
+	now     func() time.Time
 }
 
 // New returns a Service over st; data opens evaluation data for bias
-// checks (nil: they are UNAVAILABLE).
+// checks (nil: they are UNAVAILABLE). The lineage of evidence packs is
+// walked and shaped by a lineage.Service over st, so a pack shows what the
+// lineage query shows.
 func New(st Store, data DataSource) *Service {
-	return &Service{store: st, data: data, now: time.Now}
+	return &Service{store: st, lineage: lineage.New(st), data: data, now: time.Now}
 }
 
 func (s *Service) request(ctx context.Context, p *auth.Principal, id string, min auth.Role) (*store.PromotionRequest, error) {

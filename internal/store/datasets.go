@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/exphub/exphub/internal/errs"
@@ -192,10 +190,16 @@ func (in *RegisterDatasetVersionInput) validate() error {
 	return nil
 }
 
-// RegisterDatasetVersion registers an immutable version. Registering the
-// same version again with identical content is a no-op (created=false);
-// with a different digest, uri, schema or row count it is errs.Conflict.
-func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in RegisterDatasetVersionInput) (*DatasetVersion, bool, error) {
+// AddDatasetVersion registers version in.Version of a dataset. When the
+// dataset has a version with that label already, again decides, under the
+// dataset's lock, whether in registers it again. It is called with the
+// registered version, the IDs of the versions it was derived from and in
+// as validated (its digest normalised); when it returns nil the registered
+// version is returned (created=false), else its error is, and nothing is
+// written. What counts as the same registration is catalog's rule
+// (versions are immutable).
+func (s *Store) AddDatasetVersion(ctx context.Context, actor string, in RegisterDatasetVersionInput,
+	again func(registered *DatasetVersion, derivedFrom []string, in RegisterDatasetVersionInput) error) (*DatasetVersion, bool, error) {
 	if err := in.validate(); err != nil {
 		return nil, false, err
 	}
@@ -243,7 +247,13 @@ func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in Reg
 			if err != nil {
 				return result{}, err
 			}
-			if err := sameVersion(old, sources, in); err != nil {
+			had := make([]string, 0, len(sources))
+			for _, src := range sources {
+				if id, ok := src.(string); ok {
+					had = append(had, id)
+				}
+			}
+			if err := again(old, had, in); err != nil {
 				return result{}, err
 			}
 			return result{old, false}, nil
@@ -298,6 +308,14 @@ func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in Reg
 	return res.v, res.created, err
 }
 
+// RegisterDatasetVersion is AddDatasetVersion with no rule: a label
+// registered already returns its version, whatever in says. It serves
+// seeding and test fixtures; requests register versions through
+// internal/catalog, which passes its rule.
+func (s *Store) RegisterDatasetVersion(ctx context.Context, actor string, in RegisterDatasetVersionInput) (*DatasetVersion, bool, error) {
+	return s.AddDatasetVersion(ctx, actor, in, func(*DatasetVersion, []string, RegisterDatasetVersionInput) error { return nil })
+}
+
 func getList(rec interface{ Get(string) (any, bool) }, key string) ([]any, bool, error) {
 	v, ok := rec.Get(key)
 	if !ok {
@@ -311,46 +329,6 @@ func getList(rec interface{ Get(string) (any, bool) }, key string) ([]any, bool,
 		return nil, false, fmt.Errorf("decode %s: want list, got %T", key, v)
 	}
 	return l, false, nil
-}
-
-// sameVersion reports, as errs.Conflict naming the field, how in differs
-// from an already registered version.
-func sameVersion(old *DatasetVersion, sources []any, in RegisterDatasetVersionInput) error {
-	had := make([]string, 0, len(sources))
-	for _, src := range sources {
-		if id, ok := src.(string); ok {
-			had = append(had, id)
-		}
-	}
-	want := slices.Clone(in.DerivedFrom)
-	slices.Sort(had)
-	slices.Sort(want)
-	want = slices.Compact(want)
-	what := ""
-	switch {
-	case old.Digest != in.Digest:
-		what = fmt.Sprintf("digest %s (registered: %s)", in.Digest, old.Digest)
-	case old.URI != in.URI:
-		what = fmt.Sprintf("uri %s (registered: %s)", errs.Quote(in.URI), errs.Quote(old.URI))
-	case (old.RowCount == nil) != (in.RowCount == nil) || (old.RowCount != nil && *old.RowCount != *in.RowCount):
-		what = fmt.Sprintf("rowCount %s (registered: %s)", optInt(in.RowCount), optInt(old.RowCount))
-	case !slices.Equal(old.Schema, in.Schema) && (len(old.Schema) > 0 || len(in.Schema) > 0):
-		what = "schema"
-	case !slices.Equal(had, want) && (len(had) > 0 || len(want) > 0):
-		what = fmt.Sprintf("derivedFrom %v (registered: %v)", want, had)
-	}
-	if what != "" {
-		return conflict("version %s of this dataset is already registered with different content: %s; versions are immutable, register a new version label", errs.Quote(in.Version), what)
-	}
-	return nil
-}
-
-// optInt formats an optional integer for a message.
-func optInt(n *int64) string {
-	if n == nil {
-		return "none"
-	}
-	return strconv.FormatInt(*n, 10)
 }
 
 // Datasets lists a project's datasets, newest first.

@@ -97,9 +97,12 @@ func TestEveryStateChangeAppendsOneEvent(t *testing.T) {
 	if _, err := s.AddRunInputs(ctx, "carol", run.ID, []string{v.ID}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.UpdateRunStatus(ctx, "erin", run.ID, store.StatusRunning)
+	_, err = s.MoveRun(ctx, "erin", run.ID, store.StatusRunning, func(*store.Run) error { return errs.Conflictf("refused") })
 	wantErr(t, err, errs.Conflict)
-	_, _, err = s.RegisterDatasetVersion(ctx, "bob", store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://x/v1", Digest: digest('b')})
+	_, _, err = s.AddDatasetVersion(ctx, "bob", store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://x/v1", Digest: digest('b')},
+		func(*store.DatasetVersion, []string, store.RegisterDatasetVersionInput) error {
+			return errs.Conflictf("refused")
+		})
 	wantErr(t, err, errs.Conflict)
 	if after := len(projectEvents(t, s, key)); after != before {
 		t.Errorf("no-ops and refused writes appended %d events", after-before)

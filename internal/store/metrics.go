@@ -5,8 +5,6 @@ import (
 	"math"
 	"strconv"
 	"time"
-
-	"github.com/exphub/exphub/internal/errs"
 )
 
 // A metric series is stored as one Metric node per (run, key) holding the
@@ -67,12 +65,14 @@ func later(a, b MetricPoint) bool {
 	return !a.Timestamp.Before(b.Timestamp)
 }
 
-// LogMetrics appends points to a run's metric series. Values must be finite
+// AddMetrics appends points to a run's metric series. Values must be finite
 // (NaN and ±Inf are rejected: JSON cannot carry them and they poison
 // aggregates); a zero Timestamp means now. It is all or nothing: an invalid
-// point rejects the whole call. Metrics can only be logged while the run is
-// SCHEDULED or RUNNING.
-func (s *Store) LogMetrics(ctx context.Context, runID string, points []MetricPoint) (int, error) {
+// point rejects the whole call. allow, called with the run as it is under
+// its lock, decides whether the call may be written (tracking's rule:
+// metrics are logged while the run has not ended); its error is returned
+// and nothing is written.
+func (s *Store) AddMetrics(ctx context.Context, runID string, points []MetricPoint, allow func(*Run) error) (int, error) {
 	if err := checkID("runId", runID, KindRun); err != nil {
 		return 0, err
 	}
@@ -105,8 +105,8 @@ func (s *Store) LogMetrics(ctx context.Context, runID string, points []MetricPoi
 		if err != nil {
 			return struct{}{}, err
 		}
-		if r.Status.Terminal() {
-			return struct{}{}, conflict("run %s is %s: metrics can no longer be logged", errs.Quote(runID), r.Status)
+		if err := allow(r); err != nil {
+			return struct{}{}, err
 		}
 		recs, err := tx.run(`
 			MATCH (r:Run {id: $runId})
@@ -278,4 +278,10 @@ func (s *Store) MetricHistories(ctx context.Context, refs []MetricRef) ([][]Metr
 		}
 		return out, nil
 	})
+}
+
+// LogMetrics is AddMetrics with no rule: for seeding and test fixtures;
+// requests log metrics through internal/tracking, which passes its rule.
+func (s *Store) LogMetrics(ctx context.Context, runID string, points []MetricPoint) (int, error) {
+	return s.AddMetrics(ctx, runID, points, anyRun)
 }

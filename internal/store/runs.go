@@ -13,8 +13,9 @@ import (
 // RunStatus is the lifecycle state of a run.
 type RunStatus string
 
-// Run states. A run starts SCHEDULED or RUNNING and ends in one of the
-// terminal states; see CanTransition.
+// Run states: a run waits (SCHEDULED), executes (RUNNING) or has ended in
+// one of the terminal states. Which moves between them are allowed is
+// internal/tracking's lifecycle rule.
 const (
 	StatusScheduled RunStatus = "SCHEDULED"
 	StatusRunning   RunStatus = "RUNNING"
@@ -23,24 +24,14 @@ const (
 	StatusKilled    RunStatus = "KILLED"
 )
 
-// Terminal reports whether no transition leaves st.
+// Terminal reports whether a run in st has ended: it has an endedAt.
 func (st RunStatus) Terminal() bool {
 	return st == StatusFinished || st == StatusFailed || st == StatusKilled
 }
 
-var transitions = map[RunStatus][]RunStatus{
-	StatusScheduled: {StatusRunning, StatusFailed, StatusKilled},
-	StatusRunning:   {StatusFinished, StatusFailed, StatusKilled},
-}
-
-// CanTransition reports whether a run may move from one status to another.
-func CanTransition(from, to RunStatus) bool {
-	for _, t := range transitions[from] {
-		if t == to {
-			return true
-		}
-	}
-	return false
+// Known reports whether st is one of the run states.
+func (st RunStatus) Known() bool {
+	return st == StatusScheduled || st == StatusRunning || st.Terminal()
 }
 
 // KeyValue is one param or tag.
@@ -132,8 +123,8 @@ func (in *StartRunInput) validate() error {
 	if in.Status == "" {
 		in.Status = StatusRunning
 	}
-	if in.Status != StatusRunning && in.Status != StatusScheduled {
-		return invalid("status: a run starts SCHEDULED or RUNNING, not %s", in.Status)
+	if !in.Status.Known() {
+		return invalid("status: unknown run status %s", errs.Quote(in.Status))
 	}
 	if err := checkText("name", in.Name, MaxNameLen, false); err != nil {
 		return err
@@ -167,7 +158,10 @@ func (in *StartRunInput) validate() error {
 	return nil
 }
 
-// StartRun creates a run in an experiment, in status SCHEDULED or RUNNING.
+// StartRun creates a run in an experiment, in status in.Status (RUNNING
+// when empty); a run recorded in a terminal status ends as it starts
+// (endedAt = startedAt). Which statuses a request may start a run in is
+// tracking's rule.
 func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*Run, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
@@ -179,11 +173,15 @@ func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*
 	}
 	pk, pv := unzipKV(in.Params)
 	tk, tv := unzipKV(in.Tags)
+	now := s.now().UTC()
 	params := map[string]any{
 		"id": id, "experimentId": in.ExperimentID, "name": name, "status": string(in.Status),
-		"now": s.now().UTC(), "actor": actor, "paramKeys": pk, "paramValues": pv, "tagKeys": tk, "tagValues": tv,
+		"now": now, "ended": nil, "actor": actor, "paramKeys": pk, "paramValues": pv, "tagKeys": tk, "tagValues": tv,
 		"codeRepo": nil, "codeCommit": nil, "codeDirty": nil, "seed": nil,
 		"envImageDigest": nil, "envLockfileHash": nil, "envPlatform": nil,
+	}
+	if in.Status.Terminal() {
+		params["ended"] = now
 	}
 	if c := in.Code; c != nil {
 		params["codeRepo"], params["codeCommit"], params["codeDirty"] = c.Repo, c.Commit, c.Dirty
@@ -198,7 +196,7 @@ func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*
 		rec, err := tx.single(`
 			MATCH (e:Experiment {id: $experimentId})
 			CREATE (r:Run:Node {id: $id, projectKey: e.projectKey, experimentId: e.id, name: $name, displayName: $name,
-			        status: $status, startedAt: $now, createdAt: $now, createdBy: $actor, revision: 0,
+			        status: $status, startedAt: $now, endedAt: $ended, createdAt: $now, createdBy: $actor, revision: 0,
 			        paramKeys: $paramKeys, paramValues: $paramValues, tagKeys: $tagKeys, tagValues: $tagValues,
 			        codeRepo: $codeRepo, codeCommit: $codeCommit, codeDirty: $codeDirty, seed: $seed,
 			        envImageDigest: $envImageDigest, envLockfileHash: $envLockfileHash, envPlatform: $envPlatform})
@@ -259,15 +257,16 @@ func runRecord(tx *txn, id, cypher string, params map[string]any) (*Run, error) 
 	return decodeRun(m)
 }
 
-// UpdateRunStatus moves a run to status to. Only legal transitions are
-// accepted (errs.Conflict otherwise); asking for the status the run already
-// has is a no-op, so a retried request succeeds. A terminal status sets
-// endedAt.
-func (s *Store) UpdateRunStatus(ctx context.Context, actor, runID string, to RunStatus) (*Run, error) {
+// MoveRun moves a run to status to. allow, called with the run as it is
+// under its lock, decides whether the move is legal (tracking's lifecycle
+// rule); its error is returned and nothing is written. Asking for the
+// status the run already has is a no-op that allow is not asked about, so
+// a retried request succeeds. A terminal status sets endedAt.
+func (s *Store) MoveRun(ctx context.Context, actor, runID string, to RunStatus, allow func(*Run) error) (*Run, error) {
 	if err := checkID("runId", runID, KindRun); err != nil {
 		return nil, err
 	}
-	if _, ok := transitions[to]; !ok && !to.Terminal() {
+	if !to.Known() {
 		return nil, invalid("status: unknown run status %s", errs.Quote(to))
 	}
 	var unchanged *Run
@@ -280,8 +279,8 @@ func (s *Store) UpdateRunStatus(ctx context.Context, actor, runID string, to Run
 			unchanged = r
 			return nil, errUnchanged
 		}
-		if !CanTransition(r.Status, to) {
-			return nil, conflict("run %s is %s and cannot become %s", errs.Quote(runID), r.Status, to)
+		if err := allow(r); err != nil {
+			return nil, err
 		}
 		var ended any
 		if to.Terminal() {
@@ -298,6 +297,16 @@ func (s *Store) UpdateRunStatus(ctx context.Context, actor, runID string, to Run
 	return orUnchanged(run, unchanged, err)
 }
 
+// UpdateRunStatus is MoveRun with no lifecycle rule: any move is written.
+// It serves seeding and test fixtures, which set a run's status directly;
+// requests move runs through internal/tracking, which passes its rule.
+func (s *Store) UpdateRunStatus(ctx context.Context, actor, runID string, to RunStatus) (*Run, error) {
+	return s.MoveRun(ctx, actor, runID, to, anyRun)
+}
+
+// anyRun allows every write to a run.
+func anyRun(*Run) error { return nil }
+
 // errUnchanged rolls back a write transaction that turned out to change
 // nothing (its lock bumped the revision), so a no-op leaves no trace.
 var errUnchanged = errors.New("unchanged")
@@ -311,11 +320,13 @@ func orUnchanged[T any](v, unchanged T, err error) (T, error) {
 	return v, err
 }
 
-// LogParams records params. Params are write-once, as in MLflow: logging a
-// key again with the same value is a no-op, with a different value it is
-// errs.Conflict and nothing of the call is written. Params can only be logged
-// while the run is SCHEDULED or RUNNING.
-func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) (*Run, error) {
+// AddRunParams records params whose keys the run has not logged yet; a
+// key it has keeps its value. allow, called with the run as it is under
+// its lock, decides whether the call may be written (tracking's rule:
+// params are write-once and logged while the run has not ended); its
+// error is returned and nothing of the call is written. A call that adds
+// no key is a no-op.
+func (s *Store) AddRunParams(ctx context.Context, runID string, params []KeyValue, allow func(*Run) error) (*Run, error) {
 	if err := checkRunKeyValues(runID, "params", params, MaxParamValueLen); err != nil {
 		return nil, err
 	}
@@ -325,20 +336,16 @@ func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) 
 		if err != nil {
 			return nil, err
 		}
-		if r.Status.Terminal() {
-			return nil, conflict("run %s is %s: params can no longer be logged", errs.Quote(runID), r.Status)
+		if err := allow(r); err != nil {
+			return nil, err
 		}
-		have := make(map[string]string, len(r.Params))
+		have := make(map[string]bool, len(r.Params))
 		for _, kv := range r.Params {
-			have[kv.Key] = kv.Value
+			have[kv.Key] = true
 		}
 		merged := r.Params
 		for _, kv := range params {
-			old, ok := have[kv.Key]
-			switch {
-			case ok && old != kv.Value:
-				return nil, conflict("param %s is already logged as %s; params are write-once", errs.Quote(kv.Key), errs.Quote(old))
-			case !ok:
+			if !have[kv.Key] {
 				merged = append(merged, kv)
 			}
 		}
@@ -352,7 +359,13 @@ func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) 
 	return orUnchanged(run, unchanged, err)
 }
 
-// checkRunKeyValues validates the arguments of LogParams and SetRunTags:
+// LogParams is AddRunParams with no rule: for seeding and test fixtures;
+// requests log params through internal/tracking, which passes its rule.
+func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) (*Run, error) {
+	return s.AddRunParams(ctx, runID, params, anyRun)
+}
+
+// checkRunKeyValues validates the arguments of AddRunParams and SetRunTags:
 // a run ID and a non-empty list of key/value pairs named field.
 func checkRunKeyValues(runID, field string, kvs []KeyValue, maxValue int) error {
 	if err := checkID("runId", runID, KindRun); err != nil {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -30,42 +31,59 @@ func runAt(t *testing.T, s *store.Store, st store.RunStatus) *store.Run {
 	return r
 }
 
-func TestRunStatusTransitions(t *testing.T) {
+// TestMoveRun: MoveRun writes what allow lets it and nothing else. Which
+// moves are legal is tracking's rule, tested there.
+func TestMoveRun(t *testing.T) {
 	clock := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
 	s := neo4jtest.Store(t, store.WithClock(func() time.Time { return clock }))
-	const (
-		ok       = "ok"
-		noop     = "no-op"
-		conflict = "conflict"
-	)
+	refused := errs.Conflictf("refused")
 	S, R, F, X, K := store.StatusScheduled, store.StatusRunning, store.StatusFinished, store.StatusFailed, store.StatusKilled
 	cases := []struct {
 		from, to store.RunStatus
-		want     string
+		refuse   bool
 	}{
-		{S, S, noop}, {S, R, ok}, {S, F, conflict}, {S, X, ok}, {S, K, ok},
-		{R, S, conflict}, {R, R, noop}, {R, F, ok}, {R, X, ok}, {R, K, ok},
-		{F, S, conflict}, {F, R, conflict}, {F, F, noop}, {F, X, conflict}, {F, K, conflict},
-		{X, S, conflict}, {X, R, conflict}, {X, F, conflict}, {X, X, noop}, {X, K, conflict},
-		{K, S, conflict}, {K, R, conflict}, {K, F, conflict}, {K, X, conflict}, {K, K, noop},
+		{S, R, false}, {S, K, false}, {R, F, false}, {R, X, false}, {F, R, false}, {X, S, false},
+		{S, R, true}, {R, F, true}, {F, R, true}, {K, X, true},
+		{S, S, true}, {R, R, true}, {F, F, true}, {K, K, true},
 	}
 	for _, c := range cases {
-		t.Run(string(c.from)+"→"+string(c.to), func(t *testing.T) {
+		name := string(c.from) + "→" + string(c.to)
+		if c.refuse {
+			name += " refused"
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			r := runAt(t, s, c.from)
 			before := readRun(t, s, r.ID)
-			got, err := s.UpdateRunStatus(t.Context(), actor, r.ID, c.to)
+			var asked *store.Run
+			got, err := s.MoveRun(t.Context(), actor, r.ID, c.to, func(locked *store.Run) error {
+				asked = locked
+				if c.refuse {
+					return refused
+				}
+				return nil
+			})
 			after := readRun(t, s, r.ID)
-			switch c.want {
-			case conflict:
-				wantErr(t, err, errs.Conflict)
-				if after.Status != c.from {
-					t.Fatalf("rejected transition changed status to %s", after.Status)
+			switch {
+			case c.from == c.to:
+				// The status the run has: a no-op, allow not asked.
+				if err != nil || asked != nil {
+					t.Fatalf("want a no-op without asking allow, got err %v, asked %v", err, asked != nil)
 				}
-				if !equalTimePtr(after.EndedAt, before.EndedAt) {
-					t.Fatalf("rejected transition changed endedAt from %v to %v", before.EndedAt, after.EndedAt)
+				if got.Status != c.to || after.Status != c.to || !equalTimePtr(after.EndedAt, before.EndedAt) {
+					t.Fatalf("no-op: returned %s, stored %s, endedAt %v → %v", got.Status, after.Status, before.EndedAt, after.EndedAt)
 				}
-			case ok, noop:
+			case c.refuse:
+				if !errors.Is(err, refused) {
+					t.Fatalf("want allow's error, got %v", err)
+				}
+				if asked == nil || asked.Status != c.from {
+					t.Fatalf("allow was not asked with the run as it is (%s)", c.from)
+				}
+				if after.Status != c.from || !equalTimePtr(after.EndedAt, before.EndedAt) {
+					t.Fatalf("refused move wrote status %s, endedAt %v → %v", after.Status, before.EndedAt, after.EndedAt)
+				}
+			default:
 				if err != nil {
 					t.Fatalf("want success, got %v", err)
 				}
@@ -77,9 +95,6 @@ func TestRunStatusTransitions(t *testing.T) {
 					t.Fatalf("terminal status %s: endedAt = %v, want %v", c.to, after.EndedAt, clock)
 				case !c.to.Terminal() && after.EndedAt != nil:
 					t.Fatalf("non-terminal status %s: endedAt = %v, want unset", c.to, after.EndedAt)
-				}
-				if c.want == noop && !equalTimePtr(after.EndedAt, before.EndedAt) {
-					t.Fatalf("no-op changed endedAt from %v to %v", before.EndedAt, after.EndedAt)
 				}
 			}
 		})
@@ -107,7 +122,10 @@ func TestRunStatusRejectsUnknownStatus(t *testing.T) {
 	}
 }
 
-func TestLogParamsWriteOnce(t *testing.T) {
+// TestAddRunParams: AddRunParams adds the keys a run has not logged, all
+// or nothing, and writes nothing allow refuses. That params are write-once
+// is tracking's rule, tested there.
+func TestAddRunParams(t *testing.T) {
 	s := neo4jtest.Store(t)
 	kv := func(pairs ...string) []store.KeyValue {
 		var out []store.KeyValue
@@ -116,19 +134,19 @@ func TestLogParamsWriteOnce(t *testing.T) {
 		}
 		return out
 	}
+	refused := errs.Conflictf("refused")
 	cases := []struct {
 		name    string
 		call    []store.KeyValue
+		refuse  bool
 		wantErr error
 		want    []store.KeyValue // params stored after the call
 	}{
-		{"same value is a no-op", kv("lr", "0.1"), nil, kv("lr", "0.1", "depth", "6")},
-		{"new key is appended", kv("seed", "42"), nil, kv("lr", "0.1", "depth", "6", "seed", "42")},
-		{"same value plus new key", kv("depth", "6", "trees", "100"), nil, kv("lr", "0.1", "depth", "6", "trees", "100")},
-		{"different value conflicts", kv("lr", "0.2"), errs.Conflict, kv("lr", "0.1", "depth", "6")},
-		{"new key with a conflicting key writes neither", kv("seed", "42", "lr", "0.2"), errs.Conflict, kv("lr", "0.1", "depth", "6")},
-		{"conflicting key before a new key writes neither", kv("depth", "7", "seed", "42"), errs.Conflict, kv("lr", "0.1", "depth", "6")},
-		{"value differing by a trailing space conflicts", kv("lr", "0.1 "), errs.Conflict, kv("lr", "0.1", "depth", "6")},
+		{"a logged key is a no-op", kv("lr", "0.1"), false, nil, kv("lr", "0.1", "depth", "6")},
+		{"new key is appended", kv("seed", "42"), false, nil, kv("lr", "0.1", "depth", "6", "seed", "42")},
+		{"logged key plus new key", kv("depth", "6", "trees", "100"), false, nil, kv("lr", "0.1", "depth", "6", "trees", "100")},
+		{"a logged key keeps its value", kv("lr", "0.2", "seed", "42"), false, nil, kv("lr", "0.1", "depth", "6", "seed", "42")},
+		{"refused writes nothing", kv("seed", "42"), true, refused, kv("lr", "0.1", "depth", "6")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,11 +154,21 @@ func TestLogParamsWriteOnce(t *testing.T) {
 			if _, err := s.LogParams(t.Context(), r.ID, kv("lr", "0.1", "depth", "6")); err != nil {
 				t.Fatalf("log initial params: %v", err)
 			}
-			_, err := s.LogParams(t.Context(), r.ID, c.call)
+			var asked []store.KeyValue
+			_, err := s.AddRunParams(t.Context(), r.ID, c.call, func(locked *store.Run) error {
+				asked = locked.Params
+				if c.refuse {
+					return refused
+				}
+				return nil
+			})
 			if c.wantErr != nil {
 				wantErr(t, err, c.wantErr)
 			} else if err != nil {
 				t.Fatalf("want success, got %v", err)
+			}
+			if !slices.Equal(asked, kv("lr", "0.1", "depth", "6")) {
+				t.Fatalf("allow saw params %v, want those logged", asked)
 			}
 			if got := readRun(t, s, r.ID).Params; !slices.Equal(got, c.want) {
 				t.Fatalf("params stored: %v, want %v", got, c.want)
@@ -149,23 +177,29 @@ func TestLogParamsWriteOnce(t *testing.T) {
 	}
 }
 
-func TestTerminalRunRejectsParamsAndMetrics(t *testing.T) {
+// TestAddMetricsAsksTheRule: AddMetrics writes nothing when its rule,
+// asked with the run as it is under its lock, refuses; tags are not
+// subject to it.
+func TestAddMetricsAsksTheRule(t *testing.T) {
 	s := neo4jtest.Store(t)
-	for _, st := range []store.RunStatus{store.StatusFinished, store.StatusFailed, store.StatusKilled} {
+	refused := errs.Conflictf("refused")
+	for _, st := range []store.RunStatus{store.StatusRunning, store.StatusFinished, store.StatusFailed, store.StatusKilled} {
 		t.Run(string(st), func(t *testing.T) {
 			t.Parallel()
 			r := runAt(t, s, st)
-			_, err := s.LogParams(t.Context(), r.ID, []store.KeyValue{{Key: "lr", Value: "0.1"}})
-			wantErr(t, err, errs.Conflict)
-			if got := readRun(t, s, r.ID).Params; len(got) != 0 {
-				t.Fatalf("params written on a %s run: %v", st, got)
+			var asked store.RunStatus
+			_, err := s.AddMetrics(t.Context(), r.ID, []store.MetricPoint{{Key: "auc", Value: 0.9, Step: 1}}, func(locked *store.Run) error {
+				asked = locked.Status
+				return refused
+			})
+			wantErr(t, err, refused)
+			if asked != st {
+				t.Fatalf("rule saw status %q, want %q", asked, st)
 			}
-			_, err = s.LogMetrics(t.Context(), r.ID, []store.MetricPoint{{Key: "auc", Value: 0.9, Step: 1}})
-			wantErr(t, err, errs.Conflict)
 			if n := countMetricNodes(t, r.ID); n != 0 {
-				t.Fatalf("%d metric nodes written on a %s run", n, st)
+				t.Fatalf("%d metric nodes written on a refused call", n)
 			}
-			// Tags may still be set after the end.
+			// Tags are not subject to the rule.
 			if _, err := s.SetRunTags(t.Context(), r.ID, []store.KeyValue{{Key: "note", Value: "post-mortem"}}); err != nil {
 				t.Fatalf("tags on a %s run: %v", st, err)
 			}
@@ -244,14 +278,41 @@ func TestStartRunRecordsReproducibilityFields(t *testing.T) {
 	}
 }
 
-func TestStartRunRejectsTerminalStatus(t *testing.T) {
-	s := neo4jtest.Store(t)
+// TestStartRunStatus: a run is stored in the status given (RUNNING when
+// none is); one recorded ended has ended when it started; an unknown
+// status writes nothing. Which statuses a request may start a run in is
+// tracking's rule, tested there.
+func TestStartRunStatus(t *testing.T) {
+	clock := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	s := neo4jtest.Store(t, store.WithClock(func() time.Time { return clock }))
 	e := newExperiment(t, s, newProject(t, s, "runs"))
-	for _, st := range []store.RunStatus{store.StatusFinished, store.StatusFailed, store.StatusKilled, "PAUSED"} {
-		t.Run(string(st), func(t *testing.T) {
-			_, err := s.StartRun(t.Context(), actor, store.StartRunInput{ExperimentID: e.ID, Status: st})
+	for _, c := range []struct {
+		given, want store.RunStatus
+	}{{"", store.StatusRunning}, {store.StatusScheduled, store.StatusScheduled}, {store.StatusRunning, store.StatusRunning},
+		{store.StatusFinished, store.StatusFinished}, {store.StatusKilled, store.StatusKilled}} {
+		t.Run("status="+string(c.given), func(t *testing.T) {
+			r, err := s.StartRun(t.Context(), actor, store.StartRunInput{ExperimentID: e.ID, Status: c.given})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := readRun(t, s, r.ID)
+			if got.Status != c.want || r.Status != c.want {
+				t.Fatalf("status: returned %s, stored %s, want %s", r.Status, got.Status, c.want)
+			}
+			switch {
+			case c.want.Terminal() && (got.EndedAt == nil || !got.EndedAt.Equal(clock)):
+				t.Fatalf("ended run: endedAt = %v, want %v", got.EndedAt, clock)
+			case !c.want.Terminal() && got.EndedAt != nil:
+				t.Fatalf("run in %s: endedAt = %v, want unset", c.want, got.EndedAt)
+			}
+		})
+	}
+	other := newExperiment(t, s, newProject(t, s, "runs"))
+	for _, st := range []store.RunStatus{"PAUSED", "running"} {
+		t.Run("status="+string(st), func(t *testing.T) {
+			_, err := s.StartRun(t.Context(), actor, store.StartRunInput{ExperimentID: other.ID, Status: st})
 			wantInvalidField(t, err, "status")
-			if n := neo4jtest.Count(t, `MATCH (r:Run {experimentId: $e}) RETURN count(r) AS n`, map[string]any{"e": e.ID}); n != 0 {
+			if n := neo4jtest.Count(t, `MATCH (r:Run {experimentId: $e}) RETURN count(r) AS n`, map[string]any{"e": other.ID}); n != 0 {
 				t.Fatalf("%d runs written", n)
 			}
 		})

@@ -94,7 +94,7 @@ func TestOddNamesAreStoredVerbatim(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, err := s.Lineage(ctx, store.LineageRequest{Root: run.ID, Direction: store.Downstream, Depth: 1, MaxNodes: 10, Scope: store.Scope{Keys: []string{key}}})
+			g, err := s.LineageWalk(ctx, store.WalkRequest{Root: run.ID, Direction: store.Downstream, Depth: 1, Budget: 10, Edges: true, Scope: store.Scope{Keys: []string{key}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -351,12 +351,12 @@ func TestMalformedAndUnknownIDs(t *testing.T) {
 			_, err := s.RegisterModelVersion(ctx, actor, store.RegisterModelVersionInput{ProjectKey: key, ModelName: "m", URI: "u", RunID: id})
 			return err
 		}},
-		{"Lineage", "id", "dsv_", func(id string) error {
-			_, err := s.Lineage(ctx, store.LineageRequest{Root: id, Direction: store.Both, Depth: 1, MaxNodes: 10, Scope: all})
+		{"LineageWalk", "id", "dsv_", func(id string) error {
+			_, err := s.LineageWalk(ctx, store.WalkRequest{Root: id, Direction: store.Both, Depth: 1, Budget: 10, Edges: true, Scope: all})
 			return err
 		}},
-		{"Impact", "id", "run_", func(id string) error {
-			_, err := s.Impact(ctx, store.ImpactRequest{Root: id, Depth: 1, Scope: all})
+		{"LineageWalk downstream", "id", "run_", func(id string) error {
+			_, err := s.LineageWalk(ctx, store.WalkRequest{Root: id, Direction: store.Downstream, Depth: 1, Budget: 50_000, Scope: all})
 			return err
 		}},
 		{"LineagePath", "from", "mv_", func(id string) error {

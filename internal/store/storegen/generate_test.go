@@ -11,6 +11,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/store/storegen"
@@ -135,11 +136,12 @@ func TestGenerateLineageShape(t *testing.T) {
 		}
 	}
 	// What the generator writes reads back through the store.
-	g, err := s.Lineage(ctx, store.LineageRequest{Root: st.Hubs[0], Direction: store.Downstream, Depth: 3, MaxNodes: 100, Scope: store.Scope{All: true}})
+	depth, maxNodes := 3, 100
+	g, err := lineage.New(s).LineageIn(ctx, store.Scope{All: true}, lineage.Request{Root: st.Hubs[0], Direction: store.Downstream, Depth: &depth, MaxNodes: &maxNodes})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Nodes) != 100 || !slices.Contains(g.TruncatedBy, store.TruncatedMaxNodes) {
+	if len(g.Nodes) != 100 || !slices.Contains(g.TruncatedBy, lineage.TruncatedMaxNodes) {
 		t.Errorf("hub lineage: %d nodes, truncatedBy %v", len(g.Nodes), g.TruncatedBy)
 	}
 	// A second graph with the same prefix is refused, and adds nothing.

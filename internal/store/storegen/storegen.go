@@ -1,9 +1,9 @@
 // Package storegen owns the code that only benchmarks, demos and tests
 // run against the graph: the synthetic lineage generator (hubctl generate)
-// and the reads the benchmarks use to size a generated graph and pick
-// their roots. It writes the same nodes and edges the store does, using
-// the store's ID prefixes and labels, but none of the store's request
-// paths.
+// and the reads the benchmarks use to size a generated graph, pick their
+// roots and time a statement of the store on its own. It writes the same
+// nodes and edges the store does, using the store's ID prefixes and
+// labels, but none of the store's request paths.
 //
 // The server must never import this package: it is kept out of
 // internal/store so the server's binary holds no generator or benchmark
@@ -45,9 +45,15 @@ func (gs *Graphs) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sess
 
 // read runs work in a read transaction.
 func read[T any](ctx context.Context, gs *Graphs, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	return readWithin(ctx, gs, readTimeout, work)
+}
+
+// readWithin runs work in a read transaction that may run for timeout: a
+// benchmark's setup walk or timed statement needs a bound of its own.
+func readWithin[T any](ctx context.Context, gs *Graphs, timeout time.Duration, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	sess := gs.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
-	v, err := neo4j.ExecuteRead(ctx, sess, work, neo4j.WithTxTimeout(readTimeout))
+	v, err := neo4j.ExecuteRead(ctx, sess, work, neo4j.WithTxTimeout(timeout))
 	return v, classify(err)
 }
 
