@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/exphub/exphub/internal/errs"
+)
+
+// RequestPromotionInput asks for a model version to move to a stage.
+type RequestPromotionInput struct {
+	ModelVersionID string
+	TargetStage    ModelStage
+	Justification  string
+}
+
+// RequestPromotion opens a request held to the project's current policy,
+// with every check the policy asks for evaluated and stored: PENDING when
+// they pass, BLOCKED when one fails. A version already in the target stage
+// is errs.Invalid; a second open request for the same version is errs.Conflict.
+func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPromotionInput) (*PromotionRequest, error) {
+	if err := checkID("modelVersionId", in.ModelVersionID, KindModelVersion); err != nil {
+		return nil, err
+	}
+	if in.TargetStage != StageStaging && in.TargetStage != StageProduction {
+		return nil, invalid("targetStage: a promotion targets STAGING or PRODUCTION, got %s", in.TargetStage)
+	}
+	if err := checkText("justification", in.Justification, MaxCommentLen, true); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*PromotionRequest, error) {
+		// The version's lock serialises requests for it, so at most one
+		// is open at a time.
+		rec, err := tx.single(`
+			MATCH (v:ModelVersion {id: $id}) `+lockClause("v")+`
+			WITH v
+			OPTIONAL MATCH (run:Run)-[:PRODUCED]->(v)
+			WITH v, run ORDER BY run.id LIMIT 1
+			OPTIONAL MATCH (open:PromotionRequest {modelVersionId: v.id, open: true})
+			RETURN v{.*} AS v, run.id AS runId, run.createdBy AS trainedBy, run.projectKey AS trainingProject, open.id AS openId`, map[string]any{"id": in.ModelVersionID})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, fmt.Errorf("modelVersionId: %w", notFound(KindModelVersion, in.ModelVersionID))
+		}
+		v, err := recDecode(rec, "v", decodeModelVersion)
+		if err != nil {
+			return nil, err
+		}
+		if openID, _ := rec.Get("openId"); openID != nil {
+			return nil, conflict("model version %s already has an open promotion request %v; cancel it first", v.ID, openID)
+		}
+		if v.Stage == in.TargetStage {
+			return nil, invalid("targetStage: model version %s is already in %s", v.ID, v.Stage)
+		}
+		prec, err := tx.single(currentPolicy, map[string]any{"projectKey": v.ProjectKey})
+		if err != nil {
+			return nil, err
+		}
+		if prec == nil {
+			return nil, fmt.Errorf("project %q has no policy: %w", v.ProjectKey, errs.Unavailable)
+		}
+		pol, err := recDecode(prec, "pol", decodePolicy)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(pol.Stages, in.TargetStage) {
+			return nil, invalid("targetStage: the policy (version %d) of project %q allows promotion to %v only", pol.Version, v.ProjectKey, pol.Stages)
+		}
+		runID, _ := rec.Get("runId")
+		trainedBy, _ := rec.Get("trainedBy")
+		req := &PromotionRequest{ID: newID(KindPromotionRequest), ProjectKey: v.ProjectKey, ModelVersionID: v.ID, ModelID: v.ModelID,
+			FromStage: v.Stage, TargetStage: in.TargetStage, Justification: in.Justification, RequestedBy: actor, RequestedAt: s.now().UTC(),
+			PolicyID: pol.ID, PolicyVersion: pol.Version, RequiredApprovals: pol.RequiredApprovals, ApproverRole: pol.ApproverRole,
+			SeparationOfDuties: pol.SeparationOfDuties}
+		req.TrainingRunID, _ = runID.(string)
+		req.TrainedBy, _ = trainedBy.(string)
+		trainingProject, _ := rec.Get("trainingProject")
+		tp, _ := trainingProject.(string)
+		if req.Checks, err = s.checks(tx, pol, req); err != nil {
+			return nil, err
+		}
+		req.CheckedAt, req.Status = req.RequestedAt, s.rules.Status(req.Checks)
+		checks, err := json.Marshal(req.Checks)
+		if err != nil {
+			return nil, err
+		}
+		_, err = tx.run(`
+			MATCH (v:ModelVersion {id: $modelVersionId}), (pol:Policy {id: $policyId})
+			CREATE (r:PromotionRequest:Node {id: $id, projectKey: $projectKey, modelVersionId: $modelVersionId, modelId: $modelId,
+			        displayName: 'promote ' + v.displayName + ' to ' + $targetStage,
+			        fromStage: $fromStage, targetStage: $targetStage, status: $status, open: true, justification: $justification,
+			        requestedBy: $requestedBy, requestedAt: $requestedAt, trainedBy: $trainedBy, trainingRunId: $trainingRunId,
+			        policyId: $policyId, policyVersion: $policyVersion, requiredApprovals: $requiredApprovals,
+			        approverRole: $approverRole, separationOfDuties: $sod, checks: $checks, checkedAt: $requestedAt, createdAt: $requestedAt})
+			CREATE (r)-[:PROMOTES]->(v)
+			CREATE (r)-[:HELD_TO]->(pol)`,
+			map[string]any{"id": req.ID, "projectKey": req.ProjectKey, "modelVersionId": req.ModelVersionID, "modelId": req.ModelID,
+				"fromStage": string(req.FromStage), "targetStage": string(req.TargetStage), "status": string(req.Status),
+				"justification": req.Justification, "requestedBy": actor, "requestedAt": req.RequestedAt, "trainedBy": nilIfEmpty(req.TrainedBy),
+				"trainingRunId": nilIfEmpty(req.TrainingRunID), "policyId": pol.ID, "policyVersion": pol.Version,
+				"requiredApprovals": pol.RequiredApprovals, "approverRole": pol.ApproverRole, "sod": pol.SeparationOfDuties, "checks": string(checks)})
+		if err != nil {
+			return nil, err
+		}
+		return req, s.appendEvents(tx, actor, eventDraft{EventPromotionRequested, req.ProjectKey, req.ID, map[string]any{
+			"modelVersionId": req.ModelVersionID, "targetStage": string(req.TargetStage), "status": string(req.Status),
+			"requestedBy": actor, "trainedBy": owned(req.TrainedBy, tp), "approverRole": req.ApproverRole, "separationOfDuties": req.SeparationOfDuties,
+			"requiredApprovals": req.RequiredApprovals, "policyVersion": pol.Version, "failingChecks": FailingChecks(req.Checks)}})
+	})
+}
+
+// lockRequest locks a request's model, then the request (every writer of
+// requests takes them in this order), and returns the request as it is
+// under the lock.
+func lockRequest(tx *txn, id string) (*PromotionRequest, error) {
+	rec, err := tx.single(`
+		MATCH (r:PromotionRequest {id: $id})
+		MATCH (m:Model {id: r.modelId}) `+lockClause("m")+`
+		WITH r `+lockClause("r")+`
+		RETURN `+requestProjection+` AS r`, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		return nil, notFound(KindPromotionRequest, id)
+	}
+	return recDecode(rec, "r", decodePromotionRequest)
+}
+
+// Decide records a decision of actor on a request. allow is the decision
+// rule (governance.Decision for the caller): it sees the request as it is
+// under the request's lock, with its approvals and producers, and a
+// refusal writes nothing. The approval that completes the required count
+// carries out the promotion when the checks, evaluated again under the
+// lock, pass: concurrent approvals are serialised on the request's lock,
+// so it happens exactly once. promoted reports whether this decision
+// carried it out.
+func (s *Store) Decide(ctx context.Context, actor, requestID string, decision Decision, comment string,
+	allow func(*PromotionRequest) error) (req *PromotionRequest, promoted bool, err error) {
+	if err := checkID("promotionRequestId", requestID, KindPromotionRequest); err != nil {
+		return nil, false, err
+	}
+	if err := checkText("comment", comment, MaxCommentLen, decision == DecisionRejected); err != nil {
+		return nil, false, err
+	}
+	type result struct {
+		req      *PromotionRequest
+		promoted bool
+	}
+	res, err := write(ctx, s, func(tx *txn) (result, error) {
+		req, err := lockRequest(tx, requestID)
+		if err != nil {
+			return result{}, err
+		}
+		if err := allow(req); err != nil {
+			return result{}, err
+		}
+		now := s.now().UTC()
+		_, err = tx.run(`
+			MATCH (r:PromotionRequest {id: $id})
+			CREATE (:Approval {requestId: $id, actor: $actor, decision: $decision, comment: $comment, at: $now})-[:DECIDES]->(r)`,
+			map[string]any{"id": req.ID, "actor": actor, "decision": string(decision), "comment": comment, "now": now})
+		if err != nil {
+			return result{}, err
+		}
+		req.Approvals = append(req.Approvals, Approval{Actor: actor, Decision: decision, Comment: comment, At: now})
+		if decision == DecisionRejected {
+			if err := closeRequest(tx, req, PromotionRejected, now); err != nil {
+				return result{}, err
+			}
+			return result{req, false}, s.appendEvents(tx, actor, eventDraft{EventPromotionRejected, req.ProjectKey, req.ID,
+				map[string]any{"modelVersionId": req.ModelVersionID, "status": string(req.Status), "comment": clip(comment)}})
+		}
+		drafts := []eventDraft{{EventPromotionApproved, req.ProjectKey, req.ID, map[string]any{"modelVersionId": req.ModelVersionID,
+			"approvals": req.ApprovalCount(), "required": req.RequiredApprovals, "comment": clip(comment)}}}
+		// Evidence changes keep the checks current; the approval that
+		// completes the count evaluates them once more, under the lock.
+		if req.ApprovalCount() < req.RequiredApprovals {
+			return result{req, false}, s.appendEvents(tx, actor, drafts...)
+		}
+		more, promoted, err := s.settle(tx, req, now)
+		if err != nil {
+			return result{}, err
+		}
+		return result{req, promoted}, s.appendEvents(tx, actor, append(drafts, more...)...)
+	})
+	return res.req, res.promoted, err
+}
+
+// clip shortens a comment for an event payload; the full text stays on
+// the approval.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
+}
+
+// settle evaluates a locked open request's checks again and, when they
+// changed, stores them with a PROMOTION_CHECKS_CHANGED event; when they
+// pass and the approvals are complete it carries out the promotion. It
+// returns the events that record what changed.
+func (s *Store) settle(tx *txn, req *PromotionRequest, now time.Time) ([]eventDraft, bool, error) {
+	prec, err := tx.single(`MATCH (pol:Policy {id: $id}) RETURN pol{.*} AS pol`, map[string]any{"id": req.PolicyID})
+	if err != nil {
+		return nil, false, err
+	}
+	if prec == nil {
+		return nil, false, fmt.Errorf("promotion request %s: its policy %s is missing", req.ID, req.PolicyID)
+	}
+	pol, err := recDecode(prec, "pol", decodePolicy)
+	if err != nil {
+		return nil, false, err
+	}
+	before, err := json.Marshal(req.Checks)
+	if err != nil {
+		return nil, false, err
+	}
+	if req.Checks, err = s.checks(tx, pol, req); err != nil {
+		return nil, false, err
+	}
+	from := req.Status
+	req.Status = s.rules.Status(req.Checks)
+	checks, err := json.Marshal(req.Checks)
+	if err != nil {
+		return nil, false, err
+	}
+	var drafts []eventDraft
+	if string(checks) != string(before) || req.Status != from {
+		req.CheckedAt = now
+		if _, err := tx.run(`MATCH (r:PromotionRequest {id: $id}) SET r.checks = $checks, r.checkedAt = $now, r.status = $status`,
+			map[string]any{"id": req.ID, "checks": string(checks), "now": now, "status": string(req.Status)}); err != nil {
+			return nil, false, err
+		}
+		drafts = append(drafts, eventDraft{EventPromotionChecksChanged, req.ProjectKey, req.ID,
+			map[string]any{"from": string(from), "status": string(req.Status), "failingChecks": FailingChecks(req.Checks)}})
+	}
+	if req.Status != PromotionPending || req.ApprovalCount() < req.RequiredApprovals {
+		return drafts, false, nil
+	}
+	more, err := promote(tx, req, now)
+	return append(drafts, more...), err == nil, err
+}
+
+// promote carries out an approved request whose model is locked: the
+// version moves to the target stage, a previous PRODUCTION version of the
+// model is archived, and the request closes APPROVED.
+func promote(tx *txn, req *PromotionRequest, now time.Time) ([]eventDraft, error) {
+	recs, err := tx.run(`
+		MATCH (v:ModelVersion {id: $id})
+		OPTIONAL MATCH (:Model {id: v.modelId})-[:HAS_VERSION]->(prev:ModelVersion {stage: 'PRODUCTION'})
+		WHERE $target = 'PRODUCTION' AND prev.id <> v.id
+		SET prev.stage = 'ARCHIVED', prev.stageChangedAt = $now
+		WITH v, v.stage AS from, collect(prev.id) AS archived
+		SET v.stage = $target, v.stageChangedAt = $now
+		RETURN from, archived`, map[string]any{"id": req.ModelVersionID, "target": string(req.TargetStage), "now": now})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, notFound(KindModelVersion, req.ModelVersionID)
+	}
+	from, err := recStr(recs[0], "from")
+	if err != nil {
+		return nil, err
+	}
+	archivedAny, _ := recs[0].Get("archived")
+	archived, _ := archivedAny.([]any)
+	var drafts []eventDraft
+	for _, id := range archived {
+		drafts = append(drafts, eventDraft{EventModelStageChanged, req.ProjectKey, fmt.Sprint(id),
+			map[string]any{"from": string(StageProduction), "stage": string(StageArchived), "promotionRequestId": req.ID}})
+	}
+	drafts = append(drafts, eventDraft{EventModelStageChanged, req.ProjectKey, req.ModelVersionID,
+		map[string]any{"from": from, "stage": string(req.TargetStage), "promotionRequestId": req.ID}})
+	if err := closeRequest(tx, req, PromotionApproved, now); err != nil {
+		return nil, err
+	}
+	archivedIDs := make([]string, len(archived))
+	for i, id := range archived {
+		archivedIDs[i] = fmt.Sprint(id)
+	}
+	return append(drafts, eventDraft{EventPromotionCompleted, req.ProjectKey, req.ID, map[string]any{"modelVersionId": req.ModelVersionID,
+		"stage": string(req.TargetStage), "approvals": req.ApprovalCount(), "archived": archivedIDs}}), nil
+}
+
+func closeRequest(tx *txn, req *PromotionRequest, status PromotionStatus, now time.Time) error {
+	req.Status, req.ClosedAt = status, &now
+	_, err := tx.run(`MATCH (r:PromotionRequest {id: $id}) SET r.status = $status, r.open = false, r.closedAt = $now`,
+		map[string]any{"id": req.ID, "status": string(status), "now": now})
+	return err
+}
+
+// CancelPromotion withdraws a request; allow is the rule of who may
+// (governance.Cancellation for the caller), applied under the lock.
+func (s *Store) CancelPromotion(ctx context.Context, actor, requestID string, allow func(*PromotionRequest) error) (*PromotionRequest, error) {
+	if err := checkID("promotionRequestId", requestID, KindPromotionRequest); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*PromotionRequest, error) {
+		req, err := lockRequest(tx, requestID)
+		if err != nil {
+			return nil, err
+		}
+		if err := allow(req); err != nil {
+			return nil, err
+		}
+		if err := closeRequest(tx, req, PromotionCancelled, s.now().UTC()); err != nil {
+			return nil, err
+		}
+		return req, s.appendEvents(tx, actor, eventDraft{EventPromotionCancelled, req.ProjectKey, req.ID,
+			map[string]any{"modelVersionId": req.ModelVersionID, "status": string(req.Status)}})
+	})
+}
