@@ -33,6 +33,7 @@ import (
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/lineage"
+	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/tracking"
 	"github.com/exphub/exphub/resolvers"
@@ -70,6 +71,9 @@ type Options struct {
 	// Explorer is the built React explorer served at /; nil serves a page
 	// that says how to build it.
 	Explorer fs.FS
+	// OpenLineage says which project OpenLineage events land in (POST
+	// /api/v1/lineage).
+	OpenLineage openlineage.Config
 }
 
 // NewHandler returns the hub's HTTP handler.
@@ -104,6 +108,9 @@ func NewHandler(o Options) http.Handler {
 		}
 		httpGQL.ServeHTTP(w, r)
 	})))
+	ol := openlineage.New(o.Store, o.OpenLineage)
+	mux.Handle("POST /api/v1/lineage", m.instrument("openlineage", limitBody(o.MaxBodyBytes, log,
+		authenticate(o.Verifier, log, limitCallers(callers, log, openLineageHandler(ol, o.MaxBodyBytes, log))))))
 	mux.Handle("/playground", m.instrument("playground", playground.Handler("exphub", "/graphql")))
 	mux.Handle("GET /healthz", m.instrument("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -63,6 +63,7 @@ var domainPackages = []string{
 	"tracking",
 	"catalog",
 	"lineage",
+	"openlineage",
 	"quality",
 	"validation",
 	"governance",
@@ -103,6 +104,7 @@ var floorTable = func() map[string]floor {
 
 		"internal/neo4jtest":             floorTesting,
 		"internal/evidence/evidencetest": floorTesting,
+		"internal/pyenv":                 floorTesting,
 	}
 	for _, name := range domainPackages {
 		t["internal/"+name] = floorDomain

@@ -21,11 +21,17 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/openlineage"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // DevNeo4jPassword is the password deploy/neo4j/neo4j.sh sets by default;
 // dev mode uses it when EXPHUB_NEO4J_PASSWORD is unset.
 const DevNeo4jPassword = "exphub-dev-password"
+
+// DevOpenLineageProject is the project unmapped OpenLineage namespaces land
+// in in development mode; the server creates it there.
+const DevOpenLineageProject = "pipelines"
 
 // Config is the validated server configuration.
 type Config struct {
@@ -61,6 +67,11 @@ type Config struct {
 	// Dev enables development defaults (the dev JWT secret and Neo4j
 	// password), seeds the demo data and prints a sign-in banner.
 	Dev bool
+	// OpenLineageProjects maps OpenLineage namespaces to project keys;
+	// OpenLineageDefaultProject takes the rest (DevOpenLineageProject in
+	// development mode when unset; else unmapped namespaces are refused).
+	OpenLineageProjects       map[string]string
+	OpenLineageDefaultProject string
 }
 
 // setting is one configuration key, settable as EXPHUB_<NAME> and as the
@@ -194,6 +205,23 @@ var settings = []setting{
 		c.ValidationTimeout = d
 		return nil
 	}},
+	{"EXPHUB_OPENLINEAGE_PROJECTS", "openlineage-projects", "", "OpenLineage namespace→project map, as ns=project,ns=project", func(c *Config, v string) error {
+		m, err := openlineage.ParseProjects(v)
+		if err != nil {
+			return err
+		}
+		c.OpenLineageProjects = m
+		return nil
+	}},
+	{"EXPHUB_OPENLINEAGE_DEFAULT_PROJECT", "openlineage-default-project", "", "project of OpenLineage events whose namespace is not mapped (dev mode default: " + DevOpenLineageProject + ")", func(c *Config, v string) error {
+		if v != "" {
+			if err := store.CheckProjectKey("project", v); err != nil {
+				return err
+			}
+		}
+		c.OpenLineageDefaultProject = v
+		return nil
+	}},
 	{"EXPHUB_DEV", "dev", "false", "development mode: dev secrets, demo data, sign-in banner", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -263,6 +291,9 @@ func (c *Config) validate() error {
 		if !filepath.IsAbs(r) {
 			return fmt.Errorf("EXPHUB_VALIDATION_FILE_ROOTS=%q: %q is not an absolute path", strings.Join(c.ValidationFileRoots, ","), r)
 		}
+	}
+	if c.Dev && c.OpenLineageDefaultProject == "" {
+		c.OpenLineageDefaultProject = DevOpenLineageProject
 	}
 	if c.Dev && len(c.ValidationFileRoots) == 0 {
 		c.ValidationFileRoots = []string{"/"}

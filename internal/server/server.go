@@ -32,6 +32,7 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/validation"
 )
@@ -111,7 +112,8 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
 		Logger: log, Events: hub, Validations: runner, Data: runner,
-		Explorer: frontend.App()})
+		Explorer:    frontend.App(),
+		OpenLineage: openlineage.Config{Projects: cfg.OpenLineageProjects, DefaultProject: cfg.OpenLineageDefaultProject}})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)
@@ -307,6 +309,12 @@ func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr str
 	} else {
 		log.Info("demo data seeded", "projects", "fraud, churn")
 	}
+	if p := cfg.OpenLineageDefaultProject; p != "" {
+		_, err := st.CreateProject(ctx, demo.Actor, store.CreateProjectInput{Key: p, Name: "Pipelines (OpenLineage)"})
+		if err != nil && !errors.Is(err, errs.Conflict) {
+			log.Error("OpenLineage default project", "project", p, "err", err)
+		}
+	}
 	token, err := auth.NewDevToken([]byte(cfg.JWTSecret), "demo", map[string]auth.Role{"*": auth.RoleAdmin}, 24*time.Hour, time.Now())
 	if err != nil {
 		log.Error("dev token", "err", err)
@@ -329,7 +337,9 @@ Try:
     -d '{"query":"{ me { subject } projects { edges { node { key name } } } }"}'
 More tokens: go run ./cmd/hubctl token --sub alice --role fraud=contributor
 Live events: EXPHUB_TOKEN=<token> go run ./cmd/hubctl watch
-`, base, token)
+OpenLineage: point a client at %[1]s (endpoint api/v1/lineage, api_key = the token);
+  unmapped namespaces land in project %[3]s
+`, base, token, cfg.OpenLineageDefaultProject)
 }
 
 // demoDir is where the demo writes the files its bias check reads.

@@ -44,6 +44,8 @@ const (
 	EventModelStageChanged      EventKind = "MODEL_STAGE_CHANGED"
 	EventBiasCheckRecorded      EventKind = "BIAS_CHECK_RECORDED"
 	EventReproductionRecorded   EventKind = "REPRODUCTION_RECORDED"
+	EventJobCreated             EventKind = "JOB_CREATED"
+	EventJobUpdated             EventKind = "JOB_UPDATED"
 )
 
 // EventKinds lists every kind, for validation.
@@ -51,7 +53,8 @@ var EventKinds = []EventKind{EventProjectCreated, EventExperimentCreated, EventR
 	EventRunLineageChanged, EventDatasetRegistered, EventDatasetVersionRegister, EventModelVersionRegistered,
 	EventValidationSuiteCreated, EventValidationSuiteUpdated, EventValidationStarted, EventValidationCompleted,
 	EventPolicySet, EventPromotionRequested, EventPromotionApproved, EventPromotionRejected, EventPromotionCancelled,
-	EventPromotionChecksChanged, EventPromotionCompleted, EventModelStageChanged, EventBiasCheckRecorded, EventReproductionRecorded}
+	EventPromotionChecksChanged, EventPromotionCompleted, EventModelStageChanged, EventBiasCheckRecorded, EventReproductionRecorded,
+	EventJobCreated, EventJobUpdated}
 
 // PromotionEventKinds are the kinds promotionUpdated delivers.
 var PromotionEventKinds = []EventKind{EventPromotionRequested, EventPromotionApproved, EventPromotionRejected,

@@ -20,6 +20,9 @@ const (
 	KindDatasetVersion Kind = "DATASET_VERSION"
 	KindModel          Kind = "MODEL"
 	KindModelVersion   Kind = "MODEL_VERSION"
+	// KindJob is a pipeline step (an OpenLineage job); like an experiment
+	// it has runs.
+	KindJob Kind = "JOB"
 	// KindValidationSuite and KindValidationRun are data-quality nodes;
 	// they hang off datasets and their versions and are never part of a
 	// lineage walk.
@@ -49,6 +52,7 @@ var kinds = []struct {
 	{KindDatasetVersion, "dsv_", "DatasetVersion"},
 	{KindModel, "mdl_", "Model"},
 	{KindModelVersion, "mv_", "ModelVersion"},
+	{KindJob, "job_", "Job"},
 	{KindValidationSuite, "vs_", "ValidationSuite"},
 	{KindValidationRun, "vr_", "ValidationRun"},
 	{KindPromotionRequest, "pr_", "PromotionRequest"},

@@ -62,6 +62,18 @@ var migrations = []string{
 	"CREATE INDEX bias_check_version IF NOT EXISTS FOR (n:BiasCheck) ON (n.modelVersionId)",
 	"CREATE CONSTRAINT reproduction_id IF NOT EXISTS FOR (n:Reproduction) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX reproduction_original IF NOT EXISTS FOR (n:Reproduction) ON (n.originalRunId)",
+	// OpenLineage: jobs by namespace and name, runs by the producer's
+	// runId, columns by version and name, and the hashes of the events
+	// written (a retried event is found and changes nothing).
+	"CREATE CONSTRAINT job_id IF NOT EXISTS FOR (n:Job) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT job_name IF NOT EXISTS FOR (n:Job) REQUIRE (n.projectKey, n.namespace, n.name) IS UNIQUE",
+	"CREATE INDEX job_project IF NOT EXISTS FOR (n:Job) ON (n.projectKey)",
+	"CREATE CONSTRAINT run_external_id IF NOT EXISTS FOR (n:Run) REQUIRE (n.projectKey, n.externalId) IS UNIQUE",
+	"CREATE INDEX run_parent_external_id IF NOT EXISTS FOR (n:Run) ON (n.projectKey, n.parentExternalId)",
+	"CREATE INDEX run_job IF NOT EXISTS FOR (n:Run) ON (n.jobId)",
+	"CREATE CONSTRAINT column_id IF NOT EXISTS FOR (n:Column) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT column_name IF NOT EXISTS FOR (n:Column) REQUIRE (n.versionId, n.name) IS UNIQUE",
+	"CREATE CONSTRAINT lineage_event_hash IF NOT EXISTS FOR (n:LineageEvent) REQUIRE n.hash IS UNIQUE",
 	// The head of the hash-chained event log: the latest sequence number
 	// and hash. Every appending transaction locks it.
 	"MERGE (h:EventLog {name: 'main'}) ON CREATE SET h.seq = 0, h.hash = '" + GenesisHash + "'",

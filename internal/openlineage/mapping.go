@@ -1,0 +1,247 @@
+package openlineage
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/exphub/exphub/internal/quality"
+	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/validation"
+)
+
+// rawFacets keeps every facet as its JSON text: known and unknown alike,
+// so nothing a producer sends is dropped unseen. A deletion becomes "" (the
+// store removes the facet); a facet over MaxFacetBytes is kept as a marker
+// saying how large it was.
+func rawFacets(f map[string]any) (store.Facets, error) {
+	if len(f) == 0 {
+		return nil, nil
+	}
+	out := make(store.Facets, len(f))
+	for name, v := range f {
+		if deleted(v) {
+			out[name] = ""
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("facet %s: %w", name, err)
+		}
+		if len(b) > MaxFacetBytes {
+			b = fmt.Appendf(nil, `{"_exphubTruncated":true,"bytes":%d}`, len(b))
+		}
+		out[name] = string(b)
+	}
+	return out, nil
+}
+
+// Mapped is an event as the store writes it, for a project and caller.
+func (e *Event) Mapped(project, actor string) (store.LineageEvent, error) {
+	out := store.LineageEvent{Hash: e.Hash, ProjectKey: project, Actor: actor, Time: e.Time}
+	if e.Kind == RunEvent {
+		out.Type = e.Type
+	}
+	suite := "openlineage"
+	if e.Job != nil {
+		j := &store.LineageJob{Namespace: e.Job.Namespace, Name: e.Job.Name}
+		var err error
+		if j.Facets, err = rawFacets(e.Job.Facets); err != nil {
+			return out, err
+		}
+		if doc, ok := e.Job.Facets["documentation"].(map[string]any); ok && !deleted(doc) {
+			d, _ := doc["description"].(string)
+			j.Description = &d
+		}
+		if sc, ok := e.Job.Facets["sourceCodeLocation"].(map[string]any); ok && !deleted(sc) {
+			j.Code = codeRef(sc)
+		}
+		out.Job = j
+		suite = e.Job.Name
+		if len(suite) > store.MaxNameLen {
+			suite = suite[:store.MaxNameLen]
+		}
+	}
+	if e.Kind == RunEvent {
+		r := &store.LineageRun{ExternalID: e.RunID}
+		var err error
+		if r.Facets, err = rawFacets(e.RunFacet); err != nil {
+			return out, err
+		}
+		if em, ok := e.RunFacet["errorMessage"].(map[string]any); ok {
+			msg, _ := em["message"].(string)
+			r.ErrorMessage = &msg
+		}
+		if pe, ok := e.RunFacet["processing_engine"].(map[string]any); ok {
+			name, _ := pe["name"].(string)
+			version, _ := pe["version"].(string)
+			platform := strings.TrimSpace(name + " " + version)
+			r.Platform = &platform
+		}
+		if nt, ok := e.RunFacet["nominalTime"].(map[string]any); ok {
+			if t, err := dateTime(nt, "", "nominalStartTime", true); err == nil {
+				r.NominalStart = &t
+			}
+		}
+		if parent, ok := e.RunFacet["parent"].(map[string]any); ok {
+			pr, _ := parent["run"].(map[string]any)
+			pj, _ := parent["job"].(map[string]any)
+			id, _ := pr["runId"].(string)
+			ns, _ := pj["namespace"].(string)
+			name, _ := pj["name"].(string)
+			r.ParentExternalID = strings.ToLower(id)
+			if out.Job != nil && (ns != out.Job.Namespace || name != out.Job.Name) {
+				out.Job.Parent = &store.LineageJobRef{Namespace: ns, Name: name}
+			}
+		}
+		if sc, ok := e.Job.Facets["sourceCodeLocation"].(map[string]any); ok && !deleted(sc) {
+			r.Code = codeRef(sc)
+		}
+		out.Run = r
+	}
+	for _, side := range []struct {
+		in  []Dataset
+		out *[]store.LineageDataset
+	}{{e.Inputs, &out.Inputs}, {e.Outputs, &out.Outputs}} {
+		for _, d := range side.in {
+			m, err := mappedDataset(d, suite)
+			if err != nil {
+				return out, err
+			}
+			*side.out = append(*side.out, m)
+		}
+	}
+	if e.Dataset != nil {
+		m, err := mappedDataset(*e.Dataset, suite)
+		if err != nil {
+			return out, err
+		}
+		out.Datasets = []store.LineageDataset{m}
+	}
+	return out, nil
+}
+
+// codeRef reads a sourceCodeLocation facet: the repository (repoUrl, else
+// url) and the version, taken as the commit.
+func codeRef(sc map[string]any) *store.CodeRef {
+	repo, _ := sc["repoUrl"].(string)
+	if repo == "" {
+		repo, _ = sc["url"].(string)
+	}
+	version, _ := sc["version"].(string)
+	return &store.CodeRef{Repo: repo, Commit: version}
+}
+
+func mappedDataset(d Dataset, suite string) (store.LineageDataset, error) {
+	out := store.LineageDataset{Namespace: d.Namespace, Name: d.Name, URI: store.LineageSourceURI(d.Namespace, d.Name)}
+	var err error
+	if out.Facets, err = rawFacets(d.Facets); err != nil {
+		return out, err
+	}
+	if out.IOFacets, err = rawFacets(d.IOFacets); err != nil {
+		return out, err
+	}
+	if v, ok := d.Facets["version"].(map[string]any); ok && !deleted(v) {
+		out.Version, _ = v["datasetVersion"].(string)
+	}
+	if s, ok := d.Facets["schema"].(map[string]any); ok && !deleted(s) {
+		if out.Schema, err = schemaFields(s, "", 0, new(int)); err != nil {
+			return out, err
+		}
+	}
+	if cl, ok := d.Facets["columnLineage"].(map[string]any); ok && !deleted(cl) {
+		edges, err := columnLineage(cl, "")
+		if err != nil {
+			return out, err
+		}
+		byColumn := map[string]int{}
+		for _, e := range edges {
+			i, ok := byColumn[e.output]
+			if !ok {
+				i = len(out.Columns)
+				byColumn[e.output] = i
+				out.Columns = append(out.Columns, store.ColumnDerivation{Column: e.output})
+			}
+			out.Columns[i].From = append(out.Columns[i].From,
+				store.ColumnSource{Namespace: e.namespace, Name: e.name, Column: e.field, Transformations: e.transformations})
+		}
+	}
+	var rowCount *int64
+	for _, f := range []map[string]any{d.IOFacets, d.Facets} {
+		m, ok := f["dataQualityMetrics"].(map[string]any)
+		if !ok || deleted(m) {
+			continue
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return out, err
+		}
+		out.Statistics = string(b)
+		if rowCount, err = integer(m, "", "rowCount"); err != nil {
+			return out, err
+		}
+		break
+	}
+	if s, ok := d.IOFacets["outputStatistics"].(map[string]any); ok && rowCount == nil {
+		if rowCount, err = integer(s, "", "rowCount"); err != nil {
+			return out, err
+		}
+	}
+	out.RowCount = rowCount
+	for _, f := range []map[string]any{d.IOFacets, d.Facets} {
+		a, ok := f["dataQualityAssertions"].(map[string]any)
+		if !ok || deleted(a) {
+			continue
+		}
+		list, err := assertions(a, "")
+		if err != nil {
+			return out, err
+		}
+		outcome, err := Outcome(suite, list, rowCount)
+		if err != nil {
+			return out, err
+		}
+		out.Assertions, out.AssertionSuite = &outcome, suite
+		break
+	}
+	return out, nil
+}
+
+// Outcome is what a producer's assertions say of a dataset version, as a
+// validation result: each assertion a rule (its name the assertion's), a
+// failed one FAILED unless its severity is "warn" (then WARNED), passed
+// otherwise. The run's status is the worst of its rules'.
+func Outcome(suite string, list []assertion, rowCount *int64) (store.ValidationOutcome, error) {
+	res := &quality.Result{Engine: store.EngineOpenLineage, Suite: suite, Status: quality.StatusPassed}
+	for i, a := range list {
+		rr := quality.RuleResult{Index: i, Type: "openlineage_assertion", Name: a.name, Column: a.column,
+			Severity: quality.SeverityError, Verdict: quality.VerdictPassed, Observed: a.success}
+		if strings.EqualFold(a.severity, "warn") || strings.EqualFold(a.severity, "warning") {
+			rr.Severity = quality.SeverityWarn
+		}
+		res.Statistics.Evaluated++
+		if a.success {
+			res.Statistics.Passed++
+		} else {
+			rr.Verdict = quality.VerdictFailed
+			res.Statistics.Failed++
+			switch {
+			case rr.Severity == quality.SeverityError:
+				res.Status = quality.StatusFailed
+			case res.Status == quality.StatusPassed:
+				res.Status = quality.StatusWarned
+			}
+		}
+		res.Rules = append(res.Rules, rr)
+	}
+	if n := res.Statistics.Evaluated; n > 0 {
+		res.Statistics.SuccessPercent = 100 * float64(res.Statistics.Passed) / float64(n)
+	}
+	out, err := validation.Outcome(res)
+	if err != nil {
+		return out, err
+	}
+	out.RowCount = rowCount
+	out.Engine = store.EngineOpenLineage
+	return out, nil
+}
