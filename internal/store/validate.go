@@ -103,4 +103,6 @@ func checkKeyValues(field string, kvs []KeyValue, maxValue int) error {
 // (valid UTF-8, no control characters but tab and newlines; non-blank when
 // required); the error names field. Domains check what they hand to a
 // write that does not check it again.
-func CheckText(field, s string, max int, required bool) error { return checkText(field, s, max, required) }
+func CheckText(field, s string, max int, required bool) error {
+	return checkText(field, s, max, required)
+}
