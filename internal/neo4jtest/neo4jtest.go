@@ -188,6 +188,23 @@ func Count(t testing.TB, cypher string, params map[string]any) int64 {
 	return n
 }
 
+// Rows runs a Cypher query and returns its records as maps, for tests
+// that check what a write left in the graph.
+func Rows(t testing.TB, cypher string, params map[string]any) []map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, Driver(t), cypher, params, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatalf("neo4jtest: rows: %v", err)
+	}
+	out := make([]map[string]any, len(res.Records))
+	for i, r := range res.Records {
+		out[i] = r.AsMap()
+	}
+	return out
+}
+
 // MinuteClock is a store clock for tests that control time: minute m of a
 // test is Base plus m minutes. Pass Now to store.WithClock.
 type MinuteClock struct {

@@ -939,6 +939,22 @@ func (b *lineageBatch) recordAssertions(i int, versionID string, d LineageDatase
 	p["engine"], p["engineVersion"], p["startedAt"], p["finishedAt"], p["createdAt"] = EngineOpenLineage, nil, e.Time, e.Time, b.now
 	p["createdBy"], p["suiteName"], p["suiteKey"] = e.Actor, d.AssertionSuite, "external:"+d.AssertionSuite
 	p["openlineageRunId"] = b.res[i].RunID
+	// START and COMPLETE of one run often carry the same assertions: they
+	// are recorded once, and again only when their outcome changed.
+	same, err := b.tx.single(`
+		MATCH (r:ValidationRun {datasetVersionId: $versionId, openlineageRunId: $run, suiteName: $suite})
+		WITH r ORDER BY r.createdAt DESC, r.id DESC LIMIT 1
+		RETURN r.status = $status AND r.results = $results AS same`,
+		map[string]any{"versionId": versionID, "run": b.res[i].RunID, "suite": d.AssertionSuite,
+			"status": p["status"], "results": p["results"]})
+	if err != nil {
+		return err
+	}
+	if same != nil {
+		if ok, err := recBool(same, "same"); err != nil || ok {
+			return err
+		}
+	}
 	rec, err := b.tx.single(`
 		MATCH (v:DatasetVersion {id: $versionId})
 		CREATE (r:ValidationRun:Node {id: $id})
