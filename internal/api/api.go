@@ -74,6 +74,9 @@ type Options struct {
 	// OpenLineage says which project OpenLineage events land in (POST
 	// /api/v1/lineage).
 	OpenLineage openlineage.Config
+	// Ingest bounds what one caller may send to the ingestion endpoints
+	// at once and per second; zero fields take DefaultIngestLimits.
+	Ingest CallerLimits
 }
 
 // NewHandler returns the hub's HTTP handler.
@@ -109,8 +112,9 @@ func NewHandler(o Options) http.Handler {
 		httpGQL.ServeHTTP(w, r)
 	})))
 	ol := openlineage.New(o.Store, o.OpenLineage)
+	ingest := newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits))
 	mux.Handle("POST /api/v1/lineage", m.instrument("openlineage", limitBody(o.MaxBodyBytes, log,
-		authenticate(o.Verifier, log, limitCallers(callers, log, openLineageHandler(ol, o.MaxBodyBytes, log))))))
+		authenticate(o.Verifier, log, limitCallers(ingest, log, openLineageHandler(ol, o.MaxBodyBytes, log))))))
 	mux.Handle("/playground", m.instrument("playground", playground.Handler("exphub", "/graphql")))
 	mux.Handle("GET /healthz", m.instrument("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

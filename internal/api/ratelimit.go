@@ -43,6 +43,27 @@ type CallerLimits struct {
 // caller — and a cost of 20,000 per second with bursts of 200,000.
 var DefaultCallerLimits = CallerLimits{Concurrent: 8, Rate: 100, Burst: 500, DBConcurrency: 4, CostRate: 20_000, CostBurst: 200_000}
 
+// DefaultIngestLimits bound one caller's OpenLineage ingestion, which
+// pipelines send at a far higher rate than people browse: 64 events in
+// flight (concurrent events share a write), 2,000 per second with bursts
+// of 4,000. It has its own budget, so a busy pipeline does not spend its
+// owner's GraphQL budget, nor the explorer the pipeline's.
+var DefaultIngestLimits = CallerLimits{Concurrent: 64, Rate: 2_000, Burst: 4_000}
+
+// orDefault fills l's zero request limits from d.
+func (l CallerLimits) orDefault(d CallerLimits) CallerLimits {
+	if l.Concurrent <= 0 {
+		l.Concurrent = d.Concurrent
+	}
+	if l.Rate <= 0 {
+		l.Rate = d.Rate
+	}
+	if l.Burst <= 0 {
+		l.Burst = d.Burst
+	}
+	return l
+}
+
 func (l CallerLimits) withDefaults() CallerLimits {
 	d := DefaultCallerLimits
 	if l.Concurrent <= 0 {
