@@ -1,0 +1,294 @@
+package store
+
+// Datasets and versions of an OpenLineage batch.
+
+import (
+	"maps"
+	"slices"
+)
+
+// datasetKey names a dataset of a project.
+func datasetKey(project, ns, name string) string { return project + "\x00" + ns + "\x00" + name }
+
+// eachDataset calls f for every dataset a live event mentions, including
+// the inputs its column lineage names.
+func (b *lineageBatch) eachDataset(f func(i int, d LineageDataset, role string)) {
+	for _, i := range b.live {
+		e := b.events[i]
+		for _, d := range e.Inputs {
+			f(i, d, "input")
+		}
+		for _, d := range e.Outputs {
+			f(i, d, "output")
+		}
+		for _, d := range e.Datasets {
+			f(i, d, "dataset")
+		}
+	}
+}
+
+func (b *lineageBatch) writeDatasets() error {
+	type ds struct {
+		row    map[string]any
+		facets Facets
+	}
+	byKey, order := map[string]*ds{}, []string{}
+	add := func(i int, ns, name string) *ds {
+		e := b.events[i]
+		k := datasetKey(e.ProjectKey, ns, name)
+		d, ok := byKey[k]
+		if !ok {
+			d = &ds{row: map[string]any{"key": k, "projectKey": e.ProjectKey, "namespace": ns, "name": name,
+				"id": newID(KindDataset), "actor": e.Actor}, facets: Facets{}}
+			byKey[k] = d
+			order = append(order, k)
+		}
+		return d
+	}
+	b.eachDataset(func(i int, d LineageDataset, _ string) {
+		maps.Copy(add(i, d.Namespace, d.Name).facets, d.Facets)
+		for _, c := range d.Columns {
+			for _, src := range c.From {
+				add(i, src.Namespace, src.Name)
+			}
+		}
+	})
+	if len(order) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, len(order))
+	for n, k := range order {
+		rows[n] = byKey[k].row
+	}
+	recs, err := b.tx.run(`
+		UNWIND $rows AS d
+		MATCH (p:Project {key: d.projectKey})
+		MERGE (x:Dataset {projectKey: d.projectKey, namespace: d.namespace, name: d.name})
+		  ON CREATE SET x:Node, x.id = d.id, x.displayName = d.name, x.description = '', x.createdAt = $now,
+		                x.createdBy = d.actor, x.versionCount = 0, x.source = $source
+		MERGE (p)-[:HAS_DATASET]->(x)
+		RETURN d.key AS key, x.id AS id, x.id = d.id AS created, coalesce(x.facets, '') AS facets`,
+		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
+	if err != nil {
+		return err
+	}
+	var updates []map[string]any
+	for _, rec := range recs {
+		m := props{m: rec.AsMap()}
+		key, id, created, stored := m.str("key"), m.str("id"), m.bool("created"), m.str("facets")
+		if m.err != nil {
+			return m.err
+		}
+		d := byKey[key]
+		b.sets[key] = id
+		if created {
+			b.draft(d.row["actor"].(string), eventDraft{EventDatasetRegistered, d.row["projectKey"].(string), id,
+				map[string]any{"namespace": d.row["namespace"], "name": d.row["name"]}})
+		}
+		if merged, changed, err := mergeFacets(stored, d.facets); err != nil {
+			return err
+		} else if changed || stored == "" {
+			updates = append(updates, map[string]any{"id": id, "facets": merged})
+		}
+	}
+	_, err = b.tx.run(`UNWIND $updates AS u MATCH (x:Dataset {id: u.id}) SET x.facets = u.facets`,
+		map[string]any{"updates": orEmpty(updates)})
+	return err
+}
+
+// versionRef is one dataset version an event's dataset resolves to.
+type versionRef struct {
+	datasetID, label string
+}
+
+// versionSet gathers the versions a batch writes, each with what the
+// events say of it.
+type versionSet struct {
+	rows  map[versionRef]map[string]any
+	order []versionRef
+}
+
+func newVersionSet() *versionSet { return &versionSet{rows: map[versionRef]map[string]any{}} }
+
+// datasetUse is one dataset of one event, and the version it resolved to.
+type datasetUse struct {
+	i    int
+	d    LineageDataset
+	role string
+	ref  versionRef
+}
+
+// add notes that event i's dataset d resolves to version label.
+func (vs *versionSet) add(b *lineageBatch, i int, d LineageDataset, label string) versionRef {
+	e := b.events[i]
+	ref := versionRef{b.sets[datasetKey(e.ProjectKey, d.Namespace, d.Name)], label}
+	row, ok := vs.rows[ref]
+	if !ok {
+		row = map[string]any{"datasetId": ref.datasetID, "label": label, "id": newID(KindDatasetVersion), "actor": e.Actor,
+			"projectKey": e.ProjectKey, "uri": d.URI, "names": []string{}, "types": []string{}, "nulls": []bool{},
+			"rowCount": nil, "facets": Facets{}, "statistics": nil}
+		vs.rows[ref] = row
+		vs.order = append(vs.order, ref)
+	}
+	if len(d.Schema) > 0 {
+		names, types, nulls := make([]string, len(d.Schema)), make([]string, len(d.Schema)), make([]bool, len(d.Schema))
+		for n, f := range d.Schema {
+			names[n], types[n], nulls[n] = f.Name, f.Type, f.Nullable
+		}
+		row["names"], row["types"], row["nulls"] = names, types, nulls
+	}
+	if d.RowCount != nil {
+		row["rowCount"] = *d.RowCount
+	}
+	if d.Statistics != "" {
+		row["statistics"] = d.Statistics
+	}
+	maps.Copy(row["facets"].(Facets), d.Facets)
+	maps.Copy(row["facets"].(Facets), d.IOFacets)
+	return ref
+}
+
+// writeVersionsAndEdges resolves every dataset of the batch to a version,
+// writes the versions and then the edges. A version is labelled by the
+// producer (the version facet), else for an output by the producing run
+// ("run:<runId>"); a run's input without a label is the dataset's latest
+// version, or "unversioned" when it has none. Static lineage and dataset
+// events describe datasets, not versions.
+func (b *lineageBatch) writeVersionsAndEdges() error {
+	first, later := newVersionSet(), newVersionSet()
+	var uses, unlabelled []datasetUse
+	b.eachDataset(func(i int, d LineageDataset, role string) {
+		u := datasetUse{i: i, d: d, role: role}
+		e := b.events[i]
+		switch {
+		case d.Version != "":
+			u.ref = first.add(b, i, d, d.Version)
+		case role == "output" && e.Run != nil:
+			u.ref = first.add(b, i, d, "run:"+e.Run.ExternalID)
+		case role == "input" && e.Run != nil:
+			unlabelled = append(unlabelled, u)
+			return
+		}
+		uses = append(uses, u)
+	})
+	if err := b.mergeVersions(first); err != nil {
+		return err
+	}
+	if len(unlabelled) > 0 {
+		latest, err := b.latestVersions(unlabelled)
+		if err != nil {
+			return err
+		}
+		for _, u := range unlabelled {
+			label, ok := latest[b.sets[datasetKey(b.events[u.i].ProjectKey, u.d.Namespace, u.d.Name)]]
+			if !ok {
+				label = VersionUnversioned
+			}
+			u.ref = later.add(b, u.i, u.d, label)
+			uses = append(uses, u)
+		}
+		if err := b.mergeVersions(later); err != nil {
+			return err
+		}
+	}
+	return b.writeEdges(uses, func(ref versionRef) string {
+		for _, vs := range []*versionSet{later, first} {
+			if row, ok := vs.rows[ref]; ok {
+				return row["vid"].(string)
+			}
+		}
+		return ""
+	})
+}
+
+// latestVersions returns the label of the newest version of each dataset
+// the uses name that has one.
+func (b *lineageBatch) latestVersions(uses []datasetUse) (map[string]string, error) {
+	ids := map[string]bool{}
+	for _, u := range uses {
+		ids[b.sets[datasetKey(b.events[u.i].ProjectKey, u.d.Namespace, u.d.Name)]] = true
+	}
+	recs, err := b.tx.run(`
+		UNWIND $ids AS id
+		MATCH (d:Dataset {id: id})-[:HAS_VERSION]->(v:DatasetVersion)
+		WITH d, v ORDER BY v.createdAt DESC, v.id DESC
+		RETURN d.id AS id, head(collect(v.version)) AS latest`, map[string]any{"ids": slices.Collect(maps.Keys(ids))})
+	if err != nil {
+		return nil, err
+	}
+	latest := map[string]string{}
+	for _, rec := range recs {
+		m := props{m: rec.AsMap()}
+		id, l := m.str("id"), m.str("latest")
+		if m.err != nil {
+			return nil, m.err
+		}
+		latest[id] = l
+	}
+	return latest, nil
+}
+
+// mergeVersions creates the versions not there yet and merges facets,
+// schema, row count and statistics into those that are (a version's URI
+// and digest never change). It sets each row's "vid".
+func (b *lineageBatch) mergeVersions(vs *versionSet) error {
+	if len(vs.order) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, 0, len(vs.order))
+	for _, ref := range vs.order {
+		row := maps.Clone(vs.rows[ref])
+		delete(row, "facets")
+		rows = append(rows, row)
+	}
+	recs, err := b.tx.run(`
+		UNWIND $rows AS v
+		MATCH (d:Dataset {id: v.datasetId})
+		MERGE (x:DatasetVersion {datasetId: d.id, version: v.label})
+		  ON CREATE SET x:Node, x.id = v.id, x.projectKey = d.projectKey, x.displayName = d.name + '@' + v.label,
+		                x.uri = v.uri, x.digest = null, x.schemaNames = v.names, x.schemaTypes = v.types,
+		                x.schemaNullable = v.nulls, x.rowCount = v.rowCount, x.createdAt = $now, x.createdBy = v.actor,
+		                x.source = $source, d.versionCount = d.versionCount + 1
+		MERGE (d)-[:HAS_VERSION]->(x)
+		RETURN v.datasetId AS datasetId, v.label AS label, x.id AS id, x.id = v.id AS created,
+		       coalesce(x.facets, '') AS facets, x.source = $source AS ours`,
+		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
+	if err != nil {
+		return err
+	}
+	var updates []map[string]any
+	for _, rec := range recs {
+		m := props{m: rec.AsMap()}
+		ref := versionRef{m.str("datasetId"), m.str("label")}
+		id, created, stored, ours := m.str("id"), m.bool("created"), m.str("facets"), m.bool("ours")
+		if m.err != nil {
+			return m.err
+		}
+		row := vs.rows[ref]
+		row["vid"] = id
+		if created {
+			b.draft(row["actor"].(string), eventDraft{EventDatasetVersionRegister, row["projectKey"].(string), id,
+				map[string]any{"datasetId": ref.datasetID, "version": ref.label, "digest": nil}})
+		}
+		merged, changed, err := mergeFacets(stored, row["facets"].(Facets))
+		if err != nil {
+			return err
+		}
+		if changed || stored == "" || (ours && !created) {
+			u := map[string]any{"id": id, "facets": merged, "ours": ours, "names": row["names"], "types": row["types"],
+				"nulls": row["nulls"], "rowCount": row["rowCount"], "statistics": row["statistics"]}
+			updates = append(updates, u)
+		}
+	}
+	_, err = b.tx.run(`
+		UNWIND $updates AS u
+		MATCH (x:DatasetVersion {id: u.id})
+		SET x.facets = u.facets, x.statistics = coalesce(u.statistics, x.statistics)
+		WITH x, u WHERE u.ours
+		SET x.rowCount = coalesce(u.rowCount, x.rowCount),
+		    x.schemaNames = CASE WHEN size(u.names) > 0 THEN u.names ELSE x.schemaNames END,
+		    x.schemaTypes = CASE WHEN size(u.names) > 0 THEN u.types ELSE x.schemaTypes END,
+		    x.schemaNullable = CASE WHEN size(u.names) > 0 THEN u.nulls ELSE x.schemaNullable END`,
+		map[string]any{"updates": orEmpty(updates)})
+	return err
+}
