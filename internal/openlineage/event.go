@@ -43,13 +43,19 @@ var EventTypes = []string{Start, Running, Complete, Abort, Fail, Other}
 // Limits of one event. A facet over MaxFacetBytes is kept as a marker that
 // says how large it was, so nothing is dropped unseen.
 const (
-	MaxDatasets      = 1_000
-	MaxFacetBytes    = 64 << 10
-	MaxFacets        = 100
-	MaxColumnEdges   = 10_000
-	MaxSchemaFields  = 5_000
-	MaxAssertions    = 1_000
-	maxNestingSchema = 8
+	MaxDatasets     = 1_000
+	MaxFacetBytes   = 64 << 10
+	MaxFacets       = 100
+	MaxColumnEdges  = 10_000
+	MaxSchemaFields = 5_000
+	MaxAssertions   = 1_000
+	// An event's whole work is bounded too, whatever its size: the
+	// schema fields, column lineage inputs and datasets with assertions
+	// of all its datasets together.
+	MaxEventSchemaFields = 50_000
+	MaxEventColumnEdges  = 20_000
+	MaxAssertedDatasets  = 50
+	maxNestingSchema     = 8
 )
 
 // Event is one OpenLineage event, checked against the spec.

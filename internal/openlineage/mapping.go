@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/validation"
@@ -118,7 +119,34 @@ func (e *Event) Mapped(project, actor string) (store.LineageEvent, error) {
 		}
 		out.Datasets = []store.LineageDataset{m}
 	}
-	return out, nil
+	return out, checkWork(out)
+}
+
+// checkWork refuses an event whose datasets together ask for more work
+// than one event may: schema fields, column lineage inputs, datasets with
+// assertions (each is a validation run and a re-evaluation).
+func checkWork(e store.LineageEvent) error {
+	fields, edges, asserted := 0, 0, 0
+	for _, list := range [][]store.LineageDataset{e.Inputs, e.Outputs, e.Datasets} {
+		for _, d := range list {
+			fields += len(d.Schema)
+			for _, c := range d.Columns {
+				edges += len(c.From)
+			}
+			if d.Assertions != nil {
+				asserted++
+			}
+		}
+	}
+	switch {
+	case fields > MaxEventSchemaFields:
+		return errs.Invalidf("inputs, outputs: %d schema fields in all, at most %d per event", fields, MaxEventSchemaFields)
+	case edges > MaxEventColumnEdges:
+		return errs.Invalidf("outputs: %d column lineage input fields in all, at most %d per event", edges, MaxEventColumnEdges)
+	case asserted > MaxAssertedDatasets:
+		return errs.Invalidf("inputs: %d datasets with dataQualityAssertions, at most %d per event", asserted, MaxAssertedDatasets)
+	}
+	return nil
 }
 
 // codeRef reads a sourceCodeLocation facet: the repository (repoUrl, else

@@ -182,6 +182,14 @@ func TestRejectedEventsWriteNothing(t *testing.T) {
 	strict := openlineage.New(f.s, openlineage.Config{Projects: map[string]string{"mapped": other}})
 	good := runEvent("START", uuid.NewString(), "airflow", "etl", time.Now(), map[string]any{"inputs": []any{ds("s3://x", "t", nil)}})
 	bad := runEvent("START", "not-a-uuid", "airflow", "etl", time.Now(), map[string]any{"inputs": []any{ds("s3://x", "t", nil)}})
+	var asserted []any
+	for i := range openlineage.MaxAssertedDatasets + 1 {
+		d := ds("s3://x", fmt.Sprintf("t%d", i), nil)
+		d["inputFacets"] = map[string]any{"dataQualityAssertions": facet(map[string]any{"assertions": []any{
+			map[string]any{"assertion": "not_null", "success": true}}})}
+		asserted = append(asserted, d)
+	}
+	heavy := runEvent("START", uuid.NewString(), "airflow", "etl", time.Now(), map[string]any{"inputs": asserted})
 	viewer := &auth.Principal{Subject: "v", Roles: map[string]auth.Role{f.project: auth.RoleViewer}}
 	elsewhere := contributorOf("another-project")
 	cases := []struct {
@@ -192,6 +200,7 @@ func TestRejectedEventsWriteNothing(t *testing.T) {
 		want error
 	}{
 		{"invalid event", f.svc, f.p, bad, errs.Invalid},
+		{"too much work for one event", f.svc, f.p, heavy, errs.Invalid},
 		{"viewer only", f.svc, viewer, good, errs.Forbidden},
 		{"contributor of another project", f.svc, elsewhere, good, errs.Forbidden},
 		{"unmapped namespace, no default", strict, contributorOf(other), good, errs.Invalid},
