@@ -1,4 +1,10 @@
 // Command server runs the exphub GraphQL API.
+//
+//	exphub-server [flags]                          serve (flags and EXPHUB_* variables: -h)
+//	exphub-server healthcheck [-path /healthz]     probe a running server; exit 0 when it answers 200
+//
+// "healthcheck" is the container image's HEALTHCHECK (its base has no shell
+// or curl); it reads only EXPHUB_ADDR.
 package main
 
 import (
@@ -27,6 +33,9 @@ func main() {
 }
 
 func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], environ, stdout, stderr)
+	}
 	cfg, err := config.Load(args, environ, stderr)
 	if err != nil {
 		return err
