@@ -105,6 +105,7 @@ var floorTable = func() map[string]floor {
 		"internal/neo4jtest":             floorTesting,
 		"internal/evidence/evidencetest": floorTesting,
 		"internal/pyenv":                 floorTesting,
+		"internal/deploytest":            floorTesting, // tests of deploy/: image, compose, chart, backups
 	}
 	for _, name := range domainPackages {
 		t["internal/"+name] = floorDomain
@@ -461,6 +462,7 @@ func TestFloorTable(t *testing.T) {
 		{"internal/errs", floorKernel},
 		{"internal/neo4jtest", floorTesting},
 		{"internal/evidence/evidencetest", floorTesting},
+		{"internal/deploytest", floorTesting},
 		{"internal/foo", ""},
 		{"internal/quality/sub", ""},
 		{"resolvers/sub", ""},

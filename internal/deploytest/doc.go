@@ -1,0 +1,14 @@
+// Package deploytest holds only tests: they check what is under deploy/
+// without Docker, Kubernetes or a network, in `make test`.
+//
+//   - The image (deploy/Dockerfile), parsed with BuildKit's own Dockerfile
+//     parser and its parse-time lint rules: the build stages run the very
+//     commands of the Makefile's `frontend` and `build` targets (read from
+//     the Makefile, so they cannot drift), the final stage is minimal,
+//     pinned, non-root and has a HEALTHCHECK.
+//   - deploy/docker-compose.yml: its services, health checks and start
+//     order, and the hubs' settings accepted by the server's strict config.
+//
+// It is on the testing floor: production code must not import it, and it
+// holds no code of its own besides this comment.
+package deploytest
