@@ -8,6 +8,12 @@
 //     pinned, non-root and has a HEALTHCHECK.
 //   - deploy/docker-compose.yml: its services, health checks and start
 //     order, and the hubs' settings accepted by the server's strict config.
+//   - The Helm chart (deploy/helm/exphub), rendered by a real helm built
+//     from its Go module for several value sets, every manifest validated
+//     against the Kubernetes schemas of the supported versions (the
+//     kubernetes-validate package from PyPI, in a pinned venv made by
+//     deploy/python/venv.sh), and the pods' environment accepted by the
+//     server's strict config.
 //
 // It is on the testing floor: production code must not import it, and it
 // holds no code of its own besides this comment.

@@ -1,0 +1,66 @@
+{{/* The chart's name. */}}
+{{- define "exphub.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The fully qualified name of this release's objects. The release name alone
+when it already contains the chart's name, except with the Neo4j dependency,
+whose Service is named after the release.
+*/}}
+{{- define "exphub.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if and (contains $name .Release.Name) (not .Values.neo4j.enabled) }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "exphub.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "exphub.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "exphub.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "exphub.labels" -}}
+helm.sh/chart: {{ include "exphub.chart" . }}
+{{ include "exphub.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: exphub
+{{- end }}
+
+{{- define "exphub.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "exphub.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret the pods read their secret settings from. */}}
+{{- define "exphub.secretName" -}}
+{{- default (include "exphub.fullname" .) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/* The Neo4j URI: the dependency's Service, or the external one. */}}
+{{- define "exphub.neo4jURI" -}}
+{{- if .Values.neo4j.enabled }}
+{{- printf "bolt://%s.%s.svc:7687" .Release.Name .Release.Namespace }}
+{{- else }}
+{{- required "externalNeo4j.uri is required" .Values.externalNeo4j.uri }}
+{{- end }}
+{{- end }}
+
+{{/* Whether tokens are verified against a JWKS (else HS256 with a secret). */}}
+{{- define "exphub.jwks" -}}
+{{- if .Values.auth.jwksURL }}true{{ end }}
+{{- end }}
