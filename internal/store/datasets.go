@@ -18,12 +18,16 @@ type Dataset struct {
 	Description string
 	CreatedAt   time.Time
 	CreatedBy   string
+	// Facets is the JSON object of the OpenLineage dataset facets events
+	// sent (name → facet); "" for a dataset only registered through the
+	// hub.
+	Facets string
 }
 
 func decodeDataset(m map[string]any) (*Dataset, error) {
 	p := props{m: m}
 	v := &Dataset{ID: p.str("id"), ProjectKey: p.str("projectKey"), Namespace: p.str("namespace"), Name: p.str("name"),
-		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), Facets: p.str("facets")}
 	return v, p.err
 }
 
@@ -41,7 +45,17 @@ type DatasetVersion struct {
 	DatasetID  string
 	Version    string
 	URI        string
-	Digest     string
+	// Digest is the sha256 of the content, lowercase hex; "" when the hub
+	// has not seen the content (a version an OpenLineage event reported).
+	Digest string
+	// Source is SourceOpenLineage for a version an OpenLineage event
+	// created, nil for one registered through the hub.
+	Source *string
+	// Facets is the JSON object of the OpenLineage facets events sent for
+	// this version (name → facet); "" when none.
+	Facets string
+	// Statistics is the JSON text of the producer's data-quality metrics.
+	Statistics *string
 	Schema     []SchemaField
 	RowCount   *int64
 	CreatedAt  time.Time
@@ -56,7 +70,8 @@ type DatasetVersion struct {
 func decodeDatasetVersion(m map[string]any) (*DatasetVersion, error) {
 	p := props{m: m}
 	v := &DatasetVersion{ID: p.str("id"), ProjectKey: p.str("projectKey"), DatasetID: p.str("datasetId"),
-		Version: p.str("version"), URI: p.str("uri"), Digest: p.str("digest"), RowCount: p.optInt("rowCount"),
+		Version: p.str("version"), URI: p.str("uri"), Digest: p.str("digest"), Source: p.optStr("source"), Facets: p.str("facets"),
+		Statistics: p.optStr("statistics"), RowCount: p.optInt("rowCount"),
 		CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), QualityStatus: ValidationStatus(p.str("qualityStatus"))}
 	names, types, nulls := p.strs("schemaNames"), p.strs("schemaTypes"), p.bools("schemaNullable")
 	for i := range names {

@@ -150,6 +150,15 @@ const (
 	VersionConsumedBy                       // DatasetVersion -CONSUMED_BY-> Run
 	VersionDerivedFrom                      // DatasetVersion <-DERIVED_INTO- DatasetVersion
 	ModelVersionRun                         // ModelVersion <-PRODUCED- Run
+	RunParent                               // Run <-PARENT_OF- Run
+	RunChildren                             // Run -PARENT_OF-> Run
+	RunJob                                  // Run <-HAS_RUN- Job
+	JobLatestRun                            // Job -HAS_RUN-> Run, the one that started last
+	JobParent                               // Job <-HAS_CHILD- Job
+	JobChildren                             // Job -HAS_CHILD-> Job
+	JobInputs                               // Job <-READ_BY- Dataset
+	JobOutputs                              // Job -WRITES-> Dataset
+	DatasetJobs                             // Dataset -READ_BY-> Job, and Dataset <-WRITES- Job
 )
 
 var neighbourQueries = map[Neighbourhood]string{
@@ -160,6 +169,17 @@ var neighbourQueries = map[Neighbourhood]string{
 	VersionConsumedBy:  `UNWIND $ids AS id MATCH (:DatasetVersion {id: id})-[:CONSUMED_BY]->(m:Run) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
 	VersionDerivedFrom: `UNWIND $ids AS id MATCH (:DatasetVersion {id: id})<-[:DERIVED_INTO]-(m:DatasetVersion) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
 	ModelVersionRun:    `UNWIND $ids AS id MATCH (:ModelVersion {id: id})<-[:PRODUCED]-(m:Run) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
+	RunParent:          `UNWIND $ids AS id MATCH (:Run {id: id})<-[:PARENT_OF]-(m:Run) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
+	RunChildren:        `UNWIND $ids AS id MATCH (:Run {id: id})-[:PARENT_OF]->(m:Run) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
+	RunJob:             `UNWIND $ids AS id MATCH (:Run {id: id})<-[:HAS_RUN]-(m:Job) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
+	JobLatestRun: `UNWIND $ids AS id MATCH (:Job {id: id})-[:HAS_RUN]->(m:Run) WITH id, m ORDER BY m.startedAt DESC, m.id DESC
+		RETURN id, collect(m{.*})[0..1] AS ns`,
+	JobParent:   `UNWIND $ids AS id MATCH (:Job {id: id})<-[:HAS_CHILD]-(m:Job) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
+	JobChildren: `UNWIND $ids AS id MATCH (:Job {id: id})-[:HAS_CHILD]->(m:Job) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
+	JobInputs:   `UNWIND $ids AS id MATCH (:Job {id: id})<-[:READ_BY]-(m:Dataset) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
+	JobOutputs:  `UNWIND $ids AS id MATCH (:Job {id: id})-[:WRITES]->(m:Dataset) WITH id, m ORDER BY m.id RETURN id, collect(m{.*}) AS ns`,
+	DatasetJobs: `UNWIND $ids AS id MATCH (:Dataset {id: id})-[:READ_BY|WRITES]-(m:Job) WITH DISTINCT id, m ORDER BY m.id
+		RETURN id, collect(m{.*}) AS ns`,
 }
 
 // neighbours returns, in the order of ids, the one-hop neighbours of each
@@ -193,7 +213,8 @@ func neighbours[T any](ctx context.Context, s *Store, n Neighbourhood, ids []str
 }
 
 // NeighbourRuns returns the runs related to each node by n (one of
-// VersionProducedBy, VersionConsumedBy, ModelVersionRun).
+// VersionProducedBy, VersionConsumedBy, ModelVersionRun, RunParent,
+// RunChildren, JobLatestRun).
 func (s *Store) NeighbourRuns(ctx context.Context, n Neighbourhood, ids []string) ([][]*Run, error) {
 	return neighbours(ctx, s, n, ids, decodeRun)
 }

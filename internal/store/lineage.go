@@ -57,10 +57,10 @@ var lineageKinds = []Kind{KindRun, KindDatasetVersion, KindModelVersion}
 // containerEdges maps the kinds that group lineage nodes to the edge to
 // their members. A lineage walk from a container starts at its members,
 // one hop away.
-var containerEdges = map[Kind]string{KindDataset: "HAS_VERSION", KindModel: "HAS_VERSION", KindExperiment: "HAS_RUN"}
+var containerEdges = map[Kind]string{KindDataset: "HAS_VERSION", KindModel: "HAS_VERSION", KindExperiment: "HAS_RUN", KindJob: "HAS_RUN"}
 
 // LineageRootKinds are the kinds a walk may start from.
-var LineageRootKinds = []Kind{KindRun, KindDatasetVersion, KindModelVersion, KindDataset, KindModel, KindExperiment}
+var LineageRootKinds = []Kind{KindRun, KindDatasetVersion, KindModelVersion, KindDataset, KindModel, KindExperiment, KindJob}
 
 // CheckLineageID validates an argument named field that must name a
 // lineage node (a run, dataset version or model version), before any

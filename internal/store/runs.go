@@ -52,19 +52,29 @@ type Environment struct {
 
 // Run is one execution of an experiment's code (or of a pipeline job).
 type Run struct {
-	ID           string
-	ProjectKey   string
+	ID         string
+	ProjectKey string
+	// ExperimentID is empty for a pipeline run, JobID for an experiment's.
 	ExperimentID string
-	Name         string
-	Status       RunStatus
-	StartedAt    time.Time
-	EndedAt      *time.Time
-	CreatedBy    string
-	Params       []KeyValue
-	Tags         []KeyValue
-	Code         *CodeRef
-	Environment  *Environment
-	Seed         *int64
+	JobID        string
+	// ExternalID is the producer's run ID of a pipeline run (OpenLineage
+	// runId).
+	ExternalID *string
+	// ErrorMessage is why a pipeline run failed, as its producer said.
+	ErrorMessage *string
+	// Facets is the JSON object of a pipeline run's OpenLineage facets
+	// (name → facet); "" for a run started through the hub.
+	Facets      string
+	Name        string
+	Status      RunStatus
+	StartedAt   time.Time
+	EndedAt     *time.Time
+	CreatedBy   string
+	Params      []KeyValue
+	Tags        []KeyValue
+	Code        *CodeRef
+	Environment *Environment
+	Seed        *int64
 }
 
 func zipKV(keys, values []string) []KeyValue {
@@ -88,7 +98,8 @@ func unzipKV(kvs []KeyValue) (keys, values []string) {
 func decodeRun(m map[string]any) (*Run, error) {
 	p := props{m: m}
 	r := &Run{
-		ID: p.str("id"), ProjectKey: p.str("projectKey"), ExperimentID: p.str("experimentId"),
+		ID: p.str("id"), ProjectKey: p.str("projectKey"), ExperimentID: p.str("experimentId"), JobID: p.str("jobId"),
+		ExternalID: p.optStr("externalId"), ErrorMessage: p.optStr("errorMessage"), Facets: p.str("facets"),
 		Name: p.str("name"), Status: RunStatus(p.str("status")), StartedAt: p.time("startedAt"),
 		EndedAt: p.optTime("endedAt"), CreatedBy: p.str("createdBy"),
 		Params: zipKV(p.strs("paramKeys"), p.strs("paramValues")),
