@@ -36,7 +36,8 @@ type Request struct {
 	Depth, MaxNodes *int
 	// Kinds, when not empty, are the node kinds returned; the walk still
 	// passes through the others, and returned nodes joined only through
-	// them are linked by INDIRECT edges.
+	// them are linked by INDIRECT edges. store.KindJob adds the jobs of
+	// the walked runs, which no walk returns otherwise.
 	Kinds []store.Kind
 	// AsOf, when set, restricts the walk to the nodes and edges that
 	// existed at that moment.

@@ -16,6 +16,9 @@ type Store interface {
 	LineagePath(ctx context.Context, req store.PathRequest) (*store.LineagePath, error)
 	UpstreamQuality(ctx context.Context, req store.UpstreamRequest) (*store.UpstreamQuality, error)
 	FailingRuns(ctx context.Context, datasetVersionIDs []string) (map[string][]*store.ValidationRun, error)
+	ColumnLineageWalk(ctx context.Context, req store.ColumnWalkRequest) (*store.ColumnWalk, error)
+	// NeighbourJobs is asked for store.RunJob: the jobs of walked runs.
+	NeighbourJobs(ctx context.Context, n store.Neighbourhood, ids []string) ([][]*store.Job, error)
 }
 
 // Service answers lineage questions for a caller: each checks the
@@ -31,7 +34,9 @@ func New(st Store) *Service { return &Service{store: st} }
 // Lineage walks lineage edges from req.Root as p sees it: each node
 // appears once, at its shortest distance; nodes of projects p may not read
 // are not returned and not walked through (see Assemble for the
-// placeholders that stand for them). It returns errs.NotFound when the
+// placeholders that stand for them). Only when req.Kinds names JOB does
+// the graph hold jobs: the job of each walked run, one hop beyond it (see
+// WithJobs). It returns errs.NotFound when the
 // root does not exist (at req.AsOf) or p may not read it, and
 // errs.Invalid for bounds above the maxima (see Request.Check).
 func (s *Service) Lineage(ctx context.Context, p *auth.Principal, req Request) (*Graph, error) {
@@ -51,6 +56,9 @@ func (s *Service) LineageIn(ctx context.Context, scope store.Scope, req Request)
 	w, err := s.store.LineageWalk(ctx, store.WalkRequest{Root: req.Root, Direction: req.Direction, Depth: b.Depth, Budget: b.Budget(),
 		Edges: true, AsOf: req.AsOf, Scope: scope})
 	if err != nil {
+		return nil, err
+	}
+	if w, err = s.withJobs(ctx, scope, w, b); err != nil {
 		return nil, err
 	}
 	return Assemble(w, b), nil
