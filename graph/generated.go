@@ -18,6 +18,7 @@ import (
 	"github.com/exphub/exphub/internal/fairness"
 	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/hashchain"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -35,10 +36,12 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	BiasCheck() BiasCheckResolver
+	ColumnNode() ColumnNodeResolver
 	Dataset() DatasetResolver
 	DatasetVersion() DatasetVersionResolver
 	Event() EventResolver
 	Experiment() ExperimentResolver
+	Job() JobResolver
 	Metric() MetricResolver
 	Model() ModelResolver
 	ModelVersion() ModelVersionResolver
@@ -149,6 +152,34 @@ type ComplexityRoot struct {
 		Repo   func(childComplexity int) int
 	}
 
+	ColumnEdge struct {
+		From            func(childComplexity int) int
+		To              func(childComplexity int) int
+		Transformations func(childComplexity int) int
+	}
+
+	ColumnLineageGraph struct {
+		Edges         func(childComplexity int) int
+		ModelVersions func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Root          func(childComplexity int) int
+		Truncated     func(childComplexity int) int
+	}
+
+	ColumnNode struct {
+		DatasetVersion func(childComplexity int) int
+		Distance       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+	}
+
+	ColumnTransformation struct {
+		Description func(childComplexity int) int
+		Masking     func(childComplexity int) int
+		Subtype     func(childComplexity int) int
+		Type        func(childComplexity int) int
+	}
+
 	CreateExperimentPayload struct {
 		Experiment func(childComplexity int) int
 	}
@@ -165,7 +196,9 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		CreatedBy        func(childComplexity int) int
 		Description      func(childComplexity int) int
+		Facets           func(childComplexity int) int
 		ID               func(childComplexity int) int
+		Jobs             func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Namespace        func(childComplexity int) int
 		ProjectKey       func(childComplexity int) int
@@ -185,19 +218,24 @@ type ComplexityRoot struct {
 	}
 
 	DatasetVersion struct {
+		Columns        func(childComplexity int) int
 		ConsumedBy     func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		CreatedBy      func(childComplexity int) int
 		Dataset        func(childComplexity int) int
 		DerivedFrom    func(childComplexity int) int
 		Digest         func(childComplexity int) int
+		Facets         func(childComplexity int) int
 		Health         func(childComplexity int) int
 		ID             func(childComplexity int) int
+		Integrity      func(childComplexity int) int
 		ProducedBy     func(childComplexity int) int
 		ProjectKey     func(childComplexity int) int
 		QualityStatus  func(childComplexity int) int
 		RowCount       func(childComplexity int) int
 		Schema         func(childComplexity int) int
+		Source         func(childComplexity int) int
+		Statistics     func(childComplexity int) int
 		URI            func(childComplexity int) int
 		ValidationRuns func(childComplexity int, first *int, after *string) int
 		Version        func(childComplexity int) int
@@ -278,6 +316,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Facet struct {
+		JSON func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
 	FairnessValue struct {
 		Reason func(childComplexity int) int
 		Value  func(childComplexity int) int
@@ -296,6 +339,7 @@ type ComplexityRoot struct {
 		AtRisk                func(childComplexity int) int
 		DatasetVersions       func(childComplexity int) int
 		HiddenAffected        func(childComplexity int) int
+		Jobs                  func(childComplexity int) int
 		ModelVersions         func(childComplexity int) int
 		OpenPromotionRequests func(childComplexity int) int
 		Owners                func(childComplexity int) int
@@ -323,6 +367,35 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		Owner      func(childComplexity int) int
 		ProjectKey func(childComplexity int) int
+	}
+
+	Job struct {
+		Children    func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		Facets      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Inputs      func(childComplexity int) int
+		LatestRun   func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Namespace   func(childComplexity int) int
+		Outputs     func(childComplexity int) int
+		Parent      func(childComplexity int) int
+		ProjectKey  func(childComplexity int) int
+		Runs        func(childComplexity int, first *int, after *string) int
+		SourceCode  func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	JobConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	JobEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	LineageEdge struct {
@@ -556,11 +629,14 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditEvents           func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
+		ColumnLineage         func(childComplexity int, datasetVersionID string, column string, direction *model.LineageDirection, depth *int, maxNodes *int) int
 		DatasetVersionByName  func(childComplexity int, namespace string, name string, version string, projectKey *string) int
 		Datasets              func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
 		EvidencePack          func(childComplexity int, promotionRequestID string) int
 		Experiments           func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
 		Impact                func(childComplexity int, id string, depth *int, asOf *time.Time) int
+		Job                   func(childComplexity int, projectKey string, namespace string, name string) int
+		Jobs                  func(childComplexity int, projectKey string, nameContains *string, first *int, after *string) int
 		Lineage               func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
 		LineagePath           func(childComplexity int, from string, to string, asOf *time.Time) int
 		Me                    func(childComplexity int) int
@@ -656,18 +732,24 @@ type ComplexityRoot struct {
 	}
 
 	Run struct {
+		Children        func(childComplexity int) int
 		Code            func(childComplexity int) int
 		CreatedBy       func(childComplexity int) int
 		EndedAt         func(childComplexity int) int
 		Environment     func(childComplexity int) int
+		ErrorMessage    func(childComplexity int) int
 		Experiment      func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		Facets          func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Inputs          func(childComplexity int) int
+		Job             func(childComplexity int) int
 		Metrics         func(childComplexity int, keys []string) int
 		ModelOutputs    func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Outputs         func(childComplexity int) int
 		Params          func(childComplexity int) int
+		Parent          func(childComplexity int) int
 		ProjectKey      func(childComplexity int) int
 		Reproducibility func(childComplexity int) int
 		Seed            func(childComplexity int) int
@@ -835,12 +917,24 @@ type BiasCheckResolver interface {
 
 	Sha256(ctx context.Context, obj *governance.BiasCheck) (*string, error)
 }
+type ColumnNodeResolver interface {
+	DatasetVersion(ctx context.Context, obj *lineage.ColumnNode) (*store.DatasetVersion, error)
+}
 type DatasetResolver interface {
 	Versions(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.DatasetVersionConnection, error)
 	ValidationSuites(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.ValidationSuiteConnection, error)
+	Facets(ctx context.Context, obj *store.Dataset) ([]*store.Facet, error)
+	Jobs(ctx context.Context, obj *store.Dataset) ([]*store.Job, error)
 }
 type DatasetVersionResolver interface {
 	Dataset(ctx context.Context, obj *store.DatasetVersion) (*store.Dataset, error)
+
+	Digest(ctx context.Context, obj *store.DatasetVersion) (*string, error)
+	Integrity(ctx context.Context, obj *store.DatasetVersion) (model.VersionIntegrity, error)
+
+	Facets(ctx context.Context, obj *store.DatasetVersion) ([]*store.Facet, error)
+
+	Columns(ctx context.Context, obj *store.DatasetVersion) ([]string, error)
 
 	ProducedBy(ctx context.Context, obj *store.DatasetVersion) ([]*store.Run, error)
 	ConsumedBy(ctx context.Context, obj *store.DatasetVersion) ([]*store.Run, error)
@@ -859,6 +953,15 @@ type EventResolver interface {
 }
 type ExperimentResolver interface {
 	Runs(ctx context.Context, obj *store.Experiment, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
+}
+type JobResolver interface {
+	Runs(ctx context.Context, obj *store.Job, first *int, after *string) (*model.RunConnection, error)
+	LatestRun(ctx context.Context, obj *store.Job) (*store.Run, error)
+	Inputs(ctx context.Context, obj *store.Job) ([]*store.Dataset, error)
+	Outputs(ctx context.Context, obj *store.Job) ([]*store.Dataset, error)
+	Parent(ctx context.Context, obj *store.Job) (*store.Job, error)
+	Children(ctx context.Context, obj *store.Job) ([]*store.Job, error)
+	Facets(ctx context.Context, obj *store.Job) ([]*store.Facet, error)
 }
 type MetricResolver interface {
 	History(ctx context.Context, obj *store.Metric) ([]*store.MetricPoint, error)
@@ -936,11 +1039,14 @@ type QueryResolver interface {
 	Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error)
 	LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error)
 	QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error)
+	ColumnLineage(ctx context.Context, datasetVersionID string, column string, direction *model.LineageDirection, depth *int, maxNodes *int) (*lineage.ColumnGraph, error)
 	ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error)
 	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
 	Project(ctx context.Context, key string) (*store.Project, error)
 	Experiments(ctx context.Context, projectKey string, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
 	Runs(ctx context.Context, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
+	Job(ctx context.Context, projectKey string, namespace string, name string) (*store.Job, error)
+	Jobs(ctx context.Context, projectKey string, nameContains *string, first *int, after *string) (*model.JobConnection, error)
 }
 type ReproducibilityResolver interface {
 	LatestReproduction(ctx context.Context, obj *governance.Reproducibility) (*store.Reproduction, error)
@@ -961,6 +1067,11 @@ type RuleResultResolver interface {
 }
 type RunResolver interface {
 	Experiment(ctx context.Context, obj *store.Run) (*store.Experiment, error)
+	Job(ctx context.Context, obj *store.Run) (*store.Job, error)
+
+	Parent(ctx context.Context, obj *store.Run) (*store.Run, error)
+	Children(ctx context.Context, obj *store.Run) ([]*store.Run, error)
+	Facets(ctx context.Context, obj *store.Run) ([]*store.Facet, error)
 
 	Status(ctx context.Context, obj *store.Run) (model.RunStatus, error)
 
@@ -1357,6 +1468,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CodeRef.Repo(childComplexity), true
 
+	case "ColumnEdge.from":
+		if e.ComplexityRoot.ColumnEdge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnEdge.From(childComplexity), true
+	case "ColumnEdge.to":
+		if e.ComplexityRoot.ColumnEdge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnEdge.To(childComplexity), true
+	case "ColumnEdge.transformations":
+		if e.ComplexityRoot.ColumnEdge.Transformations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnEdge.Transformations(childComplexity), true
+
+	case "ColumnLineageGraph.edges":
+		if e.ComplexityRoot.ColumnLineageGraph.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineageGraph.Edges(childComplexity), true
+	case "ColumnLineageGraph.modelVersions":
+		if e.ComplexityRoot.ColumnLineageGraph.ModelVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineageGraph.ModelVersions(childComplexity), true
+	case "ColumnLineageGraph.nodes":
+		if e.ComplexityRoot.ColumnLineageGraph.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineageGraph.Nodes(childComplexity), true
+	case "ColumnLineageGraph.root":
+		if e.ComplexityRoot.ColumnLineageGraph.Root == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineageGraph.Root(childComplexity), true
+	case "ColumnLineageGraph.truncated":
+		if e.ComplexityRoot.ColumnLineageGraph.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnLineageGraph.Truncated(childComplexity), true
+
+	case "ColumnNode.datasetVersion":
+		if e.ComplexityRoot.ColumnNode.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnNode.DatasetVersion(childComplexity), true
+	case "ColumnNode.distance":
+		if e.ComplexityRoot.ColumnNode.Distance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnNode.Distance(childComplexity), true
+	case "ColumnNode.id":
+		if e.ComplexityRoot.ColumnNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnNode.ID(childComplexity), true
+	case "ColumnNode.name":
+		if e.ComplexityRoot.ColumnNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnNode.Name(childComplexity), true
+
+	case "ColumnTransformation.description":
+		if e.ComplexityRoot.ColumnTransformation.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnTransformation.Description(childComplexity), true
+	case "ColumnTransformation.masking":
+		if e.ComplexityRoot.ColumnTransformation.Masking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnTransformation.Masking(childComplexity), true
+	case "ColumnTransformation.subtype":
+		if e.ComplexityRoot.ColumnTransformation.Subtype == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnTransformation.Subtype(childComplexity), true
+	case "ColumnTransformation.type":
+		if e.ComplexityRoot.ColumnTransformation.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ColumnTransformation.Type(childComplexity), true
+
 	case "CreateExperimentPayload.experiment":
 		if e.ComplexityRoot.CreateExperimentPayload.Experiment == nil {
 			break
@@ -1396,12 +1607,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dataset.Description(childComplexity), true
+	case "Dataset.facets":
+		if e.ComplexityRoot.Dataset.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Facets(childComplexity), true
 	case "Dataset.id":
 		if e.ComplexityRoot.Dataset.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Dataset.ID(childComplexity), true
+	case "Dataset.jobs":
+		if e.ComplexityRoot.Dataset.Jobs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Jobs(childComplexity), true
 	case "Dataset.name":
 		if e.ComplexityRoot.Dataset.Name == nil {
 			break
@@ -1475,6 +1698,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DatasetEdge.Node(childComplexity), true
 
+	case "DatasetVersion.columns":
+		if e.ComplexityRoot.DatasetVersion.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Columns(childComplexity), true
 	case "DatasetVersion.consumedBy":
 		if e.ComplexityRoot.DatasetVersion.ConsumedBy == nil {
 			break
@@ -1511,6 +1740,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetVersion.Digest(childComplexity), true
+	case "DatasetVersion.facets":
+		if e.ComplexityRoot.DatasetVersion.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Facets(childComplexity), true
 	case "DatasetVersion.health":
 		if e.ComplexityRoot.DatasetVersion.Health == nil {
 			break
@@ -1523,6 +1758,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetVersion.ID(childComplexity), true
+	case "DatasetVersion.integrity":
+		if e.ComplexityRoot.DatasetVersion.Integrity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Integrity(childComplexity), true
 	case "DatasetVersion.producedBy":
 		if e.ComplexityRoot.DatasetVersion.ProducedBy == nil {
 			break
@@ -1553,6 +1794,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetVersion.Schema(childComplexity), true
+	case "DatasetVersion.source":
+		if e.ComplexityRoot.DatasetVersion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Source(childComplexity), true
+	case "DatasetVersion.statistics":
+		if e.ComplexityRoot.DatasetVersion.Statistics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Statistics(childComplexity), true
 	case "DatasetVersion.uri":
 		if e.ComplexityRoot.DatasetVersion.URI == nil {
 			break
@@ -1845,6 +2098,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentEdge.Node(childComplexity), true
 
+	case "Facet.json":
+		if e.ComplexityRoot.Facet.JSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facet.JSON(childComplexity), true
+	case "Facet.name":
+		if e.ComplexityRoot.Facet.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facet.Name(childComplexity), true
+
 	case "FairnessValue.reason":
 		if e.ComplexityRoot.FairnessValue.Reason == nil {
 			break
@@ -1896,6 +2162,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImpactReport.HiddenAffected(childComplexity), true
+	case "ImpactReport.jobs":
+		if e.ComplexityRoot.ImpactReport.Jobs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactReport.Jobs(childComplexity), true
 	case "ImpactReport.modelVersions":
 		if e.ComplexityRoot.ImpactReport.ModelVersions == nil {
 			break
@@ -2024,6 +2296,134 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImpactedNode.ProjectKey(childComplexity), true
+
+	case "Job.children":
+		if e.ComplexityRoot.Job.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Children(childComplexity), true
+	case "Job.createdAt":
+		if e.ComplexityRoot.Job.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.CreatedAt(childComplexity), true
+	case "Job.description":
+		if e.ComplexityRoot.Job.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Description(childComplexity), true
+	case "Job.facets":
+		if e.ComplexityRoot.Job.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Facets(childComplexity), true
+	case "Job.id":
+		if e.ComplexityRoot.Job.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.ID(childComplexity), true
+	case "Job.inputs":
+		if e.ComplexityRoot.Job.Inputs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Inputs(childComplexity), true
+	case "Job.latestRun":
+		if e.ComplexityRoot.Job.LatestRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.LatestRun(childComplexity), true
+	case "Job.name":
+		if e.ComplexityRoot.Job.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Name(childComplexity), true
+	case "Job.namespace":
+		if e.ComplexityRoot.Job.Namespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Namespace(childComplexity), true
+	case "Job.outputs":
+		if e.ComplexityRoot.Job.Outputs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Outputs(childComplexity), true
+	case "Job.parent":
+		if e.ComplexityRoot.Job.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.Parent(childComplexity), true
+	case "Job.projectKey":
+		if e.ComplexityRoot.Job.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.ProjectKey(childComplexity), true
+	case "Job.runs":
+		if e.ComplexityRoot.Job.Runs == nil {
+			break
+		}
+
+		args, err := ec.field_Job_runs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Job.Runs(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Job.sourceCode":
+		if e.ComplexityRoot.Job.SourceCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.SourceCode(childComplexity), true
+	case "Job.updatedAt":
+		if e.ComplexityRoot.Job.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.UpdatedAt(childComplexity), true
+
+	case "JobConnection.edges":
+		if e.ComplexityRoot.JobConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobConnection.Edges(childComplexity), true
+	case "JobConnection.pageInfo":
+		if e.ComplexityRoot.JobConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobConnection.PageInfo(childComplexity), true
+	case "JobConnection.totalCount":
+		if e.ComplexityRoot.JobConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobConnection.TotalCount(childComplexity), true
+
+	case "JobEdge.cursor":
+		if e.ComplexityRoot.JobEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobEdge.Cursor(childComplexity), true
+	case "JobEdge.node":
+		if e.ComplexityRoot.JobEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobEdge.Node(childComplexity), true
 
 	case "LineageEdge.from":
 		if e.ComplexityRoot.LineageEdge.From == nil {
@@ -3106,6 +3506,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["filter"].(*model.EventFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.columnLineage":
+		if e.ComplexityRoot.Query.ColumnLineage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_columnLineage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ColumnLineage(childComplexity, args["datasetVersionId"].(string), args["column"].(string), args["direction"].(*model.LineageDirection), args["depth"].(*int), args["maxNodes"].(*int)), true
 	case "Query.datasetVersionByName":
 		if e.ComplexityRoot.Query.DatasetVersionByName == nil {
 			break
@@ -3162,6 +3573,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Impact(childComplexity, args["id"].(string), args["depth"].(*int), args["asOf"].(*time.Time)), true
 
+	case "Query.job":
+		if e.ComplexityRoot.Query.Job == nil {
+			break
+		}
+
+		args, err := ec.field_Query_job_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Job(childComplexity, args["projectKey"].(string), args["namespace"].(string), args["name"].(string)), true
+	case "Query.jobs":
+		if e.ComplexityRoot.Query.Jobs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_jobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Jobs(childComplexity, args["projectKey"].(string), args["nameContains"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.lineage":
 		if e.ComplexityRoot.Query.Lineage == nil {
 			break
@@ -3608,6 +4041,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RuleResult.Verdict(childComplexity), true
 
+	case "Run.children":
+		if e.ComplexityRoot.Run.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Children(childComplexity), true
 	case "Run.code":
 		if e.ComplexityRoot.Run.Code == nil {
 			break
@@ -3632,12 +4071,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Run.Environment(childComplexity), true
+	case "Run.errorMessage":
+		if e.ComplexityRoot.Run.ErrorMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.ErrorMessage(childComplexity), true
 	case "Run.experiment":
 		if e.ComplexityRoot.Run.Experiment == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Run.Experiment(childComplexity), true
+	case "Run.externalId":
+		if e.ComplexityRoot.Run.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.ExternalID(childComplexity), true
+	case "Run.facets":
+		if e.ComplexityRoot.Run.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Facets(childComplexity), true
 	case "Run.id":
 		if e.ComplexityRoot.Run.ID == nil {
 			break
@@ -3650,6 +4107,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Run.Inputs(childComplexity), true
+	case "Run.job":
+		if e.ComplexityRoot.Run.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Job(childComplexity), true
 	case "Run.metrics":
 		if e.ComplexityRoot.Run.Metrics == nil {
 			break
@@ -3685,6 +4148,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Run.Params(childComplexity), true
+	case "Run.parent":
+		if e.ComplexityRoot.Run.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.Parent(childComplexity), true
 	case "Run.projectKey":
 		if e.ComplexityRoot.Run.ProjectKey == nil {
 			break
@@ -4417,6 +4886,16 @@ interface Node {
   id: ID!
 }
 
+"""
+One OpenLineage facet of a job, run, dataset or dataset version, as the
+producer sent it: its name (the key in the event's facets object) and its
+JSON text, unchanged. Lists of facets are sorted by name.
+"""
+type Facet {
+  name: String!
+  json: String!
+}
+
 type PageInfo {
   hasNextPage: Boolean!
   endCursor: String
@@ -4437,6 +4916,8 @@ enum NodeKind {
   DATASET_VERSION
   MODEL
   MODEL_VERSION
+  "A pipeline step (an OpenLineage job); like an experiment, it has runs."
+  JOB
   VALIDATION_SUITE
   VALIDATION_RUN
   PROMOTION_REQUEST
@@ -4507,6 +4988,18 @@ type Dataset implements Node {
   versions(first: Int = 20, after: String): DatasetVersionConnection!
   "The data-quality suites of this dataset, newest first."
   validationSuites(first: Int = 20, after: String): ValidationSuiteConnection!
+  "The OpenLineage dataset facets the latest events sent, sorted by name; empty for a dataset only registered through the hub."
+  facets: [Facet!]!
+  "Pipeline jobs that read or write this dataset, by ID."
+  jobs: [Job!]!
+}
+
+"How a dataset version's content is vouched for."
+enum VersionIntegrity {
+  "digest is the sha256 of the content, which the hub checked or was given at registration."
+  SHA256
+  "The hub has not seen the content (a version reported by OpenLineage): there is no digest."
+  NONE
 }
 
 "An immutable version of a dataset."
@@ -4516,8 +5009,18 @@ type DatasetVersion implements Node {
   dataset: Dataset!
   version: String!
   uri: String!
-  "sha256 of the content, lowercase hex."
-  digest: String!
+  "sha256 of the content, lowercase hex; null when the hub has not seen the content (a version reported by OpenLineage)"
+  digest: String
+  "SHA256 when digest is set, NONE when it is null."
+  integrity: VersionIntegrity!
+  "Who reported the version: \"openlineage\" for a version an OpenLineage event created; null for one registered through the hub."
+  source: String
+  "The OpenLineage dataset, input and output facets events sent for this version, sorted by name."
+  facets: [Facet!]!
+  "The producer's data-quality metrics (OpenLineage dataQualityMetrics facet) as JSON text; null when none were sent."
+  statistics: String
+  "Names of this version's columns that have column-level lineage (see Query.columnLineage), sorted."
+  columns: [String!]!
   schema: [SchemaField!]!
   rowCount: Int
   createdAt: Time!
@@ -4720,6 +5223,10 @@ enum EventKind {
   MODEL_STAGE_CHANGED
   BIAS_CHECK_RECORDED
   REPRODUCTION_RECORDED
+  "An OpenLineage event named a job the hub did not know (payload: namespace, name)."
+  JOB_CREATED
+  "A job's facets changed (payload: namespace, name)."
+  JOB_UPDATED
 }
 
 """
@@ -5314,8 +5821,8 @@ type LineageNode {
   through projects the caller may read) is FAILED; else OK (PASSED), WARN
   (WARNED) or UNKNOWN (never validated). A run or model version is AT_RISK
   when a FAILED dataset version is upstream of it, else OK when some upstream
-  version was validated, else UNKNOWN. Datasets, models, experiments and
-  redacted placeholders are UNKNOWN. Computed for all nodes of the response
+  version was validated, else UNKNOWN. Datasets, models, experiments,
+  jobs and redacted placeholders are UNKNOWN. Computed for all nodes of the response
   at once, only when selected.
   """
   health: Health!
@@ -5337,7 +5844,8 @@ type LineageEdge {
   CONSUMED_BY, PRODUCED or DERIVED_INTO for edges of the graph; HAS_VERSION or
   HAS_RUN from a dataset, model or experiment root to its members; INDIRECT
   between returned nodes joined only through nodes a kinds filter left out;
-  REDACTED to a placeholder. Edges always point downstream.
+  REDACTED to a placeholder; HAS_RUN from a job to its run when kinds asks
+  for JOB. Edges always point downstream.
   """
   kind: String!
   "1, or the number of hops an INDIRECT edge stands for."
@@ -5363,6 +5871,8 @@ type ImpactReport {
   truncatedBy: [TruncationReason!]!
   "IDs of the affected runs, dataset versions and model versions whose health is AT_RISK or FAILED, nearest first."
   atRisk: [ID!]!
+  "The pipeline jobs of the affected runs, by ID (not counted in totalAffected)."
+  jobs: [Job!]!
 }
 
 type ImpactedNode {
@@ -5388,12 +5898,16 @@ extend type Query {
   """
   Nodes reachable from id along lineage edges, nearest first, bounded by depth
   (at most 50) and maxNodes (at most 5,000). id is a run, dataset version or
-  model version, or a dataset, model or experiment (the walk starts at its
-  versions or runs, one hop away). BOTH is the union of the upstream and the
+  model version, or a dataset, model, experiment or job (the walk starts at
+  its versions or runs, one hop away). BOTH is the union of the upstream and the
   downstream walk. kinds returns only those kinds while the walk passes through
   the others (INDIRECT edges join what it returns; such a walk passes through
   at most 20,000 nodes). asOf shows the lineage as it was then: only the nodes
-  and edges that existed at that moment.
+  and edges that existed at that moment. Jobs are not lineage nodes: only
+  when kinds names JOB does the graph add, for each run the walk reached, its
+  job (a JOB node one hop beyond the run, with a HAS_RUN edge to it, within
+  maxNodes); without kinds, or with kinds that do not name JOB, there are no
+  JOB nodes.
   """
   lineage(id: ID!, direction: LineageDirection = BOTH, depth: Int = 3, maxNodes: Int = 500, kinds: [NodeKind!], asOf: Time): LineageGraph!
   "Everything downstream of a node (at most 50 hops and 50,000 nodes), grouped by kind; asOf as in lineage."
@@ -5407,6 +5921,64 @@ extend type Query {
   and its failing rules. Only paths through projects the caller may read count.
   """
   qualityIssuesUpstream(id: ID!): [QualityIssue!]!
+  """
+  Column-level lineage around one column of a dataset version, from the
+  OpenLineage columnLineage facets producers sent: the columns it was derived
+  from (UPSTREAM), the columns derived from it (DOWNSTREAM) or both, each once
+  at its shortest distance, nearest first, bounded by depth (at most 50) and
+  maxNodes (at most 5,000), like lineage. column is one of the version's
+  columns (DatasetVersion.columns); NOT_FOUND when the version does not
+  exist, the caller may not read it, or the column has no lineage. Columns of
+  projects the caller may not read are neither returned nor walked through.
+  """
+  columnLineage(datasetVersionId: ID!, column: String!, direction: LineageDirection = BOTH, depth: Int = 5, maxNodes: Int = 500): ColumnLineageGraph!
+}
+
+"Column-level lineage around one column; see Query.columnLineage."
+type ColumnLineageGraph {
+  "The ID of the column the walk started from."
+  root: ID!
+  "The root first, then nearest first."
+  nodes: [ColumnNode!]!
+  "Edges among the returned columns, from the input column to the column derived from it."
+  edges: [ColumnEdge!]!
+  "True when the walk was cut by depth or maxNodes."
+  truncated: Boolean!
+  """
+  Model versions trained by runs that read a version reached downstream (the
+  root's version, and the versions of the downstream columns returned): what a
+  change to this column may break, at column granularity. Only runs and model
+  versions the caller may read count. Sorted by ID.
+  """
+  modelVersions: [ModelVersion!]!
+}
+
+"One column of a dataset version in a column lineage graph."
+type ColumnNode {
+  id: ID!
+  datasetVersion: DatasetVersion!
+  name: String!
+  "Shortest number of column lineage hops from the root."
+  distance: Int!
+}
+
+"An input column feeding an output column."
+type ColumnEdge {
+  from: ID!
+  to: ID!
+  "How the output column was made of the input column, as the producer said."
+  transformations: [ColumnTransformation!]!
+}
+
+"One transformation of OpenLineage's columnLineage facet."
+type ColumnTransformation {
+  "DIRECT or INDIRECT."
+  type: String!
+  "E.g. IDENTITY, TRANSFORMATION, AGGREGATION; FILTER, JOIN, GROUP_BY, SORT, WINDOW for INDIRECT ones."
+  subtype: String
+  description: String
+  "True when the transformation masks the input (a hash, say)."
+  masking: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../schema/quality.graphqls", Input: `# Validation suites, validation runs and their results.
@@ -5636,7 +6208,7 @@ extend type Mutation {
   recordValidationResult(input: RecordValidationResultInput!): RecordValidationResultPayload!
 }
 `, BuiltIn: false},
-	{Name: "../schema/tracking.graphqls", Input: `# Projects, experiments and runs: params, metric series, tags, code, environment, and the dataset and model versions a run read and wrote.
+	{Name: "../schema/tracking.graphqls", Input: `# Projects, experiments, pipeline jobs and runs: params, metric series, tags, code, environment, and the dataset and model versions a run read and wrote.
 # Part of the exphub schema; schema.graphqls at the top level is its root.
 
 
@@ -5745,7 +6317,24 @@ type Metric {
 type Run implements Node {
   id: ID!
   projectKey: String!
-  experiment: Experiment!
+  """
+  The experiment this run belongs to; null for a pipeline run (reported by
+  OpenLineage), which belongs to a job instead (see job). Every run has one
+  of the two.
+  """
+  experiment: Experiment
+  "The pipeline job this run executed; null for an experiment's run."
+  job: Job
+  "The producer's run ID (OpenLineage runId) of a pipeline run; null for runs started through the hub."
+  externalId: String
+  "Why the run failed, as the producer reported it (OpenLineage errorMessage facet)."
+  errorMessage: String
+  "The run that started this one (OpenLineage parent facet), when the hub has seen it."
+  parent: Run
+  "Runs started by this one (OpenLineage parent facet), oldest first."
+  children: [Run!]!
+  "The OpenLineage run facets, sorted by name; empty for runs started through the hub."
+  facets: [Facet!]!
   name: String!
   status: RunStatus!
   startedAt: Time!
@@ -5766,6 +6355,51 @@ type Run implements Node {
   modelOutputs: [ModelVersion!]!
   "What a rerun of this run would need that was not recorded."
   reproducibility: Reproducibility!
+}
+
+"""
+A pipeline step, as OpenLineage names it: a namespace (the scheduler or
+producer, e.g. airflow://prod) and a name unique within it (e.g.
+dag.task). Its runs are Runs like an experiment's; what it reads and writes
+are datasets, from the events of all its runs.
+"""
+type Job implements Node {
+  id: ID!
+  projectKey: String!
+  namespace: String!
+  name: String!
+  "The producer's description (OpenLineage documentation facet)."
+  description: String
+  "Where the job's code lives (OpenLineage sourceCodeLocation facet); dirty is always false."
+  sourceCode: CodeRef
+  createdAt: Time!
+  "When an event last changed the job's facets, description or code."
+  updatedAt: Time!
+  "The job's runs, newest first."
+  runs(first: Int = 20, after: String): RunConnection!
+  "The run that started last; null before the first."
+  latestRun: Run
+  "Datasets any run of this job (or the job's static lineage) read, by ID."
+  inputs: [Dataset!]!
+  "Datasets any run of this job (or the job's static lineage) wrote, by ID."
+  outputs: [Dataset!]!
+  "The job whose run started this job's runs (OpenLineage parent facet), e.g. the DAG of a task."
+  parent: Job
+  "Jobs this job's runs started, by ID."
+  children: [Job!]!
+  "The OpenLineage job facets, sorted by name."
+  facets: [Facet!]!
+}
+
+type JobConnection {
+  edges: [JobEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type JobEdge {
+  cursor: String!
+  node: Job!
 }
 
 input RunFilter {
@@ -5936,6 +6570,10 @@ extend type Query {
   project(key: String!): Project
   experiments(projectKey: String!, filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
   runs(experimentId: ID!, filter: RunFilter, orderBy: RunOrder, first: Int = 20, after: String): RunConnection!
+  "A job by its OpenLineage name, in a project the caller may read; null when there is none."
+  job(projectKey: String!, namespace: String!, name: String!): Job
+  "A project's jobs, newest first; nameContains is a case-insensitive substring of the name or the namespace."
+  jobs(projectKey: String!, nameContains: String, first: Int = 20, after: String): JobConnection!
 }
 
 extend type Mutation {
@@ -6134,6 +6772,62 @@ func (ec *executionContext) childFields_CodeRef(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type CodeRef", field.Name)
 }
 
+func (ec *executionContext) childFields_ColumnEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ColumnEdge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ColumnEdge_to(ctx, field)
+	case "transformations":
+		return ec.fieldContext_ColumnEdge_transformations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ColumnEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ColumnLineageGraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "root":
+		return ec.fieldContext_ColumnLineageGraph_root(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ColumnLineageGraph_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_ColumnLineageGraph_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_ColumnLineageGraph_truncated(ctx, field)
+	case "modelVersions":
+		return ec.fieldContext_ColumnLineageGraph_modelVersions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ColumnLineageGraph", field.Name)
+}
+
+func (ec *executionContext) childFields_ColumnNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ColumnNode_id(ctx, field)
+	case "datasetVersion":
+		return ec.fieldContext_ColumnNode_datasetVersion(ctx, field)
+	case "name":
+		return ec.fieldContext_ColumnNode_name(ctx, field)
+	case "distance":
+		return ec.fieldContext_ColumnNode_distance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ColumnNode", field.Name)
+}
+
+func (ec *executionContext) childFields_ColumnTransformation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_ColumnTransformation_type(ctx, field)
+	case "subtype":
+		return ec.fieldContext_ColumnTransformation_subtype(ctx, field)
+	case "description":
+		return ec.fieldContext_ColumnTransformation_description(ctx, field)
+	case "masking":
+		return ec.fieldContext_ColumnTransformation_masking(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ColumnTransformation", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateExperimentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "experiment":
@@ -6178,6 +6872,10 @@ func (ec *executionContext) childFields_Dataset(ctx context.Context, field graph
 		return ec.fieldContext_Dataset_versions(ctx, field)
 	case "validationSuites":
 		return ec.fieldContext_Dataset_validationSuites(ctx, field)
+	case "facets":
+		return ec.fieldContext_Dataset_facets(ctx, field)
+	case "jobs":
+		return ec.fieldContext_Dataset_jobs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
 }
@@ -6218,6 +6916,16 @@ func (ec *executionContext) childFields_DatasetVersion(ctx context.Context, fiel
 		return ec.fieldContext_DatasetVersion_uri(ctx, field)
 	case "digest":
 		return ec.fieldContext_DatasetVersion_digest(ctx, field)
+	case "integrity":
+		return ec.fieldContext_DatasetVersion_integrity(ctx, field)
+	case "source":
+		return ec.fieldContext_DatasetVersion_source(ctx, field)
+	case "facets":
+		return ec.fieldContext_DatasetVersion_facets(ctx, field)
+	case "statistics":
+		return ec.fieldContext_DatasetVersion_statistics(ctx, field)
+	case "columns":
+		return ec.fieldContext_DatasetVersion_columns(ctx, field)
 	case "schema":
 		return ec.fieldContext_DatasetVersion_schema(ctx, field)
 	case "rowCount":
@@ -6392,6 +7100,16 @@ func (ec *executionContext) childFields_ExperimentEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Facet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Facet_name(ctx, field)
+	case "json":
+		return ec.fieldContext_Facet_json(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Facet", field.Name)
+}
+
 func (ec *executionContext) childFields_FairnessValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "value":
@@ -6444,6 +7162,8 @@ func (ec *executionContext) childFields_ImpactReport(ctx context.Context, field 
 		return ec.fieldContext_ImpactReport_truncatedBy(ctx, field)
 	case "atRisk":
 		return ec.fieldContext_ImpactReport_atRisk(ctx, field)
+	case "jobs":
+		return ec.fieldContext_ImpactReport_jobs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImpactReport", field.Name)
 }
@@ -6484,6 +7204,64 @@ func (ec *executionContext) childFields_ImpactedNode(ctx context.Context, field 
 		return ec.fieldContext_ImpactedNode_owner(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImpactedNode", field.Name)
+}
+
+func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Job_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_Job_projectKey(ctx, field)
+	case "namespace":
+		return ec.fieldContext_Job_namespace(ctx, field)
+	case "name":
+		return ec.fieldContext_Job_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Job_description(ctx, field)
+	case "sourceCode":
+		return ec.fieldContext_Job_sourceCode(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Job_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Job_updatedAt(ctx, field)
+	case "runs":
+		return ec.fieldContext_Job_runs(ctx, field)
+	case "latestRun":
+		return ec.fieldContext_Job_latestRun(ctx, field)
+	case "inputs":
+		return ec.fieldContext_Job_inputs(ctx, field)
+	case "outputs":
+		return ec.fieldContext_Job_outputs(ctx, field)
+	case "parent":
+		return ec.fieldContext_Job_parent(ctx, field)
+	case "children":
+		return ec.fieldContext_Job_children(ctx, field)
+	case "facets":
+		return ec.fieldContext_Job_facets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Job", field.Name)
+}
+
+func (ec *executionContext) childFields_JobConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_JobConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_JobConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_JobConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JobConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_JobEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_JobEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_JobEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JobEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_LineageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7046,6 +7824,18 @@ func (ec *executionContext) childFields_Run(ctx context.Context, field graphql.C
 		return ec.fieldContext_Run_projectKey(ctx, field)
 	case "experiment":
 		return ec.fieldContext_Run_experiment(ctx, field)
+	case "job":
+		return ec.fieldContext_Run_job(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Run_externalId(ctx, field)
+	case "errorMessage":
+		return ec.fieldContext_Run_errorMessage(ctx, field)
+	case "parent":
+		return ec.fieldContext_Run_parent(ctx, field)
+	case "children":
+		return ec.fieldContext_Run_children(ctx, field)
+	case "facets":
+		return ec.fieldContext_Run_facets(ctx, field)
 	case "name":
 		return ec.fieldContext_Run_name(ctx, field)
 	case "status":
@@ -7573,6 +8363,28 @@ func (ec *executionContext) field_Experiment_runs_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Job_runs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -8126,6 +8938,52 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_columnLineage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "datasetVersionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["datasetVersionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "column",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["column"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.LineageDirection, error) {
+			return ec.unmarshalOLineageDirection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxNodes",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxNodes"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_datasetVersionByName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8281,6 +9139,74 @@ func (ec *executionContext) field_Query_impact_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_job_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "namespace",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["namespace"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_jobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "nameContains",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nameContains"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -10330,6 +11256,419 @@ func (ec *executionContext) fieldContext_CodeRef_dirty(_ context.Context, field 
 	return graphql.NewScalarFieldContext("CodeRef", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _ColumnEdge_from(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnEdge_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ColumnEdge_to(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnEdge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ColumnEdge_transformations(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnEdge_transformations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transformations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.Transformation) graphql.Marshaler {
+			return ec.marshalNColumnTransformation2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐTransformationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnEdge_transformations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ColumnEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ColumnTransformation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ColumnLineageGraph_root(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineageGraph_root(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Root, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineageGraph_root(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnLineageGraph", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ColumnLineageGraph_nodes(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineageGraph_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.ColumnNode) graphql.Marshaler {
+			return ec.marshalNColumnNode2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineageGraph_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ColumnLineageGraph",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ColumnNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ColumnLineageGraph_edges(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineageGraph_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []lineage.ColumnEdge) graphql.Marshaler {
+			return ec.marshalNColumnEdge2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineageGraph_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ColumnLineageGraph",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ColumnEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ColumnLineageGraph_truncated(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineageGraph_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineageGraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnLineageGraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ColumnLineageGraph_modelVersions(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnLineageGraph_modelVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelVersions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ModelVersion) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnLineageGraph_modelVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ColumnLineageGraph",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ColumnNode_id(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ColumnNode_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnNode_datasetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ColumnNode().DatasetVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.DatasetVersion) graphql.Marshaler {
+			return ec.marshalNDatasetVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnNode_datasetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ColumnNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ColumnNode_name(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnNode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ColumnNode_distance(ctx context.Context, field graphql.CollectedField, obj *lineage.ColumnNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnNode_distance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnNode_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ColumnTransformation_type(ctx context.Context, field graphql.CollectedField, obj *lineage.Transformation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnTransformation_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnTransformation_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnTransformation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ColumnTransformation_subtype(ctx context.Context, field graphql.CollectedField, obj *lineage.Transformation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnTransformation_subtype(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subtype, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnTransformation_subtype(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnTransformation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ColumnTransformation_description(ctx context.Context, field graphql.CollectedField, obj *lineage.Transformation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnTransformation_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnTransformation_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnTransformation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ColumnTransformation_masking(ctx context.Context, field graphql.CollectedField, obj *lineage.Transformation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ColumnTransformation_masking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Masking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ColumnTransformation_masking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ColumnTransformation", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _CreateExperimentPayload_experiment(ctx context.Context, field graphql.CollectedField, obj *model.CreateExperimentPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10675,6 +12014,70 @@ func (ec *executionContext) fieldContext_Dataset_validationSuites(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Dataset_facets(ctx context.Context, field graphql.CollectedField, obj *store.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dataset().Facets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Facet) graphql.Marshaler {
+			return ec.marshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_jobs(ctx context.Context, field graphql.CollectedField, obj *store.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_jobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dataset().Jobs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Job) graphql.Marshaler {
+			return ec.marshalNJob2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJobᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_jobs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DatasetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DatasetConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10950,18 +12353,142 @@ func (ec *executionContext) _DatasetVersion_digest(ctx context.Context, field gr
 			return ec.fieldContext_DatasetVersion_digest(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Digest, nil
+			return ec.Resolvers.DatasetVersion().Digest(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, true, true, "String")
+}
+
+func (ec *executionContext) _DatasetVersion_integrity(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_integrity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetVersion().Integrity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VersionIntegrity) graphql.Marshaler {
+			return ec.marshalNVersionIntegrity2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐVersionIntegrity(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DatasetVersion_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_DatasetVersion_integrity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, true, true, "VersionIntegrity")
+}
+
+func (ec *executionContext) _DatasetVersion_source(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DatasetVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetVersion_facets(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetVersion().Facets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Facet) graphql.Marshaler {
+			return ec.marshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetVersion_statistics(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_statistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statistics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_statistics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetVersion_columns(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetVersion().Columns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, true, true, "String")
 }
 
 func (ec *executionContext) _DatasetVersion_schema(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
@@ -12346,6 +13873,52 @@ func (ec *executionContext) fieldContext_ExperimentEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Facet_name(ctx context.Context, field graphql.CollectedField, obj *store.Facet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facet_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facet_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facet", field, false, false, "String")
+}
+
+func (ec *executionContext) _Facet_json(ctx context.Context, field graphql.CollectedField, obj *store.Facet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facet_json(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSON, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facet_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facet", field, false, false, "String")
+}
+
 func (ec *executionContext) _FairnessValue_value(ctx context.Context, field graphql.CollectedField, obj *fairness.Value) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12750,6 +14323,38 @@ func (ec *executionContext) fieldContext_ImpactReport_atRisk(_ context.Context, 
 	return graphql.NewScalarFieldContext("ImpactReport", field, false, false, "ID")
 }
 
+func (ec *executionContext) _ImpactReport_jobs(ctx context.Context, field graphql.CollectedField, obj *model.ImpactReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactReport_jobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jobs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Job) graphql.Marshaler {
+			return ec.marshalNJob2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJobᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactReport_jobs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImpactReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImpactedModelVersion_id(ctx context.Context, field graphql.CollectedField, obj *model.ImpactedModelVersion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13047,6 +14652,577 @@ func (ec *executionContext) _ImpactedNode_owner(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ImpactedNode_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImpactedNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _Job_id(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Job_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, false, false, "String")
+}
+
+func (ec *executionContext) _Job_namespace(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_namespace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Namespace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, false, false, "String")
+}
+
+func (ec *executionContext) _Job_name(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, false, false, "String")
+}
+
+func (ec *executionContext) _Job_description(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Job_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, false, false, "String")
+}
+
+func (ec *executionContext) _Job_sourceCode(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_sourceCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.CodeRef) graphql.Marshaler {
+			return ec.marshalOCodeRef2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐCodeRef(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Job_sourceCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CodeRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Job_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Job_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Job_runs(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Job().Runs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RunConnection) graphql.Marshaler {
+			return ec.marshalNRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_runs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Job_runs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Job_latestRun(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_latestRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Job().LatestRun(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Run) graphql.Marshaler {
+			return ec.marshalORun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRun(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Job_latestRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Job_inputs(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_inputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Job().Inputs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_inputs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Job_outputs(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_outputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Job().Outputs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_outputs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Job_parent(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Job().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Job) graphql.Marshaler {
+			return ec.marshalOJob2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Job_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Job_children(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Job().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Job) graphql.Marshaler {
+			return ec.marshalNJob2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJobᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Job_facets(ctx context.Context, field graphql.CollectedField, obj *store.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Job().Facets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Facet) graphql.Marshaler {
+			return ec.marshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JobConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.JobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JobConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.JobEdge) graphql.Marshaler {
+			return ec.marshalNJobEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐJobEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JobConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JobConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JobEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JobConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.JobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JobConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JobConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JobConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JobConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.JobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JobConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JobConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JobConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JobEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.JobEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JobEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JobEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JobEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _JobEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.JobEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JobEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Job) graphql.Marshaler {
+			return ec.marshalNJob2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JobEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JobEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LineageEdge_from(ctx context.Context, field graphql.CollectedField, obj *model.LineageEdge) (ret graphql.Marshaler) {
@@ -18145,6 +20321,50 @@ func (ec *executionContext) fieldContext_Query_qualityIssuesUpstream(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_columnLineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_columnLineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ColumnLineage(ctx, fc.Args["datasetVersionId"].(string), fc.Args["column"].(string), fc.Args["direction"].(*model.LineageDirection), fc.Args["depth"].(*int), fc.Args["maxNodes"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lineage.ColumnGraph) graphql.Marshaler {
+			return ec.marshalNColumnLineageGraph2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnGraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_columnLineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ColumnLineageGraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_columnLineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_validationRuns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18359,6 +20579,94 @@ func (ec *executionContext) fieldContext_Query_runs(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_runs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_job(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Job(ctx, fc.Args["projectKey"].(string), fc.Args["namespace"].(string), fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Job) graphql.Marshaler {
+			return ec.marshalOJob2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_job(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_job_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_jobs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_jobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Jobs(ctx, fc.Args["projectKey"].(string), fc.Args["nameContains"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.JobConnection) graphql.Marshaler {
+			return ec.marshalNJobConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐJobConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_jobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JobConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_jobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19583,10 +21891,10 @@ func (ec *executionContext) _Run_experiment(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *store.Experiment) graphql.Marshaler {
-			return ec.marshalNExperiment2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐExperiment(ctx, selections, v)
+			return ec.marshalOExperiment2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐExperiment(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Run_experiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19597,6 +21905,180 @@ func (ec *executionContext) fieldContext_Run_experiment(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Run_job(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Run().Job(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Job) graphql.Marshaler {
+			return ec.marshalOJob2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Run_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Run",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Run_externalId(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Run_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "String")
+}
+
+func (ec *executionContext) _Run_errorMessage(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_errorMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Run_errorMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Run", field, false, false, "String")
+}
+
+func (ec *executionContext) _Run_parent(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Run().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Run) graphql.Marshaler {
+			return ec.marshalORun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRun(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Run_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Run",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Run_children(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Run().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Run) graphql.Marshaler {
+			return ec.marshalNRun2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRunᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Run",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Run_facets(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Run().Facets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Facet) graphql.Marshaler {
+			return ec.marshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Run",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facet(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25603,6 +28085,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Model(ctx, sel, obj)
+	case store.Job:
+		return ec._Job(ctx, sel, &obj)
+	case *store.Job:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Job(ctx, sel, obj)
 	case store.Experiment:
 		return ec._Experiment(ctx, sel, &obj)
 	case *store.Experiment:
@@ -26231,6 +28720,199 @@ func (ec *executionContext) _CodeRef(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var columnEdgeImplementors = []string{"ColumnEdge"}
+
+func (ec *executionContext) _ColumnEdge(ctx context.Context, sel ast.SelectionSet, obj *lineage.ColumnEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ColumnEdge")
+		case "from":
+			out.Values[i] = ec._ColumnEdge_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ColumnEdge_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transformations":
+			out.Values[i] = ec._ColumnEdge_transformations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var columnLineageGraphImplementors = []string{"ColumnLineageGraph"}
+
+func (ec *executionContext) _ColumnLineageGraph(ctx context.Context, sel ast.SelectionSet, obj *lineage.ColumnGraph) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnLineageGraphImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ColumnLineageGraph")
+		case "root":
+			out.Values[i] = ec._ColumnLineageGraph_root(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ColumnLineageGraph_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ColumnLineageGraph_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._ColumnLineageGraph_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modelVersions":
+			out.Values[i] = ec._ColumnLineageGraph_modelVersions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var columnNodeImplementors = []string{"ColumnNode"}
+
+func (ec *executionContext) _ColumnNode(ctx context.Context, sel ast.SelectionSet, obj *lineage.ColumnNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ColumnNode")
+		case "id":
+			out.Values[i] = ec._ColumnNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "datasetVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ColumnNode_datasetVersion(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._ColumnNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "distance":
+			out.Values[i] = ec._ColumnNode_distance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var columnTransformationImplementors = []string{"ColumnTransformation"}
+
+func (ec *executionContext) _ColumnTransformation(ctx context.Context, sel ast.SelectionSet, obj *lineage.Transformation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, columnTransformationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ColumnTransformation")
+		case "type":
+			out.Values[i] = ec._ColumnTransformation_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subtype":
+			out.Values[i] = ec._ColumnTransformation_subtype(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ColumnTransformation_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "masking":
+			out.Values[i] = ec._ColumnTransformation_masking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createExperimentPayloadImplementors = []string{"CreateExperimentPayload"}
 
 func (ec *executionContext) _CreateExperimentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateExperimentPayload) graphql.Marshaler {
@@ -26388,6 +29070,18 @@ func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Dataset_validationSuites(ctx, field, obj)
 				})
+		case "facets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_facets(ctx, field, obj)
+				})
+		case "jobs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_jobs(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26524,10 +29218,39 @@ func (ec *executionContext) _DatasetVersion(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "digest":
-			out.Values[i] = ec._DatasetVersion_digest(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_digest(ctx, field, obj)
+				})
+		case "integrity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_integrity(ctx, field, obj)
+				})
+		case "source":
+			out.Values[i] = ec._DatasetVersion_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "facets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_facets(ctx, field, obj)
+				})
+		case "statistics":
+			out.Values[i] = ec._DatasetVersion_statistics(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "columns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_columns(ctx, field, obj)
+				})
 		case "schema":
 			out.Values[i] = ec._DatasetVersion_schema(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27125,6 +29848,44 @@ func (ec *executionContext) _ExperimentEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var facetImplementors = []string{"Facet"}
+
+func (ec *executionContext) _Facet(ctx context.Context, sel ast.SelectionSet, obj *store.Facet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Facet")
+		case "name":
+			out.Values[i] = ec._Facet_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "json":
+			out.Values[i] = ec._Facet_json(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fairnessValueImplementors = []string{"FairnessValue"}
 
 func (ec *executionContext) _FairnessValue(ctx context.Context, sel ast.SelectionSet, obj *fairness.Value) graphql.Marshaler {
@@ -27300,6 +30061,11 @@ func (ec *executionContext) _ImpactReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "jobs":
+			out.Values[i] = ec._ImpactReport_jobs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27418,6 +30184,197 @@ func (ec *executionContext) _ImpactedNode(ctx context.Context, sel ast.Selection
 			}
 		case "owner":
 			out.Values[i] = ec._ImpactedNode_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jobImplementors = []string{"Job", "Node"}
+
+func (ec *executionContext) _Job(ctx context.Context, sel ast.SelectionSet, obj *store.Job) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Job")
+		case "id":
+			out.Values[i] = ec._Job_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._Job_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "namespace":
+			out.Values[i] = ec._Job_namespace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Job_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Job_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceCode":
+			out.Values[i] = ec._Job_sourceCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Job_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Job_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "runs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_runs(ctx, field, obj)
+				})
+		case "latestRun":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_latestRun(ctx, field, obj)
+				})
+		case "inputs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_inputs(ctx, field, obj)
+				})
+		case "outputs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_outputs(ctx, field, obj)
+				})
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_parent(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_children(ctx, field, obj)
+				})
+		case "facets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_facets(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jobConnectionImplementors = []string{"JobConnection"}
+
+func (ec *executionContext) _JobConnection(ctx context.Context, sel ast.SelectionSet, obj *model.JobConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jobConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JobConnection")
+		case "edges":
+			out.Values[i] = ec._JobConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._JobConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._JobConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jobEdgeImplementors = []string{"JobEdge"}
+
+func (ec *executionContext) _JobEdge(ctx context.Context, sel ast.SelectionSet, obj *model.JobEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jobEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JobEdge")
+		case "cursor":
+			out.Values[i] = ec._JobEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._JobEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29134,6 +32091,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_qualityIssuesUpstream(ctx, field)
 				})
+		case "columnLineage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_columnLineage(ctx, field)
+				})
 		case "validationRuns":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -29163,6 +32126,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_runs(ctx, field)
+				})
+		case "job":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_job(ctx, field)
+				})
+		case "jobs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_jobs(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -29746,9 +32721,43 @@ func (ec *executionContext) _Run(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "experiment":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Run_experiment(ctx, field, obj)
+				})
+		case "job":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Run_job(ctx, field, obj)
+				})
+		case "externalId":
+			out.Values[i] = ec._Run_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "errorMessage":
+			out.Values[i] = ec._Run_errorMessage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Run_parent(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Run_children(ctx, field, obj)
+				})
+		case "facets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Run_facets(ctx, field, obj)
 				})
 		case "name":
 			out.Values[i] = ec._Run_name(ctx, field, obj)
@@ -31443,6 +34452,74 @@ func (ec *executionContext) marshalNCheckVerdict2githubᚗcomᚋexphubᚋexphub�
 	return res
 }
 
+func (ec *executionContext) marshalNColumnEdge2githubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnEdge(ctx context.Context, sel ast.SelectionSet, v lineage.ColumnEdge) graphql.Marshaler {
+	return ec._ColumnEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNColumnEdge2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNColumnEdge2githubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNColumnLineageGraph2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnGraph(ctx context.Context, sel ast.SelectionSet, v *lineage.ColumnGraph) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ColumnLineageGraph!")
+		return graphql.Null
+	}
+	return ec._ColumnLineageGraph(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNColumnNode2githubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnNode(ctx context.Context, sel ast.SelectionSet, v lineage.ColumnNode) graphql.Marshaler {
+	return ec._ColumnNode(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNColumnNode2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.ColumnNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNColumnNode2githubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐColumnNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNColumnTransformation2githubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐTransformation(ctx context.Context, sel ast.SelectionSet, v lineage.Transformation) graphql.Marshaler {
+	return ec._ColumnTransformation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNColumnTransformation2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐTransformationᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Transformation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNColumnTransformation2githubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐTransformation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCreateExperimentInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateExperimentInput(ctx context.Context, v any) (model.CreateExperimentInput, error) {
 	res, err := ec.unmarshalInputCreateExperimentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31480,6 +34557,22 @@ func (ec *executionContext) marshalNCreateValidationSuitePayload2ᚖgithubᚗcom
 		return graphql.Null
 	}
 	return ec._CreateValidationSuitePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataset2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDataset(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDataset(ctx context.Context, sel ast.SelectionSet, v *store.Dataset) graphql.Marshaler {
@@ -31724,6 +34817,30 @@ func (ec *executionContext) marshalNExperimentEdge2ᚖgithubᚗcomᚋexphubᚋex
 		return graphql.Null
 	}
 	return ec._ExperimentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Facet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacet2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacet2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacet(ctx context.Context, sel ast.SelectionSet, v *store.Facet) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Facet!")
+		return graphql.Null
+	}
+	return ec._Facet(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFairnessValue2githubᚗcomᚋexphubᚋexphubᚋinternalᚋfairnessᚐValue(ctx context.Context, sel ast.SelectionSet, v fairness.Value) graphql.Marshaler {
@@ -31978,6 +35095,62 @@ func (ec *executionContext) marshalNJSON2ᚕmapᚄ(ctx context.Context, sel ast.
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNJob2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJobᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Job) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNJob2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJob(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNJob2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJob(ctx context.Context, sel ast.SelectionSet, v *store.Job) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Job!")
+		return graphql.Null
+	}
+	return ec._Job(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNJobConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐJobConnection(ctx context.Context, sel ast.SelectionSet, v *model.JobConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JobConnection!")
+		return graphql.Null
+	}
+	return ec._JobConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNJobEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐJobEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.JobEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNJobEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐJobEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNJobEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐJobEdge(ctx context.Context, sel ast.SelectionSet, v *model.JobEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JobEdge!")
+		return graphql.Null
+	}
+	return ec._JobEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLineageEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineageEdge) graphql.Marshaler {
@@ -33188,6 +36361,16 @@ func (ec *executionContext) marshalNValidationSuiteEdge2ᚖgithubᚗcomᚋexphub
 	return ec._ValidationSuiteEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNVersionIntegrity2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐVersionIntegrity(ctx context.Context, v any) (model.VersionIntegrity, error) {
+	var res model.VersionIntegrity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVersionIntegrity2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐVersionIntegrity(ctx context.Context, sel ast.SelectionSet, v model.VersionIntegrity) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
@@ -33464,6 +36647,13 @@ func (ec *executionContext) marshalOEventKind2ᚕgithubᚗcomᚋexphubᚋexphub�
 	return ret
 }
 
+func (ec *executionContext) marshalOExperiment2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐExperiment(ctx context.Context, sel ast.SelectionSet, v *store.Experiment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Experiment(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOExperimentFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐExperimentFilter(ctx context.Context, v any) (*model.ExperimentFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -33612,6 +36802,13 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	_ = ctx
 	res := graphql.MarshalMap(v)
 	return res
+}
+
+func (ec *executionContext) marshalOJob2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐJob(ctx context.Context, sel ast.SelectionSet, v *store.Job) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Job(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOLineageDirection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageDirection(ctx context.Context, v any) (*model.LineageDirection, error) {

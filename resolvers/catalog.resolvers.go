@@ -46,9 +46,46 @@ func (r *datasetResolver) ValidationSuites(ctx context.Context, obj *store.Datas
 	return suiteConnection(c), nil
 }
 
+// Facets is the resolver for the facets field.
+func (r *datasetResolver) Facets(ctx context.Context, obj *store.Dataset) ([]*store.Facet, error) {
+	return facets(obj.Facets)
+}
+
+// Jobs is the resolver for the jobs field.
+func (r *datasetResolver) Jobs(ctx context.Context, obj *store.Dataset) ([]*store.Job, error) {
+	return r.neighbourJobs(ctx, store.DatasetJobs, obj.ID)
+}
+
 // Dataset is the resolver for the dataset field.
 func (r *datasetVersionResolver) Dataset(ctx context.Context, obj *store.DatasetVersion) (*store.Dataset, error) {
 	return loadersFor(ctx, r.Store).dataset.Load(ctx, obj.DatasetID)
+}
+
+// Digest is the resolver for the digest field.
+func (r *datasetVersionResolver) Digest(ctx context.Context, obj *store.DatasetVersion) (*string, error) {
+	if obj.Digest == "" {
+		return nil, nil
+	}
+	return &obj.Digest, nil
+}
+
+// Integrity is the resolver for the integrity field.
+func (r *datasetVersionResolver) Integrity(ctx context.Context, obj *store.DatasetVersion) (model.VersionIntegrity, error) {
+	if obj.Digest == "" {
+		return model.VersionIntegrityNone, nil
+	}
+	return model.VersionIntegritySha256, nil
+}
+
+// Facets is the resolver for the facets field.
+func (r *datasetVersionResolver) Facets(ctx context.Context, obj *store.DatasetVersion) ([]*store.Facet, error) {
+	return facets(obj.Facets)
+}
+
+// Columns is the resolver for the columns field.
+func (r *datasetVersionResolver) Columns(ctx context.Context, obj *store.DatasetVersion) ([]string, error) {
+	names, err := loadersFor(ctx, r.Store).versionColumns.Load(ctx, obj.ID)
+	return nonNil(names), err
 }
 
 // ProducedBy is the resolver for the producedBy field.

@@ -53,7 +53,25 @@ func (r *Resolver) impact(ctx context.Context, id string, depth *int, asOf *time
 	if out.OpenPromotionRequests, err = r.openPromotionRequests(ctx, out.ModelVersions); err != nil {
 		return nil, err
 	}
+	out.Jobs = []*store.Job{}
+	if selects(ctx, "jobs") {
+		if out.Jobs, err = r.Lineage.ImpactJobs(ctx, p, rep); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+func (r *Resolver) columnLineage(ctx context.Context, versionID, column string, direction *model.LineageDirection, depth, maxNodes *int) (*lineage.ColumnGraph, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	req := lineage.ColumnRequest{VersionID: versionID, Column: column, Depth: depth, MaxNodes: maxNodes}
+	if direction != nil {
+		req.Direction = store.Direction(*direction)
+	}
+	return r.Lineage.ColumnLineage(ctx, p, req)
 }
 
 // lineagePath is null, not an error, when the nodes are not connected.

@@ -9,8 +9,16 @@ import (
 	"context"
 	"time"
 
+	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/lineage"
+	"github.com/exphub/exphub/internal/store"
 )
+
+// DatasetVersion is the resolver for the datasetVersion field.
+func (r *columnNodeResolver) DatasetVersion(ctx context.Context, obj *lineage.ColumnNode) (*store.DatasetVersion, error) {
+	return loadersFor(ctx, r.Store).datasetVersion.Load(ctx, obj.VersionID)
+}
 
 // Lineage is the resolver for the lineage field.
 func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error) {
@@ -31,3 +39,13 @@ func (r *queryResolver) LineagePath(ctx context.Context, from string, to string,
 func (r *queryResolver) QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error) {
 	return r.qualityIssuesUpstream(ctx, id)
 }
+
+// ColumnLineage is the resolver for the columnLineage field.
+func (r *queryResolver) ColumnLineage(ctx context.Context, datasetVersionID string, column string, direction *model.LineageDirection, depth *int, maxNodes *int) (*lineage.ColumnGraph, error) {
+	return r.columnLineage(ctx, datasetVersionID, column, direction, depth, maxNodes)
+}
+
+// ColumnNode returns graph.ColumnNodeResolver implementation.
+func (r *Resolver) ColumnNode() graph.ColumnNodeResolver { return &columnNodeResolver{r} }
+
+type columnNodeResolver struct{ *Resolver }

@@ -41,6 +41,10 @@ type loaders struct {
 	runList            *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
 	metrics            *dataloadgen.Loader[string, []*store.Metric]
 	history            *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
+	job                *dataloadgen.Loader[string, *store.Job]
+	versionColumns     *dataloadgen.Loader[string, []string]
+	jobs               map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Job]
+	datasets           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Dataset]
 	runs               map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
 	versions           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
 	modelVersions      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
@@ -132,13 +136,28 @@ func newLoaders(s *store.Store) *loaders {
 				return lineage.New(s).Health(ctx, p, ids)
 			})(ctx, ids)
 		}),
-		metrics:       dataloadgen.NewLoader(ordered(s.MetricsOfRuns)),
-		history:       dataloadgen.NewLoader(ordered(s.MetricHistories)),
-		runs:          map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]{},
-		versions:      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]{},
-		modelVersions: map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]{},
+		job:            dataloadgen.NewLoader(byID(store.KindJob, s.JobsByIDs)),
+		versionColumns: dataloadgen.NewLoader(ordered(s.VersionColumns)),
+		jobs:           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Job]{},
+		datasets:       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Dataset]{},
+		metrics:        dataloadgen.NewLoader(ordered(s.MetricsOfRuns)),
+		history:        dataloadgen.NewLoader(ordered(s.MetricHistories)),
+		runs:           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]{},
+		versions:       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]{},
+		modelVersions:  map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]{},
 	}
-	for _, n := range []store.Neighbourhood{store.VersionProducedBy, store.VersionConsumedBy, store.ModelVersionRun} {
+	for _, n := range []store.Neighbourhood{store.JobParent, store.JobChildren, store.DatasetJobs} {
+		l.jobs[n] = dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([][]*store.Job, error) {
+			return s.NeighbourJobs(ctx, n, ids)
+		}))
+	}
+	for _, n := range []store.Neighbourhood{store.JobInputs, store.JobOutputs} {
+		l.datasets[n] = dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([][]*store.Dataset, error) {
+			return s.NeighbourDatasets(ctx, n, ids)
+		}))
+	}
+	for _, n := range []store.Neighbourhood{store.VersionProducedBy, store.VersionConsumedBy, store.ModelVersionRun, store.RunParent,
+		store.RunChildren, store.JobLatestRun} {
 		l.runs[n] = dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([][]*store.Run, error) {
 			return s.NeighbourRuns(ctx, n, ids)
 		}))

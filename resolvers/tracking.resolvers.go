@@ -23,6 +23,43 @@ func (r *experimentResolver) Runs(ctx context.Context, obj *store.Experiment, fi
 	return r.runs(ctx, obj, filter, orderBy, first, after)
 }
 
+// Runs is the resolver for the runs field.
+func (r *jobResolver) Runs(ctx context.Context, obj *store.Job, first *int, after *string) (*model.RunConnection, error) {
+	return r.jobRuns(ctx, obj, first, after)
+}
+
+// LatestRun is the resolver for the latestRun field.
+func (r *jobResolver) LatestRun(ctx context.Context, obj *store.Job) (*store.Run, error) {
+	runs, err := r.neighbourRuns(ctx, store.JobLatestRun, obj.ID)
+	return first(runs), err
+}
+
+// Inputs is the resolver for the inputs field.
+func (r *jobResolver) Inputs(ctx context.Context, obj *store.Job) ([]*store.Dataset, error) {
+	return r.neighbourDatasets(ctx, store.JobInputs, obj.ID)
+}
+
+// Outputs is the resolver for the outputs field.
+func (r *jobResolver) Outputs(ctx context.Context, obj *store.Job) ([]*store.Dataset, error) {
+	return r.neighbourDatasets(ctx, store.JobOutputs, obj.ID)
+}
+
+// Parent is the resolver for the parent field.
+func (r *jobResolver) Parent(ctx context.Context, obj *store.Job) (*store.Job, error) {
+	jobs, err := r.neighbourJobs(ctx, store.JobParent, obj.ID)
+	return first(jobs), err
+}
+
+// Children is the resolver for the children field.
+func (r *jobResolver) Children(ctx context.Context, obj *store.Job) ([]*store.Job, error) {
+	return r.neighbourJobs(ctx, store.JobChildren, obj.ID)
+}
+
+// Facets is the resolver for the facets field.
+func (r *jobResolver) Facets(ctx context.Context, obj *store.Job) ([]*store.Facet, error) {
+	return facets(obj.Facets)
+}
+
 // History is the resolver for the history field.
 func (r *metricResolver) History(ctx context.Context, obj *store.Metric) ([]*store.MetricPoint, error) {
 	pts, err := loadersFor(ctx, r.Store).history.Load(ctx, store.MetricRef{RunID: obj.RunID, Key: obj.Key})
@@ -275,9 +312,63 @@ func (r *queryResolver) Runs(ctx context.Context, experimentID string, filter *m
 	return r.runs(ctx, exp, filter, orderBy, first, after)
 }
 
+// Job is the resolver for the job field.
+func (r *queryResolver) Job(ctx context.Context, projectKey string, namespace string, name string) (*store.Job, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	if err := store.CheckProjectKey("projectKey", projectKey); err != nil {
+		return nil, err
+	}
+	if !canRead(ctx, projectKey) {
+		return nil, nil
+	}
+	j, err := r.Store.JobByName(ctx, projectKey, namespace, name)
+	if errors.Is(err, errs.NotFound) {
+		return nil, nil
+	}
+	return j, err
+}
+
+// Jobs is the resolver for the jobs field.
+func (r *queryResolver) Jobs(ctx context.Context, projectKey string, nameContains *string, first *int, after *string) (*model.JobConnection, error) {
+	if _, err := require(ctx, projectKey, auth.RoleViewer); err != nil {
+		return nil, err
+	}
+	c, err := r.Store.Jobs(ctx, projectKey, nameFilter(nameContains), page(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return jobConnection(c), nil
+}
+
 // Experiment is the resolver for the experiment field.
 func (r *runResolver) Experiment(ctx context.Context, obj *store.Run) (*store.Experiment, error) {
+	if obj.ExperimentID == "" {
+		return nil, nil // a pipeline run: see job
+	}
 	return loadersFor(ctx, r.Store).experiment.Load(ctx, obj.ExperimentID)
+}
+
+// Job is the resolver for the job field.
+func (r *runResolver) Job(ctx context.Context, obj *store.Run) (*store.Job, error) {
+	return r.readableJob(ctx, obj.JobID)
+}
+
+// Parent is the resolver for the parent field.
+func (r *runResolver) Parent(ctx context.Context, obj *store.Run) (*store.Run, error) {
+	runs, err := r.neighbourRuns(ctx, store.RunParent, obj.ID)
+	return first(runs), err
+}
+
+// Children is the resolver for the children field.
+func (r *runResolver) Children(ctx context.Context, obj *store.Run) ([]*store.Run, error) {
+	return r.neighbourRuns(ctx, store.RunChildren, obj.ID)
+}
+
+// Facets is the resolver for the facets field.
+func (r *runResolver) Facets(ctx context.Context, obj *store.Run) ([]*store.Facet, error) {
+	return facets(obj.Facets)
 }
 
 // Status is the resolver for the status field.
@@ -330,6 +421,9 @@ func (r *runResolver) Reproducibility(ctx context.Context, obj *store.Run) (*gov
 // Experiment returns graph.ExperimentResolver implementation.
 func (r *Resolver) Experiment() graph.ExperimentResolver { return &experimentResolver{r} }
 
+// Job returns graph.JobResolver implementation.
+func (r *Resolver) Job() graph.JobResolver { return &jobResolver{r} }
+
 // Metric returns graph.MetricResolver implementation.
 func (r *Resolver) Metric() graph.MetricResolver { return &metricResolver{r} }
 
@@ -341,6 +435,7 @@ func (r *Resolver) Run() graph.RunResolver { return &runResolver{r} }
 
 type (
 	experimentResolver struct{ *Resolver }
+	jobResolver        struct{ *Resolver }
 	metricResolver     struct{ *Resolver }
 	projectResolver    struct{ *Resolver }
 	runResolver        struct{ *Resolver }

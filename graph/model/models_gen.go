@@ -214,6 +214,8 @@ type ImpactReport struct {
 	TruncatedBy []TruncationReason `json:"truncatedBy"`
 	// IDs of the affected runs, dataset versions and model versions whose health is AT_RISK or FAILED, nearest first.
 	AtRisk []string `json:"atRisk"`
+	// The pipeline jobs of the affected runs, by ID (not counted in totalAffected).
+	Jobs []*store.Job `json:"jobs"`
 }
 
 type ImpactedModelVersion struct {
@@ -235,13 +237,25 @@ type ImpactedNode struct {
 	Owner      string   `json:"owner"`
 }
 
+type JobConnection struct {
+	Edges      []*JobEdge `json:"edges"`
+	PageInfo   *PageInfo  `json:"pageInfo"`
+	TotalCount int        `json:"totalCount"`
+}
+
+type JobEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   *store.Job `json:"node"`
+}
+
 type LineageEdge struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 	// CONSUMED_BY, PRODUCED or DERIVED_INTO for edges of the graph; HAS_VERSION or
 	// HAS_RUN from a dataset, model or experiment root to its members; INDIRECT
 	// between returned nodes joined only through nodes a kinds filter left out;
-	// REDACTED to a placeholder. Edges always point downstream.
+	// REDACTED to a placeholder; HAS_RUN from a job to its run when kinds asks
+	// for JOB. Edges always point downstream.
 	Kind string `json:"kind"`
 	// 1, or the number of hops an INDIRECT edge stands for.
 	Hops int `json:"hops"`
@@ -271,8 +285,8 @@ type LineageNode struct {
 	// through projects the caller may read) is FAILED; else OK (PASSED), WARN
 	// (WARNED) or UNKNOWN (never validated). A run or model version is AT_RISK
 	// when a FAILED dataset version is upstream of it, else OK when some upstream
-	// version was validated, else UNKNOWN. Datasets, models, experiments and
-	// redacted placeholders are UNKNOWN. Computed for all nodes of the response
+	// version was validated, else UNKNOWN. Datasets, models, experiments,
+	// jobs and redacted placeholders are UNKNOWN. Computed for all nodes of the response
 	// at once, only when selected.
 	Health Health `json:"health"`
 }
@@ -778,13 +792,15 @@ func (e LineageDirection) MarshalJSON() ([]byte, error) {
 type NodeKind string
 
 const (
-	NodeKindProject          NodeKind = "PROJECT"
-	NodeKindExperiment       NodeKind = "EXPERIMENT"
-	NodeKindRun              NodeKind = "RUN"
-	NodeKindDataset          NodeKind = "DATASET"
-	NodeKindDatasetVersion   NodeKind = "DATASET_VERSION"
-	NodeKindModel            NodeKind = "MODEL"
-	NodeKindModelVersion     NodeKind = "MODEL_VERSION"
+	NodeKindProject        NodeKind = "PROJECT"
+	NodeKindExperiment     NodeKind = "EXPERIMENT"
+	NodeKindRun            NodeKind = "RUN"
+	NodeKindDataset        NodeKind = "DATASET"
+	NodeKindDatasetVersion NodeKind = "DATASET_VERSION"
+	NodeKindModel          NodeKind = "MODEL"
+	NodeKindModelVersion   NodeKind = "MODEL_VERSION"
+	// A pipeline step (an OpenLineage job); like an experiment, it has runs.
+	NodeKindJob              NodeKind = "JOB"
 	NodeKindValidationSuite  NodeKind = "VALIDATION_SUITE"
 	NodeKindValidationRun    NodeKind = "VALIDATION_RUN"
 	NodeKindPromotionRequest NodeKind = "PROMOTION_REQUEST"
@@ -803,6 +819,7 @@ var AllNodeKind = []NodeKind{
 	NodeKindDatasetVersion,
 	NodeKindModel,
 	NodeKindModelVersion,
+	NodeKindJob,
 	NodeKindValidationSuite,
 	NodeKindValidationRun,
 	NodeKindPromotionRequest,
@@ -814,7 +831,7 @@ var AllNodeKind = []NodeKind{
 
 func (e NodeKind) IsValid() bool {
 	switch e {
-	case NodeKindProject, NodeKindExperiment, NodeKindRun, NodeKindDataset, NodeKindDatasetVersion, NodeKindModel, NodeKindModelVersion, NodeKindValidationSuite, NodeKindValidationRun, NodeKindPromotionRequest, NodeKindBiasCheck, NodeKindPolicy, NodeKindReproduction, NodeKindRedacted:
+	case NodeKindProject, NodeKindExperiment, NodeKindRun, NodeKindDataset, NodeKindDatasetVersion, NodeKindModel, NodeKindModelVersion, NodeKindJob, NodeKindValidationSuite, NodeKindValidationRun, NodeKindPromotionRequest, NodeKindBiasCheck, NodeKindPolicy, NodeKindReproduction, NodeKindRedacted:
 		return true
 	}
 	return false
@@ -1434,6 +1451,64 @@ func (e *ValidationStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ValidationStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a dataset version's content is vouched for.
+type VersionIntegrity string
+
+const (
+	// digest is the sha256 of the content, which the hub checked or was given at registration.
+	VersionIntegritySha256 VersionIntegrity = "SHA256"
+	// The hub has not seen the content (a version reported by OpenLineage): there is no digest.
+	VersionIntegrityNone VersionIntegrity = "NONE"
+)
+
+var AllVersionIntegrity = []VersionIntegrity{
+	VersionIntegritySha256,
+	VersionIntegrityNone,
+}
+
+func (e VersionIntegrity) IsValid() bool {
+	switch e {
+	case VersionIntegritySha256, VersionIntegrityNone:
+		return true
+	}
+	return false
+}
+
+func (e VersionIntegrity) String() string {
+	return string(e)
+}
+
+func (e *VersionIntegrity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = VersionIntegrity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid VersionIntegrity", str)
+	}
+	return nil
+}
+
+func (e VersionIntegrity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *VersionIntegrity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e VersionIntegrity) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

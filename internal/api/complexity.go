@@ -94,6 +94,8 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.Models = func(child int, _ string, _ *model.ModelFilter, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
+	c.Query.Jobs = func(child int, _ string, _ *string, first *int, _ *string) int { return pageCost(child, first) }
+	c.Job.Runs = func(child int, first *int, _ *string) int { return pageCost(child, first) }
 	c.Project.Experiments = func(child int, _ *model.ExperimentFilter, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
@@ -129,6 +131,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	records := func(child int) int { return listCost(child, recordItems) }
 	few := func(child int) int { return listCost(child, fewItems) }
 	c.Run.Inputs, c.Run.Outputs, c.Run.ModelOutputs = neighbours, neighbours, neighbours
+	c.Run.Children, c.Job.Inputs, c.Job.Outputs, c.Job.Children, c.Dataset.Jobs = neighbours, neighbours, neighbours, neighbours, neighbours
 	c.DatasetVersion.ProducedBy, c.DatasetVersion.ConsumedBy, c.DatasetVersion.DerivedFrom = neighbours, neighbours, neighbours
 	c.Run.Params, c.Run.Tags = records, records
 	c.Run.Metrics = func(child int, _ []string) int { return records(child) }
@@ -141,6 +144,8 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.QualityIssue.FailingRules, c.QualityIssue.FailingRuns = few, few
 	c.Reproduction.Metrics = few
 	c.Event.Disclosures = few
+	c.Run.Facets, c.Job.Facets, c.Dataset.Facets, c.DatasetVersion.Facets = few, few, few, few
+	c.ColumnEdge.Transformations = few
 
 	// Traversals cost what they may return: lineage its maxNodes, impact
 	// and paths a share of their server-side maxima, a metric history a
@@ -160,6 +165,15 @@ func setComplexity(c *graph.ComplexityRoot) {
 	}
 	c.Query.Impact = func(child int, _ string, _ *int, _ *time.Time) int { return costAdd(child, ImpactCost) }
 	c.Query.LineagePath = func(child int, _, _ string, _ *time.Time) int { return costAdd(child, 500) }
+	// Column lineage costs its maxNodes like lineage, with the model
+	// versions it lists (a share of them, like a path).
+	c.Query.ColumnLineage = func(child int, _ string, _ string, _ *model.LineageDirection, _ *int, maxNodes *int) int {
+		n := lineage.DefaultMaxNodes
+		if maxNodes != nil && *maxNodes > 0 {
+			n = *maxNodes
+		}
+		return costAdd(child, n)
+	}
 	c.Metric.History = func(child int) int { return costAdd(child, 1000) }
 	// Issues walk everything upstream of a node, like a path query, and
 	// return at most lineage.MaxQualityIssues.

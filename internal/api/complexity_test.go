@@ -25,10 +25,10 @@ import (
 // bounded on the server, and their cost is that bound (see setComplexity);
 // Limits.MaxObjects enforces it while they run.
 var traversals = []string{"lineage", "impact", "lineagePath", "qualityIssuesUpstream", "reproducibilityAudit",
-	"verifyAuditLog", "evidencePack", "reproduceSpec"}
+	"verifyAuditLog", "evidencePack", "reproduceSpec", "columnLineage"}
 
 // traversalTypes are the result types only traversals return.
-var traversalTypes = []string{"LineageGraph", "ImpactReport", "ReproducibilityAudit", "AuditVerification"}
+var traversalTypes = []string{"LineageGraph", "ImpactReport", "ReproducibilityAudit", "AuditVerification", "ColumnLineageGraph"}
 
 // listItems is how many items each list without a page argument holds at
 // most, as the cost model assumes: the count below multiplies by these.
@@ -40,6 +40,9 @@ var listItems = map[string]int{
 	"Viewer.grants": fewItems, "PromotionRequest.approvals": fewItems, "PromotionRequest.checks": fewItems,
 	"Policy.biasRules": fewItems, "QualityIssue.failingRules": fewItems, "QualityIssue.failingRuns": fewItems,
 	"Reproduction.metrics": fewItems, "Event.disclosures": fewItems, "Metric.history": 1000,
+	"Run.children": neighbourItems, "Job.inputs": neighbourItems, "Job.outputs": neighbourItems, "Job.children": neighbourItems,
+	"Dataset.jobs": neighbourItems, "Run.facets": fewItems, "Job.facets": fewItems, "Dataset.facets": fewItems,
+	"DatasetVersion.facets": fewItems, "ColumnEdge.transformations": fewItems,
 }
 
 // TestEveryListHasABound: a list of objects is a page (edges under a first
