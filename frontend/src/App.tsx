@@ -16,6 +16,7 @@ const Run = lazy(() => import("./views/Run"));
 const Compare = lazy(() => import("./views/Compare"));
 const Catalog = lazy(() => import("./views/Catalog"));
 const Dataset = lazy(() => import("./views/Dataset"));
+const Job = lazy(() => import("./views/Job"));
 const Model = lazy(() => import("./views/Model"));
 const Impact = lazy(() => import("./views/Impact"));
 const Audit = lazy(() => import("./views/Audit"));
@@ -66,6 +67,7 @@ export function App() {
                 <Route path="/compare" element={<Compare />} />
                 <Route path="/catalog" element={<Catalog />} />
                 <Route path="/datasets/:id" element={<Dataset />} />
+                <Route path="/jobs/:id" element={<Job />} />
                 <Route path="/models/:id" element={<Model />} />
                 <Route path="/lineage/:id" element={<LineageRoute />} />
                 <Route path="/impact/:id" element={<Impact />} />

@@ -8,6 +8,8 @@ describe("eventLink", () => {
     expect(at("EXPERIMENT_CREATED")).toBe("/experiments/x_1");
     expect(at("RUN_STATUS_CHANGED")).toBe("/runs/x_1");
     expect(at("DATASET_REGISTERED")).toBe("/datasets/x_1");
+    expect(at("JOB_CREATED")).toBe("/jobs/x_1");
+    expect(at("JOB_UPDATED")).toBe("/jobs/x_1");
     expect(at("DATASET_VERSION_REGISTERED")).toBe("/lineage/x_1");
     expect(at("MODEL_VERSION_REGISTERED")).toBe("/lineage/x_1");
     expect(at("PROMOTION_APPROVED")).toBe("/approvals?project=fraud&tab=all&request=x_1");

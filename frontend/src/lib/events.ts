@@ -18,6 +18,9 @@ export function eventLink(e: { kind: string; targetId: string; projectKey: strin
       return `/runs/${e.targetId}`;
     case "DATASET_REGISTERED":
       return `/datasets/${e.targetId}`;
+    case "JOB_CREATED":
+    case "JOB_UPDATED":
+      return `/jobs/${e.targetId}`;
     case "PROMOTION_REQUESTED":
     case "PROMOTION_APPROVED":
     case "PROMOTION_REJECTED":

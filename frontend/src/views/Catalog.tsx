@@ -15,11 +15,16 @@ const CatalogQuery = graphql(`
       totalCount
       edges { node { id name versions(first: 1) { totalCount edges { node { version stage createdAt } } } } }
     }
+    jobs(projectKey: $projectKey, nameContains: $q, first: 100) {
+      totalCount
+      edges { node { id namespace name latestRun { id status startedAt } } }
+    }
   }
 `);
 
 // Catalog lists a project's datasets and models with their latest
-// version; the project and the search are in the URL.
+// version, and its pipeline jobs with their latest run; the project and
+// the search are in the URL.
 export default function Catalog() {
   const [params] = useSearchParams();
   const { project, picker } = useProject();
@@ -27,6 +32,7 @@ export default function Catalog() {
   const [{ data, error, fetching }] = useQuery({ query: CatalogQuery, variables: { projectKey: project?.key ?? "", q }, pause: !project });
   const datasets = data?.datasets.edges.map((e) => e.node) ?? [];
   const models = data?.models.edges.map((e) => e.node) ?? [];
+  const jobs = data?.jobs.edges.map((e) => e.node) ?? [];
   return (
     <section>
       <div className="row">
@@ -74,6 +80,22 @@ export default function Catalog() {
                       </tr>
                     );
                   })}
+                </tbody>
+              </table>
+            )}
+          </div>
+          <div className="card" data-testid="catalog-jobs">
+            <h3>Pipeline jobs <small className="muted">{data.jobs.totalCount}{jobs.length < data.jobs.totalCount && `, newest ${jobs.length} shown`}</small></h3>
+            {jobs.length === 0 ? <p className="muted">{q ? `No job's name or namespace contains “${q}”.` : "No OpenLineage events have reported a job in this project."}</p> : (
+              <table className="catalog">
+                <thead><tr><th>Job</th><th>Latest run</th></tr></thead>
+                <tbody>
+                  {jobs.map((j) => (
+                    <tr key={j.id}>
+                      <td><Link to={`/jobs/${j.id}`}>{j.name}</Link><div className="muted"><code>{j.namespace}</code></div></td>
+                      <td>{j.latestRun ? <><span className={`status ${j.latestRun.status.toLowerCase()}`}>{j.latestRun.status.toLowerCase()}</span> <span className="muted">{new Date(j.latestRun.startedAt).toLocaleDateString()}</span></> : "—"}</td>
+                    </tr>
+                  ))}
                 </tbody>
               </table>
             )}

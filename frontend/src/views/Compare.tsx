@@ -6,6 +6,7 @@ import { AxisToggle, MetricChart, axisFrom } from "../components/MetricChart";
 import { Loading, Problem } from "../components/States";
 import { metricKeys } from "../lib/charts";
 import { paramDiff, parseRunList } from "../lib/compare";
+import { runHome } from "../lib/pipeline";
 
 const CompareQuery = graphql(`
   query CompareRuns($ids: [ID!]!) {
@@ -13,6 +14,7 @@ const CompareQuery = graphql(`
       ... on Run {
         id name status projectKey startedAt
         experiment { id name }
+        job { id name }
         params { key value }
         metrics { key latest { value step } history { step value timestamp } }
       }
@@ -55,7 +57,7 @@ export default function Compare() {
           <thead>
             <tr>
               <th>Param</th>
-              {runs.map((r) => <th key={r.id}><Link to={`/runs/${r.id}`}>{r.name}</Link><div className="muted">{r.experiment.name} · {r.status.toLowerCase()}</div></th>)}
+              {runs.map((r) => <th key={r.id}><Link to={`/runs/${r.id}`}>{r.name}</Link><div className="muted">{runHome(r)?.name ?? "—"} · {r.status.toLowerCase()}</div></th>)}
             </tr>
           </thead>
           <tbody>

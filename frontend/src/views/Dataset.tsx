@@ -6,22 +6,28 @@ import { healthLabels } from "../lib/quality";
 import { graphql } from "../gql";
 import { Loading, Problem } from "../components/States";
 import { useLiveTicks, useRefreshOn } from "../components/Live";
-import { shortDigest } from "../lib/format";
+import { NO_DIGEST, prettyJSON, runHome, versionDigest } from "../lib/pipeline";
+import { Facets } from "../components/Facets";
+import { ColumnLineage } from "../components/ColumnLineage";
+import { withParams } from "../lib/url";
 
 const DatasetQuery = graphql(`
   query Dataset($id: ID!) {
     node(id: $id) {
       ... on Dataset {
         id namespace name description projectKey createdAt createdBy
+        facets { name json }
+        jobs { id namespace name latestRun { id status } }
         validationSuites(first: 20) { totalCount edges { node { id name version ruleCount updatedAt updatedBy } } }
         versions(first: 50) {
           totalCount
           edges {
             node {
-              id version uri digest rowCount createdAt createdBy qualityStatus health
+              id version uri digest integrity source statistics columns rowCount createdAt createdBy qualityStatus health
+              facets { name json }
               schema { name type nullable }
-              producedBy { id name experiment { id name } }
-              consumedBy { id name projectKey experiment { id name } }
+              producedBy { id name experiment { id name } job { id name } }
+              consumedBy { id name projectKey experiment { id name } job { id name } }
               derivedFrom { id version dataset { id name } }
             }
           }
@@ -43,11 +49,18 @@ const RunValidation = graphql(`
   }
 `);
 
-type RunRef = { id: string; name: string; experiment: { id: string; name: string } };
+type RunRef = { id: string; name: string; experiment?: { id: string; name: string } | null; job?: { id: string; name: string } | null };
 
 function Runs({ runs, empty }: { runs: RunRef[]; empty: string }) {
   if (runs.length === 0) return <p className="muted">{empty}</p>;
-  return <ul className="plain">{runs.map((r) => <li key={r.id}><Link to={`/runs/${r.id}`}>{r.name}</Link> <span className="muted">in {r.experiment.name}</span></li>)}</ul>;
+  return (
+    <ul className="plain">
+      {runs.map((r) => {
+        const home = runHome(r);
+        return <li key={r.id}><Link to={`/runs/${r.id}`}>{r.name}</Link>{home && <span className="muted"> in {home.kind === "job" ? "job " : ""}<Link to={home.to}>{home.name}</Link></span>}</li>;
+      })}
+    </ul>
+  );
 }
 
 // Dataset is one dataset: its versions (newest first) with digest, schema
@@ -78,15 +91,25 @@ export default function Dataset() {
       <p className="muted"><code>{ds.namespace}</code> · registered by {ds.createdBy} {new Date(ds.createdAt).toLocaleDateString()}</p>
       {ds.description && <p>{ds.description}</p>}
       <p><Link to={`/lineage/${ds.id}`}>Lineage of every version</Link> · <Link to={`/impact/${ds.id}`}>Impact: what breaks if this is wrong?</Link></p>
+      {ds.jobs.length > 0 && (
+        <div className="card" data-testid="dataset-jobs">
+          <h3>Pipeline jobs <small className="muted">{ds.jobs.length}</small></h3>
+          <p className="muted">Jobs whose runs read or write this dataset, as OpenLineage reported them.</p>
+          <ul className="plain">
+            {ds.jobs.map((j) => <li key={j.id}><Link to={`/jobs/${j.id}`}>{j.name}</Link> <code className="muted">{j.namespace}</code>{j.latestRun && <> <span className={`status ${j.latestRun.status.toLowerCase()}`}>{j.latestRun.status.toLowerCase()}</span></>}</li>)}
+          </ul>
+          <Facets facets={ds.facets} title="Dataset facets" />
+        </div>
+      )}
       <h2>Versions <small className="muted">{ds.versions.totalCount}</small></h2>
       {versions.length === 0 ? <p className="muted">No versions registered yet.</p> : (
         <table className="versions">
           <thead><tr><th>Version</th><th>Digest (sha256)</th><th>Rows</th><th>Quality</th><th>Created</th><th>Read by</th></tr></thead>
           <tbody>
             {versions.map((v) => (
-              <tr key={v.id} className={v.id === current?.id ? "picked" : undefined} onClick={() => setParams({ version: v.id }, { replace: true })}>
+              <tr key={v.id} className={v.id === current?.id ? "picked" : undefined} data-integrity={v.integrity} onClick={() => setParams({ version: v.id }, { replace: true })}>
                 <td><code>{v.version}</code></td>
-                <td><code title={v.digest}>{shortDigest(v.digest)}</code></td>
+                <td>{v.integrity === "NONE" ? <span className="muted" title="the hub has not seen this version's content">{NO_DIGEST}</span> : <code title={v.digest ?? ""}>{versionDigest(v)}</code>}</td>
                 <td className="num">{v.rowCount?.toLocaleString() ?? "—"}</td>
                 <td>{v.qualityStatus ? <span className={`vstatus ${v.qualityStatus.toLowerCase()}`}>{v.qualityStatus.toLowerCase()}</span> : <span className="muted">not validated</span>}{v.health === "AT_RISK" && <span className="health h-at_risk"> at risk</span>}</td>
                 <td>{new Date(v.createdAt).toLocaleString()} <span className="muted">by {v.createdBy}</span></td>
@@ -121,7 +144,10 @@ export default function Dataset() {
         <div className="card" data-testid="version-details">
           <h3>Version <code>{current.version}</code> <span className={`health h-${current.health.toLowerCase()}`} data-testid="health" data-health={current.health}>{healthLabels[current.health] ?? current.health}</span></h3>
           <p><code>{current.uri}</code></p>
-          <p className="muted">sha256 <code>{current.digest}</code></p>
+          {current.integrity === "NONE"
+            ? <p className="muted" data-testid="integrity" data-integrity="NONE">{NO_DIGEST}: the hub has not seen its content, so nothing vouches for it.</p>
+            : <p className="muted" data-testid="integrity" data-integrity="SHA256">sha256 <code>{current.digest}</code></p>}
+          {current.source && <p className="muted">Reported by <code>{current.source}</code>.</p>}
           <p><Link to={`/lineage/${current.id}`}>Lineage</Link> · <Link to={`/impact/${current.id}`}>Impact</Link></p>
           <div className="grid">
             <div>
@@ -141,6 +167,15 @@ export default function Dataset() {
               <Runs runs={current.consumedBy} empty="No recorded run has read it." />
             </div>
           </div>
+          <ColumnLineage versionId={current.id} columns={current.columns} column={params.get("column")}
+            onPick={(c) => setParams(withParams(params, { version: current.id, column: c }), { replace: true })} />
+          {current.statistics && (
+            <details className="statistics" data-testid="statistics">
+              <summary>Data-quality metrics the producer reported</summary>
+              <pre className="facet">{prettyJSON(current.statistics)}</pre>
+            </details>
+          )}
+          <Facets facets={current.facets} title="Version facets" />
           <h4>Validations</h4>
           <ValidationRuns versionId={current.id} refresh={completed.ticks} />
         </div>

@@ -11,7 +11,8 @@ import { healthLabels } from "../lib/quality";
 import { QualityIssues } from "../components/QualityIssues";
 import { parseLineageState, serializeLineageState, type LineageState } from "../lib/url";
 
-const kinds = ["RUN", "DATASET_VERSION", "MODEL_VERSION"];
+// JOB adds the job of each run (the API returns jobs only when asked).
+const kinds = ["RUN", "DATASET_VERSION", "MODEL_VERSION", "JOB"];
 
 
 type LineageFlowNode = Node<FlowNodeData, "lineage">;
@@ -190,7 +191,7 @@ export default function Lineage() {
               <p>
                 <Link to={`/lineage/${selected.id}?${serializeLineageState({ ...state, selected: null })}`}>Center the graph here</Link>
               </p>
-              <p><Link to={`/impact/${selected.id}`}>Impact: what depends on it</Link>{selected.kind === "RUN" && <> · <Link to={`/runs/${selected.id}`}>The run</Link></>}</p>
+              <p><Link to={`/impact/${selected.id}`}>Impact: what depends on it</Link>{selected.kind === "RUN" && <> · <Link to={`/runs/${selected.id}`}>The run</Link></>}{selected.kind === "JOB" && <> · <Link to={`/jobs/${selected.id}`}>The job</Link></>}</p>
               {selected.health && selected.health !== "UNKNOWN" && (
                 <p>Data quality: <span className={`health h-${selected.health.toLowerCase()}`}>{healthLabels[selected.health] ?? selected.health}</span></p>
               )}

@@ -10,6 +10,7 @@ import { MeQuery } from "./SignIn";
 import { atLeast, justificationProblem, roleIn } from "../lib/approvals";
 import { approvalsLink } from "../lib/events";
 import { relativeTime } from "../lib/format";
+import { runHome } from "../lib/pipeline";
 
 const ModelQuery = graphql(`
   query Model($id: ID!) {
@@ -20,7 +21,7 @@ const ModelQuery = graphql(`
           totalCount
           edges {
             node {
-              id version uri stage createdAt createdBy run { id name experiment { id name } }
+              id version uri stage createdAt createdBy run { id name experiment { id name } job { id name } }
               promotionRequests(first: 10) { totalCount edges { node { id status targetStage requestedBy requestedAt } } }
               biasChecks(first: 1) {
                 edges {
@@ -129,7 +130,7 @@ export default function Model() {
                   <td><Stage stage={v.stage} /></td>
                   <td>{latest ? <><PromotionStatusBadge status={latest.status} /> <span className="muted">to {latest.targetStage.toLowerCase()}</span></> : <span className="muted">—</span>}</td>
                   <td>{b ? <span className={`verdict ${b.fourFifths.toLowerCase()}`}>{b.fourFifths.toLowerCase()}</span> : <span className="muted">not checked</span>}</td>
-                  <td>{v.run ? <><Link to={`/runs/${v.run.id}`}>{v.run.name}</Link> <span className="muted">in {v.run.experiment.name}</span></> : <span className="muted">not recorded</span>}</td>
+                  <td>{v.run ? <><Link to={`/runs/${v.run.id}`}>{v.run.name}</Link> <span className="muted">in {runHome(v.run)?.name ?? "—"}</span></> : <span className="muted">not recorded</span>}</td>
                   <td><code>{v.uri}</code></td>
                   <td>{new Date(v.createdAt).toLocaleString()} <span className="muted">by {v.createdBy}</span></td>
                   <td><Link to={`/lineage/${v.id}?direction=UPSTREAM`}>lineage</Link> · <Link to={`/impact/${v.id}`}>impact</Link></td>

@@ -5,9 +5,10 @@ import { graphql } from "../gql";
 import type { RunQuery as RunData } from "../gql/graphql";
 import { AxisToggle, MetricChart, axisFrom } from "../components/MetricChart";
 import { Loading, Problem } from "../components/States";
-import { shortDigest } from "../lib/format";
+import { NO_DIGEST, runHome, versionDigest } from "../lib/pipeline";
 import { DownloadJson } from "../components/Download";
 import { Stage } from "../components/Governance";
+import { Facets } from "../components/Facets";
 
 const RunQuery = graphql(`
   query Run($id: ID!) {
@@ -15,13 +16,18 @@ const RunQuery = graphql(`
       ... on Run {
         id name status projectKey startedAt endedAt createdBy seed
         experiment { id name }
+        job { id name }
+        externalId errorMessage
+        parent { id name }
+        children { id name status }
+        facets { name json }
         params { key value }
         tags { key value }
         code { repo commit dirty }
         environment { imageDigest lockfileHash platform }
         metrics { key count latest { value step } history { step value timestamp } }
-        inputs { id version digest dataset { id name namespace } }
-        outputs { id version digest dataset { id name namespace } }
+        inputs { id version digest integrity dataset { id name namespace } }
+        outputs { id version digest integrity dataset { id name namespace } }
         modelOutputs { id version stage model { id name } }
         reproducibility {
           complete missing
@@ -91,9 +97,12 @@ export default function Run() {
   if (fetching && !data) return <Loading what="the run" />;
   if (error) return <Problem error={error} />;
   if (!run) return <p>No such run, or you may not read its project. <Link to="/experiments">All experiments</Link></p>;
+  const home = runHome(run);
   return (
     <section>
-      <p className="crumbs"><Link to="/experiments">Experiments</Link> / <Link to={`/experiments/${run.experiment.id}`}>{run.experiment.name}</Link></p>
+      {home?.kind === "job"
+        ? <p className="crumbs"><Link to={`/catalog?project=${encodeURIComponent(run.projectKey)}`}>Catalog</Link> / job <Link to={home.to}>{home.name}</Link></p>
+        : <p className="crumbs"><Link to="/experiments">Experiments</Link>{home && <> / <Link to={home.to}>{home.name}</Link></>}</p>}
       <h1>{run.name} <span className={`status ${run.status.toLowerCase()}`}>{run.status.toLowerCase()}</span></h1>
       <p className="muted">
         {run.projectKey} · started by {run.createdBy} {new Date(run.startedAt).toLocaleString()}
@@ -101,6 +110,19 @@ export default function Run() {
         {run.seed !== null && run.seed !== undefined && <> · seed {run.seed}</>}
       </p>
       <p><Link to={`/lineage/${run.id}`}>Lineage</Link> · <Link to={`/impact/${run.id}`}>Impact</Link></p>
+      {run.errorMessage && <p className="warn" role="status" data-testid="run-error">Failed: <code>{run.errorMessage}</code></p>}
+      {(run.job || run.parent || run.children.length > 0 || run.externalId) && (
+        <div className="card" data-testid="pipeline-run">
+          <h3>Pipeline</h3>
+          <table className="kv"><tbody>
+            {run.job && <tr><th scope="row">job</th><td><Link to={`/jobs/${run.job.id}`}>{run.job.name}</Link></td></tr>}
+            {run.externalId && <tr><th scope="row">OpenLineage runId</th><td><code>{run.externalId}</code></td></tr>}
+            {run.parent && <tr><th scope="row">started by</th><td><Link to={`/runs/${run.parent.id}`}>{run.parent.name}</Link></td></tr>}
+            {run.children.length > 0 && <tr><th scope="row">started</th><td>{run.children.map((c, i) => <span key={c.id}>{i > 0 && ", "}<Link to={`/runs/${c.id}`}>{c.name}</Link> <span className={`status ${c.status.toLowerCase()}`}>{c.status.toLowerCase()}</span></span>)}</td></tr>}
+          </tbody></table>
+          <Facets facets={run.facets} />
+        </div>
+      )}
       <div className="grid">
         <KeyValues title="Params" rows={run.params} />
         <KeyValues title="Tags" rows={run.tags} />
@@ -145,13 +167,13 @@ export default function Run() {
   );
 }
 
-export function VersionList({ versions, empty }: { versions: { id: string; version: string; digest: string; dataset: { id: string; name: string; namespace: string } }[]; empty: string }) {
+export function VersionList({ versions, empty }: { versions: { id: string; version: string; digest?: string | null; integrity: string; dataset: { id: string; name: string; namespace: string } }[]; empty: string }) {
   if (versions.length === 0) return <p className="muted">{empty}</p>;
   return (
     <ul className="plain">
       {versions.map((v) => (
         <li key={v.id}>
-          <Link to={`/datasets/${v.dataset.id}`}>{v.dataset.name}</Link> <code>{v.version}</code> <code className="muted" title={v.digest}>{shortDigest(v.digest)}</code> · <Link to={`/lineage/${v.id}`}>lineage</Link>
+          <Link to={`/datasets/${v.dataset.id}`}>{v.dataset.name}</Link> <code>{v.version}</code> {v.integrity === "NONE" ? <span className="muted">{NO_DIGEST}</span> : <code className="muted" title={v.digest ?? ""}>{versionDigest(v)}</code>} · <Link to={`/lineage/${v.id}`}>lineage</Link>
         </li>
       ))}
     </ul>
