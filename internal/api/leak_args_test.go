@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/exphub/exphub/internal/store"
 )
 
 // leakPools are the argument values the generator draws from.
@@ -40,10 +42,10 @@ func loadLeakPools(t *testing.T, f *leakFixture) *leakPools {
 			RETURN n.id AS id, labels(n) AS labels ORDER BY n.id`, map[string]any{"k": s.key})).of(t)
 		for _, r := range rows {
 			id, l := r["id"].(string), leakLabel(r["labels"])
-			if !leakUUID.MatchString(id) || slices.Contains(f.hLive, id) {
-				// Not a global ID (a metric's key): no argument takes it. The
-				// live rounds' versions are like H's others: asking for them
-				// too would only take time.
+			if _, global := store.KindOf(id); !global || !leakUUID.MatchString(id) || slices.Contains(f.hLive, id) {
+				// Not a global ID (a metric's key, a column): no argument
+				// takes it. The live rounds' versions are like H's others:
+				// asking for them too would only take time.
 				continue
 			}
 			p.byLabel[l] = append(p.byLabel[l], id)
@@ -67,6 +69,18 @@ func loadLeakPools(t *testing.T, f *leakFixture) *leakPools {
 	}
 	for _, m := range []string{f.am, f.hm} {
 		p.records = append(p.records, map[string]any{"key": "param-" + m, "value": "pval-" + m}, map[string]any{"key": "tag-" + m, "value": "tval-" + m})
+	}
+	// Jobs are named like datasets (a namespace and a name); a column
+	// argument takes the names of the columns with lineage.
+	for _, k := range p.keys {
+		for _, r := range must(neo4jQuery(t, `MATCH (j:Job {projectKey: $k}) RETURN j.namespace AS namespace, j.name AS name ORDER BY j.id`,
+			map[string]any{"k": k})).of(t) {
+			p.records = append(p.records, map[string]any{"namespace": r["namespace"], "name": r["name"]})
+		}
+	}
+	for _, r := range must(neo4jQuery(t, `MATCH (c:Column) WHERE c.projectKey IN $ks RETURN DISTINCT c.name AS column ORDER BY column`,
+		map[string]any{"ks": p.keys})).of(t) {
+		p.records = append(p.records, map[string]any{"column": r["column"]})
 	}
 	p.expsOfA = slices.DeleteFunc(slices.Clone(p.byLabel["Experiment"]), func(id string) bool { return p.side[id] != "A" })
 	p.search = []string{f.a, f.hk, f.hm, "h-project-" + f.hm, "h-table-" + f.hm, "h-exp-" + f.hm, "h-model-" + f.hm}

@@ -34,6 +34,14 @@ type leakFixture struct {
 	aMV1, aMV2, hMV                       string
 	aPR1, aPR2, hPR                       string
 	aBias                                 string
+	// aPipe and hPipe are each project's pipeline, written by OpenLineage
+	// events (plPipeline): jobs, pipeline runs, versions without digests,
+	// column lineage. aPipeRun (A) and hPipeRun (H) read A's report;
+	// aPipeMV (A) is trained by both, and aPipeRun also produced hMV, so
+	// the model versions of A's column lineage hold one of each project.
+	aPipe, hPipe       *pipeline
+	aPipeRun, hPipeRun string
+	aPipeMV            string
 	// hLive are H versions registered up front for the live rounds: each
 	// round links one into A's run, so its ID is a secret from the start.
 	hLive []string
@@ -228,6 +236,19 @@ func buildLeakFixture(t *testing.T, h *hub) *leakFixture {
 	f.aMV2 = model(aw, a, "a-model-"+am, f.aRun, am)
 	// Link: H's run also produced A's second model version.
 	f.do(t, hw, leakOutputs, map[string]any{"r": f.hRun, "m": []string{f.aMV2}}, nil)
+
+	// Pipelines: each project's own, from OpenLineage events (they cannot
+	// name another project's datasets). Link: runs of both projects read
+	// A's report, so A's column lineage reaches H's run and H's model.
+	f.aPipe = plPipeline(t, h.st, a, am)
+	f.hPipe = plPipeline(t, h.st, H, hm)
+	f.aPipeRun = run(aw, f.aExp, am, "a-piperun-"+am)
+	f.do(t, aw, leakInputs, map[string]any{"r": f.aPipeRun, "v": []string{f.aPipe.reportV}}, nil)
+	f.aPipeMV = model(aw, a, "a-pipe-model-"+am, f.aPipeRun, am)
+	f.do(t, aw, leakOutputs, map[string]any{"r": f.aPipeRun, "m": []string{f.hMV}}, nil)
+	f.hPipeRun = run(hw, f.hExp, hm, "h-piperun-"+hm)
+	f.do(t, hw, leakInputs, map[string]any{"r": f.hPipeRun, "v": []string{f.aPipe.reportV, f.hPipe.reportV}}, nil)
+	f.do(t, hw, leakOutputs, map[string]any{"r": f.hPipeRun, "m": []string{f.aPipeMV}}, nil)
 
 	// Data quality. H's suite fails on H's evaluation data and checks a
 	// column against A's data; A's suite checks a column against H's data.

@@ -172,6 +172,15 @@ func checkLeakASide(t *testing.T, h *hub, f *leakFixture, readers []leakReader, 
 		map[string]any{"id": f.aMV1}, f.aBias, `"totalCount":1`)
 	ask(viewer, `query($k: String!) { recentEvents(filter: {projectKeys: [$k], kinds: [RUN_LINEAGE_CHANGED, BIAS_CHECK_RECORDED]}) { events { kind targetId } } }`,
 		map[string]any{"k": f.a}, f.aRun, f.aBias)
+	ask(viewer, `query($v: ID!) { columnLineage(datasetVersionId: $v, column: "amount", direction: DOWNSTREAM) { nodes { id } modelVersions { id } } }`,
+		map[string]any{"v": f.aPipe.ordersV1}, f.aPipe.aggTotal, f.aPipe.reportT, f.aPipeMV)
+	ask(viewer, `query($k: String!, $ns: String!, $n: String!) { job(projectKey: $k, namespace: $ns, name: $n) {
+		id runs { edges { node { id parent { id } } } } parent { id } inputs { id } outputs { id } } }`,
+		map[string]any{"k": f.a, "ns": f.aPipe.ns, "n": f.aPipe.agg}, f.aPipe.aggJob, f.aPipe.aggRun, f.aPipe.dagRun, f.aPipe.dagJob, f.aPipe.orders, f.aPipe.aggDS)
+	ask(viewer, `query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 6, kinds: [DATASET_VERSION, RUN, JOB, MODEL_VERSION]) { nodes { id kind } } }`,
+		map[string]any{"id": f.aPipe.ordersV1}, f.aPipe.aggJob, f.aPipe.reportJob, f.aPipeRun, f.aPipeMV, `"REDACTED"`)
+	ask(viewer, `query($id: ID!) { impact(id: $id) { jobs { id } modelVersions { id } hiddenAffected } }`,
+		map[string]any{"id": f.aPipe.ordersV1}, f.aPipe.aggJob, f.aPipe.reportJob, f.aPipeMV, `"hiddenAffected":true`)
 	ask(approver, `query($id: ID!) { evidencePack(promotionRequestId: $id) }`, map[string]any{"id": f.aPR1}, f.aMV1, f.aBias, "a-comment-"+f.am)
 	ask(approver, `query($k: String!) { auditEvents(filter: {projectKeys: [$k]}, first: 100) { totalCount edges { node { targetId } } } }`,
 		map[string]any{"k": f.a}, f.aPR1)

@@ -1,14 +1,18 @@
 package governance_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -124,5 +128,37 @@ func TestReproducibility(t *testing.T) {
 	}
 	if len(audit) < 5 || status["orig"] != store.Diverged || len(status) != 1 {
 		t.Fatalf("audit: %d runs, statuses %v", len(audit), status)
+	}
+}
+
+// TestReproducibilityOfAnOpenLineageInput: a version an OpenLineage event
+// reported has no digest (the hub never saw its content), so a run that
+// read it cannot be rerun on the same data: the input's digest is missing.
+func TestReproducibilityOfAnOpenLineageInput(t *testing.T) {
+	s := neo4jtest.Store(t)
+	w := newPromotionWorld(t, s, "repro-ol", nil)
+	event := fmt.Sprintf(`{"eventType": "COMPLETE", "eventTime": %q, "producer": "https://example.com/producer",
+		"schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+		"run": {"runId": %q, "facets": {}}, "job": {"namespace": "airflow", "name": "export", "facets": {}},
+		"inputs": [], "outputs": [{"namespace": "s3://lake", "name": "features", "facets": {
+		  "version": {"_producer": "https://example.com/producer", "_schemaURL": "https://example.com/schema", "datasetVersion": "v9"}}}]}`,
+		time.Now().UTC().Format(time.RFC3339Nano), uuid.NewString())
+	p := &auth.Principal{Subject: "pipeline", Roles: map[string]auth.Role{w.key: auth.RoleContributor}}
+	if _, err := openlineage.New(s, openlineage.Config{DefaultProject: w.key}).Ingest(t.Context(), p, []byte(event)); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.DatasetVersionByName(t.Context(), store.Scope{Keys: []string{w.key}}, w.key, "s3://lake", "features", "v9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Digest != "" || v.Source == nil || *v.Source != store.SourceOpenLineage {
+		t.Fatalf("the OpenLineage version: digest %q source %v", v.Digest, v.Source)
+	}
+	if _, err := s.AddRunInputs(t.Context(), "trainer", w.train.ID, []string{v.ID}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := reproducibility(t, s, w.train.ID)
+	if want := []string{"input " + v.ID + " digest"}; err != nil || rep.Complete || !slices.Equal(rep.Missing, want) {
+		t.Fatalf("reproducibility %+v %v, want missing %v", rep, err, want)
 	}
 }
