@@ -74,6 +74,8 @@ func (c *hubClient) do(ctx context.Context, query string, vars map[string]any, o
 }
 
 // pushedVersion is the dataset version a result is recorded against.
+// Digest is empty for a version the hub has no digest of (null: one an
+// OpenLineage event reported).
 type pushedVersion struct {
 	ID, Digest string
 }

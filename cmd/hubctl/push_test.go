@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -12,10 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -108,6 +112,31 @@ func TestValidatePushRecordsTheRun(t *testing.T) {
 	}
 	if n := neo4jtest.Count(t, `MATCH (r:ValidationRun {projectKey: $k}) RETURN count(r) AS n`, map[string]any{"k": key}); n != 2 {
 		t.Fatalf("%d validation runs in the project, want 2", n)
+	}
+
+	// A version an OpenLineage event reported has no digest: the data is
+	// validated and the result recorded, with a note that nothing vouches
+	// for the data.
+	event := fmt.Sprintf(`{"eventType": "COMPLETE", "eventTime": %q, "producer": "https://example.com/producer",
+		"schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+		"run": {"runId": %q, "facets": {}}, "job": {"namespace": "airflow", "name": "export", "facets": {}}, "inputs": [],
+		"outputs": [{"namespace": %q, "name": "raw/orders", "facets": {
+		  "version": {"_producer": "https://example.com/producer", "_schemaURL": "https://example.com/schema", "datasetVersion": "v3"}}}]}`,
+		time.Now().UTC().Format(time.RFC3339Nano), uuid.NewString(), "s3://"+key)
+	pipeline := &auth.Principal{Subject: "pipeline", Roles: map[string]auth.Role{key: auth.RoleContributor}}
+	if _, err := openlineage.New(st, openlineage.Config{DefaultProject: key}).Ingest(t.Context(), pipeline, []byte(event)); err != nil {
+		t.Fatal(err)
+	}
+	reported, err := st.DatasetVersionByName(t.Context(), store.Scope{All: true}, key, "s3://"+key, "raw/orders", "v3")
+	if err != nil || reported.Digest != "" {
+		t.Fatalf("the reported version: %+v %v", reported, err)
+	}
+	code, stdout, stderr = push("v3")
+	if code != exitError || !strings.Contains(stdout, "status: FAILED") || !strings.Contains(stderr, "no digest") {
+		t.Fatalf("push v3: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if got := runs(reported.ID); len(got) != 1 || got[0].Status != "FAILED" {
+		t.Fatalf("runs of v3: %+v", got)
 	}
 }
 

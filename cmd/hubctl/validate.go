@@ -74,6 +74,12 @@ func runValidate(args []string, getenv func(string) string, stdout, stderr io.Wr
 		}
 		if opts.source.ExpectedSHA256 == "" {
 			opts.source.ExpectedSHA256 = version.Digest
+			if version.Digest == "" {
+				// A version an OpenLineage event reported: the hub never
+				// saw its content, so nothing vouches for the data read.
+				fmt.Fprintf(stderr, "hubctl validate: the hub has no digest for %s %s@%s (reported by OpenLineage); the data is not checked against one\n",
+					opts.target.namespace, opts.target.name, opts.target.vers)
+			}
 		}
 	}
 	res, err := validateLocal(ctx, suite, opts)
