@@ -5,7 +5,7 @@ import { chromium } from "playwright-core";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 
@@ -302,6 +302,64 @@ await step("lay out a 1,000-node lineage graph and pan and zoom it", async () =>
     assert.ok(interactive <= 1500, `on screen and interactive ${Math.round(interactive)} ms after navigation, over the 1.5 s target`);
   }
   await fresh.close();
+});
+
+await step("open a pipeline job reported by OpenLineage, and a column's lineage", async () => {
+  // Unmapped OpenLineage namespaces land in the dev server's default
+  // project; the demo admin creates it when it is missing.
+  const project = "pipelines";
+  if (!(await gql(`query($k: String!) { project(key: $k) { key } }`, { k: project })).project) {
+    await gql(`mutation($k: String!) { createProject(input: {key: $k, name: "pipelines"}) { project { key } } }`, { k: project });
+  }
+  const stamp = Date.now();
+  const ns = "e2e-airflow", job = `orders.daily_agg-${stamp}`, db = "postgres://e2e-db:5432";
+  const orders = `shop.orders-${stamp}`, agg = `shop.agg-${stamp}`;
+  const runId = randomUUID();
+  const facet = (f) => ({ _producer: "https://example.invalid/e2e", _schemaURL: "https://openlineage.io/spec/facets/1-0-0/Facet.json", ...f });
+  const event = (type, at, extra = {}) => ({
+    eventType: type, eventTime: new Date(at).toISOString(), producer: "https://example.invalid/e2e",
+    schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+    run: { runId, facets: {} },
+    job: { namespace: ns, name: job, facets: {
+      documentation: facet({ description: "Sums the day's orders per customer." }),
+      sourceCodeLocation: facet({ type: "git", url: "https://git.example/etl", version: "c0ffee" }),
+    } },
+    inputs: [], outputs: [], ...extra,
+  });
+  const post = async (body) => {
+    const res = await fetch(`${base}/api/v1/lineage`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    assert.ok(res.ok, `POST /api/v1/lineage: HTTP ${res.status} ${await res.text()}`);
+  };
+  const now = Date.now();
+  await post(event("START", now - 60_000));
+  await post(event("COMPLETE", now, {
+    inputs: [{ namespace: db, name: orders, facets: { version: facet({ datasetVersion: "v1" }), schema: facet({ fields: [{ name: "id", type: "BIGINT" }, { name: "amount", type: "DOUBLE" }] }) } }],
+    outputs: [{ namespace: db, name: agg, facets: {
+      schema: facet({ fields: [{ name: "id", type: "BIGINT" }, { name: "total", type: "DOUBLE" }] }),
+      columnLineage: facet({ fields: { total: { inputFields: [{ namespace: db, name: orders, field: "amount", transformations: [{ type: "DIRECT", subtype: "AGGREGATION", description: "sum", masking: false }] }] } } }),
+    } }],
+  }));
+  const d = await gql(`query($k: String!, $ns: String!, $n: String!) { job(projectKey: $k, namespace: $ns, name: $n) { id outputs { id } } }`, { k: project, ns, n: job });
+  assert.ok(d.job, "the job is in the hub");
+  await page.goto(`${base}/jobs/${d.job.id}`);
+  await page.getByRole("heading", { name: job }).waitFor();
+  await page.getByTestId("description").getByText("Sums the day's orders").waitFor();
+  await page.getByTestId("source-code").getByText("https://git.example/etl").waitFor();
+  await page.locator("[data-testid=job-runs] tr[data-status=FINISHED]").waitFor();
+  assert.equal(await page.locator("[data-testid=run-timeline] .span").count(), 1, "one bar per run on the timeline");
+  await page.locator("[data-testid=facets] details[data-facet=documentation]").waitFor();
+  assert.ok((await page.getByRole("link", { name: agg }).count()) >= 1, "the job's output is linked");
+  await page.screenshot({ path: `${artifacts}job.png`, fullPage: true });
+  // The output version: no digest, and its column's lineage upstream.
+  await page.getByRole("link", { name: agg }).first().click();
+  const details = page.getByTestId("version-details");
+  await details.waitFor();
+  await details.locator("[data-testid=integrity][data-integrity=NONE]").getByText("no digest — reported by OpenLineage").waitFor();
+  await page.getByTestId("dataset-jobs").getByRole("link", { name: job }).waitFor();
+  await details.getByLabel("column").selectOption("total");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("column") === "total");
+  await page.locator("[data-testid=upstream-columns] li[data-column=amount]").getByText("aggregation").waitFor();
+  await page.screenshot({ path: `${artifacts}column-lineage.png`, fullPage: true });
 });
 
 await step("read the audit log", async () => {
