@@ -36,6 +36,12 @@
 // checks one offline (hash
 // chain, digests, approvals; exit 1 when it finds problems) or renders it
 // as a Markdown or HTML report for a compliance reviewer.
+//
+//	hubctl audit verify [--neo4j-uri URI] [--password-env EXPHUB_NEO4J_PASSWORD] [--database neo4j] [--json]
+//
+// "audit verify" walks the hash-chained event log straight in Neo4j from
+// the first event to the head and exits 1 when a link does not hold: the
+// check after restoring a backup, with no hub running.
 package main
 
 import (
@@ -58,7 +64,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -84,6 +90,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runValidate(args[1:], getenv, stdout, stderr)
 	case "evidence":
 		return runEvidence(args[1:], getenv, os.Stdin, stdout, stderr)
+	case "audit":
+		return runAudit(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK
