@@ -112,8 +112,84 @@ func TestOpenLineagePythonClient(t *testing.T) {
 	if r := byRun[sent.ParentRunID]; r != nil {
 		t.Logf("the parent run was reported too: %v", r)
 	}
-	if n := neo4jtest.Count(t, `MATCH (a:Column {name: 'amount'})-[:FEEDS]->(b:Column {name: 'amount_usd', projectKey: $p}) RETURN count(*) AS n`, params); n < 1 {
-		t.Fatalf("no column lineage amount → amount_usd")
+	// The job, its runs and its column lineage, through GraphQL.
+	var job struct {
+		Job struct {
+			ID, Namespace, Name string
+			Description         *string
+			SourceCode          *struct{ Repo, Commit string }
+			Parent              *struct{ Name string }
+			Runs                struct {
+				Edges []struct {
+					Node struct {
+						ID, Status, ExternalID string
+						ErrorMessage           *string
+						Experiment             *struct{ ID string }
+						Outputs                []struct {
+							ID, Integrity string
+							Digest        *string
+							Columns       []string
+						}
+					}
+				}
+			}
+		}
+	}
+	h.gql(t, tok, `query($p: String!, $ns: String!, $n: String!) { job(projectKey: $p, namespace: $ns, name: $n) {
+		id namespace name description sourceCode { repo commit } parent { name }
+		runs(first: 10) { edges { node { id status externalId errorMessage experiment { id } outputs { id integrity digest columns } } } } } }`,
+		map[string]any{"p": project, "ns": sent.Namespace, "n": sent.Job}).ok(t, &job)
+	if job.Job.ID == "" || job.Job.Description == nil || job.Job.SourceCode == nil || job.Job.Parent == nil || job.Job.Parent.Name != sent.ParentJob {
+		t.Fatalf("job: %+v", job.Job)
+	}
+	statuses := map[string]string{}
+	var output string
+	for _, e := range job.Job.Runs.Edges {
+		statuses[e.Node.ExternalID] = e.Node.Status
+		if e.Node.Experiment != nil {
+			t.Fatalf("a pipeline run has an experiment: %+v", e.Node)
+		}
+		if e.Node.ExternalID == sent.FailedRunID && e.Node.ErrorMessage == nil {
+			t.Fatalf("the failed run has no error message")
+		}
+		if e.Node.ExternalID == sent.RunID {
+			for _, o := range e.Node.Outputs {
+				if o.Integrity != "NONE" || o.Digest != nil {
+					t.Fatalf("an OpenLineage version claims a digest: %+v", o)
+				}
+				output = o.ID
+			}
+		}
+	}
+	if statuses[sent.RunID] != "FINISHED" || statuses[sent.FailedRunID] != "FAILED" {
+		t.Fatalf("job runs: %v", statuses)
+	}
+	var cols struct {
+		ColumnLineage struct {
+			Nodes []struct {
+				Name           string
+				Distance       int
+				DatasetVersion struct{ ID string }
+			}
+			Edges []struct {
+				Transformations []struct {
+					Type    string
+					Subtype *string
+				}
+			}
+		}
+	}
+	h.gql(t, tok, `query($v: ID!) { columnLineage(datasetVersionId: $v, column: "amount_usd", direction: UPSTREAM) {
+		nodes { name distance datasetVersion { id } } edges { transformations { type subtype } } } }`,
+		map[string]any{"v": output}).ok(t, &cols)
+	found := false
+	for _, n := range cols.ColumnLineage.Nodes {
+		if n.Name == "amount" && n.Distance == 1 {
+			found = true
+		}
+	}
+	if !found || len(cols.ColumnLineage.Edges) == 0 || cols.ColumnLineage.Edges[0].Transformations[0].Type != "DIRECT" {
+		t.Fatalf("column lineage upstream of amount_usd: %+v", cols.ColumnLineage)
 	}
 }
 
