@@ -13,10 +13,10 @@ BENCH_NEO4J_PORT ?= 7689
 BENCH_NEO4J  := NEO4J_BOLT_PORT=$(BENCH_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-bench NEO4J_HEAP=4g NEO4J_PAGECACHE=3g $(NEO4J)
 BENCH_ARGS   ?=
 
-.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance bench-abuse bench-documents
+.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance bench-abuse bench-documents bench-openlineage
 
 help: ## list the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 run: frontend ## start Neo4j, migrate, seed the demo once, serve the API and the explorer on http://localhost:8080
 	$(NEO4J) start
@@ -84,6 +84,10 @@ bench-governance: ## promotions, approvals, re-evaluation on validation, evidenc
 bench-abuse: ## a victim's latency while one caller floods the hub with alias fan-outs, default limits against lifted ones (port 7689)
 	$(BENCH_NEO4J) start
 	go run ./bench/abuse --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
+
+bench-openlineage: ## OpenLineage ingestion through the server binary: 8 clients for 60 s, events/s, acknowledgement latency, what the hub holds (port 7689)
+	$(BENCH_NEO4J) start
+	go run ./bench/openlineage --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
 
 bench-documents: ## the worst GraphQL document the limits admit: check, parse, validate, cost (no Neo4j)
 	go test ./internal/api -run '^$$' -bench 'WorstAllowedDocument|RefusedFragmentBomb' -benchtime 20x
