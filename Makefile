@@ -12,8 +12,10 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout 30m
 BENCH_NEO4J_PORT ?= 7689
 BENCH_NEO4J  := NEO4J_BOLT_PORT=$(BENCH_NEO4J_PORT) NEO4J_DATA_DIR=.data/neo4j-bench NEO4J_HEAP=4g NEO4J_PAGECACHE=3g $(NEO4J)
 BENCH_ARGS   ?=
+# make backup writes here when set (default .data/backups/<time>); make restore reads it.
+BACKUP_DIR   ?=
 
-.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance bench-abuse bench-documents bench-openlineage
+.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance bench-abuse bench-documents bench-openlineage backup restore
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -94,6 +96,15 @@ bench-documents: ## the worst GraphQL document the limits admit: check, parse, v
 
 bench-neo4j-stop: ## stop the benchmark Neo4j (its graph stays in .data/neo4j-bench)
 	$(BENCH_NEO4J) stop
+
+backup: ## back up the development Neo4j into .data/backups/<time>/ (or BACKUP_DIR): an offline dump, so it stops and starts again
+	deploy/neo4j/backup.sh dump $(BACKUP_DIR)
+
+restore: ## replace the development Neo4j's graph with BACKUP_DIR (a folder make backup wrote), start it, verify its event log
+	@test -n "$(BACKUP_DIR)" || { echo "usage: make restore BACKUP_DIR=.data/backups/<backup>   (ls .data/backups)" >&2; exit 2; }
+	deploy/neo4j/backup.sh load $(BACKUP_DIR)
+	$(NEO4J) start
+	go run ./cmd/hubctl audit verify --neo4j-uri bolt://127.0.0.1:$${NEO4J_BOLT_PORT:-7687}
 
 neo4j-start: ## start the development Neo4j (port 7687)
 	$(NEO4J) start

@@ -14,6 +14,10 @@
 //     kubernetes-validate package from PyPI, in a pinned venv made by
 //     deploy/python/venv.sh), and the pods' environment accepted by the
 //     server's strict config.
+//   - Backups of the development Neo4j (deploy/neo4j/backup.sh, make backup
+//     and make restore): a dump of a running instance with data, loaded into
+//     a fresh one on another port, whose hash-chained event log verifies end
+//     to end (hubctl audit verify) and ends where it ended at the backup.
 //
 // It is on the testing floor: production code must not import it, and it
 // holds no code of its own besides this comment.
