@@ -36,8 +36,8 @@ func (r *Resolver) neighbourDatasets(ctx context.Context, n store.Neighbourhood,
 	return nonNil(visible(ctx, ds, func(d *store.Dataset) string { return d.ProjectKey })), nil
 }
 
-// first returns the first item of a list, or nil.
-func first[T any](items []*T) *T {
+// firstOf returns the first item of a list, or nil.
+func firstOf[T any](items []*T) *T {
 	if len(items) == 0 {
 		return nil
 	}

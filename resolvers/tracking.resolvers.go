@@ -31,7 +31,7 @@ func (r *jobResolver) Runs(ctx context.Context, obj *store.Job, first *int, afte
 // LatestRun is the resolver for the latestRun field.
 func (r *jobResolver) LatestRun(ctx context.Context, obj *store.Job) (*store.Run, error) {
 	runs, err := r.neighbourRuns(ctx, store.JobLatestRun, obj.ID)
-	return first(runs), err
+	return firstOf(runs), err
 }
 
 // Inputs is the resolver for the inputs field.
@@ -47,7 +47,7 @@ func (r *jobResolver) Outputs(ctx context.Context, obj *store.Job) ([]*store.Dat
 // Parent is the resolver for the parent field.
 func (r *jobResolver) Parent(ctx context.Context, obj *store.Job) (*store.Job, error) {
 	jobs, err := r.neighbourJobs(ctx, store.JobParent, obj.ID)
-	return first(jobs), err
+	return firstOf(jobs), err
 }
 
 // Children is the resolver for the children field.
@@ -358,7 +358,7 @@ func (r *runResolver) Job(ctx context.Context, obj *store.Run) (*store.Job, erro
 // Parent is the resolver for the parent field.
 func (r *runResolver) Parent(ctx context.Context, obj *store.Run) (*store.Run, error) {
 	runs, err := r.neighbourRuns(ctx, store.RunParent, obj.ID)
-	return first(runs), err
+	return firstOf(runs), err
 }
 
 // Children is the resolver for the children field.
