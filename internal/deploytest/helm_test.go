@@ -197,7 +197,7 @@ var chartCases = []chartCase{
 	},
 	{
 		name:     "replicas 3",
-		set:      []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "replicaCount=3", "shutdownTimeoutSeconds=40"},
+		set:      []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "replicaCount=3", "shutdownTimeoutSeconds=40", "tmpVolume.medium=Memory"},
 		kinds:    []string{"ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount"},
 		replicas: 3,
 	},
