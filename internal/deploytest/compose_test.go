@@ -2,91 +2,51 @@ package deploytest
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/goccy/go-yaml"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/exphub/exphub/internal/config"
 )
 
-// composeFile is the part of a Compose file this test reads.
-type composeFile struct {
-	Name     string                    `yaml:"name"`
-	Services map[string]composeService `yaml:"services"`
-	Volumes  map[string]any            `yaml:"volumes"`
-}
-
-type composeService struct {
-	Image string `yaml:"image"`
-	Build *struct {
-		Context    string `yaml:"context"`
-		Dockerfile string `yaml:"dockerfile"`
-	} `yaml:"build"`
-	Environment map[string]string `yaml:"environment"`
-	DependsOn   map[string]struct {
-		Condition string `yaml:"condition"`
-	} `yaml:"depends_on"`
-	Healthcheck *struct {
-		Test     []string `yaml:"test"`
-		Interval string   `yaml:"interval"`
-		Timeout  string   `yaml:"timeout"`
-		Retries  int      `yaml:"retries"`
-	} `yaml:"healthcheck"`
-	Ports           []string `yaml:"ports"`
-	Volumes         []string `yaml:"volumes"`
-	ReadOnly        bool     `yaml:"read_only"`
-	StopGracePeriod string   `yaml:"stop_grace_period"`
-	Restart         string   `yaml:"restart"`
-}
-
 // Services the compose file must define, and the hub replicas among them.
 var (
-	composeServices = []string{"neo4j", "hub-1", "hub-2", "proxy"}
+	composeServices = []string{"hub-1", "hub-2", "neo4j", "proxy"}
 	hubServices     = []string{"hub-1", "hub-2"}
 )
 
-func loadCompose(t *testing.T) composeFile {
+// composeEnv is the environment the compose file is loaded with: what a
+// user must set (the JWT secret) and nothing else, so every default applies.
+var composeEnv = map[string]string{"EXPHUB_JWT_SECRET": strings.Repeat("s", 32)}
+
+// loadCompose loads deploy/docker-compose.yml with compose-spec's own
+// loader, the one `docker compose` uses: validation against the Compose
+// schema (an unknown or misspelt key fails), interpolation of ${…} from
+// env, merge keys, paths resolved against deploy/.
+func loadCompose(t *testing.T, env map[string]string) (*types.Project, error) {
 	t.Helper()
-	var c composeFile
-	// Anchors and merge keys (x-hub, <<: *hub) are resolved by the parser.
-	if err := yaml.Unmarshal(readRepoFile(t, "deploy/docker-compose.yml"), &c); err != nil {
-		t.Fatalf("deploy/docker-compose.yml: %v", err)
-	}
-	return c
+	dir := filepath.Join(repoRoot(t), "deploy")
+	return loader.LoadWithContext(t.Context(), types.ConfigDetails{
+		WorkingDir:  dir,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "docker-compose.yml")}},
+		Environment: env,
+	})
 }
 
-// interpolate applies Compose's variable syntax to s: ${VAR}, ${VAR:-def},
-// ${VAR-def}, ${VAR:?err}, ${VAR?err} and $$. A required variable that env
-// lacks fails the test.
-func interpolate(t *testing.T, s string, env map[string]string) string {
+func mustLoadCompose(t *testing.T) *types.Project {
 	t.Helper()
-	re := regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}`)
-	return re.ReplaceAllStringFunc(s, func(m string) string {
-		if m == "$$" {
-			return "$"
-		}
-		g := re.FindStringSubmatch(m)
-		v, set := env[g[1]]
-		switch g[2] {
-		case ":-":
-			if v == "" {
-				return g[3]
-			}
-		case "-":
-			if !set {
-				return g[3]
-			}
-		case ":?", "?":
-			if !set || (g[2] == ":?" && v == "") {
-				t.Fatalf("compose needs %s: %s", g[1], g[3])
-			}
-		}
-		return v
-	})
+	p, err := loadCompose(t, composeEnv)
+	if err != nil {
+		t.Fatalf("deploy/docker-compose.yml: %v", err)
+	}
+	return p
 }
 
 // TestComposeServices checks the topology: Neo4j 5 from the official image,
@@ -94,43 +54,41 @@ func interpolate(t *testing.T, s string, env map[string]string) string {
 // every service with a health check, and each started only once what it
 // needs is healthy.
 func TestComposeServices(t *testing.T) {
-	c := loadCompose(t)
-	var names []string
-	for n := range c.Services {
-		names = append(names, n)
+	p := mustLoadCompose(t)
+	if p.Name != "exphub" {
+		t.Errorf("project name %q, want exphub", p.Name)
 	}
+	names := p.ServiceNames()
 	slices.Sort(names)
-	want := slices.Clone(composeServices)
-	slices.Sort(want)
-	if !slices.Equal(names, want) {
-		t.Fatalf("services %v, want %v", names, want)
+	if !slices.Equal(names, composeServices) {
+		t.Fatalf("services %v, want %v", names, composeServices)
 	}
 	for _, n := range composeServices {
-		s := c.Services[n]
-		if s.Healthcheck == nil || len(s.Healthcheck.Test) < 2 || !slices.Contains([]string{"CMD", "CMD-SHELL"}, s.Healthcheck.Test[0]) {
+		s := p.Services[n]
+		if s.HealthCheck == nil || len(s.HealthCheck.Test) < 2 || !slices.Contains([]string{"CMD", "CMD-SHELL"}, s.HealthCheck.Test[0]) {
 			t.Errorf("service %s: no health check with a CMD or CMD-SHELL test", n)
 		}
 		if s.Restart == "" {
 			t.Errorf("service %s: no restart policy", n)
 		}
-		for _, p := range s.Ports {
-			if !strings.HasPrefix(p, "127.0.0.1:") {
-				t.Errorf("service %s publishes %q beyond the loopback address", n, p)
+		for _, port := range s.Ports {
+			if port.HostIP != "127.0.0.1" {
+				t.Errorf("service %s publishes port %d on %q, beyond the loopback address", n, port.Target, port.HostIP)
 			}
 		}
 	}
-	if img := c.Services["neo4j"].Image; !regexp.MustCompile(`^neo4j:5\.[0-9]+`).MatchString(img) {
+	if img := p.Services["neo4j"].Image; !regexp.MustCompile(`^neo4j:5\.[0-9]+`).MatchString(img) {
 		t.Errorf("neo4j image %q: want the official neo4j:5.x image", img)
 	}
 	for _, n := range hubServices {
-		s := c.Services[n]
-		if s.Build == nil || s.Build.Context != ".." || s.Build.Dockerfile != "deploy/Dockerfile" {
-			t.Errorf("service %s: want build {context: .., dockerfile: deploy/Dockerfile}", n)
+		s := p.Services[n]
+		if s.Build == nil || s.Build.Context != repoRoot(t) || s.Build.Dockerfile != "deploy/Dockerfile" {
+			t.Errorf("service %s: build %+v, want the repository root with deploy/Dockerfile", n, s.Build)
 		}
-		if d := s.DependsOn["neo4j"].Condition; d != "service_healthy" {
-			t.Errorf("service %s: depends on neo4j with condition %q, want service_healthy", n, d)
+		if d := s.DependsOn["neo4j"].Condition; d != types.ServiceConditionHealthy {
+			t.Errorf("service %s: depends on neo4j with condition %q, want %s", n, d, types.ServiceConditionHealthy)
 		}
-		hc := s.Healthcheck
+		hc := s.HealthCheck
 		if hc == nil || len(hc.Test) < 3 || hc.Test[0] != "CMD" || hc.Test[1] != "/usr/local/bin/exphub-server" || hc.Test[2] != "healthcheck" {
 			t.Errorf("service %s: health check should run the image's own exphub-server healthcheck (no shell in the image)", n)
 		}
@@ -138,16 +96,16 @@ func TestComposeServices(t *testing.T) {
 			t.Errorf("service %s: root filesystem not read-only", n)
 		}
 		if len(s.Ports) > 0 {
-			t.Errorf("service %s publishes %v: only the proxy should", n, s.Ports)
+			t.Errorf("service %s publishes ports: only the proxy should", n)
 		}
 	}
-	proxy := c.Services["proxy"]
+	proxy := p.Services["proxy"]
 	if !strings.HasPrefix(proxy.Image, "nginx:") {
 		t.Errorf("proxy image %q: want the official nginx image", proxy.Image)
 	}
 	for _, n := range hubServices {
-		if d := proxy.DependsOn[n].Condition; d != "service_healthy" {
-			t.Errorf("proxy depends on %s with condition %q, want service_healthy", n, d)
+		if d := proxy.DependsOn[n].Condition; d != types.ServiceConditionHealthy {
+			t.Errorf("proxy depends on %s with condition %q, want %s", n, d, types.ServiceConditionHealthy)
 		}
 	}
 }
@@ -156,15 +114,19 @@ func TestComposeServices(t *testing.T) {
 // interpolates it, with the server's own strict config loader: an unknown
 // key or a bad value fails here, not at `docker compose up`. It also checks
 // that Compose waits longer than the server's shutdown timeout before it
-// kills a replica.
+// kills a replica, that both sides agree on the Neo4j password, and that
+// Compose refuses to start without a JWT secret.
 func TestComposeHubSettings(t *testing.T) {
-	c := loadCompose(t)
-	env := map[string]string{"EXPHUB_JWT_SECRET": strings.Repeat("s", 32)}
+	p := mustLoadCompose(t)
+	auth := p.Services["neo4j"].Environment["NEO4J_AUTH"]
 	for _, n := range hubServices {
-		s := c.Services[n]
+		s := p.Services[n]
 		var environ []string
 		for k, v := range s.Environment {
-			environ = append(environ, k+"="+interpolate(t, v, env))
+			if v == nil {
+				t.Fatalf("service %s: %s has no value", n, k)
+			}
+			environ = append(environ, k+"="+*v)
 		}
 		cfg, err := config.Load(nil, environ, io.Discard)
 		if err != nil {
@@ -180,23 +142,15 @@ func TestComposeHubSettings(t *testing.T) {
 		if cfg.Neo4jURI != "bolt://neo4j:7687" {
 			t.Errorf("service %s: EXPHUB_NEO4J_URI %q, want the neo4j service", n, cfg.Neo4jURI)
 		}
-		grace, err := time.ParseDuration(s.StopGracePeriod)
-		if err != nil || grace <= cfg.ShutdownTimeout {
-			t.Errorf("service %s: stop_grace_period %q must exceed EXPHUB_SHUTDOWN_TIMEOUT %s, or Compose kills requests in flight", n, s.StopGracePeriod, cfg.ShutdownTimeout)
-		}
-	}
-	// The password the hubs use is the one Neo4j is set up with.
-	auth := interpolate(t, c.Services["neo4j"].Environment["NEO4J_AUTH"], env)
-	for _, n := range hubServices {
-		if pw := interpolate(t, c.Services[n].Environment["EXPHUB_NEO4J_PASSWORD"], env); auth != "neo4j/"+pw {
+		if auth == nil || *auth != "neo4j/"+cfg.Neo4jPassword {
 			t.Errorf("service %s: EXPHUB_NEO4J_PASSWORD does not match neo4j's NEO4J_AUTH", n)
 		}
-	}
-	// Without the secret, Compose refuses to start rather than run with none.
-	for _, n := range hubServices {
-		if v := c.Services[n].Environment["EXPHUB_JWT_SECRET"]; !strings.HasPrefix(v, "${EXPHUB_JWT_SECRET:?") {
-			t.Errorf("service %s: EXPHUB_JWT_SECRET=%q, want ${EXPHUB_JWT_SECRET:?…} (required, no default)", n, v)
+		if s.StopGracePeriod == nil || time.Duration(*s.StopGracePeriod) <= cfg.ShutdownTimeout {
+			t.Errorf("service %s: stop_grace_period %v must exceed EXPHUB_SHUTDOWN_TIMEOUT %s, or Compose kills requests in flight", n, s.StopGracePeriod, cfg.ShutdownTimeout)
 		}
+	}
+	if _, err := loadCompose(t, map[string]string{}); err == nil || !strings.Contains(err.Error(), "EXPHUB_JWT_SECRET") {
+		t.Errorf("loaded without EXPHUB_JWT_SECRET (err %v); want a refusal naming it", err)
 	}
 }
 
@@ -204,16 +158,19 @@ func TestComposeHubSettings(t *testing.T) {
 // in the upstream, websocket upgrades on /graphql, and /metrics kept off
 // the public address.
 func TestComposeProxy(t *testing.T) {
-	c := loadCompose(t)
+	p := mustLoadCompose(t)
 	var conf string
-	for _, v := range c.Services["proxy"].Volumes {
-		src, dst, _ := strings.Cut(v, ":")
-		if strings.HasPrefix(dst, "/etc/nginx/nginx.conf") {
-			conf = string(readRepoFile(t, "deploy/"+strings.TrimPrefix(src, "./")))
+	for _, v := range p.Services["proxy"].Volumes {
+		if v.Target == "/etc/nginx/nginx.conf" {
+			b, err := os.ReadFile(v.Source)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conf = string(b)
 		}
 	}
 	if conf == "" {
-		t.Fatal("proxy mounts no /etc/nginx/nginx.conf from deploy/")
+		t.Fatal("proxy mounts no /etc/nginx/nginx.conf")
 	}
 	// Comments out, whitespace normalised.
 	var lines []string
@@ -253,5 +210,12 @@ func TestComposeProxy(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^listen 8080;`).MatchString(conf) {
 		t.Error("nginx.conf: does not listen on 8080, the port compose publishes")
+	}
+	published := false
+	for _, port := range p.Services["proxy"].Ports {
+		published = published || port.Target == 8080
+	}
+	if !published {
+		t.Error("the proxy does not publish its port 8080")
 	}
 }

@@ -6,8 +6,10 @@
 //     commands of the Makefile's `frontend` and `build` targets (read from
 //     the Makefile, so they cannot drift), the final stage is minimal,
 //     pinned, non-root and has a HEALTHCHECK.
-//   - deploy/docker-compose.yml: its services, health checks and start
-//     order, and the hubs' settings accepted by the server's strict config.
+//   - deploy/docker-compose.yml, loaded by compose-spec's own loader (the
+//     Compose schema, interpolation): its services, health checks and
+//     start order, and the hubs' settings accepted by the server's strict
+//     config.
 //   - The Helm chart (deploy/helm/exphub), rendered by a real helm built
 //     from its Go module for several value sets, every manifest validated
 //     against the Kubernetes schemas of the supported versions (the
