@@ -289,7 +289,7 @@ func (s *Store) AddDatasetVersion(ctx context.Context, actor string, in Register
 		}
 		rec, err = tx.single(`
 			MATCH (d:Dataset {id: $datasetId})
-			SET d.versionCount = d.versionCount + 1
+			SET d.versionCount = d.versionCount + 1, d.latestVersionId = $id
 			CREATE (v:DatasetVersion:Node {id: $id, projectKey: d.projectKey, datasetId: d.id, version: $version,
 			        displayName: d.name + '@' + $version, uri: $uri, digest: $digest,
 			        schemaNames: $names, schemaTypes: $types, schemaNullable: $nulls, rowCount: $rowCount,

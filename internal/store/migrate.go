@@ -85,6 +85,15 @@ var migrations = []string{
 	 WITH done WHERE done IS NULL
 	 CALL { MATCH (r:Run) WHERE r.createdAt IS NULL SET r.createdAt = r.startedAt }
 	 MERGE (:SchemaMigration {name: 'run_created_at'})`,
+	// A dataset points at its newest version, so finding it does not
+	// scan the versions (OpenLineage inputs without a version read it).
+	`OPTIONAL MATCH (done:SchemaMigration {name: 'dataset_latest_version'})
+	 WITH done WHERE done IS NULL
+	 CALL { MATCH (d:Dataset) WHERE d.latestVersionId IS NULL
+	        CALL { WITH d MATCH (d)-[:HAS_VERSION]->(v:DatasetVersion)
+	               WITH v ORDER BY v.createdAt DESC, v.id DESC LIMIT 1 RETURN v }
+	        SET d.latestVersionId = v.id }
+	 MERGE (:SchemaMigration {name: 'dataset_latest_version'})`,
 	// Every project has a policy; projects created before policies existed
 	// get the default as version 0 (CreateProject makes it for new ones).
 	`MATCH (p:Project) WHERE NOT (p)-[:HAS_POLICY]->()

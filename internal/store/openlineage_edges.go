@@ -3,15 +3,19 @@ package store
 // Edges, columns and quality assertions of an OpenLineage batch.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 )
 
 // writeEdges links runs to the versions they read and wrote, jobs to the
 // datasets, and the columns an output's column lineage names; and records
-// the producers' quality assertions.
-func (b *lineageBatch) writeEdges(uses []datasetUse, vid func(versionRef) string) error {
-	var consumed, produced, jobIO, columns, feeds []map[string]any
+// the producers' quality assertions. version returns what the batch knows
+// of the version a use resolved to (its "vid" and stored "columnHash").
+func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) map[string]any) error {
+	var consumed, produced, jobIO, feeds []map[string]any
 	type assertion struct {
 		i       int
 		version string
@@ -19,6 +23,12 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, vid func(versionRef) string
 	}
 	var assertions []assertion
 	inputVersion := map[string]string{} // event index + dataset key → version id
+	vid := func(ref versionRef) string {
+		if row := version(ref); row != nil {
+			return row["vid"].(string)
+		}
+		return ""
+	}
 	for _, u := range uses {
 		e := b.events[u.i]
 		dsID := b.sets[datasetKey(e.ProjectKey, u.d.Namespace, u.d.Name)]
@@ -42,22 +52,54 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, vid func(versionRef) string
 			assertions = append(assertions, assertion{u.i, v, u.d})
 		}
 	}
+	// Column lineage: a version's is written once, and again only when it
+	// changed (a run's START and COMPLETE usually repeat it); the input
+	// columns are those of the versions the run read, else of the
+	// dataset's newest version.
+	type colKey struct{ version, name string }
+	columns, hashes := map[colKey]bool{}, []map[string]any{}
+	written := map[string]string{}
 	for _, u := range uses {
 		e := b.events[u.i]
-		v := vid(u.ref)
-		if v == "" || len(u.d.Columns) == 0 {
+		row := version(u.ref)
+		if row == nil || len(u.d.Columns) == 0 {
 			continue
 		}
+		v := row["vid"].(string)
+		var these []map[string]any
 		for _, c := range u.d.Columns {
-			columns = append(columns, map[string]any{"version": v, "name": c.Column, "id": newColumnID()})
 			for _, src := range c.From {
 				k := datasetKey(e.ProjectKey, src.Namespace, src.Name)
-				from, ok := inputVersion[fmt.Sprint(u.i, "\x00", k)]
-				feeds = append(feeds, map[string]any{"toVersion": v, "to": c.Column, "fromDataset": b.sets[k], "fromVersion": from,
-					"known": ok, "from": src.Column, "transformations": src.Transformations, "run": b.res[u.i].RunID,
-					"id": newColumnID()})
+				from := inputVersion[fmt.Sprint(u.i, "\x00", k)]
+				these = append(these, map[string]any{"toVersion": v, "to": c.Column, "fromDataset": b.sets[k], "fromVersion": from,
+					"from": src.Column, "transformations": src.Transformations, "run": b.res[u.i].RunID})
 			}
 		}
+		sig, err := json.Marshal(these)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(sig)
+		h := hex.EncodeToString(sum[:])
+		if row["columnHash"] == h || written[v] == h {
+			continue
+		}
+		written[v] = h
+		hashes = append(hashes, map[string]any{"version": v, "hash": h})
+		for _, f := range these {
+			columns[colKey{v, f["to"].(string)}] = true
+			if fv := f["fromVersion"].(string); fv != "" {
+				columns[colKey{fv, f["from"].(string)}] = true
+			}
+			feeds = append(feeds, f)
+		}
+	}
+	colRows := make([]map[string]any, 0, len(columns))
+	for k := range columns {
+		colRows = append(colRows, map[string]any{"version": k.version, "name": k.name, "id": newColumnID()})
+	}
+	for _, f := range feeds {
+		f["id"] = newColumnID()
 	}
 	recs, err := b.tx.run(`
 		CALL { UNWIND $consumed AS e MATCH (v:DatasetVersion {id: e.version}), (r:Run {id: e.run})
@@ -76,16 +118,16 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, vid func(versionRef) string
 		         ON CREATE SET x.id = c.id, x.projectKey = v.projectKey }
 		CALL { UNWIND $feeds AS f
 		       MATCH (d:Dataset {id: f.fromDataset})
-		       CALL { WITH d, f WITH d, f WHERE f.known MATCH (v:DatasetVersion {id: f.fromVersion}) RETURN v
-		              UNION
-		              WITH d, f WITH d, f WHERE NOT f.known
-		              MATCH (d)-[:HAS_VERSION]->(v:DatasetVersion) WITH v ORDER BY v.createdAt DESC, v.id DESC LIMIT 1 RETURN v }
+		       OPTIONAL MATCH (read:DatasetVersion {id: f.fromVersion})
+		       OPTIONAL MATCH (newest:DatasetVersion {id: d.latestVersionId})
+		       WITH f, coalesce(read, newest) AS v WHERE v IS NOT NULL
 		       MERGE (a:Column {versionId: v.id, name: f.from}) ON CREATE SET a.id = f.id, a.projectKey = v.projectKey
 		       WITH a, f MATCH (o:Column {versionId: f.toVersion, name: f.to})
 		       MERGE (a)-[e:FEEDS]->(o) SET e.transformations = f.transformations, e.runId = f.run }
+		CALL { UNWIND $hashes AS h MATCH (v:DatasetVersion {id: h.version}) SET v.columnLineageHash = h.hash }
 		RETURN newIn + newOut AS fresh`,
 		map[string]any{"consumed": orEmpty(consumed), "produced": orEmpty(produced), "jobIO": orEmpty(jobIO),
-			"columns": orEmpty(columns), "feeds": orEmpty(feeds), "now": b.now})
+			"columns": orEmpty(colRows), "feeds": orEmpty(feeds), "hashes": orEmpty(hashes), "now": b.now})
 	if err != nil {
 		return err
 	}

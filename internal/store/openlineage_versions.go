@@ -180,7 +180,7 @@ func (b *lineageBatch) writeVersionsAndEdges() error {
 			return err
 		}
 		for _, u := range unlabelled {
-			label, ok := latest[b.sets[datasetKey(b.events[u.i].ProjectKey, u.d.Namespace, u.d.Name)]]
+			label, ok := latest[[2]string{b.res[u.i].RunID, b.sets[datasetKey(b.events[u.i].ProjectKey, u.d.Namespace, u.d.Name)]}]
 			if !ok {
 				label = VersionUnversioned
 			}
@@ -191,41 +191,50 @@ func (b *lineageBatch) writeVersionsAndEdges() error {
 			return err
 		}
 	}
-	return b.writeEdges(uses, func(ref versionRef) string {
+	return b.writeEdges(uses, func(ref versionRef) map[string]any {
 		for _, vs := range []*versionSet{later, first} {
 			if row, ok := vs.rows[ref]; ok {
-				return row["vid"].(string)
+				return row
 			}
 		}
-		return ""
+		return nil
 	})
 }
 
-// latestVersions returns the label of the newest version of each dataset
-// the uses name that has one.
-func (b *lineageBatch) latestVersions(uses []datasetUse) (map[string]string, error) {
-	ids := map[string]bool{}
+// latestVersions returns, for each use, the label of the version its run
+// read already (a run's COMPLETE reads what its START read), else the
+// dataset's newest version, when it has one; keyed by run and dataset.
+func (b *lineageBatch) latestVersions(uses []datasetUse) (map[[2]string]string, error) {
+	pairs, seen := []map[string]any{}, map[[2]string]bool{}
 	for _, u := range uses {
-		ids[b.sets[datasetKey(b.events[u.i].ProjectKey, u.d.Namespace, u.d.Name)]] = true
+		k := [2]string{b.res[u.i].RunID, b.sets[datasetKey(b.events[u.i].ProjectKey, u.d.Namespace, u.d.Name)]}
+		if !seen[k] {
+			seen[k] = true
+			pairs = append(pairs, map[string]any{"run": k[0], "dataset": k[1]})
+		}
 	}
 	recs, err := b.tx.run(`
-		UNWIND $ids AS id
-		MATCH (d:Dataset {id: id})-[:HAS_VERSION]->(v:DatasetVersion)
-		WITH d, v ORDER BY v.createdAt DESC, v.id DESC
-		RETURN d.id AS id, head(collect(v.version)) AS latest`, map[string]any{"ids": slices.Collect(maps.Keys(ids))})
+		UNWIND $pairs AS p
+		MATCH (d:Dataset {id: p.dataset})
+		OPTIONAL MATCH (read:DatasetVersion {datasetId: d.id})-[:CONSUMED_BY]->(:Run {id: p.run})
+		WITH p, d, head(collect(read.version)) AS read
+		OPTIONAL MATCH (newest:DatasetVersion {id: d.latestVersionId})
+		RETURN p.run AS run, p.dataset AS dataset, coalesce(read, newest.version) AS label`, map[string]any{"pairs": pairs})
 	if err != nil {
 		return nil, err
 	}
-	latest := map[string]string{}
+	out := map[[2]string]string{}
 	for _, rec := range recs {
 		m := props{m: rec.AsMap()}
-		id, l := m.str("id"), m.str("latest")
+		run, dataset, label := m.str("run"), m.str("dataset"), m.optStr("label")
 		if m.err != nil {
 			return nil, m.err
 		}
-		latest[id] = l
+		if label != nil {
+			out[[2]string{run, dataset}] = *label
+		}
 	}
-	return latest, nil
+	return out, nil
 }
 
 // mergeVersions creates the versions not there yet and merges facets,
@@ -248,10 +257,12 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 		  ON CREATE SET x:Node, x.id = v.id, x.projectKey = d.projectKey, x.displayName = d.name + '@' + v.label,
 		                x.uri = v.uri, x.digest = null, x.schemaNames = v.names, x.schemaTypes = v.types,
 		                x.schemaNullable = v.nulls, x.rowCount = v.rowCount, x.createdAt = $now, x.createdBy = v.actor,
-		                x.source = $source, d.versionCount = d.versionCount + 1
+		                x.source = $source, d.versionCount = d.versionCount + 1, d.latestVersionId = x.id
 		MERGE (d)-[:HAS_VERSION]->(x)
 		RETURN v.datasetId AS datasetId, v.label AS label, x.id AS id, x.id = v.id AS created,
-		       coalesce(x.facets, '') AS facets, x.source = $source AS ours`,
+		       coalesce(x.facets, '') AS facets, x.source = $source AS ours,
+		       coalesce(x.columnLineageHash, '') AS columnHash, x.schemaNames AS names, x.rowCount AS rowCount,
+		       x.statistics AS statistics`,
 		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
 	if err != nil {
 		return err
@@ -260,12 +271,13 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 	for _, rec := range recs {
 		m := props{m: rec.AsMap()}
 		ref := versionRef{m.str("datasetId"), m.str("label")}
-		id, created, stored, ours := m.str("id"), m.bool("created"), m.str("facets"), m.bool("ours")
+		id, created, stored, ours, columnHash := m.str("id"), m.bool("created"), m.str("facets"), m.bool("ours"), m.str("columnHash")
+		names, rowCount, statistics := m.strs("names"), m.optInt("rowCount"), m.optStr("statistics")
 		if m.err != nil {
 			return m.err
 		}
 		row := vs.rows[ref]
-		row["vid"] = id
+		row["vid"], row["columnHash"] = id, columnHash
 		if created {
 			b.draft(row["actor"].(string), eventDraft{EventDatasetVersionRegister, row["projectKey"].(string), id,
 				map[string]any{"datasetId": ref.datasetID, "version": ref.label, "digest": nil}})
@@ -274,7 +286,15 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 		if err != nil {
 			return err
 		}
-		if changed || stored == "" || (ours && !created) {
+		// Only what changed is written: a COMPLETE repeats most of what
+		// its START said.
+		newNames, _ := row["names"].([]string)
+		newRows, _ := row["rowCount"].(int64)
+		newStats, _ := row["statistics"].(string)
+		differs := ours && !created && ((len(newNames) > 0 && !slices.Equal(newNames, names)) ||
+			(row["rowCount"] != nil && (rowCount == nil || *rowCount != newRows)) ||
+			(newStats != "" && (statistics == nil || *statistics != newStats)))
+		if changed || stored == "" || differs {
 			u := map[string]any{"id": id, "facets": merged, "ours": ours, "names": row["names"], "types": row["types"],
 				"nulls": row["nulls"], "rowCount": row["rowCount"], "statistics": row["statistics"]}
 			updates = append(updates, u)
