@@ -259,3 +259,29 @@ func TestConcurrentEventsShareBatches(t *testing.T) {
 		t.Fatalf("%d events recorded, want %d", n, 2*runs)
 	}
 }
+
+// TestInputKeepsTheVersionItsRunRead: a run's COMPLETE names its input
+// without a version, after another run wrote a newer one; the run still
+// read the version its START resolved to, and only that one.
+func TestInputKeepsTheVersionItsRunRead(t *testing.T) {
+	f := newFixture(t)
+	at := time.Now().UTC()
+	writer1, reader, writer2 := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	out := func() []any { return []any{ds("s3://lake", "shared", nil)} }
+	in := func() []any { return []any{ds("s3://lake", "shared", nil)} }
+	f.send(t, runEvent("COMPLETE", writer1, "spark", "w", at, map[string]any{"outputs": out()}))
+	f.send(t, runEvent("START", reader, "spark", "r", at.Add(time.Second), map[string]any{"inputs": in()}))
+	f.send(t, runEvent("COMPLETE", writer2, "spark", "w", at.Add(2*time.Second), map[string]any{"outputs": out()}))
+	f.send(t, runEvent("COMPLETE", reader, "spark", "r", at.Add(3*time.Second), map[string]any{"inputs": in()}))
+	rows := neo4jtest.Rows(t, `MATCH (v:DatasetVersion)-[:CONSUMED_BY]->(:Run {externalId: $r}) RETURN v.version AS version`, map[string]any{"r": reader})
+	if len(rows) != 1 || rows[0]["version"] != "run:"+writer1 {
+		t.Fatalf("the reader read %v, want only run:%s", rows, writer1)
+	}
+	// A new run reads the newest version.
+	late := uuid.NewString()
+	f.send(t, runEvent("START", late, "spark", "r", at.Add(4*time.Second), map[string]any{"inputs": in()}))
+	rows = neo4jtest.Rows(t, `MATCH (v:DatasetVersion)-[:CONSUMED_BY]->(:Run {externalId: $r}) RETURN v.version AS version`, map[string]any{"r": late})
+	if len(rows) != 1 || rows[0]["version"] != "run:"+writer2 {
+		t.Fatalf("a later run read %v, want run:%s", rows, writer2)
+	}
+}
