@@ -64,12 +64,14 @@ var domainPackages = []string{
 	"catalog",
 	"lineage",
 	"openlineage",
+	"mlflow",
 	"quality",
 	"validation",
 	"governance",
 	"events",
 	"evidence",
 	"fairness",
+	"runsearch",
 }
 
 // floorTable assigns module packages (paths relative to the module root) to
