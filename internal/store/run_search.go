@@ -222,7 +222,7 @@ func (c *compiler) compare(cmp *RunCompare) (string, error) {
 		if !ok {
 			return "", invalid("filter: operator %s does not apply to metrics", cmp.Op)
 		}
-		return "EXISTS { MATCH (m:Metric {runId: r.id, key: " + c.param(cmp.Key) + "}) WHERE m.latestValue " + op + " " + c.param(cmp.Number) + " }", nil
+		return "EXISTS { MATCH (r)-[:HAS_METRIC]->(m:Metric {key: " + c.param(cmp.Key) + "}) WHERE m.latestValue " + op + " " + c.param(cmp.Number) + " }", nil
 	case RunEntityParam, RunEntityTag:
 		keys, values := "r.paramKeys", "r.paramValues"
 		if cmp.Entity == RunEntityTag {
@@ -353,9 +353,11 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 		ors = append(ors, "("+strings.Join(append(eqs, "r.id "+idCmp+" "+c.param(cur.ID)), " AND ")+")")
 		after = strings.Join(ors, " OR ")
 	}
-	match := `MATCH (r:Run {projectKey: $pk}) WHERE r.experimentId IS NOT NULL`
+	// Both starts are index seeks: experiments by project, runs by
+	// experiment; a run's project is checked again on the run itself.
+	match := `MATCH (:Experiment {projectKey: $pk})-[:HAS_RUN]->(r:Run) WHERE r.projectKey = $pk`
 	if len(in.ExperimentIDs) > 0 {
-		match = `MATCH (r:Run) WHERE r.experimentId IN $eids AND r.projectKey = $pk`
+		match = `MATCH (r:Run) USING INDEX r:Run(experimentId) WHERE r.experimentId IN $eids AND r.projectKey = $pk`
 	}
 	c.params["pk"], c.params["eids"], c.params["limit"] = in.ProjectKey, in.ExperimentIDs, limit
 	cols := make([]string, len(order))
