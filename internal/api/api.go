@@ -33,6 +33,7 @@ import (
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/lineage"
+	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/tracking"
@@ -77,6 +78,9 @@ type Options struct {
 	// Ingest bounds what one caller may send to the ingestion endpoints
 	// at once and per second; zero fields take DefaultIngestLimits.
 	Ingest CallerLimits
+	// MLflow says which project MLflow experiments land in (the MLflow
+	// REST API under /api/2.0/mlflow/).
+	MLflow mlflow.Config
 }
 
 // NewHandler returns the hub's HTTP handler.
@@ -115,6 +119,12 @@ func NewHandler(o Options) http.Handler {
 	ingest := newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits))
 	mux.Handle("POST /api/v1/lineage", m.instrument("openlineage", limitBody(o.MaxBodyBytes, log,
 		authenticate(o.Verifier, log, limitCallers(ingest, log, openLineageHandler(ol, o.MaxBodyBytes, log))))))
+	// The MLflow clients get their own ingestion budget, so a training
+	// loop's logging does not starve OpenLineage producers.
+	mlf := mlflowHandler(mlflow.New(o.Store, tracking.New(o.Store), o.MLflow), o.Verifier,
+		newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits)), o.MaxBodyBytes, log)
+	mux.Handle("/api/2.0/mlflow/", m.instrument("mlflow", mlf))
+	mux.Handle("/api/3.0/mlflow/", m.instrument("mlflow", mlf))
 	mux.Handle("/playground", m.instrument("playground", playground.Handler("exphub", "/graphql")))
 	mux.Handle("GET /healthz", m.instrument("healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -1,0 +1,210 @@
+package mlflow
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// ErrAlreadyExists marks a create that found its object already there;
+// MLflow clients branch on it (RESOURCE_ALREADY_EXISTS), so the edge tells
+// it apart from other conflicts.
+var ErrAlreadyExists = errors.New("already exists")
+
+// DefaultExperimentID is the id the client posts runs to when a script
+// never chose an experiment; it names the experiment DefaultExperimentName
+// of the default project.
+const (
+	DefaultExperimentID   = "0"
+	DefaultExperimentName = "Default"
+)
+
+// Batch limits of log-batch, MLflow's own: the client splits its batches to
+// fit them.
+const (
+	MaxBatchMetrics    = 1000
+	MaxBatchParamsTags = 100
+)
+
+// RunID returns the MLflow run id of a hub run: its UUID as 32 hex digits,
+// so that it passes the client's run id check.
+func RunID(hubID string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(hubID, store.IDPrefix(store.KindRun)), "-", "")
+}
+
+// HubRunID returns the hub run id an MLflow run id names; an id that cannot
+// be one is errs.NotFound, as an unknown run is.
+func HubRunID(runID string) (string, error) {
+	if len(runID) != 32 || strings.Trim(strings.ToLower(runID), "0123456789abcdef") != "" {
+		return "", fmt.Errorf("run with id=%s: %w", errs.Quote(runID), errs.NotFound)
+	}
+	r := strings.ToLower(runID)
+	return store.IDPrefix(store.KindRun) + r[0:8] + "-" + r[8:12] + "-" + r[12:16] + "-" + r[16:20] + "-" + r[20:], nil
+}
+
+// Place says where an MLflow experiment name lives: "project/experiment"
+// names the project (the first slash splits), any other name lives in
+// defaultProject. Without a default project such a name is refused.
+func Place(name, defaultProject string) (projectKey, experiment string, err error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", "", errs.Invalidf("experiment name: must not be empty")
+	}
+	if pk, exp, ok := strings.Cut(name, "/"); ok {
+		if pk == "" || exp == "" {
+			return "", "", errs.Invalidf("experiment name %s: write project/experiment, both non-empty", errs.Quote(name))
+		}
+		return pk, exp, nil
+	}
+	if defaultProject == "" {
+		return "", "", errs.Invalidf("experiment name %s: no default project is configured (EXPHUB_MLFLOW_DEFAULT_PROJECT); name it project/experiment", errs.Quote(name))
+	}
+	return defaultProject, name, nil
+}
+
+// Name is the MLflow name of a hub experiment, the inverse of Place: the
+// bare name in the default project, "project/name" elsewhere.
+func Name(e *store.Experiment, defaultProject string) string {
+	if e.ProjectKey == defaultProject {
+		return e.Name
+	}
+	return e.ProjectKey + "/" + e.Name
+}
+
+// Status reads an MLflow run status; MLflow's five statuses are the hub's.
+func Status(s string) (store.RunStatus, error) {
+	st := store.RunStatus(s)
+	if !st.Known() {
+		return "", errs.Invalidf("status: %s is not one of RUNNING, SCHEDULED, FINISHED, FAILED, KILLED", errs.Quote(s))
+	}
+	return st, nil
+}
+
+// Batch checks a log-batch's size and values before anything is written:
+// MLflow's limits, and finite metric values (the hub stores no NaN or
+// ±Infinity; the error names the metric).
+func Batch(metrics []store.MetricPoint, params, tags []store.KeyValue) error {
+	if len(metrics) > MaxBatchMetrics {
+		return errs.Invalidf("a batch logging request can contain at most %d metrics, got %d", MaxBatchMetrics, len(metrics))
+	}
+	if n := len(params) + len(tags); n > MaxBatchParamsTags {
+		return errs.Invalidf("a batch logging request can contain at most %d params and tags, got %d", MaxBatchParamsTags, n)
+	}
+	for _, m := range metrics {
+		if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
+			return errs.Invalidf("metric %s: value %v is not finite; the hub stores finite values only", errs.Quote(m.Key), m.Value)
+		}
+	}
+	seen := map[string]string{}
+	for _, p := range params {
+		if v, ok := seen[p.Key]; ok && v != p.Value {
+			return errs.Invalidf("duplicate parameter key %s with different values in one batch", errs.Quote(p.Key))
+		}
+		seen[p.Key] = p.Value
+	}
+	return nil
+}
+
+// NameFilter reads the filter of experiments/search: empty, or clauses
+// `name = 'x'`, `name != 'x'`, `name LIKE 'p%'` and `name ILIKE 'p%'`
+// joined by AND. It returns the test an experiment's MLflow name must
+// pass. Other filters (tags, times) are not served yet.
+func NameFilter(filter string) (func(name string) bool, error) {
+	filter = strings.TrimSpace(filter)
+	if filter == "" {
+		return func(string) bool { return true }, nil
+	}
+	var tests []func(string) bool
+	for _, clause := range splitAnd(filter) {
+		t, err := nameClause(strings.TrimSpace(clause))
+		if err != nil {
+			return nil, err
+		}
+		tests = append(tests, t)
+	}
+	return func(name string) bool {
+		for _, t := range tests {
+			if !t(name) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+// splitAnd splits a filter at the keyword AND outside quotes.
+func splitAnd(s string) []string {
+	var out []string
+	var quote byte
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case i+5 <= len(s) && strings.EqualFold(s[i:i+5], " and "):
+			out = append(out, s[start:i])
+			start = i + 5
+			i += 4
+		}
+	}
+	return append(out, s[start:])
+}
+
+func nameClause(c string) (func(string) bool, error) {
+	bad := errs.Invalidf("filter: %s is not supported; experiments/search filters on name (=, !=, LIKE, ILIKE) only", errs.Quote(c))
+	fields := strings.Fields(c)
+	if len(fields) < 3 {
+		return nil, bad
+	}
+	key := strings.Trim(fields[0], "`")
+	key = strings.TrimPrefix(strings.TrimPrefix(key, "attributes."), "attribute.")
+	if key != "name" {
+		return nil, bad
+	}
+	op := strings.ToUpper(fields[1])
+	rest := strings.TrimSpace(c[strings.Index(c, fields[1])+len(fields[1]):])
+	if len(rest) < 2 || (rest[0] != '\'' && rest[0] != '"') || rest[len(rest)-1] != rest[0] {
+		return nil, errs.Invalidf("filter: %s: expected a quoted string value", errs.Quote(c))
+	}
+	val := rest[1 : len(rest)-1]
+	switch op {
+	case "=":
+		return func(n string) bool { return n == val }, nil
+	case "!=":
+		return func(n string) bool { return n != val }, nil
+	case "LIKE":
+		return func(n string) bool { return like(n, val) }, nil
+	case "ILIKE":
+		return func(n string) bool { return like(strings.ToLower(n), strings.ToLower(val)) }, nil
+	}
+	return nil, bad
+}
+
+// like reports whether s matches an SQL LIKE pattern (% any run, _ one
+// character).
+func like(s, pat string) bool {
+	if pat == "" {
+		return s == ""
+	}
+	switch pat[0] {
+	case '%':
+		for i := 0; i <= len(s); i++ {
+			if like(s[i:], pat[1:]) {
+				return true
+			}
+		}
+		return false
+	case '_':
+		return s != "" && like(s[1:], pat[1:])
+	}
+	return s != "" && s[0] == pat[0] && like(s[1:], pat[1:])
+}

@@ -1,0 +1,359 @@
+package mlflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/exphub/exphub/internal/access"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/tracking"
+)
+
+// Config says where MLflow experiments land: DefaultProject takes every
+// experiment whose name does not name a project ("project/experiment").
+type Config struct {
+	DefaultProject string
+}
+
+// Store is what the service reads and writes besides tracking's
+// operations; *store.Store provides it.
+type Store interface {
+	ExperimentByName(ctx context.Context, projectKey, name string) (*store.Experiment, error)
+	ExperimentsByIDs(ctx context.Context, ids []string) (map[string]*store.Experiment, error)
+	ExperimentsInScope(ctx context.Context, scope store.Scope, nameContains, after string, limit int) ([]*store.Experiment, error)
+	RunsByIDs(ctx context.Context, ids []string) (map[string]*store.Run, error)
+	RunsOfExperiments(ctx context.Context, experimentIDs []string, after string, limit int) ([]*store.Run, error)
+	DeleteRunTag(ctx context.Context, runID, key string) (*store.Run, error)
+	MetricsOfRuns(ctx context.Context, runIDs []string) ([][]*store.Metric, error)
+	MetricHistories(ctx context.Context, refs []store.MetricRef) ([][]store.MetricPoint, error)
+}
+
+// Tracking is the tracking operations the service calls;
+// *tracking.Service provides them.
+type Tracking interface {
+	CreateExperiment(ctx context.Context, p *auth.Principal, in store.CreateExperimentInput) (*store.Experiment, error)
+	StartRun(ctx context.Context, p *auth.Principal, in store.StartRunInput) (*store.Run, error)
+	UpdateRunStatus(ctx context.Context, p *auth.Principal, runID string, to store.RunStatus) (*store.Run, error)
+	FinishRun(ctx context.Context, p *auth.Principal, runID string, status *store.RunStatus) (*store.Run, error)
+	LogParams(ctx context.Context, p *auth.Principal, runID string, params []store.KeyValue) (*store.Run, error)
+	LogMetrics(ctx context.Context, p *auth.Principal, runID string, points []store.MetricPoint) (*store.Run, int, error)
+	SetRunTags(ctx context.Context, p *auth.Principal, runID string, tags []store.KeyValue) (*store.Run, error)
+}
+
+// Service carries out MLflow operations for a caller. It is safe for
+// concurrent use.
+type Service struct {
+	store    Store
+	tracking Tracking
+	cfg      Config
+}
+
+// New returns a Service over st and tr.
+func New(st Store, tr Tracking, cfg Config) *Service {
+	return &Service{store: st, tracking: tr, cfg: cfg}
+}
+
+// Name is the MLflow name of e under the service's configuration.
+func (s *Service) Name(e *store.Experiment) string { return Name(e, s.cfg.DefaultProject) }
+
+// ExperimentByName finds an experiment by its MLflow name; one the caller
+// may not read is not found.
+func (s *Service) ExperimentByName(ctx context.Context, p *auth.Principal, name string) (*store.Experiment, error) {
+	pk, exp, err := Place(name, s.cfg.DefaultProject)
+	if err != nil {
+		return nil, err
+	}
+	if !access.CanRead(p, pk) {
+		return nil, fmt.Errorf("experiment %s: %w", errs.Quote(name), errs.NotFound)
+	}
+	e, err := s.store.ExperimentByName(ctx, pk, exp)
+	if errors.Is(err, errs.NotFound) {
+		return nil, fmt.Errorf("could not find experiment with name %s: %w", errs.Quote(name), errs.NotFound)
+	}
+	return e, err
+}
+
+// CreateExperiment creates an experiment where its name places it, in a
+// project the caller contributes to. A name taken is ErrAlreadyExists.
+func (s *Service) CreateExperiment(ctx context.Context, p *auth.Principal, name string) (*store.Experiment, error) {
+	pk, exp, err := Place(name, s.cfg.DefaultProject)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.tracking.CreateExperiment(ctx, p, store.CreateExperimentInput{ProjectKey: pk, Name: exp})
+	if errors.Is(err, errs.Conflict) {
+		return nil, fmt.Errorf("%w: experiment %s already exists", ErrAlreadyExists, errs.Quote(name))
+	}
+	return e, err
+}
+
+// Experiment returns an experiment by MLflow id: the hub's experiment id,
+// or DefaultExperimentID for the default project's Default experiment
+// (created when a contributor first asks for it).
+func (s *Service) Experiment(ctx context.Context, p *auth.Principal, id string, min auth.Role) (*store.Experiment, error) {
+	if id == DefaultExperimentID {
+		return s.defaultExperiment(ctx, p, min)
+	}
+	if err := access.CheckID("experiment_id", id, store.KindExperiment); err != nil {
+		return nil, fmt.Errorf("no experiment with id=%s: %w", errs.Quote(id), errs.NotFound)
+	}
+	return access.Load(ctx, p, "experiment_id", id, store.KindExperiment, access.ByID(s.store.ExperimentsByIDs),
+		func(v *store.Experiment) string { return v.ProjectKey }, min)
+}
+
+func (s *Service) defaultExperiment(ctx context.Context, p *auth.Principal, min auth.Role) (*store.Experiment, error) {
+	pk := s.cfg.DefaultProject
+	if pk == "" || !access.CanRead(p, pk) {
+		return nil, fmt.Errorf("no experiment with id=0 (no default project): %w", errs.NotFound)
+	}
+	if err := access.Require(p, pk, min); err != nil {
+		return nil, err
+	}
+	e, err := s.store.ExperimentByName(ctx, pk, DefaultExperimentName)
+	if !errors.Is(err, errs.NotFound) || min == auth.RoleViewer {
+		return e, err
+	}
+	e, err = s.tracking.CreateExperiment(ctx, p, store.CreateExperimentInput{ProjectKey: pk, Name: DefaultExperimentName})
+	if errors.Is(err, errs.Conflict) { // created concurrently
+		return s.store.ExperimentByName(ctx, pk, DefaultExperimentName)
+	}
+	return e, err
+}
+
+// SearchExperiments lists the experiments the caller may read that pass
+// filter (NameFilter), newest first: at most limit after the experiment id
+// after, and whether more may follow.
+func (s *Service) SearchExperiments(ctx context.Context, p *auth.Principal, filter, after string, limit int) ([]*store.Experiment, bool, error) {
+	match, err := NameFilter(filter)
+	if err != nil {
+		return nil, false, err
+	}
+	if after != "" {
+		if err := access.CheckID("page_token", after, store.KindExperiment); err != nil {
+			return nil, false, err
+		}
+	}
+	const scan = 1000
+	var out []*store.Experiment
+	for {
+		batch, err := s.store.ExperimentsInScope(ctx, access.Scope(p), "", after, scan)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, e := range batch {
+			if !match(s.Name(e)) {
+				continue
+			}
+			if len(out) == limit {
+				return out, true, nil
+			}
+			out = append(out, e)
+		}
+		if len(batch) < scan {
+			return out, false, nil
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// RunInput is a new run as MLflow's runs/create describes it.
+type RunInput struct {
+	ExperimentID string
+	Name         string
+	Tags         []store.KeyValue
+}
+
+// CreateRun starts a RUNNING run. MLflow's system tags (mlflow.user,
+// mlflow.source.name, mlflow.parentRunId, …) are kept as the run's tags;
+// the name comes from run_name or else the mlflow.runName tag, and the
+// tag is added when only run_name was given.
+func (s *Service) CreateRun(ctx context.Context, p *auth.Principal, in RunInput) (*store.Run, error) {
+	e, err := s.Experiment(ctx, p, in.ExperimentID, auth.RoleContributor)
+	if err != nil {
+		return nil, err
+	}
+	name, tagged := in.Name, ""
+	for _, kv := range in.Tags {
+		if kv.Key == "mlflow.runName" {
+			tagged = kv.Value
+		}
+	}
+	if name == "" {
+		name = tagged
+	}
+	tags := in.Tags
+	if tagged == "" && name != "" {
+		tags = append(tags, store.KeyValue{Key: "mlflow.runName", Value: name})
+	}
+	return s.tracking.StartRun(ctx, p, store.StartRunInput{ExperimentID: e.ID, Name: name, Tags: tags})
+}
+
+// RunData is a run with the latest value of each of its metrics.
+type RunData struct {
+	Run     *store.Run
+	Metrics []*store.Metric
+}
+
+// Run returns a run the caller may read, by MLflow run id.
+func (s *Service) Run(ctx context.Context, p *auth.Principal, runID string) (*RunData, error) {
+	r, err := s.run(ctx, p, runID, auth.RoleViewer)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.store.MetricsOfRuns(ctx, []string{r.ID})
+	if err != nil {
+		return nil, err
+	}
+	return &RunData{Run: r, Metrics: ms[0]}, nil
+}
+
+func (s *Service) run(ctx context.Context, p *auth.Principal, runID string, min auth.Role) (*store.Run, error) {
+	id, err := HubRunID(runID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := access.Load(ctx, p, "run_id", id, store.KindRun, access.ByID(s.store.RunsByIDs),
+		func(v *store.Run) string { return v.ProjectKey }, min)
+	if errors.Is(err, errs.NotFound) {
+		return nil, fmt.Errorf("run with id=%s not found: %w", errs.Quote(runID), errs.NotFound)
+	}
+	return r, err
+}
+
+// UpdateRun moves a run to an MLflow status ("" leaves it): RUNNING and
+// SCHEDULED through tracking's status change, the terminal ones by
+// finishing it. Asking for the status the run has is a no-op.
+func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, status string) (*store.Run, error) {
+	r, err := s.run(ctx, p, runID, auth.RoleContributor)
+	if err != nil || status == "" {
+		return r, err
+	}
+	to, err := Status(status)
+	if err != nil {
+		return nil, err
+	}
+	if to.Terminal() {
+		return s.tracking.FinishRun(ctx, p, r.ID, &to)
+	}
+	return s.tracking.UpdateRunStatus(ctx, p, r.ID, to)
+}
+
+// LogBatch logs metrics, params and tags to a run, all or nothing: the
+// batch is checked (Batch, and tracking's rules on the run as it is:
+// metrics only while the run is open, params write-once) before anything
+// is written. Params go first, since the store checks their rule under
+// the run's lock.
+func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string, metrics []store.MetricPoint, params, tags []store.KeyValue) error {
+	r, err := s.run(ctx, p, runID, auth.RoleContributor)
+	if err != nil {
+		return err
+	}
+	if err := Batch(metrics, params, tags); err != nil {
+		return err
+	}
+	if len(metrics) > 0 {
+		if err := tracking.Open(r, "metrics"); err != nil {
+			return err
+		}
+	}
+	if len(params) > 0 {
+		if err := tracking.ParamsLogging(r, params); err != nil {
+			return err
+		}
+		if _, err := s.tracking.LogParams(ctx, p, r.ID, params); err != nil {
+			return err
+		}
+	}
+	if len(metrics) > 0 {
+		if _, _, err := s.tracking.LogMetrics(ctx, p, r.ID, metrics); err != nil {
+			return err
+		}
+	}
+	if len(tags) > 0 {
+		if _, err := s.tracking.SetRunTags(ctx, p, r.ID, tags); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteTag removes a tag from a run; removing a tag the run lacks is a
+// no-op, as MLflow's retries need.
+func (s *Service) DeleteTag(ctx context.Context, p *auth.Principal, runID, key string) error {
+	r, err := s.run(ctx, p, runID, auth.RoleContributor)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.DeleteRunTag(ctx, r.ID, key)
+	return err
+}
+
+// MetricHistory returns at most limit points of a run's series key from
+// offset on, in the order they were logged, and whether more follow. An
+// unknown key is an empty history (MLflow answers {}).
+func (s *Service) MetricHistory(ctx context.Context, p *auth.Principal, runID, key string, offset, limit int) ([]store.MetricPoint, bool, error) {
+	r, err := s.run(ctx, p, runID, auth.RoleViewer)
+	if err != nil {
+		return nil, false, err
+	}
+	hs, err := s.store.MetricHistories(ctx, []store.MetricRef{{RunID: r.ID, Key: key}})
+	if err != nil {
+		return nil, false, err
+	}
+	h := hs[0]
+	if offset >= len(h) {
+		return nil, false, nil
+	}
+	end := min(len(h), offset+limit)
+	return h[offset:end], end < len(h), nil
+}
+
+// SearchRuns lists the runs of experiments the caller may read, newest
+// first, limit per page after the run with MLflow id after. Experiments
+// the caller may not read, or that do not exist, contribute nothing.
+func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentIDs []string, after string, limit int) ([]*RunData, error) {
+	var ids []string
+	for _, id := range experimentIDs {
+		e, err := s.Experiment(ctx, p, id, auth.RoleViewer)
+		if errors.Is(err, errs.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, e.ID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var afterID string
+	if after != "" {
+		var err error
+		if afterID, err = HubRunID(after); err != nil {
+			return nil, errs.Invalidf("page_token: not a token this server gave")
+		}
+	}
+	runs, err := s.store.RunsOfExperiments(ctx, ids, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	runIDs := make([]string, len(runs))
+	for i, r := range runs {
+		runIDs[i] = r.ID
+	}
+	ms, err := s.store.MetricsOfRuns(ctx, runIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*RunData, len(runs))
+	for i, r := range runs {
+		out[i] = &RunData{Run: r, Metrics: ms[i]}
+	}
+	return out, nil
+}
