@@ -33,6 +33,10 @@ const DevNeo4jPassword = "exphub-dev-password"
 // in in development mode; the server creates it there.
 const DevOpenLineageProject = "pipelines"
 
+// DevMLflowProject is the project MLflow experiments whose name names no
+// project land in in development mode; the server creates it there.
+const DevMLflowProject = "mlflow"
+
 // Config is the validated server configuration.
 type Config struct {
 	Addr            string
@@ -72,6 +76,10 @@ type Config struct {
 	// development mode when unset; else unmapped namespaces are refused).
 	OpenLineageProjects       map[string]string
 	OpenLineageDefaultProject string
+	// MLflowDefaultProject takes MLflow experiments whose name is not
+	// "project/experiment" (DevMLflowProject in development mode when
+	// unset; else such names are refused).
+	MLflowDefaultProject string
 }
 
 // setting is one configuration key, settable as EXPHUB_<NAME> and as the
@@ -222,6 +230,15 @@ var settings = []setting{
 		c.OpenLineageDefaultProject = v
 		return nil
 	}},
+	{"EXPHUB_MLFLOW_DEFAULT_PROJECT", "mlflow-default-project", "", "project of MLflow experiments whose name is not project/experiment (dev mode default: " + DevMLflowProject + ")", func(c *Config, v string) error {
+		if v != "" {
+			if err := store.CheckProjectKey("project", v); err != nil {
+				return err
+			}
+		}
+		c.MLflowDefaultProject = v
+		return nil
+	}},
 	{"EXPHUB_DEV", "dev", "false", "development mode: dev secrets, demo data, sign-in banner", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -294,6 +311,9 @@ func (c *Config) validate() error {
 	}
 	if c.Dev && c.OpenLineageDefaultProject == "" {
 		c.OpenLineageDefaultProject = DevOpenLineageProject
+	}
+	if c.Dev && c.MLflowDefaultProject == "" {
+		c.MLflowDefaultProject = DevMLflowProject
 	}
 	if c.Dev && len(c.ValidationFileRoots) == 0 {
 		c.ValidationFileRoots = []string{"/"}

@@ -32,6 +32,7 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/validation"
@@ -113,7 +114,8 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
 		Logger: log, Events: hub, Validations: runner, Data: runner,
 		Explorer:    frontend.App(),
-		OpenLineage: openlineage.Config{Projects: cfg.OpenLineageProjects, DefaultProject: cfg.OpenLineageDefaultProject}})
+		OpenLineage: openlineage.Config{Projects: cfg.OpenLineageProjects, DefaultProject: cfg.OpenLineageDefaultProject},
+		MLflow:      mlflow.Config{DefaultProject: cfg.MLflowDefaultProject}})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)
@@ -315,6 +317,12 @@ func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr str
 			log.Error("OpenLineage default project", "project", p, "err", err)
 		}
 	}
+	if p := cfg.MLflowDefaultProject; p != "" {
+		_, err := st.CreateProject(ctx, demo.Actor, store.CreateProjectInput{Key: p, Name: "MLflow experiments"})
+		if err != nil && !errors.Is(err, errs.Conflict) {
+			log.Error("MLflow default project", "project", p, "err", err)
+		}
+	}
 	token, err := auth.NewDevToken([]byte(cfg.JWTSecret), "demo", map[string]auth.Role{"*": auth.RoleAdmin}, 24*time.Hour, time.Now())
 	if err != nil {
 		log.Error("dev token", "err", err)
@@ -339,7 +347,9 @@ More tokens: go run ./cmd/hubctl token --sub alice --role fraud=contributor
 Live events: EXPHUB_TOKEN=<token> go run ./cmd/hubctl watch
 OpenLineage: point a client at %[1]s (endpoint api/v1/lineage, api_key = the token);
   unmapped namespaces land in project %[3]s
-`, base, token, cfg.OpenLineageDefaultProject)
+MLflow:      MLFLOW_TRACKING_URI=%[1]s MLFLOW_TRACKING_TOKEN=<token>;
+  experiments named without project/ land in project %[4]s
+`, base, token, cfg.OpenLineageDefaultProject, cfg.MLflowDefaultProject)
 }
 
 // demoDir is where the demo writes the files its bias check reads.
