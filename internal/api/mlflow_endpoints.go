@@ -137,8 +137,24 @@ type mlflowRun struct {
 		Params  []mlflowKV     `json:"params"`
 		Tags    []mlflowKV     `json:"tags"`
 	} `json:"data"`
-	Inputs  struct{} `json:"inputs"`
+	Inputs struct {
+		DatasetInputs []mlflowDatasetInput `json:"dataset_inputs,omitempty"`
+	} `json:"inputs"`
 	Outputs struct{} `json:"outputs"`
+}
+
+type mlflowDataset struct {
+	Name       string `json:"name"`
+	Digest     string `json:"digest"`
+	SourceType string `json:"source_type"`
+	Source     string `json:"source"`
+	Schema     string `json:"schema,omitempty"`
+	Profile    string `json:"profile,omitempty"`
+}
+
+type mlflowDatasetInput struct {
+	Tags    []mlflowKV    `json:"tags"`
+	Dataset mlflowDataset `json:"dataset"`
 }
 
 func runInfo(r *store.Run) mlflowRunInfo {
@@ -167,7 +183,32 @@ func runOut(d *mlflow.RunData) mlflowRun {
 	}
 	out.Data.Params = fromKVs(d.Run.Params)
 	out.Data.Tags = fromKVs(d.Run.Tags)
+	for _, in := range d.Inputs {
+		out.Inputs.DatasetInputs = append(out.Inputs.DatasetInputs, mlflowDatasetInput{Tags: fromKVs(in.Tags),
+			Dataset: mlflowDataset{Name: in.DatasetName, Digest: in.Digest, SourceType: in.SourceType, Source: in.Source,
+				Schema: in.Schema, Profile: in.Profile}})
+	}
 	return out
+}
+
+func (a *mlflowAPI) logInputs(r *http.Request, p *auth.Principal) (any, error) {
+	var req struct {
+		mlflowRunRef
+		Datasets []mlflowDatasetInput `json:"datasets"`
+	}
+	if err := mlflowDecode(r, &req); err != nil {
+		return nil, err
+	}
+	id, err := req.id()
+	if err != nil {
+		return nil, err
+	}
+	ds := make([]mlflow.DatasetInput, len(req.Datasets))
+	for i, d := range req.Datasets {
+		ds[i] = mlflow.DatasetInput{Name: d.Dataset.Name, Digest: d.Dataset.Digest, SourceType: d.Dataset.SourceType,
+			Source: d.Dataset.Source, Schema: d.Dataset.Schema, Profile: d.Dataset.Profile, Tags: kvs(d.Tags)}
+	}
+	return nil, a.svc.LogInputs(r.Context(), p, id, ds)
 }
 
 // mlflowRunRef is the run a request names: run_id, or the legacy run_uuid.

@@ -375,3 +375,60 @@ func TestMLflowErrors(t *testing.T) {
 	// A viewer reads.
 	w.call(t, w.viewer, http.MethodGet, "runs/get", url.Values{"run_id": {runID}}).ok(t)
 }
+
+// TestMLflowLogInputs: log_input's dataset becomes a Dataset named from its
+// source and a version labelled with MLflow's digest (integrity NONE, not
+// a sha256), which the run CONSUMES; logging it again adds nothing.
+func TestMLflowLogInputs(t *testing.T) {
+	w := newMLflowWorld(t)
+	runID := w.run(t, "inputs")
+	// Verbatim from the mlflow 3.17.2 client (from_pandas with an s3 source).
+	body := `{"run_id": "` + runID + `", "datasets": [{"tags": [{"key": "split", "value": "train"},
+	   {"key": "mlflow.data.context", "value": "training"}],
+	  "dataset": {"name": "train-set", "digest": "f6c67107", "source_type": "s3",
+	   "source": "{\"uri\": \"s3://bucket/data/train.csv\"}",
+	   "schema": "{\"mlflow_colspec\": [{\"type\": \"double\", \"name\": \"x\", \"required\": true}, {\"type\": \"long\", \"name\": \"y\", \"required\": true}]}",
+	   "profile": "{\"num_rows\": 3, \"num_elements\": 9}"}}]}`
+	w.call(t, w.contributor, http.MethodPost, "runs/log-inputs", body).ok(t)
+	w.call(t, w.contributor, http.MethodPost, "runs/log-inputs", body).ok(t) // a retry
+	w.call(t, w.viewer, http.MethodPost, "runs/log-inputs", body).fails(t, http.StatusForbidden, "PERMISSION_DENIED")
+
+	r := w.getRun(t, runID)
+	ins := r["inputs"].(map[string]any)["dataset_inputs"].([]any)
+	if len(ins) != 1 {
+		t.Fatalf("dataset_inputs = %v, want one", ins)
+	}
+	ds := ins[0].(map[string]any)["dataset"].(map[string]any)
+	if ds["digest"] != "f6c67107" || ds["name"] != "train-set" || ds["source_type"] != "s3" || !strings.Contains(ds["source"].(string), "s3://bucket") {
+		t.Errorf("dataset = %v", ds)
+	}
+	if n := len(ins[0].(map[string]any)["tags"].([]any)); n != 2 {
+		t.Errorf("input tags = %v", ins[0])
+	}
+
+	hubRun := "run_" + runID[0:8] + "-" + runID[8:12] + "-" + runID[12:16] + "-" + runID[16:20] + "-" + runID[20:]
+	var out struct {
+		Node struct {
+			Inputs []struct {
+				Version   string  `json:"version"`
+				Digest    *string `json:"digest"`
+				Integrity string  `json:"integrity"`
+				Source    *string `json:"source"`
+				RowCount  *int    `json:"rowCount"`
+				Dataset   struct {
+					Namespace, Name string
+				} `json:"dataset"`
+			} `json:"inputs"`
+		} `json:"node"`
+	}
+	w.h.gql(t, w.contributor, `query($id: ID!) { node(id: $id) { ... on Run { inputs { version digest integrity source rowCount dataset { namespace name } } } } }`,
+		map[string]any{"id": hubRun}).ok(t, &out)
+	if len(out.Node.Inputs) != 1 {
+		t.Fatalf("run inputs through GraphQL = %+v", out.Node.Inputs)
+	}
+	in := out.Node.Inputs[0]
+	if in.Version != "f6c67107" || in.Digest != nil || in.Integrity != "NONE" || in.Source == nil || *in.Source != "mlflow" ||
+		in.Dataset.Namespace != "s3://bucket" || in.Dataset.Name != "data/train.csv" || in.RowCount == nil || *in.RowCount != 3 {
+		t.Errorf("input = %+v", in)
+	}
+}

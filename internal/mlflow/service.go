@@ -29,6 +29,8 @@ type Store interface {
 	DeleteRunTag(ctx context.Context, runID, key string) (*store.Run, error)
 	MetricsOfRuns(ctx context.Context, runIDs []string) ([][]*store.Metric, error)
 	MetricHistories(ctx context.Context, refs []store.MetricRef) ([][]store.MetricPoint, error)
+	LogMLflowInputs(ctx context.Context, actor, runID string, inputs []store.MLflowInput) (*store.Run, error)
+	MLflowInputsOfRun(ctx context.Context, runID string) ([]store.MLflowInputOf, error)
 }
 
 // Tracking is the tracking operations the service calls;
@@ -191,10 +193,12 @@ func (s *Service) CreateRun(ctx context.Context, p *auth.Principal, in RunInput)
 	return s.tracking.StartRun(ctx, p, store.StartRunInput{ExperimentID: e.ID, Name: name, Tags: tags})
 }
 
-// RunData is a run with the latest value of each of its metrics.
+// RunData is a run with the latest value of each of its metrics and,
+// when read one run at a time, the datasets MLflow logged as its inputs.
 type RunData struct {
 	Run     *store.Run
 	Metrics []*store.Metric
+	Inputs  []store.MLflowInputOf
 }
 
 // Run returns a run the caller may read, by MLflow run id.
@@ -207,7 +211,32 @@ func (s *Service) Run(ctx context.Context, p *auth.Principal, runID string) (*Ru
 	if err != nil {
 		return nil, err
 	}
-	return &RunData{Run: r, Metrics: ms[0]}, nil
+	ins, err := s.store.MLflowInputsOfRun(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &RunData{Run: r, Metrics: ms[0], Inputs: ins}, nil
+}
+
+// LogInputs records the datasets MLflow's log_input sent as inputs of a
+// run the caller contributes to (Input maps them); the run CONSUMES each
+// version, so lineage and impact include it.
+func (s *Service) LogInputs(ctx context.Context, p *auth.Principal, runID string, datasets []DatasetInput) error {
+	r, err := s.run(ctx, p, runID, auth.RoleContributor)
+	if err != nil {
+		return err
+	}
+	if len(datasets) == 0 {
+		return nil
+	}
+	inputs := make([]store.MLflowInput, len(datasets))
+	for i, d := range datasets {
+		if inputs[i], err = Input(d); err != nil {
+			return err
+		}
+	}
+	_, err = s.store.LogMLflowInputs(ctx, p.Subject, r.ID, inputs)
+	return err
 }
 
 func (s *Service) run(ctx context.Context, p *auth.Principal, runID string, min auth.Role) (*store.Run, error) {

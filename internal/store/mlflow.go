@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 )
 
 // The reads and writes below exist for the MLflow REST API (internal/mlflow):
@@ -106,5 +107,194 @@ func (s *Store) DeleteRunTag(ctx context.Context, runID, key string) (*Run, erro
 		}
 		keys, values := unzipKV(kept)
 		return setRunLists(tx, runID, "tags", keys, values)
+	})
+}
+
+// SourceMLflow marks the dataset versions MLflow's log_input created: their
+// digest is MLflow's own fingerprint (mlflowDigest), not a sha256 of the
+// content, so their digest is null (integrity NONE) until a validation
+// reads the data.
+const SourceMLflow = "mlflow"
+
+// MaxMLflowFieldLen bounds each of the JSON texts MLflow sends with a
+// dataset (source, schema, profile).
+const MaxMLflowFieldLen = 1 << 20
+
+// MLflowInput is one dataset MLflow's log_input sent for a run: the
+// dataset it names (namespace + name, derived from MLflow's source), the
+// version MLflow's digest identifies, MLflow's fields kept as it sent them,
+// and the input's tags (its context among them).
+type MLflowInput struct {
+	Namespace, Name string
+	// Digest is MLflow's digest; it is also the version's label.
+	Digest                  string
+	DatasetName             string
+	SourceType, Source, URI string
+	Schema, Profile         string
+	SchemaFields            []SchemaField
+	RowCount                *int64
+	Tags                    []KeyValue
+}
+
+// MLflowInputOf is an input of a run as MLflow reads it back.
+type MLflowInputOf struct {
+	MLflowInput
+	VersionID string
+}
+
+// LogMLflowInputs records that a run read datasets MLflow described: the
+// dataset (namespace, name) of the run's project is created when missing,
+// the version labelled with MLflow's digest too (digest null, mlflowDigest
+// set, source SourceMLflow), and the run CONSUMES it. Logging an input
+// again adds nothing (its first tags stay), so a retried request is a
+// no-op. All or nothing, in one transaction under the run's lock.
+func (s *Store) LogMLflowInputs(ctx context.Context, actor, runID string, inputs []MLflowInput) (*Run, error) {
+	if err := checkID("run_id", runID, KindRun); err != nil {
+		return nil, err
+	}
+	if len(inputs) == 0 || len(inputs) > MaxItemsPerCall {
+		return nil, invalid("datasets: between 1 and %d per call, got %d", MaxItemsPerCall, len(inputs))
+	}
+	for i, in := range inputs {
+		for _, f := range []struct{ name, v string }{{"namespace", in.Namespace}, {"name", in.Name}, {"digest", in.Digest}} {
+			if err := checkText(fmt.Sprintf("datasets[%d].dataset.%s", i, f.name), f.v, MaxURILen, true); err != nil {
+				return nil, err
+			}
+		}
+		if n := len(in.Namespace) + len(in.Name); n > MaxDatasetIdentityLen {
+			return nil, invalid("datasets[%d]: namespace and name together at most %d bytes, got %d", i, MaxDatasetIdentityLen, n)
+		}
+		for _, f := range []struct{ name, v string }{{"schema", in.Schema}, {"profile", in.Profile}, {"source", in.Source}} {
+			if len(f.v) > MaxMLflowFieldLen {
+				return nil, invalid("datasets[%d].dataset.%s: at most %d bytes", i, f.name, MaxMLflowFieldLen)
+			}
+		}
+		if err := checkKeyValues(fmt.Sprintf("datasets[%d].tags", i), in.Tags, MaxTagValueLen); err != nil {
+			return nil, err
+		}
+	}
+	var unchanged *Run
+	run, err := write(ctx, s, func(tx *txn) (*Run, error) {
+		r, err := lockRun(tx, runID)
+		if err != nil {
+			return nil, err
+		}
+		now := s.now().UTC()
+		var events []eventDraft
+		var added []string
+		for _, in := range inputs {
+			rec, err := tx.single(`
+				MATCH (p:Project {key: $pk})
+				MERGE (d:Dataset:Node {projectKey: $pk, namespace: $namespace, name: $name})
+				ON CREATE SET d.id = $id, d.displayName = $name, d.description = '', d.createdAt = $now,
+				              d.createdBy = $actor, d.versionCount = 0, d.source = $source
+				MERGE (p)-[:HAS_DATASET]->(d)
+				RETURN d.id AS id, d.id = $id AS created`,
+				map[string]any{"pk": r.ProjectKey, "namespace": in.Namespace, "name": in.Name, "id": newID(KindDataset),
+					"now": now, "actor": actor, "source": SourceMLflow})
+			if err != nil {
+				return nil, err
+			}
+			dsID, err := recStr(rec, "id")
+			if err != nil {
+				return nil, err
+			}
+			if created, err := recBool(rec, "created"); err != nil {
+				return nil, err
+			} else if created {
+				events = append(events, eventDraft{EventDatasetRegistered, r.ProjectKey, dsID,
+					map[string]any{"namespace": in.Namespace, "name": in.Name}})
+			}
+			names, types, nulls := make([]string, len(in.SchemaFields)), make([]string, len(in.SchemaFields)), make([]bool, len(in.SchemaFields))
+			for i, f := range in.SchemaFields {
+				names[i], types[i], nulls[i] = f.Name, f.Type, f.Nullable
+			}
+			tk, tv := unzipKV(in.Tags)
+			rec, err = tx.single(`
+				MATCH (d:Dataset {id: $datasetId}) `+lockClause("d")+`
+				WITH d
+				OPTIONAL MATCH (d)-[:HAS_VERSION]->(old:DatasetVersion {version: $digest})
+				CALL {
+				  WITH d, old
+				  WITH d WHERE old IS NULL
+				  SET d.versionCount = d.versionCount + 1, d.latestVersionId = $id
+				  CREATE (v:DatasetVersion:Node {id: $id, projectKey: d.projectKey, datasetId: d.id, version: $digest,
+				          displayName: d.name + '@' + $digest, uri: $uri, digest: null, mlflowDigest: $digest, source: $source,
+				          mlflowName: $mlflowName, mlflowSourceType: $sourceType, mlflowSource: $mlflowSource,
+				          mlflowSchema: $schema, mlflowProfile: $profile,
+				          schemaNames: $names, schemaTypes: $types, schemaNullable: $nulls, rowCount: $rowCount,
+				          createdAt: $now, createdBy: $actor})
+				  CREATE (d)-[:HAS_VERSION]->(v)
+				  RETURN v
+				  UNION
+				  WITH old
+				  WITH old WHERE old IS NOT NULL
+				  RETURN old AS v
+				}
+				WITH v, old IS NULL AS created
+				MATCH (r:Run {id: $runId})
+				MERGE (v)-[e:CONSUMED_BY]->(r)
+				ON CREATE SET e.createdAt = $now, e.mlflowTagKeys = $tagKeys, e.mlflowTagValues = $tagValues
+				RETURN v.id AS id, created, e.createdAt = $now AS added`,
+				map[string]any{"datasetId": dsID, "digest": in.Digest, "id": newID(KindDatasetVersion), "uri": in.URI,
+					"source": SourceMLflow, "mlflowName": in.DatasetName, "sourceType": in.SourceType, "mlflowSource": in.Source,
+					"schema": in.Schema, "profile": in.Profile, "names": names, "types": types, "nulls": nulls,
+					"rowCount": derefOrNil(in.RowCount), "now": now, "actor": actor, "runId": runID,
+					"tagKeys": tk, "tagValues": tv})
+			if err != nil {
+				return nil, err
+			}
+			vID, err := recStr(rec, "id")
+			if err != nil {
+				return nil, err
+			}
+			if created, err := recBool(rec, "created"); err != nil {
+				return nil, err
+			} else if created {
+				events = append(events, eventDraft{EventDatasetVersionRegister, r.ProjectKey, vID,
+					map[string]any{"datasetId": dsID, "version": in.Digest, "mlflowDigest": in.Digest}})
+			}
+			if isNew, err := recBool(rec, "added"); err != nil {
+				return nil, err
+			} else if isNew {
+				added = append(added, vID)
+			}
+		}
+		if len(added) == 0 && len(events) == 0 {
+			unchanged = r
+			return nil, errUnchanged
+		}
+		if len(added) > 0 {
+			events = append(events, eventDraft{EventRunLineageChanged, r.ProjectKey, r.ID,
+				map[string]any{"experimentId": r.ExperimentID, "inputs": added}})
+		}
+		return r, s.appendEvents(tx, actor, events...)
+	})
+	return orUnchanged(run, unchanged, err)
+}
+
+// MLflowInputsOfRun returns the dataset versions MLflow logged as a run's
+// inputs, in the order they were logged.
+func (s *Store) MLflowInputsOfRun(ctx context.Context, runID string) ([]MLflowInputOf, error) {
+	return read(ctx, s, func(tx *txn) ([]MLflowInputOf, error) {
+		recs, err := tx.run(`
+			MATCH (d:Dataset)-[:HAS_VERSION]->(v:DatasetVersion)-[e:CONSUMED_BY]->(r:Run {id: $id})
+			WHERE v.mlflowDigest IS NOT NULL
+			WITH d, v, e ORDER BY e.createdAt, v.id
+			RETURN v{.*, namespace: d.namespace, dsName: d.name,
+			         tagKeys: coalesce(e.mlflowTagKeys, []), tagValues: coalesce(e.mlflowTagValues, [])} AS v`,
+			map[string]any{"id": runID})
+		if err != nil {
+			return nil, err
+		}
+		return recsDecode(recs, "v", func(m map[string]any) (MLflowInputOf, error) {
+			p := props{m: m}
+			in := MLflowInputOf{VersionID: p.str("id"), MLflowInput: MLflowInput{
+				Namespace: p.str("namespace"), Name: p.str("dsName"), Digest: p.str("mlflowDigest"),
+				DatasetName: p.str("mlflowName"), SourceType: p.str("mlflowSourceType"), Source: p.str("mlflowSource"),
+				URI: p.str("uri"), Schema: p.str("mlflowSchema"), Profile: p.str("mlflowProfile"), RowCount: p.optInt("rowCount"),
+				Tags: zipKV(p.strs("tagKeys"), p.strs("tagValues"))}}
+			return in, p.err
+		})
 	})
 }
