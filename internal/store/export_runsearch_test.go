@@ -6,6 +6,25 @@ import (
 	"time"
 )
 
+// DropSearchRuns deletes what SeedSearchRuns made in experiment expID.
+func (s *Store) DropSearchRuns(ctx context.Context, expID string) error {
+	for {
+		n, err := write(ctx, s, func(tx *txn) (int64, error) {
+			rec, err := tx.single(`
+				MATCH (r:Run) WHERE r.experimentId = $exp AND r.id STARTS WITH $prefix
+				WITH r LIMIT 10000 OPTIONAL MATCH (r)-[:HAS_METRIC]->(m:Metric)
+				DETACH DELETE r, m RETURN count(DISTINCT r) AS n`, map[string]any{"exp": expID, "prefix": fmt.Sprintf("run-bench-%s-", expID)})
+			if err != nil {
+				return 0, err
+			}
+			return recInt(rec, "n")
+		})
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
 // SeedSearchRuns creates n runs in experiment expID of project pk with one
 // fast UNWIND per 10,000 runs, for the run search benchmark: run i has
 // param lr = ["0.1","0.01","0.001"][i%3] and metric auc = (i*7919 % 1000)/1000.

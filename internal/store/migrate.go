@@ -98,6 +98,9 @@ var migrations = []string{
 	// get the default as version 0 (CreateProject makes it for new ones).
 	`MATCH (p:Project) WHERE NOT (p)-[:HAS_POLICY]->()
 	 CREATE (p)-[:HAS_POLICY]->(:Policy:Node {id: 'pol_' + randomUUID(), projectKey: p.key, version: 0})`,
+	// Run search drives a metric comparison (metrics.auc > 0.9) from this
+	// index instead of visiting every run of the project.
+	"CREATE INDEX metric_key_value IF NOT EXISTS FOR (n:Metric) ON (n.key, n.latestValue)",
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call

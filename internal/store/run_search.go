@@ -338,6 +338,7 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 		}
 		col := "o" + strconv.Itoa(i)
 		with = append(with, x+" AS "+col)
+		key := "x.searchKeys[" + strconv.Itoa(i) + "]"
 		dir, cmp := "ASC", ">"
 		if o.Desc {
 			dir, cmp = "DESC", "<"
@@ -345,12 +346,12 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 		by = append(by, col+" IS NULL", col+" "+dir)
 		if cursorVals != nil {
 			p := c.param(cursorVals[i])
-			ors = append(ors, "("+strings.Join(append(slicesClone(eqs), "("+p+" IS NOT NULL AND ("+col+" IS NULL OR "+col+" "+cmp+" "+p+"))"), " AND ")+")")
-			eqs = append(eqs, "(("+col+" IS NULL AND "+p+" IS NULL) OR "+col+" = "+p+")")
+			ors = append(ors, "("+strings.Join(append(slicesClone(eqs), "("+p+" IS NOT NULL AND ("+key+" IS NULL OR "+key+" "+cmp+" "+p+"))"), " AND ")+")")
+			eqs = append(eqs, "(("+key+" IS NULL AND "+p+" IS NULL) OR "+key+" = "+p+")")
 		}
 	}
 	if cursorVals != nil {
-		ors = append(ors, "("+strings.Join(append(eqs, "r.id "+idCmp+" "+c.param(cur.ID)), " AND ")+")")
+		ors = append(ors, "("+strings.Join(append(eqs, "x.id "+idCmp+" "+c.param(cur.ID)), " AND ")+")")
 		after = strings.Join(ors, " OR ")
 	}
 	// Both starts are index seeks: experiments by project, runs by
@@ -359,28 +360,32 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 	if len(in.ExperimentIDs) > 0 {
 		match = `MATCH (r:Run) USING INDEX r:Run(experimentId) WHERE r.experimentId IN $eids AND r.projectKey = $pk`
 	}
-	c.params["pk"], c.params["eids"], c.params["limit"] = in.ProjectKey, in.ExperimentIDs, limit
+	if d := metricDriver(in.Query); d != nil {
+		// A metric range drives the search from the Metric(key, latestValue)
+		// index: it touches only the runs whose metric qualifies instead of
+		// every run of the project. The comparison stays in where too.
+		c.params["dk"], c.params["dv"] = d.Key, d.Number
+		match = `MATCH (dm:Metric {key: $dk}) WHERE dm.latestValue ` + cmpOps[d.Op] + ` $dv
+		  MATCH (r:Run {id: dm.runId}) WHERE r.projectKey = $pk AND r.experimentId IS NOT NULL
+		    AND (size($eids) = 0 OR r.experimentId IN $eids)`
+	}
+	eids := in.ExperimentIDs
+	if eids == nil {
+		eids = []string{}
+	}
+	c.params["pk"], c.params["eids"], c.params["limit"] = in.ProjectKey, eids, limit
 	cols := make([]string, len(order))
 	for i := range order {
 		cols[i] = "o" + strconv.Itoa(i)
 	}
-	cypher := `
-		CALL {
-		  ` + match + ` AND ` + where + `
-		  RETURN count(r) AS total
-		}
-		CALL {
-		  ` + match + ` AND ` + where + `
-		  WITH r, ` + strings.Join(with, ", ") + `
-		  WHERE ` + after + `
-		  WITH r, [` + strings.Join(cols, ", ") + `] AS keys ORDER BY ` + strings.Join(by, ", ") + `, r.id ` + idDir + ` LIMIT $limit
-		  RETURN collect(r{.*, searchKeys: keys}) AS items
-		}
-		RETURN total, items`
-	type hit struct {
-		run  *Run
-		keys []any
-	}
+	// One pass over the matches gives both the total and the page: the
+	// matches are sorted once, and the page is the first $limit of them
+	// after the cursor.
+	cypher := match + ` AND ` + where + `
+		WITH r, ` + strings.Join(with, ", ") + `
+		ORDER BY ` + strings.Join(by, ", ") + `, r.id ` + idDir + `
+		WITH collect(r{.*, searchKeys: [` + strings.Join(cols, ", ") + `]}) AS hits
+		RETURN size(hits) AS total, [x IN hits WHERE ` + after + `][0..$limit] AS items`
 	return read(ctx, s, func(tx *txn) (Conn[*Run], error) {
 		rec, err := tx.single(cypher, c.params)
 		if err != nil {
@@ -402,6 +407,25 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 		}, limit-1, func(r *Run) (any, string) { return keys[r.ID], r.ID })
 		return conn, err
 	})
+}
+
+// metricDriver returns the metric comparison every match must satisfy
+// (the filter itself, or one of a top-level AND) that an index range can
+// serve, or nil.
+func metricDriver(q *RunQuery) *RunCompare {
+	if q == nil || q.Where == nil {
+		return nil
+	}
+	cands := q.Where.And
+	if q.Where.Compare != nil {
+		cands = []*RunPredicate{q.Where}
+	}
+	for _, p := range cands {
+		if c := p.Compare; c != nil && c.Entity == RunEntityMetric && c.Op != RunOpNe && cmpOps[c.Op] != "" {
+			return c
+		}
+	}
+	return nil
 }
 
 func slicesClone(s []string) []string { return append([]string(nil), s...) }

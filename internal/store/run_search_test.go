@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -130,6 +131,11 @@ func BenchmarkSearchRuns100k(b *testing.B) {
 	if err := s.SeedSearchRuns(b.Context(), pk, e.ID, 100_000); err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() {
+		if err := s.DropSearchRuns(context.WithoutCancel(b.Context()), e.ID); err != nil {
+			b.Error(err)
+		}
+	})
 	q := &store.RunQuery{Where: &store.RunPredicate{And: []*store.RunPredicate{
 		{Compare: &store.RunCompare{Entity: store.RunEntityMetric, Key: "auc", Op: store.RunOpGt, Number: 0.9}},
 		{Compare: &store.RunCompare{Entity: store.RunEntityParam, Key: "lr", Op: store.RunOpEq, Str: "0.1"}},
