@@ -652,6 +652,7 @@ type ComplexityRoot struct {
 		ReproduceSpec         func(childComplexity int, runID string) int
 		ReproducibilityAudit  func(childComplexity int, experimentID string) int
 		Runs                  func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
+		SearchRuns            func(childComplexity int, projectKey string, experimentIds []string, filter *string, orderBy []string, first *int, after *string) int
 		ValidationRuns        func(childComplexity int, datasetID *string, datasetVersionID *string, first *int, after *string) int
 		VerifyAuditLog        func(childComplexity int, projectKey string) int
 	}
@@ -1045,6 +1046,7 @@ type QueryResolver interface {
 	Project(ctx context.Context, key string) (*store.Project, error)
 	Experiments(ctx context.Context, projectKey string, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
 	Runs(ctx context.Context, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
+	SearchRuns(ctx context.Context, projectKey string, experimentIds []string, filter *string, orderBy []string, first *int, after *string) (*model.RunConnection, error)
 	Job(ctx context.Context, projectKey string, namespace string, name string) (*store.Job, error)
 	Jobs(ctx context.Context, projectKey string, nameContains *string, first *int, after *string) (*model.JobConnection, error)
 }
@@ -3755,6 +3757,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Runs(childComplexity, args["experimentId"].(string), args["filter"].(*model.RunFilter), args["orderBy"].(*model.RunOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.searchRuns":
+		if e.ComplexityRoot.Query.SearchRuns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchRuns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchRuns(childComplexity, args["projectKey"].(string), args["experimentIds"].([]string), args["filter"].(*string), args["orderBy"].([]string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.validationRuns":
 		if e.ComplexityRoot.Query.ValidationRuns == nil {
 			break
@@ -6570,6 +6583,14 @@ extend type Query {
   project(key: String!): Project
   experiments(projectKey: String!, filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
   runs(experimentId: ID!, filter: RunFilter, orderBy: RunOrder, first: Int = 20, after: String): RunConnection!
+  """
+  Runs of a project's experiments (all of them, or experimentIds) matching filter, in MLflow's
+  search_runs language plus OR and parentheses: metrics.auc > 0.9 and (params.lr = '0.1' or
+  tags.team ILIKE 'risk%'). orderBy clauses are like "metrics.auc DESC"; the default is
+  attributes.start_time DESC, and runs without the field sort last. A filter that does not parse
+  is BAD_USER_INPUT naming its column.
+  """
+  searchRuns(projectKey: String!, experimentIds: [ID!], filter: String, orderBy: [String!], first: Int = 20, after: String): RunConnection!
   "A job by its OpenLineage name, in a project the caller may read; null when there is none."
   job(projectKey: String!, namespace: String!, name: String!): Job
   "A project's jobs, newest first; nameContains is a case-insensitive substring of the name or the namespace."
@@ -9571,6 +9592,60 @@ func (ec *executionContext) field_Query_runs_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchRuns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "experimentIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["experimentIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -20579,6 +20654,50 @@ func (ec *executionContext) fieldContext_Query_runs(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_runs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchRuns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchRuns(ctx, fc.Args["projectKey"].(string), fc.Args["experimentIds"].([]string), fc.Args["filter"].(*string), fc.Args["orderBy"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RunConnection) graphql.Marshaler {
+			return ec.marshalNRunConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchRuns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32126,6 +32245,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_runs(ctx, field)
+				})
+		case "searchRuns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchRuns(ctx, field)
 				})
 		case "job":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

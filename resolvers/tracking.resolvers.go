@@ -16,6 +16,7 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/tracking"
 )
 
 // Runs is the resolver for the runs field.
@@ -310,6 +311,23 @@ func (r *queryResolver) Runs(ctx context.Context, experimentID string, filter *m
 		return nil, err
 	}
 	return r.runs(ctx, exp, filter, orderBy, first, after)
+}
+
+// SearchRuns is the resolver for the searchRuns field.
+func (r *queryResolver) SearchRuns(ctx context.Context, projectKey string, experimentIds []string, filter *string, orderBy []string, first *int, after *string) (*model.RunConnection, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := tracking.SearchRuns(ctx, r.Store, p, tracking.RunSearchRequest{ProjectKey: projectKey, ExperimentIDs: experimentIds,
+		Filter: deref(filter), OrderBy: orderBy, Page: page(first, after)})
+	if err != nil {
+		return nil, err
+	}
+	return connection(c, func(cur string, n *store.Run) *model.RunEdge { return &model.RunEdge{Cursor: cur, Node: n} },
+		func(e []*model.RunEdge, pi *model.PageInfo, t int) *model.RunConnection {
+			return &model.RunConnection{Edges: e, PageInfo: pi, TotalCount: t}
+		}), nil
 }
 
 // Job is the resolver for the job field.

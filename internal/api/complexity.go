@@ -87,6 +87,9 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.Runs = func(child int, _ string, _ *model.RunFilter, _ *model.RunOrder, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
+	c.Query.SearchRuns = func(child int, _ string, _ []string, _ *string, _ []string, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
 	c.Query.Nodes = func(child int, ids []string) int { return listCost(child, len(ids)) }
 	c.Query.Datasets = func(child int, _ string, _ *model.DatasetFilter, first *int, _ *string) int {
 		return pageCost(child, first)

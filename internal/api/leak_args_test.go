@@ -175,6 +175,11 @@ func (g *leakGen) candidates(name string, typ *ast.Type, valid map[string]bool) 
 			return out
 		case lower == "after" || lower == "before" || lower == "cursor":
 			return nil
+		case lower == "filter":
+			// searchRuns: every run, and every run by a tag or param test.
+			return []any{"", "attributes.run_name LIKE '%' or tags.x IS NULL or params.x IS NOT NULL"}
+		case lower == "orderby":
+			return []any{"attributes.start_time DESC", "metrics.auc"}
 		}
 		// A lone string: the values of that name in the records.
 		var out []any
