@@ -1384,6 +1384,14 @@ export type Query = {
   /** Every run of an experiment with its reproducibility and latest reproduction status. */
   reproducibilityAudit: ReproducibilityAudit;
   runs: RunConnection;
+  /**
+   * Runs of a project's experiments (all of them, or experimentIds) matching filter, in MLflow's
+   * search_runs language plus OR and parentheses: metrics.auc > 0.9 and (params.lr = '0.1' or
+   * tags.team ILIKE 'risk%'). orderBy clauses are like "metrics.auc DESC"; the default is
+   * attributes.start_time DESC, and runs without the field sort last. A filter that does not parse
+   * is BAD_USER_INPUT naming its column.
+   */
+  searchRuns: RunConnection;
   /** Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first. */
   validationRuns: ValidationRunConnection;
   /** Walks the event log's hash chain and reports the first broken link; approvers and admins of projectKey. */
@@ -1546,6 +1554,16 @@ export type QueryRunsArgs = {
   filter?: InputMaybe<RunFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<RunOrder>;
+};
+
+
+export type QuerySearchRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  experimentIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  filter?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<Scalars['String']['input']>>;
+  projectKey: Scalars['String']['input'];
 };
 
 
