@@ -374,12 +374,6 @@ func (a *mlflowAPI) searchRuns(r *http.Request, p *auth.Principal) (any, error) 
 	if err := mlflowDecode(r, &req); err != nil {
 		return nil, err
 	}
-	if req.Filter != "" {
-		return nil, errs.Invalidf("filter: not supported yet")
-	}
-	if len(req.OrderBy) > 0 {
-		return nil, errs.Invalidf("order_by: not supported yet")
-	}
 	limit, err := pageSize(req.MaxResults, 1000, 1000)
 	if err != nil {
 		return nil, err
@@ -391,24 +385,20 @@ func (a *mlflowAPI) searchRuns(r *http.Request, p *auth.Principal) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	runs, err := a.svc.SearchRuns(r.Context(), p, req.ExperimentIDs, after, limit+1)
+	runs, next, err := a.svc.SearchRuns(r.Context(), p, req.ExperimentIDs, req.Filter, req.OrderBy, after, limit)
 	if err != nil {
 		return nil, err
 	}
 	if len(runs) == 0 {
 		return nil, nil
 	}
-	more := len(runs) > limit
-	if more {
-		runs = runs[:limit]
-	}
 	out := make([]mlflowRun, len(runs))
 	for i, d := range runs {
 		out[i] = runOut(d)
 	}
 	res := map[string]any{"runs": out}
-	if more {
-		res["next_page_token"] = pageToken(out[len(out)-1].Info.RunID)
+	if next != "" {
+		res["next_page_token"] = pageToken(next)
 	}
 	return res, nil
 }

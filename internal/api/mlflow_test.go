@@ -269,7 +269,13 @@ func TestMLflowTracking(t *testing.T) {
 	if len(seen) != 2 || seen[1] != runID {
 		t.Errorf("runs/search saw %v, want the child then %s", seen, runID)
 	}
-	w.call(t, c, http.MethodPost, "runs/search", map[string]any{"experiment_ids": []string{expID}, "filter": "metrics.auc > 0.5"}).
+	// A filter runs the hub's run search (MLflow's grammar plus OR).
+	hits := w.call(t, c, http.MethodPost, "runs/search", map[string]any{"experiment_ids": []string{expID},
+		"filter": "metrics.auc > 0.5 and params.depth = '6' or tags.nope = 'x'", "order_by": []string{"attributes.start_time DESC"}, "max_results": 1000}).ok(t)
+	if runs, _ := hits["runs"].([]any); len(runs) != 1 || runs[0].(map[string]any)["info"].(map[string]any)["run_id"] != runID {
+		t.Errorf("runs/search with a filter = %v, want %s", hits, runID)
+	}
+	w.call(t, c, http.MethodPost, "runs/search", map[string]any{"experiment_ids": []string{expID}, "filter": "metrics.auc >> 0.5"}).
 		fails(t, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "filter")
 
 	upd := w.call(t, c, http.MethodPost, "runs/update", map[string]any{"run_id": runID, "run_uuid": runID, "status": "FINISHED",

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/runsearch"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/tracking"
 )
@@ -31,6 +33,7 @@ type Store interface {
 	MetricHistories(ctx context.Context, refs []store.MetricRef) ([][]store.MetricPoint, error)
 	LogMLflowInputs(ctx context.Context, actor, runID string, inputs []store.MLflowInput) (*store.Run, error)
 	MLflowInputsOfRun(ctx context.Context, runID string) ([]store.MLflowInputOf, error)
+	SearchRuns(ctx context.Context, in store.RunSearch) (store.Conn[*store.Run], error)
 }
 
 // Tracking is the tracking operations the service calls;
@@ -340,37 +343,69 @@ func (s *Service) MetricHistory(ctx context.Context, p *auth.Principal, runID, k
 	return h[offset:end], end < len(h), nil
 }
 
-// SearchRuns lists the runs of experiments the caller may read, newest
-// first, limit per page after the run with MLflow id after. Experiments
-// the caller may not read, or that do not exist, contribute nothing.
-func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentIDs []string, after string, limit int) ([]*RunData, error) {
+// SearchRuns lists the runs of experiments the caller may read
+// (experiments it may not read, or that do not exist, contribute nothing),
+// limit per page from the position after ("" for the first page), and
+// returns the position of the next page ("" when there is none). Without a
+// filter or order the runs come newest first, across projects. A filter
+// (MLflow's grammar and the hub's OR and parentheses, internal/runsearch)
+// or an order_by is run by the store's run search, over the experiments of
+// one project, at most store.MaxPageSize per page.
+func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentIDs []string, filter string, orderBy []string,
+	after string, limit int) ([]*RunData, string, error) {
+	q, err := runsearch.Parse(filter)
+	if err != nil {
+		return nil, "", err
+	}
+	order, err := runsearch.ParseOrderBy(orderBy)
+	if err != nil {
+		return nil, "", err
+	}
 	var ids []string
+	projects := map[string]bool{}
+	var project string
 	for _, id := range experimentIDs {
 		e, err := s.Experiment(ctx, p, id, auth.RoleViewer)
 		if errors.Is(err, errs.NotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		ids = append(ids, e.ID)
+		projects[e.ProjectKey], project = true, e.ProjectKey
 	}
 	if len(ids) == 0 {
-		return nil, nil
+		return nil, "", nil
 	}
-	var afterID string
-	if after != "" {
-		var err error
-		if afterID, err = HubRunID(after); err != nil {
-			return nil, errs.Invalidf("page_token: not a token this server gave")
+	var runs []*store.Run
+	var next string
+	if q == nil && len(order) == 0 {
+		if runs, next, err = s.newestRuns(ctx, ids, after, limit); err != nil {
+			return nil, "", err
+		}
+	} else {
+		if len(projects) > 1 {
+			return nil, "", errs.Invalidf("experiment_ids: a filter or order_by searches the experiments of one project; these are in %d", len(projects))
+		}
+		page := store.Page{First: min(limit, store.MaxPageSize)}
+		if pos, ok := strings.CutPrefix(after, "s:"); ok {
+			page.After = pos
+		} else if after != "" {
+			return nil, "", errs.Invalidf("page_token: not a token of this search")
+		}
+		conn, err := s.store.SearchRuns(ctx, store.RunSearch{Scope: access.Scope(p), ProjectKey: project, ExperimentIDs: ids,
+			Query: q, Order: order, Page: page})
+		if err != nil {
+			return nil, "", err
+		}
+		runs = conn.Items
+		if conn.HasNext {
+			next = "s:" + conn.EndCursor()
 		}
 	}
-	runs, err := s.store.RunsOfExperiments(ctx, ids, afterID, limit)
-	if err != nil {
-		return nil, err
-	}
 	if len(runs) == 0 {
-		return nil, nil
+		return nil, "", nil
 	}
 	runIDs := make([]string, len(runs))
 	for i, r := range runs {
@@ -378,11 +413,30 @@ func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentI
 	}
 	ms, err := s.store.MetricsOfRuns(ctx, runIDs)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	out := make([]*RunData, len(runs))
 	for i, r := range runs {
 		out[i] = &RunData{Run: r, Metrics: ms[i]}
 	}
-	return out, nil
+	return out, next, nil
+}
+
+// newestRuns pages through the runs of experiments newest first; the
+// position is "r:" and the last run's MLflow id.
+func (s *Service) newestRuns(ctx context.Context, ids []string, after string, limit int) ([]*store.Run, string, error) {
+	var afterID string
+	if after != "" {
+		pos, ok := strings.CutPrefix(after, "r:")
+		var err error
+		if afterID, err = HubRunID(pos); !ok || err != nil {
+			return nil, "", errs.Invalidf("page_token: not a token of this search")
+		}
+	}
+	runs, err := s.store.RunsOfExperiments(ctx, ids, afterID, limit+1)
+	if err != nil || len(runs) <= limit {
+		return runs, "", err
+	}
+	runs = runs[:limit]
+	return runs, "r:" + RunID(runs[len(runs)-1].ID), nil
 }
