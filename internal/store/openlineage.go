@@ -243,8 +243,11 @@ func (b *lineageBatch) screen() error {
 // mergeFacets applies an event's facets to the stored JSON object of
 // facets: a facet replaces the one of its name, an empty one deletes it.
 func mergeFacets(stored string, update Facets) (string, bool, error) {
+	if len(update) == 0 && stored != "" {
+		return stored, false, nil
+	}
 	cur := map[string]json.RawMessage{}
-	if stored != "" {
+	if stored != "" && stored != "{}" {
 		if err := json.Unmarshal([]byte(stored), &cur); err != nil {
 			return "", false, fmt.Errorf("stored facets: %w", err)
 		}
