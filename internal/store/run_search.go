@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/exphub/exphub/internal/errs"
 )
 
@@ -338,7 +340,7 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 		}
 		col := "o" + strconv.Itoa(i)
 		with = append(with, x+" AS "+col)
-		key := "x.searchKeys[" + strconv.Itoa(i) + "]"
+		key := "x.k[" + strconv.Itoa(i) + "]"
 		dir, cmp := "ASC", ">"
 		if o.Desc {
 			dir, cmp = "DESC", "<"
@@ -351,7 +353,7 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 		}
 	}
 	if cursorVals != nil {
-		ors = append(ors, "("+strings.Join(append(eqs, "x.id "+idCmp+" "+c.param(cur.ID)), " AND ")+")")
+		ors = append(ors, "("+strings.Join(append(eqs, "x.r.id "+idCmp+" "+c.param(cur.ID)), " AND ")+")")
 		after = strings.Join(ors, " OR ")
 	}
 	// Both starts are index seeks: experiments by project, runs by
@@ -366,7 +368,7 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 		// every run of the project. The comparison stays in where too.
 		c.params["dk"], c.params["dv"] = d.Key, d.Number
 		match = `MATCH (dm:Metric {key: $dk}) WHERE dm.latestValue ` + cmpOps[d.Op] + ` $dv
-		  MATCH (r:Run {id: dm.runId}) WHERE r.projectKey = $pk AND r.experimentId IS NOT NULL
+		  MATCH (r:Run)-[:HAS_METRIC]->(dm) WHERE r.projectKey = $pk AND r.experimentId IS NOT NULL
 		    AND (size($eids) = 0 OR r.experimentId IN $eids)`
 	}
 	eids := in.ExperimentIDs
@@ -384,26 +386,37 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 	cypher := match + ` AND ` + where + `
 		WITH r, ` + strings.Join(with, ", ") + `
 		ORDER BY ` + strings.Join(by, ", ") + `, r.id ` + idDir + `
-		WITH collect(r{.*, searchKeys: [` + strings.Join(cols, ", ") + `]}) AS hits
-		RETURN size(hits) AS total, [x IN hits WHERE ` + after + `][0..$limit] AS items`
+		WITH collect({r: r, k: [` + strings.Join(cols, ", ") + `]}) AS hits
+		WITH size(hits) AS total, [x IN hits WHERE ` + after + `][0..$limit] AS page
+		RETURN total, [x IN page | properties(x.r)] AS items, [x IN page | x.k] AS keys`
 	return read(ctx, s, func(tx *txn) (Conn[*Run], error) {
 		rec, err := tx.single(cypher, c.params)
 		if err != nil {
 			return Conn[*Run]{}, fmt.Errorf("search runs: %w", err)
 		}
-		var keys = map[string][]any{}
+		ks, _, err := neo4j.GetRecordValue[[]any](rec, "keys")
+		if err != nil {
+			return Conn[*Run]{}, fmt.Errorf("decode keys: %w", err)
+		}
+		keys := map[string][]any{}
+		n := 0
 		conn, err := decodeConn(rec, list, func(m map[string]any) (*Run, error) {
 			r, err := decodeRun(m)
-			if err == nil {
-				ks, _ := m["searchKeys"].([]any)
-				for i, k := range ks {
-					if f, ok := k.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
-						ks[i] = nil // JSON cannot carry it; the page restarts at the nulls
-					}
-				}
-				keys[r.ID] = ks
+			if err != nil {
+				return nil, err
 			}
-			return r, err
+			var k []any
+			if n < len(ks) {
+				k, _ = ks[n].([]any)
+			}
+			n++
+			for i, v := range k {
+				if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+					k[i] = nil // JSON cannot carry it; the next page restarts at the nulls
+				}
+			}
+			keys[r.ID] = k
+			return r, nil
 		}, limit-1, func(r *Run) (any, string) { return keys[r.ID], r.ID })
 		return conn, err
 	})
