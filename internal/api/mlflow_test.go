@@ -438,3 +438,24 @@ func TestMLflowLogInputs(t *testing.T) {
 		t.Errorf("input = %+v", in)
 	}
 }
+
+// TestMLflowRetriedBatch: the client re-sends a batch byte for byte when an
+// answer is lost; its points are written once. A batch with other points
+// is appended.
+func TestMLflowRetriedBatch(t *testing.T) {
+	w := newMLflowWorld(t)
+	runID := w.run(t, "retries")
+	batch := `{"run_id": "` + runID + `", "metrics": [{"key": "loss", "value": 0.5, "timestamp": 1796215031953, "step": 1},
+		{"key": "loss", "value": "0.25", "timestamp": "1796215031954", "step": "2"}], "params": [{"key": "lr", "value": "0.1"}]}`
+	for range 3 {
+		w.call(t, w.contributor, http.MethodPost, "runs/log-batch", batch).ok(t)
+	}
+	point := map[string]any{"run_id": runID, "key": "loss", "value": 0.125, "timestamp": 1796215031955, "step": 3}
+	w.call(t, w.contributor, http.MethodPost, "runs/log-metric", point).ok(t)
+	w.call(t, w.contributor, http.MethodPost, "runs/log-metric", point).ok(t)
+	w.call(t, w.contributor, http.MethodPost, "runs/log-batch", strings.Replace(batch, "0.5", "0.75", 1)).ok(t)
+	hist := w.call(t, w.contributor, http.MethodGet, "metrics/get-history", url.Values{"run_id": {runID}, "metric_key": {"loss"}}).ok(t)
+	if n := count(hist, "metrics"); n != 5 {
+		t.Errorf("history has %d points, want 2 + 1 + 2 (retries written once): %v", n, hist)
+	}
+}

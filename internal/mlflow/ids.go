@@ -1,6 +1,8 @@
 package mlflow
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -207,4 +209,22 @@ func like(s, pat string) bool {
 		return s != "" && like(s[1:], pat[1:])
 	}
 	return s != "" && s[0] == pat[0] && like(s[1:], pat[1:])
+}
+
+// Fingerprint identifies a batch by its content: the same metrics, params
+// and tags in the same order give the same fingerprint, so a batch the
+// client re-sends after a lost answer is recognised. MLflow itself stores
+// an identical metric point once.
+func Fingerprint(metrics []store.MetricPoint, params, tags []store.KeyValue) string {
+	h := sha256.New()
+	for _, m := range metrics {
+		fmt.Fprintf(h, "m\x00%s\x00%x\x00%d\x00%d\n", m.Key, math.Float64bits(m.Value), m.Step, m.Timestamp.UnixMilli())
+	}
+	for _, p := range params {
+		fmt.Fprintf(h, "p\x00%s\x00%s\n", p.Key, p.Value)
+	}
+	for _, t := range tags {
+		fmt.Fprintf(h, "t\x00%s\x00%s\n", t.Key, t.Value)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -34,6 +34,8 @@ type Store interface {
 	LogMLflowInputs(ctx context.Context, actor, runID string, inputs []store.MLflowInput) (*store.Run, error)
 	MLflowInputsOfRun(ctx context.Context, runID string) ([]store.MLflowInputOf, error)
 	SearchRuns(ctx context.Context, in store.RunSearch) (store.Conn[*store.Run], error)
+	MLflowBatchSeen(ctx context.Context, runID, fingerprint string) (bool, error)
+	MLflowBatchDone(ctx context.Context, runID, fingerprint string) error
 }
 
 // Tracking is the tracking operations the service calls;
@@ -286,8 +288,17 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 	if err := Batch(metrics, params, tags); err != nil {
 		return err
 	}
+	var fp string
 	if len(metrics) > 0 {
 		if err := tracking.Open(r, "metrics"); err != nil {
+			return err
+		}
+		// A batch the run has written already is a retry whose answer was
+		// lost: its points are not appended again (params and tags are
+		// idempotent by themselves).
+		fp = Fingerprint(metrics, params, tags)
+		seen, err := s.store.MLflowBatchSeen(ctx, r.ID, fp)
+		if err != nil || seen {
 			return err
 		}
 	}
@@ -308,6 +319,9 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 		if _, err := s.tracking.SetRunTags(ctx, p, r.ID, tags); err != nil {
 			return err
 		}
+	}
+	if fp != "" {
+		return s.store.MLflowBatchDone(ctx, r.ID, fp)
 	}
 	return nil
 }

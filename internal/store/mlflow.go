@@ -298,3 +298,44 @@ func (s *Store) MLflowInputsOfRun(ctx context.Context, runID string) ([]MLflowIn
 		})
 	})
 }
+
+// maxMLflowBatches is how many log-batch fingerprints a run remembers: the
+// client retries a batch within minutes, after at most a few more.
+const maxMLflowBatches = 1000
+
+// MLflowBatchSeen reports whether a run has recorded the fingerprint of a
+// log-batch (MLflowBatchDone): the client re-sends a batch byte for byte
+// when an answer is lost, and its points must not be appended twice.
+func (s *Store) MLflowBatchSeen(ctx context.Context, runID, fingerprint string) (bool, error) {
+	if err := checkID("run_id", runID, KindRun); err != nil {
+		return false, err
+	}
+	return read(ctx, s, func(tx *txn) (bool, error) {
+		rec, err := tx.single(`
+			MATCH (r:Run {id: $id})
+			OPTIONAL MATCH (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
+			RETURN $fp IN coalesce(b.fingerprints, []) AS seen`,
+			map[string]any{"id": runID, "fp": fingerprint})
+		if err != nil || rec == nil {
+			return false, err
+		}
+		return recBool(rec, "seen")
+	})
+}
+
+// MLflowBatchDone records the fingerprint of a log-batch a run has
+// written, keeping the latest maxMLflowBatches.
+func (s *Store) MLflowBatchDone(ctx context.Context, runID, fingerprint string) error {
+	if err := checkID("run_id", runID, KindRun); err != nil {
+		return err
+	}
+	_, err := write(ctx, s, func(tx *txn) (bool, error) {
+		_, err := tx.run(`
+			MATCH (r:Run {id: $id})
+			MERGE (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
+			SET b.fingerprints = [x IN coalesce(b.fingerprints, []) WHERE x <> $fp][-($max - 1)..] + $fp`,
+			map[string]any{"id": runID, "fp": fingerprint, "max": maxMLflowBatches})
+		return true, err
+	})
+	return err
+}
