@@ -42,3 +42,9 @@ export function sortRuns(runs: RunRow[], col: Column, desc: boolean): RunRow[] {
     return desc ? -c : c;
   });
 }
+
+/** filterColumn returns the 1-based column a run search error names, or null. */
+export function filterColumn(message: string): number | null {
+  const m = /filter: column (\d+):/.exec(message);
+  return m ? Number(m[1]) : null;
+}

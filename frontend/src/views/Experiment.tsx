@@ -1,8 +1,8 @@
 import { useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
-import { columns, sortRuns, type RunRow } from "../lib/runs";
+import { columns, filterColumn, sortRuns, type RunRow } from "../lib/runs";
 import { Loading, Problem } from "../components/States";
 
 const ExperimentQuery = graphql(`
@@ -19,14 +19,36 @@ const ExperimentQuery = graphql(`
   }
 `);
 
+const SearchRunsQuery = graphql(`
+  query SearchRuns($projectKey: String!, $experimentIds: [ID!], $filter: String) {
+    searchRuns(projectKey: $projectKey, experimentIds: $experimentIds, filter: $filter, first: 100) {
+      totalCount
+      edges { node { id name status startedAt params { key value } metrics { key latest { value step } } } }
+    }
+  }
+`);
+
 export function Experiment() {
   const { id = "" } = useParams();
+  const [params, setParams] = useSearchParams();
+  const filter = params.get("q") ?? "";
+  const [draft, setDraft] = useState(filter);
   const [{ data, error, fetching }] = useQuery({ query: ExperimentQuery, variables: { id } });
+  const projectKey = data?.node && data.node.__typename === "Experiment" ? data.node.projectKey : "";
+  const [search] = useQuery({
+    query: SearchRunsQuery,
+    variables: { projectKey, experimentIds: [id], filter },
+    pause: filter === "" || projectKey === "",
+  });
+  const searchError = filter !== "" ? search.error?.graphQLErrors[0]?.message ?? null : null;
+  const errorColumn = searchError ? filterColumn(searchError) : null;
   const [sort, setSort] = useState<{ col: string; desc: boolean }>({ col: "startedAt", desc: true });
   const [picked, setPicked] = useState<string[]>([]);
   const navigate = useNavigate();
   const exp = data?.node && data.node.__typename === "Experiment" ? data.node : null;
-  const runs: RunRow[] = useMemo(() => exp?.runs.edges.map((e) => e.node) ?? [], [exp]);
+  const found = filter !== "" ? search.data?.searchRuns : undefined;
+  const runs: RunRow[] = useMemo(() => (found ?? exp?.runs)?.edges.map((e) => e.node) ?? [], [exp, found]);
+  const total = (found ?? exp?.runs)?.totalCount ?? 0;
   const cols = useMemo(() => columns(runs), [runs]);
   const sorted = useMemo(() => {
     const c = cols.find((x) => x.id === sort.col) ?? cols[0];
@@ -41,12 +63,36 @@ export function Experiment() {
       <h1>{exp.name}</h1>
       <p className="muted">{exp.description}</p>
       <div className="row">
-        <p><Link to={`/lineage/${exp.id}`}>Lineage of this experiment</Link> · {exp.runs.totalCount} runs{exp.runs.totalCount > runs.length && <> (the latest {runs.length} shown)</>}</p>
+        <p><Link to={`/lineage/${exp.id}`}>Lineage of this experiment</Link> · {total} {filter ? "matching " : ""}runs{total > runs.length && <> (the first {runs.length} shown)</>}</p>
         <span className="spacer" />
         <button disabled={picked.length < 2} onClick={() => navigate(`/compare?runs=${picked.join(",")}`)}>
           Compare {picked.length >= 2 ? `${picked.length} runs` : "(pick two or more)"}
         </button>
       </div>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setParams(draft.trim() ? { q: draft.trim() } : {});
+        }}
+      >
+        <input
+          aria-label="run filter"
+          className="grow"
+          placeholder="metrics.auc > 0.9 and (params.lr = '0.1' or tags.team = 'risk')"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <button type="submit">Search</button>
+      </form>
+      {searchError && (
+        <div role="alert" className="problem">
+          {errorColumn !== null && (
+            <pre className="filter-caret">{filter}{"\n"}{" ".repeat(Math.max(0, errorColumn - 1))}^</pre>
+          )}
+          <p>{searchError}</p>
+        </div>
+      )}
       {runs.length === 0 ? (
         <p className="muted">No runs yet.</p>
       ) : (
