@@ -42,9 +42,22 @@ func TestSearchRuns(t *testing.T) {
 		return r
 	}
 	f := func(v float64) *float64 { return &v }
-	mk("a", "0.1", f(0.95), store.KeyValue{Key: "team", Value: "risk"})
+	ra := mk("a", "0.1", f(0.95), store.KeyValue{Key: "team", Value: "risk"})
 	mk("b", "0.1", f(0.5))
-	mk("c", "0.01", f(0.99), store.KeyValue{Key: "team", Value: "Risk-2"})
+	rc := mk("c", "0.01", f(0.99), store.KeyValue{Key: "team", Value: "Risk-2"})
+	for i, in := range []struct {
+		run  *store.Run
+		name string
+	}{{ra, "train-set"}, {rc, "eval-set"}} {
+		ds := newDataset(t, s, pk, in.name)
+		v, _, err := s.RegisterDatasetVersion(t.Context(), actor, store.RegisterDatasetVersionInput{DatasetID: ds.ID, Version: "v1", URI: "s3://x", Digest: digest(byte('a' + i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddRunInputs(t.Context(), actor, in.run.ID, []string{v.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	mk("d", "0.01", nil)
 	other := newExperiment(t, s, newProject(t, s, "rsearch-other"))
 	if _, err := s.StartRun(t.Context(), actor, store.StartRunInput{ExperimentID: other.ID, Name: "hidden", Params: []store.KeyValue{{Key: "lr", Value: "0.1"}}}); err != nil {
@@ -70,6 +83,8 @@ func TestSearchRuns(t *testing.T) {
 		{"status in", &store.RunPredicate{Compare: &store.RunCompare{Entity: store.RunEntityAttribute, Key: "status", Op: store.RunOpIn, Strs: []string{"RUNNING"}}}, byName, []string{"a", "b", "c", "d"}},
 		{"metric desc nulls last", nil, []store.RunSearchOrder{{Entity: store.RunEntityMetric, Key: "auc", Desc: true}}, []string{"c", "a", "b", "d"}},
 		{"metric asc nulls last", nil, []store.RunSearchOrder{{Entity: store.RunEntityMetric, Key: "auc"}}, []string{"b", "a", "c", "d"}},
+		{"dataset name", cmpP(store.RunEntityDataset, "name", store.RunOpEq, "train-set", 0), byName, []string{"a"}},
+		{"dataset digest in", &store.RunPredicate{Compare: &store.RunCompare{Entity: store.RunEntityDataset, Key: "digest", Op: store.RunOpIn, Strs: []string{digest('a'), digest('b')}}}, byName, []string{"a", "c"}},
 		{"like special chars are literal", cmpP(store.RunEntityParam, "lr", store.RunOpLike, "0.1", 0), byName, []string{"a", "b"}},
 	}
 	for _, tt := range tests {
