@@ -48,7 +48,8 @@ func TestMLflowPythonClient(t *testing.T) {
 		ParentParams      map[string]string  `json:"parent_params"`
 		ParentMetrics     map[string]float64 `json:"parent_metrics"`
 		Inputs            []string
-		MissingExperiment bool `json:"missing_experiment"`
+		MissingExperiment bool              `json:"missing_experiment"`
+		ExperimentTags    map[string]string `json:"experiment_tags"`
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("train.py printed %q: %v", out, err)
@@ -59,7 +60,8 @@ func TestMLflowPythonClient(t *testing.T) {
 	if len(got.Search) != 1 || got.Search[0] != got.Parent {
 		t.Errorf("search_runs found %v, want the parent %s", got.Search, got.Parent)
 	}
-	if got.ParentStatus != "FINISHED" || got.ParentParams["depth"] != "6" || got.ParentMetrics["auc"] != 0.91 || len(got.Inputs) != 1 || !got.MissingExperiment {
+	if got.ParentStatus != "FINISHED" || got.ParentParams["depth"] != "6" || got.ParentMetrics["auc"] != 0.91 || len(got.Inputs) != 1 || !got.MissingExperiment ||
+		got.ExperimentTags["owner"] != "risk-team" {
 		t.Errorf("client read back %+v", got)
 	}
 

@@ -26,10 +26,34 @@ type mlflowExperiment struct {
 	Tags             []mlflowKV `json:"tags"`
 }
 
-func (a *mlflowAPI) experimentOut(e *store.Experiment) mlflowExperiment {
+func (a *mlflowAPI) experimentOut(e *store.Experiment, tags []store.KeyValue) mlflowExperiment {
 	return mlflowExperiment{ExperimentID: e.ID, Name: a.svc.Name(e), ArtifactLocation: "mlflow-artifacts:/" + e.ID,
 		LifecycleStage: "active", CreationTime: protoInt(e.CreatedAt.UnixMilli()), LastUpdateTime: protoInt(e.CreatedAt.UnixMilli()),
-		Tags: []mlflowKV{}}
+		Tags: fromKVs(tags)}
+}
+
+// experimentsOut answers experiments with their MLflow tags.
+func (a *mlflowAPI) experimentsOut(r *http.Request, es ...*store.Experiment) ([]mlflowExperiment, error) {
+	tags, err := a.svc.ExperimentTags(r.Context(), es...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]mlflowExperiment, len(es))
+	for i, e := range es {
+		out[i] = a.experimentOut(e, tags[e.ID])
+	}
+	return out, nil
+}
+
+func (a *mlflowAPI) setExperimentTag(r *http.Request, p *auth.Principal) (any, error) {
+	var req struct {
+		ID string `json:"experiment_id"`
+		mlflowKV
+	}
+	if err := mlflowDecode(r, &req); err != nil {
+		return nil, err
+	}
+	return nil, a.svc.SetExperimentTag(r.Context(), p, req.ID, req.Key, req.Value)
 }
 
 func (a *mlflowAPI) experimentByName(r *http.Request, p *auth.Principal) (any, error) {
@@ -46,7 +70,11 @@ func (a *mlflowAPI) experimentByName(r *http.Request, p *auth.Principal) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"experiment": a.experimentOut(e)}, nil
+	out, err := a.experimentsOut(r, e)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"experiment": out[0]}, nil
 }
 
 func (a *mlflowAPI) createExperiment(r *http.Request, p *auth.Principal) (any, error) {
@@ -57,7 +85,7 @@ func (a *mlflowAPI) createExperiment(r *http.Request, p *auth.Principal) (any, e
 	if err := mlflowDecode(r, &req); err != nil {
 		return nil, err
 	}
-	e, err := a.svc.CreateExperiment(r.Context(), p, req.Name)
+	e, err := a.svc.CreateExperiment(r.Context(), p, req.Name, kvs(req.Tags))
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +103,11 @@ func (a *mlflowAPI) experiment(r *http.Request, p *auth.Principal) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"experiment": a.experimentOut(e)}, nil
+	out, err := a.experimentsOut(r, e)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"experiment": out[0]}, nil
 }
 
 func (a *mlflowAPI) searchExperiments(r *http.Request, p *auth.Principal) (any, error) {
@@ -106,9 +138,9 @@ func (a *mlflowAPI) searchExperiments(r *http.Request, p *auth.Principal) (any, 
 	if len(es) == 0 {
 		return nil, nil
 	}
-	out := make([]mlflowExperiment, len(es))
-	for i, e := range es {
-		out[i] = a.experimentOut(e)
+	out, err := a.experimentsOut(r, es...)
+	if err != nil {
+		return nil, err
 	}
 	res := map[string]any{"experiments": out}
 	if more {

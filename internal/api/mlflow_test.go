@@ -459,3 +459,22 @@ func TestMLflowRetriedBatch(t *testing.T) {
 		t.Errorf("history has %d points, want 2 + 1 + 2 (retries written once): %v", n, hist)
 	}
 }
+
+// TestMLflowExperimentTags: tags given at creation and set later come back
+// with the experiment; a viewer may not set one.
+func TestMLflowExperimentTags(t *testing.T) {
+	w := newMLflowWorld(t)
+	id := w.call(t, w.contributor, http.MethodPost, "experiments/create", map[string]any{"name": "tagged",
+		"tags": []map[string]string{{"key": "team", "value": "risk"}}}).ok(t)["experiment_id"].(string)
+	w.call(t, w.contributor, http.MethodPost, "experiments/set-experiment-tag", map[string]any{"experiment_id": id, "key": "owner", "value": "alice"}).ok(t)
+	w.call(t, w.contributor, http.MethodPost, "experiments/set-experiment-tag", map[string]any{"experiment_id": id, "key": "team", "value": "fraud"}).ok(t)
+	w.call(t, w.viewer, http.MethodPost, "experiments/set-experiment-tag", map[string]any{"experiment_id": id, "key": "x", "value": "y"}).
+		fails(t, http.StatusForbidden, "PERMISSION_DENIED")
+	w.call(t, w.contributor, http.MethodPost, "experiments/set-experiment-tag", map[string]any{"experiment_id": "exp_nope", "key": "x", "value": "y"}).
+		fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
+	got := w.call(t, w.viewer, http.MethodGet, "experiments/get", url.Values{"experiment_id": {id}}).ok(t)["experiment"].(map[string]any)
+	b, _ := json.Marshal(got["tags"])
+	if string(b) != `[{"key":"team","value":"fraud"},{"key":"owner","value":"alice"}]` {
+		t.Errorf("tags = %s", b)
+	}
+}

@@ -36,6 +36,8 @@ type Store interface {
 	SearchRuns(ctx context.Context, in store.RunSearch) (store.Conn[*store.Run], error)
 	MLflowBatchSeen(ctx context.Context, runID, fingerprint string) (bool, error)
 	MLflowBatchDone(ctx context.Context, runID, fingerprint string) error
+	SetExperimentTags(ctx context.Context, experimentID string, tags []store.KeyValue) error
+	ExperimentTags(ctx context.Context, ids []string) (map[string][]store.KeyValue, error)
 }
 
 // Tracking is the tracking operations the service calls;
@@ -85,7 +87,7 @@ func (s *Service) ExperimentByName(ctx context.Context, p *auth.Principal, name 
 
 // CreateExperiment creates an experiment where its name places it, in a
 // project the caller contributes to. A name taken is ErrAlreadyExists.
-func (s *Service) CreateExperiment(ctx context.Context, p *auth.Principal, name string) (*store.Experiment, error) {
+func (s *Service) CreateExperiment(ctx context.Context, p *auth.Principal, name string, tags []store.KeyValue) (*store.Experiment, error) {
 	pk, exp, err := Place(name, s.cfg.DefaultProject)
 	if err != nil {
 		return nil, err
@@ -94,7 +96,30 @@ func (s *Service) CreateExperiment(ctx context.Context, p *auth.Principal, name 
 	if errors.Is(err, errs.Conflict) {
 		return nil, fmt.Errorf("%w: experiment %s already exists", ErrAlreadyExists, errs.Quote(name))
 	}
-	return e, err
+	if err != nil || len(tags) == 0 {
+		return e, err
+	}
+	return e, s.store.SetExperimentTags(ctx, e.ID, tags)
+}
+
+// SetExperimentTag sets an MLflow tag on an experiment the caller
+// contributes to.
+func (s *Service) SetExperimentTag(ctx context.Context, p *auth.Principal, id, key, value string) error {
+	e, err := s.Experiment(ctx, p, id, auth.RoleContributor)
+	if err != nil {
+		return err
+	}
+	return s.store.SetExperimentTags(ctx, e.ID, []store.KeyValue{{Key: key, Value: value}})
+}
+
+// ExperimentTags returns the MLflow tags of experiments the caller has
+// read, by ID.
+func (s *Service) ExperimentTags(ctx context.Context, es ...*store.Experiment) (map[string][]store.KeyValue, error) {
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+	}
+	return s.store.ExperimentTags(ctx, ids)
 }
 
 // Experiment returns an experiment by MLflow id: the hub's experiment id,

@@ -339,3 +339,83 @@ func (s *Store) MLflowBatchDone(ctx context.Context, runID, fingerprint string) 
 	})
 	return err
 }
+
+// SetExperimentTags sets MLflow tags on an experiment, overwriting the
+// values of keys it has. The hub's experiments have no tags of their own;
+// these are MLflow's, kept for the client.
+func (s *Store) SetExperimentTags(ctx context.Context, experimentID string, tags []KeyValue) error {
+	if err := checkID("experiment_id", experimentID, KindExperiment); err != nil {
+		return err
+	}
+	if err := checkKeyValues("tags", tags, MaxTagValueLen); err != nil {
+		return err
+	}
+	_, err := write(ctx, s, func(tx *txn) (bool, error) {
+		rec, err := tx.single(`MATCH (e:Experiment {id: $id}) `+lockClause("e")+`
+			RETURN coalesce(e.mlflowTagKeys, []) AS keys, coalesce(e.mlflowTagValues, []) AS values`,
+			map[string]any{"id": experimentID})
+		if err != nil {
+			return false, err
+		}
+		if rec == nil {
+			return false, notFound(KindExperiment, experimentID)
+		}
+		m := map[string]any{}
+		for _, k := range []string{"keys", "values"} {
+			v, _ := rec.Get(k)
+			m[k] = v
+		}
+		p := props{m: m}
+		merged := zipKV(p.strs("keys"), p.strs("values"))
+		if p.err != nil {
+			return false, p.err
+		}
+		for _, kv := range tags {
+			replaced := false
+			for i := range merged {
+				if merged[i].Key == kv.Key {
+					merged[i].Value, replaced = kv.Value, true
+				}
+			}
+			if !replaced {
+				merged = append(merged, kv)
+			}
+		}
+		if len(merged) > MaxItemsPerCall*10 {
+			return false, invalid("tags: an experiment holds at most %d tags", MaxItemsPerCall*10)
+		}
+		keys, values := unzipKV(merged)
+		_, err = tx.run(`MATCH (e:Experiment {id: $id}) SET e.mlflowTagKeys = $keys, e.mlflowTagValues = $values`,
+			map[string]any{"id": experimentID, "keys": keys, "values": values})
+		return true, err
+	})
+	return err
+}
+
+// ExperimentTags returns the MLflow tags of experiments by ID; an
+// experiment without tags (or that does not exist) is absent.
+func (s *Store) ExperimentTags(ctx context.Context, ids []string) (map[string][]KeyValue, error) {
+	return read(ctx, s, func(tx *txn) (map[string][]KeyValue, error) {
+		recs, err := tx.run(`
+			UNWIND $ids AS id
+			MATCH (e:Experiment {id: id}) WHERE e.mlflowTagKeys IS NOT NULL
+			RETURN e{id: e.id, keys: e.mlflowTagKeys, values: e.mlflowTagValues} AS e`,
+			map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		out := map[string][]KeyValue{}
+		for _, rec := range recs {
+			m, err := recMap(rec, "e")
+			if err != nil {
+				return nil, err
+			}
+			p := props{m: m}
+			out[p.str("id")] = zipKV(p.strs("keys"), p.strs("values"))
+			if p.err != nil {
+				return nil, p.err
+			}
+		}
+		return out, nil
+	})
+}

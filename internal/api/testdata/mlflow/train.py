@@ -17,6 +17,7 @@ from mlflow import MlflowClient
 def main():
     experiment = os.environ["EXPERIMENT"]
     exp = mlflow.set_experiment(experiment)
+    mlflow.set_experiment_tag("owner", "risk-team")
 
     with mlflow.start_run(run_name="train-parent", tags={"team": "risk"}, description="parent run") as parent:
         mlflow.log_param("lr", "0.1")
@@ -59,6 +60,7 @@ def main():
         "parent_metrics": dict(got.data.metrics),
         "inputs": [d.dataset.digest for d in got.inputs.dataset_inputs],
         "missing_experiment": missing is None,
+        "experiment_tags": dict(mlflow.get_experiment(exp.experiment_id).tags),
     }, sys.stdout)
 
 
