@@ -297,7 +297,8 @@ func (a *mlflowAPI) run(r *http.Request, p *auth.Principal) (any, error) {
 func (a *mlflowAPI) updateRun(r *http.Request, p *auth.Principal) (any, error) {
 	var req struct {
 		mlflowRunRef
-		Status string `json:"status"`
+		Status  string `json:"status"`
+		RunName string `json:"run_name"`
 	}
 	if err := mlflowDecode(r, &req); err != nil {
 		return nil, err
@@ -306,7 +307,7 @@ func (a *mlflowAPI) updateRun(r *http.Request, p *auth.Principal) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	run, err := a.svc.UpdateRun(r.Context(), p, id, req.Status)
+	run, err := a.svc.UpdateRun(r.Context(), p, id, req.Status, req.RunName)
 	if err != nil {
 		return nil, err
 	}

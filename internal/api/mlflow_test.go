@@ -284,6 +284,15 @@ func TestMLflowTracking(t *testing.T) {
 		t.Errorf("run_info after update = %v", ri)
 	}
 	w.call(t, c, http.MethodPost, "runs/update", map[string]any{"run_id": runID, "status": "FINISHED"}).ok(t) // a retry
+	renamed := w.call(t, c, http.MethodPost, "runs/update", map[string]any{"run_id": runID, "status": "FINISHED", "run_name": "train-v2"}).ok(t)
+	if n := renamed["run_info"].(map[string]any)["run_name"]; n != "train-v2" {
+		t.Errorf("renamed run_name = %v", n)
+	}
+	for _, kv := range w.getRun(t, runID)["data"].(map[string]any)["tags"].([]any) {
+		if m := kv.(map[string]any); m["key"] == "mlflow.runName" && m["value"] != "train-v2" {
+			t.Errorf("mlflow.runName after a rename = %v", m["value"])
+		}
+	}
 	failed := w.call(t, c, http.MethodPost, "runs/update", map[string]any{"run_id": child["run"].(map[string]any)["info"].(map[string]any)["run_id"], "status": "FAILED"}).ok(t)
 	if failed["run_info"].(map[string]any)["status"] != "FAILED" {
 		t.Errorf("failed run = %v", failed)

@@ -38,6 +38,7 @@ type Store interface {
 	MLflowBatchDone(ctx context.Context, runID, fingerprint string) error
 	SetExperimentTags(ctx context.Context, experimentID string, tags []store.KeyValue) error
 	ExperimentTags(ctx context.Context, ids []string) (map[string][]store.KeyValue, error)
+	RenameRun(ctx context.Context, runID, name string) (*store.Run, error)
 }
 
 // Tracking is the tracking operations the service calls;
@@ -284,20 +285,32 @@ func (s *Service) run(ctx context.Context, p *auth.Principal, runID string, min 
 
 // UpdateRun moves a run to an MLflow status ("" leaves it): RUNNING and
 // SCHEDULED through tracking's status change, the terminal ones by
-// finishing it. Asking for the status the run has is a no-op.
-func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, status string) (*store.Run, error) {
+// finishing it; asking for the status the run has is a no-op. A name
+// ("" leaves it) renames the run. MLflow's end_time is not taken: the hub
+// stamps a run's end itself.
+func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, status, name string) (*store.Run, error) {
 	r, err := s.run(ctx, p, runID, auth.RoleContributor)
-	if err != nil || status == "" {
-		return r, err
-	}
-	to, err := Status(status)
 	if err != nil {
 		return nil, err
 	}
-	if to.Terminal() {
-		return s.tracking.FinishRun(ctx, p, r.ID, &to)
+	if status != "" {
+		to, err := Status(status)
+		if err != nil {
+			return nil, err
+		}
+		if to.Terminal() {
+			r, err = s.tracking.FinishRun(ctx, p, r.ID, &to)
+		} else {
+			r, err = s.tracking.UpdateRunStatus(ctx, p, r.ID, to)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return s.tracking.UpdateRunStatus(ctx, p, r.ID, to)
+	if name != "" && name != r.Name {
+		return s.store.RenameRun(ctx, r.ID, name)
+	}
+	return r, nil
 }
 
 // LogBatch logs metrics, params and tags to a run, all or nothing: the

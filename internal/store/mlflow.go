@@ -419,3 +419,33 @@ func (s *Store) ExperimentTags(ctx context.Context, ids []string) (map[string][]
 		return out, nil
 	})
 }
+
+// RenameRun sets a run's name (MLflow's runs/update run_name) and its
+// mlflow.runName tag when it has one, so the two agree.
+func (s *Store) RenameRun(ctx context.Context, runID, name string) (*Run, error) {
+	if err := checkID("run_id", runID, KindRun); err != nil {
+		return nil, err
+	}
+	if err := checkText("run_name", name, MaxNameLen, true); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*Run, error) {
+		r, err := lockRun(tx, runID)
+		if err != nil {
+			return nil, err
+		}
+		if r.Name == name {
+			return r, nil
+		}
+		tags := r.Tags
+		for i := range tags {
+			if tags[i].Key == "mlflow.runName" {
+				tags[i].Value = name
+			}
+		}
+		keys, values := unzipKV(tags)
+		return runRecord(tx, runID, `MATCH (r:Run {id: $id}) SET r.name = $name, r.displayName = $name,
+			r.tagKeys = $keys, r.tagValues = $values RETURN r{.*} AS r`,
+			map[string]any{"name": name, "keys": keys, "values": values})
+	})
+}
