@@ -132,6 +132,7 @@ const (
 	MaxRunSearchComparisons = 100
 	MaxRunSearchDepth       = 20
 	MaxRunSearchOrder       = 5
+	MaxRunSearchExperiments = 100
 )
 
 // compiler turns a RunQuery into Cypher text over r and its parameters.
@@ -295,6 +296,9 @@ func (c *compiler) orderExpr(o RunSearchOrder) (string, error) {
 func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error) {
 	if !in.Scope.Allows(in.ProjectKey) {
 		return Conn[*Run]{Items: []*Run{}, Cursors: []string{}}, nil
+	}
+	if len(in.ExperimentIDs) > MaxRunSearchExperiments {
+		return Conn[*Run]{}, invalid("experimentIds: at most %d, got %d", MaxRunSearchExperiments, len(in.ExperimentIDs))
 	}
 	order := in.Order
 	if len(order) == 0 {
