@@ -45,6 +45,17 @@ func (a *mlflowAPI) experimentsOut(r *http.Request, es ...*store.Experiment) ([]
 	return out, nil
 }
 
+func (a *mlflowAPI) updateExperiment(r *http.Request, p *auth.Principal) (any, error) {
+	var req struct {
+		ID      string `json:"experiment_id"`
+		NewName string `json:"new_name"`
+	}
+	if err := mlflowDecode(r, &req); err != nil {
+		return nil, err
+	}
+	return nil, a.svc.RenameExperiment(r.Context(), p, req.ID, req.NewName)
+}
+
 func (a *mlflowAPI) setExperimentTag(r *http.Request, p *auth.Principal) (any, error) {
 	var req struct {
 		ID string `json:"experiment_id"`

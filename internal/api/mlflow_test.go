@@ -481,7 +481,19 @@ func TestMLflowExperimentTags(t *testing.T) {
 		fails(t, http.StatusForbidden, "PERMISSION_DENIED")
 	w.call(t, w.contributor, http.MethodPost, "experiments/set-experiment-tag", map[string]any{"experiment_id": "exp_nope", "key": "x", "value": "y"}).
 		fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
+	// experiments/update renames within the project.
+	w.call(t, w.contributor, http.MethodPost, "experiments/create", map[string]any{"name": "other"}).ok(t)
+	w.call(t, w.contributor, http.MethodPost, "experiments/update", map[string]any{"experiment_id": id, "new_name": "other"}).
+		fails(t, http.StatusBadRequest, "RESOURCE_ALREADY_EXISTS")
+	w.call(t, w.contributor, http.MethodPost, "experiments/update", map[string]any{"experiment_id": id, "new_name": "elsewhere/x"}).
+		fails(t, http.StatusBadRequest, "INVALID_PARAMETER_VALUE")
+	w.call(t, w.viewer, http.MethodPost, "experiments/update", map[string]any{"experiment_id": id, "new_name": "v"}).
+		fails(t, http.StatusForbidden, "PERMISSION_DENIED")
+	w.call(t, w.contributor, http.MethodPost, "experiments/update", map[string]any{"experiment_id": id, "new_name": "tagged-v2"}).ok(t)
 	got := w.call(t, w.viewer, http.MethodGet, "experiments/get", url.Values{"experiment_id": {id}}).ok(t)["experiment"].(map[string]any)
+	if got["name"] != "tagged-v2" {
+		t.Errorf("renamed experiment = %v", got)
+	}
 	b, _ := json.Marshal(got["tags"])
 	if string(b) != `[{"key":"team","value":"fraud"},{"key":"owner","value":"alice"}]` {
 		t.Errorf("tags = %s", b)

@@ -39,6 +39,7 @@ type Store interface {
 	SetExperimentTags(ctx context.Context, experimentID string, tags []store.KeyValue) error
 	ExperimentTags(ctx context.Context, ids []string) (map[string][]store.KeyValue, error)
 	RenameRun(ctx context.Context, runID, name string) (*store.Run, error)
+	RenameExperiment(ctx context.Context, experimentID, name string) (*store.Experiment, error)
 }
 
 // Tracking is the tracking operations the service calls;
@@ -101,6 +102,28 @@ func (s *Service) CreateExperiment(ctx context.Context, p *auth.Principal, name 
 		return e, err
 	}
 	return e, s.store.SetExperimentTags(ctx, e.ID, tags)
+}
+
+// RenameExperiment renames an experiment the caller contributes to. The
+// new name stays in the experiment's project: a name that names another
+// project ("other/name") is refused, since experiments do not move.
+func (s *Service) RenameExperiment(ctx context.Context, p *auth.Principal, id, newName string) error {
+	e, err := s.Experiment(ctx, p, id, auth.RoleContributor)
+	if err != nil {
+		return err
+	}
+	pk, name, err := Place(newName, e.ProjectKey)
+	if err != nil {
+		return err
+	}
+	if pk != e.ProjectKey {
+		return errs.Invalidf("new_name %s: an experiment stays in its project %s", errs.Quote(newName), errs.Quote(e.ProjectKey))
+	}
+	_, err = s.store.RenameExperiment(ctx, e.ID, name)
+	if errors.Is(err, errs.Conflict) {
+		return fmt.Errorf("%w: experiment %s already exists", ErrAlreadyExists, errs.Quote(newName))
+	}
+	return err
 }
 
 // SetExperimentTag sets an MLflow tag on an experiment the caller

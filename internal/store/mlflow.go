@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // The reads and writes below exist for the MLflow REST API (internal/mlflow):
@@ -447,5 +449,45 @@ func (s *Store) RenameRun(ctx context.Context, runID, name string) (*Run, error)
 		return runRecord(tx, runID, `MATCH (r:Run {id: $id}) SET r.name = $name, r.displayName = $name,
 			r.tagKeys = $keys, r.tagValues = $values RETURN r{.*} AS r`,
 			map[string]any{"name": name, "keys": keys, "values": values})
+	})
+}
+
+// RenameExperiment renames an experiment within its project; a name taken
+// there is errs.Conflict, and the experiment's own name is a no-op.
+func (s *Store) RenameExperiment(ctx context.Context, experimentID, name string) (*Experiment, error) {
+	if err := checkID("experiment_id", experimentID, KindExperiment); err != nil {
+		return nil, err
+	}
+	if err := checkText("new_name", name, MaxNameLen, true); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) (*Experiment, error) {
+		rec, err := tx.single(`
+			MATCH (e:Experiment {id: $id}) `+lockClause("e")+`
+			WITH e
+			OPTIONAL MATCH (dup:Experiment {projectKey: e.projectKey, name: $name}) WHERE dup.id <> e.id
+			RETURN e{.*} AS e, dup IS NOT NULL AS taken`, map[string]any{"id": experimentID, "name": name})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, notFound(KindExperiment, experimentID)
+		}
+		e, err := recDecode(rec, "e", decodeExperiment)
+		if err != nil {
+			return nil, err
+		}
+		if taken, err := recBool(rec, "taken"); err != nil || taken {
+			return nil, orErr(err, conflict("experiment %s already exists in project %s", errs.Quote(name), errs.Quote(e.ProjectKey)))
+		}
+		if e.Name == name {
+			return e, nil
+		}
+		rec, err = tx.single(`MATCH (e:Experiment {id: $id}) SET e.name = $name, e.displayName = $name RETURN e{.*} AS e`,
+			map[string]any{"id": experimentID, "name": name})
+		if err != nil {
+			return nil, err
+		}
+		return recDecode(rec, "e", decodeExperiment)
 	})
 }
