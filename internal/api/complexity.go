@@ -66,14 +66,16 @@ func costAdd(a, b int) int { return satAdd(max(a, 0), max(b, 0), math.MaxInt) }
 func listCost(child, n int) int { return costAdd(1, satMul(n, child)) }
 
 // pageCost is the cost of a connection: its children once per item asked
-// for (first, 20 when omitted; first: 0 asks only for totalCount), plus the
-// connection itself.
+// for (first, 20 when omitted; first: 0 is charged as 1, since it still
+// returns pageInfo and totalCount), plus the connection itself.
 func pageCost(child int, first *int) int {
 	n := store.DefaultPageSize
 	if first != nil {
 		n = max(*first, 0)
 	}
-	return listCost(child, n)
+	// first: 0 still returns the connection's pageInfo and totalCount,
+	// so its children are charged once, never zero times.
+	return listCost(child, max(n, 1))
 }
 
 // setComplexity makes every list multiply the cost of its selection by the

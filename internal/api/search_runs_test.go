@@ -73,7 +73,7 @@ func TestSearchRunsGraphQL(t *testing.T) {
 	h := newHub(t, nil)
 	key, hidden := neo4jtest.Key(t, "srch"), neo4jtest.Key(t, "srchh")
 	exp := seedSearch(t, h.st, key)
-	seedSearch(t, h.st, hidden)
+	hiddenExp := seedSearch(t, h.st, hidden)
 	tok := token(t, "viewer", map[string]auth.Role{key: auth.RoleViewer})
 	search := func(t *testing.T, vars map[string]any) searchRunsData {
 		t.Helper()
@@ -124,7 +124,7 @@ func TestSearchRunsGraphQL(t *testing.T) {
 			t.Fatalf("hidden project's runs answered: %s", res.Raw)
 		}
 		// Its experiment named in a visible project's search matches nothing.
-		other := search(t, map[string]any{"pk": key, "eids": []string{exp.ID + "x"}})
+		other := search(t, map[string]any{"pk": key, "eids": []string{hiddenExp.ID}})
 		if len(other.names()) != 0 {
 			t.Fatalf("got %v", other.names())
 		}

@@ -300,6 +300,11 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 	if len(in.ExperimentIDs) > MaxRunSearchExperiments {
 		return Conn[*Run]{}, invalid("experimentIds: at most %d, got %d", MaxRunSearchExperiments, len(in.ExperimentIDs))
 	}
+	for _, id := range in.ExperimentIDs {
+		if err := checkID("experimentIds", id, KindExperiment); err != nil {
+			return Conn[*Run]{}, err
+		}
+	}
 	order := in.Order
 	if len(order) == 0 {
 		order = []RunSearchOrder{{Entity: RunEntityAttribute, Key: "start_time", Desc: true}}
