@@ -114,7 +114,7 @@ func TestParseOrderBy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []store.RunSearchOrder{{"metrics", "auc", true}, {"attributes", "start_time", false}, {"params", "lr", false}, {"tags", "a b", false}}
+	want := []store.RunSearchOrder{{Entity: "metrics", Key: "auc", Desc: true}, {Entity: "attributes", Key: "start_time"}, {Entity: "params", Key: "lr"}, {Entity: "tags", Key: "a b"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v", got)
 	}
