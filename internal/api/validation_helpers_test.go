@@ -10,6 +10,7 @@ import (
 
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/testwait"
 )
 
 // ordersCSV has one amount out of [0, 100] (row 3) and a null id (row 4).
@@ -98,22 +99,20 @@ const runFields = `id status engine suiteName suiteVersion rowCount sha256 finis
 	statistics { evaluated passed failed errored }
 	results { index type column severity verdict observed elementCount unexpectedCount unexpectedPercent unexpectedSample message }`
 
-// awaitRun polls node(id) until the run is no longer RUNNING, up to a
-// deadline.
+// awaitRun reads node(id) until the run is no longer RUNNING.
 func awaitRun(t *testing.T, h *hub, tok, id string) validationRun {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var run validationRun
+	ended := testwait.Until(time.Minute, func() bool {
 		var out struct{ Node validationRun }
 		h.gql(t, tok, `query($id: ID!) { node(id: $id) { ... on ValidationRun { `+runFields+` } } }`, map[string]any{"id": id}).ok(t, &out)
-		if out.Node.Status != "RUNNING" {
-			return out.Node
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("run %s still RUNNING after 30s", id)
-		}
-		time.Sleep(20 * time.Millisecond)
+		run = out.Node
+		return run.Status != "RUNNING"
+	})
+	if !ended {
+		t.Fatalf("run %s still RUNNING after a minute", id)
 	}
+	return run
 }
 
 // createSuite creates a suite through the API and returns its ID.

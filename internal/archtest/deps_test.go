@@ -107,6 +107,7 @@ var floorTable = func() map[string]floor {
 		"internal/neo4jtest":             floorTesting,
 		"internal/evidence/evidencetest": floorTesting,
 		"internal/pyenv":                 floorTesting,
+		"internal/testwait":              floorTesting,
 		"internal/deploytest":            floorTesting, // tests of deploy/: image, compose, chart, backups
 	}
 	for _, name := range domainPackages {

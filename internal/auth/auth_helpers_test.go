@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/testwait"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -131,15 +132,6 @@ func checkErr(t *testing.T, err error, want string) {
 	}
 }
 
-// pollUntil calls cond every 10 ms until it holds or timeout passes, and
-// reports whether it held.
-func pollUntil(timeout time.Duration, cond func() bool) bool {
-	for deadline := time.Now().Add(timeout); ; time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-	}
-}
+// pollUntil waits until cond holds or timeout passes, and reports whether
+// it held.
+func pollUntil(timeout time.Duration, cond func() bool) bool { return testwait.Until(timeout, cond) }

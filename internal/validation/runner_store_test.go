@@ -12,6 +12,7 @@ import (
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/testwait"
 	"github.com/exphub/exphub/internal/validation"
 )
 
@@ -96,9 +97,11 @@ func TestTimeout(t *testing.T) {
 	}
 	// The data never arrives, so the run can only end by its timeout;
 	// wait for it to be recorded, however long a loaded machine takes.
-	for run.Status == store.ValidationRunning {
-		time.Sleep(10 * time.Millisecond)
+	if !testwait.Until(time.Minute, func() bool {
 		run = s.run(t, run.ID)
+		return run.Status != store.ValidationRunning
+	}) {
+		t.Fatalf("run %s still RUNNING a minute after its 50 ms timeout", run.ID)
 	}
 	if run.Status != store.ValidationError || run.Error == nil || run.Error.Code != store.CodeTimeout {
 		t.Fatalf("timed-out run: %+v, error %+v", run, run.Error)
