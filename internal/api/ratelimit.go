@@ -66,15 +66,7 @@ func (l CallerLimits) orDefault(d CallerLimits) CallerLimits {
 
 func (l CallerLimits) withDefaults() CallerLimits {
 	d := DefaultCallerLimits
-	if l.Concurrent <= 0 {
-		l.Concurrent = d.Concurrent
-	}
-	if l.Rate <= 0 {
-		l.Rate = d.Rate
-	}
-	if l.Burst <= 0 {
-		l.Burst = d.Burst
-	}
+	l = l.orDefault(d)
 	if l.DBConcurrency <= 0 {
 		l.DBConcurrency = d.DBConcurrency
 	}

@@ -368,20 +368,9 @@ func (s *Store) SetExperimentTags(ctx context.Context, experimentID string, tags
 			m[k] = v
 		}
 		p := props{m: m}
-		merged := zipKV(p.strs("keys"), p.strs("values"))
+		merged := overwriteKV(zipKV(p.strs("keys"), p.strs("values")), tags)
 		if p.err != nil {
 			return false, p.err
-		}
-		for _, kv := range tags {
-			replaced := false
-			for i := range merged {
-				if merged[i].Key == kv.Key {
-					merged[i].Value, replaced = kv.Value, true
-				}
-			}
-			if !replaced {
-				merged = append(merged, kv)
-			}
 		}
 		if len(merged) > MaxItemsPerCall*10 {
 			return false, invalid("tags: an experiment holds at most %d tags", MaxItemsPerCall*10)

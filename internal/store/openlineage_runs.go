@@ -4,6 +4,8 @@ package store
 
 import (
 	"maps"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 func (b *lineageBatch) writeJobs() error {
@@ -63,18 +65,17 @@ func (b *lineageBatch) writeJobs() error {
 	if err != nil {
 		return err
 	}
+	nodes, err := decodeMerged(recs)
+	if err != nil {
+		return err
+	}
 	var updates []map[string]any
-	for _, rec := range recs {
-		m := props{m: rec.AsMap()}
-		key, id, created, stored := m.str("key"), m.str("id"), m.bool("created"), m.str("facets")
-		if m.err != nil {
-			return m.err
-		}
+	for _, n := range nodes {
+		key, id, created, stored := n.key, n.id, n.created, n.facets
 		j := byKey[key]
 		b.jobs[key] = id
 		if created {
-			b.draft(j.row["actor"].(string), eventDraft{EventJobCreated, j.row["projectKey"].(string), id,
-				map[string]any{"namespace": j.row["namespace"], "name": j.row["name"]}})
+			b.draftNamed(EventJobCreated, j.row, id)
 		}
 		merged, changed, err := mergeFacets(stored, j.facets)
 		if err != nil {
@@ -92,8 +93,7 @@ func (b *lineageBatch) writeJobs() error {
 		}
 		updates = append(updates, u)
 		if changed && !created {
-			b.draft(j.row["actor"].(string), eventDraft{EventJobUpdated, j.row["projectKey"].(string), id,
-				map[string]any{"namespace": j.row["namespace"], "name": j.row["name"]}})
+			b.draftNamed(EventJobUpdated, j.row, id)
 		}
 	}
 	for _, i := range b.live {
@@ -255,4 +255,32 @@ func (b *lineageBatch) writeRuns(next LineageNext) error {
 		       MERGE (p)-[:PARENT_OF]->(x) }`,
 		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
 	return err
+}
+
+// mergedNode is one row a MERGE of jobs or datasets by namespace and name
+// returns: the batch's key, the node's ID, whether this batch created it,
+// and its stored facets.
+type mergedNode struct {
+	key, id, facets string
+	created         bool
+}
+
+func decodeMerged(recs []*neo4j.Record) ([]mergedNode, error) {
+	out := make([]mergedNode, 0, len(recs))
+	for _, rec := range recs {
+		m := props{m: rec.AsMap()}
+		n := mergedNode{key: m.str("key"), id: m.str("id"), created: m.bool("created"), facets: m.str("facets")}
+		if m.err != nil {
+			return nil, m.err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// draftNamed notes an event about the job or dataset of row (its actor,
+// project, namespace and name), node id.
+func (b *lineageBatch) draftNamed(kind EventKind, row map[string]any, id string) {
+	b.draft(row["actor"].(string), eventDraft{kind, row["projectKey"].(string), id,
+		map[string]any{"namespace": row["namespace"], "name": row["name"]}})
 }

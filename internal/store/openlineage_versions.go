@@ -72,18 +72,17 @@ func (b *lineageBatch) writeDatasets() error {
 	if err != nil {
 		return err
 	}
+	nodes, err := decodeMerged(recs)
+	if err != nil {
+		return err
+	}
 	var updates []map[string]any
-	for _, rec := range recs {
-		m := props{m: rec.AsMap()}
-		key, id, created, stored := m.str("key"), m.str("id"), m.bool("created"), m.str("facets")
-		if m.err != nil {
-			return m.err
-		}
-		d := byKey[key]
-		b.sets[key] = id
-		if created {
-			b.draft(d.row["actor"].(string), eventDraft{EventDatasetRegistered, d.row["projectKey"].(string), id,
-				map[string]any{"namespace": d.row["namespace"], "name": d.row["name"]}})
+	for _, n := range nodes {
+		id, stored := n.id, n.facets
+		d := byKey[n.key]
+		b.sets[n.key] = id
+		if n.created {
+			b.draftNamed(EventDatasetRegistered, d.row, id)
 		}
 		if merged, changed, err := mergeFacets(stored, d.facets); err != nil {
 			return err

@@ -376,6 +376,23 @@ func (s *Store) LogParams(ctx context.Context, runID string, params []KeyValue) 
 	return s.AddRunParams(ctx, runID, params, anyRun)
 }
 
+// overwriteKV sets each of update's pairs in kvs: a key kvs has takes the
+// new value in place, a new key is appended.
+func overwriteKV(kvs, update []KeyValue) []KeyValue {
+	for _, kv := range update {
+		replaced := false
+		for i := range kvs {
+			if kvs[i].Key == kv.Key {
+				kvs[i].Value, replaced = kv.Value, true
+			}
+		}
+		if !replaced {
+			kvs = append(kvs, kv)
+		}
+	}
+	return kvs
+}
+
 // checkRunKeyValues validates the arguments of AddRunParams and SetRunTags:
 // a run ID and a non-empty list of key/value pairs named field.
 func checkRunKeyValues(runID, field string, kvs []KeyValue, maxValue int) error {
@@ -398,18 +415,7 @@ func (s *Store) SetRunTags(ctx context.Context, runID string, tags []KeyValue) (
 		if err != nil {
 			return nil, err
 		}
-		merged := r.Tags
-		for _, kv := range tags {
-			replaced := false
-			for i := range merged {
-				if merged[i].Key == kv.Key {
-					merged[i].Value, replaced = kv.Value, true
-				}
-			}
-			if !replaced {
-				merged = append(merged, kv)
-			}
-		}
+		merged := overwriteKV(r.Tags, tags)
 		if len(merged) > MaxItemsPerCall*10 {
 			return nil, invalid("tags: a run holds at most %d tags", MaxItemsPerCall*10)
 		}
