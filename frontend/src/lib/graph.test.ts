@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elkInput, mergeGraphs, quickLayout, toFlow, warmUpGraph, type LGraph } from "./graph";
+import { NODE_HEIGHT, NODE_WIDTH, elkInput, mergeGraphs, quickLayout, toFlow, warmUpGraph, type LGraph } from "./graph";
 
 const g: LGraph = {
   root: "d0",
@@ -46,6 +46,13 @@ describe("toFlow", () => {
     const f = toFlow(g, [], ["d1", "r1", "d0"]);
     expect(f.nodes.every((n) => n.data.onPath)).toBe(true);
     expect(f.edges.filter((e) => e.animated).map((e) => e.id)).toEqual(["d0->r1:CONSUMED_BY", "r1->d1:PRODUCED"]);
+  });
+  it("gives every node the layout's size, so it is drawn before it is measured", () => {
+    // React Flow hides a node without a size until a ResizeObserver
+    // measures it; a fresh list of nodes (an expansion, a new layout)
+    // would hide them all again.
+    const f = toFlow(g, []);
+    for (const n of f.nodes) expect([n.initialWidth, n.initialHeight]).toEqual([NODE_WIDTH, NODE_HEIGHT]);
   });
   it("labels indirect edges with their hops", () => {
     const f = toFlow({ ...g, edges: [{ from: "d0", to: "d1", kind: "INDIRECT", hops: 2 }] }, []);

@@ -82,6 +82,8 @@ export interface FlowNode {
   position: { x: number; y: number };
   data: FlowNodeData;
   type: "lineage";
+  initialWidth: number;
+  initialHeight: number;
 }
 
 export interface FlowEdge {
@@ -111,6 +113,10 @@ export function toFlow(g: LGraph, positions: Positioned[], path: string[] = []):
       id: n.id,
       type: "lineage" as const,
       position: { x: p.x, y: p.y },
+      // The layout's own size: a node is drawn at once, not hidden until
+      // it is measured (every new list of nodes would hide them all again).
+      initialWidth: NODE_WIDTH,
+      initialHeight: NODE_HEIGHT,
       data: { ...n, isRoot: n.id === g.root, onPath: onPath.has(n.id) },
     };
   });
