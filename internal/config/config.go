@@ -60,6 +60,7 @@ type Config struct {
 	LogLevel                                                                string
 	LogFormat                                                               string
 	ShutdownTimeout                                                         time.Duration
+	ShutdownDelay                                                           time.Duration
 	// ValidationFileRoots are the directories whose files validation runs
 	// may read through a local path or file:// URI; none means local files
 	// are refused (dev mode: "/", any file).
@@ -193,6 +194,14 @@ var settings = []setting{
 			return errors.New("must be a positive duration such as 15s")
 		}
 		c.ShutdownTimeout = d
+		return nil
+	}},
+	{"EXPHUB_SHUTDOWN_DELAY", "shutdown-delay", "0s", "on SIGTERM, how long to keep serving with /readyz answering 503 before closing the listener (the time a load balancer needs to stop sending; 5s in the Helm chart)", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return errors.New("must be a duration such as 5s (0s: none)")
+		}
+		c.ShutdownDelay = d
 		return nil
 	}},
 	{"EXPHUB_VALIDATION_FILE_ROOTS", "validation-file-roots", "", "absolute directories whose files validation runs may read (local paths, file://), comma-separated; empty refuses local files (dev mode: any)",

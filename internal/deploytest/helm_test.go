@@ -513,8 +513,12 @@ func checkRender(t *testing.T, tc chartCase, docs []manifest) {
 		t.Error("the chart runs the server in development mode")
 	}
 	grace := num(pod, "spec", "terminationGracePeriodSeconds")
-	if time.Duration(grace)*time.Second <= cfg.ShutdownTimeout {
-		t.Errorf("terminationGracePeriodSeconds %d does not exceed EXPHUB_SHUTDOWN_TIMEOUT %s: the kubelet would kill requests in flight", grace, cfg.ShutdownTimeout)
+	if time.Duration(grace)*time.Second <= cfg.ShutdownDelay+cfg.ShutdownTimeout {
+		t.Errorf("terminationGracePeriodSeconds %d does not exceed EXPHUB_SHUTDOWN_DELAY %s + EXPHUB_SHUTDOWN_TIMEOUT %s: the kubelet would kill requests in flight",
+			grace, cfg.ShutdownDelay, cfg.ShutdownTimeout)
+	}
+	if cfg.ShutdownDelay <= 0 {
+		t.Error("EXPHUB_SHUTDOWN_DELAY is 0: a replica would close its listener while Services still send to it")
 	}
 	if port := num(c, "ports", 0, "containerPort"); !strings.HasSuffix(cfg.Addr, ":"+strconv.Itoa(port)) {
 		t.Errorf("the server listens on %s, the container port is %d", cfg.Addr, port)

@@ -135,13 +135,27 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	// Subscriptions end first, each told where to resume.
+	return drain(srv, ready, stopHub, cfg, log)
+}
+
+// drain shuts the server down as a rolling update needs: /readyz says 503
+// at once, requests keep being served for cfg.ShutdownDelay (while load
+// balancers take the replica out), subscriptions complete (clients
+// resume on another replica from their last cursor), the listener
+// closes, and requests in flight finish within cfg.ShutdownTimeout;
+// what is still open then is closed.
+func drain(srv *http.Server, ready *readiness, stopHub func(), cfg *config.Config, log *slog.Logger) error {
+	ready.draining.Store(true)
+	log.Info("shutting down", "delay", cfg.ShutdownDelay.String(), "timeout", cfg.ShutdownTimeout.String())
+	if cfg.ShutdownDelay > 0 {
+		time.Sleep(cfg.ShutdownDelay)
+	}
 	stopHub()
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := srv.Shutdown(ctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("shutdown: requests still in flight after EXPHUB_SHUTDOWN_TIMEOUT=%s were cut: %w", cfg.ShutdownTimeout, err)
 	}
 	return nil
 }
@@ -223,6 +237,9 @@ type readiness struct {
 	store    prober
 	log      *slog.Logger
 	migrated atomic.Bool
+	// draining is set when shutdown begins: load balancers stop sending
+	// new requests while those in flight finish.
+	draining atomic.Bool
 	// last holds the latest probe's error (nil when Neo4j answered); it is
 	// unset until the first probe ends.
 	last atomic.Pointer[error]
@@ -230,6 +247,9 @@ type readiness struct {
 
 // Ping reports readiness without any I/O.
 func (r *readiness) Ping(context.Context) error {
+	if r.draining.Load() {
+		return errors.New("shutting down")
+	}
 	if !r.migrated.Load() {
 		return errors.New("schema migrations not applied yet")
 	}
