@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
@@ -275,6 +276,7 @@ func (a *mlflowAPI) createRun(r *http.Request, p *auth.Principal) (any, error) {
 		ExperimentID string     `json:"experiment_id"`
 		RunName      string     `json:"run_name"`
 		Tags         []mlflowKV `json:"tags"`
+		StartTime    *protoInt  `json:"start_time"`
 	}
 	if err := mlflowDecode(r, &req); err != nil {
 		return nil, err
@@ -282,7 +284,8 @@ func (a *mlflowAPI) createRun(r *http.Request, p *auth.Principal) (any, error) {
 	if req.ExperimentID == "" {
 		req.ExperimentID = mlflow.DefaultExperimentID
 	}
-	run, err := a.svc.CreateRun(r.Context(), p, mlflow.RunInput{ExperimentID: req.ExperimentID, Name: req.RunName, Tags: kvs(req.Tags)})
+	run, err := a.svc.CreateRun(r.Context(), p, mlflow.RunInput{ExperimentID: req.ExperimentID, Name: req.RunName, Tags: kvs(req.Tags),
+		StartTime: millis(req.StartTime)})
 	if err != nil {
 		return nil, err
 	}
@@ -308,8 +311,9 @@ func (a *mlflowAPI) run(r *http.Request, p *auth.Principal) (any, error) {
 func (a *mlflowAPI) updateRun(r *http.Request, p *auth.Principal) (any, error) {
 	var req struct {
 		mlflowRunRef
-		Status  string `json:"status"`
-		RunName string `json:"run_name"`
+		Status  string    `json:"status"`
+		RunName string    `json:"run_name"`
+		EndTime *protoInt `json:"end_time"`
 	}
 	if err := mlflowDecode(r, &req); err != nil {
 		return nil, err
@@ -318,7 +322,7 @@ func (a *mlflowAPI) updateRun(r *http.Request, p *auth.Principal) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	run, err := a.svc.UpdateRun(r.Context(), p, id, req.Status, req.RunName)
+	run, err := a.svc.UpdateRun(r.Context(), p, id, req.Status, req.RunName, millis(req.EndTime))
 	if err != nil {
 		return nil, err
 	}
@@ -492,4 +496,14 @@ func (a *mlflowAPI) metricHistory(r *http.Request, p *auth.Principal) (any, erro
 		res["next_page_token"] = pageToken(strconv.Itoa(offset + len(points)))
 	}
 	return res, nil
+}
+
+// millis is an MLflow time in milliseconds since the epoch (nil or 0:
+// none, as protobuf's default).
+func millis(n *protoInt) *time.Time {
+	if n == nil || *n == 0 {
+		return nil
+	}
+	t := time.UnixMilli(int64(*n)).UTC()
+	return &t
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
@@ -48,7 +49,7 @@ type Tracking interface {
 	CreateExperiment(ctx context.Context, p *auth.Principal, in store.CreateExperimentInput) (*store.Experiment, error)
 	StartRun(ctx context.Context, p *auth.Principal, in store.StartRunInput) (*store.Run, error)
 	UpdateRunStatus(ctx context.Context, p *auth.Principal, runID string, to store.RunStatus) (*store.Run, error)
-	FinishRun(ctx context.Context, p *auth.Principal, runID string, status *store.RunStatus) (*store.Run, error)
+	FinishRunAt(ctx context.Context, p *auth.Principal, runID string, status *store.RunStatus, endedAt *time.Time) (*store.Run, error)
 	LogParams(ctx context.Context, p *auth.Principal, runID string, params []store.KeyValue) (*store.Run, error)
 	LogMetrics(ctx context.Context, p *auth.Principal, runID string, points []store.MetricPoint) (*store.Run, int, error)
 	SetRunTags(ctx context.Context, p *auth.Principal, runID string, tags []store.KeyValue) (*store.Run, error)
@@ -220,6 +221,8 @@ type RunInput struct {
 	ExperimentID string
 	Name         string
 	Tags         []store.KeyValue
+	// StartTime is MLflow's start_time (nil: now).
+	StartTime *time.Time
 }
 
 // CreateRun starts a RUNNING run. MLflow's system tags (mlflow.user,
@@ -244,7 +247,7 @@ func (s *Service) CreateRun(ctx context.Context, p *auth.Principal, in RunInput)
 	if tagged == "" && name != "" {
 		tags = append(tags, store.KeyValue{Key: "mlflow.runName", Value: name})
 	}
-	return s.tracking.StartRun(ctx, p, store.StartRunInput{ExperimentID: e.ID, Name: name, Tags: tags})
+	return s.tracking.StartRun(ctx, p, store.StartRunInput{ExperimentID: e.ID, Name: name, Tags: tags, StartedAt: in.StartTime})
 }
 
 // RunData is a run with the latest value of each of its metrics and,
@@ -309,9 +312,9 @@ func (s *Service) run(ctx context.Context, p *auth.Principal, runID string, min 
 // UpdateRun moves a run to an MLflow status ("" leaves it): RUNNING and
 // SCHEDULED through tracking's status change, the terminal ones by
 // finishing it; asking for the status the run has is a no-op. A name
-// ("" leaves it) renames the run. MLflow's end_time is not taken: the hub
-// stamps a run's end itself.
-func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, status, name string) (*store.Run, error) {
+// ("" leaves it) renames the run. endTime is MLflow's end_time, taken when
+// the status is terminal (nil: now).
+func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, status, name string, endTime *time.Time) (*store.Run, error) {
 	r, err := s.run(ctx, p, runID, auth.RoleContributor)
 	if err != nil {
 		return nil, err
@@ -322,7 +325,7 @@ func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, statu
 			return nil, err
 		}
 		if to.Terminal() {
-			r, err = s.tracking.FinishRun(ctx, p, r.ID, &to)
+			r, err = s.tracking.FinishRunAt(ctx, p, r.ID, &to, endTime)
 		} else {
 			r, err = s.tracking.UpdateRunStatus(ctx, p, r.ID, to)
 		}

@@ -125,7 +125,15 @@ type StartRunInput struct {
 	Code         *CodeRef
 	Environment  *Environment
 	Seed         *int64
+	// StartedAt is when the run started, as its client says (MLflow's
+	// start_time, an import's source); nil: now. It may not be later than
+	// now plus MaxClockSkew.
+	StartedAt *time.Time
 }
+
+// MaxClockSkew is how far in the future a client's start or end time of a
+// run may be: clocks differ a little, not by hours.
+const MaxClockSkew = 10 * time.Minute
 
 func (in *StartRunInput) validate() error {
 	if err := checkID("experimentId", in.ExperimentID, KindExperiment); err != nil {
@@ -185,9 +193,16 @@ func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*
 	pk, pv := unzipKV(in.Params)
 	tk, tv := unzipKV(in.Tags)
 	now := s.now().UTC()
+	started := now
+	if in.StartedAt != nil {
+		if in.StartedAt.After(now.Add(MaxClockSkew)) {
+			return nil, invalid("startTime: %s is in the future", in.StartedAt.UTC().Format(time.RFC3339))
+		}
+		started = in.StartedAt.UTC()
+	}
 	params := map[string]any{
 		"id": id, "experimentId": in.ExperimentID, "name": name, "status": string(in.Status),
-		"now": now, "ended": nil, "actor": actor, "paramKeys": pk, "paramValues": pv, "tagKeys": tk, "tagValues": tv,
+		"now": now, "started": started, "ended": nil, "actor": actor, "paramKeys": pk, "paramValues": pv, "tagKeys": tk, "tagValues": tv,
 		"codeRepo": nil, "codeCommit": nil, "codeDirty": nil, "seed": nil,
 		"envImageDigest": nil, "envLockfileHash": nil, "envPlatform": nil,
 	}
@@ -207,7 +222,7 @@ func (s *Store) StartRun(ctx context.Context, actor string, in StartRunInput) (*
 		rec, err := tx.single(`
 			MATCH (e:Experiment {id: $experimentId})
 			CREATE (r:Run:Node {id: $id, projectKey: e.projectKey, experimentId: e.id, name: $name, displayName: $name,
-			        status: $status, startedAt: $now, endedAt: $ended, createdAt: $now, createdBy: $actor, revision: 0,
+			        status: $status, startedAt: $started, endedAt: $ended, createdAt: $now, createdBy: $actor, revision: 0,
 			        paramKeys: $paramKeys, paramValues: $paramValues, tagKeys: $tagKeys, tagValues: $tagValues,
 			        codeRepo: $codeRepo, codeCommit: $codeCommit, codeDirty: $codeDirty, seed: $seed,
 			        envImageDigest: $envImageDigest, envLockfileHash: $envLockfileHash, envPlatform: $envPlatform})
@@ -274,6 +289,13 @@ func runRecord(tx *txn, id, cypher string, params map[string]any) (*Run, error) 
 // status the run already has is a no-op that allow is not asked about, so
 // a retried request succeeds. A terminal status sets endedAt.
 func (s *Store) MoveRun(ctx context.Context, actor, runID string, to RunStatus, allow func(*Run) error) (*Run, error) {
+	return s.MoveRunAt(ctx, actor, runID, to, nil, allow)
+}
+
+// MoveRunAt is MoveRun with the time a terminal status was reached, as
+// the client says (MLflow's end_time, an import's source); nil: now. It
+// may not be before the run's start nor later than now plus MaxClockSkew.
+func (s *Store) MoveRunAt(ctx context.Context, actor, runID string, to RunStatus, endedAt *time.Time, allow func(*Run) error) (*Run, error) {
 	if err := checkID("runId", runID, KindRun); err != nil {
 		return nil, err
 	}
@@ -295,7 +317,17 @@ func (s *Store) MoveRun(ctx context.Context, actor, runID string, to RunStatus, 
 		}
 		var ended any
 		if to.Terminal() {
-			ended = s.now().UTC()
+			now := s.now().UTC()
+			ended = now
+			if endedAt != nil {
+				switch {
+				case endedAt.After(now.Add(MaxClockSkew)):
+					return nil, invalid("endTime: %s is in the future", endedAt.UTC().Format(time.RFC3339))
+				case endedAt.Before(r.StartedAt):
+					return nil, invalid("endTime: %s is before the run started (%s)", endedAt.UTC().Format(time.RFC3339), r.StartedAt.UTC().Format(time.RFC3339))
+				}
+				ended = endedAt.UTC()
+			}
 		}
 		run, err := runRecord(tx, runID, `MATCH (r:Run {id: $id}) SET r.status = $to, r.endedAt = $ended RETURN r{.*} AS r`,
 			map[string]any{"to": string(to), "ended": ended})

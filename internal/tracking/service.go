@@ -3,6 +3,7 @@ package tracking
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
@@ -14,7 +15,7 @@ import (
 type Store interface {
 	CreateExperiment(ctx context.Context, actor string, in store.CreateExperimentInput) (*store.Experiment, error)
 	StartRun(ctx context.Context, actor string, in store.StartRunInput) (*store.Run, error)
-	MoveRun(ctx context.Context, actor, runID string, to store.RunStatus, allow func(*store.Run) error) (*store.Run, error)
+	MoveRunAt(ctx context.Context, actor, runID string, to store.RunStatus, endedAt *time.Time, allow func(*store.Run) error) (*store.Run, error)
 	AddRunParams(ctx context.Context, runID string, params []store.KeyValue, allow func(*store.Run) error) (*store.Run, error)
 	AddMetrics(ctx context.Context, runID string, points []store.MetricPoint, allow func(*store.Run) error) (int, error)
 	SetRunTags(ctx context.Context, runID string, tags []store.KeyValue) (*store.Run, error)
@@ -79,6 +80,12 @@ func (s *Service) UpdateRunStatus(ctx context.Context, p *auth.Principal, runID 
 
 // FinishRun ends a run in the status FinishStatus gives (nil: FINISHED).
 func (s *Service) FinishRun(ctx context.Context, p *auth.Principal, runID string, status *store.RunStatus) (*store.Run, error) {
+	return s.FinishRunAt(ctx, p, runID, status, nil)
+}
+
+// FinishRunAt is FinishRun with the time the run ended, as the client
+// says (nil: now).
+func (s *Service) FinishRunAt(ctx context.Context, p *auth.Principal, runID string, status *store.RunStatus, endedAt *time.Time) (*store.Run, error) {
 	run, err := s.run(ctx, p, "runId", runID, auth.RoleContributor)
 	if err != nil {
 		return nil, err
@@ -87,11 +94,15 @@ func (s *Service) FinishRun(ctx context.Context, p *auth.Principal, runID string
 	if err != nil {
 		return nil, err
 	}
-	return s.move(ctx, p, run.ID, to)
+	return s.moveAt(ctx, p, run.ID, to, endedAt)
 }
 
 func (s *Service) move(ctx context.Context, p *auth.Principal, runID string, to store.RunStatus) (*store.Run, error) {
-	return s.store.MoveRun(ctx, p.Subject, runID, to, func(locked *store.Run) error { return StatusChange(locked, to) })
+	return s.moveAt(ctx, p, runID, to, nil)
+}
+
+func (s *Service) moveAt(ctx context.Context, p *auth.Principal, runID string, to store.RunStatus, endedAt *time.Time) (*store.Run, error) {
+	return s.store.MoveRunAt(ctx, p.Subject, runID, to, endedAt, func(locked *store.Run) error { return StatusChange(locked, to) })
 }
 
 // LogParams logs params to a run under ParamsLogging, applied by the store
