@@ -474,6 +474,7 @@ type ComplexityRoot struct {
 	}
 
 	ModelVersion struct {
+		Aliases           func(childComplexity int) int
 		BiasChecks        func(childComplexity int, first *int, after *string) int
 		CreatedAt         func(childComplexity int) int
 		CreatedBy         func(childComplexity int) int
@@ -542,6 +543,7 @@ type ComplexityRoot struct {
 		BiasRules                        func(childComplexity int) int
 		CreatedAt                        func(childComplexity int) int
 		CreatedBy                        func(childComplexity int) int
+		GovernedAliases                  func(childComplexity int) int
 		ID                               func(childComplexity int) int
 		ProjectKey                       func(childComplexity int) int
 		RequireReproduced                func(childComplexity int) int
@@ -2695,6 +2697,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelEdge.Node(childComplexity), true
 
+	case "ModelVersion.aliases":
+		if e.ComplexityRoot.ModelVersion.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Aliases(childComplexity), true
 	case "ModelVersion.biasChecks":
 		if e.ComplexityRoot.ModelVersion.BiasChecks == nil {
 			break
@@ -3136,6 +3144,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Policy.CreatedBy(childComplexity), true
+	case "Policy.governedAliases":
+		if e.ComplexityRoot.Policy.GovernedAliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.GovernedAliases(childComplexity), true
 	case "Policy.id":
 		if e.ComplexityRoot.Policy.ID == nil {
 			break
@@ -5101,6 +5115,13 @@ type ModelVersion implements Node {
   stage: ModelStage!
   createdAt: Time!
   createdBy: String!
+  """
+  MLflow's aliases of this version within its model, lower case and sorted:
+  those set through the MLflow API, and "production" while the version is in
+  PRODUCTION (the stage under MLflow's name). Aliases the project's policy
+  governs move only through approved promotion requests.
+  """
+  aliases: [String!]!
   "The run that trained this version, when it was recorded."
   run: Run
   "Promotion requests of this version, newest first."
@@ -5198,6 +5219,22 @@ extend type Mutation {
   registerDataset(input: RegisterDatasetInput!): RegisterDatasetPayload!
   registerDatasetVersion(input: RegisterDatasetVersionInput!): RegisterDatasetVersionPayload!
   registerModelVersion(input: RegisterModelVersionInput!): RegisterModelVersionPayload!
+}
+
+# Events of MLflow's model registry (internal/mlflow), beside MODEL_VERSION_REGISTERED.
+extend enum EventKind {
+  "A registered model was created without versions (payload: name)."
+  MODEL_CREATED
+  "A model was renamed (payload: name, from) or its description or tags changed (payload: description, tagSet, tagDeleted)."
+  MODEL_UPDATED
+  "A model and its versions were deleted (payload: name)."
+  MODEL_DELETED
+  "A model version's description or tags changed (payload: modelId, description, tagSet, tagDeleted)."
+  MODEL_VERSION_UPDATED
+  "A model version was deleted (payload: modelId, version)."
+  MODEL_VERSION_DELETED
+  "An alias was set on (payload.set true) or taken from (false) the target model version (payload: modelId, alias, promotionRequestId when an approval moved it)."
+  MODEL_ALIAS_CHANGED
 }
 `, BuiltIn: false},
 	{Name: "../schema/events.graphqls", Input: `# The hash-chained event log, and subscriptions to it.
@@ -5376,6 +5413,13 @@ type Policy implements Node {
   separationOfDuties: Boolean!
   "Stages a promotion request may target."
   stages: [ModelStage!]!
+  """
+  Model aliases (lower case) that, like "production" (always governed: it is
+  the PRODUCTION stage), move only through an approved promotion request.
+  Setting one through the MLflow API opens a request to PRODUCTION carrying
+  the alias; the approval that carries it out moves the alias too.
+  """
+  governedAliases: [String!]!
   createdAt: Time
   createdBy: String
 }
@@ -5418,6 +5462,8 @@ input SetPolicyInput {
   separationOfDuties: Boolean! = true
   "STAGING and/or PRODUCTION."
   stages: [ModelStage!]! = [STAGING, PRODUCTION]
+  "Model aliases governed besides production: letters, digits, _ and -, at most 100; case-insensitive."
+  governedAliases: [String!]! = []
 }
 
 type SetPolicyPayload {
@@ -7453,6 +7499,8 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_createdAt(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_ModelVersion_createdBy(ctx, field)
+	case "aliases":
+		return ec.fieldContext_ModelVersion_aliases(ctx, field)
 	case "run":
 		return ec.fieldContext_ModelVersion_run(ctx, field)
 	case "promotionRequests":
@@ -7531,6 +7579,8 @@ func (ec *executionContext) childFields_Policy(ctx context.Context, field graphq
 		return ec.fieldContext_Policy_separationOfDuties(ctx, field)
 	case "stages":
 		return ec.fieldContext_Policy_stages(ctx, field)
+	case "governedAliases":
+		return ec.fieldContext_Policy_governedAliases(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Policy_createdAt(ctx, field)
 	case "createdBy":
@@ -16561,6 +16611,29 @@ func (ec *executionContext) fieldContext_ModelVersion_createdBy(_ context.Contex
 	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
 }
 
+func (ec *executionContext) _ModelVersion_aliases(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
 func (ec *executionContext) _ModelVersion_run(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18298,6 +18371,29 @@ func (ec *executionContext) _Policy_stages(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Policy_stages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "ModelStage")
+}
+
+func (ec *executionContext) _Policy_governedAliases(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_governedAliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GovernedAliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_governedAliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
 func (ec *executionContext) _Policy_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
@@ -27747,8 +27843,11 @@ func (ec *executionContext) unmarshalInputSetPolicyInput(ctx context.Context, ob
 	if _, present := asMap["stages"]; !present {
 		asMap["stages"] = []any{"STAGING", "PRODUCTION"}
 	}
+	if _, present := asMap["governedAliases"]; !present {
+		asMap["governedAliases"] = []any{}
+	}
 
-	fieldsInOrder := [...]string{"projectKey", "requiredApprovals", "approverRole", "requireUpstreamValidationsPassed", "allowWarnedValidations", "biasRules", "requireReproducible", "requireReproduced", "separationOfDuties", "stages"}
+	fieldsInOrder := [...]string{"projectKey", "requiredApprovals", "approverRole", "requireUpstreamValidationsPassed", "allowWarnedValidations", "biasRules", "requireReproducible", "requireReproduced", "separationOfDuties", "stages", "governedAliases"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27825,6 +27924,13 @@ func (ec *executionContext) unmarshalInputSetPolicyInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Stages = data
+		case "governedAliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("governedAliases"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GovernedAliases = data
 		}
 	}
 	return it, nil
@@ -31086,6 +31192,11 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aliases":
+			out.Values[i] = ec._ModelVersion_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "run":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -31558,6 +31669,11 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "stages":
 			out.Values[i] = ec._Policy_stages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "governedAliases":
+			out.Values[i] = ec._Policy_governedAliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

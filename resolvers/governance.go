@@ -25,7 +25,7 @@ func (r *Resolver) setPolicy(ctx context.Context, in model.SetPolicyInput) (*mod
 	pi := store.PolicyInput{RequiredApprovals: in.RequiredApprovals, ApproverRole: string(in.ApproverRole),
 		RequireUpstreamValidationsPassed: in.RequireUpstreamValidationsPassed, AllowWarnedValidations: in.AllowWarnedValidations,
 		RequireReproducible: in.RequireReproducible, RequireReproduced: in.RequireReproduced, SeparationOfDuties: in.SeparationOfDuties,
-		Stages: in.Stages, BiasRules: make([]store.BiasRule, len(in.BiasRules))}
+		Stages: in.Stages, BiasRules: make([]store.BiasRule, len(in.BiasRules)), GovernedAliases: in.GovernedAliases}
 	for i, b := range in.BiasRules {
 		pi.BiasRules[i] = store.BiasRule{Metric: b.Metric, Threshold: b.Threshold}
 	}

@@ -583,6 +583,8 @@ type SetPolicyInput struct {
 	SeparationOfDuties               bool             `json:"separationOfDuties"`
 	// STAGING and/or PRODUCTION.
 	Stages []store.ModelStage `json:"stages"`
+	// Model aliases governed besides production: letters, digits, _ and -, at most 100; case-insensitive.
+	GovernedAliases []string `json:"governedAliases"`
 }
 
 type SetPolicyPayload struct {

@@ -46,5 +46,10 @@ func CheckPolicy(in store.PolicyInput) (store.PolicyInput, error) {
 			return in, errs.Invalidf("stages[%d]: a promotion targets STAGING or PRODUCTION, got %s", i, st)
 		}
 	}
+	aliases, err := checkGovernedAliases(in.GovernedAliases)
+	if err != nil {
+		return in, err
+	}
+	in.GovernedAliases = aliases
 	return in.Canonical(), nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -42,12 +43,27 @@ type ModelVersion struct {
 	Stage      ModelStage
 	CreatedAt  time.Time
 	CreatedBy  string
+	// Aliases name the version within its model (MLflow's aliases), in
+	// lower case and sorted: those set on it, and ProductionAlias when it
+	// is in PRODUCTION.
+	Aliases []string
 }
+
+// ProductionAlias is the alias of a model's PRODUCTION version. It is not
+// stored: it is the hub's production stage under MLflow's name, so it
+// moves only when a promotion to PRODUCTION is carried out.
+const ProductionAlias = "production"
 
 func decodeModelVersion(m map[string]any) (*ModelVersion, error) {
 	p := props{m: m}
 	v := &ModelVersion{ID: p.str("id"), ProjectKey: p.str("projectKey"), ModelID: p.str("modelId"), Version: p.int("version"),
-		URI: p.str("uri"), Stage: ModelStage(p.str("stage")), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+		URI: p.str("uri"), Stage: ModelStage(p.str("stage")), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"),
+		Aliases: p.strs("aliases")}
+	if v.Stage == StageProduction {
+		v.Aliases = append(v.Aliases, ProductionAlias)
+	}
+	slices.Sort(v.Aliases)
+	v.Aliases = slices.Compact(v.Aliases)
 	return v, p.err
 }
 

@@ -65,12 +65,15 @@ type PolicyInput struct {
 	RequireReproduced                bool
 	SeparationOfDuties               bool
 	Stages                           []ModelStage
+	// GovernedAliases are model aliases (lower case) that, like
+	// ProductionAlias, move only through an approved promotion request.
+	GovernedAliases []string
 }
 
 // DefaultPolicy is version 0: one approver, upstream validations passed,
 // separation of duties, promotion to staging or production.
 var DefaultPolicy = PolicyInput{RequiredApprovals: 1, ApproverRole: ApproverRoleApprover, RequireUpstreamValidationsPassed: true,
-	SeparationOfDuties: true, BiasRules: []BiasRule{}, Stages: []ModelStage{StageStaging, StageProduction}}
+	SeparationOfDuties: true, BiasRules: []BiasRule{}, Stages: []ModelStage{StageStaging, StageProduction}, GovernedAliases: []string{}}
 
 func decodePolicy(m map[string]any) (*Policy, error) {
 	p := props{m: m}
@@ -86,6 +89,7 @@ func decodePolicy(m map[string]any) (*Policy, error) {
 	for _, st := range p.strs("stages") {
 		in.Stages = append(in.Stages, ModelStage(st))
 	}
+	in.GovernedAliases = p.strs("governedAliases")
 	if text := p.str("biasRules"); p.err == nil && json.Unmarshal([]byte(text), &in.BiasRules) != nil {
 		return nil, fmt.Errorf("policy %s: stored biasRules are not JSON", pol.ID)
 	}
@@ -97,6 +101,10 @@ func decodePolicy(m map[string]any) (*Policy, error) {
 func (p *Policy) apply(in PolicyInput) {
 	p.PolicyInput = in
 	p.BiasRules, p.Stages = slices.Clone(in.BiasRules), slices.Clone(in.Stages)
+	p.GovernedAliases = slices.Clone(in.GovernedAliases)
+	if p.GovernedAliases == nil {
+		p.GovernedAliases = []string{}
+	}
 }
 
 // Canonical returns in with its bias rules ordered by metric and its
@@ -106,6 +114,7 @@ func (in PolicyInput) Canonical() PolicyInput {
 	in.BiasRules = slices.Clone(in.BiasRules)
 	slices.SortStableFunc(in.BiasRules, func(a, b BiasRule) int { return cmp.Compare(a.Metric, b.Metric) })
 	in.Stages = slices.Compact(slices.Sorted(slices.Values(in.Stages)))
+	in.GovernedAliases = slices.Compact(slices.Sorted(slices.Values(in.GovernedAliases)))
 	return in
 }
 
@@ -113,7 +122,8 @@ func (in PolicyInput) equal(o PolicyInput) bool {
 	return in.RequiredApprovals == o.RequiredApprovals && in.ApproverRole == o.ApproverRole &&
 		in.RequireUpstreamValidationsPassed == o.RequireUpstreamValidationsPassed && in.AllowWarnedValidations == o.AllowWarnedValidations &&
 		slices.Equal(in.BiasRules, o.BiasRules) && in.RequireReproducible == o.RequireReproducible &&
-		in.RequireReproduced == o.RequireReproduced && in.SeparationOfDuties == o.SeparationOfDuties && slices.Equal(in.Stages, o.Stages)
+		in.RequireReproduced == o.RequireReproduced && in.SeparationOfDuties == o.SeparationOfDuties && slices.Equal(in.Stages, o.Stages) &&
+		slices.Equal(in.GovernedAliases, o.GovernedAliases)
 }
 
 // currentPolicy is the statement that returns a project's latest policy.
@@ -170,12 +180,12 @@ func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in Poli
 			        requiredApprovals: $requiredApprovals, approverRole: $approverRole,
 			        requireUpstreamValidationsPassed: $upstream, allowWarnedValidations: $warned, biasRules: $rules,
 			        requireReproducible: $reproducible, requireReproduced: $reproduced, separationOfDuties: $sod,
-			        stages: $stages, createdAt: $now, createdBy: $actor})
+			        stages: $stages, governedAliases: $governedAliases, createdAt: $now, createdBy: $actor})
 			RETURN pol{.*} AS pol`,
 			map[string]any{"projectKey": projectKey, "id": newID(KindPolicy), "version": version + 1, "requiredApprovals": in.RequiredApprovals,
 				"approverRole": in.ApproverRole, "upstream": in.RequireUpstreamValidationsPassed, "warned": in.AllowWarnedValidations,
 				"rules": string(rules), "reproducible": in.RequireReproducible, "reproduced": in.RequireReproduced,
-				"sod": in.SeparationOfDuties, "stages": stages, "now": s.now().UTC(), "actor": actor})
+				"sod": in.SeparationOfDuties, "stages": stages, "governedAliases": nonNil(in.GovernedAliases), "now": s.now().UTC(), "actor": actor})
 		if err != nil {
 			return result{}, err
 		}

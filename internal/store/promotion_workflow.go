@@ -15,6 +15,9 @@ type RequestPromotionInput struct {
 	ModelVersionID string
 	TargetStage    ModelStage
 	Justification  string
+	// Alias, when set, is a governed alias (checked by the caller) that
+	// moves to the version when the promotion is carried out.
+	Alias string
 }
 
 // RequestPromotion opens a request held to the project's current policy,
@@ -29,6 +32,9 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 		return nil, invalid("targetStage: a promotion targets STAGING or PRODUCTION, got %s", in.TargetStage)
 	}
 	if err := checkText("justification", in.Justification, MaxCommentLen, true); err != nil {
+		return nil, err
+	}
+	if err := checkText("alias", in.Alias, MaxNameLen, false); err != nil {
 		return nil, err
 	}
 	return write(ctx, s, func(tx *txn) (*PromotionRequest, error) {
@@ -74,7 +80,7 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 		runID, _ := rec.Get("runId")
 		trainedBy, _ := rec.Get("trainedBy")
 		req := &PromotionRequest{ID: newID(KindPromotionRequest), ProjectKey: v.ProjectKey, ModelVersionID: v.ID, ModelID: v.ModelID,
-			FromStage: v.Stage, TargetStage: in.TargetStage, Justification: in.Justification, RequestedBy: actor, RequestedAt: s.now().UTC(),
+			FromStage: v.Stage, TargetStage: in.TargetStage, Alias: in.Alias, Justification: in.Justification, RequestedBy: actor, RequestedAt: s.now().UTC(),
 			PolicyID: pol.ID, PolicyVersion: pol.Version, RequiredApprovals: pol.RequiredApprovals, ApproverRole: pol.ApproverRole,
 			SeparationOfDuties: pol.SeparationOfDuties}
 		req.TrainingRunID, _ = runID.(string)
@@ -93,24 +99,28 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 			MATCH (v:ModelVersion {id: $modelVersionId}), (pol:Policy {id: $policyId})
 			CREATE (r:PromotionRequest:Node {id: $id, projectKey: $projectKey, modelVersionId: $modelVersionId, modelId: $modelId,
 			        displayName: 'promote ' + v.displayName + ' to ' + $targetStage,
-			        fromStage: $fromStage, targetStage: $targetStage, status: $status, open: true, justification: $justification,
+			        fromStage: $fromStage, targetStage: $targetStage, alias: $alias, status: $status, open: true, justification: $justification,
 			        requestedBy: $requestedBy, requestedAt: $requestedAt, trainedBy: $trainedBy, trainingRunId: $trainingRunId,
 			        policyId: $policyId, policyVersion: $policyVersion, requiredApprovals: $requiredApprovals,
 			        approverRole: $approverRole, separationOfDuties: $sod, checks: $checks, checkedAt: $requestedAt, createdAt: $requestedAt})
 			CREATE (r)-[:PROMOTES]->(v)
 			CREATE (r)-[:HELD_TO]->(pol)`,
 			map[string]any{"id": req.ID, "projectKey": req.ProjectKey, "modelVersionId": req.ModelVersionID, "modelId": req.ModelID,
-				"fromStage": string(req.FromStage), "targetStage": string(req.TargetStage), "status": string(req.Status),
+				"fromStage": string(req.FromStage), "targetStage": string(req.TargetStage), "alias": nilIfEmpty(req.Alias), "status": string(req.Status),
 				"justification": req.Justification, "requestedBy": actor, "requestedAt": req.RequestedAt, "trainedBy": nilIfEmpty(req.TrainedBy),
 				"trainingRunId": nilIfEmpty(req.TrainingRunID), "policyId": pol.ID, "policyVersion": pol.Version,
 				"requiredApprovals": pol.RequiredApprovals, "approverRole": pol.ApproverRole, "sod": pol.SeparationOfDuties, "checks": string(checks)})
 		if err != nil {
 			return nil, err
 		}
-		return req, s.appendEvents(tx, actor, eventDraft{EventPromotionRequested, req.ProjectKey, req.ID, map[string]any{
+		payload := map[string]any{
 			"modelVersionId": req.ModelVersionID, "targetStage": string(req.TargetStage), "status": string(req.Status),
 			"requestedBy": actor, "trainedBy": owned(req.TrainedBy, tp), "approverRole": req.ApproverRole, "separationOfDuties": req.SeparationOfDuties,
-			"requiredApprovals": req.RequiredApprovals, "policyVersion": pol.Version, "failingChecks": FailingChecks(req.Checks)}})
+			"requiredApprovals": req.RequiredApprovals, "policyVersion": pol.Version, "failingChecks": FailingChecks(req.Checks)}
+		if req.Alias != "" {
+			payload["alias"] = req.Alias
+		}
+		return req, s.appendEvents(tx, actor, eventDraft{EventPromotionRequested, req.ProjectKey, req.ID, payload})
 	})
 }
 
@@ -278,6 +288,15 @@ func promote(tx *txn, req *PromotionRequest, now time.Time) ([]eventDraft, error
 	}
 	drafts = append(drafts, eventDraft{EventModelStageChanged, req.ProjectKey, req.ModelVersionID,
 		map[string]any{"from": from, "stage": string(req.TargetStage), "promotionRequestId": req.ID}})
+	if req.Alias != "" && req.Alias != ProductionAlias {
+		// The governed alias the request asked for follows the version in
+		// the same transaction (the model is locked).
+		if err := moveAlias(tx, req.ModelVersionID, req.Alias, now); err != nil {
+			return nil, err
+		}
+		drafts = append(drafts, eventDraft{EventModelAliasChanged, req.ProjectKey, req.ModelVersionID,
+			map[string]any{"modelId": req.ModelID, "alias": req.Alias, "set": true, "promotionRequestId": req.ID}})
+	}
 	if err := closeRequest(tx, req, PromotionApproved, now); err != nil {
 		return nil, err
 	}

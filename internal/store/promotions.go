@@ -51,10 +51,13 @@ type PromotionRequest struct {
 	ModelID        string
 	FromStage      ModelStage
 	TargetStage    ModelStage
-	Status         PromotionStatus
-	Justification  string
-	RequestedBy    string
-	RequestedAt    time.Time
+	// Alias is a governed alias the request moves to its version when it
+	// is carried out (asked for through MLflow's set-alias); "" for none.
+	Alias         string
+	Status        PromotionStatus
+	Justification string
+	RequestedBy   string
+	RequestedAt   time.Time
 	// TrainedBy started the training run; TrainingRunID is that run.
 	// Both are empty when no run is recorded as the version's producer.
 	TrainedBy, TrainingRunID string
@@ -104,6 +107,9 @@ func decodePromotionRequest(m map[string]any) (*PromotionRequest, error) {
 	}
 	if v := p.optStr("trainingRunId"); v != nil {
 		r.TrainingRunID = *v
+	}
+	if v := p.optStr("alias"); v != nil {
+		r.Alias = *v
 	}
 	r.ProducedBy = p.strs("producedBy")
 	if p.err == nil {

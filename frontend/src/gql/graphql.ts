@@ -497,9 +497,21 @@ export type EventKind =
   | 'JOB_CREATED'
   /** A job's facets changed (payload: namespace, name). */
   | 'JOB_UPDATED'
+  /** An alias was set on (payload.set true) or taken from (false) the target model version (payload: modelId, alias, promotionRequestId when an approval moved it). */
+  | 'MODEL_ALIAS_CHANGED'
+  /** A registered model was created without versions (payload: name). */
+  | 'MODEL_CREATED'
+  /** A model and its versions were deleted (payload: name). */
+  | 'MODEL_DELETED'
   /** A model version changed stage (payload: from, stage, promotionRequestId); the previous PRODUCTION version is archived this way. */
   | 'MODEL_STAGE_CHANGED'
+  /** A model was renamed (payload: name, from) or its description or tags changed (payload: description, tagSet, tagDeleted). */
+  | 'MODEL_UPDATED'
+  /** A model version was deleted (payload: modelId, version). */
+  | 'MODEL_VERSION_DELETED'
   | 'MODEL_VERSION_REGISTERED'
+  /** A model version's description or tags changed (payload: modelId, description, tagSet, tagDeleted). */
+  | 'MODEL_VERSION_UPDATED'
   /** A project's promotion policy changed; payload.version is the new version. */
   | 'POLICY_SET'
   | 'PROJECT_CREATED'
@@ -873,6 +885,13 @@ export type ModelStage =
 
 export type ModelVersion = Node & {
   __typename?: 'ModelVersion';
+  /**
+   * MLflow's aliases of this version within its model, lower case and sorted:
+   * those set through the MLflow API, and "production" while the version is in
+   * PRODUCTION (the stage under MLflow's name). Aliases the project's policy
+   * governs move only through approved promotion requests.
+   */
+  aliases: Array<Scalars['String']['output']>;
   /** Bias checks of this version, newest first. */
   biasChecks: BiasCheckConnection;
   createdAt: Scalars['Time']['output'];
@@ -1134,6 +1153,13 @@ export type Policy = Node & {
   biasRules: Array<BiasRule>;
   createdAt?: Maybe<Scalars['Time']['output']>;
   createdBy?: Maybe<Scalars['String']['output']>;
+  /**
+   * Model aliases (lower case) that, like "production" (always governed: it is
+   * the PRODUCTION stage), move only through an approved promotion request.
+   * Setting one through the MLflow API opens a request to PRODUCTION carrying
+   * the alias; the approval that carries it out moves the alias too.
+   */
+  governedAliases: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   projectKey: Scalars['String']['output'];
   /** The training run must have a recorded reproduction that REPRODUCED. */
@@ -1910,6 +1936,8 @@ export type SetPolicyInput = {
   /** APPROVER or ADMIN. */
   approverRole?: Role;
   biasRules?: Array<BiasRuleInput>;
+  /** Model aliases governed besides production: letters, digits, _ and -, at most 100; case-insensitive. */
+  governedAliases?: Array<Scalars['String']['input']>;
   projectKey: Scalars['String']['input'];
   requireReproduced?: Scalars['Boolean']['input'];
   requireReproducible?: Scalars['Boolean']['input'];
