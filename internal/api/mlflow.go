@@ -63,6 +63,9 @@ func mlflowHandler(svc *mlflow.Service, v auth.Verifier, callers *callerLimiter,
 		"/api/2.0/mlflow/metrics/get-history":            {[]string{http.MethodGet}, a.metricHistory},
 		"/api/3.0/mlflow/server-info":                    {[]string{http.MethodGet}, serverInfo},
 	}
+	for path, route := range registryRoutes(svc.Registry()) {
+		routes[path] = route
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		route, ok := routes[r.URL.Path]
 		if !ok {
