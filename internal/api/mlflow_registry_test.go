@@ -160,9 +160,20 @@ func replaceName(body any, name string) any {
 func TestMLflowRegistryWrites(t *testing.T) {
 	w := newRegistryWorld(t)
 	c := w.contributor
-	w.call(t, c, http.MethodPost, "model-versions/create", map[string]any{"name": "scorer", "source": "s3://m/2"}).ok(t)
-
+	// The client re-sends a create whose answer was lost: the same
+	// version answers, and nothing is written again.
 	before := projectEvents(t, w.h.st, w.key)
+	for range 2 {
+		v := w.call(t, c, http.MethodPost, "model-versions/create", map[string]any{"name": "scorer", "source": "s3://m/2"}).ok(t)["model_version"].(map[string]any)
+		if v["version"] != "2" {
+			t.Fatalf("create = %v, want version 2", v)
+		}
+	}
+	if n := projectEvents(t, w.h.st, w.key) - before; n != 1 {
+		t.Errorf("a create and its retry appended %d events, want 1", n)
+	}
+
+	before = projectEvents(t, w.h.st, w.key)
 	w.call(t, c, http.MethodPost, "registered-models/set-tag", map[string]any{"name": "scorer", "key": "team", "value": "risk"}).ok(t)
 	w.call(t, c, http.MethodPost, "registered-models/set-tag", map[string]any{"name": "scorer", "key": "team", "value": "risk"}).ok(t)
 	w.call(t, c, http.MethodPost, "registered-models/alias", map[string]any{"name": "scorer", "alias": "Blue", "version": "1"}).ok(t)

@@ -392,7 +392,10 @@ type RegistryVersionInput struct {
 // CreateRegistryVersion creates the next version of an existing model:
 // source is its URI, RunID (optional) the run that PRODUCED it, in the
 // model's project (the caller checked). Versions number 1, 2, 3… without
-// gaps under concurrent creation (the model's lock).
+// gaps under concurrent creation (the model's lock). The same request
+// again from the same caller within retryWindow of the latest version's
+// creation is the client's retry: it answers that version and writes
+// nothing.
 func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in RegistryVersionInput) (*RegistryVersion, error) {
 	if err := checkID("model_id", in.ModelID, KindModel); err != nil {
 		return nil, err
@@ -414,14 +417,17 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 		runID = in.RunID
 	}
 	keys, values := unzipKV(in.Tags)
-	return write(ctx, s, func(tx *txn) (*RegistryVersion, error) {
+	var retried *RegistryVersion
+	v, err := write(ctx, s, func(tx *txn) (*RegistryVersion, error) {
 		rec, err := tx.single(`
 			MATCH (m:Model {id: $modelId}) `+lockClause("m")+`
-			SET m.versionCount = m.versionCount + 1, m.updatedAt = $now
 			WITH m
 			OPTIONAL MATCH (r:Run {id: $runId})
-			RETURN m.versionCount AS n, m.projectKey AS pk, ($runId IS NULL OR r.projectKey = m.projectKey) AS run`,
-			map[string]any{"modelId": in.ModelID, "runId": runID, "now": s.now().UTC()})
+			WITH m, ($runId IS NULL OR r.projectKey = m.projectKey) AS run
+			OPTIONAL MATCH (m)-[:HAS_VERSION]->(v:ModelVersion)
+			WITH m, run, v ORDER BY v.version DESC LIMIT 1
+			RETURN run, CASE WHEN v IS NULL THEN null ELSE `+registryVersionProjection+` END AS last`,
+			map[string]any{"modelId": in.ModelID, "runId": runID})
 		if err != nil {
 			return nil, err
 		}
@@ -430,6 +436,23 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 		}
 		if ok, err := recBool(rec, "run"); err != nil || !ok {
 			return nil, orErr(err, fmt.Errorf("run_id: %w", notFound(KindRun, in.RunID)))
+		}
+		if lastAny, _ := rec.Get("last"); lastAny != nil {
+			last, err := recDecode(rec, "last", decodeRegistryVersion)
+			if err != nil {
+				return nil, err
+			}
+			if sameVersionRequest(last, actor, in, s.now()) {
+				retried = last
+				return nil, errUnchanged
+			}
+		}
+		rec, err = tx.single(`
+			MATCH (m:Model {id: $modelId})
+			SET m.versionCount = m.versionCount + 1, m.updatedAt = $now
+			RETURN m.versionCount AS n`, map[string]any{"modelId": in.ModelID, "now": s.now().UTC()})
+		if err != nil {
+			return nil, err
 		}
 		n, err := recInt(rec, "n")
 		if err != nil {
@@ -461,6 +484,20 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 		return v, s.appendEvents(tx, actor, eventDraft{EventModelVersionRegistered, v.ProjectKey, v.ID,
 			map[string]any{"modelId": v.ModelID, "version": v.Version, "runId": in.RunID}})
 	})
+	return orUnchanged(v, retried, err)
+}
+
+// retryWindow is how long after a version's creation the same request
+// from the same caller is taken as the client's retry (it re-sends a
+// create whose answer was lost, on 429 and 5xx) rather than a new version.
+const retryWindow = 2 * time.Minute
+
+// sameVersionRequest reports whether in, from actor, is a retry of the
+// request that created last: same source, run, description and tags,
+// within retryWindow.
+func sameVersionRequest(last *RegistryVersion, actor string, in RegistryVersionInput, now time.Time) bool {
+	return last.CreatedBy == actor && last.URI == in.Source && last.RunID == in.RunID && last.Description == in.Description &&
+		sameKV(last.Tags, in.Tags) && now.Sub(last.CreatedAt) < retryWindow
 }
 
 // RegistryVersion returns version number version of a model, or
