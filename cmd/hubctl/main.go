@@ -42,6 +42,12 @@
 // "audit verify" walks the hash-chained event log straight in Neo4j from
 // the first event to the head and exits 1 when a link does not hold: the
 // check after restoring a backup, with no hub running.
+//
+//	hubctl import mlflow --from URL [--experiment NAME ...] [--project KEY] [--url URL] [--json]
+//
+// "import mlflow" copies experiments and runs from a running MLflow
+// tracking server into the hub through both sides' MLflow REST API,
+// idempotently and resumably (see internal/mlflowimport).
 package main
 
 import (
@@ -64,7 +70,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n  import     copy experiments and runs from an MLflow tracking server into the hub\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -92,6 +98,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runEvidence(args[1:], getenv, os.Stdin, stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], getenv, stdout, stderr)
+	case "import":
+		return runImport(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK

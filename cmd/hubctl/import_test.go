@@ -1,0 +1,310 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/exphub/exphub/internal/api"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/mlflow"
+	"github.com/exphub/exphub/internal/mlflowimport"
+	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/pyenv"
+	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/testwait"
+)
+
+// mlflowServer starts a real MLflow tracking server (SQLite backend) from
+// the project's virtual environment and returns its URI and the venv's
+// Python.
+func mlflowServer(t *testing.T) (uri, python string) {
+	t.Helper()
+	python = pyenv.Python(t, "mlflow-server")
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	srv := exec.Command(filepath.Join(filepath.Dir(python), "mlflow"), "server", "--backend-store-uri", "sqlite:///"+filepath.Join(dir, "mlflow.db"),
+		"--default-artifact-root", filepath.Join(dir, "artifacts"), "--host", "127.0.0.1", "--port", port, "--workers", "1")
+	srv.Dir = dir
+	srv.Env = []string{"PATH=" + filepath.Dir(python) + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + dir,
+		"MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true", "no_proxy=*", "PYTHONDONTWRITEBYTECODE=1"}
+	var out lockedBuffer
+	srv.Stdout, srv.Stderr = &out, &out
+	// Its own process group: the server runs its workers as children,
+	// and stopping it stops them too.
+	srv.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	srv.WaitDelay = 10 * time.Second
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { srv.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		syscall.Kill(-srv.Process.Pid, syscall.SIGKILL)
+		<-exited
+	})
+	uri = "http://127.0.0.1:" + port
+	// Up when /health answers; a server that exits fails at once.
+	up := testwait.Until(5*time.Minute, func() bool {
+		select {
+		case <-exited:
+			return true
+		default:
+		}
+		resp, err := http.Get(uri + "/health")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	select {
+	case <-exited:
+		t.Fatalf("the MLflow server exited:\n%s", out.String())
+	default:
+	}
+	if !up {
+		t.Fatalf("the MLflow server did not answer /health:\n%s", out.String())
+	}
+	return uri, python
+}
+
+// TestImportMLflow copies a real MLflow server's experiments into a hub:
+// interrupted half-way, then resumed, then again after the source's
+// running run ended, then once more, which changes nothing. After each
+// full import every copied run matches its source.
+func TestImportMLflow(t *testing.T) {
+	src, python := mlflowServer(t)
+	pyEnv := []string{"MLFLOW_TRACKING_URI=" + src, "MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true", "MLFLOW_HTTP_REQUEST_MAX_RETRIES=0"}
+	var ids map[string]string
+	if err := json.Unmarshal([]byte(lastLine(pyenv.Run(t, python, "testdata/mlflowimport/populate.py", pyEnv))), &ids); err != nil {
+		t.Fatalf("populate.py printed no ids: %v", err)
+	}
+
+	st := neo4jtest.Store(t)
+	key := neo4jtest.Key(t, "imp")
+	if _, err := st.CreateProject(t.Context(), "alice", store.CreateProjectInput{Key: key, Name: key}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := auth.NewHMACVerifier([]byte(auth.DevSecret), auth.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := httptest.NewServer(api.NewHandler(api.Options{Store: st, Verifier: v, Ready: st, MaxBodyBytes: 8 << 20,
+		ComplexityLimit: api.DefaultComplexityLimit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		MLflow: mlflow.Config{DefaultProject: "nowhere"}}))
+	defer hub.Close()
+	tok, err := auth.NewDevToken([]byte(auth.DevSecret), "importer", map[string]auth.Role{key: auth.RoleContributor}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := &mlflowimport.Client{Base: src}
+	to := &mlflowimport.Client{Base: hub.URL, Token: tok}
+	events := func() int64 {
+		return neo4jtest.Count(t, `MATCH (e:Event {projectKey: $k}) RETURN count(e) AS n`, map[string]any{"k": key})
+	}
+
+	// Interrupted: the context ends after the sixth batch written.
+	ctx, cancel := context.WithCancel(t.Context())
+	batches := 0
+	var progress lockedBuffer
+	code := importMLflow(ctx, mlflowimport.Options{From: from, To: to, Project: key, BatchSize: 7, Progress: &progress,
+		OnBatch: func() {
+			if batches++; batches == 6 {
+				cancel()
+			}
+		}}, false, io.Discard, io.Discard)
+	cancel()
+	if code != exitError {
+		t.Fatalf("an interrupted import exited %d, want %d", code, exitError)
+	}
+
+	// Resumed through the command line, as a person would.
+	hubctl := func(want int) string {
+		t.Helper()
+		code, stdout, stderr := runCapture(t, env(map[string]string{"EXPHUB_TOKEN": tok}), "import", "mlflow", "--from", src, "--url", hub.URL,
+			"--project", key)
+		if code != want {
+			t.Fatalf("hubctl import mlflow exited %d, want %d\nstdout:\n%s\nstderr:\n%s", code, want, stdout, stderr)
+		}
+		return stdout
+	}
+	out := hubctl(exitOK)
+	if !strings.Contains(out, "resumed") || !strings.Contains(out, "NaN or infinite") {
+		t.Errorf("the summary does not say what it resumed and skipped:\n%s", out)
+	}
+	check(t, from, to, key, ids)
+
+	// The source's running run goes on and ends: the next import brings
+	// it up to date.
+	pyenv.Run(t, python, "testdata/mlflowimport/more.py", pyEnv, ids["running"])
+	out = hubctl(exitOK)
+	if !strings.Contains(out, "runs: 0 copied, 1 resumed, 0 updated, 4 unchanged") {
+		t.Errorf("after the running run ended:\n%s", out)
+	}
+	check(t, from, to, key, ids)
+
+	// Once more: nothing to do, nothing written.
+	before := events()
+	out = hubctl(exitOK)
+	if !strings.Contains(out, "runs: 0 copied, 0 resumed, 0 updated, 5 unchanged") || !strings.Contains(out, "copied: 0 metric points") {
+		t.Errorf("a second import of the same source:\n%s", out)
+	}
+	if after := events(); after != before {
+		t.Errorf("a second import wrote %d events", after-before)
+	}
+
+	// Bad command lines change nothing.
+	for _, args := range [][]string{
+		{"import"},
+		{"import", "wandb"},
+		{"import", "mlflow"},
+		{"import", "mlflow", "--from", "ftp://x"},
+		{"import", "mlflow", "--from", src, "--url", "localhost:8080"},
+	} {
+		if code, _, stderr := runCapture(t, env(map[string]string{"EXPHUB_TOKEN": tok}), args...); code != exitUsage || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if after := events(); after != before {
+		t.Errorf("bad command lines wrote %d events", after-before)
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// check compares every source run but the deleted one with its hub copy.
+func check(t *testing.T, from, to *mlflowimport.Client, key string, ids map[string]string) {
+	t.Helper()
+	ctx := t.Context()
+	hubRuns := map[string]*mlflowimport.Run{} // source id → hub run
+	for _, name := range []string{"churn", "fraud"} {
+		e, err := to.ExperimentByName(ctx, key+"/"+name)
+		if err != nil {
+			t.Fatalf("experiment %s not in the hub: %v", name, err)
+		}
+		runs, err := to.Runs(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range runs {
+			id, _ := runs[i].Tag(mlflowimport.SourceRunTag)
+			if hubRuns[id] != nil {
+				t.Errorf("source run %s copied twice", id)
+			}
+			hubRuns[id] = &runs[i]
+		}
+	}
+	if hubRuns[ids["deleted"]] != nil {
+		t.Error("a deleted run was copied")
+	}
+	for role, id := range ids {
+		if role == "deleted" {
+			continue
+		}
+		s, err := from.GetRun(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := hubRuns[id]
+		if h == nil {
+			t.Errorf("%s run %s was not copied", role, id)
+			continue
+		}
+		if h.Info.Status != s.Info.Status || h.Info.StartTime != s.Info.StartTime || h.Info.RunName != s.Info.RunName {
+			t.Errorf("%s run: hub %+v, source %+v", role, h.Info, s.Info)
+		}
+		if s.Info.Status != "RUNNING" && h.Info.EndTime != s.Info.EndTime {
+			t.Errorf("%s run ended at %d in the hub, %d in the source", role, h.Info.EndTime, s.Info.EndTime)
+		}
+		if !sameKVs(h.Data.Params, s.Data.Params) {
+			t.Errorf("%s run params: hub %v, source %v", role, h.Data.Params, s.Data.Params)
+		}
+		for _, tag := range s.Data.Tags {
+			got, ok := h.Tag(tag.Key)
+			want := tag.Value
+			if tag.Key == "mlflow.parentRunId" {
+				want = hubRuns[tag.Value].Info.RunID // the parent's hub id
+			}
+			if !ok || got != want {
+				t.Errorf("%s run tag %s: hub %q, want %q", role, tag.Key, got, want)
+			}
+		}
+		for _, m := range s.Data.Metrics {
+			want, err := from.History(ctx, id, m.Key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = slices.DeleteFunc(want, func(p mlflowimport.Metric) bool { return math.IsNaN(float64(p.Value)) })
+			got, err := to.History(ctx, h.Info.RunID, m.Key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := points(got), points(want); !slices.Equal(a, b) {
+				t.Errorf("%s run metric %s: hub %v, source %v", role, m.Key, a, b)
+			}
+		}
+		full, err := to.GetRun(ctx, h.Info.RunID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := digests(full.Inputs.DatasetInputs), digests(s.Inputs.DatasetInputs); !slices.Equal(a, b) {
+			t.Errorf("%s run inputs: hub %v, source %v", role, a, b)
+		}
+	}
+}
+
+func sameKVs(a, b []mlflowimport.KV) bool {
+	key := func(kv mlflowimport.KV) string { return kv.Key + "=" + kv.Value }
+	x, y := make([]string, len(a)), make([]string, len(b))
+	for i := range a {
+		x[i] = key(a[i])
+	}
+	for i := range b {
+		y[i] = key(b[i])
+	}
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
+}
+
+func points(ms []mlflowimport.Metric) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = fmt.Sprintf("%d@%d=%v", m.Step, m.Timestamp, float64(m.Value))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func digests(in []mlflowimport.DatasetInput) []string {
+	var out []string
+	for _, d := range in {
+		out = append(out, d.Dataset.Name+":"+d.Dataset.Digest)
+	}
+	slices.Sort(out)
+	return out
+}
+

@@ -1,0 +1,350 @@
+package mlflowimport
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Tags the import writes on what it copies. SourceRunTag names the source
+// run of a hub run, so a later import finds it; CompleteTag says every
+// param, metric point, tag and input of the run was copied.
+const (
+	SourceRunTag        = "exphub.import.sourceRunId"
+	SourceExperimentTag = "exphub.import.source"
+	CompleteTag         = "exphub.import.complete"
+	parentTag           = "mlflow.parentRunId"
+)
+
+// Options say what to copy and where.
+type Options struct {
+	From, To *Client
+	// Experiments are the source experiments to copy, by name; empty: all
+	// active ones.
+	Experiments []string
+	// Project, when set, places experiments whose name has no project in
+	// the hub project of that key ("project/name"); otherwise such names
+	// land in the hub's default MLflow project.
+	Project string
+	// BatchSize is the most metric points per log-batch (the hub takes at
+	// most 1,000); 0 is 1,000.
+	BatchSize int
+	// Progress receives a line per run copied; nil: none.
+	Progress io.Writer
+	// OnBatch, when set, is called after each batch written to the hub.
+	OnBatch func()
+}
+
+// Summary is what an import did.
+type Summary struct {
+	Experiments struct{ Created, Existing int }
+	Runs        struct {
+		// Copied runs were created in the hub; Resumed ones existed (an
+		// import stopped in them, or they were still running when copied)
+		// and got what they lacked; Updated ones only got their end;
+		// Unchanged ones were complete already.
+		Copied, Resumed, Updated, Unchanged int
+	}
+	MetricPoints, Params, Tags, Inputs int
+	// Skipped lists what was not copied, and why.
+	Skipped []string
+}
+
+// Import copies what opts says. It stops at the first error (a later import
+// resumes from there) and returns what it did so far.
+func Import(ctx context.Context, opts Options) (*Summary, error) {
+	if opts.BatchSize <= 0 || opts.BatchSize > 1000 {
+		opts.BatchSize = 1000
+	}
+	im := &importer{Options: opts, sum: &Summary{}}
+	exps, err := im.sources(ctx)
+	if err != nil {
+		return im.sum, err
+	}
+	for n, e := range exps {
+		if err := im.experiment(ctx, e, n+1, len(exps)); err != nil {
+			return im.sum, fmt.Errorf("experiment %q: %w", e.Name, err)
+		}
+	}
+	return im.sum, nil
+}
+
+type importer struct {
+	Options
+	sum *Summary
+}
+
+func (im *importer) progress(format string, args ...any) {
+	if im.Progress != nil {
+		fmt.Fprintf(im.Progress, format+"\n", args...)
+	}
+}
+
+func (im *importer) sources(ctx context.Context) ([]Experiment, error) {
+	if len(im.Experiments) == 0 {
+		return im.From.Experiments(ctx)
+	}
+	var out []Experiment
+	for _, name := range im.Experiments {
+		e, err := im.From.ExperimentByName(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("the source has no experiment %q: %w", name, err)
+		}
+		out = append(out, *e)
+	}
+	return out, nil
+}
+
+// destName is the hub name of a source experiment.
+func (im *importer) destName(name string) string {
+	if im.Project != "" && !strings.Contains(name, "/") {
+		return im.Project + "/" + name
+	}
+	return name
+}
+
+func (im *importer) experiment(ctx context.Context, src Experiment, n, of int) error {
+	name := im.destName(src.Name)
+	dest, err := im.To.ExperimentByName(ctx, name)
+	var destID string
+	switch {
+	case err == nil:
+		destID = dest.ID
+		im.sum.Experiments.Existing++
+	case NotFound(err):
+		var tags []KV
+		for _, t := range src.Tags {
+			if !strings.HasPrefix(t.Key, "mlflow.") {
+				tags = append(tags, t)
+			}
+		}
+		tags = append(tags, KV{SourceExperimentTag, strings.TrimRight(im.From.Base, "/") + "#/experiments/" + src.ID})
+		if destID, err = im.To.CreateExperiment(ctx, name, tags); err != nil {
+			return fmt.Errorf("creating %q in the hub: %w", name, err)
+		}
+		im.sum.Experiments.Created++
+	default:
+		return fmt.Errorf("looking up %q in the hub: %w", name, err)
+	}
+	srcRuns, err := im.From.Runs(ctx, src.ID)
+	if err != nil {
+		return err
+	}
+	destRuns, err := im.To.Runs(ctx, destID)
+	if err != nil {
+		return err
+	}
+	copied := map[string]*Run{} // source run id → its hub run
+	for i := range destRuns {
+		if id, ok := destRuns[i].Tag(SourceRunTag); ok {
+			if _, dup := copied[id]; !dup {
+				copied[id] = &destRuns[i]
+			}
+		}
+	}
+	bySource := map[string]*Run{}
+	for i := range srcRuns {
+		bySource[srcRuns[i].Info.RunID] = &srcRuns[i]
+	}
+	im.progress("experiment %s → %s (%d of %d): %d runs, %d copied before", src.Name, name, n, of, len(srcRuns), len(copied))
+	done := map[string]bool{}
+	var visit func(r *Run, depth int) error
+	visit = func(r *Run, depth int) error {
+		if done[r.Info.RunID] {
+			return nil
+		}
+		done[r.Info.RunID] = true
+		// A parent first, so the child can name its hub id.
+		if p, ok := r.Tag(parentTag); ok && depth < 100 {
+			if parent := bySource[p]; parent != nil {
+				if err := visit(parent, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return im.run(ctx, destID, r, copied)
+	}
+	for i := range srcRuns {
+		if err := visit(&srcRuns[i], 0); err != nil {
+			return fmt.Errorf("run %s: %w", srcRuns[i].Info.RunID, err)
+		}
+	}
+	return nil
+}
+
+func terminal(status string) bool {
+	return status == "FINISHED" || status == "FAILED" || status == "KILLED"
+}
+
+// run copies one source run (listed by runs/search, which carries its
+// params, tags and latest metrics) into the hub experiment destID.
+func (im *importer) run(ctx context.Context, destID string, src *Run, copied map[string]*Run) error {
+	dest := copied[src.Info.RunID]
+	if dest != nil {
+		if _, complete := dest.Tag(CompleteTag); complete {
+			if dest.Info.Status == src.Info.Status {
+				im.sum.Runs.Unchanged++
+				return nil
+			}
+			// An import stopped between marking it complete and ending it.
+			if err := im.To.UpdateRun(ctx, dest.Info.RunID, src.Info.Status, int64(src.Info.EndTime)); err != nil {
+				return err
+			}
+			im.sum.Runs.Updated++
+			im.progress("  %s (%s): now %s", src.Info.RunName, src.Info.RunID, src.Info.Status)
+			return nil
+		}
+	}
+	resumed := dest != nil
+	var tags []KV
+	for _, t := range src.Data.Tags {
+		switch {
+		case t.Key == parentTag:
+			if p := copied[t.Value]; p != nil {
+				tags = append(tags, KV{parentTag, p.Info.RunID})
+			} else {
+				im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("run %s: its parent %s is not among the copied runs; the parent link is left out", src.Info.RunID, t.Value))
+			}
+		case strings.HasPrefix(t.Key, "exphub.import."):
+		default:
+			tags = append(tags, t)
+		}
+	}
+	if dest == nil {
+		info, err := im.To.CreateRun(ctx, destID, src.Info.RunName, int64(src.Info.StartTime), []KV{{SourceRunTag, src.Info.RunID}})
+		if err != nil {
+			return err
+		}
+		dest = &Run{Info: *info}
+		dest.Data.Tags = []KV{{SourceRunTag, src.Info.RunID}}
+		copied[src.Info.RunID] = dest
+	}
+	// Params and tags: idempotent, in batches of at most 100 together.
+	kvs := append(slices.Clone(src.Data.Params), tags...)
+	for start := 0; start < len(kvs); start += 100 {
+		end := min(start+100, len(kvs))
+		np := max(0, min(end, len(src.Data.Params))-start)
+		if err := im.To.LogBatch(ctx, dest.Info.RunID, nil, kvs[start:start+np], kvs[start+np:end]); err != nil {
+			return err
+		}
+		im.batch()
+	}
+	im.sum.Params += len(src.Data.Params)
+	im.sum.Tags += len(tags)
+	if err := im.metrics(ctx, src, dest, resumed); err != nil {
+		return err
+	}
+	if len(src.Inputs.DatasetInputs) == 0 {
+		// runs/search leaves inputs out on some servers: read the run.
+		full, err := im.From.GetRun(ctx, src.Info.RunID)
+		if err != nil {
+			return err
+		}
+		src.Inputs = full.Inputs
+	}
+	if len(src.Inputs.DatasetInputs) > 0 {
+		if err := im.To.LogInputs(ctx, dest.Info.RunID, src.Inputs.DatasetInputs); err != nil {
+			return err
+		}
+		im.sum.Inputs += len(src.Inputs.DatasetInputs)
+	}
+	// A run that has ended is marked complete, then ended: metrics are
+	// refused once a run ended, and a complete run is never written again
+	// but for its status. One still running stays open and unmarked: the
+	// next import copies what it logged since.
+	if terminal(src.Info.Status) {
+		if err := im.To.LogBatch(ctx, dest.Info.RunID, nil, nil, []KV{{CompleteTag, "true"}}); err != nil {
+			return err
+		}
+		if err := im.To.UpdateRun(ctx, dest.Info.RunID, src.Info.Status, int64(src.Info.EndTime)); err != nil {
+			return err
+		}
+	}
+	if resumed {
+		im.sum.Runs.Resumed++
+	} else {
+		im.sum.Runs.Copied++
+	}
+	im.progress("  %s (%s → %s): %s, %d params, %d metrics", src.Info.RunName, src.Info.RunID, dest.Info.RunID, src.Info.Status,
+		len(src.Data.Params), len(src.Data.Metrics))
+	return nil
+}
+
+func (im *importer) batch() {
+	if im.OnBatch != nil {
+		im.OnBatch()
+	}
+}
+
+// point identifies a metric point for the comparison of histories.
+type point struct {
+	step, ts int64
+	value    float64
+}
+
+// metrics copies the full history of each of the run's metrics. A resumed
+// run may hold part of it: only the points it lacks are sent, as many
+// times as the source has them.
+func (im *importer) metrics(ctx context.Context, src, dest *Run, resumed bool) error {
+	for _, m := range src.Data.Metrics {
+		hist, err := im.From.History(ctx, src.Info.RunID, m.Key)
+		if err != nil {
+			return err
+		}
+		have := map[point]int{}
+		if resumed {
+			got, err := im.To.History(ctx, dest.Info.RunID, m.Key)
+			if err != nil && !NotFound(err) {
+				return err
+			}
+			for _, p := range got {
+				have[point{int64(p.Step), int64(p.Timestamp), float64(p.Value)}]++
+			}
+		}
+		var send []Metric
+		nonFinite := 0
+		for _, p := range hist {
+			v := float64(p.Value)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				nonFinite++
+				continue
+			}
+			k := point{int64(p.Step), int64(p.Timestamp), v}
+			if have[k] > 0 {
+				have[k]--
+				continue
+			}
+			p.Key = m.Key
+			send = append(send, p)
+		}
+		if nonFinite > 0 {
+			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("run %s, metric %s: %d points that are NaN or infinite (the hub keeps finite values only)",
+				src.Info.RunID, m.Key, nonFinite))
+		}
+		for start := 0; start < len(send); start += im.BatchSize {
+			chunk := send[start:min(start+im.BatchSize, len(send))]
+			if err := im.To.LogBatch(ctx, dest.Info.RunID, chunk, nil, nil); err != nil {
+				return err
+			}
+			im.sum.MetricPoints += len(chunk)
+			im.batch()
+		}
+	}
+	return nil
+}
+
+// Print writes a summary for people.
+func (s *Summary) Print(w io.Writer) {
+	fmt.Fprintf(w, "experiments: %d created, %d already in the hub\n", s.Experiments.Created, s.Experiments.Existing)
+	fmt.Fprintf(w, "runs: %d copied, %d resumed, %d updated, %d unchanged\n", s.Runs.Copied, s.Runs.Resumed, s.Runs.Updated, s.Runs.Unchanged)
+	fmt.Fprintf(w, "copied: %d metric points, %d params, %d tags, %d dataset inputs\n", s.MetricPoints, s.Params, s.Tags, s.Inputs)
+	if len(s.Skipped) > 0 {
+		fmt.Fprintf(w, "skipped (%d):\n", len(s.Skipped))
+		for _, x := range s.Skipped {
+			fmt.Fprintf(w, "  %s\n", x)
+		}
+	}
+}
