@@ -307,4 +307,3 @@ func digests(in []mlflowimport.DatasetInput) []string {
 	slices.Sort(out)
 	return out
 }
-
