@@ -78,7 +78,8 @@ func loadLeakPools(t *testing.T, f *leakFixture) *leakPools {
 			p.records = append(p.records, map[string]any{"namespace": r["namespace"], "name": r["name"]})
 		}
 	}
-	for _, r := range must(neo4jQuery(t, `MATCH (c:Column) WHERE c.projectKey IN $ks RETURN DISTINCT c.name AS column ORDER BY column`,
+	for _, r := range must(neo4jQuery(t, `MATCH (v:DatasetVersion) WHERE v.projectKey IN $ks
+		UNWIND coalesce(v.lineageColumns, []) AS column RETURN DISTINCT column ORDER BY column`,
 		map[string]any{"ks": p.keys})).of(t) {
 		p.records = append(p.records, map[string]any{"column": r["column"]})
 	}

@@ -154,11 +154,11 @@ func plPipeline(t *testing.T, st *store.Store, project, m string) *pipeline {
 	}
 	col := func(dsID, name string) (string, string) {
 		rows := must(neo4jQuery(t, `MATCH (:Dataset {id: $d})-[:HAS_VERSION]->(v)-[:CONSUMED_BY|PRODUCED]-(:Run) WITH DISTINCT v
-			MATCH (c:Column {versionId: v.id, name: $n}) RETURN v.id AS v, c.id AS c`, map[string]any{"d": dsID, "n": name})).of(t)
+			WHERE $n IN v.lineageColumns RETURN v.id AS v`, map[string]any{"d": dsID, "n": name})).of(t)
 		if len(rows) != 1 {
 			t.Fatalf("column %s of %s: %d rows", name, dsID, len(rows))
 		}
-		return rows[0]["v"].(string), rows[0]["c"].(string)
+		return rows[0]["v"].(string), store.ColumnID(rows[0]["v"].(string), name)
 	}
 	p.dagRun, p.aggRun, p.reportRun = run(p.dagExt), run(p.aggExt), run(p.reportExt)
 	p.dagJob, p.aggJob, p.reportJob = job(p.dag), job(p.agg), job(p.report)

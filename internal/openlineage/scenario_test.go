@@ -3,6 +3,7 @@ package openlineage_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,13 +156,26 @@ func TestLineageAcrossRuns(t *testing.T) {
 	if len(rows) != 1 || rows[0]["version"] != "run:"+producer || rows[0]["digest"] != nil {
 		t.Fatalf("version between the runs: %v", rows)
 	}
-	n := neo4jtest.Count(t, `
-		MATCH (a:Column {name: 'amount'})-[e:FEEDS]->(b:Column {name: 'amount_usd'})
-		MATCH (va:DatasetVersion {id: a.versionId}), (vb:DatasetVersion {id: b.versionId})
-		WHERE va.version = 'run:' + $a AND vb.version = 'run:' + $b AND e.transformations CONTAINS 'TRANSFORMATION'
-		RETURN count(*) AS n`, map[string]any{"a": producer, "b": consumer})
-	if n != 1 {
-		t.Fatalf("%d column edges", n)
+	ids := neo4jtest.Rows(t, `
+		MATCH (va:DatasetVersion {version: 'run:' + $a}), (vb:DatasetVersion {version: 'run:' + $b})
+		RETURN va.id AS a, vb.id AS b`, map[string]any{"a": producer, "b": consumer})
+	if len(ids) != 1 {
+		t.Fatalf("versions of the runs: %v", ids)
+	}
+	w, err := f.s.ColumnLineageWalk(t.Context(), store.ColumnWalkRequest{VersionID: ids[0]["b"].(string), Column: "amount_usd",
+		Direction: store.Upstream, Depth: 1, Budget: 10, Scope: store.Scope{All: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range w.Feeds {
+		if e.From == store.ColumnID(ids[0]["a"].(string), "amount") && e.To == store.ColumnID(ids[0]["b"].(string), "amount_usd") &&
+			strings.Contains(e.Transformations, "TRANSFORMATION") {
+			n++
+		}
+	}
+	if n != 1 || len(w.Feeds) != 1 {
+		t.Fatalf("%d column edges of %+v", n, w.Feeds)
 	}
 	rows = neo4jtest.Rows(t, `
 		MATCH (r:ValidationRun)-[:VALIDATES]->(v:DatasetVersion {version: 'run:' + $a})

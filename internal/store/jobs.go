@@ -156,9 +156,8 @@ func (s *Store) VersionColumns(ctx context.Context, ids []string) ([][]string, e
 	return read(ctx, s, func(tx *txn) ([][]string, error) {
 		recs, err := tx.run(`
 			UNWIND $ids AS id
-			MATCH (c:Column {versionId: id})
-			WITH id, c.name AS name ORDER BY name
-			RETURN id, collect(name) AS names`, map[string]any{"ids": ids})
+			MATCH (v:DatasetVersion {id: id}) WHERE size(coalesce(v.lineageColumns, [])) > 0
+			RETURN id, v.lineageColumns AS names`, map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
 		}

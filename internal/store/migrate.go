@@ -71,8 +71,6 @@ var migrations = []string{
 	"CREATE CONSTRAINT run_external_id IF NOT EXISTS FOR (n:Run) REQUIRE (n.projectKey, n.externalId) IS UNIQUE",
 	"CREATE INDEX run_parent_external_id IF NOT EXISTS FOR (n:Run) ON (n.projectKey, n.parentExternalId)",
 	"CREATE INDEX run_job IF NOT EXISTS FOR (n:Run) ON (n.jobId)",
-	"CREATE CONSTRAINT column_id IF NOT EXISTS FOR (n:Column) REQUIRE n.id IS UNIQUE",
-	"CREATE CONSTRAINT column_name IF NOT EXISTS FOR (n:Column) REQUIRE (n.versionId, n.name) IS UNIQUE",
 	"CREATE CONSTRAINT lineage_event_hash IF NOT EXISTS FOR (n:LineageEvent) REQUIRE n.hash IS UNIQUE",
 	// The head of the hash-chained event log: the latest sequence number
 	// and hash. Every appending transaction locks it.
@@ -129,7 +127,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 			}
 		}
 	}
-	return s.markLegacyEventRefs(ctx)
+	if err := s.markLegacyEventRefs(ctx); err != nil {
+		return err
+	}
+	return s.migrateColumnNodes(ctx)
 }
 
 // markLegacyEventRefs finds the events written before payload references

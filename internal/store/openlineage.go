@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/errs"
-	"github.com/google/uuid"
 )
 
 // This file writes what OpenLineage events say: jobs, their runs, the
@@ -25,10 +24,9 @@ import (
 //	(Job)-[:HAS_CHILD]->(Job)           a parent facet's job and the child's
 //	(Run)-[:PARENT_OF]->(Run)           when both runs are known
 //	(Dataset)-[:READ_BY]->(Job), (Job)-[:WRITES]->(Dataset)
-//	(Column)-[:FEEDS]->(Column)         column lineage, input to output
 //
-// Columns belong to a dataset version (versionId, name) and are not nodes
-// of the lineage walk.
+// Column lineage is kept as properties of the dataset versions (see
+// column_lineage.go), not as nodes of the lineage walk.
 
 // Facets maps a facet's name to its JSON text. An empty text, in an
 // event, deletes the facet (OpenLineage's _deleted).
@@ -157,6 +155,10 @@ type lineageBatch struct {
 	jobs   map[string]string // job key → id
 	runs   map[string]string // run key → id
 	sets   map[string]string // dataset key → id
+	// latest maps a dataset's ID to its newest version's, as the batch
+	// last read or made it: an input column a run did not read is that
+	// version's.
+	latest map[string]string
 	drafts map[string][]eventDraft
 	actors []string
 }
@@ -175,7 +177,8 @@ func (s *Store) IngestLineage(ctx context.Context, events []LineageEvent, next L
 	}
 	return write(ctx, s, func(tx *txn) ([]LineageResult, error) {
 		b := &lineageBatch{s: s, tx: tx, now: s.now().UTC(), events: events, res: make([]LineageResult, len(events)),
-			jobs: map[string]string{}, runs: map[string]string{}, sets: map[string]string{}, drafts: map[string][]eventDraft{}}
+			jobs: map[string]string{}, runs: map[string]string{}, sets: map[string]string{}, latest: map[string]string{},
+			drafts: map[string][]eventDraft{}}
 		steps := []func() error{b.screen, b.writeJobs, func() error { return b.writeRuns(next) }, b.writeDatasets,
 			b.writeVersionsAndEdges, b.record, b.appendDrafts}
 		for _, step := range steps {
@@ -294,9 +297,6 @@ func (b *lineageBatch) appendDrafts() error {
 	b.actors, b.drafts = nil, map[string][]eventDraft{}
 	return nil
 }
-
-// newColumnID returns a fresh ID for a column of a dataset version.
-func newColumnID() string { return "col_" + uuid.Must(uuid.NewV7()).String() }
 
 // LineageSourceURI is the URI a version of an OpenLineage dataset is given:
 // the namespace and the name joined as a path when the namespace is a

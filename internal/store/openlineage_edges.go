@@ -10,12 +10,12 @@ import (
 	"slices"
 )
 
-// writeEdges links runs to the versions they read and wrote, jobs to the
-// datasets, and the columns an output's column lineage names; and records
+// writeEdges links runs to the versions they read and wrote and jobs to the
+// datasets, writes the outputs' column lineage; and records
 // the producers' quality assertions. version returns what the batch knows
 // of the version a use resolved to (its "vid" and stored "columnHash").
 func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) map[string]any) error {
-	var consumed, produced, jobIO, feeds []map[string]any
+	var consumed, produced, jobIO []map[string]any
 	type assertion struct {
 		i       int
 		version string
@@ -52,54 +52,9 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) ma
 			assertions = append(assertions, assertion{u.i, v, u.d})
 		}
 	}
-	// Column lineage: a version's is written once, and again only when it
-	// changed (a run's START and COMPLETE usually repeat it); the input
-	// columns are those of the versions the run read, else of the
-	// dataset's newest version.
-	type colKey struct{ version, name string }
-	columns, hashes := map[colKey]bool{}, []map[string]any{}
-	written := map[string]string{}
-	for _, u := range uses {
-		e := b.events[u.i]
-		row := version(u.ref)
-		if row == nil || len(u.d.Columns) == 0 {
-			continue
-		}
-		v := row["vid"].(string)
-		var these []map[string]any
-		for _, c := range u.d.Columns {
-			for _, src := range c.From {
-				k := datasetKey(e.ProjectKey, src.Namespace, src.Name)
-				from := inputVersion[fmt.Sprint(u.i, "\x00", k)]
-				these = append(these, map[string]any{"toVersion": v, "to": c.Column, "fromDataset": b.sets[k], "fromVersion": from,
-					"from": src.Column, "transformations": src.Transformations, "run": b.res[u.i].RunID})
-			}
-		}
-		sig, err := json.Marshal(these)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(sig)
-		h := hex.EncodeToString(sum[:])
-		if row["columnHash"] == h || written[v] == h {
-			continue
-		}
-		written[v] = h
-		hashes = append(hashes, map[string]any{"version": v, "hash": h})
-		for _, f := range these {
-			columns[colKey{v, f["to"].(string)}] = true
-			if fv := f["fromVersion"].(string); fv != "" {
-				columns[colKey{fv, f["from"].(string)}] = true
-			}
-			feeds = append(feeds, f)
-		}
-	}
-	colRows := make([]map[string]any, 0, len(columns))
-	for k := range columns {
-		colRows = append(colRows, map[string]any{"version": k.version, "name": k.name, "id": newColumnID()})
-	}
-	for _, f := range feeds {
-		f["id"] = newColumnID()
+	lineage, marks, err := b.columnLineage(uses, version, inputVersion)
+	if err != nil {
+		return err
 	}
 	recs, err := b.tx.run(`
 		CALL { UNWIND $consumed AS e MATCH (v:DatasetVersion {id: e.version}), (r:Run {id: e.run})
@@ -113,21 +68,12 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) ma
 		CALL { UNWIND $jobIO AS e MATCH (j:Job {id: e.job}), (d:Dataset {id: e.dataset})
 		       FOREACH (_ IN CASE WHEN e.role = 'input' THEN [1] ELSE [] END | MERGE (d)-[:READ_BY]->(j))
 		       FOREACH (_ IN CASE WHEN e.role = 'output' THEN [1] ELSE [] END | MERGE (j)-[:WRITES]->(d)) }
-		CALL { UNWIND $columns AS c MATCH (v:DatasetVersion {id: c.version})
-		       MERGE (x:Column {versionId: v.id, name: c.name})
-		         ON CREATE SET x.id = c.id, x.projectKey = v.projectKey }
-		CALL { UNWIND $feeds AS f
-		       MATCH (d:Dataset {id: f.fromDataset})
-		       OPTIONAL MATCH (read:DatasetVersion {id: f.fromVersion})
-		       OPTIONAL MATCH (newest:DatasetVersion {id: d.latestVersionId})
-		       WITH f, coalesce(read, newest) AS v WHERE v IS NOT NULL
-		       MERGE (a:Column {versionId: v.id, name: f.from}) ON CREATE SET a.id = f.id, a.projectKey = v.projectKey
-		       WITH a, f MATCH (o:Column {versionId: f.toVersion, name: f.to})
-		       MERGE (a)-[e:FEEDS]->(o) SET e.transformations = f.transformations, e.runId = f.run }
-		CALL { UNWIND $hashes AS h MATCH (v:DatasetVersion {id: h.version}) SET v.columnLineageHash = h.hash }
+		CALL { UNWIND $lineage AS l MATCH (v:DatasetVersion {id: l.version})
+		       SET v.columnLineage = l.lineage, v.columnLineageHash = l.hash }
+		`+columnMarksCall+`
 		RETURN newIn + newOut AS fresh`,
 		map[string]any{"consumed": orEmpty(consumed), "produced": orEmpty(produced), "jobIO": orEmpty(jobIO),
-			"columns": orEmpty(colRows), "feeds": orEmpty(feeds), "hashes": orEmpty(hashes), "now": b.now})
+			"lineage": orEmpty(lineage), "marks": orEmpty(marks), "now": b.now})
 	if err != nil {
 		return err
 	}
@@ -220,4 +166,102 @@ func (b *lineageBatch) recordAssertions(i int, versionID string, d LineageDatase
 		return err
 	}
 	return b.s.completed(b.tx, e.Actor, run)
+}
+
+// columnLineage works out the column lineage properties the batch
+// writes (see column_lineage.go): the rows of versions whose
+// columnLineage changes, and the marks (new lineage columns, new
+// feedsVersions) of every version involved. A version's column lineage
+// is written once, and again only when it changed (a run's START and
+// COMPLETE usually repeat it), by its hash; what changed is added to what
+// the version has. An input column is of the version the run read
+// (inputVersion, by event index and dataset key), else of the dataset's
+// newest version.
+func (b *lineageBatch) columnLineage(uses []datasetUse, version func(versionRef) map[string]any,
+	inputVersion map[string]string) (lineage, marks []map[string]any, err error) {
+	byVersion, hashes, order := map[string]columnLineage{}, map[string]string{}, []string{}
+	var stored []string
+	m := newColumnMarks()
+	for _, u := range uses {
+		e := b.events[u.i]
+		row := version(u.ref)
+		if row == nil || len(u.d.Columns) == 0 {
+			continue
+		}
+		v := row["vid"].(string)
+		// The hash covers what the event said, with input versions as the
+		// run read them (not the newest version, which moves).
+		var these []map[string]any
+		for _, c := range u.d.Columns {
+			for _, src := range c.From {
+				k := datasetKey(e.ProjectKey, src.Namespace, src.Name)
+				these = append(these, map[string]any{"toVersion": v, "to": c.Column, "fromDataset": b.sets[k],
+					"fromVersion": inputVersion[fmt.Sprint(u.i, "\x00", k)], "from": src.Column,
+					"transformations": src.Transformations, "run": b.res[u.i].RunID})
+			}
+		}
+		sig, err := json.Marshal(these)
+		if err != nil {
+			return nil, nil, err
+		}
+		sum := sha256.Sum256(sig)
+		h := hex.EncodeToString(sum[:])
+		if row["columnHash"] == h || hashes[v] == h {
+			continue
+		}
+		l := byVersion[v]
+		if l == nil {
+			l = columnLineage{}
+			byVersion[v] = l
+			order = append(order, v)
+			if row["columnHash"] != "" {
+				stored = append(stored, v)
+			}
+		}
+		hashes[v] = h
+		for _, f := range these {
+			to, from, fromVersion := f["to"].(string), f["from"].(string), f["fromVersion"].(string)
+			m.name(v, to)
+			newest := fromVersion == ""
+			if newest {
+				fromVersion = b.latest[f["fromDataset"].(string)]
+			}
+			if fromVersion == "" {
+				continue
+			}
+			l.add(to, columnSource{fromVersion, from, f["transformations"].(string)})
+			m.name(fromVersion, from)
+			if newest {
+				m.feed(fromVersion, v)
+			}
+		}
+	}
+	if len(stored) > 0 {
+		recs, err := b.tx.run(`UNWIND $ids AS id MATCH (v:DatasetVersion {id: id}) RETURN v.id AS id, coalesce(v.columnLineage, '') AS lineage`,
+			map[string]any{"ids": stored})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, rec := range recs {
+			p := props{m: rec.AsMap()}
+			id, text := p.str("id"), p.str("lineage")
+			if p.err != nil {
+				return nil, nil, p.err
+			}
+			had, err := parseColumnLineage(text)
+			if err != nil {
+				return nil, nil, fmt.Errorf("dataset version %s: %w", id, err)
+			}
+			had.merge(byVersion[id])
+			byVersion[id] = had
+		}
+	}
+	for _, v := range order {
+		text, err := byVersion[v].encode()
+		if err != nil {
+			return nil, nil, err
+		}
+		lineage = append(lineage, map[string]any{"version": v, "lineage": text, "hash": hashes[v]})
+	}
+	return lineage, m.rows(), nil
 }

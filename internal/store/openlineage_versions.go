@@ -67,7 +67,7 @@ func (b *lineageBatch) writeDatasets() error {
 		  ON CREATE SET x:Node, x.id = d.id, x.displayName = d.name, x.description = '', x.createdAt = $now,
 		                x.createdBy = d.actor, x.versionCount = 0, x.source = $source
 		MERGE (p)-[:HAS_DATASET]->(x)
-		RETURN d.key AS key, x.id AS id, x.id = d.id AS created, coalesce(x.facets, '') AS facets`,
+		RETURN d.key AS key, x.id AS id, x.id = d.id AS created, coalesce(x.facets, '') AS facets, x.latestVersionId AS latest`,
 		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
 	if err != nil {
 		return err
@@ -75,6 +75,15 @@ func (b *lineageBatch) writeDatasets() error {
 	nodes, err := decodeMerged(recs)
 	if err != nil {
 		return err
+	}
+	for i, rec := range recs {
+		m := props{m: rec.AsMap()}
+		if latest := m.optStr("latest"); latest != nil {
+			b.latest[nodes[i].id] = *latest
+		}
+		if m.err != nil {
+			return m.err
+		}
 	}
 	var updates []map[string]any
 	for _, n := range nodes {
@@ -261,7 +270,7 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 		RETURN v.datasetId AS datasetId, v.label AS label, x.id AS id, x.id = v.id AS created,
 		       coalesce(x.facets, '') AS facets, x.source = $source AS ours,
 		       coalesce(x.columnLineageHash, '') AS columnHash, x.schemaNames AS names, x.rowCount AS rowCount,
-		       x.statistics AS statistics`,
+		       x.statistics AS statistics, d.latestVersionId AS latest`,
 		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
 	if err != nil {
 		return err
@@ -271,9 +280,14 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 		m := props{m: rec.AsMap()}
 		ref := versionRef{m.str("datasetId"), m.str("label")}
 		id, created, stored, ours, columnHash := m.str("id"), m.bool("created"), m.str("facets"), m.bool("ours"), m.str("columnHash")
-		names, rowCount, statistics := m.strs("names"), m.optInt("rowCount"), m.optStr("statistics")
+		names, rowCount, statistics, latest := m.strs("names"), m.optInt("rowCount"), m.optStr("statistics"), m.optStr("latest")
 		if m.err != nil {
 			return m.err
+		}
+		// The last row of a dataset reads its newest version after every
+		// version the statement made.
+		if latest != nil {
+			b.latest[ref.datasetID] = *latest
 		}
 		row := vs.rows[ref]
 		row["vid"], row["columnHash"] = id, columnHash

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/exphub/exphub/internal/store"
 )
 
 // The reads of this file serve bench/openlineage: after a load of
@@ -71,8 +73,11 @@ func (gs *Graphs) OpenLineageRuns(ctx context.Context, project string) (Ingested
 type IngestedGraph struct {
 	LineageEvents int64
 	// LogEntries counts the project's event log entries by kind.
-	LogEntries                                  map[string]int64
-	Jobs, Datasets, Versions, Columns, ColFeeds int64
+	LogEntries               map[string]int64
+	Jobs, Datasets, Versions int64
+	// Columns counts the versions' columns with column lineage; ColFeeds
+	// the input columns their column lineage names.
+	Columns, ColFeeds int64
 }
 
 // LogTotal is the number of the project's event log entries.
@@ -106,19 +111,36 @@ func (gs *Graphs) OpenLineageGraph(ctx context.Context, project string) (Ingeste
 			CALL { MATCH (e:LineageEvent {projectKey: $k}) RETURN count(e) AS events }
 			CALL { MATCH (j:Job {projectKey: $k}) RETURN count(j) AS jobs }
 			CALL { MATCH (d:Dataset {projectKey: $k}) RETURN count(d) AS datasets }
-			CALL { MATCH (:Dataset {projectKey: $k})-[:HAS_VERSION]->(v:DatasetVersion) RETURN count(v) AS versions }
 			CALL { MATCH (:Dataset {projectKey: $k})-[:HAS_VERSION]->(v:DatasetVersion)
-			       MATCH (c:Column {versionId: v.id})
-			       RETURN count(c) AS columns, sum(COUNT { (c)-[:FEEDS]->() }) AS feeds }
-			RETURN events, jobs, datasets, versions, columns, feeds`, p))
+			       RETURN count(v) AS versions, sum(size(coalesce(v.lineageColumns, []))) AS columns }
+			RETURN events, jobs, datasets, versions, columns`, p))
 		if err != nil {
 			return out, err
 		}
 		for key, dst := range map[string]*int64{"events": &out.LineageEvents, "jobs": &out.Jobs, "datasets": &out.Datasets,
-			"versions": &out.Versions, "columns": &out.Columns, "feeds": &out.ColFeeds} {
+			"versions": &out.Versions, "columns": &out.Columns} {
 			if *dst, err = recInt(rec, key); err != nil {
 				return out, err
 			}
+		}
+		// A version keeps its column lineage as one JSON property; the
+		// column edges are counted out of it.
+		recs, err = run(ctx, tx, `
+			MATCH (:Dataset {projectKey: $k})-[:HAS_VERSION]->(v:DatasetVersion) WHERE v.columnLineage IS NOT NULL
+			RETURN v.columnLineage AS lineage`, p)
+		if err != nil {
+			return out, err
+		}
+		texts, err := recStrs(recs, "lineage")
+		if err != nil {
+			return out, err
+		}
+		for _, text := range texts {
+			n, err := store.ColumnFeedCount(text)
+			if err != nil {
+				return out, err
+			}
+			out.ColFeeds += int64(n)
 		}
 		return out, nil
 	})
