@@ -112,3 +112,22 @@ func TestPage(t *testing.T) {
 		t.Errorf("a token of another order: %v", err)
 	}
 }
+
+func TestLikeLinear(t *testing.T) {
+	for _, c := range []struct {
+		s, pat string
+		want   bool
+	}{
+		{"fraud", "fraud", true}, {"fraud", "fr%", true}, {"fraud", "%ud", true}, {"fraud", "f_aud", true},
+		{"fraud", "%", true}, {"", "%", true}, {"", "", true}, {"fraud", "", false}, {"fraud", "fr", false},
+		{"fraud", "%x%", false}, {"abcabc", "%bc%bc", true}, {"abcab", "%bc%bc", false}, {"a_b", "a_b", true},
+	} {
+		if got := likeLinear(c.s, c.pat); got != c.want || got != like(c.s, c.pat) {
+			t.Errorf("likeLinear(%q, %q) = %v, want %v", c.s, c.pat, got, c.want)
+		}
+	}
+	// A pattern that backtracking takes exponential time over.
+	if likeLinear(strings.Repeat("a", 250), strings.Repeat("%a", 60)+"b") {
+		t.Error("matched")
+	}
+}
