@@ -81,6 +81,10 @@ type Options struct {
 	// MLflow says which project MLflow experiments land in (the MLflow
 	// REST API under /api/2.0/mlflow/).
 	MLflow mlflow.Config
+	// Artifacts says where MLflow artifacts are kept (the artifact proxy
+	// under /api/2.0/mlflow-artifacts/); without a blob store the proxy
+	// answers that the server keeps none.
+	Artifacts mlflow.ArtifactsConfig
 }
 
 // NewHandler returns the hub's HTTP handler.
@@ -121,7 +125,8 @@ func NewHandler(o Options) http.Handler {
 		authenticate(o.Verifier, log, limitCallers(ingest, log, openLineageHandler(ol, o.MaxBodyBytes, log))))))
 	// The MLflow clients get their own ingestion budget, so a training
 	// loop's logging does not starve OpenLineage producers.
-	mlf := mlflowHandler(mlflow.New(o.Store, tracking.New(o.Store), o.MLflow), o.Verifier,
+	mlfSvc := mlflow.New(o.Store, tracking.New(o.Store), o.MLflow)
+	mlf := mlflowHandler(mlfSvc, mlflow.NewArtifacts(mlfSvc, o.Store, o.Artifacts), o.Verifier,
 		newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits)), o.MaxBodyBytes, log)
 	mux.Handle("/api/2.0/mlflow/", m.instrument("mlflow", mlf))
 	mux.Handle("/api/3.0/mlflow/", m.instrument("mlflow", mlf))
@@ -132,7 +137,9 @@ func NewHandler(o Options) http.Handler {
 	mux.Handle("GET /readyz", m.instrument("readyz", readyHandler(o.Ready, log)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.instrument("explorer", explorerHandler(o.Explorer)))
-	return mux
+	// The artifact proxy sees its paths as sent: the mux would redirect a
+	// ".." in one instead of refusing it.
+	return mlflowArtifactPaths(m.instrument("mlflow", mlf), mux)
 }
 
 // newGraphQLServer builds the gqlgen server explicitly: POST, GET and

@@ -41,8 +41,9 @@ type mlflowRoute struct {
 // and GET /api/3.0/mlflow/server-info, behind the body limit, the same
 // token check as GraphQL and the ingestion caller limiter, every refusal
 // written as MLflow's error.
-func mlflowHandler(svc *mlflow.Service, v auth.Verifier, callers *callerLimiter, max int64, log *slog.Logger) http.Handler {
+func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, v auth.Verifier, callers *callerLimiter, max int64, log *slog.Logger) http.Handler {
 	a := &mlflowAPI{svc: svc}
+	x := &mlflowOutputsAPI{arts: arts} // artifacts and logged models: routes with path parameters
 	routes := map[string]mlflowRoute{
 		"/api/2.0/mlflow/experiments/get-by-name":        {[]string{http.MethodGet}, a.experimentByName},
 		"/api/2.0/mlflow/experiments/create":             {[]string{http.MethodPost}, a.createExperiment},
@@ -69,6 +70,9 @@ func mlflowHandler(svc *mlflow.Service, v auth.Verifier, callers *callerLimiter,
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		route, ok := routes[r.URL.Path]
 		if !ok {
+			route, ok = x.route(r.URL.Path)
+		}
+		if !ok {
 			writeMLflowJSON(w, http.StatusNotFound, map[string]string{"error_code": "ENDPOINT_NOT_FOUND",
 				"message": fmt.Sprintf("no MLflow endpoint %s %s on this server", r.Method, errs.Quote(r.URL.Path))})
 			return
@@ -79,11 +83,12 @@ func mlflowHandler(svc *mlflow.Service, v auth.Verifier, callers *callerLimiter,
 				"message": fmt.Sprintf("%s does not answer %s", r.URL.Path, r.Method)})
 			return
 		}
-		if r.ContentLength > max {
+		stream := mlflowStreams(r) // an artifact upload has its own limit
+		if r.ContentLength > max && !stream {
 			mlflowError(w, r, log, fmt.Errorf("%w: request body over the limit of %d bytes", errs.TooLarge, max))
 			return
 		}
-		if r.Body != nil {
+		if r.Body != nil && !stream {
 			body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 			if err != nil {
 				mlflowError(w, r, log, errs.Invalidf("could not read the request body"))
@@ -115,6 +120,10 @@ func mlflowHandler(svc *mlflow.Service, v auth.Verifier, callers *callerLimiter,
 		res, err := route.serve(r, p)
 		if err != nil {
 			mlflowError(w, r, log, err)
+			return
+		}
+		if h, ok := res.(http.Handler); ok { // a download streams itself
+			h.ServeHTTP(w, r)
 			return
 		}
 		if res == nil {

@@ -2,10 +2,19 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/pyenv"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // hubRunID is the hub's id of an MLflow run id.
@@ -26,10 +35,12 @@ func hubRunID(t *testing.T, mlflowID string) string {
 // the history back and searches with a filter. Through GraphQL the same
 // facts are there, and the dataset version is upstream of the run.
 func TestMLflowPythonClient(t *testing.T) {
-	w := newMLflowWorld(t)
+	aw := newArtifactsWorld(t)
+	w := aw.mlflowWorld
+	calls := recordCalls(t, w.h.srv.URL)
 	py := pyenv.Python(t, "mlflow")
 	out := pyenv.Run(t, py, "testdata/mlflow/train.py", []string{
-		"MLFLOW_TRACKING_URI=" + w.h.srv.URL,
+		"MLFLOW_TRACKING_URI=" + calls.url,
 		"MLFLOW_TRACKING_TOKEN=" + w.contributor,
 		// Telemetry off (the research: either switch alone suffices).
 		"MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true",
@@ -50,6 +61,20 @@ func TestMLflowPythonClient(t *testing.T) {
 		Inputs            []string
 		MissingExperiment bool              `json:"missing_experiment"`
 		ExperimentTags    map[string]string `json:"experiment_tags"`
+		// Artifacts and the logged model.
+		ArtifactURI   string `json:"artifact_uri"`
+		Uploaded      map[string]string
+		Listed        []string
+		ListedNotes   [][]any `json:"listed_notes"`
+		Downloaded    map[string]string
+		ModelID       string            `json:"model_id"`
+		ModelStatus   string            `json:"model_status"`
+		ModelName     string            `json:"model_name"`
+		ModelLocation string            `json:"model_artifact_location"`
+		ModelRun      string            `json:"model_source_run"`
+		PackagingRun  string            `json:"packaging_run"`
+		ModelFiles    map[string]string `json:"model_files"`
+		Prediction    []int
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("train.py printed %q: %v", out, err)
@@ -151,4 +176,154 @@ func TestMLflowPythonClient(t *testing.T) {
 	if !found {
 		t.Errorf("lineage upstream of the run = %+v, want an edge from the dataset version", lin.Lineage.Edges)
 	}
+
+	t.Run("artifacts", func(t *testing.T) {
+		checkClientArtifacts(t, aw, calls, got.Parent, got.ExperimentID, clientArtifacts{
+			ArtifactURI: got.ArtifactURI, Uploaded: got.Uploaded, Listed: got.Listed, ListedNotes: got.ListedNotes, Downloaded: got.Downloaded,
+			ModelID: got.ModelID, ModelStatus: got.ModelStatus, ModelName: got.ModelName, ModelLocation: got.ModelLocation,
+			ModelRun: got.ModelRun, PackagingRun: got.PackagingRun, ModelFiles: got.ModelFiles, Prediction: got.Prediction})
+	})
+}
+
+// clientArtifacts is what train.py logged and read back as artifacts.
+type clientArtifacts struct {
+	ArtifactURI, ModelID, ModelStatus, ModelName, ModelLocation, ModelRun, PackagingRun string
+	Uploaded, Downloaded, ModelFiles                                                    map[string]string
+	Listed                                                                              []string
+	ListedNotes                                                                         [][]any
+	Prediction                                                                          []int
+}
+
+// checkClientArtifacts checks the client's artifacts and logged model
+// through the store and the blob store: every file the client downloaded
+// is recorded with the sha256 of the bytes it uploaded, and those bytes
+// are what the blob store keeps under that digest.
+func checkClientArtifacts(t *testing.T, w *artifactsWorld, calls *callLog, parent, experimentID string, got clientArtifacts) {
+	if want := "mlflow-artifacts:/" + experimentID + "/" + parent + "/artifacts"; got.ArtifactURI != want {
+		t.Errorf("artifact_uri = %q, want %q", got.ArtifactURI, want)
+	}
+	if strings.Join(got.Listed, ",") != "config,notes,plots,reports" {
+		t.Errorf("list_artifacts = %v", got.Listed)
+	}
+	if len(got.ListedNotes) != 1 || got.ListedNotes[0][0] != "notes/summary.txt" || got.ListedNotes[0][1] != false {
+		t.Errorf("list_artifacts(notes) = %v", got.ListedNotes)
+	}
+	run := store.ArtifactOwner{Kind: store.ArtifactOfRun, ID: hubRunID(t, parent)}
+	arts := must(w.st.ArtifactsOf(ctxT(t), run)).of(t)
+	recorded := map[string]string{}
+	for _, a := range arts {
+		recorded[a.Path] = a.SHA256
+	}
+	for _, p := range []string{"notes/summary.txt", "config/features.json", "plots/square.png", "reports/report.csv"} {
+		if recorded[p] == "" || got.Downloaded[p] != recorded[p] {
+			t.Errorf("%s: recorded sha256 %q, downloaded %q", p, recorded[p], got.Downloaded[p])
+		}
+	}
+	if got.Uploaded["reports/report.csv"] != recorded["reports/report.csv"] {
+		t.Errorf("report.csv: the client uploaded %s, the hub recorded %s", got.Uploaded["reports/report.csv"], recorded["reports/report.csv"])
+	}
+	blobsHeld := map[string]bool{}
+	for _, f := range w.blobFiles(t) {
+		blobsHeld[f[strings.LastIndex(f, "/")+1:]] = true
+	}
+	stored := func(digest string) string {
+		rc, _, err := mustLocal(t, w.root).Open(ctxT(t), digest)
+		if err != nil {
+			return err.Error()
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			return err.Error()
+		}
+		return sha256Hex(b)
+	}
+	for p, d := range recorded {
+		if !blobsHeld[d] || stored(d) != d {
+			t.Errorf("%s: the blob store does not hold bytes hashing to %s", p, d)
+		}
+	}
+
+	// The logged model: READY, from the parent run, its files uploaded
+	// through the proxy to its own location and loadable again.
+	if !strings.HasPrefix(got.ModelID, "m-") || got.ModelStatus != "READY" || got.ModelName != "fraud-model" || got.ModelRun != got.PackagingRun ||
+		got.ModelLocation != "mlflow-artifacts:/"+experimentID+"/models/"+got.ModelID+"/artifacts" {
+		t.Errorf("logged model: %+v", got)
+	}
+	if len(got.Prediction) != 3 {
+		t.Errorf("the loaded model predicted %v", got.Prediction)
+	}
+	models := must(w.st.LoggedModelsOfRun(ctxT(t), hubRunID(t, got.PackagingRun))).of(t)
+	if len(models) != 1 || models[0].ID != got.ModelID || models[0].Status != store.LoggedModelReady {
+		t.Errorf("models the run output = %+v", models)
+	}
+	marts := must(w.st.ArtifactsOf(ctxT(t), store.ArtifactOwner{Kind: store.ArtifactOfLoggedModel, ID: got.ModelID})).of(t)
+	var mpaths []string
+	for _, a := range marts {
+		mpaths = append(mpaths, a.Path)
+		if got.ModelFiles[a.Path] != a.SHA256 || stored(a.SHA256) != a.SHA256 {
+			t.Errorf("model file %s: recorded %s, downloaded %s", a.Path, a.SHA256, got.ModelFiles[a.Path])
+		}
+	}
+	if !slices.Contains(mpaths, "MLmodel") || !slices.Contains(mpaths, "model.skops") || len(marts) != len(got.ModelFiles) {
+		t.Errorf("model files in the graph = %v, downloaded %v", mpaths, got.ModelFiles)
+	}
+
+	// The calls the client made for them, as the proxy in front of the hub
+	// saw them.
+	seen := calls.lines()
+	for _, want := range []string{
+		"PUT /api/2.0/mlflow-artifacts/artifacts/" + experimentID + "/" + parent + "/artifacts/notes/summary.txt",
+		"PUT /api/2.0/mlflow-artifacts/artifacts/" + experimentID + "/" + parent + "/artifacts/reports/report.csv",
+		"GET /api/2.0/mlflow-artifacts/artifacts?path=" + url.QueryEscape(experimentID+"/"+parent+"/artifacts"),
+		"GET /api/2.0/mlflow-artifacts/artifacts/" + experimentID + "/" + parent + "/artifacts/plots/square.png",
+		"POST /api/2.0/mlflow/logged-models",
+		"POST /api/2.0/mlflow/runs/outputs",
+		"GET /api/2.0/mlflow/logged-models/" + got.ModelID,
+		"PUT /api/2.0/mlflow-artifacts/artifacts/" + experimentID + "/models/" + got.ModelID + "/artifacts/MLmodel",
+		"PATCH /api/2.0/mlflow/logged-models/" + got.ModelID,
+	} {
+		if !slices.Contains(seen, want) {
+			t.Errorf("the client did not call %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("the client's calls:\n%s", strings.Join(seen, "\n"))
+	}
+}
+
+// callLog is a logging reverse proxy in front of the hub: it records the
+// method, path and query of every request the client makes.
+type callLog struct {
+	url  string
+	mu   sync.Mutex
+	seen []string
+}
+
+func (c *callLog) lines() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.seen)
+}
+
+func recordCalls(t *testing.T, target string) *callLog {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &callLog{}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		line := fmt.Sprintf("%s %s", r.Method, r.URL.EscapedPath())
+		if r.URL.RawQuery != "" {
+			line += "?" + r.URL.RawQuery
+		}
+		c.mu.Lock()
+		c.seen = append(c.seen, line)
+		c.mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	c.url = srv
+	return c
 }

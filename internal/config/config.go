@@ -37,6 +37,10 @@ const DevOpenLineageProject = "pipelines"
 // project land in in development mode; the server creates it there.
 const DevMLflowProject = "mlflow"
 
+// DevArtifactRoot is where artifacts are kept in development mode when
+// EXPHUB_ARTIFACT_ROOT is unset (relative to the working directory).
+const DevArtifactRoot = ".data/artifacts"
+
 // Config is the validated server configuration.
 type Config struct {
 	Addr            string
@@ -81,6 +85,12 @@ type Config struct {
 	// "project/experiment" (DevMLflowProject in development mode when
 	// unset; else such names are refused).
 	MLflowDefaultProject string
+	// ArtifactRoot is the directory MLflow artifacts are kept in,
+	// content-addressed (DevArtifactRoot in development mode when unset;
+	// else the server keeps no artifacts and the artifact proxy says so).
+	ArtifactRoot string
+	// ArtifactMaxBytes bounds one artifact file.
+	ArtifactMaxBytes int64
 }
 
 // setting is one configuration key, settable as EXPHUB_<NAME> and as the
@@ -248,6 +258,16 @@ var settings = []setting{
 		c.MLflowDefaultProject = v
 		return nil
 	}},
+	{"EXPHUB_ARTIFACT_ROOT", "artifact-root", "", "directory MLflow artifacts are kept in, content-addressed by sha256 (dev mode default: " + DevArtifactRoot + "; unset: no artifacts)",
+		str(func(c *Config) *string { return &c.ArtifactRoot })},
+	{"EXPHUB_ARTIFACT_MAX_BYTES", "artifact-max-bytes", "1073741824", "largest accepted artifact file, in bytes", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return errors.New("must be a positive integer")
+		}
+		c.ArtifactMaxBytes = n
+		return nil
+	}},
 	{"EXPHUB_DEV", "dev", "false", "development mode: dev secrets, demo data, sign-in banner", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -323,6 +343,9 @@ func (c *Config) validate() error {
 	}
 	if c.Dev && c.MLflowDefaultProject == "" {
 		c.MLflowDefaultProject = DevMLflowProject
+	}
+	if c.Dev && c.ArtifactRoot == "" {
+		c.ArtifactRoot = DevArtifactRoot
 	}
 	if c.Dev && len(c.ValidationFileRoots) == 0 {
 		c.ValidationFileRoots = []string{"/"}

@@ -35,6 +35,7 @@ import (
 	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/blobs"
 	"github.com/exphub/exphub/internal/validation"
 )
 
@@ -110,12 +111,23 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		}
 	})
 
+	// MLflow artifacts' bytes, content-addressed under the artifact root.
+	artifacts := mlflow.ArtifactsConfig{MaxFileBytes: cfg.ArtifactMaxBytes}
+	if cfg.ArtifactRoot != "" {
+		b, err := blobs.NewLocal(cfg.ArtifactRoot)
+		if err != nil {
+			return fmt.Errorf("EXPHUB_ARTIFACT_ROOT=%s: %w", cfg.ArtifactRoot, err)
+		}
+		artifacts.Blobs = b
+	}
+
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
 		Logger: log, Events: hub, Validations: runner, Data: runner,
 		Explorer:    frontend.App(),
 		OpenLineage: openlineage.Config{Projects: cfg.OpenLineageProjects, DefaultProject: cfg.OpenLineageDefaultProject},
-		MLflow:      mlflow.Config{DefaultProject: cfg.MLflowDefaultProject}})
+		MLflow:      mlflow.Config{DefaultProject: cfg.MLflowDefaultProject},
+		Artifacts:   artifacts})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)

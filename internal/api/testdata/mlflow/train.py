@@ -5,13 +5,19 @@ come from the environment (internal/api/mlflow_client_test.go sets them), as
 they would for a user. EXPERIMENT names the experiment. The script prints
 what it logged as JSON for the test to check through GraphQL.
 """
+import hashlib
 import json
 import os
 import sys
+import tempfile
 
 import mlflow
+import mlflow.sklearn
+import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
+from PIL import Image
+from sklearn.linear_model import LogisticRegression
 
 
 def main():
@@ -33,6 +39,29 @@ def main():
             mlflow.log_param("fold", "1")
             mlflow.log_metric("acc", 0.7)
 
+        # Artifacts, uploaded through the hub's mlflow-artifacts proxy.
+        uploaded = {}
+        mlflow.log_text("training diverged twice, then converged\n", "notes/summary.txt")
+        mlflow.log_dict({"features": ["x", "z"], "target": "y"}, "config/features.json")
+        pixels = np.zeros((8, 8, 3), dtype=np.uint8)
+        pixels[2:6, 2:6] = [255, 0, 0]
+        mlflow.log_image(Image.fromarray(pixels), "plots/square.png")
+        with tempfile.TemporaryDirectory() as tmp:
+            report = os.path.join(tmp, "report.csv")
+            with open(report, "w") as f:
+                f.write("fold,auc\n1,0.91\n")
+            mlflow.log_artifact(report, artifact_path="reports")
+            with open(report, "rb") as f:
+                uploaded["reports/report.csv"] = hashlib.sha256(f.read()).hexdigest()
+
+    # A small model, as MLflow 3 logs one: a logged model with its files,
+    # output by a run. It gets a run of its own because log_model re-logs
+    # the run's step-0 metrics with the model's id, which the hub (unlike
+    # MLflow, which drops equal points) would append to their histories.
+    with mlflow.start_run(run_name="package-model") as packaging:
+        model = LogisticRegression().fit(df[["x", "z"]], df["y"])
+        info = mlflow.sklearn.log_model(model, name="fraud-model", serialization_format="skops")
+
     failed_id = None
     try:
         with mlflow.start_run(run_name="will-fail") as failed:
@@ -48,6 +77,28 @@ def main():
     got = client.get_run(parent.info.run_id)
     missing = mlflow.get_experiment_by_name("no-such-experiment")
 
+    listed = sorted(f.path for f in client.list_artifacts(parent.info.run_id))
+    listed_notes = [(f.path, f.is_dir, f.file_size) for f in client.list_artifacts(parent.info.run_id, "notes")]
+    with tempfile.TemporaryDirectory() as tmp:
+        got_dir = mlflow.artifacts.download_artifacts(run_id=parent.info.run_id, dst_path=tmp)
+        downloaded = {}
+        for root, _, files in os.walk(got_dir):
+            for name in files:
+                full = os.path.join(root, name)
+                with open(full, "rb") as f:
+                    downloaded[os.path.relpath(full, got_dir)] = hashlib.sha256(f.read()).hexdigest()
+    logged = client.get_logged_model(info.model_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = mlflow.artifacts.download_artifacts(artifact_uri=logged.artifact_location, dst_path=tmp)
+        model_files = {}
+        for root, _, files in os.walk(model_dir):
+            for name in files:
+                full = os.path.join(root, name)
+                with open(full, "rb") as f:
+                    model_files[os.path.relpath(full, model_dir)] = hashlib.sha256(f.read()).hexdigest()
+        loaded = mlflow.sklearn.load_model(model_dir)
+        prediction = [int(v) for v in loaded.predict(df[["x", "z"]])]
+
     json.dump({
         "experiment_id": exp.experiment_id,
         "parent": parent.info.run_id,
@@ -61,6 +112,19 @@ def main():
         "inputs": [d.dataset.digest for d in got.inputs.dataset_inputs],
         "missing_experiment": missing is None,
         "experiment_tags": dict(mlflow.get_experiment(exp.experiment_id).tags),
+        "artifact_uri": got.info.artifact_uri,
+        "uploaded": uploaded,
+        "listed": listed,
+        "listed_notes": listed_notes,
+        "downloaded": downloaded,
+        "model_id": info.model_id,
+        "model_status": str(logged.status),
+        "model_name": logged.name,
+        "model_artifact_location": logged.artifact_location,
+        "model_source_run": logged.source_run_id,
+        "packaging_run": packaging.info.run_id,
+        "model_files": model_files,
+        "prediction": prediction,
     }, sys.stdout)
 
 
