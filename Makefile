@@ -15,7 +15,7 @@ BENCH_ARGS   ?=
 # make backup writes here when set (default .data/backups/<time>); make restore reads it.
 BACKUP_DIR   ?=
 
-.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance bench-abuse bench-documents bench-openlineage backup restore
+.PHONY: help run test test-go e2e frontend frontend-test neo4j-start neo4j-stop neo4j-status generate check-generated build bench-lineage bench-events bench-neo4j-stop bench-quality bench-governance bench-abuse bench-documents bench-openlineage bench-mlflow backup restore
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -86,6 +86,10 @@ bench-governance: ## promotions, approvals, re-evaluation on validation, evidenc
 bench-abuse: ## a victim's latency while one caller floods the hub with alias fan-outs, default limits against lifted ones (port 7689)
 	$(BENCH_NEO4J) start
 	go run ./bench/abuse --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
+
+bench-mlflow: ## the MLflow API side by side with a real MLflow 3.17.2 server (SQLite): metric points, history, run creation, search (port 7689)
+	$(BENCH_NEO4J) start
+	go run ./bench/mlflow --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
 
 bench-openlineage: ## OpenLineage ingestion through the server binary: 8 clients for 60 s, events/s, acknowledgement latency, what the hub holds (port 7689)
 	$(BENCH_NEO4J) start

@@ -5,6 +5,9 @@
 package benchserver
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,4 +84,32 @@ func (s *Server) waitReady(d time.Duration) error {
 		time.Sleep(200 * time.Millisecond)
 	}
 	return errors.New("the server never became ready at " + s.Base)
+}
+
+// CreateProject creates a project through the GraphQL API with a token
+// that may.
+func CreateProject(ctx context.Context, base, token, key string) error {
+	body, _ := json.Marshal(map[string]any{"query": `mutation($k: String!) { createProject(input: {key: $k, name: $k}) { project { key } } }`,
+		"variables": map[string]any{"k": key}})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Errors []struct{ Message string } `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return fmt.Errorf("createProject %s: HTTP %d without a GraphQL answer", key, resp.StatusCode)
+	}
+	if len(out.Errors) > 0 {
+		return fmt.Errorf("createProject %s: %s", key, out.Errors[0].Message)
+	}
+	return nil
 }

@@ -7,15 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"net"
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,10 +17,10 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/mlflowimport"
+	"github.com/exphub/exphub/internal/mlflowserver"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/pyenv"
 	"github.com/exphub/exphub/internal/store"
-	"github.com/exphub/exphub/internal/testwait"
 )
 
 // mlflowServer starts a real MLflow tracking server (SQLite backend) from
@@ -35,57 +29,13 @@ import (
 func mlflowServer(t *testing.T) (uri, python string) {
 	t.Helper()
 	python = pyenv.Python(t, "mlflow-server")
-	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// The cap only ends a server that hangs; it starts in seconds.
+	srv, err := mlflowserver.Start(python, t.TempDir(), 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	srv := exec.Command(filepath.Join(filepath.Dir(python), "mlflow"), "server", "--backend-store-uri", "sqlite:///"+filepath.Join(dir, "mlflow.db"),
-		"--default-artifact-root", filepath.Join(dir, "artifacts"), "--host", "127.0.0.1", "--port", port, "--workers", "1")
-	srv.Dir = dir
-	srv.Env = []string{"PATH=" + filepath.Dir(python) + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + dir,
-		"MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true", "no_proxy=*", "PYTHONDONTWRITEBYTECODE=1"}
-	var out lockedBuffer
-	srv.Stdout, srv.Stderr = &out, &out
-	// Its own process group: the server runs its workers as children,
-	// and stopping it stops them too.
-	srv.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	srv.WaitDelay = 10 * time.Second
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { srv.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		syscall.Kill(-srv.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
-	uri = "http://127.0.0.1:" + port
-	// Up when /health answers; a server that exits fails at once.
-	up := testwait.Until(5*time.Minute, func() bool {
-		select {
-		case <-exited:
-			return true
-		default:
-		}
-		resp, err := http.Get(uri + "/health")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	select {
-	case <-exited:
-		t.Fatalf("the MLflow server exited:\n%s", out.String())
-	default:
-	}
-	if !up {
-		t.Fatalf("the MLflow server did not answer /health:\n%s", out.String())
-	}
-	return uri, python
+	t.Cleanup(srv.Stop)
+	return srv.URI, python
 }
 
 // TestImportMLflow copies a real MLflow server's experiments into a hub:

@@ -323,6 +323,24 @@ func (c *Client) Runs(ctx context.Context, experimentID string) ([]Run, error) {
 	}
 }
 
+// SearchRuns returns one page of the runs of experiments that pass filter
+// (MLflow's search grammar), and the token of the next page ("" at the
+// end).
+func (c *Client) SearchRuns(ctx context.Context, experimentIDs []string, filter string, maxResults int, pageToken string) ([]Run, string, error) {
+	var page struct {
+		Runs          []Run  `json:"runs"`
+		NextPageToken string `json:"next_page_token"`
+	}
+	body := map[string]any{"experiment_ids": experimentIDs, "filter": filter, "max_results": maxResults}
+	if pageToken != "" {
+		body["page_token"] = pageToken
+	}
+	if err := c.call(ctx, http.MethodPost, "/api/2.0/mlflow/runs/search", nil, body, &page, true); err != nil {
+		return nil, "", fmt.Errorf("runs/search: %w", err)
+	}
+	return page.Runs, page.NextPageToken, nil
+}
+
 // GetRun returns one run with its inputs.
 func (c *Client) GetRun(ctx context.Context, runID string) (*Run, error) {
 	var out struct {
