@@ -592,6 +592,7 @@ type ComplexityRoot struct {
 		Checks            func(childComplexity int) int
 		ClosedAt          func(childComplexity int) int
 		FromStage         func(childComplexity int) int
+		GovernedAlias     func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Justification     func(childComplexity int) int
 		ModelVersion      func(childComplexity int) int
@@ -3368,6 +3369,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PromotionRequest.FromStage(childComplexity), true
+	case "PromotionRequest.governedAlias":
+		if e.ComplexityRoot.PromotionRequest.GovernedAlias == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.GovernedAlias(childComplexity), true
 	case "PromotionRequest.id":
 		if e.ComplexityRoot.PromotionRequest.ID == nil {
 			break
@@ -5531,6 +5538,12 @@ type PromotionRequest implements Node {
   "The stage the version had when the request was made."
   fromStage: ModelStage!
   targetStage: ModelStage!
+  """
+  A governed alias (policy.governedAliases) asked for through the MLflow API:
+  the approval that carries the request out moves it to the version. Null
+  when the request carries none ("production" is the PRODUCTION stage itself).
+  """
+  governedAlias: String
   status: PromotionStatus!
   justification: String!
   requestedBy: String!
@@ -7661,6 +7674,8 @@ func (ec *executionContext) childFields_PromotionRequest(ctx context.Context, fi
 		return ec.fieldContext_PromotionRequest_fromStage(ctx, field)
 	case "targetStage":
 		return ec.fieldContext_PromotionRequest_targetStage(ctx, field)
+	case "governedAlias":
+		return ec.fieldContext_PromotionRequest_governedAlias(ctx, field)
 	case "status":
 		return ec.fieldContext_PromotionRequest_status(ctx, field)
 	case "justification":
@@ -19068,6 +19083,29 @@ func (ec *executionContext) _PromotionRequest_targetStage(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_PromotionRequest_targetStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "ModelStage")
+}
+
+func (ec *executionContext) _PromotionRequest_governedAlias(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_governedAlias(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GovernedAlias(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_governedAlias(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, true, false, "String")
 }
 
 func (ec *executionContext) _PromotionRequest_status(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
@@ -31945,6 +31983,11 @@ func (ec *executionContext) _PromotionRequest(ctx context.Context, sel ast.Selec
 		case "targetStage":
 			out.Values[i] = ec._PromotionRequest_targetStage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "governedAlias":
+			out.Values[i] = ec._PromotionRequest_governedAlias(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":

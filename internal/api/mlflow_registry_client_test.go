@@ -21,14 +21,16 @@ type registryError struct {
 }
 
 // TestMLflowRegistryPythonClient: the real mlflow client registers a model
-// with two versions from a run, sets a free alias and asks for the
+// with two versions from a run (create_model_version) and a third with
+// register_model of a logged model, sets a free alias and asks for the
 // governed "production" alias, which opens one promotion request (asked
 // again, the same request is named). A second person approves it through
 // GraphQL; the client then resolves "production" to the version. Through
 // GraphQL the model, its versions, their aliases and the lineage from the
 // run to the versions are there.
 func TestMLflowRegistryPythonClient(t *testing.T) {
-	w := newMLflowWorld(t)
+	// Artifacts are served: log_model uploads the model's files.
+	w := newArtifactsWorld(t).mlflowWorld
 	admin := token(t, "mlf-ada", map[string]auth.Role{w.key: auth.RoleAdmin})
 	approver := token(t, "mlf-paula", map[string]auth.Role{w.key: auth.RoleApprover})
 	// The training run logs no inputs: the policy does not ask for
@@ -58,15 +60,16 @@ func TestMLflowRegistryPythonClient(t *testing.T) {
 			Name, Description string
 			Tags              map[string]string
 		}
-		Again      *registryError
-		V1, V2     registryVersion
-		Challenger registryVersion
-		Production []*registryError
-		Shouted    *registryError
-		ByName     []registryVersion `json:"by_name"`
-		ByRun      []string          `json:"by_run"`
-		Models     []string
-		Model      struct {
+		Again          *registryError
+		V1, V2, V3     registryVersion
+		PackagingRunID string `json:"packaging_run_id"`
+		Challenger     registryVersion
+		Production     []*registryError
+		Shouted        *registryError
+		ByName         []registryVersion `json:"by_name"`
+		ByRun          []string          `json:"by_run"`
+		Models         []string
+		Model          struct {
 			Name, Description string
 			Tags              map[string]string
 			Aliases           map[string]string
@@ -85,6 +88,9 @@ func TestMLflowRegistryPythonClient(t *testing.T) {
 	if got.V1.Version != "1" || got.V2.Version != "2" || got.V1.Status != "READY" || got.V1.RunID != got.RunID ||
 		got.V1.Stage != "None" || got.V1.Tags["framework"] != "sklearn" || got.V2.Source != "s3://models/fraud/2" || got.V2.Description != "retrained" {
 		t.Errorf("versions = %+v, %+v", got.V1, got.V2)
+	}
+	if got.V3.Version != "3" || got.V3.RunID != got.PackagingRunID || !strings.HasPrefix(got.V3.Source, "models:/") || got.V3.Status != "READY" {
+		t.Errorf("register_model = %+v", got.V3)
 	}
 	if got.Challenger.Version != "2" || strings.Join(got.Challenger.Aliases, ",") != "challenger" {
 		t.Errorf("challenger = %+v", got.Challenger)
@@ -105,7 +111,7 @@ func TestMLflowRegistryPythonClient(t *testing.T) {
 	if !strings.Contains(first.Message, "/approvals?project="+w.key+"&request="+reqID+"&tab=all") {
 		t.Errorf("message %q has no explorer link to the request", first.Message)
 	}
-	if len(got.ByName) != 2 || got.ByName[0].Version != "2" || got.ByName[1].Tags["validated"] != "yes" || got.ByName[1].Description != "first cut" {
+	if len(got.ByName) != 3 || got.ByName[0].Version != "3" || got.ByName[2].Tags["validated"] != "yes" || got.ByName[2].Description != "first cut" {
 		t.Errorf("search by name = %+v", got.ByName)
 	}
 	if strings.Join(got.ByRun, ",") != "2,1" {
@@ -130,12 +136,13 @@ func TestMLflowRegistryPythonClient(t *testing.T) {
 	var req struct {
 		Node struct {
 			Status, TargetStage, RequestedBy string
+			GovernedAlias                    *string
 			ModelVersion                     struct{ ID string }
 		}
 	}
-	w.h.gql(t, w.viewer, `query($id: ID!) { node(id: $id) { ... on PromotionRequest { status targetStage requestedBy modelVersion { id } } } }`,
-		map[string]any{"id": reqID}).ok(t, &req)
-	if req.Node.Status != "PENDING" || req.Node.TargetStage != "PRODUCTION" || req.Node.RequestedBy != "mlf-alice" {
+	w.h.gql(t, w.viewer, `query($id: ID!) { node(id: $id) { ... on PromotionRequest { status targetStage requestedBy governedAlias
+		modelVersion { id } } } }`, map[string]any{"id": reqID}).ok(t, &req)
+	if req.Node.Status != "PENDING" || req.Node.TargetStage != "PRODUCTION" || req.Node.RequestedBy != "mla-alice" || req.Node.GovernedAlias != nil {
 		t.Errorf("request = %+v", req.Node)
 	}
 	w.h.gql(t, w.contributor, `mutation($id: ID!) { approvePromotion(input: {promotionRequestId: $id}) { promoted } }`,
@@ -186,26 +193,34 @@ func TestMLflowRegistryPythonClient(t *testing.T) {
 		t.Fatalf("models = %+v", models.Models.Edges)
 	}
 	vs := models.Models.Edges[0].Node.Versions.Edges
-	runID := hubRunID(t, got.RunID)
-	if len(vs) != 2 || vs[0].Node.Version != 2 || strings.Join(vs[0].Node.Aliases, ",") != "challenger" || vs[0].Node.Stage != "NONE" ||
-		vs[1].Node.Stage != "PRODUCTION" || strings.Join(vs[1].Node.Aliases, ",") != "production" || vs[1].Node.ID != req.Node.ModelVersion.ID ||
-		vs[1].Node.Run == nil || vs[1].Node.Run.ID != runID || vs[0].Node.URI != "s3://models/fraud/2" {
+	runID, packagingID := hubRunID(t, got.RunID), hubRunID(t, got.PackagingRunID)
+	if len(vs) != 3 {
+		t.Fatalf("versions through GraphQL = %+v", vs)
+	}
+	v3, v2, v1 := vs[0].Node, vs[1].Node, vs[2].Node
+	if v3.Version != 3 || v3.Run == nil || v3.Run.ID != packagingID || len(v3.Aliases) != 0 ||
+		v2.Version != 2 || strings.Join(v2.Aliases, ",") != "challenger" || v2.Stage != "NONE" || v2.URI != "s3://models/fraud/2" ||
+		v1.Stage != "PRODUCTION" || strings.Join(v1.Aliases, ",") != "production" || v1.ID != req.Node.ModelVersion.ID ||
+		v1.Run == nil || v1.Run.ID != runID {
 		t.Errorf("versions through GraphQL = %+v", vs)
 	}
-	var lin struct {
-		Lineage struct {
-			Nodes []struct{ ID, Kind string }
+	// Lineage: each version is downstream of the run that produced it.
+	for run, want := range map[string][]string{runID: {v1.ID, v2.ID}, packagingID: {v3.ID}} {
+		var lin struct {
+			Lineage struct {
+				Nodes []struct{ ID, Kind string }
+			}
 		}
-	}
-	w.h.gql(t, w.viewer, `query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 1) { nodes { id kind } } }`,
-		map[string]any{"id": runID}).ok(t, &lin)
-	downstream := map[string]bool{}
-	for _, n := range lin.Lineage.Nodes {
-		downstream[n.ID] = n.Kind == "MODEL_VERSION"
-	}
-	for _, v := range vs {
-		if !downstream[v.Node.ID] {
-			t.Errorf("lineage downstream of the run = %+v, want version %d", lin.Lineage.Nodes, v.Node.Version)
+		w.h.gql(t, w.viewer, `query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 1) { nodes { id kind } } }`,
+			map[string]any{"id": run}).ok(t, &lin)
+		downstream := map[string]bool{}
+		for _, n := range lin.Lineage.Nodes {
+			downstream[n.ID] = n.Kind == "MODEL_VERSION"
+		}
+		for _, id := range want {
+			if !downstream[id] {
+				t.Errorf("lineage downstream of run %s = %+v, want version %s", run, lin.Lineage.Nodes, id)
+			}
 		}
 	}
 }

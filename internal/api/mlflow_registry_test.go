@@ -270,6 +270,17 @@ func TestMLflowRegistryGovernedAlias(t *testing.T) {
 	if v["version"] != "1" {
 		t.Errorf("before the approval champion names %v", v["version"])
 	}
+	var req struct {
+		Node struct {
+			GovernedAlias *string
+			TargetStage   string
+		}
+	}
+	w.h.gql(t, w.viewer, `query($id: ID!) { node(id: $id) { ... on PromotionRequest { governedAlias targetStage } } }`,
+		map[string]any{"id": requestIDIn(t, res.Body["message"].(string))}).ok(t, &req)
+	if req.Node.GovernedAlias == nil || *req.Node.GovernedAlias != "champion" || req.Node.TargetStage != "PRODUCTION" {
+		t.Errorf("request through GraphQL = %+v", req.Node)
+	}
 	approve(res.Body["message"].(string))
 	for alias, want := range map[string]string{"champion": "2", "production": "2"} {
 		v := w.call(t, w.viewer, http.MethodGet, "registered-models/alias", url.Values{"name": {"scorer"}, "alias": {alias}}).ok(t)["model_version"].(map[string]any)

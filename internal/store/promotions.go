@@ -78,6 +78,15 @@ type PromotionRequest struct {
 	ClosedAt  *time.Time
 }
 
+// GovernedAlias is the alias the request moves to its version when it is
+// carried out; nil when it carries none.
+func (r *PromotionRequest) GovernedAlias() *string {
+	if r.Alias == "" {
+		return nil
+	}
+	return &r.Alias
+}
+
 // ApprovalCount is the number of APPROVED decisions.
 func (r *PromotionRequest) ApprovalCount() int {
 	n := 0

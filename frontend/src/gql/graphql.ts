@@ -1257,6 +1257,12 @@ export type PromotionRequest = Node & {
   closedAt?: Maybe<Scalars['Time']['output']>;
   /** The stage the version had when the request was made. */
   fromStage: ModelStage;
+  /**
+   * A governed alias (policy.governedAliases) asked for through the MLflow API:
+   * the approval that carries the request out moves it to the version. Null
+   * when the request carries none ("production" is the PRODUCTION stage itself).
+   */
+  governedAlias?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   justification: Scalars['String']['output'];
   modelVersion: ModelVersion;

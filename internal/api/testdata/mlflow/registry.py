@@ -7,18 +7,20 @@ for the governed alias "production"; MODE=resolve (after the promotion
 request was approved) reads the aliases back. The script prints what the
 client saw as JSON for the test to check through GraphQL.
 
-mlflow.register_model("runs:/<run_id>/model", name) lists the run's
-artifacts and its logged models to find the model; the hub serves neither
-yet, so the versions are created with MlflowClient().create_model_version
-(name, source, run_id), which is what register_model calls in the end.
+Versions 1 and 2 are created with MlflowClient().create_model_version(name,
+source, run_id); version 3 with mlflow.register_model("runs:/<run_id>/
+fraud-model", name) of a model logged with mlflow.sklearn.log_model, which
+finds the run's logged model and registers models:/<model_id>.
 """
 import json
 import os
 import sys
 
 import mlflow
+import pandas as pd
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
+from sklearn.linear_model import LogisticRegression
 
 
 def error(fn):
@@ -47,6 +49,12 @@ def register(client, name):
     v1 = client.create_model_version(name, f"runs:/{run_id}/model", run_id=run_id, tags={"framework": "sklearn"})
     v2 = client.create_model_version(name, "s3://models/fraud/2", run_id=run_id, description="retrained")
 
+    with mlflow.start_run(run_name="package-fraud") as packaging:
+        df = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [0, 1, 0, 1]})
+        model = LogisticRegression().fit(df[["x"]], df["y"])
+        mlflow.sklearn.log_model(model, name="fraud-model", serialization_format="skops")
+    v3 = mlflow.register_model(f"runs:/{packaging.info.run_id}/fraud-model", name)
+
     client.set_registered_model_alias(name, "challenger", v2.version)
     challenger = client.get_model_version_by_alias(name, "challenger")
     production = [error(lambda: client.set_registered_model_alias(name, "production", v1.version)) for _ in range(2)]
@@ -70,7 +78,7 @@ def register(client, name):
         "run_id": run_id,
         "created": {"name": created.name, "tags": dict(created.tags), "description": created.description},
         "again": again,
-        "v1": version(v1), "v2": version(v2),
+        "v1": version(v1), "v2": version(v2), "v3": version(v3), "packaging_run_id": packaging.info.run_id,
         "challenger": version(challenger),
         "production": production,
         "shouted": shouted,
