@@ -24,6 +24,13 @@ func TestLoadDefaultsInDevMode(t *testing.T) {
 	if !reflect.DeepEqual(c.CORSOrigins, []string{"http://localhost:5173"}) {
 		t.Errorf("CORS default: %v", c.CORSOrigins)
 	}
+	if c.ArtifactRoot != config.DevArtifactRoot || c.ArtifactMaxBytes != 1<<30 {
+		t.Errorf("artifact defaults in dev mode: %q, %d", c.ArtifactRoot, c.ArtifactMaxBytes)
+	}
+	prod, err := config.Load(nil, []string{"EXPHUB_NEO4J_PASSWORD=x", "EXPHUB_JWT_SECRET=" + strings.Repeat("s", 32)}, io.Discard)
+	if err != nil || prod.ArtifactRoot != "" {
+		t.Errorf("outside dev mode no artifact root is assumed: %q, %v", prod.ArtifactRoot, err)
+	}
 }
 
 func TestFlagsOverrideEnvironment(t *testing.T) {
@@ -63,6 +70,7 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"complexity too small", nil, append(prod, "EXPHUB_COMPLEXITY_LIMIT=1"), "EXPHUB_COMPLEXITY_LIMIT"},
 		{"log level", nil, append(prod, "EXPHUB_LOG_LEVEL=loud"), "EXPHUB_LOG_LEVEL"},
 		{"dev not a bool", nil, append(prod, "EXPHUB_DEV=yes please"), "EXPHUB_DEV"},
+		{"artifact limit zero", nil, append(prod, "EXPHUB_ARTIFACT_MAX_BYTES=0"), "EXPHUB_ARTIFACT_MAX_BYTES"},
 		{"bad flag value", []string{"-shutdown-timeout", "soon"}, prod, "EXPHUB_SHUTDOWN_TIMEOUT"},
 		{"stray argument", []string{"serve"}, prod, "serve"},
 	}
