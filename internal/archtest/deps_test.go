@@ -93,6 +93,7 @@ var floorTable = func() map[string]floor {
 		"graph":                 floorEdge,
 		"graph/model":           floorEdge,
 		"internal/wsclient":     floorEdge, // graphql-transport-ws client
+		"internal/mlflowimport": floorEdge, // MLflow REST client: hubctl import mlflow, bench/mlflow
 		"frontend":              floorEdge, // the built explorer, embedded
 
 		"internal/store/...": floorStore,
@@ -109,6 +110,7 @@ var floorTable = func() map[string]floor {
 		"internal/pyenv":                 floorTesting,
 		"internal/testwait":              floorTesting,
 		"internal/deploytest":            floorTesting, // tests of deploy/: image, compose, chart, backups
+		"internal/mlflowserver":          floorTesting, // a real MLflow server from its venv: the import test's source, bench/mlflow's peer
 	}
 	for _, name := range domainPackages {
 		t["internal/"+name] = floorDomain

@@ -35,8 +35,7 @@ type Store interface {
 	LogMLflowInputs(ctx context.Context, actor, runID string, inputs []store.MLflowInput) (*store.Run, error)
 	MLflowInputsOfRun(ctx context.Context, runID string) ([]store.MLflowInputOf, error)
 	SearchRuns(ctx context.Context, in store.RunSearch) (store.Conn[*store.Run], error)
-	MLflowBatchSeen(ctx context.Context, runID, fingerprint string) (bool, error)
-	MLflowBatchDone(ctx context.Context, runID, fingerprint string) error
+	LogRunBatch(ctx context.Context, runID string, b store.RunBatch, allow func(*store.Run) error) (bool, error)
 	SetExperimentTags(ctx context.Context, experimentID string, tags []store.KeyValue) error
 	ExperimentTags(ctx context.Context, ids []string) (map[string][]store.KeyValue, error)
 	RenameRun(ctx context.Context, runID, name string) (*store.Run, error)
@@ -339,11 +338,10 @@ func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, statu
 	return r, nil
 }
 
-// LogBatch logs metrics, params and tags to a run, all or nothing: the
-// batch is checked (Batch, and tracking's rules on the run as it is:
-// metrics only while the run is open, params write-once) before anything
-// is written. Params go first, since the store checks their rule under
-// the run's lock.
+// LogBatch logs metrics, params and tags to a run, all or nothing, in one
+// transaction: the batch is checked (Batch) and tracking's rules are
+// applied to the run as it is under its lock (metrics only while the run
+// is open, params write-once) before anything is written.
 func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string, metrics []store.MetricPoint, params, tags []store.KeyValue) error {
 	r, err := s.run(ctx, p, runID, auth.RoleContributor)
 	if err != nil {
@@ -352,42 +350,28 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 	if err := Batch(metrics, params, tags); err != nil {
 		return err
 	}
+	if len(metrics)+len(params)+len(tags) == 0 {
+		return nil
+	}
+	// A batch the run has written already is a retry whose answer was
+	// lost: its points are not appended again (params and tags are
+	// idempotent by themselves).
 	var fp string
 	if len(metrics) > 0 {
-		if err := tracking.Open(r, "metrics"); err != nil {
-			return err
-		}
-		// A batch the run has written already is a retry whose answer was
-		// lost: its points are not appended again (params and tags are
-		// idempotent by themselves).
 		fp = Fingerprint(metrics, params, tags)
-		seen, err := s.store.MLflowBatchSeen(ctx, r.ID, fp)
-		if err != nil || seen {
-			return err
-		}
 	}
-	if len(params) > 0 {
-		if err := tracking.ParamsLogging(r, params); err != nil {
-			return err
+	_, err = s.store.LogRunBatch(ctx, r.ID, store.RunBatch{Params: params, Tags: tags, Metrics: metrics, Fingerprint: fp}, func(locked *store.Run) error {
+		if len(metrics) > 0 {
+			if err := tracking.Open(locked, "metrics"); err != nil {
+				return err
+			}
 		}
-		if _, err := s.tracking.LogParams(ctx, p, r.ID, params); err != nil {
-			return err
+		if len(params) > 0 {
+			return tracking.ParamsLogging(locked, params)
 		}
-	}
-	if len(metrics) > 0 {
-		if _, _, err := s.tracking.LogMetrics(ctx, p, r.ID, metrics); err != nil {
-			return err
-		}
-	}
-	if len(tags) > 0 {
-		if _, err := s.tracking.SetRunTags(ctx, p, r.ID, tags); err != nil {
-			return err
-		}
-	}
-	if fp != "" {
-		return s.store.MLflowBatchDone(ctx, r.ID, fp)
-	}
-	return nil
+		return nil
+	})
+	return err
 }
 
 // DeleteTag removes a tag from a run; removing a tag the run lacks is a

@@ -79,28 +79,11 @@ func (s *Store) AddMetrics(ctx context.Context, runID string, points []MetricPoi
 	if len(points) == 0 {
 		return 0, invalid("points: at least one point is required")
 	}
-	if len(points) > MaxPointsPerCall {
-		return 0, invalid("points: at most %d per call, got %d", MaxPointsPerCall, len(points))
+	mb, err := s.metricBatch(points)
+	if err != nil {
+		return 0, err
 	}
-	now := s.now().UTC()
-	byKey := map[string][]MetricPoint{}
-	var keys []string
-	for i, pt := range points {
-		if err := checkText("points["+strconv.Itoa(i)+"].key", pt.Key, MaxNameLen, true); err != nil {
-			return 0, err
-		}
-		if math.IsNaN(pt.Value) || math.IsInf(pt.Value, 0) {
-			return 0, invalid("points[%d].value: must be a finite number, got %v", i, pt.Value)
-		}
-		if pt.Timestamp.IsZero() {
-			pt.Timestamp = now
-		}
-		if _, ok := byKey[pt.Key]; !ok {
-			keys = append(keys, pt.Key)
-		}
-		byKey[pt.Key] = append(byKey[pt.Key], pt)
-	}
-	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
+	_, err = write(ctx, s, func(tx *txn) (struct{}, error) {
 		r, err := lockRun(tx, runID)
 		if err != nil {
 			return struct{}{}, err
@@ -108,86 +91,156 @@ func (s *Store) AddMetrics(ctx context.Context, runID string, points []MetricPoi
 		if err := allow(r); err != nil {
 			return struct{}{}, err
 		}
-		recs, err := tx.run(`
-			MATCH (r:Run {id: $runId})
-			UNWIND $keys AS key
-			MERGE (m:Metric {runId: $runId, key: key})
-			  ON CREATE SET m.id = randomUUID(), m.projectKey = r.projectKey, m.count = 0, m.chunks = 0, m.lastChunkSize = 0
-			MERGE (r)-[:HAS_METRIC]->(m)
-			RETURN m{.*} AS m`, map[string]any{"runId": runID, "keys": keys})
-		if err != nil {
-			return struct{}{}, err
-		}
-		var appends, creates, updates []map[string]any
-		for _, rec := range recs {
-			mm, err := recMap(rec, "m")
-			if err != nil {
-				return struct{}{}, err
-			}
-			p := props{m: mm}
-			metricID, key := p.str("id"), p.str("key")
-			count, chunks, last := p.int("count"), p.int("chunks"), p.int("lastChunkSize")
-			cur, err := decodeMetric(mm)
-			if err != nil {
-				return struct{}{}, err
-			}
-			if p.err != nil {
-				return struct{}{}, p.err
-			}
-			pts := byKey[key]
-			latest, hasLatest := cur.Latest, count > 0
-			for _, pt := range pts {
-				if !hasLatest || later(pt, latest) {
-					latest, hasLatest = pt, true
-				}
-			}
-			rest := pts
-			if chunks > 0 && last < chunkSize {
-				n := min(int(chunkSize-last), len(rest))
-				appends = append(appends, chunkParams(metricID, chunks-1, rest[:n]))
-				last += int64(n)
-				rest = rest[n:]
-			}
-			for len(rest) > 0 {
-				n := min(chunkSize, len(rest))
-				creates = append(creates, chunkParams(metricID, chunks, rest[:n]))
-				chunks++
-				last = int64(n)
-				rest = rest[n:]
-			}
-			updates = append(updates, map[string]any{"id": metricID, "count": count + int64(len(pts)), "chunks": chunks,
-				"lastChunkSize": last, "latestValue": latest.Value, "latestStep": latest.Step, "latestTs": latest.Timestamp.UnixMilli()})
-		}
-		if len(appends) > 0 {
-			if _, err := tx.run(`
-				UNWIND $chunks AS a
-				MATCH (c:MetricChunk {metricId: a.metricId, seq: a.seq})
-				SET c.steps = c.steps + a.steps, c.values = c.values + a.values, c.ts = c.ts + a.ts`,
-				map[string]any{"chunks": appends}); err != nil {
-				return struct{}{}, err
-			}
-		}
-		if len(creates) > 0 {
-			if _, err := tx.run(`
-				UNWIND $chunks AS a
-				MATCH (m:Metric {runId: $runId, id: a.metricId})
-				CREATE (m)-[:HAS_CHUNK]->(:MetricChunk {metricId: a.metricId, seq: a.seq, steps: a.steps, values: a.values, ts: a.ts})`,
-				map[string]any{"runId": runID, "chunks": creates}); err != nil {
-				return struct{}{}, err
-			}
-		}
-		_, err = tx.run(`
-			UNWIND $updates AS u
-			MATCH (m:Metric {runId: $runId, id: u.id})
-			SET m.count = u.count, m.chunks = u.chunks, m.lastChunkSize = u.lastChunkSize,
-			    m.latestValue = u.latestValue, m.latestStep = u.latestStep, m.latestTs = u.latestTs`,
-			map[string]any{"runId": runID, "updates": updates})
-		return struct{}{}, err
+		return struct{}{}, mb.write(tx, runID)
 	})
 	if err != nil {
 		return 0, err
 	}
 	return len(points), nil
+}
+
+// metricBatch is a checked list of points, by key in first-seen order.
+type metricBatch struct {
+	byKey map[string][]MetricPoint
+	keys  []string
+}
+
+// metricBatch checks points (at most MaxPointsPerCall, keys, finite
+// values) and stamps those without a time with now.
+func (s *Store) metricBatch(points []MetricPoint) (*metricBatch, error) {
+	if len(points) > MaxPointsPerCall {
+		return nil, invalid("points: at most %d per call, got %d", MaxPointsPerCall, len(points))
+	}
+	now := s.now().UTC()
+	mb := &metricBatch{byKey: map[string][]MetricPoint{}}
+	for i, pt := range points {
+		if err := checkText("points["+strconv.Itoa(i)+"].key", pt.Key, MaxNameLen, true); err != nil {
+			return nil, err
+		}
+		if math.IsNaN(pt.Value) || math.IsInf(pt.Value, 0) {
+			return nil, invalid("points[%d].value: must be a finite number, got %v", i, pt.Value)
+		}
+		if pt.Timestamp.IsZero() {
+			pt.Timestamp = now
+		}
+		if _, ok := mb.byKey[pt.Key]; !ok {
+			mb.keys = append(mb.keys, pt.Key)
+		}
+		mb.byKey[pt.Key] = append(mb.byKey[pt.Key], pt)
+	}
+	return mb, nil
+}
+
+// write appends the batch's points to the run's metrics (the caller holds
+// the run's lock).
+func (mb *metricBatch) write(tx *txn, runID string) error {
+	recs, err := tx.run(`
+		MATCH (r:Run {id: $runId})
+		UNWIND $keys AS key
+		MERGE (m:Metric {runId: $runId, key: key})
+		  ON CREATE SET m.id = randomUUID(), m.projectKey = r.projectKey, m.count = 0, m.chunks = 0, m.lastChunkSize = 0
+		MERGE (r)-[:HAS_METRIC]->(m)
+		RETURN m{.*} AS m`, map[string]any{"runId": runID, "keys": mb.keys})
+	if err != nil {
+		return err
+	}
+	var appends, creates, updates []map[string]any
+	for _, rec := range recs {
+		mm, err := recMap(rec, "m")
+		if err != nil {
+			return err
+		}
+		p := props{m: mm}
+		metricID, key := p.str("id"), p.str("key")
+		count, chunks, last := p.int("count"), p.int("chunks"), p.int("lastChunkSize")
+		cur, err := decodeMetric(mm)
+		if err != nil {
+			return err
+		}
+		if p.err != nil {
+			return p.err
+		}
+		// A point identical to the series' latest, or to one before it in
+		// the batch, is not appended again, as MLflow's server keeps a
+		// point once (its clients re-send the latest values, e.g. when a
+		// model is logged).
+		pts := samePointsOnce(mb.byKey[key], cur.Latest, count > 0)
+		if len(pts) == 0 {
+			continue
+		}
+		latest, hasLatest := cur.Latest, count > 0
+		for _, pt := range pts {
+			if !hasLatest || later(pt, latest) {
+				latest, hasLatest = pt, true
+			}
+		}
+		rest := pts
+		if chunks > 0 && last < chunkSize {
+			n := min(int(chunkSize-last), len(rest))
+			appends = append(appends, chunkParams(metricID, chunks-1, rest[:n]))
+			last += int64(n)
+			rest = rest[n:]
+		}
+		for len(rest) > 0 {
+			n := min(chunkSize, len(rest))
+			creates = append(creates, chunkParams(metricID, chunks, rest[:n]))
+			chunks++
+			last = int64(n)
+			rest = rest[n:]
+		}
+		updates = append(updates, map[string]any{"id": metricID, "count": count + int64(len(pts)), "chunks": chunks,
+			"lastChunkSize": last, "latestValue": latest.Value, "latestStep": latest.Step, "latestTs": latest.Timestamp.UnixMilli()})
+	}
+	if len(appends) > 0 {
+		if _, err := tx.run(`
+			UNWIND $chunks AS a
+			MATCH (c:MetricChunk {metricId: a.metricId, seq: a.seq})
+			SET c.steps = c.steps + a.steps, c.values = c.values + a.values, c.ts = c.ts + a.ts`,
+			map[string]any{"chunks": appends}); err != nil {
+			return err
+		}
+	}
+	if len(creates) > 0 {
+		if _, err := tx.run(`
+			UNWIND $chunks AS a
+			MATCH (m:Metric {runId: $runId, id: a.metricId})
+			CREATE (m)-[:HAS_CHUNK]->(:MetricChunk {metricId: a.metricId, seq: a.seq, steps: a.steps, values: a.values, ts: a.ts})`,
+			map[string]any{"runId": runID, "chunks": creates}); err != nil {
+			return err
+		}
+	}
+	if len(updates) == 0 {
+		return nil
+	}
+	_, err = tx.run(`
+		UNWIND $updates AS u
+		MATCH (m:Metric {runId: $runId, id: u.id})
+		SET m.count = u.count, m.chunks = u.chunks, m.lastChunkSize = u.lastChunkSize,
+		    m.latestValue = u.latestValue, m.latestStep = u.latestStep, m.latestTs = u.latestTs`,
+		map[string]any{"runId": runID, "updates": updates})
+	return err
+}
+
+// samePointsOnce returns pts without those identical (step, time to the
+// millisecond, value) to latest (when has) or to an earlier one of pts.
+func samePointsOnce(pts []MetricPoint, latest MetricPoint, has bool) []MetricPoint {
+	type point struct {
+		step, ms int64
+		value    float64
+	}
+	key := func(p MetricPoint) point { return point{p.Step, p.Timestamp.UnixMilli(), p.Value} }
+	seen := map[point]bool{}
+	if has {
+		seen[key(latest)] = true
+	}
+	out := pts[:0:0]
+	for _, p := range pts {
+		if k := key(p); !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func chunkParams(metricID string, seq int64, pts []MetricPoint) map[string]any {

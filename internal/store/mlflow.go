@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/exphub/exphub/internal/errs"
 )
@@ -305,41 +306,109 @@ func (s *Store) MLflowInputsOfRun(ctx context.Context, runID string) ([]MLflowIn
 // client retries a batch within minutes, after at most a few more.
 const maxMLflowBatches = 1000
 
-// MLflowBatchSeen reports whether a run has recorded the fingerprint of a
-// log-batch (MLflowBatchDone): the client re-sends a batch byte for byte
-// when an answer is lost, and its points must not be appended twice.
-func (s *Store) MLflowBatchSeen(ctx context.Context, runID, fingerprint string) (bool, error) {
+// RunBatch is what one MLflow log-batch writes to a run.
+type RunBatch struct {
+	Params, Tags []KeyValue
+	Metrics      []MetricPoint
+	// Fingerprint identifies the batch: a batch the run has recorded is a
+	// retry whose answer was lost, and writes nothing. Empty: not recorded.
+	Fingerprint string
+}
+
+// LogRunBatch writes a batch's params, metrics and tags to a run in one
+// transaction, under the run's lock, all or nothing: allow decides on the
+// run as it is (tracking's rules: metrics while the run is open, params
+// write-once). It reports whether the batch had been written before
+// (nothing written now).
+func (s *Store) LogRunBatch(ctx context.Context, runID string, b RunBatch, allow func(*Run) error) (bool, error) {
 	if err := checkID("run_id", runID, KindRun); err != nil {
 		return false, err
 	}
-	return read(ctx, s, func(tx *txn) (bool, error) {
-		rec, err := tx.single(`
-			MATCH (r:Run {id: $id})
-			OPTIONAL MATCH (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
-			RETURN $fp IN coalesce(b.fingerprints, []) AS seen`,
-			map[string]any{"id": runID, "fp": fingerprint})
-		if err != nil || rec == nil {
+	if len(b.Params) > 0 {
+		if err := checkKeyValues("params", b.Params, MaxParamValueLen); err != nil {
 			return false, err
 		}
-		return recBool(rec, "seen")
-	})
-}
-
-// MLflowBatchDone records the fingerprint of a log-batch a run has
-// written, keeping the latest maxMLflowBatches.
-func (s *Store) MLflowBatchDone(ctx context.Context, runID, fingerprint string) error {
-	if err := checkID("run_id", runID, KindRun); err != nil {
-		return err
 	}
-	_, err := write(ctx, s, func(tx *txn) (bool, error) {
-		_, err := tx.run(`
-			MATCH (r:Run {id: $id})
-			MERGE (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
-			SET b.fingerprints = [x IN coalesce(b.fingerprints, []) WHERE x <> $fp][-($max - 1)..] + $fp`,
-			map[string]any{"id": runID, "fp": fingerprint, "max": maxMLflowBatches})
-		return true, err
+	if len(b.Tags) > 0 {
+		if err := checkKeyValues("tags", b.Tags, MaxTagValueLen); err != nil {
+			return false, err
+		}
+	}
+	var mb *metricBatch
+	if len(b.Metrics) > 0 {
+		var err error
+		if mb, err = s.metricBatch(b.Metrics); err != nil {
+			return false, err
+		}
+	}
+	return write(ctx, s, func(tx *txn) (bool, error) {
+		r, err := lockRun(tx, runID)
+		if err != nil {
+			return false, err
+		}
+		if b.Fingerprint != "" {
+			rec, err := tx.single(`
+				MATCH (r:Run {id: $id})-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
+				RETURN $fp IN b.fingerprints AS seen`, map[string]any{"id": runID, "fp": b.Fingerprint})
+			if err != nil {
+				return false, err
+			}
+			if rec != nil {
+				if seen, err := recBool(rec, "seen"); err != nil || seen {
+					return seen, err
+				}
+			}
+		}
+		if err := allow(r); err != nil {
+			return false, err
+		}
+		set := map[string]any{"id": runID, "pk": nil, "pv": nil, "tk": nil, "tv": nil}
+		if len(b.Params) > 0 {
+			have := make(map[string]bool, len(r.Params))
+			for _, kv := range r.Params {
+				have[kv.Key] = true
+			}
+			merged := r.Params
+			for _, kv := range b.Params {
+				if !have[kv.Key] {
+					merged, have[kv.Key] = append(merged, kv), true
+				}
+			}
+			if len(merged) > len(r.Params) {
+				set["pk"], set["pv"] = unzipKV(merged)
+			}
+		}
+		if len(b.Tags) > 0 {
+			merged := overwriteKV(slices.Clone(r.Tags), b.Tags)
+			if len(merged) > MaxItemsPerCall*10 {
+				return false, invalid("tags: a run holds at most %d tags", MaxItemsPerCall*10)
+			}
+			set["tk"], set["tv"] = unzipKV(merged)
+		}
+		if set["pk"] != nil || set["tk"] != nil {
+			if _, err := tx.run(`
+				MATCH (r:Run {id: $id})
+				SET r.paramKeys = coalesce($pk, r.paramKeys), r.paramValues = coalesce($pv, r.paramValues),
+				    r.tagKeys = coalesce($tk, r.tagKeys), r.tagValues = coalesce($tv, r.tagValues)`, set); err != nil {
+				return false, err
+			}
+		}
+		if mb != nil {
+			if err := mb.write(tx, runID); err != nil {
+				return false, err
+			}
+		}
+		if b.Fingerprint != "" {
+			if _, err := tx.run(`
+				MATCH (r:Run {id: $id})
+				MERGE (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
+				SET b.fingerprints = [x IN coalesce(b.fingerprints, []) WHERE x <> $fp][-($max - 1)..] + $fp`,
+				map[string]any{"id": runID, "fp": b.Fingerprint, "max": maxMLflowBatches}); err != nil {
+				return false, err
+			}
+		}
+		return false, nil
 	})
-	return err
 }
 
 // SetExperimentTags sets MLflow tags on an experiment, overwriting the

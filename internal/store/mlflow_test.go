@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
@@ -104,26 +107,83 @@ func TestLogMLflowInputs(t *testing.T) {
 	}
 }
 
-func TestMLflowBatchFingerprints(t *testing.T) {
+// TestLogRunBatch: a log-batch writes params, tags and metrics in one
+// transaction, all or nothing under the rule it is given, and a batch whose
+// fingerprint the run recorded (one of its last 1,000) writes nothing.
+func TestLogRunBatch(t *testing.T) {
 	s := neo4jtest.Store(t)
 	r := newRun(t, s, "mlf", store.StatusRunning)
-	seen := func(fp string) bool {
+	anyRun := func(*store.Run) error { return nil }
+	state := func() (*store.Run, int64) {
 		t.Helper()
-		ok, err := s.MLflowBatchSeen(t.Context(), r.ID, fp)
+		runs, err := s.RunsByIDs(t.Context(), []string{r.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return ok
+		ms, err := s.MetricsOfRuns(t.Context(), []string{r.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		for _, m := range ms[0] {
+			n += m.Count
+		}
+		return runs[r.ID], n
 	}
-	if seen("a") {
-		t.Fatal("a fresh run has seen a batch")
+	log := func(b store.RunBatch, allow func(*store.Run) error) (bool, error) {
+		t.Helper()
+		return s.LogRunBatch(t.Context(), r.ID, b, allow)
 	}
+	pt := func(v float64) []store.MetricPoint {
+		return []store.MetricPoint{{Key: "loss", Value: v, Step: 1, Timestamp: time.UnixMilli(1796215031953)}}
+	}
+	first := store.RunBatch{Params: []store.KeyValue{{Key: "lr", Value: "0.1"}}, Tags: []store.KeyValue{{Key: "team", Value: "risk"}},
+		Metrics: pt(0.5), Fingerprint: "first"}
+	if seen, err := log(first, anyRun); seen || err != nil {
+		t.Fatalf("first batch: seen %v, %v", seen, err)
+	}
+	run, points := state()
+	if points != 1 || len(run.Params) != 1 || run.Params[0].Value != "0.1" || !slices.Contains(run.Tags, store.KeyValue{Key: "team", Value: "risk"}) {
+		t.Fatalf("after the first batch: %d points, params %v, tags %v", points, run.Params, run.Tags)
+	}
+	// The same batch again: seen, nothing appended.
+	if seen, err := log(first, anyRun); !seen || err != nil {
+		t.Fatalf("a retried batch: seen %v, %v", seen, err)
+	}
+	// Another batch repeating the latest point (as the client does when it
+	// logs a model), once more within itself, and a new one: the new one
+	// only is appended, as MLflow keeps a point once.
+	repeat := append(pt(0.5), pt(0.5)[0], store.MetricPoint{Key: "loss", Value: 0.45, Step: 2, Timestamp: time.UnixMilli(1796215032953)})
+	if seen, err := log(store.RunBatch{Metrics: repeat, Fingerprint: "repeat"}, anyRun); seen || err != nil {
+		t.Fatalf("a batch repeating points: seen %v, %v", seen, err)
+	}
+	if _, n := state(); n != 2 {
+		t.Fatalf("after a batch repeating the latest point: %d points, want 2", n)
+	}
+	// A batch the rule refuses writes nothing, not even its params or tags.
+	refused := errors.New("refused")
+	_, err := log(store.RunBatch{Params: []store.KeyValue{{Key: "depth", Value: "6"}}, Tags: []store.KeyValue{{Key: "team", Value: "ops"}},
+		Metrics: pt(0.4), Fingerprint: "second"}, func(*store.Run) error { return refused })
+	if !errors.Is(err, refused) {
+		t.Fatalf("a refused batch: %v", err)
+	}
+	if again, n := state(); n != 2 || len(again.Params) != 1 || slices.Contains(again.Tags, store.KeyValue{Key: "team", Value: "ops"}) {
+		t.Fatalf("a refused batch wrote: %d points, params %v, tags %v", n, again.Params, again.Tags)
+	}
+	// The run remembers its last 1,000 fingerprints only.
 	for i := range 1001 {
-		if err := s.MLflowBatchDone(t.Context(), r.ID, fmt.Sprint(i)); err != nil {
+		if _, err := log(store.RunBatch{Tags: []store.KeyValue{{Key: "n", Value: fmt.Sprint(i)}}, Fingerprint: fmt.Sprint(i)}, anyRun); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if seen("0") || !seen("1") || !seen("1000") {
-		t.Errorf("the run should remember the last 1,000 fingerprints only")
+	// In this order: a batch not seen is recorded, and pushes out the oldest.
+	for _, c := range []struct {
+		fp   string
+		want bool
+	}{{"1000", true}, {"1", true}, {"first", false}} {
+		seen, err := log(store.RunBatch{Tags: []store.KeyValue{{Key: "n", Value: c.fp}}, Fingerprint: c.fp}, anyRun)
+		if err != nil || seen != c.want {
+			t.Errorf("fingerprint %s: seen %v (%v), want %v", c.fp, seen, err, c.want)
+		}
 	}
 }
