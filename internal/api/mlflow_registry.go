@@ -90,6 +90,7 @@ type mlflowModelVersion struct {
 	Description          string   `json:"description,omitempty"`
 	Source               string   `json:"source"`
 	RunID                string   `json:"run_id,omitempty"`
+	ModelID              string   `json:"model_id,omitempty"`
 	// Status is READY at once: the hub keeps the source URI and copies
 	// nothing, and the client polls a PENDING_REGISTRATION version for
 	// minutes.
@@ -102,7 +103,7 @@ func (a *mlflowRegistryAPI) versionOut(v *mlflow.Version) mlflowModelVersion {
 	out := mlflowModelVersion{Name: a.reg.Name(v.ProjectKey, v.ModelName), Version: strconv.FormatInt(v.Version, 10),
 		CreationTimestamp: protoInt(v.CreatedAt.UnixMilli()), LastUpdatedTimestamp: protoInt(v.UpdatedAt.UnixMilli()),
 		UserID: v.CreatedBy, CurrentStage: mlflow.StageName(v.Stage), Description: v.Description, Source: v.URI,
-		Status: "READY", Tags: fromKVs(v.Tags), Aliases: v.Aliases}
+		Status: "READY", Tags: fromKVs(v.Tags), Aliases: v.Aliases, ModelID: v.LoggedModelID}
 	if v.RunID != "" {
 		out.RunID = mlflow.RunID(v.RunID)
 	}
@@ -357,6 +358,7 @@ func (a *mlflowRegistryAPI) createVersion(r *http.Request, p *auth.Principal) (a
 		mlflowModelRef
 		Source      string     `json:"source"`
 		RunID       string     `json:"run_id"`
+		ModelID     string     `json:"model_id"`
 		Tags        []mlflowKV `json:"tags"`
 		Description string     `json:"description"`
 	}
@@ -368,7 +370,7 @@ func (a *mlflowRegistryAPI) createVersion(r *http.Request, p *auth.Principal) (a
 		return nil, err
 	}
 	v, err := a.reg.CreateVersion(r.Context(), p, mlflow.VersionInput{Name: name, Source: req.Source, RunID: req.RunID,
-		Description: req.Description, Tags: kvs(req.Tags)})
+		Description: req.Description, ModelID: req.ModelID, Tags: kvs(req.Tags)})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -91,6 +93,12 @@ func TestMLflowRegistryPythonClient(t *testing.T) {
 	}
 	if got.V3.Version != "3" || got.V3.RunID != got.PackagingRunID || !strings.HasPrefix(got.V3.Source, "models:/") || got.V3.Status != "READY" {
 		t.Errorf("register_model = %+v", got.V3)
+	}
+	// The client sends the logged model's id and does not read it back
+	// (its ModelVersion.from_proto leaves model_id out); the hub keeps it.
+	got3 := w.call(t, w.viewer, http.MethodGet, "model-versions/get", url.Values{"name": {"fraud-scorer"}, "version": {"3"}}).ok(t)["model_version"].(map[string]any)
+	if got3["model_id"] == nil || "models:/"+got3["model_id"].(string) != got.V3.Source {
+		t.Errorf("model_id of version 3 = %v, source %s", got3["model_id"], got.V3.Source)
 	}
 	if got.Challenger.Version != "2" || strings.Join(got.Challenger.Aliases, ",") != "challenger" {
 		t.Errorf("challenger = %+v", got.Challenger)

@@ -327,7 +327,10 @@ func (r *Registry) Version(ctx context.Context, p *auth.Principal, name, version
 // VersionInput is a model version as MLflow's model-versions/create sends it.
 type VersionInput struct {
 	Name, Source, RunID, Description string
-	Tags                             []store.KeyValue
+	// ModelID is MLflow 3's logged model id (register_model of a logged
+	// model sends it); kept and answered as is.
+	ModelID string
+	Tags    []store.KeyValue
 }
 
 // CreateVersion creates the next version of a model the caller
@@ -340,7 +343,7 @@ func (r *Registry) CreateVersion(ctx context.Context, p *auth.Principal, in Vers
 	if err != nil {
 		return nil, err
 	}
-	rec := store.RegistryVersionInput{ModelID: m.ID, Source: in.Source, Description: in.Description, Tags: in.Tags}
+	rec := store.RegistryVersionInput{ModelID: m.ID, Source: in.Source, Description: in.Description, Tags: in.Tags, LoggedModelID: in.ModelID}
 	if in.Source == "" {
 		return nil, errs.Invalidf("source: required (the model's URI)")
 	}

@@ -57,6 +57,9 @@ type RegistryVersion struct {
 	Tags        []KeyValue
 	// RunID is the run that produced the version; "" when none is recorded.
 	RunID string
+	// LoggedModelID is the MLflow logged model the version was registered
+	// from (MLflow 3's model_id); "" when none.
+	LoggedModelID string
 }
 
 const registeredModelProjection = `m{.*, versionAliases: [(m)-[:HAS_VERSION]->(v:ModelVersion) |
@@ -98,6 +101,9 @@ func decodeRegistryVersion(m map[string]any) (*RegistryVersion, error) {
 		Tags: zipKV(p.strs("mlflowTagKeys"), p.strs("mlflowTagValues"))}
 	if id := p.optStr("runId"); id != nil {
 		v.RunID = *id
+	}
+	if id := p.optStr("mlflowModelId"); id != nil {
+		v.LoggedModelID = *id
 	}
 	v.UpdatedAt = v.CreatedAt
 	if t := p.optTime("updatedAt"); t != nil {
@@ -386,7 +392,9 @@ func (s *Store) DeleteRegisteredModel(ctx context.Context, actor, modelID string
 // RegistryVersionInput is a new model version as MLflow creates it.
 type RegistryVersionInput struct {
 	ModelID, Source, RunID, Description string
-	Tags                                []KeyValue
+	// LoggedModelID is MLflow's model_id, kept as the client sent it.
+	LoggedModelID string
+	Tags          []KeyValue
 }
 
 // CreateRegistryVersion creates the next version of an existing model:
@@ -404,6 +412,9 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 		return nil, err
 	}
 	if err := checkText("description", in.Description, MaxDescriptionLen, false); err != nil {
+		return nil, err
+	}
+	if err := checkText("model_id", in.LoggedModelID, MaxNameLen, false); err != nil {
 		return nil, err
 	}
 	if err := checkKeyValues("tags", in.Tags, MaxTagValueLen); err != nil {
@@ -463,7 +474,8 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 			MATCH (m:Model {id: $modelId})
 			CREATE (v:ModelVersion:Node {id: $id, projectKey: m.projectKey, modelId: m.id, version: $version,
 			        displayName: m.name + ' v' + toString($version), uri: $uri, stage: 'NONE', createdAt: $now, createdBy: $actor,
-			        description: $description, updatedAt: $now, mlflowTagKeys: $keys, mlflowTagValues: $values, aliases: []})
+			        description: $description, updatedAt: $now, mlflowTagKeys: $keys, mlflowTagValues: $values, aliases: [],
+			        mlflowModelId: $loggedModel})
 			CREATE (m)-[:HAS_VERSION]->(v)
 			WITH m, v
 			CALL {
@@ -473,7 +485,8 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 			}
 			RETURN `+registryVersionProjection+` AS v`,
 			map[string]any{"modelId": in.ModelID, "id": newID(KindModelVersion), "version": n, "uri": in.Source, "now": now,
-				"actor": actor, "description": in.Description, "keys": nonNil(keys), "values": nonNil(values), "runId": runID})
+				"actor": actor, "description": in.Description, "keys": nonNil(keys), "values": nonNil(values), "runId": runID,
+				"loggedModel": nilIfEmpty(in.LoggedModelID)})
 		if err != nil {
 			return nil, err
 		}
@@ -497,7 +510,7 @@ const retryWindow = 2 * time.Minute
 // within retryWindow.
 func sameVersionRequest(last *RegistryVersion, actor string, in RegistryVersionInput, now time.Time) bool {
 	return last.CreatedBy == actor && last.URI == in.Source && last.RunID == in.RunID && last.Description == in.Description &&
-		sameKV(last.Tags, in.Tags) && now.Sub(last.CreatedAt) < retryWindow
+		last.LoggedModelID == in.LoggedModelID && sameKV(last.Tags, in.Tags) && now.Sub(last.CreatedAt) < retryWindow
 }
 
 // RegistryVersion returns version number version of a model, or
