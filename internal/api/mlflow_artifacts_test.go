@@ -383,9 +383,10 @@ func TestMLflowLoggedModels(t *testing.T) {
 			fails(t, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "filter")
 	}
 
-	models := must(w.st.LoggedModelsOfRun(ctxT(t), runID)).of(t)
-	if len(models) != 1 || models[0].ID != id || models[0].Status != store.LoggedModelReady {
-		t.Errorf("models of the run = %+v", models)
+	outs := must(w.st.ModelOutputsOfRun(ctxT(t), runID)).of(t)
+	models := must(w.st.LoggedModelsByIDs(ctxT(t), []string{id})).of(t)
+	if len(outs) != 1 || outs[0].ModelID != id || models[id] == nil || models[id].Status != store.LoggedModelReady {
+		t.Errorf("models of the run = %+v, %+v", outs, models)
 	}
 	arts := must(w.st.ArtifactsOf(ctxT(t), store.ArtifactOwner{Kind: store.ArtifactOfLoggedModel, ID: id})).of(t)
 	if len(arts) != 1 || arts[0].Path != "MLmodel" || arts[0].SHA256 != sha256Hex(mlmodel) {

@@ -67,14 +67,18 @@ func TestMLflowPythonClient(t *testing.T) {
 		Listed        []string
 		ListedNotes   [][]any `json:"listed_notes"`
 		Downloaded    map[string]string
-		ModelID       string            `json:"model_id"`
-		ModelStatus   string            `json:"model_status"`
-		ModelName     string            `json:"model_name"`
-		ModelLocation string            `json:"model_artifact_location"`
-		ModelRun      string            `json:"model_source_run"`
-		PackagingRun  string            `json:"packaging_run"`
-		ModelFiles    map[string]string `json:"model_files"`
-		Prediction    []int
+		ModelID       string `json:"model_id"`
+		ModelStatus   string `json:"model_status"`
+		ModelName     string `json:"model_name"`
+		ModelLocation string `json:"model_artifact_location"`
+		ModelRun      string `json:"model_source_run"`
+		PackagingRun  string `json:"packaging_run"`
+		// The packaging run's val_auc history after log_model re-sent its
+		// step-0 point, and the models get_run says it output.
+		PackagingHistory [][2]float64      `json:"packaging_history"`
+		PackagingOutputs []string          `json:"packaging_outputs"`
+		ModelFiles       map[string]string `json:"model_files"`
+		Prediction       []int
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("train.py printed %q: %v", out, err)
@@ -181,7 +185,8 @@ func TestMLflowPythonClient(t *testing.T) {
 		checkClientArtifacts(t, aw, calls, got.Parent, got.ExperimentID, clientArtifacts{
 			ArtifactURI: got.ArtifactURI, Uploaded: got.Uploaded, Listed: got.Listed, ListedNotes: got.ListedNotes, Downloaded: got.Downloaded,
 			ModelID: got.ModelID, ModelStatus: got.ModelStatus, ModelName: got.ModelName, ModelLocation: got.ModelLocation,
-			ModelRun: got.ModelRun, PackagingRun: got.PackagingRun, ModelFiles: got.ModelFiles, Prediction: got.Prediction})
+			ModelRun: got.ModelRun, PackagingRun: got.PackagingRun, ModelFiles: got.ModelFiles, Prediction: got.Prediction,
+			PackagingHistory: got.PackagingHistory, PackagingOutputs: got.PackagingOutputs})
 	})
 }
 
@@ -192,6 +197,8 @@ type clientArtifacts struct {
 	Listed                                                                              []string
 	ListedNotes                                                                         [][]any
 	Prediction                                                                          []int
+	PackagingHistory                                                                    [][2]float64
+	PackagingOutputs                                                                    []string
 }
 
 // checkClientArtifacts checks the client's artifacts and logged model
@@ -253,9 +260,12 @@ func checkClientArtifacts(t *testing.T, w *artifactsWorld, calls *callLog, paren
 	if len(got.Prediction) != 3 {
 		t.Errorf("the loaded model predicted %v", got.Prediction)
 	}
-	models := must(w.st.LoggedModelsOfRun(ctxT(t), hubRunID(t, got.PackagingRun))).of(t)
-	if len(models) != 1 || models[0].ID != got.ModelID || models[0].Status != store.LoggedModelReady {
-		t.Errorf("models the run output = %+v", models)
+	outputs := must(w.st.ModelOutputsOfRun(ctxT(t), hubRunID(t, got.PackagingRun))).of(t)
+	if len(outputs) != 1 || outputs[0].ModelID != got.ModelID || len(got.PackagingOutputs) != 1 || got.PackagingOutputs[0] != got.ModelID {
+		t.Errorf("models the run output: store %+v, client %v", outputs, got.PackagingOutputs)
+	}
+	if want := [][2]float64{{0, 0.8}, {1, 0.85}, {2, 0.9}}; !slices.Equal(got.PackagingHistory, want) {
+		t.Errorf("after log_model re-sent the step-0 point, the history is %v, want %v (each point once)", got.PackagingHistory, want)
 	}
 	marts := must(w.st.ArtifactsOf(ctxT(t), store.ArtifactOwner{Kind: store.ArtifactOfLoggedModel, ID: got.ModelID})).of(t)
 	var mpaths []string

@@ -184,7 +184,14 @@ type mlflowRun struct {
 	Inputs struct {
 		DatasetInputs []mlflowDatasetInput `json:"dataset_inputs,omitempty"`
 	} `json:"inputs"`
-	Outputs struct{} `json:"outputs"`
+	Outputs struct {
+		ModelOutputs []mlflowModelOutput `json:"model_outputs,omitempty"`
+	} `json:"outputs"`
+}
+
+type mlflowModelOutput struct {
+	ModelID string   `json:"model_id"`
+	Step    protoInt `json:"step"`
 }
 
 type mlflowDataset struct {
@@ -231,6 +238,9 @@ func runOut(d *mlflow.RunData) mlflowRun {
 		out.Inputs.DatasetInputs = append(out.Inputs.DatasetInputs, mlflowDatasetInput{Tags: fromKVs(in.Tags),
 			Dataset: mlflowDataset{Name: in.DatasetName, Digest: in.Digest, SourceType: in.SourceType, Source: in.Source,
 				Schema: in.Schema, Profile: in.Profile}})
+	}
+	for _, o := range d.Outputs {
+		out.Outputs.ModelOutputs = append(out.Outputs.ModelOutputs, mlflowModelOutput{ModelID: o.ModelID, Step: protoInt(o.Step)})
 	}
 	return out
 }

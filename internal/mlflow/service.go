@@ -34,6 +34,7 @@ type Store interface {
 	MetricHistories(ctx context.Context, refs []store.MetricRef) ([][]store.MetricPoint, error)
 	LogMLflowInputs(ctx context.Context, actor, runID string, inputs []store.MLflowInput) (*store.Run, error)
 	MLflowInputsOfRun(ctx context.Context, runID string) ([]store.MLflowInputOf, error)
+	ModelOutputsOfRun(ctx context.Context, runID string) ([]store.ModelOutput, error)
 	SearchRuns(ctx context.Context, in store.RunSearch) (store.Conn[*store.Run], error)
 	LogRunBatch(ctx context.Context, runID string, b store.RunBatch, allow func(*store.Run) error) (bool, error)
 	SetExperimentTags(ctx context.Context, experimentID string, tags []store.KeyValue) error
@@ -255,6 +256,8 @@ type RunData struct {
 	Run     *store.Run
 	Metrics []*store.Metric
 	Inputs  []store.MLflowInputOf
+	// Outputs are the logged models the run logged (read one run at a time).
+	Outputs []store.ModelOutput
 }
 
 // Run returns a run the caller may read, by MLflow run id.
@@ -271,7 +274,11 @@ func (s *Service) Run(ctx context.Context, p *auth.Principal, runID string) (*Ru
 	if err != nil {
 		return nil, err
 	}
-	return &RunData{Run: r, Metrics: ms[0], Inputs: ins}, nil
+	outs, err := s.store.ModelOutputsOfRun(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &RunData{Run: r, Metrics: ms[0], Inputs: ins, Outputs: outs}, nil
 }
 
 // LogInputs records the datasets MLflow's log_input sent as inputs of a

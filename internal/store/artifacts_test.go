@@ -102,8 +102,8 @@ func TestLoggedModels(t *testing.T) {
 	}
 	// A model of another project is not an output a run can name.
 	wantErr(t, s.LogRunOutputs(t.Context(), actor, other.ID, []store.ModelOutput{{ModelID: m.ID}}), errs.NotFound)
-	if ms, err := s.LoggedModelsOfRun(t.Context(), r.ID); err != nil || len(ms) != 1 {
-		t.Errorf("LoggedModelsOfRun = %+v, %v", ms, err)
+	if ms, err := s.ModelOutputsOfRun(t.Context(), r.ID); err != nil || len(ms) != 1 || ms[0].ModelID != m.ID {
+		t.Errorf("ModelOutputsOfRun = %+v, %v", ms, err)
 	}
 	for range 2 {
 		if m, err = s.FinalizeLoggedModel(t.Context(), actor, m.ID, store.LoggedModelReady); err != nil || m.Status != store.LoggedModelReady {

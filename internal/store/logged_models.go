@@ -412,15 +412,23 @@ func (s *Store) LogRunOutputs(ctx context.Context, actor, runID string, outputs 
 	return err
 }
 
-// LoggedModelsOfRun returns the logged models a run logged as outputs,
+// ModelOutputsOfRun returns the logged models a run logged as outputs,
 // oldest first.
-func (s *Store) LoggedModelsOfRun(ctx context.Context, runID string) ([]*LoggedModel, error) {
-	return read(ctx, s, func(tx *txn) ([]*LoggedModel, error) {
-		recs, err := tx.run(`MATCH (:Run {id: $id})-[:LOGGED_MODEL]->(m:LoggedModel) WITH m ORDER BY m.id RETURN m{.*} AS m`,
+func (s *Store) ModelOutputsOfRun(ctx context.Context, runID string) ([]ModelOutput, error) {
+	return read(ctx, s, func(tx *txn) ([]ModelOutput, error) {
+		recs, err := tx.run(`MATCH (:Run {id: $id})-[o:LOGGED_MODEL]->(m:LoggedModel) RETURN m.id AS id, coalesce(o.step, 0) AS step ORDER BY m.id`,
 			map[string]any{"id": runID})
 		if err != nil {
 			return nil, err
 		}
-		return recsDecode(recs, "m", decodeLoggedModel)
+		out := make([]ModelOutput, 0, len(recs))
+		for _, rec := range recs {
+			m := props{m: rec.AsMap()}
+			out = append(out, ModelOutput{ModelID: m.str("id"), Step: m.int("step")})
+			if m.err != nil {
+				return nil, m.err
+			}
+		}
+		return out, nil
 	})
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -160,12 +162,22 @@ func (mb *metricBatch) write(tx *txn, runID string) error {
 		if p.err != nil {
 			return p.err
 		}
-		// A point identical to the series' latest, or to one before it in
-		// the batch, is not appended again, as MLflow's server keeps a
-		// point once (its clients re-send the latest values, e.g. when a
-		// model is logged).
-		pts := samePointsOnce(mb.byKey[key], cur.Latest, count > 0)
-		if len(pts) == 0 {
+		// A point identical (step, time, value) to one the series has, or
+		// to one before it in the batch, is not appended again, as MLflow's
+		// server keeps a point once: its client re-sends a step's points
+		// when it logs a model. Only a point that is not later than the
+		// series' latest can be one it has, so the history is read only
+		// then.
+		pts := mb.byKey[key]
+		var had []MetricPoint
+		if count > 0 && slices.ContainsFunc(pts, func(pt MetricPoint) bool {
+			return pt.Step < cur.Latest.Step || (pt.Step == cur.Latest.Step && !pt.Timestamp.After(cur.Latest.Timestamp))
+		}) {
+			if had, err = chunkPoints(tx, metricID); err != nil {
+				return err
+			}
+		}
+		if pts = samePointsOnce(pts, had); len(pts) == 0 {
 			continue
 		}
 		latest, hasLatest := cur.Latest, count > 0
@@ -221,17 +233,46 @@ func (mb *metricBatch) write(tx *txn, runID string) error {
 	return err
 }
 
+// chunkPoints reads every point of a series.
+func chunkPoints(tx *txn, metricID string) ([]MetricPoint, error) {
+	recs, err := tx.run(`MATCH (c:MetricChunk {metricId: $id}) RETURN c.steps AS steps, c.values AS values, c.ts AS ts`,
+		map[string]any{"id": metricID})
+	if err != nil {
+		return nil, err
+	}
+	var out []MetricPoint
+	for _, rec := range recs {
+		m := rec.AsMap()
+		steps, _ := m["steps"].([]any)
+		values, _ := m["values"].([]any)
+		ts, _ := m["ts"].([]any)
+		if len(values) != len(steps) || len(ts) != len(steps) {
+			return nil, fmt.Errorf("metric %s: a chunk's steps, values and times differ in length", metricID)
+		}
+		for i := range steps {
+			st, ok1 := steps[i].(int64)
+			v, ok2 := values[i].(float64)
+			ms, ok3 := ts[i].(int64)
+			if !ok1 || !ok2 || !ok3 {
+				return nil, fmt.Errorf("metric %s: a chunk holds a point of the wrong type", metricID)
+			}
+			out = append(out, MetricPoint{Step: st, Value: v, Timestamp: time.UnixMilli(ms)})
+		}
+	}
+	return out, nil
+}
+
 // samePointsOnce returns pts without those identical (step, time to the
-// millisecond, value) to latest (when has) or to an earlier one of pts.
-func samePointsOnce(pts []MetricPoint, latest MetricPoint, has bool) []MetricPoint {
+// millisecond, value) to one of had or to an earlier one of pts.
+func samePointsOnce(pts, had []MetricPoint) []MetricPoint {
 	type point struct {
 		step, ms int64
 		value    float64
 	}
 	key := func(p MetricPoint) point { return point{p.Step, p.Timestamp.UnixMilli(), p.Value} }
 	seen := map[point]bool{}
-	if has {
-		seen[key(latest)] = true
+	for _, p := range had {
+		seen[key(p)] = true
 	}
 	out := pts[:0:0]
 	for _, p := range pts {

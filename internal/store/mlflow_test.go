@@ -150,15 +150,24 @@ func TestLogRunBatch(t *testing.T) {
 	if seen, err := log(first, anyRun); !seen || err != nil {
 		t.Fatalf("a retried batch: seen %v, %v", seen, err)
 	}
-	// Another batch repeating the latest point (as the client does when it
-	// logs a model), once more within itself, and a new one: the new one
-	// only is appended, as MLflow keeps a point once.
+	// Another batch repeating a point (as the client does when it logs a
+	// model: it re-sends a step's points), once more within itself, and a
+	// new one: the new one only is appended, as MLflow keeps a point once.
 	repeat := append(pt(0.5), pt(0.5)[0], store.MetricPoint{Key: "loss", Value: 0.45, Step: 2, Timestamp: time.UnixMilli(1796215032953)})
 	if seen, err := log(store.RunBatch{Metrics: repeat, Fingerprint: "repeat"}, anyRun); seen || err != nil {
 		t.Fatalf("a batch repeating points: seen %v, %v", seen, err)
 	}
 	if _, n := state(); n != 2 {
 		t.Fatalf("after a batch repeating the latest point: %d points, want 2", n)
+	}
+	// The step-1 point again, now that it is not the latest: still kept
+	// once; a different value at that step is a point of its own.
+	again := append(pt(0.5), store.MetricPoint{Key: "loss", Value: 0.55, Step: 1, Timestamp: time.UnixMilli(1796215031953)})
+	if _, err := log(store.RunBatch{Metrics: again, Fingerprint: "again"}, anyRun); err != nil {
+		t.Fatal(err)
+	}
+	if _, n := state(); n != 3 {
+		t.Fatalf("after re-sending an older point and a new one: %d points, want 3", n)
 	}
 	// A batch the rule refuses writes nothing, not even its params or tags.
 	refused := errors.New("refused")
@@ -167,8 +176,8 @@ func TestLogRunBatch(t *testing.T) {
 	if !errors.Is(err, refused) {
 		t.Fatalf("a refused batch: %v", err)
 	}
-	if again, n := state(); n != 2 || len(again.Params) != 1 || slices.Contains(again.Tags, store.KeyValue{Key: "team", Value: "ops"}) {
-		t.Fatalf("a refused batch wrote: %d points, params %v, tags %v", n, again.Params, again.Tags)
+	if after, n := state(); n != 3 || len(after.Params) != 1 || slices.Contains(after.Tags, store.KeyValue{Key: "team", Value: "ops"}) {
+		t.Fatalf("a refused batch wrote: %d points, params %v, tags %v", n, after.Params, after.Tags)
 	}
 	// The run remembers its last 1,000 fingerprints only.
 	for i := range 1001 {

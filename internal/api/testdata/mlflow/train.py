@@ -55,12 +55,15 @@ def main():
                 uploaded["reports/report.csv"] = hashlib.sha256(f.read()).hexdigest()
 
     # A small model, as MLflow 3 logs one: a logged model with its files,
-    # output by a run. It gets a run of its own because log_model re-logs
-    # the run's step-0 metrics with the model's id, which the hub (unlike
-    # MLflow, which drops equal points) would append to their histories.
+    # output by a run. log_model re-sends the run's step-0 points with the
+    # model's id; as on an MLflow server, they are kept once.
     with mlflow.start_run(run_name="package-model") as packaging:
+        for step in range(3):
+            mlflow.log_metric("val_auc", 0.8 + step * 0.05, step=step)
         model = LogisticRegression().fit(df[["x", "z"]], df["y"])
         info = mlflow.sklearn.log_model(model, name="fraud-model", serialization_format="skops")
+    packaging_history = [[m.step, round(m.value, 6)] for m in MlflowClient().get_metric_history(packaging.info.run_id, "val_auc")]
+    packaging_outputs = [o.model_id for o in MlflowClient().get_run(packaging.info.run_id).outputs.model_outputs]
 
     failed_id = None
     try:
@@ -123,6 +126,8 @@ def main():
         "model_artifact_location": logged.artifact_location,
         "model_source_run": logged.source_run_id,
         "packaging_run": packaging.info.run_id,
+        "packaging_history": packaging_history,
+        "packaging_outputs": packaging_outputs,
         "model_files": model_files,
         "prediction": prediction,
     }, sys.stdout)
