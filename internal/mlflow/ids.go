@@ -192,23 +192,30 @@ func nameClause(c string) (func(string) bool, error) {
 }
 
 // like reports whether s matches an SQL LIKE pattern (% any run, _ one
-// character).
+// character) in O(len(s)·len(pat)) steps, whatever the pattern: a filter
+// is the caller's text, and backtracking over many % is exponential.
+// Bytes are compared.
 func like(s, pat string) bool {
-	if pat == "" {
-		return s == ""
-	}
-	switch pat[0] {
-	case '%':
-		for i := 0; i <= len(s); i++ {
-			if like(s[i:], pat[1:]) {
-				return true
-			}
+	i, j := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case j < len(pat) && (pat[j] == '_' || pat[j] == s[i]):
+			i, j = i+1, j+1
+		case j < len(pat) && pat[j] == '%':
+			star, mark = j, i
+			j++
+		case star >= 0:
+			mark++
+			i, j = mark, star+1
+		default:
+			return false
 		}
-		return false
-	case '_':
-		return s != "" && like(s[1:], pat[1:])
 	}
-	return s != "" && s[0] == pat[0] && like(s[1:], pat[1:])
+	for j < len(pat) && pat[j] == '%' {
+		j++
+	}
+	return j == len(pat)
 }
 
 // Fingerprint identifies a batch by its content: the same metrics, params

@@ -224,9 +224,9 @@ func (c registryClause) match(v string, present bool) bool {
 	case "!=":
 		return v != c.vals[0]
 	case "LIKE":
-		return likeLinear(v, c.vals[0])
+		return like(v, c.vals[0])
 	case "ILIKE":
-		return likeLinear(strings.ToLower(v), strings.ToLower(c.vals[0]))
+		return like(strings.ToLower(v), strings.ToLower(c.vals[0]))
 	case "IN":
 		for _, x := range c.vals {
 			if v == x {
@@ -305,29 +305,3 @@ func decodeKey(s string, n int) (sortKey, error) {
 	return k, nil
 }
 
-// likeLinear reports whether s matches an SQL LIKE pattern (% any run, _
-// one character) in O(len(s)·len(pat)) steps, whatever the pattern: a
-// filter is the caller's text, and backtracking over many % is
-// exponential. Bytes are compared, as like does.
-func likeLinear(s, pat string) bool {
-	i, j := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case j < len(pat) && (pat[j] == '_' || pat[j] == s[i]):
-			i, j = i+1, j+1
-		case j < len(pat) && pat[j] == '%':
-			star, mark = j, i
-			j++
-		case star >= 0:
-			mark++
-			i, j = mark, star+1
-		default:
-			return false
-		}
-	}
-	for j < len(pat) && pat[j] == '%' {
-		j++
-	}
-	return j == len(pat)
-}

@@ -2,6 +2,8 @@ package mlflow
 
 import (
 	"errors"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,7 +115,12 @@ func TestPage(t *testing.T) {
 	}
 }
 
-func TestLikeLinear(t *testing.T) {
+// TestLike: the one LIKE matcher of experiment and registry filters
+// agrees with a regular expression of the same pattern on every string
+// and pattern over a small alphabet, and stays linear on a pattern that
+// backtracking takes exponential time over (a filter is the caller's
+// text).
+func TestLike(t *testing.T) {
 	for _, c := range []struct {
 		s, pat string
 		want   bool
@@ -122,12 +129,48 @@ func TestLikeLinear(t *testing.T) {
 		{"fraud", "%", true}, {"", "%", true}, {"", "", true}, {"fraud", "", false}, {"fraud", "fr", false},
 		{"fraud", "%x%", false}, {"abcabc", "%bc%bc", true}, {"abcab", "%bc%bc", false}, {"a_b", "a_b", true},
 	} {
-		if got := likeLinear(c.s, c.pat); got != c.want || got != like(c.s, c.pat) {
-			t.Errorf("likeLinear(%q, %q) = %v, want %v", c.s, c.pat, got, c.want)
+		if got := like(c.s, c.pat); got != c.want {
+			t.Errorf("like(%q, %q) = %v, want %v", c.s, c.pat, got, c.want)
 		}
 	}
-	// A pattern that backtracking takes exponential time over.
-	if likeLinear(strings.Repeat("a", 250), strings.Repeat("%a", 60)+"b") {
+	reference := func(pat string) *regexp.Regexp {
+		var b strings.Builder
+		for _, r := range pat {
+			switch r {
+			case '%':
+				b.WriteString("(?s:.*)")
+			case '_':
+				b.WriteString("(?s:.)")
+			default:
+				b.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		return regexp.MustCompile("^" + b.String() + "$")
+	}
+	// Every string of up to 5 and pattern of up to 4 over {a, b} and {a, b, %, _}.
+	var all func(alphabet string, n int) []string
+	all = func(alphabet string, n int) []string {
+		if n == 0 {
+			return []string{""}
+		}
+		out := []string{""}
+		for _, p := range all(alphabet, n-1) {
+			for _, c := range alphabet {
+				out = append(out, p+string(c))
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	for _, pat := range all("ab%_", 4) {
+		re := reference(pat)
+		for _, s := range all("ab", 5) {
+			if got, want := like(s, pat), re.MatchString(s); got != want {
+				t.Fatalf("like(%q, %q) = %v, the regular expression says %v", s, pat, got, want)
+			}
+		}
+	}
+	if like(strings.Repeat("a", 250), strings.Repeat("%a", 60)+"b") {
 		t.Error("matched")
 	}
 }
