@@ -18,7 +18,9 @@ const columnNodesMigration = "column_lineage_properties"
 // properties, then deletes the Column nodes and drops their constraints.
 // It runs once per database (a SchemaMigration marks it done), in
 // batches of versions, each batch one transaction; a batch interrupted
-// is rolled back and done again.
+// is rolled back and done again. Columns are looked up by versionId with
+// "name IS NOT NULL" so that the (versionId, name) constraint's index
+// serves the lookup; without it every lookup scans the Column label.
 func (s *Store) migrateColumnNodes(ctx context.Context) error {
 	done, err := read(ctx, s, func(tx *txn) (bool, error) {
 		rec, err := tx.single(`OPTIONAL MATCH (m:SchemaMigration {name: $name}) RETURN m IS NOT NULL AS done`,
@@ -64,7 +66,8 @@ func (s *Store) convertColumnNodes(ctx context.Context, batch int) error {
 		more, err := write(ctx, s, func(tx *txn) (bool, error) {
 			recs, err := tx.run(`
 				MATCH (o:Column)<-[:FEEDS]-() WITH DISTINCT o.versionId AS vid LIMIT $n
-				MATCH (a:Column)-[e:FEEDS]->(o:Column {versionId: vid})
+				MATCH (o:Column) WHERE o.versionId = vid AND o.name IS NOT NULL
+				MATCH (a:Column)-[e:FEEDS]->(o)
 				OPTIONAL MATCH (w:DatasetVersion {id: vid})
 				WITH vid, w, o, a, e,
 				     CASE WHEN w IS NULL THEN false
@@ -124,7 +127,8 @@ func (s *Store) convertColumnNodes(ctx context.Context, batch int) error {
 			_, err = tx.run(`
 				CALL { UNWIND $lineage AS l MATCH (v:DatasetVersion {id: l.version}) SET v.columnLineage = l.lineage }
 				`+columnMarksCall+`
-				CALL { UNWIND $vids AS vid MATCH (:Column)-[e:FEEDS]->(:Column {versionId: vid}) DELETE e }`,
+				CALL { UNWIND $vids AS vid MATCH (o:Column) WHERE o.versionId = vid AND o.name IS NOT NULL
+				       MATCH (:Column)-[e:FEEDS]->(o) DELETE e }`,
 				map[string]any{"lineage": orEmpty(lineage), "marks": m.rows(), "vids": vids})
 			return true, err
 		})
@@ -139,7 +143,7 @@ func (s *Store) convertColumnNodes(ctx context.Context, batch int) error {
 		more, err := write(ctx, s, func(tx *txn) (bool, error) {
 			recs, err := tx.run(`
 				MATCH (c:Column) WITH DISTINCT c.versionId AS vid LIMIT $n
-				MATCH (c:Column {versionId: vid})
+				MATCH (c:Column) WHERE c.versionId = vid AND c.name IS NOT NULL
 				RETURN vid, collect(c.name) AS names`, map[string]any{"n": batch})
 			if err != nil {
 				return false, err
@@ -161,7 +165,7 @@ func (s *Store) convertColumnNodes(ctx context.Context, batch int) error {
 				}
 			}
 			_, err = tx.run(columnMarksCall+`
-				CALL { UNWIND $vids AS vid MATCH (c:Column {versionId: vid}) DETACH DELETE c }`,
+				CALL { UNWIND $vids AS vid MATCH (c:Column) WHERE c.versionId = vid AND c.name IS NOT NULL DETACH DELETE c }`,
 				map[string]any{"marks": m.rows(), "vids": vids})
 			return true, err
 		})
