@@ -6,7 +6,8 @@
 // It owns the bytes only. What a blob is (which run's or logged model's
 // file, at which path) is recorded in Neo4j by internal/store; this package
 // knows nothing of runs, projects or access. Store is the small interface a
-// backend implements (Local here; an S3-compatible one can follow); Put
+// backend implements: Local (a directory) and S3 (an S3-compatible bucket,
+// through the AWS SDK), with the same semantics and the same tests; Put
 // streams, never holding a whole upload in memory. It must not import the
 // hub's other packages beyond the kernel.
 package blobs
