@@ -15,7 +15,7 @@ import (
 	"github.com/exphub/exphub/internal/mlflowimport"
 )
 
-const importUsage = `usage: hubctl import mlflow --from URL [--experiment NAME ...] [--project KEY]
+const importUsage = `usage: hubctl import mlflow --from URL [--experiment NAME ...] [--project KEY] [--no-models]
                           [--url URL] [--token-env EXPHUB_TOKEN] [--from-token-env VAR] [--json]
 
 Copies experiments and runs (params, full metric histories, tags, status,
@@ -26,7 +26,11 @@ the token in $EXPHUB_TOKEN (contributor or above on the target projects).
 
 Experiments are all the source's active ones, or those --experiment names.
 A name without a project lands in the hub's default MLflow project, or in
---project KEY. Deleted runs and experiments are not copied.
+--project KEY. Deleted runs and experiments are not copied. Then every
+registered model (unless --no-models) with its versions, each linked to
+the hub copy of its run, and its aliases; an alias the hub governs
+(production, or one the project's policy names) is not set around
+governance: the hub opens a promotion request, which the summary names.
 
 It is idempotent and resumable: each hub run records its source run
 (tag exphub.import.sourceRunId) and, once copied in full, is marked
@@ -59,6 +63,7 @@ func runImport(args []string, getenv func(string) string, stdout, stderr io.Writ
 	tokenEnv := fs.String("token-env", "EXPHUB_TOKEN", "environment variable holding the hub token")
 	project := fs.String("project", "", "hub project for experiments whose name has no project")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	noModels := fs.Bool("no-models", false, "leave registered models out")
 	var experiments stringList
 	fs.Var(&experiments, "experiment", "a source experiment to copy, by name (repeatable; default: all)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -91,7 +96,7 @@ func runImport(args []string, getenv func(string) string, stdout, stderr io.Writ
 		src.Token = getenv(*fromTokenEnv)
 	}
 	opts := mlflowimport.Options{From: src, To: &mlflowimport.Client{Base: strings.TrimSuffix(strings.TrimRight(*hubURL, "/"), "/graphql"), Token: token},
-		Experiments: experiments, Project: *project, Progress: stderr}
+		Experiments: experiments, Project: *project, Progress: stderr, NoModels: *noModels}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return importMLflow(ctx, opts, *asJSON, stdout, stderr)

@@ -102,7 +102,15 @@ func TestImportMLflow(t *testing.T) {
 	if !strings.Contains(out, "resumed") || !strings.Contains(out, "NaN or infinite") {
 		t.Errorf("the summary does not say what it resumed and skipped:\n%s", out)
 	}
+	// The registry: both versions, linked to the hub copies of their runs;
+	// the free alias set; production, which the hub governs, became a
+	// promotion request the summary names.
+	if !strings.Contains(out, "registered models: 1 created, 0 already in the hub; versions: 2 copied, 0 unchanged; aliases: 1 set, 0 unchanged") ||
+		!strings.Contains(out, "alias production") || !strings.Contains(out, "promotion request") {
+		t.Errorf("the summary of the registry:\n%s", out)
+	}
 	check(t, from, to, key, ids)
+	checkModels(t, to, key, ids)
 
 	// The source's running run goes on and ends: the next import brings
 	// it up to date.
@@ -116,7 +124,8 @@ func TestImportMLflow(t *testing.T) {
 	// Once more: nothing to do, nothing written.
 	before := events()
 	out = hubctl(exitOK)
-	if !strings.Contains(out, "runs: 0 copied, 0 resumed, 0 updated, 5 unchanged") || !strings.Contains(out, "copied: 0 metric points") {
+	if !strings.Contains(out, "runs: 0 copied, 0 resumed, 0 updated, 5 unchanged") || !strings.Contains(out, "copied: 0 metric points") ||
+		!strings.Contains(out, "versions: 0 copied, 2 unchanged; aliases: 0 set, 1 unchanged") {
 		t.Errorf("a second import of the same source:\n%s", out)
 	}
 	if after := events(); after != before {
@@ -137,6 +146,51 @@ func TestImportMLflow(t *testing.T) {
 	}
 	if after := events(); after != before {
 		t.Errorf("bad command lines wrote %d events", after-before)
+	}
+}
+
+// checkModels checks the copy of populate.py's registered model.
+func checkModels(t *testing.T, to *mlflowimport.Client, key string, ids map[string]string) {
+	t.Helper()
+	ctx := t.Context()
+	m, err := to.RegisteredModel(ctx, key+"/churn-model")
+	if err != nil {
+		t.Fatalf("the registered model was not copied: %v", err)
+	}
+	if m.Description != "churn classifier" {
+		t.Errorf("model description %q", m.Description)
+	}
+	versions, err := to.ModelVersions(ctx, key+"/churn-model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hubRun := map[string]string{} // source version → hub run id
+	hubVersion := map[string]string{}
+	for _, v := range versions {
+		sv, _ := v.Tag(mlflowimport.SourceVersionTag)
+		hubRun[sv], hubVersion[sv] = v.RunID, v.Version
+	}
+	for i, sv := range []string{"1", "2"} {
+		src, err := to.GetRun(ctx, hubRun[sv])
+		if err != nil {
+			t.Fatalf("version %s: its run %q: %v", sv, hubRun[sv], err)
+		}
+		if id, _ := src.Tag(mlflowimport.SourceRunTag); id != ids[fmt.Sprintf("child%d", i)] {
+			t.Errorf("version %s is linked to the copy of %s, want child%d's", sv, id, i)
+		}
+	}
+	if len(versions) != 2 {
+		t.Errorf("%d versions in the hub, want 2", len(versions))
+	}
+	aliases := map[string]string{}
+	for _, a := range m.Aliases {
+		aliases[a.Alias] = a.Version
+	}
+	if aliases["champion"] != hubVersion["2"] {
+		t.Errorf("champion names version %q, want %q (the copy of version 2)", aliases["champion"], hubVersion["2"])
+	}
+	if _, ok := aliases["production"]; ok {
+		t.Errorf("production was set around governance: %v", aliases)
 	}
 }
 

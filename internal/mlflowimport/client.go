@@ -426,3 +426,125 @@ func orEmpty[T any](s []T) []T {
 	}
 	return s
 }
+
+// RegisteredModel is a registered model as MLflow describes it.
+type RegisteredModel struct {
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Tags        []KV    `json:"tags"`
+	Aliases     []Alias `json:"aliases"`
+}
+
+// Alias is a registered model's alias and the version it names.
+type Alias struct {
+	Alias   string `json:"alias"`
+	Version string `json:"version"`
+}
+
+// ModelVersion is a model version as MLflow describes it.
+type ModelVersion struct {
+	Name        string `json:"name"`
+	Version     string `json:"version"`
+	Source      string `json:"source"`
+	RunID       string `json:"run_id"`
+	Description string `json:"description"`
+	Tags        []KV   `json:"tags"`
+}
+
+// Tag returns the value of tag key and whether the version has it.
+func (v *ModelVersion) Tag(key string) (string, bool) {
+	for _, t := range v.Tags {
+		if t.Key == key {
+			return t.Value, true
+		}
+	}
+	return "", false
+}
+
+// RegisteredModels lists every registered model.
+func (c *Client) RegisteredModels(ctx context.Context) ([]RegisteredModel, error) {
+	var all []RegisteredModel
+	token := ""
+	for {
+		var page struct {
+			Models        []RegisteredModel `json:"registered_models"`
+			NextPageToken string            `json:"next_page_token"`
+		}
+		q := url.Values{"max_results": {"1000"}}
+		if token != "" {
+			q.Set("page_token", token)
+		}
+		if err := c.call(ctx, http.MethodGet, "/api/2.0/mlflow/registered-models/search", q, nil, &page, true); err != nil {
+			return nil, fmt.Errorf("registered-models/search: %w", err)
+		}
+		all = append(all, page.Models...)
+		if token = page.NextPageToken; token == "" {
+			return all, nil
+		}
+	}
+}
+
+// RegisteredModel returns the registered model of that name; NotFound
+// when there is none.
+func (c *Client) RegisteredModel(ctx context.Context, name string) (*RegisteredModel, error) {
+	var out struct {
+		Model RegisteredModel `json:"registered_model"`
+	}
+	if err := c.call(ctx, http.MethodGet, "/api/2.0/mlflow/registered-models/get", url.Values{"name": {name}}, nil, &out, true); err != nil {
+		return nil, err
+	}
+	return &out.Model, nil
+}
+
+// CreateRegisteredModel creates a registered model.
+func (c *Client) CreateRegisteredModel(ctx context.Context, name, description string, tags []KV) error {
+	body := map[string]any{"name": name, "description": description, "tags": orEmpty(tags)}
+	if err := c.call(ctx, http.MethodPost, "/api/2.0/mlflow/registered-models/create", nil, body, nil, false); err != nil {
+		return fmt.Errorf("registered-models/create %q: %w", name, err)
+	}
+	return nil
+}
+
+// ModelVersions lists every version of a registered model.
+func (c *Client) ModelVersions(ctx context.Context, name string) ([]ModelVersion, error) {
+	var all []ModelVersion
+	token := ""
+	for {
+		var page struct {
+			Versions      []ModelVersion `json:"model_versions"`
+			NextPageToken string         `json:"next_page_token"`
+		}
+		q := url.Values{"filter": {"name = '" + strings.ReplaceAll(name, "'", `\'`) + "'"}, "max_results": {"1000"}}
+		if token != "" {
+			q.Set("page_token", token)
+		}
+		if err := c.call(ctx, http.MethodGet, "/api/2.0/mlflow/model-versions/search", q, nil, &page, true); err != nil {
+			return nil, fmt.Errorf("model-versions/search of %q: %w", name, err)
+		}
+		all = append(all, page.Versions...)
+		if token = page.NextPageToken; token == "" {
+			return all, nil
+		}
+	}
+}
+
+// CreateModelVersion creates a version of a registered model.
+func (c *Client) CreateModelVersion(ctx context.Context, name, source, runID, description string, tags []KV) (*ModelVersion, error) {
+	var out struct {
+		Version ModelVersion `json:"model_version"`
+	}
+	body := map[string]any{"name": name, "source": source, "description": description, "tags": orEmpty(tags)}
+	if runID != "" {
+		body["run_id"] = runID
+	}
+	if err := c.call(ctx, http.MethodPost, "/api/2.0/mlflow/model-versions/create", nil, body, &out, false); err != nil {
+		return nil, fmt.Errorf("model-versions/create of %q: %w", name, err)
+	}
+	return &out.Version, nil
+}
+
+// SetAlias points a registered model's alias at a version.
+func (c *Client) SetAlias(ctx context.Context, name, alias, version string) error {
+	return c.call(ctx, http.MethodPost, "/api/2.0/mlflow/registered-models/alias", nil,
+		map[string]any{"name": name, "alias": alias, "version": version}, nil, true)
+}

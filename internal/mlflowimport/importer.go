@@ -2,6 +2,7 @@ package mlflowimport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +15,7 @@ import (
 // param, metric point, tag and input of the run was copied.
 const (
 	SourceRunTag        = "exphub.import.sourceRunId"
+	SourceVersionTag    = "exphub.import.sourceVersion"
 	SourceExperimentTag = "exphub.import.source"
 	CompleteTag         = "exphub.import.complete"
 	parentTag           = "mlflow.parentRunId"
@@ -36,6 +38,8 @@ type Options struct {
 	Progress io.Writer
 	// OnBatch, when set, is called after each batch written to the hub.
 	OnBatch func()
+	// NoModels leaves registered models out.
+	NoModels bool
 }
 
 // Summary is what an import did.
@@ -49,6 +53,11 @@ type Summary struct {
 		Copied, Resumed, Updated, Unchanged int
 	}
 	MetricPoints, Params, Tags, Inputs int
+	Models                             struct{ Created, Existing int }
+	// Versions copied now, and found copied before.
+	Versions struct{ Copied, Unchanged int }
+	// Aliases set now, and found set before.
+	Aliases struct{ Set, Unchanged int }
 	// Skipped lists what was not copied, and why.
 	Skipped []string
 }
@@ -59,7 +68,7 @@ func Import(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.BatchSize <= 0 || opts.BatchSize > 1000 {
 		opts.BatchSize = 1000
 	}
-	im := &importer{Options: opts, sum: &Summary{}}
+	im := &importer{Options: opts, sum: &Summary{}, runs: map[string]string{}}
 	exps, err := im.sources(ctx)
 	if err != nil {
 		return im.sum, err
@@ -69,12 +78,19 @@ func Import(ctx context.Context, opts Options) (*Summary, error) {
 			return im.sum, fmt.Errorf("experiment %q: %w", e.Name, err)
 		}
 	}
+	if !im.NoModels {
+		if err := im.models(ctx); err != nil {
+			return im.sum, err
+		}
+	}
 	return im.sum, nil
 }
 
 type importer struct {
 	Options
 	sum *Summary
+	// runs maps a copied source run's id to its hub run's.
+	runs map[string]string
 }
 
 func (im *importer) progress(format string, args ...any) {
@@ -171,6 +187,9 @@ func (im *importer) experiment(ctx context.Context, src Experiment, n, of int) e
 		if err := visit(&srcRuns[i], 0); err != nil {
 			return fmt.Errorf("run %s: %w", srcRuns[i].Info.RunID, err)
 		}
+	}
+	for src, dest := range copied {
+		im.runs[src] = dest.Info.RunID
 	}
 	return nil
 }
@@ -336,11 +355,120 @@ func (im *importer) metrics(ctx context.Context, src, dest *Run, resumed bool) e
 	return nil
 }
 
+// models copies every registered model, its versions (each linked to the
+// hub copy of its run, when that run was copied) and its aliases. An
+// alias the hub governs (production, or one the project's policy names)
+// is not set: the hub opens a promotion request instead, which the
+// summary names.
+func (im *importer) models(ctx context.Context) error {
+	models, err := im.From.RegisteredModels(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range models {
+		if err := im.model(ctx, m); err != nil {
+			return fmt.Errorf("registered model %q: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+func (im *importer) model(ctx context.Context, m RegisteredModel) error {
+	name := im.destName(m.Name)
+	if _, err := im.To.RegisteredModel(ctx, name); NotFound(err) {
+		if err := im.To.CreateRegisteredModel(ctx, name, m.Description, m.Tags); err != nil {
+			return err
+		}
+		im.sum.Models.Created++
+	} else if err != nil {
+		return err
+	} else {
+		im.sum.Models.Existing++
+	}
+	src, err := im.From.ModelVersions(ctx, m.Name)
+	if err != nil {
+		return err
+	}
+	dest, err := im.To.ModelVersions(ctx, name)
+	if err != nil {
+		return err
+	}
+	copied := map[string]string{} // source version → hub version
+	for _, v := range dest {
+		if sv, ok := v.Tag(SourceVersionTag); ok {
+			copied[sv] = v.Version
+		}
+	}
+	slices.SortFunc(src, func(a, b ModelVersion) int { return cmpVersion(a.Version, b.Version) })
+	for _, v := range src {
+		if _, ok := copied[v.Version]; ok {
+			im.sum.Versions.Unchanged++
+			continue
+		}
+		runID := ""
+		if v.RunID != "" {
+			if runID = im.runs[v.RunID]; runID == "" {
+				im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s version %s: its run %s was not copied; the version is copied without it",
+					m.Name, v.Version, v.RunID))
+			}
+		}
+		tags := append(slices.Clone(v.Tags), KV{SourceVersionTag, v.Version})
+		got, err := im.To.CreateModelVersion(ctx, name, v.Source, runID, v.Description, tags)
+		if err != nil {
+			return err
+		}
+		copied[v.Version] = got.Version
+		im.sum.Versions.Copied++
+		im.progress("  model %s version %s → %s version %s", m.Name, v.Version, name, got.Version)
+	}
+	if len(m.Aliases) == 0 {
+		return nil
+	}
+	now, err := im.To.RegisteredModel(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, a := range m.Aliases {
+		want, ok := copied[a.Version]
+		if !ok {
+			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s alias %s: its version %s was not copied", m.Name, a.Alias, a.Version))
+			continue
+		}
+		if slices.ContainsFunc(now.Aliases, func(x Alias) bool { return strings.EqualFold(x.Alias, a.Alias) && x.Version == want }) {
+			im.sum.Aliases.Unchanged++
+			continue
+		}
+		err := im.To.SetAlias(ctx, name, a.Alias, want)
+		var e *APIError
+		switch {
+		case err == nil:
+			im.sum.Aliases.Set++
+		case errors.As(err, &e) && e.Code == "PERMISSION_DENIED":
+			// A governed alias: the hub answered with the promotion
+			// request it opened (or the one already open).
+			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s alias %s → version %s: %s", name, a.Alias, want, e.Message))
+		default:
+			return err
+		}
+	}
+	return nil
+}
+
+// cmpVersion orders version numbers as numbers.
+func cmpVersion(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
 // Print writes a summary for people.
 func (s *Summary) Print(w io.Writer) {
 	fmt.Fprintf(w, "experiments: %d created, %d already in the hub\n", s.Experiments.Created, s.Experiments.Existing)
 	fmt.Fprintf(w, "runs: %d copied, %d resumed, %d updated, %d unchanged\n", s.Runs.Copied, s.Runs.Resumed, s.Runs.Updated, s.Runs.Unchanged)
 	fmt.Fprintf(w, "copied: %d metric points, %d params, %d tags, %d dataset inputs\n", s.MetricPoints, s.Params, s.Tags, s.Inputs)
+	fmt.Fprintf(w, "registered models: %d created, %d already in the hub; versions: %d copied, %d unchanged; aliases: %d set, %d unchanged\n",
+		s.Models.Created, s.Models.Existing, s.Versions.Copied, s.Versions.Unchanged, s.Aliases.Set, s.Aliases.Unchanged)
 	if len(s.Skipped) > 0 {
 		fmt.Fprintf(w, "skipped (%d):\n", len(s.Skipped))
 		for _, x := range s.Skipped {

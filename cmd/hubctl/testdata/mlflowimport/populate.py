@@ -1,8 +1,9 @@
 """Fills a real MLflow tracking server (MLFLOW_TRACKING_URI) with what
 hubctl import mlflow copies: two experiments, a parent run with two nested
 children, metric series (one with a NaN point), params, tags, a failed run,
-a run still running, a logged pandas dataset, and a deleted run that must
-not be copied. Prints the ids as JSON."""
+a run still running, a logged pandas dataset, a deleted run that must not
+be copied, and a registered model with two versions of the sweep's
+children, a free alias (champion) and production. Prints the ids as JSON."""
 import json
 import math
 
@@ -48,5 +49,12 @@ with mlflow.start_run(run_name="mistake") as gone:
     mlflow.log_param("x", "1")
 client.delete_run(gone.info.run_id)
 ids["deleted"] = gone.info.run_id
+
+client.create_registered_model("churn-model", description="churn classifier", tags={"owner": "retention"})
+for i in range(2):
+    run_id = ids[f"child{i}"]
+    client.create_model_version("churn-model", f"runs:/{run_id}/model", run_id=run_id, description=f"lr sweep {i}")
+client.set_registered_model_alias("churn-model", "champion", "2")
+client.set_registered_model_alias("churn-model", "production", "1")
 
 print(json.dumps(ids))
