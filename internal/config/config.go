@@ -23,6 +23,7 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/blobs"
 )
 
 // DevNeo4jPassword is the password deploy/neo4j/neo4j.sh sets by default;
@@ -86,11 +87,19 @@ type Config struct {
 	// unset; else such names are refused).
 	MLflowDefaultProject string
 	// ArtifactRoot is the directory MLflow artifacts are kept in,
-	// content-addressed (DevArtifactRoot in development mode when unset;
-	// else the server keeps no artifacts and the artifact proxy says so).
+	// content-addressed, or an s3://bucket/prefix URL (DevArtifactRoot in
+	// development mode when unset; else the server keeps no artifacts and
+	// the artifact proxy says so).
 	ArtifactRoot string
 	// ArtifactMaxBytes bounds one artifact file.
 	ArtifactMaxBytes int64
+	// S3Endpoint, S3Region and S3PathStyle say how an s3:// ArtifactRoot
+	// is reached: an S3-compatible service's URL (empty: AWS), the
+	// bucket's region, and path-style addressing. Credentials come from
+	// the AWS SDK's standard chain, not from here.
+	S3Endpoint  string
+	S3Region    string
+	S3PathStyle bool
 }
 
 // setting is one configuration key, settable as EXPHUB_<NAME> and as the
@@ -258,7 +267,7 @@ var settings = []setting{
 		c.MLflowDefaultProject = v
 		return nil
 	}},
-	{"EXPHUB_ARTIFACT_ROOT", "artifact-root", "", "directory MLflow artifacts are kept in, content-addressed by sha256 (dev mode default: " + DevArtifactRoot + "; unset: no artifacts)",
+	{"EXPHUB_ARTIFACT_ROOT", "artifact-root", "", "directory, or s3://bucket/prefix, MLflow artifacts are kept in, content-addressed by sha256 (dev mode default: " + DevArtifactRoot + "; unset: no artifacts)",
 		str(func(c *Config) *string { return &c.ArtifactRoot })},
 	{"EXPHUB_ARTIFACT_MAX_BYTES", "artifact-max-bytes", "1073741824", "largest accepted artifact file, in bytes", func(c *Config, v string) error {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -266,6 +275,24 @@ var settings = []setting{
 			return errors.New("must be a positive integer")
 		}
 		c.ArtifactMaxBytes = n
+		return nil
+	}},
+	{"EXPHUB_S3_ENDPOINT", "s3-endpoint", "", "URL of the S3-compatible service of an s3:// EXPHUB_ARTIFACT_ROOT, e.g. http://minio:9000 (empty: AWS S3)", func(c *Config, v string) error {
+		if v != "" {
+			if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+				return errors.New("must be an http:// or https:// URL such as http://minio:9000")
+			}
+		}
+		c.S3Endpoint = v
+		return nil
+	}},
+	{"EXPHUB_S3_REGION", "s3-region", "", "region of the bucket of an s3:// EXPHUB_ARTIFACT_ROOT (empty: AWS_REGION; us-east-1 with EXPHUB_S3_ENDPOINT)", str(func(c *Config) *string { return &c.S3Region })},
+	{"EXPHUB_S3_PATH_STYLE", "s3-path-style", "false", "address the bucket in the URL path (endpoint/bucket/key), as MinIO and Ceph usually need", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		c.S3PathStyle = b
 		return nil
 	}},
 	{"EXPHUB_DEV", "dev", "false", "development mode: dev secrets, demo data, sign-in banner", func(c *Config, v string) error {
@@ -346,6 +373,18 @@ func (c *Config) validate() error {
 	}
 	if c.Dev && c.ArtifactRoot == "" {
 		c.ArtifactRoot = DevArtifactRoot
+	}
+	if strings.HasPrefix(c.ArtifactRoot, blobs.S3Scheme) {
+		if _, _, err := blobs.ParseS3URL(c.ArtifactRoot); err != nil {
+			return fmt.Errorf("EXPHUB_ARTIFACT_ROOT: %w", err)
+		}
+	} else {
+		if strings.Contains(c.ArtifactRoot, "://") {
+			return fmt.Errorf("EXPHUB_ARTIFACT_ROOT=%q: must be a directory or an s3://bucket/prefix URL", c.ArtifactRoot)
+		}
+		if c.S3Endpoint != "" || c.S3Region != "" || c.S3PathStyle {
+			return fmt.Errorf("EXPHUB_S3_ENDPOINT, EXPHUB_S3_REGION and EXPHUB_S3_PATH_STYLE apply to an s3:// EXPHUB_ARTIFACT_ROOT only, and it is %q", c.ArtifactRoot)
+		}
 	}
 	if c.Dev && len(c.ValidationFileRoots) == 0 {
 		c.ValidationFileRoots = []string{"/"}

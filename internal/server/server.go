@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -114,7 +115,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	// MLflow artifacts' bytes, content-addressed under the artifact root.
 	artifacts := mlflow.ArtifactsConfig{MaxFileBytes: cfg.ArtifactMaxBytes}
 	if cfg.ArtifactRoot != "" {
-		b, err := blobs.NewLocal(cfg.ArtifactRoot)
+		b, err := newBlobs(ctx, cfg)
 		if err != nil {
 			return fmt.Errorf("EXPHUB_ARTIFACT_ROOT=%s: %w", cfg.ArtifactRoot, err)
 		}
@@ -215,6 +216,16 @@ func newVerifier(ctx context.Context, cfg *config.Config) (auth.Verifier, func()
 		return nil, nil, fmt.Errorf("EXPHUB_JWT_SECRET: %w", err)
 	}
 	return v, func() {}, nil
+}
+
+// newBlobs is the blob store the artifact root names: an S3 bucket for an
+// s3:// URL (checked for credentials and reachability now, so a bad setting
+// stops start-up), else a local directory.
+func newBlobs(ctx context.Context, cfg *config.Config) (mlflow.Blobs, error) {
+	if strings.HasPrefix(cfg.ArtifactRoot, blobs.S3Scheme) {
+		return blobs.NewS3(ctx, blobs.S3Config{Root: cfg.ArtifactRoot, Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, PathStyle: cfg.S3PathStyle})
+	}
+	return blobs.NewLocal(cfg.ArtifactRoot)
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
