@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/exphub/exphub/internal/errs"
 )
 
@@ -161,6 +163,71 @@ type lineageBatch struct {
 	latest map[string]string
 	drafts map[string][]eventDraft
 	actors []string
+	// pending are writes waiting to go in front of the next statement.
+	pending []pendingWrite
+}
+
+// pendingWrite is a write a batch sends in front of its next statement
+// rather than in a round trip of its own: a unit subquery (CALL { … }
+// without RETURN) over params, whose names no other statement of the
+// batch uses. Only writes that no later statement of the batch reads are
+// sent so.
+type pendingWrite struct {
+	call   string
+	params map[string]any
+}
+
+// later queues call, a unit subquery over params, for the front of the
+// batch's next statement; a write of the same parameters still queued is
+// sent first ($now, the batch's time, is every statement's).
+func (b *lineageBatch) later(call string, params map[string]any) error {
+	for _, p := range b.pending {
+		for k := range params {
+			if _, dup := p.params[k]; dup && k != "now" {
+				if err := b.flush(); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	b.pending = append(b.pending, pendingWrite{call, params})
+	return nil
+}
+
+// run runs a statement of the batch, with the queued writes in front.
+func (b *lineageBatch) run(cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	if len(b.pending) == 0 {
+		return b.tx.run(cypher, params)
+	}
+	var text strings.Builder
+	all := maps.Clone(params)
+	for _, p := range b.pending {
+		text.WriteString(p.call)
+		text.WriteString("\n")
+		maps.Copy(all, p.params)
+	}
+	b.pending = nil
+	text.WriteString(cypher)
+	return b.tx.run(text.String(), all)
+}
+
+// single is run for a statement that returns at most one record.
+func (b *lineageBatch) single(cypher string, params map[string]any) (*neo4j.Record, error) {
+	recs, err := b.run(cypher, params)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	return recs[0], nil
+}
+
+// flush sends the queued writes, if any, on their own.
+func (b *lineageBatch) flush() error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	_, err := b.run(`RETURN true AS flushed`, map[string]any{})
+	return err
 }
 
 func jobKey(project, ns, name string) string { return project + "\x00" + ns + "\x00" + name }
@@ -180,7 +247,7 @@ func (s *Store) IngestLineage(ctx context.Context, events []LineageEvent, next L
 			jobs: map[string]string{}, runs: map[string]string{}, sets: map[string]string{}, latest: map[string]string{},
 			drafts: map[string][]eventDraft{}}
 		steps := []func() error{b.screen, b.writeJobs, func() error { return b.writeRuns(next) }, b.writeDatasets,
-			b.writeVersionsAndEdges, b.record, b.appendDrafts}
+			b.record, b.writeVersionsAndEdges, b.flush, b.appendDrafts}
 		for _, step := range steps {
 			if err := step(); err != nil {
 				return nil, err
@@ -207,7 +274,7 @@ func (b *lineageBatch) screen() error {
 		hashes = append(hashes, e.Hash)
 		projects[e.ProjectKey] = true
 	}
-	rec, err := b.tx.single(`
+	rec, err := b.single(`
 		CALL { UNWIND $hashes AS h MATCH (e:LineageEvent {hash: h}) RETURN collect(e.hash) AS seen }
 		CALL { UNWIND $projects AS k MATCH (p:Project {key: k}) RETURN collect(p.key) AS found }
 		RETURN seen, found`, map[string]any{"hashes": hashes, "projects": slices.Collect(maps.Keys(projects))})
@@ -274,7 +341,8 @@ func mergeFacets(stored string, update Facets) (string, bool, error) {
 	return string(out), changed, err
 }
 
-// record keeps the hashes of the events written, so a retry is a no-op.
+// record keeps the hashes of the events written, so a retry is a no-op;
+// the records go with the batch's next statement.
 func (b *lineageBatch) record() error {
 	rows := make([]map[string]any, 0, len(b.live))
 	for _, i := range b.live {
@@ -282,9 +350,8 @@ func (b *lineageBatch) record() error {
 		rows = append(rows, map[string]any{"hash": e.Hash, "projectKey": e.ProjectKey, "type": e.Type,
 			"time": e.Time, "runId": nilIfEmpty(b.res[i].RunID), "jobId": nilIfEmpty(b.res[i].JobID)})
 	}
-	_, err := b.tx.run(`UNWIND $rows AS r CREATE (e:LineageEvent) SET e = r, e.receivedAt = $now`,
-		map[string]any{"rows": rows, "now": b.now})
-	return err
+	return b.later(`CALL { UNWIND $lineageEvents AS r CREATE (e:LineageEvent) SET e = r, e.receivedAt = $now }`,
+		map[string]any{"lineageEvents": rows, "now": b.now})
 }
 
 // appendDrafts appends the drafts gathered so far to the event log.

@@ -16,11 +16,6 @@ import (
 // of the version a use resolved to (its "vid" and stored "columnHash").
 func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) map[string]any) error {
 	var consumed, produced, jobIO []map[string]any
-	type assertion struct {
-		i       int
-		version string
-		d       LineageDataset
-	}
 	var assertions []assertion
 	inputVersion := map[string]string{} // event index + dataset key → version id
 	vid := func(ref versionRef) string {
@@ -56,7 +51,10 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) ma
 	if err != nil {
 		return err
 	}
-	recs, err := b.tx.run(`
+	if len(consumed) == 0 && len(produced) == 0 && len(jobIO) == 0 && len(lineage) == 0 && len(marks) == 0 {
+		return b.recordAllAssertions(assertions)
+	}
+	recs, err := b.run(`
 		CALL { UNWIND $consumed AS e MATCH (v:DatasetVersion {id: e.version}), (r:Run {id: e.run})
 		       OPTIONAL MATCH (v)-[old:CONSUMED_BY]->(r)
 		       MERGE (v)-[c:CONSUMED_BY]->(r) ON CREATE SET c.createdAt = $now
@@ -110,7 +108,18 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) ma
 			}
 		}
 	}
-	for _, a := range assertions {
+	return b.recordAllAssertions(assertions)
+}
+
+// assertion is a producer's quality assertions on a version, of event i.
+type assertion struct {
+	i       int
+	version string
+	d       LineageDataset
+}
+
+func (b *lineageBatch) recordAllAssertions(as []assertion) error {
+	for _, a := range as {
 		if err := b.recordAssertions(a.i, a.version, a.d); err != nil {
 			return err
 		}
@@ -131,7 +140,7 @@ func (b *lineageBatch) recordAssertions(i int, versionID string, d LineageDatase
 	p["openlineageRunId"] = b.res[i].RunID
 	// START and COMPLETE of one run often carry the same assertions: they
 	// are recorded once, and again only when their outcome changed.
-	same, err := b.tx.single(`
+	same, err := b.single(`
 		MATCH (r:ValidationRun {datasetVersionId: $versionId, openlineageRunId: $run, suiteName: $suite})
 		WITH r ORDER BY r.createdAt DESC, r.id DESC LIMIT 1
 		RETURN r.status = $status AND r.results = $results AS same`,
@@ -145,7 +154,7 @@ func (b *lineageBatch) recordAssertions(i int, versionID string, d LineageDatase
 			return err
 		}
 	}
-	rec, err := b.tx.single(`
+	rec, err := b.single(`
 		MATCH (v:DatasetVersion {id: $versionId})
 		CREATE (r:ValidationRun:Node {id: $id})
 		SET r += $props, r.projectKey = v.projectKey, r.datasetId = v.datasetId, r.datasetVersionId = v.id,
@@ -237,7 +246,7 @@ func (b *lineageBatch) columnLineage(uses []datasetUse, version func(versionRef)
 		}
 	}
 	if len(stored) > 0 {
-		recs, err := b.tx.run(`UNWIND $ids AS id MATCH (v:DatasetVersion {id: id}) RETURN v.id AS id, coalesce(v.columnLineage, '') AS lineage`,
+		recs, err := b.run(`UNWIND $ids AS id MATCH (v:DatasetVersion {id: id}) RETURN v.id AS id, coalesce(v.columnLineage, '') AS lineage`,
 			map[string]any{"ids": stored})
 		if err != nil {
 			return nil, nil, err

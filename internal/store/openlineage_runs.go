@@ -53,7 +53,7 @@ func (b *lineageBatch) writeJobs() error {
 	for n, k := range order {
 		rows[n] = byKey[k].row
 	}
-	recs, err := b.tx.run(`
+	recs, err := b.run(`
 		UNWIND $rows AS j
 		MATCH (p:Project {key: j.projectKey})
 		MERGE (x:Job {projectKey: j.projectKey, namespace: j.namespace, name: j.name})
@@ -109,15 +109,17 @@ func (b *lineageBatch) writeJobs() error {
 				"child": b.res[i].JobID})
 		}
 	}
-	_, err = b.tx.run(`
-		CALL { UNWIND $updates AS u MATCH (x:Job {id: u.id})
+	if len(updates) == 0 && len(parents) == 0 {
+		return nil
+	}
+	return b.later(`
+		CALL { UNWIND $jobUpdates AS u MATCH (x:Job {id: u.id})
 		       SET x.facets = u.facets, x.updatedAt = $now,
 		           x.description = coalesce(u.description, x.description),
 		           x.codeRepo = coalesce(u.codeRepo, x.codeRepo), x.codeCommit = coalesce(u.codeCommit, x.codeCommit) }
-		CALL { UNWIND $parents AS l MATCH (p:Job {id: l.parent}), (c:Job {id: l.child}) WHERE p <> c
+		CALL { UNWIND $jobParents AS l MATCH (p:Job {id: l.parent}), (c:Job {id: l.child}) WHERE p <> c
 		       MERGE (p)-[:HAS_CHILD]->(c) }`,
-		map[string]any{"updates": orEmpty(updates), "parents": orEmpty(parents), "now": b.now})
-	return err
+		map[string]any{"jobUpdates": orEmpty(updates), "jobParents": orEmpty(parents), "now": b.now})
 }
 
 func orEmpty(rows []map[string]any) []map[string]any {
@@ -154,7 +156,7 @@ func (b *lineageBatch) writeRuns(next LineageNext) error {
 	for n, k := range order {
 		keys[n] = map[string]any{"key": k, "projectKey": byKey[k].project, "ext": byKey[k].ext}
 	}
-	recs, err := b.tx.run(`
+	recs, err := b.run(`
 		UNWIND $keys AS k
 		OPTIONAL MATCH (x:Run {projectKey: k.projectKey, externalId: k.ext})
 		RETURN k.key AS key, x{.*} AS x`, map[string]any{"keys": keys})
@@ -237,7 +239,7 @@ func (b *lineageBatch) writeRuns(next LineageNext) error {
 			b.res[i].RunID = row["id"].(string)
 		}
 	}
-	_, err = b.tx.run(`
+	_, err = b.run(`
 		UNWIND $rows AS r
 		MERGE (x:Run {projectKey: r.projectKey, externalId: r.ext})
 		  ON CREATE SET x:Node, x.id = r.props.id, x.jobId = r.props.jobId, x.name = r.name, x.displayName = r.name,

@@ -60,7 +60,7 @@ func (b *lineageBatch) writeDatasets() error {
 	for n, k := range order {
 		rows[n] = byKey[k].row
 	}
-	recs, err := b.tx.run(`
+	recs, err := b.run(`
 		UNWIND $rows AS d
 		MATCH (p:Project {key: d.projectKey})
 		MERGE (x:Dataset {projectKey: d.projectKey, namespace: d.namespace, name: d.name})
@@ -99,9 +99,11 @@ func (b *lineageBatch) writeDatasets() error {
 			updates = append(updates, map[string]any{"id": id, "facets": merged})
 		}
 	}
-	_, err = b.tx.run(`UNWIND $updates AS u MATCH (x:Dataset {id: u.id}) SET x.facets = u.facets`,
-		map[string]any{"updates": orEmpty(updates)})
-	return err
+	if len(updates) == 0 {
+		return nil
+	}
+	return b.later(`CALL { UNWIND $datasetFacets AS u MATCH (x:Dataset {id: u.id}) SET x.facets = u.facets }`,
+		map[string]any{"datasetFacets": updates})
 }
 
 // versionRef is one dataset version an event's dataset resolves to.
@@ -221,7 +223,7 @@ func (b *lineageBatch) latestVersions(uses []datasetUse) (map[[2]string]string, 
 			pairs = append(pairs, map[string]any{"run": k[0], "dataset": k[1]})
 		}
 	}
-	recs, err := b.tx.run(`
+	recs, err := b.run(`
 		UNWIND $pairs AS p
 		MATCH (d:Dataset {id: p.dataset})
 		OPTIONAL MATCH (read:DatasetVersion {datasetId: d.id})-[:CONSUMED_BY]->(:Run {id: p.run})
@@ -258,7 +260,7 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 		delete(row, "facets")
 		rows = append(rows, row)
 	}
-	recs, err := b.tx.run(`
+	recs, err := b.run(`
 		UNWIND $rows AS v
 		MATCH (d:Dataset {id: v.datasetId})
 		MERGE (x:DatasetVersion {datasetId: d.id, version: v.label})
@@ -313,15 +315,19 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 			updates = append(updates, u)
 		}
 	}
-	_, err = b.tx.run(`
-		UNWIND $updates AS u
-		MATCH (x:DatasetVersion {id: u.id})
-		SET x.facets = u.facets, x.statistics = coalesce(u.statistics, x.statistics)
-		WITH x, u WHERE u.ours
-		SET x.rowCount = coalesce(u.rowCount, x.rowCount),
-		    x.schemaNames = CASE WHEN size(u.names) > 0 THEN u.names ELSE x.schemaNames END,
-		    x.schemaTypes = CASE WHEN size(u.names) > 0 THEN u.types ELSE x.schemaTypes END,
-		    x.schemaNullable = CASE WHEN size(u.names) > 0 THEN u.nulls ELSE x.schemaNullable END`,
-		map[string]any{"updates": orEmpty(updates)})
-	return err
+	if len(updates) == 0 {
+		return nil
+	}
+	// The next statement of the batch that reads a version (the second
+	// mergeVersions) comes after one that sends this.
+	return b.later(`
+		CALL { UNWIND $versionUpdates AS u
+		       MATCH (x:DatasetVersion {id: u.id})
+		       SET x.facets = u.facets, x.statistics = coalesce(u.statistics, x.statistics)
+		       WITH x, u WHERE u.ours
+		       SET x.rowCount = coalesce(u.rowCount, x.rowCount),
+		           x.schemaNames = CASE WHEN size(u.names) > 0 THEN u.names ELSE x.schemaNames END,
+		           x.schemaTypes = CASE WHEN size(u.names) > 0 THEN u.types ELSE x.schemaTypes END,
+		           x.schemaNullable = CASE WHEN size(u.names) > 0 THEN u.nulls ELSE x.schemaNullable END }`,
+		map[string]any{"versionUpdates": updates})
 }
