@@ -159,30 +159,7 @@ func TestComposeHubSettings(t *testing.T) {
 // the public address.
 func TestComposeProxy(t *testing.T) {
 	p := mustLoadCompose(t)
-	var conf string
-	for _, v := range p.Services["proxy"].Volumes {
-		if v.Target == "/etc/nginx/nginx.conf" {
-			b, err := os.ReadFile(v.Source)
-			if err != nil {
-				t.Fatal(err)
-			}
-			conf = string(b)
-		}
-	}
-	if conf == "" {
-		t.Fatal("proxy mounts no /etc/nginx/nginx.conf")
-	}
-	// Comments out, whitespace normalised.
-	var lines []string
-	for _, l := range strings.Split(conf, "\n") {
-		if i := strings.Index(l, "#"); i >= 0 {
-			l = l[:i]
-		}
-		if l = strings.Join(strings.Fields(l), " "); l != "" {
-			lines = append(lines, l)
-		}
-	}
-	conf = strings.Join(lines, "\n")
+	conf := nginxConf(t, p)
 	for _, n := range hubServices {
 		if !regexp.MustCompile(`(?m)^server ` + regexp.QuoteMeta(n) + `:8080\b`).MatchString(conf) {
 			t.Errorf("nginx.conf: the upstream lacks %s:8080", n)
@@ -218,4 +195,34 @@ func TestComposeProxy(t *testing.T) {
 	if !published {
 		t.Error("the proxy does not publish its port 8080")
 	}
+}
+
+// nginxConf is the proxy's nginx.conf as mounted by the compose file,
+// comments out and whitespace normalised: one directive or brace a line.
+func nginxConf(t *testing.T, p *types.Project) string {
+	t.Helper()
+	var conf string
+	for _, v := range p.Services["proxy"].Volumes {
+		if v.Target == "/etc/nginx/nginx.conf" {
+			b, err := os.ReadFile(v.Source)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conf = string(b)
+		}
+	}
+	if conf == "" {
+		t.Fatal("proxy mounts no /etc/nginx/nginx.conf")
+	}
+	// Comments out, whitespace normalised.
+	var lines []string
+	for _, l := range strings.Split(conf, "\n") {
+		if i := strings.Index(l, "#"); i >= 0 {
+			l = l[:i]
+		}
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -152,6 +152,9 @@ type chartCase struct {
 	// existing holds what an existing Secret named in the values would
 	// hold, keyed by Secret then key, for the config check.
 	existing map[string]map[string]string
+	// artifactRoot is the EXPHUB_ARTIFACT_ROOT the pods must get ("": no
+	// artifacts); see checkArtifacts.
+	artifactRoot string
 }
 
 const (
@@ -209,6 +212,31 @@ var chartCases = []chartCase{
 		set:      []string{"neo4j.enabled=true", "neo4j.neo4j.password=" + testPassword, "secrets.jwtSecret=" + testJWTSecret},
 		kinds:    []string{"ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount"},
 		replicas: 2,
+	},
+	{
+		name: "artifacts in s3",
+		set: []string{
+			"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"artifacts.s3.enabled=true", "artifacts.s3.bucket=exphub-artifacts", "artifacts.s3.prefix=/hub/prod/",
+			"artifacts.s3.endpoint=http://minio.storage.svc:9000", "artifacts.s3.region=eu-west-1", "artifacts.s3.pathStyle=true",
+			"artifacts.s3.credentials.existingSecret=exphub-s3", "artifacts.s3.credentials.accessKeyIdKey=access-key",
+			"artifacts.s3.credentials.secretAccessKeyKey=secret-key", "artifacts.maxBytes=5368709120",
+		},
+		kinds:        []string{"ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount"},
+		replicas:     2,
+		existing:     map[string]map[string]string{"exphub-s3": {"access-key": "AKIAEXAMPLE", "secret-key": "example-secret"}},
+		artifactRoot: "s3://exphub-artifacts/hub/prod",
+	},
+	{
+		name: "artifacts on a ReadWriteMany volume",
+		set: []string{
+			"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"artifacts.persistentVolumeClaim.enabled=true", "artifacts.persistentVolumeClaim.storageClassName=nfs-client",
+			"artifacts.persistentVolumeClaim.size=200Gi",
+		},
+		kinds:        []string{"ConfigMap", "Deployment", "PersistentVolumeClaim", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount"},
+		replicas:     2,
+		artifactRoot: "/var/lib/exphub/artifacts",
 	},
 }
 
@@ -292,6 +320,10 @@ func TestChartRefusesMissingSecrets(t *testing.T) {
 		{"no password", []string{"secrets.jwtSecret=" + testJWTSecret}, "secrets.neo4jPassword"},
 		{"no jwt secret", []string{"secrets.neo4jPassword=" + testPassword}, "secrets.jwtSecret"},
 		{"reserved key in config", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "config.EXPHUB_NEO4J_URI=bolt://x:7687"}, "config.EXPHUB_NEO4J_URI"},
+		{"artifact root in config", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "config.EXPHUB_ARTIFACT_ROOT=/tmp/a"}, "config.EXPHUB_ARTIFACT_ROOT"},
+		{"s3 without a bucket", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "artifacts.s3.enabled=true"}, "artifacts.s3.bucket"},
+		{"s3 and a volume", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"artifacts.s3.enabled=true", "artifacts.s3.bucket=b-1", "artifacts.persistentVolumeClaim.enabled=true"}, "choose one"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := []string{"template", "x", ".", "--kube-version", kubeVersions[0] + ".0"}
@@ -523,6 +555,7 @@ func checkRender(t *testing.T, tc chartCase, docs []manifest) {
 	if port := num(c, "ports", 0, "containerPort"); !strings.HasSuffix(cfg.Addr, ":"+strconv.Itoa(port)) {
 		t.Errorf("the server listens on %s, the container port is %d", cfg.Addr, port)
 	}
+	checkArtifacts(t, tc, cfg, pod, byKind)
 }
 
 // checkServiceMonitor checks the custom resource the Kubernetes schemas do

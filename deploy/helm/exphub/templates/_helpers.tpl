@@ -64,3 +64,35 @@ app.kubernetes.io/part-of: exphub
 {{- define "exphub.jwks" -}}
 {{- if .Values.auth.jwksURL }}true{{ end }}
 {{- end }}
+
+{{/*
+The artifact settings of the ConfigMap: EXPHUB_ARTIFACT_ROOT from
+artifacts.s3 or artifacts.persistentVolumeClaim (one at most), and the
+limit.
+*/}}
+{{- define "exphub.artifactsConfig" -}}
+{{- $a := .Values.artifacts }}
+{{- if and $a.s3.enabled $a.persistentVolumeClaim.enabled }}
+{{- fail "artifacts.s3.enabled and artifacts.persistentVolumeClaim.enabled: choose one place for artifacts" }}
+{{- end }}
+EXPHUB_ARTIFACT_MAX_BYTES: {{ int64 $a.maxBytes | toString | quote }}
+{{- if $a.s3.enabled }}
+EXPHUB_ARTIFACT_ROOT: {{ printf "s3://%s/%s" (required "artifacts.s3.bucket is required with artifacts.s3.enabled" $a.s3.bucket) (trimAll "/" $a.s3.prefix) | trimSuffix "/" | quote }}
+{{- with $a.s3.endpoint }}
+EXPHUB_S3_ENDPOINT: {{ . | quote }}
+{{- end }}
+{{- with $a.s3.region }}
+EXPHUB_S3_REGION: {{ . | quote }}
+{{- end }}
+{{- if $a.s3.pathStyle }}
+EXPHUB_S3_PATH_STYLE: "true"
+{{- end }}
+{{- else if $a.persistentVolumeClaim.enabled }}
+EXPHUB_ARTIFACT_ROOT: {{ $a.persistentVolumeClaim.mountPath | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The claim artifacts are kept on, with artifacts.persistentVolumeClaim. */}}
+{{- define "exphub.artifactsClaim" -}}
+{{- default (printf "%s-artifacts" (include "exphub.fullname" .)) .Values.artifacts.persistentVolumeClaim.existingClaim }}
+{{- end }}
