@@ -31,7 +31,7 @@ type Store interface {
 	RunsOfExperiments(ctx context.Context, experimentIDs []string, after string, limit int) ([]*store.Run, error)
 	DeleteRunTag(ctx context.Context, runID, key string) (*store.Run, error)
 	MetricsOfRuns(ctx context.Context, runIDs []string) ([][]*store.Metric, error)
-	MetricHistories(ctx context.Context, refs []store.MetricRef) ([][]store.MetricPoint, error)
+	MetricHistoryPage(ctx context.Context, ref store.MetricRef, offset, limit int) ([]store.MetricPoint, bool, error)
 	LogMLflowInputs(ctx context.Context, actor, runID string, inputs []store.MLflowInput) (*store.Run, error)
 	MLflowInputsOfRun(ctx context.Context, runID string) ([]store.MLflowInputOf, error)
 	ModelOutputsOfRun(ctx context.Context, runID string) ([]store.ModelOutput, error)
@@ -400,16 +400,7 @@ func (s *Service) MetricHistory(ctx context.Context, p *auth.Principal, runID, k
 	if err != nil {
 		return nil, false, err
 	}
-	hs, err := s.store.MetricHistories(ctx, []store.MetricRef{{RunID: r.ID, Key: key}})
-	if err != nil {
-		return nil, false, err
-	}
-	h := hs[0]
-	if offset >= len(h) {
-		return nil, false, nil
-	}
-	end := min(len(h), offset+limit)
-	return h[offset:end], end < len(h), nil
+	return s.store.MetricHistoryPage(ctx, store.MetricRef{RunID: r.ID, Key: key}, offset, limit)
 }
 
 // SearchRuns lists the runs of experiments the caller may read

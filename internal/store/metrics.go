@@ -162,18 +162,20 @@ func (mb *metricBatch) write(tx *txn, runID string) error {
 		if p.err != nil {
 			return p.err
 		}
-		// A point identical (step, time, value) to one the series has, or
-		// to one before it in the batch, is not appended again, as MLflow's
-		// server keeps a point once: its client re-sends a step's points
-		// when it logs a model. Only a point that is not later than the
-		// series' latest can be one it has, so the history is read only
-		// then.
+		// A point identical (step, time, value) to one before it in the
+		// batch, or to one of the series' first chunk or last two, is not
+		// appended again, as MLflow's server keeps a point once: its client
+		// re-sends a step's points when it logs a model (step 0 by
+		// default: the series' start, or its end). Only a point that is not
+		// later than the series' latest can be one it has, so those chunks
+		// are read only then; at most three, whatever the series' length,
+		// so no caller can make every write read a whole history.
 		pts := mb.byKey[key]
 		var had []MetricPoint
 		if count > 0 && slices.ContainsFunc(pts, func(pt MetricPoint) bool {
 			return pt.Step < cur.Latest.Step || (pt.Step == cur.Latest.Step && !pt.Timestamp.After(cur.Latest.Timestamp))
 		}) {
-			if had, err = chunkPoints(tx, metricID); err != nil {
+			if had, err = chunkPoints(tx, metricID, []int64{0, chunks - 2, chunks - 1}); err != nil {
 				return err
 			}
 		}
@@ -233,10 +235,12 @@ func (mb *metricBatch) write(tx *txn, runID string) error {
 	return err
 }
 
-// chunkPoints reads every point of a series.
-func chunkPoints(tx *txn, metricID string) ([]MetricPoint, error) {
-	recs, err := tx.run(`MATCH (c:MetricChunk {metricId: $id}) RETURN c.steps AS steps, c.values AS values, c.ts AS ts`,
-		map[string]any{"id": metricID})
+// chunkPoints reads the points of a series' chunks of those numbers.
+func chunkPoints(tx *txn, metricID string, seqs []int64) ([]MetricPoint, error) {
+	recs, err := tx.run(`
+		MATCH (c:MetricChunk {metricId: $id}) WHERE c.seq IN $seqs
+		RETURN c.steps AS steps, c.values AS values, c.ts AS ts ORDER BY c.seq`,
+		map[string]any{"id": metricID, "seqs": seqs})
 	if err != nil {
 		return nil, err
 	}
@@ -324,6 +328,60 @@ func (s *Store) MetricsOfRuns(ctx context.Context, runIDs []string) ([][]*Metric
 		}
 		return out, nil
 	})
+}
+
+// MetricHistoryPage returns the points offset to offset+limit of a series
+// in the order they were logged, and whether more follow. It reads only
+// the chunks that hold them (every chunk but the last holds chunkSize
+// points), so paging through a long series costs the same per page.
+func (s *Store) MetricHistoryPage(ctx context.Context, ref MetricRef, offset, limit int) ([]MetricPoint, bool, error) {
+	if offset < 0 || limit <= 0 {
+		return nil, false, invalid("a history page needs offset >= 0 and limit > 0, got %d and %d", offset, limit)
+	}
+	first, last := int64(offset/chunkSize), int64((offset+limit-1)/chunkSize)
+	type page struct {
+		pts  []MetricPoint
+		more bool
+	}
+	got, err := read(ctx, s, func(tx *txn) (page, error) {
+		recs, err := tx.run(`
+			MATCH (m:Metric {runId: $runId, key: $key})
+			OPTIONAL MATCH (m)-[:HAS_CHUNK]->(c:MetricChunk) WHERE c.seq >= $first AND c.seq <= $last
+			WITH m, c ORDER BY c.seq
+			RETURN m.count AS count, collect(c{.steps, .values, .ts}) AS chunks`,
+			map[string]any{"runId": ref.RunID, "key": ref.Key, "first": first, "last": last})
+		if err != nil || len(recs) == 0 {
+			return page{}, err
+		}
+		count, err := recInt(recs[0], "count")
+		if err != nil {
+			return page{}, err
+		}
+		chunks, err := recMaps(recs[0], "chunks")
+		if err != nil {
+			return page{}, err
+		}
+		var pts []MetricPoint
+		for _, c := range chunks {
+			p := props{m: c}
+			steps, values, ts := p.ints("steps"), p.floats("values"), p.ints("ts")
+			if p.err != nil {
+				return page{}, p.err
+			}
+			for j := range steps {
+				if j < len(values) && j < len(ts) {
+					pts = append(pts, MetricPoint{Key: ref.Key, Step: steps[j], Value: values[j], Timestamp: time.UnixMilli(ts[j]).UTC()})
+				}
+			}
+		}
+		skip := offset - int(first)*chunkSize
+		if skip >= len(pts) {
+			return page{}, nil
+		}
+		pts = pts[skip:min(len(pts), skip+limit)]
+		return page{pts, int64(offset+len(pts)) < count}, nil
+	})
+	return got.pts, got.more, err
 }
 
 // MetricHistories returns the full history of each series, in logging

@@ -196,3 +196,65 @@ func TestLogRunBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricHistoryPage: pages of a long series, across chunk boundaries,
+// put together are its whole history in logging order; past the end is
+// empty.
+func TestMetricHistoryPage(t *testing.T) {
+	s := neo4jtest.Store(t)
+	r := newRun(t, s, "mlf", store.StatusRunning)
+	var all []store.MetricPoint
+	for start := 0; start < 2500; start += 1000 {
+		var batch []store.MetricPoint
+		for i := start; i < min(start+1000, 2500); i++ {
+			batch = append(batch, store.MetricPoint{Key: "loss", Value: 1 / float64(i+1), Step: int64(i), Timestamp: time.UnixMilli(1796215031953 + int64(i)).UTC()})
+		}
+		if _, err := s.LogMetrics(t.Context(), r.ID, batch); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, batch...)
+	}
+	ref := store.MetricRef{RunID: r.ID, Key: "loss"}
+	var got []store.MetricPoint
+	for offset := 0; ; offset += 700 {
+		page, more, err := s.MetricHistoryPage(t.Context(), ref, offset, 700)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page...)
+		if !more {
+			break
+		}
+		if len(page) != 700 {
+			t.Fatalf("a page before the last holds %d points", len(page))
+		}
+	}
+	if len(got) != len(all) {
+		t.Fatalf("pages hold %d points, the series %d", len(got), len(all))
+	}
+	for i := range all {
+		if got[i].Step != all[i].Step || got[i].Value != all[i].Value || !got[i].Timestamp.Equal(all[i].Timestamp) {
+			t.Fatalf("point %d: %+v, want %+v", i, got[i], all[i])
+		}
+	}
+	if page, more, err := s.MetricHistoryPage(t.Context(), ref, 2500, 10); err != nil || len(page) != 0 || more {
+		t.Errorf("past the end: %v, %v, %v", page, more, err)
+	}
+	if _, _, err := s.MetricHistoryPage(t.Context(), ref, -1, 10); !errors.Is(err, errs.Invalid) {
+		t.Errorf("a negative offset: %v", err)
+	}
+	// A point far ahead does not make later writes read the whole series,
+	// and points re-sent from the series' start are still kept once.
+	if _, err := s.LogMetrics(t.Context(), r.ID, []store.MetricPoint{{Key: "loss", Value: 9, Step: 1 << 62, Timestamp: time.UnixMilli(1796215031953).UTC()}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LogMetrics(t.Context(), r.ID, all[:3]); err != nil {
+		t.Fatal(err)
+	}
+	if _, more, err := s.MetricHistoryPage(t.Context(), ref, 2500, 10); err != nil || more {
+		t.Errorf("after re-sending the first points: more %v, %v", more, err)
+	}
+	if page, _, _ := s.MetricHistoryPage(t.Context(), ref, 2500, 10); len(page) != 1 {
+		t.Errorf("the series grew by %d points, want 1 (the far one; the re-sent ones are there)", len(page))
+	}
+}
