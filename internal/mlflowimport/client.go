@@ -21,6 +21,10 @@ import (
 	"time"
 )
 
+// defaultHTTP bounds each request: a server that stops answering fails the
+// request (and, past the retries, the import) instead of hanging it.
+var defaultHTTP = &http.Client{Timeout: 5 * time.Minute}
+
 // Client speaks MLflow's REST API to one server.
 type Client struct {
 	// Base is the tracking URI, e.g. http://mlflow:5000.
@@ -99,7 +103,7 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 	}
 	hc := c.HTTP
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = defaultHTTP
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -117,7 +121,7 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 			Message   string `json:"message"`
 		}
 		if json.Unmarshal(raw, &m) == nil && m.ErrorCode != "" {
-			e.Code, e.Message = m.ErrorCode, m.Message
+			e.Code, e.Message = clip(m.ErrorCode), clip(m.Message)
 		} else {
 			e.Message = clip(string(raw))
 		}
@@ -132,11 +136,18 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 	return nil
 }
 
+// clip shortens text a server sent to 200 bytes and escapes control
+// characters, so it can be printed on a terminal.
 func clip(s string) string {
 	if len(s) > 200 {
-		return s[:200] + "…"
+		s = s[:200] + "…"
 	}
-	return s
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '�'
+		}
+		return r
+	}, s)
 }
 
 // Int is an int64 in MLflow's JSON: a number or a string holding one.
@@ -249,11 +260,43 @@ func (r *Run) Tag(key string) (string, bool) {
 	return "", false
 }
 
+// Bounds of a listing: a source that keeps answering with a next page,
+// or with the same page token again, cannot make an import run forever or
+// hold more than this.
+const (
+	maxPages = 100000
+	maxItems = 10000000
+)
+
+// pages calls fetch with "" and then each next page token it returns,
+// until one returns "", and reports the items the pages held. It stops
+// with an error at a page token seen before, or past maxPages pages or
+// maxItems items.
+func pages(what string, fetch func(token string) (next string, items int, err error)) error {
+	seen := map[string]bool{}
+	token, total := "", 0
+	for n := 0; ; n++ {
+		next, items, err := fetch(token)
+		if err != nil {
+			return err
+		}
+		if total += items; total > maxItems || n >= maxPages {
+			return fmt.Errorf("%s: more than %d items or %d pages; stopped", what, maxItems, maxPages)
+		}
+		if next == "" {
+			return nil
+		}
+		if seen[next] {
+			return fmt.Errorf("%s: the server gave page token %s twice; stopped", what, clip(strconv.Quote(next)))
+		}
+		seen[next], token = true, next
+	}
+}
+
 // Experiments lists the active experiments.
 func (c *Client) Experiments(ctx context.Context) ([]Experiment, error) {
 	var all []Experiment
-	token := ""
-	for {
+	err := pages("experiments/search", func(token string) (string, int, error) {
 		var page struct {
 			Experiments   []Experiment `json:"experiments"`
 			NextPageToken string       `json:"next_page_token"`
@@ -263,13 +306,12 @@ func (c *Client) Experiments(ctx context.Context) ([]Experiment, error) {
 			body["page_token"] = token
 		}
 		if err := c.call(ctx, http.MethodPost, "/api/2.0/mlflow/experiments/search", nil, body, &page, true); err != nil {
-			return nil, fmt.Errorf("experiments/search: %w", err)
+			return "", 0, fmt.Errorf("experiments/search: %w", err)
 		}
 		all = append(all, page.Experiments...)
-		if token = page.NextPageToken; token == "" {
-			return all, nil
-		}
-	}
+		return page.NextPageToken, len(page.Experiments), nil
+	})
+	return all, err
 }
 
 // ExperimentByName returns the experiment of that name; NotFound when
@@ -302,8 +344,7 @@ func (c *Client) SetExperimentTag(ctx context.Context, id, key, value string) er
 // Runs lists the active runs of an experiment, oldest first.
 func (c *Client) Runs(ctx context.Context, experimentID string) ([]Run, error) {
 	var all []Run
-	token := ""
-	for {
+	err := pages("runs/search", func(token string) (string, int, error) {
 		var page struct {
 			Runs          []Run  `json:"runs"`
 			NextPageToken string `json:"next_page_token"`
@@ -314,13 +355,12 @@ func (c *Client) Runs(ctx context.Context, experimentID string) ([]Run, error) {
 			body["page_token"] = token
 		}
 		if err := c.call(ctx, http.MethodPost, "/api/2.0/mlflow/runs/search", nil, body, &page, true); err != nil {
-			return nil, fmt.Errorf("runs/search of experiment %s: %w", experimentID, err)
+			return "", 0, fmt.Errorf("runs/search of experiment %s: %w", clip(experimentID), err)
 		}
 		all = append(all, page.Runs...)
-		if token = page.NextPageToken; token == "" {
-			return all, nil
-		}
-	}
+		return page.NextPageToken, len(page.Runs), nil
+	})
+	return all, err
 }
 
 // SearchRuns returns one page of the runs of experiments that pass filter
@@ -355,8 +395,7 @@ func (c *Client) GetRun(ctx context.Context, runID string) (*Run, error) {
 // History returns every point of a run's metric.
 func (c *Client) History(ctx context.Context, runID, key string) ([]Metric, error) {
 	var all []Metric
-	token := ""
-	for {
+	err := pages("metrics/get-history", func(token string) (string, int, error) {
 		var page struct {
 			Metrics       []Metric `json:"metrics"`
 			NextPageToken string   `json:"next_page_token"`
@@ -366,13 +405,12 @@ func (c *Client) History(ctx context.Context, runID, key string) ([]Metric, erro
 			q.Set("page_token", token)
 		}
 		if err := c.call(ctx, http.MethodGet, "/api/2.0/mlflow/metrics/get-history", q, nil, &page, true); err != nil {
-			return nil, fmt.Errorf("metrics/get-history %s of run %s: %w", key, runID, err)
+			return "", 0, fmt.Errorf("metrics/get-history %s of run %s: %w", clip(strconv.Quote(key)), clip(runID), err)
 		}
 		all = append(all, page.Metrics...)
-		if token = page.NextPageToken; token == "" {
-			return all, nil
-		}
-	}
+		return page.NextPageToken, len(page.Metrics), nil
+	})
+	return all, err
 }
 
 // CreateRun creates a RUNNING run and returns its info.
@@ -464,8 +502,7 @@ func (v *ModelVersion) Tag(key string) (string, bool) {
 // RegisteredModels lists every registered model.
 func (c *Client) RegisteredModels(ctx context.Context) ([]RegisteredModel, error) {
 	var all []RegisteredModel
-	token := ""
-	for {
+	err := pages("registered-models/search", func(token string) (string, int, error) {
 		var page struct {
 			Models        []RegisteredModel `json:"registered_models"`
 			NextPageToken string            `json:"next_page_token"`
@@ -475,13 +512,12 @@ func (c *Client) RegisteredModels(ctx context.Context) ([]RegisteredModel, error
 			q.Set("page_token", token)
 		}
 		if err := c.call(ctx, http.MethodGet, "/api/2.0/mlflow/registered-models/search", q, nil, &page, true); err != nil {
-			return nil, fmt.Errorf("registered-models/search: %w", err)
+			return "", 0, fmt.Errorf("registered-models/search: %w", err)
 		}
 		all = append(all, page.Models...)
-		if token = page.NextPageToken; token == "" {
-			return all, nil
-		}
-	}
+		return page.NextPageToken, len(page.Models), nil
+	})
+	return all, err
 }
 
 // RegisteredModel returns the registered model of that name; NotFound
@@ -507,25 +543,26 @@ func (c *Client) CreateRegisteredModel(ctx context.Context, name, description st
 
 // ModelVersions lists every version of a registered model.
 func (c *Client) ModelVersions(ctx context.Context, name string) ([]ModelVersion, error) {
+	if strings.ContainsAny(name, `'"\`) {
+		return nil, fmt.Errorf("model %s: a name with a quote or backslash cannot be searched for", clip(strconv.Quote(name)))
+	}
 	var all []ModelVersion
-	token := ""
-	for {
+	err := pages("model-versions/search", func(token string) (string, int, error) {
 		var page struct {
 			Versions      []ModelVersion `json:"model_versions"`
 			NextPageToken string         `json:"next_page_token"`
 		}
-		q := url.Values{"filter": {"name = '" + strings.ReplaceAll(name, "'", `\'`) + "'"}, "max_results": {"1000"}}
+		q := url.Values{"filter": {"name = '" + name + "'"}, "max_results": {"1000"}}
 		if token != "" {
 			q.Set("page_token", token)
 		}
 		if err := c.call(ctx, http.MethodGet, "/api/2.0/mlflow/model-versions/search", q, nil, &page, true); err != nil {
-			return nil, fmt.Errorf("model-versions/search of %q: %w", name, err)
+			return "", 0, fmt.Errorf("model-versions/search of %s: %w", clip(strconv.Quote(name)), err)
 		}
 		all = append(all, page.Versions...)
-		if token = page.NextPageToken; token == "" {
-			return all, nil
-		}
-	}
+		return page.NextPageToken, len(page.Versions), nil
+	})
+	return all, err
 }
 
 // CreateModelVersion creates a version of a registered model.

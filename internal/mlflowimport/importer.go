@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -75,7 +76,7 @@ func Import(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	for n, e := range exps {
 		if err := im.experiment(ctx, e, n+1, len(exps)); err != nil {
-			return im.sum, fmt.Errorf("experiment %q: %w", e.Name, err)
+			return im.sum, fmt.Errorf("experiment %s: %w", show(e.Name), err)
 		}
 	}
 	if !im.NoModels {
@@ -114,16 +115,26 @@ func (im *importer) sources(ctx context.Context) ([]Experiment, error) {
 	return out, nil
 }
 
-// destName is the hub name of a source experiment.
-func (im *importer) destName(name string) string {
-	if im.Project != "" && !strings.Contains(name, "/") {
-		return im.Project + "/" + name
+// destName is the hub name of a source experiment or model, and false
+// when it has none: with a project given, every name lands in it, and a
+// source name that names a project of its own ("team/x") is not copied
+// (a source server does not choose the hub projects an import writes).
+func (im *importer) destName(name string) (string, bool) {
+	if im.Project == "" {
+		return name, true
 	}
-	return name
+	if strings.Contains(name, "/") {
+		return "", false
+	}
+	return im.Project + "/" + name, true
 }
 
 func (im *importer) experiment(ctx context.Context, src Experiment, n, of int) error {
-	name := im.destName(src.Name)
+	name, ok := im.destName(src.Name)
+	if !ok {
+		im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("experiment %s: its name names a project, and --project %s was given", show(src.Name), im.Project))
+		return nil
+	}
 	dest, err := im.To.ExperimentByName(ctx, name)
 	var destID string
 	switch {
@@ -139,11 +150,11 @@ func (im *importer) experiment(ctx context.Context, src Experiment, n, of int) e
 		}
 		tags = append(tags, KV{SourceExperimentTag, strings.TrimRight(im.From.Base, "/") + "#/experiments/" + src.ID})
 		if destID, err = im.To.CreateExperiment(ctx, name, tags); err != nil {
-			return fmt.Errorf("creating %q in the hub: %w", name, err)
+			return fmt.Errorf("creating %s in the hub: %w", show(name), err)
 		}
 		im.sum.Experiments.Created++
 	default:
-		return fmt.Errorf("looking up %q in the hub: %w", name, err)
+		return fmt.Errorf("looking up %s in the hub: %w", show(name), err)
 	}
 	srcRuns, err := im.From.Runs(ctx, src.ID)
 	if err != nil {
@@ -165,7 +176,7 @@ func (im *importer) experiment(ctx context.Context, src Experiment, n, of int) e
 	for i := range srcRuns {
 		bySource[srcRuns[i].Info.RunID] = &srcRuns[i]
 	}
-	im.progress("experiment %s → %s (%d of %d): %d runs, %d copied before", src.Name, name, n, of, len(srcRuns), len(copied))
+	im.progress("experiment %s → %s (%d of %d): %d runs, %d copied before", show(src.Name), show(name), n, of, len(srcRuns), len(copied))
 	done := map[string]bool{}
 	var visit func(r *Run, depth int) error
 	visit = func(r *Run, depth int) error {
@@ -185,7 +196,7 @@ func (im *importer) experiment(ctx context.Context, src Experiment, n, of int) e
 	}
 	for i := range srcRuns {
 		if err := visit(&srcRuns[i], 0); err != nil {
-			return fmt.Errorf("run %s: %w", srcRuns[i].Info.RunID, err)
+			return fmt.Errorf("run %s: %w", show(srcRuns[i].Info.RunID), err)
 		}
 	}
 	for src, dest := range copied {
@@ -213,7 +224,7 @@ func (im *importer) run(ctx context.Context, destID string, src *Run, copied map
 				return err
 			}
 			im.sum.Runs.Updated++
-			im.progress("  %s (%s): now %s", src.Info.RunName, src.Info.RunID, src.Info.Status)
+			im.progress("  %s (%s): now %s", show(src.Info.RunName), show(src.Info.RunID), show(src.Info.Status))
 			return nil
 		}
 	}
@@ -225,7 +236,7 @@ func (im *importer) run(ctx context.Context, destID string, src *Run, copied map
 			if p := copied[t.Value]; p != nil {
 				tags = append(tags, KV{parentTag, p.Info.RunID})
 			} else {
-				im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("run %s: its parent %s is not among the copied runs; the parent link is left out", src.Info.RunID, t.Value))
+				im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("run %s: its parent %s is not among the copied runs; the parent link is left out", show(src.Info.RunID), show(t.Value)))
 			}
 		case strings.HasPrefix(t.Key, "exphub.import."):
 		default:
@@ -287,7 +298,7 @@ func (im *importer) run(ctx context.Context, destID string, src *Run, copied map
 	} else {
 		im.sum.Runs.Copied++
 	}
-	im.progress("  %s (%s → %s): %s, %d params, %d metrics", src.Info.RunName, src.Info.RunID, dest.Info.RunID, src.Info.Status,
+	im.progress("  %s (%s → %s): %s, %d params, %d metrics", show(src.Info.RunName), show(src.Info.RunID), dest.Info.RunID, show(src.Info.Status),
 		len(src.Data.Params), len(src.Data.Metrics))
 	return nil
 }
@@ -341,7 +352,7 @@ func (im *importer) metrics(ctx context.Context, src, dest *Run, resumed bool) e
 		}
 		if nonFinite > 0 {
 			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("run %s, metric %s: %d points that are NaN or infinite (the hub keeps finite values only)",
-				src.Info.RunID, m.Key, nonFinite))
+				show(src.Info.RunID), show(m.Key), nonFinite))
 		}
 		for start := 0; start < len(send); start += im.BatchSize {
 			chunk := send[start:min(start+im.BatchSize, len(send))]
@@ -367,14 +378,22 @@ func (im *importer) models(ctx context.Context) error {
 	}
 	for _, m := range models {
 		if err := im.model(ctx, m); err != nil {
-			return fmt.Errorf("registered model %q: %w", m.Name, err)
+			return fmt.Errorf("registered model %s: %w", show(m.Name), err)
 		}
 	}
 	return nil
 }
 
 func (im *importer) model(ctx context.Context, m RegisteredModel) error {
-	name := im.destName(m.Name)
+	name, ok := im.destName(m.Name)
+	if !ok {
+		im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s: its name names a project, and --project %s was given", show(m.Name), im.Project))
+		return nil
+	}
+	if strings.ContainsAny(m.Name, `'"\`) {
+		im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s: a name with a quote or backslash is not copied (a filter cannot name it)", show(m.Name)))
+		return nil
+	}
 	if _, err := im.To.RegisteredModel(ctx, name); NotFound(err) {
 		if err := im.To.CreateRegisteredModel(ctx, name, m.Description, m.Tags); err != nil {
 			return err
@@ -409,7 +428,7 @@ func (im *importer) model(ctx context.Context, m RegisteredModel) error {
 		if v.RunID != "" {
 			if runID = im.runs[v.RunID]; runID == "" {
 				im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s version %s: its run %s was not copied; the version is copied without it",
-					m.Name, v.Version, v.RunID))
+					show(m.Name), show(v.Version), show(v.RunID)))
 			}
 		}
 		tags := append(slices.Clone(v.Tags), KV{SourceVersionTag, v.Version})
@@ -419,7 +438,7 @@ func (im *importer) model(ctx context.Context, m RegisteredModel) error {
 		}
 		copied[v.Version] = got.Version
 		im.sum.Versions.Copied++
-		im.progress("  model %s version %s → %s version %s", m.Name, v.Version, name, got.Version)
+		im.progress("  model %s version %s → %s version %s", show(m.Name), show(v.Version), show(name), got.Version)
 	}
 	if len(m.Aliases) == 0 {
 		return nil
@@ -431,7 +450,7 @@ func (im *importer) model(ctx context.Context, m RegisteredModel) error {
 	for _, a := range m.Aliases {
 		want, ok := copied[a.Version]
 		if !ok {
-			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s alias %s: its version %s was not copied", m.Name, a.Alias, a.Version))
+			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s alias %s: its version %s was not copied", show(m.Name), show(a.Alias), show(a.Version)))
 			continue
 		}
 		if slices.ContainsFunc(now.Aliases, func(x Alias) bool { return strings.EqualFold(x.Alias, a.Alias) && x.Version == want }) {
@@ -446,7 +465,7 @@ func (im *importer) model(ctx context.Context, m RegisteredModel) error {
 		case errors.As(err, &e) && e.Code == "PERMISSION_DENIED":
 			// A governed alias: the hub answered with the promotion
 			// request it opened (or the one already open).
-			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s alias %s → version %s: %s", name, a.Alias, want, e.Message))
+			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s alias %s → version %s: %s", show(name), show(a.Alias), want, e.Message))
 		default:
 			return err
 		}
@@ -476,3 +495,7 @@ func (s *Summary) Print(w io.Writer) {
 		}
 	}
 }
+
+// show is a name a source server chose, as the import prints it: quoted,
+// at most 200 bytes, control characters escaped.
+func show(s string) string { return strconv.Quote(clip(s)) }
