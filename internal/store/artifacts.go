@@ -256,3 +256,97 @@ func (s *Store) ArtifactsOf(ctx context.Context, owner ArtifactOwner) ([]Artifac
 		return recsDecode(recs, "a", decodeArtifact)
 	})
 }
+
+// ArtifactDirEntry is one entry of a directory listing with what a reader
+// needs to tell files apart: a file's size and digest, or a directory.
+type ArtifactDirEntry struct {
+	Name  string
+	IsDir bool
+	// Size and SHA256 are the file's; zero and "" for a directory.
+	Size   int64
+	SHA256 string
+}
+
+// ListArtifactDir is ListArtifacts with each file's digest: the entries
+// directly inside directory dir ("" for the root) of owner's artifacts, by
+// name, at most MaxArtifactListing. A dir that holds nothing (or is a
+// file) lists nothing.
+func (s *Store) ListArtifactDir(ctx context.Context, owner ArtifactOwner, dir string) ([]ArtifactDirEntry, error) {
+	if err := owner.check(); err != nil {
+		return nil, err
+	}
+	prefix := ""
+	if dir != "" {
+		prefix = strings.TrimSuffix(dir, "/") + "/"
+	}
+	return read(ctx, s, func(tx *txn) ([]ArtifactDirEntry, error) {
+		// A name is a file or a directory, never both (RecordArtifact
+		// refuses the clash), so a file's group is its one Artifact.
+		recs, err := tx.run(ownerMatch[owner.Kind]+`-[:HAS_ARTIFACT]->(a:Artifact)
+			WHERE a.path STARTS WITH $prefix
+			WITH split(substring(a.path, size($prefix)), '/') AS parts, a
+			WITH parts[0] AS name, size(parts) > 1 AS isDir, a
+			WITH name, isDir, max(a.size) AS size, max(a.sha256) AS sha256
+			ORDER BY name
+			LIMIT $limit
+			RETURN name, isDir, CASE WHEN isDir THEN 0 ELSE size END AS size, CASE WHEN isDir THEN '' ELSE sha256 END AS sha256`,
+			map[string]any{"owner": owner.ID, "prefix": prefix, "limit": MaxArtifactListing})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]ArtifactDirEntry, 0, len(recs))
+		for _, rec := range recs {
+			m := map[string]any{}
+			for _, k := range []string{"name", "isDir", "size", "sha256"} {
+				m[k], _ = rec.Get(k)
+			}
+			p := props{m: m}
+			out = append(out, ArtifactDirEntry{Name: p.str("name"), IsDir: p.bool("isDir"), Size: p.int("size"), SHA256: p.str("sha256")})
+			if p.err != nil {
+				return nil, p.err
+			}
+		}
+		return out, nil
+	})
+}
+
+// RunArtifact is one file of a run, named with the run: what an evidence
+// pack lists of the runs it covers.
+type RunArtifact struct {
+	RunID string
+	Artifact
+}
+
+// ArtifactsOfRuns returns every file of each run of runIDs (hub IDs), by
+// run in the order of runIDs, then by path; a run that is unknown or has
+// none contributes nothing. One round-trip.
+func (s *Store) ArtifactsOfRuns(ctx context.Context, runIDs []string) ([]RunArtifact, error) {
+	for i, id := range runIDs {
+		if err := checkID(fmt.Sprintf("runIds[%d]", i), id, KindRun); err != nil {
+			return nil, err
+		}
+	}
+	return read(ctx, s, func(tx *txn) ([]RunArtifact, error) {
+		recs, err := tx.run(`
+			UNWIND range(0, size($ids) - 1) AS i
+			MATCH (:Run {id: $ids[i]})-[:HAS_ARTIFACT]->(a:Artifact)
+			WITH i, a ORDER BY i, a.path
+			RETURN $ids[i] AS run, a{.*} AS a`, map[string]any{"ids": runIDs})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]RunArtifact, 0, len(recs))
+		for _, rec := range recs {
+			run, err := recStr(rec, "run")
+			if err != nil {
+				return nil, err
+			}
+			a, err := recDecode(rec, "a", decodeArtifact)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, RunArtifact{RunID: run, Artifact: a})
+		}
+		return out, nil
+	})
+}
