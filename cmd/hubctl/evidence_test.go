@@ -209,3 +209,49 @@ func TestEvidenceInMainUsage(t *testing.T) {
 		t.Errorf("help = %d, %q; want the evidence command listed", code, stderr)
 	}
 }
+
+// TestEvidenceRunArtifacts: verify checks the run artifacts' digests
+// against the audit, render lists them, and a pack of the format before
+// them still verifies.
+func TestEvidenceRunArtifacts(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, p *evidence.Pack) string {
+		t.Helper()
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	good := write("artifacts.json", evidencetest.WithArtifacts(t, evidencetest.Pack(t)))
+	altered := evidencetest.WithArtifacts(t, evidencetest.Pack(t))
+	altered.RunArtifacts[1].SHA256 = strings.Repeat("ab", 32)
+	bad := write("altered.json", altered)
+	v2 := evidencetest.Pack(t)
+	v2.Format = evidence.FormatV2
+	old := write("v2.json", v2)
+
+	for _, tt := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+	}{
+		{"consistent", []string{"verify", good}, exitOK, []string{"pack consistent"}},
+		{"altered digest", []string{"verify", bad}, exitError, []string{"runArtifacts[1]", "plots/roc curve.png", "but the audit recorded " + evidencetest.PlotDigest}},
+		{"a version 2 pack", []string{"verify", old}, exitOK, []string{"pack consistent"}},
+		{"render", []string{"render", good}, exitOK, []string{"## Run artifacts", "model/model.pkl", evidencetest.ModelFileDigest}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runEvidenceCapture(t, nil, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+			}
+			evidenceContains(t, "stdout", stdout, tt.stdout)
+		})
+	}
+}

@@ -14,12 +14,16 @@ import (
 	"github.com/exphub/exphub/internal/hashchain"
 )
 
-// Format names the pack's format and version. Version 2 added the
-// disclosures of events; Read also reads version 1 packs (FormatV1),
-// which have none.
-const Format = "exphub.evidence/v2"
+// Format names the pack's format and version. Version 3 added the
+// digests of the covered runs' artifacts (RunArtifacts), version 2 the
+// disclosures of events; Read also reads and Verify checks version 2
+// (FormatV2) and 1 (FormatV1) packs, which have neither section.
+const Format = "exphub.evidence/v3"
 
-// FormatV1 is the previous format, read and verified as well.
+// FormatV2 is the format before run artifacts, read and verified as well.
+const FormatV2 = "exphub.evidence/v2"
+
+// FormatV1 is the first format, read and verified as well.
 const FormatV1 = "exphub.evidence/v1"
 
 // Pack is the evidence of one promotion request.
@@ -36,7 +40,22 @@ type Pack struct {
 	Validations  []Validation  `json:"validations"`
 	BiasChecks   []BiasCheck   `json:"biasChecks"`
 	Reproduction *Reproduction `json:"reproducibility"`
+	// RunArtifacts are the files of the runs the pack covers (the training
+	// run and the runs of the lineage the reader may see), by run then
+	// path: each one's digest is checked against the audit event that
+	// recorded it. Version 3 on; nil in older packs.
+	RunArtifacts []RunArtifact `json:"runArtifacts,omitempty"`
 	Audit        Audit         `json:"audit"`
+}
+
+// RunArtifact is the digest of one artifact file of a run.
+type RunArtifact struct {
+	RunID string `json:"runId"`
+	// Path is the file's path from the run's artifact root.
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+	// SHA256 is the hex digest of the file's content.
+	SHA256 string `json:"sha256"`
 }
 
 // Request is the promotion request with its stored checks and decisions.

@@ -20,7 +20,8 @@ import (
 // Markdown (GitHub flavoured: tables). It opens with the outcome of
 // verification — problems is what Verify(p) returned — and then shows the
 // request, policy, checks, approvals, model version and training run,
-// lineage, validations, bias checks, reproducibility and the audit trail.
+// lineage, validations, bias checks, reproducibility, run artifacts and the
+// audit trail.
 // Text from the pack is escaped: it cannot break a table or add markup.
 func RenderMarkdown(w io.Writer, p *Pack, problems []Problem) error {
 	v := view(p, problems)
@@ -235,6 +236,7 @@ func view(p *Pack, problems []Problem) reportView {
 		{Title: "Validations", Blocks: []block{validationsBlock(p)}},
 		{Title: "Bias checks", Blocks: biasBlocks(p.BiasChecks)},
 		{Title: "Reproducibility", Blocks: reproductionBlocks(p.Reproduction)},
+		{Title: "Run artifacts", Blocks: []block{runArtifactsBlock(p)}},
 		auditSection(&p.Audit),
 	}
 	return v
@@ -468,6 +470,19 @@ func reproductionBlocks(r *Reproduction) []block {
 		rows[i] = []string{m.Key, formatOpt(m.Original), formatOpt(m.Reproduced), formatOpt(m.Difference), m.Status}
 	}
 	return append(blocks, tableBlock("", "No metrics compared.", []string{"Metric", "Original", "Reproduced", "Difference", "Status"}, rows))
+}
+
+// runArtifactsBlock lists the files of the covered runs with their full
+// digests, which a reviewer can compare with the files they hold.
+func runArtifactsBlock(p *Pack) block {
+	if p.Format != Format {
+		return block{Note: "This pack's format (" + p.Format + ") predates run artifacts: it lists none."}
+	}
+	rows := make([][]string, len(p.RunArtifacts))
+	for i, a := range p.RunArtifacts {
+		rows[i] = []string{a.RunID, a.Path, strconv.FormatInt(a.Size, 10), a.SHA256}
+	}
+	return tableBlock("", "The covered runs have no artifacts.", []string{"Run", "Path", "Bytes", "SHA-256"}, rows)
 }
 
 func auditSection(a *Audit) section {

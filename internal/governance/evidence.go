@@ -16,8 +16,9 @@ import (
 // with its checks and approvals, its policy version, the model version and
 // training run, the lineage upstream back to the raw data (as scope may
 // see it), the latest validation of each suite of each upstream dataset
-// version, the bias checks, the reproducibility, and the audit events
-// about all of it with the hash chain that links them.
+// version, the bias checks, the reproducibility, the digests of the
+// artifacts of the training run and the lineage's runs, and the audit
+// events about all of it with the hash chain that links them.
 //
 // The pack is gathered in several reads; it is consistent when the request
 // did not change between the first read and a last one (a decision or a
@@ -43,7 +44,10 @@ func (s *Service) evidencePack(ctx context.Context, requestID, generatedBy strin
 			return nil, err
 		}
 		again, err := load()
-		if err == nil && again.Status == req.Status && len(again.Approvals) == len(req.Approvals) && again.CheckedAt.Equal(req.CheckedAt) {
+		// An artifact logged between the listing and the read of the log
+		// is in one and not the other: gather again.
+		settled := len(evidence.RunArtifactProblems(pack)) == 0
+		if err == nil && settled && again.Status == req.Status && len(again.Approvals) == len(req.Approvals) && again.CheckedAt.Equal(req.CheckedAt) {
 			return pack, nil
 		}
 		if attempt == 4 {
@@ -111,6 +115,13 @@ func (s *Service) gather(ctx context.Context, req *store.PromotionRequest, gener
 		return nil, err
 	}
 	targets = append(targets, checkIDs...)
+	withArtifacts, err := s.packRunArtifacts(ctx, pack, scope)
+	if err != nil {
+		return nil, err
+	}
+	// The events that recorded the artifacts are what a verifier checks
+	// their digests against.
+	targets = append(targets, withArtifacts...)
 	log, err := s.store.EvidenceLogOf(ctx, req.ID, targets)
 	if err != nil {
 		return nil, err
@@ -168,6 +179,35 @@ func (s *Service) packBiasChecks(ctx context.Context, pack *evidence.Pack, req *
 		ids = append(ids, b.ID)
 	}
 	return ids, nil
+}
+
+// packRunArtifacts adds the digests of the files of the runs the pack
+// covers — the training run and the runs of the lineage, as far as scope
+// may read them — and returns the runs that have any.
+func (s *Service) packRunArtifacts(ctx context.Context, pack *evidence.Pack, scope store.Scope) ([]string, error) {
+	var runs []string
+	if pack.TrainingRun != nil {
+		runs = append(runs, pack.TrainingRun.ID)
+	}
+	for _, n := range pack.Lineage.Nodes {
+		if n.Kind == string(store.KindRun) && scope.Allows(n.ProjectKey) {
+			runs = append(runs, n.ID)
+		}
+	}
+	runs = slices.Compact(slices.Sorted(slices.Values(runs)))
+	arts, err := s.store.ArtifactsOfRuns(ctx, runs)
+	if err != nil {
+		return nil, err
+	}
+	pack.RunArtifacts = make([]evidence.RunArtifact, 0, len(arts))
+	var with []string
+	for _, a := range arts {
+		pack.RunArtifacts = append(pack.RunArtifacts, evidence.RunArtifact{RunID: a.RunID, Path: a.Path, Size: a.Size, SHA256: a.SHA256})
+		if len(with) == 0 || with[len(with)-1] != a.RunID {
+			with = append(with, a.RunID)
+		}
+	}
+	return with, nil
 }
 
 func packRequest(req *store.PromotionRequest) evidence.Request {

@@ -52,6 +52,7 @@ type Store interface {
 	ReproducibilityAudit(ctx context.Context, experimentID string) ([]store.AuditRun, error)
 
 	EvidenceLogOf(ctx context.Context, requestID string, targets []string) (*store.EvidenceLog, error)
+	ArtifactsOfRuns(ctx context.Context, runIDs []string) ([]store.RunArtifact, error)
 	LatestValidations(ctx context.Context, dvIDs []string) ([]*store.ValidationRun, error)
 	VerifyLog(ctx context.Context, projectKey string) (*store.LogVerification, error)
 }

@@ -307,3 +307,45 @@ func PackFrom(tb testing.TB, first int64, prev string) *evidence.Pack {
 func value(v float64) fairness.Value { return fairness.Value{Value: &v} }
 
 func undefined(reason string) fairness.Value { return fairness.Value{Reason: reason} }
+
+// Digests of the run artifacts WithArtifacts adds.
+const (
+	ModelFileDigest = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+	OldModelDigest  = "fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9"
+	PlotDigest      = "baa5a0964d3320fbc0c6a922140453c8513ea24ab8fd0577034804a967248096"
+	PrepDigest      = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+
+// WithArtifacts adds run artifacts to p as the hub records them: events
+// after the chain's last link (the training run's model file logged twice,
+// the second time with other content; a plot; the preparation run's
+// report; a logged model's file, which is not a run's) and the listing of
+// the files' latest digests. The head becomes the last of them.
+func WithArtifacts(tb testing.TB, p *evidence.Pack) *evidence.Pack {
+	tb.Helper()
+	last := p.Audit.Chain[len(p.Audit.Chain)-1]
+	log := NewLog(tb, last.Seq+1, last.Hash)
+	exp := p.TrainingRun.ExperimentID
+	art := func(minute int, run, path, digest string, size int64, extra ...string) {
+		payload := map[string]any{"experimentId": exp, "artifact": path, "sha256": digest, "size": size}
+		if len(extra) == 2 {
+			payload[extra[0]] = extra[1]
+		}
+		log.Append(evidence.Event{At: at(minute), Actor: Trainer, ProjectKey: Project, Kind: "RUN_LINEAGE_CHANGED", TargetID: run, Payload: payload})
+	}
+	art(80, TrainingRunID, "model/model.pkl", OldModelDigest, 1000)
+	art(81, TrainingRunID, "model/model.pkl", ModelFileDigest, 2048)
+	art(82, TrainingRunID, "plots/roc curve.png", PlotDigest, 5120)
+	art(83, PrepRunID, "report.txt", PrepDigest, 0)
+	art(84, TrainingRunID, "MLmodel", PlotDigest, 300, "loggedModelId", "m-0123456789abcdef")
+	audit := log.Audit(0)
+	p.Audit.Events = append(p.Audit.Events, audit.Events...)
+	p.Audit.Chain = append(p.Audit.Chain, audit.Chain...)
+	p.Audit.Head = audit.Head
+	p.RunArtifacts = []evidence.RunArtifact{
+		{RunID: TrainingRunID, Path: "model/model.pkl", Size: 2048, SHA256: ModelFileDigest},
+		{RunID: TrainingRunID, Path: "plots/roc curve.png", Size: 5120, SHA256: PlotDigest},
+		{RunID: PrepRunID, Path: "report.txt", Size: 0, SHA256: PrepDigest},
+	}
+	return p
+}
