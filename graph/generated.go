@@ -736,6 +736,7 @@ type ComplexityRoot struct {
 	}
 
 	Run struct {
+		Artifacts       func(childComplexity int, path *string) int
 		Children        func(childComplexity int) int
 		Code            func(childComplexity int) int
 		CreatedBy       func(childComplexity int) int
@@ -760,6 +761,15 @@ type ComplexityRoot struct {
 		StartedAt       func(childComplexity int) int
 		Status          func(childComplexity int) int
 		Tags            func(childComplexity int) int
+	}
+
+	RunArtifact struct {
+		DownloadURL func(childComplexity int) int
+		IsDir       func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Path        func(childComplexity int) int
+		Sha256      func(childComplexity int) int
+		Size        func(childComplexity int) int
 	}
 
 	RunBiasCheckPayload struct {
@@ -1085,6 +1095,7 @@ type RunResolver interface {
 	Outputs(ctx context.Context, obj *store.Run) ([]*store.DatasetVersion, error)
 	ModelOutputs(ctx context.Context, obj *store.Run) ([]*store.ModelVersion, error)
 	Reproducibility(ctx context.Context, obj *store.Run) (*governance.Reproducibility, error)
+	Artifacts(ctx context.Context, obj *store.Run, path *string) ([]*model.RunArtifact, error)
 }
 type SubscriptionResolver interface {
 	Events(ctx context.Context, filter *model.EventFilter, after *string) (<-chan *store.Event, error)
@@ -4075,6 +4086,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RuleResult.Verdict(childComplexity), true
 
+	case "Run.artifacts":
+		if e.ComplexityRoot.Run.Artifacts == nil {
+			break
+		}
+
+		args, err := ec.field_Run_artifacts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Run.Artifacts(childComplexity, args["path"].(*string)), true
 	case "Run.children":
 		if e.ComplexityRoot.Run.Children == nil {
 			break
@@ -4224,6 +4246,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Run.Tags(childComplexity), true
+
+	case "RunArtifact.downloadUrl":
+		if e.ComplexityRoot.RunArtifact.DownloadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunArtifact.DownloadURL(childComplexity), true
+	case "RunArtifact.isDir":
+		if e.ComplexityRoot.RunArtifact.IsDir == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunArtifact.IsDir(childComplexity), true
+	case "RunArtifact.name":
+		if e.ComplexityRoot.RunArtifact.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunArtifact.Name(childComplexity), true
+	case "RunArtifact.path":
+		if e.ComplexityRoot.RunArtifact.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunArtifact.Path(childComplexity), true
+	case "RunArtifact.sha256":
+		if e.ComplexityRoot.RunArtifact.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunArtifact.Sha256(childComplexity), true
+	case "RunArtifact.size":
+		if e.ComplexityRoot.RunArtifact.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RunArtifact.Size(childComplexity), true
 
 	case "RunBiasCheckPayload.biasCheck":
 		if e.ComplexityRoot.RunBiasCheckPayload.BiasCheck == nil {
@@ -5819,9 +5878,10 @@ extend type Query {
   verifyAuditLog(projectKey: String!): AuditVerification!
   """
   The evidence of a promotion request as one JSON document (format
-  exphub.evidence/v2): model version, lineage back to the raw data with
-  digests, validations, bias checks, reproducibility, policy, approvals and the
-  audit events with their hash chain. Approvers and admins of its project.
+  exphub.evidence/v3): model version, lineage back to the raw data with
+  digests, validations, bias checks, reproducibility, the digests of the
+  artifacts of the runs it covers, policy, approvals and the audit events with
+  their hash chain. Approvers and admins of its project.
   Check it offline with hubctl evidence verify.
   """
   evidencePack(promotionRequestId: ID!): JSON!
@@ -6427,6 +6487,36 @@ type Run implements Node {
   modelOutputs: [ModelVersion!]!
   "What a rerun of this run would need that was not recorded."
   reproducibility: Reproducibility!
+  """
+  The run's artifacts directly inside the directory path (null or "": the
+  run's artifact root; a trailing slash is ignored), by name, as MLflow's
+  list_artifacts lists them: files with their size and digest, and
+  directories. At most 10,000 entries. A path that names a file, or nothing,
+  lists nothing. Artifacts are logged through the MLflow artifact proxy; a
+  pipeline run has none.
+  """
+  artifacts(path: String): [RunArtifact!]!
+}
+
+"A file or a directory of a run's artifacts."
+type RunArtifact {
+  "The path from the run's artifact root, e.g. plots/roc.png; a directory's has no trailing slash."
+  path: String!
+  "The last segment of path."
+  name: String!
+  isDir: Boolean!
+  "The file's size in bytes; null for a directory."
+  size: Int
+  "The hex SHA-256 of the file's content; null for a directory."
+  sha256: String
+  """
+  Where the file downloads: the MLflow artifact proxy's GET, a path on the
+  hub that needs the same bearer token as /graphql (a plain link cannot
+  carry it; fetch it with the header). Null for a directory. The proxy sends
+  a Content-Type from the extension and serves HTML, SVG and unknown types
+  as attachments only.
+  """
+  downloadUrl: String
 }
 
 """
@@ -7952,8 +8042,28 @@ func (ec *executionContext) childFields_Run(ctx context.Context, field graphql.C
 		return ec.fieldContext_Run_modelOutputs(ctx, field)
 	case "reproducibility":
 		return ec.fieldContext_Run_reproducibility(ctx, field)
+	case "artifacts":
+		return ec.fieldContext_Run_artifacts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Run", field.Name)
+}
+
+func (ec *executionContext) childFields_RunArtifact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_RunArtifact_path(ctx, field)
+	case "name":
+		return ec.fieldContext_RunArtifact_name(ctx, field)
+	case "isDir":
+		return ec.fieldContext_RunArtifact_isDir(ctx, field)
+	case "size":
+		return ec.fieldContext_RunArtifact_size(ctx, field)
+	case "sha256":
+		return ec.fieldContext_RunArtifact_sha256(ctx, field)
+	case "downloadUrl":
+		return ec.fieldContext_RunArtifact_downloadUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RunArtifact", field.Name)
 }
 
 func (ec *executionContext) childFields_RunBiasCheckPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9763,6 +9873,20 @@ func (ec *executionContext) field_Query_verifyAuditLog_args(ctx context.Context,
 		return nil, err
 	}
 	args["projectKey"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Run_artifacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "path",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["path"] = arg0
 	return args, nil
 }
 
@@ -22775,6 +22899,188 @@ func (ec *executionContext) fieldContext_Run_reproducibility(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Run_artifacts(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_artifacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Run().Artifacts(ctx, obj, fc.Args["path"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RunArtifact) graphql.Marshaler {
+			return ec.marshalNRunArtifact2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunArtifactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_artifacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Run",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunArtifact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Run_artifacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RunArtifact_path(ctx context.Context, field graphql.CollectedField, obj *model.RunArtifact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunArtifact_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunArtifact_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunArtifact", field, false, false, "String")
+}
+
+func (ec *executionContext) _RunArtifact_name(ctx context.Context, field graphql.CollectedField, obj *model.RunArtifact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunArtifact_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunArtifact_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunArtifact", field, false, false, "String")
+}
+
+func (ec *executionContext) _RunArtifact_isDir(ctx context.Context, field graphql.CollectedField, obj *model.RunArtifact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunArtifact_isDir(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDir, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RunArtifact_isDir(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunArtifact", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RunArtifact_size(ctx context.Context, field graphql.CollectedField, obj *model.RunArtifact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunArtifact_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunArtifact_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunArtifact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RunArtifact_sha256(ctx context.Context, field graphql.CollectedField, obj *model.RunArtifact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunArtifact_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunArtifact_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunArtifact", field, false, false, "String")
+}
+
+func (ec *executionContext) _RunArtifact_downloadUrl(ctx context.Context, field graphql.CollectedField, obj *model.RunArtifact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunArtifact_downloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DownloadURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RunArtifact_downloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RunArtifact", field, false, false, "String")
+}
+
 func (ec *executionContext) _RunBiasCheckPayload_biasCheck(ctx context.Context, field graphql.CollectedField, obj *model.RunBiasCheckPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33124,6 +33430,70 @@ func (ec *executionContext) _Run(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Run_reproducibility(ctx, field, obj)
 				})
+		case "artifacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Run_artifacts(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var runArtifactImplementors = []string{"RunArtifact"}
+
+func (ec *executionContext) _RunArtifact(ctx context.Context, sel ast.SelectionSet, obj *model.RunArtifact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, runArtifactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RunArtifact")
+		case "path":
+			out.Values[i] = ec._RunArtifact_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._RunArtifact_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isDir":
+			out.Values[i] = ec._RunArtifact_isDir(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._RunArtifact_size(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._RunArtifact_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "downloadUrl":
+			out.Values[i] = ec._RunArtifact_downloadUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36179,6 +36549,30 @@ func (ec *executionContext) marshalNRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinte
 		return graphql.Null
 	}
 	return ec._Run(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRunArtifact2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunArtifactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RunArtifact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRunArtifact2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunArtifact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRunArtifact2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunArtifact(ctx context.Context, sel ast.SelectionSet, v *model.RunArtifact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RunArtifact!")
+		return graphql.Null
+	}
+	return ec._RunArtifact(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRunBiasCheckInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunBiasCheckInput(ctx context.Context, v any) (model.RunBiasCheckInput, error) {

@@ -436,6 +436,11 @@ func (r *runResolver) Reproducibility(ctx context.Context, obj *store.Run) (*gov
 	return loadersFor(ctx, r.Store).reproducibility.Load(ctx, obj.ID)
 }
 
+// Artifacts is the resolver for the artifacts field.
+func (r *runResolver) Artifacts(ctx context.Context, obj *store.Run, path *string) ([]*model.RunArtifact, error) {
+	return r.runArtifacts(ctx, obj, path)
+}
+
 // Experiment returns graph.ExperimentResolver implementation.
 func (r *Resolver) Experiment() graph.ExperimentResolver { return &experimentResolver{r} }
 

@@ -508,6 +508,25 @@ type RequestPromotionPayload struct {
 	PromotionRequest *store.PromotionRequest `json:"promotionRequest"`
 }
 
+// A file or a directory of a run's artifacts.
+type RunArtifact struct {
+	// The path from the run's artifact root, e.g. plots/roc.png; a directory's has no trailing slash.
+	Path string `json:"path"`
+	// The last segment of path.
+	Name  string `json:"name"`
+	IsDir bool   `json:"isDir"`
+	// The file's size in bytes; null for a directory.
+	Size *int `json:"size,omitempty"`
+	// The hex SHA-256 of the file's content; null for a directory.
+	Sha256 *string `json:"sha256,omitempty"`
+	// Where the file downloads: the MLflow artifact proxy's GET, a path on the
+	// hub that needs the same bearer token as /graphql (a plain link cannot
+	// carry it; fetch it with the header). Null for a directory. The proxy sends
+	// a Content-Type from the extension and serves HTML, SVG and unknown types
+	// as attachments only.
+	DownloadURL *string `json:"downloadUrl,omitempty"`
+}
+
 type RunBiasCheckInput struct {
 	ModelVersionID string `json:"modelVersionId"`
 	// The evaluation data: a dataset version with the label, prediction and sensitive columns, read like a validation.

@@ -140,6 +140,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.DatasetVersion.ProducedBy, c.DatasetVersion.ConsumedBy, c.DatasetVersion.DerivedFrom = neighbours, neighbours, neighbours
 	c.Run.Params, c.Run.Tags = records, records
 	c.Run.Metrics = func(child int, _ []string) int { return records(child) }
+	c.Run.Artifacts = func(child int, _ *string) int { return records(child) }
 	c.DatasetVersion.Schema = records
 	c.ValidationRun.Results = records
 	c.BiasCheck.Groups = records

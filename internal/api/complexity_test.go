@@ -41,7 +41,7 @@ var listItems = map[string]int{
 	"Policy.biasRules": fewItems, "QualityIssue.failingRules": fewItems, "QualityIssue.failingRuns": fewItems,
 	"Reproduction.metrics": fewItems, "Event.disclosures": fewItems, "Metric.history": 1000,
 	"Run.children": neighbourItems, "Job.inputs": neighbourItems, "Job.outputs": neighbourItems, "Job.children": neighbourItems,
-	"Dataset.jobs": neighbourItems, "Run.facets": fewItems, "Job.facets": fewItems, "Dataset.facets": fewItems,
+	"Dataset.jobs": neighbourItems, "Run.artifacts": recordItems, "Run.facets": fewItems, "Job.facets": fewItems, "Dataset.facets": fewItems,
 	"DatasetVersion.facets": fewItems, "ColumnEdge.transformations": fewItems,
 }
 

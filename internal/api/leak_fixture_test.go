@@ -14,6 +14,7 @@ import (
 
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // leakFixture is project A (readable) and project H (hidden), linked in
@@ -294,6 +295,16 @@ func buildLeakFixture(t *testing.T, h *hub) *leakFixture {
 	f.do(t, aw, leakRepro, map[string]any{"a": f.aRun, "b": f.aRun2}, &rep)
 	f.aRepro = rep.RecordReproduction.Reproduction.ID
 	f.do(t, hw, leakRepro, map[string]any{"a": f.hRun, "b": f.hRun2}, nil)
+
+	// Run artifacts (as the MLflow artifact proxy records them; listing
+	// reads the graph only, so no bytes are stored): H's training run and
+	// A's, a file at the root and one in a directory each.
+	for _, r := range []struct{ actor, run, m string }{{"awriter-" + am, f.aRun, am}, {"hwriter-" + hm, f.hRun, hm}, {"hwriter-" + hm, f.hRun2, hm}} {
+		for _, p := range []string{"notes-" + r.m + ".txt", "plots-" + r.m + "/roc-" + r.m + ".png"} {
+			owner := store.ArtifactOwner{Kind: store.ArtifactOfRun, ID: r.run}
+			must(h.st.RecordArtifact(ctxT(t), r.actor, owner, p, sha("artifact"+r.run+p), 42)).of(t)
+		}
+	}
 
 	// Links the API refuses (asserted, so a change of rule shows up here):
 	refusals := []string{

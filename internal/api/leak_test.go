@@ -182,6 +182,11 @@ func checkLeakASide(t *testing.T, h *hub, f *leakFixture, readers []leakReader, 
 	ask(viewer, `query($id: ID!) { impact(id: $id) { jobs { id } modelVersions { id } hiddenAffected } }`,
 		map[string]any{"id": f.aPipe.ordersV1}, f.aPipe.aggJob, f.aPipe.reportJob, f.aPipeMV, `"hiddenAffected":true`)
 	ask(approver, `query($id: ID!) { evidencePack(promotionRequestId: $id) }`, map[string]any{"id": f.aPR1}, f.aMV1, f.aBias, "a-comment-"+f.am)
+	ask(viewer, `query($id: ID!, $dir: String) { node(id: $id) { ... on Run { artifacts { path } dir: artifacts(path: $dir) { path sha256 } } } }`,
+		map[string]any{"id": f.aRun, "dir": "plots-" + f.am}, "notes-"+f.am+".txt", "plots-"+f.am+"/roc-"+f.am+".png")
+	// A's second version was trained by A's run and produced by H's too:
+	// its pack carries A's run's artifacts, and none of H's.
+	ask(approver, `query($id: ID!) { evidencePack(promotionRequestId: $id) }`, map[string]any{"id": f.aPR2}, "notes-"+f.am+".txt")
 	ask(approver, `query($k: String!) { auditEvents(filter: {projectKeys: [$k]}, first: 100) { totalCount edges { node { targetId } } } }`,
 		map[string]any{"k": f.a}, f.aPR1)
 }
