@@ -2,6 +2,8 @@ package mlflow
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +52,7 @@ type ArtifactsConfig struct {
 // *store.Store provides it.
 type ArtifactStore interface {
 	RecordArtifact(ctx context.Context, actor string, owner store.ArtifactOwner, path, sha256 string, size int64) (*store.Artifact, error)
+	CheckArtifactUpload(ctx context.Context, owner store.ArtifactOwner, path string) (store.ArtifactUploadCheck, error)
 	Artifact(ctx context.Context, owner store.ArtifactOwner, path string) (*store.Artifact, error)
 	ListArtifacts(ctx context.Context, owner store.ArtifactOwner, dir string) ([]store.ArtifactEntry, error)
 	CreateLoggedModel(ctx context.Context, actor string, in store.CreateLoggedModelInput) (*store.LoggedModel, error)
@@ -218,9 +221,16 @@ func (a *Artifacts) storage() error {
 // Upload stores the file at path p (ParseArtifactPath) of a run or logged
 // model the caller contributes to, streaming body into the blob store, and
 // records its path, size and digest. declared is the request's length (-1
-// when unknown): one over the limit is refused before anything is read. A
-// refused upload (bad path, unknown or hidden owner, a viewer, over the
-// limit) stores nothing and records nothing.
+// when unknown): one over the limit is refused before anything is read.
+// Everything that can refuse the upload is asked before its bytes are
+// stored (path, owner and access, the owner's status, a file/directory
+// clash, a file whose bytes may no longer change: store.RecordArtifact's
+// rule), and a refused upload stores nothing and records nothing. A file
+// whose bytes may no longer change is only hashed, never stored: the same
+// bytes are a retry and answer the file as it is, other bytes are refused.
+// The store decides again when it records the file, under the owner's
+// lock, and has the final word; an upload it then refuses (the owner ended
+// in between) leaves its blob unreferenced in the blob store.
 func (a *Artifacts) Upload(ctx context.Context, p *auth.Principal, path string, body io.Reader, declared int64) (*store.Artifact, error) {
 	ref, err := ParseArtifactPath(path, true)
 	if err != nil {
@@ -234,16 +244,65 @@ func (a *Artifacts) Upload(ctx context.Context, p *auth.Principal, path string, 
 		return nil, err
 	}
 	if declared > a.max {
-		return nil, fmt.Errorf("%w: %s has %d bytes; an artifact file may have at most %d bytes", errs.TooLarge, errs.Quote(ref.Path), declared, a.max)
+		return nil, a.tooLarge(ref.Path, fmt.Sprintf("has %d bytes", declared))
+	}
+	chk, err := a.store.CheckArtifactUpload(ctx, owner, ref.Path)
+	if err != nil {
+		return nil, err
+	}
+	if chk.Fixed != nil {
+		digest, size, err := hashBody(ctx, body, a.max)
+		if errors.Is(err, errs.TooLarge) {
+			return nil, a.tooLarge(ref.Path, "is over the limit")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := chk.Content(digest, size); err != nil {
+			return nil, err
+		}
+		return a.store.RecordArtifact(ctx, p.Subject, owner, ref.Path, digest, size)
 	}
 	b, err := a.blobs.Put(ctx, body, a.max)
 	if errors.Is(err, errs.TooLarge) {
-		return nil, fmt.Errorf("%w: %s is over the limit: an artifact file may have at most %d bytes", errs.TooLarge, errs.Quote(ref.Path), a.max)
+		return nil, a.tooLarge(ref.Path, "is over the limit")
 	}
 	if err != nil {
 		return nil, err
 	}
 	return a.store.RecordArtifact(ctx, p.Subject, owner, ref.Path, b.Digest, b.Size)
+}
+
+func (a *Artifacts) tooLarge(path, what string) error {
+	return fmt.Errorf("%w: %s %s; an artifact file may have at most %d bytes", errs.TooLarge, errs.Quote(path), what, a.max)
+}
+
+// hashBody reads body whole, at most max bytes, and returns its sha256
+// (hex) and size without keeping the bytes; more than max is
+// errs.TooLarge.
+func hashBody(ctx context.Context, body io.Reader, max int64) (string, int64, error) {
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(ctxReader{ctx, body}, max+1))
+	if err != nil {
+		return "", 0, fmt.Errorf("read the upload: %w", err)
+	}
+	if n > max {
+		return "", 0, errs.TooLarge
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// ctxReader stops reading once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // Download is an artifact file to send: its content (the caller closes

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -129,4 +130,185 @@ func TestLoggedModels(t *testing.T) {
 	}
 	_, err = s.FinalizeLoggedModel(t.Context(), actor, "m-"+strings.Repeat("1", 32), store.LoggedModelReady)
 	wantErr(t, err, errs.NotFound)
+}
+
+// TestRecordArtifactSealed: the bytes of a file of a run that ended, of a
+// READY logged model, or of a run or logged model a model version refers
+// to never change; the same bytes again are a no-op, a READY logged model
+// takes no new files, and an ended run still does. A refusal writes
+// nothing, and CheckArtifactUpload answers the same before any bytes.
+func TestRecordArtifactSealed(t *testing.T) {
+	s := neo4jtest.Store(t)
+	d1, d2 := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	record := func(t *testing.T, o store.ArtifactOwner, path, digest string) error {
+		t.Helper()
+		_, err := s.RecordArtifact(t.Context(), actor, o, path, digest, 1)
+		return err
+	}
+	ofRun := func(r *store.Run) store.ArtifactOwner {
+		return store.ArtifactOwner{Kind: store.ArtifactOfRun, ID: r.ID}
+	}
+	ofModel := func(m *store.LoggedModel) store.ArtifactOwner {
+		return store.ArtifactOwner{Kind: store.ArtifactOfLoggedModel, ID: m.ID}
+	}
+	newLoggedModel := func(t *testing.T, r *store.Run) *store.LoggedModel {
+		t.Helper()
+		m, err := s.CreateLoggedModel(t.Context(), actor, store.CreateLoggedModelInput{ExperimentID: r.ExperimentID, Name: "clf", SourceRunID: r.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	newVersion := func(t *testing.T, pk string, in store.RegistryVersionInput) {
+		t.Helper()
+		m, err := s.CreateRegisteredModel(t.Context(), actor, store.CreateRegisteredModelInput{ProjectKey: pk, Name: "scorer"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.ModelID = m.ID
+		if _, err := s.CreateRegistryVersion(t.Context(), actor, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hex := func(r *store.Run) string {
+		return strings.ReplaceAll(strings.TrimPrefix(r.ID, store.IDPrefix(store.KindRun)), "-", "")
+	}
+
+	cases := []struct {
+		name string
+		// seal writes model.pkl (d1) to an owner and seals it.
+		seal func(t *testing.T) store.ArtifactOwner
+		// newFiles: the sealed owner still takes new paths.
+		newFiles bool
+		why      string
+	}{
+		{"ended run", func(t *testing.T) store.ArtifactOwner {
+			r := newRun(t, s, "seal", store.StatusRunning)
+			if err := record(t, ofRun(r), "model.pkl", d1); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.MoveRun(t.Context(), actor, r.ID, store.StatusFinished, func(*store.Run) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			return ofRun(r)
+		}, true, "has ended (FINISHED)"},
+		{"run a version's source names", func(t *testing.T) store.ArtifactOwner {
+			r := newRun(t, s, "seal", store.StatusRunning)
+			if err := record(t, ofRun(r), "model.pkl", d1); err != nil {
+				t.Fatal(err)
+			}
+			newVersion(t, r.ProjectKey, store.RegistryVersionInput{Source: "runs:/" + strings.ToUpper(hex(r)) + "/model"})
+			return ofRun(r)
+		}, true, "a model version refers to run"},
+		{"run that produced a version", func(t *testing.T) store.ArtifactOwner {
+			r := newRun(t, s, "seal", store.StatusRunning)
+			if err := record(t, ofRun(r), "model.pkl", d1); err != nil {
+				t.Fatal(err)
+			}
+			newVersion(t, r.ProjectKey, store.RegistryVersionInput{Source: "s3://bucket/m", RunID: r.ID})
+			return ofRun(r)
+		}, true, "a model version refers to run"},
+		{"READY logged model", func(t *testing.T) store.ArtifactOwner {
+			m := newLoggedModel(t, newRun(t, s, "seal", store.StatusRunning))
+			if err := record(t, ofModel(m), "model.pkl", d1); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FinalizeLoggedModel(t.Context(), actor, m.ID, store.LoggedModelReady); err != nil {
+				t.Fatal(err)
+			}
+			return ofModel(m)
+		}, false, "is READY"},
+		{"logged model a version's model_id names", func(t *testing.T) store.ArtifactOwner {
+			r := newRun(t, s, "seal", store.StatusRunning)
+			m := newLoggedModel(t, r)
+			if err := record(t, ofModel(m), "model.pkl", d1); err != nil {
+				t.Fatal(err)
+			}
+			newVersion(t, r.ProjectKey, store.RegistryVersionInput{Source: "s3://bucket/m", LoggedModelID: m.ID})
+			return ofModel(m)
+		}, true, "a model version refers to logged model"},
+		{"logged model a version's source names", func(t *testing.T) store.ArtifactOwner {
+			r := newRun(t, s, "seal", store.StatusRunning)
+			m := newLoggedModel(t, r)
+			if err := record(t, ofModel(m), "model.pkl", d1); err != nil {
+				t.Fatal(err)
+			}
+			newVersion(t, r.ProjectKey, store.RegistryVersionInput{Source: "models:/" + m.ID})
+			return ofModel(m)
+		}, true, "a model version refers to logged model"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := c.seal(t)
+			target := func() string {
+				if o.Kind == store.ArtifactOfRun {
+					return o.ID
+				}
+				ms, err := s.LoggedModelsByIDs(t.Context(), []string{o.ID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ms[o.ID].SourceRunID
+			}()
+			events := len(artifactEvents(t, s, target))
+
+			chk, err := s.CheckArtifactUpload(t.Context(), o, "model.pkl")
+			if err != nil || chk.Fixed == nil || chk.Fixed.SHA256 != d1 || chk.Content(d1, 1) != nil {
+				t.Fatalf("CheckArtifactUpload = %+v, %v", chk, err)
+			}
+			if err := chk.Content(d2, 1); !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), c.why) {
+				t.Errorf("Content(other bytes) = %v, want errs.Invalid saying %q", err, c.why)
+			}
+			err = record(t, o, "model.pkl", d2)
+			if !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), `"model.pkl"`) || !strings.Contains(err.Error(), c.why) {
+				t.Errorf("other bytes = %v, want errs.Invalid naming the path and saying %q", err, c.why)
+			}
+			if err := record(t, o, "model.pkl", d1); err != nil {
+				t.Errorf("the same bytes again (a retry) = %v", err)
+			}
+			a, err := s.Artifact(t.Context(), o, "model.pkl")
+			if err != nil || a.SHA256 != d1 {
+				t.Errorf("model.pkl after a refused rewrite = %+v, %v", a, err)
+			}
+			_, chkErr := s.CheckArtifactUpload(t.Context(), o, "extra.txt")
+			err = record(t, o, "extra.txt", d2)
+			if c.newFiles {
+				if err != nil || chkErr != nil {
+					t.Errorf("a new file = %v (checked: %v), want it recorded", err, chkErr)
+				}
+				events++
+			} else {
+				if !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "takes no new files") || !errors.Is(chkErr, errs.Invalid) {
+					t.Errorf("a new file = %v (checked: %v), want errs.Invalid", err, chkErr)
+				}
+			}
+			if n := len(artifactEvents(t, s, target)); n != events {
+				t.Errorf("events = %d, want %d: a refusal or a retry appended one", n, events)
+			}
+		})
+	}
+
+	t.Run("open owner", func(t *testing.T) {
+		r := newRun(t, s, "open", store.StatusRunning)
+		// Another project's version naming this run does not seal it.
+		other := newRun(t, s, "openo", store.StatusRunning)
+		newVersion(t, other.ProjectKey, store.RegistryVersionInput{Source: "runs:/" + hex(r) + "/model"})
+		if err := record(t, ofRun(r), "model.pkl", d1); err != nil {
+			t.Fatal(err)
+		}
+		chk, err := s.CheckArtifactUpload(t.Context(), ofRun(r), "model.pkl")
+		if err != nil || chk.Fixed != nil || chk.Content(d2, 1) != nil {
+			t.Fatalf("CheckArtifactUpload of an open run = %+v, %v", chk, err)
+		}
+		if err := record(t, ofRun(r), "model.pkl", d2); err != nil {
+			t.Fatalf("rewrite on a running run = %v", err)
+		}
+		// Checked while open, recorded once ended: the store has the final word.
+		if _, err := s.MoveRun(t.Context(), actor, r.ID, store.StatusKilled, func(*store.Run) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		wantErr(t, record(t, ofRun(r), "model.pkl", d1), errs.Invalid)
+		_, err = s.CheckArtifactUpload(t.Context(), ofRun(r), "model.pkl/x")
+		wantErr(t, err, errs.Invalid)
+	})
 }
