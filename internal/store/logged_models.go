@@ -197,7 +197,9 @@ func lockLoggedModel(tx *txn, id string) (*LoggedModel, error) {
 
 // FinalizeLoggedModel sets a logged model's status (READY once its files
 // are uploaded, or UPLOAD_FAILED). Asking for the status it has changes
-// nothing; a change appends RUN_LINEAGE_CHANGED with the status.
+// nothing; a change appends RUN_LINEAGE_CHANGED with the status. A READY
+// model stays READY (errs.Invalid): its files no longer change
+// (RecordArtifact), and moving it back would reopen them.
 func (s *Store) FinalizeLoggedModel(ctx context.Context, actor, id string, status LoggedModelStatus) (*LoggedModel, error) {
 	switch status {
 	case LoggedModelReady, LoggedModelUploadFailed, LoggedModelPending:
@@ -213,6 +215,9 @@ func (s *Store) FinalizeLoggedModel(ctx context.Context, actor, id string, statu
 		if m.Status == status {
 			unchanged = m
 			return nil, errUnchanged
+		}
+		if m.Status == LoggedModelReady {
+			return nil, invalid("status: logged model %s is READY and stays READY; it cannot become %s", errs.Quote(id), status)
 		}
 		rec, err := tx.single(`MATCH (m:LoggedModel {id: $id}) SET m.status = $status, m.updatedAt = $now RETURN m{.*} AS m`,
 			map[string]any{"id": id, "status": string(status), "now": s.now().UTC()})
@@ -231,7 +236,9 @@ func (s *Store) FinalizeLoggedModel(ctx context.Context, actor, id string, statu
 // SetLoggedModelTags sets tags on a logged model, overwriting the values
 // of keys it has.
 func (s *Store) SetLoggedModelTags(ctx context.Context, id string, tags []KeyValue) (*LoggedModel, error) {
-	return s.updateLoggedModelLists(ctx, id, "tags", tags, MaxTagValueLen, func(old []KeyValue) []KeyValue { return overwriteKV(old, tags) })
+	return s.updateLoggedModelLists(ctx, id, "tags", tags, MaxTagValueLen, func(old []KeyValue) ([]KeyValue, error) {
+		return overwriteKV(old, tags), nil
+	})
 }
 
 // DeleteLoggedModelTag removes a tag from a logged model; a model without
@@ -240,26 +247,54 @@ func (s *Store) DeleteLoggedModelTag(ctx context.Context, id, key string) (*Logg
 	if err := checkText("tag_key", key, MaxNameLen, true); err != nil {
 		return nil, err
 	}
-	return s.updateLoggedModelLists(ctx, id, "tags", nil, MaxTagValueLen, func(old []KeyValue) []KeyValue {
+	return s.updateLoggedModelLists(ctx, id, "tags", nil, MaxTagValueLen, func(old []KeyValue) ([]KeyValue, error) {
 		kept := make([]KeyValue, 0, len(old))
 		for _, kv := range old {
 			if kv.Key != key {
 				kept = append(kept, kv)
 			}
 		}
-		return kept
+		return kept, nil
 	})
 }
 
-// AddLoggedModelParams sets params on a logged model, overwriting the
-// values of keys it has.
+// AddLoggedModelParams adds params to a logged model. Params are
+// write-once, as MLflow's are: a key the model has (or that params names
+// twice) with another value is errs.Invalid, naming the key, and nothing
+// of the call is written; the same value again is a no-op.
 func (s *Store) AddLoggedModelParams(ctx context.Context, id string, params []KeyValue) (*LoggedModel, error) {
-	return s.updateLoggedModelLists(ctx, id, "params", params, MaxParamValueLen, func(old []KeyValue) []KeyValue { return overwriteKV(old, params) })
+	return s.updateLoggedModelLists(ctx, id, "params", params, MaxParamValueLen, func(old []KeyValue) ([]KeyValue, error) {
+		return addParams(old, params)
+	})
+}
+
+// addParams is the rule of logged model params: old with params added,
+// each key keeping the value it was first logged with.
+func addParams(old, params []KeyValue) ([]KeyValue, error) {
+	have := make(map[string]string, len(old)+len(params))
+	for _, kv := range old {
+		have[kv.Key] = kv.Value
+	}
+	next := slices.Clone(old)
+	for _, kv := range params {
+		v, ok := have[kv.Key]
+		if ok && v != kv.Value {
+			return nil, invalid("params: %s is already logged as %s, not %s; params are write-once",
+				errs.Quote(kv.Key), errs.Quote(v), errs.Quote(kv.Value))
+		}
+		if !ok {
+			have[kv.Key] = kv.Value
+			next = append(next, kv)
+		}
+	}
+	return next, nil
 }
 
 // updateLoggedModelLists rewrites a logged model's tags or params (list,
-// from constant text) under its lock.
-func (s *Store) updateLoggedModelLists(ctx context.Context, id, list string, in []KeyValue, maxValue int, change func([]KeyValue) []KeyValue) (*LoggedModel, error) {
+// from constant text) under its lock; change's error is returned and
+// nothing is written, and a change that changes nothing writes nothing.
+func (s *Store) updateLoggedModelLists(ctx context.Context, id, list string, in []KeyValue, maxValue int,
+	change func([]KeyValue) ([]KeyValue, error)) (*LoggedModel, error) {
 	if err := checkKeyValues(list, in, maxValue); err != nil {
 		return nil, err
 	}
@@ -267,7 +302,8 @@ func (s *Store) updateLoggedModelLists(ctx context.Context, id, list string, in 
 		"tags":   `SET m.tagKeys = $keys, m.tagValues = $values, m.updatedAt = $now`,
 		"params": `SET m.paramKeys = $keys, m.paramValues = $values, m.updatedAt = $now`,
 	}[list]
-	return write(ctx, s, func(tx *txn) (*LoggedModel, error) {
+	var unchanged *LoggedModel
+	m, err := write(ctx, s, func(tx *txn) (*LoggedModel, error) {
 		m, err := lockLoggedModel(tx, id)
 		if err != nil {
 			return nil, err
@@ -276,7 +312,14 @@ func (s *Store) updateLoggedModelLists(ctx context.Context, id, list string, in 
 		if list == "params" {
 			old = m.Params
 		}
-		next := change(old)
+		next, err := change(old)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Equal(next, old) {
+			unchanged = m
+			return nil, errUnchanged
+		}
 		if len(next) > MaxItemsPerCall*10 {
 			return nil, invalid("%s: a logged model holds at most %d", list, MaxItemsPerCall*10)
 		}
@@ -288,6 +331,7 @@ func (s *Store) updateLoggedModelLists(ctx context.Context, id, list string, in 
 		}
 		return recDecode(rec, "m", decodeLoggedModel)
 	})
+	return orUnchanged(m, unchanged, err)
 }
 
 // LoggedModelFilter selects logged models by equal attributes; "" fields
