@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/exphub/exphub/internal/access"
@@ -153,19 +154,13 @@ func (a *Artifacts) SearchLoggedModels(ctx context.Context, p *auth.Principal, e
 	if ordered {
 		return nil, "", errs.Invalidf("order_by: the hub lists logged models newest first and takes no order_by yet")
 	}
-	var ids []string
-	for _, id := range experimentIDs {
-		e, err := a.svc.Experiment(ctx, p, id, auth.RoleViewer)
-		if errors.Is(err, errs.NotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		ids = append(ids, e.ID)
+	es, err := a.svc.searchedExperiments(ctx, p, experimentIDs)
+	if err != nil || len(es) == 0 {
+		return nil, "", err
 	}
-	if len(ids) == 0 {
-		return nil, "", nil
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
 	}
 	ms, err := a.store.LoggedModelsOfExperiments(ctx, ids, f, after, limit+1)
 	if err != nil || len(ms) <= limit {
@@ -173,6 +168,61 @@ func (a *Artifacts) SearchLoggedModels(ctx context.Context, p *auth.Principal, e
 	}
 	ms = ms[:limit]
 	return ms, ms[len(ms)-1].ID, nil
+}
+
+// MaxSearchExperiments is the most experiment ids one search of runs or
+// logged models names. MLflow's own server bounds its run searches
+// similarly; without a bound a request of many thousands of ids costs the
+// hub seconds of reads.
+const MaxSearchExperiments = 100
+
+// searchedExperiments loads the experiments a search of runs or logged
+// models names (SearchRuns shares it): at most MaxSearchExperiments ids,
+// else errs.Invalid naming the limit; duplicates count once; ones that do
+// not exist, have no experiment ID's form, or are of a project the caller
+// may not read contribute nothing, as MLflow's search skips unknown
+// experiments. The others come in the order first named, loaded with one
+// ExperimentsByIDs call (and, for "0", the default experiment's lookup).
+func (s *Service) searchedExperiments(ctx context.Context, p *auth.Principal, experimentIDs []string) ([]*store.Experiment, error) {
+	if len(experimentIDs) > MaxSearchExperiments {
+		return nil, errs.Invalidf("experiment_ids: at most %d experiments per search, got %d", MaxSearchExperiments, len(experimentIDs))
+	}
+	var ids, hubIDs []string
+	for _, id := range experimentIDs {
+		if slices.Contains(ids, id) { // at most MaxSearchExperiments: linear is fine
+			continue
+		}
+		switch {
+		case id == DefaultExperimentID:
+			ids = append(ids, id)
+		case access.CheckID("experiment_ids", id, store.KindExperiment) == nil:
+			ids, hubIDs = append(ids, id), append(hubIDs, id)
+		}
+	}
+	var byID map[string]*store.Experiment
+	if len(hubIDs) > 0 {
+		var err error
+		if byID, err = s.store.ExperimentsByIDs(ctx, hubIDs); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*store.Experiment, 0, len(ids))
+	for _, id := range ids {
+		e := byID[id]
+		if id == DefaultExperimentID {
+			var err error
+			if e, err = s.Experiment(ctx, p, id, auth.RoleViewer); errors.Is(err, errs.NotFound) {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		// "0" and the default experiment's own ID name one experiment.
+		if e != nil && access.CanRead(p, e.ProjectKey) && !slices.ContainsFunc(out, func(o *store.Experiment) bool { return o.ID == e.ID }) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // LoggedModelFilter reads the part of MLflow's logged model filter the

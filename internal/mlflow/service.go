@@ -404,7 +404,8 @@ func (s *Service) MetricHistory(ctx context.Context, p *auth.Principal, runID, k
 }
 
 // SearchRuns lists the runs of experiments the caller may read
-// (experiments it may not read, or that do not exist, contribute nothing),
+// (experiments it may not read, or that do not exist, contribute nothing;
+// at most MaxSearchExperiments ids, each counted once: searchedExperiments),
 // limit per page from the position after ("" for the first page), and
 // returns the position of the next page ("" when there is none). Without a
 // filter or order the runs come newest first, across projects. A filter
@@ -421,22 +422,16 @@ func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentI
 	if err != nil {
 		return nil, "", err
 	}
-	var ids []string
+	es, err := s.searchedExperiments(ctx, p, experimentIDs)
+	if err != nil || len(es) == 0 {
+		return nil, "", err
+	}
+	ids := make([]string, len(es))
 	projects := map[string]bool{}
 	var project string
-	for _, id := range experimentIDs {
-		e, err := s.Experiment(ctx, p, id, auth.RoleViewer)
-		if errors.Is(err, errs.NotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		ids = append(ids, e.ID)
+	for i, e := range es {
+		ids[i] = e.ID
 		projects[e.ProjectKey], project = true, e.ProjectKey
-	}
-	if len(ids) == 0 {
-		return nil, "", nil
 	}
 	var runs []*store.Run
 	var next string
