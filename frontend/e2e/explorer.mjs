@@ -527,7 +527,7 @@ await step("approve a promotion request that arrives live, and download its evid
     assert.equal(download.suggestedFilename(), `evidence-${made.id}.json`);
     const file = await download.path();
     const pack = JSON.parse(readFileSync(file, "utf8"));
-    assert.equal(pack.format, "exphub.evidence/v2");
+    assert.equal(pack.format, "exphub.evidence/v3");
     assert.equal(pack.promotionRequest.id, made.id);
     assert.equal(pack.promotionRequest.status, "APPROVED");
     assert.deepEqual(pack.promotionRequest.approvals.map((a) => [a.actor, a.decision]), [["e2e-approver", "APPROVED"]]);
@@ -536,6 +536,8 @@ await step("approve a promotion request that arrives live, and download its evid
     // The model page shows the version in production, and the request.
     await detail.getByRole("link", { name: `model-${name}` }).click();
     await inbox.locator(`table.versions tr[data-version="${gov.version}"][data-stage=PRODUCTION]`).waitFor();
+    // In production, the version has MLflow's alias "production", which only a promotion moves.
+    await inbox.locator(`table.versions tr[data-version="${gov.version}"] [data-alias=production][data-governed=true]`).getByText("production — governed").waitFor();
     await inbox.locator(`table.versions tr[data-version="${gov.version}"]`).click();
     await inbox.locator(`[data-testid=version-requests] li[data-request="${made.id}"][data-status=APPROVED]`).waitFor();
   } finally {
@@ -594,6 +596,72 @@ await step("see a run's reproducibility and download its reproduce spec", async 
   const spec = JSON.parse(readFileSync(await download.path(), "utf8"));
   assert.equal(spec.format, "exphub.reproduce/v1");
   assert.deepEqual(spec.inputs.map((i) => i.datasetVersionId), [gov.datasetVersion]);
+});
+
+await step("list a run's artifacts, preview a text file and an image, and download one", async () => {
+  // The files are logged as the mlflow client logs them: a run created
+  // through the MLflow API, its files PUT through the artifact proxy.
+  const mlflow = async (method, path, body) => {
+    const res = await fetch(`${base}/api/2.0/mlflow/${path}`, {
+      method, headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: body && JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const name = "fraud/e2e-artifacts";
+  let exp = await mlflow("GET", `experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`);
+  if (exp.status === 404) exp = await mlflow("POST", "experiments/create", { name });
+  const expId = exp.body.experiment_id ?? exp.body.experiment.experiment_id;
+  const created = await mlflow("POST", "runs/create", { experiment_id: expId, run_name: `artifacts-${randomUUID().slice(0, 8)}` });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const info = created.body.run.info;
+  const root = info.artifact_uri.replace(/^mlflow-artifacts:\//, "");
+  // A real PNG: a corner of the page as it is now.
+  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 48, height: 32 } });
+  const notes = "converged after 40 epochs\nauc 0.91\n";
+  const files = { "notes/summary.txt": notes, "notes/params.json": '{"lr": 0.01}', "plots/roc curve.png": png, "report.html": "<script>alert(1)</script>" };
+  for (const [path, body] of Object.entries(files)) {
+    const res = await fetch(`${base}/api/2.0/mlflow-artifacts/artifacts/${root}/${path.split("/").map(encodeURIComponent).join("/")}`, {
+      method: "PUT", headers: { Authorization: `Bearer ${token}` }, body,
+    });
+    assert.equal(res.status, 200, `PUT ${path}: ${res.status} ${await res.text()}`);
+  }
+  const r = info.run_id;
+  const runId = `run_${r.slice(0, 8)}-${r.slice(8, 12)}-${r.slice(12, 16)}-${r.slice(16, 20)}-${r.slice(20)}`;
+
+  await page.goto(`${base}/runs/${runId}`);
+  const box = page.getByTestId("artifacts");
+  const row = (path) => box.locator(`tr[data-artifact="${path}"]`);
+  await row("notes").and(page.locator("[data-dir=true]")).waitFor();
+  await row("plots").waitFor();
+  await row("report.html").waitFor();
+  const sha = createHash("sha256").update("<script>alert(1)</script>").digest("hex");
+  assert.equal(await row("report.html").locator("code").textContent(), sha.slice(0, 12), "the digest's prefix");
+  // Into a directory, and a text file's preview.
+  await row("notes").getByRole("button", { name: "notes/", exact: true }).click();
+  await page.locator("[data-testid=artifacts][data-dir=notes]").waitFor();
+  await row("notes/summary.txt").getByRole("button", { name: "summary.txt", exact: true }).click();
+  const text = box.getByTestId("artifact-text");
+  await text.waitFor();
+  assert.equal(await text.textContent(), notes);
+  await page.screenshot({ path: `${artifacts}run-artifacts-text.png`, fullPage: true });
+  // Back up through the crumbs and into plots: the image's preview.
+  await box.getByTestId("artifact-crumbs").getByRole("button", { name: "artifacts", exact: true }).click();
+  await row("plots").getByRole("button", { name: "plots/", exact: true }).click();
+  await row("plots/roc curve.png").getByRole("button", { name: "roc curve.png", exact: true }).click();
+  const img = box.getByTestId("artifact-image");
+  await img.waitFor();
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+  assert.equal(await img.evaluate((el) => [el.naturalWidth, el.src.startsWith("blob:")].join()), `${48},true`);
+  await page.screenshot({ path: `${artifacts}run-artifacts-image.png`, fullPage: true });
+  // The picked file is in the URL: a reload shows it again.
+  assert.equal(new URL(page.url()).searchParams.get("artifact"), "plots/roc curve.png");
+  // HTML is never rendered, only downloaded, with the token.
+  await box.getByTestId("artifact-crumbs").getByRole("button", { name: "artifacts", exact: true }).click();
+  await row("report.html").getByRole("button", { name: "report.html", exact: true }).click();
+  await box.locator("[data-testid=artifact-preview][data-kind=none]").waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), row("report.html").getByRole("button", { name: "download report.html", exact: true }).click()]);
+  assert.equal(download.suggestedFilename(), "report.html");
+  assert.equal(readFileSync(await download.path(), "utf8"), "<script>alert(1)</script>");
 });
 
 await browser.close();

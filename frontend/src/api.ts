@@ -63,3 +63,25 @@ export function makeClient(token: string | null): Client {
     },
   });
 }
+
+// fetchWithToken GETs a path of the hub with the signed-in user's token,
+// for what a plain link cannot fetch (a link carries no header): artifact
+// files. A refusal becomes an error with the hub's message.
+export async function fetchWithToken(path: string, signal?: AbortSignal): Promise<Response> {
+  const token = getToken();
+  const res = await fetch(new URL(path, window.location.href), {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+    signal,
+  });
+  if (!res.ok) {
+    let message = res.statusText;
+    try {
+      const body = (await res.json()) as { message?: string };
+      if (body.message) message = body.message;
+    } catch {
+      // Not JSON: the status says enough.
+    }
+    throw new Error(`${res.status}: ${message}`);
+  }
+  return res;
+}

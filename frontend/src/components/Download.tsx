@@ -5,7 +5,12 @@ import { Problem } from "./States";
 
 // saveFile hands text to the browser as a download named name.
 export function saveFile(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  saveBlob(name, new Blob([text], { type }));
+}
+
+// saveBlob hands bytes to the browser as a download named name.
+export function saveBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = name;

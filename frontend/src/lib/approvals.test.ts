@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  checkLabel, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
+  aliasBadges, checkLabel, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
   jsonDownload, justificationProblem, parseTab, requestActions, roleIn, sortChecks, statusClass, statusLabel, tabFilter,
 } from "./approvals";
 import type { PromotionStatus } from "../gql/graphql";
@@ -119,5 +119,18 @@ describe("evidence", () => {
     expect(f.text).toContain('\n  "format": "exphub.evidence/v1"');
     expect(JSON.parse(f.text)).toEqual(pack);
     expect(jsonDownload("reproduce", "../run 1", {}).name).toBe("reproduce-.._run_1.json");
+  });
+});
+
+describe("aliasBadges", () => {
+  it("marks production and the policy's aliases as governed", () => {
+    expect(aliasBadges(["champion", "challenger", "production"], ["Champion"])).toEqual([
+      { alias: "champion", governed: true },
+      { alias: "challenger", governed: false },
+      { alias: "production", governed: true },
+    ]);
+  });
+  it("marks production even without a policy", () => {
+    expect(aliasBadges(["production", "shadow"], [])).toEqual([{ alias: "production", governed: true }, { alias: "shadow", governed: false }]);
   });
 });

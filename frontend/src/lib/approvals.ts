@@ -211,3 +211,11 @@ export function evidenceLink(id: string, node: EvidenceNode | null | undefined):
 export function jsonDownload(prefix: string, id: string, value: unknown): { name: string; text: string } {
   return { name: `${prefix}-${id.replace(/[^A-Za-z0-9._-]/g, "_")}.json`, text: `${JSON.stringify(value, null, 2)}\n` };
 }
+
+// aliasBadges marks which of a version's aliases move only through an
+// approved promotion: "production" always (it is the PRODUCTION stage), and
+// those the project's policy names (governed, lower case).
+export function aliasBadges(aliases: readonly string[], governed: readonly string[]): { alias: string; governed: boolean }[] {
+  const g = new Set(["production", ...governed.map((a) => a.toLowerCase())]);
+  return aliases.map((alias) => ({ alias, governed: g.has(alias.toLowerCase()) }));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approvalsLink, eventLink } from "./events";
+import { approvalsLink, auditKinds, eventLink } from "./events";
 
 describe("eventLink", () => {
   it("opens each kind of target in its view", () => {
@@ -14,6 +14,18 @@ describe("eventLink", () => {
     expect(at("MODEL_VERSION_REGISTERED")).toBe("/lineage/x_1");
     expect(at("PROMOTION_APPROVED")).toBe("/approvals?project=fraud&tab=all&request=x_1");
     expect(at("MODEL_STAGE_CHANGED")).toBe("/lineage/x_1");
+    expect(at("MODEL_CREATED")).toBe("/models/x_1");
+    expect(at("MODEL_UPDATED")).toBe("/models/x_1");
+    expect(at("MODEL_ALIAS_CHANGED")).toBe("/lineage/x_1");
+  });
+});
+
+describe("auditKinds", () => {
+  it("lists the model registry's kinds, each kind once", () => {
+    for (const k of ["MODEL_CREATED", "MODEL_UPDATED", "MODEL_DELETED", "MODEL_VERSION_UPDATED", "MODEL_VERSION_DELETED", "MODEL_ALIAS_CHANGED"]) {
+      expect(auditKinds).toContain(k);
+    }
+    expect(new Set(auditKinds).size).toBe(auditKinds.length);
   });
 });
 

@@ -1,4 +1,21 @@
-// Where an event's target opens in the explorer.
+// Where an event's target opens in the explorer, and the kinds of event.
+
+import type { EventKind } from "../gql/graphql";
+
+// everyKind is each event kind once, in the order the audit's filter lists
+// them; a kind the schema adds and this misses fails the typecheck.
+const everyKind: Record<EventKind, true> = {
+  PROJECT_CREATED: true, EXPERIMENT_CREATED: true, RUN_STARTED: true, RUN_STATUS_CHANGED: true, RUN_LINEAGE_CHANGED: true, REPRODUCTION_RECORDED: true,
+  DATASET_REGISTERED: true, DATASET_VERSION_REGISTERED: true, JOB_CREATED: true, JOB_UPDATED: true,
+  VALIDATION_SUITE_CREATED: true, VALIDATION_SUITE_UPDATED: true, VALIDATION_STARTED: true, VALIDATION_COMPLETED: true,
+  MODEL_CREATED: true, MODEL_UPDATED: true, MODEL_DELETED: true, MODEL_VERSION_REGISTERED: true, MODEL_VERSION_UPDATED: true, MODEL_VERSION_DELETED: true,
+  MODEL_ALIAS_CHANGED: true, MODEL_STAGE_CHANGED: true, BIAS_CHECK_RECORDED: true,
+  POLICY_SET: true, PROMOTION_REQUESTED: true, PROMOTION_APPROVED: true, PROMOTION_REJECTED: true, PROMOTION_CANCELLED: true,
+  PROMOTION_CHECKS_CHANGED: true, PROMOTION_COMPLETED: true,
+};
+
+// auditKinds are the kinds the audit log can be filtered by: all of them.
+export const auditKinds = Object.keys(everyKind) as EventKind[];
 
 // approvalsLink opens one promotion request in the approvals inbox, under
 // "All" so that it is in the list whatever its status.
@@ -21,6 +38,9 @@ export function eventLink(e: { kind: string; targetId: string; projectKey: strin
     case "JOB_CREATED":
     case "JOB_UPDATED":
       return `/jobs/${e.targetId}`;
+    case "MODEL_CREATED":
+    case "MODEL_UPDATED":
+      return `/models/${e.targetId}`;
     case "PROMOTION_REQUESTED":
     case "PROMOTION_APPROVED":
     case "PROMOTION_REJECTED":

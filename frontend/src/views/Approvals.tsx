@@ -34,7 +34,7 @@ const RequestQuery = graphql(`
   query PromotionRequest($id: ID!) {
     node(id: $id) {
       ... on PromotionRequest {
-        id projectKey status fromStage targetStage justification requestedBy requestedAt trainedBy checkedAt closedAt
+        id projectKey status fromStage targetStage governedAlias justification requestedBy requestedAt trainedBy checkedAt closedAt
         approvalCount requiredApprovals viewerCanDecide
         modelVersion { id version stage model { id name } run { id name } }
         policy { id version approverRole separationOfDuties }
@@ -119,6 +119,12 @@ const RequestDetail = memo(function RequestDetail({ id, ticks, viewer, closeLink
         <Stage stage={r.fromStage} /> → <Stage stage={r.targetStage} />
         <span className="muted"> · the version is now </span><Stage stage={mv.stage} />
       </p>
+      {r.governedAlias && (
+        <p data-testid="governed-alias" data-alias={r.governedAlias}>
+          {r.status === "APPROVED" ? "Moved" : "Will move"} alias <span className="alias governed">{r.governedAlias}</span> to this version
+          <span className="muted"> (asked for through the MLflow API; the policy governs it)</span>
+        </p>
+      )}
       <p className="muted">
         Requested by <strong>{r.requestedBy}</strong> {new Date(r.requestedAt).toLocaleString()}
         {r.trainedBy && <> · trained by {r.trainedBy}{mv.run && <> in <Link to={`/runs/${mv.run.id}`}>{mv.run.name}</Link></>}</>}

@@ -3,7 +3,7 @@ import { useQuery } from "urql";
 import { graphql } from "../gql";
 import type { EventKind } from "../gql/graphql";
 import { Loading, Problem } from "../components/States";
-import { eventLink } from "../lib/events";
+import { auditKinds, eventLink } from "../lib/events";
 import { kindLabel, shortDigest } from "../lib/format";
 import { withParams } from "../lib/url";
 
@@ -17,9 +17,6 @@ const AuditQuery = graphql(`
   }
 `);
 
-const eventKinds = ["PROJECT_CREATED", "EXPERIMENT_CREATED", "RUN_STARTED", "RUN_STATUS_CHANGED", "RUN_LINEAGE_CHANGED", "DATASET_REGISTERED", "DATASET_VERSION_REGISTERED", "MODEL_VERSION_REGISTERED",
-  "POLICY_SET", "PROMOTION_REQUESTED", "PROMOTION_APPROVED", "PROMOTION_REJECTED", "PROMOTION_CANCELLED", "PROMOTION_CHECKS_CHANGED", "PROMOTION_COMPLETED", "MODEL_STAGE_CHANGED",
-  "JOB_CREATED", "JOB_UPDATED"] satisfies EventKind[];
 
 // Audit is the hash-chained event log for approvers and admins, oldest
 // first, 50 events a page. Project, kind and page live in the URL.
@@ -41,7 +38,7 @@ export default function Audit() {
         <label>Project <input aria-label="project" placeholder="all" defaultValue={project ?? ""} onKeyDown={(e) => e.key === "Enter" && set({ project: e.currentTarget.value.trim() || null })} /></label>
         <label>Kind <select aria-label="kind" value={kind ?? ""} onChange={(e) => set({ kind: e.target.value || null })}>
           <option value="">all</option>
-          {eventKinds.map((k) => <option key={k} value={k}>{kindLabel(k)}</option>)}
+          {auditKinds.map((k) => <option key={k} value={k}>{kindLabel(k)}</option>)}
         </select></label>
         {after && <button onClick={() => set({ after: null })}>Back to the first page</button>}
       </div>

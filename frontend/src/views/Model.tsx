@@ -7,7 +7,7 @@ import { Loading, Problem } from "../components/States";
 import { useEventHead, useRefreshOn, useTicks } from "../components/Live";
 import { BiasSummary, ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../components/Governance";
 import { MeQuery } from "./SignIn";
-import { atLeast, justificationProblem, roleIn } from "../lib/approvals";
+import { aliasBadges, atLeast, justificationProblem, roleIn } from "../lib/approvals";
 import { approvalsLink } from "../lib/events";
 import { relativeTime } from "../lib/format";
 import { runHome } from "../lib/pipeline";
@@ -21,7 +21,7 @@ const ModelQuery = graphql(`
           totalCount
           edges {
             node {
-              id version uri stage createdAt createdBy run { id name experiment { id name } job { id name } }
+              id version uri stage aliases createdAt createdBy run { id name experiment { id name } job { id name } }
               promotionRequests(first: 10) { totalCount edges { node { id status targetStage requestedBy requestedAt } } }
               biasChecks(first: 1) {
                 edges {
@@ -41,6 +41,28 @@ const ModelQuery = graphql(`
     }
   }
 `);
+
+const ModelPolicyQuery = graphql(`
+  query ModelPolicy($projectKey: String!) {
+    policy(projectKey: $projectKey) { version governedAliases }
+  }
+`);
+
+// Aliases shows a version's aliases, the governed ones marked: they move
+// only through an approved promotion request.
+function Aliases({ aliases, governed }: { aliases: readonly string[]; governed: readonly string[] }) {
+  if (aliases.length === 0) return <span className="muted">—</span>;
+  return (
+    <>
+      {aliasBadges(aliases, governed).map((a) => (
+        <span key={a.alias} className={`alias${a.governed ? " governed" : ""}`} data-alias={a.alias} data-governed={a.governed}
+          title={a.governed ? "moves only through an approved promotion request" : "set freely through the MLflow API"}>
+          {a.alias}{a.governed && " — governed"}
+        </span>
+      ))}
+    </>
+  );
+}
 
 const RequestPromotionMutation = graphql(`
   mutation RequestPromotion($input: RequestPromotionInput!) {
@@ -102,6 +124,8 @@ export default function Model() {
   const live = useTicks(PromotionUpdated, { projectKey: m?.projectKey ?? "" }, head.after, !m);
   useRefreshOn(live.ticks, reexecute);
   const [me] = useQuery({ query: MeQuery });
+  const [policy] = useQuery({ query: ModelPolicyQuery, variables: { projectKey: m?.projectKey ?? "" }, pause: !m });
+  const governed = policy.data?.policy.governedAliases ?? [];
   const versions = useMemo(() => m?.versions.edges.map((e) => e.node) ?? [], [m]);
   const liveError = head.error ?? live.error;
   if (!data && !error && !liveError && (fetching || head.after === null)) return <Loading what="the model" />;
@@ -119,7 +143,7 @@ export default function Model() {
       {liveError && <Problem error={liveError} />}
       {versions.length === 0 ? <p className="muted">No versions registered yet.</p> : (
         <table className="versions">
-          <thead><tr><th>Version</th><th>Stage</th><th>Promotion</th><th>Four-fifths</th><th>Trained by</th><th>Artifact</th><th>Created</th><th></th></tr></thead>
+          <thead><tr><th>Version</th><th>Stage</th><th>Aliases</th><th>Promotion</th><th>Four-fifths</th><th>Trained by</th><th>Artifact</th><th>Created</th><th></th></tr></thead>
           <tbody>
             {versions.map((v) => {
               const latest = v.promotionRequests.edges[0]?.node;
@@ -128,6 +152,7 @@ export default function Model() {
                 <tr key={v.id} data-version={v.id} data-stage={v.stage} className={v.id === current?.id ? "picked" : undefined} onClick={() => setParams({ version: v.id }, { replace: true })}>
                   <td>v{v.version}</td>
                   <td><Stage stage={v.stage} /></td>
+                  <td data-testid="aliases"><Aliases aliases={v.aliases} governed={governed} /></td>
                   <td>{latest ? <><PromotionStatusBadge status={latest.status} /> <span className="muted">to {latest.targetStage.toLowerCase()}</span></> : <span className="muted">—</span>}</td>
                   <td>{b ? <span className={`verdict ${b.fourFifths.toLowerCase()}`}>{b.fourFifths.toLowerCase()}</span> : <span className="muted">not checked</span>}</td>
                   <td>{v.run ? <><Link to={`/runs/${v.run.id}`}>{v.run.name}</Link> <span className="muted">in {runHome(v.run)?.name ?? "—"}</span></> : <span className="muted">not recorded</span>}</td>
@@ -143,6 +168,7 @@ export default function Model() {
       {current && (
         <div className="card" data-testid="model-version" data-version={current.id}>
           <h3>Version {current.version} <Stage stage={current.stage} /></h3>
+          {current.aliases.length > 0 && <p>Aliases: <Aliases aliases={current.aliases} governed={governed} /></p>}
           <div className="grid">
             <div>
               <h4>Promotion requests <small className="muted">{current.promotionRequests.totalCount}</small></h4>

@@ -9,6 +9,8 @@ import { NO_DIGEST, runHome, versionDigest } from "../lib/pipeline";
 import { DownloadJson } from "../components/Download";
 import { Stage } from "../components/Governance";
 import { Facets } from "../components/Facets";
+import { Artifacts } from "../components/Artifacts";
+import { withParams } from "../lib/url";
 
 const RunQuery = graphql(`
   query Run($id: ID!) {
@@ -154,9 +156,10 @@ export default function Run() {
         </div>
         <Reproducibility runId={run.id} r={run.reproducibility} />
       </div>
+      <Artifacts runId={run.id} />
       <div className="row">
         <h2>Metrics</h2>
-        <AxisToggle axis={axis} onChange={(a) => setParams(a === "step" ? {} : { axis: a }, { replace: true })} />
+        <AxisToggle axis={axis} onChange={(a) => setParams(withParams(params, { axis: a === "step" ? null : a }), { replace: true })} />
       </div>
       {series.length === 0 ? <p className="muted">This run logged no metrics.</p> : (
         <div className="charts">
