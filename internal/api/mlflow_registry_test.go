@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -296,4 +297,71 @@ func TestMLflowRegistryGovernedAlias(t *testing.T) {
 	w.call(t, w.contributor, http.MethodDelete, "model-versions/delete", map[string]any{"name": "scorer", "version": "1"}).fails(t, 400, "INVALID_PARAMETER_VALUE", "keeps it")
 	w.call(t, w.contributor, http.MethodDelete, "registered-models/delete", map[string]any{"name": "scorer"}).fails(t, 400, "INVALID_PARAMETER_VALUE")
 	w.call(t, w.contributor, http.MethodDelete, "registered-models/alias", map[string]any{"name": "scorer", "alias": "champion"}).fails(t, 403, "PERMISSION_DENIED")
+}
+
+// TestMLflowVersionSourceOfAnotherProject: a version's source or model_id
+// that names another project's run or logged model is refused exactly as
+// a missing one (RESOURCE_DOES_NOT_EXIST, the same message), a model_id
+// without a logged model ID's form is INVALID_PARAMETER_VALUE, and no
+// version is written; the model's own runs and logged models, and other
+// sources, are kept.
+func TestMLflowVersionSourceOfAnotherProject(t *testing.T) {
+	w := newArtifactsWorld(t)
+	c := w.contributor
+	ownRoot, ownRun := w.runPath(t, c, "src")
+	ownExp, _, _ := strings.Cut(ownRoot, "/")
+	otherRoot, otherRun := w.runPath(t, w.other, w.key2+"/theirs")
+	otherExp, _, _ := strings.Cut(otherRoot, "/")
+	loggedModel := func(tok, exp string) string {
+		return w.call(t, tok, http.MethodPost, "logged-models", map[string]any{"experiment_id": exp, "name": "clf"}).
+			ok(t)["model"].(map[string]any)["info"].(map[string]any)["model_id"].(string)
+	}
+	ownModel, otherModel := loggedModel(c, ownExp), loggedModel(w.other, otherExp)
+	w.call(t, c, http.MethodPost, "registered-models/create", map[string]any{"name": "guarded"}).ok(t)
+	versions := func() int {
+		return count(w.call(t, c, http.MethodGet, "model-versions/search", url.Values{"filter": {"name = 'guarded'"}}).ok(t), "model_versions")
+	}
+	missingRun, missingModel := strings.Repeat("ab", 16), "m-"+strings.Repeat("0", 32)
+	otherMLflowRun := mlflow.RunID(otherRun)
+	for _, tc := range []struct {
+		name          string
+		body          map[string]any
+		hidden, stand string // the id refused, and a missing one in its place
+	}{
+		{"runs:/ of another project's run", map[string]any{"source": "runs:/" + otherMLflowRun + "/model"}, otherMLflowRun, missingRun},
+		{"mlflow-artifacts:/ of another project's run", map[string]any{"source": "mlflow-artifacts:/" + otherRoot + "/model"}, otherMLflowRun, missingRun},
+		{"models:/ of another project's logged model", map[string]any{"source": "models:/" + otherModel}, otherModel, missingModel},
+		{"mlflow-artifacts:/ of another project's logged model", map[string]any{"source": "mlflow-artifacts:/" + otherExp + "/models/" + otherModel + "/artifacts"}, otherModel, missingModel},
+		{"model_id of another project", map[string]any{"source": "s3://bucket/m", "model_id": otherModel}, otherModel, missingModel},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := versions()
+			body := map[string]any{"name": "guarded"}
+			for k, v := range tc.body {
+				body[k] = v
+			}
+			res := w.call(t, c, http.MethodPost, "model-versions/create", body)
+			res.fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST", tc.hidden)
+			for k, v := range tc.body {
+				body[k] = strings.ReplaceAll(v.(string), tc.hidden, tc.stand)
+			}
+			missing := w.call(t, c, http.MethodPost, "model-versions/create", body)
+			missing.fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
+			if strings.ReplaceAll(res.Body["message"].(string), tc.hidden, tc.stand) != missing.Body["message"] {
+				t.Errorf("another project's %q and a missing %q answer differently", res.Body["message"], missing.Body["message"])
+			}
+			if n := versions(); n != before {
+				t.Errorf("versions went from %d to %d", before, n)
+			}
+		})
+	}
+	w.call(t, c, http.MethodPost, "model-versions/create", map[string]any{"name": "guarded", "source": "s3://bucket/m", "model_id": "anything"}).
+		fails(t, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "model_id")
+	for _, src := range []string{"runs:/" + mlflow.RunID(ownRun) + "/model", "mlflow-artifacts:/" + ownRoot + "/model",
+		"models:/" + ownModel, "s3://bucket/model", "gs://b/m", "/mnt/models/m"} {
+		w.call(t, c, http.MethodPost, "model-versions/create", map[string]any{"name": "guarded", "source": src, "model_id": ownModel}).ok(t)
+	}
+	if n := versions(); n != 6 {
+		t.Errorf("versions = %d, want 6", n)
+	}
 }

@@ -34,6 +34,7 @@ type RegistryStore interface {
 	OpenPromotionRequestOf(ctx context.Context, versionID string) (*store.PromotionRequest, error)
 	PolicyOf(ctx context.Context, projectKey string, version *int64) (*store.Policy, error)
 	RunsByIDs(ctx context.Context, ids []string) (map[string]*store.Run, error)
+	LoggedModelsByIDs(ctx context.Context, ids []string) (map[string]*store.LoggedModel, error)
 }
 
 // Promotions opens promotion requests; *governance.Service provides it,
@@ -347,6 +348,28 @@ func (r *Registry) CreateVersion(ctx context.Context, p *auth.Principal, in Vers
 	if in.Source == "" {
 		return nil, errs.Invalidf("source: required (the model's URI)")
 	}
+	runRef, modelRef, expRef, err := sourceNames(in.Source)
+	if err != nil {
+		return nil, err
+	}
+	if runRef != "" {
+		if err := r.ownRun(ctx, p, m, runRef, expRef); err != nil {
+			return nil, err
+		}
+	}
+	if modelRef != "" {
+		if err := r.ownLoggedModel(ctx, p, m, modelRef, expRef); err != nil {
+			return nil, err
+		}
+	}
+	if in.ModelID != "" {
+		if !store.IsLoggedModelID(in.ModelID) {
+			return nil, errs.Invalidf("model_id: %s is not a logged model ID (m- and 32 hex digits)", errs.Quote(in.ModelID))
+		}
+		if err := r.ownLoggedModel(ctx, p, m, in.ModelID, ""); err != nil {
+			return nil, err
+		}
+	}
 	if in.RunID != "" {
 		id, err := HubRunID(in.RunID)
 		if err != nil {
@@ -371,6 +394,92 @@ func (r *Registry) CreateVersion(ctx context.Context, p *auth.Principal, in Vers
 		return nil, fmt.Errorf("registered model with name=%s not found: %w", errs.Quote(in.Name), errs.NotFound)
 	}
 	return v, err
+}
+
+// sourceNames reads what a version's source URI names of the hub's: a run
+// (MLflow's run id) in runs:/<run id>/… or mlflow-artifacts:/<experiment>/
+// <run id>/…, a logged model in models:/m-<32 hex> or mlflow-artifacts:/
+// <experiment>/models/<model id>/…, with the experiment the URI places it
+// in ("" when it names none). Any other source (s3://, gs://, a path, a
+// registry models:/<name>/<version>) names nothing and is kept as given.
+func sourceNames(source string) (runID, modelID, expID string, err error) {
+	u, perr := url.Parse(source)
+	scheme, _, _ := strings.Cut(strings.ToLower(source), ":")
+	if scheme != "runs" && scheme != "models" && scheme != "mlflow-artifacts" {
+		return "", "", "", nil
+	}
+	if perr != nil {
+		return "", "", "", errs.Invalidf("source: %s is not a URI", errs.Quote(source))
+	}
+	p := u.Path
+	if u.Opaque != "" {
+		p = u.Opaque
+	}
+	var segs []string
+	if u.Host != "" && scheme != "mlflow-artifacts" {
+		segs = append(segs, u.Host) // runs://<id>/…: whatever a client reads as the id is checked
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg != "" {
+			segs = append(segs, seg)
+		}
+	}
+	switch {
+	case scheme == "runs":
+		if len(segs) == 0 {
+			return "", "", "", errs.Invalidf("source: %s names no run", errs.Quote(source))
+		}
+		return segs[0], "", "", nil
+	case scheme == "models":
+		if len(segs) > 0 && strings.HasPrefix(strings.ToLower(segs[0]), "m-") {
+			return "", segs[0], "", nil
+		}
+	case len(segs) >= 3 && segs[1] == modelsDir:
+		return "", segs[2], segs[0], nil
+	case len(segs) >= 2:
+		if _, err := HubRunID(segs[1]); err == nil {
+			return segs[1], "", segs[0], nil
+		}
+	}
+	return "", "", "", nil
+}
+
+// ownRun refuses a source naming a run (MLflow's id) that is not of model
+// m's project and readable by the caller, or not in experiment expID when
+// one is named, as a missing run is refused: another project's run is not
+// revealed.
+func (r *Registry) ownRun(ctx context.Context, p *auth.Principal, m *store.RegisteredModel, runID, expID string) error {
+	missing := fmt.Errorf("source: run with id=%s not found: %w", errs.Quote(runID), errs.NotFound)
+	id, err := HubRunID(runID)
+	if err != nil {
+		return missing
+	}
+	rs, err := r.store.RunsByIDs(ctx, []string{id})
+	if err != nil {
+		return err
+	}
+	run, ok := rs[id]
+	if !ok || !access.CanRead(p, run.ProjectKey) || run.ProjectKey != m.ProjectKey || (expID != "" && run.ExperimentID != expID) {
+		return missing
+	}
+	return nil
+}
+
+// ownLoggedModel is ownRun for a logged model.
+func (r *Registry) ownLoggedModel(ctx context.Context, p *auth.Principal, m *store.RegisteredModel, id, expID string) error {
+	missing := fmt.Errorf("logged model with id=%s not found: %w", errs.Quote(id), errs.NotFound)
+	if !store.IsLoggedModelID(id) {
+		return missing
+	}
+	ms, err := r.store.LoggedModelsByIDs(ctx, []string{id})
+	if err != nil {
+		return err
+	}
+	lm, ok := ms[id]
+	if !ok || !access.CanRead(p, lm.ProjectKey) || lm.ProjectKey != m.ProjectKey || (expID != "" && lm.ExperimentID != expID) {
+		return missing
+	}
+	return nil
 }
 
 // UpdateVersion changes a version's description and tags.

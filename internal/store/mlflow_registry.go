@@ -414,8 +414,8 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 	if err := checkText("description", in.Description, MaxDescriptionLen, false); err != nil {
 		return nil, err
 	}
-	if err := checkText("model_id", in.LoggedModelID, MaxNameLen, false); err != nil {
-		return nil, err
+	if in.LoggedModelID != "" && !IsLoggedModelID(in.LoggedModelID) {
+		return nil, invalid("model_id: %s is not a logged model ID", errs.Quote(in.LoggedModelID))
 	}
 	if err := checkKeyValues("tags", in.Tags, MaxTagValueLen); err != nil {
 		return nil, err
@@ -435,10 +435,12 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 			WITH m
 			OPTIONAL MATCH (r:Run {id: $runId})
 			WITH m, ($runId IS NULL OR r.projectKey = m.projectKey) AS run
+			OPTIONAL MATCH (lm:LoggedModel {id: $loggedModel})
+			WITH m, run, ($loggedModel IS NULL OR lm.projectKey = m.projectKey) AS loggedModel
 			OPTIONAL MATCH (m)-[:HAS_VERSION]->(v:ModelVersion)
-			WITH m, run, v ORDER BY v.version DESC LIMIT 1
-			RETURN run, CASE WHEN v IS NULL THEN null ELSE `+registryVersionProjection+` END AS last`,
-			map[string]any{"modelId": in.ModelID, "runId": runID})
+			WITH m, run, loggedModel, v ORDER BY v.version DESC LIMIT 1
+			RETURN run, loggedModel, CASE WHEN v IS NULL THEN null ELSE `+registryVersionProjection+` END AS last`,
+			map[string]any{"modelId": in.ModelID, "runId": runID, "loggedModel": nilIfEmpty(in.LoggedModelID)})
 		if err != nil {
 			return nil, err
 		}
@@ -447,6 +449,9 @@ func (s *Store) CreateRegistryVersion(ctx context.Context, actor string, in Regi
 		}
 		if ok, err := recBool(rec, "run"); err != nil || !ok {
 			return nil, orErr(err, fmt.Errorf("run_id: %w", notFound(KindRun, in.RunID)))
+		}
+		if ok, err := recBool(rec, "loggedModel"); err != nil || !ok {
+			return nil, orErr(err, fmt.Errorf("model_id: logged model %s: %w", errs.Quote(in.LoggedModelID), errs.NotFound))
 		}
 		if lastAny, _ := rec.Get("last"); lastAny != nil {
 			last, err := recDecode(rec, "last", decodeRegistryVersion)
