@@ -106,7 +106,7 @@ func TestImportMLflow(t *testing.T) {
 	// the free alias set; production, which the hub governs, became a
 	// promotion request the summary names.
 	if !strings.Contains(out, "registered models: 1 created, 0 already in the hub; versions: 2 copied, 0 unchanged; aliases: 1 set, 0 unchanged") ||
-		!strings.Contains(out, "alias production") || !strings.Contains(out, "promotion request") {
+		!strings.Contains(out, `alias "production"`) || !strings.Contains(out, "promotion request") {
 		t.Errorf("the summary of the registry:\n%s", out)
 	}
 	check(t, from, to, key, ids)

@@ -431,8 +431,28 @@ func (im *importer) model(ctx context.Context, m RegisteredModel) error {
 					show(m.Name), show(v.Version), show(v.RunID)))
 			}
 		}
+		// A source naming a source run (runs:/<id>/path) names its hub copy.
+		source := v.Source
+		if rest, ok := strings.CutPrefix(source, "runs:/"); ok {
+			id, path, _ := strings.Cut(rest, "/")
+			hub := im.runs[id]
+			if hub == "" {
+				im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s version %s: its source names run %s, which was not copied",
+					show(m.Name), show(v.Version), show(id)))
+				continue
+			}
+			source = "runs:/" + hub + "/" + path
+		}
 		tags := append(slices.Clone(v.Tags), KV{SourceVersionTag, v.Version})
-		got, err := im.To.CreateModelVersion(ctx, name, v.Source, runID, v.Description, tags)
+		got, err := im.To.CreateModelVersion(ctx, name, source, runID, v.Description, tags)
+		if NotFound(err) {
+			// The hub checks that a source naming a run, a logged model or
+			// their files names one of the model's project; those of the
+			// source server are not in the hub.
+			im.sum.Skipped = append(im.sum.Skipped, fmt.Sprintf("model %s version %s: the hub refused its source %s: %s",
+				show(m.Name), show(v.Version), show(v.Source), clip(err.Error())))
+			continue
+		}
 		if err != nil {
 			return err
 		}
