@@ -408,31 +408,3 @@ func (l *load) resend(ctx context.Context) resendResult {
 	slices.Sort(out.lat)
 	return out
 }
-
-// createProject creates the project the events land in, through the
-// GraphQL API.
-func createProject(ctx context.Context, base, token, key string) error {
-	body, _ := json.Marshal(map[string]any{"query": `mutation($k: String!) { createProject(input: {key: $k, name: $k}) { project { key } } }`,
-		"variables": map[string]any{"k": key}})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Errors []struct{ Message string } `json:"errors"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return err
-	}
-	if len(out.Errors) > 0 {
-		return fmt.Errorf("createProject %s: %s", key, out.Errors[0].Message)
-	}
-	return nil
-}

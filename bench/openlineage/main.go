@@ -36,6 +36,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/exphub/exphub/bench/benchserver"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/store/storegen"
 )
@@ -116,7 +117,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if err := createProject(ctx, srv.URL(), admin, key); err != nil {
+	if err := benchserver.CreateProject(ctx, srv.URL(), admin, key); err != nil {
 		return err
 	}
 	tokens := make([]string, cfg.clients)

@@ -304,4 +304,3 @@ func decodeKey(s string, n int) (sortKey, error) {
 	}
 	return k, nil
 }
-
