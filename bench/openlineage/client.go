@@ -107,10 +107,14 @@ func (l *load) post(ctx context.Context, token string, body []byte) sendResult {
 	}
 	var ack struct {
 		Duplicate bool   `json:"duplicate"`
+		Status    string `json:"status"`
 		RunID     string `json:"runId"`
 	}
-	// A duplicate's acknowledgement names no run: the event changed nothing.
-	if err := json.Unmarshal(b, &ack); err != nil || (ack.RunID == "" && !ack.Duplicate) {
+	// An event applied names its run; a recorded one is applied later,
+	// and a duplicate's acknowledgement names no run: the event changed
+	// nothing.
+	if err := json.Unmarshal(b, &ack); err != nil ||
+		(!ack.Duplicate && !(ack.Status == "recorded" || ack.Status == "applied" && ack.RunID != "")) {
 		r.errorKind = "bad acknowledgement: " + string(b)
 		return r
 	}

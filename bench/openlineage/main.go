@@ -55,7 +55,7 @@ type config struct {
 	duration, warmup                         time.Duration
 	gzip, columns                            bool
 	seed                                     uint64
-	uri, neo4jPidFile, cpuprofile            string
+	uri, neo4jPidFile, cpuprofile, ack       string
 }
 
 func parseFlags() config {
@@ -70,6 +70,7 @@ func parseFlags() config {
 	flag.IntVar(&c.dags, "dags", 40, "DAGs in the pool (4-8 tasks each; every task writes two datasets of its own)")
 	flag.IntVar(&c.sources, "sources", 120, "source datasets in the pool (read, never written)")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the pool and of the clients' choices")
+	flag.StringVar(&c.ack, "ack", "recorded", "the hub's EXPHUB_OPENLINEAGE_ACK: recorded (acknowledged once recorded, applied in batches) or applied (acknowledged once in the graph)")
 	flag.StringVar(&c.uri, "neo4j-uri", "bolt://127.0.0.1:7689", "Neo4j Bolt URI")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "run the server inside this process (config.Load and server.Run, as cmd/server does) and write a CPU profile of the measured span to this file; per-process CPU and RSS then include the clients")
 	flag.StringVar(&c.neo4jPidFile, "neo4j-pid-file", ".data/neo4j-bench/neo4j.pid", "pid file of that Neo4j, to report its CPU time (skipped when unreadable)")
@@ -91,7 +92,7 @@ func run() error {
 	}
 	defer os.RemoveAll(dir)
 	env := []string{"EXPHUB_JWT_SECRET=" + secret, "EXPHUB_LOG_LEVEL=warn",
-		"EXPHUB_OPENLINEAGE_PROJECTS=airflow-prod=" + key + ",dbt-analytics=" + key}
+		"EXPHUB_OPENLINEAGE_PROJECTS=airflow-prod=" + key + ",dbt-analytics=" + key, "EXPHUB_OPENLINEAGE_ACK=" + cfg.ack}
 	srv, err := startHub(dir, cfg.uri, cfg.cpuprofile != "", env)
 	if err != nil {
 		return err
@@ -162,10 +163,14 @@ func run() error {
 	if neo4jPid > 0 {
 		cpu["Neo4j"] = neo4jPid
 	}
+	backlog := watchBacklog(ctx, driver, l)
 	res := l.run(ctx, cpu)
 	peak := rss.stop()
 
 	res.report(os.Stdout, cfg)
+	if err := backlog.report(ctx, os.Stdout, res); err != nil {
+		return err
+	}
 	fmt.Printf("server RSS: %.0f MiB idle, %.0f MiB peak under load\n", float64(rss.idle)/1024, float64(peak)/1024)
 	fmt.Printf("load average at the end: %s\n", loadavg())
 

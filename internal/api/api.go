@@ -75,6 +75,9 @@ type Options struct {
 	// OpenLineage says which project OpenLineage events land in (POST
 	// /api/v1/lineage).
 	OpenLineage openlineage.Config
+	// Lineage, when set, is the OpenLineage service to use (its owner runs
+	// and drains it); else one is made of OpenLineage.
+	Lineage *openlineage.Service
 	// Ingest bounds what one caller may send to the ingestion endpoints
 	// at once and per second; zero fields take DefaultIngestLimits.
 	Ingest CallerLimits
@@ -119,7 +122,10 @@ func NewHandler(o Options) http.Handler {
 		}
 		httpGQL.ServeHTTP(w, r)
 	})))
-	ol := openlineage.New(o.Store, o.OpenLineage)
+	ol := o.Lineage
+	if ol == nil {
+		ol = openlineage.New(o.Store, o.OpenLineage)
+	}
 	ingest := newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits))
 	mux.Handle("POST /api/v1/lineage", m.instrument("openlineage", limitBody(o.MaxBodyBytes, log,
 		authenticate(o.Verifier, log, limitCallers(ingest, log, openLineageHandler(ol, o.MaxBodyBytes, log))))))

@@ -12,16 +12,25 @@ import (
 )
 
 // olHub is a hub whose OpenLineage events land in a fresh project, and a
-// token that may write it.
-func olHub(t *testing.T, prefix string) (*hub, string, string) {
+// token that may write it. It acknowledges events once recorded, as a
+// deployed hub does by default; drain waits until the graph shows every
+// event acknowledged.
+func olHub(t *testing.T, prefix string) (h *hub, project, tok string, drain func()) {
 	t.Helper()
 	st := neo4jtest.Store(t)
-	project := neo4jtest.Project(t, st, prefix)
-	h := newHub(t, func(o *api.Options) {
+	project = neo4jtest.Project(t, st, prefix)
+	svc := openlineage.New(st, openlineage.Config{DefaultProject: project, Ack: openlineage.AckRecorded})
+	h = newHub(t, func(o *api.Options) {
 		o.Store = st
-		o.OpenLineage = openlineage.Config{DefaultProject: project}
+		o.Lineage = svc
 	})
-	return h, project, token(t, "pipeline", map[string]auth.Role{project: auth.RoleContributor})
+	drain = func() {
+		t.Helper()
+		if err := svc.Drain(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h, project, token(t, "pipeline", map[string]auth.Role{project: auth.RoleContributor}), drain
 }
 
 // idOf returns the ID of the one node a Cypher query names.
@@ -40,7 +49,7 @@ func idOf(t *testing.T, cypher string, params map[string]any) string {
 // second run); through GraphQL the run statuses, the lineage edges, the
 // validation result and the AT_RISK output downstream are there.
 func TestOpenLineagePythonClient(t *testing.T) {
-	h, project, tok := olHub(t, "olpy")
+	h, project, tok, drain := olHub(t, "olpy")
 	py := pyenv.Python(t, "openlineage")
 	out := pyenv.Run(t, py, "testdata/openlineage/emit_job.py",
 		[]string{"HUB_URL=" + h.srv.URL, "HUB_TOKEN=" + tok, "FAIL_ASSERTION=1"}, "--fail")
@@ -53,6 +62,7 @@ func TestOpenLineagePythonClient(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sent); err != nil {
 		t.Fatalf("emit_job.py printed %q: %v", out, err)
 	}
+	drain()
 	params := map[string]any{"p": project, "ext": sent.RunID, "failed": sent.FailedRunID}
 	runID := idOf(t, `MATCH (r:Run {projectKey: $p, externalId: $ext}) RETURN r.id AS id`, params)
 	failedID := idOf(t, `MATCH (r:Run {projectKey: $p, externalId: $failed}) RETURN r.id AS id`, params)
@@ -198,7 +208,7 @@ func TestOpenLineagePythonClient(t *testing.T) {
 // lineage, and a training run that reads the feature view's dataset reads
 // the same Dataset node Feast wrote.
 func TestFeastOpenLineage(t *testing.T) {
-	h, project, tok := olHub(t, "olfeast")
+	h, project, tok, drain := olHub(t, "olfeast")
 	py := pyenv.Python(t, "feast")
 	out := pyenv.Run(t, py, "testdata/openlineage/run_feast.py",
 		[]string{"HUB_URL=" + h.srv.URL, "HUB_TOKEN=" + tok, "FEAST_PROJECT=fraud_features"})
@@ -206,6 +216,7 @@ func TestFeastOpenLineage(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sent); err != nil {
 		t.Fatalf("run_feast.py printed %q: %v", out, err)
 	}
+	drain()
 	params := map[string]any{"p": project, "ns": sent.Namespace}
 	view := idOf(t, `MATCH (d:Dataset {projectKey: $p, namespace: $ns, name: 'customer_transaction_stats'}) RETURN d.id AS id`, params)
 	for _, job := range []string{"feast_feature_views_fraud_features", "feature_service_fraud_model_v1", "materialize_fraud_features"} {

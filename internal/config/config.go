@@ -82,6 +82,11 @@ type Config struct {
 	// development mode when unset; else unmapped namespaces are refused).
 	OpenLineageProjects       map[string]string
 	OpenLineageDefaultProject string
+	// OpenLineageAck is when an OpenLineage event is acknowledged, and
+	// OpenLineageMaxBacklog how many events a replica holds recorded and
+	// not yet applied.
+	OpenLineageAck        openlineage.Ack
+	OpenLineageMaxBacklog int
 	// MLflowDefaultProject takes MLflow experiments whose name is not
 	// "project/experiment" (DevMLflowProject in development mode when
 	// unset; else such names are refused).
@@ -256,6 +261,22 @@ var settings = []setting{
 			}
 		}
 		c.OpenLineageDefaultProject = v
+		return nil
+	}},
+	{"EXPHUB_OPENLINEAGE_ACK", "openlineage-ack", "recorded", "when an OpenLineage event is acknowledged: recorded (durably, applied to the graph in batches a moment later) or applied (once the graph shows it)", func(c *Config, v string) error {
+		a, err := openlineage.ParseAck(v)
+		if err != nil {
+			return err
+		}
+		c.OpenLineageAck = a
+		return nil
+	}},
+	{"EXPHUB_OPENLINEAGE_MAX_BACKLOG", "openlineage-max-backlog", "2000", "OpenLineage events a replica holds recorded and not yet applied; past it producers wait", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			return errors.New("must be a whole number from 1 to 100000")
+		}
+		c.OpenLineageMaxBacklog = n
 		return nil
 	}},
 	{"EXPHUB_MLFLOW_DEFAULT_PROJECT", "mlflow-default-project", "", "project of MLflow experiments whose name is not project/experiment (dev mode default: " + DevMLflowProject + ")", func(c *Config, v string) error {

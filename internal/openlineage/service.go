@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +19,32 @@ import (
 // Store is what ingestion writes through; *store.Store provides it.
 type Store interface {
 	IngestLineage(ctx context.Context, events []store.LineageEvent, next store.LineageNext) ([]store.LineageResult, error)
+	RecordLineage(ctx context.Context, recs []store.LineageRecord) ([]store.LineageReceipt, error)
+	PendingLineage(ctx context.Context, before time.Time, skip []string, limit int) ([]store.LineageRecord, error)
+	FailLineage(ctx context.Context, project, hash, reason string) error
+}
+
+// Ack says when an event is acknowledged.
+type Ack string
+
+const (
+	// AckRecorded acknowledges an event once it is recorded durably; the
+	// graph shows it a moment later, when a batch applies it. Producers
+	// wait less, and batches grow with the load instead of with the
+	// producers' concurrency.
+	AckRecorded Ack = "recorded"
+	// AckApplied acknowledges an event once the graph shows it (a
+	// read-your-writes producer: a script that posts and then queries).
+	AckApplied Ack = "applied"
+)
+
+// ParseAck reads an Ack.
+func ParseAck(s string) (Ack, error) {
+	switch a := Ack(strings.ToLower(strings.TrimSpace(s))); a {
+	case AckRecorded, AckApplied:
+		return a, nil
+	}
+	return "", fmt.Errorf("%s: want recorded or applied", errs.Quote(s))
 }
 
 // Config says which project an event lands in: Projects maps a namespace
@@ -27,18 +54,32 @@ type Store interface {
 type Config struct {
 	Projects       map[string]string
 	DefaultProject string
+	// Ack is when an event is acknowledged (AckApplied when empty).
+	Ack Ack
 	// MaxBatch bounds the events written in one transaction
 	// (DefaultMaxBatch when zero).
 	MaxBatch int
 	// WriteTimeout bounds one batch's write (DefaultWriteTimeout when
 	// zero).
 	WriteTimeout time.Duration
+	// MaxBacklog bounds the events recorded and not yet applied that a
+	// replica holds (DefaultMaxBacklog when zero): past it, producers
+	// wait before their events are recorded.
+	MaxBacklog int
+	// Logger takes what goes wrong after an event was acknowledged
+	// (slog.Default when nil).
+	Logger *slog.Logger
+	// RecoverAfter is how long a recorded event may stay unapplied before
+	// any replica's Run applies it (DefaultRecoverAfter when zero).
+	RecoverAfter time.Duration
 }
 
 // Defaults of Config.
 const (
 	DefaultMaxBatch     = 200
 	DefaultWriteTimeout = 30 * time.Second
+	DefaultMaxBacklog   = 2000
+	DefaultRecoverAfter = time.Minute
 )
 
 // ParseProjects reads a namespace→project map written as
@@ -72,29 +113,30 @@ type Result struct {
 	// changed.
 	Duplicate bool   `json:"duplicate"`
 	Project   string `json:"project"`
-	JobID     string `json:"jobId,omitempty"`
-	RunID     string `json:"runId,omitempty"`
+	// Status is "applied" (the graph shows the event) or "recorded" (it
+	// will, once a batch applies it).
+	Status string `json:"status"`
+	// JobID and RunID are the hub's IDs of the event's job and run, when
+	// it was applied.
+	JobID string `json:"jobId,omitempty"`
+	RunID string `json:"runId,omitempty"`
 }
 
 // Service ingests OpenLineage events for callers. Writes of concurrent
 // callers are grouped: while one batch is being written the events that
 // arrive queue, and the next transaction writes them all, so the event
-// log's head is locked once per batch. It is safe for concurrent use and
-// holds no goroutine while idle.
+// log's head is locked once per batch. With AckRecorded a request waits
+// only for its event's record, and the events recorded are applied in
+// batches of their own (see intake.go). It is safe for concurrent use.
 type Service struct {
 	store Store
 	cfg   Config
 
-	mu     sync.Mutex
-	queue  []*pending
-	active bool
-}
-
-type pending struct {
-	ev   store.LineageEvent
-	res  store.LineageResult
-	err  error
-	done chan struct{}
+	// apply writes events to the graph; record writes the intake's
+	// records of them.
+	apply  *groupCommit[store.LineageEvent, store.LineageResult]
+	record *groupCommit[store.LineageRecord, store.LineageReceipt]
+	intake intake
 }
 
 // New returns a Service writing through st.
@@ -105,8 +147,30 @@ func New(st Store, cfg Config) *Service {
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = DefaultWriteTimeout
 	}
-	return &Service{store: st, cfg: cfg}
+	if cfg.Ack == "" {
+		cfg.Ack = AckApplied
+	}
+	if cfg.MaxBacklog <= 0 {
+		cfg.MaxBacklog = DefaultMaxBacklog
+	}
+	if cfg.RecoverAfter <= 0 {
+		cfg.RecoverAfter = DefaultRecoverAfter
+	}
+	s := &Service{store: st, cfg: cfg}
+	s.apply = &groupCommit[store.LineageEvent, store.LineageResult]{max: cfg.MaxBatch, timeout: cfg.WriteTimeout,
+		write: func(ctx context.Context, evs []store.LineageEvent) ([]store.LineageResult, error) {
+			return st.IngestLineage(ctx, evs, Next)
+		},
+		itemErr: func(r store.LineageResult) error { return r.Err }}
+	s.record = &groupCommit[store.LineageRecord, store.LineageReceipt]{max: cfg.MaxBatch, timeout: cfg.WriteTimeout,
+		write:   st.RecordLineage,
+		itemErr: func(r store.LineageReceipt) error { return r.Err }}
+	s.intake.init(cfg.MaxBacklog)
+	return s
 }
+
+// Ack is when the service acknowledges an event.
+func (s *Service) Ack() Ack { return s.cfg.Ack }
 
 // ProjectOf returns the project an event of namespace lands in.
 func (s *Service) ProjectOf(namespace string) (string, error) {
@@ -149,89 +213,117 @@ func (s *Service) Ingest(ctx context.Context, p *auth.Principal, body []byte) (R
 	if err != nil {
 		return Result{}, err
 	}
-	r, err := s.write(ctx, mapped)
+	if s.cfg.Ack == AckRecorded {
+		dup, err := s.recordAndQueue(ctx, mapped, body)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Duplicate: dup, Project: project, Status: string(AckRecorded)}, nil
+	}
+	r, err := s.apply.do(ctx, mapped)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Duplicate: r.Duplicate, Project: project, JobID: r.JobID, RunID: r.RunID}, nil
+	return Result{Duplicate: r.Duplicate, Project: project, Status: string(AckApplied), JobID: r.JobID, RunID: r.RunID}, nil
 }
 
-// write queues ev and waits for the batch that writes it. The first
-// writer to find no batch in flight writes one; when more events queued
-// meanwhile, a goroutine writes them and ends when the queue is empty.
-func (s *Service) write(ctx context.Context, ev store.LineageEvent) (store.LineageResult, error) {
-	pd := &pending{ev: ev, done: make(chan struct{})}
-	s.mu.Lock()
-	s.queue = append(s.queue, pd)
-	lead := !s.active
-	s.active = true
-	s.mu.Unlock()
+// groupCommit writes items of concurrent callers in batches: the first
+// caller to find no batch in flight writes one; when more items queued
+// meanwhile, a goroutine writes them and ends when the queue is empty, so
+// it holds no goroutine while idle. When a batch fails (but not because
+// the database is unavailable), each item is written alone, so one bad
+// item fails only its own caller.
+type groupCommit[T, R any] struct {
+	max     int
+	timeout time.Duration
+	write   func(context.Context, []T) ([]R, error)
+	itemErr func(R) error
+
+	mu     sync.Mutex
+	queue  []*call[T, R]
+	active bool
+}
+
+type call[T, R any] struct {
+	in   T
+	out  R
+	err  error
+	done chan struct{}
+}
+
+// do queues in and waits for the batch that writes it. When ctx ends
+// first the write goes on: a retried event is a duplicate, so the
+// client's retry changes nothing.
+func (g *groupCommit[T, R]) do(ctx context.Context, in T) (R, error) {
+	c := &call[T, R]{in: in, done: make(chan struct{})}
+	g.mu.Lock()
+	g.queue = append(g.queue, c)
+	lead := !g.active
+	g.active = true
+	g.mu.Unlock()
 	if lead {
-		s.drain(true)
+		g.drain(true)
 	}
 	select {
-	case <-pd.done:
-		return pd.res, pd.err
+	case <-c.done:
+		return c.out, c.err
 	case <-ctx.Done():
-		// The write goes on: a retried event is a duplicate, so the
-		// client's retry changes nothing.
-		return store.LineageResult{}, ctx.Err()
+		var zero R
+		return zero, ctx.Err()
 	}
 }
 
-// drain writes queued batches. Called by a request (once: it returns
+// drain writes queued batches. Called by a caller (once: it returns
 // after its own batch and hands on) or by the goroutine it hands on to
 // (until the queue is empty).
-func (s *Service) drain(once bool) {
+func (g *groupCommit[T, R]) drain(once bool) {
 	for {
-		s.mu.Lock()
-		if len(s.queue) == 0 {
-			s.active = false
-			s.mu.Unlock()
+		g.mu.Lock()
+		if len(g.queue) == 0 {
+			g.active = false
+			g.mu.Unlock()
 			return
 		}
-		n := min(len(s.queue), s.cfg.MaxBatch)
-		batch := s.queue[:n:n]
-		s.queue = s.queue[n:]
-		s.mu.Unlock()
-		s.writeBatch(batch)
+		n := min(len(g.queue), g.max)
+		batch := g.queue[:n:n]
+		g.queue = g.queue[n:]
+		g.mu.Unlock()
+		g.writeBatch(batch)
 		if once {
-			s.mu.Lock()
-			if len(s.queue) == 0 {
-				s.active = false
-				s.mu.Unlock()
+			g.mu.Lock()
+			if len(g.queue) == 0 {
+				g.active = false
+				g.mu.Unlock()
 				return
 			}
-			s.mu.Unlock()
-			go s.drain(false)
+			g.mu.Unlock()
+			go g.drain(false)
 			return
 		}
 	}
 }
 
-// writeBatch writes a batch in one transaction; when that fails, each
-// event is written alone so one bad event fails only its own request.
-func (s *Service) writeBatch(batch []*pending) {
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WriteTimeout)
+func (g *groupCommit[T, R]) writeBatch(batch []*call[T, R]) {
+	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
-	events := make([]store.LineageEvent, len(batch))
-	for i, pd := range batch {
-		events[i] = pd.ev
+	in := make([]T, len(batch))
+	for i, c := range batch {
+		in[i] = c.in
 	}
-	res, err := s.store.IngestLineage(ctx, events, Next)
+	out, err := g.write(ctx, in)
 	if err != nil && len(batch) > 1 && !isUnavailable(err) {
-		for _, pd := range batch {
-			s.writeBatch([]*pending{pd})
+		for _, c := range batch {
+			g.writeBatch([]*call[T, R]{c})
 		}
 		return
 	}
-	for i, pd := range batch {
+	for i, c := range batch {
 		if err != nil {
-			pd.err = err
+			c.err = err
 		} else {
-			pd.res, pd.err = res[i], res[i].Err
+			c.out, c.err = out[i], g.itemErr(out[i])
 		}
-		close(pd.done)
+		close(c.done)
 	}
 }
 

@@ -122,11 +122,25 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		artifacts.Blobs = b
 	}
 
+	// OpenLineage events recorded and not yet applied: this replica's
+	// are applied as they come, and Run applies those a stopped replica
+	// left (drain waits for this replica's before exiting).
+	lineage := openlineage.New(st, openlineage.Config{Projects: cfg.OpenLineageProjects,
+		DefaultProject: cfg.OpenLineageDefaultProject, Ack: cfg.OpenLineageAck, MaxBacklog: cfg.OpenLineageMaxBacklog,
+		Logger: log})
+	background.Go(func() {
+		select {
+		case <-migrated:
+			lineage.Run(bgCtx)
+		case <-bgCtx.Done():
+		}
+	})
+
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
 		Logger: log, Events: hub, Validations: runner, Data: runner,
 		Explorer:    frontend.App(),
-		OpenLineage: openlineage.Config{Projects: cfg.OpenLineageProjects, DefaultProject: cfg.OpenLineageDefaultProject},
+		Lineage:     lineage,
 		MLflow:      mlflow.Config{DefaultProject: cfg.MLflowDefaultProject},
 		Artifacts:   artifacts})
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -148,7 +162,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
-	return drain(srv, ready, stopHub, cfg, log)
+	return drain(srv, ready, stopHub, lineage, cfg, log)
 }
 
 // drain shuts the server down as a rolling update needs: /readyz says 503
@@ -156,8 +170,10 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 // balancers take the replica out), subscriptions complete (clients
 // resume on another replica from their last cursor), the listener
 // closes, and requests in flight finish within cfg.ShutdownTimeout;
-// what is still open then is closed.
-func drain(srv *http.Server, ready *readiness, stopHub func(), cfg *config.Config, log *slog.Logger) error {
+// what is still open then is closed. The OpenLineage events this replica
+// recorded are applied within the same timeout, or stay pending for
+// another replica.
+func drain(srv *http.Server, ready *readiness, stopHub func(), lineage *openlineage.Service, cfg *config.Config, log *slog.Logger) error {
 	ready.draining.Store(true)
 	log.Info("shutting down", "delay", cfg.ShutdownDelay.String(), "timeout", cfg.ShutdownTimeout.String())
 	if cfg.ShutdownDelay > 0 {
@@ -169,6 +185,11 @@ func drain(srv *http.Server, ready *readiness, stopHub func(), cfg *config.Confi
 	if err := srv.Shutdown(ctx); err != nil {
 		srv.Close()
 		return fmt.Errorf("shutdown: requests still in flight after EXPHUB_SHUTDOWN_TIMEOUT=%s were cut: %w", cfg.ShutdownTimeout, err)
+	}
+	// Recorded OpenLineage events are durable; those not applied in time
+	// stay pending for another replica.
+	if err := lineage.Drain(ctx); err != nil {
+		log.Warn("shutdown: " + err.Error())
 	}
 	return nil
 }

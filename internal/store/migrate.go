@@ -71,7 +71,13 @@ var migrations = []string{
 	"CREATE CONSTRAINT run_external_id IF NOT EXISTS FOR (n:Run) REQUIRE (n.projectKey, n.externalId) IS UNIQUE",
 	"CREATE INDEX run_parent_external_id IF NOT EXISTS FOR (n:Run) ON (n.projectKey, n.parentExternalId)",
 	"CREATE INDEX run_job IF NOT EXISTS FOR (n:Run) ON (n.jobId)",
-	"CREATE CONSTRAINT lineage_event_hash IF NOT EXISTS FOR (n:LineageEvent) REQUIRE n.hash IS UNIQUE",
+	// An event is one per project: the same event sent to two projects is
+	// two (the global key it had first is dropped).
+	"DROP CONSTRAINT lineage_event_hash IF EXISTS",
+	"CREATE CONSTRAINT lineage_event_key IF NOT EXISTS FOR (n:LineageEvent) REQUIRE (n.projectKey, n.hash) IS UNIQUE",
+	// Events recorded but not yet applied (the asynchronous intake): the
+	// property is removed once applied, so the index holds the backlog only.
+	"CREATE INDEX lineage_event_pending IF NOT EXISTS FOR (n:LineageEvent) ON (n.pending)",
 	// The head of the hash-chained event log: the latest sequence number
 	// and hash. Every appending transaction locks it.
 	"MERGE (h:EventLog {name: 'main'}) ON CREATE SET h.seq = 0, h.hash = '" + GenesisHash + "'",

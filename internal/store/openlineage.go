@@ -230,6 +230,11 @@ func (b *lineageBatch) flush() error {
 	return err
 }
 
+// lineageEventKey identifies an event in a project: the same event sent
+// to two projects is two events, and a duplicate in one says nothing of
+// the other.
+func lineageEventKey(project, hash string) string { return project + "\x00" + hash }
+
 func jobKey(project, ns, name string) string { return project + "\x00" + ns + "\x00" + name }
 func runKey(project, ext string) string      { return project + "\x00" + ext }
 
@@ -267,43 +272,49 @@ func (b *lineageBatch) draft(actor string, d eventDraft) {
 	b.drafts[actor] = append(b.drafts[actor], d)
 }
 
-// screen drops duplicates and events of projects that do not exist.
+// screen drops duplicates (an event applied before) and events of
+// projects that do not exist. An event recorded by the intake and not yet
+// applied is live.
 func (b *lineageBatch) screen() error {
-	hashes, projects := make([]string, 0, len(b.events)), map[string]bool{}
+	keys, projects := make([]string, 0, len(b.events)), map[string]bool{}
 	for _, e := range b.events {
-		hashes = append(hashes, e.Hash)
+		keys = append(keys, lineageEventKey(e.ProjectKey, e.Hash))
 		projects[e.ProjectKey] = true
 	}
+	// Locked in one order, so two replicas applying the same recorded
+	// events wait for each other instead of deadlocking; once the lock is
+	// held, a record another transaction applied reads as applied.
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	rows := make([]map[string]any, len(keys))
+	for i, k := range keys {
+		project, hash, _ := strings.Cut(k, "\x00")
+		rows[i] = map[string]any{"p": project, "h": hash}
+	}
 	rec, err := b.single(`
-		CALL { UNWIND $hashes AS h MATCH (e:LineageEvent {hash: h}) RETURN collect(e.hash) AS seen }
+		CALL { UNWIND $keys AS k MATCH (e:LineageEvent {projectKey: k.p, hash: k.h}) SET e._lock = true REMOVE e._lock
+		       RETURN collect(CASE WHEN e.pending IS NULL THEN e.projectKey + '\u0000' + e.hash END) AS seen }
 		CALL { UNWIND $projects AS k MATCH (p:Project {key: k}) RETURN collect(p.key) AS found }
-		RETURN seen, found`, map[string]any{"hashes": hashes, "projects": slices.Collect(maps.Keys(projects))})
+		RETURN seen, found`, map[string]any{"keys": rows, "projects": slices.Collect(maps.Keys(projects))})
 	if err != nil {
 		return err
 	}
-	seen, found := map[string]bool{}, map[string]bool{}
-	for _, pair := range []struct {
-		key string
-		set map[string]bool
-	}{{"seen", seen}, {"found", found}} {
-		l, _, err := getList(rec, pair.key)
-		if err != nil {
-			return err
-		}
-		for _, v := range l {
-			if str, ok := v.(string); ok {
-				pair.set[str] = true
-			}
-		}
+	seen, err := stringSet(rec, "seen")
+	if err != nil {
+		return err
+	}
+	found, err := stringSet(rec, "found")
+	if err != nil {
+		return err
 	}
 	for i, e := range b.events {
 		switch {
-		case seen[e.Hash]:
+		case seen[lineageEventKey(e.ProjectKey, e.Hash)]:
 			b.res[i].Duplicate = true
 		case !found[e.ProjectKey]:
 			b.res[i].Err = fmt.Errorf("project %s: %w", errs.Quote(e.ProjectKey), errs.NotFound)
 		default:
-			seen[e.Hash] = true
+			seen[lineageEventKey(e.ProjectKey, e.Hash)] = true
 			b.live = append(b.live, i)
 		}
 	}
@@ -341,8 +352,9 @@ func mergeFacets(stored string, update Facets) (string, bool, error) {
 	return string(out), changed, err
 }
 
-// record keeps the hashes of the events written, so a retry is a no-op;
-// the records go with the batch's next statement.
+// record keeps the hashes of the events written, so a retry is a no-op,
+// and ends the intake's records of them (no longer pending, the text
+// dropped); the records go with the batch's next statement.
 func (b *lineageBatch) record() error {
 	rows := make([]map[string]any, 0, len(b.live))
 	for _, i := range b.live {
@@ -350,7 +362,8 @@ func (b *lineageBatch) record() error {
 		rows = append(rows, map[string]any{"hash": e.Hash, "projectKey": e.ProjectKey, "type": e.Type,
 			"time": e.Time, "runId": nilIfEmpty(b.res[i].RunID), "jobId": nilIfEmpty(b.res[i].JobID)})
 	}
-	return b.later(`CALL { UNWIND $lineageEvents AS r CREATE (e:LineageEvent) SET e = r, e.receivedAt = $now }`,
+	return b.later(`CALL { UNWIND $lineageEvents AS r MERGE (e:LineageEvent {projectKey: r.projectKey, hash: r.hash})
+		SET e += r, e.receivedAt = coalesce(e.receivedAt, $now) REMOVE e.pending, e.body, e.intake }`,
 		map[string]any{"lineageEvents": rows, "now": b.now})
 }
 
