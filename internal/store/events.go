@@ -189,6 +189,16 @@ type eventDraft struct {
 // that rolls back leaves no event. IDs in a draft's payload that name
 // objects of another project than the draft's are sealed (see Event).
 func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error {
+	actors := make([]string, len(drafts))
+	for i := range actors {
+		actors[i] = actor
+	}
+	return s.appendEventsBy(tx, actors, drafts)
+}
+
+// appendEventsBy is appendEvents for drafts of several actors (actors[i]
+// is drafts[i]'s), in the same two statements.
+func (s *Store) appendEventsBy(tx *txn, actors []string, drafts []eventDraft) error {
 	refs := map[string]bool{}
 	for _, d := range drafts {
 		eachID(d.payload, nil, func(_ []any, id string) { refs[id] = true })
@@ -221,7 +231,7 @@ func (s *Store) appendEvents(tx *txn, actor string, drafts ...eventDraft) error 
 	}
 	rows := make([]map[string]any, len(drafts))
 	for i, d := range drafts {
-		e := &Event{Seq: seq + int64(i) + 1, At: s.now().UTC(), Actor: actor, ProjectKey: d.project, Kind: d.kind,
+		e := &Event{Seq: seq + int64(i) + 1, At: s.now().UTC(), Actor: actors[i], ProjectKey: d.project, Kind: d.kind,
 			TargetID: d.target, PrevHash: prev}
 		if e.Payload, e.Disclosures, err = seal(d.payload, d.project, projectOf); err != nil {
 			return err

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -60,72 +59,64 @@ func (s *Store) RecordLineage(ctx context.Context, recs []LineageRecord) ([]Line
 	token := make([]byte, 12)
 	rand.Read(token) // a fresh token tells this transaction's records from older ones
 	tok := hex.EncodeToString(token)
+	// In one order, so concurrent records of the same events wait for
+	// each other instead of deadlocking; a batch's repeats are duplicates.
+	order := make([]int, len(recs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return strings.Compare(lineageEventKey(recs[a].ProjectKey, recs[a].Hash), lineageEventKey(recs[b].ProjectKey, recs[b].Hash))
+	})
+	rows, first, repeats := []map[string]any{}, map[string]int{}, map[int]int{}
+	for _, i := range order {
+		r, key := recs[i], lineageEventKey(recs[i].ProjectKey, recs[i].Hash)
+		if f, ok := first[key]; ok {
+			repeats[i] = f
+			continue
+		}
+		first[key] = i
+		rows = append(rows, map[string]any{"i": i, "hash": r.Hash, "projectKey": r.ProjectKey, "actor": r.Actor, "body": r.Body})
+	}
 	_, err := write(ctx, s, func(tx *txn) (struct{}, error) {
-		projects := map[string]bool{}
-		for _, r := range recs {
-			projects[r.ProjectKey] = true
-		}
-		rec, err := tx.single(`UNWIND $projects AS k MATCH (p:Project {key: k}) RETURN collect(p.key) AS found`,
-			map[string]any{"projects": slices.Collect(maps.Keys(projects))})
-		if err != nil {
-			return struct{}{}, err
-		}
-		found, err := stringSet(rec, "found")
-		if err != nil {
-			return struct{}{}, err
-		}
-		// In one order, so concurrent records of the same events wait for
-		// each other instead of deadlocking.
-		order := make([]int, len(recs))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortStableFunc(order, func(a, b int) int {
-			return strings.Compare(lineageEventKey(recs[a].ProjectKey, recs[a].Hash), lineageEventKey(recs[b].ProjectKey, recs[b].Hash))
-		})
-		rows, idx, batch := []map[string]any{}, []int{}, map[string]bool{}
-		for _, i := range order {
-			r, key := recs[i], lineageEventKey(recs[i].ProjectKey, recs[i].Hash)
-			switch {
-			case !found[r.ProjectKey]:
-				out[i].Err = fmt.Errorf("project %s: %w", errs.Quote(r.ProjectKey), errs.NotFound)
-			case batch[key]:
-				out[i].Duplicate = true
-			default:
-				batch[key] = true
-				rows = append(rows, map[string]any{"hash": r.Hash, "projectKey": r.ProjectKey, "actor": r.Actor, "body": r.Body})
-				idx = append(idx, i)
-			}
-		}
-		if len(rows) == 0 {
-			return struct{}{}, nil
-		}
+		// A row whose project does not exist returns nothing.
 		recsOut, err := tx.run(`
 			UNWIND $rows AS r
+			MATCH (:Project {key: r.projectKey})
 			MERGE (e:LineageEvent {projectKey: r.projectKey, hash: r.hash})
-			  ON CREATE SET e.actor = r.actor, e.body = r.body, e.pending = true,
-			                e.receivedAt = $now, e.intake = $token
+			  ON CREATE SET e.actor = r.actor, e.body = r.body, e.pending = true, e.receivedAt = $now, e.intake = $token
 			WITH e, r, e.intake = $token AS created, e.failed IS NOT NULL AS retry
 			FOREACH (_ IN CASE WHEN retry THEN [1] ELSE [] END |
-			  SET e.actor = r.actor, e.body = r.body, e.pending = true,
-			      e.receivedAt = $now, e.intake = $token
+			  SET e.actor = r.actor, e.body = r.body, e.pending = true, e.receivedAt = $now, e.intake = $token
 			  REMOVE e.failed, e.failedAt)
-			RETURN created OR retry AS created`,
+			RETURN r.i AS i, created OR retry AS created`,
 			map[string]any{"rows": rows, "now": s.now().UTC(), "token": tok})
 		if err != nil {
 			return struct{}{}, err
 		}
-		if len(recsOut) != len(rows) {
-			return struct{}{}, fmt.Errorf("recording lineage events: %d rows for %d events", len(recsOut), len(rows))
+		found := map[int]bool{}
+		for _, rec := range recsOut {
+			i, _ := rec.Get("i")
+			created, _ := rec.Get("created")
+			n, ok := i.(int64)
+			if !ok || n < 0 || int(n) >= len(recs) {
+				return struct{}{}, fmt.Errorf("recording lineage events: row %v", i)
+			}
+			found[int(n)] = true
+			out[n].Duplicate = created != true
 		}
-		for j, r := range recsOut {
-			created, _ := r.Get("created")
-			out[idx[j]].Duplicate = created != true
+		for _, row := range rows {
+			if i := row["i"].(int); !found[i] {
+				out[i].Err = fmt.Errorf("project %s: %w", errs.Quote(recs[i].ProjectKey), errs.NotFound)
+			}
 		}
 		return struct{}{}, nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for i, f := range repeats {
+		out[i] = LineageReceipt{Duplicate: out[f].Err == nil, Err: out[f].Err}
 	}
 	return out, nil
 }

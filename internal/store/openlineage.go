@@ -367,15 +367,21 @@ func (b *lineageBatch) record() error {
 		map[string]any{"lineageEvents": rows, "now": b.now})
 }
 
-// appendDrafts appends the drafts gathered so far to the event log.
+// appendDrafts appends the drafts gathered so far to the event log, every
+// actor's in one append, actor after actor.
 func (b *lineageBatch) appendDrafts() error {
+	var actors []string
+	var drafts []eventDraft
 	for _, actor := range b.actors {
-		if err := b.s.appendEvents(b.tx, actor, b.drafts[actor]...); err != nil {
-			return err
+		for _, d := range b.drafts[actor] {
+			actors, drafts = append(actors, actor), append(drafts, d)
 		}
 	}
 	b.actors, b.drafts = nil, map[string][]eventDraft{}
-	return nil
+	if len(drafts) == 0 {
+		return nil
+	}
+	return b.s.appendEventsBy(b.tx, actors, drafts)
 }
 
 // LineageSourceURI is the URI a version of an OpenLineage dataset is given:
