@@ -126,6 +126,7 @@ func NewHandler(o Options) http.Handler {
 	if ol == nil {
 		ol = openlineage.New(o.Store, o.OpenLineage)
 	}
+	registerLineageMetrics(reg, ol)
 	ingest := newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits))
 	mux.Handle("POST /api/v1/lineage", m.instrument("openlineage", limitBody(o.MaxBodyBytes, log,
 		authenticate(o.Verifier, log, limitCallers(ingest, log, openLineageHandler(ol, o.MaxBodyBytes, log))))))

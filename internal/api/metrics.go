@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/exphub/exphub/internal/openlineage"
 )
 
 // metrics are the HTTP server's Prometheus instruments and access log.
@@ -60,4 +62,27 @@ func (m *metrics) instrument(route string, next http.Handler) http.Handler {
 		m.log.Log(r.Context(), level, "http request", "method", r.Method, "route", route, "status", rec.code,
 			"duration_ms", float64(took.Microseconds())/1000, "bytes_in", r.ContentLength)
 	})
+}
+
+// registerLineageMetrics exposes what became of the OpenLineage events
+// this replica accepted, and its backlog of events recorded and not yet
+// applied (alert when it stays near EXPHUB_OPENLINEAGE_MAX_BACKLOG, or
+// when failed grows).
+func registerLineageMetrics(reg prometheus.Registerer, svc *openlineage.Service) {
+	for outcome, read := range map[string]func(openlineage.Stats) uint64{
+		"recorded":  func(s openlineage.Stats) uint64 { return s.Recorded },
+		"duplicate": func(s openlineage.Stats) uint64 { return s.Duplicates },
+		"applied":   func(s openlineage.Stats) uint64 { return s.Applied },
+		"failed":    func(s openlineage.Stats) uint64 { return s.Failed },
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "exphub_openlineage_events_total",
+			Help:        "OpenLineage events by outcome: recorded (acknowledged before being applied), duplicate, applied (to the graph), failed (recorded, then impossible to apply).",
+			ConstLabels: prometheus.Labels{"outcome": outcome},
+		}, func() float64 { return float64(read(svc.Stats())) }))
+	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "exphub_openlineage_backlog",
+		Help: "OpenLineage events this replica recorded and has not applied yet.",
+	}, func() float64 { return float64(svc.Backlog()) }))
 }

@@ -2,6 +2,10 @@ package api_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/exphub/exphub/internal/api"
@@ -63,6 +67,13 @@ func TestOpenLineagePythonClient(t *testing.T) {
 		t.Fatalf("emit_job.py printed %q: %v", out, err)
 	}
 	drain()
+	// Every event the client sent was recorded, then applied; none is
+	// left in the backlog.
+	m := scrapeMetrics(t, h.srv.URL)
+	if rec := m[`exphub_openlineage_events_total{outcome="recorded"}`]; rec < 3 || m[`exphub_openlineage_events_total{outcome="applied"}`] != rec ||
+		m[`exphub_openlineage_events_total{outcome="failed"}`] != 0 || m["exphub_openlineage_backlog"] != 0 {
+		t.Fatalf("OpenLineage metrics after the client's events: %v", m)
+	}
 	params := map[string]any{"p": project, "ext": sent.RunID, "failed": sent.FailedRunID}
 	runID := idOf(t, `MATCH (r:Run {projectKey: $p, externalId: $ext}) RETURN r.id AS id`, params)
 	failedID := idOf(t, `MATCH (r:Run {projectKey: $p, externalId: $failed}) RETURN r.id AS id`, params)
@@ -278,4 +289,32 @@ func TestFeastOpenLineage(t *testing.T) {
 	if n := neo4jtest.Count(t, `MATCH (d:Dataset {projectKey: $p, namespace: $ns, name: 'customer_transaction_stats'}) RETURN count(d) AS n`, params); n != 1 {
 		t.Fatalf("%d Dataset nodes for the feature view", n)
 	}
+}
+
+// scrapeMetrics reads the hub's /metrics: each OpenLineage sample by its
+// name and labels.
+func scrapeMetrics(t *testing.T, base string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: HTTP %d, %v", resp.StatusCode, err)
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(b), "\n") {
+		name, value, ok := strings.Cut(line, " ")
+		if !ok || !strings.HasPrefix(name, "exphub_openlineage_") {
+			continue
+		}
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			t.Fatalf("/metrics line %q: %v", line, err)
+		}
+		out[name] = v
+	}
+	return out
 }

@@ -130,6 +130,7 @@ func (s *Service) applyRecorded(ev store.LineageEvent) {
 	defer s.intake.release(ev.ProjectKey, ev.Hash)
 	_, err := s.apply.do(context.Background(), ev)
 	if err == nil {
+		s.stats.applied.Add(1) // a duplicate here was applied by another replica
 		return
 	}
 	if isUnavailable(err) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -140,6 +141,7 @@ func (s *Service) applyRecorded(ev store.LineageEvent) {
 }
 
 func (s *Service) fail(project, hash string, cause error) {
+	s.stats.failed.Add(1)
 	s.logger().Warn("openlineage: a recorded event cannot be applied", "hash", hash, "err", cause)
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WriteTimeout)
 	defer cancel()

@@ -73,6 +73,12 @@ func TestAckRecorded(t *testing.T) {
 	if rec.Backlog() != 0 {
 		t.Fatalf("backlog %d after Drain", rec.Backlog())
 	}
+	if st := rec.Stats(); st != (openlineage.Stats{Recorded: 2, Applied: 2}) {
+		t.Fatalf("recorded service's counts: %+v", st)
+	}
+	if st := app.Stats(); st != (openlineage.Stats{Applied: 2}) {
+		t.Fatalf("applied service's counts: %+v", st)
+	}
 	got, want := runState(t, recorded), runState(t, applied)
 	if len(got) != 1 || len(want) != 1 {
 		t.Fatalf("runs: recorded %v, applied %v", got, want)
@@ -104,6 +110,9 @@ func TestAckRecorded(t *testing.T) {
 	}
 	if after := neo4jtest.ProjectEvents(t, recorded); after != before {
 		t.Fatalf("duplicates appended %d events", after-before)
+	}
+	if st := rec.Stats(); st != (openlineage.Stats{Recorded: 2, Applied: 2, Duplicates: 2}) {
+		t.Fatalf("counts after the duplicates: %+v", st)
 	}
 	wantIntake(t, recorded, 2, 0, 0, 0)
 }
@@ -238,6 +247,9 @@ func TestRecoverUnreadableRecord(t *testing.T) {
 		t.Fatalf("recovered %d, %v", n, err)
 	}
 	wantIntake(t, project, 1, 0, 1, 1)
+	if st := svc.Stats(); st.Failed != 1 || st.Applied != 0 {
+		t.Fatalf("counts after an unreadable record: %+v", st)
+	}
 	if reason := neo4jtest.Rows(t, `MATCH (e:LineageEvent {projectKey: $p}) RETURN e.failed AS reason`,
 		map[string]any{"p": project})[0]["reason"].(string); reason == "" {
 		t.Fatal("no reason kept")

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exphub/exphub/internal/access"
@@ -137,6 +138,22 @@ type Service struct {
 	apply  *groupCommit[store.LineageEvent, store.LineageResult]
 	record *groupCommit[store.LineageRecord, store.LineageReceipt]
 	intake intake
+	stats  stats
+}
+
+// stats count what became of the events accepted.
+type stats struct{ recorded, duplicates, applied, failed atomic.Uint64 }
+
+// Stats are the counts of events since the service started: Recorded
+// (acknowledged before being applied), Duplicates (acknowledged as sent
+// before), Applied (written to the graph, whichever the acknowledgement)
+// and Failed (recorded, then found impossible to apply).
+type Stats struct{ Recorded, Duplicates, Applied, Failed uint64 }
+
+// Stats returns the service's counts.
+func (s *Service) Stats() Stats {
+	return Stats{Recorded: s.stats.recorded.Load(), Duplicates: s.stats.duplicates.Load(),
+		Applied: s.stats.applied.Load(), Failed: s.stats.failed.Load()}
 }
 
 // New returns a Service writing through st.
@@ -218,11 +235,21 @@ func (s *Service) Ingest(ctx context.Context, p *auth.Principal, body []byte) (R
 		if err != nil {
 			return Result{}, err
 		}
+		if dup {
+			s.stats.duplicates.Add(1)
+		} else {
+			s.stats.recorded.Add(1)
+		}
 		return Result{Duplicate: dup, Project: project, Status: string(AckRecorded)}, nil
 	}
 	r, err := s.apply.do(ctx, mapped)
 	if err != nil {
 		return Result{}, err
+	}
+	if r.Duplicate {
+		s.stats.duplicates.Add(1)
+	} else {
+		s.stats.applied.Add(1)
 	}
 	return Result{Duplicate: r.Duplicate, Project: project, Status: string(AckApplied), JobID: r.JobID, RunID: r.RunID}, nil
 }
