@@ -151,7 +151,7 @@ func runToken(args []string, getenv func(string) string, now time.Time, stdout, 
 	}
 	sub := fs.String("sub", "", "subject (user name) the token is for (required)")
 	roles := roleFlags{}
-	fs.Var(roles, "role", "grant ROLE (viewer, contributor, approver or admin) in PROJECT; PROJECT * means all projects; repeatable, at least one: `PROJECT=ROLE`")
+	fs.Var(roles, "role", "grant ROLE (viewer, contributor, approver, admin or auditor) in PROJECT; PROJECT * means all projects; repeatable, at least one: `PROJECT=ROLE`")
 	ttl := fs.Duration("ttl", time.Hour, "token lifetime")
 	secretEnv := fs.String("secret-env", "EXPHUB_JWT_SECRET", "environment variable holding the HMAC secret; if unset, the built-in development secret is used")
 

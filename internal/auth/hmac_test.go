@@ -157,3 +157,35 @@ func TestNewHMACVerifierRejectsBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// An auditor on every project is granted through the roles claim like any
+// other role, beside a ladder role in one project; a misspelt role is
+// refused with its name.
+func TestAuditorGrantFromClaim(t *testing.T) {
+	v, err := NewHMACVerifier([]byte(DevSecret), Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := v.Verify(t.Context(), mintHS(t, DevSecret, claims("roles", map[string]any{"*": "auditor", "fraud": "contributor"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]Role{"*": RoleAuditor, "fraud": RoleContributor}; !maps.Equal(p.Roles, want) {
+		t.Fatalf("Roles = %v, want %v", p.Roles, want)
+	}
+	if !p.Can("risk", RoleAuditor) || p.Can("risk", RoleContributor) || !p.Can("fraud", RoleContributor) || p.Can("fraud", RoleApprover) {
+		t.Errorf("auditor on * with contributor of fraud: wrong permissions %v", p.Roles)
+	}
+	_, err = v.Verify(t.Context(), mintHS(t, DevSecret, claims("roles", map[string]any{"*": "Auditor"})))
+	if err == nil || !strings.Contains(err.Error(), `"Auditor"`) || !strings.Contains(err.Error(), "auditor") {
+		t.Fatalf("err = %v, want an unknown role naming Auditor and the valid roles", err)
+	}
+
+	tok, err := NewDevToken([]byte(DevSecret), "una", map[string]Role{AllProjects: RoleAuditor}, time.Hour, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = v.Verify(t.Context(), tok); err != nil || p.Roles[AllProjects] != RoleAuditor {
+		t.Fatalf("a minted auditor token reads back as %v, %v", p, err)
+	}
+}

@@ -15,6 +15,8 @@ func TestParseRoleAndString(t *testing.T) {
 		{"contributor", RoleContributor, false},
 		{"approver", RoleApprover, false},
 		{"admin", RoleAdmin, false},
+		{"auditor", RoleAuditor, false},
+		{"Auditor", RoleNone, true},
 		{"none", RoleNone, true},
 		{"", RoleNone, true},
 		{"Admin", RoleNone, true},
@@ -42,12 +44,43 @@ func TestParseRoleAndString(t *testing.T) {
 	}
 }
 
+// TestAllows is the whole rule of which grant permits which need, written
+// out: the ladder includes what is below it, the auditor reads (the audit
+// trail too) and nothing more, and reading the audit trail is the
+// auditor's, the approver's and the admin's.
+func TestAllows(t *testing.T) {
+	const (
+		V, C, P, A, U = RoleViewer, RoleContributor, RoleApprover, RoleAdmin, RoleAuditor
+	)
+	allowed := map[Role][]Role{
+		RoleNone: {},
+		V:        {V},
+		C:        {V, C},
+		P:        {V, C, P, U},
+		A:        {V, C, P, A, U},
+		U:        {V, U},
+		Role(42): {},
+	}
+	for grant, wants := range allowed {
+		for _, need := range []Role{V, C, P, A, U, Role(42)} {
+			if got, want := grant.Allows(need), slices.Contains(wants, need); got != want {
+				t.Errorf("%v.Allows(%v) = %v, want %v", grant, need, got, want)
+			}
+		}
+		if !grant.Allows(RoleNone) {
+			t.Errorf("%v.Allows(none) = false", grant)
+		}
+	}
+}
+
 func TestPrincipalRoles(t *testing.T) {
 	viewerAll := &Principal{Subject: "v", Roles: map[string]Role{"*": RoleViewer, "fraud": RoleApprover}}
 	contribOne := &Principal{Subject: "c", Roles: map[string]Role{"fraud": RoleContributor, "risk": RoleViewer, "old": RoleNone}}
 	admin := &Principal{Subject: "a", Roles: map[string]Role{"*": RoleAdmin}}
 	approverAll := &Principal{Subject: "p", Roles: map[string]Role{"*": RoleApprover, "fraud": RoleViewer}}
 	none := &Principal{Subject: "n"}
+	auditorAll := &Principal{Subject: "u", Roles: map[string]Role{"*": RoleAuditor, "fraud": RoleContributor, "risk": RoleViewer}}
+	auditorOne := &Principal{Subject: "o", Roles: map[string]Role{"fraud": RoleAuditor, "*": RoleViewer}}
 	var nilP *Principal
 
 	tests := []struct {
@@ -71,6 +104,17 @@ func TestPrincipalRoles(t *testing.T) {
 		{"admin includes everything", admin, "anything", RoleAdmin,
 			map[Role]bool{RoleViewer: true, RoleContributor: true, RoleApprover: true, RoleAdmin: true}},
 		{"no roles", none, "fraud", RoleNone, map[Role]bool{RoleViewer: false}},
+		{"auditor on * reads and audits, never writes", auditorAll, "marketing", RoleAuditor,
+			map[Role]bool{RoleViewer: true, RoleAuditor: true, RoleContributor: false, RoleApprover: false, RoleAdmin: false}},
+		{"auditor on * beside a project's contributor: both apply", auditorAll, "fraud", RoleContributor,
+			map[Role]bool{RoleViewer: true, RoleAuditor: true, RoleContributor: true, RoleApprover: false, RoleAdmin: false}},
+		{"auditor on * beats a project's viewer", auditorAll, "risk", RoleAuditor,
+			map[Role]bool{RoleViewer: true, RoleAuditor: true, RoleContributor: false}},
+		{"auditor of one project", auditorOne, "fraud", RoleAuditor,
+			map[Role]bool{RoleViewer: true, RoleAuditor: true, RoleContributor: false, RoleApprover: false}},
+		{"auditor of one project only", auditorOne, "risk", RoleViewer,
+			map[Role]bool{RoleViewer: true, RoleAuditor: false}},
+		{"approver audits", approverAll, "risk", RoleApprover, map[Role]bool{RoleAuditor: true}},
 		{"nil principal", nilP, "fraud", RoleNone, map[Role]bool{RoleNone: false, RoleViewer: false}},
 	}
 	for _, tc := range tests {
@@ -96,7 +140,17 @@ func TestPrincipalRoles(t *testing.T) {
 		{"admin on *", admin, true, []string{}},
 		{"explicit projects", contribOne, false, []string{"fraud", "risk"}},
 		{"no roles", none, false, []string{}},
+		{"auditor on *", auditorAll, true, []string{"fraud", "risk"}},
 		{"nil", nilP, false, nil},
+	}
+	if got := auditorAll.ProjectsWith(RoleAuditor); len(got) != 0 {
+		t.Errorf("ProjectsWith(auditor) of a * auditor = %q, want none named", got)
+	}
+	if got := auditorOne.ProjectsWith(RoleAuditor); !slices.Equal(got, []string{"fraud"}) {
+		t.Errorf("ProjectsWith(auditor) = %q, want [fraud]", got)
+	}
+	if got := auditorAll.ProjectsWith(RoleContributor); !slices.Equal(got, []string{"fraud"}) {
+		t.Errorf("ProjectsWith(contributor) = %q, want [fraud]", got)
 	}
 	for _, tc := range readAll {
 		t.Run("read/"+tc.name, func(t *testing.T) {

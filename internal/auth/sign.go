@@ -18,7 +18,7 @@ type Claims struct {
 	// Subject becomes "sub"; it is required.
 	Subject string
 	// Roles becomes the "roles" claim (project key → role name). Every role
-	// must be a grantable role (RoleViewer…RoleAdmin).
+	// must be one of Grantable.
 	Roles map[string]Role
 	// ExpiresAt becomes "exp"; it is required.
 	ExpiresAt time.Time
