@@ -27,6 +27,19 @@ async function gql(query, variables = {}, as = token) {
   return body.data;
 }
 
+// eventually asks until the answer is there: work the hub acknowledges
+// before it is applied (OpenLineage events) shows up a moment later. The
+// deadline is the page's, generous for a loaded machine.
+async function eventually(ask, what) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const answer = await ask();
+    if (answer) return answer;
+    if (Date.now() > deadline) throw new Error(`still not so after 60 s: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 // testExperiment is where the tests start runs: an experiment of their
 // own, so that the demo's experiments stay as they are when the tests run
 // again on one database.
@@ -339,8 +352,12 @@ await step("open a pipeline job reported by OpenLineage, and a column's lineage"
       columnLineage: facet({ fields: { total: { inputFields: [{ namespace: db, name: orders, field: "amount", transformations: [{ type: "DIRECT", subtype: "AGGREGATION", description: "sum", masking: false }] }] } } }),
     } }],
   }));
-  const d = await gql(`query($k: String!, $ns: String!, $n: String!) { job(projectKey: $k, namespace: $ns, name: $n) { id outputs { id } } }`, { k: project, ns, n: job });
-  assert.ok(d.job, "the job is in the hub");
+  // The hub acknowledges an event once it is recorded and applies it a
+  // moment later: wait until the COMPLETE event's output is on the job.
+  const d = await eventually(async () => {
+    const got = await gql(`query($k: String!, $ns: String!, $n: String!) { job(projectKey: $k, namespace: $ns, name: $n) { id outputs { id } } }`, { k: project, ns, n: job });
+    return got.job?.outputs.length ? got : null;
+  }, "the job and its output are in the hub");
   await page.goto(`${base}/jobs/${d.job.id}`);
   await page.getByRole("heading", { name: job }).waitFor();
   await page.getByTestId("description").getByText("Sums the day's orders").waitFor();
