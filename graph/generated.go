@@ -4994,11 +4994,18 @@ type PageInfo {
   endCursor: String
 }
 
+"""
+A role in a project. VIEWER < CONTRIBUTOR < APPROVER < ADMIN is a ladder: each
+includes the ones before it. AUDITOR stands beside it: it reads everything of
+the project, the audit log and evidence packs included, and may neither write
+nor decide.
+"""
 enum Role {
   VIEWER
   CONTRIBUTOR
   APPROVER
   ADMIN
+  AUDITOR
 }
 
 enum NodeKind {
@@ -5424,9 +5431,9 @@ type EventConnection {
 
 extend type Query {
   """
-  The event log, oldest first, for approvers and admins: only events of the
-  projects where the caller is approver or admin (FORBIDDEN when filter names
-  another). after is an event cursor.
+  The event log, oldest first, for auditors, approvers and admins: only events
+  of the projects where the caller holds one of these roles (FORBIDDEN when
+  filter names another). after is an event cursor.
   """
   auditEvents(filter: EventFilter, first: Int = 20, after: String): EventConnection!
   "The last events (at most 1,000) of the projects the caller may read that pass filter, newest first; subscribe to events with after: cursor to continue from there without a gap."
@@ -5874,14 +5881,14 @@ extend type Query {
   reproducibilityAudit(experimentId: ID!): ReproducibilityAudit!
   "Everything needed to rerun a run, as one JSON document (format exphub.reproduce/v1)."
   reproduceSpec(runId: ID!): JSON!
-  "Walks the event log's hash chain and reports the first broken link; approvers and admins of projectKey."
+  "Walks the event log's hash chain and reports the first broken link; auditors, approvers and admins of projectKey."
   verifyAuditLog(projectKey: String!): AuditVerification!
   """
   The evidence of a promotion request as one JSON document (format
   exphub.evidence/v3): model version, lineage back to the raw data with
   digests, validations, bias checks, reproducibility, the digests of the
   artifacts of the runs it covers, policy, approvals and the audit events with
-  their hash chain. Approvers and admins of its project.
+  their hash chain. Auditors, approvers and admins of its project.
   Check it offline with hubctl evidence verify.
   """
   evidencePack(promotionRequestId: ID!): JSON!
@@ -6358,7 +6365,11 @@ type Project implements Node {
   name: String!
   createdAt: Time!
   createdBy: String!
-  "The caller's role in this project."
+  """
+  The caller's strongest role in this project, of its grant for the project
+  and its grant for '*' (AUDITOR ranks above VIEWER and below CONTRIBUTOR).
+  me.grants lists both.
+  """
   myRole: Role!
   experiments(filter: ExperimentFilter, first: Int = 20, after: String): ExperimentConnection!
   datasets(filter: DatasetFilter, first: Int = 20, after: String): DatasetConnection!

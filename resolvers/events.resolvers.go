@@ -60,7 +60,15 @@ func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.EventFilt
 	if err != nil {
 		return nil, err
 	}
-	f, err := eventFilter(ctx, filter, access.ScopeWith(p, auth.RoleApprover))
+	if filter != nil {
+		// Name the roles that may read a project's log.
+		for _, k := range filter.ProjectKeys {
+			if err := access.Require(p, k, auth.RoleAuditor); err != nil {
+				return nil, fmt.Errorf("filter.projectKeys: %w", err)
+			}
+		}
+	}
+	f, err := eventFilter(ctx, filter, access.ScopeWith(p, auth.RoleAuditor))
 	if err != nil {
 		return nil, err
 	}

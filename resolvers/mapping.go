@@ -74,6 +74,8 @@ func roleOf(r auth.Role) model.Role {
 		return model.RoleApprover
 	case auth.RoleContributor:
 		return model.RoleContributor
+	case auth.RoleAuditor:
+		return model.RoleAuditor
 	}
 	return model.RoleViewer
 }

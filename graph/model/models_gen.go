@@ -893,6 +893,10 @@ func (e NodeKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A role in a project. VIEWER < CONTRIBUTOR < APPROVER < ADMIN is a ladder: each
+// includes the ones before it. AUDITOR stands beside it: it reads everything of
+// the project, the audit log and evidence packs included, and may neither write
+// nor decide.
 type Role string
 
 const (
@@ -900,6 +904,7 @@ const (
 	RoleContributor Role = "CONTRIBUTOR"
 	RoleApprover    Role = "APPROVER"
 	RoleAdmin       Role = "ADMIN"
+	RoleAuditor     Role = "AUDITOR"
 )
 
 var AllRole = []Role{
@@ -907,11 +912,12 @@ var AllRole = []Role{
 	RoleContributor,
 	RoleApprover,
 	RoleAdmin,
+	RoleAuditor,
 }
 
 func (e Role) IsValid() bool {
 	switch e {
-	case RoleViewer, RoleContributor, RoleApprover, RoleAdmin:
+	case RoleViewer, RoleContributor, RoleApprover, RoleAdmin, RoleAuditor:
 		return true
 	}
 	return false

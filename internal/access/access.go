@@ -63,6 +63,8 @@ func Require(p *auth.Principal, project string, min auth.Role) error {
 	switch {
 	case p == nil:
 		return errs.Unauthenticated
+	case !p.Can(project, min) && min == auth.RoleAuditor:
+		return errs.Forbiddenf("this needs the auditor, approver or admin role in project %s", errs.Quote(project))
 	case !p.Can(project, min):
 		return errs.Forbiddenf("this needs the %s role in project %s", min, errs.Quote(project))
 	}

@@ -55,6 +55,16 @@ func accessCases() []accessCase {
 			return v
 		}
 	}
+	// request opens a promotion request for the fixture's version, by
+	// alice under a policy of one approval and no other check.
+	request := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
+		ctx := ctxT(t)
+		if _, _, err := st.SetPolicy(ctx, owner, f.key, store.PolicyInput{RequiredApprovals: 1, ApproverRole: store.ApproverRoleApprover, Stages: []store.ModelStage{store.StageStaging}}); err != nil {
+			t.Fatal(err)
+		}
+		pr := must(st.RequestPromotion(ctx, "alice", store.RequestPromotionInput{ModelVersionID: f.mv, TargetStage: store.StageStaging, Justification: "lift"})).of(t)
+		return map[string]any{"pr": pr.ID}
+	}
 	return []accessCase{
 		// ------------------------------------------------ queries
 		{name: "query node", min: auth.RoleViewer, vars: plain, hidden: hiddenNull,
@@ -90,6 +100,18 @@ func accessCases() []accessCase {
 		{name: "query lineagePath", min: auth.RoleViewer, vars: plain, hidden: hiddenNotFound,
 			op:    `query($dsv: ID!, $mv: ID!) { lineagePath(from: $dsv, to: $mv) { nodes { id } } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, f.dsv, f.run, f.mv) }},
+
+
+		// ------------------------------------------------ the audit trail
+		{name: "query auditEvents", min: auth.RoleAuditor, vars: plain, hidden: hiddenForbidden,
+			op:    `query($key: String!) { auditEvents(filter: {projectKeys: [$key]}, first: 100) { edges { node { projectKey targetId } } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, f.key, f.run, f.mv) }},
+		{name: "query verifyAuditLog", min: auth.RoleAuditor, vars: plain, hidden: hiddenForbidden,
+			op:    `query($key: String!) { verifyAuditLog(projectKey: $key) { ok projectEvents } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"ok":true`) }},
+		{name: "query evidencePack", min: auth.RoleAuditor, vars: request, hidden: hiddenNotFound,
+			op:    `query($pr: ID!) { evidencePack(promotionRequestId: $pr) }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, f.mv, f.run) }},
 
 		// ------------------------------------------------ mutations
 		{name: "mutation createProject", min: auth.RoleAdmin, vars: plain, hidden: hiddenForbidden,
@@ -134,6 +156,12 @@ func accessCases() []accessCase {
 		{name: "mutation registerModelVersion", min: auth.RoleContributor, vars: plain, hidden: hiddenForbidden,
 			op:    `mutation($key: String!) { registerModelVersion(input: {projectKey: $key, modelName: "m", uri: "s3://m/2"}) { modelVersion { version } } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"version":2`) }},
+		{name: "mutation approvePromotion", min: auth.RoleApprover, vars: request, hidden: hiddenNotFound,
+			op:    `mutation($pr: ID!) { approvePromotion(input: {promotionRequestId: $pr}) { promoted promotionRequest { status } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"promoted":true`) }},
+		{name: "mutation rejectPromotion", min: auth.RoleApprover, vars: request, hidden: hiddenNotFound,
+			op:    `mutation($pr: ID!) { rejectPromotion(input: {promotionRequestId: $pr, comment: "no"}) { promotionRequest { status } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"status":"REJECTED"`) }},
 	}
 }
 
@@ -158,6 +186,8 @@ func TestAccessTable(t *testing.T) {
 		{name: "star-viewer", star: true, role: auth.RoleViewer},
 		{name: "star-contributor", star: true, role: auth.RoleContributor},
 		{name: "star-admin", star: true, role: auth.RoleAdmin},
+		{name: "auditor", role: auth.RoleAuditor},
+		{name: "star-auditor", star: true, role: auth.RoleAuditor},
 	}
 	for _, r := range roles {
 		t.Run(r.name, func(t *testing.T) {
@@ -184,7 +214,7 @@ func TestAccessTable(t *testing.T) {
 					before := stateOf(t, f.key)
 					res := h.gql(t, token(t, "caller", grants), c.op, vars)
 
-					if r.role >= c.min {
+					if r.role.Allows(c.min) {
 						if res.code() != "" || res.Status != 200 {
 							t.Fatalf("role %s: want allowed, got %s", r.name, res.Raw)
 						}
@@ -202,8 +232,9 @@ func TestAccessTable(t *testing.T) {
 							}
 						}
 					}()
-					if r.role == auth.RoleViewer {
-						// Mutations (and createProject, needing admin).
+					if r.role.Allows(auth.RoleViewer) {
+						// A caller who reads the project is refused, not
+						// kept in the dark.
 						res.fails(t, "FORBIDDEN", c.min.String())
 						assertNullData(t, res)
 						return

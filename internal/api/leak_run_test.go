@@ -58,7 +58,8 @@ func (r *leakResponse) codes() map[string]string {
 const leakRoleSample = 5
 
 // runLeakQueries sends the operations, leakWorkers at a time, and checks
-// every response. Who asks what: the viewer asks everything. A field whose
+// every response. Who asks what: the viewer asks everything. A's auditor
+// asks a sample of every field, gated or not. A field whose
 // answer to the viewer holds nothing of A (refused, or empty: auditEvents,
 // evidencePack, verifyAuditLog) is gated by role: the approver asks all of
 // it, and the admin, who reads whatever an approver reads, adds nothing
@@ -70,7 +71,7 @@ const leakRoleSample = 5
 // operations, the slowest, go first.
 func runLeakQueries(t *testing.T, h *hub, ops []*leakOp, readers []leakReader, aStrings []string, o *leakOracle) {
 	t.Helper()
-	viewer, approver, admin := readers[0], readers[1], readers[2]
+	viewer, approver, admin, auditor := readers[0], readers[1], readers[2], readers[3]
 	type job struct {
 		op *leakOp
 		r  leakReader
@@ -150,9 +151,13 @@ func runLeakQueries(t *testing.T, h *hub, ops []*leakOp, readers []leakReader, a
 		switch {
 		case gated[op.root]:
 			first = append(first, job{op, approver})
+			if op.aOnly && sampled[op.root] < leakRoleSample {
+				sampled[op.root]++
+				first = append(first, job{op, auditor})
+			}
 		case op.aOnly && sampled[op.root] < leakRoleSample:
 			sampled[op.root]++
-			rest = append(rest, job{op, approver}, job{op, admin})
+			rest = append(rest, job{op, approver}, job{op, admin}, job{op, auditor})
 		}
 		if firstOp[op.root] != op {
 			rest = append(rest, job{op, viewer})

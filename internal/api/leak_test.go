@@ -55,7 +55,7 @@ const (
 // record (a dataset version's namespace, name and version); every other
 // optional argument and input-object field is varied alone. The viewer of
 // A asks everything, A's approver all of the fields gated by role and, with
-// A's admin, a sample of the others (runLeakQueries). Every
+// A's admin and A's auditor, a sample of the others (runLeakQueries). Every
 // Subscription root field is opened by each reader from the start of the
 // log (after: "0") and live, with the same selection; marker writes, the
 // first of them one more cross-project link, then run until every
@@ -88,6 +88,7 @@ func TestLeakOracle(t *testing.T) {
 		{"viewer", token(t, "aviewer-"+fx.am, map[string]auth.Role{fx.a: auth.RoleViewer})},
 		{"approver", token(t, "aapprover-"+fx.am, map[string]auth.Role{fx.a: auth.RoleApprover})},
 		{"admin", token(t, "aadmin-"+fx.am, map[string]auth.Role{fx.a: auth.RoleAdmin})},
+		{"auditor", token(t, "aauditor-"+fx.am, map[string]auth.Role{fx.a: auth.RoleAuditor})},
 	}
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	o := &leakOracle{s: schema, secrets: sec, leaks: map[string]*leakFinding{}, stats: map[string]*leakStats{}}
@@ -149,7 +150,7 @@ type leakReader struct {
 // that a redaction that hid everything could not pass the oracle.
 func checkLeakASide(t *testing.T, h *hub, f *leakFixture, readers []leakReader, o *leakOracle) {
 	t.Helper()
-	viewer, approver := readers[0].tok, readers[1].tok
+	viewer, approver, auditor := readers[0].tok, readers[1].tok, readers[3].tok
 	ask := func(tok, op string, vars map[string]any, wants ...string) {
 		t.Helper()
 		res := h.gql(t, tok, op, vars)
@@ -189,6 +190,10 @@ func checkLeakASide(t *testing.T, h *hub, f *leakFixture, readers []leakReader, 
 	ask(approver, `query($id: ID!) { evidencePack(promotionRequestId: $id) }`, map[string]any{"id": f.aPR2}, "notes-"+f.am+".txt")
 	ask(approver, `query($k: String!) { auditEvents(filter: {projectKeys: [$k]}, first: 100) { totalCount edges { node { targetId } } } }`,
 		map[string]any{"k": f.a}, f.aPR1)
+	// The auditor reads the same trail and the same pack as the approver.
+	ask(auditor, `query($k: String!) { auditEvents(filter: {projectKeys: [$k]}, first: 100) { totalCount edges { node { targetId } } } }`,
+		map[string]any{"k": f.a}, f.aPR1)
+	ask(auditor, `query($id: ID!) { evidencePack(promotionRequestId: $id) }`, map[string]any{"id": f.aPR1}, f.aMV1, f.aBias, "a-comment-"+f.am)
 }
 
 // checkLeakOracleSees is the oracle's own control: H's admin asks the

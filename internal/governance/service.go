@@ -352,11 +352,11 @@ func (s *Service) ReproduceSpec(ctx context.Context, p *auth.Principal, runID st
 	return Spec(sts[0], metrics[0], access.Scope(p)), nil
 }
 
-// VerifyAuditLog walks the audit log's hash chain (approvers of the
-// project); a broken link in a project the caller may not read is not
+// VerifyAuditLog walks the audit log's hash chain (auditors, approvers and
+// admins of the project); a broken link in a project the caller may not read is not
 // attributed.
 func (s *Service) VerifyAuditLog(ctx context.Context, p *auth.Principal, projectKey string) (*store.LogVerification, error) {
-	if err := access.Require(p, projectKey, auth.RoleApprover); err != nil {
+	if err := access.Require(p, projectKey, auth.RoleAuditor); err != nil {
 		return nil, err
 	}
 	v, err := s.store.VerifyLog(ctx, projectKey)
@@ -371,14 +371,14 @@ func (s *Service) VerifyAuditLog(ctx context.Context, p *auth.Principal, project
 	return v, nil
 }
 
-// EvidencePack gathers a request's evidence for an approver of its
-// project, as the caller may see it.
+// EvidencePack gathers a request's evidence for an auditor, approver or
+// admin of its project, as the caller may see it.
 func (s *Service) EvidencePack(ctx context.Context, p *auth.Principal, id string) (*evidence.Pack, error) {
 	req, err := s.request(ctx, p, id, auth.RoleViewer)
 	if err != nil {
 		return nil, err
 	}
-	if err := access.Require(p, req.ProjectKey, auth.RoleApprover); err != nil {
+	if err := access.Require(p, req.ProjectKey, auth.RoleAuditor); err != nil {
 		return nil, err
 	}
 	return s.evidencePack(ctx, req.ID, p.Subject, access.Scope(p))

@@ -1202,7 +1202,11 @@ export type Project = Node & {
   id: Scalars['ID']['output'];
   key: Scalars['String']['output'];
   models: ModelConnection;
-  /** The caller's role in this project. */
+  /**
+   * The caller's strongest role in this project, of its grant for the project
+   * and its grant for '*' (AUDITOR ranks above VIEWER and below CONTRIBUTOR).
+   * me.grants lists both.
+   */
   myRole: Role;
   name: Scalars['String']['output'];
 };
@@ -1334,9 +1338,9 @@ export type QualityIssue = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * The event log, oldest first, for approvers and admins: only events of the
-   * projects where the caller is approver or admin (FORBIDDEN when filter names
-   * another). after is an event cursor.
+   * The event log, oldest first, for auditors, approvers and admins: only events
+   * of the projects where the caller holds one of these roles (FORBIDDEN when
+   * filter names another). after is an event cursor.
    */
   auditEvents: EventConnection;
   /**
@@ -1362,7 +1366,7 @@ export type Query = {
    * exphub.evidence/v3): model version, lineage back to the raw data with
    * digests, validations, bias checks, reproducibility, the digests of the
    * artifacts of the runs it covers, policy, approvals and the audit events with
-   * their hash chain. Approvers and admins of its project.
+   * their hash chain. Auditors, approvers and admins of its project.
    * Check it offline with hubctl evidence verify.
    */
   evidencePack: Scalars['JSON']['output'];
@@ -1427,7 +1431,7 @@ export type Query = {
   searchRuns: RunConnection;
   /** Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first. */
   validationRuns: ValidationRunConnection;
-  /** Walks the event log's hash chain and reports the first broken link; approvers and admins of projectKey. */
+  /** Walks the event log's hash chain and reports the first broken link; auditors, approvers and admins of projectKey. */
   verifyAuditLog: AuditVerification;
 };
 
@@ -1754,9 +1758,16 @@ export type RequestPromotionPayload = {
   promotionRequest: PromotionRequest;
 };
 
+/**
+ * A role in a project. VIEWER < CONTRIBUTOR < APPROVER < ADMIN is a ladder: each
+ * includes the ones before it. AUDITOR stands beside it: it reads everything of
+ * the project, the audit log and evidence packs included, and may neither write
+ * nor decide.
+ */
 export type Role =
   | 'ADMIN'
   | 'APPROVER'
+  | 'AUDITOR'
   | 'CONTRIBUTOR'
   | 'VIEWER';
 

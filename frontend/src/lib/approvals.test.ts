@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   aliasBadges, checkLabel, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
-  jsonDownload, justificationProblem, parseTab, requestActions, roleIn, sortChecks, statusClass, statusLabel, tabFilter,
+  jsonDownload, justificationProblem, parseTab, requestActions, rolesIn, allows, can, sortChecks, statusClass, statusLabel, tabFilter,
 } from "./approvals";
 import type { PromotionStatus } from "../gql/graphql";
 
@@ -58,29 +58,45 @@ describe("checks", () => {
 });
 
 describe("who may do what", () => {
-  it("takes the higher of a project's grant and the grant for every project", () => {
+  it("counts a project's grant and the grant for every project", () => {
     const grants = [{ projectKey: "fraud", role: "CONTRIBUTOR" as const }, { projectKey: "*", role: "VIEWER" as const }];
-    expect(roleIn(grants, "fraud")).toBe("CONTRIBUTOR");
-    expect(roleIn(grants, "churn")).toBe("VIEWER");
-    expect(roleIn([{ projectKey: "*", role: "ADMIN" }, { projectKey: "fraud", role: "VIEWER" }], "fraud")).toBe("ADMIN");
-    expect(roleIn([{ projectKey: "fraud", role: "APPROVER" }], "churn")).toBeNull();
+    expect(rolesIn(grants, "fraud")).toEqual(["CONTRIBUTOR", "VIEWER"]);
+    expect(rolesIn(grants, "churn")).toEqual(["VIEWER"]);
+    expect(can(rolesIn([{ projectKey: "*", role: "ADMIN" }, { projectKey: "fraud", role: "VIEWER" }], "fraud"), "ADMIN")).toBe(true);
+    expect(rolesIn([{ projectKey: "fraud", role: "APPROVER" }], "churn")).toEqual([]);
+    expect(can([], "VIEWER")).toBe(false);
+  });
+  it("keeps the ladder, and the auditor beside it", () => {
+    expect(allows("ADMIN", "APPROVER")).toBe(true);
+    expect(allows("CONTRIBUTOR", "APPROVER")).toBe(false);
+    expect(allows("AUDITOR", "VIEWER")).toBe(true);
+    expect(allows("AUDITOR", "CONTRIBUTOR")).toBe(false);
+    expect(allows("AUDITOR", "APPROVER")).toBe(false);
+    expect(allows("AUDITOR", "AUDITOR")).toBe(true);
+    expect(allows("APPROVER", "AUDITOR")).toBe(true);
+    expect(allows("CONTRIBUTOR", "AUDITOR")).toBe(false);
+    // An auditor of every project who contributes to one writes there.
+    expect(can(rolesIn([{ projectKey: "*", role: "AUDITOR" }, { projectKey: "fraud", role: "CONTRIBUTOR" }], "fraud"), "CONTRIBUTOR")).toBe(true);
   });
   const open = { status: "PENDING" as const, requestedBy: "alice", viewerCanDecide: false };
   it("shows the requester cancel but not approve", () => {
-    expect(requestActions(open, { subject: "alice", role: "CONTRIBUTOR" })).toEqual({ decide: false, cancel: true, reevaluate: true, evidence: false });
+    expect(requestActions(open, { subject: "alice", roles: ["CONTRIBUTOR"] })).toEqual({ decide: false, cancel: true, reevaluate: true, evidence: false });
   });
   it("shows an approver the decision only when the hub says they may decide", () => {
-    expect(requestActions({ ...open, viewerCanDecide: true }, { subject: "bob", role: "APPROVER" })).toEqual({ decide: true, cancel: false, reevaluate: true, evidence: true });
+    expect(requestActions({ ...open, viewerCanDecide: true }, { subject: "bob", roles: ["APPROVER"] })).toEqual({ decide: true, cancel: false, reevaluate: true, evidence: true });
     // Separation of duties: an approver who trained the model may not decide.
-    expect(requestActions(open, { subject: "bob", role: "APPROVER" }).decide).toBe(false);
+    expect(requestActions(open, { subject: "bob", roles: ["APPROVER"] }).decide).toBe(false);
   });
   it("lets an admin cancel anyone's request, and a viewer do nothing", () => {
-    expect(requestActions(open, { subject: "root", role: "ADMIN" }).cancel).toBe(true);
-    expect(requestActions(open, { subject: "vic", role: "VIEWER" })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: false });
+    expect(requestActions(open, { subject: "root", roles: ["ADMIN"] }).cancel).toBe(true);
+    expect(requestActions(open, { subject: "vic", roles: ["VIEWER"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: false });
+  });
+  it("offers an auditor the evidence and nothing else", () => {
+    expect(requestActions({ ...open, viewerCanDecide: false }, { subject: "ann", roles: ["AUDITOR"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: true });
   });
   it("offers only the evidence once a request is closed", () => {
     const closed = { status: "APPROVED" as const, requestedBy: "alice", viewerCanDecide: true };
-    expect(requestActions(closed, { subject: "alice", role: "ADMIN" })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: true });
+    expect(requestActions(closed, { subject: "alice", roles: ["ADMIN"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: true });
   });
   it("requires a comment to reject, not to approve", () => {
     expect(decisionProblem("APPROVED", "")).toBeNull();

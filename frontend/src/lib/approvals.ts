@@ -92,21 +92,27 @@ export function checksSummary(checks: readonly CheckLike[]): string {
 
 // ---------------------------------------------------------------- who may do what
 
-const roleRank: Record<Role, number> = { VIEWER: 1, CONTRIBUTOR: 2, APPROVER: 3, ADMIN: 4 };
+const ladder: Record<Role, number> = { VIEWER: 1, CONTRIBUTOR: 2, APPROVER: 3, ADMIN: 4, AUDITOR: 0 };
 
-export function atLeast(role: Role | null, min: Role): boolean {
-  return role !== null && roleRank[role] >= roleRank[min];
+// allows is the hub's rule of roles: VIEWER < CONTRIBUTOR < APPROVER <
+// ADMIN is a ladder, each including the ones before it; an AUDITOR reads
+// (VIEWER) and reads the audit trail, which as a need (AUDITOR) approvers
+// and admins meet too; an auditor writes and decides nothing.
+export function allows(role: Role, need: Role): boolean {
+  if (role === "AUDITOR") return need === "VIEWER" || need === "AUDITOR";
+  if (need === "AUDITOR") return role === "APPROVER" || role === "ADMIN";
+  return ladder[role] >= ladder[need];
 }
 
-// roleIn is the caller's role in a project from its token's grants, as the
-// hub decides it: the higher of the project's grant and the grant for
-// every project ("*"); null for none.
-export function roleIn(grants: readonly { projectKey: string; role: Role }[], projectKey: string): Role | null {
-  let best: Role | null = null;
-  for (const g of grants) {
-    if ((g.projectKey === projectKey || g.projectKey === "*") && !atLeast(best, g.role)) best = g.role;
-  }
-  return best;
+// rolesIn is the caller's grants that apply to a project, from its
+// token: the project's own and the one for every project ("*").
+export function rolesIn(grants: readonly { projectKey: string; role: Role }[], projectKey: string): Role[] {
+  return grants.filter((g) => g.projectKey === projectKey || g.projectKey === "*").map((g) => g.role);
+}
+
+// can says whether any of roles allows need, as the hub decides it.
+export function can(roles: readonly Role[], need: Role): boolean {
+  return roles.some((r) => allows(r, need));
 }
 
 export interface RequestForActions {
@@ -122,20 +128,20 @@ export interface Actions {
   cancel: boolean;
   // Evaluate the checks again: contributors, while it is open.
   reevaluate: boolean;
-  // The evidence pack: approvers and admins, whatever the status.
+  // The evidence pack: auditors, approvers and admins, whatever the status.
   evidence: boolean;
 }
 
 // requestActions decides which buttons a request shows to the viewer with
-// the given subject and role in the request's project. The hub checks each
+// the given subject and roles in the request's project (rolesIn). The hub checks each
 // again; this only keeps buttons that would be refused off the page.
-export function requestActions(r: RequestForActions, viewer: { subject: string; role: Role | null }): Actions {
+export function requestActions(r: RequestForActions, viewer: { subject: string; roles: readonly Role[] }): Actions {
   const open = isOpen(r.status);
   return {
     decide: open && r.viewerCanDecide,
-    cancel: open && (r.requestedBy === viewer.subject || viewer.role === "ADMIN"),
-    reevaluate: open && atLeast(viewer.role, "CONTRIBUTOR"),
-    evidence: atLeast(viewer.role, "APPROVER"),
+    cancel: open && (r.requestedBy === viewer.subject || can(viewer.roles, "ADMIN")),
+    reevaluate: open && can(viewer.roles, "CONTRIBUTOR"),
+    evidence: can(viewer.roles, "AUDITOR"),
   };
 }
 

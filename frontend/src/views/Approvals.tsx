@@ -10,7 +10,7 @@ import { ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../c
 import { DownloadJson } from "../components/Download";
 import { MeQuery } from "./SignIn";
 import {
-  checksSummary, compareStatus, decisionProblem, failingChecks, parseTab, requestActions, roleIn, tabFilter, tabs, type Tab,
+  checksSummary, compareStatus, decisionProblem, failingChecks, parseTab, requestActions, rolesIn, tabFilter, tabs, type Tab,
 } from "../lib/approvals";
 import { relativeTime } from "../lib/format";
 import { withParams } from "../lib/url";
@@ -105,7 +105,7 @@ const RequestDetail = memo(function RequestDetail({ id, ticks, viewer, closeLink
   const r = data?.node?.__typename === "PromotionRequest" ? data.node : null;
   if (!r) return <aside className="card request"><p>No such promotion request, or you may not read its project. <Link to={closeLink}>Close</Link></p></aside>;
   const mv = r.modelVersion;
-  const actions = requestActions(r, { subject: viewer?.subject ?? "", role: viewer ? roleIn(viewer.grants, r.projectKey) : null });
+  const actions = requestActions(r, { subject: viewer?.subject ?? "", roles: viewer ? rolesIn(viewer.grants, r.projectKey) : [] });
   const rejectProblem = decisionProblem("REJECTED", comment);
   return (
     <aside className="card request" data-testid="request" data-request={r.id} data-status={r.status}>

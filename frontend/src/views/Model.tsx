@@ -7,7 +7,7 @@ import { Loading, Problem } from "../components/States";
 import { useEventHead, useRefreshOn, useTicks } from "../components/Live";
 import { BiasSummary, ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../components/Governance";
 import { MeQuery } from "./SignIn";
-import { aliasBadges, atLeast, justificationProblem, roleIn } from "../lib/approvals";
+import { aliasBadges, can, justificationProblem, rolesIn } from "../lib/approvals";
 import { approvalsLink } from "../lib/events";
 import { relativeTime } from "../lib/format";
 import { runHome } from "../lib/pipeline";
@@ -133,7 +133,7 @@ export default function Model() {
   if (!data && liveError) return <Problem error={liveError} />;
   if (!m) return <p>No such model, or you may not read its project. <Link to="/catalog">The catalog</Link></p>;
   const current = versions.find((v) => v.id === params.get("version")) ?? versions[0];
-  const role = me.data ? roleIn(me.data.me.grants, m.projectKey) : null;
+  const roles = me.data ? rolesIn(me.data.me.grants, m.projectKey) : [];
   const bias = current?.biasChecks.edges[0]?.node;
   return (
     <section>
@@ -182,7 +182,7 @@ export default function Model() {
                   ))}
                 </ul>
               )}
-              {atLeast(role, "CONTRIBUTOR") && current.stage !== "ARCHIVED" && (
+              {can(roles, "CONTRIBUTOR") && current.stage !== "ARCHIVED" && (
                 <>
                   <h4>Request promotion</h4>
                   <RequestPromotion key={current.id} versionId={current.id} stage={current.stage} />
