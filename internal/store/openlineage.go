@@ -359,11 +359,10 @@ func (b *lineageBatch) record() error {
 	rows := make([]map[string]any, 0, len(b.live))
 	for _, i := range b.live {
 		e := b.events[i]
-		rows = append(rows, map[string]any{"hash": e.Hash, "projectKey": e.ProjectKey, "type": e.Type,
-			"time": e.Time, "runId": nilIfEmpty(b.res[i].RunID), "jobId": nilIfEmpty(b.res[i].JobID)})
+		rows = append(rows, map[string]any{"hash": e.Hash, "projectKey": e.ProjectKey, "actor": e.Actor})
 	}
 	return b.later(`CALL { UNWIND $lineageEvents AS r MERGE (e:LineageEvent {projectKey: r.projectKey, hash: r.hash})
-		SET e += r, e.receivedAt = coalesce(e.receivedAt, $now) REMOVE e.pending, e.body, e.intake }`,
+		ON CREATE SET e.actor = r.actor, e.receivedAt = $now REMOVE e.pending, e.body, e.intake }`,
 		map[string]any{"lineageEvents": rows, "now": b.now})
 }
 
