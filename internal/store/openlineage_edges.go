@@ -16,6 +16,17 @@ import (
 // of the version a use resolved to (its "vid" and stored "columnHash").
 func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) map[string]any) error {
 	var consumed, produced, jobIO []map[string]any
+	// A batch names the same edge many times (a run's START and COMPLETE,
+	// the runs of one job): each is sent once.
+	seen := map[[3]string]bool{}
+	once := func(kind, a, b string) bool {
+		k := [3]string{kind, a, b}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		return true
+	}
 	var assertions []assertion
 	inputVersion := map[string]string{} // event index + dataset key → version id
 	vid := func(ref versionRef) string {
@@ -27,7 +38,7 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) ma
 	for _, u := range uses {
 		e := b.events[u.i]
 		dsID := b.sets[datasetKey(e.ProjectKey, u.d.Namespace, u.d.Name)]
-		if e.Job != nil && (u.role == "input" || u.role == "output") {
+		if e.Job != nil && (u.role == "input" || u.role == "output") && once(u.role, b.res[u.i].JobID, dsID) {
 			jobIO = append(jobIO, map[string]any{"job": b.res[u.i].JobID, "dataset": dsID, "role": u.role})
 		}
 		v := vid(u.ref)
@@ -36,10 +47,13 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) ma
 		}
 		if e.Run != nil {
 			row := map[string]any{"run": b.res[u.i].RunID, "version": v}
-			if u.role == "input" {
-				consumed = append(consumed, row)
+			switch {
+			case u.role == "input":
+				if once("consumed", b.res[u.i].RunID, v) {
+					consumed = append(consumed, row)
+				}
 				inputVersion[fmt.Sprint(u.i, "\x00", datasetKey(e.ProjectKey, u.d.Namespace, u.d.Name))] = v
-			} else {
+			case once("produced", b.res[u.i].RunID, v):
 				produced = append(produced, row)
 			}
 		}
@@ -54,15 +68,16 @@ func (b *lineageBatch) writeEdges(uses []datasetUse, version func(versionRef) ma
 	if len(consumed) == 0 && len(produced) == 0 && len(jobIO) == 0 && len(lineage) == 0 && len(marks) == 0 {
 		return b.recordAllAssertions(assertions)
 	}
+	// An edge is new when its createdAt is this batch's: no other
+	// statement of the batch writes these edges, and MERGE's lock makes a
+	// concurrent writer's edge an older one.
 	recs, err := b.run(`
 		CALL { UNWIND $consumed AS e MATCH (v:DatasetVersion {id: e.version}), (r:Run {id: e.run})
-		       OPTIONAL MATCH (v)-[old:CONSUMED_BY]->(r)
 		       MERGE (v)-[c:CONSUMED_BY]->(r) ON CREATE SET c.createdAt = $now
-		       WITH r, v WHERE old IS NULL RETURN collect([r.id, 'inputs', v.id]) AS newIn }
+		       WITH r, v, c WHERE c.createdAt = $now RETURN collect([r.id, 'inputs', v.id]) AS newIn }
 		CALL { UNWIND $produced AS e MATCH (v:DatasetVersion {id: e.version}), (r:Run {id: e.run})
-		       OPTIONAL MATCH (r)-[old:PRODUCED]->(v)
 		       MERGE (r)-[c:PRODUCED]->(v) ON CREATE SET c.createdAt = $now
-		       WITH r, v WHERE old IS NULL RETURN collect([r.id, 'outputs', v.id]) AS newOut }
+		       WITH r, v, c WHERE c.createdAt = $now RETURN collect([r.id, 'outputs', v.id]) AS newOut }
 		CALL { UNWIND $jobIO AS e MATCH (j:Job {id: e.job}), (d:Dataset {id: e.dataset})
 		       FOREACH (_ IN CASE WHEN e.role = 'input' THEN [1] ELSE [] END | MERGE (d)-[:READ_BY]->(j))
 		       FOREACH (_ IN CASE WHEN e.role = 'output' THEN [1] ELSE [] END | MERGE (j)-[:WRITES]->(d)) }
