@@ -48,6 +48,7 @@ type Store interface {
 type Tracking interface {
 	CreateExperiment(ctx context.Context, p *auth.Principal, in store.CreateExperimentInput) (*store.Experiment, error)
 	StartRun(ctx context.Context, p *auth.Principal, in store.StartRunInput) (*store.Run, error)
+	StartRunIn(ctx context.Context, p *auth.Principal, exp *store.Experiment, in store.StartRunInput) (*store.Run, error)
 	UpdateRunStatus(ctx context.Context, p *auth.Principal, runID string, to store.RunStatus) (*store.Run, error)
 	FinishRunAt(ctx context.Context, p *auth.Principal, runID string, status *store.RunStatus, endedAt *time.Time) (*store.Run, error)
 	LogParams(ctx context.Context, p *auth.Principal, runID string, params []store.KeyValue) (*store.Run, error)
@@ -247,7 +248,7 @@ func (s *Service) CreateRun(ctx context.Context, p *auth.Principal, in RunInput)
 	if tagged == "" && name != "" {
 		tags = append(tags, store.KeyValue{Key: "mlflow.runName", Value: name})
 	}
-	return s.tracking.StartRun(ctx, p, store.StartRunInput{ExperimentID: e.ID, Name: name, Tags: tags, StartedAt: in.StartTime})
+	return s.tracking.StartRunIn(ctx, p, e, store.StartRunInput{Name: name, Tags: tags, StartedAt: in.StartTime})
 }
 
 // RunData is a run with the latest value of each of its metrics and,
@@ -350,16 +351,24 @@ func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, statu
 // applied to the run as it is under its lock (metrics only while the run
 // is open, params write-once) before anything is written.
 func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string, metrics []store.MetricPoint, params, tags []store.KeyValue) error {
-	r, err := s.run(ctx, p, runID, auth.RoleContributor)
+	if len(metrics)+len(params)+len(tags) == 0 {
+		_, err := s.run(ctx, p, runID, auth.RoleContributor)
+		return err
+	}
+	id, err := HubRunID(runID)
 	if err != nil {
 		return err
 	}
+	if err := access.CheckID("run_id", id, store.KindRun); err != nil {
+		return err
+	}
+	// The batch is checked before the run is read (its errors say nothing
+	// of the run), and the caller's access to the run is checked on the
+	// run as the write locks it: one transaction per batch.
 	if err := Batch(metrics, params, tags); err != nil {
 		return err
 	}
-	if len(metrics)+len(params)+len(tags) == 0 {
-		return nil
-	}
+	notFound := fmt.Errorf("run with id=%s not found: %w", errs.Quote(runID), errs.NotFound)
 	// A batch the run has written already is a retry whose answer was
 	// lost: its points are not appended again (params and tags are
 	// idempotent by themselves).
@@ -367,7 +376,13 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 	if len(metrics) > 0 {
 		fp = Fingerprint(metrics, params, tags)
 	}
-	_, err = s.store.LogRunBatch(ctx, r.ID, store.RunBatch{Params: params, Tags: tags, Metrics: metrics, Fingerprint: fp}, func(locked *store.Run) error {
+	writable := func(locked *store.Run) error {
+		if !access.CanRead(p, locked.ProjectKey) {
+			return notFound
+		}
+		return access.Require(p, locked.ProjectKey, auth.RoleContributor)
+	}
+	_, err = s.store.LogRunBatch(ctx, id, store.RunBatch{Params: params, Tags: tags, Metrics: metrics, Fingerprint: fp, Access: writable}, func(locked *store.Run) error {
 		if len(metrics) > 0 {
 			if err := tracking.Open(locked, "metrics"); err != nil {
 				return err
@@ -378,6 +393,9 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 		}
 		return nil
 	})
+	if errors.Is(err, errs.NotFound) {
+		return notFound
+	}
 	return err
 }
 

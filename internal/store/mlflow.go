@@ -313,6 +313,10 @@ type RunBatch struct {
 	// Fingerprint identifies the batch: a batch the run has recorded is a
 	// retry whose answer was lost, and writes nothing. Empty: not recorded.
 	Fingerprint string
+	// Access, when set, decides first, on the locked run, whether the
+	// caller may write it at all, for a retry too (allow decides only
+	// for a batch not written before).
+	Access func(*Run) error
 }
 
 // LogRunBatch writes a batch's params, metrics and tags to a run in one
@@ -345,6 +349,11 @@ func (s *Store) LogRunBatch(ctx context.Context, runID string, b RunBatch, allow
 		r, err := lockRun(tx, runID)
 		if err != nil {
 			return false, err
+		}
+		if b.Access != nil {
+			if err := b.Access(r); err != nil {
+				return false, err
+			}
 		}
 		if b.Fingerprint != "" {
 			rec, err := tx.single(`

@@ -61,6 +61,16 @@ func (s *Service) StartRun(ctx context.Context, p *auth.Principal, in store.Star
 	if err != nil {
 		return nil, err
 	}
+	return s.StartRunIn(ctx, p, exp, in)
+}
+
+// StartRunIn is StartRun in an experiment the caller has loaded and
+// checked already (contributor of its project), without reading it again.
+func (s *Service) StartRunIn(ctx context.Context, p *auth.Principal, exp *store.Experiment, in store.StartRunInput) (*store.Run, error) {
+	if err := access.Require(p, exp.ProjectKey, auth.RoleContributor); err != nil {
+		return nil, err
+	}
+	var err error
 	if in.Status, err = StartStatus(in.Status); err != nil {
 		return nil, err
 	}
