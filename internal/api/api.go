@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/internal/auth"
@@ -60,6 +61,10 @@ type Options struct {
 	// fields take DefaultCallerLimits.
 	Callers CallerLimits
 	Logger  *slog.Logger
+	// TracerProvider, when set, traces requests (a server span per HTTP
+	// request, continuing an incoming W3C traceparent) and GraphQL
+	// operations; give the store the same provider for its spans.
+	TracerProvider trace.TracerProvider
 	// Events serves subscriptions over websockets; without it they are
 	// UNAVAILABLE.
 	Events *events.Hub
@@ -99,6 +104,7 @@ func NewHandler(o Options) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg, log)
+	m.tracerProvider = o.TracerProvider
 
 	callers := newCallerLimiter(o.Callers)
 	gql := newGraphQLServer(o, log, callers)
@@ -179,6 +185,9 @@ func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *hand
 	})
 	srv.AroundFields(aroundFields)
 	srv.AroundOperations(r.AroundOperations)
+	if o.TracerProvider != nil {
+		srv.Use(tracing{tracer: o.TracerProvider.Tracer("github.com/exphub/exphub/internal/api")})
+	}
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(recoverer(log))
 	return srv

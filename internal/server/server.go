@@ -24,6 +24,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/exphub/exphub/frontend"
 	"github.com/exphub/exphub/internal/api"
@@ -37,6 +38,7 @@ import (
 	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/store/blobs"
+	"github.com/exphub/exphub/internal/telemetry"
 	"github.com/exphub/exphub/internal/validation"
 )
 
@@ -48,7 +50,27 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		return err
 	}
 	defer driver.Close(context.WithoutCancel(ctx))
-	st := store.New(driver, cfg.Neo4jDatabase, store.WithRules(governance.Rules))
+	// Traces go to the OTLP collector the OTEL_* variables name (none:
+	// tracing is off). Shutting down flushes the spans not yet sent.
+	tp, err := telemetry.Setup(ctx, os.Getenv)
+	if err != nil {
+		return err
+	}
+	storeOpts := []store.Option{store.WithRules(governance.Rules)}
+	var tracerProvider trace.TracerProvider
+	if tp != nil {
+		tracerProvider = tp
+		storeOpts = append(storeOpts, store.WithTracerProvider(tp))
+		defer func() {
+			flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := tp.Shutdown(flush); err != nil {
+				log.Warn("tracing: spans not sent at shutdown", "err", err)
+			}
+		}()
+		log.Info("tracing: exporting spans over OTLP/HTTP")
+	}
+	st := store.New(driver, cfg.Neo4jDatabase, storeOpts...)
 
 	verifier, closeVerifier, err := newVerifier(ctx, cfg)
 	if err != nil {
@@ -136,13 +158,13 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		}
 	})
 
-	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins,
+	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins, TracerProvider: tracerProvider,
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
 		Logger: log, Events: hub, Validations: runner, Data: runner,
-		Explorer:    frontend.App(),
-		Lineage:     lineage,
-		MLflow:      mlflow.Config{DefaultProject: cfg.MLflowDefaultProject},
-		Artifacts:   artifacts})
+		Explorer:  frontend.App(),
+		Lineage:   lineage,
+		MLflow:    mlflow.Config{DefaultProject: cfg.MLflowDefaultProject},
+		Artifacts: artifacts})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)

@@ -30,6 +30,10 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/sony/gobreaker/v2"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/exphub/exphub/internal/errs"
 )
@@ -57,6 +61,9 @@ type Store struct {
 	// outage is cancelled when the breaker opens: the transactions in
 	// flight then stop waiting on the driver's retries too.
 	outage atomic.Pointer[outage]
+	// tracer makes a span of each transaction and statement (a no-op
+	// unless WithTracerProvider).
+	tracer trace.Tracer
 }
 
 // outage is the context the transactions of one period of availability
@@ -85,7 +92,8 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // New returns a Store over driver, using the named database ("" means the
 // server's default database).
 func New(driver neo4j.DriverWithContext, database string, opts ...Option) *Store {
-	s := &Store{driver: driver, database: database, now: time.Now, breakerOpenFor: time.Second, evidenceWindow: MaxEvidenceChain}
+	s := &Store{driver: driver, database: database, now: time.Now, breakerOpenFor: time.Second, evidenceWindow: MaxEvidenceChain,
+		tracer: noop.NewTracerProvider().Tracer("")}
 	for _, o := range opts {
 		o(s)
 	}
@@ -115,6 +123,17 @@ func New(driver neo4j.DriverWithContext, database string, opts ...Option) *Store
 // WithBreakerOpenFor sets how long operations fail at once after Neo4j was
 // found unreachable, before one operation probes it again (default 1 s).
 func WithBreakerOpenFor(d time.Duration) Option { return func(s *Store) { s.breakerOpenFor = d } }
+
+// WithTracerProvider traces each transaction (span "neo4j read" or "neo4j
+// write", with its attempts) and each statement in it (the statement's
+// first line, never its parameters).
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(s *Store) {
+		if tp != nil {
+			s.tracer = tp.Tracer("github.com/exphub/exphub/internal/store")
+		}
+	}
+}
 
 // Ping reports whether Neo4j answers a query.
 func (s *Store) Ping(ctx context.Context) error {
@@ -209,17 +228,77 @@ type txn struct {
 	tx  neo4j.ManagedTransaction
 	// appended is set when the transaction appended events.
 	appended bool
+	// tracer, when the transaction's span records, makes a span of each
+	// statement.
+	tracer trace.Tracer
 }
 
 func (t *txn) run(cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	if c, ok := t.ctx.Value(counterKey{}).(*QueryCounter); ok {
 		c.n.Add(1)
 	}
-	res, err := t.tx.Run(t.ctx, cypher, params)
+	ctx := t.ctx
+	if t.tracer != nil {
+		var span trace.Span
+		ctx, span = t.tracer.Start(ctx, "neo4j statement", trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(attribute.String("db.system.name", "neo4j"), attribute.String("db.query.summary", querySummary(cypher))))
+		defer span.End()
+		recs, err := t.collect(ctx, cypher, params)
+		if err != nil {
+			span.SetStatus(codes.Error, "statement failed")
+			span.RecordError(err)
+		} else {
+			span.SetAttributes(attribute.Int("db.response.returned_rows", len(recs)))
+		}
+		return recs, err
+	}
+	return t.collect(ctx, cypher, params)
+}
+
+func (t *txn) collect(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := t.tx.Run(ctx, cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	return res.Collect(t.ctx)
+	return res.Collect(ctx)
+}
+
+// querySummary is a statement's first line that says something, at most
+// 120 bytes: enough to tell statements apart in a trace, and never a
+// parameter's value (statements carry those as parameters).
+func querySummary(cypher string) string {
+	for line := range strings.Lines(cypher) {
+		if line = strings.Join(strings.Fields(line), " "); line != "" {
+			if len(line) > 120 {
+				line = line[:120]
+			}
+			return line
+		}
+	}
+	return ""
+}
+
+// traced starts the span of a transaction; the statements' spans are
+// made only while it records.
+func (s *Store) traced(ctx context.Context, name string) (context.Context, trace.Span, trace.Tracer) {
+	ctx, span := s.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("db.system.name", "neo4j"), attribute.String("db.namespace", s.database)))
+	if !span.IsRecording() {
+		return ctx, span, nil
+	}
+	return ctx, span, s.tracer
+}
+
+// endSpan ends a transaction's span with its outcome and attempts.
+func endSpan(span trace.Span, attempts int, err error) {
+	if span.IsRecording() {
+		span.SetAttributes(attribute.Int("exphub.neo4j.attempts", attempts))
+		if err != nil {
+			span.SetStatus(codes.Error, "transaction failed")
+			span.RecordError(err)
+		}
+	}
+	span.End()
 }
 
 // single runs a statement that returns at most one record; it returns
@@ -329,14 +408,19 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 		var zero T
 		return zero, err
 	}
+	ctx, span, tracer := s.traced(ctx, "neo4j read")
+	attempts := 0
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-		return work(&txn{ctx: ctx, tx: tx})
+		attempts++
+		return work(&txn{ctx: ctx, tx: tx, tracer: tracer})
 	}, neo4j.WithTxTimeout(txTimeout))
 	sess.Close(context.WithoutCancel(ctx))
 	err = outageErr(ctx, err)
 	end(err)
-	return v, classify(err)
+	err = classify(err)
+	endSpan(span, attempts, err)
+	return v, err
 }
 
 func write[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (T, error) {
@@ -352,10 +436,13 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 		var zero T
 		return zero, err
 	}
+	ctx, span, tracer := s.traced(ctx, "neo4j write")
+	attempts := 0
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	appended := false
 	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-		t := &txn{ctx: ctx, tx: tx}
+		attempts++
+		t := &txn{ctx: ctx, tx: tx, tracer: tracer}
 		v, err := work(t)
 		appended = t.appended // the last attempt is the one that committed
 		return v, err
@@ -364,6 +451,7 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 	err = outageErr(ctx, err)
 	end(err)
 	err = classify(err)
+	endSpan(span, attempts, err)
 	if err == nil && appended {
 		if f := s.onAppend.Load(); f != nil {
 			(*f)()
