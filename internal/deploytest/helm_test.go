@@ -20,6 +20,7 @@ import (
 
 	"github.com/exphub/exphub/internal/config"
 	"github.com/exphub/exphub/internal/pyenv"
+	"github.com/exphub/exphub/internal/telemetry"
 )
 
 // helmModule is the helm the chart is rendered with: built from its Go
@@ -155,6 +156,8 @@ type chartCase struct {
 	// artifactRoot is the EXPHUB_ARTIFACT_ROOT the pods must get ("": no
 	// artifacts); see checkArtifacts.
 	artifactRoot string
+	// tracing is whether the pods export traces.
+	tracing bool
 }
 
 const (
@@ -197,6 +200,16 @@ var chartCases = []chartCase{
 			"config.EXPHUB_LOG_LEVEL=debug", "config.EXPHUB_CALLER_RATE=50",
 		},
 		kinds: []string{"ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ServiceMonitor"},
+	},
+	{
+		name: "tracing to an OTLP collector",
+		set: []string{
+			"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"tracing.otlpEndpoint=http://otel-collector.observability:4318", "tracing.samplerArg=0.25",
+		},
+		kinds:    []string{"ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount"},
+		replicas: 2,
+		tracing:  true,
 	},
 	{
 		name:     "replicas 3",
@@ -540,6 +553,24 @@ func checkRender(t *testing.T, tc chartCase, docs []manifest) {
 	cfg, err := config.Load(nil, environ, io.Discard)
 	if err != nil {
 		t.Fatalf("the server refuses the pods' environment: %v", err)
+	}
+	// Tracing is on exactly when the values ask for it, and the server
+	// accepts its settings.
+	getenv := func(k string) string {
+		for _, kv := range environ {
+			if name, v, _ := strings.Cut(kv, "="); name == k {
+				return v
+			}
+		}
+		return ""
+	}
+	if telemetry.Enabled(getenv) != tc.tracing {
+		t.Errorf("tracing enabled %v, want %v", telemetry.Enabled(getenv), tc.tracing)
+	}
+	if tp, err := telemetry.Setup(t.Context(), getenv); err != nil {
+		t.Errorf("the server refuses the pods' tracing settings: %v", err)
+	} else if tp != nil {
+		_ = tp.Shutdown(t.Context())
 	}
 	if cfg.Dev {
 		t.Error("the chart runs the server in development mode")
