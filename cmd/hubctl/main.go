@@ -2,7 +2,7 @@
 //
 // Subcommands:
 //
-//	hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]
+//	hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--group NAME ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]
 //
 // "token" prints a signed HS256 development token, and nothing else, on
 // stdout. It signs with the secret in the named environment variable
@@ -71,7 +71,7 @@ const (
 
 const (
 	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n  import     copy experiments and runs from an MLflow tracking server into the hub\n"
-	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
+	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--group NAME ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
 func main() {
@@ -141,6 +141,19 @@ func (r roleFlags) Set(s string) error {
 	return nil
 }
 
+// groupFlags collects repeated --group flags.
+type groupFlags []string
+
+func (g *groupFlags) String() string { return strings.Join(*g, ",") }
+
+func (g *groupFlags) Set(v string) error {
+	if v == "" || len(v) > auth.MaxGroupLen {
+		return fmt.Errorf("group names must be 1 to %d bytes", auth.MaxGroupLen)
+	}
+	*g = append(*g, v)
+	return nil
+}
+
 // runToken implements "hubctl token".
 func runToken(args []string, getenv func(string) string, now time.Time, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hubctl token", flag.ContinueOnError)
@@ -152,6 +165,8 @@ func runToken(args []string, getenv func(string) string, now time.Time, stdout, 
 	sub := fs.String("sub", "", "subject (user name) the token is for (required)")
 	roles := roleFlags{}
 	fs.Var(roles, "role", "grant ROLE (viewer, contributor, approver, admin or auditor) in PROJECT; PROJECT * means all projects; repeatable, at least one: `PROJECT=ROLE`")
+	var groups groupFlags
+	fs.Var(&groups, "group", "put the subject in group `NAME` (the groups claim; approver groups of promotion policies); repeatable")
 	ttl := fs.Duration("ttl", time.Hour, "token lifetime")
 	secretEnv := fs.String("secret-env", "EXPHUB_JWT_SECRET", "environment variable holding the HMAC secret; if unset, the built-in development secret is used")
 
@@ -184,7 +199,7 @@ func runToken(args []string, getenv func(string) string, now time.Time, stdout, 
 	if secret == "" {
 		secret = auth.DevSecret
 	}
-	token, err := auth.NewDevToken([]byte(secret), *sub, roles, *ttl, now)
+	token, err := auth.NewDevTokenWithGroups([]byte(secret), *sub, roles, groups, *ttl, now)
 	if err != nil {
 		fmt.Fprintf(stderr, "hubctl token: cannot sign with the secret from $%s: %v\n", *secretEnv, err)
 		return exitError

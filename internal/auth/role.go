@@ -107,6 +107,10 @@ type Principal struct {
 	// Roles maps a project key to the caller's role in it; the key
 	// AllProjects ("*") grants its role in every project.
 	Roles map[string]Role
+	// Groups are the caller's groups (the groups claim, see
+	// Options.GroupsClaim), sorted without repeats; empty when the token
+	// names none.
+	Groups []string
 	// ExpiresAt is when the credential stops being valid.
 	ExpiresAt time.Time
 }
@@ -182,6 +186,19 @@ func (p *Principal) ProjectsWith(min Role) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// InGroup reports whether the caller's token names group.
+func (p *Principal) InGroup(group string) bool {
+	_, ok := slices.BinarySearch(p.groups(), group)
+	return ok
+}
+
+func (p *Principal) groups() []string {
+	if p == nil {
+		return nil
+	}
+	return p.Groups
 }
 
 // truncate shortens untrusted strings before they are echoed in errors.

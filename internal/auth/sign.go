@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -20,6 +21,8 @@ type Claims struct {
 	// Roles becomes the "roles" claim (project key → role name). Every role
 	// must be one of Grantable.
 	Roles map[string]Role
+	// Groups becomes the "groups" claim (DefaultGroupsClaim) when non-empty.
+	Groups []string
 	// ExpiresAt becomes "exp"; it is required.
 	ExpiresAt time.Time
 	// IssuedAt becomes "iat" when non-zero.
@@ -37,7 +40,8 @@ type Claims struct {
 // signedClaims is the JSON form of Claims.
 type signedClaims struct {
 	jwt.RegisteredClaims
-	Roles map[string]string `json:"roles,omitempty"`
+	Roles  map[string]string `json:"roles,omitempty"`
+	Groups []string          `json:"groups,omitempty"`
 }
 
 // Sign mints an HS256 token for c with secret, which must be at least
@@ -68,6 +72,12 @@ func Sign(secret []byte, c Claims) (string, error) {
 	if !c.NotBefore.IsZero() {
 		sc.NotBefore = jwt.NewNumericDate(c.NotBefore)
 	}
+	for _, g := range c.Groups {
+		if g == "" || len(g) > MaxGroupLen {
+			return "", fmt.Errorf("auth: sign: group names must be 1 to %d bytes, got %q", MaxGroupLen, truncate(g, 64))
+		}
+	}
+	sc.Groups = slices.Clone(c.Groups)
 	if len(c.Roles) > 0 {
 		sc.Roles = make(map[string]string, len(c.Roles))
 		for project, r := range c.Roles {
@@ -85,6 +95,14 @@ func Sign(secret []byte, c Claims) (string, error) {
 		return "", fmt.Errorf("auth: sign: %w", err)
 	}
 	return s, nil
+}
+
+// NewDevTokenWithGroups is NewDevToken with a groups claim.
+func NewDevTokenWithGroups(secret []byte, subject string, roles map[string]Role, groups []string, ttl time.Duration, now time.Time) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("auth: dev token: ttl must be positive, got %s", ttl)
+	}
+	return Sign(secret, Claims{Subject: subject, Roles: roles, Groups: groups, IssuedAt: now, ExpiresAt: now.Add(ttl)})
 }
 
 // NewDevToken mints an HS256 token for subject with roles, issued at now and

@@ -38,6 +38,16 @@ const DefaultLeeway = 30 * time.Second
 // Options.RolesClaim is empty.
 const DefaultRolesClaim = "roles"
 
+// DefaultGroupsClaim is the claim holding the caller's groups (a JSON array
+// of strings) when Options.GroupsClaim is empty.
+const DefaultGroupsClaim = "groups"
+
+// MaxGroups and MaxGroupLen bound the groups claim a token may carry.
+const (
+	MaxGroups   = 100
+	MaxGroupLen = 100
+)
+
 // maxTokenLen bounds the size of a token we are willing to parse.
 const maxTokenLen = 16 << 10
 
@@ -65,6 +75,9 @@ type Options struct {
 	// RolesClaim names the claim holding the project → role-name object.
 	// Empty means DefaultRolesClaim.
 	RolesClaim string
+	// GroupsClaim names the claim holding the caller's groups, a JSON
+	// array of strings. Empty means DefaultGroupsClaim.
+	GroupsClaim string
 	// Now returns the current time; nil means time.Now. Intended for tests.
 	Now func() time.Time
 
@@ -83,11 +96,12 @@ type Options struct {
 
 // verifier holds the parsing logic shared by the HMAC and JWKS verifiers.
 type verifier struct {
-	issuer     string
-	audience   string
-	algs       []string
-	rolesClaim string
-	parser     *jwt.Parser
+	issuer      string
+	audience    string
+	algs        []string
+	rolesClaim  string
+	groupsClaim string
+	parser      *jwt.Parser
 }
 
 // newVerifier builds the shared parser from opts with the given algorithms.
@@ -118,12 +132,17 @@ func newVerifier(opts Options, algs []string) *verifier {
 	if rc == "" {
 		rc = DefaultRolesClaim
 	}
+	gc := opts.GroupsClaim
+	if gc == "" {
+		gc = DefaultGroupsClaim
+	}
 	return &verifier{
-		issuer:     opts.Issuer,
-		audience:   opts.Audience,
-		algs:       slices.Clone(algs),
-		rolesClaim: rc,
-		parser:     jwt.NewParser(popts...),
+		issuer:      opts.Issuer,
+		audience:    opts.Audience,
+		algs:        slices.Clone(algs),
+		rolesClaim:  rc,
+		groupsClaim: gc,
+		parser:      jwt.NewParser(popts...),
 	}
 }
 
@@ -145,7 +164,7 @@ func (v *verifier) verify(token string, keyFunc jwt.Keyfunc) (*Principal, error)
 		return nil, unauthenticated(fmt.Sprintf("unexpected signing algorithm %q", truncate(alg, 32)), nil)
 	}
 
-	claims := &tokenClaims{rolesClaim: v.rolesClaim}
+	claims := &tokenClaims{rolesClaim: v.rolesClaim, groupsClaim: v.groupsClaim}
 	if _, err := v.parser.ParseWithClaims(token, claims, keyFunc); err != nil {
 		return nil, unauthenticated(v.failureReason(err, claims), err)
 	}
@@ -157,7 +176,11 @@ func (v *verifier) verify(token string, keyFunc jwt.Keyfunc) (*Principal, error)
 	if err != nil {
 		return nil, unauthenticated(err.Error(), err)
 	}
-	p := &Principal{Subject: claims.Subject, Roles: roles}
+	groups, err := parseGroups(claims.groups, v.groupsClaim)
+	if err != nil {
+		return nil, unauthenticated(err.Error(), err)
+	}
+	p := &Principal{Subject: claims.Subject, Roles: roles, Groups: groups}
 	if claims.ExpiresAt != nil {
 		p.ExpiresAt = claims.ExpiresAt.Time
 	}
@@ -222,8 +245,8 @@ func (v *verifier) failureReason(err error, claims *tokenClaims) string {
 // name is configurable and therefore cannot be a struct tag.
 type tokenClaims struct {
 	jwt.RegisteredClaims
-	rolesClaim string
-	roles      json.RawMessage
+	rolesClaim, groupsClaim string
+	roles, groups           json.RawMessage
 }
 
 // UnmarshalJSON decodes the registered claims and captures the roles claim
@@ -237,6 +260,7 @@ func (c *tokenClaims) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("decode claims: %w", err)
 	}
 	c.roles = all[c.rolesClaim]
+	c.groups = all[c.groupsClaim]
 	return nil
 }
 
@@ -262,6 +286,28 @@ func parseRoles(raw json.RawMessage, claim string) (map[string]Role, error) {
 		roles[project] = r
 	}
 	return roles, nil
+}
+
+// parseGroups decodes the groups claim: a JSON array of non-empty strings
+// of at most MaxGroupLen bytes, at most MaxGroups of them. An absent or null
+// claim yields no groups. The result is sorted without repeats.
+func parseGroups(raw json.RawMessage, claim string) ([]string, error) {
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return []string{}, nil
+	}
+	var names []string
+	if err := json.Unmarshal(raw, &names); err != nil {
+		return nil, fmt.Errorf("%s claim must be a JSON array of group names", claim)
+	}
+	if len(names) > MaxGroups {
+		return nil, fmt.Errorf("%s claim names %d groups, at most %d are accepted", claim, len(names), MaxGroups)
+	}
+	for _, g := range names {
+		if g == "" || len(g) > MaxGroupLen {
+			return nil, fmt.Errorf("%s claim: group names must be 1 to %d bytes, got %q", claim, MaxGroupLen, truncate(g, 64))
+		}
+	}
+	return slices.Compact(slices.Sorted(slices.Values(names))), nil
 }
 
 // HMACVerifier verifies HS256 tokens signed with a shared secret. It is meant

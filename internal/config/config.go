@@ -44,16 +44,19 @@ const DevArtifactRoot = ".data/artifacts"
 
 // Config is the validated server configuration.
 type Config struct {
-	Addr            string
-	Neo4jURI        string
-	Neo4jUser       string
-	Neo4jPassword   string
-	Neo4jDatabase   string
-	JWTSecret       string
-	JWKSURL         string
-	JWTIssuer       string
-	JWTAudience     string
-	JWTAlgorithms   []string
+	Addr          string
+	Neo4jURI      string
+	Neo4jUser     string
+	Neo4jPassword string
+	Neo4jDatabase string
+	JWTSecret     string
+	JWKSURL       string
+	JWTIssuer     string
+	JWTAudience   string
+	JWTAlgorithms []string
+	// JWTGroupsClaim names the token claim holding the caller's groups
+	// (a JSON array of strings), which promotion policies may require.
+	JWTGroupsClaim  string
 	CORSOrigins     []string
 	MaxBodyBytes    int64
 	ComplexityLimit int
@@ -154,6 +157,7 @@ var settings = []setting{
 	{"EXPHUB_JWT_ISSUER", "jwt-issuer", "", "required token issuer (iss)", str(func(c *Config) *string { return &c.JWTIssuer })},
 	{"EXPHUB_JWT_AUDIENCE", "jwt-audience", "", "required token audience (aud)", str(func(c *Config) *string { return &c.JWTAudience })},
 	{"EXPHUB_JWT_ALGORITHMS", "jwt-algorithms", "RS256,ES256", "accepted JWKS algorithms, comma-separated", list(func(c *Config) *[]string { return &c.JWTAlgorithms })},
+	{"EXPHUB_JWT_GROUPS_CLAIM", "jwt-groups-claim", auth.DefaultGroupsClaim, "token claim holding the caller's groups (a JSON array of strings)", str(func(c *Config) *string { return &c.JWTGroupsClaim })},
 	{"EXPHUB_CORS_ORIGINS", "cors-origins", "http://localhost:5173", "allowed browser origins, comma-separated", list(func(c *Config) *[]string { return &c.CORSOrigins })},
 	{"EXPHUB_MAX_BODY_BYTES", "max-body-bytes", "4194304", "largest accepted request body", func(c *Config, v string) error {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -245,7 +245,7 @@ func NewDriver(cfg *config.Config) (neo4j.DriverWithContext, error) {
 }
 
 func newVerifier(ctx context.Context, cfg *config.Config) (auth.Verifier, func(), error) {
-	opts := auth.Options{Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, Algorithms: cfg.JWTAlgorithms}
+	opts := auth.Options{Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, Algorithms: cfg.JWTAlgorithms, GroupsClaim: cfg.JWTGroupsClaim}
 	if cfg.JWKSURL != "" {
 		v, err := auth.NewJWKSVerifier(ctx, cfg.JWKSURL, opts)
 		if err != nil {
