@@ -104,6 +104,9 @@ func NewHandler(o Options) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg, log)
+	if o.Store != nil {
+		reg.MustRegister(domainCollector{st: o.Store, hub: o.Events})
+	}
 	m.tracerProvider = o.TracerProvider
 
 	callers := newCallerLimiter(o.Callers)

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exphub/exphub/internal/store"
@@ -100,6 +101,8 @@ type Hub struct {
 	wake    chan struct{}
 	done    chan struct{} // closed when Run returns
 	subs    sync.WaitGroup
+	// following counts the subscriptions being served.
+	following atomic.Int64
 }
 
 // ErrStopped ends the subscriptions of a hub that stopped (the server is
@@ -236,8 +239,10 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 	out := make(chan *store.Event, h.opts.Buffer)
 	sub := &Subscription{C: out}
 	h.subs.Add(1)
+	h.following.Add(1)
 	go func() {
 		defer h.subs.Done()
+		defer h.following.Add(-1)
 		defer close(out)
 		var last int64
 		last, sub.err = h.follow(ctx, cursor, f, match, out)
@@ -247,6 +252,9 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 	}()
 	return sub, nil
 }
+
+// Subscriptions returns how many subscriptions the hub is serving.
+func (h *Hub) Subscriptions() int64 { return h.following.Load() }
 
 // start returns the cursor a subscription begins at: after, or the log's
 // head now (read from the log itself, which may be ahead of the hub).

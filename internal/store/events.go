@@ -259,6 +259,9 @@ func (s *Store) appendEventsBy(tx *txn, actors []string, drafts []eventDraft) er
 		CREATE (e:Event) SET e = row`, map[string]any{"seq": seq + int64(len(drafts)), "hash": prev, "rows": rows})
 	if err == nil {
 		tx.appended = true
+		for _, d := range drafts {
+			tx.kinds = append(tx.kinds, d.kind)
+		}
 	}
 	return err
 }

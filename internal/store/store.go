@@ -64,6 +64,8 @@ type Store struct {
 	// tracer makes a span of each transaction and statement (a no-op
 	// unless WithTracerProvider).
 	tracer trace.Tracer
+	// stats counts transactions and appended events (Stats).
+	stats storeStats
 }
 
 // outage is the context the transactions of one period of availability
@@ -231,6 +233,8 @@ type txn struct {
 	// tracer, when the transaction's span records, makes a span of each
 	// statement.
 	tracer trace.Tracer
+	// kinds are the kinds of the events the transaction appended.
+	kinds []EventKind
 }
 
 func (t *txn) run(cypher string, params map[string]any) ([]*neo4j.Record, error) {
@@ -409,7 +413,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 		return zero, err
 	}
 	ctx, span, tracer := s.traced(ctx, "neo4j read")
-	attempts := 0
+	attempts, start := 0, time.Now()
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
@@ -420,6 +424,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 	end(err)
 	err = classify(err)
 	endSpan(span, attempts, err)
+	s.stats.observe(false, time.Since(start), attempts, err)
 	return v, err
 }
 
@@ -437,14 +442,15 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 		return zero, err
 	}
 	ctx, span, tracer := s.traced(ctx, "neo4j write")
-	attempts := 0
+	attempts, start := 0, time.Now()
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	appended := false
+	var kinds []EventKind
 	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
 		t := &txn{ctx: ctx, tx: tx, tracer: tracer}
 		v, err := work(t)
-		appended = t.appended // the last attempt is the one that committed
+		appended, kinds = t.appended, t.kinds // the last attempt is the one that committed
 		return v, err
 	}, neo4j.WithTxTimeout(timeout))
 	sess.Close(context.WithoutCancel(ctx))
@@ -452,6 +458,10 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 	end(err)
 	err = classify(err)
 	endSpan(span, attempts, err)
+	s.stats.observe(true, time.Since(start), attempts, err)
+	if err == nil {
+		s.stats.committed(kinds)
+	}
 	if err == nil && appended {
 		if f := s.onAppend.Load(); f != nil {
 			(*f)()
