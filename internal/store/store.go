@@ -66,6 +66,9 @@ type Store struct {
 	tracer trace.Tracer
 	// stats counts transactions and appended events (Stats).
 	stats storeStats
+	// txTimeout bounds a request's transaction in Neo4j; retryTime is the
+	// driver's retry time (see begin).
+	txTimeout, retryTime time.Duration
 }
 
 // outage is the context the transactions of one period of availability
@@ -95,7 +98,7 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // server's default database).
 func New(driver neo4j.DriverWithContext, database string, opts ...Option) *Store {
 	s := &Store{driver: driver, database: database, now: time.Now, breakerOpenFor: time.Second, evidenceWindow: MaxEvidenceChain,
-		tracer: noop.NewTracerProvider().Tracer("")}
+		tracer: noop.NewTracerProvider().Tracer(""), txTimeout: DefaultTxTimeout, retryTime: DefaultRetryTime}
 	for _, o := range opts {
 		o(s)
 	}
@@ -125,6 +128,15 @@ func New(driver neo4j.DriverWithContext, database string, opts ...Option) *Store
 // WithBreakerOpenFor sets how long operations fail at once after Neo4j was
 // found unreachable, before one operation probes it again (default 1 s).
 func WithBreakerOpenFor(d time.Duration) Option { return func(s *Store) { s.breakerOpenFor = d } }
+
+// WithTxTimeout bounds a request's transaction: Neo4j ends it after d
+// (DefaultTxTimeout), and the store gives it up as unanswered (UNAVAILABLE,
+// counted by the breaker as Neo4j unreachable) when no answer came within
+// d plus retryTime (the driver's MaxTransactionRetryTime) plus a grace of
+// 5 s: a stalled network then fails requests instead of holding them.
+func WithTxTimeout(d, retryTime time.Duration) Option {
+	return func(s *Store) { s.txTimeout, s.retryTime = d, retryTime }
+}
 
 // WithTracerProvider traces each transaction (span "neo4j read" or "neo4j
 // write", with its attempts) and each statement in it (the statement's
@@ -319,16 +331,32 @@ func (t *txn) single(cypher string, params map[string]any) (*neo4j.Record, error
 	return recs[0], nil
 }
 
-const txTimeout = 30 * time.Second
+// DefaultTxTimeout bounds a request's transaction in Neo4j (WithTxTimeout).
+const DefaultTxTimeout = 30 * time.Second
+
+// DefaultRetryTime is how long the driver retries a transaction after
+// transient errors (its MaxTransactionRetryTime, as cmd/server sets it).
+const DefaultRetryTime = 10 * time.Second
 
 func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
 	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: mode})
 }
 
+// answerGrace is how long past a transaction's timeout the store waits
+// for Neo4j's answer: Neo4j ends the transaction at its timeout, so no
+// answer by then means Neo4j, or the network to it, has stalled.
+const answerGrace = 5 * time.Second
+
+// errNoAnswer ends a transaction whose answer did not come in time.
+var errNoAnswer = errors.New("neo4j did not answer")
+
 // begin admits one transaction of ctx's operation: it fails at once while
 // Neo4j is known to be unreachable, and waits for a slot when the
-// operation's concurrency is limited. end reports the outcome.
-func (s *Store) begin(ctx context.Context) (context.Context, func(error), error) {
+// operation's concurrency is limited. The transaction, retries included,
+// may take timeout plus the driver's retry time plus answerGrace before it
+// is given up as unanswered, which the breaker counts as unreachable. end
+// reports the outcome.
+func (s *Store) begin(ctx context.Context, timeout time.Duration) (context.Context, func(error), error) {
 	done, err := s.breaker.Allow()
 	if err != nil {
 		return ctx, nil, fmt.Errorf("%w: Neo4j was unreachable moments ago (%v)", errs.Unavailable, err)
@@ -351,14 +379,17 @@ func (s *Store) begin(ctx context.Context) (context.Context, func(error), error)
 	// When another operation finds Neo4j gone, this one stops too.
 	ctx, cancel := context.WithCancelCause(ctx)
 	stop := context.AfterFunc(s.outage.Load().ctx, func() { cancel(errUnreachable) })
+	ctx, cancelWait := context.WithTimeoutCause(ctx, timeout+s.retryTime+answerGrace, errNoAnswer)
 	return ctx, func(err error) {
+		stalled := errors.Is(context.Cause(ctx), errNoAnswer)
+		cancelWait()
 		stop()
 		cancel(nil)
 		if c != nil {
 			c.end()
 		}
 		release()
-		if unreachable(err) {
+		if unreachable(err) || stalled {
 			err = errUnreachable
 		}
 		done(err)
@@ -368,8 +399,13 @@ func (s *Store) begin(ctx context.Context) (context.Context, func(error), error)
 // outageErr returns err, or errs.Unavailable when the transaction was
 // stopped because Neo4j was found unreachable meanwhile.
 func outageErr(ctx context.Context, err error) error {
-	if err != nil && errors.Is(context.Cause(ctx), errUnreachable) {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(context.Cause(ctx), errUnreachable):
 		return fmt.Errorf("%w: Neo4j became unreachable", errs.Unavailable)
+	case errors.Is(context.Cause(ctx), errNoAnswer):
+		return fmt.Errorf("%w: Neo4j did not answer in time", errs.Unavailable)
 	}
 	return err
 }
@@ -407,7 +443,7 @@ func unreachable(err error) bool {
 }
 
 func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (T, error) {
-	ctx, end, err := s.begin(ctx)
+	ctx, end, err := s.begin(ctx, s.txTimeout)
 	if err != nil {
 		var zero T
 		return zero, err
@@ -418,7 +454,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
 		return work(&txn{ctx: ctx, tx: tx, tracer: tracer})
-	}, neo4j.WithTxTimeout(txTimeout))
+	}, neo4j.WithTxTimeout(s.txTimeout))
 	sess.Close(context.WithoutCancel(ctx))
 	err = outageErr(ctx, err)
 	end(err)
@@ -429,14 +465,14 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 }
 
 func write[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (T, error) {
-	return writeWithin(ctx, s, txTimeout, work)
+	return writeWithin(ctx, s, s.txTimeout, work)
 }
 
 // writeWithin is write with a transaction timeout of its own: write's
 // bounds the short transactions of requests, and a batch of a generator
 // or a walk over the whole log needs one sized to its work.
 func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, work func(tx *txn) (T, error)) (T, error) {
-	ctx, end, err := s.begin(ctx)
+	ctx, end, err := s.begin(ctx, timeout)
 	if err != nil {
 		var zero T
 		return zero, err
