@@ -11,9 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,7 +19,6 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/auth"
-	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/testwait"
 	"github.com/exphub/exphub/internal/wsclient"
 )
@@ -34,56 +31,13 @@ import (
 // ready again; new connections are refused once the listener closes; and
 // the process exits 0.
 func TestSIGTERMDrains(t *testing.T) {
-	neo4jtest.Driver(t) // the test instance runs and is migrated
-	bin := filepath.Join(t.TempDir(), "exphub-server")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildServer(t)
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	secret := []byte(hex.EncodeToString(raw))
-	addr := freeAddr(t)
-	srv := exec.Command(bin)
-	srv.Env = append(os.Environ(), "EXPHUB_ADDR="+addr, "EXPHUB_NEO4J_URI="+neo4jtest.URI(), "EXPHUB_NEO4J_PASSWORD="+neo4jtest.Password(),
-		"EXPHUB_JWT_SECRET="+string(secret), "EXPHUB_LOG_LEVEL=warn", "EXPHUB_SHUTDOWN_DELAY=1s", "EXPHUB_SHUTDOWN_TIMEOUT=10m")
-	var logs strings.Builder
-	var logMu sync.Mutex
-	stderr, _ := srv.StderrPipe()
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			logMu.Lock()
-			logs.WriteString(sc.Text() + "\n")
-			logMu.Unlock()
-		}
-		exited <- srv.Wait()
-	}()
-	t.Cleanup(func() {
-		srv.Process.Kill()
-		if t.Failed() {
-			logMu.Lock()
-			t.Logf("server log:\n%s", logs.String())
-			logMu.Unlock()
-		}
-	})
-	base := "http://" + addr
-	status := func(path string) int {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			return 0
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	// Migrations and the first Neo4j probe: as long as it takes.
-	if !testwait.Until(10*time.Minute, func() bool { return status("/readyz") == http.StatusOK }) {
-		t.Fatal("the server never became ready")
-	}
+	rep := startReplica(t, bin, secret, "EXPHUB_SHUTDOWN_DELAY=1s", "EXPHUB_SHUTDOWN_TIMEOUT=10m")
+	srv, exited, base, status := rep.cmd, rep.exited, rep.base, rep.status
+	addr := strings.TrimPrefix(base, "http://")
 	key := "drain-" + hex.EncodeToString(raw[:4])
 	token, err := auth.Sign(secret, auth.Claims{Subject: "operator", Roles: map[string]auth.Role{"*": auth.RoleAdmin}, ExpiresAt: time.Now().Add(time.Hour)})
 	if err != nil {
