@@ -116,6 +116,12 @@ func message(ctx context.Context, log *slog.Logger, err error, k kind, where str
 			// A subscription's own explanation (where to resume).
 			return d.Error()
 		}
+		var hidden *errs.Hidden
+		if errors.As(err, &hidden) && errors.Is(hidden.Kind, errs.Unavailable) {
+			// What is unavailable, in words written for the caller (the
+			// artifact storage is full); the cause stays in the log.
+			return errs.Truncate(hidden.Msg, maxMessage)
+		}
 		return "the database is unavailable; retry later"
 	case !k.public:
 		log.ErrorContext(ctx, "internal error", "at", where, "err", err)

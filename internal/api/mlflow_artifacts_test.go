@@ -39,13 +39,18 @@ const maxArtifact = 64 << 10
 
 func newArtifactsWorld(t *testing.T) *artifactsWorld {
 	t.Helper()
+	return newArtifactsWorldAt(t, t.TempDir())
+}
+
+// newArtifactsWorldAt is newArtifactsWorld with the blob store at root.
+func newArtifactsWorldAt(t *testing.T, root string) *artifactsWorld {
+	t.Helper()
 	st := neo4jtest.Store(t)
 	key := neo4jtest.Key(t, "mla")
 	key2 := neo4jtest.Key(t, "mlb")
 	for _, k := range []string{key, key2} {
 		must(st.CreateProject(ctxT(t), owner, store.CreateProjectInput{Key: k, Name: "MLflow " + k})).of(t)
 	}
-	root := t.TempDir()
 	b, err := blobs.NewLocal(root)
 	if err != nil {
 		t.Fatal(err)

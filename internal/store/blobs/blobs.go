@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"syscall"
 
 	"github.com/exphub/exphub/internal/errs"
 )
@@ -103,10 +104,14 @@ func (l *Local) Put(ctx context.Context, r io.Reader, max int64) (b Blob, err er
 		}
 	}()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(ctxReader{ctx, r}, max+1))
+	disk := &writeErr{w: tmp}
+	n, err := io.Copy(io.MultiWriter(disk, h), io.LimitReader(ctxReader{ctx, r}, max+1))
 	if err != nil {
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			return Blob{}, ctx.Err()
+		case disk.err != nil:
+			return Blob{}, storageErr(disk.err)
 		}
 		return Blob{}, errs.Invalidf("could not read the upload: %s", errs.Clip(err.Error()))
 	}
@@ -114,10 +119,10 @@ func (l *Local) Put(ctx context.Context, r io.Reader, max int64) (b Blob, err er
 		return Blob{}, fmt.Errorf("%w: an artifact file may have at most %d bytes", errs.TooLarge, max)
 	}
 	if err := tmp.Sync(); err != nil {
-		return Blob{}, errs.Hide(errs.Unavailable, "artifact storage could not write", err)
+		return Blob{}, storageErr(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return Blob{}, errs.Hide(errs.Unavailable, "artifact storage could not write", err)
+		return Blob{}, storageErr(err)
 	}
 	b = Blob{Digest: hex.EncodeToString(h.Sum(nil)), Size: n}
 	dst := l.path(b.Digest)
@@ -125,13 +130,38 @@ func (l *Local) Put(ctx context.Context, r io.Reader, max int64) (b Blob, err er
 		return b, nil // stored already: content addressing makes it the same bytes
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return Blob{}, errs.Hide(errs.Unavailable, "artifact storage could not write", err)
+		return Blob{}, storageErr(err)
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return Blob{}, errs.Hide(errs.Unavailable, "artifact storage could not write", err)
+		return Blob{}, storageErr(err)
 	}
 	tmp = nil
 	return b, nil
+}
+
+// writeErr remembers the error of the writer it wraps, so that a failed
+// copy can tell the disk's failure from the upload's.
+type writeErr struct {
+	w   io.Writer
+	err error
+}
+
+func (w *writeErr) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// storageErr is what the caller reads when the artifact storage fails:
+// that it is full (ENOSPC, EDQUOT), or that it could not write; the
+// cause, which names the server's paths, goes to the log only.
+func storageErr(err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return errs.Hide(errs.Unavailable, "the artifact storage is full: nothing of the upload was stored", err)
+	}
+	return errs.Hide(errs.Unavailable, "the artifact storage could not write: nothing of the upload was stored", err)
 }
 
 // Open implements Store.
