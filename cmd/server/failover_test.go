@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/servertest"
 	"github.com/exphub/exphub/internal/testwait"
 	"github.com/exphub/exphub/internal/wsclient"
 )
@@ -30,12 +32,13 @@ const failoverSubscribers = 200
 // received every event of the project after its starting cursor exactly
 // once and in order — nothing lost, nothing twice.
 func TestSubscribersResumeOnAnotherReplica(t *testing.T) {
-	bin := buildServer(t)
+	neo4jtest.Driver(t) // the test instance runs and is migrated
+	bin := servertest.Build(t)
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	secret := []byte(hex.EncodeToString(raw))
-	a := startReplica(t, bin, secret)
-	b := startReplica(t, bin, secret)
+	a := servertest.Start(t, bin, neo4jtest.URI(), neo4jtest.Password(), secret)
+	b := servertest.Start(t, bin, neo4jtest.URI(), neo4jtest.Password(), secret)
 	key := "failover-" + hex.EncodeToString(raw[:4])
 	token, err := auth.Sign(secret, auth.Claims{Subject: "operator", Roles: map[string]auth.Role{"*": auth.RoleAdmin}, ExpiresAt: time.Now().Add(time.Hour)})
 	if err != nil {
@@ -70,7 +73,7 @@ func TestSubscribersResumeOnAnotherReplica(t *testing.T) {
 	// Every subscriber starts at the log's head now, before the project
 	// exists: all of the project's events come after it.
 	var head struct{ RecentEvents struct{ Cursor string } }
-	post(b.base, `{ recentEvents(last: 1) { cursor } }`, nil, &head)
+	post(b.Base, `{ recentEvents(last: 1) { cursor } }`, nil, &head)
 	start := head.RecentEvents.Cursor
 
 	type received struct {
@@ -86,7 +89,7 @@ func TestSubscribersResumeOnAnotherReplica(t *testing.T) {
 		r := &received{}
 		subs[i] = r
 		wg.Go(func() {
-			base, after := a.base, start
+			base, after := a.Base, start
 			for ctx.Err() == nil {
 				ws, err := wsclient.Dial(ctx, base+"/graphql", token, nil)
 				if err == nil {
@@ -101,7 +104,12 @@ func TestSubscribersResumeOnAnotherReplica(t *testing.T) {
 						err = fmt.Errorf("message %s: %s", msg.Type, msg.Payload)
 						break
 					}
-					var d struct{ Events struct{ Cursor string; Seq int64 } }
+					var d struct {
+						Events struct {
+							Cursor string
+							Seq    int64
+						}
+					}
 					if errs, derr := msg.Data(&d); derr != nil || len(errs) > 0 {
 						err = fmt.Errorf("event: %v %v", derr, errs)
 						break
@@ -117,12 +125,12 @@ func TestSubscribersResumeOnAnotherReplica(t *testing.T) {
 				if ctx.Err() != nil {
 					return
 				}
-				if base == a.base {
+				if base == a.Base {
 					// A is gone: resume on B from the last cursor.
 					r.mu.Lock()
 					r.resumed = true
 					r.mu.Unlock()
-					base = b.base
+					base = b.Base
 					continue
 				}
 				r.mu.Lock()
@@ -134,10 +142,14 @@ func TestSubscribersResumeOnAnotherReplica(t *testing.T) {
 	}
 	defer func() { cancel(); wg.Wait() }()
 
-	var project struct{ CreateProject struct{ Project struct{ Key string } } }
-	post(b.base, `mutation($k: String!) { createProject(input: {key: $k, name: "failover"}) { project { key } } }`, map[string]any{"k": key}, &project)
-	var exp struct{ CreateExperiment struct{ Experiment struct{ ID string } } }
-	post(b.base, `mutation($k: String!) { createExperiment(input: {projectKey: $k, name: "e"}) { experiment { id } } }`, map[string]any{"k": key}, &exp)
+	var project struct {
+		CreateProject struct{ Project struct{ Key string } }
+	}
+	post(b.Base, `mutation($k: String!) { createProject(input: {key: $k, name: "failover"}) { project { key } } }`, map[string]any{"k": key}, &project)
+	var exp struct {
+		CreateExperiment struct{ Experiment struct{ ID string } }
+	}
+	post(b.Base, `mutation($k: String!) { createExperiment(input: {projectKey: $k, name: "e"}) { experiment { id } } }`, map[string]any{"k": key}, &exp)
 	count := func(r *received) int {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -158,19 +170,21 @@ func TestSubscribersResumeOnAnotherReplica(t *testing.T) {
 	const runs = 60
 	for i := range runs {
 		if i == runs/3 {
-			if err := a.cmd.Process.Kill(); err != nil {
+			if err := a.Cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
 		}
-		post(b.base, `mutation($e: ID!) { startRun(input: {experimentId: $e}) { run { id } } }`, map[string]any{"e": exp.CreateExperiment.Experiment.ID}, nil)
+		post(b.Base, `mutation($e: ID!) { startRun(input: {experimentId: $e}) { run { id } } }`, map[string]any{"e": exp.CreateExperiment.Experiment.ID}, nil)
 	}
-	<-a.exited
+	<-a.Exited
 
 	// What the log holds for the project, read from B.
 	var log struct {
-		AuditEvents struct{ Edges []struct{ Node struct{ Seq int64 } } }
+		AuditEvents struct {
+			Edges []struct{ Node struct{ Seq int64 } }
+		}
 	}
-	post(b.base, `query($k: String!) { auditEvents(filter: {projectKeys: [$k]}, first: 100) { edges { node { seq } } } }`, map[string]any{"k": key}, &log)
+	post(b.Base, `query($k: String!) { auditEvents(filter: {projectKeys: [$k]}, first: 100) { edges { node { seq } } } }`, map[string]any{"k": key}, &log)
 	var want []int64
 	for _, e := range log.AuditEvents.Edges {
 		want = append(want, e.Node.Seq)

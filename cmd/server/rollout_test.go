@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/servertest"
 	"github.com/exphub/exphub/internal/testwait"
 	"github.com/exphub/exphub/internal/wsclient"
 )
@@ -31,12 +33,13 @@ import (
 // ready again; new connections are refused once the listener closes; and
 // the process exits 0.
 func TestSIGTERMDrains(t *testing.T) {
-	bin := buildServer(t)
+	neo4jtest.Driver(t) // the test instance runs and is migrated
+	bin := servertest.Build(t)
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	secret := []byte(hex.EncodeToString(raw))
-	rep := startReplica(t, bin, secret, "EXPHUB_SHUTDOWN_DELAY=1s", "EXPHUB_SHUTDOWN_TIMEOUT=10m")
-	srv, exited, base, status := rep.cmd, rep.exited, rep.base, rep.status
+	rep := servertest.Start(t, bin, neo4jtest.URI(), neo4jtest.Password(), secret, "EXPHUB_SHUTDOWN_DELAY=1s", "EXPHUB_SHUTDOWN_TIMEOUT=10m")
+	srv, exited, base, status := rep.Cmd, rep.Exited, rep.Base, rep.Status
 	addr := strings.TrimPrefix(base, "http://")
 	key := "drain-" + hex.EncodeToString(raw[:4])
 	token, err := auth.Sign(secret, auth.Claims{Subject: "operator", Roles: map[string]auth.Role{"*": auth.RoleAdmin}, ExpiresAt: time.Now().Add(time.Hour)})
@@ -203,14 +206,4 @@ func gqlBody(query string, vars map[string]any) string {
 		panic(err)
 	}
 	return string(b)
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

@@ -94,6 +94,7 @@ var floorTable = func() map[string]floor {
 		"graph/model":           floorEdge,
 		"internal/wsclient":     floorEdge, // graphql-transport-ws client
 		"internal/mlflowimport": floorEdge, // MLflow REST client: hubctl import mlflow, bench/mlflow
+		"internal/telemetry":    floorEdge, // OpenTelemetry: the OTLP exporter the edge and the wiring set up
 		"frontend":              floorEdge, // the built explorer, embedded
 
 		"internal/store/...": floorStore,
@@ -109,6 +110,7 @@ var floorTable = func() map[string]floor {
 		"internal/evidence/evidencetest": floorTesting,
 		"internal/pyenv":                 floorTesting,
 		"internal/testwait":              floorTesting,
+		"internal/servertest":            floorTesting, // the real server binary as a child process
 		"internal/deploytest":            floorTesting, // tests of deploy/: image, compose, chart, backups
 		"internal/mlflowserver":          floorTesting, // a real MLflow server from its venv: the import test's source, bench/mlflow's peer
 		"internal/motoserver":            floorTesting, // moto's S3-compatible server from its venv: the S3 blob store's tests
