@@ -52,8 +52,9 @@ func (s *statusRecorder) WriteHeader(code int) {
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 func (m *metrics) instrument(route string, next http.Handler) http.Handler {
-	next = traceRequests(m.tracerProvider, route, next)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// The request's span (when traced) is around the log line too, so the
+	// line carries its trace_id.
+	return traceRequests(m.tracerProvider, route, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(rec, r)
@@ -67,7 +68,7 @@ func (m *metrics) instrument(route string, next http.Handler) http.Handler {
 		}
 		m.log.Log(r.Context(), level, "http request", "method", r.Method, "route", route, "status", rec.code,
 			"duration_ms", float64(took.Microseconds())/1000, "bytes_in", r.ContentLength)
-	})
+	}))
 }
 
 // registerLineageMetrics exposes what became of the OpenLineage events

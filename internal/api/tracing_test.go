@@ -3,7 +3,9 @@ package api_test
 import (
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -86,9 +88,11 @@ func TestTracesOverOTLP(t *testing.T) {
 		t.Fatalf("telemetry.Setup: %v, %v", tp, err)
 	}
 	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
+	logs := &lockedLog{}
 	h := newHub(t, func(o *api.Options) {
 		o.Store = neo4jtest.Store(t, store.WithTracerProvider(tp))
 		o.TracerProvider = tp
+		o.Logger = slog.New(telemetry.WithTraceIDs(slog.NewJSONHandler(logs, nil)))
 	})
 	key := neo4jtest.Key(t, "trace")
 	secret := "secret-name-" + key
@@ -166,6 +170,20 @@ func TestTracesOverOTLP(t *testing.T) {
 	if !under(tx, op) || !bytes.Equal(stmt.ParentSpanId, tx.SpanId) && !under(stmt, op) {
 		t.Errorf("the Neo4j spans are not under the operation span")
 	}
+	// The request's log line leads to its trace.
+	found := false
+	for line := range strings.Lines(logs.String()) {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == "http request" && rec["route"] == "graphql" {
+			found = true
+			if rec["trace_id"] != traceID || rec["span_id"] == "" || rec["span_id"] == nil {
+				t.Errorf("the request's log line: trace_id %v, span_id %v; want trace %s", rec["trace_id"], rec["span_id"], traceID)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no log line of the request:\n%s", logs.String())
+	}
 	var summary string
 	for _, a := range stmt.Attributes {
 		if a.Key == "db.query.summary" {
@@ -175,4 +193,22 @@ func TestTracesOverOTLP(t *testing.T) {
 	if summary == "" || len(summary) > 120 {
 		t.Errorf("a statement span's db.query.summary is %q", summary)
 	}
+}
+
+// lockedLog collects log output written from several goroutines.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
