@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
@@ -74,6 +76,11 @@ type Event struct {
 	// JSON (keys sorted), so a retried event is recognised whatever its
 	// key order.
 	Hash string
+
+	// canonical is that JSON; spans say where each facet is in it, by
+	// the facet's identity (mapID).
+	canonical string
+	spans     map[unsafe.Pointer]span
 }
 
 // Named is a job: its namespace, name and facets.
@@ -88,19 +95,39 @@ type Dataset struct {
 	Namespace, Name string
 	Facets          map[string]any
 	IOFacets        map[string]any
+
+	// What Parse read of the schema and columnLineage facets while
+	// checking them, so Mapped does not read them again.
+	checked bool
+	schema  []store.SchemaField
+	edges   []columnEdge
 }
 
 // path is where a checker is in the event, for messages.
 type path string
 
+// quiet is the root of a check that does not spell out where it is: an
+// event is checked quietly first, as a valid event names no path, and
+// only a refused one is checked again with paths spelt out (Parse), so
+// that the paths of the fields of a valid event cost nothing.
+const quiet path = "\x00"
+
 func (p path) at(key string) path {
-	if p == "" {
+	switch p {
+	case quiet:
+		return quiet
+	case "":
 		return path(key)
 	}
 	return path(string(p) + "." + key)
 }
 
-func (p path) index(i int) path { return path(fmt.Sprintf("%s[%d]", p, i)) }
+func (p path) index(i int) path {
+	if p == quiet {
+		return quiet
+	}
+	return path(string(p) + "[" + strconv.Itoa(i) + "]")
+}
 
 func (p path) errorf(format string, args ...any) error {
 	return errs.Invalidf("%s: %s", string(p), fmt.Sprintf(format, args...))
@@ -109,34 +136,52 @@ func (p path) errorf(format string, args ...any) error {
 // Parse reads one event from JSON and checks it against the OpenLineage
 // spec: required fields, types and formats. The error names the field.
 func Parse(body []byte) (*Event, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, errs.Invalidf("body: not JSON: %s", errs.Quote(err.Error()))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errs.Invalidf("body: more than one JSON value")
+	v, ok := decodeFast(body)
+	if !ok {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, errs.Invalidf("body: not JSON: %s", errs.Quote(err.Error()))
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, errs.Invalidf("body: more than one JSON value")
+		}
 	}
 	top, ok := v.(map[string]any)
 	if !ok {
 		return nil, errs.Invalidf("body: an OpenLineage event is a JSON object, got %s", typeName(v))
 	}
-	canonical, err := json.Marshal(top)
+	// The canonical text is written once: the hash is taken of it and the
+	// facets' texts are cut out of it (Event.rawFacets).
+	enc := encoders.Get().(*encoder)
+	enc.spans = map[unsafe.Pointer]span{}
+	enc.buf = enc.value(enc.buf[:0], top, false)
+	sum := sha256.Sum256(enc.buf)
+	e := &Event{Hash: hex.EncodeToString(sum[:]), canonical: string(enc.buf), spans: enc.spans}
+	enc.release()
+	if err := e.check(top, quiet); err != nil {
+		// Again, to say where: a fresh event, as the first check may have
+		// filled some of e.
+		if err := (&Event{}).check(top, ""); err != nil {
+			return nil, err
+		}
+		return nil, err
+	}
+	return e, nil
+}
+
+// check reads top into e, checking it; root is "" or quiet.
+func (e *Event) check(top map[string]any, root path) error {
+	var err error
+	if e.Time, err = dateTime(top, root, "eventTime", true); err != nil {
+		return err
+	}
+	if e.Producer, err = uriRef(top, root, "producer", true); err != nil {
+		return err
+	}
+	schemaURL, err := uriRef(top, root, "schemaURL", true)
 	if err != nil {
-		return nil, errs.Invalidf("body: %v", err)
-	}
-	sum := sha256.Sum256(canonical)
-	e := &Event{Hash: hex.EncodeToString(sum[:])}
-	if e.Time, err = dateTime(top, "", "eventTime", true); err != nil {
-		return nil, err
-	}
-	if e.Producer, err = uriRef(top, "", "producer", true); err != nil {
-		return nil, err
-	}
-	schemaURL, err := uriRef(top, "", "schemaURL", true)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	_, hasRun := top["run"]
 	_, hasJob := top["job"]
@@ -149,26 +194,23 @@ func Parse(body []byte) (*Event, error) {
 	case hasJob:
 		e.Kind = JobEvent
 	default:
-		return nil, errs.Invalidf("run: required (a RunEvent has run and job; a JobEvent job; a DatasetEvent dataset)")
+		return errs.Invalidf("run: required (a RunEvent has run and job; a JobEvent job; a DatasetEvent dataset)")
 	}
 	if frag := schemaURL[strings.LastIndex(schemaURL, "/")+1:]; slices.Contains([]string{"RunEvent", "JobEvent", "DatasetEvent"}, frag) && Kind(frag) != e.Kind {
-		return nil, errs.Invalidf("schemaURL: says %s, but the event has the shape of a %s", frag, e.Kind)
+		return errs.Invalidf("schemaURL: says %s, but the event has the shape of a %s", frag, e.Kind)
 	}
 	switch e.Kind {
 	case RunEvent:
-		err = e.parseRun(top)
+		err = e.parseRun(top, root)
 	case JobEvent:
-		err = e.parseJob(top)
+		err = e.parseJob(top, root)
 	case DatasetEvent:
-		err = e.parseDatasetEvent(top)
+		err = e.parseDatasetEvent(top, root)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return e, nil
+	return err
 }
 
-func (e *Event) parseRun(top map[string]any) error {
+func (e *Event) parseRun(top map[string]any, root path) error {
 	e.Type = Other
 	if raw, ok := top["eventType"]; ok && raw != nil {
 		t, ok := raw.(string)
@@ -177,44 +219,44 @@ func (e *Event) parseRun(top map[string]any) error {
 		}
 		e.Type = t
 	}
-	run, err := object(top, "", "run", true)
+	run, err := object(top, root, "run", true)
 	if err != nil {
 		return err
 	}
-	if e.RunID, err = uuidString(run, "run", "runId", true); err != nil {
+	if e.RunID, err = uuidString(run, root.at("run"), "runId", true); err != nil {
 		return err
 	}
-	if e.RunFacet, err = facets(run, "run", "facets", false); err != nil {
+	if e.RunFacet, err = facets(run, root.at("run"), "facets", false); err != nil {
 		return err
 	}
-	if err := checkRunFacets(e.RunFacet); err != nil {
+	if err := checkRunFacets(e.RunFacet, root); err != nil {
 		return err
 	}
-	if e.Job, err = job(top); err != nil {
+	if e.Job, err = job(top, root); err != nil {
 		return err
 	}
-	return e.parseIO(top)
+	return e.parseIO(top, root)
 }
 
-func (e *Event) parseJob(top map[string]any) error {
+func (e *Event) parseJob(top map[string]any, root path) error {
 	var err error
-	if e.Job, err = job(top); err != nil {
+	if e.Job, err = job(top, root); err != nil {
 		return err
 	}
-	return e.parseIO(top)
+	return e.parseIO(top, root)
 }
 
-func (e *Event) parseDatasetEvent(top map[string]any) error {
+func (e *Event) parseDatasetEvent(top map[string]any, root path) error {
 	if _, both := top["job"]; both {
 		if _, run := top["run"]; run {
 			return errs.Invalidf("dataset: a DatasetEvent has no job and run")
 		}
 	}
-	d, err := object(top, "", "dataset", true)
+	d, err := object(top, root, "dataset", true)
 	if err != nil {
 		return err
 	}
-	ds, err := dataset(d, "dataset", "")
+	ds, err := dataset(d, root.at("dataset"), "")
 	if err != nil {
 		return err
 	}
@@ -222,12 +264,12 @@ func (e *Event) parseDatasetEvent(top map[string]any) error {
 	return nil
 }
 
-func (e *Event) parseIO(top map[string]any) error {
+func (e *Event) parseIO(top map[string]any, root path) error {
 	for _, side := range []struct {
 		key, io string
 		dst     *[]Dataset
 	}{{"inputs", "inputFacets", &e.Inputs}, {"outputs", "outputFacets", &e.Outputs}} {
-		list, err := array(top, "", side.key, false)
+		list, err := array(top, root, side.key, false)
 		if err != nil {
 			return err
 		}
@@ -235,7 +277,7 @@ func (e *Event) parseIO(top map[string]any) error {
 			return errs.Invalidf("%s: at most %d datasets, got %d", side.key, MaxDatasets, len(list))
 		}
 		for i, item := range list {
-			p := path(side.key).index(i)
+			p := root.at(side.key).index(i)
 			m, ok := item.(map[string]any)
 			if !ok {
 				return p.errorf("must be an object, got %s", typeName(item))
@@ -250,22 +292,22 @@ func (e *Event) parseIO(top map[string]any) error {
 	return nil
 }
 
-func job(top map[string]any) (*Named, error) {
-	j, err := object(top, "", "job", true)
+func job(top map[string]any, root path) (*Named, error) {
+	j, err := object(top, root, "job", true)
 	if err != nil {
 		return nil, err
 	}
 	n := &Named{}
-	if n.Namespace, err = text(j, "job", "namespace", store.MaxURILen, true); err != nil {
+	if n.Namespace, err = text(j, root.at("job"), "namespace", store.MaxURILen, true); err != nil {
 		return nil, err
 	}
-	if n.Name, err = text(j, "job", "name", store.MaxURILen, true); err != nil {
+	if n.Name, err = text(j, root.at("job"), "name", store.MaxURILen, true); err != nil {
 		return nil, err
 	}
-	if n.Facets, err = facets(j, "job", "facets", true); err != nil {
+	if n.Facets, err = facets(j, root.at("job"), "facets", true); err != nil {
 		return nil, err
 	}
-	return n, checkJobFacets(n.Facets)
+	return n, checkJobFacets(n.Facets, root)
 }
 
 func dataset(m map[string]any, p path, ioKey string) (Dataset, error) {
@@ -288,5 +330,6 @@ func dataset(m map[string]any, p path, ioKey string) (Dataset, error) {
 			return d, err
 		}
 	}
-	return d, checkDatasetFacets(d, p, ioKey)
+	err = checkDatasetFacets(&d, p, ioKey)
+	return d, err
 }

@@ -1,8 +1,6 @@
 package openlineage
 
 import (
-	"encoding/json"
-
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -52,8 +50,8 @@ func deleted(v any) bool {
 	return d
 }
 
-func checkRunFacets(f map[string]any) error {
-	p := path("run.facets")
+func checkRunFacets(f map[string]any, root path) error {
+	p := root.at("run").at("facets")
 	if parent, ok := f["parent"].(map[string]any); ok {
 		pp := p.at("parent")
 		r, err := object(parent, pp, "run", true)
@@ -100,8 +98,8 @@ func checkRunFacets(f map[string]any) error {
 	return nil
 }
 
-func checkJobFacets(f map[string]any) error {
-	p := path("job.facets")
+func checkJobFacets(f map[string]any, root path) error {
+	p := root.at("job").at("facets")
 	if sc, ok := f["sourceCodeLocation"].(map[string]any); ok && !deleted(sc) {
 		for _, k := range []string{"type", "url"} {
 			if _, err := text(sc, p.at("sourceCodeLocation"), k, store.MaxURILen, true); err != nil {
@@ -122,12 +120,16 @@ func checkJobFacets(f map[string]any) error {
 	return nil
 }
 
-func checkDatasetFacets(d Dataset, p path, ioKey string) error {
+// checkDatasetFacets checks d's facets, keeping what it read of the
+// schema and the column lineage in d for Mapped.
+func checkDatasetFacets(d *Dataset, p path, ioKey string) error {
 	fp := p.at("facets")
 	if s, ok := d.Facets["schema"].(map[string]any); ok && !deleted(s) {
-		if _, err := schemaFields(s, fp.at("schema"), 0, new(int)); err != nil {
+		fields, err := schemaFields(s, fp.at("schema"), 0, new(int))
+		if err != nil {
 			return err
 		}
+		d.schema = fields
 	}
 	if v, ok := d.Facets["version"].(map[string]any); ok && !deleted(v) {
 		if _, err := text(v, fp.at("version"), "datasetVersion", store.MaxNameLen, true); err != nil {
@@ -135,9 +137,11 @@ func checkDatasetFacets(d Dataset, p path, ioKey string) error {
 		}
 	}
 	if cl, ok := d.Facets["columnLineage"].(map[string]any); ok && !deleted(cl) {
-		if _, err := columnLineage(cl, fp.at("columnLineage")); err != nil {
+		edges, err := columnLineage(cl, fp.at("columnLineage"))
+		if err != nil {
 			return err
 		}
+		d.edges = edges
 	}
 	for _, where := range []struct {
 		f map[string]any
@@ -164,6 +168,7 @@ func checkDatasetFacets(d Dataset, p path, ioKey string) error {
 			return err
 		}
 	}
+	d.checked = true
 	return nil
 }
 
@@ -280,8 +285,7 @@ func columnLineage(m map[string]any, p path) ([]columnEdge, error) {
 					ts = []any{}
 				}
 			}
-			b, _ := json.Marshal(ts)
-			e.transformations = string(b)
+			e.transformations = canonicalJSON(ts)
 			out = append(out, e)
 			if len(out) > MaxColumnEdges {
 				return nil, p.errorf("at most %d input fields in all", MaxColumnEdges)

@@ -1,8 +1,8 @@
 package openlineage
 
 import (
-	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/exphub/exphub/internal/errs"
@@ -15,68 +15,101 @@ import (
 // so nothing a producer sends is dropped unseen. A deletion becomes "" (the
 // store removes the facet); a facet over MaxFacetBytes is kept as a marker
 // saying how large it was.
-func rawFacets(f map[string]any) (store.Facets, error) {
+func (e *Event) rawFacets(f map[string]any, k *keeper) (store.Facets, error) {
 	if len(f) == 0 {
 		return nil, nil
 	}
 	out := make(store.Facets, len(f))
 	for name, v := range f {
 		if deleted(v) {
-			out[name] = ""
+			out[k.keep(name)] = ""
 			continue
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("facet %s: %w", name, err)
+		text := e.facetText(v)
+		if len(text) > MaxFacetBytes {
+			text = fmt.Sprintf(`{"_exphubTruncated":true,"bytes":%d}`, len(text))
 		}
-		if len(b) > MaxFacetBytes {
-			b = fmt.Appendf(nil, `{"_exphubTruncated":true,"bytes":%d}`, len(b))
-		}
-		out[name] = string(b)
+		out[k.keep(name)] = text
 	}
 	return out, nil
+}
+
+// facetText is a facet's JSON text (as json.Marshal writes it): cut out
+// of the event's canonical text when Parse noted where it is.
+func (e *Event) facetText(v any) string {
+	if m, ok := v.(map[string]any); ok {
+		if sp, ok := e.spans[mapID(m)]; ok {
+			return e.canonical[sp.start:sp.end]
+		}
+	}
+	return canonicalJSON(v)
+}
+
+// The strings of a decoded event share one copy of its text (decodeFast),
+// so the strings a mapped event keeps are copied out of it, lest a queued
+// event hold all of it: into one buffer per event (keeper), which costs
+// one allocation or a few instead of one per string.
+type keeper struct{ b strings.Builder }
+
+// keep returns a copy of s. The copies share k's buffer: a Builder never
+// changes what it wrote, and when it grows the copies made keep the old
+// buffer.
+func (k *keeper) keep(s string) string {
+	if s == "" {
+		return ""
+	}
+	start := k.b.Len()
+	k.b.WriteString(s)
+	return k.b.String()[start:]
 }
 
 // Mapped is an event as the store writes it, for a project and caller.
 func (e *Event) Mapped(project, actor string) (store.LineageEvent, error) {
 	out := store.LineageEvent{Hash: e.Hash, ProjectKey: project, Actor: actor, Time: e.Time}
+	k := &keeper{}
+	k.b.Grow(4 << 10)
 	if e.Kind == RunEvent {
-		out.Type = e.Type
+		out.Type = k.keep(e.Type)
+		if i := slices.Index(EventTypes, e.Type); i >= 0 {
+			out.Type = EventTypes[i] // the constant, not a copy
+		}
 	}
 	suite := "openlineage"
 	if e.Job != nil {
-		j := &store.LineageJob{Namespace: e.Job.Namespace, Name: e.Job.Name}
+		j := &store.LineageJob{Namespace: k.keep(e.Job.Namespace), Name: k.keep(e.Job.Name)}
 		var err error
-		if j.Facets, err = rawFacets(e.Job.Facets); err != nil {
+		if j.Facets, err = e.rawFacets(e.Job.Facets, k); err != nil {
 			return out, err
 		}
 		if doc, ok := e.Job.Facets["documentation"].(map[string]any); ok && !deleted(doc) {
 			d, _ := doc["description"].(string)
+			d = k.keep(d)
 			j.Description = &d
 		}
 		if sc, ok := e.Job.Facets["sourceCodeLocation"].(map[string]any); ok && !deleted(sc) {
-			j.Code = codeRef(sc)
+			j.Code = codeRef(sc, k)
 		}
 		out.Job = j
-		suite = e.Job.Name
+		suite = j.Name
 		if len(suite) > store.MaxNameLen {
 			suite = suite[:store.MaxNameLen]
 		}
 	}
 	if e.Kind == RunEvent {
-		r := &store.LineageRun{ExternalID: e.RunID}
+		r := &store.LineageRun{ExternalID: k.keep(e.RunID)}
 		var err error
-		if r.Facets, err = rawFacets(e.RunFacet); err != nil {
+		if r.Facets, err = e.rawFacets(e.RunFacet, k); err != nil {
 			return out, err
 		}
 		if em, ok := e.RunFacet["errorMessage"].(map[string]any); ok {
 			msg, _ := em["message"].(string)
+			msg = k.keep(msg)
 			r.ErrorMessage = &msg
 		}
 		if pe, ok := e.RunFacet["processing_engine"].(map[string]any); ok {
 			name, _ := pe["name"].(string)
 			version, _ := pe["version"].(string)
-			platform := strings.TrimSpace(name + " " + version)
+			platform := k.keep(strings.TrimSpace(name + " " + version))
 			r.Platform = &platform
 		}
 		if nt, ok := e.RunFacet["nominalTime"].(map[string]any); ok {
@@ -90,13 +123,13 @@ func (e *Event) Mapped(project, actor string) (store.LineageEvent, error) {
 			id, _ := pr["runId"].(string)
 			ns, _ := pj["namespace"].(string)
 			name, _ := pj["name"].(string)
-			r.ParentExternalID = strings.ToLower(id)
+			r.ParentExternalID = k.keep(strings.ToLower(id))
 			if out.Job != nil && (ns != out.Job.Namespace || name != out.Job.Name) {
-				out.Job.Parent = &store.LineageJobRef{Namespace: ns, Name: name}
+				out.Job.Parent = &store.LineageJobRef{Namespace: k.keep(ns), Name: k.keep(name)}
 			}
 		}
 		if sc, ok := e.Job.Facets["sourceCodeLocation"].(map[string]any); ok && !deleted(sc) {
-			r.Code = codeRef(sc)
+			r.Code = codeRef(sc, k)
 		}
 		out.Run = r
 	}
@@ -105,7 +138,7 @@ func (e *Event) Mapped(project, actor string) (store.LineageEvent, error) {
 		out *[]store.LineageDataset
 	}{{e.Inputs, &out.Inputs}, {e.Outputs, &out.Outputs}} {
 		for _, d := range side.in {
-			m, err := mappedDataset(d, suite)
+			m, err := e.mappedDataset(d, suite, k)
 			if err != nil {
 				return out, err
 			}
@@ -113,7 +146,7 @@ func (e *Event) Mapped(project, actor string) (store.LineageEvent, error) {
 		}
 	}
 	if e.Dataset != nil {
-		m, err := mappedDataset(*e.Dataset, suite)
+		m, err := e.mappedDataset(*e.Dataset, suite, k)
 		if err != nil {
 			return out, err
 		}
@@ -151,47 +184,61 @@ func checkWork(e store.LineageEvent) error {
 
 // codeRef reads a sourceCodeLocation facet: the repository (repoUrl, else
 // url) and the version, taken as the commit.
-func codeRef(sc map[string]any) *store.CodeRef {
+func codeRef(sc map[string]any, k *keeper) *store.CodeRef {
 	repo, _ := sc["repoUrl"].(string)
 	if repo == "" {
 		repo, _ = sc["url"].(string)
 	}
 	version, _ := sc["version"].(string)
-	return &store.CodeRef{Repo: repo, Commit: version}
+	return &store.CodeRef{Repo: k.keep(repo), Commit: k.keep(version)}
 }
 
-func mappedDataset(d Dataset, suite string) (store.LineageDataset, error) {
-	out := store.LineageDataset{Namespace: d.Namespace, Name: d.Name, URI: store.LineageSourceURI(d.Namespace, d.Name)}
+func (e *Event) mappedDataset(d Dataset, suite string, k *keeper) (store.LineageDataset, error) {
+	out := store.LineageDataset{Namespace: k.keep(d.Namespace), Name: k.keep(d.Name), URI: store.LineageSourceURI(d.Namespace, d.Name)}
 	var err error
-	if out.Facets, err = rawFacets(d.Facets); err != nil {
+	if out.Facets, err = e.rawFacets(d.Facets, k); err != nil {
 		return out, err
 	}
-	if out.IOFacets, err = rawFacets(d.IOFacets); err != nil {
+	if out.IOFacets, err = e.rawFacets(d.IOFacets, k); err != nil {
 		return out, err
 	}
 	if v, ok := d.Facets["version"].(map[string]any); ok && !deleted(v) {
-		out.Version, _ = v["datasetVersion"].(string)
+		version, _ := v["datasetVersion"].(string)
+		out.Version = k.keep(version)
 	}
-	if s, ok := d.Facets["schema"].(map[string]any); ok && !deleted(s) {
-		if out.Schema, err = schemaFields(s, "", 0, new(int)); err != nil {
-			return out, err
+	// What Parse read of the schema and the column lineage, unless d
+	// did not come from Parse.
+	schema, edges := d.schema, d.edges
+	if !d.checked {
+		if s, ok := d.Facets["schema"].(map[string]any); ok && !deleted(s) {
+			if schema, err = schemaFields(s, "", 0, new(int)); err != nil {
+				return out, err
+			}
+		}
+		if cl, ok := d.Facets["columnLineage"].(map[string]any); ok && !deleted(cl) {
+			if edges, err = columnLineage(cl, ""); err != nil {
+				return out, err
+			}
 		}
 	}
-	if cl, ok := d.Facets["columnLineage"].(map[string]any); ok && !deleted(cl) {
-		edges, err := columnLineage(cl, "")
-		if err != nil {
-			return out, err
+	if len(schema) > 0 {
+		out.Schema = make([]store.SchemaField, len(schema))
+		for i, f := range schema {
+			f.Name, f.Type = k.keep(f.Name), k.keep(f.Type)
+			out.Schema[i] = f
 		}
-		byColumn := map[string]int{}
-		for _, e := range edges {
-			i, ok := byColumn[e.output]
+	}
+	if len(edges) > 0 {
+		byColumn := make(map[string]int, len(edges))
+		for _, ce := range edges {
+			i, ok := byColumn[ce.output]
 			if !ok {
 				i = len(out.Columns)
-				byColumn[e.output] = i
-				out.Columns = append(out.Columns, store.ColumnDerivation{Column: e.output})
+				byColumn[ce.output] = i
+				out.Columns = append(out.Columns, store.ColumnDerivation{Column: k.keep(ce.output)})
 			}
-			out.Columns[i].From = append(out.Columns[i].From,
-				store.ColumnSource{Namespace: e.namespace, Name: e.name, Column: e.field, Transformations: e.transformations})
+			out.Columns[i].From = append(out.Columns[i].From, store.ColumnSource{Namespace: k.keep(ce.namespace),
+				Name: k.keep(ce.name), Column: k.keep(ce.field), Transformations: ce.transformations})
 		}
 	}
 	var rowCount *int64
@@ -200,11 +247,8 @@ func mappedDataset(d Dataset, suite string) (store.LineageDataset, error) {
 		if !ok || deleted(m) {
 			continue
 		}
-		b, err := json.Marshal(m)
-		if err != nil {
-			return out, err
-		}
-		out.Statistics = string(b)
+		out.Statistics = e.facetText(m)
+		var err error
 		if rowCount, err = integer(m, "", "rowCount"); err != nil {
 			return out, err
 		}
@@ -224,6 +268,9 @@ func mappedDataset(d Dataset, suite string) (store.LineageDataset, error) {
 		list, err := assertions(a, "")
 		if err != nil {
 			return out, err
+		}
+		for i := range list {
+			list[i].name, list[i].column, list[i].severity = k.keep(list[i].name), k.keep(list[i].column), k.keep(list[i].severity)
 		}
 		outcome, err := Outcome(suite, list, rowCount)
 		if err != nil {
