@@ -73,10 +73,15 @@ type ComplexityRoot struct {
 	}
 
 	Approval struct {
-		Actor    func(childComplexity int) int
-		At       func(childComplexity int) int
-		Comment  func(childComplexity int) int
-		Decision func(childComplexity int) int
+		Actor            func(childComplexity int) int
+		At               func(childComplexity int) int
+		Comment          func(childComplexity int) int
+		Counted          func(childComplexity int) int
+		CountedForGroup  func(childComplexity int) int
+		Decision         func(childComplexity int) int
+		Expired          func(childComplexity int) int
+		Groups           func(childComplexity int) int
+		NotCountedReason func(childComplexity int) int
 	}
 
 	AuditVerification struct {
@@ -335,6 +340,11 @@ type ComplexityRoot struct {
 		Role       func(childComplexity int) int
 	}
 
+	GroupRequirement struct {
+		Approvals func(childComplexity int) int
+		Group     func(childComplexity int) int
+	}
+
 	ImpactReport struct {
 		AtRisk                func(childComplexity int) int
 		DatasetVersions       func(childComplexity int) int
@@ -539,6 +549,7 @@ type ComplexityRoot struct {
 
 	Policy struct {
 		AllowWarnedValidations           func(childComplexity int) int
+		ApprovalsValidFor                func(childComplexity int) int
 		ApproverRole                     func(childComplexity int) int
 		BiasRules                        func(childComplexity int) int
 		CreatedAt                        func(childComplexity int) int
@@ -550,6 +561,7 @@ type ComplexityRoot struct {
 		RequireReproducible              func(childComplexity int) int
 		RequireUpstreamValidationsPassed func(childComplexity int) int
 		RequiredApprovals                func(childComplexity int) int
+		RequiredGroups                   func(childComplexity int) int
 		SeparationOfDuties               func(childComplexity int) int
 		Stages                           func(childComplexity int) int
 		Version                          func(childComplexity int) int
@@ -586,25 +598,28 @@ type ComplexityRoot struct {
 	}
 
 	PromotionRequest struct {
-		ApprovalCount     func(childComplexity int) int
-		Approvals         func(childComplexity int) int
-		CheckedAt         func(childComplexity int) int
-		Checks            func(childComplexity int) int
-		ClosedAt          func(childComplexity int) int
-		FromStage         func(childComplexity int) int
-		GovernedAlias     func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Justification     func(childComplexity int) int
-		ModelVersion      func(childComplexity int) int
-		Policy            func(childComplexity int) int
-		ProjectKey        func(childComplexity int) int
-		RequestedAt       func(childComplexity int) int
-		RequestedBy       func(childComplexity int) int
-		RequiredApprovals func(childComplexity int) int
-		Status            func(childComplexity int) int
-		TargetStage       func(childComplexity int) int
-		TrainedBy         func(childComplexity int) int
-		ViewerCanDecide   func(childComplexity int) int
+		ApprovalCount        func(childComplexity int) int
+		Approvals            func(childComplexity int) int
+		ApprovalsOutstanding func(childComplexity int) int
+		ApprovalsValidFor    func(childComplexity int) int
+		CheckedAt            func(childComplexity int) int
+		Checks               func(childComplexity int) int
+		ClosedAt             func(childComplexity int) int
+		FromStage            func(childComplexity int) int
+		GovernedAlias        func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Justification        func(childComplexity int) int
+		ModelVersion         func(childComplexity int) int
+		Policy               func(childComplexity int) int
+		ProjectKey           func(childComplexity int) int
+		RequestedAt          func(childComplexity int) int
+		RequestedBy          func(childComplexity int) int
+		RequiredApprovals    func(childComplexity int) int
+		RequiredGroups       func(childComplexity int) int
+		Status               func(childComplexity int) int
+		TargetStage          func(childComplexity int) int
+		TrainedBy            func(childComplexity int) int
+		ViewerCanDecide      func(childComplexity int) int
 	}
 
 	PromotionRequestConnection struct {
@@ -1032,6 +1047,10 @@ type PromotionRequestResolver interface {
 	TrainedBy(ctx context.Context, obj *store.PromotionRequest) (*string, error)
 	Policy(ctx context.Context, obj *store.PromotionRequest) (*store.Policy, error)
 
+	Approvals(ctx context.Context, obj *store.PromotionRequest) ([]*store.Approval, error)
+
+	ApprovalsOutstanding(ctx context.Context, obj *store.PromotionRequest) (*string, error)
+
 	ViewerCanDecide(ctx context.Context, obj *store.PromotionRequest) (bool, error)
 }
 type QueryResolver interface {
@@ -1175,12 +1194,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Approval.Comment(childComplexity), true
+	case "Approval.counted":
+		if e.ComplexityRoot.Approval.Counted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Counted(childComplexity), true
+	case "Approval.countedForGroup":
+		if e.ComplexityRoot.Approval.CountedForGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.CountedForGroup(childComplexity), true
 	case "Approval.decision":
 		if e.ComplexityRoot.Approval.Decision == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Approval.Decision(childComplexity), true
+	case "Approval.expired":
+		if e.ComplexityRoot.Approval.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Expired(childComplexity), true
+	case "Approval.groups":
+		if e.ComplexityRoot.Approval.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.Groups(childComplexity), true
+	case "Approval.notCountedReason":
+		if e.ComplexityRoot.Approval.NotCountedReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Approval.NotCountedReason(childComplexity), true
 
 	case "AuditVerification.checked":
 		if e.ComplexityRoot.AuditVerification.Checked == nil {
@@ -2160,6 +2209,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Grant.Role(childComplexity), true
 
+	case "GroupRequirement.approvals":
+		if e.ComplexityRoot.GroupRequirement.Approvals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupRequirement.Approvals(childComplexity), true
+	case "GroupRequirement.group":
+		if e.ComplexityRoot.GroupRequirement.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupRequirement.Group(childComplexity), true
+
 	case "ImpactReport.atRisk":
 		if e.ComplexityRoot.ImpactReport.AtRisk == nil {
 			break
@@ -3132,6 +3194,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Policy.AllowWarnedValidations(childComplexity), true
+	case "Policy.approvalsValidFor":
+		if e.ComplexityRoot.Policy.ApprovalsValidFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.ApprovalsValidFor(childComplexity), true
 	case "Policy.approverRole":
 		if e.ComplexityRoot.Policy.ApproverRole == nil {
 			break
@@ -3198,6 +3266,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Policy.RequiredApprovals(childComplexity), true
+	case "Policy.requiredGroups":
+		if e.ComplexityRoot.Policy.RequiredGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.RequiredGroups(childComplexity), true
 	case "Policy.separationOfDuties":
 		if e.ComplexityRoot.Policy.SeparationOfDuties == nil {
 			break
@@ -3356,6 +3430,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PromotionRequest.Approvals(childComplexity), true
+	case "PromotionRequest.approvalsOutstanding":
+		if e.ComplexityRoot.PromotionRequest.ApprovalsOutstanding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.ApprovalsOutstanding(childComplexity), true
+	case "PromotionRequest.approvalsValidFor":
+		if e.ComplexityRoot.PromotionRequest.ApprovalsValidFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.ApprovalsValidFor(childComplexity), true
 	case "PromotionRequest.checkedAt":
 		if e.ComplexityRoot.PromotionRequest.CheckedAt == nil {
 			break
@@ -3434,6 +3520,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PromotionRequest.RequiredApprovals(childComplexity), true
+	case "PromotionRequest.requiredGroups":
+		if e.ComplexityRoot.PromotionRequest.RequiredGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.RequiredGroups(childComplexity), true
 	case "PromotionRequest.status":
 		if e.ComplexityRoot.PromotionRequest.Status == nil {
 			break
@@ -4839,6 +4931,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
 			graphql.NewInputUnmarshaler("ExperimentFilter", ec.unmarshalInputExperimentFilter),
 			graphql.NewInputUnmarshaler("FinishRunInput", ec.unmarshalInputFinishRunInput),
+			graphql.NewInputUnmarshaler("GroupRequirementInput", ec.unmarshalInputGroupRequirementInput),
 			graphql.NewInputUnmarshaler("LogMetricsInput", ec.unmarshalInputLogMetricsInput),
 			graphql.NewInputUnmarshaler("LogParamsInput", ec.unmarshalInputLogParamsInput),
 			graphql.NewInputUnmarshaler("MetricPointInput", ec.unmarshalInputMetricPointInput),
@@ -5493,8 +5586,33 @@ type Policy implements Node {
   the alias; the approval that carries it out moves the alias too.
   """
   governedAliases: [String!]!
+  """
+  Approvals needed from members of named groups (the groups claim of the
+  approvers' tokens, EXPHUB_JWT_GROUPS_CLAIM), on top of requiredApprovals:
+  one approval fills at most one group slot, so "one from risk and one from
+  ml-platform" takes two people even when one is in both. A request
+  completes when requiredApprovals approvals count and every group slot is
+  filled by a counted approval whose approver was in the group when
+  approving (and still is, in the last token the hub saw of them).
+  """
+  requiredGroups: [GroupRequirement!]!
+  "Seconds an approval counts toward completing a request; null: approvals do not expire."
+  approvalsValidFor: Int
   createdAt: Time
   createdBy: String
+}
+
+"Approvals a policy needs from members of one group."
+type GroupRequirement {
+  group: String!
+  approvals: Int!
+}
+
+input GroupRequirementInput {
+  "A group name as tokens carry it: 1 to 100 bytes, no leading or trailing spaces; each group once."
+  group: String!
+  "1 to 10."
+  approvals: Int!
 }
 
 enum BiasMetric {
@@ -5537,6 +5655,10 @@ input SetPolicyInput {
   stages: [ModelStage!]! = [STAGING, PRODUCTION]
   "Model aliases governed besides production: letters, digits, _ and -, at most 100; case-insensitive."
   governedAliases: [String!]! = []
+  "Approvals needed from members of named groups (see Policy.requiredGroups); at most 10 groups."
+  requiredGroups: [GroupRequirementInput!]! = []
+  "1 to 31536000 seconds (a year); null: approvals do not expire."
+  approvalsValidFor: Int
 }
 
 type SetPolicyPayload {
@@ -5589,12 +5711,36 @@ enum ApprovalDecision {
   REJECTED
 }
 
+"""
+One approver's decision. Whether an APPROVED decision counts toward
+completing its request is decided when the request would complete, from
+what the hub can know: it learns roles and groups only from the tokens it
+is shown. It keeps, per subject and project, the grants and groups of the
+token the subject presented last in a governance request about the project
+(deciding, listing the project's promotion requests, reading its policy or
+an evidence pack), so an approval does not count when the approver's
+last-seen token no longer grants the policy's approver role in the project
+(and fills a group only while that token still names it); a role removed at
+the identity provider is known only once the approver presents a new token. An approval is also not counted
+once older than the policy's approvalsValidFor. Once a request completes,
+each approval's standing is stored and no longer changes.
+"""
 type Approval {
   "The approver (the token's subject)."
   actor: String!
   decision: ApprovalDecision!
   comment: String!
   at: Time!
+  "The approver's token groups when they decided."
+  groups: [String!]!
+  "Whether this APPROVED decision counts (now for an open request; at completion for an approved one). False for rejections."
+  counted: Boolean!
+  "Older than the policy's approvalsValidFor."
+  expired: Boolean!
+  "Why an APPROVED decision does not count (expired, or the approver no longer holds the role); null when it counts or is a rejection."
+  notCountedReason: String
+  "The required group whose slot this approval fills; null for none."
+  countedForGroup: String
 }
 
 type PromotionRequest implements Node {
@@ -5621,19 +5767,33 @@ type PromotionRequest implements Node {
   checks: [PolicyCheck!]!
   "When the stored checks were set: at the request, then whenever an evaluation changed them."
   checkedAt: Time!
+  "Decisions in order, with where each stands (see Approval)."
   approvals: [Approval!]!
+  "APPROVED decisions, counted or not."
   approvalCount: Int!
   requiredApprovals: Int!
+  "Copied from the policy version at request time."
+  requiredGroups: [GroupRequirement!]!
+  "Copied from the policy version at request time: seconds an approval counts; null: no expiry."
+  approvalsValidFor: Int
+  "What the approvals still lack, in a sentence (\"needs 1 more from group risk\"); null when complete or closed."
+  approvalsOutstanding: String
   "Closing time (APPROVED, REJECTED, CANCELLED)."
   closedAt: Time
-  "Whether the caller may approve or reject it now (open, approver, not already decided, separation of duties)."
+  """
+  Whether the caller may approve it now: open, approver role, not already
+  decided, separation of duties, and, when the role count is met but a
+  required group is missing, the caller's approval would fill a missing
+  group (an approver whose groups add nothing may approve only while the
+  role count is unmet). Any approver who passes the other rules may reject.
+  """
   viewerCanDecide: Boolean!
 }
 
 input PromotionRequestFilter {
   "Only these statuses; default: all."
   statuses: [PromotionStatus!]
-  "Only requests the caller may decide now."
+  "Only requests the caller may approve now (see PromotionRequest.viewerCanDecide)."
   decidableByViewer: Boolean
 }
 
@@ -6803,6 +6963,16 @@ func (ec *executionContext) childFields_Approval(ctx context.Context, field grap
 		return ec.fieldContext_Approval_comment(ctx, field)
 	case "at":
 		return ec.fieldContext_Approval_at(ctx, field)
+	case "groups":
+		return ec.fieldContext_Approval_groups(ctx, field)
+	case "counted":
+		return ec.fieldContext_Approval_counted(ctx, field)
+	case "expired":
+		return ec.fieldContext_Approval_expired(ctx, field)
+	case "notCountedReason":
+		return ec.fieldContext_Approval_notCountedReason(ctx, field)
+	case "countedForGroup":
+		return ec.fieldContext_Approval_countedForGroup(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Approval", field.Name)
 }
@@ -7319,6 +7489,16 @@ func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Grant", field.Name)
 }
 
+func (ec *executionContext) childFields_GroupRequirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_GroupRequirement_group(ctx, field)
+	case "approvals":
+		return ec.fieldContext_GroupRequirement_approvals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupRequirement", field.Name)
+}
+
 func (ec *executionContext) childFields_ImpactReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "root":
@@ -7695,6 +7875,10 @@ func (ec *executionContext) childFields_Policy(ctx context.Context, field graphq
 		return ec.fieldContext_Policy_stages(ctx, field)
 	case "governedAliases":
 		return ec.fieldContext_Policy_governedAliases(ctx, field)
+	case "requiredGroups":
+		return ec.fieldContext_Policy_requiredGroups(ctx, field)
+	case "approvalsValidFor":
+		return ec.fieldContext_Policy_approvalsValidFor(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Policy_createdAt(ctx, field)
 	case "createdBy":
@@ -7799,6 +7983,12 @@ func (ec *executionContext) childFields_PromotionRequest(ctx context.Context, fi
 		return ec.fieldContext_PromotionRequest_approvalCount(ctx, field)
 	case "requiredApprovals":
 		return ec.fieldContext_PromotionRequest_requiredApprovals(ctx, field)
+	case "requiredGroups":
+		return ec.fieldContext_PromotionRequest_requiredGroups(ctx, field)
+	case "approvalsValidFor":
+		return ec.fieldContext_PromotionRequest_approvalsValidFor(ctx, field)
+	case "approvalsOutstanding":
+		return ec.fieldContext_PromotionRequest_approvalsOutstanding(ctx, field)
 	case "closedAt":
 		return ec.fieldContext_PromotionRequest_closedAt(ctx, field)
 	case "viewerCanDecide":
@@ -10267,6 +10457,121 @@ func (ec *executionContext) _Approval_at(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Approval_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Approval", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Approval_groups(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _Approval_counted(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_counted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_counted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Approval_expired(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_expired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_expired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Approval_notCountedReason(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_notCountedReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotCountedReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_notCountedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _Approval_countedForGroup(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Approval_countedForGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountedForGroup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Approval_countedForGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditVerification_ok(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
@@ -14316,6 +14621,52 @@ func (ec *executionContext) _Grant_role(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Grant_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grant", field, false, false, "Role")
+}
+
+func (ec *executionContext) _GroupRequirement_group(ctx context.Context, field graphql.CollectedField, obj *store.GroupRequirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupRequirement_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupRequirement_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupRequirement", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroupRequirement_approvals(ctx context.Context, field graphql.CollectedField, obj *store.GroupRequirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupRequirement_approvals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approvals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupRequirement_approvals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupRequirement", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImpactReport_root(ctx context.Context, field graphql.CollectedField, obj *model.ImpactReport) (ret graphql.Marshaler) {
@@ -18546,6 +18897,61 @@ func (ec *executionContext) fieldContext_Policy_governedAliases(_ context.Contex
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
+func (ec *executionContext) _Policy_requiredGroups(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_requiredGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.GroupRequirement) graphql.Marshaler {
+			return ec.marshalNGroupRequirement2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_requiredGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Policy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupRequirement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Policy_approvalsValidFor(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_approvalsValidFor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalsValidFor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_approvalsValidFor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Policy_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19454,11 +19860,11 @@ func (ec *executionContext) _PromotionRequest_approvals(ctx context.Context, fie
 			return ec.fieldContext_PromotionRequest_approvals(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Approvals, nil
+			return ec.Resolvers.PromotionRequest().Approvals(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []store.Approval) graphql.Marshaler {
-			return ec.marshalNApproval2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApprovalᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Approval) graphql.Marshaler {
+			return ec.marshalNApproval2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApprovalᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19468,8 +19874,8 @@ func (ec *executionContext) fieldContext_PromotionRequest_approvals(_ context.Co
 	fc = &graphql.FieldContext{
 		Object:     "PromotionRequest",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Approval(ctx, field)
 		},
@@ -19521,6 +19927,84 @@ func (ec *executionContext) _PromotionRequest_requiredApprovals(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_PromotionRequest_requiredApprovals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PromotionRequest_requiredGroups(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_requiredGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.GroupRequirement) graphql.Marshaler {
+			return ec.marshalNGroupRequirement2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_requiredGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupRequirement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromotionRequest_approvalsValidFor(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_approvalsValidFor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovalsValidFor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_approvalsValidFor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PromotionRequest_approvalsOutstanding(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_approvalsOutstanding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PromotionRequest().ApprovalsOutstanding(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_approvalsOutstanding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PromotionRequest", field, true, true, "String")
 }
 
 func (ec *executionContext) _PromotionRequest_closedAt(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
@@ -27066,6 +27550,55 @@ func UnmarshalFinishRunInput(ctx context.Context, raw any) (model.FinishRunInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputGroupRequirementInput(ctx context.Context, obj any) (store.GroupRequirement, error) {
+	var it store.GroupRequirement
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"group", "approvals"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "group":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("group"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Group = data
+		case "approvals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvals"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approvals = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupRequirementInput unmarshals raw into the GroupRequirementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupRequirementInput(ctx context.Context, raw any) (store.GroupRequirement, error) {
+	var out store.GroupRequirement
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupRequirementInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLogMetricsInput(ctx context.Context, obj any) (model.LogMetricsInput, error) {
 	var it model.LogMetricsInput
 	if obj == nil {
@@ -28201,8 +28734,11 @@ func (ec *executionContext) unmarshalInputSetPolicyInput(ctx context.Context, ob
 	if _, present := asMap["governedAliases"]; !present {
 		asMap["governedAliases"] = []any{}
 	}
+	if _, present := asMap["requiredGroups"]; !present {
+		asMap["requiredGroups"] = []any{}
+	}
 
-	fieldsInOrder := [...]string{"projectKey", "requiredApprovals", "approverRole", "requireUpstreamValidationsPassed", "allowWarnedValidations", "biasRules", "requireReproducible", "requireReproduced", "separationOfDuties", "stages", "governedAliases"}
+	fieldsInOrder := [...]string{"projectKey", "requiredApprovals", "approverRole", "requireUpstreamValidationsPassed", "allowWarnedValidations", "biasRules", "requireReproducible", "requireReproduced", "separationOfDuties", "stages", "governedAliases", "requiredGroups", "approvalsValidFor"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28286,6 +28822,20 @@ func (ec *executionContext) unmarshalInputSetPolicyInput(ctx context.Context, ob
 				return it, err
 			}
 			it.GovernedAliases = data
+		case "requiredGroups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredGroups"))
+			data, err := ec.unmarshalNGroupRequirementInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirementᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredGroups = data
+		case "approvalsValidFor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvalsValidFor"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovalsValidFor = data
 		}
 	}
 	return it, nil
@@ -28808,6 +29358,31 @@ func (ec *executionContext) _Approval(ctx context.Context, sel ast.SelectionSet,
 		case "at":
 			out.Values[i] = ec._Approval_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Approval_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counted":
+			out.Values[i] = ec._Approval_counted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expired":
+			out.Values[i] = ec._Approval_expired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notCountedReason":
+			out.Values[i] = ec._Approval_notCountedReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "countedForGroup":
+			out.Values[i] = ec._Approval_countedForGroup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -30575,6 +31150,44 @@ func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var groupRequirementImplementors = []string{"GroupRequirement"}
+
+func (ec *executionContext) _GroupRequirement(ctx context.Context, sel ast.SelectionSet, obj *store.GroupRequirement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupRequirementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupRequirement")
+		case "group":
+			out.Values[i] = ec._GroupRequirement_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approvals":
+			out.Values[i] = ec._GroupRequirement_approvals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var impactReportImplementors = []string{"ImpactReport"}
 
 func (ec *executionContext) _ImpactReport(ctx context.Context, sel ast.SelectionSet, obj *model.ImpactReport) graphql.Marshaler {
@@ -32032,6 +32645,16 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "requiredGroups":
+			out.Values[i] = ec._Policy_requiredGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalsValidFor":
+			out.Values[i] = ec._Policy_approvalsValidFor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdAt":
 			out.Values[i] = ec._Policy_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -32350,10 +32973,11 @@ func (ec *executionContext) _PromotionRequest(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "approvals":
-			out.Values[i] = ec._PromotionRequest_approvals(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PromotionRequest_approvals(ctx, field, obj)
+				})
 		case "approvalCount":
 			out.Values[i] = ec._PromotionRequest_approvalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32364,6 +32988,22 @@ func (ec *executionContext) _PromotionRequest(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "requiredGroups":
+			out.Values[i] = ec._PromotionRequest_requiredGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalsValidFor":
+			out.Values[i] = ec._PromotionRequest_approvalsValidFor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvalsOutstanding":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PromotionRequest_approvalsOutstanding(ctx, field, obj)
+				})
 		case "closedAt":
 			out.Values[i] = ec._PromotionRequest_closedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -34911,15 +35551,11 @@ func (ec *executionContext) marshalNAddRunOutputsPayload2ᚖgithubᚗcomᚋexphu
 	return ec._AddRunOutputsPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNApproval2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApproval(ctx context.Context, sel ast.SelectionSet, v store.Approval) graphql.Marshaler {
-	return ec._Approval(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNApproval2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApprovalᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Approval) graphql.Marshaler {
+func (ec *executionContext) marshalNApproval2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApprovalᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Approval) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNApproval2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApproval(ctx, sel, v[i])
+		return ec.marshalNApproval2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApproval(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -34929,6 +35565,14 @@ func (ec *executionContext) marshalNApproval2ᚕgithubᚗcomᚋexphubᚋexphub�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNApproval2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApproval(ctx context.Context, sel ast.SelectionSet, v *store.Approval) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Approval!")
+		return graphql.Null
+	}
+	return ec._Approval(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNApprovalDecision2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDecision(ctx context.Context, v any) (store.Decision, error) {
@@ -35576,6 +36220,45 @@ func (ec *executionContext) marshalNGrant2ᚖgithubᚗcomᚋexphubᚋexphubᚋgr
 		return graphql.Null
 	}
 	return ec._Grant(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroupRequirement2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirement(ctx context.Context, sel ast.SelectionSet, v store.GroupRequirement) graphql.Marshaler {
+	return ec._GroupRequirement(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGroupRequirement2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirementᚄ(ctx context.Context, sel ast.SelectionSet, v []store.GroupRequirement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupRequirement2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNGroupRequirementInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirementᚄ(ctx context.Context, v any) ([]*store.GroupRequirement, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*store.GroupRequirement, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupRequirementInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirement(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNGroupRequirementInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirement(ctx context.Context, v any) (*store.GroupRequirement, error) {
+	res, err := ec.unmarshalInputGroupRequirementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNHealth2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐHealth(ctx context.Context, v any) (model.Health, error) {

@@ -25,7 +25,11 @@ func (r *Resolver) setPolicy(ctx context.Context, in model.SetPolicyInput) (*mod
 	pi := store.PolicyInput{RequiredApprovals: in.RequiredApprovals, ApproverRole: string(in.ApproverRole),
 		RequireUpstreamValidationsPassed: in.RequireUpstreamValidationsPassed, AllowWarnedValidations: in.AllowWarnedValidations,
 		RequireReproducible: in.RequireReproducible, RequireReproduced: in.RequireReproduced, SeparationOfDuties: in.SeparationOfDuties,
-		Stages: in.Stages, BiasRules: make([]store.BiasRule, len(in.BiasRules)), GovernedAliases: in.GovernedAliases}
+		Stages: in.Stages, BiasRules: make([]store.BiasRule, len(in.BiasRules)), GovernedAliases: in.GovernedAliases,
+		RequiredGroups: make([]store.GroupRequirement, len(in.RequiredGroups)), ApprovalsValidFor: in.ApprovalsValidFor}
+	for i, g := range in.RequiredGroups {
+		pi.RequiredGroups[i] = *g
+	}
 	for i, b := range in.BiasRules {
 		pi.BiasRules[i] = store.BiasRule{Metric: b.Metric, Threshold: b.Threshold}
 	}

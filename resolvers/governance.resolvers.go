@@ -117,13 +117,35 @@ func (r *promotionRequestResolver) Policy(ctx context.Context, obj *store.Promot
 	return loadersFor(ctx, r.Store).policy.Load(ctx, obj.PolicyID)
 }
 
+// Approvals is the resolver for the approvals field.
+func (r *promotionRequestResolver) Approvals(ctx context.Context, obj *store.PromotionRequest) ([]*store.Approval, error) {
+	approvals, _ := r.Governance.Standings(obj)
+	out := make([]*store.Approval, len(approvals))
+	for i := range approvals {
+		out[i] = &approvals[i]
+	}
+	return out, nil
+}
+
+// ApprovalsOutstanding is the resolver for the approvalsOutstanding field.
+func (r *promotionRequestResolver) ApprovalsOutstanding(ctx context.Context, obj *store.PromotionRequest) (*string, error) {
+	if !obj.Status.Open() {
+		return nil, nil
+	}
+	_, outstanding := r.Governance.Standings(obj)
+	if outstanding == "" {
+		return nil, nil
+	}
+	return &outstanding, nil
+}
+
 // ViewerCanDecide is the resolver for the viewerCanDecide field.
 func (r *promotionRequestResolver) ViewerCanDecide(ctx context.Context, obj *store.PromotionRequest) (bool, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return false, err
 	}
-	return governance.CanDecide(p, obj), nil
+	return r.Governance.CanApprove(p, obj), nil
 }
 
 // Policy is the resolver for the policy field.

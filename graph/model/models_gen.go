@@ -385,7 +385,7 @@ type PromotionRequestEdge struct {
 type PromotionRequestFilter struct {
 	// Only these statuses; default: all.
 	Statuses []store.PromotionStatus `json:"statuses,omitempty"`
-	// Only requests the caller may decide now.
+	// Only requests the caller may approve now (see PromotionRequest.viewerCanDecide).
 	DecidableByViewer *bool `json:"decidableByViewer,omitempty"`
 }
 
@@ -604,6 +604,10 @@ type SetPolicyInput struct {
 	Stages []store.ModelStage `json:"stages"`
 	// Model aliases governed besides production: letters, digits, _ and -, at most 100; case-insensitive.
 	GovernedAliases []string `json:"governedAliases"`
+	// Approvals needed from members of named groups (see Policy.requiredGroups); at most 10 groups.
+	RequiredGroups []*store.GroupRequirement `json:"requiredGroups"`
+	// 1 to 31536000 seconds (a year); null: approvals do not expire.
+	ApprovalsValidFor *int `json:"approvalsValidFor,omitempty"`
 }
 
 type SetPolicyPayload struct {

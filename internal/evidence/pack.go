@@ -91,6 +91,22 @@ type Approval struct {
 	Decision string    `json:"decision"`
 	Comment  string    `json:"comment"`
 	At       time.Time `json:"at"`
+	// Groups are the approver's token groups when they decided (packs
+	// since approver groups; absent in older packs and when none).
+	Groups []string `json:"groups,omitempty"`
+	// Counted says whether an APPROVED decision counted toward the
+	// request when the pack was made (absent in older packs and for
+	// rejections); NotCountedReason says why not, CountedForGroup which
+	// required group it filled.
+	Counted          *bool  `json:"counted,omitempty"`
+	NotCountedReason string `json:"notCountedReason,omitempty"`
+	CountedForGroup  string `json:"countedForGroup,omitempty"`
+}
+
+// GroupRequirement asks for approvals from members of a named group.
+type GroupRequirement struct {
+	Group     string `json:"group"`
+	Approvals int    `json:"approvals"`
 }
 
 // Policy is the policy version the request is held to.
@@ -105,8 +121,12 @@ type Policy struct {
 	RequireReproduced                bool       `json:"requireReproduced"`
 	SeparationOfDuties               bool       `json:"separationOfDuties"`
 	Stages                           []string   `json:"stages"`
-	CreatedAt                        *time.Time `json:"createdAt,omitempty"`
-	CreatedBy                        string     `json:"createdBy,omitempty"`
+	// RequiredGroups and ApprovalsValidFor (seconds) are absent when the
+	// policy has none, and in packs made before they existed.
+	RequiredGroups    []GroupRequirement `json:"requiredGroups,omitempty"`
+	ApprovalsValidFor *int               `json:"approvalsValidFor,omitempty"`
+	CreatedAt         *time.Time         `json:"createdAt,omitempty"`
+	CreatedBy         string             `json:"createdBy,omitempty"`
 }
 
 // BiasRule is one fairness bound of a policy.

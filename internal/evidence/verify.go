@@ -595,6 +595,38 @@ func (v *verifier) approvals() {
 	}
 }
 
+// countedApprovals checks, in packs that say which approvals counted
+// (since approver groups), that the counted ones meet the policy's count
+// and fill each required group.
+func (v *verifier) countedApprovals() {
+	r, pol := &v.p.Request, &v.p.Policy
+	said, counted := false, 0
+	filled := map[string]int{}
+	for _, a := range r.Approvals {
+		if a.Counted == nil {
+			continue
+		}
+		said = true
+		if *a.Counted && a.Decision == decisionApproved {
+			counted++
+			if a.CountedForGroup != "" {
+				filled[a.CountedForGroup]++
+			}
+		}
+	}
+	if !said {
+		return
+	}
+	if counted < pol.RequiredApprovals {
+		v.add("promotionRequest.approvals", "the request is APPROVED with %d counted approval(s), but policy version %d requires %d", counted, pol.Version, pol.RequiredApprovals)
+	}
+	for _, g := range pol.RequiredGroups {
+		if filled[g.Group] < g.Approvals {
+			v.add("promotionRequest.approvals", "the request is APPROVED with %d counted approval(s) from group %s, but policy version %d requires %d", filled[g.Group], g.Group, pol.Version, g.Approvals)
+		}
+	}
+}
+
 // approved checks what an APPROVED request must have.
 func (v *verifier) approved() {
 	r := &v.p.Request
@@ -604,6 +636,7 @@ func (v *verifier) approved() {
 	if n, want := len(r.ApprovedBy()), v.p.Policy.RequiredApprovals; n < want {
 		v.add("promotionRequest.approvals", "the request is APPROVED with %d approval(s) from distinct approvers, but policy version %d requires %d", n, v.p.Policy.Version, want)
 	}
+	v.countedApprovals()
 	for _, c := range r.Checks {
 		if c.Verdict != verdictPassed {
 			v.add("promotionRequest.checks["+c.Name+"]", "verdict is %s, but the request is APPROVED", c.Verdict)

@@ -59,7 +59,7 @@ func (s *Service) evidencePack(ctx context.Context, requestID, generatedBy strin
 
 func (s *Service) gather(ctx context.Context, req *store.PromotionRequest, generatedBy string, scope store.Scope) (*evidence.Pack, error) {
 	pack := &evidence.Pack{Format: evidence.Format, GeneratedAt: s.now().UTC(), GeneratedBy: generatedBy,
-		Request: packRequest(req), Validations: []evidence.Validation{}, BiasChecks: []evidence.BiasCheck{}}
+		Request: s.packRequest(req), Validations: []evidence.Validation{}, BiasChecks: []evidence.BiasCheck{}}
 	pols, err := s.store.PoliciesByIDs(ctx, []string{req.PolicyID})
 	if err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func (s *Service) packRunArtifacts(ctx context.Context, pack *evidence.Pack, sco
 	return with, nil
 }
 
-func packRequest(req *store.PromotionRequest) evidence.Request {
+func (s *Service) packRequest(req *store.PromotionRequest) evidence.Request {
 	r := evidence.Request{ID: req.ID, ProjectKey: req.ProjectKey, ModelVersion: req.ModelVersionID, FromStage: string(req.FromStage),
 		TargetStage: string(req.TargetStage), Status: string(req.Status), Justification: req.Justification, RequestedBy: req.RequestedBy,
 		RequestedAt: req.RequestedAt, TrainedBy: req.TrainedBy, PolicyVersion: req.PolicyVersion, CheckedAt: req.CheckedAt,
@@ -218,8 +218,16 @@ func packRequest(req *store.PromotionRequest) evidence.Request {
 	for _, c := range req.Checks {
 		r.Checks = append(r.Checks, evidence.Check{Name: string(c.Name), Verdict: string(c.Verdict), Detail: c.Detail, EvidenceIDs: c.EvidenceIDs})
 	}
-	for _, a := range req.Approvals {
-		r.Approvals = append(r.Approvals, evidence.Approval{Actor: a.Actor, Decision: string(a.Decision), Comment: a.Comment, At: a.At})
+	approvals, _ := s.Standings(req)
+	for _, a := range approvals {
+		pa := evidence.Approval{Actor: a.Actor, Decision: string(a.Decision), Comment: a.Comment, At: a.At}
+		if len(a.Groups) > 0 {
+			pa.Groups = a.Groups
+		}
+		if a.Decision == store.DecisionApproved {
+			pa.Counted, pa.NotCountedReason, pa.CountedForGroup = &a.Counted, deref(a.NotCountedReason), deref(a.CountedForGroup)
+		}
+		r.Approvals = append(r.Approvals, pa)
 	}
 	return r
 }
@@ -235,6 +243,10 @@ func packPolicy(p *store.Policy) evidence.Policy {
 	for _, st := range p.Stages {
 		out.Stages = append(out.Stages, string(st))
 	}
+	for _, g := range p.RequiredGroups {
+		out.RequiredGroups = append(out.RequiredGroups, evidence.GroupRequirement{Group: g.Group, Approvals: g.Approvals})
+	}
+	out.ApprovalsValidFor = p.ApprovalsValidFor
 	return out
 }
 

@@ -46,6 +46,9 @@ func CheckPolicy(in store.PolicyInput) (store.PolicyInput, error) {
 			return in, errs.Invalidf("stages[%d]: a promotion targets STAGING or PRODUCTION, got %s", i, st)
 		}
 	}
+	if err := checkGroups(in); err != nil {
+		return in, err
+	}
 	aliases, err := checkGovernedAliases(in.GovernedAliases)
 	if err != nil {
 		return in, err

@@ -216,4 +216,4 @@ func biasCheck(latest *store.BiasCheck, rules []store.BiasRule) store.PolicyChec
 
 // Rules are the rules the store applies inside the transactions that
 // change a request's evidence; the wiring passes them to store.WithRules.
-var Rules = store.Rules{Checks: Checks, Status: Status}
+var Rules = store.Rules{Checks: Checks, Status: Status, Tally: Tally}

@@ -25,7 +25,9 @@ type Store interface {
 	PoliciesByIDs(ctx context.Context, ids []string) (map[string]*store.Policy, error)
 
 	RequestPromotion(ctx context.Context, actor string, in store.RequestPromotionInput) (*store.PromotionRequest, error)
-	Decide(ctx context.Context, actor, requestID string, d store.Decision, comment string, allow func(*store.PromotionRequest) error) (*store.PromotionRequest, bool, error)
+	Decide(ctx context.Context, actor string, grants, groups []string, requestID string, d store.Decision, comment string, allow func(*store.PromotionRequest) error) (*store.PromotionRequest, bool, error)
+	// RecordPresented keeps what a subject's token last said.
+	RecordPresented(ctx context.Context, subject, projectKey string, grants, groups []string) error
 	CancelPromotion(ctx context.Context, actor, requestID string, allow func(*store.PromotionRequest) error) (*store.PromotionRequest, error)
 	ReevaluatePromotion(ctx context.Context, actor, requestID string, allow func(*store.PromotionRequest) error) (*store.PromotionRequest, bool, error)
 	PromotionRequestsByIDs(ctx context.Context, ids []string) (map[string]*store.PromotionRequest, error)
@@ -69,10 +71,11 @@ const BiasCheckTimeout = 5 * time.Minute
 // Service carries out governance operations for a caller: each checks the
 // caller's access, applies the rules and writes through the store.
 type Service struct {
-	store   Store
-	lineage *lineage.Service
-	data    DataSource
-	now     func() time.Time
+	store    Store
+	lineage  *lineage.Service
+	data     DataSource
+	now      func() time.Time
+	presence presence
 }
 
 // New returns a Service over st; data opens evaluation data for bias
@@ -80,8 +83,17 @@ type Service struct {
 // walked and shaped by a lineage.Service over st, so a pack shows what the
 // lineage query shows.
 func New(st Store, data DataSource) *Service {
-	return &Service{store: st, lineage: lineage.New(st), data: data, now: time.Now}
+	s := &Service{store: st, lineage: lineage.New(st), data: data, now: time.Now}
+	// Approvals are stamped by the store's clock; the rules that judge
+	// them (expiry) read the same one.
+	if c, ok := st.(interface{ Now() time.Time }); ok {
+		s.now = c.Now
+	}
+	return s
 }
+
+// Now is the time the service's rules judge approvals at.
+func (s *Service) Now() time.Time { return s.now() }
 
 func (s *Service) request(ctx context.Context, p *auth.Principal, id string, min auth.Role) (*store.PromotionRequest, error) {
 	return access.Load(ctx, p, "promotionRequestId", id, store.KindPromotionRequest, access.ByID(s.store.PromotionRequestsByIDs),
@@ -115,6 +127,7 @@ func (s *Service) Policy(ctx context.Context, p *auth.Principal, projectKey stri
 	if err := access.Require(p, projectKey, auth.RoleViewer); err != nil {
 		return nil, err
 	}
+	s.noticed(ctx, p, projectKey)
 	var v *int64
 	if version != nil {
 		if *version < 0 {
@@ -135,18 +148,68 @@ func (s *Service) RequestPromotion(ctx context.Context, p *auth.Principal, in st
 	return s.store.RequestPromotion(ctx, p.Subject, in)
 }
 
-// Decide approves or rejects a request under Decision, applied by the
-// store to the request as it is under its lock. promoted reports whether
-// this decision carried the promotion out.
+// Decide approves (under Approving) or rejects (under Decision) a
+// request, the rule applied by the store to the request as it is under
+// its lock. The caller's token is recorded with the decision
+// (RecordPresented), so their approval is judged by it from then on.
+// promoted reports whether this decision carried the promotion out.
 func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, d store.Decision, comment string) (req *store.PromotionRequest, promoted bool, err error) {
 	if req, err = s.request(ctx, p, id, auth.RoleViewer); err != nil {
 		return nil, false, err
 	}
+	rule := func(r *store.PromotionRequest) error { return Decision(p, r) }
+	if d == store.DecisionApproved {
+		rule = func(r *store.PromotionRequest) error { return Approving(p, r, s.now()) }
+	}
 	// Refused before the write when it is already clear.
-	if err := Decision(p, req); err != nil {
+	if err := rule(req); err != nil {
 		return nil, false, err
 	}
-	return s.store.Decide(ctx, p.Subject, req.ID, d, comment, func(locked *store.PromotionRequest) error { return Decision(p, locked) })
+	return s.store.Decide(ctx, p.Subject, GrantsIn(p, req.ProjectKey), p.Groups, req.ID, d, comment, rule)
+}
+
+// Standings returns req's approvals with where each stands (Tally), and
+// what is still needed ("" when complete or closed): for an open request
+// now; for one its approvals completed, as stored then; for another
+// closed request, at its closing time with the tokens its approvers held
+// when they decided.
+func (s *Service) Standings(req *store.PromotionRequest) ([]store.Approval, string) {
+	out := slices.Clone(req.Approvals)
+	if slices.ContainsFunc(out, func(a store.Approval) bool { return a.Settled }) {
+		return out, ""
+	}
+	at, judged := s.now(), req
+	if req.ClosedAt != nil {
+		c := *req
+		c.Approvals = slices.Clone(req.Approvals)
+		for i := range c.Approvals {
+			c.Approvals[i].Presented = nil
+		}
+		at, judged = *req.ClosedAt, &c
+	}
+	t := Tally(judged, at)
+	if req.ClosedAt != nil {
+		t.Outstanding = ""
+	}
+	for i := range out {
+		st := t.Standings[i]
+		out[i].Counted, out[i].Expired = st.Counted, st.Expired
+		if st.Reason != "" {
+			out[i].NotCountedReason = &st.Reason
+		}
+		if st.Group != "" {
+			out[i].CountedForGroup = &st.Group
+		}
+		if out[i].Groups == nil {
+			out[i].Groups = []string{}
+		}
+	}
+	return out, t.Outstanding
+}
+
+// CanApprove reports whether p may approve req now (Approving).
+func (s *Service) CanApprove(p *auth.Principal, req *store.PromotionRequest) bool {
+	return CanApprove(p, req, s.now())
 }
 
 // Cancel withdraws a request under Cancellation.
@@ -172,8 +235,8 @@ func (s *Service) Reevaluate(ctx context.Context, p *auth.Principal, id string) 
 type RequestFilter struct {
 	ProjectKey string
 	Statuses   []store.PromotionStatus
-	// DecidableByCaller keeps the requests Decision lets the caller
-	// decide now.
+	// DecidableByCaller keeps the requests Approving lets the caller
+	// approve now.
 	DecidableByCaller bool
 }
 
@@ -182,6 +245,7 @@ func (s *Service) PromotionRequests(ctx context.Context, p *auth.Principal, f Re
 	if p == nil {
 		return store.Conn[*store.PromotionRequest]{}, errs.Unauthenticated
 	}
+	s.noticed(ctx, p, f.ProjectKey)
 	if f.ProjectKey != "" && !access.CanRead(p, f.ProjectKey) {
 		return store.Conn[*store.PromotionRequest]{}, access.ForbiddenRead(f.ProjectKey)
 	}
@@ -196,7 +260,7 @@ func (s *Service) PromotionRequests(ctx context.Context, p *auth.Principal, f Re
 	if err != nil {
 		return store.Conn[*store.PromotionRequest]{}, err
 	}
-	return store.PagePromotionRequests(slices.DeleteFunc(all, func(r *store.PromotionRequest) bool { return !CanDecide(p, r) }), page)
+	return store.PagePromotionRequests(slices.DeleteFunc(all, func(r *store.PromotionRequest) bool { return !CanApprove(p, r, s.now()) }), page)
 }
 
 // RequestedEvent is the request as its PROMOTION_REQUESTED event describes
@@ -381,5 +445,6 @@ func (s *Service) EvidencePack(ctx context.Context, p *auth.Principal, id string
 	if err := access.Require(p, req.ProjectKey, auth.RoleAuditor); err != nil {
 		return nil, err
 	}
+	s.noticed(ctx, p, req.ProjectKey)
 	return s.evidencePack(ctx, req.ID, p.Subject, access.Scope(p))
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"time"
 )
 
 // CheckName names a policy check.
@@ -42,6 +43,19 @@ type Rules struct {
 	Checks func(pol *Policy, req *PromotionRequest, ev *CheckEvidence) []PolicyCheck
 	// Status is the status of an open request with these checks.
 	Status func(checks []PolicyCheck) PromotionStatus
+	// Tally says where req's approvals stand at now: which count and
+	// whether they complete it. Without it, the APPROVED decisions
+	// count and complete it when they reach RequiredApprovals.
+	Tally func(req *PromotionRequest, now time.Time) ApprovalTally
+}
+
+// tally applies Rules.Tally, or the plain count without it.
+func (s *Store) tally(req *PromotionRequest, now time.Time) ApprovalTally {
+	if s.rules.Tally != nil {
+		return s.rules.Tally(req, now)
+	}
+	n := req.ApprovalCount()
+	return ApprovalTally{Counted: n, Complete: n >= req.RequiredApprovals}
 }
 
 // WithRules gives the store the governance rules it applies.

@@ -37,6 +37,13 @@ type BiasRule struct {
 	Threshold float64    `json:"threshold"`
 }
 
+// GroupRequirement asks for approvals from members of a named group (the
+// approvers' token groups claim).
+type GroupRequirement struct {
+	Group     string `json:"group"`
+	Approvals int    `json:"approvals"`
+}
+
 // Approver roles a policy may require.
 const (
 	ApproverRoleApprover = "APPROVER"
@@ -68,12 +75,19 @@ type PolicyInput struct {
 	// GovernedAliases are model aliases (lower case) that, like
 	// ProductionAlias, move only through an approved promotion request.
 	GovernedAliases []string
+	// RequiredGroups ask for approvals from members of named groups, on
+	// top of RequiredApprovals; one approval fills at most one of them.
+	RequiredGroups []GroupRequirement
+	// ApprovalsValidFor is how long, in seconds, an approval counts
+	// toward completing a request; nil: approvals do not expire.
+	ApprovalsValidFor *int
 }
 
 // DefaultPolicy is version 0: one approver, upstream validations passed,
 // separation of duties, promotion to staging or production.
 var DefaultPolicy = PolicyInput{RequiredApprovals: 1, ApproverRole: ApproverRoleApprover, RequireUpstreamValidationsPassed: true,
-	SeparationOfDuties: true, BiasRules: []BiasRule{}, Stages: []ModelStage{StageStaging, StageProduction}, GovernedAliases: []string{}}
+	SeparationOfDuties: true, BiasRules: []BiasRule{}, Stages: []ModelStage{StageStaging, StageProduction}, GovernedAliases: []string{},
+	RequiredGroups: []GroupRequirement{}}
 
 func decodePolicy(m map[string]any) (*Policy, error) {
 	p := props{m: m}
@@ -90,6 +104,14 @@ func decodePolicy(m map[string]any) (*Policy, error) {
 		in.Stages = append(in.Stages, ModelStage(st))
 	}
 	in.GovernedAliases = p.strs("governedAliases")
+	var err error
+	if in.RequiredGroups, err = decodeGroups(p.str("requiredGroups")); err != nil {
+		return nil, fmt.Errorf("policy %s: %w", pol.ID, err)
+	}
+	if v := p.optInt("approvalsValidFor"); v != nil {
+		n := int(*v)
+		in.ApprovalsValidFor = &n
+	}
 	if text := p.str("biasRules"); p.err == nil && json.Unmarshal([]byte(text), &in.BiasRules) != nil {
 		return nil, fmt.Errorf("policy %s: stored biasRules are not JSON", pol.ID)
 	}
@@ -105,6 +127,39 @@ func (p *Policy) apply(in PolicyInput) {
 	if p.GovernedAliases == nil {
 		p.GovernedAliases = []string{}
 	}
+	p.RequiredGroups = slices.Clone(in.RequiredGroups)
+	if p.RequiredGroups == nil {
+		p.RequiredGroups = []GroupRequirement{}
+	}
+}
+
+// decodeGroups reads stored group requirements (JSON; absent: none).
+func decodeGroups(text string) ([]GroupRequirement, error) {
+	out := []GroupRequirement{}
+	if text == "" {
+		return out, nil
+	}
+	if err := json.Unmarshal([]byte(text), &out); err != nil {
+		return nil, fmt.Errorf("stored requiredGroups are not JSON")
+	}
+	return out, nil
+}
+
+// encodeGroups is the stored form of group requirements.
+func encodeGroups(gs []GroupRequirement) (string, error) {
+	if gs == nil {
+		gs = []GroupRequirement{}
+	}
+	b, err := json.Marshal(gs)
+	return string(b), err
+}
+
+// intOrNil is a nullable integer property.
+func intOrNil(v *int) any {
+	if v == nil {
+		return nil
+	}
+	return int64(*v)
 }
 
 // Canonical returns in with its bias rules ordered by metric and its
@@ -115,6 +170,8 @@ func (in PolicyInput) Canonical() PolicyInput {
 	slices.SortStableFunc(in.BiasRules, func(a, b BiasRule) int { return cmp.Compare(a.Metric, b.Metric) })
 	in.Stages = slices.Compact(slices.Sorted(slices.Values(in.Stages)))
 	in.GovernedAliases = slices.Compact(slices.Sorted(slices.Values(in.GovernedAliases)))
+	in.RequiredGroups = slices.Clone(in.RequiredGroups)
+	slices.SortStableFunc(in.RequiredGroups, func(a, b GroupRequirement) int { return cmp.Compare(a.Group, b.Group) })
 	return in
 }
 
@@ -123,7 +180,8 @@ func (in PolicyInput) equal(o PolicyInput) bool {
 		in.RequireUpstreamValidationsPassed == o.RequireUpstreamValidationsPassed && in.AllowWarnedValidations == o.AllowWarnedValidations &&
 		slices.Equal(in.BiasRules, o.BiasRules) && in.RequireReproducible == o.RequireReproducible &&
 		in.RequireReproduced == o.RequireReproduced && in.SeparationOfDuties == o.SeparationOfDuties && slices.Equal(in.Stages, o.Stages) &&
-		slices.Equal(in.GovernedAliases, o.GovernedAliases)
+		slices.Equal(in.GovernedAliases, o.GovernedAliases) && slices.Equal(in.RequiredGroups, o.RequiredGroups) &&
+		(in.ApprovalsValidFor == nil) == (o.ApprovalsValidFor == nil) && (in.ApprovalsValidFor == nil || *in.ApprovalsValidFor == *o.ApprovalsValidFor)
 }
 
 // currentPolicy is the statement that returns a project's latest policy.
@@ -138,6 +196,10 @@ const currentPolicy = `
 func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in PolicyInput) (*Policy, bool, error) {
 	in = in.Canonical()
 	rules, err := json.Marshal(in.BiasRules)
+	if err != nil {
+		return nil, false, err
+	}
+	groups, err := encodeGroups(in.RequiredGroups)
 	if err != nil {
 		return nil, false, err
 	}
@@ -180,12 +242,14 @@ func (s *Store) SetPolicy(ctx context.Context, actor, projectKey string, in Poli
 			        requiredApprovals: $requiredApprovals, approverRole: $approverRole,
 			        requireUpstreamValidationsPassed: $upstream, allowWarnedValidations: $warned, biasRules: $rules,
 			        requireReproducible: $reproducible, requireReproduced: $reproduced, separationOfDuties: $sod,
-			        stages: $stages, governedAliases: $governedAliases, createdAt: $now, createdBy: $actor})
+			        stages: $stages, governedAliases: $governedAliases, requiredGroups: $requiredGroups,
+			        approvalsValidFor: $approvalsValidFor, createdAt: $now, createdBy: $actor})
 			RETURN pol{.*} AS pol`,
 			map[string]any{"projectKey": projectKey, "id": newID(KindPolicy), "version": version + 1, "requiredApprovals": in.RequiredApprovals,
 				"approverRole": in.ApproverRole, "upstream": in.RequireUpstreamValidationsPassed, "warned": in.AllowWarnedValidations,
 				"rules": string(rules), "reproducible": in.RequireReproducible, "reproduced": in.RequireReproduced,
-				"sod": in.SeparationOfDuties, "stages": stages, "governedAliases": nonNil(in.GovernedAliases), "now": s.now().UTC(), "actor": actor})
+				"sod": in.SeparationOfDuties, "stages": stages, "governedAliases": nonNil(in.GovernedAliases),
+				"requiredGroups": groups, "approvalsValidFor": intOrNil(in.ApprovalsValidFor), "now": s.now().UTC(), "actor": actor})
 		if err != nil {
 			return result{}, err
 		}

@@ -82,7 +82,11 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 		req := &PromotionRequest{ID: newID(KindPromotionRequest), ProjectKey: v.ProjectKey, ModelVersionID: v.ID, ModelID: v.ModelID,
 			FromStage: v.Stage, TargetStage: in.TargetStage, Alias: in.Alias, Justification: in.Justification, RequestedBy: actor, RequestedAt: s.now().UTC(),
 			PolicyID: pol.ID, PolicyVersion: pol.Version, RequiredApprovals: pol.RequiredApprovals, ApproverRole: pol.ApproverRole,
-			SeparationOfDuties: pol.SeparationOfDuties}
+			SeparationOfDuties: pol.SeparationOfDuties, RequiredGroups: pol.RequiredGroups, ApprovalsValidFor: pol.ApprovalsValidFor}
+		groups, err := encodeGroups(pol.RequiredGroups)
+		if err != nil {
+			return nil, err
+		}
 		req.TrainingRunID, _ = runID.(string)
 		req.TrainedBy, _ = trainedBy.(string)
 		trainingProject, _ := rec.Get("trainingProject")
@@ -102,14 +106,16 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 			        fromStage: $fromStage, targetStage: $targetStage, alias: $alias, status: $status, open: true, justification: $justification,
 			        requestedBy: $requestedBy, requestedAt: $requestedAt, trainedBy: $trainedBy, trainingRunId: $trainingRunId,
 			        policyId: $policyId, policyVersion: $policyVersion, requiredApprovals: $requiredApprovals,
-			        approverRole: $approverRole, separationOfDuties: $sod, checks: $checks, checkedAt: $requestedAt, createdAt: $requestedAt})
+			        approverRole: $approverRole, separationOfDuties: $sod, requiredGroups: $requiredGroups, approvalsValidFor: $approvalsValidFor,
+			        checks: $checks, checkedAt: $requestedAt, createdAt: $requestedAt})
 			CREATE (r)-[:PROMOTES]->(v)
 			CREATE (r)-[:HELD_TO]->(pol)`,
 			map[string]any{"id": req.ID, "projectKey": req.ProjectKey, "modelVersionId": req.ModelVersionID, "modelId": req.ModelID,
 				"fromStage": string(req.FromStage), "targetStage": string(req.TargetStage), "alias": nilIfEmpty(req.Alias), "status": string(req.Status),
 				"justification": req.Justification, "requestedBy": actor, "requestedAt": req.RequestedAt, "trainedBy": nilIfEmpty(req.TrainedBy),
 				"trainingRunId": nilIfEmpty(req.TrainingRunID), "policyId": pol.ID, "policyVersion": pol.Version,
-				"requiredApprovals": pol.RequiredApprovals, "approverRole": pol.ApproverRole, "sod": pol.SeparationOfDuties, "checks": string(checks)})
+				"requiredApprovals": pol.RequiredApprovals, "approverRole": pol.ApproverRole, "sod": pol.SeparationOfDuties, "checks": string(checks),
+				"requiredGroups": groups, "approvalsValidFor": intOrNil(pol.ApprovalsValidFor)})
 		if err != nil {
 			return nil, err
 		}
@@ -117,6 +123,9 @@ func (s *Store) RequestPromotion(ctx context.Context, actor string, in RequestPr
 			"modelVersionId": req.ModelVersionID, "targetStage": string(req.TargetStage), "status": string(req.Status),
 			"requestedBy": actor, "trainedBy": owned(req.TrainedBy, tp), "approverRole": req.ApproverRole, "separationOfDuties": req.SeparationOfDuties,
 			"requiredApprovals": req.RequiredApprovals, "policyVersion": pol.Version, "failingChecks": FailingChecks(req.Checks)}
+		if len(req.RequiredGroups) > 0 {
+			payload["requiredGroups"] = groups
+		}
 		if req.Alias != "" {
 			payload["alias"] = req.Alias
 		}
@@ -142,7 +151,9 @@ func lockRequest(tx *txn, id string) (*PromotionRequest, error) {
 	return recDecode(rec, "r", decodePromotionRequest)
 }
 
-// Decide records a decision of actor on a request. allow is the decision
+// Decide records a decision of actor, a member of groups, on a request,
+// and what the actor's token grants in the request's project (grants,
+// see RecordPresented) in the same transaction. allow is the decision
 // rule (governance.Decision for the caller): it sees the request as it is
 // under the request's lock, with its approvals and producers, and a
 // refusal writes nothing. The approval that completes the required count
@@ -150,7 +161,7 @@ func lockRequest(tx *txn, id string) (*PromotionRequest, error) {
 // lock, pass: concurrent approvals are serialised on the request's lock,
 // so it happens exactly once. promoted reports whether this decision
 // carried it out.
-func (s *Store) Decide(ctx context.Context, actor, requestID string, decision Decision, comment string,
+func (s *Store) Decide(ctx context.Context, actor string, grants, groups []string, requestID string, decision Decision, comment string,
 	allow func(*PromotionRequest) error) (req *PromotionRequest, promoted bool, err error) {
 	if err := checkID("promotionRequestId", requestID, KindPromotionRequest); err != nil {
 		return nil, false, err
@@ -170,15 +181,18 @@ func (s *Store) Decide(ctx context.Context, actor, requestID string, decision De
 		if err := allow(req); err != nil {
 			return result{}, err
 		}
+		if err := s.recordPresented(tx, actor, req.ProjectKey, grants, groups); err != nil {
+			return result{}, err
+		}
 		now := s.now().UTC()
 		_, err = tx.run(`
 			MATCH (r:PromotionRequest {id: $id})
-			CREATE (:Approval {requestId: $id, actor: $actor, decision: $decision, comment: $comment, at: $now})-[:DECIDES]->(r)`,
-			map[string]any{"id": req.ID, "actor": actor, "decision": string(decision), "comment": comment, "now": now})
+			CREATE (:Approval {requestId: $id, actor: $actor, decision: $decision, comment: $comment, at: $now, groups: $groups})-[:DECIDES]->(r)`,
+			map[string]any{"id": req.ID, "actor": actor, "decision": string(decision), "comment": comment, "now": now, "groups": nonNil(groups)})
 		if err != nil {
 			return result{}, err
 		}
-		req.Approvals = append(req.Approvals, Approval{Actor: actor, Decision: decision, Comment: comment, At: now})
+		req.Approvals = append(req.Approvals, Approval{Actor: actor, Decision: decision, Comment: comment, At: now, Groups: nonNil(groups)})
 		if decision == DecisionRejected {
 			if err := closeRequest(tx, req, PromotionRejected, now); err != nil {
 				return result{}, err
@@ -186,11 +200,22 @@ func (s *Store) Decide(ctx context.Context, actor, requestID string, decision De
 			return result{req, false}, s.appendEvents(tx, actor, eventDraft{EventPromotionRejected, req.ProjectKey, req.ID,
 				map[string]any{"modelVersionId": req.ModelVersionID, "status": string(req.Status), "comment": clip(comment)}})
 		}
-		drafts := []eventDraft{{EventPromotionApproved, req.ProjectKey, req.ID, map[string]any{"modelVersionId": req.ModelVersionID,
-			"approvals": req.ApprovalCount(), "required": req.RequiredApprovals, "comment": clip(comment)}}}
+		tally := s.tally(req, now)
+		payload := map[string]any{"modelVersionId": req.ModelVersionID,
+			"approvals": req.ApprovalCount(), "required": req.RequiredApprovals, "comment": clip(comment)}
+		if len(groups) > 0 {
+			payload["groups"] = groups
+		}
+		if tally.Counted != req.ApprovalCount() || len(req.RequiredGroups) > 0 {
+			payload["counted"] = tally.Counted
+			if tally.Outstanding != "" {
+				payload["outstanding"] = tally.Outstanding
+			}
+		}
+		drafts := []eventDraft{{EventPromotionApproved, req.ProjectKey, req.ID, payload}}
 		// Evidence changes keep the checks current; the approval that
-		// completes the count evaluates them once more, under the lock.
-		if req.ApprovalCount() < req.RequiredApprovals {
+		// completes the approvals evaluates them once more, under the lock.
+		if !tally.Complete {
 			return result{req, false}, s.appendEvents(tx, actor, drafts...)
 		}
 		more, promoted, err := s.settle(tx, req, now)
@@ -250,11 +275,48 @@ func (s *Store) settle(tx *txn, req *PromotionRequest, now time.Time) ([]eventDr
 		drafts = append(drafts, eventDraft{EventPromotionChecksChanged, req.ProjectKey, req.ID,
 			map[string]any{"from": string(from), "status": string(req.Status), "failingChecks": FailingChecks(req.Checks)}})
 	}
-	if req.Status != PromotionPending || req.ApprovalCount() < req.RequiredApprovals {
+	tally := s.tally(req, now)
+	if req.Status != PromotionPending || !tally.Complete {
 		return drafts, false, nil
+	}
+	if err := settleApprovals(tx, req, tally); err != nil {
+		return nil, false, err
 	}
 	more, err := promote(tx, req, now)
 	return append(drafts, more...), err == nil, err
+}
+
+// settleApprovals stores on each approval of a request its approvals
+// complete where it stood then, which later tokens and the passing of
+// time no longer change.
+func settleApprovals(tx *txn, req *PromotionRequest, t ApprovalTally) error {
+	rows := make([]map[string]any, 0, len(req.Approvals))
+	for i, a := range req.Approvals {
+		if i >= len(t.Standings) {
+			break
+		}
+		st := t.Standings[i]
+		rows = append(rows, map[string]any{"actor": a.Actor, "counted": st.Counted, "expired": st.Expired,
+			"reason": nilIfEmpty(st.Reason), "group": nilIfEmpty(st.Group)})
+		req.Approvals[i].Settled, req.Approvals[i].Counted, req.Approvals[i].Expired = true, st.Counted, st.Expired
+		req.Approvals[i].NotCountedReason, req.Approvals[i].CountedForGroup = optString(st.Reason), optString(st.Group)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := tx.run(`
+		UNWIND $rows AS row
+		MATCH (a:Approval {requestId: $id, actor: row.actor})
+		SET a.counted = row.counted, a.expired = row.expired, a.notCountedReason = row.reason, a.countedForGroup = row.group`,
+		map[string]any{"id": req.ID, "rows": rows})
+	return err
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // promote carries out an approved request whose model is locked: the

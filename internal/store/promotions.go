@@ -38,6 +38,55 @@ type Approval struct {
 	Decision Decision
 	Comment  string
 	At       time.Time
+	// Groups are the approver's token groups when they decided.
+	Groups []string
+	// Presented is what the approver's token said when the hub last saw
+	// one about the request's project (see RecordPresented), read with
+	// the request; nil when unknown.
+	Presented *Presented
+	// The standing of the approval (see Rules.Tally): stored when the
+	// approvals completed the request (Settled), else filled in for
+	// display.
+	Settled          bool
+	Counted, Expired bool
+	NotCountedReason *string
+	CountedForGroup  *string
+}
+
+// Presented is what a subject's token said when the hub last saw one.
+type Presented struct {
+	// Grants are "PROJECT=ROLE" (role names as in tokens), sorted.
+	Grants []string
+	// Groups are the token's groups, sorted.
+	Groups []string
+	// At is when the hub first saw these grants and groups.
+	At time.Time
+}
+
+// ApprovalStanding is whether one decision counts toward completing its
+// request, and why not.
+type ApprovalStanding struct {
+	Counted bool
+	// Expired: the approval is older than the policy lets approvals count.
+	Expired bool
+	// Reason says why an APPROVED decision does not count; "" when it does.
+	Reason string
+	// Group is the required group the approval fills; "" for none.
+	Group string
+}
+
+// ApprovalTally is where a request's approvals stand now.
+type ApprovalTally struct {
+	// Standings are per approval, in the request's order.
+	Standings []ApprovalStanding
+	// Counted is the number of approvals that count.
+	Counted int
+	// MissingGroups are the group approvals still needed.
+	MissingGroups []GroupRequirement
+	// Complete reports whether the approvals complete the request.
+	Complete bool
+	// Outstanding says what is still needed; "" when complete.
+	Outstanding string
 }
 
 // MaxCommentLen bounds justifications and comments.
@@ -71,8 +120,13 @@ type PromotionRequest struct {
 	RequiredApprovals  int
 	ApproverRole       string
 	SeparationOfDuties bool
-	Checks             []PolicyCheck
-	CheckedAt          time.Time
+	// RequiredGroups and ApprovalsValidFor are copied from the policy
+	// version at request time too (requests made before they existed
+	// have none).
+	RequiredGroups    []GroupRequirement
+	ApprovalsValidFor *int
+	Checks            []PolicyCheck
+	CheckedAt         time.Time
 	// Approvals in decision order.
 	Approvals []Approval
 	ClosedAt  *time.Time
@@ -111,6 +165,14 @@ func decodePromotionRequest(m map[string]any) (*PromotionRequest, error) {
 		PolicyID: p.str("policyId"), PolicyVersion: p.int("policyVersion"), RequiredApprovals: int(p.int("requiredApprovals")),
 		ApproverRole: p.str("approverRole"), SeparationOfDuties: p.bool("separationOfDuties"), CheckedAt: p.time("checkedAt"),
 		ClosedAt: p.optTime("closedAt")}
+	var err error
+	if r.RequiredGroups, err = decodeGroups(p.str("requiredGroups")); err != nil {
+		return nil, fmt.Errorf("promotion request %s: %w", r.ID, err)
+	}
+	if v := p.optInt("approvalsValidFor"); v != nil {
+		n := int(*v)
+		r.ApprovalsValidFor = &n
+	}
 	if v := p.optStr("trainedBy"); v != nil {
 		r.TrainedBy = *v
 	}
@@ -128,8 +190,23 @@ func decodePromotionRequest(m map[string]any) (*PromotionRequest, error) {
 	}
 	for _, a := range p.maps("approvals") {
 		ap := props{m: a}
-		r.Approvals = append(r.Approvals, Approval{Actor: ap.str("actor"), Decision: Decision(ap.str("decision")),
-			Comment: ap.str("comment"), At: ap.time("at")})
+		a := Approval{Actor: ap.str("actor"), Decision: Decision(ap.str("decision")),
+			Comment: ap.str("comment"), At: ap.time("at"), Groups: ap.strs("groups")}
+		if a.Groups == nil {
+			a.Groups = []string{}
+		}
+		if ap.m["counted"] != nil {
+			a.Settled, a.Counted, a.Expired = true, ap.bool("counted"), ap.bool("expired")
+			a.NotCountedReason, a.CountedForGroup = ap.optStr("notCountedReason"), ap.optStr("countedForGroup")
+		}
+		if pm, ok := a2map(ap.m["presented"]); ok {
+			pp := props{m: pm}
+			a.Presented = &Presented{Grants: pp.strs("grants"), Groups: pp.strs("groups"), At: pp.time("at")}
+			if pp.err != nil {
+				return nil, pp.err
+			}
+		}
+		r.Approvals = append(r.Approvals, a)
 		if ap.err != nil {
 			return nil, ap.err
 		}
@@ -140,7 +217,11 @@ func decodePromotionRequest(m map[string]any) (*PromotionRequest, error) {
 
 // requestProjection returns a request with its approvals and whoever
 // started the runs that produced its version.
-const requestProjection = `r{.*, approvals: [(a:Approval)-[:DECIDES]->(r) | a{.*}],
+// An approval carries what its approver's token said when the hub last
+// saw one about the request's project (the :Principal of its subject and
+// project).
+const requestProjection = `r{.*, approvals: [(a:Approval)-[:DECIDES]->(r) | a{.*,
+		presented: COLLECT { MATCH (pr:Principal {subject: a.actor, projectKey: r.projectKey}) RETURN pr{.grants, .groups, .at} }[0]}],
 	producedBy: [(run:Run)-[:PRODUCED]->(:ModelVersion {id: r.modelVersionId}) | run.createdBy]}`
 
 func init() {
@@ -151,6 +232,16 @@ func init() {
 func (s *Store) PromotionRequestsByIDs(ctx context.Context, ids []string) (map[string]*PromotionRequest, error) {
 	return byIDs(ctx, s, KindPromotionRequest, ids, decodePromotionRequest, func(v *PromotionRequest) string { return v.ID })
 }
+
+// a2map reads a nested map property (nil: absent).
+func a2map(v any) (map[string]any, bool) {
+	m, ok := v.(map[string]any)
+	return m, ok && m != nil
+}
+
+// Now is the store's clock, which stamps approvals: the time rules that
+// judge them (expiry) read it too.
+func (s *Store) Now() time.Time { return s.now().UTC() }
 
 // FailingChecks names the checks that did not pass.
 func FailingChecks(checks []PolicyCheck) []string {

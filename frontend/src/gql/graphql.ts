@@ -41,13 +41,37 @@ export type AddRunOutputsPayload = {
   run: Run;
 };
 
+/**
+ * One approver's decision. Whether an APPROVED decision counts toward
+ * completing its request is decided when the request would complete, from
+ * what the hub can know: it learns roles and groups only from the tokens it
+ * is shown. It keeps, per subject and project, the grants and groups of the
+ * token the subject presented last in a governance request about the project
+ * (deciding, listing the project's promotion requests, reading its policy or
+ * an evidence pack), so an approval does not count when the approver's
+ * last-seen token no longer grants the policy's approver role in the project
+ * (and fills a group only while that token still names it); a role removed at
+ * the identity provider is known only once the approver presents a new token. An approval is also not counted
+ * once older than the policy's approvalsValidFor. Once a request completes,
+ * each approval's standing is stored and no longer changes.
+ */
 export type Approval = {
   __typename?: 'Approval';
   /** The approver (the token's subject). */
   actor: Scalars['String']['output'];
   at: Scalars['Time']['output'];
   comment: Scalars['String']['output'];
+  /** Whether this APPROVED decision counts (now for an open request; at completion for an approved one). False for rejections. */
+  counted: Scalars['Boolean']['output'];
+  /** The required group whose slot this approval fills; null for none. */
+  countedForGroup?: Maybe<Scalars['String']['output']>;
   decision: ApprovalDecision;
+  /** Older than the policy's approvalsValidFor. */
+  expired: Scalars['Boolean']['output'];
+  /** The approver's token groups when they decided. */
+  groups: Array<Scalars['String']['output']>;
+  /** Why an APPROVED decision does not count (expired, or the approver no longer holds the role); null when it counts or is a rejection. */
+  notCountedReason?: Maybe<Scalars['String']['output']>;
 };
 
 export type ApprovalDecision =
@@ -616,6 +640,20 @@ export type Grant = {
   role: Role;
 };
 
+/** Approvals a policy needs from members of one group. */
+export type GroupRequirement = {
+  __typename?: 'GroupRequirement';
+  approvals: Scalars['Int']['output'];
+  group: Scalars['String']['output'];
+};
+
+export type GroupRequirementInput = {
+  /** 1 to 10. */
+  approvals: Scalars['Int']['input'];
+  /** A group name as tokens carry it: 1 to 100 bytes, no leading or trailing spaces; each group once. */
+  group: Scalars['String']['input'];
+};
+
 /** Data-quality health of a lineage node; see LineageNode.health. */
 export type Health =
   | 'AT_RISK'
@@ -1148,6 +1186,8 @@ export type Policy = Node & {
   __typename?: 'Policy';
   /** With requireUpstreamValidationsPassed: WARNED counts as passed. */
   allowWarnedValidations: Scalars['Boolean']['output'];
+  /** Seconds an approval counts toward completing a request; null: approvals do not expire. */
+  approvalsValidFor?: Maybe<Scalars['Int']['output']>;
   approverRole: Role;
   /** The latest bias check of the model version must meet every rule; empty: no bias check needed. */
   biasRules: Array<BiasRule>;
@@ -1170,6 +1210,16 @@ export type Policy = Node & {
   requireUpstreamValidationsPassed: Scalars['Boolean']['output'];
   /** Approvals a promotion needs, from distinct people holding approverRole or higher (ADMIN counts as every role). */
   requiredApprovals: Scalars['Int']['output'];
+  /**
+   * Approvals needed from members of named groups (the groups claim of the
+   * approvers' tokens, EXPHUB_JWT_GROUPS_CLAIM), on top of requiredApprovals:
+   * one approval fills at most one group slot, so "one from risk and one from
+   * ml-platform" takes two people even when one is in both. A request
+   * completes when requiredApprovals approvals count and every group slot is
+   * filled by a counted approval whose approver was in the group when
+   * approving (and still is, in the last token the hub saw of them).
+   */
+  requiredGroups: Array<GroupRequirement>;
   /** The requester, and whoever started the training run, cannot approve. */
   separationOfDuties: Scalars['Boolean']['output'];
   /** Stages a promotion request may target. */
@@ -1252,8 +1302,14 @@ export type ProjectFilter = {
 
 export type PromotionRequest = Node & {
   __typename?: 'PromotionRequest';
+  /** APPROVED decisions, counted or not. */
   approvalCount: Scalars['Int']['output'];
+  /** Decisions in order, with where each stands (see Approval). */
   approvals: Array<Approval>;
+  /** What the approvals still lack, in a sentence ("needs 1 more from group risk"); null when complete or closed. */
+  approvalsOutstanding?: Maybe<Scalars['String']['output']>;
+  /** Copied from the policy version at request time: seconds an approval counts; null: no expiry. */
+  approvalsValidFor?: Maybe<Scalars['Int']['output']>;
   /** When the stored checks were set: at the request, then whenever an evaluation changed them. */
   checkedAt: Scalars['Time']['output'];
   checks: Array<PolicyCheck>;
@@ -1276,11 +1332,19 @@ export type PromotionRequest = Node & {
   requestedAt: Scalars['Time']['output'];
   requestedBy: Scalars['String']['output'];
   requiredApprovals: Scalars['Int']['output'];
+  /** Copied from the policy version at request time. */
+  requiredGroups: Array<GroupRequirement>;
   status: PromotionStatus;
   targetStage: ModelStage;
   /** Who started the training run, when known (separation of duties). */
   trainedBy?: Maybe<Scalars['String']['output']>;
-  /** Whether the caller may approve or reject it now (open, approver, not already decided, separation of duties). */
+  /**
+   * Whether the caller may approve it now: open, approver role, not already
+   * decided, separation of duties, and, when the role count is met but a
+   * required group is missing, the caller's approval would fill a missing
+   * group (an approver whose groups add nothing may approve only while the
+   * role count is unmet). Any approver who passes the other rules may reject.
+   */
   viewerCanDecide: Scalars['Boolean']['output'];
 };
 
@@ -1298,7 +1362,7 @@ export type PromotionRequestEdge = {
 };
 
 export type PromotionRequestFilter = {
-  /** Only requests the caller may decide now. */
+  /** Only requests the caller may approve now (see PromotionRequest.viewerCanDecide). */
   decidableByViewer?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only these statuses; default: all. */
   statuses?: InputMaybe<Array<PromotionStatus>>;
@@ -1987,6 +2051,8 @@ export type SchemaFieldInput = {
 
 export type SetPolicyInput = {
   allowWarnedValidations?: Scalars['Boolean']['input'];
+  /** 1 to 31536000 seconds (a year); null: approvals do not expire. */
+  approvalsValidFor?: InputMaybe<Scalars['Int']['input']>;
   /** APPROVER or ADMIN. */
   approverRole?: Role;
   biasRules?: Array<BiasRuleInput>;
@@ -1998,6 +2064,8 @@ export type SetPolicyInput = {
   requireUpstreamValidationsPassed?: Scalars['Boolean']['input'];
   /** 1 to 10. */
   requiredApprovals: Scalars['Int']['input'];
+  /** Approvals needed from members of named groups (see Policy.requiredGroups); at most 10 groups. */
+  requiredGroups?: Array<GroupRequirementInput>;
   separationOfDuties?: Scalars['Boolean']['input'];
   /** STAGING and/or PRODUCTION. */
   stages?: Array<ModelStage>;
