@@ -1,5 +1,6 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "urql";
 import { createClient as createWSClient } from "graphql-ws";
+import { causalFetch } from "./lib/causal";
 import { setConnection } from "./lib/connection";
 import { resumable, type Sink, type Subscribe } from "./lib/resume";
 
@@ -35,6 +36,8 @@ export function makeClient(token: string | null): Client {
   });
   return new Client({
     url: http.toString(),
+    // Reads after this tab's writes see them on any replica.
+    fetch: causalFetch(globalThis.fetch.bind(globalThis)),
     exchanges: [
       cacheExchange,
       fetchExchange,

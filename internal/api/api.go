@@ -114,7 +114,8 @@ func NewHandler(o Options) http.Handler {
 	c := cors.New(cors.Options{
 		AllowedOrigins:   o.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Authorization", "Content-Type"},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", BookmarkHeader},
+		ExposedHeaders:   []string{BookmarkHeader},
 		AllowCredentials: false,
 		MaxAge:           600,
 	})
@@ -123,7 +124,8 @@ func NewHandler(o Options) http.Handler {
 	// A websocket carries its token in connection_init (browsers cannot
 	// set headers on one), so upgrades skip the HTTP token check; the
 	// websocket transport checks the origin and the token itself.
-	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, log, authenticate(o.Verifier, log, limitCallers(callers, log, codedErrors(gql)))))
+	chains := newCausalChains()
+	httpGQL := c.Handler(limitBody(o.MaxBodyBytes, log, authenticate(o.Verifier, log, causalHTTP(chains, log, limitCallers(callers, log, codedErrors(gql))))))
 	mux.Handle("/graphql", m.instrument("graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebsocketUpgrade(r) {
 			gql.ServeHTTP(w, r)
@@ -143,7 +145,7 @@ func NewHandler(o Options) http.Handler {
 	// loop's logging does not starve OpenLineage producers.
 	mlfSvc := mlflow.New(o.Store, tracking.New(o.Store), o.MLflow)
 	mlf := mlflowHandler(mlfSvc, mlflow.NewArtifacts(mlfSvc, o.Store, o.Artifacts), o.Verifier,
-		newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits)), o.MaxBodyBytes, log)
+		newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits)), chains, o.MaxBodyBytes, log)
 	mux.Handle("/api/2.0/mlflow/", m.instrument("mlflow", mlf))
 	mux.Handle("/api/3.0/mlflow/", m.instrument("mlflow", mlf))
 	mux.Handle("/playground", m.instrument("playground", playground.Handler("exphub", "/graphql")))

@@ -41,7 +41,7 @@ type mlflowRoute struct {
 // and GET /api/3.0/mlflow/server-info, behind the body limit, the same
 // token check as GraphQL and the ingestion caller limiter, every refusal
 // written as MLflow's error.
-func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, v auth.Verifier, callers *callerLimiter, max int64, log *slog.Logger) http.Handler {
+func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, v auth.Verifier, callers *callerLimiter, chains *causalChains, max int64, log *slog.Logger) http.Handler {
 	a := &mlflowAPI{svc: svc}
 	x := &mlflowOutputsAPI{arts: arts} // artifacts and logged models: routes with path parameters
 	routes := map[string]mlflowRoute{
@@ -117,19 +117,23 @@ func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, v auth.Verifier,
 		}
 		defer release()
 		r = r.WithContext(auth.WithPrincipal(r.Context(), p))
-		res, err := route.serve(r, p)
-		if err != nil {
-			mlflowError(w, r, log, err)
-			return
-		}
-		if h, ok := res.(http.Handler); ok { // a download streams itself
-			h.ServeHTTP(w, r)
-			return
-		}
-		if res == nil {
-			res = struct{}{}
-		}
-		writeMLflowJSON(w, http.StatusOK, res)
+		serve := causally(chains, func(w http.ResponseWriter, r *http.Request, err error) { mlflowError(w, r, log, err) },
+			func(w http.ResponseWriter, r *http.Request) {
+				res, err := route.serve(r, p)
+				if err != nil {
+					mlflowError(w, r, log, err)
+					return
+				}
+				if h, ok := res.(http.Handler); ok { // a download streams itself
+					h.ServeHTTP(w, r)
+					return
+				}
+				if res == nil {
+					res = struct{}{}
+				}
+				writeMLflowJSON(w, http.StatusOK, res)
+			})
+		serve(w, r, p.Subject)
 	})
 }
 

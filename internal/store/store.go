@@ -450,11 +450,12 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 	}
 	ctx, span, tracer := s.traced(ctx, "neo4j read")
 	attempts, start := 0, time.Now()
-	sess := s.session(ctx, neo4j.AccessModeRead)
+	sess, chained := s.chainSession(ctx, neo4j.AccessModeRead)
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
 		return work(&txn{ctx: ctx, tx: tx, tracer: tracer})
 	}, neo4j.WithTxTimeout(s.txTimeout))
+	chained(err == nil)
 	sess.Close(context.WithoutCancel(ctx))
 	err = outageErr(ctx, err)
 	end(err)
@@ -479,7 +480,7 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 	}
 	ctx, span, tracer := s.traced(ctx, "neo4j write")
 	attempts, start := 0, time.Now()
-	sess := s.session(ctx, neo4j.AccessModeWrite)
+	sess, chained := s.chainSession(ctx, neo4j.AccessModeWrite)
 	appended := false
 	var kinds []EventKind
 	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
@@ -489,6 +490,7 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 		appended, kinds = t.appended, t.kinds // the last attempt is the one that committed
 		return v, err
 	}, neo4j.WithTxTimeout(timeout))
+	chained(err == nil)
 	sess.Close(context.WithoutCancel(ctx))
 	err = outageErr(ctx, err)
 	end(err)
@@ -527,6 +529,9 @@ func classify(err error) error {
 			// A concurrent writer won a uniqueness race. The driver's text
 			// names labels and node numbers: keep it as the cause only.
 			return &hiddenCause{msg: errs.Conflict.Error() + ": already exists", sentinel: errs.Conflict, cause: err}
+		case strings.HasPrefix(nerr.Code, "Neo.ClientError.Transaction.InvalidBookmark"):
+			// A causal chain carried a bookmark Neo4j never gave.
+			return &hiddenCause{msg: errs.Invalid.Error() + ": a bookmark the request carries is not one Neo4j gave", sentinel: errs.Invalid, cause: err}
 		case strings.HasPrefix(nerr.Code, "Neo.ClientError.Security."),
 			strings.HasPrefix(nerr.Code, "Neo.TransientError.General.DatabaseUnavailable"),
 			strings.HasPrefix(nerr.Code, "Neo.ClientError.Database.DatabaseNotFound"):
