@@ -348,8 +348,34 @@ func mergeFacets(stored string, update Facets) (string, bool, error) {
 	if !changed && stored != "" {
 		return stored, false, nil
 	}
-	out, err := json.Marshal(cur)
-	return string(out), changed, err
+	return joinFacets(cur), changed, nil
+}
+
+// joinFacets writes facets as one JSON object, keys sorted: the bytes
+// json.Marshal writes for the map when every text is compact JSON as
+// json.Marshal writes it (the facets' texts are: openlineage writes them
+// so, and stored objects were written by joinFacets), without scanning
+// every text again.
+func joinFacets(facets map[string]json.RawMessage) string {
+	keys := slices.Sorted(maps.Keys(facets))
+	n := 2
+	for _, k := range keys {
+		n += len(k) + len(facets[k]) + 4
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(k) // a string always encodes
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(facets[k])
+	}
+	b.WriteByte('}')
+	return b.String()
 }
 
 // record keeps the hashes of the events written, so a retry is a no-op,
