@@ -147,6 +147,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Viewer.Grants = few
 	c.PromotionRequest.Approvals, c.PromotionRequest.Checks = few, few
 	c.Policy.BiasRules = few
+	c.Policy.RequiredGroups, c.PromotionRequest.RequiredGroups = few, few // at most 10 (setPolicy)
 	c.QualityIssue.FailingRules, c.QualityIssue.FailingRuns = few, few
 	c.Reproduction.Metrics = few
 	c.Event.Disclosures = few

@@ -38,7 +38,7 @@ var listItems = map[string]int{
 	"Run.params": recordItems, "Run.tags": recordItems, "Run.metrics": recordItems, "DatasetVersion.schema": recordItems,
 	"ValidationRun.results": recordItems, "BiasCheck.groups": recordItems,
 	"Viewer.grants": fewItems, "PromotionRequest.approvals": fewItems, "PromotionRequest.checks": fewItems,
-	"Policy.biasRules": fewItems, "QualityIssue.failingRules": fewItems, "QualityIssue.failingRuns": fewItems,
+	"Policy.biasRules": fewItems, "Policy.requiredGroups": fewItems, "PromotionRequest.requiredGroups": fewItems, "QualityIssue.failingRules": fewItems, "QualityIssue.failingRuns": fewItems,
 	"Reproduction.metrics": fewItems, "Event.disclosures": fewItems, "Metric.history": 1000,
 	"Run.children": neighbourItems, "Job.inputs": neighbourItems, "Job.outputs": neighbourItems, "Job.children": neighbourItems,
 	"Dataset.jobs": neighbourItems, "Run.artifacts": recordItems, "Run.facets": fewItems, "Job.facets": fewItems, "Dataset.facets": fewItems,
