@@ -101,7 +101,6 @@ func accessCases() []accessCase {
 			op:    `query($dsv: ID!, $mv: ID!) { lineagePath(from: $dsv, to: $mv) { nodes { id } } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, f.dsv, f.run, f.mv) }},
 
-
 		// ------------------------------------------------ the audit trail
 		{name: "query auditEvents", min: auth.RoleAuditor, vars: plain, hidden: hiddenForbidden,
 			op:    `query($key: String!) { auditEvents(filter: {projectKeys: [$key]}, first: 100) { edges { node { projectKey targetId } } } }`,

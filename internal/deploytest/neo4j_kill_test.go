@@ -84,11 +84,25 @@ func TestNeo4jKilledUnderWrites(t *testing.T) {
 	if !ok {
 		t.Fatal("createExperiment failed")
 	}
-	var exp struct{ CreateExperiment struct{ Experiment struct{ ID string } } }
+	var exp struct {
+		CreateExperiment struct{ Experiment struct{ ID string } }
+	}
 	if err := json.Unmarshal(data, &exp); err != nil {
 		t.Fatal(err)
 	}
 
+	// pause waits, after a refused request, until the server says it is
+	// ready again (Neo4j back), or the writers stop.
+	pause := func(stop <-chan struct{}) {
+		testwait.Until(time.Minute, func() bool {
+			select {
+			case <-stop:
+				return true
+			default:
+				return srv.Status("/readyz") == http.StatusOK
+			}
+		})
+	}
 	var mu sync.Mutex
 	acked, tried := map[string]bool{}, map[string]bool{} // run names
 	var olRuns []string                                  // OpenLineage runIds, both events acknowledged
@@ -118,7 +132,7 @@ func TestNeo4jKilledUnderWrites(t *testing.T) {
 			}
 			mu.Unlock()
 			if !ok {
-				time.Sleep(20 * time.Millisecond) // Neo4j is away: do not spin
+				pause(stop) // Neo4j is away: do not spin
 			}
 		}
 	})
@@ -146,7 +160,7 @@ func TestNeo4jKilledUnderWrites(t *testing.T) {
 					if code, _ := post("/api/v1/lineage", body); code == http.StatusCreated || code == http.StatusOK {
 						break
 					}
-					time.Sleep(20 * time.Millisecond)
+					pause(stop)
 				}
 			}
 			mu.Lock()
