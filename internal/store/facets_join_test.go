@@ -40,4 +40,33 @@ func TestJoinFacetsIsMarshal(t *testing.T) {
 	if again, changed, err := mergeFacets(got, Facets{"a": "1"}); err != nil || changed || again != got {
 		t.Errorf("mergeFacets with the same text: %s %v %v", again, changed, err)
 	}
+	// A producer sending what the store holds changes nothing, also when
+	// the stored object is recognised without decoding it; any other
+	// update gives what decoding, applying and encoding gives.
+	held := joinFacets(map[string]json.RawMessage{"a": text(1), "ab": text("x"), "schema": text(map[string]any{"f": []int{1}})})
+	for _, update := range []Facets{
+		{"a": "1", "ab": `"x"`, "schema": `{"f":[1]}`},
+		{"a": "1", "ab": `"x"`},
+		{"a": "1", "ab": `"y"`, "schema": `{"f":[1]}`},
+		{"a": "1", "ab": `"x"`, "schema": `{"f":[1]}`, "z": "null"},
+		{"ab": `"x"`, "schema": ""},
+		{"a": "2"},
+	} {
+		cur := map[string]json.RawMessage{}
+		if err := json.Unmarshal([]byte(held), &cur); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range update {
+			if v == "" {
+				delete(cur, k)
+			} else {
+				cur[k] = json.RawMessage(v)
+			}
+		}
+		want := string(text(cur))
+		got, changed, err := mergeFacets(held, update)
+		if err != nil || got != want || changed != (want != held) {
+			t.Errorf("mergeFacets(%s, %v) = %s changed %v (%v); want %s", held, update, got, changed, err, want)
+		}
+	}
 }

@@ -4,9 +4,10 @@ package store
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 )
 
@@ -224,12 +225,7 @@ func (b *lineageBatch) columnLineage(uses []datasetUse, version func(versionRef)
 					"transformations": src.Transformations, "run": b.res[u.i].RunID})
 			}
 		}
-		sig, err := json.Marshal(these)
-		if err != nil {
-			return nil, nil, err
-		}
-		sum := sha256.Sum256(sig)
-		h := hex.EncodeToString(sum[:])
+		h := derivationsHash(these)
 		if row["columnHash"] == h || hashes[v] == h {
 			continue
 		}
@@ -288,4 +284,24 @@ func (b *lineageBatch) columnLineage(uses []datasetUse, version func(versionRef)
 		lineage = append(lineage, map[string]any{"version": v, "lineage": text, "hash": hashes[v]})
 	}
 	return lineage, m.rows(), nil
+}
+
+// derivationFields are the fields of a derivation row that its hash
+// covers, in order.
+var derivationFields = [...]string{"toVersion", "to", "fromDataset", "fromVersion", "from", "transformations", "run"}
+
+// derivationsHash identifies what an event said of an output's columns:
+// a sha256 over every row's fields, each written with its length, so no
+// two lists of rows write the same bytes.
+func derivationsHash(rows []map[string]any) string {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, row := range rows {
+		for _, f := range derivationFields {
+			v, _ := row[f].(string)
+			h.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
+			io.WriteString(h, v)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
