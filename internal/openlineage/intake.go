@@ -2,7 +2,6 @@ package openlineage
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
