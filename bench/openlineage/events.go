@@ -364,7 +364,10 @@ type runJSON struct {
 }
 
 // event renders the START (complete false) or the COMPLETE of r.
-func (p *pool) event(r *taskRun, complete bool) []byte {
+func (p *pool) event(r *taskRun, complete bool) []byte { return p.runEvent(r, complete).encode() }
+
+// runEvent is the START (complete false) or the COMPLETE of r.
+func (p *pool) runEvent(r *taskRun, complete bool) *runEvent {
 	j := &p.jobs[r.Job]
 	g := &p.dags[j.dag]
 	e := runEvent{EventTime: r.Start.UTC().Format(eventTimeForm), EventType: "START", Producer: producer, SchemaURL: runEventURL,
@@ -393,7 +396,48 @@ func (p *pool) event(r *taskRun, complete bool) []byte {
 				r.Rows + int64(n), (r.Rows + int64(n)) * 112}})
 		}
 	}
-	return mustJSON(e)
+	return &e
+}
+
+// encode writes e as json.Marshal does, without reading its pre-encoded
+// parts again: json.Marshal checks and compacts every json.RawMessage it
+// writes, which made the clients' own work a fifth of the CPU the
+// benchmark measured, on the machine the hub runs on.
+func (e *runEvent) encode() []byte {
+	n := len(e.Job) + len(e.Inputs) + 512
+	for _, o := range e.Outputs {
+		n += len(o.Facets) + len(o.OutputFacets) + 128
+	}
+	b := make([]byte, 0, n)
+	field := func(name string, v any) {
+		b = append(b, ',', '"')
+		b = append(b, name...)
+		b = append(b, '"', ':')
+		b = append(b, mustJSON(v)...)
+	}
+	b = append(b, `{"eventTime":`...)
+	b = append(b, mustJSON(e.EventTime)...)
+	field("eventType", e.EventType)
+	field("producer", e.Producer)
+	field("schemaURL", e.SchemaURL)
+	field("run", e.Run)
+	b = append(append(b, `,"job":`...), e.Job...)
+	b = append(append(b, `,"inputs":`...), e.Inputs...)
+	b = append(b, `,"outputs":[`...)
+	for i, o := range e.Outputs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"namespace":`...)
+		b = append(b, mustJSON(o.Namespace)...)
+		field("name", o.Name)
+		b = append(append(b, `,"facets":`...), o.Facets...)
+		if len(o.OutputFacets) > 0 {
+			b = append(append(b, `,"outputFacets":`...), o.OutputFacets...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']', '}')
 }
 
 // producerClient is what one Airflow deployment sends: it runs its DAGs'
