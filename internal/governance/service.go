@@ -76,14 +76,37 @@ type Service struct {
 	data     DataSource
 	now      func() time.Time
 	presence presence
+	observer Observer
+}
+
+// Observer hears how promotion requests move through a Service, so the
+// edge can count them without governance knowing how. It is called after
+// the write committed, from the caller's goroutine: it must be safe for
+// concurrent use and must not block.
+type Observer interface {
+	// PromotionMoved is called when a request was opened (from is "") or
+	// an operation of the service moved it from one status to another
+	// (req.Status; a closed request carries its ClosedAt).
+	PromotionMoved(from store.PromotionStatus, req *store.PromotionRequest)
+}
+
+// Option tunes a Service.
+type Option func(*Service)
+
+// WithObserver has o hear how promotion requests move.
+func WithObserver(o Observer) Option {
+	return func(s *Service) { s.observer = o }
 }
 
 // New returns a Service over st; data opens evaluation data for bias
 // checks (nil: they are UNAVAILABLE). The lineage of evidence packs is
 // walked and shaped by a lineage.Service over st, so a pack shows what the
 // lineage query shows.
-func New(st Store, data DataSource) *Service {
+func New(st Store, data DataSource, opts ...Option) *Service {
 	s := &Service{store: st, lineage: lineage.New(st), data: data, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	// Approvals are stamped by the store's clock; the rules that judge
 	// them (expiry) read the same one.
 	if c, ok := st.(interface{ Now() time.Time }); ok {
@@ -145,7 +168,18 @@ func (s *Service) RequestPromotion(ctx context.Context, p *auth.Principal, in st
 	if _, err := s.modelVersion(ctx, p, in.ModelVersionID, auth.RoleContributor); err != nil {
 		return nil, err
 	}
-	return s.store.RequestPromotion(ctx, p.Subject, in)
+	req, err := s.store.RequestPromotion(ctx, p.Subject, in)
+	if err == nil {
+		s.moved("", req)
+	}
+	return req, err
+}
+
+// moved tells the observer, if any, that req left status from.
+func (s *Service) moved(from store.PromotionStatus, req *store.PromotionRequest) {
+	if s.observer != nil && req != nil && req.Status != from {
+		s.observer.PromotionMoved(from, req)
+	}
 }
 
 // Decide approves (under Approving) or rejects (under Decision) a
@@ -165,7 +199,12 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, d st
 	if err := rule(req); err != nil {
 		return nil, false, err
 	}
-	return s.store.Decide(ctx, p.Subject, GrantsIn(p, req.ProjectKey), p.Groups, req.ID, d, comment, rule)
+	from := req.Status
+	req, promoted, err = s.store.Decide(ctx, p.Subject, GrantsIn(p, req.ProjectKey), p.Groups, req.ID, d, comment, rule)
+	if err == nil {
+		s.moved(from, req)
+	}
+	return req, promoted, err
 }
 
 // Standings returns req's approvals with where each stands (Tally), and
@@ -218,7 +257,12 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, id string) (*st
 	if err != nil {
 		return nil, err
 	}
-	return s.store.CancelPromotion(ctx, p.Subject, req.ID, func(locked *store.PromotionRequest) error { return Cancellation(p, locked) })
+	from := req.Status
+	req, err = s.store.CancelPromotion(ctx, p.Subject, req.ID, func(locked *store.PromotionRequest) error { return Cancellation(p, locked) })
+	if err == nil {
+		s.moved(from, req)
+	}
+	return req, err
 }
 
 // Reevaluate evaluates a request's checks again now, and carries the
@@ -228,7 +272,12 @@ func (s *Service) Reevaluate(ctx context.Context, p *auth.Principal, id string) 
 	if err != nil {
 		return nil, false, err
 	}
-	return s.store.ReevaluatePromotion(ctx, p.Subject, req.ID, Reevaluation)
+	from := req.Status
+	req, promoted, err := s.store.ReevaluatePromotion(ctx, p.Subject, req.ID, Reevaluation)
+	if err == nil {
+		s.moved(from, req)
+	}
+	return req, promoted, err
 }
 
 // RequestFilter selects the promotion requests a caller lists.

@@ -69,6 +69,20 @@ type Options struct {
 	// Now is the clock [time.Now].
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Observer, when set, hears of every run this runner records (the
+	// server's metrics); nil: nobody.
+	Observer Observer
+}
+
+// Observer hears what became of the runs a Runner evaluated, so the edge
+// can count them without the runner knowing how. It is called from the
+// runner's goroutines: it must be safe for concurrent use and must not
+// block.
+type Observer interface {
+	// ValidationRecorded is called once a run's result is recorded, with
+	// its status and the time from its submission to the record, queueing
+	// included. Runs the sweep ends (a dead server's) are not observed.
+	ValidationRecorded(status store.ValidationStatus, took time.Duration)
 }
 
 func (o Options) withDefaults() Options {
@@ -148,6 +162,9 @@ func (r *Runner) Submit(ctx context.Context, actor, suiteID, datasetVersionID st
 	r.inFlight.Add(1)
 	r.mu.Unlock()
 	submitted := r.opts.Now()
+	// Durations for the observer are read from the monotonic clock, not
+	// from Now, which tests may fake.
+	started := time.Now()
 	run, err := r.st.StartValidationRun(ctx, actor, store.StartValidationRunInput{SuiteID: suiteID, DatasetVersionID: datasetVersionID,
 		Deadline: submitted.Add(r.opts.Timeout + deadlineGrace)})
 	if err != nil {
@@ -155,12 +172,17 @@ func (r *Runner) Submit(ctx context.Context, actor, suiteID, datasetVersionID st
 		r.inFlight.Done()
 		return nil, err
 	}
-	go r.evaluate(run)
+	go r.evaluate(run, started)
 	return run, nil
 }
 
+// Queue reports the runs accepted and not yet recorded (waiting for a
+// slot or being evaluated) and the most it accepts (Options.MaxQueued);
+// past that, Submit is UNAVAILABLE.
+func (r *Runner) Queue() (queued, limit int) { return len(r.queued), cap(r.queued) }
+
 // evaluate runs one validation and records its result.
-func (r *Runner) evaluate(run *store.ValidationRun) {
+func (r *Runner) evaluate(run *store.ValidationRun, started time.Time) {
 	defer r.inFlight.Done()
 	defer func() { <-r.queued }()
 	ctx, cancel := context.WithTimeout(r.base, r.opts.Timeout)
@@ -178,20 +200,25 @@ func (r *Runner) evaluate(run *store.ValidationRun) {
 	}
 	cctx, ccancel := context.WithTimeout(context.WithoutCancel(r.base), completeTimeout)
 	defer ccancel()
-	if err := r.complete(cctx, run.ID, res); err != nil {
+	recorded, err := r.complete(cctx, run.ID, res)
+	if err != nil {
 		// The sweep ends it after its deadline.
 		r.opts.Logger.Error("validation: recording a result failed", "run", run.ID, "status", res.Status, "err", err)
+		return
+	}
+	if r.opts.Observer != nil {
+		r.opts.Observer.ValidationRecorded(recorded.Status, time.Since(started))
 	}
 }
 
-// complete records res as the result of the run.
-func (r *Runner) complete(ctx context.Context, runID string, res *quality.Result) error {
+// complete records res as the result of the run, and returns the run as
+// recorded.
+func (r *Runner) complete(ctx context.Context, runID string, res *quality.Result) (*store.ValidationRun, error) {
 	out, err := Outcome(res)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = r.st.CompleteValidationRun(ctx, runID, out)
-	return err
+	return r.st.CompleteValidationRun(ctx, runID, out)
 }
 
 // validate evaluates the run; it returns nil when ctx ended first.
@@ -349,7 +376,7 @@ func (r *Runner) sweep(ctx context.Context) {
 	}
 	for _, id := range ids {
 		res := errorResult(nil, store.CodeInterrupted, "the server evaluating this run stopped before it finished; run it again")
-		if err := r.complete(ctx, id, res); err != nil && !errors.Is(err, errs.Conflict) {
+		if _, err := r.complete(ctx, id, res); err != nil && !errors.Is(err, errs.Conflict) {
 			r.opts.Logger.Warn("validation: ending a stale run failed", "run", id, "err", err)
 		}
 	}
