@@ -20,9 +20,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"go.opentelemetry.io/otel/trace"
@@ -89,6 +86,14 @@ type Options struct {
 	// MLflow says which project MLflow experiments land in (the MLflow
 	// REST API under /api/2.0/mlflow/).
 	MLflow mlflow.Config
+	// Metrics is the registry /metrics serves, whose instruments the
+	// validation runner and the governance service report to; nil: the
+	// handler makes one (and only its own governance service reports).
+	Metrics *Metrics
+	// SeparateMetrics leaves /metrics off this handler (404): the wiring
+	// serves Metrics.Handler on a listener of its own
+	// (EXPHUB_METRICS_ADDR).
+	SeparateMetrics bool
 	// Artifacts says where MLflow artifacts are kept (the artifact proxy
 	// under /api/2.0/mlflow-artifacts/); without a blob store the proxy
 	// answers that the server keeps none.
@@ -101,11 +106,16 @@ func NewHandler(o Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := newMetrics(reg, log)
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics()
+	}
+	reg := o.Metrics.reg
+	m := newHTTPMetrics(reg, log)
 	if o.Store != nil {
 		reg.MustRegister(domainCollector{st: o.Store, hub: o.Events})
+	}
+	if q, ok := o.Validations.(validationQueue); ok {
+		registerValidationQueue(reg, q)
 	}
 	m.tracerProvider = o.TracerProvider
 
@@ -153,7 +163,9 @@ func NewHandler(o Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})))
 	mux.Handle("GET /readyz", m.instrument("readyz", readyHandler(o.Ready, log)))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if !o.SeparateMetrics {
+		mux.Handle("GET /metrics", o.Metrics.Handler())
+	}
 	mux.Handle("/", m.instrument("explorer", explorerHandler(o.Explorer)))
 	// The artifact proxy sees its paths as sent: the mux would redirect a
 	// ".." in one instead of refusing it.
@@ -166,7 +178,11 @@ func NewHandler(o Options) http.Handler {
 // connection's first argument multiplies the cost of what is selected
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
-	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Governance: governance.New(o.Store, o.Data),
+	var gov []governance.Option
+	if o.Metrics != nil {
+		gov = append(gov, governance.WithObserver(o.Metrics))
+	}
+	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Governance: governance.New(o.Store, o.Data, gov...),
 		Lineage:  lineage.New(o.Store),
 		Tracking: tracking.New(o.Store), Catalog: catalog.New(o.Store), Present: presenter(log)}
 	cfg := graph.Config{Resolvers: r}

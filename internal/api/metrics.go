@@ -4,9 +4,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/exphub/exphub/internal/events"
@@ -14,8 +17,107 @@ import (
 	"github.com/exphub/exphub/internal/store"
 )
 
-// metrics are the HTTP server's Prometheus instruments and access log.
-type metrics struct {
+// Metrics is the hub's Prometheus registry, with the instruments the
+// domains report to: it is the validation.Observer of the runner and the
+// governance.Observer of the governance service. The wiring makes one,
+// hands it to the runner and to NewHandler (Options.Metrics), and serves
+// Handler on the main listener (NewHandler mounts it at /metrics) or on a
+// listener of its own (Options.SeparateMetrics). It is safe for
+// concurrent use; one NewHandler may use it (the handler registers its
+// own collectors in it).
+type Metrics struct {
+	reg                *prometheus.Registry
+	validations        *prometheus.CounterVec
+	validationDuration *prometheus.HistogramVec
+	promotions         *prometheus.CounterVec
+	promotionLeadTime  *prometheus.HistogramVec
+}
+
+// promotionLeadTimeBuckets run from a minute to four weeks: a decision
+// is a person's, taken in minutes at best and in weeks at worst.
+var promotionLeadTimeBuckets = []float64{60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400}
+
+// NewMetrics returns a registry holding the Go runtime's and the
+// process's metrics and the domain instruments.
+func NewMetrics() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry(),
+		validations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "exphub_validation_runs_total",
+			Help: "Validation runs this replica evaluated and recorded, by status (PASSED, WARNED, FAILED, ERROR).",
+		}, []string{"status"}),
+		validationDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "exphub_validation_run_duration_seconds",
+			Help:    "Time from a validation run's submission to its recorded result (queueing included), by status.",
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600},
+		}, []string{"status"}),
+		promotions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "exphub_promotion_requests_total",
+			Help: "Promotion requests by the state they entered through this replica: opened, then blocked, pending, approved, rejected or cancelled.",
+		}, []string{"state"}),
+		promotionLeadTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "exphub_promotion_lead_time_seconds",
+			Help:    "Time from a promotion request to its decision, by outcome (approved, rejected).",
+			Buckets: promotionLeadTimeBuckets,
+		}, []string{"outcome"}),
+	}
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.validations, m.validationDuration, m.promotions, m.promotionLeadTime)
+	// The label values are few and known: export them from the start,
+	// so a rate over them is 0 rather than absent.
+	for _, st := range []store.ValidationStatus{store.ValidationPassed, store.ValidationWarned, store.ValidationFailed, store.ValidationError} {
+		m.validations.WithLabelValues(string(st))
+	}
+	for _, st := range []string{"opened", "blocked", "pending", "approved", "rejected", "cancelled"} {
+		m.promotions.WithLabelValues(st)
+	}
+	return m
+}
+
+// Handler serves the registry in Prometheus's exposition formats.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// ValidationRecorded counts a validation run the runner recorded
+// (validation.Observer).
+func (m *Metrics) ValidationRecorded(status store.ValidationStatus, took time.Duration) {
+	m.validations.WithLabelValues(string(status)).Inc()
+	m.validationDuration.WithLabelValues(string(status)).Observe(took.Seconds())
+}
+
+// PromotionMoved counts a promotion request entering a state, and a
+// decided one's lead time (governance.Observer).
+func (m *Metrics) PromotionMoved(from store.PromotionStatus, req *store.PromotionRequest) {
+	state := strings.ToLower(string(req.Status))
+	if from == "" {
+		state = "opened"
+	}
+	m.promotions.WithLabelValues(state).Inc()
+	if (req.Status == store.PromotionApproved || req.Status == store.PromotionRejected) && req.ClosedAt != nil {
+		m.promotionLeadTime.WithLabelValues(state).Observe(req.ClosedAt.Sub(req.RequestedAt).Seconds())
+	}
+}
+
+// validationQueue is the runner's queue, when Options.Validations has one.
+type validationQueue interface {
+	Queue() (queued, limit int)
+}
+
+// registerValidationQueue exposes how full the validation queue is: past
+// its limit runValidation is UNAVAILABLE.
+func registerValidationQueue(reg prometheus.Registerer, q validationQueue) {
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "exphub_validation_queue_length",
+		Help: "Validation runs this replica accepted and has not recorded yet (waiting for a slot or being evaluated).",
+	}, func() float64 { n, _ := q.Queue(); return float64(n) }))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "exphub_validation_queue_capacity",
+		Help: "Validation runs this replica accepts at once; past it runValidation answers UNAVAILABLE.",
+	}, func() float64 { _, limit := q.Queue(); return float64(limit) }))
+}
+
+// httpMetrics are the HTTP server's Prometheus instruments and access log.
+type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	log      *slog.Logger
@@ -23,8 +125,8 @@ type metrics struct {
 	tracerProvider trace.TracerProvider
 }
 
-func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
-	m := &metrics{log: log,
+func newHTTPMetrics(reg prometheus.Registerer, log *slog.Logger) *httpMetrics {
+	m := &httpMetrics{log: log,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "exphub_http_requests_total", Help: "HTTP requests by route and status code.",
 		}, []string{"route", "code"}),
@@ -51,7 +153,7 @@ func (s *statusRecorder) WriteHeader(code int) {
 // (websocket upgrades and flushes need it).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-func (m *metrics) instrument(route string, next http.Handler) http.Handler {
+func (m *httpMetrics) instrument(route string, next http.Handler) http.Handler {
 	// The request's span (when traced) is around the log line too, so the
 	// line carries its trace_id.
 	return traceRequests(m.tracerProvider, route, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

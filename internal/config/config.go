@@ -44,7 +44,11 @@ const DevArtifactRoot = ".data/artifacts"
 
 // Config is the validated server configuration.
 type Config struct {
-	Addr          string
+	Addr string
+	// MetricsAddr, when set, is a second listener that serves /metrics
+	// alone, and the main one (Addr) no longer serves it; empty: /metrics
+	// is on Addr.
+	MetricsAddr   string
 	Neo4jURI      string
 	Neo4jUser     string
 	Neo4jPassword string
@@ -148,6 +152,8 @@ func list(dst func(*Config) *[]string) func(*Config, string) error {
 
 var settings = []setting{
 	{"EXPHUB_ADDR", "addr", "127.0.0.1:8080", "listen address (host:port)", str(func(c *Config) *string { return &c.Addr })},
+	{"EXPHUB_METRICS_ADDR", "metrics-addr", "", "listen address (host:port) of a second listener that serves only /metrics, which EXPHUB_ADDR then no longer serves (keep it off the public network); empty: /metrics on EXPHUB_ADDR",
+		str(func(c *Config) *string { return &c.MetricsAddr })},
 	{"EXPHUB_NEO4J_URI", "neo4j-uri", "bolt://127.0.0.1:7687", "Neo4j URI (bolt://, neo4j://, +s/+ssc variants)", str(func(c *Config) *string { return &c.Neo4jURI })},
 	{"EXPHUB_NEO4J_USER", "neo4j-user", "neo4j", "Neo4j user", str(func(c *Config) *string { return &c.Neo4jUser })},
 	{"EXPHUB_NEO4J_PASSWORD", "neo4j-password", "", "Neo4j password (dev mode default: " + DevNeo4jPassword + ")", str(func(c *Config) *string { return &c.Neo4jPassword })},
@@ -416,6 +422,14 @@ func (c *Config) validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		return fmt.Errorf("EXPHUB_ADDR=%q: must be host:port", c.Addr)
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			return fmt.Errorf("EXPHUB_METRICS_ADDR=%q: must be host:port (or empty: /metrics on EXPHUB_ADDR)", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.Addr {
+			return fmt.Errorf("EXPHUB_METRICS_ADDR=%q: must differ from EXPHUB_ADDR (leave it empty to serve /metrics there)", c.MetricsAddr)
+		}
 	}
 	u, err := url.Parse(c.Neo4jURI)
 	if err != nil || !slices.Contains([]string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}, u.Scheme) || u.Host == "" {

@@ -24,6 +24,9 @@ func TestLoadDefaultsInDevMode(t *testing.T) {
 	if !reflect.DeepEqual(c.CORSOrigins, []string{"http://localhost:5173"}) {
 		t.Errorf("CORS default: %v", c.CORSOrigins)
 	}
+	if c.MetricsAddr != "" {
+		t.Errorf("/metrics must stay on the main listener by default, got EXPHUB_METRICS_ADDR %q", c.MetricsAddr)
+	}
 	if c.ArtifactRoot != config.DevArtifactRoot || c.ArtifactMaxBytes != 1<<30 {
 		t.Errorf("artifact defaults in dev mode: %q, %d", c.ArtifactRoot, c.ArtifactMaxBytes)
 	}
@@ -57,6 +60,8 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"unknown variable", nil, append(prod, "EXPHUB_NEO4J_PASWORD=typo"), "EXPHUB_NEO4J_PASWORD"},
 		{"unknown flag", []string{"-adr", "x"}, prod, "adr"},
 		{"bad address", nil, append(prod, "EXPHUB_ADDR=8080"), "EXPHUB_ADDR"},
+		{"bad metrics address", nil, append(prod, "EXPHUB_METRICS_ADDR=9090"), "EXPHUB_METRICS_ADDR"},
+		{"metrics on the main address", nil, append(prod, "EXPHUB_ADDR=0.0.0.0:8080", "EXPHUB_METRICS_ADDR=0.0.0.0:8080"), "EXPHUB_METRICS_ADDR"},
 		{"bad neo4j uri", nil, append(prod, "EXPHUB_NEO4J_URI=http://localhost:7474"), "EXPHUB_NEO4J_URI"},
 		{"no password outside dev", nil, []string{"EXPHUB_JWT_SECRET=" + strings.Repeat("s", 32)}, "EXPHUB_NEO4J_PASSWORD"},
 		{"no jwt config outside dev", nil, []string{"EXPHUB_NEO4J_PASSWORD=x"}, "EXPHUB_JWT_SECRET"},

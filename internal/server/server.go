@@ -123,8 +123,11 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	// first) cancels the runs in flight and waits until each recorded
 	// itself as ERROR INTERRUPTED; its sweep, started once migrations ran,
 	// ends runs that a dead replica left RUNNING.
+	// The registry /metrics serves; the runner and the handler's
+	// governance service report to it.
+	metrics := api.NewMetrics()
 	runner := validation.New(st, validation.Options{Concurrency: cfg.ValidationConcurrency, Timeout: cfg.ValidationTimeout,
-		FileRoots: cfg.ValidationFileRoots, Logger: log})
+		FileRoots: cfg.ValidationFileRoots, Logger: log, Observer: metrics})
 	defer runner.Stop()
 	background.Go(func() {
 		select {
@@ -164,27 +167,56 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		Explorer:  frontend.App(),
 		Lineage:   lineage,
 		MLflow:    mlflow.Config{DefaultProject: cfg.MLflowDefaultProject},
-		Artifacts: artifacts})
+		Artifacts: artifacts,
+		Metrics:   metrics, SeparateMetrics: cfg.MetricsAddr != ""})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	errc := make(chan error, 1)
+	metricsURL := "http://" + displayAddr(ln.Addr().String()) + "/metrics"
+	// With EXPHUB_METRICS_ADDR, /metrics has a listener of its own (kept
+	// off the public network) and the main one answers it 404.
+	var msrv *http.Server
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("EXPHUB_METRICS_ADDR=%s: %w", cfg.MetricsAddr, err)
+		}
+		msrv = newMetricsServer(metrics, log)
+		metricsURL = "http://" + displayAddr(mln.Addr().String()) + "/metrics"
+	}
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("exphub listening", "addr", ln.Addr().String(), "neo4j", cfg.Neo4jURI, "dev", cfg.Dev)
+	if msrv != nil {
+		go func() { errc <- msrv.Serve(mln) }()
+	}
+	log.Info("exphub listening", "addr", ln.Addr().String(), "metrics", metricsURL, "neo4j", cfg.Neo4jURI, "dev", cfg.Dev)
 
 	if cfg.Dev {
-		background.Go(func() { devSetup(bgCtx, st, cfg, ln.Addr().String(), migrated, stdout, log) })
+		background.Go(func() { devSetup(bgCtx, st, cfg, ln.Addr().String(), metricsURL, migrated, stdout, log) })
 	}
 
 	select {
 	case err := <-errc:
+		srv.Close()
+		if msrv != nil {
+			msrv.Close()
+		}
 		return err
 	case <-ctx.Done():
 	}
-	return drain(srv, ready, stopHub, lineage, cfg, log)
+	return drain(srv, msrv, ready, stopHub, lineage, cfg, log)
+}
+
+// newMetricsServer serves /metrics alone, for EXPHUB_METRICS_ADDR.
+func newMetricsServer(m *api.Metrics, log *slog.Logger) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 }
 
 // drain shuts the server down as a rolling update needs: /readyz says 503
@@ -194,8 +226,9 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 // closes, and requests in flight finish within cfg.ShutdownTimeout;
 // what is still open then is closed. The OpenLineage events this replica
 // recorded are applied within the same timeout, or stay pending for
-// another replica.
-func drain(srv *http.Server, ready *readiness, stopHub func(), lineage *openlineage.Service, cfg *config.Config, log *slog.Logger) error {
+// another replica. The metrics listener (msrv, when EXPHUB_METRICS_ADDR
+// gives one) closes last, so the drain itself can be scraped.
+func drain(srv, msrv *http.Server, ready *readiness, stopHub func(), lineage *openlineage.Service, cfg *config.Config, log *slog.Logger) error {
 	ready.draining.Store(true)
 	log.Info("shutting down", "delay", cfg.ShutdownDelay.String(), "timeout", cfg.ShutdownTimeout.String())
 	if cfg.ShutdownDelay > 0 {
@@ -204,6 +237,13 @@ func drain(srv *http.Server, ready *readiness, stopHub func(), lineage *openline
 	stopHub()
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if msrv != nil {
+		defer func() {
+			if err := msrv.Shutdown(ctx); err != nil {
+				msrv.Close()
+			}
+		}()
+	}
 	if err := srv.Shutdown(ctx); err != nil {
 		srv.Close()
 		return fmt.Errorf("shutdown: requests still in flight after EXPHUB_SHUTDOWN_TIMEOUT=%s were cut: %w", cfg.ShutdownTimeout, err)
@@ -381,7 +421,7 @@ func (r *readiness) migrateUntilDone(ctx context.Context, done chan<- struct{}) 
 }
 
 // devSetup seeds the demo data once and prints the sign-in banner.
-func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr string, migrated <-chan struct{}, stdout io.Writer, log *slog.Logger) {
+func devSetup(ctx context.Context, st *store.Store, cfg *config.Config, addr, metricsURL string, migrated <-chan struct{}, stdout io.Writer, log *slog.Logger) {
 	select {
 	case <-ctx.Done():
 		return
@@ -422,7 +462,7 @@ exphub is running (development mode)
               (signs you in as the demo user)
   GraphQL     %[1]s/graphql
   GraphiQL    %[1]s/playground   (add the header  Authorization: Bearer <token>)
-  health      %[1]s/healthz   %[1]s/readyz   %[1]s/metrics
+  health      %[1]s/healthz   %[1]s/readyz   %[5]s
 
 Development token (user "demo", admin of every project, valid 24h):
 %[2]s
@@ -436,7 +476,7 @@ OpenLineage: point a client at %[1]s (endpoint api/v1/lineage, api_key = the tok
   unmapped namespaces land in project %[3]s
 MLflow:      MLFLOW_TRACKING_URI=%[1]s MLFLOW_TRACKING_TOKEN=<token>;
   experiments named without project/ land in project %[4]s
-`, base, token, cfg.OpenLineageDefaultProject, cfg.MLflowDefaultProject)
+`, base, token, cfg.OpenLineageDefaultProject, cfg.MLflowDefaultProject, metricsURL)
 }
 
 // demoDir is where the demo writes the files its bias check reads.

@@ -198,3 +198,66 @@ func TestDefaultLimitsAreTheAPIs(t *testing.T) {
 		t.Errorf("complexity limit %d, api.DefaultComplexityLimit %d", cfg.ComplexityLimit, api.DefaultComplexityLimit)
 	}
 }
+
+// TestMetricsOnTheirOwnListener: with EXPHUB_METRICS_ADDR, /metrics is
+// served there and nowhere else (the main listener answers 404, the
+// metrics one serves nothing but /metrics), and shutting down closes both
+// listeners.
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	dead := freeAddr(t) // /metrics does not need Neo4j
+	cfg, err := config.Load(nil, []string{"EXPHUB_DEV=true", "EXPHUB_ADDR=" + addr, "EXPHUB_METRICS_ADDR=" + metricsAddr,
+		"EXPHUB_NEO4J_URI=bolt://" + dead, "EXPHUB_LOG_LEVEL=error"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- server.Run(ctx, cfg, io.Discard) }()
+	get := func(url string) (int, string) {
+		resp, err := http.Get(url)
+		if err != nil {
+			return 0, ""
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	poll(t, "the metrics listener", time.Minute, func() bool {
+		code, _ := get("http://" + metricsAddr + "/metrics")
+		return code == http.StatusOK
+	})
+	if code, body := get("http://" + metricsAddr + "/metrics"); !strings.Contains(body, "exphub_neo4j_reachable") ||
+		!strings.Contains(body, "exphub_validation_runs_total") {
+		t.Errorf("metrics listener /metrics: %d, without the hub's metrics:\n%.500s", code, body)
+	}
+	for _, tc := range []struct{ url, why string }{
+		{"http://" + addr + "/metrics", "the main listener must not serve /metrics"},
+		{"http://" + metricsAddr + "/graphql", "the metrics listener serves /metrics only"},
+		{"http://" + metricsAddr + "/", "the metrics listener serves /metrics only"},
+	} {
+		if code, _ := get(tc.url); code != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404: %s", tc.url, code, tc.why)
+		}
+	}
+	if code, _ := get("http://" + addr + "/healthz"); code != http.StatusOK {
+		t.Errorf("main listener /healthz: %d", code)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+	for _, a := range []string{addr, metricsAddr} {
+		if c, err := net.DialTimeout("tcp", a, time.Second); err == nil {
+			c.Close()
+			t.Errorf("%s still listening after shutdown", a)
+		}
+	}
+}
