@@ -70,3 +70,45 @@ func TestJoinFacetsIsMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitFacets: the members splitFacets reads are the ones
+// json.Unmarshal reads, for objects joinFacets writes (strings holding
+// braces, commas, quotes and escapes, keys that need escaping, nesting);
+// text that is not such an object is left to json.Unmarshal.
+func TestSplitFacets(t *testing.T) {
+	for _, facets := range []map[string]any{
+		{},
+		{"a": 1},
+		{"s": `a "quoted", {braced} [text]\ with \u2028 and é`, "n": nil, "t": true, "x": -1.5e3},
+		{`k"ey\`: map[string]any{"deep": []any{map[string]any{"}": "{"}, []any{}, "],"}}, "e": map[string]any{}},
+		{"schema": map[string]any{"fields": []any{map[string]any{"name": "a,b", "type": "STRUCT<x:INT>"}}}, "sql": map[string]any{"query": "SELECT '}' , \"x\""}},
+	} {
+		raw := map[string]json.RawMessage{}
+		for k, v := range facets {
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw[k] = b
+		}
+		text := joinFacets(raw)
+		want := map[string]json.RawMessage{}
+		if err := json.Unmarshal([]byte(text), &want); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := splitFacets(text)
+		if !ok || len(got) != len(want) {
+			t.Fatalf("splitFacets(%s) = %v, %v; want %v", text, got, ok, want)
+		}
+		for k, v := range want {
+			if string(got[k]) != string(v) {
+				t.Errorf("splitFacets(%s)[%q] = %s, want %s", text, k, got[k], v)
+			}
+		}
+	}
+	for _, bad := range []string{`{"a":1,}`, `{"a":}`, `{"a"1}`, `{a:1}`, `{"a":{"b":1}`, `{"a":"x}`, `[1]`, `{`} {
+		if got, ok := splitFacets(bad); ok {
+			t.Errorf("splitFacets(%s) = %v, true; want false", bad, got)
+		}
+	}
+}

@@ -327,8 +327,9 @@ func mergeFacets(stored string, update Facets) (string, bool, error) {
 	if len(update) == 0 && stored != "" || sameFacets(stored, update) {
 		return stored, false, nil
 	}
-	cur := map[string]json.RawMessage{}
-	if stored != "" && stored != "{}" {
+	cur, ok := splitFacets(stored)
+	if !ok {
+		cur = map[string]json.RawMessage{}
 		if err := json.Unmarshal([]byte(stored), &cur); err != nil {
 			return "", false, fmt.Errorf("stored facets: %w", err)
 		}
@@ -382,6 +383,74 @@ func sameFacets(stored string, update Facets) bool {
 		}
 	}
 	return rest == "}"
+}
+
+// splitFacets reads the members of an object as joinFacets writes it
+// (compact, its values valid JSON) in one pass that only follows strings
+// and nesting, without decoding the values; "" is no facets. false: the
+// text is not such an object, and json.Unmarshal must read it.
+func splitFacets(stored string) (map[string]json.RawMessage, bool) {
+	out := map[string]json.RawMessage{}
+	if stored == "" || stored == "{}" {
+		return out, true
+	}
+	last := len(stored) - 1
+	if len(stored) < 2 || stored[0] != '{' || stored[last] != '}' {
+		return nil, false
+	}
+	for i := 1; i < last; {
+		end := stringEnd(stored, i)
+		if end < 0 || end >= last || stored[end] != ':' {
+			return nil, false
+		}
+		name := stored[i+1 : end-1]
+		if strings.IndexByte(name, '\\') >= 0 {
+			if err := json.Unmarshal([]byte(stored[i:end]), &name); err != nil {
+				return nil, false
+			}
+		}
+		start, depth := end+1, 0
+		j := start
+		for ; j < last && (depth > 0 || stored[j] != ','); j++ {
+			switch stored[j] {
+			case '"':
+				if j = stringEnd(stored, j); j < 0 {
+					return nil, false
+				}
+				j--
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+		}
+		if depth != 0 || j == start {
+			return nil, false
+		}
+		out[name] = json.RawMessage(stored[start:j])
+		i = j + 1
+		if j == last-1 && stored[j] == ',' {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// stringEnd is the index after the JSON string that starts at s[i] (a
+// quote), or -1.
+func stringEnd(s string, i int) int {
+	if i >= len(s) || s[i] != '"' {
+		return -1
+	}
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
 }
 
 // joinFacets writes facets as one JSON object, keys sorted: the bytes
