@@ -66,9 +66,13 @@ func NewMetrics() *Metrics {
 	// so a rate over them is 0 rather than absent.
 	for _, st := range []store.ValidationStatus{store.ValidationPassed, store.ValidationWarned, store.ValidationFailed, store.ValidationError} {
 		m.validations.WithLabelValues(string(st))
+		m.validationDuration.WithLabelValues(string(st))
 	}
 	for _, st := range []string{"opened", "blocked", "pending", "approved", "rejected", "cancelled"} {
 		m.promotions.WithLabelValues(st)
+	}
+	for _, outcome := range []string{"approved", "rejected"} {
+		m.promotionLeadTime.WithLabelValues(outcome)
 	}
 	return m
 }

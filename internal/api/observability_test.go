@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
@@ -17,9 +19,11 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/testwait"
+	"github.com/exphub/exphub/internal/validation"
 )
 
 // scrapeFamilies returns the names of the metric families a hub's
@@ -143,7 +147,11 @@ func TestObservabilityFilesMatchTheMetrics(t *testing.T) {
 	}
 	for _, want := range []string{"exphub_neo4j_transactions_total", "exphub_neo4j_transaction_duration_seconds",
 		"exphub_neo4j_transaction_retries_total", "exphub_neo4j_reachable", "exphub_events_appended_total", "exphub_subscriptions",
-		"exphub_event_log_head", "exphub_http_requests_total", "exphub_openlineage_backlog"} {
+		"exphub_event_log_head", "exphub_http_requests_total", "exphub_openlineage_backlog",
+		// The domain instruments are exported, at zero, before anything
+		// happened (TestDomainMetricsMove makes them move).
+		"exphub_validation_runs_total", "exphub_validation_run_duration_seconds", "exphub_validation_queue_length",
+		"exphub_validation_queue_capacity", "exphub_promotion_requests_total", "exphub_promotion_lead_time_seconds"} {
 		if !fams[want] {
 			t.Errorf("/metrics lacks %s", want)
 		}
@@ -234,5 +242,121 @@ func TestObservabilityFilesMatchTheMetrics(t *testing.T) {
 	}
 	if exphub < 8 {
 		t.Errorf("the files name only %d exphub metrics: %v", exphub, names)
+	}
+}
+
+// TestDomainMetricsMove runs a validation and two promotion requests (one
+// rejected, one approved) through the API against the real store, and
+// reads on /metrics that the runner and the governance service reported
+// them: runs by status with their duration, the queue back to empty,
+// requests by state, and the decisions' lead time.
+func TestDomainMetricsMove(t *testing.T) {
+	t.Parallel()
+	metrics := api.NewMetrics()
+	h := newHub(t, func(o *api.Options) {
+		o.Metrics = metrics
+		r := validation.New(o.Store, validation.Options{FileRoots: []string{os.TempDir()}, Observer: metrics,
+			Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		t.Cleanup(r.Stop)
+		o.Validations, o.Data = r, r
+	})
+	// awaitMetric waits until the series reads want: the runner reports a
+	// run just after recording it, so a reader may see the run first.
+	awaitMetric := func(family string, labels map[string]string, want float64) {
+		t.Helper()
+		var got float64
+		if !testwait.Until(time.Minute, func() bool { got = scrapeValue(t, h, family, labels); return got == want }) {
+			t.Errorf("%s%v = %v, want %v", family, labels, got, want)
+		}
+	}
+	for _, st := range []string{"PASSED", "WARNED", "FAILED", "ERROR"} {
+		if v := scrapeValue(t, h, "exphub_validation_runs_total", map[string]string{"status": st}); v != 0 {
+			t.Errorf("exphub_validation_runs_total{status=%s} = %v before any run, want 0", st, v)
+		}
+	}
+	if v := scrapeValue(t, h, "exphub_validation_queue_capacity", nil); v != 100 {
+		t.Errorf("exphub_validation_queue_capacity = %v, want the runner's default 100", v)
+	}
+
+	// A validation that fails (ordersSuite finds an amount out of range).
+	key, d := newDataset(t, h.st, "metv")
+	path, sum := writeData(t, "orders.csv", ordersCSV)
+	v := registerVersion(t, h.st, d, "v1", path, sum)
+	carol := token(t, "carol", map[string]auth.Role{key: auth.RoleContributor})
+	run := awaitRun(t, h, carol, runValidation(t, h, carol, createSuite(t, h, carol, d.ID, "orders-basic", ordersSuite), v.ID))
+	if run.Status != "FAILED" {
+		t.Fatalf("run %+v, want FAILED", run)
+	}
+	awaitMetric("exphub_validation_runs_total", map[string]string{"status": "FAILED"}, 1)
+	awaitMetric("exphub_validation_run_duration_seconds", map[string]string{"status": "FAILED"}, 1)
+	awaitMetric("exphub_validation_queue_length", nil, 0)
+	if v := scrapeValue(t, h, "exphub_validation_runs_total", map[string]string{"status": "PASSED"}); v != 0 {
+		t.Errorf("exphub_validation_runs_total{status=PASSED} = %v, want 0", v)
+	}
+
+	// A request rejected, then one approved, under a one-approval policy.
+	g := newGoverned(t, h, "metp")
+	admin := token(t, "root", map[string]auth.Role{g.key: auth.RoleAdmin})
+	alice := token(t, "alice", map[string]auth.Role{g.key: auth.RoleContributor})
+	bob := token(t, "bob", map[string]auth.Role{g.key: auth.RoleApprover})
+	h.gql(t, admin, `mutation($k: String!) { setPolicy(input: {projectKey: $k, requiredApprovals: 1}) { changed } }`,
+		map[string]any{"k": g.key}).ok(t, nil)
+	var dec struct {
+		Decision struct{ PromotionRequest struct{ Status string } }
+	}
+	const decide = `mutation($id: ID!) { decision: %s(input: {promotionRequestId: $id, comment: "c"}) { promotionRequest { status } } }`
+	first := requestPromotion(t, h, alice, g.mv.ID, "STAGING")
+	h.gql(t, bob, fmt.Sprintf(decide, "rejectPromotion"), map[string]any{"id": first.ID}).ok(t, &dec)
+	if dec.Decision.PromotionRequest.Status != "REJECTED" {
+		t.Fatalf("rejected request %+v", dec.Decision)
+	}
+	second := requestPromotion(t, h, alice, g.mv.ID, "STAGING")
+	h.gql(t, bob, fmt.Sprintf(decide, "approvePromotion"), map[string]any{"id": second.ID}).ok(t, &dec)
+	if dec.Decision.PromotionRequest.Status != "APPROVED" {
+		t.Fatalf("approved request %+v", dec.Decision)
+	}
+	for state, want := range map[string]float64{"opened": 2, "rejected": 1, "approved": 1, "cancelled": 0} {
+		if v := scrapeValue(t, h, "exphub_promotion_requests_total", map[string]string{"state": state}); v != want {
+			t.Errorf("exphub_promotion_requests_total{state=%s} = %v, want %v", state, v, want)
+		}
+	}
+	for outcome, want := range map[string]float64{"rejected": 1, "approved": 1} {
+		if v := scrapeValue(t, h, "exphub_promotion_lead_time_seconds", map[string]string{"outcome": outcome}); v != want {
+			t.Errorf("exphub_promotion_lead_time_seconds{outcome=%s} counted %v, want %v", outcome, v, want)
+		}
+	}
+}
+
+// TestSeparateMetricsLeaveTheMainHandler: with SeparateMetrics the
+// handler answers /metrics 404, and Metrics.Handler (what the wiring
+// serves on EXPHUB_METRICS_ADDR) serves the same registry, the handler's
+// request counts included.
+func TestSeparateMetricsLeaveTheMainHandler(t *testing.T) {
+	t.Parallel()
+	metrics := api.NewMetrics()
+	h := newHub(t, func(o *api.Options) { o.Metrics, o.SeparateMetrics = metrics, true })
+	resp, err := http.Get(h.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /metrics on the main handler: %d, want 404", resp.StatusCode)
+	}
+	if resp, err = http.Get(h.srv.URL + "/healthz"); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	rec := httptest.NewRecorder()
+	metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	tp := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := tp.TextToMetricFamilies(rec.Body)
+	if err != nil {
+		t.Fatalf("parse the metrics handler's answer: %v", err)
+	}
+	for _, want := range []string{"exphub_http_requests_total", "exphub_neo4j_reachable", "exphub_validation_runs_total"} {
+		if fams[want] == nil {
+			t.Errorf("the metrics handler lacks %s", want)
+		}
 	}
 }
