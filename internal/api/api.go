@@ -90,6 +90,9 @@ type Options struct {
 	// validation runner and the governance service report to; nil: the
 	// handler makes one (and only its own governance service reports).
 	Metrics *Metrics
+	// Neo4jPoolSize is the driver's connection pool size, exported beside
+	// the transactions in flight; 0: not exported.
+	Neo4jPoolSize int
 	// SeparateMetrics leaves /metrics off this handler (404): the wiring
 	// serves Metrics.Handler on a listener of its own
 	// (EXPHUB_METRICS_ADDR).
@@ -112,7 +115,7 @@ func NewHandler(o Options) http.Handler {
 	reg := o.Metrics.reg
 	m := newHTTPMetrics(reg, log)
 	if o.Store != nil {
-		reg.MustRegister(domainCollector{st: o.Store, hub: o.Events})
+		reg.MustRegister(domainCollector{st: o.Store, hub: o.Events, poolSize: o.Neo4jPoolSize})
 	}
 	if q, ok := o.Validations.(validationQueue); ok {
 		registerValidationQueue(reg, q)

@@ -207,6 +207,8 @@ func registerLineageMetrics(reg prometheus.Registerer, svc *openlineage.Service)
 type domainCollector struct {
 	st  *store.Store
 	hub *events.Hub
+	// poolSize is the driver's connection pool size (0: unknown).
+	poolSize int
 }
 
 var (
@@ -219,6 +221,10 @@ var (
 		"Neo4j transaction latency, retries included.", []string{"mode"}, nil)
 	descReachable = prometheus.NewDesc("exphub_neo4j_reachable",
 		"1 while Neo4j is reachable; 0 while the circuit breaker holds it unreachable (requests fail at once with UNAVAILABLE).", nil, nil)
+	descInFlight = prometheus.NewDesc("exphub_neo4j_transactions_in_flight",
+		"Neo4j transactions open now; each holds one of the driver's pooled connections (compare exphub_neo4j_connection_pool_size).", nil, nil)
+	descPoolSize = prometheus.NewDesc("exphub_neo4j_connection_pool_size",
+		"The most connections the driver opens to Neo4j; a transaction past them waits for one, then fails UNAVAILABLE.", nil, nil)
 	descAppended = prometheus.NewDesc("exphub_events_appended_total",
 		"Events this replica appended to the event log, by kind (the log's own order is global; sum over replicas).", []string{"kind"}, nil)
 	descSubs = prometheus.NewDesc("exphub_subscriptions",
@@ -228,7 +234,7 @@ var (
 )
 
 func (c domainCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descTx, descTxRetries, descTxSeconds, descReachable, descAppended, descSubs, descHead} {
+	for _, d := range []*prometheus.Desc{descTx, descTxRetries, descTxSeconds, descReachable, descInFlight, descPoolSize, descAppended, descSubs, descHead} {
 		ch <- d
 	}
 }
@@ -252,6 +258,10 @@ func (c domainCollector) Collect(ch chan<- prometheus.Metric) {
 		reachable = 1
 	}
 	ch <- prometheus.MustNewConstMetric(descReachable, prometheus.GaugeValue, reachable)
+	ch <- prometheus.MustNewConstMetric(descInFlight, prometheus.GaugeValue, float64(s.InFlight))
+	if c.poolSize > 0 {
+		ch <- prometheus.MustNewConstMetric(descPoolSize, prometheus.GaugeValue, float64(c.poolSize))
+	}
 	for _, k := range store.EventKinds {
 		ch <- prometheus.MustNewConstMetric(descAppended, prometheus.CounterValue, float64(s.Appended[k]), string(k))
 	}

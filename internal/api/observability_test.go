@@ -145,9 +145,14 @@ func TestObservabilityFilesMatchTheMetrics(t *testing.T) {
 	if v := scrapeValue(t, h, "exphub_neo4j_reachable", nil); v != 1 {
 		t.Errorf("exphub_neo4j_reachable = %v, want 1", v)
 	}
+	// Every transaction that began has ended (the event hub's follower
+	// may be in one for a moment).
+	if !testwait.Until(time.Minute, func() bool { return scrapeValue(t, h, "exphub_neo4j_transactions_in_flight", nil) == 0 }) {
+		t.Errorf("exphub_neo4j_transactions_in_flight = %v at rest, want 0", scrapeValue(t, h, "exphub_neo4j_transactions_in_flight", nil))
+	}
 	for _, want := range []string{"exphub_neo4j_transactions_total", "exphub_neo4j_transaction_duration_seconds",
 		"exphub_neo4j_transaction_retries_total", "exphub_neo4j_reachable", "exphub_events_appended_total", "exphub_subscriptions",
-		"exphub_event_log_head", "exphub_http_requests_total", "exphub_openlineage_backlog",
+		"exphub_event_log_head", "exphub_http_requests_total", "exphub_openlineage_backlog", "exphub_neo4j_transactions_in_flight",
 		// The domain instruments are exported, at zero, before anything
 		// happened (TestDomainMetricsMove makes them move).
 		"exphub_validation_runs_total", "exphub_validation_run_duration_seconds", "exphub_validation_queue_length",

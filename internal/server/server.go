@@ -168,7 +168,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		Lineage:   lineage,
 		MLflow:    mlflow.Config{DefaultProject: cfg.MLflowDefaultProject},
 		Artifacts: artifacts,
-		Metrics:   metrics, SeparateMetrics: cfg.MetricsAddr != ""})
+		Metrics:   metrics, SeparateMetrics: cfg.MetricsAddr != "", Neo4jPoolSize: Neo4jPoolSize})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("EXPHUB_ADDR=%s: %w", cfg.Addr, err)
@@ -268,6 +268,9 @@ func CallerLimits(cfg *config.Config) api.CallerLimits {
 		CostRate: cfg.CallerCostRate, CostBurst: cfg.CallerCostBurst}
 }
 
+// Neo4jPoolSize is the most connections a replica's driver opens to Neo4j.
+const Neo4jPoolSize = 100
+
 // NewDriver opens a Neo4j driver for cfg. It does not connect: the driver
 // connects on first use and reconnects by itself.
 func NewDriver(cfg *config.Config) (neo4j.DriverWithContext, error) {
@@ -276,7 +279,7 @@ func NewDriver(cfg *config.Config) (neo4j.DriverWithContext, error) {
 			c.SocketConnectTimeout = 5 * time.Second
 			c.ConnectionAcquisitionTimeout = 10 * time.Second
 			c.MaxTransactionRetryTime = 10 * time.Second
-			c.MaxConnectionPoolSize = 100
+			c.MaxConnectionPoolSize = Neo4jPoolSize
 		})
 	if err != nil {
 		return nil, fmt.Errorf("EXPHUB_NEO4J_URI: %w", err)

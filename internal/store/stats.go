@@ -24,6 +24,10 @@ type Stats struct {
 	Appended map[EventKind]uint64
 	// Reachable is false while the breaker holds Neo4j unreachable.
 	Reachable bool
+	// InFlight is the transactions open now. Each holds one of the
+	// driver's pooled connections (the driver exposes no pool statistics
+	// of its own), so this is the pool's use by the store.
+	InFlight int64
 }
 
 // TxStats is one mode's transactions.
@@ -52,6 +56,7 @@ type txCounters struct {
 
 type storeStats struct {
 	read, write txCounters
+	inFlight    atomic.Int64
 	mu          sync.Mutex
 	appended    map[EventKind]uint64
 }
@@ -121,5 +126,5 @@ func (s *Store) Stats() Stats {
 		appended = map[EventKind]uint64{}
 	}
 	return Stats{Tx: map[string]TxStats{"read": s.stats.read.snapshot(), "write": s.stats.write.snapshot()},
-		Appended: appended, Reachable: s.Reachable()}
+		Appended: appended, Reachable: s.Reachable(), InFlight: s.stats.inFlight.Load()}
 }

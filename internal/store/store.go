@@ -380,7 +380,9 @@ func (s *Store) begin(ctx context.Context, timeout time.Duration) (context.Conte
 	ctx, cancel := context.WithCancelCause(ctx)
 	stop := context.AfterFunc(s.outage.Load().ctx, func() { cancel(errUnreachable) })
 	ctx, cancelWait := context.WithTimeoutCause(ctx, timeout+s.retryTime+answerGrace, errNoAnswer)
+	s.stats.inFlight.Add(1)
 	return ctx, func(err error) {
+		s.stats.inFlight.Add(-1)
 		stalled := errors.Is(context.Cause(ctx), errNoAnswer)
 		cancelWait()
 		stop()
