@@ -202,8 +202,9 @@ func registerLineageMetrics(reg prometheus.Registerer, svc *openlineage.Service)
 
 // domainCollector exposes, at each scrape, what this replica's store did
 // (Neo4j transactions by mode and outcome, their latency and retries,
-// whether Neo4j is reachable, the events it appended by kind) and what its
-// event hub serves (subscriptions, the log head it has read).
+// those in flight, whether Neo4j is reachable, the events it appended by
+// kind) and what its event hub serves (subscriptions and how far behind
+// the slowest is, the log head it has read).
 type domainCollector struct {
 	st  *store.Store
 	hub *events.Hub
@@ -229,12 +230,16 @@ var (
 		"Events this replica appended to the event log, by kind (the log's own order is global; sum over replicas).", []string{"kind"}, nil)
 	descSubs = prometheus.NewDesc("exphub_subscriptions",
 		"GraphQL subscriptions this replica is serving.", nil, nil)
+	descLagEvents = prometheus.NewDesc("exphub_subscription_max_lag_events",
+		"Events the live subscription furthest behind has yet to pass, up to the head this replica read (a subscription is ended past the hub's MaxLag, 10000).", nil, nil)
+	descLagSeconds = prometheus.NewDesc("exphub_subscription_max_lag_seconds",
+		"Age of the oldest event the live subscription furthest behind has yet to pass (0: every subscription keeps up).", nil, nil)
 	descHead = prometheus.NewDesc("exphub_event_log_head",
 		"The latest event log sequence this replica's follower has read; compare replicas to see one falling behind.", nil, nil)
 )
 
 func (c domainCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descTx, descTxRetries, descTxSeconds, descReachable, descInFlight, descPoolSize, descAppended, descSubs, descHead} {
+	for _, d := range []*prometheus.Desc{descTx, descTxRetries, descTxSeconds, descReachable, descInFlight, descPoolSize, descAppended, descSubs, descLagEvents, descLagSeconds, descHead} {
 		ch <- d
 	}
 }
@@ -267,6 +272,9 @@ func (c domainCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if c.hub != nil {
 		ch <- prometheus.MustNewConstMetric(descSubs, prometheus.GaugeValue, float64(c.hub.Subscriptions()))
+		lag, age := c.hub.Lag()
+		ch <- prometheus.MustNewConstMetric(descLagEvents, prometheus.GaugeValue, float64(lag))
+		ch <- prometheus.MustNewConstMetric(descLagSeconds, prometheus.GaugeValue, age.Seconds())
 		if head, ok := c.hub.Head(); ok {
 			ch <- prometheus.MustNewConstMetric(descHead, prometheus.GaugeValue, float64(head))
 		}

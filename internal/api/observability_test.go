@@ -153,6 +153,7 @@ func TestObservabilityFilesMatchTheMetrics(t *testing.T) {
 	for _, want := range []string{"exphub_neo4j_transactions_total", "exphub_neo4j_transaction_duration_seconds",
 		"exphub_neo4j_transaction_retries_total", "exphub_neo4j_reachable", "exphub_events_appended_total", "exphub_subscriptions",
 		"exphub_event_log_head", "exphub_http_requests_total", "exphub_openlineage_backlog", "exphub_neo4j_transactions_in_flight",
+		"exphub_subscription_max_lag_events", "exphub_subscription_max_lag_seconds",
 		// The domain instruments are exported, at zero, before anything
 		// happened (TestDomainMetricsMove makes them move).
 		"exphub_validation_runs_total", "exphub_validation_run_duration_seconds", "exphub_validation_queue_length",

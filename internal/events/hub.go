@@ -103,6 +103,16 @@ type Hub struct {
 	subs    sync.WaitGroup
 	// following counts the subscriptions being served.
 	following atomic.Int64
+	// followers holds each subscription's position, for Lag.
+	followers sync.Map // *position -> struct{}
+}
+
+// position is where one subscription is: the last sequence it passed
+// (delivered or filtered out), and whether it has caught up with the log
+// once. Its goroutine writes it; Lag reads it.
+type position struct {
+	cursor atomic.Int64
+	live   atomic.Bool
 }
 
 // ErrStopped ends the subscriptions of a hub that stopped (the server is
@@ -238,14 +248,18 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 	}
 	out := make(chan *store.Event, h.opts.Buffer)
 	sub := &Subscription{C: out}
+	pos := &position{}
+	pos.cursor.Store(cursor)
+	h.followers.Store(pos, struct{}{})
 	h.subs.Add(1)
 	h.following.Add(1)
 	go func() {
 		defer h.subs.Done()
 		defer h.following.Add(-1)
+		defer h.followers.Delete(pos)
 		defer close(out)
 		var last int64
-		last, sub.err = h.follow(ctx, cursor, f, match, out)
+		last, sub.err = h.follow(ctx, cursor, f, match, out, pos)
 		if end != nil {
 			end(sub.err, last)
 		}
@@ -255,6 +269,39 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 
 // Subscriptions returns how many subscriptions the hub is serving.
 func (h *Hub) Subscriptions() int64 { return h.following.Load() }
+
+// Lag reports how far the live subscription furthest behind is from the
+// head the hub has read: in events (the subscription is ended past
+// Options.MaxLag), and in time since the first event it has yet to pass
+// was written (by the writer's clock; 0 when that event has left the
+// ring). Both are 0 when every subscription keeps up. A subscription
+// still catching up from an old cursor is not counted: that is replay,
+// not lag. It reads each subscription's position without waiting for it,
+// so it costs a scrape, not a delivery.
+func (h *Hub) Lag() (events int64, age time.Duration) {
+	h.mu.RLock()
+	head, oldest := h.head, h.oldest
+	h.mu.RUnlock()
+	behind := int64(-1)
+	h.followers.Range(func(k, _ any) bool {
+		p := k.(*position)
+		if c := p.cursor.Load(); p.live.Load() && head-c > events {
+			events, behind = head-c, c
+		}
+		return true
+	})
+	if behind < 0 {
+		return 0, 0
+	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if next := behind + 1; next >= oldest && next <= h.head {
+		if e := h.ring[next%int64(len(h.ring))]; e != nil && e.Seq == next {
+			age = max(time.Since(e.At), 0)
+		}
+	}
+	return events, age
+}
 
 // start returns the cursor a subscription begins at: after, or the log's
 // head now (read from the log itself, which may be ahead of the hub).
@@ -267,7 +314,7 @@ func (h *Hub) start(ctx context.Context, after *int64) (int64, error) {
 
 // follow delivers events to out until ctx ends or the subscriber falls
 // behind.
-func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, match func(*store.Event) bool, out chan<- *store.Event) (int64, error) {
+func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, match func(*store.Event) bool, out chan<- *store.Event, pos *position) (int64, error) {
 	timer := time.NewTimer(h.opts.SendTimeout)
 	defer timer.Stop()
 	live := false // caught up with the log once: lag from now on is slowness
@@ -318,8 +365,9 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 			}
 		}
 		h.mu.RUnlock()
-		if ready && cursor >= head {
+		if ready && cursor >= head && !live {
 			live = true
+			pos.live.Store(true)
 		}
 		if live && head-cursor > h.opts.MaxLag {
 			return cursor, &LagError{Cursor: cursor, Reason: fmt.Sprintf("%d events behind the log", head-cursor)}
@@ -350,9 +398,11 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 				return cursor, err
 			}
 			cursor = e.Seq
+			pos.cursor.Store(cursor)
 		}
 		if caughtUp > cursor {
 			cursor = caughtUp
+			pos.cursor.Store(cursor)
 			continue
 		}
 		if len(batch) > 0 {

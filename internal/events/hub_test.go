@@ -12,6 +12,7 @@ import (
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/testwait"
 )
 
 type fixture struct {
@@ -208,5 +209,34 @@ func TestSubscribersLeaveNoGoroutines(t *testing.T) {
 	stop()
 	if err := goleak.Find(baseline, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestLagIsTheFurthestLiveSubscriber: a live subscriber that stops
+// reading shows in Lag, in events and in the age of the first event it
+// has not taken, and Lag is back to 0 once it reads again.
+func TestLagIsTheFurthestLiveSubscriber(t *testing.T) {
+	f := setup(t, events.Options{Buffer: 1, SendTimeout: time.Minute})
+	if n, age := f.hub.Lag(); n != 0 || age != 0 {
+		t.Fatalf("Lag() = %d, %s with no subscriber", n, age)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	sub, err := f.hub.Subscribe(ctx, nil, f.filter(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.runs(t, 5) // nobody reads sub
+	if !testwait.Until(time.Minute, func() bool { n, age := f.hub.Lag(); return n >= 3 && age > 0 }) {
+		n, age := f.hub.Lag()
+		t.Fatalf("Lag() = %d, %s with a subscriber 5 events behind, want at least 3 events and an age", n, age)
+	}
+	go func() {
+		for range sub.C {
+		}
+	}()
+	if !testwait.Until(time.Minute, func() bool { n, _ := f.hub.Lag(); return n == 0 }) {
+		n, age := f.hub.Lag()
+		t.Fatalf("Lag() = %d, %s after the subscriber read on, want 0", n, age)
 	}
 }
