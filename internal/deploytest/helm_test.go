@@ -158,6 +158,9 @@ type chartCase struct {
 	artifactRoot string
 	// tracing is whether the pods export traces.
 	tracing bool
+	// metricsPort is the port /metrics has to itself (0: it is on the
+	// http port); see checkMetrics.
+	metricsPort int
 }
 
 const (
@@ -200,6 +203,17 @@ var chartCases = []chartCase{
 			"config.EXPHUB_LOG_LEVEL=debug", "config.EXPHUB_CALLER_RATE=50",
 		},
 		kinds: []string{"ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ServiceMonitor"},
+	},
+	{
+		name: "metrics on a port of their own",
+		set: []string{
+			"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"metrics.separatePort.enabled=true", "metrics.separatePort.port=9102",
+			"serviceMonitor.enabled=true", "ingress.enabled=true",
+		},
+		kinds:       []string{"ConfigMap", "Deployment", "Ingress", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ServiceMonitor"},
+		replicas:    2,
+		metricsPort: 9102,
 	},
 	{
 		name: "tracing to an OTLP collector",
@@ -333,6 +347,9 @@ func TestChartRefusesMissingSecrets(t *testing.T) {
 		{"no password", []string{"secrets.jwtSecret=" + testJWTSecret}, "secrets.neo4jPassword"},
 		{"no jwt secret", []string{"secrets.neo4jPassword=" + testPassword}, "secrets.jwtSecret"},
 		{"reserved key in config", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "config.EXPHUB_NEO4J_URI=bolt://x:7687"}, "config.EXPHUB_NEO4J_URI"},
+		{"metrics address in config", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "config.EXPHUB_METRICS_ADDR=0.0.0.0:9090"}, "config.EXPHUB_METRICS_ADDR"},
+		{"metrics on the http port", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"metrics.separatePort.enabled=true", "metrics.separatePort.port=8080"}, "metrics.separatePort.port"},
 		{"artifact root in config", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "config.EXPHUB_ARTIFACT_ROOT=/tmp/a"}, "config.EXPHUB_ARTIFACT_ROOT"},
 		{"s3 without a bucket", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "artifacts.s3.enabled=true"}, "artifacts.s3.bucket"},
 		{"s3 and a volume", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
@@ -508,7 +525,8 @@ func checkRender(t *testing.T, tc chartCase, docs []manifest) {
 	if ing := byKind["Ingress"]; ing != nil {
 		for _, r := range get(ing, "spec", "rules").([]any) {
 			for _, p := range get(r, "http", "paths").([]any) {
-				if str(p, "backend", "service", "name") != str(svc, "metadata", "name") || !svcPorts[str(p, "backend", "service", "port", "name")] {
+				if str(p, "backend", "service", "name") != str(svc, "metadata", "name") || str(p, "backend", "service", "port", "name") != "http" ||
+					!svcPorts["http"] {
 					t.Error("an Ingress path does not lead to the Service's http port")
 				}
 			}
@@ -587,6 +605,48 @@ func checkRender(t *testing.T, tc chartCase, docs []manifest) {
 		t.Errorf("the server listens on %s, the container port is %d", cfg.Addr, port)
 	}
 	checkArtifacts(t, tc, cfg, pod, byKind)
+	checkMetrics(t, tc, cfg, c, svc, byKind["ServiceMonitor"])
+}
+
+// checkMetrics checks where /metrics is served: on the http port by
+// default; with metrics.separatePort, on a container port of its own that
+// the server listens on (EXPHUB_METRICS_ADDR), the Service exposes and the
+// ServiceMonitor scrapes.
+func checkMetrics(t *testing.T, tc chartCase, cfg *config.Config, c any, svc, sm manifest) {
+	t.Helper()
+	containerPorts := map[string]int{}
+	for i := range get(c, "ports").([]any) {
+		containerPorts[str(c, "ports", i, "name")] = num(c, "ports", i, "containerPort")
+	}
+	svcTargets := map[string]string{} // Service port name -> target port
+	for _, p := range get(svc, "spec", "ports").([]any) {
+		svcTargets[str(p, "name")] = str(p, "targetPort")
+	}
+	want := "http"
+	if tc.metricsPort == 0 {
+		if cfg.MetricsAddr != "" {
+			t.Errorf("EXPHUB_METRICS_ADDR=%s without metrics.separatePort", cfg.MetricsAddr)
+		}
+		if _, ok := containerPorts["metrics"]; ok {
+			t.Error("a metrics container port without metrics.separatePort")
+		}
+	} else {
+		want = "metrics"
+		if !strings.HasSuffix(cfg.MetricsAddr, ":"+strconv.Itoa(tc.metricsPort)) {
+			t.Errorf("EXPHUB_METRICS_ADDR=%q, want the port %d", cfg.MetricsAddr, tc.metricsPort)
+		}
+		if containerPorts["metrics"] != tc.metricsPort {
+			t.Errorf("container port metrics %d, want %d", containerPorts["metrics"], tc.metricsPort)
+		}
+		if svcTargets["metrics"] != "metrics" {
+			t.Errorf("the Service's metrics port targets %q, want the container's metrics port", svcTargets["metrics"])
+		}
+	}
+	if sm != nil {
+		if got := str(sm, "spec", "endpoints", 0, "port"); got != want {
+			t.Errorf("the ServiceMonitor scrapes port %q, want %q", got, want)
+		}
+	}
 }
 
 // checkServiceMonitor checks the custom resource the Kubernetes schemas do
