@@ -121,7 +121,8 @@ func family(name string, fams map[string]bool) string {
 // never fires. The domain metrics are there after a write.
 func TestObservabilityFilesMatchTheMetrics(t *testing.T) {
 	t.Parallel()
-	h := newHub(t, nil)
+	// The pool size, as the server gives it (server.Neo4jPoolSize).
+	h := newHub(t, func(o *api.Options) { o.Neo4jPoolSize = 100 })
 	key := neo4jtest.Key(t, "obs")
 	tok := token(t, "obs", map[string]auth.Role{key: auth.RoleAdmin})
 	h.gql(t, tok, `mutation($k: String!) { createProject(input: {key: $k, name: "obs"}) { project { key } } }`, map[string]any{"k": key}).ok(t, nil)
@@ -152,7 +153,7 @@ func TestObservabilityFilesMatchTheMetrics(t *testing.T) {
 	}
 	for _, want := range []string{"exphub_neo4j_transactions_total", "exphub_neo4j_transaction_duration_seconds",
 		"exphub_neo4j_transaction_retries_total", "exphub_neo4j_reachable", "exphub_events_appended_total", "exphub_subscriptions",
-		"exphub_event_log_head", "exphub_http_requests_total", "exphub_openlineage_backlog", "exphub_neo4j_transactions_in_flight",
+		"exphub_event_log_head", "exphub_http_requests_total", "exphub_openlineage_backlog", "exphub_neo4j_transactions_in_flight", "exphub_neo4j_connection_pool_size",
 		"exphub_subscription_max_lag_events", "exphub_subscription_max_lag_seconds",
 		// The domain instruments are exported, at zero, before anything
 		// happened (TestDomainMetricsMove makes them move).
