@@ -52,7 +52,7 @@ func NewMetrics() *Metrics {
 		}, []string{"status"}),
 		promotions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "exphub_promotion_requests_total",
-			Help: "Promotion requests by the state they entered through this replica: opened, then blocked, pending, approved, rejected or cancelled.",
+			Help: "Promotion requests by the state they entered through this replica's governance operations (request, decision, cancellation, re-evaluation): opened, then blocked, pending, approved, rejected or cancelled.",
 		}, []string{"state"}),
 		promotionLeadTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "exphub_promotion_lead_time_seconds",
