@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NODE_HEIGHT, NODE_WIDTH, elkInput, mergeGraphs, quickLayout, toFlow, warmUpGraph, type LGraph } from "./graph";
+import { NODE_HEIGHT, NODE_WIDTH, elkInput, mergeGraphs, minimapColors, quickLayout, toFlow, warmUpGraph, type LGraph } from "./graph";
 
 const g: LGraph = {
   root: "d0",
@@ -120,5 +120,29 @@ describe("quickLayout", () => {
   it("never stacks two nodes of a layer on each other", () => {
     const seen = new Set([...at.values()].map((p) => `${p.x},${p.y}`));
     expect(seen.size).toBe(6);
+  });
+});
+
+describe("minimapColors", () => {
+  const base = { isRoot: false, onPath: false, health: null };
+  it("fills each kind with a colour of its own that shows on white", () => {
+    const kinds = ["DATASET", "DATASET_VERSION", "RUN", "MODEL_VERSION", "JOB", "REDACTED"];
+    const fills = kinds.map((kind) => minimapColors({ ...base, kind }).fill);
+    expect(new Set(fills).size).toBe(kinds.length);
+    for (const f of fills) {
+      const [r = 0, g = 0, b = 0] = [1, 3, 5].map((i) => parseInt(f.slice(i, i + 2), 16));
+      // darker than React Flow's default #e2e2e2, which is what made the
+      // minimap look empty
+      expect(0.2126 * r + 0.7152 * g + 0.0722 * b).toBeLessThan(190);
+    }
+    expect(minimapColors({ ...base, kind: "SOMETHING_NEW" }).fill).toBe("#667085");
+  });
+  it("outlines the path first, then the root, then failures and risks", () => {
+    const run = { ...base, kind: "RUN" };
+    expect(minimapColors(run).stroke).toBe(minimapColors(run).fill);
+    expect(minimapColors({ ...run, health: "FAILED" }).stroke).toBe("#d92d20");
+    expect(minimapColors({ ...run, health: "AT_RISK" }).stroke).toBe("#dc6803");
+    expect(minimapColors({ ...run, health: "FAILED", isRoot: true }).stroke).toBe("#101828");
+    expect(minimapColors({ ...run, health: "FAILED", isRoot: true, onPath: true }).stroke).toBe("#f04438");
   });
 });

@@ -227,3 +227,27 @@ export function quickLayout(g: LGraph): Positioned[] {
   }
   return positions;
 }
+
+// Minimap colours: each kind filled with the saturated tone of its node's
+// colour (the nodes' own pale fills vanish at minimap scale), outlined by
+// what matters most about it: on the highlighted path, the root, failed
+// or at risk, else a darker edge of its own tone.
+const minimapFills: Record<string, string> = {
+  DATASET: "#444ce7",
+  DATASET_VERSION: "#6172f3",
+  RUN: "#17b26a",
+  MODEL_VERSION: "#f79009",
+  JOB: "#7a5af8",
+  REDACTED: "#98a2b3",
+};
+
+export function minimapColors(d: Pick<FlowNodeData, "kind" | "isRoot" | "onPath" | "health">): { fill: string; stroke: string } {
+  const fill = minimapFills[d.kind] ?? "#667085";
+  let stroke = "#1d2330";
+  if (d.onPath) stroke = "#f04438";
+  else if (d.isRoot) stroke = "#101828";
+  else if (d.health === "FAILED") stroke = "#d92d20";
+  else if (d.health === "AT_RISK") stroke = "#dc6803";
+  else stroke = fill;
+  return { fill, stroke };
+}

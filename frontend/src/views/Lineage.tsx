@@ -3,7 +3,7 @@ import { Link, useParams, useSearchParams } from "react-router-dom";
 import { useClient, useQuery } from "urql";
 import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { LARGE_GRAPH, elkInput, mergeGraphs, quickLayout, toFlow, type FlowNodeData, type LGraph, type Positioned } from "../lib/graph";
+import { LARGE_GRAPH, elkInput, mergeGraphs, minimapColors, quickLayout, toFlow, type FlowNodeData, type LGraph, type Positioned } from "../lib/graph";
 import { layout } from "../lib/layout";
 import { LineageQuery, PathQuery, lineageVariables } from "./lineageQueries";
 import { kindLabel } from "../lib/format";
@@ -181,7 +181,18 @@ export default function Lineage() {
           >
             <Background />
             <Controls />
-            <MiniMap pannable zoomable />
+            <MiniMap<LineageFlowNode>
+              pannable
+              zoomable
+              ariaLabel="Minimap of the whole graph"
+              nodeColor={(n) => minimapColors(n.data).fill}
+              nodeStrokeColor={(n) => minimapColors(n.data).stroke}
+              nodeStrokeWidth={12}
+              nodeBorderRadius={8}
+              maskColor="rgba(16, 24, 40, 0.08)"
+              maskStrokeColor="#1d2330"
+              maskStrokeWidth={2}
+            />
           </ReactFlow>
           {selected && (
             <aside className="details">
