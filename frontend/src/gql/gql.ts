@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query DecidableCount {\n    promotionRequests(filter: { decidableByViewer: true }, first: 0) { totalCount }\n  }\n": typeof types.DecidableCountDocument,
+    "\n  query Decidable {\n    promotionRequests(filter: { decidableByViewer: true }, first: 100) { totalCount edges { node { id projectKey } } }\n  }\n": typeof types.DecidableDocument,
     "\n  subscription ApprovalRequested($after: String) {\n    approvalRequested(after: $after) { cursor seq }\n  }\n": typeof types.ApprovalRequestedDocument,
     "\n  subscription PromotionClosed($after: String) {\n    events(filter: { kinds: [PROMOTION_APPROVED, PROMOTION_REJECTED, PROMOTION_CANCELLED, PROMOTION_COMPLETED, PROMOTION_CHECKS_CHANGED] }, after: $after) { cursor seq }\n  }\n": typeof types.PromotionClosedDocument,
     "\n  query RunArtifacts($id: ID!, $path: String) {\n    node(id: $id) {\n      ... on Run {\n        id\n        artifacts(path: $path) { path name isDir size sha256 downloadUrl }\n      }\n    }\n  }\n": typeof types.RunArtifactsDocument,
@@ -57,7 +57,7 @@ type Documents = {
     "\n  query LineagePath($from: ID!, $to: ID!, $asOf: Time) {\n    lineagePath(from: $from, to: $to, asOf: $asOf) {\n      root truncated truncatedBy\n      nodes { id kind name distance hasMore projectKey }\n      edges { from to kind hops }\n    }\n  }\n": typeof types.LineagePathDocument,
 };
 const documents: Documents = {
-    "\n  query DecidableCount {\n    promotionRequests(filter: { decidableByViewer: true }, first: 0) { totalCount }\n  }\n": types.DecidableCountDocument,
+    "\n  query Decidable {\n    promotionRequests(filter: { decidableByViewer: true }, first: 100) { totalCount edges { node { id projectKey } } }\n  }\n": types.DecidableDocument,
     "\n  subscription ApprovalRequested($after: String) {\n    approvalRequested(after: $after) { cursor seq }\n  }\n": types.ApprovalRequestedDocument,
     "\n  subscription PromotionClosed($after: String) {\n    events(filter: { kinds: [PROMOTION_APPROVED, PROMOTION_REJECTED, PROMOTION_CANCELLED, PROMOTION_COMPLETED, PROMOTION_CHECKS_CHANGED] }, after: $after) { cursor seq }\n  }\n": types.PromotionClosedDocument,
     "\n  query RunArtifacts($id: ID!, $path: String) {\n    node(id: $id) {\n      ... on Run {\n        id\n        artifacts(path: $path) { path name isDir size sha256 downloadUrl }\n      }\n    }\n  }\n": types.RunArtifactsDocument,
@@ -117,7 +117,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DecidableCount {\n    promotionRequests(filter: { decidableByViewer: true }, first: 0) { totalCount }\n  }\n"): (typeof documents)["\n  query DecidableCount {\n    promotionRequests(filter: { decidableByViewer: true }, first: 0) { totalCount }\n  }\n"];
+export function graphql(source: "\n  query Decidable {\n    promotionRequests(filter: { decidableByViewer: true }, first: 100) { totalCount edges { node { id projectKey } } }\n  }\n"): (typeof documents)["\n  query Decidable {\n    promotionRequests(filter: { decidableByViewer: true }, first: 100) { totalCount edges { node { id projectKey } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  aliasBadges, checkLabel, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
+  aliasBadges, checkLabel, decidableElsewhere, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
   jsonDownload, justificationProblem, parseTab, requestActions, rolesIn, allows, can, sortChecks, statusClass, statusLabel, tabFilter,
 } from "./approvals";
 import type { PromotionStatus } from "../gql/graphql";
@@ -148,5 +148,14 @@ describe("aliasBadges", () => {
   });
   it("marks production even without a policy", () => {
     expect(aliasBadges(["production", "shadow"], [])).toEqual([{ alias: "production", governed: true }, { alias: "shadow", governed: false }]);
+  });
+});
+
+describe("decidableElsewhere", () => {
+  it("counts the requests of the other projects, most first", () => {
+    const rs = [{ projectKey: "fraud" }, { projectKey: "risk" }, { projectKey: "ads" }, { projectKey: "risk" }, { projectKey: "fraud" }];
+    expect(decidableElsewhere(rs, "fraud")).toEqual([{ projectKey: "risk", count: 2 }, { projectKey: "ads", count: 1 }]);
+    expect(decidableElsewhere(rs, null)).toEqual([{ projectKey: "fraud", count: 2 }, { projectKey: "risk", count: 2 }, { projectKey: "ads", count: 1 }]);
+    expect(decidableElsewhere([{ projectKey: "fraud" }], "fraud")).toEqual([]);
   });
 });

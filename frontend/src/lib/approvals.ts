@@ -225,3 +225,13 @@ export function aliasBadges(aliases: readonly string[], governed: readonly strin
   const g = new Set(["production", ...governed.map((a) => a.toLowerCase())]);
   return aliases.map((alias) => ({ alias, governed: g.has(alias.toLowerCase()) }));
 }
+
+// decidableElsewhere groups the requests the viewer may decide that are
+// not in the project shown, most first (then by key).
+export function decidableElsewhere(requests: readonly { projectKey: string }[], shown: string | null): { projectKey: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of requests) {
+    if (r.projectKey !== shown) counts.set(r.projectKey, (counts.get(r.projectKey) ?? 0) + 1);
+  }
+  return [...counts].map(([projectKey, count]) => ({ projectKey, count })).sort((a, b) => b.count - a.count || a.projectKey.localeCompare(b.projectKey));
+}

@@ -10,8 +10,9 @@ import { ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../c
 import { DownloadJson } from "../components/Download";
 import { MeQuery } from "./SignIn";
 import {
-  checksSummary, compareStatus, decisionProblem, failingChecks, parseTab, requestActions, rolesIn, tabFilter, tabs, type Tab,
+  checksSummary, compareStatus, decidableElsewhere, decisionProblem, failingChecks, parseTab, requestActions, rolesIn, tabFilter, tabs, type Tab,
 } from "../lib/approvals";
+import { useDecidable } from "../components/ApprovalsNav";
 import { relativeTime } from "../lib/format";
 import { withParams } from "../lib/url";
 
@@ -82,6 +83,26 @@ const emptyText: Record<Tab, string> = {
 };
 
 type Viewer = MeData["me"];
+
+// DecideElsewhere says how many requests wait for the viewer's decision
+// in projects other than the one shown (the nav's count covers them all),
+// with a link to each.
+function DecideElsewhere({ project, here }: { project: string; here: number }) {
+  const decidable = useDecidable();
+  if (!decidable) return null;
+  const more = decidable.total - here;
+  if (more <= 0) return null;
+  const where = decidableElsewhere(decidable.requests, project);
+  return (
+    <p className="info" data-testid="decide-elsewhere" data-count={more}>
+      {more} more {more === 1 ? "request waits" : "requests wait"} for your decision in other projects
+      {where.length > 0 && <>: {where.map((w, i) => (
+        <span key={w.projectKey}>{i > 0 && ", "}<Link to={`?${withParams(new URLSearchParams(), { project: w.projectKey })}`}>{w.projectKey}</Link> ({w.count})</span>
+      ))}{decidable.total > decidable.requests.length && ", and more"}</>}
+      . The count beside Approvals covers all your projects.
+    </p>
+  );
+}
 
 // RequestDetail is one promotion request in full: why, the checks and
 // what they rest on, the decisions so far, and what the viewer may do.
@@ -212,6 +233,7 @@ export default function Approvals() {
         </div>
         {data && <span className="muted" data-testid="request-count" data-count={data.promotionRequests.totalCount}>{data.promotionRequests.totalCount} {data.promotionRequests.totalCount === 1 ? "request" : "requests"}{data.promotionRequests.totalCount > rows.length && `, the newest ${rows.length} shown`}</span>}
       </div>
+      {tab === "decide" && project && data && <DecideElsewhere project={project.key} here={data.promotionRequests.totalCount} />}
       {live.error && <Problem error={live.error} />}
       {me.error && <Problem error={me.error} />}
       <div className={selected ? "inbox open" : "inbox"}>
