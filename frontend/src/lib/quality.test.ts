@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatObserved, formatPercent } from "./quality";
+import { formatObserved, formatPercent, qualitySummary } from "./quality";
 
 describe("formatObserved", () => {
   it("formats numbers, nulls and structured values", () => {
@@ -16,5 +16,14 @@ describe("formatPercent", () => {
     expect(formatPercent(0.0123)).toBe("0.01 %");
     expect(formatPercent(33.3333)).toBe("33.3 %");
     expect(formatPercent(null)).toBe("—");
+  });
+});
+
+describe("qualitySummary", () => {
+  it("tells suites, recorded results and never validated apart", () => {
+    expect(qualitySummary(2, [{ qualityStatus: null }])).toEqual({ kind: "suites", recorded: 0 });
+    expect(qualitySummary(0, [{ qualityStatus: "FAILED" }, { qualityStatus: null }, { qualityStatus: "PASSED" }])).toEqual({ kind: "recorded", recorded: 2 });
+    expect(qualitySummary(0, [{ qualityStatus: null }, {}])).toEqual({ kind: "never", recorded: 0 });
+    expect(qualitySummary(0, [])).toEqual({ kind: "never", recorded: 0 });
   });
 });

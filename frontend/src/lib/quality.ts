@@ -31,3 +31,13 @@ export const healthLabels: Record<string, string> = {
   AT_RISK: "at risk: failed data upstream",
   UNKNOWN: "not validated",
 };
+
+// qualitySummary says what a dataset's data-quality section can claim:
+// suites kept in the hub; else results recorded from outside it (Great
+// Expectations through hubctl validate --push, OpenLineage quality
+// facets) on some of the versions shown; else never validated.
+export function qualitySummary(suites: number, versions: readonly { qualityStatus?: string | null }[]): { kind: "suites" | "recorded" | "never"; recorded: number } {
+  const recorded = versions.filter((v) => !!v.qualityStatus).length;
+  if (suites > 0) return { kind: "suites", recorded };
+  return { kind: recorded > 0 ? "recorded" : "never", recorded };
+}

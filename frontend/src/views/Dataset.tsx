@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { ValidationRuns } from "../components/ValidationRuns";
-import { healthLabels } from "../lib/quality";
+import { healthLabels, qualitySummary } from "../lib/quality";
 import { graphql } from "../gql";
 import { Loading, Problem } from "../components/States";
 import { useLiveTicks, useRefreshOn } from "../components/Live";
@@ -84,6 +84,7 @@ export default function Dataset() {
   if (!ds) return <p>No such dataset, or you may not read its project. <Link to="/catalog">The catalog</Link></p>;
   const versions = ds.versions.edges.map((e) => e.node);
   const current = versions.find((v) => v.id === params.get("version")) ?? versions[0];
+  const quality = qualitySummary(ds.validationSuites.totalCount, versions);
   return (
     <section>
       <p className="crumbs"><Link to="/catalog">Catalog</Link> / {ds.projectKey}</p>
@@ -120,9 +121,17 @@ export default function Dataset() {
         </table>
       )}
       <h2>Data quality</h2>
-      {ds.validationSuites.totalCount === 0 ? (
-        <p className="muted">No validation suite yet. Create one with <code>createValidationSuite</code>, or record results from CI with <code>hubctl validate --push</code>.</p>
-      ) : (
+      {quality.kind === "recorded" && (
+        <p data-testid="quality-summary" data-kind="recorded" data-recorded={quality.recorded}>
+          {quality.recorded} of the {versions.length} versions shown {quality.recorded === 1 ? "carries" : "carry"} validation results recorded from outside the hub
+          (Great Expectations through <code>hubctl validate --push</code>, or an OpenLineage producer's quality assertions): their status is in the Quality column,
+          and their results under the version. No validation suite is kept in the hub for this dataset; create one with <code>createValidationSuite</code> to validate from here.
+        </p>
+      )}
+      {quality.kind === "never" && (
+        <p className="muted" data-testid="quality-summary" data-kind="never">Never validated: no validation suite, and no version carries recorded results. Create a suite with <code>createValidationSuite</code>, or record results from CI with <code>hubctl validate --push</code>.</p>
+      )}
+      {quality.kind === "suites" && (
         <table className="suites">
           <thead><tr><th>Suite</th><th>Version</th><th>Rules</th><th>Changed</th><th></th></tr></thead>
           <tbody>
