@@ -183,6 +183,13 @@ await step("open a dataset's lineage and expand a node", async () => {
   await page.locator("aside.details").waitFor();
   assert.ok(new URL(page.url()).searchParams.get("selected"), "the selection is in the URL");
   assert.equal(await count(), expanded, "selecting kept the expansion");
+  // The minimap draws every node of the graph, in its kind's colour (not
+  // React Flow's pale default, which read as an empty box).
+  const minimap = page.getByTestId("rf__minimap");
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=rf__minimap] .react-flow__minimap-node").length === n, expanded);
+  const fills = await minimap.locator(".react-flow__minimap-node").evaluateAll((els) => els.map((e) => getComputedStyle(e).fill));
+  assert.ok(fills.every((f) => f && f !== "rgb(226, 226, 226)"), `minimap nodes are coloured: ${[...new Set(fills)].join(", ")}`);
+  assert.ok(new Set(fills).size >= 2, "the minimap tells kinds apart");
   await page.screenshot({ path: `${artifacts}lineage.png` });
 });
 
@@ -346,7 +353,8 @@ await step("open a pipeline job reported by OpenLineage, and a column's lineage"
   const now = Date.now();
   await post(event("START", now - 60_000));
   await post(event("COMPLETE", now, {
-    inputs: [{ namespace: db, name: orders, facets: { version: facet({ datasetVersion: "v1" }), schema: facet({ fields: [{ name: "id", type: "BIGINT" }, { name: "amount", type: "DOUBLE" }] }) } }],
+    inputs: [{ namespace: db, name: orders, facets: { version: facet({ datasetVersion: "v1" }), schema: facet({ fields: [{ name: "id", type: "BIGINT" }, { name: "amount", type: "DOUBLE" }] }) },
+      inputFacets: { dataQualityAssertions: facet({ assertions: [{ assertion: "not_null", success: true, column: "id" }] }) } }],
     outputs: [{ namespace: db, name: agg, facets: {
       schema: facet({ fields: [{ name: "id", type: "BIGINT" }, { name: "total", type: "DOUBLE" }] }),
       columnLineage: facet({ fields: { total: { inputFields: [{ namespace: db, name: orders, field: "amount", transformations: [{ type: "DIRECT", subtype: "AGGREGATION", description: "sum", masking: false }] }] } } }),
@@ -377,6 +385,15 @@ await step("open a pipeline job reported by OpenLineage, and a column's lineage"
   await page.waitForFunction(() => new URL(location.href).searchParams.get("column") === "total");
   await page.locator("[data-testid=upstream-columns] li[data-column=amount]").getByText("aggregation").waitFor();
   await page.screenshot({ path: `${artifacts}column-lineage.png`, fullPage: true });
+  // The input carries the producer's quality assertions and no suite: its
+  // page says it was validated from outside, not that it never was; the
+  // output, with neither, says it never was.
+  const input = (await gql(`query($k: String!, $ns: String!, $n: String!, $v: String!) { datasetVersionByName(projectKey: $k, namespace: $ns, name: $n, version: $v) { dataset { id } } }`,
+    { k: project, ns: db, n: orders, v: "v1" })).datasetVersionByName.dataset.id;
+  await page.getByTestId("quality-summary").and(page.locator("[data-kind=never]")).waitFor();
+  await page.goto(`${base}/datasets/${input}`);
+  await page.locator("[data-testid=quality-summary][data-kind=recorded][data-recorded='1']").waitFor();
+  await page.locator("table.versions .vstatus.passed").waitFor();
 });
 
 await step("read the audit log", async () => {
@@ -588,6 +605,35 @@ await step("ask for a promotion on the model page, be refused a second one, and 
   assert.equal(await detail.getByRole("button", { name: "Approve" }).count(), 0, "separation of duties: no approving one's own request");
   await detail.getByRole("button", { name: "Cancel the request" }).click();
   await detail.and(page.locator("[data-status=CANCELLED]")).waitFor();
+});
+
+await step("the approvals count says which projects it covers", async () => {
+  // A request the demo admin may decide outside the project the inbox
+  // shows: the requester asks to stage the governance model's second
+  // version (its checks pass, so it waits for an approval).
+  const asRequester = (q, v) => gql(q, v, requesterToken);
+  const waiting = (await asRequester(`mutation($m: ID!) { requestPromotion(input: {modelVersionId: $m, targetStage: STAGING, justification: "Staging for the count check; e2e"}) { promotionRequest { id status } } }`,
+    { m: gov.second })).requestPromotion.promotionRequest;
+  assert.equal(waiting.status, "PENDING");
+  try {
+    const decidable = async (k) => (await gql(`query($k: String) { promotionRequests(projectKey: $k, filter: {decidableByViewer: true}, first: 0) { totalCount } }`, { k })).promotionRequests.totalCount;
+    const all = await decidable(null);
+    const here = await decidable("fraud");
+    assert.ok(all > here, `a request waits outside fraud (${all} in all, ${here} in fraud)`);
+    await page.goto(`${base}/approvals?project=fraud`);
+    // The inbox lists fraud's; the nav counts every project and says so;
+    // the inbox says how many wait elsewhere, and where.
+    await page.locator(`[data-testid=request-count][data-count="${here}"]`).waitFor();
+    await badgeShows(page, all);
+    assert.equal(await page.getByTestId("approvals-badge").getAttribute("aria-label"), `${all} to decide in all your projects`);
+    const elsewhere = page.locator(`[data-testid=decide-elsewhere][data-count="${all - here}"]`);
+    await elsewhere.waitFor();
+    await elsewhere.getByRole("link", { name: governance }).click();
+    await page.locator(`table.requests tr[data-request="${waiting.id}"]`).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("project"), governance);
+  } finally {
+    await asRequester(`mutation($r: ID!) { cancelPromotion(input: {promotionRequestId: $r}) { promotionRequest { status } } }`, { r: waiting.id });
+  }
 });
 
 await step("see a run's reproducibility and download its reproduce spec", async () => {
