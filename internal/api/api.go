@@ -166,7 +166,11 @@ func NewHandler(o Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})))
 	mux.Handle("GET /readyz", m.instrument("readyz", readyHandler(o.Ready, log)))
-	if !o.SeparateMetrics {
+	if o.SeparateMetrics {
+		// Not the explorer's page either (it answers every other path):
+		// a scraper pointed here must see that nothing is served.
+		mux.Handle("/metrics", http.NotFoundHandler())
+	} else {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
 	mux.Handle("/", m.instrument("explorer", explorerHandler(o.Explorer)))

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
@@ -335,13 +336,17 @@ func TestDomainMetricsMove(t *testing.T) {
 }
 
 // TestSeparateMetricsLeaveTheMainHandler: with SeparateMetrics the
-// handler answers /metrics 404, and Metrics.Handler (what the wiring
+// handler answers /metrics 404 (not with the explorer's page, which it
+// serves for every other path), and Metrics.Handler (what the wiring
 // serves on EXPHUB_METRICS_ADDR) serves the same registry, the handler's
 // request counts included.
 func TestSeparateMetricsLeaveTheMainHandler(t *testing.T) {
 	t.Parallel()
 	metrics := api.NewMetrics()
-	h := newHub(t, func(o *api.Options) { o.Metrics, o.SeparateMetrics = metrics, true })
+	h := newHub(t, func(o *api.Options) {
+		o.Metrics, o.SeparateMetrics = metrics, true
+		o.Explorer = fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>explorer</title>")}}
+	})
 	resp, err := http.Get(h.srv.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
