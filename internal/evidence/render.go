@@ -278,6 +278,8 @@ func policySection(pol *Policy) section {
 	return section{Title: "Policy", Blocks: []block{{Facts: []fact{
 		{"Version", strconv.FormatInt(pol.Version, 10)},
 		{"Required approvals", fmt.Sprintf("%d, role %s or higher", pol.RequiredApprovals, orDash(pol.ApproverRole))},
+		{"Required groups", groupsFact(pol.RequiredGroups)},
+		{"Approvals count for", validForFact(pol.ApprovalsValidFor)},
 		{"Upstream validations passed", yesNo(pol.RequireUpstreamValidationsPassed) + warned(pol)},
 		{"Bias rules", listOrNone(rules)},
 		{"Reproducible training run", yesNo(pol.RequireReproducible)},
@@ -303,12 +305,68 @@ func checksBlock(checks []Check) block {
 	return tableBlock("", "No checks were evaluated.", []string{"Check", "Verdict", "Detail", "Evidence"}, rows)
 }
 
+// approvalsBlock lists the decisions; a pack that records where each
+// approval stands (since approver groups and expiry) also gets the
+// approver's groups and whether, and for which group, it counted.
 func approvalsBlock(approvals []Approval) block {
+	standing := slices.ContainsFunc(approvals, func(a Approval) bool { return a.Counted != nil || len(a.Groups) > 0 })
 	rows := make([][]string, len(approvals))
 	for i, a := range approvals {
-		rows[i] = []string{a.Actor, a.Decision, formatTime(a.At), a.Comment}
+		if !standing {
+			rows[i] = []string{a.Actor, a.Decision, formatTime(a.At), a.Comment}
+			continue
+		}
+		rows[i] = []string{a.Actor, a.Decision, formatTime(a.At), listOrNone(a.Groups), approvalCounts(a), a.Comment}
 	}
-	return tableBlock("", "No decisions yet.", []string{"Approver", "Decision", "At", "Comment"}, rows)
+	header := []string{"Approver", "Decision", "At", "Comment"}
+	if standing {
+		header = []string{"Approver", "Decision", "At", "Groups", "Counts", "Comment"}
+	}
+	return tableBlock("", "No decisions yet.", header, rows)
+}
+
+// approvalCounts says whether an approval counted toward the request.
+func approvalCounts(a Approval) string {
+	switch {
+	case a.Decision != decisionApproved:
+		return "—"
+	case a.Counted == nil:
+		return "not recorded"
+	case *a.Counted && a.CountedForGroup != "":
+		return "yes, for group " + a.CountedForGroup
+	case *a.Counted:
+		return "yes"
+	case a.NotCountedReason != "":
+		return "no: " + a.NotCountedReason
+	default:
+		return "no"
+	}
+}
+
+// groupsFact says which groups a policy needs approvals from.
+func groupsFact(groups []GroupRequirement) string {
+	out := make([]string, len(groups))
+	for i, g := range groups {
+		out[i] = fmt.Sprintf("%d from %s", g.Approvals, g.Group)
+	}
+	return listOrNone(out)
+}
+
+// validForFact says how long an approval counts.
+func validForFact(seconds *int) string {
+	if seconds == nil {
+		return "no expiry"
+	}
+	n := *seconds
+	for _, u := range []struct {
+		secs int
+		name string
+	}{{86400, "day"}, {3600, "hour"}, {60, "minute"}} {
+		if n >= u.secs && n%u.secs == 0 {
+			return fmt.Sprintf("%d %s%s after they are given", n/u.secs, u.name, plural(n/u.secs))
+		}
+	}
+	return fmt.Sprintf("%d second%s after they are given", n, plural(n))
 }
 
 func modelSection(p *Pack) section {

@@ -137,3 +137,33 @@ func TestRenderWriteError(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderShowsWhereApprovalsStand: a pack that records the approvers'
+// groups and whether each approval counted shows them, with the policy's
+// group requirements and expiry; packs without them keep the four columns
+// (TestRenderShowsTheFacts).
+func TestRenderShowsWhereApprovalsStand(t *testing.T) {
+	p := evidencetest.Pack(t)
+	yes, no, week := true, false, 7*86400
+	p.Policy.RequiredGroups = []evidence.GroupRequirement{{Group: "risk", Approvals: 1}, {Group: "ml-platform", Approvals: 2}}
+	p.Policy.ApprovalsValidFor = &week
+	first, second := &p.Request.Approvals[0], &p.Request.Approvals[1]
+	first.Groups, first.Counted, first.CountedForGroup = []string{"risk", "analytics"}, &yes, "risk"
+	second.Counted, second.NotCountedReason = &no, "expired: given more than 7 days before the request completed"
+	for name, fn := range map[string]func(*bytes.Buffer, *evidence.Pack, []evidence.Problem) error{"markdown": markdown, "html": html} {
+		out := render(t, fn, p)
+		for _, s := range []string{"1 from risk, 2 from ml-platform", "7 days after they are given", "risk, analytics",
+			"yes, for group risk", "no: expired: given more than 7 days"} {
+			if !strings.Contains(out, s) {
+				t.Errorf("%s: report does not contain %q", name, s)
+			}
+		}
+		if name == "markdown" && !strings.Contains(out, "| Approver | Decision | At | Groups | Counts | Comment |") {
+			t.Errorf("markdown: no Groups and Counts columns:\n%s", out)
+		}
+	}
+	p.Policy.ApprovalsValidFor = nil
+	if out := render(t, markdown, p); !strings.Contains(out, "no expiry") {
+		t.Errorf("a policy without expiry is not said to have none")
+	}
+}
