@@ -30,15 +30,27 @@ import (
 // a subscription is open. The request half sent before the signal is
 // answered in full once its body arrives; the subscription completes
 // (clients resume elsewhere from their last cursor); /readyz never says
-// ready again; new connections are refused once the listener closes; and
-// the process exits 0.
+// ready again; new connections are refused once the listener closes,
+// while the metrics listener (EXPHUB_METRICS_ADDR) can still be scraped
+// until the last request is answered; and the process exits 0, both
+// listeners closed.
 func TestSIGTERMDrains(t *testing.T) {
 	neo4jtest.Driver(t) // the test instance runs and is migrated
 	bin := servertest.Build(t)
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	secret := []byte(hex.EncodeToString(raw))
-	rep := servertest.Start(t, bin, neo4jtest.URI(), neo4jtest.Password(), secret, "EXPHUB_SHUTDOWN_DELAY=1s", "EXPHUB_SHUTDOWN_TIMEOUT=10m")
+	metricsAddr := servertest.FreeAddr(t)
+	rep := servertest.Start(t, bin, neo4jtest.URI(), neo4jtest.Password(), secret, "EXPHUB_SHUTDOWN_DELAY=1s", "EXPHUB_SHUTDOWN_TIMEOUT=10m",
+		"EXPHUB_METRICS_ADDR="+metricsAddr)
+	scrape := func() int {
+		resp, err := http.Get("http://" + metricsAddr + "/metrics")
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
 	srv, exited, base, status := rep.Cmd, rep.Exited, rep.Base, rep.Status
 	addr := strings.TrimPrefix(base, "http://")
 	key := "drain-" + hex.EncodeToString(raw[:4])
@@ -170,6 +182,9 @@ func TestSIGTERMDrains(t *testing.T) {
 		t.Fatalf("the server exited with a request in flight: %v", err)
 	default:
 	}
+	if c := scrape(); c != http.StatusOK {
+		t.Errorf("GET /metrics on the metrics listener while the replica drains: %d, want 200", c)
+	}
 
 	// The rest of the body: the request is answered in full.
 	if _, err := io.WriteString(conn, query[half:]); err != nil {
@@ -197,6 +212,9 @@ func TestSIGTERMDrains(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the server did not exit after its last request")
+	}
+	if c := scrape(); c != 0 {
+		t.Errorf("the metrics listener still answers (%d) after the server exited", c)
 	}
 }
 
