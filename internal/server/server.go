@@ -122,9 +122,9 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	// Stopping the runner (deferred after the driver's close, so it runs
 	// first) cancels the runs in flight and waits until each recorded
 	// itself as ERROR INTERRUPTED; its sweep, started once migrations ran,
-	// ends runs that a dead replica left RUNNING.
-	// The registry /metrics serves; the runner and the handler's
-	// governance service report to it.
+	// ends runs that a dead replica left RUNNING. It reports the runs it
+	// records to the registry /metrics serves, as the handler's
+	// governance service reports promotions.
 	metrics := api.NewMetrics()
 	runner := validation.New(st, validation.Options{Concurrency: cfg.ValidationConcurrency, Timeout: cfg.ValidationTimeout,
 		FileRoots: cfg.ValidationFileRoots, Logger: log, Observer: metrics})
