@@ -32,8 +32,11 @@ func traceRequests(tp trace.TracerProvider, route string, next http.Handler) htt
 
 // tracing is a gqlgen extension that makes a span of each query and
 // mutation, named as the OpenTelemetry GraphQL conventions say
-// ("query RunsPage"), with the count of errors in the response.
-// Subscriptions are not traced: they last as long as their client.
+// ("query RunsPage"), with the count of errors in the response, and under
+// it a span of each field a resolver computes ("Query.lineage",
+// "Run.metrics": the fields that reach the domain and the store; fields
+// read from an object already loaded have none). Subscriptions are not
+// traced: they last as long as their client.
 type tracing struct {
 	tracer trace.Tracer
 }
@@ -41,6 +44,7 @@ type tracing struct {
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationInterceptor
+	graphql.FieldInterceptor
 } = tracing{}
 
 func (tracing) ExtensionName() string { return "Tracing" }
@@ -80,4 +84,22 @@ func (t tracing) InterceptOperation(ctx context.Context, next graphql.OperationH
 		}
 		return resp
 	}
+}
+
+// InterceptField makes a span of a resolver's work while an operation
+// span records (so a subscription, or a request nobody samples, costs
+// nothing here), named by the object and the field, with the field's path.
+func (t tracing) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !fc.IsResolver || !trace.SpanFromContext(ctx).IsRecording() {
+		return next(ctx)
+	}
+	ctx, span := t.tracer.Start(ctx, fc.Object+"."+fc.Field.Name, trace.WithAttributes(
+		attribute.String("graphql.field.path", fc.Path().String())))
+	defer span.End()
+	res, err := next(ctx)
+	if err != nil {
+		span.SetStatus(codes.Error, err.Error())
+	}
+	return res, err
 }

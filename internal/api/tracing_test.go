@@ -170,6 +170,18 @@ func TestTracesOverOTLP(t *testing.T) {
 	if !under(tx, op) || !bytes.Equal(stmt.ParentSpanId, tx.SpanId) && !under(stmt, op) {
 		t.Errorf("the Neo4j spans are not under the operation span")
 	}
+	// The resolver has a span of its own, between the operation and the
+	// transaction it ran; a field read from the loaded object has none.
+	resolver := byName["Mutation.createExperiment"]
+	switch {
+	case resolver == nil:
+		t.Errorf("no span of the resolver Mutation.createExperiment")
+	case !bytes.Equal(resolver.ParentSpanId, op.SpanId) || !under(tx, resolver):
+		t.Errorf("the resolver's span is not between the operation and its transaction")
+	}
+	if byName["Experiment.id"] != nil {
+		t.Errorf("a span of Experiment.id, a field that no resolver computes")
+	}
 	// The request's log line leads to its trace.
 	found := false
 	for line := range strings.Lines(logs.String()) {
