@@ -76,9 +76,9 @@ await step("sign in with the banner link", async () => {
   await page.getByText("Signed in as").waitFor();
   assert.ok(!page.url().includes("token="), "the token stays out of the address bar");
   // The test database holds many projects: pick the demo's, then search.
-  await page.getByLabel("project").fill("fraud");
+  await page.getByLabel("project", { exact: true }).fill("fraud");
   await page.locator("#project-options option[value=fraud]").waitFor({ state: "attached" });
-  await page.getByLabel("project").press("Enter");
+  await page.getByLabel("project", { exact: true }).press("Enter");
   await page.waitForFunction(() => new URL(location.href).searchParams.get("project") === "fraud");
   assert.equal(new URL(page.url()).searchParams.get("project"), "fraud");
   await page.locator(".card h2", { hasText: "fraud" }).waitFor();
@@ -463,7 +463,8 @@ await step("approve a promotion request that arrives live, and download its evid
   if (!(await gql(`query($k: String!) { project(key: $k) { key } }`, { k: governance })).project) {
     await gql(`mutation($k: String!) { createProject(input: {key: $k, name: "e2e governance"}) { project { key } } }`, { k: governance });
   }
-  await gql(`mutation($k: String!) { setPolicy(input: {projectKey: $k, requiredApprovals: 1, requireUpstreamValidationsPassed: true, separationOfDuties: true}) { policy { version } } }`, { k: governance });
+  await gql(`mutation($k: String!) { setPolicy(input: {projectKey: $k, requiredApprovals: 1, requireUpstreamValidationsPassed: true, separationOfDuties: true,
+    requiredGroups: [{group: "risk", approvals: 1}], approvalsValidFor: 86400}) { policy { version } } }`, { k: governance });
   // As the requester: a model version trained on a dataset version whose
   // validation (recorded from CI) passed.
   const asRequester = (q, v) => gql(q, v, requesterToken);
@@ -533,6 +534,10 @@ await step("approve a promotion request that arrives live, and download its evid
     const detail = inbox.locator(`[data-testid=request][data-request="${made.id}"]`);
     await detail.waitFor();
     assert.equal(new URL(inbox.url()).searchParams.get("request"), made.id, "the open request is in the URL");
+    // The policy asks for an approval from group risk, valid for a day;
+    // the request says what it still lacks.
+    await detail.getByTestId("group-needs").getByText("1 from group risk; an approval counts for 1 day").waitFor();
+    await detail.getByTestId("approvals-outstanding").getByText(/group risk/).waitFor();
     const check = detail.locator("tr[data-check=UPSTREAM_VALIDATIONS][data-verdict=PASSED]");
     await check.locator(`a[href="/datasets/${gov.dataset}?version=${gov.datasetVersion}"]`).waitFor();
     assert.equal(await detail.getByRole("button", { name: "Reject" }).isDisabled(), true, "a rejection needs a comment");
@@ -543,7 +548,12 @@ await step("approve a promotion request that arrives live, and download its evid
     // Approved and carried out: the request closes, leaves "To decide" and
     // the badge, and the version is in production.
     await inbox.locator(`[data-testid=request][data-request="${made.id}"][data-status=APPROVED]`).waitFor();
-    await detail.locator("li[data-actor=e2e-approver][data-decision=APPROVED]", { hasText: "approved for production" }).waitFor();
+    const decision = detail.locator("li[data-actor=e2e-approver][data-decision=APPROVED]", { hasText: "approved for production" });
+    await decision.waitFor();
+    // The approver's token carries group risk: the approval fills its slot.
+    await decision.locator("[data-testid=standing][data-counted=true]", { hasText: "counts, for group risk" }).waitFor();
+    assert.match(await decision.getByTestId("approver-groups").textContent(), /risk/);
+    assert.equal(await detail.getByTestId("approvals-outstanding").count(), 0, "nothing outstanding once approved");
     assert.equal(await detail.getByRole("button", { name: "Approve" }).count(), 0, "no decision once it is closed");
     await row.waitFor({ state: "detached" });
     await badgeShows(inbox, before);

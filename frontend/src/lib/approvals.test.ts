@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  aliasBadges, checkLabel, decidableElsewhere, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
+  aliasBadges, approvalStanding, checkLabel, decidableElsewhere, duration, groupNeeds, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
   jsonDownload, justificationProblem, parseTab, requestActions, rolesIn, allows, can, sortChecks, statusClass, statusLabel, tabFilter,
 } from "./approvals";
 import type { PromotionStatus } from "../gql/graphql";
@@ -157,5 +157,27 @@ describe("decidableElsewhere", () => {
     expect(decidableElsewhere(rs, "fraud")).toEqual([{ projectKey: "risk", count: 2 }, { projectKey: "ads", count: 1 }]);
     expect(decidableElsewhere(rs, null)).toEqual([{ projectKey: "fraud", count: 2 }, { projectKey: "risk", count: 2 }, { projectKey: "ads", count: 1 }]);
     expect(decidableElsewhere([{ projectKey: "fraud" }], "fraud")).toEqual([]);
+  });
+});
+
+describe("approval groups and expiry", () => {
+  it("says durations in their largest whole unit", () => {
+    expect(duration(604800)).toBe("7 days");
+    expect(duration(86400)).toBe("1 day");
+    expect(duration(7200)).toBe("2 hours");
+    expect(duration(90)).toBe("90 seconds");
+    expect(duration(60)).toBe("1 minute");
+  });
+  it("says what a policy asks beyond the count", () => {
+    expect(groupNeeds([], null)).toBeNull();
+    expect(groupNeeds([{ group: "risk", approvals: 1 }, { group: "ml-platform", approvals: 2 }], 3600)).toBe(
+      "of them, 1 from group risk and 2 from group ml-platform; an approval counts for 1 hour");
+    expect(groupNeeds([], 86400)).toBe("an approval counts for 1 day");
+  });
+  it("says whether an approval counts, and why not", () => {
+    expect(approvalStanding({ decision: "REJECTED", counted: false })).toBeNull();
+    expect(approvalStanding({ decision: "APPROVED", counted: true, countedForGroup: "risk" })).toEqual({ counts: true, label: "counts, for group risk" });
+    expect(approvalStanding({ decision: "APPROVED", counted: true })).toEqual({ counts: true, label: "counts" });
+    expect(approvalStanding({ decision: "APPROVED", counted: false, notCountedReason: "expired" })).toEqual({ counts: false, label: "does not count: expired" });
   });
 });

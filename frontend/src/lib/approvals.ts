@@ -235,3 +235,36 @@ export function decidableElsewhere(requests: readonly { projectKey: string }[], 
   }
   return [...counts].map(([projectKey, count]) => ({ projectKey, count })).sort((a, b) => b.count - a.count || a.projectKey.localeCompare(b.projectKey));
 }
+
+// duration says a number of seconds in the largest whole unit.
+export function duration(seconds: number): string {
+  for (const [secs, name] of [[86400, "day"], [3600, "hour"], [60, "minute"]] as const) {
+    if (seconds >= secs && seconds % secs === 0) return `${seconds / secs} ${name}${seconds / secs === 1 ? "" : "s"}`;
+  }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}
+
+// groupNeeds says what a policy asks beyond the count of approvals: the
+// groups approvals must come from and how long an approval counts; null
+// when it asks neither.
+export function groupNeeds(groups: readonly { group: string; approvals: number }[], validFor: number | null | undefined): string | null {
+  const parts: string[] = [];
+  if (groups.length > 0) parts.push(`of them, ${groups.map((g) => `${g.approvals} from group ${g.group}`).join(" and ")}`);
+  if (validFor != null) parts.push(`an approval counts for ${duration(validFor)}`);
+  return parts.length > 0 ? parts.join("; ") : null;
+}
+
+export interface ApprovalStanding {
+  decision: string;
+  counted: boolean;
+  notCountedReason?: string | null;
+  countedForGroup?: string | null;
+}
+
+// approvalStanding says whether an approval counts toward the request
+// (and for which group), or why not; null for a rejection.
+export function approvalStanding(a: ApprovalStanding): { counts: boolean; label: string } | null {
+  if (a.decision !== "APPROVED") return null;
+  if (a.counted) return { counts: true, label: a.countedForGroup ? `counts, for group ${a.countedForGroup}` : "counts" };
+  return { counts: false, label: `does not count: ${a.notCountedReason ?? "no reason recorded"}` };
+}

@@ -10,7 +10,7 @@ import { ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../c
 import { DownloadJson } from "../components/Download";
 import { MeQuery } from "./SignIn";
 import {
-  checksSummary, compareStatus, decidableElsewhere, decisionProblem, failingChecks, parseTab, requestActions, rolesIn, tabFilter, tabs, type Tab,
+  approvalStanding, checksSummary, compareStatus, decidableElsewhere, groupNeeds, decisionProblem, failingChecks, parseTab, requestActions, rolesIn, tabFilter, tabs, type Tab,
 } from "../lib/approvals";
 import { useDecidable } from "../components/ApprovalsNav";
 import { relativeTime } from "../lib/format";
@@ -36,11 +36,11 @@ const RequestQuery = graphql(`
     node(id: $id) {
       ... on PromotionRequest {
         id projectKey status fromStage targetStage governedAlias justification requestedBy requestedAt trainedBy checkedAt closedAt
-        approvalCount requiredApprovals viewerCanDecide
+        approvalCount requiredApprovals viewerCanDecide requiredGroups { group approvals } approvalsValidFor approvalsOutstanding
         modelVersion { id version stage model { id name } run { id name } }
         policy { id version approverRole separationOfDuties }
         checks { name verdict detail evidenceIds }
-        approvals { actor decision comment at }
+        approvals { actor decision comment at groups counted notCountedReason countedForGroup }
       }
     }
   }
@@ -153,19 +153,26 @@ const RequestDetail = memo(function RequestDetail({ id, ticks, viewer, closeLink
       </p>
       <p className="muted">
         Held to policy v{r.policy.version}: {r.requiredApprovals} {r.requiredApprovals === 1 ? "approval" : "approvals"} from {r.policy.approverRole.toLowerCase()}s
-        {r.policy.separationOfDuties && ", neither the requester nor whoever trained it"}.
+        {r.policy.separationOfDuties && ", neither the requester nor whoever trained it"}
+        {groupNeeds(r.requiredGroups, r.approvalsValidFor) && <span data-testid="group-needs">; {groupNeeds(r.requiredGroups, r.approvalsValidFor)}</span>}.
       </p>
       <h3>Justification</h3>
       <p className="justification">{r.justification}</p>
       <h3>Checks <small className="muted">{checksSummary(r.checks)}, evaluated {relativeTime(r.checkedAt)}</small></h3>
       <ChecksTable checks={r.checks} />
       <h3>Approvals <small className="muted" data-testid="approval-count">{r.approvalCount}/{r.requiredApprovals}</small></h3>
+      {r.approvalsOutstanding && <p className="warn" data-testid="approvals-outstanding">Still missing: {r.approvalsOutstanding}.</p>}
       {r.approvals.length === 0 ? <p className="muted">No decision yet.</p> : (
         <ul className="plain decisions">
           {r.approvals.map((a) => (
             <li key={`${a.actor}-${a.at}`} data-actor={a.actor} data-decision={a.decision}>
               <span className={`verdict ${a.decision === "APPROVED" ? "passed" : "failed"}`}>{a.decision.toLowerCase()}</span> by <strong>{a.actor}</strong>{" "}
               <span className="muted" title={new Date(a.at).toLocaleString()}>{relativeTime(a.at)}</span>
+              {a.groups.length > 0 && <span className="muted" data-testid="approver-groups"> · groups {a.groups.join(", ")}</span>}
+              {(() => {
+                const st = approvalStanding(a);
+                return st && <> · <span className={st.counts ? "counts" : "warn"} data-testid="standing" data-counted={st.counts}>{st.label}</span></>;
+              })()}
               {a.comment && <blockquote>{a.comment}</blockquote>}
             </li>
           ))}
