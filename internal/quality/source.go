@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -13,6 +14,9 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
+
+	"github.com/exphub/exphub/internal/errs"
 )
 
 // Format is a data file format.
@@ -211,6 +215,11 @@ func (o *opened) spool() error {
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
+		if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+			// Said without the path: the message reaches the run's record.
+			return errs.Unavailablef("the validation scratch area is full: %d bytes of the file were copied before the disk ran out "+
+				"(a Parquet file read over HTTP is copied to TMPDIR first); free space there or point TMPDIR at a larger disk", n)
+		}
 		return err
 	}
 	if o.closer != nil {
