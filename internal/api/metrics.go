@@ -220,6 +220,8 @@ var (
 		"Attempts past the first that the driver made (transient errors, deadlocks, leader changes).", []string{"mode"}, nil)
 	descTxSeconds = prometheus.NewDesc("exphub_neo4j_transaction_duration_seconds",
 		"Neo4j transaction latency, retries included.", []string{"mode"}, nil)
+	descStatementSeconds = prometheus.NewDesc("exphub_neo4j_statement_duration_seconds",
+		"Neo4j statement latency (sent to answered) by query: the store function that sent it, such as lineageBatch.writeEdges or Store.StartRun.", []string{"query"}, nil)
 	descReachable = prometheus.NewDesc("exphub_neo4j_reachable",
 		"1 while Neo4j is reachable; 0 while the circuit breaker holds it unreachable (requests fail at once with UNAVAILABLE).", nil, nil)
 	descInFlight = prometheus.NewDesc("exphub_neo4j_transactions_in_flight",
@@ -239,7 +241,7 @@ var (
 )
 
 func (c domainCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descTx, descTxRetries, descTxSeconds, descReachable, descInFlight, descPoolSize, descAppended, descSubs, descLagEvents, descLagSeconds, descHead} {
+	for _, d := range []*prometheus.Desc{descTx, descTxRetries, descTxSeconds, descStatementSeconds, descReachable, descInFlight, descPoolSize, descAppended, descSubs, descLagEvents, descLagSeconds, descHead} {
 		ch <- d
 	}
 }
@@ -257,6 +259,13 @@ func (c domainCollector) Collect(ch chan<- prometheus.Metric) {
 			buckets[b] = tx.Buckets[i]
 		}
 		ch <- prometheus.MustNewConstHistogram(descTxSeconds, tx.Count, tx.Sum, buckets, mode)
+	}
+	for query, st := range s.Statements {
+		buckets := make(map[float64]uint64, len(store.TxBuckets))
+		for i, b := range store.TxBuckets {
+			buckets[b] = st.Buckets[i]
+		}
+		ch <- prometheus.MustNewConstHistogram(descStatementSeconds, st.Count, st.Sum, buckets, query)
 	}
 	reachable := 0.0
 	if s.Reachable {

@@ -144,6 +144,18 @@ func TestObservabilityFilesMatchTheMetrics(t *testing.T) {
 	if v := scrapeValue(t, h, "exphub_neo4j_transaction_duration_seconds", map[string]string{"mode": "write"}); v < 1 {
 		t.Errorf("exphub_neo4j_transaction_duration_seconds{mode=write} counted %v, want at least 1", v)
 	}
+	// Statements are timed by the store function that sent them; every
+	// one has a name.
+	if v := scrapeValue(t, h, "exphub_neo4j_statement_duration_seconds", map[string]string{"query": "Store.CreateProject"}); v < 1 {
+		t.Errorf("exphub_neo4j_statement_duration_seconds{query=Store.CreateProject} counted %v, want at least 1", v)
+	}
+	for _, m := range scrapeMetricFamilies(t, h)["exphub_neo4j_statement_duration_seconds"].GetMetric() {
+		for _, l := range m.Label {
+			if l.GetName() == "query" && (l.GetValue() == "unknown" || strings.ContainsAny(l.GetValue(), "/()*[ ")) {
+				t.Errorf("a statement timed under the name %q", l.GetValue())
+			}
+		}
+	}
 	if v := scrapeValue(t, h, "exphub_neo4j_reachable", nil); v != 1 {
 		t.Errorf("exphub_neo4j_reachable = %v, want 1", v)
 	}

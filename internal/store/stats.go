@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"maps"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +30,11 @@ type Stats struct {
 	// driver's pooled connections (the driver exposes no pool statistics
 	// of its own), so this is the pool's use by the store.
 	InFlight int64
+	// Statements holds the statements' durations (Count, Sum and Buckets
+	// as Tx's, over TxBuckets) by query name: the store function that sent
+	// the statement ("lineageBatch.writeEdges", "Store.StartRun"), a
+	// name the code fixes, so the set stays small.
+	Statements map[string]TxStats
 }
 
 // TxStats is one mode's transactions.
@@ -59,6 +66,16 @@ type storeStats struct {
 	inFlight    atomic.Int64
 	mu          sync.Mutex
 	appended    map[EventKind]uint64
+	statements  sync.Map // query name → *txCounters
+}
+
+// statement counts one statement sent by the function named query.
+func (st *storeStats) statement(query string, took time.Duration) {
+	c, ok := st.statements.Load(query)
+	if !ok {
+		c, _ = st.statements.LoadOrStore(query, &txCounters{})
+	}
+	c.(*txCounters).time(took)
 }
 
 // observe counts one transaction of mode.
@@ -78,6 +95,11 @@ func (st *storeStats) observe(write bool, took time.Duration, attempts int, err 
 	if attempts > 1 {
 		c.retries.Add(uint64(attempts - 1))
 	}
+	c.time(took)
+}
+
+// time adds a duration to the histogram.
+func (c *txCounters) time(took time.Duration) {
 	secs := took.Seconds()
 	c.mu.Lock()
 	if c.buckets == nil {
@@ -125,6 +147,73 @@ func (s *Store) Stats() Stats {
 	if appended == nil {
 		appended = map[EventKind]uint64{}
 	}
+	statements := map[string]TxStats{}
+	s.stats.statements.Range(func(k, v any) bool {
+		t := v.(*txCounters).snapshot()
+		statements[k.(string)] = TxStats{Buckets: t.Buckets, Count: t.Count, Sum: t.Sum}
+		return true
+	})
 	return Stats{Tx: map[string]TxStats{"read": s.stats.read.snapshot(), "write": s.stats.write.snapshot()},
-		Appended: appended, Reachable: s.Reachable(), InFlight: s.stats.inFlight.Load()}
+		Appended: appended, Reachable: s.Reachable(), InFlight: s.stats.inFlight.Load(), Statements: statements}
+}
+
+// queryNames caches the query name of each call site (by its program
+// counters) of txn.run.
+var queryNames sync.Map // [queryDepth]uintptr → string
+
+const queryDepth = 6
+
+// queryName names the statement being sent: the first function up the
+// stack from txn.run that is not one of the store's statement helpers
+// (run, single, flush, collect …), without the package path, as
+// "lineageBatch.writeEdges" or "Store.StartRun".
+func queryName() string {
+	var key [queryDepth]uintptr
+	runtime.Callers(3, key[:]) // above queryName and txn.run
+	if name, ok := queryNames.Load(key); ok {
+		return name.(string)
+	}
+	name := "unknown"
+	frames := runtime.CallersFrames(key[:])
+	for {
+		f, more := frames.Next()
+		if fn := shortFuncName(f.Function); fn != "" && !statementHelper(fn) {
+			name = fn
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	queryNames.Store(key, name)
+	return name
+}
+
+// shortFuncName drops the package path and a closure's suffix:
+// "github.com/…/store.(*lineageBatch).writeEdges.func1" is
+// "lineageBatch.writeEdges".
+func shortFuncName(fn string) string {
+	fn = fn[strings.LastIndexByte(fn, '/')+1:]
+	_, fn, _ = strings.Cut(fn, ".")
+	fn = strings.NewReplacer("(*", "", ")", "").Replace(fn)
+	if i := strings.Index(fn, ".func"); i > 0 {
+		fn = fn[:i]
+	}
+	if i := strings.IndexByte(fn, '['); i > 0 { // a generic's shape
+		fn = fn[:i]
+	}
+	return fn
+}
+
+// statementHelper reports whether fn only passes statements on.
+func statementHelper(fn string) bool {
+	_, method, found := strings.Cut(fn, ".")
+	if !found {
+		method = fn
+	}
+	switch method {
+	case "run", "single", "collect", "flush", "runAll", "one", "many":
+		return true
+	}
+	return false
 }

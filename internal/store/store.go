@@ -247,6 +247,8 @@ type txn struct {
 	tracer trace.Tracer
 	// kinds are the kinds of the events the transaction appended.
 	kinds []EventKind
+	// stats times each statement by query name.
+	stats *storeStats
 }
 
 func (t *txn) run(cypher string, params map[string]any) ([]*neo4j.Record, error) {
@@ -254,6 +256,10 @@ func (t *txn) run(cypher string, params map[string]any) ([]*neo4j.Record, error)
 		c.n.Add(1)
 	}
 	ctx := t.ctx
+	if t.stats != nil {
+		name, start := queryName(), time.Now()
+		defer func() { t.stats.statement(name, time.Since(start)) }()
+	}
 	if t.tracer != nil {
 		var span trace.Span
 		ctx, span = t.tracer.Start(ctx, "neo4j statement", trace.WithSpanKind(trace.SpanKindClient),
@@ -455,7 +461,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 	sess, chained := s.chainSession(ctx, neo4j.AccessModeRead)
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
-		return work(&txn{ctx: ctx, tx: tx, tracer: tracer})
+		return work(&txn{ctx: ctx, tx: tx, tracer: tracer, stats: &s.stats})
 	}, neo4j.WithTxTimeout(s.txTimeout))
 	chained(err == nil)
 	sess.Close(context.WithoutCancel(ctx))
@@ -487,7 +493,7 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 	var kinds []EventKind
 	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
-		t := &txn{ctx: ctx, tx: tx, tracer: tracer}
+		t := &txn{ctx: ctx, tx: tx, tracer: tracer, stats: &s.stats}
 		v, err := work(t)
 		appended, kinds = t.appended, t.kinds // the last attempt is the one that committed
 		return v, err
