@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -451,6 +453,35 @@ func stringEnd(s string, i int) int {
 		}
 	}
 	return -1
+}
+
+// facetsDigest is the digest kept beside an object's facets (its
+// facetsHash property, which the OpenLineage writes, the only writers of
+// facets, keep with the text): a batch's statement compares it with the
+// digest of what the events say and reads the stored text only when they
+// differ, so an object described as before costs no transfer of its
+// facets and no merge.
+func facetsDigest(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:16])
+}
+
+// wantFacets is the digest an object's stored facets have when they are
+// exactly what update says; "none" when update says nothing (any stored
+// facets stay as they are); "" when it deletes a facet, which the stored
+// text must be read for.
+func wantFacets(update Facets) string {
+	if len(update) == 0 {
+		return "none"
+	}
+	joined := make(map[string]json.RawMessage, len(update))
+	for k, v := range update {
+		if v == "" {
+			return ""
+		}
+		joined[k] = json.RawMessage(v)
+	}
+	return facetsDigest(joinFacets(joined))
 }
 
 // joinFacets writes facets as one JSON object, keys sorted: the bytes

@@ -52,6 +52,7 @@ func (b *lineageBatch) writeJobs() error {
 	rows := make([]map[string]any, len(order))
 	for n, k := range order {
 		rows[n] = byKey[k].row
+		rows[n]["want"] = wantFacets(byKey[k].facets)
 	}
 	recs, err := b.run(`
 		UNWIND $rows AS j
@@ -60,7 +61,7 @@ func (b *lineageBatch) writeJobs() error {
 		  ON CREATE SET x:Node, x.id = j.id, x.displayName = j.name, x.createdAt = $now, x.updatedAt = $now,
 		                x.createdBy = j.actor, x.facets = '{}', x.source = $source
 		MERGE (p)-[:HAS_JOB]->(x)
-		RETURN j.key AS key, x.id AS id, x.id = j.id AS created, x.facets AS facets`,
+		RETURN j.key AS key, x.id AS id, x.id = j.id AS created, `+facetsColumns("j"),
 		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
 	if err != nil {
 		return err
@@ -77,14 +78,24 @@ func (b *lineageBatch) writeJobs() error {
 		if created {
 			b.draftNamed(EventJobCreated, j.row, id)
 		}
-		merged, changed, err := mergeFacets(stored, j.facets)
-		if err != nil {
-			return err
+		var merged any // nil: the facets stay
+		changed := false
+		if !n.same {
+			text, ch, err := mergeFacets(stored, j.facets)
+			if err != nil {
+				return err
+			}
+			if changed = ch; ch || n.unhashed {
+				merged = text
+			}
 		}
-		if !changed && j.desc == nil && j.code == nil {
+		if merged == nil && j.desc == nil && j.code == nil {
 			continue
 		}
-		u := map[string]any{"id": id, "facets": merged, "description": nil, "codeRepo": nil, "codeCommit": nil}
+		u := map[string]any{"id": id, "facets": merged, "facetsHash": nil, "description": nil, "codeRepo": nil, "codeCommit": nil}
+		if text, ok := merged.(string); ok {
+			u["facetsHash"] = facetsDigest(text)
+		}
 		if j.desc != nil {
 			u["description"] = *j.desc
 		}
@@ -114,7 +125,7 @@ func (b *lineageBatch) writeJobs() error {
 	}
 	return b.later(`
 		CALL { UNWIND $jobUpdates AS u MATCH (x:Job {id: u.id})
-		       SET x.facets = u.facets, x.updatedAt = $now,
+		       SET x.facets = coalesce(u.facets, x.facets), x.facetsHash = coalesce(u.facetsHash, x.facetsHash), x.updatedAt = $now,
 		           x.description = coalesce(u.description, x.description),
 		           x.codeRepo = coalesce(u.codeRepo, x.codeRepo), x.codeCommit = coalesce(u.codeCommit, x.codeCommit) }
 		CALL { UNWIND $jobParents AS l MATCH (p:Job {id: l.parent}), (c:Job {id: l.child}) WHERE p <> c
@@ -265,13 +276,32 @@ func (b *lineageBatch) writeRuns(next LineageNext) error {
 type mergedNode struct {
 	key, id, facets string
 	created         bool
+	// same: the stored facets are what the events said (their digests
+	// matched, and the text was not read); unhashed: they have no digest
+	// yet (written before digests were kept).
+	same, unhashed bool
+}
+
+// facetsColumns is the RETURN columns facets and unhashed of a statement
+// that merges nodes x of rows row, whose want is wantFacets of what the
+// events say of them: null facets when merging that would leave the
+// stored ones as they are.
+func facetsColumns(row string) string {
+	return `CASE WHEN x.facetsHash IS NOT NULL AND (` + row + `.want = 'none' OR x.facetsHash = ` + row + `.want)
+		            THEN null ELSE coalesce(x.facets, '') END AS facets,
+		       x.facetsHash IS NULL AS unhashed`
 }
 
 func decodeMerged(recs []*neo4j.Record) ([]mergedNode, error) {
 	out := make([]mergedNode, 0, len(recs))
 	for _, rec := range recs {
 		m := props{m: rec.AsMap()}
-		n := mergedNode{key: m.str("key"), id: m.str("id"), created: m.bool("created"), facets: m.str("facets")}
+		n := mergedNode{key: m.str("key"), id: m.str("id"), created: m.bool("created"), unhashed: m.bool("unhashed")}
+		if f := m.optStr("facets"); f != nil {
+			n.facets = *f
+		} else {
+			n.same = true
+		}
 		if m.err != nil {
 			return nil, m.err
 		}

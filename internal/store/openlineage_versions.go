@@ -59,6 +59,7 @@ func (b *lineageBatch) writeDatasets() error {
 	rows := make([]map[string]any, len(order))
 	for n, k := range order {
 		rows[n] = byKey[k].row
+		rows[n]["want"] = wantFacets(byKey[k].facets)
 	}
 	recs, err := b.run(`
 		UNWIND $rows AS d
@@ -67,7 +68,7 @@ func (b *lineageBatch) writeDatasets() error {
 		  ON CREATE SET x:Node, x.id = d.id, x.displayName = d.name, x.description = '', x.createdAt = $now,
 		                x.createdBy = d.actor, x.versionCount = 0, x.source = $source
 		MERGE (p)-[:HAS_DATASET]->(x)
-		RETURN d.key AS key, x.id AS id, x.id = d.id AS created, coalesce(x.facets, '') AS facets, x.latestVersionId AS latest`,
+		RETURN d.key AS key, x.id AS id, x.id = d.id AS created, x.latestVersionId AS latest, `+facetsColumns("d"),
 		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
 	if err != nil {
 		return err
@@ -93,16 +94,19 @@ func (b *lineageBatch) writeDatasets() error {
 		if n.created {
 			b.draftNamed(EventDatasetRegistered, d.row, id)
 		}
+		if n.same {
+			continue
+		}
 		if merged, changed, err := mergeFacets(stored, d.facets); err != nil {
 			return err
-		} else if changed || stored == "" {
-			updates = append(updates, map[string]any{"id": id, "facets": merged})
+		} else if changed || stored == "" || n.unhashed {
+			updates = append(updates, map[string]any{"id": id, "facets": merged, "facetsHash": facetsDigest(merged)})
 		}
 	}
 	if len(updates) == 0 {
 		return nil
 	}
-	return b.later(`CALL { UNWIND $datasetFacets AS u MATCH (x:Dataset {id: u.id}) SET x.facets = u.facets }`,
+	return b.later(`CALL { UNWIND $datasetFacets AS u MATCH (x:Dataset {id: u.id}) SET x.facets = u.facets, x.facetsHash = u.facetsHash }`,
 		map[string]any{"datasetFacets": updates})
 }
 
@@ -257,6 +261,7 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 	rows := make([]map[string]any, 0, len(vs.order))
 	for _, ref := range vs.order {
 		row := maps.Clone(vs.rows[ref])
+		row["want"] = wantFacets(row["facets"].(Facets))
 		delete(row, "facets")
 		rows = append(rows, row)
 	}
@@ -270,7 +275,7 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 		                x.source = $source, d.versionCount = d.versionCount + 1, d.latestVersionId = x.id
 		MERGE (d)-[:HAS_VERSION]->(x)
 		RETURN v.datasetId AS datasetId, v.label AS label, x.id AS id, x.id = v.id AS created,
-		       coalesce(x.facets, '') AS facets, x.source = $source AS ours,
+		       `+facetsColumns("v")+`, x.source = $source AS ours,
 		       coalesce(x.columnLineageHash, '') AS columnHash, x.schemaNames AS names, x.rowCount AS rowCount,
 		       x.statistics AS statistics, d.latestVersionId AS latest`,
 		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
@@ -281,7 +286,8 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 	for _, rec := range recs {
 		m := props{m: rec.AsMap()}
 		ref := versionRef{m.str("datasetId"), m.str("label")}
-		id, created, stored, ours, columnHash := m.str("id"), m.bool("created"), m.str("facets"), m.bool("ours"), m.str("columnHash")
+		id, created, stored, ours, columnHash := m.str("id"), m.bool("created"), m.optStr("facets"), m.bool("ours"), m.str("columnHash")
+		unhashed := m.bool("unhashed")
 		names, rowCount, statistics, latest := m.strs("names"), m.optInt("rowCount"), m.optStr("statistics"), m.optStr("latest")
 		if m.err != nil {
 			return m.err
@@ -297,9 +303,18 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 			b.draft(row["actor"].(string), eventDraft{EventDatasetVersionRegister, row["projectKey"].(string), id,
 				map[string]any{"datasetId": ref.datasetID, "version": ref.label, "digest": nil}})
 		}
-		merged, changed, err := mergeFacets(stored, row["facets"].(Facets))
-		if err != nil {
-			return err
+		// stored is nil when the facets stay as they are (see
+		// facetsColumns); merged then too.
+		var merged any
+		changed := false
+		if stored != nil {
+			text, ch, err := mergeFacets(*stored, row["facets"].(Facets))
+			if err != nil {
+				return err
+			}
+			if changed = ch || *stored == "" || unhashed; changed {
+				merged = text
+			}
 		}
 		// Only what changed is written: a COMPLETE repeats most of what
 		// its START said.
@@ -309,9 +324,12 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 		differs := ours && !created && ((len(newNames) > 0 && !slices.Equal(newNames, names)) ||
 			(row["rowCount"] != nil && (rowCount == nil || *rowCount != newRows)) ||
 			(newStats != "" && (statistics == nil || *statistics != newStats)))
-		if changed || stored == "" || differs {
-			u := map[string]any{"id": id, "facets": merged, "ours": ours, "names": row["names"], "types": row["types"],
+		if changed || differs {
+			u := map[string]any{"id": id, "facets": merged, "facetsHash": nil, "ours": ours, "names": row["names"], "types": row["types"],
 				"nulls": row["nulls"], "rowCount": row["rowCount"], "statistics": row["statistics"]}
+			if text, ok := merged.(string); ok {
+				u["facetsHash"] = facetsDigest(text)
+			}
 			updates = append(updates, u)
 		}
 	}
@@ -323,7 +341,8 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 	return b.later(`
 		CALL { UNWIND $versionUpdates AS u
 		       MATCH (x:DatasetVersion {id: u.id})
-		       SET x.facets = u.facets, x.statistics = coalesce(u.statistics, x.statistics)
+		       SET x.facets = coalesce(u.facets, x.facets), x.facetsHash = coalesce(u.facetsHash, x.facetsHash),
+		           x.statistics = coalesce(u.statistics, x.statistics)
 		       WITH x, u WHERE u.ours
 		       SET x.rowCount = coalesce(u.rowCount, x.rowCount),
 		           x.schemaNames = CASE WHEN size(u.names) > 0 THEN u.names ELSE x.schemaNames END,
