@@ -52,6 +52,7 @@ type Store interface {
 	LatestReproductions(ctx context.Context, runIDs []string) (map[string]*store.Reproduction, error)
 	RecordReproduction(ctx context.Context, actor string, in store.RecordReproductionInput) (*store.Reproduction, error)
 	ReproducibilityAudit(ctx context.Context, experimentID string) ([]store.AuditRun, error)
+	GovernanceFigures(ctx context.Context, scope store.ReportScope) (*store.ReportFigures, error)
 
 	EvidenceLogOf(ctx context.Context, requestID string, targets []string) (*store.EvidenceLog, error)
 	ArtifactsOfRuns(ctx context.Context, runIDs []string) ([]store.RunArtifact, error)
