@@ -38,7 +38,7 @@ type ReportFigures struct {
 }
 
 // reportRuns is the runs of a scope, as a Cypher fragment over $project,
-// $experiment ('' for all), $since and $until, binding r.
+// $experiment (empty for all), $since and $until, binding r.
 const reportRuns = `
 	MATCH (r:Run {projectKey: $project})
 	WHERE ($experiment = '' OR r.experimentId = $experiment)
