@@ -335,6 +335,37 @@ type ComplexityRoot struct {
 		Run func(childComplexity int) int
 	}
 
+	GovernanceFigures struct {
+		Approved            func(childComplexity int) int
+		Cancelled           func(childComplexity int) int
+		DatasetVersionsUsed func(childComplexity int) int
+		DivergedRuns        func(childComplexity int) int
+		FailingVersions     func(childComplexity int) int
+		LeadTimeMeanSeconds func(childComplexity int) int
+		LeadTimeP50Seconds  func(childComplexity int) int
+		LeadTimeP90Seconds  func(childComplexity int) int
+		Open                func(childComplexity int) int
+		PromotionRequests   func(childComplexity int) int
+		Rejected            func(childComplexity int) int
+		ReproducedRuns      func(childComplexity int) int
+		ReproducibilityRate func(childComplexity int) int
+		ReproducibleRuns    func(childComplexity int) int
+		Runs                func(childComplexity int) int
+		ValidatedVersions   func(childComplexity int) int
+		ValidationCoverage  func(childComplexity int) int
+		VersionsWithDigest  func(childComplexity int) int
+	}
+
+	GovernanceReport struct {
+		Experiment   func(childComplexity int) int
+		Figures      func(childComplexity int) int
+		GeneratedAt  func(childComplexity int) int
+		InProduction func(childComplexity int) int
+		ProjectKey   func(childComplexity int) int
+		Since        func(childComplexity int) int
+		Until        func(childComplexity int) int
+	}
+
 	Grant struct {
 		ProjectKey func(childComplexity int) int
 		Role       func(childComplexity int) int
@@ -652,6 +683,7 @@ type ComplexityRoot struct {
 		Datasets              func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
 		EvidencePack          func(childComplexity int, promotionRequestID string) int
 		Experiments           func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
+		GovernanceReport      func(childComplexity int, projectKey string, experimentID *string, since *time.Time, until *time.Time) int
 		Impact                func(childComplexity int, id string, depth *int, asOf *time.Time) int
 		Job                   func(childComplexity int, projectKey string, namespace string, name string) int
 		Jobs                  func(childComplexity int, projectKey string, nameContains *string, first *int, after *string) int
@@ -1065,6 +1097,7 @@ type QueryResolver interface {
 	Policy(ctx context.Context, projectKey string, version *int) (*store.Policy, error)
 	PromotionRequests(ctx context.Context, projectKey *string, filter *model.PromotionRequestFilter, first *int, after *string) (*model.PromotionRequestConnection, error)
 	ReproducibilityAudit(ctx context.Context, experimentID string) (*model.ReproducibilityAudit, error)
+	GovernanceReport(ctx context.Context, projectKey string, experimentID *string, since *time.Time, until *time.Time) (*model.GovernanceReport, error)
 	ReproduceSpec(ctx context.Context, runID string) (map[string]any, error)
 	VerifyAuditLog(ctx context.Context, projectKey string) (*model.AuditVerification, error)
 	EvidencePack(ctx context.Context, promotionRequestID string) (map[string]any, error)
@@ -2195,6 +2228,158 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FinishRunPayload.Run(childComplexity), true
+
+	case "GovernanceFigures.approved":
+		if e.ComplexityRoot.GovernanceFigures.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.Approved(childComplexity), true
+	case "GovernanceFigures.cancelled":
+		if e.ComplexityRoot.GovernanceFigures.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.Cancelled(childComplexity), true
+	case "GovernanceFigures.datasetVersionsUsed":
+		if e.ComplexityRoot.GovernanceFigures.DatasetVersionsUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.DatasetVersionsUsed(childComplexity), true
+	case "GovernanceFigures.divergedRuns":
+		if e.ComplexityRoot.GovernanceFigures.DivergedRuns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.DivergedRuns(childComplexity), true
+	case "GovernanceFigures.failingVersions":
+		if e.ComplexityRoot.GovernanceFigures.FailingVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.FailingVersions(childComplexity), true
+	case "GovernanceFigures.leadTimeMeanSeconds":
+		if e.ComplexityRoot.GovernanceFigures.LeadTimeMeanSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.LeadTimeMeanSeconds(childComplexity), true
+	case "GovernanceFigures.leadTimeP50Seconds":
+		if e.ComplexityRoot.GovernanceFigures.LeadTimeP50Seconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.LeadTimeP50Seconds(childComplexity), true
+	case "GovernanceFigures.leadTimeP90Seconds":
+		if e.ComplexityRoot.GovernanceFigures.LeadTimeP90Seconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.LeadTimeP90Seconds(childComplexity), true
+	case "GovernanceFigures.open":
+		if e.ComplexityRoot.GovernanceFigures.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.Open(childComplexity), true
+	case "GovernanceFigures.promotionRequests":
+		if e.ComplexityRoot.GovernanceFigures.PromotionRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.PromotionRequests(childComplexity), true
+	case "GovernanceFigures.rejected":
+		if e.ComplexityRoot.GovernanceFigures.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.Rejected(childComplexity), true
+	case "GovernanceFigures.reproducedRuns":
+		if e.ComplexityRoot.GovernanceFigures.ReproducedRuns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.ReproducedRuns(childComplexity), true
+	case "GovernanceFigures.reproducibilityRate":
+		if e.ComplexityRoot.GovernanceFigures.ReproducibilityRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.ReproducibilityRate(childComplexity), true
+	case "GovernanceFigures.reproducibleRuns":
+		if e.ComplexityRoot.GovernanceFigures.ReproducibleRuns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.ReproducibleRuns(childComplexity), true
+	case "GovernanceFigures.runs":
+		if e.ComplexityRoot.GovernanceFigures.Runs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.Runs(childComplexity), true
+	case "GovernanceFigures.validatedVersions":
+		if e.ComplexityRoot.GovernanceFigures.ValidatedVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.ValidatedVersions(childComplexity), true
+	case "GovernanceFigures.validationCoverage":
+		if e.ComplexityRoot.GovernanceFigures.ValidationCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.ValidationCoverage(childComplexity), true
+	case "GovernanceFigures.versionsWithDigest":
+		if e.ComplexityRoot.GovernanceFigures.VersionsWithDigest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceFigures.VersionsWithDigest(childComplexity), true
+
+	case "GovernanceReport.experiment":
+		if e.ComplexityRoot.GovernanceReport.Experiment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceReport.Experiment(childComplexity), true
+	case "GovernanceReport.figures":
+		if e.ComplexityRoot.GovernanceReport.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceReport.Figures(childComplexity), true
+	case "GovernanceReport.generatedAt":
+		if e.ComplexityRoot.GovernanceReport.GeneratedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceReport.GeneratedAt(childComplexity), true
+	case "GovernanceReport.inProduction":
+		if e.ComplexityRoot.GovernanceReport.InProduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceReport.InProduction(childComplexity), true
+	case "GovernanceReport.projectKey":
+		if e.ComplexityRoot.GovernanceReport.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceReport.ProjectKey(childComplexity), true
+	case "GovernanceReport.since":
+		if e.ComplexityRoot.GovernanceReport.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceReport.Since(childComplexity), true
+	case "GovernanceReport.until":
+		if e.ComplexityRoot.GovernanceReport.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceReport.Until(childComplexity), true
 
 	case "Grant.projectKey":
 		if e.ComplexityRoot.Grant.ProjectKey == nil {
@@ -3687,6 +3872,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Experiments(childComplexity, args["projectKey"].(string), args["filter"].(*model.ExperimentFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.governanceReport":
+		if e.ComplexityRoot.Query.GovernanceReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_governanceReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GovernanceReport(childComplexity, args["projectKey"].(string), args["experimentId"].(*string), args["since"].(*time.Time), args["until"].(*time.Time)), true
 	case "Query.impact":
 		if e.ComplexityRoot.Query.Impact == nil {
 			break
@@ -6003,6 +6199,55 @@ type RunReproducibilityEntry {
   status: RunReproductionStatus!
 }
 
+type GovernanceReport {
+  projectKey: String!
+  "Null for the whole project."
+  experiment: Experiment
+  "Null: from the beginning."
+  since: Time
+  until: Time!
+  generatedAt: Time!
+  figures: GovernanceFigures!
+  "Model versions in PRODUCTION now (an experiment's: those its runs produced), newest first, at most 100."
+  inProduction: [ModelVersion!]!
+}
+
+"""
+Counts over a governance report's scope: runs by when they started, promotion
+requests by when they were made.
+"""
+type GovernanceFigures {
+  runs: Int!
+  "Runs that record everything a rerun needs (see Reproducibility)."
+  reproducibleRuns: Int!
+  "reproducibleRuns / runs; null without runs."
+  reproducibilityRate: Float
+  "Runs whose newest reproduction matched."
+  reproducedRuns: Int!
+  "Runs whose newest reproduction diverged."
+  divergedRuns: Int!
+  "Dataset versions the runs read."
+  datasetVersionsUsed: Int!
+  "Of them, those with a validation result."
+  validatedVersions: Int!
+  "validatedVersions / datasetVersionsUsed; null without versions."
+  validationCoverage: Float
+  "Of them, those whose latest validations FAILED or ended in ERROR."
+  failingVersions: Int!
+  "Of them, those with a sha256 digest."
+  versionsWithDigest: Int!
+  promotionRequests: Int!
+  approved: Int!
+  rejected: Int!
+  cancelled: Int!
+  "PENDING or BLOCKED."
+  open: Int!
+  "Seconds from request to decision over the approved and rejected requests; null when none was decided."
+  leadTimeMeanSeconds: Float
+  leadTimeP50Seconds: Float
+  leadTimeP90Seconds: Float
+}
+
 type ReproducibilityAudit {
   experiment: Experiment!
   "Runs, newest first (at most 1,000)."
@@ -6039,6 +6284,14 @@ extend type Query {
   promotionRequests(projectKey: String, filter: PromotionRequestFilter, first: Int = 20, after: String): PromotionRequestConnection!
   "Every run of an experiment with its reproducibility and latest reproduction status."
   reproducibilityAudit(experimentId: ID!): ReproducibilityAudit!
+  """
+  A project's (or one of its experiments') governance report over a period:
+  figures computed in Neo4j over every run and promotion request in scope, and
+  the model versions in production. The runs themselves are in
+  reproducibilityAudit, the requests in promotionRequests. Auditors, approvers
+  and admins of the project; since defaults to the beginning, until to now.
+  """
+  governanceReport(projectKey: String!, experimentId: ID, since: Time, until: Time): GovernanceReport!
   "Everything needed to rerun a run, as one JSON document (format exphub.reproduce/v1)."
   reproduceSpec(runId: ID!): JSON!
   "Walks the event log's hash chain and reports the first broken link; auditors, approvers and admins of projectKey."
@@ -7477,6 +7730,68 @@ func (ec *executionContext) childFields_FinishRunPayload(ctx context.Context, fi
 		return ec.fieldContext_FinishRunPayload_run(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FinishRunPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_GovernanceFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "runs":
+		return ec.fieldContext_GovernanceFigures_runs(ctx, field)
+	case "reproducibleRuns":
+		return ec.fieldContext_GovernanceFigures_reproducibleRuns(ctx, field)
+	case "reproducibilityRate":
+		return ec.fieldContext_GovernanceFigures_reproducibilityRate(ctx, field)
+	case "reproducedRuns":
+		return ec.fieldContext_GovernanceFigures_reproducedRuns(ctx, field)
+	case "divergedRuns":
+		return ec.fieldContext_GovernanceFigures_divergedRuns(ctx, field)
+	case "datasetVersionsUsed":
+		return ec.fieldContext_GovernanceFigures_datasetVersionsUsed(ctx, field)
+	case "validatedVersions":
+		return ec.fieldContext_GovernanceFigures_validatedVersions(ctx, field)
+	case "validationCoverage":
+		return ec.fieldContext_GovernanceFigures_validationCoverage(ctx, field)
+	case "failingVersions":
+		return ec.fieldContext_GovernanceFigures_failingVersions(ctx, field)
+	case "versionsWithDigest":
+		return ec.fieldContext_GovernanceFigures_versionsWithDigest(ctx, field)
+	case "promotionRequests":
+		return ec.fieldContext_GovernanceFigures_promotionRequests(ctx, field)
+	case "approved":
+		return ec.fieldContext_GovernanceFigures_approved(ctx, field)
+	case "rejected":
+		return ec.fieldContext_GovernanceFigures_rejected(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_GovernanceFigures_cancelled(ctx, field)
+	case "open":
+		return ec.fieldContext_GovernanceFigures_open(ctx, field)
+	case "leadTimeMeanSeconds":
+		return ec.fieldContext_GovernanceFigures_leadTimeMeanSeconds(ctx, field)
+	case "leadTimeP50Seconds":
+		return ec.fieldContext_GovernanceFigures_leadTimeP50Seconds(ctx, field)
+	case "leadTimeP90Seconds":
+		return ec.fieldContext_GovernanceFigures_leadTimeP90Seconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GovernanceFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_GovernanceReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "projectKey":
+		return ec.fieldContext_GovernanceReport_projectKey(ctx, field)
+	case "experiment":
+		return ec.fieldContext_GovernanceReport_experiment(ctx, field)
+	case "since":
+		return ec.fieldContext_GovernanceReport_since(ctx, field)
+	case "until":
+		return ec.fieldContext_GovernanceReport_until(ctx, field)
+	case "generatedAt":
+		return ec.fieldContext_GovernanceReport_generatedAt(ctx, field)
+	case "figures":
+		return ec.fieldContext_GovernanceReport_figures(ctx, field)
+	case "inProduction":
+		return ec.fieldContext_GovernanceReport_inProduction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GovernanceReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9506,6 +9821,44 @@ func (ec *executionContext) field_Query_experiments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_governanceReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "experimentId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["experimentId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg3
 	return args, nil
 }
 
@@ -14572,6 +14925,608 @@ func (ec *executionContext) fieldContext_FinishRunPayload_run(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GovernanceFigures_runs(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Runs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_runs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_reproducibleRuns(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_reproducibleRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReproducibleRuns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_reproducibleRuns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_reproducibilityRate(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_reproducibilityRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReproducibilityRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_reproducibilityRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GovernanceFigures_reproducedRuns(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_reproducedRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReproducedRuns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_reproducedRuns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_divergedRuns(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_divergedRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DivergedRuns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_divergedRuns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_datasetVersionsUsed(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_datasetVersionsUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatasetVersionsUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_datasetVersionsUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_validatedVersions(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_validatedVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidatedVersions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_validatedVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_validationCoverage(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_validationCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationCoverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_validationCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GovernanceFigures_failingVersions(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_failingVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailingVersions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_failingVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_versionsWithDigest(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_versionsWithDigest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VersionsWithDigest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_versionsWithDigest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_promotionRequests(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_promotionRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotionRequests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_promotionRequests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_approved(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_rejected(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_cancelled(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_open(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GovernanceFigures_leadTimeMeanSeconds(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_leadTimeMeanSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadTimeMeanSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_leadTimeMeanSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GovernanceFigures_leadTimeP50Seconds(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_leadTimeP50Seconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadTimeP50Seconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_leadTimeP50Seconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GovernanceFigures_leadTimeP90Seconds(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceFigures_leadTimeP90Seconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadTimeP90Seconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceFigures_leadTimeP90Seconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GovernanceReport_projectKey(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceReport_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceReport_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _GovernanceReport_experiment(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceReport_experiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Experiment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Experiment) graphql.Marshaler {
+			return ec.marshalOExperiment2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐExperiment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceReport_experiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GovernanceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GovernanceReport_since(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceReport_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceReport_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GovernanceReport_until(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceReport_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceReport_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GovernanceReport_generatedAt(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceReport_generatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceReport_generatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GovernanceReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GovernanceReport_figures(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceReport_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GovernanceFigures) graphql.Marshaler {
+			return ec.marshalNGovernanceFigures2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGovernanceFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceReport_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GovernanceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GovernanceFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GovernanceReport_inProduction(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceReport_inProduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InProduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ModelVersion) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceReport_inProduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GovernanceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -20835,6 +21790,50 @@ func (ec *executionContext) fieldContext_Query_reproducibilityAudit(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_reproducibilityAudit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_governanceReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_governanceReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GovernanceReport(ctx, fc.Args["projectKey"].(string), fc.Args["experimentId"].(*string), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GovernanceReport) graphql.Marshaler {
+			return ec.marshalNGovernanceReport2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGovernanceReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_governanceReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GovernanceReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_governanceReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31112,6 +32111,187 @@ func (ec *executionContext) _FinishRunPayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var governanceFiguresImplementors = []string{"GovernanceFigures"}
+
+func (ec *executionContext) _GovernanceFigures(ctx context.Context, sel ast.SelectionSet, obj *model.GovernanceFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, governanceFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GovernanceFigures")
+		case "runs":
+			out.Values[i] = ec._GovernanceFigures_runs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reproducibleRuns":
+			out.Values[i] = ec._GovernanceFigures_reproducibleRuns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reproducibilityRate":
+			out.Values[i] = ec._GovernanceFigures_reproducibilityRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reproducedRuns":
+			out.Values[i] = ec._GovernanceFigures_reproducedRuns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "divergedRuns":
+			out.Values[i] = ec._GovernanceFigures_divergedRuns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "datasetVersionsUsed":
+			out.Values[i] = ec._GovernanceFigures_datasetVersionsUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validatedVersions":
+			out.Values[i] = ec._GovernanceFigures_validatedVersions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validationCoverage":
+			out.Values[i] = ec._GovernanceFigures_validationCoverage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "failingVersions":
+			out.Values[i] = ec._GovernanceFigures_failingVersions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "versionsWithDigest":
+			out.Values[i] = ec._GovernanceFigures_versionsWithDigest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "promotionRequests":
+			out.Values[i] = ec._GovernanceFigures_promotionRequests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approved":
+			out.Values[i] = ec._GovernanceFigures_approved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejected":
+			out.Values[i] = ec._GovernanceFigures_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelled":
+			out.Values[i] = ec._GovernanceFigures_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "open":
+			out.Values[i] = ec._GovernanceFigures_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leadTimeMeanSeconds":
+			out.Values[i] = ec._GovernanceFigures_leadTimeMeanSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "leadTimeP50Seconds":
+			out.Values[i] = ec._GovernanceFigures_leadTimeP50Seconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "leadTimeP90Seconds":
+			out.Values[i] = ec._GovernanceFigures_leadTimeP90Seconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var governanceReportImplementors = []string{"GovernanceReport"}
+
+func (ec *executionContext) _GovernanceReport(ctx context.Context, sel ast.SelectionSet, obj *model.GovernanceReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, governanceReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GovernanceReport")
+		case "projectKey":
+			out.Values[i] = ec._GovernanceReport_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "experiment":
+			out.Values[i] = ec._GovernanceReport_experiment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._GovernanceReport_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._GovernanceReport_until(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "generatedAt":
+			out.Values[i] = ec._GovernanceReport_generatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figures":
+			out.Values[i] = ec._GovernanceReport_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inProduction":
+			out.Values[i] = ec._GovernanceReport_inProduction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var grantImplementors = []string{"Grant"}
 
 func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, obj *model.Grant) graphql.Marshaler {
@@ -33283,6 +34463,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_reproducibilityAudit(ctx, field)
+				})
+		case "governanceReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_governanceReport(ctx, field)
 				})
 		case "reproduceSpec":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -36196,6 +37382,22 @@ func (ec *executionContext) marshalNFourFifthsVerdict2githubᚗcomᚋexphubᚋex
 		graphql.AddInvalidNullFromMarshaler(ctx, "FourFifthsVerdict!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNGovernanceFigures2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGovernanceFigures(ctx context.Context, sel ast.SelectionSet, v *model.GovernanceFigures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GovernanceFigures!")
+		return graphql.Null
+	}
+	return ec._GovernanceFigures(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGovernanceReport2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGovernanceReport(ctx context.Context, sel ast.SelectionSet, v *model.GovernanceReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GovernanceReport!")
+		return graphql.Null
+	}
+	return ec._GovernanceReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGrant2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Grant) graphql.Marshaler {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/access"
@@ -180,6 +181,42 @@ func (r *Resolver) recordReproduction(ctx context.Context, in model.RecordReprod
 		return nil, err
 	}
 	return &model.RecordReproductionPayload{Reproduction: rep}, nil
+}
+
+func (r *Resolver) governanceReport(ctx context.Context, projectKey, experimentID string, since, until *time.Time) (*model.GovernanceReport, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := r.Governance.GovernanceReport(ctx, p, governance.ReportRequest{ProjectKey: projectKey, ExperimentID: experimentID, Since: since, Until: until})
+	if err != nil {
+		return nil, err
+	}
+	f := rep.Figures
+	ratio := func(n, of int64) *float64 {
+		if of == 0 {
+			return nil
+		}
+		v := float64(n) / float64(of)
+		return &v
+	}
+	out := &model.GovernanceReport{ProjectKey: rep.Scope.ProjectKey, Experiment: rep.Experiment, Until: rep.Scope.Until, GeneratedAt: rep.GeneratedAt,
+		InProduction: rep.InProduction, Figures: &model.GovernanceFigures{
+			Runs: int(f.Runs), ReproducibleRuns: int(f.ReproducibleRuns), ReproducibilityRate: ratio(f.ReproducibleRuns, f.Runs),
+			ReproducedRuns: int(f.ReproducedRuns), DivergedRuns: int(f.DivergedRuns),
+			DatasetVersionsUsed: int(f.VersionsUsed), ValidatedVersions: int(f.ValidatedVersions), ValidationCoverage: ratio(f.ValidatedVersions, f.VersionsUsed),
+			FailingVersions: int(f.FailingVersions), VersionsWithDigest: int(f.VersionsWithDigest),
+			PromotionRequests: int(f.Requests), Approved: int(f.Approved), Rejected: int(f.Rejected), Cancelled: int(f.Cancelled), Open: int(f.Open),
+			LeadTimeMeanSeconds: f.LeadTimeMean, LeadTimeP50Seconds: f.LeadTimeP50, LeadTimeP90Seconds: f.LeadTimeP90,
+		}}
+	if !rep.Scope.Since.IsZero() {
+		since := rep.Scope.Since
+		out.Since = &since
+	}
+	if out.InProduction == nil {
+		out.InProduction = []*store.ModelVersion{}
+	}
+	return out, nil
 }
 
 func (r *Resolver) reproducibilityAudit(ctx context.Context, experimentID string) (*model.ReproducibilityAudit, error) {

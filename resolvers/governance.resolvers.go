@@ -8,6 +8,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
@@ -161,6 +162,11 @@ func (r *queryResolver) PromotionRequests(ctx context.Context, projectKey *strin
 // ReproducibilityAudit is the resolver for the reproducibilityAudit field.
 func (r *queryResolver) ReproducibilityAudit(ctx context.Context, experimentID string) (*model.ReproducibilityAudit, error) {
 	return r.reproducibilityAudit(ctx, experimentID)
+}
+
+// GovernanceReport is the resolver for the governanceReport field.
+func (r *queryResolver) GovernanceReport(ctx context.Context, projectKey string, experimentID *string, since *time.Time, until *time.Time) (*model.GovernanceReport, error) {
+	return r.governanceReport(ctx, projectKey, deref(experimentID), since, until)
 }
 
 // ReproduceSpec is the resolver for the reproduceSpec field.

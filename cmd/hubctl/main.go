@@ -37,6 +37,13 @@
 // chain, digests, approvals; exit 1 when it finds problems) or renders it
 // as a Markdown or HTML report for a compliance reviewer.
 //
+//	hubctl report --project KEY [--experiment ID|NAME] [--since TIME|AGE] [--until TIME] [--format md|html|json] [-o FILE]
+//
+// "report" writes the governance report of a project or one experiment
+// over a period: the figures the hub computes over everything in scope,
+// the runs with what each misses for a rerun, the promotion requests with
+// their checks and decisions, and the model versions in production.
+//
 //	hubctl audit verify [--neo4j-uri URI] [--password-env EXPHUB_NEO4J_PASSWORD] [--database neo4j] [--json]
 //
 // "audit verify" walks the hash-chained event log straight in Neo4j from
@@ -70,7 +77,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n  import     copy experiments and runs from an MLflow tracking server into the hub\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  report     write a project's or experiment's governance report (md, html, json)\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n  import     copy experiments and runs from an MLflow tracking server into the hub\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--group NAME ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -96,6 +103,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runValidate(args[1:], getenv, stdout, stderr)
 	case "evidence":
 		return runEvidence(args[1:], getenv, os.Stdin, stdout, stderr)
+	case "report":
+		return runReport(args[1:], getenv, stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], getenv, stdout, stderr)
 	case "import":

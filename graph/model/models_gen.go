@@ -190,6 +190,53 @@ type FinishRunPayload struct {
 	Run *store.Run `json:"run"`
 }
 
+// Counts over a governance report's scope: runs by when they started, promotion
+// requests by when they were made.
+type GovernanceFigures struct {
+	Runs int `json:"runs"`
+	// Runs that record everything a rerun needs (see Reproducibility).
+	ReproducibleRuns int `json:"reproducibleRuns"`
+	// reproducibleRuns / runs; null without runs.
+	ReproducibilityRate *float64 `json:"reproducibilityRate,omitempty"`
+	// Runs whose newest reproduction matched.
+	ReproducedRuns int `json:"reproducedRuns"`
+	// Runs whose newest reproduction diverged.
+	DivergedRuns int `json:"divergedRuns"`
+	// Dataset versions the runs read.
+	DatasetVersionsUsed int `json:"datasetVersionsUsed"`
+	// Of them, those with a validation result.
+	ValidatedVersions int `json:"validatedVersions"`
+	// validatedVersions / datasetVersionsUsed; null without versions.
+	ValidationCoverage *float64 `json:"validationCoverage,omitempty"`
+	// Of them, those whose latest validations FAILED or ended in ERROR.
+	FailingVersions int `json:"failingVersions"`
+	// Of them, those with a sha256 digest.
+	VersionsWithDigest int `json:"versionsWithDigest"`
+	PromotionRequests  int `json:"promotionRequests"`
+	Approved           int `json:"approved"`
+	Rejected           int `json:"rejected"`
+	Cancelled          int `json:"cancelled"`
+	// PENDING or BLOCKED.
+	Open int `json:"open"`
+	// Seconds from request to decision over the approved and rejected requests; null when none was decided.
+	LeadTimeMeanSeconds *float64 `json:"leadTimeMeanSeconds,omitempty"`
+	LeadTimeP50Seconds  *float64 `json:"leadTimeP50Seconds,omitempty"`
+	LeadTimeP90Seconds  *float64 `json:"leadTimeP90Seconds,omitempty"`
+}
+
+type GovernanceReport struct {
+	ProjectKey string `json:"projectKey"`
+	// Null for the whole project.
+	Experiment *store.Experiment `json:"experiment,omitempty"`
+	// Null: from the beginning.
+	Since       *time.Time         `json:"since,omitempty"`
+	Until       time.Time          `json:"until"`
+	GeneratedAt time.Time          `json:"generatedAt"`
+	Figures     *GovernanceFigures `json:"figures"`
+	// Model versions in PRODUCTION now (an experiment's: those its runs produced), newest first, at most 100.
+	InProduction []*store.ModelVersion `json:"inProduction"`
+}
+
 type Grant struct {
 	ProjectKey string `json:"projectKey"`
 	Role       Role   `json:"role"`

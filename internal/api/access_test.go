@@ -108,6 +108,12 @@ func accessCases() []accessCase {
 		{name: "query verifyAuditLog", min: auth.RoleAuditor, vars: plain, hidden: hiddenForbidden,
 			op:    `query($key: String!) { verifyAuditLog(projectKey: $key) { ok projectEvents } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"ok":true`) }},
+		{name: "query governanceReport", min: auth.RoleAuditor, vars: plain, hidden: hiddenForbidden,
+			op: `query($key: String!, $exp: ID!) { governanceReport(projectKey: $key, experimentId: $exp) {
+				projectKey experiment { id } figures { runs datasetVersionsUsed versionsWithDigest } inProduction { id } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) {
+				has(t, d, f.key, f.exp, `"runs":1`, `"datasetVersionsUsed":1`, `"versionsWithDigest":1`)
+			}},
 		{name: "query evidencePack", min: auth.RoleAuditor, vars: request, hidden: hiddenNotFound,
 			op:    `query($pr: ID!) { evidencePack(promotionRequestId: $pr) }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, f.mv, f.run) }},

@@ -193,6 +193,11 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.ReproducibilityAudit = func(child int, _ string) int { return costAdd(child, store.MaxAuditRuns) }
 	c.Query.VerifyAuditLog = func(child int, _ string) int { return costAdd(child, ImpactCost) }
 	c.Query.EvidencePack = func(child int, _ string) int { return costAdd(child, ImpactCost) }
+	// A governance report aggregates every run and request of a project
+	// in Neo4j, like an impact, and lists at most
+	// store.MaxReportProduction versions in production.
+	c.Query.GovernanceReport = func(child int, _ string, _ *string, _, _ *time.Time) int { return costAdd(child, ImpactCost) }
+	c.GovernanceReport.InProduction = func(child int) int { return listCost(child, store.MaxReportProduction) }
 }
 
 // ImpactCost is the complexity of one impact query: ten fit in the default

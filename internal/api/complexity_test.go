@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator"
 
 	"github.com/exphub/exphub/graph"
+	"github.com/exphub/exphub/internal/store"
 )
 
 // The property tests below generate random queries over the schema and
@@ -42,7 +43,7 @@ var listItems = map[string]int{
 	"Reproduction.metrics": fewItems, "Event.disclosures": fewItems, "Metric.history": 1000,
 	"Run.children": neighbourItems, "Job.inputs": neighbourItems, "Job.outputs": neighbourItems, "Job.children": neighbourItems,
 	"Dataset.jobs": neighbourItems, "Run.artifacts": recordItems, "Run.facets": fewItems, "Job.facets": fewItems, "Dataset.facets": fewItems,
-	"DatasetVersion.facets": fewItems, "ColumnEdge.transformations": fewItems,
+	"DatasetVersion.facets": fewItems, "ColumnEdge.transformations": fewItems, "GovernanceReport.inProduction": store.MaxReportProduction,
 }
 
 // TestEveryListHasABound: a list of objects is a page (edges under a first

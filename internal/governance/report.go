@@ -27,6 +27,9 @@ type Report struct {
 	Experiment  *store.Experiment // nil for the whole project
 	GeneratedAt time.Time
 	Figures     *store.ReportFigures
+	// InProduction are the model versions in PRODUCTION now (at most
+	// store.MaxReportProduction), most recently registered first.
+	InProduction []*store.ModelVersion
 }
 
 // GovernanceReport computes the figures of a report for an auditor,
@@ -65,5 +68,18 @@ func (s *Service) GovernanceReport(ctx context.Context, p *auth.Principal, in Re
 		return nil, err
 	}
 	out.Figures = figures
+	ids, err := s.store.ProductionVersionIDs(ctx, out.Scope)
+	if err != nil {
+		return nil, err
+	}
+	byID, err := s.store.ModelVersionsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if v := byID[id]; v != nil {
+			out.InProduction = append(out.InProduction, v)
+		}
+	}
 	return out, nil
 }

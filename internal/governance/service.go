@@ -53,6 +53,7 @@ type Store interface {
 	RecordReproduction(ctx context.Context, actor string, in store.RecordReproductionInput) (*store.Reproduction, error)
 	ReproducibilityAudit(ctx context.Context, experimentID string) ([]store.AuditRun, error)
 	GovernanceFigures(ctx context.Context, scope store.ReportScope) (*store.ReportFigures, error)
+	ProductionVersionIDs(ctx context.Context, scope store.ReportScope) ([]string, error)
 
 	EvidenceLogOf(ctx context.Context, requestID string, targets []string) (*store.EvidenceLog, error)
 	ArtifactsOfRuns(ctx context.Context, runIDs []string) ([]store.RunArtifact, error)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -121,4 +122,34 @@ func optFloat(p *props, key string) *float64 {
 	}
 	f := floatOf(p, key)
 	return &f
+}
+
+// MaxReportProduction bounds the model versions a report lists as in
+// production.
+const MaxReportProduction = 100
+
+// ProductionVersionIDs lists the model versions of a report's scope in
+// PRODUCTION now (an experiment's: those its runs produced), most
+// recently registered first, at most MaxReportProduction.
+func (s *Store) ProductionVersionIDs(ctx context.Context, scope ReportScope) ([]string, error) {
+	return read(ctx, s, func(tx *txn) ([]string, error) {
+		recs, err := tx.run(`
+			MATCH (v:ModelVersion {projectKey: $project, stage: 'PRODUCTION'})
+			WHERE $experiment = '' OR EXISTS { MATCH (:Run {experimentId: $experiment})-[:PRODUCED]->(v) }
+			RETURN v.id AS id ORDER BY v.createdAt DESC, v.id DESC LIMIT $limit`,
+			map[string]any{"project": scope.ProjectKey, "experiment": scope.ExperimentID, "limit": MaxReportProduction})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(recs))
+		for _, rec := range recs {
+			id, _ := rec.Get("id")
+			s, ok := id.(string)
+			if !ok {
+				return nil, fmt.Errorf("production version id: got %T", id)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	})
 }

@@ -148,6 +148,17 @@ func TestGovernanceFigures(t *testing.T) {
 	}
 	eq("complete runs by the Go rule", goComplete, figures(e1.ID).ReproducibleRuns)
 
+	// In production: the e1 model's version, in the experiment's scope;
+	// both in the project's.
+	neo4jtest.Exec(t, `MATCH (v:ModelVersion) WHERE v.id IN [$m1, $m2] SET v.stage = 'PRODUCTION', v.createdAt = datetime()`,
+		map[string]any{"m1": "mv_" + key + "_1", "m2": "mv_" + key + "_2"})
+	for exp, want := range map[string]int{e1.ID: 1, "": 2} {
+		ids, err := s.ProductionVersionIDs(ctx, store.ReportScope{ProjectKey: key, ExperimentID: exp})
+		if err != nil || len(ids) != want {
+			t.Errorf("in production (experiment %q): %v, %v; want %d", exp, ids, err, want)
+		}
+	}
+
 	// An empty period has no lead time.
 	empty, err := s.GovernanceFigures(ctx, store.ReportScope{ProjectKey: key, Since: since.Add(-48 * time.Hour), Until: since.Add(-47 * time.Hour)})
 	if err != nil {

@@ -634,6 +634,57 @@ export type FourFifthsVerdict =
   /** The ratio is undefined. */
   | 'UNDEFINED';
 
+/**
+ * Counts over a governance report's scope: runs by when they started, promotion
+ * requests by when they were made.
+ */
+export type GovernanceFigures = {
+  __typename?: 'GovernanceFigures';
+  approved: Scalars['Int']['output'];
+  cancelled: Scalars['Int']['output'];
+  /** Dataset versions the runs read. */
+  datasetVersionsUsed: Scalars['Int']['output'];
+  /** Runs whose newest reproduction diverged. */
+  divergedRuns: Scalars['Int']['output'];
+  /** Of them, those whose latest validations FAILED or ended in ERROR. */
+  failingVersions: Scalars['Int']['output'];
+  /** Seconds from request to decision over the approved and rejected requests; null when none was decided. */
+  leadTimeMeanSeconds?: Maybe<Scalars['Float']['output']>;
+  leadTimeP50Seconds?: Maybe<Scalars['Float']['output']>;
+  leadTimeP90Seconds?: Maybe<Scalars['Float']['output']>;
+  /** PENDING or BLOCKED. */
+  open: Scalars['Int']['output'];
+  promotionRequests: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  /** Runs whose newest reproduction matched. */
+  reproducedRuns: Scalars['Int']['output'];
+  /** reproducibleRuns / runs; null without runs. */
+  reproducibilityRate?: Maybe<Scalars['Float']['output']>;
+  /** Runs that record everything a rerun needs (see Reproducibility). */
+  reproducibleRuns: Scalars['Int']['output'];
+  runs: Scalars['Int']['output'];
+  /** Of them, those with a validation result. */
+  validatedVersions: Scalars['Int']['output'];
+  /** validatedVersions / datasetVersionsUsed; null without versions. */
+  validationCoverage?: Maybe<Scalars['Float']['output']>;
+  /** Of them, those with a sha256 digest. */
+  versionsWithDigest: Scalars['Int']['output'];
+};
+
+export type GovernanceReport = {
+  __typename?: 'GovernanceReport';
+  /** Null for the whole project. */
+  experiment?: Maybe<Experiment>;
+  figures: GovernanceFigures;
+  generatedAt: Scalars['Time']['output'];
+  /** Model versions in PRODUCTION now (an experiment's: those its runs produced), newest first, at most 100. */
+  inProduction: Array<ModelVersion>;
+  projectKey: Scalars['String']['output'];
+  /** Null: from the beginning. */
+  since?: Maybe<Scalars['Time']['output']>;
+  until: Scalars['Time']['output'];
+};
+
 export type Grant = {
   __typename?: 'Grant';
   projectKey: Scalars['String']['output'];
@@ -1435,6 +1486,14 @@ export type Query = {
    */
   evidencePack: Scalars['JSON']['output'];
   experiments: ExperimentConnection;
+  /**
+   * A project's (or one of its experiments') governance report over a period:
+   * figures computed in Neo4j over every run and promotion request in scope, and
+   * the model versions in production. The runs themselves are in
+   * reproducibilityAudit, the requests in promotionRequests. Auditors, approvers
+   * and admins of the project; since defaults to the beginning, until to now.
+   */
+  governanceReport: GovernanceReport;
   /** Everything downstream of a node (at most 50 hops and 50,000 nodes), grouped by kind; asOf as in lineage. */
   impact: ImpactReport;
   /** A job by its OpenLineage name, in a project the caller may read; null when there is none. */
@@ -1542,6 +1601,14 @@ export type QueryExperimentsArgs = {
   filter?: InputMaybe<ExperimentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   projectKey: Scalars['String']['input'];
+};
+
+
+export type QueryGovernanceReportArgs = {
+  experimentId?: InputMaybe<Scalars['ID']['input']>;
+  projectKey: Scalars['String']['input'];
+  since?: InputMaybe<Scalars['Time']['input']>;
+  until?: InputMaybe<Scalars['Time']['input']>;
 };
 
 
