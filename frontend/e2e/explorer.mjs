@@ -646,6 +646,27 @@ await step("the approvals count says which projects it covers", async () => {
   }
 });
 
+await step("read a project's governance report, and of an empty period", async () => {
+  assert.ok(gov.version, "the governance step promoted a version");
+  const want = (await gql(`query($k: String!) { governanceReport(projectKey: $k) { figures { runs promotionRequests approved } inProduction { id } } }`,
+    { k: governance })).governanceReport;
+  assert.ok(want.figures.promotionRequests >= 2 && want.figures.approved >= 1, `the governance project's requests: ${JSON.stringify(want.figures)}`);
+  await page.goto(`${base}/report?project=${governance}`);
+  const report = page.locator(`[data-testid=report][data-project="${governance}"]`);
+  await report.waitFor();
+  // The page shows the figures the hub computed, and the version the
+  // governance step put in production.
+  for (const [figure, value] of [["runs", want.figures.runs], ["promotionRequests", want.figures.promotionRequests]]) {
+    assert.equal(Number(await report.locator(`[data-figure=${figure}]`).getAttribute("data-value")), value, figure);
+  }
+  await report.locator(`[data-testid=in-production] li[data-version="${gov.version}"]`).waitFor();
+  await page.screenshot({ path: `${artifacts}report.png`, fullPage: true });
+  await page.getByLabel("until").fill("2000-01-01");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("until") === "2000-01-01");
+  await report.locator("[data-figure=runs][data-value='0']").waitFor();
+  await report.locator("[data-figure=promotionRequests][data-value='0']").waitFor();
+});
+
 await step("see a run's reproducibility and download its reproduce spec", async () => {
   assert.ok(gov.run, "the governance step started a run");
   await page.goto(`${base}/runs/${gov.run}`);

@@ -21,6 +21,7 @@ const Model = lazy(() => import("./views/Model"));
 const Impact = lazy(() => import("./views/Impact"));
 const Audit = lazy(() => import("./views/Audit"));
 const Approvals = lazy(() => import("./views/Approvals"));
+const Report = lazy(() => import("./views/Report"));
 
 export function App() {
   const [params] = useSearchParams();
@@ -49,6 +50,7 @@ export function App() {
             <NavLink to="/activity">Activity</NavLink>
             <ApprovalsNav />
             <NavLink to="/audit">Audit log</NavLink>
+            <NavLink to="/report">Reports</NavLink>
           </nav>
         )}
         <span className="spacer" />
@@ -74,6 +76,7 @@ export function App() {
                 <Route path="/audit" element={<Audit />} />
                 <Route path="/activity" element={<Activity />} />
                 <Route path="/approvals" element={<Approvals />} />
+                <Route path="/report" element={<Report />} />
                 <Route path="*" element={<p>Nothing here. <Link to="/">Back to the start</Link>.</p>} />
               </>
             ) : (

@@ -61,6 +61,7 @@ export function Experiment() {
     <section>
       <p><Link to="/experiments">Experiments</Link> / {exp.projectKey}</p>
       <h1>{exp.name}</h1>
+      <p><Link to={`/report?project=${encodeURIComponent(exp.projectKey)}&experiment=${encodeURIComponent(exp.id)}`}>Governance report</Link></p>
       <p className="muted">{exp.description}</p>
       <div className="row">
         <p><Link to={`/lineage/${exp.id}`}>Lineage of this experiment</Link> · {total} {filter ? "matching " : ""}runs{total > runs.length && <> (the first {runs.length} shown)</>}</p>
