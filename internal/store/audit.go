@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/hashchain"
 )
 
 // BrokenLink is the first place the event log's hash chain does not hold.
@@ -23,6 +24,9 @@ type LogVerification struct {
 	HeadSeq                int64
 	HeadHash               string
 	FirstBroken            *BrokenLink
+	// Checkpoints counts the signed checkpoints the walk compared with
+	// the log (their seq, hash and accumulator).
+	Checkpoints int
 }
 
 // verifyBatch is how many events one read of the walk fetches.
@@ -45,7 +49,15 @@ func (s *Store) VerifyLog(ctx context.Context, projectKey string) (*LogVerificat
 // verifyLog walks the log with one read per batch through inTx.
 func verifyLog(projectKey string, inTx func(work func(tx *txn) error) error) (*LogVerification, error) {
 	var head Event
+	var checkpoints []hashchain.Checkpoint
 	err := inTx(func(tx *txn) error {
+		recs, err := tx.run(`MATCH (c:LogCheckpoint {log: $log}) RETURN c{.*} AS c ORDER BY c.seq`, map[string]any{"log": LogName})
+		if err != nil {
+			return err
+		}
+		if checkpoints, err = recsDecode(recs, "c", decodeCheckpoint); err != nil {
+			return err
+		}
 		rec, err := tx.single(`MATCH (h:EventLog {name: 'main'}) RETURN h.seq AS seq, h.hash AS hash`, nil)
 		if err != nil || rec == nil {
 			return orErr(err, fmt.Errorf("event log head missing: %w", errs.Unavailable))
@@ -64,7 +76,9 @@ func verifyLog(projectKey string, inTx func(work func(tx *txn) error) error) (*L
 		v.FirstBroken = &BrokenLink{Seq: seq, ProjectKey: project, Reason: fmt.Sprintf(format, a...)}
 		return v, nil
 	}
-	prev, last := GenesisHash, int64(0)
+	prev, last, acc := GenesisHash, int64(0), hashchain.Genesis
+	// next is the first checkpoint not yet compared with the walk.
+	next := 0
 	for last < head.Seq {
 		var recs []map[string]any
 		err := inTx(func(tx *txn) error {
@@ -107,11 +121,27 @@ func verifyLog(projectKey string, inTx func(work func(tx *txn) error) error) (*L
 			case err != nil || h != e.Hash:
 				return broken(e.Seq, e.ProjectKey, "event %d: its content does not match its hash (it was altered)", e.Seq)
 			}
-			prev, last = e.Hash, e.Seq
+			prev, last, acc = e.Hash, e.Seq, hashchain.Fold(acc, e.Hash)
+			for ; next < len(checkpoints) && checkpoints[next].Seq <= last; next++ {
+				c := checkpoints[next]
+				switch {
+				case c.Seq != last:
+					continue
+				case c.Hash != e.Hash:
+					return broken(c.Seq, e.ProjectKey, "checkpoint seq %d (signed %s) signed hash %s, but event %d has hash %s: the log was rewritten or rolled back", c.Seq, c.At, c.Hash, c.Seq, e.Hash)
+				case c.Accumulator != acc:
+					return broken(c.Seq, e.ProjectKey, "checkpoint seq %d (signed %s): the events up to it no longer fold to its accumulator: the log before it was rewritten", c.Seq, c.At)
+				}
+				v.Checkpoints++
+			}
 		}
 	}
 	if head.Seq > 0 && prev != head.Hash {
 		return broken(head.Seq, "", "the log head's hash does not match event %d", head.Seq)
+	}
+	if next < len(checkpoints) {
+		c := checkpoints[next]
+		return broken(c.Seq, "", "checkpoint seq %d (signed %s) is beyond the log's head (seq %d): the log was truncated or restored to an older point", c.Seq, c.At, head.Seq)
 	}
 	v.OK = true
 	return v, nil

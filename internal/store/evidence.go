@@ -8,6 +8,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/hashchain"
 )
 
 // MaxEvidenceChain bounds the links of the hash chain an evidence pack
@@ -39,6 +40,24 @@ type EvidenceLog struct {
 	Chain []Link
 	// Head is the log's last link when it was read.
 	Head Link
+	// Anchor ties Chain to signed checkpoints; nil when no checkpoint
+	// follows the last event yet, or one is too far (see EvidenceLogOf).
+	Anchor *Anchor
+}
+
+// Anchor is what links an evidence chain to signed checkpoints offline:
+// the accumulator (see hashchain.Checkpoint) runs from From's (the
+// genesis when From is nil) over Before, the chain and After, and ends at
+// To's.
+type Anchor struct {
+	// From is the latest checkpoint before the chain's first link, nil
+	// when none (the accumulator then starts at the genesis).
+	From *hashchain.Checkpoint
+	// To is the earliest checkpoint at or after the chain's last link.
+	To hashchain.Checkpoint
+	// Before are the links after From up to the chain's first, After
+	// those after the chain's last up to To: hashes only.
+	Before, After []Link
 }
 
 // EvidenceLogOf reads the events about targets and the stretch of the
@@ -89,8 +108,50 @@ func (s *Store) EvidenceLogOf(ctx context.Context, requestID string, targets []s
 			}
 			out.Chain = append(out.Chain, l)
 		}
-		return out, nil
+		out.Anchor, err = s.anchor(tx, out.From, to)
+		return out, err
 	})
+}
+
+// anchor returns the checkpoints around the chain from..to and the links
+// between them and the chain, or nil when no checkpoint is at or after
+// to, or when either stretch is longer than the evidence window: a pack
+// then carries no checkpoint, as before checkpoints.
+func (s *Store) anchor(tx *txn, from, to int64) (*Anchor, error) {
+	a, b, err := checkpointsAround(tx, from, to)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	start := int64(1)
+	if a != nil {
+		start = a.Seq + 1
+	}
+	if from-start > s.evidenceWindow || b.Seq-to > s.evidenceWindow {
+		return nil, nil
+	}
+	out := &Anchor{From: a, To: *b, Before: []Link{}, After: []Link{}}
+	for _, span := range []struct {
+		from, to int64
+		links    *[]Link
+	}{{start, from - 1, &out.Before}, {to + 1, b.Seq, &out.After}} {
+		if span.from > span.to {
+			continue
+		}
+		recs, err := tx.run(`
+			MATCH (e:Event) WHERE e.seq >= $from AND e.seq <= $to
+			RETURN e.seq AS seq, e.prevHash AS prevHash, e.hash AS hash ORDER BY e.seq`, map[string]any{"from": span.from, "to": span.to})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			l, err := decodeLink(rec)
+			if err != nil {
+				return nil, err
+			}
+			*span.links = append(*span.links, l)
+		}
+	}
+	return out, nil
 }
 
 func decodeLink(rec *neo4j.Record) (Link, error) {

@@ -39,6 +39,8 @@ var migrations = []string{
 	"CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
 	"CREATE CONSTRAINT event_log_name IF NOT EXISTS FOR (h:EventLog) REQUIRE h.name IS UNIQUE",
 	"CREATE INDEX event_project IF NOT EXISTS FOR (e:Event) ON (e.projectKey, e.seq)",
+	// One signed checkpoint of the log's head per seq (checkpoints.go).
+	"CREATE CONSTRAINT log_checkpoint_seq IF NOT EXISTS FOR (c:LogCheckpoint) REQUIRE (c.log, c.seq) IS UNIQUE",
 	"CREATE CONSTRAINT validation_suite_id IF NOT EXISTS FOR (n:ValidationSuite) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT validation_suite_name IF NOT EXISTS FOR (n:ValidationSuite) REQUIRE (n.datasetId, n.name) IS UNIQUE",
 	"CREATE CONSTRAINT validation_run_id IF NOT EXISTS FOR (n:ValidationRun) REQUIRE n.id IS UNIQUE",
