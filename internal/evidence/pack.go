@@ -14,11 +14,15 @@ import (
 	"github.com/exphub/exphub/internal/hashchain"
 )
 
-// Format names the pack's format and version. Version 3 added the
-// digests of the covered runs' artifacts (RunArtifacts), version 2 the
-// disclosures of events; Read also reads and Verify checks version 2
-// (FormatV2) and 1 (FormatV1) packs, which have neither section.
-const Format = "exphub.evidence/v3"
+// Format names the pack's format and version. Version 4 added the
+// anchor of the audit chain to signed checkpoints (Audit.Anchor), version
+// 3 the digests of the covered runs' artifacts (RunArtifacts), version 2
+// the disclosures of events; Read also reads and Verify checks versions
+// 3 (FormatV3), 2 (FormatV2) and 1 (FormatV1), which lack those sections.
+const Format = "exphub.evidence/v4"
+
+// FormatV3 is the format before checkpoints, read and verified as well.
+const FormatV3 = "exphub.evidence/v3"
 
 // FormatV2 is the format before run artifacts, read and verified as well.
 const FormatV2 = "exphub.evidence/v2"
@@ -267,6 +271,29 @@ type Audit struct {
 	// in the log can be looked up on the hub (auditEvents) or vouched for
 	// by verifyAuditLog.
 	Earlier []Event `json:"earlier"`
+	// Anchor links Chain to checkpoints of the log's head signed with the
+	// operator's key, so a verifier with the public key proves Events are
+	// in the log the hub signed. Version 4 on; absent when the hub signs
+	// no checkpoints or none followed the last event yet.
+	Anchor *Anchor `json:"anchor,omitempty"`
+}
+
+// Anchor links the chain to signed checkpoints with hashes only: the
+// accumulator (see hashchain.Checkpoint) starts at From's (the genesis
+// hash when From is absent: the log's first event), folds the hashes of
+// Before, Chain and After, which are consecutive, and must end at To's
+// accumulator and head hash. Every link between the checkpoints is then
+// bound by To's signature, and each event in full by its hash; the links
+// of other objects and projects show their hashes, never their content.
+type Anchor struct {
+	// From is the latest checkpoint before the chain, absent when none.
+	From *hashchain.Checkpoint `json:"from,omitempty"`
+	// To is the earliest checkpoint at or after the chain's last link.
+	To hashchain.Checkpoint `json:"to"`
+	// Before are the links after From up to the chain's first.
+	Before []Link `json:"before"`
+	// After are the links after the chain's last up to To.
+	After []Link `json:"after"`
 }
 
 // Event is an event of the log in full.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/fairness"
+	"github.com/exphub/exphub/internal/hashchain"
 )
 
 // RenderMarkdown writes a report of p for a compliance reviewer as
@@ -533,7 +534,7 @@ func reproductionBlocks(r *Reproduction) []block {
 // runArtifactsBlock lists the files of the covered runs with their full
 // digests, which a reviewer can compare with the files they hold.
 func runArtifactsBlock(p *Pack) block {
-	if p.Format != Format {
+	if !hasArtifacts(p.Format) {
 		return block{Note: "This pack's format (" + p.Format + ") predates run artifacts: it lists none."}
 	}
 	rows := make([][]string, len(p.RunArtifacts))
@@ -564,7 +565,30 @@ func auditSection(a *Audit) section {
 		}
 	}
 	chain.Facts = append(chain.Facts, fact{"Head", link(a.Head)})
-	return section{Title: "Audit trail", Blocks: []block{trail, chain}}
+	return section{Title: "Audit trail", Blocks: []block{trail, chain, checkpointBlock(a.Anchor)}}
+}
+
+// checkpointBlock shows the signed checkpoints the chain is anchored to;
+// whether their signatures verify is among the problems when the report
+// was made with the operator's public key (hubctl evidence render
+// --public-key).
+func checkpointBlock(an *Anchor) block {
+	b := block{Heading: "Signed checkpoint"}
+	if an == nil {
+		b.Note = "No checkpoint: the hub signed none after the pack's last event (or signs none). The events are checked against each other and their hashes, not against a signed log head."
+		return b
+	}
+	b.Note = "The accumulator of the links from the checkpoint before the chain to the one after it must match the signed one; check the signature with the operator's public key (hubctl evidence verify --public-key FILE)."
+	cp := func(c *hashchain.Checkpoint) string {
+		return fmt.Sprintf("seq %d, hash %s, signed %s", c.Seq, short(c.Hash), c.At)
+	}
+	from := "the log's first event (no checkpoint before the chain)"
+	if an.From != nil {
+		from = cp(an.From)
+	}
+	b.Facts = []fact{{"From", from}, {"To", cp(&an.To)}, {"Key ID", an.To.KeyID},
+		{"Links outside the chain", fmt.Sprintf("%d before, %d after", len(an.Before), len(an.After))}}
+	return b
 }
 
 // tableBlock is a table, or the note none when there are no rows.

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,7 +82,7 @@ func Read(r io.Reader) (*Pack, error) {
 	case probe.Format == nil:
 		return nil, fmt.Errorf("not an evidence pack: no \"format\" field (want %q)", Format)
 	case !knownFormat(*probe.Format):
-		return nil, fmt.Errorf("unsupported evidence pack format %q (this version reads %q, %q and %q)", *probe.Format, Format, FormatV2, FormatV1)
+		return nil, fmt.Errorf("unsupported evidence pack format %q (this version reads %q, %q, %q and %q)", *probe.Format, Format, FormatV3, FormatV2, FormatV1)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -93,7 +94,12 @@ func Read(r io.Reader) (*Pack, error) {
 }
 
 // knownFormat reports whether f is a format Read and Verify know.
-func knownFormat(f string) bool { return f == Format || f == FormatV2 || f == FormatV1 }
+func knownFormat(f string) bool {
+	return f == Format || f == FormatV3 || f == FormatV2 || f == FormatV1
+}
+
+// hasArtifacts reports whether packs of format f list run artifacts.
+func hasArtifacts(f string) bool { return f == Format || f == FormatV3 }
 
 // ComputeHash returns the hash the event must carry: the hex SHA-256 of
 // the canonical JSON of its content and its previous hash, as the hub
@@ -158,6 +164,37 @@ func (r *Request) ApprovedBy() []string {
 // the order of the checks above, and within a check the order of the
 // pack's lists. None means the pack is consistent.
 func Verify(p *Pack) []Problem {
+	return VerifyWith(p, Options{}).Problems
+}
+
+// Options are what a reviewer brings to VerifyWith.
+type Options struct {
+	// PublicKey is the operator's checkpoint key. Without it, a pack's
+	// checkpoint is checked for consistency but its signature is not.
+	PublicKey ed25519.PublicKey
+}
+
+// Report is the outcome of VerifyWith.
+type Report struct {
+	// Problems are as Verify returns them, the anchor's among them.
+	Problems []Problem
+	// Checkpoint says, in a sentence, what the pack's checkpoint proves:
+	// "no checkpoint" when it carries none, whether the signature was
+	// checked, and which events it places in the signed log.
+	Checkpoint string
+	// Anchored is set when the pack's events are proven to be in the log
+	// the given public key signed: the anchor holds and its signatures
+	// verify.
+	Anchored bool
+}
+
+// VerifyWith is Verify, and with a public key it also proves the pack's
+// events (audit.events, not audit.earlier) are in the log that key
+// signed (see Anchor): a checkpoint signed by another key, a signature
+// that does not verify, or a chain that does not fold to the checkpoint
+// is a problem. A pack without an anchor (older formats, a hub without a
+// key) verifies as before, and its Checkpoint says "no checkpoint".
+func VerifyWith(p *Pack, o Options) Report {
 	v := &verifier{p: p}
 	if !knownFormat(p.Format) {
 		v.add("format", "is %q, want %q", p.Format, Format)
@@ -166,6 +203,7 @@ func Verify(p *Pack) []Problem {
 	v.events()
 	v.earlier()
 	v.head()
+	status, anchored := v.anchor(o.PublicKey)
 	v.lineage()
 	v.validations()
 	v.biasChecks()
@@ -173,7 +211,7 @@ func Verify(p *Pack) []Problem {
 	v.request()
 	v.approvals()
 	v.approved()
-	return v.problems
+	return Report{Problems: v.problems, Checkpoint: status, Anchored: anchored && len(v.problems) == 0}
 }
 
 // verifier collects the problems of one pack.
@@ -425,9 +463,9 @@ func (v *verifier) coveredRuns() map[string]bool {
 // recorded it, and that every artifact recorded for a covered run is
 // listed. Packs before format 3 have no artifacts to check.
 func (v *verifier) runArtifacts() {
-	if v.p.Format != Format {
+	if !hasArtifacts(v.p.Format) {
 		if len(v.p.RunArtifacts) > 0 {
-			v.add("runArtifacts", "a %s pack carries no run artifacts (they came with %s), but this one lists %d", v.p.Format, Format, len(v.p.RunArtifacts))
+			v.add("runArtifacts", "a %s pack carries no run artifacts (they came with %s), but this one lists %d", v.p.Format, FormatV3, len(v.p.RunArtifacts))
 		}
 		return
 	}

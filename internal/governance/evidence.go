@@ -376,10 +376,20 @@ func packAudit(log *store.EvidenceLog, scope store.Scope) evidence.Audit {
 			a.Events = append(a.Events, pe)
 		}
 	}
-	for _, l := range log.Chain {
-		a.Chain = append(a.Chain, evidence.Link{Seq: l.Seq, PrevHash: l.PrevHash, Hash: l.Hash})
+	a.Chain = packLinks(log.Chain)
+	if an := log.Anchor; an != nil {
+		a.Anchor = &evidence.Anchor{From: an.From, To: an.To, Before: packLinks(an.Before), After: packLinks(an.After)}
 	}
 	return a
+}
+
+// packLinks copies links of the log into the pack.
+func packLinks(links []store.Link) []evidence.Link {
+	out := make([]evidence.Link, 0, len(links))
+	for _, l := range links {
+		out = append(out, evidence.Link{Seq: l.Seq, PrevHash: l.PrevHash, Hash: l.Hash})
+	}
+	return out
 }
 
 // failedRules counts the rules a finished validation run failed.

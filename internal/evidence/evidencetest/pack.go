@@ -5,12 +5,14 @@
 package evidencetest
 
 import (
+	"crypto/ed25519"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/exphub/exphub/internal/evidence"
 	"github.com/exphub/exphub/internal/fairness"
+	"github.com/exphub/exphub/internal/hashchain"
 )
 
 // IDs and names of the objects in Pack.
@@ -348,4 +350,29 @@ func WithArtifacts(tb testing.TB, p *evidence.Pack) *evidence.Pack {
 		{RunID: PrepRunID, Path: "report.txt", Size: 0, SHA256: PrepDigest},
 	}
 	return p
+}
+
+// Anchor anchors p's chain to checkpoints signed with key, as a hub with
+// that key makes them: a checkpoint just before the chain (its
+// accumulator one of an older log) and one after more further links of
+// other events.
+func Anchor(tb testing.TB, p *evidence.Pack, key ed25519.PrivateKey, more int) {
+	tb.Helper()
+	first, last := p.Audit.Chain[0], p.Audit.Chain[len(p.Audit.Chain)-1]
+	from := hashchain.Sign(hashchain.Checkpoint{Log: "main", Seq: first.Seq - 1, Hash: first.PrevHash,
+		Accumulator: hashchain.Fold(hashchain.Genesis, strings.Repeat("0a", 32)), At: hashchain.FormatTime(T0.Add(-time.Minute))}, key)
+	acc := from.Accumulator
+	for _, l := range p.Audit.Chain {
+		acc = hashchain.Fold(acc, l.Hash)
+	}
+	log := NewLog(tb, last.Seq+1, last.Hash)
+	log.Stub(more)
+	after := append([]evidence.Link{}, log.chain...)
+	to := hashchain.Checkpoint{Log: "main", Seq: last.Seq, Hash: last.Hash}
+	for _, l := range after {
+		acc = hashchain.Fold(acc, l.Hash)
+		to.Seq, to.Hash = l.Seq, l.Hash
+	}
+	to.Accumulator, to.At = acc, hashchain.FormatTime(at(120))
+	p.Audit.Anchor = &evidence.Anchor{From: &from, To: hashchain.Sign(to, key), Before: []evidence.Link{}, After: after}
 }
