@@ -70,6 +70,7 @@ var domainPackages = []string{
 	"governance",
 	"events",
 	"evidence",
+	"checkpoint",
 	"fairness",
 	"runsearch",
 }

@@ -8,12 +8,14 @@
 package config
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -21,6 +23,7 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/store/blobs"
@@ -112,6 +115,15 @@ type Config struct {
 	S3Endpoint  string
 	S3Region    string
 	S3PathStyle bool
+	// CheckpointKeyFile is a PEM file holding the operator's Ed25519
+	// private key (PKCS#8) that signs checkpoints of the event log's
+	// head; empty: no checkpoints. CheckpointKey is the key read from it
+	// when the configuration is loaded.
+	CheckpointKeyFile string
+	CheckpointKey     ed25519.PrivateKey
+	// CheckpointInterval is how often the head is signed when it moved,
+	// and the stored log checked against the checkpoints.
+	CheckpointInterval time.Duration
 }
 
 // setting is one configuration key, settable as EXPHUB_<NAME> and as the
@@ -326,6 +338,16 @@ var settings = []setting{
 		c.S3PathStyle = b
 		return nil
 	}},
+	{"EXPHUB_CHECKPOINT_KEY_FILE", "checkpoint-key-file", "", "PEM file of the Ed25519 private key (PKCS#8, openssl genpkey -algorithm ed25519) that signs checkpoints of the event log's head; empty: no checkpoints",
+		str(func(c *Config) *string { return &c.CheckpointKeyFile })},
+	{"EXPHUB_CHECKPOINT_INTERVAL", "checkpoint-interval", "5m", "how often the event log's head is signed when it moved, and the log checked against its checkpoints", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return errors.New("must be a duration of at least 1s such as 5m")
+		}
+		c.CheckpointInterval = d
+		return nil
+	}},
 	{"EXPHUB_DEV", "dev", "false", "development mode: dev secrets, demo data, sign-in banner", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -464,6 +486,15 @@ func (c *Config) validate() error {
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < auth.MinSecretLen {
 		return fmt.Errorf("EXPHUB_JWT_SECRET: must be at least %d bytes", auth.MinSecretLen)
+	}
+	if c.CheckpointKeyFile != "" {
+		data, err := os.ReadFile(c.CheckpointKeyFile)
+		if err != nil {
+			return fmt.Errorf("EXPHUB_CHECKPOINT_KEY_FILE: %w", err)
+		}
+		if c.CheckpointKey, err = hashchain.ParsePrivateKey(data); err != nil {
+			return fmt.Errorf("EXPHUB_CHECKPOINT_KEY_FILE=%q: %w", c.CheckpointKeyFile, err)
+		}
 	}
 	for _, o := range c.CORSOrigins {
 		if o == "*" {

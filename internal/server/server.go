@@ -9,6 +9,7 @@ package server
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -29,11 +30,13 @@ import (
 	"github.com/exphub/exphub/frontend"
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/checkpoint"
 	"github.com/exphub/exphub/internal/config"
 	"github.com/exphub/exphub/internal/demo"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
@@ -133,6 +136,27 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		select {
 		case <-migrated:
 			runner.Run(bgCtx)
+		case <-bgCtx.Done():
+		}
+	})
+
+	// The event log's head is signed every interval with the operator's
+	// key (any replica may: the store keeps one checkpoint per seq), and
+	// every replica checks the stored log against the checkpoints, at
+	// start-up and every interval: a mismatch is an error in the log and
+	// exphub_event_log_checkpoint_mismatch, while /readyz stays up.
+	checkpoints := checkpoint.New(st, checkpoint.Options{Key: cfg.CheckpointKey, Interval: cfg.CheckpointInterval,
+		Logger: log, Observer: metrics.Checkpoints()})
+	if checkpoints.Signing() {
+		log.Info("event log checkpoints: signing the head when it moved", "every", cfg.CheckpointInterval.String(),
+			"keyId", hashchain.KeyID(cfg.CheckpointKey.Public().(ed25519.PublicKey)))
+	} else {
+		log.Warn("event log checkpoints: none signed (EXPHUB_CHECKPOINT_KEY_FILE is unset): evidence packs carry no checkpoint and a truncated log is not detected; existing checkpoints are still checked")
+	}
+	background.Go(func() {
+		select {
+		case <-migrated:
+			checkpoints.Run(bgCtx)
 		case <-bgCtx.Done():
 		}
 	})
