@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,11 +13,12 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/evidence"
+	"github.com/exphub/exphub/internal/hashchain"
 )
 
 const evidenceUsage = `usage: hubctl evidence fetch --request ID [-o FILE] [--url URL] [--token-env VAR]
-       hubctl evidence verify [--json] PACK.json|-
-       hubctl evidence render [--format markdown|html] [-o FILE] PACK.json|-
+       hubctl evidence verify [--json] [--public-key FILE] PACK.json|-
+       hubctl evidence render [--format markdown|html] [-o FILE] [--public-key FILE] PACK.json|-
 
 Checks or renders the evidence pack of a promotion request — the JSON
 document the hub's evidencePack query returns — offline, trusting nothing
@@ -31,8 +33,14 @@ it like "verify" does.
 checks that the lineage digests, validations, bias checks, approvals and
 their audit events agree. It prints "pack consistent: ..." with the chain's
 head (compare it with verifyAuditLog's headHash on the live hub), or each
-problem on a line of its own. With --json it prints
-{"ok", "problems", "events", "chainFrom", "chainTo", "head"}.
+problem on a line of its own, and what the pack's signed checkpoint proves.
+With --public-key FILE (the operator's Ed25519 checkpoint key, PEM, as
+openssl pkey -pubout writes it) it proves the pack's events are in the log
+that key signed: a checkpoint signed by another key, a signature that does
+not verify, or a chain that does not reach the checkpoint is a problem. A
+pack without a checkpoint (older formats, a hub without a key) verifies as
+before and says "no checkpoint". With --json it prints {"ok", "problems",
+"events", "chainFrom", "chainTo", "head", "checkpoint", "anchored"}.
 
 "render" writes a report for a compliance reviewer, Markdown (the default)
 or one self-contained HTML page, to standard output or FILE. It verifies the
@@ -139,28 +147,59 @@ type evidenceVerifyReport struct {
 	ChainFrom int64              `json:"chainFrom"`
 	ChainTo   int64              `json:"chainTo"`
 	Head      evidence.Link      `json:"head"`
+	// Checkpoint says what the pack's checkpoint proves; Anchored is set
+	// when its events are proven to be in the log the given key signed.
+	Checkpoint string `json:"checkpoint"`
+	Anchored   bool   `json:"anchored"`
+}
+
+// publicKeyFlag adds --public-key to fs and returns a function that reads
+// the key it names (nil when the flag is not given).
+func publicKeyFlag(fs *flag.FlagSet) func() (ed25519.PublicKey, error) {
+	path := fs.String("public-key", "", "the operator's checkpoint public key `FILE` (Ed25519, PEM): prove the pack's events are in the log it signed")
+	return func() (ed25519.PublicKey, error) {
+		if *path == "" {
+			return nil, nil
+		}
+		data, err := os.ReadFile(*path)
+		if err != nil {
+			return nil, fmt.Errorf("--public-key: %w", err)
+		}
+		pub, err := hashchain.ParsePublicKey(data)
+		if err != nil {
+			return nil, fmt.Errorf("--public-key %s: %w", *path, err)
+		}
+		return pub, nil
+	}
 }
 
 // runEvidenceVerify implements "hubctl evidence verify".
 func runEvidenceVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := evidenceFlags("verify", stderr)
 	asJSON := fs.Bool("json", false, "print the outcome as JSON")
+	publicKey := publicKeyFlag(fs)
 	path, code, ok := parseEvidenceArgs(fs, args, stderr)
 	if !ok {
 		return code
+	}
+	pub, err := publicKey()
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence verify: %v\n", err)
+		return exitUsage
 	}
 	p, err := readEvidencePack(path, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "hubctl evidence verify: %v\n", err)
 		return exitUsage
 	}
-	problems := evidence.Verify(p)
+	report := evidence.VerifyWith(p, evidence.Options{PublicKey: pub})
+	problems := report.Problems
 	from, to := p.Audit.ChainSpan()
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(evidenceVerifyReport{OK: len(problems) == 0, Problems: append([]evidence.Problem{}, problems...),
-			Events: len(p.Audit.Events), ChainFrom: from, ChainTo: to, Head: p.Audit.Head})
+			Events: len(p.Audit.Events), ChainFrom: from, ChainTo: to, Head: p.Audit.Head, Checkpoint: report.Checkpoint, Anchored: report.Anchored})
 		if err != nil {
 			fmt.Fprintf(stderr, "hubctl evidence verify: %v\n", err)
 			return exitError
@@ -170,10 +209,12 @@ func runEvidenceVerify(args []string, stdin io.Reader, stdout, stderr io.Writer)
 		if n := len(p.Audit.Earlier); n > 0 {
 			fmt.Fprintf(stdout, "%d earlier events before the chain: their hashes check; look them up on the hub (auditEvents) to place them in the log\n", n)
 		}
+		fmt.Fprintf(stdout, "checkpoint: %s\n", report.Checkpoint)
 	} else {
 		for _, pr := range problems {
 			fmt.Fprintln(stdout, pr)
 		}
+		fmt.Fprintf(stdout, "checkpoint: %s\n", report.Checkpoint)
 	}
 	if len(problems) > 0 {
 		if !*asJSON {
@@ -189,9 +230,15 @@ func runEvidenceRender(args []string, stdin io.Reader, stdout, stderr io.Writer)
 	fs := evidenceFlags("render", stderr)
 	format := fs.String("format", "markdown", "the report's format: markdown or html")
 	out := fs.String("o", "", "write the report to `FILE` instead of standard output")
+	publicKey := publicKeyFlag(fs)
 	path, code, ok := parseEvidenceArgs(fs, args, stderr)
 	if !ok {
 		return code
+	}
+	pub, err := publicKey()
+	if err != nil {
+		fmt.Fprintf(stderr, "hubctl evidence render: %v\n", err)
+		return exitUsage
 	}
 	var render func(io.Writer, *evidence.Pack, []evidence.Problem) error
 	switch *format {
@@ -208,7 +255,7 @@ func runEvidenceRender(args []string, stdin io.Reader, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "hubctl evidence render: %v\n", err)
 		return exitUsage
 	}
-	problems := evidence.Verify(p)
+	problems := evidence.VerifyWith(p, evidence.Options{PublicKey: pub}).Problems
 	var b bytes.Buffer
 	if err := render(&b, p, problems); err != nil {
 		fmt.Fprintf(stderr, "hubctl evidence render: %v\n", err)

@@ -67,14 +67,15 @@ func TestEvidenceVerify(t *testing.T) {
 	dir, good := evidenceFixture(t)
 	file := func(name string) string { return filepath.Join(dir, name) }
 	p := evidencetest.Pack(t)
-	consistent := "pack consistent: 9 events, chain seq 1201..1217, head 1223 (" + p.Audit.Head.Hash + ")\n"
+	consistent := "pack consistent: 9 events, chain seq 1201..1217, head 1223 (" + p.Audit.Head.Hash + ")\n" +
+		"checkpoint: no checkpoint: the pack's events are checked against each other and their hashes, not against a signed log head\n"
 
 	tests := []struct {
 		name   string
 		args   []string
 		stdin  []byte
 		code   int
-		stdout []string // substrings; exactly one line when consistent
+		stdout []string // substrings; exactly the two lines when consistent
 		stderr []string
 	}{
 		{name: "consistent", args: []string{"verify", file("pack.json")}, code: exitOK, stdout: []string{consistent}},
