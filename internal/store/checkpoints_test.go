@@ -186,3 +186,47 @@ func TestCheckpointAccumulator(t *testing.T) {
 		t.Fatalf("accumulator %s, folded by hand %s", next.Accumulator, acc)
 	}
 }
+
+// TestEvidenceLogAnchor reads the stretch of the log an evidence pack
+// carries for an event between two checkpoints: the links between them
+// fold to the later one's accumulator.
+func TestEvidenceLogAnchor(t *testing.T) {
+	s := neo4jtest.Store(t)
+	ctx := t.Context()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key2 := newProject(t, s, "anchor")
+	signHead(t, s, key)
+	exp, err := s.CreateExperiment(ctx, actor, store.CreateExperimentInput{ProjectKey: key2, Name: "anchored"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An event after the experiment's, so the next checkpoint is past it.
+	newProject(t, s, "anchor")
+	signHead(t, s, key)
+	log, err := s.EvidenceLogOf(ctx, exp.ID, []string{exp.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := log.Anchor
+	if an == nil || an.From == nil || len(log.Chain) == 0 {
+		t.Fatalf("no anchor: %+v", log)
+	}
+	acc, seq := an.From.Accumulator, an.From.Seq
+	for _, part := range [][]store.Link{an.Before, log.Chain, an.After} {
+		for _, l := range part {
+			if l.Seq != seq+1 {
+				t.Fatalf("link %d after %d", l.Seq, seq)
+			}
+			acc, seq = hashchain.Fold(acc, l.Hash), l.Seq
+		}
+	}
+	if seq != an.To.Seq || acc != an.To.Accumulator {
+		t.Fatalf("links fold to %s at seq %d; checkpoint %+v", acc, seq, an.To)
+	}
+	if an.From.Seq >= log.Events[0].Seq || an.To.Seq < log.Events[len(log.Events)-1].Seq {
+		t.Fatalf("checkpoints %d and %d do not surround events %d..%d", an.From.Seq, an.To.Seq, log.Events[0].Seq, log.Events[len(log.Events)-1].Seq)
+	}
+}
