@@ -74,19 +74,15 @@ func (v *verifier) anchor(pub ed25519.PublicKey) (string, bool) {
 		}
 		return fmt.Sprintf("checkpoint seq %d (signed %s by key %s) holds, but its signature was not checked: give the operator's public key", to.Seq, to.At, to.KeyID), false
 	}
-	for _, c := range []struct {
-		where string
-		c     *hashchain.Checkpoint
-	}{{"audit.anchor.from", an.From}, {"audit.anchor.to", &an.To}} {
-		if c.c == nil {
-			continue
-		}
-		switch err := c.c.CheckSignature(pub); {
-		case errors.Is(err, hashchain.ErrWrongKey):
-			v.add(c.where, "was signed by key %s, not by the public key given (%s): the wrong key, or not the operator's checkpoint", c.c.KeyID, hashchain.KeyID(pub))
-		case err != nil:
-			v.add(c.where, "signature does not verify against the public key given: the checkpoint (seq %d) was altered or not signed by that key", c.c.Seq)
-		}
+	// Only To's signature matters. From supplies the accumulator to start
+	// from, and a made-up one cannot fold to To's signed accumulator
+	// without a SHA-256 preimage; so From may be signed by an older key
+	// (the operator rotated it) and is not checked.
+	switch err := an.To.CheckSignature(pub); {
+	case errors.Is(err, hashchain.ErrWrongKey):
+		v.add("audit.anchor.to", "was signed by key %s, not by the public key given (%s): the wrong key, or not the operator's checkpoint", to.KeyID, hashchain.KeyID(pub))
+	case err != nil:
+		v.add("audit.anchor.to", "signature does not verify against the public key given: the checkpoint (seq %d) was altered or not signed by that key", to.Seq)
 	}
 	if len(v.problems) > before {
 		return fmt.Sprintf("checkpoint seq %d does not prove the pack's events: see the problems", to.Seq), false

@@ -36,6 +36,14 @@ func TestVerifyAnchor(t *testing.T) {
 		p.Audit.Chain[1].PrevHash = p.Audit.Events[0].Hash
 	}
 
+	t.Run("earlier checkpoint of a rotated key", func(t *testing.T) {
+		p := anchored(t)
+		from := hashchain.Sign(*p.Audit.Anchor.From, otherKey)
+		p.Audit.Anchor.From = &from
+		if r := evidence.VerifyWith(p, evidence.Options{PublicKey: pub}); len(r.Problems) != 0 || !r.Anchored {
+			t.Fatalf("report %+v", r)
+		}
+	})
 	t.Run("proven with the key", func(t *testing.T) {
 		p := anchored(t)
 		r := evidence.VerifyWith(p, evidence.Options{PublicKey: pub})
@@ -87,8 +95,10 @@ func TestVerifyAnchor(t *testing.T) {
 				sig[3] ^= 1
 				p.Audit.Anchor.To.Signature = string(sig)
 			}},
-		{name: "tampered statement", pub: pub, where: "audit.anchor.from", want: "signature does not verify",
-			tamper: func(t *testing.T, p *evidence.Pack) { p.Audit.Anchor.From.At = "2020-01-01T00:00:00Z" }},
+		{name: "tampered statement", pub: pub, where: "audit.anchor.to", want: "signature does not verify",
+			tamper: func(t *testing.T, p *evidence.Pack) { p.Audit.Anchor.To.At = "2020-01-01T00:00:00Z" }},
+		{name: "made-up starting accumulator", pub: pub, where: "audit.anchor.to", want: "fold to",
+			tamper: func(t *testing.T, p *evidence.Pack) { p.Audit.Anchor.From.Accumulator = strings.Repeat("cd", 32) }},
 		{name: "events not under the checkpoint", pub: pub, where: "audit.anchor.to", want: "not under this checkpoint",
 			tamper: func(t *testing.T, p *evidence.Pack) {
 				// A genuine checkpoint of another head.

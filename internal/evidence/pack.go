@@ -286,7 +286,9 @@ type Audit struct {
 // bound by To's signature, and each event in full by its hash; the links
 // of other objects and projects show their hashes, never their content.
 type Anchor struct {
-	// From is the latest checkpoint before the chain, absent when none.
+	// From is the latest checkpoint before the chain, absent when none: it
+	// gives the accumulator to start from, and its signature need not be
+	// checked (a made-up accumulator cannot fold to To's).
 	From *hashchain.Checkpoint `json:"from,omitempty"`
 	// To is the earliest checkpoint at or after the chain's last link.
 	To hashchain.Checkpoint `json:"to"`
