@@ -2,6 +2,8 @@ package deploytest
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -19,6 +21,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/exphub/exphub/internal/config"
+	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/pyenv"
 	"github.com/exphub/exphub/internal/telemetry"
 )
@@ -187,10 +190,12 @@ var chartCases = []chartCase{
 			"auth.issuer=https://idp.example.com/",
 			"auth.audience=exphub",
 			"serviceAccount.create=false",
+			"checkpoint.existingSecret=exphub-checkpoint-key",
 		},
 		kinds:    []string{"ConfigMap", "Deployment", "PodDisruptionBudget", "Service"},
 		replicas: 2,
-		existing: map[string]map[string]string{"neo4j-credentials": {"password": testPassword}},
+		existing: map[string]map[string]string{"neo4j-credentials": {"password": testPassword},
+			"exphub-checkpoint-key": {"checkpoint-key.pem": "-----BEGIN PRIVATE KEY-----"}},
 	},
 	{
 		name: "ingress servicemonitor hpa",
@@ -568,6 +573,7 @@ func checkRender(t *testing.T, tc chartCase, docs []manifest) {
 		}
 		environ = append(environ, str(e, "name")+"="+val)
 	}
+	environ = mountedCheckpointKey(t, pod, c, secrets, environ)
 	cfg, err := config.Load(nil, environ, io.Discard)
 	if err != nil {
 		t.Fatalf("the server refuses the pods' environment: %v", err)
@@ -673,4 +679,48 @@ func checkServiceMonitor(t *testing.T, sm, svc manifest, svcPorts map[string]boo
 			t.Errorf("ServiceMonitor endpoint field %q is not one this check knows (%v)", k, allowed)
 		}
 	}
+}
+
+// mountedCheckpointKey checks that EXPHUB_CHECKPOINT_KEY_FILE, when the
+// pods get it, names a file of a mounted Secret volume whose Secret holds
+// that key, and points it at a real key in a temporary file instead, so
+// config.Load reads one as the pod would.
+func mountedCheckpointKey(t *testing.T, pod, c any, secrets map[string]map[string]string, environ []string) []string {
+	t.Helper()
+	i := slices.IndexFunc(environ, func(kv string) bool { return strings.HasPrefix(kv, "EXPHUB_CHECKPOINT_KEY_FILE=") })
+	if i < 0 {
+		return environ
+	}
+	path := strings.TrimPrefix(environ[i], "EXPHUB_CHECKPOINT_KEY_FILE=")
+	volume := ""
+	for _, m := range get(c, "volumeMounts").([]any) {
+		if str(m, "mountPath") == filepath.Dir(path) {
+			volume = str(m, "name")
+		}
+	}
+	found := false
+	for _, v := range get(pod, "spec", "volumes").([]any) {
+		if str(v, "name") != volume || get(v, "secret") == nil {
+			continue
+		}
+		for _, item := range get(v, "secret", "items").([]any) {
+			if str(item, "path") == filepath.Base(path) {
+				_, found = secrets[str(v, "secret", "secretName")][str(item, "key")]
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("EXPHUB_CHECKPOINT_KEY_FILE=%s is not a key of a Secret mounted there", path)
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(file, hashchain.MarshalPrivateKey(key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := slices.Clone(environ)
+	out[i] = "EXPHUB_CHECKPOINT_KEY_FILE=" + file
+	return out
 }
