@@ -1,9 +1,12 @@
 package checkpoint_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -49,14 +52,28 @@ func TestSignAndCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	neo4jtest.Project(t, s, "ckpt")
-	// The clock is an hour ahead, so the latest checkpoint, whoever made
-	// it, is older than half the interval.
-	now := time.Now().Add(time.Hour)
+	// A nanosecond's interval: whenever the latest checkpoint was made
+	// (other tests make them), this round signs.
+	now := time.Now()
 	obs := &observer{}
-	svc := checkpoint.New(s, checkpoint.Options{Key: key, Interval: time.Hour, Observer: obs, Now: func() time.Time { return now }})
+	var logs bytes.Buffer
+	svc := checkpoint.New(s, checkpoint.Options{Key: key, Interval: time.Nanosecond, Observer: obs, Now: func() time.Time { return now },
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	c, err := svc.Sign(ctx)
 	if err != nil || c == nil {
 		t.Fatalf("sign: %v %v", c, err)
+	}
+	// The log line's checkpoint field is the checkpoint, as hubctl audit
+	// verify --checkpoint reads it: a copy outside the database.
+	var line struct{ Checkpoint json.RawMessage }
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+		t.Fatalf("log line %s: %v", logs.Bytes(), err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(line.Checkpoint))
+	dec.DisallowUnknownFields()
+	var logged hashchain.Checkpoint
+	if err := dec.Decode(&logged); err != nil || logged != *c {
+		t.Fatalf("logged %s: %v", line.Checkpoint, err)
 	}
 	if err := c.CheckSignature(pub); err != nil || c.At != hashchain.FormatTime(now) {
 		t.Fatalf("signed %+v: %v", c, err)
@@ -115,7 +132,7 @@ func TestCheckSeesTheLatestCheckpointGoBack(t *testing.T) {
 	neo4jtest.Project(t, s, "ckpt")
 	st := &restored{Store: s}
 	obs := &observer{}
-	svc := checkpoint.New(st, checkpoint.Options{Key: key, Observer: obs, Now: func() time.Time { return time.Now().Add(time.Hour) }})
+	svc := checkpoint.New(st, checkpoint.Options{Key: key, Interval: time.Nanosecond, Observer: obs})
 	if _, err := svc.Sign(t.Context()); err != nil {
 		t.Fatal(err)
 	}
