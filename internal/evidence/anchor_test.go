@@ -36,6 +36,15 @@ func TestVerifyAnchor(t *testing.T) {
 		p.Audit.Chain[1].PrevHash = p.Audit.Events[0].Hash
 	}
 
+	t.Run("format", func(t *testing.T) {
+		p := evidencetest.Pack(t)
+		if got := evidence.FormatOf(p); got != evidence.FormatV3 {
+			t.Fatalf("a pack without a checkpoint is %s, want %s", got, evidence.FormatV3)
+		}
+		if got := evidence.FormatOf(anchored(t)); got != evidence.Format {
+			t.Fatalf("a pack with a checkpoint is %s, want %s", got, evidence.Format)
+		}
+	})
 	t.Run("earlier checkpoint of a rotated key", func(t *testing.T) {
 		p := anchored(t)
 		from := hashchain.Sign(*p.Audit.Anchor.From, otherKey)

@@ -24,6 +24,17 @@ const Format = "exphub.evidence/v4"
 // FormatV3 is the format before checkpoints, read and verified as well.
 const FormatV3 = "exphub.evidence/v3"
 
+// FormatOf returns the format a pack is written in: the oldest that
+// holds everything it carries. A pack without a checkpoint is a v3 pack,
+// so a hub that signs none (or a pack made before the next checkpoint)
+// stays readable by verifiers that predate checkpoints.
+func FormatOf(p *Pack) string {
+	if p.Audit.Anchor != nil {
+		return Format
+	}
+	return FormatV3
+}
+
 // FormatV2 is the format before run artifacts, read and verified as well.
 const FormatV2 = "exphub.evidence/v2"
 
