@@ -6298,11 +6298,12 @@ extend type Query {
   verifyAuditLog(projectKey: String!): AuditVerification!
   """
   The evidence of a promotion request as one JSON document (format
-  exphub.evidence/v3): model version, lineage back to the raw data with
-  digests, validations, bias checks, reproducibility, the digests of the
-  artifacts of the runs it covers, policy, approvals and the audit events with
-  their hash chain. Auditors, approvers and admins of its project.
-  Check it offline with hubctl evidence verify.
+  exphub.evidence/v3, or v4 when the hub signs checkpoints of its log):
+  model version, lineage back to the raw data with digests, validations, bias
+  checks, reproducibility, the digests of the artifacts of the runs it covers,
+  policy, approvals and the audit events with their hash chain, anchored in v4
+  to a signed checkpoint of the log. Auditors, approvers and admins of its
+  project. Check it offline with hubctl evidence verify (--public-key for v4).
   """
   evidencePack(promotionRequestId: ID!): JSON!
 }

@@ -31,6 +31,7 @@ type Metrics struct {
 	validationDuration *prometheus.HistogramVec
 	promotions         *prometheus.CounterVec
 	promotionLeadTime  *prometheus.HistogramVec
+	checkpoints        *CheckpointMetrics
 }
 
 // promotionLeadTimeBuckets run from a minute to four weeks: a decision
@@ -62,6 +63,9 @@ func NewMetrics() *Metrics {
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.validations, m.validationDuration, m.promotions, m.promotionLeadTime)
+	// Exported by every replica, signing or not: each checks the log
+	// against the stored checkpoints.
+	m.checkpoints = newCheckpointMetrics(m.reg)
 	// The label values are few and known: export them from the start,
 	// so a rate over them is 0 rather than absent.
 	for _, st := range []store.ValidationStatus{store.ValidationPassed, store.ValidationWarned, store.ValidationFailed, store.ValidationError} {

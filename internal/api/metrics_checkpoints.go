@@ -11,9 +11,11 @@ type CheckpointMetrics struct {
 	seq      prometheus.Gauge
 }
 
-// Checkpoints registers the checkpoint instruments in m and returns them.
-// Call it once per Metrics.
-func (m *Metrics) Checkpoints() *CheckpointMetrics {
+// Checkpoints returns the checkpoint instruments of m.
+func (m *Metrics) Checkpoints() *CheckpointMetrics { return m.checkpoints }
+
+// newCheckpointMetrics registers the checkpoint instruments in reg.
+func newCheckpointMetrics(reg *prometheus.Registry) *CheckpointMetrics {
 	c := &CheckpointMetrics{
 		mismatch: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "exphub_event_log_checkpoint_mismatch",
@@ -28,7 +30,7 @@ func (m *Metrics) Checkpoints() *CheckpointMetrics {
 			Help: "Seq of the latest checkpoint this replica signed.",
 		}),
 	}
-	m.reg.MustRegister(c.mismatch, c.signed, c.seq)
+	reg.MustRegister(c.mismatch, c.signed, c.seq)
 	return c
 }
 
