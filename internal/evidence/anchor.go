@@ -18,8 +18,8 @@ func (v *verifier) anchor(pub ed25519.PublicKey) (string, bool) {
 		return "no checkpoint: the pack's events are checked against each other and their hashes, not against a signed log head", false
 	}
 	before := len(v.problems)
-	if v.p.Format != Format {
-		v.add("audit.anchor", "a %s pack carries no checkpoint (they came with %s)", v.p.Format, Format)
+	if !since(v.p.Format, FormatV4) {
+		v.add("audit.anchor", "a %s pack carries no checkpoint (they came with %s)", v.p.Format, FormatV4)
 	}
 	if len(a.Chain) == 0 {
 		v.add("audit.anchor", "there is no chain to anchor")

@@ -41,8 +41,8 @@ func TestVerifyAnchor(t *testing.T) {
 		if got := evidence.FormatOf(p); got != evidence.FormatV3 {
 			t.Fatalf("a pack without a checkpoint is %s, want %s", got, evidence.FormatV3)
 		}
-		if got := evidence.FormatOf(anchored(t)); got != evidence.Format {
-			t.Fatalf("a pack with a checkpoint is %s, want %s", got, evidence.Format)
+		if got := evidence.FormatOf(anchored(t)); got != evidence.FormatV4 {
+			t.Fatalf("a pack with a checkpoint is %s, want %s", got, evidence.FormatV4)
 		}
 	})
 	t.Run("earlier checkpoint of a rotated key", func(t *testing.T) {

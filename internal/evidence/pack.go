@@ -8,31 +8,49 @@
 package evidence
 
 import (
+	"slices"
 	"time"
 
 	"github.com/exphub/exphub/internal/fairness"
 	"github.com/exphub/exphub/internal/hashchain"
 )
 
-// Format names the pack's format and version. Version 4 added the
-// anchor of the audit chain to signed checkpoints (Audit.Anchor), version
-// 3 the digests of the covered runs' artifacts (RunArtifacts), version 2
-// the disclosures of events; Read also reads and Verify checks versions
-// 3 (FormatV3), 2 (FormatV2) and 1 (FormatV1), which lack those sections.
-const Format = "exphub.evidence/v4"
+// Format names the pack's format and version. Version 5 added the
+// compliance sign-offs of earlier packs of the request (SignOffs), version
+// 4 the anchor of the audit chain to signed checkpoints (Audit.Anchor),
+// version 3 the digests of the covered runs' artifacts (RunArtifacts),
+// version 2 the disclosures of events; Read also reads and Verify checks
+// versions 4 (FormatV4), 3 (FormatV3), 2 (FormatV2) and 1 (FormatV1),
+// which lack those sections.
+const Format = "exphub.evidence/v5"
+
+// FormatV4 is the format before sign-offs, read and verified as well.
+const FormatV4 = "exphub.evidence/v4"
 
 // FormatV3 is the format before checkpoints, read and verified as well.
 const FormatV3 = "exphub.evidence/v3"
 
 // FormatOf returns the format a pack is written in: the oldest that
-// holds everything it carries. A pack without a checkpoint is a v3 pack,
-// so a hub that signs none (or a pack made before the next checkpoint)
-// stays readable by verifiers that predate checkpoints.
+// holds everything it carries. A pack without sign-offs is a v4 pack, and
+// one without a checkpoint either a v3 pack, so a hub that signs none (or
+// a pack made before the next checkpoint or sign-off) stays readable by
+// verifiers that predate them.
 func FormatOf(p *Pack) string {
-	if p.Audit.Anchor != nil {
+	switch {
+	case len(p.SignOffs) > 0:
 		return Format
+	case p.Audit.Anchor != nil:
+		return FormatV4
 	}
 	return FormatV3
+}
+
+// formats are the formats Read and Verify know, oldest first.
+var formats = []string{FormatV1, FormatV2, FormatV3, FormatV4, Format}
+
+// since reports whether format f is version min or a later one.
+func since(f, min string) bool {
+	return slices.Index(formats, f) >= slices.Index(formats, min) && slices.Contains(formats, f)
 }
 
 // FormatV2 is the format before run artifacts, read and verified as well.
@@ -60,7 +78,28 @@ type Pack struct {
 	// path: each one's digest is checked against the audit event that
 	// recorded it. Version 3 on; nil in older packs.
 	RunArtifacts []RunArtifact `json:"runArtifacts,omitempty"`
-	Audit        Audit         `json:"audit"`
+	// SignOffs are the compliance sign-offs of earlier packs of the
+	// request, oldest first: each names the SHA-256 of the exact pack file
+	// the reviewer accepted or rejected, and is an event of the audit
+	// trail. Version 5 on; nil in older packs and when there are none.
+	SignOffs []SignOff `json:"signOffs,omitempty"`
+	Audit    Audit     `json:"audit"`
+}
+
+// SignOff is a compliance reviewer's acceptance or rejection of one pack
+// file, identified by its digest.
+type SignOff struct {
+	ID string `json:"id"`
+	// Digest is the hex SHA-256 of the pack file as the reviewer read it.
+	Digest string `json:"digest"`
+	// Decision is ACCEPTED or REJECTED.
+	Decision string `json:"decision"`
+	// Findings are the reviewer's words; a rejection always has them.
+	Findings string    `json:"findings,omitempty"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	// Seq is the seq of the EVIDENCE_SIGNED_OFF event that recorded it.
+	Seq int64 `json:"seq"`
 }
 
 // RunArtifact is the digest of one artifact file of a run.

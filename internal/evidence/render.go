@@ -238,6 +238,7 @@ func view(p *Pack, problems []Problem) reportView {
 		{Title: "Bias checks", Blocks: biasBlocks(p.BiasChecks)},
 		{Title: "Reproducibility", Blocks: reproductionBlocks(p.Reproduction)},
 		{Title: "Run artifacts", Blocks: []block{runArtifactsBlock(p)}},
+		{Title: "Compliance sign-offs", Blocks: []block{signOffsBlock(p.SignOffs)}},
 		auditSection(&p.Audit),
 	}
 	return v
@@ -542,6 +543,21 @@ func runArtifactsBlock(p *Pack) block {
 		rows[i] = []string{a.RunID, a.Path, strconv.FormatInt(a.Size, 10), a.SHA256}
 	}
 	return tableBlock("", "The covered runs have no artifacts.", []string{"Run", "Path", "Bytes", "SHA-256"}, rows)
+}
+
+// signOffsBlock lists the sign-offs of earlier packs of the request; each
+// names the SHA-256 of the file it was given, which `sha256sum` of a kept
+// copy must print for that copy to be the one signed.
+func signOffsBlock(ss []SignOff) block {
+	rows := make([][]string, len(ss))
+	for i, s := range ss {
+		rows[i] = []string{formatTime(s.At), s.By, s.Decision, orDash(s.Findings), s.Digest}
+	}
+	b := tableBlock("", "No pack of this request has been signed off.", []string{"Time", "Reviewer", "Decision", "Findings", "Pack SHA-256"}, rows)
+	if len(ss) > 0 {
+		b.Note = "Each sign-off names the SHA-256 of the pack file the reviewer read: a file changed after sign-off has another digest."
+	}
+	return b
 }
 
 func auditSection(a *Audit) section {

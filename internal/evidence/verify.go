@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/exphub/exphub/internal/hashchain"
@@ -82,7 +84,7 @@ func Read(r io.Reader) (*Pack, error) {
 	case probe.Format == nil:
 		return nil, fmt.Errorf("not an evidence pack: no \"format\" field (want %q)", Format)
 	case !knownFormat(*probe.Format):
-		return nil, fmt.Errorf("unsupported evidence pack format %q (this version reads %q, %q, %q and %q)", *probe.Format, Format, FormatV3, FormatV2, FormatV1)
+		return nil, fmt.Errorf("unsupported evidence pack format %q (this version reads %s)", *probe.Format, strings.Join(quoted(formats), ", "))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -94,12 +96,19 @@ func Read(r io.Reader) (*Pack, error) {
 }
 
 // knownFormat reports whether f is a format Read and Verify know.
-func knownFormat(f string) bool {
-	return f == Format || f == FormatV3 || f == FormatV2 || f == FormatV1
+func knownFormat(f string) bool { return slices.Contains(formats, f) }
+
+// quoted returns each of ss in Go's quotes.
+func quoted(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
 }
 
 // hasArtifacts reports whether packs of format f list run artifacts.
-func hasArtifacts(f string) bool { return f == Format || f == FormatV3 }
+func hasArtifacts(f string) bool { return since(f, FormatV3) }
 
 // ComputeHash returns the hash the event must carry: the hex SHA-256 of
 // the canonical JSON of its content and its previous hash, as the hub
@@ -158,7 +167,9 @@ func (r *Request) ApprovedBy() []string {
 //     and every approval or rejection event is among the approvals;
 //     separation of duties holds; an APPROVED request has its approvals,
 //     passing checks, a PROMOTION_COMPLETED event and the model version in
-//     the target stage (or a later stage change recorded in the pack).
+//     the target stage (or a later stage change recorded in the pack);
+//   - the sign-offs (format 5): each is what its EVIDENCE_SIGNED_OFF event
+//     says, and every such event of the request is listed.
 //
 // It returns every problem found, not just the first, in a stable order:
 // the order of the checks above, and within a check the order of the
@@ -211,6 +222,7 @@ func VerifyWith(p *Pack, o Options) Report {
 	v.request()
 	v.approvals()
 	v.approved()
+	v.signOffs()
 	return Report{Problems: v.problems, Checkpoint: status, Anchored: anchored && len(v.problems) == 0}
 }
 

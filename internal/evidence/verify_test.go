@@ -385,7 +385,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 				p.Format = "exphub.evidence/v0"
 				return "format"
 			},
-			want: `is "exphub.evidence/v0", want "exphub.evidence/v4"`,
+			want: `is "exphub.evidence/v0", want "exphub.evidence/v5"`,
 		},
 	}
 	for _, tt := range tests {
@@ -446,10 +446,11 @@ func TestRead(t *testing.T) {
 		{name: "pack", doc: string(good)},
 		{name: "pack and whitespace", doc: string(good) + "\n\n"},
 		{name: "unknown field", doc: string(withField), wantErr: `unknown field "signedBy"`},
-		{name: "version 3 pack", doc: string(bytes.Replace(good, []byte(`"exphub.evidence/v4"`), []byte(`"exphub.evidence/v3"`), 1))},
-		{name: "version 2 pack", doc: string(bytes.Replace(good, []byte(`"exphub.evidence/v4"`), []byte(`"exphub.evidence/v2"`), 1))},
-		{name: "version 1 pack", doc: string(bytes.Replace(good, []byte(`"exphub.evidence/v4"`), []byte(`"exphub.evidence/v1"`), 1))},
-		{name: "other format", doc: `{"format":"exphub.evidence/v5"}`, wantErr: `unsupported evidence pack format "exphub.evidence/v5"`},
+		{name: "version 4 pack", doc: string(bytes.Replace(good, []byte(`"exphub.evidence/v5"`), []byte(`"exphub.evidence/v4"`), 1))},
+		{name: "version 3 pack", doc: string(bytes.Replace(good, []byte(`"exphub.evidence/v5"`), []byte(`"exphub.evidence/v3"`), 1))},
+		{name: "version 2 pack", doc: string(bytes.Replace(good, []byte(`"exphub.evidence/v5"`), []byte(`"exphub.evidence/v2"`), 1))},
+		{name: "version 1 pack", doc: string(bytes.Replace(good, []byte(`"exphub.evidence/v5"`), []byte(`"exphub.evidence/v1"`), 1))},
+		{name: "other format", doc: `{"format":"exphub.evidence/v6"}`, wantErr: `unsupported evidence pack format "exphub.evidence/v6"`},
 		{name: "no format", doc: `{"promotionRequest":{}}`, wantErr: `no "format" field`},
 		{name: "graphql response", doc: `{"data":{"evidencePack":{}}}`, wantErr: "data.evidencePack"},
 		{name: "array", doc: `[1]`, wantErr: "JSON array, not an object"},

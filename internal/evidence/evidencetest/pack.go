@@ -376,3 +376,34 @@ func Anchor(tb testing.TB, p *evidence.Pack, key ed25519.PrivateKey, more int) {
 	to.Accumulator, to.At = acc, hashchain.FormatTime(at(120))
 	p.Audit.Anchor = &evidence.Anchor{From: &from, To: hashchain.Sign(to, key), Before: []evidence.Link{}, After: after}
 }
+
+// Reviewer is the compliance reviewer of WithSignOffs.
+const Reviewer = "rita"
+
+// WithSignOffs adds to p two sign-offs of earlier packs of its request as
+// the hub records them: a rejection with findings, then an acceptance of
+// the pack made after the findings were addressed, each an
+// EVIDENCE_SIGNED_OFF event after the chain's last link. The head becomes
+// the last of them and the format the one with sign-offs.
+func WithSignOffs(tb testing.TB, p *evidence.Pack) *evidence.Pack {
+	tb.Helper()
+	last := p.Audit.Chain[len(p.Audit.Chain)-1]
+	log := NewLog(tb, last.Seq+1, last.Hash)
+	sign := func(minute int, id, digest, decision, findings string) {
+		e := log.Append(evidence.Event{At: at(minute), Actor: Reviewer, ProjectKey: Project, Kind: "EVIDENCE_SIGNED_OFF", TargetID: RequestID,
+			Payload: map[string]any{"signOffId": id, "subject": "EVIDENCE_PACK", "digest": digest, "decision": decision, "findings": findings}})
+		s, ok := evidence.SignOffOf(e)
+		if !ok {
+			tb.Fatalf("SignOffOf(%+v) = false", e)
+		}
+		p.SignOffs = append(p.SignOffs, s)
+	}
+	sign(100, "so_0001", strings.Repeat("1a", 32), evidence.SignOffRejected, "The bias check's evaluation set predates the policy.")
+	sign(130, "so_0002", strings.Repeat("2b", 32), evidence.SignOffAccepted, "")
+	audit := log.Audit(0)
+	p.Audit.Events = append(p.Audit.Events, audit.Events...)
+	p.Audit.Chain = append(p.Audit.Chain, audit.Chain...)
+	p.Audit.Head = audit.Head
+	p.Format = evidence.FormatOf(p)
+	return p
+}
