@@ -127,6 +127,7 @@ func (s *Service) gather(ctx context.Context, req *store.PromotionRequest, gener
 		return nil, err
 	}
 	pack.Audit = packAudit(log, scope)
+	pack.SignOffs = packSignOffs(pack)
 	pack.Format = evidence.FormatOf(pack)
 	return pack, nil
 }

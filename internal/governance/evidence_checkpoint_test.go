@@ -61,7 +61,7 @@ func TestEvidencePackProvenByCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := evidence.VerifyWith(read, evidence.Options{PublicKey: pub})
-	if len(r.Problems) != 0 || !r.Anchored || read.Audit.Anchor == nil || read.Format != evidence.Format {
+	if len(r.Problems) != 0 || !r.Anchored || read.Audit.Anchor == nil || read.Format != evidence.FormatV4 {
 		t.Fatalf("pack with a checkpoint: %+v", r)
 	}
 	// The links outside the chain are hashes only.

@@ -59,6 +59,12 @@ type Store interface {
 	ArtifactsOfRuns(ctx context.Context, runIDs []string) ([]store.RunArtifact, error)
 	LatestValidations(ctx context.Context, dvIDs []string) ([]*store.ValidationRun, error)
 	VerifyLog(ctx context.Context, projectKey string) (*store.LogVerification, error)
+
+	ProjectByKey(ctx context.Context, key string) (*store.Project, error)
+	RecordSignOff(ctx context.Context, actor string, in store.SignOff) (*store.SignOff, bool, error)
+	SignOffsOf(ctx context.Context, subjectIDs []string) (map[string][]*store.SignOff, error)
+	SignOffsByDigest(ctx context.Context, digest string, scope store.Scope) ([]*store.SignOff, error)
+	LinkHashes(ctx context.Context, seqs []int64) (map[int64]string, error)
 }
 
 // DataSource opens the data of a dataset version the way validations read

@@ -34,6 +34,7 @@ const (
 	KindBiasCheck        Kind = "BIAS_CHECK"
 	KindPolicy           Kind = "POLICY"
 	KindReproduction     Kind = "REPRODUCTION"
+	KindSignOff          Kind = "SIGN_OFF"
 	// KindRedacted marks a lineage node of a project the caller may not read.
 	KindRedacted Kind = "REDACTED"
 )
@@ -59,6 +60,7 @@ var kinds = []struct {
 	{KindBiasCheck, "bc_", "BiasCheck"},
 	{KindPolicy, "pol_", "Policy"},
 	{KindReproduction, "rep_", "Reproduction"},
+	{KindSignOff, "so_", "SignOff"},
 }
 
 // IDPrefix returns the prefix that starts every global ID of kind k

@@ -64,6 +64,10 @@ var migrations = []string{
 	"CREATE INDEX bias_check_version IF NOT EXISTS FOR (n:BiasCheck) ON (n.modelVersionId)",
 	"CREATE CONSTRAINT reproduction_id IF NOT EXISTS FOR (n:Reproduction) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX reproduction_original IF NOT EXISTS FOR (n:Reproduction) ON (n.originalRunId)",
+	// Compliance sign-offs, found by what they sign off and by digest.
+	"CREATE CONSTRAINT sign_off_id IF NOT EXISTS FOR (n:SignOff) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX sign_off_subject IF NOT EXISTS FOR (n:SignOff) ON (n.subjectId)",
+	"CREATE INDEX sign_off_digest IF NOT EXISTS FOR (n:SignOff) ON (n.digest)",
 	// OpenLineage: jobs by namespace and name, runs by the producer's
 	// runId, columns by version and name, and the hashes of the events
 	// written (a retried event is found and changes nothing).
