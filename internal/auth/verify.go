@@ -78,6 +78,10 @@ type Options struct {
 	// GroupsClaim names the claim holding the caller's groups, a JSON
 	// array of strings. Empty means DefaultGroupsClaim.
 	GroupsClaim string
+	// GroupRoles grants roles to the members of groups named in the
+	// groups claim, on top of the roles claim (the stronger role of a
+	// project wins). Nil grants nothing.
+	GroupRoles GroupRoles
 	// Now returns the current time; nil means time.Now. Intended for tests.
 	Now func() time.Time
 
@@ -101,6 +105,7 @@ type verifier struct {
 	algs        []string
 	rolesClaim  string
 	groupsClaim string
+	groupRoles  GroupRoles
 	parser      *jwt.Parser
 }
 
@@ -142,6 +147,7 @@ func newVerifier(opts Options, algs []string) *verifier {
 		algs:        slices.Clone(algs),
 		rolesClaim:  rc,
 		groupsClaim: gc,
+		groupRoles:  opts.GroupRoles,
 		parser:      jwt.NewParser(popts...),
 	}
 }
@@ -180,6 +186,7 @@ func (v *verifier) verify(token string, keyFunc jwt.Keyfunc) (*Principal, error)
 	if err != nil {
 		return nil, unauthenticated(err.Error(), err)
 	}
+	v.groupRoles.apply(roles, groups)
 	p := &Principal{Subject: claims.Subject, Roles: roles, Groups: groups}
 	if claims.ExpiresAt != nil {
 		p.ExpiresAt = claims.ExpiresAt.Time
