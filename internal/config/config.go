@@ -45,6 +45,10 @@ const DevMLflowProject = "mlflow"
 // EXPHUB_ARTIFACT_ROOT is unset (relative to the working directory).
 const DevArtifactRoot = ".data/artifacts"
 
+// DefaultOIDCScopes are the scopes the explorer asks the OpenID provider
+// for unless EXPHUB_OIDC_SCOPES says otherwise.
+const DefaultOIDCScopes = "openid profile"
+
 // Config is the validated server configuration.
 type Config struct {
 	Addr string
@@ -63,10 +67,28 @@ type Config struct {
 	JWTAlgorithms []string
 	// JWTGroupsClaim names the token claim holding the caller's groups
 	// (a JSON array of strings), which promotion policies may require.
-	JWTGroupsClaim  string
-	CORSOrigins     []string
-	MaxBodyBytes    int64
-	ComplexityLimit int
+	JWTGroupsClaim string
+	// JWTRolesClaim names the token claim holding the caller's roles, a
+	// JSON object mapping project keys to role names.
+	JWTRolesClaim string
+	// JWTGroupRoles grants roles to the members of groups (see
+	// auth.ParseGroupRoles for its form).
+	JWTGroupRoles auth.GroupRoles
+	// OIDCClientID, when set, lets the explorer sign people in with
+	// OpenID Connect (authorization code with PKCE, a public client) at
+	// OIDCIssuer (EXPHUB_JWT_ISSUER unless set), asking for OIDCScopes and,
+	// when set, an access token for the resource OIDCResource (RFC 8707).
+	// OIDCProviderName names the provider on the sign-in button (the
+	// issuer's host unless set). It needs EXPHUB_JWT_JWKS_URL: the
+	// provider's tokens are verified with its keys.
+	OIDCClientID     string
+	OIDCIssuer       string
+	OIDCScopes       []string
+	OIDCResource     string
+	OIDCProviderName string
+	CORSOrigins      []string
+	MaxBodyBytes     int64
+	ComplexityLimit  int
 	// GraphQL document and response limits (see api.Limits).
 	MaxTokens, MaxDepth, MaxFragments, MaxSpreads, MaxSelections, MaxRepeats, MaxObjects int
 	// Per-caller limits (see api.CallerLimits).
@@ -176,6 +198,33 @@ var settings = []setting{
 	{"EXPHUB_JWT_AUDIENCE", "jwt-audience", "", "required token audience (aud)", str(func(c *Config) *string { return &c.JWTAudience })},
 	{"EXPHUB_JWT_ALGORITHMS", "jwt-algorithms", "RS256,ES256", "accepted JWKS algorithms, comma-separated", list(func(c *Config) *[]string { return &c.JWTAlgorithms })},
 	{"EXPHUB_JWT_GROUPS_CLAIM", "jwt-groups-claim", auth.DefaultGroupsClaim, "token claim holding the caller's groups (a JSON array of strings)", str(func(c *Config) *string { return &c.JWTGroupsClaim })},
+	{"EXPHUB_JWT_ROLES_CLAIM", "jwt-roles-claim", auth.DefaultRolesClaim, "token claim holding the caller's roles (a JSON object mapping project key to role name)", str(func(c *Config) *string { return &c.JWTRolesClaim })},
+	{"EXPHUB_JWT_GROUP_ROLES", "jwt-group-roles", "", "roles granted to the members of groups in the groups claim, as group=project:role,… (project * is every project), e.g. risk=credit:approver,ml-platform=*:contributor", func(c *Config, v string) error {
+		m, err := auth.ParseGroupRoles(v)
+		if err != nil {
+			return err
+		}
+		for group, grants := range m {
+			for _, g := range grants {
+				if g.Project == auth.AllProjects {
+					continue
+				}
+				if err := store.CheckProjectKey("project of group "+strconv.Quote(group), g.Project); err != nil {
+					return err
+				}
+			}
+		}
+		c.JWTGroupRoles = m
+		return nil
+	}},
+	{"EXPHUB_OIDC_CLIENT_ID", "oidc-client-id", "", "client ID of the explorer at the OpenID provider (a public client, authorization code with PKCE); set, the explorer offers single sign-on (needs EXPHUB_JWT_JWKS_URL)", str(func(c *Config) *string { return &c.OIDCClientID })},
+	{"EXPHUB_OIDC_ISSUER", "oidc-issuer", "", "issuer the explorer signs in at, its discovery document at <issuer>/.well-known/openid-configuration (default: EXPHUB_JWT_ISSUER)", str(func(c *Config) *string { return &c.OIDCIssuer })},
+	{"EXPHUB_OIDC_SCOPES", "oidc-scopes", DefaultOIDCScopes, "scopes the explorer asks for, space-separated; openid is required", func(c *Config, v string) error {
+		c.OIDCScopes = strings.Fields(v)
+		return nil
+	}},
+	{"EXPHUB_OIDC_RESOURCE", "oidc-resource", "", "resource indicator (RFC 8707) the explorer asks an access token for, an absolute URI, for providers that issue JWT access tokens per resource; empty: none sent", str(func(c *Config) *string { return &c.OIDCResource })},
+	{"EXPHUB_OIDC_PROVIDER_NAME", "oidc-provider-name", "", "name of the provider on the explorer's sign-in button (default: the issuer's host)", str(func(c *Config) *string { return &c.OIDCProviderName })},
 	{"EXPHUB_CORS_ORIGINS", "cors-origins", "http://localhost:5173", "allowed browser origins, comma-separated", list(func(c *Config) *[]string { return &c.CORSOrigins })},
 	{"EXPHUB_MAX_BODY_BYTES", "max-body-bytes", "4194304", "largest accepted request body", func(c *Config, v string) error {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -487,6 +536,15 @@ func (c *Config) validate() error {
 	if c.JWTSecret != "" && len(c.JWTSecret) < auth.MinSecretLen {
 		return fmt.Errorf("EXPHUB_JWT_SECRET: must be at least %d bytes", auth.MinSecretLen)
 	}
+	if c.JWTRolesClaim == "" {
+		return errors.New("EXPHUB_JWT_ROLES_CLAIM: must not be empty")
+	}
+	if c.JWTRolesClaim == c.JWTGroupsClaim {
+		return fmt.Errorf("EXPHUB_JWT_ROLES_CLAIM and EXPHUB_JWT_GROUPS_CLAIM: both are %q; roles and groups are different claims", c.JWTRolesClaim)
+	}
+	if err := c.validateOIDC(); err != nil {
+		return err
+	}
 	if c.CheckpointKeyFile != "" {
 		data, err := os.ReadFile(c.CheckpointKeyFile)
 		if err != nil {
@@ -505,6 +563,66 @@ func (c *Config) validate() error {
 		}
 	}
 	return nil
+}
+
+// validateOIDC checks the explorer's single sign-on settings and fills in
+// their defaults.
+func (c *Config) validateOIDC() error {
+	if c.OIDCClientID == "" {
+		for _, s := range []struct{ key, v string }{{"EXPHUB_OIDC_ISSUER", c.OIDCIssuer}, {"EXPHUB_OIDC_RESOURCE", c.OIDCResource},
+			{"EXPHUB_OIDC_PROVIDER_NAME", c.OIDCProviderName}} {
+			if s.v != "" {
+				return fmt.Errorf("%s: applies to single sign-on only; set EXPHUB_OIDC_CLIENT_ID too", s.key)
+			}
+		}
+		if strings.Join(c.OIDCScopes, " ") != DefaultOIDCScopes {
+			return errors.New("EXPHUB_OIDC_SCOPES: applies to single sign-on only; set EXPHUB_OIDC_CLIENT_ID too")
+		}
+		return nil
+	}
+	if strings.ContainsFunc(c.OIDCClientID, func(r rune) bool { return r <= ' ' || r > '~' }) || len(c.OIDCClientID) > 255 {
+		return fmt.Errorf("EXPHUB_OIDC_CLIENT_ID=%q: must be up to 255 printable ASCII characters without spaces", c.OIDCClientID)
+	}
+	if c.JWKSURL == "" {
+		return errors.New("EXPHUB_OIDC_CLIENT_ID: single sign-on needs the provider's keys to verify its tokens: set EXPHUB_JWT_JWKS_URL, EXPHUB_JWT_ISSUER and EXPHUB_JWT_AUDIENCE (not EXPHUB_JWT_SECRET)")
+	}
+	if c.OIDCIssuer == "" {
+		c.OIDCIssuer = c.JWTIssuer
+	}
+	u, err := url.Parse(c.OIDCIssuer)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("EXPHUB_OIDC_ISSUER=%q (default EXPHUB_JWT_ISSUER): must be an https URL without query or fragment, such as https://idp.example.com/realms/main", c.OIDCIssuer)
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
+		return fmt.Errorf("EXPHUB_OIDC_ISSUER=%q (default EXPHUB_JWT_ISSUER): must use https (http only on a loopback host, for tests)", c.OIDCIssuer)
+	}
+	if !slices.Contains(c.OIDCScopes, "openid") {
+		return fmt.Errorf("EXPHUB_OIDC_SCOPES=%q: must include openid", strings.Join(c.OIDCScopes, " "))
+	}
+	for _, s := range c.OIDCScopes {
+		// RFC 6749 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+		if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r > '~' || r == '"' || r == '\\' }) {
+			return fmt.Errorf("EXPHUB_OIDC_SCOPES: %q is not a scope (printable ASCII without quotes or backslashes)", s)
+		}
+	}
+	if c.OIDCResource != "" {
+		if r, err := url.Parse(c.OIDCResource); err != nil || !r.IsAbs() || r.Fragment != "" {
+			return fmt.Errorf("EXPHUB_OIDC_RESOURCE=%q: must be an absolute URI without a fragment (RFC 8707), such as https://hub.example.com", c.OIDCResource)
+		}
+	}
+	if c.OIDCProviderName == "" {
+		c.OIDCProviderName = u.Host
+	}
+	if len(c.OIDCProviderName) > 64 {
+		return fmt.Errorf("EXPHUB_OIDC_PROVIDER_NAME: at most 64 bytes, got %d", len(c.OIDCProviderName))
+	}
+	return nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // Usage writes the settings table, for -h and the README.
