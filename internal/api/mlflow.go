@@ -51,9 +51,13 @@ func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, v auth.Verifier,
 		"/api/2.0/mlflow/experiments/search":             {[]string{http.MethodPost, http.MethodGet}, a.searchExperiments},
 		"/api/2.0/mlflow/experiments/update":             {[]string{http.MethodPost}, a.updateExperiment},
 		"/api/2.0/mlflow/experiments/set-experiment-tag": {[]string{http.MethodPost}, a.setExperimentTag},
+		"/api/2.0/mlflow/experiments/delete":             {[]string{http.MethodPost}, a.deleteExperiment},
+		"/api/2.0/mlflow/experiments/restore":            {[]string{http.MethodPost}, a.restoreExperiment},
 		"/api/2.0/mlflow/runs/create":                    {[]string{http.MethodPost}, a.createRun},
 		"/api/2.0/mlflow/runs/get":                       {[]string{http.MethodGet}, a.run},
 		"/api/2.0/mlflow/runs/update":                    {[]string{http.MethodPost}, a.updateRun},
+		"/api/2.0/mlflow/runs/delete":                    {[]string{http.MethodPost}, a.deleteRun},
+		"/api/2.0/mlflow/runs/restore":                   {[]string{http.MethodPost}, a.restoreRun},
 		"/api/2.0/mlflow/runs/log-parameter":             {[]string{http.MethodPost}, a.logParam},
 		"/api/2.0/mlflow/runs/log-metric":                {[]string{http.MethodPost}, a.logMetric},
 		"/api/2.0/mlflow/runs/log-batch":                 {[]string{http.MethodPost}, a.logBatch},
@@ -239,6 +243,24 @@ func (n *protoInt) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("%s is not an integer", errs.Clip(string(b)))
 	}
 	*n = protoInt(v)
+	return nil
+}
+
+// protoEnum is an enum in protobuf's JSON: its name, or its number.
+type protoEnum string
+
+func (e *protoEnum) UnmarshalJSON(b []byte) error {
+	if s, err := strconv.Unquote(string(b)); err == nil {
+		*e = protoEnum(s)
+		return nil
+	}
+	if string(b) == "null" {
+		return nil
+	}
+	if _, err := strconv.Atoi(string(b)); err != nil {
+		return fmt.Errorf("%s is not an enum value", errs.Clip(string(b)))
+	}
+	*e = protoEnum(b)
 	return nil
 }
 

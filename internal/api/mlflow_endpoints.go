@@ -28,9 +28,58 @@ type mlflowExperiment struct {
 }
 
 func (a *mlflowAPI) experimentOut(e *store.Experiment, tags []store.KeyValue) mlflowExperiment {
+	updated := e.CreatedAt
+	if e.UpdatedAt != nil {
+		updated = *e.UpdatedAt
+	}
 	return mlflowExperiment{ExperimentID: e.ID, Name: a.svc.Name(e), ArtifactLocation: "mlflow-artifacts:/" + e.ID,
-		LifecycleStage: "active", CreationTime: protoInt(e.CreatedAt.UnixMilli()), LastUpdateTime: protoInt(e.CreatedAt.UnixMilli()),
+		LifecycleStage: mlflow.LifecycleStage(e.DeletedAt), CreationTime: protoInt(e.CreatedAt.UnixMilli()), LastUpdateTime: protoInt(updated.UnixMilli()),
 		Tags: fromKVs(tags)}
+}
+
+// mlflowExperimentRef is the experiment a request names.
+type mlflowExperimentRef struct {
+	ID string `json:"experiment_id"`
+}
+
+func (a *mlflowAPI) deleteExperiment(r *http.Request, p *auth.Principal) (any, error) {
+	var req mlflowExperimentRef
+	if err := mlflowDecode(r, &req); err != nil {
+		return nil, err
+	}
+	return nil, a.svc.DeleteExperiment(r.Context(), p, req.ID)
+}
+
+func (a *mlflowAPI) restoreExperiment(r *http.Request, p *auth.Principal) (any, error) {
+	var req mlflowExperimentRef
+	if err := mlflowDecode(r, &req); err != nil {
+		return nil, err
+	}
+	return nil, a.svc.RestoreExperiment(r.Context(), p, req.ID)
+}
+
+func (a *mlflowAPI) deleteRun(r *http.Request, p *auth.Principal) (any, error) {
+	var req mlflowRunRef
+	if err := mlflowDecode(r, &req); err != nil {
+		return nil, err
+	}
+	id, err := req.id()
+	if err != nil {
+		return nil, err
+	}
+	return nil, a.svc.DeleteRun(r.Context(), p, id)
+}
+
+func (a *mlflowAPI) restoreRun(r *http.Request, p *auth.Principal) (any, error) {
+	var req mlflowRunRef
+	if err := mlflowDecode(r, &req); err != nil {
+		return nil, err
+	}
+	id, err := req.id()
+	if err != nil {
+		return nil, err
+	}
+	return nil, a.svc.RestoreRun(r.Context(), p, id)
 }
 
 // experimentsOut answers experiments with their MLflow tags.
@@ -124,10 +173,10 @@ func (a *mlflowAPI) experiment(r *http.Request, p *auth.Principal) (any, error) 
 
 func (a *mlflowAPI) searchExperiments(r *http.Request, p *auth.Principal) (any, error) {
 	var req struct {
-		MaxResults protoInt `json:"max_results"`
-		Filter     string   `json:"filter"`
-		PageToken  string   `json:"page_token"`
-		ViewType   string   `json:"view_type"`
+		MaxResults protoInt  `json:"max_results"`
+		Filter     string    `json:"filter"`
+		PageToken  string    `json:"page_token"`
+		ViewType   protoEnum `json:"view_type"`
 	}
 	if err := mlflowDecode(r, &req); err != nil {
 		return nil, err
@@ -136,14 +185,15 @@ func (a *mlflowAPI) searchExperiments(r *http.Request, p *auth.Principal) (any, 
 	if err != nil {
 		return nil, err
 	}
-	if req.ViewType == "DELETED_ONLY" {
-		return nil, nil // the hub does not delete experiments
+	lc, err := mlflow.ViewType("view_type", string(req.ViewType))
+	if err != nil {
+		return nil, err
 	}
 	after, err := readPageToken(req.PageToken)
 	if err != nil {
 		return nil, err
 	}
-	es, more, err := a.svc.SearchExperiments(r.Context(), p, req.Filter, after, limit)
+	es, more, err := a.svc.SearchExperiments(r.Context(), p, lc, req.Filter, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +262,7 @@ func runInfo(r *store.Run) mlflowRunInfo {
 	id := mlflow.RunID(r.ID)
 	info := mlflowRunInfo{RunID: id, RunUUID: id, ExperimentID: r.ExperimentID, RunName: r.Name, UserID: r.CreatedBy,
 		Status: string(r.Status), StartTime: protoInt(r.StartedAt.UnixMilli()),
-		ArtifactURI: "mlflow-artifacts:/" + r.ExperimentID + "/" + id + "/artifacts", LifecycleStage: "active"}
+		ArtifactURI: "mlflow-artifacts:/" + r.ExperimentID + "/" + id + "/artifacts", LifecycleStage: mlflow.LifecycleStage(r.DeletedAt)}
 	for _, kv := range r.Tags {
 		if kv.Key == "mlflow.user" {
 			info.UserID = kv.Value
@@ -422,12 +472,12 @@ func (a *mlflowAPI) deleteTag(r *http.Request, p *auth.Principal) (any, error) {
 
 func (a *mlflowAPI) searchRuns(r *http.Request, p *auth.Principal) (any, error) {
 	var req struct {
-		ExperimentIDs []string `json:"experiment_ids"`
-		Filter        string   `json:"filter"`
-		RunViewType   string   `json:"run_view_type"`
-		MaxResults    protoInt `json:"max_results"`
-		OrderBy       []string `json:"order_by"`
-		PageToken     string   `json:"page_token"`
+		ExperimentIDs []string  `json:"experiment_ids"`
+		Filter        string    `json:"filter"`
+		RunViewType   protoEnum `json:"run_view_type"`
+		MaxResults    protoInt  `json:"max_results"`
+		OrderBy       []string  `json:"order_by"`
+		PageToken     string    `json:"page_token"`
 	}
 	if err := mlflowDecode(r, &req); err != nil {
 		return nil, err
@@ -436,14 +486,15 @@ func (a *mlflowAPI) searchRuns(r *http.Request, p *auth.Principal) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	if req.RunViewType == "DELETED_ONLY" {
-		return nil, nil // the hub does not delete runs
+	lc, err := mlflow.ViewType("run_view_type", string(req.RunViewType))
+	if err != nil {
+		return nil, err
 	}
 	after, err := readPageToken(req.PageToken)
 	if err != nil {
 		return nil, err
 	}
-	runs, next, err := a.svc.SearchRuns(r.Context(), p, req.ExperimentIDs, req.Filter, req.OrderBy, after, limit)
+	runs, next, err := a.svc.SearchRuns(r.Context(), p, req.ExperimentIDs, lc, req.Filter, req.OrderBy, after, limit)
 	if err != nil {
 		return nil, err
 	}

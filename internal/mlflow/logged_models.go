@@ -295,7 +295,7 @@ type ModelOutput struct {
 // LogOutputs records logged models of the run's project as outputs of a
 // run the caller contributes to; a model it may not see is not found.
 func (a *Artifacts) LogOutputs(ctx context.Context, p *auth.Principal, runID string, models []ModelOutput) error {
-	r, err := a.svc.run(ctx, p, runID, auth.RoleContributor)
+	r, err := a.svc.writableRun(ctx, p, runID)
 	if err != nil {
 		return err
 	}

@@ -26,9 +26,11 @@ type Config struct {
 type Store interface {
 	ExperimentByName(ctx context.Context, projectKey, name string) (*store.Experiment, error)
 	ExperimentsByIDs(ctx context.Context, ids []string) (map[string]*store.Experiment, error)
-	ExperimentsInScope(ctx context.Context, scope store.Scope, nameContains, after string, limit int) ([]*store.Experiment, error)
+	ExperimentsInScope(ctx context.Context, scope store.Scope, lc store.Lifecycle, nameContains, after string, limit int) ([]*store.Experiment, error)
 	RunsByIDs(ctx context.Context, ids []string) (map[string]*store.Run, error)
-	RunsOfExperiments(ctx context.Context, experimentIDs []string, after string, limit int) ([]*store.Run, error)
+	RunsOfExperiments(ctx context.Context, experimentIDs []string, lc store.Lifecycle, after string, limit int) ([]*store.Run, error)
+	SetRunDeleted(ctx context.Context, actor, runID string, deleted bool) (*store.Run, error)
+	SetExperimentDeleted(ctx context.Context, actor, experimentID string, deleted bool) (*store.Experiment, int, error)
 	DeleteRunTag(ctx context.Context, runID, key string) (*store.Run, error)
 	MetricsOfRuns(ctx context.Context, runIDs []string) ([][]*store.Metric, error)
 	MetricHistoryPage(ctx context.Context, ref store.MetricRef, offset, limit int) ([]store.MetricPoint, bool, error)
@@ -98,6 +100,11 @@ func (s *Service) CreateExperiment(ctx context.Context, p *auth.Principal, name 
 	}
 	e, err := s.tracking.CreateExperiment(ctx, p, store.CreateExperimentInput{ProjectKey: pk, Name: exp})
 	if errors.Is(err, errs.Conflict) {
+		// A deleted experiment keeps its name, as in MLflow.
+		if old, err := s.store.ExperimentByName(ctx, pk, exp); err == nil && old.DeletedAt != nil {
+			return nil, fmt.Errorf("%w: experiment %s already exists (deleted; restore it with experiments/restore)",
+				ErrAlreadyExists, errs.Quote(name))
+		}
 		return nil, fmt.Errorf("%w: experiment %s already exists", ErrAlreadyExists, errs.Quote(name))
 	}
 	if err != nil || len(tags) == 0 {
@@ -110,7 +117,7 @@ func (s *Service) CreateExperiment(ctx context.Context, p *auth.Principal, name 
 // new name stays in the experiment's project: a name that names another
 // project ("other/name") is refused, since experiments do not move.
 func (s *Service) RenameExperiment(ctx context.Context, p *auth.Principal, id, newName string) error {
-	e, err := s.Experiment(ctx, p, id, auth.RoleContributor)
+	e, err := s.writableExperiment(ctx, p, id)
 	if err != nil {
 		return err
 	}
@@ -131,7 +138,7 @@ func (s *Service) RenameExperiment(ctx context.Context, p *auth.Principal, id, n
 // SetExperimentTag sets an MLflow tag on an experiment the caller
 // contributes to.
 func (s *Service) SetExperimentTag(ctx context.Context, p *auth.Principal, id, key, value string) error {
-	e, err := s.Experiment(ctx, p, id, auth.RoleContributor)
+	e, err := s.writableExperiment(ctx, p, id)
 	if err != nil {
 		return err
 	}
@@ -182,9 +189,10 @@ func (s *Service) defaultExperiment(ctx context.Context, p *auth.Principal, min 
 }
 
 // SearchExperiments lists the experiments the caller may read that pass
-// filter (NameFilter), newest first: at most limit after the experiment id
-// after, and whether more may follow.
-func (s *Service) SearchExperiments(ctx context.Context, p *auth.Principal, filter, after string, limit int) ([]*store.Experiment, bool, error) {
+// filter (NameFilter) and whose lifecycle stage lc selects, newest first:
+// at most limit after the experiment id after, and whether more may
+// follow.
+func (s *Service) SearchExperiments(ctx context.Context, p *auth.Principal, lc store.Lifecycle, filter, after string, limit int) ([]*store.Experiment, bool, error) {
 	match, err := NameFilter(filter)
 	if err != nil {
 		return nil, false, err
@@ -197,7 +205,7 @@ func (s *Service) SearchExperiments(ctx context.Context, p *auth.Principal, filt
 	const scan = 1000
 	var out []*store.Experiment
 	for {
-		batch, err := s.store.ExperimentsInScope(ctx, access.Scope(p), "", after, scan)
+		batch, err := s.store.ExperimentsInScope(ctx, access.Scope(p), lc, "", after, scan)
 		if err != nil {
 			return nil, false, err
 		}
@@ -231,7 +239,7 @@ type RunInput struct {
 // the name comes from run_name or else the mlflow.runName tag, and the
 // tag is added when only run_name was given.
 func (s *Service) CreateRun(ctx context.Context, p *auth.Principal, in RunInput) (*store.Run, error) {
-	e, err := s.Experiment(ctx, p, in.ExperimentID, auth.RoleContributor)
+	e, err := s.writableExperiment(ctx, p, in.ExperimentID)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +294,7 @@ func (s *Service) Run(ctx context.Context, p *auth.Principal, runID string) (*Ru
 // run the caller contributes to (Input maps them); the run CONSUMES each
 // version, so lineage and impact include it.
 func (s *Service) LogInputs(ctx context.Context, p *auth.Principal, runID string, datasets []DatasetInput) error {
-	r, err := s.run(ctx, p, runID, auth.RoleContributor)
+	r, err := s.writableRun(ctx, p, runID)
 	if err != nil {
 		return err
 	}
@@ -322,7 +330,7 @@ func (s *Service) run(ctx context.Context, p *auth.Principal, runID string, min 
 // ("" leaves it) renames the run. endTime is MLflow's end_time, taken when
 // the status is terminal (nil: now).
 func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, status, name string, endTime *time.Time) (*store.Run, error) {
-	r, err := s.run(ctx, p, runID, auth.RoleContributor)
+	r, err := s.writableRun(ctx, p, runID)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +360,7 @@ func (s *Service) UpdateRun(ctx context.Context, p *auth.Principal, runID, statu
 // is open, params write-once) before anything is written.
 func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string, metrics []store.MetricPoint, params, tags []store.KeyValue) error {
 	if len(metrics)+len(params)+len(tags) == 0 {
-		_, err := s.run(ctx, p, runID, auth.RoleContributor)
+		_, err := s.writableRun(ctx, p, runID)
 		return err
 	}
 	id, err := HubRunID(runID)
@@ -380,7 +388,10 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 		if !access.CanRead(p, locked.ProjectKey) {
 			return notFound
 		}
-		return access.Require(p, locked.ProjectKey, auth.RoleContributor)
+		if err := access.Require(p, locked.ProjectKey, auth.RoleContributor); err != nil {
+			return err
+		}
+		return RunActive(locked, runID)
 	}
 	_, err = s.store.LogRunBatch(ctx, id, store.RunBatch{Params: params, Tags: tags, Metrics: metrics, Fingerprint: fp, Access: writable}, func(locked *store.Run) error {
 		if len(metrics) > 0 {
@@ -402,7 +413,7 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 // DeleteTag removes a tag from a run; removing a tag the run lacks is a
 // no-op, as MLflow's retries need.
 func (s *Service) DeleteTag(ctx context.Context, p *auth.Principal, runID, key string) error {
-	r, err := s.run(ctx, p, runID, auth.RoleContributor)
+	r, err := s.writableRun(ctx, p, runID)
 	if err != nil {
 		return err
 	}
@@ -430,7 +441,7 @@ func (s *Service) MetricHistory(ctx context.Context, p *auth.Principal, runID, k
 // (MLflow's grammar and the hub's OR and parentheses, internal/runsearch)
 // or an order_by is run by the store's run search, over the experiments of
 // one project, at most store.MaxPageSize per page.
-func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentIDs []string, filter string, orderBy []string,
+func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentIDs []string, lc store.Lifecycle, filter string, orderBy []string,
 	after string, limit int) ([]*RunData, string, error) {
 	q, err := runsearch.Parse(filter)
 	if err != nil {
@@ -454,7 +465,7 @@ func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentI
 	var runs []*store.Run
 	var next string
 	if q == nil && len(order) == 0 {
-		if runs, next, err = s.newestRuns(ctx, ids, after, limit); err != nil {
+		if runs, next, err = s.newestRuns(ctx, ids, lc, after, limit); err != nil {
 			return nil, "", err
 		}
 	} else {
@@ -468,7 +479,7 @@ func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentI
 			return nil, "", errs.Invalidf("page_token: not a token of this search")
 		}
 		conn, err := s.store.SearchRuns(ctx, store.RunSearch{Scope: access.Scope(p), ProjectKey: project, ExperimentIDs: ids,
-			Query: q, Order: order, Page: page})
+			Query: q, Order: order, Page: page, Lifecycle: lc})
 		if err != nil {
 			return nil, "", err
 		}
@@ -497,7 +508,7 @@ func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentI
 
 // newestRuns pages through the runs of experiments newest first; the
 // position is "r:" and the last run's MLflow id.
-func (s *Service) newestRuns(ctx context.Context, ids []string, after string, limit int) ([]*store.Run, string, error) {
+func (s *Service) newestRuns(ctx context.Context, ids []string, lc store.Lifecycle, after string, limit int) ([]*store.Run, string, error) {
 	var afterID string
 	if after != "" {
 		pos, ok := strings.CutPrefix(after, "r:")
@@ -506,7 +517,7 @@ func (s *Service) newestRuns(ctx context.Context, ids []string, after string, li
 			return nil, "", errs.Invalidf("page_token: not a token of this search")
 		}
 	}
-	runs, err := s.store.RunsOfExperiments(ctx, ids, afterID, limit+1)
+	runs, err := s.store.RunsOfExperiments(ctx, ids, lc, afterID, limit+1)
 	if err != nil || len(runs) <= limit {
 		return runs, "", err
 	}

@@ -15,12 +15,19 @@ type Experiment struct {
 	Description string
 	CreatedAt   time.Time
 	CreatedBy   string
+	// DeletedAt is when the experiment was deleted (MLflow's lifecycle
+	// stage "deleted"); nil while it is active. A deleted experiment is
+	// kept, with its runs, and can be restored.
+	DeletedAt *time.Time
+	// UpdatedAt is when it was last deleted or restored; nil if never.
+	UpdatedAt *time.Time
 }
 
 func decodeExperiment(m map[string]any) (*Experiment, error) {
 	p := props{m: m}
 	v := &Experiment{ID: p.str("id"), ProjectKey: p.str("projectKey"), Name: p.str("name"),
-		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"),
+		DeletedAt: p.optTime("deletedAt"), UpdatedAt: p.optTime("updatedAt")}
 	return v, p.err
 }
 

@@ -32,23 +32,28 @@ func (s *Store) ExperimentByName(ctx context.Context, projectKey, name string) (
 }
 
 // ExperimentsInScope lists the experiments of the projects in scope whose
-// name contains nameContains (ignoring case; "" for all), newest first, at
-// most limit after the experiment ID after ("" for the first page).
-func (s *Store) ExperimentsInScope(ctx context.Context, scope Scope, nameContains, after string, limit int) ([]*Experiment, error) {
+// name contains nameContains (ignoring case; "" for all) and whose
+// lifecycle stage lc selects, newest first, at most limit after the
+// experiment ID after ("" for the first page).
+func (s *Store) ExperimentsInScope(ctx context.Context, scope Scope, lc Lifecycle, nameContains, after string, limit int) ([]*Experiment, error) {
 	if err := (NameFilter{NameContains: nameContains}).check(); err != nil {
+		return nil, err
+	}
+	stage, err := lc.param()
+	if err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 10*MaxPageSize*10 {
 		return nil, invalid("max_results: %d is out of range", limit)
 	}
 	params := scope.params()
-	params["name"], params["after"], params["limit"] = nilIfEmpty(nameContains), nilIfEmpty(after), limit
+	params["name"], params["after"], params["limit"], params["lifecycle"] = nilIfEmpty(nameContains), nilIfEmpty(after), limit, stage
 	return read(ctx, s, func(tx *txn) ([]*Experiment, error) {
 		recs, err := tx.run(`
 			MATCH (e:Experiment)
 			WHERE ($allProjects OR e.projectKey IN $projectKeys)
 			  AND ($name IS NULL OR toLower(e.name) CONTAINS toLower($name))
-			  AND ($after IS NULL OR e.id < $after)
+			  AND ($after IS NULL OR e.id < $after) AND `+lifecycleWhere("e")+`
 			WITH e ORDER BY e.id DESC LIMIT $limit
 			RETURN e{.*} AS e`, params)
 		if err != nil {
@@ -58,10 +63,14 @@ func (s *Store) ExperimentsInScope(ctx context.Context, scope Scope, nameContain
 	})
 }
 
-// RunsOfExperiments lists the runs of experiments, newest first (run IDs
-// are time-ordered), at most limit after the run ID after ("" for the
-// first page).
-func (s *Store) RunsOfExperiments(ctx context.Context, experimentIDs []string, after string, limit int) ([]*Run, error) {
+// RunsOfExperiments lists the runs of experiments whose lifecycle stage lc
+// selects, newest first (run IDs are time-ordered), at most limit after
+// the run ID after ("" for the first page).
+func (s *Store) RunsOfExperiments(ctx context.Context, experimentIDs []string, lc Lifecycle, after string, limit int) ([]*Run, error) {
+	stage, err := lc.param()
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range experimentIDs {
 		if err := checkID("experiment_ids", id, KindExperiment); err != nil {
 			return nil, err
@@ -74,10 +83,10 @@ func (s *Store) RunsOfExperiments(ctx context.Context, experimentIDs []string, a
 	}
 	return read(ctx, s, func(tx *txn) ([]*Run, error) {
 		recs, err := tx.run(`
-			MATCH (r:Run) WHERE r.experimentId IN $ids AND ($after IS NULL OR r.id < $after)
+			MATCH (r:Run) WHERE r.experimentId IN $ids AND ($after IS NULL OR r.id < $after) AND `+lifecycleWhere("r")+`
 			WITH r ORDER BY r.id DESC LIMIT $limit
 			RETURN r{.*} AS r`,
-			map[string]any{"ids": experimentIDs, "after": nilIfEmpty(after), "limit": limit})
+			map[string]any{"ids": experimentIDs, "after": nilIfEmpty(after), "limit": limit, "lifecycle": stage})
 		if err != nil {
 			return nil, err
 		}

@@ -24,11 +24,11 @@ func TestExperimentByNameAndScope(t *testing.T) {
 	_, err = s.ExperimentByName(t.Context(), a, "nope")
 	wantErr(t, err, errs.NotFound)
 
-	es, err := s.ExperimentsInScope(t.Context(), store.Scope{Keys: []string{a}}, "", "", 10)
+	es, err := s.ExperimentsInScope(t.Context(), store.Scope{Keys: []string{a}}, store.LifecycleActive, "", "", 10)
 	if err != nil || len(es) != 1 || es[0].ID != ea.ID {
 		t.Fatalf("ExperimentsInScope(a) = %v, %v", es, err)
 	}
-	es, err = s.ExperimentsInScope(t.Context(), store.Scope{Keys: []string{a}}, "", ea.ID, 10)
+	es, err = s.ExperimentsInScope(t.Context(), store.Scope{Keys: []string{a}}, store.LifecycleActive, "", ea.ID, 10)
 	if err != nil || len(es) != 0 {
 		t.Fatalf("ExperimentsInScope after the last = %v, %v", es, err)
 	}

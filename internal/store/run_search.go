@@ -92,6 +92,8 @@ type RunSearch struct {
 	// Order defaults to attributes.start_time DESC; the run ID breaks ties.
 	Order []RunSearchOrder
 	Page  Page
+	// Lifecycle selects active runs (the zero value), deleted ones or all.
+	Lifecycle Lifecycle
 }
 
 // runAttributes maps the searchable attributes to the fixed Cypher
@@ -384,7 +386,11 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 	if eids == nil {
 		eids = []string{}
 	}
-	c.params["pk"], c.params["eids"], c.params["limit"] = in.ProjectKey, eids, limit
+	stage, err := in.Lifecycle.param()
+	if err != nil {
+		return Conn[*Run]{}, err
+	}
+	c.params["pk"], c.params["eids"], c.params["limit"], c.params["lifecycle"] = in.ProjectKey, eids, limit, stage
 	cols := make([]string, len(order))
 	for i := range order {
 		cols[i] = "o" + strconv.Itoa(i)
@@ -392,7 +398,7 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 	// One pass over the matches gives both the total and the page: the
 	// matches are sorted once, and the page is the first $limit of them
 	// after the cursor.
-	cypher := match + ` AND ` + where + `
+	cypher := match + ` AND ` + lifecycleWhere("r") + ` AND ` + where + `
 		WITH r, ` + strings.Join(with, ", ") + `
 		ORDER BY ` + strings.Join(by, ", ") + `, r.id ` + idDir + `
 		WITH collect({r: r, k: [` + strings.Join(cols, ", ") + `]}) AS hits

@@ -75,6 +75,13 @@ type Run struct {
 	Code        *CodeRef
 	Environment *Environment
 	Seed        *int64
+	// DeletedAt is when the run was deleted (MLflow's lifecycle stage
+	// "deleted"); nil while it is active. A deleted run is kept and can be
+	// restored.
+	DeletedAt *time.Time
+	// DeletedWithExperiment says the run was deleted by its experiment's
+	// deletion, so restoring the experiment restores it.
+	DeletedWithExperiment bool
 }
 
 func zipKV(keys, values []string) []KeyValue {
@@ -105,6 +112,8 @@ func decodeRun(m map[string]any) (*Run, error) {
 		Params: zipKV(p.strs("paramKeys"), p.strs("paramValues")),
 		Tags:   zipKV(p.strs("tagKeys"), p.strs("tagValues")),
 		Seed:   p.optInt("seed"),
+
+		DeletedAt: p.optTime("deletedAt"), DeletedWithExperiment: p.bool("deletedWithExperiment"),
 	}
 	if repo := p.optStr("codeRepo"); repo != nil {
 		r.Code = &CodeRef{Repo: *repo, Commit: p.str("codeCommit"), Dirty: p.bool("codeDirty")}
