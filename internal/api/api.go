@@ -74,6 +74,9 @@ type Options struct {
 	// Explorer is the built React explorer served at /; nil serves a page
 	// that says how to build it.
 	Explorer fs.FS
+	// SignIn, when set, lets the explorer sign people in with OpenID
+	// Connect (GET /auth/config tells it how); nil: pasted tokens only.
+	SignIn *SignIn
 	// OpenLineage says which project OpenLineage events land in (POST
 	// /api/v1/lineage).
 	OpenLineage openlineage.Config
@@ -166,6 +169,7 @@ func NewHandler(o Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})))
 	mux.Handle("GET /readyz", m.instrument("readyz", readyHandler(o.Ready, log)))
+	mux.Handle("GET /auth/config", m.instrument("auth-config", signInHandler(o.SignIn)))
 	if o.SeparateMetrics {
 		// Not the explorer's page either (it answers every other path):
 		// a scraper pointed here must see that nothing is served.

@@ -189,6 +189,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
 		Logger: log, Events: hub, Validations: runner, Data: runner,
 		Explorer:  frontend.App(),
+		SignIn:    signIn(cfg),
 		Lineage:   lineage,
 		MLflow:    mlflow.Config{DefaultProject: cfg.MLflowDefaultProject},
 		Artifacts: artifacts,
@@ -312,7 +313,8 @@ func NewDriver(cfg *config.Config) (neo4j.DriverWithContext, error) {
 }
 
 func newVerifier(ctx context.Context, cfg *config.Config) (auth.Verifier, func(), error) {
-	opts := auth.Options{Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, Algorithms: cfg.JWTAlgorithms, GroupsClaim: cfg.JWTGroupsClaim}
+	opts := auth.Options{Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, Algorithms: cfg.JWTAlgorithms,
+		RolesClaim: cfg.JWTRolesClaim, GroupsClaim: cfg.JWTGroupsClaim, GroupRoles: cfg.JWTGroupRoles}
 	if cfg.JWKSURL != "" {
 		v, err := auth.NewJWKSVerifier(ctx, cfg.JWKSURL, opts)
 		if err != nil {
@@ -326,6 +328,16 @@ func newVerifier(ctx context.Context, cfg *config.Config) (auth.Verifier, func()
 		return nil, nil, fmt.Errorf("EXPHUB_JWT_SECRET: %w", err)
 	}
 	return v, func() {}, nil
+}
+
+// signIn is the explorer's single sign-on, nil when EXPHUB_OIDC_CLIENT_ID
+// is unset.
+func signIn(cfg *config.Config) *api.SignIn {
+	if cfg.OIDCClientID == "" {
+		return nil
+	}
+	return &api.SignIn{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, Scopes: cfg.OIDCScopes,
+		Resource: cfg.OIDCResource, ProviderName: cfg.OIDCProviderName}
 }
 
 // newBlobs is the blob store the artifact root names: an S3 bucket for an
