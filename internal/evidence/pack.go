@@ -240,6 +240,11 @@ type LineageNode struct {
 	// QualityStatus is a dataset version's worst latest validation status
 	// (PASSED, WARNED, FAILED, ERROR, or UNKNOWN when never validated).
 	QualityStatus string `json:"qualityStatus,omitempty"`
+	// ThroughHidden marks a dataset version the request's checks cite
+	// that the reader may read but that lies upstream only through
+	// projects the reader may not: it is listed without edges, at
+	// distance 0, so the checks' evidence is in the pack.
+	ThroughHidden bool `json:"throughHidden,omitempty"`
 }
 
 // LineageEdge is a data-flow edge, from upstream to downstream.

@@ -434,13 +434,21 @@ func lineageSection(l *Lineage) section {
 		return cmp.Or(cmp.Compare(a.Distance, b.Distance), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 	rows := make([][]string, len(nodes))
+	hidden := 0
 	for i, n := range nodes {
-		rows[i] = []string{strconv.Itoa(n.Distance), n.Kind, orDash(n.Name), n.ID, short(n.Digest), orDash(n.QualityStatus)}
+		distance := strconv.Itoa(n.Distance)
+		if n.ThroughHidden {
+			distance, hidden = "through hidden projects", hidden+1
+		}
+		rows[i] = []string{distance, n.Kind, orDash(n.Name), n.ID, short(n.Digest), orDash(n.QualityStatus)}
 	}
 	b := tableBlock("", "The pack has no lineage.", []string{"Distance", "Kind", "Name", "ID", "Digest", "Quality"}, rows)
 	b.Note = fmt.Sprintf("%d node%s, %d edge%s.", len(l.Nodes), plural(len(l.Nodes)), len(l.Edges), plural(len(l.Edges)))
 	if l.Truncated {
 		b.Note += " The walk was truncated: the lineage does not reach the raw data."
+	}
+	if hidden > 0 {
+		b.Note += fmt.Sprintf(" %d dataset version%s the checks cite lie upstream only through projects this pack's reader may not read: listed without edges.", hidden, plural(hidden))
 	}
 	return section{Title: "Lineage (nearest first)", Blocks: []block{b}}
 }

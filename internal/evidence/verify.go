@@ -344,6 +344,16 @@ func (v *verifier) node(id string) (LineageNode, bool) {
 	return LineageNode{}, false
 }
 
+// cited reports whether a check of the request names id as evidence.
+func (v *verifier) cited(id string) bool {
+	for _, c := range v.p.Request.Checks {
+		if slices.Contains(c.EvidenceIDs, id) {
+			return true
+		}
+	}
+	return false
+}
+
 // lineage checks the nodes, the edges and the model version's place.
 func (v *verifier) lineage() {
 	l := &v.p.Lineage
@@ -357,6 +367,9 @@ func (v *verifier) lineage() {
 		seen[n.ID] = true
 		if n.Kind == nodeDatasetVersion && !isSHA256(n.Digest) {
 			v.add(where, "dataset version digest %q is not a sha256 (64 lowercase hex characters)", n.Digest)
+		}
+		if n.ThroughHidden && (n.Kind != nodeDatasetVersion || !v.cited(n.ID)) {
+			v.add(where, "is listed as reached through hidden projects, but it is not a dataset version a check of the request cites")
 		}
 	}
 	for i, e := range l.Edges {

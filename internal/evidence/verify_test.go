@@ -288,6 +288,16 @@ func TestVerifyFindsTampering(t *testing.T) {
 			want: "evidence " + evidencetest.FeatValidation + " is not in the pack",
 		},
 		{
+			name: "a node through hidden projects that no check cites",
+			tamper: func(t *testing.T, p *evidence.Pack) string {
+				n := p.Lineage.Nodes[len(p.Lineage.Nodes)-1]
+				n.ID, n.Kind, n.Digest, n.ThroughHidden = "dsv_not-cited", "DatasetVersion", strings.Repeat("ab", 32), true
+				p.Lineage.Nodes = append(p.Lineage.Nodes, n)
+				return "lineage.nodes[dsv_not-cited]"
+			},
+			want: "it is not a dataset version a check of the request cites",
+		},
+		{
 			name: "approval without event",
 			tamper: func(t *testing.T, p *evidence.Pack) string {
 				p.Request.Approvals = append(p.Request.Approvals, evidence.Approval{Actor: "frank", Decision: "APPROVED", At: evidencetest.T0})

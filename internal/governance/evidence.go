@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -100,7 +101,7 @@ func (s *Service) gather(ctx context.Context, req *store.PromotionRequest, gener
 			targets = append(targets, pack.Reproduction.Latest.ID)
 		}
 	}
-	dvIDs, err := s.packLineage(ctx, pack, mv.ID, scope)
+	dvIDs, err := s.packLineage(ctx, pack, mv.ID, citedVersions(req), scope)
 	if err != nil {
 		return nil, err
 	}
@@ -298,9 +299,24 @@ func (s *Service) packTraining(ctx context.Context, runID string, scope store.Sc
 	return run, rep, nil
 }
 
+// citedVersions are the dataset versions the request's checks cite.
+func citedVersions(req *store.PromotionRequest) []string {
+	var out []string
+	for _, c := range req.Checks {
+		for _, id := range c.EvidenceIDs {
+			if k, _ := store.KindOf(id); k == store.KindDatasetVersion && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
 // packLineage fills the lineage upstream of the model version and returns
-// the dataset versions in it that scope may read.
-func (s *Service) packLineage(ctx context.Context, pack *evidence.Pack, modelVersionID string, scope store.Scope) ([]string, error) {
+// the dataset versions in it that scope may read. A cited dataset version
+// that scope may read but the walk did not reach (its path runs through a
+// project outside scope) is listed too, without edges (ThroughHidden).
+func (s *Service) packLineage(ctx context.Context, pack *evidence.Pack, modelVersionID string, cited []string, scope store.Scope) ([]string, error) {
 	depth, maxNodes := lineage.MaxDepth, lineage.MaxNodes
 	g, err := s.lineage.LineageIn(ctx, scope, lineage.Request{Root: modelVersionID, Direction: store.Upstream, Depth: &depth, MaxNodes: &maxNodes})
 	if err != nil {
@@ -308,12 +324,15 @@ func (s *Service) packLineage(ctx context.Context, pack *evidence.Pack, modelVer
 	}
 	pack.Lineage = evidence.Lineage{Truncated: g.Truncated(), Nodes: []evidence.LineageNode{}, Edges: []evidence.LineageEdge{}}
 	var dvIDs []string
+	inGraph := map[string]bool{}
 	for _, n := range g.Nodes {
+		inGraph[n.ID] = true
 		if n.Kind == store.KindDatasetVersion {
 			dvIDs = append(dvIDs, n.ID)
 		}
 	}
-	dvs, err := s.store.DatasetVersionsByIDs(ctx, dvIDs)
+	beyond := slices.DeleteFunc(slices.Clone(cited), func(id string) bool { return inGraph[id] })
+	dvs, err := s.store.DatasetVersionsByIDs(ctx, append(slices.Clone(dvIDs), beyond...))
 	if err != nil {
 		return nil, err
 	}
@@ -332,6 +351,33 @@ func (s *Service) packLineage(ctx context.Context, pack *evidence.Pack, modelVer
 	}
 	for _, e := range g.Edges {
 		pack.Lineage.Edges = append(pack.Lineage.Edges, evidence.LineageEdge{From: e.From, To: e.To, Kind: e.Kind})
+	}
+	if g.Truncated() {
+		// A cut walk may have missed a cited version on a readable path.
+		return dvIDs, nil
+	}
+	var beyondDatasets []string
+	for _, id := range beyond {
+		if dv := dvs[id]; dv != nil && scope.Allows(dv.ProjectKey) {
+			beyondDatasets = append(beyondDatasets, dv.DatasetID)
+		}
+	}
+	datasets, err := s.store.DatasetsByIDs(ctx, beyondDatasets)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range beyond {
+		dv := dvs[id]
+		if dv == nil || !scope.Allows(dv.ProjectKey) {
+			continue
+		}
+		name := dv.Version
+		if d := datasets[dv.DatasetID]; d != nil {
+			name = d.Name + "@" + dv.Version
+		}
+		pack.Lineage.Nodes = append(pack.Lineage.Nodes, evidence.LineageNode{ID: id, Kind: string(store.KindDatasetVersion), Name: name,
+			ProjectKey: dv.ProjectKey, URI: dv.URI, Digest: dv.Digest, QualityStatus: cmp.Or(string(dv.QualityStatus), "UNKNOWN"), ThroughHidden: true})
+		dvIDs = append(dvIDs, id)
 	}
 	return dvIDs, nil
 }

@@ -37,6 +37,7 @@ type Store interface {
 	ModelVersionsByIDs(ctx context.Context, ids []string) (map[string]*store.ModelVersion, error)
 	ModelsByIDs(ctx context.Context, ids []string) (map[string]*store.Model, error)
 	DatasetVersionsByIDs(ctx context.Context, ids []string) (map[string]*store.DatasetVersion, error)
+	DatasetsByIDs(ctx context.Context, ids []string) (map[string]*store.Dataset, error)
 	RunsByIDs(ctx context.Context, ids []string) (map[string]*store.Run, error)
 	ExperimentsByIDs(ctx context.Context, ids []string) (map[string]*store.Experiment, error)
 	// The evidence pack's lineage is the lineage domain's answer, read
