@@ -54,6 +54,7 @@ type ResolverRoot interface {
 	Reproduction() ReproductionResolver
 	RuleResult() RuleResultResolver
 	Run() RunResolver
+	SignOff() SignOffResolver
 	Subscription() SubscriptionResolver
 	ValidationRun() ValidationRunResolver
 	ValidationRunError() ValidationRunErrorResolver
@@ -362,6 +363,7 @@ type ComplexityRoot struct {
 		GeneratedAt  func(childComplexity int) int
 		InProduction func(childComplexity int) int
 		ProjectKey   func(childComplexity int) int
+		SignOffs     func(childComplexity int) int
 		Since        func(childComplexity int) int
 		Until        func(childComplexity int) int
 	}
@@ -563,6 +565,7 @@ type ComplexityRoot struct {
 		RunValidation          func(childComplexity int, input model.RunValidationInput) int
 		SetPolicy              func(childComplexity int, input model.SetPolicyInput) int
 		SetRunTags             func(childComplexity int, input model.SetRunTagsInput) int
+		SignOff                func(childComplexity int, input model.SignOffInput) int
 		StartRun               func(childComplexity int, input model.StartRunInput) int
 		UpdateRunStatus        func(childComplexity int, input model.UpdateRunStatusInput) int
 		UpdateValidationSuite  func(childComplexity int, input model.UpdateValidationSuiteInput) int
@@ -647,6 +650,7 @@ type ComplexityRoot struct {
 		RequestedBy          func(childComplexity int) int
 		RequiredApprovals    func(childComplexity int) int
 		RequiredGroups       func(childComplexity int) int
+		SignOffs             func(childComplexity int) int
 		Status               func(childComplexity int) int
 		TargetStage          func(childComplexity int) int
 		TrainedBy            func(childComplexity int) int
@@ -703,6 +707,7 @@ type ComplexityRoot struct {
 		ReproducibilityAudit  func(childComplexity int, experimentID string) int
 		Runs                  func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
 		SearchRuns            func(childComplexity int, projectKey string, experimentIds []string, filter *string, orderBy []string, first *int, after *string) int
+		SignOffs              func(childComplexity int, digest string) int
 		ValidationRuns        func(childComplexity int, datasetID *string, datasetVersionID *string, first *int, after *string) int
 		VerifyAuditLog        func(childComplexity int, projectKey string) int
 	}
@@ -858,6 +863,22 @@ type ComplexityRoot struct {
 
 	SetRunTagsPayload struct {
 		Run func(childComplexity int) int
+	}
+
+	SignOff struct {
+		Decision         func(childComplexity int) int
+		Digest           func(childComplexity int) int
+		Findings         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		ProjectKey       func(childComplexity int) int
+		PromotionRequest func(childComplexity int) int
+		SignedAt         func(childComplexity int) int
+		SignedBy         func(childComplexity int) int
+		Subject          func(childComplexity int) int
+	}
+
+	SignOffPayload struct {
+		SignOff func(childComplexity int) int
 	}
 
 	StartRunPayload struct {
@@ -1049,6 +1070,7 @@ type MutationResolver interface {
 	ReevaluatePromotion(ctx context.Context, input model.ReevaluatePromotionInput) (*model.DecidePromotionPayload, error)
 	RunBiasCheck(ctx context.Context, input model.RunBiasCheckInput) (*model.RunBiasCheckPayload, error)
 	RecordReproduction(ctx context.Context, input model.RecordReproductionInput) (*model.RecordReproductionPayload, error)
+	SignOff(ctx context.Context, input model.SignOffInput) (*model.SignOffPayload, error)
 	CreateValidationSuite(ctx context.Context, input model.CreateValidationSuiteInput) (*model.CreateValidationSuitePayload, error)
 	UpdateValidationSuite(ctx context.Context, input model.UpdateValidationSuiteInput) (*model.UpdateValidationSuitePayload, error)
 	RunValidation(ctx context.Context, input model.RunValidationInput) (*model.RunValidationPayload, error)
@@ -1084,6 +1106,7 @@ type PromotionRequestResolver interface {
 	ApprovalsOutstanding(ctx context.Context, obj *store.PromotionRequest) (*string, error)
 
 	ViewerCanDecide(ctx context.Context, obj *store.PromotionRequest) (bool, error)
+	SignOffs(ctx context.Context, obj *store.PromotionRequest) ([]*store.SignOff, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1101,6 +1124,7 @@ type QueryResolver interface {
 	ReproduceSpec(ctx context.Context, runID string) (map[string]any, error)
 	VerifyAuditLog(ctx context.Context, projectKey string) (*model.AuditVerification, error)
 	EvidencePack(ctx context.Context, promotionRequestID string) (map[string]any, error)
+	SignOffs(ctx context.Context, digest string) ([]*store.SignOff, error)
 	Lineage(ctx context.Context, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) (*model.LineageGraph, error)
 	Impact(ctx context.Context, id string, depth *int, asOf *time.Time) (*model.ImpactReport, error)
 	LineagePath(ctx context.Context, from string, to string, asOf *time.Time) (*model.LineageGraph, error)
@@ -1148,6 +1172,14 @@ type RunResolver interface {
 	ModelOutputs(ctx context.Context, obj *store.Run) ([]*store.ModelVersion, error)
 	Reproducibility(ctx context.Context, obj *store.Run) (*governance.Reproducibility, error)
 	Artifacts(ctx context.Context, obj *store.Run, path *string) ([]*model.RunArtifact, error)
+}
+type SignOffResolver interface {
+	PromotionRequest(ctx context.Context, obj *store.SignOff) (*store.PromotionRequest, error)
+
+	Decision(ctx context.Context, obj *store.SignOff) (model.SignOffDecision, error)
+	Findings(ctx context.Context, obj *store.SignOff) (*string, error)
+	SignedBy(ctx context.Context, obj *store.SignOff) (string, error)
+	SignedAt(ctx context.Context, obj *store.SignOff) (*time.Time, error)
 }
 type SubscriptionResolver interface {
 	Events(ctx context.Context, filter *model.EventFilter, after *string) (<-chan *store.Event, error)
@@ -2368,6 +2400,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GovernanceReport.ProjectKey(childComplexity), true
+	case "GovernanceReport.signOffs":
+		if e.ComplexityRoot.GovernanceReport.SignOffs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GovernanceReport.SignOffs(childComplexity), true
 	case "GovernanceReport.since":
 		if e.ComplexityRoot.GovernanceReport.Since == nil {
 			break
@@ -3313,6 +3351,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetRunTags(childComplexity, args["input"].(model.SetRunTagsInput)), true
+	case "Mutation.signOff":
+		if e.ComplexityRoot.Mutation.SignOff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signOff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignOff(childComplexity, args["input"].(model.SignOffInput)), true
 	case "Mutation.startRun":
 		if e.ComplexityRoot.Mutation.StartRun == nil {
 			break
@@ -3711,6 +3760,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PromotionRequest.RequiredGroups(childComplexity), true
+	case "PromotionRequest.signOffs":
+		if e.ComplexityRoot.PromotionRequest.SignOffs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromotionRequest.SignOffs(childComplexity), true
 	case "PromotionRequest.status":
 		if e.ComplexityRoot.PromotionRequest.Status == nil {
 			break
@@ -4088,6 +4143,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchRuns(childComplexity, args["projectKey"].(string), args["experimentIds"].([]string), args["filter"].(*string), args["orderBy"].([]string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.signOffs":
+		if e.ComplexityRoot.Query.SignOffs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_signOffs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SignOffs(childComplexity, args["digest"].(string)), true
 	case "Query.validationRuns":
 		if e.ComplexityRoot.Query.ValidationRuns == nil {
 			break
@@ -4682,6 +4748,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SetRunTagsPayload.Run(childComplexity), true
 
+	case "SignOff.decision":
+		if e.ComplexityRoot.SignOff.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.Decision(childComplexity), true
+	case "SignOff.digest":
+		if e.ComplexityRoot.SignOff.Digest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.Digest(childComplexity), true
+	case "SignOff.findings":
+		if e.ComplexityRoot.SignOff.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.Findings(childComplexity), true
+	case "SignOff.id":
+		if e.ComplexityRoot.SignOff.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.ID(childComplexity), true
+	case "SignOff.projectKey":
+		if e.ComplexityRoot.SignOff.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.ProjectKey(childComplexity), true
+	case "SignOff.promotionRequest":
+		if e.ComplexityRoot.SignOff.PromotionRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.PromotionRequest(childComplexity), true
+	case "SignOff.signedAt":
+		if e.ComplexityRoot.SignOff.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.SignedAt(childComplexity), true
+	case "SignOff.signedBy":
+		if e.ComplexityRoot.SignOff.SignedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.SignedBy(childComplexity), true
+	case "SignOff.subject":
+		if e.ComplexityRoot.SignOff.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOff.Subject(childComplexity), true
+
+	case "SignOffPayload.signOff":
+		if e.ComplexityRoot.SignOffPayload.SignOff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOffPayload.SignOff(childComplexity), true
+
 	case "StartRunPayload.run":
 		if e.ComplexityRoot.StartRunPayload.Run == nil {
 			break
@@ -5149,6 +5277,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SchemaFieldInput", ec.unmarshalInputSchemaFieldInput),
 			graphql.NewInputUnmarshaler("SetPolicyInput", ec.unmarshalInputSetPolicyInput),
 			graphql.NewInputUnmarshaler("SetRunTagsInput", ec.unmarshalInputSetRunTagsInput),
+			graphql.NewInputUnmarshaler("SignOffInput", ec.unmarshalInputSignOffInput),
 			graphql.NewInputUnmarshaler("StartRunInput", ec.unmarshalInputStartRunInput),
 			graphql.NewInputUnmarshaler("TagInput", ec.unmarshalInputTagInput),
 			graphql.NewInputUnmarshaler("UpdateRunStatusInput", ec.unmarshalInputUpdateRunStatusInput),
@@ -5313,6 +5442,8 @@ enum NodeKind {
   BIAS_CHECK
   POLICY
   REPRODUCTION
+  "A compliance reviewer's sign-off of an evidence pack or a governance report."
+  SIGN_OFF
   "A node in a project the caller may not read; it has no name and no real id."
   REDACTED
 }
@@ -5984,6 +6115,8 @@ type PromotionRequest implements Node {
   role count is unmet). Any approver who passes the other rules may reject.
   """
   viewerCanDecide: Boolean!
+  "Compliance sign-offs of this request's evidence packs, oldest first."
+  signOffs: [SignOff!]!
 }
 
 input PromotionRequestFilter {
@@ -6210,6 +6343,8 @@ type GovernanceReport {
   figures: GovernanceFigures!
   "Model versions in PRODUCTION now (an experiment's: those its runs produced), newest first, at most 100."
   inProduction: [ModelVersion!]!
+  "Compliance sign-offs of the project's governance reports (any scope or period), oldest first."
+  signOffs: [SignOff!]!
 }
 
 """
@@ -6298,7 +6433,8 @@ extend type Query {
   verifyAuditLog(projectKey: String!): AuditVerification!
   """
   The evidence of a promotion request as one JSON document (format
-  exphub.evidence/v3, or v4 when the hub signs checkpoints of its log):
+  exphub.evidence/v3; v4 when the hub signs checkpoints of its log; v5 when
+  earlier packs of the request were signed off, which it lists):
   model version, lineage back to the raw data with digests, validations, bias
   checks, reproducibility, the digests of the artifacts of the runs it covers,
   policy, approvals and the audit events with their hash chain, anchored in v4
@@ -6306,6 +6442,12 @@ extend type Query {
   project. Check it offline with hubctl evidence verify (--public-key for v4).
   """
   evidencePack(promotionRequestId: ID!): JSON!
+  """
+  The compliance sign-offs of the document whose SHA-256 (64 hex digits, what
+  sha256sum prints for the file) is digest, in the projects the caller may
+  read, oldest first. None for a file changed after its sign-off.
+  """
+  signOffs(digest: String!): [SignOff!]!
 }
 
 extend type Mutation {
@@ -6325,6 +6467,64 @@ extend type Mutation {
   runBiasCheck(input: RunBiasCheckInput!): RunBiasCheckPayload!
   "Compares a rerun's final metrics with the original run's and stores the outcome (contributors)."
   recordReproduction(input: RecordReproductionInput!): RecordReproductionPayload!
+  """
+  Records a compliance reviewer's acceptance or rejection of an evidence pack or
+  a governance report, identified by the SHA-256 of the document as given
+  (auditors only: approvers and admins decide what is reviewed). A pack must
+  verify, hold the evidence the hub gives the caller now, and name links of
+  this hub's log; a report must name its project. The sign-off is an
+  EVIDENCE_SIGNED_OFF event, and later packs of the request list it.
+  Repeating one's latest sign-off of a document returns it unchanged.
+  """
+  signOff(input: SignOffInput!): SignOffPayload!
+}
+
+"What a compliance sign-off is about."
+enum SignOffSubject {
+  "An evidence pack (evidencePack, hubctl evidence fetch)."
+  EVIDENCE_PACK
+  "A governance report as JSON (hubctl report --format json)."
+  GOVERNANCE_REPORT
+}
+
+enum SignOffDecision {
+  ACCEPTED
+  "Rejected, with findings."
+  REJECTED
+}
+
+"A compliance reviewer's verdict on one document, named by its digest."
+type SignOff implements Node {
+  id: ID!
+  projectKey: String!
+  subject: SignOffSubject!
+  "The request whose evidence pack was signed off; null for a governance report."
+  promotionRequest: PromotionRequest
+  "SHA-256 of the document as the reviewer gave it, in hex: what sha256sum prints for the file."
+  digest: String!
+  decision: SignOffDecision!
+  "What the review found; always present for a rejection."
+  findings: String
+  signedBy: String!
+  signedAt: Time!
+}
+
+input SignOffInput {
+  subject: SignOffSubject!
+  "The document exactly as read: its bytes' SHA-256 is what is signed off."
+  document: String!
+  decision: SignOffDecision!
+  "Required to reject; at most 16 KiB."
+  findings: String
+}
+
+type SignOffPayload {
+  signOff: SignOff!
+}
+
+extend enum EventKind {
+  "A compliance sign-off was recorded (payload: signOffId, subject, digest, decision, findings); target: the PromotionRequest, or the Project of a report."
+  EVIDENCE_SIGNED_OFF
 }
 
 extend type Subscription {
@@ -7791,6 +7991,8 @@ func (ec *executionContext) childFields_GovernanceReport(ctx context.Context, fi
 		return ec.fieldContext_GovernanceReport_figures(ctx, field)
 	case "inProduction":
 		return ec.fieldContext_GovernanceReport_inProduction(ctx, field)
+	case "signOffs":
+		return ec.fieldContext_GovernanceReport_signOffs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GovernanceReport", field.Name)
 }
@@ -8309,6 +8511,8 @@ func (ec *executionContext) childFields_PromotionRequest(ctx context.Context, fi
 		return ec.fieldContext_PromotionRequest_closedAt(ctx, field)
 	case "viewerCanDecide":
 		return ec.fieldContext_PromotionRequest_viewerCanDecide(ctx, field)
+	case "signOffs":
+		return ec.fieldContext_PromotionRequest_signOffs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PromotionRequest", field.Name)
 }
@@ -8663,6 +8867,38 @@ func (ec *executionContext) childFields_SetRunTagsPayload(ctx context.Context, f
 		return ec.fieldContext_SetRunTagsPayload_run(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetRunTagsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SignOff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SignOff_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_SignOff_projectKey(ctx, field)
+	case "subject":
+		return ec.fieldContext_SignOff_subject(ctx, field)
+	case "promotionRequest":
+		return ec.fieldContext_SignOff_promotionRequest(ctx, field)
+	case "digest":
+		return ec.fieldContext_SignOff_digest(ctx, field)
+	case "decision":
+		return ec.fieldContext_SignOff_decision(ctx, field)
+	case "findings":
+		return ec.fieldContext_SignOff_findings(ctx, field)
+	case "signedBy":
+		return ec.fieldContext_SignOff_signedBy(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_SignOff_signedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignOff", field.Name)
+}
+
+func (ec *executionContext) childFields_SignOffPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signOff":
+		return ec.fieldContext_SignOffPayload_signOff(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignOffPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_StartRunPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9467,6 +9703,20 @@ func (ec *executionContext) field_Mutation_setRunTags_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SetRunTagsInput, error) {
 			return ec.unmarshalNSetRunTagsInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetRunTagsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_signOff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SignOffInput, error) {
+			return ec.unmarshalNSignOffInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSignOffInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10376,6 +10626,20 @@ func (ec *executionContext) field_Query_searchRuns_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_signOffs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "digest",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["digest"] = arg0
 	return args, nil
 }
 
@@ -15533,6 +15797,38 @@ func (ec *executionContext) fieldContext_GovernanceReport_inProduction(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _GovernanceReport_signOffs(ctx context.Context, field graphql.CollectedField, obj *model.GovernanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GovernanceReport_signOffs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignOffs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.SignOff) graphql.Marshaler {
+			return ec.marshalNSignOff2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GovernanceReport_signOffs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GovernanceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Grant_projectKey(ctx context.Context, field graphql.CollectedField, obj *model.Grant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18837,6 +19133,50 @@ func (ec *executionContext) fieldContext_Mutation_recordReproduction(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_signOff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signOff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SignOff(ctx, fc.Args["input"].(model.SignOffInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignOffPayload) graphql.Marshaler {
+			return ec.marshalNSignOffPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSignOffPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signOff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOffPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_signOff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createValidationSuite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21009,6 +21349,38 @@ func (ec *executionContext) fieldContext_PromotionRequest_viewerCanDecide(_ cont
 	return graphql.NewScalarFieldContext("PromotionRequest", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _PromotionRequest_signOffs(ctx context.Context, field graphql.CollectedField, obj *store.PromotionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromotionRequest_signOffs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PromotionRequest().SignOffs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.SignOff) graphql.Marshaler {
+			return ec.marshalNSignOff2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromotionRequest_signOffs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromotionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PromotionRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PromotionRequestConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21967,6 +22339,50 @@ func (ec *executionContext) fieldContext_Query_evidencePack(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_evidencePack_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_signOffs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_signOffs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SignOffs(ctx, fc.Args["digest"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.SignOff) graphql.Marshaler {
+			return ec.marshalNSignOff2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_signOffs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_signOffs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25034,6 +25450,254 @@ func (ec *executionContext) fieldContext_SetRunTagsPayload_run(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Run(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignOff_id(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOff", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SignOff_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOff", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignOff_subject(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.SignOffSubject) graphql.Marshaler {
+			return ec.marshalNSignOffSubject2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOff", field, false, false, "SignOffSubject")
+}
+
+func (ec *executionContext) _SignOff_promotionRequest(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_promotionRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SignOff().PromotionRequest(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PromotionRequest) graphql.Marshaler {
+			return ec.marshalOPromotionRequest2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_promotionRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignOff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignOff_digest(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_digest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOff", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignOff_decision(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SignOff().Decision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SignOffDecision) graphql.Marshaler {
+			return ec.marshalNSignOffDecision2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSignOffDecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOff", field, true, true, "SignOffDecision")
+}
+
+func (ec *executionContext) _SignOff_findings(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SignOff().Findings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOff", field, true, true, "String")
+}
+
+func (ec *executionContext) _SignOff_signedBy(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_signedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SignOff().SignedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_signedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOff", field, true, true, "String")
+}
+
+func (ec *executionContext) _SignOff_signedAt(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOff_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SignOff().SignedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOff_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOff", field, true, true, "Time")
+}
+
+func (ec *executionContext) _SignOffPayload_signOff(ctx context.Context, field graphql.CollectedField, obj *model.SignOffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOffPayload_signOff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignOff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SignOff) graphql.Marshaler {
+			return ec.marshalNSignOff2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOffPayload_signOff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignOffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOff(ctx, field)
 		},
 	}
 	return fc, nil
@@ -29902,6 +30566,69 @@ func UnmarshalSetRunTagsInput(ctx context.Context, raw any) (model.SetRunTagsInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSignOffInput(ctx context.Context, obj any) (model.SignOffInput, error) {
+	var it model.SignOffInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subject", "document", "decision", "findings"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNSignOffSubject2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffSubject(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "document":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("document"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Document = data
+		case "decision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
+			data, err := ec.unmarshalNSignOffDecision2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSignOffDecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decision = data
+		case "findings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findings"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Findings = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignOffInput unmarshals raw into the SignOffInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignOffInput(ctx context.Context, raw any) (model.SignOffInput, error) {
+	var out model.SignOffInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignOffInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStartRunInput(ctx context.Context, obj any) (model.StartRunInput, error) {
 	var it model.StartRunInput
 	if obj == nil {
@@ -30166,6 +30893,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ValidationRun(ctx, sel, obj)
+	case store.SignOff:
+		return ec._SignOff(ctx, sel, &obj)
+	case *store.SignOff:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SignOff(ctx, sel, obj)
 	case store.Run:
 		return ec._Run(ctx, sel, &obj)
 	case *store.Run:
@@ -32276,6 +33010,11 @@ func (ec *executionContext) _GovernanceReport(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "signOffs":
+			out.Values[i] = ec._GovernanceReport_signOffs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33558,6 +34297,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "signOff":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signOff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createValidationSuite":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createValidationSuite(ctx, field)
@@ -34196,6 +34942,12 @@ func (ec *executionContext) _PromotionRequest(ctx context.Context, sel ast.Selec
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PromotionRequest_viewerCanDecide(ctx, field, obj)
 				})
+		case "signOffs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PromotionRequest_signOffs(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34488,6 +35240,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_evidencePack(ctx, field)
+				})
+		case "signOffs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_signOffs(ctx, field)
 				})
 		case "lineage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -35638,6 +36396,117 @@ func (ec *executionContext) _SetRunTagsPayload(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("SetRunTagsPayload")
 		case "run":
 			out.Values[i] = ec._SetRunTagsPayload_run(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signOffImplementors = []string{"SignOff", "Node"}
+
+func (ec *executionContext) _SignOff(ctx context.Context, sel ast.SelectionSet, obj *store.SignOff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signOffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignOff")
+		case "id":
+			out.Values[i] = ec._SignOff_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._SignOff_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.Values[i] = ec._SignOff_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "promotionRequest":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SignOff_promotionRequest(ctx, field, obj)
+				})
+		case "digest":
+			out.Values[i] = ec._SignOff_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SignOff_decision(ctx, field, obj)
+				})
+		case "findings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SignOff_findings(ctx, field, obj)
+				})
+		case "signedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SignOff_signedBy(ctx, field, obj)
+				})
+		case "signedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SignOff_signedAt(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signOffPayloadImplementors = []string{"SignOffPayload"}
+
+func (ec *executionContext) _SignOffPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SignOffPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signOffPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignOffPayload")
+		case "signOff":
+			out.Values[i] = ec._SignOffPayload_signOff(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38635,6 +39504,68 @@ func (ec *executionContext) marshalNSetRunTagsPayload2ᚖgithubᚗcomᚋexphub�
 	return ec._SetRunTagsPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSignOff2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.SignOff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignOff2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSignOff2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOff(ctx context.Context, sel ast.SelectionSet, v *store.SignOff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignOff!")
+		return graphql.Null
+	}
+	return ec._SignOff(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSignOffDecision2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSignOffDecision(ctx context.Context, v any) (model.SignOffDecision, error) {
+	var res model.SignOffDecision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignOffDecision2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSignOffDecision(ctx context.Context, sel ast.SelectionSet, v model.SignOffDecision) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSignOffInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSignOffInput(ctx context.Context, v any) (model.SignOffInput, error) {
+	res, err := ec.unmarshalInputSignOffInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignOffPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSignOffPayload(ctx context.Context, sel ast.SelectionSet, v *model.SignOffPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignOffPayload!")
+		return graphql.Null
+	}
+	return ec._SignOffPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSignOffSubject2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffSubject(ctx context.Context, v any) (store.SignOffSubject, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.SignOffSubject(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignOffSubject2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffSubject(ctx context.Context, sel ast.SelectionSet, v store.SignOffSubject) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SignOffSubject!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNSortDirection2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (model.SortDirection, error) {
 	var res model.SortDirection
 	err := res.UnmarshalGQL(v)
@@ -38748,6 +39679,24 @@ func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v an
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
 	res := model.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := model.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Time!")
+		return graphql.Null
+	}
+	_ = sel
+	res := model.MarshalTime(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -39498,6 +40447,13 @@ func (ec *executionContext) unmarshalOProjectFilter2ᚖgithubᚗcomᚋexphubᚋe
 	}
 	res, err := ec.unmarshalInputProjectFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPromotionRequest2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionRequest(ctx context.Context, sel ast.SelectionSet, v *store.PromotionRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PromotionRequest(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPromotionRequestFilter2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPromotionRequestFilter(ctx context.Context, v any) (*model.PromotionRequestFilter, error) {

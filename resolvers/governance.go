@@ -183,6 +183,27 @@ func (r *Resolver) recordReproduction(ctx context.Context, in model.RecordReprod
 	return &model.RecordReproductionPayload{Reproduction: rep}, nil
 }
 
+func (r *Resolver) signOff(ctx context.Context, in model.SignOffInput) (*model.SignOffPayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	so, err := r.Governance.SignOff(ctx, p, governance.SignOffInput{Subject: in.Subject, Document: []byte(in.Document),
+		Decision: string(in.Decision), Findings: deref(in.Findings)})
+	if err != nil {
+		return nil, err
+	}
+	return &model.SignOffPayload{SignOff: so}, nil
+}
+
+func (r *Resolver) signOffsByDigest(ctx context.Context, digest string) ([]*store.SignOff, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Governance.SignOffsByDigest(ctx, p, digest)
+}
+
 func (r *Resolver) governanceReport(ctx context.Context, projectKey, experimentID string, since, until *time.Time) (*model.GovernanceReport, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -215,6 +236,9 @@ func (r *Resolver) governanceReport(ctx context.Context, projectKey, experimentI
 	}
 	if out.InProduction == nil {
 		out.InProduction = []*store.ModelVersion{}
+	}
+	if out.SignOffs = rep.SignOffs; out.SignOffs == nil {
+		out.SignOffs = []*store.SignOff{}
 	}
 	return out, nil
 }

@@ -87,6 +87,11 @@ func (r *mutationResolver) RecordReproduction(ctx context.Context, input model.R
 	return r.recordReproduction(ctx, input)
 }
 
+// SignOff is the resolver for the signOff field.
+func (r *mutationResolver) SignOff(ctx context.Context, input model.SignOffInput) (*model.SignOffPayload, error) {
+	return r.signOff(ctx, input)
+}
+
 // ApproverRole is the resolver for the approverRole field.
 func (r *policyResolver) ApproverRole(ctx context.Context, obj *store.Policy) (model.Role, error) {
 	return model.Role(obj.ApproverRole), nil
@@ -149,6 +154,11 @@ func (r *promotionRequestResolver) ViewerCanDecide(ctx context.Context, obj *sto
 	return r.Governance.CanApprove(p, obj), nil
 }
 
+// SignOffs is the resolver for the signOffs field.
+func (r *promotionRequestResolver) SignOffs(ctx context.Context, obj *store.PromotionRequest) ([]*store.SignOff, error) {
+	return loadersFor(ctx, r.Store).signOffsOf.Load(ctx, obj.ID)
+}
+
 // Policy is the resolver for the policy field.
 func (r *queryResolver) Policy(ctx context.Context, projectKey string, version *int) (*store.Policy, error) {
 	return r.policy(ctx, projectKey, version)
@@ -184,6 +194,11 @@ func (r *queryResolver) EvidencePack(ctx context.Context, promotionRequestID str
 	return r.evidencePack(ctx, promotionRequestID)
 }
 
+// SignOffs is the resolver for the signOffs field.
+func (r *queryResolver) SignOffs(ctx context.Context, digest string) ([]*store.SignOff, error) {
+	return r.signOffsByDigest(ctx, digest)
+}
+
 // LatestReproduction is the resolver for the latestReproduction field.
 func (r *reproducibilityResolver) LatestReproduction(ctx context.Context, obj *governance.Reproducibility) (*store.Reproduction, error) {
 	return loadersFor(ctx, r.Store).latestReproduction.Load(ctx, obj.RunID)
@@ -197,6 +212,37 @@ func (r *reproductionResolver) OriginalRun(ctx context.Context, obj *store.Repro
 // ReproductionRun is the resolver for the reproductionRun field.
 func (r *reproductionResolver) ReproductionRun(ctx context.Context, obj *store.Reproduction) (*store.Run, error) {
 	return loadersFor(ctx, r.Store).run.Load(ctx, obj.ReproductionRunID)
+}
+
+// PromotionRequest is the resolver for the promotionRequest field.
+func (r *signOffResolver) PromotionRequest(ctx context.Context, obj *store.SignOff) (*store.PromotionRequest, error) {
+	if obj.Subject != store.SignOffEvidencePack {
+		return nil, nil
+	}
+	return loadersFor(ctx, r.Store).promotion.Load(ctx, obj.SubjectID)
+}
+
+// Decision is the resolver for the decision field.
+func (r *signOffResolver) Decision(ctx context.Context, obj *store.SignOff) (model.SignOffDecision, error) {
+	return model.SignOffDecision(obj.Decision), nil
+}
+
+// Findings is the resolver for the findings field.
+func (r *signOffResolver) Findings(ctx context.Context, obj *store.SignOff) (*string, error) {
+	if obj.Findings == "" {
+		return nil, nil
+	}
+	return &obj.Findings, nil
+}
+
+// SignedBy is the resolver for the signedBy field.
+func (r *signOffResolver) SignedBy(ctx context.Context, obj *store.SignOff) (string, error) {
+	return obj.CreatedBy, nil
+}
+
+// SignedAt is the resolver for the signedAt field.
+func (r *signOffResolver) SignedAt(ctx context.Context, obj *store.SignOff) (*time.Time, error) {
+	return &obj.CreatedAt, nil
 }
 
 // PromotionUpdated is the resolver for the promotionUpdated field.
@@ -228,10 +274,14 @@ func (r *Resolver) Reproducibility() graph.ReproducibilityResolver {
 // Reproduction returns graph.ReproductionResolver implementation.
 func (r *Resolver) Reproduction() graph.ReproductionResolver { return &reproductionResolver{r} }
 
+// SignOff returns graph.SignOffResolver implementation.
+func (r *Resolver) SignOff() graph.SignOffResolver { return &signOffResolver{r} }
+
 type (
 	biasCheckResolver        struct{ *Resolver }
 	policyResolver           struct{ *Resolver }
 	promotionRequestResolver struct{ *Resolver }
 	reproducibilityResolver  struct{ *Resolver }
 	reproductionResolver     struct{ *Resolver }
+	signOffResolver          struct{ *Resolver }
 )

@@ -37,17 +37,20 @@ type loaders struct {
 	reproducibility *dataloadgen.Loader[string, *governance.Reproducibility]
 	// latestReproduction is nil for a run never reproduced.
 	latestReproduction *dataloadgen.Loader[string, *store.Reproduction]
-	health             *dataloadgen.Loader[string, lineage.Health]
-	runList            *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
-	metrics            *dataloadgen.Loader[string, []*store.Metric]
-	history            *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
-	job                *dataloadgen.Loader[string, *store.Job]
-	versionColumns     *dataloadgen.Loader[string, []string]
-	jobs               map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Job]
-	datasets           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Dataset]
-	runs               map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
-	versions           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
-	modelVersions      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
+	signOff            *dataloadgen.Loader[string, *store.SignOff]
+	// signOffsOf are the sign-offs of a promotion request or a project.
+	signOffsOf     *dataloadgen.Loader[string, []*store.SignOff]
+	health         *dataloadgen.Loader[string, lineage.Health]
+	runList        *dataloadgen.Loader[runListKey, store.Conn[*store.Run]]
+	metrics        *dataloadgen.Loader[string, []*store.Metric]
+	history        *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
+	job            *dataloadgen.Loader[string, *store.Job]
+	versionColumns *dataloadgen.Loader[string, []string]
+	jobs           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Job]
+	datasets       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Dataset]
+	runs           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
+	versions       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
+	modelVersions  map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
 }
 
 type loadersKey struct{}
@@ -117,6 +120,17 @@ func newLoaders(s *store.Store) *loaders {
 			out := make([]*governance.Reproducibility, len(sts))
 			for i, st := range sts {
 				out[i] = governance.ReproducibilityOf(st)
+			}
+			return out, err
+		})),
+		signOff: dataloadgen.NewLoader(byID(store.KindSignOff, s.SignOffsByIDs)),
+		signOffsOf: dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([][]*store.SignOff, error) {
+			m, err := s.SignOffsOf(ctx, ids)
+			out := make([][]*store.SignOff, len(ids))
+			for i, id := range ids {
+				if out[i] = m[id]; out[i] == nil {
+					out[i] = []*store.SignOff{}
+				}
 			}
 			return out, err
 		})),

@@ -187,6 +187,8 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		n, project, err = loadNode(ctx, l.reproduction.Load, id, func(v *store.Reproduction) string { return v.ProjectKey })
 	case store.KindJob:
 		n, project, err = loadNode(ctx, l.job.Load, id, func(v *store.Job) string { return v.ProjectKey })
+	case store.KindSignOff:
+		n, project, err = loadNode(ctx, l.signOff.Load, id, func(v *store.SignOff) string { return v.ProjectKey })
 	default:
 		return nil, errs.NotFound
 	}

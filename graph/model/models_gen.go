@@ -235,6 +235,8 @@ type GovernanceReport struct {
 	Figures     *GovernanceFigures `json:"figures"`
 	// Model versions in PRODUCTION now (an experiment's: those its runs produced), newest first, at most 100.
 	InProduction []*store.ModelVersion `json:"inProduction"`
+	// Compliance sign-offs of the project's governance reports (any scope or period), oldest first.
+	SignOffs []*store.SignOff `json:"signOffs"`
 }
 
 type Grant struct {
@@ -672,6 +674,19 @@ type SetRunTagsPayload struct {
 	Run *store.Run `json:"run"`
 }
 
+type SignOffInput struct {
+	Subject store.SignOffSubject `json:"subject"`
+	// The document exactly as read: its bytes' SHA-256 is what is signed off.
+	Document string          `json:"document"`
+	Decision SignOffDecision `json:"decision"`
+	// Required to reject; at most 16 KiB.
+	Findings *string `json:"findings,omitempty"`
+}
+
+type SignOffPayload struct {
+	SignOff *store.SignOff `json:"signOff"`
+}
+
 type StartRunInput struct {
 	ExperimentID string  `json:"experimentId"`
 	Name         *string `json:"name,omitempty"`
@@ -879,6 +894,8 @@ const (
 	NodeKindBiasCheck        NodeKind = "BIAS_CHECK"
 	NodeKindPolicy           NodeKind = "POLICY"
 	NodeKindReproduction     NodeKind = "REPRODUCTION"
+	// A compliance reviewer's sign-off of an evidence pack or a governance report.
+	NodeKindSignOff NodeKind = "SIGN_OFF"
 	// A node in a project the caller may not read; it has no name and no real id.
 	NodeKindRedacted NodeKind = "REDACTED"
 )
@@ -898,12 +915,13 @@ var AllNodeKind = []NodeKind{
 	NodeKindBiasCheck,
 	NodeKindPolicy,
 	NodeKindReproduction,
+	NodeKindSignOff,
 	NodeKindRedacted,
 }
 
 func (e NodeKind) IsValid() bool {
 	switch e {
-	case NodeKindProject, NodeKindExperiment, NodeKindRun, NodeKindDataset, NodeKindDatasetVersion, NodeKindModel, NodeKindModelVersion, NodeKindJob, NodeKindValidationSuite, NodeKindValidationRun, NodeKindPromotionRequest, NodeKindBiasCheck, NodeKindPolicy, NodeKindReproduction, NodeKindRedacted:
+	case NodeKindProject, NodeKindExperiment, NodeKindRun, NodeKindDataset, NodeKindDatasetVersion, NodeKindModel, NodeKindModelVersion, NodeKindJob, NodeKindValidationSuite, NodeKindValidationRun, NodeKindPromotionRequest, NodeKindBiasCheck, NodeKindPolicy, NodeKindReproduction, NodeKindSignOff, NodeKindRedacted:
 		return true
 	}
 	return false
@@ -1291,6 +1309,62 @@ func (e *RunStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e RunStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SignOffDecision string
+
+const (
+	SignOffDecisionAccepted SignOffDecision = "ACCEPTED"
+	// Rejected, with findings.
+	SignOffDecisionRejected SignOffDecision = "REJECTED"
+)
+
+var AllSignOffDecision = []SignOffDecision{
+	SignOffDecisionAccepted,
+	SignOffDecisionRejected,
+}
+
+func (e SignOffDecision) IsValid() bool {
+	switch e {
+	case SignOffDecisionAccepted, SignOffDecisionRejected:
+		return true
+	}
+	return false
+}
+
+func (e SignOffDecision) String() string {
+	return string(e)
+}
+
+func (e *SignOffDecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SignOffDecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SignOffDecision", str)
+	}
+	return nil
+}
+
+func (e SignOffDecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SignOffDecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SignOffDecision) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

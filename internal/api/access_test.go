@@ -29,6 +29,9 @@ type accessCase struct {
 	// consumes (a fresh run) through the store.
 	vars func(t *testing.T, st *store.Store, f *fixture) map[string]any
 	op   string
+	// only: the operation needs exactly min (a sign-off needs the auditor,
+	// whom no other role includes).
+	only bool
 	// hidden is the answer to a caller with no role.
 	hidden hidden
 	// check inspects a successful answer.
@@ -57,6 +60,22 @@ func accessCases() []accessCase {
 	}
 	// request opens a promotion request for the fixture's version, by
 	// alice under a policy of one approval and no other check.
+	// report is a governance report of the fixture's project, as a
+	// document to sign off.
+	report := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
+		return map[string]any{"report": `{"governanceReport":{"projectKey":"` + f.key + `"}}`}
+	}
+	// signedOff records a sign-off of a report of the fixture's project,
+	// by its auditor.
+	signedOff := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
+		p := must(st.ProjectByKey(ctxT(t), f.key)).of(t)
+		d := sha("report-" + f.key)
+		if _, _, err := st.RecordSignOff(ctxT(t), "an-auditor", store.SignOff{ProjectKey: f.key, Subject: store.SignOffGovernanceReport,
+			SubjectID: p.ID, Digest: d, Decision: "ACCEPTED", Findings: "seen"}); err != nil {
+			t.Fatal(err)
+		}
+		return map[string]any{"signedDigest": d}
+	}
 	request := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
 		ctx := ctxT(t)
 		if _, _, err := st.SetPolicy(ctx, owner, f.key, store.PolicyInput{RequiredApprovals: 1, ApproverRole: store.ApproverRoleApprover, Stages: []store.ModelStage{store.StageStaging}}); err != nil {
@@ -117,6 +136,9 @@ func accessCases() []accessCase {
 		{name: "query evidencePack", min: auth.RoleAuditor, vars: request, hidden: hiddenNotFound,
 			op:    `query($pr: ID!) { evidencePack(promotionRequestId: $pr) }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, f.mv, f.run) }},
+		{name: "query signOffs", min: auth.RoleViewer, vars: signedOff, hidden: hiddenAbsent,
+			op:    `query($signedDigest: String!) { signOffs(digest: $signedDigest) { projectKey decision findings } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, f.key, `"findings":"seen"`) }},
 
 		// ------------------------------------------------ mutations
 		{name: "mutation createProject", min: auth.RoleAdmin, vars: plain, hidden: hiddenForbidden,
@@ -164,6 +186,12 @@ func accessCases() []accessCase {
 		{name: "mutation approvePromotion", min: auth.RoleApprover, vars: request, hidden: hiddenNotFound,
 			op:    `mutation($pr: ID!) { approvePromotion(input: {promotionRequestId: $pr}) { promoted promotionRequest { status } } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"promoted":true`) }},
+		{name: "mutation signOff", min: auth.RoleAuditor, only: true, vars: report, hidden: hiddenForbidden,
+			op: `mutation($report: String!) { signOff(input: {subject: GOVERNANCE_REPORT, document: $report, decision: ACCEPTED}) {
+				signOff { projectKey decision signedBy } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) {
+				has(t, d, f.key, `"decision":"ACCEPTED"`, `"signedBy":"caller"`)
+			}},
 		{name: "mutation rejectPromotion", min: auth.RoleApprover, vars: request, hidden: hiddenNotFound,
 			op:    `mutation($pr: ID!) { rejectPromotion(input: {promotionRequestId: $pr, comment: "no"}) { promotionRequest { status } } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"status":"REJECTED"`) }},
@@ -219,7 +247,11 @@ func TestAccessTable(t *testing.T) {
 					before := stateOf(t, f.key)
 					res := h.gql(t, token(t, "caller", grants), c.op, vars)
 
-					if r.role.Allows(c.min) {
+					allowed := r.role.Allows(c.min)
+					if c.only {
+						allowed = r.role == c.min
+					}
+					if allowed {
 						if res.code() != "" || res.Status != 200 {
 							t.Fatalf("role %s: want allowed, got %s", r.name, res.Raw)
 						}

@@ -198,6 +198,10 @@ func setComplexity(c *graph.ComplexityRoot) {
 	// store.MaxReportProduction versions in production.
 	c.Query.GovernanceReport = func(child int, _ string, _ *string, _, _ *time.Time) int { return costAdd(child, ImpactCost) }
 	c.GovernanceReport.InProduction = func(child int) int { return listCost(child, store.MaxReportProduction) }
+	// Sign-offs: the latest store.MaxSignOffs of a subject or a digest.
+	signOffs := func(child int) int { return listCost(child, store.MaxSignOffs) }
+	c.GovernanceReport.SignOffs, c.PromotionRequest.SignOffs = signOffs, signOffs
+	c.Query.SignOffs = func(child int, _ string) int { return signOffs(child) }
 }
 
 // ImpactCost is the complexity of one impact query: ten fit in the default

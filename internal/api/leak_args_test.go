@@ -83,6 +83,11 @@ func loadLeakPools(t *testing.T, f *leakFixture) *leakPools {
 		map[string]any{"ks": p.keys})).of(t) {
 		p.records = append(p.records, map[string]any{"column": r["column"]})
 	}
+	// A digest argument takes the digests signed off on either side.
+	for _, r := range must(neo4jQuery(t, `MATCH (so:SignOff) WHERE so.projectKey IN $ks RETURN DISTINCT so.digest AS digest ORDER BY digest`,
+		map[string]any{"ks": p.keys})).of(t) {
+		p.records = append(p.records, map[string]any{"digest": r["digest"]})
+	}
 	p.expsOfA = slices.DeleteFunc(slices.Clone(p.byLabel["Experiment"]), func(id string) bool { return p.side[id] != "A" })
 	p.search = []string{f.a, f.hk, f.hm, "h-project-" + f.hm, "h-table-" + f.hm, "h-exp-" + f.hm, "h-model-" + f.hm}
 	p.anchors = []string{f.aV1, f.aProducedByH, f.hV1}

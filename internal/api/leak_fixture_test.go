@@ -86,6 +86,7 @@ const (
 	leakBias     = `mutation($in: RunBiasCheckInput!) { runBiasCheck(input: $in) { biasCheck { id sha256 } } }`
 	leakRepro    = `mutation($a: ID!, $b: ID!) { recordReproduction(input: {originalRunId: $a, reproductionRunId: $b, tolerance: 0.01}) { reproduction { id status } } }`
 	leakRunValid = `mutation($s: ID!, $v: ID!) { runValidation(input: {suiteId: $s, datasetVersionId: $v}) { validationRun { id } } }`
+	leakSignOff  = `mutation($in: SignOffInput!) { signOff(input: $in) { signOff { id } } }`
 )
 
 // leakMarker is a random lowercase tag.
@@ -331,6 +332,23 @@ func buildLeakFixture(t *testing.T, h *hub) *leakFixture {
 	f.aPR2 = req(aw, f.aMV2, "STAGING", "a-just2-"+am)
 	f.hPR = req(hw, f.hMV, "STAGING", "h-just-"+hm)
 	f.do(t, hDecider, leakApprove, map[string]any{"id": f.hPR, "c": "h-comment-" + hm}, nil)
+
+	// Sign-offs: each project's auditor signs off its pack, and H's its
+	// governance report, with findings that carry the marker.
+	signOff := func(tok, subject string, doc []byte, decision, findings string) {
+		in := map[string]any{"subject": subject, "document": string(doc), "decision": decision, "findings": findings}
+		f.do(t, tok, leakSignOff, map[string]any{"in": in}, nil)
+	}
+	pack := func(tok, pr string) []byte {
+		var out struct{ EvidencePack json.RawMessage }
+		f.do(t, tok, `query($id: ID!) { evidencePack(promotionRequestId: $id) }`, map[string]any{"id": pr}, &out)
+		return out.EvidencePack
+	}
+	aAuditor := token(t, "aauditor-"+am, map[string]auth.Role{a: auth.RoleAuditor})
+	hAuditor := token(t, "hauditor-"+hm, map[string]auth.Role{H: auth.RoleAuditor})
+	signOff(aAuditor, "EVIDENCE_PACK", pack(aAuditor, f.aPR1), "ACCEPTED", "a-findings-"+am)
+	signOff(hAuditor, "EVIDENCE_PACK", pack(hAuditor, f.hPR), "REJECTED", "h-findings-"+hm)
+	signOff(hAuditor, "GOVERNANCE_REPORT", []byte(`{"governanceReport":{"projectKey":"`+H+`","note":"h-report-`+hm+`"}}`), "ACCEPTED", "h-report-findings-"+hm)
 	return f
 }
 

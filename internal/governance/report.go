@@ -30,6 +30,8 @@ type Report struct {
 	// InProduction are the model versions in PRODUCTION now (at most
 	// store.MaxReportProduction), most recently registered first.
 	InProduction []*store.ModelVersion
+	// SignOffs are the sign-offs of the project's reports, oldest first.
+	SignOffs []*store.SignOff
 }
 
 // GovernanceReport computes the figures of a report for an auditor,
@@ -81,5 +83,10 @@ func (s *Service) GovernanceReport(ctx context.Context, p *auth.Principal, in Re
 			out.InProduction = append(out.InProduction, v)
 		}
 	}
-	return out, nil
+	prj, err := s.store.ProjectByKey(ctx, in.ProjectKey)
+	if err != nil || prj == nil {
+		return out, err
+	}
+	out.SignOffs, err = s.SignOffsOf(ctx, prj.ID)
+	return out, err
 }

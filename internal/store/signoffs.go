@@ -14,6 +14,8 @@ import (
 // of a governance report.
 const EventEvidenceSignedOff EventKind = "EVIDENCE_SIGNED_OFF"
 
+func init() { EventKinds = append(EventKinds, EventEvidenceSignedOff) }
+
 // SignOffSubject is what a sign-off is about.
 type SignOffSubject string
 
@@ -103,13 +105,19 @@ func (s *Store) RecordSignOff(ctx context.Context, actor string, in SignOff) (so
 	return r.so, r.created, err
 }
 
-// SignOffsOf returns the sign-offs of each subject (promotion requests,
-// projects), oldest first.
+// MaxSignOffs bounds the sign-offs listed for one subject: the latest.
+const MaxSignOffs = 100
+
+// SignOffsOf returns the latest MaxSignOffs sign-offs of each subject
+// (promotion requests, projects), oldest first.
 func (s *Store) SignOffsOf(ctx context.Context, subjectIDs []string) (map[string][]*SignOff, error) {
 	return read(ctx, s, func(tx *txn) (map[string][]*SignOff, error) {
 		recs, err := tx.run(`
-			MATCH (so:SignOff) WHERE so.subjectId IN $ids
-			RETURN so{.*} AS so ORDER BY so.createdAt, so.id`, map[string]any{"ids": subjectIDs})
+			UNWIND $ids AS id
+			CALL { WITH id
+				MATCH (so:SignOff {subjectId: id})
+				RETURN so ORDER BY so.createdAt DESC, so.id DESC LIMIT $limit }
+			RETURN so{.*} AS so ORDER BY so.createdAt, so.id`, map[string]any{"ids": subjectIDs, "limit": MaxSignOffs})
 		if err != nil {
 			return nil, err
 		}
@@ -122,16 +130,13 @@ func (s *Store) SignOffsOf(ctx context.Context, subjectIDs []string) (map[string
 	})
 }
 
-// MaxSignOffsByDigest bounds SignOffsByDigest.
-const MaxSignOffsByDigest = 100
-
 // SignOffsByDigest returns the sign-offs of the document with the digest
 // in the projects scope may read, oldest first, at most
-// MaxSignOffsByDigest.
+// MaxSignOffs.
 func (s *Store) SignOffsByDigest(ctx context.Context, digest string, scope Scope) ([]*SignOff, error) {
 	return read(ctx, s, func(tx *txn) ([]*SignOff, error) {
 		params := scope.params()
-		params["digest"], params["limit"] = digest, MaxSignOffsByDigest
+		params["digest"], params["limit"] = digest, MaxSignOffs
 		recs, err := tx.run(`
 			MATCH (so:SignOff {digest: $digest}) WHERE $allProjects OR so.projectKey IN $projectKeys
 			RETURN so{.*} AS so ORDER BY so.createdAt, so.id LIMIT $limit`, params)

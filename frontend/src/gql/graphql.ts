@@ -516,6 +516,8 @@ export type EventKind =
   | 'BIAS_CHECK_RECORDED'
   | 'DATASET_REGISTERED'
   | 'DATASET_VERSION_REGISTERED'
+  /** A compliance sign-off was recorded (payload: signOffId, subject, digest, decision, findings); target: the PromotionRequest, or the Project of a report. */
+  | 'EVIDENCE_SIGNED_OFF'
   | 'EXPERIMENT_CREATED'
   /** An OpenLineage event named a job the hub did not know (payload: namespace, name). */
   | 'JOB_CREATED'
@@ -680,6 +682,8 @@ export type GovernanceReport = {
   /** Model versions in PRODUCTION now (an experiment's: those its runs produced), newest first, at most 100. */
   inProduction: Array<ModelVersion>;
   projectKey: Scalars['String']['output'];
+  /** Compliance sign-offs of the project's governance reports (any scope or period), oldest first. */
+  signOffs: Array<SignOff>;
   /** Null: from the beginning. */
   since?: Maybe<Scalars['Time']['output']>;
   until: Scalars['Time']['output'];
@@ -1057,6 +1061,16 @@ export type Mutation = {
   /** Sets a project's promotion policy (admins); a new version when it differs from the current one. */
   setPolicy: SetPolicyPayload;
   setRunTags: SetRunTagsPayload;
+  /**
+   * Records a compliance reviewer's acceptance or rejection of an evidence pack or
+   * a governance report, identified by the SHA-256 of the document as given
+   * (auditors only: approvers and admins decide what is reviewed). A pack must
+   * verify, hold the evidence the hub gives the caller now, and name links of
+   * this hub's log; a report must name its project. The sign-off is an
+   * EVIDENCE_SIGNED_OFF event, and later packs of the request list it.
+   * Repeating one's latest sign-off of a document returns it unchanged.
+   */
+  signOff: SignOffPayload;
   startRun: StartRunPayload;
   updateRunStatus: UpdateRunStatusPayload;
   updateValidationSuite: UpdateValidationSuitePayload;
@@ -1173,6 +1187,11 @@ export type MutationSetRunTagsArgs = {
 };
 
 
+export type MutationSignOffArgs = {
+  input: SignOffInput;
+};
+
+
 export type MutationStartRunArgs = {
   input: StartRunInput;
 };
@@ -1208,6 +1227,8 @@ export type NodeKind =
   | 'REDACTED'
   | 'REPRODUCTION'
   | 'RUN'
+  /** A compliance reviewer's sign-off of an evidence pack or a governance report. */
+  | 'SIGN_OFF'
   | 'VALIDATION_RUN'
   | 'VALIDATION_SUITE';
 
@@ -1385,6 +1406,8 @@ export type PromotionRequest = Node & {
   requiredApprovals: Scalars['Int']['output'];
   /** Copied from the policy version at request time. */
   requiredGroups: Array<GroupRequirement>;
+  /** Compliance sign-offs of this request's evidence packs, oldest first. */
+  signOffs: Array<SignOff>;
   status: PromotionStatus;
   targetStage: ModelStage;
   /** Who started the training run, when known (separation of duties). */
@@ -1478,7 +1501,8 @@ export type Query = {
   datasets: DatasetConnection;
   /**
    * The evidence of a promotion request as one JSON document (format
-   * exphub.evidence/v3, or v4 when the hub signs checkpoints of its log):
+   * exphub.evidence/v3; v4 when the hub signs checkpoints of its log; v5 when
+   * earlier packs of the request were signed off, which it lists):
    * model version, lineage back to the raw data with digests, validations, bias
    * checks, reproducibility, the digests of the artifacts of the runs it covers,
    * policy, approvals and the audit events with their hash chain, anchored in v4
@@ -1553,6 +1577,12 @@ export type Query = {
    * is BAD_USER_INPUT naming its column.
    */
   searchRuns: RunConnection;
+  /**
+   * The compliance sign-offs of the document whose SHA-256 (64 hex digits, what
+   * sha256sum prints for the file) is digest, in the projects the caller may
+   * read, oldest first. None for a file changed after its sign-off.
+   */
+  signOffs: Array<SignOff>;
   /** Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first. */
   validationRuns: ValidationRunConnection;
   /** Walks the event log's hash chain and reports the first broken link; auditors, approvers and admins of projectKey. */
@@ -1733,6 +1763,11 @@ export type QuerySearchRunsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<Scalars['String']['input']>>;
   projectKey: Scalars['String']['input'];
+};
+
+
+export type QuerySignOffsArgs = {
+  digest: Scalars['String']['input'];
 };
 
 
@@ -2156,6 +2191,49 @@ export type SetRunTagsPayload = {
   run: Run;
 };
 
+/** A compliance reviewer's verdict on one document, named by its digest. */
+export type SignOff = Node & {
+  __typename?: 'SignOff';
+  decision: SignOffDecision;
+  /** SHA-256 of the document as the reviewer gave it, in hex: what sha256sum prints for the file. */
+  digest: Scalars['String']['output'];
+  /** What the review found; always present for a rejection. */
+  findings?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  projectKey: Scalars['String']['output'];
+  /** The request whose evidence pack was signed off; null for a governance report. */
+  promotionRequest?: Maybe<PromotionRequest>;
+  signedAt: Scalars['Time']['output'];
+  signedBy: Scalars['String']['output'];
+  subject: SignOffSubject;
+};
+
+export type SignOffDecision =
+  | 'ACCEPTED'
+  /** Rejected, with findings. */
+  | 'REJECTED';
+
+export type SignOffInput = {
+  decision: SignOffDecision;
+  /** The document exactly as read: its bytes' SHA-256 is what is signed off. */
+  document: Scalars['String']['input'];
+  /** Required to reject; at most 16 KiB. */
+  findings?: InputMaybe<Scalars['String']['input']>;
+  subject: SignOffSubject;
+};
+
+export type SignOffPayload = {
+  __typename?: 'SignOffPayload';
+  signOff: SignOff;
+};
+
+/** What a compliance sign-off is about. */
+export type SignOffSubject =
+  /** An evidence pack (evidencePack, hubctl evidence fetch). */
+  | 'EVIDENCE_PACK'
+  /** A governance report as JSON (hubctl report --format json). */
+  | 'GOVERNANCE_REPORT';
+
 export type SortDirection =
   | 'ASC'
   | 'DESC';
@@ -2428,7 +2506,7 @@ export type RunArtifactsQueryVariables = Exact<{
 }>;
 
 
-export type RunArtifactsQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run', id: string, artifacts: Array<{ __typename?: 'RunArtifact', path: string, name: string, isDir: boolean, size?: number | null, sha256?: string | null, downloadUrl?: string | null }> } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type RunArtifactsQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run', id: string, artifacts: Array<{ __typename?: 'RunArtifact', path: string, name: string, isDir: boolean, size?: number | null, sha256?: string | null, downloadUrl?: string | null }> } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ColumnLineageQueryVariables = Exact<{
   versionId: Scalars['ID']['input'];
@@ -2443,7 +2521,7 @@ export type EvidenceObjectsQueryVariables = Exact<{
 }>;
 
 
-export type EvidenceObjectsQuery = { __typename?: 'Query', nodes: Array<{ __typename: 'BiasCheck', id: string } | { __typename: 'Dataset', id: string } | { __typename: 'DatasetVersion', version: string, id: string, dataset: { __typename?: 'Dataset', id: string, name: string } } | { __typename: 'Experiment', id: string } | { __typename: 'Job', id: string } | { __typename: 'Model', id: string } | { __typename: 'ModelVersion', id: string } | { __typename: 'Policy', id: string } | { __typename: 'Project', id: string } | { __typename: 'PromotionRequest', id: string } | { __typename: 'Reproduction', id: string } | { __typename: 'Run', name: string, id: string } | { __typename: 'ValidationRun', suiteName: string, id: string, datasetVersion: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } } } | { __typename: 'ValidationSuite', id: string } | null> };
+export type EvidenceObjectsQuery = { __typename?: 'Query', nodes: Array<{ __typename: 'BiasCheck', id: string } | { __typename: 'Dataset', id: string } | { __typename: 'DatasetVersion', version: string, id: string, dataset: { __typename?: 'Dataset', id: string, name: string } } | { __typename: 'Experiment', id: string } | { __typename: 'Job', id: string } | { __typename: 'Model', id: string } | { __typename: 'ModelVersion', id: string } | { __typename: 'Policy', id: string } | { __typename: 'Project', id: string } | { __typename: 'PromotionRequest', id: string } | { __typename: 'Reproduction', id: string } | { __typename: 'Run', name: string, id: string } | { __typename: 'SignOff', id: string } | { __typename: 'ValidationRun', suiteName: string, id: string, datasetVersion: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } } } | { __typename: 'ValidationSuite', id: string } | null> };
 
 export type PromotionUpdatedSubscriptionVariables = Exact<{
   projectKey: Scalars['String']['input'];
@@ -2484,7 +2562,7 @@ export type VersionValidationRunsQueryVariables = Exact<{
 }>;
 
 
-export type VersionValidationRunsQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion', id: string, qualityStatus?: ValidationStatus | null, health: Health, validationRuns: { __typename?: 'ValidationRunConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationRunEdge', node: { __typename?: 'ValidationRun', id: string, status: ValidationStatus, suiteName: string, suiteVersion?: number | null, engine: string, engineVersion?: string | null, startedAt: string, finishedAt?: string | null, createdBy: string, rowCount?: number | null, sha256?: string | null, error?: { __typename?: 'ValidationRunError', code: ValidationErrorCode, message: string, row?: number | null, column?: string | null } | null, statistics?: { __typename?: 'ValidationStatistics', evaluated: number, passed: number, failed: number, errored: number } | null, results: Array<{ __typename?: 'RuleResult', index: number, type: string, name?: string | null, column?: string | null, columns: Array<string>, severity: RuleSeverity, verdict: RuleVerdict, observed?: Record<string, unknown> | null, elementCount: number, unexpectedCount: number, unexpectedPercent?: number | null, unexpectedSample: Array<Record<string, unknown>>, message?: string | null }> } }> } } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type VersionValidationRunsQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion', id: string, qualityStatus?: ValidationStatus | null, health: Health, validationRuns: { __typename?: 'ValidationRunConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationRunEdge', node: { __typename?: 'ValidationRun', id: string, status: ValidationStatus, suiteName: string, suiteVersion?: number | null, engine: string, engineVersion?: string | null, startedAt: string, finishedAt?: string | null, createdBy: string, rowCount?: number | null, sha256?: string | null, error?: { __typename?: 'ValidationRunError', code: ValidationErrorCode, message: string, row?: number | null, column?: string | null } | null, statistics?: { __typename?: 'ValidationStatistics', evaluated: number, passed: number, failed: number, errored: number } | null, results: Array<{ __typename?: 'RuleResult', index: number, type: string, name?: string | null, column?: string | null, columns: Array<string>, severity: RuleSeverity, verdict: RuleVerdict, observed?: Record<string, unknown> | null, elementCount: number, unexpectedCount: number, unexpectedPercent?: number | null, unexpectedSample: Array<Record<string, unknown>>, message?: string | null }> } }> } } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type RecentEventsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2511,7 +2589,7 @@ export type PromotionRequestQueryVariables = Exact<{
 }>;
 
 
-export type PromotionRequestQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest', id: string, projectKey: string, status: PromotionStatus, fromStage: ModelStage, targetStage: ModelStage, governedAlias?: string | null, justification: string, requestedBy: string, requestedAt: string, trainedBy?: string | null, checkedAt: string, closedAt?: string | null, approvalCount: number, requiredApprovals: number, viewerCanDecide: boolean, approvalsValidFor?: number | null, approvalsOutstanding?: string | null, requiredGroups: Array<{ __typename?: 'GroupRequirement', group: string, approvals: number }>, modelVersion: { __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string }, run?: { __typename?: 'Run', id: string, name: string } | null }, policy: { __typename?: 'Policy', id: string, version: number, approverRole: Role, separationOfDuties: boolean }, checks: Array<{ __typename?: 'PolicyCheck', name: CheckName, verdict: CheckVerdict, detail: string, evidenceIds: Array<string> }>, approvals: Array<{ __typename?: 'Approval', actor: string, decision: ApprovalDecision, comment: string, at: string, groups: Array<string>, counted: boolean, notCountedReason?: string | null, countedForGroup?: string | null }> } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type PromotionRequestQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest', id: string, projectKey: string, status: PromotionStatus, fromStage: ModelStage, targetStage: ModelStage, governedAlias?: string | null, justification: string, requestedBy: string, requestedAt: string, trainedBy?: string | null, checkedAt: string, closedAt?: string | null, approvalCount: number, requiredApprovals: number, viewerCanDecide: boolean, approvalsValidFor?: number | null, approvalsOutstanding?: string | null, requiredGroups: Array<{ __typename?: 'GroupRequirement', group: string, approvals: number }>, modelVersion: { __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string }, run?: { __typename?: 'Run', id: string, name: string } | null }, policy: { __typename?: 'Policy', id: string, version: number, approverRole: Role, separationOfDuties: boolean }, checks: Array<{ __typename?: 'PolicyCheck', name: CheckName, verdict: CheckVerdict, detail: string, evidenceIds: Array<string> }>, approvals: Array<{ __typename?: 'Approval', actor: string, decision: ApprovalDecision, comment: string, at: string, groups: Array<string>, counted: boolean, notCountedReason?: string | null, countedForGroup?: string | null }> } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ApprovePromotionMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -2571,14 +2649,14 @@ export type CompareRunsQueryVariables = Exact<{
 }>;
 
 
-export type CompareRunsQuery = { __typename?: 'Query', nodes: Array<{ __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }> } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null> };
+export type CompareRunsQuery = { __typename?: 'Query', nodes: Array<{ __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }> } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null> };
 
 export type DatasetQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DatasetQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset', id: string, namespace: string, name: string, description: string, projectKey: string, createdAt: string, createdBy: string, facets: Array<{ __typename?: 'Facet', name: string, json: string }>, jobs: Array<{ __typename?: 'Job', id: string, namespace: string, name: string, latestRun?: { __typename?: 'Run', id: string, status: RunStatus } | null }>, validationSuites: { __typename?: 'ValidationSuiteConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationSuiteEdge', node: { __typename?: 'ValidationSuite', id: string, name: string, version: number, ruleCount: number, updatedAt: string, updatedBy: string } }> }, versions: { __typename?: 'DatasetVersionConnection', totalCount: number, edges: Array<{ __typename?: 'DatasetVersionEdge', node: { __typename?: 'DatasetVersion', id: string, version: string, uri: string, digest?: string | null, integrity: VersionIntegrity, source?: string | null, statistics?: string | null, columns: Array<string>, rowCount?: number | null, createdAt: string, createdBy: string, qualityStatus?: ValidationStatus | null, health: Health, facets: Array<{ __typename?: 'Facet', name: string, json: string }>, schema: Array<{ __typename?: 'SchemaField', name: string, type: string, nullable: boolean }>, producedBy: Array<{ __typename?: 'Run', id: string, name: string, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null }>, consumedBy: Array<{ __typename?: 'Run', id: string, name: string, projectKey: string, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null }>, derivedFrom: Array<{ __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } }> } }> } } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type DatasetQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset', id: string, namespace: string, name: string, description: string, projectKey: string, createdAt: string, createdBy: string, facets: Array<{ __typename?: 'Facet', name: string, json: string }>, jobs: Array<{ __typename?: 'Job', id: string, namespace: string, name: string, latestRun?: { __typename?: 'Run', id: string, status: RunStatus } | null }>, validationSuites: { __typename?: 'ValidationSuiteConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationSuiteEdge', node: { __typename?: 'ValidationSuite', id: string, name: string, version: number, ruleCount: number, updatedAt: string, updatedBy: string } }> }, versions: { __typename?: 'DatasetVersionConnection', totalCount: number, edges: Array<{ __typename?: 'DatasetVersionEdge', node: { __typename?: 'DatasetVersion', id: string, version: string, uri: string, digest?: string | null, integrity: VersionIntegrity, source?: string | null, statistics?: string | null, columns: Array<string>, rowCount?: number | null, createdAt: string, createdBy: string, qualityStatus?: ValidationStatus | null, health: Health, facets: Array<{ __typename?: 'Facet', name: string, json: string }>, schema: Array<{ __typename?: 'SchemaField', name: string, type: string, nullable: boolean }>, producedBy: Array<{ __typename?: 'Run', id: string, name: string, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null }>, consumedBy: Array<{ __typename?: 'Run', id: string, name: string, projectKey: string, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null }>, derivedFrom: Array<{ __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } }> } }> } } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ValidationCompletedSubscriptionVariables = Exact<{
   datasetId: Scalars['ID']['input'];
@@ -2601,7 +2679,7 @@ export type ExperimentQueryVariables = Exact<{
 }>;
 
 
-export type ExperimentQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment', id: string, name: string, description: string, projectKey: string, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number } }> } }> } } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type ExperimentQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment', id: string, name: string, description: string, projectKey: string, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, params: Array<{ __typename?: 'Param', key: string, value: string }>, metrics: Array<{ __typename?: 'Metric', key: string, latest: { __typename?: 'MetricPoint', value: number, step: number } }> } }> } } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type SearchRunsQueryVariables = Exact<{
   projectKey: Scalars['String']['input'];
@@ -2635,21 +2713,21 @@ export type ImpactRootQueryVariables = Exact<{
 }>;
 
 
-export type ImpactRootQuery = { __typename?: 'Query', node?: { __typename: 'BiasCheck' } | { __typename: 'Dataset', name: string } | { __typename: 'DatasetVersion', version: string, dataset: { __typename?: 'Dataset', name: string } } | { __typename: 'Experiment', name: string } | { __typename: 'Job' } | { __typename: 'Model', name: string } | { __typename: 'ModelVersion', number: number, model: { __typename?: 'Model', name: string } } | { __typename: 'Policy' } | { __typename: 'Project' } | { __typename: 'PromotionRequest' } | { __typename: 'Reproduction' } | { __typename: 'Run', name: string } | { __typename: 'ValidationRun' } | { __typename: 'ValidationSuite' } | null };
+export type ImpactRootQuery = { __typename?: 'Query', node?: { __typename: 'BiasCheck' } | { __typename: 'Dataset', name: string } | { __typename: 'DatasetVersion', version: string, dataset: { __typename?: 'Dataset', name: string } } | { __typename: 'Experiment', name: string } | { __typename: 'Job' } | { __typename: 'Model', name: string } | { __typename: 'ModelVersion', number: number, model: { __typename?: 'Model', name: string } } | { __typename: 'Policy' } | { __typename: 'Project' } | { __typename: 'PromotionRequest' } | { __typename: 'Reproduction' } | { __typename: 'Run', name: string } | { __typename: 'SignOff' } | { __typename: 'ValidationRun' } | { __typename: 'ValidationSuite' } | null };
 
 export type JobQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type JobQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job', id: string, projectKey: string, namespace: string, name: string, description?: string | null, createdAt: string, updatedAt: string, sourceCode?: { __typename?: 'CodeRef', repo: string, commit: string } | null, parent?: { __typename?: 'Job', id: string, name: string } | null, children: Array<{ __typename?: 'Job', id: string, name: string }>, inputs: Array<{ __typename?: 'Dataset', id: string, namespace: string, name: string }>, outputs: Array<{ __typename?: 'Dataset', id: string, namespace: string, name: string }>, facets: Array<{ __typename?: 'Facet', name: string, json: string }>, latestRun?: { __typename?: 'Run', id: string, status: RunStatus } | null, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, endedAt?: string | null, externalId?: string | null, errorMessage?: string | null } }> } } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type JobQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job', id: string, projectKey: string, namespace: string, name: string, description?: string | null, createdAt: string, updatedAt: string, sourceCode?: { __typename?: 'CodeRef', repo: string, commit: string } | null, parent?: { __typename?: 'Job', id: string, name: string } | null, children: Array<{ __typename?: 'Job', id: string, name: string }>, inputs: Array<{ __typename?: 'Dataset', id: string, namespace: string, name: string }>, outputs: Array<{ __typename?: 'Dataset', id: string, namespace: string, name: string }>, facets: Array<{ __typename?: 'Facet', name: string, json: string }>, latestRun?: { __typename?: 'Run', id: string, status: RunStatus } | null, runs: { __typename?: 'RunConnection', totalCount: number, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, name: string, status: RunStatus, startedAt: string, endedAt?: string | null, externalId?: string | null, errorMessage?: string | null } }> } } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ModelQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type ModelQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model', id: string, name: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'ModelVersionConnection', totalCount: number, edges: Array<{ __typename?: 'ModelVersionEdge', node: { __typename?: 'ModelVersion', id: string, version: number, uri: string, stage: ModelStage, aliases: Array<string>, createdAt: string, createdBy: string, run?: { __typename?: 'Run', id: string, name: string, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null } | null, promotionRequests: { __typename?: 'PromotionRequestConnection', totalCount: number, edges: Array<{ __typename?: 'PromotionRequestEdge', node: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus, targetStage: ModelStage, requestedBy: string, requestedAt: string } }> }, biasChecks: { __typename?: 'BiasCheckConnection', edges: Array<{ __typename?: 'BiasCheckEdge', node: { __typename?: 'BiasCheck', id: string, createdAt: string, createdBy: string, fourFifths: FourFifthsVerdict, inconclusive: boolean, notes: Array<string>, demographicParityDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, demographicParityRatio: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, equalizedOddsDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, datasetVersion?: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } } | null } }> } } }> } } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type ModelQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model', id: string, name: string, projectKey: string, createdAt: string, createdBy: string, versions: { __typename?: 'ModelVersionConnection', totalCount: number, edges: Array<{ __typename?: 'ModelVersionEdge', node: { __typename?: 'ModelVersion', id: string, version: number, uri: string, stage: ModelStage, aliases: Array<string>, createdAt: string, createdBy: string, run?: { __typename?: 'Run', id: string, name: string, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null } | null, promotionRequests: { __typename?: 'PromotionRequestConnection', totalCount: number, edges: Array<{ __typename?: 'PromotionRequestEdge', node: { __typename?: 'PromotionRequest', id: string, status: PromotionStatus, targetStage: ModelStage, requestedBy: string, requestedAt: string } }> }, biasChecks: { __typename?: 'BiasCheckConnection', edges: Array<{ __typename?: 'BiasCheckEdge', node: { __typename?: 'BiasCheck', id: string, createdAt: string, createdBy: string, fourFifths: FourFifthsVerdict, inconclusive: boolean, notes: Array<string>, demographicParityDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, demographicParityRatio: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, equalizedOddsDifference: { __typename?: 'FairnessValue', value?: number | null, reason?: string | null }, datasetVersion?: { __typename?: 'DatasetVersion', id: string, version: string, dataset: { __typename?: 'Dataset', id: string, name: string } } | null } }> } } }> } } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ModelPolicyQueryVariables = Exact<{
   projectKey: Scalars['String']['input'];
@@ -2680,7 +2758,7 @@ export type RunQueryVariables = Exact<{
 }>;
 
 
-export type RunQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, endedAt?: string | null, createdBy: string, seed?: number | null, externalId?: string | null, errorMessage?: string | null, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null, parent?: { __typename?: 'Run', id: string, name: string } | null, children: Array<{ __typename?: 'Run', id: string, name: string, status: RunStatus }>, facets: Array<{ __typename?: 'Facet', name: string, json: string }>, params: Array<{ __typename?: 'Param', key: string, value: string }>, tags: Array<{ __typename?: 'Tag', key: string, value: string }>, code?: { __typename?: 'CodeRef', repo: string, commit: string, dirty: boolean } | null, environment?: { __typename?: 'Environment', imageDigest?: string | null, lockfileHash?: string | null, platform?: string | null } | null, metrics: Array<{ __typename?: 'Metric', key: string, count: number, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }>, inputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest?: string | null, integrity: VersionIntegrity, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, outputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest?: string | null, integrity: VersionIntegrity, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, modelOutputs: Array<{ __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string } }>, reproducibility: { __typename?: 'Reproducibility', complete: boolean, missing: Array<string>, latestReproduction?: { __typename?: 'Reproduction', id: string, status: ReproductionStatus, createdAt: string, createdBy: string, reproductionRun: { __typename?: 'Run', id: string, name: string }, metrics: Array<{ __typename?: 'MetricComparison', key: string, status: ReproductionStatus }> } | null } } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+export type RunQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion' } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run', id: string, name: string, status: RunStatus, projectKey: string, startedAt: string, endedAt?: string | null, createdBy: string, seed?: number | null, externalId?: string | null, errorMessage?: string | null, experiment?: { __typename?: 'Experiment', id: string, name: string } | null, job?: { __typename?: 'Job', id: string, name: string } | null, parent?: { __typename?: 'Run', id: string, name: string } | null, children: Array<{ __typename?: 'Run', id: string, name: string, status: RunStatus }>, facets: Array<{ __typename?: 'Facet', name: string, json: string }>, params: Array<{ __typename?: 'Param', key: string, value: string }>, tags: Array<{ __typename?: 'Tag', key: string, value: string }>, code?: { __typename?: 'CodeRef', repo: string, commit: string, dirty: boolean } | null, environment?: { __typename?: 'Environment', imageDigest?: string | null, lockfileHash?: string | null, platform?: string | null } | null, metrics: Array<{ __typename?: 'Metric', key: string, count: number, latest: { __typename?: 'MetricPoint', value: number, step: number }, history: Array<{ __typename?: 'MetricPoint', step: number, value: number, timestamp: string }> }>, inputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest?: string | null, integrity: VersionIntegrity, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, outputs: Array<{ __typename?: 'DatasetVersion', id: string, version: string, digest?: string | null, integrity: VersionIntegrity, dataset: { __typename?: 'Dataset', id: string, name: string, namespace: string } }>, modelOutputs: Array<{ __typename?: 'ModelVersion', id: string, version: number, stage: ModelStage, model: { __typename?: 'Model', id: string, name: string } }>, reproducibility: { __typename?: 'Reproducibility', complete: boolean, missing: Array<string>, latestReproduction?: { __typename?: 'Reproduction', id: string, status: ReproductionStatus, createdAt: string, createdBy: string, reproductionRun: { __typename?: 'Run', id: string, name: string }, metrics: Array<{ __typename?: 'MetricComparison', key: string, status: ReproductionStatus }> } | null } } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
 
 export type ReproduceSpecQueryVariables = Exact<{
   runId: Scalars['ID']['input'];
