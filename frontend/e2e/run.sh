@@ -58,6 +58,13 @@ until grep -q "token=" "$tmp/out.log" 2>/dev/null; do
 done
 token=$(sed -n 's/.*?token=\([^ ]*\).*/\1/p' "$tmp/out.log" | head -n 1)
 [ -n "$token" ] || { echo "e2e: the server printed no token"; cat "$tmp/out.log" "$tmp/err.log"; exit 1; }
-EXPHUB_URL=http://127.0.0.1:$port EXPHUB_TOKEN=$token \
-  EXPHUB_GOVERNANCE_PROJECT=$governance EXPHUB_TOKEN_REQUESTER=$requester EXPHUB_TOKEN_APPROVER=$approver HUBCTL=$tmp/hubctl \
-  node e2e/explorer.mjs
+export EXPHUB_URL=http://127.0.0.1:$port EXPHUB_TOKEN=$token EXPHUB_JWT_SECRET=$secret \
+  EXPHUB_GOVERNANCE_PROJECT=$governance EXPHUB_TOKEN_REQUESTER=$requester EXPHUB_TOKEN_APPROVER=$approver HUBCTL=$tmp/hubctl
+node e2e/explorer.mjs
+# Further suites, one file per area, against the same server: each makes
+# its own projects and tokens (hubctl token with EXPHUB_JWT_SECRET).
+for suite in e2e/suites/*.mjs; do
+  [ -e "$suite" ] || continue
+  echo "e2e: $suite"
+  node "$suite"
+done
