@@ -44,6 +44,12 @@
 // the runs with what each misses for a rerun, the promotion requests with
 // their checks and decisions, and the model versions in production.
 //
+//	hubctl repro plan|record|report --project KEY --experiment ID|NAME [flags]
+//
+// "repro" runs a reproducibility audit of an experiment: plan writes the
+// selected runs' reproduce specs, record compares the reruns tagged
+// exphub.reproduces with their originals, report prints the outcome table.
+//
 //	hubctl audit verify [--neo4j-uri URI] [--password-env EXPHUB_NEO4J_PASSWORD] [--database neo4j] [--json]
 //
 // "audit verify" walks the hash-chained event log straight in Neo4j from
@@ -77,7 +83,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  report     write a project's or experiment's governance report (md, html, json)\n  signoff    accept or reject an evidence pack or report as a compliance reviewer; check a file's sign-offs\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n  import     copy experiments and runs from an MLflow tracking server into the hub\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  report     write a project's or experiment's governance report (md, html, json)\n  signoff    accept or reject an evidence pack or report as a compliance reviewer; check a file's sign-offs\n  repro      audit an experiment's reproducibility: plan reruns, record their outcomes, report\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n  import     copy experiments and runs from an MLflow tracking server into the hub\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--group NAME ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -109,6 +115,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runAudit(args[1:], getenv, stdout, stderr)
 	case "signoff":
 		return runSignoff(args[1:], getenv, stdout, stderr)
+	case "repro":
+		return runRepro(args[1:], getenv, stdout, stderr)
 	case "import":
 		return runImport(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -141,6 +141,32 @@ const reportRunsQuery = `query ReportRuns($e: ID!) {
   reproducibilityAudit(experimentId: $e) { runs { run { id name status startedAt } complete missing status } }
 }`
 
+// resolveExperiment returns the ID of the experiment named by ID or by
+// name in the project; "" stays "".
+func resolveExperiment(ctx context.Context, c *hubClient, project, experiment string) (string, error) {
+	if experiment == "" || strings.HasPrefix(experiment, "exp_") {
+		return experiment, nil
+	}
+	var found struct {
+		Project *struct {
+			Experiments struct {
+				Edges []struct{ Node struct{ ID, Name string } }
+			}
+		}
+	}
+	if err := c.do(ctx, experimentByNameQuery, map[string]any{"k": project, "n": experiment}, &found); err != nil {
+		return "", err
+	}
+	if found.Project != nil {
+		for _, e := range found.Project.Experiments.Edges {
+			if e.Node.Name == experiment {
+				return e.Node.ID, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("--experiment: no experiment named %q in project %s that you may read", experiment, project)
+}
+
 const experimentByNameQuery = `query ExperimentByName($k: String!, $n: String!) {
   project(key: $k) { experiments(filter: {nameContains: $n}, first: 50) { edges { node { id name } } } }
 }`
@@ -254,29 +280,9 @@ func parseReportTime(v string, age bool, now time.Time) (time.Time, error) {
 // the period's promotion requests; an experiment named rather than given
 // by ID is looked up in the project by its exact name.
 func fetchReport(ctx context.Context, c *hubClient, vars map[string]any, experiment string) (*reportData, error) {
-	if experiment != "" && !strings.HasPrefix(experiment, "exp_") {
-		var found struct {
-			Project *struct {
-				Experiments struct {
-					Edges []struct{ Node struct{ ID, Name string } }
-				}
-			}
-		}
-		if err := c.do(ctx, experimentByNameQuery, map[string]any{"k": vars["k"], "n": experiment}, &found); err != nil {
-			return nil, err
-		}
-		id := ""
-		if found.Project != nil {
-			for _, e := range found.Project.Experiments.Edges {
-				if e.Node.Name == experiment {
-					id = e.Node.ID
-				}
-			}
-		}
-		if id == "" {
-			return nil, fmt.Errorf("--experiment: no experiment named %q in project %v that you may read", experiment, vars["k"])
-		}
-		experiment = id
+	experiment, err := resolveExperiment(ctx, c, vars["k"].(string), experiment)
+	if err != nil {
+		return nil, err
 	}
 	if experiment != "" {
 		vars["e"] = experiment

@@ -60,7 +60,7 @@ func hubctlOperations(t *testing.T) map[string]string {
 		t.Fatal(err)
 	}
 	ops := map[string]string{}
-	re := regexp.MustCompile("`\\s*((?:query|mutation|subscription)\\s*[({][^`]*)`")
+	re := regexp.MustCompile("`\\s*((?:query|mutation|subscription)\\s*(?:\\w+\\s*)?[({][^`]*)`")
 	for _, f := range files {
 		if filepath.Ext(f) != ".go" || regexp.MustCompile(`_test\.go$`).MatchString(f) {
 			continue

@@ -20,7 +20,14 @@ type ReproduceSpec struct {
 	Metrics  map[string]float64 `json:"metrics"`
 	Complete bool               `json:"complete"`
 	Missing  []string           `json:"missing"`
+	// RerunTags are the tags a rerun carries so that a reproducibility
+	// audit pairs it with this run (ReproducesTag).
+	RerunTags map[string]string `json:"rerunTags"`
 }
+
+// ReproducesTag on a run names the run it reruns: hubctl repro record and
+// the explorer's audit pair the two.
+const ReproducesTag = "exphub.reproduces"
 
 // SpecRun identifies the run a spec reproduces.
 type SpecRun struct {
@@ -56,7 +63,8 @@ func Spec(st *store.RunState, metrics []*store.Metric, scope store.Scope) *Repro
 	rep := ReproducibilityOf(st)
 	spec := &ReproduceSpec{Format: ReproduceSpecFormat, Run: SpecRun{ID: r.ID, Name: r.Name, ProjectKey: r.ProjectKey,
 		ExperimentID: r.ExperimentID, Status: string(r.Status)}, Environment: r.Environment.Map(), Seed: r.Seed,
-		Params: r.ParamMap(), Inputs: []SpecInput{}, Metrics: store.FinalValues(metrics), Missing: rep.Missing, Complete: rep.Complete}
+		Params: r.ParamMap(), Inputs: []SpecInput{}, Metrics: store.FinalValues(metrics), Missing: rep.Missing, Complete: rep.Complete,
+		RerunTags: map[string]string{ReproducesTag: r.ID}}
 	if r.Code != nil {
 		spec.Code = &SpecCode{Repo: r.Code.Repo, Commit: r.Code.Commit, Dirty: r.Code.Dirty}
 	}
