@@ -11,7 +11,7 @@ const everyKind: Record<EventKind, true> = {
   MODEL_CREATED: true, MODEL_UPDATED: true, MODEL_DELETED: true, MODEL_VERSION_REGISTERED: true, MODEL_VERSION_UPDATED: true, MODEL_VERSION_DELETED: true,
   MODEL_ALIAS_CHANGED: true, MODEL_STAGE_CHANGED: true, BIAS_CHECK_RECORDED: true,
   POLICY_SET: true, PROMOTION_REQUESTED: true, PROMOTION_APPROVED: true, PROMOTION_REJECTED: true, PROMOTION_CANCELLED: true,
-  PROMOTION_CHECKS_CHANGED: true, PROMOTION_COMPLETED: true,
+  PROMOTION_CHECKS_CHANGED: true, PROMOTION_COMPLETED: true, EVIDENCE_SIGNED_OFF: true,
 };
 
 // auditKinds are the kinds the audit log can be filtered by: all of them.
@@ -48,6 +48,9 @@ export function eventLink(e: { kind: string; targetId: string; projectKey: strin
     case "PROMOTION_CHECKS_CHANGED":
     case "PROMOTION_COMPLETED":
       return approvalsLink(e.projectKey, e.targetId);
+    case "EVIDENCE_SIGNED_OFF":
+      // A pack's sign-off targets its request, a report's the project.
+      return e.targetId.startsWith("pr_") ? approvalsLink(e.projectKey, e.targetId) : `/report?project=${encodeURIComponent(e.projectKey)}`;
     default:
       return `/lineage/${e.targetId}`;
   }
