@@ -60,11 +60,16 @@ token=$(sed -n 's/.*?token=\([^ ]*\).*/\1/p' "$tmp/out.log" | head -n 1)
 [ -n "$token" ] || { echo "e2e: the server printed no token"; cat "$tmp/out.log" "$tmp/err.log"; exit 1; }
 export EXPHUB_URL=http://127.0.0.1:$port EXPHUB_TOKEN=$token EXPHUB_JWT_SECRET=$secret \
   EXPHUB_GOVERNANCE_PROJECT=$governance EXPHUB_TOKEN_REQUESTER=$requester EXPHUB_TOKEN_APPROVER=$approver HUBCTL=$tmp/hubctl
-node e2e/explorer.mjs
+# E2E_ONLY=NAME runs only e2e/suites/NAME.mjs (or explorer), while working
+# on one area; make test runs them all.
+if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = explorer ]; then
+  node e2e/explorer.mjs
+fi
 # Further suites, one file per area, against the same server: each makes
 # its own projects and tokens (hubctl token with EXPHUB_JWT_SECRET).
 for suite in e2e/suites/*.mjs; do
   [ -e "$suite" ] || continue
+  if [ -n "${E2E_ONLY:-}" ] && [ "$suite" != "e2e/suites/$E2E_ONLY.mjs" ]; then continue; fi
   echo "e2e: $suite"
   node "$suite"
 done

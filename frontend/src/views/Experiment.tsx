@@ -1,9 +1,11 @@
-import { useMemo, useState } from "react";
+import { lazy, Suspense, useMemo, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
 import { columns, filterColumn, sortRuns, type RunRow } from "../lib/runs";
 import { Loading, Problem } from "../components/States";
+
+const ReproAudit = lazy(() => import("./ReproAudit"));
 
 const ExperimentQuery = graphql(`
   query Experiment($id: ID!) {
@@ -44,6 +46,7 @@ export function Experiment() {
   const errorColumn = searchError ? filterColumn(searchError) : null;
   const [sort, setSort] = useState<{ col: string; desc: boolean }>({ col: "startedAt", desc: true });
   const [picked, setPicked] = useState<string[]>([]);
+  const auditing = params.get("audit") === "reproducibility";
   const navigate = useNavigate();
   const exp = data?.node && data.node.__typename === "Experiment" ? data.node : null;
   const found = filter !== "" ? search.data?.searchRuns : undefined;
@@ -69,12 +72,31 @@ export function Experiment() {
         <button disabled={picked.length < 2} onClick={() => navigate(`/compare?runs=${picked.join(",")}`)}>
           Compare {picked.length >= 2 ? `${picked.length} runs` : "(pick two or more)"}
         </button>
+        <button
+          aria-pressed={auditing}
+          onClick={() => {
+            const next = new URLSearchParams(params);
+            if (auditing) next.delete("audit");
+            else next.set("audit", "reproducibility");
+            setParams(next);
+          }}
+        >
+          {auditing ? "Close the reproducibility audit" : `Audit reproducibility${picked.length ? ` of ${picked.length} runs` : ""}`}
+        </button>
       </div>
+      {auditing && (
+        <Suspense fallback={<Loading what="the reproducibility audit" />}>
+          <ReproAudit experimentId={exp.id} projectKey={exp.projectKey} picked={picked} />
+        </Suspense>
+      )}
       <form
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          setParams(draft.trim() ? { q: draft.trim() } : {});
+          const next = new URLSearchParams(params);
+          if (draft.trim()) next.set("q", draft.trim());
+          else next.delete("q");
+          setParams(next);
         }}
       >
         <input
