@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   aliasBadges, approvalStanding, checkLabel, decidableElsewhere, duration, groupNeeds, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
-  jsonDownload, justificationProblem, parseTab, requestActions, rolesIn, allows, can, sortChecks, statusClass, statusLabel, tabFilter,
+  jsonDownload, justificationProblem, sha256Hex, signOffProblem, parseTab, requestActions, rolesIn, allows, can, sortChecks, statusClass, statusLabel, tabFilter,
 } from "./approvals";
 import type { PromotionStatus } from "../gql/graphql";
 
@@ -80,23 +80,23 @@ describe("who may do what", () => {
   });
   const open = { status: "PENDING" as const, requestedBy: "alice", viewerCanDecide: false };
   it("shows the requester cancel but not approve", () => {
-    expect(requestActions(open, { subject: "alice", roles: ["CONTRIBUTOR"] })).toEqual({ decide: false, cancel: true, reevaluate: true, evidence: false });
+    expect(requestActions(open, { subject: "alice", roles: ["CONTRIBUTOR"] })).toEqual({ decide: false, cancel: true, reevaluate: true, evidence: false, signOff: false });
   });
   it("shows an approver the decision only when the hub says they may decide", () => {
-    expect(requestActions({ ...open, viewerCanDecide: true }, { subject: "bob", roles: ["APPROVER"] })).toEqual({ decide: true, cancel: false, reevaluate: true, evidence: true });
+    expect(requestActions({ ...open, viewerCanDecide: true }, { subject: "bob", roles: ["APPROVER"] })).toEqual({ decide: true, cancel: false, reevaluate: true, evidence: true, signOff: false });
     // Separation of duties: an approver who trained the model may not decide.
     expect(requestActions(open, { subject: "bob", roles: ["APPROVER"] }).decide).toBe(false);
   });
   it("lets an admin cancel anyone's request, and a viewer do nothing", () => {
     expect(requestActions(open, { subject: "root", roles: ["ADMIN"] }).cancel).toBe(true);
-    expect(requestActions(open, { subject: "vic", roles: ["VIEWER"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: false });
+    expect(requestActions(open, { subject: "vic", roles: ["VIEWER"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: false, signOff: false });
   });
   it("offers an auditor the evidence and nothing else", () => {
-    expect(requestActions({ ...open, viewerCanDecide: false }, { subject: "ann", roles: ["AUDITOR"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: true });
+    expect(requestActions({ ...open, viewerCanDecide: false }, { subject: "ann", roles: ["AUDITOR"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: true, signOff: true });
   });
   it("offers only the evidence once a request is closed", () => {
     const closed = { status: "APPROVED" as const, requestedBy: "alice", viewerCanDecide: true };
-    expect(requestActions(closed, { subject: "alice", roles: ["ADMIN"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: true });
+    expect(requestActions(closed, { subject: "alice", roles: ["ADMIN"] })).toEqual({ decide: false, cancel: false, reevaluate: false, evidence: true, signOff: false });
   });
   it("requires a comment to reject, not to approve", () => {
     expect(decisionProblem("APPROVED", "")).toBeNull();
@@ -179,5 +179,20 @@ describe("approval groups and expiry", () => {
     expect(approvalStanding({ decision: "APPROVED", counted: true, countedForGroup: "risk" })).toEqual({ counts: true, label: "counts, for group risk" });
     expect(approvalStanding({ decision: "APPROVED", counted: true })).toEqual({ counts: true, label: "counts" });
     expect(approvalStanding({ decision: "APPROVED", counted: false, notCountedReason: "expired" })).toEqual({ counts: false, label: "does not count: expired" });
+  });
+});
+
+describe("signOffProblem", () => {
+  it("needs findings to reject, and bounds them in bytes", () => {
+    expect(signOffProblem("ACCEPTED", "")).toBeNull();
+    expect(signOffProblem("REJECTED", "  ")).toBe("Say what you found: a rejection needs findings.");
+    expect(signOffProblem("REJECTED", "no reproduction")).toBeNull();
+    expect(signOffProblem("ACCEPTED", "é".repeat(8 * 1024 + 1))).toBe("Findings can have at most 16,384 bytes.");
+  });
+});
+
+describe("sha256Hex", () => {
+  it("is the SHA-256 of the UTF-8 bytes", async () => {
+    expect(await sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 });

@@ -130,6 +130,8 @@ export interface Actions {
   reevaluate: boolean;
   // The evidence pack: auditors, approvers and admins, whatever the status.
   evidence: boolean;
+  // Sign off the pack: the auditor only (approvers and admins decide).
+  signOff: boolean;
 }
 
 // requestActions decides which buttons a request shows to the viewer with
@@ -142,7 +144,28 @@ export function requestActions(r: RequestForActions, viewer: { subject: string; 
     cancel: open && (r.requestedBy === viewer.subject || can(viewer.roles, "ADMIN")),
     reevaluate: open && can(viewer.roles, "CONTRIBUTOR"),
     evidence: can(viewer.roles, "AUDITOR"),
+    signOff: viewer.roles.includes("AUDITOR"),
   };
+}
+
+// maxFindings is the longest findings text the hub takes (16 KiB).
+export const maxFindings = 16 * 1024;
+
+// signOffProblem says why a sign-off cannot be sent as it is, or null: a
+// rejection needs findings, and findings have a limit.
+export function signOffProblem(decision: "ACCEPTED" | "REJECTED", findings: string): string | null {
+  if (new TextEncoder().encode(findings).length > maxFindings) return `Findings can have at most ${maxFindings.toLocaleString("en-US")} bytes.`;
+  if (decision === "REJECTED" && findings.trim() === "") return "Say what you found: a rejection needs findings.";
+  return null;
+}
+
+// sha256Hex is the hex SHA-256 of text's UTF-8 bytes, what a sign-off
+// identifies a document by; null where the browser offers no digest (a
+// page not served over https or from localhost).
+export async function sha256Hex(text: string): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null;
+  const d = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export const maxComment = 4000;

@@ -8,6 +8,7 @@ import { LiveStatus, useLiveTicks, useRefreshOn } from "../components/Live";
 import { Loading, Problem } from "../components/States";
 import { ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../components/Governance";
 import { DownloadJson } from "../components/Download";
+import { SignOffForm, SignOffs } from "../components/SignOff";
 import { MeQuery } from "./SignIn";
 import {
   approvalStanding, checksSummary, compareStatus, decidableElsewhere, groupNeeds, decisionProblem, failingChecks, parseTab, requestActions, rolesIn, tabFilter, tabs, type Tab,
@@ -41,6 +42,7 @@ const RequestQuery = graphql(`
         policy { id version approverRole separationOfDuties }
         checks { name verdict detail evidenceIds }
         approvals { actor decision comment at groups counted notCountedReason countedForGroup }
+        signOffs { id decision findings signedBy signedAt digest }
       }
     }
   }
@@ -191,6 +193,9 @@ const RequestDetail = memo(function RequestDetail({ id, ticks, viewer, closeLink
           </div>
         </form>
       )}
+      <h3>Compliance sign-offs</h3>
+      <SignOffs rows={r.signOffs} />
+      {actions.signOff && <SignOffForm requestId={r.id} onSigned={() => reexecute({ requestPolicy: "network-only" })} />}
       <div className="row actions">
         {actions.reevaluate && <button disabled={busy} onClick={() => act(reevaluate({ id: r.id }), "Checks evaluated again.")}>Re-evaluate checks</button>}
         {actions.cancel && <button disabled={busy} onClick={() => act(cancel({ id: r.id }), "Request cancelled.")}>Cancel the request</button>}
