@@ -201,6 +201,9 @@ func setComplexity(c *graph.ComplexityRoot) {
 	// Sign-offs: the latest store.MaxSignOffs of a subject or a digest.
 	signOffs := func(child int) int { return listCost(child, store.MaxSignOffs) }
 	c.GovernanceReport.SignOffs, c.PromotionRequest.SignOffs = signOffs, signOffs
+	// Signing off a pack gathers the pack again to compare, like
+	// evidencePack.
+	c.Mutation.SignOff = func(child int, _ model.SignOffInput) int { return costAdd(child, ImpactCost) }
 	c.Query.SignOffs = func(child int, _ string) int { return signOffs(child) }
 }
 

@@ -418,3 +418,24 @@ func TestCostSaturates(t *testing.T) {
 		t.Errorf("costAdd(MaxInt, 1) = %d", got)
 	}
 }
+
+// TestGatheringCostsLikeAPack: signing off gathers the evidence pack again
+// to compare it, so it costs what asking for the pack costs.
+func TestGatheringCostsLikeAPack(t *testing.T) {
+	cost := func(q string) int {
+		t.Helper()
+		doc, err := parser.ParseQuery(&ast.Source{Input: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := validator.Validate(costSchema.Schema(), doc); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		return operationCost(context.Background(), costSchema, doc.Operations[0], nil)
+	}
+	pack := cost(`query { evidencePack(promotionRequestId: "pr_x") }`)
+	signOff := cost(`mutation { signOff(input: {subject: EVIDENCE_PACK, document: "{}", decision: ACCEPTED}) { signOff { id } } }`)
+	if pack < ImpactCost || signOff < pack {
+		t.Errorf("evidencePack costs %d, signOff %d: want both at least %d", pack, signOff, ImpactCost)
+	}
+}
