@@ -69,6 +69,14 @@ type reportData struct {
 				Name string `json:"name"`
 			} `json:"model"`
 		} `json:"inProduction"`
+		// SignOffs are the sign-offs of the project's earlier reports.
+		SignOffs []struct {
+			Decision string    `json:"decision"`
+			Findings *string   `json:"findings"`
+			SignedBy string    `json:"signedBy"`
+			SignedAt time.Time `json:"signedAt"`
+			Digest   string    `json:"digest"`
+		} `json:"signOffs"`
 	} `json:"governanceReport"`
 	// Runs are the experiment's (with --experiment), newest first.
 	Runs []reportRun `json:"runs,omitempty"`
@@ -126,6 +134,7 @@ const reportQuery = `query Report($k: String!, $e: ID, $since: Time, $until: Tim
       promotionRequests approved rejected cancelled open leadTimeMeanSeconds leadTimeP50Seconds leadTimeP90Seconds
     }
     inProduction { id version createdAt model { name } }
+    signOffs { decision findings signedBy signedAt digest }
   }
   promotionRequests(projectKey: $k, first: $first) {
     edges { node {
@@ -330,6 +339,7 @@ type reportView struct {
 	Runs                     [][]string
 	Requests                 [][]string
 	Production               [][]string
+	SignOffs                 [][]string
 	WithRuns                 bool
 }
 
@@ -375,6 +385,13 @@ func newReportView(d *reportData) *reportView {
 	}
 	for _, mv := range r.InProduction {
 		v.Production = append(v.Production, []string{fmt.Sprintf("%s v%d", mv.Model.Name, mv.Version), mv.ID, mv.CreatedAt.UTC().Format(time.RFC3339)})
+	}
+	for _, so := range r.SignOffs {
+		findings := ""
+		if so.Findings != nil {
+			findings = *so.Findings
+		}
+		v.SignOffs = append(v.SignOffs, []string{strings.ToLower(so.Decision), so.SignedBy, so.SignedAt.UTC().Format(time.RFC3339), so.Digest, orNone(findings)})
 	}
 	return v
 }
@@ -438,6 +455,7 @@ func writeReportMarkdown(w io.Writer, v *reportView) error {
 	}
 	table("Promotion requests", "No promotion request was made in the period.", []string{"Request", "Status", "By", "At", "Checks", "Decisions"}, v.Requests)
 	table("In production", "No model version is in production.", []string{"Model version", "ID", "Registered"}, v.Production)
+	table("Sign-offs of earlier reports", "No report of this project was signed off.", []string{"Decision", "By", "At", "SHA-256 of the report", "Findings"}, v.SignOffs)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -464,5 +482,8 @@ th { background: #f2f4f7; }
 <h2>In production</h2>
 {{if .Production}}<table><tr><th>Model version</th><th>ID</th><th>Registered</th></tr>
 {{range .Production}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table>{{else}}<p>No model version is in production.</p>{{end}}
+<h2>Sign-offs of earlier reports</h2>
+{{if .SignOffs}}<table><tr><th>Decision</th><th>By</th><th>At</th><th>SHA-256 of the report</th><th>Findings</th></tr>
+{{range .SignOffs}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table>{{else}}<p>No report of this project was signed off.</p>{{end}}
 </body></html>
 `))

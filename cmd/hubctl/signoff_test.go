@@ -158,6 +158,12 @@ func TestSignOffFromTheHub(t *testing.T) {
 	if code, out, _ := signoff(auth.RoleViewer, "status", report); code != exitOK || !strings.Contains(out, "REJECTED governance report") {
 		t.Errorf("status of the report: exit %d, %s", code, out)
 	}
+	// The next report lists the sign-off of the earlier one.
+	code, md, _ := hubctl(auth.RoleAuditor, "report", "--url", srv.URL+"/graphql", "--project", key)
+	if code != exitOK || !strings.Contains(md, "## Sign-offs of earlier reports") || !strings.Contains(md, "| rejected | carol | ") ||
+		!strings.Contains(md, "| lead time too long |") {
+		t.Errorf("the next report: exit %d\n%s", code, md)
+	}
 	if n := signOffs(); n != 2 {
 		t.Errorf("want 2 sign-offs stored, found %d", n)
 	}

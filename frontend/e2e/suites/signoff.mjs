@@ -56,6 +56,17 @@ await step("hubctl finds the sign-off by the kept file, which verifies", async (
   assert.match(execFileSync(process.env.HUBCTL, ["evidence", "verify", kept], { encoding: "utf8" }), /pack consistent/);
 });
 
+await step("a report signed off with hubctl is listed on the report page", async () => {
+  const env = { ...process.env, EXPHUB_TOKEN: auditor };
+  const file = `${kept ?? "/tmp/e2e-signoff"}.report.json`;
+  execFileSync(process.env.HUBCTL, ["report", "--url", `${base}/graphql`, "--project", key, "--format", "json", "-o", file], { env });
+  execFileSync(process.env.HUBCTL, ["signoff", "reject", "--url", `${base}/graphql`, "--findings", "lead time too long", file], { env });
+  await page.goto(`${base}/report?project=${key}`);
+  const listed = page.locator("[data-testid=sign-offs] li[data-decision=REJECTED]");
+  await listed.waitFor();
+  assert.match(await listed.textContent(), /rejected by e2e-signoff-auditor.*report.*lead time too long/s);
+});
+
 await step("an approver sees the sign-off and no form", async () => {
   await page.goto(`${base}/?token=${approver}`);
   await page.getByText("Signed in as").waitFor();

@@ -19,15 +19,16 @@ const SignOffMutation = graphql(`
 
 export type SignOffRow = { id: string; decision: string; findings?: string | null; signedBy: string; signedAt: string; digest: string };
 
-// SignOffs lists a request's compliance sign-offs, oldest first.
-export function SignOffs({ rows }: { rows: readonly SignOffRow[] }) {
-  if (rows.length === 0) return <p className="muted">No compliance sign-off yet.</p>;
+// SignOffs lists compliance sign-offs, oldest first: of a request's packs,
+// or of a project's reports.
+export function SignOffs({ rows, empty = "No compliance sign-off yet.", what = "pack" }: { rows: readonly SignOffRow[]; empty?: string; what?: string }) {
+  if (rows.length === 0) return <p className="muted">{empty}</p>;
   return (
     <ul className="plain decisions" data-testid="sign-offs">
       {rows.map((s) => (
         <li key={s.id} data-decision={s.decision} data-digest={s.digest}>
           <span className={`verdict ${s.decision === "ACCEPTED" ? "passed" : "failed"}`}>{s.decision.toLowerCase()}</span> by <strong>{s.signedBy}</strong>{" "}
-          <span className="muted">{new Date(s.signedAt).toLocaleString()} · pack <code title={s.digest}>{s.digest.slice(0, 12)}</code></span>
+          <span className="muted">{new Date(s.signedAt).toLocaleString()} · {what} <code title={s.digest}>{s.digest.slice(0, 12)}</code></span>
           {s.findings && <blockquote>{s.findings}</blockquote>}
         </li>
       ))}

@@ -3,6 +3,7 @@ import { useQuery } from "urql";
 import { graphql } from "../gql";
 import { useProject } from "../components/ProjectPicker";
 import { Loading, Problem } from "../components/States";
+import { SignOffs } from "../components/SignOff";
 import { figureRows } from "../lib/report";
 import { withParams } from "../lib/url";
 
@@ -17,6 +18,7 @@ const ReportQuery = graphql(`
         promotionRequests approved rejected cancelled open leadTimeMeanSeconds leadTimeP50Seconds leadTimeP90Seconds
       }
       inProduction { id version createdAt model { id name } }
+      signOffs { id decision findings signedBy signedAt digest }
     }
   }
 `);
@@ -94,6 +96,9 @@ export default function Report() {
               ))}
             </ul>
           )}
+          <h3>Sign-offs of earlier reports <small className="muted">{r.signOffs.length}</small></h3>
+          <p className="muted">An auditor signs off a report's JSON (<code>hubctl report --format json</code>) with <code>hubctl signoff</code>.</p>
+          <SignOffs rows={r.signOffs} empty="No report of this project was signed off." what="report" />
         </div>
       )}
     </section>
