@@ -160,7 +160,7 @@ func NewHandler(o Options) http.Handler {
 	// The MLflow clients get their own ingestion budget, so a training
 	// loop's logging does not starve OpenLineage producers.
 	mlfSvc := mlflow.New(o.Store, tracking.New(o.Store), o.MLflow)
-	mlf := mlflowHandler(mlfSvc, mlflow.NewArtifacts(mlfSvc, o.Store, o.Artifacts), o.Verifier,
+	mlf := mlflowHandler(mlfSvc, mlflow.NewArtifacts(mlfSvc, o.Store, o.Artifacts), governanceOptions(o), o.Verifier,
 		newCallerLimiter(o.Ingest.orDefault(DefaultIngestLimits)), chains, o.MaxBodyBytes, log)
 	mux.Handle("/api/2.0/mlflow/", m.instrument("mlflow", mlf))
 	mux.Handle("/api/3.0/mlflow/", m.instrument("mlflow", mlf))
@@ -183,17 +183,22 @@ func NewHandler(o Options) http.Handler {
 	return mlflowArtifactPaths(m.instrument("mlflow", mlf), mux)
 }
 
+// governanceOptions are those of every governance service the handler
+// builds (GraphQL's, the MLflow registry's): the metrics observe them all.
+func governanceOptions(o Options) []governance.Option {
+	if o.Metrics == nil {
+		return nil
+	}
+	return []governance.Option{governance.WithObserver(o.Metrics)}
+}
+
 // newGraphQLServer builds the gqlgen server explicitly: POST, GET and
 // websocket (graphql-transport-ws) transports, a parsed-query cache,
 // automatic persisted queries, and a complexity limit in which a
 // connection's first argument multiplies the cost of what is selected
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
-	var gov []governance.Option
-	if o.Metrics != nil {
-		gov = append(gov, governance.WithObserver(o.Metrics))
-	}
-	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Governance: governance.New(o.Store, o.Data, gov...),
+	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Governance: governance.New(o.Store, o.Data, governanceOptions(o)...),
 		Lineage:  lineage.New(o.Store),
 		Tracking: tracking.New(o.Store), Catalog: catalog.New(o.Store), Present: presenter(log)}
 	cfg := graph.Config{Resolvers: r}

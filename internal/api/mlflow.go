@@ -16,6 +16,7 @@ import (
 
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -41,7 +42,7 @@ type mlflowRoute struct {
 // and GET /api/3.0/mlflow/server-info, behind the body limit, the same
 // token check as GraphQL and the ingestion caller limiter, every refusal
 // written as MLflow's error.
-func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, v auth.Verifier, callers *callerLimiter, chains *causalChains, max int64, log *slog.Logger) http.Handler {
+func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, gov []governance.Option, v auth.Verifier, callers *callerLimiter, chains *causalChains, max int64, log *slog.Logger) http.Handler {
 	a := &mlflowAPI{svc: svc}
 	x := &mlflowOutputsAPI{arts: arts} // artifacts and logged models: routes with path parameters
 	routes := map[string]mlflowRoute{
@@ -68,7 +69,7 @@ func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, v auth.Verifier,
 		"/api/2.0/mlflow/metrics/get-history":            {[]string{http.MethodGet}, a.metricHistory},
 		"/api/3.0/mlflow/server-info":                    {[]string{http.MethodGet}, serverInfo},
 	}
-	for path, route := range registryRoutes(svc.Registry()) {
+	for path, route := range registryRoutes(svc.Registry(gov...)) {
 		routes[path] = route
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -22,7 +22,9 @@ import (
 
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/testwait"
 	"github.com/exphub/exphub/internal/validation"
 )
@@ -344,6 +346,37 @@ func TestDomainMetricsMove(t *testing.T) {
 		if v := scrapeValue(t, h, "exphub_promotion_lead_time_seconds", map[string]string{"outcome": outcome}); v != want {
 			t.Errorf("exphub_promotion_lead_time_seconds{outcome=%s} counted %v, want %v", outcome, v, want)
 		}
+	}
+}
+
+// TestMLflowPromotionsAreCounted: a promotion request the MLflow API opens
+// (a stage transition, governed) counts in the metrics like one opened
+// through GraphQL, and so does its approval.
+func TestMLflowPromotionsAreCounted(t *testing.T) {
+	t.Parallel()
+	metrics := api.NewMetrics()
+	key := neo4jtest.Key(t, "mlfm")
+	h := newHub(t, func(o *api.Options) { o.Metrics = metrics; o.MLflow = mlflow.Config{DefaultProject: key} })
+	must(h.st.CreateProject(ctxT(t), owner, store.CreateProjectInput{Key: key, Name: "MLflow metrics"})).of(t)
+	admin := token(t, "root", map[string]auth.Role{key: auth.RoleAdmin})
+	alice := token(t, "mlf-alice", map[string]auth.Role{key: auth.RoleContributor})
+	bob := token(t, "mlf-bob", map[string]auth.Role{key: auth.RoleApprover})
+	h.gql(t, admin, `mutation($k: String!) { setPolicy(input: {projectKey: $k, requiredApprovals: 1, requireUpstreamValidationsPassed: false}) { changed } }`,
+		map[string]any{"k": key}).ok(t, nil)
+	call := func(method, path string, body any) mlflowResponse {
+		return mlflowCall(t, h.srv.URL, alice, method, "/api/2.0/mlflow/"+path, body)
+	}
+	call(http.MethodPost, "registered-models/create", map[string]any{"name": "scorer"}).ok(t)
+	call(http.MethodPost, "model-versions/create", map[string]any{"name": "scorer", "source": "s3://m/1"}).ok(t)
+	res := call(http.MethodPost, "model-versions/transition-stage", map[string]any{"name": "scorer", "version": "1", "stage": "production"})
+	res.fails(t, 403, "PERMISSION_DENIED", "was opened")
+	if v := scrapeValue(t, h, "exphub_promotion_requests_total", map[string]string{"state": "opened"}); v != 1 {
+		t.Errorf("exphub_promotion_requests_total{state=opened} = %v after a request through MLflow, want 1", v)
+	}
+	h.gql(t, bob, `mutation($id: ID!) { approvePromotion(input: {promotionRequestId: $id}) { promoted } }`,
+		map[string]any{"id": requestIDIn(t, res.Body["message"].(string))}).ok(t, nil)
+	if v := scrapeValue(t, h, "exphub_promotion_requests_total", map[string]string{"state": "approved"}); v != 1 {
+		t.Errorf("exphub_promotion_requests_total{state=approved} = %v, want 1", v)
 	}
 }
 

@@ -62,9 +62,10 @@ func NewRegistry(st RegistryStore, gov Promotions, cfg Config) *Registry {
 
 // Registry returns the model registry over the service's store, with
 // promotion requests opened by a governance.Service over the same store
-// (as governance builds its lineage over its store); nil when the store
-// does not serve both.
-func (s *Service) Registry() *Registry {
+// (as governance builds its lineage over its store) built with opts (its
+// observer, so promotions through MLflow count in the metrics); nil when
+// the store does not serve both.
+func (s *Service) Registry(opts ...governance.Option) *Registry {
 	rs, ok := s.store.(RegistryStore)
 	if !ok {
 		return nil
@@ -73,7 +74,7 @@ func (s *Service) Registry() *Registry {
 	if !ok {
 		return nil
 	}
-	return NewRegistry(rs, governance.New(gs, nil), s.cfg)
+	return NewRegistry(rs, governance.New(gs, nil, opts...), s.cfg)
 }
 
 // Name is the MLflow name of a hub model.
