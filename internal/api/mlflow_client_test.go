@@ -337,3 +337,103 @@ func recordCalls(t *testing.T, target string) *callLog {
 	c.url = srv
 	return c
 }
+
+// TestMLflowPythonClientLifecycle: the real mlflow client deletes and
+// restores a run and an experiment (MlflowClient.delete_run, restore_run,
+// delete_experiment, restore_experiment) and searches with each view type.
+// testdata/mlflow/lifecycle.py prints what the client saw; the expected
+// answers are those a real MLflow 3.17 server gave the same script, except
+// that restoring the experiment brings back only the runs its deletion
+// deleted (here both: the dropped run was restored before).
+func TestMLflowPythonClientLifecycle(t *testing.T) {
+	w := newMLflowWorld(t)
+	calls := recordCalls(t, w.h.srv.URL)
+	py := pyenv.Python(t, "mlflow")
+	out := pyenv.Run(t, py, "testdata/mlflow/lifecycle.py", []string{
+		"MLFLOW_TRACKING_URI=" + calls.url,
+		"MLFLOW_TRACKING_TOKEN=" + w.contributor,
+		"MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true",
+		"MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT=true",
+		"MLFLOW_HTTP_REQUEST_MAX_RETRIES=0",
+		"EXPERIMENT=fraud-lifecycle",
+	})
+	var got struct {
+		ExperimentID       string    `json:"experiment_id"`
+		RunDeleted         string    `json:"run_deleted"`
+		HistoryOfDeleted   []float64 `json:"history_of_deleted"`
+		ActiveOnly         []string  `json:"active_only"`
+		DeletedOnly        []string  `json:"deleted_only"`
+		All                []string  `json:"all"`
+		DeletedFiltered    []string  `json:"deleted_filtered"`
+		DeletedFrame       []string  `json:"deleted_frame"`
+		LogToDeleted       string    `json:"log_to_deleted"`
+		EndDeleted         string    `json:"end_deleted"`
+		RunRestored        string    `json:"run_restored"`
+		ExperimentDeleted  string    `json:"experiment_deleted"`
+		ByNameDeleted      string    `json:"by_name_deleted"`
+		RunsDeletedWithIt  []string  `json:"runs_deleted_with_it"`
+		DeletedExperiments []string  `json:"deleted_experiments"`
+		ActiveExperiments  []string  `json:"active_experiments"`
+		RunInDeleted       string    `json:"run_in_deleted"`
+		NameOfDeleted      string    `json:"name_of_deleted"`
+		SetDeleted         string    `json:"set_deleted"`
+		ExperimentRestored string    `json:"experiment_restored"`
+		ActiveAfterRestore []string  `json:"active_after_restore"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("lifecycle.py printed %q: %v", out, err)
+	}
+	var ids struct{ Keep, Drop string }
+	if err := json.Unmarshal([]byte(out), &ids); err != nil {
+		t.Fatal(err)
+	}
+	keep, drop := ids.Keep, ids.Drop
+	both := sorted(keep, drop)
+	checks := []struct {
+		what      string
+		got, want any
+	}{
+		{"get_run of a deleted run", got.RunDeleted, "deleted"},
+		{"its metric history", got.HistoryOfDeleted, []float64{0.5}},
+		{"search_runs (ACTIVE_ONLY)", got.ActiveOnly, []string{keep}},
+		{"search_runs DELETED_ONLY", got.DeletedOnly, []string{drop}},
+		{"search_runs ALL", got.All, both},
+		{"search_runs DELETED_ONLY with a filter", got.DeletedFiltered, []string{drop}},
+		{"mlflow.search_runs DELETED_ONLY", got.DeletedFrame, []string{drop}},
+		{"log_param to a deleted run", got.LogToDeleted, "INVALID_PARAMETER_VALUE"},
+		{"set_terminated of a deleted run", got.EndDeleted, "INVALID_PARAMETER_VALUE"},
+		{"get_run after restore_run", got.RunRestored, "active"},
+		{"get_experiment of a deleted experiment", got.ExperimentDeleted, "deleted"},
+		{"get_experiment_by_name of a deleted experiment", got.ByNameDeleted, "deleted"},
+		{"its runs, deleted with it", got.RunsDeletedWithIt, both},
+		{"search_experiments DELETED_ONLY", got.DeletedExperiments, []string{got.ExperimentID}},
+		{"search_experiments (ACTIVE_ONLY)", len(got.ActiveExperiments), 0},
+		{"create_run in a deleted experiment", got.RunInDeleted, "INVALID_PARAMETER_VALUE"},
+		{"create_experiment with a deleted one's name", got.NameOfDeleted, "RESOURCE_ALREADY_EXISTS"},
+		{"get_experiment after restore_experiment", got.ExperimentRestored, "active"},
+		{"search_runs after restore_experiment", got.ActiveAfterRestore, both},
+	}
+	for _, c := range checks {
+		if !jsonEqual(c.got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.what, c.got, c.want)
+		}
+	}
+	if !strings.Contains(got.SetDeleted, "Cannot set a deleted experiment") {
+		t.Errorf("set_experiment of a deleted experiment: %q", got.SetDeleted)
+	}
+	seen := calls.lines()
+	for _, want := range []string{"POST /api/2.0/mlflow/runs/delete", "POST /api/2.0/mlflow/runs/restore",
+		"POST /api/2.0/mlflow/experiments/delete", "POST /api/2.0/mlflow/experiments/restore"} {
+		if !slices.Contains(seen, want) {
+			t.Errorf("the client did not call %s; it called:\n%s", want, strings.Join(seen, "\n"))
+		}
+	}
+	// The log: one event per change, the repeated delete and restore none.
+	kinds := map[store.EventKind]int{}
+	for _, k := range projectEventKinds(t, w.h.st, w.key, 0) {
+		kinds[k]++
+	}
+	if kinds[store.EventRunDeleted] != 1 || kinds[store.EventRunRestored] != 1 || kinds[store.EventExperimentDeleted] != 1 || kinds[store.EventExperimentRestored] != 1 {
+		t.Errorf("lifecycle events = %v, want one of each", kinds)
+	}
+}
