@@ -8,6 +8,7 @@ export default defineConfig({
   server: {
     proxy: {
       "/graphql": { target: "http://localhost:8080", ws: true },
+      "/auth/config": { target: "http://localhost:8080" },
     },
   },
   build: {

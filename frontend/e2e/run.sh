@@ -11,7 +11,8 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 tmp=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
 (cd .. && go build -o "$tmp/exphub-server" ./cmd/server && go build -o "$tmp/hubctl" ./cmd/hubctl)
 # A generated graph for the 1,000-node lineage check (project perf-0's
 # reference.table_0 is its most-read dataset). It is kept between runs on
@@ -20,7 +21,8 @@ uri=${NEO4J_TEST_URI:-bolt://127.0.0.1:7688}
 if ! gen=$("$tmp/hubctl" generate --nodes 20000 --seed 5 --prefix perf --neo4j-uri "$uri" 2>&1); then
   grep -q "already exist" <<<"$gen" || { echo "$gen"; exit 1; }
 fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 # The server signs and checks tokens with a secret of this run's own (not
 # the built-in development one), and hubctl mints, with the same secret,
 # the tokens of the two people of the governance test: one who asks for
@@ -32,6 +34,7 @@ approver=$(EXPHUB_JWT_SECRET=$secret "$tmp/hubctl" token --sub e2e-approver --ro
 EXPHUB_ADDR=127.0.0.1:$port EXPHUB_DEV=true EXPHUB_LOG_LEVEL=warn EXPHUB_JWT_SECRET=$secret EXPHUB_ARTIFACT_ROOT=$tmp/artifacts \
   EXPHUB_NEO4J_URI=$uri "$tmp/exphub-server" >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
+pids+=("$pid")
 # The server migrates and seeds the demo before it prints its sign-in link,
 # which takes minutes on a busy machine. Wait on the server, not a clock:
 # while it runs and has not printed the link, it is still working; when it
@@ -58,12 +61,48 @@ until grep -q "token=" "$tmp/out.log" 2>/dev/null; do
 done
 token=$(sed -n 's/.*?token=\([^ ]*\).*/\1/p' "$tmp/out.log" | head -n 1)
 [ -n "$token" ] || { echo "e2e: the server printed no token"; cat "$tmp/out.log" "$tmp/err.log"; exit 1; }
-export EXPHUB_URL=http://127.0.0.1:$port EXPHUB_TOKEN=$token EXPHUB_JWT_SECRET=$secret \
-  EXPHUB_GOVERNANCE_PROJECT=$governance EXPHUB_TOKEN_REQUESTER=$requester EXPHUB_TOKEN_APPROVER=$approver HUBCTL=$tmp/hubctl
+# The suites' environment (not exported: the servers started below refuse
+# settings they do not know).
+suite() {
+  EXPHUB_URL=http://127.0.0.1:$port EXPHUB_TOKEN=$token EXPHUB_JWT_SECRET=$secret \
+    EXPHUB_GOVERNANCE_PROJECT=$governance EXPHUB_TOKEN_REQUESTER=$requester EXPHUB_TOKEN_APPROVER=$approver HUBCTL=$tmp/hubctl \
+    node "$@"
+}
 # E2E_ONLY=NAME runs only e2e/suites/NAME.mjs (or explorer), while working
 # on one area; make test runs them all.
 if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = explorer ]; then
-  node e2e/explorer.mjs
+  suite e2e/explorer.mjs
+fi
+# Single sign-on: a real OpenID provider (e2e/oidc-provider.mjs, panva's
+# oidc-provider) and a second server, on the same database, that trusts
+# its keys and offers the explorer's sign-in with it. Each is waited for:
+# a process that exits fails the run at once with its output.
+await_ready() { # NAME PID LOG CHECK…: until CHECK succeeds while PID runs
+  local name=$1 p=$2 log=$3; shift 3
+  local started=$SECONDS
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$p" 2>/dev/null; then echo "e2e: $name exited"; cat "$log"; exit 1; fi
+    if (( SECONDS - started >= wait_cap )); then echo "e2e: $name not ready in ${wait_cap}s"; cat "$log"; exit 1; fi
+    sleep 0.2
+  done
+}
+if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = sso ]; then
+  oidc_port=$(free_port)
+  sso_port=$(free_port)
+  OIDC_PORT=$oidc_port OIDC_HUB=http://127.0.0.1:$sso_port OIDC_RESOURCE=urn:exphub:e2e OIDC_AUDIENCE=exphub-e2e \
+    node e2e/oidc-provider.mjs >"$tmp/oidc.log" 2>&1 &
+  pids+=("$!")
+  await_ready "the OpenID provider" "$!" "$tmp/oidc.log" grep -q "oidc-provider listening" "$tmp/oidc.log"
+  issuer=http://127.0.0.1:$oidc_port
+  EXPHUB_ADDR=127.0.0.1:$sso_port EXPHUB_LOG_LEVEL=warn EXPHUB_NEO4J_URI=$uri EXPHUB_NEO4J_PASSWORD=${NEO4J_TEST_PASSWORD:-exphub-dev-password} \
+    EXPHUB_ARTIFACT_ROOT=$tmp/artifacts-sso EXPHUB_JWT_JWKS_URL=$issuer/jwks EXPHUB_JWT_ISSUER=$issuer EXPHUB_JWT_AUDIENCE=exphub-e2e \
+    EXPHUB_JWT_ROLES_CLAIM=https://exphub.test/roles EXPHUB_JWT_GROUP_ROLES=risk=fraud:viewer \
+    EXPHUB_OIDC_CLIENT_ID=exphub-explorer EXPHUB_OIDC_RESOURCE=urn:exphub:e2e EXPHUB_OIDC_PROVIDER_NAME="E2E provider" \
+    "$tmp/exphub-server" >"$tmp/sso.log" 2>&1 &
+  pids+=("$!")
+  await_ready "the single sign-on server" "$!" "$tmp/sso.log" curl -sf "http://127.0.0.1:$sso_port/readyz"
+  echo "e2e: e2e/sso.mjs"
+  EXPHUB_SSO_URL=http://127.0.0.1:$sso_port OIDC_ISSUER=$issuer node e2e/sso.mjs
 fi
 # Further suites, one file per area, against the same server: each makes
 # its own projects and tokens (hubctl token with EXPHUB_JWT_SECRET).
@@ -71,5 +110,5 @@ for suite in e2e/suites/*.mjs; do
   [ -e "$suite" ] || continue
   if [ -n "${E2E_ONLY:-}" ] && [ "$suite" != "e2e/suites/$E2E_ONLY.mjs" ]; then continue; fi
   echo "e2e: $suite"
-  node "$suite"
+  suite "$suite"
 done

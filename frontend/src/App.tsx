@@ -1,8 +1,9 @@
-import { lazy, Suspense, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useState } from "react";
 import { Link, NavLink, Navigate, Route, Routes, useSearchParams } from "react-router-dom";
 import { Provider } from "urql";
 import { getToken, makeClient, setToken } from "./api";
-import { SignIn } from "./views/SignIn";
+import { SignIn, SignInCallback } from "./views/SignIn";
+import { getIdToken, loadSignInConfig, setIdToken } from "./lib/signin";
 import { Experiments } from "./views/Experiments";
 import { Experiment } from "./views/Experiment";
 import { Activity } from "./views/Activity";
@@ -30,14 +31,31 @@ export function App() {
   const linked = params.get("token");
   if (linked) {
     setToken(linked);
+    setIdToken(null);
     params.delete("token");
     window.history.replaceState(null, "", `${window.location.pathname}${params.size ? `?${params}` : ""}`);
   }
   const [token, setTok] = useState<string | null>(getToken());
   const client = useMemo(() => makeClient(token), [token]);
+  const signIn = useCallback((t: string) => {
+    setToken(t);
+    setTok(t);
+  }, []);
   const signOut = () => {
+    const idToken = getIdToken();
     setToken(null);
+    setIdToken(null);
     setTok(null);
+    // A single sign-on session ends at the provider too, which then sends
+    // the browser back to the sign-in page.
+    if (idToken) {
+      loadSignInConfig()
+        .then(async ({ oidc }) => (oidc ? (await import("./lib/oidc")).endSessionUrl(oidc, idToken, window.location.origin) : null))
+        .then((url) => url && window.location.assign(url))
+        .catch(() => {
+          // Signed out here; the provider's session stays until it ends.
+        });
+    }
   };
   return (
     <Provider value={client}>
@@ -59,7 +77,8 @@ export function App() {
       <main>
         <Suspense fallback={<Loading what="the view" />}>
           <Routes>
-            <Route path="/signin" element={<SignIn onSignIn={(t) => { setToken(t); setTok(t); }} />} />
+            <Route path="/signin" element={<SignIn onSignIn={(t) => { setIdToken(null); signIn(t); }} />} />
+            <Route path="/signin/callback" element={<SignInCallback onSignIn={signIn} />} />
             {token ? (
               <>
                 <Route path="/" element={<Navigate to="/experiments" replace />} />

@@ -26,7 +26,7 @@ export interface PickedProject {
 // useProject returns the project a view shows (?project= in the URL, else
 // the last one picked, else the first) and a picker for it: a search box
 // over the projects the caller may read, however many there are.
-export function useProject(): { project: PickedProject | null; picker: React.ReactNode } {
+export function useProject(): { project: PickedProject | null; picker: React.ReactNode; unreadable: string | null } {
   const [params, setParams] = useSearchParams();
   const [typed, setTyped] = useState("");
   const [list] = useQuery({ query: PickerQuery, variables: { q: typed.trim() || null } });
@@ -72,5 +72,8 @@ export function useProject(): { project: PickedProject | null; picker: React.Rea
       </form>
     );
   }
-  return { project, picker };
+  // The project the URL names when the caller may not read it (or it does
+  // not exist): views say so rather than show nothing.
+  const unreadable = key !== null && !project && picked.data && !picked.data.project ? key : null;
+  return { project, picker, unreadable };
 }

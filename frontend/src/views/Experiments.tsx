@@ -45,7 +45,7 @@ function Page({ projectKey, q, after, onMore }: { projectKey: string; q: string 
 // by name; the project and the search are in the URL.
 export function Experiments() {
   const [params] = useSearchParams();
-  const { project, picker } = useProject();
+  const { project, picker, unreadable } = useProject();
   const q = params.get("q") || null;
   const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({ key: "", cursors: [null] });
   const listKey = `${project?.key}|${q}`;
@@ -58,6 +58,11 @@ export function Experiments() {
         {picker}
         <SearchBox label="search experiments" placeholder="Search by name, then Enter" />
       </div>
+      {unreadable && (
+        <p className="muted" role="status" data-testid="unreadable-project">
+          You hold no role in project “{unreadable}”, or there is no such project: pick one of yours.
+        </p>
+      )}
       {project && (
         <div className="card">
           <h2>{project.name} <small className="muted">{project.key}{project.myRole && ` · ${project.myRole.toLowerCase()}`}</small></h2>
