@@ -23,6 +23,7 @@ const Impact = lazy(() => import("./views/Impact"));
 const Audit = lazy(() => import("./views/Audit"));
 const Approvals = lazy(() => import("./views/Approvals"));
 const Report = lazy(() => import("./views/Report"));
+const GovernanceDashboard = lazy(() => import("./views/GovernanceDashboard"));
 
 export function App() {
   const [params] = useSearchParams();
@@ -69,6 +70,7 @@ export function App() {
             <ApprovalsNav />
             <NavLink to="/audit">Audit log</NavLink>
             <NavLink to="/report">Reports</NavLink>
+            <NavLink to="/dashboards/governance">Governance</NavLink>
           </nav>
         )}
         <span className="spacer" />
@@ -96,6 +98,7 @@ export function App() {
                 <Route path="/activity" element={<Activity />} />
                 <Route path="/approvals" element={<Approvals />} />
                 <Route path="/report" element={<Report />} />
+                <Route path="/dashboards/governance" element={<GovernanceDashboard />} />
                 <Route path="*" element={<p>Nothing here. <Link to="/">Back to the start</Link>.</p>} />
               </>
             ) : (
