@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	Policy() PolicyResolver
 	Project() ProjectResolver
 	PromotionRequest() PromotionRequestResolver
+	QualityDashboard() QualityDashboardResolver
 	Query() QueryResolver
 	Reproducibility() ReproducibilityResolver
 	Reproduction() ReproductionResolver
@@ -56,6 +57,7 @@ type ResolverRoot interface {
 	Run() RunResolver
 	SignOff() SignOffResolver
 	Subscription() SubscriptionResolver
+	SuiteTiming() SuiteTimingResolver
 	ValidationRun() ValidationRunResolver
 	ValidationRunError() ValidationRunErrorResolver
 	ValidationSuite() ValidationSuiteResolver
@@ -672,6 +674,25 @@ type ComplexityRoot struct {
 		PromotionRequest func(childComplexity int) int
 	}
 
+	QualityDashboard struct {
+		Datasets           func(childComplexity int) int
+		DatasetsWithSuites func(childComplexity int) int
+		Days               func(childComplexity int) int
+		Failing            func(childComplexity int) int
+		FailingVersions    func(childComplexity int) int
+		ModelsAtRisk       func(childComplexity int) int
+		ProjectKey         func(childComplexity int) int
+		SlowestSuites      func(childComplexity int) int
+		ValidatedVersions  func(childComplexity int) int
+		Versions           func(childComplexity int) int
+	}
+
+	QualityDay struct {
+		Day    func(childComplexity int) int
+		Passed func(childComplexity int) int
+		Runs   func(childComplexity int) int
+	}
+
 	QualityIssue struct {
 		DatasetVersion func(childComplexity int) int
 		Distance       func(childComplexity int) int
@@ -701,6 +722,7 @@ type ComplexityRoot struct {
 		Project               func(childComplexity int, key string) int
 		Projects              func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
 		PromotionRequests     func(childComplexity int, projectKey *string, filter *model.PromotionRequestFilter, first *int, after *string) int
+		QualityDashboard      func(childComplexity int, projectKey string, days *int) int
 		QualityIssuesUpstream func(childComplexity int, id string) int
 		RecentEvents          func(childComplexity int, filter *model.EventFilter, last *int) int
 		ReproduceSpec         func(childComplexity int, runID string) int
@@ -891,6 +913,13 @@ type ComplexityRoot struct {
 		PromotionUpdated    func(childComplexity int, projectKey string, after *string) int
 		RunStatusChanged    func(childComplexity int, experimentID string, after *string) int
 		ValidationCompleted func(childComplexity int, datasetID string, after *string) int
+	}
+
+	SuiteTiming struct {
+		MaxSeconds  func(childComplexity int) int
+		MeanSeconds func(childComplexity int) int
+		Runs        func(childComplexity int) int
+		Suite       func(childComplexity int) int
 	}
 
 	Tag struct {
@@ -1108,6 +1137,10 @@ type PromotionRequestResolver interface {
 	ViewerCanDecide(ctx context.Context, obj *store.PromotionRequest) (bool, error)
 	SignOffs(ctx context.Context, obj *store.PromotionRequest) ([]*store.SignOff, error)
 }
+type QualityDashboardResolver interface {
+	Failing(ctx context.Context, obj *store.QualityFigures) ([]*store.DatasetVersion, error)
+	ModelsAtRisk(ctx context.Context, obj *store.QualityFigures) ([]*store.ModelVersion, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
@@ -1131,6 +1164,7 @@ type QueryResolver interface {
 	QualityIssuesUpstream(ctx context.Context, id string) ([]*model.QualityIssue, error)
 	ColumnLineage(ctx context.Context, datasetVersionID string, column string, direction *model.LineageDirection, depth *int, maxNodes *int) (*lineage.ColumnGraph, error)
 	ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error)
+	QualityDashboard(ctx context.Context, projectKey string, days *int) (*store.QualityFigures, error)
 	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
 	Project(ctx context.Context, key string) (*store.Project, error)
 	Experiments(ctx context.Context, projectKey string, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
@@ -1187,6 +1221,9 @@ type SubscriptionResolver interface {
 	ValidationCompleted(ctx context.Context, datasetID string, after *string) (<-chan *store.Event, error)
 	PromotionUpdated(ctx context.Context, projectKey string, after *string) (<-chan *store.Event, error)
 	ApprovalRequested(ctx context.Context, after *string) (<-chan *store.Event, error)
+}
+type SuiteTimingResolver interface {
+	Suite(ctx context.Context, obj *store.SuiteTiming) (*store.ValidationSuite, error)
 }
 type ValidationRunResolver interface {
 	Suite(ctx context.Context, obj *store.ValidationRun) (*store.ValidationSuite, error)
@@ -3830,6 +3867,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PromotionRequestPayload.PromotionRequest(childComplexity), true
 
+	case "QualityDashboard.datasets":
+		if e.ComplexityRoot.QualityDashboard.Datasets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.Datasets(childComplexity), true
+	case "QualityDashboard.datasetsWithSuites":
+		if e.ComplexityRoot.QualityDashboard.DatasetsWithSuites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.DatasetsWithSuites(childComplexity), true
+	case "QualityDashboard.days":
+		if e.ComplexityRoot.QualityDashboard.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.Days(childComplexity), true
+	case "QualityDashboard.failing":
+		if e.ComplexityRoot.QualityDashboard.Failing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.Failing(childComplexity), true
+	case "QualityDashboard.failingVersions":
+		if e.ComplexityRoot.QualityDashboard.FailingVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.FailingVersions(childComplexity), true
+	case "QualityDashboard.modelsAtRisk":
+		if e.ComplexityRoot.QualityDashboard.ModelsAtRisk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.ModelsAtRisk(childComplexity), true
+	case "QualityDashboard.projectKey":
+		if e.ComplexityRoot.QualityDashboard.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.ProjectKey(childComplexity), true
+	case "QualityDashboard.slowestSuites":
+		if e.ComplexityRoot.QualityDashboard.SlowestSuites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.SlowestSuites(childComplexity), true
+	case "QualityDashboard.validatedVersions":
+		if e.ComplexityRoot.QualityDashboard.ValidatedVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.ValidatedVersions(childComplexity), true
+	case "QualityDashboard.versions":
+		if e.ComplexityRoot.QualityDashboard.Versions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.Versions(childComplexity), true
+
+	case "QualityDay.day":
+		if e.ComplexityRoot.QualityDay.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDay.Day(childComplexity), true
+	case "QualityDay.passed":
+		if e.ComplexityRoot.QualityDay.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDay.Passed(childComplexity), true
+	case "QualityDay.runs":
+		if e.ComplexityRoot.QualityDay.Runs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDay.Runs(childComplexity), true
+
 	case "QualityIssue.datasetVersion":
 		if e.ComplexityRoot.QualityIssue.DatasetVersion == nil {
 			break
@@ -4077,6 +4194,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PromotionRequests(childComplexity, args["projectKey"].(*string), args["filter"].(*model.PromotionRequestFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.qualityDashboard":
+		if e.ComplexityRoot.Query.QualityDashboard == nil {
+			break
+		}
+
+		args, err := ec.field_Query_qualityDashboard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QualityDashboard(childComplexity, args["projectKey"].(string), args["days"].(*int)), true
 	case "Query.qualityIssuesUpstream":
 		if e.ComplexityRoot.Query.QualityIssuesUpstream == nil {
 			break
@@ -4872,6 +5000,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.ValidationCompleted(childComplexity, args["datasetId"].(string), args["after"].(*string)), true
+
+	case "SuiteTiming.maxSeconds":
+		if e.ComplexityRoot.SuiteTiming.MaxSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteTiming.MaxSeconds(childComplexity), true
+	case "SuiteTiming.meanSeconds":
+		if e.ComplexityRoot.SuiteTiming.MeanSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteTiming.MeanSeconds(childComplexity), true
+	case "SuiteTiming.runs":
+		if e.ComplexityRoot.SuiteTiming.Runs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteTiming.Runs(childComplexity), true
+	case "SuiteTiming.suite":
+		if e.ComplexityRoot.SuiteTiming.Suite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteTiming.Suite(childComplexity), true
 
 	case "Tag.key":
 		if e.ComplexityRoot.Tag.Key == nil {
@@ -6960,6 +7113,51 @@ extend type Mutation {
   "Records a validation result produced elsewhere (Great Expectations) as a finished run."
   recordValidationResult(input: RecordValidationResultInput!): RecordValidationResultPayload!
 }
+
+"""
+A project's data-quality dashboard: figures computed in the database over all
+its datasets, versions and validation runs, and the lists worth a look first.
+"""
+type QualityDashboard {
+  projectKey: String!
+  datasets: Int!
+  "Datasets with at least one validation suite."
+  datasetsWithSuites: Int!
+  versions: Int!
+  "Dataset versions with a validation status (a finished run of a hub suite, or a recorded result)."
+  validatedVersions: Int!
+  "Dataset versions whose status is FAILED or ERROR."
+  failingVersions: Int!
+  "The days of the period on which validation runs finished, oldest first: the pass rate over time."
+  days: [QualityDay!]!
+  "The suites whose runs in the period took longest on average, slowest first (at most 5)."
+  slowestSuites: [SuiteTiming!]!
+  "The newest failing dataset versions (at most 20)."
+  failing: [DatasetVersion!]!
+  "The project's model versions at risk, a failed dataset version upstream (of its newest 200 versions; at most 20)."
+  modelsAtRisk: [ModelVersion!]!
+}
+
+"Validation runs that finished on one day (UTC)."
+type QualityDay {
+  "The day's start."
+  day: Time!
+  runs: Int!
+  passed: Int!
+}
+
+"How long a suite's runs took in the period."
+type SuiteTiming {
+  suite: ValidationSuite!
+  runs: Int!
+  meanSeconds: Float!
+  maxSeconds: Float!
+}
+
+extend type Query {
+  "A project's data-quality dashboard over its last days days (1 to 90); viewers of the project."
+  qualityDashboard(projectKey: String!, days: Int = 30): QualityDashboard!
+}
 `, BuiltIn: false},
 	{Name: "../schema/tracking.graphqls", Input: `# Projects, experiments, pipeline jobs and runs: params, metric series, tags, code, environment, and the dataset and model versions a run read and wrote.
 # Part of the exphub schema; schema.graphqls at the top level is its root.
@@ -8547,6 +8745,44 @@ func (ec *executionContext) childFields_PromotionRequestPayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type PromotionRequestPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_QualityDashboard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "projectKey":
+		return ec.fieldContext_QualityDashboard_projectKey(ctx, field)
+	case "datasets":
+		return ec.fieldContext_QualityDashboard_datasets(ctx, field)
+	case "datasetsWithSuites":
+		return ec.fieldContext_QualityDashboard_datasetsWithSuites(ctx, field)
+	case "versions":
+		return ec.fieldContext_QualityDashboard_versions(ctx, field)
+	case "validatedVersions":
+		return ec.fieldContext_QualityDashboard_validatedVersions(ctx, field)
+	case "failingVersions":
+		return ec.fieldContext_QualityDashboard_failingVersions(ctx, field)
+	case "days":
+		return ec.fieldContext_QualityDashboard_days(ctx, field)
+	case "slowestSuites":
+		return ec.fieldContext_QualityDashboard_slowestSuites(ctx, field)
+	case "failing":
+		return ec.fieldContext_QualityDashboard_failing(ctx, field)
+	case "modelsAtRisk":
+		return ec.fieldContext_QualityDashboard_modelsAtRisk(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QualityDashboard", field.Name)
+}
+
+func (ec *executionContext) childFields_QualityDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_QualityDay_day(ctx, field)
+	case "runs":
+		return ec.fieldContext_QualityDay_runs(ctx, field)
+	case "passed":
+		return ec.fieldContext_QualityDay_passed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QualityDay", field.Name)
+}
+
 func (ec *executionContext) childFields_QualityIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "datasetVersion":
@@ -8907,6 +9143,20 @@ func (ec *executionContext) childFields_StartRunPayload(ctx context.Context, fie
 		return ec.fieldContext_StartRunPayload_run(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StartRunPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SuiteTiming(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "suite":
+		return ec.fieldContext_SuiteTiming_suite(ctx, field)
+	case "runs":
+		return ec.fieldContext_SuiteTiming_runs(ctx, field)
+	case "meanSeconds":
+		return ec.fieldContext_SuiteTiming_meanSeconds(ctx, field)
+	case "maxSeconds":
+		return ec.fieldContext_SuiteTiming_maxSeconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuiteTiming", field.Name)
 }
 
 func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10462,6 +10712,28 @@ func (ec *executionContext) field_Query_promotionRequests_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_qualityDashboard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg1
 	return args, nil
 }
 
@@ -21555,6 +21827,341 @@ func (ec *executionContext) fieldContext_PromotionRequestPayload_promotionReques
 	return fc, nil
 }
 
+func (ec *executionContext) _QualityDashboard_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDashboard", field, false, false, "String")
+}
+
+func (ec *executionContext) _QualityDashboard_datasets(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Datasets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_datasets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDashboard", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityDashboard_datasetsWithSuites(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_datasetsWithSuites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatasetsWithSuites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_datasetsWithSuites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDashboard", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityDashboard_versions(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Versions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_versions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDashboard", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityDashboard_validatedVersions(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_validatedVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidatedVersions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_validatedVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDashboard", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityDashboard_failingVersions(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_failingVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailingVersions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_failingVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDashboard", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityDashboard_days(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.QualityDay) graphql.Marshaler {
+			return ec.marshalNQualityDay2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐQualityDayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QualityDay(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QualityDashboard_slowestSuites(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_slowestSuites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlowestSuites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.SuiteTiming) graphql.Marshaler {
+			return ec.marshalNSuiteTiming2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSuiteTimingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_slowestSuites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuiteTiming(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QualityDashboard_failing(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_failing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QualityDashboard().Failing(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.DatasetVersion) graphql.Marshaler {
+			return ec.marshalNDatasetVersion2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_failing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityDashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QualityDashboard_modelsAtRisk(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_modelsAtRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QualityDashboard().ModelsAtRisk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ModelVersion) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_modelsAtRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityDashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QualityDay_day(ctx context.Context, field graphql.CollectedField, obj *store.QualityDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDay_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDay_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDay", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QualityDay_runs(ctx context.Context, field graphql.CollectedField, obj *store.QualityDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDay_runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Runs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDay_runs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityDay_passed(ctx context.Context, field graphql.CollectedField, obj *store.QualityDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDay_passed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDay_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDay", field, false, false, "Int")
+}
+
 func (ec *executionContext) _QualityIssue_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *model.QualityIssue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22647,6 +23254,50 @@ func (ec *executionContext) fieldContext_Query_validationRuns(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_validationRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_qualityDashboard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_qualityDashboard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QualityDashboard(ctx, fc.Args["projectKey"].(string), fc.Args["days"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.QualityFigures) graphql.Marshaler {
+			return ec.marshalNQualityDashboard2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐQualityFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_qualityDashboard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QualityDashboard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_qualityDashboard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25953,6 +26604,107 @@ func (ec *executionContext) fieldContext_Subscription_approvalRequested(ctx cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SuiteTiming_suite(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTiming) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteTiming_suite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SuiteTiming().Suite(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalNValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteTiming_suite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuiteTiming",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuiteTiming_runs(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTiming) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteTiming_runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Runs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteTiming_runs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteTiming", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuiteTiming_meanSeconds(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTiming) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteTiming_meanSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteTiming_meanSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteTiming", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SuiteTiming_maxSeconds(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTiming) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteTiming_maxSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteTiming_maxSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteTiming", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Tag_key(ctx context.Context, field graphql.CollectedField, obj *store.KeyValue) (ret graphql.Marshaler) {
@@ -35079,6 +35831,129 @@ func (ec *executionContext) _PromotionRequestPayload(ctx context.Context, sel as
 	return out
 }
 
+var qualityDashboardImplementors = []string{"QualityDashboard"}
+
+func (ec *executionContext) _QualityDashboard(ctx context.Context, sel ast.SelectionSet, obj *store.QualityFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qualityDashboardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QualityDashboard")
+		case "projectKey":
+			out.Values[i] = ec._QualityDashboard_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "datasets":
+			out.Values[i] = ec._QualityDashboard_datasets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "datasetsWithSuites":
+			out.Values[i] = ec._QualityDashboard_datasetsWithSuites(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "versions":
+			out.Values[i] = ec._QualityDashboard_versions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validatedVersions":
+			out.Values[i] = ec._QualityDashboard_validatedVersions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failingVersions":
+			out.Values[i] = ec._QualityDashboard_failingVersions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "days":
+			out.Values[i] = ec._QualityDashboard_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slowestSuites":
+			out.Values[i] = ec._QualityDashboard_slowestSuites(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QualityDashboard_failing(ctx, field, obj)
+				})
+		case "modelsAtRisk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QualityDashboard_modelsAtRisk(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var qualityDayImplementors = []string{"QualityDay"}
+
+func (ec *executionContext) _QualityDay(ctx context.Context, sel ast.SelectionSet, obj *store.QualityDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qualityDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QualityDay")
+		case "day":
+			out.Values[i] = ec._QualityDay_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runs":
+			out.Values[i] = ec._QualityDay_runs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passed":
+			out.Values[i] = ec._QualityDay_passed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var qualityIssueImplementors = []string{"QualityIssue"}
 
 func (ec *executionContext) _QualityIssue(ctx context.Context, sel ast.SelectionSet, obj *model.QualityIssue) graphql.Marshaler {
@@ -35282,6 +36157,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_validationRuns(ctx, field)
+				})
+		case "qualityDashboard":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_qualityDashboard(ctx, field)
 				})
 		case "projects":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -36586,6 +37467,55 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var suiteTimingImplementors = []string{"SuiteTiming"}
+
+func (ec *executionContext) _SuiteTiming(ctx context.Context, sel ast.SelectionSet, obj *store.SuiteTiming) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suiteTimingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuiteTiming")
+		case "suite":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SuiteTiming_suite(ctx, field, obj)
+				})
+		case "runs":
+			out.Values[i] = ec._SuiteTiming_runs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meanSeconds":
+			out.Values[i] = ec._SuiteTiming_meanSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxSeconds":
+			out.Values[i] = ec._SuiteTiming_maxSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var tagImplementors = []string{"Tag"}
@@ -39085,6 +40015,34 @@ func (ec *executionContext) marshalNPromotionStatus2githubᚗcomᚋexphubᚋexph
 	return res
 }
 
+func (ec *executionContext) marshalNQualityDashboard2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐQualityFigures(ctx context.Context, sel ast.SelectionSet, v *store.QualityFigures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QualityDashboard!")
+		return graphql.Null
+	}
+	return ec._QualityDashboard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQualityDay2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐQualityDay(ctx context.Context, sel ast.SelectionSet, v store.QualityDay) graphql.Marshaler {
+	return ec._QualityDay(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQualityDay2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐQualityDayᚄ(ctx context.Context, sel ast.SelectionSet, v []store.QualityDay) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQualityDay2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐQualityDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNQualityIssue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐQualityIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QualityIssue) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -39622,6 +40580,26 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	for i := range v {
 		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSuiteTiming2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSuiteTiming(ctx context.Context, sel ast.SelectionSet, v store.SuiteTiming) graphql.Marshaler {
+	return ec._SuiteTiming(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSuiteTiming2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSuiteTimingᚄ(ctx context.Context, sel ast.SelectionSet, v []store.SuiteTiming) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSuiteTiming2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSuiteTiming(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {

@@ -128,3 +128,23 @@ func (r *Resolver) withHealth(ctx context.Context, p *auth.Principal, g *model.L
 	}
 	return nil
 }
+
+// modelsAtRisk are the dashboard's model versions whose health is AT_RISK
+// for the caller, newest first, at most 20.
+func (r *Resolver) modelsAtRisk(ctx context.Context, q *store.QualityFigures) ([]*store.ModelVersion, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := r.Lineage.Health(ctx, p, q.Models)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, id := range q.Models {
+		if h[id] == lineage.HealthAtRisk && len(ids) < store.MaxModelsAtRisk {
+			ids = append(ids, id)
+		}
+	}
+	return loadersFor(ctx, r.Store).modelVersion.LoadAll(ctx, ids)
+}

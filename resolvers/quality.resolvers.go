@@ -9,10 +9,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/catalog"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
@@ -97,6 +99,16 @@ func (r *mutationResolver) RecordValidationResult(ctx context.Context, input mod
 	return &model.RecordValidationResultPayload{ValidationRun: run}, nil
 }
 
+// Failing is the resolver for the failing field.
+func (r *qualityDashboardResolver) Failing(ctx context.Context, obj *store.QualityFigures) ([]*store.DatasetVersion, error) {
+	return loadersFor(ctx, r.Store).datasetVersion.LoadAll(ctx, obj.Failing)
+}
+
+// ModelsAtRisk is the resolver for the modelsAtRisk field.
+func (r *qualityDashboardResolver) ModelsAtRisk(ctx context.Context, obj *store.QualityFigures) ([]*store.ModelVersion, error) {
+	return r.modelsAtRisk(ctx, obj)
+}
+
 // ValidationRuns is the resolver for the validationRuns field.
 func (r *queryResolver) ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error) {
 	if _, err := principal(ctx); err != nil {
@@ -117,6 +129,19 @@ func (r *queryResolver) ValidationRuns(ctx context.Context, datasetID *string, d
 		return nil, err
 	}
 	return r.validationRuns(ctx, store.ValidationRunFilter{DatasetVersionID: v.ID}, first, after)
+}
+
+// QualityDashboard is the resolver for the qualityDashboard field.
+func (r *queryResolver) QualityDashboard(ctx context.Context, projectKey string, days *int) (*store.QualityFigures, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := catalog.DefaultQualityDays
+	if days != nil {
+		n = *days
+	}
+	return r.Catalog.QualityFigures(ctx, p, projectKey, n, time.Now())
 }
 
 // Name is the resolver for the name field.
@@ -162,6 +187,11 @@ func (r *ruleResultResolver) UnexpectedSample(ctx context.Context, obj *quality.
 // Message is the resolver for the message field.
 func (r *ruleResultResolver) Message(ctx context.Context, obj *quality.RuleResult) (*string, error) {
 	return optString(obj.Message), nil
+}
+
+// Suite is the resolver for the suite field.
+func (r *suiteTimingResolver) Suite(ctx context.Context, obj *store.SuiteTiming) (*store.ValidationSuite, error) {
+	return loadersFor(ctx, r.Store).validationSuite.Load(ctx, obj.SuiteID)
 }
 
 // Suite is the resolver for the suite field.
@@ -240,8 +270,16 @@ func (r *validationSuiteResolver) Runs(ctx context.Context, obj *store.Validatio
 	return r.validationRuns(ctx, store.ValidationRunFilter{SuiteID: obj.ID}, first, after)
 }
 
+// QualityDashboard returns graph.QualityDashboardResolver implementation.
+func (r *Resolver) QualityDashboard() graph.QualityDashboardResolver {
+	return &qualityDashboardResolver{r}
+}
+
 // RuleResult returns graph.RuleResultResolver implementation.
 func (r *Resolver) RuleResult() graph.RuleResultResolver { return &ruleResultResolver{r} }
+
+// SuiteTiming returns graph.SuiteTimingResolver implementation.
+func (r *Resolver) SuiteTiming() graph.SuiteTimingResolver { return &suiteTimingResolver{r} }
 
 // ValidationRun returns graph.ValidationRunResolver implementation.
 func (r *Resolver) ValidationRun() graph.ValidationRunResolver { return &validationRunResolver{r} }
@@ -257,7 +295,9 @@ func (r *Resolver) ValidationSuite() graph.ValidationSuiteResolver {
 }
 
 type (
+	qualityDashboardResolver   struct{ *Resolver }
 	ruleResultResolver         struct{ *Resolver }
+	suiteTimingResolver        struct{ *Resolver }
 	validationRunResolver      struct{ *Resolver }
 	validationRunErrorResolver struct{ *Resolver }
 	validationSuiteResolver    struct{ *Resolver }

@@ -24,6 +24,7 @@ const Audit = lazy(() => import("./views/Audit"));
 const Approvals = lazy(() => import("./views/Approvals"));
 const Report = lazy(() => import("./views/Report"));
 const GovernanceDashboard = lazy(() => import("./views/GovernanceDashboard"));
+const QualityDashboard = lazy(() => import("./views/QualityDashboard"));
 
 export function App() {
   const [params] = useSearchParams();
@@ -70,6 +71,7 @@ export function App() {
             <ApprovalsNav />
             <NavLink to="/audit">Audit log</NavLink>
             <NavLink to="/report">Reports</NavLink>
+            <NavLink to="/dashboards/quality">Quality</NavLink>
             <NavLink to="/dashboards/governance">Governance</NavLink>
           </nav>
         )}
@@ -99,6 +101,7 @@ export function App() {
                 <Route path="/approvals" element={<Approvals />} />
                 <Route path="/report" element={<Report />} />
                 <Route path="/dashboards/governance" element={<GovernanceDashboard />} />
+                <Route path="/dashboards/quality" element={<QualityDashboard />} />
                 <Route path="*" element={<p>Nothing here. <Link to="/">Back to the start</Link>.</p>} />
               </>
             ) : (

@@ -198,6 +198,13 @@ func setComplexity(c *graph.ComplexityRoot) {
 	// store.MaxReportProduction versions in production.
 	c.Query.GovernanceReport = func(child int, _ string, _ *string, _, _ *time.Time) int { return costAdd(child, ImpactCost) }
 	c.GovernanceReport.InProduction = func(child int) int { return listCost(child, store.MaxReportProduction) }
+	// The quality dashboard aggregates a project's runs and walks upstream
+	// of its newest model versions, like a path query; its lists are short.
+	c.Query.QualityDashboard = func(child int, _ string, _ *int) int { return costAdd(child, 500) }
+	c.QualityDashboard.Days = func(child int) int { return listCost(child, store.MaxQualityDays) }
+	c.QualityDashboard.SlowestSuites = func(child int) int { return listCost(child, store.MaxSlowSuites) }
+	c.QualityDashboard.Failing = func(child int) int { return listCost(child, store.MaxFailingVersions) }
+	c.QualityDashboard.ModelsAtRisk = func(child int) int { return listCost(child, store.MaxModelsAtRisk) }
 	// Sign-offs: the latest store.MaxSignOffs of a subject or a digest.
 	signOffs := func(child int) int { return listCost(child, store.MaxSignOffs) }
 	c.GovernanceReport.SignOffs, c.PromotionRequest.SignOffs = signOffs, signOffs

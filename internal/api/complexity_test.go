@@ -44,6 +44,8 @@ var listItems = map[string]int{
 	"Run.children": neighbourItems, "Job.inputs": neighbourItems, "Job.outputs": neighbourItems, "Job.children": neighbourItems,
 	"Dataset.jobs": neighbourItems, "Run.artifacts": recordItems, "Run.facets": fewItems, "Job.facets": fewItems, "Dataset.facets": fewItems,
 	"DatasetVersion.facets": fewItems, "ColumnEdge.transformations": fewItems, "GovernanceReport.inProduction": store.MaxReportProduction,
+	"QualityDashboard.days": store.MaxQualityDays, "QualityDashboard.slowestSuites": store.MaxSlowSuites,
+	"QualityDashboard.failing": store.MaxFailingVersions, "QualityDashboard.modelsAtRisk": store.MaxModelsAtRisk,
 	"GovernanceReport.signOffs": store.MaxSignOffs, "PromotionRequest.signOffs": store.MaxSignOffs, "Query.signOffs": store.MaxSignOffs,
 }
 

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
@@ -21,6 +22,7 @@ type Store interface {
 	DatasetsByIDs(ctx context.Context, ids []string) (map[string]*store.Dataset, error)
 	DatasetVersionsByIDs(ctx context.Context, ids []string) (map[string]*store.DatasetVersion, error)
 	RunsByIDs(ctx context.Context, ids []string) (map[string]*store.Run, error)
+	QualityFigures(ctx context.Context, projectKey string, since time.Time) (*store.QualityFigures, error)
 }
 
 // Service carries out catalog operations for a caller: each checks the
@@ -126,4 +128,20 @@ func readableVersions(ctx context.Context, p *auth.Principal, field string, ids 
 		}
 	}
 	return nil
+}
+
+// DefaultQualityDays is the pass rate's period when the caller names none.
+const DefaultQualityDays = 30
+
+// QualityFigures are a project's data-quality figures over its last days
+// days (1 to store.MaxQualityDays), for a caller who reads the project.
+func (s *Service) QualityFigures(ctx context.Context, p *auth.Principal, projectKey string, days int, now time.Time) (*store.QualityFigures, error) {
+	if days < 1 || days > store.MaxQualityDays {
+		return nil, errs.Invalidf("days: must be 1 to %d, got %d", store.MaxQualityDays, days)
+	}
+	if err := access.Require(p, projectKey, auth.RoleViewer); err != nil {
+		return nil, err
+	}
+	since := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1-days)
+	return s.store.QualityFigures(ctx, projectKey, since)
 }

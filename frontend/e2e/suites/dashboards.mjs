@@ -2,6 +2,7 @@
 // viewer sees what waits and for how long, the decisions' lead time, what
 // blocks, and which request put a version in production.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { artifacts, base, gql, suite, tokenFor, uniqueKey } from "../harness.mjs";
 
 const key = uniqueKey("e2e-dash");
@@ -33,6 +34,30 @@ const blocked = await request(await version("s3://m/4"), "STAGING");
 assert.equal(pending.status, "PENDING");
 assert.equal(blocked.status, "BLOCKED");
 
+// Data quality: two datasets, one version failing its recorded validation
+// and one passing, a model trained on the failing one.
+const dataset = async (name) =>
+  (await gql(`mutation($k: String!, $n: String!) { registerDataset(input: {projectKey: $k, namespace: "s3://e2e", name: $n}) { dataset { id } } }`, { k: key, n: name }))
+    .registerDataset.dataset.id;
+const dv = async (d, label) =>
+  (await gql(`mutation($d: ID!, $v: String!, $g: String!) { registerDatasetVersion(input: {datasetId: $d, version: $v, uri: "s3://e2e/x.csv", digest: $g}) { datasetVersion { id } } }`,
+    { d, v: label, g: createHash("sha256").update(`${key}-${label}`).digest("hex") })).registerDatasetVersion.datasetVersion.id;
+const result = (status) => JSON.stringify({ engine: "exphub", suite: "ci", row_count: 3, status,
+  statistics: { evaluated: 1, passed: status === "PASSED" ? 1 : 0, failed: status === "PASSED" ? 0 : 1, errored: 0, success_percent: status === "PASSED" ? 100 : 0 },
+  rules: [{ index: 0, type: "not_null", column: "id", severity: "error", verdict: status, observed: null, element_count: 3, missing_count: 0,
+    unexpected_count: status === "PASSED" ? 0 : 1, unexpected_percent: status === "PASSED" ? 0 : 33.3 }] });
+const record = (v, status) => gql(`mutation($v: ID!, $r: String!) { recordValidationResult(input: {datasetVersionId: $v, suiteName: "ci", result: $r}) { validationRun { id } } }`,
+  { v, r: result(status) });
+const raw = await dv(await dataset("raw-events"), "v1");
+const clean = await dv(await dataset("clean-events"), "v1");
+await record(raw, "FAILED");
+await record(clean, "PASSED");
+const exp = (await gql(`mutation($k: String!) { createExperiment(input: {projectKey: $k, name: "train"}) { experiment { id } } }`, { k: key })).createExperiment.experiment.id;
+const trainRun = (await gql(`mutation($e: ID!) { startRun(input: {experimentId: $e, name: "on raw"}) { run { id } } }`, { e: exp })).startRun.run.id;
+await gql(`mutation($r: ID!, $v: ID!) { addRunInputs(input: {runId: $r, datasetVersionIds: [$v]}) { run { id } } }`, { r: trainRun, v: raw });
+const risky = (await gql(`mutation($k: String!, $r: ID!) { registerModelVersion(input: {projectKey: $k, modelName: "churn", runId: $r, uri: "s3://m/c1"}) { modelVersion { id } } }`,
+  { k: key, r: trainRun })).registerModelVersion.modelVersion.id;
+
 const { page, step, done } = await suite("dashboards");
 
 await step("a viewer reads the governance dashboard", async () => {
@@ -57,6 +82,26 @@ await step("a viewer reads the governance dashboard", async () => {
 await step("a blocked request opens from the dashboard", async () => {
   await page.locator("[data-testid=blocked-by-check] a").first().click();
   await page.locator(`[data-testid=request][data-request="${blocked.id}"][data-status=BLOCKED]`).waitFor();
+});
+
+await step("the data-quality dashboard and the catalog's quality column", async () => {
+  await page.getByRole("link", { name: "Quality", exact: true }).click();
+  await page.goto(`${base}/dashboards/quality?project=${key}`);
+  const dash = page.locator(`[data-testid=quality-dashboard][data-project="${key}"]`);
+  await dash.waitFor();
+  const bucket = (id, label) => dash.locator(`[data-testid=${id}] tr[data-bucket="${label}"]`);
+  assert.equal(await bucket("coverage", "datasets with a suite").getAttribute("data-count"), "0");
+  assert.equal(await bucket("coverage", "versions validated").getAttribute("data-count"), "2");
+  assert.equal(await bucket("coverage", "versions failing").getAttribute("data-count"), "1");
+  assert.match(await dash.getByTestId("pass-rate").textContent(), /of 2 passed \(50%\)/);
+  assert.deepEqual(await dash.locator("[data-testid=failing] li").evaluateAll((ls) => ls.map((l) => l.dataset.version)), [raw]);
+  assert.deepEqual(await dash.locator("[data-testid=models-at-risk] li").evaluateAll((ls) => ls.map((l) => l.dataset.version)), [risky]);
+  await page.screenshot({ path: `${artifacts}quality-dashboard.png`, fullPage: true });
+  await page.goto(`${base}/catalog?project=${key}`);
+  await page.locator("[data-testid=dataset-quality]").nth(1).waitFor();
+  const statuses = await page.locator("[data-testid=dataset-quality]").evaluateAll((cs) => cs.map((c) => c.dataset.status).sort());
+  assert.deepEqual(statuses, ["FAILED", "PASSED"]);
+  await page.getByRole("link", { name: "Data-quality dashboard" }).waitFor();
 });
 
 await done();

@@ -12,7 +12,9 @@ export type DashRequest = {
   checks: { name: string; verdict: string }[];
 };
 
-export type Bucket = { label: string; count: number };
+import type { Bucket } from "../components/Bars";
+
+export type { Bucket };
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatObserved, formatPercent, qualitySummary } from "./quality";
+import { formatObserved, formatPercent, qualitySummary, coverage, passRateDays } from "./quality";
 
 describe("formatObserved", () => {
   it("formats numbers, nulls and structured values", () => {
@@ -25,5 +25,16 @@ describe("qualitySummary", () => {
     expect(qualitySummary(0, [{ qualityStatus: "FAILED" }, { qualityStatus: null }, { qualityStatus: "PASSED" }])).toEqual({ kind: "recorded", recorded: 2 });
     expect(qualitySummary(0, [{ qualityStatus: null }, {}])).toEqual({ kind: "never", recorded: 0 });
     expect(qualitySummary(0, [])).toEqual({ kind: "never", recorded: 0 });
+  });
+});
+
+describe("coverage and passRateDays", () => {
+  it("say each figure out of its whole", () => {
+    expect(coverage({ datasets: 4, datasetsWithSuites: 1, versions: 0, validatedVersions: 0, failingVersions: 0 })).toEqual([
+      { label: "datasets with a suite", count: 1, note: "of 4 (25%)" },
+      { label: "versions validated", count: 0, note: "of 0" },
+      { label: "versions failing", count: 0, note: "of 0" },
+    ]);
+    expect(passRateDays([{ day: "2026-12-01T00:00:00Z", runs: 3, passed: 2 }])).toEqual([{ label: "2026-12-01", count: 2, note: "of 3 passed (67%)" }]);
   });
 });

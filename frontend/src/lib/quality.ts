@@ -41,3 +41,24 @@ export function qualitySummary(suites: number, versions: readonly { qualityStatu
   if (suites > 0) return { kind: "suites", recorded };
   return { kind: recorded > 0 ? "recorded" : "never", recorded };
 }
+
+// coverage is the quality dashboard's coverage as bars: datasets with a
+// suite, versions validated, versions failing, each out of its whole.
+export function coverage(q: { datasets: number; datasetsWithSuites: number; versions: number; validatedVersions: number; failingVersions: number }): { label: string; count: number; note: string }[] {
+  const of = (n: number, total: number) => `of ${total}${total > 0 ? ` (${Math.round((n / total) * 100)}%)` : ""}`;
+  return [
+    { label: "datasets with a suite", count: q.datasetsWithSuites, note: of(q.datasetsWithSuites, q.datasets) },
+    { label: "versions validated", count: q.validatedVersions, note: of(q.validatedVersions, q.versions) },
+    { label: "versions failing", count: q.failingVersions, note: of(q.failingVersions, q.versions) },
+  ];
+}
+
+// passRateDays is the pass rate of each day with runs, oldest first: the
+// runs that passed, noted with the day's rate.
+export function passRateDays(days: readonly { day: string; runs: number; passed: number }[]): { label: string; count: number; note: string }[] {
+  return days.map((d) => ({
+    label: d.day.slice(0, 10),
+    count: d.passed,
+    note: `of ${d.runs} passed (${d.runs > 0 ? Math.round((d.passed / d.runs) * 100) : 0}%)`,
+  }));
+}

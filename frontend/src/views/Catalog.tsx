@@ -9,7 +9,7 @@ const CatalogQuery = graphql(`
   query Catalog($projectKey: String!, $q: String) {
     datasets(projectKey: $projectKey, filter: { nameContains: $q }, first: 100) {
       totalCount
-      edges { node { id namespace name description versions(first: 1) { totalCount edges { node { version createdAt } } } } }
+      edges { node { id namespace name description versions(first: 1) { totalCount edges { node { version createdAt qualityStatus } } } } }
     }
     models(projectKey: $projectKey, filter: { nameContains: $q }, first: 100) {
       totalCount
@@ -38,6 +38,7 @@ export default function Catalog() {
       <div className="row">
         <h1>Datasets and models</h1>
         {picker}
+        {project && <Link to={`/dashboards/quality?project=${encodeURIComponent(project.key)}`}>Data-quality dashboard</Link>}
         <SearchBox label="search the catalog" placeholder="Name or namespace, then Enter" />
       </div>
       {fetching && !data && <Loading what="the catalog" />}
@@ -48,7 +49,7 @@ export default function Catalog() {
             <h3>Datasets <small className="muted">{data.datasets.totalCount}{datasets.length < data.datasets.totalCount && `, newest ${datasets.length} shown`}</small></h3>
             {datasets.length === 0 ? <p className="muted">{q ? `No dataset's name or namespace contains “${q}”.` : "No datasets registered."}</p> : (
               <table className="catalog">
-                <thead><tr><th>Dataset</th><th>Versions</th><th>Latest</th></tr></thead>
+                <thead><tr><th>Dataset</th><th>Versions</th><th>Latest</th><th>Quality</th></tr></thead>
                 <tbody>
                   {datasets.map((d) => {
                     const latest = d.versions.edges[0]?.node;
@@ -57,6 +58,9 @@ export default function Catalog() {
                         <td><Link to={`/datasets/${d.id}`}>{d.name}</Link><div className="muted"><code>{d.namespace}</code></div></td>
                         <td className="num">{d.versions.totalCount}</td>
                         <td>{latest ? <><code>{latest.version}</code> <span className="muted">{new Date(latest.createdAt).toLocaleDateString()}</span></> : "—"}</td>
+                        <td data-testid="dataset-quality" data-status={latest?.qualityStatus ?? "NONE"}>
+                          {latest?.qualityStatus ? <span className={`verdict ${latest.qualityStatus.toLowerCase()}`}>{latest.qualityStatus.toLowerCase()}</span> : <span className="muted">not validated</span>}
+                        </td>
                       </tr>
                     );
                   })}

@@ -4,7 +4,8 @@ import { useQuery } from "urql";
 import { graphql } from "../gql";
 import { useProject } from "../components/ProjectPicker";
 import { Loading, Problem } from "../components/States";
-import { blockedByCheck, inProduction, leadTimes, openByAge, type Bucket, type DashRequest } from "../lib/dashboard";
+import { Bars } from "../components/Bars";
+import { blockedByCheck, inProduction, leadTimes, openByAge, type DashRequest } from "../lib/dashboard";
 import { approvalsLink } from "../lib/events";
 import { seconds } from "../lib/report";
 
@@ -26,22 +27,6 @@ const DashboardQuery = graphql(`
     }
   }
 `);
-
-function Bars({ buckets, testid }: { buckets: Bucket[]; testid: string }) {
-  const max = Math.max(1, ...buckets.map((b) => b.count));
-  return (
-    <table className="bars" data-testid={testid}>
-      <tbody>
-        {buckets.map((b) => (
-          <tr key={b.label} data-bucket={b.label} data-count={b.count}>
-            <th scope="row">{b.label}</th>
-            <td><span className="fill" style={{ width: `${(b.count / max) * 12}em` }} /> {b.count}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 function RequestLink({ r, project }: { r: DashRequest; project: string }) {
   return <Link to={approvalsLink(project, r.id)}>{r.modelVersion.model.name} v{r.modelVersion.version} → {r.targetStage.toLowerCase()}</Link>;

@@ -1,0 +1,86 @@
+package api_test
+
+import (
+	"testing"
+
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// TestQualityDashboard: a project with a dataset whose version failed its
+// suite, a dataset without suites, a model trained on the failed data and
+// one without lineage. The dashboard counts them in the database, lists
+// the failed version, the suite's timing and the model at risk (not the
+// other), refuses a period out of range and a project the caller does
+// not read.
+func TestQualityDashboard(t *testing.T) {
+	h := newHub(t, nil)
+	ctx := t.Context()
+	key, d := newDataset(t, h.st, "qdash")
+	if _, err := h.st.RegisterDataset(ctx, "alice", store.RegisterDatasetInput{ProjectKey: key, Namespace: "s3://b", Name: "unsuited"}); err != nil {
+		t.Fatal(err)
+	}
+	path, sum := writeData(t, "orders.csv", ordersCSV)
+	v := registerVersion(t, h.st, d, "v1", path, sum)
+	tok := token(t, "carol", map[string]auth.Role{key: auth.RoleContributor})
+	if run := awaitRun(t, h, tok, runValidation(t, h, tok, createSuite(t, h, tok, d.ID, "orders-basic", ordersSuite), v.ID)); run.Status != "FAILED" {
+		t.Fatalf("run %+v, want FAILED", run)
+	}
+	exp := must(h.st.CreateExperiment(ctx, "alice", store.CreateExperimentInput{ProjectKey: key, Name: "train"})).of(t)
+	train := must(h.st.StartRun(ctx, "alice", store.StartRunInput{ExperimentID: exp.ID, Name: "on failed data"})).of(t)
+	must(h.st.AddRunInputs(ctx, "alice", train.ID, []string{v.ID})).of(t)
+	atRisk := must(h.st.RegisterModelVersion(ctx, "alice", store.RegisterModelVersionInput{ProjectKey: key, ModelName: "m", RunID: train.ID, URI: "s3://m/1"})).of(t)
+	must(h.st.RegisterModelVersion(ctx, "alice", store.RegisterModelVersionInput{ProjectKey: key, ModelName: "m", URI: "s3://m/2"})).of(t)
+
+	const q = `query($k: String!, $days: Int) { qualityDashboard(projectKey: $k, days: $days) {
+		projectKey datasets datasetsWithSuites versions validatedVersions failingVersions
+		days { day runs passed } slowestSuites { suite { name } runs meanSeconds maxSeconds }
+		failing { id qualityStatus } modelsAtRisk { id } } }`
+	var out struct {
+		QualityDashboard struct {
+			ProjectKey                                                                 string
+			Datasets, DatasetsWithSuites, Versions, ValidatedVersions, FailingVersions int
+			Days                                                                       []struct{ Runs, Passed int }
+			SlowestSuites                                                              []struct {
+				Suite                   struct{ Name string }
+				Runs                    int
+				MeanSeconds, MaxSeconds float64
+			}
+			Failing      []struct{ ID, QualityStatus string }
+			ModelsAtRisk []struct{ ID string }
+		}
+	}
+	viewer := token(t, "vic", map[string]auth.Role{key: auth.RoleViewer})
+	h.gql(t, viewer, q, map[string]any{"k": key, "days": 7}).ok(t, &out)
+	got := out.QualityDashboard
+	if got.ProjectKey != key || got.Datasets != 2 || got.DatasetsWithSuites != 1 || got.Versions != 1 || got.ValidatedVersions != 1 || got.FailingVersions != 1 {
+		t.Errorf("counts %+v", got)
+	}
+	if len(got.Days) != 1 || got.Days[0].Runs != 1 || got.Days[0].Passed != 0 {
+		t.Errorf("days %+v, want one day with one run that did not pass", got.Days)
+	}
+	if len(got.SlowestSuites) != 1 || got.SlowestSuites[0].Suite.Name != "orders-basic" || got.SlowestSuites[0].Runs != 1 ||
+		got.SlowestSuites[0].MaxSeconds < got.SlowestSuites[0].MeanSeconds || got.SlowestSuites[0].MeanSeconds < 0 {
+		t.Errorf("slowest suites %+v", got.SlowestSuites)
+	}
+	if len(got.Failing) != 1 || got.Failing[0].ID != v.ID || got.Failing[0].QualityStatus != "FAILED" {
+		t.Errorf("failing %+v, want %s", got.Failing, v.ID)
+	}
+	if ids := got.ModelsAtRisk; len(ids) != 1 || ids[0].ID != atRisk.ID {
+		t.Errorf("models at risk %+v, want only %s", ids, atRisk.ID)
+	}
+
+	for _, bad := range []struct {
+		days      int
+		tok, code string
+		says      string
+	}{
+		{0, viewer, "BAD_USER_INPUT", "days: must be 1 to 90, got 0"},
+		{91, viewer, "BAD_USER_INPUT", "days: must be 1 to 90, got 91"},
+		{7, token(t, "olga", map[string]auth.Role{"elsewhere": auth.RoleAdmin}), "FORBIDDEN", "viewer"},
+	} {
+		res := h.gql(t, bad.tok, q, map[string]any{"k": key, "days": bad.days})
+		res.fails(t, bad.code, bad.says)
+		assertNullData(t, res)
+	}
+}
