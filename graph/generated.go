@@ -265,6 +265,10 @@ type ComplexityRoot struct {
 		PromotionRequest func(childComplexity int) int
 	}
 
+	DeleteModelAliasPayload struct {
+		Model func(childComplexity int) int
+	}
+
 	Environment struct {
 		ImageDigest  func(childComplexity int) int
 		LockfileHash func(childComplexity int) int
@@ -552,6 +556,7 @@ type ComplexityRoot struct {
 		CreateExperiment       func(childComplexity int, input model.CreateExperimentInput) int
 		CreateProject          func(childComplexity int, input model.CreateProjectInput) int
 		CreateValidationSuite  func(childComplexity int, input model.CreateValidationSuiteInput) int
+		DeleteModelAlias       func(childComplexity int, input model.DeleteModelAliasInput) int
 		FinishRun              func(childComplexity int, input model.FinishRunInput) int
 		LogMetrics             func(childComplexity int, input model.LogMetricsInput) int
 		LogParams              func(childComplexity int, input model.LogParamsInput) int
@@ -565,6 +570,7 @@ type ComplexityRoot struct {
 		RequestPromotion       func(childComplexity int, input model.RequestPromotionInput) int
 		RunBiasCheck           func(childComplexity int, input model.RunBiasCheckInput) int
 		RunValidation          func(childComplexity int, input model.RunValidationInput) int
+		SetModelAlias          func(childComplexity int, input model.SetModelAliasInput) int
 		SetPolicy              func(childComplexity int, input model.SetPolicyInput) int
 		SetRunTags             func(childComplexity int, input model.SetRunTagsInput) int
 		SignOff                func(childComplexity int, input model.SignOffInput) int
@@ -878,6 +884,11 @@ type ComplexityRoot struct {
 		Type     func(childComplexity int) int
 	}
 
+	SetModelAliasPayload struct {
+		ModelVersion     func(childComplexity int) int
+		PromotionRequest func(childComplexity int) int
+	}
+
 	SetPolicyPayload struct {
 		Changed func(childComplexity int) int
 		Policy  func(childComplexity int) int
@@ -1091,6 +1102,8 @@ type MutationResolver interface {
 	RegisterDataset(ctx context.Context, input model.RegisterDatasetInput) (*model.RegisterDatasetPayload, error)
 	RegisterDatasetVersion(ctx context.Context, input model.RegisterDatasetVersionInput) (*model.RegisterDatasetVersionPayload, error)
 	RegisterModelVersion(ctx context.Context, input model.RegisterModelVersionInput) (*model.RegisterModelVersionPayload, error)
+	SetModelAlias(ctx context.Context, input model.SetModelAliasInput) (*model.SetModelAliasPayload, error)
+	DeleteModelAlias(ctx context.Context, input model.DeleteModelAliasInput) (*model.DeleteModelAliasPayload, error)
 	SetPolicy(ctx context.Context, input model.SetPolicyInput) (*model.SetPolicyPayload, error)
 	RequestPromotion(ctx context.Context, input model.RequestPromotionInput) (*model.RequestPromotionPayload, error)
 	ApprovePromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error)
@@ -2041,6 +2054,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DecidePromotionPayload.PromotionRequest(childComplexity), true
+
+	case "DeleteModelAliasPayload.model":
+		if e.ComplexityRoot.DeleteModelAliasPayload.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteModelAliasPayload.Model(childComplexity), true
 
 	case "Environment.imageDigest":
 		if e.ComplexityRoot.Environment.ImageDigest == nil {
@@ -3223,6 +3243,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateValidationSuite(childComplexity, args["input"].(model.CreateValidationSuiteInput)), true
+	case "Mutation.deleteModelAlias":
+		if e.ComplexityRoot.Mutation.DeleteModelAlias == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteModelAlias_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteModelAlias(childComplexity, args["input"].(model.DeleteModelAliasInput)), true
 	case "Mutation.finishRun":
 		if e.ComplexityRoot.Mutation.FinishRun == nil {
 			break
@@ -3366,6 +3397,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RunValidation(childComplexity, args["input"].(model.RunValidationInput)), true
+	case "Mutation.setModelAlias":
+		if e.ComplexityRoot.Mutation.SetModelAlias == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setModelAlias_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetModelAlias(childComplexity, args["input"].(model.SetModelAliasInput)), true
 	case "Mutation.setPolicy":
 		if e.ComplexityRoot.Mutation.SetPolicy == nil {
 			break
@@ -4856,6 +4898,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SchemaField.Type(childComplexity), true
 
+	case "SetModelAliasPayload.modelVersion":
+		if e.ComplexityRoot.SetModelAliasPayload.ModelVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetModelAliasPayload.ModelVersion(childComplexity), true
+	case "SetModelAliasPayload.promotionRequest":
+		if e.ComplexityRoot.SetModelAliasPayload.PromotionRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetModelAliasPayload.PromotionRequest(childComplexity), true
+
 	case "SetPolicyPayload.changed":
 		if e.ComplexityRoot.SetPolicyPayload.Changed == nil {
 			break
@@ -5404,6 +5459,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateValidationSuiteInput", ec.unmarshalInputCreateValidationSuiteInput),
 			graphql.NewInputUnmarshaler("DatasetFilter", ec.unmarshalInputDatasetFilter),
 			graphql.NewInputUnmarshaler("DecidePromotionInput", ec.unmarshalInputDecidePromotionInput),
+			graphql.NewInputUnmarshaler("DeleteModelAliasInput", ec.unmarshalInputDeleteModelAliasInput),
 			graphql.NewInputUnmarshaler("EnvironmentInput", ec.unmarshalInputEnvironmentInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
 			graphql.NewInputUnmarshaler("ExperimentFilter", ec.unmarshalInputExperimentFilter),
@@ -5428,6 +5484,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RunOrder", ec.unmarshalInputRunOrder),
 			graphql.NewInputUnmarshaler("RunValidationInput", ec.unmarshalInputRunValidationInput),
 			graphql.NewInputUnmarshaler("SchemaFieldInput", ec.unmarshalInputSchemaFieldInput),
+			graphql.NewInputUnmarshaler("SetModelAliasInput", ec.unmarshalInputSetModelAliasInput),
 			graphql.NewInputUnmarshaler("SetPolicyInput", ec.unmarshalInputSetPolicyInput),
 			graphql.NewInputUnmarshaler("SetRunTagsInput", ec.unmarshalInputSetRunTagsInput),
 			graphql.NewInputUnmarshaler("SignOffInput", ec.unmarshalInputSignOffInput),
@@ -5881,6 +5938,43 @@ extend enum EventKind {
   MODEL_VERSION_DELETED
   "An alias was set on (payload.set true) or taken from (false) the target model version (payload: modelId, alias, promotionRequestId when an approval moved it)."
   MODEL_ALIAS_CHANGED
+}
+
+input SetModelAliasInput {
+  "The version the alias is to name."
+  modelVersionId: ID!
+  "Letters, digits, _ and -, at most 100; case-insensitive (kept lower case)."
+  alias: String!
+}
+
+type SetModelAliasPayload {
+  "The version, with its aliases as they are now: a governed alias is on it only once its promotion request is approved."
+  modelVersion: ModelVersion!
+  "The promotion request a governed alias moves through (opened by this call, or the one already open for the version); null when the alias moved at once."
+  promotionRequest: PromotionRequest
+}
+
+input DeleteModelAliasInput {
+  modelId: ID!
+  alias: String!
+}
+
+type DeleteModelAliasPayload {
+  model: Model!
+}
+
+extend type Mutation {
+  """
+  Sets an alias (champion, challenger, any name) on a model version; the alias
+  leaves the version it named. An alias the project's policy governs
+  (policy.governedAliases, and production, which is the PRODUCTION stage)
+  moves only through promotion: on a version not in PRODUCTION this opens a
+  promotion request to PRODUCTION carrying the alias, or names the one open,
+  and the approval moves it. The same rules as the MLflow API. Contributors.
+  """
+  setModelAlias(input: SetModelAliasInput!): SetModelAliasPayload!
+  "Removes an alias from a model; a governed alias is refused (it moves only through promotion). Contributors."
+  deleteModelAlias(input: DeleteModelAliasInput!): DeleteModelAliasPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/events.graphqls", Input: `# The hash-chained event log, and subscriptions to it.
@@ -7985,6 +8079,14 @@ func (ec *executionContext) childFields_DecidePromotionPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type DecidePromotionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteModelAliasPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_DeleteModelAliasPayload_model(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteModelAliasPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Environment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "imageDigest":
@@ -9087,6 +9189,16 @@ func (ec *executionContext) childFields_SchemaField(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SchemaField", field.Name)
 }
 
+func (ec *executionContext) childFields_SetModelAliasPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "modelVersion":
+		return ec.fieldContext_SetModelAliasPayload_modelVersion(ctx, field)
+	case "promotionRequest":
+		return ec.fieldContext_SetModelAliasPayload_promotionRequest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetModelAliasPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SetPolicyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "policy":
@@ -9751,6 +9863,20 @@ func (ec *executionContext) field_Mutation_createValidationSuite_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteModelAlias_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteModelAliasInput, error) {
+			return ec.unmarshalNDeleteModelAliasInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDeleteModelAliasInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_finishRun_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9925,6 +10051,20 @@ func (ec *executionContext) field_Mutation_runValidation_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RunValidationInput, error) {
 			return ec.unmarshalNRunValidationInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunValidationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setModelAlias_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetModelAliasInput, error) {
+			return ec.unmarshalNSetModelAliasInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetModelAliasInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14443,6 +14583,38 @@ func (ec *executionContext) _DecidePromotionPayload_promoted(ctx context.Context
 }
 func (ec *executionContext) fieldContext_DecidePromotionPayload_promoted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DecidePromotionPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeleteModelAliasPayload_model(ctx context.Context, field graphql.CollectedField, obj *model.DeleteModelAliasPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteModelAliasPayload_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteModelAliasPayload_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteModelAliasPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Environment_imageDigest(ctx context.Context, field graphql.CollectedField, obj *store.Environment) (ret graphql.Marshaler) {
@@ -19047,6 +19219,94 @@ func (ec *executionContext) fieldContext_Mutation_registerModelVersion(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_registerModelVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setModelAlias(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setModelAlias(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetModelAlias(ctx, fc.Args["input"].(model.SetModelAliasInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetModelAliasPayload) graphql.Marshaler {
+			return ec.marshalNSetModelAliasPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetModelAliasPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setModelAlias(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetModelAliasPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setModelAlias_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteModelAlias(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteModelAlias(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteModelAlias(ctx, fc.Args["input"].(model.DeleteModelAliasInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteModelAliasPayload) graphql.Marshaler {
+			return ec.marshalNDeleteModelAliasPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDeleteModelAliasPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteModelAlias(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteModelAliasPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteModelAlias_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26019,6 +26279,70 @@ func (ec *executionContext) fieldContext_SchemaField_nullable(_ context.Context,
 	return graphql.NewScalarFieldContext("SchemaField", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _SetModelAliasPayload_modelVersion(ctx context.Context, field graphql.CollectedField, obj *model.SetModelAliasPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetModelAliasPayload_modelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ModelVersion) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetModelAliasPayload_modelVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetModelAliasPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetModelAliasPayload_promotionRequest(ctx context.Context, field graphql.CollectedField, obj *model.SetModelAliasPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetModelAliasPayload_promotionRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotionRequest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.PromotionRequest) graphql.Marshaler {
+			return ec.marshalOPromotionRequest2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐPromotionRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetModelAliasPayload_promotionRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetModelAliasPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromotionRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SetPolicyPayload_policy(ctx context.Context, field graphql.CollectedField, obj *model.SetPolicyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29759,6 +30083,55 @@ func UnmarshalDecidePromotionInput(ctx context.Context, raw any) (model.DecidePr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteModelAliasInput(ctx context.Context, obj any) (model.DeleteModelAliasInput, error) {
+	var it model.DeleteModelAliasInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelId", "alias"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelID = data
+		case "alias":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alias"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alias = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteModelAliasInput unmarshals raw into the DeleteModelAliasInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteModelAliasInput(ctx context.Context, raw any) (model.DeleteModelAliasInput, error) {
+	var out model.DeleteModelAliasInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteModelAliasInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEnvironmentInput(ctx context.Context, obj any) (store.Environment, error) {
 	var it store.Environment
 	if obj == nil {
@@ -31109,6 +31482,55 @@ func (ec *executionContext) unmarshalInputSchemaFieldInput(ctx context.Context, 
 func UnmarshalSchemaFieldInput(ctx context.Context, raw any) (store.SchemaField, error) {
 	var out store.SchemaField
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchemaFieldInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetModelAliasInput(ctx context.Context, obj any) (model.SetModelAliasInput, error) {
+	var it model.SetModelAliasInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelVersionId", "alias"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelVersionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelVersionID = data
+		case "alias":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alias"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alias = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetModelAliasInput unmarshals raw into the SetModelAliasInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetModelAliasInput(ctx context.Context, raw any) (model.SetModelAliasInput, error) {
+	var out model.SetModelAliasInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetModelAliasInput", raw, &out)
 	return out, err
 }
 
@@ -33084,6 +33506,39 @@ func (ec *executionContext) _DecidePromotionPayload(ctx context.Context, sel ast
 	return out
 }
 
+var deleteModelAliasPayloadImplementors = []string{"DeleteModelAliasPayload"}
+
+func (ec *executionContext) _DeleteModelAliasPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteModelAliasPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteModelAliasPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteModelAliasPayload")
+		case "model":
+			out.Values[i] = ec._DeleteModelAliasPayload_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var environmentImplementors = []string{"Environment"}
 
 func (ec *executionContext) _Environment(ctx context.Context, sel ast.SelectionSet, obj *store.Environment) graphql.Marshaler {
@@ -34989,6 +35444,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "registerModelVersion":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_registerModelVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setModelAlias":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setModelAlias(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteModelAlias":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteModelAlias(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -37226,6 +37695,44 @@ func (ec *executionContext) _SchemaField(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var setModelAliasPayloadImplementors = []string{"SetModelAliasPayload"}
+
+func (ec *executionContext) _SetModelAliasPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetModelAliasPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setModelAliasPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetModelAliasPayload")
+		case "modelVersion":
+			out.Values[i] = ec._SetModelAliasPayload_modelVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "promotionRequest":
+			out.Values[i] = ec._SetModelAliasPayload_promotionRequest(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var setPolicyPayloadImplementors = []string{"SetPolicyPayload"}
 
 func (ec *executionContext) _SetPolicyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetPolicyPayload) graphql.Marshaler {
@@ -38979,6 +39486,19 @@ func (ec *executionContext) marshalNDecidePromotionPayload2ᚖgithubᚗcomᚋexp
 	return ec._DecidePromotionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeleteModelAliasInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDeleteModelAliasInput(ctx context.Context, v any) (model.DeleteModelAliasInput, error) {
+	res, err := ec.unmarshalInputDeleteModelAliasInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteModelAliasPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDeleteModelAliasPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteModelAliasPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteModelAliasPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteModelAliasPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Event) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -40434,6 +40954,19 @@ func (ec *executionContext) marshalNSchemaField2ᚕgithubᚗcomᚋexphubᚋexphu
 func (ec *executionContext) unmarshalNSchemaFieldInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSchemaField(ctx context.Context, v any) (*store.SchemaField, error) {
 	res, err := ec.unmarshalInputSchemaFieldInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSetModelAliasInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetModelAliasInput(ctx context.Context, v any) (model.SetModelAliasInput, error) {
+	res, err := ec.unmarshalInputSetModelAliasInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetModelAliasPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetModelAliasPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetModelAliasPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetModelAliasPayload!")
+		return graphql.Null
+	}
+	return ec._SetModelAliasPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetPolicyInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetPolicyInput(ctx context.Context, v any) (model.SetPolicyInput, error) {

@@ -221,6 +221,16 @@ func (r *mutationResolver) RegisterModelVersion(ctx context.Context, input model
 	return &model.RegisterModelVersionPayload{ModelVersion: v}, nil
 }
 
+// SetModelAlias is the resolver for the setModelAlias field.
+func (r *mutationResolver) SetModelAlias(ctx context.Context, input model.SetModelAliasInput) (*model.SetModelAliasPayload, error) {
+	return r.setModelAlias(ctx, input)
+}
+
+// DeleteModelAlias is the resolver for the deleteModelAlias field.
+func (r *mutationResolver) DeleteModelAlias(ctx context.Context, input model.DeleteModelAliasInput) (*model.DeleteModelAliasPayload, error) {
+	return r.deleteModelAlias(ctx, input)
+}
+
 // Datasets is the resolver for the datasets field.
 func (r *queryResolver) Datasets(ctx context.Context, projectKey string, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error) {
 	if _, err := require(ctx, projectKey, auth.RoleViewer); err != nil {

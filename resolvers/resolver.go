@@ -13,6 +13,7 @@ import (
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
 	"github.com/exphub/exphub/internal/lineage"
+	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/tracking"
 )
@@ -36,6 +37,9 @@ type Resolver struct {
 	// Catalog carries out projects, datasets, dataset versions and model
 	// versions.
 	Catalog *catalog.Service
+	// Registry sets and removes model aliases under the rules the MLflow
+	// API follows (governed aliases through promotion); nil: UNAVAILABLE.
+	Registry *mlflow.Registry
 	// Present turns an error into what the client gets, as the server's
 	// error presenter does; subscriptions use it for the errors that end
 	// them, which do not pass through gqlgen's presenter.

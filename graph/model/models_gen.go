@@ -146,6 +146,15 @@ type DecidePromotionPayload struct {
 	Promoted bool `json:"promoted"`
 }
 
+type DeleteModelAliasInput struct {
+	ModelID string `json:"modelId"`
+	Alias   string `json:"alias"`
+}
+
+type DeleteModelAliasPayload struct {
+	Model *store.Model `json:"model"`
+}
+
 type EventConnection struct {
 	Edges      []*EventEdge `json:"edges"`
 	PageInfo   *PageInfo    `json:"pageInfo"`
@@ -635,6 +644,20 @@ type RunValidationInput struct {
 type RunValidationPayload struct {
 	// The run, RUNNING.
 	ValidationRun *store.ValidationRun `json:"validationRun"`
+}
+
+type SetModelAliasInput struct {
+	// The version the alias is to name.
+	ModelVersionID string `json:"modelVersionId"`
+	// Letters, digits, _ and -, at most 100; case-insensitive (kept lower case).
+	Alias string `json:"alias"`
+}
+
+type SetModelAliasPayload struct {
+	// The version, with its aliases as they are now: a governed alias is on it only once its promotion request is approved.
+	ModelVersion *store.ModelVersion `json:"modelVersion"`
+	// The promotion request a governed alias moves through (opened by this call, or the one already open for the version); null when the alias moved at once.
+	PromotionRequest *store.PromotionRequest `json:"promotionRequest,omitempty"`
 }
 
 type SetPolicyInput struct {

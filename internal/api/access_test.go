@@ -65,6 +65,14 @@ func accessCases() []accessCase {
 	report := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
 		return map[string]any{"report": `{"governanceReport":{"projectKey":"` + f.key + `"}}`}
 	}
+	// aliased sets the alias challenger on the fixture's model version.
+	aliased := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
+		mv := must(st.ModelVersionsByIDs(ctxT(t), []string{f.mv})).of(t)[f.mv]
+		if _, err := st.SetModelAlias(ctxT(t), "an-owner", mv.ModelID, "challenger", mv.Version, false); err != nil {
+			t.Fatal(err)
+		}
+		return map[string]any{"model": mv.ModelID}
+	}
 	// signedOff records a sign-off of a report of the fixture's project,
 	// by its auditor.
 	signedOff := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
@@ -189,6 +197,15 @@ func accessCases() []accessCase {
 		{name: "mutation approvePromotion", min: auth.RoleApprover, vars: request, hidden: hiddenNotFound,
 			op:    `mutation($pr: ID!) { approvePromotion(input: {promotionRequestId: $pr}) { promoted promotionRequest { status } } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"promoted":true`) }},
+		{name: "mutation setModelAlias", min: auth.RoleContributor, vars: plain, hidden: hiddenNotFound,
+			op: `mutation($mv: ID!) { setModelAlias(input: {modelVersionId: $mv, alias: "challenger"}) { modelVersion { aliases } promotionRequest { id } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) {
+				has(t, d, `"aliases":["challenger"]`, `"promotionRequest":null`)
+			}},
+		{name: "mutation deleteModelAlias", min: auth.RoleContributor, vars: aliased, hidden: hiddenNotFound,
+			op: `mutation($model: ID!) { deleteModelAlias(input: {modelId: $model, alias: "challenger"}) {
+				model { id versions(first: 5) { edges { node { aliases } } } } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"id":"mdl_`, `"aliases":[]`) }},
 		{name: "mutation signOff", min: auth.RoleAuditor, only: true, vars: report, hidden: hiddenForbidden,
 			op: `mutation($report: String!) { signOff(input: {subject: GOVERNANCE_REPORT, document: $report, decision: ACCEPTED}) {
 				signOff { projectKey decision signedBy } } }`,

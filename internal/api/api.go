@@ -200,7 +200,8 @@ func governanceOptions(o Options) []governance.Option {
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
 	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Governance: governance.New(o.Store, o.Data, governanceOptions(o)...),
 		Lineage:  lineage.New(o.Store),
-		Tracking: tracking.New(o.Store), Catalog: catalog.New(o.Store), Present: presenter(log)}
+		Tracking: tracking.New(o.Store), Catalog: catalog.New(o.Store), Present: presenter(log),
+		Registry: mlflow.New(o.Store, tracking.New(o.Store), o.MLflow).Registry(governanceOptions(o)...)}
 	cfg := graph.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	limits := o.Limits.withDefaults()

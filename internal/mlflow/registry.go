@@ -737,7 +737,7 @@ func (r *Registry) DeleteAlias(ctx context.Context, p *auth.Principal, name, ali
 		return err
 	}
 	if governance.GovernedAlias(pol, a) {
-		return errs.Forbiddenf("alias %s is governed by the policy of project %s: it moves only through an approved promotion request, and is not deleted through the MLflow API",
+		return errs.Forbiddenf("alias %s is governed by the policy of project %s: it moves only through an approved promotion request, and is not deleted",
 			errs.Quote(a), errs.Quote(m.ProjectKey))
 	}
 	return r.store.DeleteModelAlias(ctx, p.Subject, m.ID, a)

@@ -22,6 +22,8 @@ type Documents = {
     "\n  query EvidenceObjects($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename id\n      ... on DatasetVersion { version dataset { id name } }\n      ... on ValidationRun { suiteName datasetVersion { id version dataset { id name } } }\n      ... on Run { name }\n    }\n  }\n": typeof types.EvidenceObjectsDocument,
     "\n  subscription PromotionUpdated($projectKey: String!, $after: String) {\n    promotionUpdated(projectKey: $projectKey, after: $after) { cursor seq kind targetId }\n  }\n": typeof types.PromotionUpdatedDocument,
     "\n  query EventHead {\n    recentEvents(last: 0) { cursor }\n  }\n": typeof types.EventHeadDocument,
+    "\n  mutation SetModelAlias($input: SetModelAliasInput!) {\n    setModelAlias(input: $input) { modelVersion { id aliases } promotionRequest { id projectKey status } }\n  }\n": typeof types.SetModelAliasDocument,
+    "\n  mutation DeleteModelAlias($input: DeleteModelAliasInput!) {\n    deleteModelAlias(input: $input) { model { id } }\n  }\n": typeof types.DeleteModelAliasDocument,
     "\n  query ProjectPicker($q: String) {\n    projects(filter: { nameContains: $q }, first: 20) { totalCount edges { node { key name myRole } } }\n  }\n": typeof types.ProjectPickerDocument,
     "\n  query PickedProject($key: String!) {\n    project(key: $key) { key name myRole }\n  }\n": typeof types.PickedProjectDocument,
     "\n  query QualityIssuesUpstream($id: ID!) {\n    qualityIssuesUpstream(id: $id) {\n      status distance\n      datasetVersion { id version dataset { id name } }\n      failingRuns { id suiteName }\n      failingRules { index type column verdict observed }\n    }\n  }\n": typeof types.QualityIssuesUpstreamDocument,
@@ -72,6 +74,8 @@ const documents: Documents = {
     "\n  query EvidenceObjects($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename id\n      ... on DatasetVersion { version dataset { id name } }\n      ... on ValidationRun { suiteName datasetVersion { id version dataset { id name } } }\n      ... on Run { name }\n    }\n  }\n": types.EvidenceObjectsDocument,
     "\n  subscription PromotionUpdated($projectKey: String!, $after: String) {\n    promotionUpdated(projectKey: $projectKey, after: $after) { cursor seq kind targetId }\n  }\n": types.PromotionUpdatedDocument,
     "\n  query EventHead {\n    recentEvents(last: 0) { cursor }\n  }\n": types.EventHeadDocument,
+    "\n  mutation SetModelAlias($input: SetModelAliasInput!) {\n    setModelAlias(input: $input) { modelVersion { id aliases } promotionRequest { id projectKey status } }\n  }\n": types.SetModelAliasDocument,
+    "\n  mutation DeleteModelAlias($input: DeleteModelAliasInput!) {\n    deleteModelAlias(input: $input) { model { id } }\n  }\n": types.DeleteModelAliasDocument,
     "\n  query ProjectPicker($q: String) {\n    projects(filter: { nameContains: $q }, first: 20) { totalCount edges { node { key name myRole } } }\n  }\n": types.ProjectPickerDocument,
     "\n  query PickedProject($key: String!) {\n    project(key: $key) { key name myRole }\n  }\n": types.PickedProjectDocument,
     "\n  query QualityIssuesUpstream($id: ID!) {\n    qualityIssuesUpstream(id: $id) {\n      status distance\n      datasetVersion { id version dataset { id name } }\n      failingRuns { id suiteName }\n      failingRules { index type column verdict observed }\n    }\n  }\n": types.QualityIssuesUpstreamDocument,
@@ -160,6 +164,14 @@ export function graphql(source: "\n  subscription PromotionUpdated($projectKey: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query EventHead {\n    recentEvents(last: 0) { cursor }\n  }\n"): (typeof documents)["\n  query EventHead {\n    recentEvents(last: 0) { cursor }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetModelAlias($input: SetModelAliasInput!) {\n    setModelAlias(input: $input) { modelVersion { id aliases } promotionRequest { id projectKey status } }\n  }\n"): (typeof documents)["\n  mutation SetModelAlias($input: SetModelAliasInput!) {\n    setModelAlias(input: $input) { modelVersion { id aliases } promotionRequest { id projectKey status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteModelAlias($input: DeleteModelAliasInput!) {\n    deleteModelAlias(input: $input) { model { id } }\n  }\n"): (typeof documents)["\n  mutation DeleteModelAlias($input: DeleteModelAliasInput!) {\n    deleteModelAlias(input: $input) { model { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

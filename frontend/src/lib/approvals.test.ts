@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   aliasBadges, approvalStanding, checkLabel, decidableElsewhere, duration, groupNeeds, checksSummary, compareStatus, decisionProblem, evidenceLink, failingChecks, formatFairness,
-  jsonDownload, justificationProblem, sha256Hex, signOffProblem, parseTab, requestActions, rolesIn, allows, can, sortChecks, statusClass, statusLabel, tabFilter,
+  aliasProblem, jsonDownload, justificationProblem, sha256Hex, signOffProblem, parseTab, requestActions, rolesIn, allows, can, sortChecks, statusClass, statusLabel, tabFilter,
 } from "./approvals";
 import type { PromotionStatus } from "../gql/graphql";
 
@@ -194,5 +194,13 @@ describe("signOffProblem", () => {
 describe("sha256Hex", () => {
   it("is the SHA-256 of the UTF-8 bytes", async () => {
     expect(await sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+});
+
+describe("aliasProblem", () => {
+  it("takes letters, digits, _ and -, up to 100", () => {
+    expect(aliasProblem("champion_2-b")).toBeNull();
+    expect(aliasProblem("no way!")).toBe("An alias is letters, digits, _ and - only.");
+    expect(aliasProblem("a".repeat(101))).toBe("An alias has at most 100 characters.");
   });
 });

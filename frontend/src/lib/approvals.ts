@@ -291,3 +291,11 @@ export function approvalStanding(a: ApprovalStanding): { counts: boolean; label:
   if (a.counted) return { counts: true, label: a.countedForGroup ? `counts, for group ${a.countedForGroup}` : "counts" };
   return { counts: false, label: `does not count: ${a.notCountedReason ?? "no reason recorded"}` };
 }
+
+// aliasProblem says why a model alias is not one the hub takes, or null:
+// letters, digits, _ and -, at most 100.
+export function aliasProblem(alias: string): string | null {
+  if (alias.length > 100) return "An alias has at most 100 characters.";
+  if (!/^[A-Za-z0-9_-]+$/.test(alias)) return "An alias is letters, digits, _ and - only.";
+  return null;
+}

@@ -8,6 +8,7 @@ import { useEventHead, useRefreshOn, useTicks } from "../components/Live";
 import { BiasSummary, ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../components/Governance";
 import { MeQuery } from "./SignIn";
 import { aliasBadges, can, justificationProblem, rolesIn } from "../lib/approvals";
+import { AliasControls } from "../components/ModelAliases";
 import { approvalsLink } from "../lib/events";
 import { relativeTime } from "../lib/format";
 import { runHome } from "../lib/pipeline";
@@ -56,7 +57,7 @@ function Aliases({ aliases, governed }: { aliases: readonly string[]; governed: 
     <>
       {aliasBadges(aliases, governed).map((a) => (
         <span key={a.alias} className={`alias${a.governed ? " governed" : ""}`} data-alias={a.alias} data-governed={a.governed}
-          title={a.governed ? "moves only through an approved promotion request" : "set freely through the MLflow API"}>
+          title={a.governed ? "moves only through an approved promotion request" : "set freely by contributors"}>
           {a.alias}{a.governed && " — governed"}
         </span>
       ))}
@@ -169,6 +170,10 @@ export default function Model() {
         <div className="card" data-testid="model-version" data-version={current.id}>
           <h3>Version {current.version} <Stage stage={current.stage} /></h3>
           {current.aliases.length > 0 && <p>Aliases: <Aliases aliases={current.aliases} governed={governed} /></p>}
+          {can(roles, "CONTRIBUTOR") && (
+            <AliasControls key={current.id} modelId={m.id} versionId={current.id} version={current.version} aliases={current.aliases} governed={governed}
+              onChange={() => reexecute({ requestPolicy: "network-only" })} />
+          )}
           <div className="grid">
             <div>
               <h4>Promotion requests <small className="muted">{current.promotionRequests.totalCount}</small></h4>

@@ -1,0 +1,65 @@
+// Model aliases in the explorer: a contributor names a version
+// "challenger" and takes it off again; "champion", governed by the
+// project's policy, opens a promotion request instead and lands on the
+// version once an approver approves; a malformed alias is not sent; a
+// viewer gets no controls.
+import assert from "node:assert/strict";
+import { base, gql, suite, tokenFor, uniqueKey } from "../harness.mjs";
+
+const key = uniqueKey("e2e-registry");
+await gql(`mutation($k: String!) { createProject(input: {key: $k, name: "Registry"}) { project { id } } }`, { k: key });
+await gql(`mutation($k: String!) { setPolicy(input: {projectKey: $k, requiredApprovals: 1, requireUpstreamValidationsPassed: false, governedAliases: ["champion"]}) { changed } }`, { k: key });
+const register = async (uri) =>
+  (await gql(`mutation($k: String!, $u: String!) { registerModelVersion(input: {projectKey: $k, modelName: "ranker", uri: $u}) { modelVersion { id model { id } } } }`, { k: key, u: uri }))
+    .registerModelVersion.modelVersion;
+const v1 = await register("s3://m/1");
+await register("s3://m/2");
+const model = v1.model.id;
+const contributor = tokenFor("e2e-registry-alice", { [key]: "contributor" });
+const approver = tokenFor("e2e-registry-bob", { [key]: "approver" });
+const viewer = tokenFor("e2e-registry-vic", { [key]: "viewer" });
+
+const { page, step, done } = await suite("registry");
+const row = () => page.locator(`tr[data-version="${v1.id}"] [data-testid=aliases]`);
+const controls = page.getByTestId("alias-controls");
+let requestId = null;
+
+await step("a contributor sets and removes an ungoverned alias", async () => {
+  await page.goto(`${base}/?token=${contributor}`);
+  await page.getByText("Signed in as").waitFor();
+  await page.goto(`${base}/models/${model}?version=${v1.id}`);
+  await controls.getByLabel("alias").fill("no way!");
+  await controls.getByText("An alias is letters, digits, _ and - only.").waitFor();
+  assert.equal(await controls.getByRole("button", { name: "Set on v1" }).isDisabled(), true);
+  await controls.getByLabel("alias").fill("challenger");
+  await controls.getByRole("button", { name: "Set on v1" }).click();
+  await controls.getByRole("status").filter({ hasText: "Alias challenger now names v1." }).waitFor();
+  await row().locator("[data-alias=challenger][data-governed=false]").waitFor();
+  await controls.getByRole("button", { name: "remove alias challenger" }).click();
+  await controls.getByRole("status").filter({ hasText: "Alias challenger removed." }).waitFor();
+  await page.waitForFunction((id) => document.querySelector(`tr[data-version="${id}"] [data-testid=aliases]`)?.textContent === "—", v1.id);
+});
+
+await step("a governed alias opens a promotion request that moves it", async () => {
+  await controls.getByLabel("alias").fill("champion");
+  await controls.getByRole("button", { name: "Set on v1" }).click();
+  const said = controls.getByRole("status").filter({ hasText: "Alias champion is governed" });
+  await said.waitFor();
+  requestId = new URL(await said.getByRole("link", { name: "this promotion request" }).getAttribute("href"), base).searchParams.get("request");
+  assert.match(requestId ?? "", /^pr_/);
+  assert.equal(await row().locator("[data-alias=champion]").count(), 0, "not moved before the approval");
+  await gql(`mutation($id: ID!) { approvePromotion(input: {promotionRequestId: $id}) { promoted } }`, { id: requestId }, approver);
+  await row().locator("[data-alias=champion][data-governed=true]").waitFor();
+  await row().locator("[data-alias=production]").waitFor();
+  assert.equal(await controls.getByRole("button", { name: "remove alias champion" }).count(), 0, "a governed alias offers no removal");
+});
+
+await step("a viewer gets no alias controls", async () => {
+  await page.goto(`${base}/?token=${viewer}`);
+  await page.getByText("Signed in as").waitFor();
+  await page.goto(`${base}/models/${model}?version=${v1.id}`);
+  await row().locator("[data-alias=champion]").waitFor();
+  assert.equal(await controls.count(), 0);
+});
+
+await done();

@@ -1,0 +1,88 @@
+package api_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// TestModelAliasesThroughGraphQL: an ungoverned alias moves at once and
+// leaves the version it named; a governed one opens a promotion request
+// carrying it (a second call names the same request) and moves when the
+// request is approved; a governed alias is not deleted; a bad alias and a
+// caller without the contributor role change nothing.
+func TestModelAliasesThroughGraphQL(t *testing.T) {
+	h := newHub(t, nil)
+	g := newGoverned(t, h, "alias")
+	admin := token(t, "root", map[string]auth.Role{g.key: auth.RoleAdmin})
+	alice := token(t, "alice", map[string]auth.Role{g.key: auth.RoleContributor})
+	bob := token(t, "bob", map[string]auth.Role{g.key: auth.RoleApprover})
+	h.gql(t, admin, `mutation($k: String!) { setPolicy(input: {projectKey: $k, requiredApprovals: 1, governedAliases: ["champion"]}) { changed } }`,
+		map[string]any{"k": g.key}).ok(t, nil)
+	v2 := must(h.st.RegisterModelVersion(t.Context(), "trainer", store.RegisterModelVersionInput{ProjectKey: g.key, ModelName: "churn", RunID: g.train.ID, URI: "s3://m/2"})).of(t)
+
+	const set = `mutation($mv: ID!, $a: String!) { setModelAlias(input: {modelVersionId: $mv, alias: $a}) {
+		modelVersion { id aliases } promotionRequest { id status governedAlias targetStage } } }`
+	type setOut struct {
+		SetModelAlias struct {
+			ModelVersion struct {
+				ID      string
+				Aliases []string
+			}
+			PromotionRequest *struct {
+				ID, Status, TargetStage string
+				GovernedAlias           *string
+			}
+		}
+	}
+	aliases := func(id string) []string {
+		t.Helper()
+		vs := must(h.st.ModelVersionsByIDs(t.Context(), []string{id})).of(t)
+		return vs[id].Aliases
+	}
+
+	var out setOut
+	h.gql(t, alice, set, map[string]any{"mv": g.mv.ID, "a": "Challenger"}).ok(t, &out)
+	if got := out.SetModelAlias; got.PromotionRequest != nil || !slices.Equal(got.ModelVersion.Aliases, []string{"challenger"}) {
+		t.Fatalf("an ungoverned alias: %+v", got)
+	}
+	h.gql(t, alice, set, map[string]any{"mv": v2.ID, "a": "challenger"}).ok(t, &out)
+	if len(aliases(g.mv.ID)) != 0 || !slices.Equal(aliases(v2.ID), []string{"challenger"}) {
+		t.Errorf("the alias did not move: v1 %v, v2 %v", aliases(g.mv.ID), aliases(v2.ID))
+	}
+
+	// Governed: a request, once.
+	h.gql(t, alice, set, map[string]any{"mv": g.mv.ID, "a": "champion"}).ok(t, &out)
+	req := out.SetModelAlias.PromotionRequest
+	if req == nil || req.GovernedAlias == nil || *req.GovernedAlias != "champion" || req.TargetStage != "PRODUCTION" || len(out.SetModelAlias.ModelVersion.Aliases) != 0 {
+		t.Fatalf("a governed alias: %+v", out.SetModelAlias)
+	}
+	h.gql(t, alice, set, map[string]any{"mv": g.mv.ID, "a": "champion"}).ok(t, &out)
+	if out.SetModelAlias.PromotionRequest == nil || out.SetModelAlias.PromotionRequest.ID != req.ID {
+		t.Errorf("asking again named %+v, want the open request %s", out.SetModelAlias.PromotionRequest, req.ID)
+	}
+	h.gql(t, bob, `mutation($id: ID!) { approvePromotion(input: {promotionRequestId: $id}) { promoted } }`, map[string]any{"id": req.ID}).ok(t, nil)
+	if got := aliases(g.mv.ID); !slices.Equal(got, []string{"champion", "production"}) {
+		t.Errorf("after the approval v1 has aliases %v", got)
+	}
+	const del = `mutation($m: ID!, $a: String!) { deleteModelAlias(input: {modelId: $m, alias: $a}) { model { id } } }`
+	h.gql(t, alice, del, map[string]any{"m": g.mv.ModelID, "a": "champion"}).fails(t, "FORBIDDEN", "governed")
+	h.gql(t, alice, del, map[string]any{"m": g.mv.ModelID, "a": "challenger"}).ok(t, nil)
+	if got := aliases(v2.ID); len(got) != 0 {
+		t.Errorf("after deleting challenger v2 has %v", got)
+	}
+
+	// Refusals change nothing.
+	before := aliases(g.mv.ID)
+	h.gql(t, alice, set, map[string]any{"mv": g.mv.ID, "a": "no way!"}).fails(t, "BAD_USER_INPUT", "alias")
+	h.gql(t, alice, set, map[string]any{"mv": g.data.ID, "a": "x"}).fails(t, "BAD_USER_INPUT", "modelVersionId", "is not a model version")
+	viewer := token(t, "vic", map[string]auth.Role{g.key: auth.RoleViewer})
+	h.gql(t, viewer, set, map[string]any{"mv": v2.ID, "a": "x"}).fails(t, "FORBIDDEN")
+	stranger := token(t, "sam", map[string]auth.Role{"elsewhere": auth.RoleAdmin})
+	h.gql(t, stranger, set, map[string]any{"mv": v2.ID, "a": "x"}).fails(t, "NOT_FOUND")
+	if got := aliases(g.mv.ID); !slices.Equal(got, before) || len(aliases(v2.ID)) != 0 {
+		t.Errorf("refusals changed aliases: v1 %v, v2 %v", got, aliases(v2.ID))
+	}
+}
