@@ -260,8 +260,28 @@ func summarySection(p *Pack) section {
 		{"Approvals", fmt.Sprintf("%d/%d", len(r.ApprovedBy()), p.Policy.RequiredApprovals)},
 		{"Checks evaluated at", formatTime(r.CheckedAt)},
 		{"Closed at", closed},
+		{"Replaced in production", orDash(strings.Join(replaced(p), ", "))},
 		{"Justification", r.Justification},
 	}}}}
+}
+
+// replaced are the model versions the request took out of production, as
+// its PROMOTION_COMPLETED event (hash-chained, in the pack) records them:
+// what a rollback or an upgrade replaced.
+func replaced(p *Pack) []string {
+	var out []string
+	for _, e := range p.Audit.Events {
+		if e.Kind != kindPromotionCompleted || e.TargetID != p.Request.ID {
+			continue
+		}
+		ids, _ := e.Payload["archived"].([]any)
+		for _, id := range ids {
+			if s, ok := id.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 func policySection(pol *Policy) section {

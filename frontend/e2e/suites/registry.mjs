@@ -54,6 +54,28 @@ await step("a governed alias opens a promotion request that moves it", async () 
   assert.equal(await controls.getByRole("button", { name: "remove alias champion" }).count(), 0, "a governed alias offers no removal");
 });
 
+await step("an archived version is put back into production through a request", async () => {
+  // v2 replaces v1 in production; v1 is archived.
+  const v2 = (await gql(`query($m: ID!) { node(id: $m) { ... on Model { versions(first: 5) { edges { node { id version } } } } } }`, { m: model }))
+    .node.versions.edges.map((e) => e.node).find((v) => v.version === 2).id;
+  const up = (await gql(`mutation($mv: ID!) { requestPromotion(input: {modelVersionId: $mv, targetStage: PRODUCTION, justification: "v2 is better"}) { promotionRequest { id } } }`,
+    { mv: v2 }, contributor)).requestPromotion.promotionRequest.id;
+  await gql(`mutation($id: ID!) { approvePromotion(input: {promotionRequestId: $id}) { promoted } }`, { id: up }, approver);
+  await page.goto(`${base}/models/${model}?version=${v1.id}`);
+  await page.locator(`tr[data-version="${v1.id}"][data-stage=ARCHIVED]`).waitFor();
+  const card = page.getByTestId("model-version");
+  await card.getByRole("heading", { name: /Put back into production/ }).waitFor();
+  assert.equal(await card.getByLabel("target stage").inputValue(), "PRODUCTION");
+  await card.getByLabel("justification").fill("v2 regressed on the holdout; back to v1");
+  await card.getByRole("button", { name: "Request promotion" }).click();
+  const made = card.getByTestId("requested");
+  await made.waitFor();
+  const back = new URL(await made.getByRole("link", { name: "open it in Approvals" }).getAttribute("href"), base).searchParams.get("request");
+  await gql(`mutation($id: ID!) { approvePromotion(input: {promotionRequestId: $id}) { promoted } }`, { id: back }, approver);
+  await page.locator(`tr[data-version="${v1.id}"][data-stage=PRODUCTION]`).waitFor();
+  await page.locator(`tr[data-version="${v2}"][data-stage=ARCHIVED]`).waitFor();
+});
+
 await step("a viewer gets no alias controls", async () => {
   await page.goto(`${base}/?token=${viewer}`);
   await page.getByText("Signed in as").waitFor();

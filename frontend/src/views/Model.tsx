@@ -76,7 +76,7 @@ const RequestPromotionMutation = graphql(`
 // RequestPromotion asks for a model version to move to a stage; the
 // answer is the request's status and its checks as the policy saw them.
 function RequestPromotion({ versionId, stage }: { versionId: string; stage: ModelStage }) {
-  const [target, setTarget] = useState<ModelStage>(stage === "STAGING" ? "PRODUCTION" : "STAGING");
+  const [target, setTarget] = useState<ModelStage>(stage === "STAGING" || stage === "ARCHIVED" ? "PRODUCTION" : "STAGING");
   const [justification, setJustification] = useState("");
   const [state, request] = useMutation(RequestPromotionMutation);
   const problem = justificationProblem(justification);
@@ -187,9 +187,9 @@ export default function Model() {
                   ))}
                 </ul>
               )}
-              {can(roles, "CONTRIBUTOR") && current.stage !== "ARCHIVED" && (
+              {can(roles, "CONTRIBUTOR") && (
                 <>
-                  <h4>Request promotion</h4>
+                  <h4>{current.stage === "ARCHIVED" ? "Put back into production (a governed request; its approval archives the version it replaces)" : "Request promotion"}</h4>
                   <RequestPromotion key={current.id} versionId={current.id} stage={current.stage} />
                 </>
               )}
