@@ -503,12 +503,14 @@ type ComplexityRoot struct {
 	}
 
 	Model struct {
-		CreatedAt  func(childComplexity int) int
-		CreatedBy  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Name       func(childComplexity int) int
-		ProjectKey func(childComplexity int) int
-		Versions   func(childComplexity int, first *int, after *string) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		ProjectKey  func(childComplexity int) int
+		Tags        func(childComplexity int) int
+		Versions    func(childComplexity int, first *int, after *string) int
 	}
 
 	ModelConnection struct {
@@ -527,12 +529,14 @@ type ComplexityRoot struct {
 		BiasChecks        func(childComplexity int, first *int, after *string) int
 		CreatedAt         func(childComplexity int) int
 		CreatedBy         func(childComplexity int) int
+		Description       func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Model             func(childComplexity int) int
 		ProjectKey        func(childComplexity int) int
 		PromotionRequests func(childComplexity int, first *int, after *string) int
 		Run               func(childComplexity int) int
 		Stage             func(childComplexity int) int
+		Tags              func(childComplexity int) int
 		URI               func(childComplexity int) int
 		Version           func(childComplexity int) int
 	}
@@ -575,6 +579,8 @@ type ComplexityRoot struct {
 		SetRunTags             func(childComplexity int, input model.SetRunTagsInput) int
 		SignOff                func(childComplexity int, input model.SignOffInput) int
 		StartRun               func(childComplexity int, input model.StartRunInput) int
+		UpdateModel            func(childComplexity int, input model.UpdateModelInput) int
+		UpdateModelVersion     func(childComplexity int, input model.UpdateModelVersionInput) int
 		UpdateRunStatus        func(childComplexity int, input model.UpdateRunStatusInput) int
 		UpdateValidationSuite  func(childComplexity int, input model.UpdateValidationSuiteInput) int
 	}
@@ -938,6 +944,14 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	UpdateModelPayload struct {
+		Model func(childComplexity int) int
+	}
+
+	UpdateModelVersionPayload struct {
+		ModelVersion func(childComplexity int) int
+	}
+
 	UpdateRunStatusPayload struct {
 		Run func(childComplexity int) int
 	}
@@ -1104,6 +1118,8 @@ type MutationResolver interface {
 	RegisterModelVersion(ctx context.Context, input model.RegisterModelVersionInput) (*model.RegisterModelVersionPayload, error)
 	SetModelAlias(ctx context.Context, input model.SetModelAliasInput) (*model.SetModelAliasPayload, error)
 	DeleteModelAlias(ctx context.Context, input model.DeleteModelAliasInput) (*model.DeleteModelAliasPayload, error)
+	UpdateModel(ctx context.Context, input model.UpdateModelInput) (*model.UpdateModelPayload, error)
+	UpdateModelVersion(ctx context.Context, input model.UpdateModelVersionInput) (*model.UpdateModelVersionPayload, error)
 	SetPolicy(ctx context.Context, input model.SetPolicyInput) (*model.SetPolicyPayload, error)
 	RequestPromotion(ctx context.Context, input model.RequestPromotionInput) (*model.RequestPromotionPayload, error)
 	ApprovePromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error)
@@ -2989,6 +3005,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Model.CreatedBy(childComplexity), true
+	case "Model.description":
+		if e.ComplexityRoot.Model.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Description(childComplexity), true
 	case "Model.id":
 		if e.ComplexityRoot.Model.ID == nil {
 			break
@@ -3007,6 +3029,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Model.ProjectKey(childComplexity), true
+	case "Model.tags":
+		if e.ComplexityRoot.Model.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Tags(childComplexity), true
 	case "Model.versions":
 		if e.ComplexityRoot.Model.Versions == nil {
 			break
@@ -3080,6 +3108,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.CreatedBy(childComplexity), true
+	case "ModelVersion.description":
+		if e.ComplexityRoot.ModelVersion.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Description(childComplexity), true
 	case "ModelVersion.id":
 		if e.ComplexityRoot.ModelVersion.ID == nil {
 			break
@@ -3121,6 +3155,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.Stage(childComplexity), true
+	case "ModelVersion.tags":
+		if e.ComplexityRoot.ModelVersion.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Tags(childComplexity), true
 	case "ModelVersion.uri":
 		if e.ComplexityRoot.ModelVersion.URI == nil {
 			break
@@ -3452,6 +3492,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartRun(childComplexity, args["input"].(model.StartRunInput)), true
+	case "Mutation.updateModel":
+		if e.ComplexityRoot.Mutation.UpdateModel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateModel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateModel(childComplexity, args["input"].(model.UpdateModelInput)), true
+	case "Mutation.updateModelVersion":
+		if e.ComplexityRoot.Mutation.UpdateModelVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateModelVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateModelVersion(childComplexity, args["input"].(model.UpdateModelVersionInput)), true
 	case "Mutation.updateRunStatus":
 		if e.ComplexityRoot.Mutation.UpdateRunStatus == nil {
 			break
@@ -5094,6 +5156,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Tag.Value(childComplexity), true
 
+	case "UpdateModelPayload.model":
+		if e.ComplexityRoot.UpdateModelPayload.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateModelPayload.Model(childComplexity), true
+
+	case "UpdateModelVersionPayload.modelVersion":
+		if e.ComplexityRoot.UpdateModelVersionPayload.ModelVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateModelVersionPayload.ModelVersion(childComplexity), true
+
 	case "UpdateRunStatusPayload.run":
 		if e.ComplexityRoot.UpdateRunStatusPayload.Run == nil {
 			break
@@ -5490,6 +5566,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignOffInput", ec.unmarshalInputSignOffInput),
 			graphql.NewInputUnmarshaler("StartRunInput", ec.unmarshalInputStartRunInput),
 			graphql.NewInputUnmarshaler("TagInput", ec.unmarshalInputTagInput),
+			graphql.NewInputUnmarshaler("UpdateModelInput", ec.unmarshalInputUpdateModelInput),
+			graphql.NewInputUnmarshaler("UpdateModelVersionInput", ec.unmarshalInputUpdateModelVersionInput),
 			graphql.NewInputUnmarshaler("UpdateRunStatusInput", ec.unmarshalInputUpdateRunStatusInput),
 			graphql.NewInputUnmarshaler("UpdateValidationSuiteInput", ec.unmarshalInputUpdateValidationSuiteInput),
 		)
@@ -5805,6 +5883,10 @@ type Model implements Node {
   name: String!
   createdAt: Time!
   createdBy: String!
+  "Free text (the MLflow registered model's description); empty when none."
+  description: String!
+  "The model's tags, as MLflow keeps them."
+  tags: [Tag!]!
   versions(first: Int = 20, after: String): ModelVersionConnection!
 }
 
@@ -5818,6 +5900,10 @@ type ModelVersion implements Node {
   stage: ModelStage!
   createdAt: Time!
   createdBy: String!
+  "Free text (the MLflow model version's description); empty when none."
+  description: String!
+  "The version's tags, as MLflow keeps them."
+  tags: [Tag!]!
   """
   MLflow's aliases of this version within its model, lower case and sorted:
   those set through the MLflow API, and "production" while the version is in
@@ -5975,6 +6061,40 @@ extend type Mutation {
   setModelAlias(input: SetModelAliasInput!): SetModelAliasPayload!
   "Removes an alias from a model; a governed alias is refused (it moves only through promotion). Contributors."
   deleteModelAlias(input: DeleteModelAliasInput!): DeleteModelAliasPayload!
+}
+
+"A change to a model: each field given is applied, in one write; a change that changes nothing writes nothing."
+input UpdateModelInput {
+  modelId: ID!
+  "Replaces the description (\"\" clears it)."
+  description: String
+  "Sets one tag."
+  setTag: TagInput
+  "Removes one tag by key."
+  deleteTag: String
+}
+
+type UpdateModelPayload {
+  model: Model!
+}
+
+"A change to a model version, as UpdateModelInput."
+input UpdateModelVersionInput {
+  modelVersionId: ID!
+  description: String
+  setTag: TagInput
+  deleteTag: String
+}
+
+type UpdateModelVersionPayload {
+  modelVersion: ModelVersion!
+}
+
+extend type Mutation {
+  "Changes a model's description or tags (MODEL_UPDATED). Contributors."
+  updateModel(input: UpdateModelInput!): UpdateModelPayload!
+  "Changes a model version's description or tags (MODEL_VERSION_UPDATED). Contributors."
+  updateModelVersion(input: UpdateModelVersionInput!): UpdateModelVersionPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/events.graphqls", Input: `# The hash-chained event log, and subscriptions to it.
@@ -8565,6 +8685,10 @@ func (ec *executionContext) childFields_Model(ctx context.Context, field graphql
 		return ec.fieldContext_Model_createdAt(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_Model_createdBy(ctx, field)
+	case "description":
+		return ec.fieldContext_Model_description(ctx, field)
+	case "tags":
+		return ec.fieldContext_Model_tags(ctx, field)
 	case "versions":
 		return ec.fieldContext_Model_versions(ctx, field)
 	}
@@ -8611,6 +8735,10 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_createdAt(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_ModelVersion_createdBy(ctx, field)
+	case "description":
+		return ec.fieldContext_ModelVersion_description(ctx, field)
+	case "tags":
+		return ec.fieldContext_ModelVersion_tags(ctx, field)
 	case "aliases":
 		return ec.fieldContext_ModelVersion_aliases(ctx, field)
 	case "run":
@@ -9279,6 +9407,22 @@ func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.C
 		return ec.fieldContext_Tag_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tag", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateModelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_UpdateModelPayload_model(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateModelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateModelVersionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "modelVersion":
+		return ec.fieldContext_UpdateModelVersionPayload_modelVersion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateModelVersionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateRunStatusPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10121,6 +10265,34 @@ func (ec *executionContext) field_Mutation_startRun_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.StartRunInput, error) {
 			return ec.unmarshalNStartRunInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐStartRunInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateModelVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateModelVersionInput, error) {
+			return ec.unmarshalNUpdateModelVersionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateModelVersionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateModel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateModelInput, error) {
+			return ec.unmarshalNUpdateModelInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateModelInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18429,6 +18601,61 @@ func (ec *executionContext) fieldContext_Model_createdBy(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Model", field, false, false, "String")
 }
 
+func (ec *executionContext) _Model_description(ctx context.Context, field graphql.CollectedField, obj *store.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, false, false, "String")
+}
+
+func (ec *executionContext) _Model_tags(ctx context.Context, field graphql.CollectedField, obj *store.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.KeyValue) graphql.Marshaler {
+			return ec.marshalNTag2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Model",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Model_versions(ctx context.Context, field graphql.CollectedField, obj *store.Model) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18806,6 +19033,61 @@ func (ec *executionContext) _ModelVersion_createdBy(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ModelVersion_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ModelVersion_description(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ModelVersion_tags(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.KeyValue) graphql.Marshaler {
+			return ec.marshalNTag2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelVersion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ModelVersion_aliases(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
@@ -19307,6 +19589,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteModelAlias(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteModelAlias_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateModel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateModel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateModel(ctx, fc.Args["input"].(model.UpdateModelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateModelPayload) graphql.Marshaler {
+			return ec.marshalNUpdateModelPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateModelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateModel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateModelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateModel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateModelVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateModelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateModelVersion(ctx, fc.Args["input"].(model.UpdateModelVersionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateModelVersionPayload) graphql.Marshaler {
+			return ec.marshalNUpdateModelVersionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateModelVersionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateModelVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateModelVersionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateModelVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27077,6 +27447,70 @@ func (ec *executionContext) fieldContext_Tag_value(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Tag", field, false, false, "String")
 }
 
+func (ec *executionContext) _UpdateModelPayload_model(ctx context.Context, field graphql.CollectedField, obj *model.UpdateModelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateModelPayload_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateModelPayload_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateModelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateModelVersionPayload_modelVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpdateModelVersionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateModelVersionPayload_modelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ModelVersion) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateModelVersionPayload_modelVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateModelVersionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateRunStatusPayload_run(ctx context.Context, field graphql.CollectedField, obj *model.UpdateRunStatusPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31947,6 +32381,132 @@ func UnmarshalTagInput(ctx context.Context, raw any) (store.KeyValue, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateModelInput(ctx context.Context, obj any) (model.UpdateModelInput, error) {
+	var it model.UpdateModelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelId", "description", "setTag", "deleteTag"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelID = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "setTag":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setTag"))
+			data, err := ec.unmarshalOTagInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValue(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SetTag = data
+		case "deleteTag":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deleteTag"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeleteTag = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateModelInput unmarshals raw into the UpdateModelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateModelInput(ctx context.Context, raw any) (model.UpdateModelInput, error) {
+	var out model.UpdateModelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateModelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateModelVersionInput(ctx context.Context, obj any) (model.UpdateModelVersionInput, error) {
+	var it model.UpdateModelVersionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelVersionId", "description", "setTag", "deleteTag"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelVersionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelVersionID = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "setTag":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setTag"))
+			data, err := ec.unmarshalOTagInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValue(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SetTag = data
+		case "deleteTag":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deleteTag"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeleteTag = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateModelVersionInput unmarshals raw into the UpdateModelVersionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateModelVersionInput(ctx context.Context, raw any) (model.UpdateModelVersionInput, error) {
+	var out model.UpdateModelVersionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateModelVersionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateRunStatusInput(ctx context.Context, obj any) (model.UpdateRunStatusInput, error) {
 	var it model.UpdateRunStatusInput
 	if obj == nil {
@@ -35131,6 +35691,16 @@ func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "description":
+			out.Values[i] = ec._Model_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tags":
+			out.Values[i] = ec._Model_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "versions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -35284,6 +35854,16 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 			}
 		case "createdBy":
 			out.Values[i] = ec._ModelVersion_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._ModelVersion_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tags":
+			out.Values[i] = ec._ModelVersion_tags(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -35458,6 +36038,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteModelAlias":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteModelAlias(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateModel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateModel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateModelVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateModelVersion(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -38043,6 +38637,72 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "value":
 			out.Values[i] = ec._Tag_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateModelPayloadImplementors = []string{"UpdateModelPayload"}
+
+func (ec *executionContext) _UpdateModelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateModelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateModelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateModelPayload")
+		case "model":
+			out.Values[i] = ec._UpdateModelPayload_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateModelVersionPayloadImplementors = []string{"UpdateModelVersionPayload"}
+
+func (ec *executionContext) _UpdateModelVersionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateModelVersionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateModelVersionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateModelVersionPayload")
+		case "modelVersion":
+			out.Values[i] = ec._UpdateModelVersionPayload_modelVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41254,6 +41914,32 @@ func (ec *executionContext) marshalNTruncationReason2ᚕgithubᚗcomᚋexphubᚋ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNUpdateModelInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateModelInput(ctx context.Context, v any) (model.UpdateModelInput, error) {
+	res, err := ec.unmarshalInputUpdateModelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateModelPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateModelPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateModelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateModelPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateModelPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateModelVersionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateModelVersionInput(ctx context.Context, v any) (model.UpdateModelVersionInput, error) {
+	res, err := ec.unmarshalInputUpdateModelVersionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateModelVersionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateModelVersionPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateModelVersionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateModelVersionPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateModelVersionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateRunStatusInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateRunStatusInput(ctx context.Context, v any) (model.UpdateRunStatusInput, error) {
 	res, err := ec.unmarshalInputUpdateRunStatusInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42190,6 +42876,14 @@ func (ec *executionContext) unmarshalOTagInput2ᚕᚖgithubᚗcomᚋexphubᚋexp
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTagInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValue(ctx context.Context, v any) (*store.KeyValue, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTagInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

@@ -231,6 +231,16 @@ func (r *mutationResolver) DeleteModelAlias(ctx context.Context, input model.Del
 	return r.deleteModelAlias(ctx, input)
 }
 
+// UpdateModel is the resolver for the updateModel field.
+func (r *mutationResolver) UpdateModel(ctx context.Context, input model.UpdateModelInput) (*model.UpdateModelPayload, error) {
+	return r.updateModel(ctx, input)
+}
+
+// UpdateModelVersion is the resolver for the updateModelVersion field.
+func (r *mutationResolver) UpdateModelVersion(ctx context.Context, input model.UpdateModelVersionInput) (*model.UpdateModelVersionPayload, error) {
+	return r.updateModelVersion(ctx, input)
+}
+
 // Datasets is the resolver for the datasets field.
 func (r *queryResolver) Datasets(ctx context.Context, projectKey string, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error) {
 	if _, err := require(ctx, projectKey, auth.RoleViewer); err != nil {

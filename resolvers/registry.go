@@ -89,3 +89,48 @@ func (r *Resolver) deleteModelAlias(ctx context.Context, in model.DeleteModelAli
 	}
 	return &model.DeleteModelAliasPayload{Model: m}, nil
 }
+
+func (r *Resolver) updateModel(ctx context.Context, in model.UpdateModelInput) (*model.UpdateModelPayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := r.registry()
+	if err != nil {
+		return nil, err
+	}
+	m, err := readableNode[*store.Model](ctx, r, "modelId", in.ModelID, "model")
+	if err != nil {
+		return nil, err
+	}
+	rm, err := reg.UpdateModel(ctx, p, reg.Name(m.ProjectKey, m.Name), store.ModelUpdate{Description: in.Description, SetTag: in.SetTag, DeleteTag: in.DeleteTag})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateModelPayload{Model: &rm.Model}, nil
+}
+
+func (r *Resolver) updateModelVersion(ctx context.Context, in model.UpdateModelVersionInput) (*model.UpdateModelVersionPayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := r.registry()
+	if err != nil {
+		return nil, err
+	}
+	mv, err := readableNode[*store.ModelVersion](ctx, r, "modelVersionId", in.ModelVersionID, "model version")
+	if err != nil {
+		return nil, err
+	}
+	m, err := loadersFor(ctx, r.Store).model.Load(ctx, mv.ModelID)
+	if err != nil {
+		return nil, err
+	}
+	v, err := reg.UpdateVersion(ctx, p, reg.Name(m.ProjectKey, m.Name), strconv.FormatInt(mv.Version, 10),
+		store.VersionUpdate{Description: in.Description, SetTag: in.SetTag, DeleteTag: in.DeleteTag})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateModelVersionPayload{ModelVersion: &v.ModelVersion}, nil
+}

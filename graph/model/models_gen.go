@@ -729,6 +729,33 @@ type StartRunPayload struct {
 type Subscription struct {
 }
 
+// A change to a model: each field given is applied, in one write; a change that changes nothing writes nothing.
+type UpdateModelInput struct {
+	ModelID string `json:"modelId"`
+	// Replaces the description ("" clears it).
+	Description *string `json:"description,omitempty"`
+	// Sets one tag.
+	SetTag *store.KeyValue `json:"setTag,omitempty"`
+	// Removes one tag by key.
+	DeleteTag *string `json:"deleteTag,omitempty"`
+}
+
+type UpdateModelPayload struct {
+	Model *store.Model `json:"model"`
+}
+
+// A change to a model version, as UpdateModelInput.
+type UpdateModelVersionInput struct {
+	ModelVersionID string          `json:"modelVersionId"`
+	Description    *string         `json:"description,omitempty"`
+	SetTag         *store.KeyValue `json:"setTag,omitempty"`
+	DeleteTag      *string         `json:"deleteTag,omitempty"`
+}
+
+type UpdateModelVersionPayload struct {
+	ModelVersion *store.ModelVersion `json:"modelVersion"`
+}
+
 type UpdateRunStatusInput struct {
 	RunID  string    `json:"runId"`
 	Status RunStatus `json:"status"`

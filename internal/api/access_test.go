@@ -65,6 +65,10 @@ func accessCases() []accessCase {
 	report := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
 		return map[string]any{"report": `{"governanceReport":{"projectKey":"` + f.key + `"}}`}
 	}
+	// modelOf names the fixture's model.
+	modelOf := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
+		return map[string]any{"model": must(st.ModelVersionsByIDs(ctxT(t), []string{f.mv})).of(t)[f.mv].ModelID}
+	}
 	// aliased sets the alias challenger on the fixture's model version.
 	aliased := func(t *testing.T, st *store.Store, f *fixture) map[string]any {
 		mv := must(st.ModelVersionsByIDs(ctxT(t), []string{f.mv})).of(t)[f.mv]
@@ -206,6 +210,12 @@ func accessCases() []accessCase {
 			op: `mutation($model: ID!) { deleteModelAlias(input: {modelId: $model, alias: "challenger"}) {
 				model { id versions(first: 5) { edges { node { aliases } } } } } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"id":"mdl_`, `"aliases":[]`) }},
+		{name: "mutation updateModel", min: auth.RoleContributor, vars: modelOf, hidden: hiddenNotFound,
+			op:    `mutation($model: ID!) { updateModel(input: {modelId: $model, description: "described"}) { model { description } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"description":"described"`) }},
+		{name: "mutation updateModelVersion", min: auth.RoleContributor, vars: plain, hidden: hiddenNotFound,
+			op:    `mutation($mv: ID!) { updateModelVersion(input: {modelVersionId: $mv, setTag: {key: "k", value: "v"}}) { modelVersion { tags { key value } } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"tags":[{"key":"k","value":"v"}]`) }},
 		{name: "mutation signOff", min: auth.RoleAuditor, only: true, vars: report, hidden: hiddenForbidden,
 			op: `mutation($report: String!) { signOff(input: {subject: GOVERNANCE_REPORT, document: $report, decision: ACCEPTED}) {
 				signOff { projectKey decision signedBy } } }`,

@@ -139,6 +139,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Run.Children, c.Job.Inputs, c.Job.Outputs, c.Job.Children, c.Dataset.Jobs = neighbours, neighbours, neighbours, neighbours, neighbours
 	c.DatasetVersion.ProducedBy, c.DatasetVersion.ConsumedBy, c.DatasetVersion.DerivedFrom = neighbours, neighbours, neighbours
 	c.Run.Params, c.Run.Tags = records, records
+	c.Model.Tags, c.ModelVersion.Tags = records, records
 	c.Run.Metrics = func(child int, _ []string) int { return records(child) }
 	c.Run.Artifacts = func(child int, _ *string) int { return records(child) }
 	c.DatasetVersion.Schema = records

@@ -86,3 +86,66 @@ func TestModelAliasesThroughGraphQL(t *testing.T) {
 		t.Errorf("refusals changed aliases: v1 %v, v2 %v", got, aliases(v2.ID))
 	}
 }
+
+// TestModelDescriptionsAndTagsThroughGraphQL: a contributor describes and
+// tags a model and a version, reads them back in GraphQL and the MLflow
+// API alike; a retry writes no second event; a viewer and a bad tag
+// change nothing.
+func TestModelDescriptionsAndTagsThroughGraphQL(t *testing.T) {
+	h := newHub(t, nil)
+	g := newGoverned(t, h, "mdesc")
+	alice := token(t, "alice", map[string]auth.Role{g.key: auth.RoleContributor})
+	const updModel = `mutation($in: UpdateModelInput!) { updateModel(input: $in) { model { id description tags { key value } } } }`
+	const updVersion = `mutation($in: UpdateModelVersionInput!) { updateModelVersion(input: $in) { modelVersion { id description tags { key value } } } }`
+	var m struct {
+		UpdateModel struct {
+			Model struct {
+				Description string
+				Tags        []struct{ Key, Value string }
+			}
+		}
+	}
+	in := map[string]any{"modelId": g.mv.ModelID, "description": "Churn in 30 days", "setTag": map[string]any{"key": "team", "value": "retention"}}
+	h.gql(t, alice, updModel, map[string]any{"in": in}).ok(t, &m)
+	if m.UpdateModel.Model.Description != "Churn in 30 days" || len(m.UpdateModel.Model.Tags) != 1 || m.UpdateModel.Model.Tags[0].Value != "retention" {
+		t.Fatalf("updated model %+v", m.UpdateModel.Model)
+	}
+	h.gql(t, alice, updModel, map[string]any{"in": in}).ok(t, nil) // a retry
+	if n := len(slices.DeleteFunc(projectEventKinds(t, h.st, g.key, 0), func(k store.EventKind) bool { return k != store.EventModelUpdated })); n != 1 {
+		t.Errorf("%d MODEL_UPDATED events after an update and its retry, want 1", n)
+	}
+	var v struct {
+		UpdateModelVersion struct {
+			ModelVersion struct {
+				Description string
+				Tags        []struct{ Key, Value string }
+			}
+		}
+	}
+	h.gql(t, alice, updVersion, map[string]any{"in": map[string]any{"modelVersionId": g.mv.ID, "description": "first cut",
+		"setTag": map[string]any{"key": "holdout_auc", "value": "0.91"}}}).ok(t, &v)
+	if v.UpdateModelVersion.ModelVersion.Description != "first cut" || len(v.UpdateModelVersion.ModelVersion.Tags) != 1 {
+		t.Fatalf("updated version %+v", v.UpdateModelVersion.ModelVersion)
+	}
+	h.gql(t, alice, updVersion, map[string]any{"in": map[string]any{"modelVersionId": g.mv.ID, "deleteTag": "holdout_auc"}}).ok(t, &v)
+	if len(v.UpdateModelVersion.ModelVersion.Tags) != 0 {
+		t.Errorf("after deleting the tag: %+v", v.UpdateModelVersion.ModelVersion)
+	}
+
+	// Refusals change nothing.
+	viewer := token(t, "vic", map[string]auth.Role{g.key: auth.RoleViewer})
+	h.gql(t, viewer, updModel, map[string]any{"in": map[string]any{"modelId": g.mv.ModelID, "description": "mine now"}}).fails(t, "FORBIDDEN")
+	h.gql(t, alice, updModel, map[string]any{"in": map[string]any{"modelId": g.mv.ModelID, "description": "x",
+		"setTag": map[string]any{"key": "", "value": "v"}}}).fails(t, "BAD_USER_INPUT", "key")
+	h.gql(t, alice, updModel, map[string]any{"in": map[string]any{"modelId": g.mv.ID, "description": "x"}}).fails(t, "BAD_USER_INPUT", "modelId", "is not a model")
+	var read struct {
+		Node struct {
+			Description string
+			Tags        []struct{ Key, Value string }
+		}
+	}
+	h.gql(t, viewer, `query($id: ID!) { node(id: $id) { ... on Model { description tags { key value } } } }`, map[string]any{"id": g.mv.ModelID}).ok(t, &read)
+	if read.Node.Description != "Churn in 30 days" || len(read.Node.Tags) != 1 || read.Node.Tags[0].Key != "team" {
+		t.Errorf("after the refusals the model reads %+v", read.Node)
+	}
+}

@@ -35,9 +35,7 @@ const MaxRegistryTags = 1_000
 // RegisteredModel is a Model as MLflow's registry reads it.
 type RegisteredModel struct {
 	Model
-	Description string
-	UpdatedAt   time.Time
-	Tags        []KeyValue
+	UpdatedAt time.Time
 	// Aliases of the model's versions, by alias.
 	Aliases []ModelAlias
 }
@@ -51,10 +49,8 @@ type ModelAlias struct {
 // RegistryVersion is a ModelVersion as MLflow's registry reads it.
 type RegistryVersion struct {
 	ModelVersion
-	ModelName   string
-	Description string
-	UpdatedAt   time.Time
-	Tags        []KeyValue
+	ModelName string
+	UpdatedAt time.Time
 	// RunID is the run that produced the version; "" when none is recorded.
 	RunID string
 	// LoggedModelID is the MLflow logged model the version was registered
@@ -73,8 +69,7 @@ func decodeRegisteredModel(m map[string]any) (*RegisteredModel, error) {
 		return nil, err
 	}
 	p := props{m: m}
-	rm := &RegisteredModel{Model: *base, Description: p.str("description"),
-		Tags: zipKV(p.strs("mlflowTagKeys"), p.strs("mlflowTagValues"))}
+	rm := &RegisteredModel{Model: *base}
 	rm.UpdatedAt = rm.CreatedAt
 	if t := p.optTime("updatedAt"); t != nil {
 		rm.UpdatedAt = *t
@@ -97,8 +92,7 @@ func decodeRegistryVersion(m map[string]any) (*RegistryVersion, error) {
 		return nil, err
 	}
 	p := props{m: m}
-	v := &RegistryVersion{ModelVersion: *base, ModelName: p.str("modelName"), Description: p.str("description"),
-		Tags: zipKV(p.strs("mlflowTagKeys"), p.strs("mlflowTagValues"))}
+	v := &RegistryVersion{ModelVersion: *base, ModelName: p.str("modelName")}
 	if id := p.optStr("runId"); id != nil {
 		v.RunID = *id
 	}

@@ -20,16 +20,20 @@ const (
 
 // Model is a named model with numbered versions.
 type Model struct {
-	ID         string
-	ProjectKey string
-	Name       string
-	CreatedAt  time.Time
-	CreatedBy  string
+	ID          string
+	ProjectKey  string
+	Name        string
+	CreatedAt   time.Time
+	CreatedBy   string
+	Description string
+	// Tags are the model's tags (MLflow's registered model tags).
+	Tags []KeyValue
 }
 
 func decodeModel(m map[string]any) (*Model, error) {
 	p := props{m: m}
-	v := &Model{ID: p.str("id"), ProjectKey: p.str("projectKey"), Name: p.str("name"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy")}
+	v := &Model{ID: p.str("id"), ProjectKey: p.str("projectKey"), Name: p.str("name"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"),
+		Description: p.str("description"), Tags: zipKV(p.strs("mlflowTagKeys"), p.strs("mlflowTagValues"))}
 	return v, p.err
 }
 
@@ -46,7 +50,10 @@ type ModelVersion struct {
 	// Aliases name the version within its model (MLflow's aliases), in
 	// lower case and sorted: those set on it, and ProductionAlias when it
 	// is in PRODUCTION.
-	Aliases []string
+	Aliases     []string
+	Description string
+	// Tags are the version's tags (MLflow's model version tags).
+	Tags []KeyValue
 }
 
 // ProductionAlias is the alias of a model's PRODUCTION version. It is not
@@ -58,7 +65,7 @@ func decodeModelVersion(m map[string]any) (*ModelVersion, error) {
 	p := props{m: m}
 	v := &ModelVersion{ID: p.str("id"), ProjectKey: p.str("projectKey"), ModelID: p.str("modelId"), Version: p.int("version"),
 		URI: p.str("uri"), Stage: ModelStage(p.str("stage")), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"),
-		Aliases: p.strs("aliases")}
+		Aliases: p.strs("aliases"), Description: p.str("description"), Tags: zipKV(p.strs("mlflowTagKeys"), p.strs("mlflowTagValues"))}
 	if v.Stage == StageProduction {
 		v.Aliases = append(v.Aliases, ProductionAlias)
 	}

@@ -76,12 +76,30 @@ await step("an archived version is put back into production through a request", 
   await page.locator(`tr[data-version="${v2}"][data-stage=ARCHIVED]`).waitFor();
 });
 
+await step("a contributor describes the model and tags a version", async () => {
+  await page.goto(`${base}/models/${model}?version=${v1.id}`);
+  const describe = page.getByTestId("describe-model");
+  await describe.getByRole("button", { name: "Describe the model" }).click();
+  await describe.getByLabel("model description").fill("Ranks search results for the storefront.");
+  await describe.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("model-description").filter({ hasText: "Ranks search results for the storefront." }).waitFor();
+  const version = page.getByTestId("describe-version");
+  await version.getByLabel("version tag key").fill("holdout_ndcg");
+  await version.getByLabel("version tag value").fill("0.71");
+  await version.getByRole("button", { name: "Set tag" }).click();
+  await page.getByTestId("model-version").locator("[data-testid=tags] [data-tag=holdout_ndcg]").waitFor();
+  const read = await gql(`query($id: ID!) { node(id: $id) { ... on ModelVersion { tags { key value } } } }`, { id: v1.id });
+  assert.deepEqual(read.node.tags, [{ key: "holdout_ndcg", value: "0.71" }]);
+});
+
 await step("a viewer gets no alias controls", async () => {
   await page.goto(`${base}/?token=${viewer}`);
   await page.getByText("Signed in as").waitFor();
   await page.goto(`${base}/models/${model}?version=${v1.id}`);
   await row().locator("[data-alias=champion]").waitFor();
   assert.equal(await controls.count(), 0);
+  assert.equal(await page.getByTestId("describe-model").count(), 0);
+  await page.getByTestId("model-description").waitFor();
 });
 
 await done();

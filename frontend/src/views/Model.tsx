@@ -8,7 +8,7 @@ import { useEventHead, useRefreshOn, useTicks } from "../components/Live";
 import { BiasSummary, ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../components/Governance";
 import { MeQuery } from "./SignIn";
 import { aliasBadges, can, justificationProblem, rolesIn } from "../lib/approvals";
-import { AliasControls } from "../components/ModelAliases";
+import { AliasControls, DescriptionControls, Tags } from "../components/ModelRegistry";
 import { approvalsLink } from "../lib/events";
 import { relativeTime } from "../lib/format";
 import { runHome } from "../lib/pipeline";
@@ -17,12 +17,12 @@ const ModelQuery = graphql(`
   query Model($id: ID!) {
     node(id: $id) {
       ... on Model {
-        id name projectKey createdAt createdBy
+        id name projectKey createdAt createdBy description tags { key value }
         versions(first: 50) {
           totalCount
           edges {
             node {
-              id version uri stage aliases createdAt createdBy run { id name experiment { id name } job { id name } }
+              id version uri stage aliases createdAt createdBy description tags { key value } run { id name experiment { id name } job { id name } }
               promotionRequests(first: 10) { totalCount edges { node { id status targetStage requestedBy requestedAt } } }
               biasChecks(first: 1) {
                 edges {
@@ -141,6 +141,9 @@ export default function Model() {
       <p className="crumbs"><Link to="/catalog">Catalog</Link> / {m.projectKey}</p>
       <h1>{m.name}</h1>
       <p className="muted">registered by {m.createdBy} {new Date(m.createdAt).toLocaleDateString()} · {m.versions.totalCount} versions · <Link to={`/lineage/${m.id}?direction=UPSTREAM`}>upstream lineage</Link> · <Link to={`/approvals?project=${encodeURIComponent(m.projectKey)}&tab=all`}>promotion requests</Link></p>
+      {m.description && <p className="description" data-testid="model-description">{m.description}</p>}
+      <Tags tags={m.tags} />
+      {can(roles, "CONTRIBUTOR") && <DescriptionControls modelId={m.id} description={m.description} tags={m.tags} onChange={() => reexecute({ requestPolicy: "network-only" })} />}
       {liveError && <Problem error={liveError} />}
       {versions.length === 0 ? <p className="muted">No versions registered yet.</p> : (
         <table className="versions">
@@ -169,6 +172,12 @@ export default function Model() {
       {current && (
         <div className="card" data-testid="model-version" data-version={current.id}>
           <h3>Version {current.version} <Stage stage={current.stage} /></h3>
+          {current.description && <p className="description" data-testid="version-description">{current.description}</p>}
+          <Tags tags={current.tags} />
+          {can(roles, "CONTRIBUTOR") && (
+            <DescriptionControls key={`d-${current.id}`} versionId={current.id} description={current.description} tags={current.tags}
+              onChange={() => reexecute({ requestPolicy: "network-only" })} />
+          )}
           {current.aliases.length > 0 && <p>Aliases: <Aliases aliases={current.aliases} governed={governed} /></p>}
           {can(roles, "CONTRIBUTOR") && (
             <AliasControls key={current.id} modelId={m.id} versionId={current.id} version={current.version} aliases={current.aliases} governed={governed}
