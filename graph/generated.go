@@ -87,6 +87,10 @@ type ComplexityRoot struct {
 		NotCountedReason func(childComplexity int) int
 	}
 
+	ArchiveModelVersionPayload struct {
+		ModelVersion func(childComplexity int) int
+	}
+
 	AuditVerification struct {
 		Checked       func(childComplexity int) int
 		FirstBroken   func(childComplexity int) int
@@ -556,6 +560,7 @@ type ComplexityRoot struct {
 		AddRunInputs           func(childComplexity int, input model.AddRunInputsInput) int
 		AddRunOutputs          func(childComplexity int, input model.AddRunOutputsInput) int
 		ApprovePromotion       func(childComplexity int, input model.DecidePromotionInput) int
+		ArchiveModelVersion    func(childComplexity int, input model.ArchiveModelVersionInput) int
 		CancelPromotion        func(childComplexity int, input model.CancelPromotionInput) int
 		CreateExperiment       func(childComplexity int, input model.CreateExperimentInput) int
 		CreateProject          func(childComplexity int, input model.CreateProjectInput) int
@@ -1120,6 +1125,7 @@ type MutationResolver interface {
 	DeleteModelAlias(ctx context.Context, input model.DeleteModelAliasInput) (*model.DeleteModelAliasPayload, error)
 	UpdateModel(ctx context.Context, input model.UpdateModelInput) (*model.UpdateModelPayload, error)
 	UpdateModelVersion(ctx context.Context, input model.UpdateModelVersionInput) (*model.UpdateModelVersionPayload, error)
+	ArchiveModelVersion(ctx context.Context, input model.ArchiveModelVersionInput) (*model.ArchiveModelVersionPayload, error)
 	SetPolicy(ctx context.Context, input model.SetPolicyInput) (*model.SetPolicyPayload, error)
 	RequestPromotion(ctx context.Context, input model.RequestPromotionInput) (*model.RequestPromotionPayload, error)
 	ApprovePromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error)
@@ -1361,6 +1367,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Approval.NotCountedReason(childComplexity), true
+
+	case "ArchiveModelVersionPayload.modelVersion":
+		if e.ComplexityRoot.ArchiveModelVersionPayload.ModelVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveModelVersionPayload.ModelVersion(childComplexity), true
 
 	case "AuditVerification.checked":
 		if e.ComplexityRoot.AuditVerification.Checked == nil {
@@ -3239,6 +3252,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApprovePromotion(childComplexity, args["input"].(model.DecidePromotionInput)), true
+	case "Mutation.archiveModelVersion":
+		if e.ComplexityRoot.Mutation.ArchiveModelVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveModelVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveModelVersion(childComplexity, args["input"].(model.ArchiveModelVersionInput)), true
 	case "Mutation.cancelPromotion":
 		if e.ComplexityRoot.Mutation.CancelPromotion == nil {
 			break
@@ -5527,6 +5551,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddRunInputsInput", ec.unmarshalInputAddRunInputsInput),
 			graphql.NewInputUnmarshaler("AddRunOutputsInput", ec.unmarshalInputAddRunOutputsInput),
+			graphql.NewInputUnmarshaler("ArchiveModelVersionInput", ec.unmarshalInputArchiveModelVersionInput),
 			graphql.NewInputUnmarshaler("BiasRuleInput", ec.unmarshalInputBiasRuleInput),
 			graphql.NewInputUnmarshaler("CancelPromotionInput", ec.unmarshalInputCancelPromotionInput),
 			graphql.NewInputUnmarshaler("CodeRefInput", ec.unmarshalInputCodeRefInput),
@@ -6095,6 +6120,24 @@ extend type Mutation {
   updateModel(input: UpdateModelInput!): UpdateModelPayload!
   "Changes a model version's description or tags (MODEL_VERSION_UPDATED). Contributors."
   updateModelVersion(input: UpdateModelVersionInput!): UpdateModelVersionPayload!
+}
+
+input ArchiveModelVersionInput {
+  modelVersionId: ID!
+}
+
+type ArchiveModelVersionPayload {
+  modelVersion: ModelVersion!
+}
+
+extend type Mutation {
+  """
+  Archives a model version that is neither in PRODUCTION (it leaves production
+  when another version is promoted there) nor named by a governed alias
+  (MODEL_STAGE_CHANGED); an archived version may be put back into production
+  by a promotion request. Contributors.
+  """
+  archiveModelVersion(input: ArchiveModelVersionInput!): ArchiveModelVersionPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/events.graphqls", Input: `# The hash-chained event log, and subscriptions to it.
@@ -7841,6 +7884,14 @@ func (ec *executionContext) childFields_Approval(ctx context.Context, field grap
 		return ec.fieldContext_Approval_countedForGroup(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Approval", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveModelVersionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "modelVersion":
+		return ec.fieldContext_ArchiveModelVersionPayload_modelVersion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveModelVersionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9951,6 +10002,20 @@ func (ec *executionContext) field_Mutation_approvePromotion_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_archiveModelVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ArchiveModelVersionInput, error) {
+			return ec.unmarshalNArchiveModelVersionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐArchiveModelVersionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelPromotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11774,6 +11839,38 @@ func (ec *executionContext) _Approval_countedForGroup(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_Approval_countedForGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Approval", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveModelVersionPayload_modelVersion(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveModelVersionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveModelVersionPayload_modelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ModelVersion) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐModelVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveModelVersionPayload_modelVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveModelVersionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AuditVerification_ok(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
@@ -19677,6 +19774,50 @@ func (ec *executionContext) fieldContext_Mutation_updateModelVersion(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateModelVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveModelVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveModelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveModelVersion(ctx, fc.Args["input"].(model.ArchiveModelVersionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArchiveModelVersionPayload) graphql.Marshaler {
+			return ec.marshalNArchiveModelVersionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐArchiveModelVersionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveModelVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveModelVersionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveModelVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30110,6 +30251,48 @@ func UnmarshalAddRunOutputsInput(ctx context.Context, raw any) (model.AddRunOutp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputArchiveModelVersionInput(ctx context.Context, obj any) (model.ArchiveModelVersionInput, error) {
+	var it model.ArchiveModelVersionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelVersionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelVersionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelVersionID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArchiveModelVersionInput unmarshals raw into the ArchiveModelVersionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArchiveModelVersionInput(ctx context.Context, raw any) (model.ArchiveModelVersionInput, error) {
+	var out model.ArchiveModelVersionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveModelVersionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBiasRuleInput(ctx context.Context, obj any) (model.BiasRuleInput, error) {
 	var it model.BiasRuleInput
 	if obj == nil {
@@ -32851,6 +33034,39 @@ func (ec *executionContext) _Approval(ctx context.Context, sel ast.SelectionSet,
 		case "countedForGroup":
 			out.Values[i] = ec._Approval_countedForGroup(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveModelVersionPayloadImplementors = []string{"ArchiveModelVersionPayload"}
+
+func (ec *executionContext) _ArchiveModelVersionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveModelVersionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveModelVersionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveModelVersionPayload")
+		case "modelVersion":
+			out.Values[i] = ec._ArchiveModelVersionPayload_modelVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -36052,6 +36268,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateModelVersion":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateModelVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveModelVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveModelVersion(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39741,6 +39964,19 @@ func (ec *executionContext) marshalNApprovalDecision2githubᚗcomᚋexphubᚋexp
 		graphql.AddInvalidNullFromMarshaler(ctx, "ApprovalDecision!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNArchiveModelVersionInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐArchiveModelVersionInput(ctx context.Context, v any) (model.ArchiveModelVersionInput, error) {
+	res, err := ec.unmarshalInputArchiveModelVersionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArchiveModelVersionPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐArchiveModelVersionPayload(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveModelVersionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveModelVersionPayload!")
+		return graphql.Null
+	}
+	return ec._ArchiveModelVersionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditVerification2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐAuditVerification(ctx context.Context, sel ast.SelectionSet, v *model.AuditVerification) graphql.Marshaler {

@@ -241,6 +241,11 @@ func (r *mutationResolver) UpdateModelVersion(ctx context.Context, input model.U
 	return r.updateModelVersion(ctx, input)
 }
 
+// ArchiveModelVersion is the resolver for the archiveModelVersion field.
+func (r *mutationResolver) ArchiveModelVersion(ctx context.Context, input model.ArchiveModelVersionInput) (*model.ArchiveModelVersionPayload, error) {
+	return r.archiveModelVersion(ctx, input)
+}
+
 // Datasets is the resolver for the datasets field.
 func (r *queryResolver) Datasets(ctx context.Context, projectKey string, filter *model.DatasetFilter, first *int, after *string) (*model.DatasetConnection, error) {
 	if _, err := require(ctx, projectKey, auth.RoleViewer); err != nil {

@@ -134,3 +134,27 @@ func (r *Resolver) updateModelVersion(ctx context.Context, in model.UpdateModelV
 	}
 	return &model.UpdateModelVersionPayload{ModelVersion: &v.ModelVersion}, nil
 }
+
+func (r *Resolver) archiveModelVersion(ctx context.Context, in model.ArchiveModelVersionInput) (*model.ArchiveModelVersionPayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := r.registry()
+	if err != nil {
+		return nil, err
+	}
+	mv, err := readableNode[*store.ModelVersion](ctx, r, "modelVersionId", in.ModelVersionID, "model version")
+	if err != nil {
+		return nil, err
+	}
+	m, err := loadersFor(ctx, r.Store).model.Load(ctx, mv.ModelID)
+	if err != nil {
+		return nil, err
+	}
+	v, err := reg.Archive(ctx, p, reg.Name(m.ProjectKey, m.Name), strconv.FormatInt(mv.Version, 10))
+	if err != nil {
+		return nil, err
+	}
+	return &model.ArchiveModelVersionPayload{ModelVersion: &v.ModelVersion}, nil
+}

@@ -33,6 +33,14 @@ type AddRunOutputsPayload struct {
 	Run *store.Run `json:"run"`
 }
 
+type ArchiveModelVersionInput struct {
+	ModelVersionID string `json:"modelVersionId"`
+}
+
+type ArchiveModelVersionPayload struct {
+	ModelVersion *store.ModelVersion `json:"modelVersion"`
+}
+
 // The result of walking the whole hash chain (a project's events are links of the one global chain).
 type AuditVerification struct {
 	Ok bool `json:"ok"`

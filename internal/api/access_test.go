@@ -216,6 +216,9 @@ func accessCases() []accessCase {
 		{name: "mutation updateModelVersion", min: auth.RoleContributor, vars: plain, hidden: hiddenNotFound,
 			op:    `mutation($mv: ID!) { updateModelVersion(input: {modelVersionId: $mv, setTag: {key: "k", value: "v"}}) { modelVersion { tags { key value } } } }`,
 			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"tags":[{"key":"k","value":"v"}]`) }},
+		{name: "mutation archiveModelVersion", min: auth.RoleContributor, vars: plain, hidden: hiddenNotFound,
+			op:    `mutation($mv: ID!) { archiveModelVersion(input: {modelVersionId: $mv}) { modelVersion { stage } } }`,
+			check: func(t *testing.T, f *fixture, d json.RawMessage) { has(t, d, `"stage":"ARCHIVED"`) }},
 		{name: "mutation signOff", min: auth.RoleAuditor, only: true, vars: report, hidden: hiddenForbidden,
 			op: `mutation($report: String!) { signOff(input: {subject: GOVERNANCE_REPORT, document: $report, decision: ACCEPTED}) {
 				signOff { projectKey decision signedBy } } }`,

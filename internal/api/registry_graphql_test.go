@@ -149,3 +149,56 @@ func TestModelDescriptionsAndTagsThroughGraphQL(t *testing.T) {
 		t.Errorf("after the refusals the model reads %+v", read.Node)
 	}
 }
+
+// TestArchiveModelVersion: a version out of use is archived once (a retry
+// writes no second event); one in PRODUCTION, or named by a governed
+// alias, is refused and stays; a viewer and a stranger change nothing.
+func TestArchiveModelVersion(t *testing.T) {
+	h := newHub(t, nil)
+	g := newGoverned(t, h, "archive")
+	admin := token(t, "root", map[string]auth.Role{g.key: auth.RoleAdmin})
+	alice := token(t, "alice", map[string]auth.Role{g.key: auth.RoleContributor})
+	bob := token(t, "bob", map[string]auth.Role{g.key: auth.RoleApprover})
+	policy := func(governed ...string) {
+		h.gql(t, admin, `mutation($k: String!, $g: [String!]!) { setPolicy(input: {projectKey: $k, requiredApprovals: 1, governedAliases: $g}) { changed } }`,
+			map[string]any{"k": g.key, "g": append([]string{}, governed...)}).ok(t, nil)
+	}
+	policy()
+	version := func(uri string) *store.ModelVersion {
+		return must(h.st.RegisterModelVersion(t.Context(), "trainer", store.RegisterModelVersionInput{ProjectKey: g.key, ModelName: "churn", RunID: g.train.ID, URI: uri})).of(t)
+	}
+	stage := func(id string) store.ModelStage {
+		return must(h.st.ModelVersionsByIDs(t.Context(), []string{id})).of(t)[id].Stage
+	}
+	const archive = `mutation($mv: ID!) { archiveModelVersion(input: {modelVersionId: $mv}) { modelVersion { id stage } } }`
+	stageEvents := func(id string) int {
+		evs := must(h.st.EventsAfter(t.Context(), 0, store.MaxEventPage, store.EventFilter{Scope: store.Scope{All: true},
+			Kinds: []store.EventKind{store.EventModelStageChanged}, TargetID: id})).of(t)
+		return len(evs)
+	}
+
+	old := version("s3://m/old")
+	h.gql(t, alice, archive, map[string]any{"mv": old.ID}).ok(t, nil)
+	h.gql(t, alice, archive, map[string]any{"mv": old.ID}).ok(t, nil)
+	if st, n := stage(old.ID), stageEvents(old.ID); st != store.StageArchived || n != 1 {
+		t.Errorf("after archiving twice: stage %s, %d MODEL_STAGE_CHANGED events, want ARCHIVED and 1", st, n)
+	}
+
+	req := requestPromotion(t, h, alice, g.mv.ID, "PRODUCTION")
+	h.gql(t, bob, `mutation($id: ID!) { approvePromotion(input: {promotionRequestId: $id}) { promoted } }`, map[string]any{"id": req.ID}).ok(t, nil)
+	h.gql(t, alice, archive, map[string]any{"mv": g.mv.ID}).fails(t, "CONFLICT", "PRODUCTION")
+
+	held := version("s3://m/held")
+	h.gql(t, alice, `mutation($mv: ID!) { setModelAlias(input: {modelVersionId: $mv, alias: "champion"}) { modelVersion { id } } }`, map[string]any{"mv": held.ID}).ok(t, nil)
+	policy("champion")
+	h.gql(t, alice, archive, map[string]any{"mv": held.ID}).fails(t, "BAD_USER_INPUT", `governed alias "champion"`)
+
+	fresh := version("s3://m/fresh")
+	h.gql(t, token(t, "vic", map[string]auth.Role{g.key: auth.RoleViewer}), archive, map[string]any{"mv": fresh.ID}).fails(t, "FORBIDDEN")
+	h.gql(t, token(t, "sam", map[string]auth.Role{"elsewhere": auth.RoleAdmin}), archive, map[string]any{"mv": fresh.ID}).fails(t, "NOT_FOUND")
+	for id, want := range map[string]store.ModelStage{g.mv.ID: store.StageProduction, held.ID: store.StageNone, fresh.ID: store.StageNone} {
+		if st := stage(id); st != want {
+			t.Errorf("version %s after a refusal: %s, want %s", id, st, want)
+		}
+	}
+}

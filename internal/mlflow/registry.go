@@ -21,6 +21,7 @@ type RegistryStore interface {
 	RegisteredModel(ctx context.Context, projectKey, name string) (*store.RegisteredModel, error)
 	RegisteredModelsInScope(ctx context.Context, scope store.Scope, after string, limit int) ([]*store.RegisteredModel, error)
 	CreateRegisteredModel(ctx context.Context, actor string, in store.CreateRegisteredModelInput) (*store.RegisteredModel, error)
+	ArchiveModelVersion(ctx context.Context, actor, versionID string) (*store.RegistryVersion, error)
 	UpdateRegisteredModel(ctx context.Context, actor, modelID string, u store.ModelUpdate) (*store.RegisteredModel, error)
 	DeleteRegisteredModel(ctx context.Context, actor, modelID string) error
 	CreateRegistryVersion(ctx context.Context, actor string, in store.RegistryVersionInput) (*store.RegistryVersion, error)
@@ -759,6 +760,28 @@ func (r *Registry) VersionByAlias(ctx context.Context, p *auth.Principal, name, 
 		return nil, fmt.Errorf("registered model alias %s not found for model %s: %w", errs.Quote(a), errs.Quote(name), errs.NotFound)
 	}
 	return v, err
+}
+
+// Archive takes a version out of use: a contributor archives a version
+// that is neither in PRODUCTION (it leaves production only when another
+// version is promoted, or rolled back, there) nor named by a governed
+// alias (which moves only through promotion).
+func (r *Registry) Archive(ctx context.Context, p *auth.Principal, name, version string) (*Version, error) {
+	m, v, err := r.version(ctx, p, name, version, auth.RoleContributor)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := r.store.PolicyOf(ctx, m.ProjectKey, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range v.Aliases {
+		if a != store.ProductionAlias && governance.GovernedAlias(pol, a) {
+			return nil, errs.Invalidf("version %d of model %s holds the governed alias %s: it moves only through promotion, so the version is not archived while it holds it",
+				v.Version, errs.Quote(name), errs.Quote(a))
+		}
+	}
+	return r.store.ArchiveModelVersion(ctx, p.Subject, v.ID)
 }
 
 // TransitionStage is MLflow's deprecated stage transition: a stage the

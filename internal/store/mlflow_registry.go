@@ -851,3 +851,54 @@ func (s *Store) OpenPromotionRequestOf(ctx context.Context, versionID string) (*
 		return recDecode(rec, "r", decodePromotionRequest)
 	})
 }
+
+// ArchiveModelVersion moves a model version that is not in PRODUCTION to
+// ARCHIVED, under its model's lock (MODEL_STAGE_CHANGED); one already
+// ARCHIVED is left as it is, without an event. A version in PRODUCTION is
+// errs.Conflict: it leaves production only when another version is
+// promoted there.
+func (s *Store) ArchiveModelVersion(ctx context.Context, actor, versionID string) (*RegistryVersion, error) {
+	if err := checkID("modelVersionId", versionID, KindModelVersion); err != nil {
+		return nil, err
+	}
+	var unchanged *RegistryVersion
+	v, err := write(ctx, s, func(tx *txn) (*RegistryVersion, error) {
+		rec, err := tx.single(`
+			MATCH (:ModelVersion {id: $id})<-[:HAS_VERSION]-(m:Model) `+lockClause("m")+`
+			WITH m
+			MATCH (m)-[:HAS_VERSION]->(v:ModelVersion {id: $id})
+			RETURN `+registryVersionProjection+` AS v`, map[string]any{"id": versionID})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, notFound(KindModelVersion, versionID)
+		}
+		v, err := recDecode(rec, "v", decodeRegistryVersion)
+		if err != nil {
+			return nil, err
+		}
+		switch v.Stage {
+		case StageArchived:
+			unchanged = v
+			return nil, errUnchanged
+		case StageProduction:
+			return nil, conflict("model version %s is in PRODUCTION: it is archived when another version is promoted to PRODUCTION", errs.Quote(versionID))
+		}
+		now := s.now().UTC()
+		rec, err = tx.single(`
+			MATCH (m:Model)-[:HAS_VERSION]->(v:ModelVersion {id: $id})
+			SET v.stage = 'ARCHIVED', v.stageChangedAt = $now
+			RETURN `+registryVersionProjection+` AS v`, map[string]any{"id": versionID, "now": now})
+		if err != nil {
+			return nil, err
+		}
+		out, err := recDecode(rec, "v", decodeRegistryVersion)
+		if err != nil {
+			return nil, err
+		}
+		return out, s.appendEvents(tx, actor, eventDraft{EventModelStageChanged, out.ProjectKey, out.ID,
+			map[string]any{"from": string(v.Stage), "stage": string(StageArchived)}})
+	})
+	return orUnchanged(v, unchanged, err)
+}

@@ -92,6 +92,14 @@ await step("a contributor describes the model and tags a version", async () => {
   assert.deepEqual(read.node.tags, [{ key: "holdout_ndcg", value: "0.71" }]);
 });
 
+await step("a contributor archives a version out of use", async () => {
+  const v3 = await register("s3://m/3");
+  await page.goto(`${base}/models/${model}?version=${v3.id}`);
+  await page.getByTestId("archive").getByRole("button", { name: "Archive v3" }).click();
+  await page.locator(`tr[data-version="${v3.id}"][data-stage=ARCHIVED]`).waitFor();
+  await page.getByTestId("model-version").getByRole("heading", { name: /Put back into production/ }).waitFor();
+});
+
 await step("a viewer gets no alias controls", async () => {
   await page.goto(`${base}/?token=${viewer}`);
   await page.getByText("Signed in as").waitFor();

@@ -135,3 +135,24 @@ export function DescriptionControls({ modelId, versionId, description, tags, onC
     </div>
   );
 }
+
+const ArchiveMutation = graphql(`
+  mutation ArchiveModelVersion($input: ArchiveModelVersionInput!) {
+    archiveModelVersion(input: $input) { modelVersion { id stage } }
+  }
+`);
+
+// ArchiveButton archives a version out of use (not in production, no
+// governed alias: the hub says why otherwise).
+export function ArchiveButton({ versionId, version, onChange }: { versionId: string; version: number; onChange: () => void }) {
+  const [state, archive] = useMutation(ArchiveMutation);
+  return (
+    <p data-testid="archive">
+      <button disabled={state.fetching} onClick={() => void archive({ input: { modelVersionId: versionId } }).then((r) => !r.error && onChange())}>
+        Archive v{version}
+      </button>{" "}
+      <span className="muted">takes it out of use; an approved promotion request can put it back</span>
+      {state.error && <Problem error={state.error} />}
+    </p>
+  );
+}

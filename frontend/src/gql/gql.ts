@@ -26,6 +26,7 @@ type Documents = {
     "\n  mutation DeleteModelAlias($input: DeleteModelAliasInput!) {\n    deleteModelAlias(input: $input) { model { id } }\n  }\n": typeof types.DeleteModelAliasDocument,
     "\n  mutation UpdateModel($input: UpdateModelInput!) {\n    updateModel(input: $input) { model { id description tags { key value } } }\n  }\n": typeof types.UpdateModelDocument,
     "\n  mutation UpdateModelVersion($input: UpdateModelVersionInput!) {\n    updateModelVersion(input: $input) { modelVersion { id description tags { key value } } }\n  }\n": typeof types.UpdateModelVersionDocument,
+    "\n  mutation ArchiveModelVersion($input: ArchiveModelVersionInput!) {\n    archiveModelVersion(input: $input) { modelVersion { id stage } }\n  }\n": typeof types.ArchiveModelVersionDocument,
     "\n  query ProjectPicker($q: String) {\n    projects(filter: { nameContains: $q }, first: 20) { totalCount edges { node { key name myRole } } }\n  }\n": typeof types.ProjectPickerDocument,
     "\n  query PickedProject($key: String!) {\n    project(key: $key) { key name myRole }\n  }\n": typeof types.PickedProjectDocument,
     "\n  query QualityIssuesUpstream($id: ID!) {\n    qualityIssuesUpstream(id: $id) {\n      status distance\n      datasetVersion { id version dataset { id name } }\n      failingRuns { id suiteName }\n      failingRules { index type column verdict observed }\n    }\n  }\n": typeof types.QualityIssuesUpstreamDocument,
@@ -80,6 +81,7 @@ const documents: Documents = {
     "\n  mutation DeleteModelAlias($input: DeleteModelAliasInput!) {\n    deleteModelAlias(input: $input) { model { id } }\n  }\n": types.DeleteModelAliasDocument,
     "\n  mutation UpdateModel($input: UpdateModelInput!) {\n    updateModel(input: $input) { model { id description tags { key value } } }\n  }\n": types.UpdateModelDocument,
     "\n  mutation UpdateModelVersion($input: UpdateModelVersionInput!) {\n    updateModelVersion(input: $input) { modelVersion { id description tags { key value } } }\n  }\n": types.UpdateModelVersionDocument,
+    "\n  mutation ArchiveModelVersion($input: ArchiveModelVersionInput!) {\n    archiveModelVersion(input: $input) { modelVersion { id stage } }\n  }\n": types.ArchiveModelVersionDocument,
     "\n  query ProjectPicker($q: String) {\n    projects(filter: { nameContains: $q }, first: 20) { totalCount edges { node { key name myRole } } }\n  }\n": types.ProjectPickerDocument,
     "\n  query PickedProject($key: String!) {\n    project(key: $key) { key name myRole }\n  }\n": types.PickedProjectDocument,
     "\n  query QualityIssuesUpstream($id: ID!) {\n    qualityIssuesUpstream(id: $id) {\n      status distance\n      datasetVersion { id version dataset { id name } }\n      failingRuns { id suiteName }\n      failingRules { index type column verdict observed }\n    }\n  }\n": types.QualityIssuesUpstreamDocument,
@@ -184,6 +186,10 @@ export function graphql(source: "\n  mutation UpdateModel($input: UpdateModelInp
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateModelVersion($input: UpdateModelVersionInput!) {\n    updateModelVersion(input: $input) { modelVersion { id description tags { key value } } }\n  }\n"): (typeof documents)["\n  mutation UpdateModelVersion($input: UpdateModelVersionInput!) {\n    updateModelVersion(input: $input) { modelVersion { id description tags { key value } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ArchiveModelVersion($input: ArchiveModelVersionInput!) {\n    archiveModelVersion(input: $input) { modelVersion { id stage } }\n  }\n"): (typeof documents)["\n  mutation ArchiveModelVersion($input: ArchiveModelVersionInput!) {\n    archiveModelVersion(input: $input) { modelVersion { id stage } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

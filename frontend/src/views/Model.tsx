@@ -8,7 +8,7 @@ import { useEventHead, useRefreshOn, useTicks } from "../components/Live";
 import { BiasSummary, ChecksTable, PromotionStatusBadge, PromotionUpdated, Stage } from "../components/Governance";
 import { MeQuery } from "./SignIn";
 import { aliasBadges, can, justificationProblem, rolesIn } from "../lib/approvals";
-import { AliasControls, DescriptionControls, Tags } from "../components/ModelRegistry";
+import { AliasControls, ArchiveButton, DescriptionControls, Tags } from "../components/ModelRegistry";
 import { approvalsLink } from "../lib/events";
 import { relativeTime } from "../lib/format";
 import { runHome } from "../lib/pipeline";
@@ -179,6 +179,9 @@ export default function Model() {
               onChange={() => reexecute({ requestPolicy: "network-only" })} />
           )}
           {current.aliases.length > 0 && <p>Aliases: <Aliases aliases={current.aliases} governed={governed} /></p>}
+          {can(roles, "CONTRIBUTOR") && (current.stage === "NONE" || current.stage === "STAGING") && (
+            <ArchiveButton key={`a-${current.id}`} versionId={current.id} version={current.version} onChange={() => reexecute({ requestPolicy: "network-only" })} />
+          )}
           {can(roles, "CONTRIBUTOR") && (
             <AliasControls key={current.id} modelId={m.id} versionId={current.id} version={current.version} aliases={current.aliases} governed={governed}
               onChange={() => reexecute({ requestPolicy: "network-only" })} />
