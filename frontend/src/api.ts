@@ -1,6 +1,7 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "urql";
 import { createClient as createWSClient } from "graphql-ws";
 import { causalFetch } from "./lib/causal";
+import { rateLimitedFetch } from "./lib/ratelimit";
 import { setConnection } from "./lib/connection";
 import { resumable, type Sink, type Subscribe } from "./lib/resume";
 
@@ -36,8 +37,9 @@ export function makeClient(token: string | null): Client {
   });
   return new Client({
     url: http.toString(),
-    // Reads after this tab's writes see them on any replica.
-    fetch: causalFetch(globalThis.fetch.bind(globalThis)),
+    // Reads after this tab's writes see them on any replica; a request
+    // refused for the caller's rate is sent again after the wait asked for.
+    fetch: causalFetch(rateLimitedFetch(globalThis.fetch.bind(globalThis))),
     exchanges: [
       cacheExchange,
       fetchExchange,
