@@ -329,3 +329,146 @@ func TestMLflowDeleteRestoreRefusals(t *testing.T) {
 	mlflowCall(t, w.h.srv.URL, w.both, http.MethodPost, "/api/2.0/mlflow/runs/delete", map[string]any{"run_id": w.otherRun}).ok(t)
 	w.call(t, w.contributor, http.MethodPost, "runs/restore", map[string]any{"run_id": w.otherRun}).fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
 }
+
+// runIDsIn returns the sorted MLflow run ids of a runs/search answer.
+func runIDsIn(res map[string]any) []string {
+	var ids []string
+	for _, r := range asList(res["runs"]) {
+		ids = append(ids, r.(map[string]any)["info"].(map[string]any)["run_id"].(string))
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// experimentIDsIn returns the experiment ids of an experiments/search answer.
+func experimentIDsIn(res map[string]any) []string {
+	var ids []string
+	for _, e := range asList(res["experiments"]) {
+		ids = append(ids, e.(map[string]any)["experiment_id"].(string))
+	}
+	return ids
+}
+
+// TestMLflowDeletedOfAnotherProject: what a project deletes stays its own.
+// A signed-in contributor of another project finds none of its deleted
+// runs or experiments with any view type, by id, by name or by filter,
+// and cannot restore or delete them (404, as for an id that does not
+// exist); a viewer of the project sees them deleted but cannot restore
+// them (403). Nothing the refused requests name changes, and the
+// project's log stays as its own contributor left it.
+func TestMLflowDeletedOfAnotherProject(t *testing.T) {
+	w := newRegistryWorld(t)
+	st := w.h.st
+	at := func(tok, method, path string, body any) mlflowResponse {
+		t.Helper()
+		return mlflowCall(t, w.h.srv.URL, tok, method, "/api/2.0/mlflow/"+path, body)
+	}
+	ownExp := w.call(t, w.contributor, http.MethodGet, "experiments/get-by-name", url.Values{"experiment_name": {"reg-exp"}}).ok(t)["experiment"].(map[string]any)["experiment_id"].(string)
+	otherName := w.other + "/secret"
+	otherExp := at(w.both, http.MethodGet, "experiments/get-by-name", url.Values{"experiment_name": {otherName}}).ok(t)["experiment"].(map[string]any)["experiment_id"].(string)
+
+	// The other project's contributor deletes a run on its own, then the
+	// experiment with its second run.
+	keeper := token(t, "mlf-oona", map[string]auth.Role{w.other: auth.RoleContributor})
+	second := at(keeper, http.MethodPost, "runs/create", map[string]any{"experiment_id": otherExp}).ok(t)["run"].(map[string]any)["info"].(map[string]any)["run_id"].(string)
+	at(keeper, http.MethodPost, "runs/delete", map[string]any{"run_id": w.otherRun}).ok(t)
+	at(keeper, http.MethodPost, "experiments/delete", map[string]any{"experiment_id": otherExp}).ok(t)
+	deleted := sorted(w.otherRun, second)
+
+	hostile := w.contributor // contributes to w.key, has no role in w.other
+	stranger := token(t, "mlf-sam", map[string]auth.Role{w.other: auth.RoleViewer})
+	seq := eventHead(t, st)
+
+	t.Run("search", func(t *testing.T) {
+		for _, view := range []string{"", "ACTIVE_ONLY", "DELETED_ONLY", "ALL", "2", "3"} {
+			for _, filter := range []string{"", "attributes.status = 'RUNNING'"} {
+				body := map[string]any{"experiment_ids": []string{otherExp, ownExp}, "filter": filter}
+				if view != "" {
+					body["run_view_type"] = view
+				}
+				got := runIDsIn(at(hostile, http.MethodPost, "runs/search", body).ok(t))
+				for _, id := range got {
+					if slices.Contains(deleted, id) {
+						t.Errorf("runs/search %q %q by another project's contributor found %s", view, filter, id)
+					}
+				}
+				if own := view != "DELETED_ONLY" && view != "2"; own != slices.Contains(got, w.runID) {
+					t.Errorf("runs/search %q %q of both experiments = %v; own run %s expected: %v", view, filter, got, w.runID, own)
+				}
+			}
+			body := map[string]any{"max_results": 1000}
+			if view != "" {
+				body["view_type"] = view
+			}
+			res := at(hostile, http.MethodPost, "experiments/search", body).ok(t)
+			ids := experimentIDsIn(res)
+			if slices.Contains(ids, otherExp) {
+				t.Errorf("experiments/search %q by another project's contributor found %s", view, otherExp)
+			}
+			if own := view != "DELETED_ONLY" && view != "2"; own != slices.Contains(ids, ownExp) {
+				t.Errorf("experiments/search %q = %v; own experiment %s expected: %v", view, ids, ownExp, own)
+			}
+			for _, e := range asList(res["experiments"]) {
+				if name, _ := e.(map[string]any)["name"].(string); strings.HasPrefix(name, w.other+"/") {
+					t.Errorf("experiments/search %q by another project's contributor found %q", view, name)
+				}
+			}
+		}
+	})
+
+	t.Run("read by id or name", func(t *testing.T) {
+		at(hostile, http.MethodGet, "experiments/get", url.Values{"experiment_id": {otherExp}}).fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
+		at(hostile, http.MethodGet, "experiments/get-by-name", url.Values{"experiment_name": {otherName}}).fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
+		for _, id := range deleted {
+			at(hostile, http.MethodGet, "runs/get", url.Values{"run_id": {id}}).fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
+		}
+	})
+
+	t.Run("restore or delete", func(t *testing.T) {
+		for _, op := range []string{"restore", "delete"} {
+			at(hostile, http.MethodPost, "experiments/"+op, map[string]any{"experiment_id": otherExp}).fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
+			at(stranger, http.MethodPost, "experiments/"+op, map[string]any{"experiment_id": otherExp}).fails(t, http.StatusForbidden, "PERMISSION_DENIED")
+			for _, id := range deleted {
+				at(hostile, http.MethodPost, "runs/"+op, map[string]any{"run_id": id}).fails(t, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST")
+				at(stranger, http.MethodPost, "runs/"+op, map[string]any{"run_id": id}).fails(t, http.StatusForbidden, "PERMISSION_DENIED")
+			}
+		}
+	})
+
+	// A reader of the project sees what was deleted; that is what
+	// DELETED_ONLY is for.
+	body := map[string]any{"experiment_ids": []string{otherExp}, "run_view_type": "DELETED_ONLY"}
+	if got := runIDsIn(at(stranger, http.MethodPost, "runs/search", body).ok(t)); !slices.Equal(got, deleted) {
+		t.Errorf("runs/search DELETED_ONLY by a viewer of the project = %v, want %v", got, deleted)
+	}
+	if got := experimentIDsIn(at(stranger, http.MethodPost, "experiments/search", map[string]any{"view_type": "DELETED_ONLY"}).ok(t)); !slices.Equal(got, []string{otherExp}) {
+		t.Errorf("experiments/search DELETED_ONLY by a viewer of the project = %v, want [%s]", got, otherExp)
+	}
+
+	// Nothing changed: the log, the experiment and both runs.
+	if got := projectEventKinds(t, st, w.other, seq); len(got) != 0 {
+		t.Errorf("refused requests logged %v in %s", got, w.other)
+	}
+	if e := must(st.ExperimentsByIDs(ctxT(t), []string{otherExp})).of(t)[otherExp]; e == nil || e.DeletedAt == nil {
+		t.Errorf("experiment %s after refused requests: %+v", otherExp, e)
+	}
+	for _, id := range deleted {
+		if r := must(st.RunsByIDs(ctxT(t), []string{hubRunID(t, id)})).of(t)[hubRunID(t, id)]; r == nil || r.DeletedAt == nil {
+			t.Errorf("run %s after refused requests: %+v", id, r)
+		}
+	}
+}
+
+// TestMLflowViewTypeRefusals: a view type MLflow does not define is
+// refused with a 400 that names the field, in both searches, by name or
+// by number.
+func TestMLflowViewTypeRefusals(t *testing.T) {
+	w := newMLflowWorld(t)
+	expID := w.call(t, w.contributor, http.MethodPost, "experiments/create", map[string]any{"name": "views"}).ok(t)["experiment_id"].(string)
+	for _, v := range []any{"GONE", "deleted_only ", "0", 4, "ACTIVE_ONLY,DELETED_ONLY"} {
+		w.call(t, w.contributor, http.MethodPost, "runs/search", map[string]any{"experiment_ids": []string{expID}, "run_view_type": v}).
+			fails(t, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "run_view_type")
+		w.call(t, w.contributor, http.MethodPost, "experiments/search", map[string]any{"view_type": v}).
+			fails(t, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "view_type")
+	}
+}
