@@ -134,13 +134,18 @@ func mlflowHandler(svc *mlflow.Service, arts *mlflow.Artifacts, gov []governance
 					return
 				}
 				if res == nil {
-					res = struct{}{}
+					res = emptyAnswer
 				}
 				writeMLflowJSON(w, http.StatusOK, res)
 			})
 		serve(w, r, p.Subject)
 	})
 }
+
+// emptyAnswer is MLflow's answer that has no fields to carry, {}: a
+// search that matched nothing, or a write that returns nothing (protobuf's
+// JSON leaves empty lists out).
+var emptyAnswer = struct{}{}
 
 func slicesContains(list []string, s string) bool {
 	for _, v := range list {

@@ -198,7 +198,7 @@ func (a *mlflowAPI) searchExperiments(r *http.Request, p *auth.Principal) (any, 
 		return nil, err
 	}
 	if len(es) == 0 {
-		return nil, nil
+		return emptyAnswer, nil
 	}
 	out, err := a.experimentsOut(r, es...)
 	if err != nil {
@@ -499,7 +499,7 @@ func (a *mlflowAPI) searchRuns(r *http.Request, p *auth.Principal) (any, error) 
 		return nil, err
 	}
 	if len(runs) == 0 {
-		return nil, nil
+		return emptyAnswer, nil
 	}
 	out := make([]mlflowRun, len(runs))
 	for i, d := range runs {
@@ -545,7 +545,7 @@ func (a *mlflowAPI) metricHistory(r *http.Request, p *auth.Principal) (any, erro
 		return nil, err
 	}
 	if len(points) == 0 {
-		return nil, nil
+		return emptyAnswer, nil
 	}
 	out := make([]mlflowMetric, len(points))
 	for i, pt := range points {
