@@ -693,6 +693,7 @@ type ComplexityRoot struct {
 
 	QualityDashboard struct {
 		Datasets           func(childComplexity int) int
+		DatasetsAtRisk     func(childComplexity int) int
 		DatasetsWithSuites func(childComplexity int) int
 		Days               func(childComplexity int) int
 		Failing            func(childComplexity int) int
@@ -1175,6 +1176,7 @@ type PromotionRequestResolver interface {
 type QualityDashboardResolver interface {
 	Failing(ctx context.Context, obj *store.QualityFigures) ([]*store.DatasetVersion, error)
 	ModelsAtRisk(ctx context.Context, obj *store.QualityFigures) ([]*store.ModelVersion, error)
+	DatasetsAtRisk(ctx context.Context, obj *store.QualityFigures) ([]*store.DatasetVersion, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -4001,6 +4003,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QualityDashboard.Datasets(childComplexity), true
+	case "QualityDashboard.datasetsAtRisk":
+		if e.ComplexityRoot.QualityDashboard.DatasetsAtRisk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.DatasetsAtRisk(childComplexity), true
 	case "QualityDashboard.datasetsWithSuites":
 		if e.ComplexityRoot.QualityDashboard.DatasetsWithSuites == nil {
 			break
@@ -7393,6 +7401,8 @@ type QualityDashboard {
   failing: [DatasetVersion!]!
   "The project's model versions at risk, a failed dataset version upstream (of its newest 200 versions; at most 20)."
   modelsAtRisk: [ModelVersion!]!
+  "The project's dataset versions at risk: passing or unvalidated themselves, a failed dataset version upstream (of its newest 200 such versions; at most 20)."
+  datasetsAtRisk: [DatasetVersion!]!
 }
 
 "Validation runs that finished on one day (UTC)."
@@ -9048,6 +9058,8 @@ func (ec *executionContext) childFields_QualityDashboard(ctx context.Context, fi
 		return ec.fieldContext_QualityDashboard_failing(ctx, field)
 	case "modelsAtRisk":
 		return ec.fieldContext_QualityDashboard_modelsAtRisk(ctx, field)
+	case "datasetsAtRisk":
+		return ec.fieldContext_QualityDashboard_datasetsAtRisk(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QualityDashboard", field.Name)
 }
@@ -22859,6 +22871,38 @@ func (ec *executionContext) fieldContext_QualityDashboard_modelsAtRisk(_ context
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QualityDashboard_datasetsAtRisk(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_datasetsAtRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QualityDashboard().DatasetsAtRisk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.DatasetVersion) graphql.Marshaler {
+			return ec.marshalNDatasetVersion2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_datasetsAtRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityDashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -37179,6 +37223,12 @@ func (ec *executionContext) _QualityDashboard(ctx context.Context, sel ast.Selec
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._QualityDashboard_modelsAtRisk(ctx, field, obj)
+				})
+		case "datasetsAtRisk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QualityDashboard_datasetsAtRisk(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -132,19 +132,40 @@ func (r *Resolver) withHealth(ctx context.Context, p *auth.Principal, g *model.L
 // modelsAtRisk are the dashboard's model versions whose health is AT_RISK
 // for the caller, newest first, at most 20.
 func (r *Resolver) modelsAtRisk(ctx context.Context, q *store.QualityFigures) ([]*store.ModelVersion, error) {
+	ids, err := r.atRisk(ctx, q.Models, store.MaxModelsAtRisk)
+	if err != nil {
+		return nil, err
+	}
+	return loadersFor(ctx, r.Store).modelVersion.LoadAll(ctx, ids)
+}
+
+// datasetsAtRisk are the dashboard's dataset versions that do not fail
+// themselves and whose health is AT_RISK for the caller, newest first, at
+// most 20.
+func (r *Resolver) datasetsAtRisk(ctx context.Context, q *store.QualityFigures) ([]*store.DatasetVersion, error) {
+	ids, err := r.atRisk(ctx, q.NotFailing, store.MaxDatasetsAtRisk)
+	if err != nil {
+		return nil, err
+	}
+	return loadersFor(ctx, r.Store).datasetVersion.LoadAll(ctx, ids)
+}
+
+// atRisk keeps the first max of ids whose health is AT_RISK for the
+// caller, in their order.
+func (r *Resolver) atRisk(ctx context.Context, ids []string, max int) ([]string, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	h, err := r.Lineage.Health(ctx, p, q.Models)
+	h, err := r.Lineage.Health(ctx, p, ids)
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	for _, id := range q.Models {
-		if h[id] == lineage.HealthAtRisk && len(ids) < store.MaxModelsAtRisk {
-			ids = append(ids, id)
+	out := []string{}
+	for _, id := range ids {
+		if h[id] == lineage.HealthAtRisk && len(out) < max {
+			out = append(out, id)
 		}
 	}
-	return loadersFor(ctx, r.Store).modelVersion.LoadAll(ctx, ids)
+	return out, nil
 }

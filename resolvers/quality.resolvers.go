@@ -109,6 +109,11 @@ func (r *qualityDashboardResolver) ModelsAtRisk(ctx context.Context, obj *store.
 	return r.modelsAtRisk(ctx, obj)
 }
 
+// DatasetsAtRisk is the resolver for the datasetsAtRisk field.
+func (r *qualityDashboardResolver) DatasetsAtRisk(ctx context.Context, obj *store.QualityFigures) ([]*store.DatasetVersion, error) {
+	return r.datasetsAtRisk(ctx, obj)
+}
+
 // ValidationRuns is the resolver for the validationRuns field.
 func (r *queryResolver) ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error) {
 	if _, err := principal(ctx); err != nil {

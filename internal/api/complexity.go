@@ -206,6 +206,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.QualityDashboard.SlowestSuites = func(child int) int { return listCost(child, store.MaxSlowSuites) }
 	c.QualityDashboard.Failing = func(child int) int { return listCost(child, store.MaxFailingVersions) }
 	c.QualityDashboard.ModelsAtRisk = func(child int) int { return listCost(child, store.MaxModelsAtRisk) }
+	c.QualityDashboard.DatasetsAtRisk = func(child int) int { return listCost(child, store.MaxDatasetsAtRisk) }
 	// Sign-offs: the latest store.MaxSignOffs of a subject or a digest.
 	signOffs := func(child int) int { return listCost(child, store.MaxSignOffs) }
 	c.GovernanceReport.SignOffs, c.PromotionRequest.SignOffs = signOffs, signOffs

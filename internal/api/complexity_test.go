@@ -46,7 +46,8 @@ var listItems = map[string]int{
 	"DatasetVersion.facets": fewItems, "ColumnEdge.transformations": fewItems, "GovernanceReport.inProduction": store.MaxReportProduction,
 	"QualityDashboard.days": store.MaxQualityDays, "QualityDashboard.slowestSuites": store.MaxSlowSuites,
 	"QualityDashboard.failing": store.MaxFailingVersions, "QualityDashboard.modelsAtRisk": store.MaxModelsAtRisk,
-	"GovernanceReport.signOffs": store.MaxSignOffs, "PromotionRequest.signOffs": store.MaxSignOffs, "Query.signOffs": store.MaxSignOffs,
+	"QualityDashboard.datasetsAtRisk": store.MaxDatasetsAtRisk,
+	"GovernanceReport.signOffs":       store.MaxSignOffs, "PromotionRequest.signOffs": store.MaxSignOffs, "Query.signOffs": store.MaxSignOffs,
 }
 
 // TestEveryListHasABound: a list of objects is a page (edges under a first

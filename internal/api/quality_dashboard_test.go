@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/exphub/exphub/internal/auth"
@@ -9,19 +10,21 @@ import (
 
 // TestQualityDashboard: a project with a dataset whose version failed its
 // suite, a dataset without suites, a model trained on the failed data and
-// one without lineage. The dashboard counts them in the database, lists
-// the failed version, the suite's timing and the model at risk (not the
-// other), refuses a period out of range and a project the caller does
+// one without lineage, and in the other dataset a version derived from the
+// failed one and a version with no lineage. The dashboard counts them in
+// the database, lists the failed version, the suite's timing, the model
+// and the derived version at risk (not the others, nor the failed version
+// itself), refuses a period out of range and a project the caller does
 // not read.
 func TestQualityDashboard(t *testing.T) {
 	h := newHub(t, nil)
 	ctx := t.Context()
 	key, d := newDataset(t, h.st, "qdash")
-	if _, err := h.st.RegisterDataset(ctx, "alice", store.RegisterDatasetInput{ProjectKey: key, Namespace: "s3://b", Name: "unsuited"}); err != nil {
-		t.Fatal(err)
-	}
+	unsuited := must(h.st.RegisterDataset(ctx, "alice", store.RegisterDatasetInput{ProjectKey: key, Namespace: "s3://b", Name: "unsuited"})).of(t)
 	path, sum := writeData(t, "orders.csv", ordersCSV)
 	v := registerVersion(t, h.st, d, "v1", path, sum)
+	derived := registerVersion(t, h.st, unsuited, "derived", "s3://b/derived", strings.Repeat("d", 64), v.ID)
+	registerVersion(t, h.st, unsuited, "alone", "s3://b/alone", strings.Repeat("a", 64))
 	tok := token(t, "carol", map[string]auth.Role{key: auth.RoleContributor})
 	if run := awaitRun(t, h, tok, runValidation(t, h, tok, createSuite(t, h, tok, d.ID, "orders-basic", ordersSuite), v.ID)); run.Status != "FAILED" {
 		t.Fatalf("run %+v, want FAILED", run)
@@ -35,7 +38,7 @@ func TestQualityDashboard(t *testing.T) {
 	const q = `query($k: String!, $days: Int) { qualityDashboard(projectKey: $k, days: $days) {
 		projectKey datasets datasetsWithSuites versions validatedVersions failingVersions
 		days { day runs passed } slowestSuites { suite { name } runs meanSeconds maxSeconds }
-		failing { id qualityStatus } modelsAtRisk { id } } }`
+		failing { id qualityStatus } modelsAtRisk { id } datasetsAtRisk { id } } }`
 	var out struct {
 		QualityDashboard struct {
 			ProjectKey                                                                 string
@@ -46,14 +49,15 @@ func TestQualityDashboard(t *testing.T) {
 				Runs                    int
 				MeanSeconds, MaxSeconds float64
 			}
-			Failing      []struct{ ID, QualityStatus string }
-			ModelsAtRisk []struct{ ID string }
+			Failing        []struct{ ID, QualityStatus string }
+			ModelsAtRisk   []struct{ ID string }
+			DatasetsAtRisk []struct{ ID string }
 		}
 	}
 	viewer := token(t, "vic", map[string]auth.Role{key: auth.RoleViewer})
 	h.gql(t, viewer, q, map[string]any{"k": key, "days": 7}).ok(t, &out)
 	got := out.QualityDashboard
-	if got.ProjectKey != key || got.Datasets != 2 || got.DatasetsWithSuites != 1 || got.Versions != 1 || got.ValidatedVersions != 1 || got.FailingVersions != 1 {
+	if got.ProjectKey != key || got.Datasets != 2 || got.DatasetsWithSuites != 1 || got.Versions != 3 || got.ValidatedVersions != 1 || got.FailingVersions != 1 {
 		t.Errorf("counts %+v", got)
 	}
 	if len(got.Days) != 1 || got.Days[0].Runs != 1 || got.Days[0].Passed != 0 {
@@ -68,6 +72,9 @@ func TestQualityDashboard(t *testing.T) {
 	}
 	if ids := got.ModelsAtRisk; len(ids) != 1 || ids[0].ID != atRisk.ID {
 		t.Errorf("models at risk %+v, want only %s", ids, atRisk.ID)
+	}
+	if ids := got.DatasetsAtRisk; len(ids) != 1 || ids[0].ID != derived.ID {
+		t.Errorf("dataset versions at risk %+v, want only %s", ids, derived.ID)
 	}
 
 	for _, bad := range []struct {

@@ -18,6 +18,11 @@ const (
 	MaxDashboardModels = 200
 	// MaxModelsAtRisk is how many of those at risk are listed.
 	MaxModelsAtRisk = 20
+	// MaxDashboardVersions is how many of a project's newest dataset
+	// versions that do not fail themselves are checked for risk.
+	MaxDashboardVersions = 200
+	// MaxDatasetsAtRisk is how many of those at risk are listed.
+	MaxDatasetsAtRisk = 20
 )
 
 // QualityDay is one day of validation runs.
@@ -49,14 +54,17 @@ type QualityFigures struct {
 	Failing []string
 	// Models are the project's newest model versions, to check for risk.
 	Models []string
+	// NotFailing are the project's newest dataset versions that do not
+	// fail themselves (no status, PASSED or WARNED), to check for risk.
+	NotFailing []string
 }
 
 // QualityFigures computes a project's data-quality figures since a time,
 // in one read transaction.
 func (s *Store) QualityFigures(ctx context.Context, projectKey string, since time.Time) (*QualityFigures, error) {
-	params := map[string]any{"k": projectKey, "since": since.UTC(), "slow": MaxSlowSuites, "failing": MaxFailingVersions, "models": MaxDashboardModels}
+	params := map[string]any{"k": projectKey, "since": since.UTC(), "slow": MaxSlowSuites, "failing": MaxFailingVersions, "models": MaxDashboardModels, "versions": MaxDashboardVersions}
 	return read(ctx, s, func(tx *txn) (*QualityFigures, error) {
-		out := &QualityFigures{ProjectKey: projectKey, Days: []QualityDay{}, SlowestSuites: []SuiteTiming{}, Failing: []string{}, Models: []string{}}
+		out := &QualityFigures{ProjectKey: projectKey, Days: []QualityDay{}, SlowestSuites: []SuiteTiming{}, Failing: []string{}, Models: []string{}, NotFailing: []string{}}
 		counts, err := tx.single(`
 			CALL { MATCH (d:Dataset {projectKey: $k})
 			       RETURN count(d) AS datasets, count(CASE WHEN EXISTS { (d)-[:HAS_SUITE]->(:ValidationSuite) } THEN 1 END) AS suited }
@@ -110,17 +118,23 @@ func (s *Store) QualityFigures(ctx context.Context, projectKey string, since tim
 			       RETURN v.id AS id, 'failing' AS what ORDER BY v.createdAt DESC, v.id LIMIT $failing
 			       UNION ALL
 			       MATCH (m:ModelVersion {projectKey: $k})
-			       RETURN m.id AS id, 'model' AS what ORDER BY m.createdAt DESC, m.id LIMIT $models }
+			       RETURN m.id AS id, 'model' AS what ORDER BY m.createdAt DESC, m.id LIMIT $models
+			       UNION ALL
+			       MATCH (v:DatasetVersion {projectKey: $k}) WHERE NOT coalesce(v.qualityStatus, '') IN ['FAILED', 'ERROR']
+			       RETURN v.id AS id, 'version' AS what ORDER BY v.createdAt DESC, v.id LIMIT $versions }
 			RETURN id, what`, params)
 		if err != nil {
 			return nil, err
 		}
 		for _, rec := range ids {
 			p := props{m: rec.AsMap()}
-			if p.str("what") == "failing" {
+			switch p.str("what") {
+			case "failing":
 				out.Failing = append(out.Failing, p.str("id"))
-			} else {
+			case "model":
 				out.Models = append(out.Models, p.str("id"))
+			default:
+				out.NotFailing = append(out.NotFailing, p.str("id"))
 			}
 			if p.err != nil {
 				return nil, p.err

@@ -35,13 +35,14 @@ assert.equal(pending.status, "PENDING");
 assert.equal(blocked.status, "BLOCKED");
 
 // Data quality: two datasets, one version failing its recorded validation
-// and one passing, a model trained on the failing one.
+// and one passing, a model trained on the failing one, and in a third
+// dataset a version derived from the failing one, never validated itself.
 const dataset = async (name) =>
   (await gql(`mutation($k: String!, $n: String!) { registerDataset(input: {projectKey: $k, namespace: "s3://e2e", name: $n}) { dataset { id } } }`, { k: key, n: name }))
     .registerDataset.dataset.id;
-const dv = async (d, label) =>
-  (await gql(`mutation($d: ID!, $v: String!, $g: String!) { registerDatasetVersion(input: {datasetId: $d, version: $v, uri: "s3://e2e/x.csv", digest: $g}) { datasetVersion { id } } }`,
-    { d, v: label, g: createHash("sha256").update(`${key}-${label}`).digest("hex") })).registerDatasetVersion.datasetVersion.id;
+const dv = async (d, label, derivedFrom = []) =>
+  (await gql(`mutation($d: ID!, $v: String!, $g: String!, $from: [ID!]) { registerDatasetVersion(input: {datasetId: $d, version: $v, uri: "s3://e2e/x.csv", digest: $g, derivedFrom: $from}) { datasetVersion { id } } }`,
+    { d, v: label, g: createHash("sha256").update(`${key}-${d}-${label}`).digest("hex"), from: derivedFrom })).registerDatasetVersion.datasetVersion.id;
 const result = (status) => JSON.stringify({ engine: "exphub", suite: "ci", row_count: 3, status,
   statistics: { evaluated: 1, passed: status === "PASSED" ? 1 : 0, failed: status === "PASSED" ? 0 : 1, errored: 0, success_percent: status === "PASSED" ? 100 : 0 },
   rules: [{ index: 0, type: "not_null", column: "id", severity: "error", verdict: status, observed: null, element_count: 3, missing_count: 0,
@@ -52,6 +53,7 @@ const raw = await dv(await dataset("raw-events"), "v1");
 const clean = await dv(await dataset("clean-events"), "v1");
 await record(raw, "FAILED");
 await record(clean, "PASSED");
+const features = await dv(await dataset("event-features"), "v1", [raw]);
 const exp = (await gql(`mutation($k: String!) { createExperiment(input: {projectKey: $k, name: "train"}) { experiment { id } } }`, { k: key })).createExperiment.experiment.id;
 const trainRun = (await gql(`mutation($e: ID!) { startRun(input: {experimentId: $e, name: "on raw"}) { run { id } } }`, { e: exp })).startRun.run.id;
 await gql(`mutation($r: ID!, $v: ID!) { addRunInputs(input: {runId: $r, datasetVersionIds: [$v]}) { run { id } } }`, { r: trainRun, v: raw });
@@ -96,11 +98,12 @@ await step("the data-quality dashboard and the catalog's quality column", async 
   assert.match(await dash.getByTestId("pass-rate").textContent(), /of 2 passed \(50%\)/);
   assert.deepEqual(await dash.locator("[data-testid=failing] li").evaluateAll((ls) => ls.map((l) => l.dataset.version)), [raw]);
   assert.deepEqual(await dash.locator("[data-testid=models-at-risk] li").evaluateAll((ls) => ls.map((l) => l.dataset.version)), [risky]);
+  assert.deepEqual(await dash.locator("[data-testid=datasets-at-risk] li").evaluateAll((ls) => ls.map((l) => l.dataset.version)), [features]);
   await page.screenshot({ path: `${artifacts}quality-dashboard.png`, fullPage: true });
   await page.goto(`${base}/catalog?project=${key}`);
-  await page.locator("[data-testid=dataset-quality]").nth(1).waitFor();
+  await page.locator("[data-testid=dataset-quality]").nth(2).waitFor();
   const statuses = await page.locator("[data-testid=dataset-quality]").evaluateAll((cs) => cs.map((c) => c.dataset.status).sort());
-  assert.deepEqual(statuses, ["FAILED", "PASSED"]);
+  assert.deepEqual(statuses, ["FAILED", "NONE", "PASSED"]);
   await page.getByRole("link", { name: "Data-quality dashboard" }).waitFor();
 });
 

@@ -15,6 +15,7 @@ const QualityDashboardQuery = graphql(`
       slowestSuites { suite { id name dataset { id name } } runs meanSeconds maxSeconds }
       failing { id version qualityStatus createdAt dataset { id name } }
       modelsAtRisk { id version stage model { id name } }
+      datasetsAtRisk { id version dataset { id name } }
     }
   }
 `);
@@ -22,8 +23,8 @@ const QualityDashboardQuery = graphql(`
 const PERIODS = [7, 30, 90];
 
 // QualityDashboard is a project's data quality at a glance: how much is
-// validated, the pass rate over time, what fails now, which models are at
-// risk downstream, and the slowest suites. The figures are computed in the
+// validated, the pass rate over time, what fails now, which dataset and
+// model versions are at risk downstream, and the slowest suites. The figures are computed in the
 // database over the whole project; the period is in the URL.
 export default function QualityDashboard() {
   const [params, setParams] = useSearchParams();
@@ -70,6 +71,19 @@ export default function QualityDashboard() {
                       <Link to={`/datasets/${v.dataset.id}`}>{v.dataset.name}</Link> <code>{v.version}</code>{" "}
                       <span className={`verdict ${(v.qualityStatus ?? "").toLowerCase()}`}>{(v.qualityStatus ?? "").toLowerCase()}</span>{" "}
                       <Link to={`/impact/${v.id}`}>what it affects</Link>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+            <div className="card">
+              <h3>Data at risk downstream</h3>
+              {q.datasetsAtRisk.length === 0 ? <p className="muted">No dataset version has failed data upstream.</p> : (
+                <ul className="plain" data-testid="datasets-at-risk">
+                  {q.datasetsAtRisk.map((v) => (
+                    <li key={v.id} data-version={v.id}>
+                      <Link to={`/datasets/${v.dataset.id}`}>{v.dataset.name}</Link> <code>{v.version}</code>{" "}
+                      <Link to={`/lineage/${v.id}`}>why</Link>
                     </li>
                   ))}
                 </ul>
