@@ -62,7 +62,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	srv, err := benchserver.Start(bin, *uri, os.Stderr, "EXPHUB_JWT_SECRET="+secret, "EXPHUB_LOG_LEVEL=warn")
+	// The writer is one caller sending 100 startRun a second, as many as
+	// the default per-caller rate admits, with several in flight: the
+	// caller limits would refuse some, and delivery is what is measured.
+	srv, err := benchserver.Start(bin, *uri, os.Stderr, "EXPHUB_JWT_SECRET="+secret, "EXPHUB_LOG_LEVEL=warn",
+		"EXPHUB_CALLER_RATE=10000", "EXPHUB_CALLER_BURST=10000", "EXPHUB_CALLER_CONCURRENCY=10000")
 	if err != nil {
 		return err
 	}
@@ -178,6 +182,7 @@ func run() error {
 	tick := time.NewTicker(interval)
 	deadline := time.Now().Add(*duration)
 	written, writeErrs := 0, 0
+	var firstWriteErr error
 	var writeLat []time.Duration
 	var wwg sync.WaitGroup
 	var wmu sync.Mutex
@@ -192,6 +197,9 @@ func run() error {
 			wmu.Lock()
 			defer wmu.Unlock()
 			if err != nil {
+				if writeErrs == 0 {
+					firstWriteErr = err
+				}
 				writeErrs++
 				return
 			}
@@ -224,6 +232,9 @@ func run() error {
 	fmt.Printf("machine: %d cores, Go %s; server, Neo4j and %d subscribers on the same machine\n", runtime.NumCPU(), runtime.Version(), *subscribers)
 	fmt.Printf("subscribers %d (fan-out: %s, %d projects), %d events written at %d/s for %s (%d write errors, %d subscriber failures)\n",
 		*subscribers, *fanout, len(keys), written, *rate, *duration, writeErrs, failures.Load())
+	if firstWriteErr != nil {
+		fmt.Printf("first write error: %v\n", firstWriteErr)
+	}
 	fmt.Printf("deliveries: %d of %d expected\n", received.Load(), want)
 	fmt.Printf("delivery latency from commit: p50 %s, p99 %s, max %s\n", pct(latencies, 0.50), pct(latencies, 0.99), pct(latencies, 1))
 	fmt.Printf("startRun latency: p50 %s, p99 %s\n", pct(writeLat, 0.50), pct(writeLat, 0.99))
