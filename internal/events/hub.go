@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -105,6 +106,24 @@ type Hub struct {
 	following atomic.Int64
 	// followers holds each subscription's position, for Lag.
 	followers sync.Map // *position -> struct{}
+	// projects wakes the subscriptions that follow one project only when
+	// an event of that project arrives, rather than on every event: with
+	// many subscribers spread over projects, waking all of them for each
+	// event is most of what delivery costs. An entry lives while such a
+	// subscription does.
+	projects map[string]*projectWake
+	// wakeups counts the times a waiting subscription was woken.
+	wakeups atomic.Int64
+}
+
+// projectWake is what the subscriptions of one project wait on.
+type projectWake struct {
+	changed chan struct{} // closed and replaced when an event of the project arrives
+	// last is at least the sequence of the project's newest event the hub
+	// has read: a subscription whose cursor is at or past it has nothing
+	// of the project to pass up to the head, and may move its cursor there.
+	last      int64
+	followers int
 }
 
 // position is where one subscription is: the last sequence it passed
@@ -113,6 +132,8 @@ type Hub struct {
 type position struct {
 	cursor atomic.Int64
 	live   atomic.Bool
+	// project is the one project the subscription follows, or "".
+	project string
 }
 
 // ErrStopped ends the subscriptions of a hub that stopped (the server is
@@ -123,7 +144,7 @@ var ErrStopped = errors.New("the server is shutting down")
 func New(src Source, opts Options) *Hub {
 	opts = opts.withDefaults()
 	return &Hub{src: src, opts: opts, ring: make([]*store.Event, opts.RingSize), changed: make(chan struct{}),
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), done: make(chan struct{}), projects: map[string]*projectWake{}}
 }
 
 // Notify tells the hub the log has grown (a local write committed), so it
@@ -182,7 +203,13 @@ func (h *Hub) poll(ctx context.Context) (bool, error) {
 		}
 		h.mu.Lock()
 		h.head, h.oldest, h.ready = n, n+1, true
+		for _, pw := range h.projects {
+			pw.last = n // what the log held before is not known by project
+		}
 		h.broadcast()
+		for _, pw := range h.projects {
+			pw.wake()
+		}
 		h.mu.Unlock()
 		return false, nil
 	}
@@ -192,6 +219,7 @@ func (h *Hub) poll(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	h.mu.Lock()
+	var woken []*projectWake
 	for _, e := range evs {
 		if e.Seq != h.head+1 {
 			// The log has no gaps; a gap means a reader raced a writer's
@@ -203,16 +231,65 @@ func (h *Hub) poll(ctx context.Context) (bool, error) {
 		if h.head-h.oldest >= int64(len(h.ring)) {
 			h.oldest = h.head - int64(len(h.ring)) + 1
 		}
+		if pw := h.projects[e.ProjectKey]; pw != nil {
+			if pw.last < e.Seq && !slices.Contains(woken, pw) {
+				woken = append(woken, pw)
+			}
+			pw.last = e.Seq
+		}
 	}
 	h.broadcast()
+	for _, pw := range woken {
+		pw.wake()
+	}
 	h.mu.Unlock()
 	return len(evs) == page, nil
 }
 
-// broadcast wakes every waiting subscriber; h.mu is held.
+// broadcast wakes every waiting subscriber that does not follow one
+// project; h.mu is held.
 func (h *Hub) broadcast() {
 	close(h.changed)
 	h.changed = make(chan struct{})
+}
+
+// wake wakes the subscriptions of one project; the hub's mu is held.
+func (pw *projectWake) wake() {
+	close(pw.changed)
+	pw.changed = make(chan struct{})
+}
+
+// onlyProject is the one project a filter can match events of, or "".
+func onlyProject(f store.EventFilter) string {
+	switch {
+	case len(f.ProjectKeys) == 1:
+		return f.ProjectKeys[0]
+	case len(f.ProjectKeys) == 0 && !f.Scope.All && len(f.Scope.Keys) == 1:
+		return f.Scope.Keys[0]
+	}
+	return ""
+}
+
+// follow registers a subscription of one project; the returned func
+// ends it.
+func (h *Hub) followProject(key string) (leave func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pw := h.projects[key]
+	if pw == nil {
+		// Whatever the ring holds may be of the project: it is passed
+		// one by one, as a subscription of several projects does.
+		pw = &projectWake{changed: make(chan struct{}), last: h.head}
+		h.projects[key] = pw
+	}
+	pw.followers++
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if pw.followers--; pw.followers == 0 {
+			delete(h.projects, key)
+		}
+	}
 }
 
 // Head returns the latest sequence the hub has read, and whether it has
@@ -248,7 +325,7 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 	}
 	out := make(chan *store.Event, h.opts.Buffer)
 	sub := &Subscription{C: out}
-	pos := &position{}
+	pos := &position{project: onlyProject(f)}
 	pos.cursor.Store(cursor)
 	h.followers.Store(pos, struct{}{})
 	h.subs.Add(1)
@@ -258,6 +335,9 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 		defer h.following.Add(-1)
 		defer h.followers.Delete(pos)
 		defer close(out)
+		if pos.project != "" {
+			defer h.followProject(pos.project)()
+		}
 		var last int64
 		last, sub.err = h.follow(ctx, cursor, f, match, out, pos)
 		if end != nil {
@@ -281,11 +361,19 @@ func (h *Hub) Subscriptions() int64 { return h.following.Load() }
 func (h *Hub) Lag() (events int64, age time.Duration) {
 	h.mu.RLock()
 	head, oldest := h.head, h.oldest
+	last := make(map[string]int64, len(h.projects))
+	for k, pw := range h.projects {
+		last[k] = pw.last
+	}
 	h.mu.RUnlock()
 	behind := int64(-1)
 	h.followers.Range(func(k, _ any) bool {
 		p := k.(*position)
-		if c := p.cursor.Load(); p.live.Load() && head-c > events {
+		c := p.cursor.Load()
+		if l, ok := last[p.project]; ok && c >= l {
+			return true // nothing of its project is pending: it keeps up
+		}
+		if p.live.Load() && head-c > events {
 			events, behind = head-c, c
 		}
 		return true
@@ -354,9 +442,18 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 		}
 	}
 	var batch []*store.Event
+	slept := false // woken for its project, it has not reached the head since
 	for {
 		h.mu.RLock()
 		ready, head, oldest, changed := h.ready, h.head, h.oldest, h.changed
+		if pw := h.projects[pos.project]; pw != nil {
+			changed = pw.changed
+			if ready && cursor >= pw.last && head > cursor {
+				// Nothing of its project up to the head: pass it all.
+				cursor = head
+				pos.cursor.Store(cursor)
+			}
+		}
 		batch = batch[:0]
 		inRing := ready && cursor+1 >= oldest
 		if inRing {
@@ -369,7 +466,13 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 			live = true
 			pos.live.Store(true)
 		}
-		if live && head-cursor > h.opts.MaxLag {
+		// A subscription of one project sleeps through the others'
+		// events: until it has passed them, they are not lag. Falling
+		// behind its own client is caught where it sends.
+		if cursor >= head {
+			slept = false
+		}
+		if live && !slept && head-cursor > h.opts.MaxLag {
 			return cursor, &LagError{Cursor: cursor, Reason: fmt.Sprintf("%d events behind the log", head-cursor)}
 		}
 		caughtUp := int64(0)
@@ -417,6 +520,8 @@ func (h *Hub) follow(ctx context.Context, cursor int64, f store.EventFilter, mat
 			}
 			return cursor, ErrStopped
 		case <-changed:
+			h.wakeups.Add(1)
+			slept = pos.project != ""
 		}
 	}
 }

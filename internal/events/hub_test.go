@@ -240,3 +240,77 @@ func TestLagIsTheFurthestLiveSubscriber(t *testing.T) {
 		t.Fatalf("Lag() = %d, %s after the subscriber read on, want 0", n, age)
 	}
 }
+
+// TestOneProjectSleepsThroughTheOthers: a subscription of one project is
+// woken by its project's events only. While another project writes more
+// than the ring holds and more than MaxLag, it is never woken, is not
+// ended as lagging, counts as keeping up, and then gets its project's
+// event.
+func TestOneProjectSleepsThroughTheOthers(t *testing.T) {
+	f := setup(t, events.Options{RingSize: 8, MaxLag: 5, SendTimeout: time.Minute})
+	busy := &fixture{st: f.st, hub: f.hub, key: neo4jtest.Key(t, "busy")}
+	if _, err := f.st.CreateProject(t.Context(), "t", store.CreateProjectInput{Key: busy.key, Name: busy.key}); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := f.st.CreateExperiment(t.Context(), "t", store.CreateExperimentInput{ProjectKey: busy.key, Name: "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy.exp = exp.ID
+	head := func() int64 {
+		n, err := f.st.EventHead(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	caughtUp := func() {
+		t.Helper()
+		n := head()
+		if !testwait.Until(time.Minute, func() bool { h, ok := f.hub.Head(); return ok && h >= n }) {
+			t.Fatalf("the hub never read the log up to %d", n)
+		}
+	}
+	caughtUp()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var quietErr error
+	quietEnded := make(chan struct{})
+	quiet, err := f.hub.Subscribe(ctx, nil, store.EventFilter{Scope: store.Scope{All: true}, ProjectKeys: []string{f.key}}, nil,
+		func(err error, _ int64) { quietErr = err; close(quietEnded) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !testwait.Until(time.Minute, func() bool { return f.hub.Subscriptions() == 1 }) {
+		t.Fatal("the subscription never started")
+	}
+
+	before := events.Wakeups(f.hub)
+	busy.runs(t, 20)
+	caughtUp()
+	if woken := events.Wakeups(f.hub) - before; woken != 0 {
+		t.Errorf("woken %d times by another project's 20 events", woken)
+	}
+	if n, _ := f.hub.Lag(); n != 0 {
+		t.Errorf("lag %d with the only subscription keeping up", n)
+	}
+	f.runs(t, 1)
+	select {
+	case e := <-quiet.C:
+		if e.ProjectKey != f.key || e.Kind != store.EventRunStarted {
+			t.Errorf("quiet subscription got %s of %s", e.Kind, e.ProjectKey)
+		}
+	case <-quietEnded:
+		t.Fatalf("quiet subscription ended: %v", quietErr)
+	case <-time.After(time.Minute):
+		t.Fatal("quiet subscription never got its project's run")
+	}
+	cancel()
+	for range quiet.C {
+	}
+	<-quietEnded
+	if quietErr != nil {
+		t.Errorf("ended with %v, want nil for its context", quietErr)
+	}
+}
