@@ -9,6 +9,7 @@ import (
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/storegen"
 )
 
 func searchIDs(t testing.TB, s *store.Store, in store.RunSearch) ([]string, store.Conn[*store.Run]) {
@@ -143,11 +144,12 @@ func BenchmarkSearchRuns100k(b *testing.B) {
 	s := neo4jtest.Store(b)
 	pk := newProject(b, s, "rsbench")
 	e := newExperiment(b, s, pk)
-	if err := s.SeedSearchRuns(b.Context(), pk, e.ID, 100_000); err != nil {
+	gs := storegen.New(neo4jtest.Driver(b), "")
+	if _, err := gs.SeedRuns(b.Context(), e.ID, 100_000); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {
-		if err := s.DropSearchRuns(context.WithoutCancel(b.Context()), e.ID); err != nil {
+		if err := gs.DropSeededRuns(context.WithoutCancel(b.Context()), e.ID); err != nil {
 			b.Error(err)
 		}
 	})

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/exphub/exphub/internal/errs"
@@ -232,18 +231,11 @@ func (g *gen) run(ctx context.Context, gs *Graphs) error {
 // id returns a deterministic, time-ordered ID of kind k at the current
 // generator time: the UUIDv7 layout with the generator's random bits.
 func (g *gen) id(k store.Kind) string {
-	var b [16]byte
-	ms := uint64(g.clock.UnixMilli())
-	binary.BigEndian.PutUint64(b[0:8], ms<<16)
-	binary.BigEndian.PutUint64(b[8:16], g.ids.Uint64())
-	b[6] = 0x70 | byte(g.ids.IntN(16))
-	b[7] = byte(g.ids.IntN(256))
-	b[8] = 0x80 | (b[8] & 0x3f)
 	prefix := store.IDPrefix(k)
 	if prefix == "" {
 		panic("storegen: unknown kind " + string(k))
 	}
-	return prefix + uuid.UUID(b).String()
+	return prefix + timeOrdered(g.clock, g.ids).String()
 }
 
 func (g *gen) tick(d time.Duration) { g.clock = g.clock.Add(d) }
