@@ -270,7 +270,7 @@ func onlyProject(f store.EventFilter) string {
 	return ""
 }
 
-// follow registers a subscription of one project; the returned func
+// followProject registers a subscription of one project; the returned func
 // ends it.
 func (h *Hub) followProject(key string) (leave func()) {
 	h.mu.Lock()
