@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/store"
@@ -35,26 +36,61 @@ func readableNode[T any](ctx context.Context, r *Resolver, field, id, kind strin
 	return v, nil
 }
 
-func (r *Resolver) setModelAlias(ctx context.Context, in model.SetModelAliasInput) (*model.SetModelAliasPayload, error) {
+// registryTarget is what a registry mutation starts from: the caller,
+// the registry, and the registry's name of a model the caller may read.
+type registryTarget struct {
+	p    *auth.Principal
+	reg  *mlflow.Registry
+	name string
+}
+
+// modelTarget checks the caller and loads the model id names.
+func (r *Resolver) modelTarget(ctx context.Context, id string) (registryTarget, *store.Model, error) {
 	p, err := principal(ctx)
 	if err != nil {
-		return nil, err
+		return registryTarget{}, nil, err
 	}
 	reg, err := r.registry()
 	if err != nil {
-		return nil, err
+		return registryTarget{}, nil, err
 	}
-	mv, err := readableNode[*store.ModelVersion](ctx, r, "modelVersionId", in.ModelVersionID, "model version")
+	m, err := readableNode[*store.Model](ctx, r, "modelId", id, "model")
 	if err != nil {
-		return nil, err
+		return registryTarget{}, nil, err
+	}
+	return registryTarget{p, reg, reg.Name(m.ProjectKey, m.Name)}, m, nil
+}
+
+// versionTarget checks the caller and loads the model version id names,
+// with its number as the registry writes it.
+func (r *Resolver) versionTarget(ctx context.Context, id string) (registryTarget, *store.ModelVersion, string, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return registryTarget{}, nil, "", err
+	}
+	reg, err := r.registry()
+	if err != nil {
+		return registryTarget{}, nil, "", err
+	}
+	mv, err := readableNode[*store.ModelVersion](ctx, r, "modelVersionId", id, "model version")
+	if err != nil {
+		return registryTarget{}, nil, "", err
 	}
 	m, err := loadersFor(ctx, r.Store).model.Load(ctx, mv.ModelID)
+	if err != nil {
+		return registryTarget{}, nil, "", err
+	}
+	return registryTarget{p, reg, reg.Name(m.ProjectKey, m.Name)}, mv, strconv.FormatInt(mv.Version, 10), nil
+}
+
+func (r *Resolver) setModelAlias(ctx context.Context, in model.SetModelAliasInput) (*model.SetModelAliasPayload, error) {
+	t, mv, version, err := r.versionTarget(ctx, in.ModelVersionID)
 	if err != nil {
 		return nil, err
 	}
 	out := &model.SetModelAliasPayload{}
 	var pending *mlflow.PromotionPending
-	switch err := reg.SetAlias(ctx, p, reg.Name(m.ProjectKey, m.Name), in.Alias, strconv.FormatInt(mv.Version, 10)); {
+	switch err := t.reg.SetAlias(ctx, t.p, t.name, in.Alias, version); {
 	case errors.As(err, &pending):
 		out.PromotionRequest = pending.Request
 	case err != nil:
@@ -72,38 +108,22 @@ func (r *Resolver) setModelAlias(ctx context.Context, in model.SetModelAliasInpu
 }
 
 func (r *Resolver) deleteModelAlias(ctx context.Context, in model.DeleteModelAliasInput) (*model.DeleteModelAliasPayload, error) {
-	p, err := principal(ctx)
+	t, m, err := r.modelTarget(ctx, in.ModelID)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := r.registry()
-	if err != nil {
-		return nil, err
-	}
-	m, err := readableNode[*store.Model](ctx, r, "modelId", in.ModelID, "model")
-	if err != nil {
-		return nil, err
-	}
-	if err := reg.DeleteAlias(ctx, p, reg.Name(m.ProjectKey, m.Name), in.Alias); err != nil {
+	if err := t.reg.DeleteAlias(ctx, t.p, t.name, in.Alias); err != nil {
 		return nil, err
 	}
 	return &model.DeleteModelAliasPayload{Model: m}, nil
 }
 
 func (r *Resolver) updateModel(ctx context.Context, in model.UpdateModelInput) (*model.UpdateModelPayload, error) {
-	p, err := principal(ctx)
+	t, _, err := r.modelTarget(ctx, in.ModelID)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := r.registry()
-	if err != nil {
-		return nil, err
-	}
-	m, err := readableNode[*store.Model](ctx, r, "modelId", in.ModelID, "model")
-	if err != nil {
-		return nil, err
-	}
-	rm, err := reg.UpdateModel(ctx, p, reg.Name(m.ProjectKey, m.Name), store.ModelUpdate{Description: in.Description, SetTag: in.SetTag, DeleteTag: in.DeleteTag})
+	rm, err := t.reg.UpdateModel(ctx, t.p, t.name, store.ModelUpdate{Description: in.Description, SetTag: in.SetTag, DeleteTag: in.DeleteTag})
 	if err != nil {
 		return nil, err
 	}
@@ -111,24 +131,11 @@ func (r *Resolver) updateModel(ctx context.Context, in model.UpdateModelInput) (
 }
 
 func (r *Resolver) updateModelVersion(ctx context.Context, in model.UpdateModelVersionInput) (*model.UpdateModelVersionPayload, error) {
-	p, err := principal(ctx)
+	t, _, version, err := r.versionTarget(ctx, in.ModelVersionID)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := r.registry()
-	if err != nil {
-		return nil, err
-	}
-	mv, err := readableNode[*store.ModelVersion](ctx, r, "modelVersionId", in.ModelVersionID, "model version")
-	if err != nil {
-		return nil, err
-	}
-	m, err := loadersFor(ctx, r.Store).model.Load(ctx, mv.ModelID)
-	if err != nil {
-		return nil, err
-	}
-	v, err := reg.UpdateVersion(ctx, p, reg.Name(m.ProjectKey, m.Name), strconv.FormatInt(mv.Version, 10),
-		store.VersionUpdate{Description: in.Description, SetTag: in.SetTag, DeleteTag: in.DeleteTag})
+	v, err := t.reg.UpdateVersion(ctx, t.p, t.name, version, store.VersionUpdate{Description: in.Description, SetTag: in.SetTag, DeleteTag: in.DeleteTag})
 	if err != nil {
 		return nil, err
 	}
@@ -136,23 +143,11 @@ func (r *Resolver) updateModelVersion(ctx context.Context, in model.UpdateModelV
 }
 
 func (r *Resolver) archiveModelVersion(ctx context.Context, in model.ArchiveModelVersionInput) (*model.ArchiveModelVersionPayload, error) {
-	p, err := principal(ctx)
+	t, _, version, err := r.versionTarget(ctx, in.ModelVersionID)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := r.registry()
-	if err != nil {
-		return nil, err
-	}
-	mv, err := readableNode[*store.ModelVersion](ctx, r, "modelVersionId", in.ModelVersionID, "model version")
-	if err != nil {
-		return nil, err
-	}
-	m, err := loadersFor(ctx, r.Store).model.Load(ctx, mv.ModelID)
-	if err != nil {
-		return nil, err
-	}
-	v, err := reg.Archive(ctx, p, reg.Name(m.ProjectKey, m.Name), strconv.FormatInt(mv.Version, 10))
+	v, err := t.reg.Archive(ctx, t.p, t.name, version)
 	if err != nil {
 		return nil, err
 	}
