@@ -227,20 +227,9 @@ func (s *Store) UpdateRegisteredModel(ctx context.Context, actor, modelID string
 			return nil, err
 		}
 	}
-	if u.Description != nil {
-		if err := checkText("description", *u.Description, MaxDescriptionLen, false); err != nil {
-			return nil, err
-		}
-	}
-	if u.SetTag != nil {
-		if err := checkKeyValues("tag", []KeyValue{*u.SetTag}, MaxTagValueLen); err != nil {
-			return nil, err
-		}
-	}
-	if u.DeleteTag != nil {
-		if err := checkText("key", *u.DeleteTag, MaxNameLen, true); err != nil {
-			return nil, err
-		}
+	notes := annotations{u.Description, u.SetTag, u.DeleteTag}
+	if err := notes.check(); err != nil {
+		return nil, err
 	}
 	var unchanged *RegisteredModel
 	m, err := write(ctx, s, func(tx *txn) (*RegisteredModel, error) {
@@ -268,29 +257,8 @@ func (s *Store) UpdateRegisteredModel(ctx context.Context, actor, modelID string
 			}
 			name, payload["name"], payload["from"] = *u.Name, *u.Name, m.Name
 		}
-		if u.Description != nil && *u.Description != m.Description {
-			description, payload["description"] = *u.Description, true
-		}
-		if u.SetTag != nil {
-			tags = overwriteKV(tags, []KeyValue{*u.SetTag})
-			if len(tags) > MaxRegistryTags {
-				return nil, invalid("tags: a model holds at most %d tags", MaxRegistryTags)
-			}
-			if !sameKV(tags, m.Tags) {
-				payload["tagSet"] = u.SetTag.Key
-			}
-		}
-		if u.DeleteTag != nil {
-			kept := make([]KeyValue, 0, len(tags))
-			for _, kv := range tags {
-				if kv.Key != *u.DeleteTag {
-					kept = append(kept, kv)
-				}
-			}
-			if len(kept) != len(tags) {
-				payload["tagDeleted"] = *u.DeleteTag
-			}
-			tags = kept
+		if description, tags, err = notes.apply("a model", description, tags, payload); err != nil {
+			return nil, err
 		}
 		if len(payload) == 0 {
 			unchanged = m
@@ -320,6 +288,65 @@ func (s *Store) UpdateRegisteredModel(ctx context.Context, actor, modelID string
 		return out, s.appendEvents(tx, actor, eventDraft{EventModelUpdated, out.ProjectKey, out.ID, payload})
 	})
 	return orUnchanged(m, unchanged, err)
+}
+
+// annotations are the description and tag changes of an update of a
+// model or a model version: each that is set.
+type annotations struct {
+	Description *string
+	SetTag      *KeyValue
+	DeleteTag   *string
+}
+
+func (a annotations) check() error {
+	if a.Description != nil {
+		if err := checkText("description", *a.Description, MaxDescriptionLen, false); err != nil {
+			return err
+		}
+	}
+	if a.SetTag != nil {
+		if err := checkKeyValues("tag", []KeyValue{*a.SetTag}, MaxTagValueLen); err != nil {
+			return err
+		}
+	}
+	if a.DeleteTag != nil {
+		if err := checkText("key", *a.DeleteTag, MaxNameLen, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply returns description and tags with a applied to them, and records
+// in payload what changed (nothing for a change that changes nothing); a
+// tag beyond MaxRegistryTags is errs.Invalid naming what holds them.
+func (a annotations) apply(holder, description string, tags []KeyValue, payload map[string]any) (string, []KeyValue, error) {
+	if a.Description != nil && *a.Description != description {
+		description, payload["description"] = *a.Description, true
+	}
+	if a.SetTag != nil {
+		set := overwriteKV(tags, []KeyValue{*a.SetTag})
+		if len(set) > MaxRegistryTags {
+			return "", nil, invalid("tags: %s holds at most %d tags", holder, MaxRegistryTags)
+		}
+		if !sameKV(set, tags) {
+			payload["tagSet"] = a.SetTag.Key
+		}
+		tags = set
+	}
+	if a.DeleteTag != nil {
+		kept := make([]KeyValue, 0, len(tags))
+		for _, kv := range tags {
+			if kv.Key != *a.DeleteTag {
+				kept = append(kept, kv)
+			}
+		}
+		if len(kept) != len(tags) {
+			payload["tagDeleted"] = *a.DeleteTag
+		}
+		tags = kept
+	}
+	return description, tags, nil
 }
 
 func sameKV(a, b []KeyValue) bool {

@@ -204,20 +204,9 @@ func (s *Store) UpdateRegistryVersion(ctx context.Context, actor, versionID stri
 	if err := checkID("model_version_id", versionID, KindModelVersion); err != nil {
 		return nil, err
 	}
-	if u.Description != nil {
-		if err := checkText("description", *u.Description, MaxDescriptionLen, false); err != nil {
-			return nil, err
-		}
-	}
-	if u.SetTag != nil {
-		if err := checkKeyValues("tag", []KeyValue{*u.SetTag}, MaxTagValueLen); err != nil {
-			return nil, err
-		}
-	}
-	if u.DeleteTag != nil {
-		if err := checkText("key", *u.DeleteTag, MaxNameLen, true); err != nil {
-			return nil, err
-		}
+	notes := annotations{u.Description, u.SetTag, u.DeleteTag}
+	if err := notes.check(); err != nil {
+		return nil, err
 	}
 	var unchanged *RegistryVersion
 	v, err := write(ctx, s, func(tx *txn) (*RegistryVersion, error) {
@@ -225,31 +214,10 @@ func (s *Store) UpdateRegistryVersion(ctx context.Context, actor, versionID stri
 		if err != nil {
 			return nil, err
 		}
-		description, tags := v.Description, v.Tags
 		payload := map[string]any{}
-		if u.Description != nil && *u.Description != v.Description {
-			description, payload["description"] = *u.Description, true
-		}
-		if u.SetTag != nil {
-			tags = overwriteKV(tags, []KeyValue{*u.SetTag})
-			if len(tags) > MaxRegistryTags {
-				return nil, invalid("tags: a model version holds at most %d tags", MaxRegistryTags)
-			}
-			if !sameKV(tags, v.Tags) {
-				payload["tagSet"] = u.SetTag.Key
-			}
-		}
-		if u.DeleteTag != nil {
-			kept := make([]KeyValue, 0, len(tags))
-			for _, kv := range tags {
-				if kv.Key != *u.DeleteTag {
-					kept = append(kept, kv)
-				}
-			}
-			if len(kept) != len(tags) {
-				payload["tagDeleted"] = *u.DeleteTag
-			}
-			tags = kept
+		description, tags, err := notes.apply("a model version", v.Description, v.Tags, payload)
+		if err != nil {
+			return nil, err
 		}
 		if len(payload) == 0 {
 			unchanged = v
