@@ -39,8 +39,9 @@ export function uniqueKey(prefix) {
 }
 
 // suite opens Chromium and returns the page, step (which records a
-// failure with a screenshot and goes on) and done (which exits non-zero
-// when a step failed).
+// failure with a screenshot and goes on), show (which names the page a
+// failure's screenshot shows, when a step works in a tab of its own) and
+// done (which exits non-zero when a step failed).
 export async function suite(name) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -50,6 +51,10 @@ export async function suite(name) {
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   const failures = [];
+  let shown = page;
+  const show = (p) => {
+    shown = p;
+  };
   async function step(title, fn) {
     const started = Date.now();
     try {
@@ -58,7 +63,7 @@ export async function suite(name) {
     } catch (err) {
       failures.push(title);
       console.log(`FAIL ${name}: ${title}: ${err.message}`);
-      await page.screenshot({ path: `${artifacts}FAILED-${name}-${title.replace(/\W+/g, "-")}.png`, fullPage: true }).catch(() => {});
+      await shown.screenshot({ path: `${artifacts}FAILED-${name}-${title.replace(/\W+/g, "-")}.png`, fullPage: true }).catch(() => {});
     }
   }
   async function done() {
@@ -68,5 +73,5 @@ export async function suite(name) {
       process.exit(1);
     }
   }
-  return { browser, context, page, step, done };
+  return { browser, context, page, step, show, done };
 }

@@ -102,7 +102,7 @@ if [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = sso ]; then
   pids+=("$!")
   await_ready "the single sign-on server" "$!" "$tmp/sso.log" curl -sf "http://127.0.0.1:$sso_port/readyz"
   echo "e2e: e2e/sso.mjs"
-  EXPHUB_SSO_URL=http://127.0.0.1:$sso_port OIDC_ISSUER=$issuer node e2e/sso.mjs
+  EXPHUB_SSO_URL=http://127.0.0.1:$sso_port OIDC_ISSUER=$issuer suite e2e/sso.mjs
 fi
 # Further suites, one file per area, against the same server: each makes
 # its own projects and tokens (hubctl token with EXPHUB_JWT_SECRET).

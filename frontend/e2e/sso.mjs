@@ -6,33 +6,20 @@
 //
 //   EXPHUB_SSO_URL  the hub configured for single sign-on
 //   OIDC_ISSUER     the provider
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
 import assert from "node:assert/strict";
+import { artifacts, suite } from "./harness.mjs";
 
 const hub = process.env.EXPHUB_SSO_URL;
 const issuer = process.env.OIDC_ISSUER;
 if (!hub || !issuer) throw new Error("EXPHUB_SSO_URL and OIDC_ISSUER must be set (e2e/run.sh sets them)");
-const artifacts = new URL("./artifacts/", import.meta.url).pathname;
-mkdirSync(artifacts, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-});
-const failures = [];
-let page;
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    failures.push(name);
-    console.log(`FAIL ${name}: ${err.message}`);
-    await page?.screenshot({ path: `${artifacts}FAILED-${name.replace(/\W+/g, "-")}.png`, fullPage: true }).catch(() => {});
-  }
-}
+const { browser, page: first, step, show, done } = await suite("sso");
+// page is the signed-in tab; a step that opens a tab of its own shows
+// that one in a failure's screenshot, then comes back.
+let page = first;
+const use = (p) => {
+  page = p;
+  show(p);
+};
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
@@ -67,7 +54,6 @@ async function gql(p, query) {
   }, query);
 }
 
-page = await newPage();
 
 await step("sign in with the OpenID provider (code flow with PKCE)", async () => {
   await page.goto(`${hub}/signin`);
@@ -124,7 +110,7 @@ await step("single sign-on: the mapped roles show, nothing else", async () => {
 await step("single sign-on: a tampered state is refused", async () => {
   const signedIn = page;
   const p = await newPage();
-  page = p; // a failure's screenshot shows this tab
+  use(p); // a failure's screenshot shows this tab
   await p.goto(`${hub}/signin`);
   // The authorization request leaves with another state than the one this
   // tab keeps, as if a different sign-in's answer came back to it (the
@@ -149,13 +135,13 @@ await step("single sign-on: a tampered state is refused", async () => {
   await p.goto(`${hub}/experiments`);
   await p.waitForURL(`${hub}/signin`);
   await p.context().close();
-  page = signedIn;
+  use(signedIn);
 });
 
 await step("single sign-on: a person whose groups map to no role reads nothing", async () => {
   const signedIn = page;
   const p = await newPage();
-  page = p;
+  use(p);
   await p.goto(`${hub}/signin`);
   await p.getByRole("button", { name: "Sign in with E2E provider" }).click();
   await logIn(p, "bob-password-e2e", "bob");
@@ -167,7 +153,7 @@ await step("single sign-on: a person whose groups map to no role reads nothing",
   assert.equal(d.data.fraud, null, JSON.stringify(d));
   assert.equal(d.data.projects.totalCount, 0, JSON.stringify(d));
   await p.context().close();
-  page = signedIn;
+  use(signedIn);
 });
 
 await step("single sign-on: signing out ends the provider's session", async () => {
@@ -180,9 +166,5 @@ await step("single sign-on: signing out ends the provider's session", async () =
   await page.getByRole("heading", { name: "Sign in to the test provider" }).waitFor();
 });
 
-await browser.close();
-if (failures.length) {
-  console.log(`\n${failures.length} single sign-on check(s) failed: ${failures.join("; ")}`);
-  process.exit(1);
-}
+await done();
 console.log("\nsingle sign-on checks passed");
