@@ -14,16 +14,22 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/quality"
+	"github.com/exphub/exphub/internal/store/blobs"
 )
 
 const validateUsage = `usage: hubctl validate --suite SUITE.yaml --data PATH|URI [--json] [--digest SHA256]
                       [--format csv|jsonl|parquet] [--delimiter C] [--quote C] [--no-quote] [--no-header] [--null TEXT ...]
+                      [--s3-endpoint URL] [--s3-region R] [--s3-path-style]
                       [--push --version V [--dataset NAMESPACE/NAME] [--project KEY] [--url URL] [--token-env VAR]]
 
 Runs a data-quality suite over one file locally and prints a table (or, with
 --json, the result). References in the suite (referential_integrity,
-distribution_drift) are resolved relative to the suite file.
+distribution_drift) are resolved relative to the suite file. The data is a
+local path, a file:// URI, an http(s):// URL or an s3://bucket/key object,
+read with the AWS SDK's standard credentials (AWS_ACCESS_KEY_ID, a profile,
+an instance role).
 
 With --push, the result is recorded in the hub as a validation run of the
 dataset version (the suite's dataset unless --dataset names another), and
@@ -45,6 +51,7 @@ type validateOptions struct {
 	push      bool
 	dataset   string
 	target    pushTarget
+	s3        blobs.S3Access
 }
 
 // runValidate implements "hubctl validate".
@@ -114,7 +121,14 @@ func runValidate(args []string, getenv func(string) string, stdout, stderr io.Wr
 
 // validateLocal runs the suite with the engine in this process.
 func validateLocal(ctx context.Context, suite *quality.Suite, opts validateOptions) (*quality.Result, error) {
-	engine := quality.New(quality.Options{Resolver: quality.DirResolver(filepath.Dir(opts.suitePath))})
+	// hubctl reads what its user can: any remote source, with the user's
+	// own credentials.
+	everywhere, err := datasource.ParseAllowlist([]string{datasource.Any})
+	if err != nil {
+		return nil, err
+	}
+	engine := quality.New(quality.Options{Resolver: quality.DirResolver(filepath.Dir(opts.suitePath)),
+		Remote: datasource.NewOpener(everywhere, nil, opts.s3)})
 	return engine.Run(ctx, suite, opts.source)
 }
 
@@ -132,7 +146,10 @@ func parseValidateFlags(args []string, getenv func(string) string, stderr io.Wri
 		fs.PrintDefaults()
 	}
 	suitePath := fs.String("suite", "", "the suite file, YAML or JSON (required)")
-	data := fs.String("data", "", "the data: a path, file:// URI or http(s):// URL (required)")
+	data := fs.String("data", "", "the data: a path, file:// URI, http(s):// URL or s3://bucket/key (required)")
+	s3Endpoint := fs.String("s3-endpoint", "", "for s3:// data on an S3-compatible service (MinIO, Ceph, moto): its URL (default: AWS S3, or AWS_ENDPOINT_URL_S3)")
+	s3Region := fs.String("s3-region", "", "for s3:// data: the bucket's region (default: AWS_REGION, or the shared config's)")
+	s3PathStyle := fs.Bool("s3-path-style", false, "for s3:// data: address the bucket in the path, as MinIO and Ceph usually need")
 	asJSON := fs.Bool("json", false, "print the result as JSON instead of a table")
 	digest := fs.String("digest", "", "the data's expected sha256 (hex); a mismatch makes the run ERROR")
 	format := fs.String("format", "", "csv, jsonl or parquet (default: from the extension)")
@@ -177,6 +194,7 @@ func parseValidateFlags(args []string, getenv func(string) string, stderr io.Wri
 		return usageErr("--data is required")
 	}
 	src := quality.Source{URI: *data, Format: quality.Format(*format), ExpectedSHA256: *digest}
+	s3 := blobs.S3Access{Endpoint: *s3Endpoint, Region: *s3Region, PathStyle: *s3PathStyle}
 	switch src.Format {
 	case "", quality.FormatCSV, quality.FormatJSONL, quality.FormatParquet:
 	default:
@@ -208,7 +226,7 @@ func parseValidateFlags(args []string, getenv func(string) string, stderr io.Wri
 	if !*push && (*dataset != "" || *version != "" || *project != "") {
 		return usageErr("--dataset, --version and --project only go with --push")
 	}
-	return validateOptions{suitePath: *suitePath, source: src, asJSON: *asJSON, push: *push, dataset: *dataset,
+	return validateOptions{suitePath: *suitePath, source: src, s3: s3, asJSON: *asJSON, push: *push, dataset: *dataset,
 		target: pushTarget{url: *url, token: getenv(*tokenEnv), project: *project, vers: *version}}, exitOK, true
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/store/blobs"
 )
@@ -20,6 +21,13 @@ func (c *Config) validate() error {
 		if !filepath.IsAbs(r) {
 			return fmt.Errorf("EXPHUB_VALIDATION_FILE_ROOTS=%q: %q is not an absolute path", strings.Join(c.ValidationFileRoots, ","), r)
 		}
+	}
+	if c.Dev && len(c.ValidationSources) == 0 {
+		c.ValidationSources = []string{datasource.Any}
+	}
+	sources, err := datasource.ParseAllowlist(c.ValidationSources)
+	if err != nil {
+		return fmt.Errorf("EXPHUB_VALIDATION_SOURCES: %w", err)
 	}
 	if c.Dev && c.OpenLineageDefaultProject == "" {
 		c.OpenLineageDefaultProject = DevOpenLineageProject
@@ -38,8 +46,8 @@ func (c *Config) validate() error {
 		if strings.Contains(c.ArtifactRoot, "://") {
 			return fmt.Errorf("EXPHUB_ARTIFACT_ROOT=%q: must be a directory or an s3://bucket/prefix URL", c.ArtifactRoot)
 		}
-		if c.S3Endpoint != "" || c.S3Region != "" || c.S3PathStyle {
-			return fmt.Errorf("EXPHUB_S3_ENDPOINT, EXPHUB_S3_REGION and EXPHUB_S3_PATH_STYLE apply to an s3:// EXPHUB_ARTIFACT_ROOT only, and it is %q", c.ArtifactRoot)
+		if (c.S3Endpoint != "" || c.S3Region != "" || c.S3PathStyle) && !sources.Schemes("s3") {
+			return fmt.Errorf("EXPHUB_S3_ENDPOINT, EXPHUB_S3_REGION and EXPHUB_S3_PATH_STYLE apply to an s3:// EXPHUB_ARTIFACT_ROOT or s3:// EXPHUB_VALIDATION_SOURCES only, and there are none (EXPHUB_ARTIFACT_ROOT=%q)", c.ArtifactRoot)
 		}
 	}
 	if c.Dev && len(c.ValidationFileRoots) == 0 {

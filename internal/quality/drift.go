@@ -26,7 +26,7 @@ func (e *Engine) readReference(ctx context.Context, ref, column string, fn func(
 	if err != nil {
 		return fmt.Errorf("reference %q: %w", ref, err)
 	}
-	o, err := open(ctx, e.opts.HTTPClient, src.URI)
+	o, err := open(ctx, e.opts.Remote, src.URI)
 	if err != nil {
 		return fmt.Errorf("reference %q: %w", ref, err)
 	}

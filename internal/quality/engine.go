@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -28,8 +27,10 @@ type Options struct {
 	// distribution_drift rules; nil means DirResolver("") (paths relative
 	// to the working directory).
 	Resolver Resolver
-	// HTTPClient fetches http(s) sources; nil means http.DefaultClient.
-	HTTPClient *http.Client
+	// Remote opens the sources that are not local files (any URI with a
+	// scheme but file://); nil means HTTP{}: http(s) URLs through
+	// http.DefaultClient, nothing else.
+	Remote Remote
 	// SampleSize bounds the failing values kept per rule; 0 means
 	// DefaultSampleSize.
 	SampleSize int
@@ -61,8 +62,8 @@ func New(opts Options) *Engine {
 	if opts.Resolver == nil {
 		opts.Resolver = DirResolver("")
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = http.DefaultClient
+	if opts.Remote == nil {
+		opts.Remote = HTTP{}
 	}
 	if opts.SampleSize <= 0 {
 		opts.SampleSize = DefaultSampleSize
@@ -146,7 +147,7 @@ func (e *Engine) Run(ctx context.Context, suite *Suite, src Source) (*Result, er
 		}
 	}
 
-	t, err := openTable(ctx, e.opts.HTTPClient, src)
+	t, err := openTable(ctx, e.opts.Remote, src)
 	if err != nil {
 		return runErr(err)
 	}

@@ -3,7 +3,6 @@ package quality
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 )
@@ -70,7 +69,7 @@ func Scan(ctx context.Context, src Source, columns []string, fn func(row int64, 
 }
 
 func (e *Engine) scanRows(ctx context.Context, src Source, columns []string, fn func(int64, []Cell) error) (ScanInfo, error) {
-	t, err := openTable(ctx, e.opts.HTTPClient, src)
+	t, err := openTable(ctx, e.opts.Remote, src)
 	if err != nil {
 		return ScanInfo{}, err
 	}
@@ -190,12 +189,12 @@ type table struct {
 // reader; a remote Parquet file is spooled to a temporary file. A file
 // that cannot be opened is a CodeSource *RunError; one whose reader cannot
 // start keeps that error in t.err, so its digest can be checked first.
-func openTable(ctx context.Context, client *http.Client, src Source) (*table, error) {
+func openTable(ctx context.Context, remote Remote, src Source) (*table, error) {
 	format, err := formatOf(src)
 	if err != nil {
 		return nil, &RunError{Code: CodeSource, Message: err.Error()}
 	}
-	o, err := open(ctx, client, src.URI)
+	o, err := open(ctx, remote, src.URI)
 	if err != nil {
 		return nil, &RunError{Code: CodeSource, Message: err.Error()}
 	}

@@ -89,7 +89,7 @@ func DirResolver(dir string) Resolver {
 }
 
 func isURL(s string) bool {
-	return strings.HasPrefix(s, "file://") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+	return strings.HasPrefix(s, "file://") || IsRemote(s)
 }
 
 // formatOf returns the source's format, from the extension when unset.
@@ -152,23 +152,58 @@ func (o *opened) digest() (string, error) {
 	return hex.EncodeToString(o.h.Sum(nil)), nil
 }
 
-// open opens a local path, file:// URI or http(s):// URL.
-func open(ctx context.Context, client *http.Client, uri string) (*opened, error) {
+// Remote opens a source that is not a local file: a URI with a scheme
+// other than file://. It returns the bytes and their size (-1 when not
+// known). Its errors name the URI.
+type Remote interface {
+	Open(ctx context.Context, uri string) (io.ReadCloser, int64, error)
+}
+
+// HTTP is the Remote that fetches http(s) URLs with Client (nil:
+// http.DefaultClient) and opens nothing else.
+type HTTP struct{ Client *http.Client }
+
+// Open implements Remote.
+func (h HTTP) Open(ctx context.Context, uri string) (io.ReadCloser, int64, error) {
+	if !strings.HasPrefix(uri, "http://") && !strings.HasPrefix(uri, "https://") {
+		scheme, _, _ := strings.Cut(uri, "://")
+		return nil, 0, fmt.Errorf("open %s: this engine reads local files and http(s) URLs, not %s:// sources", errs.Quote(uri), errs.Clip(scheme))
+	}
+	client := h.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fetch %s: %w", uri, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fetch %s: %w", uri, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, 0, fmt.Errorf("fetch %s: HTTP %s", uri, resp.Status)
+	}
+	return resp.Body, resp.ContentLength, nil
+}
+
+// IsRemote reports whether uri names a source a Remote opens: it has a
+// scheme, and it is not file://.
+func IsRemote(uri string) bool {
+	scheme, _, ok := strings.Cut(uri, "://")
+	return ok && scheme != "" && !strings.ContainsAny(scheme, "/\\") && scheme != "file"
+}
+
+// open opens a local path, file:// URI or, through remote, any other URI.
+func open(ctx context.Context, remote Remote, uri string) (*opened, error) {
 	h := sha256.New()
-	if strings.HasPrefix(uri, "http://") || strings.HasPrefix(uri, "https://") {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
+	if IsRemote(uri) {
+		body, size, err := remote.Open(ctx, uri)
 		if err != nil {
-			return nil, fmt.Errorf("fetch %s: %w", uri, err)
+			return nil, err
 		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return nil, fmt.Errorf("fetch %s: %w", uri, err)
-		}
-		if resp.StatusCode != http.StatusOK {
-			resp.Body.Close()
-			return nil, fmt.Errorf("fetch %s: HTTP %s", uri, resp.Status)
-		}
-		return &opened{r: io.TeeReader(resp.Body, h), h: h, size: resp.ContentLength, closer: resp.Body}, nil
+		return &opened{r: io.TeeReader(body, h), h: h, size: size, closer: body}, nil
 	}
 	p := uri
 	if strings.HasPrefix(uri, "file://") {

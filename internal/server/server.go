@@ -32,6 +32,7 @@ import (
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/checkpoint"
 	"github.com/exphub/exphub/internal/config"
+	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/demo"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
@@ -129,8 +130,13 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	// records to the registry /metrics serves, as the handler's
 	// governance service reports promotions.
 	metrics := api.NewMetrics()
+	sources, err := datasource.ParseAllowlist(cfg.ValidationSources)
+	if err != nil {
+		return fmt.Errorf("EXPHUB_VALIDATION_SOURCES: %w", err)
+	}
+	remote := datasource.NewOpener(sources, nil, blobs.S3Access{Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, PathStyle: cfg.S3PathStyle})
 	runner := validation.New(st, validation.Options{Concurrency: cfg.ValidationConcurrency, Timeout: cfg.ValidationTimeout,
-		FileRoots: cfg.ValidationFileRoots, Logger: log, Observer: metrics})
+		FileRoots: cfg.ValidationFileRoots, Remote: remote, Logger: log, Observer: metrics})
 	defer runner.Stop()
 	background.Go(func() {
 		select {

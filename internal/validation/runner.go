@@ -24,16 +24,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/blobs"
 )
 
 // Store is what the runner needs of the store.
@@ -61,17 +62,26 @@ type Options struct {
 	// FileRoots are the directories whose files a run may read through a
 	// local path or file:// URI (the data and its references); none means
 	// local files are refused, so a caller who may register a version
-	// cannot make the server read its own files. http(s) URIs are always
-	// allowed.
+	// cannot make the server read its own files.
 	FileRoots []string
-	// HTTPClient fetches http(s) data [http.DefaultClient].
-	HTTPClient *http.Client
+	// Remote opens the data that is not a local file, after checking it
+	// against the operator's allowlist [none: every remote source is
+	// refused, for the same reason].
+	Remote Remote
 	// Now is the clock [time.Now].
 	Now    func() time.Time
 	Logger *slog.Logger
 	// Observer, when set, hears of every run this runner records (the
 	// server's metrics); nil: nobody.
 	Observer Observer
+}
+
+// Remote opens remote data (datasource.Opener): Check says whether a URI
+// may be read at all, Open reads it (checking again, as it does every
+// redirect).
+type Remote interface {
+	quality.Remote
+	Check(uri string) error
 }
 
 // Observer hears what became of the runs a Runner evaluated, so the edge
@@ -103,6 +113,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Remote == nil {
+		o.Remote = datasource.NewOpener(nil, nil, blobs.S3Access{})
 	}
 	return o
 }
@@ -242,7 +255,7 @@ func (r *Runner) validate(ctx context.Context, run *store.ValidationRun, suite *
 	if err := r.allowed(v.URI); err != nil {
 		return errorResult(suite, quality.CodeSource, err.Error())
 	}
-	engine := quality.New(quality.Options{Resolver: r.resolver(), HTTPClient: r.opts.HTTPClient, Now: r.opts.Now})
+	engine := quality.New(quality.Options{Resolver: r.resolver(), Remote: r.opts.Remote, Now: r.opts.Now})
 	res, err := engine.Run(ctx, suite, quality.Source{URI: v.URI, ExpectedSHA256: v.Digest})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -320,10 +333,11 @@ func (r *Runner) resolver() quality.Resolver {
 	})
 }
 
-// allowed checks a data URI against the file roots.
+// allowed checks a data URI against the file roots, or a remote one
+// against the allowlist.
 func (r *Runner) allowed(uri string) error {
-	if strings.HasPrefix(uri, "http://") || strings.HasPrefix(uri, "https://") {
-		return nil
+	if quality.IsRemote(uri) {
+		return r.opts.Remote.Check(uri)
 	}
 	p := uri
 	if strings.HasPrefix(uri, "file://") {
@@ -333,7 +347,7 @@ func (r *Runner) allowed(uri string) error {
 		}
 		p = filepath.FromSlash(u.Path)
 	} else if strings.Contains(uri, "://") {
-		return fmt.Errorf("%s: the hub reads local paths, file:// and http(s):// URIs only", uri)
+		return fmt.Errorf("%s is neither a local path nor a URL the hub reads", errs.Quote(uri))
 	}
 	if !filepath.IsAbs(p) {
 		return fmt.Errorf("%s: a local path must be absolute", uri)

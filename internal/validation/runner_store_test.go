@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/store/blobs"
 	"github.com/exphub/exphub/internal/testwait"
 	"github.com/exphub/exphub/internal/validation"
 )
@@ -21,6 +23,7 @@ import (
 // context ends.
 type stalled struct {
 	st      *store.Store
+	remote  *datasource.Opener // admits the stalling server
 	suite   *store.ValidationSuite
 	version *store.DatasetVersion
 }
@@ -49,7 +52,11 @@ func newStalled(t *testing.T) *stalled {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stalled{st: st, suite: suite, version: v}
+	allow, err := datasource.ParseAllowlist([]string{srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &stalled{st: st, remote: datasource.NewOpener(allow, nil, blobs.S3Access{}), suite: suite, version: v}
 }
 
 func (s *stalled) run(t *testing.T, id string) *store.ValidationRun {
@@ -63,7 +70,7 @@ func (s *stalled) run(t *testing.T, id string) *store.ValidationRun {
 
 func TestStopInterruptsRunsInFlight(t *testing.T) {
 	s := newStalled(t)
-	r := validation.New(s.st, validation.Options{Concurrency: 1})
+	r := validation.New(s.st, validation.Options{Concurrency: 1, Remote: s.remote})
 	var ids []string
 	// One run holds the only slot, reading; the other waits for it.
 	for range 2 {
@@ -89,7 +96,7 @@ func TestStopInterruptsRunsInFlight(t *testing.T) {
 
 func TestTimeout(t *testing.T) {
 	s := newStalled(t)
-	r := validation.New(s.st, validation.Options{Timeout: 50 * time.Millisecond})
+	r := validation.New(s.st, validation.Options{Timeout: 50 * time.Millisecond, Remote: s.remote})
 	defer r.Stop()
 	run, err := r.Submit(t.Context(), "alice", s.suite.ID, s.version.ID)
 	if err != nil {

@@ -124,11 +124,6 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blobs: %w", err)
 	}
-	if cfg.Endpoint != "" {
-		if u, err := url.Parse(cfg.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("blobs: S3 endpoint %s is not an http:// or https:// URL", errs.Quote(cfg.Endpoint))
-		}
-	}
 	partSize := cfg.PartSize
 	if partSize == 0 {
 		partSize = defaultPartSize
@@ -146,41 +141,12 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	opts := []func(*awsconfig.LoadOptions) error{
-		// Checksums only where S3 requires them: the SDK's default (CRC32
-		// trailers on every upload) is refused by several S3-compatible
-		// services, and each blob is verified by its sha256 key anyway.
-		awsconfig.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
-		awsconfig.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
-	}
-	if cfg.Region != "" {
-		opts = append(opts, awsconfig.WithRegion(cfg.Region))
-	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(cctx, opts...)
+	client, err := NewS3Client(cctx, S3Access{Endpoint: cfg.Endpoint, Region: cfg.Region, PathStyle: cfg.PathStyle})
 	if err != nil {
-		return nil, fmt.Errorf("blobs: S3 configuration: %w", err)
+		return nil, fmt.Errorf("blobs: %w", err)
 	}
-	if awsCfg.Region == "" {
-		if cfg.Endpoint == "" {
-			return nil, errors.New("blobs: no region for S3: set EXPHUB_S3_REGION (or AWS_REGION)")
-		}
-		awsCfg.Region = "us-east-1"
-	}
-	if awsCfg.Credentials == nil {
-		return nil, errors.New("blobs: no credentials for S3: " + credentialsHelp)
-	}
-	if _, err := awsCfg.Credentials.Retrieve(cctx); err != nil {
-		return nil, fmt.Errorf("blobs: no credentials for S3: %s: %w", credentialsHelp, err)
-	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		if cfg.Endpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.Endpoint)
-		}
-		o.UsePathStyle = cfg.PathStyle
-	})
 	if _, err := client.HeadBucket(cctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		switch status := httpStatus(err); {
+		switch status := HTTPStatus(err); {
 		case status == http.StatusNotFound:
 			return nil, fmt.Errorf("blobs: S3 bucket %q does not exist (create it, or correct EXPHUB_ARTIFACT_ROOT)", bucket)
 		case status == http.StatusForbidden:
@@ -201,6 +167,56 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 }
 
 const credentialsHelp = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or AWS_PROFILE, or run with an instance or task role"
+
+// S3Access is how a client reaches S3: the service's endpoint for an
+// S3-compatible one (empty: AWS S3), the region and the addressing.
+// Credentials come from the SDK's standard chain.
+type S3Access struct {
+	Endpoint, Region string
+	PathStyle        bool
+}
+
+// NewS3Client returns a client for a, once it has found credentials (ctx
+// bounds the search). Its errors say what to set.
+func NewS3Client(ctx context.Context, a S3Access) (*s3.Client, error) {
+	if a.Endpoint != "" {
+		if u, err := url.Parse(a.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("S3 endpoint %s is not an http:// or https:// URL", errs.Quote(a.Endpoint))
+		}
+	}
+	opts := []func(*awsconfig.LoadOptions) error{
+		// Checksums only where S3 requires them: the SDK's default (CRC32
+		// trailers on every upload) is refused by several S3-compatible
+		// services, and each blob is verified by its sha256 key anyway.
+		awsconfig.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
+		awsconfig.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
+	}
+	if a.Region != "" {
+		opts = append(opts, awsconfig.WithRegion(a.Region))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("S3 configuration: %w", err)
+	}
+	if awsCfg.Region == "" {
+		if a.Endpoint == "" {
+			return nil, errors.New("no region for S3: set EXPHUB_S3_REGION (or AWS_REGION)")
+		}
+		awsCfg.Region = "us-east-1"
+	}
+	if awsCfg.Credentials == nil {
+		return nil, errors.New("no credentials for S3: " + credentialsHelp)
+	}
+	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
+		return nil, fmt.Errorf("no credentials for S3: %s: %w", credentialsHelp, err)
+	}
+	return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		if a.Endpoint != "" {
+			o.BaseEndpoint = aws.String(a.Endpoint)
+		}
+		o.UsePathStyle = a.PathStyle
+	}), nil
+}
 
 // Bucket is the bucket the store keeps its blobs in.
 func (s *S3) Bucket() string { return s.bucket }
@@ -322,7 +338,7 @@ func (s *S3) Open(ctx context.Context, digest string) (io.ReadCloser, int64, err
 		return nil, 0, err
 	}
 	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.key(digest))})
-	if httpStatus(err) == http.StatusNotFound {
+	if HTTPStatus(err) == http.StatusNotFound {
 		return nil, 0, fmt.Errorf("blob %s: %w", digest, errs.NotFound)
 	}
 	if err != nil {
@@ -352,7 +368,7 @@ func (s *S3) exists(ctx context.Context, key string) (bool, error) {
 	switch {
 	case err == nil:
 		return true, nil
-	case httpStatus(err) == http.StatusNotFound:
+	case HTTPStatus(err) == http.StatusNotFound:
 		return false, nil
 	case ctx.Err() != nil:
 		return false, ctx.Err()
@@ -360,9 +376,9 @@ func (s *S3) exists(ctx context.Context, key string) (bool, error) {
 	return false, errs.Hide(errs.Unavailable, "artifact storage could not read", err)
 }
 
-// httpStatus is the HTTP status of a failed S3 call, 0 when it got none.
+// HTTPStatus is the HTTP status of a failed S3 call, 0 when it got none.
 // A NoSuchKey or NotFound code counts as 404 whatever the status.
-func httpStatus(err error) int {
+func HTTPStatus(err error) int {
 	if err == nil {
 		return 0
 	}

@@ -1,0 +1,113 @@
+package datasource
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/quality"
+	"github.com/exphub/exphub/internal/store/blobs"
+)
+
+// maxRedirects bounds the redirects one fetch follows, each checked
+// against the allowlist like the URL itself.
+const maxRedirects = 5
+
+// Opener opens remote sources for the validation engine (it is a
+// quality.Remote): http(s) URLs through an HTTP client, s3:// objects
+// through the AWS SDK. Every URL, and every redirect an http(s) source
+// answers with, is checked against the allowlist before a request is
+// sent.
+type Opener struct {
+	allow *Allowlist
+	http  quality.HTTP
+	s3    blobs.S3Access
+
+	s3mu     sync.Mutex
+	s3client *s3.Client
+}
+
+// NewOpener returns an opener that reads what allow admits: http(s)
+// through client (nil: a client of its own; its redirect policy is
+// replaced) and S3 as access says, with credentials from the SDK's
+// standard chain, looked up on the first s3:// source.
+func NewOpener(allow *Allowlist, client *http.Client, access blobs.S3Access) *Opener {
+	c := &http.Client{}
+	if client != nil {
+		cp := *client
+		c = &cp
+	}
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return allow.Check(req.URL.String())
+	}
+	return &Opener{allow: allow, http: quality.HTTP{Client: c}, s3: access}
+}
+
+// Check returns nil when uri is a remote source the opener may read.
+func (o *Opener) Check(uri string) error { return o.allow.Check(uri) }
+
+// Open implements quality.Remote.
+func (o *Opener) Open(ctx context.Context, uri string) (io.ReadCloser, int64, error) {
+	if err := o.allow.Check(uri); err != nil {
+		return nil, 0, err
+	}
+	if !strings.HasPrefix(strings.ToLower(uri), "s3://") {
+		return o.http.Open(ctx, uri)
+	}
+	loc, _ := parse(uri) // Check parsed it
+	if len(loc.segments) == 0 {
+		return nil, 0, fmt.Errorf("%s names a bucket, not an object", errs.Quote(uri))
+	}
+	client, err := o.s3Client(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", errs.Quote(uri), err)
+	}
+	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(loc.host), Key: aws.String(strings.Join(loc.segments, "/"))})
+	if err != nil {
+		switch blobs.HTTPStatus(err) {
+		case http.StatusNotFound:
+			return nil, 0, fmt.Errorf("read %s: no such object", errs.Quote(uri))
+		case http.StatusForbidden:
+			return nil, 0, fmt.Errorf("read %s: access denied to the hub's S3 credentials", errs.Quote(uri))
+		}
+		if ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
+		return nil, 0, fmt.Errorf("read %s: S3 did not answer: %s", errs.Quote(uri), errs.Clip(err.Error()))
+	}
+	size := int64(-1)
+	if out.ContentLength != nil {
+		size = *out.ContentLength
+	}
+	return out.Body, size, nil
+}
+
+// s3Client makes the S3 client on first use, so a server that reads no
+// s3:// sources needs no credentials; a failure is not kept, so the next
+// source tries again.
+func (o *Opener) s3Client(ctx context.Context) (*s3.Client, error) {
+	o.s3mu.Lock()
+	defer o.s3mu.Unlock()
+	if o.s3client != nil {
+		return o.s3client, nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	client, err := blobs.NewS3Client(cctx, o.s3)
+	if err != nil {
+		return nil, err
+	}
+	o.s3client = client
+	return client, nil
+}

@@ -1,0 +1,120 @@
+package datasource_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/exphub/exphub/internal/datasource"
+	"github.com/exphub/exphub/internal/motoserver"
+	"github.com/exphub/exphub/internal/store/blobs"
+)
+
+// counting serves body at every path and counts the requests it got.
+func counting(t *testing.T, handler http.HandlerFunc) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		handler(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func allow(t *testing.T, entries ...string) *datasource.Allowlist {
+	t.Helper()
+	a, err := datasource.ParseAllowlist(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func read(t *testing.T, o *datasource.Opener, uri string) (string, error) {
+	t.Helper()
+	body, _, err := o.Open(t.Context(), uri)
+	if err != nil {
+		return "", err
+	}
+	defer body.Close()
+	b, err := io.ReadAll(body)
+	return string(b), err
+}
+
+func TestOpenerFollowsOnlyAdmittedRedirects(t *testing.T) {
+	inside, insideHits := counting(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "id\n1\n") })
+	outside, outsideHits := counting(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "secret\n") })
+	front, _ := counting(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/lake/moved.csv":
+			http.Redirect(w, r, inside.URL+"/lake/orders.csv", http.StatusFound)
+		case "/lake/escape.csv":
+			http.Redirect(w, r, outside.URL+"/latest/meta-data/", http.StatusFound)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	o := datasource.NewOpener(allow(t, front.URL+"/lake/", inside.URL+"/lake/"), nil, blobs.S3Access{})
+
+	got, err := read(t, o, front.URL+"/lake/moved.csv")
+	if err != nil || got != "id\n1\n" || insideHits.Load() != 1 {
+		t.Fatalf("a redirect inside the allowlist: %q, %v (%d requests)", got, err, insideHits.Load())
+	}
+	if _, err := read(t, o, front.URL+"/lake/escape.csv"); err == nil || !strings.Contains(err.Error(), "EXPHUB_VALIDATION_SOURCES") {
+		t.Errorf("a redirect out of the allowlist was followed or refused without saying why: %v", err)
+	}
+	if _, err := read(t, o, outside.URL+"/latest/meta-data/"); err == nil {
+		t.Error("a URL outside the allowlist was read")
+	}
+	if n := outsideHits.Load(); n != 0 {
+		t.Errorf("the server outside the allowlist got %d requests", n)
+	}
+	if _, err := read(t, o, front.URL+"/lake/missing.csv"); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("a missing file: %v", err)
+	}
+}
+
+func TestOpenerReadsS3(t *testing.T) {
+	motoserver.Credentials(t) // t.Setenv: not parallel
+	srv := motoserver.Start(t)
+	bucket := srv.CreateBucket(t, motoserver.BucketName(t))
+	access := blobs.S3Access{Endpoint: srv.Endpoint, PathStyle: true}
+	client, err := blobs.NewS3Client(t.Context(), access)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, body := range map[string]string{"curated/orders.csv": "id,amount\n1,2.5\n", "raw/secret.csv": "token\nabc\n"} {
+		if _, err := client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
+			Body: bytes.NewReader([]byte(body))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := datasource.NewOpener(allow(t, "s3://"+bucket+"/curated/"), nil, access)
+
+	body, size, err := o.Open(t.Context(), "s3://"+bucket+"/curated/orders.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(body)
+	body.Close()
+	if string(b) != "id,amount\n1,2.5\n" || size != int64(len(b)) {
+		t.Errorf("read %q (size %d)", b, size)
+	}
+	for uri, want := range map[string]string{
+		"s3://" + bucket + "/raw/secret.csv":       "EXPHUB_VALIDATION_SOURCES",
+		"s3://" + bucket + "/curated/missing.csv":  "no such object",
+		"s3://" + bucket + "/curated/../raw/x.csv": "'..'",
+	} {
+		if _, _, err := o.Open(t.Context(), uri); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error saying %q", uri, err, want)
+		}
+	}
+}
