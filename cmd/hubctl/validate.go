@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -265,7 +266,7 @@ func printResult(w io.Writer, res *quality.Result) {
 		}
 		unexpected := "-"
 		if r.UnexpectedPercent != nil {
-			unexpected = fmt.Sprintf("%.2f%% (%d)", *r.UnexpectedPercent, r.UnexpectedCount)
+			unexpected = fmt.Sprintf("%s (%d)", formatPercent(*r.UnexpectedPercent), r.UnexpectedCount)
 		}
 		name := r.Type
 		if r.Name != "" {
@@ -297,6 +298,19 @@ func printResult(w io.Writer, res *quality.Result) {
 	fmt.Fprintf(w, "status: %s (%d passed, %d failed, %d errored)\n", res.Status, st.Passed, st.Failed, st.Errored)
 }
 
+// formatPercent writes a percentage with two decimals, or as many more
+// as it takes not to show a share that is neither none nor all as 0% or
+// 100% (a failure rate of 1e-5 is 0.001%, not 0.00%).
+func formatPercent(p float64) string {
+	for d := 2; ; d++ {
+		text := strconv.FormatFloat(p, 'f', d, 64)
+		shown, _ := strconv.ParseFloat(text, 64)
+		if d == 12 || p == 0 || p == 100 || shown != 0 && shown != 100 {
+			return text + "%"
+		}
+	}
+}
+
 func formatSample(s quality.Sample) string {
 	v := formatObserved(s.Value)
 	if s.Value == nil {
@@ -313,7 +327,12 @@ func formatObserved(v any) string {
 	case nil:
 		return "-"
 	case float64:
-		return strconv.FormatFloat(v, 'g', 6, 64)
+		// The value as recorded (the shortest text that reads back as
+		// it), positionally while that stays short.
+		if a := math.Abs(v); a == 0 || a >= 1e-4 && a < 1e15 {
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case string:

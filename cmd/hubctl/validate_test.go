@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,11 +40,30 @@ rules:
 rules:
   - {type: not_null, column: nope}
 `,
+		"precise.yaml": `name: big
+rules:
+  - {type: not_null, column: amount}
+  - {type: aggregate_between, aggregate: max, column: amount, max: 200000}
+`,
 		"invalid.yaml": `name: orders
 rules:
   - {type: value_between, column: amount, min: 5, max: 1}
 `,
 	}
+	// 100,000 amounts, one missing, the largest with 8 significant digits.
+	var big strings.Builder
+	big.WriteString("id,amount\n")
+	for i := range 100000 {
+		switch i {
+		case 500:
+			fmt.Fprintf(&big, "%d,\n", i)
+		case 700:
+			fmt.Fprintf(&big, "%d,104901.63\n", i)
+		default:
+			fmt.Fprintf(&big, "%d,1.5\n", i)
+		}
+	}
+	files["big.csv"] = big.String()
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
@@ -74,7 +94,9 @@ func TestValidate(t *testing.T) {
 		{name: "pass", args: []string{"--suite", suite("pass.yaml"), "--data", data, "--digest", digest}, code: exitOK,
 			stdout: []string{"RULE", "referential_integrity", "customer", "PASSED", "status: PASSED (3 passed, 0 failed, 0 errored)", "sha256 " + digest}},
 		{name: "error-severity failure", args: []string{"--suite", suite("fail.yaml"), "--data", data}, code: exitError,
-			stdout: []string{"not_null", "amount", "error", "FAILED", "0.666667", "33.33% (1)", "rule 0 (not_null) FAILED", "e.g. row 3: null", "status: FAILED"}},
+			stdout: []string{"not_null", "amount", "error", "FAILED", "0.6666666666666666", "33.33% (1)", "rule 0 (not_null) FAILED", "e.g. row 3: null", "status: FAILED"}},
+		{name: "observed values as recorded, small shares not shown as none", args: []string{"--suite", suite("precise.yaml"), "--data", filepath.Join(dir, "big.csv")},
+			code: exitError, stdout: []string{"104901.63", "0.001% (1)"}},
 		{name: "warn-severity failure exits 0", args: []string{"--suite", suite("warn.yaml"), "--data", data}, code: exitOK,
 			stdout: []string{"warn", "FAILED", "status: WARNED"}},
 		{name: "rule error", args: []string{"--suite", suite("error.yaml"), "--data", data}, code: exitError,

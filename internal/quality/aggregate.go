@@ -30,9 +30,12 @@ func (e *nullRatioEval) finish(rr *RuleResult) {
 	rr.Verdict = verdict(ratio <= e.max)
 }
 
-// aggregateEval computes one aggregate of a numeric column. Mean and
-// standard deviation use Welford's update, the sum Neumaier's compensated
-// summation; median and quantile keep the values (bounded by MaxValues).
+// aggregateEval computes one aggregate of a numeric column. The sum uses
+// Neumaier's compensated summation, and the mean is that sum, kept as a
+// pair of floats, divided by the count as one (so it is the correctly
+// rounded mean but in rare ties, where a running mean drifts by many
+// units in the last place); the standard deviation uses Welford's update;
+// median and quantile keep the values (bounded by MaxValues).
 type aggregateEval struct {
 	rule   *Rule
 	column string
@@ -91,7 +94,12 @@ func (e *aggregateEval) finish(rr *RuleResult) {
 	ok := e.n > 0
 	switch e.rule.Aggregate {
 	case "mean":
-		x = e.mean
+		x = pairQuotient(e.sum, e.comp, float64(e.n))
+		if math.IsInf(e.sum, 0) || math.IsNaN(e.sum) {
+			// Values near the largest float overflow the sum, not the
+			// running mean.
+			x = e.mean
+		}
 	case "min":
 		x = e.lo
 	case "max":
@@ -124,6 +132,15 @@ func (e *aggregateEval) finish(rr *RuleResult) {
 	}
 	rr.Observed = x
 	rr.Verdict = verdict(inBounds(x, e.rule.Min, e.rule.Max, e.rule.StrictMin, e.rule.StrictMax))
+}
+
+// pairQuotient is (hi+lo)/n for the unevaluated sum hi+lo (a compensated
+// sum and its correction): the quotient of hi, then the exact remainder
+// hi - q·n (an FMA) with lo added, divided in turn.
+func pairQuotient(hi, lo, n float64) float64 {
+	q := hi / n
+	r := math.FMA(-q, n, hi) + lo
+	return q + r/n
 }
 
 // quantileSorted is the linear-interpolation quantile (Hyndman-Fan type 7,
