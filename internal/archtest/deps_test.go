@@ -67,6 +67,7 @@ var domainPackages = []string{
 	"mlflow",
 	"quality",
 	"validation",
+	"datasource",
 	"governance",
 	"events",
 	"evidence",

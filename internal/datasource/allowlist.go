@@ -1,5 +1,5 @@
 // Package datasource opens the data a validation reads when it is not a
-// local file: http(s) URLs and S3 objects, each checked against the
+// local file: http(s) URLs, S3 and Google Cloud Storage objects, each checked against the
 // operator's allowlist before anything is fetched. Without it, anyone who
 // may register a dataset version could make the hub fetch an address of
 // its own network (a cloud metadata service, an admin port) and read parts
@@ -19,7 +19,7 @@ import (
 const Any = "*"
 
 // Allowlist is the remote sources a server may read: URL prefixes of the
-// form scheme://host[:port]/path or s3://bucket/prefix. A URL is admitted
+// form scheme://host[:port]/path, s3://bucket/prefix or gs://bucket/prefix. A URL is admitted
 // when its scheme, host (or bucket) and port are an entry's and its path
 // starts with the entry's path, segment by segment: https://h/lake admits
 // https://h/lake/x.csv but not https://h/lakehouse.csv.
@@ -129,9 +129,9 @@ func parse(raw string) (location, error) {
 		defaultPort = "80"
 	case "https":
 		defaultPort = "443"
-	case "s3":
+	case "s3", "gs":
 	default:
-		return location{}, fmt.Errorf("the hub reads http://, https:// and s3:// sources only, not %s", errs.Quote(u.Scheme+"://"))
+		return location{}, fmt.Errorf("the hub reads http://, https://, s3:// and gs:// sources only, not %s", errs.Quote(u.Scheme+"://"))
 	}
 	if u.Opaque != "" || u.Host == "" {
 		return location{}, fmt.Errorf("a %s:// URL names a host (or bucket) after the //", scheme)
@@ -142,9 +142,9 @@ func parse(raw string) (location, error) {
 	host := strings.ToLower(u.Hostname())
 	port := u.Port()
 	switch {
-	case scheme == "s3" && port != "":
-		return location{}, fmt.Errorf("an s3:// URL names a bucket, not a host and port")
-	case scheme != "s3" && port == "":
+	case defaultPort == "" && port != "":
+		return location{}, fmt.Errorf("an %s:// URL names a bucket, not a host and port", scheme)
+	case defaultPort != "" && port == "":
 		port = defaultPort
 	}
 	if port != "" {

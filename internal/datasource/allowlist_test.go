@@ -39,7 +39,7 @@ func TestAllowlistAdmitsOnlyItsPrefixes(t *testing.T) {
 		"https://data.example.com/lake/a%2F..%2Fadmin": "encoded slashes",
 		"https://data.example.com/lake//x.csv":         "empty segments",
 		"ftp://data.example.com/lake/x.csv":            "not \"ftp://\"",
-		"gopher://data.example.com/lake/x.csv":         "http://, https:// and s3://",
+		"gopher://data.example.com/lake/x.csv":         "http://, https://, s3:// and gs://",
 		"https:/data.example.com/lake/x.csv":           "names a host",
 		"s3://warehouse:9000/curated/x.csv":            "names a bucket",
 	} {
@@ -81,11 +81,11 @@ func TestAllowlistRefusesByDefault(t *testing.T) {
 
 func TestAllowlistEntriesAreChecked(t *testing.T) {
 	for entry, want := range map[string]string{
-		"ftp://files.example.com/":      "http://, https:// and s3://",
+		"ftp://files.example.com/":      "http://, https://, s3:// and gs://",
 		"https://h/lake?x=1":            "no query",
 		"https://h/lake/../":            "'..'",
 		"https://user:pw@h/":            "no credentials",
-		"data.example.com/lake":         "http://, https:// and s3://",
+		"data.example.com/lake":         "http://, https://, s3:// and gs://",
 		"s3://bucket:1/":                "names a bucket",
 		"https://h/" + "\x7f" + "/lake": "not a URL",
 	} {

@@ -2,6 +2,7 @@ package datasource
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,8 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"cloud.google.com/go/storage"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"google.golang.org/api/googleapi"
 
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/quality"
@@ -23,7 +26,7 @@ const maxRedirects = 5
 
 // Opener opens remote sources for the validation engine (it is a
 // quality.Remote): http(s) URLs through an HTTP client, s3:// objects
-// through the AWS SDK. Every URL, and every redirect an http(s) source
+// through the AWS SDK, gs:// objects through the Cloud Storage client. Every URL, and every redirect an http(s) source
 // answers with, is checked against the allowlist before a request is
 // sent.
 type Opener struct {
@@ -33,6 +36,9 @@ type Opener struct {
 
 	s3mu     sync.Mutex
 	s3client *s3.Client
+
+	gcsmu     sync.Mutex
+	gcsclient *storage.Client
 }
 
 // NewOpener returns an opener that reads what allow admits: http(s)
@@ -62,12 +68,16 @@ func (o *Opener) Open(ctx context.Context, uri string) (io.ReadCloser, int64, er
 	if err := o.allow.Check(uri); err != nil {
 		return nil, 0, err
 	}
-	if !strings.HasPrefix(strings.ToLower(uri), "s3://") {
+	loc, _ := parse(uri) // Check parsed it
+	switch loc.scheme {
+	case "http", "https":
 		return o.http.Open(ctx, uri)
 	}
-	loc, _ := parse(uri) // Check parsed it
 	if len(loc.segments) == 0 {
 		return nil, 0, fmt.Errorf("%s names a bucket, not an object", errs.Quote(uri))
+	}
+	if loc.scheme == "gs" {
+		return o.openGCS(ctx, uri, loc)
 	}
 	client, err := o.s3Client(ctx)
 	if err != nil {
@@ -109,5 +119,48 @@ func (o *Opener) s3Client(ctx context.Context) (*s3.Client, error) {
 		return nil, err
 	}
 	o.s3client = client
+	return client, nil
+}
+
+// openGCS reads a Google Cloud Storage object.
+func (o *Opener) openGCS(ctx context.Context, uri string, loc location) (io.ReadCloser, int64, error) {
+	client, err := o.gcsClient()
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", errs.Quote(uri), err)
+	}
+	r, err := client.Bucket(loc.host).Object(strings.Join(loc.segments, "/")).NewReader(ctx)
+	if err != nil {
+		var api *googleapi.Error
+		switch {
+		case errors.Is(err, storage.ErrObjectNotExist) || errors.Is(err, storage.ErrBucketNotExist):
+			return nil, 0, fmt.Errorf("read %s: no such object", errs.Quote(uri))
+		case errors.As(err, &api) && (api.Code == http.StatusForbidden || api.Code == http.StatusUnauthorized):
+			return nil, 0, fmt.Errorf("read %s: access denied to the hub's Google Cloud credentials", errs.Quote(uri))
+		case ctx.Err() != nil:
+			return nil, 0, ctx.Err()
+		}
+		return nil, 0, fmt.Errorf("read %s: Cloud Storage did not answer: %s", errs.Quote(uri), errs.Clip(err.Error()))
+	}
+	return r, r.Attrs.Size, nil
+}
+
+// gcsClient makes the Cloud Storage client on first use, with the
+// application default credentials (GOOGLE_APPLICATION_CREDENTIALS, the
+// workload's service account), or none against the emulator that
+// STORAGE_EMULATOR_HOST names; a failure is not kept.
+func (o *Opener) gcsClient() (*storage.Client, error) {
+	o.gcsmu.Lock()
+	defer o.gcsmu.Unlock()
+	if o.gcsclient != nil {
+		return o.gcsclient, nil
+	}
+	// Not ctx: the client keeps the context it is made with for
+	// refreshing its tokens. Reads go through the JSON API, which an
+	// emulator serves as Cloud Storage does.
+	client, err := storage.NewClient(context.Background(), storage.WithJSONReads())
+	if err != nil {
+		return nil, fmt.Errorf("no Google Cloud credentials: set GOOGLE_APPLICATION_CREDENTIALS or run with a service account: %s", errs.Clip(err.Error()))
+	}
+	o.gcsclient = client
 	return client, nil
 }

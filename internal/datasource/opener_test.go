@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/fsouza/fake-gcs-server/fakestorage"
 
 	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/motoserver"
@@ -112,6 +113,36 @@ func TestOpenerReadsS3(t *testing.T) {
 		"s3://" + bucket + "/raw/secret.csv":       "EXPHUB_VALIDATION_SOURCES",
 		"s3://" + bucket + "/curated/missing.csv":  "no such object",
 		"s3://" + bucket + "/curated/../raw/x.csv": "'..'",
+	} {
+		if _, _, err := o.Open(t.Context(), uri); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error saying %q", uri, err, want)
+		}
+	}
+}
+
+func TestOpenerReadsGoogleCloudStorage(t *testing.T) {
+	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{Scheme: "http", Host: "127.0.0.1", NoListener: false,
+		InitialObjects: []fakestorage.Object{
+			{ObjectAttrs: fakestorage.ObjectAttrs{BucketName: "lake", Name: "curated/orders.csv"}, Content: []byte("id\n1\n")},
+			{ObjectAttrs: fakestorage.ObjectAttrs{BucketName: "lake", Name: "raw/secret.csv"}, Content: []byte("token\n")},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	// The SDK's own switch to an emulator: no credentials, nothing
+	// leaves the machine.
+	t.Setenv("STORAGE_EMULATOR_HOST", strings.TrimPrefix(srv.URL(), "http://"))
+	o := datasource.NewOpener(allow(t, "gs://lake/curated/"), nil, blobs.S3Access{})
+
+	if got, err := read(t, o, "gs://lake/curated/orders.csv"); err != nil || got != "id\n1\n" {
+		t.Fatalf("read gs://lake/curated/orders.csv: %q, %v", got, err)
+	}
+	for uri, want := range map[string]string{
+		"gs://lake/raw/secret.csv":       "EXPHUB_VALIDATION_SOURCES",
+		"gs://lake/curated/missing.csv":  "no such object",
+		"gs://lake:443/curated/x.csv":    "names a bucket",
+		"gs://lake/curated/../raw/x.csv": "'..'",
 	} {
 		if _, _, err := o.Open(t.Context(), uri); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error saying %q", uri, err, want)
