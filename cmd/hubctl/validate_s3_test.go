@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/exphub/exphub/internal/motoserver"
-	"github.com/exphub/exphub/internal/store/blobs"
 )
 
 // hubctl validate reads an s3:// object with the user's AWS credentials.
@@ -17,14 +12,7 @@ func TestValidateS3(t *testing.T) {
 	motoserver.Credentials(t) // t.Setenv: not parallel
 	srv := motoserver.Start(t)
 	bucket := srv.CreateBucket(t, motoserver.BucketName(t))
-	client, err := blobs.NewS3Client(t.Context(), blobs.S3Access{Endpoint: srv.Endpoint, PathStyle: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("raw/orders.csv"),
-		Body: bytes.NewReader([]byte("id,customer,amount\n1,7,10.5\n2,8,3\n3,7,\n"))}); err != nil {
-		t.Fatal(err)
-	}
+	srv.PutObject(t, bucket, "raw/orders.csv", []byte("id,customer,amount\n1,7,10.5\n2,8,3\n3,7,\n"))
 	suite := validateFixture(t) + "/fail.yaml"
 	s3flags := []string{"--s3-endpoint", srv.Endpoint, "--s3-path-style"}
 	code, stdout, stderr := runCapture(t, env(nil), append([]string{"validate", "--suite", suite, "--data", "s3://" + bucket + "/raw/orders.csv"}, s3flags...)...)

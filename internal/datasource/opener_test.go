@@ -1,7 +1,6 @@
 package datasource_test
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,8 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
 	"github.com/exphub/exphub/internal/datasource"
@@ -88,16 +85,8 @@ func TestOpenerReadsS3(t *testing.T) {
 	srv := motoserver.Start(t)
 	bucket := srv.CreateBucket(t, motoserver.BucketName(t))
 	access := blobs.S3Access{Endpoint: srv.Endpoint, PathStyle: true}
-	client, err := blobs.NewS3Client(t.Context(), access)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for key, body := range map[string]string{"curated/orders.csv": "id,amount\n1,2.5\n", "raw/secret.csv": "token\nabc\n"} {
-		if _, err := client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
-			Body: bytes.NewReader([]byte(body))}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv.PutObject(t, bucket, "curated/orders.csv", []byte("id,amount\n1,2.5\n"))
+	srv.PutObject(t, bucket, "raw/secret.csv", []byte("token\nabc\n"))
 	o := datasource.NewOpener(allow(t, "s3://"+bucket+"/curated/"), nil, access)
 
 	body, size, err := o.Open(t.Context(), "s3://"+bucket+"/curated/orders.csv")

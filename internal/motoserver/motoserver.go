@@ -112,6 +112,25 @@ func (s *Server) CreateBucket(t testing.TB, name string) string {
 	return name
 }
 
+// PutObject stores body under key in bucket, as a test's fixture.
+func (s *Server) PutObject(t testing.TB, bucket, key string, body []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, s.Endpoint+"/"+bucket+"/"+key, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := (&http.Client{Transport: &http.Transport{Proxy: nil}}).Do(req)
+	if err != nil {
+		t.Fatalf("motoserver: put %s/%s: %v", bucket, key, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		t.Fatalf("motoserver: put %s/%s: %s %s", bucket, key, resp.Status, b.String())
+	}
+}
+
 // Credentials points the AWS SDK's standard credential chain, for the rest
 // of the test, at static keys moto accepts, and turns off everything that
 // could reach beyond the machine or read the user's AWS set-up: EC2

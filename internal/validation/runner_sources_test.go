@@ -1,7 +1,6 @@
 package validation_test
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -10,9 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/motoserver"
@@ -98,15 +94,8 @@ func TestValidatesAnS3Source(t *testing.T) {
 	srv := motoserver.Start(t)
 	bucket := srv.CreateBucket(t, motoserver.BucketName(t))
 	access := blobs.S3Access{Endpoint: srv.Endpoint, PathStyle: true}
-	client, err := blobs.NewS3Client(t.Context(), access)
-	if err != nil {
-		t.Fatal(err)
-	}
 	data := []byte("id,amount\n1,2.5\n2,\n")
-	if _, err := client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("curated/orders.csv"),
-		Body: bytes.NewReader(data)}); err != nil {
-		t.Fatal(err)
-	}
+	srv.PutObject(t, bucket, "curated/orders.csv", data)
 	sum := sha256.Sum256(data)
 	digest := hex.EncodeToString(sum[:])
 	allow, err := datasource.ParseAllowlist([]string{"s3://" + bucket + "/curated/"})
