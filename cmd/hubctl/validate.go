@@ -30,8 +30,9 @@ Runs a data-quality suite over one file locally and prints a table (or, with
 distribution_drift) are resolved relative to the suite file. The data is a
 local path, a file:// URI, an http(s):// URL, an s3://bucket/key object
 (read with the AWS SDK's standard credentials: AWS_ACCESS_KEY_ID, a profile,
-an instance role) or a gs://bucket/object one (with Google's application
-default credentials).
+an instance role), a gs://bucket/object one (with Google's application
+default credentials) or an az://container/blob one (AZURE_STORAGE_CONNECTION_STRING,
+or AZURE_STORAGE_ACCOUNT with the Azure SDK's default credentials).
 
 With --push, the result is recorded in the hub as a validation run of the
 dataset version (the suite's dataset unless --dataset names another), and
@@ -148,7 +149,7 @@ func parseValidateFlags(args []string, getenv func(string) string, stderr io.Wri
 		fs.PrintDefaults()
 	}
 	suitePath := fs.String("suite", "", "the suite file, YAML or JSON (required)")
-	data := fs.String("data", "", "the data: a path, file:// URI, http(s):// URL, s3://bucket/key or gs://bucket/object (required)")
+	data := fs.String("data", "", "the data: a path, file:// URI, http(s):// URL, s3://bucket/key, gs://bucket/object or az://container/blob (required)")
 	s3Endpoint := fs.String("s3-endpoint", "", "for s3:// data on an S3-compatible service (MinIO, Ceph, moto): its URL (default: AWS S3, or AWS_ENDPOINT_URL_S3)")
 	s3Region := fs.String("s3-region", "", "for s3:// data: the bucket's region (default: AWS_REGION, or the shared config's)")
 	s3PathStyle := fs.Bool("s3-path-style", false, "for s3:// data: address the bucket in the path, as MinIO and Ceph usually need")

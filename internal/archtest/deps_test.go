@@ -116,6 +116,7 @@ var floorTable = func() map[string]floor {
 		"internal/deploytest":            floorTesting, // tests of deploy/: image, compose, chart, backups
 		"internal/mlflowserver":          floorTesting, // a real MLflow server from its venv: the import test's source, bench/mlflow's peer
 		"internal/motoserver":            floorTesting, // moto's S3-compatible server from its venv: the S3 blob store's tests
+		"internal/azurite":               floorTesting, // Azurite, the Azure Storage emulator, from deploy/node: az:// sources' tests
 	}
 	for _, name := range domainPackages {
 		t["internal/"+name] = floorDomain

@@ -97,8 +97,8 @@ type Config struct {
 	// may read through a local path or file:// URI; none means local files
 	// are refused (dev mode: "/", any file).
 	ValidationFileRoots []string
-	// ValidationSources are the remote sources (http(s), s3:// and gs://
-	// URL prefixes, see datasource.Allowlist) validation runs may read; none
+	// ValidationSources are the remote sources (http(s), s3://, gs:// and
+	// az:// URL prefixes, see datasource.Allowlist) validation runs may read; none
 	// means remote data is refused (dev mode: "*", any).
 	ValidationSources []string
 	// ValidationConcurrency bounds the validation runs evaluated at once.
@@ -300,7 +300,7 @@ var settings = []setting{
 	}},
 	{"EXPHUB_VALIDATION_FILE_ROOTS", "validation-file-roots", "", "absolute directories whose files validation runs may read (local paths, file://), comma-separated; empty refuses local files (dev mode: any)",
 		list(func(c *Config) *[]string { return &c.ValidationFileRoots })},
-	{"EXPHUB_VALIDATION_SOURCES", "validation-sources", "", "URL prefixes validation runs may read remote data under (https://host/path, s3://bucket/prefix, gs://bucket/prefix; * for any), comma-separated; empty refuses remote data (dev mode: *)",
+	{"EXPHUB_VALIDATION_SOURCES", "validation-sources", "", "URL prefixes validation runs may read remote data under (https://host/path, s3://bucket/prefix, gs://bucket/prefix, az://container/prefix; * for any), comma-separated; empty refuses remote data (dev mode: *)",
 		list(func(c *Config) *[]string { return &c.ValidationSources })},
 	{"EXPHUB_VALIDATION_CONCURRENCY", "validation-concurrency", "2", "validation runs evaluated at once", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)

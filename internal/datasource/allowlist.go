@@ -1,5 +1,6 @@
 // Package datasource opens the data a validation reads when it is not a
-// local file: http(s) URLs, S3 and Google Cloud Storage objects, each checked against the
+// local file: http(s) URLs, S3, Google Cloud Storage and Azure Blob Storage
+// objects, each checked against the
 // operator's allowlist before anything is fetched. Without it, anyone who
 // may register a dataset version could make the hub fetch an address of
 // its own network (a cloud metadata service, an admin port) and read parts
@@ -19,7 +20,8 @@ import (
 const Any = "*"
 
 // Allowlist is the remote sources a server may read: URL prefixes of the
-// form scheme://host[:port]/path, s3://bucket/prefix or gs://bucket/prefix. A URL is admitted
+// form scheme://host[:port]/path, s3://bucket/prefix, gs://bucket/prefix or
+// az://container/prefix. A URL is admitted
 // when its scheme, host (or bucket) and port are an entry's and its path
 // starts with the entry's path, segment by segment: https://h/lake admits
 // https://h/lake/x.csv but not https://h/lakehouse.csv.
@@ -129,9 +131,9 @@ func parse(raw string) (location, error) {
 		defaultPort = "80"
 	case "https":
 		defaultPort = "443"
-	case "s3", "gs":
+	case "s3", "gs", "az":
 	default:
-		return location{}, fmt.Errorf("the hub reads http://, https://, s3:// and gs:// sources only, not %s", errs.Quote(u.Scheme+"://"))
+		return location{}, fmt.Errorf("the hub reads http://, https://, s3://, gs:// and az:// sources only, not %s", errs.Quote(u.Scheme+"://"))
 	}
 	if u.Opaque != "" || u.Host == "" {
 		return location{}, fmt.Errorf("a %s:// URL names a host (or bucket) after the //", scheme)

@@ -39,7 +39,7 @@ func TestAllowlistAdmitsOnlyItsPrefixes(t *testing.T) {
 		"https://data.example.com/lake/a%2F..%2Fadmin": "encoded slashes",
 		"https://data.example.com/lake//x.csv":         "empty segments",
 		"ftp://data.example.com/lake/x.csv":            "not \"ftp://\"",
-		"gopher://data.example.com/lake/x.csv":         "http://, https://, s3:// and gs://",
+		"gopher://data.example.com/lake/x.csv":         "http://, https://, s3://, gs:// and az://",
 		"https:/data.example.com/lake/x.csv":           "names a host",
 		"s3://warehouse:9000/curated/x.csv":            "names a bucket",
 	} {
@@ -81,11 +81,11 @@ func TestAllowlistRefusesByDefault(t *testing.T) {
 
 func TestAllowlistEntriesAreChecked(t *testing.T) {
 	for entry, want := range map[string]string{
-		"ftp://files.example.com/":      "http://, https://, s3:// and gs://",
+		"ftp://files.example.com/":      "http://, https://, s3://, gs:// and az://",
 		"https://h/lake?x=1":            "no query",
 		"https://h/lake/../":            "'..'",
 		"https://user:pw@h/":            "no credentials",
-		"data.example.com/lake":         "http://, https://, s3:// and gs://",
+		"data.example.com/lake":         "http://, https://, s3://, gs:// and az://",
 		"s3://bucket:1/":                "names a bucket",
 		"https://h/" + "\x7f" + "/lake": "not a URL",
 	} {

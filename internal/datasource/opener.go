@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"cloud.google.com/go/storage"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"google.golang.org/api/googleapi"
@@ -26,7 +31,8 @@ const maxRedirects = 5
 
 // Opener opens remote sources for the validation engine (it is a
 // quality.Remote): http(s) URLs through an HTTP client, s3:// objects
-// through the AWS SDK, gs:// objects through the Cloud Storage client. Every URL, and every redirect an http(s) source
+// through the AWS SDK, gs:// objects through the Cloud Storage client,
+// az://container/blob through the Azure Blob Storage client. Every URL, and every redirect an http(s) source
 // answers with, is checked against the allowlist before a request is
 // sent.
 type Opener struct {
@@ -39,6 +45,9 @@ type Opener struct {
 
 	gcsmu     sync.Mutex
 	gcsclient *storage.Client
+
+	azmu     sync.Mutex
+	azclient *azblob.Client
 }
 
 // NewOpener returns an opener that reads what allow admits: http(s)
@@ -76,8 +85,11 @@ func (o *Opener) Open(ctx context.Context, uri string) (io.ReadCloser, int64, er
 	if len(loc.segments) == 0 {
 		return nil, 0, fmt.Errorf("%s names a bucket, not an object", errs.Quote(uri))
 	}
-	if loc.scheme == "gs" {
+	switch loc.scheme {
+	case "gs":
 		return o.openGCS(ctx, uri, loc)
+	case "az":
+		return o.openAzure(ctx, uri, loc)
 	}
 	client, err := o.s3Client(ctx)
 	if err != nil {
@@ -162,5 +174,66 @@ func (o *Opener) gcsClient() (*storage.Client, error) {
 		return nil, fmt.Errorf("no Google Cloud credentials: set GOOGLE_APPLICATION_CREDENTIALS or run with a service account: %s", errs.Clip(err.Error()))
 	}
 	o.gcsclient = client
+	return client, nil
+}
+
+// openAzure reads an Azure Blob Storage blob of the account the hub's
+// environment names.
+func (o *Opener) openAzure(ctx context.Context, uri string, loc location) (io.ReadCloser, int64, error) {
+	client, err := o.azureClient()
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", errs.Quote(uri), err)
+	}
+	resp, err := client.DownloadStream(ctx, loc.host, strings.Join(loc.segments, "/"), nil)
+	if err != nil {
+		var re *azcore.ResponseError
+		switch {
+		case bloberror.HasCode(err, bloberror.BlobNotFound, bloberror.ContainerNotFound):
+			return nil, 0, fmt.Errorf("read %s: no such blob", errs.Quote(uri))
+		case errors.As(err, &re) && (re.StatusCode == http.StatusForbidden || re.StatusCode == http.StatusUnauthorized):
+			return nil, 0, fmt.Errorf("read %s: access denied to the hub's Azure credentials", errs.Quote(uri))
+		case ctx.Err() != nil:
+			return nil, 0, ctx.Err()
+		}
+		return nil, 0, fmt.Errorf("read %s: Azure Blob Storage did not answer: %s", errs.Quote(uri), errs.Clip(err.Error()))
+	}
+	size := int64(-1)
+	if resp.ContentLength != nil {
+		size = *resp.ContentLength
+	}
+	return resp.Body, size, nil
+}
+
+// azureClient makes the Blob Storage client on first use: from
+// AZURE_STORAGE_CONNECTION_STRING when set (an account key or SAS, or the
+// emulator's), else for the account AZURE_STORAGE_ACCOUNT names with the
+// credentials azidentity finds (a service principal's AZURE_* variables,
+// workload identity, a managed identity); a failure is not kept.
+func (o *Opener) azureClient() (*azblob.Client, error) {
+	o.azmu.Lock()
+	defer o.azmu.Unlock()
+	if o.azclient != nil {
+		return o.azclient, nil
+	}
+	var client *azblob.Client
+	var err error
+	if cs := os.Getenv("AZURE_STORAGE_CONNECTION_STRING"); cs != "" {
+		if client, err = azblob.NewClientFromConnectionString(cs, nil); err != nil {
+			return nil, fmt.Errorf("AZURE_STORAGE_CONNECTION_STRING: %s", errs.Clip(err.Error()))
+		}
+	} else {
+		account := os.Getenv("AZURE_STORAGE_ACCOUNT")
+		if account == "" {
+			return nil, errors.New("no Azure storage account: set AZURE_STORAGE_ACCOUNT (with credentials azidentity finds) or AZURE_STORAGE_CONNECTION_STRING")
+		}
+		cred, cerr := azidentity.NewDefaultAzureCredential(nil)
+		if cerr != nil {
+			return nil, fmt.Errorf("no Azure credentials: %s", errs.Clip(cerr.Error()))
+		}
+		if client, err = azblob.NewClient("https://"+account+".blob.core.windows.net/", cred, nil); err != nil {
+			return nil, fmt.Errorf("AZURE_STORAGE_ACCOUNT %s: %s", errs.Quote(account), errs.Clip(err.Error()))
+		}
+	}
+	o.azclient = client
 	return client, nil
 }

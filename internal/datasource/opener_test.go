@@ -8,8 +8,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
+	"github.com/exphub/exphub/internal/azurite"
 	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/motoserver"
 	"github.com/exphub/exphub/internal/store/blobs"
@@ -132,6 +134,44 @@ func TestOpenerReadsGoogleCloudStorage(t *testing.T) {
 		"gs://lake/curated/missing.csv":  "no such object",
 		"gs://lake:443/curated/x.csv":    "names a bucket",
 		"gs://lake/curated/../raw/x.csv": "'..'",
+	} {
+		if _, _, err := o.Open(t.Context(), uri); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error saying %q", uri, err, want)
+		}
+	}
+}
+
+func TestOpenerReadsAzureBlobStorage(t *testing.T) {
+	srv := azurite.Start(t)
+	t.Setenv("AZURE_STORAGE_CONNECTION_STRING", srv.ConnectionString())
+	client, err := azblob.NewClientFromConnectionString(srv.ConnectionString(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateContainer(t.Context(), "lake", nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"curated/Orders.csv": "id\n1\n", "raw/secret.csv": "token\n"} {
+		if _, err := client.UploadBuffer(t.Context(), "lake", name, []byte(body), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := datasource.NewOpener(allow(t, "az://lake/curated/"), nil, blobs.S3Access{})
+
+	body, size, err := o.Open(t.Context(), "az://lake/curated/Orders.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(body)
+	body.Close()
+	if string(b) != "id\n1\n" || size != int64(len(b)) {
+		t.Errorf("read %q (size %d)", b, size)
+	}
+	for uri, want := range map[string]string{
+		"az://lake/raw/secret.csv":      "EXPHUB_VALIDATION_SOURCES",
+		"az://lake/curated/missing.csv": "no such blob",
+		"az://lake/curated/orders.csv":  "no such blob", // blob names keep their case
+		"az://lake:1/curated/x.csv":     "names a bucket",
 	} {
 		if _, _, err := o.Open(t.Context(), uri); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error saying %q", uri, err, want)
