@@ -91,6 +91,11 @@ func (o *Opener) Open(ctx context.Context, uri string) (io.ReadCloser, int64, er
 	case "az":
 		return o.openAzure(ctx, uri, loc)
 	}
+	return o.openS3(ctx, uri, loc)
+}
+
+// openS3 reads an S3 object.
+func (o *Opener) openS3(ctx context.Context, uri string, loc location) (io.ReadCloser, int64, error) {
 	client, err := o.s3Client(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read %s: %w", errs.Quote(uri), err)
