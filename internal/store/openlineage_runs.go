@@ -61,7 +61,8 @@ func (b *lineageBatch) writeJobs() error {
 		  ON CREATE SET x:Node, x.id = j.id, x.displayName = j.name, x.createdAt = $now, x.updatedAt = $now,
 		                x.createdBy = j.actor, x.facets = '{}', x.source = $source
 		MERGE (p)-[:HAS_JOB]->(x)
-		RETURN j.key AS key, x.id AS id, x.id = j.id AS created, `+facetsColumns("j"),
+		RETURN j.key AS key, x.id AS id, x.id = j.id AS created, x.description AS description,
+		       x.codeRepo AS codeRepo, x.codeCommit AS codeCommit, `+facetsColumns("j"),
 		map[string]any{"rows": rows, "now": b.now, "source": SourceOpenLineage})
 	if err != nil {
 		return err
@@ -71,8 +72,13 @@ func (b *lineageBatch) writeJobs() error {
 		return err
 	}
 	var updates []map[string]any
-	for _, n := range nodes {
+	for i, n := range nodes {
 		key, id, created, stored := n.key, n.id, n.created, n.facets
+		m := props{m: recs[i].AsMap()}
+		desc, repo, commit := m.optStr("description"), m.optStr("codeRepo"), m.optStr("codeCommit")
+		if m.err != nil {
+			return m.err
+		}
 		j := byKey[key]
 		b.jobs[key] = id
 		if created {
@@ -89,20 +95,23 @@ func (b *lineageBatch) writeJobs() error {
 				merged = text
 			}
 		}
-		if merged == nil && j.desc == nil && j.code == nil {
+		// Only what differs from the stored job is written (and then
+		// updatedAt): most events describe their job as the last did.
+		set := map[string]any{}
+		if text, ok := merged.(string); ok {
+			set["facets"], set["facetsHash"] = text, facetsDigest(text)
+		}
+		if j.desc != nil && (desc == nil || *desc != *j.desc) {
+			set["description"] = *j.desc
+		}
+		if j.code != nil && (repo == nil || *repo != j.code.Repo || commit == nil || *commit != j.code.Commit) {
+			set["codeRepo"], set["codeCommit"] = j.code.Repo, j.code.Commit
+		}
+		if len(set) == 0 {
 			continue
 		}
-		u := map[string]any{"id": id, "facets": merged, "facetsHash": nil, "description": nil, "codeRepo": nil, "codeCommit": nil}
-		if text, ok := merged.(string); ok {
-			u["facetsHash"] = facetsDigest(text)
-		}
-		if j.desc != nil {
-			u["description"] = *j.desc
-		}
-		if j.code != nil {
-			u["codeRepo"], u["codeCommit"] = j.code.Repo, j.code.Commit
-		}
-		updates = append(updates, u)
+		set["updatedAt"] = b.now
+		updates = append(updates, map[string]any{"id": id, "set": set})
 		if changed && !created {
 			b.draftNamed(EventJobUpdated, j.row, id)
 		}
@@ -124,13 +133,10 @@ func (b *lineageBatch) writeJobs() error {
 		return nil
 	}
 	return b.later(`
-		CALL { UNWIND $jobUpdates AS u MATCH (x:Job {id: u.id})
-		       SET x.facets = coalesce(u.facets, x.facets), x.facetsHash = coalesce(u.facetsHash, x.facetsHash), x.updatedAt = $now,
-		           x.description = coalesce(u.description, x.description),
-		           x.codeRepo = coalesce(u.codeRepo, x.codeRepo), x.codeCommit = coalesce(u.codeCommit, x.codeCommit) }
+		CALL { UNWIND $jobUpdates AS u MATCH (x:Job {id: u.id}) SET x += u.set }
 		CALL { UNWIND $jobParents AS l MATCH (p:Job {id: l.parent}), (c:Job {id: l.child}) WHERE p <> c
 		       MERGE (p)-[:HAS_CHILD]->(c) }`,
-		map[string]any{"jobUpdates": orEmpty(updates), "jobParents": orEmpty(parents), "now": b.now})
+		map[string]any{"jobUpdates": orEmpty(updates), "jobParents": orEmpty(parents)})
 }
 
 func orEmpty(rows []map[string]any) []map[string]any {

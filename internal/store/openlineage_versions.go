@@ -325,12 +325,26 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 			(row["rowCount"] != nil && (rowCount == nil || *rowCount != newRows)) ||
 			(newStats != "" && (statistics == nil || *statistics != newStats)))
 		if changed || differs {
-			u := map[string]any{"id": id, "facets": merged, "facetsHash": nil, "ours": ours, "names": row["names"], "types": row["types"],
-				"nulls": row["nulls"], "rowCount": row["rowCount"], "statistics": row["statistics"]}
+			// The properties written are those that change, so the
+			// statement reads nothing of the stored version.
+			set := map[string]any{}
 			if text, ok := merged.(string); ok {
-				u["facetsHash"] = facetsDigest(text)
+				set["facets"], set["facetsHash"] = text, facetsDigest(text)
 			}
-			updates = append(updates, u)
+			if newStats != "" && (statistics == nil || *statistics != newStats) {
+				set["statistics"] = newStats
+			}
+			if ours && !created {
+				if len(newNames) > 0 && !slices.Equal(newNames, names) {
+					set["schemaNames"], set["schemaTypes"], set["schemaNullable"] = row["names"], row["types"], row["nulls"]
+				}
+				if row["rowCount"] != nil && (rowCount == nil || *rowCount != newRows) {
+					set["rowCount"] = newRows
+				}
+			}
+			if len(set) > 0 {
+				updates = append(updates, map[string]any{"id": id, "set": set})
+			}
 		}
 	}
 	if len(updates) == 0 {
@@ -339,14 +353,6 @@ func (b *lineageBatch) mergeVersions(vs *versionSet) error {
 	// The next statement of the batch that reads a version (the second
 	// mergeVersions) comes after one that sends this.
 	return b.later(`
-		CALL { UNWIND $versionUpdates AS u
-		       MATCH (x:DatasetVersion {id: u.id})
-		       SET x.facets = coalesce(u.facets, x.facets), x.facetsHash = coalesce(u.facetsHash, x.facetsHash),
-		           x.statistics = coalesce(u.statistics, x.statistics)
-		       WITH x, u WHERE u.ours
-		       SET x.rowCount = coalesce(u.rowCount, x.rowCount),
-		           x.schemaNames = CASE WHEN size(u.names) > 0 THEN u.names ELSE x.schemaNames END,
-		           x.schemaTypes = CASE WHEN size(u.names) > 0 THEN u.types ELSE x.schemaTypes END,
-		           x.schemaNullable = CASE WHEN size(u.names) > 0 THEN u.nulls ELSE x.schemaNullable END }`,
+		CALL { UNWIND $versionUpdates AS u MATCH (x:DatasetVersion {id: u.id}) SET x += u.set }`,
 		map[string]any{"versionUpdates": updates})
 }
