@@ -112,6 +112,7 @@ var floorTable = func() map[string]floor {
 		"internal/evidence/evidencetest": floorTesting,
 		"internal/pyenv":                 floorTesting,
 		"internal/testwait":              floorTesting,
+		"internal/testproc":              floorTesting, // a server a test needs, as a child process
 		"internal/servertest":            floorTesting, // the real server binary as a child process
 		"internal/deploytest":            floorTesting, // tests of deploy/: image, compose, chart, backups
 		"internal/mlflowserver":          floorTesting, // a real MLflow server from its venv: the import test's source, bench/mlflow's peer

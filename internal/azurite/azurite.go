@@ -8,7 +8,6 @@ package azurite
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,11 +15,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/exphub/exphub/internal/testwait"
+	"github.com/exphub/exphub/internal/testproc"
 )
 
 // Account and Key are the emulator's well-known development account,
@@ -35,8 +33,6 @@ type Server struct {
 	// Endpoint is the account's blob endpoint, e.g.
 	// http://127.0.0.1:41234/devstoreaccount1.
 	Endpoint string
-	out      *bytes.Buffer
-	mu       *sync.Mutex
 }
 
 // ConnectionString is what AZURE_STORAGE_CONNECTION_STRING holds to reach
@@ -68,17 +64,6 @@ func install() (string, error) {
 	return installDir, installErr
 }
 
-type lockedWriter struct {
-	mu *sync.Mutex
-	b  *bytes.Buffer
-}
-
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
 // Start runs azurite-blob in memory on a free port of 127.0.0.1, in its own
 // process group, and waits until it answers; it is killed when the test
 // ends.
@@ -88,12 +73,7 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatalf("azurite: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
+	port := testproc.FreePort(t)
 	home := t.TempDir()
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -107,29 +87,9 @@ func Start(t testing.TB) *Server {
 	// nothing beyond the machine.
 	cmd.Env = []string{"PATH=" + filepath.Dir(node) + string(os.PathListSeparator) + "/usr/bin:/bin", "HOME=" + home, "TMPDIR=" + home,
 		"NO_PROXY=*", "no_proxy=*"}
-	s := &Server{Endpoint: "http://127.0.0.1:" + port + "/" + Account, out: &bytes.Buffer{}, mu: &sync.Mutex{}}
-	w := lockedWriter{s.mu, s.out}
-	cmd.Stdout, cmd.Stderr = w, w
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("azurite: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
+	s := &Server{Endpoint: "http://127.0.0.1:" + port + "/" + Account}
 	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{Proxy: nil}}
-	gone := false
-	up := testwait.Until(60*time.Second, func() bool {
-		select {
-		case <-exited:
-			gone = true
-			return true
-		default:
-		}
+	testproc.Start(t, "azurite: the emulator on "+s.Endpoint, cmd, func() bool {
 		// Any HTTP answer (an unsigned request is refused) means it listens.
 		resp, err := client.Get(s.Endpoint + "?comp=list")
 		if err != nil {
@@ -138,10 +98,5 @@ func Start(t testing.TB) *Server {
 		resp.Body.Close()
 		return true
 	})
-	if gone || !up {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		t.Fatalf("azurite: the emulator did not answer on %s (exited: %v):\n%s", s.Endpoint, gone, s.out.String())
-	}
 	return s
 }

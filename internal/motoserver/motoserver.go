@@ -9,20 +9,16 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/exphub/exphub/internal/pyenv"
-	"github.com/exphub/exphub/internal/testwait"
+	"github.com/exphub/exphub/internal/testproc"
 )
 
 // Server is a running moto_server.
@@ -30,7 +26,7 @@ type Server struct {
 	// Endpoint is its URL, e.g. http://127.0.0.1:41234: the S3 endpoint,
 	// addressed path-style.
 	Endpoint string
-	out      *lockedBuffer
+	proc     *testproc.Proc
 }
 
 // Start runs moto_server from the moto venv on a free port of 127.0.0.1,
@@ -40,12 +36,7 @@ type Server struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	python := pyenv.Python(t, "moto")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
+	port := testproc.FreePort(t)
 	bin := filepath.Dir(python)
 	home := t.TempDir()
 	cmd := exec.Command(filepath.Join(bin, "moto_server"), "-H", "127.0.0.1", "-p", port)
@@ -53,28 +44,9 @@ func Start(t testing.TB) *Server {
 	// Nothing of the caller's AWS set-up reaches the server.
 	cmd.Env = []string{"PATH=" + bin + string(os.PathListSeparator) + "/usr/bin:/bin", "HOME=" + home, "TMPDIR=" + home,
 		"LANG=C.UTF-8", "no_proxy=*", "NO_PROXY=*", "PYTHONDONTWRITEBYTECODE=1", "PYTHONNOUSERSITE=1", "PYTHONUNBUFFERED=1"}
-	s := &Server{Endpoint: "http://127.0.0.1:" + port, out: &lockedBuffer{}}
-	cmd.Stdout, cmd.Stderr = s.out, s.out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("motoserver: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
+	s := &Server{Endpoint: "http://127.0.0.1:" + port}
 	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{Proxy: nil}}
-	gone := false
-	up := testwait.Until(60*time.Second, func() bool {
-		select {
-		case <-exited:
-			gone = true
-			return true
-		default:
-		}
+	s.proc = testproc.Start(t, "motoserver: moto_server on "+s.Endpoint, cmd, func() bool {
 		resp, err := client.Get(s.Endpoint + "/")
 		if err != nil {
 			return false
@@ -82,12 +54,6 @@ func Start(t testing.TB) *Server {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	})
-	switch {
-	case gone:
-		t.Fatalf("motoserver: moto_server exited before it answered:\n%s", s.out.String())
-	case !up:
-		t.Fatalf("motoserver: moto_server did not answer on %s within 60s:\n%s", s.Endpoint, s.out.String())
-	}
 	return s
 }
 
@@ -163,7 +129,7 @@ func Env(dir string) map[string]string {
 }
 
 // Output is what the server printed so far.
-func (s *Server) Output() string { return s.out.String() }
+func (s *Server) Output() string { return s.proc.Output() }
 
 // BucketName returns a bucket name unique to the test: its name in S3's
 // alphabet (lower case letters, digits, hyphens), cut to fit S3's 63
@@ -185,21 +151,4 @@ func BucketName(t testing.TB) string {
 		name = name[:63-len(suffix)]
 	}
 	return strings.TrimRight(name, "-") + suffix
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
