@@ -472,14 +472,14 @@ func (s *Service) SearchRuns(ctx context.Context, p *auth.Principal, experimentI
 		if len(projects) > 1 {
 			return nil, "", errs.Invalidf("experiment_ids: a filter or order_by searches the experiments of one project; these are in %d", len(projects))
 		}
-		page := store.Page{First: min(limit, store.MaxPageSize)}
+		page := store.Page{First: min(limit, store.MaxRunSearchPage)}
 		if pos, ok := strings.CutPrefix(after, "s:"); ok {
 			page.After = pos
 		} else if after != "" {
 			return nil, "", errs.Invalidf("page_token: not a token of this search")
 		}
 		conn, err := s.store.SearchRuns(ctx, store.RunSearch{Scope: access.Scope(p), ProjectKey: project, ExperimentIDs: ids,
-			Query: q, Order: order, Page: page, Lifecycle: lc})
+			Query: q, Order: order, Page: page, MaxFirst: store.MaxRunSearchPage, Lifecycle: lc})
 		if err != nil {
 			return nil, "", err
 		}

@@ -89,13 +89,17 @@ func decodeCursor(list, s string) (*cursor, error) {
 
 // limit validates p and returns the number of items to fetch (one more
 // than asked, to learn whether a next page exists) and the cursor.
-func (p Page) limit(list string) (int, *cursor, error) {
+func (p Page) limit(list string) (int, *cursor, error) { return p.limitUpTo(list, MaxPageSize) }
+
+// limitUpTo is limit for a list whose caller allows pages of up to most
+// items.
+func (p Page) limitUpTo(list string, most int) (int, *cursor, error) {
 	first := p.First
 	if first < 0 {
 		return 0, nil, invalid("first: must not be negative, got %d", first)
 	}
-	if first > MaxPageSize {
-		return 0, nil, invalid("first: at most %d, got %d", MaxPageSize, first)
+	if first > most {
+		return 0, nil, invalid("first: at most %d, got %d", most, first)
 	}
 	c, err := decodeCursor(list, p.After)
 	if err != nil {

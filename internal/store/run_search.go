@@ -92,6 +92,9 @@ type RunSearch struct {
 	// Order defaults to attributes.start_time DESC; the run ID breaks ties.
 	Order []RunSearchOrder
 	Page  Page
+	// MaxFirst is the largest Page.First this caller allows, up to
+	// MaxRunSearchPage; 0: MaxPageSize, as every list.
+	MaxFirst int
 	// Lifecycle selects active runs (the zero value), deleted ones or all.
 	Lifecycle Lifecycle
 }
@@ -135,6 +138,9 @@ const (
 	MaxRunSearchDepth       = 20
 	MaxRunSearchOrder       = 5
 	MaxRunSearchExperiments = 100
+	// MaxRunSearchPage is the largest page a caller may allow
+	// (RunSearch.MaxFirst): the MLflow client's default page, 1,000 runs.
+	MaxRunSearchPage = 1000
 )
 
 // compiler turns a RunQuery into Cypher text over r and its parameters.
@@ -316,7 +322,7 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 	}
 	listKey, _ := json.Marshal(order)
 	list := "runsearch:" + string(listKey)
-	limit, cur, err := in.Page.limit(list)
+	limit, cur, err := in.Page.limitUpTo(list, min(max(in.MaxFirst, MaxPageSize), MaxRunSearchPage))
 	if err != nil {
 		return Conn[*Run]{}, err
 	}

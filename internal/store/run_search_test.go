@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,7 +139,7 @@ func equal(a, b []string) bool {
 	return true
 }
 
-// BenchmarkSearchRuns100k measures the first page of 100 for
+// BenchmarkSearchRuns100k measures the first page of 100 (and of 1,000) for
 // `metrics.auc > 0.9 and params.lr = '0.1'` over 100,000 runs of one
 // experiment, in the default order (start_time DESC).
 func BenchmarkSearchRuns100k(b *testing.B) {
@@ -157,14 +159,41 @@ func BenchmarkSearchRuns100k(b *testing.B) {
 		{Compare: &store.RunCompare{Entity: store.RunEntityMetric, Key: "auc", Op: store.RunOpGt, Number: 0.9}},
 		{Compare: &store.RunCompare{Entity: store.RunEntityParam, Key: "lr", Op: store.RunOpEq, Str: "0.1"}},
 	}}}
-	in := store.RunSearch{Scope: store.Scope{Keys: []string{pk}}, ProjectKey: pk, ExperimentIDs: []string{e.ID}, Query: q, Page: store.Page{First: 100}}
-	for b.Loop() {
-		c, err := s.SearchRuns(b.Context(), in)
-		if err != nil {
-			b.Fatal(err)
+	// 100 is the API's page; 1,000 the mlflow client's (MaxFirst).
+	for _, first := range []int{100, store.MaxRunSearchPage} {
+		b.Run(fmt.Sprintf("page=%d", first), func(b *testing.B) {
+			in := store.RunSearch{Scope: store.Scope{Keys: []string{pk}}, ProjectKey: pk, ExperimentIDs: []string{e.ID}, Query: q,
+				Page: store.Page{First: first}, MaxFirst: first}
+			for b.Loop() {
+				c, err := s.SearchRuns(b.Context(), in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(c.Items) != first {
+					b.Fatalf("page of %d", len(c.Items))
+				}
+			}
+		})
+	}
+}
+
+// A run search's page is at most MaxPageSize unless its caller allows more
+// (MaxFirst), and never more than MaxRunSearchPage.
+func TestRunSearchPageBound(t *testing.T) {
+	s := neo4jtest.Store(t)
+	pk := newProject(t, s, "rspage")
+	e := newExperiment(t, s, pk)
+	for _, tc := range []struct{ first, maxFirst int }{{101, 0}, {1001, 1000}, {1001, 5000}, {500, 200}} {
+		_, err := s.SearchRuns(t.Context(), store.RunSearch{Scope: store.Scope{Keys: []string{pk}}, ProjectKey: pk, ExperimentIDs: []string{e.ID},
+			Page: store.Page{First: tc.first}, MaxFirst: tc.maxFirst})
+		if !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "first: at most") {
+			t.Errorf("first %d allowed by %d: %v, want refused", tc.first, tc.maxFirst, err)
 		}
-		if len(c.Items) != 100 {
-			b.Fatalf("page of %d", len(c.Items))
+	}
+	for _, tc := range []struct{ first, maxFirst int }{{100, 0}, {1000, 1000}, {1000, 5000}} {
+		if _, err := s.SearchRuns(t.Context(), store.RunSearch{Scope: store.Scope{Keys: []string{pk}}, ProjectKey: pk, ExperimentIDs: []string{e.ID},
+			Page: store.Page{First: tc.first}, MaxFirst: tc.maxFirst}); err != nil {
+			t.Errorf("first %d allowed by %d: %v", tc.first, tc.maxFirst, err)
 		}
 	}
 }
