@@ -159,6 +159,10 @@ type chartCase struct {
 	// artifactRoot is the EXPHUB_ARTIFACT_ROOT the pods must get ("": no
 	// artifacts); see checkArtifacts.
 	artifactRoot string
+	// sources are the EXPHUB_VALIDATION_SOURCES the server reads, and
+	// s3Endpoint its EXPHUB_S3_ENDPOINT.
+	sources    []string
+	s3Endpoint string
 	// tracing is whether the pods export traces.
 	tracing bool
 	// metricsPort is the port /metrics has to itself (0: it is on the
@@ -258,6 +262,19 @@ var chartCases = []chartCase{
 		replicas:     2,
 		existing:     map[string]map[string]string{"exphub-s3": {"access-key": "AKIAEXAMPLE", "secret-key": "example-secret"}},
 		artifactRoot: "s3://exphub-artifacts/hub/prod",
+		s3Endpoint:   "http://minio.storage.svc:9000",
+	},
+	{
+		name: "validation sources on MinIO, artifacts elsewhere",
+		set: []string{
+			"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"validation.sources={https://data.example.com/lake/,s3://warehouse/curated/}",
+			"validation.s3.endpoint=http://minio.storage.svc:9000", "validation.s3.pathStyle=true",
+		},
+		kinds:      []string{"ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount"},
+		replicas:   2,
+		sources:    []string{"https://data.example.com/lake/", "s3://warehouse/curated/"},
+		s3Endpoint: "http://minio.storage.svc:9000",
 	},
 	{
 		name: "artifacts on a ReadWriteMany volume",
@@ -357,6 +374,12 @@ func TestChartRefusesMissingSecrets(t *testing.T) {
 			"metrics.separatePort.enabled=true", "metrics.separatePort.port=8080"}, "metrics.separatePort.port"},
 		{"artifact root in config", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "config.EXPHUB_ARTIFACT_ROOT=/tmp/a"}, "config.EXPHUB_ARTIFACT_ROOT"},
 		{"s3 without a bucket", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret, "artifacts.s3.enabled=true"}, "artifacts.s3.bucket"},
+		{"validation s3 without s3 sources", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"validation.sources={https://data.example.com/}", "validation.s3.region=eu-west-1"}, "validation.s3"},
+		{"validation s3 beside artifacts s3", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"artifacts.s3.enabled=true", "artifacts.s3.bucket=b", "validation.sources={s3://warehouse/}", "validation.s3.pathStyle=true"}, "artifacts.s3"},
+		{"validation sources in config", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
+			"config.EXPHUB_VALIDATION_SOURCES=*"}, "validation.sources"},
 		{"s3 and a volume", []string{"secrets.neo4jPassword=" + testPassword, "secrets.jwtSecret=" + testJWTSecret,
 			"artifacts.s3.enabled=true", "artifacts.s3.bucket=b-1", "artifacts.persistentVolumeClaim.enabled=true"}, "choose one"},
 	} {
@@ -598,6 +621,9 @@ func checkRender(t *testing.T, tc chartCase, docs []manifest) {
 	}
 	if cfg.Dev {
 		t.Error("the chart runs the server in development mode")
+	}
+	if !slices.Equal(cfg.ValidationSources, tc.sources) || cfg.S3Endpoint != tc.s3Endpoint {
+		t.Errorf("validation sources %q and S3 endpoint %q, want %q and %q", cfg.ValidationSources, cfg.S3Endpoint, tc.sources, tc.s3Endpoint)
 	}
 	grace := num(pod, "spec", "terminationGracePeriodSeconds")
 	if time.Duration(grace)*time.Second <= cfg.ShutdownDelay+cfg.ShutdownTimeout {

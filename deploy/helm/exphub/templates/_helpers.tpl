@@ -92,6 +92,33 @@ EXPHUB_ARTIFACT_ROOT: {{ $a.persistentVolumeClaim.mountPath | quote }}
 {{- end }}
 {{- end }}
 
+{{/* What validation runs may read remotely, and how they reach S3. */}}
+{{- define "exphub.validationConfig" -}}
+{{- $v := .Values.validation }}
+{{- with $v.sources }}
+EXPHUB_VALIDATION_SOURCES: {{ join "," . | quote }}
+{{- end }}
+{{- if or $v.s3.endpoint $v.s3.region $v.s3.pathStyle }}
+{{- if .Values.artifacts.s3.enabled }}
+{{- fail "validation.s3: artifacts.s3 is enabled and sets how the hub reaches S3 for artifacts and validation sources alike; set it there" }}
+{{- end }}
+{{- $s3 := false }}
+{{- range $v.sources }}{{ if hasPrefix "s3://" . }}{{ $s3 = true }}{{ end }}{{ end }}
+{{- if not $s3 }}
+{{- fail "validation.s3 applies to s3:// validation.sources, and there are none" }}
+{{- end }}
+{{- with $v.s3.endpoint }}
+EXPHUB_S3_ENDPOINT: {{ . | quote }}
+{{- end }}
+{{- with $v.s3.region }}
+EXPHUB_S3_REGION: {{ . | quote }}
+{{- end }}
+{{- if $v.s3.pathStyle }}
+EXPHUB_S3_PATH_STYLE: "true"
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* The claim artifacts are kept on, with artifacts.persistentVolumeClaim. */}}
 {{- define "exphub.artifactsClaim" -}}
 {{- default (printf "%s-artifacts" (include "exphub.fullname" .)) .Values.artifacts.persistentVolumeClaim.existingClaim }}
