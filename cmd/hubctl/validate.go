@@ -126,12 +126,8 @@ func runValidate(args []string, getenv func(string) string, stdout, stderr io.Wr
 func validateLocal(ctx context.Context, suite *quality.Suite, opts validateOptions) (*quality.Result, error) {
 	// hubctl reads what its user can: any remote source, with the user's
 	// own credentials.
-	everywhere, err := datasource.ParseAllowlist([]string{datasource.Any})
-	if err != nil {
-		return nil, err
-	}
 	engine := quality.New(quality.Options{Resolver: quality.DirResolver(filepath.Dir(opts.suitePath)),
-		Remote: datasource.NewOpener(everywhere, nil, opts.s3)})
+		Remote: datasource.NewOpener(datasource.Everything(), nil, opts.s3)})
 	return engine.Run(ctx, suite, opts.source)
 }
 

@@ -61,6 +61,10 @@ func ParseAllowlist(entries []string) (*Allowlist, error) {
 	return a, nil
 }
 
+// Everything is the list that admits every remote source ("*"): hubctl's,
+// which reads what its user can, and development mode's.
+func Everything() *Allowlist { return &Allowlist{any: true} }
+
 // Empty reports whether the list admits nothing.
 func (a *Allowlist) Empty() bool { return a == nil || !a.any && len(a.entries) == 0 }
 
@@ -85,21 +89,27 @@ func (a *Allowlist) Schemes(scheme string) bool {
 // and the setting. A URI the hub cannot read at all (another scheme,
 // credentials in it, dot segments) is refused whatever the list says.
 func (a *Allowlist) Check(uri string) error {
+	_, err := a.admit(uri)
+	return err
+}
+
+// admit is Check that also returns the location it read.
+func (a *Allowlist) admit(uri string) (location, error) {
 	loc, err := parse(uri)
 	if err != nil {
-		return fmt.Errorf("%s: %w", errs.Quote(uri), err)
+		return location{}, fmt.Errorf("%s: %w", errs.Quote(uri), err)
 	}
 	if a != nil && a.any {
-		return nil
+		return loc, nil
 	}
 	if a != nil {
 		for _, e := range a.entries {
 			if e.admits(loc) {
-				return nil
+				return loc, nil
 			}
 		}
 	}
-	return fmt.Errorf("%s: the hub reads no data from %s://%s/ there (EXPHUB_VALIDATION_SOURCES lists what it may read)",
+	return location{}, fmt.Errorf("%s: the hub reads no data from %s://%s/ there (EXPHUB_VALIDATION_SOURCES lists what it may read)",
 		errs.Quote(uri), loc.scheme, loc.host)
 }
 

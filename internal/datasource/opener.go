@@ -40,14 +40,31 @@ type Opener struct {
 	http  quality.HTTP
 	s3    blobs.S3Access
 
-	s3mu     sync.Mutex
-	s3client *s3.Client
+	s3client  lazy[*s3.Client]
+	gcsclient lazy[*storage.Client]
+	azclient  lazy[*azblob.Client]
+}
 
-	gcsmu     sync.Mutex
-	gcsclient *storage.Client
+// lazy is a client made on first use, so a server that reads no source of
+// its kind needs no credentials for it; a failure is not kept, so the next
+// source tries again.
+type lazy[T any] struct {
+	mu   sync.Mutex
+	v    T
+	made bool
+}
 
-	azmu     sync.Mutex
-	azclient *azblob.Client
+func (l *lazy[T]) get(build func() (T, error)) (T, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.made {
+		v, err := build()
+		if err != nil {
+			return v, err
+		}
+		l.v, l.made = v, true
+	}
+	return l.v, nil
 }
 
 // NewOpener returns an opener that reads what allow admits: http(s)
@@ -74,18 +91,16 @@ func (o *Opener) Check(uri string) error { return o.allow.Check(uri) }
 
 // Open implements quality.Remote.
 func (o *Opener) Open(ctx context.Context, uri string) (io.ReadCloser, int64, error) {
-	if err := o.allow.Check(uri); err != nil {
+	loc, err := o.allow.admit(uri)
+	if err != nil {
 		return nil, 0, err
 	}
-	loc, _ := parse(uri) // Check parsed it
-	switch loc.scheme {
-	case "http", "https":
-		return o.http.Open(ctx, uri)
-	}
-	if len(loc.segments) == 0 {
+	if loc.scheme != "http" && loc.scheme != "https" && len(loc.segments) == 0 {
 		return nil, 0, fmt.Errorf("%s names a bucket, not an object", errs.Quote(uri))
 	}
 	switch loc.scheme {
+	case "http", "https":
+		return o.http.Open(ctx, uri)
 	case "gs":
 		return o.openGCS(ctx, uri, loc)
 	case "az":
@@ -120,23 +135,13 @@ func (o *Opener) openS3(ctx context.Context, uri string, loc location) (io.ReadC
 	return out.Body, size, nil
 }
 
-// s3Client makes the S3 client on first use, so a server that reads no
-// s3:// sources needs no credentials; a failure is not kept, so the next
-// source tries again.
+// s3Client is the S3 client, made on first use.
 func (o *Opener) s3Client(ctx context.Context) (*s3.Client, error) {
-	o.s3mu.Lock()
-	defer o.s3mu.Unlock()
-	if o.s3client != nil {
-		return o.s3client, nil
-	}
-	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	client, err := blobs.NewS3Client(cctx, o.s3)
-	if err != nil {
-		return nil, err
-	}
-	o.s3client = client
-	return client, nil
+	return o.s3client.get(func() (*s3.Client, error) {
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		return blobs.NewS3Client(cctx, o.s3)
+	})
 }
 
 // openGCS reads a Google Cloud Storage object.
@@ -161,25 +166,21 @@ func (o *Opener) openGCS(ctx context.Context, uri string, loc location) (io.Read
 	return r, r.Attrs.Size, nil
 }
 
-// gcsClient makes the Cloud Storage client on first use, with the
+// gcsClient is the Cloud Storage client, made on first use with the
 // application default credentials (GOOGLE_APPLICATION_CREDENTIALS, the
 // workload's service account), or none against the emulator that
-// STORAGE_EMULATOR_HOST names; a failure is not kept.
+// STORAGE_EMULATOR_HOST names.
 func (o *Opener) gcsClient() (*storage.Client, error) {
-	o.gcsmu.Lock()
-	defer o.gcsmu.Unlock()
-	if o.gcsclient != nil {
-		return o.gcsclient, nil
-	}
-	// Not ctx: the client keeps the context it is made with for
-	// refreshing its tokens. Reads go through the JSON API, which an
-	// emulator serves as Cloud Storage does.
-	client, err := storage.NewClient(context.Background(), storage.WithJSONReads())
-	if err != nil {
-		return nil, fmt.Errorf("no Google Cloud credentials: set GOOGLE_APPLICATION_CREDENTIALS or run with a service account: %s", errs.Clip(err.Error()))
-	}
-	o.gcsclient = client
-	return client, nil
+	return o.gcsclient.get(func() (*storage.Client, error) {
+		// Not a request's context: the client keeps the context it is made
+		// with for refreshing its tokens. Reads go through the JSON API,
+		// which an emulator serves as Cloud Storage does.
+		client, err := storage.NewClient(context.Background(), storage.WithJSONReads())
+		if err != nil {
+			return nil, fmt.Errorf("no Google Cloud credentials: set GOOGLE_APPLICATION_CREDENTIALS or run with a service account: %s", errs.Clip(err.Error()))
+		}
+		return client, nil
+	})
 }
 
 // openAzure reads an Azure Blob Storage blob of the account the hub's
@@ -209,36 +210,32 @@ func (o *Opener) openAzure(ctx context.Context, uri string, loc location) (io.Re
 	return resp.Body, size, nil
 }
 
-// azureClient makes the Blob Storage client on first use: from
+// azureClient is the Blob Storage client, made on first use: from
 // AZURE_STORAGE_CONNECTION_STRING when set (an account key or SAS, or the
 // emulator's), else for the account AZURE_STORAGE_ACCOUNT names with the
 // credentials azidentity finds (a service principal's AZURE_* variables,
-// workload identity, a managed identity); a failure is not kept.
+// workload identity, a managed identity).
 func (o *Opener) azureClient() (*azblob.Client, error) {
-	o.azmu.Lock()
-	defer o.azmu.Unlock()
-	if o.azclient != nil {
-		return o.azclient, nil
-	}
-	var client *azblob.Client
-	var err error
-	if cs := os.Getenv("AZURE_STORAGE_CONNECTION_STRING"); cs != "" {
-		if client, err = azblob.NewClientFromConnectionString(cs, nil); err != nil {
-			return nil, fmt.Errorf("AZURE_STORAGE_CONNECTION_STRING: %s", errs.Clip(err.Error()))
+	return o.azclient.get(func() (*azblob.Client, error) {
+		if cs := os.Getenv("AZURE_STORAGE_CONNECTION_STRING"); cs != "" {
+			client, err := azblob.NewClientFromConnectionString(cs, nil)
+			if err != nil {
+				return nil, fmt.Errorf("AZURE_STORAGE_CONNECTION_STRING: %s", errs.Clip(err.Error()))
+			}
+			return client, nil
 		}
-	} else {
 		account := os.Getenv("AZURE_STORAGE_ACCOUNT")
 		if account == "" {
 			return nil, errors.New("no Azure storage account: set AZURE_STORAGE_ACCOUNT (with credentials azidentity finds) or AZURE_STORAGE_CONNECTION_STRING")
 		}
-		cred, cerr := azidentity.NewDefaultAzureCredential(nil)
-		if cerr != nil {
-			return nil, fmt.Errorf("no Azure credentials: %s", errs.Clip(cerr.Error()))
+		cred, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			return nil, fmt.Errorf("no Azure credentials: %s", errs.Clip(err.Error()))
 		}
-		if client, err = azblob.NewClient("https://"+account+".blob.core.windows.net/", cred, nil); err != nil {
+		client, err := azblob.NewClient("https://"+account+".blob.core.windows.net/", cred, nil)
+		if err != nil {
 			return nil, fmt.Errorf("AZURE_STORAGE_ACCOUNT %s: %s", errs.Quote(account), errs.Clip(err.Error()))
 		}
-	}
-	o.azclient = client
-	return client, nil
+		return client, nil
+	})
 }

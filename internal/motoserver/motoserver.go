@@ -61,39 +61,33 @@ func Start(t testing.TB) *Server {
 // moto checks no signature) and returns name.
 func (s *Server) CreateBucket(t testing.TB, name string) string {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, s.Endpoint+"/"+name, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := (&http.Client{Transport: &http.Transport{Proxy: nil}}).Do(req)
-	if err != nil {
-		t.Fatalf("motoserver: create bucket %s: %v", name, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		var b bytes.Buffer
-		b.ReadFrom(resp.Body)
-		t.Fatalf("motoserver: create bucket %s: %s %s", name, resp.Status, b.String())
-	}
+	s.put(t, name, nil)
 	return name
 }
 
 // PutObject stores body under key in bucket, as a test's fixture.
 func (s *Server) PutObject(t testing.TB, bucket, key string, body []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, s.Endpoint+"/"+bucket+"/"+key, bytes.NewReader(body))
+	s.put(t, bucket+"/"+key, body)
+}
+
+// put sends an unsigned PUT of body to path (moto checks no signature);
+// anything but 200 fails the test with moto's answer.
+func (s *Server) put(t testing.TB, path string, body []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, s.Endpoint+"/"+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp, err := (&http.Client{Transport: &http.Transport{Proxy: nil}}).Do(req)
 	if err != nil {
-		t.Fatalf("motoserver: put %s/%s: %v", bucket, key, err)
+		t.Fatalf("motoserver: put %s: %v", path, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		var b bytes.Buffer
 		b.ReadFrom(resp.Body)
-		t.Fatalf("motoserver: put %s/%s: %s %s", bucket, key, resp.Status, b.String())
+		t.Fatalf("motoserver: put %s: %s %s", path, resp.Status, b.String())
 	}
 }
 
