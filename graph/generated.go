@@ -230,27 +230,28 @@ type ComplexityRoot struct {
 	}
 
 	DatasetVersion struct {
-		Columns        func(childComplexity int) int
-		ConsumedBy     func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		CreatedBy      func(childComplexity int) int
-		Dataset        func(childComplexity int) int
-		DerivedFrom    func(childComplexity int) int
-		Digest         func(childComplexity int) int
-		Facets         func(childComplexity int) int
-		Health         func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Integrity      func(childComplexity int) int
-		ProducedBy     func(childComplexity int) int
-		ProjectKey     func(childComplexity int) int
-		QualityStatus  func(childComplexity int) int
-		RowCount       func(childComplexity int) int
-		Schema         func(childComplexity int) int
-		Source         func(childComplexity int) int
-		Statistics     func(childComplexity int) int
-		URI            func(childComplexity int) int
-		ValidationRuns func(childComplexity int, first *int, after *string) int
-		Version        func(childComplexity int) int
+		AwaitingValidation func(childComplexity int) int
+		Columns            func(childComplexity int) int
+		ConsumedBy         func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		CreatedBy          func(childComplexity int) int
+		Dataset            func(childComplexity int) int
+		DerivedFrom        func(childComplexity int) int
+		Digest             func(childComplexity int) int
+		Facets             func(childComplexity int) int
+		Health             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Integrity          func(childComplexity int) int
+		ProducedBy         func(childComplexity int) int
+		ProjectKey         func(childComplexity int) int
+		QualityStatus      func(childComplexity int) int
+		RowCount           func(childComplexity int) int
+		Schema             func(childComplexity int) int
+		Source             func(childComplexity int) int
+		Statistics         func(childComplexity int) int
+		URI                func(childComplexity int) int
+		ValidationRuns     func(childComplexity int, first *int, after *string) int
+		Version            func(childComplexity int) int
 	}
 
 	DatasetVersionConnection struct {
@@ -557,37 +558,38 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddRunInputs           func(childComplexity int, input model.AddRunInputsInput) int
-		AddRunOutputs          func(childComplexity int, input model.AddRunOutputsInput) int
-		ApprovePromotion       func(childComplexity int, input model.DecidePromotionInput) int
-		ArchiveModelVersion    func(childComplexity int, input model.ArchiveModelVersionInput) int
-		CancelPromotion        func(childComplexity int, input model.CancelPromotionInput) int
-		CreateExperiment       func(childComplexity int, input model.CreateExperimentInput) int
-		CreateProject          func(childComplexity int, input model.CreateProjectInput) int
-		CreateValidationSuite  func(childComplexity int, input model.CreateValidationSuiteInput) int
-		DeleteModelAlias       func(childComplexity int, input model.DeleteModelAliasInput) int
-		FinishRun              func(childComplexity int, input model.FinishRunInput) int
-		LogMetrics             func(childComplexity int, input model.LogMetricsInput) int
-		LogParams              func(childComplexity int, input model.LogParamsInput) int
-		RecordReproduction     func(childComplexity int, input model.RecordReproductionInput) int
-		RecordValidationResult func(childComplexity int, input model.RecordValidationResultInput) int
-		ReevaluatePromotion    func(childComplexity int, input model.ReevaluatePromotionInput) int
-		RegisterDataset        func(childComplexity int, input model.RegisterDatasetInput) int
-		RegisterDatasetVersion func(childComplexity int, input model.RegisterDatasetVersionInput) int
-		RegisterModelVersion   func(childComplexity int, input model.RegisterModelVersionInput) int
-		RejectPromotion        func(childComplexity int, input model.DecidePromotionInput) int
-		RequestPromotion       func(childComplexity int, input model.RequestPromotionInput) int
-		RunBiasCheck           func(childComplexity int, input model.RunBiasCheckInput) int
-		RunValidation          func(childComplexity int, input model.RunValidationInput) int
-		SetModelAlias          func(childComplexity int, input model.SetModelAliasInput) int
-		SetPolicy              func(childComplexity int, input model.SetPolicyInput) int
-		SetRunTags             func(childComplexity int, input model.SetRunTagsInput) int
-		SignOff                func(childComplexity int, input model.SignOffInput) int
-		StartRun               func(childComplexity int, input model.StartRunInput) int
-		UpdateModel            func(childComplexity int, input model.UpdateModelInput) int
-		UpdateModelVersion     func(childComplexity int, input model.UpdateModelVersionInput) int
-		UpdateRunStatus        func(childComplexity int, input model.UpdateRunStatusInput) int
-		UpdateValidationSuite  func(childComplexity int, input model.UpdateValidationSuiteInput) int
+		AddRunInputs                func(childComplexity int, input model.AddRunInputsInput) int
+		AddRunOutputs               func(childComplexity int, input model.AddRunOutputsInput) int
+		ApprovePromotion            func(childComplexity int, input model.DecidePromotionInput) int
+		ArchiveModelVersion         func(childComplexity int, input model.ArchiveModelVersionInput) int
+		CancelPromotion             func(childComplexity int, input model.CancelPromotionInput) int
+		CreateExperiment            func(childComplexity int, input model.CreateExperimentInput) int
+		CreateProject               func(childComplexity int, input model.CreateProjectInput) int
+		CreateValidationSuite       func(childComplexity int, input model.CreateValidationSuiteInput) int
+		DeleteModelAlias            func(childComplexity int, input model.DeleteModelAliasInput) int
+		FinishRun                   func(childComplexity int, input model.FinishRunInput) int
+		LogMetrics                  func(childComplexity int, input model.LogMetricsInput) int
+		LogParams                   func(childComplexity int, input model.LogParamsInput) int
+		RecordReproduction          func(childComplexity int, input model.RecordReproductionInput) int
+		RecordValidationResult      func(childComplexity int, input model.RecordValidationResultInput) int
+		ReevaluatePromotion         func(childComplexity int, input model.ReevaluatePromotionInput) int
+		RegisterDataset             func(childComplexity int, input model.RegisterDatasetInput) int
+		RegisterDatasetVersion      func(childComplexity int, input model.RegisterDatasetVersionInput) int
+		RegisterModelVersion        func(childComplexity int, input model.RegisterModelVersionInput) int
+		RejectPromotion             func(childComplexity int, input model.DecidePromotionInput) int
+		RequestPromotion            func(childComplexity int, input model.RequestPromotionInput) int
+		RunBiasCheck                func(childComplexity int, input model.RunBiasCheckInput) int
+		RunValidation               func(childComplexity int, input model.RunValidationInput) int
+		SetModelAlias               func(childComplexity int, input model.SetModelAliasInput) int
+		SetPolicy                   func(childComplexity int, input model.SetPolicyInput) int
+		SetRunTags                  func(childComplexity int, input model.SetRunTagsInput) int
+		SetValidationSuiteOnArrival func(childComplexity int, input model.SetValidationSuiteOnArrivalInput) int
+		SignOff                     func(childComplexity int, input model.SignOffInput) int
+		StartRun                    func(childComplexity int, input model.StartRunInput) int
+		UpdateModel                 func(childComplexity int, input model.UpdateModelInput) int
+		UpdateModelVersion          func(childComplexity int, input model.UpdateModelVersionInput) int
+		UpdateRunStatus             func(childComplexity int, input model.UpdateRunStatusInput) int
+		UpdateValidationSuite       func(childComplexity int, input model.UpdateValidationSuiteInput) int
 	}
 
 	PageInfo struct {
@@ -692,6 +694,7 @@ type ComplexityRoot struct {
 	}
 
 	QualityDashboard struct {
+		AwaitingValidation func(childComplexity int) int
 		Datasets           func(childComplexity int) int
 		DatasetsAtRisk     func(childComplexity int) int
 		DatasetsWithSuites func(childComplexity int) int
@@ -910,6 +913,11 @@ type ComplexityRoot struct {
 		Run func(childComplexity int) int
 	}
 
+	SetValidationSuiteOnArrivalPayload struct {
+		Changed         func(childComplexity int) int
+		ValidationSuite func(childComplexity int) int
+	}
+
 	SignOff struct {
 		Decision         func(childComplexity int) int
 		Digest           func(childComplexity int) int
@@ -986,6 +994,7 @@ type ComplexityRoot struct {
 		Suite          func(childComplexity int) int
 		SuiteName      func(childComplexity int) int
 		SuiteVersion   func(childComplexity int) int
+		Trigger        func(childComplexity int) int
 	}
 
 	ValidationRunConnection struct {
@@ -1021,6 +1030,7 @@ type ComplexityRoot struct {
 		Definition func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Name       func(childComplexity int) int
+		OnArrival  func(childComplexity int) int
 		ProjectKey func(childComplexity int) int
 		RuleCount  func(childComplexity int) int
 		Runs       func(childComplexity int, first *int, after *string) int
@@ -1082,6 +1092,7 @@ type DatasetVersionResolver interface {
 	ConsumedBy(ctx context.Context, obj *store.DatasetVersion) ([]*store.Run, error)
 	DerivedFrom(ctx context.Context, obj *store.DatasetVersion) ([]*store.DatasetVersion, error)
 	QualityStatus(ctx context.Context, obj *store.DatasetVersion) (*model.ValidationStatus, error)
+	AwaitingValidation(ctx context.Context, obj *store.DatasetVersion) (bool, error)
 	Health(ctx context.Context, obj *store.DatasetVersion) (model.Health, error)
 	ValidationRuns(ctx context.Context, obj *store.DatasetVersion, first *int, after *string) (*model.ValidationRunConnection, error)
 }
@@ -1138,6 +1149,7 @@ type MutationResolver interface {
 	SignOff(ctx context.Context, input model.SignOffInput) (*model.SignOffPayload, error)
 	CreateValidationSuite(ctx context.Context, input model.CreateValidationSuiteInput) (*model.CreateValidationSuitePayload, error)
 	UpdateValidationSuite(ctx context.Context, input model.UpdateValidationSuiteInput) (*model.UpdateValidationSuitePayload, error)
+	SetValidationSuiteOnArrival(ctx context.Context, input model.SetValidationSuiteOnArrivalInput) (*model.SetValidationSuiteOnArrivalPayload, error)
 	RunValidation(ctx context.Context, input model.RunValidationInput) (*model.RunValidationPayload, error)
 	RecordValidationResult(ctx context.Context, input model.RecordValidationResultInput) (*model.RecordValidationResultPayload, error)
 	CreateProject(ctx context.Context, input model.CreateProjectInput) (*model.CreateProjectPayload, error)
@@ -1174,6 +1186,8 @@ type PromotionRequestResolver interface {
 	SignOffs(ctx context.Context, obj *store.PromotionRequest) ([]*store.SignOff, error)
 }
 type QualityDashboardResolver interface {
+	AwaitingValidation(ctx context.Context, obj *store.QualityFigures) (int, error)
+
 	Failing(ctx context.Context, obj *store.QualityFigures) ([]*store.DatasetVersion, error)
 	ModelsAtRisk(ctx context.Context, obj *store.QualityFigures) ([]*store.ModelVersion, error)
 	DatasetsAtRisk(ctx context.Context, obj *store.QualityFigures) ([]*store.DatasetVersion, error)
@@ -1268,6 +1282,7 @@ type ValidationRunResolver interface {
 	Definition(ctx context.Context, obj *store.ValidationRun) (map[string]any, error)
 	DatasetVersion(ctx context.Context, obj *store.ValidationRun) (*store.DatasetVersion, error)
 	Status(ctx context.Context, obj *store.ValidationRun) (model.ValidationStatus, error)
+	Trigger(ctx context.Context, obj *store.ValidationRun) (model.ValidationTrigger, error)
 
 	Statistics(ctx context.Context, obj *store.ValidationRun) (*quality.Statistics, error)
 	Results(ctx context.Context, obj *store.ValidationRun) ([]*quality.RuleResult, error)
@@ -1909,6 +1924,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DatasetEdge.Node(childComplexity), true
 
+	case "DatasetVersion.awaitingValidation":
+		if e.ComplexityRoot.DatasetVersion.AwaitingValidation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.AwaitingValidation(childComplexity), true
 	case "DatasetVersion.columns":
 		if e.ComplexityRoot.DatasetVersion.Columns == nil {
 			break
@@ -3496,6 +3517,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetRunTags(childComplexity, args["input"].(model.SetRunTagsInput)), true
+	case "Mutation.setValidationSuiteOnArrival":
+		if e.ComplexityRoot.Mutation.SetValidationSuiteOnArrival == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setValidationSuiteOnArrival_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetValidationSuiteOnArrival(childComplexity, args["input"].(model.SetValidationSuiteOnArrivalInput)), true
 	case "Mutation.signOff":
 		if e.ComplexityRoot.Mutation.SignOff == nil {
 			break
@@ -3997,6 +4029,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PromotionRequestPayload.PromotionRequest(childComplexity), true
 
+	case "QualityDashboard.awaitingValidation":
+		if e.ComplexityRoot.QualityDashboard.AwaitingValidation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityDashboard.AwaitingValidation(childComplexity), true
 	case "QualityDashboard.datasets":
 		if e.ComplexityRoot.QualityDashboard.Datasets == nil {
 			break
@@ -5025,6 +5063,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SetRunTagsPayload.Run(childComplexity), true
 
+	case "SetValidationSuiteOnArrivalPayload.changed":
+		if e.ComplexityRoot.SetValidationSuiteOnArrivalPayload.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetValidationSuiteOnArrivalPayload.Changed(childComplexity), true
+	case "SetValidationSuiteOnArrivalPayload.validationSuite":
+		if e.ComplexityRoot.SetValidationSuiteOnArrivalPayload.ValidationSuite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetValidationSuiteOnArrivalPayload.ValidationSuite(childComplexity), true
+
 	case "SignOff.decision":
 		if e.ComplexityRoot.SignOff.Decision == nil {
 			break
@@ -5330,6 +5381,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ValidationRun.SuiteVersion(childComplexity), true
+	case "ValidationRun.trigger":
+		if e.ComplexityRoot.ValidationRun.Trigger == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRun.Trigger(childComplexity), true
 
 	case "ValidationRunConnection.edges":
 		if e.ComplexityRoot.ValidationRunConnection.Edges == nil {
@@ -5455,6 +5512,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ValidationSuite.Name(childComplexity), true
+	case "ValidationSuite.onArrival":
+		if e.ComplexityRoot.ValidationSuite.OnArrival == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.OnArrival(childComplexity), true
 	case "ValidationSuite.projectKey":
 		if e.ComplexityRoot.ValidationSuite.ProjectKey == nil {
 			break
@@ -5596,6 +5659,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SetModelAliasInput", ec.unmarshalInputSetModelAliasInput),
 			graphql.NewInputUnmarshaler("SetPolicyInput", ec.unmarshalInputSetPolicyInput),
 			graphql.NewInputUnmarshaler("SetRunTagsInput", ec.unmarshalInputSetRunTagsInput),
+			graphql.NewInputUnmarshaler("SetValidationSuiteOnArrivalInput", ec.unmarshalInputSetValidationSuiteOnArrivalInput),
 			graphql.NewInputUnmarshaler("SignOffInput", ec.unmarshalInputSignOffInput),
 			graphql.NewInputUnmarshaler("StartRunInput", ec.unmarshalInputStartRunInput),
 			graphql.NewInputUnmarshaler("TagInput", ec.unmarshalInputTagInput),
@@ -5877,6 +5941,11 @@ type DatasetVersion implements Node {
   and recorded external ones) of this version; null when none finished.
   """
   qualityStatus: ValidationStatus
+  """
+  True while the version's registration waits for validation on arrival: a
+  suite of its dataset will run on it when the validation queue has room.
+  """
+  awaitingValidation: Boolean!
   "Data-quality health, as on LineageNode.health."
   health: Health!
   "Validation runs of this version, newest first."
@@ -7203,6 +7272,13 @@ type ValidationSuite implements Node {
   "The suite as the engine reads it (canonical JSON of the YAML or JSON given)."
   definition: JSON!
   ruleCount: Int!
+  """
+  Runs by itself on every version of its dataset registered after the suite
+  was created, however the version arrived (GraphQL, hubctl, OpenLineage,
+  MLflow), when the server validates the project on arrival
+  (EXPHUB_VALIDATION_ON_ARRIVAL); false: only when asked (runValidation).
+  """
+  onArrival: Boolean!
   createdAt: Time!
   createdBy: String!
   updatedAt: Time!
@@ -7224,6 +7300,7 @@ type ValidationRun implements Node {
   definition: JSON
   datasetVersion: DatasetVersion!
   status: ValidationStatus!
+  trigger: ValidationTrigger!
   "exphub or great_expectations."
   engine: String!
   "The external engine's version, when its result said."
@@ -7318,6 +7395,8 @@ input CreateValidationSuiteInput {
   datasetId: ID!
   "Unique per dataset; replaces a name inside the definition."
   name: String!
+  "Run on every version of the dataset registered from now on (see ValidationSuite.onArrival)."
+  onArrival: Boolean = true
   """
   The suite as YAML or JSON text: {rules: [{type, column, severity, mostly, ...}]}
   (see internal/quality/RULES.md). references of referential_integrity and
@@ -7340,6 +7419,27 @@ type UpdateValidationSuitePayload {
   validationSuite: ValidationSuite!
   "False when the definition was already this one (no new version)."
   changed: Boolean!
+}
+
+input SetValidationSuiteOnArrivalInput {
+  suiteId: ID!
+  onArrival: Boolean!
+}
+
+type SetValidationSuiteOnArrivalPayload {
+  validationSuite: ValidationSuite!
+  "False when the suite was already so."
+  changed: Boolean!
+}
+
+"What started a validation run."
+enum ValidationTrigger {
+  "Someone asked for it (runValidation)."
+  MANUAL
+  "Its dataset version was registered (validation on arrival)."
+  ARRIVAL
+  "A result produced elsewhere was recorded (recordValidationResult)."
+  RECORDED
 }
 
 input RunValidationInput {
@@ -7373,6 +7473,8 @@ extend type Query {
 extend type Mutation {
   createValidationSuite(input: CreateValidationSuiteInput!): CreateValidationSuitePayload!
   updateValidationSuite(input: UpdateValidationSuiteInput!): UpdateValidationSuitePayload!
+  "Turns a suite's validation on arrival on or off; its definition and version stay."
+  setValidationSuiteOnArrival(input: SetValidationSuiteOnArrivalInput!): SetValidationSuiteOnArrivalPayload!
   "Starts a run of a suite on a version of its dataset and returns it at once, RUNNING; validationCompleted, the event log and node(id) show when it finished."
   runValidation(input: RunValidationInput!): RunValidationPayload!
   "Records a validation result produced elsewhere (Great Expectations) as a finished run."
@@ -7393,6 +7495,12 @@ type QualityDashboard {
   validatedVersions: Int!
   "Dataset versions whose status is FAILED or ERROR."
   failingVersions: Int!
+  """
+  Registrations of the project's dataset versions waiting for validation on
+  arrival: their suites run when the validation queue has room. 0 when the
+  server does not validate the project on arrival.
+  """
+  awaitingValidation: Int!
   "The days of the period on which validation runs finished, oldest first: the pass rate over time."
   days: [QualityDay!]!
   "The suites whose runs in the period took longest on average, slowest first (at most 5)."
@@ -8220,6 +8328,8 @@ func (ec *executionContext) childFields_DatasetVersion(ctx context.Context, fiel
 		return ec.fieldContext_DatasetVersion_derivedFrom(ctx, field)
 	case "qualityStatus":
 		return ec.fieldContext_DatasetVersion_qualityStatus(ctx, field)
+	case "awaitingValidation":
+		return ec.fieldContext_DatasetVersion_awaitingValidation(ctx, field)
 	case "health":
 		return ec.fieldContext_DatasetVersion_health(ctx, field)
 	case "validationRuns":
@@ -9050,6 +9160,8 @@ func (ec *executionContext) childFields_QualityDashboard(ctx context.Context, fi
 		return ec.fieldContext_QualityDashboard_validatedVersions(ctx, field)
 	case "failingVersions":
 		return ec.fieldContext_QualityDashboard_failingVersions(ctx, field)
+	case "awaitingValidation":
+		return ec.fieldContext_QualityDashboard_awaitingValidation(ctx, field)
 	case "days":
 		return ec.fieldContext_QualityDashboard_days(ctx, field)
 	case "slowestSuites":
@@ -9408,6 +9520,16 @@ func (ec *executionContext) childFields_SetRunTagsPayload(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type SetRunTagsPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SetValidationSuiteOnArrivalPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validationSuite":
+		return ec.fieldContext_SetValidationSuiteOnArrivalPayload_validationSuite(ctx, field)
+	case "changed":
+		return ec.fieldContext_SetValidationSuiteOnArrivalPayload_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetValidationSuiteOnArrivalPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SignOff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9524,6 +9646,8 @@ func (ec *executionContext) childFields_ValidationRun(ctx context.Context, field
 		return ec.fieldContext_ValidationRun_datasetVersion(ctx, field)
 	case "status":
 		return ec.fieldContext_ValidationRun_status(ctx, field)
+	case "trigger":
+		return ec.fieldContext_ValidationRun_trigger(ctx, field)
 	case "engine":
 		return ec.fieldContext_ValidationRun_engine(ctx, field)
 	case "engineVersion":
@@ -9616,6 +9740,8 @@ func (ec *executionContext) childFields_ValidationSuite(ctx context.Context, fie
 		return ec.fieldContext_ValidationSuite_definition(ctx, field)
 	case "ruleCount":
 		return ec.fieldContext_ValidationSuite_ruleCount(ctx, field)
+	case "onArrival":
+		return ec.fieldContext_ValidationSuite_onArrival(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_ValidationSuite_createdAt(ctx, field)
 	case "createdBy":
@@ -10314,6 +10440,20 @@ func (ec *executionContext) field_Mutation_setRunTags_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SetRunTagsInput, error) {
 			return ec.unmarshalNSetRunTagsInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetRunTagsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setValidationSuiteOnArrival_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetValidationSuiteOnArrivalInput, error) {
+			return ec.unmarshalNSetValidationSuiteOnArrivalInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetValidationSuiteOnArrivalInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14600,6 +14740,29 @@ func (ec *executionContext) _DatasetVersion_qualityStatus(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_DatasetVersion_qualityStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DatasetVersion", field, true, true, "ValidationStatus")
+}
+
+func (ec *executionContext) _DatasetVersion_awaitingValidation(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_awaitingValidation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetVersion().AwaitingValidation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_awaitingValidation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _DatasetVersion_health(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
@@ -20320,6 +20483,50 @@ func (ec *executionContext) fieldContext_Mutation_updateValidationSuite(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setValidationSuiteOnArrival(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setValidationSuiteOnArrival(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetValidationSuiteOnArrival(ctx, fc.Args["input"].(model.SetValidationSuiteOnArrivalInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetValidationSuiteOnArrivalPayload) graphql.Marshaler {
+			return ec.marshalNSetValidationSuiteOnArrivalPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetValidationSuiteOnArrivalPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setValidationSuiteOnArrival(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetValidationSuiteOnArrivalPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setValidationSuiteOnArrival_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_runValidation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22746,6 +22953,29 @@ func (ec *executionContext) _QualityDashboard_failingVersions(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_QualityDashboard_failingVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QualityDashboard", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityDashboard_awaitingValidation(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityDashboard_awaitingValidation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QualityDashboard().AwaitingValidation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityDashboard_awaitingValidation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityDashboard", field, true, true, "Int")
 }
 
 func (ec *executionContext) _QualityDashboard_days(ctx context.Context, field graphql.CollectedField, obj *store.QualityFigures) (ret graphql.Marshaler) {
@@ -26985,6 +27215,61 @@ func (ec *executionContext) fieldContext_SetRunTagsPayload_run(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _SetValidationSuiteOnArrivalPayload_validationSuite(ctx context.Context, field graphql.CollectedField, obj *model.SetValidationSuiteOnArrivalPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetValidationSuiteOnArrivalPayload_validationSuite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationSuite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalNValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetValidationSuiteOnArrivalPayload_validationSuite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetValidationSuiteOnArrivalPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetValidationSuiteOnArrivalPayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.SetValidationSuiteOnArrivalPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetValidationSuiteOnArrivalPayload_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetValidationSuiteOnArrivalPayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetValidationSuiteOnArrivalPayload", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _SignOff_id(ctx context.Context, field graphql.CollectedField, obj *store.SignOff) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27985,6 +28270,29 @@ func (ec *executionContext) fieldContext_ValidationRun_status(_ context.Context,
 	return graphql.NewScalarFieldContext("ValidationRun", field, true, true, "ValidationStatus")
 }
 
+func (ec *executionContext) _ValidationRun_trigger(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRun_trigger(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationRun().Trigger(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ValidationTrigger) graphql.Marshaler {
+			return ec.marshalNValidationTrigger2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationTrigger(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRun_trigger(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRun", field, true, true, "ValidationTrigger")
+}
+
 func (ec *executionContext) _ValidationRun_engine(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28759,6 +29067,29 @@ func (ec *executionContext) _ValidationSuite_ruleCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ValidationSuite_ruleCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationSuite_onArrival(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_onArrival(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnArrival, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_onArrival(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationSuite", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ValidationSuite_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
@@ -30604,7 +30935,11 @@ func (ec *executionContext) unmarshalInputCreateValidationSuiteInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"datasetId", "name", "definition"}
+	if _, present := asMap["onArrival"]; !present {
+		asMap["onArrival"] = true
+	}
+
+	fieldsInOrder := [...]string{"datasetId", "name", "onArrival", "definition"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30625,6 +30960,13 @@ func (ec *executionContext) unmarshalInputCreateValidationSuiteInput(ctx context
 				return it, err
 			}
 			it.Name = data
+		case "onArrival":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onArrival"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnArrival = data
 		case "definition":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -32398,6 +32740,55 @@ func (ec *executionContext) unmarshalInputSetRunTagsInput(ctx context.Context, o
 func UnmarshalSetRunTagsInput(ctx context.Context, raw any) (model.SetRunTagsInput, error) {
 	var out model.SetRunTagsInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetRunTagsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetValidationSuiteOnArrivalInput(ctx context.Context, obj any) (model.SetValidationSuiteOnArrivalInput, error) {
+	var it model.SetValidationSuiteOnArrivalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"suiteId", "onArrival"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "suiteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("suiteId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuiteID = data
+		case "onArrival":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onArrival"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnArrival = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetValidationSuiteOnArrivalInput unmarshals raw into the SetValidationSuiteOnArrivalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetValidationSuiteOnArrivalInput(ctx context.Context, raw any) (model.SetValidationSuiteOnArrivalInput, error) {
+	var out model.SetValidationSuiteOnArrivalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetValidationSuiteOnArrivalInput", raw, &out)
 	return out, err
 }
 
@@ -34177,6 +34568,12 @@ func (ec *executionContext) _DatasetVersion(ctx context.Context, sel ast.Selecti
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DatasetVersion_qualityStatus(ctx, field, obj)
+				})
+		case "awaitingValidation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_awaitingValidation(ctx, field, obj)
 				})
 		case "health":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -36400,6 +36797,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setValidationSuiteOnArrival":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setValidationSuiteOnArrival(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "runValidation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_runValidation(ctx, field)
@@ -37202,6 +37606,12 @@ func (ec *executionContext) _QualityDashboard(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "awaitingValidation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QualityDashboard_awaitingValidation(ctx, field, obj)
+				})
 		case "days":
 			out.Values[i] = ec._QualityDashboard_days(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38671,6 +39081,44 @@ func (ec *executionContext) _SetRunTagsPayload(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var setValidationSuiteOnArrivalPayloadImplementors = []string{"SetValidationSuiteOnArrivalPayload"}
+
+func (ec *executionContext) _SetValidationSuiteOnArrivalPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetValidationSuiteOnArrivalPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setValidationSuiteOnArrivalPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetValidationSuiteOnArrivalPayload")
+		case "validationSuite":
+			out.Values[i] = ec._SetValidationSuiteOnArrivalPayload_validationSuite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._SetValidationSuiteOnArrivalPayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var signOffImplementors = []string{"SignOff", "Node"}
 
 func (ec *executionContext) _SignOff(ctx context.Context, sel ast.SelectionSet, obj *store.SignOff) graphql.Marshaler {
@@ -39122,6 +39570,12 @@ func (ec *executionContext) _ValidationRun(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ValidationRun_status(ctx, field, obj)
 				})
+		case "trigger":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationRun_trigger(ctx, field, obj)
+				})
 		case "engine":
 			out.Values[i] = ec._ValidationRun_engine(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39419,6 +39873,11 @@ func (ec *executionContext) _ValidationSuite(ctx context.Context, sel ast.Select
 				})
 		case "ruleCount":
 			out.Values[i] = ec._ValidationSuite_ruleCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onArrival":
+			out.Values[i] = ec._ValidationSuite_onArrival(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -41941,6 +42400,19 @@ func (ec *executionContext) marshalNSetRunTagsPayload2ᚖgithubᚗcomᚋexphub�
 	return ec._SetRunTagsPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetValidationSuiteOnArrivalInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetValidationSuiteOnArrivalInput(ctx context.Context, v any) (model.SetValidationSuiteOnArrivalInput, error) {
+	res, err := ec.unmarshalInputSetValidationSuiteOnArrivalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetValidationSuiteOnArrivalPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSetValidationSuiteOnArrivalPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetValidationSuiteOnArrivalPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetValidationSuiteOnArrivalPayload!")
+		return graphql.Null
+	}
+	return ec._SetValidationSuiteOnArrivalPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSignOff2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSignOffᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.SignOff) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -42366,6 +42838,16 @@ func (ec *executionContext) marshalNValidationSuiteEdge2ᚖgithubᚗcomᚋexphub
 		return graphql.Null
 	}
 	return ec._ValidationSuiteEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNValidationTrigger2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationTrigger(ctx context.Context, v any) (model.ValidationTrigger, error) {
+	var res model.ValidationTrigger
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNValidationTrigger2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationTrigger(ctx context.Context, sel ast.SelectionSet, v model.ValidationTrigger) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNVersionIntegrity2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐVersionIntegrity(ctx context.Context, v any) (model.VersionIntegrity, error) {

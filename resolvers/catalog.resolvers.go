@@ -112,6 +112,14 @@ func (r *datasetVersionResolver) QualityStatus(ctx context.Context, obj *store.D
 	return &st, nil
 }
 
+// AwaitingValidation is the resolver for the awaitingValidation field.
+func (r *datasetVersionResolver) AwaitingValidation(ctx context.Context, obj *store.DatasetVersion) (bool, error) {
+	if !r.validatesOnArrival(obj.ProjectKey) {
+		return false, nil
+	}
+	return loadersFor(ctx, r.Store).awaiting.Load(ctx, awaitKey{r.Arrivals, obj.ID})
+}
+
 // Health is the resolver for the health field.
 func (r *datasetVersionResolver) Health(ctx context.Context, obj *store.DatasetVersion) (model.Health, error) {
 	h, err := loadersFor(ctx, r.Store).health.Load(ctx, obj.ID)

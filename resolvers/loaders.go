@@ -46,14 +46,22 @@ type loaders struct {
 	history        *dataloadgen.Loader[store.MetricRef, []store.MetricPoint]
 	job            *dataloadgen.Loader[string, *store.Job]
 	versionColumns *dataloadgen.Loader[string, []string]
-	jobs           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Job]
-	datasets       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Dataset]
-	runs           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
-	versions       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
-	modelVersions  map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
+	// awaiting says whether a version waits for validation on arrival.
+	awaiting      *dataloadgen.Loader[awaitKey, bool]
+	jobs          map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Job]
+	datasets      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Dataset]
+	runs          map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]
+	versions      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]
+	modelVersions map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]
 }
 
 type loadersKey struct{}
+
+// awaitKey asks whether a version waits for validation on a feed.
+type awaitKey struct {
+	feed    *store.ArrivalFeed
+	version string
+}
 
 // byID adapts a store lookup that returns a map into a loader fetch that
 // answers in key order, with ErrNotFound for missing keys.
@@ -152,13 +160,26 @@ func newLoaders(s *store.Store) *loaders {
 		}),
 		job:            dataloadgen.NewLoader(byID(store.KindJob, s.JobsByIDs)),
 		versionColumns: dataloadgen.NewLoader(ordered(s.VersionColumns)),
-		jobs:           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Job]{},
-		datasets:       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Dataset]{},
-		metrics:        dataloadgen.NewLoader(ordered(s.MetricsOfRuns)),
-		history:        dataloadgen.NewLoader(ordered(s.MetricHistories)),
-		runs:           map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]{},
-		versions:       map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]{},
-		modelVersions:  map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]{},
+		awaiting: dataloadgen.NewLoader(ordered(func(ctx context.Context, keys []awaitKey) ([]bool, error) {
+			// Every key of an operation carries its resolver's feed.
+			ids := make([]string, len(keys))
+			for i, k := range keys {
+				ids[i] = k.version
+			}
+			m, err := s.AwaitingArrival(ctx, *keys[0].feed, ids)
+			out := make([]bool, len(keys))
+			for i, id := range ids {
+				out[i] = m[id]
+			}
+			return out, err
+		})),
+		jobs:          map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Job]{},
+		datasets:      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Dataset]{},
+		metrics:       dataloadgen.NewLoader(ordered(s.MetricsOfRuns)),
+		history:       dataloadgen.NewLoader(ordered(s.MetricHistories)),
+		runs:          map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.Run]{},
+		versions:      map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.DatasetVersion]{},
+		modelVersions: map[store.Neighbourhood]*dataloadgen.Loader[string, []*store.ModelVersion]{},
 	}
 	for _, n := range []store.Neighbourhood{store.JobParent, store.JobChildren, store.DatasetJobs} {
 		l.jobs[n] = dataloadgen.NewLoader(ordered(func(ctx context.Context, ids []string) ([][]*store.Job, error) {

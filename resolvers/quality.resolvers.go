@@ -36,7 +36,8 @@ func (r *mutationResolver) CreateValidationSuite(ctx context.Context, input mode
 	if err := r.readableVersions(ctx, "definition.reference", def.VersionIDs()); err != nil {
 		return nil, err
 	}
-	s, err := r.Store.CreateValidationSuite(ctx, subject(ctx), store.CreateValidationSuiteInput{DatasetID: d.ID, Name: input.Name, Definition: def})
+	s, err := r.Store.CreateValidationSuite(ctx, subject(ctx), store.CreateValidationSuiteInput{DatasetID: d.ID, Name: input.Name, Definition: def,
+		ManualOnly: input.OnArrival != nil && !*input.OnArrival})
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +62,18 @@ func (r *mutationResolver) UpdateValidationSuite(ctx context.Context, input mode
 		return nil, err
 	}
 	return &model.UpdateValidationSuitePayload{ValidationSuite: s, Changed: changed}, nil
+}
+
+// SetValidationSuiteOnArrival is the resolver for the setValidationSuiteOnArrival field.
+func (r *mutationResolver) SetValidationSuiteOnArrival(ctx context.Context, input model.SetValidationSuiteOnArrivalInput) (*model.SetValidationSuiteOnArrivalPayload, error) {
+	if _, err := r.suiteFor(ctx, "suiteId", input.SuiteID, auth.RoleContributor); err != nil {
+		return nil, err
+	}
+	s, changed, err := r.Store.SetValidationSuiteOnArrival(ctx, subject(ctx), input.SuiteID, input.OnArrival)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SetValidationSuiteOnArrivalPayload{ValidationSuite: s, Changed: changed}, nil
 }
 
 // RunValidation is the resolver for the runValidation field.
@@ -97,6 +110,14 @@ func (r *mutationResolver) RecordValidationResult(ctx context.Context, input mod
 		return nil, err
 	}
 	return &model.RecordValidationResultPayload{ValidationRun: run}, nil
+}
+
+// AwaitingValidation is the resolver for the awaitingValidation field.
+func (r *qualityDashboardResolver) AwaitingValidation(ctx context.Context, obj *store.QualityFigures) (int, error) {
+	if !r.validatesOnArrival(obj.ProjectKey) {
+		return 0, nil
+	}
+	return r.Store.ArrivalBacklog(ctx, *r.Arrivals, obj.ProjectKey)
 }
 
 // Failing is the resolver for the failing field.
@@ -228,6 +249,11 @@ func (r *validationRunResolver) DatasetVersion(ctx context.Context, obj *store.V
 // Status is the resolver for the status field.
 func (r *validationRunResolver) Status(ctx context.Context, obj *store.ValidationRun) (model.ValidationStatus, error) {
 	return model.ValidationStatus(obj.Status), nil
+}
+
+// Trigger is the resolver for the trigger field.
+func (r *validationRunResolver) Trigger(ctx context.Context, obj *store.ValidationRun) (model.ValidationTrigger, error) {
+	return model.ValidationTrigger(obj.Trigger), nil
 }
 
 // Statistics is the resolver for the statistics field.

@@ -26,6 +26,8 @@ type Resolver struct {
 	// Validations runs validation suites; without it runValidation is
 	// UNAVAILABLE.
 	Validations Validator
+	// Arrivals is what this server validates on arrival; nil: nothing.
+	Arrivals *store.ArrivalFeed
 	// Governance carries out policies, promotions, bias checks,
 	// reproductions and evidence packs.
 	Governance *governance.Service

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -149,4 +150,10 @@ func selects(ctx context.Context, path ...string) bool {
 		fields = next
 	}
 	return true
+}
+
+// validatesOnArrival reports whether this server validates the project's
+// dataset versions on arrival.
+func (r *Resolver) validatesOnArrival(projectKey string) bool {
+	return r.Arrivals != nil && (len(r.Arrivals.ProjectKeys) == 0 || slices.Contains(r.Arrivals.ProjectKeys, projectKey))
 }

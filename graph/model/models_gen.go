@@ -105,6 +105,8 @@ type CreateValidationSuiteInput struct {
 	DatasetID string `json:"datasetId"`
 	// Unique per dataset; replaces a name inside the definition.
 	Name string `json:"name"`
+	// Run on every version of the dataset registered from now on (see ValidationSuite.onArrival).
+	OnArrival *bool `json:"onArrival,omitempty"`
 	// The suite as YAML or JSON text: {rules: [{type, column, severity, mostly, ...}]}
 	// (see internal/quality/RULES.md). references of referential_integrity and
 	// distribution_drift rules are dataset version IDs.
@@ -703,6 +705,17 @@ type SetRunTagsInput struct {
 
 type SetRunTagsPayload struct {
 	Run *store.Run `json:"run"`
+}
+
+type SetValidationSuiteOnArrivalInput struct {
+	SuiteID   string `json:"suiteId"`
+	OnArrival bool   `json:"onArrival"`
+}
+
+type SetValidationSuiteOnArrivalPayload struct {
+	ValidationSuite *store.ValidationSuite `json:"validationSuite"`
+	// False when the suite was already so.
+	Changed bool `json:"changed"`
 }
 
 type SignOffInput struct {
@@ -1661,6 +1674,67 @@ func (e *ValidationStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ValidationStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What started a validation run.
+type ValidationTrigger string
+
+const (
+	// Someone asked for it (runValidation).
+	ValidationTriggerManual ValidationTrigger = "MANUAL"
+	// Its dataset version was registered (validation on arrival).
+	ValidationTriggerArrival ValidationTrigger = "ARRIVAL"
+	// A result produced elsewhere was recorded (recordValidationResult).
+	ValidationTriggerRecorded ValidationTrigger = "RECORDED"
+)
+
+var AllValidationTrigger = []ValidationTrigger{
+	ValidationTriggerManual,
+	ValidationTriggerArrival,
+	ValidationTriggerRecorded,
+}
+
+func (e ValidationTrigger) IsValid() bool {
+	switch e {
+	case ValidationTriggerManual, ValidationTriggerArrival, ValidationTriggerRecorded:
+		return true
+	}
+	return false
+}
+
+func (e ValidationTrigger) String() string {
+	return string(e)
+}
+
+func (e *ValidationTrigger) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ValidationTrigger(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ValidationTrigger", str)
+	}
+	return nil
+}
+
+func (e ValidationTrigger) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ValidationTrigger) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ValidationTrigger) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -68,6 +68,9 @@ type Options struct {
 	// Validations runs validation suites (runValidation); without it
 	// runValidation is UNAVAILABLE.
 	Validations resolvers.Validator
+	// Arrivals is what the server validates on arrival (its runner
+	// follows it); nil: nothing.
+	Arrivals *store.ArrivalFeed
 	// Data opens dataset versions' data (runBiasCheck); without it bias
 	// checks are UNAVAILABLE.
 	Data governance.DataSource
@@ -198,7 +201,7 @@ func governanceOptions(o Options) []governance.Option {
 // connection's first argument multiplies the cost of what is selected
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
-	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Governance: governance.New(o.Store, o.Data, governanceOptions(o)...),
+	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Arrivals: o.Arrivals, Governance: governance.New(o.Store, o.Data, governanceOptions(o)...),
 		Lineage:  lineage.New(o.Store),
 		Tracking: tracking.New(o.Store), Catalog: catalog.New(o.Store), Present: presenter(log),
 		Registry: mlflow.New(o.Store, tracking.New(o.Store), o.MLflow).Registry(governanceOptions(o)...)}

@@ -245,6 +245,8 @@ func TestValidationAccess(t *testing.T) {
 		map[string]any{"s": suiteID, "v": v.ID}).fails(t, "FORBIDDEN")
 	h.gql(t, viewer, `mutation($v: ID!) { recordValidationResult(input: {datasetVersionId: $v, suiteName: "x", result: "{}"}) { validationRun { id } } }`,
 		map[string]any{"v": v.ID}).fails(t, "FORBIDDEN")
+	h.gql(t, viewer, `mutation($s: ID!) { setValidationSuiteOnArrival(input: {suiteId: $s, onArrival: false}) { changed } }`,
+		map[string]any{"s": suiteID}).fails(t, "FORBIDDEN")
 	unchanged(t, key, before)
 	// A viewer reads.
 	var seen struct {
@@ -272,6 +274,9 @@ func TestValidationAccess(t *testing.T) {
 	h.gql(t, outsider, `query($v: ID!) { qualityIssuesUpstream(id: $v) { distance } }`, map[string]any{"v": v.ID}).fails(t, "NOT_FOUND")
 	h.gql(t, outsider, `mutation($s: ID!, $v: ID!) { runValidation(input: {suiteId: $s, datasetVersionId: $v}) { validationRun { id } } }`,
 		map[string]any{"s": suiteID, "v": v.ID}).fails(t, "NOT_FOUND")
+	h.gql(t, outsider, `mutation($s: ID!) { setValidationSuiteOnArrival(input: {suiteId: $s, onArrival: false}) { changed } }`,
+		map[string]any{"s": suiteID}).fails(t, "NOT_FOUND")
+	unchanged(t, key, before)
 	c := dial(t, h, outsider)
 	if err := c.Subscribe(t.Context(), "x", `subscription($d: ID!) { validationCompleted(datasetId: $d) { cursor } }`, map[string]any{"d": d.ID}); err != nil {
 		t.Fatal(err)

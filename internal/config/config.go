@@ -105,6 +105,10 @@ type Config struct {
 	ValidationConcurrency int
 	// ValidationTimeout bounds one validation run, queueing included.
 	ValidationTimeout time.Duration
+	// ValidationOnArrival says whose dataset versions are validated on
+	// arrival by their suites: ValidateAll for every project, else the
+	// listed project keys; empty: nobody's.
+	ValidationOnArrival []string
 	// Dev enables development defaults (the dev JWT secret and Neo4j
 	// password), seeds the demo data and prints a sign-in banner.
 	Dev bool
@@ -169,6 +173,9 @@ func intIn(lo, hi int, dst func(*Config) *int) func(*Config, string) error {
 		return nil
 	}
 }
+
+// ValidateAll in EXPHUB_VALIDATION_ON_ARRIVAL is every project.
+const ValidateAll = "*"
 
 func list(dst func(*Config) *[]string) func(*Config, string) error {
 	return func(c *Config, v string) error {
@@ -316,6 +323,26 @@ var settings = []setting{
 			return errors.New("must be a duration of at least 1s such as 10m")
 		}
 		c.ValidationTimeout = d
+		return nil
+	}},
+	{"EXPHUB_VALIDATION_ON_ARRIVAL", "validation-on-arrival", ValidateAll, "projects whose dataset versions their suites validate on arrival: * for every project, project keys comma-separated, or none", func(c *Config, v string) error {
+		v = strings.TrimSpace(v)
+		switch v {
+		case ValidateAll:
+			c.ValidationOnArrival = []string{ValidateAll}
+			return nil
+		case "none", "":
+			c.ValidationOnArrival = nil
+			return nil
+		}
+		keys := strings.Split(v, ",")
+		for i, k := range keys {
+			keys[i] = strings.TrimSpace(k)
+			if err := store.CheckProjectKey("project", keys[i]); err != nil {
+				return fmt.Errorf("must be *, none or project keys: %w", err)
+			}
+		}
+		c.ValidationOnArrival = keys
 		return nil
 	}},
 	{"EXPHUB_OPENLINEAGE_PROJECTS", "openlineage-projects", "", "OpenLineage namespace→project map, as ns=project,ns=project", func(c *Config, v string) error {

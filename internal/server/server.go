@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -145,6 +146,22 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 		case <-bgCtx.Done():
 		}
 	})
+	// Validation on arrival: the runner follows the registrations in the
+	// log from a cursor in the store and starts the suites that apply, as
+	// its queue has room.
+	arrivals := arrivalFeed(cfg.ValidationOnArrival)
+	if arrivals != nil {
+		// This replica's registrations wake it at once; other replicas'
+		// are seen within a second.
+		st.OnAppend(func() { hub.Notify(); runner.Wake() })
+		background.Go(func() {
+			select {
+			case <-migrated:
+				runner.FollowArrivals(bgCtx, st, *arrivals, time.Second)
+			case <-bgCtx.Done():
+			}
+		})
+	}
 
 	// The event log's head is signed every interval with the operator's
 	// key (any replica may: the store keeps one checkpoint per seq), and
@@ -193,7 +210,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins, TracerProvider: tracerProvider,
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
-		Logger: log, Events: hub, Validations: runner, Data: runner,
+		Logger: log, Events: hub, Validations: runner, Data: runner, Arrivals: arrivals,
 		Explorer:  frontend.App(),
 		SignIn:    signIn(cfg),
 		Lineage:   lineage,
@@ -537,4 +554,15 @@ func displayAddr(addr string) string {
 		return "localhost:" + port
 	}
 	return addr
+}
+
+// arrivalFeed is the feed EXPHUB_VALIDATION_ON_ARRIVAL names; nil: none.
+func arrivalFeed(projects []string) *store.ArrivalFeed {
+	switch {
+	case len(projects) == 0:
+		return nil
+	case slices.Contains(projects, config.ValidateAll):
+		return &store.ArrivalFeed{}
+	}
+	return &store.ArrivalFeed{ProjectKeys: projects}
 }

@@ -50,7 +50,7 @@ type Replica struct {
 }
 
 // Start runs bin against the Neo4j at uri with the JWT secret and extra
-// EXPHUB_* settings, waits until it is ready, and kills it when the test
+// EXPHUB_* settings (validation on arrival off unless they turn it on), waits until it is ready, and kills it when the test
 // ends (printing its log if the test failed).
 func Start(t testing.TB, bin, uri, password string, secret []byte, env ...string) *Replica {
 	t.Helper()
@@ -58,7 +58,11 @@ func Start(t testing.TB, bin, uri, password string, secret []byte, env ...string
 	r := &Replica{Base: "http://" + addr, Exited: make(chan error, 1)}
 	r.Cmd = exec.Command(bin)
 	r.Cmd.Env = append(append(os.Environ(), "EXPHUB_ADDR="+addr, "EXPHUB_NEO4J_URI="+uri,
-		"EXPHUB_NEO4J_PASSWORD="+password, "EXPHUB_JWT_SECRET="+string(secret), "EXPHUB_LOG_LEVEL=warn"), env...)
+		"EXPHUB_NEO4J_PASSWORD="+password, "EXPHUB_JWT_SECRET="+string(secret), "EXPHUB_LOG_LEVEL=warn",
+		// The test Neo4j is shared by every package's tests: a replica
+		// validating every project on arrival would start runs in theirs.
+		// A test that needs it names its own projects.
+		"EXPHUB_VALIDATION_ON_ARRIVAL=none"), env...)
 	stderr, _ := r.Cmd.StderrPipe()
 	if err := r.Cmd.Start(); err != nil {
 		t.Fatal(err)

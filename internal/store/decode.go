@@ -232,6 +232,17 @@ func recStr(rec *neo4j.Record, key string) (string, error) {
 	return s, nil
 }
 
+// recStrs reads a list-of-strings column of a record.
+func recStrs(rec *neo4j.Record, key string) ([]string, error) {
+	l, _, err := neo4j.GetRecordValue[[]any](rec, key)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", key, err)
+	}
+	p := props{m: map[string]any{key: l}}
+	out := p.strs(key)
+	return out, p.err
+}
+
 // recMaps reads a list-of-maps column of a record.
 func recMaps(rec *neo4j.Record, key string) ([]map[string]any, error) {
 	l, _, err := neo4j.GetRecordValue[[]any](rec, key)

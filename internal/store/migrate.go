@@ -111,6 +111,8 @@ var migrations = []string{
 	// Run search drives a metric comparison (metrics.auc > 0.9) from this
 	// index instead of visiting every run of the project.
 	"CREATE INDEX metric_key_value IF NOT EXISTS FOR (n:Metric) ON (n.key, n.latestValue)",
+	// Validation on arrival reads the log from a cursor (OpenArrivalFeed).
+	"CREATE CONSTRAINT log_cursor_name IF NOT EXISTS FOR (c:LogCursor) REQUIRE c.name IS UNIQUE",
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call

@@ -31,65 +31,73 @@ func (s *Store) StartValidationRun(ctx context.Context, actor string, in StartVa
 		return nil, err
 	}
 	return write(ctx, s, func(tx *txn) (*ValidationRun, error) {
-		rec, err := tx.single(`
-			OPTIONAL MATCH (s:ValidationSuite {id: $suiteId})
-			OPTIONAL MATCH (v:DatasetVersion {id: $versionId})
-			RETURN s{.*} AS s, v{.*} AS v`, map[string]any{"suiteId": in.SuiteID, "versionId": in.DatasetVersionID})
-		if err != nil {
-			return nil, err
-		}
-		sm, err := recMap(rec, "s")
-		if err != nil {
-			return nil, err
-		}
-		vm, err := recMap(rec, "v")
-		if err != nil {
-			return nil, err
-		}
-		if sm == nil {
-			return nil, fmt.Errorf("suiteId: %w", notFound(KindValidationSuite, in.SuiteID))
-		}
-		if vm == nil {
-			return nil, fmt.Errorf("datasetVersionId: %w", notFound(KindDatasetVersion, in.DatasetVersionID))
-		}
-		suite, err := decodeValidationSuite(sm)
-		if err != nil {
-			return nil, err
-		}
-		v, err := decodeDatasetVersion(vm)
-		if err != nil {
-			return nil, err
-		}
-		if v.DatasetID != suite.DatasetID {
-			return nil, invalid("datasetVersionId: %s is a version of dataset %s, but suite %s validates dataset %s",
-				errs.Quote(v.ID), errs.Quote(v.DatasetID), errs.Quote(suite.Name), errs.Quote(suite.DatasetID))
-		}
-		now := s.now().UTC()
-		// The version and definition come from the one read above, so the
-		// run records exactly the definition it will run.
-		rec, err = tx.single(`
-			MATCH (s:ValidationSuite {id: $suiteId}), (v:DatasetVersion {id: $versionId})
-			CREATE (r:ValidationRun:Node {id: $id, projectKey: v.projectKey, datasetId: v.datasetId, datasetVersionId: v.id,
-			        suiteId: s.id, suiteKey: s.id, suiteName: $suiteName, suiteVersion: $suiteVersion, definition: $definition,
-			        displayName: $suiteName + ' v' + toString($suiteVersion) + ' on ' + v.displayName,
-			        status: 'RUNNING', engine: $engine, startedAt: $now, createdAt: $now, createdBy: $actor, deadline: $deadline})
-			CREATE (r)-[:VALIDATES]->(v)
-			CREATE (r)-[:RAN_SUITE]->(s)
-			RETURN r{.*} AS r`,
-			map[string]any{"suiteId": suite.ID, "versionId": v.ID, "id": newID(KindValidationRun), "suiteName": suite.Name,
-				"suiteVersion": suite.Version, "definition": suite.Definition, "engine": EngineExphub, "now": now, "actor": actor,
-				"deadline": in.Deadline.UTC()})
-		if err != nil {
-			return nil, err
-		}
-		run, err := recDecode(rec, "r", decodeValidationRun)
-		if err != nil {
-			return nil, err
-		}
-		return run, s.appendEvents(tx, actor, eventDraft{EventValidationStarted, run.ProjectKey, run.ID,
-			map[string]any{"datasetId": run.DatasetID, "datasetVersionId": run.DatasetVersionID, "suiteId": run.SuiteID,
-				"suiteVersion": suite.Version, "status": string(ValidationRunning)}})
+		run, _, err := s.startRun(tx, actor, in, TriggerManual)
+		return run, err
 	})
+}
+
+// startRun creates a RUNNING run inside a write, as StartValidationRun
+// describes; it also returns the suite as read, for a caller that must
+// check more of it.
+func (s *Store) startRun(tx *txn, actor string, in StartValidationRunInput, trigger ValidationTrigger) (*ValidationRun, *ValidationSuite, error) {
+	rec, err := tx.single(`
+		OPTIONAL MATCH (s:ValidationSuite {id: $suiteId})
+		OPTIONAL MATCH (v:DatasetVersion {id: $versionId})
+		RETURN s{.*} AS s, v{.*} AS v`, map[string]any{"suiteId": in.SuiteID, "versionId": in.DatasetVersionID})
+	if err != nil {
+		return nil, nil, err
+	}
+	sm, err := recMap(rec, "s")
+	if err != nil {
+		return nil, nil, err
+	}
+	vm, err := recMap(rec, "v")
+	if err != nil {
+		return nil, nil, err
+	}
+	if sm == nil {
+		return nil, nil, fmt.Errorf("suiteId: %w", notFound(KindValidationSuite, in.SuiteID))
+	}
+	if vm == nil {
+		return nil, nil, fmt.Errorf("datasetVersionId: %w", notFound(KindDatasetVersion, in.DatasetVersionID))
+	}
+	suite, err := decodeValidationSuite(sm)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := decodeDatasetVersion(vm)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v.DatasetID != suite.DatasetID {
+		return nil, nil, invalid("datasetVersionId: %s is a version of dataset %s, but suite %s validates dataset %s",
+			errs.Quote(v.ID), errs.Quote(v.DatasetID), errs.Quote(suite.Name), errs.Quote(suite.DatasetID))
+	}
+	now := s.now().UTC()
+	// The version and definition come from the one read above, so the
+	// run records exactly the definition it will run.
+	rec, err = tx.single(`
+		MATCH (s:ValidationSuite {id: $suiteId}), (v:DatasetVersion {id: $versionId})
+		CREATE (r:ValidationRun:Node {id: $id, projectKey: v.projectKey, datasetId: v.datasetId, datasetVersionId: v.id,
+		        suiteId: s.id, suiteKey: s.id, suiteName: $suiteName, suiteVersion: $suiteVersion, definition: $definition,
+		        displayName: $suiteName + ' v' + toString($suiteVersion) + ' on ' + v.displayName, trigger: $trigger,
+		        status: 'RUNNING', engine: $engine, startedAt: $now, createdAt: $now, createdBy: $actor, deadline: $deadline})
+		CREATE (r)-[:VALIDATES]->(v)
+		CREATE (r)-[:RAN_SUITE]->(s)
+		RETURN r{.*} AS r`,
+		map[string]any{"suiteId": suite.ID, "versionId": v.ID, "id": newID(KindValidationRun), "suiteName": suite.Name,
+			"suiteVersion": suite.Version, "definition": suite.Definition, "engine": EngineExphub, "now": now, "actor": actor,
+			"deadline": in.Deadline.UTC(), "trigger": string(trigger)})
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := recDecode(rec, "r", decodeValidationRun)
+	if err != nil {
+		return nil, nil, err
+	}
+	return run, suite, s.appendEvents(tx, actor, eventDraft{EventValidationStarted, run.ProjectKey, run.ID,
+		map[string]any{"datasetId": run.DatasetID, "datasetVersionId": run.DatasetVersionID, "suiteId": run.SuiteID,
+			"suiteVersion": suite.Version, "status": string(ValidationRunning), "trigger": string(trigger)}})
 }
 
 // ValidationOutcome is how a validation run ended, as the store keeps it.

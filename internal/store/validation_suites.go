@@ -125,6 +125,8 @@ type CreateValidationSuiteInput struct {
 	Name      string
 	// Definition is the suite parsed for Name (validation.ParseDefinition).
 	Definition SuiteDefinition
+	// ManualOnly: the suite runs only when asked, not on arrival.
+	ManualOnly bool
 }
 
 // CreateValidationSuite attaches a new suite, at version 1, to a dataset.
@@ -174,12 +176,12 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 		rec, err = tx.single(`
 			MATCH (d:Dataset {id: $datasetId})
 			CREATE (s:ValidationSuite:Node {id: $id, projectKey: d.projectKey, datasetId: d.id, name: $name, displayName: $name,
-			        version: 1, definition: $definition, ruleCount: $ruleCount,
+			        version: 1, definition: $definition, ruleCount: $ruleCount, manualOnly: $manual,
 			        createdAt: $now, createdBy: $actor, updatedAt: $now, updatedBy: $actor})
 			CREATE (d)-[:HAS_SUITE]->(s)
 			RETURN s{.*} AS s`,
 			map[string]any{"datasetId": d.ID, "id": newID(KindValidationSuite), "name": in.Name, "definition": def.Text,
-				"ruleCount": int64(def.RuleCount), "now": s.now().UTC(), "actor": actor})
+				"ruleCount": int64(def.RuleCount), "now": s.now().UTC(), "actor": actor, "manual": manualOnly(in.ManualOnly)})
 		if err != nil {
 			return nil, err
 		}
@@ -188,7 +190,7 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 			return nil, err
 		}
 		return vs, s.appendEvents(tx, actor, eventDraft{EventValidationSuiteCreated, vs.ProjectKey, vs.ID,
-			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount}})
+			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount, "onArrival": vs.OnArrival}})
 	})
 }
 

@@ -79,16 +79,21 @@ type ValidationSuite struct {
 	// domain wrote it (see SuiteDefinition).
 	Definition string
 	RuleCount  int64
-	CreatedAt  time.Time
-	CreatedBy  string
-	UpdatedAt  time.Time
-	UpdatedBy  string
+	// OnArrival: the suite runs by itself on every version of its dataset
+	// registered after it was created (validation on arrival); false when
+	// it runs only when asked. Stored as manualOnly, so suites written
+	// before the setting existed run on arrival.
+	OnArrival bool
+	CreatedAt time.Time
+	CreatedBy string
+	UpdatedAt time.Time
+	UpdatedBy string
 }
 
 func decodeValidationSuite(m map[string]any) (*ValidationSuite, error) {
 	p := props{m: m}
 	v := &ValidationSuite{ID: p.str("id"), ProjectKey: p.str("projectKey"), DatasetID: p.str("datasetId"), Name: p.str("name"),
-		Version: p.int("version"), Definition: p.str("definition"), RuleCount: p.int("ruleCount"),
+		Version: p.int("version"), Definition: p.str("definition"), RuleCount: p.int("ruleCount"), OnArrival: !p.bool("manualOnly"),
 		CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), UpdatedAt: p.time("updatedAt"), UpdatedBy: p.str("updatedBy")}
 	return v, p.err
 }
@@ -121,6 +126,9 @@ type ValidationRun struct {
 	// recorded result.
 	Definition string
 	Status     ValidationStatus
+	// Trigger is what started it: TriggerManual, TriggerArrival or
+	// TriggerRecorded.
+	Trigger ValidationTrigger
 	// Engine is "exphub" or "great_expectations"; EngineVersion the
 	// external engine's version when it said.
 	Engine        string
@@ -150,5 +158,25 @@ func decodeValidationRun(m map[string]any) (*ValidationRun, error) {
 		v.Error = &RunError{Code: code, Message: p.str("errorMessage"), Row: p.optInt("errorRow"), Column: p.optStr("errorColumn")}
 	}
 	v.Statistics, v.Results = p.str("statistics"), p.str("results")
+	switch v.Trigger = ValidationTrigger(p.str("trigger")); {
+	case v.Trigger != "":
+	case v.SuiteID == "":
+		v.Trigger = TriggerRecorded
+	default:
+		v.Trigger = TriggerManual
+	}
 	return v, p.err
 }
+
+// ValidationTrigger is what started a validation run.
+type ValidationTrigger string
+
+const (
+	// TriggerManual: someone asked for it (runValidation).
+	TriggerManual ValidationTrigger = "MANUAL"
+	// TriggerArrival: the version's registration did (validation on
+	// arrival).
+	TriggerArrival ValidationTrigger = "ARRIVAL"
+	// TriggerRecorded: a result produced elsewhere was recorded.
+	TriggerRecorded ValidationTrigger = "RECORDED"
+)

@@ -140,9 +140,11 @@ type Runner struct {
 	base   context.Context // cancelled by Stop
 	cancel context.CancelFunc
 	slots  chan struct{} // evaluations at once
-	queued chan struct{} // runs accepted and not finished
 
 	mu       sync.Mutex
+	queued   int           // runs accepted and not finished
+	freed    chan struct{} // signalled when a run finishes
+	wake     chan struct{} // signalled when the log may have grown (Wake)
 	stopped  bool
 	inFlight sync.WaitGroup
 }
@@ -153,7 +155,7 @@ func New(st Store, opts Options) *Runner {
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Runner{st: st, opts: opts, base: ctx, cancel: cancel,
-		slots: make(chan struct{}, opts.Concurrency), queued: make(chan struct{}, opts.MaxQueued)}
+		slots: make(chan struct{}, opts.Concurrency), freed: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
 }
 
 // Submit records a RUNNING run of the suite on the dataset version as
@@ -166,12 +168,11 @@ func (r *Runner) Submit(ctx context.Context, actor, suiteID, datasetVersionID st
 		r.mu.Unlock()
 		return nil, ErrStopped
 	}
-	select {
-	case r.queued <- struct{}{}:
-	default:
+	if r.queued >= r.opts.MaxQueued {
 		r.mu.Unlock()
 		return nil, fmt.Errorf("%w: %d validation runs are queued; retry later", errs.Unavailable, r.opts.MaxQueued)
 	}
+	r.queued++
 	r.inFlight.Add(1)
 	r.mu.Unlock()
 	submitted := r.opts.Now()
@@ -181,7 +182,7 @@ func (r *Runner) Submit(ctx context.Context, actor, suiteID, datasetVersionID st
 	run, err := r.st.StartValidationRun(ctx, actor, store.StartValidationRunInput{SuiteID: suiteID, DatasetVersionID: datasetVersionID,
 		Deadline: submitted.Add(r.opts.Timeout + deadlineGrace)})
 	if err != nil {
-		<-r.queued
+		r.release(1)
 		r.inFlight.Done()
 		return nil, err
 	}
@@ -192,12 +193,30 @@ func (r *Runner) Submit(ctx context.Context, actor, suiteID, datasetVersionID st
 // Queue reports the runs accepted and not yet recorded (waiting for a
 // slot or being evaluated) and the most it accepts (Options.MaxQueued);
 // past that, Submit is UNAVAILABLE.
-func (r *Runner) Queue() (queued, limit int) { return len(r.queued), cap(r.queued) }
+func (r *Runner) Queue() (queued, limit int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.queued, r.opts.MaxQueued
+}
+
+// release gives back n accepted runs' places in the queue.
+func (r *Runner) release(n int) {
+	if n == 0 {
+		return
+	}
+	r.mu.Lock()
+	r.queued -= n
+	r.mu.Unlock()
+	select {
+	case r.freed <- struct{}{}:
+	default:
+	}
+}
 
 // evaluate runs one validation and records its result.
 func (r *Runner) evaluate(run *store.ValidationRun, started time.Time) {
 	defer r.inFlight.Done()
-	defer func() { <-r.queued }()
+	defer r.release(1)
 	ctx, cancel := context.WithTimeout(r.base, r.opts.Timeout)
 	defer cancel()
 	suite, perr := quality.ParseSuite([]byte(run.Definition))

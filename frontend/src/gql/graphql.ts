@@ -303,6 +303,8 @@ export type CreateValidationSuiteInput = {
   definition: Scalars['String']['input'];
   /** Unique per dataset; replaces a name inside the definition. */
   name: Scalars['String']['input'];
+  /** Run on every version of the dataset registered from now on (see ValidationSuite.onArrival). */
+  onArrival?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type CreateValidationSuitePayload = {
@@ -363,6 +365,11 @@ export type DatasetFilter = {
 /** An immutable version of a dataset. */
 export type DatasetVersion = Node & {
   __typename?: 'DatasetVersion';
+  /**
+   * True while the version's registration waits for validation on arrival: a
+   * suite of its dataset will run on it when the validation queue has room.
+   */
+  awaitingValidation: Scalars['Boolean']['output'];
   /** Names of this version's columns that have column-level lineage (see Query.columnLineage), sorted. */
   columns: Array<Scalars['String']['output']>;
   /** Runs that read this version. */
@@ -1106,6 +1113,8 @@ export type Mutation = {
   /** Sets a project's promotion policy (admins); a new version when it differs from the current one. */
   setPolicy: SetPolicyPayload;
   setRunTags: SetRunTagsPayload;
+  /** Turns a suite's validation on arrival on or off; its definition and version stay. */
+  setValidationSuiteOnArrival: SetValidationSuiteOnArrivalPayload;
   /**
    * Records a compliance reviewer's acceptance or rejection of an evidence pack or
    * a governance report, identified by the SHA-256 of the document as given
@@ -1248,6 +1257,11 @@ export type MutationSetPolicyArgs = {
 
 export type MutationSetRunTagsArgs = {
   input: SetRunTagsInput;
+};
+
+
+export type MutationSetValidationSuiteOnArrivalArgs = {
+  input: SetValidationSuiteOnArrivalInput;
 };
 
 
@@ -1539,6 +1553,12 @@ export type PromotionStatus =
  */
 export type QualityDashboard = {
   __typename?: 'QualityDashboard';
+  /**
+   * Registrations of the project's dataset versions waiting for validation on
+   * arrival: their suites run when the validation queue has room. 0 when the
+   * server does not validate the project on arrival.
+   */
+  awaitingValidation: Scalars['Int']['output'];
   datasets: Scalars['Int']['output'];
   /** The project's dataset versions at risk: passing or unvalidated themselves, a failed dataset version upstream (of its newest 200 such versions; at most 20). */
   datasetsAtRisk: Array<DatasetVersion>;
@@ -2324,6 +2344,18 @@ export type SetRunTagsPayload = {
   run: Run;
 };
 
+export type SetValidationSuiteOnArrivalInput = {
+  onArrival: Scalars['Boolean']['input'];
+  suiteId: Scalars['ID']['input'];
+};
+
+export type SetValidationSuiteOnArrivalPayload = {
+  __typename?: 'SetValidationSuiteOnArrivalPayload';
+  /** False when the suite was already so. */
+  changed: Scalars['Boolean']['output'];
+  validationSuite: ValidationSuite;
+};
+
 /** A compliance reviewer's verdict on one document, named by its digest. */
 export type SignOff = Node & {
   __typename?: 'SignOff';
@@ -2555,6 +2587,7 @@ export type ValidationRun = Node & {
   suiteName: Scalars['String']['output'];
   /** The suite's version it ran; null for a recorded result. */
   suiteVersion?: Maybe<Scalars['Int']['output']>;
+  trigger: ValidationTrigger;
 };
 
 export type ValidationRunConnection = {
@@ -2606,6 +2639,13 @@ export type ValidationSuite = Node & {
   id: Scalars['ID']['output'];
   /** Unique per dataset. */
   name: Scalars['String']['output'];
+  /**
+   * Runs by itself on every version of its dataset registered after the suite
+   * was created, however the version arrived (GraphQL, hubctl, OpenLineage,
+   * MLflow), when the server validates the project on arrival
+   * (EXPHUB_VALIDATION_ON_ARRIVAL); false: only when asked (runValidation).
+   */
+  onArrival: Scalars['Boolean']['output'];
   projectKey: Scalars['String']['output'];
   ruleCount: Scalars['Int']['output'];
   /** Runs of this suite, newest first. */
@@ -2635,6 +2675,15 @@ export type ValidationSuiteEdge = {
   cursor: Scalars['String']['output'];
   node: ValidationSuite;
 };
+
+/** What started a validation run. */
+export type ValidationTrigger =
+  /** Its dataset version was registered (validation on arrival). */
+  | 'ARRIVAL'
+  /** Someone asked for it (runValidation). */
+  | 'MANUAL'
+  /** A result produced elsewhere was recorded (recordValidationResult). */
+  | 'RECORDED';
 
 /** How a dataset version's content is vouched for. */
 export type VersionIntegrity =
