@@ -95,13 +95,22 @@ type ArrivalPage struct {
 	From int64
 	// Arrivals are the registrations after From, in log order.
 	Arrivals []Arrival
-	// Through is how far the page covers the log: the last arrival's
-	// position when the page is full, else the log's head when read.
+	// Through is how far the page covers the log: the cursor may move
+	// there once the arrivals' runs are started.
 	Through int64
+	// More: the log may hold more after Through than the page read.
+	More bool
 }
 
+// arrivalScan is how many events of the log PendingArrivals reads at
+// most, of any kind.
+const arrivalScan = 1_000
+
 // PendingArrivals reads up to limit registrations after the arrival
-// cursor, with the suites that apply to each.
+// cursor, with the suites that apply to each. It reads the log's events
+// in order and stops at a gap: sequence numbers have none, so a gap is a
+// writer's commit this read raced (Neo4j reads are read-committed, not a
+// snapshot), and what follows it is read at the next call.
 func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (ArrivalPage, error) {
 	if limit < 1 || limit > MaxEventPage {
 		return ArrivalPage{}, invalid("limit: must be between 1 and %d, got %d", MaxEventPage, limit)
@@ -111,9 +120,7 @@ func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (
 	}
 	return read(ctx, s, func(tx *txn) (ArrivalPage, error) {
 		var page ArrivalPage
-		rec, err := tx.single(`
-			MATCH (h:EventLog {name: 'main'}), (c:LogCursor {name: $cursor})
-			RETURN c.seq AS from, h.seq AS head`, f.params())
+		rec, err := tx.single(`MATCH (c:LogCursor {name: $cursor}) RETURN c.seq AS from`, f.params())
 		if err != nil {
 			return page, err
 		}
@@ -123,45 +130,69 @@ func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (
 		if page.From, err = recInt(rec, "from"); err != nil {
 			return page, err
 		}
-		head, err := recInt(rec, "head")
-		if err != nil {
-			return page, err
-		}
 		recs, err := tx.run(`
-			MATCH (e:Event) WHERE e.seq > $from AND e.seq <= $head AND e.kind = $kind
-			  AND (size($feedKeys) = 0 OR e.projectKey IN $feedKeys)
-			WITH e ORDER BY e.seq LIMIT $limit
-			OPTIONAL MATCH (v:DatasetVersion {id: e.targetId})
-			CALL { WITH v, e
-			       OPTIONAL MATCH (:Dataset {id: v.datasetId})-[:HAS_SUITE]->(s:ValidationSuite)
-			       WHERE s.manualOnly IS NULL AND s.createdAt <= e.at
-			       WITH s ORDER BY s.createdAt, s.id
-			       RETURN collect(s.id) AS suites }
-			RETURN e.seq AS seq, e.projectKey AS projectKey, e.targetId AS version, suites
-			ORDER BY seq`,
-			with(f.params(), map[string]any{"from": page.From, "head": head, "kind": string(EventDatasetVersionRegister), "limit": limit}))
+			MATCH (e:Event) WHERE e.seq > $from AND e.seq <= $from + $scan
+			RETURN e.seq AS seq, e.kind = $kind AND (size($feedKeys) = 0 OR e.projectKey IN $feedKeys) AS arrival,
+			       e.projectKey AS projectKey, e.targetId AS version, e.at AS at
+			ORDER BY seq`, with(f.params(), map[string]any{"from": page.From, "scan": arrivalScan, "kind": string(EventDatasetVersionRegister)}))
 		if err != nil {
 			return page, err
 		}
+		page.Through = page.From
+		var rows []map[string]any
 		for _, rec := range recs {
-			var a Arrival
-			if a.Seq, err = recInt(rec, "seq"); err != nil {
+			seq, err := recInt(rec, "seq")
+			if err != nil {
 				return page, err
 			}
+			if seq != page.Through+1 {
+				page.More = true
+				break
+			}
+			page.Through = seq
+			if arrival, _ := rec.Get("arrival"); arrival != true {
+				continue
+			}
+			a := Arrival{Seq: seq}
 			if a.ProjectKey, err = recStr(rec, "projectKey"); err != nil {
 				return page, err
 			}
 			if a.DatasetVersionID, err = recStr(rec, "version"); err != nil {
 				return page, err
 			}
-			if a.SuiteIDs, err = recStrs(rec, "suites"); err != nil {
+			at, _ := rec.Get("at")
+			rows = append(rows, map[string]any{"version": a.DatasetVersionID, "at": at})
+			page.Arrivals = append(page.Arrivals, a)
+			if len(page.Arrivals) == limit {
+				page.More = true
+				break
+			}
+		}
+		if len(recs) == arrivalScan {
+			page.More = true
+		}
+		if len(rows) == 0 {
+			return page, nil
+		}
+		// The suites of each version's dataset that run on arrival and
+		// existed when it was registered.
+		recs, err = tx.run(`
+			UNWIND range(0, size($rows) - 1) AS i
+			WITH i, $rows[i] AS a
+			OPTIONAL MATCH (v:DatasetVersion {id: a.version})
+			CALL { WITH v, a
+			       OPTIONAL MATCH (:Dataset {id: v.datasetId})-[:HAS_SUITE]->(s:ValidationSuite)
+			       WHERE s.manualOnly IS NULL AND s.createdAt <= a.at
+			       WITH s ORDER BY s.createdAt, s.id
+			       RETURN collect(s.id) AS suites }
+			RETURN i, suites ORDER BY i`, map[string]any{"rows": rows})
+		if err != nil {
+			return page, err
+		}
+		for i, rec := range recs {
+			if page.Arrivals[i].SuiteIDs, err = recStrs(rec, "suites"); err != nil {
 				return page, err
 			}
-			page.Arrivals = append(page.Arrivals, a)
-		}
-		page.Through = head
-		if len(page.Arrivals) == limit {
-			page.Through = page.Arrivals[limit-1].Seq
 		}
 		return page, nil
 	})

@@ -112,8 +112,8 @@ func (r *Runner) takeArrivals(ctx context.Context, st ArrivalStore, feed store.A
 	if page.Through == page.From {
 		return false, nil
 	}
-	runs, through, rest := fit(page, free, free == r.opts.MaxQueued)
-	rest = rest || len(page.Arrivals) == limit
+	runs, through, rest := fit(page, free, free == r.arrivalMax())
+	rest = rest || page.More
 	if through == page.From {
 		return true, nil // the first registration waits for more room
 	}
@@ -161,15 +161,20 @@ func fit(page store.ArrivalPage, free int, empty bool) ([]store.ArrivalRun, int6
 	return runs, page.Through, false
 }
 
-// room is how many runs the queue can take now; a full queue's is 0.
+// room is how many runs on arrival the queue can take now. Arrivals
+// leave a quarter of the queue to runs people ask for (runValidation),
+// so a burst of registrations does not lock them out.
 func (r *Runner) room() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopped {
 		return 0
 	}
-	return max(0, r.opts.MaxQueued-r.queued)
+	return max(0, r.arrivalMax()-r.queued)
 }
+
+// arrivalMax is how much of the queue runs on arrival may fill.
+func (r *Runner) arrivalMax() int { return max(1, r.opts.MaxQueued-r.opts.MaxQueued/4) }
 
 // reserve takes n places in the queue for runs about to start, even past
 // its bound (fit keeps that to one registration taken into an empty

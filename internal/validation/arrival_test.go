@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/testwait"
 	"github.com/exphub/exphub/internal/validation"
@@ -279,3 +280,110 @@ func TestArrivalWithMoreSuitesThanTheQueue(t *testing.T) {
 		}
 	}
 }
+
+// TestArrivalBurst sends 10,000 registrations at once (OpenLineage
+// events, the fastest way in) onto a dataset with an on-arrival suite,
+// while two replicas with queues of 40 follow the feed. The queues stay
+// within their bounds, the registrations wait in the log where the
+// backlog shows them, and a run someone asks for meanwhile is accepted.
+// Stopped part-way, the hub accounts for every registration: each
+// version has one run, or is still in the backlog; none has two, none
+// is neither.
+func TestArrivalBurst(t *testing.T) {
+	f := newArrivalFixture(t)
+	s := f.suite(t, "rows", false)
+	manual := f.suite(t, "manual", true)
+	const n, batch, queue = 10_000, 500, 40
+	r1, r2 := f.runner(queue), f.runner(queue)
+	ctx, cancel := context.WithCancel(t.Context())
+	var followers sync.WaitGroup
+	followers.Go(func() { r1.FollowArrivals(ctx, f.st, f.feed, 20*time.Millisecond) })
+	followers.Go(func() { r2.FollowArrivals(ctx, f.st, f.feed, 20*time.Millisecond) })
+	var peak atomic.Int64
+	sampled := make(chan struct{})
+	followers.Go(func() {
+		for {
+			for _, r := range []*validation.Runner{r1, r2} {
+				if q, _ := r.Queue(); int64(q) > peak.Load() {
+					peak.Store(int64(q))
+				}
+			}
+			select {
+			case <-sampled:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	})
+
+	start := time.Now()
+	for b := 0; b < n; b += batch {
+		events := make([]store.LineageEvent, 0, batch)
+		for i := b; i < b+batch; i++ {
+			events = append(events, store.LineageEvent{Hash: fmt.Sprintf("%s-%05d", f.key, i), ProjectKey: f.key, Actor: neo4jtest.Actor,
+				Type: "COMPLETE", Time: start.UTC().Add(time.Duration(i) * time.Millisecond),
+				Job: &store.LineageJob{Namespace: "burst", Name: "load"}, Run: &store.LineageRun{ExternalID: uuidOf(i)},
+				Outputs: []store.LineageDataset{{Namespace: "file", Name: "orders", Version: fmt.Sprintf("v%05d", i), URI: f.file}}})
+		}
+		res, err := f.st.IngestLineage(ctx, events, openlineage.Next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			if r.Err != nil || r.Duplicate {
+				t.Fatalf("event: %+v", r)
+			}
+		}
+	}
+	t.Logf("%d registrations in %v", n, time.Since(start))
+	backlog, err := f.st.ArrivalBacklog(ctx, f.feed, f.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if backlog <= 2*queue {
+		t.Errorf("backlog %d right after the burst: the registrations should wait in the log, visible", backlog)
+	}
+	// A person's run is accepted while the arrivals fill the queues.
+	last := neo4jtest.Rows(t, `MATCH (:Dataset {id: $d})-[:HAS_VERSION]->(v) RETURN v.id AS id ORDER BY v.version DESC LIMIT 1`, map[string]any{"d": f.dataset.ID})
+	run, err := r1.Submit(ctx, neo4jtest.Actor, manual.ID, last[0]["id"].(string))
+	if err != nil {
+		t.Fatalf("a manual run during the burst: %v", err)
+	}
+	if !testwait.Until(10*time.Minute, func() bool {
+		return neo4jtest.Count(t, `MATCH (r:ValidationRun {suiteId: $s}) WHERE r.status <> 'RUNNING' RETURN count(r) AS n`, map[string]any{"s": s.ID}) >= 500
+	}) {
+		t.Fatal("500 registrations were never validated")
+	}
+	cancel()
+	r1.Stop()
+	r2.Stop()
+	close(sampled)
+	followers.Wait()
+	t.Logf("stopped %v after the burst began", time.Since(start))
+
+	backlog, err = f.st.ArrivalBacklog(t.Context(), f.feed, f.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per, _ := f.runsOf(t, s.ID)
+	for v, k := range per {
+		if k != 1 {
+			t.Errorf("version %s has %d runs, want 1", v, k)
+		}
+	}
+	if len(per)+backlog != n {
+		t.Errorf("%d versions have a run and %d wait: %d registrations unaccounted for", len(per), backlog, n-len(per)-backlog)
+	}
+	if running := neo4jtest.Count(t, `MATCH (r:ValidationRun {suiteId: $s}) WHERE r.status = 'RUNNING' RETURN count(r) AS n`, map[string]any{"s": s.ID}); running != 0 {
+		t.Errorf("%d runs still RUNNING after the replicas stopped", running)
+	}
+	if p := peak.Load(); p > queue {
+		t.Errorf("a queue held %d runs, more than its %d", p, queue)
+	}
+	if got := neo4jtest.Count(t, `MATCH (r:ValidationRun {id: $id}) WHERE r.status IN ['PASSED', 'ERROR'] RETURN count(r) AS n`, map[string]any{"id": run.ID}); got != 1 {
+		t.Errorf("the manual run never finished")
+	}
+}
+
+// uuidOf is a fixed run ID for event i.
+func uuidOf(i int) string { return fmt.Sprintf("01890000-0000-7000-8000-%012d", i) }
