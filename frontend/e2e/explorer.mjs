@@ -270,6 +270,17 @@ await step("validate a dataset version, see the result live and the risk downstr
   await page.locator(`.react-flow__node[data-id="${dv}"] .lnode.h-failed`).waitFor();
   await page.getByTestId("quality-issues").getByText(name).waitFor();
   await page.screenshot({ path: `${artifacts}lineage-health.png` });
+  // A version registered now is validated on arrival by the suite, with
+  // nobody pressing a button; turning that off is one click.
+  const dv2 = (await gql(`mutation($d: ID!, $u: String!, $g: String!) { registerDatasetVersion(input: {datasetId: $d, version: "v2", uri: $u, digest: $g}) { datasetVersion { id } } }`,
+    { d: ds, u: `file://${file}`, g: digest })).registerDatasetVersion.datasetVersion.id;
+  await page.goto(`${base}/datasets/${ds}?version=${dv2}`);
+  await page.locator("[data-testid=validation-runs] tr[data-status=FAILED] td[data-trigger=ARRIVAL]").waitFor();
+  // A controlled box: it changes when the hub answered.
+  await page.locator("[data-testid=on-arrival][data-on=true] input").click();
+  await page.locator("[data-testid=on-arrival][data-on=false]").waitFor();
+  const suites = await gql(`query($d: ID!) { node(id: $d) { ... on Dataset { validationSuites { edges { node { onArrival } } } } } }`, { d: ds });
+  assert.equal(suites.node.validationSuites.edges[0].node.onArrival, false, "the suite no longer runs on arrival");
   rmSync(dir, { recursive: true, force: true });
 });
 

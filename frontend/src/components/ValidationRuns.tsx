@@ -13,7 +13,7 @@ const RunsQuery = graphql(`
           totalCount
           edges {
             node {
-              id status suiteName suiteVersion engine engineVersion startedAt finishedAt createdBy rowCount sha256
+              id status trigger suiteName suiteVersion engine engineVersion startedAt finishedAt createdBy rowCount sha256
               error { code message row column }
               statistics { evaluated passed failed errored }
               results { index type name column columns severity verdict observed elementCount unexpectedCount unexpectedPercent unexpectedSample message }
@@ -62,7 +62,7 @@ export function ValidationRuns({ versionId, refresh }: { versionId: string; refr
               <td>{r.statistics ? `${r.statistics.passed}/${r.statistics.evaluated} passed` : "—"}</td>
               <td className="num">{r.rowCount?.toLocaleString() ?? "—"}</td>
               <td>{r.finishedAt ? new Date(r.finishedAt).toLocaleString() : "running…"}</td>
-              <td>{r.createdBy}</td>
+              <td data-trigger={r.trigger}>{r.trigger === "ARRIVAL" ? <span title="started when the version was registered">on arrival</span> : r.createdBy}</td>
             </tr>
           ))}
         </tbody>

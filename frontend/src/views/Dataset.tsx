@@ -18,12 +18,12 @@ const DatasetQuery = graphql(`
         id namespace name description projectKey createdAt createdBy
         facets { name json }
         jobs { id namespace name latestRun { id status } }
-        validationSuites(first: 20) { totalCount edges { node { id name version ruleCount updatedAt updatedBy } } }
+        validationSuites(first: 20) { totalCount edges { node { id name version ruleCount onArrival updatedAt updatedBy } } }
         versions(first: 50) {
           totalCount
           edges {
             node {
-              id version uri digest integrity source statistics columns rowCount createdAt createdBy qualityStatus health
+              id version uri digest integrity source statistics columns rowCount createdAt createdBy qualityStatus awaitingValidation health
               facets { name json }
               schema { name type nullable }
               producedBy { id name experiment { id name } job { id name } }
@@ -40,6 +40,12 @@ const DatasetQuery = graphql(`
 const CompletedSubscription = graphql(`
   subscription ValidationCompleted($datasetId: ID!, $after: String) {
     validationCompleted(datasetId: $datasetId, after: $after) { cursor seq payload }
+  }
+`);
+
+const SetOnArrival = graphql(`
+  mutation SetSuiteOnArrival($suiteId: ID!, $onArrival: Boolean!) {
+    setValidationSuiteOnArrival(input: { suiteId: $suiteId, onArrival: $onArrival }) { validationSuite { id onArrival } changed }
   }
 `);
 
@@ -78,6 +84,7 @@ export default function Dataset() {
   const [startedAt, setStartedAt] = useState<number | null>(null);
   const started = startedAt !== null && startedAt === completed.ticks;
   const [runState, runValidation] = useMutation(RunValidation);
+  const [arrivalState, setOnArrival] = useMutation(SetOnArrival);
   if (fetching && !data) return <Loading what="the dataset" />;
   if (error) return <Problem error={error} />;
   const ds = data?.node?.__typename === "Dataset" ? data.node : null;
@@ -112,7 +119,7 @@ export default function Dataset() {
                 <td><code>{v.version}</code></td>
                 <td>{v.integrity === "NONE" ? <span className="muted" title="the hub has not seen this version's content">{NO_DIGEST}</span> : <code title={v.digest ?? ""}>{versionDigest(v)}</code>}</td>
                 <td className="num">{v.rowCount?.toLocaleString() ?? "—"}</td>
-                <td>{v.qualityStatus ? <span className={`vstatus ${v.qualityStatus.toLowerCase()}`}>{v.qualityStatus.toLowerCase()}</span> : <span className="muted">not validated</span>}{v.health === "AT_RISK" && <span className="health h-at_risk"> at risk</span>}</td>
+                <td>{v.qualityStatus ? <span className={`vstatus ${v.qualityStatus.toLowerCase()}`}>{v.qualityStatus.toLowerCase()}</span> : <span className="muted">not validated</span>}{v.awaitingValidation && <span className="vstatus queued" data-testid="awaiting" title="its suites run on arrival when the validation queue has room"> waiting for validation</span>}{v.health === "AT_RISK" && <span className="health h-at_risk"> at risk</span>}</td>
                 <td>{new Date(v.createdAt).toLocaleString()} <span className="muted">by {v.createdBy}</span></td>
                 <td className="num">{v.consumedBy.length}</td>
               </tr>
@@ -133,13 +140,19 @@ export default function Dataset() {
       )}
       {quality.kind === "suites" && (
         <table className="suites">
-          <thead><tr><th>Suite</th><th>Version</th><th>Rules</th><th>Changed</th><th></th></tr></thead>
+          <thead><tr><th>Suite</th><th>Version</th><th>Rules</th><th>On arrival</th><th>Changed</th><th></th></tr></thead>
           <tbody>
             {ds.validationSuites.edges.map(({ node: s }) => (
               <tr key={s.id}>
                 <td>{s.name}</td>
                 <td>v{s.version}</td>
                 <td className="num">{s.ruleCount}</td>
+                <td data-testid="on-arrival" data-on={s.onArrival}>
+                  <label title="run this suite on every new version of the dataset">
+                    <input type="checkbox" checked={s.onArrival} disabled={arrivalState.fetching}
+                      onChange={(e) => setOnArrival({ suiteId: s.id, onArrival: e.target.checked })} /> {s.onArrival ? "every new version" : "when asked"}
+                  </label>
+                </td>
                 <td>{new Date(s.updatedAt).toLocaleString()} <span className="muted">by {s.updatedBy}</span></td>
                 <td>{current && <button disabled={runState.fetching} onClick={() => runValidation({ suiteId: s.id, versionId: current.id }).then((r) => r.data && setStartedAt(completed.ticks))}>Validate {current.version}</button>}</td>
               </tr>
@@ -148,6 +161,7 @@ export default function Dataset() {
         </table>
       )}
       {runState.error && <Problem error={runState.error} />}
+      {arrivalState.error && <Problem error={arrivalState.error} />}
       {started && <p className="muted" role="status">Validation started; its result appears below when it finishes.</p>}
       {current && (
         <div className="card" data-testid="version-details">
