@@ -724,6 +724,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditEvents           func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
+		CheckSuiteDefinition  func(childComplexity int, definition string) int
 		ColumnLineage         func(childComplexity int, datasetVersionID string, column string, direction *model.LineageDirection, depth *int, maxNodes *int) int
 		DatasetVersionByName  func(childComplexity int, namespace string, name string, version string, projectKey *string) int
 		Datasets              func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
@@ -751,6 +752,7 @@ type ComplexityRoot struct {
 		Runs                  func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
 		SearchRuns            func(childComplexity int, projectKey string, experimentIds []string, filter *string, orderBy []string, first *int, after *string) int
 		SignOffs              func(childComplexity int, digest string) int
+		ValidationRuleTypes   func(childComplexity int) int
 		ValidationRuns        func(childComplexity int, datasetID *string, datasetVersionID *string, first *int, after *string) int
 		VerifyAuditLog        func(childComplexity int, projectKey string) int
 	}
@@ -946,6 +948,18 @@ type ComplexityRoot struct {
 		ValidationCompleted func(childComplexity int, datasetID string, after *string) int
 	}
 
+	SuiteDefinitionCheck struct {
+		Problems  func(childComplexity int) int
+		RuleCount func(childComplexity int) int
+		Valid     func(childComplexity int) int
+	}
+
+	SuiteProblem struct {
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+		Rule    func(childComplexity int) int
+	}
+
 	SuiteTiming struct {
 		MaxSeconds  func(childComplexity int) int
 		MeanSeconds func(childComplexity int) int
@@ -973,6 +987,13 @@ type ComplexityRoot struct {
 	UpdateValidationSuitePayload struct {
 		Changed         func(childComplexity int) int
 		ValidationSuite func(childComplexity int) int
+	}
+
+	ValidationRuleType struct {
+		Checks func(childComplexity int) int
+		Fields func(childComplexity int) int
+		Mostly func(childComplexity int) int
+		Type   func(childComplexity int) int
 	}
 
 	ValidationRun struct {
@@ -1216,6 +1237,8 @@ type QueryResolver interface {
 	ColumnLineage(ctx context.Context, datasetVersionID string, column string, direction *model.LineageDirection, depth *int, maxNodes *int) (*lineage.ColumnGraph, error)
 	ValidationRuns(ctx context.Context, datasetID *string, datasetVersionID *string, first *int, after *string) (*model.ValidationRunConnection, error)
 	QualityDashboard(ctx context.Context, projectKey string, days *int) (*store.QualityFigures, error)
+	ValidationRuleTypes(ctx context.Context) ([]*quality.RuleSpec, error)
+	CheckSuiteDefinition(ctx context.Context, definition string) (*model.SuiteDefinitionCheck, error)
 	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
 	Project(ctx context.Context, key string) (*store.Project, error)
 	Experiments(ctx context.Context, projectKey string, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
@@ -4163,6 +4186,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["filter"].(*model.EventFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.checkSuiteDefinition":
+		if e.ComplexityRoot.Query.CheckSuiteDefinition == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkSuiteDefinition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckSuiteDefinition(childComplexity, args["definition"].(string)), true
 	case "Query.columnLineage":
 		if e.ComplexityRoot.Query.ColumnLineage == nil {
 			break
@@ -4456,6 +4490,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SignOffs(childComplexity, args["digest"].(string)), true
+	case "Query.validationRuleTypes":
+		if e.ComplexityRoot.Query.ValidationRuleTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ValidationRuleTypes(childComplexity), true
 	case "Query.validationRuns":
 		if e.ComplexityRoot.Query.ValidationRuns == nil {
 			break
@@ -5201,6 +5241,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.ValidationCompleted(childComplexity, args["datasetId"].(string), args["after"].(*string)), true
 
+	case "SuiteDefinitionCheck.problems":
+		if e.ComplexityRoot.SuiteDefinitionCheck.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteDefinitionCheck.Problems(childComplexity), true
+	case "SuiteDefinitionCheck.ruleCount":
+		if e.ComplexityRoot.SuiteDefinitionCheck.RuleCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteDefinitionCheck.RuleCount(childComplexity), true
+	case "SuiteDefinitionCheck.valid":
+		if e.ComplexityRoot.SuiteDefinitionCheck.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteDefinitionCheck.Valid(childComplexity), true
+
+	case "SuiteProblem.field":
+		if e.ComplexityRoot.SuiteProblem.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteProblem.Field(childComplexity), true
+	case "SuiteProblem.message":
+		if e.ComplexityRoot.SuiteProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteProblem.Message(childComplexity), true
+	case "SuiteProblem.rule":
+		if e.ComplexityRoot.SuiteProblem.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteProblem.Rule(childComplexity), true
+
 	case "SuiteTiming.maxSeconds":
 		if e.ComplexityRoot.SuiteTiming.MaxSeconds == nil {
 			break
@@ -5272,6 +5350,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateValidationSuitePayload.ValidationSuite(childComplexity), true
+
+	case "ValidationRuleType.checks":
+		if e.ComplexityRoot.ValidationRuleType.Checks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRuleType.Checks(childComplexity), true
+	case "ValidationRuleType.fields":
+		if e.ComplexityRoot.ValidationRuleType.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRuleType.Fields(childComplexity), true
+	case "ValidationRuleType.acceptsMostly":
+		if e.ComplexityRoot.ValidationRuleType.Mostly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRuleType.Mostly(childComplexity), true
+	case "ValidationRuleType.type":
+		if e.ComplexityRoot.ValidationRuleType.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationRuleType.Type(childComplexity), true
 
 	case "ValidationRun.createdBy":
 		if e.ComplexityRoot.ValidationRun.CreatedBy == nil {
@@ -7533,6 +7636,41 @@ extend type Query {
   "A project's data-quality dashboard over its last days days (1 to 90); viewers of the project."
   qualityDashboard(projectKey: String!, days: Int = 30): QualityDashboard!
 }
+
+"A rule type of the data-quality engine, for suite editors."
+type ValidationRuleType {
+  type: String!
+  "The fields it accepts besides type, name and severity."
+  fields: [String!]!
+  "Whether mostly (the share of rows that must pass, 0 to 1) applies."
+  acceptsMostly: Boolean!
+  "What it checks, from the engine's contract (internal/quality/RULES.md)."
+  checks: String!
+}
+
+"What the parser createValidationSuite uses says of a suite definition."
+type SuiteDefinitionCheck {
+  "True when createValidationSuite would accept it (its references aside, which it checks against the graph)."
+  valid: Boolean!
+  ruleCount: Int!
+  problems: [SuiteProblem!]!
+}
+
+"One problem of a suite definition."
+type SuiteProblem {
+  "The rule's index; null for the suite as a whole."
+  rule: Int
+  "The rule's field at fault, when one is."
+  field: String
+  message: String!
+}
+
+extend type Query {
+  "The rule types a suite may use."
+  validationRuleTypes: [ValidationRuleType!]!
+  "Checks a suite definition (YAML or JSON) as createValidationSuite would, writing nothing: for editors that check as one types."
+  checkSuiteDefinition(definition: String!): SuiteDefinitionCheck!
+}
 `, BuiltIn: false},
 	{Name: "../schema/tracking.graphqls", Input: `# Projects, experiments, pipeline jobs and runs: params, metric series, tags, code, environment, and the dataset and model versions a run read and wrote.
 # Part of the exphub schema; schema.graphqls at the top level is its root.
@@ -9570,6 +9708,30 @@ func (ec *executionContext) childFields_StartRunPayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type StartRunPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SuiteDefinitionCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_SuiteDefinitionCheck_valid(ctx, field)
+	case "ruleCount":
+		return ec.fieldContext_SuiteDefinitionCheck_ruleCount(ctx, field)
+	case "problems":
+		return ec.fieldContext_SuiteDefinitionCheck_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuiteDefinitionCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_SuiteProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_SuiteProblem_rule(ctx, field)
+	case "field":
+		return ec.fieldContext_SuiteProblem_field(ctx, field)
+	case "message":
+		return ec.fieldContext_SuiteProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuiteProblem", field.Name)
+}
+
 func (ec *executionContext) childFields_SuiteTiming(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "suite":
@@ -9626,6 +9788,20 @@ func (ec *executionContext) childFields_UpdateValidationSuitePayload(ctx context
 		return ec.fieldContext_UpdateValidationSuitePayload_changed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateValidationSuitePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationRuleType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_ValidationRuleType_type(ctx, field)
+	case "fields":
+		return ec.fieldContext_ValidationRuleType_fields(ctx, field)
+	case "acceptsMostly":
+		return ec.fieldContext_ValidationRuleType_acceptsMostly(ctx, field)
+	case "checks":
+		return ec.fieldContext_ValidationRuleType_checks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationRuleType", field.Name)
 }
 
 func (ec *executionContext) childFields_ValidationRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10677,6 +10853,20 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkSuiteDefinition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "definition",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["definition"] = arg0
 	return args, nil
 }
 
@@ -24349,6 +24539,82 @@ func (ec *executionContext) fieldContext_Query_qualityDashboard(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_validationRuleTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_validationRuleTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ValidationRuleTypes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*quality.RuleSpec) graphql.Marshaler {
+			return ec.marshalNValidationRuleType2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleSpecᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_validationRuleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationRuleType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkSuiteDefinition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkSuiteDefinition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckSuiteDefinition(ctx, fc.Args["definition"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SuiteDefinitionCheck) graphql.Marshaler {
+			return ec.marshalNSuiteDefinitionCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteDefinitionCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkSuiteDefinition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuiteDefinitionCheck(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkSuiteDefinition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27770,6 +28036,153 @@ func (ec *executionContext) fieldContext_Subscription_approvalRequested(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _SuiteDefinitionCheck_valid(ctx context.Context, field graphql.CollectedField, obj *model.SuiteDefinitionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteDefinitionCheck_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteDefinitionCheck_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteDefinitionCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SuiteDefinitionCheck_ruleCount(ctx context.Context, field graphql.CollectedField, obj *model.SuiteDefinitionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteDefinitionCheck_ruleCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteDefinitionCheck_ruleCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteDefinitionCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuiteDefinitionCheck_problems(ctx context.Context, field graphql.CollectedField, obj *model.SuiteDefinitionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteDefinitionCheck_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SuiteProblem) graphql.Marshaler {
+			return ec.marshalNSuiteProblem2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteDefinitionCheck_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuiteDefinitionCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuiteProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuiteProblem_rule(ctx context.Context, field graphql.CollectedField, obj *model.SuiteProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteProblem_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteProblem_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuiteProblem_field(ctx context.Context, field graphql.CollectedField, obj *model.SuiteProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteProblem_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteProblem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _SuiteProblem_message(ctx context.Context, field graphql.CollectedField, obj *model.SuiteProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteProblem", field, false, false, "String")
+}
+
 func (ec *executionContext) _SuiteTiming_suite(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTiming) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28066,6 +28479,98 @@ func (ec *executionContext) _UpdateValidationSuitePayload_changed(ctx context.Co
 }
 func (ec *executionContext) fieldContext_UpdateValidationSuitePayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpdateValidationSuitePayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ValidationRuleType_type(ctx context.Context, field graphql.CollectedField, obj *quality.RuleSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRuleType_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRuleType_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRuleType", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRuleType_fields(ctx context.Context, field graphql.CollectedField, obj *quality.RuleSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRuleType_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRuleType_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRuleType", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationRuleType_acceptsMostly(ctx context.Context, field graphql.CollectedField, obj *quality.RuleSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRuleType_acceptsMostly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mostly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRuleType_acceptsMostly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRuleType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ValidationRuleType_checks(ctx context.Context, field graphql.CollectedField, obj *quality.RuleSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationRuleType_checks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationRuleType_checks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationRuleType", field, false, false, "String")
 }
 
 func (ec *executionContext) _ValidationRun_id(ctx context.Context, field graphql.CollectedField, obj *store.ValidationRun) (ret graphql.Marshaler) {
@@ -37910,6 +38415,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_qualityDashboard(ctx, field)
 				})
+		case "validationRuleTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_validationRuleTypes(ctx, field)
+				})
+		case "checkSuiteDefinition":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkSuiteDefinition(ctx, field)
+				})
 		case "projects":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -39291,6 +39808,92 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
+var suiteDefinitionCheckImplementors = []string{"SuiteDefinitionCheck"}
+
+func (ec *executionContext) _SuiteDefinitionCheck(ctx context.Context, sel ast.SelectionSet, obj *model.SuiteDefinitionCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suiteDefinitionCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuiteDefinitionCheck")
+		case "valid":
+			out.Values[i] = ec._SuiteDefinitionCheck_valid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleCount":
+			out.Values[i] = ec._SuiteDefinitionCheck_ruleCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._SuiteDefinitionCheck_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var suiteProblemImplementors = []string{"SuiteProblem"}
+
+func (ec *executionContext) _SuiteProblem(ctx context.Context, sel ast.SelectionSet, obj *model.SuiteProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suiteProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuiteProblem")
+		case "rule":
+			out.Values[i] = ec._SuiteProblem_rule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._SuiteProblem_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._SuiteProblem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var suiteTimingImplementors = []string{"SuiteTiming"}
 
 func (ec *executionContext) _SuiteTiming(ctx context.Context, sel ast.SelectionSet, obj *store.SuiteTiming) graphql.Marshaler {
@@ -39495,6 +40098,54 @@ func (ec *executionContext) _UpdateValidationSuitePayload(ctx context.Context, s
 			}
 		case "changed":
 			out.Values[i] = ec._UpdateValidationSuitePayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationRuleTypeImplementors = []string{"ValidationRuleType"}
+
+func (ec *executionContext) _ValidationRuleType(ctx context.Context, sel ast.SelectionSet, obj *quality.RuleSpec) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationRuleTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationRuleType")
+		case "type":
+			out.Values[i] = ec._ValidationRuleType_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._ValidationRuleType_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptsMostly":
+			out.Values[i] = ec._ValidationRuleType_acceptsMostly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checks":
+			out.Values[i] = ec._ValidationRuleType_checks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42541,6 +43192,38 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNSuiteDefinitionCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteDefinitionCheck(ctx context.Context, sel ast.SelectionSet, v *model.SuiteDefinitionCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SuiteDefinitionCheck!")
+		return graphql.Null
+	}
+	return ec._SuiteDefinitionCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSuiteProblem2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SuiteProblem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSuiteProblem2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSuiteProblem2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteProblem(ctx context.Context, sel ast.SelectionSet, v *model.SuiteProblem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SuiteProblem!")
+		return graphql.Null
+	}
+	return ec._SuiteProblem(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSuiteTiming2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSuiteTiming(ctx context.Context, sel ast.SelectionSet, v store.SuiteTiming) graphql.Marshaler {
 	return ec._SuiteTiming(ctx, sel, &v)
 }
@@ -42732,6 +43415,30 @@ func (ec *executionContext) unmarshalNValidationErrorCode2githubᚗcomᚋexphub�
 
 func (ec *executionContext) marshalNValidationErrorCode2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationErrorCode(ctx context.Context, sel ast.SelectionSet, v model.ValidationErrorCode) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNValidationRuleType2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleSpecᚄ(ctx context.Context, sel ast.SelectionSet, v []*quality.RuleSpec) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValidationRuleType2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleSpec(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNValidationRuleType2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋqualityᚐRuleSpec(ctx context.Context, sel ast.SelectionSet, v *quality.RuleSpec) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValidationRuleType!")
+		return graphql.Null
+	}
+	return ec._ValidationRuleType(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNValidationRun2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationRunᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ValidationRun) graphql.Marshaler {

@@ -170,6 +170,39 @@ func (r *queryResolver) QualityDashboard(ctx context.Context, projectKey string,
 	return r.Catalog.QualityFigures(ctx, p, projectKey, n, time.Now())
 }
 
+// ValidationRuleTypes is the resolver for the validationRuleTypes field.
+func (r *queryResolver) ValidationRuleTypes(ctx context.Context) ([]*quality.RuleSpec, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	cat := quality.RuleCatalogue()
+	out := make([]*quality.RuleSpec, len(cat))
+	for i := range cat {
+		out[i] = &cat[i]
+	}
+	return out, nil
+}
+
+// CheckSuiteDefinition is the resolver for the checkSuiteDefinition field.
+func (r *queryResolver) CheckSuiteDefinition(ctx context.Context, definition string) (*model.SuiteDefinitionCheck, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	c := validation.CheckDefinition(definition)
+	out := &model.SuiteDefinitionCheck{Valid: len(c.Problems) == 0, RuleCount: c.RuleCount, Problems: make([]*model.SuiteProblem, len(c.Problems))}
+	for i, p := range c.Problems {
+		sp := &model.SuiteProblem{Message: p.Msg}
+		if p.Rule >= 0 {
+			sp.Rule = &p.Rule
+		}
+		if p.Field != "" {
+			sp.Field = &p.Field
+		}
+		out.Problems[i] = sp
+	}
+	return out, nil
+}
+
 // Name is the resolver for the name field.
 func (r *ruleResultResolver) Name(ctx context.Context, obj *quality.RuleResult) (*string, error) {
 	return optString(obj.Name), nil

@@ -281,6 +281,23 @@ await step("validate a dataset version, see the result live and the risk downstr
   await page.locator("[data-testid=on-arrival][data-on=false]").waitFor();
   const suites = await gql(`query($d: ID!) { node(id: $d) { ... on Dataset { validationSuites { edges { node { onArrival } } } } } }`, { d: ds });
   assert.equal(suites.node.validationSuites.edges[0].node.onArrival, false, "the suite no longer runs on arrival");
+  // A suite written in the explorer: checked as it is typed, by the
+  // server's parser, with the rule catalogue beside it.
+  await page.getByRole("button", { name: "New suite" }).click();
+  const editor = page.getByTestId("suite-editor");
+  await editor.getByTestId("rule-catalogue").getByText("fails a row when the value is null").waitFor();
+  await editor.getByLabel("suite name").fill("typed-here");
+  await editor.getByLabel("suite definition").fill("rules:\n  - {type: value_between, column: amount, min: 5, max: 3}\n");
+  await editor.locator("[data-testid=suite-check][data-state=invalid]", { hasText: "rules[0]" }).waitFor();
+  assert.ok(await editor.getByRole("button", { name: "Create suite" }).isDisabled(), "an invalid suite cannot be saved");
+  await editor.getByLabel("suite definition").fill("rules:\n  - {type: not_null, column: id}\n");
+  await editor.getByRole("button", { name: "not_in_set" }).click(); // adds a rule to fill in
+  await editor.locator("[data-testid=suite-check][data-state=invalid]").waitFor();
+  await editor.getByLabel("suite definition").fill("rules:\n  - {type: not_null, column: id}\n  - {type: not_in_set, column: currency, values: [XXX]}\n");
+  await editor.locator("[data-testid=suite-check][data-state=valid]", { hasText: "2 rules" }).waitFor();
+  await page.screenshot({ path: `${artifacts}suite-editor.png`, fullPage: true });
+  await editor.getByRole("button", { name: "Create suite" }).click();
+  await page.locator("table.suites td", { hasText: "typed-here" }).waitFor();
   rmSync(dir, { recursive: true, force: true });
 });
 

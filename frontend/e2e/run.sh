@@ -31,7 +31,9 @@ secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 governance=e2e-governance
 requester=$(EXPHUB_JWT_SECRET=$secret "$tmp/hubctl" token --sub e2e-requester --role "$governance=contributor" --ttl 2h)
 approver=$(EXPHUB_JWT_SECRET=$secret "$tmp/hubctl" token --sub e2e-approver --role "$governance=approver" --group risk --ttl 2h)
-EXPHUB_ADDR=127.0.0.1:$port EXPHUB_DEV=true EXPHUB_LOG_LEVEL=warn EXPHUB_JWT_SECRET=$secret EXPHUB_ARTIFACT_ROOT=$tmp/artifacts \
+# Validation on arrival for the project the steps write to only: the test
+# Neo4j also holds the Go tests' projects, whose registrations are theirs.
+EXPHUB_ADDR=127.0.0.1:$port EXPHUB_DEV=true EXPHUB_LOG_LEVEL=warn EXPHUB_JWT_SECRET=$secret EXPHUB_ARTIFACT_ROOT=$tmp/artifacts EXPHUB_VALIDATION_ON_ARRIVAL=fraud \
   EXPHUB_NEO4J_URI=$uri "$tmp/exphub-server" >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
 pids+=("$pid")

@@ -750,6 +750,23 @@ type StartRunPayload struct {
 type Subscription struct {
 }
 
+// What the parser createValidationSuite uses says of a suite definition.
+type SuiteDefinitionCheck struct {
+	// True when createValidationSuite would accept it (its references aside, which it checks against the graph).
+	Valid     bool            `json:"valid"`
+	RuleCount int             `json:"ruleCount"`
+	Problems  []*SuiteProblem `json:"problems"`
+}
+
+// One problem of a suite definition.
+type SuiteProblem struct {
+	// The rule's index; null for the suite as a whole.
+	Rule *int `json:"rule,omitempty"`
+	// The rule's field at fault, when one is.
+	Field   *string `json:"field,omitempty"`
+	Message string  `json:"message"`
+}
+
 // A change to a model: each field given is applied, in one write; a change that changes nothing writes nothing.
 type UpdateModelInput struct {
 	ModelID string `json:"modelId"`

@@ -144,6 +144,8 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Run.Artifacts = func(child int, _ *string) int { return records(child) }
 	c.DatasetVersion.Schema = records
 	c.ValidationRun.Results = records
+	c.SuiteDefinitionCheck.Problems = records
+	c.Query.ValidationRuleTypes = records
 	c.BiasCheck.Groups = records
 	c.Viewer.Grants = few
 	c.PromotionRequest.Approvals, c.PromotionRequest.Checks = few, few

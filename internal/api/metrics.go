@@ -122,6 +122,17 @@ func registerValidationQueue(reg prometheus.Registerer, q validationQueue) {
 		Name: "exphub_validation_queue_capacity",
 		Help: "Validation runs this replica accepts at once; past it runValidation answers UNAVAILABLE.",
 	}, func() float64 { _, limit := q.Queue(); return float64(limit) }))
+	if a, ok := q.(arrivalFollower); ok {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "exphub_validation_arrival_lag_events",
+			Help: "Events of the log after the validation-on-arrival cursor when this replica last looked: registrations waiting for their suites, and the events between them.",
+		}, func() float64 { return float64(a.ArrivalLag()) }))
+	}
+}
+
+// arrivalFollower is a runner that validates on arrival.
+type arrivalFollower interface {
+	ArrivalLag() int64
 }
 
 // httpMetrics are the HTTP server's Prometheus instruments and access log.

@@ -102,17 +102,22 @@ const runFields = `id status engine suiteName suiteVersion rowCount sha256 finis
 // awaitRun reads node(id) until the run is no longer RUNNING.
 func awaitRun(t *testing.T, h *hub, tok, id string) validationRun {
 	t.Helper()
-	var run validationRun
-	ended := testwait.Until(time.Minute, func() bool {
+	read := func() validationRun {
 		var out struct{ Node validationRun }
 		h.gql(t, tok, `query($id: ID!) { node(id: $id) { ... on ValidationRun { `+runFields+` } } }`, map[string]any{"id": id}).ok(t, &out)
-		run = out.Node
-		return run.Status != "RUNNING"
+		return out.Node
+	}
+	ended := testwait.Until(time.Minute, func() bool {
+		run := read()
+		return run.Status != "RUNNING" && run.FinishedAt != nil
 	})
 	if !ended {
 		t.Fatalf("run %s still RUNNING after a minute", id)
 	}
-	return run
+	// Neo4j reads are read-committed, not snapshots: a read racing the
+	// result's commit can see some of its properties before others. Read
+	// the run again once it is seen finished.
+	return read()
 }
 
 // createSuite creates a suite through the API and returns its ID.

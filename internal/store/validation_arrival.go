@@ -100,6 +100,8 @@ type ArrivalPage struct {
 	Through int64
 	// More: the log may hold more after Through than the page read.
 	More bool
+	// Head is the log's head when the page was read.
+	Head int64
 }
 
 // arrivalScan is how many events of the log PendingArrivals reads at
@@ -120,7 +122,7 @@ func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (
 	}
 	return read(ctx, s, func(tx *txn) (ArrivalPage, error) {
 		var page ArrivalPage
-		rec, err := tx.single(`MATCH (c:LogCursor {name: $cursor}) RETURN c.seq AS from`, f.params())
+		rec, err := tx.single(`MATCH (c:LogCursor {name: $cursor}), (h:EventLog {name: 'main'}) RETURN c.seq AS from, h.seq AS head`, f.params())
 		if err != nil {
 			return page, err
 		}
@@ -128,6 +130,9 @@ func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (
 			return page, errNoCursor
 		}
 		if page.From, err = recInt(rec, "from"); err != nil {
+			return page, err
+		}
+		if page.Head, err = recInt(rec, "head"); err != nil {
 			return page, err
 		}
 		recs, err := tx.run(`

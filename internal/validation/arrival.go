@@ -97,6 +97,11 @@ func (r *Runner) Wake() {
 	}
 }
 
+// ArrivalLag is how many events of the log were after the arrival
+// cursor when this replica last looked (0 before it did): registrations
+// waiting for validation on arrival, and the other events between them.
+func (r *Runner) ArrivalLag() int64 { return r.arrivalLag.Load() }
+
 // takeArrivals starts the runs of the registrations after the cursor that
 // fit in the queue; more reports that there may be more to take.
 func (r *Runner) takeArrivals(ctx context.Context, st ArrivalStore, feed store.ArrivalFeed) (more bool, err error) {
@@ -109,6 +114,7 @@ func (r *Runner) takeArrivals(ctx context.Context, st ArrivalStore, feed store.A
 	if err != nil {
 		return false, err
 	}
+	r.arrivalLag.Store(max(0, page.Head-page.From))
 	if page.Through == page.From {
 		return false, nil
 	}
@@ -129,6 +135,7 @@ func (r *Runner) takeArrivals(ctx context.Context, st ArrivalStore, feed store.A
 		r.inFlight.Add(-n)
 		return false, err
 	}
+	r.arrivalLag.Store(max(0, page.Head-through))
 	r.release(n - len(started))
 	r.inFlight.Add(len(started) - n)
 	for _, run := range started {

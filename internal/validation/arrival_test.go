@@ -299,13 +299,16 @@ func TestArrivalBurst(t *testing.T) {
 	var followers sync.WaitGroup
 	followers.Go(func() { r1.FollowArrivals(ctx, f.st, f.feed, 20*time.Millisecond) })
 	followers.Go(func() { r2.FollowArrivals(ctx, f.st, f.feed, 20*time.Millisecond) })
-	var peak atomic.Int64
+	var peak, lag atomic.Int64
 	sampled := make(chan struct{})
 	followers.Go(func() {
 		for {
 			for _, r := range []*validation.Runner{r1, r2} {
 				if q, _ := r.Queue(); int64(q) > peak.Load() {
 					peak.Store(int64(q))
+				}
+				if l := r.ArrivalLag(); l > lag.Load() {
+					lag.Store(l)
 				}
 			}
 			select {
@@ -379,6 +382,11 @@ func TestArrivalBurst(t *testing.T) {
 	}
 	if p := peak.Load(); p > queue {
 		t.Errorf("a queue held %d runs, more than its %d", p, queue)
+	}
+	// The replicas' lag (exphub_validation_arrival_lag_events) showed the
+	// backlog: each registration is three events of the log.
+	if l := lag.Load(); l < int64(backlog) {
+		t.Errorf("the largest lag a replica reported was %d events, less than the %d registrations left waiting", l, backlog)
 	}
 	if got := neo4jtest.Count(t, `MATCH (r:ValidationRun {id: $id}) WHERE r.status IN ['PASSED', 'ERROR'] RETURN count(r) AS n`, map[string]any{"id": run.ID}); got != 1 {
 		t.Errorf("the manual run never finished")

@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exphub/exphub/internal/datasource"
@@ -141,12 +142,14 @@ type Runner struct {
 	cancel context.CancelFunc
 	slots  chan struct{} // evaluations at once
 
-	mu       sync.Mutex
-	queued   int           // runs accepted and not finished
-	freed    chan struct{} // signalled when a run finishes
-	wake     chan struct{} // signalled when the log may have grown (Wake)
-	stopped  bool
-	inFlight sync.WaitGroup
+	mu     sync.Mutex
+	queued int           // runs accepted and not finished
+	freed  chan struct{} // signalled when a run finishes
+	wake   chan struct{} // signalled when the log may have grown (Wake)
+
+	arrivalLag atomic.Int64 // see ArrivalLag
+	stopped    bool
+	inFlight   sync.WaitGroup
 }
 
 // New returns a runner over st. Submit works at once; Run sweeps stale

@@ -2,6 +2,7 @@ package validation
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -63,4 +64,51 @@ func parseDefinition(name, text string) (store.SuiteDefinition, error) {
 	}
 	def.Text = string(canon)
 	return def, nil
+}
+
+// DefinitionCheck is what the parser says of a definition an editor
+// holds: the rules it counts, or every problem, as createValidationSuite
+// would report them.
+type DefinitionCheck struct {
+	RuleCount int
+	// Problems name the rule index (-1: the suite as a whole) and field.
+	Problems []quality.Problem
+}
+
+// MaxCheckProblems bounds the problems CheckDefinition lists; a last one
+// counts the rest.
+const MaxCheckProblems = 100
+
+// CheckDefinition parses text as ParseDefinition does, writing nothing
+// and returning the problems one by one rather than as one error. Whether
+// the references exist is not checked: that needs the graph (and the
+// caller's access to it), which the write does.
+func CheckDefinition(text string) DefinitionCheck {
+	if err := store.CheckSuiteDefinition(text); err != nil {
+		return DefinitionCheck{Problems: []quality.Problem{{Rule: -1, Msg: err.Error()}}}
+	}
+	suite, err := quality.ParseSuite([]byte(text))
+	var se *quality.SuiteError
+	switch {
+	case errors.As(err, &se):
+		ps := se.Problems
+		if len(ps) > MaxCheckProblems {
+			more := len(ps) - MaxCheckProblems
+			ps = append(ps[:MaxCheckProblems:MaxCheckProblems], quality.Problem{Rule: -1, Msg: fmt.Sprintf("and %d more problems", more)})
+		}
+		return DefinitionCheck{Problems: ps}
+	case err != nil:
+		return DefinitionCheck{Problems: []quality.Problem{{Rule: -1, Msg: err.Error()}}}
+	}
+	out := DefinitionCheck{RuleCount: len(suite.Rules)}
+	for i, r := range suite.Rules {
+		if r.Reference == "" {
+			continue
+		}
+		ref := store.SuiteDefinition{References: []store.SuiteReference{{Rule: i, DatasetVersionID: r.Reference}}}
+		if err := ref.Check(); err != nil {
+			out.Problems = append(out.Problems, quality.Problem{Rule: i, Field: "reference", Msg: fmt.Sprintf("%s is not a dataset version ID (dsv_…); in the hub a reference names a registered version", errs.Quote(r.Reference))})
+		}
+	}
+	return out
 }

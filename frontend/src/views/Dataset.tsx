@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { ValidationRuns } from "../components/ValidationRuns";
+import { SuiteEditor, type EditedSuite } from "../components/SuiteEditor";
 import { healthLabels, qualitySummary } from "../lib/quality";
 import { graphql } from "../gql";
 import { Loading, Problem } from "../components/States";
@@ -18,7 +19,7 @@ const DatasetQuery = graphql(`
         id namespace name description projectKey createdAt createdBy
         facets { name json }
         jobs { id namespace name latestRun { id status } }
-        validationSuites(first: 20) { totalCount edges { node { id name version ruleCount onArrival updatedAt updatedBy } } }
+        validationSuites(first: 20) { totalCount edges { node { id name version ruleCount onArrival definition updatedAt updatedBy } } }
         versions(first: 50) {
           totalCount
           edges {
@@ -85,6 +86,8 @@ export default function Dataset() {
   const started = startedAt !== null && startedAt === completed.ticks;
   const [runState, runValidation] = useMutation(RunValidation);
   const [arrivalState, setOnArrival] = useMutation(SetOnArrival);
+  // The suite being written: "new", one of the dataset's, or none.
+  const [editing, setEditing] = useState<EditedSuite | "new" | null>(null);
   if (fetching && !data) return <Loading what="the dataset" />;
   if (error) return <Problem error={error} />;
   const ds = data?.node?.__typename === "Dataset" ? data.node : null;
@@ -154,12 +157,17 @@ export default function Dataset() {
                   </label>
                 </td>
                 <td>{new Date(s.updatedAt).toLocaleString()} <span className="muted">by {s.updatedBy}</span></td>
-                <td>{current && <button disabled={runState.fetching} onClick={() => runValidation({ suiteId: s.id, versionId: current.id }).then((r) => r.data && setStartedAt(completed.ticks))}>Validate {current.version}</button>}</td>
+                <td>{current && <button disabled={runState.fetching} onClick={() => runValidation({ suiteId: s.id, versionId: current.id }).then((r) => r.data && setStartedAt(completed.ticks))}>Validate {current.version}</button>}{" "}
+                  <button onClick={() => setEditing({ id: s.id, name: s.name, definition: s.definition })}>Edit</button></td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {editing === null
+        ? <p><button onClick={() => setEditing("new")}>New suite</button></p>
+        : <SuiteEditor key={editing === "new" ? "new" : editing.id} datasetId={ds.id} suite={editing === "new" ? undefined : editing}
+            onDone={() => { setEditing(null); reexecute({ requestPolicy: "network-only" }); }} />}
       {runState.error && <Problem error={runState.error} />}
       {arrivalState.error && <Problem error={arrivalState.error} />}
       {started && <p className="muted" role="status">Validation started; its result appears below when it finishes.</p>}
