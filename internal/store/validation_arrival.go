@@ -335,43 +335,12 @@ func (s *Store) AwaitingArrival(ctx context.Context, f ArrivalFeed, versionIDs [
 // off; the definition and its version do not change. Setting what is
 // already set changes nothing and reports changed=false, with no event.
 func (s *Store) SetValidationSuiteOnArrival(ctx context.Context, actor, suiteID string, on bool) (*ValidationSuite, bool, error) {
-	if err := checkID("suiteId", suiteID, KindValidationSuite); err != nil {
-		return nil, false, err
-	}
-	type result struct {
-		s       *ValidationSuite
-		changed bool
-	}
-	res, err := write(ctx, s, func(tx *txn) (result, error) {
-		rec, err := tx.single(`MATCH (s:ValidationSuite {id: $id}) `+lockClause("s")+` RETURN s{.*} AS s`, map[string]any{"id": suiteID})
-		if err != nil {
-			return result{}, err
-		}
-		if rec == nil {
-			return result{}, fmt.Errorf("suiteId: %w", notFound(KindValidationSuite, suiteID))
-		}
-		old, err := recDecode(rec, "s", decodeValidationSuite)
-		if err != nil {
-			return result{}, err
-		}
+	return s.changeSuite(ctx, suiteID, func(_ *txn, old *ValidationSuite, _ *Dataset) (map[string]any, error) {
 		if old.OnArrival == on {
-			return result{old, false}, nil
+			return nil, nil
 		}
-		rec, err = tx.single(`
-			MATCH (s:ValidationSuite {id: $id})
-			SET s.manualOnly = $manual, s.updatedAt = $now, s.updatedBy = $actor
-			RETURN s{.*} AS s`, map[string]any{"id": suiteID, "manual": manualOnly(!on), "now": s.now().UTC(), "actor": actor})
-		if err != nil {
-			return result{}, err
-		}
-		vs, err := recDecode(rec, "s", decodeValidationSuite)
-		if err != nil {
-			return result{}, err
-		}
-		return result{vs, true}, s.appendEvents(tx, actor, eventDraft{EventValidationSuiteUpdated, vs.ProjectKey, vs.ID,
-			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount, "onArrival": vs.OnArrival}})
-	})
-	return res.s, res.changed, err
+		return map[string]any{"manualOnly": manualOnly(!on), "updatedAt": s.now().UTC(), "updatedBy": actor}, nil
+	}, actor)
 }
 
 // manualOnly is the stored manualOnly property: true, or absent (null).

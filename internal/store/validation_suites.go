@@ -200,6 +200,26 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 // current one (after canonicalisation) changes nothing and reports
 // changed=false, with no event. Errors as CreateValidationSuite.
 func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID string, def SuiteDefinition) (*ValidationSuite, bool, error) {
+	return s.changeSuite(ctx, suiteID, func(tx *txn, old *ValidationSuite, d *Dataset) (map[string]any, error) {
+		if err := def.checkWrite(old.Name); err != nil {
+			return nil, err
+		}
+		if err := checkSuiteTarget(tx, def, d); err != nil {
+			return nil, err
+		}
+		if def.Text == old.Definition {
+			return nil, nil
+		}
+		return map[string]any{"version": old.Version + 1, "definition": def.Text, "ruleCount": int64(def.RuleCount),
+			"updatedAt": s.now().UTC(), "updatedBy": actor}, nil
+	}, actor)
+}
+
+// changeSuite changes a suite in a write: change sees it locked (so
+// concurrent changes number versions without gaps or repeats), with its
+// dataset, and returns the properties to set, nil for no change. A change
+// appends VALIDATION_SUITE_UPDATED; the suite is returned as it is after.
+func (s *Store) changeSuite(ctx context.Context, suiteID string, change func(tx *txn, old *ValidationSuite, d *Dataset) (map[string]any, error), actor string) (*ValidationSuite, bool, error) {
 	if err := checkID("suiteId", suiteID, KindValidationSuite); err != nil {
 		return nil, false, err
 	}
@@ -208,8 +228,6 @@ func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID string
 		changed bool
 	}
 	res, err := write(ctx, s, func(tx *txn) (result, error) {
-		// Lock before reading the version, so concurrent updates number
-		// without gaps or repeats.
 		rec, err := tx.single(`
 			MATCH (s:ValidationSuite {id: $id}) `+lockClause("s")+`
 			WITH s
@@ -225,28 +243,15 @@ func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID string
 		if err != nil {
 			return result{}, err
 		}
-		dm, err := recMap(rec, "d")
+		d, err := recDecode(rec, "d", decodeDataset)
 		if err != nil {
 			return result{}, err
 		}
-		d, err := decodeDataset(dm)
-		if err != nil {
-			return result{}, err
+		set, err := change(tx, old, d)
+		if err != nil || set == nil {
+			return result{old, false}, err
 		}
-		if err := def.checkWrite(old.Name); err != nil {
-			return result{}, err
-		}
-		if err := checkSuiteTarget(tx, def, d); err != nil {
-			return result{}, err
-		}
-		if def.Text == old.Definition {
-			return result{old, false}, nil
-		}
-		rec, err = tx.single(`
-			MATCH (s:ValidationSuite {id: $id})
-			SET s.version = s.version + 1, s.definition = $definition, s.ruleCount = $ruleCount, s.updatedAt = $now, s.updatedBy = $actor
-			RETURN s{.*} AS s`,
-			map[string]any{"id": suiteID, "definition": def.Text, "ruleCount": int64(def.RuleCount), "now": s.now().UTC(), "actor": actor})
+		rec, err = tx.single(`MATCH (s:ValidationSuite {id: $id}) SET s += $set RETURN s{.*} AS s`, map[string]any{"id": suiteID, "set": set})
 		if err != nil {
 			return result{}, err
 		}
@@ -255,7 +260,7 @@ func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID string
 			return result{}, err
 		}
 		return result{vs, true}, s.appendEvents(tx, actor, eventDraft{EventValidationSuiteUpdated, vs.ProjectKey, vs.ID,
-			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount}})
+			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount, "onArrival": vs.OnArrival}})
 	})
 	return res.s, res.changed, err
 }

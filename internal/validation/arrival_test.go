@@ -282,7 +282,7 @@ func TestArrivalWithMoreSuitesThanTheQueue(t *testing.T) {
 }
 
 // TestArrivalBurst sends 10,000 registrations at once (OpenLineage
-// events, the fastest way in) onto a dataset with an on-arrival suite,
+// DatasetEvents in batches of 500, the fastest way in) onto a dataset with an on-arrival suite,
 // while two replicas with queues of 40 follow the feed. The queues stay
 // within their bounds, the registrations wait in the log where the
 // backlog shows them, and a run someone asks for meanwhile is accepted.
@@ -323,10 +323,10 @@ func TestArrivalBurst(t *testing.T) {
 	for b := 0; b < n; b += batch {
 		events := make([]store.LineageEvent, 0, batch)
 		for i := b; i < b+batch; i++ {
+			// A static DatasetEvent: one version, one entry in the log.
 			events = append(events, store.LineageEvent{Hash: fmt.Sprintf("%s-%05d", f.key, i), ProjectKey: f.key, Actor: neo4jtest.Actor,
-				Type: "COMPLETE", Time: start.UTC().Add(time.Duration(i) * time.Millisecond),
-				Job: &store.LineageJob{Namespace: "burst", Name: "load"}, Run: &store.LineageRun{ExternalID: uuidOf(i)},
-				Outputs: []store.LineageDataset{{Namespace: "file", Name: "orders", Version: fmt.Sprintf("v%05d", i), URI: f.file}}})
+				Time:     start.UTC().Add(time.Duration(i) * time.Millisecond),
+				Datasets: []store.LineageDataset{{Namespace: "file", Name: "orders", Version: fmt.Sprintf("v%05d", i), URI: f.file}}})
 		}
 		res, err := f.st.IngestLineage(ctx, events, openlineage.Next)
 		if err != nil {
