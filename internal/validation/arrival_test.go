@@ -157,18 +157,19 @@ func TestArrivalValidatesEachRegistrationOnce(t *testing.T) {
 	followers.Go(func() { r1.FollowArrivals(ctx1, f.st, f.feed, 20*time.Millisecond) })
 	followers.Go(func() { r2.FollowArrivals(ctx, f.st, f.feed, 20*time.Millisecond) })
 	followers.Go(func() {
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
 		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
 			for _, r := range []*validation.Runner{r1, r2} {
 				if q, _ := r.Queue(); int64(q) > peak.Load() {
 					peak.Store(int64(q))
 				}
 			}
-			time.Sleep(time.Millisecond)
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
 		}
 	})
 	// One replica stops once a third of the versions were validated.
