@@ -133,7 +133,8 @@ type CreateValidationSuiteInput struct {
 // A reference that is not a dataset version ID or a definition written for
 // another dataset is errs.Invalid naming the rule or field; a name already
 // used by a suite of the dataset is errs.Conflict; an unknown dataset or
-// reference is errs.NotFound. Nothing is written then.
+// reference is errs.NotFound; a dataset with MaxSuitesPerDataset suites
+// already is errs.Invalid. Nothing is written then.
 func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in CreateValidationSuiteInput) (*ValidationSuite, error) {
 	if err := checkID("datasetId", in.DatasetID, KindDataset); err != nil {
 		return nil, err
@@ -152,7 +153,7 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 			MATCH (d:Dataset {id: $datasetId}) `+lockClause("d")+`
 			WITH d
 			OPTIONAL MATCH (d)-[:HAS_SUITE]->(dup:ValidationSuite {name: $name})
-			RETURN d{.*} AS d, dup IS NOT NULL AS dup`, map[string]any{"datasetId": in.DatasetID, "name": in.Name})
+			RETURN d{.*} AS d, dup IS NOT NULL AS dup, COUNT { (d)-[:HAS_SUITE]->() } AS suites`, map[string]any{"datasetId": in.DatasetID, "name": in.Name})
 		if err != nil {
 			return nil, err
 		}
@@ -169,6 +170,9 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 		}
 		if dup, err := recBool(rec, "dup"); err != nil || dup {
 			return nil, orErr(err, conflict("name: dataset %s %s already has a suite named %s; update it instead", d.Namespace, d.Name, errs.Quote(in.Name)))
+		}
+		if n, err := recInt(rec, "suites"); err != nil || n >= MaxSuitesPerDataset {
+			return nil, orErr(err, invalid("datasetId: dataset %s %s already has %d suites, the most a dataset may have; add rules to one of them instead", d.Namespace, d.Name, n))
 		}
 		if err := checkSuiteTarget(tx, def, d); err != nil {
 			return nil, err

@@ -63,6 +63,10 @@ const (
 	MaxSuiteDefinitionLen = 1 << 20
 	// MaxValidationResultLen bounds a recorded result's JSON text.
 	MaxValidationResultLen = 4 << 20
+	// MaxSuitesPerDataset bounds a dataset's suites: each may run on
+	// every version that arrives, so one dataset cannot fill the
+	// validation queue with a single registration.
+	MaxSuitesPerDataset = 50
 )
 
 // ValidationSuite is a named, versioned set of data-quality rules over one

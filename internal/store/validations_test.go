@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -402,5 +403,30 @@ func TestValidationOutcomeIsStoredAsGiven(t *testing.T) {
 	if recorded.Engine != store.EngineGreatExpectations || recorded.EngineVersion == nil || *recorded.EngineVersion != "1.3.0" ||
 		recorded.RowCount != nil || recorded.Results != "[]" || recorded.Statistics != in.Outcome.Statistics || recorded.Error != nil {
 		t.Errorf("recorded run %+v", recorded)
+	}
+}
+
+// TestSuitesPerDatasetAreBounded: each suite may run on every version
+// that arrives, so a dataset holds at most MaxSuitesPerDataset; one more
+// is INVALID naming the bound, and writes nothing.
+func TestSuitesPerDatasetAreBounded(t *testing.T) {
+	s := neo4jtest.Store(t)
+	d, _ := newDatasetVersion(t, s, "suitecap")
+	for i := range store.MaxSuitesPerDataset {
+		createSuite(t, s, d, fmt.Sprintf("s%02d", i), "rules:\n  - {type: row_count_between, min: 1}\n")
+	}
+	before := neo4jtest.ProjectNodes(t, d.ProjectKey)
+	events := neo4jtest.Count(t, `MATCH (e:Event {projectKey: $k}) RETURN count(e) AS n`, map[string]any{"k": d.ProjectKey})
+	_, err := s.CreateValidationSuite(t.Context(), actor, store.CreateValidationSuiteInput{DatasetID: d.ID, Name: "one-too-many",
+		Definition: definition(t, "one-too-many", "rules:\n  - {type: row_count_between, min: 1}\n")})
+	neo4jtest.WantErr(t, err, errs.Invalid)
+	if !strings.Contains(err.Error(), fmt.Sprint(store.MaxSuitesPerDataset)) || !strings.Contains(err.Error(), "datasetId") {
+		t.Errorf("error %q should name the field and the bound", err)
+	}
+	if after := neo4jtest.ProjectNodes(t, d.ProjectKey); after != before {
+		t.Errorf("a refused suite changed the project's nodes: %d, then %d", before, after)
+	}
+	if after := neo4jtest.Count(t, `MATCH (e:Event {projectKey: $k}) RETURN count(e) AS n`, map[string]any{"k": d.ProjectKey}); after != events {
+		t.Errorf("a refused suite appended %d events", after-events)
 	}
 }
