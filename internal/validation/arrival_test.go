@@ -396,3 +396,46 @@ func TestArrivalBurst(t *testing.T) {
 
 // uuidOf is a fixed run ID for event i.
 func uuidOf(i int) string { return fmt.Sprintf("01890000-0000-7000-8000-%012d", i) }
+
+// TestArrivalFromEveryWayIn: a version is validated on arrival however it
+// is registered — directly (GraphQL's path), as a run's output in an
+// OpenLineage event, and as an input MLflow's log_input names.
+func TestArrivalFromEveryWayIn(t *testing.T) {
+	f := newArrivalFixture(t)
+	s := f.suite(t, "rows", false)
+	ctx := t.Context()
+	direct := f.register(t, "direct")
+	res, err := f.st.IngestLineage(ctx, []store.LineageEvent{{Hash: f.key + "-ol", ProjectKey: f.key, Actor: neo4jtest.Actor,
+		Type: "COMPLETE", Time: time.Now().UTC(), Job: &store.LineageJob{Namespace: "etl", Name: "load"}, Run: &store.LineageRun{ExternalID: uuidOf(1)},
+		Outputs: []store.LineageDataset{{Namespace: "file", Name: "orders", Version: "from-openlineage", URI: f.file}}}}, openlineage.Next)
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("OpenLineage: %v %+v", err, res)
+	}
+	run, err := f.st.StartRun(ctx, neo4jtest.Actor, store.StartRunInput{ExperimentID: neo4jtest.Experiment(t, f.st, f.key).ID, Name: "train", Status: store.StatusRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.LogMLflowInputs(ctx, neo4jtest.Actor, run.ID, []store.MLflowInput{{Namespace: "file", Name: "orders", Digest: "from-mlflow",
+		DatasetName: "orders", SourceType: "local", Source: `{"uri": "` + f.file + `"}`, URI: f.file}}); err != nil {
+		t.Fatal(err)
+	}
+	r := f.runner(4)
+	defer r.Stop()
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go r.FollowArrivals(fctx, f.st, f.feed, 10*time.Millisecond)
+	labels := map[string]bool{}
+	if !testwait.Until(5*time.Minute, func() bool {
+		labels = map[string]bool{}
+		for _, row := range neo4jtest.Rows(t, `MATCH (r:ValidationRun {suiteId: $s})-[:VALIDATES]->(v) WHERE r.status <> 'RUNNING' RETURN v.version AS label`,
+			map[string]any{"s": s.ID}) {
+			labels[row["label"].(string)] = true
+		}
+		return len(labels) == 3
+	}) {
+		t.Fatalf("validated on arrival: %v; want %s, from-openlineage and from-mlflow", labels, direct.Version)
+	}
+	if !labels[direct.Version] || !labels["from-openlineage"] || !labels["from-mlflow"] {
+		t.Fatalf("validated on arrival: %v", labels)
+	}
+}
