@@ -233,24 +233,23 @@ func recStr(rec *neo4j.Record, key string) (string, error) {
 }
 
 // recStrs reads a list-of-strings column of a record.
-func recStrs(rec *neo4j.Record, key string) ([]string, error) {
-	l, _, err := neo4j.GetRecordValue[[]any](rec, key)
-	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", key, err)
-	}
-	p := props{m: map[string]any{key: l}}
-	out := p.strs(key)
-	return out, p.err
-}
+func recStrs(rec *neo4j.Record, key string) ([]string, error) { return recList(rec, key, (*props).strs) }
 
 // recMaps reads a list-of-maps column of a record.
 func recMaps(rec *neo4j.Record, key string) ([]map[string]any, error) {
+	return recList(rec, key, (*props).maps)
+}
+
+// recList reads a list column of a record with one of props' list
+// readers, which checks the items' type.
+func recList[T any](rec *neo4j.Record, key string, items func(*props, string) T) (T, error) {
+	var zero T
 	l, _, err := neo4j.GetRecordValue[[]any](rec, key)
 	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", key, err)
+		return zero, fmt.Errorf("decode %s: %w", key, err)
 	}
 	p := props{m: map[string]any{key: l}}
-	out := p.maps(key)
+	out := items(&p, key)
 	return out, p.err
 }
 
