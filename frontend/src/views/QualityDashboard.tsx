@@ -10,7 +10,7 @@ import { withParams } from "../lib/url";
 const QualityDashboardQuery = graphql(`
   query QualityDashboard($projectKey: String!, $days: Int!) {
     qualityDashboard(projectKey: $projectKey, days: $days) {
-      projectKey datasets datasetsWithSuites versions validatedVersions failingVersions
+      projectKey datasets datasetsWithSuites versions validatedVersions failingVersions awaitingValidation
       days { day runs passed }
       slowestSuites { suite { id name dataset { id name } } runs meanSeconds maxSeconds }
       failing { id version qualityStatus createdAt dataset { id name } }
@@ -57,6 +57,11 @@ export default function QualityDashboard() {
             <div className="card">
               <h3>Validation coverage</h3>
               <Bars testid="coverage" buckets={coverage(q)} />
+              {q.awaitingValidation > 0 && (
+                <p className="muted" data-testid="awaiting-validation" data-count={q.awaitingValidation} title="registered versions whose suites run on arrival when the validation queue has room">
+                  {q.awaitingValidation.toLocaleString()} new version{q.awaitingValidation === 1 ? "" : "s"} waiting for validation on arrival
+                </p>
+              )}
             </div>
             <div className="card">
               <h3>Pass rate, last {days} days</h3>
