@@ -233,7 +233,9 @@ func recStr(rec *neo4j.Record, key string) (string, error) {
 }
 
 // recStrs reads a list-of-strings column of a record.
-func recStrs(rec *neo4j.Record, key string) ([]string, error) { return recList(rec, key, (*props).strs) }
+func recStrs(rec *neo4j.Record, key string) ([]string, error) {
+	return recList(rec, key, (*props).strs)
+}
 
 // recMaps reads a list-of-maps column of a record.
 func recMaps(rec *neo4j.Record, key string) ([]map[string]any, error) {

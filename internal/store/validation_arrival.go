@@ -187,7 +187,7 @@ func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (
 			OPTIONAL MATCH (v:DatasetVersion {id: a.version})
 			CALL { WITH v, a
 			       OPTIONAL MATCH (:Dataset {id: v.datasetId})-[:HAS_SUITE]->(s:ValidationSuite)
-			       WHERE s.manualOnly IS NULL AND s.createdAt <= a.at
+			       WHERE `+suiteApplied("a.at")+`
 			       WITH s ORDER BY s.createdAt, s.id
 			       RETURN collect(s.id) AS suites }
 			RETURN i, suites ORDER BY i`, map[string]any{"rows": rows})
@@ -273,6 +273,17 @@ func (s *Store) StartArrivalRuns(ctx context.Context, f ArrivalFeed, from, throu
 	})
 }
 
+// suiteApplied is the condition on a suite s of a version's dataset that
+// runs on the version's registration at time at: it runs on arrival and
+// existed then.
+func suiteApplied(at string) string { return "s.manualOnly IS NULL AND s.createdAt <= " + at }
+
+// awaitsSuite holds for a registration event e (after the cursor) of the
+// feed whose version's dataset has a suite that applies to it.
+var awaitsSuite = `(size($feedKeys) = 0 OR e.projectKey IN $feedKeys)
+			  AND EXISTS { MATCH (v:DatasetVersion {id: e.targetId}), (:Dataset {id: v.datasetId})-[:HAS_SUITE]->(s:ValidationSuite)
+			               WHERE ` + suiteApplied("e.at") + ` }`
+
 // ArrivalBacklog counts the registrations of a project's dataset
 // versions that wait for validation on arrival: after the cursor, on a
 // dataset with a suite that runs on arrival.
@@ -287,9 +298,7 @@ func (s *Store) ArrivalBacklog(ctx context.Context, f ArrivalFeed, projectKey st
 		rec, err := tx.single(`
 			MATCH (c:LogCursor {name: $cursor})
 			OPTIONAL MATCH (e:Event) WHERE e.projectKey = $key AND e.seq > c.seq AND e.kind = $kind
-			  AND (size($feedKeys) = 0 OR e.projectKey IN $feedKeys)
-			  AND EXISTS { MATCH (v:DatasetVersion {id: e.targetId}), (d:Dataset {id: v.datasetId})-[:HAS_SUITE]->(s:ValidationSuite)
-			               WHERE s.manualOnly IS NULL AND s.createdAt <= e.at }
+			  AND `+awaitsSuite+`
 			RETURN count(e) AS n`,
 			with(f.params(), map[string]any{"key": projectKey, "kind": string(EventDatasetVersionRegister)}))
 		if err != nil || rec == nil {
@@ -311,9 +320,7 @@ func (s *Store) AwaitingArrival(ctx context.Context, f ArrivalFeed, versionIDs [
 			MATCH (c:LogCursor {name: $cursor})
 			UNWIND $ids AS id
 			MATCH (e:Event {targetId: id}) WHERE e.kind = $kind AND e.seq > c.seq
-			  AND (size($feedKeys) = 0 OR e.projectKey IN $feedKeys)
-			  AND EXISTS { MATCH (v:DatasetVersion {id: id}), (d:Dataset {id: v.datasetId})-[:HAS_SUITE]->(s:ValidationSuite)
-			               WHERE s.manualOnly IS NULL AND s.createdAt <= e.at }
+			  AND `+awaitsSuite+`
 			RETURN DISTINCT id`,
 			with(f.params(), map[string]any{"ids": versionIDs, "kind": string(EventDatasetVersionRegister)}))
 		if err != nil {
