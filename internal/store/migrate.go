@@ -113,6 +113,9 @@ var migrations = []string{
 	"CREATE INDEX metric_key_value IF NOT EXISTS FOR (n:Metric) ON (n.key, n.latestValue)",
 	// Validation on arrival reads the log from a cursor (OpenArrivalFeed).
 	"CREATE CONSTRAINT log_cursor_name IF NOT EXISTS FOR (c:LogCursor) REQUIRE c.name IS UNIQUE",
+	// Webhook receivers, by ID and by project.
+	"CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE",
+	"CREATE INDEX webhook_project IF NOT EXISTS FOR (w:Webhook) ON (w.projectKey)",
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call
