@@ -74,6 +74,7 @@ var domainPackages = []string{
 	"checkpoint",
 	"fairness",
 	"runsearch",
+	"webhooks",
 }
 
 // floorTable assigns module packages (paths relative to the module root) to

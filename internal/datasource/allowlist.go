@@ -28,6 +28,24 @@ const Any = "*"
 type Allowlist struct {
 	any     bool
 	entries []location
+	// refusal is the reason a refused URI is given (%s: scheme, host);
+	// the validation sources' by default.
+	refusal string
+}
+
+// defaultRefusal is what a refused validation source is told.
+const defaultRefusal = "the hub reads no data from %s://%s/ there (EXPHUB_VALIDATION_SOURCES lists what it may read)"
+
+// Refusing returns the list with another reason for what it refuses, a
+// format of the URI's scheme and host (another setting's list, another
+// use).
+func (a *Allowlist) Refusing(format string) *Allowlist {
+	if a == nil {
+		return &Allowlist{refusal: format}
+	}
+	c := *a
+	c.refusal = format
+	return &c
 }
 
 // location is a URL reduced to what the allowlist compares.
@@ -109,8 +127,11 @@ func (a *Allowlist) admit(uri string) (location, error) {
 			}
 		}
 	}
-	return location{}, fmt.Errorf("%s: the hub reads no data from %s://%s/ there (EXPHUB_VALIDATION_SOURCES lists what it may read)",
-		errs.Quote(uri), loc.scheme, loc.host)
+	refusal := defaultRefusal
+	if a != nil && a.refusal != "" {
+		refusal = a.refusal
+	}
+	return location{}, fmt.Errorf("%s: "+refusal, errs.Quote(uri), loc.scheme, loc.host)
 }
 
 func (e location) admits(l location) bool {
