@@ -27,6 +27,9 @@ func (r *eventResolver) Cursor(ctx context.Context, obj *store.Event) (string, e
 
 // Target is the resolver for the target field.
 func (r *eventResolver) Target(ctx context.Context, obj *store.Event) (model.Node, error) {
+	if _, ok := store.KindOf(obj.TargetID); !ok {
+		return nil, nil // not a node: a webhook receiver
+	}
 	n, err := r.node(ctx, obj.TargetID)
 	if errors.Is(err, errs.NotFound) {
 		return nil, nil

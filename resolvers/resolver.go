@@ -16,6 +16,7 @@ import (
 	"github.com/exphub/exphub/internal/mlflow"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/tracking"
+	"github.com/exphub/exphub/internal/webhooks"
 )
 
 // Resolver is the root resolver. It is safe for concurrent use.
@@ -42,6 +43,8 @@ type Resolver struct {
 	// Registry sets and removes model aliases under the rules the MLflow
 	// API follows (governed aliases through promotion); nil: UNAVAILABLE.
 	Registry *mlflow.Registry
+	// Webhooks carries out what admins do with webhook receivers.
+	Webhooks *webhooks.Service
 	// Present turns an error into what the client gets, as the server's
 	// error presenter does; subscriptions use it for the errors that end
 	// them, which do not pass through gqlgen's presenter.

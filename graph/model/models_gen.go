@@ -117,6 +117,21 @@ type CreateValidationSuitePayload struct {
 	ValidationSuite *store.ValidationSuite `json:"validationSuite"`
 }
 
+type CreateWebhookInput struct {
+	ProjectKey string `json:"projectKey"`
+	// An http(s) URL the operator's EXPHUB_WEBHOOK_RECEIVERS admits; at most 2,048 bytes.
+	URL string `json:"url"`
+	// At most 500 characters.
+	Description *string              `json:"description,omitempty"`
+	Topics      []store.WebhookTopic `json:"topics"`
+}
+
+type CreateWebhookPayload struct {
+	Webhook *store.Webhook `json:"webhook"`
+	// The signing secret (whsec_…): shown this once.
+	Secret string `json:"secret"`
+}
+
 type DatasetConnection struct {
 	Edges      []*DatasetEdge `json:"edges"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
@@ -163,6 +178,10 @@ type DeleteModelAliasInput struct {
 
 type DeleteModelAliasPayload struct {
 	Model *store.Model `json:"model"`
+}
+
+type DeleteWebhookPayload struct {
+	Webhook *store.Webhook `json:"webhook"`
 }
 
 type EventConnection struct {
@@ -509,6 +528,12 @@ type RecordValidationResultPayload struct {
 	ValidationRun *store.ValidationRun `json:"validationRun"`
 }
 
+type RedeliverWebhookPayload struct {
+	Webhook *store.Webhook `json:"webhook"`
+	// False when the receiver was not waiting (ACTIVE).
+	Changed bool `json:"changed"`
+}
+
 type ReevaluatePromotionInput struct {
 	PromotionRequestID string `json:"promotionRequestId"`
 }
@@ -574,6 +599,18 @@ type RequestPromotionInput struct {
 
 type RequestPromotionPayload struct {
 	PromotionRequest *store.PromotionRequest `json:"promotionRequest"`
+}
+
+type RotateWebhookSecretInput struct {
+	ID string `json:"id"`
+	// How long the old secret keeps signing beside the new one, 0 to 604,800 seconds (a week).
+	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
+}
+
+type RotateWebhookSecretPayload struct {
+	Webhook *store.Webhook `json:"webhook"`
+	// The new signing secret: shown this once.
+	Secret string `json:"secret"`
 }
 
 // A file or a directory of a run's artifacts.

@@ -27,6 +27,7 @@ import (
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/catalog"
+	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/governance"
@@ -35,6 +36,7 @@ import (
 	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
 	"github.com/exphub/exphub/internal/tracking"
+	"github.com/exphub/exphub/internal/webhooks"
 	"github.com/exphub/exphub/resolvers"
 )
 
@@ -71,6 +73,9 @@ type Options struct {
 	// Arrivals is what the server validates on arrival (its runner
 	// follows it); nil: nothing.
 	Arrivals *store.ArrivalFeed
+	// Webhooks is where webhook receivers may be (EXPHUB_WEBHOOK_RECEIVERS);
+	// nil: nowhere, and createWebhook refuses every URL.
+	Webhooks *datasource.Allowlist
 	// Data opens dataset versions' data (runBiasCheck); without it bias
 	// checks are UNAVAILABLE.
 	Data governance.DataSource
@@ -202,7 +207,7 @@ func governanceOptions(o Options) []governance.Option {
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
 	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Arrivals: o.Arrivals, Governance: governance.New(o.Store, o.Data, governanceOptions(o)...),
-		Lineage:  lineage.New(o.Store),
+		Lineage: lineage.New(o.Store), Webhooks: webhooks.New(o.Store, o.Webhooks),
 		Tracking: tracking.New(o.Store), Catalog: catalog.New(o.Store), Present: presenter(log),
 		Registry: mlflow.New(o.Store, tracking.New(o.Store), o.MLflow).Registry(governanceOptions(o)...)}
 	cfg := graph.Config{Resolvers: r}

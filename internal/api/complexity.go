@@ -216,6 +216,8 @@ func setComplexity(c *graph.ComplexityRoot) {
 	// evidencePack.
 	c.Mutation.SignOff = func(child int, _ model.SignOffInput) int { return costAdd(child, ImpactCost) }
 	c.Query.SignOffs = func(child int, _ string) int { return signOffs(child) }
+	// Webhook receivers: at most store.MaxWebhooksPerProject a project.
+	c.Query.Webhooks = func(child int, _ string) int { return listCost(child, store.MaxWebhooksPerProject) }
 }
 
 // ImpactCost is the complexity of one impact query: ten fit in the default

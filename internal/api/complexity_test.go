@@ -48,6 +48,7 @@ var listItems = map[string]int{
 	"QualityDashboard.failing": store.MaxFailingVersions, "QualityDashboard.modelsAtRisk": store.MaxModelsAtRisk,
 	"QualityDashboard.datasetsAtRisk": store.MaxDatasetsAtRisk,
 	"GovernanceReport.signOffs":       store.MaxSignOffs, "PromotionRequest.signOffs": store.MaxSignOffs, "Query.signOffs": store.MaxSignOffs,
+	"Query.webhooks": store.MaxWebhooksPerProject,
 }
 
 // TestEveryListHasABound: a list of objects is a page (edges under a first

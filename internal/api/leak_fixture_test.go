@@ -130,6 +130,13 @@ func buildLeakFixture(t *testing.T, h *hub) *leakFixture {
 	}
 	f.do(t, aw, leakCreateProject, map[string]any{"k": a, "n": "a-project-" + am}, &p)
 	f.do(t, hw, leakCreateProject, map[string]any{"k": H, "n": "h-project-" + hm}, &p)
+	// A webhook receiver in each project: its URL carries the marker,
+	// and H's ID, URL and signing secret are H's secrets.
+	for _, w := range []struct{ tok, key, m string }{{aw, a, am}, {hw, H, hm}} {
+		f.do(t, w.tok, `mutation($k: String!, $u: String!, $d: String!) {
+			createWebhook(input: {projectKey: $k, url: $u, description: $d, topics: [PROMOTION_DECIDED, VALIDATION_FAILED]}) { webhook { id } } }`,
+			map[string]any{"k": w.key, "u": "https://hooks.example.com/receiver-" + w.m, "d": "hook-" + w.m}, nil)
+	}
 
 	exp := func(tok, key, name, desc string) string {
 		var out struct {
@@ -413,6 +420,8 @@ func collectLeakSecrets(t *testing.T, f *leakFixture) []*leakSecret {
 			}
 		case strings.Contains(v, f.hm):
 			add(v, kind)
+		case strings.HasPrefix(v, "whsec_"):
+			add(v, kind) // a webhook's signing secret
 		case leakHexDigest.MatchString(v):
 			add(v, kind) // a digest of H's data, or of its code or image
 			add(strings.TrimPrefix(v, "sha256:"), kind)

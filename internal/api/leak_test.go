@@ -12,6 +12,7 @@ import (
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/internal/api"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/datasource"
 )
 
 const (
@@ -75,6 +76,7 @@ const (
 func TestLeakOracle(t *testing.T) {
 	h := newHub(t, func(o *api.Options) {
 		raiseAllLimits(o)
+		o.Webhooks = datasource.Everything()
 		// The handler logs to stderr rather than to the test's output: a
 		// subscription's last event may still be resolving after its client
 		// left and the test ended, and a write to the output then panics.

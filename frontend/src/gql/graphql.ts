@@ -312,6 +312,22 @@ export type CreateValidationSuitePayload = {
   validationSuite: ValidationSuite;
 };
 
+export type CreateWebhookInput = {
+  /** At most 500 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  projectKey: Scalars['String']['input'];
+  topics: Array<WebhookTopic>;
+  /** An http(s) URL the operator's EXPHUB_WEBHOOK_RECEIVERS admits; at most 2,048 bytes. */
+  url: Scalars['String']['input'];
+};
+
+export type CreateWebhookPayload = {
+  __typename?: 'CreateWebhookPayload';
+  /** The signing secret (whsec_…): shown this once. */
+  secret: Scalars['String']['output'];
+  webhook: Webhook;
+};
+
 export type Dataset = Node & {
   __typename?: 'Dataset';
   createdAt: Scalars['Time']['output'];
@@ -451,6 +467,11 @@ export type DeleteModelAliasPayload = {
   model: Model;
 };
 
+export type DeleteWebhookPayload = {
+  __typename?: 'DeleteWebhookPayload';
+  webhook: Webhook;
+};
+
 export type Environment = {
   __typename?: 'Environment';
   imageDigest?: Maybe<Scalars['String']['output']>;
@@ -587,7 +608,12 @@ export type EventKind =
   | 'VALIDATION_STARTED'
   | 'VALIDATION_SUITE_CREATED'
   /** A suite's definition changed; payload.version is the new version. */
-  | 'VALIDATION_SUITE_UPDATED';
+  | 'VALIDATION_SUITE_UPDATED'
+  /** A webhook receiver was made (payload: url, its scheme and host only; topics); target: the receiver's ID. */
+  | 'WEBHOOK_CREATED'
+  | 'WEBHOOK_DELETED'
+  /** A receiver's secret was rotated or its deliveries resumed (payload: url, change). */
+  | 'WEBHOOK_UPDATED';
 
 export type Experiment = Node & {
   __typename?: 'Experiment';
@@ -1079,8 +1105,11 @@ export type Mutation = {
   createExperiment: CreateExperimentPayload;
   createProject: CreateProjectPayload;
   createValidationSuite: CreateValidationSuitePayload;
+  /** Makes a receiver of the project's events from now on; admins. */
+  createWebhook: CreateWebhookPayload;
   /** Removes an alias from a model; a governed alias is refused (it moves only through promotion). Contributors. */
   deleteModelAlias: DeleteModelAliasPayload;
+  deleteWebhook: DeleteWebhookPayload;
   finishRun: FinishRunPayload;
   logMetrics: LogMetricsPayload;
   logParams: LogParamsPayload;
@@ -1088,6 +1117,8 @@ export type Mutation = {
   recordReproduction: RecordReproductionPayload;
   /** Records a validation result produced elsewhere (Great Expectations) as a finished run. */
   recordValidationResult: RecordValidationResultPayload;
+  /** Sends a parked or retrying receiver's next event again now, its attempts counted from zero. */
+  redeliverWebhook: RedeliverWebhookPayload;
   /** Evaluates an open request's checks again now (contributors); a request that has its approvals is carried out when they pass. */
   reevaluatePromotion: DecidePromotionPayload;
   registerDataset: RegisterDatasetPayload;
@@ -1097,6 +1128,8 @@ export type Mutation = {
   rejectPromotion: DecidePromotionPayload;
   /** Asks for a model version to move to a stage (contributors); the policy's checks are evaluated and stored. */
   requestPromotion: RequestPromotionPayload;
+  /** Gives a receiver a new signing secret; the old one keeps signing for the overlap. */
+  rotateWebhookSecret: RotateWebhookSecretPayload;
   /** Computes fairness metrics of a model version on an evaluation dataset version and stores them (contributors). */
   runBiasCheck: RunBiasCheckPayload;
   /** Starts a run of a suite on a version of its dataset and returns it at once, RUNNING; validationCompleted, the event log and node(id) show when it finished. */
@@ -1175,8 +1208,18 @@ export type MutationCreateValidationSuiteArgs = {
 };
 
 
+export type MutationCreateWebhookArgs = {
+  input: CreateWebhookInput;
+};
+
+
 export type MutationDeleteModelAliasArgs = {
   input: DeleteModelAliasInput;
+};
+
+
+export type MutationDeleteWebhookArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1202,6 +1245,11 @@ export type MutationRecordReproductionArgs = {
 
 export type MutationRecordValidationResultArgs = {
   input: RecordValidationResultInput;
+};
+
+
+export type MutationRedeliverWebhookArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1232,6 +1280,11 @@ export type MutationRejectPromotionArgs = {
 
 export type MutationRequestPromotionArgs = {
   input: RequestPromotionInput;
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  input: RotateWebhookSecretInput;
 };
 
 
@@ -1723,6 +1776,10 @@ export type Query = {
   validationRuns: ValidationRunConnection;
   /** Walks the event log's hash chain and reports the first broken link; auditors, approvers and admins of projectKey. */
   verifyAuditLog: AuditVerification;
+  /** A webhook receiver; admins of its project. */
+  webhook?: Maybe<Webhook>;
+  /** A project's webhook receivers, oldest first; admins of the project. */
+  webhooks: Array<Webhook>;
 };
 
 
@@ -1930,6 +1987,16 @@ export type QueryVerifyAuditLogArgs = {
   projectKey: Scalars['String']['input'];
 };
 
+
+export type QueryWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWebhooksArgs = {
+  projectKey: Scalars['String']['input'];
+};
+
 export type RecentEvents = {
   __typename?: 'RecentEvents';
   /** The log's position when they were read: pass it as after to the events subscription. */
@@ -1963,6 +2030,13 @@ export type RecordValidationResultInput = {
 export type RecordValidationResultPayload = {
   __typename?: 'RecordValidationResultPayload';
   validationRun: ValidationRun;
+};
+
+export type RedeliverWebhookPayload = {
+  __typename?: 'RedeliverWebhookPayload';
+  /** False when the receiver was not waiting (ACTIVE). */
+  changed: Scalars['Boolean']['output'];
+  webhook: Webhook;
 };
 
 export type ReevaluatePromotionInput = {
@@ -2084,6 +2158,19 @@ export type Role =
   | 'AUDITOR'
   | 'CONTRIBUTOR'
   | 'VIEWER';
+
+export type RotateWebhookSecretInput = {
+  id: Scalars['ID']['input'];
+  /** How long the old secret keeps signing beside the new one, 0 to 604,800 seconds (a week). */
+  overlapSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RotateWebhookSecretPayload = {
+  __typename?: 'RotateWebhookSecretPayload';
+  /** The new signing secret: shown this once. */
+  secret: Scalars['String']['output'];
+  webhook: Webhook;
+};
 
 /** The outcome of one rule of a run. */
 export type RuleResult = {
@@ -2741,6 +2828,66 @@ export type Viewer = {
   subject: Scalars['String']['output'];
 };
 
+/**
+ * An HTTP receiver of a project's events. Each event of its topics is POSTed
+ * in log order, at least once, signed as Standard Webhooks says (headers
+ * webhook-id, webhook-timestamp, webhook-signature), with the event's log
+ * position and hash (Exphub-Log-Seq, Exphub-Log-Hash). Admins of the project
+ * only.
+ */
+export type Webhook = {
+  __typename?: 'Webhook';
+  /** Failed attempts at its next event. */
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  /** Deliveries the receiver acknowledged. */
+  delivered: Scalars['Int']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastAttemptAt?: Maybe<Scalars['Time']['output']>;
+  lastDeliveredAt?: Maybe<Scalars['Time']['output']>;
+  /** Why the last attempt failed; null when it did not. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** The receiver's HTTP status at the last attempt; null when it gave none. */
+  lastStatus?: Maybe<Scalars['Int']['output']>;
+  nextAttemptAt?: Maybe<Scalars['Time']['output']>;
+  parkedAt?: Maybe<Scalars['Time']['output']>;
+  /** Events of its topics not yet delivered, counted up to 1,000. */
+  pending: Scalars['Int']['output'];
+  /** The log position delivery has passed: every event of its topics up to it was acknowledged. */
+  position: Scalars['Int']['output'];
+  /** Until when the secret before the last rotation also signs deliveries; null when none does. */
+  previousSecretUntil?: Maybe<Scalars['Time']['output']>;
+  projectKey: Scalars['String']['output'];
+  secretRotatedAt: Scalars['Time']['output'];
+  state: WebhookState;
+  topics: Array<WebhookTopic>;
+  url: Scalars['String']['output'];
+};
+
+/** Where a receiver's delivery stands. */
+export type WebhookState =
+  /** Its last delivery, if any, was acknowledged. */
+  | 'ACTIVE'
+  /** Its next event failed every attempt: nothing is sent until an admin redelivers. The events wait in the log; none is lost. */
+  | 'PARKED'
+  /** Its next event failed and is tried again at nextAttemptAt. */
+  | 'RETRYING';
+
+/** What a webhook receiver subscribes to. */
+export type WebhookTopic =
+  /** A dataset version was registered, whichever way it came in. */
+  | 'DATASET_VERSION_REGISTERED'
+  /** A promotion request closed (completed, rejected or cancelled): its evidence pack (evidencePack, hubctl evidence fetch) is final. */
+  | 'EVIDENCE_PACK_READY'
+  /** A model version moved to PRODUCTION (MODEL_STAGE_CHANGED). */
+  | 'MODEL_IN_PRODUCTION'
+  /** A promotion request was carried out (PROMOTION_COMPLETED) or rejected (PROMOTION_REJECTED). */
+  | 'PROMOTION_DECIDED'
+  /** A validation run ended FAILED or ERROR (VALIDATION_COMPLETED). */
+  | 'VALIDATION_FAILED';
+
 export type DecidableQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -2901,6 +3048,41 @@ export type VersionValidationRunsQueryVariables = Exact<{
 
 
 export type VersionValidationRunsQuery = { __typename?: 'Query', node?: { __typename?: 'BiasCheck' } | { __typename?: 'Dataset' } | { __typename?: 'DatasetVersion', id: string, qualityStatus?: ValidationStatus | null, health: Health, validationRuns: { __typename?: 'ValidationRunConnection', totalCount: number, edges: Array<{ __typename?: 'ValidationRunEdge', node: { __typename?: 'ValidationRun', id: string, status: ValidationStatus, trigger: ValidationTrigger, suiteName: string, suiteVersion?: number | null, engine: string, engineVersion?: string | null, startedAt: string, finishedAt?: string | null, createdBy: string, rowCount?: number | null, sha256?: string | null, error?: { __typename?: 'ValidationRunError', code: ValidationErrorCode, message: string, row?: number | null, column?: string | null } | null, statistics?: { __typename?: 'ValidationStatistics', evaluated: number, passed: number, failed: number, errored: number } | null, results: Array<{ __typename?: 'RuleResult', index: number, type: string, name?: string | null, column?: string | null, columns: Array<string>, severity: RuleSeverity, verdict: RuleVerdict, observed?: Record<string, unknown> | null, elementCount: number, unexpectedCount: number, unexpectedPercent?: number | null, unexpectedSample: Array<Record<string, unknown>>, message?: string | null }> } }> } } | { __typename?: 'Experiment' } | { __typename?: 'Job' } | { __typename?: 'Model' } | { __typename?: 'ModelVersion' } | { __typename?: 'Policy' } | { __typename?: 'Project' } | { __typename?: 'PromotionRequest' } | { __typename?: 'Reproduction' } | { __typename?: 'Run' } | { __typename?: 'SignOff' } | { __typename?: 'ValidationRun' } | { __typename?: 'ValidationSuite' } | null };
+
+export type ProjectWebhooksQueryVariables = Exact<{
+  projectKey: Scalars['String']['input'];
+}>;
+
+
+export type ProjectWebhooksQuery = { __typename?: 'Query', webhooks: Array<{ __typename?: 'Webhook', id: string, url: string, description: string, topics: Array<WebhookTopic>, createdAt: string, createdBy: string, state: WebhookState, pending: number, delivered: number, lastDeliveredAt?: string | null, attempts: number, lastAttemptAt?: string | null, lastStatus?: number | null, lastError?: string | null, nextAttemptAt?: string | null, parkedAt?: string | null, previousSecretUntil?: string | null }> };
+
+export type CreateWebhookMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type CreateWebhookMutation = { __typename?: 'Mutation', createWebhook: { __typename?: 'CreateWebhookPayload', secret: string, webhook: { __typename?: 'Webhook', id: string } } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  input: RotateWebhookSecretInput;
+}>;
+
+
+export type RotateWebhookSecretMutation = { __typename?: 'Mutation', rotateWebhookSecret: { __typename?: 'RotateWebhookSecretPayload', secret: string, webhook: { __typename?: 'Webhook', id: string, previousSecretUntil?: string | null } } };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type RedeliverWebhookMutation = { __typename?: 'Mutation', redeliverWebhook: { __typename?: 'RedeliverWebhookPayload', changed: boolean, webhook: { __typename?: 'Webhook', id: string } } };
+
+export type DeleteWebhookMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteWebhookMutation = { __typename?: 'Mutation', deleteWebhook: { __typename?: 'DeleteWebhookPayload', webhook: { __typename?: 'Webhook', id: string } } };
 
 export type RecentEventsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -3195,6 +3377,11 @@ export const ValidationRuleTypesDocument = {"kind":"Document","definitions":[{"k
 export const CreateSuiteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSuite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"datasetId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"definition"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createValidationSuite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"datasetId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"datasetId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"definition"},"value":{"kind":"Variable","name":{"kind":"Name","value":"definition"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validationSuite"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]} as unknown as DocumentNode<CreateSuiteMutation, CreateSuiteMutationVariables>;
 export const UpdateSuiteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateSuite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"suiteId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"definition"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateValidationSuite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"suiteId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"suiteId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"definition"},"value":{"kind":"Variable","name":{"kind":"Name","value":"definition"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validationSuite"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"changed"}}]}}]}}]} as unknown as DocumentNode<UpdateSuiteMutation, UpdateSuiteMutationVariables>;
 export const VersionValidationRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VersionValidationRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DatasetVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"qualityStatus"}},{"kind":"Field","name":{"kind":"Name","value":"health"}},{"kind":"Field","name":{"kind":"Name","value":"validationRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"suiteName"}},{"kind":"Field","name":{"kind":"Name","value":"suiteVersion"}},{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"engineVersion"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"rowCount"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"row"}},{"kind":"Field","name":{"kind":"Name","value":"column"}}]}},{"kind":"Field","name":{"kind":"Name","value":"statistics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluated"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"errored"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"columns"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"observed"}},{"kind":"Field","name":{"kind":"Name","value":"elementCount"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedCount"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedPercent"}},{"kind":"Field","name":{"kind":"Name","value":"unexpectedSample"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<VersionValidationRunsQuery, VersionValidationRunsQueryVariables>;
+export const ProjectWebhooksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProjectWebhooks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhooks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"topics"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"pending"}},{"kind":"Field","name":{"kind":"Name","value":"delivered"}},{"kind":"Field","name":{"kind":"Name","value":"lastDeliveredAt"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"lastAttemptAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastStatus"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}},{"kind":"Field","name":{"kind":"Name","value":"nextAttemptAt"}},{"kind":"Field","name":{"kind":"Name","value":"parkedAt"}},{"kind":"Field","name":{"kind":"Name","value":"previousSecretUntil"}}]}}]}}]} as unknown as DocumentNode<ProjectWebhooksQuery, ProjectWebhooksQueryVariables>;
+export const CreateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateWebhookInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"secret"}}]}}]}}]} as unknown as DocumentNode<CreateWebhookMutation, CreateWebhookMutationVariables>;
+export const RotateWebhookSecretDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RotateWebhookSecret"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RotateWebhookSecretInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rotateWebhookSecret"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"previousSecretUntil"}}]}},{"kind":"Field","name":{"kind":"Name","value":"secret"}}]}}]}}]} as unknown as DocumentNode<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables>;
+export const RedeliverWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RedeliverWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"redeliverWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"changed"}}]}}]}}]} as unknown as DocumentNode<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>;
+export const DeleteWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
 export const RecentEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RecentEvents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]}}]} as unknown as DocumentNode<RecentEventsQuery, RecentEventsQueryVariables>;
 export const EventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Events"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"projectKey"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"targetId"}},{"kind":"Field","name":{"kind":"Name","value":"payload"}}]}}]}}]} as unknown as DocumentNode<EventsSubscription, EventsSubscriptionVariables>;
 export const PromotionRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PromotionRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PromotionRequestFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promotionRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"projectKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"projectKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"targetStage"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requestedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalCount"}},{"kind":"Field","name":{"kind":"Name","value":"requiredApprovals"}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PromotionRequestsQuery, PromotionRequestsQueryVariables>;
