@@ -32,6 +32,8 @@ type Metrics struct {
 	promotions         *prometheus.CounterVec
 	promotionLeadTime  *prometheus.HistogramVec
 	checkpoints        *CheckpointMetrics
+	webhooks           *prometheus.CounterVec
+	webhookDuration    *prometheus.HistogramVec
 }
 
 // promotionLeadTimeBuckets run from a minute to four weeks: a decision
@@ -60,9 +62,18 @@ func NewMetrics() *Metrics {
 			Help:    "Time from a promotion request to its decision, by outcome (approved, rejected).",
 			Buckets: promotionLeadTimeBuckets,
 		}, []string{"outcome"}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "exphub_webhook_deliveries_total",
+			Help: "Webhook delivery attempts this replica made, by outcome: delivered, failed (tried again later) or parked (the receiver waits for an admin's redeliver).",
+		}, []string{"outcome"}),
+		webhookDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "exphub_webhook_delivery_duration_seconds",
+			Help:    "Time a webhook receiver took to answer a delivery attempt, by outcome.",
+			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
+		}, []string{"outcome"}),
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.validations, m.validationDuration, m.promotions, m.promotionLeadTime)
+		m.validations, m.validationDuration, m.promotions, m.promotionLeadTime, m.webhooks, m.webhookDuration)
 	// Exported by every replica, signing or not: each checks the log
 	// against the stored checkpoints.
 	m.checkpoints = newCheckpointMetrics(m.reg)
@@ -78,6 +89,10 @@ func NewMetrics() *Metrics {
 	for _, outcome := range []string{"approved", "rejected"} {
 		m.promotionLeadTime.WithLabelValues(outcome)
 	}
+	for _, outcome := range []string{"delivered", "failed", "parked"} {
+		m.webhooks.WithLabelValues(outcome)
+		m.webhookDuration.WithLabelValues(outcome)
+	}
 	return m
 }
 
@@ -91,6 +106,12 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) ValidationRecorded(status store.ValidationStatus, took time.Duration) {
 	m.validations.WithLabelValues(string(status)).Inc()
 	m.validationDuration.WithLabelValues(string(status)).Observe(took.Seconds())
+}
+
+// WebhookAttempt counts a webhook delivery attempt (webhooks.Observer).
+func (m *Metrics) WebhookAttempt(outcome string, took time.Duration) {
+	m.webhooks.WithLabelValues(outcome).Inc()
+	m.webhookDuration.WithLabelValues(outcome).Observe(took.Seconds())
 }
 
 // PromotionMoved counts a promotion request entering a state, and a

@@ -109,6 +109,19 @@ type Config struct {
 	// arrival by their suites: ValidateAll for every project, else the
 	// listed project keys; empty: nobody's.
 	ValidationOnArrival []string
+	// WebhookReceivers are the URL prefixes (http(s)) webhook receivers
+	// may be at (see datasource.Allowlist); none refuses every receiver
+	// (dev mode: "*", any).
+	WebhookReceivers []string
+	// WebhookDelivery says whose receivers this replica delivers to:
+	// ValidateAll for every project, else the listed project keys;
+	// empty: nobody's.
+	WebhookDelivery []string
+	// WebhookAttempts is how many times a delivery is tried before its
+	// receiver is parked; WebhookBackoff the wait after the first failure,
+	// doubled up to WebhookBackoffMax; WebhookTimeout bounds one attempt.
+	WebhookAttempts                                   int
+	WebhookBackoff, WebhookBackoffMax, WebhookTimeout time.Duration
 	// Dev enables development defaults (the dev JWT secret and Neo4j
 	// password), seeds the demo data and prints a sign-in banner.
 	Dev bool
@@ -174,7 +187,45 @@ func intIn(lo, hi int, dst func(*Config) *int) func(*Config, string) error {
 	}
 }
 
-// ValidateAll in EXPHUB_VALIDATION_ON_ARRIVAL is every project.
+// projects parses *, none or project keys into dst: []string{"*"},
+// nil, or the keys.
+func projects(dst func(*Config) *[]string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		v = strings.TrimSpace(v)
+		switch v {
+		case ValidateAll:
+			*dst(c) = []string{ValidateAll}
+			return nil
+		case "none", "":
+			*dst(c) = nil
+			return nil
+		}
+		keys := strings.Split(v, ",")
+		for i, k := range keys {
+			keys[i] = strings.TrimSpace(k)
+			if err := store.CheckProjectKey("project", keys[i]); err != nil {
+				return fmt.Errorf("must be *, none or project keys: %w", err)
+			}
+		}
+		*dst(c) = keys
+		return nil
+	}
+}
+
+// positive parses a duration of at least a millisecond into dst.
+func positive(dst func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Millisecond {
+			return errors.New("must be a duration such as 5s")
+		}
+		*dst(c) = d
+		return nil
+	}
+}
+
+// ValidateAll in EXPHUB_VALIDATION_ON_ARRIVAL and EXPHUB_WEBHOOK_DELIVERY is
+// every project.
 const ValidateAll = "*"
 
 func list(dst func(*Config) *[]string) func(*Config, string) error {
@@ -309,6 +360,13 @@ var settings = []setting{
 		list(func(c *Config) *[]string { return &c.ValidationFileRoots })},
 	{"EXPHUB_VALIDATION_SOURCES", "validation-sources", "", "URL prefixes validation runs may read remote data under (https://host/path, s3://bucket/prefix, gs://bucket/prefix, az://container/prefix; * for any), comma-separated; empty refuses remote data (dev mode: *)",
 		list(func(c *Config) *[]string { return &c.ValidationSources })},
+	{"EXPHUB_WEBHOOK_RECEIVERS", "webhook-receivers", "", "URL prefixes webhook receivers may be at (https://host/path; * for any), comma-separated; empty refuses every receiver (dev mode: *)",
+		list(func(c *Config) *[]string { return &c.WebhookReceivers })},
+	{"EXPHUB_WEBHOOK_ATTEMPTS", "webhook-attempts", "20", "times a webhook delivery is tried before its receiver is parked",
+		intIn(1, 100, func(c *Config) *int { return &c.WebhookAttempts })},
+	{"EXPHUB_WEBHOOK_BACKOFF", "webhook-backoff", "5s", "wait after a webhook delivery's first failure, doubled after each next one", positive(func(c *Config) *time.Duration { return &c.WebhookBackoff })},
+	{"EXPHUB_WEBHOOK_BACKOFF_MAX", "webhook-backoff-max", "10m", "longest wait between two attempts at a webhook delivery", positive(func(c *Config) *time.Duration { return &c.WebhookBackoffMax })},
+	{"EXPHUB_WEBHOOK_TIMEOUT", "webhook-timeout", "10s", "longest a webhook receiver may take to answer one delivery", positive(func(c *Config) *time.Duration { return &c.WebhookTimeout })},
 	{"EXPHUB_VALIDATION_CONCURRENCY", "validation-concurrency", "2", "validation runs evaluated at once", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 64 {
@@ -325,26 +383,10 @@ var settings = []setting{
 		c.ValidationTimeout = d
 		return nil
 	}},
-	{"EXPHUB_VALIDATION_ON_ARRIVAL", "validation-on-arrival", ValidateAll, "projects whose dataset versions their suites validate on arrival: * for every project, project keys comma-separated, or none", func(c *Config, v string) error {
-		v = strings.TrimSpace(v)
-		switch v {
-		case ValidateAll:
-			c.ValidationOnArrival = []string{ValidateAll}
-			return nil
-		case "none", "":
-			c.ValidationOnArrival = nil
-			return nil
-		}
-		keys := strings.Split(v, ",")
-		for i, k := range keys {
-			keys[i] = strings.TrimSpace(k)
-			if err := store.CheckProjectKey("project", keys[i]); err != nil {
-				return fmt.Errorf("must be *, none or project keys: %w", err)
-			}
-		}
-		c.ValidationOnArrival = keys
-		return nil
-	}},
+	{"EXPHUB_VALIDATION_ON_ARRIVAL", "validation-on-arrival", ValidateAll, "projects whose dataset versions their suites validate on arrival: * for every project, project keys comma-separated, or none",
+		projects(func(c *Config) *[]string { return &c.ValidationOnArrival })},
+	{"EXPHUB_WEBHOOK_DELIVERY", "webhook-delivery", ValidateAll, "projects whose webhook receivers this replica delivers to: * for every project, project keys comma-separated, or none",
+		projects(func(c *Config) *[]string { return &c.WebhookDelivery })},
 	{"EXPHUB_OPENLINEAGE_PROJECTS", "openlineage-projects", "", "OpenLineage namespace→project map, as ns=project,ns=project", func(c *Config, v string) error {
 		m, err := openlineage.ParseProjects(v)
 		if err != nil {

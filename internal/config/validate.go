@@ -29,6 +29,15 @@ func (c *Config) validate() error {
 	if err != nil {
 		return fmt.Errorf("EXPHUB_VALIDATION_SOURCES: %w", err)
 	}
+	if c.Dev && len(c.WebhookReceivers) == 0 {
+		c.WebhookReceivers = []string{datasource.Any}
+	}
+	if _, err := datasource.ParseAllowlist(c.WebhookReceivers); err != nil {
+		return fmt.Errorf("EXPHUB_WEBHOOK_RECEIVERS: %w", err)
+	}
+	if c.WebhookBackoffMax < c.WebhookBackoff {
+		return fmt.Errorf("EXPHUB_WEBHOOK_BACKOFF_MAX (%s) is shorter than EXPHUB_WEBHOOK_BACKOFF (%s)", c.WebhookBackoffMax, c.WebhookBackoff)
+	}
 	if c.Dev && c.OpenLineageDefaultProject == "" {
 		c.OpenLineageDefaultProject = DevOpenLineageProject
 	}

@@ -34,7 +34,7 @@ func TestServerSignsCheckpoints(t *testing.T) {
 	}
 	neo4jtest.Project(t, s, "srvckpt") // the head moves
 	addr := freeAddr(t)
-	cfg, err := config.Load(nil, []string{"EXPHUB_ADDR=" + addr, "EXPHUB_NEO4J_URI=" + neo4jtest.URI(), "EXPHUB_VALIDATION_ON_ARRIVAL=none",
+	cfg, err := config.Load(nil, []string{"EXPHUB_ADDR=" + addr, "EXPHUB_NEO4J_URI=" + neo4jtest.URI(), "EXPHUB_VALIDATION_ON_ARRIVAL=none", "EXPHUB_WEBHOOK_DELIVERY=none",
 		"EXPHUB_NEO4J_PASSWORD=" + neo4jtest.Password(), "EXPHUB_JWT_SECRET=" + strings.Repeat("s", 32),
 		"EXPHUB_CHECKPOINT_KEY_FILE=" + keyFile, "EXPHUB_CHECKPOINT_INTERVAL=1s", "EXPHUB_LOG_LEVEL=error"}, io.Discard)
 	if err != nil {

@@ -45,6 +45,7 @@ import (
 	"github.com/exphub/exphub/internal/store/blobs"
 	"github.com/exphub/exphub/internal/telemetry"
 	"github.com/exphub/exphub/internal/validation"
+	"github.com/exphub/exphub/internal/webhooks"
 )
 
 // Run serves the hub until ctx ends, then shuts down gracefully.
@@ -106,7 +107,9 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	// One follower of the event log per process serves every subscriber;
 	// local writes wake it at once, other replicas' writes within a poll.
 	hub := events.New(st, events.Options{Logger: log})
-	st.OnAppend(hub.Notify)
+	// What a local append wakes: the subscriptions' follower, and below,
+	// validation on arrival and webhook delivery.
+	wakers := []func(){hub.Notify}
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	hubDone := make(chan struct{})
 	go func() {
@@ -153,7 +156,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	if arrivals != nil {
 		// This replica's registrations wake it at once; other replicas'
 		// are seen within a second.
-		st.OnAppend(func() { hub.Notify(); runner.Wake() })
+		wakers = append(wakers, runner.Wake)
 		background.Go(func() {
 			select {
 			case <-migrated:
@@ -162,6 +165,31 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 			}
 		})
 	}
+
+	// Webhooks: every replica delivers, a receiver at a time each (a
+	// lease in the store keeps one receiver's deliveries in order).
+	receivers, err := datasource.ParseAllowlist(cfg.WebhookReceivers)
+	if err != nil {
+		return fmt.Errorf("EXPHUB_WEBHOOK_RECEIVERS: %w", err)
+	}
+	if delivery := arrivalFeed(cfg.WebhookDelivery); delivery != nil {
+		dispatcher := webhooks.NewDispatcher(st, webhooks.Options{Allow: receivers, ProjectKeys: delivery.ProjectKeys,
+			MaxAttempts: cfg.WebhookAttempts, Backoff: cfg.WebhookBackoff, MaxBackoff: cfg.WebhookBackoffMax, Timeout: cfg.WebhookTimeout,
+			Logger: log, Observer: metrics})
+		wakers = append(wakers, dispatcher.Wake)
+		background.Go(func() {
+			select {
+			case <-migrated:
+				dispatcher.Run(bgCtx)
+			case <-bgCtx.Done():
+			}
+		})
+	}
+	st.OnAppend(func() {
+		for _, wake := range wakers {
+			wake()
+		}
+	})
 
 	// The event log's head is signed every interval with the operator's
 	// key (any replica may: the store keeps one checkpoint per seq), and
@@ -210,7 +238,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins, TracerProvider: tracerProvider,
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
-		Logger: log, Events: hub, Validations: runner, Data: runner, Arrivals: arrivals,
+		Logger: log, Events: hub, Validations: runner, Data: runner, Arrivals: arrivals, Webhooks: receivers,
 		Explorer:  frontend.App(),
 		SignIn:    signIn(cfg),
 		Lineage:   lineage,
@@ -556,7 +584,8 @@ func displayAddr(addr string) string {
 	return addr
 }
 
-// arrivalFeed is the feed EXPHUB_VALIDATION_ON_ARRIVAL names; nil: none.
+// arrivalFeed is the feed EXPHUB_VALIDATION_ON_ARRIVAL names (or the
+// projects EXPHUB_WEBHOOK_DELIVERY does); nil: none.
 func arrivalFeed(projects []string) *store.ArrivalFeed {
 	switch {
 	case len(projects) == 0:

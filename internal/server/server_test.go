@@ -65,7 +65,7 @@ func poll(t *testing.T, what string, timeout time.Duration, ok func() bool) {
 func TestDevServerServesSeedsAndShutsDown(t *testing.T) {
 	neo4jtest.Driver(t) // make sure the test instance runs
 	addr := freeAddr(t)
-	cfg, err := config.Load(nil, []string{"EXPHUB_DEV=true", "EXPHUB_ADDR=" + addr, "EXPHUB_NEO4J_URI=" + neo4jtest.URI(), "EXPHUB_VALIDATION_ON_ARRIVAL=none",
+	cfg, err := config.Load(nil, []string{"EXPHUB_DEV=true", "EXPHUB_ADDR=" + addr, "EXPHUB_NEO4J_URI=" + neo4jtest.URI(), "EXPHUB_VALIDATION_ON_ARRIVAL=none", "EXPHUB_WEBHOOK_DELIVERY=none",
 		"EXPHUB_NEO4J_PASSWORD=" + neo4jtest.Password(), "EXPHUB_LOG_LEVEL=error"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +206,7 @@ func TestDefaultLimitsAreTheAPIs(t *testing.T) {
 func TestMetricsOnTheirOwnListener(t *testing.T) {
 	addr, metricsAddr := freeAddr(t), freeAddr(t)
 	dead := freeAddr(t) // /metrics does not need Neo4j
-	cfg, err := config.Load(nil, []string{"EXPHUB_DEV=true", "EXPHUB_ADDR=" + addr, "EXPHUB_METRICS_ADDR=" + metricsAddr, "EXPHUB_VALIDATION_ON_ARRIVAL=none",
+	cfg, err := config.Load(nil, []string{"EXPHUB_DEV=true", "EXPHUB_ADDR=" + addr, "EXPHUB_METRICS_ADDR=" + metricsAddr, "EXPHUB_VALIDATION_ON_ARRIVAL=none", "EXPHUB_WEBHOOK_DELIVERY=none",
 		"EXPHUB_NEO4J_URI=bolt://" + dead, "EXPHUB_LOG_LEVEL=error"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)

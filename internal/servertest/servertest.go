@@ -62,7 +62,7 @@ func Start(t testing.TB, bin, uri, password string, secret []byte, env ...string
 		// The test Neo4j is shared by every package's tests: a replica
 		// validating every project on arrival would start runs in theirs.
 		// A test that needs it names its own projects.
-		"EXPHUB_VALIDATION_ON_ARRIVAL=none"), env...)
+		"EXPHUB_VALIDATION_ON_ARRIVAL=none", "EXPHUB_WEBHOOK_DELIVERY=none"), env...)
 	stderr, _ := r.Cmd.StderrPipe()
 	if err := r.Cmd.Start(); err != nil {
 		t.Fatal(err)
