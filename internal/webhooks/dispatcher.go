@@ -173,9 +173,10 @@ func (d *Dispatcher) Run(ctx context.Context) {
 }
 
 // deliver sends a claimed receiver's events in order until none is left,
-// one fails, or ctx ends.
+// one fails, ctx ends, or it has had its turn (a page begun after
+// Timeout is not).
 func (d *Dispatcher) deliver(ctx context.Context, c *store.WebhookClaim) {
-	w := c.Webhook
+	w, began := c.Webhook, time.Now()
 	release := func() {
 		// Given up even when ctx ended, so another replica need not wait
 		// for the lease to run out.
@@ -223,8 +224,14 @@ func (d *Dispatcher) deliver(ctx context.Context, c *store.WebhookClaim) {
 			pos = page.Through
 		}
 		w.Position = pos
-		if !page.More {
+		if !page.More || time.Since(began) > d.o.Timeout {
+			// A receiver with more to take waits its turn behind the
+			// others (claims go to the longest unattended first), so a
+			// busy or slow one does not keep a slot from them.
 			release()
+			if page.More {
+				d.Wake()
+			}
 			return
 		}
 	}

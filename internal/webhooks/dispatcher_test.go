@@ -40,6 +40,7 @@ type receiver struct {
 	got    []delivery
 	status int           // the answer; 0: 204
 	hang   chan struct{} // non-nil: requests wait until it is closed
+	gate   chan struct{} // non-nil: each request waits for a value from it
 	srv    *http.Server
 }
 
@@ -64,8 +65,15 @@ func (r *receiver) serve(ln net.Listener) {
 		r.got = append(r.got, delivery{id: req.Header.Get("webhook-id"), timestamp: req.Header.Get("webhook-timestamp"),
 			signature: req.Header.Get("webhook-signature"), seq: req.Header.Get("Exphub-Log-Seq"), hash: req.Header.Get("Exphub-Log-Hash"),
 			attempt: req.Header.Get("Exphub-Attempt"), body: body})
-		status, hang := r.status, r.hang
+		status, hang, gate := r.status, r.hang, r.gate
 		r.mu.Unlock()
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-req.Context().Done():
+				return
+			}
+		}
 		if hang != nil {
 			select {
 			case <-hang:
@@ -96,6 +104,13 @@ func (r *receiver) restart() {
 func (r *receiver) set(status int, hang chan struct{}) {
 	r.mu.Lock()
 	r.status, r.hang = status, hang
+	r.mu.Unlock()
+}
+
+// pace makes each request wait for a value from gate.
+func (r *receiver) pace(gate chan struct{}) {
+	r.mu.Lock()
+	r.gate = gate
 	r.mu.Unlock()
 }
 
@@ -440,4 +455,45 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	if !testwait.Until(2*time.Minute, cond) {
 		t.Fatalf("waited two minutes for %s", what)
 	}
+}
+
+// TestASlowReceiverTakesTurns: a receiver with a long backlog that
+// answers slowly holds the only delivery slot for a turn at a time, so
+// another project's receiver is served before the backlog is through.
+func TestASlowReceiverTakesTurns(t *testing.T) {
+	slow, fast := newHookFixture(t), newHookFixture(t)
+	slow.rcv.set(0, nil)
+	const backlog = 30
+	slow.register(t, backlog)
+	o := slow.options("a")
+	o.ProjectKeys = []string{slow.key, fast.key}
+	o.Allow, _ = datasource.ParseAllowlist([]string{slow.rcv.url(), fast.rcv.url()})
+	o.Concurrency, o.Timeout = 1, 500*time.Millisecond
+	// Each of the slow receiver's answers takes a tenth of a second.
+	gate := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				select {
+				case gate <- struct{}{}:
+				default:
+				}
+			case <-t.Context().Done():
+				return
+			}
+		}
+	}()
+	slow.rcv.set(0, nil)
+	slow.rcv.pace(gate)
+	start(t, slow.st, o)
+	waitFor(t, "the slow receiver's first deliveries", func() bool { return len(slow.rcv.deliveries()) > 0 })
+	fast.register(t, 1)
+	waitFor(t, "the other receiver's delivery", func() bool { return len(fast.rcv.deliveries()) == 1 })
+	if n := len(ids(slow.rcv.deliveries())); n >= backlog {
+		t.Fatalf("the other receiver waited for all %d of the slow one's events", n)
+	}
+	waitFor(t, "the slow receiver's backlog", func() bool { return len(ids(slow.rcv.deliveries())) == backlog })
 }
