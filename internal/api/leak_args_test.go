@@ -103,6 +103,9 @@ func (p *leakPools) idsFor(name string, valid map[string]bool) []string {
 	}
 	var out []string
 	for _, id := range p.all {
+		if valid == nil && p.label[id] == "Webhook" {
+			continue // a receiver's ID is not a node's: only webhook(id) takes it
+		}
 		if valid == nil || valid[p.label[id]] {
 			out = append(out, id)
 		}
