@@ -5,7 +5,8 @@ import { chromium } from "playwright-core";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 
@@ -784,6 +785,111 @@ await step("list a run's artifacts, preview a text file and an image, and downlo
   const [download] = await Promise.all([page.waitForEvent("download"), row("report.html").getByRole("button", { name: "download report.html", exact: true }).click()]);
   assert.equal(download.suggestedFilename(), "report.html");
   assert.equal(readFileSync(await download.path(), "utf8"), "<script>alert(1)</script>");
+});
+
+await step("manage a project's webhooks: create one, get a signed delivery, delete it", async () => {
+  // A project of the step's own (kept between runs, like the others), so
+  // that its receiver gets only the step's events.
+  const project = "e2e-webhooks";
+  if (!(await gql(`query($k: String!) { project(key: $k) { key } }`, { k: project })).project) {
+    await gql(`mutation($k: String!) { createProject(input: {key: $k, name: "e2e webhooks"}) { project { key } } }`, { k: project });
+  }
+  // The receiver: answers 204 and keeps what it got. The dev server admits
+  // any receiver URL.
+  const received = [];
+  const receiver = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${receiver.address().port}/hooks/${randomUUID().slice(0, 8)}`;
+  let made = null;
+  try {
+    await page.goto(`${base}/experiments?project=${project}`);
+    const panel = page.getByTestId("webhooks");
+    await page.locator("[data-testid=webhooks][data-count]").waitFor(); // the list has been read
+    const form = panel.getByTestId("new-webhook");
+    await form.getByLabel("receiver url").fill(url);
+    await form.getByLabel("receiver description").fill("e2e receiver");
+    await form.locator("input[name=topic][value=DATASET_VERSION_REGISTERED]").check();
+    await form.getByRole("button", { name: "Create receiver" }).click();
+    // The secret, shown this once.
+    const once = panel.getByTestId("webhook-secret-once");
+    await once.waitFor();
+    made = await once.getAttribute("data-webhook");
+    const secret = await once.getByTestId("webhook-secret").textContent();
+    assert.match(secret, /^whsec_/);
+    await once.getByText("only this once").waitFor();
+    const row = panel.locator(`tr[data-webhook="${made}"]`);
+    await row.and(page.locator("[data-state=ACTIVE]")).waitFor();
+    assert.equal(await row.getAttribute("data-url"), url);
+    assert.equal(await row.getByRole("button", { name: "Redeliver", exact: true }).isDisabled(), true, "nothing to redeliver while it is active");
+    await page.screenshot({ path: `${artifacts}webhooks.png`, fullPage: true });
+
+    // A dataset version registered in the project: the receiver gets it,
+    // signed with the secret the panel showed.
+    const name = `hooked-${Date.now()}`;
+    const ds = (await gql(`mutation($k: String!, $n: String!) { registerDataset(input: {projectKey: $k, namespace: "s3://e2e", name: $n}) { dataset { id } } }`, { k: project, n: name })).registerDataset.dataset.id;
+    const dv = (await gql(`mutation($d: ID!, $g: String!) { registerDatasetVersion(input: {datasetId: $d, version: "v1", uri: "s3://e2e/hooked.csv", digest: $g}) { datasetVersion { id } } }`,
+      { d: ds, g: createHash("sha256").update(name).digest("hex") })).registerDatasetVersion.datasetVersion.id;
+    const parse = (body) => { try { return JSON.parse(body); } catch { return null; } };
+    const got = await eventually(() => received.find((r) => r.method === "POST" && parse(r.body)?.data?.kind === "DATASET_VERSION_REGISTERED"),
+      "the receiver got the dataset version's event");
+    for (const h of ["webhook-id", "webhook-timestamp", "webhook-signature"]) assert.ok(got.headers[h], `header ${h}`);
+    const message = parse(got.body);
+    assert.equal(message.data.projectKey, project);
+    assert.equal(message.data.targetId, dv);
+    const want = "v1," + createHmac("sha256", Buffer.from(secret.slice("whsec_".length), "base64"))
+      .update(`${got.headers["webhook-id"]}.${got.headers["webhook-timestamp"]}.${got.body}`).digest("base64");
+    assert.ok(got.headers["webhook-signature"].split(" ").includes(want), "signed with the secret shown");
+    // The hub counts the acknowledgement once the receiver answered: the
+    // page, reloaded, shows it.
+    await eventually(async () => {
+      await page.reload();
+      await row.waitFor();
+      return Number(await row.getAttribute("data-delivered")) >= 1;
+    }, "the panel shows the delivery");
+    assert.equal(await row.getAttribute("data-state"), "ACTIVE");
+    await row.locator("[data-field=last-status]").getByText("204").waitFor();
+    assert.equal(await panel.getByTestId("webhook-secret").count(), 0, "the secret is not shown again");
+
+    // Deleting asks first; then the receiver is gone, from the page and the hub.
+    await row.getByRole("button", { name: "Delete", exact: true }).click();
+    await row.getByRole("button", { name: "Yes, delete it" }).click();
+    await row.waitFor({ state: "detached" });
+    const left = await gql(`query($k: String!) { webhooks(projectKey: $k) { id } }`, { k: project });
+    assert.ok(!left.webhooks.some((w) => w.id === made), "the hub no longer has the receiver");
+    made = null;
+  } finally {
+    // A receiver the step could not delete would be tried, in vain, for hours.
+    if (made) await gql(`mutation($id: ID!) { deleteWebhook(id: $id) { webhook { id } } }`, { id: made }).catch(() => {});
+    receiver.close();
+    receiver.closeAllConnections();
+  }
+});
+
+await step("a project's webhooks are not shown to who is not its admin", async () => {
+  // The requester is a contributor of the governance project: its page
+  // shows no webhooks panel, and no error for the lack of one.
+  assert.ok(requesterToken, "EXPHUB_TOKEN_REQUESTER must be set (e2e/run.sh sets it)");
+  const other = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const p = await other.newPage();
+    p.setDefaultTimeout(60_000);
+    await p.goto(`${base}/?token=${requesterToken}`);
+    await p.getByText("Signed in as").waitFor();
+    await p.goto(`${base}/experiments?project=${governance}`);
+    await p.locator(".card h2", { hasText: governance }).getByText("contributor").waitFor();
+    await p.waitForLoadState("networkidle"); // whatever the page asks for has been answered
+    assert.equal(await p.getByTestId("webhooks").count(), 0, "no webhooks panel");
+    assert.equal(await p.getByRole("alert").count(), 0, "no error");
+  } finally {
+    await other.close();
+  }
 });
 
 await browser.close();

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
+import type { Role } from "../gql/graphql";
 import { chooseProject, lastProject, rememberProject } from "../lib/project";
 import { Loading, Problem } from "./States";
 
@@ -20,7 +21,7 @@ const ProjectQuery = graphql(`
 export interface PickedProject {
   key: string;
   name: string;
-  myRole: string;
+  myRole: Role;
 }
 
 // useProject returns the project a view shows (?project= in the URL, else

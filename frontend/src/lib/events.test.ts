@@ -17,6 +17,8 @@ describe("eventLink", () => {
     expect(at("MODEL_CREATED")).toBe("/models/x_1");
     expect(at("MODEL_UPDATED")).toBe("/models/x_1");
     expect(at("MODEL_ALIAS_CHANGED")).toBe("/lineage/x_1");
+    expect(at("WEBHOOK_CREATED")).toBe("/experiments?project=fraud");
+    expect(at("WEBHOOK_DELETED")).toBe("/experiments?project=fraud");
     expect(eventLink({ kind: "EVIDENCE_SIGNED_OFF", targetId: "pr_1", projectKey: "fraud" })).toBe("/approvals?project=fraud&tab=all&request=pr_1");
     expect(eventLink({ kind: "EVIDENCE_SIGNED_OFF", targetId: "prj_1", projectKey: "fraud team" })).toBe("/report?project=fraud%20team");
   });
