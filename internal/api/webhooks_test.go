@@ -132,6 +132,7 @@ func TestWebhookAccess(t *testing.T) {
 		{"https://elsewhere.example.com/exphub", "", []string{"PROMOTION_DECIDED"}, "EXPHUB_WEBHOOK_RECEIVERS"},
 		{"http://169.254.169.254/latest/meta-data", "", []string{"PROMOTION_DECIDED"}, "EXPHUB_WEBHOOK_RECEIVERS"},
 		{"https://hooks.example.com/exphub/x", "", []string{}, "topics"},
+		{"ftp://hooks.example.com/exphub/x", "", []string{"PROMOTION_DECIDED"}, "not an http(s) URL"},
 		{"https://hooks.example.com/exphub/x", strings.Repeat("d", store.MaxWebhookDescription+1), []string{"PROMOTION_DECIDED"}, "description"},
 		{"https://hooks.example.com/exphub/" + strings.Repeat("u", store.MaxWebhookURL), "", []string{"PROMOTION_DECIDED"}, "url"},
 	} {

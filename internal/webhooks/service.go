@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/exphub/exphub/internal/access"
@@ -48,6 +49,9 @@ const refusal = "the hub sends no webhooks to %s://%s/ there (EXPHUB_WEBHOOK_REC
 func (s *Service) Create(ctx context.Context, p *auth.Principal, in store.WebhookInput) (*store.Webhook, string, error) {
 	if err := access.Require(p, in.ProjectKey, auth.RoleAdmin); err != nil {
 		return nil, "", err
+	}
+	if u, err := url.Parse(in.URL); len(in.URL) <= store.MaxWebhookURL && (err != nil || u.Scheme != "http" && u.Scheme != "https") {
+		return nil, "", errs.Invalidf("url: %s is not an http(s) URL", errs.Quote(in.URL))
 	}
 	if len(in.URL) <= store.MaxWebhookURL {
 		if err := s.checkURL(in.URL); err != nil {
