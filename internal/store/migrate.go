@@ -116,6 +116,10 @@ var migrations = []string{
 	// Webhook receivers, by ID and by project.
 	"CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE",
 	"CREATE INDEX webhook_project IF NOT EXISTS FOR (w:Webhook) ON (w.projectKey)",
+	// Validation templates, and the suites that follow one.
+	"CREATE CONSTRAINT validation_template_id IF NOT EXISTS FOR (t:ValidationTemplate) REQUIRE t.id IS UNIQUE",
+	"CREATE INDEX validation_template_project IF NOT EXISTS FOR (t:ValidationTemplate) ON (t.projectKey, t.name)",
+	"CREATE INDEX suite_template IF NOT EXISTS FOR (s:ValidationSuite) ON (s.templateId)",
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call

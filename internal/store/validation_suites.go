@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/exphub/exphub/internal/errs"
@@ -119,6 +120,11 @@ func checkSuiteTarget(tx *txn, def SuiteDefinition, d *Dataset) error {
 	return nil
 }
 
+// ErrSuiteNameTaken marks (beside errs.Conflict) a suite whose dataset
+// has a suite of that name already. Its text is empty: the conflict's
+// message says it.
+var ErrSuiteNameTaken = errors.New("")
+
 // CreateValidationSuiteInput holds the fields of a new suite.
 type CreateValidationSuiteInput struct {
 	DatasetID string
@@ -127,6 +133,9 @@ type CreateValidationSuiteInput struct {
 	Definition SuiteDefinition
 	// ManualOnly: the suite runs only when asked, not on arrival.
 	ManualOnly bool
+	// Template links the suite to the template version it was rendered
+	// from; nil for a suite written by hand.
+	Template *SuiteTemplateLink
 }
 
 // CreateValidationSuite attaches a new suite, at version 1, to a dataset.
@@ -146,6 +155,10 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 		return nil, err
 	}
 	def := in.Definition
+	link, err := in.Template.linkProps()
+	if err != nil {
+		return nil, err
+	}
 	return write(ctx, s, func(tx *txn) (*ValidationSuite, error) {
 		// The dataset's lock serialises suites created at once, so a
 		// duplicate name is a CONFLICT that names it.
@@ -169,7 +182,7 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 			return nil, err
 		}
 		if dup, err := recBool(rec, "dup"); err != nil || dup {
-			return nil, orErr(err, conflict("name: dataset %s %s already has a suite named %s; update it instead", d.Namespace, d.Name, errs.Quote(in.Name)))
+			return nil, orErr(err, fmt.Errorf("%w%w", ErrSuiteNameTaken, conflict("name: dataset %s %s already has a suite named %s; update it instead", d.Namespace, d.Name, errs.Quote(in.Name))))
 		}
 		if n, err := recInt(rec, "suites"); err != nil || n >= MaxSuitesPerDataset {
 			return nil, orErr(err, invalid("datasetId: dataset %s %s already has %d suites, the most a dataset may have; add rules to one of them instead", d.Namespace, d.Name, n))
@@ -177,15 +190,19 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 		if err := checkSuiteTarget(tx, def, d); err != nil {
 			return nil, err
 		}
+		if err := checkLink(tx, in.Template, d); err != nil {
+			return nil, err
+		}
 		rec, err = tx.single(`
 			MATCH (d:Dataset {id: $datasetId})
 			CREATE (s:ValidationSuite:Node {id: $id, projectKey: d.projectKey, datasetId: d.id, name: $name, displayName: $name,
 			        version: 1, definition: $definition, ruleCount: $ruleCount, manualOnly: $manual,
 			        createdAt: $now, createdBy: $actor, updatedAt: $now, updatedBy: $actor})
+			SET s += $link
 			CREATE (d)-[:HAS_SUITE]->(s)
 			RETURN s{.*} AS s`,
 			map[string]any{"datasetId": d.ID, "id": newID(KindValidationSuite), "name": in.Name, "definition": def.Text,
-				"ruleCount": int64(def.RuleCount), "now": s.now().UTC(), "actor": actor, "manual": manualOnly(in.ManualOnly)})
+				"ruleCount": int64(def.RuleCount), "now": s.now().UTC(), "actor": actor, "manual": manualOnly(in.ManualOnly), "link": link})
 		if err != nil {
 			return nil, err
 		}
@@ -194,12 +211,13 @@ func (s *Store) CreateValidationSuite(ctx context.Context, actor string, in Crea
 			return nil, err
 		}
 		return vs, s.appendEvents(tx, actor, eventDraft{EventValidationSuiteCreated, vs.ProjectKey, vs.ID,
-			map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount, "onArrival": vs.OnArrival}})
+			withLink(map[string]any{"datasetId": vs.DatasetID, "name": vs.Name, "version": vs.Version, "rules": vs.RuleCount, "onArrival": vs.OnArrival}, vs.Template)})
 	})
 }
 
 // UpdateValidationSuite replaces a suite's definition and bumps its
-// version; runs already made keep the version they used. def is parsed
+// version; runs already made keep the version they used. A suite made
+// from a template stops following it. def is parsed
 // for the suite's name (names do not change). A definition equal to the
 // current one (after canonicalisation) changes nothing and reports
 // changed=false, with no event. Errors as CreateValidationSuite.
@@ -214,8 +232,9 @@ func (s *Store) UpdateValidationSuite(ctx context.Context, actor, suiteID string
 		if def.Text == old.Definition {
 			return nil, nil
 		}
+		// A suite edited by hand no longer follows its template.
 		return map[string]any{"version": old.Version + 1, "definition": def.Text, "ruleCount": int64(def.RuleCount),
-			"updatedAt": s.now().UTC(), "updatedBy": actor}, nil
+			"updatedAt": s.now().UTC(), "updatedBy": actor, "templateId": nil, "templateVersion": nil, "templateParams": nil}, nil
 	}, actor)
 }
 

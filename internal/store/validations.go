@@ -88,6 +88,9 @@ type ValidationSuite struct {
 	// it runs only when asked. Stored as manualOnly, so suites written
 	// before the setting existed run on arrival.
 	OnArrival bool
+	// Template is the template the suite was made from; nil for a suite
+	// written by hand.
+	Template  *SuiteTemplateLink
 	CreatedAt time.Time
 	CreatedBy string
 	UpdatedAt time.Time
@@ -99,7 +102,12 @@ func decodeValidationSuite(m map[string]any) (*ValidationSuite, error) {
 	v := &ValidationSuite{ID: p.str("id"), ProjectKey: p.str("projectKey"), DatasetID: p.str("datasetId"), Name: p.str("name"),
 		Version: p.int("version"), Definition: p.str("definition"), RuleCount: p.int("ruleCount"), OnArrival: !p.bool("manualOnly"),
 		CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), UpdatedAt: p.time("updatedAt"), UpdatedBy: p.str("updatedBy")}
-	return v, p.err
+	if p.err != nil {
+		return nil, p.err
+	}
+	var err error
+	v.Template, err = suiteLink(m)
+	return v, err
 }
 
 // RunError is why a validation run ended in ERROR as a whole.
