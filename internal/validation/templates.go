@@ -1,0 +1,105 @@
+package validation
+
+import (
+	"fmt"
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// A template's text is a suite definition (YAML or JSON) with ${name}
+// placeholders for its parameters. A value is one line, put in as written:
+// a number, a word, or a [flow, list] where the definition wants a set.
+
+// placeholder is ${name} in a template's text.
+var placeholder = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// paramName is what a parameter may be called.
+var paramName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// CheckTemplate checks a template's content before it is stored: every
+// placeholder is a declared parameter and every parameter is used, and
+// the selector's patterns are well-formed. Whether the text is a suite is
+// known when it is rendered with values (RenderTemplate).
+func CheckTemplate(in store.ValidationTemplateInput) error {
+	used := map[string]bool{}
+	for _, m := range placeholder.FindAllStringSubmatch(in.Text, -1) {
+		used[m[1]] = true
+	}
+	declared := map[string]bool{}
+	for _, p := range in.Params {
+		declared[p.Name] = true
+	}
+	for _, name := range slices.Sorted(maps.Keys(used)) {
+		if !declared[name] {
+			return errs.Invalidf("definition: ${%s} is not a declared parameter (params)", name)
+		}
+	}
+	for i, p := range in.Params {
+		if !paramName.MatchString(p.Name) {
+			return errs.Invalidf("params[%d].name: %s is not a parameter name (letters, digits and _, not first a digit)", i, errs.Quote(p.Name))
+		}
+		if !used[p.Name] {
+			return errs.Invalidf("params[%d].name: ${%s} is not in the definition", i, p.Name)
+		}
+	}
+	for field, pattern := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name} {
+		if _, err := path.Match(pattern, ""); err != nil {
+			return errs.Invalidf("%s: %s is not a glob pattern (*, ?, [a-z])", field, errs.Quote(pattern))
+		}
+	}
+	return nil
+}
+
+// SelectorMatches reports whether a dataset (namespace, name) is one the
+// selector is for.
+func SelectorMatches(s store.DatasetSelector, namespace, name string) bool {
+	match := func(pattern, v string) bool {
+		if pattern == "" {
+			return true
+		}
+		ok, err := path.Match(pattern, v)
+		return err == nil && ok
+	}
+	return match(s.Namespace, namespace) && match(s.Name, name)
+}
+
+// RenderTemplate makes the definition of a suite named suiteName from
+// a template and parameter values: every value a declared parameter's,
+// one line; every parameter without a default given. It is a
+// store.RenderSuite.
+func RenderTemplate(t *store.ValidationTemplate, suiteName string, values map[string]string) (store.SuiteDefinition, error) {
+	final := map[string]string{}
+	for _, p := range t.Params {
+		if p.Default != nil {
+			final[p.Name] = *p.Default
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		if !slices.ContainsFunc(t.Params, func(p store.TemplateParam) bool { return p.Name == k }) {
+			return store.SuiteDefinition{}, errs.Invalidf("params: %s is not a parameter of template %s", errs.Quote(k), errs.Quote(t.Name))
+		}
+		if err := store.CheckTemplateValue("params."+k, values[k]); err != nil {
+			return store.SuiteDefinition{}, err
+		}
+		final[k] = values[k]
+	}
+	for _, p := range t.Params {
+		if _, ok := final[p.Name]; !ok {
+			return store.SuiteDefinition{}, errs.Invalidf("params: %s has no value and template %s gives it no default", p.Name, errs.Quote(t.Name))
+		}
+	}
+	text := placeholder.ReplaceAllStringFunc(t.Text, func(m string) string {
+		return final[strings.TrimSuffix(strings.TrimPrefix(m, "${"), "}")]
+	})
+	def, err := ParseDefinition(suiteName, text)
+	if err != nil {
+		return store.SuiteDefinition{}, fmt.Errorf("template %s (version %d) with these params: %w", errs.Quote(t.Name), t.Version, err)
+	}
+	return def, nil
+}
