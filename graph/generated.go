@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	BiasCheck() BiasCheckResolver
 	ColumnNode() ColumnNodeResolver
 	Dataset() DatasetResolver
+	DatasetSelector() DatasetSelectorResolver
 	DatasetVersion() DatasetVersionResolver
 	Event() EventResolver
 	Experiment() ExperimentResolver
@@ -57,10 +58,12 @@ type ResolverRoot interface {
 	Run() RunResolver
 	SignOff() SignOffResolver
 	Subscription() SubscriptionResolver
+	SuiteTemplateLink() SuiteTemplateLinkResolver
 	SuiteTiming() SuiteTimingResolver
 	ValidationRun() ValidationRunResolver
 	ValidationRunError() ValidationRunErrorResolver
 	ValidationSuite() ValidationSuiteResolver
+	ValidationTemplate() ValidationTemplateResolver
 	Webhook() WebhookResolver
 }
 
@@ -74,6 +77,11 @@ type ComplexityRoot struct {
 
 	AddRunOutputsPayload struct {
 		Run func(childComplexity int) int
+	}
+
+	ApplyValidationTemplatePayload struct {
+		Skipped func(childComplexity int) int
+		Suites  func(childComplexity int) int
 	}
 
 	Approval struct {
@@ -205,6 +213,10 @@ type ComplexityRoot struct {
 		ValidationSuite func(childComplexity int) int
 	}
 
+	CreateValidationTemplatePayload struct {
+		ValidationTemplate func(childComplexity int) int
+	}
+
 	CreateWebhookPayload struct {
 		Secret  func(childComplexity int) int
 		Webhook func(childComplexity int) int
@@ -233,6 +245,11 @@ type ComplexityRoot struct {
 	DatasetEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DatasetSelector struct {
+		Name      func(childComplexity int) int
+		Namespace func(childComplexity int) int
 	}
 
 	DatasetVersion struct {
@@ -570,12 +587,14 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddRunInputs                func(childComplexity int, input model.AddRunInputsInput) int
 		AddRunOutputs               func(childComplexity int, input model.AddRunOutputsInput) int
+		ApplyValidationTemplate     func(childComplexity int, input model.ApplyValidationTemplateInput) int
 		ApprovePromotion            func(childComplexity int, input model.DecidePromotionInput) int
 		ArchiveModelVersion         func(childComplexity int, input model.ArchiveModelVersionInput) int
 		CancelPromotion             func(childComplexity int, input model.CancelPromotionInput) int
 		CreateExperiment            func(childComplexity int, input model.CreateExperimentInput) int
 		CreateProject               func(childComplexity int, input model.CreateProjectInput) int
 		CreateValidationSuite       func(childComplexity int, input model.CreateValidationSuiteInput) int
+		CreateValidationTemplate    func(childComplexity int, input model.CreateValidationTemplateInput) int
 		CreateWebhook               func(childComplexity int, input model.CreateWebhookInput) int
 		DeleteModelAlias            func(childComplexity int, input model.DeleteModelAliasInput) int
 		DeleteWebhook               func(childComplexity int, id string) int
@@ -604,6 +623,7 @@ type ComplexityRoot struct {
 		UpdateModelVersion          func(childComplexity int, input model.UpdateModelVersionInput) int
 		UpdateRunStatus             func(childComplexity int, input model.UpdateRunStatusInput) int
 		UpdateValidationSuite       func(childComplexity int, input model.UpdateValidationSuiteInput) int
+		UpdateValidationTemplate    func(childComplexity int, input model.UpdateValidationTemplateInput) int
 	}
 
 	PageInfo struct {
@@ -768,6 +788,8 @@ type ComplexityRoot struct {
 		SignOffs              func(childComplexity int, digest string) int
 		ValidationRuleTypes   func(childComplexity int) int
 		ValidationRuns        func(childComplexity int, datasetID *string, datasetVersionID *string, first *int, after *string) int
+		ValidationTemplate    func(childComplexity int, id string) int
+		ValidationTemplates   func(childComplexity int, projectKey string) int
 		VerifyAuditLog        func(childComplexity int, projectKey string) int
 		Webhook               func(childComplexity int, id string) int
 		Webhooks              func(childComplexity int, projectKey string) int
@@ -986,6 +1008,13 @@ type ComplexityRoot struct {
 		Rule    func(childComplexity int) int
 	}
 
+	SuiteTemplateLink struct {
+		Params   func(childComplexity int) int
+		Template func(childComplexity int) int
+		UpToDate func(childComplexity int) int
+		Version  func(childComplexity int) int
+	}
+
 	SuiteTiming struct {
 		MaxSeconds  func(childComplexity int) int
 		MeanSeconds func(childComplexity int) int
@@ -996,6 +1025,11 @@ type ComplexityRoot struct {
 	Tag struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
+	}
+
+	TemplateParam struct {
+		Default func(childComplexity int) int
+		Name    func(childComplexity int) int
 	}
 
 	UpdateModelPayload struct {
@@ -1013,6 +1047,12 @@ type ComplexityRoot struct {
 	UpdateValidationSuitePayload struct {
 		Changed         func(childComplexity int) int
 		ValidationSuite func(childComplexity int) int
+	}
+
+	UpdateValidationTemplatePayload struct {
+		Changed            func(childComplexity int) int
+		Suites             func(childComplexity int) int
+		ValidationTemplate func(childComplexity int) int
 	}
 
 	ValidationRuleType struct {
@@ -1081,6 +1121,7 @@ type ComplexityRoot struct {
 		ProjectKey func(childComplexity int) int
 		RuleCount  func(childComplexity int) int
 		Runs       func(childComplexity int, first *int, after *string) int
+		Template   func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
 		UpdatedBy  func(childComplexity int) int
 		Version    func(childComplexity int) int
@@ -1095,6 +1136,22 @@ type ComplexityRoot struct {
 	ValidationSuiteEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ValidationTemplate struct {
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		Definition  func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Params      func(childComplexity int) int
+		ProjectKey  func(childComplexity int) int
+		Selector    func(childComplexity int) int
+		Suites      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		UpdatedBy   func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -1147,6 +1204,10 @@ type DatasetResolver interface {
 	ValidationSuites(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.ValidationSuiteConnection, error)
 	Facets(ctx context.Context, obj *store.Dataset) ([]*store.Facet, error)
 	Jobs(ctx context.Context, obj *store.Dataset) ([]*store.Job, error)
+}
+type DatasetSelectorResolver interface {
+	Namespace(ctx context.Context, obj *store.DatasetSelector) (*string, error)
+	Name(ctx context.Context, obj *store.DatasetSelector) (*string, error)
 }
 type DatasetVersionResolver interface {
 	Dataset(ctx context.Context, obj *store.DatasetVersion) (*store.Dataset, error)
@@ -1222,6 +1283,9 @@ type MutationResolver interface {
 	SetValidationSuiteOnArrival(ctx context.Context, input model.SetValidationSuiteOnArrivalInput) (*model.SetValidationSuiteOnArrivalPayload, error)
 	RunValidation(ctx context.Context, input model.RunValidationInput) (*model.RunValidationPayload, error)
 	RecordValidationResult(ctx context.Context, input model.RecordValidationResultInput) (*model.RecordValidationResultPayload, error)
+	CreateValidationTemplate(ctx context.Context, input model.CreateValidationTemplateInput) (*model.CreateValidationTemplatePayload, error)
+	UpdateValidationTemplate(ctx context.Context, input model.UpdateValidationTemplateInput) (*model.UpdateValidationTemplatePayload, error)
+	ApplyValidationTemplate(ctx context.Context, input model.ApplyValidationTemplateInput) (*model.ApplyValidationTemplatePayload, error)
 	CreateProject(ctx context.Context, input model.CreateProjectInput) (*model.CreateProjectPayload, error)
 	CreateExperiment(ctx context.Context, input model.CreateExperimentInput) (*model.CreateExperimentPayload, error)
 	StartRun(ctx context.Context, input model.StartRunInput) (*model.StartRunPayload, error)
@@ -1292,6 +1356,8 @@ type QueryResolver interface {
 	QualityDashboard(ctx context.Context, projectKey string, days *int) (*store.QualityFigures, error)
 	ValidationRuleTypes(ctx context.Context) ([]*quality.RuleSpec, error)
 	CheckSuiteDefinition(ctx context.Context, definition string) (*model.SuiteDefinitionCheck, error)
+	ValidationTemplates(ctx context.Context, projectKey string) ([]*store.ValidationTemplate, error)
+	ValidationTemplate(ctx context.Context, id string) (*store.ValidationTemplate, error)
 	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
 	Project(ctx context.Context, key string) (*store.Project, error)
 	Experiments(ctx context.Context, projectKey string, filter *model.ExperimentFilter, first *int, after *string) (*model.ExperimentConnection, error)
@@ -1351,6 +1417,12 @@ type SubscriptionResolver interface {
 	PromotionUpdated(ctx context.Context, projectKey string, after *string) (<-chan *store.Event, error)
 	ApprovalRequested(ctx context.Context, after *string) (<-chan *store.Event, error)
 }
+type SuiteTemplateLinkResolver interface {
+	Template(ctx context.Context, obj *store.SuiteTemplateLink) (*store.ValidationTemplate, error)
+
+	Params(ctx context.Context, obj *store.SuiteTemplateLink) (map[string]any, error)
+	UpToDate(ctx context.Context, obj *store.SuiteTemplateLink) (bool, error)
+}
 type SuiteTimingResolver interface {
 	Suite(ctx context.Context, obj *store.SuiteTiming) (*store.ValidationSuite, error)
 }
@@ -1374,6 +1446,11 @@ type ValidationSuiteResolver interface {
 	Definition(ctx context.Context, obj *store.ValidationSuite) (map[string]any, error)
 
 	Runs(ctx context.Context, obj *store.ValidationSuite, first *int, after *string) (*model.ValidationRunConnection, error)
+}
+type ValidationTemplateResolver interface {
+	Definition(ctx context.Context, obj *store.ValidationTemplate) (string, error)
+
+	Suites(ctx context.Context, obj *store.ValidationTemplate) ([]*store.ValidationSuite, error)
 }
 type WebhookResolver interface {
 	Pending(ctx context.Context, obj *store.Webhook) (int, error)
@@ -1412,6 +1489,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddRunOutputsPayload.Run(childComplexity), true
+
+	case "ApplyValidationTemplatePayload.skipped":
+		if e.ComplexityRoot.ApplyValidationTemplatePayload.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplyValidationTemplatePayload.Skipped(childComplexity), true
+	case "ApplyValidationTemplatePayload.suites":
+		if e.ComplexityRoot.ApplyValidationTemplatePayload.Suites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplyValidationTemplatePayload.Suites(childComplexity), true
 
 	case "Approval.actor":
 		if e.ComplexityRoot.Approval.Actor == nil {
@@ -1898,6 +1988,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateValidationSuitePayload.ValidationSuite(childComplexity), true
 
+	case "CreateValidationTemplatePayload.validationTemplate":
+		if e.ComplexityRoot.CreateValidationTemplatePayload.ValidationTemplate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateValidationTemplatePayload.ValidationTemplate(childComplexity), true
+
 	case "CreateWebhookPayload.secret":
 		if e.ComplexityRoot.CreateWebhookPayload.Secret == nil {
 			break
@@ -2019,6 +2116,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetEdge.Node(childComplexity), true
+
+	case "DatasetSelector.name":
+		if e.ComplexityRoot.DatasetSelector.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetSelector.Name(childComplexity), true
+	case "DatasetSelector.namespace":
+		if e.ComplexityRoot.DatasetSelector.Namespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetSelector.Namespace(childComplexity), true
 
 	case "DatasetVersion.awaitingValidation":
 		if e.ComplexityRoot.DatasetVersion.AwaitingValidation == nil {
@@ -3367,6 +3477,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddRunOutputs(childComplexity, args["input"].(model.AddRunOutputsInput)), true
+	case "Mutation.applyValidationTemplate":
+		if e.ComplexityRoot.Mutation.ApplyValidationTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyValidationTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyValidationTemplate(childComplexity, args["input"].(model.ApplyValidationTemplateInput)), true
 	case "Mutation.approvePromotion":
 		if e.ComplexityRoot.Mutation.ApprovePromotion == nil {
 			break
@@ -3433,6 +3554,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateValidationSuite(childComplexity, args["input"].(model.CreateValidationSuiteInput)), true
+	case "Mutation.createValidationTemplate":
+		if e.ComplexityRoot.Mutation.CreateValidationTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createValidationTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateValidationTemplate(childComplexity, args["input"].(model.CreateValidationTemplateInput)), true
 	case "Mutation.createWebhook":
 		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
 			break
@@ -3741,6 +3873,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateValidationSuite(childComplexity, args["input"].(model.UpdateValidationSuiteInput)), true
+	case "Mutation.updateValidationTemplate":
+		if e.ComplexityRoot.Mutation.UpdateValidationTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateValidationTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateValidationTemplate(childComplexity, args["input"].(model.UpdateValidationTemplateInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -4631,6 +4774,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ValidationRuns(childComplexity, args["datasetId"].(*string), args["datasetVersionId"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.validationTemplate":
+		if e.ComplexityRoot.Query.ValidationTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_validationTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ValidationTemplate(childComplexity, args["id"].(string)), true
+	case "Query.validationTemplates":
+		if e.ComplexityRoot.Query.ValidationTemplates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_validationTemplates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ValidationTemplates(childComplexity, args["projectKey"].(string)), true
 	case "Query.verifyAuditLog":
 		if e.ComplexityRoot.Query.VerifyAuditLog == nil {
 			break
@@ -5451,6 +5616,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SuiteProblem.Rule(childComplexity), true
 
+	case "SuiteTemplateLink.params":
+		if e.ComplexityRoot.SuiteTemplateLink.Params == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteTemplateLink.Params(childComplexity), true
+	case "SuiteTemplateLink.template":
+		if e.ComplexityRoot.SuiteTemplateLink.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteTemplateLink.Template(childComplexity), true
+	case "SuiteTemplateLink.upToDate":
+		if e.ComplexityRoot.SuiteTemplateLink.UpToDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteTemplateLink.UpToDate(childComplexity), true
+	case "SuiteTemplateLink.version":
+		if e.ComplexityRoot.SuiteTemplateLink.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuiteTemplateLink.Version(childComplexity), true
+
 	case "SuiteTiming.maxSeconds":
 		if e.ComplexityRoot.SuiteTiming.MaxSeconds == nil {
 			break
@@ -5489,6 +5679,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Tag.Value(childComplexity), true
 
+	case "TemplateParam.default":
+		if e.ComplexityRoot.TemplateParam.Default == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemplateParam.Default(childComplexity), true
+	case "TemplateParam.name":
+		if e.ComplexityRoot.TemplateParam.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemplateParam.Name(childComplexity), true
+
 	case "UpdateModelPayload.model":
 		if e.ComplexityRoot.UpdateModelPayload.Model == nil {
 			break
@@ -5522,6 +5725,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateValidationSuitePayload.ValidationSuite(childComplexity), true
+
+	case "UpdateValidationTemplatePayload.changed":
+		if e.ComplexityRoot.UpdateValidationTemplatePayload.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateValidationTemplatePayload.Changed(childComplexity), true
+	case "UpdateValidationTemplatePayload.suites":
+		if e.ComplexityRoot.UpdateValidationTemplatePayload.Suites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateValidationTemplatePayload.Suites(childComplexity), true
+	case "UpdateValidationTemplatePayload.validationTemplate":
+		if e.ComplexityRoot.UpdateValidationTemplatePayload.ValidationTemplate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateValidationTemplatePayload.ValidationTemplate(childComplexity), true
 
 	case "ValidationRuleType.checks":
 		if e.ComplexityRoot.ValidationRuleType.Checks == nil {
@@ -5816,6 +6038,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ValidationSuite.Runs(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "ValidationSuite.template":
+		if e.ComplexityRoot.ValidationSuite.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationSuite.Template(childComplexity), true
 	case "ValidationSuite.updatedAt":
 		if e.ComplexityRoot.ValidationSuite.UpdatedAt == nil {
 			break
@@ -5866,6 +6094,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ValidationSuiteEdge.Node(childComplexity), true
+
+	case "ValidationTemplate.createdAt":
+		if e.ComplexityRoot.ValidationTemplate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.CreatedAt(childComplexity), true
+	case "ValidationTemplate.createdBy":
+		if e.ComplexityRoot.ValidationTemplate.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.CreatedBy(childComplexity), true
+	case "ValidationTemplate.definition":
+		if e.ComplexityRoot.ValidationTemplate.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.Definition(childComplexity), true
+	case "ValidationTemplate.description":
+		if e.ComplexityRoot.ValidationTemplate.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.Description(childComplexity), true
+	case "ValidationTemplate.id":
+		if e.ComplexityRoot.ValidationTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.ID(childComplexity), true
+	case "ValidationTemplate.name":
+		if e.ComplexityRoot.ValidationTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.Name(childComplexity), true
+	case "ValidationTemplate.params":
+		if e.ComplexityRoot.ValidationTemplate.Params == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.Params(childComplexity), true
+	case "ValidationTemplate.projectKey":
+		if e.ComplexityRoot.ValidationTemplate.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.ProjectKey(childComplexity), true
+	case "ValidationTemplate.selector":
+		if e.ComplexityRoot.ValidationTemplate.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.Selector(childComplexity), true
+	case "ValidationTemplate.suites":
+		if e.ComplexityRoot.ValidationTemplate.Suites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.Suites(childComplexity), true
+	case "ValidationTemplate.updatedAt":
+		if e.ComplexityRoot.ValidationTemplate.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.UpdatedAt(childComplexity), true
+	case "ValidationTemplate.updatedBy":
+		if e.ComplexityRoot.ValidationTemplate.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.UpdatedBy(childComplexity), true
+	case "ValidationTemplate.version":
+		if e.ComplexityRoot.ValidationTemplate.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.Version(childComplexity), true
 
 	case "Viewer.expiresAt":
 		if e.ComplexityRoot.Viewer.ExpiresAt == nil {
@@ -6018,6 +6325,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddRunInputsInput", ec.unmarshalInputAddRunInputsInput),
 			graphql.NewInputUnmarshaler("AddRunOutputsInput", ec.unmarshalInputAddRunOutputsInput),
+			graphql.NewInputUnmarshaler("ApplyValidationTemplateInput", ec.unmarshalInputApplyValidationTemplateInput),
 			graphql.NewInputUnmarshaler("ArchiveModelVersionInput", ec.unmarshalInputArchiveModelVersionInput),
 			graphql.NewInputUnmarshaler("BiasRuleInput", ec.unmarshalInputBiasRuleInput),
 			graphql.NewInputUnmarshaler("CancelPromotionInput", ec.unmarshalInputCancelPromotionInput),
@@ -6025,8 +6333,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateExperimentInput", ec.unmarshalInputCreateExperimentInput),
 			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
 			graphql.NewInputUnmarshaler("CreateValidationSuiteInput", ec.unmarshalInputCreateValidationSuiteInput),
+			graphql.NewInputUnmarshaler("CreateValidationTemplateInput", ec.unmarshalInputCreateValidationTemplateInput),
 			graphql.NewInputUnmarshaler("CreateWebhookInput", ec.unmarshalInputCreateWebhookInput),
 			graphql.NewInputUnmarshaler("DatasetFilter", ec.unmarshalInputDatasetFilter),
+			graphql.NewInputUnmarshaler("DatasetSelectorInput", ec.unmarshalInputDatasetSelectorInput),
 			graphql.NewInputUnmarshaler("DecidePromotionInput", ec.unmarshalInputDecidePromotionInput),
 			graphql.NewInputUnmarshaler("DeleteModelAliasInput", ec.unmarshalInputDeleteModelAliasInput),
 			graphql.NewInputUnmarshaler("EnvironmentInput", ec.unmarshalInputEnvironmentInput),
@@ -6061,10 +6371,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignOffInput", ec.unmarshalInputSignOffInput),
 			graphql.NewInputUnmarshaler("StartRunInput", ec.unmarshalInputStartRunInput),
 			graphql.NewInputUnmarshaler("TagInput", ec.unmarshalInputTagInput),
+			graphql.NewInputUnmarshaler("TemplateParamInput", ec.unmarshalInputTemplateParamInput),
+			graphql.NewInputUnmarshaler("TemplateParamValue", ec.unmarshalInputTemplateParamValue),
 			graphql.NewInputUnmarshaler("UpdateModelInput", ec.unmarshalInputUpdateModelInput),
 			graphql.NewInputUnmarshaler("UpdateModelVersionInput", ec.unmarshalInputUpdateModelVersionInput),
 			graphql.NewInputUnmarshaler("UpdateRunStatusInput", ec.unmarshalInputUpdateRunStatusInput),
 			graphql.NewInputUnmarshaler("UpdateValidationSuiteInput", ec.unmarshalInputUpdateValidationSuiteInput),
+			graphql.NewInputUnmarshaler("UpdateValidationTemplateInput", ec.unmarshalInputUpdateValidationTemplateInput),
 		)
 	}
 	first := true
@@ -7967,6 +8280,149 @@ extend type Query {
   checkSuiteDefinition(definition: String!): SuiteDefinitionCheck!
 }
 `, BuiltIn: false},
+	{Name: "../schema/templates.graphqls", Input: `# Shared validation templates: a suite written once with parameters.
+# Part of the exphub schema; schema.graphqls at the top level is its root.
+
+"A parameter a template declares."
+type TemplateParam {
+  name: String!
+  "Used where a suite gives no value; null: every suite must give one."
+  default: String
+}
+
+input TemplateParamInput {
+  "Letters, digits and _; ${name} in the definition."
+  name: String!
+  "One line: a number, a word, or a [flow, list]."
+  default: String
+}
+
+"Which datasets a template is for: glob patterns (*, ?, [a-z]) of their namespace and name; null matches any."
+type DatasetSelector {
+  namespace: String
+  name: String
+}
+
+input DatasetSelectorInput {
+  namespace: String
+  name: String
+}
+
+"""
+A validation suite written once, with parameters (${name} in its
+definition), for the datasets its selector matches. Applying it to a
+dataset makes a suite that follows it: a new template version renders
+every such suite again (a new suite version each). Viewers of the project
+read it; contributors write it.
+"""
+type ValidationTemplate {
+  id: ID!
+  projectKey: String!
+  name: String!
+  description: String!
+  version: Int!
+  "The suite definition (YAML or JSON) with ${name} placeholders."
+  definition: String!
+  params: [TemplateParam!]!
+  selector: DatasetSelector!
+  createdAt: Time!
+  createdBy: String!
+  updatedAt: Time!
+  updatedBy: String!
+  "The suites that follow it (at most 500), oldest first."
+  suites: [ValidationSuite!]!
+}
+
+"What ties a suite to the template it was made from."
+type SuiteTemplateLink {
+  template: ValidationTemplate!
+  "The template version the suite was last rendered from."
+  version: Int!
+  "The suite's parameter values, name to value."
+  params: JSON!
+  "Whether that is the template's latest version."
+  upToDate: Boolean!
+}
+
+extend type ValidationSuite {
+  "The template the suite follows; null for a suite written by hand (editing a suite by hand stops it following)."
+  template: SuiteTemplateLink
+}
+
+input CreateValidationTemplateInput {
+  projectKey: String!
+  name: String!
+  description: String = ""
+  definition: String!
+  params: [TemplateParamInput!] = []
+  selector: DatasetSelectorInput
+}
+
+type CreateValidationTemplatePayload {
+  validationTemplate: ValidationTemplate!
+}
+
+input UpdateValidationTemplateInput {
+  templateId: ID!
+  description: String = ""
+  definition: String!
+  params: [TemplateParamInput!] = []
+  selector: DatasetSelectorInput
+}
+
+type UpdateValidationTemplatePayload {
+  validationTemplate: ValidationTemplate!
+  "False when the content was already this (no new version)."
+  changed: Boolean!
+  "The suites rendered again at the new version."
+  suites: [ValidationSuite!]!
+}
+
+input TemplateParamValue {
+  name: String!
+  value: String!
+}
+
+input ApplyValidationTemplateInput {
+  templateId: ID!
+  "The datasets to apply it to; none: every dataset of the project its selector matches (at most 500)."
+  datasetIds: [ID!]
+  "The suites' parameter values (the template's defaults for the rest)."
+  params: [TemplateParamValue!] = []
+  "The suites' name; the template's by default."
+  suiteName: String
+  "Whether the suites validate each new version on arrival (default true)."
+  onArrival: Boolean = true
+}
+
+type ApplyValidationTemplatePayload {
+  "The suites made, one per dataset that had none of this template."
+  suites: [ValidationSuite!]!
+  "Datasets that already had a suite of the template, left as they were."
+  skipped: [ID!]!
+}
+
+extend type Query {
+  "A project's validation templates by name (at most 200); viewers of the project."
+  validationTemplates(projectKey: String!): [ValidationTemplate!]!
+  validationTemplate(id: ID!): ValidationTemplate
+}
+
+extend type Mutation {
+  createValidationTemplate(input: CreateValidationTemplateInput!): CreateValidationTemplatePayload!
+  "A new version of a template; every suite that follows it is rendered again in the same transaction, or none is (a suite that lacks a new parameter's value fails the update)."
+  updateValidationTemplate(input: UpdateValidationTemplateInput!): UpdateValidationTemplatePayload!
+  "Makes, on each dataset, a suite that follows the template."
+  applyValidationTemplate(input: ApplyValidationTemplateInput!): ApplyValidationTemplatePayload!
+}
+
+extend enum EventKind {
+  "payload: name, version."
+  VALIDATION_TEMPLATE_CREATED
+  "A new template version (payload: name, version); each suite rendered again has its VALIDATION_SUITE_UPDATED."
+  VALIDATION_TEMPLATE_UPDATED
+}
+`, BuiltIn: false},
 	{Name: "../schema/tracking.graphqls", Input: `# Projects, experiments, pipeline jobs and runs: params, metric series, tags, code, environment, and the dataset and model versions a run read and wrote.
 # Part of the exphub schema; schema.graphqls at the top level is its root.
 
@@ -8539,6 +8995,16 @@ func (ec *executionContext) childFields_AddRunOutputsPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type AddRunOutputsPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ApplyValidationTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "suites":
+		return ec.fieldContext_ApplyValidationTemplatePayload_suites(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ApplyValidationTemplatePayload_skipped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplyValidationTemplatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Approval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "actor":
@@ -8797,6 +9263,14 @@ func (ec *executionContext) childFields_CreateValidationSuitePayload(ctx context
 	return nil, fmt.Errorf("no field named %q was found under type CreateValidationSuitePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateValidationTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validationTemplate":
+		return ec.fieldContext_CreateValidationTemplatePayload_validationTemplate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateValidationTemplatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateWebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "webhook":
@@ -8855,6 +9329,16 @@ func (ec *executionContext) childFields_DatasetEdge(ctx context.Context, field g
 		return ec.fieldContext_DatasetEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetSelector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "namespace":
+		return ec.fieldContext_DatasetSelector_namespace(ctx, field)
+	case "name":
+		return ec.fieldContext_DatasetSelector_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetSelector", field.Name)
 }
 
 func (ec *executionContext) childFields_DatasetVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10191,6 +10675,20 @@ func (ec *executionContext) childFields_SuiteProblem(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type SuiteProblem", field.Name)
 }
 
+func (ec *executionContext) childFields_SuiteTemplateLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "template":
+		return ec.fieldContext_SuiteTemplateLink_template(ctx, field)
+	case "version":
+		return ec.fieldContext_SuiteTemplateLink_version(ctx, field)
+	case "params":
+		return ec.fieldContext_SuiteTemplateLink_params(ctx, field)
+	case "upToDate":
+		return ec.fieldContext_SuiteTemplateLink_upToDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuiteTemplateLink", field.Name)
+}
+
 func (ec *executionContext) childFields_SuiteTiming(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "suite":
@@ -10213,6 +10711,16 @@ func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.C
 		return ec.fieldContext_Tag_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tag", field.Name)
+}
+
+func (ec *executionContext) childFields_TemplateParam(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_TemplateParam_name(ctx, field)
+	case "default":
+		return ec.fieldContext_TemplateParam_default(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TemplateParam", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateModelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10247,6 +10755,18 @@ func (ec *executionContext) childFields_UpdateValidationSuitePayload(ctx context
 		return ec.fieldContext_UpdateValidationSuitePayload_changed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateValidationSuitePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateValidationTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validationTemplate":
+		return ec.fieldContext_UpdateValidationTemplatePayload_validationTemplate(ctx, field)
+	case "changed":
+		return ec.fieldContext_UpdateValidationTemplatePayload_changed(ctx, field)
+	case "suites":
+		return ec.fieldContext_UpdateValidationTemplatePayload_suites(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateValidationTemplatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ValidationRuleType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10387,6 +10907,8 @@ func (ec *executionContext) childFields_ValidationSuite(ctx context.Context, fie
 		return ec.fieldContext_ValidationSuite_updatedBy(ctx, field)
 	case "runs":
 		return ec.fieldContext_ValidationSuite_runs(ctx, field)
+	case "template":
+		return ec.fieldContext_ValidationSuite_template(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ValidationSuite", field.Name)
 }
@@ -10411,6 +10933,38 @@ func (ec *executionContext) childFields_ValidationSuiteEdge(ctx context.Context,
 		return ec.fieldContext_ValidationSuiteEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ValidationSuiteEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ValidationTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ValidationTemplate_id(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_ValidationTemplate_projectKey(ctx, field)
+	case "name":
+		return ec.fieldContext_ValidationTemplate_name(ctx, field)
+	case "description":
+		return ec.fieldContext_ValidationTemplate_description(ctx, field)
+	case "version":
+		return ec.fieldContext_ValidationTemplate_version(ctx, field)
+	case "definition":
+		return ec.fieldContext_ValidationTemplate_definition(ctx, field)
+	case "params":
+		return ec.fieldContext_ValidationTemplate_params(ctx, field)
+	case "selector":
+		return ec.fieldContext_ValidationTemplate_selector(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ValidationTemplate_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ValidationTemplate_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ValidationTemplate_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_ValidationTemplate_updatedBy(ctx, field)
+	case "suites":
+		return ec.fieldContext_ValidationTemplate_suites(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValidationTemplate", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10807,6 +11361,20 @@ func (ec *executionContext) field_Mutation_addRunOutputs_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_applyValidationTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApplyValidationTemplateInput, error) {
+			return ec.unmarshalNApplyValidationTemplateInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐApplyValidationTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_approvePromotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10883,6 +11451,20 @@ func (ec *executionContext) field_Mutation_createValidationSuite_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateValidationSuiteInput, error) {
 			return ec.unmarshalNCreateValidationSuiteInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationSuiteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createValidationTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateValidationTemplateInput, error) {
+			return ec.unmarshalNCreateValidationTemplateInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationTemplateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11275,6 +11857,20 @@ func (ec *executionContext) field_Mutation_updateValidationSuite_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateValidationSuiteInput, error) {
 			return ec.unmarshalNUpdateValidationSuiteInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationSuiteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateValidationTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateValidationTemplateInput, error) {
+			return ec.unmarshalNUpdateValidationTemplateInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationTemplateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12233,6 +12829,34 @@ func (ec *executionContext) field_Query_validationRuns_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_validationTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_validationTemplates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_verifyAuditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12563,6 +13187,61 @@ func (ec *executionContext) fieldContext_AddRunOutputsPayload_run(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ApplyValidationTemplatePayload_suites(ctx context.Context, field graphql.CollectedField, obj *model.ApplyValidationTemplatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplyValidationTemplatePayload_suites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalNValidationSuite2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuiteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplyValidationTemplatePayload_suites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplyValidationTemplatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplyValidationTemplatePayload_skipped(ctx context.Context, field graphql.CollectedField, obj *model.ApplyValidationTemplatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplyValidationTemplatePayload_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplyValidationTemplatePayload_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplyValidationTemplatePayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Approval_actor(ctx context.Context, field graphql.CollectedField, obj *store.Approval) (ret graphql.Marshaler) {
@@ -14575,6 +15254,38 @@ func (ec *executionContext) fieldContext_CreateValidationSuitePayload_validation
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateValidationTemplatePayload_validationTemplate(ctx context.Context, field graphql.CollectedField, obj *model.CreateValidationTemplatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateValidationTemplatePayload_validationTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationTemplate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationTemplate) graphql.Marshaler {
+			return ec.marshalNValidationTemplate2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateValidationTemplatePayload_validationTemplate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateValidationTemplatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateWebhookPayload_webhook(ctx context.Context, field graphql.CollectedField, obj *model.CreateWebhookPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15083,6 +15794,52 @@ func (ec *executionContext) fieldContext_DatasetEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DatasetSelector_namespace(ctx context.Context, field graphql.CollectedField, obj *store.DatasetSelector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetSelector_namespace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetSelector().Namespace(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetSelector_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetSelector", field, true, true, "String")
+}
+
+func (ec *executionContext) _DatasetSelector_name(ctx context.Context, field graphql.CollectedField, obj *store.DatasetSelector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetSelector_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetSelector().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetSelector_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetSelector", field, true, true, "String")
 }
 
 func (ec *executionContext) _DatasetVersion_id(ctx context.Context, field graphql.CollectedField, obj *store.DatasetVersion) (ret graphql.Marshaler) {
@@ -21481,6 +22238,138 @@ func (ec *executionContext) fieldContext_Mutation_recordValidationResult(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createValidationTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createValidationTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateValidationTemplate(ctx, fc.Args["input"].(model.CreateValidationTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateValidationTemplatePayload) graphql.Marshaler {
+			return ec.marshalNCreateValidationTemplatePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationTemplatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createValidationTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateValidationTemplatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createValidationTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateValidationTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateValidationTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateValidationTemplate(ctx, fc.Args["input"].(model.UpdateValidationTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateValidationTemplatePayload) graphql.Marshaler {
+			return ec.marshalNUpdateValidationTemplatePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationTemplatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateValidationTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateValidationTemplatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateValidationTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_applyValidationTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyValidationTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyValidationTemplate(ctx, fc.Args["input"].(model.ApplyValidationTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApplyValidationTemplatePayload) graphql.Marshaler {
+			return ec.marshalNApplyValidationTemplatePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐApplyValidationTemplatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyValidationTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplyValidationTemplatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyValidationTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25467,6 +26356,94 @@ func (ec *executionContext) fieldContext_Query_checkSuiteDefinition(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_validationTemplates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_validationTemplates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ValidationTemplates(ctx, fc.Args["projectKey"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ValidationTemplate) graphql.Marshaler {
+			return ec.marshalNValidationTemplate2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_validationTemplates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationTemplate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_validationTemplates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_validationTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_validationTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ValidationTemplate(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationTemplate) graphql.Marshaler {
+			return ec.marshalOValidationTemplate2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_validationTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationTemplate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_validationTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29233,6 +30210,107 @@ func (ec *executionContext) fieldContext_SuiteProblem_message(_ context.Context,
 	return graphql.NewScalarFieldContext("SuiteProblem", field, false, false, "String")
 }
 
+func (ec *executionContext) _SuiteTemplateLink_template(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTemplateLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteTemplateLink_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SuiteTemplateLink().Template(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationTemplate) graphql.Marshaler {
+			return ec.marshalNValidationTemplate2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteTemplateLink_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuiteTemplateLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuiteTemplateLink_version(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTemplateLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteTemplateLink_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteTemplateLink_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteTemplateLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuiteTemplateLink_params(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTemplateLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteTemplateLink_params(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SuiteTemplateLink().Params(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteTemplateLink_params(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteTemplateLink", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _SuiteTemplateLink_upToDate(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTemplateLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuiteTemplateLink_upToDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SuiteTemplateLink().UpToDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuiteTemplateLink_upToDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuiteTemplateLink", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _SuiteTiming_suite(ctx context.Context, field graphql.CollectedField, obj *store.SuiteTiming) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29378,6 +30456,52 @@ func (ec *executionContext) _Tag_value(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Tag_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tag", field, false, false, "String")
+}
+
+func (ec *executionContext) _TemplateParam_name(ctx context.Context, field graphql.CollectedField, obj *store.TemplateParam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemplateParam_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemplateParam_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemplateParam", field, false, false, "String")
+}
+
+func (ec *executionContext) _TemplateParam_default(ctx context.Context, field graphql.CollectedField, obj *store.TemplateParam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemplateParam_default(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Default, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TemplateParam_default(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemplateParam", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpdateModelPayload_model(ctx context.Context, field graphql.CollectedField, obj *model.UpdateModelPayload) (ret graphql.Marshaler) {
@@ -29529,6 +30653,93 @@ func (ec *executionContext) _UpdateValidationSuitePayload_changed(ctx context.Co
 }
 func (ec *executionContext) fieldContext_UpdateValidationSuitePayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpdateValidationSuitePayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UpdateValidationTemplatePayload_validationTemplate(ctx context.Context, field graphql.CollectedField, obj *model.UpdateValidationTemplatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateValidationTemplatePayload_validationTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationTemplate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ValidationTemplate) graphql.Marshaler {
+			return ec.marshalNValidationTemplate2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateValidationTemplatePayload_validationTemplate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateValidationTemplatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateValidationTemplatePayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.UpdateValidationTemplatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateValidationTemplatePayload_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateValidationTemplatePayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateValidationTemplatePayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UpdateValidationTemplatePayload_suites(ctx context.Context, field graphql.CollectedField, obj *model.UpdateValidationTemplatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateValidationTemplatePayload_suites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalNValidationSuite2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuiteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateValidationTemplatePayload_suites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateValidationTemplatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ValidationRuleType_type(ctx context.Context, field graphql.CollectedField, obj *quality.RuleSpec) (ret graphql.Marshaler) {
@@ -30783,6 +31994,38 @@ func (ec *executionContext) fieldContext_ValidationSuite_runs(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ValidationSuite_template(ctx context.Context, field graphql.CollectedField, obj *store.ValidationSuite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationSuite_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Template, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SuiteTemplateLink) graphql.Marshaler {
+			return ec.marshalOSuiteTemplateLink2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSuiteTemplateLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationSuite_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationSuite",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuiteTemplateLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ValidationSuiteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ValidationSuiteConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30918,6 +32161,332 @@ func (ec *executionContext) fieldContext_ValidationSuiteEdge_node(_ context.Cont
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationTemplate_id(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ValidationTemplate_projectKey(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationTemplate_name(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationTemplate_description(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationTemplate_version(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValidationTemplate_definition(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationTemplate().Definition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, true, true, "String")
+}
+
+func (ec *executionContext) _ValidationTemplate_params(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_params(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Params, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.TemplateParam) graphql.Marshaler {
+			return ec.marshalNTemplateParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParamᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_params(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationTemplate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TemplateParam(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationTemplate_selector(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.DatasetSelector) graphql.Marshaler {
+			return ec.marshalNDatasetSelector2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetSelector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationTemplate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetSelector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValidationTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ValidationTemplate_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationTemplate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ValidationTemplate_updatedBy(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ValidationTemplate_suites(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_suites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ValidationTemplate().Suites(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ValidationSuite) graphql.Marshaler {
+			return ec.marshalNValidationSuite2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuiteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_suites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValidationTemplate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ValidationSuite(ctx, field)
 		},
@@ -32641,6 +34210,83 @@ func UnmarshalAddRunOutputsInput(ctx context.Context, raw any) (model.AddRunOutp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputApplyValidationTemplateInput(ctx context.Context, obj any) (model.ApplyValidationTemplateInput, error) {
+	var it model.ApplyValidationTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["params"]; !present {
+		asMap["params"] = []any{}
+	}
+	if _, present := asMap["onArrival"]; !present {
+		asMap["onArrival"] = true
+	}
+
+	fieldsInOrder := [...]string{"templateId", "datasetIds", "params", "suiteName", "onArrival"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "templateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		case "datasetIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetIds = data
+		case "params":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("params"))
+			data, err := ec.unmarshalOTemplateParamValue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamValueᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Params = data
+		case "suiteName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("suiteName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuiteName = data
+		case "onArrival":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onArrival"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnArrival = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplyValidationTemplateInput unmarshals raw into the ApplyValidationTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplyValidationTemplateInput(ctx context.Context, raw any) (model.ApplyValidationTemplateInput, error) {
+	var out model.ApplyValidationTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyValidationTemplateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputArchiveModelVersionInput(ctx context.Context, obj any) (model.ArchiveModelVersionInput, error) {
 	var it model.ArchiveModelVersionInput
 	if obj == nil {
@@ -33006,6 +34652,90 @@ func UnmarshalCreateValidationSuiteInput(ctx context.Context, raw any) (model.Cr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateValidationTemplateInput(ctx context.Context, obj any) (model.CreateValidationTemplateInput, error) {
+	var it model.CreateValidationTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["description"]; !present {
+		asMap["description"] = ""
+	}
+	if _, present := asMap["params"]; !present {
+		asMap["params"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"projectKey", "name", "description", "definition", "params", "selector"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectKey = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "definition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Definition = data
+		case "params":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("params"))
+			data, err := ec.unmarshalOTemplateParamInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Params = data
+		case "selector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selector"))
+			data, err := ec.unmarshalODatasetSelectorInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDatasetSelectorInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Selector = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateValidationTemplateInput unmarshals raw into the CreateValidationTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateValidationTemplateInput(ctx context.Context, raw any) (model.CreateValidationTemplateInput, error) {
+	var out model.CreateValidationTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateValidationTemplateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateWebhookInput(ctx context.Context, obj any) (model.CreateWebhookInput, error) {
 	var it model.CreateWebhookInput
 	if obj == nil {
@@ -33112,6 +34842,55 @@ func (ec *executionContext) unmarshalInputDatasetFilter(ctx context.Context, obj
 func UnmarshalDatasetFilter(ctx context.Context, raw any) (model.DatasetFilter, error) {
 	var out model.DatasetFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDatasetSelectorInput(ctx context.Context, obj any) (model.DatasetSelectorInput, error) {
+	var it model.DatasetSelectorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"namespace", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "namespace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespace"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Namespace = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatasetSelectorInput unmarshals raw into the DatasetSelectorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatasetSelectorInput(ctx context.Context, raw any) (model.DatasetSelectorInput, error) {
+	var out model.DatasetSelectorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetSelectorInput", raw, &out)
 	return out, err
 }
 
@@ -35134,6 +36913,104 @@ func UnmarshalTagInput(ctx context.Context, raw any) (store.KeyValue, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTemplateParamInput(ctx context.Context, obj any) (model.TemplateParamInput, error) {
+	var it model.TemplateParamInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "default"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "default":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("default"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Default = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTemplateParamInput unmarshals raw into the TemplateParamInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTemplateParamInput(ctx context.Context, raw any) (model.TemplateParamInput, error) {
+	var out model.TemplateParamInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TemplateParamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTemplateParamValue(ctx context.Context, obj any) (model.TemplateParamValue, error) {
+	var it model.TemplateParamValue
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTemplateParamValue unmarshals raw into the TemplateParamValue input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTemplateParamValue(ctx context.Context, raw any) (model.TemplateParamValue, error) {
+	var out model.TemplateParamValue
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TemplateParamValue", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateModelInput(ctx context.Context, obj any) (model.UpdateModelInput, error) {
 	var it model.UpdateModelInput
 	if obj == nil {
@@ -35358,6 +37235,83 @@ func UnmarshalUpdateValidationSuiteInput(ctx context.Context, raw any) (model.Up
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateValidationTemplateInput(ctx context.Context, obj any) (model.UpdateValidationTemplateInput, error) {
+	var it model.UpdateValidationTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["description"]; !present {
+		asMap["description"] = ""
+	}
+	if _, present := asMap["params"]; !present {
+		asMap["params"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"templateId", "description", "definition", "params", "selector"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "templateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "definition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Definition = data
+		case "params":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("params"))
+			data, err := ec.unmarshalOTemplateParamInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Params = data
+		case "selector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selector"))
+			data, err := ec.unmarshalODatasetSelectorInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDatasetSelectorInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Selector = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateValidationTemplateInput unmarshals raw into the UpdateValidationTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateValidationTemplateInput(ctx context.Context, raw any) (model.UpdateValidationTemplateInput, error) {
+	var out model.UpdateValidationTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateValidationTemplateInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -35530,6 +37484,44 @@ func (ec *executionContext) _AddRunOutputsPayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("AddRunOutputsPayload")
 		case "run":
 			out.Values[i] = ec._AddRunOutputsPayload_run(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applyValidationTemplatePayloadImplementors = []string{"ApplyValidationTemplatePayload"}
+
+func (ec *executionContext) _ApplyValidationTemplatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApplyValidationTemplatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applyValidationTemplatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplyValidationTemplatePayload")
+		case "suites":
+			out.Values[i] = ec._ApplyValidationTemplatePayload_suites(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._ApplyValidationTemplatePayload_skipped(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -36421,6 +38413,39 @@ func (ec *executionContext) _CreateValidationSuitePayload(ctx context.Context, s
 	return out
 }
 
+var createValidationTemplatePayloadImplementors = []string{"CreateValidationTemplatePayload"}
+
+func (ec *executionContext) _CreateValidationTemplatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateValidationTemplatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createValidationTemplatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateValidationTemplatePayload")
+		case "validationTemplate":
+			out.Values[i] = ec._CreateValidationTemplatePayload_validationTemplate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createWebhookPayloadImplementors = []string{"CreateWebhookPayload"}
 
 func (ec *executionContext) _CreateWebhookPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateWebhookPayload) graphql.Marshaler {
@@ -36610,6 +38635,46 @@ func (ec *executionContext) _DatasetEdge(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetSelectorImplementors = []string{"DatasetSelector"}
+
+func (ec *executionContext) _DatasetSelector(ctx context.Context, sel ast.SelectionSet, obj *store.DatasetSelector) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetSelectorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetSelector")
+		case "namespace":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetSelector_namespace(ctx, field, obj)
+				})
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetSelector_name(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39024,6 +41089,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createValidationTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createValidationTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateValidationTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateValidationTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applyValidationTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyValidationTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createProject":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createProject(ctx, field)
@@ -40155,6 +42241,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_checkSuiteDefinition(ctx, field)
+				})
+		case "validationTemplates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_validationTemplates(ctx, field)
+				})
+		case "validationTemplate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_validationTemplate(ctx, field)
 				})
 		case "projects":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -41711,6 +43809,57 @@ func (ec *executionContext) _SuiteProblem(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var suiteTemplateLinkImplementors = []string{"SuiteTemplateLink"}
+
+func (ec *executionContext) _SuiteTemplateLink(ctx context.Context, sel ast.SelectionSet, obj *store.SuiteTemplateLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suiteTemplateLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuiteTemplateLink")
+		case "template":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SuiteTemplateLink_template(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._SuiteTemplateLink_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "params":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SuiteTemplateLink_params(ctx, field, obj)
+				})
+		case "upToDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SuiteTemplateLink_upToDate(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var suiteTimingImplementors = []string{"SuiteTiming"}
 
 func (ec *executionContext) _SuiteTiming(ctx context.Context, sel ast.SelectionSet, obj *store.SuiteTiming) graphql.Marshaler {
@@ -41779,6 +43928,44 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 		case "value":
 			out.Values[i] = ec._Tag_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var templateParamImplementors = []string{"TemplateParam"}
+
+func (ec *executionContext) _TemplateParam(ctx context.Context, sel ast.SelectionSet, obj *store.TemplateParam) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, templateParamImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TemplateParam")
+		case "name":
+			out.Values[i] = ec._TemplateParam_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "default":
+			out.Values[i] = ec._TemplateParam_default(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -41915,6 +44102,49 @@ func (ec *executionContext) _UpdateValidationSuitePayload(ctx context.Context, s
 			}
 		case "changed":
 			out.Values[i] = ec._UpdateValidationSuitePayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateValidationTemplatePayloadImplementors = []string{"UpdateValidationTemplatePayload"}
+
+func (ec *executionContext) _UpdateValidationTemplatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateValidationTemplatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateValidationTemplatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateValidationTemplatePayload")
+		case "validationTemplate":
+			out.Values[i] = ec._UpdateValidationTemplatePayload_validationTemplate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._UpdateValidationTemplatePayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suites":
+			out.Values[i] = ec._UpdateValidationTemplatePayload_suites(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42375,6 +44605,11 @@ func (ec *executionContext) _ValidationSuite(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ValidationSuite_runs(ctx, field, obj)
 				})
+		case "template":
+			out.Values[i] = ec._ValidationSuite_template(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42456,6 +44691,101 @@ func (ec *executionContext) _ValidationSuiteEdge(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var validationTemplateImplementors = []string{"ValidationTemplate"}
+
+func (ec *executionContext) _ValidationTemplate(ctx context.Context, sel ast.SelectionSet, obj *store.ValidationTemplate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, validationTemplateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValidationTemplate")
+		case "id":
+			out.Values[i] = ec._ValidationTemplate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._ValidationTemplate_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ValidationTemplate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._ValidationTemplate_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ValidationTemplate_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "definition":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationTemplate_definition(ctx, field, obj)
+				})
+		case "params":
+			out.Values[i] = ec._ValidationTemplate_params(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selector":
+			out.Values[i] = ec._ValidationTemplate_selector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ValidationTemplate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._ValidationTemplate_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ValidationTemplate_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.Values[i] = ec._ValidationTemplate_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suites":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValidationTemplate_suites(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43034,6 +45364,19 @@ func (ec *executionContext) marshalNAddRunOutputsPayload2ᚖgithubᚗcomᚋexphu
 	return ec._AddRunOutputsPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNApplyValidationTemplateInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐApplyValidationTemplateInput(ctx context.Context, v any) (model.ApplyValidationTemplateInput, error) {
+	res, err := ec.unmarshalInputApplyValidationTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplyValidationTemplatePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐApplyValidationTemplatePayload(ctx context.Context, sel ast.SelectionSet, v *model.ApplyValidationTemplatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplyValidationTemplatePayload!")
+		return graphql.Null
+	}
+	return ec._ApplyValidationTemplatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNApproval2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐApprovalᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Approval) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -43364,6 +45707,19 @@ func (ec *executionContext) marshalNCreateValidationSuitePayload2ᚖgithubᚗcom
 	return ec._CreateValidationSuitePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateValidationTemplateInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationTemplateInput(ctx context.Context, v any) (model.CreateValidationTemplateInput, error) {
+	res, err := ec.unmarshalInputCreateValidationTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateValidationTemplatePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateValidationTemplatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateValidationTemplatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateValidationTemplatePayload!")
+		return graphql.Null
+	}
+	return ec._CreateValidationTemplatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateWebhookInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐCreateWebhookInput(ctx context.Context, v any) (model.CreateWebhookInput, error) {
 	res, err := ec.unmarshalInputCreateWebhookInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43431,6 +45787,10 @@ func (ec *executionContext) marshalNDatasetEdge2ᚖgithubᚗcomᚋexphubᚋexphu
 		return graphql.Null
 	}
 	return ec._DatasetEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDatasetSelector2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetSelector(ctx context.Context, sel ast.SelectionSet, v store.DatasetSelector) graphql.Marshaler {
+	return ec._DatasetSelector(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNDatasetVersion2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.DatasetVersion) graphql.Marshaler {
@@ -45272,6 +47632,36 @@ func (ec *executionContext) unmarshalNTagInput2ᚖgithubᚗcomᚋexphubᚋexphub
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTemplateParam2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParam(ctx context.Context, sel ast.SelectionSet, v store.TemplateParam) graphql.Marshaler {
+	return ec._TemplateParam(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTemplateParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParamᚄ(ctx context.Context, sel ast.SelectionSet, v []store.TemplateParam) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTemplateParam2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParam(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTemplateParamInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamInput(ctx context.Context, v any) (*model.TemplateParamInput, error) {
+	res, err := ec.unmarshalInputTemplateParamInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTemplateParamValue2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamValue(ctx context.Context, v any) (*model.TemplateParamValue, error) {
+	res, err := ec.unmarshalInputTemplateParamValue(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := model.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45396,6 +47786,19 @@ func (ec *executionContext) marshalNUpdateValidationSuitePayload2ᚖgithubᚗcom
 	return ec._UpdateValidationSuitePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateValidationTemplateInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationTemplateInput(ctx context.Context, v any) (model.UpdateValidationTemplateInput, error) {
+	res, err := ec.unmarshalInputUpdateValidationTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateValidationTemplatePayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationTemplatePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateValidationTemplatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateValidationTemplatePayload!")
+		return graphql.Null
+	}
+	return ec._UpdateValidationTemplatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNValidationErrorCode2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationErrorCode(ctx context.Context, v any) (model.ValidationErrorCode, error) {
 	var res model.ValidationErrorCode
 	err := res.UnmarshalGQL(v)
@@ -45496,6 +47899,22 @@ func (ec *executionContext) marshalNValidationStatus2githubᚗcomᚋexphubᚋexp
 	return v
 }
 
+func (ec *executionContext) marshalNValidationSuite2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuiteᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ValidationSuite) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNValidationSuite2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationSuite(ctx context.Context, sel ast.SelectionSet, v *store.ValidationSuite) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ValidationSuite!")
@@ -45534,6 +47953,30 @@ func (ec *executionContext) marshalNValidationSuiteEdge2ᚖgithubᚗcomᚋexphub
 		return graphql.Null
 	}
 	return ec._ValidationSuiteEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNValidationTemplate2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplateᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ValidationTemplate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValidationTemplate2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNValidationTemplate2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplate(ctx context.Context, sel ast.SelectionSet, v *store.ValidationTemplate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValidationTemplate!")
+		return graphql.Null
+	}
+	return ec._ValidationTemplate(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNValidationTrigger2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationTrigger(ctx context.Context, v any) (model.ValidationTrigger, error) {
@@ -45847,6 +48290,14 @@ func (ec *executionContext) unmarshalODatasetFilter2ᚖgithubᚗcomᚋexphubᚋe
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDatasetFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODatasetSelectorInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐDatasetSelectorInput(ctx context.Context, v any) (*model.DatasetSelectorInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatasetSelectorInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -46409,6 +48860,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalOSuiteTemplateLink2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSuiteTemplateLink(ctx context.Context, sel ast.SelectionSet, v *store.SuiteTemplateLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SuiteTemplateLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOTagInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, v any) ([]*store.KeyValue, error) {
 	if v == nil {
 		return nil, nil
@@ -46432,6 +48890,40 @@ func (ec *executionContext) unmarshalOTagInput2ᚖgithubᚗcomᚋexphubᚋexphub
 	}
 	res, err := ec.unmarshalInputTagInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTemplateParamInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamInputᚄ(ctx context.Context, v any) ([]*model.TemplateParamInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TemplateParamInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTemplateParamInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTemplateParamValue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamValueᚄ(ctx context.Context, v any) ([]*model.TemplateParamValue, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TemplateParamValue, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTemplateParamValue2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamValue(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -46487,6 +48979,13 @@ func (ec *executionContext) marshalOValidationSuite2ᚖgithubᚗcomᚋexphubᚋe
 		return graphql.Null
 	}
 	return ec._ValidationSuite(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOValidationTemplate2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐValidationTemplate(ctx context.Context, sel ast.SelectionSet, v *store.ValidationTemplate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ValidationTemplate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOWebhook2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐWebhook(ctx context.Context, sel ast.SelectionSet, v *store.Webhook) graphql.Marshaler {

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/exphub/exphub/graph/model"
+	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
@@ -156,4 +159,87 @@ func selects(ctx context.Context, path ...string) bool {
 // dataset versions on arrival.
 func (r *Resolver) validatesOnArrival(projectKey string) bool {
 	return r.Arrivals != nil && (len(r.Arrivals.ProjectKeys) == 0 || slices.Contains(r.Arrivals.ProjectKeys, projectKey))
+}
+
+// templateFor loads a template of a project the caller holds min in; one
+// of a project the caller may not read is not found.
+func (r *Resolver) templateFor(ctx context.Context, id string, min auth.Role) (*store.ValidationTemplate, error) {
+	p, err := access.Caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := r.Store.ValidationTemplateByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !access.CanRead(p, t.ProjectKey) {
+		return nil, fmt.Errorf("templateId: validation template %s: %w", errs.Quote(id), errs.NotFound)
+	}
+	if err := access.Require(p, t.ProjectKey, min); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// renderReadable renders a template as validation.RenderTemplate does,
+// and refuses a definition whose references the caller may not read (a
+// run reads them).
+func (r *Resolver) renderReadable(ctx context.Context) store.RenderSuite {
+	return func(t *store.ValidationTemplate, name string, params map[string]string) (store.SuiteDefinition, error) {
+		def, err := validation.RenderTemplate(t, name, params)
+		if err != nil {
+			return def, err
+		}
+		return def, r.readableVersions(ctx, "definition.reference", def.VersionIDs())
+	}
+}
+
+// templateInput is a template's content from the GraphQL input.
+func templateInput(key, name, description, text string, params []*model.TemplateParamInput, sel *model.DatasetSelectorInput) store.ValidationTemplateInput {
+	in := store.ValidationTemplateInput{ProjectKey: key, Name: name, Description: description, Text: text, Params: []store.TemplateParam{}}
+	for _, p := range params {
+		in.Params = append(in.Params, store.TemplateParam{Name: p.Name, Default: p.Default})
+	}
+	if sel != nil {
+		in.Selector = store.DatasetSelector{Namespace: deref(sel.Namespace), Name: deref(sel.Name)}
+	}
+	return in
+}
+
+// dsvID is a dataset version ID in a text.
+var dsvID = regexp.MustCompile(`dsv_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// redactForeignText replaces in text the IDs of objects of projects the
+// caller may not read (as redactForeign does in a JSON document).
+func (r *Resolver) redactForeignText(ctx context.Context, text string) (string, error) {
+	ids := dsvID.FindAllString(text, -1)
+	if len(ids) == 0 {
+		return text, nil
+	}
+	projects, err := r.Store.ProjectsOf(ctx, ids)
+	if err != nil {
+		return "", err
+	}
+	return dsvID.ReplaceAllStringFunc(text, func(id string) string {
+		if k, ok := projects[id]; ok && canRead(ctx, k) {
+			return id
+		}
+		return "redacted"
+	}), nil
+}
+
+// optional is s, or nil when it is empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// orNone is s, or an empty list for nil.
+func orNone[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

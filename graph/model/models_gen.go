@@ -33,6 +33,25 @@ type AddRunOutputsPayload struct {
 	Run *store.Run `json:"run"`
 }
 
+type ApplyValidationTemplateInput struct {
+	TemplateID string `json:"templateId"`
+	// The datasets to apply it to; none: every dataset of the project its selector matches (at most 500).
+	DatasetIds []string `json:"datasetIds,omitempty"`
+	// The suites' parameter values (the template's defaults for the rest).
+	Params []*TemplateParamValue `json:"params,omitempty"`
+	// The suites' name; the template's by default.
+	SuiteName *string `json:"suiteName,omitempty"`
+	// Whether the suites validate each new version on arrival (default true).
+	OnArrival *bool `json:"onArrival,omitempty"`
+}
+
+type ApplyValidationTemplatePayload struct {
+	// The suites made, one per dataset that had none of this template.
+	Suites []*store.ValidationSuite `json:"suites"`
+	// Datasets that already had a suite of the template, left as they were.
+	Skipped []string `json:"skipped"`
+}
+
 type ArchiveModelVersionInput struct {
 	ModelVersionID string `json:"modelVersionId"`
 }
@@ -117,6 +136,19 @@ type CreateValidationSuitePayload struct {
 	ValidationSuite *store.ValidationSuite `json:"validationSuite"`
 }
 
+type CreateValidationTemplateInput struct {
+	ProjectKey  string                `json:"projectKey"`
+	Name        string                `json:"name"`
+	Description *string               `json:"description,omitempty"`
+	Definition  string                `json:"definition"`
+	Params      []*TemplateParamInput `json:"params,omitempty"`
+	Selector    *DatasetSelectorInput `json:"selector,omitempty"`
+}
+
+type CreateValidationTemplatePayload struct {
+	ValidationTemplate *store.ValidationTemplate `json:"validationTemplate"`
+}
+
 type CreateWebhookInput struct {
 	ProjectKey string `json:"projectKey"`
 	// An http(s) URL the operator's EXPHUB_WEBHOOK_RECEIVERS admits; at most 2,048 bytes.
@@ -146,6 +178,11 @@ type DatasetEdge struct {
 type DatasetFilter struct {
 	// Case-insensitive substring of the name or the namespace.
 	NameContains *string `json:"nameContains,omitempty"`
+}
+
+type DatasetSelectorInput struct {
+	Namespace *string `json:"namespace,omitempty"`
+	Name      *string `json:"name,omitempty"`
 }
 
 type DatasetVersionConnection struct {
@@ -804,6 +841,18 @@ type SuiteProblem struct {
 	Message string  `json:"message"`
 }
 
+type TemplateParamInput struct {
+	// Letters, digits and _; ${name} in the definition.
+	Name string `json:"name"`
+	// One line: a number, a word, or a [flow, list].
+	Default *string `json:"default,omitempty"`
+}
+
+type TemplateParamValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
 // A change to a model: each field given is applied, in one write; a change that changes nothing writes nothing.
 type UpdateModelInput struct {
 	ModelID string `json:"modelId"`
@@ -850,6 +899,22 @@ type UpdateValidationSuitePayload struct {
 	ValidationSuite *store.ValidationSuite `json:"validationSuite"`
 	// False when the definition was already this one (no new version).
 	Changed bool `json:"changed"`
+}
+
+type UpdateValidationTemplateInput struct {
+	TemplateID  string                `json:"templateId"`
+	Description *string               `json:"description,omitempty"`
+	Definition  string                `json:"definition"`
+	Params      []*TemplateParamInput `json:"params,omitempty"`
+	Selector    *DatasetSelectorInput `json:"selector,omitempty"`
+}
+
+type UpdateValidationTemplatePayload struct {
+	ValidationTemplate *store.ValidationTemplate `json:"validationTemplate"`
+	// False when the content was already this (no new version).
+	Changed bool `json:"changed"`
+	// The suites rendered again at the new version.
+	Suites []*store.ValidationSuite `json:"suites"`
 }
 
 type ValidationRunConnection struct {

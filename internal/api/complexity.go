@@ -218,6 +218,13 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.SignOffs = func(child int, _ string) int { return signOffs(child) }
 	// Webhook receivers: at most store.MaxWebhooksPerProject a project.
 	c.Query.Webhooks = func(child int, _ string) int { return listCost(child, store.MaxWebhooksPerProject) }
+	// Templates: at most store.MaxTemplatesPerProject a project, each with
+	// at most store.MaxTemplateSuites suites and MaxTemplateParams params.
+	templateSuites := func(child int) int { return listCost(child, store.MaxTemplateSuites) }
+	c.Query.ValidationTemplates = func(child int, _ string) int { return listCost(child, store.MaxTemplatesPerProject) }
+	c.ValidationTemplate.Suites = templateSuites
+	c.ValidationTemplate.Params = func(child int) int { return listCost(child, store.MaxTemplateParams) }
+	c.ApplyValidationTemplatePayload.Suites, c.UpdateValidationTemplatePayload.Suites = templateSuites, templateSuites
 }
 
 // ImpactCost is the complexity of one impact query: ten fit in the default

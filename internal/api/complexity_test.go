@@ -48,7 +48,9 @@ var listItems = map[string]int{
 	"QualityDashboard.failing": store.MaxFailingVersions, "QualityDashboard.modelsAtRisk": store.MaxModelsAtRisk,
 	"QualityDashboard.datasetsAtRisk": store.MaxDatasetsAtRisk,
 	"GovernanceReport.signOffs":       store.MaxSignOffs, "PromotionRequest.signOffs": store.MaxSignOffs, "Query.signOffs": store.MaxSignOffs,
-	"Query.webhooks": store.MaxWebhooksPerProject,
+	"Query.webhooks": store.MaxWebhooksPerProject, "Query.validationTemplates": store.MaxTemplatesPerProject,
+	"ValidationTemplate.suites": store.MaxTemplateSuites, "ValidationTemplate.params": store.MaxTemplateParams,
+	"ApplyValidationTemplatePayload.suites": store.MaxTemplateSuites, "UpdateValidationTemplatePayload.suites": store.MaxTemplateSuites,
 }
 
 // TestEveryListHasABound: a list of objects is a page (edges under a first

@@ -42,7 +42,7 @@ func loadLeakPools(t *testing.T, f *leakFixture) *leakPools {
 			RETURN n.id AS id, labels(n) AS labels ORDER BY n.id`, map[string]any{"k": s.key})).of(t)
 		for _, r := range rows {
 			id, l := r["id"].(string), leakLabel(r["labels"])
-			if _, global := store.KindOf(id); !global && l != "Webhook" || !leakUUID.MatchString(id) || slices.Contains(f.hLive, id) {
+			if _, global := store.KindOf(id); !global && l != "Webhook" && l != "ValidationTemplate" || !leakUUID.MatchString(id) || slices.Contains(f.hLive, id) {
 				// Not a global ID (a metric's key, a column): no argument
 				// takes it. The live rounds' versions are like H's others:
 				// asking for them too would only take time.
@@ -103,8 +103,8 @@ func (p *leakPools) idsFor(name string, valid map[string]bool) []string {
 	}
 	var out []string
 	for _, id := range p.all {
-		if valid == nil && p.label[id] == "Webhook" {
-			continue // a receiver's ID is not a node's: only webhook(id) takes it
+		if valid == nil && (p.label[id] == "Webhook" || p.label[id] == "ValidationTemplate") {
+			continue // not a node's ID: only webhook(id) and validationTemplate(id) take them
 		}
 		if valid == nil || valid[p.label[id]] {
 			out = append(out, id)

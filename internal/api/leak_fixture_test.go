@@ -277,6 +277,22 @@ func buildLeakFixture(t *testing.T, h *hub) *leakFixture {
 		f.do(t, aw, leakRecordResult, map[string]any{"v": v, "s": "a-ge-" + am, "r": `{"success": true, "results": []}`}, nil)
 	}
 
+	// Templates: each side applies one of its own, with marked
+	// parameters; A's template refers to H's data, H's to A's.
+	for _, x := range []struct{ tok, key, m, ds, ref string }{{aw, a, am, f.aEvalDS, f.hEval}, {hw, H, hm, f.hEvalDS, f.aEval}} {
+		var tpl struct {
+			CreateValidationTemplate struct{ ValidationTemplate struct{ ID string } }
+		}
+		f.do(t, x.tok, `mutation($k: String!, $n: String!, $d: String!) { createValidationTemplate(input: {projectKey: $k, name: $n,
+			description: $n, definition: $d, params: [{name: "col", default: "sex"}, {name: "hi"}], selector: {name: "*"}}) { validationTemplate { id } } }`,
+			map[string]any{"k": x.key, "n": "tpl-" + x.m, "d": fmt.Sprintf(
+				`{"rules": [{"type": "not_null", "column": "${col}"}, {"type": "value_between", "column": "y", "min": 0, "max": ${hi}},
+				  {"type": "referential_integrity", "column": "sex", "reference": %q}]}`, x.ref)}, &tpl)
+		f.do(t, x.tok, `mutation($t: ID!, $d: ID!, $n: String!) { applyValidationTemplate(input: {templateId: $t, datasetIds: [$d],
+			params: [{name: "hi", value: "9"}], suiteName: $n}) { suites { id } } }`,
+			map[string]any{"t": tpl.CreateValidationTemplate.ValidationTemplate.ID, "d": x.ds, "n": "tpl-suite-" + x.m}, nil)
+	}
+
 	// Bias checks: A's model on H's evaluation data, H's model on A's.
 	bias := func(tok, mv, data string) string {
 		var out struct {

@@ -41,6 +41,26 @@ export type AddRunOutputsPayload = {
   run: Run;
 };
 
+export type ApplyValidationTemplateInput = {
+  /** The datasets to apply it to; none: every dataset of the project its selector matches (at most 500). */
+  datasetIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Whether the suites validate each new version on arrival (default true). */
+  onArrival?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The suites' parameter values (the template's defaults for the rest). */
+  params?: InputMaybe<Array<TemplateParamValue>>;
+  /** The suites' name; the template's by default. */
+  suiteName?: InputMaybe<Scalars['String']['input']>;
+  templateId: Scalars['ID']['input'];
+};
+
+export type ApplyValidationTemplatePayload = {
+  __typename?: 'ApplyValidationTemplatePayload';
+  /** Datasets that already had a suite of the template, left as they were. */
+  skipped: Array<Scalars['ID']['output']>;
+  /** The suites made, one per dataset that had none of this template. */
+  suites: Array<ValidationSuite>;
+};
+
 /**
  * One approver's decision. Whether an APPROVED decision counts toward
  * completing its request is decided when the request would complete, from
@@ -312,6 +332,20 @@ export type CreateValidationSuitePayload = {
   validationSuite: ValidationSuite;
 };
 
+export type CreateValidationTemplateInput = {
+  definition: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  params?: InputMaybe<Array<TemplateParamInput>>;
+  projectKey: Scalars['String']['input'];
+  selector?: InputMaybe<DatasetSelectorInput>;
+};
+
+export type CreateValidationTemplatePayload = {
+  __typename?: 'CreateValidationTemplatePayload';
+  validationTemplate: ValidationTemplate;
+};
+
 export type CreateWebhookInput = {
   /** At most 500 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
@@ -376,6 +410,18 @@ export type DatasetEdge = {
 export type DatasetFilter = {
   /** Case-insensitive substring of the name or the namespace. */
   nameContains?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Which datasets a template is for: glob patterns (*, ?, [a-z]) of their namespace and name; null matches any. */
+export type DatasetSelector = {
+  __typename?: 'DatasetSelector';
+  name?: Maybe<Scalars['String']['output']>;
+  namespace?: Maybe<Scalars['String']['output']>;
+};
+
+export type DatasetSelectorInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An immutable version of a dataset. */
@@ -609,6 +655,10 @@ export type EventKind =
   | 'VALIDATION_SUITE_CREATED'
   /** A suite's definition changed; payload.version is the new version. */
   | 'VALIDATION_SUITE_UPDATED'
+  /** payload: name, version. */
+  | 'VALIDATION_TEMPLATE_CREATED'
+  /** A new template version (payload: name, version); each suite rendered again has its VALIDATION_SUITE_UPDATED. */
+  | 'VALIDATION_TEMPLATE_UPDATED'
   /** A webhook receiver was made (payload: url, its scheme and host only; topics); target: the receiver's ID. */
   | 'WEBHOOK_CREATED'
   | 'WEBHOOK_DELETED'
@@ -1091,6 +1141,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   addRunInputs: AddRunInputsPayload;
   addRunOutputs: AddRunOutputsPayload;
+  /** Makes, on each dataset, a suite that follows the template. */
+  applyValidationTemplate: ApplyValidationTemplatePayload;
   /** Approves an open request (approvers); the last approval needed carries out the promotion when the checks pass. */
   approvePromotion: DecidePromotionPayload;
   /**
@@ -1105,6 +1157,7 @@ export type Mutation = {
   createExperiment: CreateExperimentPayload;
   createProject: CreateProjectPayload;
   createValidationSuite: CreateValidationSuitePayload;
+  createValidationTemplate: CreateValidationTemplatePayload;
   /** Makes a receiver of the project's events from now on; admins. */
   createWebhook: CreateWebhookPayload;
   /** Removes an alias from a model; a governed alias is refused (it moves only through promotion). Contributors. */
@@ -1165,6 +1218,8 @@ export type Mutation = {
   updateModelVersion: UpdateModelVersionPayload;
   updateRunStatus: UpdateRunStatusPayload;
   updateValidationSuite: UpdateValidationSuitePayload;
+  /** A new version of a template; every suite that follows it is rendered again in the same transaction, or none is (a suite that lacks a new parameter's value fails the update). */
+  updateValidationTemplate: UpdateValidationTemplatePayload;
 };
 
 
@@ -1175,6 +1230,11 @@ export type MutationAddRunInputsArgs = {
 
 export type MutationAddRunOutputsArgs = {
   input: AddRunOutputsInput;
+};
+
+
+export type MutationApplyValidationTemplateArgs = {
+  input: ApplyValidationTemplateInput;
 };
 
 
@@ -1205,6 +1265,11 @@ export type MutationCreateProjectArgs = {
 
 export type MutationCreateValidationSuiteArgs = {
   input: CreateValidationSuiteInput;
+};
+
+
+export type MutationCreateValidationTemplateArgs = {
+  input: CreateValidationTemplateInput;
 };
 
 
@@ -1345,6 +1410,11 @@ export type MutationUpdateRunStatusArgs = {
 
 export type MutationUpdateValidationSuiteArgs = {
   input: UpdateValidationSuiteInput;
+};
+
+
+export type MutationUpdateValidationTemplateArgs = {
+  input: UpdateValidationTemplateInput;
 };
 
 /** Anything with an opaque global ID that node(id:) can fetch. */
@@ -1774,6 +1844,9 @@ export type Query = {
   validationRuleTypes: Array<ValidationRuleType>;
   /** Validation runs of a dataset (all its versions) or of one dataset version: give exactly one. Newest first. */
   validationRuns: ValidationRunConnection;
+  validationTemplate?: Maybe<ValidationTemplate>;
+  /** A project's validation templates by name (at most 200); viewers of the project. */
+  validationTemplates: Array<ValidationTemplate>;
   /** Walks the event log's hash chain and reports the first broken link; auditors, approvers and admins of projectKey. */
   verifyAuditLog: AuditVerification;
   /** A webhook receiver; admins of its project. */
@@ -1980,6 +2053,16 @@ export type QueryValidationRunsArgs = {
   datasetId?: InputMaybe<Scalars['ID']['input']>;
   datasetVersionId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryValidationTemplateArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryValidationTemplatesArgs = {
+  projectKey: Scalars['String']['input'];
 };
 
 
@@ -2584,6 +2667,18 @@ export type SuiteProblem = {
   rule?: Maybe<Scalars['Int']['output']>;
 };
 
+/** What ties a suite to the template it was made from. */
+export type SuiteTemplateLink = {
+  __typename?: 'SuiteTemplateLink';
+  /** The suite's parameter values, name to value. */
+  params: Scalars['JSON']['output'];
+  template: ValidationTemplate;
+  /** Whether that is the template's latest version. */
+  upToDate: Scalars['Boolean']['output'];
+  /** The template version the suite was last rendered from. */
+  version: Scalars['Int']['output'];
+};
+
 /** How long a suite's runs took in the period. */
 export type SuiteTiming = {
   __typename?: 'SuiteTiming';
@@ -2601,6 +2696,26 @@ export type Tag = {
 
 export type TagInput = {
   key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+/** A parameter a template declares. */
+export type TemplateParam = {
+  __typename?: 'TemplateParam';
+  /** Used where a suite gives no value; null: every suite must give one. */
+  default?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+};
+
+export type TemplateParamInput = {
+  /** One line: a number, a word, or a [flow, list]. */
+  default?: InputMaybe<Scalars['String']['input']>;
+  /** Letters, digits and _; ${name} in the definition. */
+  name: Scalars['String']['input'];
+};
+
+export type TemplateParamValue = {
+  name: Scalars['String']['input'];
   value: Scalars['String']['input'];
 };
 
@@ -2658,6 +2773,23 @@ export type UpdateValidationSuitePayload = {
   /** False when the definition was already this one (no new version). */
   changed: Scalars['Boolean']['output'];
   validationSuite: ValidationSuite;
+};
+
+export type UpdateValidationTemplateInput = {
+  definition: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  params?: InputMaybe<Array<TemplateParamInput>>;
+  selector?: InputMaybe<DatasetSelectorInput>;
+  templateId: Scalars['ID']['input'];
+};
+
+export type UpdateValidationTemplatePayload = {
+  __typename?: 'UpdateValidationTemplatePayload';
+  /** False when the content was already this (no new version). */
+  changed: Scalars['Boolean']['output'];
+  /** The suites rendered again at the new version. */
+  suites: Array<ValidationSuite>;
+  validationTemplate: ValidationTemplate;
 };
 
 /** Why a run ended in ERROR as a whole. */
@@ -2777,6 +2909,8 @@ export type ValidationSuite = Node & {
   ruleCount: Scalars['Int']['output'];
   /** Runs of this suite, newest first. */
   runs: ValidationRunConnection;
+  /** The template the suite follows; null for a suite written by hand (editing a suite by hand stops it following). */
+  template?: Maybe<SuiteTemplateLink>;
   updatedAt: Scalars['Time']['output'];
   updatedBy: Scalars['String']['output'];
   /** 1 at creation, one more with each change of the definition. */
@@ -2801,6 +2935,32 @@ export type ValidationSuiteEdge = {
   __typename?: 'ValidationSuiteEdge';
   cursor: Scalars['String']['output'];
   node: ValidationSuite;
+};
+
+/**
+ * A validation suite written once, with parameters (${name} in its
+ * definition), for the datasets its selector matches. Applying it to a
+ * dataset makes a suite that follows it: a new template version renders
+ * every such suite again (a new suite version each). Viewers of the project
+ * read it; contributors write it.
+ */
+export type ValidationTemplate = {
+  __typename?: 'ValidationTemplate';
+  createdAt: Scalars['Time']['output'];
+  createdBy: Scalars['String']['output'];
+  /** The suite definition (YAML or JSON) with ${name} placeholders. */
+  definition: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  params: Array<TemplateParam>;
+  projectKey: Scalars['String']['output'];
+  selector: DatasetSelector;
+  /** The suites that follow it (at most 500), oldest first. */
+  suites: Array<ValidationSuite>;
+  updatedAt: Scalars['Time']['output'];
+  updatedBy: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
 };
 
 /** What started a validation run. */
