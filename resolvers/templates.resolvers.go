@@ -150,7 +150,12 @@ func (r *suiteTemplateLinkResolver) Template(ctx context.Context, obj *store.Sui
 func (r *suiteTemplateLinkResolver) Params(ctx context.Context, obj *store.SuiteTemplateLink) (map[string]any, error) {
 	out := make(map[string]any, len(obj.Params))
 	for k, v := range obj.Params {
-		out[k] = v
+		// A value may be a reference to another project's version.
+		text, err := r.redactForeignText(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = text
 	}
 	return out, nil
 }

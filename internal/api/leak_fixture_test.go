@@ -284,13 +284,14 @@ func buildLeakFixture(t *testing.T, h *hub) *leakFixture {
 			CreateValidationTemplate struct{ ValidationTemplate struct{ ID string } }
 		}
 		f.do(t, x.tok, `mutation($k: String!, $n: String!, $d: String!) { createValidationTemplate(input: {projectKey: $k, name: $n,
-			description: $n, definition: $d, params: [{name: "col", default: "sex"}, {name: "hi"}], selector: {name: "*"}}) { validationTemplate { id } } }`,
+			description: $n, definition: $d, params: [{name: "col", default: "sex"}, {name: "hi"}, {name: "ref"}], selector: {name: "*"}}) { validationTemplate { id } } }`,
 			map[string]any{"k": x.key, "n": "tpl-" + x.m, "d": fmt.Sprintf(
 				`{"rules": [{"type": "not_null", "column": "${col}"}, {"type": "value_between", "column": "y", "min": 0, "max": ${hi}},
-				  {"type": "referential_integrity", "column": "sex", "reference": %q}]}`, x.ref)}, &tpl)
-		f.do(t, x.tok, `mutation($t: ID!, $d: ID!, $n: String!) { applyValidationTemplate(input: {templateId: $t, datasetIds: [$d],
-			params: [{name: "hi", value: "9"}], suiteName: $n}) { suites { id } } }`,
-			map[string]any{"t": tpl.CreateValidationTemplate.ValidationTemplate.ID, "d": x.ds, "n": "tpl-suite-" + x.m}, nil)
+				  {"type": "referential_integrity", "column": "sex", "reference": %q},
+				  {"type": "referential_integrity", "column": "sex", "reference": "${ref}"}]}`, x.ref)}, &tpl)
+		f.do(t, x.tok, `mutation($t: ID!, $d: ID!, $n: String!, $r: String!) { applyValidationTemplate(input: {templateId: $t, datasetIds: [$d],
+			params: [{name: "hi", value: "9"}, {name: "ref", value: $r}], suiteName: $n}) { suites { id } } }`,
+			map[string]any{"t": tpl.CreateValidationTemplate.ValidationTemplate.ID, "d": x.ds, "n": "tpl-suite-" + x.m, "r": x.ref}, nil)
 	}
 
 	// Bias checks: A's model on H's evaluation data, H's model on A's.

@@ -53,6 +53,17 @@ func CheckTemplate(in store.ValidationTemplateInput) error {
 			return errs.Invalidf("%s: %s is not a glob pattern (*, ?, [a-z])", field, errs.Quote(pattern))
 		}
 	}
+	// With a value for every parameter, the text can be checked as a suite
+	// now rather than when it is first applied.
+	if !slices.ContainsFunc(in.Params, func(p store.TemplateParam) bool { return p.Default == nil }) {
+		defaults := map[string]string{}
+		for _, p := range in.Params {
+			defaults[p.Name] = *p.Default
+		}
+		if _, err := ParseDefinition(in.Name, fill(in.Text, defaults)); err != nil {
+			return fmt.Errorf("definition, with the parameters' defaults: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -94,12 +105,16 @@ func RenderTemplate(t *store.ValidationTemplate, suiteName string, values map[st
 			return store.SuiteDefinition{}, errs.Invalidf("params: %s has no value and template %s gives it no default", p.Name, errs.Quote(t.Name))
 		}
 	}
-	text := placeholder.ReplaceAllStringFunc(t.Text, func(m string) string {
-		return final[strings.TrimSuffix(strings.TrimPrefix(m, "${"), "}")]
-	})
-	def, err := ParseDefinition(suiteName, text)
+	def, err := ParseDefinition(suiteName, fill(t.Text, final))
 	if err != nil {
 		return store.SuiteDefinition{}, fmt.Errorf("template %s (version %d) with these params: %w", errs.Quote(t.Name), t.Version, err)
 	}
 	return def, nil
+}
+
+// fill puts each ${name} of text's value in values.
+func fill(text string, values map[string]string) string {
+	return placeholder.ReplaceAllStringFunc(text, func(m string) string {
+		return values[strings.TrimSuffix(strings.TrimPrefix(m, "${"), "}")]
+	})
 }

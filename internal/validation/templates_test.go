@@ -70,3 +70,23 @@ func TestTemplateRendersAsTheReadmeSays(t *testing.T) {
 		}
 	}
 }
+
+// A template whose every parameter has a default is checked as a suite
+// when it is written, not first when it is applied.
+func TestTemplateWithDefaultsIsCheckedAsASuite(t *testing.T) {
+	in := readmeTemplate(t)
+	zero := "0"
+	in.Params[1].Default = &zero
+	if err := CheckTemplate(in); err != nil {
+		t.Fatalf("the README's template with defaults: %v", err)
+	}
+	in.Text = strings.Replace(in.Text, "not_null", "not_a_rule", 1)
+	err := CheckTemplate(in)
+	if err == nil || !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "defaults") || !strings.Contains(err.Error(), "not_a_rule") {
+		t.Fatalf("a template naming no rule: %v", err)
+	}
+	in.Params[1].Default = nil
+	if err := CheckTemplate(in); err != nil {
+		t.Fatalf("without a default it is checked when applied: %v", err)
+	}
+}
