@@ -22,12 +22,15 @@ type Dataset struct {
 	// sent (name → facet); "" for a dataset only registered through the
 	// hub.
 	Facets string
+	// FeastKind is what Feast made of the dataset (see feast.go); "" when
+	// Feast did not describe it.
+	FeastKind FeastKind
 }
 
 func decodeDataset(m map[string]any) (*Dataset, error) {
 	p := props{m: m}
 	v := &Dataset{ID: p.str("id"), ProjectKey: p.str("projectKey"), Namespace: p.str("namespace"), Name: p.str("name"),
-		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), Facets: p.str("facets")}
+		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), Facets: p.str("facets"), FeastKind: FeastKind(p.str("feastKind"))}
 	return v, p.err
 }
 

@@ -120,6 +120,8 @@ var migrations = []string{
 	"CREATE CONSTRAINT validation_template_id IF NOT EXISTS FOR (t:ValidationTemplate) REQUIRE t.id IS UNIQUE",
 	"CREATE INDEX validation_template_project IF NOT EXISTS FOR (t:ValidationTemplate) ON (t.projectKey, t.name)",
 	"CREATE INDEX suite_template IF NOT EXISTS FOR (s:ValidationSuite) ON (s.templateId)",
+	// Feast's objects among a project's datasets (see feast.go).
+	"CREATE INDEX dataset_feast IF NOT EXISTS FOR (d:Dataset) ON (d.projectKey, d.feastKind)",
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call
@@ -149,6 +151,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	if err := s.markLegacyEventRefs(ctx); err != nil {
+		return err
+	}
+	if err := s.markFeastKinds(ctx); err != nil {
 		return err
 	}
 	return s.migrateColumnNodes(ctx)

@@ -100,13 +100,13 @@ func (b *lineageBatch) writeDatasets() error {
 		if merged, changed, err := mergeFacets(stored, d.facets); err != nil {
 			return err
 		} else if changed || stored == "" || n.unhashed {
-			updates = append(updates, map[string]any{"id": id, "facets": merged, "facetsHash": facetsDigest(merged)})
+			updates = append(updates, map[string]any{"id": id, "facets": merged, "facetsHash": facetsDigest(merged), "feastKind": feastKindOf(merged)})
 		}
 	}
 	if len(updates) == 0 {
 		return nil
 	}
-	return b.later(`CALL { UNWIND $datasetFacets AS u MATCH (x:Dataset {id: u.id}) SET x.facets = u.facets, x.facetsHash = u.facetsHash }`,
+	return b.later(`CALL { UNWIND $datasetFacets AS u MATCH (x:Dataset {id: u.id}) SET x.facets = u.facets, x.facetsHash = u.facetsHash, x.feastKind = u.feastKind }`,
 		map[string]any{"datasetFacets": updates})
 }
 

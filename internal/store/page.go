@@ -146,6 +146,12 @@ func listPage[T any](ctx context.Context, s *Store, list string, page Page, cyph
 	})
 }
 
+// PageInMemory is pageInMemory, for a domain that shapes a list the
+// store read whole.
+func PageInMemory[T any](list string, items []T, page Page, key func(T) (any, string)) (Conn[T], error) {
+	return pageInMemory(list, items, page, key)
+}
+
 // pageInMemory pages items already sorted by ID, newest first, with the
 // keyset cursors listPage gives the same list.
 func pageInMemory[T any](list string, items []T, page Page, key func(T) (any, string)) (Conn[T], error) {

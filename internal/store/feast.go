@@ -1,0 +1,244 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Feast's objects (feature views, feature services, entities, data
+// sources) reach the hub as OpenLineage datasets, from Feast's own
+// emitter or from `hubctl feast import`: each is a Dataset node, one
+// record however many tools name it, whose facets say what Feast made of
+// it (feast_featureView, feast_featureService, feast_entity,
+// feast_dataSource). The OpenLineage writes keep the kind those facets
+// give in the dataset's feastKind property, so a project's feature views
+// are found by an index. How they relate comes from Feast's jobs:
+//
+//	(source:Dataset)-[:READ_BY]->(Job)-[:WRITES]->(view:Dataset)
+//	(view:Dataset)-[:READ_BY]->(Job)-[:WRITES]->(service:Dataset)
+//
+// A view's sources are the data sources and its entities the entities
+// read by the job feature_view_<view> (one view, as Feast maps a view and
+// as `hubctl feast import` sends it) when there is one, else by every job
+// that writes the view (Feast's apply job writes all of a project's views
+// at once, so its reads over-approximate each view's).
+
+// FeastKind is what Feast made of a dataset: its feastKind property.
+type FeastKind string
+
+// The Feast kinds, by the facet that says so, strongest first: a dataset
+// that several facets describe takes the first.
+const (
+	FeastFeatureService FeastKind = "FEATURE_SERVICE"
+	FeastFeatureView    FeastKind = "FEATURE_VIEW"
+	FeastEntity         FeastKind = "ENTITY"
+	FeastDataSource     FeastKind = "DATA_SOURCE"
+)
+
+// feastFacets names the facet of each kind, strongest first.
+var feastFacets = []struct {
+	facet string
+	kind  FeastKind
+}{
+	{"feast_featureService", FeastFeatureService},
+	{"feast_featureView", FeastFeatureView},
+	{"feast_entity", FeastEntity},
+	{"feast_dataSource", FeastDataSource},
+}
+
+// feastKindOf is the feastKind of a dataset whose facets are the JSON
+// object text facets; nil (no property) when no Feast facet is there.
+func feastKindOf(facets string) any {
+	m, ok := splitFacets(facets)
+	if !ok {
+		return nil
+	}
+	for _, f := range feastFacets {
+		if v, ok := m[f.facet]; ok && string(v) != "null" {
+			return string(f.kind)
+		}
+	}
+	return nil
+}
+
+// feastKindCypher computes feastKind from a dataset x's facets text in
+// Cypher, as feastKindOf does: for datasets written before the property.
+const feastKindCypher = `CASE
+	WHEN x.facets CONTAINS '"feast_featureService":{' THEN 'FEATURE_SERVICE'
+	WHEN x.facets CONTAINS '"feast_featureView":{' THEN 'FEATURE_VIEW'
+	WHEN x.facets CONTAINS '"feast_entity":{' THEN 'ENTITY'
+	WHEN x.facets CONTAINS '"feast_dataSource":{' THEN 'DATA_SOURCE' END`
+
+// MaxFeatureViews bounds the feature views of a project one question
+// reads (the newest); MaxFeastLinks the sources, entities and services
+// read for one view.
+const (
+	MaxFeatureViews = 5000
+	MaxFeastLinks   = 200
+)
+
+// FeatureViewRow is a feature view with the datasets Feast relates to it.
+type FeatureViewRow struct {
+	View     *Dataset
+	Sources  []*Dataset
+	Entities []*Dataset
+	Services []*Dataset
+	// LatestVersion is the view's latest version ID ("" when none).
+	LatestVersion string
+	// SourceVersions are the latest version IDs of the sources that have
+	// one, in the order of Sources.
+	SourceVersions []string
+}
+
+// featureViewLinks reads, for each view row v, its sources, entities and
+// services (see the file's comment).
+const featureViewLinks = `
+	CALL (v) {
+	  OPTIONAL MATCH (v)<-[:WRITES]-(j:Job)
+	  WITH v, collect(j) AS writers
+	  WITH v, [j IN writers WHERE j.name = 'feature_view_' + v.name] AS own, writers
+	  WITH v, CASE WHEN size(own) > 0 THEN own ELSE writers END AS jobs
+	  UNWIND (CASE WHEN size(jobs) = 0 THEN [null] ELSE jobs END) AS j
+	  OPTIONAL MATCH (j)<-[:READ_BY]-(s:Dataset)
+	  WHERE s.feastKind IN ['DATA_SOURCE', 'ENTITY'] AND s.projectKey = v.projectKey
+	  WITH DISTINCT s ORDER BY s.name
+	  WITH collect(s) AS read
+	  RETURN [s IN read WHERE s.feastKind = 'DATA_SOURCE'][..$maxLinks] AS sources,
+	         [s IN read WHERE s.feastKind = 'ENTITY'][..$maxLinks] AS entities
+	}
+	CALL (v) {
+	  OPTIONAL MATCH (v)-[:READ_BY]->(:Job)-[:WRITES]->(fs:Dataset {feastKind: 'FEATURE_SERVICE'})
+	  WHERE fs.projectKey = v.projectKey
+	  WITH DISTINCT fs ORDER BY fs.name
+	  RETURN collect(fs)[..$maxLinks] AS services
+	}
+	RETURN v{.*} AS view, [s IN sources | s{.*}] AS sources, [e IN entities | e{.*}] AS entities,
+	       [fs IN services | fs{.*}] AS services, coalesce(v.latestVersionId, '') AS latest,
+	       [s IN sources WHERE s.latestVersionId IS NOT NULL | s.latestVersionId] AS sourceVersions`
+
+// FeatureViews reads a project's feature views, newest first, at most
+// MaxFeatureViews; with ids, only those of ids that are its feature
+// views.
+func (s *Store) FeatureViews(ctx context.Context, projectKey string, ids []string) ([]*FeatureViewRow, error) {
+	return read(ctx, s, func(tx *txn) ([]*FeatureViewRow, error) {
+		recs, err := tx.run(`
+			MATCH (v:Dataset {projectKey: $pk, feastKind: 'FEATURE_VIEW'})
+			WHERE $ids IS NULL OR v.id IN $ids
+			WITH v ORDER BY v.id DESC LIMIT $max`+featureViewLinks,
+			map[string]any{"pk": projectKey, "ids": idsOrNil(ids), "max": MaxFeatureViews, "maxLinks": MaxFeastLinks})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*FeatureViewRow, 0, len(recs))
+		for _, rec := range recs {
+			row, err := decodeFeatureViewRow(rec.AsMap())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, row)
+		}
+		return out, nil
+	})
+}
+
+// FeatureViewsReading returns the feature views that read dataset id
+// (a data source or entity of theirs, by the rule of the file's
+// comment), by name; at most MaxFeastLinks.
+func (s *Store) FeatureViewsReading(ctx context.Context, id string) ([]*FeatureViewRow, error) {
+	return read(ctx, s, func(tx *txn) ([]*FeatureViewRow, error) {
+		recs, err := tx.run(`
+			MATCH (d:Dataset {id: $id})-[:READ_BY]->(:Job)-[:WRITES]->(v:Dataset {feastKind: 'FEATURE_VIEW'})
+			WHERE v.projectKey = d.projectKey
+			WITH DISTINCT v ORDER BY v.name LIMIT $max`+featureViewLinks,
+			map[string]any{"id": id, "max": MaxFeastLinks, "maxLinks": MaxFeastLinks})
+		if err != nil {
+			return nil, err
+		}
+		var out []*FeatureViewRow
+		for _, rec := range recs {
+			row, err := decodeFeatureViewRow(rec.AsMap())
+			if err != nil {
+				return nil, err
+			}
+			// A job that writes the view may read d without d being one of
+			// the view's own (another view's job wrote it too).
+			if slices.ContainsFunc(append(row.Sources, row.Entities...), func(x *Dataset) bool { return x.ID == id }) {
+				out = append(out, row)
+			}
+		}
+		return out, nil
+	})
+}
+
+func decodeFeatureViewRow(m map[string]any) (*FeatureViewRow, error) {
+	v, ok := m["view"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("decode feature view: want a map, got %T", m["view"])
+	}
+	row := &FeatureViewRow{}
+	var err error
+	if row.View, err = decodeDataset(v); err != nil {
+		return nil, err
+	}
+	for key, dst := range map[string]*[]*Dataset{"sources": &row.Sources, "entities": &row.Entities, "services": &row.Services} {
+		l, _ := m[key].([]any)
+		for _, x := range l {
+			dm, ok := x.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("decode feature view %s: want maps, got %T", key, x)
+			}
+			d, err := decodeDataset(dm)
+			if err != nil {
+				return nil, err
+			}
+			*dst = append(*dst, d)
+		}
+	}
+	p := props{m: m}
+	row.LatestVersion = p.str("latest")
+	row.SourceVersions = p.strs("sourceVersions")
+	return row, p.err
+}
+
+// idsOrNil is ids, or nil (no filter) when ids is nil.
+func idsOrNil(ids []string) any {
+	if ids == nil {
+		return nil
+	}
+	return ids
+}
+
+// markFeastKinds sets feastKind on the datasets whose facets were written
+// before the property was kept. It runs once per database.
+func (s *Store) markFeastKinds(ctx context.Context) error {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.WithoutCancel(ctx))
+	done, err := sess.Run(ctx, `MATCH (m:SchemaMigration {name: 'feast_kinds'}) RETURN count(m) AS n`, nil)
+	if err != nil {
+		return fmt.Errorf("migrate feast kinds: %w", classify(err))
+	}
+	rec, err := done.Single(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate feast kinds: %w", classify(err))
+	}
+	if n, _ := rec.Get("n"); n != int64(0) {
+		return nil
+	}
+	for _, stmt := range []string{
+		`MATCH (x:Dataset) WHERE x.feastKind IS NULL AND x.facets CONTAINS '"feast_'
+		 CALL (x) { SET x.feastKind = ` + feastKindCypher + ` } IN TRANSACTIONS OF 1000 ROWS`,
+		`MERGE (:SchemaMigration {name: 'feast_kinds'})`,
+	} {
+		res, err := sess.Run(ctx, stmt, nil)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("migrate feast kinds: %w", classify(err))
+		}
+	}
+	return nil
+}
