@@ -19,6 +19,9 @@ type Store interface {
 	ColumnLineageWalk(ctx context.Context, req store.ColumnWalkRequest) (*store.ColumnWalk, error)
 	// NeighbourJobs is asked for store.RunJob: the jobs of walked runs.
 	NeighbourJobs(ctx context.Context, n store.Neighbourhood, ids []string) ([][]*store.Job, error)
+	// Feast's feature views (featureviews.go).
+	FeatureViews(ctx context.Context, projectKey string, ids []string) ([]*store.FeatureViewRow, error)
+	FeatureViewsReading(ctx context.Context, id string) ([]*store.FeatureViewRow, error)
 }
 
 // Service answers lineage questions for a caller: each checks the

@@ -1,0 +1,212 @@
+package lineage
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"github.com/exphub/exphub/internal/access"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/store"
+)
+
+// FeatureView is a Feast feature view as the hub knows it: the dataset
+// Feast described as one, what Feast said of it, the datasets it relates
+// to, and its health.
+type FeatureView struct {
+	*store.FeatureViewRow
+	Def FeatureViewDef
+	// Health is the view's: FAILED when its own latest version fails
+	// validation; else AT_RISK when the latest version of one of its
+	// sources is FAILED or AT_RISK; else OK when every source's latest
+	// version is OK (or WARN); else UNKNOWN.
+	Health Health
+	// AtRiskSources are the latest source versions that put the view at
+	// risk (FAILED or AT_RISK), in the order of Sources.
+	AtRiskSources []string
+}
+
+// FeatureViewDef is what Feast's feast_featureView facet says of a view.
+type FeatureViewDef struct {
+	Name           string            `json:"name"`
+	TTLSeconds     *int64            `json:"ttl_seconds"`
+	Entities       []string          `json:"entities"`
+	Features       []string          `json:"features"`
+	OnlineEnabled  bool              `json:"online_enabled"`
+	OfflineEnabled bool              `json:"offline_enabled"`
+	Description    string            `json:"description"`
+	Owner          string            `json:"owner"`
+	Tags           map[string]string `json:"tags"`
+}
+
+// featureViewDef reads the feast_featureView facet of a dataset's facets;
+// a facet that does not decode gives the dataset's name and nothing else
+// (the facet was accepted as the producer's; the hub does not refuse it
+// after the fact).
+func featureViewDef(d *store.Dataset) FeatureViewDef {
+	var facets struct {
+		View *FeatureViewDef `json:"feast_featureView"`
+	}
+	def := FeatureViewDef{Name: d.Name}
+	if json.Unmarshal([]byte(d.Facets), &facets) == nil && facets.View != nil {
+		def = *facets.View
+		if def.Name == "" {
+			def.Name = d.Name
+		}
+	}
+	return def
+}
+
+// FeatureViewFilter narrows a list of feature views.
+type FeatureViewFilter struct {
+	// AtRisk keeps the views whose health is AT_RISK or FAILED.
+	AtRisk bool
+}
+
+// FeatureViews lists a project's feature views as p sees them, newest
+// first (the newest store.MaxFeatureViews of the project are considered),
+// with their health.
+func (s *Service) FeatureViews(ctx context.Context, p *auth.Principal, projectKey string, f FeatureViewFilter,
+	page store.Page) (store.Conn[*FeatureView], error) {
+	if err := access.Require(p, projectKey, auth.RoleViewer); err != nil {
+		return store.Conn[*FeatureView]{}, err
+	}
+	rows, err := s.store.FeatureViews(ctx, projectKey, nil)
+	if err != nil {
+		return store.Conn[*FeatureView]{}, err
+	}
+	views, err := s.featureViews(ctx, p, rows)
+	if err != nil {
+		return store.Conn[*FeatureView]{}, err
+	}
+	if f.AtRisk {
+		views = slices.DeleteFunc(views, func(v *FeatureView) bool { return v.Health != HealthAtRisk && v.Health != HealthFailed })
+	}
+	return store.PageInMemory("featureViews", views, page, func(v *FeatureView) (any, string) { return nil, v.View.ID })
+}
+
+// FeatureViewOf returns dataset id as a feature view, nil when Feast did
+// not describe it as one. A dataset p may not read is errs.NotFound.
+func (s *Service) FeatureViewOf(ctx context.Context, p *auth.Principal, d *store.Dataset) (*FeatureView, error) {
+	if !access.CanRead(p, d.ProjectKey) {
+		return nil, errs.NotFound
+	}
+	rows, err := s.store.FeatureViews(ctx, d.ProjectKey, []string{d.ID})
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	views, err := s.featureViews(ctx, p, rows)
+	if err != nil {
+		return nil, err
+	}
+	return views[0], nil
+}
+
+// FeatureViewsReading returns the feature views that read dataset d (one
+// of their data sources or entities), by name.
+func (s *Service) FeatureViewsReading(ctx context.Context, p *auth.Principal, d *store.Dataset) ([]*FeatureView, error) {
+	if !access.CanRead(p, d.ProjectKey) {
+		return nil, errs.NotFound
+	}
+	rows, err := s.store.FeatureViewsReading(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.featureViews(ctx, p, rows)
+}
+
+// featureViews decodes rows and gives each its health, from one health
+// question for every view and source version of rows.
+func (s *Service) featureViews(ctx context.Context, p *auth.Principal, rows []*store.FeatureViewRow) ([]*FeatureView, error) {
+	var ids []string
+	for _, r := range rows {
+		if r.LatestVersion != "" {
+			ids = append(ids, r.LatestVersion)
+		}
+		ids = append(ids, r.SourceVersions...)
+	}
+	slices.Sort(ids)
+	health, err := s.Health(ctx, p, slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*FeatureView, len(rows))
+	for i, r := range rows {
+		out[i] = featureViewOf(r, health)
+	}
+	return out, nil
+}
+
+// featureViewOf is row with its definition and health (see
+// FeatureView.Health) from the health of the versions it names.
+func featureViewOf(r *store.FeatureViewRow, health map[string]Health) *FeatureView {
+	v := &FeatureView{FeatureViewRow: r, Def: featureViewDef(r.View), Health: HealthUnknown}
+	known := len(r.SourceVersions) > 0 && len(r.SourceVersions) == len(r.Sources)
+	for _, id := range r.SourceVersions {
+		switch health[id] {
+		case HealthFailed, HealthAtRisk:
+			v.AtRiskSources = append(v.AtRiskSources, id)
+		case HealthOK, HealthWarn:
+		default:
+			known = false
+		}
+	}
+	switch {
+	case r.LatestVersion != "" && health[r.LatestVersion] == HealthFailed:
+		v.Health = HealthFailed
+	case len(v.AtRiskSources) > 0:
+		v.Health = HealthAtRisk
+	case known:
+		v.Health = HealthOK
+	}
+	return v
+}
+
+// The fields of a feature view, as the API names them.
+
+// ID is the view's dataset ID.
+func (v *FeatureView) ID() string { return v.View.ID }
+
+// Dataset is the dataset the view is.
+func (v *FeatureView) Dataset() *store.Dataset { return v.View }
+
+// ProjectKey is the view's project.
+func (v *FeatureView) ProjectKey() string { return v.View.ProjectKey }
+
+// Namespace is the view's OpenLineage namespace (Feast's project).
+func (v *FeatureView) Namespace() string { return v.View.Namespace }
+
+// Name is the view's name.
+func (v *FeatureView) Name() string { return v.Def.Name }
+
+// Description is what Feast says the view is.
+func (v *FeatureView) Description() string { return v.Def.Description }
+
+// Owner is the view's owner, as Feast has it.
+func (v *FeatureView) Owner() string { return v.Def.Owner }
+
+// Features are the names of the view's features.
+func (v *FeatureView) Features() []string { return orEmpty(v.Def.Features) }
+
+// EntityNames are the names of the view's entities.
+func (v *FeatureView) EntityNames() []string { return orEmpty(v.Def.Entities) }
+
+// TTLSeconds is the view's time to live; nil when Feast sent none.
+func (v *FeatureView) TTLSeconds() *int {
+	if v.Def.TTLSeconds == nil {
+		return nil
+	}
+	n := int(*v.Def.TTLSeconds)
+	return &n
+}
+
+// Online reports whether the view is served online.
+func (v *FeatureView) Online() bool { return v.Def.OnlineEnabled }
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
