@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	DatasetVersion() DatasetVersionResolver
 	Event() EventResolver
 	Experiment() ExperimentResolver
+	FeatureView() FeatureViewResolver
 	Job() JobResolver
 	Metric() MetricResolver
 	Model() ModelResolver
@@ -223,17 +224,20 @@ type ComplexityRoot struct {
 	}
 
 	Dataset struct {
-		CreatedAt        func(childComplexity int) int
-		CreatedBy        func(childComplexity int) int
-		Description      func(childComplexity int) int
-		Facets           func(childComplexity int) int
-		ID               func(childComplexity int) int
-		Jobs             func(childComplexity int) int
-		Name             func(childComplexity int) int
-		Namespace        func(childComplexity int) int
-		ProjectKey       func(childComplexity int) int
-		ValidationSuites func(childComplexity int, first *int, after *string) int
-		Versions         func(childComplexity int, first *int, after *string) int
+		CreatedAt          func(childComplexity int) int
+		CreatedBy          func(childComplexity int) int
+		Description        func(childComplexity int) int
+		Facets             func(childComplexity int) int
+		FeastKind          func(childComplexity int) int
+		FeatureView        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Jobs               func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Namespace          func(childComplexity int) int
+		ProjectKey         func(childComplexity int) int
+		UsedByFeatureViews func(childComplexity int) int
+		ValidationSuites   func(childComplexity int, first *int, after *string) int
+		Versions           func(childComplexity int, first *int, after *string) int
 	}
 
 	DatasetConnection struct {
@@ -368,6 +372,37 @@ type ComplexityRoot struct {
 	FairnessValue struct {
 		Reason func(childComplexity int) int
 		Value  func(childComplexity int) int
+	}
+
+	FeatureView struct {
+		AtRiskSources func(childComplexity int) int
+		Dataset       func(childComplexity int) int
+		Description   func(childComplexity int) int
+		Entities      func(childComplexity int) int
+		EntityNames   func(childComplexity int) int
+		Features      func(childComplexity int) int
+		Health        func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Namespace     func(childComplexity int) int
+		Online        func(childComplexity int) int
+		Owner         func(childComplexity int) int
+		ProjectKey    func(childComplexity int) int
+		Services      func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		TTLSeconds    func(childComplexity int) int
+		Tags          func(childComplexity int) int
+	}
+
+	FeatureViewConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FeatureViewEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	FinishRunPayload struct {
@@ -764,6 +799,7 @@ type ComplexityRoot struct {
 		Datasets              func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
 		EvidencePack          func(childComplexity int, promotionRequestID string) int
 		Experiments           func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
+		FeatureViews          func(childComplexity int, projectKey string, atRisk *bool, first *int, after *string) int
 		GovernanceReport      func(childComplexity int, projectKey string, experimentID *string, since *time.Time, until *time.Time) int
 		Impact                func(childComplexity int, id string, depth *int, asOf *time.Time) int
 		Job                   func(childComplexity int, projectKey string, namespace string, name string) int
@@ -1204,6 +1240,9 @@ type DatasetResolver interface {
 	ValidationSuites(ctx context.Context, obj *store.Dataset, first *int, after *string) (*model.ValidationSuiteConnection, error)
 	Facets(ctx context.Context, obj *store.Dataset) ([]*store.Facet, error)
 	Jobs(ctx context.Context, obj *store.Dataset) ([]*store.Job, error)
+	FeastKind(ctx context.Context, obj *store.Dataset) (*store.FeastKind, error)
+	FeatureView(ctx context.Context, obj *store.Dataset) (*lineage.FeatureView, error)
+	UsedByFeatureViews(ctx context.Context, obj *store.Dataset) ([]*lineage.FeatureView, error)
 }
 type DatasetSelectorResolver interface {
 	Namespace(ctx context.Context, obj *store.DatasetSelector) (*string, error)
@@ -1237,6 +1276,12 @@ type EventResolver interface {
 }
 type ExperimentResolver interface {
 	Runs(ctx context.Context, obj *store.Experiment, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) (*model.RunConnection, error)
+}
+type FeatureViewResolver interface {
+	Tags(ctx context.Context, obj *lineage.FeatureView) ([]*store.KeyValue, error)
+
+	Health(ctx context.Context, obj *lineage.FeatureView) (model.Health, error)
+	AtRiskSources(ctx context.Context, obj *lineage.FeatureView) ([]*store.DatasetVersion, error)
 }
 type JobResolver interface {
 	Runs(ctx context.Context, obj *store.Job, first *int, after *string) (*model.RunConnection, error)
@@ -1339,6 +1384,7 @@ type QueryResolver interface {
 	DatasetVersionByName(ctx context.Context, namespace string, name string, version string, projectKey *string) (*store.DatasetVersion, error)
 	AuditEvents(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error)
 	RecentEvents(ctx context.Context, filter *model.EventFilter, last *int) (*model.RecentEvents, error)
+	FeatureViews(ctx context.Context, projectKey string, atRisk *bool, first *int, after *string) (*model.FeatureViewConnection, error)
 	Policy(ctx context.Context, projectKey string, version *int) (*store.Policy, error)
 	PromotionRequests(ctx context.Context, projectKey *string, filter *model.PromotionRequestFilter, first *int, after *string) (*model.PromotionRequestConnection, error)
 	ReproducibilityAudit(ctx context.Context, experimentID string) (*model.ReproducibilityAudit, error)
@@ -2032,6 +2078,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dataset.Facets(childComplexity), true
+	case "Dataset.feastKind":
+		if e.ComplexityRoot.Dataset.FeastKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.FeastKind(childComplexity), true
+	case "Dataset.featureView":
+		if e.ComplexityRoot.Dataset.FeatureView == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.FeatureView(childComplexity), true
 	case "Dataset.id":
 		if e.ComplexityRoot.Dataset.ID == nil {
 			break
@@ -2062,6 +2120,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dataset.ProjectKey(childComplexity), true
+	case "Dataset.usedByFeatureViews":
+		if e.ComplexityRoot.Dataset.UsedByFeatureViews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.UsedByFeatureViews(childComplexity), true
 	case "Dataset.validationSuites":
 		if e.ComplexityRoot.Dataset.ValidationSuites == nil {
 			break
@@ -2575,6 +2639,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FairnessValue.Value(childComplexity), true
+
+	case "FeatureView.atRiskSources":
+		if e.ComplexityRoot.FeatureView.AtRiskSources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.AtRiskSources(childComplexity), true
+	case "FeatureView.dataset":
+		if e.ComplexityRoot.FeatureView.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Dataset(childComplexity), true
+	case "FeatureView.description":
+		if e.ComplexityRoot.FeatureView.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Description(childComplexity), true
+	case "FeatureView.entities":
+		if e.ComplexityRoot.FeatureView.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Entities(childComplexity), true
+	case "FeatureView.entityNames":
+		if e.ComplexityRoot.FeatureView.EntityNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.EntityNames(childComplexity), true
+	case "FeatureView.features":
+		if e.ComplexityRoot.FeatureView.Features == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Features(childComplexity), true
+	case "FeatureView.health":
+		if e.ComplexityRoot.FeatureView.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Health(childComplexity), true
+	case "FeatureView.id":
+		if e.ComplexityRoot.FeatureView.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.ID(childComplexity), true
+	case "FeatureView.name":
+		if e.ComplexityRoot.FeatureView.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Name(childComplexity), true
+	case "FeatureView.namespace":
+		if e.ComplexityRoot.FeatureView.Namespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Namespace(childComplexity), true
+	case "FeatureView.online":
+		if e.ComplexityRoot.FeatureView.Online == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Online(childComplexity), true
+	case "FeatureView.owner":
+		if e.ComplexityRoot.FeatureView.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Owner(childComplexity), true
+	case "FeatureView.projectKey":
+		if e.ComplexityRoot.FeatureView.ProjectKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.ProjectKey(childComplexity), true
+	case "FeatureView.services":
+		if e.ComplexityRoot.FeatureView.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Services(childComplexity), true
+	case "FeatureView.sources":
+		if e.ComplexityRoot.FeatureView.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Sources(childComplexity), true
+	case "FeatureView.ttlSeconds":
+		if e.ComplexityRoot.FeatureView.TTLSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.TTLSeconds(childComplexity), true
+	case "FeatureView.tags":
+		if e.ComplexityRoot.FeatureView.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.Tags(childComplexity), true
+
+	case "FeatureViewConnection.edges":
+		if e.ComplexityRoot.FeatureViewConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureViewConnection.Edges(childComplexity), true
+	case "FeatureViewConnection.pageInfo":
+		if e.ComplexityRoot.FeatureViewConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureViewConnection.PageInfo(childComplexity), true
+	case "FeatureViewConnection.totalCount":
+		if e.ComplexityRoot.FeatureViewConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureViewConnection.TotalCount(childComplexity), true
+
+	case "FeatureViewEdge.cursor":
+		if e.ComplexityRoot.FeatureViewEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureViewEdge.Cursor(childComplexity), true
+	case "FeatureViewEdge.node":
+		if e.ComplexityRoot.FeatureViewEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureViewEdge.Node(childComplexity), true
 
 	case "FinishRunPayload.run":
 		if e.ComplexityRoot.FinishRunPayload.Run == nil {
@@ -4519,6 +4718,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Experiments(childComplexity, args["projectKey"].(string), args["filter"].(*model.ExperimentFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.featureViews":
+		if e.ComplexityRoot.Query.FeatureViews == nil {
+			break
+		}
+
+		args, err := ec.field_Query_featureViews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FeatureViews(childComplexity, args["projectKey"].(string), args["atRisk"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.governanceReport":
 		if e.ComplexityRoot.Query.GovernanceReport == nil {
 			break
@@ -7073,6 +7283,91 @@ extend type Subscription {
   validationCompleted(datasetId: ID!, after: String): Event!
 }
 `, BuiltIn: false},
+	{Name: "../schema/features.graphqls", Input: `# Feature-store teams in the graph: Feast's feature views and services.
+# Part of the exphub schema; schema.graphqls at the top level is its root.
+
+"""
+What Feast made of a dataset. Feast's objects reach the hub as OpenLineage
+datasets (from Feast's own emitter, or ` + "`" + `hubctl feast import` + "`" + `): each is a
+Dataset of the catalog, one record shared with the pipelines that write it
+and the runs that read it.
+"""
+enum FeastKind {
+  FEATURE_VIEW
+  FEATURE_SERVICE
+  ENTITY
+  DATA_SOURCE
+}
+
+"""
+A Feast feature view: a dataset Feast described as one (its
+feast_featureView facet), with the data sources and entities Feast's jobs
+read for it and the feature services that serve it.
+"""
+type FeatureView {
+  "The dataset's ID: a feature view is a dataset."
+  id: ID!
+  dataset: Dataset!
+  projectKey: String!
+  "The Feast project (the OpenLineage namespace Feast writes in)."
+  namespace: String!
+  name: String!
+  description: String!
+  owner: String!
+  tags: [Tag!]!
+  "The names of its features."
+  features: [String!]!
+  "The names of its entities, as Feast lists them."
+  entityNames: [String!]!
+  "Time to live of its features in seconds; null when Feast sent none, 0 when none."
+  ttlSeconds: Int
+  online: Boolean!
+  "The data sources it is computed from, by name."
+  sources: [Dataset!]!
+  "Its entities' datasets, by name."
+  entities: [Dataset!]!
+  "The feature services that serve it, by name."
+  services: [Dataset!]!
+  """
+  FAILED when its own latest version fails validation; else AT_RISK when the
+  latest version of one of its sources is FAILED or AT_RISK (a failure
+  upstream of the source counts, as in lineage); else OK when every
+  source's latest version is OK or WARN; else UNKNOWN.
+  """
+  health: Health!
+  "The latest source versions that put it at risk (FAILED or AT_RISK)."
+  atRiskSources: [DatasetVersion!]!
+}
+
+type FeatureViewConnection {
+  edges: [FeatureViewEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type FeatureViewEdge {
+  cursor: String!
+  node: FeatureView!
+}
+
+extend type Dataset {
+  "What Feast made of this dataset; null when Feast did not describe it."
+  feastKind: FeastKind
+  "This dataset as a Feast feature view; null unless feastKind is FEATURE_VIEW."
+  featureView: FeatureView
+  "The feature views that read this dataset as a data source or entity, by name."
+  usedByFeatureViews: [FeatureView!]!
+}
+
+extend type Query {
+  """
+  A project's Feast feature views, newest first (of its newest 5,000).
+  atRisk: only those whose health is AT_RISK or FAILED, which a failed
+  validation of a source (or of data upstream of one) puts them in.
+  """
+  featureViews(projectKey: String!, atRisk: Boolean = false, first: Int = 20, after: String): FeatureViewConnection!
+}
+`, BuiltIn: false},
 	{Name: "../schema/governance.graphqls", Input: `# Policies, promotion requests and approvals, bias checks, reproducibility, audit and evidence.
 # Part of the exphub schema; schema.graphqls at the top level is its root.
 
@@ -9305,6 +9600,12 @@ func (ec *executionContext) childFields_Dataset(ctx context.Context, field graph
 		return ec.fieldContext_Dataset_facets(ctx, field)
 	case "jobs":
 		return ec.fieldContext_Dataset_jobs(ctx, field)
+	case "feastKind":
+		return ec.fieldContext_Dataset_feastKind(ctx, field)
+	case "featureView":
+		return ec.fieldContext_Dataset_featureView(ctx, field)
+	case "usedByFeatureViews":
+		return ec.fieldContext_Dataset_usedByFeatureViews(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
 }
@@ -9575,6 +9876,68 @@ func (ec *executionContext) childFields_FairnessValue(ctx context.Context, field
 		return ec.fieldContext_FairnessValue_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FairnessValue", field.Name)
+}
+
+func (ec *executionContext) childFields_FeatureView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FeatureView_id(ctx, field)
+	case "dataset":
+		return ec.fieldContext_FeatureView_dataset(ctx, field)
+	case "projectKey":
+		return ec.fieldContext_FeatureView_projectKey(ctx, field)
+	case "namespace":
+		return ec.fieldContext_FeatureView_namespace(ctx, field)
+	case "name":
+		return ec.fieldContext_FeatureView_name(ctx, field)
+	case "description":
+		return ec.fieldContext_FeatureView_description(ctx, field)
+	case "owner":
+		return ec.fieldContext_FeatureView_owner(ctx, field)
+	case "tags":
+		return ec.fieldContext_FeatureView_tags(ctx, field)
+	case "features":
+		return ec.fieldContext_FeatureView_features(ctx, field)
+	case "entityNames":
+		return ec.fieldContext_FeatureView_entityNames(ctx, field)
+	case "ttlSeconds":
+		return ec.fieldContext_FeatureView_ttlSeconds(ctx, field)
+	case "online":
+		return ec.fieldContext_FeatureView_online(ctx, field)
+	case "sources":
+		return ec.fieldContext_FeatureView_sources(ctx, field)
+	case "entities":
+		return ec.fieldContext_FeatureView_entities(ctx, field)
+	case "services":
+		return ec.fieldContext_FeatureView_services(ctx, field)
+	case "health":
+		return ec.fieldContext_FeatureView_health(ctx, field)
+	case "atRiskSources":
+		return ec.fieldContext_FeatureView_atRiskSources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeatureView", field.Name)
+}
+
+func (ec *executionContext) childFields_FeatureViewConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FeatureViewConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FeatureViewConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FeatureViewConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeatureViewConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FeatureViewEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FeatureViewEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FeatureViewEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeatureViewEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_FinishRunPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12182,6 +12545,44 @@ func (ec *executionContext) field_Query_experiments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_featureViews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "atRisk",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["atRisk"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
@@ -15654,6 +16055,93 @@ func (ec *executionContext) fieldContext_Dataset_jobs(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Dataset_feastKind(ctx context.Context, field graphql.CollectedField, obj *store.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_feastKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dataset().FeastKind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FeastKind) graphql.Marshaler {
+			return ec.marshalOFeastKind2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFeastKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_feastKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, true, true, "FeastKind")
+}
+
+func (ec *executionContext) _Dataset_featureView(ctx context.Context, field graphql.CollectedField, obj *store.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_featureView(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dataset().FeatureView(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lineage.FeatureView) graphql.Marshaler {
+			return ec.marshalOFeatureView2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐFeatureView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_featureView(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeatureView(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_usedByFeatureViews(ctx context.Context, field graphql.CollectedField, obj *store.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_usedByFeatureViews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dataset().UsedByFeatureViews(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*lineage.FeatureView) graphql.Marshaler {
+			return ec.marshalNFeatureView2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐFeatureViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_usedByFeatureViews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeatureView(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DatasetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DatasetConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17672,6 +18160,593 @@ func (ec *executionContext) _FairnessValue_reason(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_FairnessValue_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FairnessValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeatureView_id(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "ID")
+}
+
+func (ec *executionContext) _FeatureView_dataset(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dataset(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureView_projectKey(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_projectKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectKey(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_projectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "String")
+}
+
+func (ec *executionContext) _FeatureView_namespace(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_namespace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Namespace(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "String")
+}
+
+func (ec *executionContext) _FeatureView_name(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "String")
+}
+
+func (ec *executionContext) _FeatureView_description(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "String")
+}
+
+func (ec *executionContext) _FeatureView_owner(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "String")
+}
+
+func (ec *executionContext) _FeatureView_tags(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeatureView().Tags(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.KeyValue) graphql.Marshaler {
+			return ec.marshalNTag2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureView_features(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_features(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Features(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_features(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "String")
+}
+
+func (ec *executionContext) _FeatureView_entityNames(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_entityNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityNames(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_entityNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "String")
+}
+
+func (ec *executionContext) _FeatureView_ttlSeconds(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_ttlSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTLSeconds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_ttlSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "Int")
+}
+
+func (ec *executionContext) _FeatureView_online(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_online(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Online(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_online(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _FeatureView_sources(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureView_entities(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureView_services(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureView_health(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeatureView().Health(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Health) graphql.Marshaler {
+			return ec.marshalNHealth2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureView", field, true, true, "Health")
+}
+
+func (ec *executionContext) _FeatureView_atRiskSources(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_atRiskSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeatureView().AtRiskSources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.DatasetVersion) graphql.Marshaler {
+			return ec.marshalNDatasetVersion2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_atRiskSources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureView",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureViewConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FeatureViewConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureViewConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeatureViewEdge) graphql.Marshaler {
+			return ec.marshalNFeatureViewEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFeatureViewEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureViewConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureViewConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeatureViewEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureViewConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FeatureViewConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureViewConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureViewConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureViewConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureViewConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FeatureViewConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureViewConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureViewConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureViewConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeatureViewEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FeatureViewEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureViewEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureViewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureViewEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeatureViewEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FeatureViewEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureViewEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *lineage.FeatureView) graphql.Marshaler {
+			return ec.marshalNFeatureView2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐFeatureView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureViewEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureViewEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeatureView(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FinishRunPayload_run(ctx context.Context, field graphql.CollectedField, obj *model.FinishRunPayload) (ret graphql.Marshaler) {
@@ -25614,6 +26689,50 @@ func (ec *executionContext) fieldContext_Query_recentEvents(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_recentEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_featureViews(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_featureViews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FeatureViews(ctx, fc.Args["projectKey"].(string), fc.Args["atRisk"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeatureViewConnection) graphql.Marshaler {
+			return ec.marshalNFeatureViewConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFeatureViewConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_featureViews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeatureViewConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_featureViews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38554,6 +39673,24 @@ func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Dataset_jobs(ctx, field, obj)
 				})
+		case "feastKind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_feastKind(ctx, field, obj)
+				})
+		case "featureView":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_featureView(ctx, field, obj)
+				})
+		case "usedByFeatureViews":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_usedByFeatureViews(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39489,6 +40626,203 @@ func (ec *executionContext) _FairnessValue(ctx context.Context, sel ast.Selectio
 		case "reason":
 			out.Values[i] = ec._FairnessValue_reason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var featureViewImplementors = []string{"FeatureView"}
+
+func (ec *executionContext) _FeatureView(ctx context.Context, sel ast.SelectionSet, obj *lineage.FeatureView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, featureViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeatureView")
+		case "id":
+			out.Values[i] = ec._FeatureView_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dataset":
+			out.Values[i] = ec._FeatureView_dataset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectKey":
+			out.Values[i] = ec._FeatureView_projectKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "namespace":
+			out.Values[i] = ec._FeatureView_namespace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._FeatureView_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._FeatureView_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.Values[i] = ec._FeatureView_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tags":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeatureView_tags(ctx, field, obj)
+				})
+		case "features":
+			out.Values[i] = ec._FeatureView_features(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entityNames":
+			out.Values[i] = ec._FeatureView_entityNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ttlSeconds":
+			out.Values[i] = ec._FeatureView_ttlSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "online":
+			out.Values[i] = ec._FeatureView_online(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._FeatureView_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entities":
+			out.Values[i] = ec._FeatureView_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "services":
+			out.Values[i] = ec._FeatureView_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "health":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeatureView_health(ctx, field, obj)
+				})
+		case "atRiskSources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeatureView_atRiskSources(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var featureViewConnectionImplementors = []string{"FeatureViewConnection"}
+
+func (ec *executionContext) _FeatureViewConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FeatureViewConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, featureViewConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeatureViewConnection")
+		case "edges":
+			out.Values[i] = ec._FeatureViewConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FeatureViewConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FeatureViewConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var featureViewEdgeImplementors = []string{"FeatureViewEdge"}
+
+func (ec *executionContext) _FeatureViewEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FeatureViewEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, featureViewEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeatureViewEdge")
+		case "cursor":
+			out.Values[i] = ec._FeatureViewEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FeatureViewEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -42139,6 +43473,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_recentEvents(ctx, field)
+				})
+		case "featureViews":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_featureViews(ctx, field)
 				})
 		case "policy":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -46046,6 +47386,62 @@ func (ec *executionContext) marshalNFairnessValue2githubᚗcomᚋexphubᚋexphub
 	return ec._FairnessValue(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNFeatureView2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐFeatureViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*lineage.FeatureView) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeatureView2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐFeatureView(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeatureView2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐFeatureView(ctx context.Context, sel ast.SelectionSet, v *lineage.FeatureView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeatureView!")
+		return graphql.Null
+	}
+	return ec._FeatureView(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeatureViewConnection2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFeatureViewConnection(ctx context.Context, sel ast.SelectionSet, v *model.FeatureViewConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeatureViewConnection!")
+		return graphql.Null
+	}
+	return ec._FeatureViewConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeatureViewEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFeatureViewEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeatureViewEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeatureViewEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFeatureViewEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeatureViewEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFeatureViewEdge(ctx context.Context, sel ast.SelectionSet, v *model.FeatureViewEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeatureViewEdge!")
+		return graphql.Null
+	}
+	return ec._FeatureViewEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFinishRunInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐFinishRunInput(ctx context.Context, v any) (model.FinishRunInput, error) {
 	res, err := ec.unmarshalInputFinishRunInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47613,6 +49009,30 @@ func (ec *executionContext) marshalNTag2ᚕgithubᚗcomᚋexphubᚋexphubᚋinte
 	return ret
 }
 
+func (ec *executionContext) marshalNTag2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.KeyValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTag2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTag2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValue(ctx context.Context, sel ast.SelectionSet, v *store.KeyValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Tag!")
+		return graphql.Null
+	}
+	return ec._Tag(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTagInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, v any) ([]*store.KeyValue, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -48380,6 +49800,32 @@ func (ec *executionContext) unmarshalOExperimentFilter2ᚖgithubᚗcomᚋexphub�
 	}
 	res, err := ec.unmarshalInputExperimentFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFeastKind2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFeastKind(ctx context.Context, v any) (*store.FeastKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := store.FeastKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFeastKind2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFeastKind(ctx context.Context, sel ast.SelectionSet, v *store.FeastKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOFeatureView2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐFeatureView(ctx context.Context, sel ast.SelectionSet, v *lineage.FeatureView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FeatureView(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/exphub/exphub/internal/governance"
+	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -253,6 +254,17 @@ type ExperimentEdge struct {
 type ExperimentFilter struct {
 	// Case-insensitive substring of the name.
 	NameContains *string `json:"nameContains,omitempty"`
+}
+
+type FeatureViewConnection struct {
+	Edges      []*FeatureViewEdge `json:"edges"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+type FeatureViewEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *lineage.FeatureView `json:"node"`
 }
 
 type FinishRunInput struct {

@@ -225,6 +225,17 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.ValidationTemplate.Suites = templateSuites
 	c.ValidationTemplate.Params = func(child int) int { return listCost(child, store.MaxTemplateParams) }
 	c.ApplyValidationTemplatePayload.Suites, c.UpdateValidationTemplatePayload.Suites = templateSuites, templateSuites
+	// Feature views: a page of them is read with every view of the
+	// project and a health walk upstream of their sources, like an impact;
+	// a view's own lists are Feast's few.
+	c.Query.FeatureViews = func(child int, _ string, _ *bool, first *int, _ *string) int {
+		return costAdd(pageCost(child, first), ImpactCost)
+	}
+	c.Dataset.FeatureView = func(child int) int { return costAdd(child, 500) }
+	c.Dataset.UsedByFeatureViews = func(child int) int { return costAdd(listCost(child, fewItems), 500) }
+	c.FeatureView.Sources, c.FeatureView.Entities, c.FeatureView.Services = neighbours, neighbours, neighbours
+	c.FeatureView.AtRiskSources = neighbours
+	c.FeatureView.Tags = records
 }
 
 // ImpactCost is the complexity of one impact query: ten fit in the default

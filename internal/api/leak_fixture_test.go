@@ -6,6 +6,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/exphub/exphub/internal/auth"
 	"github.com/exphub/exphub/internal/neo4jtest"
+	"github.com/exphub/exphub/internal/openlineage"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/google/uuid"
 )
 
 // leakFixture is project A (readable) and project H (hidden), linked in
@@ -292,6 +295,47 @@ func buildLeakFixture(t *testing.T, h *hub) *leakFixture {
 		f.do(t, x.tok, `mutation($t: ID!, $d: ID!, $n: String!, $r: String!) { applyValidationTemplate(input: {templateId: $t, datasetIds: [$d],
 			params: [{name: "hi", value: "9"}, {name: "ref", value: $r}], suiteName: $n}) { suites { id } } }`,
 			map[string]any{"t": tpl.CreateValidationTemplate.ValidationTemplate.ID, "d": x.ds, "n": "tpl-suite-" + x.m, "r": x.ref}, nil)
+	}
+
+	// Feast: each side's feature view, source, entity and service, as
+	// Feast's emitter sends them, named with the side's marker; H's
+	// source fails validation, so H's view is at risk.
+	for _, x := range []struct{ tok, key, m string }{{aw, a, am}, {hw, H, hm}} {
+		ol := openlineage.New(h.st, openlineage.Config{DefaultProject: x.key})
+		pipeline := &auth.Principal{Subject: "feast-" + x.m, Roles: map[string]auth.Role{x.key: auth.RoleContributor}}
+		for _, name := range []string{"feast-apply-01-complete.json", "feast-apply-02-complete.json"} {
+			b, err := os.ReadFile("../openlineage/testdata/events/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			event := strings.NewReplacer("hub_demo", "feast_"+x.m, "driver", "driver_"+x.m).Replace(string(b))
+			event = regexp.MustCompile(`"runId": "[^"]*"`).ReplaceAllString(event, `"runId": "`+uuid.NewString()+`"`)
+			if _, err := ol.Ingest(t.Context(), pipeline, []byte(event)); err != nil {
+				t.Fatalf("feast events of %s: %v", x.key, err)
+			}
+		}
+		var views struct {
+			FeatureViews struct {
+				Edges []struct {
+					Node struct{ Sources []struct{ ID string } }
+				}
+			}
+		}
+		f.do(t, x.tok, `query($k: String!) { featureViews(projectKey: $k) { edges { node { sources { id } } } } }`, map[string]any{"k": x.key}, &views)
+		if len(views.FeatureViews.Edges) != 1 || len(views.FeatureViews.Edges[0].Node.Sources) != 1 {
+			t.Fatalf("the feature views of %s: %+v", x.key, views)
+		}
+		var reg struct {
+			RegisterDatasetVersion struct{ DatasetVersion struct{ ID string } }
+		}
+		f.do(t, x.tok, `mutation($d: ID!, $v: String!, $digest: String!) { registerDatasetVersion(input: {datasetId: $d, version: $v,
+			uri: "s3://lake/feast", digest: $digest}) { datasetVersion { id } } }`,
+			map[string]any{"d": views.FeatureViews.Edges[0].Node.Sources[0].ID, "v": "feast-" + x.m, "digest": strings.Repeat("cd", 32)}, &reg)
+		result := `{"success": true, "results": []}`
+		if x.key == H {
+			result = geFailure
+		}
+		f.do(t, x.tok, leakRecordResult, map[string]any{"v": reg.RegisterDatasetVersion.DatasetVersion.ID, "s": "feast-ge-" + x.m, "r": result}, nil)
 	}
 
 	// Bias checks: A's model on H's evaluation data, H's model on A's.
