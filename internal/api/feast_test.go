@@ -16,14 +16,14 @@ const featureViewFields = `id name namespace description owner features entityNa
 
 type featureViewJSON struct {
 	ID, Name, Namespace, Description, Owner, Health string
-	Features, EntityNames                         []string
-	TTLSeconds                                    *int
-	Online                                        bool
-	Tags                                          []struct{ Key, Value string }
-	Dataset                                       struct{ ID, FeastKind string }
-	Sources, Services                             []struct{ ID, Name, FeastKind string }
-	Entities                                      []struct{ Name string }
-	AtRiskSources                                 []struct{ ID string }
+	Features, EntityNames                           []string
+	TTLSeconds                                      *int
+	Online                                          bool
+	Tags                                            []struct{ Key, Value string }
+	Dataset                                         struct{ ID, FeastKind string }
+	Sources, Services                               []struct{ ID, Name, FeastKind string }
+	Entities                                        []struct{ Name string }
+	AtRiskSources                                   []struct{ ID string }
 }
 
 // geFailure is a Great Expectations result with one failed expectation.
