@@ -1,9 +1,13 @@
 package api_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -223,7 +227,7 @@ func TestFeastOpenLineage(t *testing.T) {
 	py := pyenv.Python(t, "feast")
 	out := pyenv.Run(t, py, "testdata/openlineage/run_feast.py",
 		[]string{"HUB_URL=" + h.srv.URL, "HUB_TOKEN=" + tok, "FEAST_PROJECT=fraud_features"})
-	var sent struct{ Namespace string }
+	var sent struct{ Namespace, DataFile string }
 	if err := json.Unmarshal([]byte(out), &sent); err != nil {
 		t.Fatalf("run_feast.py printed %q: %v", out, err)
 	}
@@ -288,6 +292,55 @@ func TestFeastOpenLineage(t *testing.T) {
 	}
 	if n := neo4jtest.Count(t, `MATCH (d:Dataset {projectKey: $p, namespace: $ns, name: 'customer_transaction_stats'}) RETURN count(d) AS n`, params); n != 1 {
 		t.Fatalf("%d Dataset nodes for the feature view", n)
+	}
+
+	// The feature view as the feature-store team reads it, and at risk
+	// once the data behind its source fails a real validation.
+	featureViews := func(atRisk bool) []featureViewJSON {
+		t.Helper()
+		var out struct {
+			FeatureViews struct {
+				Edges []struct{ Node featureViewJSON }
+			}
+		}
+		h.gql(t, admin, `query($p: String!, $r: Boolean) { featureViews(projectKey: $p, atRisk: $r) { edges { node { `+featureViewFields+` } } } }`,
+			map[string]any{"p": project, "r": atRisk}).ok(t, &out)
+		var vs []featureViewJSON
+		for _, e := range out.FeatureViews.Edges {
+			vs = append(vs, e.Node)
+		}
+		return vs
+	}
+	fv := featureViews(false)
+	if len(fv) != 1 || fv[0].ID != view || fv[0].Name != "customer_transaction_stats" || fv[0].TTLSeconds == nil || *fv[0].TTLSeconds != 30*24*3600 ||
+		!slices.Equal(fv[0].Features, []string{"total_amount", "txn_count"}) || len(fv[0].Sources) != 1 ||
+		fv[0].Sources[0].Name != "customer_transactions_source" || len(fv[0].Services) != 1 || fv[0].Services[0].Name != "fraud_model_v1" {
+		t.Fatalf("Feast's feature view in the hub: %+v", fv)
+	}
+	if len(featureViews(true)) != 0 {
+		t.Fatal("the feature view is at risk before any validation")
+	}
+	data, err := os.ReadFile(sent.DataFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sha256.Sum256(data)
+	var reg struct {
+		RegisterDatasetVersion struct{ DatasetVersion struct{ ID string } }
+	}
+	h.gql(t, admin, `mutation($d: ID!, $u: String!, $digest: String!) { registerDatasetVersion(input: {datasetId: $d, version: "today",
+		uri: $u, digest: $digest}) { datasetVersion { id } } }`,
+		map[string]any{"d": fv[0].Sources[0].ID, "u": sent.DataFile, "digest": hex.EncodeToString(digest[:])}).ok(t, &reg)
+	// Amounts run to 65.5 EUR in the file; the suite allows 50.
+	suite := createSuite(t, h, admin, fv[0].Sources[0].ID, "daily-spend",
+		`{"rules": [{"type": "not_null", "column": "customer_id"}, {"type": "value_between", "column": "total_amount", "min": 0, "max": 50}]}`)
+	if st := awaitRun(t, h, admin, runValidation(t, h, admin, suite, reg.RegisterDatasetVersion.DatasetVersion.ID)).Status; st != "FAILED" {
+		t.Fatalf("the validation of the source's data: %s", st)
+	}
+	risky := featureViews(true)
+	if len(risky) != 1 || risky[0].ID != view || risky[0].Health != "AT_RISK" || len(risky[0].AtRiskSources) != 1 ||
+		risky[0].AtRiskSources[0].ID != reg.RegisterDatasetVersion.DatasetVersion.ID {
+		t.Fatalf("after the source failed validation: %+v", risky)
 	}
 }
 
