@@ -597,6 +597,7 @@ type ComplexityRoot struct {
 		CreatedAt         func(childComplexity int) int
 		CreatedBy         func(childComplexity int) int
 		Description       func(childComplexity int) int
+		FeatureServices   func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Model             func(childComplexity int) int
 		ProjectKey        func(childComplexity int) int
@@ -659,6 +660,7 @@ type ComplexityRoot struct {
 		UpdateRunStatus             func(childComplexity int, input model.UpdateRunStatusInput) int
 		UpdateValidationSuite       func(childComplexity int, input model.UpdateValidationSuiteInput) int
 		UpdateValidationTemplate    func(childComplexity int, input model.UpdateValidationTemplateInput) int
+		UseFeatureServices          func(childComplexity int, input model.UseFeatureServicesInput) int
 	}
 
 	PageInfo struct {
@@ -927,6 +929,7 @@ type ComplexityRoot struct {
 		Experiment      func(childComplexity int) int
 		ExternalID      func(childComplexity int) int
 		Facets          func(childComplexity int) int
+		FeatureServices func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Inputs          func(childComplexity int) int
 		Job             func(childComplexity int) int
@@ -1089,6 +1092,10 @@ type ComplexityRoot struct {
 		Changed            func(childComplexity int) int
 		Suites             func(childComplexity int) int
 		ValidationTemplate func(childComplexity int) int
+	}
+
+	UseFeatureServicesPayload struct {
+		Run func(childComplexity int) int
 	}
 
 	ValidationRuleType struct {
@@ -1304,6 +1311,7 @@ type ModelVersionResolver interface {
 	Run(ctx context.Context, obj *store.ModelVersion) (*store.Run, error)
 	PromotionRequests(ctx context.Context, obj *store.ModelVersion, first *int, after *string) (*model.PromotionRequestConnection, error)
 	BiasChecks(ctx context.Context, obj *store.ModelVersion, first *int, after *string) (*model.BiasCheckConnection, error)
+	FeatureServices(ctx context.Context, obj *store.ModelVersion) ([]*store.Dataset, error)
 }
 type MutationResolver interface {
 	RegisterDataset(ctx context.Context, input model.RegisterDatasetInput) (*model.RegisterDatasetPayload, error)
@@ -1314,6 +1322,7 @@ type MutationResolver interface {
 	UpdateModel(ctx context.Context, input model.UpdateModelInput) (*model.UpdateModelPayload, error)
 	UpdateModelVersion(ctx context.Context, input model.UpdateModelVersionInput) (*model.UpdateModelVersionPayload, error)
 	ArchiveModelVersion(ctx context.Context, input model.ArchiveModelVersionInput) (*model.ArchiveModelVersionPayload, error)
+	UseFeatureServices(ctx context.Context, input model.UseFeatureServicesInput) (*model.UseFeatureServicesPayload, error)
 	SetPolicy(ctx context.Context, input model.SetPolicyInput) (*model.SetPolicyPayload, error)
 	RequestPromotion(ctx context.Context, input model.RequestPromotionInput) (*model.RequestPromotionPayload, error)
 	ApprovePromotion(ctx context.Context, input model.DecidePromotionInput) (*model.DecidePromotionPayload, error)
@@ -1447,6 +1456,7 @@ type RunResolver interface {
 	ModelOutputs(ctx context.Context, obj *store.Run) ([]*store.ModelVersion, error)
 	Reproducibility(ctx context.Context, obj *store.Run) (*governance.Reproducibility, error)
 	Artifacts(ctx context.Context, obj *store.Run, path *string) ([]*model.RunArtifact, error)
+	FeatureServices(ctx context.Context, obj *store.Run) ([]*store.Dataset, error)
 }
 type SignOffResolver interface {
 	PromotionRequest(ctx context.Context, obj *store.SignOff) (*store.PromotionRequest, error)
@@ -3562,6 +3572,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.Description(childComplexity), true
+	case "ModelVersion.featureServices":
+		if e.ComplexityRoot.ModelVersion.FeatureServices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.FeatureServices(childComplexity), true
 	case "ModelVersion.id":
 		if e.ComplexityRoot.ModelVersion.ID == nil {
 			break
@@ -4083,6 +4099,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateValidationTemplate(childComplexity, args["input"].(model.UpdateValidationTemplateInput)), true
+	case "Mutation.useFeatureServices":
+		if e.ComplexityRoot.Mutation.UseFeatureServices == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_useFeatureServices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UseFeatureServices(childComplexity, args["input"].(model.UseFeatureServicesInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -5394,6 +5421,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Run.Facets(childComplexity), true
+	case "Run.featureServices":
+		if e.ComplexityRoot.Run.FeatureServices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Run.FeatureServices(childComplexity), true
 	case "Run.id":
 		if e.ComplexityRoot.Run.ID == nil {
 			break
@@ -5954,6 +5987,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateValidationTemplatePayload.ValidationTemplate(childComplexity), true
+
+	case "UseFeatureServicesPayload.run":
+		if e.ComplexityRoot.UseFeatureServicesPayload.Run == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UseFeatureServicesPayload.Run(childComplexity), true
 
 	case "ValidationRuleType.checks":
 		if e.ComplexityRoot.ValidationRuleType.Checks == nil {
@@ -6588,6 +6628,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateRunStatusInput", ec.unmarshalInputUpdateRunStatusInput),
 			graphql.NewInputUnmarshaler("UpdateValidationSuiteInput", ec.unmarshalInputUpdateValidationSuiteInput),
 			graphql.NewInputUnmarshaler("UpdateValidationTemplateInput", ec.unmarshalInputUpdateValidationTemplateInput),
+			graphql.NewInputUnmarshaler("UseFeatureServicesInput", ec.unmarshalInputUseFeatureServicesInput),
 		)
 	}
 	first := true
@@ -7366,6 +7407,36 @@ extend type Query {
   validation of a source (or of data upstream of one) puts them in.
   """
   featureViews(projectKey: String!, atRisk: Boolean = false, first: Int = 20, after: String): FeatureViewConnection!
+}
+
+extend type Run {
+  "The Feast feature services whose versions this run read (useFeatureServices, or an input that is one), by name."
+  featureServices: [Dataset!]!
+}
+
+extend type ModelVersion {
+  "The Feast feature services the run that trained this version read, by name."
+  featureServices: [Dataset!]!
+}
+
+input UseFeatureServicesInput {
+  runId: ID!
+  "Datasets whose feastKind is FEATURE_SERVICE, each with a version; 1 to 20."
+  featureServiceIds: [ID!]!
+}
+
+type UseFeatureServicesPayload {
+  run: Run!
+}
+
+extend type Mutation {
+  """
+  Records that a run was trained on Feast feature services: the run reads
+  each one's latest version (as addRunInputs), so lineage runs from the
+  raw data through the feature views and the service to the run and the
+  model versions it produced, and impact from the raw data reaches them.
+  """
+  useFeatureServices(input: UseFeatureServicesInput!): UseFeatureServicesPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/governance.graphqls", Input: `# Policies, promotion requests and approvals, bias checks, reproducibility, audit and evidence.
@@ -10342,6 +10413,8 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_promotionRequests(ctx, field)
 	case "biasChecks":
 		return ec.fieldContext_ModelVersion_biasChecks(ctx, field)
+	case "featureServices":
+		return ec.fieldContext_ModelVersion_featureServices(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ModelVersion", field.Name)
 }
@@ -10850,6 +10923,8 @@ func (ec *executionContext) childFields_Run(ctx context.Context, field graphql.C
 		return ec.fieldContext_Run_reproducibility(ctx, field)
 	case "artifacts":
 		return ec.fieldContext_Run_artifacts(ctx, field)
+	case "featureServices":
+		return ec.fieldContext_Run_featureServices(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Run", field.Name)
 }
@@ -11130,6 +11205,14 @@ func (ec *executionContext) childFields_UpdateValidationTemplatePayload(ctx cont
 		return ec.fieldContext_UpdateValidationTemplatePayload_suites(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateValidationTemplatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UseFeatureServicesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "run":
+		return ec.fieldContext_UseFeatureServicesPayload_run(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UseFeatureServicesPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ValidationRuleType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12234,6 +12317,20 @@ func (ec *executionContext) field_Mutation_updateValidationTemplate_args(ctx con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateValidationTemplateInput, error) {
 			return ec.unmarshalNUpdateValidationTemplateInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUpdateValidationTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_useFeatureServices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UseFeatureServicesInput, error) {
+			return ec.unmarshalNUseFeatureServicesInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUseFeatureServicesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22203,6 +22300,38 @@ func (ec *executionContext) fieldContext_ModelVersion_biasChecks(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _ModelVersion_featureServices(ctx context.Context, field graphql.CollectedField, obj *store.ModelVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_featureServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ModelVersion().FeatureServices(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_featureServices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ModelVersionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ModelVersionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22691,6 +22820,50 @@ func (ec *executionContext) fieldContext_Mutation_archiveModelVersion(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_archiveModelVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_useFeatureServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_useFeatureServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UseFeatureServices(ctx, fc.Args["input"].(model.UseFeatureServicesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UseFeatureServicesPayload) graphql.Marshaler {
+			return ec.marshalNUseFeatureServicesPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUseFeatureServicesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_useFeatureServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UseFeatureServicesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_useFeatureServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29962,6 +30135,38 @@ func (ec *executionContext) fieldContext_Run_artifacts(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Run_featureServices(ctx context.Context, field graphql.CollectedField, obj *store.Run) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Run_featureServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Run().FeatureServices(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Run_featureServices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Run",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RunArtifact_path(ctx context.Context, field graphql.CollectedField, obj *model.RunArtifact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31856,6 +32061,38 @@ func (ec *executionContext) fieldContext_UpdateValidationTemplatePayload_suites(
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ValidationSuite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UseFeatureServicesPayload_run(ctx context.Context, field graphql.CollectedField, obj *model.UseFeatureServicesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UseFeatureServicesPayload_run(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Run, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Run) graphql.Marshaler {
+			return ec.marshalNRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UseFeatureServicesPayload_run(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UseFeatureServicesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Run(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38431,6 +38668,55 @@ func UnmarshalUpdateValidationTemplateInput(ctx context.Context, raw any) (model
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUseFeatureServicesInput(ctx context.Context, obj any) (model.UseFeatureServicesInput, error) {
+	var it model.UseFeatureServicesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"runId", "featureServiceIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "runId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunID = data
+		case "featureServiceIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureServiceIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureServiceIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUseFeatureServicesInput unmarshals raw into the UseFeatureServicesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUseFeatureServicesInput(ctx context.Context, raw any) (model.UseFeatureServicesInput, error) {
+	var out model.UseFeatureServicesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UseFeatureServicesInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -42152,6 +42438,12 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ModelVersion_biasChecks(ctx, field, obj)
 				})
+		case "featureServices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ModelVersion_featureServices(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42321,6 +42613,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "archiveModelVersion":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_archiveModelVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "useFeatureServices":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_useFeatureServices(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -44431,6 +44730,12 @@ func (ec *executionContext) _Run(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Run_artifacts(ctx, field, obj)
 				})
+		case "featureServices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Run_featureServices(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -45485,6 +45790,39 @@ func (ec *executionContext) _UpdateValidationTemplatePayload(ctx context.Context
 			}
 		case "suites":
 			out.Values[i] = ec._UpdateValidationTemplatePayload_suites(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var useFeatureServicesPayloadImplementors = []string{"UseFeatureServicesPayload"}
+
+func (ec *executionContext) _UseFeatureServicesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UseFeatureServicesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, useFeatureServicesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UseFeatureServicesPayload")
+		case "run":
+			out.Values[i] = ec._UseFeatureServicesPayload_run(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -49217,6 +49555,19 @@ func (ec *executionContext) marshalNUpdateValidationTemplatePayload2ᚖgithubᚗ
 		return graphql.Null
 	}
 	return ec._UpdateValidationTemplatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUseFeatureServicesInput2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUseFeatureServicesInput(ctx context.Context, v any) (model.UseFeatureServicesInput, error) {
+	res, err := ec.unmarshalInputUseFeatureServicesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUseFeatureServicesPayload2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐUseFeatureServicesPayload(ctx context.Context, sel ast.SelectionSet, v *model.UseFeatureServicesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UseFeatureServicesPayload!")
+		return graphql.Null
+	}
+	return ec._UseFeatureServicesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNValidationErrorCode2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐValidationErrorCode(ctx context.Context, v any) (model.ValidationErrorCode, error) {

@@ -7,6 +7,8 @@ package resolvers
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
@@ -67,6 +69,28 @@ func (r *featureViewResolver) AtRiskSources(ctx context.Context, obj *lineage.Fe
 	return loadersFor(ctx, r.Store).datasetVersion.LoadAll(ctx, obj.AtRiskSources)
 }
 
+// FeatureServices is the resolver for the featureServices field.
+func (r *modelVersionResolver) FeatureServices(ctx context.Context, obj *store.ModelVersion) ([]*store.Dataset, error) {
+	runs, err := r.neighbourRuns(ctx, store.ModelVersionRun, obj.ID)
+	if err != nil || len(runs) == 0 {
+		return []*store.Dataset{}, err
+	}
+	return r.featureServicesOf(ctx, runs[0].ID)
+}
+
+// UseFeatureServices is the resolver for the useFeatureServices field.
+func (r *mutationResolver) UseFeatureServices(ctx context.Context, input model.UseFeatureServicesInput) (*model.UseFeatureServicesPayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	run, err := r.Tracking.UseFeatureServices(ctx, p, input.RunID, input.FeatureServiceIds)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UseFeatureServicesPayload{Run: run}, nil
+}
+
 // FeatureViews is the resolver for the featureViews field.
 func (r *queryResolver) FeatureViews(ctx context.Context, projectKey string, atRisk *bool, first *int, after *string) (*model.FeatureViewConnection, error) {
 	p, err := access.Caller(ctx)
@@ -85,7 +109,38 @@ func (r *queryResolver) FeatureViews(ctx context.Context, projectKey string, atR
 		}), nil
 }
 
+// FeatureServices is the resolver for the featureServices field.
+func (r *runResolver) FeatureServices(ctx context.Context, obj *store.Run) ([]*store.Dataset, error) {
+	return r.featureServicesOf(ctx, obj.ID)
+}
+
 // FeatureView returns graph.FeatureViewResolver implementation.
 func (r *Resolver) FeatureView() graph.FeatureViewResolver { return &featureViewResolver{r} }
 
 type featureViewResolver struct{ *Resolver }
+
+// featureServicesOf returns the feature services among the datasets of a
+// run's inputs that the caller may read, by name.
+func (r *Resolver) featureServicesOf(ctx context.Context, runID string) ([]*store.Dataset, error) {
+	inputs, err := r.neighbourVersions(ctx, store.RunInputs, runID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(inputs))
+	for _, v := range inputs {
+		ids = append(ids, v.DatasetID)
+	}
+	slices.Sort(ids)
+	datasets, err := loadersFor(ctx, r.Store).dataset.LoadAll(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := []*store.Dataset{}
+	for _, d := range datasets {
+		if d != nil && d.FeastKind == store.FeastFeatureService {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b *store.Dataset) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}

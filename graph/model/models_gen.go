@@ -929,6 +929,16 @@ type UpdateValidationTemplatePayload struct {
 	Suites []*store.ValidationSuite `json:"suites"`
 }
 
+type UseFeatureServicesInput struct {
+	RunID string `json:"runId"`
+	// Datasets whose feastKind is FEATURE_SERVICE, each with a version; 1 to 20.
+	FeatureServiceIds []string `json:"featureServiceIds"`
+}
+
+type UseFeatureServicesPayload struct {
+	Run *store.Run `json:"run"`
+}
+
 type ValidationRunConnection struct {
 	Edges      []*ValidationRunEdge `json:"edges"`
 	PageInfo   *PageInfo            `json:"pageInfo"`

@@ -236,6 +236,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.FeatureView.Sources, c.FeatureView.Entities, c.FeatureView.Services = neighbours, neighbours, neighbours
 	c.FeatureView.AtRiskSources = neighbours
 	c.FeatureView.Tags = records
+	c.Run.FeatureServices, c.ModelVersion.FeatureServices = neighbours, neighbours
 }
 
 // ImpactCost is the complexity of one impact query: ten fit in the default

@@ -11,7 +11,7 @@ import (
 
 // featureViewFields is what the tests read of a feature view.
 const featureViewFields = `id name namespace description owner features entityNames ttlSeconds online health
-	tags { key value } dataset { id feastKind } sources { id name feastKind } entities { name } services { name feastKind }
+	tags { key value } dataset { id feastKind } sources { id name feastKind } entities { name } services { id name feastKind }
 	atRiskSources { id }`
 
 type featureViewJSON struct {
@@ -130,6 +130,64 @@ func TestFeatureViewsFromFeastEvents(t *testing.T) {
 		map[string]any{"id": v.ID}).ok(t, &ds)
 	if ds.Node.FeatureView == nil || ds.Node.FeatureView.Health != "AT_RISK" || ds.Node.FeatureView.Name != v.Name {
 		t.Fatalf("the view's dataset: %+v", ds.Node.FeatureView)
+	}
+
+	// A training run names the feature service it used: lineage then runs
+	// from the source through the view and the service to the run and the
+	// model version it produced.
+	var exp struct {
+		CreateExperiment struct{ Experiment struct{ ID string } }
+	}
+	h.gql(t, contributor, `mutation($p: String!) { createExperiment(input: {projectKey: $p, name: "driver-model"}) { experiment { id } } }`,
+		map[string]any{"p": project}).ok(t, &exp)
+	var started struct {
+		StartRun struct{ Run struct{ ID string } }
+	}
+	h.gql(t, contributor, `mutation($e: ID!) { startRun(input: {experimentId: $e}) { run { id } } }`,
+		map[string]any{"e": exp.CreateExperiment.Experiment.ID}).ok(t, &started)
+	runID := started.StartRun.Run.ID
+	// Not a feature service, an unknown ID, none at all: refused, nothing read.
+	for _, bad := range []struct {
+		ids     []string
+		code    string
+		mention string
+	}{
+		{[]string{v.Sources[0].ID}, "BAD_USER_INPUT", "not a Feast feature service"},
+		{[]string{"ds_00000000-0000-7000-8000-000000000000"}, "NOT_FOUND", ""},
+		{[]string{}, "BAD_USER_INPUT", "featureServiceIds"},
+	} {
+		res := h.gql(t, contributor, `mutation($r: ID!, $s: [ID!]!) { useFeatureServices(input: {runId: $r, featureServiceIds: $s}) { run { id } } }`,
+			map[string]any{"r": runID, "s": bad.ids})
+		if res.code() != bad.code || !strings.Contains(string(res.Raw), bad.mention) {
+			t.Fatalf("useFeatureServices(%v): %s", bad.ids, res.Raw)
+		}
+	}
+	var used struct {
+		UseFeatureServices struct {
+			Run struct {
+				Inputs          []struct{ ID string }
+				FeatureServices []struct{ Name string }
+			}
+		}
+	}
+	h.gql(t, contributor, `mutation($r: ID!, $s: [ID!]!) { useFeatureServices(input: {runId: $r, featureServiceIds: $s}) {
+		run { inputs { id } featureServices { name } } } }`,
+		map[string]any{"r": runID, "s": []string{v.Services[0].ID}}).ok(t, &used)
+	if got := used.UseFeatureServices.Run; len(got.Inputs) != 1 || len(got.FeatureServices) != 1 || got.FeatureServices[0].Name != "driver_activity_v1" {
+		t.Fatalf("the run after useFeatureServices: %+v", got)
+	}
+	var lin struct {
+		Lineage struct{ Nodes []struct{ Name string } }
+	}
+	h.gql(t, viewer, `query($r: ID!) { lineage(id: $r, direction: UPSTREAM, depth: 6) { nodes { name } } }`, map[string]any{"r": runID}).ok(t, &lin)
+	var upstream []string
+	for _, n := range lin.Lineage.Nodes {
+		upstream = append(upstream, n.Name)
+	}
+	for _, want := range []string{"driver_activity_v1", "driver_hourly_stats", "driver_hourly_stats_source"} {
+		if !slices.ContainsFunc(upstream, func(n string) bool { return strings.HasPrefix(n, want) }) {
+			t.Fatalf("upstream of the run: %v; %s missing", upstream, want)
+		}
 	}
 
 	// Another project's reader: refused, and nothing of the view shows.

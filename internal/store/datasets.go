@@ -25,12 +25,15 @@ type Dataset struct {
 	// FeastKind is what Feast made of the dataset (see feast.go); "" when
 	// Feast did not describe it.
 	FeastKind FeastKind
+	// LatestVersionID is the newest version's ID; "" when it has none.
+	LatestVersionID string
 }
 
 func decodeDataset(m map[string]any) (*Dataset, error) {
 	p := props{m: m}
 	v := &Dataset{ID: p.str("id"), ProjectKey: p.str("projectKey"), Namespace: p.str("namespace"), Name: p.str("name"),
-		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), Facets: p.str("facets"), FeastKind: FeastKind(p.str("feastKind"))}
+		Description: p.str("description"), CreatedAt: p.time("createdAt"), CreatedBy: p.str("createdBy"), Facets: p.str("facets"), FeastKind: FeastKind(p.str("feastKind")),
+		LatestVersionID: p.str("latestVersionId")}
 	return v, p.err
 }
 

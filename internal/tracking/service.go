@@ -25,6 +25,7 @@ type Store interface {
 	ExperimentsByIDs(ctx context.Context, ids []string) (map[string]*store.Experiment, error)
 	RunsByIDs(ctx context.Context, ids []string) (map[string]*store.Run, error)
 	DatasetVersionsByIDs(ctx context.Context, ids []string) (map[string]*store.DatasetVersion, error)
+	DatasetsByIDs(ctx context.Context, ids []string) (map[string]*store.Dataset, error)
 	ModelVersionsByIDs(ctx context.Context, ids []string) (map[string]*store.ModelVersion, error)
 }
 
@@ -170,6 +171,48 @@ func (s *Service) AddRunInputs(ctx context.Context, p *auth.Principal, runID str
 	}
 	return s.store.AddRunInputs(ctx, p.Subject, run.ID, versionIDs)
 }
+
+// UseFeatureServices records that a run was trained on Feast feature
+// services (datasets whose feastKind is FEATURE_SERVICE): the run
+// consumes each one's latest version, as AddRunInputs records, so lineage
+// runs from the raw data through the feature views and the service to
+// the run and what it produced. A dataset that is not a feature service,
+// or one with no version yet, is errs.Invalid naming it.
+func (s *Service) UseFeatureServices(ctx context.Context, p *auth.Principal, runID string, serviceIDs []string) (*store.Run, error) {
+	if len(serviceIDs) == 0 || len(serviceIDs) > MaxFeatureServices {
+		return nil, errs.Invalidf("featureServiceIds: give 1 to %d, got %d", MaxFeatureServices, len(serviceIDs))
+	}
+	run, err := s.run(ctx, p, "runId", runID, auth.RoleContributor)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadAll(ctx, p, "featureServiceIds", serviceIDs, store.KindDataset, s.store.DatasetsByIDs,
+		func(d *store.Dataset) string { return d.ProjectKey }, auth.RoleViewer); err != nil {
+		return nil, err
+	}
+	services, err := s.store.DatasetsByIDs(ctx, serviceIDs)
+	if err != nil {
+		return nil, err
+	}
+	versions := make([]string, 0, len(serviceIDs))
+	for i, id := range serviceIDs {
+		d := services[id]
+		switch {
+		case d == nil:
+			return nil, errs.NotFound
+		case d.FeastKind != store.FeastFeatureService:
+			return nil, errs.Invalidf("featureServiceIds[%d]: dataset %s is not a Feast feature service", i, errs.Quote(d.Name))
+		case d.LatestVersionID == "":
+			return nil, errs.Invalidf("featureServiceIds[%d]: feature service %s has no version yet (feast apply, reported over OpenLineage, makes one)",
+				i, errs.Quote(d.Name))
+		}
+		versions = append(versions, d.LatestVersionID)
+	}
+	return s.store.AddRunInputs(ctx, p.Subject, run.ID, versions)
+}
+
+// MaxFeatureServices bounds the feature services one call names.
+const MaxFeatureServices = 20
 
 // AddRunOutputs records that a run wrote dataset versions and produced
 // model versions. Outputs are written by the run, so they must live where
