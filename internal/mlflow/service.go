@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ type Store interface {
 	MetricHistoryPage(ctx context.Context, ref store.MetricRef, offset, limit int) ([]store.MetricPoint, bool, error)
 	LogMLflowInputs(ctx context.Context, actor, runID string, inputs []store.MLflowInput) (*store.Run, error)
 	MLflowInputsOfRun(ctx context.Context, runID string) ([]store.MLflowInputOf, error)
+	FeatureServicesNamed(ctx context.Context, projectKey string, refs []string) (map[string][]string, error)
 	ModelOutputsOfRun(ctx context.Context, runID string) ([]store.ModelOutput, error)
 	SearchRuns(ctx context.Context, in store.RunSearch) (store.Conn[*store.Run], error)
 	LogRunBatch(ctx context.Context, runID string, b store.RunBatch, allow func(*store.Run) error) (bool, error)
@@ -56,6 +58,7 @@ type Tracking interface {
 	LogParams(ctx context.Context, p *auth.Principal, runID string, params []store.KeyValue) (*store.Run, error)
 	LogMetrics(ctx context.Context, p *auth.Principal, runID string, points []store.MetricPoint) (*store.Run, int, error)
 	SetRunTags(ctx context.Context, p *auth.Principal, runID string, tags []store.KeyValue) (*store.Run, error)
+	UseFeatureServices(ctx context.Context, p *auth.Principal, runID string, serviceIDs []string) (*store.Run, error)
 }
 
 // Service carries out MLflow operations for a caller. It is safe for
@@ -256,7 +259,15 @@ func (s *Service) CreateRun(ctx context.Context, p *auth.Principal, in RunInput)
 	if tagged == "" && name != "" {
 		tags = append(tags, store.KeyValue{Key: "mlflow.runName", Value: name})
 	}
-	return s.tracking.StartRunIn(ctx, p, e, store.StartRunInput{Name: name, Tags: tags, StartedAt: in.StartTime})
+	services, err := s.featureServices(ctx, e.ProjectKey, tags)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.tracking.StartRunIn(ctx, p, e, store.StartRunInput{Name: name, Tags: tags, StartedAt: in.StartTime})
+	if err != nil {
+		return nil, err
+	}
+	return r, s.useFeatureServices(ctx, p, r.ID, services)
 }
 
 // RunData is a run with the latest value of each of its metrics and,
@@ -376,6 +387,16 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 	if err := Batch(metrics, params, tags); err != nil {
 		return err
 	}
+	var services []string
+	if slices.ContainsFunc(tags, func(kv store.KeyValue) bool { return kv.Key == FeatureServicesTag }) {
+		r, err := s.writableRun(ctx, p, runID)
+		if err != nil {
+			return err
+		}
+		if services, err = s.featureServices(ctx, r.ProjectKey, tags); err != nil {
+			return err
+		}
+	}
 	notFound := fmt.Errorf("run with id=%s not found: %w", errs.Quote(runID), errs.NotFound)
 	// A batch the run has written already is a retry whose answer was
 	// lost: its points are not appended again (params and tags are
@@ -407,7 +428,10 @@ func (s *Service) LogBatch(ctx context.Context, p *auth.Principal, runID string,
 	if errors.Is(err, errs.NotFound) {
 		return notFound
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.useFeatureServices(ctx, p, id, services)
 }
 
 // DeleteTag removes a tag from a run; removing a tag the run lacks is a

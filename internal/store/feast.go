@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -241,4 +242,41 @@ func (s *Store) markFeastKinds(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// FeatureServicesNamed finds a project's feature services by name, each
+// name optionally "namespace/name": for each, the IDs of the datasets it
+// names (none when it names no feature service, several when a bare name
+// is a service of several Feast projects).
+func (s *Store) FeatureServicesNamed(ctx context.Context, projectKey string, refs []string) (map[string][]string, error) {
+	rows := make([]map[string]any, len(refs))
+	for i, ref := range refs {
+		row := map[string]any{"ref": ref, "namespace": nil, "name": ref}
+		if ns, name, ok := strings.Cut(ref, "/"); ok {
+			row["namespace"], row["name"] = ns, name
+		}
+		rows[i] = row
+	}
+	return read(ctx, s, func(tx *txn) (map[string][]string, error) {
+		recs, err := tx.run(`
+			UNWIND $rows AS r
+			OPTIONAL MATCH (d:Dataset {projectKey: $pk, feastKind: 'FEATURE_SERVICE', name: r.name})
+			WHERE r.namespace IS NULL OR d.namespace = r.namespace
+			WITH r, d ORDER BY d.id
+			RETURN r.ref AS ref, collect(d.id) AS ids`, map[string]any{"pk": projectKey, "rows": rows})
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string][]string, len(recs))
+		for _, rec := range recs {
+			ref, err := recStr(rec, "ref")
+			if err != nil {
+				return nil, err
+			}
+			if out[ref], err = recStrs(rec, "ids"); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	})
 }
