@@ -252,8 +252,9 @@ type ComplexityRoot struct {
 	}
 
 	DatasetSelector struct {
-		Name      func(childComplexity int) int
-		Namespace func(childComplexity int) int
+		FeatureView func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Namespace   func(childComplexity int) int
 	}
 
 	DatasetVersion struct {
@@ -1254,6 +1255,7 @@ type DatasetResolver interface {
 type DatasetSelectorResolver interface {
 	Namespace(ctx context.Context, obj *store.DatasetSelector) (*string, error)
 	Name(ctx context.Context, obj *store.DatasetSelector) (*string, error)
+	FeatureView(ctx context.Context, obj *store.DatasetSelector) (*string, error)
 }
 type DatasetVersionResolver interface {
 	Dataset(ctx context.Context, obj *store.DatasetVersion) (*store.Dataset, error)
@@ -2191,6 +2193,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DatasetEdge.Node(childComplexity), true
 
+	case "DatasetSelector.featureView":
+		if e.ComplexityRoot.DatasetSelector.FeatureView == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetSelector.FeatureView(childComplexity), true
 	case "DatasetSelector.name":
 		if e.ComplexityRoot.DatasetSelector.Name == nil {
 			break
@@ -8667,11 +8675,15 @@ input TemplateParamInput {
 type DatasetSelector {
   namespace: String
   name: String
+  "Keeps the data sources of the Feast feature views whose name matches (see FeatureView.sources)."
+  featureView: String
 }
 
 input DatasetSelectorInput {
   namespace: String
   name: String
+  "A glob of Feast feature view names: only the data sources of those views."
+  featureView: String
 }
 
 """
@@ -9709,6 +9721,8 @@ func (ec *executionContext) childFields_DatasetSelector(ctx context.Context, fie
 		return ec.fieldContext_DatasetSelector_namespace(ctx, field)
 	case "name":
 		return ec.fieldContext_DatasetSelector_name(ctx, field)
+	case "featureView":
+		return ec.fieldContext_DatasetSelector_featureView(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetSelector", field.Name)
 }
@@ -16424,6 +16438,29 @@ func (ec *executionContext) _DatasetSelector_name(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_DatasetSelector_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetSelector", field, true, true, "String")
+}
+
+func (ec *executionContext) _DatasetSelector_featureView(ctx context.Context, field graphql.CollectedField, obj *store.DatasetSelector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetSelector_featureView(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetSelector().FeatureView(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetSelector_featureView(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DatasetSelector", field, true, true, "String")
 }
 
@@ -36212,7 +36249,7 @@ func (ec *executionContext) unmarshalInputDatasetSelectorInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"namespace", "name"}
+	fieldsInOrder := [...]string{"namespace", "name", "featureView"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36233,6 +36270,13 @@ func (ec *executionContext) unmarshalInputDatasetSelectorInput(ctx context.Conte
 				return it, err
 			}
 			it.Name = data
+		case "featureView":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureView"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureView = data
 		}
 	}
 	return it, nil
@@ -40097,6 +40141,12 @@ func (ec *executionContext) _DatasetSelector(ctx context.Context, sel ast.Select
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DatasetSelector_name(ctx, field, obj)
+				})
+		case "featureView":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetSelector_featureView(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

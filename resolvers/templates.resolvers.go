@@ -28,6 +28,11 @@ func (r *datasetSelectorResolver) Name(ctx context.Context, obj *store.DatasetSe
 	return optional(obj.Name), nil
 }
 
+// FeatureView is the resolver for the featureView field.
+func (r *datasetSelectorResolver) FeatureView(ctx context.Context, obj *store.DatasetSelector) (*string, error) {
+	return optional(obj.FeatureView), nil
+}
+
 // CreateValidationTemplate is the resolver for the createValidationTemplate field.
 func (r *mutationResolver) CreateValidationTemplate(ctx context.Context, input model.CreateValidationTemplateInput) (*model.CreateValidationTemplatePayload, error) {
 	p, err := access.Caller(ctx)
@@ -98,10 +103,16 @@ func (r *mutationResolver) ApplyValidationTemplate(ctx context.Context, input mo
 			}
 			datasets = append(datasets, d)
 		}
-	} else if datasets, err = r.Store.DatasetsMatching(ctx, t.ProjectKey, store.MaxTemplateSuites, func(d *store.Dataset) bool {
-		return validation.SelectorMatches(t.Selector, d.Namespace, d.Name)
-	}); err != nil {
-		return nil, err
+	} else {
+		feeds, err := r.feeds(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		if datasets, err = r.Store.DatasetsMatching(ctx, t.ProjectKey, store.MaxTemplateSuites, func(d *store.Dataset) bool {
+			return validation.SelectorMatches(t.Selector, d.Namespace, d.Name, feeds[d.ID])
+		}); err != nil {
+			return nil, err
+		}
 	}
 	out := &model.ApplyValidationTemplatePayload{Suites: []*store.ValidationSuite{}, Skipped: []string{}}
 	link := &store.SuiteTemplateLink{TemplateID: t.ID, Version: t.Version, Params: params}

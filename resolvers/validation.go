@@ -201,7 +201,7 @@ func templateInput(key, name, description, text string, params []*model.Template
 		in.Params = append(in.Params, store.TemplateParam{Name: p.Name, Default: p.Default})
 	}
 	if sel != nil {
-		in.Selector = store.DatasetSelector{Namespace: deref(sel.Namespace), Name: deref(sel.Name)}
+		in.Selector = store.DatasetSelector{Namespace: deref(sel.Namespace), Name: deref(sel.Name), FeatureView: deref(sel.FeatureView)}
 	}
 	return in
 }
@@ -242,4 +242,24 @@ func orNone[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// feeds maps each data source of the template's project to the names of
+// the Feast feature views it feeds, when the template's selector asks by
+// feature view; nil otherwise.
+func (r *Resolver) feeds(ctx context.Context, t *store.ValidationTemplate) (map[string][]string, error) {
+	if t.Selector.FeatureView == "" {
+		return nil, nil
+	}
+	views, err := r.Store.FeatureViews(ctx, t.ProjectKey, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, v := range views {
+		for _, src := range v.Sources {
+			out[src.ID] = append(out[src.ID], v.View.Name)
+		}
+	}
+	return out, nil
 }

@@ -184,6 +184,8 @@ type DatasetFilter struct {
 type DatasetSelectorInput struct {
 	Namespace *string `json:"namespace,omitempty"`
 	Name      *string `json:"name,omitempty"`
+	// A glob of Feast feature view names: only the data sources of those views.
+	FeatureView *string `json:"featureView,omitempty"`
 }
 
 type DatasetVersionConnection struct {

@@ -190,6 +190,25 @@ func TestFeatureViewsFromFeastEvents(t *testing.T) {
 		}
 	}
 
+	// A template for every source of the driver views: applied by its
+	// selector, it makes a suite on the source and on nothing else.
+	var tpl struct {
+		CreateValidationTemplate struct{ ValidationTemplate struct{ ID string } }
+	}
+	h.gql(t, contributor, `mutation($p: String!) { createValidationTemplate(input: {projectKey: $p, name: "feature-sources",
+		definition: "{\"rules\": [{\"type\": \"not_null\", \"column\": \"${key}\"}]}", params: [{name: "key", default: "driver_id"}],
+		selector: {featureView: "driver_*"}}) { validationTemplate { id } } }`, map[string]any{"p": project}).ok(t, &tpl)
+	var applied struct {
+		ApplyValidationTemplate struct {
+			Suites []struct{ Dataset struct{ ID string } }
+		}
+	}
+	h.gql(t, contributor, `mutation($t: ID!) { applyValidationTemplate(input: {templateId: $t, suiteName: "source-keys"}) { suites { dataset { id } } } }`,
+		map[string]any{"t": tpl.CreateValidationTemplate.ValidationTemplate.ID}).ok(t, &applied)
+	if got := applied.ApplyValidationTemplate.Suites; len(got) != 1 || got[0].Dataset.ID != v.Sources[0].ID {
+		t.Fatalf("the template by feature view made suites on %+v; want the source %s only", got, v.Sources[0].ID)
+	}
+
 	// Another project's reader: refused, and nothing of the view shows.
 	stranger := token(t, "stranger", map[string]auth.Role{project + "-other": auth.RoleAdmin})
 	if res := h.gql(t, stranger, `query($p: String!) { featureViews(projectKey: $p) { totalCount } }`, map[string]any{"p": project}); res.code() != "FORBIDDEN" {

@@ -47,6 +47,9 @@ type TemplateParam struct {
 type DatasetSelector struct {
 	Namespace string `json:"namespace,omitempty"`
 	Name      string `json:"name,omitempty"`
+	// FeatureView, when set, keeps the data sources of the Feast feature
+	// views whose name it matches.
+	FeatureView string `json:"featureView,omitempty"`
 }
 
 // ValidationTemplate is a template at its latest version.
@@ -170,7 +173,8 @@ func (in ValidationTemplateInput) check() error {
 			}
 		}
 	}
-	for field, v := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name} {
+	for field, v := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name,
+		"selector.featureView": in.Selector.FeatureView} {
 		if err := checkText(field, v, MaxNameLen*4, false); err != nil {
 			return err
 		}

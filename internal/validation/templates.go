@@ -48,7 +48,8 @@ func CheckTemplate(in store.ValidationTemplateInput) error {
 			return errs.Invalidf("params[%d].name: ${%s} is not in the definition", i, p.Name)
 		}
 	}
-	for field, pattern := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name} {
+	for field, pattern := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name,
+		"selector.featureView": in.Selector.FeatureView} {
 		if _, err := path.Match(pattern, ""); err != nil {
 			return errs.Invalidf("%s: %s is not a glob pattern (*, ?, [a-z])", field, errs.Quote(pattern))
 		}
@@ -68,14 +69,19 @@ func CheckTemplate(in store.ValidationTemplateInput) error {
 }
 
 // SelectorMatches reports whether a dataset (namespace, name) is one the
-// selector is for.
-func SelectorMatches(s store.DatasetSelector, namespace, name string) bool {
+// selector is for; feeds are the names of the Feast feature views the
+// dataset is a data source of (only a selector with a featureView pattern
+// reads them).
+func SelectorMatches(s store.DatasetSelector, namespace, name string, feeds []string) bool {
 	match := func(pattern, v string) bool {
 		if pattern == "" {
 			return true
 		}
 		ok, err := path.Match(pattern, v)
 		return err == nil && ok
+	}
+	if s.FeatureView != "" && !slices.ContainsFunc(feeds, func(view string) bool { return match(s.FeatureView, view) }) {
+		return false
 	}
 	return match(s.Namespace, namespace) && match(s.Name, name)
 }

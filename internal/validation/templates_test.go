@@ -65,8 +65,15 @@ func TestTemplateRendersAsTheReadmeSays(t *testing.T) {
 	}
 	for name, ok := range map[[2]string]bool{{"s3://lake", "raw/orders"}: true, {"s3://lake", "curated/orders"}: false,
 		{"s3://other", "raw/orders"}: false} {
-		if SelectorMatches(in.Selector, name[0], name[1]) != ok {
+		if SelectorMatches(in.Selector, name[0], name[1], nil) != ok {
 			t.Errorf("selector on %v: want %v", name, ok)
+		}
+	}
+	// By feature view: only the data sources of the views it names.
+	byView := store.DatasetSelector{FeatureView: "customer_*"}
+	for feeds, ok := range map[string]bool{"": false, "driver_stats": false, "customer_stats": true, "driver_stats,customer_spend": true} {
+		if SelectorMatches(byView, "fraud_features", "src", strings.Split(feeds, ",")) != ok {
+			t.Errorf("feature view selector on a source of %q: want %v", feeds, ok)
 		}
 	}
 }
