@@ -1031,6 +1031,7 @@ type ComplexityRoot struct {
 	Subscription struct {
 		ApprovalRequested   func(childComplexity int, after *string) int
 		Events              func(childComplexity int, filter *model.EventFilter, after *string) int
+		FeatureViewSources  func(childComplexity int, projectKey string, featureView *string, after *string) int
 		PromotionUpdated    func(childComplexity int, projectKey string, after *string) int
 		RunStatusChanged    func(childComplexity int, experimentID string, after *string) int
 		ValidationCompleted func(childComplexity int, datasetID string, after *string) int
@@ -1472,6 +1473,7 @@ type SubscriptionResolver interface {
 	Events(ctx context.Context, filter *model.EventFilter, after *string) (<-chan *store.Event, error)
 	RunStatusChanged(ctx context.Context, experimentID string, after *string) (<-chan *store.Event, error)
 	ValidationCompleted(ctx context.Context, datasetID string, after *string) (<-chan *store.Event, error)
+	FeatureViewSources(ctx context.Context, projectKey string, featureView *string, after *string) (<-chan *store.Event, error)
 	PromotionUpdated(ctx context.Context, projectKey string, after *string) (<-chan *store.Event, error)
 	ApprovalRequested(ctx context.Context, after *string) (<-chan *store.Event, error)
 }
@@ -5795,6 +5797,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.Events(childComplexity, args["filter"].(*model.EventFilter), args["after"].(*string)), true
+	case "Subscription.featureViewSources":
+		if e.ComplexityRoot.Subscription.FeatureViewSources == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_featureViewSources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.FeatureViewSources(childComplexity, args["projectKey"].(string), args["featureView"].(*string), args["after"].(*string)), true
 	case "Subscription.promotionUpdated":
 		if e.ComplexityRoot.Subscription.PromotionUpdated == nil {
 			break
@@ -7445,6 +7458,18 @@ extend type Mutation {
   model versions it produced, and impact from the raw data reaches them.
   """
   useFeatureServices(input: UseFeatureServicesInput!): UseFeatureServicesPayload!
+}
+
+extend type Subscription {
+  """
+  What a feature-store team watches: the VALIDATION_COMPLETED and
+  DATASET_VERSION_REGISTERED events of the data sources of the project's
+  feature views whose name matches featureView (a glob; every view by
+  default), the sources as they are when the subscription starts
+  (subscribe again with the last cursor to take in new views); after as
+  in events.
+  """
+  featureViewSources(projectKey: String!, featureView: String = "*", after: String): Event!
 }
 `, BuiltIn: false},
 	{Name: "../schema/governance.graphqls", Input: `# Policies, promotion requests and approvals, bias checks, reproducibility, audit and evidence.
@@ -13472,6 +13497,36 @@ func (ec *executionContext) field_Subscription_events_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_featureViewSources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "projectKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projectKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "featureView",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["featureView"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -31336,6 +31391,50 @@ func (ec *executionContext) fieldContext_Subscription_validationCompleted(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_featureViewSources(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_featureViewSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().FeatureViewSources(ctx, fc.Args["projectKey"].(string), fc.Args["featureView"].(*string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_featureViewSources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_featureViewSources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_promotionUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -45409,6 +45508,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_runStatusChanged(ctx, fields[0])
 	case "validationCompleted":
 		return ec._Subscription_validationCompleted(ctx, fields[0])
+	case "featureViewSources":
+		return ec._Subscription_featureViewSources(ctx, fields[0])
 	case "promotionUpdated":
 		return ec._Subscription_promotionUpdated(ctx, fields[0])
 	case "approvalRequested":

@@ -7,10 +7,13 @@ package resolvers
 
 import (
 	"context"
+	"path"
 
 	"github.com/exphub/exphub/graph"
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/access"
+	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/lineage"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -110,6 +113,40 @@ func (r *queryResolver) FeatureViews(ctx context.Context, projectKey string, atR
 // FeatureServices is the resolver for the featureServices field.
 func (r *runResolver) FeatureServices(ctx context.Context, obj *store.Run) ([]*store.Dataset, error) {
 	return r.featureServicesOf(ctx, obj.ID)
+}
+
+// FeatureViewSources is the resolver for the featureViewSources field.
+func (r *subscriptionResolver) FeatureViewSources(ctx context.Context, projectKey string, featureView *string, after *string) (<-chan *store.Event, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Require(p, projectKey, auth.RoleViewer); err != nil {
+		return nil, err
+	}
+	pattern := deref(featureView)
+	if _, err := path.Match(pattern, ""); err != nil {
+		return nil, errs.Invalidf("featureView: %s is not a glob pattern (*, ?, [a-z])", errs.Quote(pattern))
+	}
+	views, err := r.Store.FeatureViews(ctx, projectKey, nil)
+	if err != nil {
+		return nil, err
+	}
+	sources := map[string]bool{}
+	for _, v := range views {
+		if ok, _ := path.Match(pattern, v.View.Name); ok || pattern == "" {
+			for _, src := range v.Sources {
+				sources[src.ID] = true
+			}
+		}
+	}
+	return r.subscribe(ctx, nil, after, func(e *store.Event) bool {
+		id, _ := e.Payload["datasetId"].(string)
+		return sources[id]
+	}, func(f *store.EventFilter) {
+		f.ProjectKeys = []string{projectKey}
+		f.Kinds = []store.EventKind{store.EventValidationCompleted, store.EventDatasetVersionRegister}
+	})
 }
 
 // FeatureView returns graph.FeatureViewResolver implementation.

@@ -89,8 +89,23 @@ func TestFeatureViewsFromFeastEvents(t *testing.T) {
 		t.Fatalf("at risk before any validation: %+v", v)
 	}
 
-	// A version of the source arrives and fails validation.
+	// The feature-store team watches its views' sources.
+	var head struct{ RecentEvents struct{ Cursor string } }
+	h.gql(t, viewer, `{ recentEvents(last: 0) { cursor } }`, nil).ok(t, &head)
+	ws := dial(t, h, viewer)
+	if err := ws.Subscribe(t.Context(), "fs", `subscription($p: String!, $after: String) {
+		featureViewSources(projectKey: $p, featureView: "driver_*", after: $after) { kind targetId payload } }`,
+		map[string]any{"p": project, "after": head.RecentEvents.Cursor}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A version of the entity's dataset (not a source) arrives first; then
+	// a version of the source, which fails validation.
 	contributor := token(t, "data-eng", map[string]auth.Role{project: auth.RoleContributor})
+	h.gql(t, contributor, `mutation($d: ID!, $digest: String!) { registerDatasetVersion(input: {datasetId: $d, version: "e1",
+		uri: "s3://lake/drivers.parquet", digest: $digest}) { datasetVersion { id } } }`,
+		map[string]any{"d": idOf(t, `MATCH (d:Dataset {projectKey: $p, name: 'driver'}) RETURN d.id AS id`, map[string]any{"p": project}),
+			"digest": strings.Repeat("ef", 32)}).ok(t, nil)
 	var reg struct {
 		RegisterDatasetVersion struct{ DatasetVersion struct{ ID string } }
 	}
@@ -105,6 +120,12 @@ func TestFeatureViewsFromFeastEvents(t *testing.T) {
 		validationRun { status } } }`, map[string]any{"v": failed, "r": geFailure}).ok(t, &run)
 	if run.RecordValidationResult.ValidationRun.Status != "FAILED" {
 		t.Fatalf("the recorded result is %s", run.RecordValidationResult.ValidationRun.Status)
+	}
+	for _, want := range []string{"DATASET_VERSION_REGISTERED", "VALIDATION_COMPLETED"} {
+		ev := next(t, ws, "fs")
+		if ev.Kind != want || ev.Payload["datasetId"] != v.Sources[0].ID {
+			t.Fatalf("featureViewSources: want %s of the source, got %+v", want, ev)
+		}
 	}
 	risky := views(true)
 	if len(risky) != 1 || risky[0].ID != v.ID || risky[0].Health != "AT_RISK" || len(risky[0].AtRiskSources) != 1 || risky[0].AtRiskSources[0].ID != failed {
