@@ -75,6 +75,7 @@ var domainPackages = []string{
 	"fairness",
 	"runsearch",
 	"webhooks",
+	"feast", // reads a Feast repository's registry; hubctl feast import sends it as OpenLineage
 }
 
 // floorTable assigns module packages (paths relative to the module root) to
@@ -156,8 +157,9 @@ var benchImportAllowed = map[[2]string]string{
 
 // storeFree are the domain packages that work on facts alone, never the
 // store, as their doc comments say: the quality engine, the fairness
-// metrics, the evidence format and its offline verifier, and identity.
-var storeFree = []string{"internal/auth", "internal/quality", "internal/fairness", "internal/evidence"}
+// metrics, the evidence format and its offline verifier, identity, and
+// the Feast registry reader.
+var storeFree = []string{"internal/auth", "internal/quality", "internal/fairness", "internal/evidence", "internal/feast"}
 
 // driverPath is the Neo4j driver module; any package under it counts.
 const driverPath = "github.com/neo4j/neo4j-go-driver"
