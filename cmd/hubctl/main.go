@@ -61,6 +61,13 @@
 // "import mlflow" copies experiments and runs from a running MLflow
 // tracking server into the hub through both sides' MLflow REST API,
 // idempotently and resumably (see internal/mlflowimport).
+//
+//	hubctl feast import --repo DIR [--url URL] [--namespace NS] [--dry-run] [--json]
+//
+// "feast import" reads a Feast feature repository's feature_store.yaml and
+// file registry without Feast (see internal/feast) and sends its feature
+// views and feature services to the hub as OpenLineage JobEvents, shaped
+// as Feast's own emitter shapes them, with the token in $EXPHUB_TOKEN.
 package main
 
 import (
@@ -83,7 +90,7 @@ const (
 )
 
 const (
-	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  report     write a project's or experiment's governance report (md, html, json)\n  signoff    accept or reject an evidence pack or report as a compliance reviewer; check a file's sign-offs\n  repro      audit an experiment's reproducibility: plan reruns, record their outcomes, report\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n  import     copy experiments and runs from an MLflow tracking server into the hub\n"
+	mainUsage  = "usage: hubctl <command> [flags]\n\ncommands:\n  token      print a signed development token\n  generate   write a synthetic lineage graph into Neo4j (benchmarks, demos)\n  watch      print the hub's events as they happen\n  validate   run a data-quality suite over a file, locally\n  evidence   fetch a promotion request's evidence pack; verify or render one, offline\n  report     write a project's or experiment's governance report (md, html, json)\n  signoff    accept or reject an evidence pack or report as a compliance reviewer; check a file's sign-offs\n  repro      audit an experiment's reproducibility: plan reruns, record their outcomes, report\n  audit      verify the hash-chained event log in Neo4j end to end (after a restore)\n  import     copy experiments and runs from an MLflow tracking server into the hub\n  feast      send a Feast repository's feature views and services to the hub as OpenLineage\n"
 	tokenUsage = "usage: hubctl token --sub NAME --role PROJECT=ROLE [--role PROJECT=ROLE ...] [--group NAME ...] [--ttl 1h] [--secret-env EXPHUB_JWT_SECRET]\n"
 )
 
@@ -119,6 +126,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return runRepro(args[1:], getenv, stdout, stderr)
 	case "import":
 		return runImport(args[1:], getenv, stdout, stderr)
+	case "feast":
+		return runFeast(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stderr, mainUsage)
 		return exitOK
