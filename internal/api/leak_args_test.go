@@ -70,6 +70,8 @@ func loadLeakPools(t *testing.T, f *leakFixture) *leakPools {
 	for _, m := range []string{f.am, f.hm} {
 		p.records = append(p.records, map[string]any{"key": "param-" + m, "value": "pval-" + m}, map[string]any{"key": "tag-" + m, "value": "tval-" + m})
 	}
+	// A Feast feature view pattern that every view matches.
+	p.records = append(p.records, map[string]any{"featureView": "*"})
 	// Jobs are named like datasets (a namespace and a name); a column
 	// argument takes the names of the columns with lineage.
 	for _, k := range p.keys {
