@@ -27,7 +27,7 @@ Reads a Feast feature repository without Feast: DIR/feature_store.yaml
 serialized feast.core.Registry), keeping the yaml's project. Only the file
 registry is read; a sql, snowflake or remote registry is refused.
 
-Sends what the registry defines to the hub as OpenLineage JobEvents
+Sends what the registry defines to the hub as OpenLineage RunEvents (COMPLETE runs of definition jobs, as feast apply reports)
 (POST URL/api/v1/lineage, the token in $EXPHUB_TOKEN, contributor on the
 project the namespace lands in): one per feature view (job
 feature_view_<view>: its sources and entities -> the view), then one per

@@ -172,7 +172,7 @@ func TestFeastImport(t *testing.T) {
 		}
 		for _, l := range lines {
 			ev, err := openlineage.Parse([]byte(l))
-			if err != nil || ev.Kind != openlineage.JobEvent {
+			if err != nil || ev.Kind != openlineage.RunEvent {
 				t.Fatalf("%v: %s", err, l)
 			}
 		}
@@ -237,6 +237,64 @@ func TestFeastImport(t *testing.T) {
 			t.Errorf("the view's job description %v", j.View.Description)
 		case !slices.Equal(names(j.Service.Inputs), []string{"customer_transaction_stats"}) || !slices.Equal(names(j.Service.Outputs), []string{"fraud_model_v1"}):
 			t.Errorf("the service's job reads %v, writes %v", names(j.Service.Inputs), names(j.Service.Outputs))
+		}
+
+		// The view as the feature-store team reads it: its own source and
+		// entity (its own job says), its service, and a version of the
+		// service a training run can name.
+		var fv struct {
+			FeatureViews struct {
+				Edges []struct {
+					Node struct {
+						Name                        string
+						Sources, Entities, Services []struct{ ID, Name string }
+					}
+				}
+			}
+		}
+		if err := c.do(t.Context(), `query($k: String!) { featureViews(projectKey: $k) { edges { node { name sources { id name } entities { id name }
+			services { id name } } } } }`, map[string]any{"k": key}, &fv); err != nil {
+			t.Fatal(err)
+		}
+		if e := fv.FeatureViews.Edges; len(e) != 1 || e[0].Node.Name != "customer_transaction_stats" || len(e[0].Node.Sources) != 1 ||
+			e[0].Node.Sources[0].Name != "customer_transactions_source" || len(e[0].Node.Entities) != 1 || len(e[0].Node.Services) != 1 {
+			t.Fatalf("feature views after the import: %+v", fv)
+		}
+		service := fv.FeatureViews.Edges[0].Node.Services[0].ID
+		var exp struct {
+			CreateExperiment struct{ Experiment struct{ ID string } }
+		}
+		var run struct {
+			StartRun struct{ Run struct{ ID string } }
+		}
+		var used struct {
+			UseFeatureServices struct {
+				Run struct{ FeatureServices []struct{ Name string } }
+			}
+		}
+		if err := c.do(t.Context(), `mutation($k: String!) { createExperiment(input: {projectKey: $k, name: "fraud-model"}) { experiment { id } } }`,
+			map[string]any{"k": key}, &exp); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.do(t.Context(), `mutation($e: ID!) { startRun(input: {experimentId: $e}) { run { id } } }`,
+			map[string]any{"e": exp.CreateExperiment.Experiment.ID}, &run); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.do(t.Context(), `mutation($r: ID!, $s: ID!) { useFeatureServices(input: {runId: $r, featureServiceIds: [$s]}) { run { featureServices { name } } } }`,
+			map[string]any{"r": run.StartRun.Run.ID, "s": service}, &used); err != nil {
+			t.Fatal(err)
+		}
+		if fs := used.UseFeatureServices.Run.FeatureServices; len(fs) != 1 || fs[0].Name != "fraud_model_v1" {
+			t.Fatalf("the run's feature services: %+v", fs)
+		}
+
+		// Importing the same registry again changes nothing.
+		nodes, events := neo4jtest.ProjectNodes(t, key), neo4jtest.ProjectEvents(t, key)
+		if code, stdout, stderr := runCapture(t, getenv, "feast", "import", "--repo", applied.Repo); code != exitOK {
+			t.Fatalf("again: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		if n, e := neo4jtest.ProjectNodes(t, key), neo4jtest.ProjectEvents(t, key); n != nodes || e != events {
+			t.Fatalf("importing the same registry again: %d nodes and %d events, %d and %d before", n, e, nodes, events)
 		}
 
 		// Feast itself, reporting its apply of the same repository to

@@ -1,19 +1,26 @@
 package feast
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Producer is the producer of the events this package builds, and of
 // their facets.
 const Producer = "https://github.com/exphub/exphub/hubctl"
 
-// JobEventSchemaURL is the schemaURL of an OpenLineage 2-0-2 JobEvent.
-const JobEventSchemaURL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent"
+// RunEventSchemaURL is the schemaURL of an OpenLineage 2-0-2 RunEvent.
+const RunEventSchemaURL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
+
+// runNamespace is the UUID namespace of the runs an import reports (see
+// Events).
+var runNamespace = uuid.MustParse("0b9d6a3c-5f1e-4c52-9a57-6f0e8d1c2b47")
 
 // The schema URLs of the facets: Feast's own for feast_* facets (as
 // feast/openlineage/facets.py names them), the OpenLineage client's for
@@ -26,14 +33,23 @@ const (
 	datasourceDatasetURL    = "https://openlineage.io/spec/facets/1-0-1/DatasourceDatasetFacet.json#/$defs/DatasourceDatasetFacet"
 )
 
-// Event is an OpenLineage JobEvent: a job's static lineage, with no run.
+// Event is an OpenLineage RunEvent: a completed run of a definition job,
+// as Feast reports `feast apply`.
 type Event struct {
+	EventType string    `json:"eventType"`
 	EventTime string    `json:"eventTime"`
 	Producer  string    `json:"producer"`
 	SchemaURL string    `json:"schemaURL"`
+	Run       Run       `json:"run"`
 	Job       Job       `json:"job"`
 	Inputs    []Dataset `json:"inputs"`
 	Outputs   []Dataset `json:"outputs"`
+}
+
+// Run is an event's run.
+type Run struct {
+	RunID  string         `json:"runId"`
+	Facets map[string]any `json:"facets"`
 }
 
 // Job is an event's job.
@@ -145,8 +161,9 @@ type featureServiceFacet struct {
 	LoggingEnabled bool              `json:"logging_enabled"`
 }
 
-// Events are the JobEvents that tell the hub what reg defines, in the
-// namespace ns, at now: one per feature view (job feature_view_<view>:
+// Events are the events that tell the hub what reg defines, in the
+// namespace ns: a COMPLETE RunEvent, as Feast sends for `feast apply`,
+// one per feature view (job feature_view_<view>:
 // its batch and stream sources and its entities → the view), then one per
 // feature service (job feature_service_<service>: the views it projects
 // → the service), each in name order. Datasets and facets are those
@@ -154,7 +171,18 @@ type featureServiceFacet struct {
 // mappers.py), so either way the hub holds the same datasets; the job of
 // a view is named as Feast's registry emitter names it. provider is the
 // repository's, for the feast_project job facet.
+//
+// Each run's ID is derived from its job and what it says (a UUID v5), and
+// its time is the registry's last update (now when the registry has
+// none): importing an unchanged registry again sends the same events,
+// which the hub takes once, and a changed definition is a new run, which
+// gives the view or service a new version, as a new `feast apply` does.
+// The versions are what a training run reads when it names the feature
+// services it used.
 func Events(reg *Registry, ns, provider string, now time.Time) []Event {
+	if !reg.LastUpdated.IsZero() {
+		now = reg.LastUpdated
+	}
 	at := now.UTC().Format(time.RFC3339Nano)
 	entities := map[string]Entity{}
 	for _, e := range reg.Entities {
@@ -193,7 +221,7 @@ func Events(reg *Registry, ns, provider string, now time.Time) []Event {
 			inputs = append(inputs, entityDataset(e, ns))
 		}
 		out = append(out, Event{
-			EventTime: at, Producer: Producer, SchemaURL: JobEventSchemaURL,
+			EventType: "COMPLETE", EventTime: at, Producer: Producer, SchemaURL: RunEventSchemaURL, Run: Run{Facets: map[string]any{}},
 			Job:     Job{Namespace: ns, Name: "feature_view_" + v.Name, Facets: jobFacets(v.Description)},
 			Inputs:  nonNil(inputs),
 			Outputs: []Dataset{viewDataset(v, ns)},
@@ -234,13 +262,26 @@ func Events(reg *Registry, ns, provider string, now time.Time) []Event {
 				fmt.Sprintf("Feature Service '%s' aggregates features from: %s. Total features: %d.", s.Name, strings.Join(names, ", "), len(all))}
 		}
 		out = append(out, Event{
-			EventTime: at, Producer: Producer, SchemaURL: JobEventSchemaURL,
+			EventType: "COMPLETE", EventTime: at, Producer: Producer, SchemaURL: RunEventSchemaURL, Run: Run{Facets: map[string]any{}},
 			Job:     Job{Namespace: ns, Name: "feature_service_" + s.Name, Facets: jobFacets(s.Description)},
 			Inputs:  nonNil(inputs),
 			Outputs: []Dataset{{Namespace: ns, Name: s.Name, Facets: facets}},
 		})
 	}
+	for i := range out {
+		out[i].Run.RunID = runID(out[i])
+	}
 	return out
+}
+
+// runID is the UUID of e's run: of its job and what it reads and writes.
+func runID(e Event) string {
+	b, err := json.Marshal([]any{e.Job, e.Inputs, e.Outputs})
+	if err != nil {
+		// The events hold strings, numbers, maps and slices only.
+		panic(fmt.Sprintf("feast: encode event %s: %v", e.Job.Name, err))
+	}
+	return uuid.NewSHA1(runNamespace, b).String()
 }
 
 func nonNil[T any](s []T) []T {

@@ -178,7 +178,7 @@ func TestRealRegistry(t *testing.T) {
 			if _, err := ev.Mapped("p", "a"); err != nil {
 				t.Fatalf("event %d does not map: %v", i, err)
 			}
-			if ev.Kind != openlineage.JobEvent || ev.Job.Namespace != "fraud_features" || ev.Job.Name != w.job || ev.Producer != feast.Producer {
+			if ev.Kind != openlineage.RunEvent || ev.Job.Namespace != "fraud_features" || ev.Job.Name != w.job || ev.Producer != feast.Producer {
 				t.Errorf("event %d: %s %s/%s by %s", i, ev.Kind, ev.Job.Namespace, ev.Job.Name, ev.Producer)
 			}
 			names := func(ds []openlineage.Dataset) []string {
