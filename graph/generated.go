@@ -455,6 +455,7 @@ type ComplexityRoot struct {
 	ImpactReport struct {
 		AtRisk                func(childComplexity int) int
 		DatasetVersions       func(childComplexity int) int
+		FeatureViews          func(childComplexity int) int
 		HiddenAffected        func(childComplexity int) int
 		Jobs                  func(childComplexity int) int
 		ModelVersions         func(childComplexity int) int
@@ -2998,6 +2999,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImpactReport.DatasetVersions(childComplexity), true
+	case "ImpactReport.featureViews":
+		if e.ComplexityRoot.ImpactReport.FeatureViews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactReport.FeatureViews(childComplexity), true
 	case "ImpactReport.hiddenAffected":
 		if e.ComplexityRoot.ImpactReport.HiddenAffected == nil {
 			break
@@ -7471,6 +7478,15 @@ extend type Subscription {
   """
   featureViewSources(projectKey: String!, featureView: String = "*", after: String): Event!
 }
+
+extend type ImpactReport {
+  """
+  The Feast feature views the affected data reaches, by name: those with an
+  affected version (or the root) of their own, of one of their data sources
+  or of one of their entities; at most 200.
+  """
+  featureViews: [FeatureView!]!
+}
 `, BuiltIn: false},
 	{Name: "../schema/governance.graphqls", Input: `# Policies, promotion requests and approvals, bias checks, reproducibility, audit and evidence.
 # Part of the exphub schema; schema.graphqls at the top level is its root.
@@ -10168,6 +10184,8 @@ func (ec *executionContext) childFields_ImpactReport(ctx context.Context, field 
 		return ec.fieldContext_ImpactReport_atRisk(ctx, field)
 	case "jobs":
 		return ec.fieldContext_ImpactReport_jobs(ctx, field)
+	case "featureViews":
+		return ec.fieldContext_ImpactReport_featureViews(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImpactReport", field.Name)
 }
@@ -20003,6 +20021,38 @@ func (ec *executionContext) fieldContext_ImpactReport_jobs(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImpactReport_featureViews(ctx context.Context, field graphql.CollectedField, obj *model.ImpactReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactReport_featureViews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FeatureViews, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*lineage.FeatureView) graphql.Marshaler {
+			return ec.marshalNFeatureView2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐFeatureViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactReport_featureViews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImpactReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeatureView(ctx, field)
 		},
 	}
 	return fc, nil
@@ -41640,6 +41690,11 @@ func (ec *executionContext) _ImpactReport(ctx context.Context, sel ast.Selection
 			}
 		case "jobs":
 			out.Values[i] = ec._ImpactReport_jobs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "featureViews":
+			out.Values[i] = ec._ImpactReport_featureViews(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -59,6 +59,13 @@ func (r *Resolver) impact(ctx context.Context, id string, depth *int, asOf *time
 			return nil, err
 		}
 	}
+	out.FeatureViews = []*lineage.FeatureView{}
+	if selects(ctx, "featureViews") {
+		if out.FeatureViews, err = r.Lineage.ImpactFeatureViews(ctx, p, rep); err != nil {
+			return nil, err
+		}
+		out.FeatureViews = nonNil(out.FeatureViews)
+	}
 	return out, nil
 }
 

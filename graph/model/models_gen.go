@@ -354,6 +354,10 @@ type ImpactReport struct {
 	AtRisk []string `json:"atRisk"`
 	// The pipeline jobs of the affected runs, by ID (not counted in totalAffected).
 	Jobs []*store.Job `json:"jobs"`
+	// The Feast feature views the affected data reaches, by name: those with an
+	// affected version (or the root) of their own, of one of their data sources
+	// or of one of their entities; at most 200.
+	FeatureViews []*lineage.FeatureView `json:"featureViews"`
 }
 
 type ImpactedModelVersion struct {

@@ -237,6 +237,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.FeatureView.AtRiskSources = neighbours
 	c.FeatureView.Tags = records
 	c.Run.FeatureServices, c.ModelVersion.FeatureServices = neighbours, neighbours
+	c.ImpactReport.FeatureViews = few
 }
 
 // ImpactCost is the complexity of one impact query: ten fit in the default

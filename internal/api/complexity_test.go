@@ -50,7 +50,7 @@ var listItems = map[string]int{
 	"GovernanceReport.signOffs":       store.MaxSignOffs, "PromotionRequest.signOffs": store.MaxSignOffs, "Query.signOffs": store.MaxSignOffs,
 	"Query.webhooks": store.MaxWebhooksPerProject, "Query.validationTemplates": store.MaxTemplatesPerProject,
 	"ValidationTemplate.suites": store.MaxTemplateSuites, "ValidationTemplate.params": store.MaxTemplateParams,
-	"Run.featureServices": neighbourItems, "ModelVersion.featureServices": neighbourItems, "Dataset.usedByFeatureViews": fewItems, "FeatureView.sources": neighbourItems, "FeatureView.entities": neighbourItems,
+	"ImpactReport.featureViews": fewItems, "Run.featureServices": neighbourItems, "ModelVersion.featureServices": neighbourItems, "Dataset.usedByFeatureViews": fewItems, "FeatureView.sources": neighbourItems, "FeatureView.entities": neighbourItems,
 	"FeatureView.services": neighbourItems, "FeatureView.atRiskSources": neighbourItems, "FeatureView.tags": recordItems,
 	"ApplyValidationTemplatePayload.suites": store.MaxTemplateSuites, "UpdateValidationTemplatePayload.suites": store.MaxTemplateSuites,
 }

@@ -131,6 +131,32 @@ func TestFeatureViewsFromFeastEvents(t *testing.T) {
 	if len(risky) != 1 || risky[0].ID != v.ID || risky[0].Health != "AT_RISK" || len(risky[0].AtRiskSources) != 1 || risky[0].AtRiskSources[0].ID != failed {
 		t.Fatalf("after the source failed: %+v", risky)
 	}
+	// Impact from the failed source version reaches the view.
+	var imp struct {
+		Impact struct {
+			FeatureViews []struct{ ID, Name, Health string }
+		}
+	}
+	h.gql(t, viewer, `query($v: ID!) { impact(id: $v) { featureViews { id name health } } }`, map[string]any{"v": failed}).ok(t, &imp)
+	if fvs := imp.Impact.FeatureViews; len(fvs) != 1 || fvs[0].ID != v.ID || fvs[0].Health != "AT_RISK" {
+		t.Fatalf("impact of the source's failed version: feature views %+v", fvs)
+	}
+	// ... and from data no view reads, none.
+	var other struct {
+		RegisterDataset struct{ Dataset struct{ ID string } }
+	}
+	h.gql(t, contributor, `mutation($p: String!) { registerDataset(input: {projectKey: $p, namespace: "s3://lake", name: "unrelated"}) { dataset { id } } }`,
+		map[string]any{"p": project}).ok(t, &other)
+	var otherV struct {
+		RegisterDatasetVersion struct{ DatasetVersion struct{ ID string } }
+	}
+	h.gql(t, contributor, `mutation($d: ID!, $digest: String!) { registerDatasetVersion(input: {datasetId: $d, version: "u1", uri: "s3://lake/unrelated",
+		digest: $digest}) { datasetVersion { id } } }`, map[string]any{"d": other.RegisterDataset.Dataset.ID, "digest": strings.Repeat("01", 32)}).ok(t, &otherV)
+	h.gql(t, viewer, `query($v: ID!) { impact(id: $v) { featureViews { id name health } } }`,
+		map[string]any{"v": otherV.RegisterDatasetVersion.DatasetVersion.ID}).ok(t, &imp)
+	if len(imp.Impact.FeatureViews) != 0 {
+		t.Fatalf("impact of unrelated data: feature views %+v", imp.Impact.FeatureViews)
+	}
 	var src struct {
 		Node struct {
 			FeastKind          string

@@ -210,3 +210,23 @@ func orEmpty(s []string) []string {
 	}
 	return s
 }
+
+// ImpactFeatureViews returns the feature views an impact report touches
+// that p may read, by name, with their health: those with an affected
+// version (or the root) of their own, of a data source or of an entity
+// (store.FeatureViewsAffected).
+func (s *Service) ImpactFeatureViews(ctx context.Context, p *auth.Principal, rep *Report) ([]*FeatureView, error) {
+	var ids []string
+	if k, _ := store.KindOf(rep.Root); k == store.KindDatasetVersion {
+		ids = append(ids, rep.Root)
+	}
+	for _, n := range rep.DatasetVersions {
+		ids = append(ids, n.ID)
+	}
+	rows, err := s.store.FeatureViewsAffected(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows = slices.DeleteFunc(rows, func(r *store.FeatureViewRow) bool { return !access.CanRead(p, r.View.ProjectKey) })
+	return s.featureViews(ctx, p, rows)
+}

@@ -22,6 +22,7 @@ type Store interface {
 	// Feast's feature views (featureviews.go).
 	FeatureViews(ctx context.Context, projectKey string, ids []string) ([]*store.FeatureViewRow, error)
 	FeatureViewsReading(ctx context.Context, id string) ([]*store.FeatureViewRow, error)
+	FeatureViewsAffected(ctx context.Context, versionIDs []string) ([]*store.FeatureViewRow, error)
 }
 
 // Service answers lineage questions for a caller: each checks the

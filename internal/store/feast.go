@@ -280,3 +280,53 @@ func (s *Store) FeatureServicesNamed(ctx context.Context, projectKey string, ref
 		return out, nil
 	})
 }
+
+// FeatureViewsAffected returns the feature views that the dataset
+// versions versionIDs touch: a view one of them is a version of, or a
+// view that reads (as a data source or entity, by the rule of the file's
+// comment) the dataset one of them is a version of; by name, at most
+// MaxFeastLinks.
+func (s *Store) FeatureViewsAffected(ctx context.Context, versionIDs []string) ([]*FeatureViewRow, error) {
+	if len(versionIDs) == 0 {
+		return nil, nil
+	}
+	return read(ctx, s, func(tx *txn) ([]*FeatureViewRow, error) {
+		recs, err := tx.run(`
+			UNWIND $ids AS vid
+			MATCH (d:Dataset)-[:HAS_VERSION]->(:DatasetVersion {id: vid})
+			WITH collect(DISTINCT d) AS touched
+			CALL (touched) {
+			  UNWIND touched AS d
+			  MATCH (d)-[:READ_BY]->(:Job)-[:WRITES]->(v:Dataset {feastKind: 'FEATURE_VIEW'})
+			  WHERE v.projectKey = d.projectKey
+			  RETURN v
+			  UNION
+			  UNWIND touched AS v
+			  WITH v WHERE v.feastKind = 'FEATURE_VIEW'
+			  RETURN v
+			}
+			WITH DISTINCT v, [d IN touched | d.id] AS touchedIDs ORDER BY v.name LIMIT $max
+			WITH v, touchedIDs`+featureViewLinks+`, touchedIDs`,
+			map[string]any{"ids": versionIDs, "max": MaxFeastLinks, "maxLinks": MaxFeastLinks})
+		if err != nil {
+			return nil, err
+		}
+		var out []*FeatureViewRow
+		for _, rec := range recs {
+			row, err := decodeFeatureViewRow(rec.AsMap())
+			if err != nil {
+				return nil, err
+			}
+			touched, err := recStrs(rec, "touchedIDs")
+			if err != nil {
+				return nil, err
+			}
+			if slices.Contains(touched, row.View.ID) || slices.ContainsFunc(append(row.Sources, row.Entities...), func(d *Dataset) bool {
+				return slices.Contains(touched, d.ID)
+			}) {
+				out = append(out, row)
+			}
+		}
+		return out, nil
+	})
+}
