@@ -390,6 +390,7 @@ type ComplexityRoot struct {
 		Owner         func(childComplexity int) int
 		ProjectKey    func(childComplexity int) int
 		Services      func(childComplexity int) int
+		SourceData    func(childComplexity int) int
 		Sources       func(childComplexity int) int
 		TTLSeconds    func(childComplexity int) int
 		Tags          func(childComplexity int) int
@@ -2745,6 +2746,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FeatureView.Services(childComplexity), true
+	case "FeatureView.sourceData":
+		if e.ComplexityRoot.FeatureView.SourceData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureView.SourceData(childComplexity), true
 	case "FeatureView.sources":
 		if e.ComplexityRoot.FeatureView.Sources == nil {
 			break
@@ -7393,18 +7400,26 @@ type FeatureView {
   online: Boolean!
   "The data sources it is computed from, by name."
   sources: [Dataset!]!
+  """
+  The datasets its sources' data is, as pipelines write it and suites
+  validate it: for a source whose URI is absolute (s3://bucket/key,
+  gs://…, file:///path), the dataset of the project that URI names the
+  OpenLineage way (namespace s3://bucket, name key), when there is one.
+  """
+  sourceData: [Dataset!]!
   "Its entities' datasets, by name."
   entities: [Dataset!]!
   "The feature services that serve it, by name."
   services: [Dataset!]!
   """
   FAILED when its own latest version fails validation; else AT_RISK when the
-  latest version of one of its sources is FAILED or AT_RISK (a failure
-  upstream of the source counts, as in lineage); else OK when every
-  source's latest version is OK or WARN; else UNKNOWN.
+  latest version of one of its sources, or of their sourceData, is FAILED
+  or AT_RISK (a failure upstream of it counts, as in lineage); else OK when
+  every source has a latest version (its own or its data's) and each is OK
+  or WARN; else UNKNOWN.
   """
   health: Health!
-  "The latest source versions that put it at risk (FAILED or AT_RISK)."
+  "The latest versions of its sources and their data that put it at risk (FAILED or AT_RISK)."
   atRiskSources: [DatasetVersion!]!
 }
 
@@ -7424,7 +7439,7 @@ extend type Dataset {
   feastKind: FeastKind
   "This dataset as a Feast feature view; null unless feastKind is FEATURE_VIEW."
   featureView: FeatureView
-  "The feature views that read this dataset as a data source or entity, by name."
+  "The feature views that read this dataset, by name: as a data source or entity, or as the data a source's URI names (FeatureView.sourceData)."
   usedByFeatureViews: [FeatureView!]!
 }
 
@@ -10032,6 +10047,8 @@ func (ec *executionContext) childFields_FeatureView(ctx context.Context, field g
 		return ec.fieldContext_FeatureView_online(ctx, field)
 	case "sources":
 		return ec.fieldContext_FeatureView_sources(ctx, field)
+	case "sourceData":
+		return ec.fieldContext_FeatureView_sourceData(ctx, field)
 	case "entities":
 		return ec.fieldContext_FeatureView_entities(ctx, field)
 	case "services":
@@ -18683,6 +18700,38 @@ func (ec *executionContext) _FeatureView_sources(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_FeatureView_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeatureView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeatureView_sourceData(ctx context.Context, field graphql.CollectedField, obj *lineage.FeatureView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureView_sourceData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceData, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐDatasetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureView_sourceData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "FeatureView",
 		Field:      field,
@@ -41204,6 +41253,11 @@ func (ec *executionContext) _FeatureView(ctx context.Context, sel ast.SelectionS
 			}
 		case "sources":
 			out.Values[i] = ec._FeatureView_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceData":
+			out.Values[i] = ec._FeatureView_sourceData(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

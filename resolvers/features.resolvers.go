@@ -40,7 +40,7 @@ func (r *datasetResolver) FeatureView(ctx context.Context, obj *store.Dataset) (
 
 // UsedByFeatureViews is the resolver for the usedByFeatureViews field.
 func (r *datasetResolver) UsedByFeatureViews(ctx context.Context, obj *store.Dataset) ([]*lineage.FeatureView, error) {
-	if obj.FeastKind != store.FeastDataSource && obj.FeastKind != store.FeastEntity {
+	if obj.FeastKind != "" && obj.FeastKind != store.FeastDataSource && obj.FeastKind != store.FeastEntity {
 		return []*lineage.FeatureView{}, nil
 	}
 	p, err := access.Caller(ctx)

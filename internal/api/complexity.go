@@ -234,7 +234,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Dataset.FeatureView = func(child int) int { return costAdd(child, 500) }
 	c.Dataset.UsedByFeatureViews = func(child int) int { return costAdd(listCost(child, fewItems), 500) }
 	c.FeatureView.Sources, c.FeatureView.Entities, c.FeatureView.Services = neighbours, neighbours, neighbours
-	c.FeatureView.AtRiskSources = neighbours
+	c.FeatureView.AtRiskSources, c.FeatureView.SourceData = neighbours, neighbours
 	c.FeatureView.Tags = records
 	c.Run.FeatureServices, c.ModelVersion.FeatureServices = neighbours, neighbours
 	c.ImpactReport.FeatureViews = few

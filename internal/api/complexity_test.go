@@ -51,7 +51,7 @@ var listItems = map[string]int{
 	"Query.webhooks": store.MaxWebhooksPerProject, "Query.validationTemplates": store.MaxTemplatesPerProject,
 	"ValidationTemplate.suites": store.MaxTemplateSuites, "ValidationTemplate.params": store.MaxTemplateParams,
 	"ImpactReport.featureViews": fewItems, "Run.featureServices": neighbourItems, "ModelVersion.featureServices": neighbourItems, "Dataset.usedByFeatureViews": fewItems, "FeatureView.sources": neighbourItems, "FeatureView.entities": neighbourItems,
-	"FeatureView.services": neighbourItems, "FeatureView.atRiskSources": neighbourItems, "FeatureView.tags": recordItems,
+	"FeatureView.services": neighbourItems, "FeatureView.atRiskSources": neighbourItems, "FeatureView.sourceData": neighbourItems, "FeatureView.tags": recordItems,
 	"ApplyValidationTemplatePayload.suites": store.MaxTemplateSuites, "UpdateValidationTemplatePayload.suites": store.MaxTemplateSuites,
 }
 

@@ -267,3 +267,74 @@ func TestFeatureViewsFromFeastEvents(t *testing.T) {
 		t.Fatal("a stranger reads the feature view's dataset")
 	}
 }
+
+// TestFeatureViewSourceData: a Feast data source whose URI is absolute is
+// the dataset pipelines register under that name; the feature view shows
+// it, and a failed validation of its data puts the view at risk.
+func TestFeatureViewSourceData(t *testing.T) {
+	h, project, tok, drain := olHub(t, "feastdata")
+	for _, name := range []string{"feast-apply-01-complete.json", "feast-apply-02-complete.json"} {
+		b, err := os.ReadFile("../openlineage/testdata/events/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = []byte(strings.ReplaceAll(string(b), `"data/driver_stats.parquet"`, `"s3://lake/raw/driver_stats.parquet"`))
+		if res := postLineage(t, h.srv.URL, tok, b, nil); res.Status != 201 {
+			t.Fatalf("%s: HTTP %d %s", name, res.Status, res.Raw)
+		}
+	}
+	drain()
+	contributor := token(t, "data-eng", map[string]auth.Role{project: auth.RoleContributor})
+	var raw struct {
+		RegisterDataset struct{ Dataset struct{ ID string } }
+	}
+	h.gql(t, contributor, `mutation($p: String!) { registerDataset(input: {projectKey: $p, namespace: "s3://lake", name: "raw/driver_stats.parquet"}) {
+		dataset { id } } }`, map[string]any{"p": project}).ok(t, &raw)
+	read := func() featureViewJSON {
+		t.Helper()
+		var out struct {
+			FeatureViews struct {
+				Edges []struct {
+					Node struct {
+						featureViewJSON
+						SourceData []struct{ ID string }
+					}
+				}
+			}
+		}
+		h.gql(t, contributor, `query($p: String!) { featureViews(projectKey: $p) { edges { node { `+featureViewFields+` sourceData { id } } } } }`,
+			map[string]any{"p": project}).ok(t, &out)
+		if len(out.FeatureViews.Edges) != 1 {
+			t.Fatalf("feature views: %+v", out)
+		}
+		n := out.FeatureViews.Edges[0].Node
+		if len(n.SourceData) != 1 || n.SourceData[0].ID != raw.RegisterDataset.Dataset.ID {
+			t.Fatalf("the source's data: %+v, want %s", n.SourceData, raw.RegisterDataset.Dataset.ID)
+		}
+		return n.featureViewJSON
+	}
+	if v := read(); v.Health == "AT_RISK" {
+		t.Fatalf("at risk before the data failed: %+v", v)
+	}
+	var reg struct {
+		RegisterDatasetVersion struct{ DatasetVersion struct{ ID string } }
+	}
+	h.gql(t, contributor, `mutation($d: ID!, $digest: String!) { registerDatasetVersion(input: {datasetId: $d, version: "2026-12-04",
+		uri: "s3://lake/raw/driver_stats.parquet", digest: $digest}) { datasetVersion { id } } }`,
+		map[string]any{"d": raw.RegisterDataset.Dataset.ID, "digest": strings.Repeat("ab", 32)}).ok(t, &reg)
+	h.gql(t, contributor, `mutation($v: ID!, $r: String!) { recordValidationResult(input: {datasetVersionId: $v, suiteName: "ge-raw", result: $r}) {
+		validationRun { id } } }`, map[string]any{"v": reg.RegisterDatasetVersion.DatasetVersion.ID, "r": geFailure}).ok(t, nil)
+	v := read()
+	if v.Health != "AT_RISK" || len(v.AtRiskSources) != 1 || v.AtRiskSources[0].ID != reg.RegisterDatasetVersion.DatasetVersion.ID {
+		t.Fatalf("after the source's data failed: %+v", v)
+	}
+	// The raw data's page says which feature views it feeds.
+	var used struct {
+		Node struct{ UsedByFeatureViews []struct{ ID, Health string } }
+	}
+	h.gql(t, contributor, `query($id: ID!) { node(id: $id) { ... on Dataset { usedByFeatureViews { id health } } } }`,
+		map[string]any{"id": raw.RegisterDataset.Dataset.ID}).ok(t, &used)
+	if u := used.Node.UsedByFeatureViews; len(u) != 1 || u[0].ID != v.ID || u[0].Health != "AT_RISK" {
+		t.Fatalf("the raw data is used by %+v, want %s", u, v.ID)
+	}
+}

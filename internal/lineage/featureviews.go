@@ -3,10 +3,14 @@ package lineage
 import (
 	"context"
 	"encoding/json"
+	"maps"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/exphub/exphub/internal/access"
 	"github.com/exphub/exphub/internal/auth"
+	"github.com/exphub/exphub/internal/catalog"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -22,9 +26,13 @@ type FeatureView struct {
 	// sources is FAILED or AT_RISK; else OK when every source's latest
 	// version is OK (or WARN); else UNKNOWN.
 	Health Health
-	// AtRiskSources are the latest source versions that put the view at
-	// risk (FAILED or AT_RISK), in the order of Sources.
+	// AtRiskSources are the latest versions of sources and of their data
+	// that put the view at risk (FAILED or AT_RISK), in the order of
+	// Sources.
 	AtRiskSources []string
+	// SourceData are the datasets the sources' URIs name (see sourceData),
+	// in the order of Sources.
+	SourceData []*store.Dataset
 }
 
 // FeatureViewDef is what Feast's feast_featureView facet says of a view.
@@ -103,28 +111,64 @@ func (s *Service) FeatureViewOf(ctx context.Context, p *auth.Principal, d *store
 	return views[0], nil
 }
 
-// FeatureViewsReading returns the feature views that read dataset d (one
-// of their data sources or entities), by name.
+// FeatureViewsReading returns the feature views that read dataset d, by
+// name: as one of their data sources or entities, or, for a dataset Feast
+// did not describe, as the data one of their sources' URIs names (see
+// FeatureView.SourceData).
 func (s *Service) FeatureViewsReading(ctx context.Context, p *auth.Principal, d *store.Dataset) ([]*FeatureView, error) {
 	if !access.CanRead(p, d.ProjectKey) {
 		return nil, errs.NotFound
 	}
-	rows, err := s.store.FeatureViewsReading(ctx, d.ID)
-	if err != nil {
-		return nil, err
+	sources := []string{d.ID}
+	if d.FeastKind == "" {
+		all, err := s.store.FeastDatasets(ctx, d.ProjectKey, store.FeastDataSource)
+		if err != nil {
+			return nil, err
+		}
+		sources = sources[:0]
+		for _, src := range all {
+			if uri := sourceURI(src); uri != "" {
+				if ns, name := catalog.Identity(uri); ns == d.Namespace && name == d.Name {
+					sources = append(sources, src.ID)
+				}
+			}
+		}
 	}
+	var rows []*store.FeatureViewRow
+	for _, id := range sources {
+		more, err := s.store.FeatureViewsReading(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range more {
+			if !slices.ContainsFunc(rows, func(x *store.FeatureViewRow) bool { return x.View.ID == r.View.ID }) {
+				rows = append(rows, r)
+			}
+		}
+	}
+	slices.SortFunc(rows, func(a, b *store.FeatureViewRow) int { return strings.Compare(a.View.Name, b.View.Name) })
 	return s.featureViews(ctx, p, rows)
 }
 
-// featureViews decodes rows and gives each its health, from one health
-// question for every view and source version of rows.
+// featureViews decodes rows and gives each its source data and its
+// health, from one health question for every version involved.
 func (s *Service) featureViews(ctx context.Context, p *auth.Principal, rows []*store.FeatureViewRow) ([]*FeatureView, error) {
+	data, err := s.sourceData(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
 	for _, r := range rows {
 		if r.LatestVersion != "" {
 			ids = append(ids, r.LatestVersion)
 		}
-		ids = append(ids, r.SourceVersions...)
+		for _, src := range r.Sources {
+			for _, d := range []*store.Dataset{src, data[src.ID]} {
+				if d != nil && d.LatestVersionID != "" {
+					ids = append(ids, d.LatestVersionID)
+				}
+			}
+		}
 	}
 	slices.Sort(ids)
 	health, err := s.Health(ctx, p, slices.Compact(ids))
@@ -133,22 +177,106 @@ func (s *Service) featureViews(ctx context.Context, p *auth.Principal, rows []*s
 	}
 	out := make([]*FeatureView, len(rows))
 	for i, r := range rows {
-		out[i] = featureViewOf(r, health)
+		out[i] = featureViewOf(r, data, health)
 	}
 	return out, nil
 }
 
-// featureViewOf is row with its definition and health (see
-// FeatureView.Health) from the health of the versions it names.
-func featureViewOf(r *store.FeatureViewRow, health map[string]Health) *FeatureView {
-	v := &FeatureView{FeatureViewRow: r, Def: featureViewDef(r.View), Health: HealthUnknown}
-	known := len(r.SourceVersions) > 0 && len(r.SourceVersions) == len(r.Sources)
-	for _, id := range r.SourceVersions {
-		switch health[id] {
-		case HealthFailed, HealthAtRisk:
-			v.AtRiskSources = append(v.AtRiskSources, id)
-		case HealthOK, HealthWarn:
-		default:
+// sourceData finds, for each data source of rows whose URI is absolute
+// (s3://bucket/key, gs://…, file:///path, as Feast's dataSource facet or
+// feast_dataSource path gives it), the dataset of the source's project
+// that the URI names (catalog.Identity): the data as pipelines write it
+// and suites validate it. By source ID; sources without one are absent.
+func (s *Service) sourceData(ctx context.Context, rows []*store.FeatureViewRow) (map[string]*store.Dataset, error) {
+	type want struct {
+		source string
+		id     store.DatasetIdentity
+	}
+	byProject := map[string][]want{}
+	for _, r := range rows {
+		for _, src := range r.Sources {
+			if uri := sourceURI(src); uri != "" {
+				ns, name := catalog.Identity(uri)
+				byProject[src.ProjectKey] = append(byProject[src.ProjectKey], want{src.ID, store.DatasetIdentity{Namespace: ns, Name: name}})
+			}
+		}
+	}
+	out := map[string]*store.Dataset{}
+	for _, project := range slices.Sorted(maps.Keys(byProject)) {
+		ws := byProject[project]
+		idents := make([]store.DatasetIdentity, len(ws))
+		for i, w := range ws {
+			idents[i] = w.id
+		}
+		found, err := s.store.DatasetsByIdentity(ctx, project, idents)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range ws {
+			if d := found[w.id]; d != nil && d.ID != w.source {
+				out[w.source] = d
+			}
+		}
+	}
+	return out, nil
+}
+
+// sourceURI is the absolute URI of a Feast data source's data, from its
+// dataSource facet (uri) or its feast_dataSource facet (path); "" when
+// neither gives one (a relative path, a table or a query).
+func sourceURI(d *store.Dataset) string {
+	var facets struct {
+		DataSource struct {
+			URI string `json:"uri"`
+		} `json:"dataSource"`
+		Feast struct {
+			Path string `json:"path"`
+		} `json:"feast_dataSource"`
+	}
+	if json.Unmarshal([]byte(d.Facets), &facets) != nil {
+		return ""
+	}
+	for _, uri := range []string{facets.DataSource.URI, facets.Feast.Path} {
+		u, err := url.Parse(uri)
+		switch {
+		case err != nil || uri == "":
+		case u.Scheme == "" && strings.HasPrefix(uri, "/"), u.Scheme == "file" && u.Path != "":
+			return uri
+		case u.Scheme != "" && u.Host != "" && !slices.Contains([]string{"table", "query", "feast"}, u.Scheme):
+			return uri
+		}
+	}
+	return ""
+}
+
+// featureViewOf is row with its definition, source data and health (see
+// FeatureView.Health) from the health of the versions it names: each
+// source's latest version and its data's (data: by source ID).
+func featureViewOf(r *store.FeatureViewRow, data map[string]*store.Dataset, health map[string]Health) *FeatureView {
+	v := &FeatureView{FeatureViewRow: r, Def: featureViewDef(r.View), Health: HealthUnknown, SourceData: []*store.Dataset{}}
+	known := len(r.Sources) > 0
+	for _, src := range r.Sources {
+		versions := 0
+		for _, d := range []*store.Dataset{src, data[src.ID]} {
+			if d == nil {
+				continue
+			}
+			if d != src {
+				v.SourceData = append(v.SourceData, d)
+			}
+			if d.LatestVersionID == "" {
+				continue
+			}
+			versions++
+			switch health[d.LatestVersionID] {
+			case HealthFailed, HealthAtRisk:
+				v.AtRiskSources = append(v.AtRiskSources, d.LatestVersionID)
+			case HealthOK, HealthWarn:
+			default:
+				known = false
+			}
+		}
+		if versions == 0 {
 			known = false
 		}
 	}

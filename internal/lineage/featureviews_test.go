@@ -6,35 +6,59 @@ import (
 	"github.com/exphub/exphub/internal/store"
 )
 
-// A view's health follows its own latest version and its sources' latest
-// versions as the API documents it.
+// A view's health follows its own latest version, its sources' latest
+// versions and those of the data their URIs name, as the API documents.
 func TestFeatureViewHealth(t *testing.T) {
-	two := []*store.Dataset{{ID: "ds_a"}, {ID: "ds_b"}}
+	src := func(id, latest string) *store.Dataset { return &store.Dataset{ID: id, LatestVersionID: latest} }
 	for _, c := range []struct {
 		name    string
-		row     store.FeatureViewRow
+		sources []*store.Dataset
+		data    map[string]*store.Dataset
+		latest  string
 		health  map[string]Health
 		want    Health
 		atRisks int
 	}{
-		{"no source versions", store.FeatureViewRow{Sources: two}, nil, HealthUnknown, 0},
-		{"one source never validated", store.FeatureViewRow{Sources: two, SourceVersions: []string{"a1", "b1"}},
+		{"no source versions", []*store.Dataset{src("a", ""), src("b", "")}, nil, "", nil, HealthUnknown, 0},
+		{"one source never validated", []*store.Dataset{src("a", "a1"), src("b", "b1")}, nil, "",
 			map[string]Health{"a1": HealthOK, "b1": HealthUnknown}, HealthUnknown, 0},
-		{"one source without a version", store.FeatureViewRow{Sources: two, SourceVersions: []string{"a1"}},
+		{"one source without a version", []*store.Dataset{src("a", "a1"), src("b", "")}, nil, "",
 			map[string]Health{"a1": HealthOK}, HealthUnknown, 0},
-		{"all sources fine", store.FeatureViewRow{Sources: two, SourceVersions: []string{"a1", "b1"}},
+		{"all sources fine", []*store.Dataset{src("a", "a1"), src("b", "b1")}, nil, "",
 			map[string]Health{"a1": HealthOK, "b1": HealthWarn}, HealthOK, 0},
-		{"a source failed", store.FeatureViewRow{Sources: two, SourceVersions: []string{"a1", "b1"}},
+		{"a source failed", []*store.Dataset{src("a", "a1"), src("b", "b1")}, nil, "",
 			map[string]Health{"a1": HealthFailed, "b1": HealthOK}, HealthAtRisk, 1},
-		{"a source at risk from upstream", store.FeatureViewRow{Sources: two, SourceVersions: []string{"a1", "b1"}},
+		{"a source at risk from upstream", []*store.Dataset{src("a", "a1"), src("b", "b1")}, nil, "",
 			map[string]Health{"a1": HealthAtRisk, "b1": HealthFailed}, HealthAtRisk, 2},
-		{"its own version failed", store.FeatureViewRow{Sources: two, SourceVersions: []string{"a1", "b1"}, LatestVersion: "v1"},
-			map[string]Health{"a1": HealthFailed, "v1": HealthFailed}, HealthFailed, 1},
+		{"its own version failed", []*store.Dataset{src("a", "a1"), src("b", "b1")}, nil, "v1",
+			map[string]Health{"a1": HealthFailed, "b1": HealthOK, "v1": HealthFailed}, HealthFailed, 1},
+		{"the data a source names failed", []*store.Dataset{src("a", "")}, map[string]*store.Dataset{"a": src("raw", "r1")}, "",
+			map[string]Health{"r1": HealthFailed}, HealthAtRisk, 1},
+		{"a source's data validated", []*store.Dataset{src("a", "")}, map[string]*store.Dataset{"a": src("raw", "r1")}, "",
+			map[string]Health{"r1": HealthOK}, HealthOK, 0},
 	} {
-		c.row.View = &store.Dataset{ID: "ds_v", Name: "v"}
-		v := featureViewOf(&c.row, c.health)
-		if v.Health != c.want || len(v.AtRiskSources) != c.atRisks {
-			t.Errorf("%s: %s with %v at risk, want %s with %d", c.name, v.Health, v.AtRiskSources, c.want, c.atRisks)
+		row := &store.FeatureViewRow{View: &store.Dataset{ID: "ds_v", Name: "v"}, Sources: c.sources, LatestVersion: c.latest}
+		v := featureViewOf(row, c.data, c.health)
+		if v.Health != c.want || len(v.AtRiskSources) != c.atRisks || len(v.SourceData) != len(c.data) {
+			t.Errorf("%s: %s with %v at risk and data %v, want %s with %d", c.name, v.Health, v.AtRiskSources, v.SourceData, c.want, c.atRisks)
+		}
+	}
+}
+
+// Which URIs of a Feast data source name data the hub can find.
+func TestSourceURI(t *testing.T) {
+	for facets, want := range map[string]string{
+		`{"dataSource":{"uri":"s3://lake/raw/tx.parquet"}}`:                                      "s3://lake/raw/tx.parquet",
+		`{"dataSource":{"uri":"data/tx.parquet"},"feast_dataSource":{"path":"data/tx.parquet"}}`: "",
+		`{"dataSource":{"uri":"table://proj.ds.tx"}}`:                                            "",
+		`{"dataSource":{"uri":"query://123"}}`:                                                   "",
+		`{"feast_dataSource":{"path":"/srv/data/tx.parquet"}}`:                                   "/srv/data/tx.parquet",
+		`{"feast_dataSource":{"path":"file:///srv/data/tx.parquet"}}`:                            "file:///srv/data/tx.parquet",
+		`{"dataSource":{"uri":"feast://unnamed"}}`:                                               "",
+		`not json`: "",
+	} {
+		if got := sourceURI(&store.Dataset{Facets: facets}); got != want {
+			t.Errorf("sourceURI(%s) = %q, want %q", facets, got, want)
 		}
 	}
 }

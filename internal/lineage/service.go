@@ -23,6 +23,8 @@ type Store interface {
 	FeatureViews(ctx context.Context, projectKey string, ids []string) ([]*store.FeatureViewRow, error)
 	FeatureViewsReading(ctx context.Context, id string) ([]*store.FeatureViewRow, error)
 	FeatureViewsAffected(ctx context.Context, versionIDs []string) ([]*store.FeatureViewRow, error)
+	DatasetsByIdentity(ctx context.Context, projectKey string, idents []store.DatasetIdentity) (map[store.DatasetIdentity]*store.Dataset, error)
+	FeastDatasets(ctx context.Context, projectKey string, kind store.FeastKind) ([]*store.Dataset, error)
 }
 
 // Service answers lineage questions for a caller: each checks the

@@ -2,9 +2,8 @@ package mlflow
 
 import (
 	"encoding/json"
-	"net/url"
-	"strings"
 
+	"github.com/exphub/exphub/internal/catalog"
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
 )
@@ -35,7 +34,7 @@ func Input(d DatasetInput) (store.MLflowInput, error) {
 	}
 	if d.Source != "" && json.Unmarshal([]byte(d.Source), &src) == nil && src.URI != "" {
 		in.URI = src.URI
-		in.Namespace, in.Name = uriIdentity(src.URI)
+		in.Namespace, in.Name = catalog.Identity(src.URI)
 	}
 	if in.Name == "" {
 		kind := d.SourceType
@@ -69,21 +68,4 @@ func Input(d DatasetInput) (store.MLflowInput, error) {
 		in.RowCount = profile.Rows
 	}
 	return in, nil
-}
-
-// uriIdentity splits a URI into the OpenLineage namespace (scheme and
-// authority) and name (the path); "" when it has no path.
-func uriIdentity(uri string) (namespace, name string) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Scheme == "" || u.Scheme == "file" {
-		p := uri
-		if err == nil && u.Scheme == "file" {
-			p = u.Path
-		}
-		return "file", p
-	}
-	if u.Host == "" {
-		return u.Scheme + ":", strings.TrimPrefix(u.Opaque+u.Path, "/")
-	}
-	return u.Scheme + "://" + u.Host, strings.TrimPrefix(u.Path, "/")
 }

@@ -330,3 +330,47 @@ func (s *Store) FeatureViewsAffected(ctx context.Context, versionIDs []string) (
 		return out, nil
 	})
 }
+
+// DatasetIdentity is a dataset's OpenLineage name.
+type DatasetIdentity struct{ Namespace, Name string }
+
+// DatasetsByIdentity returns the datasets of a project that idents name
+// (those that exist).
+func (s *Store) DatasetsByIdentity(ctx context.Context, projectKey string, idents []DatasetIdentity) (map[DatasetIdentity]*Dataset, error) {
+	if len(idents) == 0 {
+		return map[DatasetIdentity]*Dataset{}, nil
+	}
+	rows := make([]map[string]any, len(idents))
+	for i, id := range idents {
+		rows[i] = map[string]any{"namespace": id.Namespace, "name": id.Name}
+	}
+	return read(ctx, s, func(tx *txn) (map[DatasetIdentity]*Dataset, error) {
+		recs, err := tx.run(`UNWIND $rows AS r MATCH (d:Dataset {projectKey: $pk, namespace: r.namespace, name: r.name}) RETURN d{.*} AS d`,
+			map[string]any{"pk": projectKey, "rows": rows})
+		if err != nil {
+			return nil, err
+		}
+		all, err := recsDecode(recs, "d", decodeDataset)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[DatasetIdentity]*Dataset, len(all))
+		for _, d := range all {
+			out[DatasetIdentity{d.Namespace, d.Name}] = d
+		}
+		return out, nil
+	})
+}
+
+// FeastDatasets returns a project's datasets of a Feast kind, newest
+// first, at most MaxFeatureViews.
+func (s *Store) FeastDatasets(ctx context.Context, projectKey string, kind FeastKind) ([]*Dataset, error) {
+	return read(ctx, s, func(tx *txn) ([]*Dataset, error) {
+		recs, err := tx.run(`MATCH (d:Dataset {projectKey: $pk, feastKind: $kind}) WITH d ORDER BY d.id DESC LIMIT $max RETURN d{.*} AS d`,
+			map[string]any{"pk": projectKey, "kind": string(kind), "max": MaxFeatureViews})
+		if err != nil {
+			return nil, err
+		}
+		return recsDecode(recs, "d", decodeDataset)
+	})
+}
