@@ -463,7 +463,11 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestASlowReceiverTakesTurns(t *testing.T) {
 	slow, fast := newHookFixture(t), newHookFixture(t)
 	slow.rcv.set(0, nil)
-	const backlog = 30
+	// The backlog is long enough (30 s of answers) that the other
+	// receiver's event, written once the slow one's deliveries began, is
+	// there long before the backlog could end, however loaded the machine;
+	// once the other receiver has had its turn the slow one speeds up.
+	const backlog = 300
 	slow.register(t, backlog)
 	o := slow.options("a")
 	o.ProjectKeys = []string{slow.key, fast.key}
@@ -495,5 +499,6 @@ func TestASlowReceiverTakesTurns(t *testing.T) {
 	if n := len(ids(slow.rcv.deliveries())); n >= backlog {
 		t.Fatalf("the other receiver waited for all %d of the slow one's events", n)
 	}
+	slow.rcv.pace(nil)
 	waitFor(t, "the slow receiver's backlog", func() bool { return len(ids(slow.rcv.deliveries())) == backlog })
 }
