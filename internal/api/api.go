@@ -76,6 +76,9 @@ type Options struct {
 	// Webhooks is where webhook receivers may be (EXPHUB_WEBHOOK_RECEIVERS);
 	// nil: nowhere, and createWebhook refuses every URL.
 	Webhooks *datasource.Allowlist
+	// WebhookSeal seals the signing secrets of new and rotated receivers
+	// (EXPHUB_WEBHOOK_SECRET_KEY); nil stores them as they are.
+	WebhookSeal *webhooks.Sealer
 	// Data opens dataset versions' data (runBiasCheck); without it bias
 	// checks are UNAVAILABLE.
 	Data governance.DataSource
@@ -207,7 +210,7 @@ func governanceOptions(o Options) []governance.Option {
 // under it.
 func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *handler.Server {
 	r := &resolvers.Resolver{Store: o.Store, Events: o.Events, Validations: o.Validations, Arrivals: o.Arrivals, Governance: governance.New(o.Store, o.Data, governanceOptions(o)...),
-		Lineage: lineage.New(o.Store), Webhooks: webhooks.New(o.Store, o.Webhooks),
+		Lineage: lineage.New(o.Store), Webhooks: webhooks.New(o.Store, o.Webhooks, o.WebhookSeal),
 		Tracking: tracking.New(o.Store), Catalog: catalog.New(o.Store), Present: presenter(log),
 		Registry: mlflow.New(o.Store, tracking.New(o.Store), o.MLflow).Registry(governanceOptions(o)...)}
 	cfg := graph.Config{Resolvers: r}

@@ -113,6 +113,9 @@ type Config struct {
 	// may be at (see datasource.Allowlist); none refuses every receiver
 	// (dev mode: "*", any).
 	WebhookReceivers []string
+	// WebhookSecretKey seals webhook signing secrets at rest: 32 bytes in
+	// base64; empty stores them as they are.
+	WebhookSecretKey string
 	// WebhookDelivery says whose receivers this replica delivers to:
 	// ValidateAll for every project, else the listed project keys;
 	// empty: nobody's.
@@ -362,6 +365,8 @@ var settings = []setting{
 		list(func(c *Config) *[]string { return &c.ValidationSources })},
 	{"EXPHUB_WEBHOOK_RECEIVERS", "webhook-receivers", "", "URL prefixes webhook receivers may be at (https://host/path; * for any), comma-separated; empty refuses every receiver (dev mode: *)",
 		list(func(c *Config) *[]string { return &c.WebhookReceivers })},
+	{"EXPHUB_WEBHOOK_SECRET_KEY", "webhook-secret-key", "", "32 bytes in base64 (head -c 32 /dev/urandom | base64): webhook signing secrets are stored sealed with it (AES-256-GCM); empty stores them as they are",
+		str(func(c *Config) *string { return &c.WebhookSecretKey })},
 	{"EXPHUB_WEBHOOK_ATTEMPTS", "webhook-attempts", "20", "times a webhook delivery is tried before its receiver is parked",
 		intIn(1, 100, func(c *Config) *int { return &c.WebhookAttempts })},
 	{"EXPHUB_WEBHOOK_BACKOFF", "webhook-backoff", "5s", "wait after a webhook delivery's first failure, doubled after each next one", positive(func(c *Config) *time.Duration { return &c.WebhookBackoff })},

@@ -14,6 +14,7 @@ import (
 	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/hashchain"
 	"github.com/exphub/exphub/internal/store/blobs"
+	"github.com/exphub/exphub/internal/webhooks"
 )
 
 func (c *Config) validate() error {
@@ -34,6 +35,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := datasource.ParseAllowlist(c.WebhookReceivers); err != nil {
 		return fmt.Errorf("EXPHUB_WEBHOOK_RECEIVERS: %w", err)
+	}
+	if _, err := webhooks.ParseSealerKey(c.WebhookSecretKey); err != nil {
+		return fmt.Errorf("EXPHUB_WEBHOOK_SECRET_KEY: %w", err)
 	}
 	if c.WebhookBackoffMax < c.WebhookBackoff {
 		return fmt.Errorf("EXPHUB_WEBHOOK_BACKOFF_MAX (%s) is shorter than EXPHUB_WEBHOOK_BACKOFF (%s)", c.WebhookBackoffMax, c.WebhookBackoff)

@@ -172,8 +172,12 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("EXPHUB_WEBHOOK_RECEIVERS: %w", err)
 	}
+	seal, err := webhooks.ParseSealerKey(cfg.WebhookSecretKey)
+	if err != nil {
+		return fmt.Errorf("EXPHUB_WEBHOOK_SECRET_KEY: %w", err)
+	}
 	if delivery := arrivalFeed(cfg.WebhookDelivery); delivery != nil {
-		dispatcher := webhooks.NewDispatcher(st, webhooks.Options{Allow: receivers, ProjectKeys: delivery.ProjectKeys,
+		dispatcher := webhooks.NewDispatcher(st, webhooks.Options{Allow: receivers, ProjectKeys: delivery.ProjectKeys, Seal: seal,
 			MaxAttempts: cfg.WebhookAttempts, Backoff: cfg.WebhookBackoff, MaxBackoff: cfg.WebhookBackoffMax, Timeout: cfg.WebhookTimeout,
 			Logger: log, Observer: metrics})
 		wakers = append(wakers, dispatcher.Wake)
@@ -238,7 +242,7 @@ func Run(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
 
 	h := api.NewHandler(api.Options{Store: st, Verifier: verifier, Ready: ready, CORSOrigins: cfg.CORSOrigins, TracerProvider: tracerProvider,
 		MaxBodyBytes: cfg.MaxBodyBytes, ComplexityLimit: cfg.ComplexityLimit, Limits: Limits(cfg), Callers: CallerLimits(cfg),
-		Logger: log, Events: hub, Validations: runner, Data: runner, Arrivals: arrivals, Webhooks: receivers,
+		Logger: log, Events: hub, Validations: runner, Data: runner, Arrivals: arrivals, Webhooks: receivers, WebhookSeal: seal,
 		Explorer:  frontend.App(),
 		SignIn:    signIn(cfg),
 		Lineage:   lineage,

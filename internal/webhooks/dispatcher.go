@@ -49,6 +49,9 @@ type Options struct {
 	// Concurrency is how many receivers are delivered to at once
 	// (default 4).
 	Concurrency int
+	// Seal opens the signing secrets stored sealed (nil: none are); a
+	// receiver whose secret cannot be opened is parked with that reason.
+	Seal *Sealer
 	// Client sends the deliveries; it must not follow redirects (default:
 	// a client that does not).
 	Client   *http.Client
@@ -336,7 +339,13 @@ func (d *Dispatcher) send(ctx context.Context, c *store.WebhookClaim, e *store.E
 	}
 	now := time.Now()
 	id := MessageID(e.Seq)
-	sig, err := Sign(c.Secrets, id, now, b)
+	secrets := make([]string, len(c.Secrets))
+	for i, stored := range c.Secrets {
+		if secrets[i], err = d.o.Seal.Open(stored); err != nil {
+			return 0, fmt.Errorf("%w: %v", errRefused, err)
+		}
+	}
+	sig, err := Sign(secrets, id, now, b)
 	if err != nil {
 		return 0, err
 	}

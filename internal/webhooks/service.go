@@ -19,12 +19,14 @@ import (
 type Service struct {
 	store *store.Store
 	allow *datasource.Allowlist
+	seal  *Sealer
 }
 
 // New returns the service; receivers may be only where allow admits
-// (nil or empty: nowhere).
-func New(st *store.Store, allow *datasource.Allowlist) *Service {
-	return &Service{store: st, allow: allow}
+// (nil or empty: nowhere), and secrets are stored sealed by seal (nil: as
+// they are).
+func New(st *store.Store, allow *datasource.Allowlist, seal *Sealer) *Service {
+	return &Service{store: st, allow: allow, seal: seal}
 }
 
 // MaxOverlap bounds how long a rotated secret keeps signing.
@@ -59,7 +61,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in store.Webhoo
 		}
 	}
 	secret := NewSecret()
-	w, err := s.store.CreateWebhook(ctx, p.Subject, in, secret)
+	w, err := s.store.CreateWebhook(ctx, p.Subject, in, s.seal.Seal(secret))
 	if err != nil {
 		return nil, "", err
 	}
@@ -102,7 +104,7 @@ func (s *Service) Rotate(ctx context.Context, p *auth.Principal, id string, over
 		return nil, "", err
 	}
 	secret := NewSecret()
-	w, err := s.store.RotateWebhookSecret(ctx, p.Subject, id, secret, time.Now().Add(overlap))
+	w, err := s.store.RotateWebhookSecret(ctx, p.Subject, id, s.seal.Seal(secret), time.Now().Add(overlap))
 	if err != nil {
 		return nil, "", err
 	}
