@@ -255,6 +255,7 @@ type ComplexityRoot struct {
 		FeatureView func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Namespace   func(childComplexity int) int
+		Tags        func(childComplexity int) int
 	}
 
 	DatasetVersion struct {
@@ -1259,6 +1260,7 @@ type DatasetSelectorResolver interface {
 	Namespace(ctx context.Context, obj *store.DatasetSelector) (*string, error)
 	Name(ctx context.Context, obj *store.DatasetSelector) (*string, error)
 	FeatureView(ctx context.Context, obj *store.DatasetSelector) (*string, error)
+	Tags(ctx context.Context, obj *store.DatasetSelector) ([]string, error)
 }
 type DatasetVersionResolver interface {
 	Dataset(ctx context.Context, obj *store.DatasetVersion) (*store.Dataset, error)
@@ -2215,6 +2217,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetSelector.Namespace(childComplexity), true
+	case "DatasetSelector.tags":
+		if e.ComplexityRoot.DatasetSelector.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetSelector.Tags(childComplexity), true
 
 	case "DatasetVersion.awaitingValidation":
 		if e.ComplexityRoot.DatasetVersion.AwaitingValidation == nil {
@@ -8733,6 +8741,8 @@ type DatasetSelector {
   name: String
   "Keeps the data sources of the Feast feature views whose name matches (see FeatureView.sources)."
   featureView: String
+  "Keeps the datasets that carry every one of these tags (key or key=value): their OpenLineage tags facet, or the tags Feast gave the object they are."
+  tags: [String!]!
 }
 
 input DatasetSelectorInput {
@@ -8740,6 +8750,8 @@ input DatasetSelectorInput {
   name: String
   "A glob of Feast feature view names: only the data sources of those views."
   featureView: String
+  "Tags every dataset must carry: key or key=value, at most 20."
+  tags: [String!]
 }
 
 """
@@ -9779,6 +9791,8 @@ func (ec *executionContext) childFields_DatasetSelector(ctx context.Context, fie
 		return ec.fieldContext_DatasetSelector_name(ctx, field)
 	case "featureView":
 		return ec.fieldContext_DatasetSelector_featureView(ctx, field)
+	case "tags":
+		return ec.fieldContext_DatasetSelector_tags(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetSelector", field.Name)
 }
@@ -16551,6 +16565,29 @@ func (ec *executionContext) _DatasetSelector_featureView(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_DatasetSelector_featureView(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetSelector", field, true, true, "String")
+}
+
+func (ec *executionContext) _DatasetSelector_tags(ctx context.Context, field graphql.CollectedField, obj *store.DatasetSelector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetSelector_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetSelector().Tags(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetSelector_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DatasetSelector", field, true, true, "String")
 }
 
@@ -36447,7 +36484,7 @@ func (ec *executionContext) unmarshalInputDatasetSelectorInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"namespace", "name", "featureView"}
+	fieldsInOrder := [...]string{"namespace", "name", "featureView", "tags"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36475,6 +36512,13 @@ func (ec *executionContext) unmarshalInputDatasetSelectorInput(ctx context.Conte
 				return it, err
 			}
 			it.FeatureView = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
 		}
 	}
 	return it, nil
@@ -40345,6 +40389,12 @@ func (ec *executionContext) _DatasetSelector(ctx context.Context, sel ast.Select
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DatasetSelector_featureView(ctx, field, obj)
+				})
+		case "tags":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetSelector_tags(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

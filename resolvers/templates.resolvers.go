@@ -33,6 +33,11 @@ func (r *datasetSelectorResolver) FeatureView(ctx context.Context, obj *store.Da
 	return optional(obj.FeatureView), nil
 }
 
+// Tags is the resolver for the tags field.
+func (r *datasetSelectorResolver) Tags(ctx context.Context, obj *store.DatasetSelector) ([]string, error) {
+	return nonNil(obj.Tags), nil
+}
+
 // CreateValidationTemplate is the resolver for the createValidationTemplate field.
 func (r *mutationResolver) CreateValidationTemplate(ctx context.Context, input model.CreateValidationTemplateInput) (*model.CreateValidationTemplatePayload, error) {
 	p, err := access.Caller(ctx)
@@ -108,8 +113,8 @@ func (r *mutationResolver) ApplyValidationTemplate(ctx context.Context, input mo
 		if err != nil {
 			return nil, err
 		}
-		if datasets, err = r.Store.DatasetsMatching(ctx, t.ProjectKey, store.MaxTemplateSuites, func(d *store.Dataset) bool {
-			return validation.SelectorMatches(t.Selector, d.Namespace, d.Name, feeds[d.ID])
+		if datasets, err = r.Store.DatasetsMatching(ctx, t.ProjectKey, store.MaxTemplateSuites, len(t.Selector.Tags) > 0, func(d *store.Dataset) bool {
+			return validation.SelectorMatches(t.Selector, d, feeds[d.ID])
 		}); err != nil {
 			return nil, err
 		}

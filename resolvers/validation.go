@@ -201,7 +201,7 @@ func templateInput(key, name, description, text string, params []*model.Template
 		in.Params = append(in.Params, store.TemplateParam{Name: p.Name, Default: p.Default})
 	}
 	if sel != nil {
-		in.Selector = store.DatasetSelector{Namespace: deref(sel.Namespace), Name: deref(sel.Name), FeatureView: deref(sel.FeatureView)}
+		in.Selector = store.DatasetSelector{Namespace: deref(sel.Namespace), Name: deref(sel.Name), FeatureView: deref(sel.FeatureView), Tags: sel.Tags}
 	}
 	return in
 }

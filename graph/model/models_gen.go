@@ -186,6 +186,8 @@ type DatasetSelectorInput struct {
 	Name      *string `json:"name,omitempty"`
 	// A glob of Feast feature view names: only the data sources of those views.
 	FeatureView *string `json:"featureView,omitempty"`
+	// Tags every dataset must carry: key or key=value, at most 20.
+	Tags []string `json:"tags,omitempty"`
 }
 
 type DatasetVersionConnection struct {

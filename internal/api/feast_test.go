@@ -255,6 +255,15 @@ func TestFeatureViewsFromFeastEvents(t *testing.T) {
 	if got := applied.ApplyValidationTemplate.Suites; len(got) != 1 || got[0].Dataset.ID != v.Sources[0].ID {
 		t.Fatalf("the template by feature view made suites on %+v; want the source %s only", got, v.Sources[0].ID)
 	}
+	// By tags: Feast tagged the view team=driver_performance.
+	h.gql(t, contributor, `mutation($p: String!) { createValidationTemplate(input: {projectKey: $p, name: "team-views",
+		definition: "{\"rules\": [{\"type\": \"row_count_between\", \"min\": 1}]}", selector: {tags: ["team=driver_performance"]}}) {
+		validationTemplate { id selector { tags } } } }`, map[string]any{"p": project}).ok(t, &tpl)
+	h.gql(t, contributor, `mutation($t: ID!) { applyValidationTemplate(input: {templateId: $t, suiteName: "team-rows"}) { suites { dataset { id } } } }`,
+		map[string]any{"t": tpl.CreateValidationTemplate.ValidationTemplate.ID}).ok(t, &applied)
+	if got := applied.ApplyValidationTemplate.Suites; len(got) != 1 || got[0].Dataset.ID != v.ID {
+		t.Fatalf("the template by tag made suites on %+v; want the view %s only", got, v.ID)
+	}
 
 	// Another project's reader: refused, and nothing of the view shows.
 	stranger := token(t, "stranger", map[string]auth.Role{project + "-other": auth.RoleAdmin})

@@ -50,7 +50,18 @@ type DatasetSelector struct {
 	// FeatureView, when set, keeps the data sources of the Feast feature
 	// views whose name it matches.
 	FeatureView string `json:"featureView,omitempty"`
+	// Tags, when set, keeps the datasets that carry every one of them:
+	// "key" or "key=value".
+	Tags []string `json:"tags,omitempty"`
 }
+
+// Equal reports whether s and o select alike.
+func (s DatasetSelector) Equal(o DatasetSelector) bool {
+	return s.Namespace == o.Namespace && s.Name == o.Name && s.FeatureView == o.FeatureView && slices.Equal(s.Tags, o.Tags)
+}
+
+// MaxSelectorTags bounds the tags a selector names.
+const MaxSelectorTags = 20
 
 // ValidationTemplate is a template at its latest version.
 type ValidationTemplate struct {
@@ -176,6 +187,14 @@ func (in ValidationTemplateInput) check() error {
 	for field, v := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name,
 		"selector.featureView": in.Selector.FeatureView} {
 		if err := checkText(field, v, MaxNameLen*4, false); err != nil {
+			return err
+		}
+	}
+	if len(in.Selector.Tags) > MaxSelectorTags {
+		return invalid("selector.tags: at most %d, got %d", MaxSelectorTags, len(in.Selector.Tags))
+	}
+	for i, tag := range in.Selector.Tags {
+		if err := checkText(fmt.Sprintf("selector.tags[%d]", i), tag, MaxNameLen, true); err != nil {
 			return err
 		}
 	}
@@ -343,7 +362,7 @@ func (s *Store) UpdateValidationTemplate(ctx context.Context, actor, id string, 
 		if err := in.check(); err != nil {
 			return TemplateUpdate{}, err
 		}
-		if in.Text == old.Text && in.Description == old.Description && in.Selector == old.Selector &&
+		if in.Text == old.Text && in.Description == old.Description && in.Selector.Equal(old.Selector) &&
 			slices.EqualFunc(in.Params, old.Params, func(a, b TemplateParam) bool {
 				return a.Name == b.Name && (a.Default == nil) == (b.Default == nil) && (a.Default == nil || *a.Default == *b.Default)
 			}) {
@@ -470,14 +489,16 @@ func withLink(p map[string]any, l *SuiteTemplateLink) map[string]any {
 }
 
 // DatasetsMatching returns up to limit datasets of a project for which
-// match holds, oldest first; it reads at most 10,000 of them.
-func (s *Store) DatasetsMatching(ctx context.Context, projectKey string, limit int, match func(*Dataset) bool) ([]*Dataset, error) {
+// match holds, oldest first; it reads at most 10,000 of them, with their
+// facets only when facets says so.
+func (s *Store) DatasetsMatching(ctx context.Context, projectKey string, limit int, facets bool, match func(*Dataset) bool) ([]*Dataset, error) {
 	if err := checkProjectKey("projectKey", projectKey); err != nil {
 		return nil, err
 	}
 	return read(ctx, s, func(tx *txn) ([]*Dataset, error) {
-		recs, err := tx.run(`MATCH (d:Dataset {projectKey: $key}) RETURN d{.id, .projectKey, .namespace, .name, .description, .createdAt, .createdBy} AS d
-			ORDER BY d.createdAt, d.id LIMIT 10000`, map[string]any{"key": projectKey})
+		recs, err := tx.run(`MATCH (d:Dataset {projectKey: $key})
+			RETURN d{.id, .projectKey, .namespace, .name, .description, .createdAt, .createdBy, .feastKind, facets: CASE WHEN $facets THEN d.facets END} AS d
+			ORDER BY d.createdAt, d.id LIMIT 10000`, map[string]any{"key": projectKey, "facets": facets})
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package validation
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"path"
@@ -54,6 +55,11 @@ func CheckTemplate(in store.ValidationTemplateInput) error {
 			return errs.Invalidf("%s: %s is not a glob pattern (*, ?, [a-z])", field, errs.Quote(pattern))
 		}
 	}
+	for i, tag := range in.Selector.Tags {
+		if key, _, _ := strings.Cut(tag, "="); strings.TrimSpace(key) == "" {
+			return errs.Invalidf("selector.tags[%d]: %s is not key or key=value", i, errs.Quote(tag))
+		}
+	}
 	// With a value for every parameter, the text can be checked as a suite
 	// now rather than when it is first applied.
 	if !slices.ContainsFunc(in.Params, func(p store.TemplateParam) bool { return p.Default == nil }) {
@@ -68,11 +74,11 @@ func CheckTemplate(in store.ValidationTemplateInput) error {
 	return nil
 }
 
-// SelectorMatches reports whether a dataset (namespace, name) is one the
-// selector is for; feeds are the names of the Feast feature views the
-// dataset is a data source of (only a selector with a featureView pattern
-// reads them).
-func SelectorMatches(s store.DatasetSelector, namespace, name string, feeds []string) bool {
+// SelectorMatches reports whether dataset d is one the selector is for;
+// feeds are the names of the Feast feature views d is a data source of
+// (read only by a selector with a featureView pattern), and d's facets are
+// read only by a selector with tags (see DatasetTags).
+func SelectorMatches(s store.DatasetSelector, d *store.Dataset, feeds []string) bool {
 	match := func(pattern, v string) bool {
 		if pattern == "" {
 			return true
@@ -83,7 +89,50 @@ func SelectorMatches(s store.DatasetSelector, namespace, name string, feeds []st
 	if s.FeatureView != "" && !slices.ContainsFunc(feeds, func(view string) bool { return match(s.FeatureView, view) }) {
 		return false
 	}
-	return match(s.Namespace, namespace) && match(s.Name, name)
+	if len(s.Tags) > 0 {
+		tags := DatasetTags(d)
+		for _, want := range s.Tags {
+			key, value, valued := strings.Cut(want, "=")
+			if got, ok := tags[key]; !ok || valued && got != value {
+				return false
+			}
+		}
+	}
+	return match(s.Namespace, d.Namespace) && match(s.Name, d.Name)
+}
+
+// DatasetTags are the tags a dataset carries, from its facets: the
+// OpenLineage tags facet ({"tags": [{"key", "value"}]}) and the tags of
+// the Feast object it is (feast_* facets' "tags" maps). A later source of
+// a key wins; a facet that does not decode gives none.
+func DatasetTags(d *store.Dataset) map[string]string {
+	out := map[string]string{}
+	var facets map[string]json.RawMessage
+	if d.Facets == "" || json.Unmarshal([]byte(d.Facets), &facets) != nil {
+		return out
+	}
+	for _, name := range slices.Sorted(maps.Keys(facets)) {
+		raw := facets[name]
+		switch {
+		case name == "tags":
+			var f struct {
+				Tags []struct{ Key, Value string } `json:"tags"`
+			}
+			if json.Unmarshal(raw, &f) == nil {
+				for _, t := range f.Tags {
+					out[t.Key] = t.Value
+				}
+			}
+		case strings.HasPrefix(name, "feast_"):
+			var f struct {
+				Tags map[string]string `json:"tags"`
+			}
+			if json.Unmarshal(raw, &f) == nil {
+				maps.Copy(out, f.Tags)
+			}
+		}
+	}
+	return out
 }
 
 // RenderTemplate makes the definition of a suite named suiteName from

@@ -65,16 +65,30 @@ func TestTemplateRendersAsTheReadmeSays(t *testing.T) {
 	}
 	for name, ok := range map[[2]string]bool{{"s3://lake", "raw/orders"}: true, {"s3://lake", "curated/orders"}: false,
 		{"s3://other", "raw/orders"}: false} {
-		if SelectorMatches(in.Selector, name[0], name[1], nil) != ok {
+		if SelectorMatches(in.Selector, &store.Dataset{Namespace: name[0], Name: name[1]}, nil) != ok {
 			t.Errorf("selector on %v: want %v", name, ok)
 		}
 	}
 	// By feature view: only the data sources of the views it names.
 	byView := store.DatasetSelector{FeatureView: "customer_*"}
 	for feeds, ok := range map[string]bool{"": false, "driver_stats": false, "customer_stats": true, "driver_stats,customer_spend": true} {
-		if SelectorMatches(byView, "fraud_features", "src", strings.Split(feeds, ",")) != ok {
+		if SelectorMatches(byView, &store.Dataset{Namespace: "fraud_features", Name: "src"}, strings.Split(feeds, ",")) != ok {
 			t.Errorf("feature view selector on a source of %q: want %v", feeds, ok)
 		}
+	}
+	// By tags: the OpenLineage tags facet and a Feast object's tags.
+	tagged := &store.Dataset{Namespace: "s3://lake", Name: "raw/tx", Facets: `{"tags":{"tags":[{"key":"domain","value":"payments","source":"x"}]},
+		"feast_featureView":{"name":"v","tags":{"team":"fraud"}},"schema":{"fields":[]}}`}
+	for tags, ok := range map[string]bool{"domain": true, "domain=payments": true, "team=fraud": true, "domain=payments,team=fraud": true,
+		"domain=orders": false, "pii": false, "team=fraud,pii": false} {
+		if SelectorMatches(store.DatasetSelector{Tags: strings.Split(tags, ",")}, tagged, nil) != ok {
+			t.Errorf("tags %s: want %v", tags, ok)
+		}
+	}
+	bad := in
+	bad.Selector.Tags = []string{"=x"}
+	if err := CheckTemplate(bad); err == nil || !strings.Contains(err.Error(), "selector.tags[0]") {
+		t.Errorf("a tag without a key: %v", err)
 	}
 }
 
