@@ -21,6 +21,7 @@ import (
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/pyenv"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/testproc"
 )
 
 // mlflowServer starts a real MLflow tracking server (SQLite backend) from
@@ -76,7 +77,7 @@ func TestImportMLflow(t *testing.T) {
 	// Interrupted: the context ends after the sixth batch written.
 	ctx, cancel := context.WithCancel(t.Context())
 	batches := 0
-	var progress lockedBuffer
+	var progress testproc.Buffer
 	code := importMLflow(ctx, mlflowimport.Options{From: from, To: to, Project: key, BatchSize: 7, Progress: &progress,
 		OnBatch: func() {
 			if batches++; batches == 6 {

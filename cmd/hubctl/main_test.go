@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,30 +19,12 @@ import (
 	"github.com/exphub/exphub/internal/events"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/testproc"
 )
 
 // env returns a getenv over a fixed map.
 func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
-}
-
-// lockedBuffer is a bytes.Buffer a test may read while a command writes
-// to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // runCapture runs hubctl with args and returns its exit code and outputs.
@@ -287,7 +268,7 @@ func TestWatchReplaysThenFollows(t *testing.T) {
 		stdout, stderr string
 	}
 	res := make(chan result, 1)
-	var stdout lockedBuffer
+	var stdout testproc.Buffer
 	go func() {
 		var stderr bytes.Buffer
 		code := run([]string{"watch", "--url", srv.URL + "/graphql", "--project", key, "--after", "0", "--count", "3", "--json"},

@@ -7,7 +7,6 @@
 package mlflowserver
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -15,9 +14,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"time"
+
+	"github.com/exphub/exphub/internal/testproc"
 )
 
 // Server is a running MLflow tracking server.
@@ -25,7 +25,7 @@ type Server struct {
 	// URI is its tracking URI, e.g. http://127.0.0.1:41234.
 	URI    string
 	cmd    *exec.Cmd
-	out    *lockedBuffer
+	out    *testproc.Buffer
 	exited chan struct{}
 }
 
@@ -45,7 +45,7 @@ func Start(python, dir string, timeout time.Duration) (*Server, error) {
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + dir,
 		"MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true", "no_proxy=*", "PYTHONDONTWRITEBYTECODE=1"}
-	s := &Server{URI: "http://127.0.0.1:" + port, cmd: cmd, out: &lockedBuffer{}, exited: make(chan struct{})}
+	s := &Server{URI: "http://127.0.0.1:" + port, cmd: cmd, out: &testproc.Buffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.out, s.out
 	// Its own process group: the server runs its workers as children, and
 	// Stop stops them too.
@@ -87,21 +87,4 @@ func (s *Server) Output() string { return s.out.String() }
 func (s *Server) Stop() {
 	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 	<-s.exited
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

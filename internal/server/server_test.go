@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,26 +15,8 @@ import (
 	"github.com/exphub/exphub/internal/config"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/server"
+	"github.com/exphub/exphub/internal/testproc"
 )
-
-// syncBuffer is a bytes.Buffer safe for one writer goroutine and a polling
-// reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -72,7 +52,7 @@ func TestDevServerServesSeedsAndShutsDown(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &syncBuffer{}
+	out := &testproc.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- server.Run(ctx, cfg, out) }()
 

@@ -18,7 +18,7 @@ import (
 
 // Proc is a running child process.
 type Proc struct {
-	out lockedBuffer
+	out Buffer
 }
 
 // Output is what the process printed so far.
@@ -72,18 +72,21 @@ func Start(t testing.TB, name string, cmd *exec.Cmd, ready func() bool) *Proc {
 	return p
 }
 
-type lockedBuffer struct {
+// Buffer is a bytes.Buffer that a process writes while a test reads it.
+type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(b []byte) (int, error) {
+// Write appends b.
+func (l *Buffer) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(b)
 }
 
-func (l *lockedBuffer) String() string {
+// String returns what was written so far.
+func (l *Buffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()

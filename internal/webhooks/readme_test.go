@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/exphub/exphub/internal/datasource"
 	"github.com/exphub/exphub/internal/neo4jtest"
 	"github.com/exphub/exphub/internal/store"
+	"github.com/exphub/exphub/internal/testproc"
 	"github.com/exphub/exphub/internal/webhooks"
 )
 
@@ -42,24 +42,6 @@ func readmeReceiver(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// syncBuffer is a buffer a process writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestTheReadmeReceiverVerifiesDeliveries runs the README's receiver
@@ -95,7 +77,7 @@ func TestTheReadmeReceiverVerifiesDeliveries(t *testing.T) {
 	}
 	cmd := exec.CommandContext(t.Context(), python, readmeReceiver(t))
 	cmd.Env = []string{"EXPHUB_WEBHOOK_SECRET=" + secret, "PORT=" + strconv.Itoa(port), "PATH=/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE=1"}
-	var out, errOut syncBuffer
+	var out, errOut testproc.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
