@@ -76,7 +76,7 @@ bench-events: ## subscription delivery latency and server memory: 1,000 subscrib
 	$(BENCH_NEO4J) start
 	go run ./bench/events --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) $(BENCH_ARGS)
 
-bench-quality: ## data-quality engine: a 10-rule suite over 1,000,000 rows as CSV and Parquet (no Neo4j); wall time and peak RSS
+bench-quality: ## data-quality engine vs Polars, DuckDB, pandera, GX: a 10-rule suite over 1,000,000 rows as CSV and Parquet (no Neo4j; Python venv); BENCH_ARGS="--peers=false" for the hub alone
 	go run ./bench/quality $(BENCH_ARGS)
 
 bench-governance: ## promotions, approvals, re-evaluation on validation, evidence packs, audit verification on the 1M-node graph (port 7689)

@@ -1,13 +1,19 @@
-// Command quality benchmarks the data-quality engine (internal/quality):
-// it generates a deterministic file of a million rows and eight columns as
-// CSV and as Parquet (once; later runs reuse it), runs a ten-rule suite
-// over each, and reports wall time and peak RSS per format.
+// Command quality benchmarks the data-quality engine (internal/quality)
+// against its peers: it generates a deterministic file of a million rows
+// and eight columns as CSV and as Parquet (once; later runs reuse it), and
+// validates each with a ten-rule suite through the hub (hubctl validate,
+// built once) and through Polars, DuckDB, pandera and Great Expectations
+// (peers.py, in the venv of deploy/python/requirements-bench-quality.txt).
+// Every run is a child process timed as a whole, start-up included, with
+// its peak RSS from wait4; each peer's verdicts are checked against the
+// hub's, and the table shows the ratios and the targets.
 //
-// Every measured run is a child process of its own (this binary with
-// --child), so the peak RSS (VmHWM) of one run is not inflated by data
-// generation or by the other format.
+// With --peers=false it measures only the engine, as before: each run is
+// this binary with --child, timing quality.Engine.Run alone, peak RSS from
+// VmHWM, so neither data generation nor the other format inflates it.
 //
-//	go run ./bench/quality [--rows 1000000] [--dir .data/bench-quality] [--runs 3] [--cpuprofile DIR]
+//	go run ./bench/quality [--runs 3] [--peers=false] [--engines hub,polars,duckdb,pandera,gx]
+//	                       [--rows 1000000] [--dir .data/bench-quality] [--cpuprofile DIR (with --peers=false)]
 package main
 
 import (
@@ -238,7 +244,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	rows := fs.Int64("rows", 1_000_000, "rows to generate")
 	dir := fs.String("dir", ".data/bench-quality", "where the generated files live (reused when present)")
 	runs := fs.Int("runs", 3, "measured runs per format")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each format's first run into this folder")
+	cpuprofile := fs.String("cpuprofile", "", "with --peers=false: write a CPU profile of each format's first run into this folder")
+	peers := fs.Bool("peers", true, "measure the hub as a whole process against Polars, DuckDB, pandera and Great Expectations (false: the engine alone, in-process)")
+	engineList := fs.String("engines", "hub,"+strings.Join(peerNames, ","), "with --peers: the engines to measure; hub is the reference and must be one")
 	child := fs.String("child", "", "internal: validate this file once and print a JSON report")
 	childProfile := fs.String("child-cpuprofile", "", "internal")
 	if err := fs.Parse(args); err != nil {
@@ -249,6 +257,22 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *rows <= 0 || *runs <= 0 {
 		return errors.New("--rows and --runs must be positive")
+	}
+	var engines []string
+	if *peers {
+		if *cpuprofile != "" {
+			return errors.New("--cpuprofile profiles the in-process run: use it with --peers=false")
+		}
+		engines = []string{"hub"} // the reference, measured first in each round
+		for _, e := range strings.Split(*engineList, ",") {
+			switch {
+			case e == "hub":
+			case slices.Contains(peerNames, e) && !slices.Contains(engines, e):
+				engines = append(engines, e)
+			default:
+				return fmt.Errorf("--engines: %q is not one of hub, %s (or is repeated)", e, strings.Join(peerNames, ", "))
+			}
+		}
 	}
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return err
@@ -277,6 +301,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("generate %s: %w", p, err)
 		}
 		fmt.Fprintf(stderr, "generated %s in %s\n", p, time.Since(start).Round(time.Millisecond))
+	}
+	if *peers {
+		return runPeers(files, engines, *runs, stdout, stderr)
 	}
 	self, err := os.Executable()
 	if err != nil {
