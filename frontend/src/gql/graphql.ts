@@ -369,6 +369,10 @@ export type Dataset = Node & {
   description: Scalars['String']['output'];
   /** The OpenLineage dataset facets the latest events sent, sorted by name; empty for a dataset only registered through the hub. */
   facets: Array<Facet>;
+  /** What Feast made of this dataset; null when Feast did not describe it. */
+  feastKind?: Maybe<FeastKind>;
+  /** This dataset as a Feast feature view; null unless feastKind is FEATURE_VIEW. */
+  featureView?: Maybe<FeatureView>;
   id: Scalars['ID']['output'];
   /** Pipeline jobs that read or write this dataset, by ID. */
   jobs: Array<Job>;
@@ -377,6 +381,8 @@ export type Dataset = Node & {
   /** OpenLineage namespace: the data source, e.g. s3://bucket or postgres://host:5432. */
   namespace: Scalars['String']['output'];
   projectKey: Scalars['String']['output'];
+  /** The feature views that read this dataset, by name: as a data source or entity, or as the data a source's URI names (FeatureView.sourceData). */
+  usedByFeatureViews: Array<FeatureView>;
   /** The data-quality suites of this dataset, newest first. */
   validationSuites: ValidationSuiteConnection;
   versions: DatasetVersionConnection;
@@ -415,13 +421,21 @@ export type DatasetFilter = {
 /** Which datasets a template is for: glob patterns (*, ?, [a-z]) of their namespace and name; null matches any. */
 export type DatasetSelector = {
   __typename?: 'DatasetSelector';
+  /** Keeps the data sources of the Feast feature views whose name matches (see FeatureView.sources). */
+  featureView?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   namespace?: Maybe<Scalars['String']['output']>;
+  /** Keeps the datasets that carry every one of these tags (key or key=value): their OpenLineage tags facet, or the tags Feast gave the object they are. */
+  tags: Array<Scalars['String']['output']>;
 };
 
 export type DatasetSelectorInput = {
+  /** A glob of Feast feature view names: only the data sources of those views. */
+  featureView?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   namespace?: InputMaybe<Scalars['String']['input']>;
+  /** Tags every dataset must carry: key or key=value, at most 20. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** An immutable version of a dataset. */
@@ -720,6 +734,80 @@ export type FairnessValue = {
   value?: Maybe<Scalars['Float']['output']>;
 };
 
+/**
+ * What Feast made of a dataset. Feast's objects reach the hub as OpenLineage
+ * datasets (from Feast's own emitter, or `hubctl feast import`): each is a
+ * Dataset of the catalog, one record shared with the pipelines that write it
+ * and the runs that read it.
+ */
+export type FeastKind =
+  | 'DATA_SOURCE'
+  | 'ENTITY'
+  | 'FEATURE_SERVICE'
+  | 'FEATURE_VIEW';
+
+/**
+ * A Feast feature view: a dataset Feast described as one (its
+ * feast_featureView facet), with the data sources and entities Feast's jobs
+ * read for it and the feature services that serve it.
+ */
+export type FeatureView = {
+  __typename?: 'FeatureView';
+  /** The latest versions of its sources and their data that put it at risk (FAILED or AT_RISK). */
+  atRiskSources: Array<DatasetVersion>;
+  dataset: Dataset;
+  description: Scalars['String']['output'];
+  /** Its entities' datasets, by name. */
+  entities: Array<Dataset>;
+  /** The names of its entities, as Feast lists them. */
+  entityNames: Array<Scalars['String']['output']>;
+  /** The names of its features. */
+  features: Array<Scalars['String']['output']>;
+  /**
+   * FAILED when its own latest version fails validation; else AT_RISK when the
+   * latest version of one of its sources, or of their sourceData, is FAILED
+   * or AT_RISK (a failure upstream of it counts, as in lineage); else OK when
+   * every source has a latest version (its own or its data's) and each is OK
+   * or WARN; else UNKNOWN.
+   */
+  health: Health;
+  /** The dataset's ID: a feature view is a dataset. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The Feast project (the OpenLineage namespace Feast writes in). */
+  namespace: Scalars['String']['output'];
+  online: Scalars['Boolean']['output'];
+  owner: Scalars['String']['output'];
+  projectKey: Scalars['String']['output'];
+  /** The feature services that serve it, by name. */
+  services: Array<Dataset>;
+  /**
+   * The datasets its sources' data is, as pipelines write it and suites
+   * validate it: for a source whose URI is absolute (s3://bucket/key,
+   * gs://…, file:///path), the dataset of the project that URI names the
+   * OpenLineage way (namespace s3://bucket, name key), when there is one.
+   */
+  sourceData: Array<Dataset>;
+  /** The data sources it is computed from, by name. */
+  sources: Array<Dataset>;
+  tags: Array<Tag>;
+  /** Time to live of its features in seconds; null when Feast sent none, 0 when none. */
+  ttlSeconds?: Maybe<Scalars['Int']['output']>;
+};
+
+export type FeatureViewConnection = {
+  __typename?: 'FeatureViewConnection';
+  edges: Array<FeatureViewEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type FeatureViewEdge = {
+  __typename?: 'FeatureViewEdge';
+  cursor: Scalars['String']['output'];
+  node: FeatureView;
+};
+
 export type FinishRunInput = {
   runId: Scalars['ID']['input'];
   /** FINISHED (the default), FAILED or KILLED. */
@@ -824,6 +912,12 @@ export type ImpactReport = {
   /** IDs of the affected runs, dataset versions and model versions whose health is AT_RISK or FAILED, nearest first. */
   atRisk: Array<Scalars['ID']['output']>;
   datasetVersions: Array<ImpactedNode>;
+  /**
+   * The Feast feature views the affected data reaches, by name: those with an
+   * affected version (or the root) of their own, of one of their data sources
+   * or of one of their entities; at most 200.
+   */
+  featureViews: Array<FeatureView>;
   /** True when the walk reached nodes in projects the caller may not read (not counted). */
   hiddenAffected: Scalars['Boolean']['output'];
   /** The pipeline jobs of the affected runs, by ID (not counted in totalAffected). */
@@ -1097,6 +1191,8 @@ export type ModelVersion = Node & {
   createdBy: Scalars['String']['output'];
   /** Free text (the MLflow model version's description); empty when none. */
   description: Scalars['String']['output'];
+  /** The Feast feature services the run that trained this version read, by name. */
+  featureServices: Array<Dataset>;
   id: Scalars['ID']['output'];
   model: Model;
   projectKey: Scalars['String']['output'];
@@ -1220,6 +1316,13 @@ export type Mutation = {
   updateValidationSuite: UpdateValidationSuitePayload;
   /** A new version of a template; every suite that follows it is rendered again in the same transaction, or none is (a suite that lacks a new parameter's value fails the update). */
   updateValidationTemplate: UpdateValidationTemplatePayload;
+  /**
+   * Records that a run was trained on Feast feature services: the run reads
+   * each one's latest version (as addRunInputs), so lineage runs from the
+   * raw data through the feature views and the service to the run and the
+   * model versions it produced, and impact from the raw data reaches them.
+   */
+  useFeatureServices: UseFeatureServicesPayload;
 };
 
 
@@ -1415,6 +1518,11 @@ export type MutationUpdateValidationSuiteArgs = {
 
 export type MutationUpdateValidationTemplateArgs = {
   input: UpdateValidationTemplateInput;
+};
+
+
+export type MutationUseFeatureServicesArgs = {
+  input: UseFeatureServicesInput;
 };
 
 /** Anything with an opaque global ID that node(id:) can fetch. */
@@ -1767,6 +1875,12 @@ export type Query = {
   evidencePack: Scalars['JSON']['output'];
   experiments: ExperimentConnection;
   /**
+   * A project's Feast feature views, newest first (of its newest 5,000).
+   * atRisk: only those whose health is AT_RISK or FAILED, which a failed
+   * validation of a source (or of data upstream of one) puts them in.
+   */
+  featureViews: FeatureViewConnection;
+  /**
    * A project's (or one of its experiments') governance report over a period:
    * figures computed in Neo4j over every run and promotion request in scope, and
    * the model versions in production. The runs themselves are in
@@ -1901,6 +2015,14 @@ export type QueryEvidencePackArgs = {
 export type QueryExperimentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ExperimentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  projectKey: Scalars['String']['input'];
+};
+
+
+export type QueryFeatureViewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  atRisk?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   projectKey: Scalars['String']['input'];
 };
@@ -2318,6 +2440,8 @@ export type Run = Node & {
   externalId?: Maybe<Scalars['String']['output']>;
   /** The OpenLineage run facets, sorted by name; empty for runs started through the hub. */
   facets: Array<Facet>;
+  /** The Feast feature services whose versions this run read (useFeatureServices, or an input that is one), by name. */
+  featureServices: Array<Dataset>;
   id: Scalars['ID']['output'];
   /** Dataset versions this run read. */
   inputs: Array<DatasetVersion>;
@@ -2611,6 +2735,15 @@ export type Subscription = {
    * ends with an error that says so and names the cursor to resume from.
    */
   events: Event;
+  /**
+   * What a feature-store team watches: the VALIDATION_COMPLETED and
+   * DATASET_VERSION_REGISTERED events of the data sources of the project's
+   * feature views whose name matches featureView (a glob; every view by
+   * default), the sources as they are when the subscription starts
+   * (subscribe again with the last cursor to take in new views); after as
+   * in events.
+   */
+  featureViewSources: Event;
   /** PROMOTION_* and MODEL_STAGE_CHANGED events of a project (target: the PromotionRequest or ModelVersion); after as in events. */
   promotionUpdated: Event;
   /** RUN_STARTED and RUN_STATUS_CHANGED events of the runs of an experiment; after as in events. */
@@ -2628,6 +2761,13 @@ export type SubscriptionApprovalRequestedArgs = {
 export type SubscriptionEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EventFilter>;
+};
+
+
+export type SubscriptionFeatureViewSourcesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  featureView?: InputMaybe<Scalars['String']['input']>;
+  projectKey: Scalars['String']['input'];
 };
 
 
@@ -2790,6 +2930,17 @@ export type UpdateValidationTemplatePayload = {
   /** The suites rendered again at the new version. */
   suites: Array<ValidationSuite>;
   validationTemplate: ValidationTemplate;
+};
+
+export type UseFeatureServicesInput = {
+  /** Datasets whose feastKind is FEATURE_SERVICE, each with a version; 1 to 20. */
+  featureServiceIds: Array<Scalars['ID']['input']>;
+  runId: Scalars['ID']['input'];
+};
+
+export type UseFeatureServicesPayload = {
+  __typename?: 'UseFeatureServicesPayload';
+  run: Run;
 };
 
 /** Why a run ended in ERROR as a whole. */
