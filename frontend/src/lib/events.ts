@@ -12,7 +12,7 @@ const everyKind: Record<EventKind, true> = {
   MODEL_ALIAS_CHANGED: true, MODEL_STAGE_CHANGED: true, BIAS_CHECK_RECORDED: true,
   POLICY_SET: true, PROMOTION_REQUESTED: true, PROMOTION_APPROVED: true, PROMOTION_REJECTED: true, PROMOTION_CANCELLED: true,
   PROMOTION_CHECKS_CHANGED: true, PROMOTION_COMPLETED: true, EVIDENCE_SIGNED_OFF: true,
-  WEBHOOK_CREATED: true, WEBHOOK_UPDATED: true, WEBHOOK_DELETED: true,
+  WEBHOOK_CREATED: true, WEBHOOK_UPDATED: true, WEBHOOK_DELETED: true, VALIDATION_TEMPLATE_CREATED: true, VALIDATION_TEMPLATE_UPDATED: true,
 };
 
 // auditKinds are the kinds the audit log can be filtered by: all of them.
@@ -26,11 +26,14 @@ export function approvalsLink(projectKey: string, requestId: string): string {
 
 export function eventLink(e: { kind: string; targetId: string; projectKey: string }): string {
   switch (e.kind) {
-    // A project's page, which holds its webhooks panel for its admins.
+    // A project's page, which holds its webhooks panel for its admins and
+    // its validation templates.
     case "PROJECT_CREATED":
     case "WEBHOOK_CREATED":
     case "WEBHOOK_UPDATED":
     case "WEBHOOK_DELETED":
+    case "VALIDATION_TEMPLATE_CREATED":
+    case "VALIDATION_TEMPLATE_UPDATED":
       return `/experiments?project=${encodeURIComponent(e.projectKey)}`;
     case "EXPERIMENT_CREATED":
       return `/experiments/${e.targetId}`;
