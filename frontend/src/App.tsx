@@ -17,6 +17,7 @@ const Run = lazy(() => import("./views/Run"));
 const Compare = lazy(() => import("./views/Compare"));
 const Catalog = lazy(() => import("./views/Catalog"));
 const Dataset = lazy(() => import("./views/Dataset"));
+const FeatureViews = lazy(() => import("./views/FeatureViews"));
 const Job = lazy(() => import("./views/Job"));
 const Model = lazy(() => import("./views/Model"));
 const Impact = lazy(() => import("./views/Impact"));
@@ -67,6 +68,7 @@ export function App() {
           <nav>
             <NavLink to="/experiments">Experiments</NavLink>
             <NavLink to="/catalog">Datasets and models</NavLink>
+            <NavLink to="/feature-views">Feature views</NavLink>
             <NavLink to="/activity">Activity</NavLink>
             <ApprovalsNav />
             <NavLink to="/audit">Audit log</NavLink>
@@ -92,6 +94,7 @@ export function App() {
                 <Route path="/compare" element={<Compare />} />
                 <Route path="/catalog" element={<Catalog />} />
                 <Route path="/datasets/:id" element={<Dataset />} />
+                <Route path="/feature-views" element={<FeatureViews />} />
                 <Route path="/jobs/:id" element={<Job />} />
                 <Route path="/models/:id" element={<Model />} />
                 <Route path="/lineage/:id" element={<LineageRoute />} />

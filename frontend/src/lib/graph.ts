@@ -10,6 +10,9 @@ export interface LNode {
   projectKey?: string | null;
   // Data-quality health (OK, WARN, FAILED, AT_RISK, UNKNOWN), when asked for.
   health?: string | null;
+  // What Feast made of the node's dataset (FeastKind), when the view has
+  // asked: the lineage walk itself cannot say.
+  feastKind?: string | null;
 }
 
 export interface LEdge {

@@ -39,6 +39,7 @@ export default function Catalog() {
         <h1>Datasets and models</h1>
         {picker}
         {project && <Link to={`/dashboards/quality?project=${encodeURIComponent(project.key)}`}>Data-quality dashboard</Link>}
+        {project && <Link to={`/feature-views?project=${encodeURIComponent(project.key)}`}>Feature views</Link>}
         <SearchBox label="search the catalog" placeholder="Name or namespace, then Enter" />
       </div>
       {fetching && !data && <Loading what="the catalog" />}

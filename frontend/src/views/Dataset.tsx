@@ -11,6 +11,7 @@ import { NO_DIGEST, prettyJSON, runHome, versionDigest } from "../lib/pipeline";
 import { Facets } from "../components/Facets";
 import { ColumnLineage } from "../components/ColumnLineage";
 import { withParams } from "../lib/url";
+import { FeastKindBadge, FeatureViewPanel, UsedByFeatureViews } from "../components/Feast";
 
 const DatasetQuery = graphql(`
   query Dataset($id: ID!) {
@@ -18,6 +19,13 @@ const DatasetQuery = graphql(`
       ... on Dataset {
         id namespace name description projectKey createdAt createdBy
         facets { name json }
+        feastKind
+        featureView {
+          id namespace owner tags { key value } features entityNames ttlSeconds online health
+          sources { id name } entities { id name } services { id name }
+          atRiskSources { id version qualityStatus dataset { id name } }
+        }
+        usedByFeatureViews { id namespace name health }
         jobs { id namespace name latestRun { id status } }
         validationSuites(first: 20) { totalCount edges { node { id name version ruleCount onArrival definition updatedAt updatedBy } } }
         versions(first: 50) {
@@ -98,10 +106,12 @@ export default function Dataset() {
   return (
     <section>
       <p className="crumbs"><Link to="/catalog">Catalog</Link> / {ds.projectKey}</p>
-      <h1>{ds.name}</h1>
+      <h1>{ds.name} {ds.feastKind && <FeastKindBadge kind={ds.feastKind} />}</h1>
       <p className="muted"><code>{ds.namespace}</code> · registered by {ds.createdBy} {new Date(ds.createdAt).toLocaleDateString()}</p>
       {ds.description && <p>{ds.description}</p>}
       <p><Link to={`/lineage/${ds.id}`}>Lineage of every version</Link> · <Link to={`/impact/${ds.id}`}>Impact: what breaks if this is wrong?</Link></p>
+      {ds.featureView && <FeatureViewPanel view={ds.featureView} />}
+      <UsedByFeatureViews views={ds.usedByFeatureViews} />
       {ds.jobs.length > 0 && (
         <div className="card" data-testid="dataset-jobs">
           <h3>Pipeline jobs <small className="muted">{ds.jobs.length}</small></h3>

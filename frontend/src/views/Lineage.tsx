@@ -5,7 +5,8 @@ import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Node, 
 import "@xyflow/react/dist/style.css";
 import { LARGE_GRAPH, elkInput, mergeGraphs, minimapColors, quickLayout, toFlow, type FlowNodeData, type LGraph, type Positioned } from "../lib/graph";
 import { layout } from "../lib/layout";
-import { LineageQuery, PathQuery, lineageVariables } from "./lineageQueries";
+import { FeastKindsQuery, LineageQuery, PathQuery, lineageVariables } from "./lineageQueries";
+import { feastKindLabel, feastKindsOf, feastLookupBatches, withFeastKinds } from "../lib/featureviews";
 import { kindLabel } from "../lib/format";
 import { healthLabels } from "../lib/quality";
 import { QualityIssues } from "../components/QualityIssues";
@@ -18,11 +19,11 @@ const kinds = ["RUN", "DATASET_VERSION", "MODEL_VERSION", "JOB"];
 type LineageFlowNode = Node<FlowNodeData, "lineage">;
 
 const LineageNodeView = memo(function LineageNodeView({ data }: NodeProps<LineageFlowNode>) {
-  const cls = ["lnode", data.kind.toLowerCase(), data.isRoot ? "root" : "", data.onPath ? "path" : "", data.hasMore ? "more" : "", data.health ? `h-${data.health.toLowerCase()}` : ""].join(" ");
+  const cls = ["lnode", data.kind.toLowerCase(), data.feastKind ? "feast" : "", data.isRoot ? "root" : "", data.onPath ? "path" : "", data.hasMore ? "more" : "", data.health ? `h-${data.health.toLowerCase()}` : ""].join(" ");
   return (
-    <div className={cls} title={data.health ? `${data.id}: ${healthLabels[data.health] ?? data.health}` : data.id} data-health={data.health ?? undefined}>
+    <div className={cls} title={data.health ? `${data.id}: ${healthLabels[data.health] ?? data.health}` : data.id} data-health={data.health ?? undefined} data-feast={data.feastKind ?? undefined}>
       <Handle type="target" position={Position.Left} />
-      <div className="kind">{kindLabel(data.kind)}</div>
+      <div className="kind">{data.feastKind ? `${feastKindLabel(data.feastKind)}${data.kind === "DATASET_VERSION" ? " · version" : ""}` : kindLabel(data.kind)}</div>
       <div className="name">{data.kind === "REDACTED" ? "hidden project" : data.name}</div>
       {data.hasMore && <div className="badge">+ more</div>}
       <Handle type="source" position={Position.Right} />
@@ -61,6 +62,23 @@ export default function Lineage() {
     const g = extra.reduce<LGraph>((acc, more) => mergeGraphs(acc, more), data.lineage as LGraph);
     return pathGraph ? mergeGraphs(g, pathGraph) : g;
   }, [data, extra, pathGraph]);
+  // Which datasets and versions are Feast's: asked once per node after the
+  // walk (LineageNode cannot say), nearest the root first and capped, so a
+  // large graph costs a few small requests and no redraw when none is.
+  const [feastKinds, setFeastKinds] = useState<ReadonlyMap<string, string>>(() => new Map());
+  const feastAsked = useRef(new Set<string>());
+  // An answer stays true after the graph changes (a node's kind does not
+  // depend on the walk), so a late one is still kept.
+  useEffect(() => {
+    if (!graph) return;
+    for (const ids of feastLookupBatches(graph.nodes, feastAsked.current)) {
+      ids.forEach((nid) => feastAsked.current.add(nid));
+      void client.query(FeastKindsQuery, { ids }).toPromise().then((res) => {
+        const found = feastKindsOf(res.data?.nodes ?? []);
+        if (found.size > 0) setFeastKinds((had) => new Map([...had, ...found]));
+      });
+    }
+  }, [graph, client]);
   const [pathStart, setPathStart] = useState<string | null>(null);
   // The canvas appears once the walk's first layout is done: drawing a
   // thousand nodes twice (placed by distance, then laid out) would cost
@@ -100,7 +118,10 @@ export default function Lineage() {
     if (positions) performance.mark("exphub:lineage-laid-out", { detail: positions.length });
   }, [positions]);
   const showCanvas = !!graph && (!!shown || !!layoutError);
-  const flow = useMemo(() => (graph && showCanvas ? toFlow(graph, shown ?? [], path) : { nodes: [], edges: [] }), [graph, showCanvas, shown, path]);
+  const flow = useMemo(
+    () => (graph && showCanvas ? toFlow({ ...graph, nodes: withFeastKinds(graph.nodes, feastKinds) }, shown ?? [], path) : { nodes: [], edges: [] }),
+    [graph, showCanvas, shown, path, feastKinds],
+  );
   // When ELK's layout replaces the preview, frame the root again, unless
   // the user has already moved the view.
   const rf = useRef<ReactFlowInstance<LineageFlowNode> | null>(null);
@@ -197,7 +218,7 @@ export default function Lineage() {
           {selected && (
             <aside className="details">
               <h3>{selected.name}</h3>
-              <p>{kindLabel(selected.kind)} · {selected.projectKey} · {selected.distance} {selected.distance === 1 ? "hop" : "hops"} from the root</p>
+              <p>{kindLabel(selected.kind)}{feastKinds.get(selected.id) && <> of a {feastKindLabel(feastKinds.get(selected.id)!)}</>} · {selected.projectKey} · {selected.distance} {selected.distance === 1 ? "hop" : "hops"} from the root</p>
               <p><code>{selected.id}</code></p>
               <p>
                 <Link to={`/lineage/${selected.id}?${serializeLineageState({ ...state, selected: null })}`}>Center the graph here</Link>

@@ -31,6 +31,7 @@ const RunQuery = graphql(`
         inputs { id version digest integrity dataset { id name namespace } }
         outputs { id version digest integrity dataset { id name namespace } }
         modelOutputs { id version stage model { id name } }
+        featureServices { id name namespace }
         reproducibility {
           complete missing
           latestReproduction { id status createdAt createdBy reproductionRun { id name } metrics { key status } }
@@ -146,6 +147,14 @@ export default function Run() {
         <div className="card">
           <h3>Inputs</h3>
           <VersionList versions={run.inputs} empty="Read no recorded dataset version." />
+          {run.featureServices.length > 0 && (
+            <div data-testid="feature-services">
+              <h4>Feast feature services</h4>
+              <ul className="plain">
+                {run.featureServices.map((s) => <li key={s.id}><Link to={`/datasets/${s.id}`}>{s.name}</Link> <code className="muted">{s.namespace}</code></li>)}
+              </ul>
+            </div>
+          )}
         </div>
         <div className="card">
           <h3>Outputs</h3>

@@ -24,6 +24,19 @@ export const PathQuery = graphql(`
   }
 `);
 
+// FeastKindsQuery asks which dataset and dataset-version nodes are Feast
+// objects; the view sends it after the walk, for at most a few hundred
+// nodes (lib/featureviews).
+export const FeastKindsQuery = graphql(`
+  query LineageFeastKinds($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      __typename
+      ... on Dataset { id feastKind }
+      ... on DatasetVersion { id dataset { id feastKind } }
+    }
+  }
+`);
+
 export function lineageVariables(id: string, s: LineageState) {
   return { id, direction: s.direction, depth: s.depth, maxNodes: s.maxNodes, kinds: s.kinds.length ? (s.kinds as NodeKind[]) : null, asOf: s.asOf };
 }
