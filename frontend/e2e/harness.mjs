@@ -25,6 +25,19 @@ export async function gql(query, variables = {}, as = token) {
   return body.data;
 }
 
+// eventually asks until the answer is there: work the hub acknowledges
+// before it is done (OpenLineage events, validations) shows up a moment
+// later. It polls a condition with a deadline, never a fixed sleep.
+export async function eventually(ask, what, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const answer = await ask();
+    if (answer) return answer;
+    if (Date.now() > deadline) throw new Error(`still not so after ${ms / 1000} s: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 // tokenFor mints a token with hubctl and the server's secret:
 // roles is {projectKey: role}.
 export function tokenFor(sub, roles) {
