@@ -63,8 +63,13 @@ await step("the project's feature views, one at risk, and the at-risk filter", a
   await row.getByRole("link", { name: "driver_hourly_stats_source" }).waitFor();
   await row.getByRole("link", { name: "driver_activity_v1" }).waitFor();
   await row.getByText("ml@example.com").waitFor();
-  await page.getByLabel("at risk only").check();
+  // The filter lives in the URL, and the router commits a navigation in a
+  // transition: the box shows checked when that commits, which on a loaded
+  // machine is later than the click (check() asserts at once), so click
+  // and wait for both.
+  await page.getByLabel("at risk only").click();
   await page.waitForURL((u) => u.searchParams.get("atRisk") === "1");
+  await page.getByRole("checkbox", { name: "at risk only", checked: true }).waitFor();
   const risky = page.locator("[data-testid=feature-views][data-at-risk=true]");
   await risky.locator("tr[data-testid=feature-view][data-name=driver_hourly_stats][data-health=AT_RISK]").waitFor();
   assert.equal(await risky.locator("tr[data-testid=feature-view]").count(), 1);
