@@ -798,43 +798,44 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditEvents           func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
-		CheckSuiteDefinition  func(childComplexity int, definition string) int
-		ColumnLineage         func(childComplexity int, datasetVersionID string, column string, direction *model.LineageDirection, depth *int, maxNodes *int) int
-		DatasetVersionByName  func(childComplexity int, namespace string, name string, version string, projectKey *string) int
-		Datasets              func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
-		EvidencePack          func(childComplexity int, promotionRequestID string) int
-		Experiments           func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
-		FeatureViews          func(childComplexity int, projectKey string, atRisk *bool, first *int, after *string) int
-		GovernanceReport      func(childComplexity int, projectKey string, experimentID *string, since *time.Time, until *time.Time) int
-		Impact                func(childComplexity int, id string, depth *int, asOf *time.Time) int
-		Job                   func(childComplexity int, projectKey string, namespace string, name string) int
-		Jobs                  func(childComplexity int, projectKey string, nameContains *string, first *int, after *string) int
-		Lineage               func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
-		LineagePath           func(childComplexity int, from string, to string, asOf *time.Time) int
-		Me                    func(childComplexity int) int
-		Models                func(childComplexity int, projectKey string, filter *model.ModelFilter, first *int, after *string) int
-		Node                  func(childComplexity int, id string) int
-		Nodes                 func(childComplexity int, ids []string) int
-		Policy                func(childComplexity int, projectKey string, version *int) int
-		Project               func(childComplexity int, key string) int
-		Projects              func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
-		PromotionRequests     func(childComplexity int, projectKey *string, filter *model.PromotionRequestFilter, first *int, after *string) int
-		QualityDashboard      func(childComplexity int, projectKey string, days *int) int
-		QualityIssuesUpstream func(childComplexity int, id string) int
-		RecentEvents          func(childComplexity int, filter *model.EventFilter, last *int) int
-		ReproduceSpec         func(childComplexity int, runID string) int
-		ReproducibilityAudit  func(childComplexity int, experimentID string) int
-		Runs                  func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
-		SearchRuns            func(childComplexity int, projectKey string, experimentIds []string, filter *string, orderBy []string, first *int, after *string) int
-		SignOffs              func(childComplexity int, digest string) int
-		ValidationRuleTypes   func(childComplexity int) int
-		ValidationRuns        func(childComplexity int, datasetID *string, datasetVersionID *string, first *int, after *string) int
-		ValidationTemplate    func(childComplexity int, id string) int
-		ValidationTemplates   func(childComplexity int, projectKey string) int
-		VerifyAuditLog        func(childComplexity int, projectKey string) int
-		Webhook               func(childComplexity int, id string) int
-		Webhooks              func(childComplexity int, projectKey string) int
+		AuditEvents             func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
+		CheckSuiteDefinition    func(childComplexity int, definition string) int
+		CheckTemplateDefinition func(childComplexity int, definition string, params []*model.TemplateParamInput, samples []*model.TemplateParamValue) int
+		ColumnLineage           func(childComplexity int, datasetVersionID string, column string, direction *model.LineageDirection, depth *int, maxNodes *int) int
+		DatasetVersionByName    func(childComplexity int, namespace string, name string, version string, projectKey *string) int
+		Datasets                func(childComplexity int, projectKey string, filter *model.DatasetFilter, first *int, after *string) int
+		EvidencePack            func(childComplexity int, promotionRequestID string) int
+		Experiments             func(childComplexity int, projectKey string, filter *model.ExperimentFilter, first *int, after *string) int
+		FeatureViews            func(childComplexity int, projectKey string, atRisk *bool, first *int, after *string) int
+		GovernanceReport        func(childComplexity int, projectKey string, experimentID *string, since *time.Time, until *time.Time) int
+		Impact                  func(childComplexity int, id string, depth *int, asOf *time.Time) int
+		Job                     func(childComplexity int, projectKey string, namespace string, name string) int
+		Jobs                    func(childComplexity int, projectKey string, nameContains *string, first *int, after *string) int
+		Lineage                 func(childComplexity int, id string, direction *model.LineageDirection, depth *int, maxNodes *int, kinds []model.NodeKind, asOf *time.Time) int
+		LineagePath             func(childComplexity int, from string, to string, asOf *time.Time) int
+		Me                      func(childComplexity int) int
+		Models                  func(childComplexity int, projectKey string, filter *model.ModelFilter, first *int, after *string) int
+		Node                    func(childComplexity int, id string) int
+		Nodes                   func(childComplexity int, ids []string) int
+		Policy                  func(childComplexity int, projectKey string, version *int) int
+		Project                 func(childComplexity int, key string) int
+		Projects                func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
+		PromotionRequests       func(childComplexity int, projectKey *string, filter *model.PromotionRequestFilter, first *int, after *string) int
+		QualityDashboard        func(childComplexity int, projectKey string, days *int) int
+		QualityIssuesUpstream   func(childComplexity int, id string) int
+		RecentEvents            func(childComplexity int, filter *model.EventFilter, last *int) int
+		ReproduceSpec           func(childComplexity int, runID string) int
+		ReproducibilityAudit    func(childComplexity int, experimentID string) int
+		Runs                    func(childComplexity int, experimentID string, filter *model.RunFilter, orderBy *model.RunOrder, first *int, after *string) int
+		SearchRuns              func(childComplexity int, projectKey string, experimentIds []string, filter *string, orderBy []string, first *int, after *string) int
+		SignOffs                func(childComplexity int, digest string) int
+		ValidationRuleTypes     func(childComplexity int) int
+		ValidationRuns          func(childComplexity int, datasetID *string, datasetVersionID *string, first *int, after *string) int
+		ValidationTemplate      func(childComplexity int, id string) int
+		ValidationTemplates     func(childComplexity int, projectKey string) int
+		VerifyAuditLog          func(childComplexity int, projectKey string) int
+		Webhook                 func(childComplexity int, id string) int
+		Webhooks                func(childComplexity int, projectKey string) int
 	}
 
 	RecentEvents struct {
@@ -1069,6 +1070,14 @@ type ComplexityRoot struct {
 	Tag struct {
 		Key   func(childComplexity int) int
 		Value func(childComplexity int) int
+	}
+
+	TemplateDefinitionCheck struct {
+		Placeholders func(childComplexity int) int
+		Problems     func(childComplexity int) int
+		RuleCount    func(childComplexity int) int
+		SuiteChecked func(childComplexity int) int
+		Valid        func(childComplexity int) int
 	}
 
 	TemplateParam struct {
@@ -1418,6 +1427,7 @@ type QueryResolver interface {
 	QualityDashboard(ctx context.Context, projectKey string, days *int) (*store.QualityFigures, error)
 	ValidationRuleTypes(ctx context.Context) ([]*quality.RuleSpec, error)
 	CheckSuiteDefinition(ctx context.Context, definition string) (*model.SuiteDefinitionCheck, error)
+	CheckTemplateDefinition(ctx context.Context, definition string, params []*model.TemplateParamInput, samples []*model.TemplateParamValue) (*model.TemplateDefinitionCheck, error)
 	ValidationTemplates(ctx context.Context, projectKey string) ([]*store.ValidationTemplate, error)
 	ValidationTemplate(ctx context.Context, id string) (*store.ValidationTemplate, error)
 	Projects(ctx context.Context, filter *model.ProjectFilter, first *int, after *string) (*model.ProjectConnection, error)
@@ -4722,6 +4732,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CheckSuiteDefinition(childComplexity, args["definition"].(string)), true
+	case "Query.checkTemplateDefinition":
+		if e.ComplexityRoot.Query.CheckTemplateDefinition == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkTemplateDefinition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckTemplateDefinition(childComplexity, args["definition"].(string), args["params"].([]*model.TemplateParamInput), args["samples"].([]*model.TemplateParamValue)), true
 	case "Query.columnLineage":
 		if e.ComplexityRoot.Query.ColumnLineage == nil {
 			break
@@ -5964,6 +5985,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tag.Value(childComplexity), true
+
+	case "TemplateDefinitionCheck.placeholders":
+		if e.ComplexityRoot.TemplateDefinitionCheck.Placeholders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemplateDefinitionCheck.Placeholders(childComplexity), true
+	case "TemplateDefinitionCheck.problems":
+		if e.ComplexityRoot.TemplateDefinitionCheck.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemplateDefinitionCheck.Problems(childComplexity), true
+	case "TemplateDefinitionCheck.ruleCount":
+		if e.ComplexityRoot.TemplateDefinitionCheck.RuleCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemplateDefinitionCheck.RuleCount(childComplexity), true
+	case "TemplateDefinitionCheck.suiteChecked":
+		if e.ComplexityRoot.TemplateDefinitionCheck.SuiteChecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemplateDefinitionCheck.SuiteChecked(childComplexity), true
+	case "TemplateDefinitionCheck.valid":
+		if e.ComplexityRoot.TemplateDefinitionCheck.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TemplateDefinitionCheck.Valid(childComplexity), true
 
 	case "TemplateParam.default":
 		if e.ComplexityRoot.TemplateParam.Default == nil {
@@ -8848,7 +8900,28 @@ type ApplyValidationTemplatePayload {
   skipped: [ID!]!
 }
 
+"What checkTemplateDefinition finds in a template being written."
+type TemplateDefinitionCheck {
+  "Whether createValidationTemplate would accept the text and parameters, and the text, when it could be checked as a suite, is one."
+  valid: Boolean!
+  "The parameters the text uses (${name}), sorted: each must be declared."
+  placeholders: [String!]!
+  "Whether the text was checked as a suite: it is when every parameter has a default or a sample value."
+  suiteChecked: Boolean!
+  "The rules of the suite the text renders to (0 when not checked as a suite)."
+  ruleCount: Int!
+  problems: [SuiteProblem!]!
+}
+
 extend type Query {
+  """
+  Checks a template being written (its text and parameters) as
+  createValidationTemplate would, writing nothing: for editors that check
+  as one types. samples give parameters values for this check only (in
+  place of their defaults); the text is checked as a suite when every
+  parameter has a value.
+  """
+  checkTemplateDefinition(definition: String!, params: [TemplateParamInput!] = [], samples: [TemplateParamValue!] = []): TemplateDefinitionCheck!
   "A project's validation templates by name (at most 200); viewers of the project."
   validationTemplates(projectKey: String!): [ValidationTemplate!]!
   validationTemplate(id: ID!): ValidationTemplate
@@ -11239,6 +11312,22 @@ func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.C
 	return nil, fmt.Errorf("no field named %q was found under type Tag", field.Name)
 }
 
+func (ec *executionContext) childFields_TemplateDefinitionCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_TemplateDefinitionCheck_valid(ctx, field)
+	case "placeholders":
+		return ec.fieldContext_TemplateDefinitionCheck_placeholders(ctx, field)
+	case "suiteChecked":
+		return ec.fieldContext_TemplateDefinitionCheck_suiteChecked(ctx, field)
+	case "ruleCount":
+		return ec.fieldContext_TemplateDefinitionCheck_ruleCount(ctx, field)
+	case "problems":
+		return ec.fieldContext_TemplateDefinitionCheck_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TemplateDefinitionCheck", field.Name)
+}
+
 func (ec *executionContext) childFields_TemplateParam(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -12572,6 +12661,36 @@ func (ec *executionContext) field_Query_checkSuiteDefinition_args(ctx context.Co
 		return nil, err
 	}
 	args["definition"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkTemplateDefinition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "definition",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["definition"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "params",
+		func(ctx context.Context, v any) ([]*model.TemplateParamInput, error) {
+			return ec.unmarshalOTemplateParamInput2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["params"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "samples",
+		func(ctx context.Context, v any) ([]*model.TemplateParamValue, error) {
+			return ec.unmarshalOTemplateParamValue2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateParamValueᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["samples"] = arg2
 	return args, nil
 }
 
@@ -27876,6 +27995,50 @@ func (ec *executionContext) fieldContext_Query_checkSuiteDefinition(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_checkTemplateDefinition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkTemplateDefinition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckTemplateDefinition(ctx, fc.Args["definition"].(string), fc.Args["params"].([]*model.TemplateParamInput), fc.Args["samples"].([]*model.TemplateParamValue))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TemplateDefinitionCheck) graphql.Marshaler {
+			return ec.marshalNTemplateDefinitionCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateDefinitionCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkTemplateDefinition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TemplateDefinitionCheck(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkTemplateDefinition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_validationTemplates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32052,6 +32215,130 @@ func (ec *executionContext) _Tag_value(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Tag_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tag", field, false, false, "String")
+}
+
+func (ec *executionContext) _TemplateDefinitionCheck_valid(ctx context.Context, field graphql.CollectedField, obj *model.TemplateDefinitionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemplateDefinitionCheck_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemplateDefinitionCheck_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemplateDefinitionCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TemplateDefinitionCheck_placeholders(ctx context.Context, field graphql.CollectedField, obj *model.TemplateDefinitionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemplateDefinitionCheck_placeholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placeholders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemplateDefinitionCheck_placeholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemplateDefinitionCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _TemplateDefinitionCheck_suiteChecked(ctx context.Context, field graphql.CollectedField, obj *model.TemplateDefinitionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemplateDefinitionCheck_suiteChecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuiteChecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemplateDefinitionCheck_suiteChecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemplateDefinitionCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TemplateDefinitionCheck_ruleCount(ctx context.Context, field graphql.CollectedField, obj *model.TemplateDefinitionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemplateDefinitionCheck_ruleCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemplateDefinitionCheck_ruleCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TemplateDefinitionCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TemplateDefinitionCheck_problems(ctx context.Context, field graphql.CollectedField, obj *model.TemplateDefinitionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TemplateDefinitionCheck_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SuiteProblem) graphql.Marshaler {
+			return ec.marshalNSuiteProblem2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TemplateDefinitionCheck_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TemplateDefinitionCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuiteProblem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TemplateParam_name(ctx context.Context, field graphql.CollectedField, obj *store.TemplateParam) (ret graphql.Marshaler) {
@@ -44189,6 +44476,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_checkSuiteDefinition(ctx, field)
 				})
+		case "checkTemplateDefinition":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkTemplateDefinition(ctx, field)
+				})
 		case "validationTemplates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -45882,6 +46175,59 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "value":
 			out.Values[i] = ec._Tag_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var templateDefinitionCheckImplementors = []string{"TemplateDefinitionCheck"}
+
+func (ec *executionContext) _TemplateDefinitionCheck(ctx context.Context, sel ast.SelectionSet, obj *model.TemplateDefinitionCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, templateDefinitionCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TemplateDefinitionCheck")
+		case "valid":
+			out.Values[i] = ec._TemplateDefinitionCheck_valid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placeholders":
+			out.Values[i] = ec._TemplateDefinitionCheck_placeholders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suiteChecked":
+			out.Values[i] = ec._TemplateDefinitionCheck_suiteChecked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleCount":
+			out.Values[i] = ec._TemplateDefinitionCheck_ruleCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._TemplateDefinitionCheck_problems(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -49698,6 +50044,14 @@ func (ec *executionContext) unmarshalNTagInput2ᚕᚖgithubᚗcomᚋexphubᚋexp
 func (ec *executionContext) unmarshalNTagInput2ᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValue(ctx context.Context, v any) (*store.KeyValue, error) {
 	res, err := ec.unmarshalInputTagInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTemplateDefinitionCheck2ᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐTemplateDefinitionCheck(ctx context.Context, sel ast.SelectionSet, v *model.TemplateDefinitionCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TemplateDefinitionCheck!")
+		return graphql.Null
+	}
+	return ec._TemplateDefinitionCheck(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTemplateParam2githubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParam(ctx context.Context, sel ast.SelectionSet, v store.TemplateParam) graphql.Marshaler {

@@ -189,18 +189,7 @@ func (r *queryResolver) CheckSuiteDefinition(ctx context.Context, definition str
 		return nil, err
 	}
 	c := validation.CheckDefinition(definition)
-	out := &model.SuiteDefinitionCheck{Valid: len(c.Problems) == 0, RuleCount: c.RuleCount, Problems: make([]*model.SuiteProblem, len(c.Problems))}
-	for i, p := range c.Problems {
-		sp := &model.SuiteProblem{Message: p.Msg}
-		if p.Rule >= 0 {
-			sp.Rule = &p.Rule
-		}
-		if p.Field != "" {
-			sp.Field = &p.Field
-		}
-		out.Problems[i] = sp
-	}
-	return out, nil
+	return &model.SuiteDefinitionCheck{Valid: len(c.Problems) == 0, RuleCount: c.RuleCount, Problems: suiteProblems(c.Problems)}, nil
 }
 
 // Name is the resolver for the name field.

@@ -81,10 +81,7 @@ func (r *mutationResolver) ApplyValidationTemplate(ctx context.Context, input mo
 	if err != nil {
 		return nil, err
 	}
-	params := map[string]string{}
-	for _, v := range input.Params {
-		params[v.Name] = v.Value
-	}
+	params := paramValues(input.Params)
 	name := t.Name
 	if input.SuiteName != nil {
 		name = *input.SuiteName
@@ -134,6 +131,20 @@ func (r *mutationResolver) ApplyValidationTemplate(ctx context.Context, input mo
 		out.Suites = append(out.Suites, s)
 	}
 	return out, nil
+}
+
+// CheckTemplateDefinition is the resolver for the checkTemplateDefinition field.
+func (r *queryResolver) CheckTemplateDefinition(ctx context.Context, definition string, params []*model.TemplateParamInput, samples []*model.TemplateParamValue) (*model.TemplateDefinitionCheck, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	in, values := templateInput("", "", "", definition, params, nil), paramValues(samples)
+	if err := validation.CheckDraftSizes(in.Params, values); err != nil {
+		return nil, err
+	}
+	c := validation.CheckTemplateDraft(definition, in.Params, values)
+	return &model.TemplateDefinitionCheck{Valid: len(c.Problems) == 0, Placeholders: c.Placeholders, SuiteChecked: c.SuiteChecked,
+		RuleCount: c.RuleCount, Problems: suiteProblems(c.Problems)}, nil
 }
 
 // ValidationTemplates is the resolver for the validationTemplates field.

@@ -206,6 +206,31 @@ func templateInput(key, name, description, text string, params []*model.Template
 	return in
 }
 
+// paramValues are a template's parameter values by name.
+func paramValues(vs []*model.TemplateParamValue) map[string]string {
+	out := make(map[string]string, len(vs))
+	for _, v := range vs {
+		out[v.Name] = v.Value
+	}
+	return out
+}
+
+// suiteProblems are a definition check's problems as the API gives them.
+func suiteProblems(ps []quality.Problem) []*model.SuiteProblem {
+	out := make([]*model.SuiteProblem, len(ps))
+	for i, p := range ps {
+		sp := &model.SuiteProblem{Message: p.Msg}
+		if p.Rule >= 0 {
+			sp.Rule = &p.Rule
+		}
+		if p.Field != "" {
+			sp.Field = &p.Field
+		}
+		out[i] = sp
+	}
+	return out
+}
+
 // dsvID is a dataset version ID in a text.
 var dsvID = regexp.MustCompile(`dsv_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 

@@ -861,6 +861,19 @@ type SuiteProblem struct {
 	Message string  `json:"message"`
 }
 
+// What checkTemplateDefinition finds in a template being written.
+type TemplateDefinitionCheck struct {
+	// Whether createValidationTemplate would accept the text and parameters, and the text, when it could be checked as a suite, is one.
+	Valid bool `json:"valid"`
+	// The parameters the text uses (${name}), sorted: each must be declared.
+	Placeholders []string `json:"placeholders"`
+	// Whether the text was checked as a suite: it is when every parameter has a default or a sample value.
+	SuiteChecked bool `json:"suiteChecked"`
+	// The rules of the suite the text renders to (0 when not checked as a suite).
+	RuleCount int             `json:"ruleCount"`
+	Problems  []*SuiteProblem `json:"problems"`
+}
+
 type TemplateParamInput struct {
 	// Letters, digits and _; ${name} in the definition.
 	Name string `json:"name"`

@@ -144,7 +144,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Run.Artifacts = func(child int, _ *string) int { return records(child) }
 	c.DatasetVersion.Schema = records
 	c.ValidationRun.Results = records
-	c.SuiteDefinitionCheck.Problems = records
+	c.SuiteDefinitionCheck.Problems, c.TemplateDefinitionCheck.Problems = records, records
 	c.Query.ValidationRuleTypes = records
 	c.BiasCheck.Groups = records
 	c.Viewer.Grants = few

@@ -37,7 +37,7 @@ var listItems = map[string]int{
 	"Run.inputs": neighbourItems, "Run.outputs": neighbourItems, "Run.modelOutputs": neighbourItems,
 	"DatasetVersion.producedBy": neighbourItems, "DatasetVersion.consumedBy": neighbourItems, "DatasetVersion.derivedFrom": neighbourItems,
 	"Run.params": recordItems, "Run.tags": recordItems, "Model.tags": recordItems, "ModelVersion.tags": recordItems, "Run.metrics": recordItems, "DatasetVersion.schema": recordItems,
-	"ValidationRun.results": recordItems, "BiasCheck.groups": recordItems, "SuiteDefinitionCheck.problems": recordItems, "Query.validationRuleTypes": recordItems,
+	"ValidationRun.results": recordItems, "BiasCheck.groups": recordItems, "SuiteDefinitionCheck.problems": recordItems, "TemplateDefinitionCheck.problems": recordItems, "Query.validationRuleTypes": recordItems,
 	"Viewer.grants": fewItems, "PromotionRequest.approvals": fewItems, "PromotionRequest.checks": fewItems,
 	"Policy.biasRules": fewItems, "Policy.requiredGroups": fewItems, "PromotionRequest.requiredGroups": fewItems, "QualityIssue.failingRules": fewItems, "QualityIssue.failingRuns": fewItems,
 	"Reproduction.metrics": fewItems, "Event.disclosures": fewItems, "Metric.history": 1000,

@@ -181,12 +181,20 @@ func (o *leakOracle) walk(c leakCtx, x any, typ, label, path string) {
 	}
 }
 
+// echoes reports whether the string at path may repeat the caller's own
+// arguments: an error message, or a problem a pure check (one that reads
+// nothing from the graph: checkSuiteDefinition, checkTemplateDefinition)
+// finds in what the caller sent.
+func echoes(label, path string) bool {
+	return strings.HasPrefix(path, "errors") || label == "SuiteProblem.message"
+}
+
 // visit records the most specific secrets s holds: those not inside a
 // longer one it also holds.
 func (o *leakOracle) visit(c leakCtx, label, path, s string) {
 	var in []*leakSecret
 	for _, sec := range o.secrets {
-		if !strings.Contains(s, sec.value) || (strings.HasPrefix(path, "errors") && c.known[sec]) {
+		if !strings.Contains(s, sec.value) || (echoes(label, path) && c.known[sec]) {
 			continue
 		}
 		inner := false

@@ -19,7 +19,7 @@ import (
 var longInput = strings.Repeat("é", 100_000) // 200,000 bytes
 
 // acceptsLong names the inputs whose limit is above longInput's length.
-var acceptsLong = []string{"createValidationSuite.input.definition", "checkSuiteDefinition.definition", "updateValidationSuite.input.definition",
+var acceptsLong = []string{"createValidationSuite.input.definition", "checkSuiteDefinition.definition", "checkTemplateDefinition.definition", "updateValidationSuite.input.definition",
 	"recordValidationResult.input.result"}
 
 // position is one String or ID the caller sends: an argument of a root

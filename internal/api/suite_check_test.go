@@ -93,3 +93,50 @@ func TestCheckSuiteDefinition(t *testing.T) {
 	h.gql(t, "", `{ validationRuleTypes { type } }`, nil).fails(t, "UNAUTHENTICATED")
 	h.gql(t, "", `{ checkSuiteDefinition(definition: "rules: []") { valid } }`, nil).fails(t, "UNAUTHENTICATED")
 }
+
+// TestCheckTemplateDefinition: a template being written is checked as
+// createValidationTemplate would check it, writing nothing: its
+// placeholders are listed, and it is checked as a suite once every
+// parameter has a default or a sample value.
+func TestCheckTemplateDefinition(t *testing.T) {
+	h := newHub(t, nil)
+	tok := token(t, "ed", map[string]auth.Role{"anything": auth.RoleViewer})
+	type check struct {
+		CheckTemplateDefinition struct {
+			Valid        bool
+			Placeholders []string
+			SuiteChecked bool
+			RuleCount    int
+			Problems     []struct {
+				Rule    *int
+				Message string
+			}
+		}
+	}
+	const q = `query($d: String!, $p: [TemplateParamInput!], $s: [TemplateParamValue!]) {
+		checkTemplateDefinition(definition: $d, params: $p, samples: $s) { valid placeholders suiteChecked ruleCount problems { rule message } } }`
+	text := "rules:\n  - {type: not_null, column: ${key}}\n  - {type: value_between, column: amount, min: ${lo}, max: 10}\n"
+	ask := func(params, samples []map[string]any) check {
+		var c check
+		h.gql(t, tok, q, map[string]any{"d": text, "p": params, "s": samples}).ok(t, &c)
+		return c
+	}
+	c := ask([]map[string]any{{"name": "key", "default": "id"}, {"name": "lo"}}, nil).CheckTemplateDefinition
+	if !c.Valid || c.SuiteChecked || strings.Join(c.Placeholders, ",") != "key,lo" {
+		t.Errorf("lo without a value: %+v; want valid, not checked as a suite, placeholders key and lo", c)
+	}
+	c = ask([]map[string]any{{"name": "key", "default": "id"}, {"name": "lo"}}, []map[string]any{{"name": "lo", "value": "20"}}).CheckTemplateDefinition
+	if c.Valid || !c.SuiteChecked || len(c.Problems) != 1 || c.Problems[0].Rule == nil || *c.Problems[0].Rule != 1 {
+		t.Errorf("a sample lo above max: %+v; want rule 1's problem", c)
+	}
+	c = ask([]map[string]any{{"name": "key", "default": "id"}, {"name": "lo", "default": "0"}}, nil).CheckTemplateDefinition
+	if !c.Valid || !c.SuiteChecked || c.RuleCount != 2 {
+		t.Errorf("every default: %+v; want a valid suite of 2 rules", c)
+	}
+	c = ask([]map[string]any{{"name": "key"}}, nil).CheckTemplateDefinition
+	if c.Valid || len(c.Problems) != 1 || !strings.Contains(c.Problems[0].Message, "${lo}") {
+		t.Errorf("lo undeclared: %+v", c)
+	}
+	h.gql(t, tok, q, map[string]any{"d": text, "p": []map[string]any{{"name": strings.Repeat("k", 300)}}}).fails(t, "BAD_USER_INPUT")
+	h.gql(t, "", q, map[string]any{"d": text}).fails(t, "UNAUTHENTICATED")
+}

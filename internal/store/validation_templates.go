@@ -166,23 +166,8 @@ func (in ValidationTemplateInput) check() error {
 	if err := CheckSuiteDefinition(in.Text); err != nil {
 		return err
 	}
-	if len(in.Params) > MaxTemplateParams {
-		return invalid("params: at most %d, got %d", MaxTemplateParams, len(in.Params))
-	}
-	seen := map[string]bool{}
-	for i, p := range in.Params {
-		if err := checkText(fmt.Sprintf("params[%d].name", i), p.Name, MaxNameLen, true); err != nil {
-			return err
-		}
-		if seen[p.Name] {
-			return invalid("params[%d].name: %s is declared twice", i, errs.Quote(p.Name))
-		}
-		seen[p.Name] = true
-		if p.Default != nil {
-			if err := CheckTemplateValue(fmt.Sprintf("params[%d].default", i), *p.Default); err != nil {
-				return err
-			}
-		}
+	if err := CheckTemplateParams(in.Params); err != nil {
+		return err
 	}
 	for field, v := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name,
 		"selector.featureView": in.Selector.FeatureView} {
@@ -196,6 +181,31 @@ func (in ValidationTemplateInput) check() error {
 	for i, tag := range in.Selector.Tags {
 		if err := checkText(fmt.Sprintf("selector.tags[%d]", i), tag, MaxNameLen, true); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// CheckTemplateParams checks a template's declared parameters against
+// the store's limits: how many, their names' length, none declared
+// twice, and each default a value (CheckTemplateValue).
+func CheckTemplateParams(params []TemplateParam) error {
+	if len(params) > MaxTemplateParams {
+		return invalid("params: at most %d, got %d", MaxTemplateParams, len(params))
+	}
+	seen := map[string]bool{}
+	for i, p := range params {
+		if err := checkText(fmt.Sprintf("params[%d].name", i), p.Name, MaxNameLen, true); err != nil {
+			return err
+		}
+		if seen[p.Name] {
+			return invalid("params[%d].name: %s is declared twice", i, errs.Quote(p.Name))
+		}
+		seen[p.Name] = true
+		if p.Default != nil {
+			if err := CheckTemplateValue(fmt.Sprintf("params[%d].default", i), *p.Default); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

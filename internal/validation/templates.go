@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/quality"
 	"github.com/exphub/exphub/internal/store"
 )
 
@@ -28,26 +29,8 @@ var paramName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // the selector's patterns are well-formed. Whether the text is a suite is
 // known when it is rendered with values (RenderTemplate).
 func CheckTemplate(in store.ValidationTemplateInput) error {
-	used := map[string]bool{}
-	for _, m := range placeholder.FindAllStringSubmatch(in.Text, -1) {
-		used[m[1]] = true
-	}
-	declared := map[string]bool{}
-	for _, p := range in.Params {
-		declared[p.Name] = true
-	}
-	for _, name := range slices.Sorted(maps.Keys(used)) {
-		if !declared[name] {
-			return errs.Invalidf("definition: ${%s} is not a declared parameter (params)", name)
-		}
-	}
-	for i, p := range in.Params {
-		if !paramName.MatchString(p.Name) {
-			return errs.Invalidf("params[%d].name: %s is not a parameter name (letters, digits and _, not first a digit)", i, errs.Quote(p.Name))
-		}
-		if !used[p.Name] {
-			return errs.Invalidf("params[%d].name: ${%s} is not in the definition", i, p.Name)
-		}
+	if err := checkDeclared(in.Text, in.Params); err != nil {
+		return err
 	}
 	for field, pattern := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name,
 		"selector.featureView": in.Selector.FeatureView} {
@@ -72,6 +55,111 @@ func CheckTemplate(in store.ValidationTemplateInput) error {
 		}
 	}
 	return nil
+}
+
+// Placeholders are the parameter names text uses (${name}), sorted.
+func Placeholders(text string) []string {
+	used := map[string]bool{}
+	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+		used[m[1]] = true
+	}
+	return slices.Sorted(maps.Keys(used))
+}
+
+// checkDeclared checks that every placeholder of text is a declared
+// parameter and every parameter a placeholder of text.
+func checkDeclared(text string, params []store.TemplateParam) error {
+	used := Placeholders(text)
+	for _, name := range used {
+		if !slices.ContainsFunc(params, func(p store.TemplateParam) bool { return p.Name == name }) {
+			return errs.Invalidf("definition: ${%s} is not a declared parameter (params)", name)
+		}
+	}
+	for i, p := range params {
+		if !paramName.MatchString(p.Name) {
+			return errs.Invalidf("params[%d].name: %s is not a parameter name (letters, digits and _, not first a digit)", i, errs.Quote(p.Name))
+		}
+		if !slices.Contains(used, p.Name) {
+			return errs.Invalidf("params[%d].name: ${%s} is not in the definition", i, p.Name)
+		}
+	}
+	return nil
+}
+
+// TemplateCheck is what CheckTemplateDraft finds in a template being
+// written.
+type TemplateCheck struct {
+	// Placeholders are the parameters the text uses (Placeholders).
+	Placeholders []string
+	// SuiteChecked is whether the text was parsed as a suite: it was
+	// when every parameter had a value (its default or a sample).
+	SuiteChecked bool
+	DefinitionCheck
+}
+
+// CheckDraftSizes refuses, as an error rather than a problem of the
+// draft, parameters and samples over the store's size limits, so a check
+// never works through (or quotes) an oversized argument.
+func CheckDraftSizes(params []store.TemplateParam, samples map[string]string) error {
+	if len(params) > store.MaxTemplateParams || len(samples) > store.MaxTemplateParams {
+		return errs.Invalidf("params, samples: at most %d each, got %d and %d", store.MaxTemplateParams, len(params), len(samples))
+	}
+	for i, p := range params {
+		if len(p.Name) > store.MaxNameLen || p.Default != nil && len(*p.Default) > store.MaxTemplateParamValue {
+			return errs.Invalidf("params[%d]: a name is at most %d bytes, a default %d", i, store.MaxNameLen, store.MaxTemplateParamValue)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(samples)) {
+		if len(k) > store.MaxNameLen || len(samples[k]) > store.MaxTemplateParamValue {
+			return errs.Invalidf("samples: a name is at most %d bytes, a value %d", store.MaxNameLen, store.MaxTemplateParamValue)
+		}
+	}
+	return nil
+}
+
+// CheckTemplateDraft checks a template's text and parameters as
+// createValidationTemplate would, writing nothing and returning the
+// problems rather than the first: the store's limits, the parameters'
+// declarations, and, when every parameter has a value, the text rendered
+// with those values as a suite (CheckDefinition). samples give values,
+// for the check only, to parameters (in place of their defaults).
+func CheckTemplateDraft(text string, params []store.TemplateParam, samples map[string]string) TemplateCheck {
+	out := TemplateCheck{Placeholders: Placeholders(text)}
+	fail := func(err error) TemplateCheck {
+		out.Problems = []quality.Problem{{Rule: -1, Msg: err.Error()}}
+		return out
+	}
+	if err := store.CheckSuiteDefinition(text); err != nil {
+		return fail(err)
+	}
+	if err := store.CheckTemplateParams(params); err != nil {
+		return fail(err)
+	}
+	if err := checkDeclared(text, params); err != nil {
+		return fail(err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(samples)) {
+		if !slices.ContainsFunc(params, func(p store.TemplateParam) bool { return p.Name == k }) {
+			return fail(errs.Invalidf("samples: %s is not a declared parameter", errs.Quote(k)))
+		}
+	}
+	values := map[string]string{}
+	for _, p := range params {
+		switch v, ok := samples[p.Name]; {
+		case ok:
+			if err := store.CheckTemplateValue("samples."+p.Name, v); err != nil {
+				return fail(err)
+			}
+			values[p.Name] = v
+		case p.Default != nil:
+			values[p.Name] = *p.Default
+		default:
+			return out
+		}
+	}
+	out.SuiteChecked = true
+	out.DefinitionCheck = CheckDefinition(fill(text, values))
+	return out
 }
 
 // SelectorMatches reports whether dataset d is one the selector is for;

@@ -111,3 +111,59 @@ func TestTemplateWithDefaultsIsCheckedAsASuite(t *testing.T) {
 		t.Fatalf("without a default it is checked when applied: %v", err)
 	}
 }
+
+// TestCheckTemplateDraft: an editor's template is checked as
+// createValidationTemplate would check it, problem by problem, and as a
+// suite once every parameter has a value.
+func TestCheckTemplateDraft(t *testing.T) {
+	text := "rules:\n  - {type: not_null, column: ${key}}\n  - {type: value_between, column: amount, min: ${lo}, max: 10}\n"
+	def := func(v string) *string { return &v }
+	for _, c := range []struct {
+		name      string
+		text      string
+		params    []store.TemplateParam
+		samples   map[string]string
+		valid     bool
+		suite     bool
+		rules     int
+		mentions  string
+		ruleIndex int // of the first problem; -1 for the whole draft
+	}{
+		{"defaults for all", text, []store.TemplateParam{{Name: "key", Default: def("id")}, {Name: "lo", Default: def("0")}}, nil, true, true, 2, "", 0},
+		{"a parameter without a value", text, []store.TemplateParam{{Name: "key", Default: def("id")}, {Name: "lo"}}, nil, true, false, 0, "", 0},
+		{"a sample in its place", text, []store.TemplateParam{{Name: "key", Default: def("id")}, {Name: "lo"}}, map[string]string{"lo": "1"}, true, true, 2, "", 0},
+		{"a sample the rule refuses", text, []store.TemplateParam{{Name: "key", Default: def("id")}, {Name: "lo"}}, map[string]string{"lo": "20"}, false, true, 0, "min", 1},
+		{"an undeclared placeholder", text, []store.TemplateParam{{Name: "key", Default: def("id")}}, nil, false, false, 0, "${lo} is not a declared parameter", -1},
+		{"an unused parameter", text, []store.TemplateParam{{Name: "key"}, {Name: "lo"}, {Name: "extra"}}, nil, false, false, 0, "${extra} is not in the definition", -1},
+		{"a parameter declared twice", text, []store.TemplateParam{{Name: "key"}, {Name: "key"}, {Name: "lo"}}, nil, false, false, 0, "declared twice", -1},
+		{"a sample of no parameter", text, []store.TemplateParam{{Name: "key"}, {Name: "lo"}}, map[string]string{"hi": "1"}, false, false, 0, `"hi" is not a declared parameter`, -1},
+		{"a default over two lines", text, []store.TemplateParam{{Name: "key", Default: def("id\n  - {}")}, {Name: "lo"}}, nil, false, false, 0, "one line", -1},
+		{"not YAML once filled", "rules: [${key}\n", []store.TemplateParam{{Name: "key", Default: def("id")}}, nil, false, true, 0, "YAML", -1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := CheckTemplateDraft(c.text, c.params, c.samples)
+			if valid := len(got.Problems) == 0; valid != c.valid || got.SuiteChecked != c.suite || got.RuleCount != c.rules {
+				t.Fatalf("valid %v, suite checked %v, %d rules (%+v); want %v, %v, %d", valid, got.SuiteChecked, got.RuleCount, got.Problems, c.valid, c.suite, c.rules)
+			}
+			if want := Placeholders(c.text); strings.Join(got.Placeholders, ",") != strings.Join(want, ",") || len(want) == 0 {
+				t.Errorf("placeholders %v, want %v", got.Placeholders, want)
+			}
+			if c.mentions != "" && (!strings.Contains(got.Problems[0].Msg, c.mentions) || got.Problems[0].Rule != c.ruleIndex) {
+				t.Errorf("first problem %+v: want rule %d mentioning %q", got.Problems[0], c.ruleIndex, c.mentions)
+			}
+		})
+	}
+	// What the draft check accepts, the template check accepts, and the
+	// other way round (one rule, written once).
+	in := store.ValidationTemplateInput{ProjectKey: "fraud", Name: "t", Text: text, Params: []store.TemplateParam{{Name: "key", Default: def("id")}, {Name: "lo"}}}
+	if err := CheckTemplate(in); err != nil || len(CheckTemplateDraft(in.Text, in.Params, nil).Problems) != 0 {
+		t.Errorf("CheckTemplate %v, draft %+v: want both to accept", err, CheckTemplateDraft(in.Text, in.Params, nil).Problems)
+	}
+	in.Params = in.Params[:1]
+	if err := CheckTemplate(in); err == nil || len(CheckTemplateDraft(in.Text, in.Params, nil).Problems) == 0 {
+		t.Errorf("an undeclared placeholder: CheckTemplate %v, draft %+v; want both to refuse", err, CheckTemplateDraft(in.Text, in.Params, nil))
+	}
+	if err := CheckDraftSizes([]store.TemplateParam{{Name: strings.Repeat("p", store.MaxNameLen+1)}}, nil); err == nil || len(err.Error()) > 200 {
+		t.Errorf("an oversized name: %v; want a short refusal", err)
+	}
+}
