@@ -220,12 +220,8 @@ func Events(reg *Registry, ns, provider string, now time.Time) []Event {
 			}
 			inputs = append(inputs, entityDataset(e, ns))
 		}
-		out = append(out, Event{
-			EventType: "COMPLETE", EventTime: at, Producer: Producer, SchemaURL: RunEventSchemaURL, Run: Run{Facets: map[string]any{}},
-			Job:     Job{Namespace: ns, Name: "feature_view_" + v.Name, Facets: jobFacets(v.Description)},
-			Inputs:  nonNil(inputs),
-			Outputs: []Dataset{viewDataset(v, ns)},
-		})
+		out = append(out, completeEvent(at, Job{Namespace: ns, Name: "feature_view_" + v.Name, Facets: jobFacets(v.Description)},
+			inputs, viewDataset(v, ns)))
 	}
 	for _, s := range reg.FeatureServices {
 		var inputs []Dataset
@@ -261,17 +257,19 @@ func Events(reg *Registry, ns, provider string, now time.Time) []Event {
 			facets["documentation"] = documentationFacet{base{Producer, documentationDatasetURL},
 				fmt.Sprintf("Feature Service '%s' aggregates features from: %s. Total features: %d.", s.Name, strings.Join(names, ", "), len(all))}
 		}
-		out = append(out, Event{
-			EventType: "COMPLETE", EventTime: at, Producer: Producer, SchemaURL: RunEventSchemaURL, Run: Run{Facets: map[string]any{}},
-			Job:     Job{Namespace: ns, Name: "feature_service_" + s.Name, Facets: jobFacets(s.Description)},
-			Inputs:  nonNil(inputs),
-			Outputs: []Dataset{{Namespace: ns, Name: s.Name, Facets: facets}},
-		})
-	}
-	for i := range out {
-		out[i].Run.RunID = runID(out[i])
+		out = append(out, completeEvent(at, Job{Namespace: ns, Name: "feature_service_" + s.Name, Facets: jobFacets(s.Description)},
+			inputs, Dataset{Namespace: ns, Name: s.Name, Facets: facets}))
 	}
 	return out
+}
+
+// completeEvent is the COMPLETE RunEvent at time at of job, which read
+// inputs and wrote output, with its run ID (see runID).
+func completeEvent(at string, job Job, inputs []Dataset, output Dataset) Event {
+	e := Event{EventType: "COMPLETE", EventTime: at, Producer: Producer, SchemaURL: RunEventSchemaURL, Run: Run{Facets: map[string]any{}},
+		Job: job, Inputs: nonNil(inputs), Outputs: []Dataset{output}}
+	e.Run.RunID = runID(e)
+	return e
 }
 
 // runID is the UUID of e's run: of its job and what it reads and writes.
