@@ -89,9 +89,6 @@ type FeatureViewRow struct {
 	Services []*Dataset
 	// LatestVersion is the view's latest version ID ("" when none).
 	LatestVersion string
-	// SourceVersions are the latest version IDs of the sources that have
-	// one, in the order of Sources.
-	SourceVersions []string
 }
 
 // featureViewLinks reads, for each view row v, its sources, entities and
@@ -117,8 +114,7 @@ const featureViewLinks = `
 	  RETURN collect(fs)[..$maxLinks] AS services
 	}
 	RETURN v{.*} AS view, [s IN sources | s{.*}] AS sources, [e IN entities | e{.*}] AS entities,
-	       [fs IN services | fs{.*}] AS services, coalesce(v.latestVersionId, '') AS latest,
-	       [s IN sources WHERE s.latestVersionId IS NOT NULL | s.latestVersionId] AS sourceVersions`
+	       [fs IN services | fs{.*}] AS services, coalesce(v.latestVersionId, '') AS latest`
 
 // FeatureViews reads a project's feature views, newest first, at most
 // MaxFeatureViews; with ids, only those of ids that are its feature
@@ -200,7 +196,6 @@ func decodeFeatureViewRow(m map[string]any) (*FeatureViewRow, error) {
 	}
 	p := props{m: m}
 	row.LatestVersion = p.str("latest")
-	row.SourceVersions = p.strs("sourceVersions")
 	return row, p.err
 }
 
