@@ -129,15 +129,7 @@ func (s *Store) FeatureViews(ctx context.Context, projectKey string, ids []strin
 		if err != nil {
 			return nil, err
 		}
-		out := make([]*FeatureViewRow, 0, len(recs))
-		for _, rec := range recs {
-			row, err := decodeFeatureViewRow(rec.AsMap())
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, row)
-		}
-		return out, nil
+		return featureViewRows(recs, nil)
 	})
 }
 
@@ -145,29 +137,56 @@ func (s *Store) FeatureViews(ctx context.Context, projectKey string, ids []strin
 // (a data source or entity of theirs, by the rule of the file's
 // comment), by name; at most MaxFeastLinks.
 func (s *Store) FeatureViewsReading(ctx context.Context, id string) ([]*FeatureViewRow, error) {
+	return s.featureViewsReading(ctx, []string{id})
+}
+
+// featureViewsReading is FeatureViewsReading for the datasets ids, in one
+// statement: the views that read one of them, each once, by name then ID.
+func (s *Store) featureViewsReading(ctx context.Context, ids []string) ([]*FeatureViewRow, error) {
 	return read(ctx, s, func(tx *txn) ([]*FeatureViewRow, error) {
 		recs, err := tx.run(`
-			MATCH (d:Dataset {id: $id})-[:READ_BY]->(:Job)-[:WRITES]->(v:Dataset {feastKind: 'FEATURE_VIEW'})
+			UNWIND $ids AS id
+			MATCH (d:Dataset {id: id})-[:READ_BY]->(:Job)-[:WRITES]->(v:Dataset {feastKind: 'FEATURE_VIEW'})
 			WHERE v.projectKey = d.projectKey
-			WITH DISTINCT v ORDER BY v.name LIMIT $max`+featureViewLinks,
-			map[string]any{"id": id, "max": MaxFeastLinks, "maxLinks": MaxFeastLinks})
+			WITH v, collect(DISTINCT d.id) AS touchedIDs ORDER BY v.name, v.id LIMIT $max
+			WITH v, touchedIDs`+featureViewLinks+`, touchedIDs`,
+			map[string]any{"ids": ids, "max": MaxFeastLinks, "maxLinks": MaxFeastLinks})
 		if err != nil {
 			return nil, err
 		}
-		var out []*FeatureViewRow
-		for _, rec := range recs {
-			row, err := decodeFeatureViewRow(rec.AsMap())
+		return featureViewRows(recs, readsOneOf)
+	})
+}
+
+// featureViewRows decodes recs, rows of featureViewLinks; with keep, only
+// the rows keep accepts given the record's touchedIDs column. The filter
+// is needed because a job that writes a view may read a dataset without
+// it being one of the view's own (another view's job wrote it too).
+func featureViewRows(recs []*neo4j.Record, keep func(row *FeatureViewRow, touched []string) bool) ([]*FeatureViewRow, error) {
+	out := make([]*FeatureViewRow, 0, len(recs))
+	for _, rec := range recs {
+		row, err := decodeFeatureViewRow(rec.AsMap())
+		if err != nil {
+			return nil, err
+		}
+		if keep != nil {
+			touched, err := recStrs(rec, "touchedIDs")
 			if err != nil {
 				return nil, err
 			}
-			// A job that writes the view may read d without d being one of
-			// the view's own (another view's job wrote it too).
-			if slices.ContainsFunc(append(row.Sources, row.Entities...), func(x *Dataset) bool { return x.ID == id }) {
-				out = append(out, row)
+			if !keep(row, touched) {
+				continue
 			}
 		}
-		return out, nil
-	})
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// readsOneOf reports whether one of ids is a data source or entity of
+// row's view.
+func readsOneOf(row *FeatureViewRow, ids []string) bool {
+	return slices.ContainsFunc(slices.Concat(row.Sources, row.Entities), func(d *Dataset) bool { return slices.Contains(ids, d.ID) })
 }
 
 func decodeFeatureViewRow(m map[string]any) (*FeatureViewRow, error) {
@@ -306,23 +325,9 @@ func (s *Store) FeatureViewsAffected(ctx context.Context, versionIDs []string) (
 		if err != nil {
 			return nil, err
 		}
-		var out []*FeatureViewRow
-		for _, rec := range recs {
-			row, err := decodeFeatureViewRow(rec.AsMap())
-			if err != nil {
-				return nil, err
-			}
-			touched, err := recStrs(rec, "touchedIDs")
-			if err != nil {
-				return nil, err
-			}
-			if slices.Contains(touched, row.View.ID) || slices.ContainsFunc(append(row.Sources, row.Entities...), func(d *Dataset) bool {
-				return slices.Contains(touched, d.ID)
-			}) {
-				out = append(out, row)
-			}
-		}
-		return out, nil
+		return featureViewRows(recs, func(row *FeatureViewRow, touched []string) bool {
+			return slices.Contains(touched, row.View.ID) || readsOneOf(row, touched)
+		})
 	})
 }
 
