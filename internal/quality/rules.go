@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,17 +21,17 @@ func (e *Engine) newEvaluator(ctx context.Context, r *Rule) (evaluator, error) {
 		mc.countNulls = true
 		return &notNullEval{mapCounter: mc}, nil
 	case TypeUnique:
-		return &uniqueEval{mapCounter: mc, column: r.Column, counts: map[string]int32{}, limit: e.opts.MaxDistinct}, nil
+		return &uniqueEval{mapCounter: mc, column: r.Column, keys: newKeySet(), limit: e.opts.MaxDistinct}, nil
 	case TypePrimaryKey:
 		mc.countNulls = true
-		return &primaryKeyEval{uniqueEval: uniqueEval{mapCounter: mc, counts: map[string]int32{}, limit: e.opts.MaxDistinct}, columns: r.Columns}, nil
+		return &primaryKeyEval{uniqueEval: uniqueEval{mapCounter: mc, keys: newKeySet(), limit: e.opts.MaxDistinct}, columns: r.Columns}, nil
 	case TypeInSet, TypeNotInSet:
 		s := newMemberSet(r.Values)
 		return &setEval{mapCounter: mc, set: s, negate: r.Type == TypeNotInSet}, nil
 	case TypeValueBetween:
 		return &betweenEval{mapCounter: mc, rule: r}, nil
 	case TypeRegex:
-		return &regexEval{mapCounter: mc, re: r.re, column: r.Column}, nil
+		return &regexEval{mapCounter: mc, re: newTextMatcher(r.re), column: r.Column}, nil
 	case TypeLengthBetween:
 		return &lengthEval{mapCounter: mc, rule: r}, nil
 	case TypePairComparison:
@@ -148,41 +147,36 @@ func (e *notNullEval) observe(b *batch, cols []int) error {
 type uniqueEval struct {
 	mapCounter
 	column  string
-	counts  map[string]int32
+	keys    *keySet
 	limit   int
 	scratch []byte
 }
 
-func (e *uniqueEval) add(key string, row int64, v func() any) error {
-	n, ok := e.counts[key]
-	if !ok {
-		if len(e.counts) >= e.limit {
+// count books one occurrence of a key that had been seen prev times
+// before (seenNever, seenOnce, seenMore).
+func (e *uniqueEval) count(prev int, row int64, v func() any) error {
+	switch prev {
+	case seenNever:
+		if e.keys.len() > e.limit {
 			return fmt.Errorf("more than %d distinct values: the check is exact and keeps every distinct value in memory (raise the engine's MaxDistinct)", e.limit)
 		}
-		e.counts[strings.Clone(key)] = 1
-		return nil
-	}
-	if n == 1 {
+	case seenOnce:
 		e.unexpected += 2
 		if len(e.sample) < e.sampleMax {
 			e.sample = append(e.sample, Sample{Row: row, Value: v()})
 		}
-		e.counts[key] = 2
-		return nil
+	default:
+		// Only "seen once" versus "seen more" matters from here on.
+		e.unexpected++
 	}
-	// Only "seen once" versus "seen more" matters from here on.
-	e.unexpected++
 	return nil
 }
 
 func (e *uniqueEval) observe(b *batch, cols []int) error {
 	return eachNonNull(b, cols, &e.elements, &e.nulls, func(i int, v value) error {
-		var k string
-		k, e.scratch = v.key(e.scratch)
-		if err := e.add(k, b.rowNum(i), v.export); err != nil {
-			return err
-		}
-		return nil
+		var prev int
+		prev, e.scratch = e.keys.add(v, e.scratch)
+		return e.count(prev, b.rowNum(i), v.export)
 	})
 }
 
@@ -228,7 +222,7 @@ func (e *primaryKeyEval) observe(b *batch, cols []int) error {
 			e.fail(b.rowNum(i), tuple())
 			continue
 		}
-		if err := e.add(string(e.key), b.rowNum(i), tuple); err != nil {
+		if err := e.count(e.keys.addString(string(e.key)), b.rowNum(i), tuple); err != nil {
 			return err
 		}
 	}
@@ -351,7 +345,7 @@ func (e *betweenEval) observe(b *batch, cols []int) error {
 
 type regexEval struct {
 	mapCounter
-	re     *regexp.Regexp
+	re     *textMatcher
 	column string
 }
 
