@@ -81,6 +81,9 @@ func parseNumber(s string) (float64, bool) {
 			}
 		}
 	}
+	if f, ok := parseShortDecimal(s); ok {
+		return f, true
+	}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c >= '0' && c <= '9', c == '.', c == '-', c == '+', c == 'e', c == 'E':
@@ -91,6 +94,52 @@ func parseNumber(s string) (float64, bool) {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, false
+	}
+	return f, true
+}
+
+// pow10 holds the powers of ten that are exact in a float64.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseShortDecimal parses [sign]digits.digits with at most 15 digits in
+// all, the common form of amounts, exactly as strconv.ParseFloat does:
+// the digits make an integer below 2^53 and the scale a power of ten up
+// to 1e15, both exact in a float64, so their IEEE quotient is the
+// correctly rounded value (Clinger's fast path, which strconv takes for
+// these inputs too). Anything else returns false for the full parser.
+func parseShortDecimal(s string) (float64, bool) {
+	i := 0
+	neg := false
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		neg, i = s[i] == '-', 1
+	}
+	var mant uint64
+	digits, frac := 0, -1
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + uint64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0:
+			frac = 0
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	f := float64(mant)
+	if frac > 0 {
+		f /= pow10[frac]
+	}
+	if neg {
+		f = -f
 	}
 	return f, true
 }
