@@ -11,6 +11,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/format"
 )
 
@@ -42,8 +43,217 @@ type pqColumn struct {
 	// reading state for the current row group
 	pages parquet.Pages
 	page  parquet.Page
-	vr    parquet.ValueReader
+	vr    parquet.ValueReader // the page's values, when not read typed
 	buf   []parquet.Value
+	typed typedPage // the page's values, read as typed arrays
+
+	text []byte   // string bytes of the batch being filled
+	ends []uint32 // per row: end of its string in text (pqString)
+}
+
+// typedPage reads a plain (not dictionary) page of a flat column from its
+// typed arrays, without a parquet.Value per cell: the definition levels
+// say which rows are null, the arrays hold the others in order.
+type typedPage struct {
+	ok         bool
+	defs       []byte // nil: a required column, no nulls
+	maxDL      byte
+	rows, row  int // rows in the page, next row
+	vals, next int // values in the arrays, next value
+	i32        []int32
+	i64        []int64
+	f32        []float32
+	f64        []float64
+	bytes      []byte
+	offs       []uint32 // len vals+1
+}
+
+// openTyped sets up typed reading of pg, or leaves it off (ok false) when
+// the page is dictionary-encoded, repeated, of a kind read otherwise, or
+// its levels and values do not add up; the page is then read through
+// parquet.Value.
+func (c *pqColumn) openTyped(pg parquet.Page) {
+	t := &c.typed
+	*t = typedPage{}
+	if pg.Dictionary() != nil || len(pg.RepetitionLevels()) > 0 {
+		return
+	}
+	data := pg.Data()
+	switch {
+	case c.kind == pqInt && data.Kind() == encoding.Int32:
+		t.i32 = data.Int32()
+		t.vals = len(t.i32)
+	case (c.kind == pqInt || c.kind == pqTime) && data.Kind() == encoding.Int64:
+		t.i64 = data.Int64()
+		t.vals = len(t.i64)
+	case c.kind == pqFloat && data.Kind() == encoding.Float:
+		t.f32 = data.Float()
+		t.vals = len(t.f32)
+	case c.kind == pqFloat && data.Kind() == encoding.Double:
+		t.f64 = data.Double()
+		t.vals = len(t.f64)
+	case c.kind == pqString && data.Kind() == encoding.ByteArray:
+		t.bytes, t.offs = data.ByteArray()
+		if len(t.offs) == 0 {
+			return
+		}
+		t.vals = len(t.offs) - 1
+		if int(t.offs[t.vals]) > len(t.bytes) {
+			return
+		}
+	default:
+		return
+	}
+	if c.maxDL == 0 {
+		t.rows = t.vals
+	} else {
+		t.defs, t.maxDL = pg.DefinitionLevels(), byte(c.maxDL)
+		t.rows = len(t.defs)
+		present := 0
+		for _, d := range t.defs {
+			if d == t.maxDL {
+				present++
+			}
+		}
+		if present != t.vals {
+			return
+		}
+	}
+	t.ok = true
+}
+
+// fill reads the column's next len(dst) rows into dst; first is the
+// number of rows of the file before them.
+func (c *pqColumn) fill(dst []value, first int64) error {
+	n := len(dst)
+	if cap(c.buf) < n {
+		c.buf = make([]parquet.Value, n)
+	}
+	c.text, c.ends = c.text[:0], c.ends[:0]
+	if c.kind == pqString && cap(c.ends) < n {
+		c.ends = make([]uint32, 0, n)
+	}
+	got := 0
+	for got < n {
+		if c.vr == nil && !(c.typed.ok && c.typed.row < c.typed.rows) {
+			if c.page != nil {
+				parquet.Release(c.page)
+				c.page = nil
+			}
+			c.typed.ok = false
+			pg, err := c.pages.ReadPage()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return inputError(first+int64(got)+1, c.info.Name, "column %q ends before row %d of its row group", c.info.Name, first+int64(got)+1)
+				}
+				return inputError(first+int64(got)+1, c.info.Name, "column %q: %v", c.info.Name, err)
+			}
+			c.page = pg
+			if c.openTyped(pg); !c.typed.ok {
+				c.vr = pg.Values()
+			}
+		}
+		if c.typed.ok {
+			k, err := c.readTyped(dst[got:], first+int64(got))
+			got += k
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		buf := c.buf[got:n]
+		k, err := c.vr.ReadValues(buf)
+		for i := range buf[:k] {
+			v, err := c.convert(buf[i])
+			if err != nil {
+				row := first + int64(got+i) + 1
+				return inputError(row, c.info.Name, "row %d, column %q: %v", row, c.info.Name, err)
+			}
+			dst[got+i] = v
+			if c.kind == pqString {
+				// Strings of this path are their own allocations.
+				c.ends = append(c.ends, uint32(len(c.text)))
+			}
+		}
+		got += k
+		if errors.Is(err, io.EOF) {
+			c.vr = nil
+		} else if err != nil {
+			return inputError(first+int64(got)+1, c.info.Name, "column %q: %v", c.info.Name, err)
+		}
+	}
+	if c.kind == pqString && len(c.text) > 0 {
+		// One string holds the batch's text from typed pages; each value
+		// is a slice of it, so a batch costs one allocation per column.
+		all := string(c.text)
+		start := uint32(0)
+		for i, end := range c.ends {
+			if end > start {
+				dst[i].s = all[start:end]
+			}
+			start = end
+		}
+	}
+	return nil
+}
+
+// readTyped converts rows of the current typed page into dst and returns
+// how many it read.
+func (c *pqColumn) readTyped(dst []value, first int64) (int, error) {
+	t := &c.typed
+	k := min(len(dst), t.rows-t.row)
+	for i := range dst[:k] {
+		if t.defs != nil && t.defs[t.row+i] != t.maxDL {
+			dst[i] = nullValue
+			if c.kind == pqString {
+				c.ends = append(c.ends, uint32(len(c.text)))
+			}
+			continue
+		}
+		j := t.next
+		t.next++
+		switch c.kind {
+		case pqInt:
+			var x int64
+			if t.i64 != nil {
+				x = t.i64[j]
+			} else {
+				x = int64(t.i32[j])
+			}
+			dst[i] = value{k: kindInt, i: x, f: float64(x)}
+		case pqTime:
+			dst[i] = value{k: kindTime, i: t.i64[j] * c.unit}
+		case pqFloat:
+			var f float64
+			if t.f64 != nil {
+				f = t.f64[j]
+			} else {
+				f = float64(t.f32[j])
+			}
+			switch {
+			case math.IsNaN(f):
+				dst[i] = nullValue // NaN is missing, as in pandas
+			case math.IsInf(f, 0):
+				row := first + int64(i) + 1
+				t.row += i
+				return i, inputError(row, c.info.Name, "row %d, column %q: infinite value", row, c.info.Name)
+			default:
+				dst[i] = value{k: kindFloat, f: f}
+			}
+		case pqString:
+			b := t.bytes[t.offs[j]:t.offs[j+1]]
+			if !utf8.Valid(b) {
+				row := first + int64(i) + 1
+				t.row += i
+				return i, inputError(row, c.info.Name, "row %d, column %q: not valid UTF-8", row, c.info.Name)
+			}
+			c.text = append(c.text, b...)
+			c.ends = append(c.ends, uint32(len(c.text)))
+			dst[i] = value{k: kindString}
+		}
+	}
+	t.row += k
+	return k, nil
 }
 
 // parquetReader reads a flat Parquet file column by column, page by page,
@@ -224,41 +434,8 @@ func (p *parquetReader) next(b *batch, maxRows int) (err error) {
 			clear(dst)
 			continue
 		}
-		if cap(c.buf) < n {
-			c.buf = make([]parquet.Value, n)
-		}
-		buf := c.buf[:n]
-		got := 0
-		for got < n {
-			if c.vr == nil {
-				if c.page != nil {
-					parquet.Release(c.page)
-					c.page = nil
-				}
-				pg, err := c.pages.ReadPage()
-				if err != nil {
-					if errors.Is(err, io.EOF) {
-						return inputError(p.rows+int64(got)+1, c.info.Name, "column %q ends before row %d of its row group", c.info.Name, p.rows+int64(got)+1)
-					}
-					return inputError(p.rows+int64(got)+1, c.info.Name, "column %q: %v", c.info.Name, err)
-				}
-				c.page, c.vr = pg, pg.Values()
-			}
-			k, err := c.vr.ReadValues(buf[got:])
-			got += k
-			if errors.Is(err, io.EOF) {
-				c.vr = nil
-			} else if err != nil {
-				return inputError(p.rows+int64(got)+1, c.info.Name, "column %q: %v", c.info.Name, err)
-			}
-		}
-		for i := range buf {
-			v, err := c.convert(buf[i])
-			if err != nil {
-				row := p.rows + int64(i) + 1
-				return inputError(row, c.info.Name, "row %d, column %q: %v", row, c.info.Name, err)
-			}
-			dst[i] = v
+		if err := c.fill(dst, p.rows); err != nil {
+			return err
 		}
 	}
 	p.left -= int64(n)
