@@ -105,25 +105,43 @@ func canonicalInt(s string) (int64, bool) {
 }
 
 // intSet is an open-addressing (linear probing) table of int64 keys with
-// a seen-more bit each. It stores each key through a seeded bijective mix
-// (so equal mixes are equal keys, and a file cannot be built to make the
-// probes collide without knowing the seed); the slot 0 means empty, and
-// the key whose mix is 0 is kept aside. The zero value is an empty set.
+// a seen-more bit each. The zero value is an empty set.
+//
+// It starts with the identity as its hash (home slot = key mod size):
+// integer keys are most often ids that come nearly in order, and then
+// consecutive keys sit in consecutive slots, so the table is written
+// almost sequentially instead of missing the cache on every key. Keys
+// that collide under the identity (multiples of a power of two, say)
+// make long probes; the first probe longer than maxIdentityProbe switches
+// the table, once, to a seeded bijective mix (splitmix64 of key^seed),
+// which a file cannot be built to defeat without knowing the seed.
+//
+// A slot holds the key's code (the key itself, or its mix); 0 means
+// empty, so the key whose code is 0 is kept aside.
 type intSet struct {
-	slots []uint64 // mixed keys; 0 is empty
+	slots []uint64 // codes; 0 is empty
 	more  []uint64 // bit per slot: seen more than once
-	shift uint     // 64 - log2(len(slots))
-	n     int      // keys held, including the one whose mix is 0
+	mask  uint64   // len(slots) - 1
+	shift uint     // 64 - log2(len(slots)), for the mixed home slot
+	n     int      // keys held, including the one whose code is 0
+	mixed bool
 	seed  uint64
 
-	zero     bool // the key whose mix is 0 is in the set
+	zero     bool // the key whose code is 0 is in the set
 	zeroMore bool
 }
 
-const intSetMinSlots = 1 << 10
+const (
+	intSetMinSlots   = 1 << 10
+	maxIdentityProbe = 64
+)
 
-// mix is the splitmix64 finalizer of k^seed: a bijection of uint64.
-func (s *intSet) mix(k int64) uint64 {
+// code maps a key to what its slot holds: a bijection, so equal codes are
+// equal keys.
+func (s *intSet) code(k int64) uint64 {
+	if !s.mixed {
+		return uint64(k)
+	}
 	x := uint64(k) ^ s.seed
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
@@ -133,14 +151,21 @@ func (s *intSet) mix(k int64) uint64 {
 	return x
 }
 
+// home is the first slot probed for a code.
+func (s *intSet) home(h uint64) uint64 {
+	if !s.mixed {
+		return h & s.mask
+	}
+	return h >> s.shift
+}
+
 // add records one occurrence of k and returns how often it was seen
 // before.
 func (s *intSet) add(k int64) int {
 	if s.slots == nil {
-		s.seed = rand.Uint64()
 		s.resize(intSetMinSlots)
 	}
-	h := s.mix(k)
+	h := s.code(k)
 	if h == 0 {
 		switch {
 		case !s.zero:
@@ -153,12 +178,15 @@ func (s *intSet) add(k int64) int {
 		}
 		return seenMore
 	}
-	mask := uint64(len(s.slots) - 1)
-	i := h >> s.shift
-	for {
+	i := s.home(h)
+	for probe := 0; ; probe++ {
+		if probe > maxIdentityProbe && !s.mixed {
+			s.mix()
+			return s.add(k)
+		}
 		switch s.slots[i] {
 		case 0:
-			// Grow at 3/4 full: probes stay short with this mix.
+			// Grow at 3/4 full.
 			if (s.n+1)*4 > len(s.slots)*3 {
 				s.resize(len(s.slots) * 2)
 				s.insertNew(h)
@@ -175,27 +203,28 @@ func (s *intSet) add(k int64) int {
 			}
 			return seenMore
 		}
-		i = (i + 1) & mask
+		i = (i + 1) & s.mask
 	}
 }
 
-// insertNew places h, known to be absent, without counting it.
+// insertNew places the code h, known to be absent, without counting it,
+// and returns its slot.
 func (s *intSet) insertNew(h uint64) uint64 {
-	mask := uint64(len(s.slots) - 1)
-	i := h >> s.shift
+	i := s.home(h)
 	for s.slots[i] != 0 {
-		i = (i + 1) & mask
+		i = (i + 1) & s.mask
 	}
 	s.slots[i] = h
 	return i
 }
 
 // resize rehashes into n slots (a power of two), keeping the seen-more
-// bits.
+// bits; codes do not change.
 func (s *intSet) resize(n int) {
 	old, oldMore := s.slots, s.more
 	s.slots = make([]uint64, n)
 	s.more = make([]uint64, (n+63)/64)
+	s.mask = uint64(n - 1)
 	s.shift = uint(64 - bits.TrailingZeros(uint(n)))
 	for j, h := range old {
 		if h == 0 {
@@ -203,6 +232,39 @@ func (s *intSet) resize(n int) {
 		}
 		i := s.insertNew(h)
 		if oldMore[j/64]&(1<<(j%64)) != 0 {
+			s.more[i/64] |= 1 << (i % 64)
+		}
+	}
+}
+
+// mix switches from the identity to the seeded mix: every key gets a new
+// code and slot, and the key kept aside changes.
+func (s *intSet) mix() {
+	type entry struct {
+		k    int64
+		more bool
+	}
+	keys := make([]entry, 0, s.n)
+	if s.zero {
+		keys = append(keys, entry{0, s.zeroMore}) // the identity's code 0 is key 0
+	}
+	for j, h := range s.slots {
+		if h != 0 {
+			keys = append(keys, entry{int64(h), s.more[j/64]&(1<<(j%64)) != 0})
+		}
+	}
+	s.mixed, s.seed = true, rand.Uint64()
+	s.zero, s.zeroMore = false, false
+	clear(s.slots)
+	clear(s.more)
+	for _, e := range keys {
+		h := s.code(e.k)
+		if h == 0 {
+			s.zero, s.zeroMore = true, e.more
+			continue
+		}
+		i := s.insertNew(h)
+		if e.more {
 			s.more[i/64] |= 1 << (i % 64)
 		}
 	}

@@ -96,32 +96,52 @@ func TestKeySetMatchesStringSet(t *testing.T) {
 }
 
 // TestIntSetGrowsAndKeepsCounts: a set that grows many times keeps every
-// key and its seen-more bit, for extreme keys, the key whose mix is 0,
-// and keys that would collide under a plain multiplicative hash.
+// key and its seen-more bit: keys in order (which stay with the identity
+// hash), then keys that collide under it (multiples of 2^32), which
+// switch it to the mix, carrying key 0 (kept aside under the identity)
+// into the table and then keeping aside the key whose mix is 0.
 func TestIntSetGrowsAndKeepsCounts(t *testing.T) {
 	var s intSet
-	// Find the key whose mix is 0 under this set's seed.
-	s.add(1)
-	zeroKey := int64(s.seed) // mix(seed ^ seed) = mix(0) = 0
-	keys := []int64{0, 1, -1, math.MaxInt64, math.MinInt64, zeroKey}
-	for i := range int64(100_000) {
-		keys = append(keys, i<<32, -i*1_000_003)
-	}
-	ref := map[int64]int{1: 1}
-	for round := range 3 {
-		for _, k := range keys {
-			want := min(ref[k], seenMore)
-			if got := s.add(k); got != want {
-				t.Fatalf("round %d, key %d: seen %d before, the set says %d", round, k, want, got)
-			}
-			ref[k]++
+	ref := map[int64]int{}
+	add := func(k int64) {
+		t.Helper()
+		want := min(ref[k], seenMore)
+		if got := s.add(k); got != want {
+			t.Fatalf("key %d: seen %d before, the set says %d (mixed %v)", k, want, got, s.mixed)
 		}
+		ref[k]++
 		if s.n != len(ref) {
-			t.Fatalf("round %d: %d keys, want %d", round, s.n, len(ref))
+			t.Fatalf("key %d: %d keys, want %d", k, s.n, len(ref))
 		}
 	}
+	for round := range 2 {
+		for k := range int64(100_000) {
+			add(k)
+		}
+		if s.mixed {
+			t.Fatalf("round %d: keys in order switched the set to the mix", round)
+		}
+	}
+	for round := range 2 {
+		for i := range int64(20_000) {
+			add(i << 32)
+			add(-i * 1_000_003)
+		}
+		add(math.MaxInt64)
+		add(math.MinInt64)
+		add(-1)
+		if !s.mixed {
+			t.Fatalf("round %d: keys that collide under the identity did not switch the set to the mix", round)
+		}
+	}
+	zeroKey := int64(s.seed) // code(seed) = mix(seed ^ seed) = mix(0) = 0
+	add(zeroKey)
+	add(zeroKey)
 	if !s.zero || !s.zeroMore {
 		t.Errorf("the key whose mix is 0 was not kept aside (zero %v, more %v)", s.zero, s.zeroMore)
+	}
+	for k := range int64(100_000) {
+		add(k) // every key is still there, seen more
 	}
 }
 
