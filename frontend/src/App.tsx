@@ -18,6 +18,8 @@ const Compare = lazy(() => import("./views/Compare"));
 const Catalog = lazy(() => import("./views/Catalog"));
 const Dataset = lazy(() => import("./views/Dataset"));
 const FeatureViews = lazy(() => import("./views/FeatureViews"));
+const Templates = lazy(() => import("./views/Templates"));
+const Template = lazy(() => import("./views/Template"));
 const Job = lazy(() => import("./views/Job"));
 const Model = lazy(() => import("./views/Model"));
 const Impact = lazy(() => import("./views/Impact"));
@@ -69,6 +71,7 @@ export function App() {
             <NavLink to="/experiments">Experiments</NavLink>
             <NavLink to="/catalog">Datasets and models</NavLink>
             <NavLink to="/feature-views">Feature views</NavLink>
+            <NavLink to="/templates">Templates</NavLink>
             <NavLink to="/activity">Activity</NavLink>
             <ApprovalsNav />
             <NavLink to="/audit">Audit log</NavLink>
@@ -95,6 +98,8 @@ export function App() {
                 <Route path="/catalog" element={<Catalog />} />
                 <Route path="/datasets/:id" element={<Dataset />} />
                 <Route path="/feature-views" element={<FeatureViews />} />
+                <Route path="/templates" element={<Templates />} />
+                <Route path="/templates/:id" element={<Template />} />
                 <Route path="/jobs/:id" element={<Job />} />
                 <Route path="/models/:id" element={<Model />} />
                 <Route path="/lineage/:id" element={<LineageRoute />} />

@@ -1,17 +1,12 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "../gql";
+import { Checked, RuleCatalogue, useDebounced, withRule } from "./RuleCatalogue";
 import { Problem } from "./States";
 
 const CheckQuery = graphql(`
   query CheckSuiteDefinition($definition: String!) {
     checkSuiteDefinition(definition: $definition) { valid ruleCount problems { rule field message } }
-  }
-`);
-
-const RuleTypesQuery = graphql(`
-  query ValidationRuleTypes {
-    validationRuleTypes { type fields acceptsMostly checks }
   }
 `);
 
@@ -29,23 +24,8 @@ const UpdateSuite = graphql(`
 
 const starter = "rules:\n  - {type: not_null, column: id}\n  - {type: row_count_between, min: 1}\n";
 
-// useDebounced is value once it has not changed for ms.
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return settled;
-}
-
-// ruleLine is the line the catalogue adds for a rule type: its type and
-// its fields, to fill in.
-export function ruleLine(type: string, fields: string[]): string {
-  return `  - {type: ${type}${fields.map((f) => `, ${f}: `).join("")}}\n`;
-}
-
-export type EditedSuite = { id: string; name: string; definition: unknown };
+// template names the template the suite follows, if it does.
+export type EditedSuite = { id: string; name: string; definition: unknown; template?: string };
 
 // SuiteEditor writes a validation suite of a dataset: a new one, or a new
 // version of suite. The text is checked as one types by the parser the
@@ -56,7 +36,6 @@ export function SuiteEditor({ datasetId, suite, onDone }: { datasetId: string; s
   const [text, setText] = useState(suite ? JSON.stringify(suite.definition, null, 2) + "\n" : starter);
   const settled = useDebounced(text, 250);
   const [check] = useQuery({ query: CheckQuery, variables: { definition: settled } });
-  const [types] = useQuery({ query: RuleTypesQuery });
   const [createState, create] = useMutation(CreateSuite);
   const [updateState, update] = useMutation(UpdateSuite);
   const result = check.data?.checkSuiteDefinition;
@@ -74,34 +53,17 @@ export function SuiteEditor({ datasetId, suite, onDone }: { datasetId: string; s
           {!suite && (
             <label>Name <input value={name} onChange={(e) => setName(e.target.value)} aria-label="suite name" /></label>
           )}
+          {suite?.template && <p className="muted" data-testid="leaves-template">This suite follows template <code>{suite.template}</code>: a version saved here stops it following, and later versions of the template will not change it.</p>}
           <textarea aria-label="suite definition" spellCheck={false} rows={14} value={text} onChange={(e) => setText(e.target.value)} />
-          <div data-testid="suite-check" data-state={!current ? "checking" : result?.valid ? "valid" : "invalid"} role="status">
-            {!current ? <span className="muted">checking…</span>
-              : check.error ? <Problem error={check.error} />
-              : result?.valid ? <span className="vstatus passed">{result.ruleCount} {result.ruleCount === 1 ? "rule" : "rules"}, valid</span>
-              : <ul className="problems">{result?.problems.map((p, i) => (
-                <li key={i} className="error">{p.rule !== null && p.rule !== undefined ? `rules[${p.rule}]` : "suite"}{p.field ? `.${p.field}` : ""}: {p.message}</li>
-              ))}</ul>}
-          </div>
+          <Checked current={current} error={check.error} valid={result?.valid} whole="suite" problems={result?.problems}
+            summary={`${result?.ruleCount} ${result?.ruleCount === 1 ? "rule" : "rules"}, valid`} />
           <p>
             <button disabled={!canSave || createState.fetching || updateState.fetching} onClick={save}>{suite ? "Save a new version" : "Create suite"}</button>{" "}
             <button onClick={onDone}>Cancel</button>
           </p>
           {(createState.error || updateState.error) && <Problem error={(createState.error ?? updateState.error)!} />}
         </div>
-        <div data-testid="rule-catalogue">
-          <h4>Rules</h4>
-          {types.error && <Problem error={types.error} />}
-          <ul className="plain catalogue">
-            {types.data?.validationRuleTypes.map((r) => (
-              <li key={r.type}>
-                <button className="link" title="add this rule to the suite" onClick={() => setText((t) => (t.endsWith("\n") ? t : t + "\n") + ruleLine(r.type, r.fields))}><code>{r.type}</code></button>
-                <span className="muted"> {r.fields.join(", ")}{r.acceptsMostly ? ", mostly" : ""}</span>
-                <div className="muted small">{r.checks}</div>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <RuleCatalogue onAdd={(type, fields) => setText((t) => withRule(t, type, fields))} />
       </div>
     </div>
   );

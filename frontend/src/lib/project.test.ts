@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseProject } from "./project";
+import { canWrite, chooseProject } from "./project";
 
 describe("chooseProject", () => {
   it("prefers the URL, then the last pick still readable, then the first", () => {
@@ -7,5 +7,11 @@ describe("chooseProject", () => {
     expect(chooseProject(null, ["a", "c"], "c")).toBe("c");
     expect(chooseProject(null, ["a", "c"], "gone")).toBe("a");
     expect(chooseProject(null, [], null)).toBeNull();
+  });
+});
+
+describe("canWrite", () => {
+  it("is contributors and above", () => {
+    expect(["VIEWER", "CONTRIBUTOR", "APPROVER", "ADMIN", null].map(canWrite)).toEqual([false, true, true, true, false]);
   });
 });

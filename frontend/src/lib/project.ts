@@ -16,3 +16,11 @@ export function lastProject(): string | null {
 export function rememberProject(key: string): void {
   localStorage.setItem(LAST_KEY, key);
 }
+
+// The roles that may write a project's data (contributor and above).
+const WRITERS = ["CONTRIBUTOR", "APPROVER", "ADMIN"];
+
+// canWrite reports whether a caller with role may write a project's data.
+export function canWrite(role: string | null | undefined): boolean {
+  return WRITERS.includes(role ?? "");
+}

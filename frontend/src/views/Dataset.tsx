@@ -27,7 +27,7 @@ const DatasetQuery = graphql(`
         }
         usedByFeatureViews { id namespace name health }
         jobs { id namespace name latestRun { id status } }
-        validationSuites(first: 20) { totalCount edges { node { id name version ruleCount onArrival definition updatedAt updatedBy } } }
+        validationSuites(first: 20) { totalCount edges { node { id name version ruleCount onArrival definition updatedAt updatedBy template { template { id name version } version upToDate } } } }
         versions(first: 50) {
           totalCount
           edges {
@@ -157,7 +157,11 @@ export default function Dataset() {
           <tbody>
             {ds.validationSuites.edges.map(({ node: s }) => (
               <tr key={s.id}>
-                <td>{s.name}</td>
+                <td>{s.name}{s.template && (
+                  <div className="muted small" data-testid="suite-template" data-up-to-date={s.template.upToDate}>
+                    follows <Link to={`/templates/${s.template.template.id}`}>{s.template.template.name}</Link> v{s.template.version}{s.template.upToDate ? "" : ` (the template is at v${s.template.template.version})`}
+                  </div>
+                )}</td>
                 <td>v{s.version}</td>
                 <td className="num">{s.ruleCount}</td>
                 <td data-testid="on-arrival" data-on={s.onArrival}>
@@ -168,7 +172,7 @@ export default function Dataset() {
                 </td>
                 <td>{new Date(s.updatedAt).toLocaleString()} <span className="muted">by {s.updatedBy}</span></td>
                 <td>{current && <button disabled={runState.fetching} onClick={() => runValidation({ suiteId: s.id, versionId: current.id }).then((r) => r.data && setStartedAt(completed.ticks))}>Validate {current.version}</button>}{" "}
-                  <button onClick={() => setEditing({ id: s.id, name: s.name, definition: s.definition })}>Edit</button></td>
+                  <button onClick={() => setEditing({ id: s.id, name: s.name, definition: s.definition, template: s.template?.template.name })}>Edit</button></td>
               </tr>
             ))}
           </tbody>

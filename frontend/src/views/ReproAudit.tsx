@@ -3,6 +3,7 @@ import { Link } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "../gql";
 import { Loading, Problem } from "../components/States";
+import { canWrite } from "../lib/project";
 import { defaultRerun, parseTolerance, REPRODUCES_TAG, rerunsByOriginal, selection, summarize, type Rerun } from "../lib/repro";
 
 const ReproAuditQuery = graphql(`
@@ -35,7 +36,6 @@ const RecordReproductionMutation = graphql(`
   }
 `);
 
-const WRITERS = ["CONTRIBUTOR", "APPROVER", "ADMIN"];
 
 function num(v: number | null | undefined): string {
   return v === null || v === undefined ? "—" : Number(v.toPrecision(6)).toString();
@@ -76,7 +76,7 @@ export default function ReproAudit({ experimentId, projectKey, picked }: { exper
   if (fetching && !data) return <Loading what="the reproducibility audit" />;
   if (error) return <Problem error={error} />;
   if (!data) return null;
-  const canRecord = WRITERS.includes(data.project?.myRole ?? "");
+  const canRecord = canWrite(data.project?.myRole);
   const summary = summarize(picked_);
   const pairs = picked_
     .map((r) => ({ r, rerun: chosen[r.runId] ?? defaultRerun(r, reruns.get(r.runId)) }))
