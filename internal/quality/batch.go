@@ -2,6 +2,8 @@ package quality
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 )
 
 // batch is a block of consecutive rows, stored by column.
@@ -15,12 +17,14 @@ type batch struct {
 	names []string // column names, len(names) == len(cols)
 
 	nums []numCol // per column, parsed on first use
+
+	pending atomic.Int32 // rule groups yet to read the batch
 }
 
 // numCol caches a column's values as numbers; st[i] is stNull, stNum or
-// stBad.
+// stBad. Rules evaluated concurrently share it: once computes it.
 type numCol struct {
-	done bool
+	once sync.Once
 	f    []float64
 	st   []uint8
 	bad  int // first stBad row, or -1
@@ -50,7 +54,7 @@ func (b *batch) reset(width, capRows int) {
 	}
 	b.nums = b.nums[:width]
 	for c := range b.nums {
-		b.nums[c].done = false
+		b.nums[c].once = sync.Once{}
 	}
 }
 
@@ -71,13 +75,16 @@ func (b *batch) col(c int) []value {
 }
 
 // numbers returns column c parsed as numbers, computed once per batch and
-// shared by every rule that needs it.
+// shared by every rule that needs it. It is safe for concurrent use.
 func (b *batch) numbers(c int) *numCol {
 	nc := &b.nums[c]
-	if nc.done {
-		return nc
-	}
-	nc.done, nc.bad = true, -1
+	nc.once.Do(func() { b.parseNumbers(c) })
+	return nc
+}
+
+func (b *batch) parseNumbers(c int) {
+	nc := &b.nums[c]
+	nc.bad = -1
 	if cap(nc.f) < b.n {
 		nc.f, nc.st = make([]float64, b.n), make([]uint8, b.n)
 	}
@@ -99,7 +106,6 @@ func (b *batch) numbers(c int) *numCol {
 			}
 		}
 	}
-	return nc
 }
 
 // rowNum is the 1-based data row number of row i of the batch.

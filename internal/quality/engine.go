@@ -1,12 +1,15 @@
 package quality
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -51,7 +54,8 @@ type Options struct {
 // Engine runs suites over data files. It is safe for concurrent use; each
 // Run is independent.
 type Engine struct {
-	opts Options
+	opts  Options
+	procs int // rule groups at most; 0 means GOMAXPROCS (tests vary it)
 }
 
 // New returns an engine with the given options.
@@ -195,7 +199,10 @@ func ruleColumns(r *Rule) []string {
 }
 
 // scan reads the whole file once, feeding every rule each batch. The
-// reader runs in its own goroutine so parsing overlaps with evaluation.
+// reader runs in its own goroutine so parsing overlaps with evaluation,
+// and the rules are split into groups (one per core, up to maxGroups),
+// each evaluated by its own goroutine: every rule still sees every batch
+// in order, and a batch is reused once every group is done with it.
 func (e *Engine) scan(ctx context.Context, rd tableReader, states []*ruleState, res *Result) error {
 	var tracker *typeTracker
 	for _, st := range states {
@@ -204,44 +211,26 @@ func (e *Engine) scan(ctx context.Context, rd tableReader, states []*ruleState, 
 			break
 		}
 	}
-	index := map[string]int{}
-	known := 0
-	bind := func(names []string, final bool) {
-		if len(names) == known && !final {
-			return
-		}
-		for i := known; i < len(names); i++ {
-			index[names[i]] = i
-		}
-		known = len(names)
-		for _, st := range states {
-			if st.ev == nil || st.err != nil {
-				continue
-			}
-			st.cols = st.cols[:0]
-			for _, n := range st.names {
-				c, ok := index[n]
-				if !ok {
-					c = -1
-				}
-				st.cols = append(st.cols, c)
-			}
-		}
-	}
 	// A fixed schema is known now: rules on missing columns end at once.
 	infos := rd.columns()
+	var names []string
 	if rd.fixedSchema() {
 		e.checkColumns(infos, states)
-		names := make([]string, len(infos))
+		names = make([]string, len(infos))
 		for i, c := range infos {
 			names[i] = c.Name
 		}
-		bind(names, true)
-	} else {
-		bind(nil, true) // every column absent until a batch names it
+	}
+	procs := e.procs
+	if procs <= 0 {
+		procs = runtime.GOMAXPROCS(0)
+	}
+	groups := groupRules(states, tracker, procs)
+	for _, g := range groups {
+		g.bind(names, true) // with no fixed schema, every column is absent until a batch names it
 	}
 
-	const inFlight = 4
+	inFlight := 2 + 2*len(groups)
 	free := make(chan *batch, inFlight)
 	for range inFlight {
 		free <- &batch{}
@@ -280,6 +269,24 @@ func (e *Engine) scan(ctx context.Context, rd tableReader, states []*ruleState, 
 			}
 		}
 	}()
+	// One group is evaluated here, as before groups existed, so a Scan
+	// callback runs on its caller's goroutine.
+	inline := len(groups) == 1
+	var wg sync.WaitGroup
+	for _, g := range groups {
+		if inline {
+			break
+		}
+		g.in = make(chan *batch, inFlight)
+		wg.Go(func() {
+			for b := range g.in {
+				g.observe(b)
+				if b.pending.Add(-1) == 0 {
+					free <- b
+				}
+			}
+		})
+	}
 	var rows int64
 	canceled := false
 	for b := range full {
@@ -291,21 +298,25 @@ func (e *Engine) scan(ctx context.Context, rd tableReader, states []*ruleState, 
 			close(stop)
 			continue
 		}
-		bind(b.names, false)
 		rows += int64(b.n)
-		for _, st := range states {
-			if st.ev == nil || st.err != nil {
-				continue
+		if len(groups) <= 1 {
+			if inline {
+				groups[0].observe(b)
 			}
-			if err := st.ev.observe(b, st.cols); err != nil {
-				st.err = err
-			}
+			free <- b
+			continue
 		}
-		if tracker != nil {
-			tracker.observe(b)
+		b.pending.Store(int32(len(groups)))
+		for _, g := range groups {
+			g.in <- b
 		}
-		free <- b
 	}
+	for _, g := range groups {
+		if g.in != nil {
+			close(g.in)
+		}
+	}
+	wg.Wait()
 	err := <-errc
 	if canceled {
 		return ctx.Err()
@@ -316,6 +327,113 @@ func (e *Engine) scan(ctx context.Context, rd tableReader, states []*ruleState, 
 		res.Columns = tracker.columns(res.Columns)
 	}
 	return err
+}
+
+// maxGroups bounds the goroutines that evaluate rules.
+const maxGroups = 4
+
+// ruleGroup is a set of rules evaluated by one goroutine, batch by batch.
+type ruleGroup struct {
+	states  []*ruleState
+	tracker *typeTracker // schema inference, when a group carries it
+	load    int
+	in      chan *batch
+
+	index map[string]int // column name → batch index
+	known int
+}
+
+// ruleCost is a rough relative cost per row, to balance the groups: set
+// lookups and the regex cost most, a null count least.
+func ruleCost(t string) int {
+	switch t {
+	case TypeUnique, TypePrimaryKey, TypeDistinctCountBetween, TypeReferentialIntegrity, TypeDistributionDrift:
+		return 4
+	case TypeRegex:
+		return 3
+	case TypePairComparison, TypeInSet, TypeNotInSet, TypeAggregateBetween, TypeFreshness:
+		return 2
+	}
+	return 1
+}
+
+// groupRules splits the rules that read the data into at most n groups
+// of about equal cost (longest first, each to the lightest group). The
+// type tracker counts as a costly rule.
+func groupRules(states []*ruleState, tracker *typeTracker, n int) []*ruleGroup {
+	var live []*ruleState
+	for _, st := range states {
+		if st.ev != nil && st.err == nil {
+			live = append(live, st)
+		}
+	}
+	jobs := len(live)
+	if tracker != nil {
+		jobs++
+	}
+	n = min(n, jobs, maxGroups)
+	if n == 0 {
+		return nil
+	}
+	groups := make([]*ruleGroup, n)
+	for i := range groups {
+		groups[i] = &ruleGroup{index: map[string]int{}}
+	}
+	lightest := func() *ruleGroup {
+		return slices.MinFunc(groups, func(a, b *ruleGroup) int { return cmp.Compare(a.load, b.load) })
+	}
+	if tracker != nil {
+		g := lightest()
+		g.tracker, g.load = tracker, 4
+	}
+	slices.SortStableFunc(live, func(a, b *ruleState) int { return cmp.Compare(ruleCost(b.rule.Type), ruleCost(a.rule.Type)) })
+	for _, st := range live {
+		g := lightest()
+		g.states = append(g.states, st)
+		g.load += ruleCost(st.rule.Type)
+	}
+	return groups
+}
+
+// bind maps the group's rules' columns to batch indexes. Column names
+// only grow (JSON Lines meets new keys), so it works only on a change.
+func (g *ruleGroup) bind(names []string, final bool) {
+	if len(names) == g.known && !final {
+		return
+	}
+	for i := g.known; i < len(names); i++ {
+		g.index[names[i]] = i
+	}
+	g.known = len(names)
+	for _, st := range g.states {
+		if st.err != nil {
+			continue
+		}
+		st.cols = st.cols[:0]
+		for _, n := range st.names {
+			c, ok := g.index[n]
+			if !ok {
+				c = -1
+			}
+			st.cols = append(st.cols, c)
+		}
+	}
+}
+
+// observe feeds one batch to the group's rules.
+func (g *ruleGroup) observe(b *batch) {
+	g.bind(b.names, false)
+	for _, st := range g.states {
+		if st.err != nil {
+			continue
+		}
+		if err := st.ev.observe(b, st.cols); err != nil {
+			st.err = err
+		}
+	}
+	if g.tracker != nil {
+		g.tracker.observe(b)
+	}
 }
 
 // typedSchema reports whether the reader knows column types up front.
