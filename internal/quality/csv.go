@@ -29,8 +29,10 @@ type csvReader struct {
 	cols    []ColumnInfo
 	rows    int64 // data rows returned
 	line    int64 // physical lines consumed
-	buf     []byte
-	ends    []int
+	buf     []byte // the records of the batch being read, field after field
+	recBuf  int    // where the current record starts in buf
+	ends    []int  // the current record's field ends in buf
+	spans   []int  // every field end of the batch, row after row
 	long    []byte
 	pending bool // the current record is data not yet returned (no header)
 	recLine int64
@@ -97,6 +99,10 @@ func (c *csvReader) next(b *batch, maxRows int) error {
 	width := len(c.cols)
 	b.reset(width, maxRows)
 	b.start = c.rows
+	if !c.pending {
+		c.buf = c.buf[:0] // a pending record (no header) is already in it
+	}
+	c.spans = c.spans[:0]
 	n := 0
 	for n < maxRows {
 		if !c.pending {
@@ -112,8 +118,8 @@ func (c *csvReader) next(b *batch, maxRows int) error {
 		if len(c.ends) != width {
 			return inputError(row, "", "row %d (line %d) has %d fields, the header has %d", row, c.recLine, len(c.ends), width)
 		}
-		if !utf8.Valid(c.buf) {
-			start := 0
+		if !utf8.Valid(c.buf[c.recBuf:]) {
+			start := c.recBuf
 			for j, end := range c.ends {
 				if !utf8.Valid(c.buf[start:end]) {
 					return inputError(row, c.cols[j].Name, "row %d (line %d), column %q is not valid UTF-8", row, c.recLine, c.cols[j].Name)
@@ -121,19 +127,24 @@ func (c *csvReader) next(b *batch, maxRows int) error {
 				start = end
 			}
 		}
-		s := string(c.buf)
-		start := 0
-		for j, end := range c.ends {
-			f := s[start:end]
-			start = end
-			if (c.nulls == nil && f == "") || (c.nulls != nil && c.nulls[f]) {
-				b.cols[j][n] = nullValue
-			} else {
-				b.cols[j][n] = value{k: kindText, s: f}
-			}
-		}
+		c.spans = append(c.spans, c.ends...)
 		c.rows++
 		n++
+	}
+	// One string holds the batch's text; each value is a slice of it, so
+	// a batch costs one allocation rather than one per record.
+	all := string(c.buf)
+	start := 0
+	for i := range n {
+		for j, end := range c.spans[i*width : (i+1)*width] {
+			f := all[start:end]
+			start = end
+			if (c.nulls == nil && f == "") || (c.nulls != nil && c.nulls[f]) {
+				b.cols[j][i] = nullValue
+			} else {
+				b.cols[j][i] = value{k: kindText, s: f}
+			}
+		}
 	}
 	b.trim(n)
 	if n == 0 {
@@ -158,9 +169,10 @@ func (c *csvReader) readLine() ([]byte, error) {
 	return line, nil
 }
 
-// readRecord parses the next record into c.buf and c.ends.
+// readRecord parses the next record onto the end of c.buf, from c.recBuf
+// on, and its field ends into c.ends.
 func (c *csvReader) readRecord() error {
-	c.buf, c.ends = c.buf[:0], c.ends[:0]
+	c.recBuf, c.ends = len(c.buf), c.ends[:0]
 	var line []byte
 	for {
 		l, err := c.readLine()
