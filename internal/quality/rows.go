@@ -201,11 +201,13 @@ func openTable(ctx context.Context, remote Remote, src Source) (*table, error) {
 	t := &table{format: format, o: o}
 	switch format {
 	case FormatCSV:
+		o.hashAside()
 		var cr *csvReader
 		if cr, t.err = newCSVReader(o.r, csvOptions(src)); t.err == nil {
 			t.rd = cr
 		}
 	case FormatJSONL:
+		o.hashAside()
 		t.rd = newJSONLReader(o.r)
 	case FormatParquet:
 		if err := o.spool(); err != nil {

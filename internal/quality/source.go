@@ -14,6 +14,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/exphub/exphub/internal/errs"
@@ -130,17 +132,29 @@ func csvOptions(src Source) CSVOptions {
 // reads, and, for local files, random access for Parquet.
 type opened struct {
 	r      io.Reader // sequential; hashing
+	raw    io.Reader // the same bytes, not hashed
 	h      hash.Hash
-	file   *os.File // local files only
+	hr     *hashingReader // r when it hashes on its own goroutine
+	file   *os.File       // local files only
 	size   int64
 	closer io.Closer
 }
 
 func (o *opened) Close() error {
+	if o.hr != nil {
+		o.hr.finish()
+	}
 	if o.closer != nil {
 		return o.closer.Close()
 	}
 	return nil
+}
+
+// hashAside makes r hash on its own goroutine (see hashingReader), for a
+// file parsed as it streams. Only before the first read.
+func (o *opened) hashAside() {
+	o.hr = newHashingReader(o.raw, o.h)
+	o.r = o.hr
 }
 
 // digest finishes the hash: it reads what the parser left unread, so the
@@ -149,7 +163,99 @@ func (o *opened) digest() (string, error) {
 	if _, err := io.Copy(io.Discard, o.r); err != nil {
 		return "", err
 	}
+	if o.hr != nil {
+		o.hr.finish()
+	}
 	return hex.EncodeToString(o.h.Sum(nil)), nil
+}
+
+// hashingReader passes the bytes of r through and hashes them on another
+// goroutine, so that on a parser's critical path the hash costs a copy
+// instead of sha256 itself. Each block read is handed to the hasher and
+// reused once both the reader and the hasher are done with it; the digest
+// covers exactly the bytes read, as a TeeReader's does. Read is for one
+// goroutine; finish ends the hasher (and further reads).
+type hashingReader struct {
+	r    io.Reader
+	cur  *hashBlock
+	off  int
+	err  error // from r, returned once cur is drained
+	work chan *hashBlock
+	free chan *hashBlock
+	done chan struct{}
+	once sync.Once
+}
+
+type hashBlock struct {
+	buf  []byte
+	n    int
+	refs atomic.Int32
+}
+
+const (
+	hashBlocks    = 4
+	hashBlockSize = 1 << 20
+)
+
+func newHashingReader(r io.Reader, h hash.Hash) *hashingReader {
+	hr := &hashingReader{r: r, work: make(chan *hashBlock, hashBlocks), free: make(chan *hashBlock, hashBlocks), done: make(chan struct{})}
+	for range hashBlocks {
+		hr.free <- &hashBlock{buf: make([]byte, hashBlockSize)}
+	}
+	go func() {
+		defer close(hr.done)
+		for b := range hr.work {
+			h.Write(b.buf[:b.n])
+			hr.release(b)
+		}
+	}()
+	return hr
+}
+
+// release drops one of a block's two users; the last returns it.
+func (hr *hashingReader) release(b *hashBlock) {
+	if b.refs.Add(-1) == 0 {
+		hr.free <- b
+	}
+}
+
+func (hr *hashingReader) Read(p []byte) (int, error) {
+	if hr.cur == nil || hr.off == hr.cur.n {
+		if hr.cur != nil {
+			hr.release(hr.cur)
+			hr.cur = nil
+		}
+		if hr.err != nil {
+			return 0, hr.err
+		}
+		b := <-hr.free
+		n, err := hr.r.Read(b.buf)
+		hr.err = err
+		if n == 0 {
+			hr.free <- b
+			return 0, err
+		}
+		b.n = n
+		b.refs.Store(2)
+		hr.work <- b
+		hr.cur, hr.off = b, 0
+	}
+	k := copy(p, hr.cur.buf[hr.off:hr.cur.n])
+	hr.off += k
+	return k, nil
+}
+
+// finish waits until every block read is hashed, and ends the hasher.
+func (hr *hashingReader) finish() {
+	hr.once.Do(func() {
+		if hr.cur != nil {
+			hr.release(hr.cur)
+			hr.cur = nil
+		}
+		hr.err = io.EOF
+		close(hr.work)
+	})
+	<-hr.done
 }
 
 // Remote opens a source that is not a local file: a URI with a scheme
@@ -203,7 +309,7 @@ func open(ctx context.Context, remote Remote, uri string) (*opened, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &opened{r: io.TeeReader(body, h), h: h, size: size, closer: body}, nil
+		return &opened{r: io.TeeReader(body, h), raw: body, h: h, size: size, closer: body}, nil
 	}
 	p := uri
 	if strings.HasPrefix(uri, "file://") {
@@ -229,7 +335,7 @@ func open(ctx context.Context, remote Remote, uri string) (*opened, error) {
 		f.Close()
 		return nil, fmt.Errorf("open %s: is a directory", uri)
 	}
-	return &opened{r: io.TeeReader(f, h), h: h, file: f, size: st.Size(), closer: f}, nil
+	return &opened{r: io.TeeReader(f, h), raw: f, h: h, file: f, size: st.Size(), closer: f}, nil
 }
 
 // spool copies a remote stream into a temporary file (hashing it on the
