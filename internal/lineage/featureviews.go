@@ -80,6 +80,16 @@ func (s *Service) FeatureViews(ctx context.Context, p *auth.Principal, projectKe
 	if err := access.Require(p, projectKey, auth.RoleViewer); err != nil {
 		return store.Conn[*FeatureView]{}, err
 	}
+	if !f.AtRisk {
+		c, err := s.store.FeatureViewsPage(ctx, projectKey, page)
+		if err != nil {
+			return store.Conn[*FeatureView]{}, err
+		}
+		views, err := s.featureViews(ctx, p, c.Items)
+		return store.Conn[*FeatureView]{Items: views, Cursors: c.Cursors, HasNext: c.HasNext, Total: c.Total}, err
+	}
+	// Health comes from validation results in Go, so the views at risk
+	// are found among all the project's views and paged here.
 	rows, err := s.store.FeatureViews(ctx, projectKey, nil)
 	if err != nil {
 		return store.Conn[*FeatureView]{}, err
@@ -88,9 +98,7 @@ func (s *Service) FeatureViews(ctx context.Context, p *auth.Principal, projectKe
 	if err != nil {
 		return store.Conn[*FeatureView]{}, err
 	}
-	if f.AtRisk {
-		views = slices.DeleteFunc(views, func(v *FeatureView) bool { return v.Health != HealthAtRisk && v.Health != HealthFailed })
-	}
+	views = slices.DeleteFunc(views, func(v *FeatureView) bool { return v.Health != HealthAtRisk && v.Health != HealthFailed })
 	return store.PageInMemory("featureViews", views, page, func(v *FeatureView) (any, string) { return nil, v.View.ID })
 }
 
@@ -135,18 +143,12 @@ func (s *Service) FeatureViewsReading(ctx context.Context, p *auth.Principal, d 
 		}
 	}
 	var rows []*store.FeatureViewRow
-	for _, id := range sources {
-		more, err := s.store.FeatureViewsReading(ctx, id)
-		if err != nil {
+	if len(sources) > 0 {
+		var err error
+		if rows, err = s.store.FeatureViewsReading(ctx, sources); err != nil {
 			return nil, err
 		}
-		for _, r := range more {
-			if !slices.ContainsFunc(rows, func(x *store.FeatureViewRow) bool { return x.View.ID == r.View.ID }) {
-				rows = append(rows, r)
-			}
-		}
 	}
-	slices.SortFunc(rows, func(a, b *store.FeatureViewRow) int { return strings.Compare(a.View.Name, b.View.Name) })
 	return s.featureViews(ctx, p, rows)
 }
 

@@ -21,7 +21,8 @@ type Store interface {
 	NeighbourJobs(ctx context.Context, n store.Neighbourhood, ids []string) ([][]*store.Job, error)
 	// Feast's feature views (featureviews.go).
 	FeatureViews(ctx context.Context, projectKey string, ids []string) ([]*store.FeatureViewRow, error)
-	FeatureViewsReading(ctx context.Context, id string) ([]*store.FeatureViewRow, error)
+	FeatureViewsPage(ctx context.Context, projectKey string, page store.Page) (store.Conn[*store.FeatureViewRow], error)
+	FeatureViewsReading(ctx context.Context, ids []string) ([]*store.FeatureViewRow, error)
 	FeatureViewsAffected(ctx context.Context, versionIDs []string) ([]*store.FeatureViewRow, error)
 	DatasetsByIdentity(ctx context.Context, projectKey string, idents []store.DatasetIdentity) (map[store.DatasetIdentity]*store.Dataset, error)
 	FeastDatasets(ctx context.Context, projectKey string, kind store.FeastKind) ([]*store.Dataset, error)

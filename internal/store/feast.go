@@ -133,16 +133,33 @@ func (s *Store) FeatureViews(ctx context.Context, projectKey string, ids []strin
 	})
 }
 
-// FeatureViewsReading returns the feature views that read dataset id
-// (a data source or entity of theirs, by the rule of the file's
-// comment), by name; at most MaxFeastLinks.
-func (s *Store) FeatureViewsReading(ctx context.Context, id string) ([]*FeatureViewRow, error) {
-	return s.featureViewsReading(ctx, []string{id})
+// FeatureViewsPage is one page of a project's feature views, newest
+// first, among the newest MaxFeatureViews (those FeatureViews reads), with
+// the cursors of the list featureViews.
+func (s *Store) FeatureViewsPage(ctx context.Context, projectKey string, page Page) (Conn[*FeatureViewRow], error) {
+	return listPage(ctx, s, "featureViews", page, `
+		CALL {
+		  MATCH (v:Dataset {projectKey: $pk, feastKind: 'FEATURE_VIEW'})
+		  WITH v ORDER BY v.id DESC LIMIT $max
+		  RETURN count(v) AS total, min(v.id) AS oldest
+		}
+		CALL (oldest) {
+		  CALL (oldest) {
+		    MATCH (v:Dataset {projectKey: $pk, feastKind: 'FEATURE_VIEW'})
+		    WHERE v.id >= oldest AND ($after IS NULL OR v.id < $after)
+		    WITH v ORDER BY v.id DESC LIMIT $limit`+featureViewLinks+`
+		  }
+		  RETURN collect({view: view, sources: sources, entities: entities, services: services, latest: latest}) AS items
+		}
+		RETURN total, items`,
+		map[string]any{"pk": projectKey, "max": MaxFeatureViews, "maxLinks": MaxFeastLinks}, afterID, decodeFeatureViewRow,
+		func(r *FeatureViewRow) (any, string) { return nil, r.View.ID })
 }
 
-// featureViewsReading is FeatureViewsReading for the datasets ids, in one
-// statement: the views that read one of them, each once, by name then ID.
-func (s *Store) featureViewsReading(ctx context.Context, ids []string) ([]*FeatureViewRow, error) {
+// FeatureViewsReading returns the feature views that read one of the
+// datasets ids (a data source or entity of theirs, by the rule of the
+// file's comment), each once, by name then ID; at most MaxFeastLinks.
+func (s *Store) FeatureViewsReading(ctx context.Context, ids []string) ([]*FeatureViewRow, error) {
 	return read(ctx, s, func(tx *txn) ([]*FeatureViewRow, error) {
 		recs, err := tx.run(`
 			UNWIND $ids AS id

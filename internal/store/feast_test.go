@@ -68,6 +68,34 @@ func TestFeatureViewsReading(t *testing.T) {
 		}
 		return out
 	}
+	t.Run("pages", func(t *testing.T) {
+		all, err := s.FeatureViews(ctx, key, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paged []string
+		page := store.Page{First: 2}
+		for {
+			c, err := s.FeatureViewsPage(ctx, key, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Total != int64(len(all)) || len(c.Items) != len(c.Cursors) {
+				t.Fatalf("a page of %d items, %d cursors, total %d; want total %d", len(c.Items), len(c.Cursors), c.Total, len(all))
+			}
+			paged = append(paged, names(c.Items)...)
+			if !c.HasNext {
+				break
+			}
+			page.After = c.EndCursor()
+		}
+		if want := names(all); !slices.Equal(paged, want) {
+			t.Fatalf("paged %v, want %v", paged, want)
+		}
+		if c, err := s.FeatureViewsPage(ctx, newProject(t, s, "fvnone"), store.Page{First: 2}); err != nil || c.Total != 0 || len(c.Items) != 0 {
+			t.Fatalf("a project without views: %+v, %v", c, err)
+		}
+	})
 	for _, c := range []struct {
 		name string
 		ids  []string
@@ -81,7 +109,7 @@ func TestFeatureViewsReading(t *testing.T) {
 		{"a view and nothing", []string{id("v_a"), "ds_none"}, []string{}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rows, err := s.FeatureViewsReadingAll(ctx, c.ids)
+			rows, err := s.FeatureViewsReading(ctx, c.ids)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +119,7 @@ func TestFeatureViewsReading(t *testing.T) {
 			// The same as asking for each dataset alone.
 			var each []string
 			for _, id := range c.ids {
-				rows, err := s.FeatureViewsReading(ctx, id)
+				rows, err := s.FeatureViewsReading(ctx, []string{id})
 				if err != nil {
 					t.Fatal(err)
 				}
