@@ -27,8 +27,8 @@ type csvReader struct {
 	nulls    map[string]bool // nil: only "" is null
 
 	cols    []ColumnInfo
-	rows    int64 // data rows returned
-	line    int64 // physical lines consumed
+	rows    int64  // data rows returned
+	line    int64  // physical lines consumed
 	buf     []byte // the records of the batch being read, field after field
 	recBuf  int    // where the current record starts in buf
 	ends    []int  // the current record's field ends in buf
