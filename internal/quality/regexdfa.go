@@ -100,7 +100,17 @@ func compileASCIIDFA(pattern string) *asciiDFA {
 			return nil // line anchors, word boundaries
 		}
 	}
-	b := dfaBuilder{prog: prog, ids: map[string]uint16{}, d: &asciiDFA{}}
+	b := dfaBuilder{prog: prog, ids: map[string]uint16{}, d: &asciiDFA{}, seen: make([]uint32, len(prog.Inst))}
+	// Which ASCII bytes each instruction reads, once, rather than asking
+	// MatchRune per state.
+	b.reads = make([][2]uint64, len(prog.Inst))
+	for pc := range prog.Inst {
+		for c := range 128 {
+			if consumes(&prog.Inst[pc], byte(c)) {
+				b.reads[pc][c/64] |= 1 << (c % 64)
+			}
+		}
+	}
 	// Reserved states: only a start state can be one of them without
 	// returning at once, and then it absorbs every byte.
 	b.d.next = make([]uint16, int(dfaFirst)<<8)
@@ -111,14 +121,15 @@ func compileASCIIDFA(pattern string) *asciiDFA {
 	b.d.accEnd = []bool{dfaAccept: true, dfaDead: false}
 
 	// The start state: the pattern at the beginning of the text.
-	startSet := b.closure(nil, uint32(prog.Start), syntax.EmptyBeginText)
+	startSet := b.closure([]uint32{uint32(prog.Start)}, syntax.EmptyBeginText, nil)
 	// Later positions restart the pattern without the beginning.
-	b.restart = b.closure(nil, uint32(prog.Start), 0)
+	restart := []uint32{uint32(prog.Start)}
 	start, ok := b.state(startSet, true)
 	if !ok {
 		return nil
 	}
 	b.d.start = start
+	var outs []uint32
 	for len(b.todo) > 0 {
 		t := b.todo[0]
 		b.todo = b.todo[1:]
@@ -128,15 +139,15 @@ func compileASCIIDFA(pattern string) *asciiDFA {
 				b.d.next[base|c] = dfaNonASCII
 				continue
 			}
-			var set []uint32
+			outs = outs[:0]
 			for _, pc := range t.set {
-				in := &prog.Inst[pc]
-				if consumes(in, byte(c)) {
-					set = b.closure(set, in.Out, 0)
+				if b.reads[pc][c/64]&(1<<(c%64)) != 0 {
+					outs = append(outs, prog.Inst[pc].Out)
 				}
 			}
-			for _, pc := range b.restart {
-				set = addPC(set, pc)
+			set := b.closure(outs, 0, restart)
+			if set == nil && b.work > maxDFAWork {
+				return nil
 			}
 			id, ok := b.state(set, false)
 			if !ok {
@@ -148,13 +159,21 @@ func compileASCIIDFA(pattern string) *asciiDFA {
 	return b.d
 }
 
+// maxDFAWork bounds the instructions visited while building a DFA (a few
+// milliseconds); patterns with long counted repetitions, which would need
+// many large states, are left to the regexp.
+const maxDFAWork = 1 << 18
+
 type dfaBuilder struct {
-	prog    *syntax.Prog
-	ids     map[string]uint16
-	todo    []dfaTodo
-	restart []uint32
-	d       *asciiDFA
-	stack   []uint32
+	prog  *syntax.Prog
+	reads [][2]uint64 // per instruction: the ASCII bytes it reads
+	ids   map[string]uint16
+	todo  []dfaTodo
+	d     *asciiDFA
+	stack []uint32
+	seen  []uint32 // per instruction: the closure that last visited it
+	stamp uint32
+	work  int
 }
 
 type dfaTodo struct {
@@ -175,51 +194,56 @@ func consumes(in *syntax.Inst, c byte) bool {
 	return false
 }
 
-// addPC inserts pc into the sorted set.
-func addPC(set []uint32, pc uint32) []uint32 {
-	i, found := slices.BinarySearch(set, pc)
-	if found {
-		return set
-	}
-	return slices.Insert(set, i, pc)
-}
-
-// closure adds to set the instructions reachable from pc without reading
-// a byte, given the empty-width conditions that hold (flags). It keeps
-// the instructions that read a byte, Match, and the end-of-text
-// assertions still to be decided; a beginning-of-text assertion that does
-// not hold can never hold later and is dropped.
-func (b *dfaBuilder) closure(set []uint32, pc uint32, flags syntax.EmptyOp) []uint32 {
-	seen := map[uint32]bool{}
-	b.stack = append(b.stack[:0], pc)
-	for len(b.stack) > 0 {
-		pc := b.stack[len(b.stack)-1]
-		b.stack = b.stack[:len(b.stack)-1]
-		if seen[pc] {
-			continue
-		}
-		seen[pc] = true
-		in := &b.prog.Inst[pc]
-		switch in.Op {
-		case syntax.InstAlt, syntax.InstAltMatch:
-			b.stack = append(b.stack, in.Arg, in.Out)
-		case syntax.InstCapture, syntax.InstNop:
-			b.stack = append(b.stack, in.Out)
-		case syntax.InstEmptyWidth:
-			need := syntax.EmptyOp(in.Arg)
-			switch {
-			case need&^flags == 0:
-				b.stack = append(b.stack, in.Out)
-			case need&syntax.EmptyBeginText != 0 && flags&syntax.EmptyBeginText == 0:
-				// Past the beginning: never.
-			default:
-				set = addPC(set, pc) // waits for the end of the text
+// closure returns the sorted set of instructions reachable from the pcs
+// of from and then of restart without reading a byte, given the
+// empty-width conditions that hold (flags); restart is followed with no
+// conditions holding (a fresh attempt past the beginning). It keeps the
+// instructions that read a byte, Match, and the end-of-text assertions
+// still to be decided; a beginning-of-text assertion that does not hold
+// can never hold later and is dropped. Past maxDFAWork it returns nil.
+func (b *dfaBuilder) closure(from []uint32, flags syntax.EmptyOp, restart []uint32) []uint32 {
+	b.stamp++
+	var set []uint32
+	visit := func(starts []uint32, flags syntax.EmptyOp) {
+		b.stack = append(b.stack[:0], starts...)
+		for len(b.stack) > 0 {
+			pc := b.stack[len(b.stack)-1]
+			b.stack = b.stack[:len(b.stack)-1]
+			if b.seen[pc] == b.stamp {
+				continue
 			}
-		case syntax.InstFail:
-		default: // Match and the instructions that read
-			set = addPC(set, pc)
+			b.seen[pc] = b.stamp
+			b.work++
+			in := &b.prog.Inst[pc]
+			switch in.Op {
+			case syntax.InstAlt, syntax.InstAltMatch:
+				b.stack = append(b.stack, in.Arg, in.Out)
+			case syntax.InstCapture, syntax.InstNop:
+				b.stack = append(b.stack, in.Out)
+			case syntax.InstEmptyWidth:
+				need := syntax.EmptyOp(in.Arg)
+				switch {
+				case need&^flags == 0:
+					b.stack = append(b.stack, in.Out)
+				case need&syntax.EmptyBeginText != 0 && flags&syntax.EmptyBeginText == 0:
+					// Past the beginning: never.
+				default:
+					set = append(set, pc) // waits for the end of the text
+				}
+			case syntax.InstFail:
+			default: // Match and the instructions that read
+				set = append(set, pc)
+			}
 		}
 	}
+	visit(from, flags)
+	// The restart shares the visited marks: an instruction already reached
+	// with flags 0 or more reaches at least as much.
+	visit(restart, 0)
+	if b.work > maxDFAWork {
+		return nil
+	}
+	slices.Sort(set)
 	return set
 }
 
@@ -261,7 +285,7 @@ func (b *dfaBuilder) state(set []uint32, atStart bool) (uint16, bool) {
 		if in.Op != syntax.InstEmptyWidth {
 			continue
 		}
-		for _, q := range b.closure(nil, pc, endFlags) {
+		for _, q := range b.closure([]uint32{pc}, endFlags, nil) {
 			if b.prog.Inst[q].Op == syntax.InstMatch {
 				acc = true
 			}

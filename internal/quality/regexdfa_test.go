@@ -102,7 +102,10 @@ func TestTextMatcherCoverage(t *testing.T) {
 		{`(a|b)*abb`, true},
 		{`\bword\b`, false},
 		{`(?m)^a$`, false},
+		{`^[a-z]{2,30}@[a-z]{2,20}\.[a-z]{2,5}$`, true},
 		{`(a|b)*a(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)`, false}, // 2^11 states: past the cap
+		{`\w{1000}`, false}, // states of hundreds of instructions: past the work budget
+		{`.{500}x`, false},
 	} {
 		if got := compileASCIIDFA(tc.pattern) != nil; got != tc.dfa {
 			t.Errorf("%s: DFA built %v, want %v", tc.pattern, got, tc.dfa)
