@@ -153,7 +153,7 @@ func (o *opened) Close() error {
 // hashAside makes r hash on its own goroutine (see hashingReader), for a
 // file parsed as it streams. Only before the first read.
 func (o *opened) hashAside() {
-	o.hr = newHashingReader(o.raw, o.h)
+	o.hr = newHashingReader(o.raw, o.h, o.size)
 	o.r = o.hr
 }
 
@@ -177,6 +177,8 @@ func (o *opened) digest() (string, error) {
 // goroutine; finish ends the hasher (and further reads).
 type hashingReader struct {
 	r    io.Reader
+	size int // of a block
+	made int // blocks allocated so far, up to hashBlocks
 	cur  *hashBlock
 	off  int
 	err  error // from r, returned once cur is drained
@@ -197,10 +199,12 @@ const (
 	hashBlockSize = 1 << 20
 )
 
-func newHashingReader(r io.Reader, h hash.Hash) *hashingReader {
-	hr := &hashingReader{r: r, work: make(chan *hashBlock, hashBlocks), free: make(chan *hashBlock, hashBlocks), done: make(chan struct{})}
-	for range hashBlocks {
-		hr.free <- &hashBlock{buf: make([]byte, hashBlockSize)}
+// newHashingReader starts the hasher of r. size is r's length when known
+// (else -1): a small file gets one small block, not megabytes.
+func newHashingReader(r io.Reader, h hash.Hash, size int64) *hashingReader {
+	hr := &hashingReader{r: r, size: hashBlockSize, work: make(chan *hashBlock, hashBlocks), free: make(chan *hashBlock, hashBlocks), done: make(chan struct{})}
+	if size >= 0 && size < hashBlockSize {
+		hr.size = max(int(size)+1, 512) // +1: the read that finds the end
 	}
 	go func() {
 		defer close(hr.done)
@@ -228,7 +232,17 @@ func (hr *hashingReader) Read(p []byte) (int, error) {
 		if hr.err != nil {
 			return 0, hr.err
 		}
-		b := <-hr.free
+		var b *hashBlock
+		select {
+		case b = <-hr.free:
+		default:
+			if hr.made < hashBlocks {
+				hr.made++
+				b = &hashBlock{buf: make([]byte, hr.size)}
+			} else {
+				b = <-hr.free
+			}
+		}
 		n, err := hr.r.Read(b.buf)
 		hr.err = err
 		if n == 0 {

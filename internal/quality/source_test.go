@@ -35,7 +35,7 @@ func TestHashingReader(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := sha256.New()
-			hr := newHashingReader(tc.src(), h)
+			hr := newHashingReader(tc.src(), h, -1)
 			got, err := tc.read(hr)
 			if err != nil {
 				t.Fatal(err)
@@ -57,10 +57,22 @@ func TestHashingReader(t *testing.T) {
 			}
 		})
 	}
+	t.Run("size hint smaller than the source", func(t *testing.T) {
+		h := sha256.New()
+		hr := newHashingReader(bytes.NewReader(data[:100_000]), h, 700) // the file grew after it was opened
+		got, err := io.ReadAll(hr)
+		if err != nil || !bytes.Equal(got, data[:100_000]) {
+			t.Fatalf("read %d bytes (%v) that differ from the source's", len(got), err)
+		}
+		hr.finish()
+		if sum := sha256.Sum256(got); !bytes.Equal(h.Sum(nil), sum[:]) {
+			t.Errorf("digest is not the sha256 of the bytes read")
+		}
+	})
 	t.Run("error below", func(t *testing.T) {
 		boom := errors.New("boom")
 		h := sha256.New()
-		hr := newHashingReader(io.MultiReader(bytes.NewReader(data[:1000]), iotest.ErrReader(boom)), h)
+		hr := newHashingReader(io.MultiReader(bytes.NewReader(data[:1000]), iotest.ErrReader(boom)), h, 1000)
 		got, err := io.ReadAll(hr)
 		if !errors.Is(err, boom) || len(got) != 1000 {
 			t.Fatalf("got %d bytes and %v; want 1000 bytes, then boom", len(got), err)
