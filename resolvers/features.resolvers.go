@@ -128,24 +128,15 @@ func (r *subscriptionResolver) FeatureViewSources(ctx context.Context, projectKe
 	if _, err := path.Match(pattern, ""); err != nil {
 		return nil, errs.Invalidf("featureView: %s is not a glob pattern (*, ?, [a-z])", errs.Quote(pattern))
 	}
-	views, err := r.Store.FeatureViews(ctx, projectKey, nil)
+	load := func() (map[string]bool, error) { return r.Resolver.Lineage.WatchedData(ctx, p, projectKey, pattern) }
+	set, err := r.watched.of(projectKey, pattern, load)
 	if err != nil {
 		return nil, err
 	}
-	sources := map[string]bool{}
-	for _, v := range views {
-		if ok, _ := path.Match(pattern, v.View.Name); ok || pattern == "" {
-			for _, src := range v.Sources {
-				sources[src.ID] = true
-			}
-		}
-	}
-	return r.subscribe(ctx, nil, after, func(e *store.Event) bool {
-		id, _ := e.Payload["datasetId"].(string)
-		return sources[id]
-	}, func(f *store.EventFilter) {
+	w := &watchedData{set: set, load: load}
+	return r.subscribe(ctx, nil, after, w.match, func(f *store.EventFilter) {
 		f.ProjectKeys = []string{projectKey}
-		f.Kinds = []store.EventKind{store.EventValidationCompleted, store.EventDatasetVersionRegister}
+		f.Kinds = append([]store.EventKind{store.EventValidationCompleted, store.EventDatasetVersionRegister}, lineageKinds...)
 	})
 }
 

@@ -49,6 +49,9 @@ type Resolver struct {
 	// error presenter does; subscriptions use it for the errors that end
 	// them, which do not pass through gqlgen's presenter.
 	Present func(ctx context.Context, err error) *gqlerror.Error
+
+	// watched are the datasets featureViewSources subscriptions watch.
+	watched watchedSets
 }
 
 // present is Present, or a bare message when none is set.

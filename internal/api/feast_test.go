@@ -347,3 +347,68 @@ func TestFeatureViewSourceData(t *testing.T) {
 		t.Fatalf("the raw data is used by %+v, want %s", u, v.ID)
 	}
 }
+
+// TestFeatureViewSourcesFollowLaterViews: a featureViewSources
+// subscription that began before Feast described any view streams the
+// events of the sources of views applied after it began, and of the data
+// a source's URI names, and nothing of other datasets.
+func TestFeatureViewSourcesFollowLaterViews(t *testing.T) {
+	h, project, tok, drain := olHub(t, "feastlater")
+	viewer := token(t, "feature-team", map[string]auth.Role{project: auth.RoleViewer})
+	contributor := token(t, "data-eng", map[string]auth.Role{project: auth.RoleContributor})
+	var head struct{ RecentEvents struct{ Cursor string } }
+	h.gql(t, viewer, `{ recentEvents(last: 0) { cursor } }`, nil).ok(t, &head)
+	ws := dial(t, h, viewer)
+	if err := ws.Subscribe(t.Context(), "fs", `subscription($p: String!, $after: String) {
+		featureViewSources(projectKey: $p, featureView: "driver_*", after: $after) { kind payload } }`,
+		map[string]any{"p": project, "after": head.RecentEvents.Cursor}); err != nil {
+		t.Fatal(err)
+	}
+	// Feast applies its repository after the subscription began; its
+	// source's data is s3://lake/driver_stats.parquet.
+	for _, name := range []string{"feast-apply-01-complete.json", "feast-apply-02-complete.json"} {
+		b, err := os.ReadFile("../openlineage/testdata/events/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = []byte(strings.ReplaceAll(string(b), `"data/driver_stats.parquet"`, `"s3://lake/driver_stats.parquet"`))
+		if res := postLineage(t, h.srv.URL, tok, b, nil); res.Status != 201 {
+			t.Fatalf("%s: HTTP %d %s", name, res.Status, res.Raw)
+		}
+	}
+	drain()
+	register := func(name string) string {
+		var d struct {
+			RegisterDataset struct{ Dataset struct{ ID string } }
+		}
+		h.gql(t, contributor, `mutation($p: String!, $n: String!) { registerDataset(input: {projectKey: $p, namespace: "s3://lake", name: $n}) { dataset { id } } }`,
+			map[string]any{"p": project, "n": name}).ok(t, &d)
+		return d.RegisterDataset.Dataset.ID
+	}
+	version := func(dataset, label string) {
+		h.gql(t, contributor, `mutation($d: ID!, $v: String!, $digest: String!) { registerDatasetVersion(input: {datasetId: $d, version: $v,
+			uri: "s3://lake/x", digest: $digest}) { datasetVersion { id } } }`,
+			map[string]any{"d": dataset, "v": label, "digest": sha(dataset + label)}).ok(t, nil)
+	}
+	raw := register("driver_stats.parquet")
+	version(register("unrelated"), "u1")
+	version(raw, "r1")
+	source := idOf(t, `MATCH (d:Dataset {projectKey: $p, name: 'driver_hourly_stats_source'}) RETURN d.id AS id`, map[string]any{"p": project})
+	version(source, "s1")
+	// Feast's apply registered a version of its source too (an input
+	// without a version facet); then come r1 and s1, and nothing of
+	// unrelated, which was registered before them.
+	var got []string
+	for !slices.Contains(got, source+" s1") {
+		ev := next(t, ws, "fs")
+		id, _ := ev.Payload["datasetId"].(string)
+		label, _ := ev.Payload["version"].(string)
+		if ev.Kind != "DATASET_VERSION_REGISTERED" || (id != raw && id != source) {
+			t.Fatalf("after %v: %+v is not a registration of the source or its data", got, ev)
+		}
+		got = append(got, id+" "+label)
+	}
+	if !slices.Contains(got, raw+" r1") {
+		t.Fatalf("the registration of the source's data is missing: %v", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 
@@ -100,6 +101,38 @@ func (s *Service) FeatureViews(ctx context.Context, p *auth.Principal, projectKe
 	}
 	views = slices.DeleteFunc(views, func(v *FeatureView) bool { return v.Health != HealthAtRisk && v.Health != HealthFailed })
 	return store.PageInMemory("featureViews", views, page, func(v *FeatureView) (any, string) { return nil, v.View.ID })
+}
+
+// WatchedData are the IDs of the datasets whose events tell a project's
+// feature-store team about the feature views whose name matches the glob
+// pattern ("" matches all): each view's sources and the data their URIs
+// name (FeatureView.SourceData), whose versions make the views' health.
+func (s *Service) WatchedData(ctx context.Context, p *auth.Principal, projectKey, pattern string) (map[string]bool, error) {
+	if err := access.Require(p, projectKey, auth.RoleViewer); err != nil {
+		return nil, err
+	}
+	rows, err := s.store.FeatureViews(ctx, projectKey, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows = slices.DeleteFunc(rows, func(r *store.FeatureViewRow) bool {
+		ok, err := path.Match(pattern, r.View.Name)
+		return pattern != "" && (err != nil || !ok)
+	})
+	data, err := s.sourceData(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, r := range rows {
+		for _, src := range r.Sources {
+			out[src.ID] = true
+			if d := data[src.ID]; d != nil && access.CanRead(p, d.ProjectKey) {
+				out[d.ID] = true
+			}
+		}
+	}
+	return out, nil
 }
 
 // FeatureViewOf returns dataset id as a feature view, nil when Feast did

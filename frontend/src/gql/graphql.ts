@@ -2754,9 +2754,9 @@ export type Subscription = {
    * What a feature-store team watches: the VALIDATION_COMPLETED and
    * DATASET_VERSION_REGISTERED events of the data sources of the project's
    * feature views whose name matches featureView (a glob; every view by
-   * default), the sources as they are when the subscription starts
-   * (subscribe again with the last cursor to take in new views); after as
-   * in events.
+   * default), and of the data their URIs name (FeatureView.sourceData).
+   * Views applied or changed after the subscription began are followed from
+   * the event that changed them on; after as in events.
    */
   featureViewSources: Event;
   /** PROMOTION_* and MODEL_STAGE_CHANGED events of a project (target: the PromotionRequest or ModelVersion); after as in events. */
