@@ -1196,6 +1196,7 @@ type ComplexityRoot struct {
 	}
 
 	ValidationTemplate struct {
+		AutoApply   func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		CreatedBy   func(childComplexity int) int
 		Definition  func(childComplexity int) int
@@ -6440,6 +6441,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ValidationSuiteEdge.Node(childComplexity), true
 
+	case "ValidationTemplate.autoApply":
+		if e.ComplexityRoot.ValidationTemplate.AutoApply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValidationTemplate.AutoApply(childComplexity), true
 	case "ValidationTemplate.createdAt":
 		if e.ComplexityRoot.ValidationTemplate.CreatedAt == nil {
 			break
@@ -8823,6 +8830,13 @@ type ValidationTemplate {
   definition: String!
   params: [TemplateParam!]!
   selector: DatasetSelector!
+  """
+  Whether the template applies itself: when a version of a dataset its
+  selector matches is registered and the dataset has no suite of it, the
+  server's validation on arrival (EXPHUB_VALIDATION_ON_ARRIVAL) makes one,
+  with the parameters' defaults, and runs it on that version.
+  """
+  autoApply: Boolean!
   createdAt: Time!
   createdBy: String!
   updatedAt: Time!
@@ -8854,6 +8868,8 @@ input CreateValidationTemplateInput {
   definition: String!
   params: [TemplateParamInput!] = []
   selector: DatasetSelectorInput
+  "Applies itself to the datasets its selector matches as their versions arrive; every parameter needs a default."
+  autoApply: Boolean = false
 }
 
 type CreateValidationTemplatePayload {
@@ -8866,6 +8882,8 @@ input UpdateValidationTemplateInput {
   definition: String!
   params: [TemplateParamInput!] = []
   selector: DatasetSelectorInput
+  "Applies itself to the datasets its selector matches as their versions arrive; every parameter needs a default."
+  autoApply: Boolean = false
 }
 
 type UpdateValidationTemplatePayload {
@@ -11576,6 +11594,8 @@ func (ec *executionContext) childFields_ValidationTemplate(ctx context.Context, 
 		return ec.fieldContext_ValidationTemplate_params(ctx, field)
 	case "selector":
 		return ec.fieldContext_ValidationTemplate_selector(ctx, field)
+	case "autoApply":
+		return ec.fieldContext_ValidationTemplate_autoApply(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_ValidationTemplate_createdAt(ctx, field)
 	case "createdBy":
@@ -34285,6 +34305,29 @@ func (ec *executionContext) fieldContext_ValidationTemplate_selector(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _ValidationTemplate_autoApply(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValidationTemplate_autoApply(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AutoApply, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValidationTemplate_autoApply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValidationTemplate", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ValidationTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.ValidationTemplate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36584,8 +36627,11 @@ func (ec *executionContext) unmarshalInputCreateValidationTemplateInput(ctx cont
 	if _, present := asMap["params"]; !present {
 		asMap["params"] = []any{}
 	}
+	if _, present := asMap["autoApply"]; !present {
+		asMap["autoApply"] = false
+	}
 
-	fieldsInOrder := [...]string{"projectKey", "name", "description", "definition", "params", "selector"}
+	fieldsInOrder := [...]string{"projectKey", "name", "description", "definition", "params", "selector", "autoApply"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36634,6 +36680,13 @@ func (ec *executionContext) unmarshalInputCreateValidationTemplateInput(ctx cont
 				return it, err
 			}
 			it.Selector = data
+		case "autoApply":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("autoApply"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AutoApply = data
 		}
 	}
 	return it, nil
@@ -39181,8 +39234,11 @@ func (ec *executionContext) unmarshalInputUpdateValidationTemplateInput(ctx cont
 	if _, present := asMap["params"]; !present {
 		asMap["params"] = []any{}
 	}
+	if _, present := asMap["autoApply"]; !present {
+		asMap["autoApply"] = false
+	}
 
-	fieldsInOrder := [...]string{"templateId", "description", "definition", "params", "selector"}
+	fieldsInOrder := [...]string{"templateId", "description", "definition", "params", "selector", "autoApply"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39224,6 +39280,13 @@ func (ec *executionContext) unmarshalInputUpdateValidationTemplateInput(ctx cont
 				return it, err
 			}
 			it.Selector = data
+		case "autoApply":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("autoApply"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AutoApply = data
 		}
 	}
 	return it, nil
@@ -47091,6 +47154,11 @@ func (ec *executionContext) _ValidationTemplate(ctx context.Context, sel ast.Sel
 			}
 		case "selector":
 			out.Values[i] = ec._ValidationTemplate_selector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "autoApply":
+			out.Values[i] = ec._ValidationTemplate_autoApply(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

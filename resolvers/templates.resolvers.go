@@ -44,7 +44,7 @@ func (r *mutationResolver) CreateValidationTemplate(ctx context.Context, input m
 	if err != nil {
 		return nil, err
 	}
-	in := templateInput(input.ProjectKey, input.Name, deref(input.Description), input.Definition, input.Params, input.Selector)
+	in := templateInput(input.ProjectKey, input.Name, deref(input.Description), input.Definition, input.Params, input.Selector, input.AutoApply != nil && *input.AutoApply)
 	if err := access.Require(p, in.ProjectKey, auth.RoleContributor); err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (r *mutationResolver) UpdateValidationTemplate(ctx context.Context, input m
 	if err != nil {
 		return nil, err
 	}
-	in := templateInput(old.ProjectKey, old.Name, deref(input.Description), input.Definition, input.Params, input.Selector)
+	in := templateInput(old.ProjectKey, old.Name, deref(input.Description), input.Definition, input.Params, input.Selector, input.AutoApply != nil && *input.AutoApply)
 	if err := validation.CheckTemplate(in); err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (r *queryResolver) CheckTemplateDefinition(ctx context.Context, definition 
 	if _, err := principal(ctx); err != nil {
 		return nil, err
 	}
-	in, values := templateInput("", "", "", definition, params, nil), paramValues(samples)
+	in, values := templateInput("", "", "", definition, params, nil, false), paramValues(samples)
 	if err := validation.CheckDraftSizes(in.Params, values); err != nil {
 		return nil, err
 	}

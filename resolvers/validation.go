@@ -195,8 +195,8 @@ func (r *Resolver) renderReadable(ctx context.Context) store.RenderSuite {
 }
 
 // templateInput is a template's content from the GraphQL input.
-func templateInput(key, name, description, text string, params []*model.TemplateParamInput, sel *model.DatasetSelectorInput) store.ValidationTemplateInput {
-	in := store.ValidationTemplateInput{ProjectKey: key, Name: name, Description: description, Text: text, Params: []store.TemplateParam{}}
+func templateInput(key, name, description, text string, params []*model.TemplateParamInput, sel *model.DatasetSelectorInput, autoApply bool) store.ValidationTemplateInput {
+	in := store.ValidationTemplateInput{ProjectKey: key, Name: name, Description: description, Text: text, Params: []store.TemplateParam{}, AutoApply: autoApply}
 	for _, p := range params {
 		in.Params = append(in.Params, store.TemplateParam{Name: p.Name, Default: p.Default})
 	}

@@ -144,6 +144,8 @@ type CreateValidationTemplateInput struct {
 	Definition  string                `json:"definition"`
 	Params      []*TemplateParamInput `json:"params,omitempty"`
 	Selector    *DatasetSelectorInput `json:"selector,omitempty"`
+	// Applies itself to the datasets its selector matches as their versions arrive; every parameter needs a default.
+	AutoApply *bool `json:"autoApply,omitempty"`
 }
 
 type CreateValidationTemplatePayload struct {
@@ -940,6 +942,8 @@ type UpdateValidationTemplateInput struct {
 	Definition  string                `json:"definition"`
 	Params      []*TemplateParamInput `json:"params,omitempty"`
 	Selector    *DatasetSelectorInput `json:"selector,omitempty"`
+	// Applies itself to the datasets its selector matches as their versions arrive; every parameter needs a default.
+	AutoApply *bool `json:"autoApply,omitempty"`
 }
 
 type UpdateValidationTemplatePayload struct {

@@ -193,3 +193,44 @@ func jsonText(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestTemplateAutoApplyNeedsDefaults: a template that applies itself says
+// so, may be turned off with an update, and one with a parameter without
+// a default is refused, naming autoApply, and writes nothing.
+func TestTemplateAutoApplyNeedsDefaults(t *testing.T) {
+	st := neo4jtest.Store(t)
+	key := neo4jtest.Project(t, st, "tplauto")
+	h := newHub(t, func(o *api.Options) { o.Store = st })
+	dev := token(t, "dana", map[string]auth.Role{key: auth.RoleContributor})
+	const create = `mutation($k: String!, $n: String!, $p: [TemplateParamInput!]) {
+		createValidationTemplate(input: {projectKey: $k, name: $n, definition: "rules: [{type: not_null, column: ${col}}]", params: $p, autoApply: true}) {
+			validationTemplate { id autoApply } } }`
+	h.gql(t, dev, create, map[string]any{"k": key, "n": "no-default", "p": []map[string]any{{"name": "col"}}}).fails(t, "BAD_USER_INPUT", "autoApply")
+	if n := neo4jtest.Count(t, `MATCH (t:ValidationTemplate {projectKey: $k}) RETURN count(t) AS n`, map[string]any{"k": key}); n != 0 {
+		t.Fatalf("a refused template wrote %d templates", n)
+	}
+	var made struct {
+		CreateValidationTemplate struct {
+			ValidationTemplate struct {
+				ID        string
+				AutoApply bool
+			}
+		}
+	}
+	h.gql(t, dev, create, map[string]any{"k": key, "n": "keys", "p": []map[string]any{{"name": "col", "default": "id"}}}).ok(t, &made)
+	tpl := made.CreateValidationTemplate.ValidationTemplate
+	if !tpl.AutoApply {
+		t.Fatalf("created %+v; want autoApply", tpl)
+	}
+	var upd struct {
+		UpdateValidationTemplate struct {
+			Changed            bool
+			ValidationTemplate struct{ AutoApply bool }
+		}
+	}
+	h.gql(t, dev, `mutation($t: ID!) { updateValidationTemplate(input: {templateId: $t, definition: "rules: [{type: not_null, column: ${col}}]",
+		params: [{name: "col", default: "id"}]}) { changed validationTemplate { autoApply } } }`, map[string]any{"t": tpl.ID}).ok(t, &upd)
+	if !upd.UpdateValidationTemplate.Changed || upd.UpdateValidationTemplate.ValidationTemplate.AutoApply {
+		t.Fatalf("turning autoApply off: %+v; want a change, off", upd.UpdateValidationTemplate)
+	}
+}

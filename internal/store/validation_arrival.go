@@ -82,10 +82,16 @@ type Arrival struct {
 	Seq              int64
 	ProjectKey       string
 	DatasetVersionID string
+	// DatasetID is the version's dataset ("" when the version is gone).
+	DatasetID string
 	// SuiteIDs are the dataset's suites that run on arrival and existed
 	// when the version was registered, by ID; none when no suite applies
 	// (the cursor passes it all the same).
 	SuiteIDs []string
+	// Templates are the IDs of the templates the dataset's suites follow
+	// (whenever they were made): a template applying itself on arrival
+	// makes no second suite.
+	Templates []string
 }
 
 // ArrivalPage is what PendingArrivals read.
@@ -187,16 +193,25 @@ func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (
 			OPTIONAL MATCH (v:DatasetVersion {id: a.version})
 			CALL { WITH v, a
 			       OPTIONAL MATCH (:Dataset {id: v.datasetId})-[:HAS_SUITE]->(s:ValidationSuite)
-			       WHERE `+suiteApplied("a.at")+`
-			       WITH s ORDER BY s.createdAt, s.id
-			       RETURN collect(s.id) AS suites }
-			RETURN i, suites ORDER BY i`, map[string]any{"rows": rows})
+			       WITH s, a ORDER BY s.createdAt, s.id
+			       RETURN collect(CASE WHEN `+suiteApplied("a.at")+` THEN s.id END) AS suites,
+			              collect(DISTINCT s.templateId) AS templates }
+			RETURN i, v.datasetId AS dataset, suites, templates ORDER BY i`, map[string]any{"rows": rows})
 		if err != nil {
 			return page, err
 		}
 		for i, rec := range recs {
-			if page.Arrivals[i].SuiteIDs, err = recStrs(rec, "suites"); err != nil {
+			a := &page.Arrivals[i]
+			if a.SuiteIDs, err = recStrs(rec, "suites"); err != nil {
 				return page, err
+			}
+			if a.Templates, err = recStrs(rec, "templates"); err != nil {
+				return page, err
+			}
+			if d, ok := rec.Get("dataset"); ok && d != nil {
+				if a.DatasetID, err = recStr(rec, "dataset"); err != nil {
+					return page, err
+				}
 			}
 		}
 		return page, nil

@@ -69,9 +69,13 @@ type ValidationTemplate struct {
 	// Version is 1 at creation and grows with each change.
 	Version int64
 	// Text is the suite definition with ${param} placeholders.
-	Text      string
-	Params    []TemplateParam
-	Selector  DatasetSelector
+	Text     string
+	Params   []TemplateParam
+	Selector DatasetSelector
+	// AutoApply: validation on arrival makes a suite of the template, with
+	// its parameters' defaults, on each dataset its selector matches when
+	// a version of the dataset is registered.
+	AutoApply bool
 	CreatedAt time.Time
 	CreatedBy string
 	UpdatedAt time.Time
@@ -95,6 +99,7 @@ func decodeValidationTemplate(m map[string]any) (*ValidationTemplate, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
+	t.AutoApply, _ = m["autoApply"].(bool)
 	if err := json.Unmarshal([]byte(p.str("params")), &t.Params); err != nil {
 		return nil, fmt.Errorf("template %s: params: %w", t.ID, err)
 	}
@@ -151,6 +156,7 @@ type ValidationTemplateInput struct {
 	Text                          string
 	Params                        []TemplateParam
 	Selector                      DatasetSelector
+	AutoApply                     bool
 }
 
 func (in ValidationTemplateInput) check() error {
@@ -235,7 +241,7 @@ func (in ValidationTemplateInput) props() (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"description": in.Description, "text": in.Text, "params": string(pj), "selector": string(sj)}, nil
+	return map[string]any{"description": in.Description, "text": in.Text, "params": string(pj), "selector": string(sj), "autoApply": in.AutoApply}, nil
 }
 
 // CreateValidationTemplate stores a template, at version 1, in its
@@ -290,6 +296,23 @@ func (s *Store) ValidationTemplatesOf(ctx context.Context, projectKey string) ([
 	return read(ctx, s, func(tx *txn) ([]*ValidationTemplate, error) {
 		recs, err := tx.run(`MATCH (t:ValidationTemplate {projectKey: $key}) RETURN t{.*} AS t ORDER BY t.name LIMIT $limit`,
 			map[string]any{"key": projectKey, "limit": MaxTemplatesPerProject})
+		if err != nil {
+			return nil, err
+		}
+		return recsDecode(recs, "t", decodeValidationTemplate)
+	})
+}
+
+// AutoApplyTemplates returns the templates of the projects that apply
+// themselves on arrival (ValidationTemplate.AutoApply), by project and
+// name.
+func (s *Store) AutoApplyTemplates(ctx context.Context, projectKeys []string) ([]*ValidationTemplate, error) {
+	if len(projectKeys) == 0 {
+		return nil, nil
+	}
+	return read(ctx, s, func(tx *txn) ([]*ValidationTemplate, error) {
+		recs, err := tx.run(`UNWIND $keys AS key MATCH (t:ValidationTemplate {projectKey: key}) WHERE t.autoApply = true
+			RETURN t{.*} AS t ORDER BY t.projectKey, t.name LIMIT $limit`, map[string]any{"keys": projectKeys, "limit": MaxTemplatesPerProject * len(projectKeys)})
 		if err != nil {
 			return nil, err
 		}
@@ -372,7 +395,7 @@ func (s *Store) UpdateValidationTemplate(ctx context.Context, actor, id string, 
 		if err := in.check(); err != nil {
 			return TemplateUpdate{}, err
 		}
-		if in.Text == old.Text && in.Description == old.Description && in.Selector.Equal(old.Selector) &&
+		if in.Text == old.Text && in.Description == old.Description && in.Selector.Equal(old.Selector) && in.AutoApply == old.AutoApply &&
 			slices.EqualFunc(in.Params, old.Params, func(a, b TemplateParam) bool {
 				return a.Name == b.Name && (a.Default == nil) == (b.Default == nil) && (a.Default == nil || *a.Default == *b.Default)
 			}) {

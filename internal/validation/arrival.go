@@ -21,6 +21,7 @@ import (
 
 // ArrivalStore is what validation on arrival needs of the store.
 type ArrivalStore interface {
+	TemplateStore
 	OpenArrivalFeed(ctx context.Context, f store.ArrivalFeed) error
 	PendingArrivals(ctx context.Context, f store.ArrivalFeed, limit int) (store.ArrivalPage, error)
 	StartArrivalRuns(ctx context.Context, f store.ArrivalFeed, from, through int64, runs []store.ArrivalRun, deadline time.Time) ([]*store.ValidationRun, error)
@@ -117,6 +118,9 @@ func (r *Runner) takeArrivals(ctx context.Context, st ArrivalStore, feed store.A
 	r.arrivalLag.Store(max(0, page.Head-page.From))
 	if page.Through == page.From {
 		return false, nil
+	}
+	if err := r.applyTemplates(ctx, st, &page); err != nil {
+		return false, err
 	}
 	runs, through, rest := fit(page, free, free == r.arrivalMax())
 	rest = rest || page.More

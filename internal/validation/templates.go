@@ -32,6 +32,9 @@ func CheckTemplate(in store.ValidationTemplateInput) error {
 	if err := checkDeclared(in.Text, in.Params); err != nil {
 		return err
 	}
+	if i := slices.IndexFunc(in.Params, func(p store.TemplateParam) bool { return p.Default == nil }); in.AutoApply && i >= 0 {
+		return errs.Invalidf("autoApply: params[%d] (%s) has no default; a template that applies itself renders its suites with the defaults", i, in.Params[i].Name)
+	}
 	for field, pattern := range map[string]string{"selector.namespace": in.Selector.Namespace, "selector.name": in.Selector.Name,
 		"selector.featureView": in.Selector.FeatureView} {
 		if _, err := path.Match(pattern, ""); err != nil {

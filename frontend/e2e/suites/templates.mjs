@@ -73,8 +73,16 @@ await step("a new version renders the suites that follow it", async () => {
   await editor.getByLabel("default of key").fill("order_id");
   await editor.getByLabel("sample of lo").fill("0");
   await editor.locator("[data-testid=suite-check][data-state=valid]").getByText("3 rules, valid").waitFor();
+  // Applying itself needs a default for every parameter.
+  await editor.getByLabel("apply itself to matching datasets as their versions arrive").check();
+  await editor.getByTestId("auto-apply-needs-defaults").waitFor();
+  assert.ok(await editor.getByRole("button", { name: "Save a new version" }).isDisabled(), "lo has no default");
+  await editor.getByLabel("default of lo").fill("1");
+  await editor.getByTestId("auto-apply-needs-defaults").waitFor({ state: "detached" });
+  await editor.locator("[data-testid=suite-check][data-state=valid]").getByText("3 rules, valid").waitFor();
   await editor.getByRole("button", { name: "Save a new version" }).click();
   await page.locator("[data-testid=template-page][data-version='2']").waitFor();
+  await page.getByTestId("auto-apply").getByText("applies itself").waitFor();
   await page.locator("[data-testid=template-suites][data-total='2'][data-up-to-date='2']").waitFor();
   const rendered = await gql(`query($d: ID!) { node(id: $d) { ... on Dataset { validationSuites(first: 5) { edges { node { version ruleCount template { version upToDate } } } } } } }`, { d: orders }, contributor);
   const s = rendered.node.validationSuites.edges[0].node;

@@ -34,6 +34,7 @@ export interface EditedTemplate {
   definition: string;
   params: readonly { name: string; default?: string | null }[];
   selector: { namespace?: string | null; name?: string | null; featureView?: string | null; tags: readonly string[] };
+  autoApply: boolean;
 }
 
 // TemplateEditor writes a validation template of a project: a new one, or
@@ -53,6 +54,7 @@ export function TemplateEditor({ projectKey, template, onDone }: { projectKey: s
   const [names, setNames] = useState<string[]>(initial.map((p) => p.name));
   const [values, setValues] = useState(valuesOf(initial));
   const rows = rowsFor(names, values);
+  const [autoApply, setAutoApply] = useState(template?.autoApply ?? false);
   const [selector, setSelector] = useState<SelectorForm>(template ? selectorForm(template.selector) : { namespace: "", name: "", featureView: "", tags: "" });
   const variables = { definition: text, params: paramInputs(rows), samples: sampleInputs(rows) };
   const settledKey = useDebounced(JSON.stringify(variables), 250);
@@ -68,7 +70,7 @@ export function TemplateEditor({ projectKey, template, onDone }: { projectKey: s
   const current = settledKey === JSON.stringify(variables) && !check.fetching && !!result;
   const canSave = current && result?.valid === true && (template !== undefined || name.trim() !== "");
   const save = async () => {
-    const content = { description, definition: text, params: paramInputs(rows), selector: selectorInput(selector) };
+    const content = { description, definition: text, params: paramInputs(rows), selector: selectorInput(selector), autoApply };
     if (template) {
       const r = await update({ input: { templateId: template.id, ...content } });
       if (r.data) onDone(r.data.updateValidationTemplate.validationTemplate.id);
@@ -113,8 +115,12 @@ export function TemplateEditor({ projectKey, template, onDone }: { projectKey: s
             <label>Feature views <input aria-label="feature view pattern" value={selector.featureView} onChange={(e) => setSelector({ ...selector, featureView: e.target.value })} /></label>
             <label>Tags <input aria-label="required tags" placeholder="pii, tier=gold" value={selector.tags} onChange={(e) => setSelector({ ...selector, tags: e.target.value })} /></label>
           </div>
+          <label title="validation on arrival makes the suite, with the parameters' defaults, on each matching dataset when a version of it arrives">
+            <input type="checkbox" checked={autoApply} onChange={(e) => setAutoApply(e.target.checked)} /> apply itself to matching datasets as their versions arrive
+          </label>
+          {autoApply && rows.some((r) => r.default === "") && <p className="error" data-testid="auto-apply-needs-defaults">A template that applies itself needs a default for every parameter.</p>}
           <p>
-            <button disabled={!canSave || createState.fetching || updateState.fetching} onClick={save}>{template ? "Save a new version" : "Create template"}</button>{" "}
+            <button disabled={!canSave || (autoApply && rows.some((r) => r.default === "")) || createState.fetching || updateState.fetching} onClick={save}>{template ? "Save a new version" : "Create template"}</button>{" "}
             <button onClick={() => onDone(template?.id ?? "")}>Cancel</button>
           </p>
           {(createState.error || updateState.error) && <Problem error={(createState.error ?? updateState.error)!} />}

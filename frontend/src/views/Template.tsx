@@ -10,7 +10,7 @@ import { describeSelector, followers } from "../lib/templates";
 const TemplateQuery = graphql(`
   query ValidationTemplate($id: ID!) {
     validationTemplate(id: $id) {
-      id projectKey name description version definition createdAt createdBy updatedAt updatedBy
+      id projectKey name description version definition autoApply createdAt createdBy updatedAt updatedBy
       params { name default }
       selector { namespace name featureView tags }
       suites { id name version onArrival dataset { id namespace name } template { version upToDate params } }
@@ -62,6 +62,7 @@ export default function Template() {
       <h1>{t.name} <small className="muted">v{t.version}</small></h1>
       {t.description && <p>{t.description}</p>}
       <p className="muted">Version {t.version} by {t.updatedBy}, {new Date(t.updatedAt).toLocaleString()}; created by {t.createdBy}. For {describeSelector(t.selector)}.</p>
+      {t.autoApply && <p data-testid="auto-apply"><span className="vstatus passed">applies itself</span> <span className="muted">each matching dataset gets its suite, with the defaults, when a version of it arrives</span></p>}
       {editing ? (
         <TemplateEditor projectKey={t.projectKey} template={t} onDone={() => { setEditing(false); refresh(); }} />
       ) : (
