@@ -92,6 +92,9 @@ type Arrival struct {
 	// (whenever they were made): a template applying itself on arrival
 	// makes no second suite.
 	Templates []string
+	// Suites is how many suites the dataset has (at most
+	// MaxSuitesPerDataset).
+	Suites int
 }
 
 // ArrivalPage is what PendingArrivals read.
@@ -195,8 +198,8 @@ func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (
 			       OPTIONAL MATCH (:Dataset {id: v.datasetId})-[:HAS_SUITE]->(s:ValidationSuite)
 			       WITH s, a ORDER BY s.createdAt, s.id
 			       RETURN collect(CASE WHEN `+suiteApplied("a.at")+` THEN s.id END) AS suites,
-			              collect(DISTINCT s.templateId) AS templates }
-			RETURN i, v.datasetId AS dataset, suites, templates ORDER BY i`, map[string]any{"rows": rows})
+			              collect(DISTINCT s.templateId) AS templates, count(s) AS suiteCount }
+			RETURN i, v.datasetId AS dataset, suites, templates, suiteCount ORDER BY i`, map[string]any{"rows": rows})
 		if err != nil {
 			return page, err
 		}
@@ -208,6 +211,11 @@ func (s *Store) PendingArrivals(ctx context.Context, f ArrivalFeed, limit int) (
 			if a.Templates, err = recStrs(rec, "templates"); err != nil {
 				return page, err
 			}
+			all, err := recInt(rec, "suiteCount")
+			if err != nil {
+				return page, err
+			}
+			a.Suites = int(all)
 			if d, ok := rec.Get("dataset"); ok && d != nil {
 				if a.DatasetID, err = recStr(rec, "dataset"); err != nil {
 					return page, err

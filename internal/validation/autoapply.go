@@ -22,6 +22,11 @@ import (
 // ActorTemplates is the actor of the suites templates make on arrival.
 const ActorTemplates = "exphub:template-auto-apply"
 
+// maxAutoSuites bounds the suites templates make for one page of
+// registrations, so one project's templates cannot hold up the arrivals
+// of the others; the rest are made at the datasets' next versions.
+const maxAutoSuites = 20
+
 // TemplateStore is what applying templates on arrival needs of the
 // store.
 type TemplateStore interface {
@@ -48,8 +53,11 @@ func (r *Runner) applyTemplates(ctx context.Context, st TemplateStore, page *sto
 		return err
 	}
 	// The datasets that lack a suite of one of their project's templates.
+	// A dataset at its suite limit gets none: the write would be refused.
 	want := map[string][]*store.ValidationTemplate{} // dataset ID → templates
+	room := map[string]int{}                         // dataset ID → suites it may still have
 	for _, a := range page.Arrivals {
+		room[a.DatasetID] = store.MaxSuitesPerDataset - a.Suites
 		for _, t := range templates {
 			if t.ProjectKey == a.ProjectKey && a.DatasetID != "" && !slices.Contains(a.Templates, t.ID) && !slices.Contains(want[a.DatasetID], t) {
 				want[a.DatasetID] = append(want[a.DatasetID], t)
@@ -70,12 +78,16 @@ func (r *Runner) applyTemplates(ctx context.Context, st TemplateStore, page *sto
 	}
 	feeds := map[string]map[string][]string{} // project → source ID → view names
 	made := map[string][]string{}             // dataset ID → suite IDs
+	attempts := 0
 	for _, id := range ids {
 		d := datasets[id]
 		if d == nil {
 			continue
 		}
 		for _, t := range want[id] {
+			if attempts == maxAutoSuites || room[id] <= 0 {
+				break
+			}
 			if t.Selector.FeatureView != "" && feeds[t.ProjectKey] == nil {
 				if feeds[t.ProjectKey], err = sourceFeeds(ctx, st, t.ProjectKey); err != nil {
 					return err
@@ -84,6 +96,7 @@ func (r *Runner) applyTemplates(ctx context.Context, st TemplateStore, page *sto
 			if !SelectorMatches(t.Selector, d, feeds[t.ProjectKey][d.ID]) {
 				continue
 			}
+			attempts++
 			s, err := r.applyTemplate(ctx, st, t, d)
 			switch {
 			case errors.Is(err, store.ErrSuiteNameTaken):
@@ -95,6 +108,7 @@ func (r *Runner) applyTemplates(ctx context.Context, st TemplateStore, page *sto
 				return err
 			default:
 				made[d.ID] = append(made[d.ID], s.ID)
+				room[d.ID]--
 			}
 		}
 	}

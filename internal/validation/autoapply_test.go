@@ -2,6 +2,7 @@ package validation_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -78,5 +79,37 @@ func TestTemplateAppliesItselfOnArrival(t *testing.T) {
 	}
 	if s := suitesOf(other.ID); len(s) != 0 {
 		t.Fatalf("customers, which the selector does not match, got suites %v", s)
+	}
+}
+
+// TestTemplateLeavesAFullDatasetAlone: a dataset with as many suites as it
+// may have gets no suite of a template that applies itself, and its
+// registration is passed, validated by the suites it has.
+func TestTemplateLeavesAFullDatasetAlone(t *testing.T) {
+	f := newArrivalFixture(t)
+	ctx := t.Context()
+	for i := range store.MaxSuitesPerDataset {
+		f.suite(t, fmt.Sprintf("s%02d", i), i > 0)
+	}
+	def := "id"
+	if _, err := f.st.CreateValidationTemplate(ctx, neo4jtest.Actor, store.ValidationTemplateInput{ProjectKey: f.key, Name: "keys",
+		Text: "rules:\n  - {type: not_null, column: ${key}}\n", Params: []store.TemplateParam{{Name: "key", Default: &def}}, AutoApply: true}); err != nil {
+		t.Fatal(err)
+	}
+	first := neo4jtest.Rows(t, `MATCH (:Dataset {id: $d})-[:HAS_SUITE]->(s:ValidationSuite {name: 's00'}) RETURN s.id AS id`, map[string]any{"d": f.dataset.ID})[0]["id"].(string)
+	v := f.register(t, "v1")
+	r := f.runner(4)
+	defer r.Stop()
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go r.FollowArrivals(fctx, f.st, f.feed, 10*time.Millisecond)
+	if !testwait.Until(time.Minute, func() bool {
+		per, finished := f.runsOf(t, first)
+		return per[v.ID] == 1 && finished == 1
+	}) {
+		t.Fatal("the dataset's on-arrival suite did not validate v1")
+	}
+	if n := neo4jtest.Count(t, `MATCH (:Dataset {id: $d})-[:HAS_SUITE]->(s:ValidationSuite) RETURN count(s) AS n`, map[string]any{"d": f.dataset.ID}); n != store.MaxSuitesPerDataset {
+		t.Fatalf("the full dataset has %d suites; want %d", n, store.MaxSuitesPerDataset)
 	}
 }
