@@ -100,6 +100,9 @@ func compileASCIIDFA(pattern string) *asciiDFA {
 			return nil // line anchors, word boundaries
 		}
 	}
+	if len(prog.Inst) > maxDFAInsts {
+		return nil
+	}
 	b := dfaBuilder{prog: prog, ids: map[string]uint16{}, d: &asciiDFA{}, seen: make([]uint32, len(prog.Inst))}
 	// Which ASCII bytes each instruction reads, once, rather than asking
 	// MatchRune per state.
@@ -122,6 +125,10 @@ func compileASCIIDFA(pattern string) *asciiDFA {
 
 	// The start state: the pattern at the beginning of the text.
 	startSet := b.closure([]uint32{uint32(prog.Start)}, syntax.EmptyBeginText, nil)
+	if startSet == nil && b.work > maxDFAWork {
+		// An empty set would be the dead state: "never matches".
+		return nil
+	}
 	// Later positions restart the pattern without the beginning.
 	restart := []uint32{uint32(prog.Start)}
 	start, ok := b.state(startSet, true)
@@ -163,6 +170,11 @@ func compileASCIIDFA(pattern string) *asciiDFA {
 // milliseconds); patterns with long counted repetitions, which would need
 // many large states, are left to the regexp.
 const maxDFAWork = 1 << 18
+
+// maxDFAInsts bounds the instructions of a pattern given a DFA: the byte
+// masks cost 128 MatchRune calls an instruction before any state is
+// built, and a program this large would not build within maxDFAWork.
+const maxDFAInsts = 1 << 16
 
 type dfaBuilder struct {
 	prog  *syntax.Prog
@@ -290,6 +302,9 @@ func (b *dfaBuilder) state(set []uint32, atStart bool) (uint16, bool) {
 				acc = true
 			}
 		}
+	}
+	if b.work > maxDFAWork {
+		return 0, false // a closure above may have been cut short
 	}
 	b.d.accEnd = append(b.d.accEnd, acc)
 	b.todo = append(b.todo, dfaTodo{id: id, set: set})
