@@ -106,10 +106,19 @@ type parquetSpec struct {
 }
 
 func TestCases(t *testing.T) {
-	casefiles.Run(t, "testdata/cases", runCase)
+	casefiles.Run(t, "testdata/cases", func(t *testing.T, name string, tc testCase) { runCase(t, name, tc, 0) })
 }
 
-func runCase(t *testing.T, name string, tc testCase) {
+// TestCasesInRuleGroups runs every case with its rules split into four
+// groups, each on its own goroutine, whatever the machine's cores: the
+// expected results do not depend on how rules are grouped.
+func TestCasesInRuleGroups(t *testing.T) {
+	casefiles.Run(t, "testdata/cases", func(t *testing.T, name string, tc testCase) { runCase(t, name, tc, maxGroups) })
+}
+
+// runCase runs one case; procs sets the engine's rule groups (0: one per
+// core but the reader's).
+func runCase(t *testing.T, name string, tc testCase, procs int) {
 
 	// The suite goes through the same parser as a suite file.
 	text := []byte(tc.SuiteText)
@@ -168,7 +177,9 @@ func runCase(t *testing.T, name string, tc testCase) {
 	if opts.BatchRows == 0 {
 		opts.BatchRows = 2 // small batches exercise batch boundaries
 	}
-	res, err := New(opts).Run(context.Background(), suite, src)
+	e := New(opts)
+	e.procs = procs
+	res, err := e.Run(context.Background(), suite, src)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
