@@ -383,3 +383,53 @@ rules:
 		}
 	})
 }
+
+// TestRunCanceledInRuleGroups: canceled mid-file with the rules on
+// several goroutines, a run returns the context's error and leaves no
+// goroutine behind (goleak in TestMain): neither a group's, the reader's
+// nor the hasher's.
+func TestRunCanceledInRuleGroups(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,email\n")
+	for i := range 50000 {
+		fmt.Fprintf(&b, "%d,u%d@example.com\n", i%40000, i)
+	}
+	suite := mustSuite(t, `
+name: s
+rules:
+  - {type: unique, column: id}
+  - {type: regex, column: email, pattern: '^u\d+@'}
+  - {type: not_null, column: email}
+  - {type: aggregate_between, column: id, aggregate: median, min: 0}
+`)
+	for _, tc := range []struct {
+		name  string
+		after int // bytes sent before the server stalls
+	}{
+		{"after the header", 10},
+		{"mid-file", b.Len() / 2},
+		{"whole file, then a stall", b.Len()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sent := make(chan struct{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte(b.String()[:tc.after]))
+				w.(http.Flusher).Flush()
+				close(sent)
+				<-r.Context().Done()
+			}))
+			defer srv.Close()
+			ctx, cancel := context.WithCancel(t.Context())
+			go func() {
+				<-sent
+				cancel()
+			}()
+			e := New(Options{BatchRows: 100})
+			e.procs = maxGroups
+			res, err := e.Run(ctx, suite, Source{URI: srv.URL + "/d.csv"})
+			if !errors.Is(err, context.Canceled) || res != nil {
+				t.Fatalf("Run = %v, %v; want nil, context.Canceled", res, err)
+			}
+		})
+	}
+}
