@@ -276,15 +276,5 @@ func (r *Resolver) feeds(ctx context.Context, t *store.ValidationTemplate) (map[
 	if t.Selector.FeatureView == "" {
 		return nil, nil
 	}
-	views, err := r.Store.FeatureViews(ctx, t.ProjectKey, nil)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]string{}
-	for _, v := range views {
-		for _, src := range v.Sources {
-			out[src.ID] = append(out[src.ID], v.View.Name)
-		}
-	}
-	return out, nil
+	return validation.SourceFeeds(ctx, r.Store, t.ProjectKey)
 }

@@ -30,9 +30,9 @@ const maxAutoSuites = 20
 // TemplateStore is what applying templates on arrival needs of the
 // store.
 type TemplateStore interface {
+	FeatureViewLister
 	AutoApplyTemplates(ctx context.Context, projectKeys []string) ([]*store.ValidationTemplate, error)
 	DatasetsByIDs(ctx context.Context, ids []string) (map[string]*store.Dataset, error)
-	FeatureViews(ctx context.Context, projectKey string, ids []string) ([]*store.FeatureViewRow, error)
 	ProjectsOf(ctx context.Context, ids []string) (map[string]string, error)
 	CreateValidationSuite(ctx context.Context, actor string, in store.CreateValidationSuiteInput) (*store.ValidationSuite, error)
 }
@@ -89,7 +89,7 @@ func (r *Runner) applyTemplates(ctx context.Context, st TemplateStore, page *sto
 				break
 			}
 			if t.Selector.FeatureView != "" && feeds[t.ProjectKey] == nil {
-				if feeds[t.ProjectKey], err = sourceFeeds(ctx, st, t.ProjectKey); err != nil {
+				if feeds[t.ProjectKey], err = SourceFeeds(ctx, st, t.ProjectKey); err != nil {
 					return err
 				}
 			}
@@ -146,9 +146,15 @@ func (r *Runner) applyTemplate(ctx context.Context, st TemplateStore, t *store.V
 	return s, nil
 }
 
-// sourceFeeds are the names of the Feast feature views each data source
-// of a project feeds, by source ID.
-func sourceFeeds(ctx context.Context, st TemplateStore, projectKey string) (map[string][]string, error) {
+// FeatureViewLister reads a project's Feast feature views.
+type FeatureViewLister interface {
+	FeatureViews(ctx context.Context, projectKey string, ids []string) ([]*store.FeatureViewRow, error)
+}
+
+// SourceFeeds are the names of the Feast feature views each data source
+// of a project feeds, by source ID: what a selector's featureView
+// pattern is matched against (SelectorMatches).
+func SourceFeeds(ctx context.Context, st FeatureViewLister, projectKey string) (map[string][]string, error) {
 	views, err := st.FeatureViews(ctx, projectKey, nil)
 	if err != nil {
 		return nil, err
