@@ -21,6 +21,7 @@ type pqKind uint8
 const (
 	pqBool pqKind = iota
 	pqInt
+	pqUint32 // int32 read as unsigned
 	pqUint64
 	pqFloat
 	pqDecimal // integer with a scale
@@ -80,7 +81,7 @@ func (c *pqColumn) openTyped(pg parquet.Page) {
 	}
 	data := pg.Data()
 	switch {
-	case c.kind == pqInt && data.Kind() == encoding.Int32:
+	case (c.kind == pqInt || c.kind == pqUint32) && data.Kind() == encoding.Int32:
 		t.i32 = data.Int32()
 		t.vals = len(t.i32)
 	case (c.kind == pqInt || c.kind == pqTime) && data.Kind() == encoding.Int64:
@@ -221,6 +222,9 @@ func (c *pqColumn) readTyped(dst []value, first int64) (int, error) {
 				x = int64(t.i32[j])
 			}
 			dst[i] = value{k: kindInt, i: x, f: float64(x)}
+		case pqUint32:
+			x := int64(uint32(t.i32[j]))
+			dst[i] = value{k: kindInt, i: x, f: float64(x)}
 		case pqTime:
 			dst[i] = value{k: kindTime, i: t.i64[j] * c.unit}
 		case pqFloat:
@@ -330,9 +334,12 @@ func classifyParquet(c *pqColumn, leaf parquet.LeafColumn) {
 			set(pqDecimal, "number")
 			c.scale = math.Pow10(int(l.Scale))
 		case *format.IntType:
-			if !l.IsSigned && l.BitWidth == 64 {
+			switch {
+			case !l.IsSigned && t.Kind() == parquet.Int64:
 				set(pqUint64, "integer")
-			} else {
+			case !l.IsSigned:
+				set(pqUint32, "integer")
+			default:
 				set(pqInt, "integer")
 			}
 		default:
@@ -345,6 +352,12 @@ func classifyParquet(c *pqColumn, leaf parquet.LeafColumn) {
 				c.unit = 1e3
 			case deprecated.Date:
 				set(pqDate, "timestamp")
+			case deprecated.Uint8, deprecated.Uint16, deprecated.Uint32, deprecated.Uint64:
+				if t.Kind() == parquet.Int64 {
+					set(pqUint64, "integer")
+				} else {
+					set(pqUint32, "integer")
+				}
 			default:
 				set(pqInt, "integer")
 			}
@@ -460,6 +473,9 @@ func (c *pqColumn) convert(pv parquet.Value) (value, error) {
 			i = int64(pv.Int32())
 		}
 		return value{k: kindInt, i: i, f: float64(i)}, nil
+	case pqUint32:
+		u := int64(uint32(pv.Int32()))
+		return value{k: kindInt, i: u, f: float64(u)}, nil
 	case pqUint64:
 		u := pv.Uint64()
 		if u > math.MaxInt64 {

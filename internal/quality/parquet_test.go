@@ -135,3 +135,54 @@ func TestParquetTypedPages(t *testing.T) {
 		t.Errorf("the dictionary column was read as typed arrays")
 	}
 }
+
+type pqUnsignedRow struct {
+	U32  uint32 `parquet:"u32"`
+	DU32 uint32 `parquet:"du32,dict"`
+	U64  uint64 `parquet:"u64"`
+}
+
+// TestParquetUnsignedIntegers: unsigned columns read as the numbers they
+// hold, above the signed range too, from plain pages (typed arrays) and
+// dictionary pages alike.
+func TestParquetUnsignedIntegers(t *testing.T) {
+	rows := []pqUnsignedRow{{0, 0, 0}, {7, 7, 7}, {math.MaxInt32 + 1, math.MaxInt32 + 1, math.MaxInt64}, {math.MaxUint32, math.MaxUint32, math.MaxInt64 + 1}}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[pqUnsignedRow](&buf)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := newParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b batch
+	if err := p.next(&b, 10); err != nil {
+		t.Fatal(err)
+	}
+	if b.n != len(rows) {
+		t.Fatalf("read %d rows, want %d", b.n, len(rows))
+	}
+	for i, r := range rows {
+		for c, want := range []uint64{uint64(r.U32), uint64(r.DU32), r.U64} {
+			got := b.cols[c][i]
+			if want > math.MaxInt64 {
+				if got.k != kindFloat || got.f != float64(want) {
+					t.Errorf("row %d, column %d: got %#v, want %v", i+1, c, got, want)
+				}
+				continue
+			}
+			if got.k != kindInt || got.i != int64(want) || got.f != float64(want) {
+				t.Errorf("row %d, column %d: got %#v, want %d", i+1, c, got, want)
+			}
+		}
+	}
+	for _, c := range p.columns() {
+		if c.Type != "integer" {
+			t.Errorf("column %s is %s, want integer", c.Name, c.Type)
+		}
+	}
+}
