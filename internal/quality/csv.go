@@ -36,10 +36,16 @@ type csvReader struct {
 	long    []byte
 	pending bool // the current record is data not yet returned (no header)
 	recLine int64
+	// maxRecord bounds one record's bytes (maxCSVRecord), so a file
+	// without line ends, or a quote never closed, cannot fill memory.
+	maxRecord int
 }
 
+// maxCSVRecord bounds one CSV record, as maxJSONLine bounds a JSON line.
+const maxCSVRecord = 64 << 20
+
 func newCSVReader(r io.Reader, opt CSVOptions) (*csvReader, error) {
-	c := &csvReader{br: bufio.NewReaderSize(r, 1<<20), delim: ',', quote: '"', hasQuote: !opt.NoQuote}
+	c := &csvReader{br: bufio.NewReaderSize(r, 1<<20), delim: ',', quote: '"', hasQuote: !opt.NoQuote, maxRecord: maxCSVRecord}
 	if opt.Delimiter != 0 {
 		c.delim = opt.Delimiter
 	}
@@ -155,7 +161,13 @@ func (c *csvReader) next(b *batch, maxRows int) error {
 
 // readLine returns the next physical line without its line ending.
 func (c *csvReader) readLine() ([]byte, error) {
-	line, err := readPhysicalLine(c.br, &c.long, 0)
+	line, err := readPhysicalLine(c.br, &c.long, c.maxRecord)
+	if err == nil && c.maxRecord > 0 && len(line) > c.maxRecord+2 { // + its line ending
+		err = errLineTooLong
+	}
+	if errors.Is(err, errLineTooLong) {
+		return nil, inputError(c.rows+1, "", "row %d (line %d) is longer than %d bytes", c.rows+1, c.line+1, c.maxRecord)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +207,9 @@ func (c *csvReader) readRecord() error {
 				if i < 0 {
 					c.buf = append(c.buf, line[pos:]...)
 					c.buf = append(c.buf, '\n')
+					if c.maxRecord > 0 && len(c.buf)-c.recBuf > c.maxRecord {
+						return inputError(row, "", "row %d (line %d) is longer than %d bytes: is a quote not closed?", row, c.recLine, c.maxRecord)
+					}
 					next, err := c.readLine()
 					if errors.Is(err, io.EOF) {
 						return inputError(row, "", "row %d (line %d): a quoted field is not closed before the end of the file", row, c.recLine)
