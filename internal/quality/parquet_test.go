@@ -11,6 +11,25 @@ import (
 	"github.com/parquet-go/parquet-go"
 )
 
+// parquetOf writes rows as a Parquet file in memory and opens a reader
+// on it.
+func parquetOf[T any](t *testing.T, rows []T, opts ...parquet.WriterOption) *parquetReader {
+	t.Helper()
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[T](&buf, opts...)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := newParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 type pqTestRow struct {
 	ID    int64    `parquet:"id"`
 	Small *int32   `parquet:"small,optional"`
@@ -61,18 +80,7 @@ func TestParquetTypedPages(t *testing.T) {
 		r.DTag = []string{"new", "paid", "shipped"}[i%3]
 		r.At = 1_700_000_000_000 + int64(i)
 	}
-	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[pqTestRow](&buf, parquet.PageBufferSize(512), parquet.MaxRowsPerRowGroup(1700))
-	if _, err := w.Write(rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := newParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := parquetOf(t, rows, parquet.PageBufferSize(512), parquet.MaxRowsPerRowGroup(1700))
 	col := map[string]int{}
 	for i, c := range p.columns() {
 		col[c.Name] = i
@@ -147,18 +155,7 @@ type pqUnsignedRow struct {
 // dictionary pages alike.
 func TestParquetUnsignedIntegers(t *testing.T) {
 	rows := []pqUnsignedRow{{0, 0, 0}, {7, 7, 7}, {math.MaxInt32 + 1, math.MaxInt32 + 1, math.MaxInt64}, {math.MaxUint32, math.MaxUint32, math.MaxInt64 + 1}}
-	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[pqUnsignedRow](&buf)
-	if _, err := w.Write(rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := newParquetReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := parquetOf(t, rows)
 	var b batch
 	if err := p.next(&b, 10); err != nil {
 		t.Fatal(err)

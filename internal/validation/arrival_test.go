@@ -83,6 +83,16 @@ func (f *arrivalFixture) runner(queue int) *validation.Runner {
 	return validation.New(f.st, validation.Options{Concurrency: 1, MaxQueued: queue, FileRoots: []string{f.dir}, SweepInterval: time.Hour})
 }
 
+// follow starts a runner with a queue of queue that follows the feed
+// until the test ends.
+func (f *arrivalFixture) follow(t *testing.T, queue int) {
+	r := f.runner(queue)
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(r.Stop)
+	t.Cleanup(cancel)
+	go r.FollowArrivals(ctx, f.st, f.feed, 10*time.Millisecond)
+}
+
 // runsOf counts the runs of a suite per version of the fixture's dataset,
 // with how many of them are finished.
 func (f *arrivalFixture) runsOf(t *testing.T, suiteID string) (perVersion map[string]int, finished int) {
@@ -238,11 +248,7 @@ func TestArrivalSuiteTurnedOff(t *testing.T) {
 	if b, err := f.st.ArrivalBacklog(ctx, f.feed, f.key); err != nil || b != 0 {
 		t.Fatalf("backlog: %d, %v; want 0 (no suite runs on arrival)", b, err)
 	}
-	r := f.runner(2)
-	defer r.Stop()
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go r.FollowArrivals(fctx, f.st, f.feed, 10*time.Millisecond)
+	f.follow(t, 2)
 	// The follower passes the registration: the cursor moves past it.
 	if !testwait.Until(time.Minute, func() bool {
 		return neo4jtest.Count(t, `MATCH (c:LogCursor), (e:Event {targetId: $v}) WHERE c.name ENDS WITH $k AND c.seq >= e.seq RETURN count(*) AS n`,
@@ -419,11 +425,7 @@ func TestArrivalFromEveryWayIn(t *testing.T) {
 		DatasetName: "orders", SourceType: "local", Source: `{"uri": "` + f.file + `"}`, URI: f.file}}); err != nil {
 		t.Fatal(err)
 	}
-	r := f.runner(4)
-	defer r.Stop()
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go r.FollowArrivals(fctx, f.st, f.feed, 10*time.Millisecond)
+	f.follow(t, 4)
 	labels := map[string]bool{}
 	if !testwait.Until(5*time.Minute, func() bool {
 		labels = map[string]bool{}

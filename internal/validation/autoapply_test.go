@@ -1,7 +1,6 @@
 package validation_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -43,11 +42,7 @@ func TestTemplateAppliesItselfOnArrival(t *testing.T) {
 	if _, _, err := f.st.RegisterDatasetVersion(ctx, neo4jtest.Actor, store.RegisterDatasetVersionInput{DatasetID: other.ID, Version: "c1", URI: f.file, Digest: f.digest}); err != nil {
 		t.Fatal(err)
 	}
-	r := f.runner(4)
-	defer r.Stop()
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go r.FollowArrivals(fctx, f.st, f.feed, 10*time.Millisecond)
+	f.follow(t, 4)
 	suitesOf := func(dataset string) []map[string]any {
 		return neo4jtest.Rows(t, `MATCH (:Dataset {id: $d})-[:HAS_SUITE]->(s:ValidationSuite) RETURN s.id AS id, s.templateId AS template, s.createdBy AS by`,
 			map[string]any{"d": dataset})
@@ -98,11 +93,7 @@ func TestTemplateLeavesAFullDatasetAlone(t *testing.T) {
 	}
 	first := neo4jtest.Rows(t, `MATCH (:Dataset {id: $d})-[:HAS_SUITE]->(s:ValidationSuite {name: 's00'}) RETURN s.id AS id`, map[string]any{"d": f.dataset.ID})[0]["id"].(string)
 	v := f.register(t, "v1")
-	r := f.runner(4)
-	defer r.Stop()
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go r.FollowArrivals(fctx, f.st, f.feed, 10*time.Millisecond)
+	f.follow(t, 4)
 	if !testwait.Until(time.Minute, func() bool {
 		per, finished := f.runsOf(t, first)
 		return per[v.ID] == 1 && finished == 1
