@@ -48054,7 +48054,7 @@ func (ec *executionContext) marshalNColumnTransformation2githubᚗcomᚋexphub�
 	return ec._ColumnTransformation(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNColumnTransformation2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐTransformationᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Transformation) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNColumnTransformation2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐTransformationᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Transformation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -48317,7 +48317,7 @@ func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋexphubᚋe
 	return ec._EventConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEventDisclosure2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋhashchainᚐDisclosureᚄ(ctx context.Context, sel ast.SelectionSet, v []*hashchain.Disclosure) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNEventDisclosure2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋhashchainᚐDisclosureᚄ(ctx context.Context, sel ast.SelectionSet, v []*hashchain.Disclosure) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -48420,7 +48420,7 @@ func (ec *executionContext) marshalNExperimentEdge2ᚖgithubᚗcomᚋexphubᚋex
 	return ec._ExperimentEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Facet) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Facet) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -48562,7 +48562,7 @@ func (ec *executionContext) marshalNGovernanceReport2ᚖgithubᚗcomᚋexphubᚋ
 	return ec._GovernanceReport(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGrant2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Grant) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNGrant2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Grant) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -48590,7 +48590,7 @@ func (ec *executionContext) marshalNGroupRequirement2githubᚗcomᚋexphubᚋexp
 	return ec._GroupRequirement(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNGroupRequirement2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirementᚄ(ctx context.Context, sel ast.SelectionSet, v []store.GroupRequirement) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNGroupRequirement2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirementᚄ(ctx context.Context, sel ast.SelectionSet, v []store.GroupRequirement) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -48710,7 +48710,7 @@ func (ec *executionContext) marshalNImpactedModelVersion2ᚖgithubᚗcomᚋexphu
 	return ec._ImpactedModelVersion(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNImpactedNode2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐImpactedNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImpactedNode) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNImpactedNode2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐImpactedNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImpactedNode) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -48865,7 +48865,7 @@ func (ec *executionContext) marshalNJobEdge2ᚖgithubᚗcomᚋexphubᚋexphubᚋ
 	return ec._JobEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLineageEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineageEdge) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNLineageEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineageEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -48897,7 +48897,7 @@ func (ec *executionContext) marshalNLineageGraph2ᚖgithubᚗcomᚋexphubᚋexph
 	return ec._LineageGraph(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLineageNode2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineageNode) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNLineageNode2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineageNode) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -49211,7 +49211,7 @@ func (ec *executionContext) marshalNParam2githubᚗcomᚋexphubᚋexphubᚋinter
 	return ec._Param(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []store.KeyValue) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []store.KeyValue) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -49658,7 +49658,7 @@ func (ec *executionContext) marshalNRun2ᚖgithubᚗcomᚋexphubᚋexphubᚋinte
 	return ec._Run(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRunArtifact2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunArtifactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RunArtifact) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNRunArtifact2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunArtifactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RunArtifact) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -49798,7 +49798,7 @@ func (ec *executionContext) marshalNSchemaField2githubᚗcomᚋexphubᚋexphub�
 	return ec._SchemaField(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSchemaField2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSchemaFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []store.SchemaField) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNSchemaField2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSchemaFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []store.SchemaField) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -50007,7 +50007,7 @@ func (ec *executionContext) marshalNSuiteDefinitionCheck2ᚖgithubᚗcomᚋexphu
 	return ec._SuiteDefinitionCheck(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSuiteProblem2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SuiteProblem) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNSuiteProblem2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SuiteProblem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -50055,7 +50055,7 @@ func (ec *executionContext) marshalNTag2githubᚗcomᚋexphubᚋexphubᚋinterna
 	return ec._Tag(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNTag2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []store.KeyValue) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNTag2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []store.KeyValue) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -50071,7 +50071,7 @@ func (ec *executionContext) marshalNTag2ᚕgithubᚗcomᚋexphubᚋexphubᚋinte
 	return ret
 }
 
-func (ec *executionContext) marshalNTag2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.KeyValue) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNTag2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.KeyValue) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -50126,7 +50126,7 @@ func (ec *executionContext) marshalNTemplateParam2githubᚗcomᚋexphubᚋexphub
 	return ec._TemplateParam(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNTemplateParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParamᚄ(ctx context.Context, sel ast.SelectionSet, v []store.TemplateParam) graphql.Marshaler {
+func (ec *executionContext) concurrentMarshalNTemplateParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParamᚄ(ctx context.Context, sel ast.SelectionSet, v []store.TemplateParam) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -109,6 +109,7 @@ var floorTable = func() map[string]floor {
 
 		"bench/...":               floorBench,
 		"internal/store/storegen": floorBench,
+		"internal/gqlgenplain":    floorBench, // a build tool (make generate): never linked by the server
 
 		"internal/neo4jtest":             floorTesting,
 		"internal/evidence/evidencetest": floorTesting,
