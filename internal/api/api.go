@@ -220,7 +220,7 @@ func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *hand
 	srv.AddTransport(websocketTransport(o, log))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.Use(extension.Introspection{})

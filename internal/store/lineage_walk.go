@@ -181,6 +181,7 @@ func (s *Store) LineageWalk(ctx context.Context, req WalkRequest) (*LineageWalk,
 			if len(got) >= req.Budget {
 				cut = true
 			}
+			rows = slices.Grow(rows, len(got))
 			for _, r := range got {
 				n, err := decodeNodeRow(r, true)
 				if err != nil {
