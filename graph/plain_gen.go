@@ -19,8 +19,8 @@ import (
 func (ec *executionContext) marshalNColumnTransformation2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋlineageᚐTransformationᚄ(ctx context.Context, sel ast.SelectionSet, v []lineage.Transformation) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, columnTransformationImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
-			return ec.writePlainColumnTransformation(ctx, b, fields, &v[i])
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
+			return ec.writePlainColumnTransformation(ctx, b, fields, keys, &v[i])
 		}); ok {
 			return m
 		}
@@ -31,11 +31,11 @@ func (ec *executionContext) marshalNColumnTransformation2ᚕgithubᚗcomᚋexphu
 func (ec *executionContext) marshalNEventDisclosure2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋhashchainᚐDisclosureᚄ(ctx context.Context, sel ast.SelectionSet, v []*hashchain.Disclosure) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, eventDisclosureImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainEventDisclosure(ctx, b, fields, v[i])
+			return ec.writePlainEventDisclosure(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -46,11 +46,11 @@ func (ec *executionContext) marshalNEventDisclosure2ᚕᚖgithubᚗcomᚋexphub�
 func (ec *executionContext) marshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Facet) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, facetImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainFacet(ctx, b, fields, v[i])
+			return ec.writePlainFacet(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -61,11 +61,11 @@ func (ec *executionContext) marshalNFacet2ᚕᚖgithubᚗcomᚋexphubᚋexphub�
 func (ec *executionContext) marshalNGrant2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Grant) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, grantImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainGrant(ctx, b, fields, v[i])
+			return ec.writePlainGrant(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -76,8 +76,8 @@ func (ec *executionContext) marshalNGrant2ᚕᚖgithubᚗcomᚋexphubᚋexphub�
 func (ec *executionContext) marshalNGroupRequirement2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐGroupRequirementᚄ(ctx context.Context, sel ast.SelectionSet, v []store.GroupRequirement) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, groupRequirementImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
-			return ec.writePlainGroupRequirement(ctx, b, fields, &v[i])
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
+			return ec.writePlainGroupRequirement(ctx, b, fields, keys, &v[i])
 		}); ok {
 			return m
 		}
@@ -88,11 +88,11 @@ func (ec *executionContext) marshalNGroupRequirement2ᚕgithubᚗcomᚋexphubᚋ
 func (ec *executionContext) marshalNImpactedNode2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐImpactedNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImpactedNode) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, impactedNodeImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainImpactedNode(ctx, b, fields, v[i])
+			return ec.writePlainImpactedNode(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -103,11 +103,11 @@ func (ec *executionContext) marshalNImpactedNode2ᚕᚖgithubᚗcomᚋexphubᚋe
 func (ec *executionContext) marshalNLineageEdge2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineageEdge) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, lineageEdgeImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainLineageEdge(ctx, b, fields, v[i])
+			return ec.writePlainLineageEdge(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -118,11 +118,11 @@ func (ec *executionContext) marshalNLineageEdge2ᚕᚖgithubᚗcomᚋexphubᚋex
 func (ec *executionContext) marshalNLineageNode2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐLineageNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineageNode) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainLineageNode(ctx, b, fields, v[i])
+			return ec.writePlainLineageNode(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -133,8 +133,8 @@ func (ec *executionContext) marshalNLineageNode2ᚕᚖgithubᚗcomᚋexphubᚋex
 func (ec *executionContext) marshalNParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []store.KeyValue) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, paramImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
-			return ec.writePlainParam(ctx, b, fields, &v[i])
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
+			return ec.writePlainParam(ctx, b, fields, keys, &v[i])
 		}); ok {
 			return m
 		}
@@ -145,11 +145,11 @@ func (ec *executionContext) marshalNParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋin
 func (ec *executionContext) marshalNRunArtifact2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRunArtifactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RunArtifact) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, runArtifactImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainRunArtifact(ctx, b, fields, v[i])
+			return ec.writePlainRunArtifact(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -160,8 +160,8 @@ func (ec *executionContext) marshalNRunArtifact2ᚕᚖgithubᚗcomᚋexphubᚋex
 func (ec *executionContext) marshalNSchemaField2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐSchemaFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []store.SchemaField) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, schemaFieldImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
-			return ec.writePlainSchemaField(ctx, b, fields, &v[i])
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
+			return ec.writePlainSchemaField(ctx, b, fields, keys, &v[i])
 		}); ok {
 			return m
 		}
@@ -172,11 +172,11 @@ func (ec *executionContext) marshalNSchemaField2ᚕgithubᚗcomᚋexphubᚋexphu
 func (ec *executionContext) marshalNSuiteProblem2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐSuiteProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SuiteProblem) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, suiteProblemImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainSuiteProblem(ctx, b, fields, v[i])
+			return ec.writePlainSuiteProblem(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -187,8 +187,8 @@ func (ec *executionContext) marshalNSuiteProblem2ᚕᚖgithubᚗcomᚋexphubᚋe
 func (ec *executionContext) marshalNTag2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []store.KeyValue) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, tagImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
-			return ec.writePlainTag(ctx, b, fields, &v[i])
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
+			return ec.writePlainTag(ctx, b, fields, keys, &v[i])
 		}); ok {
 			return m
 		}
@@ -199,11 +199,11 @@ func (ec *executionContext) marshalNTag2ᚕgithubᚗcomᚋexphubᚋexphubᚋinte
 func (ec *executionContext) marshalNTag2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.KeyValue) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, tagImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
 			if v[i] == nil {
 				return false
 			}
-			return ec.writePlainTag(ctx, b, fields, v[i])
+			return ec.writePlainTag(ctx, b, fields, keys, v[i])
 		}); ok {
 			return m
 		}
@@ -214,8 +214,8 @@ func (ec *executionContext) marshalNTag2ᚕᚖgithubᚗcomᚋexphubᚋexphubᚋi
 func (ec *executionContext) marshalNTemplateParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParamᚄ(ctx context.Context, sel ast.SelectionSet, v []store.TemplateParam) graphql.Marshaler {
 	if v != nil {
 		fields := graphql.CollectFields(ec.OperationContext, sel, templateParamImplementors)
-		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, i int) bool {
-			return ec.writePlainTemplateParam(ctx, b, fields, &v[i])
+		if m, ok := plainList(fields, len(v), func(b *bytes.Buffer, keys [][]byte, i int) bool {
+			return ec.writePlainTemplateParam(ctx, b, fields, keys, &v[i])
 		}); ok {
 			return m
 		}
@@ -223,22 +223,27 @@ func (ec *executionContext) marshalNTemplateParam2ᚕgithubᚗcomᚋexphubᚋexp
 	return ec.concurrentMarshalNTemplateParam2ᚕgithubᚗcomᚋexphubᚋexphubᚋinternalᚋstoreᚐTemplateParamᚄ(ctx, sel, v)
 }
 
-func (ec *executionContext) writePlainColumnTransformation(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *lineage.Transformation) bool {
+func (ec *executionContext) writePlainColumnTransformation(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *lineage.Transformation) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("ColumnTransformation").MarshalGQL(b)
+			writePlainString(b, "ColumnTransformation")
 		case "type":
-			ec.marshalNString2string(ctx, field.Selections, obj.Type).MarshalGQL(b)
+			writePlainString(b, obj.Type)
 		case "subtype":
-			ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Subtype).MarshalGQL(b)
+			if obj.Subtype == nil {
+				b.WriteString("null")
+			} else {
+				writePlainString(b, *obj.Subtype)
+			}
 		case "description":
-			ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description).MarshalGQL(b)
+			if obj.Description == nil {
+				b.WriteString("null")
+			} else {
+				writePlainString(b, *obj.Description)
+			}
 		case "masking":
 			ec.marshalNBoolean2bool(ctx, field.Selections, obj.Masking).MarshalGQL(b)
 		default:
@@ -249,20 +254,17 @@ func (ec *executionContext) writePlainColumnTransformation(ctx context.Context, 
 	return true
 }
 
-func (ec *executionContext) writePlainEventDisclosure(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *hashchain.Disclosure) bool {
+func (ec *executionContext) writePlainEventDisclosure(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *hashchain.Disclosure) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("EventDisclosure").MarshalGQL(b)
+			writePlainString(b, "EventDisclosure")
 		case "path":
-			ec.marshalNString2string(ctx, field.Selections, obj.Path).MarshalGQL(b)
+			writePlainString(b, obj.Path)
 		case "salt":
-			ec.marshalNString2string(ctx, field.Selections, obj.Salt).MarshalGQL(b)
+			writePlainString(b, obj.Salt)
 		default:
 			return false
 		}
@@ -271,20 +273,17 @@ func (ec *executionContext) writePlainEventDisclosure(ctx context.Context, b *by
 	return true
 }
 
-func (ec *executionContext) writePlainFacet(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *store.Facet) bool {
+func (ec *executionContext) writePlainFacet(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *store.Facet) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("Facet").MarshalGQL(b)
+			writePlainString(b, "Facet")
 		case "name":
-			ec.marshalNString2string(ctx, field.Selections, obj.Name).MarshalGQL(b)
+			writePlainString(b, obj.Name)
 		case "json":
-			ec.marshalNString2string(ctx, field.Selections, obj.JSON).MarshalGQL(b)
+			writePlainString(b, obj.JSON)
 		default:
 			return false
 		}
@@ -293,18 +292,15 @@ func (ec *executionContext) writePlainFacet(ctx context.Context, b *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) writePlainGrant(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *model.Grant) bool {
+func (ec *executionContext) writePlainGrant(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *model.Grant) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("Grant").MarshalGQL(b)
+			writePlainString(b, "Grant")
 		case "projectKey":
-			ec.marshalNString2string(ctx, field.Selections, obj.ProjectKey).MarshalGQL(b)
+			writePlainString(b, obj.ProjectKey)
 		case "role":
 			ec.marshalNRole2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐRole(ctx, field.Selections, obj.Role).MarshalGQL(b)
 		default:
@@ -315,18 +311,15 @@ func (ec *executionContext) writePlainGrant(ctx context.Context, b *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) writePlainGroupRequirement(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *store.GroupRequirement) bool {
+func (ec *executionContext) writePlainGroupRequirement(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *store.GroupRequirement) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("GroupRequirement").MarshalGQL(b)
+			writePlainString(b, "GroupRequirement")
 		case "group":
-			ec.marshalNString2string(ctx, field.Selections, obj.Group).MarshalGQL(b)
+			writePlainString(b, obj.Group)
 		case "approvals":
 			ec.marshalNInt2int(ctx, field.Selections, obj.Approvals).MarshalGQL(b)
 		default:
@@ -337,28 +330,25 @@ func (ec *executionContext) writePlainGroupRequirement(ctx context.Context, b *b
 	return true
 }
 
-func (ec *executionContext) writePlainImpactedNode(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *model.ImpactedNode) bool {
+func (ec *executionContext) writePlainImpactedNode(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *model.ImpactedNode) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("ImpactedNode").MarshalGQL(b)
+			writePlainString(b, "ImpactedNode")
 		case "id":
-			ec.marshalNID2string(ctx, field.Selections, obj.ID).MarshalGQL(b)
+			writePlainString(b, obj.ID)
 		case "kind":
 			ec.marshalNNodeKind2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐNodeKind(ctx, field.Selections, obj.Kind).MarshalGQL(b)
 		case "name":
-			ec.marshalNString2string(ctx, field.Selections, obj.Name).MarshalGQL(b)
+			writePlainString(b, obj.Name)
 		case "projectKey":
-			ec.marshalNString2string(ctx, field.Selections, obj.ProjectKey).MarshalGQL(b)
+			writePlainString(b, obj.ProjectKey)
 		case "distance":
 			ec.marshalNInt2int(ctx, field.Selections, obj.Distance).MarshalGQL(b)
 		case "owner":
-			ec.marshalNString2string(ctx, field.Selections, obj.Owner).MarshalGQL(b)
+			writePlainString(b, obj.Owner)
 		default:
 			return false
 		}
@@ -367,22 +357,19 @@ func (ec *executionContext) writePlainImpactedNode(ctx context.Context, b *bytes
 	return true
 }
 
-func (ec *executionContext) writePlainLineageEdge(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *model.LineageEdge) bool {
+func (ec *executionContext) writePlainLineageEdge(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *model.LineageEdge) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("LineageEdge").MarshalGQL(b)
+			writePlainString(b, "LineageEdge")
 		case "from":
-			ec.marshalNID2string(ctx, field.Selections, obj.From).MarshalGQL(b)
+			writePlainString(b, obj.From)
 		case "to":
-			ec.marshalNID2string(ctx, field.Selections, obj.To).MarshalGQL(b)
+			writePlainString(b, obj.To)
 		case "kind":
-			ec.marshalNString2string(ctx, field.Selections, obj.Kind).MarshalGQL(b)
+			writePlainString(b, obj.Kind)
 		case "hops":
 			ec.marshalNInt2int(ctx, field.Selections, obj.Hops).MarshalGQL(b)
 		default:
@@ -393,26 +380,27 @@ func (ec *executionContext) writePlainLineageEdge(ctx context.Context, b *bytes.
 	return true
 }
 
-func (ec *executionContext) writePlainLineageNode(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *model.LineageNode) bool {
+func (ec *executionContext) writePlainLineageNode(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *model.LineageNode) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("LineageNode").MarshalGQL(b)
+			writePlainString(b, "LineageNode")
 		case "id":
-			ec.marshalNID2string(ctx, field.Selections, obj.ID).MarshalGQL(b)
+			writePlainString(b, obj.ID)
 		case "kind":
 			ec.marshalNNodeKind2githubᚗcomᚋexphubᚋexphubᚋgraphᚋmodelᚐNodeKind(ctx, field.Selections, obj.Kind).MarshalGQL(b)
 		case "name":
-			ec.marshalNString2string(ctx, field.Selections, obj.Name).MarshalGQL(b)
+			writePlainString(b, obj.Name)
 		case "distance":
 			ec.marshalNInt2int(ctx, field.Selections, obj.Distance).MarshalGQL(b)
 		case "projectKey":
-			ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ProjectKey).MarshalGQL(b)
+			if obj.ProjectKey == nil {
+				b.WriteString("null")
+			} else {
+				writePlainString(b, *obj.ProjectKey)
+			}
 		case "hasMore":
 			ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasMore).MarshalGQL(b)
 		case "health":
@@ -425,20 +413,17 @@ func (ec *executionContext) writePlainLineageNode(ctx context.Context, b *bytes.
 	return true
 }
 
-func (ec *executionContext) writePlainParam(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *store.KeyValue) bool {
+func (ec *executionContext) writePlainParam(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *store.KeyValue) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("Param").MarshalGQL(b)
+			writePlainString(b, "Param")
 		case "key":
-			ec.marshalNString2string(ctx, field.Selections, obj.Key).MarshalGQL(b)
+			writePlainString(b, obj.Key)
 		case "value":
-			ec.marshalNString2string(ctx, field.Selections, obj.Value).MarshalGQL(b)
+			writePlainString(b, obj.Value)
 		default:
 			return false
 		}
@@ -447,28 +432,33 @@ func (ec *executionContext) writePlainParam(ctx context.Context, b *bytes.Buffer
 	return true
 }
 
-func (ec *executionContext) writePlainRunArtifact(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *model.RunArtifact) bool {
+func (ec *executionContext) writePlainRunArtifact(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *model.RunArtifact) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("RunArtifact").MarshalGQL(b)
+			writePlainString(b, "RunArtifact")
 		case "path":
-			ec.marshalNString2string(ctx, field.Selections, obj.Path).MarshalGQL(b)
+			writePlainString(b, obj.Path)
 		case "name":
-			ec.marshalNString2string(ctx, field.Selections, obj.Name).MarshalGQL(b)
+			writePlainString(b, obj.Name)
 		case "isDir":
 			ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDir).MarshalGQL(b)
 		case "size":
 			ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Size).MarshalGQL(b)
 		case "sha256":
-			ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Sha256).MarshalGQL(b)
+			if obj.Sha256 == nil {
+				b.WriteString("null")
+			} else {
+				writePlainString(b, *obj.Sha256)
+			}
 		case "downloadUrl":
-			ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DownloadURL).MarshalGQL(b)
+			if obj.DownloadURL == nil {
+				b.WriteString("null")
+			} else {
+				writePlainString(b, *obj.DownloadURL)
+			}
 		default:
 			return false
 		}
@@ -477,20 +467,17 @@ func (ec *executionContext) writePlainRunArtifact(ctx context.Context, b *bytes.
 	return true
 }
 
-func (ec *executionContext) writePlainSchemaField(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *store.SchemaField) bool {
+func (ec *executionContext) writePlainSchemaField(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *store.SchemaField) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("SchemaField").MarshalGQL(b)
+			writePlainString(b, "SchemaField")
 		case "name":
-			ec.marshalNString2string(ctx, field.Selections, obj.Name).MarshalGQL(b)
+			writePlainString(b, obj.Name)
 		case "type":
-			ec.marshalNString2string(ctx, field.Selections, obj.Type).MarshalGQL(b)
+			writePlainString(b, obj.Type)
 		case "nullable":
 			ec.marshalNBoolean2bool(ctx, field.Selections, obj.Nullable).MarshalGQL(b)
 		default:
@@ -501,22 +488,23 @@ func (ec *executionContext) writePlainSchemaField(ctx context.Context, b *bytes.
 	return true
 }
 
-func (ec *executionContext) writePlainSuiteProblem(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *model.SuiteProblem) bool {
+func (ec *executionContext) writePlainSuiteProblem(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *model.SuiteProblem) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("SuiteProblem").MarshalGQL(b)
+			writePlainString(b, "SuiteProblem")
 		case "rule":
 			ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Rule).MarshalGQL(b)
 		case "field":
-			ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Field).MarshalGQL(b)
+			if obj.Field == nil {
+				b.WriteString("null")
+			} else {
+				writePlainString(b, *obj.Field)
+			}
 		case "message":
-			ec.marshalNString2string(ctx, field.Selections, obj.Message).MarshalGQL(b)
+			writePlainString(b, obj.Message)
 		default:
 			return false
 		}
@@ -525,20 +513,17 @@ func (ec *executionContext) writePlainSuiteProblem(ctx context.Context, b *bytes
 	return true
 }
 
-func (ec *executionContext) writePlainTag(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *store.KeyValue) bool {
+func (ec *executionContext) writePlainTag(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *store.KeyValue) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("Tag").MarshalGQL(b)
+			writePlainString(b, "Tag")
 		case "key":
-			ec.marshalNString2string(ctx, field.Selections, obj.Key).MarshalGQL(b)
+			writePlainString(b, obj.Key)
 		case "value":
-			ec.marshalNString2string(ctx, field.Selections, obj.Value).MarshalGQL(b)
+			writePlainString(b, obj.Value)
 		default:
 			return false
 		}
@@ -547,20 +532,21 @@ func (ec *executionContext) writePlainTag(ctx context.Context, b *bytes.Buffer, 
 	return true
 }
 
-func (ec *executionContext) writePlainTemplateParam(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, obj *store.TemplateParam) bool {
+func (ec *executionContext) writePlainTemplateParam(ctx context.Context, b *bytes.Buffer, fields []graphql.CollectedField, keys [][]byte, obj *store.TemplateParam) bool {
 	b.WriteByte('{')
 	for i, field := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writePlainKey(b, field.Alias)
+		b.Write(keys[i])
 		switch field.Name {
 		case "__typename":
-			graphql.MarshalString("TemplateParam").MarshalGQL(b)
+			writePlainString(b, "TemplateParam")
 		case "name":
-			ec.marshalNString2string(ctx, field.Selections, obj.Name).MarshalGQL(b)
+			writePlainString(b, obj.Name)
 		case "default":
-			ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Default).MarshalGQL(b)
+			if obj.Default == nil {
+				b.WriteString("null")
+			} else {
+				writePlainString(b, *obj.Default)
+			}
 		default:
 			return false
 		}

@@ -261,20 +261,23 @@ func (r *Resolver) neighbourVersions(ctx context.Context, n store.Neighbourhood,
 }
 
 func lineageGraph(g *lineage.Graph) *model.LineageGraph {
-	out := &model.LineageGraph{Root: g.Root, Truncated: g.Truncated(), Nodes: []*model.LineageNode{}, Edges: []*model.LineageEdge{},
-		TruncatedBy: []model.TruncationReason{}}
-	for _, n := range g.Nodes {
-		ln := &model.LineageNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, Distance: n.Distance, HasMore: n.HasMore}
+	// One allocation for all nodes, one for all edges, one for the
+	// project keys: a graph can hold 5,000 nodes.
+	nodes, edges, keys := make([]model.LineageNode, len(g.Nodes)), make([]model.LineageEdge, len(g.Edges)), make([]string, len(g.Nodes))
+	out := &model.LineageGraph{Root: g.Root, Truncated: g.Truncated(), Nodes: make([]*model.LineageNode, len(g.Nodes)),
+		Edges: make([]*model.LineageEdge, len(g.Edges)), TruncatedBy: truncationReasons(g.TruncatedBy)}
+	for i, n := range g.Nodes {
+		nodes[i] = model.LineageNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, Distance: n.Distance, HasMore: n.HasMore}
 		if n.Kind != store.KindRedacted {
-			pk := n.ProjectKey
-			ln.ProjectKey = &pk
+			keys[i] = n.ProjectKey
+			nodes[i].ProjectKey = &keys[i]
 		}
-		out.Nodes = append(out.Nodes, ln)
+		out.Nodes[i] = &nodes[i]
 	}
-	for _, e := range g.Edges {
-		out.Edges = append(out.Edges, &model.LineageEdge{From: e.From, To: e.To, Kind: e.Kind, Hops: e.Hops})
+	for i, e := range g.Edges {
+		edges[i] = model.LineageEdge{From: e.From, To: e.To, Kind: e.Kind, Hops: e.Hops}
+		out.Edges[i] = &edges[i]
 	}
-	out.TruncatedBy = truncationReasons(g.TruncatedBy)
 	return out
 }
 
@@ -291,9 +294,10 @@ func impactReport(g *lineage.Report) *model.ImpactReport {
 }
 
 func impactedNodes(ns []lineage.Node) []*model.ImpactedNode {
-	out := make([]*model.ImpactedNode, len(ns))
+	out, all := make([]*model.ImpactedNode, len(ns)), make([]model.ImpactedNode, len(ns))
 	for i, n := range ns {
-		out[i] = &model.ImpactedNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, ProjectKey: n.ProjectKey, Distance: n.Distance, Owner: n.Owner}
+		all[i] = model.ImpactedNode{ID: n.ID, Kind: model.NodeKind(n.Kind), Name: n.Name, ProjectKey: n.ProjectKey, Distance: n.Distance, Owner: n.Owner}
+		out[i] = &all[i]
 	}
 	return out
 }

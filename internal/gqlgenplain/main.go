@@ -118,7 +118,41 @@ func (l list) ElemNonNull() bool { return l.Ref.Elem().GQL.NonNull }
 
 type view struct {
 	Lists   []list
-	Objects []*codegen.Object
+	Objects []object
+}
+
+// An object is a plain object the lists hold, with how each field is written.
+type object struct {
+	*codegen.Object
+	Fields []field
+}
+
+// A field is written by gqlgen's marshaller of its type (MarshalFunc), or,
+// for a String or ID held in a Go string or *string (String, StringPtr),
+// by plain_gen.go's own writer, which is gqlgen's byte for byte.
+type field struct {
+	Name, GoName, MarshalFunc string
+	String, StringPtr         bool
+}
+
+func objectView(o *codegen.Object) object {
+	v := object{Object: o}
+	for _, f := range o.Fields {
+		t := f.TypeReference
+		fv := field{Name: f.Name, GoName: f.GoFieldName, MarshalFunc: t.MarshalFunc()}
+		if m := t.Marshaler; m != nil && m.Pkg() != nil && m.Pkg().Path() == "github.com/99designs/gqlgen/graphql" &&
+			(m.Name() == "MarshalString" || m.Name() == "MarshalID") {
+			switch g := t.GO.(type) {
+			case *types.Basic:
+				fv.String = g.Kind() == types.String
+			case *types.Pointer:
+				b, ok := g.Elem().(*types.Basic)
+				fv.StringPtr = ok && b.Kind() == types.String
+			}
+		}
+		v.Fields = append(v.Fields, fv)
+	}
+	return v
 }
 
 // plainScalars are the scalars whose gqlgen marshallers never answer null
@@ -189,14 +223,18 @@ func plainLists(data *codegen.Data, src string) []list {
 	return out
 }
 
-func objectsOf(lists []list) []*codegen.Object {
-	var out []*codegen.Object
+func objectsOf(lists []list) []object {
+	var seen []*codegen.Object
 	for _, l := range lists {
-		if !slices.Contains(out, l.Object) {
-			out = append(out, l.Object)
+		if !slices.Contains(seen, l.Object) {
+			seen = append(seen, l.Object)
 		}
 	}
-	slices.SortFunc(out, func(a, b *codegen.Object) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(seen, func(a, b *codegen.Object) int { return strings.Compare(a.Name, b.Name) })
+	out := make([]object, len(seen))
+	for i, o := range seen {
+		out[i] = objectView(o)
+	}
 	return out
 }
 

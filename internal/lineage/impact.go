@@ -32,7 +32,21 @@ func (r *Report) Truncated() bool { return len(r.TruncatedBy) > 0 }
 // are affected too, and why the report was cut. It does not change w.
 func ImpactOf(w *store.LineageWalk, depth int) *Report {
 	g := Assemble(w, Bounds{Depth: depth, MaxNodes: MaxImpactNodes})
-	rep := &Report{Root: g.Root, Runs: []Node{}, DatasetVersions: []Node{}, ModelVersions: []Node{}, Owners: []string{}, TruncatedBy: g.TruncatedBy}
+	// Sized first: a report can hold 50,000 nodes, and growing the
+	// slices by appending copied them over and over.
+	var runs, versions, models int
+	for _, n := range g.Nodes {
+		switch n.Kind {
+		case store.KindRun:
+			runs++
+		case store.KindDatasetVersion:
+			versions++
+		case store.KindModelVersion:
+			models++
+		}
+	}
+	rep := &Report{Root: g.Root, Runs: make([]Node, 0, runs), DatasetVersions: make([]Node, 0, versions),
+		ModelVersions: make([]Node, 0, models), Owners: []string{}, TruncatedBy: g.TruncatedBy}
 	owners := map[string]bool{}
 	for _, n := range g.Nodes {
 		if n.ID == g.Root || n.Kind == store.KindRedacted {

@@ -197,7 +197,10 @@ func (s *Store) LineageWalk(ctx context.Context, req WalkRequest) (*LineageWalk,
 		for _, dir := range dirs {
 			w.Nodes[0].Reach[dirIndex(dir)] = 0
 		}
-		slices.SortStableFunc(rows, func(a, b row) int { return a.n.Distance - b.n.Distance })
+		// One direction's rows come nearest first; only BOTH interleaves.
+		if byDistance := func(a, b row) int { return a.n.Distance - b.n.Distance }; !slices.IsSortedFunc(rows, byDistance) {
+			slices.SortStableFunc(rows, byDistance)
+		}
 		for _, r := range rows {
 			w.add(r.n, r.dir)
 		}
