@@ -2,8 +2,10 @@
 // generated graph: each operation through the GraphQL endpoint (HTTP, auth,
 // complexity, resolvers, JSON) and, alternating with it on the same roots,
 // the same Cypher statements straight through the driver (the floor: what
-// the store sent for that root, recorded once and replayed). It generates
-// the graph first when the database does not hold it yet.
+// the store sent for that root, recorded once and replayed). GraphQL is
+// timed to the response's last byte, and again with the client's JSON
+// decoding of it. It generates the graph first when the database does not
+// hold it yet.
 //
 //	go run ./bench/lineage [--nodes 1000000] [--roots 200] [--neo4j-uri bolt://127.0.0.1:7689]
 //
