@@ -300,23 +300,38 @@ func chunkParams(metricID string, seq int64, pts []MetricPoint) map[string]any {
 // runIDs, each sorted by key.
 func (s *Store) MetricsOfRuns(ctx context.Context, runIDs []string) ([][]*Metric, error) {
 	return read(ctx, s, func(tx *txn) ([][]*Metric, error) {
-		recs, err := tx.run(`
-			UNWIND $ids AS rid
+		// One record for all runs: Bolt's cost is per record, and a
+		// search page asks for 1,000 runs.
+		rec, err := tx.single(`
+			UNWIND $ids AS id
+			WITH DISTINCT id AS rid
 			MATCH (:Run {id: rid})-[:HAS_METRIC]->(m:Metric)
 			WITH rid, m ORDER BY m.key
-			RETURN rid, collect(m{.*}) AS metrics`, map[string]any{"ids": runIDs})
+			WITH rid, collect(m{.*}) AS metrics
+			RETURN collect([rid, metrics]) AS rows`, map[string]any{"ids": runIDs})
 		if err != nil {
 			return nil, err
 		}
-		byRun := make(map[string][]*Metric, len(recs))
-		for _, rec := range recs {
-			rid, err := recStr(rec, "rid")
-			if err != nil {
-				return nil, err
+		rows, _, err := getList(rec, "rows")
+		if err != nil {
+			return nil, err
+		}
+		byRun := make(map[string][]*Metric, len(rows))
+		for _, r := range rows {
+			pair, ok := r.([]any)
+			if !ok || len(pair) != 2 {
+				return nil, fmt.Errorf("decode metrics of runs: got %T", r)
 			}
-			ms, err := recMaps(rec, "metrics")
-			if err != nil {
-				return nil, err
+			rid, ok := pair[0].(string)
+			list, ok2 := pair[1].([]any)
+			if !ok || !ok2 {
+				return nil, fmt.Errorf("decode metrics of runs: got %T and %T", pair[0], pair[1])
+			}
+			ms := make([]map[string]any, len(list))
+			for i, m := range list {
+				if ms[i], ok = m.(map[string]any); !ok {
+					return nil, fmt.Errorf("decode metrics of run %s: got %T", rid, m)
+				}
 			}
 			if byRun[rid], err = decodeAll(ms, decodeMetric); err != nil {
 				return nil, err

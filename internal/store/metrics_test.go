@@ -322,3 +322,37 @@ func TestMetricHistory100kPoints(t *testing.T) {
 		t.Run(c.name, c.fn)
 	}
 }
+
+// MetricsOfRuns answers in the order asked, each run's metrics by key, a
+// run without metrics (or unknown) with none, and a run asked twice twice.
+func TestMetricsOfRunsInOrder(t *testing.T) {
+	s := neo4jtest.Store(t)
+	a, b, none := runAt(t, s, store.StatusRunning), runAt(t, s, store.StatusRunning), runAt(t, s, store.StatusRunning)
+	for _, l := range []struct {
+		run  *store.Run
+		keys []string
+	}{{a, []string{"loss", "auc"}}, {b, []string{"f1"}}} {
+		var pts []store.MetricPoint
+		for i, k := range l.keys {
+			pts = append(pts, store.MetricPoint{Key: k, Value: float64(i), Step: 1, Timestamp: t0})
+		}
+		if _, err := s.LogMetrics(t.Context(), l.run.ID, pts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms, err := s.MetricsOfRuns(t.Context(), []string{b.ID, none.ID, a.ID, "run-unknown", b.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, run := range ms {
+		keys := ""
+		for _, m := range run {
+			keys += m.Key + " "
+		}
+		got = append(got, keys)
+	}
+	if want := []string{"f1 ", "", "auc loss ", "", "f1 "}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("metrics by run %q, want %q", got, want)
+	}
+}
