@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/exphub/exphub/graph/model"
 	"github.com/exphub/exphub/internal/errs"
@@ -112,12 +113,57 @@ func (r *Resolver) subscribe(ctx context.Context, filter *model.EventFilter, aft
 				p.ExpiresAt.UTC().Format(time.RFC3339), errs.Quote(resume)), map[string]any{"reason": "TOKEN_EXPIRED", "resumeAfter": resume})
 		}
 		if end != nil {
-			transport.AddSubscriptionError(ctx, r.present(ctx, end))
+			if h := subscriptionHooksFrom(ctx); h != nil {
+				h.End(r.present(ctx, end))
+			} else {
+				transport.AddSubscriptionError(ctx, r.present(ctx, end))
+			}
 		}
 	})
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	return sub.C, nil
+	h := subscriptionHooksFrom(ctx)
+	if h == nil {
+		return sub.C, nil
+	}
+	// Tell the sharing transport which event each response will carry:
+	// the executor makes exactly one response per event, in order.
+	out := make(chan *store.Event)
+	go func() {
+		defer close(out)
+		for e := range sub.C {
+			h.Event(e.Seq)
+			select {
+			case out <- e:
+			case <-subCtx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// SubscriptionHooks are what a transport that shares one execution of a
+// subscription among several subscribers (internal/api) must learn from
+// it: the error it ends with, which gqlgen would keep for one subscriber
+// only, and the event each response carries, so that a subscriber it
+// ends can be told where to resume.
+type SubscriptionHooks struct {
+	End   func(*gqlerror.Error)
+	Event func(seq int64)
+}
+
+type subscriptionHooksKey struct{}
+
+// WithSubscriptionHooks makes the subscription resolved under ctx report
+// to h instead of to gqlgen's per-operation error holder.
+func WithSubscriptionHooks(ctx context.Context, h *SubscriptionHooks) context.Context {
+	return context.WithValue(ctx, subscriptionHooksKey{}, h)
+}
+
+func subscriptionHooksFrom(ctx context.Context) *SubscriptionHooks {
+	h, _ := ctx.Value(subscriptionHooksKey{}).(*SubscriptionHooks)
+	return h
 }

@@ -217,7 +217,7 @@ func newGraphQLServer(o Options, log *slog.Logger, callers *callerLimiter) *hand
 	setComplexity(&cfg.Complexity)
 	limits := o.Limits.withDefaults()
 	srv := handler.New(graph.NewExecutableSchema(cfg))
-	srv.AddTransport(websocketTransport(o, log))
+	srv.AddTransport(sharedWebsocket{Websocket: websocketTransport(o, log), groups: newSubscriptionGroups(presenter(log))})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postTransport{})
