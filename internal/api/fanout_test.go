@@ -189,4 +189,3 @@ func TestGroupEndReachesEveryMember(t *testing.T) {
 		t.Fatal("the ended group is still indexed")
 	}
 }
-
