@@ -1,0 +1,220 @@
+package api
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/exphub/exphub/internal/testwait"
+)
+
+// gatedConn is a net.Conn whose writes wait for the test: each Write
+// announces what it was given on entered and returns when the test sends
+// its result on release.
+type gatedConn struct {
+	net.Conn
+	entered chan string
+	release chan error
+
+	mu      sync.Mutex
+	closed  bool
+	written []string
+}
+
+func newGatedConn() *gatedConn {
+	return &gatedConn{entered: make(chan string), release: make(chan error)}
+}
+
+func (g *gatedConn) Write(p []byte) (int, error) {
+	g.entered <- string(p)
+	if err := <-g.release; err != nil {
+		return 0, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.written = append(g.written, string(p))
+	return len(p), nil
+}
+
+func (g *gatedConn) SetWriteDeadline(time.Time) error { return nil }
+
+func (g *gatedConn) Close() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed = true
+	return nil
+}
+
+func (g *gatedConn) state() ([]string, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.written...), g.closed
+}
+
+func expectWrite(t *testing.T, g *gatedConn, want string) {
+	t.Helper()
+	select {
+	case got := <-g.entered:
+		if got != want {
+			t.Fatalf("the connection was given %q, want %q", got, want)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("no write of %q reached the connection", want)
+	}
+}
+
+func mustQueue(t *testing.T, c *coalescingConn, s string) {
+	t.Helper()
+	if n, err := c.Write([]byte(s)); err != nil || n != len(s) {
+		t.Fatalf("Write(%q) = %d, %v", s, n, err)
+	}
+}
+
+// Frames written while an earlier write is in the kernel leave together,
+// in order, in the next write.
+func TestCoalescingConnJoinsWaitingWrites(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	g := newGatedConn()
+	c := newCoalescingConn(g)
+
+	mustQueue(t, c, "a")
+	expectWrite(t, g, "a") // the flusher is now inside the connection's write
+	mustQueue(t, c, "b")
+	mustQueue(t, c, "c")
+	mustQueue(t, c, "d")
+	g.release <- nil
+	expectWrite(t, g, "bcd")
+	g.release <- nil
+
+	// Nothing waiting: the next frame goes out on its own.
+	mustQueue(t, c, "e")
+	expectWrite(t, g, "e")
+	g.release <- nil
+
+	done := make(chan error)
+	go func() { done <- c.Close() }()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	written, closed := g.state()
+	if want := []string{"a", "bcd", "e"}; !equalStrings(written, want) || !closed {
+		t.Fatalf("written %q, closed %v; want %q, closed", written, closed, want)
+	}
+}
+
+// Closing sends what is waiting (a close frame, typically) first, and
+// refuses writes after it.
+func TestCoalescingConnCloseSendsWhatWaits(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	g := newGatedConn()
+	c := newCoalescingConn(g)
+
+	mustQueue(t, c, "frame")
+	expectWrite(t, g, "frame")
+	mustQueue(t, c, "close")
+	closed := make(chan error)
+	go func() { closed <- c.Close() }()
+	g.release <- nil
+	expectWrite(t, g, "close")
+	g.release <- nil
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	written, isClosed := g.state()
+	if want := []string{"frame", "close"}; !equalStrings(written, want) || !isClosed {
+		t.Fatalf("written %q, closed %v; want %q, closed", written, isClosed, want)
+	}
+	if _, err := c.Write([]byte("late")); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("a write after Close returned %v, want net.ErrClosed", err)
+	}
+}
+
+// A failed write of the flusher is every later Write's error, and what
+// waited behind it is not written.
+func TestCoalescingConnKeepsItsWriteError(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	g := newGatedConn()
+	c := newCoalescingConn(g)
+	broken := errors.New("connection reset")
+
+	mustQueue(t, c, "a")
+	expectWrite(t, g, "a")
+	mustQueue(t, c, "b")
+	g.release <- broken
+	// The flusher stops; wait for it before writing again.
+	c.mu.Lock()
+	for c.flushing {
+		c.cond.Wait()
+	}
+	c.mu.Unlock()
+	if _, err := c.Write([]byte("c")); !errors.Is(err, broken) {
+		t.Fatalf("Write after a failed flush returned %v, want %v", err, broken)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if written, _ := g.state(); len(written) != 0 {
+		t.Fatalf("written %q after the failure, want nothing", written)
+	}
+}
+
+// A connection whose peer does not read holds at most coalesceLimit
+// bytes: the write past it waits, as a write into a full socket buffer
+// does, and goes on when the flusher has sent what waited.
+func TestCoalescingConnBoundsWhatWaits(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	g := newGatedConn()
+	c := newCoalescingConn(g)
+
+	mustQueue(t, c, "a")
+	expectWrite(t, g, "a")
+	big := make([]byte, coalesceLimit)
+	mustQueue(t, c, string(big))
+	wrote := make(chan error)
+	go func() {
+		_, err := c.Write([]byte("z"))
+		wrote <- err
+	}()
+	// The third write waits until the flusher has taken the full buffer.
+	if !testwait.Until(time.Minute, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.waiting == 1
+	}) {
+		t.Fatal("the write past the limit did not wait")
+	}
+	g.release <- nil
+	select {
+	case got := <-g.entered:
+		if len(got) != coalesceLimit {
+			t.Fatalf("the second write was %d bytes, want the %d that waited", len(got), coalesceLimit)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the waiting bytes were not written")
+	}
+	g.release <- nil
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+	expectWrite(t, g, "z")
+	g.release <- nil
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
