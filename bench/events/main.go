@@ -135,18 +135,26 @@ func run() error {
 				latencies = append(latencies, local...)
 				mu.Unlock()
 			}()
+			// Reads wait without a context of their own (a context per
+			// read registers with, and contends on, the shared one); the
+			// connection is closed when the subscribers stop.
+			stop := context.AfterFunc(subCtx, func() { _ = c.CloseNow() })
+			defer stop()
 			for {
-				m, err := c.Next(subCtx)
+				m, err := c.Next(context.Background())
 				if err != nil {
 					return
 				}
 				now := time.Now()
-				var d struct{ Events struct{ At time.Time } }
-				if errs, err := m.Data(&d); err != nil || len(errs) > 0 || m.Type != "next" {
+				var p struct {
+					Data struct{ Events struct{ At time.Time } }
+					Errors []json.RawMessage
+				}
+				if err := json.Unmarshal(m.Payload, &p); err != nil || len(p.Errors) > 0 || m.Type != "next" {
 					failures.Add(1)
 					continue
 				}
-				local = append(local, now.Sub(d.Events.At))
+				local = append(local, now.Sub(p.Data.Events.At))
 				received.Add(1)
 			}
 		})
