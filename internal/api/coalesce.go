@@ -6,33 +6,27 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 )
 
-// coalescingWebsocket accepts websocket connections whose frames reach
-// the kernel through a flusher: a frame written while an earlier write is
-// still in the kernel waits in the connection's buffer, and every frame
-// waiting goes out in the next write. A quiet connection writes each
-// frame at once, as before; one that is handed frames faster than it can
-// send them (a thousand subscribers of a busy log on two cores) sends
-// many frames per system call, and its client reads many per call too.
-// The frames, their order and their bytes are the library's own.
-type coalescingWebsocket struct {
-	transport.CoderWebsocketImplementation
-}
-
-func (c coalescingWebsocket) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	return c.CoderWebsocketImplementation.Accept(coalescingHijacker{ResponseWriter: w}, r, o)
-}
-
 // coalescingHijacker hands the websocket library a connection that
-// coalesces its writes.
-type coalescingHijacker struct{ http.ResponseWriter }
+// coalesces its writes: a frame written while an earlier write is still
+// in the kernel, or within coalesceLinger of it, waits in the
+// connection's buffer, and every frame waiting goes out in the next
+// write. A quiet connection writes each frame at once; a busy one (a
+// subscriber of a log that appends a hundred events a second) writes at
+// most one batch of frames per coalesceLinger, so a thousand of them cost
+// thousands of system calls a second, on the server and in the clients
+// that read them, not a hundred thousand. The frames, their order and
+// their bytes are the library's own. The hijacker keeps the connection
+// it made.
+type coalescingHijacker struct {
+	http.ResponseWriter
+	conn *coalescingConn
+}
 
-func (w coalescingHijacker) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *coalescingHijacker) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func (w coalescingHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w *coalescingHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
 	if err != nil {
 		return nil, nil, err
@@ -41,19 +35,23 @@ func (w coalescingHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		_ = conn.Close()
 		return nil, nil, err
 	}
-	c := newCoalescingConn(conn)
-	brw.Writer.Reset(c)
-	return c, brw, nil
+	w.conn = newCoalescingConn(conn)
+	brw.Writer.Reset(w.conn)
+	return w.conn, brw, nil
 }
 
 // Bounds of a coalescing connection: how many bytes may wait before a
 // write waits for the kernel (as a full socket buffer makes it wait),
-// the largest buffer kept between bursts, and how long closing waits for
-// waiting bytes (the close frame among them) to leave.
+// the largest buffer kept between bursts, how long closing waits for
+// waiting bytes (the close frame among them) to leave, and the least time
+// between two writes of one connection: a frame that comes within it of
+// the previous write waits for the rest of it, with the frames that come
+// after it (a quiet connection's frame goes at once).
 const (
 	coalesceLimit  = 256 << 10
 	coalesceSpare  = 64 << 10
 	closeFlushWait = time.Second
+	coalesceLinger = 50 * time.Millisecond
 )
 
 // coalescingConn is a net.Conn whose Write appends to a buffer that one
@@ -71,11 +69,14 @@ type coalescingConn struct {
 	flushing bool
 	closed   bool
 	err      error
-	waiting  int // writes waiting for room
+	waiting  int           // writes waiting for room
+	last     time.Time     // when the latest flush ended
+	linger   time.Duration // the least time between two flushes
+	shut     chan struct{} // closed by Close: a lingering flusher goes at once
 }
 
 func newCoalescingConn(conn net.Conn) *coalescingConn {
-	c := &coalescingConn{Conn: conn}
+	c := &coalescingConn{Conn: conn, linger: coalesceLinger, shut: make(chan struct{})}
 	c.cond = sync.NewCond(&c.mu)
 	return c
 }
@@ -106,6 +107,16 @@ func (c *coalescingConn) Write(p []byte) (int, error) {
 func (c *coalescingConn) flush() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if wait := c.linger - time.Since(c.last); wait > 0 && !c.closed {
+		c.mu.Unlock()
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-c.shut:
+			t.Stop()
+		}
+		c.mu.Lock()
+	}
 	for len(c.pending) > 0 && c.err == nil {
 		out := c.pending
 		c.pending = c.spare[:0]
@@ -117,6 +128,7 @@ func (c *coalescingConn) flush() {
 			c.err = err
 			c.pending = nil
 		}
+		c.last = time.Now()
 		if cap(out) <= coalesceSpare {
 			c.spare = out[:0]
 		}
@@ -126,9 +138,19 @@ func (c *coalescingConn) flush() {
 	c.cond.Broadcast()
 }
 
+// backlog is how many bytes wait for the flusher.
+func (c *coalescingConn) backlog() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending)
+}
+
 func (c *coalescingConn) Close() error {
 	c.mu.Lock()
-	c.closed = true
+	if !c.closed {
+		c.closed = true
+		close(c.shut)
+	}
 	if c.flushing {
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(closeFlushWait))
 		for c.flushing {

@@ -162,6 +162,38 @@ func TestCoalescingConnKeepsItsWriteError(t *testing.T) {
 	}
 }
 
+// A frame that comes within the linger of the previous write waits for
+// it with the frames after it, and Close does not wait the linger out.
+func TestCoalescingConnLingers(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	g := newGatedConn()
+	c := newCoalescingConn(g)
+	c.linger = time.Hour
+
+	mustQueue(t, c, "a") // the first write after a quiet hour goes at once
+	expectWrite(t, g, "a")
+	g.release <- nil
+	if !testwait.Until(time.Minute, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return !c.flushing
+	}) {
+		t.Fatal("the flusher did not finish")
+	}
+	mustQueue(t, c, "b") // within the hour: it waits
+	mustQueue(t, c, "c")
+	closed := make(chan error)
+	go func() { closed <- c.Close() }()
+	expectWrite(t, g, "bc")
+	g.release <- nil
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	if written, isClosed := g.state(); !equalStrings(written, []string{"a", "bc"}) || !isClosed {
+		t.Fatalf("written %q, closed %v; want a, bc and closed", written, isClosed)
+	}
+}
+
 // A connection whose peer does not read holds at most coalesceLimit
 // bytes: the write past it waits, as a write into a full socket buffer
 // does, and goes on when the flusher has sent what waited.

@@ -37,12 +37,17 @@ type sharedWebsocket struct {
 }
 
 func (t sharedWebsocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	t.Websocket.Do(w, r, groupingExecutor{GraphExecutor: exec, groups: t.groups})
+	t.Websocket.Do(w, withWSSlot(r), groupingExecutor{GraphExecutor: exec, groups: t.groups})
 }
 
 // memberBuffer is how many shared responses a member may have waiting
-// for its connection before it is ended as a slow consumer.
-var memberBuffer = 1024
+// for its connection before it is ended as a slow consumer; memberBacklog
+// is how many bytes may wait for the client of a member whose messages
+// the group writes itself.
+var (
+	memberBuffer  = 1024
+	memberBacklog = coalesceLimit / 2
+)
 
 type subscriptionGroups struct {
 	present graphql.ErrorPresenterFunc
@@ -66,12 +71,28 @@ type groupingExecutor struct {
 	groups *subscriptionGroups
 }
 
+// CreateOperationContext makes the operation of a message the websocket
+// transport read, and ties it to the message's id.
+func (e groupingExecutor) CreateOperationContext(ctx context.Context, params *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
+	rc, errs := e.GraphExecutor.CreateOperationContext(ctx, params)
+	if c := wsConnOf(ctx); c != nil {
+		c.started(rc, errs)
+	}
+	return rc, errs
+}
+
 func (e groupingExecutor) DispatchOperation(ctx context.Context, rc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
+	var out *direct
+	if c := wsConnOf(ctx); c != nil {
+		if id := c.operationID(rc); id != "" && c.Subprotocol() == graphqlTransportWS {
+			out = &direct{sink: c, id: id}
+		}
+	}
 	key, ok := shareable(ctx, rc)
 	if !ok {
 		return e.GraphExecutor.DispatchOperation(ctx, rc)
 	}
-	return e.groups.join(ctx, key, func(gctx context.Context) graphql.ResponseHandler {
+	return e.groups.join(ctx, key, out, func(gctx context.Context) graphql.ResponseHandler {
 		h, _ := e.GraphExecutor.DispatchOperation(gctx, rc)
 		return h
 	}), ctx
@@ -128,19 +149,40 @@ type shared struct {
 	seq  int64
 }
 
+// A member's responses either go through its channel to gqlgen, which
+// writes each to the member's connection, or, when out is set, the group
+// writes them to the connection itself: the next message is then made
+// once per event (and operation id) for every member, not per member.
 type member struct {
 	group *subGroup
+	out   *direct
 	ch    chan shared
 	done  chan struct{} // closed when the group ended or dropped this member
 	slow  bool          // dropped for falling behind
-	last  int64         // the event of the latest response this member returned
+	last  int64         // the event of the latest response this member returned (or was written, under the group's lock)
+}
+
+// direct is where a member's next messages go: its connection, under the
+// id of the subscribe message that started it.
+type direct struct {
+	sink frameSink
+	id   string
+}
+
+// A frameSink is a connection the group writes prepared messages to.
+type frameSink interface {
+	writeText([]byte) error
+	backlog() int
 }
 
 // join adds a member for ctx to the running group of key, or starts the
 // group with start, and returns the member's response handler. Locks are
 // taken groups first, then a group, never the other way.
-func (gs *subscriptionGroups) join(ctx context.Context, key groupKey, start func(context.Context) graphql.ResponseHandler) graphql.ResponseHandler {
-	m := &member{ch: make(chan shared, memberBuffer), done: make(chan struct{})}
+func (gs *subscriptionGroups) join(ctx context.Context, key groupKey, out *direct, start func(context.Context) graphql.ResponseHandler) graphql.ResponseHandler {
+	m := &member{out: out, done: make(chan struct{})}
+	if out == nil {
+		m.ch = make(chan shared, memberBuffer)
+	}
 	gs.mu.Lock()
 	if g := gs.groups[key]; g != nil {
 		g.mu.Lock()
@@ -165,6 +207,22 @@ func (gs *subscriptionGroups) join(ctx context.Context, key groupKey, start func
 		go m.group.run(gctx, start(gctx))
 	}
 	stop := context.AfterFunc(ctx, m.leave)
+	if out != nil {
+		return func(ctx context.Context) *graphql.Response {
+			select {
+			case <-ctx.Done():
+				// Out of the group before the transport completes the
+				// operation, so no next message follows its complete.
+				m.leave()
+				stop()
+				return nil
+			case <-m.done:
+			}
+			stop()
+			m.finish(ctx)
+			return nil
+		}
+	}
 	return func(ctx context.Context) *graphql.Response {
 		if resp := m.next(ctx); resp != nil {
 			return resp
@@ -200,7 +258,26 @@ func (g *subGroup) run(ctx context.Context, responses graphql.ResponseHandler) {
 		own.Data = bytes.Clone(resp.Data)
 		resp = &own
 		forget := false
+		var frames nextFrames
 		for m := range g.members {
+			if m.out != nil {
+				if m.out.sink.backlog() > memberBacklog {
+					m.slow = true
+					forget = g.drop(m) || forget
+					continue
+				}
+				frame, err := frames.of(resp, m.out.id)
+				if err == nil {
+					err = m.out.sink.writeText(frame)
+				}
+				if err != nil {
+					// The connection is gone; its operations end with it.
+					forget = g.drop(m) || forget
+					continue
+				}
+				m.last = seq
+				continue
+			}
 			select {
 			case m.ch <- shared{resp: resp, seq: seq}:
 			default:
@@ -283,22 +360,62 @@ func (m *member) next(ctx context.Context) *graphql.Response {
 		return s.resp
 	default:
 	}
+	m.finish(ctx)
+	return nil
+}
+
+// finish puts what the member ended with where gqlgen reads a
+// subscription's errors.
+func (m *member) finish(ctx context.Context) {
 	if ctx.Err() != nil {
-		return nil // a client that left needs no reason
+		return // a client that left needs no reason
 	}
 	g := m.group
 	g.mu.Lock()
-	slow, ends := m.slow, g.ends
+	slow, ends, last := m.slow, g.ends, m.last
 	g.mu.Unlock()
 	if slow {
-		resume := strconv.FormatInt(m.last, 10)
+		resume := strconv.FormatInt(last, 10)
 		g.groups.addError(ctx, g.groups.present(ctx, errs.WithDetails(
-			errs.Unavailablef("this subscription fell more than %d events behind; subscribe again with after: %s", memberBuffer, strconv.Quote(resume)),
+			errs.Unavailablef("this subscription fell too far behind the events (more than %d of them, or %d KiB unsent); subscribe again with after: %s", memberBuffer, memberBacklog>>10, strconv.Quote(resume)),
 			map[string]any{"reason": "SLOW_CONSUMER", "resumeAfter": resume})))
-		return nil
+		return
 	}
 	for _, e := range ends {
 		g.groups.addError(ctx, e)
 	}
-	return nil
+}
+
+// nextFrames makes a response's next message once per operation id.
+type nextFrames struct {
+	payload []byte
+	byID    map[string][]byte
+}
+
+// of returns the next message of resp for the operation id, with the
+// bytes gqlgen's transport writes: {"payload":…,"id":…,"type":"next"}.
+func (f *nextFrames) of(resp *graphql.Response, id string) ([]byte, error) {
+	if b, ok := f.byID[id]; ok {
+		return b, nil
+	}
+	if f.payload == nil {
+		p, err := json.Marshal(resp)
+		if err != nil {
+			return nil, err
+		}
+		f.payload = p
+		f.byID = map[string][]byte{}
+	}
+	q, err := json.Marshal(id)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(f.payload)+len(q)+32)
+	b = append(b, `{"payload":`...)
+	b = append(b, f.payload...)
+	b = append(b, `,"id":`...)
+	b = append(b, q...)
+	b = append(b, `,"type":"next"}`...)
+	f.byID[id] = b
+	return b, nil
 }

@@ -53,15 +53,15 @@ func (e *errorSink) of(ctx context.Context) []*gqlerror.Error {
 	return e.errs[ctx]
 }
 
-func groupFixture(t *testing.T) (*subscriptionGroups, *errorSink, *scriptedStream, func(context.Context) graphql.ResponseHandler) {
+func groupFixture(t *testing.T) (*subscriptionGroups, *errorSink, *scriptedStream, func(context.Context, *direct) graphql.ResponseHandler) {
 	t.Helper()
 	gs := newSubscriptionGroups(presenter(slog.New(slog.DiscardHandler)))
 	sink := &errorSink{errs: map[context.Context][]*gqlerror.Error{}}
 	gs.addError = sink.add
 	s := &scriptedStream{events: make(chan int64), stopped: make(chan struct{})}
 	key := groupKey{principal: "p", query: "q"}
-	join := func(ctx context.Context) graphql.ResponseHandler {
-		return gs.join(ctx, key, func(gctx context.Context) graphql.ResponseHandler {
+	join := func(ctx context.Context, out *direct) graphql.ResponseHandler {
+		return gs.join(ctx, key, out, func(gctx context.Context) graphql.ResponseHandler {
 			buf := make([]byte, 0, 64)
 			return func(ctx context.Context) *graphql.Response {
 				select {
@@ -105,8 +105,8 @@ func TestGroupEndsASlowMemberAlone(t *testing.T) {
 	defer leaveFast()
 	slowCtx, leaveSlow := context.WithCancel(t.Context())
 	defer leaveSlow()
-	fast := join(fastCtx)
-	slow := join(slowCtx)
+	fast := join(fastCtx, nil)
+	slow := join(slowCtx, nil)
 	gs.mu.Lock()
 	if len(gs.groups) != 1 {
 		t.Fatalf("%d groups for one caller's two identical subscriptions", len(gs.groups))
@@ -163,7 +163,7 @@ func TestGroupEndReachesEveryMember(t *testing.T) {
 		var cancel context.CancelFunc
 		ctxs[i], cancel = context.WithCancel(t.Context())
 		defer cancel()
-		handlers[i] = join(ctxs[i])
+		handlers[i] = join(ctxs[i], nil)
 	}
 	gs.mu.Lock()
 	for _, g := range gs.groups {
@@ -187,5 +187,134 @@ func TestGroupEndReachesEveryMember(t *testing.T) {
 	}
 	if !testwait.Until(time.Minute, func() bool { gs.mu.Lock(); defer gs.mu.Unlock(); return len(gs.groups) == 0 }) {
 		t.Fatal("the ended group is still indexed")
+	}
+}
+
+// fakeSink is a member's connection as the group sees it.
+type fakeSink struct {
+	mu      sync.Mutex
+	frames  []string
+	waiting int
+}
+
+func (f *fakeSink) writeText(b []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.frames = append(f.frames, string(b))
+	return nil
+}
+
+func (f *fakeSink) backlog() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.waiting
+}
+
+func (f *fakeSink) written() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.frames...)
+}
+
+// gqlgenNext is the next message gqlgen's transport writes for a
+// response: the response marshalled, then the message around it.
+func gqlgenNext(t *testing.T, id string, seq int64) string {
+	t.Helper()
+	payload, err := json.Marshal(&graphql.Response{Data: json.RawMessage(`{"seq":` + strconv.FormatInt(seq, 10) + `}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(struct {
+		Payload json.RawMessage `json:"payload,omitempty"`
+		ID      string          `json:"id,omitempty"`
+		Type    string          `json:"type"`
+	}{payload, id, "next"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Members whose connection the group writes get gqlgen's next message
+// under their own operation id; one whose client has too much unsent is
+// ended alone with SLOW_CONSUMER and the cursor of the last message it
+// was written; one whose client leaves is written nothing more.
+func TestGroupWritesDirectMembers(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	gs, sink, s, join := groupFixture(t)
+	ctxA, leaveA := context.WithCancel(t.Context())
+	defer leaveA()
+	ctxB, leaveB := context.WithCancel(t.Context())
+	defer leaveB()
+	ctxC, leaveC := context.WithCancel(t.Context())
+	defer leaveC()
+	a, b := &fakeSink{}, &fakeSink{}
+	hA := join(ctxA, &direct{sink: a, id: "1"})
+	hB := join(ctxB, &direct{sink: b, id: `sub<"b">`})
+	hC := join(ctxC, nil) // through gqlgen, as a graphql-ws client is
+	gs.mu.Lock()
+	for _, g := range gs.groups {
+		s.g = g
+	}
+	gs.mu.Unlock()
+	// The group writes every member in one pass over them, and hands the
+	// next event to the executor only after that pass: the channel
+	// member's second response means the first event reached everyone.
+	step := func(seq int64) {
+		t.Helper()
+		s.send(t, seq)
+		s.send(t, seq+100)
+		for _, want := range []int64{seq, seq + 100} {
+			if got := seqOf(t, hC(ctxC)); got != want {
+				t.Fatalf("the channel member got %d, want %d", got, want)
+			}
+		}
+	}
+	step(1)
+	step(2)
+	want := func(id string, seqs ...int64) []string {
+		var out []string
+		for _, q := range seqs {
+			out = append(out, gqlgenNext(t, id, q))
+		}
+		return out
+	}
+	if got := a.written(); !equalStrings(got, want("1", 1, 101, 2)) && !equalStrings(got, want("1", 1, 101, 2, 102)) {
+		t.Fatalf("member A was written %q", got)
+	}
+
+	// A's client stops reading.
+	a.mu.Lock()
+	a.waiting = memberBacklog + 1
+	a.mu.Unlock()
+	step(3)
+	if r := hA(ctxA); r != nil {
+		t.Fatalf("the slow member got %s, want its end", r.Data)
+	}
+	errs := sink.of(ctxA)
+	if len(errs) != 1 || errs[0].Extensions["reason"] != "SLOW_CONSUMER" || errs[0].Extensions["resumeAfter"] != "102" {
+		t.Fatalf("the slow member ended with %+v, want SLOW_CONSUMER resuming after 102", errs)
+	}
+	if got := a.written(); !equalStrings(got, want("1", 1, 101, 2, 102)) {
+		t.Fatalf("member A was written %q, want nothing after 102", got)
+	}
+
+	// B's client leaves.
+	leaveB()
+	if r := hB(ctxB); r != nil {
+		t.Fatalf("the member that left got %s", r.Data)
+	}
+	step(4)
+	if got := b.written(); !equalStrings(got, want(`sub<"b">`, 1, 101, 2, 102, 3, 103)) {
+		t.Fatalf("member B was written %q, want 1 to 103 and nothing after it left", got)
+	}
+	if len(sink.of(ctxB)) != 0 {
+		t.Fatalf("the member that left was told %+v", sink.of(ctxB))
+	}
+	leaveC()
+	select {
+	case <-s.stopped:
+	case <-time.After(time.Minute):
+		t.Fatal("the execution outlived its last member")
 	}
 }

@@ -53,9 +53,9 @@ func originPatterns(origins []string) []string {
 // as HTTP requests; a bad one closes the socket with 4403 and the reason.
 func websocketTransport(o Options, log *slog.Logger) transport.Websocket {
 	return transport.Websocket{
-		Implementation: coalescingWebsocket{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+		Implementation: hubWebsocket{options: coderws.AcceptOptions{
 			OriginPatterns: originPatterns(o.CORSOrigins),
-		}}},
+		}},
 		InitTimeout:      InitTimeout,
 		PingPongInterval: PingInterval,
 		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
