@@ -52,6 +52,10 @@ const (
 	coalesceSpare  = 64 << 10
 	closeFlushWait = time.Second
 	coalesceLinger = 50 * time.Millisecond
+	// A write that makes no progress this long (a client that stopped
+	// reading with its socket's buffers full) fails, and with it the
+	// connection.
+	coalesceWriteWait = 2 * PingInterval
 )
 
 // coalescingConn is a net.Conn whose Write appends to a buffer that one
@@ -65,9 +69,11 @@ type coalescingConn struct {
 	mu       sync.Mutex
 	cond     *sync.Cond // a flush went out, or the connection closed
 	pending  []byte
+	inflight int // bytes the flusher is writing
 	spare    []byte
 	flushing bool
 	closed   bool
+	closeBy  time.Time // when closing stops waiting for the flusher
 	err      error
 	waiting  int           // writes waiting for room
 	last     time.Time     // when the latest flush ended
@@ -121,9 +127,17 @@ func (c *coalescingConn) flush() {
 		out := c.pending
 		c.pending = c.spare[:0]
 		c.spare = nil
+		c.inflight = len(out)
+		// Under the lock, so a deadline Close set is never replaced.
+		by := time.Now().Add(coalesceWriteWait)
+		if c.closed {
+			by = c.closeBy
+		}
+		_ = c.Conn.SetWriteDeadline(by)
 		c.mu.Unlock()
 		_, err := c.Conn.Write(out)
 		c.mu.Lock()
+		c.inflight = 0
 		if err != nil {
 			c.err = err
 			c.pending = nil
@@ -138,11 +152,11 @@ func (c *coalescingConn) flush() {
 	c.cond.Broadcast()
 }
 
-// backlog is how many bytes wait for the flusher.
+// backlog is how many bytes wait for the flusher or are in its hands.
 func (c *coalescingConn) backlog() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.pending)
+	return len(c.pending) + c.inflight
 }
 
 func (c *coalescingConn) Close() error {
@@ -152,7 +166,8 @@ func (c *coalescingConn) Close() error {
 		close(c.shut)
 	}
 	if c.flushing {
-		_ = c.Conn.SetWriteDeadline(time.Now().Add(closeFlushWait))
+		c.closeBy = time.Now().Add(closeFlushWait)
+		_ = c.Conn.SetWriteDeadline(c.closeBy)
 		for c.flushing {
 			c.cond.Wait()
 		}

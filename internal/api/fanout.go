@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -85,7 +86,7 @@ func (e groupingExecutor) DispatchOperation(ctx context.Context, rc *graphql.Ope
 	var out *direct
 	if c := wsConnOf(ctx); c != nil {
 		if id := c.operationID(rc); id != "" && c.Subprotocol() == graphqlTransportWS {
-			out = &direct{sink: c, id: id}
+			out = newDirect(c, id)
 		}
 	}
 	key, ok := shareable(ctx, rc)
@@ -159,14 +160,101 @@ type member struct {
 	ch    chan shared
 	done  chan struct{} // closed when the group ended or dropped this member
 	slow  bool          // dropped for falling behind
-	last  int64         // the event of the latest response this member returned (or was written, under the group's lock)
+	last  int64         // the event of the latest response this member returned (or was queued, under the group's lock)
 }
 
 // direct is where a member's next messages go: its connection, under the
-// id of the subscribe message that started it.
+// id of the subscribe message that started it. The group queues each
+// message here and never waits: a writer (one goroutine at a time, started
+// when the queue fills from empty) hands them to the connection, where a
+// client that does not read makes the write wait. So one member's client
+// never holds up its group, and through it another caller's join.
 type direct struct {
 	sink frameSink
 	id   string
+
+	mu      sync.Mutex
+	cond    *sync.Cond // the writer stopped
+	queue   [][]byte
+	queued  int // bytes in queue and in the writer's hands
+	writing bool
+	failed  bool // a write failed: the connection is gone
+}
+
+func newDirect(sink frameSink, id string) *direct {
+	d := &direct{sink: sink, id: id}
+	d.cond = sync.NewCond(&d.mu)
+	return d
+}
+
+// Why push refused a message.
+var (
+	errMemberSlow = errors.New("too much unsent")
+	errMemberGone = errors.New("the connection failed")
+)
+
+// push queues frame, unless the connection failed or more than
+// memberBacklog bytes already wait for the client (queued here or unsent
+// below).
+func (d *direct) push(frame []byte) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case d.failed:
+		return errMemberGone
+	case d.queued+d.sink.backlog() > memberBacklog:
+		return errMemberSlow
+	}
+	d.queue = append(d.queue, frame)
+	d.queued += len(frame)
+	if !d.writing {
+		d.writing = true
+		go d.write()
+	}
+	return nil
+}
+
+func (d *direct) write() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for len(d.queue) > 0 && !d.failed {
+		batch := d.queue
+		d.queue = nil
+		d.mu.Unlock()
+		n, failed := 0, false
+		for _, f := range batch {
+			if d.sink.writeText(f) != nil {
+				failed = true
+				break
+			}
+			n += len(f)
+		}
+		d.mu.Lock()
+		d.queued -= n
+		if failed {
+			d.failed = true
+			d.queue, d.queued = nil, 0
+		}
+	}
+	d.writing = false
+	d.cond.Broadcast()
+}
+
+// close waits until the writer has handed the connection what was queued
+// (or, with discard, what it holds already), so the transport's complete
+// or error for the operation comes after its last next message.
+func (d *direct) close(discard bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if discard {
+		for _, f := range d.queue {
+			d.queued -= len(f)
+		}
+		d.queue = nil
+	}
+	for d.writing {
+		d.cond.Wait()
+	}
 }
 
 // A frameSink is a connection the group writes prepared messages to.
@@ -211,14 +299,17 @@ func (gs *subscriptionGroups) join(ctx context.Context, key groupKey, out *direc
 		return func(ctx context.Context) *graphql.Response {
 			select {
 			case <-ctx.Done():
-				// Out of the group before the transport completes the
-				// operation, so no next message follows its complete.
+				// Out of the group, and its writer done, before the
+				// transport completes the operation: no next message
+				// follows its complete.
 				m.leave()
+				out.close(true)
 				stop()
 				return nil
 			case <-m.done:
 			}
 			stop()
+			out.close(false)
 			m.finish(ctx)
 			return nil
 		}
@@ -261,17 +352,14 @@ func (g *subGroup) run(ctx context.Context, responses graphql.ResponseHandler) {
 		var frames nextFrames
 		for m := range g.members {
 			if m.out != nil {
-				if m.out.sink.backlog() > memberBacklog {
-					m.slow = true
-					forget = g.drop(m) || forget
-					continue
-				}
 				frame, err := frames.of(resp, m.out.id)
 				if err == nil {
-					err = m.out.sink.writeText(frame)
+					err = m.out.push(frame)
 				}
 				if err != nil {
-					// The connection is gone; its operations end with it.
+					// Too slow, or gone (its operations end with the
+					// connection).
+					m.slow = errors.Is(err, errMemberSlow)
 					forget = g.drop(m) || forget
 					continue
 				}

@@ -235,6 +235,14 @@ func gqlgenNext(t *testing.T, id string, seq int64) string {
 	return string(b)
 }
 
+// waitWritten waits until sink holds want.
+func waitWritten(t *testing.T, who string, sink *fakeSink, want []string) {
+	t.Helper()
+	if !testwait.Until(time.Minute, func() bool { return equalStrings(sink.written(), want) }) {
+		t.Fatalf("member %s was written %q, want %q", who, sink.written(), want)
+	}
+}
+
 // Members whose connection the group writes get gqlgen's next message
 // under their own operation id; one whose client has too much unsent is
 // ended alone with SLOW_CONSUMER and the cursor of the last message it
@@ -249,29 +257,21 @@ func TestGroupWritesDirectMembers(t *testing.T) {
 	ctxC, leaveC := context.WithCancel(t.Context())
 	defer leaveC()
 	a, b := &fakeSink{}, &fakeSink{}
-	hA := join(ctxA, &direct{sink: a, id: "1"})
-	hB := join(ctxB, &direct{sink: b, id: `sub<"b">`})
+	hA := join(ctxA, newDirect(a, "1"))
+	hB := join(ctxB, newDirect(b, `sub<"b">`))
 	hC := join(ctxC, nil) // through gqlgen, as a graphql-ws client is
 	gs.mu.Lock()
 	for _, g := range gs.groups {
 		s.g = g
 	}
 	gs.mu.Unlock()
-	// The group writes every member in one pass over them, and hands the
-	// next event to the executor only after that pass: the channel
-	// member's second response means the first event reached everyone.
 	step := func(seq int64) {
 		t.Helper()
 		s.send(t, seq)
-		s.send(t, seq+100)
-		for _, want := range []int64{seq, seq + 100} {
-			if got := seqOf(t, hC(ctxC)); got != want {
-				t.Fatalf("the channel member got %d, want %d", got, want)
-			}
+		if got := seqOf(t, hC(ctxC)); got != seq {
+			t.Fatalf("the channel member got %d, want %d", got, seq)
 		}
 	}
-	step(1)
-	step(2)
 	want := func(id string, seqs ...int64) []string {
 		var out []string
 		for _, q := range seqs {
@@ -279,9 +279,10 @@ func TestGroupWritesDirectMembers(t *testing.T) {
 		}
 		return out
 	}
-	if got := a.written(); !equalStrings(got, want("1", 1, 101, 2)) && !equalStrings(got, want("1", 1, 101, 2, 102)) {
-		t.Fatalf("member A was written %q", got)
-	}
+	step(1)
+	step(2)
+	waitWritten(t, "A", a, want("1", 1, 2))
+	waitWritten(t, "B", b, want(`sub<"b">`, 1, 2))
 
 	// A's client stops reading.
 	a.mu.Lock()
@@ -292,21 +293,23 @@ func TestGroupWritesDirectMembers(t *testing.T) {
 		t.Fatalf("the slow member got %s, want its end", r.Data)
 	}
 	errs := sink.of(ctxA)
-	if len(errs) != 1 || errs[0].Extensions["reason"] != "SLOW_CONSUMER" || errs[0].Extensions["resumeAfter"] != "102" {
-		t.Fatalf("the slow member ended with %+v, want SLOW_CONSUMER resuming after 102", errs)
+	if len(errs) != 1 || errs[0].Extensions["reason"] != "SLOW_CONSUMER" || errs[0].Extensions["resumeAfter"] != "2" {
+		t.Fatalf("the slow member ended with %+v, want SLOW_CONSUMER resuming after 2", errs)
 	}
-	if got := a.written(); !equalStrings(got, want("1", 1, 101, 2, 102)) {
-		t.Fatalf("member A was written %q, want nothing after 102", got)
+	if got := a.written(); !equalStrings(got, want("1", 1, 2)) {
+		t.Fatalf("member A was written %q, want nothing after 2", got)
 	}
 
 	// B's client leaves.
+	waitWritten(t, "B", b, want(`sub<"b">`, 1, 2, 3))
 	leaveB()
 	if r := hB(ctxB); r != nil {
 		t.Fatalf("the member that left got %s", r.Data)
 	}
 	step(4)
-	if got := b.written(); !equalStrings(got, want(`sub<"b">`, 1, 101, 2, 102, 3, 103)) {
-		t.Fatalf("member B was written %q, want 1 to 103 and nothing after it left", got)
+	step(5) // the group handed event 4 to everyone before it took 5
+	if got := b.written(); !equalStrings(got, want(`sub<"b">`, 1, 2, 3)) {
+		t.Fatalf("member B was written %q, want 1 to 3 and nothing after it left", got)
 	}
 	if len(sink.of(ctxB)) != 0 {
 		t.Fatalf("the member that left was told %+v", sink.of(ctxB))
@@ -317,4 +320,80 @@ func TestGroupWritesDirectMembers(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the execution outlived its last member")
 	}
+}
+
+// stuckSink is a connection whose client does not read: every write
+// waits until the test lets it go.
+type stuckSink struct {
+	fakeSink
+	release chan struct{}
+}
+
+func (s *stuckSink) writeText(b []byte) error {
+	<-s.release
+	return s.fakeSink.writeText(b)
+}
+
+// A member whose client does not read holds up neither its group's other
+// members nor anyone's join: its messages wait in its own queue until
+// there are too many, and it ends alone, after what was queued for it.
+func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	defer func(n int) { memberBacklog = n }(memberBacklog)
+	gs, sink, s, join := groupFixture(t)
+	one := len(gqlgenNext(t, "1", 1))
+	memberBacklog = 3*one - 1 // a fourth message is refused once three wait (the one being written among them)
+	ctxA, leaveA := context.WithCancel(t.Context())
+	defer leaveA()
+	ctxB, leaveB := context.WithCancel(t.Context())
+	defer leaveB()
+	stuck := &stuckSink{release: make(chan struct{})}
+	b := &fakeSink{}
+	hA := join(ctxA, newDirect(stuck, "1"))
+	hB := join(ctxB, newDirect(b, "1"))
+	gs.mu.Lock()
+	for _, g := range gs.groups {
+		s.g = g
+	}
+	gs.mu.Unlock()
+	var wantB []string
+	for seq := int64(1); seq <= 6; seq++ {
+		s.send(t, seq)
+		wantB = append(wantB, gqlgenNext(t, "1", seq))
+		waitWritten(t, "B", b, wantB)
+	}
+	// Another caller's subscription starts while A is stuck.
+	joined := make(chan struct{})
+	otherCtx, leaveOther := context.WithCancel(t.Context())
+	defer leaveOther()
+	go func() {
+		_ = gs.join(otherCtx, groupKey{principal: "someone else", query: "q"}, nil, func(ctx context.Context) graphql.ResponseHandler {
+			return func(ctx context.Context) *graphql.Response { <-ctx.Done(); return nil }
+		})
+		close(joined)
+	}()
+	select {
+	case <-joined:
+	case <-time.After(time.Minute):
+		t.Fatal("another caller's join waited for the stuck member")
+	}
+	// A took 1 to 3 into its queue, was refused 4 and ended; what it was
+	// given reaches its client once the client reads again, then its end.
+	ended := make(chan *graphql.Response)
+	go func() { ended <- hA(ctxA) }()
+	close(stuck.release)
+	if r := <-ended; r != nil {
+		t.Fatalf("the stuck member got %s, want its end", r.Data)
+	}
+	if got, want := stuck.written(), wantB[:3]; !equalStrings(got, want) {
+		t.Fatalf("the stuck member was written %q, want %q", got, want)
+	}
+	if errs := sink.of(ctxA); len(errs) != 1 || errs[0].Extensions["reason"] != "SLOW_CONSUMER" || errs[0].Extensions["resumeAfter"] != "3" {
+		t.Fatalf("the stuck member ended with %+v, want SLOW_CONSUMER resuming after 3", errs)
+	}
+	leaveB()
+	if r := hB(ctxB); r != nil {
+		t.Fatalf("B got %s after leaving", r.Data)
+	}
+	leaveOther()
 }

@@ -102,17 +102,22 @@ func (c *wsConn) NextReader() (int, io.Reader, error) {
 		}
 		return int(typ), nil, err
 	}
+	// Read as the transport reads it (a decoder, which ignores what
+	// follows the message), and forget an earlier subscribe whose
+	// operation never started.
+	var id string
 	if c.conn.Subprotocol() == graphqlTransportWS {
 		var m struct {
 			ID   string `json:"id"`
 			Type string `json:"type"`
 		}
-		if json.Unmarshal(data, &m) == nil && m.Type == "subscribe" {
-			c.mu.Lock()
-			c.subscribing = m.ID
-			c.mu.Unlock()
+		if json.NewDecoder(bytes.NewReader(data)).Decode(&m) == nil && m.Type == "subscribe" {
+			id = m.ID
 		}
 	}
+	c.mu.Lock()
+	c.subscribing = id
+	c.mu.Unlock()
 	return int(typ), bytes.NewReader(data), nil
 }
 
