@@ -147,7 +147,7 @@ func run() error {
 				}
 				now := time.Now()
 				var p struct {
-					Data struct{ Events struct{ At time.Time } }
+					Data   struct{ Events struct{ At time.Time } }
 					Errors []json.RawMessage
 				}
 				if err := json.Unmarshal(m.Payload, &p); err != nil || len(p.Errors) > 0 || m.Type != "next" {

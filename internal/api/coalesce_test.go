@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -95,13 +96,11 @@ func TestCoalescingConnJoinsWaitingWrites(t *testing.T) {
 	expectWrite(t, g, "e")
 	g.release <- nil
 
-	done := make(chan error)
-	go func() { done <- c.Close() }()
-	if err := <-done; err != nil {
+	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
 	written, closed := g.state()
-	if want := []string{"a", "bcd", "e"}; !equalStrings(written, want) || !closed {
+	if want := []string{"a", "bcd", "e"}; !slices.Equal(written, want) || !closed {
 		t.Fatalf("written %q, closed %v; want %q, closed", written, closed, want)
 	}
 }
@@ -125,7 +124,7 @@ func TestCoalescingConnCloseSendsWhatWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	written, isClosed := g.state()
-	if want := []string{"frame", "close"}; !equalStrings(written, want) || !isClosed {
+	if want := []string{"frame", "close"}; !slices.Equal(written, want) || !isClosed {
 		t.Fatalf("written %q, closed %v; want %q, closed", written, isClosed, want)
 	}
 	if _, err := c.Write([]byte("late")); !errors.Is(err, net.ErrClosed) {
@@ -189,7 +188,7 @@ func TestCoalescingConnLingers(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
-	if written, isClosed := g.state(); !equalStrings(written, []string{"a", "bc"}) || !isClosed {
+	if written, isClosed := g.state(); !slices.Equal(written, []string{"a", "bc"}) || !isClosed {
 		t.Fatalf("written %q, closed %v; want a, bc and closed", written, isClosed)
 	}
 }
@@ -237,16 +236,4 @@ func TestCoalescingConnBoundsWhatWaits(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -238,7 +239,7 @@ func gqlgenNext(t *testing.T, id string, seq int64) string {
 // waitWritten waits until sink holds want.
 func waitWritten(t *testing.T, who string, sink *fakeSink, want []string) {
 	t.Helper()
-	if !testwait.Until(time.Minute, func() bool { return equalStrings(sink.written(), want) }) {
+	if !testwait.Until(time.Minute, func() bool { return slices.Equal(sink.written(), want) }) {
 		t.Fatalf("member %s was written %q, want %q", who, sink.written(), want)
 	}
 }
@@ -296,7 +297,7 @@ func TestGroupWritesDirectMembers(t *testing.T) {
 	if len(errs) != 1 || errs[0].Extensions["reason"] != "SLOW_CONSUMER" || errs[0].Extensions["resumeAfter"] != "2" {
 		t.Fatalf("the slow member ended with %+v, want SLOW_CONSUMER resuming after 2", errs)
 	}
-	if got := a.written(); !equalStrings(got, want("1", 1, 2)) {
+	if got := a.written(); !slices.Equal(got, want("1", 1, 2)) {
 		t.Fatalf("member A was written %q, want nothing after 2", got)
 	}
 
@@ -308,7 +309,7 @@ func TestGroupWritesDirectMembers(t *testing.T) {
 	}
 	step(4)
 	step(5) // the group handed event 4 to everyone before it took 5
-	if got := b.written(); !equalStrings(got, want(`sub<"b">`, 1, 2, 3)) {
+	if got := b.written(); !slices.Equal(got, want(`sub<"b">`, 1, 2, 3)) {
 		t.Fatalf("member B was written %q, want 1 to 3 and nothing after it left", got)
 	}
 	if len(sink.of(ctxB)) != 0 {
@@ -385,7 +386,7 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 	if r := <-ended; r != nil {
 		t.Fatalf("the stuck member got %s, want its end", r.Data)
 	}
-	if got, want := stuck.written(), wantB[:3]; !equalStrings(got, want) {
+	if got, want := stuck.written(), wantB[:3]; !slices.Equal(got, want) {
 		t.Fatalf("the stuck member was written %q, want %q", got, want)
 	}
 	if errs := sink.of(ctxA); len(errs) != 1 || errs[0].Extensions["reason"] != "SLOW_CONSUMER" || errs[0].Extensions["resumeAfter"] != "3" {
