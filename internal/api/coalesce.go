@@ -52,10 +52,11 @@ const (
 	coalesceSpare  = 64 << 10
 	closeFlushWait = time.Second
 	coalesceLinger = 50 * time.Millisecond
-	// A write that makes no progress this long (a client that stopped
-	// reading with its socket's buffers full) fails, and with it the
+	// A chunk of a write that is not taken this long (a client that
+	// stopped reading, its socket's buffers full) fails, and with it the
 	// connection.
 	coalesceWriteWait = 2 * PingInterval
+	coalesceChunk     = 32 << 10
 )
 
 // coalescingConn is a net.Conn whose Write appends to a buffer that one
@@ -128,19 +129,13 @@ func (c *coalescingConn) flush() {
 		c.pending = c.spare[:0]
 		c.spare = nil
 		c.inflight = len(out)
-		// Under the lock, so a deadline Close set is never replaced.
-		by := time.Now().Add(coalesceWriteWait)
-		if c.closed {
-			by = c.closeBy
-		}
-		_ = c.Conn.SetWriteDeadline(by)
-		c.mu.Unlock()
-		_, err := c.Conn.Write(out)
-		c.mu.Lock()
+		err := c.writeOut(out)
 		c.inflight = 0
 		if err != nil {
+			// The connection is broken: the client's reads end too.
 			c.err = err
 			c.pending = nil
+			_ = c.Conn.Close()
 		}
 		c.last = time.Now()
 		if cap(out) <= coalesceSpare {
@@ -150,6 +145,30 @@ func (c *coalescingConn) flush() {
 	}
 	c.flushing = false
 	c.cond.Broadcast()
+}
+
+// writeOut writes out (c.mu held, and let go around each write) in
+// chunks, each with coalesceWriteWait to make its progress: a slow
+// client that reads is never cut off, one that stopped reading is.
+func (c *coalescingConn) writeOut(out []byte) error {
+	for len(out) > 0 {
+		chunk := out[:min(len(out), coalesceChunk)]
+		out = out[len(chunk):]
+		// Under the lock, so a deadline Close set is never replaced.
+		by := time.Now().Add(coalesceWriteWait)
+		if c.closed {
+			by = c.closeBy
+		}
+		_ = c.Conn.SetWriteDeadline(by)
+		c.mu.Unlock()
+		_, err := c.Conn.Write(chunk)
+		c.mu.Lock()
+		c.inflight -= len(chunk)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // backlog is how many bytes wait for the flusher or are in its hands.

@@ -21,9 +21,10 @@ type gatedConn struct {
 	entered chan string
 	release chan error
 
-	mu      sync.Mutex
-	closed  bool
-	written []string
+	mu        sync.Mutex
+	closed    bool
+	written   []string
+	deadlines []time.Time
 }
 
 func newGatedConn() *gatedConn {
@@ -41,7 +42,21 @@ func (g *gatedConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (g *gatedConn) SetWriteDeadline(time.Time) error { return nil }
+func (g *gatedConn) SetWriteDeadline(t time.Time) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.deadlines = append(g.deadlines, t)
+	return nil
+}
+
+func (g *gatedConn) lastDeadline() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.deadlines) == 0 {
+		return time.Time{}
+	}
+	return g.deadlines[len(g.deadlines)-1]
+}
 
 func (g *gatedConn) Close() error {
 	g.mu.Lock()
@@ -153,11 +168,11 @@ func TestCoalescingConnKeepsItsWriteError(t *testing.T) {
 	if _, err := c.Write([]byte("c")); !errors.Is(err, broken) {
 		t.Fatalf("Write after a failed flush returned %v, want %v", err, broken)
 	}
+	if written, closed := g.state(); len(written) != 0 || !closed {
+		t.Fatalf("written %q, closed %v after the failure; want nothing written and the connection closed", written, closed)
+	}
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
-	}
-	if written, _ := g.state(); len(written) != 0 {
-		t.Fatalf("written %q after the failure, want nothing", written)
 	}
 }
 
@@ -219,21 +234,68 @@ func TestCoalescingConnBoundsWhatWaits(t *testing.T) {
 		t.Fatal("the write past the limit did not wait")
 	}
 	g.release <- nil
-	select {
-	case got := <-g.entered:
-		if len(got) != coalesceLimit {
-			t.Fatalf("the second write was %d bytes, want the %d that waited", len(got), coalesceLimit)
+	// What waited goes out in chunks, and "z" only after it.
+	for n := 0; n < coalesceLimit; {
+		select {
+		case got := <-g.entered:
+			if len(got) != coalesceChunk {
+				t.Fatalf("a chunk of %d bytes, want %d", len(got), coalesceChunk)
+			}
+			n += len(got)
+		case <-time.After(time.Minute):
+			t.Fatal("the waiting bytes were not written")
 		}
-	case <-time.After(time.Minute):
-		t.Fatal("the waiting bytes were not written")
+		g.release <- nil
 	}
-	g.release <- nil
 	if err := <-wrote; err != nil {
 		t.Fatal(err)
 	}
 	expectWrite(t, g, "z")
 	g.release <- nil
 	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A long write goes out in chunks, each given coalesceWriteWait to be
+// taken, so a client that reads slowly is not cut off while one that does
+// not read is; backlog counts what the flusher still holds.
+func TestCoalescingConnWritesInChunks(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	g := newGatedConn()
+	c := newCoalescingConn(g)
+	start := time.Now()
+
+	size := 2*coalesceChunk + 100
+	mustQueue(t, c, string(make([]byte, size)))
+	for left, want := size, []int{coalesceChunk, coalesceChunk, 100}; len(want) > 0; want = want[1:] {
+		got := <-g.entered
+		if len(got) != want[0] {
+			t.Fatalf("a chunk of %d bytes, want %d", len(got), want[0])
+		}
+		if b := c.backlog(); b != left {
+			t.Fatalf("backlog %d while the flusher holds %d", b, left)
+		}
+		if d := g.lastDeadline(); d.Before(start.Add(coalesceWriteWait)) {
+			t.Fatalf("the chunk's write deadline is %v, want at least %v from before the write", d.Sub(start), coalesceWriteWait)
+		}
+		g.release <- nil
+		left -= len(got)
+	}
+	if !testwait.Until(time.Minute, func() bool { return c.backlog() == 0 }) {
+		t.Fatalf("backlog %d after everything was written", c.backlog())
+	}
+
+	// Closing with bytes in the flusher's hands shortens their deadline.
+	mustQueue(t, c, "last")
+	expectWrite(t, g, "last")
+	closed := make(chan error)
+	go func() { closed <- c.Close() }()
+	if !testwait.Until(time.Minute, func() bool { return g.lastDeadline().Before(start.Add(coalesceWriteWait)) }) {
+		t.Fatal("Close did not shorten the write deadline")
+	}
+	g.release <- nil
+	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
 }

@@ -309,7 +309,9 @@ func (gs *subscriptionGroups) join(ctx context.Context, key groupKey, out *direc
 			case <-m.done:
 			}
 			stop()
-			out.close(false)
+			// A client that left (its leaving may have ended the member
+			// first) needs nothing more that was queued.
+			out.close(ctx.Err() != nil)
 			m.finish(ctx)
 			return nil
 		}

@@ -328,9 +328,18 @@ func TestGroupWritesDirectMembers(t *testing.T) {
 type stuckSink struct {
 	fakeSink
 	release chan struct{}
+	entered chan struct{} // a write began (buffered: the latest is kept)
+}
+
+func newStuckSink() *stuckSink {
+	return &stuckSink{release: make(chan struct{}), entered: make(chan struct{}, 1)}
 }
 
 func (s *stuckSink) writeText(b []byte) error {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
 	<-s.release
 	return s.fakeSink.writeText(b)
 }
@@ -348,7 +357,7 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 	defer leaveA()
 	ctxB, leaveB := context.WithCancel(t.Context())
 	defer leaveB()
-	stuck := &stuckSink{release: make(chan struct{})}
+	stuck := newStuckSink()
 	b := &fakeSink{}
 	hA := join(ctxA, newDirect(stuck, "1"))
 	hB := join(ctxB, newDirect(b, "1"))
@@ -383,8 +392,13 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 	ended := make(chan *graphql.Response)
 	go func() { ended <- hA(ctxA) }()
 	close(stuck.release)
-	if r := <-ended; r != nil {
-		t.Fatalf("the stuck member got %s, want its end", r.Data)
+	select {
+	case r := <-ended:
+		if r != nil {
+			t.Fatalf("the stuck member got %s, want its end", r.Data)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the stuck member did not end once its client read")
 	}
 	if got, want := stuck.written(), wantB[:3]; !slices.Equal(got, want) {
 		t.Fatalf("the stuck member was written %q, want %q", got, want)
@@ -397,4 +411,74 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 		t.Fatalf("B got %s after leaving", r.Data)
 	}
 	leaveOther()
+}
+
+// A member whose client leaves while its writer is inside a write returns
+// only when that write is done, and what was still queued is dropped:
+// nothing follows the operation's complete.
+func TestGroupMemberLeavesAfterItsWriter(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	gs, sink, s, join := groupFixture(t)
+	ctxA, leaveA := context.WithCancel(t.Context())
+	defer leaveA()
+	ctxB, leaveB := context.WithCancel(t.Context())
+	defer leaveB()
+	stuck := newStuckSink()
+	b := &fakeSink{}
+	dA := newDirect(stuck, "1")
+	hA := join(ctxA, dA)
+	hB := join(ctxB, newDirect(b, "1"))
+	gs.mu.Lock()
+	for _, g := range gs.groups {
+		s.g = g
+	}
+	gs.mu.Unlock()
+	var wantB []string
+	for seq := int64(1); seq <= 3; seq++ {
+		s.send(t, seq)
+		wantB = append(wantB, gqlgenNext(t, "1", seq))
+		waitWritten(t, "B", b, wantB)
+		if seq == 1 {
+			select { // A's writer holds message 1 alone; 2 and 3 queue behind it
+			case <-stuck.entered:
+			case <-time.After(time.Minute):
+				t.Fatal("A's writer did not start")
+			}
+		}
+	}
+	leaveA()
+	ended := make(chan *graphql.Response)
+	go func() { ended <- hA(ctxA) }()
+	// Leaving drops what waits behind the write in progress, and waits
+	// for that write.
+	if !testwait.Until(time.Minute, func() bool { dA.mu.Lock(); defer dA.mu.Unlock(); return len(dA.queue) == 0 }) {
+		t.Fatal("the member that left kept its queued messages")
+	}
+	select {
+	case <-ended:
+		t.Fatal("the member returned while its writer was inside a write")
+	default:
+	}
+	close(stuck.release)
+	select {
+	case r := <-ended:
+		if r != nil {
+			t.Fatalf("the member that left got %s", r.Data)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the member did not return once its write was done")
+	}
+	s.send(t, 4)
+	wantB = append(wantB, gqlgenNext(t, "1", 4))
+	waitWritten(t, "B", b, wantB)
+	if got := stuck.written(); !slices.Equal(got, wantB[:1]) {
+		t.Fatalf("the member that left was written %q, want only the message its writer held", got)
+	}
+	if len(sink.of(ctxA)) != 0 {
+		t.Fatalf("the member that left was told %+v", sink.of(ctxA))
+	}
+	leaveB()
+	if r := hB(ctxB); r != nil {
+		t.Fatalf("B got %s after leaving", r.Data)
+	}
 }
