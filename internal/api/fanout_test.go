@@ -36,6 +36,15 @@ func (s *scriptedStream) send(t *testing.T, seq int64) {
 	}
 }
 
+// follow points the stream at the one group of gs.
+func (s *scriptedStream) follow(gs *subscriptionGroups) {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	for _, g := range gs.groups {
+		s.g = g
+	}
+}
+
 // errorSink records the ending errors of each member's context.
 type errorSink struct {
 	mu   sync.Mutex
@@ -166,11 +175,7 @@ func TestGroupEndReachesEveryMember(t *testing.T) {
 		defer cancel()
 		handlers[i] = join(ctxs[i], nil)
 	}
-	gs.mu.Lock()
-	for _, g := range gs.groups {
-		s.g = g
-	}
-	gs.mu.Unlock()
+	s.follow(gs)
 	s.send(t, 7)
 	expired := &gqlerror.Error{Message: "token expired", Extensions: map[string]any{"reason": "TOKEN_EXPIRED", "resumeAfter": "7"}}
 	s.g.end(expired)
@@ -261,11 +266,7 @@ func TestGroupWritesDirectMembers(t *testing.T) {
 	hA := join(ctxA, newDirect(a, "1"))
 	hB := join(ctxB, newDirect(b, `sub<"b">`))
 	hC := join(ctxC, nil) // through gqlgen, as a graphql-ws client is
-	gs.mu.Lock()
-	for _, g := range gs.groups {
-		s.g = g
-	}
-	gs.mu.Unlock()
+	s.follow(gs)
 	step := func(seq int64) {
 		t.Helper()
 		s.send(t, seq)
@@ -361,11 +362,7 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 	b := &fakeSink{}
 	hA := join(ctxA, newDirect(stuck, "1"))
 	hB := join(ctxB, newDirect(b, "1"))
-	gs.mu.Lock()
-	for _, g := range gs.groups {
-		s.g = g
-	}
-	gs.mu.Unlock()
+	s.follow(gs)
 	var wantB []string
 	for seq := int64(1); seq <= 6; seq++ {
 		s.send(t, seq)
@@ -392,14 +389,7 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 	ended := make(chan *graphql.Response)
 	go func() { ended <- hA(ctxA) }()
 	close(stuck.release)
-	select {
-	case r := <-ended:
-		if r != nil {
-			t.Fatalf("the stuck member got %s, want its end", r.Data)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("the stuck member did not end once its client read")
-	}
+	expectEnd(t, ended, "the stuck member, once its client read")
 	if got, want := stuck.written(), wantB[:3]; !slices.Equal(got, want) {
 		t.Fatalf("the stuck member was written %q, want %q", got, want)
 	}
@@ -428,11 +418,7 @@ func TestGroupMemberLeavesAfterItsWriter(t *testing.T) {
 	dA := newDirect(stuck, "1")
 	hA := join(ctxA, dA)
 	hB := join(ctxB, newDirect(b, "1"))
-	gs.mu.Lock()
-	for _, g := range gs.groups {
-		s.g = g
-	}
-	gs.mu.Unlock()
+	s.follow(gs)
 	var wantB []string
 	for seq := int64(1); seq <= 3; seq++ {
 		s.send(t, seq)
@@ -460,14 +446,7 @@ func TestGroupMemberLeavesAfterItsWriter(t *testing.T) {
 	default:
 	}
 	close(stuck.release)
-	select {
-	case r := <-ended:
-		if r != nil {
-			t.Fatalf("the member that left got %s", r.Data)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("the member did not return once its write was done")
-	}
+	expectEnd(t, ended, "the member that left, once its write was done")
 	s.send(t, 4)
 	wantB = append(wantB, gqlgenNext(t, "1", 4))
 	waitWritten(t, "B", b, wantB)
@@ -480,5 +459,19 @@ func TestGroupMemberLeavesAfterItsWriter(t *testing.T) {
 	leaveB()
 	if r := hB(ctxB); r != nil {
 		t.Fatalf("B got %s after leaving", r.Data)
+	}
+}
+
+// expectEnd waits for a member's handler, run on its own goroutine, to
+// return its end (nil).
+func expectEnd(t *testing.T, ended <-chan *graphql.Response, who string) {
+	t.Helper()
+	select {
+	case r := <-ended:
+		if r != nil {
+			t.Fatalf("%s: got %s, want its end", who, r.Data)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("%s: did not end", who)
 	}
 }
