@@ -71,6 +71,15 @@ func (g *gatedConn) state() ([]string, bool) {
 	return append([]string(nil), g.written...), g.closed
 }
 
+// expectClosedAfter checks that the connection was written want, in
+// those writes, and closed.
+func (g *gatedConn) expectClosedAfter(t *testing.T, want ...string) {
+	t.Helper()
+	if written, closed := g.state(); !slices.Equal(written, want) || !closed {
+		t.Fatalf("written %q, closed %v; want %q, closed", written, closed, want)
+	}
+}
+
 func expectWrite(t *testing.T, g *gatedConn, want string) {
 	t.Helper()
 	select {
@@ -114,10 +123,7 @@ func TestCoalescingConnJoinsWaitingWrites(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	written, closed := g.state()
-	if want := []string{"a", "bcd", "e"}; !slices.Equal(written, want) || !closed {
-		t.Fatalf("written %q, closed %v; want %q, closed", written, closed, want)
-	}
+	g.expectClosedAfter(t, "a", "bcd", "e")
 }
 
 // Closing sends what is waiting (a close frame, typically) first, and
@@ -138,10 +144,7 @@ func TestCoalescingConnCloseSendsWhatWaits(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
-	written, isClosed := g.state()
-	if want := []string{"frame", "close"}; !slices.Equal(written, want) || !isClosed {
-		t.Fatalf("written %q, closed %v; want %q, closed", written, isClosed, want)
-	}
+	g.expectClosedAfter(t, "frame", "close")
 	if _, err := c.Write([]byte("late")); !errors.Is(err, net.ErrClosed) {
 		t.Fatalf("a write after Close returned %v, want net.ErrClosed", err)
 	}
@@ -203,9 +206,7 @@ func TestCoalescingConnLingers(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
-	if written, isClosed := g.state(); !slices.Equal(written, []string{"a", "bc"}) || !isClosed {
-		t.Fatalf("written %q, closed %v; want a, bc and closed", written, isClosed)
-	}
+	g.expectClosedAfter(t, "a", "bc")
 }
 
 // A connection whose peer does not read holds at most coalesceLimit

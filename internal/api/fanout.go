@@ -83,15 +83,17 @@ func (e groupingExecutor) CreateOperationContext(ctx context.Context, params *gr
 }
 
 func (e groupingExecutor) DispatchOperation(ctx context.Context, rc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
-	var out *direct
-	if c := wsConnOf(ctx); c != nil {
-		if id := c.operationID(rc); id != "" && c.Subprotocol() == graphqlTransportWS {
-			out = newDirect(c, id)
-		}
+	c, id := wsConnOf(ctx), ""
+	if c != nil {
+		id = c.operationID(rc) // taken for every operation, so none is left behind
 	}
 	key, ok := shareable(ctx, rc)
 	if !ok {
 		return e.GraphExecutor.DispatchOperation(ctx, rc)
+	}
+	var out *direct
+	if id != "" && c.Subprotocol() == graphqlTransportWS {
+		out = newDirect(c, id)
 	}
 	return e.groups.join(ctx, key, out, func(gctx context.Context) graphql.ResponseHandler {
 		h, _ := e.GraphExecutor.DispatchOperation(gctx, rc)

@@ -111,10 +111,8 @@ func TestGroupEndsASlowMemberAlone(t *testing.T) {
 	defer func(n int) { memberBuffer = n }(memberBuffer)
 	memberBuffer = 2
 	gs, sink, s, join := groupFixture(t)
-	fastCtx, leaveFast := context.WithCancel(t.Context())
-	defer leaveFast()
-	slowCtx, leaveSlow := context.WithCancel(t.Context())
-	defer leaveSlow()
+	fastCtx, leaveFast := leaveable(t)
+	slowCtx, _ := leaveable(t)
 	fast := join(fastCtx, nil)
 	slow := join(slowCtx, nil)
 	gs.mu.Lock()
@@ -256,12 +254,9 @@ func waitWritten(t *testing.T, who string, sink *fakeSink, want []string) {
 func TestGroupWritesDirectMembers(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	gs, sink, s, join := groupFixture(t)
-	ctxA, leaveA := context.WithCancel(t.Context())
-	defer leaveA()
-	ctxB, leaveB := context.WithCancel(t.Context())
-	defer leaveB()
-	ctxC, leaveC := context.WithCancel(t.Context())
-	defer leaveC()
+	ctxA, _ := leaveable(t)
+	ctxB, leaveB := leaveable(t)
+	ctxC, leaveC := leaveable(t)
 	a, b := &fakeSink{}, &fakeSink{}
 	hA := join(ctxA, newDirect(a, "1"))
 	hB := join(ctxB, newDirect(b, `sub<"b">`))
@@ -354,10 +349,8 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 	gs, sink, s, join := groupFixture(t)
 	one := len(gqlgenNext(t, "1", 1))
 	memberBacklog = 3*one - 1 // a fourth message is refused once three wait (the one being written among them)
-	ctxA, leaveA := context.WithCancel(t.Context())
-	defer leaveA()
-	ctxB, leaveB := context.WithCancel(t.Context())
-	defer leaveB()
+	ctxA, _ := leaveable(t)
+	ctxB, leaveB := leaveable(t)
 	stuck := newStuckSink()
 	b := &fakeSink{}
 	hA := join(ctxA, newDirect(stuck, "1"))
@@ -371,8 +364,7 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 	}
 	// Another caller's subscription starts while A is stuck.
 	joined := make(chan struct{})
-	otherCtx, leaveOther := context.WithCancel(t.Context())
-	defer leaveOther()
+	otherCtx, leaveOther := leaveable(t)
 	go func() {
 		_ = gs.join(otherCtx, groupKey{principal: "someone else", query: "q"}, nil, func(ctx context.Context) graphql.ResponseHandler {
 			return func(ctx context.Context) *graphql.Response { <-ctx.Done(); return nil }
@@ -409,10 +401,8 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 func TestGroupMemberLeavesAfterItsWriter(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	gs, sink, s, join := groupFixture(t)
-	ctxA, leaveA := context.WithCancel(t.Context())
-	defer leaveA()
-	ctxB, leaveB := context.WithCancel(t.Context())
-	defer leaveB()
+	ctxA, leaveA := leaveable(t)
+	ctxB, leaveB := leaveable(t)
 	stuck := newStuckSink()
 	b := &fakeSink{}
 	dA := newDirect(stuck, "1")
@@ -460,6 +450,13 @@ func TestGroupMemberLeavesAfterItsWriter(t *testing.T) {
 	if r := hB(ctxB); r != nil {
 		t.Fatalf("B got %s after leaving", r.Data)
 	}
+}
+
+// leaveable is a member's context and its client's leaving.
+func leaveable(t *testing.T) (context.Context, context.CancelFunc) {
+	ctx, leave := context.WithCancel(t.Context())
+	t.Cleanup(leave)
+	return ctx, leave
 }
 
 // expectEnd waits for a member's handler, run on its own goroutine, to

@@ -41,8 +41,13 @@ func withWSSlot(r *http.Request) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), wsSlotKey{}, &wsSlot{}))
 }
 
+func wsSlotOf(ctx context.Context) *wsSlot {
+	s, _ := ctx.Value(wsSlotKey{}).(*wsSlot)
+	return s
+}
+
 func wsConnOf(ctx context.Context) *wsConn {
-	if s, ok := ctx.Value(wsSlotKey{}).(*wsSlot); ok {
+	if s := wsSlotOf(ctx); s != nil {
 		return s.conn
 	}
 	return nil
@@ -67,7 +72,7 @@ func (h hubWebsocket) Accept(w http.ResponseWriter, r *http.Request, o transport
 		return nil, err
 	}
 	c := &wsConn{conn: conn, out: hj.conn, ops: map[*graphql.OperationContext]string{}}
-	if s, ok := r.Context().Value(wsSlotKey{}).(*wsSlot); ok {
+	if s := wsSlotOf(r.Context()); s != nil {
 		s.conn = c
 	}
 	return c, nil
@@ -149,7 +154,7 @@ func (c *wsConn) WriteJSON(v any) error {
 	if err != nil {
 		return err
 	}
-	return c.conn.Write(context.Background(), coderws.MessageText, data)
+	return c.writeText(data)
 }
 
 // writeText writes one text message (a frame prepared by the caller).
