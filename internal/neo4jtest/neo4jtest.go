@@ -144,7 +144,9 @@ func (e *startError) Error() string {
 func Store(t testing.TB, opts ...store.Option) *store.Store {
 	t.Helper()
 	d := Driver(t)
-	s := store.New(d, "", append([]store.Option{store.WithRules(governance.Rules)}, opts...)...)
+	scans := &planScans{}
+	t.Cleanup(func() { scans.report(t) })
+	s := store.New(d, "", append([]store.Option{store.WithRules(governance.Rules), store.WithPlanCheck(scans.add)}, opts...)...)
 	migrateMu.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()

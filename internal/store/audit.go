@@ -51,7 +51,7 @@ func verifyLog(projectKey string, inTx func(work func(tx *txn) error) error) (*L
 	var head Event
 	var checkpoints []hashchain.Checkpoint
 	err := inTx(func(tx *txn) error {
-		recs, err := tx.run(`MATCH (c:LogCheckpoint {log: $log}) RETURN c{.*} AS c ORDER BY c.seq`, map[string]any{"log": LogName})
+		recs, err := tx.run(`MATCH (c:LogCheckpoint {log: $log}) WHERE c.seq IS NOT NULL RETURN c{.*} AS c ORDER BY c.seq`, map[string]any{"log": LogName})
 		if err != nil {
 			return err
 		}

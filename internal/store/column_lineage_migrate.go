@@ -125,6 +125,8 @@ func (s *Store) convertColumnNodes(ctx context.Context, batch int) error {
 				lineage = append(lineage, map[string]any{"version": vid, "lineage": out})
 			}
 			_, err = tx.run(`
+				// scans FEEDS: a one-off migration, which deletes what it reads.
+				// scans Column: the same.
 				CALL { UNWIND $lineage AS l MATCH (v:DatasetVersion {id: l.version}) SET v.columnLineage = l.lineage }
 				`+columnMarksCall+`
 				CALL { UNWIND $vids AS vid MATCH (o:Column) WHERE o.versionId = vid AND o.name IS NOT NULL
@@ -142,6 +144,7 @@ func (s *Store) convertColumnNodes(ctx context.Context, batch int) error {
 	for {
 		more, err := write(ctx, s, func(tx *txn) (bool, error) {
 			recs, err := tx.run(`
+				// scans Column: a one-off migration, which deletes the legacy columns it reads.
 				MATCH (c:Column) WITH DISTINCT c.versionId AS vid LIMIT $n
 				MATCH (c:Column) WHERE c.versionId = vid AND c.name IS NOT NULL
 				RETURN vid, collect(c.name) AS names`, map[string]any{"n": batch})
@@ -164,7 +167,8 @@ func (s *Store) convertColumnNodes(ctx context.Context, batch int) error {
 					m.name(vid, n)
 				}
 			}
-			_, err = tx.run(columnMarksCall+`
+			_, err = tx.run(`// scans Column: a one-off migration, which deletes the legacy columns it reads.
+				`+columnMarksCall+`
 				CALL { UNWIND $vids AS vid MATCH (c:Column) WHERE c.versionId = vid AND c.name IS NOT NULL DETACH DELETE c }`,
 				map[string]any{"marks": m.rows(), "vids": vids})
 			return true, err

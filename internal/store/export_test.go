@@ -80,3 +80,13 @@ func (s *Store) VerifyLogTampered(ctx context.Context, projectKey, tamper string
 	}
 	return out, nil
 }
+
+// ReadStatement runs one statement in a read transaction, for the tests of
+// the store's own machinery (the plan check).
+func (s *Store) ReadStatement(ctx context.Context, cypher string, params map[string]any) error {
+	_, err := read(ctx, s, func(tx *txn) (struct{}, error) {
+		_, err := tx.run(cypher, params)
+		return struct{}{}, err
+	})
+	return err
+}

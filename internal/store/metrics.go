@@ -197,12 +197,14 @@ func (mb *metricBatch) write(tx *txn, runID string) error {
 		}
 		for len(rest) > 0 {
 			n := min(chunkSize, len(rest))
-			creates = append(creates, chunkParams(metricID, chunks, rest[:n]))
+			c := chunkParams(metricID, chunks, rest[:n])
+			c["key"] = key
+			creates = append(creates, c)
 			chunks++
 			last = int64(n)
 			rest = rest[n:]
 		}
-		updates = append(updates, map[string]any{"id": metricID, "count": count + int64(len(pts)), "chunks": chunks,
+		updates = append(updates, map[string]any{"key": key, "count": count + int64(len(pts)), "chunks": chunks,
 			"lastChunkSize": last, "latestValue": latest.Value, "latestStep": latest.Step, "latestTs": latest.Timestamp.UnixMilli()})
 	}
 	if len(appends) > 0 {
@@ -217,7 +219,7 @@ func (mb *metricBatch) write(tx *txn, runID string) error {
 	if len(creates) > 0 {
 		if _, err := tx.run(`
 			UNWIND $chunks AS a
-			MATCH (m:Metric {runId: $runId, id: a.metricId})
+			MATCH (m:Metric {runId: $runId, key: a.key})
 			CREATE (m)-[:HAS_CHUNK]->(:MetricChunk {metricId: a.metricId, seq: a.seq, steps: a.steps, values: a.values, ts: a.ts})`,
 			map[string]any{"runId": runID, "chunks": creates}); err != nil {
 			return err
@@ -228,7 +230,7 @@ func (mb *metricBatch) write(tx *txn, runID string) error {
 	}
 	_, err = tx.run(`
 		UNWIND $updates AS u
-		MATCH (m:Metric {runId: $runId, id: u.id})
+		MATCH (m:Metric {runId: $runId, key: u.key})
 		SET m.count = u.count, m.chunks = u.chunks, m.lastChunkSize = u.lastChunkSize,
 		    m.latestValue = u.latestValue, m.latestStep = u.latestStep, m.latestTs = u.latestTs`,
 		map[string]any{"runId": runID, "updates": updates})

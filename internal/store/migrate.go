@@ -122,6 +122,9 @@ var migrations = []string{
 	"CREATE INDEX suite_template IF NOT EXISTS FOR (s:ValidationSuite) ON (s.templateId)",
 	// Feast's objects among a project's datasets (see feast.go).
 	"CREATE INDEX dataset_feast IF NOT EXISTS FOR (d:Dataset) ON (d.projectKey, d.feastKind)",
+	// A dataset by namespace and name in whichever project holds it
+	// (a version named in a reference, hubctl validate).
+	"CREATE INDEX dataset_namespace_name IF NOT EXISTS FOR (d:Dataset) ON (d.namespace, d.name)",
 }
 
 // Migrate applies the schema migrations. It is idempotent and safe to call

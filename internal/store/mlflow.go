@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -47,13 +48,19 @@ func (s *Store) ExperimentsInScope(ctx context.Context, scope Scope, lc Lifecycl
 		return nil, invalid("max_results: %d is out of range", limit)
 	}
 	params := scope.params()
-	params["name"], params["after"], params["limit"], params["lifecycle"] = nilIfEmpty(nameContains), nilIfEmpty(after), limit, stage
+	// IDs are ASCII: every one sorts before the largest code point.
+	before := cmp.Or(after, "\U0010FFFF")
+	params["name"], params["before"], params["limit"], params["lifecycle"] = nilIfEmpty(nameContains), before, limit, stage
+	// An admin's listing walks the ID index from the page's start; a
+	// member's reads the experiments of their projects only.
+	match := `MATCH (e:Experiment) WHERE e.id < $before`
+	if !scope.All {
+		match = `UNWIND $projectKeys AS key MATCH (e:Experiment {projectKey: key}) WHERE e.id < $before`
+	}
 	return read(ctx, s, func(tx *txn) ([]*Experiment, error) {
-		recs, err := tx.run(`
-			MATCH (e:Experiment)
-			WHERE ($allProjects OR e.projectKey IN $projectKeys)
+		recs, err := tx.run(match+`
 			  AND ($name IS NULL OR toLower(e.name) CONTAINS toLower($name))
-			  AND ($after IS NULL OR e.id < $after) AND `+lifecycleWhere("e")+`
+			  AND `+lifecycleWhere("e")+`
 			WITH e ORDER BY e.id DESC LIMIT $limit
 			RETURN e{.*} AS e`, params)
 		if err != nil {

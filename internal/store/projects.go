@@ -104,6 +104,7 @@ func (s *Store) Projects(ctx context.Context, scope Scope, f NameFilter, page Pa
 	params := scope.params()
 	params["name"] = nilIfEmpty(f.NameContains)
 	return listPage(ctx, s, "projects", page, `
+			// scans Project: the caller's projects are counted and listed, and a hub holds few.
 			CALL {
 			  MATCH (p:Project) WHERE ($allProjects OR p.key IN $projectKeys)
 			    AND ($name IS NULL OR toLower(p.key) CONTAINS toLower($name) OR toLower(p.name) CONTAINS toLower($name))

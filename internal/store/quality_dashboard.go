@@ -68,7 +68,7 @@ func (s *Store) QualityFigures(ctx context.Context, projectKey string, since tim
 		counts, err := tx.single(`
 			CALL { MATCH (d:Dataset {projectKey: $k})
 			       RETURN count(d) AS datasets, count(CASE WHEN EXISTS { (d)-[:HAS_SUITE]->(:ValidationSuite) } THEN 1 END) AS suited }
-			CALL { MATCH (v:DatasetVersion {projectKey: $k})
+			CALL { MATCH (v:DatasetVersion:Node {projectKey: $k})
 			       RETURN count(v) AS versions, count(CASE WHEN coalesce(v.qualityStatus, '') <> '' THEN 1 END) AS validated,
 			              count(CASE WHEN v.qualityStatus IN ['FAILED', 'ERROR'] THEN 1 END) AS failing }
 			RETURN datasets, suited, versions, validated, failing`, params)
@@ -114,13 +114,13 @@ func (s *Store) QualityFigures(ctx context.Context, projectKey string, since tim
 			}
 		}
 		ids, err := tx.run(`
-			CALL { MATCH (v:DatasetVersion {projectKey: $k}) WHERE v.qualityStatus IN ['FAILED', 'ERROR']
+			CALL { MATCH (v:DatasetVersion:Node {projectKey: $k}) WHERE v.qualityStatus IN ['FAILED', 'ERROR']
 			       RETURN v.id AS id, 'failing' AS what ORDER BY v.createdAt DESC, v.id LIMIT $failing
 			       UNION ALL
 			       MATCH (m:ModelVersion {projectKey: $k})
 			       RETURN m.id AS id, 'model' AS what ORDER BY m.createdAt DESC, m.id LIMIT $models
 			       UNION ALL
-			       MATCH (v:DatasetVersion {projectKey: $k}) WHERE NOT coalesce(v.qualityStatus, '') IN ['FAILED', 'ERROR']
+			       MATCH (v:DatasetVersion:Node {projectKey: $k}) WHERE NOT coalesce(v.qualityStatus, '') IN ['FAILED', 'ERROR']
 			       RETURN v.id AS id, 'version' AS what ORDER BY v.createdAt DESC, v.id LIMIT $versions }
 			RETURN id, what`, params)
 		if err != nil {

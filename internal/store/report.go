@@ -41,7 +41,7 @@ type ReportFigures struct {
 // reportRuns is the runs of a scope, as a Cypher fragment over $project,
 // $experiment (empty for all), $since and $until, binding r.
 const reportRuns = `
-	MATCH (r:Run {projectKey: $project})
+	MATCH (r:Run:Node {projectKey: $project})
 	WHERE ($experiment = '' OR r.experimentId = $experiment)
 	  AND r.startedAt >= $since AND r.startedAt < $until`
 

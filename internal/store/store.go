@@ -69,6 +69,9 @@ type Store struct {
 	// txTimeout bounds a request's transaction in Neo4j; retryTime is the
 	// driver's retry time (see begin).
 	txTimeout, retryTime time.Duration
+	// planCheck, when set, is told of the scans in each statement's plan
+	// (WithPlanCheck).
+	planCheck func(cypher string, scans []Scan)
 }
 
 // outage is the context the transactions of one period of availability
@@ -249,6 +252,8 @@ type txn struct {
 	kinds []EventKind
 	// stats times each statement by query name.
 	stats *storeStats
+	// store is the store that opened the transaction.
+	store *Store
 }
 
 func (t *txn) run(cypher string, params map[string]any) ([]*neo4j.Record, error) {
@@ -282,7 +287,11 @@ func (t *txn) collect(ctx context.Context, cypher string, params map[string]any)
 	if err != nil {
 		return nil, err
 	}
-	return res.Collect(ctx)
+	recs, err := res.Collect(ctx)
+	if err == nil && t.store.planCheck != nil {
+		t.store.checkPlan(ctx, cypher, params)
+	}
+	return recs, err
 }
 
 // querySummary is a statement's first line that says something, at most
@@ -461,7 +470,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 	sess, chained := s.chainSession(ctx, neo4j.AccessModeRead)
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
-		return work(&txn{ctx: ctx, tx: tx, tracer: tracer, stats: &s.stats})
+		return work(&txn{ctx: ctx, tx: tx, tracer: tracer, stats: &s.stats, store: s})
 	}, neo4j.WithTxTimeout(s.txTimeout))
 	chained(err == nil)
 	sess.Close(context.WithoutCancel(ctx))
@@ -493,7 +502,7 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 	var kinds []EventKind
 	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
-		t := &txn{ctx: ctx, tx: tx, tracer: tracer, stats: &s.stats}
+		t := &txn{ctx: ctx, tx: tx, tracer: tracer, stats: &s.stats, store: s}
 		v, err := work(t)
 		appended, kinds = t.appended, t.kinds // the last attempt is the one that committed
 		return v, err

@@ -294,7 +294,7 @@ func (s *Store) ValidationTemplatesOf(ctx context.Context, projectKey string) ([
 		return nil, err
 	}
 	return read(ctx, s, func(tx *txn) ([]*ValidationTemplate, error) {
-		recs, err := tx.run(`MATCH (t:ValidationTemplate {projectKey: $key}) RETURN t{.*} AS t ORDER BY t.name LIMIT $limit`,
+		recs, err := tx.run(`MATCH (t:ValidationTemplate {projectKey: $key}) WHERE t.name IS NOT NULL RETURN t{.*} AS t ORDER BY t.name LIMIT $limit`,
 			map[string]any{"key": projectKey, "limit": MaxTemplatesPerProject})
 		if err != nil {
 			return nil, err
@@ -311,7 +311,7 @@ func (s *Store) AutoApplyTemplates(ctx context.Context, projectKeys []string) ([
 		return nil, nil
 	}
 	return read(ctx, s, func(tx *txn) ([]*ValidationTemplate, error) {
-		recs, err := tx.run(`UNWIND $keys AS key MATCH (t:ValidationTemplate {projectKey: key}) WHERE t.autoApply = true
+		recs, err := tx.run(`UNWIND $keys AS key MATCH (t:ValidationTemplate {projectKey: key}) WHERE t.name IS NOT NULL AND t.autoApply = true
 			RETURN t{.*} AS t ORDER BY t.projectKey, t.name LIMIT $limit`, map[string]any{"keys": projectKeys, "limit": MaxTemplatesPerProject * len(projectKeys)})
 		if err != nil {
 			return nil, err
