@@ -85,7 +85,7 @@ func BenchmarkIngestLineage(b *testing.B) {
 	for _, tc := range []struct {
 		n                 int
 		columns, recorded bool
-	}{{1, true, false}, {8, true, false}, {32, true, false}, {128, true, false}, {32, false, false}, {128, true, true}} {
+	}{{1, true, false}, {8, true, false}, {32, true, false}, {128, true, false}, {32, false, false}, {128, true, true}, {512, true, true}} {
 		n, p := tc.n, newPool(1, 40, 120, tc.columns)
 		name := fmt.Sprintf("batch=%d", n)
 		if !tc.columns {
