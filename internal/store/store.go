@@ -294,12 +294,13 @@ func (t *txn) collect(ctx context.Context, cypher string, params map[string]any)
 	return recs, err
 }
 
-// querySummary is a statement's first line that says something, at most
-// 120 bytes: enough to tell statements apart in a trace, and never a
-// parameter's value (statements carry those as parameters).
+// querySummary is a statement's first line that says something (not a
+// comment), at most 120 bytes: enough to tell statements apart in a
+// trace, and never a parameter's value (statements carry those as
+// parameters).
 func querySummary(cypher string) string {
 	for line := range strings.Lines(cypher) {
-		if line = strings.Join(strings.Fields(line), " "); line != "" {
+		if line = strings.Join(strings.Fields(line), " "); line != "" && !strings.HasPrefix(line, "//") {
 			if len(line) > 120 {
 				line = line[:120]
 			}
