@@ -552,9 +552,9 @@ func (a *mlflowAPI) metricHistory(r *http.Request, p *auth.Principal) (any, erro
 		pt.Key = req.MetricKey
 		out[i] = metricOut(pt)
 	}
-	res := map[string]any{"metrics": out}
+	res := historyAnswer{metrics: out}
 	if more {
-		res["next_page_token"] = pageToken(strconv.Itoa(offset + len(points)))
+		res.next = pageToken(strconv.Itoa(offset + len(points)))
 	}
 	return res, nil
 }
