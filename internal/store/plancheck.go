@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -51,7 +52,9 @@ func (s *Store) checkPlan(ctx context.Context, cypher string, params map[string]
 	if _, seen := explained.LoadOrStore(cypher, true); seen {
 		return
 	}
-	res, err := neo4j.ExecuteQuery(context.WithoutCancel(ctx), s.driver, "EXPLAIN "+cypher, params,
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+cypher, params,
 		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
 	if err != nil {
 		explained.Delete(cypher) // explained again by the next caller
