@@ -178,7 +178,8 @@ func (s *Store) markLegacyEventRefs(ctx context.Context) error {
 			if done, _ := rec.Get("done"); done == true {
 				return true, nil
 			}
-			recs, err := tx.run(`MATCH (e:Event) WHERE e.disclosures IS NULL AND e.refsChecked IS NULL
+			recs, err := tx.run(`// scans Event: a one-off migration, marked done by event_refs_sealed once it finds none.
+				MATCH (e:Event) WHERE e.disclosures IS NULL AND e.refsChecked IS NULL
 				RETURN e.seq AS seq, e.projectKey AS projectKey, e.payload AS payload LIMIT $n`, map[string]any{"n": batch})
 			if err != nil {
 				return false, err
