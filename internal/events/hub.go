@@ -101,7 +101,12 @@ type Hub struct {
 	changed chan struct{}  // closed and replaced whenever head moves
 	wake    chan struct{}
 	done    chan struct{} // closed when Run returns
+	// subs counts the subscriptions Run waits for before it returns: those
+	// made before it stopped (life guards stopped, so that no Add races
+	// Run's Wait).
 	subs    sync.WaitGroup
+	life    sync.Mutex
+	stopped bool
 	// following counts the subscriptions being served.
 	following atomic.Int64
 	// followers holds each subscription's position, for Lag.
@@ -159,8 +164,13 @@ func (h *Hub) Notify() {
 // Run follows the log until ctx ends, then waits for the subscribers to
 // leave. Read errors are logged and retried at the next poll.
 func (h *Hub) Run(ctx context.Context) {
-	defer h.subs.Wait()
-	defer close(h.done)
+	defer func() {
+		h.life.Lock()
+		h.stopped = true
+		close(h.done)
+		h.life.Unlock()
+		h.subs.Wait()
+	}()
 	t := time.NewTicker(h.opts.PollInterval)
 	defer t.Stop()
 	for {
@@ -328,10 +338,19 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 	pos := &position{project: onlyProject(f)}
 	pos.cursor.Store(cursor)
 	h.followers.Store(pos, struct{}{})
-	h.subs.Add(1)
+	// A subscription made once the hub stopped ends at once with
+	// ErrStopped; Run, which may be waiting already, does not wait for it.
+	h.life.Lock()
+	tracked := !h.stopped
+	if tracked {
+		h.subs.Add(1)
+	}
+	h.life.Unlock()
 	h.following.Add(1)
 	go func() {
-		defer h.subs.Done()
+		if tracked {
+			defer h.subs.Done()
+		}
 		defer h.following.Add(-1)
 		defer h.followers.Delete(pos)
 		defer close(out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -312,5 +313,39 @@ func TestOneProjectSleepsThroughTheOthers(t *testing.T) {
 	<-quietEnded
 	if quietErr != nil {
 		t.Errorf("ended with %v, want nil for its context", quietErr)
+	}
+}
+
+// TestSubscribingWhileTheHubStops: subscriptions made while the hub
+// stops, and after, end with ErrStopped, and the stop returns; under the
+// race detector a subscription's registration must not race the stop's
+// wait for the subscriptions it serves.
+func TestSubscribingWhileTheHubStops(t *testing.T) {
+	st := neo4jtest.Store(t)
+	for range 10 {
+		hub := events.New(st, events.Options{})
+		stop := hub.Start(context.Background())
+		var wg sync.WaitGroup
+		ends := make(chan error, 64)
+		for range 64 {
+			wg.Go(func() {
+				sub, err := hub.Subscribe(t.Context(), nil, store.EventFilter{Scope: store.Scope{All: true}}, nil, nil)
+				if err != nil {
+					ends <- err
+					return
+				}
+				for range sub.C {
+				}
+				ends <- sub.Err()
+			})
+		}
+		stop()
+		wg.Wait()
+		close(ends)
+		for err := range ends {
+			if !errors.Is(err, events.ErrStopped) {
+				t.Fatalf("a subscription made while the hub stopped ended with %v, want ErrStopped", err)
+			}
+		}
 	}
 }
