@@ -240,6 +240,23 @@ func gqlgenNext(t *testing.T, id string, seq int64) string {
 }
 
 // waitWritten waits until sink holds want.
+// sendWritten sends events 1 to n, each once the one before it was
+// written to member b (operation id "1"), calling after, when given, as
+// each is; it returns the messages b was written.
+func (s *scriptedStream) sendWritten(t *testing.T, b *fakeSink, n int64, after func(seq int64)) []string {
+	t.Helper()
+	var want []string
+	for seq := int64(1); seq <= n; seq++ {
+		s.send(t, seq)
+		want = append(want, gqlgenNext(t, "1", seq))
+		waitWritten(t, "B", b, want)
+		if after != nil {
+			after(seq)
+		}
+	}
+	return want
+}
+
 func waitWritten(t *testing.T, who string, sink *fakeSink, want []string) {
 	t.Helper()
 	if !testwait.Until(time.Minute, func() bool { return slices.Equal(sink.written(), want) }) {
@@ -356,12 +373,7 @@ func TestGroupIsNotHeldByAStuckMember(t *testing.T) {
 	hA := join(ctxA, newDirect(stuck, "1"))
 	hB := join(ctxB, newDirect(b, "1"))
 	s.follow(gs)
-	var wantB []string
-	for seq := int64(1); seq <= 6; seq++ {
-		s.send(t, seq)
-		wantB = append(wantB, gqlgenNext(t, "1", seq))
-		waitWritten(t, "B", b, wantB)
-	}
+	wantB := s.sendWritten(t, b, 6, nil)
 	// Another caller's subscription starts while A is stuck.
 	joined := make(chan struct{})
 	otherCtx, leaveOther := leaveable(t)
@@ -409,11 +421,7 @@ func TestGroupMemberLeavesAfterItsWriter(t *testing.T) {
 	hA := join(ctxA, dA)
 	hB := join(ctxB, newDirect(b, "1"))
 	s.follow(gs)
-	var wantB []string
-	for seq := int64(1); seq <= 3; seq++ {
-		s.send(t, seq)
-		wantB = append(wantB, gqlgenNext(t, "1", seq))
-		waitWritten(t, "B", b, wantB)
+	wantB := s.sendWritten(t, b, 3, func(seq int64) {
 		if seq == 1 {
 			select { // A's writer holds message 1 alone; 2 and 3 queue behind it
 			case <-stuck.entered:
@@ -421,7 +429,7 @@ func TestGroupMemberLeavesAfterItsWriter(t *testing.T) {
 				t.Fatal("A's writer did not start")
 			}
 		}
-	}
+	})
 	leaveA()
 	ended := make(chan *graphql.Response)
 	go func() { ended <- hA(ctxA) }()

@@ -102,11 +102,10 @@ type Hub struct {
 	wake    chan struct{}
 	done    chan struct{} // closed when Run returns
 	// subs counts the subscriptions Run waits for before it returns: those
-	// made before it stopped (life guards stopped, so that no Add races
-	// Run's Wait).
-	subs    sync.WaitGroup
-	life    sync.Mutex
-	stopped bool
+	// made before done was closed (life guards the close, so that no Add
+	// races Run's Wait).
+	subs sync.WaitGroup
+	life sync.Mutex
 	// following counts the subscriptions being served.
 	following atomic.Int64
 	// followers holds each subscription's position, for Lag.
@@ -166,7 +165,6 @@ func (h *Hub) Notify() {
 func (h *Hub) Run(ctx context.Context) {
 	defer func() {
 		h.life.Lock()
-		h.stopped = true
 		close(h.done)
 		h.life.Unlock()
 		h.subs.Wait()
@@ -341,7 +339,7 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 	// A subscription made once the hub stopped ends at once with
 	// ErrStopped; Run, which may be waiting already, does not wait for it.
 	h.life.Lock()
-	tracked := !h.stopped
+	tracked := !h.isStopped()
 	if tracked {
 		h.subs.Add(1)
 	}
@@ -364,6 +362,16 @@ func (h *Hub) Subscribe(ctx context.Context, after *int64, f store.EventFilter, 
 		}
 	}()
 	return sub, nil
+}
+
+// isStopped reports whether Run has returned or is returning.
+func (h *Hub) isStopped() bool {
+	select {
+	case <-h.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // Subscriptions returns how many subscriptions the hub is serving.

@@ -2,7 +2,6 @@ package neo4jtest
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -37,16 +36,6 @@ func (p *planScans) add(cypher string, scans []store.Scan) {
 func (p *planScans) report(t testing.TB) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if f := os.Getenv("PLANSCAN_OUT"); f != "" {
-		w, err := os.OpenFile(f, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err == nil {
-			for _, s := range p.found {
-				fmt.Fprintf(w, "=== %s\n%s\n", t.Name(), s)
-			}
-			w.Close()
-		}
-		return
-	}
 	for _, s := range p.found {
 		t.Errorf("a statement reads every node of a label or every relationship of a type, so its cost grows with the graph (index the property it finds by, or start from a node found by one): %s", s)
 	}

@@ -250,9 +250,8 @@ type txn struct {
 	tracer trace.Tracer
 	// kinds are the kinds of the events the transaction appended.
 	kinds []EventKind
-	// stats times each statement by query name.
-	stats *storeStats
-	// store is the store that opened the transaction.
+	// store is the store that opened the transaction: its stats time
+	// each statement by query name.
 	store *Store
 }
 
@@ -261,10 +260,8 @@ func (t *txn) run(cypher string, params map[string]any) ([]*neo4j.Record, error)
 		c.n.Add(1)
 	}
 	ctx := t.ctx
-	if t.stats != nil {
-		name, start := queryName(), time.Now()
-		defer func() { t.stats.statement(name, time.Since(start)) }()
-	}
+	name, start := queryName(), time.Now()
+	defer func() { t.store.stats.statement(name, time.Since(start)) }()
 	if t.tracer != nil {
 		var span trace.Span
 		ctx, span = t.tracer.Start(ctx, "neo4j statement", trace.WithSpanKind(trace.SpanKindClient),
@@ -471,7 +468,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx *txn) (T, error)) (
 	sess, chained := s.chainSession(ctx, neo4j.AccessModeRead)
 	v, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
-		return work(&txn{ctx: ctx, tx: tx, tracer: tracer, stats: &s.stats, store: s})
+		return work(&txn{ctx: ctx, tx: tx, tracer: tracer, store: s})
 	}, neo4j.WithTxTimeout(s.txTimeout))
 	chained(err == nil)
 	sess.Close(context.WithoutCancel(ctx))
@@ -503,7 +500,7 @@ func writeWithin[T any](ctx context.Context, s *Store, timeout time.Duration, wo
 	var kinds []EventKind
 	v, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
 		attempts++
-		t := &txn{ctx: ctx, tx: tx, tracer: tracer, stats: &s.stats, store: s}
+		t := &txn{ctx: ctx, tx: tx, tracer: tracer, store: s}
 		v, err := work(t)
 		appended, kinds = t.appended, t.kinds // the last attempt is the one that committed
 		return v, err
