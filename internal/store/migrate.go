@@ -109,8 +109,11 @@ var migrations = []string{
 	`MATCH (p:Project) WHERE NOT (p)-[:HAS_POLICY]->()
 	 CREATE (p)-[:HAS_POLICY]->(:Policy:Node {id: 'pol_' + randomUUID(), projectKey: p.key, version: 0})`,
 	// Run search drives a metric comparison (metrics.auc > 0.9) from this
-	// index instead of visiting every run of the project.
-	"CREATE INDEX metric_key_value IF NOT EXISTS FOR (n:Metric) ON (n.key, n.latestValue)",
+	// index instead of visiting every run of the project. The project
+	// leads, so a search reads its own project's metrics, not every
+	// project's of that key (metric_key_value did).
+	"CREATE INDEX metric_project_key_value IF NOT EXISTS FOR (n:Metric) ON (n.projectKey, n.key, n.latestValue)",
+	"DROP INDEX metric_key_value IF EXISTS",
 	// Validation on arrival reads the log from a cursor (OpenArrivalFeed).
 	"CREATE CONSTRAINT log_cursor_name IF NOT EXISTS FOR (c:LogCursor) REQUIRE c.name IS UNIQUE",
 	// Webhook receivers, by ID and by project.

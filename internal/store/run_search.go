@@ -380,11 +380,12 @@ func (s *Store) SearchRuns(ctx context.Context, in RunSearch) (Conn[*Run], error
 		match = `MATCH (r:Run) USING INDEX r:Run(experimentId) WHERE r.experimentId IN $eids AND r.projectKey = $pk`
 	}
 	if d := metricDriver(in.Query); d != nil {
-		// A metric range drives the search from the Metric(key, latestValue)
-		// index: it touches only the runs whose metric qualifies instead of
-		// every run of the project. The comparison stays in where too.
+		// A metric range drives the search from the Metric(projectKey, key,
+		// latestValue) index: it touches only the project's runs whose
+		// metric qualifies instead of every run of the project. The
+		// comparison stays in where too.
 		c.params["dk"], c.params["dv"] = d.Key, d.Number
-		match = `MATCH (dm:Metric {key: $dk}) WHERE dm.latestValue ` + cmpOps[d.Op] + ` $dv
+		match = `MATCH (dm:Metric {projectKey: $pk, key: $dk}) WHERE dm.latestValue ` + cmpOps[d.Op] + ` $dv
 		  MATCH (r:Run)-[:HAS_METRIC]->(dm) WHERE r.projectKey = $pk AND r.experimentId IS NOT NULL
 		    AND (size($eids) = 0 OR r.experimentId IN $eids)`
 	}
