@@ -322,6 +322,34 @@ func (s *Store) MLflowInputsOfRun(ctx context.Context, runID string) ([]MLflowIn
 // client retries a batch within minutes, after at most a few more.
 const maxMLflowBatches = 1000
 
+// lockRunBatch locks a run as lockRun does and records fp among its
+// log-batch fingerprints, reporting whether it was there already.
+func lockRunBatch(tx *txn, runID, fp string) (*Run, bool, error) {
+	rec, err := tx.single(`
+		MATCH (r:Run {id: $id}) `+lockClause("r")+` SET r.revision = coalesce(r.revision, 0) + 1
+		MERGE (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
+		WITH r, b, $fp IN coalesce(b.fingerprints, []) AS seen
+		SET b.fingerprints = CASE WHEN seen THEN b.fingerprints
+		                     ELSE coalesce(b.fingerprints, [])[-($max - 1)..] + $fp END
+		RETURN r{.*} AS r, seen`, map[string]any{"id": runID, "fp": fp, "max": maxMLflowBatches})
+	if err != nil {
+		return nil, false, err
+	}
+	if rec == nil {
+		return nil, false, notFound(KindRun, runID)
+	}
+	m, err := recMap(rec, "r")
+	if err != nil {
+		return nil, false, err
+	}
+	seen, err := recBool(rec, "seen")
+	if err != nil {
+		return nil, false, err
+	}
+	r, err := decodeRun(m)
+	return r, seen, err
+}
+
 // RunBatch is what one MLflow log-batch writes to a run.
 type RunBatch struct {
 	Params, Tags []KeyValue
@@ -362,7 +390,17 @@ func (s *Store) LogRunBatch(ctx context.Context, runID string, b RunBatch, allow
 		}
 	}
 	return write(ctx, s, func(tx *txn) (bool, error) {
-		r, err := lockRun(tx, runID)
+		var r *Run
+		var seen bool
+		var err error
+		if b.Fingerprint == "" {
+			r, err = lockRun(tx, runID)
+		} else {
+			// Lock the run, and record the batch's fingerprint as it is
+			// checked: one statement. A batch refused below rolls the
+			// record back with everything else.
+			r, seen, err = lockRunBatch(tx, runID, b.Fingerprint)
+		}
 		if err != nil {
 			return false, err
 		}
@@ -371,18 +409,8 @@ func (s *Store) LogRunBatch(ctx context.Context, runID string, b RunBatch, allow
 				return false, err
 			}
 		}
-		if b.Fingerprint != "" {
-			rec, err := tx.single(`
-				MATCH (r:Run {id: $id})-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
-				RETURN $fp IN b.fingerprints AS seen`, map[string]any{"id": runID, "fp": b.Fingerprint})
-			if err != nil {
-				return false, err
-			}
-			if rec != nil {
-				if seen, err := recBool(rec, "seen"); err != nil || seen {
-					return seen, err
-				}
-			}
+		if seen {
+			return true, nil
 		}
 		if err := allow(r); err != nil {
 			return false, err
@@ -420,15 +448,6 @@ func (s *Store) LogRunBatch(ctx context.Context, runID string, b RunBatch, allow
 		}
 		if mb != nil {
 			if err := mb.write(tx, runID); err != nil {
-				return false, err
-			}
-		}
-		if b.Fingerprint != "" {
-			if _, err := tx.run(`
-				MATCH (r:Run {id: $id})
-				MERGE (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
-				SET b.fingerprints = [x IN coalesce(b.fingerprints, []) WHERE x <> $fp][-($max - 1)..] + $fp`,
-				map[string]any{"id": runID, "fp": b.Fingerprint, "max": maxMLflowBatches}); err != nil {
 				return false, err
 			}
 		}
