@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/exphub/exphub/internal/errs"
@@ -223,15 +224,25 @@ func like(s, pat string) bool {
 // client re-sends after a lost answer is recognised. MLflow itself stores
 // an identical metric point once.
 func Fingerprint(metrics []store.MetricPoint, params, tags []store.KeyValue) string {
+	// The bytes hashed are "m\x00key\x00%x(bits)\x00step\x00ms\n" per
+	// point and "p\x00key\x00value\n" per param ("t" per tag), appended
+	// without fmt: a batch of 1,000 points is hashed several times faster.
 	h := sha256.New()
+	b := make([]byte, 0, 128)
 	for _, m := range metrics {
-		fmt.Fprintf(h, "m\x00%s\x00%x\x00%d\x00%d\n", m.Key, math.Float64bits(m.Value), m.Step, m.Timestamp.UnixMilli())
+		b = append(append(append(b[:0], "m\x00"...), m.Key...), 0)
+		b = append(strconv.AppendUint(b, math.Float64bits(m.Value), 16), 0)
+		b = append(strconv.AppendInt(b, m.Step, 10), 0)
+		b = append(strconv.AppendInt(b, m.Timestamp.UnixMilli(), 10), '\n')
+		h.Write(b)
 	}
-	for _, p := range params {
-		fmt.Fprintf(h, "p\x00%s\x00%s\n", p.Key, p.Value)
+	kvs := func(tag byte, list []store.KeyValue) {
+		for _, kv := range list {
+			b = append(append(append(append(append(b[:0], tag, 0), kv.Key...), 0), kv.Value...), '\n')
+			h.Write(b)
+		}
 	}
-	for _, t := range tags {
-		fmt.Fprintf(h, "t\x00%s\x00%s\n", t.Key, t.Value)
-	}
+	kvs('p', params)
+	kvs('t', tags)
 	return hex.EncodeToString(h.Sum(nil))
 }

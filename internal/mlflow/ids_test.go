@@ -1,9 +1,14 @@
 package mlflow
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/exphub/exphub/internal/errs"
 	"github.com/exphub/exphub/internal/store"
@@ -108,5 +113,60 @@ func TestBatch(t *testing.T) {
 		if !errors.Is(err, errs.Invalid) {
 			t.Errorf("%s: %v, want invalid", name, err)
 		}
+	}
+}
+
+// A batch's fingerprint is the sha256 of the same bytes it has always
+// hashed, so a retry sent across an upgrade is still recognised; the
+// oracle is the fmt spelling of those bytes.
+func TestFingerprintHashesTheSameBytes(t *testing.T) {
+	oracle := func(metrics []store.MetricPoint, params, tags []store.KeyValue) string {
+		h := sha256.New()
+		for _, m := range metrics {
+			fmt.Fprintf(h, "m\x00%s\x00%x\x00%d\x00%d\n", m.Key, math.Float64bits(m.Value), m.Step, m.Timestamp.UnixMilli())
+		}
+		for _, p := range params {
+			fmt.Fprintf(h, "p\x00%s\x00%s\n", p.Key, p.Value)
+		}
+		for _, kv := range tags {
+			fmt.Fprintf(h, "t\x00%s\x00%s\n", kv.Key, kv.Value)
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+		}
+		return string(b)
+	}
+	values := []float64{0, math.Copysign(0, -1), 1e-300, -2.5, math.MaxFloat64, math.Inf(1)}
+	seen := map[string]bool{}
+	for range 300 {
+		var ms []store.MetricPoint
+		for range r.IntN(4) {
+			v := values[r.IntN(len(values))]
+			if r.IntN(2) == 0 {
+				v = r.NormFloat64() * 1e6
+			}
+			ms = append(ms, store.MetricPoint{Key: word(), Value: v, Step: r.Int64N(1<<40) - 1<<39,
+				Timestamp: time.UnixMilli(r.Int64N(1 << 42)).UTC()})
+		}
+		var ps, ts []store.KeyValue
+		for range r.IntN(3) {
+			ps = append(ps, store.KeyValue{Key: word(), Value: word()})
+		}
+		for range r.IntN(3) {
+			ts = append(ts, store.KeyValue{Key: word(), Value: word()})
+		}
+		got, want := Fingerprint(ms, ps, ts), oracle(ms, ps, ts)
+		if got != want {
+			t.Fatalf("Fingerprint(%v, %v, %v) = %s, want %s", ms, ps, ts, got, want)
+		}
+		seen[got] = true
+	}
+	if len(seen) < 250 {
+		t.Fatalf("only %d distinct fingerprints of 300 batches", len(seen))
 	}
 }
