@@ -439,11 +439,25 @@ func (c *Client) UpdateRun(ctx context.Context, runID, status string, end int64)
 
 // LogBatch logs metrics, params and tags to a run.
 func (c *Client) LogBatch(ctx context.Context, runID string, metrics []Metric, params, tags []KV) error {
-	ms := make([]map[string]any, len(metrics))
-	for i, m := range metrics {
-		ms[i] = map[string]any{"key": m.Key, "value": float64(m.Value), "timestamp": int64(m.Timestamp), "step": int64(m.Step)}
+	// Typed, not maps: a batch of 1,000 points encodes several times
+	// faster. Values are finite: the hub keeps no others, and the
+	// importer leaves them out.
+	type point struct {
+		Key       string  `json:"key"`
+		Value     float64 `json:"value"`
+		Timestamp int64   `json:"timestamp"`
+		Step      int64   `json:"step"`
 	}
-	body := map[string]any{"run_id": runID, "metrics": ms, "params": orEmpty(params), "tags": orEmpty(tags)}
+	ms := make([]point, len(metrics))
+	for i, m := range metrics {
+		ms[i] = point{m.Key, float64(m.Value), int64(m.Timestamp), int64(m.Step)}
+	}
+	body := struct {
+		RunID   string  `json:"run_id"`
+		Metrics []point `json:"metrics"`
+		Params  []KV    `json:"params"`
+		Tags    []KV    `json:"tags"`
+	}{runID, ms, orEmpty(params), orEmpty(tags)}
 	if err := c.call(ctx, http.MethodPost, "/api/2.0/mlflow/runs/log-batch", nil, body, nil, true); err != nil {
 		return fmt.Errorf("runs/log-batch %s: %w", runID, err)
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -66,6 +67,23 @@ func BenchmarkMetricHistory100k(b *testing.B) {
 			runID := benchRun(b, s)
 			b.StartTimer()
 			benchWrite(b, s, runID, batches)
+		}
+		reportPoints(b)
+	})
+
+	// MLflow's log-batch: the same batches through LogRunBatch, each
+	// with its fingerprint recorded, as a retry's check needs.
+	b.Run("write-log-batch", func(b *testing.B) {
+		allow := func(*store.Run) error { return nil }
+		for b.Loop() {
+			b.StopTimer()
+			runID := benchRun(b, s)
+			b.StartTimer()
+			for i, batch := range batches {
+				if _, err := s.LogRunBatch(b.Context(), runID, store.RunBatch{Metrics: batch, Fingerprint: fmt.Sprintf("%064x", i)}, allow); err != nil {
+					b.Fatal(err)
+				}
+			}
 		}
 		reportPoints(b)
 	})
