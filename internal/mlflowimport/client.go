@@ -9,7 +9,6 @@ package mlflowimport
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	// encoding/json's drop-in, a few times faster on a large page of
+	// runs or points.
+	json "github.com/segmentio/encoding/json"
 )
 
 // defaultHTTP bounds each request: a server that stops answering fails the
