@@ -133,25 +133,35 @@ func (s *Store) metricBatch(points []MetricPoint) (*metricBatch, error) {
 	return mb, nil
 }
 
+// mergeSeries is the Cypher that finds or creates the series of the
+// batch's $keys on run r, one row per series (m); callers return them.
+const mergeSeries = `
+		UNWIND $keys AS key
+		MERGE (m:Metric {runId: r.id, key: key})
+		  ON CREATE SET m.id = randomUUID(), m.projectKey = r.projectKey, m.count = 0, m.chunks = 0, m.lastChunkSize = 0
+		MERGE (r)-[:HAS_METRIC]->(m)`
+
 // write appends the batch's points to the run's metrics (the caller holds
 // the run's lock).
 func (mb *metricBatch) write(tx *txn, runID string) error {
-	recs, err := tx.run(`
-		MATCH (r:Run {id: $runId})
-		UNWIND $keys AS key
-		MERGE (m:Metric {runId: $runId, key: key})
-		  ON CREATE SET m.id = randomUUID(), m.projectKey = r.projectKey, m.count = 0, m.chunks = 0, m.lastChunkSize = 0
-		MERGE (r)-[:HAS_METRIC]->(m)
-		RETURN m{.*} AS m`, map[string]any{"runId": runID, "keys": mb.keys})
+	recs, err := tx.run(`MATCH (r:Run {id: $runId})`+mergeSeries+` RETURN m{.*} AS m`, map[string]any{"runId": runID, "keys": mb.keys})
 	if err != nil {
 		return err
 	}
-	var appends, creates, updates []map[string]any
-	for _, rec := range recs {
-		mm, err := recMap(rec, "m")
-		if err != nil {
+	series := make([]map[string]any, len(recs))
+	for i, rec := range recs {
+		if series[i], err = recMap(rec, "m"); err != nil {
 			return err
 		}
+	}
+	return mb.append(tx, runID, series)
+}
+
+// append writes the batch's points into its series as they are (maps
+// of their properties, from mergeSeries).
+func (mb *metricBatch) append(tx *txn, runID string, series []map[string]any) error {
+	var appends, creates, updates []map[string]any
+	for _, mm := range series {
 		p := props{m: mm}
 		metricID, key := p.str("id"), p.str("key")
 		count, chunks, last := p.int("count"), p.int("chunks"), p.int("lastChunkSize")
@@ -213,7 +223,7 @@ func (mb *metricBatch) write(tx *txn, runID string) error {
 	// One statement for the three writes: a batch's statements cost a
 	// round trip each, about as much as the smaller writes themselves.
 	// A nil list is Cypher's null, which UNWIND reads as no rows.
-	_, err = tx.run(`
+	_, err := tx.run(`
 		CALL () {
 		  UNWIND $appends AS a
 		  MATCH (c:MetricChunk {metricId: a.metricId, seq: a.seq})

@@ -322,32 +322,42 @@ func (s *Store) MLflowInputsOfRun(ctx context.Context, runID string) ([]MLflowIn
 // client retries a batch within minutes, after at most a few more.
 const maxMLflowBatches = 1000
 
-// lockRunBatch locks a run as lockRun does and records fp among its
-// log-batch fingerprints, reporting whether it was there already.
-func lockRunBatch(tx *txn, runID, fp string) (*Run, bool, error) {
+// lockRunBatch locks a run as lockRun does, records fp among its
+// log-batch fingerprints, reporting whether it was there already, and finds
+// or creates the series of keys (mergeSeries): one statement. The caller
+// rolls all of it back when it refuses the batch.
+func lockRunBatch(tx *txn, runID, fp string, keys []string) (*Run, bool, []map[string]any, error) {
 	rec, err := tx.single(`
 		MATCH (r:Run {id: $id}) `+lockClause("r")+` SET r.revision = coalesce(r.revision, 0) + 1
 		MERGE (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
 		WITH r, b, $fp IN coalesce(b.fingerprints, []) AS seen
 		SET b.fingerprints = CASE WHEN seen THEN b.fingerprints
 		                     ELSE coalesce(b.fingerprints, [])[-($max - 1)..] + $fp END
-		RETURN r{.*} AS r, seen`, map[string]any{"id": runID, "fp": fp, "max": maxMLflowBatches})
+		WITH r, seen
+		CALL (r) {`+mergeSeries+`
+		  RETURN collect(m{.*}) AS series
+		}
+		RETURN r{.*} AS r, seen, series`, map[string]any{"id": runID, "fp": fp, "max": maxMLflowBatches, "keys": keys})
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	if rec == nil {
-		return nil, false, notFound(KindRun, runID)
+		return nil, false, nil, notFound(KindRun, runID)
 	}
 	m, err := recMap(rec, "r")
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	seen, err := recBool(rec, "seen")
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
+	}
+	series, err := recMaps(rec, "series")
+	if err != nil {
+		return nil, false, nil, err
 	}
 	r, err := decodeRun(m)
-	return r, seen, err
+	return r, seen, series, err
 }
 
 // RunBatch is what one MLflow log-batch writes to a run.
@@ -392,14 +402,19 @@ func (s *Store) LogRunBatch(ctx context.Context, runID string, b RunBatch, allow
 	return write(ctx, s, func(tx *txn) (bool, error) {
 		var r *Run
 		var seen bool
+		var series []map[string]any
 		var err error
 		if b.Fingerprint == "" {
 			r, err = lockRun(tx, runID)
 		} else {
-			// Lock the run, and record the batch's fingerprint as it is
-			// checked: one statement. A batch refused below rolls the
-			// record back with everything else.
-			r, seen, err = lockRunBatch(tx, runID, b.Fingerprint)
+			// Lock the run, record the batch's fingerprint as it is
+			// checked, and find its series: one statement. A batch refused
+			// below rolls it all back.
+			var keys []string
+			if mb != nil {
+				keys = mb.keys
+			}
+			r, seen, series, err = lockRunBatch(tx, runID, b.Fingerprint, keys)
 		}
 		if err != nil {
 			return false, err
@@ -446,12 +461,14 @@ func (s *Store) LogRunBatch(ctx context.Context, runID string, b RunBatch, allow
 				return false, err
 			}
 		}
-		if mb != nil {
-			if err := mb.write(tx, runID); err != nil {
-				return false, err
-			}
+		switch {
+		case mb == nil:
+		case b.Fingerprint != "":
+			err = mb.append(tx, runID, series)
+		default:
+			err = mb.write(tx, runID)
 		}
-		return false, nil
+		return false, err
 	})
 }
 
