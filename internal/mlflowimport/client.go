@@ -19,10 +19,14 @@ import (
 	"strings"
 	"time"
 
-	// encoding/json's drop-in, a few times faster on a large page of
-	// runs or points.
-	json "github.com/segmentio/encoding/json"
+	"github.com/exphub/exphub/internal/jsonlimit"
 )
+
+// maxNesting bounds how deep an answer's JSON may nest (MLflow's nest a
+// few levels): jsonlimit decodes a page of 25,000 points or 1,000 runs a
+// few times faster than encoding/json, and refuses a server's answer that
+// would make it work in proportion to its nesting.
+const maxNesting = 64
 
 // defaultHTTP bounds each request: a server that stops answering fails the
 // request (and, past the retries, the import) instead of hanging it.
@@ -71,7 +75,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	var payload []byte
 	if body != nil {
 		var err error
-		if payload, err = json.Marshal(body); err != nil {
+		if payload, err = jsonlimit.Marshal(body); err != nil {
 			return err
 		}
 	}
@@ -123,7 +127,7 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 			ErrorCode string `json:"error_code"`
 			Message   string `json:"message"`
 		}
-		if json.Unmarshal(raw, &m) == nil && m.ErrorCode != "" {
+		if jsonlimit.Unmarshal(raw, &m, maxNesting) == nil && m.ErrorCode != "" {
 			e.Code, e.Message = clip(m.ErrorCode), clip(m.Message)
 		} else {
 			e.Message = clip(string(raw))
@@ -133,7 +137,7 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
+	if err := jsonlimit.Unmarshal(raw, out, maxNesting); err != nil {
 		return fmt.Errorf("%s %s: the answer is not MLflow's JSON (%v): %s", method, path, err, clip(string(raw)))
 	}
 	return nil
