@@ -442,10 +442,13 @@ func (s *Store) ClaimWebhooks(ctx context.Context, owner string, projectKeys []s
 	if projectKeys == nil {
 		projectKeys = []string{}
 	}
-	return write(ctx, s, func(tx *txn) ([]*WebhookClaim, error) {
-		now := s.now().UTC()
-		p := map[string]any{"now": now, "owner": owner, "until": now.Add(lease), "limit": limit, "parked": string(WebhookParked),
-			"idle": webhookIdle, "keys": projectKeys}
+	now := s.now().UTC()
+	p := map[string]any{"now": now, "owner": owner, "until": now.Add(lease), "limit": limit, "parked": string(WebhookParked),
+		"idle": webhookIdle, "keys": projectKeys}
+	// The dispatcher asks after every commit; most of the time no receiver
+	// is due (or none exists), and a read answers that without a write
+	// transaction.
+	ids, err := read(ctx, s, func(tx *txn) ([]string, error) {
 		recs, err := tx.run(`
 			MATCH (h:EventLog {name: 'main'})
 			MATCH (w:Webhook) WHERE (size($keys) = 0 OR w.projectKey IN $keys) AND w.state <> $parked AND w.position < h.seq
@@ -454,7 +457,7 @@ func (s *Store) ClaimWebhooks(ctx context.Context, owner string, projectKeys []s
 			  AND (h.seq - w.position > $idle
 			       OR EXISTS { MATCH (e:Event) WHERE e.projectKey = w.projectKey AND e.seq > w.position AND e.kind IN w.kinds })
 			RETURN w.id AS id ORDER BY coalesce(w.nextAttemptAt, w.lastAttemptAt, w.createdAt) LIMIT $limit`, p)
-		if err != nil || len(recs) == 0 {
+		if err != nil {
 			return nil, err
 		}
 		ids := make([]string, len(recs))
@@ -463,9 +466,15 @@ func (s *Store) ClaimWebhooks(ctx context.Context, owner string, projectKeys []s
 				return nil, err
 			}
 		}
+		return ids, nil
+	})
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return write(ctx, s, func(tx *txn) ([]*WebhookClaim, error) {
 		// Each is locked and looked at again: another deliverer may have
 		// taken it since the read.
-		recs, err = tx.run(`
+		recs, err := tx.run(`
 			UNWIND $ids AS id
 			MATCH (w:Webhook {id: id}) `+lockClause("w")+`
 			WITH w WHERE w.state <> $parked AND (w.leaseUntil IS NULL OR w.leaseUntil <= $now)
