@@ -238,15 +238,11 @@ func mlflowDecode(r *http.Request, v any) error {
 	}
 	// jsonlimit decodes a log-batch of 1,000 points in 0.31–0.33 ms where
 	// encoding/json took 0.75 (BenchmarkLogBatchDecode).
-	if err := jsonlimit.Unmarshal(body, v, maxMLflowNesting); err != nil {
+	if err := jsonlimit.Unmarshal(body, v); err != nil {
 		return errs.Invalidf("malformed request: %s", errs.Clip(err.Error()))
 	}
 	return nil
 }
-
-// maxMLflowNesting bounds how deep a request's JSON nests: MLflow's
-// deepest message (log-inputs) nests five levels.
-const maxMLflowNesting = 64
 
 // int64s are JSON numbers or numeric strings (protobuf's JSON for int64).
 type protoInt int64

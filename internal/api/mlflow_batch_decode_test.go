@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/exphub/exphub/internal/errs"
+	"github.com/exphub/exphub/internal/jsonlimit"
 )
 
 // logBatchBody is a log-batch request of n points of one key, as the
@@ -74,8 +75,8 @@ func FuzzMLflowDecodeReadsWhatEncodingJSONReads(f *testing.F) {
 		`{"run_id": "r10", "metrics": {"key": "a"}}`,
 		`{"run_id": "r11"} trailing`,
 		`[1, 2]`,
-		`{"run_id": "r12", "x": ` + strings.Repeat("[", maxMLflowNesting-1) + strings.Repeat("]", maxMLflowNesting-1) + `}`,
-		`{"run_id": "r13", "x": ` + strings.Repeat("[", maxMLflowNesting) + strings.Repeat("]", maxMLflowNesting) + `}`,
+		`{"run_id": "r12", "x": ` + strings.Repeat("[", jsonlimit.MaxDepth-1) + strings.Repeat("]", jsonlimit.MaxDepth-1) + `}`,
+		`{"run_id": "r13", "x": ` + strings.Repeat("[", jsonlimit.MaxDepth) + strings.Repeat("]", jsonlimit.MaxDepth) + `}`,
 		`{"run_id": "[[[[\"{{{{", "metrics": []}`,
 	} {
 		f.Add(body)
@@ -89,7 +90,7 @@ func FuzzMLflowDecodeReadsWhatEncodingJSONReads(f *testing.F) {
 		if strings.TrimSpace(body) == "" {
 			return // an empty body is {} to mlflowDecode, an error to encoding/json
 		}
-		if wantErr == nil && jsonDepth(t, body) > maxMLflowNesting {
+		if wantErr == nil && jsonDepth(t, body) > jsonlimit.MaxDepth {
 			if gotErr == nil || !strings.Contains(gotErr.Error(), "nested deeper than") {
 				t.Fatalf("%q nests %d deep: error %v, want it refused", body, jsonDepth(t, body), gotErr)
 			}

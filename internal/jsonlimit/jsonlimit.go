@@ -11,11 +11,16 @@ import (
 	segjson "github.com/segmentio/encoding/json"
 )
 
+// MaxDepth is how deep the JSON Unmarshal accepts may nest: far more than
+// the messages the hub reads (MLflow's deepest, log-inputs, nests five
+// levels), far less than what costs the decoder.
+const MaxDepth = 64
+
 // Unmarshal decodes b into v as encoding/json.Unmarshal does, or refuses
-// b if its arrays and objects nest deeper than maxDepth.
-func Unmarshal(b []byte, v any, maxDepth int) error {
-	if !NestedAtMost(b, maxDepth) {
-		return fmt.Errorf("nested deeper than %d levels", maxDepth)
+// b if its arrays and objects nest deeper than MaxDepth.
+func Unmarshal(b []byte, v any) error {
+	if !NestedAtMost(b, MaxDepth) {
+		return fmt.Errorf("nested deeper than %d levels", MaxDepth)
 	}
 	return segjson.Unmarshal(b, v)
 }

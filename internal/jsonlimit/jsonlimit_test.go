@@ -31,12 +31,15 @@ func TestNestedAtMost(t *testing.T) {
 }
 
 func TestUnmarshalRefusesBeforeDecoding(t *testing.T) {
+	nested := func(depth int) []byte {
+		return []byte(`{"A": "x", "b": ` + strings.Repeat("[", depth-1) + strings.Repeat("]", depth-1) + `}`)
+	}
 	var v struct{ A string }
-	err := jsonlimit.Unmarshal([]byte(`{"A": "x", "b": [[[]]]}`), &v, 2)
-	if err == nil || !strings.Contains(err.Error(), "nested deeper than 2 levels") || v.A != "" {
+	err := jsonlimit.Unmarshal(nested(jsonlimit.MaxDepth+1), &v)
+	if err == nil || !strings.Contains(err.Error(), "nested deeper than 64 levels") || v.A != "" {
 		t.Fatalf("Unmarshal = %v, decoded %+v; want refused with nothing decoded", err, v)
 	}
-	if err := jsonlimit.Unmarshal([]byte(`{"A": "x", "b": [[[]]]}`), &v, 4); err != nil || v.A != "x" {
+	if err := jsonlimit.Unmarshal(nested(jsonlimit.MaxDepth), &v); err != nil || v.A != "x" {
 		t.Fatalf("Unmarshal = %v, decoded %+v", err, v)
 	}
 }

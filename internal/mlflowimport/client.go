@@ -22,12 +22,6 @@ import (
 	"github.com/exphub/exphub/internal/jsonlimit"
 )
 
-// maxNesting bounds how deep an answer's JSON may nest (MLflow's nest a
-// few levels): jsonlimit decodes a page of 25,000 points or 1,000 runs a
-// few times faster than encoding/json, and refuses a server's answer that
-// would make it work in proportion to its nesting.
-const maxNesting = 64
-
 // defaultHTTP bounds each request: a server that stops answering fails the
 // request (and, past the retries, the import) instead of hanging it.
 var defaultHTTP = &http.Client{Timeout: 5 * time.Minute}
@@ -127,7 +121,7 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 			ErrorCode string `json:"error_code"`
 			Message   string `json:"message"`
 		}
-		if jsonlimit.Unmarshal(raw, &m, maxNesting) == nil && m.ErrorCode != "" {
+		if jsonlimit.Unmarshal(raw, &m) == nil && m.ErrorCode != "" {
 			e.Code, e.Message = clip(m.ErrorCode), clip(m.Message)
 		} else {
 			e.Message = clip(string(raw))
@@ -137,7 +131,10 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 	if out == nil {
 		return nil
 	}
-	if err := jsonlimit.Unmarshal(raw, out, maxNesting); err != nil {
+	// jsonlimit decodes a page of 25,000 points or 1,000 runs a few times
+	// faster than encoding/json, and refuses an answer nested deeper than
+	// any of MLflow's, which would make it work in proportion.
+	if err := jsonlimit.Unmarshal(raw, out); err != nil {
 		return fmt.Errorf("%s %s: the answer is not MLflow's JSON (%v): %s", method, path, err, clip(string(raw)))
 	}
 	return nil

@@ -327,8 +327,7 @@ const maxMLflowBatches = 1000
 // or creates the series of keys (mergeSeries): one statement. The caller
 // rolls all of it back when it refuses the batch.
 func lockRunBatch(tx *txn, runID, fp string, keys []string) (*Run, bool, []map[string]any, error) {
-	rec, err := tx.single(`
-		MATCH (r:Run {id: $id}) `+lockClause("r")+` SET r.revision = coalesce(r.revision, 0) + 1
+	rec, err := tx.single(lockRunCypher+`
 		MERGE (r)-[:HAS_MLFLOW_BATCHES]->(b:MLflowBatches)
 		WITH r, b, $fp IN coalesce(b.fingerprints, []) AS seen
 		SET b.fingerprints = CASE WHEN seen THEN b.fingerprints

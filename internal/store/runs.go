@@ -266,8 +266,13 @@ func derefOrNil[T any](s *T) any {
 // concurrent writer. It counts the change in the run's revision (a no-op
 // rolls back, so the revision counts real changes).
 func lockRun(tx *txn, id string) (*Run, error) {
-	return runRecord(tx, id, `MATCH (r:Run {id: $id}) `+lockClause("r")+` SET r.revision = coalesce(r.revision, 0) + 1 RETURN r{.*} AS r`, nil)
+	return runRecord(tx, id, lockRunCypher+` RETURN r{.*} AS r`, nil)
 }
+
+// lockRunCypher locks run $id as r and counts the change in its revision;
+// statements that lock a run and do more in the same round trip start
+// with it.
+var lockRunCypher = `MATCH (r:Run {id: $id}) ` + lockClause("r") + ` SET r.revision = coalesce(r.revision, 0) + 1`
 
 // runRecord runs a statement returning one run as column r; params gets
 // the run's ID as $id. No record is errs.NotFound.
